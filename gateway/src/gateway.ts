@@ -1,0 +1,114 @@
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import {
+  AccessTokenVerifier,
+  createProbedApp,
+  listen,
+  logUnexpectedErrors,
+  malformedBodyHandler,
+  maskInternalError,
+  type Logger,
+  type RunningServer,
+} from '@tunet/kit';
+import express from 'express';
+import { authenticate } from './authenticate';
+import { formatInputError, inputErrorPlugin } from './input-errors';
+import { SignedDataSource, type GatewayContext } from './signed-data-source';
+
+export interface GatewayOptions {
+  port: number;
+  host?: string;
+  supergraphPath: string;
+  /** Overrides of the subgraph URLs written into the supergraph, by subgraph name. */
+  subgraphUrls?: Record<string, string>;
+  jwtPublicKey: string;
+  internalSecret: string;
+  introspection: boolean;
+  /** Express `trust proxy`, so the client address behind a load balancer is the real one (rate limits use it). */
+  trustProxy?: boolean | string | number;
+  logger: Logger;
+}
+
+/** The single public endpoint: verifies tokens, plans queries over the static supergraph, signs subgraph calls. */
+export async function startGateway(options: GatewayOptions): Promise<RunningServer> {
+  const subgraphUrls = new Map<string, string>();
+  const gateway = new ApolloGateway({
+    supergraphSdl: await readFile(options.supergraphPath, 'utf8'),
+    buildService: ({ name, url }) => {
+      const target = options.subgraphUrls?.[name] ?? url;
+      if (!target) throw new Error(`no URL for subgraph ${name}`);
+      subgraphUrls.set(name, target);
+      return new SignedDataSource(target, options.internalSecret);
+    },
+  });
+  const verifier = await AccessTokenVerifier.fromPem(options.jwtPublicKey);
+  const { app, httpServer, probe } = createProbedApp(() => subgraphsReady(subgraphUrls));
+  app.set('trust proxy', options.trustProxy ?? false);
+
+  const server = new ApolloServer<GatewayContext>({
+    gateway: gateway as never,
+    introspection: options.introspection,
+    includeStacktraceInErrorResponses: false,
+    formatError: (formatted) => maskInternalError(formatInputError(formatted)),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      logUnexpectedErrors(options.logger),
+      inputErrorPlugin as ApolloServerPlugin<GatewayContext>,
+      requestIdOnErrors,
+    ],
+  });
+  await server.start();
+
+  app.use(
+    '/graphql',
+    express.json({ limit: '1mb' }),
+    expressMiddleware(server, {
+      context: async ({ req, res }) => {
+        const requestId = randomUUID();
+        res.setHeader('x-request-id', requestId);
+        const viewer = await authenticate(req.headers.authorization, verifier);
+        return { requestId, clientIp: req.ip ?? '', viewer };
+      },
+    }),
+  );
+  app.use(malformedBodyHandler);
+
+  const port = await listen(httpServer, options.port, options.host);
+  return {
+    url: `http://${options.host ?? '127.0.0.1'}:${port}/graphql`,
+    port,
+    async stop() {
+      probe.draining = true;
+      await server.stop();
+    },
+  };
+}
+
+/** Ready when every subgraph answers its own readiness probe. */
+async function subgraphsReady(urls: Map<string, string>): Promise<void> {
+  if (urls.size === 0) throw new Error('gateway not loaded');
+  await Promise.all(
+    [...urls].map(async ([name, url]) => {
+      const response = await fetch(new URL('/readyz', url), { signal: AbortSignal.timeout(2000) }).catch(() => null);
+      if (!response?.ok) throw new Error(`subgraph ${name} is not ready`);
+    }),
+  );
+}
+
+/** Internal errors reach clients masked; the request id lets support find the logged cause. */
+const requestIdOnErrors: ApolloServerPlugin<GatewayContext> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response, contextValue }) {
+        if (response.body.kind !== 'single') return;
+        for (const error of response.body.singleResult.errors ?? []) {
+          if (error.extensions) (error.extensions as Record<string, unknown>).requestId = contextValue.requestId;
+        }
+      },
+    };
+  },
+};

@@ -1,0 +1,73 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { BREAK, Kind, visit, type ASTNode, type DocumentNode, type GraphQLError, type GraphQLFormattedError } from 'graphql';
+
+/**
+ * Clients should learn which field of their input was wrong, whether they sent it as a variable or inline.
+ * Variable errors already carry the path in their message; inline literal errors are validation errors, which
+ * this plugin tags with the argument path so `formatInputError` can report them as BAD_USER_INPUT.
+ */
+export const inputErrorPlugin: ApolloServerPlugin = {
+  async requestDidStart() {
+    return {
+      async validationDidStart({ document }) {
+        return async (errors) => {
+          for (const error of (errors ?? []) as GraphQLError[]) {
+            const field = fieldOfLiteral(document, error) ?? fieldFromMessage(error.message);
+            if (field) (error.extensions as Record<string, unknown>).field = field;
+          }
+        };
+      },
+    };
+  },
+};
+
+export function formatInputError(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  const code = formatted.extensions?.code;
+  if (code === 'GRAPHQL_VALIDATION_FAILED' && formatted.extensions?.field) {
+    return { ...formatted, extensions: { ...formatted.extensions, code: 'BAD_USER_INPUT' } };
+  }
+  if (code === 'BAD_USER_INPUT' && !formatted.extensions?.field) {
+    const field = fieldFromMessage(formatted.message);
+    if (field) return { ...formatted, extensions: { ...formatted.extensions, field } };
+  }
+  return formatted;
+}
+
+/** `Variable "$input" got invalid value 5 at "input.email"` → input.email; required-but-missing messages too. */
+function fieldFromMessage(message: string): string | null {
+  const patterns = [
+    /^Variable "\$\w+" got invalid value .* at "([\w.[\]]+)"/,
+    /^Variable "\$(\w+)" got invalid value/,
+    /^Variable "\$(\w+)" of required type/,
+    /^Field "\w+" argument "(\w+)" of type .* is required/,
+    /^Field "\w+\.(\w+)" of required type .* was not provided/,
+  ];
+  for (const pattern of patterns) {
+    const match = pattern.exec(message);
+    if (match?.[1]) return match[1];
+  }
+  return null;
+}
+
+/** The argument path (`input.email`) of an inline value that failed validation, found by walking the document. */
+function fieldOfLiteral(document: DocumentNode, error: GraphQLError): string | null {
+  const target = error.nodes?.[0];
+  if (!target || !isValueNode(target)) return null;
+  let field: string | null = null;
+  visit(document, {
+    enter(node, _key, _parent, _path, ancestors) {
+      if (node !== target) return undefined;
+      const names = [...ancestors, node]
+        .filter((n): n is ASTNode => !Array.isArray(n) && typeof n === 'object' && n !== null && 'kind' in n)
+        .filter((n) => n.kind === Kind.ARGUMENT || n.kind === Kind.OBJECT_FIELD)
+        .map((n) => (n as { name: { value: string } }).name.value);
+      field = names.join('.') || null;
+      return BREAK;
+    },
+  });
+  return field;
+}
+
+function isValueNode(node: ASTNode): boolean {
+  return [Kind.INT, Kind.FLOAT, Kind.STRING, Kind.BOOLEAN, Kind.NULL, Kind.ENUM, Kind.LIST, Kind.OBJECT].includes(node.kind as never);
+}

@@ -1,0 +1,39 @@
+import path from 'node:path';
+import { createLogger, onShutdown, pemFromEnv, requireEnv } from '@tunet/kit';
+import { startGateway } from './gateway';
+
+/**
+ * The gateway as its own production process, configured only by environment variables (see README):
+ * PORT, HOST, JWT_PUBLIC_KEY, INTERNAL_SIGNING_SECRET, SUBGRAPH_<NAME>_URL, SUPERGRAPH_PATH,
+ * GRAPHQL_INTROSPECTION, TRUST_PROXY.
+ */
+async function main(): Promise<void> {
+  const logger = createLogger('gateway');
+  const subgraphUrls = Object.fromEntries(
+    Object.entries(process.env)
+      .map(([key, value]) => [/^SUBGRAPH_([A-Z0-9_]+)_URL$/.exec(key)?.[1]?.toLowerCase(), value] as const)
+      .filter((entry): entry is readonly [string, string] => Boolean(entry[0] && entry[1])),
+  );
+  const server = await startGateway({
+    port: Number(process.env.PORT ?? 4000),
+    host: process.env.HOST ?? '0.0.0.0',
+    supergraphPath: process.env.SUPERGRAPH_PATH ?? path.resolve(__dirname, '../../schema/supergraph.graphql'),
+    subgraphUrls,
+    jwtPublicKey: pemFromEnv('JWT_PUBLIC_KEY'),
+    internalSecret: requireEnv('INTERNAL_SIGNING_SECRET'),
+    introspection: process.env.GRAPHQL_INTROSPECTION === 'true',
+    trustProxy: parseTrustProxy(process.env.TRUST_PROXY),
+    logger,
+  });
+  logger.info({ url: server.url }, 'gateway ready');
+  onShutdown(logger, () => server.stop());
+}
+
+/** `true`/`false`, a hop count, or addresses and subnets, as express understands them. */
+function parseTrustProxy(value: string | undefined): boolean | number | string {
+  if (!value || value === 'false') return false;
+  if (value === 'true') return true;
+  return /^\d+$/.test(value) ? Number(value) : value;
+}
+
+void main();

@@ -1,0 +1,32 @@
+import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { CONTEXT_HEADER, encodeContext, signRequest, type RequestContext } from '@tunet/kit';
+
+export type GatewayContext = RequestContext;
+
+/** Requests the gateway makes on its own behalf (none today with a static supergraph) carry no viewer. */
+const SYSTEM_CONTEXT: RequestContext = { viewer: null, requestId: 'gateway', clientIp: '' };
+
+/**
+ * Sends each subgraph request with the verified request context and an HMAC over timestamp, context and
+ * the exact body bytes, which is what subgraphs check before doing anything (see kit/internal-signature).
+ */
+export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  constructor(url: string, secret: string) {
+    super({
+      url,
+      fetcher: async (input, init) => {
+        const headers = { ...(init?.headers as Record<string, string>) };
+        const encoded = headers[CONTEXT_HEADER] ?? encodeContext(SYSTEM_CONTEXT);
+        const body = typeof init?.body === 'string' ? init.body : '';
+        const response = await fetch(input, { ...init, headers: { ...headers, ...signRequest(secret, encoded, body) } });
+        return response as never;
+      },
+    });
+  }
+
+  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
+    const { viewer, requestId, clientIp } = context as Partial<GatewayContext>;
+    if (requestId === undefined) return;
+    request.http?.headers.set(CONTEXT_HEADER, encodeContext({ viewer: viewer ?? null, requestId, clientIp: clientIp ?? '' }));
+  }
+}

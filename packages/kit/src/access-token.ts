@@ -1,0 +1,74 @@
+import { randomUUID } from 'node:crypto';
+import { importPKCS8, importSPKI, jwtVerify, SignJWT, type KeyLike } from 'jose';
+import { z } from 'zod';
+import { roleSchema, type Viewer } from './viewer';
+
+/**
+ * Access tokens are ES256 JWTs: the members subgraph signs them with the private key, the gateway verifies
+ * them with the public key on every request. See docs/decisions/0003-tokens-and-sessions.md.
+ */
+export const ACCESS_TOKEN_ISSUER = 'tunet';
+export const ACCESS_TOKEN_AUDIENCE = 'tunet-api';
+const ALGORITHM = 'ES256';
+
+const claimsSchema = z.object({
+  sub: z.string().uuid(),
+  aid: z.string().uuid().nullable(),
+  mid: z.string().uuid().nullable(),
+  role: roleSchema.nullable(),
+  adm: z.boolean(),
+});
+
+export class AccessTokenSigner {
+  private constructor(private readonly key: KeyLike) {}
+
+  static async fromPem(privateKeyPem: string): Promise<AccessTokenSigner> {
+    return new AccessTokenSigner(await importPKCS8(privateKeyPem, ALGORITHM));
+  }
+
+  async sign(viewer: Viewer, ttlSeconds: number, now = new Date()): Promise<{ token: string; expiresAt: Date }> {
+    const issuedAt = Math.floor(now.getTime() / 1000);
+    const expiresAt = new Date((issuedAt + ttlSeconds) * 1000);
+    const token = await new SignJWT({
+      aid: viewer.associationId,
+      mid: viewer.memberId,
+      role: viewer.role,
+      adm: viewer.platformAdmin,
+    })
+      .setProtectedHeader({ alg: ALGORITHM })
+      .setSubject(viewer.accountId)
+      .setIssuer(ACCESS_TOKEN_ISSUER)
+      .setAudience(ACCESS_TOKEN_AUDIENCE)
+      .setIssuedAt(issuedAt)
+      .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
+      .setJti(randomUUID())
+      .sign(this.key);
+    return { token, expiresAt };
+  }
+}
+
+export class AccessTokenVerifier {
+  private constructor(private readonly key: KeyLike) {}
+
+  static async fromPem(publicKeyPem: string): Promise<AccessTokenVerifier> {
+    return new AccessTokenVerifier(await importSPKI(publicKeyPem, ALGORITHM));
+  }
+
+  /** The viewer the token names; throws on a bad signature, wrong issuer or audience, or expiry. */
+  async verify(token: string): Promise<Viewer> {
+    const { payload } = await jwtVerify(token, this.key, {
+      algorithms: [ALGORITHM],
+      issuer: ACCESS_TOKEN_ISSUER,
+      audience: ACCESS_TOKEN_AUDIENCE,
+      requiredClaims: ['exp', 'sub'],
+    });
+    const claims = claimsSchema.parse(payload);
+    return {
+      accountId: claims.sub,
+      associationId: claims.aid,
+      memberId: claims.mid,
+      role: claims.role,
+      platformAdmin: claims.adm,
+    };
+  }
+}

@@ -1,0 +1,75 @@
+import path from 'node:path';
+import { sql } from 'drizzle-orm';
+import type { SubgraphDatabase } from './database';
+import { openTestDatabase, type TestDatabase } from './testing';
+
+const A = '11111111-1111-4111-8111-111111111111';
+const B = '22222222-2222-4222-8222-222222222222';
+const fixtures = path.join(__dirname, '__fixtures__');
+
+/** Drizzle wraps driver errors; the database's own message is the cause. */
+const failingWith = (pattern: RegExp) => ({ cause: expect.objectContaining({ message: expect.stringMatching(pattern) }) });
+
+type NoteRow = { association_id: string; id: number; body: string };
+const rows = async (db: SubgraphDatabase, scope: string | null, text: ReturnType<typeof sql>) => {
+  const run = async (tx: Parameters<Parameters<SubgraphDatabase['system']>[0]>[0]) =>
+    ((await tx.execute(text)) as unknown as { rows: NoteRow[] }).rows;
+  return scope ? db.tenant(scope, run) : db.system(run);
+};
+
+describe('SubgraphDatabase', () => {
+  let testDb: TestDatabase;
+  let alpha: SubgraphDatabase;
+  let beta: SubgraphDatabase;
+
+  beforeAll(async () => {
+    testDb = await openTestDatabase();
+    alpha = testDb.connection.forSubgraph('alpha', path.join(fixtures, 'alpha'));
+    beta = testDb.connection.forSubgraph('beta', path.join(fixtures, 'beta'));
+    await alpha.migrate();
+    await beta.migrate();
+    await alpha.tenant(A, (tx) => tx.execute(sql`insert into alpha.notes values (${A}, 1, 'a1'), (${A}, 2, 'a2')`));
+    await alpha.tenant(B, (tx) => tx.execute(sql`insert into alpha.notes values (${B}, 1, 'b1')`));
+  });
+  afterAll(() => testDb.drop());
+
+  it('applies each migration once', async () => {
+    expect(await alpha.migrate()).toEqual([]);
+  });
+
+  it('shows a tenant only its own rows even when the SQL asks for everything', async () => {
+    const seen = await rows(alpha, A, sql`select * from alpha.notes order by id`);
+    expect(seen.map((row) => row.body)).toEqual(['a1', 'a2']);
+    expect((await rows(alpha, B, sql`select * from alpha.notes`)).map((row) => row.body)).toEqual(['b1']);
+  });
+
+  it("refuses to write a row into another tenant's association", async () => {
+    await expect(
+      alpha.tenant(A, (tx) => tx.execute(sql`insert into alpha.notes values (${B}, 9, 'forged')`)),
+    ).rejects.toMatchObject(failingWith(/row-level security/));
+    await expect(alpha.tenant(A, (tx) => tx.execute(sql`update alpha.notes set body = 'x' where association_id = ${B}`))).resolves.toBeDefined();
+    expect((await rows(alpha, B, sql`select body from alpha.notes`)).map((row) => row.body)).toEqual(['b1']);
+  });
+
+  it('lets system scope see every tenant', async () => {
+    expect(await rows(alpha, null, sql`select * from alpha.notes`)).toHaveLength(3);
+  });
+
+  it("denies one subgraph's role any access to another subgraph's schema", async () => {
+    await expect(rows(alpha, null, sql`select * from beta.secrets`)).rejects.toMatchObject(failingWith(/permission denied/));
+  });
+
+  it('rolls back everything when the transaction fails', async () => {
+    await expect(
+      alpha.tenant(A, async (tx) => {
+        await tx.execute(sql`insert into alpha.notes values (${A}, 3, 'half')`);
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect(await rows(alpha, A, sql`select * from alpha.notes where id = 3`)).toEqual([]);
+  });
+
+  it('rejects a tenant that is not an association id', async () => {
+    expect(() => alpha.tenant("x' or true --", async () => null)).toThrow(/association id/);
+  });
+});

@@ -1,0 +1,208 @@
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { sql, type ExtractTablesWithRelations } from 'drizzle-orm';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import { Pool } from 'pg';
+
+/** A transaction handed to repositories: already scoped to one tenant (or to system scope) by row-level security. */
+export type Tx = PgTransaction<PgQueryResultHKT, Record<string, never>, ExtractTablesWithRelations<Record<string, never>>>;
+type Drizzle = PgDatabase<PgQueryResultHKT>;
+
+/** The few raw operations the migration runner needs; data access goes through Drizzle. */
+interface RawSession {
+  query(text: string, params?: unknown[]): Promise<Record<string, unknown>[]>;
+  exec(text: string): Promise<void>;
+}
+
+interface Driver {
+  readonly backend: 'postgres' | 'pglite';
+  /** Statements sent through Drizzle since the connection opened; tests use it to prove batching. */
+  readonly stats: { queries: number };
+  readonly drizzle: Drizzle;
+  rawTransaction<T>(fn: (session: RawSession) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/**
+ * One physical database shared by the subgraphs of a process. Each subgraph gets its own Postgres schema and
+ * its own database role through `forSubgraph`, so no subgraph can read another's tables even by mistake.
+ */
+export class DatabaseConnection {
+  private constructor(private readonly driver: Driver) {}
+
+  /** `url` selects a PostgreSQL server; without it an embedded PGlite is used (`dataDir` persists it). */
+  static async open(options: { url?: string; dataDir?: string; poolSize?: number }): Promise<DatabaseConnection> {
+    const driver = options.url
+      ? postgresDriver(options.url, options.poolSize ?? 10)
+      : await pgliteDriver(options.dataDir);
+    return new DatabaseConnection(driver);
+  }
+
+  get backend(): 'postgres' | 'pglite' {
+    return this.driver.backend;
+  }
+
+  forSubgraph(schema: string, migrationsDir: string): SubgraphDatabase {
+    return new SubgraphDatabase(this.driver, schema, migrationsDir);
+  }
+
+  async ping(): Promise<void> {
+    await this.driver.drizzle.execute(sql`select 1`);
+  }
+
+  close(): Promise<void> {
+    return this.driver.close();
+  }
+}
+
+const IDENTIFIER = /^[a-z][a-z0-9_]{0,40}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const MIGRATION_FILE = /^\d{4}_[a-z0-9_]+\.sql$/;
+
+/** A subgraph's view of the database: its own schema, role, migrations and tenant-scoped transactions. */
+export class SubgraphDatabase {
+  readonly role: string;
+
+  constructor(
+    private readonly driver: Driver,
+    readonly schema: string,
+    private readonly migrationsDir: string,
+  ) {
+    if (!IDENTIFIER.test(schema)) throw new Error(`invalid schema name ${schema}`);
+    this.role = `tunet_${schema}`;
+  }
+
+  get queryCount(): number {
+    return this.driver.stats.queries;
+  }
+
+  /**
+   * Runs `fn` in a transaction as the subgraph's non-superuser role with the tenant set, so PostgreSQL's
+   * row-level security hides every other association's rows whatever the SQL says.
+   */
+  tenant<T>(associationId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+    if (!UUID.test(associationId)) throw new Error('tenant must be an association id');
+    return this.scoped(associationId, '', fn);
+  }
+
+  /**
+   * Cross-tenant access for the few flows that happen before a tenant is known (login, token refresh) and
+   * for platform operations. Policies admit it explicitly; grep for `.system(` to audit every use.
+   */
+  system<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.scoped('', 'system', fn);
+  }
+
+  private scoped<T>(associationId: string, scope: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.driver.drizzle.transaction(async (tx) => {
+      await tx.execute(
+        sql`select set_config('role', ${this.role}, true), set_config('tunet.association_id', ${associationId}, true), set_config('tunet.scope', ${scope}, true)`,
+      );
+      return fn(tx);
+    });
+  }
+
+  /** Applies the subgraph's forward-only migrations in order, once each, under an advisory lock. */
+  async migrate(): Promise<string[]> {
+    const files = (await readdir(this.migrationsDir)).filter((f) => MIGRATION_FILE.test(f)).sort();
+    return this.driver.rawTransaction(async (session) => {
+      await session.query('select pg_advisory_xact_lock(hashtext($1))', [`tunet.migrate.${this.schema}`]);
+      await session.exec(prepareSchemaSql(this.schema, this.role));
+      const rows = await session.query(`select version from ${this.schema}.schema_migrations`);
+      const applied = new Set(rows.map((row) => String(row.version)));
+      const pending = files.filter((file) => !applied.has(file));
+      for (const file of pending) {
+        await session.exec(await readFile(path.join(this.migrationsDir, file), 'utf8'));
+        await session.query(`insert into ${this.schema}.schema_migrations (version) values ($1)`, [file]);
+      }
+      return pending;
+    });
+  }
+}
+
+/**
+ * What every subgraph schema needs before its own migrations: the schema, a role that owns nothing and can
+ * only touch this schema's tables, and the two functions the row-level-security policies call.
+ */
+function prepareSchemaSql(schema: string, role: string): string {
+  return `
+    create schema if not exists ${schema};
+    do $$ begin
+      if not exists (select 1 from pg_roles where rolname = '${role}') then
+        begin
+          create role ${role} nologin;
+        exception when duplicate_object or unique_violation then null; -- created concurrently by another database
+        end;
+      end if;
+      if not (select rolsuper from pg_roles where rolname = current_user)
+         and not pg_has_role(current_user, '${role}', 'member') then
+        execute format('grant %I to %I', '${role}', current_user);
+      end if;
+    end $$;
+    grant usage on schema ${schema} to ${role};
+    alter default privileges in schema ${schema} grant select, insert, update, delete on tables to ${role};
+    alter default privileges in schema ${schema} grant usage, select on sequences to ${role};
+    create table if not exists ${schema}.schema_migrations (
+      version text primary key,
+      applied_at timestamptz not null default now()
+    );
+    revoke all on ${schema}.schema_migrations from ${role};
+    create or replace function ${schema}.current_association_id() returns uuid
+      language sql stable as $f$ select nullif(current_setting('tunet.association_id', true), '')::uuid $f$;
+    create or replace function ${schema}.in_system_scope() returns boolean
+      language sql stable as $f$ select coalesce(current_setting('tunet.scope', true), '') = 'system' $f$;
+  `;
+}
+
+function countingLogger(stats: { queries: number }) {
+  return { logQuery: () => void stats.queries++ };
+}
+
+function postgresDriver(url: string, poolSize: number): Driver {
+  const pool = new Pool({ connectionString: url, max: poolSize });
+  const stats = { queries: 0 };
+  return {
+    backend: 'postgres',
+    stats,
+    drizzle: drizzlePg(pool, { logger: countingLogger(stats) }) as unknown as Drizzle,
+    async rawTransaction(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query('begin');
+        const result = await fn({
+          query: async (text, params) => (await client.query(text, params)).rows,
+          exec: async (text) => void (await client.query(text)),
+        });
+        await client.query('commit');
+        return result;
+      } catch (error) {
+        await client.query('rollback');
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}
+
+async function pgliteDriver(dataDir: string | undefined): Promise<Driver> {
+  const client = await PGlite.create(dataDir);
+  const stats = { queries: 0 };
+  return {
+    backend: 'pglite',
+    stats,
+    drizzle: drizzlePglite(client, { logger: countingLogger(stats) }) as unknown as Drizzle,
+    rawTransaction: (fn) =>
+      client.transaction((tx) =>
+        fn({
+          query: async (text, params) => (await tx.query<Record<string, unknown>>(text, params)).rows,
+          exec: async (text) => void (await tx.exec(text)),
+        }),
+      ),
+    close: () => client.close(),
+  };
+}

@@ -1,0 +1,28 @@
+import { GraphQLError } from 'graphql';
+
+/** The error codes clients can rely on; see the README's error table. */
+export type ErrorCode =
+  | 'BAD_USER_INPUT'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'FEATURE_NOT_SUBSCRIBED'
+  | 'RATE_LIMITED';
+
+const httpStatus: Partial<Record<ErrorCode, number>> = { UNAUTHENTICATED: 401, RATE_LIMITED: 429 };
+
+function fail(code: ErrorCode, message: string, extra: Record<string, unknown> = {}): GraphQLError {
+  const status = httpStatus[code];
+  return new GraphQLError(message, {
+    extensions: { code, ...extra, ...(status ? { http: { status } } : {}) },
+  });
+}
+
+export const badUserInput = (field: string, message: string) => fail('BAD_USER_INPUT', message, { field });
+export const unauthenticated = (message = 'You must be logged in.') => fail('UNAUTHENTICATED', message);
+export const forbidden = (message = 'You are not allowed to do this.') => fail('FORBIDDEN', message);
+export const notFound = (what: string) => fail('NOT_FOUND', `${what} was not found.`);
+export const conflict = (message: string) => fail('CONFLICT', message);
+export const rateLimited = (retryAfterSeconds: number) =>
+  fail('RATE_LIMITED', `Too many attempts. Try again in ${retryAfterSeconds} seconds.`, { retryAfterSeconds });

@@ -1,0 +1,69 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import type { GraphQLFormattedError } from 'graphql';
+import express, { type ErrorRequestHandler, type Express } from 'express';
+import type { Logger } from './logger';
+
+export interface ProbeState {
+  /** Set while shutting down, so load balancers stop sending traffic before in-flight requests finish. */
+  draining: boolean;
+}
+
+/** An express app with the liveness and readiness probes every Tunet process serves. */
+export function createProbedApp(isReady: () => Promise<void>): { app: Express; httpServer: http.Server; probe: ProbeState } {
+  const app = express();
+  const probe: ProbeState = { draining: false };
+  app.disable('x-powered-by');
+  app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
+  app.get('/readyz', async (_req, res) => {
+    if (probe.draining) return void res.status(503).json({ status: 'draining' });
+    try {
+      await isReady();
+      res.json({ status: 'ready' });
+    } catch (error) {
+      res.status(503).json({ status: 'unavailable', reason: (error as Error).message });
+    }
+  });
+  return { app, httpServer: http.createServer(app), probe };
+}
+
+export function listen(server: http.Server, port: number, host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+/** Unparseable request bodies are the client's fault: HTTP 400 with a GraphQL-shaped error, never HTML. */
+export const malformedBodyHandler: ErrorRequestHandler = (error, _req, res, next) => {
+  const status = (error as { status?: number }).status;
+  if (status && status >= 400 && status < 500) {
+    return void res.status(status).json({
+      errors: [{ message: 'The request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } }],
+    });
+  }
+  next(error);
+};
+
+/** Errors the code did not mean to show (bugs, lost connections) reach clients without details or stacks. */
+export function maskInternalError(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  if (formatted.extensions?.code !== 'INTERNAL_SERVER_ERROR') return formatted;
+  return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+}
+
+/** Logs every unexpected resolver error with the request id, which is also what clients can quote to support. */
+export function logUnexpectedErrors<T extends BaseContext & { requestId: string }>(logger: Logger): ApolloServerPlugin<T> {
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ errors, contextValue }) {
+          for (const error of errors) {
+            if (error.extensions?.code && error.extensions.code !== 'INTERNAL_SERVER_ERROR') continue;
+            logger.error({ err: error.originalError ?? error, requestId: contextValue.requestId }, 'unexpected error');
+          }
+        },
+      };
+    },
+  };
+}

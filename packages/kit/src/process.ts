@@ -1,0 +1,68 @@
+import path from 'node:path';
+import { DatabaseConnection } from './database';
+import { createLogger, type Logger } from './logger';
+import { closeFastStore, openFastStore, type FastStore } from './redis';
+import { requireEnv } from './secrets';
+import { startSubgraphServer, type RunningServer, type SubgraphDefinition } from './subgraph-server';
+
+/** Runs `stop` once on SIGTERM or SIGINT, then exits; in-flight requests finish first. */
+export function onShutdown(logger: Logger, stop: () => Promise<void>): void {
+  let stopping = false;
+  const handler = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down; letting in-flight requests finish');
+    stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'unclean shutdown');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', handler);
+  process.on('SIGINT', handler);
+}
+
+export interface SubgraphProcessDependencies {
+  database: DatabaseConnection;
+  store: FastStore;
+}
+
+/**
+ * A subgraph as its own production process, configured only by environment variables:
+ * PORT, HOST, DATABASE_URL, REDIS_URL, INTERNAL_SIGNING_SECRET, MIGRATE_ON_START (default true).
+ */
+export async function runSubgraphProcess<TContext extends { requestId: string }>(options: {
+  name: string;
+  defaultPort: number;
+  create(deps: SubgraphProcessDependencies): Promise<{ definition: SubgraphDefinition<TContext>; migrate(): Promise<string[]> }>;
+}): Promise<RunningServer> {
+  const logger = createLogger(options.name);
+  const url = process.env.DATABASE_URL;
+  if (!url) logger.warn('DATABASE_URL is not set: using an embedded PGlite database, which is for development only');
+  const database = await DatabaseConnection.open({
+    url,
+    dataDir: url ? undefined : path.resolve(process.env.TUNET_DATA_DIR ?? '.data', `pglite-${options.name}`),
+    poolSize: Number(process.env.DATABASE_POOL_SIZE ?? 10),
+  });
+  const store = await openFastStore(process.env.REDIS_URL);
+  const subgraph = await options.create({ database, store });
+  if (process.env.MIGRATE_ON_START !== 'false') {
+    const applied = await subgraph.migrate();
+    if (applied.length > 0) logger.info({ applied }, 'applied migrations');
+  }
+  const server = await startSubgraphServer(subgraph.definition, {
+    port: Number(process.env.PORT ?? options.defaultPort),
+    host: process.env.HOST ?? '0.0.0.0',
+    internalSecret: requireEnv('INTERNAL_SIGNING_SECRET'),
+    logger,
+  });
+  logger.info({ url: server.url }, `${options.name} subgraph ready`);
+  onShutdown(logger, async () => {
+    await server.stop();
+    await database.close();
+    await closeFastStore(store);
+  });
+  return server;
+}

@@ -1,0 +1,1 @@
+export { DateTimeResolver } from 'graphql-scalars';

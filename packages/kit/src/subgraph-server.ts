@@ -1,0 +1,97 @@
+import { ApolloServer, type BaseContext } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import { expressMiddleware } from '@as-integrations/express5';
+import express, { type RequestHandler } from 'express';
+import type { DocumentNode } from 'graphql';
+import { createProbedApp, listen, logUnexpectedErrors, malformedBodyHandler, maskInternalError } from './http-server';
+import { verifyRequest } from './internal-signature';
+import type { Logger } from './logger';
+import type { RequestContext } from './viewer';
+
+/** What a subgraph package hands to the kit: its contract, its resolvers and how to build a request context. */
+export interface SubgraphDefinition<TContext extends BaseContext & { requestId: string }> {
+  name: string;
+  typeDefs: DocumentNode;
+  /** One resolver map per domain, each typed by the subgraph's generated `Resolvers`; merged by type here. */
+  resolvers: object[];
+  createContext(request: RequestContext): TContext;
+  isReady(): Promise<void>;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  /** Stops accepting connections, lets in-flight requests finish, then resolves. */
+  stop(): Promise<void>;
+}
+
+export interface SubgraphServerOptions {
+  port: number;
+  host?: string;
+  internalSecret: string;
+  logger: Logger;
+}
+
+export async function startSubgraphServer<TContext extends BaseContext & { requestId: string }>(
+  definition: SubgraphDefinition<TContext>,
+  options: SubgraphServerOptions,
+): Promise<RunningServer> {
+  const { app, httpServer, probe } = createProbedApp(definition.isReady);
+  const apollo = new ApolloServer<TContext>({
+    schema: buildSubgraphSchema({ typeDefs: definition.typeDefs, resolvers: mergeResolvers(definition.resolvers) }),
+    includeStacktraceInErrorResponses: false,
+    formatError: maskInternalError,
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), logUnexpectedErrors(options.logger)],
+  });
+  await apollo.start();
+
+  app.use(
+    '/graphql',
+    express.raw({ type: () => true, limit: '2mb' }),
+    requireGatewaySignature(options.internalSecret, options.logger),
+    expressMiddleware(apollo, { context: async ({ res }) => definition.createContext(res.locals.tunet as RequestContext) }),
+  );
+  app.use(malformedBodyHandler);
+
+  const port = await listen(httpServer, options.port, options.host);
+  return {
+    url: `http://${options.host ?? '127.0.0.1'}:${port}/graphql`,
+    port,
+    async stop() {
+      probe.draining = true;
+      await apollo.stop();
+    },
+  };
+}
+
+/**
+ * Subgraphs are useless when called directly: anything without a valid gateway signature over its exact body,
+ * `_service` and `_entities` included, is refused with HTTP 401 before GraphQL sees it.
+ */
+function requireGatewaySignature(secret: string, logger: Logger): RequestHandler {
+  return (req, res, next) => {
+    const body: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    const verdict = verifyRequest(secret, req.headers, body);
+    if (!verdict.ok) {
+      logger.warn({ reason: verdict.reason, ip: req.ip }, 'rejected unsigned subgraph request');
+      return void res.status(401).json({ errors: [{ message: 'Unauthorized', extensions: { code: 'UNAUTHENTICATED' } }] });
+    }
+    try {
+      req.body = JSON.parse(body.toString('utf8'));
+    } catch {
+      return void res.status(400).json({ errors: [{ message: 'The request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } }] });
+    }
+    res.locals.tunet = verdict.context;
+    next();
+  };
+}
+
+function mergeResolvers(maps: object[]): GraphQLResolverMap<unknown> {
+  const merged: Record<string, object> = {};
+  for (const map of maps) {
+    for (const [type, fields] of Object.entries(map)) merged[type] = { ...merged[type], ...fields };
+  }
+  return merged as GraphQLResolverMap<unknown>;
+}

@@ -1,0 +1,55 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { DatabaseConnection } from './database';
+import { openFastStore, type FastStore } from './redis';
+import { requireEnv } from './secrets';
+
+/**
+ * Test infrastructure: real PostgreSQL (a fresh database per call on the server `npm test` started) or PGlite
+ * when TEST_DB_BACKEND=pglite, and a real Redis with a namespace of its own. Never a mock.
+ */
+export interface TestDatabase {
+  connection: DatabaseConnection;
+  /** Set for PostgreSQL: the URL of the fresh database, e.g. for processes started by the test. */
+  url?: string;
+  drop(): Promise<void>;
+}
+
+export function testBackend(): 'postgres' | 'pglite' {
+  return process.env.TEST_DB_BACKEND === 'pglite' ? 'pglite' : 'postgres';
+}
+
+export async function openTestDatabase(): Promise<TestDatabase> {
+  if (testBackend() === 'pglite') {
+    const connection = await DatabaseConnection.open({});
+    return { connection, drop: () => connection.close() };
+  }
+  const serverUrl = requireEnv('TEST_DATABASE_URL');
+  const name = `tunet_test_${randomBytes(6).toString('hex')}`;
+  await adminQuery(serverUrl, `create database ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const connection = await DatabaseConnection.open({ url: url.toString(), poolSize: 20 });
+  return {
+    connection,
+    url: url.toString(),
+    async drop() {
+      await connection.close();
+      await adminQuery(serverUrl, `drop database ${name} with (force)`);
+    },
+  };
+}
+
+export async function openTestRedis(): Promise<FastStore> {
+  return openFastStore(requireEnv('TEST_REDIS_URL'), `test-${randomBytes(6).toString('hex')}`);
+}
+
+async function adminQuery(url: string, text: string): Promise<void> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}

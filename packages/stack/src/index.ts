@@ -1,0 +1,107 @@
+import path from 'node:path';
+import { startGateway } from '@tunet/gateway';
+import {
+  createLogger,
+  startSubgraphServer,
+  type DatabaseConnection,
+  type FastStore,
+  type Logger,
+  type RunningServer,
+  type Secrets,
+} from '@tunet/kit';
+import { createMembersSubgraph, DEMO, loadDemoData, type MembersSubgraph } from '@tunet/members';
+import { createPostsSubgraph, loadDemoPosts, type PostsSubgraph } from '@tunet/posts';
+
+export interface StackOptions {
+  database: DatabaseConnection;
+  store: FastStore;
+  secrets: Secrets;
+  /** Port per process; 0 picks a free one. */
+  ports?: { gateway: number; members: number; posts: number };
+  host?: string;
+  introspection?: boolean;
+  demoData?: boolean;
+  /** Access-token lifetime etc.; tests shorten them. */
+  auth?: Parameters<typeof createMembersSubgraph>[0]['auth'];
+  logger?: Logger;
+}
+
+export interface Stack {
+  gatewayUrl: string;
+  subgraphUrls: { members: string; posts: string };
+  members: MembersSubgraph;
+  posts: PostsSubgraph;
+  demoLoaded: boolean;
+  stop(): Promise<void>;
+}
+
+const SUPERGRAPH = path.resolve(__dirname, '../../../schema/supergraph.graphql');
+
+/**
+ * Gateway and subgraphs in one process, on one database and fast store: each subgraph still has its own
+ * Postgres schema and role, its own port, and is reached only through signed HTTP calls from the gateway.
+ */
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const logger = options.logger ?? createLogger('tunet');
+  const ports = options.ports ?? { gateway: 0, members: 0, posts: 0 };
+  const members = await createMembersSubgraph({
+    database: options.database,
+    store: options.store,
+    jwtPrivateKey: options.secrets.jwtPrivateKey,
+    auth: options.auth,
+  });
+  const posts = await createPostsSubgraph({ database: options.database, store: options.store });
+  await members.migrate();
+  await posts.migrate();
+  const demoLoaded = options.demoData ? await loadDemo(members, posts) : false;
+
+  const serverOptions = (port: number, name: string) => ({
+    port,
+    host: options.host,
+    internalSecret: options.secrets.internalSecret,
+    logger: logger.child({ subgraph: name }),
+  });
+  const started: RunningServer[] = [];
+  try {
+    const membersServer = await startSubgraphServer(members.definition, serverOptions(ports.members, 'members'));
+    started.push(membersServer);
+    const postsServer = await startSubgraphServer(posts.definition, serverOptions(ports.posts, 'posts'));
+    started.push(postsServer);
+    const gateway = await startGateway({
+      port: ports.gateway,
+      host: options.host,
+      supergraphPath: SUPERGRAPH,
+      subgraphUrls: { members: membersServer.url, posts: postsServer.url },
+      jwtPublicKey: options.secrets.jwtPublicKey,
+      internalSecret: options.secrets.internalSecret,
+      introspection: options.introspection ?? false,
+      logger: logger.child({ component: 'gateway' }),
+    });
+    started.unshift(gateway);
+    return {
+      gatewayUrl: gateway.url,
+      subgraphUrls: { members: membersServer.url, posts: postsServer.url },
+      members,
+      posts,
+      demoLoaded,
+      // The gateway stops first so no new subgraph calls start while subgraphs drain.
+      stop: async () => {
+        for (const server of started) await server.stop();
+      },
+    };
+  } catch (error) {
+    await Promise.all(started.map((server) => server.stop()));
+    throw error;
+  }
+}
+
+async function loadDemo(members: MembersSubgraph, posts: PostsSubgraph): Promise<boolean> {
+  const loaded = await loadDemoData(members);
+  await loadDemoPosts(posts, {
+    solbakkenBoard: DEMO.kari,
+    solbakkenResident: DEMO.ola,
+    fjordlyBoard: DEMO.eva,
+    associations: { solbakken: DEMO.solbakken, fjordly: DEMO.fjordly },
+  });
+  return loaded;
+}

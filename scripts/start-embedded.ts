@@ -1,0 +1,50 @@
+import path from 'node:path';
+import { closeFastStore, createLogger, DatabaseConnection, loadOrCreateDevSecrets, onShutdown, openFastStore } from '@tunet/kit';
+import { DEMO_PASSWORD } from '@tunet/members';
+import { startStack } from '@tunet/stack';
+
+/**
+ * `npm start`: the whole of Tunet in one process on the embedded default — PGlite persisted under ./.data,
+ * in-process stand-ins for Redis, development keys generated on first start — with demo data.
+ * DATABASE_URL and REDIS_URL switch to real servers without changing anything else.
+ */
+async function main(): Promise<void> {
+  const startedAt = performance.now();
+  const logger = createLogger('tunet');
+  const dataDir = path.resolve(process.env.TUNET_DATA_DIR ?? '.data');
+  const secrets = await loadOrCreateDevSecrets(dataDir);
+  const database = await DatabaseConnection.open({ url: process.env.DATABASE_URL, dataDir: path.join(dataDir, 'pglite') });
+  const store = await openFastStore(process.env.REDIS_URL);
+  const stack = await startStack({
+    database,
+    store,
+    secrets,
+    ports: { gateway: Number(process.env.PORT ?? 4000), members: 4001, posts: 4002 },
+    host: process.env.HOST ?? '127.0.0.1',
+    introspection: true,
+    demoData: true,
+    logger,
+  });
+  const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
+  console.log(`
+Tunet is running (${database.backend}, data in ${path.relative(process.cwd(), dataDir) || '.'}) — ready in ${seconds} s
+  GraphQL endpoint: ${stack.gatewayUrl}
+  Demo login:       kari@solbakken.example / ${DEMO_PASSWORD}   (board, Solbakken borettslag)
+                    ola@solbakken.example  / ${DEMO_PASSWORD}   (resident)
+                    eva@fjordly.example    / ${DEMO_PASSWORD}   (board, Fjordly sameie)
+  ${stack.demoLoaded ? 'Demo data loaded on this first start.' : 'Existing data kept.'}
+
+  curl -s ${stack.gatewayUrl} -H 'content-type: application/json' \\
+    -d '{"query":"mutation { login(input: {email: \\"kari@solbakken.example\\", password: \\"${DEMO_PASSWORD}\\"}) { accessToken } }"}'
+`);
+  onShutdown(logger, async () => {
+    await stack.stop();
+    await database.close();
+    await closeFastStore(store);
+  });
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,7 @@
+/** Every subgraph of the federation, with the port it listens on by default. Add new subgraphs here. */
+export const SUBGRAPHS = [
+  { name: 'members', port: 4001 },
+  { name: 'posts', port: 4002 },
+] as const;
+
+export type SubgraphName = (typeof SUBGRAPHS)[number]['name'];

@@ -1,0 +1,88 @@
+import { AccessTokenVerifier } from '@tunet/kit';
+import type { GraphQLError } from 'graphql';
+import { DEMO, DEMO_PASSWORD } from '../demo-data';
+import { openMembersTestBed, type MembersTestBed } from '../testing';
+
+const codeOf = async (promise: Promise<unknown>) => {
+  const error = (await promise.then(() => null, (e: unknown) => e)) as GraphQLError | null;
+  return error && { code: error.extensions.code, field: error.extensions.field, message: error.message };
+};
+
+describe('login, refresh and logout', () => {
+  let bed: MembersTestBed;
+  let verifier: AccessTokenVerifier;
+  const auth = () => bed.subgraph.auth;
+
+  beforeAll(async () => {
+    bed = await openMembersTestBed({ maxFailedLoginsPerAccount: 3, maxFailedLoginsPerAddress: 6 });
+    verifier = await AccessTokenVerifier.fromPem(bed.secrets.jwtPublicKey);
+  });
+  afterAll(() => bed.close());
+
+  it('issues an access token naming the member, association and role', async () => {
+    const session = await auth().login({ email: '  KARI@solbakken.example ', password: DEMO_PASSWORD }, '10.0.0.1');
+    expect(await verifier.verify(session.accessToken)).toMatchObject({
+      associationId: DEMO.solbakken,
+      memberId: DEMO.kari,
+      role: 'board',
+      platformAdmin: false,
+    });
+    expect(session.accessTokenExpiresAt.getTime() - Date.now()).toBeLessThanOrEqual(15 * 60 * 1000);
+    expect(session.refreshToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  });
+
+  it('fails a wrong password and an unknown e-mail in exactly the same way', async () => {
+    const wrongPassword = await codeOf(auth().login({ email: 'per@solbakken.example', password: 'nope' }, '10.0.0.2'));
+    const unknownEmail = await codeOf(auth().login({ email: 'nobody@solbakken.example', password: 'nope' }, '10.0.0.2'));
+    expect(wrongPassword).toEqual({ code: 'UNAUTHENTICATED', field: undefined, message: expect.any(String) });
+    expect(unknownEmail).toEqual(wrongPassword);
+  });
+
+  it('locks an account after repeated failures, even for the right password, but not its neighbours', async () => {
+    for (let i = 0; i < 3; i++) {
+      await codeOf(auth().login({ email: 'aase@solbakken.example', password: `guess-${i}` }, `10.1.0.${i}`));
+    }
+    const locked = await codeOf(auth().login({ email: 'aase@solbakken.example', password: DEMO_PASSWORD }, '10.1.0.9'));
+    expect(locked?.code).toBe('RATE_LIMITED');
+    await expect(auth().login({ email: 'ola@solbakken.example', password: DEMO_PASSWORD }, '10.1.0.9')).resolves.toBeDefined();
+  });
+
+  it('locks a client address that tries many accounts', async () => {
+    for (let i = 0; i < 6; i++) {
+      await codeOf(auth().login({ email: `victim${i}@example.com`, password: 'guess' }, '10.2.0.1'));
+    }
+    const blocked = await codeOf(auth().login({ email: 'jonas@solbakken.example', password: DEMO_PASSWORD }, '10.2.0.1'));
+    expect(blocked?.code).toBe('RATE_LIMITED');
+    await expect(auth().login({ email: 'jonas@solbakken.example', password: DEMO_PASSWORD }, '10.2.0.2')).resolves.toBeDefined();
+  });
+
+  it('rotates refresh tokens and revokes the whole session when a used one comes back', async () => {
+    const first = await auth().login({ email: 'eva@fjordly.example', password: DEMO_PASSWORD }, '10.3.0.1');
+    const second = await auth().refresh({ refreshToken: first.refreshToken });
+    expect(second.refreshToken).not.toBe(first.refreshToken);
+    expect(await verifier.verify(second.accessToken)).toMatchObject({ memberId: DEMO.eva });
+
+    expect(await codeOf(auth().refresh({ refreshToken: first.refreshToken }))).toMatchObject({
+      code: 'UNAUTHENTICATED',
+      message: expect.stringMatching(/already used/),
+    });
+    expect((await codeOf(auth().refresh({ refreshToken: second.refreshToken })))?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('ends the session on logout', async () => {
+    const session = await auth().login({ email: 'ola@solbakken.example', password: DEMO_PASSWORD }, '10.4.0.1');
+    expect(await auth().logout({ refreshToken: session.refreshToken })).toBe(true);
+    expect((await codeOf(auth().refresh({ refreshToken: session.refreshToken })))?.code).toBe('UNAUTHENTICATED');
+    expect(await auth().logout({ refreshToken: session.refreshToken })).toBe(false);
+  });
+
+  it('names the offending field for malformed input', async () => {
+    expect(await codeOf(auth().login({ email: 'not-an-email', password: 'x' }, '10.5.0.1'))).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'email',
+    });
+    expect(
+      await codeOf(auth().login({ email: 'kari@solbakken.example', password: DEMO_PASSWORD, associationId: DEMO.fjordly }, '10.5.0.1')),
+    ).toMatchObject({ code: 'BAD_USER_INPUT', field: 'associationId' });
+  });
+});

@@ -1,0 +1,9 @@
+import type { Resolvers } from '../__generated__/resolvers-types';
+
+export const authResolvers: Resolvers = {
+  Mutation: {
+    login: (_root, { input }, ctx) => ctx.auth.login(input, ctx.clientIp),
+    refreshSession: (_root, { input }, ctx) => ctx.auth.refresh(input),
+    logout: async (_root, { input }, ctx) => ({ loggedOut: await ctx.auth.logout(input) }),
+  },
+};
