@@ -1,4 +1,5 @@
-import { unauthenticated, type AccessTokenVerifier, type Viewer } from '@tunet/kit';
+import type { AccessTokenVerifier, Viewer } from '@tunet/kit';
+import { GraphQLError } from 'graphql';
 
 /**
  * No header means an anonymous request, which a few operations (login) allow. A header that is present but
@@ -14,4 +15,9 @@ export async function authenticate(authorization: string | undefined, verifier: 
   } catch {
     throw unauthenticated('The access token is invalid or has expired. Refresh the session or log in again.');
   }
+}
+
+/** Fails the request before execution, so the status is a real HTTP 401 and there is no data at all. */
+function unauthenticated(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
 }

@@ -37,6 +37,7 @@ export interface GatewayOptions {
 export async function startGateway(options: GatewayOptions): Promise<RunningServer> {
   const subgraphUrls = new Map<string, string>();
   const gateway = new ApolloGateway({
+    logger: options.logger,
     supergraphSdl: await readFile(options.supergraphPath, 'utf8'),
     buildService: ({ name, url }) => {
       const target = options.subgraphUrls?.[name] ?? url;
@@ -53,6 +54,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     gateway: gateway as never,
     introspection: options.introspection,
     includeStacktraceInErrorResponses: false,
+    logger: options.logger,
     formatError: (formatted) => maskInternalError(formatInputError(formatted)),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),

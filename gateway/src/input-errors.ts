@@ -55,9 +55,10 @@ function fieldOfLiteral(document: DocumentNode, error: GraphQLError): string | n
   if (!target || !isValueNode(target)) return null;
   let field: string | null = null;
   visit(document, {
-    enter(node, _key, _parent, _path, ancestors) {
+    enter(node, _key, parent, _path, ancestors) {
       if (node !== target) return undefined;
-      const names = [...ancestors, node]
+      // `ancestors` stops short of the direct parent, which is the Argument or ObjectField holding the value.
+      const names = [...ancestors, parent]
         .filter((n): n is ASTNode => !Array.isArray(n) && typeof n === 'object' && n !== null && 'kind' in n)
         .filter((n) => n.kind === Kind.ARGUMENT || n.kind === Kind.OBJECT_FIELD)
         .map((n) => (n as { name: { value: string } }).name.value);

@@ -6,6 +6,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import { Pool } from 'pg';
+import { isUuid } from './ids';
 
 /** A transaction handed to repositories: already scoped to one tenant (or to system scope) by row-level security. */
 export type Tx = PgTransaction<PgQueryResultHKT, Record<string, never>, ExtractTablesWithRelations<Record<string, never>>>;
@@ -59,7 +60,6 @@ export class DatabaseConnection {
 }
 
 const IDENTIFIER = /^[a-z][a-z0-9_]{0,40}$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MIGRATION_FILE = /^\d{4}_[a-z0-9_]+\.sql$/;
 
 /** A subgraph's view of the database: its own schema, role, migrations and tenant-scoped transactions. */
@@ -84,7 +84,7 @@ export class SubgraphDatabase {
    * row-level security hides every other association's rows whatever the SQL says.
    */
   tenant<T>(associationId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
-    if (!UUID.test(associationId)) throw new Error('tenant must be an association id');
+    if (!isUuid(associationId)) throw new Error('tenant must be an association id');
     return this.scoped(associationId, '', fn);
   }
 

@@ -10,13 +10,12 @@ export type ErrorCode =
   | 'FEATURE_NOT_SUBSCRIBED'
   | 'RATE_LIMITED';
 
-const httpStatus: Partial<Record<ErrorCode, number>> = { UNAUTHENTICATED: 401, RATE_LIMITED: 429 };
-
+/**
+ * Errors travel inside a 200 response: a subgraph that answered with another status would have its error
+ * replaced by a generic one at the gateway. Only the gateway sets HTTP statuses (see gateway/authenticate).
+ */
 function fail(code: ErrorCode, message: string, extra: Record<string, unknown> = {}): GraphQLError {
-  const status = httpStatus[code];
-  return new GraphQLError(message, {
-    extensions: { code, ...extra, ...(status ? { http: { status } } : {}) },
-  });
+  return new GraphQLError(message, { extensions: { code, ...extra } });
 }
 
 export const badUserInput = (field: string, message: string) => fail('BAD_USER_INPUT', message, { field });

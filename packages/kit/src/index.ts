@@ -14,3 +14,4 @@ export * from './access-token';
 export * from './scalars';
 export * from './loaders';
 export * from './process';
+export * from './ids';

@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import { badUserInput } from './errors';
 
 export const MAX_PAGE_SIZE = 100;
@@ -7,16 +8,20 @@ export function encodeCursor(key: readonly (string | number)[]): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
-export function decodeCursor(cursor: string, length: number): (string | number)[] {
+/**
+ * The sort key a cursor carries, checked against `key`, so a forged cursor is the client's error rather than a
+ * failed cast inside PostgreSQL.
+ */
+export function decodeCursor<K extends z.ZodType>(cursor: string, key: K): z.infer<K> {
+  let decoded: unknown;
   try {
-    const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(key) && key.length === length && key.every((k) => typeof k === 'string' || typeof k === 'number')) {
-      return key;
-    }
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    // fall through to the input error below
+    decoded = undefined;
   }
-  throw badUserInput('after', 'The cursor is not valid; use a cursor from a previous page.');
+  const parsed = key.safeParse(decoded);
+  if (!parsed.success) throw badUserInput('after', 'The cursor is not valid; use a cursor from a previous page.');
+  return parsed.data;
 }
 
 export function pageSize(first: number | null | undefined, fallback = 20): number {

@@ -1,5 +1,6 @@
 import { ApolloServer, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -43,7 +44,13 @@ export async function startSubgraphServer<TContext extends BaseContext & { reque
     schema: buildSubgraphSchema({ typeDefs: definition.typeDefs, resolvers: mergeResolvers(definition.resolvers) }),
     includeStacktraceInErrorResponses: false,
     formatError: maskInternalError,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), logUnexpectedErrors(options.logger)],
+    logger: options.logger,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      // Traces are for Apollo's hosted studio, which Tunet does not report to.
+      ApolloServerPluginInlineTraceDisabled(),
+      logUnexpectedErrors(options.logger),
+    ],
   });
   await apollo.start();
 

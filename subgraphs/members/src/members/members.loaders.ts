@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { alignToKeys, type Viewer } from '@tunet/kit';
+import { alignToKeys, isUuid, type Viewer } from '@tunet/kit';
 import type { AssociationRow, MemberRow, MembersRepository, UnitRow } from './members.repository';
 
 export interface MembersLoaders {
@@ -13,17 +13,19 @@ export interface MembersLoaders {
 export function createMembersLoaders(repository: MembersRepository, viewer: Viewer | null): MembersLoaders {
   return {
     associationById: new DataLoader(async (ids) => {
-      if (!viewer) return ids.map(() => null);
+      const wellFormed = ids.filter(isUuid);
+      if (!viewer || wellFormed.length === 0) return ids.map(() => null);
       const rows = viewer.platformAdmin
-        ? await repository.findAssociationsAcrossTenants(ids)
+        ? await repository.findAssociationsAcrossTenants(wellFormed)
         : viewer.associationId
-          ? await repository.findAssociations(viewer.associationId, ids)
+          ? await repository.findAssociations(viewer.associationId, wellFormed)
           : [];
       return alignToKeys(ids, rows, (row) => row.id);
     }),
     memberById: new DataLoader(async (ids) => {
-      if (!viewer?.associationId) return ids.map(() => null);
-      return alignToKeys(ids, await repository.findMembers(viewer.associationId, ids), (row) => row.id);
+      const wellFormed = ids.filter(isUuid);
+      if (!viewer?.associationId || wellFormed.length === 0) return ids.map(() => null);
+      return alignToKeys(ids, await repository.findMembers(viewer.associationId, wellFormed), (row) => row.id);
     }),
     unitById: new DataLoader(
       async (keys) => {

@@ -1,5 +1,5 @@
 import type { SubgraphDatabase } from '@tunet/kit';
-import { and, asc, count, eq, gt, inArray, or } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
 import { associations, members, units } from '../tables';
 
 export type AssociationRow = typeof associations.$inferSelect;
@@ -37,7 +37,10 @@ export class MembersRepository {
     );
   }
 
-  /** One page ordered by name then id; fetch `limit + 1` to learn whether another page follows. */
+  /**
+   * One page ordered by name then id; fetch `limit + 1` to learn whether another page follows. The cursor is a
+   * row comparison so PostgreSQL starts the index scan at it instead of discarding the rows before it.
+   */
   listMembers(tenant: string, limit: number, after: MemberListPosition | null): Promise<MemberRow[]> {
     return this.db.tenant(tenant, (tx) =>
       tx
@@ -46,12 +49,7 @@ export class MembersRepository {
         .where(
           and(
             eq(members.associationId, tenant),
-            after
-              ? or(
-                  gt(members.displayName, after.displayName),
-                  and(eq(members.displayName, after.displayName), gt(members.id, after.id)),
-                )
-              : undefined,
+            after ? sql`(${members.displayName}, ${members.id}) > (${after.displayName}, ${after.id}::uuid)` : undefined,
           ),
         )
         .orderBy(asc(members.displayName), asc(members.id))

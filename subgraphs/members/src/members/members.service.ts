@@ -1,7 +1,8 @@
 import { decodeCursor, isMember, notFound, pageSize, toPage, unauthenticated, type Page, type Viewer } from '@tunet/kit';
+import { z } from 'zod';
 import { canListMembers, canViewAssociation } from './members.access';
 import type { MembersLoaders } from './members.loaders';
-import type { AssociationRow, MemberRow, MembersRepository } from './members.repository';
+import type { AssociationRow, MemberListPosition, MemberRow, MembersRepository } from './members.repository';
 
 /** Business rules for reading associations and members. */
 export class MembersService {
@@ -38,12 +39,15 @@ export class MembersService {
     if (!viewer) throw unauthenticated();
     if (!canListMembers(viewer, associationId)) throw notFound('Association');
     const size = pageSize(first);
-    const position = after ? decodeCursor(after, 2) : null;
-    const rows = await this.repository.listMembers(
-      associationId,
-      size + 1,
-      position ? { displayName: String(position[0]), id: String(position[1]) } : null,
-    );
+    const rows = await this.repository.listMembers(associationId, size + 1, after ? memberListPosition(after) : null);
     return toPage(rows, size, (row) => [row.displayName, row.id]);
   }
+}
+
+/** A cursor is [displayName, id], the member list's sort key. */
+const cursorKey = z.tuple([z.string(), z.guid()]);
+
+function memberListPosition(cursor: string): MemberListPosition {
+  const [displayName, id] = decodeCursor(cursor, cursorKey);
+  return { displayName, id };
 }

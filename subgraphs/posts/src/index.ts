@@ -1,0 +1,2 @@
+export { createPostsSubgraph, type PostsSubgraph } from './subgraph';
+export { loadDemoPosts, type DemoAuthors } from './demo-data';

@@ -1,0 +1,5 @@
+import { runSubgraphProcess } from '@tunet/kit';
+import { createPostsSubgraph } from './subgraph';
+
+/** The posts subgraph as its own process (production). */
+void runSubgraphProcess({ name: 'posts', defaultPort: 4002, create: createPostsSubgraph });

@@ -1,0 +1,107 @@
+import { importPKCS8, SignJWT } from 'jose';
+import { generateSecrets } from '@tunet/kit';
+import { DEMO } from '@tunet/members';
+import { codes, openE2E, type E2E } from './support';
+
+const ME = '{ me { id displayName role email association { name timeZone locale } unit { building number } } }';
+
+describe('sessions through the gateway', () => {
+  let e2e: E2E;
+  // A short access-token lifetime lets the expiry test use a real token instead of a forged one.
+  beforeAll(async () => {
+    e2e = await openE2E({ accessTokenTtlSeconds: 3 });
+  });
+  afterAll(() => e2e.close());
+
+  it('logs in and answers `me` with the member and their association', async () => {
+    const { accessToken } = await e2e.login('kari@solbakken.example');
+    const result = await e2e.gql(ME, {}, accessToken);
+    expect(result.errors).toBeUndefined();
+    expect(result.data).toEqual({
+      me: {
+        id: DEMO.kari,
+        displayName: 'Kari Nordmann',
+        role: 'BOARD',
+        email: 'kari@solbakken.example',
+        association: { name: 'Solbakken borettslag', timeZone: 'Europe/Oslo', locale: 'NB' },
+        unit: { building: 'Blokk A', number: 'H0201' },
+      },
+    });
+  });
+
+  it('asks anonymous callers of `me` to log in', async () => {
+    const result = await e2e.gql(ME);
+    expect(codes(result)).toEqual(['UNAUTHENTICATED']);
+    expect(result.data).toBeNull();
+  });
+
+  it('refuses the whole request, with HTTP 401, when the token is forged, foreign or mangled', async () => {
+    const other = await generateSecrets();
+    const key = await importPKCS8(other.jwtPrivateKey, 'ES256');
+    const foreign = await new SignJWT({ aid: DEMO.solbakken, mid: DEMO.kari, role: 'board', adm: true })
+      .setProtectedHeader({ alg: 'ES256' })
+      .setSubject(DEMO.kari)
+      .setIssuer('tunet')
+      .setAudience('tunet-api')
+      .setExpirationTime('5m')
+      .sign(key);
+    const wrongAudience = await new SignJWT({ aid: DEMO.solbakken, mid: DEMO.kari, role: 'board', adm: false })
+      .setProtectedHeader({ alg: 'ES256' })
+      .setSubject(DEMO.kari)
+      .setIssuer('tunet')
+      .setAudience('someone-else')
+      .setExpirationTime('5m')
+      .sign(await importPKCS8(e2e.secrets.jwtPrivateKey, 'ES256'));
+    for (const token of [foreign, wrongAudience, 'not.a.jwt']) {
+      const result = await e2e.gql(ME, {}, token);
+      expect(result.status).toBe(401);
+      expect(codes(result)).toEqual(['UNAUTHENTICATED']);
+      expect(result.data ?? null).toBeNull();
+    }
+  });
+
+  it('stops accepting an access token once it expires', async () => {
+    const { accessToken } = await e2e.login('ola@solbakken.example');
+    expect((await e2e.gql(ME, {}, accessToken)).errors).toBeUndefined();
+    await new Promise((resolve) => setTimeout(resolve, 4000));
+    const expired = await e2e.gql(ME, {}, accessToken);
+    expect(expired.status).toBe(401);
+    expect(codes(expired)).toEqual(['UNAUTHENTICATED']);
+  });
+
+  it('rotates refresh tokens and ends the session when an old one is replayed', async () => {
+    const refresh = (refreshToken: string) =>
+      e2e.gql<{ refreshSession: { accessToken: string; refreshToken: string } }>(
+        'mutation ($t: String!) { refreshSession(input: { refreshToken: $t }) { accessToken refreshToken } }',
+        { t: refreshToken },
+      );
+    const first = await e2e.login('per@solbakken.example');
+    const second = await refresh(first.refreshToken);
+    expect(second.data?.refreshSession.refreshToken).toBeDefined();
+    expect((await e2e.gql(ME, {}, second.data!.refreshSession.accessToken)).errors).toBeUndefined();
+
+    expect(codes(await refresh(first.refreshToken))).toEqual(['UNAUTHENTICATED']);
+    // The thief's replay also ended the legitimate holder's session.
+    expect(codes(await refresh(second.data!.refreshSession.refreshToken))).toEqual(['UNAUTHENTICATED']);
+  });
+
+  it('logs out', async () => {
+    const session = await e2e.login('aase@solbakken.example');
+    const logout = await e2e.gql('mutation ($t: String!) { logout(input: { refreshToken: $t }) { loggedOut } }', {
+      t: session.refreshToken,
+    });
+    expect(logout.data).toEqual({ logout: { loggedOut: true } });
+    const after = await e2e.gql('mutation ($t: String!) { refreshSession(input: { refreshToken: $t }) { accessToken } }', {
+      t: session.refreshToken,
+    });
+    expect(codes(after)).toEqual(['UNAUTHENTICATED']);
+  });
+
+  it('gives wrong e-mail and wrong password the same answer', async () => {
+    const attempt = (email: string) =>
+      e2e.gql('mutation ($i: LoginInput!) { login(input: $i) { accessToken } }', { i: { email, password: 'wrong' } });
+    const [unknown, wrong] = await Promise.all([attempt('ghost@solbakken.example'), attempt('jonas@solbakken.example')]);
+    expect(codes(unknown)).toEqual(['UNAUTHENTICATED']);
+    expect(unknown.errors?.[0]?.message).toBe(wrong.errors?.[0]?.message);
+  });
+});

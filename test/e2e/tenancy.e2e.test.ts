@@ -1,0 +1,90 @@
+import { encodeContext, signRequest, type RequestContext } from '@tunet/kit';
+import { DEMO } from '@tunet/members';
+import { codes, openE2E, type E2E } from './support';
+
+const FEED = '{ posts(first: 10) { nodes { id title author { id displayName role association { name } } } } }';
+type Feed = { posts: { nodes: { id: string; title: string; author: { id: string; displayName: string; role: string; association: { name: string } } }[] } };
+
+describe('tenancy and the federation boundary', () => {
+  let e2e: E2E;
+  let kari: string;
+  let eva: string;
+
+  beforeAll(async () => {
+    e2e = await openE2E();
+    kari = (await e2e.login('kari@solbakken.example')).accessToken;
+    eva = (await e2e.login('eva@fjordly.example')).accessToken;
+  });
+  afterAll(() => e2e.close());
+
+  it('answers one query from two subgraphs: posts with their authors from members', async () => {
+    const result = await e2e.gql<Feed>(FEED, {}, kari);
+    expect(result.errors).toBeUndefined();
+    const nodes = result.data!.posts.nodes;
+    expect(nodes.length).toBeGreaterThanOrEqual(3);
+    for (const post of nodes) expect(post.author.association.name).toBe('Solbakken borettslag');
+    expect(nodes.map((post) => post.author.displayName)).toContain('Kari Nordmann');
+  });
+
+  it("never shows one association another's posts, members or association", async () => {
+    const solbakkenPost = (await e2e.gql<Feed>(FEED, {}, kari)).data!.posts.nodes[0]!.id;
+
+    const feed = await e2e.gql<Feed>(FEED, {}, eva);
+    expect(feed.data!.posts.nodes.map((post) => post.author.association.name)).toEqual(
+      feed.data!.posts.nodes.map(() => 'Fjordly sameie'),
+    );
+    expect(feed.data!.posts.nodes.map((post) => post.id)).not.toContain(solbakkenPost);
+
+    for (const [query, variables] of [
+      ['query ($id: ID!) { association(id: $id) { name } }', { id: DEMO.solbakken }],
+      ['query ($id: ID!) { member(id: $id) { displayName } }', { id: DEMO.kari }],
+      ['query ($id: ID!) { post(id: $id) { title } }', { id: solbakkenPost }],
+    ] as const) {
+      const result = await e2e.gql(query, variables, eva);
+      expect(codes(result)).toEqual(['NOT_FOUND']);
+      expect(result.data).toBeNull();
+    }
+  });
+
+  it('does not expose _entities or _service through the gateway', async () => {
+    const result = await e2e.gql('{ _entities(representations: [{ __typename: "Member", id: "x" }]) { __typename } }', {}, eva);
+    expect(codes(result)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+  });
+
+  describe('calling a subgraph directly', () => {
+    const evaContext: RequestContext = {
+      viewer: { accountId: DEMO.eva, associationId: DEMO.fjordly, memberId: DEMO.eva, role: 'board', platformAdmin: false },
+      requestId: 'direct-test',
+      clientIp: '127.0.0.1',
+    };
+    const entities = JSON.stringify({
+      query: 'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Member { id displayName email } } }',
+      variables: { r: [{ __typename: 'Member', id: DEMO.kari }, { __typename: 'Member', id: DEMO.eva }] },
+    });
+    const post = (body: string, headers: Record<string, string> = {}) =>
+      fetch(e2e.stack.subgraphUrls.members, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+
+    it('refuses unsigned requests, _service and _entities included, with HTTP 401', async () => {
+      for (const body of [entities, JSON.stringify({ query: '{ _service { sdl } }' }), JSON.stringify({ query: '{ me { id } }' })]) {
+        expect((await post(body)).status).toBe(401);
+      }
+      expect((await fetch(e2e.stack.subgraphUrls.posts, { method: 'POST', body: entities })).status).toBe(401);
+    });
+
+    it('refuses a signature made with another secret, for another body, or too long ago', async () => {
+      const encoded = encodeContext(evaContext);
+      const wrongSecret = signRequest('not-the-secret', encoded, entities);
+      const otherBody = signRequest(e2e.secrets.internalSecret, encoded, JSON.stringify({ query: '{ __typename }' }));
+      const stale = signRequest(e2e.secrets.internalSecret, encoded, entities, Date.now() - 5 * 60 * 1000);
+      for (const headers of [wrongSecret, otherBody, stale]) expect((await post(entities, headers)).status).toBe(401);
+    });
+
+    it("resolves a crafted entity representation of another association's member to null", async () => {
+      const headers = signRequest(e2e.secrets.internalSecret, encodeContext(evaContext), entities);
+      const response = await post(entities, headers);
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as { data: { _entities: unknown[] } };
+      expect(body.data._entities).toEqual([null, { id: DEMO.eva, displayName: 'Eva Fjeld', email: 'eva@fjordly.example' }]);
+    });
+  });
+});
