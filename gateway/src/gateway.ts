@@ -54,6 +54,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     gateway: gateway as never,
     introspection: options.introspection,
     includeStacktraceInErrorResponses: false,
+    // Shutdown is ours (onShutdown): Apollo's own signal handlers would race it and leave the process hanging.
+    stopOnTerminationSignals: false,
     logger: options.logger,
     formatError: (formatted) => maskInternalError(formatInputError(formatted)),
     plugins: [

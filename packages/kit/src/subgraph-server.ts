@@ -43,6 +43,8 @@ export async function startSubgraphServer<TContext extends BaseContext & { reque
   const apollo = new ApolloServer<TContext>({
     schema: buildSubgraphSchema({ typeDefs: definition.typeDefs, resolvers: mergeResolvers(definition.resolvers) }),
     includeStacktraceInErrorResponses: false,
+    // Shutdown is ours (onShutdown): Apollo's own signal handlers would race it and leave the process hanging.
+    stopOnTerminationSignals: false,
     formatError: maskInternalError,
     logger: options.logger,
     plugins: [

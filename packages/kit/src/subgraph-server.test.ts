@@ -1,0 +1,62 @@
+import { parse } from 'graphql';
+import { createLogger } from './logger';
+import { encodeContext, signRequest } from './internal-signature';
+import { startSubgraphServer, type RunningServer } from './subgraph-server';
+
+const SECRET = 'test-secret';
+const typeDefs = parse(`
+  extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
+  type Query { slow(ms: Int!): String! crash: String }
+`);
+
+describe('subgraph server', () => {
+  let server: RunningServer;
+  const call = (query: string) => {
+    const body = JSON.stringify({ query });
+    const headers = signRequest(SECRET, encodeContext({ viewer: null, requestId: 'r1', clientIp: '' }), body);
+    return fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+  };
+
+  beforeEach(async () => {
+    server = await startSubgraphServer(
+      {
+        name: 'test',
+        typeDefs,
+        resolvers: [
+          {
+            Query: {
+              slow: async (_: unknown, { ms }: { ms: number }) => {
+                await new Promise((resolve) => setTimeout(resolve, ms));
+                return 'done';
+              },
+              crash: () => {
+                throw new Error('connection to 10.0.0.5 refused, secret=hunter2');
+              },
+            },
+          },
+        ],
+        createContext: (request) => request,
+        isReady: async () => undefined,
+      },
+      { port: 0, internalSecret: SECRET, logger: createLogger('test') },
+    );
+  });
+  afterEach(() => server.stop());
+
+  it('lets an in-flight request finish when it is stopped, then refuses new connections', async () => {
+    const inFlight = call('{ slow(ms: 300) }');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const stopping = server.stop();
+    const response = await inFlight;
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ data: { slow: 'done' } });
+    await stopping;
+    await expect(call('{ slow(ms: 1) }')).rejects.toThrow();
+  });
+
+  it('reports unexpected errors without their details or a stack trace', async () => {
+    const body = (await (await call('{ crash }')).json()) as { errors: { message: string; extensions: Record<string, unknown> }[] };
+    expect(body.errors).toEqual([{ message: 'Internal server error', path: ['crash'], extensions: { code: 'INTERNAL_SERVER_ERROR' } }]);
+    expect(JSON.stringify(body)).not.toMatch(/hunter2|10\.0\.0\.5|stacktrace/);
+  });
+});
