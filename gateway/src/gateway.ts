@@ -7,10 +7,9 @@ import { expressMiddleware } from '@as-integrations/express5';
 import {
   AccessTokenVerifier,
   createProbedApp,
-  listen,
   logUnexpectedErrors,
-  malformedBodyHandler,
   maskInternalError,
+  serve,
   type Logger,
   type RunningServer,
 } from '@tunet/kit';
@@ -47,7 +46,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     },
   });
   const verifier = await AccessTokenVerifier.fromPem(options.jwtPublicKey);
-  const { app, httpServer, probe } = createProbedApp(() => subgraphsReady(subgraphUrls));
+  const probed = createProbedApp(() => subgraphsReady(subgraphUrls));
+  const { app, httpServer } = probed;
   app.set('trust proxy', options.trustProxy ?? false);
 
   const server = new ApolloServer<GatewayContext>({
@@ -79,17 +79,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       },
     }),
   );
-  app.use(malformedBodyHandler);
-
-  const port = await listen(httpServer, options.port, options.host);
-  return {
-    url: `http://${options.host ?? '127.0.0.1'}:${port}/graphql`,
-    port,
-    async stop() {
-      probe.draining = true;
-      await server.stop();
-    },
-  };
+  return serve(probed, server, options.port, options.host);
 }
 
 /** Ready when every subgraph answers its own readiness probe. */

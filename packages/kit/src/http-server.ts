@@ -28,15 +28,40 @@ export function createProbedApp(isReady: () => Promise<void>): { app: Express; h
   return { app, httpServer: http.createServer(app), probe };
 }
 
-export function listen(server: http.Server, port: number, host = '127.0.0.1'): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
+export interface RunningServer {
+  url: string;
+  port: number;
+  /** Stops accepting connections, lets in-flight requests finish, then resolves. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Finishes a probed app whose GraphQL route is mounted: JSON errors for unparseable bodies, listening, and a stop
+ * that turns readiness off before Apollo drains the HTTP server.
+ */
+export async function serve(
+  probed: { app: Express; httpServer: http.Server; probe: ProbeState },
+  apollo: { stop(): Promise<void> },
+  port: number,
+  host = '127.0.0.1',
+): Promise<RunningServer> {
+  probed.app.use(malformedBodyHandler);
+  const bound = await new Promise<number>((resolve, reject) => {
+    probed.httpServer.once('error', reject);
+    probed.httpServer.listen(port, host, () => resolve((probed.httpServer.address() as AddressInfo).port));
   });
+  return {
+    url: `http://${host}:${bound}/graphql`,
+    port: bound,
+    async stop() {
+      probed.probe.draining = true;
+      await apollo.stop();
+    },
+  };
 }
 
 /** Unparseable request bodies are the client's fault: HTTP 400 with a GraphQL-shaped error, never HTML. */
-export const malformedBodyHandler: ErrorRequestHandler = (error, _req, res, next) => {
+const malformedBodyHandler: ErrorRequestHandler = (error, _req, res, next) => {
   const status = (error as { status?: number }).status;
   if (status && status >= 400 && status < 500) {
     return void res.status(status).json({

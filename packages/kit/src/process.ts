@@ -3,7 +3,8 @@ import { DatabaseConnection } from './database';
 import { createLogger, type Logger } from './logger';
 import { closeFastStore, openFastStore, type FastStore } from './redis';
 import { requireEnv } from './secrets';
-import { startSubgraphServer, type RunningServer, type SubgraphDefinition } from './subgraph-server';
+import type { RunningServer } from './http-server';
+import { startSubgraphServer, type SubgraphDefinition } from './subgraph-server';
 
 /** Runs `stop` once on SIGTERM or SIGINT, then exits; in-flight requests finish first. */
 export function onShutdown(logger: Logger, stop: () => Promise<void>): void {

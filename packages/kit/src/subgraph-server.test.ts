@@ -1,7 +1,8 @@
 import { parse } from 'graphql';
 import { createLogger } from './logger';
 import { encodeContext, signRequest } from './internal-signature';
-import { startSubgraphServer, type RunningServer } from './subgraph-server';
+import type { RunningServer } from './http-server';
+import { startSubgraphServer } from './subgraph-server';
 
 const SECRET = 'test-secret';
 const typeDefs = parse(`

@@ -6,7 +6,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type RequestHandler } from 'express';
 import type { DocumentNode } from 'graphql';
-import { createProbedApp, listen, logUnexpectedErrors, malformedBodyHandler, maskInternalError } from './http-server';
+import { createProbedApp, logUnexpectedErrors, maskInternalError, serve, type RunningServer } from './http-server';
 import { verifyRequest } from './internal-signature';
 import type { Logger } from './logger';
 import type { RequestContext } from './viewer';
@@ -21,13 +21,6 @@ export interface SubgraphDefinition<TContext extends BaseContext & { requestId: 
   isReady(): Promise<void>;
 }
 
-export interface RunningServer {
-  url: string;
-  port: number;
-  /** Stops accepting connections, lets in-flight requests finish, then resolves. */
-  stop(): Promise<void>;
-}
-
 export interface SubgraphServerOptions {
   port: number;
   host?: string;
@@ -39,7 +32,8 @@ export async function startSubgraphServer<TContext extends BaseContext & { reque
   definition: SubgraphDefinition<TContext>,
   options: SubgraphServerOptions,
 ): Promise<RunningServer> {
-  const { app, httpServer, probe } = createProbedApp(definition.isReady);
+  const probed = createProbedApp(definition.isReady);
+  const { app, httpServer } = probed;
   const apollo = new ApolloServer<TContext>({
     schema: buildSubgraphSchema({ typeDefs: definition.typeDefs, resolvers: mergeResolvers(definition.resolvers) }),
     includeStacktraceInErrorResponses: false,
@@ -62,17 +56,7 @@ export async function startSubgraphServer<TContext extends BaseContext & { reque
     requireGatewaySignature(options.internalSecret, options.logger),
     expressMiddleware(apollo, { context: async ({ res }) => definition.createContext(res.locals.tunet as RequestContext) }),
   );
-  app.use(malformedBodyHandler);
-
-  const port = await listen(httpServer, options.port, options.host);
-  return {
-    url: `http://${options.host ?? '127.0.0.1'}:${port}/graphql`,
-    port,
-    async stop() {
-      probe.draining = true;
-      await apollo.stop();
-    },
-  };
+  return serve(probed, apollo, options.port, options.host);
 }
 
 /**
