@@ -1,14 +1,9 @@
-import type { RequestContext, Viewer } from '@tunet/kit';
+import type { RequestContext } from '@tunet/kit';
 import type { PostsLoaders } from './posts/posts.loaders';
 import type { PostsService } from './posts/posts.service';
 
-/** What every posts resolver receives: who is asking, per-request loaders, and the service. */
-export interface PostsContext {
-  requestId: string;
-  clientIp: string;
-  viewer: Viewer | null;
+/** What every posts resolver receives: the request (viewer, request id, client address), loaders and the service. */
+export interface PostsContext extends RequestContext {
   loaders: PostsLoaders;
   posts: PostsService;
 }
-
-export type { RequestContext };
