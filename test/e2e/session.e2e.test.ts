@@ -36,22 +36,16 @@ describe('sessions through the gateway', () => {
   });
 
   it('refuses the whole request, with HTTP 401, when the token is forged, foreign or mangled', async () => {
-    const other = await generateSecrets();
-    const key = await importPKCS8(other.jwtPrivateKey, 'ES256');
-    const foreign = await new SignJWT({ aid: DEMO.solbakken, mid: DEMO.kari, role: 'board', adm: true })
-      .setProtectedHeader({ alg: 'ES256' })
-      .setSubject(DEMO.kari)
-      .setIssuer('tunet')
-      .setAudience('tunet-api')
-      .setExpirationTime('5m')
-      .sign(key);
-    const wrongAudience = await new SignJWT({ aid: DEMO.solbakken, mid: DEMO.kari, role: 'board', adm: false })
-      .setProtectedHeader({ alg: 'ES256' })
-      .setSubject(DEMO.kari)
-      .setIssuer('tunet')
-      .setAudience('someone-else')
-      .setExpirationTime('5m')
-      .sign(await importPKCS8(e2e.secrets.jwtPrivateKey, 'ES256'));
+    const sign = async (privateKeyPem: string, audience: string) =>
+      new SignJWT({ aid: DEMO.solbakken, mid: DEMO.kari, role: 'board', adm: true })
+        .setProtectedHeader({ alg: 'ES256' })
+        .setSubject(DEMO.kari)
+        .setIssuer('tunet')
+        .setAudience(audience)
+        .setExpirationTime('5m')
+        .sign(await importPKCS8(privateKeyPem, 'ES256'));
+    const foreign = await sign((await generateSecrets()).jwtPrivateKey, 'tunet-api');
+    const wrongAudience = await sign(e2e.secrets.jwtPrivateKey, 'someone-else');
     for (const token of [foreign, wrongAudience, 'not.a.jwt']) {
       const result = await e2e.gql(ME, {}, token);
       expect(result.status).toBe(401);
