@@ -19,7 +19,7 @@ function subgraph(name: string, contextType: string, mappers: Record<string, str
         enumsAsTypes: true,
         contextType,
         mappers,
-        scalars: { DateTime: 'Date' },
+        scalars: { DateTime: 'Date', Date: 'string' },
       },
     },
   };
@@ -32,7 +32,14 @@ const config: CodegenConfig = {
     ...subgraph('members', '../context#MembersContext', {
       Association: '../members/members.repository#AssociationRow',
       Member: '../members/members.repository#MemberRow',
-      Unit: '../members/members.repository#UnitRow',
+      Building: '../housing/housing.repository#BuildingRow',
+      Unit: '../housing/housing.repository#UnitRow',
+      Tenure: '../housing/housing.repository#TenureRow',
+      Committee: '../committees/committees.repository#CommitteeRow',
+      CommitteeTerm: '../committees/committees.repository#CommitteeTermRow',
+      Invitation: '../invitations/invitations.repository#InvitationRow',
+      ApiKey: '../api-keys/api-keys.repository#ApiKeyRow',
+      ImportJob: '../imports/imports.repository#ImportJobRow',
     }),
     ...subgraph('posts', '../context#PostsContext', {
       Post: '../posts/posts.repository#PostRow',

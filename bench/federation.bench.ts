@@ -12,8 +12,8 @@ const CONCURRENT = Number(process.env.BENCH_CONCURRENT ?? 2000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 
 const QUERIES = {
-  me: '{ me { id displayName role association { name } } }',
-  'feed (posts + members)': '{ posts(first: 20) { nodes { id title author { displayName role } } } }',
+  me: '{ me { id displayName roles association { name } } }',
+  'feed (posts + members)': '{ posts(first: 20) { nodes { id title author { displayName roles } } } }',
 };
 
 async function main(): Promise<void> {

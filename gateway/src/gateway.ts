@@ -6,14 +6,18 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { expressMiddleware } from '@as-integrations/express5';
 import {
   AccessTokenVerifier,
+  API_KEY_VERIFY_ROUTE,
   createProbedApp,
+  internalRouteUrl,
   logUnexpectedErrors,
   maskInternalError,
   serve,
+  type FastStore,
   type Logger,
   type RunningServer,
 } from '@tunet/kit';
 import express from 'express';
+import { ApiKeyAuthenticator, verifyWithMembers } from './api-keys';
 import { authenticate } from './authenticate';
 import { formatInputError, inputErrorPlugin } from './input-errors';
 import { SignedDataSource, type GatewayContext } from './signed-data-source';
@@ -29,6 +33,10 @@ export interface GatewayOptions {
   introspection: boolean;
   /** Express `trust proxy`, so the client address behind a load balancer is the real one (rate limits use it). */
   trustProxy?: boolean | string | number;
+  /** Caches API-key verifications and counts failed ones; on Redis, shared by every gateway replica. */
+  store: FastStore;
+  /** How long a verified API key is trusted without asking members again: the bound on a revoked key. Default 60. */
+  apiKeyCacheSeconds?: number;
   logger: Logger;
 }
 
@@ -45,7 +53,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       return new SignedDataSource(target, options.internalSecret);
     },
   });
-  const verifier = await AccessTokenVerifier.fromPem(options.jwtPublicKey);
+  const accessTokens = await AccessTokenVerifier.fromPem(options.jwtPublicKey);
+  const apiKeys = new ApiKeyAuthenticator(
+    options.store,
+    verifyWithMembers(() => internalRouteUrl(membersUrl(subgraphUrls), API_KEY_VERIFY_ROUTE), options.internalSecret, options.logger),
+    options.apiKeyCacheSeconds,
+  );
   const probed = createProbedApp(() => subgraphsReady(subgraphUrls));
   const { app, httpServer } = probed;
   app.set('trust proxy', options.trustProxy ?? false);
@@ -74,12 +87,20 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       context: async ({ req, res }) => {
         const requestId = randomUUID();
         res.setHeader('x-request-id', requestId);
-        const viewer = await authenticate(req.headers.authorization, verifier);
-        return { requestId, clientIp: req.ip ?? '', viewer };
+        const clientIp = req.ip ?? '';
+        const viewer = await authenticate(req.headers.authorization, { accessTokens, apiKeys }, { requestId, clientIp });
+        return { requestId, clientIp, viewer };
       },
     }),
   );
   return serve(probed, server, options.port, options.host);
+}
+
+/** Members verifies API keys; its URL is known once the gateway has loaded the supergraph. */
+function membersUrl(urls: Map<string, string>): string {
+  const url = urls.get('members');
+  if (!url) throw new Error('gateway not loaded: no URL for the members subgraph');
+  return url;
 }
 
 /** Ready when every subgraph answers its own readiness probe. */

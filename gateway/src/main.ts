@@ -1,11 +1,11 @@
 import path from 'node:path';
-import { createLogger, onShutdown, pemFromEnv, requireEnv } from '@tunet/kit';
+import { closeFastStore, createLogger, onShutdown, openFastStore, pemFromEnv, requireEnv } from '@tunet/kit';
 import { startGateway } from './gateway';
 
 /**
  * The gateway as its own production process, configured only by environment variables (see README):
  * PORT, HOST, JWT_PUBLIC_KEY, INTERNAL_SIGNING_SECRET, SUBGRAPH_<NAME>_URL, SUPERGRAPH_PATH,
- * GRAPHQL_INTROSPECTION, TRUST_PROXY.
+ * GRAPHQL_INTROSPECTION, TRUST_PROXY, REDIS_URL.
  */
 async function main(): Promise<void> {
   const logger = createLogger('gateway');
@@ -14,6 +14,7 @@ async function main(): Promise<void> {
       .map(([key, value]) => [/^SUBGRAPH_([A-Z0-9_]+)_URL$/.exec(key)?.[1]?.toLowerCase(), value] as const)
       .filter((entry): entry is readonly [string, string] => Boolean(entry[0] && entry[1])),
   );
+  const store = await openFastStore(process.env.REDIS_URL);
   const server = await startGateway({
     port: Number(process.env.PORT ?? 4000),
     host: process.env.HOST ?? '0.0.0.0',
@@ -23,10 +24,14 @@ async function main(): Promise<void> {
     internalSecret: requireEnv('INTERNAL_SIGNING_SECRET'),
     introspection: process.env.GRAPHQL_INTROSPECTION === 'true',
     trustProxy: parseTrustProxy(process.env.TRUST_PROXY),
+    store,
     logger,
   });
   logger.info({ url: server.url }, 'gateway ready');
-  onShutdown(logger, () => server.stop());
+  onShutdown(logger, async () => {
+    await server.stop();
+    await closeFastStore(store);
+  });
 }
 
 /** `true`/`false`, a hop count, or addresses and subnets, as express understands them. */

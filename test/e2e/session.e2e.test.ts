@@ -3,7 +3,7 @@ import { generateSecrets } from '@tunet/kit';
 import { DEMO } from '@tunet/members';
 import { codes, openE2E, type E2E } from './support';
 
-const ME = '{ me { id displayName role email association { name timeZone locale } unit { building number } } }';
+const ME = '{ me { id displayName roles email association { name timeZone locale } tenures { relation active unit { number building { name } } } } }';
 
 describe('sessions through the gateway', () => {
   let e2e: E2E;
@@ -21,10 +21,10 @@ describe('sessions through the gateway', () => {
       me: {
         id: DEMO.kari,
         displayName: 'Kari Nordmann',
-        role: 'BOARD',
+        roles: ['BOARD', 'RESIDENT'],
         email: 'kari@solbakken.example',
         association: { name: 'Solbakken borettslag', timeZone: 'Europe/Oslo', locale: 'NB' },
-        unit: { building: 'Blokk A', number: 'H0201' },
+        tenures: [{ relation: 'OWNER', active: true, unit: { number: 'H0201', building: { name: 'Blokk A' } } }],
       },
     });
   });
@@ -37,7 +37,7 @@ describe('sessions through the gateway', () => {
 
   it('refuses the whole request, with HTTP 401, when the token is forged, foreign or mangled', async () => {
     const sign = async (privateKeyPem: string, audience: string) =>
-      new SignJWT({ aid: DEMO.solbakken, mid: DEMO.kari, role: 'board', adm: true })
+      new SignJWT({ aid: DEMO.solbakken, mid: DEMO.kari, role: 'board', adm: true, sid: null })
         .setProtectedHeader({ alg: 'ES256' })
         .setSubject(DEMO.kari)
         .setIssuer('tunet')

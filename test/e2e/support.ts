@@ -20,11 +20,11 @@ export interface E2E {
 }
 
 /** The whole federation over HTTP on a fresh PostgreSQL database and a real Redis, with demo data. */
-export async function openE2E(auth?: StackOptions['auth']): Promise<E2E> {
+export async function openE2E(auth?: StackOptions['auth'], tuning: Pick<StackOptions, 'apiKeyCacheSeconds'> = {}): Promise<E2E> {
   const testDb: TestDatabase = await openTestDatabase();
   const store: FastStore = await openTestRedis();
   const secrets = await generateSecrets();
-  const stack = await startStack({ database: testDb.connection, store, secrets, demoData: true, auth });
+  const stack = await startStack({ database: testDb.connection, store, secrets, demoData: true, auth, ...tuning });
 
   const gql: E2E['gql'] = async (query, variables, token) => {
     const response = await fetch(stack.gatewayUrl, {

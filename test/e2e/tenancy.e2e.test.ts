@@ -2,8 +2,8 @@ import { encodeContext, signRequest, type RequestContext } from '@tunet/kit';
 import { DEMO } from '@tunet/members';
 import { codes, openE2E, type E2E } from './support';
 
-const FEED = '{ posts(first: 10) { nodes { id title author { id displayName role association { name } } } } }';
-type Feed = { posts: { nodes: { id: string; title: string; author: { id: string; displayName: string; role: string; association: { name: string } } }[] } };
+const FEED = '{ posts(first: 10) { nodes { id title author { id displayName roles association { name } } } } }';
+type Feed = { posts: { nodes: { id: string; title: string; author: { id: string; displayName: string; roles: string[]; association: { name: string } } }[] } };
 
 describe('tenancy and the federation boundary', () => {
   let e2e: E2E;
@@ -53,7 +53,7 @@ describe('tenancy and the federation boundary', () => {
 
   describe('calling a subgraph directly', () => {
     const evaContext: RequestContext = {
-      viewer: { accountId: DEMO.eva, associationId: DEMO.fjordly, memberId: DEMO.eva, role: 'board', platformAdmin: false },
+      viewer: { accountId: DEMO.eva, associationId: DEMO.fjordly, memberId: DEMO.eva, role: 'board', platformAdmin: false, sessionId: null },
       requestId: 'direct-test',
       clientIp: '127.0.0.1',
     };

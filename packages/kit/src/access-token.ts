@@ -17,6 +17,7 @@ const claimsSchema = z.object({
   mid: z.string().uuid().nullable(),
   role: roleSchema.nullable(),
   adm: z.boolean(),
+  sid: z.string().uuid().nullable(),
 });
 
 export class AccessTokenSigner {
@@ -34,6 +35,7 @@ export class AccessTokenSigner {
       mid: viewer.memberId,
       role: viewer.role,
       adm: viewer.platformAdmin,
+      sid: viewer.sessionId,
     })
       .setProtectedHeader({ alg: ALGORITHM })
       .setSubject(viewer.accountId)
@@ -69,6 +71,7 @@ export class AccessTokenVerifier {
       memberId: claims.mid,
       role: claims.role,
       platformAdmin: claims.adm,
+      sessionId: claims.sid,
     };
   }
 }

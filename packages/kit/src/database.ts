@@ -6,6 +6,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import { Pool } from 'pg';
+import { Outbox, outboxSchemaSql } from './events/outbox';
 import { isUuid } from './ids';
 
 /** A transaction handed to repositories: already scoped to one tenant (or to system scope) by row-level security. */
@@ -65,6 +66,8 @@ const MIGRATION_FILE = /^\d{4}_[a-z0-9_]+\.sql$/;
 /** A subgraph's view of the database: its own schema, role, migrations and tenant-scoped transactions. */
 export class SubgraphDatabase {
   readonly role: string;
+  /** Events written here commit with the transaction that writes them; `OutboxRelay` streams them afterwards. */
+  readonly outbox: Outbox;
 
   constructor(
     private readonly driver: Driver,
@@ -73,6 +76,7 @@ export class SubgraphDatabase {
   ) {
     if (!IDENTIFIER.test(schema)) throw new Error(`invalid schema name ${schema}`);
     this.role = `tunet_${schema}`;
+    this.outbox = new Outbox(schema);
   }
 
   get queryCount(): number {
@@ -125,7 +129,7 @@ export class SubgraphDatabase {
 
 /**
  * What every subgraph schema needs before its own migrations: the schema, a role that owns nothing and can
- * only touch this schema's tables, and the two functions the row-level-security policies call.
+ * only touch this schema's tables, the two functions the row-level-security policies call, and the outbox.
  */
 function prepareSchemaSql(schema: string, role: string): string {
   return `
@@ -154,6 +158,7 @@ function prepareSchemaSql(schema: string, role: string): string {
       language sql stable as $f$ select nullif(current_setting('tunet.association_id', true), '')::uuid $f$;
     create or replace function ${schema}.in_system_scope() returns boolean
       language sql stable as $f$ select coalesce(current_setting('tunet.scope', true), '') = 'system' $f$;
+    ${outboxSchemaSql(schema)}
   `;
 }
 

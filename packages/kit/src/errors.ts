@@ -20,7 +20,8 @@ function fail(code: ErrorCode, message: string, extra: Record<string, unknown> =
 
 export const badUserInput = (field: string, message: string) => fail('BAD_USER_INPUT', message, { field });
 export const unauthenticated = (message = 'You must be logged in.') => fail('UNAUTHENTICATED', message);
-export const forbidden = (message = 'You are not allowed to do this.') => fail('FORBIDDEN', message);
+export const forbidden = (message = 'You are not allowed to do this.', extra: Record<string, unknown> = {}) =>
+  fail('FORBIDDEN', message, extra);
 export const notFound = (what: string) => fail('NOT_FOUND', `${what} was not found.`);
 export const conflict = (message: string) => fail('CONFLICT', message);
 export const rateLimited = (retryAfterSeconds: number) =>

@@ -1,5 +1,7 @@
 import path from 'node:path';
+import { stopAll, type BackgroundJob } from './background';
 import { DatabaseConnection } from './database';
+import { openEventStream, type EventStream } from './events/event-stream';
 import { createLogger, type Logger } from './logger';
 import { closeFastStore, openFastStore, type FastStore } from './redis';
 import { requireEnv } from './secrets';
@@ -30,6 +32,14 @@ export interface SubgraphProcessDependencies {
   store: FastStore;
 }
 
+/** What a subgraph package builds from its dependencies: its server definition, migrations and background work. */
+export interface SubgraphModule<TContext extends { requestId: string }> {
+  definition: SubgraphDefinition<TContext>;
+  migrate(): Promise<string[]>;
+  /** The jobs to run beside the server; each subgraph relays its own outbox to the stream. */
+  backgroundJobs(stream: EventStream): BackgroundJob[];
+}
+
 /**
  * A subgraph as its own production process, configured only by environment variables:
  * PORT, HOST, DATABASE_URL, REDIS_URL, INTERNAL_SIGNING_SECRET, MIGRATE_ON_START (default true).
@@ -37,7 +47,7 @@ export interface SubgraphProcessDependencies {
 export async function runSubgraphProcess<TContext extends { requestId: string }>(options: {
   name: string;
   defaultPort: number;
-  create(deps: SubgraphProcessDependencies): Promise<{ definition: SubgraphDefinition<TContext>; migrate(): Promise<string[]> }>;
+  create(deps: SubgraphProcessDependencies): Promise<SubgraphModule<TContext>>;
 }): Promise<RunningServer> {
   const logger = createLogger(options.name);
   const url = process.env.DATABASE_URL;
@@ -59,9 +69,12 @@ export async function runSubgraphProcess<TContext extends { requestId: string }>
     internalSecret: requireEnv('INTERNAL_SIGNING_SECRET'),
     logger,
   });
+  const jobs = subgraph.backgroundJobs(openEventStream(store));
+  for (const job of jobs) job.start();
   logger.info({ url: server.url }, `${options.name} subgraph ready`);
   onShutdown(logger, async () => {
     await server.stop();
+    await stopAll(jobs);
     await database.close();
     await closeFastStore(store);
   });

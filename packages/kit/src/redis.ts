@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 
 /**
- * The shared fast store behind rate limits (and soon entitlement caching and the event stream).
+ * The shared fast store behind rate limits, caches and the event stream.
  * Production and tests use a real Redis; the embedded default uses in-process stand-ins behind the same
  * interfaces, which is only correct while everything runs in one process.
  */

@@ -7,6 +7,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express, { type RequestHandler } from 'express';
 import type { DocumentNode } from 'graphql';
 import { createProbedApp, logUnexpectedErrors, maskInternalError, serve, type RunningServer } from './http-server';
+import { internalRouter, type InternalRoute } from './internal-routes';
 import { verifyRequest } from './internal-signature';
 import type { Logger } from './logger';
 import type { RequestContext } from './viewer';
@@ -19,6 +20,11 @@ export interface SubgraphDefinition<TContext extends BaseContext & { requestId: 
   resolvers: object[];
   createContext(request: RequestContext): TContext;
   isReady(): Promise<void>;
+  /**
+   * Routes for other Tunet processes, served at `POST /internal/<name>` behind the same gateway signature as
+   * `/graphql` (members' `api-keys/verify`, which the gateway calls to authenticate API keys).
+   */
+  internalRoutes?: Record<string, InternalRoute>;
 }
 
 export interface SubgraphServerOptions {
@@ -55,6 +61,13 @@ export async function startSubgraphServer<TContext extends BaseContext & { reque
     express.raw({ type: () => true, limit: '2mb' }),
     requireGatewaySignature(options.internalSecret, options.logger),
     expressMiddleware(apollo, { context: async ({ res }) => definition.createContext(res.locals.tunet as RequestContext) }),
+  );
+  // Mounted even without routes, so every /internal path answers 401 unsigned and reveals nothing about which exist.
+  app.use(
+    '/internal',
+    express.raw({ type: () => true, limit: '64kb' }),
+    requireGatewaySignature(options.internalSecret, options.logger),
+    internalRouter(definition.internalRoutes ?? {}, options.logger),
   );
   return serve(probed, apollo, options.port, options.host);
 }

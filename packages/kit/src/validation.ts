@@ -9,3 +9,8 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.in
   const field = issue?.path.join('.') || 'input';
   throw badUserInput(field, issue ? `${field}: ${issue.message}` : 'Invalid input.');
 }
+
+/** Drops keys whose value is undefined (not given), keeping nulls (which clear a field). */
+export function definedOnly<T extends Record<string, unknown>>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -4,6 +4,10 @@ import { z } from 'zod';
 export const roleSchema = z.enum(['resident', 'board', 'external']);
 export type MemberRole = z.infer<typeof roleSchema>;
 
+/** What an API key may do; the GraphQL enum ApiScope in upper case. */
+export const apiScopeSchema = z.enum(['members:read', 'members:import']);
+export type ApiScope = z.infer<typeof apiScopeSchema>;
+
 /**
  * The verified identity of whoever is calling, as the gateway established it from the access token.
  * A viewer always acts inside exactly one association (the token's), except a platform admin without membership.
@@ -14,6 +18,13 @@ export const viewerSchema = z.object({
   memberId: z.string().uuid().nullable(),
   role: roleSchema.nullable(),
   platformAdmin: z.boolean(),
+  /** The login session (refresh-token family) the access token belongs to; lets a member end their other sessions. */
+  sessionId: z.string().uuid().nullable(),
+  /**
+   * Set when an integration (the property manager's system) calls with an API key: `accountId` is then the key's
+   * id, there is no member or role, and only these scopes apply.
+   */
+  integration: z.object({ apiKeyId: z.string().uuid(), scopes: z.array(apiScopeSchema) }).nullish(),
 });
 export type Viewer = z.infer<typeof viewerSchema>;
 
@@ -30,4 +41,8 @@ export type MemberViewer = Viewer & { associationId: string; memberId: string; r
 
 export function isMember(viewer: Viewer | null): viewer is MemberViewer {
   return viewer !== null && viewer.associationId !== null && viewer.memberId !== null && viewer.role !== null;
+}
+
+export function hasScope(viewer: Viewer | null, associationId: string, scope: ApiScope): boolean {
+  return viewer?.integration?.scopes.includes(scope) === true && viewer.associationId === associationId;
 }

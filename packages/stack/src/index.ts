@@ -2,9 +2,12 @@ import path from 'node:path';
 import { startGateway } from '@tunet/gateway';
 import {
   createLogger,
+  openEventStream,
+  stopAll,
   startSubgraphServer,
   type DatabaseConnection,
   type FastStore,
+  type EventStream,
   type Logger,
   type RunningServer,
   type Secrets,
@@ -23,10 +26,14 @@ export interface StackOptions {
   demoData?: boolean;
   /** Access-token lifetime etc.; tests shorten them. */
   auth?: Parameters<typeof createMembersSubgraph>[0]['auth'];
+  /** How long the gateway trusts a verified API key (default 60 s); tests shorten it to see revocation take effect. */
+  apiKeyCacheSeconds?: number;
   logger?: Logger;
 }
 
 export interface Stack {
+  /** The event stream the subgraphs' outboxes relay to, for consumers and tests. */
+  stream: EventStream;
   gatewayUrl: string;
   subgraphUrls: { members: string; posts: string };
   members: MembersSubgraph;
@@ -61,6 +68,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     internalSecret: options.secrets.internalSecret,
     logger: logger.child({ subgraph: name }),
   });
+  const stream = openEventStream(options.store);
   const started: RunningServer[] = [];
   try {
     const membersServer = await startSubgraphServer(members.definition, serverOptions(ports.members, 'members'));
@@ -75,10 +83,15 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       jwtPublicKey: options.secrets.jwtPublicKey,
       internalSecret: options.secrets.internalSecret,
       introspection: options.introspection ?? false,
+      store: options.store,
+      apiKeyCacheSeconds: options.apiKeyCacheSeconds,
       logger: logger.child({ component: 'gateway' }),
     });
     started.unshift(gateway);
+    const jobs = [...members.backgroundJobs(stream), ...posts.backgroundJobs(stream)];
+    for (const job of jobs) job.start();
     return {
+      stream,
       gatewayUrl: gateway.url,
       subgraphUrls: { members: membersServer.url, posts: postsServer.url },
       members,
@@ -87,6 +100,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       // The gateway stops first so no new subgraph calls start while subgraphs drain.
       stop: async () => {
         for (const server of started) await server.stop();
+        await stopAll(jobs);
       },
     };
   } catch (error) {

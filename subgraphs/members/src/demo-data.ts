@@ -1,86 +1,190 @@
-import type { NewMember, NewUnit } from './members/members.repository';
+import type { CommitteeTermRow } from './committees/committees.repository';
+import type { TenureRow } from './housing/housing.repository';
 import type { MembersSubgraph } from './subgraph';
 
 /**
- * The demo association that `npm start` loads on first start: Solbakken borettslag with two buildings, a board,
- * residents and a caretaker, plus a second association (Fjordly sameie) to show that tenants are kept apart.
- * Ids are fixed so other subgraphs' demo data can refer to these members.
+ * The demo data `npm start` loads on first start: Solbakken borettslag with two buildings, five units, a board
+ * with terms, households, a party committee, a caretaker and a former resident; and Fjordly sameie as a second
+ * tenant. Ids are fixed so other subgraphs' demo data can refer to these members.
  */
 export const DEMO_PASSWORD = 'solbakken-demo';
 
+const id = (prefix: string, n: number) => `${prefix}0000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+
 export const DEMO = {
-  solbakken: 'a0000000-0000-4000-8000-000000000001',
-  fjordly: 'a0000000-0000-4000-8000-000000000002',
-  kari: 'b0000000-0000-4000-8000-000000000001',
-  ola: 'b0000000-0000-4000-8000-000000000002',
-  aase: 'b0000000-0000-4000-8000-000000000003',
-  per: 'b0000000-0000-4000-8000-000000000004',
-  jonas: 'b0000000-0000-4000-8000-000000000005',
-  eva: 'b0000000-0000-4000-8000-000000000006',
+  solbakken: id('a', 1),
+  fjordly: id('a', 2),
+  kari: id('b', 1),
+  ola: id('b', 2),
+  aase: id('b', 3),
+  per: id('b', 4),
+  jonas: id('b', 5),
+  eva: id('b', 6),
+  ingrid: id('b', 7),
+  former: id('b', 8),
 } as const;
-
-const unit = (association: string, n: number, building: string, number: string): NewUnit => ({
-  associationId: association,
-  id: `c0000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
-  building,
-  number,
-});
-
-const SOLBAKKEN_UNITS = [
-  unit(DEMO.solbakken, 1, 'Blokk A', 'H0101'),
-  unit(DEMO.solbakken, 2, 'Blokk A', 'H0102'),
-  unit(DEMO.solbakken, 3, 'Blokk A', 'H0201'),
-  unit(DEMO.solbakken, 4, 'Blokk B', 'H0101'),
-  unit(DEMO.solbakken, 5, 'Blokk B', 'H0102'),
-];
-const FJORDLY_UNITS = [unit(DEMO.fjordly, 6, 'Hovedbygget', 'H0101')];
 
 interface DemoPerson {
   id: string;
   name: string;
   email: string;
-  role: NewMember['role'];
-  unitId: string | null;
+  externalTitle?: string;
+  hideName?: boolean;
+  /** Unit number and relation of the person's tenure, if they live there. */
+  home?: { unit: string; relation: TenureRow['relation']; moveIn: string; moveOut?: string };
+  seats?: { committee: string; role: CommitteeTermRow['role']; from: string }[];
 }
 
-const SOLBAKKEN_PEOPLE: DemoPerson[] = [
-  { id: DEMO.kari, name: 'Kari Nordmann', email: 'kari@solbakken.example', role: 'board', unitId: SOLBAKKEN_UNITS[2]!.id },
-  { id: DEMO.ola, name: 'Ola Hansen', email: 'ola@solbakken.example', role: 'resident', unitId: SOLBAKKEN_UNITS[0]!.id },
-  { id: DEMO.aase, name: 'Åse Berg', email: 'aase@solbakken.example', role: 'resident', unitId: SOLBAKKEN_UNITS[3]!.id },
-  { id: DEMO.per, name: 'Per Ødegård', email: 'per@solbakken.example', role: 'resident', unitId: SOLBAKKEN_UNITS[4]!.id },
-  { id: DEMO.jonas, name: 'Jonas Lie (vaktmester)', email: 'jonas@solbakken.example', role: 'external', unitId: null },
-];
-const FJORDLY_PEOPLE: DemoPerson[] = [
-  { id: DEMO.eva, name: 'Eva Fjeld', email: 'eva@fjordly.example', role: 'board', unitId: FJORDLY_UNITS[0]!.id },
-];
+interface DemoAssociation {
+  id: string;
+  name: string;
+  orgNumber: string;
+  address: { street: string; postalCode: string; city: string };
+  buildings: { name: string; street: string; units: { number: string; share: string; floor: number; size: number }[] }[];
+  committees: { name: string; kind: 'board' | 'party' }[];
+  people: DemoPerson[];
+}
+
+const SOLBAKKEN: DemoAssociation = {
+  id: DEMO.solbakken,
+  name: 'Solbakken borettslag',
+  orgNumber: '987654325',
+  address: { street: 'Solbakkveien 1', postalCode: '0871', city: 'Oslo' },
+  buildings: [
+    {
+      name: 'Blokk A',
+      street: 'Solbakkveien 1',
+      units: [
+        { number: 'H0101', share: '1', floor: 1, size: 54 },
+        { number: 'H0102', share: '2', floor: 1, size: 72 },
+        { number: 'H0201', share: '3', floor: 2, size: 72 },
+      ],
+    },
+    {
+      name: 'Blokk B',
+      street: 'Solbakkveien 3',
+      units: [
+        { number: 'H0101', share: '4', floor: 1, size: 61 },
+        { number: 'H0102', share: '5', floor: 1, size: 88 },
+      ],
+    },
+  ],
+  committees: [
+    { name: 'Styret', kind: 'board' },
+    { name: 'Festkomiteen', kind: 'party' },
+  ],
+  people: [
+    {
+      id: DEMO.kari,
+      name: 'Kari Nordmann',
+      email: 'kari@solbakken.example',
+      home: { unit: 'Blokk A H0201', relation: 'owner', moveIn: '2016-05-01' },
+      seats: [{ committee: 'Styret', role: 'leader', from: '2024-06-01' }],
+    },
+    { id: DEMO.ola, name: 'Ola Hansen', email: 'ola@solbakken.example', home: { unit: 'Blokk A H0101', relation: 'owner', moveIn: '2019-08-15' } },
+    { id: DEMO.ingrid, name: 'Ingrid Hansen', email: 'ingrid@solbakken.example', home: { unit: 'Blokk A H0101', relation: 'co_owner', moveIn: '2019-08-15' } },
+    { id: DEMO.aase, name: 'Åse Berg', email: 'aase@solbakken.example', hideName: true, home: { unit: 'Blokk B H0101', relation: 'tenant', moveIn: '2023-01-01' } },
+    {
+      id: DEMO.per,
+      name: 'Per Ødegård',
+      email: 'per@solbakken.example',
+      home: { unit: 'Blokk B H0102', relation: 'owner', moveIn: '2012-03-01' },
+      seats: [{ committee: 'Festkomiteen', role: 'leader', from: '2025-01-01' }],
+    },
+    { id: DEMO.jonas, name: 'Jonas Lie', email: 'jonas@solbakken.example', externalTitle: 'Vaktmester' },
+    {
+      id: DEMO.former,
+      name: 'Tidligere Beboer',
+      email: 'tidligere@solbakken.example',
+      home: { unit: 'Blokk A H0102', relation: 'owner', moveIn: '2010-01-01', moveOut: '2024-12-31' },
+    },
+  ],
+};
+
+const FJORDLY: DemoAssociation = {
+  id: DEMO.fjordly,
+  name: 'Fjordly sameie',
+  orgNumber: '920000010',
+  address: { street: 'Fjordveien 10', postalCode: '5003', city: 'Bergen' },
+  buildings: [{ name: 'Hovedbygget', street: 'Fjordveien 10', units: [{ number: 'H0101', share: '1', floor: 1, size: 90 }] }],
+  committees: [{ name: 'Styret', kind: 'board' }],
+  people: [
+    {
+      id: DEMO.eva,
+      name: 'Eva Fjeld',
+      email: 'eva@fjordly.example',
+      home: { unit: 'Hovedbygget H0101', relation: 'owner', moveIn: '2020-02-01' },
+      seats: [{ committee: 'Styret', role: 'leader', from: '2023-06-01' }],
+    },
+  ],
+};
 
 /** Loads the demo associations unless any association exists. Returns whether it loaded them. */
 export async function loadDemoData(subgraph: MembersSubgraph): Promise<boolean> {
-  if ((await subgraph.repository.countAssociations()) > 0) return false;
-  await createDemoAssociation(subgraph, DEMO.solbakken, 'Solbakken borettslag', SOLBAKKEN_UNITS, SOLBAKKEN_PEOPLE);
-  await createDemoAssociation(subgraph, DEMO.fjordly, 'Fjordly sameie', FJORDLY_UNITS, FJORDLY_PEOPLE);
+  if ((await subgraph.repositories.members.countAssociations()) > 0) return false;
+  for (const association of [SOLBAKKEN, FJORDLY]) await createDemoAssociation(subgraph, association);
   return true;
 }
 
-async function createDemoAssociation(
-  subgraph: MembersSubgraph,
-  id: string,
-  name: string,
-  units: NewUnit[],
-  people: DemoPerson[],
-): Promise<void> {
-  const members: NewMember[] = [];
-  for (const person of people) {
-    const accountId = await subgraph.auth.createAccount(person.email, DEMO_PASSWORD);
-    members.push({
-      associationId: id,
+async function createDemoAssociation(subgraph: MembersSubgraph, demo: DemoAssociation): Promise<void> {
+  const tenant = demo.id;
+  const { members: repository, housing, committees } = subgraph.repositories;
+  await repository.insertAssociation({
+    id: tenant,
+    name: demo.name,
+    orgNumber: demo.orgNumber,
+    streetAddress: demo.address.street,
+    postalCode: demo.address.postalCode,
+    city: demo.address.city,
+    contactEmail: `styret@${demo.name.split(' ')[0]!.toLowerCase()}.example`,
+    timeZone: 'Europe/Oslo',
+    locale: 'nb',
+  });
+  const unitIds = new Map<string, string>();
+  let serial = 0;
+  for (const building of demo.buildings) {
+    const { id: buildingId } = await housing.insertBuilding(tenant, { id: id('c', ++serial), name: building.name, streetAddress: building.street });
+    for (const unit of building.units) {
+      const row = await housing.insertUnit(tenant, {
+        id: id('d', ++serial),
+        buildingId,
+        number: unit.number,
+        shareNumber: unit.share,
+        floor: unit.floor,
+        sizeSqm: unit.size,
+      });
+      unitIds.set(`${building.name} ${unit.number}`, row.id);
+    }
+  }
+  const committeeIds = new Map<string, string>();
+  for (const committee of demo.committees) {
+    committeeIds.set(committee.name, (await committees.insertCommittee(tenant, { id: id('e', ++serial), ...committee })).id);
+  }
+  const people = [];
+  for (const person of demo.people) {
+    people.push({
       id: person.id,
-      accountId,
+      accountId: await subgraph.auth.createAccount(person.email, DEMO_PASSWORD),
       displayName: person.name,
       email: person.email,
-      role: person.role,
-      unitId: person.unitId,
+      externalTitle: person.externalTitle ?? null,
+      hideName: person.hideName ?? false,
     });
   }
-  await subgraph.repository.createAssociation({ id, name, timeZone: 'Europe/Oslo', locale: 'nb' }, units, members);
+  await repository.insertMembers(tenant, people);
+  for (const person of demo.people) {
+    if (person.home) {
+      const { unit, ...tenure } = person.home;
+      await housing.insertTenure(tenant, { id: id('f', ++serial), memberId: person.id, unitId: unitIds.get(unit)!, ...tenure });
+    }
+    for (const seat of person.seats ?? []) {
+      await committees.insertTerm(tenant, {
+        id: id('f', ++serial),
+        committeeId: committeeIds.get(seat.committee)!,
+        memberId: person.id,
+        role: seat.role,
+        termFrom: seat.from,
+      });
+    }
+  }
 }

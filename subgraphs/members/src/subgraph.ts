@@ -2,16 +2,39 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   AccessTokenSigner,
+  OutboxRelay,
+  PeriodicJob,
   RateLimit,
+  createLogger,
   type DatabaseConnection,
   type FastStore,
-  type SubgraphDefinition,
+  type SubgraphModule,
 } from '@tunet/kit';
 import { parse } from 'graphql';
+import { ApiKeysRepository } from './api-keys/api-keys.repository';
+import { apiKeysResolvers } from './api-keys/api-keys.resolvers';
+import { apiKeysInternalRoutes } from './api-keys/api-keys.routes';
+import { ApiKeysService } from './api-keys/api-keys.service';
 import { AuthRepository } from './auth/auth.repository';
 import { authResolvers } from './auth/auth.resolvers';
 import { AuthService, type AuthSettings } from './auth/auth.service';
 import type { MembersContext } from './context';
+import { CommitteesRepository } from './committees/committees.repository';
+import { committeesResolvers } from './committees/committees.resolvers';
+import { CommitteesService } from './committees/committees.service';
+import { createCommitteesLoaders } from './committees/committees.loaders';
+import { HousingRepository } from './housing/housing.repository';
+import { housingResolvers } from './housing/housing.resolvers';
+import { HousingService } from './housing/housing.service';
+import { createHousingLoaders } from './housing/housing.loaders';
+import { ImportsRepository } from './imports/imports.repository';
+import { importsResolvers } from './imports/imports.resolvers';
+import { ImportsService } from './imports/imports.service';
+import { InvitationsRepository } from './invitations/invitations.repository';
+import { invitationsResolvers } from './invitations/invitations.resolvers';
+import { InvitationsService } from './invitations/invitations.service';
+import { AccessLogRepository, createReadRecorder } from './members/access-log';
+import { readerOf } from './members/members.access';
 import { createMembersLoaders } from './members/members.loaders';
 import { MembersRepository } from './members/members.repository';
 import { membersResolvers } from './members/members.resolvers';
@@ -26,12 +49,16 @@ export interface MembersDependencies {
   auth?: Partial<AuthSettings>;
 }
 
-export interface MembersSubgraph {
-  definition: SubgraphDefinition<MembersContext>;
-  migrate(): Promise<string[]>;
+export interface MembersSubgraph extends SubgraphModule<MembersContext> {
   auth: AuthService;
   members: MembersService;
-  repository: MembersRepository;
+  housing: HousingService;
+  committees: CommitteesService;
+  invitations: InvitationsService;
+  imports: ImportsService;
+  apiKeys: ApiKeysService;
+  /** For demo data, imports and tests that arrange data directly. */
+  repositories: { members: MembersRepository; housing: HousingRepository; committees: CommitteesRepository; accessLog: AccessLogRepository };
 }
 
 export const DEFAULT_AUTH_SETTINGS: AuthSettings = {
@@ -46,7 +73,9 @@ export const DEFAULT_AUTH_SETTINGS: AuthSettings = {
 export async function createMembersSubgraph(deps: MembersDependencies): Promise<MembersSubgraph> {
   const db = deps.database.forSubgraph('members', path.join(root, 'migrations'));
   const repository = new MembersRepository(db);
-  const members = new MembersService(repository);
+  const housingRepository = new HousingRepository(db);
+  const committeesRepository = new CommitteesRepository(db);
+  const accessLog = new AccessLogRepository(db);
   const settings = { ...DEFAULT_AUTH_SETTINGS, ...deps.auth };
   const limit = (name: string, points: number) =>
     new RateLimit(deps.store, { name, points, windowSeconds: settings.lockoutSeconds, blockSeconds: settings.lockoutSeconds });
@@ -59,17 +88,50 @@ export async function createMembersSubgraph(deps: MembersDependencies): Promise<
     },
     settings,
   );
-  const definition: SubgraphDefinition<MembersContext> = {
+  const members = new MembersService(repository, (associationId, memberId) => auth.endMemberSessions(associationId, memberId));
+  const housing = new HousingService(housingRepository);
+  const committees = new CommitteesService(committeesRepository);
+  const invitations = new InvitationsService(new InvitationsRepository(db), auth);
+  const imports = new ImportsService(new ImportsRepository(db));
+  const apiKeys = new ApiKeysService(new ApiKeysRepository(db));
+  const definition: MembersSubgraph['definition'] = {
     name: 'members',
     typeDefs: parse(readFileSync(path.join(root, 'schema.graphql'), 'utf8')),
-    resolvers: [membersResolvers, authResolvers],
+    resolvers: [membersResolvers, housingResolvers, committeesResolvers, invitationsResolvers, importsResolvers, authResolvers, apiKeysResolvers],
     createContext: (request) => ({
       ...request,
-      loaders: createMembersLoaders(repository, request.viewer),
+      loaders: {
+        ...createMembersLoaders(repository, readerOf(request.viewer)),
+        ...createHousingLoaders(housingRepository, readerOf(request.viewer)),
+        ...createCommitteesLoaders(committeesRepository, readerOf(request.viewer)),
+      },
+      recordRead: createReadRecorder(accessLog, request.viewer),
       auth,
       members,
+      housing,
+      committees,
+      invitations,
+      imports,
+      apiKeys,
     }),
     isReady: () => deps.database.ping(),
+    internalRoutes: apiKeysInternalRoutes(apiKeys),
   };
-  return { definition, migrate: () => db.migrate(), auth, members, repository };
+  return {
+    definition,
+    migrate: () => db.migrate(),
+    backgroundJobs: (stream) => [
+      new OutboxRelay(db, stream),
+      // Terms end at midnight in each association's zone; a sweep every few minutes announces them soon after.
+      new PeriodicJob('board-term-sweep', 5 * 60_000, () => committeesRepository.announceEndedBoardTerms(), createLogger('members')),
+    ],
+    auth,
+    members,
+    housing,
+    committees,
+    invitations,
+    imports,
+    apiKeys,
+    repositories: { members: repository, housing: housingRepository, committees: committeesRepository, accessLog },
+  };
 }

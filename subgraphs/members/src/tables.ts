@@ -1,14 +1,25 @@
-import { boolean, pgSchema, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { boolean, date, integer, jsonb, numeric, pgSchema, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 /** Drizzle's view of the tables that migrations/ creates; the SQL files are the source of truth. */
 export const schema = pgSchema('members');
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
 
 export const associations = schema.table('associations', {
   id: uuid('id').primaryKey(),
   name: text('name').notNull(),
   timeZone: text('time_zone').notNull(),
   locale: text('locale', { enum: ['nb', 'en'] }).notNull(),
-  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  orgNumber: text('org_number'),
+  streetAddress: text('street_address'),
+  postalCode: text('postal_code'),
+  city: text('city'),
+  contactEmail: text('contact_email'),
+  status: text('status', { enum: ['active', 'terminated'] }).notNull().default('active'),
+  terminatedOn: date('terminated_on'),
+  createdAt: createdAt(),
 });
 
 export const accounts = schema.table('accounts', {
@@ -16,26 +27,99 @@ export const accounts = schema.table('accounts', {
   email: text('email').notNull(),
   passwordHash: text('password_hash').notNull(),
   platformAdmin: boolean('platform_admin').notNull(),
-  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const emailChanges = schema.table('email_changes', {
+  id: uuid('id').primaryKey(),
+  accountId: uuid('account_id').notNull(),
+  newEmail: text('new_email').notNull(),
+  tokenHash: text('token_hash').notNull(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  confirmedAt: timestamp('confirmed_at', { withTimezone: true }),
+  createdAt: createdAt(),
+});
+
+export const buildings = schema.table('buildings', {
+  associationId: uuid('association_id').notNull(),
+  id: uuid('id').notNull(),
+  name: text('name').notNull(),
+  streetAddress: text('street_address'),
+  createdAt: createdAt(),
 });
 
 export const units = schema.table('units', {
   associationId: uuid('association_id').notNull(),
   id: uuid('id').notNull(),
-  building: text('building').notNull(),
+  buildingId: uuid('building_id').notNull(),
   number: text('number').notNull(),
+  shareNumber: text('share_number'),
+  sectionNumber: text('section_number'),
+  floor: integer('floor'),
+  sizeSqm: numeric('size_sqm', { mode: 'number' }),
+  streetAddress: text('street_address'),
+  createdAt: createdAt(),
 });
+
+export type Visibility = 'only_me' | 'board' | 'residents';
+export type OnlineIdentity = { service: string; handle: string };
 
 export const members = schema.table('members', {
   associationId: uuid('association_id').notNull(),
   id: uuid('id').notNull(),
-  accountId: uuid('account_id').notNull(),
+  accountId: uuid('account_id'),
   displayName: text('display_name').notNull(),
+  sortName: text('sort_name').generatedAlwaysAs(sql`members.norwegian_sort_key(display_name)`),
   email: text('email'),
-  role: text('role', { enum: ['resident', 'board', 'external'] }).notNull(),
-  unitId: uuid('unit_id'),
-  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  phone: text('phone'),
+  portraitUrl: text('portrait_url'),
+  occupation: text('occupation'),
+  about: text('about'),
+  onlineIdentities: jsonb('online_identities').$type<OnlineIdentity[]>().notNull().default([]),
+  visibility: jsonb('visibility').$type<Partial<Record<string, Visibility>>>().notNull().default({}),
+  hideName: boolean('hide_name').notNull().default(false),
+  externalTitle: text('external_title'),
+  suspendedAt: timestamp('suspended_at', { withTimezone: true }),
+  suspensionReason: text('suspension_reason'),
+  suspendedUntil: date('suspended_until'),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export type TenureRelation = 'owner' | 'co_owner' | 'tenant' | 'occupant';
+
+export const tenures = schema.table('tenures', {
+  associationId: uuid('association_id').notNull(),
+  id: uuid('id').notNull(),
+  memberId: uuid('member_id').notNull(),
+  unitId: uuid('unit_id').notNull(),
+  relation: text('relation', { enum: ['owner', 'co_owner', 'tenant', 'occupant'] }).notNull(),
+  contractNumber: text('contract_number'),
+  moveIn: date('move_in').notNull(),
+  moveOut: date('move_out'),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const committees = schema.table('committees', {
+  associationId: uuid('association_id').notNull(),
+  id: uuid('id').notNull(),
+  kind: text('kind', { enum: ['board', 'nomination', 'party', 'custom'] }).notNull(),
+  name: text('name').notNull(),
+  createdAt: createdAt(),
+});
+
+export const committeeTerms = schema.table('committee_terms', {
+  associationId: uuid('association_id').notNull(),
+  id: uuid('id').notNull(),
+  committeeId: uuid('committee_id').notNull(),
+  memberId: uuid('member_id').notNull(),
+  role: text('role', { enum: ['leader', 'deputy', 'member', 'secretary'] }).notNull(),
+  termFrom: date('term_from').notNull(),
+  termTo: date('term_to'),
+  endAnnouncedAt: timestamp('end_announced_at', { withTimezone: true }),
+  createdAt: createdAt(),
 });
 
 export const refreshTokens = schema.table('refresh_tokens', {
@@ -48,5 +132,68 @@ export const refreshTokens = schema.table('refresh_tokens', {
   expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
   usedAt: timestamp('used_at', { withTimezone: true }),
   revokedAt: timestamp('revoked_at', { withTimezone: true }),
-  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  createdAt: createdAt(),
+});
+
+export const accessLog = schema.table('access_log', {
+  associationId: uuid('association_id').notNull(),
+  id: uuid('id').notNull().defaultRandom(),
+  viewerAccountId: uuid('viewer_account_id').notNull(),
+  viewerMemberId: uuid('viewer_member_id'),
+  subjectMemberId: uuid('subject_member_id').notNull(),
+  field: text('field').notNull(),
+  readAt: timestamp('read_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const invitations = schema.table('invitations', {
+  associationId: uuid('association_id').notNull(),
+  id: uuid('id').notNull(),
+  memberId: uuid('member_id').notNull(),
+  email: text('email').notNull(),
+  unitId: uuid('unit_id'),
+  tokenHash: text('token_hash').notNull(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  sendCount: integer('send_count').notNull().default(1),
+  invitedByMemberId: uuid('invited_by_member_id'),
+  acceptedAt: timestamp('accepted_at', { withTimezone: true }),
+  revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const apiKeys = schema.table('api_keys', {
+  associationId: uuid('association_id').notNull(),
+  id: uuid('id').notNull(),
+  name: text('name').notNull(),
+  prefix: text('prefix').notNull(),
+  keyHash: text('key_hash').notNull(),
+  scopes: text('scopes').array().$type<import('@tunet/kit').ApiScope[]>().notNull(),
+  createdByMemberId: uuid('created_by_member_id'),
+  createdAt: createdAt(),
+  lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+  revokedAt: timestamp('revoked_at', { withTimezone: true }),
+});
+
+export type ImportRejectionRow = { line: number; field: string | null; reason: string };
+
+export const importJobs = schema.table('import_jobs', {
+  associationId: uuid('association_id').notNull(),
+  id: uuid('id').notNull(),
+  mode: text('mode', { enum: ['upsert', 'full_sync'] }).notNull(),
+  dryRun: boolean('dry_run').notNull(),
+  allOrNothing: boolean('all_or_nothing').notNull(),
+  status: text('status', { enum: ['queued', 'running', 'completed', 'failed'] }).notNull().default('queued'),
+  totalRows: integer('total_rows').notNull(),
+  processedRows: integer('processed_rows').notNull().default(0),
+  createdCount: integer('created_count').notNull().default(0),
+  updatedCount: integer('updated_count').notNull().default(0),
+  movedOutCount: integer('moved_out_count').notNull().default(0),
+  unchangedCount: integer('unchanged_count').notNull().default(0),
+  rejected: jsonb('rejected').$type<ImportRejectionRow[]>().notNull().default([]),
+  error: text('error'),
+  createdBy: uuid('created_by').notNull(),
+  createdByKind: text('created_by_kind', { enum: ['member', 'api_key', 'account'] }).notNull(),
+  createdAt: createdAt(),
+  heartbeatAt: timestamp('heartbeat_at', { withTimezone: true }).notNull().defaultNow(),
+  finishedAt: timestamp('finished_at', { withTimezone: true }),
 });

@@ -1,7 +1,12 @@
 import path from 'node:path';
-import { closeFastStore, generateSecrets, type FastStore, type Secrets, type SubgraphDatabase } from '@tunet/kit';
+import { closeFastStore, generateSecrets, todayIn, type FastStore, type Secrets, type SubgraphDatabase, type Viewer } from '@tunet/kit';
 import { openTestDatabase, openTestRedis, type TestDatabase } from '@tunet/kit/src/testing';
+import type { GraphQLError } from 'graphql';
+import { createCommitteesLoaders } from './committees/committees.loaders';
+import type { Loaders } from './context';
 import { loadDemoData } from './demo-data';
+import { createHousingLoaders } from './housing/housing.loaders';
+import { createMembersLoaders } from './members/members.loaders';
 import { createMembersSubgraph, type MembersDependencies, type MembersSubgraph } from './subgraph';
 
 export interface MembersTestBed {
@@ -9,6 +14,8 @@ export interface MembersTestBed {
   /** Direct access to the members schema, for arranging data the public operations cannot create yet. */
   db: SubgraphDatabase;
   secrets: Secrets;
+  /** Fresh per-request loaders for a viewer, as a request would get them. */
+  loadersFor(viewer: Viewer | null): Loaders;
   close(): Promise<void>;
 }
 
@@ -24,9 +31,31 @@ export async function openMembersTestBed(auth?: MembersDependencies['auth']): Pr
     subgraph,
     db: testDb.connection.forSubgraph('members', path.resolve(__dirname, '../migrations')),
     secrets,
+    loadersFor: (viewer) => ({
+      ...createMembersLoaders(subgraph.repositories.members, viewer),
+      ...createHousingLoaders(subgraph.repositories.housing, viewer),
+      ...createCommitteesLoaders(subgraph.repositories.committees, viewer),
+    }),
     async close() {
       await closeFastStore(store);
       await testDb.drop();
     },
   };
+}
+
+export function viewerOf(associationId: string, memberId: string | null, role: Viewer['role']): Viewer {
+  return { accountId: memberId ?? associationId, associationId, memberId, role, platformAdmin: false, sessionId: null };
+}
+
+/** The code and field of the error a promise rejects with, or null when it resolves. */
+export function errorOf(promise: Promise<unknown>): Promise<{ code: unknown; field: unknown } | null> {
+  return promise.then(
+    () => null,
+    (error: GraphQLError) => ({ code: error.extensions?.code, field: error.extensions?.field }),
+  );
+}
+
+/** The association's today, as the database computes tenure and term dates. */
+export function osloDate(offsetDays = 0): string {
+  return todayIn('Europe/Oslo', new Date(Date.now() + offsetDays * 86_400_000));
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { SubgraphDefinition, SubgraphProcessDependencies } from '@tunet/kit';
+import { OutboxRelay, type SubgraphDefinition, type SubgraphModule, type SubgraphProcessDependencies } from '@tunet/kit';
 import { parse } from 'graphql';
 import type { PostsContext } from './context';
 import { createPostsLoaders } from './posts/posts.loaders';
@@ -10,9 +10,7 @@ import { PostsService } from './posts/posts.service';
 
 const root = path.resolve(__dirname, '..');
 
-export interface PostsSubgraph {
-  definition: SubgraphDefinition<PostsContext>;
-  migrate(): Promise<string[]>;
+export interface PostsSubgraph extends SubgraphModule<PostsContext> {
   posts: PostsService;
   repository: PostsRepository;
 }
@@ -33,5 +31,11 @@ export async function createPostsSubgraph(deps: SubgraphProcessDependencies): Pr
     }),
     isReady: () => deps.database.ping(),
   };
-  return { definition, migrate: () => db.migrate(), posts, repository };
+  return {
+    definition,
+    migrate: () => db.migrate(),
+    backgroundJobs: (stream) => [new OutboxRelay(db, stream)],
+    posts,
+    repository,
+  };
 }

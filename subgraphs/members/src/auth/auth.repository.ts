@@ -1,17 +1,44 @@
-import type { SubgraphDatabase } from '@tunet/kit';
-import { and, asc, eq, isNull, sql } from 'drizzle-orm';
-import { accounts, members, refreshTokens } from '../tables';
+import type { NewEvent, SubgraphDatabase } from '@tunet/kit';
+import { and, asc, eq, isNull, ne, sql } from 'drizzle-orm';
+import type { MemberRoleName } from '../members/members.repository';
+import { accounts, emailChanges, members, refreshTokens } from '../tables';
 
 export type AccountRow = typeof accounts.$inferSelect;
 export type NewAccount = Pick<typeof accounts.$inferInsert, 'id' | 'email' | 'passwordHash' | 'platformAdmin'>;
 
-/** What a session is about: one account acting as one member of one association. */
+/** What a session is about: one account acting as one member of one association, as things stand today. */
 export interface Membership {
   accountId: string;
   associationId: string;
   memberId: string;
-  role: 'resident' | 'board' | 'external';
+  roles: MemberRoleName[];
   platformAdmin: boolean;
+  suspension: { reason: string; until: string | null } | null;
+}
+
+const membershipColumns = {
+  associationId: members.associationId,
+  memberId: members.id,
+  roles: sql<MemberRoleName[]>`members.member_roles(${members.associationId}, ${members.id})`,
+  suspended: sql<boolean>`(${members.suspendedAt} is not null and (${members.suspendedUntil} is null
+    or ${members.suspendedUntil} >= members.association_today(${members.associationId})))`,
+  suspensionReason: members.suspensionReason,
+  suspendedUntil: members.suspendedUntil,
+};
+
+function toMembership(
+  row: { associationId: string; memberId: string; roles: MemberRoleName[]; suspended: boolean; suspensionReason: string | null; suspendedUntil: string | null },
+  accountId: string,
+  platformAdmin: boolean,
+): Membership {
+  return {
+    accountId,
+    associationId: row.associationId,
+    memberId: row.memberId,
+    roles: row.roles,
+    platformAdmin,
+    suspension: row.suspended ? { reason: row.suspensionReason ?? '', until: row.suspendedUntil } : null,
+  };
 }
 
 export interface NewRefreshToken {
@@ -20,8 +47,10 @@ export interface NewRefreshToken {
   expiresAt: Date;
 }
 
+export type EmailChangeOutcome = { kind: 'confirmed'; email: string } | { kind: 'invalid' } | { kind: 'expired' } | { kind: 'taken' };
+
 export type RotateOutcome =
-  | { kind: 'rotated'; membership: Membership }
+  | { kind: 'rotated'; membership: Membership; sessionId: string }
   | { kind: 'reused' }
   | { kind: 'invalid' };
 
@@ -47,11 +76,83 @@ export class AuthRepository {
   findMemberships(account: AccountRow): Promise<Membership[]> {
     return this.db.system(async (tx) => {
       const rows = await tx
-        .select({ associationId: members.associationId, memberId: members.id, role: members.role })
+        .select(membershipColumns)
         .from(members)
         .where(eq(members.accountId, account.id))
         .orderBy(asc(members.createdAt));
-      return rows.map((row) => ({ ...row, accountId: account.id, platformAdmin: account.platformAdmin }));
+      return rows.map((row) => toMembership(row, account.id, account.platformAdmin));
+    });
+  }
+
+  async setPassword(accountId: string, passwordHash: string): Promise<void> {
+    await this.db.system((tx) => tx.update(accounts).set({ passwordHash, updatedAt: new Date() }).where(eq(accounts.id, accountId)));
+  }
+
+  async findAccount(accountId: string): Promise<AccountRow | null> {
+    const [row] = await this.db.system((tx) => tx.select().from(accounts).where(eq(accounts.id, accountId)));
+    return row ?? null;
+  }
+
+  /** Ends every live session of an account except `keepFamily`; returns how many sessions ended. */
+  endAccountSessions(accountId: string, keepFamily: string | null, now: Date): Promise<number> {
+    return this.db.system(async (tx) => {
+      const ended = await tx
+        .update(refreshTokens)
+        .set({ revokedAt: now })
+        .where(
+          and(
+            eq(refreshTokens.accountId, accountId),
+            isNull(refreshTokens.revokedAt),
+            keepFamily ? ne(refreshTokens.familyId, keepFamily) : undefined,
+          ),
+        )
+        .returning({ familyId: refreshTokens.familyId });
+      return new Set(ended.map((row) => row.familyId)).size;
+    });
+  }
+
+  /** Stores a pending e-mail change and announces it (the link goes to the new address), atomically. */
+  async requestEmailChange(change: typeof emailChanges.$inferInsert, announcement: NewEvent): Promise<void> {
+    await this.db.system(async (tx) => {
+      await tx.insert(emailChanges).values(change);
+      await this.db.outbox.add(tx, announcement);
+    });
+  }
+
+  /**
+   * Confirms a pending change once: the account's login e-mail and the contact e-mail of its memberships that
+   * used the old address move to the new one. A new address another account already uses is refused.
+   */
+  confirmEmailChange(tokenHash: string, now: Date): Promise<EmailChangeOutcome> {
+    return this.db.system(async (tx): Promise<EmailChangeOutcome> => {
+      const [change] = await tx.select().from(emailChanges).where(eq(emailChanges.tokenHash, tokenHash)).for('update');
+      if (!change || change.confirmedAt) return { kind: 'invalid' };
+      if (change.expiresAt <= now) return { kind: 'expired' };
+      const [taken] = await tx
+        .select({ id: accounts.id })
+        .from(accounts)
+        .where(and(eq(sql`lower(${accounts.email})`, change.newEmail.toLowerCase()), ne(accounts.id, change.accountId)));
+      if (taken) return { kind: 'taken' };
+      const [account] = await tx.select({ email: accounts.email }).from(accounts).where(eq(accounts.id, change.accountId));
+      await tx.update(accounts).set({ email: change.newEmail, updatedAt: now }).where(eq(accounts.id, change.accountId));
+      await tx
+        .update(members)
+        .set({ email: change.newEmail, updatedAt: now })
+        .where(and(eq(members.accountId, change.accountId), eq(sql`lower(${members.email})`, (account?.email ?? '').toLowerCase())));
+      await tx.update(emailChanges).set({ confirmedAt: now }).where(eq(emailChanges.id, change.id));
+      return { kind: 'confirmed', email: change.newEmail };
+    });
+  }
+
+  /** Ends every live session of one member of an association (suspension). */
+  endMemberSessions(associationId: string, memberId: string, now: Date): Promise<number> {
+    return this.db.tenant(associationId, async (tx) => {
+      const ended = await tx
+        .update(refreshTokens)
+        .set({ revokedAt: now })
+        .where(and(eq(refreshTokens.associationId, associationId), eq(refreshTokens.memberId, memberId), isNull(refreshTokens.revokedAt)))
+        .returning({ familyId: refreshTokens.familyId });
+      return new Set(ended.map((row) => row.familyId)).size;
     });
   }
 
@@ -89,11 +190,13 @@ export class AuthRepository {
       if (current.expiresAt <= now) return { kind: 'invalid' };
 
       const [holder] = await tx
-        .select({ role: members.role, platformAdmin: accounts.platformAdmin })
+        .select({ ...membershipColumns, platformAdmin: accounts.platformAdmin })
         .from(members)
         .innerJoin(accounts, eq(accounts.id, members.accountId))
         .where(and(eq(members.associationId, current.associationId), eq(members.id, current.memberId)));
       if (!holder) return { kind: 'invalid' };
+      const membership = toMembership(holder, current.accountId, holder.platformAdmin);
+      if (membership.suspension) return { kind: 'invalid' };
 
       await tx
         .update(refreshTokens)
@@ -106,16 +209,7 @@ export class AuthRepository {
         accountId: current.accountId,
         memberId: current.memberId,
       });
-      return {
-        kind: 'rotated',
-        membership: {
-          accountId: current.accountId,
-          associationId: current.associationId,
-          memberId: current.memberId,
-          role: holder.role,
-          platformAdmin: holder.platformAdmin,
-        },
-      };
+      return { kind: 'rotated', membership, sessionId: current.familyId };
     });
   }
 

@@ -1,14 +1,19 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import {
   badUserInput,
+  conflict,
+  forbidden,
   parseInput,
   rateLimited,
   unauthenticated,
   type AccessTokenSigner,
+  type MemberRole,
   type RateLimit,
+  type Viewer,
 } from '@tunet/kit';
+import type { GraphQLError } from 'graphql';
 import { z } from 'zod';
-import type { AuthRepository, Membership, NewRefreshToken } from './auth.repository';
+import type { AccountRow, AuthRepository, Membership, NewRefreshToken } from './auth.repository';
 import { hashPassword, verifyAgainstNothing, verifyPassword } from './passwords';
 
 export interface AuthSettings {
@@ -42,6 +47,20 @@ const loginInput = z.object({
   associationId: z.string().uuid().nullish(),
 });
 const refreshTokenInput = z.object({ refreshToken: z.string().min(1).max(200) });
+const changePasswordInput = z.object({
+  currentPassword: z.string().min(1).max(1024),
+  newPassword: z.string().min(10, 'must be at least 10 characters').max(1024),
+});
+
+const requestEmailChangeInput = z.object({
+  newEmail: z.string().trim().toLowerCase().email().max(320),
+  password: z.string().min(1).max(1024),
+});
+const confirmEmailChangeInput = z.object({ token: z.string().min(1).max(200) });
+const EMAIL_LINK_LIFETIME_MS = 24 * 3600 * 1000;
+
+/** The role a session acts in: the board's rights include a resident's, a resident's an external's. */
+const ROLE_PRECEDENCE: MemberRole[] = ['board', 'resident', 'external'];
 
 export class AuthService {
   constructor(
@@ -69,17 +88,29 @@ export class AuthService {
     }
     await this.limits.perAccount.reset(input.email);
 
+    return this.startSession(account, input.associationId ?? null);
+  }
+
+  /** A new session for an account that has just proven who it is (password, or an accepted invitation). */
+  async sessionFor(accountId: string, associationId: string): Promise<Session> {
+    const account = await this.repository.findAccount(accountId);
+    if (!account) throw unauthenticated();
+    return this.startSession(account, associationId);
+  }
+
+  private async startSession(account: AccountRow, associationId: string | null): Promise<Session> {
     const memberships = await this.repository.findMemberships(account);
-    const membership = input.associationId
-      ? memberships.find((m) => m.associationId === input.associationId)
-      : memberships[0];
+    const membership = associationId
+      ? memberships.find((m) => m.associationId === associationId)
+      : (memberships.find((m) => m.roles.length > 0) ?? memberships[0]);
     if (!membership) {
-      if (input.associationId) throw badUserInput('associationId', 'You are not a member of that association.');
+      if (associationId) throw badUserInput('associationId', 'You are not a member of that association.');
       throw unauthenticated('This account has no membership in any association.');
     }
+    if (membership.suspension) throw suspended(membership.suspension);
     const refresh = this.newRefreshToken();
     await this.repository.startSession(membership, refresh.stored);
-    return this.session(membership, refresh);
+    return this.session(membership, refresh.stored.id, refresh);
   }
 
   async refresh(rawInput: unknown): Promise<Session> {
@@ -90,7 +121,60 @@ export class AuthService {
       throw unauthenticated('This refresh token was already used. The session has been ended; log in again.');
     }
     if (outcome.kind === 'invalid') throw unauthenticated('The refresh token is not valid. Log in again.');
-    return this.session(outcome.membership, next);
+    return this.session(outcome.membership, outcome.sessionId, next);
+  }
+
+  /** Changes the viewer's password and ends every other session of the account. */
+  async changePassword(viewer: Viewer | null, rawInput: unknown): Promise<number> {
+    if (!viewer) throw unauthenticated();
+    const input = parseInput(changePasswordInput, rawInput);
+    const account = await this.repository.findAccount(viewer.accountId);
+    if (!account || !(await verifyPassword(account.passwordHash, input.currentPassword))) {
+      throw badUserInput('currentPassword', 'The current password is wrong.');
+    }
+    await this.repository.setPassword(account.id, await hashPassword(input.newPassword));
+    return this.repository.endAccountSessions(account.id, viewer.sessionId, new Date());
+  }
+
+  /**
+   * Starts an e-mail change; re-asks the password so that a stolen session cannot take over the account. The link
+   * travels to the new address in `account.email_change_requested` (the notifications subgraph sends it, and tells
+   * the old address).
+   */
+  async requestEmailChange(viewer: Viewer | null, rawInput: unknown): Promise<{ pendingEmail: string; expiresAt: Date }> {
+    if (!viewer?.associationId || viewer.integration) throw unauthenticated();
+    const input = parseInput(requestEmailChangeInput, rawInput);
+    const account = await this.repository.findAccount(viewer.accountId);
+    if (!account || !(await verifyPassword(account.passwordHash, input.password))) {
+      throw badUserInput('password', 'The password is wrong.');
+    }
+    if (account.email.toLowerCase() === input.newEmail) throw badUserInput('newEmail', 'That is already your e-mail address.');
+    const token = newSecretToken();
+    const expiresAt = new Date(Date.now() + EMAIL_LINK_LIFETIME_MS);
+    const id = randomUUID();
+    await this.repository.requestEmailChange(
+      { id, accountId: account.id, newEmail: input.newEmail, tokenHash: hashToken(token), expiresAt },
+      {
+        topic: 'account.email_change_requested',
+        associationId: viewer.associationId,
+        payload: { changeId: id, accountId: account.id, oldEmail: account.email, newEmail: input.newEmail, token, expiresAt: expiresAt.toISOString() },
+      },
+    );
+    return { pendingEmail: input.newEmail, expiresAt };
+  }
+
+  async confirmEmailChange(rawInput: unknown): Promise<string> {
+    const { token } = parseInput(confirmEmailChangeInput, rawInput);
+    const outcome = await this.repository.confirmEmailChange(hashToken(token), new Date());
+    if (outcome.kind === 'invalid') throw badUserInput('token', 'This confirmation link is not valid or was already used.');
+    if (outcome.kind === 'expired') throw badUserInput('token', 'This confirmation link has expired. Ask for a new one.');
+    if (outcome.kind === 'taken') throw conflict('Another account already uses that e-mail address.');
+    return outcome.email;
+  }
+
+  /** Ends the sessions of one member, e.g. when the board suspends them. */
+  endMemberSessions(associationId: string, memberId: string): Promise<number> {
+    return this.repository.endMemberSessions(associationId, memberId, new Date());
   }
 
   async logout(rawInput: unknown): Promise<boolean> {
@@ -106,19 +190,28 @@ export class AuthService {
   }
 
   private newRefreshToken(): { token: string; stored: NewRefreshToken } {
-    const token = randomBytes(32).toString('base64url');
+    const token = newSecretToken();
     const expiresAt = new Date(Date.now() + this.settings.refreshTokenTtlSeconds * 1000);
     return { token, stored: { id: randomUUID(), tokenHash: hashToken(token), expiresAt } };
   }
 
-  private async session(membership: Membership, refresh: { token: string; stored: NewRefreshToken }): Promise<Session> {
+  /**
+   * Roles are read when the session starts or is refreshed, so a board term that ends takes effect within one
+   * access-token lifetime.
+   */
+  private async session(
+    membership: Membership,
+    sessionId: string,
+    refresh: { token: string; stored: NewRefreshToken },
+  ): Promise<Session> {
     const access = await this.signer.sign(
       {
         accountId: membership.accountId,
         associationId: membership.associationId,
         memberId: membership.memberId,
-        role: membership.role,
+        role: ROLE_PRECEDENCE.find((role) => membership.roles.includes(role)) ?? null,
         platformAdmin: membership.platformAdmin,
+        sessionId,
       },
       this.settings.accessTokenTtlSeconds,
     );
@@ -131,7 +224,18 @@ export class AuthService {
   }
 }
 
-/** Refresh tokens are 256 random bits, so a fast hash is enough; only the hash is stored. */
-function hashToken(token: string): string {
+/** A suspended member cannot log in and is told why and until when. */
+function suspended(suspension: { reason: string; until: string | null }): GraphQLError {
+  const until = suspension.until ? ` until ${suspension.until}` : '';
+  return forbidden(`Your account is suspended${until}: ${suspension.reason}`, { reason: suspension.reason, until: suspension.until });
+}
+
+/** Refresh and invitation tokens are 256 random bits, so a fast hash is enough; only the hash is stored. */
+/** 256 random bits, URL-safe: refresh tokens and invitation links. */
+export function newSecretToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }

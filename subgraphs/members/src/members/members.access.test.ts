@@ -1,62 +1,113 @@
 import type { Viewer } from '@tunet/kit';
-import { canListMembers, canSeeEmail, canViewAssociation } from './members.access';
+import {
+  canAdminister,
+  canSeeField,
+  canSeeName,
+  canSeePrivateDetails,
+  canUseDirectory,
+  canViewAssociation,
+  isPrivilegedRead,
+} from './members.access';
 import type { MemberRow } from './members.repository';
 
 const A = 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa';
 const B = 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb';
-const SELF = '11111111-1111-4111-8111-111111111111';
+const VIEWER = '11111111-1111-4111-8111-111111111111';
 const NEIGHBOUR = '22222222-2222-4222-8222-222222222222';
 
-const member = (associationId: string, id: string, role: Viewer['role']): Viewer => ({
-  accountId: id,
+const member = (associationId: string, role: Viewer['role'], memberId: string | null = VIEWER): Viewer => ({
+  accountId: VIEWER,
   associationId,
-  memberId: id,
+  memberId,
   role,
   platformAdmin: false,
+  sessionId: null,
 });
 
-// Integrators (API keys) arrive with the members issue; they hold an association but no membership.
+// Integrators (API keys) hold an association but no membership; former members a membership but no role.
 const actors: Record<string, Viewer | null> = {
   anonymous: null,
-  resident: member(A, SELF, 'resident'),
-  board: member(A, SELF, 'board'),
-  'other association': member(B, SELF, 'board'),
-  integrator: { accountId: SELF, associationId: A, memberId: null, role: null, platformAdmin: false },
-  'platform admin': { ...member(B, SELF, 'resident'), platformAdmin: true },
+  resident: member(A, 'resident'),
+  board: member(A, 'board'),
+  external: member(A, 'external'),
+  'former member': member(A, null),
+  'other association': member(B, 'board'),
+  integrator: member(A, null, null),
+  'platform admin': { ...member(B, 'resident'), platformAdmin: true },
 };
 
-const neighbour: MemberRow = {
+const neighbour = (overrides: Partial<MemberRow> = {}): MemberRow => ({
   associationId: A,
   id: NEIGHBOUR,
   accountId: NEIGHBOUR,
   displayName: 'Naboen',
+  sortName: 'naboen',
   email: 'nabo@example.com',
-  role: 'resident',
-  unitId: null,
+  phone: '+47 900 00 000',
+  portraitUrl: null,
+  occupation: 'Snekker',
+  about: null,
+  onlineIdentities: [],
+  visibility: {},
+  hideName: false,
+  externalTitle: null,
+  suspendedAt: null,
+  suspensionReason: null,
+  suspendedUntil: null,
   createdAt: new Date(),
-};
+  updatedAt: new Date(),
+  roles: ['resident'],
+  ...overrides,
+});
 
 describe.each([
-  //                      view A  list A  neighbour's e-mail
-  ['anonymous', false, false, false],
-  ['resident', true, true, false],
-  ['board', true, true, true],
-  ['other association', false, false, false],
-  ['integrator', true, false, false],
-  ['platform admin', true, true, true],
-])('%s', (actor, viewAssociation, listMembers, seeEmail) => {
+  // actor, view association, administer, directory, e-mail (default: board), occupation (default: residents),
+  // occupation set to only_me, hidden name, private details
+  ['anonymous', false, false, false, false, false, false, false, false],
+  ['resident', true, false, true, false, true, false, false, false],
+  ['board', true, true, true, true, true, false, true, true],
+  ['external', true, false, true, false, true, false, false, false],
+  ['former member', true, false, false, false, false, false, false, false],
+  ['other association', false, false, false, false, false, false, false, false],
+  ['integrator', true, false, false, false, false, false, false, false],
+  ['platform admin', true, true, false, true, true, false, true, true],
+])('%s', (actor, view, administer, directory, email, occupation, privateOccupation, hiddenName, privateDetails) => {
   const viewer = actors[actor] ?? null;
-  it(`${viewAssociation ? 'may' : 'may not'} view the association`, () => {
-    expect(canViewAssociation(viewer, A)).toBe(viewAssociation);
-  });
-  it(`${listMembers ? 'may' : 'may not'} list its members`, () => {
-    expect(canListMembers(viewer, A)).toBe(listMembers);
-  });
-  it(`${seeEmail ? 'may' : 'may not'} see a neighbour's e-mail`, () => {
-    expect(canSeeEmail(viewer, neighbour)).toBe(seeEmail);
+  it.each([
+    ['view the association', () => canViewAssociation(viewer, A), view],
+    ['administer it', () => canAdminister(viewer, A), administer],
+    ['use the directory', () => canUseDirectory(viewer, A), directory],
+    ["see a neighbour's e-mail", () => canSeeField(viewer, neighbour(), 'email'), email],
+    ["see a neighbour's occupation", () => canSeeField(viewer, neighbour(), 'occupation'), occupation],
+    ['see an occupation kept to oneself', () => canSeeField(viewer, neighbour({ visibility: { occupation: 'only_me' } }), 'occupation'), privateOccupation],
+    ['see a hidden name', () => canSeeName(viewer, neighbour({ hideName: true })), hiddenName],
+    ['see suspension and tenure history', () => canSeePrivateDetails(viewer, neighbour()), privateDetails],
+  ])('%s', (_operation, check, expected) => {
+    expect(check()).toBe(expected);
   });
 });
 
-it('always lets members see their own e-mail', () => {
-  expect(canSeeEmail(member(A, NEIGHBOUR, 'resident'), neighbour)).toBe(true);
+describe('own profile and the board', () => {
+  const self = member(A, 'resident', NEIGHBOUR);
+
+  it('shows members everything of their own, including fields kept to themselves', () => {
+    const private_ = neighbour({ hideName: true, visibility: { occupation: 'only_me', email: 'only_me' } });
+    expect(canSeeName(self, private_)).toBe(true);
+    expect(canSeeField(self, private_, 'occupation')).toBe(true);
+    expect(canSeeField(self, private_, 'email')).toBe(true);
+  });
+
+  it('lets the board reach people by e-mail and phone even when they chose only_me', () => {
+    const private_ = neighbour({ visibility: { email: 'only_me', phone: 'only_me' } });
+    expect(canSeeField(actors.board!, private_, 'email')).toBe(true);
+    expect(canSeeField(actors.board!, private_, 'phone')).toBe(true);
+  });
+
+  it('records only reads the board role made possible', () => {
+    expect(isPrivilegedRead(actors.board!, neighbour(), 'email')).toBe(true);
+    expect(isPrivilegedRead(actors.board!, neighbour(), 'occupation')).toBe(false);
+    expect(isPrivilegedRead(actors.board!, neighbour({ hideName: true }), 'name')).toBe(true);
+    expect(isPrivilegedRead(actors.resident!, neighbour(), 'occupation')).toBe(false);
+    expect(isPrivilegedRead(member(A, 'board', NEIGHBOUR), neighbour(), 'email')).toBe(false);
+  });
 });

@@ -1,21 +1,97 @@
-import { isMember, type Viewer } from '@tunet/kit';
+import { forbidden, hasScope, isMember, unauthenticated, type Viewer } from '@tunet/kit';
+import type { Visibility } from '../tables';
 import type { MemberRow } from './members.repository';
 
 /** Who may do what with associations and members. Pure functions: no I/O, easy to test as a matrix. */
 
+export type ProfileField = 'email' | 'phone' | 'portrait' | 'occupation' | 'about' | 'onlineIdentities';
+
+/** What a person who never chose sees: contact details for the board, the rest for everyone in the association. */
+export const DEFAULT_VISIBILITY: Record<ProfileField, Visibility> = {
+  email: 'board',
+  phone: 'board',
+  portrait: 'residents',
+  occupation: 'residents',
+  about: 'residents',
+  onlineIdentities: 'residents',
+};
+
+/** The board must always be able to reach people to run the association, whatever they chose. */
+const CONTACT_FIELDS: ReadonlySet<ProfileField> = new Set(['email', 'phone']);
+
+export function visibilityOf(member: MemberRow, field: ProfileField): Visibility {
+  return member.visibility[field] ?? DEFAULT_VISIBILITY[field];
+}
+
 export function canViewAssociation(viewer: Viewer | null, associationId: string): boolean {
   if (!viewer) return false;
+  if (viewer.integration) return canIntegrationRead(viewer, associationId);
   return viewer.platformAdmin || viewer.associationId === associationId;
 }
 
-/** Members of an association may see who else belongs to it; nobody else may, except platform admins. */
-export function canListMembers(viewer: Viewer | null, associationId: string): boolean {
-  return canViewAssociation(viewer, associationId) && (viewer?.platformAdmin || isMember(viewer));
+/** The board of the association, or a platform admin operating Tunet. */
+export function canAdminister(viewer: Viewer | null, associationId: string): boolean {
+  if (!viewer) return false;
+  return viewer.platformAdmin || (viewer.role === 'board' && viewer.associationId === associationId);
 }
 
-/** Contact e-mail is for the member themself, the board that runs the association, and platform admins. */
-export function canSeeEmail(viewer: Viewer | null, member: MemberRow): boolean {
-  if (!viewer) return false;
-  if (viewer.platformAdmin || viewer.memberId === member.id) return true;
-  return viewer.role === 'board' && viewer.associationId === member.associationId;
+/**
+ * An integration (API key) with `members:read` reads the association's people, units and current tenures, as the
+ * property manager's system needs to; without it, it reads nothing in members. Having no role, it never
+ * administers: `requireBoard` refuses it.
+ */
+export function canIntegrationRead(viewer: Viewer | null, associationId: string): boolean {
+  return hasScope(viewer, associationId, 'members:read');
+}
+
+/** Whom the per-request loaders act for: for an integration without `members:read` every id loads as nothing. */
+export function readerOf(viewer: Viewer | null): Viewer | null {
+  return viewer?.integration && !viewer.integration.scopes.includes('members:read') ? null : viewer;
+}
+
+/**
+ * Anyone who currently belongs to the association may use its directory, and integrations that may read it;
+ * former members may not.
+ */
+export function canUseDirectory(viewer: Viewer | null, associationId: string): boolean {
+  return (isMember(viewer) && viewer.associationId === associationId) || canIntegrationRead(viewer, associationId);
+}
+
+function isSelf(viewer: Viewer | null, member: MemberRow): boolean {
+  return viewer !== null && viewer.memberId === member.id;
+}
+
+export function canSeeName(viewer: Viewer | null, member: MemberRow): boolean {
+  return !member.hideName || isSelf(viewer, member) || canAdminister(viewer, member.associationId);
+}
+
+export function canSeeField(viewer: Viewer | null, member: MemberRow, field: ProfileField): boolean {
+  if (isSelf(viewer, member)) return true;
+  const visibility = visibilityOf(member, field);
+  if (canAdminister(viewer, member.associationId)) return visibility !== 'only_me' || CONTACT_FIELDS.has(field);
+  // An integration gets what it is for, reaching people, like the board; nothing of the personal profile.
+  if (canIntegrationRead(viewer, member.associationId)) return CONTACT_FIELDS.has(field);
+  return visibility === 'residents' && canUseDirectory(viewer, member.associationId);
+}
+
+/**
+ * A read that only the viewer's board or admin role, or an integration's scope, allows, which the person may later
+ * ask about: the access log records it. Fields the person shows everyone, and reading one's own profile, are not.
+ */
+export function isPrivilegedRead(viewer: Viewer | null, member: MemberRow, field: ProfileField | 'name'): boolean {
+  const privileged = canAdminister(viewer, member.associationId) || canIntegrationRead(viewer, member.associationId);
+  if (!viewer || isSelf(viewer, member) || !privileged) return false;
+  return field === 'name' ? member.hideName : visibilityOf(member, field) !== 'residents';
+}
+
+/** Suspension details, the visibility settings and full tenure history are for the member and the board. */
+export function canSeePrivateDetails(viewer: Viewer | null, member: MemberRow): boolean {
+  return isSelf(viewer, member) || canAdminister(viewer, member.associationId);
+}
+
+/** The tenant a board member (or platform admin acting in an association) may change. */
+export function requireBoard(viewer: Viewer | null): string {
+  if (!viewer) throw unauthenticated();
+  if (!viewer.associationId || !canAdminister(viewer, viewer.associationId)) throw forbidden('Only the board may do this.');
+  return viewer.associationId;
 }

@@ -1,29 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import type { Viewer } from '@tunet/kit';
-import type { GraphQLError } from 'graphql';
 import { DEMO } from '../demo-data';
 import { accounts, associations, members } from '../tables';
-import { openMembersTestBed, type MembersTestBed } from '../testing';
-import { createMembersLoaders } from './members.loaders';
+import { errorOf, openMembersTestBed, viewerOf, type MembersTestBed } from '../testing';
 
-const viewerOf = (associationId: string, memberId: string, role: Viewer['role'] = 'resident'): Viewer => ({
-  accountId: randomUUID(),
-  associationId,
-  memberId,
-  role,
-  platformAdmin: false,
-});
-const errorOf = (promise: Promise<unknown>) =>
-  promise.then(
-    () => null,
-    (e: GraphQLError) => ({ code: e.extensions.code, field: e.extensions.field }),
-  );
-
-describe('members and associations', () => {
+describe('members and the directory', () => {
   let bed: MembersTestBed;
   const kari = viewerOf(DEMO.solbakken, DEMO.kari, 'board');
+  const ola = viewerOf(DEMO.solbakken, DEMO.ola, 'resident');
   const eva = viewerOf(DEMO.fjordly, DEMO.eva, 'board');
-  const loadersFor = (viewer: Viewer | null) => createMembersLoaders(bed.subgraph.repository, viewer);
+  const names = async (viewer: typeof ola, filter = {}) => {
+    const page = await bed.subgraph.members.directory(viewer, { filter, first: 100 });
+    return page.nodes.map((m) => m.displayName);
+  };
 
   beforeAll(async () => {
     bed = await openMembersTestBed();
@@ -32,52 +20,90 @@ describe('members and associations', () => {
 
   describe('tenancy', () => {
     it("loads nothing of another association's through entity references", async () => {
-      const loaders = loadersFor(eva);
-      expect(await loaders.memberById.loadMany([DEMO.kari, DEMO.ola, DEMO.eva])).toEqual([
+      const loaders = bed.loadersFor(eva);
+      expect(await loaders.memberById.loadMany([DEMO.kari, DEMO.ola, DEMO.eva, 'not-a-uuid'])).toEqual([
         null,
         null,
         expect.objectContaining({ id: DEMO.eva }),
+        null,
       ]);
       expect(await loaders.associationById.load(DEMO.solbakken)).toBeNull();
     });
 
-    it('answers NOT_FOUND for another association, its members and its member list', async () => {
+    it('answers NOT_FOUND for another association and its members', async () => {
       const service = bed.subgraph.members;
-      expect(await errorOf(service.association(eva, loadersFor(eva), DEMO.solbakken))).toEqual({ code: 'NOT_FOUND', field: undefined });
-      expect(await errorOf(service.member(eva, loadersFor(eva), DEMO.kari))).toMatchObject({ code: 'NOT_FOUND' });
-      expect(await errorOf(service.listMembers(eva, DEMO.solbakken, 20, null))).toMatchObject({ code: 'NOT_FOUND' });
+      expect(await errorOf(service.association(eva, bed.loadersFor(eva), DEMO.solbakken))).toEqual({ code: 'NOT_FOUND', field: undefined });
+      expect(await errorOf(service.member(eva, bed.loadersFor(eva), DEMO.kari))).toMatchObject({ code: 'NOT_FOUND' });
+      expect(await names(eva)).toEqual(['Eva Fjeld']);
     });
 
     it('lets a platform admin look at any association', async () => {
       const admin = { ...eva, platformAdmin: true };
-      expect(await bed.subgraph.members.association(admin, loadersFor(admin), DEMO.solbakken)).toMatchObject({
+      expect(await bed.subgraph.members.association(admin, bed.loadersFor(admin), DEMO.solbakken)).toMatchObject({
         name: 'Solbakken borettslag',
       });
     });
 
     it('keeps credentials out of reach of tenant transactions', async () => {
-      const visible = await bed.db.tenant(DEMO.solbakken, (tx) => tx.select().from(accounts));
-      expect(visible).toEqual([]);
+      expect(await bed.db.tenant(DEMO.solbakken, (tx) => tx.select().from(accounts))).toEqual([]);
     });
   });
 
-  describe('member list', () => {
-    it('pages through members in name order with opaque cursors', async () => {
-      const names: string[] = [];
-      let after: string | null = null;
-      for (let page = 0; page < 5; page++) {
-        const result = await bed.subgraph.members.listMembers(kari, DEMO.solbakken, 2, after);
-        names.push(...result.nodes.map((member) => member.displayName));
-        if (!result.pageInfo.hasNextPage) break;
-        after = result.pageInfo.endCursor;
-      }
-      expect(names).toEqual(['Jonas Lie (vaktmester)', 'Kari Nordmann', 'Ola Hansen', 'Per Ødegård', 'Åse Berg']);
+  describe('directory', () => {
+    it('lists current members in Norwegian order, without former residents or hidden names', async () => {
+      expect(await names(ola)).toEqual(['Ingrid Hansen', 'Jonas Lie', 'Kari Nordmann', 'Ola Hansen', 'Per Ødegård']);
     });
 
-    it('rejects a forged cursor and an oversized page, naming the argument', async () => {
-      const service = bed.subgraph.members;
-      expect(await errorOf(service.listMembers(kari, DEMO.solbakken, 2, 'not-a-cursor'))).toEqual({ code: 'BAD_USER_INPUT', field: 'after' });
-      expect(await errorOf(service.listMembers(kari, DEMO.solbakken, 1000, null))).toEqual({ code: 'BAD_USER_INPUT', field: 'first' });
+    it('shows the board people who hide their name, sorted with æ, ø, å after z', async () => {
+      expect(await names(kari)).toEqual(['Ingrid Hansen', 'Jonas Lie', 'Kari Nordmann', 'Ola Hansen', 'Per Ødegård', 'Åse Berg']);
+    });
+
+    it('searches names case-insensitively but never matches a hidden name', async () => {
+      expect(await names(ola, { search: 'HANSEN' })).toEqual(['Ingrid Hansen', 'Ola Hansen']);
+      expect(await names(ola, { search: 'ødeg' })).toEqual(['Per Ødegård']);
+      expect(await names(ola, { search: 'Åse' })).toEqual([]);
+      expect(await names(kari, { search: 'åse' })).toEqual(['Åse Berg']);
+      expect(await names(ola, { search: '%' })).toEqual([]);
+    });
+
+    it('filters by building, unit and committee', async () => {
+      const [blokkA, blokkB] = await bed.subgraph.repositories.housing.listBuildings(DEMO.solbakken);
+      expect(await names(ola, { buildingId: blokkB!.id })).toEqual(['Per Ødegård']);
+      expect(await names(kari, { buildingId: blokkB!.id })).toEqual(['Per Ødegård', 'Åse Berg']);
+      const [unit] = (await bed.subgraph.repositories.housing.unitsInBuildings(DEMO.solbakken, [blokkA!.id])).filter((u) => u.number === 'H0101');
+      expect(await names(ola, { unitId: unit!.id })).toEqual(['Ingrid Hansen', 'Ola Hansen']);
+      const [, party] = await bed.subgraph.repositories.committees.listCommittees(DEMO.solbakken);
+      expect(await names(ola, { committeeId: party!.id })).toEqual(['Per Ødegård']);
+      expect(await errorOf(bed.subgraph.members.directory(ola, { filter: { unitId: 'x' } }))).toEqual({ code: 'BAD_USER_INPUT', field: 'filter.unitId' });
+    });
+
+    it('pages with opaque cursors and rejects forged ones', async () => {
+      const seen: string[] = [];
+      let after: string | null = null;
+      do {
+        const page = await bed.subgraph.members.directory(ola, { first: 2, after });
+        seen.push(...page.nodes.map((m) => m.displayName));
+        after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
+      } while (after);
+      expect(seen).toEqual(await names(ola));
+      expect(await errorOf(bed.subgraph.members.directory(ola, { after: 'forged' }))).toEqual({ code: 'BAD_USER_INPUT', field: 'after' });
+      expect(await errorOf(bed.subgraph.members.directory(ola, { first: 1000 }))).toEqual({ code: 'BAD_USER_INPUT', field: 'first' });
+    });
+
+    it('is closed to former members', async () => {
+      const former = viewerOf(DEMO.solbakken, DEMO.former, null);
+      expect(await errorOf(bed.subgraph.members.directory(former, {}))).toMatchObject({ code: 'NOT_FOUND' });
+    });
+  });
+
+  it('derives roles from tenures, board terms and external titles', async () => {
+    const rows = await bed.subgraph.repositories.members.findMembers(DEMO.solbakken, [DEMO.kari, DEMO.ola, DEMO.jonas, DEMO.former]);
+    const roles = Object.fromEntries(rows.map((row) => [row.id, [...row.roles].sort()]));
+    expect(roles).toEqual({
+      [DEMO.kari]: ['board', 'resident'],
+      [DEMO.ola]: ['resident'],
+      [DEMO.jonas]: ['external'],
+      [DEMO.former]: [],
     });
   });
 
@@ -94,16 +120,14 @@ describe('members and associations', () => {
       );
       await bed.db.tenant(big, async (tx) => {
         await tx.insert(associations).values({ id: big, name: 'Storgården', timeZone: 'Europe/Oslo', locale: 'nb' });
-        await tx.insert(members).values(
-          ids.map((id, i) => ({ associationId: big, id, accountId: accountIds[i]!, displayName: `Beboer ${i}`, role: 'resident' as const })),
-        );
+        await tx.insert(members).values(ids.map((id, i) => ({ associationId: big, id, accountId: accountIds[i]!, displayName: `Beboer ${i}` })));
       });
     });
 
     it('costs the same number of queries for 1, 10 or 100 members', async () => {
-      const viewer = viewerOf(big, ids[0]!);
+      const viewer = viewerOf(big, ids[0]!, 'resident');
       const cost = async (count: number) => {
-        const loaders = loadersFor(viewer);
+        const loaders = bed.loadersFor(viewer);
         const before = bed.db.queryCount;
         const loaded = await Promise.all(ids.slice(0, count).map((id) => loaders.memberById.load(id)));
         expect(loaded.every((member) => member?.associationId === big)).toBe(true);

@@ -1,18 +1,39 @@
-import type { SubgraphDatabase } from '@tunet/kit';
-import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
-import { associations, members, units } from '../tables';
+import type { NewEvent, SubgraphDatabase } from '@tunet/kit';
+import { and, asc, count, eq, getTableColumns, inArray, sql, type SQL } from 'drizzle-orm';
+import { associations, committeeTerms, members, tenures, units } from '../tables';
 
 export type AssociationRow = typeof associations.$inferSelect;
-export type MemberRow = typeof members.$inferSelect;
-export type UnitRow = typeof units.$inferSelect;
 export type NewAssociation = typeof associations.$inferInsert;
-export type NewUnit = typeof units.$inferInsert;
+export type MemberRoleName = 'resident' | 'board' | 'external';
+/** A member as stored, plus the roles the database derives for today. */
+export type MemberRow = typeof members.$inferSelect & { roles: MemberRoleName[] };
 export type NewMember = typeof members.$inferInsert;
+export type MemberPatch = Partial<
+  Pick<
+    NewMember,
+    'displayName' | 'phone' | 'portraitUrl' | 'occupation' | 'about' | 'onlineIdentities' | 'hideName' | 'visibility'
+  >
+>;
 
-/** Keyset position in the name-ordered member list. */
-export type MemberListPosition = { displayName: string; id: string };
+/** Keyset position in the name-ordered directory. */
+export type DirectoryPosition = { sortName: string; id: string };
 
-/** The only code that reads or writes associations, units and members. Every call names its tenant. */
+export interface DirectoryQuery {
+  search?: string;
+  buildingId?: string;
+  unitId?: string;
+  committeeId?: string;
+  /** Whether people who hide their name are listed (only for the board). */
+  includeHiddenNames: boolean;
+}
+
+/** Selects a member with the roles derived for the association's today. */
+export const memberWithRoles = {
+  ...getTableColumns(members),
+  roles: sql<MemberRoleName[]>`members.member_roles(${members.associationId}, ${members.id})`,
+};
+
+/** The only code that reads or writes associations and members. Every call names its tenant. */
 export class MembersRepository {
   constructor(private readonly db: SubgraphDatabase) {}
 
@@ -25,49 +46,112 @@ export class MembersRepository {
     return this.db.system((tx) => tx.select().from(associations).where(inArray(associations.id, [...ids])));
   }
 
-  findMembers(tenant: string, ids: readonly string[]): Promise<MemberRow[]> {
-    return this.db.tenant(tenant, (tx) =>
-      tx.select().from(members).where(and(eq(members.associationId, tenant), inArray(members.id, [...ids]))),
+  async updateAssociation(tenant: string, patch: Partial<NewAssociation>): Promise<AssociationRow> {
+    const [row] = await this.db.tenant(tenant, (tx) =>
+      tx.update(associations).set(patch).where(eq(associations.id, tenant)).returning(),
     );
+    if (!row) throw new Error(`association ${tenant} vanished`);
+    return row;
   }
 
-  findUnits(tenant: string, ids: readonly string[]): Promise<UnitRow[]> {
+  findMembers(tenant: string, ids: readonly string[]): Promise<MemberRow[]> {
     return this.db.tenant(tenant, (tx) =>
-      tx.select().from(units).where(and(eq(units.associationId, tenant), inArray(units.id, [...ids]))),
+      tx
+        .select(memberWithRoles)
+        .from(members)
+        .where(and(eq(members.associationId, tenant), inArray(members.id, [...ids]))),
     );
   }
 
   /**
-   * One page ordered by name then id; fetch `limit + 1` to learn whether another page follows. The cursor is a
-   * row comparison so PostgreSQL starts the index scan at it instead of discarding the rows before it.
+   * Current members (anyone with a role today) in Norwegian name order, filtered; fetch `limit + 1` to learn
+   * whether another page follows. The cursor is a row comparison so the index scan starts at it.
    */
-  listMembers(tenant: string, limit: number, after: MemberListPosition | null): Promise<MemberRow[]> {
+  directory(tenant: string, query: DirectoryQuery, limit: number, after: DirectoryPosition | null): Promise<MemberRow[]> {
+    const conditions: (SQL | undefined)[] = [
+      eq(members.associationId, tenant),
+      sql`cardinality(members.member_roles(${members.associationId}, ${members.id})) > 0`,
+      query.includeHiddenNames ? undefined : eq(members.hideName, false),
+      query.search ? sql`${members.sortName} like ${`%${likeEscape(sortKey(query.search))}%`}` : undefined,
+      query.unitId || query.buildingId ? this.livesIn(tenant, query) : undefined,
+      query.committeeId ? this.sitsOn(tenant, query.committeeId) : undefined,
+      after ? sql`(${members.sortName}, ${members.id}) > (${after.sortName}, ${after.id}::uuid)` : undefined,
+    ];
     return this.db.tenant(tenant, (tx) =>
       tx
-        .select()
+        .select(memberWithRoles)
         .from(members)
-        .where(
-          and(
-            eq(members.associationId, tenant),
-            after ? sql`(${members.displayName}, ${members.id}) > (${after.displayName}, ${after.id}::uuid)` : undefined,
-          ),
-        )
-        .orderBy(asc(members.displayName), asc(members.id))
+        .where(and(...conditions))
+        .orderBy(asc(members.sortName), asc(members.id))
         .limit(limit),
     );
   }
 
-  /** Creates an association with its units and members in one transaction (demo data, tests, and later onboarding). */
-  async createAssociation(association: NewAssociation, newUnits: NewUnit[], newMembers: NewMember[]): Promise<void> {
-    await this.db.tenant(association.id, async (tx) => {
-      await tx.insert(associations).values(association);
-      if (newUnits.length > 0) await tx.insert(units).values(newUnits);
-      if (newMembers.length > 0) await tx.insert(members).values(newMembers);
+  private livesIn(tenant: string, query: DirectoryQuery): SQL {
+    return sql`exists (
+      select 1 from ${tenures} join ${units} on ${units.associationId} = ${tenures.associationId} and ${units.id} = ${tenures.unitId}
+      where ${tenures.associationId} = ${tenant} and ${tenures.memberId} = ${members.id}
+        and ${tenures.moveIn} <= members.association_today(${tenant})
+        and (${tenures.moveOut} is null or ${tenures.moveOut} >= members.association_today(${tenant}))
+        ${query.unitId ? sql`and ${units.id} = ${query.unitId}::uuid` : sql``}
+        ${query.buildingId ? sql`and ${units.buildingId} = ${query.buildingId}::uuid` : sql``})`;
+  }
+
+  private sitsOn(tenant: string, committeeId: string): SQL {
+    return sql`exists (
+      select 1 from ${committeeTerms}
+      where ${committeeTerms.associationId} = ${tenant} and ${committeeTerms.memberId} = ${members.id}
+        and ${committeeTerms.committeeId} = ${committeeId}::uuid
+        and ${committeeTerms.termFrom} <= members.association_today(${tenant})
+        and (${committeeTerms.termTo} is null or ${committeeTerms.termTo} >= members.association_today(${tenant})))`;
+  }
+
+  /** Changes a member; events `announce` derives go into the outbox in the same transaction. */
+  async updateMember(
+    tenant: string,
+    id: string,
+    patch: MemberPatch & Partial<NewMember>,
+    announce: (member: MemberRow) => Omit<NewEvent, 'associationId'>[] = () => [],
+  ): Promise<MemberRow | null> {
+    return this.db.tenant(tenant, async (tx) => {
+      const [row] = await tx
+        .update(members)
+        .set({ ...patch, updatedAt: new Date() })
+        .where(and(eq(members.associationId, tenant), eq(members.id, id)))
+        .returning(memberWithRoles);
+      if (row) for (const event of announce(row)) await this.db.outbox.add(tx, { ...event, associationId: tenant });
+      return row ?? null;
     });
+  }
+
+  async insertAssociation(association: NewAssociation): Promise<AssociationRow> {
+    const [row] = await this.db.tenant(association.id, (tx) => tx.insert(associations).values(association).returning());
+    return row!;
+  }
+
+  async insertMembers(tenant: string, rows: Omit<NewMember, 'associationId'>[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.db.tenant(tenant, (tx) => tx.insert(members).values(rows.map((row) => ({ ...row, associationId: tenant }))));
   }
 
   async countAssociations(): Promise<number> {
     const [row] = await this.db.system((tx) => tx.select({ total: count() }).from(associations));
     return row?.total ?? 0;
   }
+}
+
+/** The same mapping as the database's members.norwegian_sort_key, so searches match the stored sort names. */
+export function sortKey(text: string): string {
+  const upper = 'ÆØÅÄÖÜÉÈÁÀÓÒ';
+  const lower = 'æøåäöüéèáàóò';
+  const sortable = '{|}{|ueeaaoo';
+  return [...text]
+    .map((c) => (upper.includes(c) ? lower[upper.indexOf(c)]! : c))
+    .join('')
+    .toLowerCase()
+    .replace(/[æøåäöüéèáàóò]/g, (c) => sortable[lower.indexOf(c)]!);
+}
+
+function likeEscape(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }

@@ -1,18 +1,55 @@
-import { DateTimeResolver } from '@tunet/kit';
-import type { Locale, MemberRole, Resolvers } from '../__generated__/resolvers-types';
-import { canSeeEmail } from './members.access';
+import { DateTimeResolver, LocalDateResolver } from '@tunet/kit';
+import type {
+  AssociationStatus,
+  FieldVisibility,
+  Locale,
+  MemberRole,
+  Resolvers,
+} from '../__generated__/resolvers-types';
+import type { MembersContext } from '../context';
+import {
+  canAdminister,
+  canSeeField,
+  canSeeName,
+  canSeePrivateDetails,
+  DEFAULT_VISIBILITY,
+  isPrivilegedRead,
+  visibilityOf,
+  type ProfileField,
+} from './members.access';
+import type { MemberRow } from './members.repository';
+
+/** A profile field as the viewer may see it; privileged reads are written to the access log first. */
+async function visible<T>(member: MemberRow, field: ProfileField, value: T, ctx: MembersContext): Promise<T | null> {
+  if (!canSeeField(ctx.viewer, member, field)) return null;
+  if (isPrivilegedRead(ctx.viewer, member, field)) await ctx.recordRead(member, field);
+  return value;
+}
+
+const upper = <T extends string>(value: string) => value.toUpperCase() as T;
 
 export const membersResolvers: Resolvers = {
   DateTime: DateTimeResolver,
+  Date: LocalDateResolver,
   Query: {
     me: (_root, _args, ctx) => ctx.members.me(ctx.viewer, ctx.loaders),
     association: (_root, { id }, ctx) => ctx.members.association(ctx.viewer, ctx.loaders, id),
     member: (_root, { id }, ctx) => ctx.members.member(ctx.viewer, ctx.loaders, id),
+    directory: (_root, args, ctx) => ctx.members.directory(ctx.viewer, args),
+  },
+  Mutation: {
+    updateAssociation: async (_root, { input }, ctx) => ({ association: await ctx.members.updateAssociation(ctx.viewer, input) }),
+    updateMyProfile: async (_root, { input }, ctx) => ({ member: await ctx.members.updateMyProfile(ctx.viewer, ctx.loaders, input) }),
+    suspendMember: async (_root, { input }, ctx) => ({ member: await ctx.members.suspend(ctx.viewer, ctx.loaders, input) }),
+    reinstateMember: async (_root, { input }, ctx) => ({ member: await ctx.members.reinstate(ctx.viewer, ctx.loaders, input) }),
   },
   Association: {
     __resolveReference: (ref, ctx) => ctx.loaders.associationById.load(ref.id),
-    locale: (association) => association.locale.toUpperCase() as Locale,
-    members: (association, { first, after }, ctx) => ctx.members.listMembers(ctx.viewer, association.id, first, after),
+    postalAddress: (a) => (a.streetAddress || a.postalCode || a.city ? { street: a.streetAddress, postalCode: a.postalCode, city: a.city } : null),
+    locale: (a) => upper<Locale>(a.locale),
+    status: (a) => upper<AssociationStatus>(a.status),
+    buildings: (a, _args, ctx) => ctx.housing.buildings(ctx.viewer, a.id),
+    committees: (a, _args, ctx) => ctx.committees.committees(ctx.viewer, a.id),
   },
   Member: {
     __resolveReference: (ref, ctx) => ctx.loaders.memberById.load(ref.id),
@@ -21,9 +58,34 @@ export const membersResolvers: Resolvers = {
       if (!association) throw new Error(`member ${member.id} without a visible association`);
       return association;
     },
-    email: (member, _args, ctx) => (canSeeEmail(ctx.viewer, member) ? member.email : null),
-    role: (member) => member.role.toUpperCase() as MemberRole,
-    unit: (member, _args, ctx) =>
-      member.unitId ? ctx.loaders.unitById.load({ associationId: member.associationId, id: member.unitId }) : null,
+    displayName: async (member, _args, ctx) => {
+      if (!canSeeName(ctx.viewer, member)) return null;
+      if (isPrivilegedRead(ctx.viewer, member, 'name')) await ctx.recordRead(member, 'name');
+      return member.displayName;
+    },
+    nameHidden: (member) => member.hideName,
+    roles: (member) => member.roles.map((role) => upper<MemberRole>(role)),
+    email: (member, _args, ctx) => visible(member, 'email', member.email, ctx),
+    phone: (member, _args, ctx) => visible(member, 'phone', member.phone, ctx),
+    portraitUrl: (member, _args, ctx) => visible(member, 'portrait', member.portraitUrl, ctx),
+    occupation: (member, _args, ctx) => visible(member, 'occupation', member.occupation, ctx),
+    about: (member, _args, ctx) => visible(member, 'about', member.about, ctx),
+    onlineIdentities: (member, _args, ctx) => visible(member, 'onlineIdentities', member.onlineIdentities, ctx),
+    tenures: async (member, _args, ctx) => {
+      const tenures = await ctx.loaders.tenuresByMember.load(member.id);
+      return canSeePrivateDetails(ctx.viewer, member) ? tenures : tenures.filter((t) => t.active);
+    },
+    committeeTerms: (member, _args, ctx) => ctx.loaders.termsByMember.load(member.id),
+    suspension: (member, _args, ctx) =>
+      member.suspendedAt && canSeePrivateDetails(ctx.viewer, member)
+        ? { reason: member.suspensionReason ?? '', since: member.suspendedAt, until: member.suspendedUntil }
+        : null,
+    visibility: (member, _args, ctx) =>
+      ctx.viewer?.memberId === member.id
+        ? (Object.fromEntries(
+            (Object.keys(DEFAULT_VISIBILITY) as ProfileField[]).map((field) => [field, upper<FieldVisibility>(visibilityOf(member, field))]),
+          ) as Record<ProfileField, FieldVisibility>)
+        : null,
+    externalTitle: (member, _args, ctx) => (ctx.viewer?.associationId === member.associationId || canAdminister(ctx.viewer, member.associationId) ? member.externalTitle : null),
   },
 };

@@ -1,15 +1,79 @@
-import { decodeCursor, isMember, notFound, pageSize, toPage, unauthenticated, type Page, type Viewer } from '@tunet/kit';
+import {
+  badUserInput,
+  conflict,
+  decodeCursor,
+  definedOnly,
+  forbidden,
+  notFound,
+  pageSize,
+  parseInput,
+  toPage,
+  unauthenticated,
+  violatedUniqueConstraint,
+  type Page,
+  type Viewer,
+} from '@tunet/kit';
 import { z } from 'zod';
-import { canListMembers, canViewAssociation } from './members.access';
+import type { Visibility } from '../tables';
+import { canUseDirectory, canViewAssociation, requireBoard } from './members.access';
 import type { MembersLoaders } from './members.loaders';
-import type { AssociationRow, MemberListPosition, MemberRow, MembersRepository } from './members.repository';
+import type { AssociationRow, DirectoryPosition, MemberRow, MembersRepository, NewAssociation } from './members.repository';
+import { isValidOrgNumber } from './org-number';
 
-/** Business rules for reading associations and members. */
+const text = (max: number) => z.string().trim().min(1).max(max);
+const visibility = z
+  .enum(['ONLY_ME', 'BOARD', 'RESIDENTS'])
+  .nullish()
+  .transform((v) => (v ? (v.toLowerCase() as Visibility) : undefined));
+
+const updateAssociationInput = z.object({
+  associationId: z.guid(),
+  name: text(200).optional(),
+  orgNumber: z.string().trim().refine(isValidOrgNumber, 'not a valid Norwegian organisation number').nullish(),
+  street: text(200).nullish(),
+  postalCode: z.string().regex(/^\d{4}$/, 'must be four digits').nullish(),
+  city: text(100).nullish(),
+  contactEmail: z.string().trim().email().max(320).nullish(),
+  timeZone: z.string().refine(isTimeZone, 'not an IANA time zone').optional(),
+  locale: z.enum(['NB', 'EN']).optional(),
+});
+
+const updateProfileInput = z.object({
+  displayName: text(200).optional(),
+  phone: z.string().trim().regex(/^\+?[0-9 ]{5,20}$/, 'must be a phone number').nullish(),
+  portraitUrl: z.string().url().startsWith('https://', 'must be an https address').max(500).nullish(),
+  occupation: text(200).nullish(),
+  about: text(2000).nullish(),
+  onlineIdentities: z.array(z.object({ service: text(50), handle: text(200) })).max(10).optional(),
+  hideName: z.boolean().optional(),
+  visibility: z
+    .object({ email: visibility, phone: visibility, portrait: visibility, occupation: visibility, about: visibility, onlineIdentities: visibility })
+    .nullish(),
+});
+
+const suspendInput = z.object({ memberId: z.guid(), reason: text(500), until: z.iso.date().nullish() });
+const reinstateInput = z.object({ memberId: z.guid() });
+
+/** A cursor is [sortName, id], the directory's sort key. */
+const cursorKey = z.tuple([z.string(), z.guid()]);
+
+export interface DirectoryArgs {
+  filter?: { search?: string | null; buildingId?: string | null; unitId?: string | null; committeeId?: string | null } | null;
+  first?: number | null;
+  after?: string | null;
+}
+
+/** Business rules for associations, people and their profiles. */
 export class MembersService {
-  constructor(private readonly repository: MembersRepository) {}
+  constructor(
+    private readonly repository: MembersRepository,
+    /** Ends a member's sessions (suspension); owned by the auth service. */
+    private readonly endSessions: (associationId: string, memberId: string) => Promise<number>,
+  ) {}
 
   async me(viewer: Viewer | null, loaders: MembersLoaders): Promise<MemberRow> {
-    if (!isMember(viewer)) throw unauthenticated();
+    if (viewer?.integration) throw forbidden('An API key acts for an association, not for a member: there is no `me`.');
+    if (!viewer?.memberId) throw unauthenticated();
     const member = await loaders.memberById.load(viewer.memberId);
     // A token can outlive the membership it was issued for; treat that as logged out.
     if (!member) throw unauthenticated('Your membership no longer exists. Log in again.');
@@ -30,24 +94,92 @@ export class MembersService {
     return member;
   }
 
-  async listMembers(
-    viewer: Viewer | null,
-    associationId: string,
-    first: number | null | undefined,
-    after: string | null | undefined,
-  ): Promise<Page<MemberRow>> {
+  async directory(viewer: Viewer | null, args: DirectoryArgs): Promise<Page<MemberRow>> {
     if (!viewer) throw unauthenticated();
-    if (!canListMembers(viewer, associationId)) throw notFound('Association');
-    const size = pageSize(first);
-    const rows = await this.repository.listMembers(associationId, size + 1, after ? memberListPosition(after) : null);
-    return toPage(rows, size, (row) => [row.displayName, row.id]);
+    const tenant = viewer.associationId;
+    if (!tenant || !canUseDirectory(viewer, tenant)) throw notFound('Directory');
+    const size = pageSize(args.first);
+    const after: DirectoryPosition | null = args.after ? toPosition(decodeCursor(args.after, cursorKey)) : null;
+    const filter = args.filter ?? {};
+    for (const field of ['buildingId', 'unitId', 'committeeId'] as const) {
+      if (filter[field] && !z.guid().safeParse(filter[field]).success) throw badUserInput(`filter.${field}`, 'Not a valid id.');
+    }
+    const rows = await this.repository.directory(
+      tenant,
+      {
+        search: filter.search?.trim() || undefined,
+        buildingId: filter.buildingId ?? undefined,
+        unitId: filter.unitId ?? undefined,
+        committeeId: filter.committeeId ?? undefined,
+        includeHiddenNames: viewer.role === 'board' || viewer.platformAdmin,
+      },
+      size + 1,
+      after,
+    );
+    return toPage(rows, size, (row) => [row.sortName ?? '', row.id]);
+  }
+
+  async updateAssociation(viewer: Viewer | null, raw: unknown): Promise<AssociationRow> {
+    const tenant = requireBoard(viewer);
+    const { associationId, street, locale, ...rest } = parseInput(updateAssociationInput, raw);
+    if (associationId !== tenant) throw notFound('Association');
+    const patch: Partial<NewAssociation> = definedOnly({ ...rest, streetAddress: street, locale: locale?.toLowerCase() as 'nb' | undefined });
+    try {
+      return await this.repository.updateAssociation(tenant, patch);
+    } catch (error) {
+      if (violatedUniqueConstraint(error) === 'associations_org_number_key') {
+        throw conflict('Another association in Tunet already has this organisation number.');
+      }
+      throw error;
+    }
+  }
+
+  async updateMyProfile(viewer: Viewer | null, loaders: MembersLoaders, raw: unknown): Promise<MemberRow> {
+    const me = await this.me(viewer, loaders);
+    const { visibility: choices, ...fields } = parseInput(updateProfileInput, raw);
+    const visibilityPatch = choices ? { ...me.visibility, ...definedOnly(choices) } : undefined;
+    const updated = await this.repository.updateMember(me.associationId, me.id, definedOnly({ ...fields, visibility: visibilityPatch }));
+    return updated!;
+  }
+
+  /** A suspended member cannot log in, sees why, and loses the sessions they have. */
+  async suspend(viewer: Viewer | null, loaders: MembersLoaders, raw: unknown): Promise<MemberRow> {
+    const tenant = requireBoard(viewer);
+    const input = parseInput(suspendInput, raw);
+    if (input.memberId === viewer?.memberId) throw badUserInput('memberId', 'You cannot suspend yourself.');
+    if (!(await loaders.memberById.load(input.memberId))) throw notFound('Member');
+    const member = await this.repository.updateMember(
+      tenant,
+      input.memberId,
+      { suspendedAt: new Date(), suspensionReason: input.reason, suspendedUntil: input.until ?? null },
+      (m) => [{ topic: 'member.suspended', payload: { memberId: m.id, reason: input.reason, until: input.until ?? null } }],
+    );
+    await this.endSessions(tenant, input.memberId);
+    return member!;
+  }
+
+  async reinstate(viewer: Viewer | null, loaders: MembersLoaders, raw: unknown): Promise<MemberRow> {
+    const tenant = requireBoard(viewer);
+    const input = parseInput(reinstateInput, raw);
+    if (!(await loaders.memberById.load(input.memberId))) throw notFound('Member');
+    const member = await this.repository.updateMember(tenant, input.memberId, {
+      suspendedAt: null,
+      suspensionReason: null,
+      suspendedUntil: null,
+    });
+    return member!;
   }
 }
 
-/** A cursor is [displayName, id], the member list's sort key. */
-const cursorKey = z.tuple([z.string(), z.guid()]);
+function toPosition([sortName, id]: [string, string]): DirectoryPosition {
+  return { sortName, id };
+}
 
-function memberListPosition(cursor: string): MemberListPosition {
-  const [displayName, id] = decodeCursor(cursor, cursorKey);
-  return { displayName, id };
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
 }

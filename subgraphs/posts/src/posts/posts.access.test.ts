@@ -10,6 +10,7 @@ const member = (associationId: string, role: 'resident' | 'board' | 'external'):
   memberId: 'b0000000-0000-4000-8000-000000000001',
   role,
   platformAdmin: false,
+  sessionId: null,
 });
 
 const platformAdmin: Viewer = {
@@ -18,6 +19,7 @@ const platformAdmin: Viewer = {
   memberId: null,
   role: null,
   platformAdmin: true,
+  sessionId: null,
 };
 
 // Whether each actor may read association X's posts, and post in X.

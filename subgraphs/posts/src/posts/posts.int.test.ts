@@ -24,6 +24,7 @@ const viewerIn = (associationId: string, role: MemberViewer['role'] = 'resident'
   memberId: randomUUID(),
   role,
   platformAdmin: false,
+  sessionId: null,
 });
 
 /** A request context as the kit builds it, so loaders and service are wired exactly as in production. */

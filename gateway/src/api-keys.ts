@@ -1,0 +1,108 @@
+import {
+  encodeContext,
+  hashApiKey,
+  openFastCache,
+  RateLimit,
+  signRequest,
+  verifiedApiKeySchema,
+  type FastCache,
+  type FastStore,
+  type Logger,
+  type RequestContext,
+  type VerifiedApiKey,
+  type Viewer,
+} from '@tunet/kit';
+import { rateLimited, unauthenticated } from './request-errors';
+
+type Caller = Pick<RequestContext, 'requestId' | 'clientIp'>;
+
+/** Whom a key acts for, or null when it is unknown or revoked; throws when the answer cannot be had. */
+export type VerifyApiKey = (secret: string, caller: Caller) => Promise<VerifiedApiKey | null>;
+
+export const DEFAULT_API_KEY_CACHE_SECONDS = 60;
+
+/** Unknown keys are asked about again soon: a key nobody knew a moment ago cannot become valid, but stay cheap. */
+const NEGATIVE_CACHE_MS = 10_000;
+
+/** Enough for an integration that mistyped its key a few times, far too few to guess 256 bits. */
+const FAILURES_PER_ADDRESS = { name: 'api-key:address', points: 30, windowSeconds: 15 * 60, blockSeconds: 15 * 60 };
+
+/**
+ * Turns an API key into the integration's viewer. Members' answer is cached on the fast store, keyed by the key's
+ * hash, for `cacheSeconds`: that is how long a revoked key can keep working (docs/decisions/0008).
+ */
+export class ApiKeyAuthenticator {
+  private readonly cache: FastCache<{ verified: VerifiedApiKey | null }>;
+  private readonly failures: RateLimit;
+
+  constructor(
+    store: FastStore,
+    private readonly verify: VerifyApiKey,
+    private readonly cacheSeconds = DEFAULT_API_KEY_CACHE_SECONDS,
+  ) {
+    this.cache = openFastCache(store, 'api-keys');
+    this.failures = new RateLimit(store, FAILURES_PER_ADDRESS);
+  }
+
+  /** UNAUTHENTICATED for an unknown or revoked key; RATE_LIMITED once an address has failed too often. */
+  async viewerFor(secret: string, caller: Caller): Promise<Viewer> {
+    // Checked before verifying, so a blocked address learns nothing more, not even from a right guess.
+    const wait = await this.failures.secondsBlocked(caller.clientIp);
+    if (wait > 0) throw rateLimited(wait);
+    const verified = await this.verified(secret, caller);
+    if (!verified) {
+      await this.failures.record(caller.clientIp);
+      throw unauthenticated('The API key is unknown or has been revoked.');
+    }
+    return integrationViewer(verified);
+  }
+
+  private async verified(secret: string, caller: Caller): Promise<VerifiedApiKey | null> {
+    const cacheKey = hashApiKey(secret);
+    const cached = await this.cache.get(cacheKey);
+    if (cached) return cached.verified;
+    const verified = await this.verify(secret, caller);
+    const ttlMs = this.cacheSeconds * 1000;
+    await this.cache.set(cacheKey, { verified }, verified ? ttlMs : Math.min(ttlMs, NEGATIVE_CACHE_MS));
+    return verified;
+  }
+}
+
+/** An integration acts in its key's association with its key's scopes only: no member, no role, never an admin. */
+export function integrationViewer(key: VerifiedApiKey): Viewer {
+  return {
+    accountId: key.apiKeyId,
+    associationId: key.associationId,
+    memberId: null,
+    role: null,
+    platformAdmin: false,
+    sessionId: null,
+    integration: { apiKeyId: key.apiKeyId, scopes: key.scopes },
+  };
+}
+
+/**
+ * Asks the members subgraph's internal route, signed like every gateway → subgraph call, so the gateway never
+ * reads members' tables. Members answers HTTP 404 for unknown and revoked keys alike.
+ */
+export function verifyWithMembers(verifyUrl: () => string, internalSecret: string, logger: Logger): VerifyApiKey {
+  return async (secret, caller) => {
+    const body = JSON.stringify({ key: secret });
+    const context = encodeContext({ viewer: null, requestId: caller.requestId, clientIp: caller.clientIp });
+    try {
+      const response = await fetch(verifyUrl(), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...signRequest(internalSecret, context, body) },
+        body,
+        signal: AbortSignal.timeout(5000),
+      });
+      if (response.status === 404) return null;
+      if (!response.ok) throw new Error(`the members subgraph answered HTTP ${response.status}`);
+      return verifiedApiKeySchema.parse(await response.json());
+    } catch (error) {
+      // Context creation failures reach the client masked and are not logged by Apollo, so this is the only trace.
+      logger.error({ err: error, requestId: caller.requestId }, 'API key verification failed');
+      throw error;
+    }
+  };
+}

@@ -1,0 +1,19 @@
+import { GraphQLError } from 'graphql';
+
+/**
+ * Errors that fail a request before execution, so the HTTP status is real and there is no data at all: a client
+ * never gets a partial answer computed as someone else or as nobody.
+ */
+export function unauthenticated(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+}
+
+export function rateLimited(retryAfterSeconds: number): GraphQLError {
+  return new GraphQLError(`Too many failed attempts. Try again in ${retryAfterSeconds} seconds.`, {
+    extensions: {
+      code: 'RATE_LIMITED',
+      retryAfterSeconds,
+      http: { status: 429, headers: new Map([['retry-after', String(retryAfterSeconds)]]) },
+    },
+  });
+}

@@ -1,0 +1,196 @@
+import { randomUUID } from 'node:crypto';
+import { closeFastStore, type FastStore } from '../redis';
+import { openTestRedis } from '../testing';
+import { openEventStream, type ConsumeOptions, type Consumer, type EventStream } from './event-stream';
+import type { Event } from './outbox';
+import { eventually, sleep } from './test-support';
+
+const A = '11111111-1111-4111-8111-111111111111';
+/** Small enough that redelivery tests take a fraction of a second. */
+const FAST = { blockMs: 50, claimIdleMs: 300 };
+
+const events = (count: number, topic = 'test.happened'): Event[] =>
+  Array.from({ length: count }, (_, i) => ({ eventId: randomUUID(), topic, associationId: A, occurredAt: new Date(), payload: { i } }));
+const ids = (list: Event[]) => list.map((event) => event.eventId);
+
+describe.each(['redis', 'memory'] as const)('event stream on %s', (kind) => {
+  let store: FastStore;
+  let stream: EventStream;
+  const running: Consumer[] = [];
+  const hung: ((error: Error) => void)[] = [];
+
+  /** A handler's promise that never settles: the consumer's process is gone before it acknowledges. */
+  const neverSettles = () => new Promise<void>((_, reject) => hung.push(reject));
+  /** Lets stop() of a consumer stuck in such a handler return, without acknowledging. */
+  const releaseHung = () => {
+    for (const reject of hung.splice(0)) reject(new Error('the process died before acknowledging'));
+  };
+
+  beforeEach(async () => {
+    store = kind === 'redis' ? await openTestRedis() : { kind: 'memory', namespace: 'test' };
+    stream = openEventStream(store);
+  });
+  afterEach(async () => {
+    releaseHung();
+    await Promise.all(running.splice(0).map((consumer) => consumer.stop()));
+    await closeFastStore(store);
+  });
+
+  const consume = async (options: ConsumeOptions) => {
+    const consumer = await stream.consume({ ...FAST, ...options });
+    running.push(consumer);
+    return consumer;
+  };
+
+  /** A handler that records what it handled, and how often. */
+  const recorder = () => {
+    const handled: string[] = [];
+    return { handled, handler: async (event: Event) => void handled.push(event.eventId) };
+  };
+
+  it('delivers every event to each group, in order', async () => {
+    const first = recorder();
+    const second = recorder();
+    await consume({ group: 'first', consumer: 'c1', handler: first.handler });
+    await consume({ group: 'second', consumer: 'c1', handler: second.handler });
+    const sent = events(5);
+
+    await stream.append(sent.slice(0, 2));
+    await stream.append(sent.slice(2));
+
+    await eventually(() => {
+      expect(first.handled).toEqual(ids(sent));
+      expect(second.handled).toEqual(ids(sent));
+    });
+  });
+
+  it('delivers the event as it was appended', async () => {
+    const received: Event[] = [];
+    await consume({ group: 'g', consumer: 'c1', handler: async (event) => void received.push(event) });
+    const [sent] = events(1);
+
+    await stream.append([sent!]);
+
+    await eventually(() => expect(received).toEqual([sent]));
+  });
+
+  it('starts a new group at the end of the stream', async () => {
+    await stream.append(events(2));
+    const late = recorder();
+    await consume({ group: 'late', consumer: 'c1', handler: late.handler });
+    const after = events(1);
+
+    await stream.append(after);
+
+    await eventually(() => expect(late.handled).toEqual(ids(after)));
+  });
+
+  it("shares a group's events between its consumers without duplicates", async () => {
+    const handledBy = { c1: recorder(), c2: recorder() };
+    for (const [name, { handled }] of Object.entries(handledBy)) {
+      const handler = async (event: Event) => {
+        await sleep(10);
+        handled.push(event.eventId);
+      };
+      await consume({ group: 'g', consumer: name, batchSize: 2, handler });
+    }
+    const sent = events(20);
+
+    await stream.append(sent);
+
+    const all = () => [...handledBy.c1.handled, ...handledBy.c2.handled];
+    await eventually(() => expect(all()).toHaveLength(20));
+    await sleep(FAST.claimIdleMs + 100);
+    expect(all().sort()).toEqual(ids(sent).sort());
+    expect(handledBy.c1.handled.length).toBeGreaterThan(0);
+    expect(handledBy.c2.handled.length).toBeGreaterThan(0);
+  });
+
+  it('delivers only the topics asked for, and does not come back with the others', async () => {
+    const { handled, handler } = recorder();
+    await consume({ group: 'g', consumer: 'c1', topics: ['test.wanted'], handler });
+    const [wanted, other, alsoWanted] = [...events(1, 'test.wanted'), ...events(1, 'test.other'), ...events(1, 'test.wanted')];
+
+    await stream.append([wanted!, other!, alsoWanted!]);
+
+    await eventually(() => expect(handled).toEqual(ids([wanted!, alsoWanted!])));
+    await sleep(FAST.claimIdleMs + 100);
+    expect(handled).toHaveLength(2);
+  });
+
+  it('redelivers an event whose handler failed once it has been idle for claimIdleMs', async () => {
+    let attempts = 0;
+    const { handled, handler } = recorder();
+    await consume({
+      group: 'g',
+      consumer: 'c1',
+      handler: async (event) => {
+        if (++attempts === 1) throw new Error('flaky');
+        await handler(event);
+      },
+    });
+    const sent = events(1);
+
+    await stream.append(sent);
+
+    await eventually(() => expect(handled).toEqual(ids(sent)));
+    expect(attempts).toBe(2);
+  });
+
+  it('gives a restarted consumer the events it held unacknowledged, without waiting for them to go idle', async () => {
+    const received: string[] = [];
+    const crashed = await consume({
+      group: 'g',
+      consumer: 'c1',
+      claimIdleMs: 60_000,
+      handler: (event) => {
+        received.push(event.eventId);
+        return neverSettles();
+      },
+    });
+    const sent = events(3);
+    await stream.append(sent);
+    await eventually(() => expect(received).toHaveLength(1));
+    const stopped = crashed.stop();
+    releaseHung();
+    await stopped;
+
+    const restarted = recorder();
+    await consume({ group: 'g', consumer: 'c1', claimIdleMs: 60_000, handler: restarted.handler });
+
+    await eventually(() => expect(restarted.handled).toEqual(ids(sent)));
+  });
+
+  it('loses and duplicates nothing when a consumer dies between receive and ack', async () => {
+    const received: string[] = [];
+    await consume({
+      group: 'g',
+      consumer: 'dying',
+      batchSize: 3,
+      handler: (event) => {
+        received.push(event.eventId);
+        return neverSettles();
+      },
+    });
+    const sent = events(10);
+    await stream.append(sent);
+    await eventually(() => expect(received).toHaveLength(1));
+
+    const survivor = recorder();
+    await consume({ group: 'g', consumer: 'survivor', handler: survivor.handler });
+
+    await eventually(() => expect(survivor.handled).toHaveLength(10));
+    await sleep(FAST.claimIdleMs + 200);
+    expect(survivor.handled.sort()).toEqual(ids(sent).sort());
+  });
+
+  it('stops promptly while a read is waiting for events', async () => {
+    const consumer = await consume({ group: 'g', consumer: 'c1', blockMs: 10_000, handler: async () => {} });
+    await sleep(100);
+
+    const startedAt = Date.now();
+    await consumer.stop();
+
+    expect(Date.now() - startedAt).toBeLessThan(1000);
+  });
+});

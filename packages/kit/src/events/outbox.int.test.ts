@@ -1,0 +1,156 @@
+import path from 'node:path';
+import { sql } from 'drizzle-orm';
+import type { SubgraphDatabase, Tx } from '../database';
+import { closeFastStore, type FastStore } from '../redis';
+import { openTestDatabase, openTestRedis, type TestDatabase } from '../testing';
+import { openEventStream, type EventStream } from './event-stream';
+import type { Event } from './outbox';
+import { OutboxRelay } from './outbox-relay';
+import { eventually, sleep } from './test-support';
+
+const A = '11111111-1111-4111-8111-111111111111';
+const B = '22222222-2222-4222-8222-222222222222';
+
+/** Drizzle wraps driver errors; the database's own message is the cause. */
+const failingWith = (pattern: RegExp) => ({ cause: expect.objectContaining({ message: expect.stringMatching(pattern) }) });
+
+const rowsOf = async <T>(tx: Tx, query: ReturnType<typeof sql>) => ((await tx.execute(query)) as unknown as { rows: T[] }).rows;
+
+describe('outbox and relay', () => {
+  let testDb: TestDatabase;
+  let alpha: SubgraphDatabase;
+  let store: Extract<FastStore, { kind: 'redis' }>;
+  let stream: EventStream;
+
+  beforeAll(async () => {
+    testDb = await openTestDatabase();
+    alpha = testDb.connection.forSubgraph('alpha', path.join(__dirname, '../__fixtures__/alpha'));
+    await alpha.migrate();
+  });
+  afterAll(() => testDb.drop());
+
+  beforeEach(async () => {
+    const opened = await openTestRedis();
+    if (opened.kind !== 'redis') throw new Error('tests need a real Redis');
+    store = opened;
+    stream = openEventStream(store);
+  });
+  afterEach(() => closeFastStore(store));
+
+  /** Every event on the stream, in stream order, read straight from Redis. */
+  const streamed = async (): Promise<Pick<Event, 'eventId' | 'topic'>[]> => {
+    const entries = await store.client.xrange(`${store.namespace}:events`, '-', '+');
+    return entries.map(([, fields]) => JSON.parse(fields[1]!) as Event);
+  };
+
+  const publish = (tenant: string, topic: string, payload: Record<string, unknown> = {}) =>
+    alpha.tenant(tenant, (tx) => alpha.outbox.add(tx, { topic, associationId: tenant, payload }));
+
+  /** Relays until the outbox is empty; resolves to how many events this relay moved. */
+  const drain = async (relay: OutboxRelay) => {
+    let total = 0;
+    for (;;) {
+      const moved = await relay.relayOnce();
+      if (moved === 0) return total;
+      total += moved;
+    }
+  };
+
+  it('relays an event only when the transaction that added it commits', async () => {
+    await alpha.tenant(A, async (tx) => {
+      await tx.execute(sql`insert into alpha.notes values (${A}, 100, 'kept')`);
+      await alpha.outbox.add(tx, { topic: 'note.created', associationId: A, payload: { id: 100 } });
+    });
+    await expect(
+      alpha.tenant(A, async (tx) => {
+        await tx.execute(sql`insert into alpha.notes values (${A}, 101, 'rolled back')`);
+        await alpha.outbox.add(tx, { topic: 'note.rolled_back', associationId: A, payload: { id: 101 } });
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+
+    expect(await drain(new OutboxRelay(alpha, stream))).toBe(1);
+    expect((await streamed()).map((event) => event.topic)).toEqual(['note.created']);
+  });
+
+  it('relays committed events once each, in the order they were added, and marks them relayed', async () => {
+    const added: Event[] = [];
+    for (let i = 0; i < 5; i++) added.push(await publish(A, 'note.numbered', { i }));
+    added.push(
+      ...(await alpha.tenant(B, async (tx) => [
+        await alpha.outbox.add(tx, { topic: 'note.numbered', associationId: B, payload: { i: 5 } }),
+        await alpha.outbox.add(tx, { topic: 'note.numbered', associationId: B, payload: { i: 6 } }),
+      ])),
+    );
+    const relay = new OutboxRelay(alpha, stream, { batchSize: 3 });
+
+    expect(await drain(relay)).toBe(7);
+    expect(await relay.relayOnce()).toBe(0);
+    expect((await streamed()).map((event) => event.eventId)).toEqual(added.map((event) => event.eventId));
+    const unrelayed = await alpha.system((tx) => rowsOf(tx, sql`select id from alpha.outbox where relayed_at is null`));
+    expect(unrelayed).toEqual([]);
+  });
+
+  it('carries the event as it was added', async () => {
+    const added = await publish(A, 'member.moved_out', { memberId: B, movedOutOn: '2025-06-30', keys: [1, 2] });
+    const relayed: Event[] = [];
+    const consumer = await stream.consume({ group: 'test', consumer: 'c1', blockMs: 50, handler: async (event) => void relayed.push(event) });
+
+    await drain(new OutboxRelay(alpha, stream));
+    await eventually(() => expect(relayed).toEqual([added]));
+    await consumer.stop();
+    expect(added.occurredAt).toBeInstanceOf(Date);
+  });
+
+  it("keeps a tenant out of other associations' outbox rows", async () => {
+    const ofB = await publish(B, 'note.private_to_b');
+
+    const seenByA = await alpha.tenant(A, (tx) => rowsOf<{ event_id: string }>(tx, sql`select event_id from alpha.outbox`));
+    expect(seenByA.map((row) => row.event_id)).not.toContain(ofB.eventId);
+    await expect(
+      alpha.tenant(A, (tx) => alpha.outbox.add(tx, { topic: 'note.forged', associationId: B, payload: {} })),
+    ).rejects.toMatchObject(failingWith(/row-level security/));
+    const hidden = await alpha.tenant(A, (tx) =>
+      rowsOf(tx, sql`update alpha.outbox set relayed_at = now() where association_id = ${B} returning id`),
+    );
+    expect(hidden).toEqual([]);
+
+    await drain(new OutboxRelay(alpha, stream));
+    expect((await streamed()).map((event) => event.topic)).toEqual(['note.private_to_b']);
+  });
+
+  it('rejects a topic that is not <domain>.<what_happened>', async () => {
+    await expect(publish(A, 'Member moved out')).rejects.toThrow(/invalid event topic/);
+    await expect(publish(A, 'moved_out')).rejects.toThrow(/invalid event topic/);
+  });
+
+  it('sends each event once when several relays run at the same time', async () => {
+    const added = new Set<string>();
+    for (let t = 0; t < 20; t++) {
+      await alpha.tenant(A, async (tx) => {
+        for (let i = 0; i < 10; i++) added.add((await alpha.outbox.add(tx, { topic: 'note.bulk', associationId: A, payload: { t, i } })).eventId);
+      });
+    }
+    const relays = [1, 2, 3].map(() => new OutboxRelay(alpha, stream, { batchSize: 7 }));
+
+    const moved = await Promise.all(relays.map(drain));
+
+    const ids = (await streamed()).map((event) => event.eventId);
+    expect(moved.reduce((sum, n) => sum + n, 0)).toBe(200);
+    expect(ids).toHaveLength(200);
+    expect(new Set(ids)).toEqual(added);
+  });
+
+  it('relays in the background until stopped', async () => {
+    const relay = new OutboxRelay(alpha, stream, { pollIntervalMs: 20 });
+    relay.start();
+    const added = await publish(A, 'note.background');
+
+    await eventually(async () => expect((await streamed()).map((event) => event.eventId)).toEqual([added.eventId]));
+    await relay.stop();
+    await publish(A, 'note.after_stop');
+    await sleep(100);
+    expect(await streamed()).toHaveLength(1);
+    expect(await drain(relay)).toBe(1);
+  });
+});

@@ -1,0 +1,74 @@
+import { parse } from 'graphql';
+import type { RunningServer } from './http-server';
+import { InternalRouteError, internalRouteUrl } from './internal-routes';
+import { encodeContext, signRequest } from './internal-signature';
+import { createLogger } from './logger';
+import { startSubgraphServer } from './subgraph-server';
+import type { RequestContext } from './viewer';
+
+const SECRET = 'test-secret';
+const CONTEXT: RequestContext = { viewer: null, requestId: 'r1', clientIp: '10.0.0.1' };
+
+describe('internal routes of a subgraph', () => {
+  let server: RunningServer;
+  const seen: { body: unknown; request: RequestContext }[] = [];
+  const url = (route: string) => internalRouteUrl(server.url, route);
+  const post = (route: string, body: string, headers: Record<string, string> = {}) =>
+    fetch(url(route), { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+  const signed = (route: string, body: string) => post(route, body, signRequest(SECRET, encodeContext(CONTEXT), body));
+
+  beforeAll(async () => {
+    server = await startSubgraphServer(
+      {
+        name: 'test',
+        typeDefs: parse('type Query { ok: Boolean }'),
+        resolvers: [],
+        createContext: (request) => request,
+        isReady: async () => undefined,
+        internalRoutes: {
+          'things/echo': async (body, request) => {
+            seen.push({ body, request });
+            return { echoed: body };
+          },
+          'things/missing': async () => {
+            throw new InternalRouteError(404, 'no such thing');
+          },
+          'things/broken': async () => {
+            throw new Error('connection to 10.0.0.5 refused');
+          },
+        },
+      },
+      { port: 0, internalSecret: SECRET, logger: createLogger('test') },
+    );
+  });
+  afterAll(() => server.stop());
+
+  it('serves routes beside /graphql', () => {
+    expect(url('things/echo')).toBe(server.url.replace(/graphql$/, 'internal/things/echo'));
+  });
+
+  it('refuses unsigned requests and bad signatures with HTTP 401, to known and unknown routes alike', async () => {
+    const body = JSON.stringify({ a: 1 });
+    for (const route of ['things/echo', 'things/unknown']) expect((await post(route, body)).status).toBe(401);
+    const forged = signRequest('another-secret', encodeContext(CONTEXT), body);
+    expect((await post('things/echo', body, forged)).status).toBe(401);
+    const otherBody = signRequest(SECRET, encodeContext(CONTEXT), JSON.stringify({ a: 2 }));
+    expect((await post('things/echo', body, otherBody)).status).toBe(401);
+    expect(seen).toEqual([]);
+  });
+
+  it('hands a signed request its JSON body and request context', async () => {
+    const response = await signed('things/echo', JSON.stringify({ a: 1 }));
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ echoed: { a: 1 } });
+    expect(seen.at(-1)).toEqual({ body: { a: 1 }, request: CONTEXT });
+  });
+
+  it('answers the status a route chooses, masks unexpected failures, and knows only its own routes', async () => {
+    expect((await signed('things/missing', '{}')).status).toBe(404);
+    const broken = await signed('things/broken', '{}');
+    expect(broken.status).toBe(500);
+    expect(JSON.stringify(await broken.json())).not.toContain('10.0.0.5');
+    for (const route of ['things/unknown', 'constructor', 'toString']) expect((await signed(route, '{}')).status).toBe(404);
+  });
+});

@@ -1,0 +1,41 @@
+import type { RequestHandler } from 'express';
+import type { Logger } from './logger';
+import type { RequestContext } from './viewer';
+
+/**
+ * A route other Tunet processes call on a subgraph, outside GraphQL (the gateway verifying an API key). It gets
+ * the parsed JSON body and answers with JSON (HTTP 200), or throws `InternalRouteError` for another status.
+ */
+export type InternalRoute = (body: unknown, request: RequestContext) => Promise<unknown>;
+
+export class InternalRouteError extends Error {
+  constructor(
+    readonly status: 400 | 404 | 409,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Where a subgraph serves an internal route: beside its `/graphql`, so a path prefix in front of it carries over. */
+export function internalRouteUrl(graphqlUrl: string, route: string): string {
+  return new URL(`internal/${route}`, graphqlUrl).toString();
+}
+
+/** Dispatches `POST /internal/<route>`; mounted behind the gateway signature check like `/graphql`. */
+export function internalRouter(routes: Record<string, InternalRoute>, logger: Logger): RequestHandler {
+  return async (req, res) => {
+    const name = req.path.slice(1);
+    // Own properties only: `constructor` or `toString` must not be callable from outside.
+    const route = req.method === 'POST' && Object.hasOwn(routes, name) ? routes[name] : undefined;
+    if (!route) return void res.status(404).json({ error: 'No such internal route.' });
+    const context = res.locals.tunet as RequestContext;
+    try {
+      res.json((await route(req.body, context)) ?? null);
+    } catch (error) {
+      if (error instanceof InternalRouteError) return void res.status(error.status).json({ error: error.message });
+      logger.error({ err: error, requestId: context.requestId, route: name }, 'internal route failed');
+      res.status(500).json({ error: 'Internal server error' });
+    }
+  };
+}

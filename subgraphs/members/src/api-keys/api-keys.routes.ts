@@ -1,0 +1,18 @@
+import { API_KEY_VERIFY_ROUTE, apiKeyVerifyRequestSchema, InternalRouteError, type InternalRoute } from '@tunet/kit';
+import type { ApiKeysService } from './api-keys.service';
+
+/**
+ * The gateway authenticates API keys through this route, so it never reads members' tables (decision 0002).
+ * Unknown and revoked keys answer alike, with HTTP 404.
+ */
+export function apiKeysInternalRoutes(service: ApiKeysService): Record<string, InternalRoute> {
+  return {
+    [API_KEY_VERIFY_ROUTE]: async (body) => {
+      const request = apiKeyVerifyRequestSchema.safeParse(body);
+      if (!request.success) throw new InternalRouteError(400, 'Expected { key }.');
+      const verified = await service.verify(request.data.key);
+      if (!verified) throw new InternalRouteError(404, 'Unknown or revoked API key.');
+      return verified;
+    },
+  };
+}

@@ -1,0 +1,37 @@
+import { forbidden } from '@tunet/kit';
+import type { Resolvers, TenureRelation } from '../__generated__/resolvers-types';
+import { canAdminister } from '../members/members.access';
+
+export const housingResolvers: Resolvers = {
+  Query: {
+    unit: (_root, { id }, ctx) => ctx.housing.unit(ctx.viewer, ctx.loaders, id),
+  },
+  Mutation: {
+    createBuilding: async (_root, { input }, ctx) => ({ building: await ctx.housing.createBuilding(ctx.viewer, input) }),
+    createUnit: async (_root, { input }, ctx) => ({ unit: await ctx.housing.createUnit(ctx.viewer, ctx.loaders, input) }),
+    addTenure: async (_root, { input }, ctx) => ({ tenure: await ctx.housing.addTenure(ctx.viewer, ctx.loaders, input) }),
+    updateTenure: async (_root, { input }, ctx) => ({ tenure: await ctx.housing.updateTenure(ctx.viewer, input) }),
+    recordMoveOut: async (_root, { input }, ctx) => ({ tenure: await ctx.housing.recordMoveOut(ctx.viewer, input) }),
+  },
+  Building: {
+    units: (building, _args, ctx) => ctx.loaders.unitsByBuilding.load(building.id),
+  },
+  Unit: {
+    building: async (unit, _args, ctx) => (await ctx.loaders.buildingById.load(unit.buildingId))!,
+    household: async (unit, _args, ctx) => {
+      const tenures = (await ctx.loaders.tenuresByUnit.load(unit.id)).filter((t) => t.active);
+      const people = await ctx.loaders.memberById.loadMany([...new Set(tenures.map((t) => t.memberId))]);
+      return people.filter((p): p is Exclude<typeof p, Error | null> => p !== null && !(p instanceof Error));
+    },
+    tenures: (unit, _args, ctx) => {
+      if (!canAdminister(ctx.viewer, unit.associationId)) throw forbidden('Only the board sees the tenure history of a unit.');
+      return ctx.loaders.tenuresByUnit.load(unit.id);
+    },
+  },
+  Tenure: {
+    member: async (tenure, _args, ctx) => (await ctx.loaders.memberById.load(tenure.memberId))!,
+    unit: async (tenure, _args, ctx) => (await ctx.loaders.unitById.load(tenure.unitId))!,
+    relation: (tenure) => tenure.relation.toUpperCase() as TenureRelation,
+    contractNumber: (tenure, _args, ctx) => (canAdminister(ctx.viewer, tenure.associationId) ? tenure.contractNumber : null),
+  },
+};

@@ -1,0 +1,131 @@
+import type { NewEvent, SubgraphDatabase } from '@tunet/kit';
+import { and, desc, eq, isNull, sql } from 'drizzle-orm';
+import { accounts, invitations, members, tenures } from '../tables';
+import type { NewMember } from '../members/members.repository';
+import type { NewTenure } from '../housing/housing.repository';
+
+export type InvitationRow = typeof invitations.$inferSelect;
+export type NewInvitation = Omit<typeof invitations.$inferInsert, 'associationId' | 'memberId'>;
+type Announcement = Omit<NewEvent, 'associationId'>;
+
+export type AcceptOutcome =
+  | { kind: 'accepted'; accountId: string; associationId: string }
+  | { kind: 'invalid' }
+  | { kind: 'expired' };
+
+/** The only code that reads or writes invitations. */
+export class InvitationsRepository {
+  constructor(private readonly db: SubgraphDatabase) {}
+
+  list(tenant: string, includeClosed: boolean): Promise<InvitationRow[]> {
+    return this.db.tenant(tenant, (tx) =>
+      tx
+        .select()
+        .from(invitations)
+        .where(
+          and(
+            eq(invitations.associationId, tenant),
+            includeClosed ? undefined : and(isNull(invitations.acceptedAt), isNull(invitations.revokedAt)),
+          ),
+        )
+        .orderBy(desc(invitations.createdAt)),
+    );
+  }
+
+  async find(tenant: string, id: string): Promise<InvitationRow | null> {
+    const [row] = await this.db.tenant(tenant, (tx) =>
+      tx.select().from(invitations).where(and(eq(invitations.associationId, tenant), eq(invitations.id, id))),
+    );
+    return row ?? null;
+  }
+
+  /** Whether the association already has this e-mail on a member. */
+  async emailTaken(tenant: string, email: string): Promise<boolean> {
+    const rows = await this.db.tenant(tenant, (tx) =>
+      tx
+        .select({ id: members.id })
+        .from(members)
+        .where(and(eq(members.associationId, tenant), eq(sql`lower(${members.email})`, email.toLowerCase()))),
+    );
+    return rows.length > 0;
+  }
+
+  /** Creates the membership, its tenure (for residents), the invitation and its announcement, atomically. */
+  async create(
+    tenant: string,
+    member: Omit<NewMember, 'associationId'>,
+    tenure: Omit<NewTenure, 'associationId' | 'memberId'> | null,
+    invitation: NewInvitation,
+    announce: (invitation: InvitationRow) => Announcement,
+  ): Promise<InvitationRow> {
+    return this.db.tenant(tenant, async (tx) => {
+      await tx.insert(members).values({ ...member, associationId: tenant });
+      if (tenure) await tx.insert(tenures).values({ ...tenure, associationId: tenant, memberId: member.id });
+      const [row] = await tx
+        .insert(invitations)
+        .values({ ...invitation, associationId: tenant, memberId: member.id })
+        .returning();
+      await this.db.outbox.add(tx, { ...announce(row!), associationId: tenant });
+      return row!;
+    });
+  }
+
+  /** Replaces the link (the old token stops working) and announces it again. */
+  async renew(tenant: string, id: string, tokenHash: string, expiresAt: Date, announce: (invitation: InvitationRow) => Announcement): Promise<InvitationRow> {
+    return this.db.tenant(tenant, async (tx) => {
+      const [row] = await tx
+        .update(invitations)
+        .set({ tokenHash, expiresAt, sendCount: sql`${invitations.sendCount} + 1`, updatedAt: new Date() })
+        .where(and(eq(invitations.associationId, tenant), eq(invitations.id, id)))
+        .returning();
+      await this.db.outbox.add(tx, { ...announce(row!), associationId: tenant });
+      return row!;
+    });
+  }
+
+  async revoke(tenant: string, id: string): Promise<InvitationRow> {
+    const [row] = await this.db.tenant(tenant, (tx) =>
+      tx
+        .update(invitations)
+        .set({ revokedAt: new Date(), updatedAt: new Date() })
+        .where(and(eq(invitations.associationId, tenant), eq(invitations.id, id)))
+        .returning(),
+    );
+    return row!;
+  }
+
+  /**
+   * Accepts by token, before any tenant is known (system scope): links the membership to the account with the
+   * invitation's e-mail, creating that account when there is none, marks the invitation used and announces
+   * `member.joined` — all in one transaction, so a token works exactly once.
+   */
+  accept(tokenHash: string, newAccount: { id: string; passwordHash: string }, now: Date): Promise<AcceptOutcome> {
+    return this.db.system(async (tx): Promise<AcceptOutcome> => {
+      const [invitation] = await tx.select().from(invitations).where(eq(invitations.tokenHash, tokenHash)).for('update');
+      if (!invitation || invitation.acceptedAt || invitation.revokedAt) return { kind: 'invalid' };
+      if (invitation.expiresAt <= now) return { kind: 'expired' };
+      const [existing] = await tx
+        .select({ id: accounts.id })
+        .from(accounts)
+        .where(eq(sql`lower(${accounts.email})`, invitation.email.toLowerCase()));
+      const accountId = existing?.id ?? newAccount.id;
+      if (!existing) {
+        await tx.insert(accounts).values({ id: accountId, email: invitation.email, passwordHash: newAccount.passwordHash, platformAdmin: false });
+      }
+      await tx
+        .update(members)
+        .set({ accountId, updatedAt: now })
+        .where(and(eq(members.associationId, invitation.associationId), eq(members.id, invitation.memberId)));
+      await tx
+        .update(invitations)
+        .set({ acceptedAt: now, updatedAt: now })
+        .where(and(eq(invitations.associationId, invitation.associationId), eq(invitations.id, invitation.id)));
+      await this.db.outbox.add(tx, {
+        topic: 'member.joined',
+        associationId: invitation.associationId,
+        payload: { memberId: invitation.memberId, invitationId: invitation.id },
+      });
+      return { kind: 'accepted', accountId, associationId: invitation.associationId };
+    });
+  }
+}

@@ -1,0 +1,19 @@
+import type { Resolvers } from '../__generated__/resolvers-types';
+import { statusOf } from './invitations.service';
+
+export const invitationsResolvers: Resolvers = {
+  Association: {
+    invitations: (association, { includeClosed }, ctx) => ctx.invitations.list(ctx.viewer, association.id, includeClosed ?? false),
+  },
+  Mutation: {
+    inviteMember: async (_root, { input }, ctx) => ({ invitation: await ctx.invitations.invite(ctx.viewer, ctx.loaders, input) }),
+    resendInvitation: async (_root, { input }, ctx) => ({ invitation: await ctx.invitations.resend(ctx.viewer, ctx.loaders, input) }),
+    revokeInvitation: async (_root, { input }, ctx) => ({ invitation: await ctx.invitations.revoke(ctx.viewer, input) }),
+    acceptInvitation: (_root, { input }, ctx) => ctx.invitations.accept(input),
+  },
+  Invitation: {
+    member: async (invitation, _args, ctx) => (await ctx.loaders.memberById.load(invitation.memberId))!,
+    unit: (invitation, _args, ctx) => (invitation.unitId ? ctx.loaders.unitById.load(invitation.unitId) : null),
+    status: (invitation) => statusOf(invitation),
+  },
+};

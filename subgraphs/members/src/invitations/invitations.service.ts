@@ -1,0 +1,147 @@
+import { randomUUID } from 'node:crypto';
+import { badUserInput, conflict, notFound, parseInput, todayIn, violatedUniqueConstraint, type Viewer } from '@tunet/kit';
+import { z } from 'zod';
+import { hashToken, newSecretToken, type AuthService, type Session } from '../auth/auth.service';
+import { hashPassword } from '../auth/passwords';
+import type { Loaders } from '../context';
+import { requireBoard } from '../members/members.access';
+import type { InvitationRow, InvitationsRepository } from './invitations.repository';
+
+const LINK_LIFETIME_MS = 7 * 24 * 3600 * 1000;
+
+const inviteInput = z
+  .object({
+    email: z.string().trim().toLowerCase().email().max(320),
+    displayName: z.string().trim().min(1).max(200),
+    unitId: z.guid().nullish(),
+    relation: z
+      .enum(['OWNER', 'CO_OWNER', 'TENANT', 'OCCUPANT'])
+      .transform((r) => r.toLowerCase() as 'owner')
+      .nullish(),
+    moveIn: z.iso.date().nullish(),
+    externalTitle: z.string().trim().min(1).max(100).nullish(),
+  })
+  .refine((i) => Boolean(i.unitId && i.relation) !== Boolean(i.externalTitle), {
+    path: ['unitId'],
+    message: 'Invite a resident with unitId and relation, or an external with externalTitle (not both).',
+  });
+const invitationIdInput = z.object({ invitationId: z.guid() });
+const acceptInput = z.object({
+  token: z.string().min(1).max(200),
+  password: z.string().min(10, 'must be at least 10 characters').max(1024),
+});
+
+export type InvitationStatus = 'PENDING' | 'ACCEPTED' | 'REVOKED' | 'EXPIRED';
+
+export function statusOf(invitation: InvitationRow, now = new Date()): InvitationStatus {
+  if (invitation.acceptedAt) return 'ACCEPTED';
+  if (invitation.revokedAt) return 'REVOKED';
+  return invitation.expiresAt <= now ? 'EXPIRED' : 'PENDING';
+}
+
+/**
+ * The board invites people by e-mail. The link's token travels in the `member.invited` event to the
+ * notifications subgraph, which sends the e-mail; Tunet stores only its hash.
+ */
+export class InvitationsService {
+  constructor(
+    private readonly repository: InvitationsRepository,
+    private readonly auth: AuthService,
+  ) {}
+
+  async list(viewer: Viewer | null, associationId: string, includeClosed: boolean): Promise<InvitationRow[]> {
+    const tenant = requireBoard(viewer);
+    if (tenant !== associationId) return [];
+    return this.repository.list(tenant, includeClosed);
+  }
+
+  async invite(viewer: Viewer | null, loaders: Loaders, raw: unknown): Promise<InvitationRow> {
+    const tenant = requireBoard(viewer);
+    const input = parseInput(inviteInput, raw);
+    if (input.unitId && !(await loaders.unitById.load(input.unitId))) throw badUserInput('unitId', 'No such unit.');
+    if (await this.repository.emailTaken(tenant, input.email)) {
+      throw conflict('Someone in the association already has this e-mail address.');
+    }
+    const memberId = randomUUID();
+    const link = this.newLink();
+    const tenure =
+      input.unitId && input.relation
+        ? { id: randomUUID(), unitId: input.unitId, relation: input.relation, moveIn: input.moveIn ?? (await this.today(tenant, loaders)) }
+        : null;
+    try {
+      return await this.repository.create(
+        tenant,
+        { id: memberId, displayName: input.displayName, email: input.email, externalTitle: input.externalTitle ?? null },
+        tenure,
+        { id: randomUUID(), email: input.email, unitId: input.unitId ?? null, tokenHash: link.hash, expiresAt: link.expiresAt, invitedByMemberId: viewer?.memberId ?? null },
+        (invitation) => announcement(invitation, link.token, input.displayName),
+      );
+    } catch (error) {
+      if (violatedUniqueConstraint(error) === 'invitations_one_open_per_email') {
+        throw conflict('An invitation to this e-mail address is already open; resend it instead.');
+      }
+      throw error;
+    }
+  }
+
+  async resend(viewer: Viewer | null, loaders: Loaders, raw: unknown): Promise<InvitationRow> {
+    const tenant = requireBoard(viewer);
+    const current = await this.openInvitation(tenant, parseInput(invitationIdInput, raw).invitationId);
+    const member = await loaders.memberById.load(current.memberId);
+    const link = this.newLink();
+    return this.repository.renew(tenant, current.id, link.hash, link.expiresAt, (invitation) =>
+      announcement(invitation, link.token, member?.displayName ?? ''),
+    );
+  }
+
+  async revoke(viewer: Viewer | null, raw: unknown): Promise<InvitationRow> {
+    const tenant = requireBoard(viewer);
+    const current = await this.openInvitation(tenant, parseInput(invitationIdInput, raw).invitationId);
+    return this.repository.revoke(tenant, current.id);
+  }
+
+  /** Accepting proves the e-mail address: the invitee gets an account (or links the one they have) and a session. */
+  async accept(raw: unknown): Promise<Session> {
+    const input = parseInput(acceptInput, raw);
+    const outcome = await this.repository.accept(
+      hashToken(input.token),
+      { id: randomUUID(), passwordHash: await hashPassword(input.password) },
+      new Date(),
+    );
+    if (outcome.kind === 'invalid') throw badUserInput('token', 'This invitation link is not valid: it was used, replaced or withdrawn.');
+    if (outcome.kind === 'expired') throw badUserInput('token', 'This invitation link has expired. Ask the board to send it again.');
+    return this.auth.sessionFor(outcome.accountId, outcome.associationId);
+  }
+
+  private async openInvitation(tenant: string, id: string): Promise<InvitationRow> {
+    const invitation = await this.repository.find(tenant, id);
+    if (!invitation) throw notFound('Invitation');
+    const status = statusOf(invitation);
+    if (status === 'ACCEPTED' || status === 'REVOKED') throw conflict(`The invitation is already ${status.toLowerCase()}.`);
+    return invitation;
+  }
+
+  private async today(tenant: string, loaders: Loaders): Promise<string> {
+    const association = await loaders.associationById.load(tenant);
+    return todayIn(association?.timeZone ?? 'Europe/Oslo');
+  }
+
+  private newLink(): { token: string; hash: string; expiresAt: Date } {
+    const token = newSecretToken();
+    return { token, hash: hashToken(token), expiresAt: new Date(Date.now() + LINK_LIFETIME_MS) };
+  }
+}
+
+function announcement(invitation: InvitationRow, token: string, displayName: string) {
+  return {
+    topic: 'member.invited',
+    payload: {
+      invitationId: invitation.id,
+      memberId: invitation.memberId,
+      email: invitation.email,
+      displayName,
+      token,
+      expiresAt: invitation.expiresAt.toISOString(),
+    },
+  };
+}
