@@ -122,11 +122,12 @@ const FJORDLY: DemoAssociation = {
 /** Loads the demo associations unless any association exists. Returns whether it loaded them. */
 export async function loadDemoData(subgraph: MembersSubgraph): Promise<boolean> {
   if ((await subgraph.repositories.members.countAssociations()) > 0) return false;
-  for (const association of [SOLBAKKEN, FJORDLY]) await createDemoAssociation(subgraph, association);
+  // Entity keys are ids alone, so ids must be unique across associations: each gets its own range.
+  for (const [index, association] of [SOLBAKKEN, FJORDLY].entries()) await createDemoAssociation(subgraph, association, index * 1000);
   return true;
 }
 
-async function createDemoAssociation(subgraph: MembersSubgraph, demo: DemoAssociation): Promise<void> {
+async function createDemoAssociation(subgraph: MembersSubgraph, demo: DemoAssociation, firstSerial: number): Promise<void> {
   const tenant = demo.id;
   const { members: repository, housing, committees } = subgraph.repositories;
   await repository.insertAssociation({
@@ -141,7 +142,7 @@ async function createDemoAssociation(subgraph: MembersSubgraph, demo: DemoAssoci
     locale: 'nb',
   });
   const unitIds = new Map<string, string>();
-  let serial = 0;
+  let serial = firstSerial;
   for (const building of demo.buildings) {
     const { id: buildingId } = await housing.insertBuilding(tenant, { id: id('c', ++serial), name: building.name, streetAddress: building.street });
     for (const unit of building.units) {

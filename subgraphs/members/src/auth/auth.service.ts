@@ -126,14 +126,14 @@ export class AuthService {
 
   /** Changes the viewer's password and ends every other session of the account. */
   async changePassword(viewer: Viewer | null, rawInput: unknown): Promise<number> {
-    if (!viewer) throw unauthenticated();
+    const person = requirePerson(viewer);
     const input = parseInput(changePasswordInput, rawInput);
-    const account = await this.repository.findAccount(viewer.accountId);
+    const account = await this.repository.findAccount(person.accountId);
     if (!account || !(await verifyPassword(account.passwordHash, input.currentPassword))) {
       throw badUserInput('currentPassword', 'The current password is wrong.');
     }
     await this.repository.setPassword(account.id, await hashPassword(input.newPassword));
-    return this.repository.endAccountSessions(account.id, viewer.sessionId, new Date());
+    return this.repository.endAccountSessions(account.id, person.sessionId, new Date());
   }
 
   /**
@@ -142,9 +142,9 @@ export class AuthService {
    * the old address).
    */
   async requestEmailChange(viewer: Viewer | null, rawInput: unknown): Promise<{ pendingEmail: string; expiresAt: Date }> {
-    if (!viewer?.associationId || viewer.integration) throw unauthenticated();
+    const person = requirePerson(viewer);
     const input = parseInput(requestEmailChangeInput, rawInput);
-    const account = await this.repository.findAccount(viewer.accountId);
+    const account = await this.repository.findAccount(person.accountId);
     if (!account || !(await verifyPassword(account.passwordHash, input.password))) {
       throw badUserInput('password', 'The password is wrong.');
     }
@@ -156,7 +156,7 @@ export class AuthService {
       { id, accountId: account.id, newEmail: input.newEmail, tokenHash: hashToken(token), expiresAt },
       {
         topic: 'account.email_change_requested',
-        associationId: viewer.associationId,
+        associationId: person.associationId,
         payload: { changeId: id, accountId: account.id, oldEmail: account.email, newEmail: input.newEmail, token, expiresAt: expiresAt.toISOString() },
       },
     );
@@ -222,6 +222,13 @@ export class AuthService {
       refreshTokenExpiresAt: refresh.stored.expiresAt,
     };
   }
+}
+
+/** Password and e-mail belong to a person's account; API keys have neither. */
+function requirePerson(viewer: Viewer | null): Viewer & { associationId: string } {
+  if (!viewer?.associationId) throw unauthenticated();
+  if (viewer.integration) throw forbidden('An API key has no password or e-mail of its own.');
+  return viewer as Viewer & { associationId: string };
 }
 
 /** A suspended member cannot log in and is told why and until when. */

@@ -161,7 +161,7 @@ class Planner {
     const unit = this.unitOf(row);
     const match = this.personOf(row, unit.id);
     const current = match.person ? this.latestTenure.get(key(match.person.id, unit.id)) : undefined;
-    if (match.person) this.refuseDuplicate(row, match, unit.id);
+    if (match.person) this.refuseDuplicate(match.person.id, match.by, unit.id);
     const personId = match.person?.id ?? randomUUID();
     const tenure = this.tenureFor(row, personId, unit.id, current);
     const change: RowChange = { position: row.position };
@@ -196,11 +196,9 @@ class Planner {
     return id ? { person: this.peopleById.get(id)!, by: 'name' } : { person: null, by: 'new' };
   }
 
-  private refuseDuplicate(row: ImportRow, match: PersonMatch, unitId: string): void {
-    const earlier = this.mentioned.get(key(match.person!.id, unitId));
-    if (earlier !== undefined) {
-      throw new RowRejected(match.by === 'email' ? 'email' : 'name', `Line ${earlier} already has this person in this unit.`);
-    }
+  private refuseDuplicate(personId: string, by: PersonMatch['by'], unitId: string): void {
+    const earlier = this.mentioned.get(key(personId, unitId));
+    if (earlier !== undefined) throw new RowRejected(by === 'email' ? 'email' : 'name', `Line ${earlier} already has this person in this unit.`);
   }
 
   /**

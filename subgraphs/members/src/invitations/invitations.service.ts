@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { badUserInput, conflict, notFound, parseInput, todayIn, violatedUniqueConstraint, type Viewer } from '@tunet/kit';
+import { badUserInput, conflict, forbidden, notFound, parseInput, todayIn, unauthenticated, violatedUniqueConstraint, type Viewer } from '@tunet/kit';
 import { z } from 'zod';
 import { hashToken, newSecretToken, type AuthService, type Session } from '../auth/auth.service';
 import { hashPassword } from '../auth/passwords';
 import type { Loaders } from '../context';
-import { requireBoard } from '../members/members.access';
+import { canAdminister, requireBoard } from '../members/members.access';
 import type { InvitationRow, InvitationsRepository } from './invitations.repository';
 
 const LINK_LIFETIME_MS = 7 * 24 * 3600 * 1000;
@@ -49,10 +49,11 @@ export class InvitationsService {
     private readonly auth: AuthService,
   ) {}
 
+  /** The board's (or a platform admin's) list; anyone else is told FORBIDDEN, not shown an empty list. */
   async list(viewer: Viewer | null, associationId: string, includeClosed: boolean): Promise<InvitationRow[]> {
-    const tenant = requireBoard(viewer);
-    if (tenant !== associationId) return [];
-    return this.repository.list(tenant, includeClosed);
+    if (!viewer) throw unauthenticated();
+    if (!canAdminister(viewer, associationId)) throw forbidden('Only the board sees the invitations.');
+    return this.repository.list(associationId, includeClosed);
   }
 
   async invite(viewer: Viewer | null, loaders: Loaders, raw: unknown): Promise<InvitationRow> {
