@@ -82,7 +82,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
 
   app.use(
     '/graphql',
-    express.json({ limit: '1mb' }),
+    // Member imports send up to 20 MB of CSV in one request; depth and cost limits come with gateway hardening.
+    express.json({ limit: '20mb' }),
     expressMiddleware(server, {
       context: async ({ req, res }) => {
         const requestId = randomUUID();

@@ -36,6 +36,17 @@ describe('bad input and operational endpoints', () => {
     expect(nested.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.email' });
   });
 
+  it('names the field when a variable of a custom scalar is invalid in the subgraph', async () => {
+    const kari = (await e2e.login('kari@solbakken.example')).accessToken;
+    const result = await e2e.gql(
+      'mutation ($i: AddTenureInput!) { addTenure(input: $i) { tenure { id } } }',
+      { i: { memberId: '00000000-0000-4000-8000-000000000000', unitId: '00000000-0000-4000-8000-000000000000', relation: 'OWNER', moveIn: '31.12.2020' } },
+      kari,
+    );
+    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'i.moveIn' });
+    expect(result.errors?.[0]?.message).toMatch(/YYYY-MM-DD/);
+  });
+
   it('refuses an invalid post without writing anything, naming the field', async () => {
     const count = async () =>
       ((await e2e.gql<{ posts: { nodes: unknown[] } }>('{ posts(first: 100) { nodes { id } } }', {}, ola)).data?.posts.nodes.length ?? -1);

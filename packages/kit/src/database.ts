@@ -8,6 +8,9 @@ import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg
 import { Pool } from 'pg';
 import { Outbox, outboxSchemaSql } from './events/outbox';
 import { isUuid } from './ids';
+import { createLogger } from './logger';
+
+const logger = createLogger('database');
 
 /** A transaction handed to repositories: already scoped to one tenant (or to system scope) by row-level security. */
 export type Tx = PgTransaction<PgQueryResultHKT, Record<string, never>, ExtractTablesWithRelations<Record<string, never>>>;
@@ -168,6 +171,9 @@ function countingLogger(stats: { queries: number }) {
 
 function postgresDriver(url: string, poolSize: number): Driver {
   const pool = new Pool({ connectionString: url, max: poolSize });
+  // An idle connection the server closes (restart, failover, admin termination) must not crash the process:
+  // pg emits it on the pool, and the pool replaces the connection on the next checkout.
+  pool.on('error', (error) => logger.warn({ err: error }, 'idle database connection lost'));
   const stats = { queries: 0 };
   return {
     backend: 'postgres',

@@ -64,6 +64,9 @@ export function detectDelimiter(text: string): ';' | ',' {
 }
 
 /**
+ * Hand-written on purpose: csv-parse 7 numbers records by where they end and counts CRLF inside quoted fields
+ * twice, and line numbers are what the import report is for.
+ *
  * RFC 4180: a field in double quotes may hold the delimiter, line breaks and `""` for a quote; CRLF, LF or a lone
  * CR ends a record. Blank lines are skipped but counted, so line numbers are the ones an editor shows. A quote
  * inside an unquoted field is kept as a character, as spreadsheets do.
