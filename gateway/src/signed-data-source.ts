@@ -19,7 +19,7 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
         const encoded = headers[CONTEXT_HEADER] ?? encodeContext(SYSTEM_CONTEXT);
         const body = typeof init?.body === 'string' ? init.body : '';
         const response = await fetch(input, { ...init, headers: { ...headers, ...signRequest(secret, encoded, body) } });
-        return response as never;
+        return clientErrorsAsResults(response) as never;
       },
     });
   }
@@ -29,4 +29,15 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     if (requestId === undefined) return;
     request.http?.headers.set(CONTEXT_HEADER, encodeContext({ viewer: viewer ?? null, requestId, clientIp: clientIp ?? '' }));
   }
+}
+
+/**
+ * A subgraph answers a bad variable (a Date that is no date) with HTTP 400 and a GraphQL error saying which
+ * variable, coded BAD_USER_INPUT. The gateway treats every non-2xx answer as a fault of the subgraph and would
+ * hide it behind an internal error, so such answers are handed on as ordinary GraphQL results.
+ */
+function clientErrorsAsResults(response: Response): Response {
+  const isGraphQL = response.headers.get('content-type')?.includes('application/json') === true;
+  if (response.status !== 400 || !isGraphQL) return response;
+  return new Response(response.body, { status: 200, headers: response.headers });
 }

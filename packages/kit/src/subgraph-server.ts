@@ -45,9 +45,6 @@ export async function startSubgraphServer<TContext extends BaseContext & { reque
     includeStacktraceInErrorResponses: false,
     // Shutdown is ours (onShutdown): Apollo's own signal handlers would race it and leave the process hanging.
     stopOnTerminationSignals: false,
-    // A bad variable is the client's error: answer 200 with BAD_USER_INPUT, which the gateway passes on. A 400
-    // would reach clients as an internal error, because the gateway treats non-2xx subgraph answers as faults.
-    status400ForVariableCoercionErrors: false,
     formatError: maskInternalError,
     logger: options.logger,
     plugins: [
