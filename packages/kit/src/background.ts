@@ -8,7 +8,10 @@ export interface BackgroundJob {
   stop(): Promise<void>;
 }
 
-/** Runs `work` now and then every `intervalMs` until stopped; a failed run is logged and retried next time. */
+/**
+ * Runs `work` now and then every `intervalMs` until stopped; a failed run is logged and retried next time. Work
+ * that resolves to `true` has more waiting and runs again at once.
+ */
 export class PeriodicJob implements BackgroundJob {
   private readonly pause = new Pause();
   private stopping = false;
@@ -36,12 +39,13 @@ export class PeriodicJob implements BackgroundJob {
 
   private async run(): Promise<void> {
     while (!this.stopping) {
+      let more = false;
       try {
-        await this.work();
+        more = (await this.work()) === true;
       } catch (error) {
         this.logger.error({ err: error, job: this.name }, 'background job failed; retrying on its next run');
       }
-      if (!this.stopping) await this.pause.for(this.intervalMs);
+      if (!more && !this.stopping) await this.pause.for(this.intervalMs);
     }
   }
 }

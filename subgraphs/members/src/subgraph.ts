@@ -94,6 +94,7 @@ export async function createMembersSubgraph(deps: MembersDependencies): Promise<
   const invitations = new InvitationsService(new InvitationsRepository(db), auth);
   const imports = new ImportsService(new ImportsRepository(db));
   const apiKeys = new ApiKeysService(new ApiKeysRepository(db));
+  const services = { auth, members, housing, committees, invitations, imports, apiKeys };
   const definition: MembersSubgraph['definition'] = {
     name: 'members',
     typeDefs: parse(readFileSync(path.join(root, 'schema.graphql'), 'utf8')),
@@ -106,13 +107,7 @@ export async function createMembersSubgraph(deps: MembersDependencies): Promise<
         ...createCommitteesLoaders(committeesRepository, readerOf(request.viewer)),
       },
       recordRead: createReadRecorder(accessLog, request.viewer),
-      auth,
-      members,
-      housing,
-      committees,
-      invitations,
-      imports,
-      apiKeys,
+      ...services,
     }),
     isReady: () => deps.database.ping(),
     internalRoutes: apiKeysInternalRoutes(apiKeys),
@@ -125,13 +120,7 @@ export async function createMembersSubgraph(deps: MembersDependencies): Promise<
       // Terms end at midnight in each association's zone; a sweep every few minutes announces them soon after.
       new PeriodicJob('board-term-sweep', 5 * 60_000, () => committeesRepository.announceEndedBoardTerms(), createLogger('members')),
     ],
-    auth,
-    members,
-    housing,
-    committees,
-    invitations,
-    imports,
-    apiKeys,
+    ...services,
     repositories: { members: repository, housing: housingRepository, committees: committeesRepository, accessLog },
   };
 }

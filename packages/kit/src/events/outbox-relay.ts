@@ -1,7 +1,7 @@
 import type { SubgraphDatabase } from '../database';
 import { createLogger, type Logger } from '../logger';
 import type { EventStream } from './event-stream';
-import { Pause } from './pause';
+import { PeriodicJob, type BackgroundJob } from '../background';
 
 export interface OutboxRelayOptions {
   /** Events moved per transaction (default 100). */
@@ -18,13 +18,9 @@ export interface OutboxRelayOptions {
  * the batch is appended again by the next run, so consumers deduplicate by `eventId`. Order follows the outbox
  * ids within a batch, but not strictly across replicas, nor for a transaction that commits after a later id.
  */
-export class OutboxRelay {
+export class OutboxRelay implements BackgroundJob {
   private readonly batchSize: number;
-  private readonly pollIntervalMs: number;
-  private readonly logger: Logger;
-  private readonly pause = new Pause();
-  private stopping = false;
-  private loop: Promise<void> | undefined;
+  private readonly job: PeriodicJob;
 
   constructor(
     private readonly db: SubgraphDatabase,
@@ -32,8 +28,13 @@ export class OutboxRelay {
     options: OutboxRelayOptions = {},
   ) {
     this.batchSize = options.batchSize ?? 100;
-    this.pollIntervalMs = options.pollIntervalMs ?? 500;
-    this.logger = options.logger ?? createLogger('outbox-relay');
+    // A full batch means more are waiting: the job goes on at once instead of sleeping.
+    this.job = new PeriodicJob(
+      `outbox-relay:${db.schema}`,
+      options.pollIntervalMs ?? 500,
+      async () => (await this.relayOnce()) >= this.batchSize,
+      options.logger ?? createLogger('outbox-relay'),
+    );
   }
 
   /** Relays one batch of the oldest unrelayed events; resolves to how many. */
@@ -49,29 +50,11 @@ export class OutboxRelay {
   }
 
   start(): void {
-    if (this.loop) return;
-    this.stopping = false;
-    this.loop = this.run();
+    this.job.start();
   }
 
   /** Resolves once the batch in progress, if any, has committed and the loop has ended. */
-  async stop(): Promise<void> {
-    this.stopping = true;
-    this.pause.interrupt();
-    await this.loop;
-    this.loop = undefined;
-  }
-
-  private async run(): Promise<void> {
-    while (!this.stopping) {
-      let relayed = 0;
-      try {
-        relayed = await this.relayOnce();
-      } catch (error) {
-        this.logger.error({ err: error, schema: this.db.schema }, 'relaying outbox events failed; retrying');
-      }
-      // A full batch means more are waiting: go on at once.
-      if (relayed < this.batchSize && !this.stopping) await this.pause.for(this.pollIntervalMs);
-    }
+  stop(): Promise<void> {
+    return this.job.stop();
   }
 }
