@@ -43,6 +43,9 @@ const config: CodegenConfig = {
     }),
     ...subgraph('posts', '../context#PostsContext', {
       Post: '../posts/posts.repository#PostRow',
+      Event: '../events/events.repository#EventRow',
+      EventSignup: '../events/events.repository#SignupRow',
+      Comment: '../comments/comments.repository#CommentRow',
     }),
   },
 };

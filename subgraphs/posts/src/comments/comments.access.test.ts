@@ -1,0 +1,50 @@
+import type { Viewer } from '@tunet/kit';
+import { canComment, canDeleteComment, canEditComment, canReact, canReadComments } from './comments.access';
+
+const X = 'a0000000-0000-4000-8000-00000000000a';
+const Y = 'a0000000-0000-4000-8000-00000000000b';
+const AUTHOR = 'b0000000-0000-4000-8000-000000000001';
+const OTHER = 'b0000000-0000-4000-8000-000000000002';
+
+const member = (associationId: string, role: 'resident' | 'board' | 'external', memberId = OTHER): Viewer => ({
+  accountId: 'e0000000-0000-4000-8000-000000000001',
+  associationId,
+  memberId,
+  role,
+  platformAdmin: false,
+  sessionId: null,
+});
+
+const platformAdmin: Viewer = {
+  accountId: 'e0000000-0000-4000-8000-000000000002',
+  associationId: null,
+  memberId: null,
+  role: null,
+  platformAdmin: true,
+  sessionId: null,
+};
+
+const comment = { associationId: X, authorMemberId: AUTHOR };
+
+// What each actor may do with comments in association X, and with a comment written there by AUTHOR.
+const matrix: { actor: string; viewer: Viewer | null; read: boolean; comment: boolean; edit: boolean; del: boolean }[] = [
+  { actor: 'anonymous', viewer: null, read: false, comment: false, edit: false, del: false },
+  { actor: 'the author, a resident of X', viewer: member(X, 'resident', AUTHOR), read: true, comment: true, edit: true, del: true },
+  { actor: 'another resident of X', viewer: member(X, 'resident'), read: true, comment: true, edit: false, del: false },
+  { actor: 'a board member of X', viewer: member(X, 'board'), read: true, comment: true, edit: false, del: true },
+  { actor: 'the author, now an external of X', viewer: member(X, 'external', AUTHOR), read: true, comment: false, edit: false, del: true },
+  { actor: 'an external of X', viewer: member(X, 'external'), read: true, comment: false, edit: false, del: false },
+  { actor: 'a board member of another association', viewer: member(Y, 'board'), read: false, comment: false, edit: false, del: false },
+  { actor: 'the author id under another association', viewer: member(Y, 'board', AUTHOR), read: false, comment: false, edit: false, del: false },
+  { actor: 'a platform admin without membership', viewer: platformAdmin, read: false, comment: false, edit: false, del: false },
+];
+
+describe('comments access', () => {
+  it.each(matrix)('$actor: read $read, comment $comment, edit $edit, delete $del', (row) => {
+    expect(canReadComments(row.viewer, X)).toBe(row.read);
+    expect(canComment(row.viewer, X)).toBe(row.comment);
+    expect(canReact(row.viewer, X)).toBe(row.comment);
+    expect(canEditComment(row.viewer, comment)).toBe(row.edit);
+    expect(canDeleteComment(row.viewer, comment)).toBe(row.del);
+  });
+});

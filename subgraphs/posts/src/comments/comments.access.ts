@@ -1,0 +1,35 @@
+import { isMember, type MemberRole, type Viewer } from '@tunet/kit';
+
+/** Who may do what with comments and reactions. Pure functions: no I/O, easy to test as a matrix. */
+
+/** Comments belong to the post, so whoever may read the association's posts reads them, externals included. */
+export function canReadComments(viewer: Viewer | null, associationId: string): boolean {
+  return isMember(viewer) && viewer.associationId === associationId;
+}
+
+/**
+ * The same allow-list as posting (posts.access): externals work for the association without belonging to it,
+ * so they neither speak nor react on its board. A role added later cannot comment until decided.
+ */
+const ROLES_THAT_TAKE_PART: ReadonlySet<MemberRole> = new Set(['resident', 'board']);
+
+export function canComment(viewer: Viewer | null, associationId: string): boolean {
+  return isMember(viewer) && viewer.associationId === associationId && ROLES_THAT_TAKE_PART.has(viewer.role);
+}
+
+/** Reactions are a lighter form of taking part, so they follow commenting. */
+export const canReact = canComment;
+
+/**
+ * Only the author rewrites their words, and only while still a member who may comment: the board may remove a
+ * comment but never put words in someone's mouth.
+ */
+export function canEditComment(viewer: Viewer | null, comment: { associationId: string; authorMemberId: string }): boolean {
+  return canComment(viewer, comment.associationId) && isMember(viewer) && viewer.memberId === comment.authorMemberId;
+}
+
+/** The author may take back what they wrote; the board keeps the board civil. */
+export function canDeleteComment(viewer: Viewer | null, comment: { associationId: string; authorMemberId: string }): boolean {
+  if (!canReadComments(viewer, comment.associationId) || !isMember(viewer)) return false;
+  return viewer.memberId === comment.authorMemberId || viewer.role === 'board';
+}

@@ -1,0 +1,340 @@
+import { randomUUID } from 'node:crypto';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import type { MemberViewer, SubgraphDatabase, Viewer } from '@tunet/kit';
+import { openTestDatabase, type TestDatabase } from '@tunet/kit/src/testing';
+import { sql } from 'drizzle-orm';
+import { graphql, type GraphQLSchema } from 'graphql';
+import type { PostsContext } from '../context';
+import { createPostsSubgraph, type PostsSubgraph } from '../subgraph';
+import { comments } from '../tables';
+
+let database: TestDatabase;
+let subgraph: PostsSubgraph;
+let db: SubgraphDatabase;
+
+beforeAll(async () => {
+  database = await openTestDatabase();
+  subgraph = await createPostsSubgraph({ database: database.connection, store: { kind: 'memory', namespace: 'comments-test' } });
+  await subgraph.migrate();
+  db = database.connection.forSubgraph('posts', 'unused: no migrations run here');
+});
+
+afterAll(() => database.drop());
+
+const viewerIn = (associationId: string, role: MemberViewer['role'] = 'resident'): MemberViewer => ({
+  accountId: randomUUID(),
+  associationId,
+  memberId: randomUUID(),
+  role,
+  platformAdmin: false,
+  sessionId: null,
+});
+
+/** A request context as the kit builds it, so loaders and services are wired exactly as in production. */
+const contextFor = (viewer: Viewer | null): PostsContext =>
+  subgraph.definition.createContext({ viewer, requestId: 'test', clientIp: '127.0.0.1' });
+
+const publish = (viewer: Viewer, title = 'Dugnad') => contextFor(viewer).posts.createPost(viewer, { title, body: title });
+const comment = (viewer: Viewer, postId: string, body: string, parentId?: string) =>
+  contextFor(viewer).comments.addComment(contextFor(viewer), { postId, body, parentId });
+
+/** Executes against the subgraph's own schema, so field resolvers and loaders run as they do behind the gateway. */
+let schema: GraphQLSchema;
+function execute(viewer: Viewer | null, source: string, variableValues?: Record<string, unknown>) {
+  schema ??= buildSubgraphSchema({ typeDefs: subgraph.definition.typeDefs, resolvers: merged() });
+  return graphql({ schema, source, variableValues, contextValue: contextFor(viewer) });
+}
+function merged(): GraphQLResolverMap<unknown> {
+  const all: Record<string, object> = {};
+  for (const map of subgraph.definition.resolvers) {
+    for (const [type, fields] of Object.entries(map)) all[type] = { ...all[type], ...(fields as object) };
+  }
+  return all as GraphQLResolverMap<unknown>;
+}
+
+async function commentCreatedEvents(associationId: string) {
+  const result = (await db.system((tx) =>
+    tx.execute(sql`select payload from posts.outbox where topic = 'comment.created' and association_id = ${associationId} order by id`),
+  )) as unknown as { rows: { payload: { postId: string; commentId: string; authorMemberId: string; recipients: string[] } }[] };
+  return result.rows.map((row) => row.payload);
+}
+
+describe('comments', () => {
+  it('threads replies one level deep under a top-level comment', async () => {
+    const association = randomUUID();
+    const [author, ola, kari] = [viewerIn(association), viewerIn(association), viewerIn(association, 'board')];
+    const post = await publish(author);
+    const top = await comment(ola, post.id, '  Jeg tar med kaffe.  ');
+    const reply = await comment(kari, post.id, 'Takk!', top.id);
+    expect(top).toMatchObject({ body: 'Jeg tar med kaffe.', parentId: null, authorMemberId: ola.memberId });
+    expect(reply.parentId).toBe(top.id);
+
+    await expect(comment(author, post.id, 'Svar på svar', reply.id)).rejects.toMatchObject({
+      extensions: { code: 'BAD_USER_INPUT', field: 'parentId' },
+    });
+    const otherPost = await publish(author, 'Annet');
+    await expect(comment(author, otherPost.id, 'Feil tråd', top.id)).rejects.toMatchObject({
+      extensions: { code: 'BAD_USER_INPUT', field: 'parentId' },
+    });
+
+    const result = await execute(
+      author,
+      `query($id: ID!) { post(id: $id) { commentCount comments { nodes { id body parent { id } replies { id body parent { id } replies { id } } } } } }`,
+      { id: post.id },
+    );
+    expect(result.errors).toBeUndefined();
+    expect(result.data).toEqual({
+      post: {
+        commentCount: 2,
+        comments: {
+          nodes: [{ id: top.id, body: 'Jeg tar med kaffe.', parent: null, replies: [{ id: reply.id, body: 'Takk!', parent: { id: top.id }, replies: [] }] }],
+        },
+      },
+    });
+  });
+
+  it('pages top-level comments oldest first', async () => {
+    const viewer = viewerIn(randomUUID());
+    const post = await publish(viewer);
+    const ids: string[] = [];
+    for (const body of ['1', '2', '3']) ids.push((await comment(viewer, post.id, body)).id);
+    const ctx = contextFor(viewer);
+    const first = await ctx.comments.listComments(ctx, post, 2, null);
+    expect(first.nodes.map((c) => c.body)).toEqual(['1', '2']);
+    const second = await ctx.comments.listComments(ctx, post, 2, first.pageInfo.endCursor);
+    expect(second.nodes.map((c) => c.body)).toEqual(['3']);
+    expect(second.pageInfo.hasNextPage).toBe(false);
+  });
+
+  it('keeps the earlier texts of an edited comment, and only the author may edit', async () => {
+    const association = randomUUID();
+    const [ola, board] = [viewerIn(association), viewerIn(association, 'board')];
+    const post = await publish(board);
+    const created = await comment(ola, post.id, 'Første');
+    const ctx = contextFor(ola);
+    await ctx.comments.editComment(ctx, { commentId: created.id, body: 'Andre' });
+    const edited = await contextFor(ola).comments.editComment(contextFor(ola), { commentId: created.id, body: 'Tredje' });
+    expect(edited.body).toBe('Tredje');
+    expect(edited.editedAt).toBeInstanceOf(Date);
+
+    await expect(contextFor(board).comments.editComment(contextFor(board), { commentId: created.id, body: 'Styret' })).rejects.toMatchObject({
+      extensions: { code: 'FORBIDDEN' },
+    });
+    await expect(ctx.comments.editComment(ctx, { commentId: created.id, body: ' ' })).rejects.toMatchObject({
+      extensions: { code: 'BAD_USER_INPUT', field: 'body' },
+    });
+
+    const result = await execute(ola, `query($id: ID!) { comment(id: $id) { body editedAt edits { body replacedAt } } }`, { id: created.id });
+    expect(result.errors).toBeUndefined();
+    const read = result.data!.comment as { body: string; edits: { body: string; replacedAt: string }[] };
+    expect(read.body).toBe('Tredje');
+    expect(read.edits.map((e) => e.body)).toEqual(['Første', 'Andre']);
+  });
+
+  it('soft-deletes: no body or history in reads, not counted, row kept for the retention job', async () => {
+    const association = randomUUID();
+    const [ola, aase, board] = [viewerIn(association), viewerIn(association), viewerIn(association, 'board')];
+    const post = await publish(board);
+    const mine = await comment(ola, post.id, 'Hemmelig');
+    await contextFor(ola).comments.editComment(contextFor(ola), { commentId: mine.id, body: 'Mindre hemmelig' });
+    const reply = await comment(aase, post.id, 'Svar', mine.id);
+    const another = await comment(aase, post.id, 'Fjernes av styret');
+
+    await expect(contextFor(aase).comments.deleteComment(contextFor(aase), mine.id)).rejects.toMatchObject({
+      extensions: { code: 'FORBIDDEN' },
+    });
+    await contextFor(ola).comments.deleteComment(contextFor(ola), mine.id);
+    await contextFor(ola).comments.deleteComment(contextFor(ola), mine.id); // a second delete is not an error
+    await contextFor(board).comments.deleteComment(contextFor(board), another.id);
+
+    const result = await execute(
+      ola,
+      `query($id: ID!) { post(id: $id) { commentCount comments { nodes { body deleted edits { body } replies { body } } } } }`,
+      { id: post.id },
+    );
+    expect(result.errors).toBeUndefined();
+    expect(result.data).toEqual({
+      post: {
+        commentCount: 1,
+        comments: {
+          nodes: [
+            { body: null, deleted: true, edits: [], replies: [{ body: 'Svar' }] },
+            { body: null, deleted: true, edits: [], replies: [] },
+          ],
+        },
+      },
+    });
+    await expect(contextFor(ola).comments.editComment(contextFor(ola), { commentId: mine.id, body: 'Igjen' })).rejects.toMatchObject({
+      extensions: { code: 'CONFLICT' },
+    });
+    await expect(comment(aase, post.id, 'Svar til slettet', mine.id)).rejects.toMatchObject({
+      extensions: { code: 'BAD_USER_INPUT', field: 'parentId' },
+    });
+
+    const [kept] = await db.tenant(association, (tx) => tx.select().from(comments).where(sql`${comments.id} = ${mine.id}`));
+    expect(kept).toMatchObject({ deletedByMemberId: ola.memberId });
+    expect(kept!.deletedAt).toBeInstanceOf(Date);
+    expect(reply.parentId).toBe(mine.id);
+  });
+
+  it('reactions are idempotent per member and kind, summarised most common first', async () => {
+    const association = randomUUID();
+    const [ola, aase, per, caretaker] = [viewerIn(association), viewerIn(association), viewerIn(association), viewerIn(association, 'external')];
+    const post = await publish(ola);
+    const react = (viewer: Viewer, reaction: string, targetType = 'POST', targetId = post.id) =>
+      contextFor(viewer).comments.react(contextFor(viewer), { targetType, targetId, reaction });
+
+    await react(ola, 'LIKE');
+    await react(ola, 'LIKE');
+    await react(ola, 'HEART');
+    await react(aase, 'HEART');
+    const afterPer = await react(per, 'HEART');
+    expect(afterPer).toEqual({ reactions: [{ reaction: 'HEART', count: 3 }, { reaction: 'LIKE', count: 1 }], viewerReactions: ['HEART'] });
+
+    const afterUnreact = await contextFor(ola).comments.unreact(contextFor(ola), { targetType: 'POST', targetId: post.id, reaction: 'LIKE' });
+    await contextFor(ola).comments.unreact(contextFor(ola), { targetType: 'POST', targetId: post.id, reaction: 'LIKE' });
+    expect(afterUnreact.viewerReactions).toEqual(['HEART']);
+
+    const onComment = await comment(aase, post.id, 'Fint');
+    await react(ola, 'CELEBRATE', 'COMMENT', onComment.id);
+    await expect(react(caretaker, 'LIKE')).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN' } });
+    await expect(react(ola, 'ANGRY')).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'reaction' } });
+    await expect(react(ola, 'LIKE', 'COMMENT', post.id)).rejects.toMatchObject({ extensions: { code: 'NOT_FOUND' } });
+
+    const result = await execute(
+      ola,
+      `query($id: ID!) { post(id: $id) { reactions { reaction count } viewerReactions comments { nodes { reactions { reaction count } viewerReactions } } } }`,
+      { id: post.id },
+    );
+    expect(result.errors).toBeUndefined();
+    expect(result.data).toEqual({
+      post: {
+        reactions: [{ reaction: 'HEART', count: 3 }],
+        viewerReactions: ['HEART'],
+        comments: { nodes: [{ reactions: [{ reaction: 'CELEBRATE', count: 1 }], viewerReactions: ['CELEBRATE'] }] },
+      },
+    });
+  });
+
+  it('announces comment.created to the post author and earlier thread participants, not the commenter', async () => {
+    const association = randomUUID();
+    const [author, ola, aase, per] = [viewerIn(association, 'board'), viewerIn(association), viewerIn(association), viewerIn(association)];
+    const post = await publish(author);
+    const first = await comment(ola, post.id, 'Første');
+    const second = await comment(aase, post.id, 'Andre');
+    const reply = await comment(per, post.id, 'Svar til Ola', first.id);
+    const own = await comment(author, post.id, 'Forfatteren svarer', first.id);
+
+    const events = await commentCreatedEvents(association);
+    const recipientsOf = (id: string) => [...events.find((e) => e.commentId === id)!.recipients].sort();
+    expect(events.find((e) => e.commentId === reply.id)).toMatchObject({ postId: post.id, authorMemberId: per.memberId });
+    expect(recipientsOf(first.id)).toEqual([author.memberId]);
+    expect(recipientsOf(second.id)).toEqual([author.memberId, ola.memberId].sort());
+    // A reply's thread is its parent and the parent's replies: Aase's separate comment is not part of it.
+    expect(recipientsOf(reply.id)).toEqual([author.memberId, ola.memberId].sort());
+    expect(recipientsOf(own.id)).toEqual([ola.memberId, per.memberId].sort());
+  });
+
+  it('writes no event when the comment is refused', async () => {
+    const association = randomUUID();
+    const viewer = viewerIn(association);
+    const post = await publish(viewer);
+    await expect(comment(viewer, post.id, 'x'.repeat(5_001))).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'body' } });
+    expect(await commentCreatedEvents(association)).toEqual([]);
+  });
+
+  it('refuses anonymous viewers and externals, lets externals read', async () => {
+    const association = randomUUID();
+    const board = viewerIn(association, 'board');
+    const external = viewerIn(association, 'external');
+    const post = await publish(board);
+    await comment(board, post.id, 'Hei');
+    await expect(comment(external, post.id, 'Hei')).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN' } });
+    await expect(contextFor(null).comments.addComment(contextFor(null), { postId: post.id, body: 'Hei' })).rejects.toMatchObject({
+      extensions: { code: 'UNAUTHENTICATED' },
+    });
+    const result = await execute(external, `query($id: ID!) { post(id: $id) { commentCount comments { nodes { body } } } }`, { id: post.id });
+    expect(result.data).toEqual({ post: { commentCount: 1, comments: { nodes: [{ body: 'Hei' }] } } });
+  });
+
+  describe('tenancy', () => {
+    const associationA = randomUUID();
+    const viewerA = viewerIn(associationA);
+    const viewerB = viewerIn(randomUUID(), 'board');
+    let postOfA: string;
+    let commentOfA: string;
+
+    beforeAll(async () => {
+      postOfA = (await publish(viewerA)).id;
+      commentOfA = (await comment(viewerA, postOfA, 'Bare for A')).id;
+    });
+
+    it('another association cannot comment on, react to, read or delete what is in A: NOT_FOUND', async () => {
+      const ctx = contextFor(viewerB);
+      await expect(comment(viewerB, postOfA, 'Inntrenger')).rejects.toMatchObject({ extensions: { code: 'NOT_FOUND' } });
+      await expect(ctx.comments.react(ctx, { targetType: 'POST', targetId: postOfA, reaction: 'LIKE' })).rejects.toMatchObject({
+        extensions: { code: 'NOT_FOUND' },
+      });
+      await expect(ctx.comments.react(ctx, { targetType: 'COMMENT', targetId: commentOfA, reaction: 'LIKE' })).rejects.toMatchObject({
+        extensions: { code: 'NOT_FOUND' },
+      });
+      await expect(ctx.comments.comment(ctx, commentOfA)).rejects.toMatchObject({ extensions: { code: 'NOT_FOUND' } });
+      await expect(ctx.comments.deleteComment(ctx, commentOfA)).rejects.toMatchObject({ extensions: { code: 'NOT_FOUND' } });
+      expect(await ctx.commentLoaders.commentCountByPost.load(postOfA)).toBe(0);
+    });
+
+    it('a malformed id is NOT_FOUND, not a database error', async () => {
+      const ctx = contextFor(viewerA);
+      await expect(comment(viewerA, 'not-a-uuid', 'Hei')).rejects.toMatchObject({ extensions: { code: 'NOT_FOUND' } });
+      await expect(ctx.comments.comment(ctx, 'not-a-uuid')).rejects.toMatchObject({ extensions: { code: 'NOT_FOUND' } });
+      await expect(comment(viewerA, postOfA, 'Hei', 'not-a-uuid')).rejects.toMatchObject({
+        extensions: { code: 'BAD_USER_INPUT', field: 'parentId' },
+      });
+    });
+
+    it('row-level security hides the comments even from SQL that does not filter by association', async () => {
+      expect(await db.tenant(viewerB.associationId, (tx) => tx.select().from(comments))).toEqual([]);
+    });
+  });
+
+  describe('the feed', () => {
+    const association = randomUUID();
+    const reader = viewerIn(association);
+
+    beforeAll(async () => {
+      const writers = [viewerIn(association, 'board'), viewerIn(association), viewerIn(association)];
+      for (let i = 0; i < 100; i++) {
+        const post = await publish(writers[i % 3]!, `Innlegg ${i}`);
+        const top = await comment(writers[(i + 1) % 3]!, post.id, `Kommentar ${i}`);
+        if (i % 2 === 0) await comment(writers[(i + 2) % 3]!, post.id, `Svar ${i}`, top.id);
+        await contextFor(reader).comments.react(contextFor(reader), { targetType: 'POST', targetId: post.id, reaction: 'LIKE' });
+        if (i % 3 === 0) await contextFor(writers[0]!).comments.react(contextFor(writers[0]!), { targetType: 'POST', targetId: post.id, reaction: 'HEART' });
+      }
+    });
+
+    const feed = `query($first: Int) { posts(first: $first) { nodes { id commentCount reactions { reaction count } viewerReactions } } }`;
+
+    it('costs the same number of queries for a page of 20 or of 100 posts', async () => {
+      const cost = async (first: number) => {
+        const before = db.queryCount;
+        const result = await execute(reader, feed, { first });
+        expect(result.errors).toBeUndefined();
+        const nodes = (result.data!.posts as { nodes: { commentCount: number; viewerReactions: string[] }[] }).nodes;
+        expect(nodes).toHaveLength(first);
+        expect(nodes.every((post) => post.commentCount >= 1 && post.viewerReactions.includes('LIKE'))).toBe(true);
+        return db.queryCount - before;
+      };
+      const twenty = await cost(20);
+      expect(twenty).toBeGreaterThan(0);
+      expect(await cost(100)).toBe(twenty);
+    });
+
+    it('summarises each post of the page', async () => {
+      const result = await execute(reader, feed, { first: 100 });
+      const nodes = (result.data!.posts as { nodes: { commentCount: number; reactions: { reaction: string; count: number }[] }[] }).nodes;
+      expect(nodes.filter((p) => p.commentCount === 2)).toHaveLength(50);
+      expect(nodes.filter((p) => p.reactions.some((r) => r.reaction === 'HEART'))).toHaveLength(34);
+    });
+  });
+});

@@ -1,0 +1,35 @@
+import type { Resolvers } from '../__generated__/resolvers-types';
+
+export const commentsResolvers: Resolvers = {
+  Query: {
+    comment: (_root, { id }, ctx) => ctx.comments.comment(ctx, id),
+  },
+  Mutation: {
+    addComment: async (_root, { input }, ctx) => ({ comment: await ctx.comments.addComment(ctx, input) }),
+    editComment: async (_root, { input }, ctx) => ({ comment: await ctx.comments.editComment(ctx, input) }),
+    deleteComment: async (_root, { commentId }, ctx) => ({ comment: await ctx.comments.deleteComment(ctx, commentId) }),
+    react: (_root, { input }, ctx) => ctx.comments.react(ctx, input),
+    unreact: (_root, { input }, ctx) => ctx.comments.unreact(ctx, input),
+  },
+  Post: {
+    comments: (post, { first, after }, ctx) => ctx.comments.listComments(ctx, post, first, after),
+    commentCount: (post, _args, ctx) => ctx.commentLoaders.commentCountByPost.load(post.id),
+    reactions: (post, _args, ctx) => ctx.commentLoaders.postReactions.counts.load(post.id),
+    viewerReactions: (post, _args, ctx) => ctx.commentLoaders.postReactions.mine.load(post.id),
+  },
+  Comment: {
+    __resolveReference: (ref, ctx) => ctx.commentLoaders.commentById.load(ref.id),
+    // The post loaded within the viewer's association; a comment is only ever loaded there too.
+    post: async (comment, _args, ctx) => (await ctx.loaders.postById.load(comment.postId))!,
+    // Only the reference: the gateway asks the members subgraph for the member's fields.
+    author: (comment) => ({ __typename: 'Member', id: comment.authorMemberId }),
+    parent: (comment, _args, ctx) => (comment.parentId ? ctx.commentLoaders.commentById.load(comment.parentId) : null),
+    replies: (comment, _args, ctx) => (comment.parentId ? [] : ctx.commentLoaders.repliesByParent.load(comment.id)),
+    // Deleted comments keep their row until the retention job, but no read shows what they said.
+    body: (comment) => (comment.deletedAt ? null : comment.body),
+    deleted: (comment) => comment.deletedAt !== null,
+    edits: (comment, _args, ctx) => (comment.deletedAt ? [] : ctx.commentLoaders.editsByComment.load(comment.id)),
+    reactions: (comment, _args, ctx) => ctx.commentLoaders.commentReactions.counts.load(comment.id),
+    viewerReactions: (comment, _args, ctx) => ctx.commentLoaders.commentReactions.mine.load(comment.id),
+  },
+};

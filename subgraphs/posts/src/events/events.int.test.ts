@@ -1,0 +1,231 @@
+import { randomUUID } from 'node:crypto';
+import type { MemberViewer, Viewer } from '@tunet/kit';
+import { openTestDatabase, type TestDatabase } from '@tunet/kit/src/testing';
+import { sql } from 'drizzle-orm';
+import type { PostsContext } from '../context';
+import { createPostsSubgraph, type PostsSubgraph } from '../subgraph';
+import type { EventRow } from './events.repository';
+
+let database: TestDatabase;
+let subgraph: PostsSubgraph;
+
+beforeAll(async () => {
+  database = await openTestDatabase();
+  subgraph = await createPostsSubgraph({ database: database.connection, store: { kind: 'memory', namespace: 'events-test' } });
+  await subgraph.migrate();
+});
+
+afterAll(() => database.drop());
+
+const viewerIn = (associationId: string, role: MemberViewer['role'] = 'resident'): MemberViewer => ({
+  accountId: randomUUID(),
+  associationId,
+  memberId: randomUUID(),
+  role,
+  platformAdmin: false,
+  sessionId: null,
+});
+
+const contextFor = (viewer: Viewer | null): PostsContext =>
+  subgraph.definition.createContext({ viewer, requestId: 'test', clientIp: '127.0.0.1' });
+
+const inDays = (days: number) => new Date(Date.now() + days * 86_400_000);
+
+async function arrange(board: MemberViewer, input: Record<string, unknown> = {}): Promise<EventRow> {
+  return contextFor(board).events.createEvent(board, {
+    title: 'Sommerfest',
+    startsAt: inDays(10),
+    endsAt: inDays(10.2),
+    ...input,
+  });
+}
+
+const signUp = (viewer: Viewer, eventId: string, adults = 1, children = 0) =>
+  contextFor(viewer).events.signUp(viewer, contextFor(viewer).loaders, { eventId, adults, children });
+
+const cancelSignup = (viewer: Viewer, eventId: string) =>
+  contextFor(viewer).events.cancelSignup(viewer, contextFor(viewer).loaders, { eventId });
+
+type Outboxed = { topic: string; payload: Record<string, string> };
+const outbox = async (): Promise<Outboxed[]> => {
+  const db = database.connection.forSubgraph('posts', 'unused: no migrations run here');
+  const result = await db.system((tx) => tx.execute(sql`select topic, payload from posts.outbox order by id`));
+  return (result as unknown as { rows: Outboxed[] }).rows;
+};
+
+describe('events', () => {
+  const associationId = randomUUID();
+  const board = viewerIn(associationId, 'board');
+
+  it('applies its migrations once', async () => {
+    expect(await subgraph.migrate()).toEqual([]);
+  });
+
+  it('the board creates an event, trimmed, with defaults', async () => {
+    const event = await arrange(board, { title: '  Dugnad  ', capacity: 10, pricePerAdult: 15000 });
+    expect(event).toMatchObject({
+      associationId,
+      createdByMemberId: board.memberId,
+      title: 'Dugnad',
+      description: '',
+      capacity: 10,
+      maxGuestsPerSignup: 0,
+      pricePerAdult: 15000,
+      pricePerChild: 0,
+      cancelledAt: null,
+    });
+  });
+
+  it('lists upcoming events soonest first, in cursor pages', async () => {
+    const own = viewerIn(randomUUID(), 'board');
+    const later = await arrange(own, { title: 'Later', startsAt: inDays(20), endsAt: inDays(20.1) });
+    const sooner = await arrange(own, { title: 'Sooner', startsAt: inDays(2), endsAt: inDays(2.1) });
+    await arrange(own, { title: 'Past', startsAt: inDays(-2), endsAt: inDays(-1.9) });
+    const { events } = contextFor(own);
+    const first = await events.listEvents(own, null, 1, null);
+    expect(first.nodes.map((e) => e.id)).toEqual([sooner.id]);
+    expect(first.pageInfo.hasNextPage).toBe(true);
+    const second = await events.listEvents(own, null, 1, first.pageInfo.endCursor);
+    expect(second.nodes.map((e) => e.id)).toEqual([later.id]);
+    expect(second.pageInfo.hasNextPage).toBe(false);
+    expect((await events.listEvents(own, inDays(-3), 10, null)).nodes.map((e) => e.title)).toEqual(['Past', 'Sooner', 'Later']);
+  });
+
+  it.each([
+    ['an empty title', { title: ' ' }, 'title'],
+    ['an end before the start', { startsAt: inDays(5), endsAt: inDays(4) }, 'endsAt'],
+    ['a deadline after the start', { signupDeadline: inDays(11) }, 'signupDeadline'],
+    ['a capacity of 0', { capacity: 0 }, 'capacity'],
+    ['a negative price', { pricePerChild: -1 }, 'pricePerChild'],
+  ])('rejects %s as BAD_USER_INPUT on the field', async (_case, input, field) => {
+    await expect(arrange(board, input)).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field } });
+  });
+
+  it('rejects a party larger than the guests allowed, naming the field', async () => {
+    const event = await arrange(board, { maxGuestsPerSignup: 2 });
+    const resident = viewerIn(associationId);
+    await expect(signUp(resident, event.id, 0, 1)).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'adults' } });
+    await expect(signUp(resident, event.id, 4, 0)).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'adults' } });
+    await expect(signUp(resident, event.id, 2, 2)).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'children' } });
+    expect((await signUp(resident, event.id, 1, 2)).signup.status).toBe('confirmed');
+  });
+
+  it('only the board creates and cancels events; externals may not sign up', async () => {
+    const resident = viewerIn(associationId);
+    const external = viewerIn(associationId, 'external');
+    const event = await arrange(board);
+    await expect(arrange(resident)).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN' } });
+    await expect(arrange(null as unknown as MemberViewer)).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+    await expect(
+      contextFor(resident).events.cancelEvent(resident, contextFor(resident).loaders, { eventId: event.id, reason: 'Nei' }),
+    ).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN' } });
+    await expect(signUp(external, event.id)).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN' } });
+  });
+
+  it('waitlists beyond capacity and promotes in order on cancellation, announcing each promotion', async () => {
+    const event = await arrange(board, { capacity: 4, maxGuestsPerSignup: 3 });
+    const [a, b, c, d] = [viewerIn(associationId), viewerIn(associationId), viewerIn(associationId), viewerIn(associationId)];
+    expect((await signUp(a!, event.id, 2, 1)).signup).toMatchObject({ status: 'confirmed', waitlistPosition: null });
+    expect((await signUp(b!, event.id, 1)).signup).toMatchObject({ status: 'confirmed' });
+    expect((await signUp(c!, event.id, 2)).signup).toMatchObject({ status: 'waitlisted', waitlistPosition: 1 });
+    const dSignup = (await signUp(d!, event.id, 1)).signup;
+    expect(dSignup).toMatchObject({ status: 'waitlisted', waitlistPosition: 2 });
+
+    const before = (await outbox()).length;
+    const { signup } = await cancelSignup(a!, event.id);
+    expect(signup.status).toBe('cancelled');
+
+    const ctx = contextFor(board);
+    const signups = await ctx.events.signupsVisibleTo(board, ctx.loaders, event);
+    const byMember = new Map(signups.map((s) => [s.memberId, s]));
+    expect(byMember.get(c!.memberId)).toMatchObject({ status: 'confirmed', waitlistPosition: null });
+    expect(byMember.get(d!.memberId)).toMatchObject({ status: 'confirmed' });
+    const promoted = (await outbox()).slice(before);
+    expect(promoted).toEqual([
+      { topic: 'event.signup_promoted', payload: { eventId: event.id, memberId: c!.memberId, signupId: byMember.get(c!.memberId)!.id } },
+      { topic: 'event.signup_promoted', payload: { eventId: event.id, memberId: d!.memberId, signupId: dSignup.id } },
+    ]);
+  });
+
+  it('allows one active sign-up per member, and a new one after cancelling', async () => {
+    const event = await arrange(board);
+    const resident = viewerIn(associationId);
+    await signUp(resident, event.id);
+    await expect(signUp(resident, event.id)).rejects.toMatchObject({ extensions: { code: 'CONFLICT' } });
+    await cancelSignup(resident, event.id);
+    expect((await signUp(resident, event.id)).signup.status).toBe('confirmed');
+    await expect(cancelSignup(viewerIn(associationId), event.id)).rejects.toMatchObject({ extensions: { code: 'NOT_FOUND' } });
+  });
+
+  it('refuses sign-ups after the deadline and for a cancelled event as CONFLICT', async () => {
+    const resident = viewerIn(associationId);
+    const closed = await arrange(board, { signupDeadline: inDays(-1) });
+    await expect(signUp(resident, closed.id)).rejects.toMatchObject({
+      extensions: { code: 'CONFLICT' },
+      message: expect.stringContaining('closed'),
+    });
+
+    const cancelled = await arrange(board);
+    const ctx = contextFor(board);
+    const after = await ctx.events.cancelEvent(board, ctx.loaders, { eventId: cancelled.id, reason: 'Regnvær' });
+    expect(after).toMatchObject({ cancelReason: 'Regnvær' });
+    expect(after.cancelledAt).toBeInstanceOf(Date);
+    await expect(signUp(resident, cancelled.id)).rejects.toMatchObject({
+      extensions: { code: 'CONFLICT' },
+      message: expect.stringContaining('cancelled'),
+    });
+  });
+
+  it('shows the board every sign-up and others only their own', async () => {
+    const event = await arrange(board);
+    const [a, b] = [viewerIn(associationId), viewerIn(associationId)];
+    await signUp(a, event.id);
+    await signUp(b, event.id);
+    const asA = contextFor(a);
+    expect((await asA.events.signupsVisibleTo(a, asA.loaders, event)).map((s) => s.memberId)).toEqual([a.memberId]);
+    expect((await asA.events.viewerSignup(a, asA.loaders, event))?.memberId).toBe(a.memberId);
+    const asBoard = contextFor(board);
+    expect(await asBoard.events.signupsVisibleTo(board, asBoard.loaders, event)).toHaveLength(2);
+    expect(await asBoard.events.viewerSignup(board, asBoard.loaders, event)).toBeNull();
+  });
+
+  describe('tenancy', () => {
+    it('another association neither sees the event nor signs up for it', async () => {
+      const event = await arrange(board);
+      const outsider = viewerIn(randomUUID(), 'board');
+      const ctx = contextFor(outsider);
+      await expect(ctx.events.event(outsider, ctx.loaders, event.id)).rejects.toMatchObject({ extensions: { code: 'NOT_FOUND' } });
+      expect((await ctx.events.listEvents(outsider, inDays(-1), 100, null)).nodes).toEqual([]);
+      await expect(signUp(outsider, event.id)).rejects.toMatchObject({ extensions: { code: 'NOT_FOUND' } });
+      await expect(ctx.events.cancelEvent(outsider, ctx.loaders, { eventId: event.id, reason: 'x' })).rejects.toMatchObject({
+        extensions: { code: 'NOT_FOUND' },
+      });
+      expect(await subgraph.eventsRepository.findSignups(outsider.associationId, [event.id])).toEqual([]);
+    });
+
+    it('a malformed event id is NOT_FOUND, not a database error', async () => {
+      const ctx = contextFor(board);
+      await expect(ctx.events.event(board, ctx.loaders, 'nope')).rejects.toMatchObject({ extensions: { code: 'NOT_FOUND' } });
+      await expect(signUp(board, 'nope')).rejects.toMatchObject({ extensions: { code: 'NOT_FOUND' } });
+    });
+  });
+
+  it('never overbooks: 30 concurrent sign-ups for 5 seats confirm exactly 5 and queue 25 in order', async () => {
+    const event = await arrange(board, { capacity: 5 });
+    const members = Array.from({ length: 30 }, () => viewerIn(associationId));
+    const results = await Promise.all(members.map((m) => signUp(m, event.id)));
+    const confirmed = results.filter((r) => r.signup.status === 'confirmed');
+    const waitlisted = results.filter((r) => r.signup.status === 'waitlisted');
+    expect(confirmed).toHaveLength(5);
+    expect(waitlisted.map((r) => r.signup.waitlistPosition).sort((x, y) => x! - y!)).toEqual(
+      Array.from({ length: 25 }, (_, i) => i + 1),
+    );
+
+    const ctx = contextFor(board);
+    const stored = await ctx.events.signupsVisibleTo(board, ctx.loaders, event);
+    expect(stored.filter((s) => s.status === 'confirmed')).toHaveLength(5);
+    expect(stored.filter((s) => s.status === 'waitlisted').map((s) => s.waitlistPosition)).toEqual(
+      Array.from({ length: 25 }, (_, i) => i + 1),
+    );
+  });
+});

@@ -1,0 +1,183 @@
+import type { SubgraphDatabase, Tx } from '@tunet/kit';
+import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
+import { eventSignups, events } from '../tables';
+
+export type EventRow = typeof events.$inferSelect;
+/** The association comes from the tenant the event is inserted under, so the two cannot disagree. */
+export type NewEvent = Omit<typeof events.$inferInsert, 'associationId' | 'cancelledAt' | 'cancelReason' | 'createdAt'>;
+
+/** A sign-up with its place in the event's waitlist (from 1), which follows from the order of the sign-ups. */
+export type SignupRow = typeof eventSignups.$inferSelect & { waitlistPosition: number | null };
+export type NewSignup = Pick<SignupRow, 'id' | 'memberId' | 'adults' | 'children'>;
+
+/** Keyset position in the soonest-first event list. */
+export type EventListPosition = { startsAt: Date; id: string };
+
+export const PROMOTED_TOPIC = 'event.signup_promoted';
+
+/** The only code that reads or writes events and sign-ups. Every call names its tenant. */
+export class EventsRepository {
+  constructor(private readonly db: SubgraphDatabase) {}
+
+  findEvents(tenant: string, ids: readonly string[]): Promise<EventRow[]> {
+    return this.db.tenant(tenant, (tx) =>
+      tx.select().from(events).where(and(eq(events.associationId, tenant), inArray(events.id, [...ids]))),
+    );
+  }
+
+  /** A row comparison for the cursor, so PostgreSQL starts the index scan at it (see PostsRepository.listPosts). */
+  listEvents(tenant: string, from: Date, limit: number, after: EventListPosition | null): Promise<EventRow[]> {
+    return this.db.tenant(tenant, (tx) =>
+      tx
+        .select()
+        .from(events)
+        .where(
+          and(
+            eq(events.associationId, tenant),
+            sql`${events.startsAt} >= ${from.toISOString()}::timestamptz`,
+            after
+              ? sql`(${events.startsAt}, ${events.id}) > (${after.startsAt.toISOString()}::timestamptz, ${after.id}::uuid)`
+              : undefined,
+          ),
+        )
+        .orderBy(asc(events.startsAt), asc(events.id))
+        .limit(limit),
+    );
+  }
+
+  async insertEvent(tenant: string, event: NewEvent): Promise<EventRow> {
+    const [row] = await this.db.tenant(tenant, (tx) =>
+      tx.insert(events).values({ ...event, associationId: tenant }).returning(),
+    );
+    if (!row) throw new Error('insert returned no row');
+    return row;
+  }
+
+  /** Cancelling again only updates the reason: the time of the first cancellation is what members were told. */
+  async cancelEvent(tenant: string, id: string, reason: string): Promise<EventRow | null> {
+    const [row] = await this.db.tenant(tenant, (tx) =>
+      tx
+        .update(events)
+        .set({ cancelledAt: sql`coalesce(${events.cancelledAt}, now())`, cancelReason: reason })
+        .where(and(eq(events.associationId, tenant), eq(events.id, id)))
+        .returning(),
+    );
+    return row ?? null;
+  }
+
+  /** Every sign-up of the events, cancelled ones included, in sign-up order. */
+  findSignups(tenant: string, eventIds: readonly string[]): Promise<SignupRow[]> {
+    return this.db.tenant(tenant, async (tx) => withPositions(await signupsOf(tx, tenant, eventIds)));
+  }
+
+  /**
+   * Adds a sign-up with the status `place` decides from the event and its active sign-ups; null when the event
+   * does not exist in the tenant. `place` may throw to refuse, which rolls the transaction back.
+   *
+   * The event row is locked (`for update`) before the seats are counted. Without it two concurrent sign-ups
+   * could both count the same free seat under READ COMMITTED and both be confirmed; with it PostgreSQL makes
+   * every other sign-up or cancellation of this event wait until this transaction commits, and then count
+   * seats that include this one. Sign-ups for different events do not wait for each other.
+   */
+  signUp(
+    tenant: string,
+    eventId: string,
+    signup: NewSignup,
+    place: (event: EventRow, active: SignupRow[]) => 'confirmed' | 'waitlisted',
+  ): Promise<{ event: EventRow; signup: SignupRow } | null> {
+    return this.db.tenant(tenant, async (tx) => {
+      const event = await lockEvent(tx, tenant, eventId);
+      if (!event) return null;
+      const status = place(event, await activeSignupsOf(tx, tenant, eventId));
+      await tx.insert(eventSignups).values({ ...signup, associationId: tenant, eventId, status });
+      const all = withPositions(await activeSignupsOf(tx, tenant, eventId));
+      return { event, signup: all.find((s) => s.id === signup.id)! };
+    });
+  }
+
+  /**
+   * Cancels the member's active sign-up and confirms the waitlisted sign-ups `promote` picks, each announced as
+   * `event.signup_promoted` through the outbox in the same transaction. The event row is locked first, as in
+   * `signUp`, so a promotion and a concurrent sign-up cannot both take the freed seats.
+   * Null when the event does not exist; `signup` null when the member has no active sign-up.
+   */
+  cancelSignup(
+    tenant: string,
+    eventId: string,
+    memberId: string,
+    check: (event: EventRow) => void,
+    promote: (event: EventRow, active: SignupRow[]) => SignupRow[],
+  ): Promise<{ event: EventRow; signup: SignupRow | null; promoted: SignupRow[] } | null> {
+    return this.db.tenant(tenant, async (tx) => {
+      const event = await lockEvent(tx, tenant, eventId);
+      if (!event) return null;
+      check(event);
+      const [cancelled] = await tx
+        .update(eventSignups)
+        .set({ status: 'cancelled', cancelledAt: sql`now()` })
+        .where(
+          and(
+            eq(eventSignups.associationId, tenant),
+            eq(eventSignups.eventId, eventId),
+            eq(eventSignups.memberId, memberId),
+            ne(eventSignups.status, 'cancelled'),
+          ),
+        )
+        .returning();
+      if (!cancelled) return { event, signup: null, promoted: [] };
+      const promoted = promote(event, await activeSignupsOf(tx, tenant, eventId));
+      for (const signup of promoted) await confirm(tx, tenant, signup);
+      for (const signup of promoted) {
+        await this.db.outbox.add(tx, {
+          topic: PROMOTED_TOPIC,
+          associationId: tenant,
+          payload: { eventId, memberId: signup.memberId, signupId: signup.id },
+        });
+      }
+      return {
+        event,
+        signup: { ...cancelled, waitlistPosition: null },
+        promoted: promoted.map((s) => ({ ...s, status: 'confirmed' as const, waitlistPosition: null })),
+      };
+    });
+  }
+}
+
+function lockEvent(tx: Tx, tenant: string, eventId: string): Promise<EventRow | undefined> {
+  return tx
+    .select()
+    .from(events)
+    .where(and(eq(events.associationId, tenant), eq(events.id, eventId)))
+    .for('update')
+    .then((rows) => rows[0]);
+}
+
+function signupsOf(tx: Tx, tenant: string, eventIds: readonly string[]) {
+  return tx
+    .select()
+    .from(eventSignups)
+    .where(and(eq(eventSignups.associationId, tenant), inArray(eventSignups.eventId, [...eventIds])))
+    .orderBy(asc(eventSignups.eventId), asc(eventSignups.seq));
+}
+
+async function activeSignupsOf(tx: Tx, tenant: string, eventId: string): Promise<SignupRow[]> {
+  return withPositions((await signupsOf(tx, tenant, [eventId])).filter((s) => s.status !== 'cancelled'));
+}
+
+async function confirm(tx: Tx, tenant: string, signup: SignupRow): Promise<void> {
+  await tx
+    .update(eventSignups)
+    .set({ status: 'confirmed' })
+    .where(and(eq(eventSignups.associationId, tenant), eq(eventSignups.id, signup.id)));
+}
+
+/** Numbers each event's waitlisted sign-ups 1, 2, … in sign-up order; rows must come in that order. */
+function withPositions(rows: (typeof eventSignups.$inferSelect)[]): SignupRow[] {
+  const waiting = new Map<string, number>();
+  return rows.map((row) => {
+    if (row.status !== 'waitlisted') return { ...row, waitlistPosition: null };
+    const position = (waiting.get(row.eventId) ?? 0) + 1;
+    waiting.set(row.eventId, position);
+    return { ...row, waitlistPosition: position };
+  });
+}

@@ -1,0 +1,188 @@
+import { randomUUID } from 'node:crypto';
+import {
+  badUserInput,
+  conflict,
+  decodeCursor,
+  forbidden,
+  isMember,
+  isUuid,
+  notFound,
+  pageSize,
+  parseInput,
+  toPage,
+  unauthenticated,
+  violatedUniqueConstraint,
+  type MemberViewer,
+  type Page,
+  type Viewer,
+} from '@tunet/kit';
+import { z } from 'zod';
+import { canManageEvents, canReadEvents, canSeeAllSignups, canSignUpForEvents } from './events.access';
+import type { EventsLoaders } from './events.loaders';
+import type { EventListPosition, EventRow, EventsRepository, SignupRow } from './events.repository';
+import { assertOpenForSignup, placeFor, promotions, seatsOf } from './events.seating';
+
+/** GraphQL defaults apply only over HTTP; callers in code may leave optional fields out. */
+const orDefault = <T extends z.ZodType, D>(schema: T, fallback: D) =>
+  schema.nullish().transform((value) => value ?? fallback);
+
+const createEventInput = z
+  .object({
+    title: z.string().trim().min(1).max(200),
+    description: orDefault(z.string().trim().max(20_000), ''),
+    place: orDefault(z.string().trim().max(200), ''),
+    startsAt: z.date(),
+    endsAt: z.date(),
+    capacity: orDefault(z.number().int().min(1).max(100_000), null),
+    signupDeadline: orDefault(z.date(), null),
+    maxGuestsPerSignup: orDefault(z.number().int().min(0).max(50), 0),
+    pricePerAdult: orDefault(z.number().int().min(0).max(100_000_000), 0),
+    pricePerChild: orDefault(z.number().int().min(0).max(100_000_000), 0),
+  })
+  .superRefine((input, ctx) => {
+    if (input.endsAt < input.startsAt) ctx.addIssue({ code: 'custom', path: ['endsAt'], message: 'must not be before startsAt' });
+    if (input.signupDeadline && input.signupDeadline > input.startsAt) {
+      ctx.addIssue({ code: 'custom', path: ['signupDeadline'], message: 'must not be after startsAt' });
+    }
+  });
+
+const cancelEventInput = z.object({ eventId: z.string(), reason: z.string().trim().min(1).max(1000) });
+
+const signUpInput = z.object({
+  eventId: z.string(),
+  adults: orDefault(z.number().int().min(1).max(100), 1),
+  children: orDefault(z.number().int().min(0).max(100), 0),
+});
+
+const cancelSignupInput = z.object({ eventId: z.string() });
+
+/** A cursor is [startsAt as ISO string, id]; both are checked because PostgreSQL would reject bad casts. */
+const cursorKey = z.tuple([z.iso.datetime(), z.guid()]);
+
+/** Business rules for events and sign-ups (påmelding). */
+export class EventsService {
+  constructor(
+    private readonly repository: EventsRepository,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async listEvents(
+    viewer: Viewer | null,
+    from: Date | null | undefined,
+    first: number | null | undefined,
+    after: string | null | undefined,
+  ): Promise<Page<EventRow>> {
+    const reader = admit(viewer, canReadEvents);
+    const size = pageSize(first);
+    const position = after ? positionAfter(after) : null;
+    const rows = await this.repository.listEvents(reader.associationId, from ?? this.now(), size + 1, position);
+    return toPage(rows, size, (row) => [row.startsAt.toISOString(), row.id]);
+  }
+
+  async event(viewer: Viewer | null, loaders: EventsLoaders, id: string): Promise<EventRow> {
+    if (!viewer) throw unauthenticated();
+    const event = await loaders.eventById.load(id);
+    if (!event) throw notFound('Event');
+    return event;
+  }
+
+  async createEvent(viewer: Viewer | null, rawInput: unknown): Promise<EventRow> {
+    const board = admit(viewer, canManageEvents);
+    const input = parseInput(createEventInput, rawInput);
+    return this.repository.insertEvent(board.associationId, { id: randomUUID(), createdByMemberId: board.memberId, ...input });
+  }
+
+  async cancelEvent(viewer: Viewer | null, loaders: EventsLoaders, rawInput: unknown): Promise<EventRow> {
+    const board = admit(viewer, canManageEvents);
+    const { eventId, reason } = parseInput(cancelEventInput, rawInput);
+    const event = isUuid(eventId) ? await this.repository.cancelEvent(board.associationId, eventId, reason) : null;
+    if (!event) throw notFound('Event');
+    loaders.eventById.clear(eventId).prime(eventId, event);
+    return event;
+  }
+
+  async signUp(
+    viewer: Viewer | null,
+    loaders: EventsLoaders,
+    rawInput: unknown,
+  ): Promise<{ event: EventRow; signup: SignupRow }> {
+    const member = admit(viewer, canSignUpForEvents);
+    const { eventId, adults, children } = parseInput(signUpInput, rawInput);
+    if (!isUuid(eventId)) throw notFound('Event');
+    const signup = { id: randomUUID(), memberId: member.memberId, adults, children };
+    let result: { event: EventRow; signup: SignupRow } | null;
+    try {
+      result = await this.repository.signUp(member.associationId, eventId, signup, (event, active) => {
+        assertOpenForSignup(event, this.now());
+        assertPartySize(event, adults, children);
+        return placeFor(event, active, seatsOf(signup));
+      });
+    } catch (error) {
+      if (violatedUniqueConstraint(error) === 'event_signups_one_active') {
+        throw conflict('You are already signed up for this event; cancel that sign-up to change it.');
+      }
+      throw error;
+    }
+    if (!result) throw notFound('Event');
+    loaders.signupsByEvent.clear(eventId);
+    return result;
+  }
+
+  async cancelSignup(
+    viewer: Viewer | null,
+    loaders: EventsLoaders,
+    rawInput: unknown,
+  ): Promise<{ event: EventRow; signup: SignupRow }> {
+    const member = admit(viewer, canSignUpForEvents);
+    const { eventId } = parseInput(cancelSignupInput, rawInput);
+    if (!isUuid(eventId)) throw notFound('Event');
+    const result = await this.repository.cancelSignup(
+      member.associationId,
+      eventId,
+      member.memberId,
+      (event) => {
+        // Promoting people to a cancelled event would tell them they have a seat at nothing.
+        if (event.cancelledAt) throw conflict('The event is cancelled; its sign-ups can no longer change.');
+      },
+      promotions,
+    );
+    if (!result) throw notFound('Event');
+    if (!result.signup) throw notFound('Sign-up');
+    loaders.signupsByEvent.clear(eventId);
+    return { event: result.event, signup: result.signup };
+  }
+
+  /** The board sees every sign-up; anyone else only their own. */
+  async signupsVisibleTo(viewer: Viewer | null, loaders: EventsLoaders, event: EventRow): Promise<SignupRow[]> {
+    const all = await loaders.signupsByEvent.load(event.id);
+    if (canSeeAllSignups(viewer, event.associationId)) return all;
+    return all.filter((s) => s.memberId === viewer?.memberId);
+  }
+
+  async viewerSignup(viewer: Viewer | null, loaders: EventsLoaders, event: EventRow): Promise<SignupRow | null> {
+    if (!viewer?.memberId) return null;
+    const all = await loaders.signupsByEvent.load(event.id);
+    return all.find((s) => s.memberId === viewer.memberId && s.status !== 'cancelled') ?? null;
+  }
+}
+
+/** The member plus their guests must stay within what the board allowed per sign-up. */
+function assertPartySize(event: EventRow, adults: number, children: number): void {
+  const allowed = event.maxGuestsPerSignup + 1;
+  if (adults > allowed) throw badUserInput('adults', `adults: at most ${allowed} people per sign-up for this event.`);
+  if (adults + children > allowed) {
+    throw badUserInput('children', `children: at most ${allowed} people (adults and children) per sign-up for this event.`);
+  }
+}
+
+/** The viewer as a member acting in their own association, once `allowed` lets them act there. */
+function admit(viewer: Viewer | null, allowed: (viewer: Viewer, associationId: string) => boolean): MemberViewer {
+  if (!viewer) throw unauthenticated();
+  if (!isMember(viewer) || !allowed(viewer, viewer.associationId)) throw forbidden();
+  return viewer;
+}
+
+function positionAfter(cursor: string): EventListPosition {
+  const [startsAt, id] = decodeCursor(cursor, cursorKey);
+  return { startsAt: new Date(startsAt), id };
+}
