@@ -11,9 +11,11 @@ describe('events and comments through the gateway', () => {
 
   beforeAll(async () => {
     e2e = await openE2E();
-    [kari, ola, per, eva] = await Promise.all(
-      ['kari@solbakken.example', 'ola@solbakken.example', 'per@solbakken.example', 'eva@fjordly.example'].map(async (email) => (await e2e.login(email)).accessToken),
-    );
+    const token = async (email: string) => (await e2e.login(email)).accessToken;
+    kari = await token('kari@solbakken.example');
+    ola = await token('ola@solbakken.example');
+    per = await token('per@solbakken.example');
+    eva = await token('eva@fjordly.example');
   });
   afterAll(() => e2e.close());
 
