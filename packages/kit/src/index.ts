@@ -24,3 +24,4 @@ export * from './api-keys';
 export * from './fast-cache';
 export * from './internal-routes';
 export * from './background';
+export * from './admit';

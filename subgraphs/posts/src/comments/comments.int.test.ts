@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import type { MemberViewer, SubgraphDatabase, Viewer } from '@tunet/kit';
+import type { SubgraphDatabase, Viewer } from '@tunet/kit';
 import { openTestDatabase, type TestDatabase } from '@tunet/kit/src/testing';
 import { sql } from 'drizzle-orm';
 import { graphql, type GraphQLSchema } from 'graphql';
-import type { PostsContext } from '../context';
+import { contextOf, viewerIn } from '../testing';
 import { createPostsSubgraph, type PostsSubgraph } from '../subgraph';
 import { comments } from '../tables';
 
@@ -22,18 +22,8 @@ beforeAll(async () => {
 
 afterAll(() => database.drop());
 
-const viewerIn = (associationId: string, role: MemberViewer['role'] = 'resident'): MemberViewer => ({
-  accountId: randomUUID(),
-  associationId,
-  memberId: randomUUID(),
-  role,
-  platformAdmin: false,
-  sessionId: null,
-});
 
-/** A request context as the kit builds it, so loaders and services are wired exactly as in production. */
-const contextFor = (viewer: Viewer | null): PostsContext =>
-  subgraph.definition.createContext({ viewer, requestId: 'test', clientIp: '127.0.0.1' });
+const contextFor = (viewer: Viewer | null) => contextOf(subgraph, viewer);
 
 const publish = (viewer: Viewer, title = 'Dugnad') => contextFor(viewer).posts.createPost(viewer, { title, body: title });
 const comment = (viewer: Viewer, postId: string, body: string, parentId?: string) =>

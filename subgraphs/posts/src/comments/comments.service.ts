@@ -1,16 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import {
+  admitMember,
   badUserInput,
   conflict,
   decodeCursor,
   forbidden,
-  isMember,
   notFound,
   pageSize,
   parseInput,
   toPage,
   unauthenticated,
-  type MemberViewer,
   type Page,
   type Viewer,
 } from '@tunet/kit';
@@ -70,7 +69,7 @@ export class CommentsService {
   }
 
   async addComment(request: CommentsRequest, rawInput: unknown): Promise<CommentRow> {
-    const author = admit(request.viewer, canComment);
+    const author = admitMember(request.viewer, canComment);
     const input = parseInput(addCommentInput, rawInput);
     const post = await request.loaders.postById.load(input.postId);
     if (!post) throw notFound('Post');
@@ -91,7 +90,7 @@ export class CommentsService {
   }
 
   async editComment(request: CommentsRequest, rawInput: unknown): Promise<CommentRow> {
-    const editor = admit(request.viewer, canReadComments);
+    const editor = admitMember(request.viewer, canReadComments);
     const input = parseInput(editCommentInput, rawInput);
     const comment = await this.comment(request, input.commentId);
     if (!canEditComment(editor, comment)) throw forbidden('Only the author can edit a comment.');
@@ -103,7 +102,7 @@ export class CommentsService {
   }
 
   async deleteComment(request: CommentsRequest, commentId: string): Promise<CommentRow> {
-    const deleter = admit(request.viewer, canReadComments);
+    const deleter = admitMember(request.viewer, canReadComments);
     const comment = await this.comment(request, commentId);
     if (!canDeleteComment(deleter, comment)) throw forbidden('Only the author or the board can delete a comment.');
     const deleted = await this.repository.softDeleteComment(deleter.associationId, comment.id, deleter.memberId);
@@ -124,7 +123,7 @@ export class CommentsService {
     rawInput: unknown,
     write: (tenant: string, reaction: Parameters<CommentsRepository['addReaction']>[1]) => Promise<void>,
   ): Promise<ReactionSummary> {
-    const member = admit(request.viewer, canReact);
+    const member = admitMember(request.viewer, canReact);
     const input = parseInput(reactionInput, rawInput);
     const target = await this.loadTarget(request, input.targetType, input.targetId);
     // A deleted comment is a placeholder: nothing left to react to.
@@ -154,13 +153,6 @@ export class CommentsService {
     if (parent.parentId) throw badUserInput('parentId', 'parentId: replies go one level deep; reply to the top-level comment.');
     if (parent.deletedAt) throw badUserInput('parentId', 'parentId: the comment was deleted.');
   }
-}
-
-/** The viewer as a member acting in their own association, once `allowed` lets them act there. */
-function admit(viewer: Viewer | null, allowed: (viewer: Viewer, associationId: string) => boolean): MemberViewer {
-  if (!viewer) throw unauthenticated();
-  if (!isMember(viewer) || !allowed(viewer, viewer.associationId)) throw forbidden();
-  return viewer;
 }
 
 function positionAfter(cursor: string): CommentListPosition {

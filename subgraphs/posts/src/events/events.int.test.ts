@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { MemberViewer, Viewer } from '@tunet/kit';
 import { openTestDatabase, type TestDatabase } from '@tunet/kit/src/testing';
 import { sql } from 'drizzle-orm';
-import type { PostsContext } from '../context';
+import { contextOf, viewerIn } from '../testing';
 import { createPostsSubgraph, type PostsSubgraph } from '../subgraph';
 import type { EventRow } from './events.repository';
 
@@ -17,17 +17,8 @@ beforeAll(async () => {
 
 afterAll(() => database.drop());
 
-const viewerIn = (associationId: string, role: MemberViewer['role'] = 'resident'): MemberViewer => ({
-  accountId: randomUUID(),
-  associationId,
-  memberId: randomUUID(),
-  role,
-  platformAdmin: false,
-  sessionId: null,
-});
 
-const contextFor = (viewer: Viewer | null): PostsContext =>
-  subgraph.definition.createContext({ viewer, requestId: 'test', clientIp: '127.0.0.1' });
+const contextFor = (viewer: Viewer | null) => contextOf(subgraph, viewer);
 
 const inDays = (days: number) => new Date(Date.now() + days * 86_400_000);
 

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import {
+  admitMember,
   badUserInput,
   conflict,
   decodeCursor,
-  forbidden,
-  isMember,
   isUuid,
   notFound,
   pageSize,
@@ -12,7 +11,6 @@ import {
   toPage,
   unauthenticated,
   violatedUniqueConstraint,
-  type MemberViewer,
   type Page,
   type Viewer,
 } from '@tunet/kit';
@@ -72,7 +70,7 @@ export class EventsService {
     first: number | null | undefined,
     after: string | null | undefined,
   ): Promise<Page<EventRow>> {
-    const reader = admit(viewer, canReadEvents);
+    const reader = admitMember(viewer, canReadEvents);
     const size = pageSize(first);
     const position = after ? positionAfter(after) : null;
     const rows = await this.repository.listEvents(reader.associationId, from ?? this.now(), size + 1, position);
@@ -87,13 +85,13 @@ export class EventsService {
   }
 
   async createEvent(viewer: Viewer | null, rawInput: unknown): Promise<EventRow> {
-    const board = admit(viewer, canManageEvents);
+    const board = admitMember(viewer, canManageEvents);
     const input = parseInput(createEventInput, rawInput);
     return this.repository.insertEvent(board.associationId, { id: randomUUID(), createdByMemberId: board.memberId, ...input });
   }
 
   async cancelEvent(viewer: Viewer | null, loaders: EventsLoaders, rawInput: unknown): Promise<EventRow> {
-    const board = admit(viewer, canManageEvents);
+    const board = admitMember(viewer, canManageEvents);
     const { eventId, reason } = parseInput(cancelEventInput, rawInput);
     const event = isUuid(eventId) ? await this.repository.cancelEvent(board.associationId, eventId, reason) : null;
     if (!event) throw notFound('Event');
@@ -106,7 +104,7 @@ export class EventsService {
     loaders: EventsLoaders,
     rawInput: unknown,
   ): Promise<{ event: EventRow; signup: SignupRow }> {
-    const member = admit(viewer, canSignUpForEvents);
+    const member = admitMember(viewer, canSignUpForEvents);
     const { eventId, adults, children } = parseInput(signUpInput, rawInput);
     if (!isUuid(eventId)) throw notFound('Event');
     const signup = { id: randomUUID(), memberId: member.memberId, adults, children };
@@ -133,7 +131,7 @@ export class EventsService {
     loaders: EventsLoaders,
     rawInput: unknown,
   ): Promise<{ event: EventRow; signup: SignupRow }> {
-    const member = admit(viewer, canSignUpForEvents);
+    const member = admitMember(viewer, canSignUpForEvents);
     const { eventId } = parseInput(cancelSignupInput, rawInput);
     if (!isUuid(eventId)) throw notFound('Event');
     const result = await this.repository.cancelSignup(
@@ -173,13 +171,6 @@ function assertPartySize(event: EventRow, adults: number, children: number): voi
   if (adults + children > allowed) {
     throw badUserInput('children', `children: at most ${allowed} people (adults and children) per sign-up for this event.`);
   }
-}
-
-/** The viewer as a member acting in their own association, once `allowed` lets them act there. */
-function admit(viewer: Viewer | null, allowed: (viewer: Viewer, associationId: string) => boolean): MemberViewer {
-  if (!viewer) throw unauthenticated();
-  if (!isMember(viewer) || !allowed(viewer, viewer.associationId)) throw forbidden();
-  return viewer;
 }
 
 function positionAfter(cursor: string): EventListPosition {

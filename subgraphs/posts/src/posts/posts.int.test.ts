@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { MemberViewer, Viewer } from '@tunet/kit';
+import type { Viewer } from '@tunet/kit';
 import { openTestDatabase, type TestDatabase } from '@tunet/kit/src/testing';
 import { sql } from 'drizzle-orm';
-import type { PostsContext } from '../context';
+import { contextOf, viewerIn } from '../testing';
 import { createPostsSubgraph, type PostsSubgraph } from '../subgraph';
 import { posts } from '../tables';
 
@@ -18,18 +18,8 @@ beforeAll(async () => {
 
 afterAll(() => database.drop());
 
-const viewerIn = (associationId: string, role: MemberViewer['role'] = 'resident'): MemberViewer => ({
-  accountId: randomUUID(),
-  associationId,
-  memberId: randomUUID(),
-  role,
-  platformAdmin: false,
-  sessionId: null,
-});
 
-/** A request context as the kit builds it, so loaders and service are wired exactly as in production. */
-const contextFor = (viewer: Viewer | null): PostsContext =>
-  subgraph.definition.createContext({ viewer, requestId: 'test', clientIp: '127.0.0.1' });
+const contextFor = (viewer: Viewer | null) => contextOf(subgraph, viewer);
 
 async function publish(viewer: Viewer, title: string) {
   return contextFor(viewer).posts.createPost(viewer, { title, body: `Text of ${title}` });

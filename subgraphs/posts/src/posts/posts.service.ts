@@ -1,14 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import {
+  admitMember,
   decodeCursor,
-  forbidden,
-  isMember,
   notFound,
   pageSize,
   parseInput,
   toPage,
   unauthenticated,
-  type MemberViewer,
   type Page,
   type Viewer,
 } from '@tunet/kit';
@@ -34,7 +32,7 @@ export class PostsService {
     first: number | null | undefined,
     after: string | null | undefined,
   ): Promise<Page<PostRow>> {
-    const reader = admit(viewer, canReadPosts);
+    const reader = admitMember(viewer, canReadPosts);
     const size = pageSize(first);
     const rows = await this.repository.listPosts(reader.associationId, size + 1, after ? positionAfter(after) : null);
     return toPage(rows, size, (row) => [row.publishedAt.toISOString(), row.id]);
@@ -48,17 +46,10 @@ export class PostsService {
   }
 
   async createPost(viewer: Viewer | null, rawInput: unknown): Promise<PostRow> {
-    const author = admit(viewer, canCreatePost);
+    const author = admitMember(viewer, canCreatePost);
     const input = parseInput(createPostInput, rawInput);
     return this.repository.insertPost(author.associationId, { id: randomUUID(), authorMemberId: author.memberId, ...input });
   }
-}
-
-/** The viewer as a member acting in their own association, once `allowed` lets them act there. */
-function admit(viewer: Viewer | null, allowed: (viewer: Viewer, associationId: string) => boolean): MemberViewer {
-  if (!viewer) throw unauthenticated();
-  if (!isMember(viewer) || !allowed(viewer, viewer.associationId)) throw forbidden();
-  return viewer;
 }
 
 function positionAfter(cursor: string): PostListPosition {
