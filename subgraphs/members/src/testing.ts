@@ -5,6 +5,7 @@ import type { GraphQLError } from 'graphql';
 import { createCommitteesLoaders } from './committees/committees.loaders';
 import type { Loaders } from './context';
 import { loadDemoData } from './demo-data';
+import type { MemberRow } from './members/members.repository';
 import { createHousingLoaders } from './housing/housing.loaders';
 import { createMembersLoaders } from './members/members.loaders';
 import { createMembersSubgraph, type MembersDependencies, type MembersSubgraph } from './subgraph';
@@ -58,4 +59,29 @@ export function errorOf(promise: Promise<unknown>): Promise<{ code: unknown; fie
 /** The association's today, as the database computes tenure and term dates. */
 export function osloDate(offsetDays = 0): string {
   return todayIn('Europe/Oslo', new Date(Date.now() + offsetDays * 86_400_000));
+}
+
+/** A resident neighbour as the repository returns one, for pure access tests; override what the test is about. */
+export function memberRow(overrides: Partial<MemberRow> & Pick<MemberRow, 'associationId' | 'id'>): MemberRow {
+  return {
+    accountId: null,
+    displayName: 'Naboen',
+    sortName: 'naboen',
+    email: 'nabo@example.com',
+    phone: '+47 900 00 000',
+    portraitUrl: null,
+    occupation: 'Snekker',
+    about: null,
+    onlineIdentities: [],
+    visibility: {},
+    hideName: false,
+    externalTitle: null,
+    suspendedAt: null,
+    suspensionReason: null,
+    suspendedUntil: null,
+    createdAt: new Date(),
+    updatedAt: new Date(),
+    roles: ['resident'],
+    ...overrides,
+  };
 }

@@ -10,6 +10,7 @@ import {
   readerOf,
   requireBoard,
 } from '../members/members.access';
+import { memberRow } from '../testing';
 import type { MemberRow } from '../members/members.repository';
 
 const A = 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa';
@@ -26,29 +27,8 @@ const integrator = (scopes: ApiScope[]): Viewer => ({
   integration: { apiKeyId: KEY, scopes },
 });
 
-const person = (overrides: Partial<MemberRow> = {}): MemberRow => ({
-  associationId: A,
-  id: '22222222-2222-4222-8222-222222222222',
-  accountId: null,
-  displayName: 'Naboen',
-  sortName: 'naboen',
-  email: 'nabo@example.com',
-  phone: '+47 900 00 000',
-  portraitUrl: null,
-  occupation: 'Snekker',
-  about: null,
-  onlineIdentities: [],
-  visibility: {},
-  hideName: false,
-  externalTitle: null,
-  suspendedAt: null,
-  suspensionReason: null,
-  suspendedUntil: null,
-  createdAt: new Date(),
-  updatedAt: new Date(),
-  roles: ['resident'],
-  ...overrides,
-});
+const person = (overrides: Partial<MemberRow> = {}) =>
+  memberRow({ associationId: A, id: '22222222-2222-4222-8222-222222222222', ...overrides });
 
 describe.each([
   // integrator, view association, directory, e-mail and phone (even only_me), occupation, hidden name, loaders

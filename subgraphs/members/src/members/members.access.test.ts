@@ -8,6 +8,7 @@ import {
   canViewAssociation,
   isPrivilegedRead,
 } from './members.access';
+import { memberRow } from '../testing';
 import type { MemberRow } from './members.repository';
 
 const A = 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa';
@@ -36,29 +37,7 @@ const actors: Record<string, Viewer | null> = {
   'platform admin': { ...member(B, 'resident'), platformAdmin: true },
 };
 
-const neighbour = (overrides: Partial<MemberRow> = {}): MemberRow => ({
-  associationId: A,
-  id: NEIGHBOUR,
-  accountId: NEIGHBOUR,
-  displayName: 'Naboen',
-  sortName: 'naboen',
-  email: 'nabo@example.com',
-  phone: '+47 900 00 000',
-  portraitUrl: null,
-  occupation: 'Snekker',
-  about: null,
-  onlineIdentities: [],
-  visibility: {},
-  hideName: false,
-  externalTitle: null,
-  suspendedAt: null,
-  suspensionReason: null,
-  suspendedUntil: null,
-  createdAt: new Date(),
-  updatedAt: new Date(),
-  roles: ['resident'],
-  ...overrides,
-});
+const neighbour = (overrides: Partial<MemberRow> = {}) => memberRow({ associationId: A, id: NEIGHBOUR, accountId: NEIGHBOUR, ...overrides });
 
 describe.each([
   // actor, view association, administer, directory, e-mail (default: board), occupation (default: residents),
