@@ -20,6 +20,7 @@ import express from 'express';
 import { ApiKeyAuthenticator, verifyWithMembers } from './api-keys';
 import { authenticate } from './authenticate';
 import { formatInputError, inputErrorPlugin } from './input-errors';
+import { mountPublicRoutes, publicOriginOf } from './public-routes';
 import { SignedDataSource, type GatewayContext } from './signed-data-source';
 
 export interface GatewayOptions {
@@ -90,17 +91,26 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
         res.setHeader('x-request-id', requestId);
         const clientIp = req.ip ?? '';
         const viewer = await authenticate(req.headers.authorization, { accessTokens, apiKeys }, { requestId, clientIp });
-        return { requestId, clientIp, viewer };
+        return { requestId, clientIp, viewer, publicOrigin: publicOriginOf(req) };
       },
     }),
   );
+  mountPublicRoutes(app, {
+    subgraphUrl: (name) => subgraphUrl(subgraphUrls, name),
+    internalSecret: options.internalSecret,
+    logger: options.logger,
+  });
   return serve(probed, server, options.port, options.host);
 }
 
 /** Members verifies API keys; its URL is known once the gateway has loaded the supergraph. */
 function membersUrl(urls: Map<string, string>): string {
-  const url = urls.get('members');
-  if (!url) throw new Error('gateway not loaded: no URL for the members subgraph');
+  return subgraphUrl(urls, 'members');
+}
+
+function subgraphUrl(urls: Map<string, string>, name: string): string {
+  const url = urls.get(name);
+  if (!url) throw new Error(`gateway not loaded: no URL for the ${name} subgraph`);
   return url;
 }
 

@@ -25,9 +25,12 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
-    const { viewer, requestId, clientIp } = context as Partial<GatewayContext>;
+    const { viewer, requestId, clientIp, publicOrigin } = context as Partial<GatewayContext>;
     if (requestId === undefined) return;
-    request.http?.headers.set(CONTEXT_HEADER, encodeContext({ viewer: viewer ?? null, requestId, clientIp: clientIp ?? '' }));
+    request.http?.headers.set(
+      CONTEXT_HEADER,
+      encodeContext({ viewer: viewer ?? null, requestId, clientIp: clientIp ?? '', publicOrigin: publicOrigin ?? null }),
+    );
   }
 }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { importPKCS8, importSPKI, jwtVerify, SignJWT, type KeyLike } from 'jose';
 import { z } from 'zod';
-import { roleSchema, type Viewer } from './viewer';
+import { roleSchema, type Viewer, type ViewerScope } from './viewer';
 
 /**
  * Access tokens are ES256 JWTs: the members subgraph signs them with the private key, the gateway verifies
@@ -18,6 +18,10 @@ const claimsSchema = z.object({
   role: roleSchema.nullable(),
   adm: z.boolean(),
   sid: z.string().uuid().nullable(),
+  // Short keys: the scope rides along on every request.
+  scp: z
+    .object({ u: z.array(z.string().uuid()), b: z.array(z.string().uuid()), c: z.array(z.string().uuid()) })
+    .optional(),
 });
 
 export class AccessTokenSigner {
@@ -36,6 +40,7 @@ export class AccessTokenSigner {
       role: viewer.role,
       adm: viewer.platformAdmin,
       sid: viewer.sessionId,
+      ...(viewer.scope ? { scp: { u: viewer.scope.unitIds, b: viewer.scope.buildingIds, c: viewer.scope.committeeIds } } : {}),
     })
       .setProtectedHeader({ alg: ALGORITHM })
       .setSubject(viewer.accountId)
@@ -72,6 +77,11 @@ export class AccessTokenVerifier {
       role: claims.role,
       platformAdmin: claims.adm,
       sessionId: claims.sid,
+      ...(claims.scp ? { scope: scopeOf(claims.scp) } : {}),
     };
   }
+}
+
+function scopeOf(claim: { u: string[]; b: string[]; c: string[] }): ViewerScope {
+  return { unitIds: claim.u, buildingIds: claim.b, committeeIds: claim.c };
 }

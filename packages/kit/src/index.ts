@@ -4,6 +4,7 @@ export * from './http-server';
 export * from './internal-signature';
 export * from './logger';
 export * from './pagination';
+export * from './public-routes';
 export * from './rate-limit';
 export * from './redis';
 export * from './secrets';

@@ -9,6 +9,7 @@ import type { DocumentNode } from 'graphql';
 import { createProbedApp, logUnexpectedErrors, maskInternalError, serve, type RunningServer } from './http-server';
 import { internalRouter, type InternalRoute } from './internal-routes';
 import { verifyRequest } from './internal-signature';
+import { publicRouter, type PublicRoute } from './public-routes';
 import type { Logger } from './logger';
 import type { RequestContext } from './viewer';
 
@@ -25,6 +26,8 @@ export interface SubgraphDefinition<TContext extends BaseContext & { requestId: 
    * `/graphql` (members' `api-keys/verify`, which the gateway calls to authenticate API keys).
    */
   internalRoutes?: Record<string, InternalRoute>;
+  /** Downloads and feeds clients open by URL, forwarded by the gateway from `GET /<name>/…` (see public-routes). */
+  publicRoutes?: Record<string, PublicRoute>;
 }
 
 export interface SubgraphServerOptions {
@@ -70,6 +73,12 @@ export async function startSubgraphServer<TContext extends BaseContext & { reque
     requireGatewaySignature(options.internalSecret, options.logger),
     internalRouter(definition.internalRoutes ?? {}, options.logger),
   );
+  app.use(
+    '/public',
+    express.raw({ type: () => true, limit: '1kb' }),
+    requireGatewaySignature(options.internalSecret, options.logger, { jsonBody: false }),
+    publicRouter(definition.publicRoutes ?? {}, options.logger),
+  );
   return serve(probed, apollo, options.port, options.host);
 }
 
@@ -77,7 +86,7 @@ export async function startSubgraphServer<TContext extends BaseContext & { reque
  * Subgraphs are useless when called directly: anything without a valid gateway signature over its exact body,
  * `_service` and `_entities` included, is refused with HTTP 401 before GraphQL sees it.
  */
-function requireGatewaySignature(secret: string, logger: Logger): RequestHandler {
+function requireGatewaySignature(secret: string, logger: Logger, { jsonBody = true } = {}): RequestHandler {
   return (req, res, next) => {
     const body: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const verdict = verifyRequest(secret, req.headers, body);
@@ -85,12 +94,13 @@ function requireGatewaySignature(secret: string, logger: Logger): RequestHandler
       logger.warn({ reason: verdict.reason, ip: req.ip }, 'rejected unsigned subgraph request');
       return void res.status(401).json({ errors: [{ message: 'Unauthorized', extensions: { code: 'UNAUTHENTICATED' } }] });
     }
+    res.locals.tunet = verdict.context;
+    if (!jsonBody) return next();
     try {
       req.body = JSON.parse(body.toString('utf8'));
     } catch {
       return void res.status(400).json({ errors: [{ message: 'The request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } }] });
     }
-    res.locals.tunet = verdict.context;
     next();
   };
 }

@@ -8,6 +8,13 @@ export type MemberRole = z.infer<typeof roleSchema>;
 export const apiScopeSchema = z.enum(['members:read', 'members:import']);
 export type ApiScope = z.infer<typeof apiScopeSchema>;
 
+export const viewerScopeSchema = z.object({
+  unitIds: z.array(z.string().uuid()),
+  buildingIds: z.array(z.string().uuid()),
+  committeeIds: z.array(z.string().uuid()),
+});
+export type ViewerScope = z.infer<typeof viewerScopeSchema>;
+
 /**
  * The verified identity of whoever is calling, as the gateway established it from the access token.
  * A viewer always acts inside exactly one association (the token's), except a platform admin without membership.
@@ -25,6 +32,12 @@ export const viewerSchema = z.object({
    * id, there is no member or role, and only these scopes apply.
    */
   integration: z.object({ apiKeyId: z.string().uuid(), scopes: z.array(apiScopeSchema) }).nullish(),
+  /**
+   * Where the member lives and serves as of the session's last refresh: the units of their current tenures, those
+   * units' buildings, and the committees with a current term. Audiences (a building-only post) are decided on it
+   * without asking the members subgraph (docs/decisions/0010). Absent for integrations and admins.
+   */
+  scope: viewerScopeSchema.nullish(),
 });
 export type Viewer = z.infer<typeof viewerSchema>;
 
@@ -33,6 +46,11 @@ export const requestContextSchema = z.object({
   viewer: viewerSchema.nullable(),
   requestId: z.string().min(1).max(100),
   clientIp: z.string().max(100),
+  /**
+   * The scheme and host the client called the gateway on (`https://tunet.example.no`), so a subgraph can hand out
+   * absolute links (signed downloads, calendar feeds) that lead back through the gateway.
+   */
+  publicOrigin: z.string().url().max(300).nullish(),
 });
 export type RequestContext = z.infer<typeof requestContextSchema>;
 

@@ -31,6 +31,16 @@ describe('login, refresh and logout', () => {
     expect(session.refreshToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
   });
 
+  it("signs where the member lives and serves into the token: Ola's unit and building, Kari's board seat", async () => {
+    const ola = await verifier.verify((await auth().login({ email: 'ola@solbakken.example', password: DEMO_PASSWORD }, '10.0.0.3')).accessToken);
+    const kari = await verifier.verify((await auth().login({ email: 'kari@solbakken.example', password: DEMO_PASSWORD }, '10.0.0.3')).accessToken);
+    expect(ola.scope).toEqual({ unitIds: [expect.any(String)], buildingIds: [expect.any(String)], committeeIds: [] });
+    expect(kari.scope?.committeeIds).toHaveLength(1);
+    // Both live in Blokk A, in different flats.
+    expect(kari.scope?.buildingIds).toEqual(ola.scope?.buildingIds);
+    expect(kari.scope?.unitIds).not.toEqual(ola.scope?.unitIds);
+  });
+
   it('fails a wrong password and an unknown e-mail in exactly the same way', async () => {
     const wrongPassword = await codeOf(auth().login({ email: 'per@solbakken.example', password: 'nope' }, '10.0.0.2'));
     const unknownEmail = await codeOf(auth().login({ email: 'nobody@solbakken.example', password: 'nope' }, '10.0.0.2'));

@@ -1,4 +1,4 @@
-import type { NewEvent, SubgraphDatabase } from '@tunet/kit';
+import type { NewEvent, SubgraphDatabase, ViewerScope } from '@tunet/kit';
 import { and, asc, eq, isNull, ne, sql } from 'drizzle-orm';
 import type { MemberRoleName } from '../members/members.repository';
 import { accounts, emailChanges, members, refreshTokens } from '../tables';
@@ -12,6 +12,7 @@ export interface Membership {
   associationId: string;
   memberId: string;
   roles: MemberRoleName[];
+  scope: ViewerScope;
   platformAdmin: boolean;
   suspension: { reason: string; until: string | null } | null;
 }
@@ -20,6 +21,7 @@ const membershipColumns = {
   associationId: members.associationId,
   memberId: members.id,
   roles: sql<MemberRoleName[]>`members.member_roles(${members.associationId}, ${members.id})`,
+  scope: sql<ViewerScope>`members.member_scope(${members.associationId}, ${members.id})`,
   suspended: sql<boolean>`(${members.suspendedAt} is not null and (${members.suspendedUntil} is null
     or ${members.suspendedUntil} >= members.association_today(${members.associationId})))`,
   suspensionReason: members.suspensionReason,
@@ -27,7 +29,7 @@ const membershipColumns = {
 };
 
 function toMembership(
-  row: { associationId: string; memberId: string; roles: MemberRoleName[]; suspended: boolean; suspensionReason: string | null; suspendedUntil: string | null },
+  row: { associationId: string; memberId: string; roles: MemberRoleName[]; scope: ViewerScope; suspended: boolean; suspensionReason: string | null; suspendedUntil: string | null },
   accountId: string,
   platformAdmin: boolean,
 ): Membership {
@@ -36,6 +38,7 @@ function toMembership(
     associationId: row.associationId,
     memberId: row.memberId,
     roles: row.roles,
+    scope: row.scope,
     platformAdmin,
     suspension: row.suspended ? { reason: row.suspensionReason ?? '', until: row.suspendedUntil } : null,
   };

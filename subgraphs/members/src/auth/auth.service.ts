@@ -212,6 +212,7 @@ export class AuthService {
         role: ROLE_PRECEDENCE.find((role) => membership.roles.includes(role)) ?? null,
         platformAdmin: membership.platformAdmin,
         sessionId,
+        scope: membership.scope,
       },
       this.settings.accessTokenTtlSeconds,
     );
