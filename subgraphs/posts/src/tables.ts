@@ -11,6 +11,16 @@ export const posts = schema.table('posts', {
   body: text('body').notNull(),
   publishedAt: timestamp('published_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  // 0004: kinds, audiences, scheduling, moderation
+  kind: text('kind').$type<PostKind>().notNull().default('bulletin'),
+  audienceKind: text('audience_kind').$type<AudienceKind>().notNull().default('association'),
+  audienceId: uuid('audience_id'),
+  expiresAt: timestamp('expires_at', { withTimezone: true, precision: 3 }),
+  pinnedAt: timestamp('pinned_at', { withTimezone: true }),
+  important: boolean('important').notNull().default(false),
+  editedAt: timestamp('edited_at', { withTimezone: true }),
+  moderationState: text('moderation_state').$type<ModerationState>().notNull().default('visible'),
+  moderatedAt: timestamp('moderated_at', { withTimezone: true }),
 });
 
 // Events (0002). Imports hoist, so this block can be appended without touching the file's head.
@@ -61,6 +71,9 @@ export const comments = schema.table('comments', {
   editedAt: timestamp('edited_at', { withTimezone: true }),
   deletedAt: timestamp('deleted_at', { withTimezone: true }),
   deletedByMemberId: uuid('deleted_by_member_id'),
+  // 0004: moderation
+  moderationState: text('moderation_state').$type<ModerationState>().notNull().default('visible'),
+  moderatedAt: timestamp('moderated_at', { withTimezone: true }),
 });
 
 export const commentEdits = schema.table('comment_edits', {
@@ -79,3 +92,21 @@ export const reactions = schema.table('reactions', {
   reaction: text('reaction').$type<'LIKE' | 'HEART' | 'LAUGH' | 'SAD' | 'CELEBRATE'>().notNull(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+// ---- Kinds, audiences, scheduling, moderation state and reads (migrations/0004) ----
+import { boolean, primaryKey } from 'drizzle-orm/pg-core';
+
+export type PostKind = 'news' | 'bulletin' | 'article';
+export type AudienceKind = 'association' | 'building' | 'committee' | 'group' | 'board';
+export type ModerationState = 'visible' | 'hidden' | 'removed';
+
+export const postReads = schema.table(
+  'post_reads',
+  {
+    associationId: uuid('association_id').notNull(),
+    postId: uuid('post_id').notNull(),
+    memberId: uuid('member_id').notNull(),
+    readAt: timestamp('read_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.associationId, t.postId, t.memberId] })],
+);

@@ -29,6 +29,36 @@ export type AddCommentInput = {
   postId: Scalars['ID']['input'];
 };
 
+/** Who a post or a document is for. The board is in every audience. */
+export type Audience = {
+  __typename?: 'Audience';
+  /** The building, committee or group; null for ASSOCIATION and BOARD. */
+  id?: Maybe<Scalars['ID']['output']>;
+  /** The kind of audience. */
+  kind: AudienceKind;
+};
+
+/** Who a post or a document is for; `id` names the building, committee or group and must be left out otherwise. */
+export type AudienceInput = {
+  /** The building, committee or group id; required for BUILDING, COMMITTEE and GROUP. */
+  id?: InputMaybe<Scalars['ID']['input']>;
+  /** The kind of audience. */
+  kind: AudienceKind;
+};
+
+/** Who something is for. */
+export type AudienceKind =
+  /** Every member of the association, externals included. */
+  | 'ASSOCIATION'
+  /** The board only. */
+  | 'BOARD'
+  /** Residents of one building or entrance (and the board). */
+  | 'BUILDING'
+  /** Members of one committee (and the board). */
+  | 'COMMITTEE'
+  /** Members of one group (and the board). */
+  | 'GROUP';
+
 /** Input for `cancelEvent`. */
 export type CancelEventInput = {
   /** The event to cancel. */
@@ -599,6 +629,9 @@ export type ResolversTypes = ResolversObject<{
   AddCommentInput: AddCommentInput;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  Audience: ResolverTypeWrapper<Audience>;
+  AudienceInput: AudienceInput;
+  AudienceKind: AudienceKind;
   CancelEventInput: CancelEventInput;
   CancelEventPayload: ResolverTypeWrapper<Omit<CancelEventPayload, 'event'> & { event: ResolversTypes['Event'] }>;
   CancelSignupInput: CancelSignupInput;
@@ -639,6 +672,8 @@ export type ResolversParentTypes = ResolversObject<{
   AddCommentInput: AddCommentInput;
   String: Scalars['String']['output'];
   ID: Scalars['ID']['output'];
+  Audience: Audience;
+  AudienceInput: AudienceInput;
   CancelEventInput: CancelEventInput;
   CancelEventPayload: Omit<CancelEventPayload, 'event'> & { event: ResolversParentTypes['Event'] };
   CancelSignupInput: CancelSignupInput;
@@ -669,6 +704,11 @@ export type ResolversParentTypes = ResolversObject<{
   ReactionPayload: ReactionPayload;
   SignUpForEventInput: SignUpForEventInput;
   SignUpForEventPayload: Omit<SignUpForEventPayload, 'event' | 'signup'> & { event: ResolversParentTypes['Event'], signup: ResolversParentTypes['EventSignup'] };
+}>;
+
+export type AudienceResolvers<ContextType = PostsContext, ParentType extends ResolversParentTypes['Audience'] = ResolversParentTypes['Audience']> = ResolversObject<{
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['AudienceKind'], ParentType, ContextType>;
 }>;
 
 export type CancelEventPayloadResolvers<ContextType = PostsContext, ParentType extends ResolversParentTypes['CancelEventPayload'] = ResolversParentTypes['CancelEventPayload']> = ResolversObject<{
@@ -823,6 +863,7 @@ export type SignUpForEventPayloadResolvers<ContextType = PostsContext, ParentTyp
 }>;
 
 export type Resolvers<ContextType = PostsContext> = ResolversObject<{
+  Audience?: AudienceResolvers<ContextType>;
   CancelEventPayload?: CancelEventPayloadResolvers<ContextType>;
   CancelSignupPayload?: CancelSignupPayloadResolvers<ContextType>;
   Comment?: CommentResolvers<ContextType>;

@@ -1,0 +1,36 @@
+import { isInAudience, type Audience, type ViewerAudiences } from './audiences';
+
+const BUILDING_A = 'a0000000-0000-4000-8000-00000000000a';
+const BUILDING_B = 'a0000000-0000-4000-8000-00000000000b';
+const COMMITTEE = 'c0000000-0000-4000-8000-000000000001';
+const GROUP = 'd0000000-0000-4000-8000-000000000001';
+
+const base = { associationId: 'e0000000-0000-4000-8000-000000000001', memberId: 'f0000000-0000-4000-8000-000000000001' };
+const residentOfA: ViewerAudiences = { ...base, board: false, buildingIds: [BUILDING_A], committeeIds: [], groupIds: [] };
+const residentOfB: ViewerAudiences = { ...residentOfA, buildingIds: [BUILDING_B] };
+const committeeMember: ViewerAudiences = { ...residentOfA, committeeIds: [COMMITTEE], groupIds: [GROUP] };
+const external: ViewerAudiences = { ...base, board: false, buildingIds: [], committeeIds: [], groupIds: [] };
+const board: ViewerAudiences = { ...external, board: true };
+
+const audiences: [string, Audience][] = [
+  ['association', { kind: 'association' }],
+  ['building A', { kind: 'building', id: BUILDING_A }],
+  ['committee', { kind: 'committee', id: COMMITTEE }],
+  ['group', { kind: 'group', id: GROUP }],
+  ['board', { kind: 'board' }],
+];
+
+// Rows: viewer; columns follow `audiences`.
+const matrix: [string, ViewerAudiences, boolean[]][] = [
+  ['resident of building A', residentOfA, [true, true, false, false, false]],
+  ['resident of building B', residentOfB, [true, false, false, false, false]],
+  ['committee and group member', committeeMember, [true, true, true, true, false]],
+  ['external without a home', external, [true, false, false, false, false]],
+  ['board member', board, [true, true, true, true, true]],
+];
+
+describe('audiences', () => {
+  it.each(matrix)('%s', (_name, viewer, expected) => {
+    expect(audiences.map(([, audience]) => isInAudience(audience, viewer))).toEqual(expected);
+  });
+});
