@@ -47,7 +47,12 @@ describe('events and comments through the gateway', () => {
   });
 
   it('shows comments with their authors from the members subgraph, and counts them in the feed', async () => {
-    const feed = await e2e.gql<{ posts: { nodes: { id: string }[] } }>('{ posts(first: 1) { nodes { id } } }', {}, ola);
+    // A post for the whole association, so Per (another building, other groups) sees it too.
+    const feed = await e2e.gql<{ posts: { nodes: { id: string }[] } }>(
+      '{ posts(first: 1, filter: { audience: { kind: ASSOCIATION } }) { nodes { id } } }',
+      {},
+      ola,
+    );
     const postId = feed.data!.posts.nodes[0]!.id;
     const added = await e2e.gql('mutation ($p: ID!) { addComment(input: { postId: $p, body: "Jeg tar med kaffe." }) { comment { id } } }', { p: postId }, per);
     expect(added.errors).toBeUndefined();

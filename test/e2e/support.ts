@@ -1,6 +1,10 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { closeFastStore, generateSecrets, type FastStore, type Secrets } from '@tunet/kit';
 import { openTestDatabase, openTestRedis, type TestDatabase } from '@tunet/kit/src/testing';
 import { DEMO_PASSWORD } from '@tunet/members';
+import { FilesystemStorage } from '@tunet/posts';
 import { startStack, type Stack, type StackOptions } from '@tunet/stack';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
@@ -24,7 +28,10 @@ export async function openE2E(auth?: StackOptions['auth'], tuning: Pick<StackOpt
   const testDb: TestDatabase = await openTestDatabase();
   const store: FastStore = await openTestRedis();
   const secrets = await generateSecrets();
-  const stack = await startStack({ database: testDb.connection, store, secrets, demoData: true, auth, ...tuning });
+  // Uploads (the demo library's too) go to a directory of the test's own, never to ./.data.
+  const filesDir = await mkdtemp(path.join(tmpdir(), 'tunet-e2e-files-'));
+  const fileStorage = new FilesystemStorage(filesDir);
+  const stack = await startStack({ database: testDb.connection, store, secrets, demoData: true, auth, fileStorage, ...tuning });
 
   const gql: E2E['gql'] = async (query, variables, token) => {
     const response = await fetch(stack.gatewayUrl, {
@@ -51,6 +58,7 @@ export async function openE2E(auth?: StackOptions['auth'], tuning: Pick<StackOpt
       await stack.stop();
       await closeFastStore(store);
       await testDb.drop();
+      await rm(filesDir, { recursive: true, force: true });
     },
   };
 }

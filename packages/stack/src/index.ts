@@ -13,7 +13,7 @@ import {
   type Secrets,
 } from '@tunet/kit';
 import { createMembersSubgraph, DEMO, loadDemoData, type MembersSubgraph } from '@tunet/members';
-import { createPostsSubgraph, loadDemoPosts, type PostsSubgraph } from '@tunet/posts';
+import { createPostsSubgraph, loadDemoPosts, type FileStorage, type PostsSubgraph } from '@tunet/posts';
 
 export interface StackOptions {
   database: DatabaseConnection;
@@ -28,6 +28,8 @@ export interface StackOptions {
   auth?: Parameters<typeof createMembersSubgraph>[0]['auth'];
   /** How long the gateway trusts a verified API key (default 60 s); tests shorten it to see revocation take effect. */
   apiKeyCacheSeconds?: number;
+  /** Where uploads go; by default what FILE_STORAGE names (files under ./.data/files). Tests use a temporary directory. */
+  fileStorage?: FileStorage;
   logger?: Logger;
 }
 
@@ -57,7 +59,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     jwtPrivateKey: options.secrets.jwtPrivateKey,
     auth: options.auth,
   });
-  const posts = await createPostsSubgraph({ database: options.database, store: options.store });
+  const posts = await createPostsSubgraph({
+    database: options.database,
+    store: options.store,
+    internalSecret: options.secrets.internalSecret,
+    fileStorage: options.fileStorage,
+  });
   await members.migrate();
   await posts.migrate();
   const demoLoaded = options.demoData ? await loadDemo(members, posts) : false;
@@ -109,6 +116,21 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   }
 }
 
+/**
+ * The demo committee's id is assigned by members' demo loader, so it is looked up by name; null in a database
+ * whose members were not loaded from the demo.
+ */
+async function festkomiteen(members: MembersSubgraph): Promise<string | null> {
+  const committees = await members.repositories.committees.listCommittees(DEMO.solbakken);
+  return committees.find((committee) => committee.name === 'Festkomiteen')?.id ?? null;
+}
+
+/** Blokk A's id, like the committee's, comes from members' demo loader; null outside the demo. */
+async function blokkA(members: MembersSubgraph): Promise<string | null> {
+  const buildings = await members.repositories.housing.listBuildings(DEMO.solbakken);
+  return buildings.find((building) => building.name === 'Blokk A')?.id ?? null;
+}
+
 async function loadDemo(members: MembersSubgraph, posts: PostsSubgraph): Promise<boolean> {
   const loaded = await loadDemoData(members);
   await loadDemoPosts(posts, {
@@ -116,6 +138,18 @@ async function loadDemo(members: MembersSubgraph, posts: PostsSubgraph): Promise
     solbakkenResident: DEMO.ola,
     fjordlyBoard: DEMO.eva,
     associations: { solbakken: DEMO.solbakken, fjordly: DEMO.fjordly },
+    solbakkenNeighbour: DEMO.per,
+    solbakkenBlokkA: await blokkA(members),
+    solbakkenMembers: [DEMO.kari, DEMO.ola, DEMO.ingrid, DEMO.aase, DEMO.per, DEMO.jonas],
+    groups: {
+      solbakken: DEMO.solbakken,
+      kari: DEMO.kari,
+      ola: DEMO.ola,
+      aase: DEMO.aase,
+      per: DEMO.per,
+      ingrid: DEMO.ingrid,
+      festkomiteen: await festkomiteen(members),
+    },
   });
   return loaded;
 }

@@ -39,6 +39,7 @@ import { createMembersLoaders } from './members/members.loaders';
 import { MembersRepository } from './members/members.repository';
 import { membersResolvers } from './members/members.resolvers';
 import { MembersService } from './members/members.service';
+import { SuspensionRequests } from './members/suspension-requests';
 
 const root = path.resolve(__dirname, '..');
 
@@ -119,6 +120,7 @@ export async function createMembersSubgraph(deps: MembersDependencies): Promise<
       new OutboxRelay(db, stream),
       // Terms end at midnight in each association's zone; a sweep every few minutes announces them soon after.
       new PeriodicJob('board-term-sweep', 5 * 60_000, () => committeesRepository.announceEndedBoardTerms(), createLogger('members')),
+      new SuspensionRequests(stream, members),
     ],
     ...services,
     repositories: { members: repository, housing: housingRepository, committees: committeesRepository, accessLog },

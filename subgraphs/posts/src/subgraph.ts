@@ -1,6 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { OutboxRelay, type SubgraphDefinition, type SubgraphModule, type SubgraphProcessDependencies } from '@tunet/kit';
+import { createLogger, PeriodicJob } from '@tunet/kit';
 import { parse } from 'graphql';
 import type { PostsContext } from './context';
 import { createEventsLoaders } from './events/events.loaders';
@@ -15,6 +17,34 @@ import { createPostsLoaders } from './posts/posts.loaders';
 import { PostsRepository } from './posts/posts.repository';
 import { postsResolvers } from './posts/posts.resolvers';
 import { PostsService } from './posts/posts.service';
+import { ConductRepository } from './conduct/conduct.repository';
+import { conductResolvers } from './conduct/conduct.resolvers';
+import { ConductService } from './conduct/conduct.service';
+import { createModerationLoaders } from './moderation/moderation.loaders';
+import { ModerationRepository } from './moderation/moderation.repository';
+import { moderationResolvers } from './moderation/moderation.resolvers';
+import { ModerationService } from './moderation/moderation.service';
+import type { GroupMembershipSource } from './audiences/audiences';
+import { createGroupsLoaders } from './groups/groups.loaders';
+import { GroupsRepository } from './groups/groups.repository';
+import { groupsResolvers } from './groups/groups.resolvers';
+import { GroupsService } from './groups/groups.service';
+import { CalendarRepository } from './calendar/calendar.repository';
+import { calendarResolvers } from './calendar/calendar.resolvers';
+import { CalendarRevocations } from './calendar/calendar.revocations';
+import { CalendarService } from './calendar/calendar.service';
+import { calendarKeyFrom } from './calendar/calendar.tokens';
+import { EventReminders } from './events/events.reminders';
+import { createDocumentsLoaders } from './documents/documents.loaders';
+import { DocumentsRepository } from './documents/documents.repository';
+import { documentsResolvers } from './documents/documents.resolvers';
+import { DocumentsService } from './documents/documents.service';
+import { createFilesLoaders } from './files/files.loaders';
+import { FilesRepository } from './files/files.repository';
+import { filesResolvers } from './files/files.resolvers';
+import { FilesService } from './files/files.service';
+import { UrlSigner } from './files/signed-urls';
+import { fileStorageFromEnv, type FileStorage } from './files/storage';
 
 const root = path.resolve(__dirname, '..');
 
@@ -23,42 +53,105 @@ export interface PostsSubgraph extends SubgraphModule<PostsContext> {
   repository: PostsRepository;
   comments: CommentsService;
   commentsRepository: CommentsRepository;
+  moderation: ModerationService;
+  moderationRepository: ModerationRepository;
+  conduct: ConductService;
+  conductRepository: ConductRepository;
   events: EventsService;
   eventsRepository: EventsRepository;
+  groups: GroupsService;
+  groupsRepository: GroupsRepository;
+  calendar: CalendarService;
+  files: FilesService;
+  filesRepository: FilesRepository;
+  documents: DocumentsService;
+  documentsRepository: DocumentsRepository;
 }
 
+/**
+ * What the subgraph is built from: the process's connections and the gateway signing secret, from which the key
+ * of calendar feed tokens is derived. Without the secret (tests) the key is random, and feed URLs last as long
+ * as the process. Uploads go to `fileStorage`, else to the storage the environment names (files/storage.ts).
+ */
+export type PostsDependencies = SubgraphProcessDependencies & { internalSecret?: string; fileStorage?: FileStorage };
+
 /** Wires the posts subgraph: the repository on its own schema, the service, and the request context. */
-export async function createPostsSubgraph(deps: SubgraphProcessDependencies): Promise<PostsSubgraph> {
+export async function createPostsSubgraph(deps: PostsDependencies): Promise<PostsSubgraph> {
   const db = deps.database.forSubgraph('posts', path.join(root, 'migrations'));
+  const groupsRepository = new GroupsRepository(db);
+  const groups = new GroupsService(groupsRepository);
   const repository = new PostsRepository(db);
-  const posts = new PostsService(repository);
+  const groupMemberships: GroupMembershipSource = groups;
+  const conductRepository = new ConductRepository(db);
+  const conduct = new ConductService(conductRepository);
+  const posts = new PostsService(repository, groupMemberships, conduct);
   const commentsRepository = new CommentsRepository(db);
-  const comments = new CommentsService(commentsRepository);
+  const comments = new CommentsService(commentsRepository, conduct);
+  const moderationRepository = new ModerationRepository(db);
+  const moderation = new ModerationService(moderationRepository);
   const eventsRepository = new EventsRepository(db);
   const events = new EventsService(eventsRepository);
+  const calendar = new CalendarService(
+    new CalendarRepository(db),
+    deps.internalSecret ? calendarKeyFrom(deps.internalSecret) : randomBytes(32),
+  );
+  const filesRepository = new FilesRepository(db);
+  const files = new FilesService(filesRepository, deps.fileStorage ?? fileStorageFromEnv(), new UrlSigner(() => filesRepository.signingKey()));
+  const documentsRepository = new DocumentsRepository(db);
+  const documents = new DocumentsService(documentsRepository);
   const definition: SubgraphDefinition<PostsContext> = {
     name: 'posts',
     typeDefs: parse(readFileSync(path.join(root, 'schema.graphql'), 'utf8')),
-    resolvers: [postsResolvers, commentsResolvers, eventsResolvers],
+    resolvers: [postsResolvers, commentsResolvers, eventsResolvers, groupsResolvers, calendarResolvers, moderationResolvers, conductResolvers, filesResolvers, documentsResolvers],
     createContext: (request) => ({
       ...request,
-      loaders: { ...createPostsLoaders(repository, request.viewer), ...createEventsLoaders(eventsRepository, request.viewer) },
+      loaders: { ...createPostsLoaders(repository, request.viewer, groupMemberships), ...createEventsLoaders(eventsRepository, request.viewer) },
       posts,
       commentLoaders: createCommentsLoaders(commentsRepository, request.viewer),
       comments,
+      moderationLoaders: createModerationLoaders(moderationRepository, request.viewer),
+      moderation,
+      conduct,
       events,
+      groupLoaders: createGroupsLoaders(groupsRepository, request.viewer),
+      groups,
+      calendar,
+      fileLoaders: createFilesLoaders(filesRepository, request.viewer),
+      files,
+      documentLoaders: createDocumentsLoaders(documentsRepository, request.viewer, groupMemberships),
+      documents,
     }),
+    publicRoutes: { calendar: (request) => calendar.feed(request.path), files: (request) => files.download(request) },
     isReady: () => deps.database.ping(),
   };
   return {
     definition,
     migrate: () => db.migrate(),
-    backgroundJobs: (stream) => [new OutboxRelay(db, stream)],
+    backgroundJobs: (stream) => [
+      new OutboxRelay(db, stream),
+      // Scheduled posts are announced within half a minute of their publish time.
+      new PeriodicJob('post-announcer', 30_000, () => posts.announceDuePosts(), createLogger('posts')),
+      new EventReminders(eventsRepository),
+      new CalendarRevocations(stream, calendar),
+      // Uploads never attached are deleted a day after upload; hourly is soon enough for that.
+      new PeriodicJob('unattached-file-purge', 3_600_000, () => files.purgeUnattached(), createLogger('posts')),
+    ],
     posts,
     repository,
     comments,
     commentsRepository,
+    moderation,
+    moderationRepository,
+    conduct,
+    conductRepository,
     events,
     eventsRepository,
+    groups,
+    groupsRepository,
+    calendar,
+    files,
+    filesRepository,
+    documents,
+    documentsRepository,
   };
 }

@@ -158,6 +158,27 @@ export class MembersService {
     return member!;
   }
 
+  /**
+   * Suspends a member because the board decided so while moderating in the posts subgraph, which can only ask
+   * (`moderation.suspension_requested`). The request may arrive more than once: a member already suspended with
+   * the same reason and end is not suspended (nor announced) again, but their sessions are ended every time, so a
+   * redelivery after a failure half-way completes the work. A member gone since the decision is left alone.
+   */
+  async suspendAsRequested(associationId: string, request: { memberId: string; reason: string; until: string | null }): Promise<void> {
+    const [member] = await this.repository.findMembers(associationId, [request.memberId]);
+    if (!member) return;
+    const already = member.suspendedAt !== null && member.suspensionReason === request.reason && member.suspendedUntil === request.until;
+    if (!already) {
+      await this.repository.updateMember(
+        associationId,
+        member.id,
+        { suspendedAt: new Date(), suspensionReason: request.reason, suspendedUntil: request.until },
+        (m) => [{ topic: 'member.suspended', payload: { memberId: m.id, reason: request.reason, until: request.until } }],
+      );
+    }
+    await this.endSessions(associationId, member.id);
+  }
+
   async reinstate(viewer: Viewer | null, loaders: MembersLoaders, raw: unknown): Promise<MemberRow> {
     const tenant = requireBoard(viewer);
     const input = parseInput(reinstateInput, raw);

@@ -1,4 +1,4 @@
-import { isInAudience, type Audience, type ViewerAudiences } from './audiences';
+import { audienceInput, isInAudience, toGraphQLAudience, type Audience, type ViewerAudiences } from './audiences';
 
 const BUILDING_A = 'a0000000-0000-4000-8000-00000000000a';
 const BUILDING_B = 'a0000000-0000-4000-8000-00000000000b';
@@ -32,5 +32,27 @@ const matrix: [string, ViewerAudiences, boolean[]][] = [
 describe('audiences', () => {
   it.each(matrix)('%s', (_name, viewer, expected) => {
     expect(audiences.map(([, audience]) => isInAudience(audience, viewer))).toEqual(expected);
+  });
+});
+
+describe('audience input', () => {
+  it.each<[{ kind: string; id?: string | null }, Audience]>([
+    [{ kind: 'ASSOCIATION' }, { kind: 'association' }],
+    [{ kind: 'BOARD', id: null }, { kind: 'board' }],
+    [{ kind: 'BUILDING', id: BUILDING_A }, { kind: 'building', id: BUILDING_A }],
+    [{ kind: 'GROUP', id: GROUP }, { kind: 'group', id: GROUP }],
+  ])('reads %j', (input, audience) => {
+    expect(audienceInput.parse(input)).toEqual(audience);
+    expect(toGraphQLAudience(audience)).toEqual({ kind: input.kind, id: input.id ?? null });
+  });
+
+  it.each([
+    ['a building without an id', { kind: 'BUILDING' }],
+    ['a committee with a malformed id', { kind: 'COMMITTEE', id: 'blokk-a' }],
+    ['the association with an id', { kind: 'ASSOCIATION', id: BUILDING_A }],
+  ])('refuses %s, naming the id', (_case, input) => {
+    const result = audienceInput.safeParse(input);
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]?.path).toEqual(['id']);
   });
 });

@@ -1,4 +1,5 @@
-import type { MemberViewer } from '@tunet/kit';
+import { isUuid, type MemberViewer } from '@tunet/kit';
+import { z } from 'zod';
 import type { AudienceKind } from '../tables';
 
 /**
@@ -26,6 +27,8 @@ export interface ViewerAudiences {
 /** Where a viewer's group memberships come from; the groups domain answers it (committee groups included). */
 export interface GroupMembershipSource {
   groupIdsOf(viewer: MemberViewer): Promise<string[]>;
+  /** Whether the group is archived: its members still read its posts, but nobody posts to it any more. */
+  isArchived(viewer: MemberViewer, groupId: string): Promise<boolean>;
 }
 
 export function viewerAudiences(viewer: MemberViewer, groupIds: readonly string[]): ViewerAudiences {
@@ -65,4 +68,33 @@ export function audienceOf(row: { audienceKind: AudienceKind; audienceId: string
   if (row.audienceKind === 'association' || row.audienceKind === 'board') return { kind: row.audienceKind };
   if (!row.audienceId) throw new Error(`audience ${row.audienceKind} without an id`);
   return { kind: row.audienceKind, id: row.audienceId };
+}
+
+/** The GraphQL enum AudienceKind, in the order of the schema. */
+const GRAPHQL_KINDS = ['ASSOCIATION', 'BUILDING', 'COMMITTEE', 'GROUP', 'BOARD'] as const;
+export type GraphQLAudience = { kind: (typeof GRAPHQL_KINDS)[number]; id: string | null };
+
+/**
+ * An `AudienceInput` as clients send it, checked and turned into an Audience. The id must be given exactly for
+ * the kinds that name something; problems are reported on `id`. Whether that building, committee or group
+ * exists is not checked here: the members subgraph owns them, and an audience nobody is in reaches nobody.
+ */
+export const audienceInput = z
+  .object({ kind: z.enum(GRAPHQL_KINDS), id: z.string().nullish() })
+  .transform((input, ctx): Audience => {
+    const kind = input.kind.toLowerCase() as AudienceKind;
+    if (kind === 'association' || kind === 'board') {
+      if (input.id != null) ctx.addIssue({ code: 'custom', path: ['id'], message: `an ${input.kind} audience takes no id` });
+      return { kind };
+    }
+    if (!input.id || !isUuid(input.id)) {
+      ctx.addIssue({ code: 'custom', path: ['id'], message: `a ${input.kind} audience needs the id of its ${kind}` });
+      return z.NEVER;
+    }
+    return { kind, id: input.id };
+  });
+
+/** The audience as the GraphQL type Audience. */
+export function toGraphQLAudience(audience: Audience): GraphQLAudience {
+  return { kind: audience.kind.toUpperCase() as GraphQLAudience['kind'], id: 'id' in audience ? audience.id : null };
 }

@@ -1,5 +1,5 @@
 import type { Viewer } from '@tunet/kit';
-import { canComment, canDeleteComment, canEditComment, canReact, canReadComments } from './comments.access';
+import { canComment, canDeleteComment, canEditComment, canReact, canReadCommentText, canReadComments } from './comments.access';
 
 const X = 'a0000000-0000-4000-8000-00000000000a';
 const Y = 'a0000000-0000-4000-8000-00000000000b';
@@ -46,5 +46,31 @@ describe('comments access', () => {
     expect(canReact(row.viewer, X)).toBe(row.comment);
     expect(canEditComment(row.viewer, comment)).toBe(row.edit);
     expect(canDeleteComment(row.viewer, comment)).toBe(row.del);
+  });
+});
+
+describe('comment text under moderation', () => {
+  const text = (moderationState: 'visible' | 'hidden' | 'removed', deletedAt: Date | null = null) => ({ ...comment, moderationState, deletedAt });
+  // Who reads the text of AUTHOR's comment in X while it is hidden pending review.
+  const hidden: { actor: string; viewer: Viewer | null; reads: boolean }[] = [
+    { actor: 'anonymous', viewer: null, reads: false },
+    { actor: 'the author', viewer: member(X, 'resident', AUTHOR), reads: true },
+    { actor: 'another resident of X', viewer: member(X, 'resident'), reads: false },
+    { actor: 'a board member of X', viewer: member(X, 'board'), reads: true },
+    { actor: 'an external of X', viewer: member(X, 'external'), reads: false },
+    { actor: 'a board member of another association', viewer: member(Y, 'board'), reads: false },
+    { actor: 'a platform admin without membership', viewer: platformAdmin, reads: false },
+  ];
+
+  it.each(hidden)('$actor: reads a hidden comment $reads', ({ viewer, reads }) => {
+    expect(canReadCommentText(viewer, text('hidden'))).toBe(reads);
+  });
+
+  it('shows nobody a removed or deleted comment, and everyone a visible one', () => {
+    for (const { viewer } of hidden) {
+      expect(canReadCommentText(viewer, text('removed'))).toBe(false);
+      expect(canReadCommentText(viewer, text('visible', new Date()))).toBe(false);
+      expect(canReadCommentText(viewer, text('visible'))).toBe(true);
+    }
   });
 });

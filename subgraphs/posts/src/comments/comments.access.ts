@@ -1,4 +1,6 @@
 import { isMember, type MemberRole, type Viewer } from '@tunet/kit';
+import { canSeeModeratedText } from '../moderation/moderation.access';
+import type { ModerationState } from '../tables';
 
 /** Who may do what with comments and reactions. Pure functions: no I/O, easy to test as a matrix. */
 
@@ -32,4 +34,15 @@ export function canEditComment(viewer: Viewer | null, comment: { associationId: 
 export function canDeleteComment(viewer: Viewer | null, comment: { associationId: string; authorMemberId: string }): boolean {
   if (!canReadComments(viewer, comment.associationId) || !isMember(viewer)) return false;
   return viewer.memberId === comment.authorMemberId || viewer.role === 'board';
+}
+
+/**
+ * Whether a comment shows its text to the viewer, or only a placeholder: nobody reads a deleted one, and moderation
+ * decides for hidden and removed ones (its author and the board still read a hidden one while it awaits review).
+ */
+export function canReadCommentText(
+  viewer: Viewer | null,
+  comment: { associationId: string; authorMemberId: string; deletedAt: Date | null; moderationState: ModerationState },
+): boolean {
+  return comment.deletedAt === null && canSeeModeratedText(viewer, comment);
 }

@@ -70,13 +70,20 @@ export class CommentsRepository {
     );
   }
 
-  /** Undeleted comments and replies per post; posts without any are absent. */
+  /** Comments and replies per post that are neither deleted nor hidden or removed by moderation; posts without any are absent. */
   countComments(tenant: string, postIds: readonly string[]): Promise<{ postId: string; count: number }[]> {
     return this.db.tenant(tenant, (tx) =>
       tx
         .select({ postId: comments.postId, count: count() })
         .from(comments)
-        .where(and(eq(comments.associationId, tenant), inArray(comments.postId, [...postIds]), isNull(comments.deletedAt)))
+        .where(
+          and(
+            eq(comments.associationId, tenant),
+            inArray(comments.postId, [...postIds]),
+            isNull(comments.deletedAt),
+            eq(comments.moderationState, 'visible'),
+          ),
+        )
         .groupBy(comments.postId),
     );
   }

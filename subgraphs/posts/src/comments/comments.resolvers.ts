@@ -1,4 +1,5 @@
 import type { Resolvers } from '../__generated__/resolvers-types';
+import { canReadCommentText } from './comments.access';
 
 export const commentsResolvers: Resolvers = {
   Query: {
@@ -18,17 +19,18 @@ export const commentsResolvers: Resolvers = {
     viewerReactions: (post, _args, ctx) => ctx.commentLoaders.postReactions.mine.load(post.id),
   },
   Comment: {
-    __resolveReference: (ref, ctx) => ctx.commentLoaders.commentById.load(ref.id),
+    __resolveReference: (ref, ctx) => ctx.comments.visibleComment(ctx, ref.id),
     // The post loaded within the viewer's association; a comment is only ever loaded there too.
     post: async (comment, _args, ctx) => (await ctx.loaders.postById.load(comment.postId))!,
     // Only the reference: the gateway asks the members subgraph for the member's fields.
     author: (comment) => ({ __typename: 'Member', id: comment.authorMemberId }),
     parent: (comment, _args, ctx) => (comment.parentId ? ctx.commentLoaders.commentById.load(comment.parentId) : null),
     replies: (comment, _args, ctx) => (comment.parentId ? [] : ctx.commentLoaders.repliesByParent.load(comment.id)),
-    // Deleted comments keep their row until the retention job, but no read shows what they said.
-    body: (comment) => (comment.deletedAt ? null : comment.body),
+    // Deleted comments keep their row until the retention job, but no read shows what they said; moderated ones
+    // show as placeholders to everyone but those moderation lets read them.
+    body: (comment, _args, ctx) => (canReadCommentText(ctx.viewer, comment) ? comment.body : null),
     deleted: (comment) => comment.deletedAt !== null,
-    edits: (comment, _args, ctx) => (comment.deletedAt ? [] : ctx.commentLoaders.editsByComment.load(comment.id)),
+    edits: (comment, _args, ctx) => (canReadCommentText(ctx.viewer, comment) ? ctx.commentLoaders.editsByComment.load(comment.id) : []),
     reactions: (comment, _args, ctx) => ctx.commentLoaders.commentReactions.counts.load(comment.id),
     viewerReactions: (comment, _args, ctx) => ctx.commentLoaders.commentReactions.mine.load(comment.id),
   },

@@ -14,6 +14,7 @@ import {
   type Viewer,
 } from '@tunet/kit';
 import { z } from 'zod';
+import type { ConductService } from '../conduct/conduct.service';
 import type { PostsLoaders } from '../posts/posts.loaders';
 import { canComment, canDeleteComment, canEditComment, canReact, canReadComments } from './comments.access';
 import type { CommentsLoaders, ReactionCount } from './comments.loaders';
@@ -45,13 +46,23 @@ export interface ReactionSummary {
 
 /** Business rules for comments, replies and reactions on the association's notice board. */
 export class CommentsService {
-  constructor(private readonly repository: CommentsRepository) {}
+  constructor(
+    private readonly repository: CommentsRepository,
+    /** Commenting requires having accepted the association's current code of conduct. */
+    private readonly conduct: Pick<ConductService, 'requireAccepted'>,
+  ) {}
 
   async comment(request: CommentsRequest, id: string): Promise<CommentRow> {
     if (!request.viewer) throw unauthenticated();
-    const comment = await request.commentLoaders.commentById.load(id);
+    const comment = await this.visibleComment(request, id);
     if (!comment) throw notFound('Comment');
     return comment;
+  }
+
+  /** A comment is seen only by those who see its post: a building-only post's comments stay in the building. */
+  async visibleComment(request: CommentsRequest, id: string): Promise<CommentRow | null> {
+    const comment = await request.commentLoaders.commentById.load(id);
+    return comment && (await request.loaders.postById.load(comment.postId)) ? comment : null;
   }
 
   /** A post's top-level comments; the post itself was already loaded within the viewer's association. */
@@ -71,6 +82,7 @@ export class CommentsService {
   async addComment(request: CommentsRequest, rawInput: unknown): Promise<CommentRow> {
     const author = admitMember(request.viewer, canComment);
     const input = parseInput(addCommentInput, rawInput);
+    await this.conduct.requireAccepted(author);
     const post = await request.loaders.postById.load(input.postId);
     if (!post) throw notFound('Post');
     if (input.parentId) await this.checkParent(request, input.parentId, post.id);
@@ -95,6 +107,8 @@ export class CommentsService {
     const comment = await this.comment(request, input.commentId);
     if (!canEditComment(editor, comment)) throw forbidden('Only the author can edit a comment.');
     if (comment.deletedAt) throw conflict('The comment was deleted.');
+    // The board reviews the text that was reported, so it stays as it is until the board decides.
+    if (comment.moderationState !== 'visible') throw conflict('The comment is hidden or removed by moderation.');
     const edited = await this.repository.editComment(editor.associationId, comment.id, input.body, randomUUID());
     // Deleted between the load and the edit.
     if (!edited) throw conflict('The comment was deleted.');
@@ -126,8 +140,8 @@ export class CommentsService {
     const member = admitMember(request.viewer, canReact);
     const input = parseInput(reactionInput, rawInput);
     const target = await this.loadTarget(request, input.targetType, input.targetId);
-    // A deleted comment is a placeholder: nothing left to react to.
-    if (!target || ('deletedAt' in target && target.deletedAt)) throw notFound(input.targetType === 'POST' ? 'Post' : 'Comment');
+    // A deleted or moderated comment is a placeholder: nothing left to react to.
+    if (!target || ('deletedAt' in target && (target.deletedAt || target.moderationState !== 'visible'))) throw notFound(input.targetType === 'POST' ? 'Post' : 'Comment');
     await write(member.associationId, { targetType: input.targetType, targetId: target.id, memberId: member.memberId, reaction: input.reaction });
     // Fresh loaders: the request's own may have cached the counts from before the write.
     const loaders = this.reactionLoadersAfterWrite(request, input.targetType);
@@ -152,6 +166,7 @@ export class CommentsService {
     if (!parent || parent.postId !== postId) throw badUserInput('parentId', 'parentId: no such comment on this post.');
     if (parent.parentId) throw badUserInput('parentId', 'parentId: replies go one level deep; reply to the top-level comment.');
     if (parent.deletedAt) throw badUserInput('parentId', 'parentId: the comment was deleted.');
+    if (parent.moderationState !== 'visible') throw badUserInput('parentId', 'parentId: the comment is hidden or removed by moderation.');
   }
 }
 

@@ -82,6 +82,36 @@ describe('events', () => {
     expect((await events.listEvents(own, inDays(-3), 10, null)).nodes.map((e) => e.title)).toEqual(['Past', 'Sooner', 'Later']);
   });
 
+  it('lists events already under way before upcoming ones, in cursor pages, and leaves out those that ended', async () => {
+    const own = viewerIn(randomUUID(), 'board');
+    await arrange(own, { title: 'Ended', startsAt: inDays(-1), endsAt: inDays(-0.5) });
+    const longRunning = await arrange(own, { title: 'Art exhibition', startsAt: inDays(-3), endsAt: inDays(3) });
+    const underWay = await arrange(own, { title: 'Dugnad', startsAt: inDays(-0.05), endsAt: inDays(0.1) });
+    const upcoming = await arrange(own, { title: 'Sommerfest', startsAt: inDays(1), endsAt: inDays(1.2) });
+    const { events } = contextFor(own);
+    const seen: string[] = [];
+    let after: string | null = null;
+    do {
+      const page = await events.listEvents(own, null, 1, after);
+      seen.push(...page.nodes.map((e) => e.title));
+      after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
+    } while (after);
+    expect(seen).toEqual(['Art exhibition', 'Dugnad', 'Sommerfest']);
+    expect((await events.listEvents(own, inDays(0.5), 10, null)).nodes.map((e) => e.id)).toEqual([longRunning.id, upcoming.id]);
+    expect((await events.listEvents(own, inDays(0.05), 10, null)).nodes.map((e) => e.id)).toEqual([
+      longRunning.id,
+      underWay.id,
+      upcoming.id,
+    ]);
+  });
+
+  it('lists an event that takes no time from the instant it starts', async () => {
+    const own = viewerIn(randomUUID(), 'board');
+    const at = inDays(4);
+    const instant = await arrange(own, { title: 'Deadline', startsAt: at, endsAt: at });
+    expect((await contextFor(own).events.listEvents(own, at, 10, null)).nodes.map((e) => e.id)).toEqual([instant.id]);
+  });
+
   it.each([
     ['an empty title', { title: ' ' }, 'title'],
     ['an end before the start', { startsAt: inDays(5), endsAt: inDays(4) }, 'endsAt'],

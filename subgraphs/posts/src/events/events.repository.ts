@@ -1,5 +1,5 @@
 import type { SubgraphDatabase, Tx } from '@tunet/kit';
-import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, lte, ne, sql } from 'drizzle-orm';
 import { eventSignups, events } from '../tables';
 
 export type EventRow = typeof events.$inferSelect;
@@ -14,6 +14,7 @@ export type NewSignup = Pick<SignupRow, 'id' | 'memberId' | 'adults' | 'children
 export type EventListPosition = { startsAt: Date; id: string };
 
 export const PROMOTED_TOPIC = 'event.signup_promoted';
+export const REMINDER_TOPIC = 'event.reminder_due';
 
 /** The only code that reads or writes events and sign-ups. Every call names its tenant. */
 export class EventsRepository {
@@ -25,7 +26,12 @@ export class EventsRepository {
     );
   }
 
-  /** A row comparison for the cursor, so PostgreSQL starts the index scan at it (see PostsRepository.listPosts). */
+  /**
+   * Events not over at `from`: under way (ending after it) or starting at or after it, which includes an event
+   * that takes no time. A row comparison for the cursor, so PostgreSQL starts the index scan at it (see
+   * PostsRepository.listPosts); the events that ended before `from` are read and dropped on the way, which for
+   * an association's tens of events a year costs less than any index on the end could save.
+   */
   listEvents(tenant: string, from: Date, limit: number, after: EventListPosition | null): Promise<EventRow[]> {
     return this.db.tenant(tenant, (tx) =>
       tx
@@ -34,7 +40,7 @@ export class EventsRepository {
         .where(
           and(
             eq(events.associationId, tenant),
-            sql`${events.startsAt} >= ${from.toISOString()}::timestamptz`,
+            sql`(${events.endsAt} > ${from.toISOString()}::timestamptz or ${events.startsAt} >= ${from.toISOString()}::timestamptz)`,
             after
               ? sql`(${events.startsAt}, ${events.id}) > (${after.startsAt.toISOString()}::timestamptz, ${after.id}::uuid)`
               : undefined,
@@ -139,6 +145,53 @@ export class EventsRepository {
         signup: { ...cancelled, waitlistPosition: null },
         promoted: promoted.map((s) => ({ ...s, status: 'confirmed' as const, waitlistPosition: null })),
       };
+    });
+  }
+
+  /**
+   * Marks up to `limit` events starting in (`now`, `until`] that are neither cancelled nor reminded yet as
+   * reminded, and writes `event.reminder_due` for each to the outbox in the same transaction, addressed to the
+   * members with a confirmed sign-up. Resolves to how many. The candidates are locked `for update skip locked`:
+   * a concurrent sweep (another replica) skips them rather than waiting, and the update re-checks
+   * `reminded_at is null` on rows a sweep that just committed has claimed, so every event is announced once.
+   * System scope: the sweep serves every association, and each event goes out under its own.
+   */
+  claimDueReminders(now: Date, until: Date, limit: number): Promise<number> {
+    return this.db.system(async (tx) => {
+      const due = tx
+        .select({ associationId: events.associationId, id: events.id })
+        .from(events)
+        .where(
+          and(
+            isNull(events.remindedAt),
+            isNull(events.cancelledAt),
+            gt(events.startsAt, now),
+            lte(events.startsAt, until),
+          ),
+        )
+        .orderBy(asc(events.startsAt))
+        .limit(limit)
+        .for('update', { skipLocked: true });
+      const claimed = await tx
+        .update(events)
+        .set({ remindedAt: now })
+        .where(and(sql`(${events.associationId}, ${events.id}) in (${due})`, isNull(events.remindedAt)))
+        .returning();
+      for (const event of claimed) {
+        const confirmed = (await signupsOf(tx, event.associationId, [event.id])).filter((s) => s.status === 'confirmed');
+        await this.db.outbox.add(tx, {
+          topic: REMINDER_TOPIC,
+          associationId: event.associationId,
+          payload: {
+            eventId: event.id,
+            title: event.title,
+            startsAt: event.startsAt.toISOString(),
+            place: event.place,
+            recipients: confirmed.map((s) => s.memberId),
+          },
+        });
+      }
+      return claimed.length;
     });
   }
 }

@@ -1,17 +1,50 @@
-import type { Viewer } from '@tunet/kit';
-import { canCreatePost, canReadPosts } from './posts.access';
+import { isMember, type Viewer } from '@tunet/kit';
+import { viewerAudiences, type Audience } from '../audiences/audiences';
+import type { PostKind } from '../tables';
+import {
+  canCreatePost,
+  canDeletePost,
+  canMarkImportant,
+  canPinPosts,
+  canPostKind,
+  canPostTo,
+  canReadPosts,
+  canSeePost,
+  canSeeReach,
+  canUpdatePost,
+  type PostFacts,
+} from './posts.access';
 
 const X = 'a0000000-0000-4000-8000-00000000000a';
 const Y = 'a0000000-0000-4000-8000-00000000000b';
+const BUILDING_A = 'c0000000-0000-4000-8000-00000000000a';
+const BUILDING_B = 'c0000000-0000-4000-8000-00000000000b';
+const COMMITTEE = 'c0000000-0000-4000-8000-0000000000cc';
+const GROUP = 'c0000000-0000-4000-8000-0000000000dd';
+const SOMEONE_ELSE = 'b0000000-0000-4000-8000-0000000000ff';
+const NOW = new Date('2026-04-25T12:00:00.000Z');
 
+let serial = 0;
+/** A member of `associationId`; residents and the board live in building A. */
 const member = (associationId: string, role: 'resident' | 'board' | 'external'): Viewer => ({
   accountId: 'e0000000-0000-4000-8000-000000000001',
   associationId,
-  memberId: 'b0000000-0000-4000-8000-000000000001',
+  memberId: `b0000000-0000-4000-8000-${String(++serial).padStart(12, '0')}`,
   role,
   platformAdmin: false,
   sessionId: null,
+  scope: role === 'external' ? { unitIds: [], buildingIds: [], committeeIds: [] } : { unitIds: [], buildingIds: [BUILDING_A], committeeIds: [] },
 });
+
+const integrator: Viewer = {
+  accountId: 'e0000000-0000-4000-8000-000000000003',
+  associationId: X,
+  memberId: null,
+  role: null,
+  platformAdmin: false,
+  sessionId: null,
+  integration: { apiKeyId: 'e0000000-0000-4000-8000-000000000003', scopes: ['members:read', 'members:import'] },
+};
 
 const platformAdmin: Viewer = {
   accountId: 'e0000000-0000-4000-8000-000000000002',
@@ -22,19 +55,85 @@ const platformAdmin: Viewer = {
   sessionId: null,
 };
 
-// Whether each actor may read association X's posts, and post in X.
-const matrix: { actor: string; viewer: Viewer | null; read: boolean; create: boolean }[] = [
-  { actor: 'anonymous', viewer: null, read: false, create: false },
-  { actor: 'resident of X', viewer: member(X, 'resident'), read: true, create: true },
-  { actor: 'board member of X', viewer: member(X, 'board'), read: true, create: true },
-  { actor: 'external of X', viewer: member(X, 'external'), read: true, create: false },
-  { actor: 'board member of another association', viewer: member(Y, 'board'), read: false, create: false },
-  { actor: 'platform admin without membership', viewer: platformAdmin, read: false, create: false },
+/** Members have audiences; residents and the board of X are also in GROUP. */
+const audiencesOf = (viewer: Viewer | null) =>
+  isMember(viewer) ? viewerAudiences(viewer, viewer.role === 'external' ? [] : [GROUP]) : null;
+
+const post = (overrides: Partial<PostFacts> = {}): PostFacts => ({
+  associationId: X,
+  authorMemberId: SOMEONE_ELSE,
+  audienceKind: 'association',
+  audienceId: null,
+  moderationState: 'visible',
+  publishedAt: new Date(NOW.getTime() - 60_000),
+  ...overrides,
+});
+const ownPost = (viewer: Viewer | null) => post({ authorMemberId: viewer?.memberId ?? SOMEONE_ELSE });
+const sees = (overrides: Partial<PostFacts>) => (viewer: Viewer | null) => canSeePost(viewer, audiencesOf(viewer), post(overrides), NOW);
+/** What createPost checks, in its order: posting at all, the kind, then the audience. */
+const creates = (kind: PostKind, audience: Audience) => (viewer: Viewer | null) => {
+  const audiences = audiencesOf(viewer);
+  return canCreatePost(viewer, X) && canPostKind(viewer, X, kind) && audiences !== null && canPostTo(audiences, audience);
+};
+
+// The operations, in the order of each row's expectations.
+const operations: [string, (viewer: Viewer | null) => boolean][] = [
+  ['read the feed', (viewer) => canReadPosts(viewer, X)],
+  ['see an association post', sees({})],
+  ['see a post for building A', sees({ audienceKind: 'building', audienceId: BUILDING_A })],
+  ['see a post for building B', sees({ audienceKind: 'building', audienceId: BUILDING_B })],
+  ['see a committee post', sees({ audienceKind: 'committee', audienceId: COMMITTEE })],
+  ['see a group post', sees({ audienceKind: 'group', audienceId: GROUP })],
+  ['see a board-only post', sees({ audienceKind: 'board' })],
+  ["see someone's scheduled post", sees({ publishedAt: new Date(NOW.getTime() + 60_000) })],
+  ["see someone's hidden post", sees({ moderationState: 'hidden' })],
+  ['see a removed post', sees({ moderationState: 'removed' })],
+  ['post a bulletin', creates('bulletin', { kind: 'association' })],
+  ['post an article', creates('article', { kind: 'association' })],
+  ['post news', creates('news', { kind: 'association' })],
+  ['post to building A', creates('bulletin', { kind: 'building', id: BUILDING_A })],
+  ['post to building B', creates('bulletin', { kind: 'building', id: BUILDING_B })],
+  ['post to the board', creates('bulletin', { kind: 'board' })],
+  ['mark important', (viewer) => canMarkImportant(viewer, X)],
+  ['update own post', (viewer) => canUpdatePost(viewer, ownPost(viewer))],
+  ["update someone's post", (viewer) => canUpdatePost(viewer, post())],
+  ['delete own post', (viewer) => canDeletePost(viewer, ownPost(viewer))],
+  ["delete someone's post", (viewer) => canDeletePost(viewer, post())],
+  ['pin', (viewer) => canPinPosts(viewer, X)],
+  ["see readers of someone's post", (viewer) => canSeeReach(viewer, post())],
+  ['see readers of own post', (viewer) => canSeeReach(viewer, ownPost(viewer))],
+];
+
+const T = true;
+const F = false;
+const nothing = operations.map(() => F);
+
+const matrix: [string, Viewer | null, boolean[]][] = [
+  ['anonymous', null, nothing],
+  //                                          feed  assoc  A  B  com grp brd sch hid rem bul art nws toA toB toBrd imp updO upd delO del pin rdr rdrO
+  ['resident of X, building A, in the group', member(X, 'resident'), [T, T, T, F, F, T, F, F, F, F, T, T, F, T, F, F, F, T, F, T, F, F, F, T]],
+  ['board member of X', member(X, 'board'), [T, T, T, T, T, T, T, T, T, T, T, T, T, T, T, T, T, T, F, T, F, T, T, T]],
+  ['external of X (caretaker)', member(X, 'external'), [T, T, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, T, F, F, F, T]],
+  ['board member of another association', member(Y, 'board'), nothing],
+  ['integrator API key of X', integrator, nothing],
+  ['platform admin without membership', platformAdmin, nothing],
 ];
 
 describe('posts access', () => {
-  it.each(matrix)('$actor: read $read, create $create', ({ viewer, read, create }) => {
-    expect(canReadPosts(viewer, X)).toBe(read);
-    expect(canCreatePost(viewer, X)).toBe(create);
+  describe.each(matrix)('%s', (_actor, viewer, expected) => {
+    it.each(operations.map(([name, allowed], i) => ({ name, allowed, expectation: expected[i] })))(
+      '$name: $expectation',
+      ({ allowed, expectation }) => expect(allowed(viewer)).toBe(expectation),
+    );
+  });
+
+  it('lets the author see their own scheduled and hidden posts, but not a removed one', () => {
+    const author = member(X, 'resident');
+    const audiences = audiencesOf(author);
+    const own = (overrides: Partial<PostFacts>) => canSeePost(author, audiences, post({ authorMemberId: author.memberId!, ...overrides }), NOW);
+    expect(own({ publishedAt: new Date(NOW.getTime() + 60_000) })).toBe(true);
+    expect(own({ moderationState: 'hidden' })).toBe(true);
+    expect(own({ moderationState: 'removed' })).toBe(false);
+    expect(own({ audienceKind: 'building', audienceId: BUILDING_B })).toBe(true);
   });
 });

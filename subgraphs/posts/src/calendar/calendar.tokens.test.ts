@@ -1,0 +1,35 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { associationOfToken, calendarKeyFrom, feedToken, newNonce, tokenHash } from './calendar.tokens';
+
+describe('calendar feed tokens', () => {
+  const key = randomBytes(32);
+  const associationId = randomUUID();
+  const memberId = randomUUID();
+
+  it('are URL-safe, name their association, and are the same for the same nonce', () => {
+    const nonce = newNonce();
+    const token = feedToken(key, associationId, memberId, nonce);
+    expect(token).toMatch(/^[A-Za-z0-9_-]{64}$/);
+    expect(associationOfToken(token)).toBe(associationId);
+    expect(feedToken(key, associationId, memberId, nonce)).toBe(token);
+  });
+
+  it('change with the nonce, the member and the key', () => {
+    const nonce = newNonce();
+    const token = feedToken(key, associationId, memberId, nonce);
+    expect(feedToken(key, associationId, memberId, newNonce())).not.toBe(token);
+    expect(feedToken(key, associationId, randomUUID(), nonce)).not.toBe(token);
+    expect(feedToken(randomBytes(32), associationId, memberId, nonce)).not.toBe(token);
+    expect(calendarKeyFrom('one secret')).not.toEqual(calendarKeyFrom('another secret'));
+  });
+
+  it('hash to a value that does not contain the token', () => {
+    const token = feedToken(key, associationId, memberId, newNonce());
+    expect(tokenHash(token)).toMatch(/^[0-9a-f]{64}$/);
+    expect(tokenHash(token)).not.toContain(token);
+  });
+
+  it.each(['', 'short', `${'a'.repeat(63)}!`, 'a'.repeat(65), '../../etc/passwd'])('name no association when malformed: %j', (token) => {
+    expect(associationOfToken(token)).toBeNull();
+  });
+});

@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import { openEventStream, stopAll, type MemberViewer } from '@tunet/kit';
+import { openTestDatabase, type TestDatabase } from '@tunet/kit/src/testing';
+import { sql } from 'drizzle-orm';
+import { contextOf, viewerIn } from '../testing';
+import { createPostsSubgraph, type PostsSubgraph } from '../subgraph';
+import { EventReminders } from './events.reminders';
+
+let database: TestDatabase;
+let subgraph: PostsSubgraph;
+
+beforeAll(async () => {
+  database = await openTestDatabase();
+  subgraph = await createPostsSubgraph({ database: database.connection, store: { kind: 'memory', namespace: 'reminders-test' } });
+  await subgraph.migrate();
+});
+
+afterAll(() => database.drop());
+
+const HOUR = 3_600_000;
+const inHours = (hours: number, from = Date.now()) => new Date(from + hours * HOUR);
+
+type Reminder = { eventId: string; title: string; startsAt: string; place: string; recipients: string[] };
+
+async function remindersOf(eventIds: string[]): Promise<Reminder[]> {
+  const db = database.connection.forSubgraph('posts', 'unused: no migrations run here');
+  const result = await db.system((tx) =>
+    tx.execute(sql`select payload from posts.outbox where topic = 'event.reminder_due' order by id`),
+  );
+  return (result as unknown as { rows: { payload: Reminder }[] }).rows
+    .map((row) => row.payload)
+    .filter((payload) => eventIds.includes(payload.eventId));
+}
+
+async function arrange(board: MemberViewer, startsInHours: number, input: Record<string, unknown> = {}) {
+  return contextOf(subgraph, board).events.createEvent(board, {
+    title: 'Dugnad',
+    place: 'Gården',
+    startsAt: inHours(startsInHours),
+    endsAt: inHours(startsInHours + 3),
+    ...input,
+  });
+}
+
+const signUp = (viewer: MemberViewer, eventId: string) =>
+  contextOf(subgraph, viewer).events.signUp(viewer, contextOf(subgraph, viewer).loaders, { eventId });
+
+const sweepAt = (at: Date) => new EventReminders(subgraph.eventsRepository, {}, () => at).sweep();
+
+describe('event reminders', () => {
+  const associationId = randomUUID();
+  const board = viewerIn(associationId, 'board');
+
+  it('announces an event starting within 24 hours once, to the members with a confirmed seat only', async () => {
+    const event = await arrange(board, 12, { capacity: 1 });
+    const [confirmed, waitlisted, withdrawn] = [viewerIn(associationId), viewerIn(associationId), viewerIn(associationId)];
+    await signUp(withdrawn, event.id);
+    await contextOf(subgraph, withdrawn).events.cancelSignup(withdrawn, contextOf(subgraph, withdrawn).loaders, { eventId: event.id });
+    await signUp(confirmed, event.id);
+    expect((await signUp(waitlisted, event.id)).signup.status).toBe('waitlisted');
+
+    await sweepAt(new Date());
+    await sweepAt(new Date());
+    expect(await remindersOf([event.id])).toEqual([
+      { eventId: event.id, title: 'Dugnad', startsAt: event.startsAt.toISOString(), place: 'Gården', recipients: [confirmed.memberId] },
+    ]);
+  });
+
+  it('waits until 24 hours before the start, and skips cancelled and started events', async () => {
+    const later = await arrange(board, 30);
+    const started = await arrange(board, -1);
+    const cancelled = await arrange(board, 5);
+    await contextOf(subgraph, board).events.cancelEvent(board, contextOf(subgraph, board).loaders, { eventId: cancelled.id, reason: 'Regn' });
+
+    await sweepAt(new Date());
+    expect(await remindersOf([later.id, started.id, cancelled.id])).toEqual([]);
+
+    await sweepAt(inHours(5));
+    expect(await remindersOf([later.id])).toEqual([]);
+    await sweepAt(inHours(6.01));
+    expect((await remindersOf([later.id, started.id, cancelled.id])).map((r) => r.eventId)).toEqual([later.id]);
+  });
+
+  it('announces each due event exactly once when two replicas sweep at the same moment', async () => {
+    const own = viewerIn(randomUUID(), 'board');
+    const due = await Promise.all(Array.from({ length: 8 }, (_, i) => arrange(own, 1 + i)));
+    const now = new Date();
+    const claimed = await Promise.all([sweepAt(now), sweepAt(now)]);
+    const reminders = await remindersOf(due.map((e) => e.id));
+    expect(reminders.map((r) => r.eventId).sort()).toEqual(due.map((e) => e.id).sort());
+    expect(claimed[0]! + claimed[1]!).toBe(8);
+    expect(await sweepAt(now)).toBe(0);
+  });
+
+  it('sweeps as soon as the subgraph starts its background jobs', async () => {
+    const event = await arrange(board, 2);
+    const jobs = subgraph.backgroundJobs(openEventStream({ kind: 'memory', namespace: `reminders-${randomUUID()}` }));
+    for (const job of jobs) job.start();
+    const deadline = Date.now() + 5_000;
+    while ((await remindersOf([event.id])).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await stopAll(jobs);
+    expect(await remindersOf([event.id])).toHaveLength(1);
+  });
+});

@@ -1,0 +1,51 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { ImageVariant } from './images';
+
+/** How long a download link works: long enough to open it, short enough that a forwarded link soon dies. */
+export const URL_LIFETIME_SECONDS = 5 * 60;
+
+export type Verdict = 'valid' | 'forged' | 'expired';
+
+/**
+ * Download links that carry their own authorisation: `<origin>/files/<id>/<variant>?exp=…&sig=…`, where `sig` is
+ * an HMAC over the file, the variant and the expiry. Browsers open them from an <img> or a link without sending
+ * an access token, so the link is handed out only to a viewer who may see the file, and the download route
+ * checks nothing but the signature and the expiry.
+ */
+export class UrlSigner {
+  private key: Promise<Buffer> | undefined;
+
+  constructor(
+    /** The deployment's signing key; asked once per process, again only if the first attempt failed. */
+    private readonly loadKey: () => Promise<Buffer>,
+    private readonly nowMs: () => number = Date.now,
+  ) {}
+
+  /** Absolute when the gateway said which origin the client called; a path otherwise. */
+  async sign(origin: string | null | undefined, fileId: string, variant: ImageVariant): Promise<string> {
+    const exp = String(Math.floor(this.nowMs() / 1000) + URL_LIFETIME_SECONDS);
+    const sig = this.mac(await this.signingKey(), fileId, variant, exp);
+    return `${origin ?? ''}/files/${fileId}/${variant}?exp=${exp}&sig=${sig}`;
+  }
+
+  /** The signature first: an expired link only says so when it is genuine, so forging learns nothing. */
+  async verify(fileId: string, variant: string, exp: string | undefined, sig: string | undefined): Promise<Verdict> {
+    if (!exp || !sig || !/^\d{1,12}$/.test(exp)) return 'forged';
+    const expected = Buffer.from(this.mac(await this.signingKey(), fileId, variant, exp));
+    const given = Buffer.from(sig);
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return 'forged';
+    return Number(exp) * 1000 <= this.nowMs() ? 'expired' : 'valid';
+  }
+
+  private mac(key: Buffer, fileId: string, variant: string, exp: string): string {
+    return createHmac('sha256', key).update(`${fileId}\n${variant}\n${exp}`).digest('base64url');
+  }
+
+  private signingKey(): Promise<Buffer> {
+    this.key ??= this.loadKey().catch((error: unknown) => {
+      this.key = undefined;
+      throw error;
+    });
+    return this.key;
+  }
+}
