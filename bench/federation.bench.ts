@@ -1,5 +1,9 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { closeFastStore, DatabaseConnection, generateSecrets, openFastStore } from '@tunet/kit';
 import { DEMO_PASSWORD } from '@tunet/members';
+import { FilesystemStorage } from '@tunet/posts';
 import { startStack } from '@tunet/stack';
 
 /**
@@ -14,12 +18,25 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const QUERIES = {
   me: '{ me { id displayName roles association { name } } }',
   'feed (posts + members)': '{ posts(first: 20) { nodes { id title author { displayName roles } } } }',
+  // What the app's feed shows per card: rendered Markdown, audience, unread state, counts, reactions, attachments.
+  'feed cards (20, all fields)':
+    '{ posts(first: 20) { nodes { id kind title bodyHtml excerpt audience { kind id } important pinnedAt viewerHasRead ' +
+    'commentCount reactions { reaction count } viewerReactions attachments { id fileName thumbnailUrl } ' +
+    'author { displayName } } } }',
 };
 
 async function main(): Promise<void> {
   const database = await DatabaseConnection.open({ url: process.env.DATABASE_URL });
   const store = await openFastStore(process.env.REDIS_URL, `bench-${Date.now()}`);
-  const stack = await startStack({ database, store, secrets: await generateSecrets(), demoData: true });
+  // Demo uploads go to a throwaway directory, never into ./.data.
+  const filesDir = await mkdtemp(path.join(os.tmpdir(), 'tunet-bench-files-'));
+  const stack = await startStack({
+    database,
+    store,
+    secrets: await generateSecrets(),
+    demoData: true,
+    fileStorage: new FilesystemStorage(filesDir),
+  });
   const post = (query: string, token?: string) =>
     fetch(stack.gatewayUrl, {
       method: 'POST',
@@ -59,6 +76,7 @@ async function main(): Promise<void> {
     );
   }
   await stack.stop();
+  await rm(filesDir, { recursive: true, force: true });
   await database.close();
   await closeFastStore(store);
 }

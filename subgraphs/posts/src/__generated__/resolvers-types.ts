@@ -1056,8 +1056,9 @@ export type Mutation = {
   /** Approve or decline a request to join; the group's admins and the board may. CONFLICT when already answered. */
   decideGroupJoinRequest: DecideGroupJoinRequestPayload;
   /**
-   * Delete a comment: its author or the board may. The text disappears from every read at once; the row stays
-   * until the privacy retention job purges it. Deleting twice is not an error.
+   * Delete one's own comment (FORBIDDEN for anyone else: the board removes others' comments with `moderateContent`,
+   * which logs a reason and tells the author). The text disappears from every read at once; the row stays until the
+   * privacy retention job purges it. Deleting twice is not an error.
    */
   deleteComment: CommentPayload;
   /** Delete a document with its versions from every read. The document's editors only. NOT_FOUND once deleted. */

@@ -1,37 +1,28 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import path from 'node:path';
 import { openEventStream, type Event, type MemberViewer, type Viewer } from '@tunet/kit';
-import { openTestDatabase, type TestDatabase } from '@tunet/kit/src/testing';
 import { sql } from 'drizzle-orm';
-import { contextOf, viewerIn } from '../testing';
+import { contextOf, integratorOf, openPostsTestBed, viewerIn, type PostsTestBed } from '../testing';
 import { createPostsSubgraph, type PostsSubgraph } from '../subgraph';
 import { CalendarRepository } from './calendar.repository';
 import { CalendarRevocations } from './calendar.revocations';
 import { CalendarService } from './calendar.service';
 
-let database: TestDatabase;
-let subgraph: PostsSubgraph;
+let bed: PostsTestBed;
 
 beforeAll(async () => {
-  database = await openTestDatabase();
-  subgraph = await createPostsSubgraph({
-    database: database.connection,
-    store: { kind: 'memory', namespace: 'calendar-test' },
-    internalSecret: 'calendar-test-secret',
-  });
-  await subgraph.migrate();
+  bed = await openPostsTestBed({ internalSecret: 'calendar-test-secret' });
 });
 
-afterAll(() => database.drop());
+afterAll(() => bed.close());
 
 const DAY = 86_400_000;
 const inDays = (days: number) => new Date(Date.now() + days * DAY);
 
-const feedOf = (viewer: Viewer | null) => contextOf(subgraph, viewer).calendar.calendarFeed(viewer, 'https://tunet.test');
-const resetFeedOf = (viewer: Viewer | null) => contextOf(subgraph, viewer).calendar.resetCalendarFeed(viewer, 'https://tunet.test');
+const feedOf = (viewer: Viewer | null) => bed.contextFor(viewer).calendar.calendarFeed(viewer, 'https://tunet.test');
+const resetFeedOf = (viewer: Viewer | null) => bed.contextFor(viewer).calendar.resetCalendarFeed(viewer, 'https://tunet.test');
 
 /** Opens a feed URL as the gateway forwards it: the route gets the path after `/calendar`. */
-async function open(url: string, through: PostsSubgraph = subgraph): Promise<{ status: number; body: string; contentType?: string }> {
+async function open(url: string, through: PostsSubgraph = bed.subgraph): Promise<{ status: number; body: string; contentType?: string }> {
   const route = through.definition.publicRoutes!.calendar!;
   const path = new URL(url).pathname.replace(/^\/calendar/, '');
   try {
@@ -44,7 +35,7 @@ async function open(url: string, through: PostsSubgraph = subgraph): Promise<{ s
 
 async function arrange(board: MemberViewer, title: string, startsInDays: number, hours = 2) {
   const startsAt = inDays(startsInDays);
-  return contextOf(subgraph, board).events.createEvent(board, {
+  return bed.contextFor(board).events.createEvent(board, {
     title,
     place: 'Fellesrommet',
     startsAt,
@@ -84,7 +75,7 @@ describe('calendar feeds', () => {
     await arrange(own, 'Long ago', -100);
     await arrange(own, 'Last month', -30);
     const cancelled = await arrange(own, 'Rained off', 3);
-    await contextOf(subgraph, own).events.cancelEvent(own, contextOf(subgraph, own).loaders, { eventId: cancelled.id, reason: 'Regn' });
+    await bed.contextFor(own).events.cancelEvent(own, bed.contextFor(own).loaders, { eventId: cancelled.id, reason: 'Regn' });
     const upcoming = await arrange(own, 'Sommerfest, med grill', 10);
     await arrange(viewerIn(randomUUID(), 'board'), 'Another association', 5);
 
@@ -130,8 +121,7 @@ describe('calendar feeds', () => {
     const resident = viewerIn(associationId);
     const { url } = await feedOf(resident);
     const token = /([^/]+)\.ics$/.exec(url)![1]!;
-    const db = database.connection.forSubgraph('posts', 'unused: no migrations run here');
-    const rows = await db.system((tx) => tx.execute(sql`select * from posts.calendar_feeds`));
+    const rows = await bed.db.system((tx) => tx.execute(sql`select * from posts.calendar_feeds`));
     expect(JSON.stringify(rows)).not.toContain(token);
   });
 
@@ -139,7 +129,7 @@ describe('calendar feeds', () => {
     const resident = viewerIn(associationId);
     const old = await feedOf(resident);
     const rotated = await createPostsSubgraph({
-      database: database.connection,
+      database: bed.connection,
       store: { kind: 'memory', namespace: 'calendar-test' },
       internalSecret: 'the next secret',
     });
@@ -151,15 +141,7 @@ describe('calendar feeds', () => {
 
   it('only members have feeds: anonymous is UNAUTHENTICATED, an integration key FORBIDDEN', async () => {
     await expect(feedOf(null)).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
-    const integration: Viewer = {
-      accountId: randomUUID(),
-      associationId,
-      memberId: null,
-      role: null,
-      platformAdmin: false,
-      sessionId: null,
-      integration: { apiKeyId: randomUUID(), scopes: ['members:read'] },
-    };
+    const integration = integratorOf(associationId);
     await expect(feedOf(integration)).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN' } });
     await expect(resetFeedOf(integration)).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN' } });
     expect((await feedOf(viewerIn(associationId, 'external'))).url).toMatch(/\.ics$/);
@@ -170,14 +152,14 @@ describe('calendar feeds', () => {
       const resident = viewerIn(associationId);
       const { url } = await feedOf(resident);
       const suspended = memberEvent('member.suspended', associationId, { memberId: resident.memberId, reason: 'x', until: null });
-      await subgraph.calendar.revoke(suspended);
+      await bed.subgraph.calendar.revoke(suspended);
       expect((await open(url)).status).toBe(404);
 
       const renewed = await feedOf(resident);
       expect(renewed.url).not.toBe(url);
       expect((await open(renewed.url)).status).toBe(200);
       // The stream delivers at least once: the same suspension again must not end the new feed.
-      await subgraph.calendar.revoke(suspended);
+      await bed.subgraph.calendar.revoke(suspended);
       expect((await open(renewed.url)).status).toBe(200);
     });
 
@@ -185,17 +167,16 @@ describe('calendar feeds', () => {
       const resident = viewerIn(associationId);
       const { url } = await feedOf(resident);
       const today = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Oslo' }).format(new Date());
-      await subgraph.calendar.revoke(memberEvent('member.moved_out', associationId, { memberId: resident.memberId, moveOut: today }));
+      await bed.subgraph.calendar.revoke(memberEvent('member.moved_out', associationId, { memberId: resident.memberId, moveOut: today }));
       expect((await open(url)).status).toBe(200);
-      await subgraph.calendar.revoke(memberEvent('member.moved_out', associationId, { memberId: resident.memberId, moveOut: '2020-01-31' }));
+      await bed.subgraph.calendar.revoke(memberEvent('member.moved_out', associationId, { memberId: resident.memberId, moveOut: '2020-01-31' }));
       expect((await open(url)).status).toBe(404);
     });
 
     it('a feed asked for after a move-out was announced still ends with the move-out', async () => {
       const resident = viewerIn(associationId);
-      await subgraph.calendar.revoke(memberEvent('member.moved_out', associationId, { memberId: resident.memberId, moveOut: '2030-06-30' }));
-      const db = database.connection.forSubgraph('posts', path.join(__dirname, '../../migrations'));
-      const later = (at: string) => new CalendarService(new CalendarRepository(db), randomBytes(32), () => new Date(at));
+      await bed.subgraph.calendar.revoke(memberEvent('member.moved_out', associationId, { memberId: resident.memberId, moveOut: '2030-06-30' }));
+      const later = (at: string) => new CalendarService(new CalendarRepository(bed.db), randomBytes(32), () => new Date(at));
       const { url } = await later('2030-06-01T12:00:00Z').calendarFeed(resident, 'https://tunet.test');
       const feedPath = new URL(url).pathname.replace(/^\/calendar/, '');
       await expect(later('2030-06-30T21:59:00Z').feed(feedPath)).resolves.toMatchObject({ contentType: 'text/calendar; charset=utf-8' });
@@ -205,7 +186,7 @@ describe('calendar feeds', () => {
     it('another association’s event about the same member id changes nothing', async () => {
       const resident = viewerIn(associationId);
       const { url } = await feedOf(resident);
-      await subgraph.calendar.revoke(memberEvent('member.suspended', randomUUID(), { memberId: resident.memberId, reason: 'x', until: null }));
+      await bed.subgraph.calendar.revoke(memberEvent('member.suspended', randomUUID(), { memberId: resident.memberId, reason: 'x', until: null }));
       expect((await open(url)).status).toBe(200);
     });
 
@@ -213,7 +194,7 @@ describe('calendar feeds', () => {
       const resident = viewerIn(associationId);
       const { url } = await feedOf(resident);
       const stream = openEventStream({ kind: 'memory', namespace: `calendar-stream-${randomUUID()}` });
-      const job = new CalendarRevocations(stream, subgraph.calendar, { consumer: 'test', blockMs: 20 });
+      const job = new CalendarRevocations(stream, bed.subgraph.calendar, { consumer: 'test', blockMs: 20 });
       job.start();
       try {
         // The group exists once the consumer has joined; events appended before that would start past it.
@@ -236,7 +217,7 @@ describe('calendar feeds', () => {
     const feedB = await feedOf(b);
     await feedOf(a);
     await resetFeedOf(a);
-    await subgraph.calendar.revoke(memberEvent('member.suspended', associationId, { memberId: a.memberId, reason: 'x', until: null }));
+    await bed.subgraph.calendar.revoke(memberEvent('member.suspended', associationId, { memberId: a.memberId, reason: 'x', until: null }));
     expect((await open(feedB.url)).status).toBe(200);
   });
 });

@@ -1,42 +1,23 @@
 import type { Viewer } from '@tunet/kit';
+import { ASSOCIATION_X as X, ASSOCIATION_Y as Y, memberOf, PLATFORM_ADMIN } from '../testing';
 import { canComment, canDeleteComment, canEditComment, canReact, canReadCommentText, canReadComments } from './comments.access';
 
-const X = 'a0000000-0000-4000-8000-00000000000a';
-const Y = 'a0000000-0000-4000-8000-00000000000b';
-const AUTHOR = 'b0000000-0000-4000-8000-000000000001';
-const OTHER = 'b0000000-0000-4000-8000-000000000002';
-
-const member = (associationId: string, role: 'resident' | 'board' | 'external', memberId = OTHER): Viewer => ({
-  accountId: 'e0000000-0000-4000-8000-000000000001',
-  associationId,
-  memberId,
-  role,
-  platformAdmin: false,
-  sessionId: null,
-});
-
-const platformAdmin: Viewer = {
-  accountId: 'e0000000-0000-4000-8000-000000000002',
-  associationId: null,
-  memberId: null,
-  role: null,
-  platformAdmin: true,
-  sessionId: null,
-};
+// Not the member `memberOf` describes unless given an id, so the other members are not the author.
+const AUTHOR = 'b0000000-0000-4000-8000-000000000002';
 
 const comment = { associationId: X, authorMemberId: AUTHOR };
 
 // What each actor may do with comments in association X, and with a comment written there by AUTHOR.
 const matrix: { actor: string; viewer: Viewer | null; read: boolean; comment: boolean; edit: boolean; del: boolean }[] = [
   { actor: 'anonymous', viewer: null, read: false, comment: false, edit: false, del: false },
-  { actor: 'the author, a resident of X', viewer: member(X, 'resident', AUTHOR), read: true, comment: true, edit: true, del: true },
-  { actor: 'another resident of X', viewer: member(X, 'resident'), read: true, comment: true, edit: false, del: false },
-  { actor: 'a board member of X', viewer: member(X, 'board'), read: true, comment: true, edit: false, del: true },
-  { actor: 'the author, now an external of X', viewer: member(X, 'external', AUTHOR), read: true, comment: false, edit: false, del: true },
-  { actor: 'an external of X', viewer: member(X, 'external'), read: true, comment: false, edit: false, del: false },
-  { actor: 'a board member of another association', viewer: member(Y, 'board'), read: false, comment: false, edit: false, del: false },
-  { actor: 'the author id under another association', viewer: member(Y, 'board', AUTHOR), read: false, comment: false, edit: false, del: false },
-  { actor: 'a platform admin without membership', viewer: platformAdmin, read: false, comment: false, edit: false, del: false },
+  { actor: 'the author, a resident of X', viewer: memberOf(X, 'resident', { memberId: AUTHOR }), read: true, comment: true, edit: true, del: true },
+  { actor: 'another resident of X', viewer: memberOf(X, 'resident'), read: true, comment: true, edit: false, del: false },
+  { actor: 'a board member of X', viewer: memberOf(X, 'board'), read: true, comment: true, edit: false, del: false },
+  { actor: 'the author, now an external of X', viewer: memberOf(X, 'external', { memberId: AUTHOR }), read: true, comment: false, edit: false, del: true },
+  { actor: 'an external of X', viewer: memberOf(X, 'external'), read: true, comment: false, edit: false, del: false },
+  { actor: 'a board member of another association', viewer: memberOf(Y, 'board'), read: false, comment: false, edit: false, del: false },
+  { actor: 'the author id under another association', viewer: memberOf(Y, 'board', { memberId: AUTHOR }), read: false, comment: false, edit: false, del: false },
+  { actor: 'a platform admin without membership', viewer: PLATFORM_ADMIN, read: false, comment: false, edit: false, del: false },
 ];
 
 describe('comments access', () => {
@@ -54,12 +35,12 @@ describe('comment text under moderation', () => {
   // Who reads the text of AUTHOR's comment in X while it is hidden pending review.
   const hidden: { actor: string; viewer: Viewer | null; reads: boolean }[] = [
     { actor: 'anonymous', viewer: null, reads: false },
-    { actor: 'the author', viewer: member(X, 'resident', AUTHOR), reads: true },
-    { actor: 'another resident of X', viewer: member(X, 'resident'), reads: false },
-    { actor: 'a board member of X', viewer: member(X, 'board'), reads: true },
-    { actor: 'an external of X', viewer: member(X, 'external'), reads: false },
-    { actor: 'a board member of another association', viewer: member(Y, 'board'), reads: false },
-    { actor: 'a platform admin without membership', viewer: platformAdmin, reads: false },
+    { actor: 'the author', viewer: memberOf(X, 'resident', { memberId: AUTHOR }), reads: true },
+    { actor: 'another resident of X', viewer: memberOf(X, 'resident'), reads: false },
+    { actor: 'a board member of X', viewer: memberOf(X, 'board'), reads: true },
+    { actor: 'an external of X', viewer: memberOf(X, 'external'), reads: false },
+    { actor: 'a board member of another association', viewer: memberOf(Y, 'board'), reads: false },
+    { actor: 'a platform admin without membership', viewer: PLATFORM_ADMIN, reads: false },
   ];
 
   it.each(hidden)('$actor: reads a hidden comment $reads', ({ viewer, reads }) => {

@@ -30,10 +30,12 @@ export function canEditComment(viewer: Viewer | null, comment: { associationId: 
   return canComment(viewer, comment.associationId) && isMember(viewer) && viewer.memberId === comment.authorMemberId;
 }
 
-/** The author may take back what they wrote; the board keeps the board civil. */
+/**
+ * The author may take back what they wrote. The board removes others' comments through moderation, as it does
+ * posts, so the removal is logged with a reason and the author is told (moderation.service).
+ */
 export function canDeleteComment(viewer: Viewer | null, comment: { associationId: string; authorMemberId: string }): boolean {
-  if (!canReadComments(viewer, comment.associationId) || !isMember(viewer)) return false;
-  return viewer.memberId === comment.authorMemberId || viewer.role === 'board';
+  return canReadComments(viewer, comment.associationId) && isMember(viewer) && viewer.memberId === comment.authorMemberId;
 }
 
 /**

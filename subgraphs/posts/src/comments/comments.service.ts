@@ -118,7 +118,9 @@ export class CommentsService {
   async deleteComment(request: CommentsRequest, commentId: string): Promise<CommentRow> {
     const deleter = admitMember(request.viewer, canReadComments);
     const comment = await this.comment(request, commentId);
-    if (!canDeleteComment(deleter, comment)) throw forbidden('Only the author or the board can delete a comment.');
+    if (!canDeleteComment(deleter, comment)) {
+      throw forbidden("Only the author can delete a comment; the board removes others' comments with moderateContent.");
+    }
     const deleted = await this.repository.softDeleteComment(deleter.associationId, comment.id, deleter.memberId);
     if (!deleted) throw notFound('Comment');
     return deleted;
@@ -157,7 +159,7 @@ export class CommentsService {
   }
 
   private loadTarget(request: CommentsRequest, type: 'POST' | 'COMMENT', id: string) {
-    return type === 'POST' ? request.loaders.postById.load(id) : request.commentLoaders.commentById.load(id);
+    return type === 'POST' ? request.loaders.postById.load(id) : this.visibleComment(request, id);
   }
 
   /** One level of replies: the parent must be a live top-level comment on the same post. */

@@ -1,46 +1,16 @@
 import type { Viewer } from '@tunet/kit';
+import { ASSOCIATION_X as X, ASSOCIATION_Y as Y, integratorOf, memberOf, PLATFORM_ADMIN } from '../testing';
 import { canAcceptConduct, canPublishConduct, canReadConduct } from './conduct.access';
-
-const X = 'a0000000-0000-4000-8000-00000000000a';
-const Y = 'a0000000-0000-4000-8000-00000000000b';
-
-const member = (associationId: string, role: 'resident' | 'board' | 'external'): Viewer => ({
-  accountId: 'e0000000-0000-4000-8000-000000000001',
-  associationId,
-  memberId: 'b0000000-0000-4000-8000-000000000001',
-  role,
-  platformAdmin: false,
-  sessionId: null,
-});
-
-const integrator: Viewer = {
-  accountId: 'e0000000-0000-4000-8000-000000000003',
-  associationId: X,
-  memberId: null,
-  role: null,
-  platformAdmin: false,
-  sessionId: null,
-  integration: { apiKeyId: 'e0000000-0000-4000-8000-000000000003', scopes: ['members:read'] },
-};
-
-const platformAdmin: Viewer = {
-  accountId: 'e0000000-0000-4000-8000-000000000002',
-  associationId: null,
-  memberId: null,
-  role: null,
-  platformAdmin: true,
-  sessionId: null,
-};
 
 // Association X's code of conduct. read: Query.codeOfConduct; accept: acceptCodeOfConduct; publish: publishCodeOfConduct.
 const matrix: { actor: string; viewer: Viewer | null; read: boolean; accept: boolean; publish: boolean }[] = [
   { actor: 'anonymous', viewer: null, read: false, accept: false, publish: false },
-  { actor: 'a resident of X', viewer: member(X, 'resident'), read: true, accept: true, publish: false },
-  { actor: 'a board member of X', viewer: member(X, 'board'), read: true, accept: true, publish: true },
-  { actor: 'an external (caretaker) of X', viewer: member(X, 'external'), read: true, accept: true, publish: false },
-  { actor: 'a board member of another association', viewer: member(Y, 'board'), read: false, accept: false, publish: false },
-  { actor: 'an integrator API key of X', viewer: integrator, read: false, accept: false, publish: false },
-  { actor: 'a platform admin without membership', viewer: platformAdmin, read: false, accept: false, publish: false },
+  { actor: 'a resident of X', viewer: memberOf(X, 'resident'), read: true, accept: true, publish: false },
+  { actor: 'a board member of X', viewer: memberOf(X, 'board'), read: true, accept: true, publish: true },
+  { actor: 'an external (caretaker) of X', viewer: memberOf(X, 'external'), read: true, accept: true, publish: false },
+  { actor: 'a board member of another association', viewer: memberOf(Y, 'board'), read: false, accept: false, publish: false },
+  { actor: 'an integrator API key of X', viewer: integratorOf(X), read: false, accept: false, publish: false },
+  { actor: 'a platform admin without membership', viewer: PLATFORM_ADMIN, read: false, accept: false, publish: false },
 ];
 
 describe('code of conduct access', () => {

@@ -1,32 +1,25 @@
 import { randomUUID } from 'node:crypto';
-import type { MemberViewer, SubgraphDatabase, Viewer } from '@tunet/kit';
-import { openTestDatabase, type TestDatabase } from '@tunet/kit/src/testing';
+import type { MemberViewer, Viewer } from '@tunet/kit';
 import { sql } from 'drizzle-orm';
-import { contextOf, viewerIn } from '../testing';
-import { createPostsSubgraph, type PostsSubgraph } from '../subgraph';
+import { openPostsTestBed, viewerIn, type PostsTestBed } from '../testing';
 
-let database: TestDatabase;
-let subgraph: PostsSubgraph;
-let db: SubgraphDatabase;
+let bed: PostsTestBed;
 
 beforeAll(async () => {
-  database = await openTestDatabase();
-  subgraph = await createPostsSubgraph({ database: database.connection, store: { kind: 'memory', namespace: 'conduct-test' } });
-  await subgraph.migrate();
-  db = database.connection.forSubgraph('posts', 'unused: no migrations run here');
+  bed = await openPostsTestBed();
 });
 
-afterAll(() => database.drop());
+afterAll(() => bed.close());
 
-const conduct = () => subgraph.conduct;
+const conduct = () => bed.subgraph.conduct;
 const publish = (viewer: Viewer | null, body: string) => conduct().publish(viewer, { body });
 const accept = (viewer: Viewer | null, version: number) => conduct().accept(viewer, { version });
 const post = (author: MemberViewer) =>
-  subgraph.repository.insertPost(author.associationId, { id: randomUUID(), authorMemberId: author.memberId, title: 'Dugnad', body: 'Lørdag' });
-const comment = (viewer: MemberViewer, postId: string) => subgraph.comments.addComment(contextOf(subgraph, viewer), { postId, body: 'Jeg kommer!' });
+  bed.subgraph.repository.insertPost(author.associationId, { id: randomUUID(), authorMemberId: author.memberId, title: 'Dugnad', body: 'Lørdag' });
+const comment = (viewer: MemberViewer, postId: string) => bed.subgraph.comments.addComment(bed.contextFor(viewer), { postId, body: 'Jeg kommer!' });
 
 async function published(associationId: string) {
-  const result = (await db.system((tx) =>
+  const result = (await bed.db.system((tx) =>
     tx.execute(sql`select payload from posts.outbox where topic = 'conduct.published' and association_id = ${associationId} order by id`),
   )) as unknown as { rows: { payload: Record<string, unknown> }[] };
   return result.rows.map((row) => row.payload);

@@ -1,5 +1,6 @@
-import type { Viewer } from '@tunet/kit';
+import type { MemberRole, Viewer } from '@tunet/kit';
 import { viewerAudiences } from '../audiences/audiences';
+import { ASSOCIATION_X as X, ASSOCIATION_Y as Y, integratorOf, memberOf, PLATFORM_ADMIN } from '../testing';
 import {
   canChangeEditorCommittee,
   canCreateDocument,
@@ -10,32 +11,14 @@ import {
   type DocumentFacts,
 } from './documents.access';
 
-const X = 'a0000000-0000-4000-8000-00000000000a';
-const Y = 'a0000000-0000-4000-8000-00000000000b';
 const BUILDING_A = 'b0000000-0000-4000-8000-00000000000a';
 const BUILDING_B = 'b0000000-0000-4000-8000-00000000000b';
 const DUGNAD = 'c0000000-0000-4000-8000-000000000001';
 const GROUP = 'd0000000-0000-4000-8000-000000000001';
 
-const member = (associationId: string, role: 'resident' | 'board' | 'external', committeeIds: string[] = [], buildingIds = [BUILDING_A]): Viewer => ({
-  accountId: 'e0000000-0000-4000-8000-000000000001',
-  associationId,
-  memberId: 'f0000000-0000-4000-8000-000000000001',
-  role,
-  platformAdmin: false,
-  sessionId: null,
-  scope: { unitIds: [], buildingIds, committeeIds },
-});
-const integrator: Viewer = {
-  accountId: 'e0000000-0000-4000-8000-000000000003',
-  associationId: X,
-  memberId: null,
-  role: null,
-  platformAdmin: false,
-  sessionId: null,
-  integration: { apiKeyId: 'e0000000-0000-4000-8000-000000000003', scopes: ['members:read'] },
-};
-const platformAdmin: Viewer = { ...integrator, associationId: null, integration: null, platformAdmin: true };
+/** A member who lives in building A unless told otherwise. */
+const member = (associationId: string, role: MemberRole, committeeIds: string[] = [], buildingIds = [BUILDING_A]) =>
+  memberOf(associationId, role, { scope: { buildingIds, committeeIds } });
 
 const document = (audienceKind: DocumentFacts['audienceKind'], audienceId: string | null = null): DocumentFacts => ({
   associationId: X,
@@ -76,8 +59,8 @@ const matrix: {
   { actor: 'board member', viewer: member(X, 'board', [], []), read: true, folders: true, edit: true, changeEditors: true, sees: [true, true, true, true, true, true] },
   { actor: 'external (caretaker)', viewer: member(X, 'external', [], []), read: true, folders: false, edit: false, changeEditors: false, sees: [true, false, false, false, false, false] },
   { actor: 'board member of another association', viewer: member(Y, 'board', [DUGNAD]), read: false, folders: false, edit: false, changeEditors: false, sees: [false, false, false, false, false, false] },
-  { actor: 'integration with an API key', viewer: integrator, read: false, folders: false, edit: false, changeEditors: false, sees: [false, false, false, false, false, false] },
-  { actor: 'platform admin without membership', viewer: platformAdmin, read: false, folders: false, edit: false, changeEditors: false, sees: [false, false, false, false, false, false] },
+  { actor: 'integration with an API key', viewer: integratorOf(X), read: false, folders: false, edit: false, changeEditors: false, sees: [false, false, false, false, false, false] },
+  { actor: 'platform admin without membership', viewer: PLATFORM_ADMIN, read: false, folders: false, edit: false, changeEditors: false, sees: [false, false, false, false, false, false] },
 ];
 
 describe('documents access', () => {

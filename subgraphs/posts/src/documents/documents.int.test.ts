@@ -1,66 +1,27 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { buildSubgraphSchema } from '@apollo/subgraph';
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import type { SubgraphDatabase, Viewer } from '@tunet/kit';
-import { openTestDatabase, type TestDatabase } from '@tunet/kit/src/testing';
+import type { Viewer } from '@tunet/kit';
 import { eq } from 'drizzle-orm';
-import { graphql, type GraphQLSchema } from 'graphql';
-import { FilesystemStorage } from '../files/storage';
-import { createPostsSubgraph, type PostsSubgraph } from '../subgraph';
 import { documentFolders, documents, documentVersions } from '../tables';
-import { contextOf, viewerIn } from '../testing';
+import { openPostsTestBed, viewerIn, type PostsTestBed } from '../testing';
 import { loadDemoDocuments, pdfOf } from './documents.demo';
 
-let database: TestDatabase;
-let subgraph: PostsSubgraph;
-let db: SubgraphDatabase;
-let storageDir: string;
+let bed: PostsTestBed;
 
 beforeAll(async () => {
-  database = await openTestDatabase();
-  storageDir = await mkdtemp(path.join(tmpdir(), 'tunet-documents-'));
-  subgraph = await createPostsSubgraph({
-    database: database.connection,
-    store: { kind: 'memory', namespace: 'documents-test' },
-    fileStorage: new FilesystemStorage(storageDir),
-  });
-  await subgraph.migrate();
-  db = database.connection.forSubgraph('posts', 'unused: no migrations run here');
+  bed = await openPostsTestBed();
 });
 
-afterAll(async () => {
-  await database.drop();
-  await rm(storageDir, { recursive: true, force: true });
-});
-
-const contextFor = (viewer: Viewer | null) => contextOf(subgraph, viewer);
-
-/** Executes against the subgraph's own schema, so field resolvers and loaders run as they do behind the gateway. */
-let schema: GraphQLSchema;
-function execute(viewer: Viewer | null, source: string, variableValues?: Record<string, unknown>) {
-  schema ??= buildSubgraphSchema({ typeDefs: subgraph.definition.typeDefs, resolvers: merged() });
-  return graphql({ schema, source, variableValues, contextValue: contextFor(viewer) });
-}
-function merged(): GraphQLResolverMap<unknown> {
-  const all: Record<string, object> = {};
-  for (const map of subgraph.definition.resolvers) {
-    for (const [type, fields] of Object.entries(map)) all[type] = { ...all[type], ...(fields as object) };
-  }
-  return all as GraphQLResolverMap<unknown>;
-}
+afterAll(() => bed.close());
 
 const codeOf = (result: { errors?: readonly { extensions: Record<string, unknown> }[] }) => result.errors?.[0]?.extensions;
 
 async function uploadAs(viewer: Viewer, fileName = 'vedtekter.pdf', bytes = pdfOf(['Vedtekter'])): Promise<string> {
-  const ctx = contextFor(viewer);
+  const ctx = bed.contextFor(viewer);
   return (await ctx.files.upload(ctx, { fileName, contentBase64: bytes.toString('base64') })).id;
 }
 
 async function folder(viewer: Viewer, name: string, parentId?: string) {
-  return execute(viewer, 'mutation ($i: CreateDocumentFolderInput!) { createDocumentFolder(input: $i) { folder { id name parent { id } } } }', {
+  return bed.execute(viewer, 'mutation ($i: CreateDocumentFolderInput!) { createDocumentFolder(input: $i) { folder { id name parent { id } } } }', {
     i: { name, parentId },
   });
 }
@@ -76,7 +37,7 @@ const DOCUMENT_FIELDS = `id title description audience { kind id } editorCommitt
   currentVersion { number note file { fileName contentType url } uploadedBy { id } } versions { number } createdBy { id }`;
 
 function createDocument(viewer: Viewer, input: Input) {
-  return execute(viewer, `mutation ($i: CreateDocumentInput!) { createDocument(input: $i) { document { ${DOCUMENT_FIELDS} } } }`, { i: input });
+  return bed.execute(viewer, `mutation ($i: CreateDocumentInput!) { createDocument(input: $i) { document { ${DOCUMENT_FIELDS} } } }`, { i: input });
 }
 
 async function documentId(viewer: Viewer, input: Input): Promise<string> {
@@ -85,14 +46,14 @@ async function documentId(viewer: Viewer, input: Input): Promise<string> {
   return (result.data!.createDocument as { document: { id: string } }).document.id;
 }
 
-const readDocument = (viewer: Viewer | null, id: string) => execute(viewer, `query ($id: ID!) { document(id: $id) { ${DOCUMENT_FIELDS} } }`, { id });
+const readDocument = (viewer: Viewer | null, id: string) => bed.execute(viewer, `query ($id: ID!) { document(id: $id) { ${DOCUMENT_FIELDS} } }`, { id });
 const update = (viewer: Viewer, input: Input) =>
-  execute(viewer, `mutation ($i: UpdateDocumentInput!) { updateDocument(input: $i) { document { ${DOCUMENT_FIELDS} } } }`, { i: input });
+  bed.execute(viewer, `mutation ($i: UpdateDocumentInput!) { updateDocument(input: $i) { document { ${DOCUMENT_FIELDS} } } }`, { i: input });
 const addVersion = (viewer: Viewer, input: Input) =>
-  execute(viewer, `mutation ($i: AddDocumentVersionInput!) { addDocumentVersion(input: $i) { document { ${DOCUMENT_FIELDS} } } }`, { i: input });
+  bed.execute(viewer, `mutation ($i: AddDocumentVersionInput!) { addDocumentVersion(input: $i) { document { ${DOCUMENT_FIELDS} } } }`, { i: input });
 
 async function titlesIn(viewer: Viewer | null, folder: string): Promise<string[]> {
-  const result = await execute(viewer, 'query ($f: ID!) { documents(folderId: $f, first: 100) { nodes { title } } }', { f: folder });
+  const result = await bed.execute(viewer, 'query ($f: ID!) { documents(folderId: $f, first: 100) { nodes { title } } }', { f: folder });
   expect(result.errors).toBeUndefined();
   return (result.data!.documents as { nodes: { title: string }[] }).nodes.map((node) => node.title);
 }
@@ -108,9 +69,9 @@ describe('folders', () => {
     const year = await folderId(board, '2026', meetings);
     await folderId(board, '2025', meetings);
 
-    const top = await execute(viewerIn(association, 'external'), '{ documentFolders { name parent { id } } }');
+    const top = await bed.execute(viewerIn(association, 'external'), '{ documentFolders { name parent { id } } }');
     expect(top.data).toEqual({ documentFolders: [{ name: 'Husorden', parent: null }, { name: 'Møter', parent: null }] });
-    const inside = await execute(resident, 'query ($p: ID) { documentFolders(parentId: $p) { id name parent { name } } }', { p: meetings });
+    const inside = await bed.execute(resident, 'query ($p: ID) { documentFolders(parentId: $p) { id name parent { name } } }', { p: meetings });
     expect(inside.data).toEqual({
       documentFolders: [
         { id: expect.any(String), name: '2025', parent: { name: 'Møter' } },
@@ -127,7 +88,7 @@ describe('folders', () => {
     expect((await folder(board, 'Referater')).errors).toBeUndefined();
     const other = await folderId(board, 'Annet', parent);
     const rename = (name: string) =>
-      execute(board, 'mutation ($i: RenameDocumentFolderInput!) { renameDocumentFolder(input: $i) { folder { name } } }', {
+      bed.execute(board, 'mutation ($i: RenameDocumentFolderInput!) { renameDocumentFolder(input: $i) { folder { name } } }', {
         i: { folderId: other, name },
       });
     expect(codeOf(await rename('REFERATER'))).toMatchObject({ code: 'CONFLICT' });
@@ -139,10 +100,10 @@ describe('folders', () => {
     expect(codeOf(await folder(viewerIn(association, 'external'), 'Mine'))).toMatchObject({ code: 'FORBIDDEN' });
     const foreign = await folderId(viewerIn(randomUUID(), 'board'), 'Fremmed');
     expect(codeOf(await folder(board, 'Under', foreign))).toMatchObject({ code: 'NOT_FOUND' });
-    expect(codeOf(await execute(resident, 'query ($p: ID) { documentFolders(parentId: $p) { id } }', { p: foreign }))).toMatchObject({
+    expect(codeOf(await bed.execute(resident, 'query ($p: ID) { documentFolders(parentId: $p) { id } }', { p: foreign }))).toMatchObject({
       code: 'NOT_FOUND',
     });
-    expect(codeOf(await execute(null, '{ documentFolders { id } }'))).toMatchObject({ code: 'UNAUTHENTICATED' });
+    expect(codeOf(await bed.execute(null, '{ documentFolders { id } }'))).toMatchObject({ code: 'UNAUTHENTICATED' });
   });
 });
 
@@ -179,7 +140,7 @@ describe('documents and versions', () => {
       createdBy: { id: board.memberId },
     });
     const { pathname, searchParams } = new URL(document.currentVersion.file.url);
-    const download = await subgraph.definition.publicRoutes!.files!({
+    const download = await bed.subgraph.definition.publicRoutes!.files!({
       path: pathname.replace(/^\/files/, ''),
       query: Object.fromEntries(searchParams),
       context: { viewer: null, requestId: 'test', clientIp: '' },
@@ -218,8 +179,8 @@ describe('documents and versions', () => {
     }
     expect(await titlesIn(board, library)).not.toContain('Andre');
     // Nor can a version be attached to a post.
-    const post = await contextFor(board).posts.createPost(board, { title: 'Vedlegg', body: 'Se vedlegg' });
-    const attach = await execute(board, 'mutation ($i: SetPostAttachmentsInput!) { setPostAttachments(input: $i) { post { id } } }', {
+    const post = await bed.contextFor(board).posts.createPost(board, { title: 'Vedlegg', body: 'Se vedlegg' });
+    const attach = await bed.execute(board, 'mutation ($i: SetPostAttachmentsInput!) { setPostAttachments(input: $i) { post { id } } }', {
       i: { postId: post.id, fileIds: [used] },
     });
     expect(codeOf(attach)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'fileIds.0' });
@@ -239,7 +200,7 @@ describe('documents and versions', () => {
       await documentId(board, { folderId: shelf, title, audience: { kind: 'ASSOCIATION' }, fileId: await uploadAs(board) });
     }
     const page = (after: string | null) =>
-      execute(board, 'query ($f: ID!, $a: String) { documents(folderId: $f, first: 2, after: $a) { nodes { title } pageInfo { hasNextPage endCursor } } }', {
+      bed.execute(board, 'query ($f: ID!, $a: String) { documents(folderId: $f, first: 2, after: $a) { nodes { title } pageInfo { hasNextPage endCursor } } }', {
         f: shelf,
         a: after,
       });
@@ -296,7 +257,7 @@ describe('audiences', () => {
   });
 
   it('another association sees neither the folder nor the documents', async () => {
-    expect(codeOf(await execute(outsider, 'query ($f: ID!) { documents(folderId: $f) { nodes { id } } }', { f: shelf }))).toMatchObject({
+    expect(codeOf(await bed.execute(outsider, 'query ($f: ID!) { documents(folderId: $f) { nodes { id } } }', { f: shelf }))).toMatchObject({
       code: 'NOT_FOUND',
     });
     expect(codeOf(await readDocument(outsider, ids['For alle']!))).toMatchObject({ code: 'NOT_FOUND' });
@@ -304,17 +265,17 @@ describe('audiences', () => {
   });
 
   it('hands no link to a version’s file to a viewer outside the audience', async () => {
-    const ctx = contextFor(board);
+    const ctx = bed.contextFor(board);
     const [version] = await ctx.documentLoaders.versionsByDocument.load(ids['For styret']!);
     const file = (await ctx.fileLoaders.fileById.load(version!.fileId))!;
-    const resident = contextFor(residentOfA);
+    const resident = bed.contextFor(residentOfA);
     await expect(resident.files.url(resident, file, 'original')).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN' } });
     expect(await ctx.files.url(ctx, file, 'original')).toMatch(/^https:\/\/tunet\.test\/files\//);
   });
 
   it('row-level security keeps the library from another tenant', async () => {
     for (const table of [documentFolders, documents, documentVersions]) {
-      expect(await db.tenant(outsider.associationId, (tx) => tx.select().from(table))).toEqual([]);
+      expect(await bed.db.tenant(outsider.associationId, (tx) => tx.select().from(table))).toEqual([]);
     }
   });
 });
@@ -380,12 +341,12 @@ describe('editing', () => {
 
   it('deletes softly: gone from every read, and a second delete is NOT_FOUND', async () => {
     const id = await committeeDocument();
-    const remove = (viewer: Viewer) => execute(viewer, 'mutation ($id: ID!) { deleteDocument(documentId: $id) { documentId } }', { id });
+    const remove = (viewer: Viewer) => bed.execute(viewer, 'mutation ($id: ID!) { deleteDocument(documentId: $id) { documentId } }', { id });
     expect(codeOf(await remove(resident))).toMatchObject({ code: 'FORBIDDEN' });
     expect((await remove(editor)).data).toEqual({ deleteDocument: { documentId: id } });
     expect(codeOf(await readDocument(board, id))).toMatchObject({ code: 'NOT_FOUND' });
     expect(codeOf(await remove(board))).toMatchObject({ code: 'NOT_FOUND' });
-    const [row] = await db.tenant(association, (tx) => tx.select().from(documents).where(eq(documents.id, id)));
+    const [row] = await bed.db.tenant(association, (tx) => tx.select().from(documents).where(eq(documents.id, id)));
     expect(row).toMatchObject({ deletedByMemberId: editor.memberId });
   });
 });
@@ -394,16 +355,16 @@ describe('demo library', () => {
   it('gives Solbakken its house rules, statutes and annual meeting papers', async () => {
     const association = randomUUID();
     const board = viewerIn(association, 'board');
-    await loadDemoDocuments(subgraph, { association, boardMemberId: board.memberId });
+    await loadDemoDocuments(bed.subgraph, { association, boardMemberId: board.memberId });
     const resident = viewerIn(association);
-    const folders = await execute(resident, '{ documentFolders { id name } }');
+    const folders = await bed.execute(resident, '{ documentFolders { id name } }');
     // Found by name: where Å sorts depends on the database's collation.
     const top = new Map((folders.data!.documentFolders as { id: string; name: string }[]).map((f) => [f.name, f.id]));
     expect([...top.keys()].sort()).toEqual(['Husorden og vedtekter', 'Årsmøter']);
     expect(await titlesIn(resident, top.get('Husorden og vedtekter')!)).toEqual(['Husordensregler', 'Vedtekter']);
-    const years = await execute(resident, 'query ($p: ID) { documentFolders(parentId: $p) { id } }', { p: top.get('Årsmøter') });
+    const years = await bed.execute(resident, 'query ($p: ID) { documentFolders(parentId: $p) { id } }', { p: top.get('Årsmøter') });
     const year = (years.data!.documentFolders as { id: string }[])[0]!.id;
-    const papers = await execute(resident, 'query ($f: ID!) { documents(folderId: $f) { nodes { title currentVersion { file { fileName contentType } } } } }', { f: year });
+    const papers = await bed.execute(resident, 'query ($f: ID!) { documents(folderId: $f) { nodes { title currentVersion { file { fileName contentType } } } } }', { f: year });
     expect(papers.data).toEqual({
       documents: { nodes: [{ title: 'Årsmøtepapirer 2026', currentVersion: { file: { fileName: 'årsmøtepapirer-2026.pdf', contentType: 'application/pdf' } } }] },
     });

@@ -1,29 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import type { MemberViewer, Viewer } from '@tunet/kit';
-import { openTestDatabase, type TestDatabase } from '@tunet/kit/src/testing';
 import { sql } from 'drizzle-orm';
-import { contextOf, viewerIn } from '../testing';
-import { createPostsSubgraph, type PostsSubgraph } from '../subgraph';
+import { openPostsTestBed, viewerIn, type PostsTestBed } from '../testing';
 import type { EventRow } from './events.repository';
 
-let database: TestDatabase;
-let subgraph: PostsSubgraph;
+let bed: PostsTestBed;
 
 beforeAll(async () => {
-  database = await openTestDatabase();
-  subgraph = await createPostsSubgraph({ database: database.connection, store: { kind: 'memory', namespace: 'events-test' } });
-  await subgraph.migrate();
+  bed = await openPostsTestBed();
 });
 
-afterAll(() => database.drop());
-
-
-const contextFor = (viewer: Viewer | null) => contextOf(subgraph, viewer);
+afterAll(() => bed.close());
 
 const inDays = (days: number) => new Date(Date.now() + days * 86_400_000);
 
 async function arrange(board: MemberViewer, input: Record<string, unknown> = {}): Promise<EventRow> {
-  return contextFor(board).events.createEvent(board, {
+  return bed.contextFor(board).events.createEvent(board, {
     title: 'Sommerfest',
     startsAt: inDays(10),
     endsAt: inDays(10.2),
@@ -32,15 +24,14 @@ async function arrange(board: MemberViewer, input: Record<string, unknown> = {})
 }
 
 const signUp = (viewer: Viewer, eventId: string, adults = 1, children = 0) =>
-  contextFor(viewer).events.signUp(viewer, contextFor(viewer).loaders, { eventId, adults, children });
+  bed.contextFor(viewer).events.signUp(viewer, bed.contextFor(viewer).loaders, { eventId, adults, children });
 
 const cancelSignup = (viewer: Viewer, eventId: string) =>
-  contextFor(viewer).events.cancelSignup(viewer, contextFor(viewer).loaders, { eventId });
+  bed.contextFor(viewer).events.cancelSignup(viewer, bed.contextFor(viewer).loaders, { eventId });
 
 type Outboxed = { topic: string; payload: Record<string, string> };
 const outbox = async (): Promise<Outboxed[]> => {
-  const db = database.connection.forSubgraph('posts', 'unused: no migrations run here');
-  const result = await db.system((tx) => tx.execute(sql`select topic, payload from posts.outbox order by id`));
+  const result = await bed.db.system((tx) => tx.execute(sql`select topic, payload from posts.outbox order by id`));
   return (result as unknown as { rows: Outboxed[] }).rows;
 };
 
@@ -49,7 +40,7 @@ describe('events', () => {
   const board = viewerIn(associationId, 'board');
 
   it('applies its migrations once', async () => {
-    expect(await subgraph.migrate()).toEqual([]);
+    expect(await bed.subgraph.migrate()).toEqual([]);
   });
 
   it('the board creates an event, trimmed, with defaults', async () => {
@@ -72,7 +63,7 @@ describe('events', () => {
     const later = await arrange(own, { title: 'Later', startsAt: inDays(20), endsAt: inDays(20.1) });
     const sooner = await arrange(own, { title: 'Sooner', startsAt: inDays(2), endsAt: inDays(2.1) });
     await arrange(own, { title: 'Past', startsAt: inDays(-2), endsAt: inDays(-1.9) });
-    const { events } = contextFor(own);
+    const { events } = bed.contextFor(own);
     const first = await events.listEvents(own, null, 1, null);
     expect(first.nodes.map((e) => e.id)).toEqual([sooner.id]);
     expect(first.pageInfo.hasNextPage).toBe(true);
@@ -88,7 +79,7 @@ describe('events', () => {
     const longRunning = await arrange(own, { title: 'Art exhibition', startsAt: inDays(-3), endsAt: inDays(3) });
     const underWay = await arrange(own, { title: 'Dugnad', startsAt: inDays(-0.05), endsAt: inDays(0.1) });
     const upcoming = await arrange(own, { title: 'Sommerfest', startsAt: inDays(1), endsAt: inDays(1.2) });
-    const { events } = contextFor(own);
+    const { events } = bed.contextFor(own);
     const seen: string[] = [];
     let after: string | null = null;
     do {
@@ -109,7 +100,7 @@ describe('events', () => {
     const own = viewerIn(randomUUID(), 'board');
     const at = inDays(4);
     const instant = await arrange(own, { title: 'Deadline', startsAt: at, endsAt: at });
-    expect((await contextFor(own).events.listEvents(own, at, 10, null)).nodes.map((e) => e.id)).toEqual([instant.id]);
+    expect((await bed.contextFor(own).events.listEvents(own, at, 10, null)).nodes.map((e) => e.id)).toEqual([instant.id]);
   });
 
   it.each([
@@ -138,7 +129,7 @@ describe('events', () => {
     await expect(arrange(resident)).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN' } });
     await expect(arrange(null as unknown as MemberViewer)).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
     await expect(
-      contextFor(resident).events.cancelEvent(resident, contextFor(resident).loaders, { eventId: event.id, reason: 'Nei' }),
+      bed.contextFor(resident).events.cancelEvent(resident, bed.contextFor(resident).loaders, { eventId: event.id, reason: 'Nei' }),
     ).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN' } });
     await expect(signUp(external, event.id)).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN' } });
   });
@@ -156,7 +147,7 @@ describe('events', () => {
     const { signup } = await cancelSignup(a!, event.id);
     expect(signup.status).toBe('cancelled');
 
-    const ctx = contextFor(board);
+    const ctx = bed.contextFor(board);
     const signups = await ctx.events.signupsVisibleTo(board, ctx.loaders, event);
     const byMember = new Map(signups.map((s) => [s.memberId, s]));
     expect(byMember.get(c!.memberId)).toMatchObject({ status: 'confirmed', waitlistPosition: null });
@@ -187,7 +178,7 @@ describe('events', () => {
     });
 
     const cancelled = await arrange(board);
-    const ctx = contextFor(board);
+    const ctx = bed.contextFor(board);
     const after = await ctx.events.cancelEvent(board, ctx.loaders, { eventId: cancelled.id, reason: 'Regnvær' });
     expect(after).toMatchObject({ cancelReason: 'Regnvær' });
     expect(after.cancelledAt).toBeInstanceOf(Date);
@@ -202,10 +193,10 @@ describe('events', () => {
     const [a, b] = [viewerIn(associationId), viewerIn(associationId)];
     await signUp(a, event.id);
     await signUp(b, event.id);
-    const asA = contextFor(a);
+    const asA = bed.contextFor(a);
     expect((await asA.events.signupsVisibleTo(a, asA.loaders, event)).map((s) => s.memberId)).toEqual([a.memberId]);
     expect((await asA.events.viewerSignup(a, asA.loaders, event))?.memberId).toBe(a.memberId);
-    const asBoard = contextFor(board);
+    const asBoard = bed.contextFor(board);
     expect(await asBoard.events.signupsVisibleTo(board, asBoard.loaders, event)).toHaveLength(2);
     expect(await asBoard.events.viewerSignup(board, asBoard.loaders, event)).toBeNull();
   });
@@ -214,18 +205,18 @@ describe('events', () => {
     it('another association neither sees the event nor signs up for it', async () => {
       const event = await arrange(board);
       const outsider = viewerIn(randomUUID(), 'board');
-      const ctx = contextFor(outsider);
+      const ctx = bed.contextFor(outsider);
       await expect(ctx.events.event(outsider, ctx.loaders, event.id)).rejects.toMatchObject({ extensions: { code: 'NOT_FOUND' } });
       expect((await ctx.events.listEvents(outsider, inDays(-1), 100, null)).nodes).toEqual([]);
       await expect(signUp(outsider, event.id)).rejects.toMatchObject({ extensions: { code: 'NOT_FOUND' } });
       await expect(ctx.events.cancelEvent(outsider, ctx.loaders, { eventId: event.id, reason: 'x' })).rejects.toMatchObject({
         extensions: { code: 'NOT_FOUND' },
       });
-      expect(await subgraph.eventsRepository.findSignups(outsider.associationId, [event.id])).toEqual([]);
+      expect(await bed.subgraph.eventsRepository.findSignups(outsider.associationId, [event.id])).toEqual([]);
     });
 
     it('a malformed event id is NOT_FOUND, not a database error', async () => {
-      const ctx = contextFor(board);
+      const ctx = bed.contextFor(board);
       await expect(ctx.events.event(board, ctx.loaders, 'nope')).rejects.toMatchObject({ extensions: { code: 'NOT_FOUND' } });
       await expect(signUp(board, 'nope')).rejects.toMatchObject({ extensions: { code: 'NOT_FOUND' } });
     });
@@ -242,7 +233,7 @@ describe('events', () => {
       Array.from({ length: 25 }, (_, i) => i + 1),
     );
 
-    const ctx = contextFor(board);
+    const ctx = bed.contextFor(board);
     const stored = await ctx.events.signupsVisibleTo(board, ctx.loaders, event);
     expect(stored.filter((s) => s.status === 'confirmed')).toHaveLength(5);
     expect(stored.filter((s) => s.status === 'waitlisted').map((s) => s.waitlistPosition)).toEqual(

@@ -1,21 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { openEventStream, stopAll, type MemberViewer } from '@tunet/kit';
-import { openTestDatabase, type TestDatabase } from '@tunet/kit/src/testing';
 import { sql } from 'drizzle-orm';
-import { contextOf, viewerIn } from '../testing';
-import { createPostsSubgraph, type PostsSubgraph } from '../subgraph';
+import { openPostsTestBed, viewerIn, type PostsTestBed } from '../testing';
 import { EventReminders } from './events.reminders';
 
-let database: TestDatabase;
-let subgraph: PostsSubgraph;
+let bed: PostsTestBed;
 
 beforeAll(async () => {
-  database = await openTestDatabase();
-  subgraph = await createPostsSubgraph({ database: database.connection, store: { kind: 'memory', namespace: 'reminders-test' } });
-  await subgraph.migrate();
+  bed = await openPostsTestBed();
 });
 
-afterAll(() => database.drop());
+afterAll(() => bed.close());
 
 const HOUR = 3_600_000;
 const inHours = (hours: number, from = Date.now()) => new Date(from + hours * HOUR);
@@ -23,8 +18,7 @@ const inHours = (hours: number, from = Date.now()) => new Date(from + hours * HO
 type Reminder = { eventId: string; title: string; startsAt: string; place: string; recipients: string[] };
 
 async function remindersOf(eventIds: string[]): Promise<Reminder[]> {
-  const db = database.connection.forSubgraph('posts', 'unused: no migrations run here');
-  const result = await db.system((tx) =>
+  const result = await bed.db.system((tx) =>
     tx.execute(sql`select payload from posts.outbox where topic = 'event.reminder_due' order by id`),
   );
   return (result as unknown as { rows: { payload: Reminder }[] }).rows
@@ -33,7 +27,7 @@ async function remindersOf(eventIds: string[]): Promise<Reminder[]> {
 }
 
 async function arrange(board: MemberViewer, startsInHours: number, input: Record<string, unknown> = {}) {
-  return contextOf(subgraph, board).events.createEvent(board, {
+  return bed.contextFor(board).events.createEvent(board, {
     title: 'Dugnad',
     place: 'Gården',
     startsAt: inHours(startsInHours),
@@ -43,9 +37,9 @@ async function arrange(board: MemberViewer, startsInHours: number, input: Record
 }
 
 const signUp = (viewer: MemberViewer, eventId: string) =>
-  contextOf(subgraph, viewer).events.signUp(viewer, contextOf(subgraph, viewer).loaders, { eventId });
+  bed.contextFor(viewer).events.signUp(viewer, bed.contextFor(viewer).loaders, { eventId });
 
-const sweepAt = (at: Date) => new EventReminders(subgraph.eventsRepository, {}, () => at).sweep();
+const sweepAt = (at: Date) => new EventReminders(bed.subgraph.eventsRepository, {}, () => at).sweep();
 
 describe('event reminders', () => {
   const associationId = randomUUID();
@@ -55,7 +49,7 @@ describe('event reminders', () => {
     const event = await arrange(board, 12, { capacity: 1 });
     const [confirmed, waitlisted, withdrawn] = [viewerIn(associationId), viewerIn(associationId), viewerIn(associationId)];
     await signUp(withdrawn, event.id);
-    await contextOf(subgraph, withdrawn).events.cancelSignup(withdrawn, contextOf(subgraph, withdrawn).loaders, { eventId: event.id });
+    await bed.contextFor(withdrawn).events.cancelSignup(withdrawn, bed.contextFor(withdrawn).loaders, { eventId: event.id });
     await signUp(confirmed, event.id);
     expect((await signUp(waitlisted, event.id)).signup.status).toBe('waitlisted');
 
@@ -70,7 +64,7 @@ describe('event reminders', () => {
     const later = await arrange(board, 30);
     const started = await arrange(board, -1);
     const cancelled = await arrange(board, 5);
-    await contextOf(subgraph, board).events.cancelEvent(board, contextOf(subgraph, board).loaders, { eventId: cancelled.id, reason: 'Regn' });
+    await bed.contextFor(board).events.cancelEvent(board, bed.contextFor(board).loaders, { eventId: cancelled.id, reason: 'Regn' });
 
     await sweepAt(new Date());
     expect(await remindersOf([later.id, started.id, cancelled.id])).toEqual([]);
@@ -94,7 +88,7 @@ describe('event reminders', () => {
 
   it('sweeps as soon as the subgraph starts its background jobs', async () => {
     const event = await arrange(board, 2);
-    const jobs = subgraph.backgroundJobs(openEventStream({ kind: 'memory', namespace: `reminders-${randomUUID()}` }));
+    const jobs = bed.subgraph.backgroundJobs(openEventStream({ kind: 'memory', namespace: `reminders-${randomUUID()}` }));
     for (const job of jobs) job.start();
     const deadline = Date.now() + 5_000;
     while ((await remindersOf([event.id])).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));

@@ -1,32 +1,12 @@
 import type { Viewer } from '@tunet/kit';
+import { ASSOCIATION_X as X, ASSOCIATION_Y as Y, integratorOf, memberOf, PLATFORM_ADMIN } from '../testing';
 import { canChangeFileSettings, canDownloadFile, canReadFileSettings, canUploadFile, canUseUpload, type FileFacts } from './files.access';
 
-const X = 'a0000000-0000-4000-8000-00000000000a';
-const Y = 'a0000000-0000-4000-8000-00000000000b';
-const UPLOADER = 'b0000000-0000-4000-8000-000000000001';
-const SOMEONE = 'b0000000-0000-4000-8000-000000000002';
+// Not the member `memberOf` describes unless given an id, so the other members are not the uploader.
+const UPLOADER = 'b0000000-0000-4000-8000-000000000002';
 const POST = 'c0000000-0000-4000-8000-000000000001';
 const OTHER_POST = 'c0000000-0000-4000-8000-000000000002';
 const DOCUMENT = 'd0000000-0000-4000-8000-000000000001';
-
-const member = (associationId: string, role: 'resident' | 'board' | 'external', memberId = SOMEONE): Viewer => ({
-  accountId: 'e0000000-0000-4000-8000-000000000001',
-  associationId,
-  memberId,
-  role,
-  platformAdmin: false,
-  sessionId: null,
-});
-const integrator: Viewer = {
-  accountId: 'e0000000-0000-4000-8000-000000000003',
-  associationId: X,
-  memberId: null,
-  role: null,
-  platformAdmin: false,
-  sessionId: null,
-  integration: { apiKeyId: 'e0000000-0000-4000-8000-000000000003', scopes: ['members:read', 'members:import'] },
-};
-const platformAdmin: Viewer = { ...integrator, associationId: null, integration: null, platformAdmin: true };
 
 const unattached: FileFacts = { associationId: X, uploadedByMemberId: UPLOADER, postId: null, documentId: null };
 const inPost: FileFacts = { ...unattached, postId: POST };
@@ -36,13 +16,13 @@ const inDocument: FileFacts = { ...unattached, documentId: DOCUMENT };
 // download a file in a post or document they can see.
 const matrix: { actor: string; viewer: Viewer | null; upload: boolean; read: boolean; change: boolean; ownUpload: boolean; visiblePlace: boolean }[] = [
   { actor: 'anonymous', viewer: null, upload: false, read: false, change: false, ownUpload: false, visiblePlace: false },
-  { actor: 'the uploader, a resident', viewer: member(X, 'resident', UPLOADER), upload: true, read: true, change: false, ownUpload: true, visiblePlace: true },
-  { actor: 'another resident', viewer: member(X, 'resident'), upload: true, read: true, change: false, ownUpload: false, visiblePlace: true },
-  { actor: 'a board member', viewer: member(X, 'board'), upload: true, read: true, change: true, ownUpload: false, visiblePlace: true },
-  { actor: 'an external (caretaker)', viewer: member(X, 'external'), upload: false, read: true, change: false, ownUpload: false, visiblePlace: true },
-  { actor: 'a board member of another association', viewer: member(Y, 'board', UPLOADER), upload: false, read: false, change: false, ownUpload: false, visiblePlace: false },
-  { actor: 'an integration with an API key', viewer: integrator, upload: false, read: false, change: false, ownUpload: false, visiblePlace: false },
-  { actor: 'a platform admin without membership', viewer: platformAdmin, upload: false, read: false, change: false, ownUpload: false, visiblePlace: false },
+  { actor: 'the uploader, a resident', viewer: memberOf(X, 'resident', { memberId: UPLOADER }), upload: true, read: true, change: false, ownUpload: true, visiblePlace: true },
+  { actor: 'another resident', viewer: memberOf(X, 'resident'), upload: true, read: true, change: false, ownUpload: false, visiblePlace: true },
+  { actor: 'a board member', viewer: memberOf(X, 'board'), upload: true, read: true, change: true, ownUpload: false, visiblePlace: true },
+  { actor: 'an external (caretaker)', viewer: memberOf(X, 'external'), upload: false, read: true, change: false, ownUpload: false, visiblePlace: true },
+  { actor: 'a board member of another association', viewer: memberOf(Y, 'board', { memberId: UPLOADER }), upload: false, read: false, change: false, ownUpload: false, visiblePlace: false },
+  { actor: 'an integration with an API key', viewer: integratorOf(X), upload: false, read: false, change: false, ownUpload: false, visiblePlace: false },
+  { actor: 'a platform admin without membership', viewer: PLATFORM_ADMIN, upload: false, read: false, change: false, ownUpload: false, visiblePlace: false },
 ];
 
 describe('files access', () => {
@@ -64,7 +44,7 @@ describe('files access', () => {
   });
 
   describe('using an upload', () => {
-    const uploader = member(X, 'resident', UPLOADER);
+    const uploader = memberOf(X, 'resident', { memberId: UPLOADER });
 
     it('lets the uploader use their unused file for a post or a document', () => {
       expect(canUseUpload(uploader, unattached, POST)).toBe(true);

@@ -1,59 +1,24 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { buildSubgraphSchema } from '@apollo/subgraph';
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import { PublicRouteError, type PublicResponse, type SubgraphDatabase, type Viewer } from '@tunet/kit';
-import { openTestDatabase, type TestDatabase } from '@tunet/kit/src/testing';
+import { PublicRouteError, type PublicResponse, type Viewer } from '@tunet/kit';
 import { sql } from 'drizzle-orm';
-import { graphql, type GraphQLSchema } from 'graphql';
 import { pdfOf } from '../documents/documents.demo';
-import { createPostsSubgraph, type PostsSubgraph } from '../subgraph';
+import { createPostsSubgraph } from '../subgraph';
 import { files, urlSigningKeys } from '../tables';
-import { contextOf, viewerIn } from '../testing';
+import { openPostsTestBed, viewerIn, type PostsTestBed } from '../testing';
 import { gpsLatitudeOf, phoneJpeg } from './files.fixtures';
 import { DEFAULT_MAX_FILE_BYTES } from './files.service';
 import { UrlSigner } from './signed-urls';
 import { FilesystemStorage } from './storage';
 
-let database: TestDatabase;
-let subgraph: PostsSubgraph;
-let db: SubgraphDatabase;
-let storageDir: string;
+let bed: PostsTestBed;
 
 beforeAll(async () => {
-  database = await openTestDatabase();
-  storageDir = await mkdtemp(path.join(tmpdir(), 'tunet-files-'));
-  subgraph = await createPostsSubgraph({
-    database: database.connection,
-    store: { kind: 'memory', namespace: 'files-test' },
-    fileStorage: new FilesystemStorage(storageDir),
-  });
-  await subgraph.migrate();
-  db = database.connection.forSubgraph('posts', 'unused: no migrations run here');
+  bed = await openPostsTestBed();
 });
 
-afterAll(async () => {
-  await database.drop();
-  await rm(storageDir, { recursive: true, force: true });
-});
-
-const contextFor = (viewer: Viewer | null) => contextOf(subgraph, viewer);
-
-/** Executes against the subgraph's own schema, so field resolvers and loaders run as they do behind the gateway. */
-let schema: GraphQLSchema;
-function execute(viewer: Viewer | null, source: string, variableValues?: Record<string, unknown>) {
-  schema ??= buildSubgraphSchema({ typeDefs: subgraph.definition.typeDefs, resolvers: merged() });
-  return graphql({ schema, source, variableValues, contextValue: contextFor(viewer) });
-}
-function merged(): GraphQLResolverMap<unknown> {
-  const all: Record<string, object> = {};
-  for (const map of subgraph.definition.resolvers) {
-    for (const [type, fields] of Object.entries(map)) all[type] = { ...all[type], ...(fields as object) };
-  }
-  return all as GraphQLResolverMap<unknown>;
-}
+afterAll(() => bed.close());
 
 interface GraphQLFile {
   id: string;
@@ -70,7 +35,7 @@ interface GraphQLFile {
 const FILE_FIELDS = 'id fileName contentType size width height url displayUrl thumbnailUrl uploadedBy { id }';
 
 async function upload(viewer: Viewer, fileName: string, bytes: Buffer) {
-  return execute(viewer, `mutation ($input: UploadFileInput!) { uploadFile(input: $input) { file { ${FILE_FIELDS} } } }`, {
+  return bed.execute(viewer, `mutation ($input: UploadFileInput!) { uploadFile(input: $input) { file { ${FILE_FIELDS} } } }`, {
     input: { fileName, contentBase64: bytes.toString('base64') },
   });
 }
@@ -86,7 +51,7 @@ const codeOf = (result: { errors?: readonly { extensions: Record<string, unknown
 /** Opens a signed link as the gateway would forward it: no viewer, only the URL. */
 async function open(url: string): Promise<PublicResponse> {
   const { pathname, searchParams } = new URL(url);
-  const route = subgraph.definition.publicRoutes!.files!;
+  const route = bed.subgraph.definition.publicRoutes!.files!;
   return route({
     path: pathname.replace(/^\/files/, ''),
     query: Object.fromEntries(searchParams),
@@ -104,10 +69,10 @@ async function statusOf(url: string): Promise<number> {
 }
 
 const publish = (viewer: Viewer, extra: Record<string, unknown> = {}) =>
-  contextFor(viewer).posts.createPost(viewer, { title: 'Dugnad', body: 'Ta med rake.', ...extra });
+  bed.contextFor(viewer).posts.createPost(viewer, { title: 'Dugnad', body: 'Ta med rake.', ...extra });
 
 async function setAttachments(viewer: Viewer, postId: string, fileIds: string[]) {
-  return execute(
+  return bed.execute(
     viewer,
     `mutation ($input: SetPostAttachmentsInput!) { setPostAttachments(input: $input) { post { id attachments { id fileName url } } } }`,
     { input: { postId, fileIds } },
@@ -168,14 +133,14 @@ describe('uploads', () => {
 
   it('refuses empty uploads and what is not base64', async () => {
     expect(codeOf(await upload(resident, 'tom.txt', Buffer.alloc(0)))).toMatchObject({ field: 'contentBase64' });
-    const notBase64 = await execute(resident, 'mutation { uploadFile(input: { fileName: "a.txt", contentBase64: "not base64!" }) { file { id } } }');
+    const notBase64 = await bed.execute(resident, 'mutation { uploadFile(input: { fileName: "a.txt", contentBase64: "not base64!" }) { file { id } } }');
     expect(codeOf(notBase64)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'contentBase64' });
   });
 
   it('lets residents and the board upload, not externals nor anonymous callers', async () => {
     expect((await upload(viewerIn(association, 'board'), 'a.txt', Buffer.from('a'))).errors).toBeUndefined();
     expect(codeOf(await upload(viewerIn(association, 'external'), 'a.txt', Buffer.from('a')))).toMatchObject({ code: 'FORBIDDEN' });
-    const anonymous = await execute(null, 'mutation { uploadFile(input: { fileName: "a.txt", contentBase64: "YQ==" }) { file { id } } }');
+    const anonymous = await bed.execute(null, 'mutation { uploadFile(input: { fileName: "a.txt", contentBase64: "YQ==" }) { file { id } } }');
     expect(codeOf(anonymous)).toMatchObject({ code: 'UNAUTHENTICATED' });
   });
 });
@@ -184,9 +149,9 @@ describe('the upload limit', () => {
   const association = randomUUID();
   const board = viewerIn(association, 'board');
   const resident = viewerIn(association);
-  const settings = (viewer: Viewer | null) => execute(viewer, '{ fileSettings { maxFileBytes } }');
+  const settings = (viewer: Viewer | null) => bed.execute(viewer, '{ fileSettings { maxFileBytes } }');
   const change = (viewer: Viewer, maxFileBytes: number) =>
-    execute(viewer, 'mutation ($b: Int!) { updateFileSettings(input: { maxFileBytes: $b }) { settings { maxFileBytes } } }', { b: maxFileBytes });
+    bed.execute(viewer, 'mutation ($b: Int!) { updateFileSettings(input: { maxFileBytes: $b }) { settings { maxFileBytes } } }', { b: maxFileBytes });
   const textOf = (bytes: number) => Buffer.alloc(bytes, 'a');
 
   it('is 10 MiB until the board changes it', async () => {
@@ -243,15 +208,15 @@ describe('signed links', () => {
   });
 
   it('answers 410 for a genuine link that has expired', async () => {
-    const aWhileAgo = new UrlSigner(() => subgraph.filesRepository.signingKey(), () => Date.now() - 10 * 60_000);
+    const aWhileAgo = new UrlSigner(() => bed.subgraph.filesRepository.signingKey(), () => Date.now() - 10 * 60_000);
     expect(await statusOf(await aWhileAgo.sign('https://tunet.test', file.id, 'original'))).toBe(410);
   });
 
   it('verifies on another replica: the key is the deployment’s, kept in the database', async () => {
     const replica = await createPostsSubgraph({
-      database: database.connection,
+      database: bed.connection,
       store: { kind: 'memory', namespace: 'files-test-replica' },
-      fileStorage: new FilesystemStorage(storageDir),
+      fileStorage: new FilesystemStorage(bed.storageDir),
     });
     const { pathname, searchParams } = new URL(file.url);
     const answer = await replica.definition.publicRoutes!.files!({
@@ -263,8 +228,8 @@ describe('signed links', () => {
   });
 
   it('keeps the key from every tenant transaction', async () => {
-    expect(await db.tenant(association, (tx) => tx.select().from(urlSigningKeys))).toEqual([]);
-    expect(await db.system((tx) => tx.select().from(urlSigningKeys))).toHaveLength(1);
+    expect(await bed.db.tenant(association, (tx) => tx.select().from(urlSigningKeys))).toEqual([]);
+    expect(await bed.db.system((tx) => tx.select().from(urlSigningKeys))).toHaveLength(1);
   });
 });
 
@@ -280,13 +245,13 @@ describe('post attachments', () => {
     const set = await setAttachments(author, post.id, [second.id, first.id]);
     expect(set.errors).toBeUndefined();
 
-    const read = await execute(neighbour, `query ($id: ID!) { post(id: $id) { attachments { id url } } }`, { id: post.id });
+    const read = await bed.execute(neighbour, `query ($id: ID!) { post(id: $id) { attachments { id url } } }`, { id: post.id });
     const attachments = (read.data!.post as { attachments: { id: string; url: string }[] }).attachments;
     expect(attachments.map((a) => a.id)).toEqual([second.id, first.id]);
     expect((await open(attachments[1]!.url)).body.toString()).toBe('A');
 
     await setAttachments(author, post.id, [first.id]);
-    const after = await execute(neighbour, `query ($id: ID!) { post(id: $id) { attachments { id } } }`, { id: post.id });
+    const after = await bed.execute(neighbour, `query ($id: ID!) { post(id: $id) { attachments { id } } }`, { id: post.id });
     expect(after.data).toEqual({ post: { attachments: [{ id: first.id }] } });
   });
 
@@ -311,7 +276,7 @@ describe('post attachments', () => {
       expect(codeOf(await setAttachments(author, post.id, [mine.id, taken]))).toMatchObject({ code: 'BAD_USER_INPUT', field: `fileIds.${index}` });
     }
     // A refused change changes nothing.
-    const unchanged = await execute(author, `query ($id: ID!) { post(id: $id) { attachments { id } } }`, { id: post.id });
+    const unchanged = await bed.execute(author, `query ($id: ID!) { post(id: $id) { attachments { id } } }`, { id: post.id });
     expect(unchanged.data).toEqual({ post: { attachments: [] } });
   });
 
@@ -328,16 +293,16 @@ describe('post attachments', () => {
     const board = viewerIn(association, 'board');
     const post = await publish(board, { audience: { kind: 'BUILDING', id: building } });
     const file = await uploaded(board, 'p.txt', Buffer.from('p'));
-    const row = (await contextFor(board).fileLoaders.fileById.load(file.id))!;
+    const row = (await bed.contextFor(board).fileLoaders.fileById.load(file.id))!;
 
-    const other = contextFor(neighbour);
+    const other = bed.contextFor(neighbour);
     await expect(other.files.url(other, row, 'original')).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN' } });
     expect((await setAttachments(board, post.id, [file.id])).errors).toBeUndefined();
-    const attached = (await contextFor(board).fileLoaders.fileById.load(file.id))!;
-    const fresh = contextFor(neighbour);
+    const attached = (await bed.contextFor(board).fileLoaders.fileById.load(file.id))!;
+    const fresh = bed.contextFor(neighbour);
     await expect(fresh.files.url(fresh, attached, 'original')).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN' } });
     const resident = viewerIn(association, 'resident', { buildingIds: [building] });
-    const inBuilding = contextFor(resident);
+    const inBuilding = bed.contextFor(resident);
     expect(await inBuilding.files.url(inBuilding, attached, 'original')).toMatch(/^https:\/\/tunet\.test\/files\//);
   });
 
@@ -350,15 +315,15 @@ describe('post attachments', () => {
       await setAttachments(writer, post.id, [file.id]);
     }
     const feed = 'query ($first: Int) { posts(first: $first) { nodes { id attachments { id url displayUrl } } } }';
-    await execute(reader, feed, { first: 1 });
+    await bed.execute(reader, feed, { first: 1 });
     const cost = async (first: number) => {
-      const before = db.queryCount;
-      const result = await execute(reader, feed, { first });
+      const before = bed.db.queryCount;
+      const result = await bed.execute(reader, feed, { first });
       expect(result.errors).toBeUndefined();
       const nodes = (result.data!.posts as { nodes: { attachments: { url: string }[] }[] }).nodes;
       expect(nodes).toHaveLength(first);
       expect(nodes.every((node) => node.attachments.length === 1)).toBe(true);
-      return db.queryCount - before;
+      return bed.db.queryCount - before;
     };
     const twenty = await cost(20);
     expect(twenty).toBeGreaterThan(0);
@@ -371,11 +336,11 @@ describe('the purge of unused uploads', () => {
   const author = viewerIn(association);
 
   const age = (id: string, hours: number) =>
-    db.system((tx) => tx.execute(sql`update posts.files set created_at = now() - make_interval(hours => ${hours}) where id = ${id}`));
-  const exists = async (id: string) => (await db.system((tx) => tx.select().from(files).where(sql`id = ${id}`))).length > 0;
+    bed.db.system((tx) => tx.execute(sql`update posts.files set created_at = now() - make_interval(hours => ${hours}) where id = ${id}`));
+  const exists = async (id: string) => (await bed.db.system((tx) => tx.select().from(files).where(sql`id = ${id}`))).length > 0;
   const objectsOf = async (id: string) => {
     try {
-      return await readdir(path.join(storageDir, association, id));
+      return await readdir(path.join(bed.storageDir, association, id));
     } catch {
       return [];
     }
@@ -393,7 +358,7 @@ describe('the purge of unused uploads', () => {
     await age(fresh.id, 23);
     expect((await objectsOf(stale.id)).sort()).toEqual(['display', 'original', 'thumbnail']);
 
-    while (await subgraph.files.purgeUnattached()) {
+    while (await bed.subgraph.files.purgeUnattached()) {
       // More than one batch may be waiting from other tests' uploads.
     }
 
@@ -411,12 +376,12 @@ describe('tenancy', () => {
   it('row-level security hides files from another association even without a filter', async () => {
     const a = viewerIn(randomUUID());
     const file = await uploaded(a, 'a.txt', Buffer.from('a'));
-    expect(await db.tenant(randomUUID(), (tx) => tx.select().from(files))).toEqual([]);
-    expect((await db.tenant(a.associationId, (tx) => tx.select().from(files))).map((f) => f.id)).toEqual([file.id]);
+    expect(await bed.db.tenant(randomUUID(), (tx) => tx.select().from(files))).toEqual([]);
+    expect((await bed.db.tenant(a.associationId, (tx) => tx.select().from(files))).map((f) => f.id)).toEqual([file.id]);
   });
 
   it('loads another association’s file id as nothing', async () => {
     const file = await uploaded(viewerIn(randomUUID()), 'a.txt', Buffer.from('a'));
-    expect(await contextFor(viewerIn(randomUUID())).fileLoaders.fileById.load(file.id)).toBeNull();
+    expect(await bed.contextFor(viewerIn(randomUUID())).fileLoaders.fileById.load(file.id)).toBeNull();
   });
 });

@@ -1,4 +1,5 @@
 import type { Viewer } from '@tunet/kit';
+import { ASSOCIATION_X as X, ASSOCIATION_Y as Y, integratorOf, memberOf, PLATFORM_ADMIN } from '../testing';
 import {
   canCreateGroup,
   canJoinGroups,
@@ -9,38 +10,7 @@ import {
   type GroupFacts,
 } from './groups.access';
 
-const X = 'a0000000-0000-4000-8000-00000000000a';
-const Y = 'a0000000-0000-4000-8000-00000000000b';
 const FESTKOMITEEN = 'e0000000-0000-4000-8000-000000000009';
-
-const member = (associationId: string, role: 'resident' | 'board' | 'external', committeeIds: string[] = []): Viewer => ({
-  accountId: 'e0000000-0000-4000-8000-000000000001',
-  associationId,
-  memberId: 'b0000000-0000-4000-8000-000000000001',
-  role,
-  platformAdmin: false,
-  sessionId: null,
-  scope: { unitIds: [], buildingIds: [], committeeIds },
-});
-
-const platformAdmin: Viewer = {
-  accountId: 'e0000000-0000-4000-8000-000000000002',
-  associationId: null,
-  memberId: null,
-  role: null,
-  platformAdmin: true,
-  sessionId: null,
-};
-
-const integration: Viewer = {
-  accountId: 'e0000000-0000-4000-8000-000000000003',
-  associationId: X,
-  memberId: null,
-  role: null,
-  platformAdmin: false,
-  sessionId: null,
-  integration: { apiKeyId: 'e0000000-0000-4000-8000-000000000003', scopes: ['members:read'] },
-};
 
 const open: GroupFacts = { associationId: X, kind: 'interest', open: true, committeeId: null };
 const closed: GroupFacts = { ...open, open: false };
@@ -63,13 +33,13 @@ const matrix: {
   closedMembers: boolean;
 }[] = [
   { actor: 'anonymous', viewer: null, read: false, interest: false, committee: false, join: false, manage: false, openMembers: false, closedMembers: false },
-  { actor: 'resident of X', viewer: member(X, 'resident'), read: true, interest: true, committee: false, join: true, manage: false, openMembers: true, closedMembers: false },
-  { actor: 'board member of X', viewer: member(X, 'board'), read: true, interest: true, committee: true, join: true, manage: true, openMembers: true, closedMembers: true },
-  { actor: 'external of X (caretaker)', viewer: member(X, 'external'), read: true, interest: false, committee: false, join: false, manage: false, openMembers: false, closedMembers: false },
-  { actor: 'resident of another association', viewer: member(Y, 'resident'), read: false, interest: false, committee: false, join: false, manage: false, openMembers: false, closedMembers: false },
-  { actor: 'board member of another association', viewer: member(Y, 'board'), read: false, interest: false, committee: false, join: false, manage: false, openMembers: false, closedMembers: false },
-  { actor: 'integration key of X', viewer: integration, read: false, interest: false, committee: false, join: false, manage: false, openMembers: false, closedMembers: false },
-  { actor: 'platform admin without membership', viewer: platformAdmin, read: false, interest: false, committee: false, join: false, manage: false, openMembers: false, closedMembers: false },
+  { actor: 'resident of X', viewer: memberOf(X, 'resident'), read: true, interest: true, committee: false, join: true, manage: false, openMembers: true, closedMembers: false },
+  { actor: 'board member of X', viewer: memberOf(X, 'board'), read: true, interest: true, committee: true, join: true, manage: true, openMembers: true, closedMembers: true },
+  { actor: 'external of X (caretaker)', viewer: memberOf(X, 'external'), read: true, interest: false, committee: false, join: false, manage: false, openMembers: false, closedMembers: false },
+  { actor: 'resident of another association', viewer: memberOf(Y, 'resident'), read: false, interest: false, committee: false, join: false, manage: false, openMembers: false, closedMembers: false },
+  { actor: 'board member of another association', viewer: memberOf(Y, 'board'), read: false, interest: false, committee: false, join: false, manage: false, openMembers: false, closedMembers: false },
+  { actor: 'integration key of X', viewer: integratorOf(X), read: false, interest: false, committee: false, join: false, manage: false, openMembers: false, closedMembers: false },
+  { actor: 'platform admin without membership', viewer: PLATFORM_ADMIN, read: false, interest: false, committee: false, join: false, manage: false, openMembers: false, closedMembers: false },
 ];
 
 describe('groups access', () => {
@@ -89,7 +59,7 @@ describe('groups access', () => {
   );
 
   describe('within the group', () => {
-    const resident = member(X, 'resident');
+    const resident = memberOf(X, 'resident');
 
     it('an admin runs their interest group and sees its members; a member only sees them', () => {
       expect(canManageGroup(resident, closed, 'admin')).toBe(true);
@@ -100,20 +70,21 @@ describe('groups access', () => {
     });
 
     it('a row in another association counts for nothing', () => {
-      const outsider = member(Y, 'resident');
+      const outsider = memberOf(Y, 'resident');
       expect(isGroupMember(outsider, closed, 'admin')).toBe(false);
       expect(canManageGroup(outsider, closed, 'admin')).toBe(false);
       expect(canSeeGroupMembers(outsider, closed, 'admin')).toBe(false);
     });
 
     it('a committee group holds whoever sits on the committee, externals included, and no admins of its own', () => {
-      expect(isGroupMember(member(X, 'resident', [FESTKOMITEEN]), committee, null)).toBe(true);
-      expect(isGroupMember(member(X, 'external', [FESTKOMITEEN]), committee, null)).toBe(true);
-      expect(isGroupMember(member(X, 'resident', ['e0000000-0000-4000-8000-000000000008']), committee, null)).toBe(false);
-      expect(isGroupMember(member(Y, 'resident', [FESTKOMITEEN]), committee, null)).toBe(false);
+      const onFestkomiteen = { scope: { committeeIds: [FESTKOMITEEN] } };
+      expect(isGroupMember(memberOf(X, 'resident', onFestkomiteen), committee, null)).toBe(true);
+      expect(isGroupMember(memberOf(X, 'external', onFestkomiteen), committee, null)).toBe(true);
+      expect(isGroupMember(memberOf(X, 'resident', { scope: { committeeIds: ['e0000000-0000-4000-8000-000000000008'] } }), committee, null)).toBe(false);
+      expect(isGroupMember(memberOf(Y, 'resident', onFestkomiteen), committee, null)).toBe(false);
       // Its members are listed by the members subgraph, and only the board runs it.
-      expect(canSeeGroupMembers(member(X, 'resident', [FESTKOMITEEN]), committee, null)).toBe(false);
-      expect(canManageGroup(member(X, 'resident', [FESTKOMITEEN]), committee, 'admin')).toBe(false);
+      expect(canSeeGroupMembers(memberOf(X, 'resident', onFestkomiteen), committee, null)).toBe(false);
+      expect(canManageGroup(memberOf(X, 'resident', onFestkomiteen), committee, 'admin')).toBe(false);
     });
   });
 });

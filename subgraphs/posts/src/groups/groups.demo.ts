@@ -66,5 +66,7 @@ export async function loadDemoGroups(subgraph: PostsSubgraph, people: DemoGroupP
     body: 'Vi planter stemorsblomster i kassene ved inngangene søndag kl. 12. Ta med hansker; jord og planter er kjøpt inn.',
     audienceKind: 'group',
     audienceId: hage.id,
+    // Demo posts are history, not news: only the scheduled demo post is announced (post.published) when due.
+    announcedAt: new Date(),
   });
 }

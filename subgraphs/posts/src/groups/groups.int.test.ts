@@ -1,64 +1,39 @@
 import { randomUUID } from 'node:crypto';
-import { buildSubgraphSchema } from '@apollo/subgraph';
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import type { SubgraphDatabase, Viewer } from '@tunet/kit';
-import { openTestDatabase, type TestDatabase } from '@tunet/kit/src/testing';
+import type { Viewer } from '@tunet/kit';
 import { sql } from 'drizzle-orm';
-import { graphql, type GraphQLSchema } from 'graphql';
-import { contextOf, viewerIn } from '../testing';
-import { createPostsSubgraph, type PostsSubgraph } from '../subgraph';
+import { openPostsTestBed, viewerIn, type PostsTestBed } from '../testing';
 import { groupMembers, groups } from '../tables';
 import type { GroupRow } from './groups.repository';
 
-let database: TestDatabase;
-let subgraph: PostsSubgraph;
-let db: SubgraphDatabase;
+let bed: PostsTestBed;
 
 beforeAll(async () => {
-  database = await openTestDatabase();
-  subgraph = await createPostsSubgraph({ database: database.connection, store: { kind: 'memory', namespace: 'groups-test' } });
-  await subgraph.migrate();
-  db = database.connection.forSubgraph('posts', 'unused: no migrations run here');
+  bed = await openPostsTestBed();
 });
 
-afterAll(() => database.drop());
+afterAll(() => bed.close());
 
-const contextFor = (viewer: Viewer | null) => contextOf(subgraph, viewer);
-const service = () => subgraph.groups;
+const service = () => bed.subgraph.groups;
 
 const create = (viewer: Viewer | null, input: Record<string, unknown>) =>
   service().createGroup(viewer, { kind: 'INTEREST', name: 'Hagegruppa', ...input });
-const join = (viewer: Viewer, groupId: string) => service().joinGroup(contextFor(viewer), { groupId });
-const leave = (viewer: Viewer, groupId: string) => service().leaveGroup(contextFor(viewer), { groupId });
+const join = (viewer: Viewer, groupId: string) => service().joinGroup(bed.contextFor(viewer), { groupId });
+const leave = (viewer: Viewer, groupId: string) => service().leaveGroup(bed.contextFor(viewer), { groupId });
 const add = (viewer: Viewer, groupId: string, memberId: string, role?: 'MEMBER' | 'ADMIN') =>
-  service().addMember(contextFor(viewer), { groupId, memberId, role });
+  service().addMember(bed.contextFor(viewer), { groupId, memberId, role });
 const setRole = (viewer: Viewer, groupId: string, memberId: string, role: 'MEMBER' | 'ADMIN') =>
-  service().setMemberRole(contextFor(viewer), { groupId, memberId, role });
-const remove = (viewer: Viewer, groupId: string, memberId: string) => service().removeMember(contextFor(viewer), { groupId, memberId });
+  service().setMemberRole(bed.contextFor(viewer), { groupId, memberId, role });
+const remove = (viewer: Viewer, groupId: string, memberId: string) => service().removeMember(bed.contextFor(viewer), { groupId, memberId });
 const decide = (viewer: Viewer, requestId: string, decision: 'APPROVE' | 'DECLINE') =>
-  service().decideJoinRequest(contextFor(viewer), { requestId, decision });
+  service().decideJoinRequest(bed.contextFor(viewer), { requestId, decision });
 const pending = async (viewer: Viewer, group: GroupRow) =>
-  (await service().listPendingRequests(contextFor(viewer), group, 100, null))?.nodes ?? null;
+  (await service().listPendingRequests(bed.contextFor(viewer), group, 100, null))?.nodes ?? null;
 const memberIds = async (viewer: Viewer, group: GroupRow) =>
-  (await service().listMembers(contextFor(viewer), group, 100, null))?.nodes.map((m) => m.memberId) ?? null;
-
-/** Executes against the subgraph's own schema, so field resolvers and loaders run as they do behind the gateway. */
-let schema: GraphQLSchema;
-function execute(viewer: Viewer | null, source: string, variableValues?: Record<string, unknown>) {
-  schema ??= buildSubgraphSchema({ typeDefs: subgraph.definition.typeDefs, resolvers: merged() });
-  return graphql({ schema, source, variableValues, contextValue: contextFor(viewer) });
-}
-function merged(): GraphQLResolverMap<unknown> {
-  const all: Record<string, object> = {};
-  for (const map of subgraph.definition.resolvers) {
-    for (const [type, fields] of Object.entries(map)) all[type] = { ...all[type], ...(fields as object) };
-  }
-  return all as GraphQLResolverMap<unknown>;
-}
+  (await service().listMembers(bed.contextFor(viewer), group, 100, null))?.nodes.map((m) => m.memberId) ?? null;
 
 type Outboxed = { topic: string; payload: Record<string, unknown> };
 async function events(associationId: string): Promise<Outboxed[]> {
-  const result = (await db.system((tx) =>
+  const result = (await bed.db.system((tx) =>
     tx.execute(sql`select topic, payload from posts.outbox where association_id = ${associationId} and topic like 'group.%' order by id`),
   )) as unknown as { rows: Outboxed[] };
   return result.rows;
@@ -84,7 +59,7 @@ describe('groups', () => {
         createdByMemberId: resident.memberId,
         archivedAt: null,
       });
-      const ctx = contextFor(resident);
+      const ctx = bed.contextFor(resident);
       expect(await service().viewerIsAdmin(ctx, group)).toBe(true);
       expect(await service().viewerIsMember(ctx, group)).toBe(true);
       expect(await service().memberCount(ctx, group)).toBe(1);
@@ -96,7 +71,7 @@ describe('groups', () => {
       const group = await create(board, { kind: 'COMMITTEE', name: 'Festkomiteen', committeeId });
       expect(group).toMatchObject({ kind: 'committee', committeeId, open: false });
       // Its members are the committee's: nobody is stored, so there is nothing to count.
-      expect(await service().memberCount(contextFor(board), group)).toBeNull();
+      expect(await service().memberCount(bed.contextFor(board), group)).toBeNull();
       await expect(create(board, { kind: 'COMMITTEE', name: 'Fest igjen', committeeId })).rejects.toMatchObject(code('CONFLICT'));
     });
 
@@ -147,7 +122,7 @@ describe('groups', () => {
       const aase = viewerIn(association);
       expect((await join(aase, strikk.id)).outcome).toBe('requested');
       expect((await join(aase, strikk.id)).outcome).toBe('requested');
-      const ctx = contextFor(aase);
+      const ctx = bed.contextFor(aase);
       expect(await service().viewerIsMember(ctx, strikk)).toBe(false);
       expect(await service().viewerHasRequested(ctx, strikk)).toBe(true);
 
@@ -186,8 +161,8 @@ describe('groups', () => {
       await join(ingrid, strikk.id);
       const request = (await pending(board, strikk))!.find((r) => r.memberId === ingrid.memberId)!;
       expect((await decide(board, request.id, 'DECLINE')).member).toBeNull();
-      expect(await service().viewerIsMember(contextFor(ingrid), strikk)).toBe(false);
-      expect(await service().viewerHasRequested(contextFor(ingrid), strikk)).toBe(false);
+      expect(await service().viewerIsMember(bed.contextFor(ingrid), strikk)).toBe(false);
+      expect(await service().viewerHasRequested(bed.contextFor(ingrid), strikk)).toBe(false);
       expect((await join(ingrid, strikk.id)).outcome).toBe('requested');
     });
 
@@ -209,7 +184,7 @@ describe('groups', () => {
       const ola = viewerIn(association);
       await join(ola, strikk.id);
       await leave(ola, strikk.id);
-      expect(await service().viewerHasRequested(contextFor(ola), strikk)).toBe(false);
+      expect(await service().viewerHasRequested(bed.contextFor(ola), strikk)).toBe(false);
       await join(ola, hage.id);
       await leave(ola, hage.id);
       expect(await memberIds(founder, hage)).not.toContain(ola.memberId);
@@ -221,7 +196,7 @@ describe('groups', () => {
       const [a, b] = [viewerIn(association), viewerIn(association)];
       await join(a, group.id);
       await join(b, group.id);
-      const opened = await service().updateGroup(contextFor(founder), { groupId: group.id, open: true });
+      const opened = await service().updateGroup(bed.contextFor(founder), { groupId: group.id, open: true });
       expect(opened.open).toBe(true);
       expect(await memberIds(founder, opened)).toEqual(expect.arrayContaining([a.memberId, b.memberId]));
       expect(await pending(founder, opened)).toEqual([]);
@@ -249,7 +224,7 @@ describe('groups', () => {
     it('an admin appoints another admin, who then runs the group, and may leave afterwards', async () => {
       const { member } = await setRole(founder, group.id, ola.memberId, 'ADMIN');
       expect(member).toMatchObject({ memberId: ola.memberId, role: 'admin' });
-      expect(await service().viewerIsAdmin(contextFor(ola), group)).toBe(true);
+      expect(await service().viewerIsAdmin(bed.contextFor(ola), group)).toBe(true);
       await leave(founder, group.id);
       expect(await memberIds(ola, group)).toEqual([ola.memberId]);
     });
@@ -284,7 +259,7 @@ describe('groups', () => {
       // The second of each pair waits for the first, and by then is no admin any more.
       expect(results.filter((r) => r.status === 'rejected').every((r) => (r as PromiseRejectedResult).reason.extensions.code === 'FORBIDDEN')).toBe(true);
       for (const { pair } of pairs) {
-        const roles = (await service().listMembers(contextFor(board), pair, 10, null))!.nodes.map((m) => m.role);
+        const roles = (await service().listMembers(bed.contextFor(board), pair, 10, null))!.nodes.map((m) => m.role);
         expect(roles.sort()).toEqual(['admin', 'member']);
       }
     });
@@ -295,27 +270,27 @@ describe('groups', () => {
       await join(asker, closed.id);
       await add(founder, closed.id, asker.memberId);
       expect(await pending(founder, closed)).toEqual([]);
-      expect(await service().viewerIsMember(contextFor(asker), closed)).toBe(true);
+      expect(await service().viewerIsMember(bed.contextFor(asker), closed)).toBe(true);
     });
 
     it('members and outsiders may not edit or archive it', async () => {
-      await expect(service().updateGroup(contextFor(kari), { groupId: group.id, name: 'Mitt' })).rejects.toMatchObject(code('FORBIDDEN'));
-      await expect(service().archiveGroup(contextFor(viewerIn(association)), { groupId: group.id })).rejects.toMatchObject(code('FORBIDDEN'));
-      const renamed = await service().updateGroup(contextFor(ola), { groupId: group.id, name: ' Sykkelklubben ', description: 'Hver tirsdag' });
+      await expect(service().updateGroup(bed.contextFor(kari), { groupId: group.id, name: 'Mitt' })).rejects.toMatchObject(code('FORBIDDEN'));
+      await expect(service().archiveGroup(bed.contextFor(viewerIn(association)), { groupId: group.id })).rejects.toMatchObject(code('FORBIDDEN'));
+      const renamed = await service().updateGroup(bed.contextFor(ola), { groupId: group.id, name: ' Sykkelklubben ', description: 'Hver tirsdag' });
       expect(renamed).toMatchObject({ name: 'Sykkelklubben', description: 'Hver tirsdag', open: true });
     });
 
     it('an archived group is still readable by its members but no longer changes', async () => {
-      const archived = await service().archiveGroup(contextFor(board), { groupId: group.id });
+      const archived = await service().archiveGroup(bed.contextFor(board), { groupId: group.id });
       expect(archived.archivedAt).toBeInstanceOf(Date);
-      const again = await service().archiveGroup(contextFor(ola), { groupId: group.id });
+      const again = await service().archiveGroup(bed.contextFor(ola), { groupId: group.id });
       expect(again.archivedAt).toEqual(archived.archivedAt);
       const newcomer = viewerIn(association);
       await expect(join(newcomer, group.id)).rejects.toMatchObject(code('CONFLICT'));
       await expect(leave(kari, group.id)).rejects.toMatchObject(code('CONFLICT'));
       await expect(add(ola, group.id, newcomer.memberId)).rejects.toMatchObject(code('CONFLICT'));
-      await expect(service().updateGroup(contextFor(ola), { groupId: group.id, name: 'Ny' })).rejects.toMatchObject(code('CONFLICT'));
-      expect(await service().group(contextFor(kari), group.id)).toMatchObject({ name: 'Sykkelklubben' });
+      await expect(service().updateGroup(bed.contextFor(ola), { groupId: group.id, name: 'Ny' })).rejects.toMatchObject(code('CONFLICT'));
+      expect(await service().group(bed.contextFor(kari), group.id)).toMatchObject({ name: 'Sykkelklubben' });
       expect(await memberIds(kari, archived)).toEqual([ola.memberId, kari.memberId]);
       // Its posts stay readable to its members, so it stays among their groups for the audience rules.
       expect(await service().groupIdsOf(kari)).toContain(group.id);
@@ -335,8 +310,8 @@ describe('groups', () => {
     });
 
     it('hold whoever sits on the committee, as the access token says', async () => {
-      expect(await service().viewerIsMember(contextFor(seated), fest)).toBe(true);
-      expect(await service().viewerIsMember(contextFor(resident), fest)).toBe(false);
+      expect(await service().viewerIsMember(bed.contextFor(seated), fest)).toBe(true);
+      expect(await service().viewerIsMember(bed.contextFor(resident), fest)).toBe(false);
       expect(await service().groupIdsOf(seated)).toEqual([fest.id]);
       expect(await service().groupIdsOf(resident)).toEqual([]);
     });
@@ -345,15 +320,15 @@ describe('groups', () => {
       await expect(join(resident, fest.id)).rejects.toMatchObject(code('CONFLICT'));
       await expect(leave(seated, fest.id)).rejects.toMatchObject(code('CONFLICT'));
       await expect(add(board, fest.id, resident.memberId)).rejects.toMatchObject(code('CONFLICT'));
-      await expect(service().updateGroup(contextFor(board), { groupId: fest.id, open: true })).rejects.toMatchObject({
+      await expect(service().updateGroup(bed.contextFor(board), { groupId: fest.id, open: true })).rejects.toMatchObject({
         extensions: { code: 'BAD_USER_INPUT', field: 'open' },
       });
     });
 
     it('are run by the board only, not by the committee members', async () => {
-      expect(await service().viewerIsAdmin(contextFor(seated), fest)).toBe(false);
-      expect(await service().viewerIsAdmin(contextFor(board), fest)).toBe(true);
-      await expect(service().archiveGroup(contextFor(seated), { groupId: fest.id })).rejects.toMatchObject(code('FORBIDDEN'));
+      expect(await service().viewerIsAdmin(bed.contextFor(seated), fest)).toBe(false);
+      expect(await service().viewerIsAdmin(bed.contextFor(board), fest)).toBe(true);
+      await expect(service().archiveGroup(bed.contextFor(seated), { groupId: fest.id })).rejects.toMatchObject(code('FORBIDDEN'));
     });
   });
 
@@ -369,7 +344,7 @@ describe('groups', () => {
       await create(board, { name: 'Bokklubben' });
       await create(board, { kind: 'COMMITTEE', name: 'Festkomiteen', committeeId });
       const old = await create(board, { name: 'Akvarium' });
-      await service().archiveGroup(contextFor(board), { groupId: old.id });
+      await service().archiveGroup(bed.contextFor(board), { groupId: old.id });
       await join(ola, hage.id);
     });
 
@@ -414,7 +389,7 @@ describe('groups', () => {
       const group = await create(board, { name: 'Korpset' });
       const joiners = [viewerIn(association), viewerIn(association), viewerIn(association)];
       for (const joiner of joiners) await join(joiner, group.id);
-      const ctx = contextFor(board);
+      const ctx = bed.contextFor(board);
       const first = await service().listMembers(ctx, group, 2, null);
       expect(first!.nodes.map((m) => m.memberId)).toEqual([board.memberId, joiners[0]!.memberId]);
       const second = await service().listMembers(ctx, group, 2, first!.pageInfo.endCursor);
@@ -429,7 +404,7 @@ describe('groups', () => {
     const resident = viewerIn(association);
 
     it('creates, joins and answers in the schema’s own terms', async () => {
-      const created = await execute(
+      const created = await bed.execute(
         board,
         `mutation { createGroup(input: { kind: INTEREST, name: "Strikkeklubben", open: false }) {
           group { id kind open archived memberCount viewerIsMember viewerIsAdmin createdBy { id } } } }`,
@@ -439,7 +414,7 @@ describe('groups', () => {
       expect(group).toMatchObject({ kind: 'INTEREST', open: false, archived: false, memberCount: 1, viewerIsMember: true, viewerIsAdmin: true });
       expect(group.createdBy).toEqual({ id: board.memberId });
 
-      const joined = await execute(
+      const joined = await bed.execute(
         resident,
         `mutation($id: ID!) { joinGroup(input: { groupId: $id }) { outcome group { viewerIsMember viewerHasRequestedToJoin members { nodes { role } } pendingRequests { nodes { id } } } } }`,
         { id: group.id },
@@ -450,13 +425,13 @@ describe('groups', () => {
         group: { viewerIsMember: false, viewerHasRequestedToJoin: true, members: null, pendingRequests: null },
       });
 
-      const requests = await execute(board, `query($id: ID!) { group(id: $id) { pendingRequests { nodes { id member { id } group { id } } } } }`, {
+      const requests = await bed.execute(board, `query($id: ID!) { group(id: $id) { pendingRequests { nodes { id member { id } group { id } } } } }`, {
         id: group.id,
       });
       const [request] = (requests.data!.group as { pendingRequests: { nodes: { id: string; member: { id: string } }[] } }).pendingRequests.nodes;
       expect(request!.member.id).toBe(resident.memberId);
 
-      const decided = await execute(
+      const decided = await bed.execute(
         board,
         `mutation($id: ID!) { decideGroupJoinRequest(input: { requestId: $id, decision: APPROVE }) {
           member { role member { id } } group { memberCount members { nodes { role member { id } } } } } }`,
@@ -475,13 +450,13 @@ describe('groups', () => {
     it('shows a group’s own posts to its members and the board, to nobody else, also once archived', async () => {
       const group = await create(resident, { name: 'Hagegruppa' });
       const other = await create(resident, { name: 'Annen gruppe' });
-      await contextFor(resident).posts.createPost(resident, { title: 'Planting', body: 'Søndag kl. 12', audience: { kind: 'GROUP', id: group.id } });
-      await contextFor(resident).posts.createPost(resident, { title: 'Annet', body: 'Ikke her', audience: { kind: 'GROUP', id: other.id } });
-      await contextFor(resident).posts.createPost(resident, { title: 'Til alle', body: 'Ikke her heller' });
-      await service().archiveGroup(contextFor(board), { groupId: group.id });
+      await bed.contextFor(resident).posts.createPost(resident, { title: 'Planting', body: 'Søndag kl. 12', audience: { kind: 'GROUP', id: group.id } });
+      await bed.contextFor(resident).posts.createPost(resident, { title: 'Annet', body: 'Ikke her', audience: { kind: 'GROUP', id: other.id } });
+      await bed.contextFor(resident).posts.createPost(resident, { title: 'Til alle', body: 'Ikke her heller' });
+      await service().archiveGroup(bed.contextFor(board), { groupId: group.id });
       const query = `query($id: ID!) { group(id: $id) { posts(first: 10) { nodes { title } } } }`;
       const titles = async (viewer: Viewer) => {
-        const result = await execute(viewer, query, { id: group.id });
+        const result = await bed.execute(viewer, query, { id: group.id });
         expect(result.errors).toBeUndefined();
         return (result.data!.group as { posts: { nodes: { title: string }[] } }).posts.nodes.map((p) => p.title);
       };
@@ -494,8 +469,8 @@ describe('groups', () => {
       const group = await create(board, { name: 'Referanse' });
       const query = `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Group { name } } }`;
       const reps = [{ __typename: 'Group', id: group.id }];
-      expect((await execute(resident, query, { reps })).data!._entities).toEqual([{ name: 'Referanse' }]);
-      expect((await execute(viewerIn(randomUUID()), query, { reps })).data!._entities).toEqual([null]);
+      expect((await bed.execute(resident, query, { reps })).data!._entities).toEqual([{ name: 'Referanse' }]);
+      expect((await bed.execute(viewerIn(randomUUID()), query, { reps })).data!._entities).toEqual([null]);
     });
 
     describe('a page of groups', () => {
@@ -515,14 +490,14 @@ describe('groups', () => {
 
       it('costs the same number of queries for 20 groups as for 100', async () => {
         const cost = async (first: number) => {
-          const before = db.queryCount;
-          const result = await execute(reader, page, { first });
+          const before = bed.db.queryCount;
+          const result = await bed.execute(reader, page, { first });
           expect(result.errors).toBeUndefined();
           const nodes = (result.data!.groups as { nodes: { viewerIsMember: boolean; viewerHasRequestedToJoin: boolean; memberCount: number }[] }).nodes;
           expect(nodes).toHaveLength(first);
           expect(nodes.filter((g) => g.viewerIsMember)).toHaveLength(first / 4);
           expect(nodes.filter((g) => g.viewerHasRequestedToJoin)).toHaveLength(first / 4);
-          return db.queryCount - before;
+          return bed.db.queryCount - before;
         };
         const twenty = await cost(20);
         expect(twenty).toBeGreaterThan(0);
@@ -546,7 +521,7 @@ describe('groups', () => {
     });
 
     it('another association neither sees the group nor changes anything in it', async () => {
-      const ctx = contextFor(outsider);
+      const ctx = bed.contextFor(outsider);
       await expect(service().group(ctx, group.id)).rejects.toMatchObject(code('NOT_FOUND'));
       expect((await service().listGroups(outsider, 100, null, { includeArchived: true })).nodes).toEqual([]);
       await expect(join(outsider, group.id)).rejects.toMatchObject(code('NOT_FOUND'));
@@ -557,20 +532,20 @@ describe('groups', () => {
     });
 
     it('a malformed group id is NOT_FOUND, not a database error', async () => {
-      await expect(service().group(contextFor(board), 'nope')).rejects.toMatchObject(code('NOT_FOUND'));
+      await expect(service().group(bed.contextFor(board), 'nope')).rejects.toMatchObject(code('NOT_FOUND'));
       await expect(join(board, 'nope')).rejects.toMatchObject(code('NOT_FOUND'));
       await expect(decide(board, 'nope', 'APPROVE')).rejects.toMatchObject(code('NOT_FOUND'));
     });
 
     it('row-level security hides the rows even from SQL that does not filter by association', async () => {
-      expect(await db.tenant(outsider.associationId, (tx) => tx.select().from(groups))).toEqual([]);
-      expect(await db.tenant(outsider.associationId, (tx) => tx.select().from(groupMembers))).toEqual([]);
+      expect(await bed.db.tenant(outsider.associationId, (tx) => tx.select().from(groups))).toEqual([]);
+      expect(await bed.db.tenant(outsider.associationId, (tx) => tx.select().from(groupMembers))).toEqual([]);
     });
 
     it('anonymous viewers are UNAUTHENTICATED', async () => {
       await expect(service().listGroups(null, 10, null, null)).rejects.toMatchObject(code('UNAUTHENTICATED'));
-      await expect(service().group(contextFor(null), group.id)).rejects.toMatchObject(code('UNAUTHENTICATED'));
-      await expect(service().joinGroup(contextFor(null), { groupId: group.id })).rejects.toMatchObject(code('UNAUTHENTICATED'));
+      await expect(service().group(bed.contextFor(null), group.id)).rejects.toMatchObject(code('UNAUTHENTICATED'));
+      await expect(service().joinGroup(bed.contextFor(null), { groupId: group.id })).rejects.toMatchObject(code('UNAUTHENTICATED'));
     });
   });
 });

@@ -193,8 +193,7 @@ export class GroupsService implements GroupMembershipSource {
     const member = admitMember(request.viewer, canJoinGroups);
     const { groupId } = parseInput(groupIdInput, rawInput);
     return this.change(request, member, groupId, async (group, changes) => {
-      assertInterest(group);
-      assertActive(group);
+      assertMembersCanChange(group);
       const current = await changes.roleOf(member.memberId);
       if (current) return { group, outcome: 'joined' as const };
       if (group.open || canManageGroup(member, group, current)) {
@@ -219,8 +218,7 @@ export class GroupsService implements GroupMembershipSource {
     const member = admitMember(request.viewer, canReadGroups);
     const { groupId } = parseInput(groupIdInput, rawInput);
     return this.change(request, member, groupId, async (group, changes) => {
-      assertInterest(group);
-      assertActive(group);
+      assertMembersCanChange(group);
       const current = await changes.roleOf(member.memberId);
       if (current) {
         await assertNotLastAdmin(changes, member.memberId, current, 'You are');
@@ -259,8 +257,7 @@ export class GroupsService implements GroupMembershipSource {
     const input = parseInput(addMemberInput, rawInput);
     return this.change(request, actor, input.groupId, async (group, changes) => {
       await assertManages(actor, group, changes);
-      assertInterest(group);
-      assertActive(group);
+      assertMembersCanChange(group);
       if (await changes.roleOf(input.memberId)) throw conflict('The member is already in the group.');
       const pending = await changes.pendingRequestOf(input.memberId);
       if (pending) await changes.decide(pending.id, 'approved', actor.memberId);
@@ -273,10 +270,8 @@ export class GroupsService implements GroupMembershipSource {
     const input = parseInput(memberInput, rawInput);
     return this.change(request, actor, input.groupId, async (group, changes) => {
       await assertManages(actor, group, changes);
-      assertInterest(group);
-      assertActive(group);
-      const current = await changes.roleOf(input.memberId);
-      if (!current) throw notFound('Group member');
+      assertMembersCanChange(group);
+      const current = await roleOfMember(changes, input.memberId);
       await assertNotLastAdmin(changes, input.memberId, current, 'They are');
       await changes.removeMember(input.memberId);
       return group;
@@ -288,10 +283,8 @@ export class GroupsService implements GroupMembershipSource {
     const input = parseInput(setRoleInput, rawInput);
     return this.change(request, actor, input.groupId, async (group, changes) => {
       await assertManages(actor, group, changes);
-      assertInterest(group);
-      assertActive(group);
-      const current = await changes.roleOf(input.memberId);
-      if (!current) throw notFound('Group member');
+      assertMembersCanChange(group);
+      const current = await roleOfMember(changes, input.memberId);
       if (input.role === 'member') await assertNotLastAdmin(changes, input.memberId, current, 'They are');
       return { group, member: (await changes.setRole(input.memberId, input.role))! };
     });
@@ -371,10 +364,18 @@ function assertActive(group: GroupRow): void {
   if (group.archivedAt) throw conflict('The group is archived and can no longer change.');
 }
 
-function assertInterest(group: GroupRow): void {
+/** A committee group's members follow its committee, and an archived group no longer changes. */
+function assertMembersCanChange(group: GroupRow): void {
   if (group.kind === 'committee') {
     throw conflict("A committee group's members are the committee's members; change them in the committee's terms.");
   }
+  assertActive(group);
+}
+
+async function roleOfMember(changes: GroupChanges, memberId: string): Promise<GroupRole> {
+  const role = await changes.roleOf(memberId);
+  if (!role) throw notFound('Group member');
+  return role;
 }
 
 /** An interest group always keeps an admin, so someone besides the board can run it. */

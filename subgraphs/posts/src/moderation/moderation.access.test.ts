@@ -1,39 +1,10 @@
 import type { Viewer } from '@tunet/kit';
 import type { ModerationState } from '../tables';
+import { ASSOCIATION_X as X, ASSOCIATION_Y as Y, integratorOf, memberOf, PLATFORM_ADMIN } from '../testing';
 import { canModerate, canReport, canSeeModeratedText, canSeeModeration } from './moderation.access';
 
-const X = 'a0000000-0000-4000-8000-00000000000a';
-const Y = 'a0000000-0000-4000-8000-00000000000b';
-const AUTHOR = 'b0000000-0000-4000-8000-000000000001';
-const OTHER = 'b0000000-0000-4000-8000-000000000002';
-
-const member = (associationId: string, role: 'resident' | 'board' | 'external', memberId = OTHER): Viewer => ({
-  accountId: 'e0000000-0000-4000-8000-000000000001',
-  associationId,
-  memberId,
-  role,
-  platformAdmin: false,
-  sessionId: null,
-});
-
-const integrator: Viewer = {
-  accountId: 'e0000000-0000-4000-8000-000000000003',
-  associationId: X,
-  memberId: null,
-  role: null,
-  platformAdmin: false,
-  sessionId: null,
-  integration: { apiKeyId: 'e0000000-0000-4000-8000-000000000003', scopes: ['members:read', 'members:import'] },
-};
-
-const platformAdmin: Viewer = {
-  accountId: 'e0000000-0000-4000-8000-000000000002',
-  associationId: null,
-  memberId: null,
-  role: null,
-  platformAdmin: true,
-  sessionId: null,
-};
+// Not the member `memberOf` describes unless given an id, so the other members are not the author.
+const AUTHOR = 'b0000000-0000-4000-8000-000000000002';
 
 const content = (moderationState: ModerationState) => ({ associationId: X, authorMemberId: AUTHOR, moderationState });
 
@@ -44,14 +15,14 @@ const content = (moderationState: ModerationState) => ({ associationId: X, autho
  */
 const matrix: { actor: string; viewer: Viewer | null; report: boolean; moderate: boolean; notice: boolean; hidden: boolean }[] = [
   { actor: 'anonymous', viewer: null, report: false, moderate: false, notice: false, hidden: false },
-  { actor: 'the author, a resident of X', viewer: member(X, 'resident', AUTHOR), report: true, moderate: false, notice: true, hidden: true },
-  { actor: 'another resident of X', viewer: member(X, 'resident'), report: true, moderate: false, notice: false, hidden: false },
-  { actor: 'a board member of X', viewer: member(X, 'board'), report: true, moderate: true, notice: true, hidden: true },
-  { actor: 'an external (caretaker) of X', viewer: member(X, 'external'), report: false, moderate: false, notice: false, hidden: false },
-  { actor: 'a board member of another association', viewer: member(Y, 'board'), report: false, moderate: false, notice: false, hidden: false },
-  { actor: 'the author id under another association', viewer: member(Y, 'board', AUTHOR), report: false, moderate: false, notice: false, hidden: false },
-  { actor: 'an integrator API key of X', viewer: integrator, report: false, moderate: false, notice: false, hidden: false },
-  { actor: 'a platform admin without membership', viewer: platformAdmin, report: false, moderate: false, notice: false, hidden: false },
+  { actor: 'the author, a resident of X', viewer: memberOf(X, 'resident', { memberId: AUTHOR }), report: true, moderate: false, notice: true, hidden: true },
+  { actor: 'another resident of X', viewer: memberOf(X, 'resident'), report: true, moderate: false, notice: false, hidden: false },
+  { actor: 'a board member of X', viewer: memberOf(X, 'board'), report: true, moderate: true, notice: true, hidden: true },
+  { actor: 'an external (caretaker) of X', viewer: memberOf(X, 'external'), report: false, moderate: false, notice: false, hidden: false },
+  { actor: 'a board member of another association', viewer: memberOf(Y, 'board'), report: false, moderate: false, notice: false, hidden: false },
+  { actor: 'the author id under another association', viewer: memberOf(Y, 'board', { memberId: AUTHOR }), report: false, moderate: false, notice: false, hidden: false },
+  { actor: 'an integrator API key of X', viewer: integratorOf(X), report: false, moderate: false, notice: false, hidden: false },
+  { actor: 'a platform admin without membership', viewer: PLATFORM_ADMIN, report: false, moderate: false, notice: false, hidden: false },
 ];
 
 describe('moderation access', () => {

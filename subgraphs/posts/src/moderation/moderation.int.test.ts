@@ -1,27 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { buildSubgraphSchema } from '@apollo/subgraph';
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import type { MemberViewer, SubgraphDatabase, Viewer } from '@tunet/kit';
-import { openTestDatabase, type TestDatabase } from '@tunet/kit/src/testing';
+import type { MemberViewer, Viewer } from '@tunet/kit';
 import { sql } from 'drizzle-orm';
-import { graphql, type ExecutionResult, type GraphQLSchema } from 'graphql';
-import { contextOf, viewerIn } from '../testing';
-import { createPostsSubgraph, type PostsSubgraph } from '../subgraph';
+import { openPostsTestBed, viewerIn, type PostsTestBed } from '../testing';
 
-let database: TestDatabase;
-let subgraph: PostsSubgraph;
-let db: SubgraphDatabase;
+let bed: PostsTestBed;
 
 beforeAll(async () => {
-  database = await openTestDatabase();
-  subgraph = await createPostsSubgraph({ database: database.connection, store: { kind: 'memory', namespace: 'moderation-test' } });
-  await subgraph.migrate();
-  db = database.connection.forSubgraph('posts', 'unused: no migrations run here');
+  bed = await openPostsTestBed();
 });
 
-afterAll(() => database.drop());
-
-const contextFor = (viewer: Viewer | null) => contextOf(subgraph, viewer);
+afterAll(() => bed.close());
 
 /** One association with an author, a board member and residents of households A (two members), B, C and D. */
 function association() {
@@ -41,42 +29,28 @@ function association() {
 }
 
 const publish = (author: MemberViewer, title = 'Til salgs', body = 'Billige solbriller, ring meg!') =>
-  subgraph.repository.insertPost(author.associationId, { id: randomUUID(), authorMemberId: author.memberId, title, body });
+  bed.subgraph.repository.insertPost(author.associationId, { id: randomUUID(), authorMemberId: author.memberId, title, body });
 const comment = (author: MemberViewer, postId: string, body = 'Dette er tull.') =>
-  subgraph.comments.addComment(contextFor(author), { postId, body });
+  bed.subgraph.comments.addComment(bed.contextFor(author), { postId, body });
 const report = (viewer: Viewer | null, targetType: 'POST' | 'COMMENT', targetId: string, reason = 'SPAM', note?: string) =>
-  subgraph.moderation.reportContent(contextFor(viewer), { targetType, targetId, reason, note });
-const resolve = (board: Viewer, input: Record<string, unknown>) => subgraph.moderation.resolveCase(contextFor(board), input);
+  bed.subgraph.moderation.reportContent(bed.contextFor(viewer), { targetType, targetId, reason, note });
+const resolve = (board: Viewer, input: Record<string, unknown>) => bed.subgraph.moderation.resolveCase(bed.contextFor(board), input);
 const moderate = (board: Viewer, targetType: 'POST' | 'COMMENT', targetId: string, action: string, reason = 'Brudd på god skikk') =>
-  subgraph.moderation.moderateContent(contextFor(board), { targetType, targetId, action, reason });
-const openCases = async (board: Viewer) => (await subgraph.moderation.queue(contextFor(board), 'OPEN', 100, null)).nodes;
-
-/** Executes against the subgraph's own schema, so field resolvers and loaders run as they do behind the gateway. */
-let schema: GraphQLSchema;
-async function execute<T = Record<string, unknown>>(viewer: Viewer | null, source: string, variableValues?: Record<string, unknown>) {
-  schema ??= buildSubgraphSchema({ typeDefs: subgraph.definition.typeDefs, resolvers: merged() });
-  return (await graphql({ schema, source, variableValues, contextValue: contextFor(viewer) })) as ExecutionResult<T>;
-}
+  bed.subgraph.moderation.moderateContent(bed.contextFor(board), { targetType, targetId, action, reason });
+const openCases = async (board: Viewer) => (await bed.subgraph.moderation.queue(bed.contextFor(board), 'OPEN', 100, null)).nodes;
 
 type Thread = { post: { comments: { nodes: { body: string | null; moderation: unknown }[] } } };
 type Page = { moderationQueue: { nodes: { targetId: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } };
-function merged(): GraphQLResolverMap<unknown> {
-  const all: Record<string, object> = {};
-  for (const map of subgraph.definition.resolvers) {
-    for (const [type, fields] of Object.entries(map)) all[type] = { ...all[type], ...(fields as object) };
-  }
-  return all as GraphQLResolverMap<unknown>;
-}
 
 async function events(associationId: string, topic: string) {
-  const result = (await db.system((tx) =>
+  const result = (await bed.db.system((tx) =>
     tx.execute(sql`select payload from posts.outbox where topic = ${topic} and association_id = ${associationId} order by id`),
   )) as unknown as { rows: { payload: Record<string, unknown> }[] };
   return result.rows.map((row) => row.payload);
 }
 
 const postModeration = async (viewer: Viewer, postId: string) =>
-  (await execute(viewer, 'query($id: ID!) { post(id: $id) { moderation { state reason decidedAt } } }', { id: postId })).data?.post;
+  (await bed.execute(viewer, 'query($id: ID!) { post(id: $id) { moderation { state reason decidedAt } } }', { id: postId })).data?.post;
 
 describe('reports and the automatic hide', () => {
   it('hides a post once three distinct households report it; two members of one household count once', async () => {
@@ -119,7 +93,7 @@ describe('reports and the automatic hide', () => {
 
   it('hides the post from other residents and stops counting further reports towards another hide', async () => {
     const x = association();
-    await subgraph.moderation.updateSettings(x.board, { reportThreshold: 1 });
+    await bed.subgraph.moderation.updateSettings(x.board, { reportThreshold: 1 });
     const post = await publish(x.author);
     await report(x.a1, 'POST', post.id);
     expect(await postModeration(x.b, post.id)).toBeFalsy();
@@ -150,7 +124,7 @@ describe('reports and the automatic hide', () => {
 
   it('counts a member without a unit as a household of their own', async () => {
     const x = association();
-    await subgraph.moderation.updateSettings(x.board, { reportThreshold: 2 });
+    await bed.subgraph.moderation.updateSettings(x.board, { reportThreshold: 2 });
     const post = await publish(x.author);
     await report(viewerIn(x.id, 'resident', { unitIds: [] }), 'POST', post.id);
     await report(viewerIn(x.id, 'resident', { unitIds: [] }), 'POST', post.id);
@@ -159,11 +133,11 @@ describe('reports and the automatic hide', () => {
 
   it('uses the threshold the board sets, within 1–20', async () => {
     const x = association();
-    expect(await subgraph.moderation.settings(x.board)).toEqual({ reportThreshold: 3 });
-    expect(await subgraph.moderation.updateSettings(x.board, { reportThreshold: 2 })).toEqual({ reportThreshold: 2 });
-    expect(await subgraph.moderation.settings(x.board)).toEqual({ reportThreshold: 2 });
+    expect(await bed.subgraph.moderation.settings(x.board)).toEqual({ reportThreshold: 3 });
+    expect(await bed.subgraph.moderation.updateSettings(x.board, { reportThreshold: 2 })).toEqual({ reportThreshold: 2 });
+    expect(await bed.subgraph.moderation.settings(x.board)).toEqual({ reportThreshold: 2 });
     for (const reportThreshold of [0, 21, 2.5]) {
-      await expect(subgraph.moderation.updateSettings(x.board, { reportThreshold })).rejects.toMatchObject({
+      await expect(bed.subgraph.moderation.updateSettings(x.board, { reportThreshold })).rejects.toMatchObject({
         extensions: { code: 'BAD_USER_INPUT', field: 'reportThreshold' },
       });
     }
@@ -172,7 +146,7 @@ describe('reports and the automatic hide', () => {
     await report(x.b, 'POST', post.id);
     expect(await postModeration(x.author, post.id)).toMatchObject({ moderation: { state: 'HIDDEN' } });
     // Another association keeps its own default.
-    expect(await subgraph.moderation.settings(association().board)).toEqual({ reportThreshold: 3 });
+    expect(await bed.subgraph.moderation.settings(association().board)).toEqual({ reportThreshold: 3 });
   });
 
   it('refuses what the viewer cannot see, their own words, and those who may not report', async () => {
@@ -198,7 +172,7 @@ describe('reports and the automatic hide', () => {
 describe("the board's decisions", () => {
   async function hiddenPost() {
     const x = association();
-    await subgraph.moderation.updateSettings(x.board, { reportThreshold: 2 });
+    await bed.subgraph.moderation.updateSettings(x.board, { reportThreshold: 2 });
     const post = await publish(x.author);
     await report(x.a1, 'POST', post.id, 'OFFENSIVE', 'Sjikane');
     await report(x.b, 'POST', post.id, 'OFFENSIVE');
@@ -237,7 +211,7 @@ describe("the board's decisions", () => {
       reason: 'Sjikane av naboer.',
       suspendAuthor: { reason: 'Gjentatt sjikane på Tunet', until: '2099-01-31' },
     });
-    const settled = await execute(x.board, 'query($id: ID!) { moderationCase(id: $id) { state } }', { id: found.id });
+    const settled = await bed.execute(x.board, 'query($id: ID!) { moderationCase(id: $id) { state } }', { id: found.id });
     expect(settled.data).toEqual({ moderationCase: { state: 'REMOVED' } });
     expect(await events(x.id, 'moderation.suspension_requested')).toEqual([
       {
@@ -249,7 +223,7 @@ describe("the board's decisions", () => {
         caseId: found.id,
       },
     ]);
-    const log = await execute<{ moderationLog: { nodes: unknown[] } }>(x.board, '{ moderationLog { nodes { caseId action reason suspendedUntil actor { id } } } }');
+    const log = await bed.execute<{ moderationLog: { nodes: unknown[] } }>(x.board, '{ moderationLog { nodes { caseId action reason suspendedUntil actor { id } } } }');
     expect(log.errors).toBeUndefined();
     const [latest, same, earliest] = log.data!.moderationLog.nodes;
     // The decision and the suspension are one act at one instant, so the log does not order them.
@@ -311,7 +285,7 @@ describe("the board's decisions", () => {
     const [found] = await openCases(x.board);
     await moderate(x.board, 'POST', other.id, 'REMOVE', 'Reklame');
     expect(await openCases(x.board)).toEqual([]);
-    const settled = await execute(x.board, 'query($id: ID!) { moderationCase(id: $id) { status decision state actions { action reason } } }', { id: found!.id });
+    const settled = await bed.execute(x.board, 'query($id: ID!) { moderationCase(id: $id) { status decision state actions { action reason } } }', { id: found!.id });
     expect(settled.data).toEqual({
       moderationCase: { status: 'RESOLVED', decision: 'REMOVE', state: 'REMOVED', actions: [{ action: 'REMOVE', reason: 'Reklame' }] },
     });
@@ -336,7 +310,7 @@ describe('the review queue', () => {
     const query = `query($after: String) { moderationQueue(first: 2, after: $after) {
       nodes { targetType targetId postId excerpt state householdCount author { id } reports { reason note reporter { id } } }
       pageInfo { hasNextPage endCursor } } }`;
-    const page1 = await execute<Page>(x.board, query);
+    const page1 = await bed.execute<Page>(x.board, query);
     expect(page1.errors).toBeUndefined();
     expect(page1.data!.moderationQueue).toEqual({
       nodes: [
@@ -363,25 +337,25 @@ describe('the review queue', () => {
       ],
       pageInfo: { hasNextPage: true, endCursor: expect.any(String) },
     });
-    const page2 = await execute<Page>(x.board, query, { after: page1.data!.moderationQueue.pageInfo.endCursor });
+    const page2 = await bed.execute<Page>(x.board, query, { after: page1.data!.moderationQueue.pageInfo.endCursor });
     expect(page2.data!.moderationQueue.nodes.map((n) => n.targetId)).toEqual([second.id]);
     expect(page2.data!.moderationQueue.pageInfo.hasNextPage).toBe(false);
 
     const resolvedQuery = '{ moderationQueue(status: RESOLVED) { nodes { targetId decision } } }';
-    expect((await execute(x.board, resolvedQuery)).data).toEqual({ moderationQueue: { nodes: [] } });
+    expect((await bed.execute(x.board, resolvedQuery)).data).toEqual({ moderationQueue: { nodes: [] } });
     const [oldest] = await openCases(x.board);
     await resolve(x.board, { caseId: oldest!.id, decision: 'RESTORE', reason: 'Greit' });
-    expect((await execute(x.board, resolvedQuery)).data).toEqual({ moderationQueue: { nodes: [{ targetId: first.id, decision: 'RESTORE' }] } });
+    expect((await bed.execute(x.board, resolvedQuery)).data).toEqual({ moderationQueue: { nodes: [{ targetId: first.id, decision: 'RESTORE' }] } });
 
     for (const viewer of [x.a1, x.author, x.caretaker]) {
       for (const query of ['{ moderationQueue { nodes { id } } }', '{ moderationLog { nodes { id } } }', '{ moderationSettings { reportThreshold } }']) {
-        expect((await execute(viewer, query)).errors?.map((e) => e.extensions.code)).toEqual(['FORBIDDEN']);
+        expect((await bed.execute(viewer, query)).errors?.map((e) => e.extensions.code)).toEqual(['FORBIDDEN']);
       }
     }
     // Another association's board sees an empty queue and none of these cases.
     const y = association();
-    expect((await execute(y.board, '{ moderationQueue { nodes { id } } }')).data).toEqual({ moderationQueue: { nodes: [] } });
-    const foreign = await execute(y.board, 'query($id: ID!) { moderationCase(id: $id) { id } }', { id: oldest!.id });
+    expect((await bed.execute(y.board, '{ moderationQueue { nodes { id } } }')).data).toEqual({ moderationQueue: { nodes: [] } });
+    const foreign = await bed.execute(y.board, 'query($id: ID!) { moderationCase(id: $id) { id } }', { id: oldest!.id });
     expect(foreign.errors?.[0]?.extensions.code).toBe('NOT_FOUND');
   });
 });
@@ -392,14 +366,14 @@ describe('moderated comments', () => {
 
   it('show as placeholders to other residents, while the author and the board read hidden ones with their state', async () => {
     const x = association();
-    await subgraph.moderation.updateSettings(x.board, { reportThreshold: 1 });
+    await bed.subgraph.moderation.updateSettings(x.board, { reportThreshold: 1 });
     const post = await publish(x.b, 'Hagen', 'Hvem klipper plenen?');
     const rude = await comment(x.author, post.id, 'Ikke jeg, idioter.');
-    await subgraph.comments.editComment(contextFor(x.author), { commentId: rude.id, body: 'Ikke jeg, dere idioter.' });
+    await bed.subgraph.comments.editComment(bed.contextFor(x.author), { commentId: rude.id, body: 'Ikke jeg, dere idioter.' });
     const kind = await comment(x.c, post.id, 'Jeg kan!');
     await report(x.a1, 'COMMENT', rude.id, 'OFFENSIVE');
 
-    const asResident = await execute(x.d, thread, { id: post.id });
+    const asResident = await bed.execute(x.d, thread, { id: post.id });
     expect(asResident.errors).toBeUndefined();
     expect(asResident.data!.post).toEqual({
       commentCount: 1,
@@ -412,7 +386,7 @@ describe('moderated comments', () => {
     });
     const reason = 'Reported by 1 household; hidden until the board has reviewed it.';
     for (const viewer of [x.author, x.board]) {
-      const seen = await execute<Thread>(viewer, thread, { id: post.id });
+      const seen = await bed.execute<Thread>(viewer, thread, { id: post.id });
       expect(seen.data!.post.comments.nodes[0]).toEqual({
         id: rude.id,
         body: 'Ikke jeg, dere idioter.',
@@ -422,16 +396,16 @@ describe('moderated comments', () => {
         replies: [],
       });
     }
-    expect((await execute<Thread>(x.c, thread, { id: post.id })).data!.post.comments.nodes[1]!.moderation).toEqual({ state: 'VISIBLE', reason: null });
+    expect((await bed.execute<Thread>(x.c, thread, { id: post.id })).data!.post.comments.nodes[1]!.moderation).toEqual({ state: 'VISIBLE', reason: null });
 
     // A placeholder takes no replies, reactions or edits, and cannot be reported by those who cannot read it.
-    await expect(subgraph.comments.addComment(contextFor(x.c), { postId: post.id, body: 'Svar', parentId: rude.id })).rejects.toMatchObject({
+    await expect(bed.subgraph.comments.addComment(bed.contextFor(x.c), { postId: post.id, body: 'Svar', parentId: rude.id })).rejects.toMatchObject({
       extensions: { code: 'BAD_USER_INPUT', field: 'parentId' },
     });
     await expect(
-      subgraph.comments.react(contextFor(x.c), { targetType: 'COMMENT', targetId: rude.id, reaction: 'LIKE' }),
+      bed.subgraph.comments.react(bed.contextFor(x.c), { targetType: 'COMMENT', targetId: rude.id, reaction: 'LIKE' }),
     ).rejects.toMatchObject({ extensions: { code: 'NOT_FOUND' } });
-    await expect(subgraph.comments.editComment(contextFor(x.author), { commentId: rude.id, body: 'Beklager' })).rejects.toMatchObject({
+    await expect(bed.subgraph.comments.editComment(bed.contextFor(x.author), { commentId: rude.id, body: 'Beklager' })).rejects.toMatchObject({
       extensions: { code: 'CONFLICT' },
     });
     await expect(report(x.c, 'COMMENT', rude.id)).rejects.toMatchObject({ extensions: { code: 'NOT_FOUND' } });
@@ -440,9 +414,9 @@ describe('moderated comments', () => {
     const [found] = await openCases(x.board);
     await resolve(x.board, { caseId: found!.id, decision: 'REMOVE', reason: 'Skjellsord.' });
     for (const viewer of [x.author, x.board, x.d]) {
-      expect((await execute<Thread>(viewer, thread, { id: post.id })).data!.post.comments.nodes[0]!.body).toBeNull();
+      expect((await bed.execute<Thread>(viewer, thread, { id: post.id })).data!.post.comments.nodes[0]!.body).toBeNull();
     }
-    expect((await execute<Thread>(x.author, thread, { id: post.id })).data!.post.comments.nodes[0]!.moderation).toEqual({ state: 'REMOVED', reason: 'Skjellsord.' });
+    expect((await bed.execute<Thread>(x.author, thread, { id: post.id })).data!.post.comments.nodes[0]!.moderation).toEqual({ state: 'REMOVED', reason: 'Skjellsord.' });
     expect((await events(x.id, 'content.moderated')).at(-1)).toEqual({
       recipients: [x.author.memberId],
       action: 'REMOVE',
@@ -459,8 +433,8 @@ describe('moderated comments', () => {
     const post = await publish(x.b);
     const remark = await comment(x.author, post.id, 'Angrer på dette');
     await report(x.c, 'COMMENT', remark.id);
-    await subgraph.comments.deleteComment(contextFor(x.author), remark.id);
-    const queue = await execute(x.board, '{ moderationQueue { nodes { excerpt state author { id } } } }');
+    await bed.subgraph.comments.deleteComment(bed.contextFor(x.author), remark.id);
+    const queue = await bed.execute(x.board, '{ moderationQueue { nodes { excerpt state author { id } } } }');
     expect(queue.data).toEqual({ moderationQueue: { nodes: [{ excerpt: null, state: 'VISIBLE', author: { id: x.author.memberId } }] } });
   });
 });

@@ -1,6 +1,7 @@
-import { isMember, type Viewer } from '@tunet/kit';
+import { isMember, type MemberRole, type Viewer } from '@tunet/kit';
 import { viewerAudiences, type Audience } from '../audiences/audiences';
 import type { PostKind } from '../tables';
+import { ASSOCIATION_X as X, ASSOCIATION_Y as Y, integratorOf, memberOf, PLATFORM_ADMIN } from '../testing';
 import {
   canCreatePost,
   canDeletePost,
@@ -15,8 +16,6 @@ import {
   type PostFacts,
 } from './posts.access';
 
-const X = 'a0000000-0000-4000-8000-00000000000a';
-const Y = 'a0000000-0000-4000-8000-00000000000b';
 const BUILDING_A = 'c0000000-0000-4000-8000-00000000000a';
 const BUILDING_B = 'c0000000-0000-4000-8000-00000000000b';
 const COMMITTEE = 'c0000000-0000-4000-8000-0000000000cc';
@@ -24,36 +23,9 @@ const GROUP = 'c0000000-0000-4000-8000-0000000000dd';
 const SOMEONE_ELSE = 'b0000000-0000-4000-8000-0000000000ff';
 const NOW = new Date('2026-04-25T12:00:00.000Z');
 
-let serial = 0;
 /** A member of `associationId`; residents and the board live in building A. */
-const member = (associationId: string, role: 'resident' | 'board' | 'external'): Viewer => ({
-  accountId: 'e0000000-0000-4000-8000-000000000001',
-  associationId,
-  memberId: `b0000000-0000-4000-8000-${String(++serial).padStart(12, '0')}`,
-  role,
-  platformAdmin: false,
-  sessionId: null,
-  scope: role === 'external' ? { unitIds: [], buildingIds: [], committeeIds: [] } : { unitIds: [], buildingIds: [BUILDING_A], committeeIds: [] },
-});
-
-const integrator: Viewer = {
-  accountId: 'e0000000-0000-4000-8000-000000000003',
-  associationId: X,
-  memberId: null,
-  role: null,
-  platformAdmin: false,
-  sessionId: null,
-  integration: { apiKeyId: 'e0000000-0000-4000-8000-000000000003', scopes: ['members:read', 'members:import'] },
-};
-
-const platformAdmin: Viewer = {
-  accountId: 'e0000000-0000-4000-8000-000000000002',
-  associationId: null,
-  memberId: null,
-  role: null,
-  platformAdmin: true,
-  sessionId: null,
-};
+const member = (associationId: string, role: MemberRole) =>
+  memberOf(associationId, role, { scope: { buildingIds: role === 'external' ? [] : [BUILDING_A] } });
 
 /** Members have audiences; residents and the board of X are also in GROUP. */
 const audiencesOf = (viewer: Viewer | null) =>
@@ -115,8 +87,8 @@ const matrix: [string, Viewer | null, boolean[]][] = [
   ['board member of X', member(X, 'board'), [T, T, T, T, T, T, T, T, T, T, T, T, T, T, T, T, T, T, F, T, F, T, T, T]],
   ['external of X (caretaker)', member(X, 'external'), [T, T, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, T, F, F, F, T]],
   ['board member of another association', member(Y, 'board'), nothing],
-  ['integrator API key of X', integrator, nothing],
-  ['platform admin without membership', platformAdmin, nothing],
+  ['integrator API key of X', integratorOf(X), nothing],
+  ['platform admin without membership', PLATFORM_ADMIN, nothing],
 ];
 
 describe('posts access', () => {

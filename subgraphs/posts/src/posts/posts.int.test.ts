@@ -1,36 +1,24 @@
 import { randomUUID } from 'node:crypto';
-import { buildSubgraphSchema } from '@apollo/subgraph';
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import type { MemberViewer, SubgraphDatabase, Viewer } from '@tunet/kit';
-import { openTestDatabase, type TestDatabase } from '@tunet/kit/src/testing';
+import type { MemberViewer, Viewer } from '@tunet/kit';
 import { sql } from 'drizzle-orm';
-import { graphql, type GraphQLSchema } from 'graphql';
-import { contextOf, viewerIn } from '../testing';
-import { createPostsSubgraph, type PostsSubgraph } from '../subgraph';
+import { openPostsTestBed, viewerIn, type PostsTestBed } from '../testing';
 import { posts } from '../tables';
 import { createPostsLoaders } from './posts.loaders';
 import { PostsService } from './posts.service';
 
-let database: TestDatabase;
-let subgraph: PostsSubgraph;
-let db: SubgraphDatabase;
+let bed: PostsTestBed;
 
 beforeAll(async () => {
-  database = await openTestDatabase();
-  // The posts subgraph keeps nothing in the fast store yet.
-  subgraph = await createPostsSubgraph({ database: database.connection, store: { kind: 'memory', namespace: 'posts-test' } });
-  await subgraph.migrate();
-  db = database.connection.forSubgraph('posts', 'unused: no migrations run here');
+  bed = await openPostsTestBed();
 });
 
-afterAll(() => database.drop());
+afterAll(() => bed.close());
 
-const contextFor = (viewer: Viewer | null) => contextOf(subgraph, viewer);
 const HOUR = 3_600_000;
 const inHours = (hours: number) => new Date(Date.now() + hours * HOUR);
 
 async function publish(viewer: Viewer, title: string, extra: Record<string, unknown> = {}) {
-  return contextFor(viewer).posts.createPost(viewer, { title, body: `Text of ${title}`, ...extra });
+  return bed.contextFor(viewer).posts.createPost(viewer, { title, body: `Text of ${title}`, ...extra });
 }
 
 /** Every title in the viewer's feed, fetched one post per page so each post sits on a page boundary. */
@@ -38,49 +26,36 @@ async function allTitles(viewer: Viewer): Promise<string[]> {
   const titles: string[] = [];
   let after: string | null = null;
   do {
-    const page = await contextFor(viewer).posts.listPosts(viewer, { first: 1, after });
+    const page = await bed.contextFor(viewer).posts.listPosts(viewer, { first: 1, after });
     titles.push(...page.nodes.map((p) => p.title));
     after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
   } while (after);
   return titles;
 }
 
-const feedTitles = async (viewer: Viewer) => (await contextFor(viewer).posts.listPosts(viewer, { first: 100 })).nodes.map((p) => p.title);
+const feedTitles = async (viewer: Viewer) => (await bed.contextFor(viewer).posts.listPosts(viewer, { first: 100 })).nodes.map((p) => p.title);
 const byId = (viewer: Viewer, id: string) => {
-  const ctx = contextFor(viewer);
+  const ctx = bed.contextFor(viewer);
   return ctx.posts.post(viewer, ctx.loaders, id);
 };
 
-/** Executes against the subgraph's own schema, so field resolvers and loaders run as they do behind the gateway. */
-let schema: GraphQLSchema;
-function execute(viewer: Viewer | null, source: string, variableValues?: Record<string, unknown>) {
-  schema ??= buildSubgraphSchema({ typeDefs: subgraph.definition.typeDefs, resolvers: merged() });
-  return graphql({ schema, source, variableValues, contextValue: contextFor(viewer) });
-}
-function merged(): GraphQLResolverMap<unknown> {
-  const all: Record<string, object> = {};
-  for (const map of subgraph.definition.resolvers) {
-    for (const [type, fields] of Object.entries(map)) all[type] = { ...all[type], ...(fields as object) };
-  }
-  return all as GraphQLResolverMap<unknown>;
-}
 const codes = (result: { errors?: readonly { extensions: Record<string, unknown> }[] }) => result.errors?.map((e) => e.extensions.code);
 
 /** Moves a post's publish time (and expiry) into the past, as if the hours had gone by. */
 async function letTimePass(tenant: string, postId: string, hours: number) {
-  await db.tenant(tenant, (tx) =>
+  await bed.db.tenant(tenant, (tx) =>
     tx.execute(sql`update posts.posts set published_at = published_at - ${hours} * interval '1 hour',
       expires_at = expires_at - ${hours} * interval '1 hour' where id = ${postId}`),
   );
 }
 
 async function setModerationState(tenant: string, postId: string, state: 'visible' | 'hidden' | 'removed') {
-  await db.tenant(tenant, (tx) => tx.execute(sql`update posts.posts set moderation_state = ${state} where id = ${postId}`));
+  await bed.db.tenant(tenant, (tx) => tx.execute(sql`update posts.posts set moderation_state = ${state} where id = ${postId}`));
 }
 
 type Published = { postId: string; kind: string; title: string; excerpt: string; audience: { kind: string; id: string | null }; important: boolean; authorMemberId: string; publishedAt: string };
 async function publishedEvents(associationId: string): Promise<Published[]> {
-  const result = (await db.system((tx) =>
+  const result = (await bed.db.system((tx) =>
     tx.execute(sql`select payload from posts.outbox where topic = 'post.published' and association_id = ${associationId} order by id`),
   )) as unknown as { rows: { payload: Published }[] };
   return result.rows.map((row) => row.payload);
@@ -88,12 +63,12 @@ async function publishedEvents(associationId: string): Promise<Published[]> {
 
 describe('posts', () => {
   it('applies its migrations once', async () => {
-    expect(await subgraph.migrate()).toEqual([]);
+    expect(await bed.subgraph.migrate()).toEqual([]);
   });
 
   it('creates a post by the viewer in their association, trimmed, as a bulletin for the whole association', async () => {
     const viewer = viewerIn(randomUUID());
-    const post = await contextFor(viewer).posts.createPost(viewer, { title: '  Dugnad  ', body: ' Ta med rake. ' });
+    const post = await bed.contextFor(viewer).posts.createPost(viewer, { title: '  Dugnad  ', body: ' Ta med rake. ' });
     expect(post).toMatchObject({
       associationId: viewer.associationId,
       authorMemberId: viewer.memberId,
@@ -114,7 +89,7 @@ describe('posts', () => {
     const newestFirst = [...created].sort(
       (a, b) => b.publishedAt.getTime() - a.publishedAt.getTime() || (a.id < b.id ? 1 : -1),
     );
-    const { posts: service } = contextFor(viewer);
+    const { posts: service } = bed.contextFor(viewer);
 
     const first = await service.listPosts(viewer, { first: 2 });
     expect(first.nodes.map((p) => p.id)).toEqual(newestFirst.slice(0, 2).map((p) => p.id));
@@ -129,7 +104,7 @@ describe('posts', () => {
     const viewer = viewerIn(randomUUID());
     const publishedAt = new Date('2026-04-25T08:00:00.000Z');
     for (const title of ['A', 'B', 'C']) {
-      await subgraph.repository.insertPost(viewer.associationId, {
+      await bed.subgraph.repository.insertPost(viewer.associationId, {
         id: randomUUID(),
         authorMemberId: viewer.memberId,
         title,
@@ -144,7 +119,7 @@ describe('posts', () => {
     const viewer = viewerIn(randomUUID());
     // Drizzle cannot write sub-millisecond instants from a Date, but now() in PostgreSQL does.
     for (const instant of ['08:00:00.123400', '08:00:00.123300', '08:00:00.123200']) {
-      await db.tenant(viewer.associationId, (tx) =>
+      await bed.db.tenant(viewer.associationId, (tx) =>
         tx.insert(posts).values({
           associationId: viewer.associationId,
           id: randomUUID(),
@@ -172,7 +147,7 @@ describe('posts', () => {
     ['an expiry in the past', { title: 'Tittel', body: 'Tekst', expiresAt: inHours(-1) }, 'expiresAt'],
   ])('rejects %s as BAD_USER_INPUT on the field', async (_case, input, field) => {
     const viewer = viewerIn(randomUUID());
-    await expect(contextFor(viewer).posts.createPost(viewer, input)).rejects.toMatchObject({
+    await expect(bed.contextFor(viewer).posts.createPost(viewer, input)).rejects.toMatchObject({
       extensions: { code: 'BAD_USER_INPUT', field },
     });
     expect(await feedTitles(viewer)).toEqual([]);
@@ -181,7 +156,7 @@ describe('posts', () => {
   it('rejects a tampered cursor as BAD_USER_INPUT on after', async () => {
     const viewer = viewerIn(randomUUID());
     const cursor = Buffer.from(JSON.stringify(['2026-04-25T08:00:00.000Z', 'not-a-uuid'])).toString('base64url');
-    await expect(contextFor(viewer).posts.listPosts(viewer, { first: 2, after: cursor })).rejects.toMatchObject({
+    await expect(bed.contextFor(viewer).posts.listPosts(viewer, { first: 2, after: cursor })).rejects.toMatchObject({
       extensions: { code: 'BAD_USER_INPUT', field: 'after' },
     });
   });
@@ -190,7 +165,7 @@ describe('posts', () => {
     const associationId = randomUUID();
     const external = viewerIn(associationId, 'external', { unitIds: [], buildingIds: [] });
     await publish(viewerIn(associationId, 'board'), 'Fra styret');
-    const { posts: service } = contextFor(null);
+    const { posts: service } = bed.contextFor(null);
 
     await expect(service.listPosts(null, { first: 20 })).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
     await expect(service.createPost(null, { title: 'Hei', body: 'Hei' })).rejects.toMatchObject({
@@ -221,13 +196,13 @@ describe('posts', () => {
       const article = await publish(resident, 'Historien om Solbakken', { kind: 'ARTICLE', body: 'Solbakken. '.repeat(9_000) });
       expect(article.kind).toBe('article');
       expect(article.body.length).toBeGreaterThan(20_000);
-      const result = await execute(resident, 'query($id: ID!) { post(id: $id) { kind } }', { id: article.id });
+      const result = await bed.execute(resident, 'query($id: ID!) { post(id: $id) { kind } }', { id: article.id });
       expect(result.data).toEqual({ post: { kind: 'ARTICLE' } });
     });
 
     it('filters the feed by kind', async () => {
       await publish(resident, 'Oppslag', { kind: 'BULLETIN' });
-      const result = await execute(resident, '{ posts(filter: { kind: NEWS }) { nodes { title kind } } }');
+      const result = await bed.execute(resident, '{ posts(filter: { kind: NEWS }) { nodes { title kind } } }');
       expect(result.data).toEqual({ posts: { nodes: [{ title: 'Nyhet fra styret', kind: 'NEWS' }] } });
     });
   });
@@ -237,7 +212,7 @@ describe('posts', () => {
       const viewer = viewerIn(randomUUID());
       const body = '# Vannet stenges\n\nTirsdag **kl. 09**. <script>alert(1)</script> [Les mer](javascript:alert(1)) <https://vann.example.no>';
       const post = await publish(viewer, 'Vann', { body });
-      const result = await execute(viewer, 'query($id: ID!) { post(id: $id) { body bodyHtml excerpt } }', { id: post.id });
+      const result = await bed.execute(viewer, 'query($id: ID!) { post(id: $id) { body bodyHtml excerpt } }', { id: post.id });
       expect(result.errors).toBeUndefined();
       const { body: source, bodyHtml, excerpt } = (result.data as { post: { body: string; bodyHtml: string; excerpt: string } }).post;
       expect(source).toBe(body);
@@ -269,7 +244,7 @@ describe('posts', () => {
       boardPost = (await publish(board, 'Styrenotat', { audience: { kind: 'BOARD' } })).id;
       await publish(board, 'Komiteen', { audience: { kind: 'COMMITTEE', id: committee } });
       await publish(board, 'For alle');
-      const ctx = contextFor(board);
+      const ctx = bed.contextFor(board);
       await ctx.posts.setPinned(board, ctx.loaders, buildingPost, true);
     });
 
@@ -283,14 +258,14 @@ describe('posts', () => {
     });
 
     it('hides a building-only post from other buildings through every path', async () => {
-      const ctx = contextFor(residentOfB);
+      const ctx = bed.contextFor(residentOfB);
       await expect(byId(residentOfB, buildingPost)).rejects.toMatchObject({ extensions: { code: 'NOT_FOUND' } });
       expect(await ctx.loaders.postById.load(buildingPost)).toBeNull();
       expect(await ctx.posts.pinnedPosts(residentOfB)).toEqual([]);
       expect(await ctx.posts.unreadPostCount(residentOfB)).toBe(1);
       const filtered = await ctx.posts.listPosts(residentOfB, { audience: { kind: 'building', id: buildingA } });
       expect(filtered.nodes).toEqual([]);
-      const entities = await execute(residentOfB, 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Post { title } } }', {
+      const entities = await bed.execute(residentOfB, 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Post { title } } }', {
         r: [{ __typename: 'Post', id: buildingPost }],
       });
       expect(entities.data).toEqual({ _entities: [null] });
@@ -299,20 +274,20 @@ describe('posts', () => {
         'mutation($id: ID!) { react(input: { targetType: POST, targetId: $id, reaction: LIKE }) { reactions { count } } }',
         'mutation($id: ID!) { markPostRead(input: { postId: $id }) { post { id } } }',
       ]) {
-        expect(codes(await execute(residentOfB, mutation, { id: buildingPost }))).toEqual(['NOT_FOUND']);
+        expect(codes(await bed.execute(residentOfB, mutation, { id: buildingPost }))).toEqual(['NOT_FOUND']);
       }
     });
 
     it('shows the building-only post through the same paths to its building and the board', async () => {
       for (const viewer of [neighbourInA, board]) {
         expect((await byId(viewer, buildingPost)).title).toBe('Bare for blokk A');
-        expect((await contextFor(viewer).posts.pinnedPosts(viewer)).map((p) => p.id)).toEqual([buildingPost]);
-        const entities = await execute(viewer, 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Post { title audience { kind id } } } }', {
+        expect((await bed.contextFor(viewer).posts.pinnedPosts(viewer)).map((p) => p.id)).toEqual([buildingPost]);
+        const entities = await bed.execute(viewer, 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Post { title audience { kind id } } } }', {
           r: [{ __typename: 'Post', id: buildingPost }],
         });
         expect(entities.data).toEqual({ _entities: [{ title: 'Bare for blokk A', audience: { kind: 'BUILDING', id: buildingA } }] });
       }
-      const filtered = await contextFor(neighbourInA).posts.listPosts(neighbourInA, { audience: { kind: 'building', id: buildingA } });
+      const filtered = await bed.contextFor(neighbourInA).posts.listPosts(neighbourInA, { audience: { kind: 'building', id: buildingA } });
       expect(filtered.nodes.map((p) => p.title)).toEqual(['Bare for blokk A']);
     });
 
@@ -342,7 +317,7 @@ describe('posts', () => {
         groupIdsOf: async (viewer: MemberViewer) => (asked.push(viewer.memberId), viewer.memberId === author.memberId ? [group] : []),
         isArchived: async () => false,
       };
-      const service = new PostsService(subgraph.repository, source, subgraph.conduct);
+      const service = new PostsService(bed.subgraph.repository, source, bed.subgraph.conduct);
       const post = await service.createPost(author, { title: 'Til gruppa', body: 'Hei', audience: { kind: 'GROUP', id: group } });
       await expect(service.createPost(residentOfB, { title: 'Til gruppa', body: 'Hei', audience: { kind: 'GROUP', id: group } })).rejects.toMatchObject({
         extensions: { code: 'FORBIDDEN' },
@@ -351,7 +326,7 @@ describe('posts', () => {
       expect((await service.listPosts(residentOfB, { audience: { kind: 'group', id: group } })).nodes).toEqual([]);
 
       asked.length = 0;
-      const loaders = createPostsLoaders(subgraph.repository, residentOfB, source);
+      const loaders = createPostsLoaders(bed.subgraph.repository, residentOfB, source);
       expect(await loaders.postById.load(post.id)).toBeNull();
       expect(await loaders.postById.load(buildingPost)).toBeNull();
       expect(asked).toEqual([residentOfB.memberId]);
@@ -368,14 +343,14 @@ describe('posts', () => {
     it("refuses posts to an archived group, whose old posts its members still read", async () => {
       const association = randomUUID();
       const board = viewerIn(association, 'board');
-      const ctx = contextFor(board);
-      const group = await subgraph.groups.createGroup(board, { kind: 'INTEREST', name: 'Sykkelklubben' });
+      const ctx = bed.contextFor(board);
+      const group = await bed.subgraph.groups.createGroup(board, { kind: 'INTEREST', name: 'Sykkelklubben' });
       const before = await ctx.posts.createPost(board, { title: 'Tur', body: 'Søndag', audience: { kind: 'GROUP', id: group.id } });
-      await subgraph.groups.archiveGroup(ctx, { groupId: group.id });
+      await bed.subgraph.groups.archiveGroup(ctx, { groupId: group.id });
       await expect(
-        contextFor(board).posts.createPost(board, { title: 'Ny tur', body: 'Lørdag', audience: { kind: 'GROUP', id: group.id } }),
+        bed.contextFor(board).posts.createPost(board, { title: 'Ny tur', body: 'Lørdag', audience: { kind: 'GROUP', id: group.id } }),
       ).rejects.toMatchObject({ extensions: { code: 'CONFLICT' } });
-      const page = await contextFor(board).posts.listPosts(board, { audience: { kind: 'group', id: group.id } });
+      const page = await bed.contextFor(board).posts.listPosts(board, { audience: { kind: 'group', id: group.id } });
       expect(page.nodes.map((p) => p.id)).toEqual([before.id]);
     });
 
@@ -383,11 +358,11 @@ describe('posts', () => {
       const association = randomUUID();
       const board = viewerIn(association, 'board');
       const resident = viewerIn(association);
-      await subgraph.conduct.publish(board, { body: 'Vær snill med naboene.' });
+      await bed.subgraph.conduct.publish(board, { body: 'Vær snill med naboene.' });
       await expect(publish(resident, 'Hei')).rejects.toMatchObject({
         extensions: { code: 'FORBIDDEN', reason: 'CODE_OF_CONDUCT_NOT_ACCEPTED', version: 1 },
       });
-      await subgraph.conduct.accept(resident, { version: 1 });
+      await bed.subgraph.conduct.accept(resident, { version: 1 });
       expect((await publish(resident, 'Hei')).title).toBe('Hei');
     });
   });
@@ -411,13 +386,13 @@ describe('posts', () => {
       await expect(byId(otherResident, scheduled)).rejects.toMatchObject({ extensions: { code: 'NOT_FOUND' } });
       for (const viewer of [author, board]) {
         expect((await byId(viewer, scheduled)).title).toBe('Planlagt');
-        expect((await contextFor(viewer).posts.scheduledPosts(viewer, 20, null)).nodes.map((p) => p.id)).toEqual([scheduled]);
+        expect((await bed.contextFor(viewer).posts.scheduledPosts(viewer, 20, null)).nodes.map((p) => p.id)).toEqual([scheduled]);
       }
-      expect((await contextFor(otherResident).posts.scheduledPosts(otherResident, 20, null)).nodes).toEqual([]);
+      expect((await bed.contextFor(otherResident).posts.scheduledPosts(otherResident, 20, null)).nodes).toEqual([]);
     });
 
     it('lets the author move the publish time only before publishing', async () => {
-      const ctx = contextFor(author);
+      const ctx = bed.contextFor(author);
       const moved = await ctx.posts.updatePost(author, ctx.loaders, { postId: scheduled, publishAt: inHours(3) });
       expect(moved.publishedAt.getTime()).toBeGreaterThan(inHours(2.5).getTime());
       await expect(ctx.posts.updatePost(author, ctx.loaders, { postId: scheduled, publishAt: inHours(-1) })).rejects.toMatchObject({
@@ -435,7 +410,7 @@ describe('posts', () => {
     it('puts it in the feed once its time has come, and takes it out when it expires', async () => {
       await letTimePass(association, scheduled, 3.5);
       expect(await feedTitles(otherResident)).toContain('Planlagt');
-      expect(await contextFor(author).posts.scheduledPosts(author, 20, null)).toMatchObject({ nodes: [] });
+      expect(await bed.contextFor(author).posts.scheduledPosts(author, 20, null)).toMatchObject({ nodes: [] });
       await letTimePass(association, scheduled, 2);
       for (const viewer of [author, otherResident, board]) expect(await feedTitles(viewer)).not.toContain('Planlagt');
       // An expired post stays readable by id, e.g. from a notification.
@@ -459,7 +434,7 @@ describe('posts', () => {
           publishedAt: post.publishedAt.toISOString(),
         },
       ]);
-      await subgraph.posts.announceDuePosts();
+      await bed.subgraph.posts.announceDuePosts();
       expect(await publishedEvents(board.associationId)).toHaveLength(1);
     });
 
@@ -467,12 +442,12 @@ describe('posts', () => {
       const building = randomUUID();
       const author = viewerIn(randomUUID(), 'resident', { buildingIds: [building] });
       const post = await publish(author, 'Senere', { publishAt: inHours(1), audience: { kind: 'BUILDING', id: building } });
-      await subgraph.posts.announceDuePosts();
+      await bed.subgraph.posts.announceDuePosts();
       expect(await publishedEvents(author.associationId)).toEqual([]);
 
       await letTimePass(author.associationId, post.id, 2);
-      await Promise.all([subgraph.posts.announceDuePosts(), subgraph.posts.announceDuePosts()]);
-      await subgraph.posts.announceDuePosts();
+      await Promise.all([bed.subgraph.posts.announceDuePosts(), bed.subgraph.posts.announceDuePosts()]);
+      await bed.subgraph.posts.announceDuePosts();
       const events = await publishedEvents(author.associationId);
       expect(events).toHaveLength(1);
       expect(events[0]).toMatchObject({ postId: post.id, audience: { kind: 'building', id: building }, important: false });
@@ -483,10 +458,10 @@ describe('posts', () => {
       const post = await publish(author, 'Skjult', { publishAt: inHours(1) });
       await setModerationState(author.associationId, post.id, 'hidden');
       await letTimePass(author.associationId, post.id, 2);
-      await subgraph.posts.announceDuePosts();
+      await bed.subgraph.posts.announceDuePosts();
       expect(await publishedEvents(author.associationId)).toEqual([]);
       await setModerationState(author.associationId, post.id, 'visible');
-      await subgraph.posts.announceDuePosts();
+      await bed.subgraph.posts.announceDuePosts();
       expect((await publishedEvents(author.associationId)).map((e) => e.postId)).toEqual([post.id]);
     });
   });
@@ -499,32 +474,32 @@ describe('posts', () => {
     it('lets the board pin and unpin; pinnedPosts lists the newest pin first; the feed keeps publish order', async () => {
       const older = await publish(resident, 'Eldre');
       const newer = await publish(resident, 'Nyere');
-      const ctx = contextFor(board);
+      const ctx = bed.contextFor(board);
       await ctx.posts.setPinned(board, ctx.loaders, newer.id, true);
       await ctx.posts.setPinned(board, ctx.loaders, older.id, true);
-      const pinned = await contextFor(resident).posts.pinnedPosts(resident);
+      const pinned = await bed.contextFor(resident).posts.pinnedPosts(resident);
       expect(pinned.map((p) => p.title)).toEqual(['Eldre', 'Nyere']);
       expect(await feedTitles(resident)).toEqual(['Nyere', 'Eldre']);
 
-      const unpinned = await execute(board, 'mutation($id: ID!) { unpinPost(input: { postId: $id }) { post { pinnedAt } } }', { id: older.id });
+      const unpinned = await bed.execute(board, 'mutation($id: ID!) { unpinPost(input: { postId: $id }) { post { pinnedAt } } }', { id: older.id });
       expect(unpinned.data).toEqual({ unpinPost: { post: { pinnedAt: null } } });
-      expect((await contextFor(resident).posts.pinnedPosts(resident)).map((p) => p.title)).toEqual(['Nyere']);
+      expect((await bed.contextFor(resident).posts.pinnedPosts(resident)).map((p) => p.title)).toEqual(['Nyere']);
     });
 
     it('refuses pinning to everyone but the board', async () => {
       const post = await publish(resident, 'Min');
-      const result = await execute(resident, 'mutation($id: ID!) { pinPost(input: { postId: $id }) { post { id } } }', { id: post.id });
+      const result = await bed.execute(resident, 'mutation($id: ID!) { pinPost(input: { postId: $id }) { post { id } } }', { id: post.id });
       expect(codes(result)).toEqual(['FORBIDDEN']);
     });
 
     it('lets only the board mark a post important, on create and on edit', async () => {
       await expect(publish(resident, 'Viktig?', { important: true })).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN' } });
       const own = await publish(resident, 'Vanlig');
-      const ctx = contextFor(resident);
+      const ctx = bed.contextFor(resident);
       await expect(ctx.posts.updatePost(resident, ctx.loaders, { postId: own.id, important: true })).rejects.toMatchObject({
         extensions: { code: 'FORBIDDEN' },
       });
-      const result = await execute(board, 'mutation { createPost(input: { title: "Viktig", body: "Les", kind: NEWS, important: true }) { post { important kind } } }');
+      const result = await bed.execute(board, 'mutation { createPost(input: { title: "Viktig", body: "Les", kind: NEWS, important: true }) { post { important kind } } }');
       expect(result.data).toEqual({ createPost: { post: { important: true, kind: 'NEWS' } } });
     });
   });
@@ -538,12 +513,12 @@ describe('posts', () => {
     it('lets only the author edit, and marks the post edited', async () => {
       const post = await publish(author, 'Sykkelbod', { expiresAt: inHours(24) });
       for (const viewer of [neighbour, board]) {
-        const ctx = contextFor(viewer);
+        const ctx = bed.contextFor(viewer);
         await expect(ctx.posts.updatePost(viewer, ctx.loaders, { postId: post.id, title: 'Kapret' })).rejects.toMatchObject({
           extensions: { code: 'FORBIDDEN' },
         });
       }
-      const result = await execute(
+      const result = await bed.execute(
         author,
         'mutation($id: ID!) { updatePost(input: { postId: $id, title: " Sykkelboden ", body: "Ny *tekst*", expiresAt: null }) { post { title body bodyHtml expiresAt editedAt } } }',
         { id: post.id },
@@ -556,7 +531,7 @@ describe('posts', () => {
 
     it('checks the new audience and the body limit of the kind', async () => {
       const post = await publish(author, 'Flytter');
-      const ctx = contextFor(author);
+      const ctx = bed.contextFor(author);
       await expect(ctx.posts.updatePost(author, ctx.loaders, { postId: post.id, audience: { kind: 'BOARD' } })).rejects.toMatchObject({
         extensions: { code: 'FORBIDDEN' },
       });
@@ -571,9 +546,9 @@ describe('posts', () => {
 
     it('lets the author delete: the post leaves every read but the board', async () => {
       const post = await publish(author, 'Angrer');
-      const otherCtx = contextFor(neighbour);
+      const otherCtx = bed.contextFor(neighbour);
       await expect(otherCtx.posts.deletePost(neighbour, otherCtx.loaders, post.id)).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN' } });
-      const result = await execute(author, 'mutation($id: ID!) { deletePost(input: { postId: $id }) { post { moderationState } } }', { id: post.id });
+      const result = await bed.execute(author, 'mutation($id: ID!) { deletePost(input: { postId: $id }) { post { moderationState } } }', { id: post.id });
       expect(result.data).toEqual({ deletePost: { post: { moderationState: 'REMOVED' } } });
       for (const viewer of [author, neighbour]) {
         expect(await feedTitles(viewer)).not.toContain('Angrer');
@@ -584,7 +559,7 @@ describe('posts', () => {
 
     it("sends the board to moderation to remove someone else's post", async () => {
       const post = await publish(neighbour, 'Spam');
-      const ctx = contextFor(board);
+      const ctx = bed.contextFor(board);
       await expect(ctx.posts.deletePost(board, ctx.loaders, post.id)).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN' } });
       await ctx.moderation.moderateContent(ctx, { targetType: 'POST', targetId: post.id, action: 'REMOVE', reason: 'Reklame' });
       expect(await feedTitles(author)).not.toContain('Spam');
@@ -593,9 +568,9 @@ describe('posts', () => {
 
     it('never lets moderation restore a post its author deleted', async () => {
       const post = await publish(neighbour, 'Angret');
-      const own = contextFor(neighbour);
+      const own = bed.contextFor(neighbour);
       await own.posts.deletePost(neighbour, own.loaders, post.id);
-      const ctx = contextFor(board);
+      const ctx = bed.contextFor(board);
       await expect(
         ctx.moderation.moderateContent(ctx, { targetType: 'POST', targetId: post.id, action: 'RESTORE', reason: 'Feil' }),
       ).rejects.toMatchObject({ extensions: { code: 'CONFLICT' } });
@@ -611,7 +586,7 @@ describe('posts', () => {
         expect(await feedTitles(viewer)).toContain('Rapportert');
         expect((await byId(viewer, post.id)).moderationState).toBe('hidden');
       }
-      const ctx = contextFor(author);
+      const ctx = bed.contextFor(author);
       await expect(ctx.posts.updatePost(author, ctx.loaders, { postId: post.id, body: 'Nå er det greit' })).rejects.toMatchObject({
         extensions: { code: 'CONFLICT' },
       });
@@ -631,15 +606,15 @@ describe('posts', () => {
     });
 
     const markRead = (viewer: Viewer, id = notice) =>
-      execute(viewer, 'mutation($id: ID!) { markPostRead(input: { postId: $id }) { post { viewerHasRead } } }', { id });
+      bed.execute(viewer, 'mutation($id: ID!) { markPostRead(input: { postId: $id }) { post { viewerHasRead } } }', { id });
 
     it('marks a post read, idempotently, and counts what is unread', async () => {
       const reader = readers[0]!;
-      expect(await contextFor(reader).posts.unreadPostCount(reader)).toBe(2);
+      expect(await bed.contextFor(reader).posts.unreadPostCount(reader)).toBe(2);
       expect((await markRead(reader)).data).toEqual({ markPostRead: { post: { viewerHasRead: true } } });
       expect((await markRead(reader)).data).toEqual({ markPostRead: { post: { viewerHasRead: true } } });
-      expect(await contextFor(reader).posts.unreadPostCount(reader)).toBe(1);
-      const feed = await execute(reader, '{ posts { nodes { title viewerHasRead } } unread: posts(filter: { unreadOnly: true }) { nodes { title } } }');
+      expect(await bed.contextFor(reader).posts.unreadPostCount(reader)).toBe(1);
+      const feed = await bed.execute(reader, '{ posts { nodes { title viewerHasRead } } unread: posts(filter: { unreadOnly: true }) { nodes { title } } }');
       expect(feed.data).toEqual({
         posts: { nodes: [{ title: 'Loppemarked', viewerHasRead: false }, { title: 'Strømbrudd', viewerHasRead: true }] },
         unread: { nodes: [{ title: 'Loppemarked' }] },
@@ -650,21 +625,21 @@ describe('posts', () => {
       await markRead(readers[1]!);
       await markRead(readers[2]!);
       const reach = '{ posts(filter: { kind: NEWS }) { nodes { readCount readers(first: 2) { nodes { member { id } readAt } pageInfo { hasNextPage endCursor } } } } }';
-      const asBoard = await execute(board, reach);
+      const asBoard = await bed.execute(board, reach);
       expect(asBoard.errors).toBeUndefined();
       const node = (asBoard.data as { posts: { nodes: { readCount: number; readers: { nodes: { member: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } }[] } }).posts.nodes[0]!;
       expect(node.readCount).toBe(3);
       expect(node.readers.nodes.map((r) => r.member.id)).toEqual([readers[0]!.memberId, readers[1]!.memberId]);
       expect(node.readers.pageInfo.hasNextPage).toBe(true);
-      const rest = await execute(board, 'query($id: ID!, $after: String) { post(id: $id) { readers(after: $after) { nodes { member { id } } } } }', {
+      const rest = await bed.execute(board, 'query($id: ID!, $after: String) { post(id: $id) { readers(after: $after) { nodes { member { id } } } } }', {
         id: notice,
         after: node.readers.pageInfo.endCursor,
       });
       expect(rest.data).toEqual({ post: { readers: { nodes: [{ member: { id: readers[2]!.memberId } }] } } });
 
-      const asResident = await execute(readers[0]!, reach);
+      const asResident = await bed.execute(readers[0]!, reach);
       expect(asResident.data).toEqual({ posts: { nodes: [{ readCount: null, readers: null }] } });
-      const ownPost = await execute(author, '{ posts(filter: { kind: BULLETIN }) { nodes { readCount readers { nodes { readAt } } } } }');
+      const ownPost = await bed.execute(author, '{ posts(filter: { kind: BULLETIN }) { nodes { readCount readers { nodes { readAt } } } } }');
       expect(ownPost.data).toEqual({ posts: { nodes: [{ readCount: 0, readers: { nodes: [] } }] } });
     });
   });
@@ -677,7 +652,7 @@ describe('posts', () => {
       const writers = [viewerIn(association, 'board'), viewerIn(association), viewerIn(association)];
       for (let i = 0; i < 100; i++) {
         const post = await publish(writers[i % 3]!, `Innlegg ${i}`, { body: `**Innlegg** nummer ${i}`, kind: i % 3 === 0 ? 'NEWS' : 'ARTICLE' });
-        const ctx = contextFor(reader);
+        const ctx = bed.contextFor(reader);
         if (i % 2 === 0) await ctx.posts.markPostRead(reader, ctx.loaders, post.id);
         await ctx.comments.react(ctx, { targetType: 'POST', targetId: post.id, reaction: 'LIKE' });
       }
@@ -688,14 +663,14 @@ describe('posts', () => {
 
     it('costs the same number of SQL statements for a page of 20 or of 100 posts', async () => {
       const cost = async (first: number) => {
-        const before = db.queryCount;
-        const result = await execute(reader, feed, { first });
+        const before = bed.db.queryCount;
+        const result = await bed.execute(reader, feed, { first });
         expect(result.errors).toBeUndefined();
         const nodes = (result.data!.posts as { nodes: { viewerHasRead: boolean; viewerReactions: string[]; bodyHtml: string }[] }).nodes;
         expect(nodes).toHaveLength(first);
         expect(nodes.filter((post) => post.viewerHasRead)).toHaveLength(first / 2);
         expect(nodes.every((post) => post.viewerReactions.includes('LIKE') && post.bodyHtml.includes('<strong>'))).toBe(true);
-        return db.queryCount - before;
+        return bed.db.queryCount - before;
       };
       const twenty = await cost(20);
       expect(twenty).toBeGreaterThan(0);
@@ -719,7 +694,7 @@ describe('posts', () => {
     });
 
     it('hides it from another association: not listed, not loaded, NOT_FOUND, not pinnable or readable', async () => {
-      const ctx = contextFor(viewerB);
+      const ctx = bed.contextFor(viewerB);
       expect((await ctx.posts.listPosts(viewerB, { first: 20 })).nodes).toEqual([]);
       expect(await ctx.loaders.postById.load(postOfA)).toBeNull();
       await expect(ctx.posts.post(viewerB, ctx.loaders, postOfA)).rejects.toMatchObject({ extensions: { code: 'NOT_FOUND' } });
@@ -729,17 +704,17 @@ describe('posts', () => {
     });
 
     it('hides it from anonymous viewers', async () => {
-      expect(await contextFor(null).loaders.postById.load(postOfA)).toBeNull();
+      expect(await bed.contextFor(null).loaders.postById.load(postOfA)).toBeNull();
     });
 
     it("the repository finds nothing of A's under tenant B", async () => {
-      expect(await subgraph.repository.findPosts(associationB, [postOfA])).toEqual([]);
+      expect(await bed.subgraph.repository.findPosts(associationB, [postOfA])).toEqual([]);
     });
 
     it('row-level security hides it even from SQL that does not filter by association', async () => {
-      const visibleToB = await db.tenant(associationB, (tx) => tx.select().from(posts));
+      const visibleToB = await bed.db.tenant(associationB, (tx) => tx.select().from(posts));
       expect(visibleToB).toEqual([]);
-      const visibleToA = await db.tenant(associationA, (tx) => tx.select().from(posts));
+      const visibleToA = await bed.db.tenant(associationA, (tx) => tx.select().from(posts));
       expect(visibleToA.map((p) => p.id)).toEqual([postOfA]);
     });
   });
