@@ -60,6 +60,7 @@ const config: CodegenConfig = {
       Document: '../documents/documents.repository#DocumentRow',
       DocumentVersion: '../documents/documents.repository#DocumentVersionRow',
     }),
+    ...subgraph('reservations', '../context#ReservationsContext', {}),
   },
 };
 

@@ -4,9 +4,9 @@ import type { Express, Request } from 'express';
 
 /**
  * URL prefixes the gateway forwards to a subgraph's public routes (kit/public-routes), by the subgraph that owns
- * them. Signed file downloads and calendar feeds are posts'.
+ * them. Signed file downloads and event calendar feeds are posts'; booking calendar feeds are reservations'.
  */
-export const PUBLIC_ROUTES: Record<string, string> = { files: 'posts', calendar: 'posts' };
+export const PUBLIC_ROUTES: Record<string, string> = { files: 'posts', calendar: 'posts', 'bookings-calendar': 'reservations' };
 
 /** The scheme and host the client used, so links a subgraph builds lead back to this gateway. */
 export function publicOriginOf(req: Request): string {

@@ -201,7 +201,10 @@ function postgresDriver(url: string, poolSize: number): Driver {
 }
 
 async function pgliteDriver(dataDir: string | undefined): Promise<Driver> {
-  const client = await PGlite.create(dataDir);
+  // btree_gist: exclusion constraints that mix ids and time ranges (reservations' no-double-booking rule).
+  // The contrib modules declare ES module types only; the package ships CommonJS builds of them as well.
+  const { btree_gist } = await import('@electric-sql/pglite/contrib/btree_gist');
+  const client = await PGlite.create(dataDir, { extensions: { btree_gist } });
   const stats = { queries: 0 };
   return {
     backend: 'pglite',

@@ -14,13 +14,14 @@ import {
 } from '@tunet/kit';
 import { createMembersSubgraph, DEMO, loadDemoData, type MembersSubgraph } from '@tunet/members';
 import { createPostsSubgraph, loadDemoPosts, type FileStorage, type PostsSubgraph } from '@tunet/posts';
+import { createReservationsSubgraph, type ReservationsSubgraph } from '@tunet/reservations';
 
 export interface StackOptions {
   database: DatabaseConnection;
   store: FastStore;
   secrets: Secrets;
   /** Port per process; 0 picks a free one. */
-  ports?: { gateway: number; members: number; posts: number };
+  ports?: { gateway: number; members: number; posts: number; reservations: number };
   host?: string;
   introspection?: boolean;
   demoData?: boolean;
@@ -37,9 +38,10 @@ export interface Stack {
   /** The event stream the subgraphs' outboxes relay to, for consumers and tests. */
   stream: EventStream;
   gatewayUrl: string;
-  subgraphUrls: { members: string; posts: string };
+  subgraphUrls: { members: string; posts: string; reservations: string };
   members: MembersSubgraph;
   posts: PostsSubgraph;
+  reservations: ReservationsSubgraph;
   demoLoaded: boolean;
   stop(): Promise<void>;
 }
@@ -52,7 +54,7 @@ const SUPERGRAPH = path.resolve(__dirname, '../../../schema/supergraph.graphql')
  */
 export async function startStack(options: StackOptions): Promise<Stack> {
   const logger = options.logger ?? createLogger('tunet');
-  const ports = options.ports ?? { gateway: 0, members: 0, posts: 0 };
+  const ports = options.ports ?? { gateway: 0, members: 0, posts: 0, reservations: 0 };
   const members = await createMembersSubgraph({
     database: options.database,
     store: options.store,
@@ -65,8 +67,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     internalSecret: options.secrets.internalSecret,
     fileStorage: options.fileStorage,
   });
+  const reservations = await createReservationsSubgraph({
+    database: options.database,
+    store: options.store,
+    internalSecret: options.secrets.internalSecret,
+  });
   await members.migrate();
   await posts.migrate();
+  await reservations.migrate();
   const demoLoaded = options.demoData ? await loadDemo(members, posts) : false;
 
   const serverOptions = (port: number, name: string) => ({
@@ -82,11 +90,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     started.push(membersServer);
     const postsServer = await startSubgraphServer(posts.definition, serverOptions(ports.posts, 'posts'));
     started.push(postsServer);
+    const reservationsServer = await startSubgraphServer(reservations.definition, serverOptions(ports.reservations, 'reservations'));
+    started.push(reservationsServer);
+    const subgraphUrls = { members: membersServer.url, posts: postsServer.url, reservations: reservationsServer.url };
     const gateway = await startGateway({
       port: ports.gateway,
       host: options.host,
       supergraphPath: SUPERGRAPH,
-      subgraphUrls: { members: membersServer.url, posts: postsServer.url },
+      subgraphUrls,
       jwtPublicKey: options.secrets.jwtPublicKey,
       internalSecret: options.secrets.internalSecret,
       introspection: options.introspection ?? false,
@@ -95,14 +106,15 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       logger: logger.child({ component: 'gateway' }),
     });
     started.unshift(gateway);
-    const jobs = [...members.backgroundJobs(stream), ...posts.backgroundJobs(stream)];
+    const jobs = [...members.backgroundJobs(stream), ...posts.backgroundJobs(stream), ...reservations.backgroundJobs(stream)];
     for (const job of jobs) job.start();
     return {
       stream,
       gatewayUrl: gateway.url,
-      subgraphUrls: { members: membersServer.url, posts: postsServer.url },
+      subgraphUrls,
       members,
       posts,
+      reservations,
       demoLoaded,
       // The gateway stops first so no new subgraph calls start while subgraphs drain.
       stop: async () => {

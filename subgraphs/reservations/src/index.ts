@@ -1,0 +1,1 @@
+export { createReservationsSubgraph, type ReservationsSubgraph } from './subgraph';

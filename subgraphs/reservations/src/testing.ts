@@ -1,0 +1,50 @@
+import { randomUUID } from 'node:crypto';
+import type { MemberViewer, ViewerScope } from '@tunet/kit';
+import { openTestDatabase, type TestDatabase } from '@tunet/kit/src/testing';
+import type { ReservationsContext } from './context';
+import { createReservationsSubgraph, type ReservationsSubgraph } from './subgraph';
+
+/**
+ * A member of the association with a fresh id, as the gateway would describe them; `scope` says where they live
+ * (default: one unit of their own in one building, no committee).
+ */
+export function viewerIn(
+  associationId: string,
+  role: MemberViewer['role'] = 'resident',
+  scope: Partial<ViewerScope> = {},
+): MemberViewer {
+  return {
+    accountId: randomUUID(),
+    associationId,
+    memberId: randomUUID(),
+    role,
+    platformAdmin: false,
+    sessionId: null,
+    scope: { unitIds: [randomUUID()], buildingIds: [randomUUID()], committeeIds: [], ...scope },
+  };
+}
+
+export interface ReservationsTestBed {
+  subgraph: ReservationsSubgraph;
+  database: TestDatabase;
+  /** A request context as the kit builds it, so loaders and services are wired exactly as in production. */
+  contextFor(viewer: MemberViewer | null): ReservationsContext;
+  close(): Promise<void>;
+}
+
+/** A migrated reservations subgraph on a fresh test database (PostgreSQL or PGlite, see kit/testing). */
+export async function openReservationsTestBed(): Promise<ReservationsTestBed> {
+  const database = await openTestDatabase();
+  const subgraph = await createReservationsSubgraph({
+    database: database.connection,
+    store: { kind: 'memory', namespace: `reservations-test-${randomUUID()}` },
+  });
+  await subgraph.migrate();
+  return {
+    subgraph,
+    database,
+    contextFor: (viewer) =>
+      subgraph.definition.createContext({ viewer, requestId: 'test', clientIp: '127.0.0.1', publicOrigin: 'https://tunet.test' }),
+    close: () => database.drop(),
+  };
+}
