@@ -60,7 +60,17 @@ const config: CodegenConfig = {
       Document: '../documents/documents.repository#DocumentRow',
       DocumentVersion: '../documents/documents.repository#DocumentVersionRow',
     }),
-    ...subgraph('reservations', '../context#ReservationsContext', {}),
+    ...subgraph('reservations', '../context#ReservationsContext', {
+      Booking: '../bookings/bookings.repository#BookingRow',
+      Charge: '../bookings/bookings.repository#ChargeRow',
+      Resource: '../resources/resources.repository#ResourceRow',
+      Location: '../resources/resources.repository#LocationRow',
+      OpeningHours: '../resources/resources.repository#OpeningHoursRow',
+      ClosedPeriod: '../resources/resources.repository#ClosedPeriodRow',
+      Quota: '../resources/resources.repository#QuotaRow',
+      Availability: '../schedule/schedule.service#AvailabilityView',
+      FreeTime: '../tables#TimeRange',
+    }),
   },
 };
 

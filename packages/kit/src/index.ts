@@ -26,3 +26,5 @@ export * from './fast-cache';
 export * from './internal-routes';
 export * from './background';
 export * from './admit';
+export * from './feed-tokens';
+export * from './icalendar';

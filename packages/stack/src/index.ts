@@ -14,7 +14,7 @@ import {
 } from '@tunet/kit';
 import { createMembersSubgraph, DEMO, loadDemoData, type MembersSubgraph } from '@tunet/members';
 import { createPostsSubgraph, loadDemoPosts, type FileStorage, type PostsSubgraph } from '@tunet/posts';
-import { createReservationsSubgraph, type ReservationsSubgraph } from '@tunet/reservations';
+import { createReservationsSubgraph, loadDemoReservations, type DemoResident, type ReservationsSubgraph } from '@tunet/reservations';
 
 export interface StackOptions {
   database: DatabaseConnection;
@@ -75,7 +75,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   await members.migrate();
   await posts.migrate();
   await reservations.migrate();
-  const demoLoaded = options.demoData ? await loadDemo(members, posts) : false;
+  const demoLoaded = options.demoData ? await loadDemo(members, posts, reservations) : false;
 
   const serverOptions = (port: number, name: string) => ({
     port,
@@ -143,7 +143,7 @@ async function blokkA(members: MembersSubgraph): Promise<string | null> {
   return buildings.find((building) => building.name === 'Blokk A')?.id ?? null;
 }
 
-async function loadDemo(members: MembersSubgraph, posts: PostsSubgraph): Promise<boolean> {
+async function loadDemo(members: MembersSubgraph, posts: PostsSubgraph, reservations: ReservationsSubgraph): Promise<boolean> {
   const loaded = await loadDemoData(members);
   await loadDemoPosts(posts, {
     solbakkenBoard: DEMO.kari,
@@ -163,5 +163,16 @@ async function loadDemo(members: MembersSubgraph, posts: PostsSubgraph): Promise
       festkomiteen: await festkomiteen(members),
     },
   });
+  await loadDemoReservations(reservations, {
+    association: DEMO.solbakken,
+    residents: [await homeOf(members, DEMO.ola), await homeOf(members, DEMO.per), await homeOf(members, DEMO.aase)],
+  });
   return loaded;
+}
+
+/** The unit a demo resident lives in, from members' demo loader, so their bookings count against that household. */
+async function homeOf(members: MembersSubgraph, memberId: string): Promise<DemoResident> {
+  const [tenure] = await members.repositories.housing.tenuresOf(DEMO.solbakken, 'member', [memberId], true);
+  if (!tenure) throw new Error(`demo member ${memberId} has no home`);
+  return { memberId, unitId: tenure.unitId };
 }

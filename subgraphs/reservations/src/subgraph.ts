@@ -1,7 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   DateTimeResolver,
+  feedKeyFrom,
   LocalDateResolver,
   OutboxRelay,
   type SubgraphDatabase,
@@ -10,7 +12,24 @@ import {
   type SubgraphProcessDependencies,
 } from '@tunet/kit';
 import { parse } from 'graphql';
+import { CalendarRepository } from './calendar/calendar.repository';
+import { calendarResolvers } from './calendar/calendar.resolvers';
+import { CalendarService } from './calendar/calendar.service';
 import type { ReservationsContext } from './context';
+import { createBookingsLoaders } from './bookings/bookings.loaders';
+import { createResourcesLoaders } from './resources/resources.loaders';
+import { ResourcesRepository } from './resources/resources.repository';
+import { resourcesResolvers } from './resources/resources.resolvers';
+import { ResourcesService } from './resources/resources.service';
+import { ScheduleRepository } from './schedule/schedule.repository';
+import { scheduleResolvers } from './schedule/schedule.resolvers';
+import { ScheduleService } from './schedule/schedule.service';
+import { BookingsRepository } from './bookings/bookings.repository';
+import { bookingsResolvers } from './bookings/bookings.resolvers';
+import { BookingsService } from './bookings/bookings.service';
+import { LifecycleRepository } from './lifecycle/lifecycle.repository';
+import { BookingReminders } from './lifecycle/lifecycle.reminders';
+import { MemberEvents, MoveOutCancellations } from './lifecycle/lifecycle.move-outs';
 
 const root = path.resolve(__dirname, '..');
 
@@ -22,22 +41,62 @@ export type ReservationsDependencies = SubgraphProcessDependencies & { internalS
 
 export interface ReservationsSubgraph extends SubgraphModule<ReservationsContext> {
   db: SubgraphDatabase;
+  bookings: BookingsService;
+  bookingsRepository: BookingsRepository;
+  resources: ResourcesService;
+  resourcesRepository: ResourcesRepository;
+  schedule: ScheduleService;
+  calendar: CalendarService;
+  lifecycleRepository: LifecycleRepository;
+  moveOuts: MoveOutCancellations;
 }
 
 /** Wires the reservations subgraph: repositories on its own schema, services, and the request context. */
 export async function createReservationsSubgraph(deps: ReservationsDependencies): Promise<ReservationsSubgraph> {
   const db = deps.database.forSubgraph('reservations', path.join(root, 'migrations'));
+  const calendar = new CalendarService(
+    new CalendarRepository(db),
+    deps.internalSecret ? feedKeyFrom(deps.internalSecret, 'tunet bookings calendar feed tokens') : randomBytes(32),
+  );
+  const resourcesRepository = new ResourcesRepository(db);
+  const resources = new ResourcesService(resourcesRepository);
+  const schedule = new ScheduleService(new ScheduleRepository(db));
+  const bookingsRepository = new BookingsRepository(db);
+  const bookings = new BookingsService(bookingsRepository);
+  const lifecycleRepository = new LifecycleRepository(db);
+  const moveOuts = new MoveOutCancellations(lifecycleRepository, bookingsRepository, calendar);
   const definition: SubgraphDefinition<ReservationsContext> = {
     name: 'reservations',
     typeDefs: parse(readFileSync(path.join(root, 'schema.graphql'), 'utf8')),
-    resolvers: [{ DateTime: DateTimeResolver, Date: LocalDateResolver }],
-    createContext: (request) => ({ ...request }),
+    resolvers: [{ DateTime: DateTimeResolver, Date: LocalDateResolver }, calendarResolvers, bookingsResolvers, resourcesResolvers, scheduleResolvers],
+    createContext: (request) => ({
+      ...request,
+      bookingLoaders: createBookingsLoaders(bookingsRepository, request.viewer),
+      bookings,
+      resourceLoaders: createResourcesLoaders(resourcesRepository, request.viewer),
+      resources,
+      schedule,
+      calendar,
+    }),
+    publicRoutes: { 'bookings-calendar': (request) => calendar.feed(request.path) },
     isReady: () => deps.database.ping(),
   };
   return {
     definition,
     migrate: () => db.migrate(),
-    backgroundJobs: (stream) => [new OutboxRelay(db, stream)],
+    backgroundJobs: (stream) => [
+      new OutboxRelay(db, stream),
+      new BookingReminders(lifecycleRepository),
+      new MemberEvents(stream, moveOuts),
+    ],
     db,
+    bookings,
+    bookingsRepository,
+    resources,
+    resourcesRepository,
+    schedule,
+    calendar,
+    lifecycleRepository,
+    moveOuts,
   };
 }

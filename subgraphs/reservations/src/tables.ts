@@ -22,7 +22,12 @@ export const tstzrange = customType<{ data: TimeRange; driverData: string }>({
 export function parseRange(text: string): TimeRange {
   const match = /^\[("?)([^",]+)\1,("?)([^",]+)\3\)$/.exec(text);
   if (!match) throw new Error(`not a closed-open tstzrange: ${text}`);
-  return { start: new Date(match[2]!.replace(' ', 'T')), end: new Date(match[4]!.replace(' ', 'T')) };
+  return { start: instantOf(match[2]!), end: instantOf(match[4]!) };
+}
+
+/** PostgreSQL writes an offset of whole hours as `+00`, which Date refuses until it reads `+00:00`. */
+function instantOf(text: string): Date {
+  return new Date(text.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00'));
 }
 
 export type BookingMode = 'slots' | 'range' | 'days';
@@ -150,4 +155,6 @@ export const calendarFeeds = schema.table('calendar_feeds', {
   tokenHash: text('token_hash').notNull(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  /** Covered by the token's HMAC, so the URL can be shown again (0004). */
+  nonce: text('nonce').notNull(),
 });

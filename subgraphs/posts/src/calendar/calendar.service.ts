@@ -1,10 +1,20 @@
-import { admitMember, PublicRouteError, type Event, type PublicResponse, type Viewer } from '@tunet/kit';
+import {
+  admitMember,
+  associationOfToken,
+  feedToken,
+  newNonce,
+  PublicRouteError,
+  serializeCalendar,
+  tokenHash,
+  type Event,
+  type IcsEvent,
+  type PublicResponse,
+  type Viewer,
+} from '@tunet/kit';
 import { z } from 'zod';
 import type { EventRow } from '../events/events.repository';
 import { canHaveCalendarFeed } from './calendar.access';
-import { serializeCalendar, type IcsEvent } from './calendar.ics';
 import type { CalendarRepository, FeedRow, IssuedFeed } from './calendar.repository';
-import { associationOfToken, feedToken, newNonce, tokenHash } from './calendar.tokens';
 
 /** What `Query.calendarFeed` and `resetCalendarFeed` answer. */
 export interface CalendarFeed {
@@ -34,7 +44,7 @@ const suspendedPayload = z.object({ memberId: z.guid() });
 export class CalendarService {
   constructor(
     private readonly repository: CalendarRepository,
-    /** The HMAC key of feed tokens (calendar.tokens.ts). */
+    /** The HMAC key of feed tokens (calendar.tokens.ts, kit's feed-tokens.ts). */
     private readonly key: Buffer,
     private readonly now: () => Date = () => new Date(),
   ) {}

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { associationOfToken, calendarKeyFrom, feedToken, newNonce, tokenHash } from './calendar.tokens';
+import { associationOfToken, feedKeyFrom, feedToken, newNonce, tokenHash } from './feed-tokens';
 
-describe('calendar feed tokens', () => {
+describe('feed tokens', () => {
   const key = randomBytes(32);
   const associationId = randomUUID();
   const memberId = randomUUID();
@@ -14,13 +14,14 @@ describe('calendar feed tokens', () => {
     expect(feedToken(key, associationId, memberId, nonce)).toBe(token);
   });
 
-  it('change with the nonce, the member and the key', () => {
+  it('change with the nonce, the subject, the key and its purpose', () => {
     const nonce = newNonce();
     const token = feedToken(key, associationId, memberId, nonce);
     expect(feedToken(key, associationId, memberId, newNonce())).not.toBe(token);
     expect(feedToken(key, associationId, randomUUID(), nonce)).not.toBe(token);
     expect(feedToken(randomBytes(32), associationId, memberId, nonce)).not.toBe(token);
-    expect(calendarKeyFrom('one secret')).not.toEqual(calendarKeyFrom('another secret'));
+    expect(feedKeyFrom('one secret', 'calendar')).not.toEqual(feedKeyFrom('another secret', 'calendar'));
+    expect(feedKeyFrom('one secret', 'calendar')).not.toEqual(feedKeyFrom('one secret', 'bookings calendar'));
   });
 
   it('hash to a value that does not contain the token', () => {

@@ -1,4 +1,4 @@
-import { escapeText, foldLine, serializeCalendar, utc, type IcsEvent } from './calendar.ics';
+import { escapeText, foldLine, serializeCalendar, utc, type IcsEvent } from './icalendar';
 
 const event = (overrides: Partial<IcsEvent> = {}): IcsEvent => ({
   uid: '3f0c6e1a-9a51-4c55-9d4e-0a4b1e2f3a4b@tunet',

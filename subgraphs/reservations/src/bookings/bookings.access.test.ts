@@ -1,0 +1,49 @@
+import { randomUUID } from 'node:crypto';
+import type { Viewer } from '@tunet/kit';
+import { viewerIn } from '../testing';
+import { canBook, canManageBookings, canReadBookings, canSeeBooker, canSeeBookingDetails } from './bookings.access';
+
+const X = randomUUID();
+const Y = randomUUID();
+const booker = viewerIn(X);
+const booking = { associationId: X, bookerMemberId: booker.memberId, hideName: false };
+const hidden = { ...booking, hideName: true };
+const residentsOnly = ['resident', 'board'] as const;
+
+const integrator: Viewer = {
+  accountId: randomUUID(),
+  associationId: X,
+  memberId: null,
+  role: null,
+  platformAdmin: false,
+  sessionId: null,
+  integration: { apiKeyId: randomUUID(), scopes: ['members:read', 'members:import'] },
+};
+const admin: Viewer = { accountId: randomUUID(), associationId: null, memberId: null, role: null, platformAdmin: true, sessionId: null };
+
+// For a booking in association X of a resource residents and the board may book.
+const matrix: { actor: string; viewer: Viewer | null; book: boolean; manage: boolean; booker: boolean; hiddenBooker: boolean; details: boolean }[] = [
+  { actor: 'anonymous', viewer: null, book: false, manage: false, booker: false, hiddenBooker: false, details: false },
+  { actor: 'the booker', viewer: booker, book: true, manage: false, booker: true, hiddenBooker: true, details: true },
+  { actor: 'a neighbour', viewer: viewerIn(X), book: true, manage: false, booker: true, hiddenBooker: false, details: false },
+  { actor: 'an external of X', viewer: viewerIn(X, 'external'), book: true, manage: false, booker: false, hiddenBooker: false, details: false },
+  { actor: 'the board of X', viewer: viewerIn(X, 'board'), book: true, manage: true, booker: true, hiddenBooker: true, details: true },
+  { actor: 'the board of Y', viewer: viewerIn(Y, 'board'), book: false, manage: false, booker: false, hiddenBooker: false, details: false },
+  { actor: 'a resident of Y', viewer: viewerIn(Y), book: false, manage: false, booker: false, hiddenBooker: false, details: false },
+  { actor: 'an integration key of X', viewer: integrator, book: false, manage: false, booker: false, hiddenBooker: false, details: false },
+  { actor: 'a platform admin', viewer: admin, book: false, manage: false, booker: false, hiddenBooker: false, details: false },
+];
+
+describe('bookings access', () => {
+  it.each(matrix)(
+    '$actor: book/read $book, manage $manage, sees booker $booker (hidden: $hiddenBooker), details $details',
+    ({ viewer, book, manage, booker: seesBooker, hiddenBooker, details }) => {
+      expect(canBook(viewer, X)).toBe(book);
+      expect(canReadBookings(viewer, X)).toBe(book);
+      expect(canManageBookings(viewer, X)).toBe(manage);
+      expect(canSeeBooker(viewer, booking, residentsOnly)).toBe(seesBooker);
+      expect(canSeeBooker(viewer, hidden, residentsOnly)).toBe(hiddenBooker);
+      expect(canSeeBookingDetails(viewer, booking)).toBe(details);
+    },
+  );
+});

@@ -1,0 +1,46 @@
+import { isMember, type Viewer } from '@tunet/kit';
+import type { BookerRole } from '../tables';
+
+/** Who may do what with bookings. Pure functions: no I/O, easy to test as a matrix. */
+
+/**
+ * Every member may ask to book, externals included: each resource's `who_may_book` then decides (the caretaker
+ * may book the tool shed but not the guest flat). Platform admins and integrations are not members.
+ */
+export function canBook(viewer: Viewer | null, associationId: string): boolean {
+  return isMember(viewer) && viewer.associationId === associationId;
+}
+
+/** Every member sees when resources are taken: the caretaker has to know that the party room is busy on Saturday. */
+export function canReadBookings(viewer: Viewer | null, associationId: string): boolean {
+  return canBook(viewer, associationId);
+}
+
+/** Approving, rejecting and cancelling other people's bookings, and the charges export, are the board's job. */
+export function canManageBookings(viewer: Viewer | null, associationId: string): boolean {
+  return canBook(viewer, associationId) && viewer?.role === 'board';
+}
+
+type Owned = { associationId: string; bookerMemberId: string };
+
+export function isBooker(viewer: Viewer | null, booking: Owned): boolean {
+  return canBook(viewer, booking.associationId) && viewer?.memberId === booking.bookerMemberId;
+}
+
+/** Comment, money, household and cancellation reason are between the booker and the board. */
+export function canSeeBookingDetails(viewer: Viewer | null, booking: Owned): boolean {
+  return isBooker(viewer, booking) || canManageBookings(viewer, booking.associationId);
+}
+
+/**
+ * Who booked is shown to those who may book the resource themselves, so neighbours can sort out a swap, unless the
+ * booker hid their name; the booker and the board always see it.
+ */
+export function canSeeBooker(
+  viewer: Viewer | null,
+  booking: Owned & { hideName: boolean },
+  whoMayBook: readonly BookerRole[],
+): boolean {
+  if (canSeeBookingDetails(viewer, booking)) return true;
+  return !booking.hideName && isMember(viewer) && viewer.associationId === booking.associationId && whoMayBook.includes(viewer.role);
+}

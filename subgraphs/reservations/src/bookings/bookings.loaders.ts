@@ -1,0 +1,15 @@
+import type DataLoader from 'dataloader';
+import { tenantLoader, type Viewer } from '@tunet/kit';
+import { canReadBookings } from './bookings.access';
+import type { BookingRow, BookingsRepository } from './bookings.repository';
+
+export interface BookingsLoaders {
+  /** Bookings of the viewer's own association only; anyone else's id, and any id for non-members, load as null. */
+  bookingById: DataLoader<string, BookingRow | null>;
+}
+
+/** Per-request loaders; a viewer who may not read bookings gets loaders that find nothing. */
+export function createBookingsLoaders(repository: BookingsRepository, viewer: Viewer | null): BookingsLoaders {
+  const reader = viewer?.associationId && canReadBookings(viewer, viewer.associationId) ? viewer : null;
+  return { bookingById: tenantLoader(reader, (tenant, ids) => repository.findBookings(tenant, ids)) };
+}

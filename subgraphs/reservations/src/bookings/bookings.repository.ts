@@ -1,0 +1,434 @@
+import { randomUUID } from 'node:crypto';
+import { failedWithDeadlock, type SubgraphDatabase, type Tx } from '@tunet/kit';
+import { and, asc, desc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import { DateTime } from 'luxon';
+import { quotaWindow, type QuotaRow, type QuotaWindow, type RuleResource } from '../rules/rules';
+import type { ClosedPeriodRow, OpeningHoursRow } from '../schedule/schedule';
+import { bookings, charges, closedPeriods, openingHours, quotas, resources, type TimeRange } from '../tables';
+
+export type BookingRow = typeof bookings.$inferSelect;
+export type ChargeRow = typeof charges.$inferSelect;
+type NewCharge = Pick<ChargeRow, 'amount' | 'reason'>;
+
+export const CONFIRMED_TOPIC = 'reservation.confirmed';
+export const CANCELLED_TOPIC = 'reservation.cancelled';
+export const APPROVAL_REQUESTED_TOPIC = 'reservation.approval_requested';
+
+/** What the booker asked for, with the household it counts against. */
+export interface BookingDraft {
+  id: string;
+  resourceId: string;
+  bookerMemberId: string;
+  unitId: string | null;
+  during: TimeRange;
+  comment: string | null;
+  hideName: boolean;
+  idempotencyKey: string;
+  acceptRules: boolean;
+}
+
+/** Everything the rules need, read inside the booking's transaction after the quota locks are held. */
+export interface BookingSetting {
+  resource: RuleResource;
+  openingHours: OpeningHoursRow[];
+  closedPeriods: ClosedPeriodRow[];
+  quotaCounts: { quota: QuotaRow; count: number }[];
+}
+
+export interface BookingTerms {
+  status: 'pending' | 'confirmed';
+  price: number;
+  deposit: number;
+}
+
+/** How a live booking ends: by whom, why, and what it costs or gives back. */
+export interface Ending {
+  status: 'cancelled' | 'rejected';
+  /** Null when no one did: a move-out ends the booking (lifecycle.move-outs.ts). */
+  byMemberId: string | null;
+  byBoard: boolean;
+  reason: string | null;
+  charges: NewCharge[];
+}
+
+/** A retried insert may meet yet another one in flight; three attempts make a third deadlock vanishingly rare. */
+const DEADLOCK_ATTEMPTS = 3;
+
+/** Keyset position in a list of bookings ordered by start. */
+export type BookingPosition = { start: Date; id: string };
+export type ChargePosition = { createdAt: Date; id: string };
+
+/** The only code that reads or writes bookings and charges. Every call names its tenant. */
+export class BookingsRepository {
+  constructor(private readonly db: SubgraphDatabase) {}
+
+  findBookings(tenant: string, ids: readonly string[]): Promise<BookingRow[]> {
+    return this.db.tenant(tenant, (tx) =>
+      tx.select().from(bookings).where(and(eq(bookings.associationId, tenant), inArray(bookings.id, [...ids]))),
+    );
+  }
+
+  /**
+   * A member's bookings: `upcoming` ones (not ended at `now`) soonest first, or all of them newest first. Served by
+   * bookings_by_booker; the row comparison lets PostgreSQL start the index scan at the cursor.
+   */
+  listMemberBookings(
+    tenant: string,
+    memberId: string,
+    options: { upcoming: boolean; now: Date; limit: number; after: BookingPosition | null },
+  ): Promise<BookingRow[]> {
+    const { upcoming, now, limit, after } = options;
+    const start = sql`lower(${bookings.during})`;
+    const cursor = after
+      ? sql`(${start}, ${bookings.id}) ${upcoming ? sql`>` : sql`<`} (${after.start.toISOString()}::timestamptz, ${after.id}::uuid)`
+      : undefined;
+    return this.db.tenant(tenant, (tx) =>
+      tx
+        .select()
+        .from(bookings)
+        .where(
+          and(
+            eq(bookings.associationId, tenant),
+            eq(bookings.bookerMemberId, memberId),
+            upcoming ? sql`upper(${bookings.during}) > ${now.toISOString()}::timestamptz` : undefined,
+            cursor,
+          ),
+        )
+        .orderBy(...(upcoming ? [asc(start), asc(bookings.id)] : [desc(start), desc(bookings.id)]))
+        .limit(limit),
+    );
+  }
+
+  /** A resource's live bookings overlapping `range`, soonest first; served by bookings_by_resource. */
+  listResourceBookings(tenant: string, resourceId: string, range: TimeRange): Promise<BookingRow[]> {
+    return this.db.tenant(tenant, (tx) =>
+      tx
+        .select()
+        .from(bookings)
+        .where(
+          and(
+            eq(bookings.associationId, tenant),
+            eq(bookings.resourceId, resourceId),
+            overlapping(bookings.during, range),
+            inArray(bookings.status, ['pending', 'confirmed']),
+          ),
+        )
+        .orderBy(asc(sql`lower(${bookings.during})`), asc(bookings.id)),
+    );
+  }
+
+  /** Charges created in [from, to), oldest first: the property manager's export. Served by charges_by_time. */
+  listCharges(tenant: string, range: TimeRange, limit: number, after: ChargePosition | null): Promise<ChargeRow[]> {
+    return this.db.tenant(tenant, (tx) =>
+      tx
+        .select()
+        .from(charges)
+        .where(
+          and(
+            eq(charges.associationId, tenant),
+            gte(charges.createdAt, range.start),
+            lt(charges.createdAt, range.end),
+            after
+              ? sql`(${charges.createdAt}, ${charges.id}) > (${after.createdAt.toISOString()}::timestamptz, ${after.id}::uuid)`
+              : undefined,
+          ),
+        )
+        .orderBy(asc(charges.createdAt), asc(charges.id))
+        .limit(limit),
+    );
+  }
+
+  findByIdempotencyKey(tenant: string, memberId: string, key: string): Promise<BookingRow | null> {
+    return this.db.tenant(tenant, (tx) => byIdempotencyKey(tx, tenant, memberId, key));
+  }
+
+  /**
+   * Books what `decide` allows, in one transaction: null when the resource does not exist in the tenant, the
+   * booking the member already made with this idempotency key, or the new booking with its charge (if confirmed
+   * and paid) and its event in the outbox. `decide` may throw to refuse, which rolls everything back.
+   *
+   * Quotas are counted, then the booking inserted; two requests of one household (or person) doing that at once
+   * could both count the same free place. Advisory locks on the household and the person, taken first and always
+   * in that order, make such requests wait for each other; requests of different households do not. Overlap is
+   * not checked here at all: the exclusion constraint bookings_no_overlap refuses the insert, races included.
+   *
+   * Two overlapping inserts that reach the constraint check at the same moment each wait for the other to end;
+   * PostgreSQL breaks that deadlock by aborting one of them. Run again, that one finds the other's booking (and
+   * fails on the constraint) or, if the other rolled back, books.
+   */
+  async createBooking(
+    tenant: string,
+    draft: BookingDraft,
+    now: Date,
+    decide: (setting: BookingSetting) => BookingTerms,
+  ): Promise<{ booking: BookingRow; created: boolean } | null> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.insertBooking(tenant, draft, now, decide);
+      } catch (error) {
+        if (!failedWithDeadlock(error) || attempt === DEADLOCK_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  private insertBooking(
+    tenant: string,
+    draft: BookingDraft,
+    now: Date,
+    decide: (setting: BookingSetting) => BookingTerms,
+  ): Promise<{ booking: BookingRow; created: boolean } | null> {
+    return this.db.tenant(tenant, async (tx) => {
+      if (draft.unitId) await lockQuota(tx, `${tenant}:unit:${draft.unitId}`);
+      await lockQuota(tx, `${tenant}:member:${draft.bookerMemberId}`);
+      const existing = await byIdempotencyKey(tx, tenant, draft.bookerMemberId, draft.idempotencyKey);
+      if (existing) return { booking: existing, created: false };
+      const resource = await resourceOf(tx, tenant, draft.resourceId);
+      if (!resource) return null;
+      const terms = decide({
+        resource,
+        openingHours: await openingHoursOf(tx, tenant, resource.id),
+        closedPeriods: await closedPeriodsOf(tx, tenant, resource.id, draft.during),
+        quotaCounts: await quotaCountsOf(tx, tenant, resource, draft, now),
+      });
+      const blocked = { start: draft.during.start, end: new Date(draft.during.end.getTime() + resource.bufferMinutes * 60_000) };
+      const [booking] = await tx
+        .insert(bookings)
+        .values({
+          associationId: tenant,
+          id: draft.id,
+          resourceId: resource.id,
+          bookerMemberId: draft.bookerMemberId,
+          unitId: draft.unitId,
+          during: draft.during,
+          blocked,
+          status: terms.status,
+          comment: draft.comment,
+          hideName: draft.hideName,
+          idempotencyKey: draft.idempotencyKey,
+          price: terms.price,
+          deposit: terms.deposit,
+          rulesAcceptedAt: draft.acceptRules ? now : null,
+        })
+        .returning();
+      if (terms.status === 'confirmed') await this.confirmed(tx, resource, booking!);
+      else await this.approvalRequested(tx, resource, booking!);
+      return { booking: booking!, created: true };
+    });
+  }
+
+  /**
+   * Ends a live booking as `settle` decides from it, its resource and what was charged for it: status, who, why,
+   * the charges that go with it (refund, late fee), and `reservation.cancelled` in the outbox, all in one
+   * transaction. The booking row is locked first, so two cancellations (or a cancellation and a decision) cannot
+   * both settle it. Null when the booking does not exist in the tenant.
+   */
+  endBooking(
+    tenant: string,
+    bookingId: string,
+    settle: (booking: BookingRow, resource: RuleResource, charged: number) => Ending,
+  ): Promise<BookingRow | null> {
+    return this.db.tenant(tenant, async (tx) => {
+      const booking = await lockBooking(tx, tenant, bookingId);
+      if (!booking) return null;
+      const resource = (await resourceOf(tx, tenant, booking.resourceId))!;
+      const ending = settle(booking, resource, await chargedFor(tx, tenant, booking.id));
+      const decided = ending.status === 'rejected';
+      const [ended] = await tx
+        .update(bookings)
+        .set(
+          decided
+            ? { status: 'rejected', decidedAt: sql`now()`, decidedByMemberId: ending.byMemberId, decisionReason: ending.reason }
+            : { status: 'cancelled', cancelledAt: sql`now()`, cancelledByMemberId: ending.byMemberId, cancelReason: ending.reason },
+        )
+        .where(and(eq(bookings.associationId, tenant), eq(bookings.id, bookingId)))
+        .returning();
+      for (const charge of ending.charges) await insertCharge(tx, resource, ended!, charge);
+      await this.db.outbox.add(tx, {
+        topic: CANCELLED_TOPIC,
+        associationId: tenant,
+        payload: {
+          ...summaryOf(resource, ended!),
+          recipients: ending.byMemberId === booking.bookerMemberId ? [] : [booking.bookerMemberId],
+          reason: ending.reason,
+          byBoard: ending.byBoard,
+          rejected: decided,
+        },
+      });
+      return ended!;
+    });
+  }
+
+  /**
+   * Confirms a pending booking after `check` has seen it locked: the charge for it (if paid) and
+   * `reservation.confirmed` to the booker go with it. Null when the booking does not exist in the tenant.
+   */
+  approveBooking(
+    tenant: string,
+    bookingId: string,
+    decision: { byMemberId: string; reason: string | null },
+    check: (booking: BookingRow) => void,
+  ): Promise<BookingRow | null> {
+    return this.db.tenant(tenant, async (tx) => {
+      const booking = await lockBooking(tx, tenant, bookingId);
+      if (!booking) return null;
+      check(booking);
+      const [approved] = await tx
+        .update(bookings)
+        .set({ status: 'confirmed', decidedAt: sql`now()`, decidedByMemberId: decision.byMemberId, decisionReason: decision.reason })
+        .where(and(eq(bookings.associationId, tenant), eq(bookings.id, bookingId)))
+        .returning();
+      await this.confirmed(tx, (await resourceOf(tx, tenant, booking.resourceId))!, approved!);
+      return approved!;
+    });
+  }
+
+  /** A confirmed booking is charged (once, when confirmed: a pending one may still be rejected) and announced. */
+  private async confirmed(tx: Tx, resource: RuleResource, booking: BookingRow): Promise<void> {
+    if (booking.price > 0) await insertCharge(tx, resource, booking, { amount: booking.price, reason: 'booking' });
+    await this.db.outbox.add(tx, {
+      topic: CONFIRMED_TOPIC,
+      associationId: booking.associationId,
+      payload: { ...summaryOf(resource, booking), recipients: [booking.bookerMemberId] },
+    });
+  }
+
+  /** Addressed to the board as a role: this subgraph does not know who sits on it. */
+  private async approvalRequested(tx: Tx, resource: RuleResource, booking: BookingRow): Promise<void> {
+    await this.db.outbox.add(tx, {
+      topic: APPROVAL_REQUESTED_TOPIC,
+      associationId: booking.associationId,
+      payload: { ...summaryOf(resource, booking), recipientRole: 'board' },
+    });
+  }
+}
+
+function overlapping(column: typeof bookings.during, range: TimeRange): SQL {
+  return sql`${column} && tstzrange(${range.start.toISOString()}::timestamptz, ${range.end.toISOString()}::timestamptz)`;
+}
+
+/** hashtext folds the key to the lock's 32 bits; a collision only makes two households wait for each other. */
+async function lockQuota(tx: Tx, key: string): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`reservations.quota:${key}`}))`);
+}
+
+async function byIdempotencyKey(tx: Tx, tenant: string, memberId: string, key: string): Promise<BookingRow | null> {
+  const [row] = await tx
+    .select()
+    .from(bookings)
+    .where(and(eq(bookings.associationId, tenant), eq(bookings.bookerMemberId, memberId), eq(bookings.idempotencyKey, key)));
+  return row ?? null;
+}
+
+async function resourceOf(tx: Tx, tenant: string, id: string): Promise<RuleResource | null> {
+  const [row] = await tx.select().from(resources).where(and(eq(resources.associationId, tenant), eq(resources.id, id)));
+  return row ?? null;
+}
+
+function openingHoursOf(tx: Tx, tenant: string, resourceId: string): Promise<OpeningHoursRow[]> {
+  return tx
+    .select({ weekday: openingHours.weekday, opens: openingHours.opens, closes: openingHours.closes })
+    .from(openingHours)
+    .where(and(eq(openingHours.associationId, tenant), eq(openingHours.resourceId, resourceId)));
+}
+
+function closedPeriodsOf(tx: Tx, tenant: string, resourceId: string, range: TimeRange): Promise<ClosedPeriodRow[]> {
+  return tx
+    .select({ during: closedPeriods.during, reason: closedPeriods.reason })
+    .from(closedPeriods)
+    .where(
+      and(
+        eq(closedPeriods.associationId, tenant),
+        eq(closedPeriods.resourceId, resourceId),
+        sql`${closedPeriods.during} && tstzrange(${range.start.toISOString()}::timestamptz, ${range.end.toISOString()}::timestamptz)`,
+      ),
+    );
+}
+
+/**
+ * The resource's quotas that apply to the booker, each with the household's or person's live bookings in its
+ * window; a booker without a household has no unit quota to count against. Served by bookings_by_unit and
+ * bookings_by_booker.
+ */
+async function quotaCountsOf(
+  tx: Tx,
+  tenant: string,
+  resource: RuleResource,
+  draft: BookingDraft,
+  now: Date,
+): Promise<{ quota: QuotaRow; count: number }[]> {
+  const rows = await tx.select().from(quotas).where(and(eq(quotas.associationId, tenant), eq(quotas.resourceId, resource.id)));
+  const counts: { quota: QuotaRow; count: number }[] = [];
+  for (const quota of rows) {
+    if (quota.per === 'unit' && !draft.unitId) continue;
+    const whose = quota.per === 'unit' ? eq(bookings.unitId, draft.unitId!) : eq(bookings.bookerMemberId, draft.bookerMemberId);
+    const [row] = await tx
+      .select({ count: sql<number>`count(*)::int` })
+      .from(bookings)
+      .where(
+        and(
+          eq(bookings.associationId, tenant),
+          whose,
+          eq(bookings.resourceId, resource.id),
+          inArray(bookings.status, ['pending', 'confirmed']),
+          inWindow(quotaWindow(quota, draft.during.start, resource.timeZone, now)),
+        ),
+      );
+    counts.push({ quota, count: row!.count });
+  }
+  return counts;
+}
+
+function inWindow(window: QuotaWindow): SQL {
+  if (window.kind === 'not_ended') return sql`upper(${bookings.during}) > ${window.at.toISOString()}::timestamptz`;
+  return sql`lower(${bookings.during}) >= ${window.from.toISOString()}::timestamptz and lower(${bookings.during}) < ${window.to.toISOString()}::timestamptz`;
+}
+
+function lockBooking(tx: Tx, tenant: string, id: string): Promise<BookingRow | undefined> {
+  return tx
+    .select()
+    .from(bookings)
+    .where(and(eq(bookings.associationId, tenant), eq(bookings.id, id)))
+    .for('update')
+    .then((rows) => rows[0]);
+}
+
+/** What the booker has been charged for the booking so far: the booking charge less any refund. */
+async function chargedFor(tx: Tx, tenant: string, bookingId: string): Promise<number> {
+  const [row] = await tx
+    .select({ sum: sql<number>`coalesce(sum(${charges.amount}), 0)::int` })
+    .from(charges)
+    .where(and(eq(charges.associationId, tenant), eq(charges.bookingId, bookingId), inArray(charges.reason, ['booking', 'cancellation_refund'])));
+  return row!.sum;
+}
+
+const DESCRIPTIONS: Record<ChargeRow['reason'], string> = {
+  booking: 'Booking',
+  late_cancellation: 'Late cancellation',
+  cancellation_refund: 'Refund for cancelled booking',
+};
+
+/** The description is what the household reads on its invoice, so it names the resource and the local times. */
+async function insertCharge(tx: Tx, resource: RuleResource, booking: BookingRow, charge: NewCharge): Promise<void> {
+  const local = (instant: Date) => DateTime.fromJSDate(instant, { zone: resource.timeZone }).toFormat('dd.LL.yyyy HH:mm');
+  await tx.insert(charges).values({
+    associationId: booking.associationId,
+    id: randomUUID(),
+    bookingId: booking.id,
+    unitId: booking.unitId,
+    memberId: booking.bookerMemberId,
+    amount: charge.amount,
+    reason: charge.reason,
+    description: `${DESCRIPTIONS[charge.reason]}: ${resource.name}, ${local(booking.during.start)}–${local(booking.during.end)}`,
+  });
+}
+
+function summaryOf(resource: RuleResource, booking: BookingRow): Record<string, unknown> {
+  return {
+    bookingId: booking.id,
+    resourceId: resource.id,
+    resourceName: resource.name,
+    bookerMemberId: booking.bookerMemberId,
+    start: booking.during.start.toISOString(),
+    end: booking.during.end.toISOString(),
+  };
+}

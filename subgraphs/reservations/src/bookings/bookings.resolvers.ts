@@ -1,0 +1,78 @@
+import { notFound } from '@tunet/kit';
+import type { BookingStatus, ChargeReason, Resolvers } from '../__generated__/resolvers-types';
+import type { ReservationsContext } from '../context';
+import type { BookingRow, ChargeRow } from './bookings.repository';
+
+const STATUS: Record<BookingRow['status'], BookingStatus> = {
+  pending: 'PENDING',
+  confirmed: 'CONFIRMED',
+  cancelled: 'CANCELLED',
+  rejected: 'REJECTED',
+};
+
+const REASON: Record<ChargeRow['reason'], ChargeReason> = {
+  booking: 'BOOKING',
+  late_cancellation: 'LATE_CANCELLATION',
+  cancellation_refund: 'CANCELLATION_REFUND',
+};
+
+/** A booking's resource exists in its association; only a viewer who may not read resources finds none. */
+async function resourceOf(booking: BookingRow, ctx: ReservationsContext) {
+  const resource = await ctx.resourceLoaders.resourceById.load(booking.resourceId);
+  if (!resource) throw notFound('Resource');
+  return resource;
+}
+
+export const bookingsResolvers: Resolvers = {
+  Query: {
+    booking: (_root, { id }, ctx) => ctx.bookings.booking(ctx.viewer, ctx.bookingLoaders, id),
+    myBookings: (_root, args, ctx) => ctx.bookings.myBookings(ctx.viewer, args),
+    bookings: (_root, { resourceId, from, to }, ctx) => ctx.bookings.resourceBookings(ctx.viewer, resourceId, from, to),
+    charges: (_root, args, ctx) => ctx.bookings.charges(ctx.viewer, args),
+  },
+  Mutation: {
+    createBooking: async (_root, { input }, ctx) => ({
+      booking: await ctx.bookings.createBooking(ctx.viewer, ctx.bookingLoaders, input),
+    }),
+    cancelBooking: async (_root, { input }, ctx) => ({
+      booking: await ctx.bookings.cancelBooking(ctx.viewer, ctx.bookingLoaders, input),
+    }),
+    decideBooking: async (_root, { input }, ctx) => ({
+      booking: await ctx.bookings.decideBooking(ctx.viewer, ctx.bookingLoaders, input),
+    }),
+  },
+  Booking: {
+    __resolveReference: (ref, ctx) => ctx.bookingLoaders.bookingById.load(ref.id),
+    resource: (booking, _args, ctx) => resourceOf(booking, ctx),
+    booker: async (booking, _args, ctx) => {
+      const memberId = ctx.bookings.bookerOf(ctx.viewer, booking, await ctx.resourceLoaders.resourceById.load(booking.resourceId));
+      // Only the reference: the gateway asks the members subgraph for the member's fields.
+      return memberId ? { __typename: 'Member', id: memberId } : null;
+    },
+    start: (booking) => booking.during.start,
+    end: (booking) => booking.during.end,
+    status: (booking) => STATUS[booking.status],
+    comment: (booking, _args, ctx) => ctx.bookings.detail(ctx.viewer, booking, booking.comment),
+    price: (booking, _args, ctx) => ctx.bookings.detail(ctx.viewer, booking, booking.price),
+    deposit: (booking, _args, ctx) => ctx.bookings.detail(ctx.viewer, booking, booking.deposit),
+    unitId: (booking, _args, ctx) => ctx.bookings.unitOf(ctx.viewer, booking),
+    cancellation: (booking, _args, ctx) => {
+      const at = booking.cancelledAt ?? (booking.status === 'rejected' ? booking.decidedAt : null);
+      if (!at) return null;
+      // A booking cancelled by no one in particular was cancelled because the booker moved out.
+      const byBoard =
+        booking.status === 'rejected' || (booking.cancelledByMemberId !== null && booking.cancelledByMemberId !== booking.bookerMemberId);
+      const reason = booking.status === 'rejected' ? booking.decisionReason : booking.cancelReason;
+      return { at, byBoard, reason: ctx.bookings.detail(ctx.viewer, booking, reason) };
+    },
+  },
+  Charge: {
+    booking: async (charge, _args, ctx) => {
+      const booking = await ctx.bookingLoaders.bookingById.load(charge.bookingId);
+      if (!booking) throw notFound('Booking');
+      return booking;
+    },
+    member: (charge) => ({ __typename: 'Member', id: charge.memberId }),
+    reason: (charge) => REASON[charge.reason],
+  },
+};

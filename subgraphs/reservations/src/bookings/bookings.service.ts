@@ -1,0 +1,316 @@
+import { randomUUID } from 'node:crypto';
+import {
+  admitMember,
+  badUserInput,
+  conflict,
+  decodeCursor,
+  forbidden,
+  isUuid,
+  notFound,
+  pageSize,
+  parseInput,
+  toPage,
+  unauthenticated,
+  violatedExclusionConstraint,
+  violatedUniqueConstraint,
+  type MemberViewer,
+  type Page,
+  type Viewer,
+} from '@tunet/kit';
+import type { GraphQLError } from 'graphql';
+import { z } from 'zod';
+import { depositOf, firstRefusal, lateCancellationFee, priceOf, type Refusal, type RuleResource } from '../rules/rules';
+import type { TimeRange } from '../tables';
+import { canBook, canManageBookings, canReadBookings, canSeeBooker, canSeeBookingDetails } from './bookings.access';
+import type { BookingsLoaders } from './bookings.loaders';
+import type {
+  BookingDraft,
+  BookingRow,
+  BookingSetting,
+  BookingsRepository,
+  BookingTerms,
+  ChargeRow,
+  Ending,
+} from './bookings.repository';
+
+/** GraphQL defaults apply only over HTTP; callers in code may leave optional fields out. */
+const orDefault = <T extends z.ZodType, D>(schema: T, fallback: D) =>
+  schema.nullish().transform((value) => value ?? fallback);
+
+const createBookingInput = z
+  .object({
+    resourceId: z.string(),
+    start: z.date(),
+    end: z.date(),
+    idempotencyKey: z.string().trim().min(1).max(200),
+    comment: orDefault(z.string().trim().max(1000), '').transform((comment) => comment || null),
+    hideName: orDefault(z.boolean(), false),
+    acceptRules: orDefault(z.boolean(), false),
+    unitId: orDefault(z.string(), null),
+  })
+  .superRefine((input, ctx) => {
+    if (input.end <= input.start) ctx.addIssue({ code: 'custom', path: ['end'], message: 'must be after start' });
+  });
+
+const cancelBookingInput = z.object({
+  bookingId: z.string(),
+  reason: orDefault(z.string().trim().max(1000), '').transform((reason) => reason || null),
+});
+
+const decideBookingInput = z
+  .object({
+    bookingId: z.string(),
+    decision: z.enum(['APPROVE', 'REJECT']),
+    reason: orDefault(z.string().trim().max(1000), '').transform((reason) => reason || null),
+  })
+  .superRefine((input, ctx) => {
+    if (input.decision === 'REJECT' && !input.reason) {
+      ctx.addIssue({ code: 'custom', path: ['reason'], message: 'say why; the booker is told' });
+    }
+  });
+
+/** A calendar view spans at most a little over three months, which bounds the list without pagination. */
+const MAX_RANGE_DAYS = 100;
+
+/** Cursors are [instant as ISO string, id]; both are checked because PostgreSQL would reject bad casts. */
+const cursorKey = z.tuple([z.iso.datetime(), z.guid()]);
+
+/** PostgreSQL's name for the table's `unique (association_id, booker_member_id, idempotency_key)`. */
+const IDEMPOTENCY_CONSTRAINT = 'bookings_association_id_booker_member_id_idempotency_key_key';
+const NO_OVERLAP_CONSTRAINT = 'bookings_no_overlap';
+
+const LIVE: ReadonlySet<BookingRow['status']> = new Set(['pending', 'confirmed']);
+
+/** Booking, cancelling and deciding bookings under the resource's rules. */
+export class BookingsService {
+  constructor(
+    private readonly repository: BookingsRepository,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /**
+   * Books a resource, or returns the booking this member already made with the same idempotency key. Rules are
+   * checked inside the booking's transaction (see BookingsRepository.createBooking); the exclusion constraint has
+   * the last word on overlap.
+   */
+  async createBooking(viewer: Viewer | null, loaders: BookingsLoaders, rawInput: unknown): Promise<BookingRow> {
+    const member = admitMember(viewer, canBook);
+    const input = parseInput(createBookingInput, rawInput);
+    if (!isUuid(input.resourceId)) throw notFound('Resource');
+    const draft: BookingDraft = {
+      id: randomUUID(),
+      resourceId: input.resourceId,
+      bookerMemberId: member.memberId,
+      unitId: householdOf(member, input.unitId),
+      during: { start: input.start, end: input.end },
+      comment: input.comment,
+      hideName: input.hideName,
+      idempotencyKey: input.idempotencyKey,
+      acceptRules: input.acceptRules,
+    };
+    const now = this.now();
+    let result: { booking: BookingRow; created: boolean } | null;
+    try {
+      result = await this.repository.createBooking(member.associationId, draft, now, (setting) =>
+        termsFor(member, draft, setting, now),
+      );
+    } catch (error) {
+      if (violatedExclusionConstraint(error) === NO_OVERLAP_CONSTRAINT) {
+        throw conflict('That time is already booked (or awaiting approval), cleaning and handover time included. Choose another time.');
+      }
+      // The same request, retried while the first was still committing: the first one's booking is the answer.
+      if (violatedUniqueConstraint(error) !== IDEMPOTENCY_CONSTRAINT) throw error;
+      const first = await this.repository.findByIdempotencyKey(member.associationId, member.memberId, draft.idempotencyKey);
+      if (!first) throw error;
+      result = { booking: first, created: false };
+    }
+    if (!result) throw notFound('Resource');
+    if (!result.created && !isSameRequest(result.booking, draft)) {
+      throw conflict('This idempotency key was already used for a different booking; use a new key for a new booking.');
+    }
+    loaders.bookingById.prime(result.booking.id, result.booking);
+    return result.booking;
+  }
+
+  /**
+   * The booker cancels their own booking before it starts: free up to the deadline, with the late-cancellation fee
+   * after it. The board cancels anyone's booking until it ends, with a reason the booker is told, and refunds in
+   * full. A paid booking's charge is refunded by a negative charge: charges are never changed.
+   */
+  async cancelBooking(viewer: Viewer | null, loaders: BookingsLoaders, rawInput: unknown): Promise<BookingRow> {
+    const member = admitMember(viewer, canBook);
+    const { bookingId, reason } = parseInput(cancelBookingInput, rawInput);
+    if (!isUuid(bookingId)) throw notFound('Booking');
+    const now = this.now();
+    const ended = await this.repository.endBooking(member.associationId, bookingId, (booking, resource, charged) =>
+      cancellation(member, booking, resource, charged, reason, now),
+    );
+    if (!ended) throw notFound('Booking');
+    loaders.bookingById.clear(bookingId).prime(bookingId, ended);
+    return ended;
+  }
+
+  /** The board approves a pending booking (which charges it) or rejects it with a reason the booker is told. */
+  async decideBooking(viewer: Viewer | null, loaders: BookingsLoaders, rawInput: unknown): Promise<BookingRow> {
+    const board = admitMember(viewer, canManageBookings);
+    const { bookingId, decision, reason } = parseInput(decideBookingInput, rawInput);
+    if (!isUuid(bookingId)) throw notFound('Booking');
+    const decided =
+      decision === 'APPROVE'
+        ? await this.repository.approveBooking(board.associationId, bookingId, { byMemberId: board.memberId, reason }, assertPending)
+        : await this.repository.endBooking(board.associationId, bookingId, (booking): Ending => {
+            assertPending(booking);
+            return { status: 'rejected', byMemberId: board.memberId, byBoard: true, reason, charges: [] };
+          });
+    if (!decided) throw notFound('Booking');
+    loaders.bookingById.clear(bookingId).prime(bookingId, decided);
+    return decided;
+  }
+
+  async booking(viewer: Viewer | null, loaders: BookingsLoaders, id: string): Promise<BookingRow> {
+    if (!viewer) throw unauthenticated();
+    const booking = await loaders.bookingById.load(id);
+    if (!booking) throw notFound('Booking');
+    return booking;
+  }
+
+  async myBookings(
+    viewer: Viewer | null,
+    options: { first?: number | null; after?: string | null; upcomingOnly?: boolean | null },
+  ): Promise<Page<BookingRow>> {
+    const member = admitMember(viewer, canBook);
+    const size = pageSize(options.first);
+    const after = options.after ? positionAfter(options.after) : null;
+    const rows = await this.repository.listMemberBookings(member.associationId, member.memberId, {
+      upcoming: options.upcomingOnly ?? true,
+      now: this.now(),
+      limit: size + 1,
+      after: after && { start: after.at, id: after.id },
+    });
+    return toPage(rows, size, (row) => [row.during.start.toISOString(), row.id]);
+  }
+
+  /** A resource's live bookings in a range, for its calendar; another association's resource has none. */
+  async resourceBookings(viewer: Viewer | null, resourceId: string, from: Date, to: Date): Promise<BookingRow[]> {
+    const reader = admitMember(viewer, canReadBookings);
+    const range = boundedRange(from, to);
+    if (!isUuid(resourceId)) return [];
+    return this.repository.listResourceBookings(reader.associationId, resourceId, range);
+  }
+
+  /** What the property manager bills, for the board to export. */
+  async charges(
+    viewer: Viewer | null,
+    options: { from: Date; to: Date; first?: number | null; after?: string | null },
+  ): Promise<Page<ChargeRow>> {
+    const board = admitMember(viewer, canManageBookings);
+    if (options.to <= options.from) throw badUserInput('to', 'to: must be after from');
+    const size = pageSize(options.first);
+    const after = options.after ? positionAfter(options.after) : null;
+    const rows = await this.repository.listCharges(
+      board.associationId,
+      { start: options.from, end: options.to },
+      size + 1,
+      after && { createdAt: after.at, id: after.id },
+    );
+    return toPage(rows, size, (row) => [row.createdAt.toISOString(), row.id]);
+  }
+
+  /** The booker as a member reference, or null where the viewer may not know who booked. */
+  bookerOf(viewer: Viewer | null, booking: BookingRow, resource: RuleResource | null): string | null {
+    return canSeeBooker(viewer, booking, resource?.whoMayBook ?? []) ? booking.bookerMemberId : null;
+  }
+
+  /** The household is billing data, for the board only. */
+  unitOf(viewer: Viewer | null, booking: BookingRow): string | null {
+    return canManageBookings(viewer, booking.associationId) ? booking.unitId : null;
+  }
+
+  /** `value` for the booker and the board, null for everyone else. */
+  detail<T>(viewer: Viewer | null, booking: BookingRow, value: T): T | null {
+    return canSeeBookingDetails(viewer, booking) ? value : null;
+  }
+}
+
+/** The household named if it is one of the member's, else their first; people without a unit have none. */
+function householdOf(member: MemberViewer, unitId: string | null): string | null {
+  const units = member.scope?.unitIds ?? [];
+  if (unitId && units.includes(unitId)) return unitId;
+  return units[0] ?? null;
+}
+
+/** Board members are not asked to approve their own bookings: approving is their job. */
+function termsFor(member: MemberViewer, draft: BookingDraft, setting: BookingSetting, now: Date): BookingTerms {
+  const refusal = firstRefusal({ ...setting, role: member.role, range: draft.during, acceptRules: draft.acceptRules, now });
+  if (refusal) throw refusalError(refusal);
+  const { resource } = setting;
+  return {
+    status: resource.requiresApproval && member.role !== 'board' ? 'pending' : 'confirmed',
+    price: priceOf(resource, draft.during, member.role),
+    deposit: depositOf(resource, member.role),
+  };
+}
+
+function refusalError(refusal: Refusal): GraphQLError {
+  switch (refusal.rule) {
+    case 'who_may_book':
+      return forbidden(refusal.reason);
+    case 'rules_acceptance':
+      return badUserInput('acceptRules', refusal.reason);
+    case 'minimum_notice':
+    case 'booking_horizon':
+    case 'schedule':
+      return badUserInput('start', refusal.reason);
+    case 'archived':
+    case 'quota':
+      return conflict(refusal.reason);
+  }
+}
+
+function isSameRequest(booking: BookingRow, draft: BookingDraft): boolean {
+  return (
+    booking.resourceId === draft.resourceId &&
+    booking.during.start.getTime() === draft.during.start.getTime() &&
+    booking.during.end.getTime() === draft.during.end.getTime() &&
+    booking.comment === draft.comment &&
+    booking.hideName === draft.hideName
+  );
+}
+
+function cancellation(
+  member: MemberViewer,
+  booking: BookingRow,
+  resource: RuleResource,
+  charged: number,
+  reason: string | null,
+  now: Date,
+): Ending {
+  const own = booking.bookerMemberId === member.memberId;
+  if (!own && !canManageBookings(member, booking.associationId)) throw forbidden('Only the booker and the board may cancel a booking.');
+  if (!own && !reason) throw badUserInput('reason', 'reason: say why you cancel; the booker is told.');
+  if (!LIVE.has(booking.status)) throw conflict(`The booking is already ${booking.status}.`);
+  if (booking.during.end <= now) throw conflict('The booking is over; it can no longer be cancelled.');
+  if (own && booking.during.start <= now) throw conflict('The booking has started; ask the board to cancel it.');
+  const charges: Ending['charges'] = [];
+  if (charged > 0) charges.push({ amount: -charged, reason: 'cancellation_refund' });
+  const fee = own && charged > 0 ? lateCancellationFee(resource, { during: booking.during, price: charged }, now) : 0;
+  if (fee > 0) charges.push({ amount: fee, reason: 'late_cancellation' });
+  return { status: 'cancelled', byMemberId: member.memberId, byBoard: !own, reason, charges };
+}
+
+function assertPending(booking: BookingRow): void {
+  if (booking.status !== 'pending') throw conflict(`The booking is ${booking.status}, not waiting for approval.`);
+}
+
+function boundedRange(from: Date, to: Date): TimeRange {
+  if (to <= from) throw badUserInput('to', 'to: must be after from');
+  if (to.getTime() - from.getTime() > MAX_RANGE_DAYS * 86_400_000) {
+    throw badUserInput('to', `to: at most ${MAX_RANGE_DAYS} days after from`);
+  }
+  return { start: from, end: to };
+}
+
+function positionAfter(cursor: string): { at: Date; id: string } {
+  const [at, id] = decodeCursor(cursor, cursorKey);
+  return { at: new Date(at), id };
+}

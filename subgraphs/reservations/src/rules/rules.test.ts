@@ -1,0 +1,255 @@
+import {
+  bookingHorizon,
+  depositOf,
+  firstRefusal,
+  lateCancellationFee,
+  minimumNotice,
+  notArchived,
+  priceOf,
+  quotaWindow,
+  rulesAccepted,
+  scheduleFit,
+  whoMayBook,
+  withinQuota,
+  type BookingRequest,
+  type QuotaRow,
+  type RuleResource,
+} from './rules';
+
+const resource = (overrides: Partial<RuleResource> = {}): RuleResource => ({
+  associationId: 'a0000000-0000-4000-8000-00000000000a',
+  id: 'c0000000-0000-4000-8000-000000000001',
+  locationId: null,
+  name: 'Gjesteleiligheten',
+  description: '',
+  photoUrls: [],
+  capacity: null,
+  timeZone: 'Europe/Oslo',
+  bookingMode: 'range',
+  slots: [],
+  minDurationMinutes: null,
+  maxDurationMinutes: null,
+  checkInTime: null,
+  checkOutTime: null,
+  minNoticeMinutes: 0,
+  bookingHorizonDays: null,
+  bufferMinutes: 0,
+  whoMayBook: ['resident', 'board'],
+  requiresApproval: false,
+  rulesText: null,
+  requiresRulesAcceptance: false,
+  priceUnit: 'free',
+  weekdayPrice: 0,
+  weekendPrice: 0,
+  deposit: 0,
+  freeForBoard: false,
+  cancellationDeadlineHours: 0,
+  lateCancellationFeePercent: 0,
+  archivedAt: null,
+  createdAt: new Date(0),
+  updatedAt: new Date(0),
+  ...overrides,
+});
+
+const quota = (overrides: Partial<QuotaRow>): QuotaRow => ({
+  associationId: 'a0000000-0000-4000-8000-00000000000a',
+  id: 'd0000000-0000-4000-8000-000000000001',
+  resourceId: 'c0000000-0000-4000-8000-000000000001',
+  per: 'unit',
+  period: 'future',
+  periodDays: null,
+  maxBookings: 1,
+  ...overrides,
+});
+
+const range = (start: string, end: string) => ({ start: new Date(start), end: new Date(end) });
+// Wednesday 2026-11-25, 10:00 in Oslo (UTC+1).
+const now = new Date('2026-11-25T09:00:00Z');
+
+describe('who may book', () => {
+  it('lets the roles the resource names book and tells anyone else who may', () => {
+    expect(whoMayBook(resource(), 'resident')).toBeNull();
+    expect(whoMayBook(resource(), 'external')?.reason).toBe('Only residents and the board may book Gjesteleiligheten.');
+    expect(whoMayBook(resource({ whoMayBook: ['board'] }), 'resident')?.reason).toBe('Only the board may book Gjesteleiligheten.');
+    expect(whoMayBook(resource({ whoMayBook: [] }), 'board')?.rule).toBe('who_may_book');
+  });
+});
+
+describe('archived resources', () => {
+  it('cannot be booked', () => {
+    expect(notArchived(resource())).toBeNull();
+    expect(notArchived(resource({ archivedAt: now }))?.reason).toBe('Gjesteleiligheten is no longer available for booking.');
+  });
+});
+
+describe('minimum notice', () => {
+  const soon = range('2026-11-26T09:00:00Z', '2026-11-26T10:00:00Z');
+  it('refuses a start closer than the notice, saying how much notice is needed', () => {
+    expect(minimumNotice(resource({ minNoticeMinutes: 24 * 60 }), soon, now)).toBeNull();
+    expect(minimumNotice(resource({ minNoticeMinutes: 2 * 24 * 60 }), soon, now)?.reason).toBe(
+      'Gjesteleiligheten must be booked at least 2 days before it starts.',
+    );
+    expect(minimumNotice(resource({ minNoticeMinutes: 90 }), range('2026-11-25T10:00:00Z', '2026-11-25T11:00:00Z'), now)?.reason).toBe(
+      'Gjesteleiligheten must be booked at least 90 minutes before it starts.',
+    );
+  });
+
+  it('refuses a start in the past even without notice', () => {
+    expect(minimumNotice(resource(), range('2026-11-25T08:00:00Z', '2026-11-25T10:00:00Z'), now)?.reason).toBe(
+      'The booking must not start in the past.',
+    );
+  });
+});
+
+describe('booking horizon', () => {
+  it('refuses a start further ahead than bookings open', () => {
+    const inTenDays = range('2026-12-05T09:00:00Z', '2026-12-05T10:00:00Z');
+    expect(bookingHorizon(resource(), inTenDays, now)).toBeNull();
+    expect(bookingHorizon(resource({ bookingHorizonDays: 10 }), inTenDays, now)).toBeNull();
+    expect(bookingHorizon(resource({ bookingHorizonDays: 9 }), inTenDays, now)?.reason).toBe(
+      'Gjesteleiligheten can be booked at most 9 days ahead.',
+    );
+  });
+});
+
+describe('schedule fit', () => {
+  it("passes the schedule's reason on, naming the resource", () => {
+    const laundry = resource({ name: 'Vaskeriet', bookingMode: 'slots', slots: [{ start: '07:00', end: '10:00' }] });
+    expect(scheduleFit(laundry, [], [], range('2026-11-26T06:00:00Z', '2026-11-26T09:00:00Z'))).toBeNull();
+    expect(scheduleFit(laundry, [], [], range('2026-11-26T07:00:00Z', '2026-11-26T09:00:00Z'))?.reason).toMatch(
+      /^Vaskeriet: .*07:00–10:00/,
+    );
+    const closed = [{ during: range('2026-11-26T00:00:00Z', '2026-11-27T00:00:00Z'), reason: 'Maintenance' }];
+    expect(scheduleFit(laundry, [], closed, range('2026-11-26T06:00:00Z', '2026-11-26T09:00:00Z'))?.reason).toMatch(/Maintenance/);
+  });
+});
+
+describe('rules acceptance', () => {
+  it('is required only where the resource asks for it', () => {
+    expect(rulesAccepted(resource(), false)).toBeNull();
+    expect(rulesAccepted(resource({ requiresRulesAcceptance: true }), true)).toBeNull();
+    expect(rulesAccepted(resource({ requiresRulesAcceptance: true }), false)?.reason).toBe(
+      'You must accept the rules of Gjesteleiligheten to book it.',
+    );
+  });
+});
+
+describe('quotas', () => {
+  const start = new Date('2026-03-10T15:00:00Z');
+
+  it('counts upcoming bookings as those not ended yet', () => {
+    expect(quotaWindow(quota({ period: 'future' }), start, 'Europe/Oslo', now)).toEqual({ kind: 'not_ended', at: now });
+  });
+
+  it('counts the calendar year and month of the start in the resource time zone', () => {
+    // 23:30 on New Year's Eve in UTC is already next year in Oslo.
+    const newYear = new Date('2026-12-31T23:30:00Z');
+    expect(quotaWindow(quota({ period: 'calendar_year' }), newYear, 'Europe/Oslo', now)).toEqual({
+      kind: 'starting',
+      from: new Date('2026-12-31T23:00:00Z'),
+      to: new Date('2027-12-31T23:00:00Z'),
+    });
+    // March in Oslo starts in winter time (UTC+1) and ends in summer time (UTC+2).
+    expect(quotaWindow(quota({ period: 'calendar_month' }), start, 'Europe/Oslo', now)).toEqual({
+      kind: 'starting',
+      from: new Date('2026-02-28T23:00:00Z'),
+      to: new Date('2026-03-31T22:00:00Z'),
+    });
+  });
+
+  it('counts a rolling period as the days before the start', () => {
+    expect(quotaWindow(quota({ period: 'rolling', periodDays: 7 }), start, 'Europe/Oslo', now)).toEqual({
+      kind: 'starting',
+      from: new Date('2026-03-03T15:00:00Z'),
+      to: start,
+    });
+  });
+
+  it('refuses once the count reaches the limit, saying whose quota, which period and the limit', () => {
+    const flat = resource();
+    expect(withinQuota(flat, quota({ maxBookings: 2 }), start, 1)).toBeNull();
+    expect(withinQuota(flat, quota({}), start, 1)?.reason).toBe(
+      'Your household already has 1 upcoming booking of Gjesteleiligheten (limit 1).',
+    );
+    expect(withinQuota(flat, quota({ per: 'person', period: 'calendar_year', maxBookings: 2 }), start, 2)?.reason).toBe(
+      'You already have 2 bookings of Gjesteleiligheten in 2026 (limit 2).',
+    );
+    expect(withinQuota(flat, quota({ period: 'calendar_month', maxBookings: 3 }), start, 3)?.reason).toBe(
+      'Your household already has 3 bookings of Gjesteleiligheten in March 2026 (limit 3).',
+    );
+    expect(withinQuota(flat, quota({ period: 'rolling', periodDays: 30 }), start, 1)?.reason).toBe(
+      'Your household already has 1 booking of Gjesteleiligheten in the 30 days before 10 March 2026 (limit 1).',
+    );
+  });
+});
+
+describe('the first refusal', () => {
+  const request = (overrides: Partial<BookingRequest>): BookingRequest => ({
+    resource: resource(),
+    openingHours: [],
+    closedPeriods: [],
+    role: 'resident',
+    range: range('2026-11-26T09:00:00Z', '2026-11-26T10:00:00Z'),
+    acceptRules: false,
+    quotaCounts: [],
+    now,
+    ...overrides,
+  });
+
+  it('is null when every rule passes, and otherwise the first rule broken', () => {
+    expect(firstRefusal(request({}))).toBeNull();
+    expect(firstRefusal(request({ role: 'external', quotaCounts: [{ quota: quota({}), count: 5 }] }))?.rule).toBe('who_may_book');
+    expect(firstRefusal(request({ quotaCounts: [{ quota: quota({}), count: 1 }] }))?.rule).toBe('quota');
+    expect(firstRefusal(request({ resource: resource({ requiresRulesAcceptance: true }) }))?.rule).toBe('rules_acceptance');
+  });
+});
+
+describe('price', () => {
+  // Friday 27 and Saturday 28 November 2026, Oslo.
+  const friday = range('2026-11-27T09:00:00Z', '2026-11-27T11:30:00Z');
+  const saturday = range('2026-11-28T09:00:00Z', '2026-11-28T10:00:00Z');
+  const prices = { weekdayPrice: 10_000, weekendPrice: 15_000 };
+
+  it('is nothing for a free resource', () => {
+    expect(priceOf(resource(prices), friday, 'resident')).toBe(0);
+  });
+
+  it('charges per booking or slot at the weekday or weekend price of the start', () => {
+    expect(priceOf(resource({ ...prices, priceUnit: 'per_booking' }), friday, 'resident')).toBe(10_000);
+    expect(priceOf(resource({ ...prices, priceUnit: 'per_slot' }), saturday, 'resident')).toBe(15_000);
+  });
+
+  it('charges started hours', () => {
+    expect(priceOf(resource({ ...prices, priceUnit: 'per_hour' }), friday, 'resident')).toBe(30_000);
+    expect(priceOf(resource({ ...prices, priceUnit: 'per_hour' }), saturday, 'resident')).toBe(15_000);
+  });
+
+  it('charges each night by its own weekday, across the change to summer time', () => {
+    const flat = resource({ ...prices, priceUnit: 'per_night' });
+    // Friday 15:00 to Monday 12:00 in Oslo: Friday night weekday, Saturday and Sunday nights weekend.
+    expect(priceOf(flat, range('2026-11-27T14:00:00Z', '2026-11-30T11:00:00Z'), 'resident')).toBe(40_000);
+    // Saturday 28 March 2026 15:00 (UTC+1) to Monday 30 March 12:00 (UTC+2): two weekend nights.
+    expect(priceOf(flat, range('2026-03-28T14:00:00Z', '2026-03-30T10:00:00Z'), 'resident')).toBe(30_000);
+  });
+
+  it('is free for the board only where the resource says so, deposit included', () => {
+    const paid = resource({ ...prices, priceUnit: 'per_booking', deposit: 50_000 });
+    expect(priceOf(paid, friday, 'board')).toBe(10_000);
+    expect(depositOf(paid, 'board')).toBe(50_000);
+    expect(priceOf({ ...paid, freeForBoard: true }, friday, 'board')).toBe(0);
+    expect(depositOf({ ...paid, freeForBoard: true }, 'board')).toBe(0);
+    expect(priceOf({ ...paid, freeForBoard: true }, friday, 'resident')).toBe(10_000);
+    expect(depositOf({ ...paid, freeForBoard: true }, 'resident')).toBe(50_000);
+  });
+});
+
+describe('late cancellation fee', () => {
+  const terms = { cancellationDeadlineHours: 48, lateCancellationFeePercent: 50 };
+  const booking = { during: range('2026-11-28T09:00:00Z', '2026-11-28T10:00:00Z'), price: 15_001 };
+
+  it('is nothing up to the deadline and the percentage of the price after it', () => {
+    expect(lateCancellationFee(terms, booking, new Date('2026-11-26T09:00:00Z'))).toBe(0);
+    expect(lateCancellationFee(terms, booking, new Date('2026-11-26T09:00:01Z'))).toBe(7_501);
+    expect(lateCancellationFee({ ...terms, lateCancellationFeePercent: 0 }, booking, new Date('2026-11-28T08:00:00Z'))).toBe(0);
+  });
+});

@@ -1,0 +1,7 @@
+import type { Resolvers } from '../__generated__/resolvers-types';
+
+export const scheduleResolvers: Resolvers = {
+  Query: {
+    availability: (_root, args, ctx) => ctx.schedule.availability(ctx.viewer, args),
+  },
+};
