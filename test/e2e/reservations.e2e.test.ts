@@ -86,6 +86,34 @@ describe('reservations through the gateway', () => {
     expect(laundry.lines.join('\n')).not.toMatch(/Ola|Hansen/);
   });
 
+  it("hands the guest flat's charge to the property manager's system through an API key with CHARGES_READ", async () => {
+    const checkIn = DateTime.now().setZone('Europe/Oslo').plus({ days: 40 }).startOf('day');
+    const night = (d: DateTime, time: string) => DateTime.fromISO(`${d.toISODate()}T${time}`, { zone: 'Europe/Oslo' }).toJSDate().toISOString();
+    const flat = await book(kari, {
+      resourceId: DEMO_RESOURCES.guestFlat,
+      start: night(checkIn, '15:00'),
+      end: night(checkIn.plus({ days: 1 }), '12:00'),
+      acceptRules: true,
+    });
+    const keyFor = async (scope: string) => {
+      const created = await e2e.gql<{ createApiKey: { secret: string } }>(
+        'mutation ($s: [ApiScope!]!) { createApiKey(input: { name: "Forretningsfører", scopes: $s }) { secret } }',
+        { s: [scope] },
+        kari,
+      );
+      expect(created.errors).toBeUndefined();
+      return created.data!.createApiKey.secret;
+    };
+    const window = { f: new Date(Date.now() - 60_000).toISOString(), t: new Date(Date.now() + 60_000).toISOString() };
+    const query = 'query ($f: DateTime!, $t: DateTime!) { charges(from: $f, to: $t, first: 100) { nodes { amount reason bookingId description } } }';
+    const exported = await e2e.gql<{ charges: { nodes: { amount: number; reason: string; bookingId: string }[] } }>(query, window, await keyFor('CHARGES_READ'));
+    expect(exported.errors).toBeUndefined();
+    const charge = exported.data!.charges.nodes.find((node) => node.bookingId === flat.id);
+    expect(charge).toMatchObject({ reason: 'BOOKING', description: expect.stringContaining('Gjesteleiligheten') });
+    expect(charge!.amount).toBeGreaterThan(0);
+    expect(codes(await e2e.gql(query, window, await keyFor('MEMBERS_READ')))).toEqual(['FORBIDDEN']);
+  });
+
   it('another association never sees the booking, the resource, or its feed', async () => {
     expect(codes(await e2e.gql('query ($id: ID!) { booking(id: $id) { id } }', { id: laundryBooking }, eva))).toEqual(['NOT_FOUND']);
     expect(codes(await e2e.gql('query ($r: ID!) { resourceCalendar(resourceId: $r) { url } }', { r: DEMO_RESOURCES.laundry }, eva))).toEqual(['NOT_FOUND']);

@@ -5,7 +5,7 @@ export const roleSchema = z.enum(['resident', 'board', 'external']);
 export type MemberRole = z.infer<typeof roleSchema>;
 
 /** What an API key may do; the GraphQL enum ApiScope in upper case. */
-export const apiScopeSchema = z.enum(['members:read', 'members:import']);
+export const apiScopeSchema = z.enum(['members:read', 'members:import', 'charges:read']);
 export type ApiScope = z.infer<typeof apiScopeSchema>;
 
 export const viewerScopeSchema = z.object({

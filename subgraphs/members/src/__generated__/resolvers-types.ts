@@ -77,6 +77,8 @@ export type ApiKeyPayload = {
 
 /** What an API key may do. */
 export type ApiScope =
+  /** Export the reservations charges the property manager bills (`charges` in the reservations subgraph). */
+  | 'CHARGES_READ'
   /** Import members (`importMembers`, `importJob`). */
   | 'MEMBERS_IMPORT'
   /** Read the association's members and units, including contact details (recorded in the access log). */

@@ -19,7 +19,7 @@ describe('API key secrets', () => {
 
 describe('API scopes', () => {
   it('map between the GraphQL enum and the stored form, both ways', () => {
-    expect(GRAPHQL_SCOPES.map(scopeFromGraphQL)).toEqual(['members:read', 'members:import']);
+    expect(GRAPHQL_SCOPES.map(scopeFromGraphQL)).toEqual(['members:read', 'members:import', 'charges:read']);
     for (const scope of GRAPHQL_SCOPES) expect(scopeToGraphQL(scopeFromGraphQL(scope))).toBe(scope);
   });
 });

@@ -12,7 +12,11 @@ export function newApiKeySecret(): { secret: string; prefix: string } {
 }
 
 /** GraphQL spells scopes as enum values; viewers, tokens and the database as `area:action`. */
-const FROM_GRAPHQL: Record<GraphQLApiScope, ApiScope> = { MEMBERS_READ: 'members:read', MEMBERS_IMPORT: 'members:import' };
+const FROM_GRAPHQL: Record<GraphQLApiScope, ApiScope> = {
+  MEMBERS_READ: 'members:read',
+  MEMBERS_IMPORT: 'members:import',
+  CHARGES_READ: 'charges:read',
+};
 const TO_GRAPHQL = Object.fromEntries(Object.entries(FROM_GRAPHQL).map(([graphql, scope]) => [scope, graphql])) as Record<
   ApiScope,
   GraphQLApiScope

@@ -184,8 +184,10 @@ export type Charge = {
   __typename?: 'Charge';
   /** The amount in øre (NOK 1 = 100 øre); negative for a refund. */
   amount: Scalars['Int']['output'];
+  /** The booking itself, for viewers who may read bookings; null for an integration's API key. */
+  booking?: Maybe<Booking>;
   /** The booking it is for. */
-  booking: Booking;
+  bookingId: Scalars['ID']['output'];
   /** When the charge was made; the export is ordered by it. */
   createdAt: Scalars['DateTime']['output'];
   /** The invoice line: what, which resource and when, in the resource's local time. */
@@ -529,8 +531,8 @@ export type Query = {
    */
   bookings: Array<Booking>;
   /**
-   * Charges made in [from, to), oldest first, for the property manager's billing. The board only. (Integrations with an
-   * API key cannot read it yet: that needs a scope of its own.)
+   * Charges made in [from, to), oldest first, for the property manager's billing: the board, or an integration whose
+   * API key has the CHARGES_READ scope.
    */
   charges: ChargeConnection;
   /** The viewer's own bookings: by default those not yet over, soonest first; with `upcomingOnly: false` all, newest first. */
@@ -1128,7 +1130,8 @@ export type CancelBookingPayloadResolvers<ContextType = ReservationsContext, Par
 
 export type ChargeResolvers<ContextType = ReservationsContext, ParentType extends ResolversParentTypes['Charge'] = ResolversParentTypes['Charge']> = ResolversObject<{
   amount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  booking?: Resolver<ResolversTypes['Booking'], ParentType, ContextType>;
+  booking?: Resolver<Maybe<ResolversTypes['Booking']>, ParentType, ContextType>;
+  bookingId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;

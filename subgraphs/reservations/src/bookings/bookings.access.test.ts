@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Viewer } from '@tunet/kit';
 import { viewerIn } from '../testing';
-import { canBook, canManageBookings, canReadBookings, canSeeBooker, canSeeBookingDetails } from './bookings.access';
+import { canBook, canExportCharges, canManageBookings, canReadBookings, canSeeBooker, canSeeBookingDetails } from './bookings.access';
 
 const X = randomUUID();
 const Y = randomUUID();
@@ -19,6 +19,7 @@ const integrator: Viewer = {
   sessionId: null,
   integration: { apiKeyId: randomUUID(), scopes: ['members:read', 'members:import'] },
 };
+const billing: Viewer = { ...integrator, integration: { apiKeyId: randomUUID(), scopes: ['charges:read'] } };
 const admin: Viewer = { accountId: randomUUID(), associationId: null, memberId: null, role: null, platformAdmin: true, sessionId: null };
 
 // For a booking in association X of a resource residents and the board may book.
@@ -46,4 +47,19 @@ describe('bookings access', () => {
       expect(canSeeBookingDetails(viewer, booking)).toBe(details);
     },
   );
+});
+
+describe('charges export', () => {
+  it.each([
+    ['anonymous', null, false],
+    ['a resident', viewerIn(X), false],
+    ['the board of X', viewerIn(X, 'board'), true],
+    ['the board of Y', viewerIn(Y, 'board'), false],
+    ['an integration key of X without charges:read', integrator, false],
+    ['an integration key of X with charges:read', billing, true],
+    ['an integration key of Y with charges:read', { ...billing, associationId: Y }, false],
+    ['a platform admin', admin, false],
+  ] as const)('%s: %s', (_actor, viewer, allowed) => {
+    expect(canExportCharges(viewer, X)).toBe(allowed);
+  });
 });

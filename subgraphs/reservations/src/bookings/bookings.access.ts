@@ -1,4 +1,4 @@
-import { isMember, type Viewer } from '@tunet/kit';
+import { hasScope, isMember, type Viewer } from '@tunet/kit';
 import type { BookerRole } from '../tables';
 
 /** Who may do what with bookings. Pure functions: no I/O, easy to test as a matrix. */
@@ -16,7 +16,15 @@ export function canReadBookings(viewer: Viewer | null, associationId: string): b
   return canBook(viewer, associationId);
 }
 
-/** Approving, rejecting and cancelling other people's bookings, and the charges export, are the board's job. */
+/**
+ * The property manager bills from the charges: the board exports them, or the manager's system reads them with an
+ * API key that has the `charges:read` scope.
+ */
+export function canExportCharges(viewer: Viewer | null, associationId: string): boolean {
+  return canManageBookings(viewer, associationId) || hasScope(viewer, associationId, 'charges:read');
+}
+
+/** Approving, rejecting and cancelling other people's bookings are the board's job. */
 export function canManageBookings(viewer: Viewer | null, associationId: string): boolean {
   return canBook(viewer, associationId) && viewer?.role === 'board';
 }

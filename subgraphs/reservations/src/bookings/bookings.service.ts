@@ -21,7 +21,7 @@ import type { GraphQLError } from 'graphql';
 import { z } from 'zod';
 import { depositOf, firstRefusal, lateCancellationFee, priceOf, type Refusal, type RuleResource } from '../rules/rules';
 import type { TimeRange } from '../tables';
-import { canBook, canManageBookings, canReadBookings, canSeeBooker, canSeeBookingDetails } from './bookings.access';
+import { canBook, canExportCharges, canManageBookings, canReadBookings, canSeeBooker, canSeeBookingDetails } from './bookings.access';
 import type { BookingsLoaders } from './bookings.loaders';
 import type {
   BookingDraft,
@@ -203,12 +203,14 @@ export class BookingsService {
     viewer: Viewer | null,
     options: { from: Date; to: Date; first?: number | null; after?: string | null },
   ): Promise<Page<ChargeRow>> {
-    const board = admitMember(viewer, canManageBookings);
+    if (!viewer) throw unauthenticated();
+    if (!viewer.associationId || !canExportCharges(viewer, viewer.associationId)) throw forbidden();
+    const associationId = viewer.associationId;
     if (options.to <= options.from) throw badUserInput('to', 'to: must be after from');
     const size = pageSize(options.first);
     const after = options.after ? positionAfter(options.after) : null;
     const rows = await this.repository.listCharges(
-      board.associationId,
+      associationId,
       { start: options.from, end: options.to },
       size + 1,
       after && { createdAt: after.at, id: after.id },
