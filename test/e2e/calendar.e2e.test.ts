@@ -1,5 +1,5 @@
 import { DEMO } from '@tunet/members';
-import { codes, openE2E, type E2E } from './support';
+import { accessTokens, codes, openE2E, type E2E } from './support';
 
 type Feed = { url: string; createdAt: string };
 
@@ -11,10 +11,11 @@ describe('calendar feeds through the gateway', () => {
 
   beforeAll(async () => {
     e2e = await openE2E();
-    const token = async (email: string) => (await e2e.login(email)).accessToken;
-    kari = await token('kari@solbakken.example');
-    ola = await token('ola@solbakken.example');
-    eva = await token('eva@fjordly.example');
+    ({ kari, ola, eva } = await accessTokens(e2e, {
+      kari: 'kari@solbakken.example',
+      ola: 'ola@solbakken.example',
+      eva: 'eva@fjordly.example',
+    }));
   });
   afterAll(() => e2e.close());
 

@@ -1,4 +1,4 @@
-import { codes, openE2E, type E2E } from './support';
+import { accessTokens, codes, openE2E, type E2E } from './support';
 
 type Signup = { signUpForEvent: { signup: { status: string; waitlistPosition: number | null; member: { displayName: string } }; event: { seatsLeft: number | null } } };
 
@@ -11,11 +11,12 @@ describe('events and comments through the gateway', () => {
 
   beforeAll(async () => {
     e2e = await openE2E();
-    const token = async (email: string) => (await e2e.login(email)).accessToken;
-    kari = await token('kari@solbakken.example');
-    ola = await token('ola@solbakken.example');
-    per = await token('per@solbakken.example');
-    eva = await token('eva@fjordly.example');
+    ({ kari, ola, per, eva } = await accessTokens(e2e, {
+      kari: 'kari@solbakken.example',
+      ola: 'ola@solbakken.example',
+      per: 'per@solbakken.example',
+      eva: 'eva@fjordly.example',
+    }));
   });
   afterAll(() => e2e.close());
 

@@ -1,5 +1,5 @@
-import { DEMO, DEMO_PASSWORD } from '@tunet/members';
-import { codes, openE2E, type E2E } from './support';
+import { DEMO } from '@tunet/members';
+import { accessTokens, createApiKeySecret, createPlatformAdmin, matrixCaller, matrixTests, openE2E, tag, type E2E, type MatrixCall, type Outcome } from './support';
 
 /**
  * Who may do what in the members subgraph, through the gateway: every query and mutation × every kind of caller.
@@ -10,43 +10,29 @@ import { codes, openE2E, type E2E } from './support';
  */
 const ACTORS = ['anonymous', 'resident', 'board', 'other association', 'integrator (read)', 'integrator (import)', 'platform admin'] as const;
 type Actor = (typeof ACTORS)[number];
-type Outcome = 'OK' | string;
 
 describe('members access matrix', () => {
   let e2e: E2E;
   const tokens: Partial<Record<Actor, string>> = {};
   const ids: Record<string, string> = {};
-  const call = async (actor: Actor, query: string, variables: Record<string, unknown> = {}): Promise<Outcome> => {
-    const result = await e2e.gql(query, variables, tokens[actor]);
-    return (codes(result)[0] as string | undefined) ?? 'OK';
-  };
-  const tag = (actor: Actor) => actor.replace(/[^a-z]/g, '');
+  let call: MatrixCall<Actor>;
 
   beforeAll(async () => {
     e2e = await openE2E();
+    call = matrixCaller(e2e, tokens);
     const { members } = e2e.stack;
-    const adminAccount = await members.auth.createAccount('drift@tunet.example', DEMO_PASSWORD, true);
-    await members.repositories.members.insertMembers(DEMO.fjordly, [
-      { id: '90000000-0000-4000-8000-000000000001', accountId: adminAccount, displayName: 'Tunet drift', externalTitle: 'Plattformdrift' },
-    ]);
-    for (const [actor, email] of [
-      ['resident', 'ola@solbakken.example'],
-      ['board', 'kari@solbakken.example'],
-      ['other association', 'eva@fjordly.example'],
-      ['platform admin', 'drift@tunet.example'],
-    ] as const) {
-      tokens[actor] = (await e2e.login(email)).accessToken;
-    }
-    const key = async (scope: string) =>
-      (
-        await e2e.gql<{ createApiKey: { secret: string } }>(
-          'mutation ($s: [ApiScope!]!) { createApiKey(input: { name: "Forretningsfører", scopes: $s }) { secret } }',
-          { s: [scope] },
-          tokens.board,
-        )
-      ).data!.createApiKey.secret;
-    tokens['integrator (read)'] = await key('MEMBERS_READ');
-    tokens['integrator (import)'] = await key('MEMBERS_IMPORT');
+    const platformAdmin = await createPlatformAdmin(e2e);
+    Object.assign(
+      tokens,
+      await accessTokens(e2e, {
+        resident: 'ola@solbakken.example',
+        board: 'kari@solbakken.example',
+        'other association': 'eva@fjordly.example',
+        'platform admin': platformAdmin,
+      } satisfies Partial<Record<Actor, string>>),
+    );
+    tokens['integrator (read)'] = await createApiKeySecret(e2e, tokens.board, ['MEMBERS_READ']);
+    tokens['integrator (import)'] = await createApiKeySecret(e2e, tokens.board, ['MEMBERS_IMPORT']);
 
     const { housing, committees } = members.repositories;
     const [blokkA] = await housing.listBuildings(DEMO.solbakken);
@@ -155,13 +141,5 @@ describe('members access matrix', () => {
     importMembers:             [U,       F,       'OK', 'OK',   F,        'OK',       'OK'],
   };
 
-  it('covers every operation', () => {
-    expect(Object.keys(expected).sort()).toEqual(Object.keys(operations).sort());
-  });
-
-  it.each(Object.keys(expected))('%s', async (operation) => {
-    const actual: Record<string, Outcome> = {};
-    for (const actor of ACTORS) actual[actor] = await operations[operation]!(actor);
-    expect(actual).toEqual(Object.fromEntries(ACTORS.map((actor, i) => [actor, expected[operation]![i]])));
-  });
+  matrixTests(ACTORS, operations, expected);
 });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { DEMO, DEMO_PASSWORD } from '@tunet/members';
-import { codes, openE2E, type E2E } from './support';
+import { DEMO } from '@tunet/members';
+import { accessTokens, createApiKeySecret, createPlatformAdmin, matrixCaller, matrixTests, openE2E, tag, type E2E, type MatrixCall, type Outcome } from './support';
 
 /**
  * Who may do what in the posts subgraph, through the gateway: every query and mutation × every kind of caller.
@@ -14,7 +14,6 @@ import { codes, openE2E, type E2E } from './support';
  */
 const ACTORS = ['anonymous', 'resident A', 'resident B', 'caretaker', 'board', 'other association', 'integrator', 'platform admin'] as const;
 type Actor = (typeof ACTORS)[number];
-type Outcome = 'OK' | string;
 
 /** Demo posts (subgraphs/posts/src/demo-data.ts): the board's welcome to everyone, and Ola's Blokk A-only bulletin. */
 const WELCOME_POST = 'd0000000-0000-4000-8000-000000000001';
@@ -28,11 +27,7 @@ describe('posts access matrix', () => {
   let e2e: E2E;
   const tokens: Partial<Record<Actor, string>> & { ingrid?: string } = {};
   const ids: Record<string, string> = {};
-  const call = async (actor: Actor, query: string, variables: Record<string, unknown> = {}): Promise<Outcome> => {
-    const result = await e2e.gql(query, variables, tokens[actor]);
-    return (codes(result)[0] as string | undefined) ?? 'OK';
-  };
-  const tag = (actor: Actor) => actor.replace(/[^a-z]/g, '');
+  let call: MatrixCall<Actor>;
   /** Setup steps must succeed; their data is all a test needs. */
   const must = async <T = unknown>(token: string | undefined, query: string, variables: Record<string, unknown> = {}): Promise<T> => {
     const result = await e2e.gql<T>(query, variables, token);
@@ -66,25 +61,22 @@ describe('posts access matrix', () => {
 
   beforeAll(async () => {
     e2e = await openE2E();
+    call = matrixCaller(e2e, tokens);
     const { members } = e2e.stack;
-    const adminAccount = await members.auth.createAccount('drift@tunet.example', DEMO_PASSWORD, true);
-    await members.repositories.members.insertMembers(DEMO.fjordly, [
-      { id: '90000000-0000-4000-8000-000000000001', accountId: adminAccount, displayName: 'Tunet drift', externalTitle: 'Plattformdrift' },
-    ]);
-    for (const [actor, email] of [
-      ['resident A', 'ola@solbakken.example'],
-      ['resident B', 'per@solbakken.example'],
-      ['caretaker', 'jonas@solbakken.example'],
-      ['board', 'kari@solbakken.example'],
-      ['other association', 'eva@fjordly.example'],
-      ['platform admin', 'drift@tunet.example'],
-      ['ingrid', 'ingrid@solbakken.example'],
-    ] as const) {
-      tokens[actor] = (await e2e.login(email)).accessToken;
-    }
-    tokens.integrator = (
-      await must<{ createApiKey: { secret: string } }>(tokens.board, 'mutation { createApiKey(input: { name: "Forretningsfører", scopes: [MEMBERS_READ] }) { secret } }')
-    ).createApiKey.secret;
+    const platformAdmin = await createPlatformAdmin(e2e);
+    Object.assign(
+      tokens,
+      await accessTokens(e2e, {
+        'resident A': 'ola@solbakken.example',
+        'resident B': 'per@solbakken.example',
+        caretaker: 'jonas@solbakken.example',
+        board: 'kari@solbakken.example',
+        'other association': 'eva@fjordly.example',
+        'platform admin': platformAdmin,
+        ingrid: 'ingrid@solbakken.example',
+      } satisfies Partial<typeof tokens>),
+    );
+    tokens.integrator = await createApiKeySecret(e2e, tokens.board, ['MEMBERS_READ']);
 
     const [blokkA] = await members.repositories.housing.listBuildings(DEMO.solbakken);
     ids.blokkA = blokkA!.id;
@@ -320,13 +312,5 @@ describe('posts access matrix', () => {
     publishCodeOfConduct:                          [U,       F,         F,         F,        'OK', 'OK',  F,         F],
   };
 
-  it('covers every operation', () => {
-    expect(Object.keys(expected).sort()).toEqual(Object.keys(operations).sort());
-  });
-
-  it.each(Object.keys(expected))('%s', async (operation) => {
-    const actual: Record<string, Outcome> = {};
-    for (const actor of ACTORS) actual[actor] = await operations[operation]!(actor);
-    expect(actual).toEqual(Object.fromEntries(ACTORS.map((actor, i) => [actor, expected[operation]![i]])));
-  });
+  matrixTests(ACTORS, operations, expected);
 });

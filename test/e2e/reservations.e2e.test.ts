@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DEMO } from '@tunet/members';
 import { DEMO_RESOURCES } from '@tunet/reservations';
 import { DateTime } from 'luxon';
-import { codes, openE2E, type E2E } from './support';
+import { accessTokens, codes, openE2E, type E2E } from './support';
 
 type Feed = { url: string; createdAt: string };
 
@@ -16,11 +16,12 @@ describe('reservations through the gateway', () => {
 
   beforeAll(async () => {
     e2e = await openE2E();
-    const token = async (email: string) => (await e2e.login(email)).accessToken;
-    kari = await token('kari@solbakken.example');
-    ola = await token('ola@solbakken.example');
-    per = await token('per@solbakken.example');
-    eva = await token('eva@fjordly.example');
+    ({ kari, ola, per, eva } = await accessTokens(e2e, {
+      kari: 'kari@solbakken.example',
+      ola: 'ola@solbakken.example',
+      per: 'per@solbakken.example',
+      eva: 'eva@fjordly.example',
+    }));
   });
   afterAll(() => e2e.close());
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { closeFastStore, generateSecrets, type FastStore, type Secrets } from '@tunet/kit';
 import { openTestDatabase, openTestRedis, type TestDatabase } from '@tunet/kit/src/testing';
-import { DEMO_PASSWORD } from '@tunet/members';
+import { DEMO, DEMO_PASSWORD } from '@tunet/members';
 import { FilesystemStorage } from '@tunet/posts';
 import { startStack, type Stack, type StackOptions } from '@tunet/stack';
 
@@ -64,3 +64,70 @@ export async function openE2E(auth?: StackOptions['auth'], tuning: Pick<StackOpt
 }
 
 export const codes = (response: GraphQLResponse) => (response.errors ?? []).map((error) => error.extensions?.code);
+
+/** Logs in demo people one after another, in the order given, and returns their access tokens under the same keys. */
+export async function accessTokens<K extends string>(e2e: E2E, emails: Record<K, string>): Promise<Record<K, string>> {
+  const tokens = {} as Record<K, string>;
+  for (const [key, email] of Object.entries(emails) as [K, string][]) tokens[key] = (await e2e.login(email)).accessToken;
+  return tokens;
+}
+
+/**
+ * Creates the platform admin: an account with the platform flag that is a member (an external) of Fjordly.
+ * Returns its email, to log in with the demo password.
+ */
+export async function createPlatformAdmin(e2e: E2E): Promise<string> {
+  const email = 'drift@tunet.example';
+  const { members } = e2e.stack;
+  const adminAccount = await members.auth.createAccount(email, DEMO_PASSWORD, true);
+  await members.repositories.members.insertMembers(DEMO.fjordly, [
+    { id: '90000000-0000-4000-8000-000000000001', accountId: adminAccount, displayName: 'Tunet drift', externalTitle: 'Plattformdrift' },
+  ]);
+  return email;
+}
+
+/** Creates an integrator's API key ("Forretningsfører") with the given scopes as the caller, and returns its secret. */
+export async function createApiKeySecret(e2e: E2E, token: string | undefined, scopes: string[]): Promise<string> {
+  const result = await e2e.gql<{ createApiKey: { secret: string } }>(
+    'mutation ($s: [ApiScope!]!) { createApiKey(input: { name: "Forretningsfører", scopes: $s }) { secret } }',
+    { s: scopes },
+    token,
+  );
+  if (!result.data?.createApiKey) throw new Error(`createApiKey failed: ${JSON.stringify(result.errors)}`);
+  return result.data.createApiKey.secret;
+}
+
+/** One cell of an access matrix: the first error code, or OK. */
+export type Outcome = 'OK' | string;
+export type MatrixCall<A extends string> = (actor: A, query: string, variables?: Record<string, unknown>) => Promise<Outcome>;
+
+/** Runs an operation as an actor of an access matrix (with the actor's token, none if it has none) and returns its outcome. */
+export function matrixCaller<A extends string>(e2e: E2E, tokens: Partial<Record<A, string>>): MatrixCall<A> {
+  return async (actor, query, variables = {}) => {
+    const result = await e2e.gql(query, variables, tokens[actor]);
+    return (codes(result)[0] as string | undefined) ?? 'OK';
+  };
+}
+
+/**
+ * The tests of an access matrix: that the expectation table covers every operation, and a test per operation that
+ * runs it as every actor in turn and compares the outcomes with the operation's row (one cell per actor, in order).
+ */
+export function matrixTests<A extends string>(
+  actors: readonly A[],
+  operations: Record<string, (actor: A) => Promise<Outcome>>,
+  expected: Record<string, Outcome[]>,
+): void {
+  it('covers every operation', () => {
+    expect(Object.keys(expected).sort()).toEqual(Object.keys(operations).sort());
+  });
+
+  it.each(Object.keys(expected))('%s', async (operation) => {
+    const actual: Record<string, Outcome> = {};
+    for (const actor of actors) actual[actor] = await operations[operation]!(actor);
+    expect(actual).toEqual(Object.fromEntries(actors.map((actor, i) => [actor, expected[operation]![i]])));
+  });
+}
+
+/** An actor's name as letters only, to make names and emails unique per actor. */
+export const tag = (actor: string) => actor.replace(/[^a-z]/g, '');

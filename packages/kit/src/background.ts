@@ -1,4 +1,4 @@
-import type { Logger } from './logger';
+import { createLogger, type Logger } from './logger';
 import { Pause } from './events/pause';
 
 /** Work a subgraph does besides answering requests: relaying its outbox, sweeps. Started after migrations. */
@@ -52,4 +52,44 @@ export class PeriodicJob implements BackgroundJob {
 
 export async function stopAll(jobs: readonly BackgroundJob[]): Promise<void> {
   await Promise.all(jobs.map((job) => job.stop()));
+}
+
+/** Claims what starts within [now, until) and was not reminded yet, writes the reminders, and says how many. */
+export interface DueReminders {
+  claimDueReminders(now: Date, until: Date, limit: number): Promise<number>;
+}
+
+const REMINDER_BATCH = 100;
+
+/**
+ * Sends reminders a lead time (24 hours by default) before things start, from a sweep every minute; what is
+ * arranged less than the lead ahead gets its reminder on the next sweep. The claim is atomic, so every replica may
+ * run the sweep at once and each reminder still goes out once.
+ */
+export class ReminderSweep implements BackgroundJob {
+  private readonly job: PeriodicJob;
+
+  constructor(
+    name: string,
+    private readonly source: DueReminders,
+    private readonly options: { leadMs?: number; intervalMs?: number; logger?: Logger } = {},
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    // A full batch means more are due: the job goes on at once instead of waiting a minute.
+    this.job = new PeriodicJob(name, options.intervalMs ?? 60_000, async () => (await this.sweep()) >= REMINDER_BATCH, options.logger ?? createLogger(name));
+  }
+
+  /** Sends the reminders now due; resolves to how many. */
+  sweep(): Promise<number> {
+    const now = this.now();
+    return this.source.claimDueReminders(now, new Date(now.getTime() + (this.options.leadMs ?? 24 * 3_600_000)), REMINDER_BATCH);
+  }
+
+  start(): void {
+    this.job.start();
+  }
+
+  stop(): Promise<void> {
+    return this.job.stop();
+  }
 }

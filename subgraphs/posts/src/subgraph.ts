@@ -1,8 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { OutboxRelay, type SubgraphDefinition, type SubgraphModule, type SubgraphProcessDependencies } from '@tunet/kit';
-import { createLogger, PeriodicJob } from '@tunet/kit';
+import {
+  createLogger,
+  OutboxRelay,
+  PeriodicJob,
+  ReminderSweep,
+  type SubgraphDefinition,
+  type SubgraphModule,
+  type SubgraphProcessDependencies,
+} from '@tunet/kit';
 import { parse } from 'graphql';
 import type { PostsContext } from './context';
 import { createEventsLoaders } from './events/events.loaders';
@@ -34,7 +41,6 @@ import { calendarResolvers } from './calendar/calendar.resolvers';
 import { CalendarRevocations } from './calendar/calendar.revocations';
 import { CalendarService } from './calendar/calendar.service';
 import { calendarKeyFrom } from './calendar/calendar.tokens';
-import { EventReminders } from './events/events.reminders';
 import { createDocumentsLoaders } from './documents/documents.loaders';
 import { DocumentsRepository } from './documents/documents.repository';
 import { documentsResolvers } from './documents/documents.resolvers';
@@ -131,7 +137,8 @@ export async function createPostsSubgraph(deps: PostsDependencies): Promise<Post
       new OutboxRelay(db, stream),
       // Scheduled posts are announced within half a minute of their publish time.
       new PeriodicJob('post-announcer', 30_000, () => posts.announceDuePosts(), createLogger('posts')),
-      new EventReminders(eventsRepository),
+      // event.reminder_due, 24 hours before an event starts
+      new ReminderSweep('event-reminders', eventsRepository),
       new CalendarRevocations(stream, calendar),
       // Uploads never attached are deleted a day after upload; hourly is soon enough for that.
       new PeriodicJob('unattached-file-purge', 3_600_000, () => files.purgeUnattached(), createLogger('posts')),

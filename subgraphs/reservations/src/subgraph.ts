@@ -6,6 +6,7 @@ import {
   feedKeyFrom,
   LocalDateResolver,
   OutboxRelay,
+  ReminderSweep,
   type SubgraphDatabase,
   type SubgraphDefinition,
   type SubgraphModule,
@@ -28,7 +29,6 @@ import { BookingsRepository } from './bookings/bookings.repository';
 import { bookingsResolvers } from './bookings/bookings.resolvers';
 import { BookingsService } from './bookings/bookings.service';
 import { LifecycleRepository } from './lifecycle/lifecycle.repository';
-import { BookingReminders } from './lifecycle/lifecycle.reminders';
 import { MemberEvents, MoveOutCancellations } from './lifecycle/lifecycle.move-outs';
 
 const root = path.resolve(__dirname, '..');
@@ -86,7 +86,8 @@ export async function createReservationsSubgraph(deps: ReservationsDependencies)
     migrate: () => db.migrate(),
     backgroundJobs: (stream) => [
       new OutboxRelay(db, stream),
-      new BookingReminders(lifecycleRepository),
+      // reservation.reminder_due, 24 hours before a confirmed booking starts
+      new ReminderSweep('booking-reminders', lifecycleRepository),
       new MemberEvents(stream, moveOuts),
     ],
     db,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { openEventStream, stopAll, type MemberViewer } from '@tunet/kit';
 import { sql } from 'drizzle-orm';
 import { openPostsTestBed, viewerIn, type PostsTestBed } from '../testing';
-import { EventReminders } from './events.reminders';
+import { ReminderSweep } from '@tunet/kit';
 
 let bed: PostsTestBed;
 
@@ -39,7 +39,7 @@ async function arrange(board: MemberViewer, startsInHours: number, input: Record
 const signUp = (viewer: MemberViewer, eventId: string) =>
   bed.contextFor(viewer).events.signUp(viewer, bed.contextFor(viewer).loaders, { eventId });
 
-const sweepAt = (at: Date) => new EventReminders(bed.subgraph.eventsRepository, {}, () => at).sweep();
+const sweepAt = (at: Date) => new ReminderSweep('event-reminders', bed.subgraph.eventsRepository, {}, () => at).sweep();
 
 describe('event reminders', () => {
   const associationId = randomUUID();

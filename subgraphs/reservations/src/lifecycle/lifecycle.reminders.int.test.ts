@@ -3,7 +3,7 @@ import { openEventStream, stopAll, type MemberViewer } from '@tunet/kit';
 import { sql } from 'drizzle-orm';
 import { openReservationsTestBed, viewerIn, type ReservationsTestBed } from '../testing';
 import { arrangeBooking, arrangeResource } from './lifecycle.fixtures';
-import { BookingReminders } from './lifecycle.reminders';
+import { ReminderSweep } from '@tunet/kit';
 
 let bed: ReservationsTestBed;
 
@@ -30,7 +30,7 @@ async function remindersOf(bookingIds: string[]): Promise<Reminder[]> {
 const book = (booker: MemberViewer, resourceId: string, startsInHours: number, status: 'confirmed' | 'pending' | 'cancelled' = 'confirmed') =>
   arrangeBooking(bed.subgraph.db, booker, resourceId, { start: inHours(startsInHours), end: inHours(startsInHours + 1) }, { status });
 
-const sweepAt = (at: Date) => new BookingReminders(bed.subgraph.lifecycleRepository, {}, () => at).sweep();
+const sweepAt = (at: Date) => new ReminderSweep('booking-reminders', bed.subgraph.lifecycleRepository, {}, () => at).sweep();
 
 describe('booking reminders', () => {
   const associationId = randomUUID();
