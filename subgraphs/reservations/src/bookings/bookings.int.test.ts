@@ -154,6 +154,18 @@ describe('booking', () => {
     });
   });
 
+  it('holds a rolling quota for every period, so booking the later date first does not get round it', async () => {
+    const resourceId = await resourceIn(associationId, { name: 'Badstua', bookingHorizonDays: 365 }, [
+      { per: 'unit', period: 'rolling', periodDays: 30, maxBookings: 1 },
+    ]);
+    const resident = service(viewerIn(associationId));
+    const DAY = 24;
+    await resident.book(slot(resourceId, 40 * DAY));
+    await expect(resident.book(slot(resourceId, 20 * DAY))).rejects.toMatchObject({ extensions: { code: 'CONFLICT' } });
+    await expect(resident.book(slot(resourceId, 60 * DAY))).rejects.toMatchObject({ extensions: { code: 'CONFLICT' } });
+    await expect(resident.book(slot(resourceId, 75 * DAY))).resolves.toMatchObject({ status: 'confirmed' });
+  });
+
   it('frees a quota when a booking is cancelled', async () => {
     const resourceId = await resourceIn(associationId, {}, [{ per: 'unit', period: 'future', maxBookings: 1 }]);
     const resident = service(viewerIn(associationId));

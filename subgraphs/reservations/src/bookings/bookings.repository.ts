@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { failedWithDeadlock, type SubgraphDatabase, type Tx } from '@tunet/kit';
 import { and, asc, desc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import { DateTime } from 'luxon';
-import { quotaWindow, type QuotaRow, type QuotaWindow, type RuleResource } from '../rules/rules';
+import { busiestRollingPeriod, quotaWindow, type QuotaRow, type QuotaWindow, type RuleResource } from '../rules/rules';
 import type { ClosedPeriodRow, OpeningHoursRow } from '../schedule/schedule';
 import { bookings, charges, closedPeriods, openingHours, quotas, resources, type TimeRange } from '../tables';
 
@@ -361,8 +361,8 @@ async function quotaCountsOf(
   for (const quota of rows) {
     if (quota.per === 'unit' && !draft.unitId) continue;
     const whose = quota.per === 'unit' ? eq(bookings.unitId, draft.unitId!) : eq(bookings.bookerMemberId, draft.bookerMemberId);
-    const [row] = await tx
-      .select({ count: sql<number>`count(*)::int` })
+    const starts = await tx
+      .select({ start: sql<string>`lower(${bookings.during})` })
       .from(bookings)
       .where(
         and(
@@ -373,7 +373,11 @@ async function quotaCountsOf(
           inWindow(quotaWindow(quota, draft.during.start, resource.timeZone, now)),
         ),
       );
-    counts.push({ quota, count: row!.count });
+    const count =
+      quota.period === 'rolling'
+        ? busiestRollingPeriod(starts.map((row) => new Date(row.start)), draft.during.start, quota.periodDays ?? 0)
+        : starts.length;
+    counts.push({ quota, count });
   }
   return counts;
 }

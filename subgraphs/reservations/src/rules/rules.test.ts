@@ -1,5 +1,6 @@
 import {
   bookingHorizon,
+  busiestRollingPeriod,
   depositOf,
   firstRefusal,
   lateCancellationFee,
@@ -157,12 +158,22 @@ describe('quotas', () => {
     });
   });
 
-  it('counts a rolling period as the days before the start', () => {
+  it("reads a rolling period's days on both sides of the start", () => {
     expect(quotaWindow(quota({ period: 'rolling', periodDays: 7 }), start, 'Europe/Oslo', now)).toEqual({
       kind: 'starting',
       from: new Date('2026-03-03T15:00:00Z'),
-      to: start,
+      to: new Date('2026-03-17T15:00:00Z'),
     });
+  });
+
+  it('counts the fullest rolling period the new booking would fall in, before or after it', () => {
+    const day = (n: number) => new Date(start.getTime() + n * 86_400_000);
+    // Booked 20 days later first, then asking for today: one 30-day period holds both.
+    expect(busiestRollingPeriod([day(20)], start, 30)).toBe(1);
+    // 20 days before and 20 after: no 30-day period holds all three, each pair fits in one.
+    expect(busiestRollingPeriod([day(-20), day(20)], start, 30)).toBe(1);
+    expect(busiestRollingPeriod([day(-20), day(-5), day(20)], start, 30)).toBe(2);
+    expect(busiestRollingPeriod([day(-30), day(30)], start, 30)).toBe(0);
   });
 
   it('refuses once the count reaches the limit, saying whose quota, which period and the limit', () => {
@@ -178,7 +189,7 @@ describe('quotas', () => {
       'Your household already has 3 bookings of Gjesteleiligheten in March 2026 (limit 3).',
     );
     expect(withinQuota(flat, quota({ period: 'rolling', periodDays: 30 }), start, 1)?.reason).toBe(
-      'Your household already has 1 booking of Gjesteleiligheten in the 30 days before 10 March 2026 (limit 1).',
+      'Your household already has 1 booking of Gjesteleiligheten within 30 days of 10 March 2026 (limit 1).',
     );
   });
 });

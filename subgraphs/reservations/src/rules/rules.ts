@@ -80,8 +80,9 @@ export function rulesAccepted(resource: RuleResource, acceptRules: boolean): Ref
 
 /**
  * Which existing live bookings count against a quota for a booking starting at `start`: those not yet over
- * (`future`), or those starting in the calendar year or month of `start` in the resource's time zone, or in the
- * `period_days` days before it (`rolling`).
+ * (`future`), or those starting in the calendar year or month of `start` in the resource's time zone. A `rolling`
+ * quota holds for every period of `period_days` days, so the bookings starting within that many days on either
+ * side are read and `busiestRollingPeriod` counts the fullest period the new booking would fall in.
  */
 export type QuotaWindow = { kind: 'not_ended'; at: Date } | { kind: 'starting'; from: Date; to: Date };
 
@@ -94,9 +95,23 @@ export function quotaWindow(quota: QuotaRow, start: Date, timeZone: string, now:
       return { kind: 'starting', from: local.startOf('year').toJSDate(), to: local.startOf('year').plus({ years: 1 }).toJSDate() };
     case 'calendar_month':
       return { kind: 'starting', from: local.startOf('month').toJSDate(), to: local.startOf('month').plus({ months: 1 }).toJSDate() };
-    case 'rolling':
-      return { kind: 'starting', from: new Date(start.getTime() - (quota.periodDays ?? 0) * DAY), to: start };
+    case 'rolling': {
+      const span = (quota.periodDays ?? 0) * DAY;
+      return { kind: 'starting', from: new Date(start.getTime() - span), to: new Date(start.getTime() + span) };
+    }
   }
+}
+
+/**
+ * The most existing bookings in any period of `days` days that also holds `start`. Such a period can always be
+ * slid to begin at its earliest booking (or at `start`) without losing any, so only those beginnings are tried.
+ */
+export function busiestRollingPeriod(existingStarts: readonly Date[], start: Date, days: number): number {
+  const span = days * DAY;
+  const at = start.getTime();
+  const times = existingStarts.map((s) => s.getTime());
+  const beginnings = [at, ...times.filter((t) => t <= at && t > at - span)];
+  return Math.max(...beginnings.map((begin) => times.filter((t) => t >= begin && t < begin + span).length));
 }
 
 /** `count`: the household's or person's live bookings of the resource in the quota's window, this one not included. */
@@ -109,7 +124,7 @@ export function withinQuota(resource: RuleResource, quota: QuotaRow, start: Date
     future: '',
     calendar_year: ` in ${local.toFormat('yyyy')}`,
     calendar_month: ` in ${local.toFormat('LLLL yyyy')}`,
-    rolling: ` in the ${plural(quota.periodDays ?? 0, 'day')} before ${local.toFormat('d LLLL yyyy')}`,
+    rolling: ` within ${plural(quota.periodDays ?? 0, 'day')} of ${local.toFormat('d LLLL yyyy')}`,
   }[quota.period];
   return refuse('quota', `${who} ${plural(count, noun)} of ${resource.name}${when} (limit ${quota.maxBookings}).`);
 }
