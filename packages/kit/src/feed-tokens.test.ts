@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { associationOfToken, feedKeyFrom, feedToken, newNonce, tokenHash } from './feed-tokens';
+import { associationOfToken, feedKeyFrom, feedLookupOfPath, feedToken, newNonce, tokenHash } from './feed-tokens';
 
 describe('feed tokens', () => {
   const key = randomBytes(32);
@@ -32,5 +32,14 @@ describe('feed tokens', () => {
 
   it.each(['', 'short', `${'a'.repeat(63)}!`, 'a'.repeat(65), '../../etc/passwd'])('name no association when malformed: %j', (token) => {
     expect(associationOfToken(token)).toBeNull();
+  });
+
+  it('read a feed URL path as the association to look in and the hash to look for', () => {
+    const token = feedToken(key, associationId, memberId, newNonce());
+    expect(feedLookupOfPath(`/${token}.ics`)).toEqual({ associationId, hash: tokenHash(token) });
+  });
+
+  it.each(['/short.ics', '/a/b.ics', '/TOKEN', ''])('find nothing at another path: %j', (path) => {
+    expect(feedLookupOfPath(path.replace('TOKEN', feedToken(key, associationId, memberId, newNonce())))).toBeNull();
   });
 });

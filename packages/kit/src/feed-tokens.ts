@@ -34,3 +34,15 @@ export function associationOfToken(token: string): string | null {
   const hex = Buffer.from(token, 'base64url').subarray(0, 16).toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
+
+const FEED_PATH = /^\/([^/]+)\.ics$/;
+
+/**
+ * What a feed URL's path `/<token>.ics` names: the association to look in and the hash of the token to look for;
+ * null for any other path, so every bad URL gets the same 404.
+ */
+export function feedLookupOfPath(path: string): { associationId: string; hash: string } | null {
+  const token = FEED_PATH.exec(path)?.[1] ?? '';
+  const associationId = associationOfToken(token);
+  return associationId ? { associationId, hash: tokenHash(token) } : null;
+}

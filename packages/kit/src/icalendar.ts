@@ -4,6 +4,8 @@
  * right, and to prove with tests, in a few lines we own.
  */
 
+import type { PublicResponse } from './public-routes';
+
 export interface IcsEvent {
   /** Stable per event across feeds and fetches, so calendar apps update an event rather than duplicate it. */
   uid: string;
@@ -62,6 +64,15 @@ function eventLines(event: IcsEvent): string[] {
     `STATUS:${event.cancelled ? 'CANCELLED' : 'CONFIRMED'}`,
     'END:VEVENT',
   ];
+}
+
+/** A feed as the public route answers it. The URL is a secret: no shared cache may keep it, and a reset shows at once. */
+export function calendarResponse(calendar: IcsCalendar): PublicResponse {
+  return {
+    contentType: 'text/calendar; charset=utf-8',
+    body: serializeCalendar(calendar),
+    headers: { 'cache-control': 'private, no-cache' },
+  };
 }
 
 /** A DATE-TIME in UTC, `20261121T101500Z`. */

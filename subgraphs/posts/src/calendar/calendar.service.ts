@@ -1,10 +1,10 @@
 import {
   admitMember,
-  associationOfToken,
+  calendarResponse,
+  feedLookupOfPath,
   feedToken,
   newNonce,
   PublicRouteError,
-  serializeCalendar,
   tokenHash,
   type Event,
   type IcsEvent,
@@ -34,8 +34,6 @@ const FEED_MAX_EVENTS = 1000;
 const FEED_TIME_ZONE = 'Europe/Oslo';
 /** Posts does not hold the association's name (members does), so the calendar gets a neutral one. */
 const FEED_NAME = 'Tunet';
-
-const FEED_PATH = /^\/([^/]+)\.ics$/;
 
 const movedOutPayload = z.object({ memberId: z.guid(), moveOut: z.iso.date() });
 const suspendedPayload = z.object({ memberId: z.guid() });
@@ -72,18 +70,12 @@ export class CalendarService {
    * another association's — is the same 404, so a URL reveals nothing about why.
    */
   async feed(path: string): Promise<PublicResponse> {
-    const token = FEED_PATH.exec(path)?.[1] ?? '';
-    const associationId = associationOfToken(token);
+    const lookup = feedLookupOfPath(path);
     const now = this.now();
-    const feed = associationId ? await this.repository.findLiveFeed(associationId, tokenHash(token), now) : null;
-    if (!associationId || !feed) throw new PublicRouteError(404, 'No such calendar feed.');
-    const rows = await this.repository.eventsEndingAfter(associationId, new Date(now.getTime() - FEED_HISTORY_DAYS * DAY), FEED_MAX_EVENTS);
-    return {
-      contentType: 'text/calendar; charset=utf-8',
-      body: serializeCalendar({ name: FEED_NAME, timeZone: FEED_TIME_ZONE, events: rows.map(toIcsEvent) }),
-      // The URL is a secret: no shared cache may keep the feed, and a reset must show at once.
-      headers: { 'cache-control': 'private, no-cache' },
-    };
+    const feed = lookup ? await this.repository.findLiveFeed(lookup.associationId, lookup.hash, now) : null;
+    if (!lookup || !feed) throw new PublicRouteError(404, 'No such calendar feed.');
+    const rows = await this.repository.eventsEndingAfter(lookup.associationId, new Date(now.getTime() - FEED_HISTORY_DAYS * DAY), FEED_MAX_EVENTS);
+    return calendarResponse({ name: FEED_NAME, timeZone: FEED_TIME_ZONE, events: rows.map(toIcsEvent) });
   }
 
   /**

@@ -1,12 +1,12 @@
 import {
   admitMember,
-  associationOfToken,
+  calendarResponse,
+  feedLookupOfPath,
   feedToken,
   newNonce,
   notFound,
   parseInput,
   PublicRouteError,
-  serializeCalendar,
   tokenHash,
   type IcsEvent,
   type MemberViewer,
@@ -33,8 +33,6 @@ const PERSON_FEED_TIME_ZONE = 'Europe/Oslo';
 const PERSON_FEED_NAME = 'Tunet: mine bookinger';
 /** What a resource feed says of every booking: who booked is not the business of everyone with the URL. */
 const TAKEN = 'Opptatt';
-
-const FEED_PATH = /^\/([^/]+)\.ics$/;
 
 const resetInput = z.object({ resourceId: z.guid().nullish() });
 
@@ -73,19 +71,13 @@ export class CalendarService {
    * revoked, another association's — is the same 404, so a URL reveals nothing about why.
    */
   async feed(path: string): Promise<PublicResponse> {
-    const token = FEED_PATH.exec(path)?.[1] ?? '';
-    const associationId = associationOfToken(token);
+    const lookup = feedLookupOfPath(path);
     const now = this.now();
-    const feed = associationId ? await this.repository.findLiveFeed(associationId, tokenHash(token), now) : null;
-    if (!associationId || !feed) throw new PublicRouteError(404, 'No such calendar feed.');
+    const feed = lookup ? await this.repository.findLiveFeed(lookup.associationId, lookup.hash, now) : null;
+    if (!lookup || !feed) throw new PublicRouteError(404, 'No such calendar feed.');
     const since = new Date(now.getTime() - FEED_HISTORY_DAYS * DAY);
-    const calendar = feed.resourceId ? await this.resourceFeed(associationId, feed.resourceId, since) : await this.personFeed(feed, since);
-    return {
-      contentType: 'text/calendar; charset=utf-8',
-      body: serializeCalendar(calendar),
-      // The URL is a secret: no shared cache may keep the feed, and a reset must show at once.
-      headers: { 'cache-control': 'private, no-cache' },
-    };
+    const calendar = feed.resourceId ? await this.resourceFeed(lookup.associationId, feed.resourceId, since) : await this.personFeed(feed, since);
+    return calendarResponse(calendar);
   }
 
   private async personFeed(feed: FeedRow, since: Date) {
