@@ -71,6 +71,11 @@ const config: CodegenConfig = {
       Availability: '../schedule/schedule.service#AvailabilityView',
       FreeTime: '../tables#TimeRange',
     }),
+    ...subgraph('notifications', '../context#NotificationsContext', {
+      Notification: '../tables#NotificationRow',
+      Delivery: '../tables#DeliveryRow',
+      PushDevice: '../tables#PushDeviceRow',
+    }),
   },
 };
 

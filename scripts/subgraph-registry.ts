@@ -3,6 +3,7 @@ export const SUBGRAPHS = [
   { name: 'members', port: 4001 },
   { name: 'posts', port: 4002 },
   { name: 'reservations', port: 4003 },
+  { name: 'notifications', port: 4004 },
 ] as const;
 
 export type SubgraphName = (typeof SUBGRAPHS)[number]['name'];

@@ -14,6 +14,7 @@ import {
 } from '@tunet/kit';
 import { createMembersSubgraph, DEMO, loadDemoData, type MembersSubgraph } from '@tunet/members';
 import { createPostsSubgraph, loadDemoPosts, type FileStorage, type PostsSubgraph } from '@tunet/posts';
+import { createNotificationsSubgraph, MembersDirectory, type NotificationsConfig, type NotificationsSubgraph } from '@tunet/notifications';
 import { createReservationsSubgraph, loadDemoReservations, type DemoResident, type ReservationsSubgraph } from '@tunet/reservations';
 
 export interface StackOptions {
@@ -21,7 +22,7 @@ export interface StackOptions {
   store: FastStore;
   secrets: Secrets;
   /** Port per process; 0 picks a free one. */
-  ports?: { gateway: number; members: number; posts: number; reservations: number };
+  ports?: { gateway: number; members: number; posts: number; reservations: number; notifications: number };
   host?: string;
   introspection?: boolean;
   demoData?: boolean;
@@ -31,6 +32,8 @@ export interface StackOptions {
   apiKeyCacheSeconds?: number;
   /** Where uploads go; by default what FILE_STORAGE names (files under ./.data/files). Tests use a temporary directory. */
   fileStorage?: FileStorage;
+  /** SMTP, push and SMS providers; by default what the environment says (e-mails to the log without SMTP_URL). */
+  notifications?: Partial<NotificationsConfig>;
   logger?: Logger;
 }
 
@@ -38,10 +41,11 @@ export interface Stack {
   /** The event stream the subgraphs' outboxes relay to, for consumers and tests. */
   stream: EventStream;
   gatewayUrl: string;
-  subgraphUrls: { members: string; posts: string; reservations: string };
+  subgraphUrls: { members: string; posts: string; reservations: string; notifications: string };
   members: MembersSubgraph;
   posts: PostsSubgraph;
   reservations: ReservationsSubgraph;
+  notifications: NotificationsSubgraph;
   demoLoaded: boolean;
   stop(): Promise<void>;
 }
@@ -54,7 +58,7 @@ const SUPERGRAPH = path.resolve(__dirname, '../../../schema/supergraph.graphql')
  */
 export async function startStack(options: StackOptions): Promise<Stack> {
   const logger = options.logger ?? createLogger('tunet');
-  const ports = options.ports ?? { gateway: 0, members: 0, posts: 0, reservations: 0 };
+  const ports = options.ports ?? { gateway: 0, members: 0, posts: 0, reservations: 0, notifications: 0 };
   const members = await createMembersSubgraph({
     database: options.database,
     store: options.store,
@@ -72,9 +76,19 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     store: options.store,
     internalSecret: options.secrets.internalSecret,
   });
+  // Members and posts are asked for recipients over signed HTTP, at the URLs known once their servers listen.
+  const urls = { members: '', posts: '' };
+  const notifications = await createNotificationsSubgraph({
+    database: options.database,
+    store: options.store,
+    internalSecret: options.secrets.internalSecret,
+    directory: new MembersDirectory({ members: () => urls.members, posts: () => urls.posts }, options.secrets.internalSecret),
+    config: options.notifications,
+  });
   await members.migrate();
   await posts.migrate();
   await reservations.migrate();
+  await notifications.migrate();
   const demoLoaded = options.demoData ? await loadDemo(members, posts, reservations) : false;
 
   const serverOptions = (port: number, name: string) => ({
@@ -92,7 +106,15 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     started.push(postsServer);
     const reservationsServer = await startSubgraphServer(reservations.definition, serverOptions(ports.reservations, 'reservations'));
     started.push(reservationsServer);
-    const subgraphUrls = { members: membersServer.url, posts: postsServer.url, reservations: reservationsServer.url };
+    const notificationsServer = await startSubgraphServer(notifications.definition, serverOptions(ports.notifications, 'notifications'));
+    started.push(notificationsServer);
+    const subgraphUrls = {
+      members: membersServer.url,
+      posts: postsServer.url,
+      reservations: reservationsServer.url,
+      notifications: notificationsServer.url,
+    };
+    Object.assign(urls, { members: membersServer.url, posts: postsServer.url });
     const gateway = await startGateway({
       port: ports.gateway,
       host: options.host,
@@ -106,7 +128,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       logger: logger.child({ component: 'gateway' }),
     });
     started.unshift(gateway);
-    const jobs = [...members.backgroundJobs(stream), ...posts.backgroundJobs(stream), ...reservations.backgroundJobs(stream)];
+    const jobs = [
+      ...members.backgroundJobs(stream),
+      ...posts.backgroundJobs(stream),
+      ...reservations.backgroundJobs(stream),
+      ...notifications.backgroundJobs(stream),
+    ];
     for (const job of jobs) job.start();
     return {
       stream,
@@ -115,6 +142,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       members,
       posts,
       reservations,
+      notifications,
       demoLoaded,
       // The gateway stops first so no new subgraph calls start while subgraphs drain.
       stop: async () => {

@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import { encodeContext, internalRouteUrl, signRequest } from '@tunet/kit';
+import { z } from 'zod';
+import type { AssociationInfo, Directory, Recipient, RecipientSpec } from '../model';
+
+/** Members' internal route: an association's name and language, and the members a spec reaches. */
+export const RECIPIENTS_ROUTE = 'notifications/recipients';
+/** Posts' internal route: the members of a group. */
+export const GROUP_MEMBERS_ROUTE = 'notifications/group-members';
+
+/** What members is asked: a group audience has become member ids (plus the board) before it gets there. */
+export type MembersRecipientsRequest = {
+  associationId: string;
+  spec:
+    | { kind: 'members'; memberIds: string[]; includeBoard?: boolean }
+    | { kind: 'board' }
+    | { kind: 'audience'; audience: { kind: 'association' | 'building' | 'committee' | 'board'; id: string | null } };
+};
+
+const associationSchema = z.object({
+  id: z.guid(),
+  name: z.string(),
+  locale: z.enum(['nb', 'en']),
+  timeZone: z.string(),
+});
+const recipientSchema = z.object({
+  memberId: z.guid(),
+  displayName: z.string(),
+  email: z.string().nullable(),
+  phone: z.string().nullable(),
+});
+export const recipientsAnswerSchema = z.object({ association: associationSchema.nullable(), recipients: z.array(recipientSchema) });
+export const groupMembersAnswerSchema = z.object({ memberIds: z.array(z.guid()) });
+
+/**
+ * The directory as members and posts keep it, asked through their signed internal routes (docs/decisions/0015):
+ * notifications never reads their tables, and each answer is as current as the event being handled.
+ */
+export class MembersDirectory implements Directory {
+  constructor(
+    private readonly urls: { members: () => string; posts: () => string },
+    private readonly internalSecret: string,
+  ) {}
+
+  async association(associationId: string): Promise<AssociationInfo | null> {
+    return (await this.askMembers({ associationId, spec: { kind: 'members', memberIds: [] } })).association;
+  }
+
+  async recipients(associationId: string, spec: Exclude<RecipientSpec, { kind: 'address' }>): Promise<Recipient[]> {
+    if (spec.kind === 'audience' && spec.audience.kind === 'group') {
+      const { memberIds } = groupMembersAnswerSchema.parse(
+        await this.post(this.urls.posts(), GROUP_MEMBERS_ROUTE, { associationId, groupId: spec.audience.id }),
+      );
+      return (await this.askMembers({ associationId, spec: { kind: 'members', memberIds, includeBoard: true } })).recipients;
+    }
+    const asked: MembersRecipientsRequest['spec'] =
+      spec.kind === 'members'
+        ? { kind: 'members', memberIds: [...spec.memberIds] }
+        : spec.kind === 'board'
+          ? spec
+          : { kind: 'audience', audience: { kind: spec.audience.kind as Exclude<typeof spec.audience.kind, 'group'>, id: spec.audience.id } };
+    return (await this.askMembers({ associationId, spec: asked })).recipients;
+  }
+
+  private async askMembers(request: MembersRecipientsRequest) {
+    return recipientsAnswerSchema.parse(await this.post(this.urls.members(), RECIPIENTS_ROUTE, request));
+  }
+
+  /** A signed call with no viewer: the routes answer for the association named in the body. */
+  private async post(graphqlUrl: string, route: string, payload: unknown): Promise<unknown> {
+    const body = JSON.stringify(payload);
+    const context = encodeContext({ viewer: null, requestId: randomUUID(), clientIp: '' });
+    const response = await fetch(internalRouteUrl(graphqlUrl, route), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...signRequest(this.internalSecret, context, body) },
+      body,
+      signal: AbortSignal.timeout(30_000),
+    });
+    if (!response.ok) throw new Error(`${route} answered HTTP ${response.status}`);
+    return response.json();
+  }
+}

@@ -1,0 +1,19 @@
+import { requireEnv, runSubgraphProcess } from '@tunet/kit';
+import { MembersDirectory } from './directory/members-directory';
+import { createNotificationsSubgraph } from './subgraph';
+
+/** The notifications subgraph as its own process (production); members and posts are reached at SUBGRAPH_<NAME>_URL. */
+void runSubgraphProcess({
+  name: 'notifications',
+  defaultPort: 4004,
+  create: (deps) => {
+    const internalSecret = requireEnv('INTERNAL_SIGNING_SECRET');
+    const members = requireEnv('SUBGRAPH_MEMBERS_URL');
+    const posts = requireEnv('SUBGRAPH_POSTS_URL');
+    return createNotificationsSubgraph({
+      ...deps,
+      internalSecret,
+      directory: new MembersDirectory({ members: () => members, posts: () => posts }, internalSecret),
+    });
+  },
+});

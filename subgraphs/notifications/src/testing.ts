@@ -1,0 +1,136 @@
+import { randomUUID } from 'node:crypto';
+import type { MemberRole, MemberViewer, Viewer } from '@tunet/kit';
+import { openTestDatabase, type TestDatabase } from '@tunet/kit/src/testing';
+import type { NotificationsConfig } from './config';
+import type { NotificationsContext } from './context';
+import type { AssociationInfo, Directory, Recipient, RecipientSpec } from './model';
+import { createNotificationsSubgraph, type NotificationsSubgraph } from './subgraph';
+
+/** A member of the association with fresh ids, as the gateway would describe them. */
+export function viewerIn(associationId: string, role: MemberRole = 'resident'): MemberViewer {
+  return {
+    accountId: randomUUID(),
+    associationId,
+    memberId: randomUUID(),
+    role,
+    platformAdmin: false,
+    sessionId: null,
+    scope: { unitIds: [randomUUID()], buildingIds: [randomUUID()], committeeIds: [] },
+  };
+}
+
+/** The association's integration calling with an API key that holds every scope there is. */
+export function integratorOf(associationId: string): Viewer {
+  return {
+    accountId: randomUUID(),
+    associationId,
+    memberId: null,
+    role: null,
+    platformAdmin: false,
+    sessionId: null,
+    integration: { apiKeyId: randomUUID(), scopes: ['members:read', 'members:import', 'charges:read'] },
+  };
+}
+
+/** A platform admin signed in without a membership of any association. */
+export const PLATFORM_ADMIN: Viewer = {
+  accountId: 'e0000000-0000-4000-8000-000000000002',
+  associationId: null,
+  memberId: null,
+  role: null,
+  platformAdmin: true,
+  sessionId: null,
+};
+
+/** One person in a `StaticDirectory`: a recipient plus where they belong. */
+export interface DirectoryEntry extends Recipient {
+  associationId: string;
+  buildingIds?: string[];
+  committeeIds?: string[];
+  groupIds?: string[];
+  board?: boolean;
+}
+
+/**
+ * The members subgraph's answers held in memory, for tests of notifications alone (end-to-end tests use the real
+ * members and posts subgraphs). Resolves specs the way members and posts do, within one association.
+ */
+export class StaticDirectory implements Directory {
+  readonly associations = new Map<string, AssociationInfo>();
+  readonly entries: DirectoryEntry[] = [];
+  /** How many times `recipients` was asked, for tests that count calls. */
+  calls = 0;
+
+  addAssociation(info: Partial<AssociationInfo> & { id: string }): AssociationInfo {
+    const full: AssociationInfo = { name: 'Solbakken borettslag', locale: 'nb', timeZone: 'Europe/Oslo', ...info };
+    this.associations.set(full.id, full);
+    return full;
+  }
+
+  add(entry: Partial<DirectoryEntry> & { associationId: string }): DirectoryEntry {
+    const memberId = entry.memberId ?? randomUUID();
+    const full: DirectoryEntry = {
+      memberId,
+      displayName: `Beboer ${memberId.slice(0, 4)}`,
+      email: `${memberId.slice(0, 8)}@beboer.test`,
+      phone: null,
+      ...entry,
+    };
+    this.entries.push(full);
+    return full;
+  }
+
+  async association(associationId: string): Promise<AssociationInfo | null> {
+    return this.associations.get(associationId) ?? null;
+  }
+
+  async recipients(associationId: string, spec: Exclude<RecipientSpec, { kind: 'address' }>): Promise<Recipient[]> {
+    this.calls += 1;
+    const here = this.entries.filter((entry) => entry.associationId === associationId);
+    const reached = here.filter((entry) => {
+      if (spec.kind === 'members') return spec.memberIds.includes(entry.memberId);
+      if (spec.kind === 'board') return entry.board === true;
+      const { kind, id } = spec.audience;
+      if (entry.board || kind === 'association') return true;
+      if (kind === 'building') return entry.buildingIds?.includes(id ?? '') ?? false;
+      if (kind === 'committee') return entry.committeeIds?.includes(id ?? '') ?? false;
+      if (kind === 'group') return entry.groupIds?.includes(id ?? '') ?? false;
+      return false;
+    });
+    return reached.map(({ memberId, displayName, email, phone }) => ({ memberId, displayName, email, phone }));
+  }
+}
+
+export interface NotificationsTestBed {
+  subgraph: NotificationsSubgraph;
+  database: TestDatabase;
+  directory: StaticDirectory;
+  /** A request context as the kit builds it, so loaders and services are wired exactly as in production. */
+  contextFor(viewer: Viewer | null): NotificationsContext;
+  close(): Promise<void>;
+}
+
+/**
+ * A migrated notifications subgraph on a fresh test database (PostgreSQL or PGlite, see kit/testing), with an
+ * in-memory directory and e-mails to the log unless `config` names an SMTP server.
+ */
+export async function openNotificationsTestBed(config: Partial<NotificationsConfig> = {}): Promise<NotificationsTestBed> {
+  const database = await openTestDatabase();
+  const directory = new StaticDirectory();
+  const subgraph = await createNotificationsSubgraph({
+    database: database.connection,
+    store: { kind: 'memory', namespace: `notifications-test-${randomUUID()}` },
+    internalSecret: 'notifications-test-secret-notifications-test-secret',
+    directory,
+    config: { publicOrigin: 'https://tunet.test', webAppOrigin: 'https://app.tunet.test', webPush: null, fcm: null, apns: null, sms: null, ...config },
+  });
+  await subgraph.migrate();
+  return {
+    subgraph,
+    database,
+    directory,
+    contextFor: (viewer) =>
+      subgraph.definition.createContext({ viewer, requestId: 'test', clientIp: '127.0.0.1', publicOrigin: 'https://tunet.test' }),
+    close: () => database.drop(),
+  };
+}
