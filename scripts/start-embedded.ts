@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { closeFastStore, createLogger, DatabaseConnection, loadOrCreateDevSecrets, onShutdown, openFastStore } from '@tunet/kit';
 import { DEMO_PASSWORD } from '@tunet/members';
+import { configFromEnv, loadOrCreateVapidKeys } from '@tunet/notifications';
 import { startStack } from '@tunet/stack';
 
 /**
@@ -15,6 +16,8 @@ async function main(): Promise<void> {
   const secrets = await loadOrCreateDevSecrets(dataDir);
   const database = await DatabaseConnection.open({ url: process.env.DATABASE_URL, dataDir: path.join(dataDir, 'pglite') });
   const store = await openFastStore(process.env.REDIS_URL);
+  // Web Push works out of the box: a development key pair is kept beside the data, as the JWT keys are.
+  const webPush = configFromEnv().webPush ?? (await loadOrCreateVapidKeys(dataDir));
   const stack = await startStack({
     database,
     store,
@@ -23,6 +26,7 @@ async function main(): Promise<void> {
     host: process.env.HOST ?? '127.0.0.1',
     introspection: true,
     demoData: true,
+    notifications: { webPush },
     logger,
   });
   const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);

@@ -22,6 +22,7 @@ import { authenticate } from './authenticate';
 import { formatInputError, inputErrorPlugin } from './input-errors';
 import { mountPublicRoutes, publicOriginOf } from './public-routes';
 import { SignedDataSource, type GatewayContext } from './signed-data-source';
+import { mountInboxStream } from './stream';
 
 export interface GatewayOptions {
   port: number;
@@ -81,6 +82,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   });
   await server.start();
 
+  // Before /graphql, whose middleware would otherwise take /graphql/stream for an ordinary GraphQL request.
+  mountInboxStream(app, {
+    authenticators: { accessTokens, apiKeys },
+    notificationsUrl: () => subgraphUrl(subgraphUrls, 'notifications'),
+    internalSecret: options.internalSecret,
+    probe: probed.probe,
+    logger: options.logger,
+  });
   app.use(
     '/graphql',
     // Member imports send up to 20 MB of CSV in one request; depth and cost limits come with gateway hardening.

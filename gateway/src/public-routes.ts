@@ -1,46 +1,98 @@
 import { randomUUID } from 'node:crypto';
 import { encodeContext, PUBLIC_RESPONSE_HEADERS, signRequest, type Logger } from '@tunet/kit';
-import type { Express, Request } from 'express';
+import express, { type ErrorRequestHandler, type Express, type Request, type Response } from 'express';
 
 /**
  * URL prefixes the gateway forwards to a subgraph's public routes (kit/public-routes), by the subgraph that owns
- * them. Signed file downloads and event calendar feeds are posts'; booking calendar feeds are reservations'.
+ * them. Signed file downloads and event calendar feeds are posts'; booking calendar feeds are reservations';
+ * e-mail unsubscribe links are notifications'.
  */
-export const PUBLIC_ROUTES: Record<string, string> = { files: 'posts', calendar: 'posts', 'bookings-calendar': 'reservations' };
+export const PUBLIC_ROUTES: Record<string, string> = {
+  files: 'posts',
+  calendar: 'posts',
+  'bookings-calendar': 'reservations',
+  unsubscribe: 'notifications',
+};
+
+/**
+ * The prefixes whose routes also take a posted form: the unsubscribe page's button, and mail clients' RFC 8058
+ * one-click `POST` with `List-Unsubscribe=One-Click`. Every other prefix answers POST with 404.
+ */
+export const PUBLIC_POST_ROUTES: ReadonlySet<string> = new Set(['unsubscribe']);
+
+/** What a public form may be sent as: RFC 8058 allows both, and an HTML form sends the first. */
+const FORM_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data'];
+/** The subgraphs' `/public` mount refuses more; a one-click body is 26 bytes. */
+const FORM_LIMIT = '1kb';
 
 /** The scheme and host the client used, so links a subgraph builds lead back to this gateway. */
 export function publicOriginOf(req: Request): string {
   return `${req.protocol}://${req.get('host') ?? 'localhost'}`;
 }
 
+interface ForwardOptions {
+  subgraphUrl(name: string): string;
+  internalSecret: string;
+  logger: Logger;
+}
+
 /**
- * Forwards `GET /<prefix>/…` without a viewer: these URLs are opened by browsers and calendar apps, which send no
- * access token, so the subgraph authorises them from the URL (a signature, a feed token).
+ * Forwards `GET /<prefix>/…`, and `POST` for the prefixes that take a form, without a viewer: these URLs are
+ * opened by browsers, calendar apps and mail clients, which send no access token, so the subgraph authorises them
+ * from the URL (a signature, a feed token, an unsubscribe token).
  */
-export function mountPublicRoutes(
-  app: Express,
-  options: { subgraphUrl(name: string): string; internalSecret: string; logger: Logger },
-): void {
+export function mountPublicRoutes(app: Express, options: ForwardOptions): void {
   for (const [prefix, subgraph] of Object.entries(PUBLIC_ROUTES)) {
-    app.get(`/${prefix}/{*rest}`, async (req, res) => {
-      const requestId = randomUUID();
-      res.setHeader('x-request-id', requestId);
-      const context = encodeContext({ viewer: null, requestId, clientIp: req.ip ?? '', publicOrigin: publicOriginOf(req) });
-      const rest = req.originalUrl.slice(prefix.length + 1);
-      try {
-        const answer = await fetch(new URL(`public/${prefix}${rest}`, options.subgraphUrl(subgraph)), {
-          headers: signRequest(options.internalSecret, context, ''),
-          signal: AbortSignal.timeout(30_000),
-        });
-        for (const header of PUBLIC_RESPONSE_HEADERS) {
-          const value = answer.headers.get(header);
-          if (value !== null) res.setHeader(header, value);
-        }
-        res.status(answer.status).send(Buffer.from(await answer.arrayBuffer()));
-      } catch (error) {
-        options.logger.error({ err: error, requestId, prefix }, 'public route forwarding failed');
-        res.status(502).type('text/plain').send('Bad gateway');
-      }
-    });
+    app.get(`/${prefix}/{*rest}`, (req, res) => forward(req, res, prefix, subgraph, null, options));
+    if (!PUBLIC_POST_ROUTES.has(prefix)) continue;
+    app.post(
+      `/${prefix}/{*rest}`,
+      express.raw({ type: FORM_TYPES, limit: FORM_LIMIT }),
+      (req: Request, res: Response) => {
+        // express.raw leaves the body alone when the type is not a form's
+        if (!Buffer.isBuffer(req.body)) return void res.status(415).type('text/plain').send('Send a form.');
+        return forward(req, res, prefix, subgraph, { body: req.body, contentType: req.get('content-type') ?? '' }, options);
+      },
+      formError,
+    );
   }
 }
+
+async function forward(
+  req: Request,
+  res: Response,
+  prefix: string,
+  subgraph: string,
+  form: { body: Buffer; contentType: string } | null,
+  options: ForwardOptions,
+): Promise<void> {
+  const requestId = randomUUID();
+  res.setHeader('x-request-id', requestId);
+  const context = encodeContext({ viewer: null, requestId, clientIp: req.ip ?? '', publicOrigin: publicOriginOf(req) });
+  const rest = req.originalUrl.slice(prefix.length + 1);
+  try {
+    const answer = await fetch(new URL(`public/${prefix}${rest}`, options.subgraphUrl(subgraph)), {
+      method: form ? 'POST' : 'GET',
+      headers: {
+        ...(form ? { 'content-type': form.contentType } : {}),
+        ...signRequest(options.internalSecret, context, form?.body ?? ''),
+      },
+      body: form ? new Uint8Array(form.body) : undefined,
+      signal: AbortSignal.timeout(30_000),
+    });
+    for (const header of PUBLIC_RESPONSE_HEADERS) {
+      const value = answer.headers.get(header);
+      if (value !== null) res.setHeader(header, value);
+    }
+    res.status(answer.status).send(Buffer.from(await answer.arrayBuffer()));
+  } catch (error) {
+    options.logger.error({ err: error, requestId, prefix }, 'public route forwarding failed');
+    res.status(502).type('text/plain').send('Bad gateway');
+  }
+}
+
+/** A body over the limit (or unreadable) gets a short answer, never express's error page. */
+const formError: ErrorRequestHandler = (error: { status?: number }, _req, res, _next) => {
+  const status = error.status === 413 ? 413 : 400;
+  res.status(status).type('text/plain').send(status === 413 ? 'The form is too large.' : 'The form could not be read.');
+};

@@ -8,12 +8,14 @@ import type { Logger } from './logger';
 export interface ProbeState {
   /** Set while shutting down, so load balancers stop sending traffic before in-flight requests finish. */
   draining: boolean;
+  /** Ends the long-lived responses still open (event streams) when draining starts; see `endOnDrain`. */
+  readonly onDrain: Set<() => void>;
 }
 
 /** An express app with the liveness and readiness probes every Tunet process serves. */
 export function createProbedApp(isReady: () => Promise<void>): { app: Express; httpServer: http.Server; probe: ProbeState } {
   const app = express();
-  const probe: ProbeState = { draining: false };
+  const probe: ProbeState = { draining: false, onDrain: new Set() };
   app.disable('x-powered-by');
   app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
   app.get('/readyz', async (_req, res) => {
@@ -55,9 +57,22 @@ export async function serve(
     port: bound,
     async stop() {
       probed.probe.draining = true;
+      for (const end of probed.probe.onDrain) end();
       await apollo.stop();
     },
   };
+}
+
+/**
+ * Keeps a long-lived response (an event stream) from holding up shutdown, which would otherwise wait it out for the
+ * whole drain grace period: `end` runs when draining starts. Clients of an ended stream reconnect, to another
+ * replica. Returns false, registering nothing, when the server is draining already: refuse the request then.
+ */
+export function endOnDrain(probe: ProbeState, res: http.ServerResponse, end: () => void): boolean {
+  if (probe.draining) return false;
+  probe.onDrain.add(end);
+  res.once('close', () => probe.onDrain.delete(end));
+  return true;
 }
 
 /** Unparseable request bodies are the client's fault: HTTP 400 with a GraphQL-shaped error, never HTML. */

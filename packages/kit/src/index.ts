@@ -19,6 +19,7 @@ export * from './ids';
 export * from './events/outbox';
 export * from './events/event-stream';
 export * from './events/outbox-relay';
+export * from './events/pause';
 export * from './db-errors';
 export * from './dates';
 export * from './api-keys';

@@ -4,9 +4,9 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { expressMiddleware } from '@as-integrations/express5';
-import express, { type RequestHandler } from 'express';
+import express, { type Request, type RequestHandler, type Response } from 'express';
 import type { DocumentNode } from 'graphql';
-import { createProbedApp, logUnexpectedErrors, maskInternalError, serve, type RunningServer } from './http-server';
+import { createProbedApp, endOnDrain, logUnexpectedErrors, maskInternalError, serve, type ProbeState, type RunningServer } from './http-server';
 import { internalRouter, type InternalRoute } from './internal-routes';
 import { verifyRequest } from './internal-signature';
 import { publicRouter, type PublicRoute } from './public-routes';
@@ -26,9 +26,23 @@ export interface SubgraphDefinition<TContext extends BaseContext & { requestId: 
    * `/graphql` (members' `api-keys/verify`, which the gateway calls to authenticate API keys).
    */
   internalRoutes?: Record<string, InternalRoute>;
-  /** Downloads and feeds clients open by URL, forwarded by the gateway from `GET /<name>/…` (see public-routes). */
+  /**
+   * Downloads, feeds and pages clients open by URL, forwarded by the gateway from `GET /<name>/…`, and from
+   * `POST /<name>/…` for the routes that take a form (see public-routes).
+   */
   publicRoutes?: Record<string, PublicRoute>;
+  /**
+   * Long-lived responses (Server-Sent Events), served at `POST /stream/<name>` behind the same gateway signature as
+   * `/graphql`; the gateway forwards a client's stream to them (notifications' `inbox`, from `/graphql/stream`).
+   */
+  streamRoutes?: Record<string, StreamRoute>;
 }
+
+/**
+ * Answers one signed stream request and resolves when the response has ended. The body is parsed JSON; the response
+ * is ended by the kit when the server starts draining, so the route must stop writing once it closes.
+ */
+export type StreamRoute = (req: Request, res: Response, context: RequestContext) => Promise<void>;
 
 export interface SubgraphServerOptions {
   port: number;
@@ -73,13 +87,43 @@ export async function startSubgraphServer<TContext extends BaseContext & { reque
     requireGatewaySignature(options.internalSecret, options.logger),
     internalRouter(definition.internalRoutes ?? {}, options.logger),
   );
+  // The body is signed as sent and handed to POST routes raw: only small forms (one-click unsubscribe) come here.
   app.use(
     '/public',
     express.raw({ type: () => true, limit: '1kb' }),
     requireGatewaySignature(options.internalSecret, options.logger, { jsonBody: false }),
     publicRouter(definition.publicRoutes ?? {}, options.logger),
   );
+  // Mounted even without routes, like /internal: unsigned requests learn nothing about which streams exist.
+  app.use(
+    '/stream',
+    express.raw({ type: () => true, limit: '64kb' }),
+    requireGatewaySignature(options.internalSecret, options.logger),
+    streamRouter(definition.streamRoutes ?? {}, probed.probe, options.logger),
+  );
   return serve(probed, apollo, options.port, options.host);
+}
+
+/** Dispatches `POST /stream/<name>`; mounted behind the gateway signature check. */
+function streamRouter(routes: Record<string, StreamRoute>, probe: ProbeState, logger: Logger): RequestHandler {
+  return async (req, res) => {
+    const name = req.path.slice(1);
+    const route = req.method === 'POST' && Object.hasOwn(routes, name) ? routes[name] : undefined;
+    if (!route) return void res.status(404).json({ errors: [{ message: 'Not found', extensions: { code: 'NOT_FOUND' } }] });
+    if (!endOnDrain(probe, res, () => res.end())) {
+      // The client retries, reaching a replica that is not going away.
+      return void res.status(503).json({ errors: [{ message: 'The server is shutting down; connect again.' }] });
+    }
+    const context = res.locals.tunet as RequestContext;
+    try {
+      await route(req, res, context);
+    } catch (error) {
+      // A write racing the end at shutdown or the client leaving is no fault; anything else is.
+      if (!res.writableEnded && !res.destroyed) logger.error({ err: error, requestId: context.requestId, route: name }, 'stream route failed');
+      if (!res.headersSent) res.status(500).json({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      else res.end();
+    }
+  };
 }
 
 /**

@@ -40,6 +40,8 @@ import { MembersRepository } from './members/members.repository';
 import { membersResolvers } from './members/members.resolvers';
 import { MembersService } from './members/members.service';
 import { SuspensionRequests } from './members/suspension-requests';
+import { RecipientsRepository } from './notifications/recipients.repository';
+import { notificationsInternalRoutes } from './notifications/recipients.route';
 
 const root = path.resolve(__dirname, '..');
 
@@ -111,7 +113,7 @@ export async function createMembersSubgraph(deps: MembersDependencies): Promise<
       ...services,
     }),
     isReady: () => deps.database.ping(),
-    internalRoutes: apiKeysInternalRoutes(apiKeys),
+    internalRoutes: { ...apiKeysInternalRoutes(apiKeys), ...notificationsInternalRoutes(new RecipientsRepository(db)) },
   };
   return {
     definition,

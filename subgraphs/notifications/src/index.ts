@@ -2,3 +2,4 @@ export { createNotificationsSubgraph, type NotificationsSubgraph, type Notificat
 export { MembersDirectory } from './directory/members-directory';
 export { configFromEnv, type NotificationsConfig } from './config';
 export type { Directory } from './model';
+export { loadOrCreateVapidKeys } from './push/vapid-keys';

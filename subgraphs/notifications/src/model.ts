@@ -35,7 +35,8 @@ export function addressRecipient(email: string): RecipientKey {
 
 /** Who an event is for, as a producer describes it; resolved by the directory within the event's association. */
 export type RecipientSpec =
-  | { kind: 'members'; memberIds: readonly string[] }
+  /** Those members; `includeSuspended` only for the message telling someone they are suspended. */
+  | { kind: 'members'; memberIds: readonly string[]; includeSuspended?: boolean }
   /** Everyone the audience reaches, as posts defines audiences; the board is in every audience. */
   | { kind: 'audience'; audience: { kind: 'association' | 'building' | 'committee' | 'group' | 'board'; id: string | null } }
   /** The association's current board. */

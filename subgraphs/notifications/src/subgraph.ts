@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
+  createLogger,
   DateTimeResolver,
+  publicRouteWithPost,
+  type BackgroundJob,
   type SubgraphDatabase,
   type SubgraphDefinition,
   type SubgraphModule,
@@ -10,9 +13,37 @@ import {
 import { parse } from 'graphql';
 import { configFromEnv, type NotificationsConfig } from './config';
 import type { NotificationsContext } from './context';
+import { createDeliveriesLoaders } from './deliveries/deliveries.loaders';
+import { DeliveriesRepository } from './deliveries/deliveries.repository';
+import { deliveriesResolvers } from './deliveries/deliveries.resolvers';
+import { DeliveriesService } from './deliveries/deliveries.service';
 import { DevicesRepository } from './devices/devices.repository';
-import type { Directory } from './model';
+import { devicesResolvers } from './devices/devices.resolvers';
+import { DevicesService } from './devices/devices.service';
+import { createInboxLoaders } from './inbox/inbox.loaders';
+import { InboxRepository } from './inbox/inbox.repository';
+import { inboxResolvers } from './inbox/inbox.resolvers';
+import { InboxService } from './inbox/inbox.service';
+import { openInboxFeed, type LiveInboxFeed } from './live/inbox-feed';
+import { LiveRepository } from './live/live.repository';
+import { LiveService } from './live/live.service';
+import { inboxStreamRoute } from './live/live.stream';
+import { DeliveryRepository } from './delivery/delivery.repository';
+import { Dispatcher } from './delivery/dispatcher';
+import { DigestJob } from './email/digest.job';
+import { DigestRepository } from './email/digest.repository';
+import { EmailChannel, type EmailLinks } from './email/email.channel';
+import { EmailTransport } from './email/email-transport';
+import { UnsubscribeService, UnsubscribeTokens } from './email/unsubscribe';
+import { IngestRepository } from './ingest/ingest.repository';
+import { IngestService } from './ingest/ingest.service';
+import { NotificationEvents } from './ingest/notification-events';
+import type { ChannelSender, Directory } from './model';
+import { createPushAndSmsChannels } from './push/channels';
+import { intentsFor, NOTIFICATION_TOPICS } from './rules/rules';
 import { PreferencesRepository } from './preferences/preferences.repository';
+import { preferencesResolvers } from './preferences/preferences.resolvers';
+import { PreferencesService } from './preferences/preferences.service';
 
 const root = path.resolve(__dirname, '..');
 
@@ -32,28 +63,111 @@ export interface NotificationsSubgraph extends SubgraphModule<NotificationsConte
   config: NotificationsConfig;
   preferencesRepository: PreferencesRepository;
   devicesRepository: DevicesRepository;
+  inbox: InboxService;
+  inboxRepository: InboxRepository;
+  preferences: PreferencesService;
+  devices: DevicesService;
+  /** New notifications and unread counts pushed to the members' open web clients (the gateway's /graphql/stream). */
+  live: LiveInboxFeed;
+  /** Turns events into stored notifications and queued deliveries. */
+  ingest: IngestService;
+  /** Sends queued deliveries; runs as a background job, `runOnce` for tests and the benchmark. */
+  dispatcher: Dispatcher;
+  digest: DigestJob;
 }
 
 /** Wires the notifications subgraph: repositories on its own schema, services, channels and background work. */
 export async function createNotificationsSubgraph(deps: NotificationsDependencies): Promise<NotificationsSubgraph> {
   const db = deps.database.forSubgraph('notifications', path.join(root, 'migrations'));
   const config = { ...configFromEnv(), ...deps.config };
+  const live = openInboxFeed(deps.store);
   const preferencesRepository = new PreferencesRepository(db);
   const devicesRepository = new DevicesRepository(db);
+  const unsubscribeTokens = new UnsubscribeTokens(deps.internalSecret);
+  const emailLinks: EmailLinks = {
+    webAppOrigin: config.webAppOrigin,
+    publicOrigin: config.publicOrigin,
+    unsubscribeToken: (scope) => unsubscribeTokens.tokenFor(scope),
+  };
+  const emailTransport = new EmailTransport(config.email, createLogger('notifications-email'));
+  const channels = createPushAndSmsChannels(config, devicesRepository, createLogger('notifications-push'));
+  const senders: ChannelSender[] = [new EmailChannel(emailTransport, emailLinks), channels.push, channels.sms];
+  const dispatcher = new Dispatcher(new DeliveryRepository(db), senders);
+  const digest = new DigestJob(new DigestRepository(db), emailTransport, emailLinks, createLogger('notifications-digest'), {}, deps.now);
+  const ingest = new IngestService({
+    directory: deps.directory,
+    intentsFor,
+    repository: new IngestRepository(db),
+    preferences: preferencesRepository,
+    devices: devicesRepository,
+    senders,
+    feed: live,
+    onQueued: () => dispatcher.nudge(),
+    now: deps.now,
+  });
+  const unsubscribe = new UnsubscribeService(unsubscribeTokens, preferencesRepository, config.webAppOrigin);
+  const inboxRepository = new InboxRepository(db);
+  const deliveriesRepository = new DeliveriesRepository(db);
+  const inbox = new InboxService(inboxRepository, live);
+  const deliveries = new DeliveriesService(deliveriesRepository);
+  const preferences = new PreferencesService(preferencesRepository, deps.directory, channels.sms.available);
+  const devices = new DevicesService(devicesRepository, channels);
   const definition: SubgraphDefinition<NotificationsContext> = {
     name: 'notifications',
     typeDefs: parse(readFileSync(path.join(root, 'schema.graphql'), 'utf8')),
-    resolvers: [{ DateTime: DateTimeResolver }],
-    createContext: (request) => ({ ...request }),
+    resolvers: [{ DateTime: DateTimeResolver }, inboxResolvers, deliveriesResolvers, preferencesResolvers, devicesResolvers],
+    createContext: (request) => ({
+      ...request,
+      inbox,
+      inboxLoaders: createInboxLoaders(inboxRepository, request.viewer),
+      deliveries,
+      deliveryLoaders: createDeliveriesLoaders(deliveriesRepository, request.viewer),
+      preferences,
+      devices,
+    }),
     isReady: () => deps.database.ping(),
+    publicRoutes: { unsubscribe: publicRouteWithPost((request) => unsubscribe.page(request), (request) => unsubscribe.submit(request)) },
+    streamRoutes: { inbox: inboxStreamRoute(new LiveService(live, new LiveRepository(db))) },
   };
   return {
     definition,
     migrate: () => db.migrate(),
-    backgroundJobs: () => [],
+    backgroundJobs: (stream) => [
+      new NotificationEvents(stream, ingest, NOTIFICATION_TOPICS),
+      // The transports close once nothing sends through them any more.
+      new Together([dispatcher, digest], async () => {
+        await emailTransport.close();
+        await channels.push.close();
+      }),
+    ],
     db,
     config,
     preferencesRepository,
     devicesRepository,
+    inbox,
+    inboxRepository,
+    preferences,
+    devices,
+    live,
+    ingest,
+    dispatcher,
+    digest,
   };
+}
+
+/** Jobs started and stopped as one, with `afterStop` once all have stopped. */
+class Together implements BackgroundJob {
+  constructor(
+    private readonly jobs: readonly BackgroundJob[],
+    private readonly afterStop: () => Promise<void>,
+  ) {}
+
+  start(): void {
+    for (const job of this.jobs) job.start();
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.jobs.map((job) => job.stop()));
+    await this.afterStop();
+  }
 }

@@ -51,6 +51,8 @@ import { filesResolvers } from './files/files.resolvers';
 import { FilesService } from './files/files.service';
 import { UrlSigner } from './files/signed-urls';
 import { fileStorageFromEnv, type FileStorage } from './files/storage';
+import { GroupMembersRepository } from './notifications/group-members.repository';
+import { notificationsInternalRoutes } from './notifications/group-members.route';
 
 const root = path.resolve(__dirname, '..');
 
@@ -129,6 +131,7 @@ export async function createPostsSubgraph(deps: PostsDependencies): Promise<Post
     }),
     publicRoutes: { calendar: (request) => calendar.feed(request.path), files: (request) => files.download(request) },
     isReady: () => deps.database.ping(),
+    internalRoutes: notificationsInternalRoutes(new GroupMembersRepository(db)),
   };
   return {
     definition,

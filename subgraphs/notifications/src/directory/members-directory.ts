@@ -12,7 +12,7 @@ export const GROUP_MEMBERS_ROUTE = 'notifications/group-members';
 export type MembersRecipientsRequest = {
   associationId: string;
   spec:
-    | { kind: 'members'; memberIds: string[]; includeBoard?: boolean }
+    | { kind: 'members'; memberIds: string[]; includeBoard?: boolean; includeSuspended?: boolean }
     | { kind: 'board' }
     | { kind: 'audience'; audience: { kind: 'association' | 'building' | 'committee' | 'board'; id: string | null } };
 };
@@ -30,7 +30,11 @@ const recipientSchema = z.object({
   phone: z.string().nullable(),
 });
 export const recipientsAnswerSchema = z.object({ association: associationSchema.nullable(), recipients: z.array(recipientSchema) });
-export const groupMembersAnswerSchema = z.object({ memberIds: z.array(z.guid()) });
+/** A committee group keeps no members of its own: its committee's current members are its members. */
+export const groupMembersAnswerSchema = z.object({ memberIds: z.array(z.guid()), committeeId: z.guid().nullable().optional() });
+
+/** Member ids per request, so a large group stays far below the internal routes' 64 kB body limit. */
+const IDS_PER_REQUEST = 1_000;
 
 /**
  * The directory as members and posts keep it, asked through their signed internal routes (docs/decisions/0015):
@@ -48,18 +52,33 @@ export class MembersDirectory implements Directory {
 
   async recipients(associationId: string, spec: Exclude<RecipientSpec, { kind: 'address' }>): Promise<Recipient[]> {
     if (spec.kind === 'audience' && spec.audience.kind === 'group') {
-      const { memberIds } = groupMembersAnswerSchema.parse(
+      const { memberIds, committeeId } = groupMembersAnswerSchema.parse(
         await this.post(this.urls.posts(), GROUP_MEMBERS_ROUTE, { associationId, groupId: spec.audience.id }),
       );
-      return (await this.askMembers({ associationId, spec: { kind: 'members', memberIds, includeBoard: true } })).recipients;
+      if (committeeId) return this.recipients(associationId, { kind: 'audience', audience: { kind: 'committee', id: committeeId } });
+      return this.members(associationId, memberIds, { includeBoard: true });
     }
+    if (spec.kind === 'members') return this.members(associationId, spec.memberIds, { includeSuspended: spec.includeSuspended });
     const asked: MembersRecipientsRequest['spec'] =
-      spec.kind === 'members'
-        ? { kind: 'members', memberIds: [...spec.memberIds] }
-        : spec.kind === 'board'
+      spec.kind === 'board'
           ? spec
           : { kind: 'audience', audience: { kind: spec.audience.kind as Exclude<typeof spec.audience.kind, 'group'>, id: spec.audience.id } };
     return (await this.askMembers({ associationId, spec: asked })).recipients;
+  }
+
+  /** The members, asked in chunks; the board comes with the first chunk, and nobody twice. */
+  private async members(
+    associationId: string,
+    memberIds: readonly string[],
+    options: { includeBoard?: boolean; includeSuspended?: boolean },
+  ): Promise<Recipient[]> {
+    const found = new Map<string, Recipient>();
+    for (let start = 0; start === 0 || start < memberIds.length; start += IDS_PER_REQUEST) {
+      const chunk = memberIds.slice(start, start + IDS_PER_REQUEST);
+      const spec = { kind: 'members' as const, memberIds: chunk, ...options, includeBoard: options.includeBoard && start === 0 };
+      for (const recipient of (await this.askMembers({ associationId, spec })).recipients) found.set(recipient.memberId, recipient);
+    }
+    return [...found.values()];
   }
 
   private async askMembers(request: MembersRecipientsRequest) {

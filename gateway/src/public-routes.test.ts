@@ -1,0 +1,103 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createLogger, publicRouteWithPost, startSubgraphServer, type PublicPostRequest, type RunningServer } from '@tunet/kit';
+import express from 'express';
+import { parse } from 'graphql';
+import { mountPublicRoutes } from './public-routes';
+
+const SECRET = 'gateway-public-routes-test-secret';
+
+describe('public routes through the gateway', () => {
+  let subgraph: RunningServer;
+  let gateway: Server;
+  let origin: string;
+  const posted: PublicPostRequest[] = [];
+
+  beforeAll(async () => {
+    // A real subgraph server, so the gateway's signature over each body is checked as in production.
+    subgraph = await startSubgraphServer(
+      {
+        name: 'test',
+        typeDefs: parse(`
+          extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
+          type Query { ping: String }
+        `),
+        resolvers: [{ Query: { ping: () => 'pong' } }],
+        createContext: (request) => request,
+        isReady: async () => undefined,
+        publicRoutes: {
+          files: async (request) => ({ contentType: 'text/plain', body: `file ${request.path}` }),
+          unsubscribe: publicRouteWithPost(
+            async (request) => ({
+              contentType: 'text/html; charset=utf-8',
+              body: `<p>page ${request.path} for ${request.context.publicOrigin}</p>`,
+              headers: { 'content-security-policy': "default-src 'none'; form-action 'self'", 'referrer-policy': 'no-referrer' },
+            }),
+            async (request) => {
+              posted.push(request);
+              return { contentType: 'text/html; charset=utf-8', body: '<p>done</p>' };
+            },
+          ),
+        },
+      },
+      { port: 0, internalSecret: SECRET, logger: createLogger('test') },
+    );
+    const app = express();
+    mountPublicRoutes(app, { subgraphUrl: () => subgraph.url, internalSecret: SECRET, logger: createLogger('test') });
+    gateway = await new Promise<Server>((resolve) => {
+      const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
+    });
+    origin = `http://127.0.0.1:${(gateway.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    await new Promise((resolve) => gateway.close(resolve));
+    await subgraph.stop();
+  });
+
+  const oneClick = (path: string, body = 'List-Unsubscribe=One-Click', contentType = 'application/x-www-form-urlencoded') =>
+    fetch(`${origin}${path}`, { method: 'POST', headers: { 'content-type': contentType }, body });
+
+  it('forwards GET of an unsubscribe link to notifications and passes its page’s policy on', async () => {
+    const answer = await fetch(`${origin}/unsubscribe/tok123`);
+    expect(answer.status).toBe(200);
+    expect(await answer.text()).toBe(`<p>page /tok123 for ${origin}</p>`);
+    expect(answer.headers.get('content-security-policy')).toBe("default-src 'none'; form-action 'self'");
+    expect(answer.headers.get('referrer-policy')).toBe('no-referrer');
+  });
+
+  it('forwards a one-click POST with its body, signed', async () => {
+    const answer = await oneClick('/unsubscribe/tok123');
+    expect(answer.status).toBe(200);
+    expect(await answer.text()).toBe('<p>done</p>');
+    expect(posted.at(-1)).toMatchObject({
+      path: '/tok123',
+      body: 'List-Unsubscribe=One-Click',
+      contentType: 'application/x-www-form-urlencoded',
+    });
+  });
+
+  it('forwards a one-click sent as multipart form data', async () => {
+    const form = new FormData();
+    form.set('List-Unsubscribe', 'One-Click');
+    const answer = await fetch(`${origin}/unsubscribe/tok456`, { method: 'POST', body: form });
+    expect(answer.status).toBe(200);
+    expect(posted.at(-1)?.contentType).toMatch(/^multipart\/form-data; boundary=/);
+    expect(posted.at(-1)?.body).toContain('name="List-Unsubscribe"\r\n\r\nOne-Click\r\n');
+  });
+
+  it('refuses a POST that is not a form, or is larger than 1 kB, without bothering the subgraph', async () => {
+    const before = posted.length;
+    const json = await oneClick('/unsubscribe/tok123', '{"List-Unsubscribe":"One-Click"}', 'application/json');
+    expect(json.status).toBe(415);
+    const large = await oneClick('/unsubscribe/tok123', `List-Unsubscribe=One-Click&x=${'a'.repeat(2048)}`);
+    expect(large.status).toBe(413);
+    expect(await large.text()).toBe('The form is too large.');
+    expect(posted).toHaveLength(before);
+  });
+
+  it('forwards POST only for the prefixes that take a form', async () => {
+    expect((await oneClick('/files/a.txt')).status).toBe(404);
+    expect(await (await fetch(`${origin}/files/a.txt`)).text()).toBe('file /a.txt');
+  });
+});

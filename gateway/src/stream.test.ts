@@ -1,0 +1,185 @@
+import { randomUUID } from 'node:crypto';
+import {
+  AccessTokenSigner,
+  AccessTokenVerifier,
+  createLogger,
+  createProbedApp,
+  generateSecrets,
+  serve,
+  startSubgraphServer,
+  type RunningServer,
+  type Viewer,
+} from '@tunet/kit';
+import { eventually } from '@tunet/kit/src/events/test-support';
+import type { Response as ExpressResponse } from 'express';
+import { parse } from 'graphql';
+import { ApiKeyAuthenticator } from './api-keys';
+import { mountInboxStream, STREAM_PATH } from './stream';
+
+const SECRET = 'gateway-stream-test-secret';
+const logger = createLogger('gateway-stream-test');
+const member: Viewer = {
+  accountId: randomUUID(),
+  associationId: randomUUID(),
+  memberId: randomUUID(),
+  role: 'resident',
+  platformAdmin: false,
+  sessionId: null,
+};
+
+/** A client's view of a stream: what arrived so far, read until some text shows up or the stream ends. */
+class StreamText {
+  text = '';
+  private readonly reader: ReadableStreamDefaultReader<Uint8Array>;
+  private readonly decoder = new TextDecoder();
+
+  constructor(response: Response) {
+    this.reader = response.body!.getReader();
+  }
+
+  /** Reads until `expected` has arrived. */
+  async until(expected: string): Promise<void> {
+    while (!this.text.includes(expected)) {
+      const { done, value } = await this.reader.read();
+      if (done) throw new Error(`the stream ended before ${expected} arrived; it had ${this.text}`);
+      this.text += this.decoder.decode(value, { stream: true });
+    }
+  }
+
+  /** Resolves once the server ended the stream cleanly; rejects if the connection broke off. */
+  async end(): Promise<void> {
+    for (;;) if ((await this.reader.read()).done) return;
+  }
+}
+
+describe('the inbox stream at the gateway', () => {
+  let upstream: RunningServer;
+  let gateway: RunningServer;
+  let gatewayStopped: boolean;
+  let signer: AccessTokenSigner;
+  /** The notifications subgraph's open streams, as its stream route holds them. */
+  const open = new Set<ExpressResponse>();
+  let upstreamCalls: number;
+  const hangUps: AbortController[] = [];
+
+  beforeAll(async () => {
+    const secrets = await generateSecrets();
+    signer = await AccessTokenSigner.fromPem(secrets.jwtPrivateKey);
+    // Stands in for notifications: echoes the verified viewer and the body it got, then holds the stream open.
+    upstream = await startSubgraphServer(
+      {
+        name: 'notifications',
+        typeDefs: parse('type Query { ok: Boolean }'),
+        resolvers: [],
+        createContext: (request) => request,
+        isReady: async () => undefined,
+        streamRoutes: {
+          inbox: async (req, res, context) => {
+            upstreamCalls++;
+            if (!context.viewer) return void res.status(401).json({ errors: [{ message: 'Log in.', extensions: { code: 'UNAUTHENTICATED' } }] });
+            res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8' });
+            res.write(`event: next\ndata: ${JSON.stringify({ memberId: context.viewer.memberId, body: req.body })}\n\n`);
+            open.add(res);
+            await new Promise((resolve) => res.once('close', resolve));
+            open.delete(res);
+          },
+        },
+      },
+      { port: 0, internalSecret: SECRET, logger },
+    );
+    const verifier = await AccessTokenVerifier.fromPem(secrets.jwtPublicKey);
+    const probed = createProbedApp(async () => undefined);
+    mountInboxStream(probed.app, {
+      authenticators: { accessTokens: verifier, apiKeys: new ApiKeyAuthenticator({ kind: 'memory', namespace: 'test' }, async () => null) },
+      notificationsUrl: () => upstream.url,
+      internalSecret: SECRET,
+      probe: probed.probe,
+      logger,
+    });
+    // What Apollo's drain does for the real gateway: stop listening, then wait for the open connections to end.
+    gateway = await serve(probed, { stop: () => new Promise<void>((resolve) => probed.httpServer.close(() => resolve())) }, 0);
+    gatewayStopped = false;
+  });
+  afterAll(async () => {
+    if (!gatewayStopped) await gateway.stop();
+    await upstream.stop();
+  });
+  beforeEach(() => {
+    upstreamCalls = 0;
+  });
+  afterEach(async () => {
+    for (const hangUp of hangUps.splice(0)) hangUp.abort();
+    await eventually(() => expect(open.size).toBe(0));
+  });
+
+  const body = JSON.stringify({ query: 'subscription { inboxUpdated { unreadCount } }', variables: { ø: 'æ' } });
+  const openStream = async (authorization?: string) => {
+    const hangUp = new AbortController();
+    hangUps.push(hangUp);
+    const response = await fetch(new URL(STREAM_PATH, gateway.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...(authorization ? { authorization } : {}) },
+      body,
+      signal: hangUp.signal,
+    });
+    return { response, hangUp };
+  };
+  const tokenFor = async (viewer: Viewer) => `Bearer ${(await signer.sign(viewer, 300)).token}`;
+
+  it('forwards the exact body signed with the viewer, and pipes the events back unbuffered', async () => {
+    const { response } = await openStream(await tokenFor(member));
+
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    expect(response.headers.get('cache-control')).toBe('no-cache');
+    // Arrives while the upstream stream is still open: nothing waits for its end.
+    await new StreamText(response).until(JSON.stringify({ memberId: member.memberId, body: JSON.parse(body) }));
+  });
+
+  it("passes the subgraph's refusal on as it is", async () => {
+    const { response } = await openStream();
+
+    expect(response.status).toBe(401);
+    expect(await response.json()).toEqual({ errors: [{ message: 'Log in.', extensions: { code: 'UNAUTHENTICATED' } }] });
+  });
+
+  it('refuses a token it cannot verify itself, as /graphql does', async () => {
+    const { response } = await openStream('Bearer not.a.token');
+
+    expect(response.status).toBe(401);
+    expect(await response.json()).toEqual({ errors: [{ message: expect.any(String), extensions: expect.objectContaining({ code: 'UNAUTHENTICATED' }) }] });
+    expect(upstreamCalls).toBe(0);
+  });
+
+  it('hangs up upstream when the client leaves', async () => {
+    const { response, hangUp } = await openStream(await tokenFor(member));
+    await new StreamText(response).until('memberId');
+    expect(open.size).toBe(1);
+
+    hangUp.abort();
+
+    await eventually(() => expect(open.size).toBe(0));
+  });
+
+  it('ends the client stream when upstream ends', async () => {
+    const { response } = await openStream(await tokenFor(member));
+    const stream = new StreamText(response);
+    await stream.until('memberId');
+
+    for (const res of open) res.end();
+
+    await stream.end();
+  });
+
+  it('ends open streams when it stops, so the shutdown does not wait for them', async () => {
+    const { response } = await openStream(await tokenFor(member));
+    const stream = new StreamText(response);
+    await stream.until('memberId');
+
+    await gateway.stop();
+    gatewayStopped = true;
+
+    await stream.end();
+    await eventually(() => expect(open.size).toBe(0));
+  });
+});

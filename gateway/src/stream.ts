@@ -1,0 +1,114 @@
+import { randomUUID } from 'node:crypto';
+import { encodeContext, endOnDrain, signRequest, type Logger, type ProbeState, type Viewer } from '@tunet/kit';
+import express, { type Express, type Response } from 'express';
+import { GraphQLError } from 'graphql';
+import { authenticate, type Authenticators } from './authenticate';
+import { publicOriginOf } from './public-routes';
+
+/** Where clients open the live inbox: the gateway's origin, beside /graphql. */
+export const STREAM_PATH = '/graphql/stream';
+
+/** The notifications subgraph's stream route (kit's `streamRoutes`) that the gateway forwards to. */
+const UPSTREAM_PATH = '/stream/inbox';
+
+export interface InboxStreamOptions {
+  /** The same as /graphql uses, so a token is worth exactly as much here (rate limits on failed API keys included). */
+  authenticators: Authenticators;
+  /** The notifications subgraph's URL, known once the gateway has loaded the supergraph. */
+  notificationsUrl(): string;
+  internalSecret: string;
+  /** The gateway's probe: open streams end when it starts draining, so shutdown does not wait them out. */
+  probe: ProbeState;
+  logger: Logger;
+}
+
+/**
+ * `POST /graphql/stream`: the notifications subgraph's live inbox (stream.graphql, a subscription over Server-Sent
+ * Events with graphql-sse), which the Apollo Gateway cannot run. The gateway authenticates the bearer token as for
+ * /graphql, forwards the exact body signed with the viewer, and pipes the event stream back unbuffered; a client
+ * leaving aborts the upstream request, so the subgraph lets go of its subscription at once.
+ */
+export function mountInboxStream(app: Express, options: InboxStreamOptions): void {
+  // A subscription document and its variables: far below what /graphql takes.
+  app.post(STREAM_PATH, express.raw({ type: () => true, limit: '64kb' }), async (req, res) => {
+    const requestId = randomUUID();
+    res.setHeader('x-request-id', requestId);
+    const clientIp = req.ip ?? '';
+    let viewer: Viewer | null;
+    try {
+      viewer = await authenticate(req.headers.authorization, options.authenticators, { requestId, clientIp });
+    } catch (error) {
+      return void sendError(res, error, requestId, options.logger);
+    }
+    if (!endOnDrain(options.probe, res, () => res.end())) {
+      return void res.status(503).json({ errors: [{ message: 'The server is shutting down; connect again.', extensions: { requestId } }] });
+    }
+    const body: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    const context = encodeContext({ viewer, requestId, clientIp, publicOrigin: publicOriginOf(req) });
+    const upstream = new AbortController();
+    // Also after a normal end, when aborting changes nothing.
+    res.once('close', () => upstream.abort());
+    let answer: globalThis.Response;
+    try {
+      answer = await fetch(new URL(UPSTREAM_PATH, options.notificationsUrl()), {
+        method: 'POST',
+        headers: {
+          'content-type': req.get('content-type') ?? 'application/json',
+          accept: req.get('accept') ?? 'text/event-stream',
+          ...signRequest(options.internalSecret, context, body),
+        },
+        body,
+        signal: upstream.signal,
+      });
+    } catch (error) {
+      if (upstream.signal.aborted) return;
+      options.logger.error({ err: error, requestId }, 'inbox stream forwarding failed');
+      return void res.status(502).json({ errors: [{ message: 'Bad gateway', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId } }] });
+    }
+    const contentType = answer.headers.get('content-type') ?? '';
+    if (!answer.body || !contentType.startsWith('text/event-stream')) {
+      // Refusals (401, 403) and protocol errors (400, 404, 415) are the subgraph's JSON answers: passed on as they are.
+      if (contentType) res.setHeader('content-type', contentType);
+      return void res.status(answer.status).send(Buffer.from(await answer.arrayBuffer()));
+    }
+    res.status(answer.status).set({
+      'content-type': contentType,
+      'cache-control': 'no-cache',
+      // Proxies in front (nginx) would otherwise hold events back to fill their buffers.
+      'x-accel-buffering': 'no',
+    });
+    res.flushHeaders();
+    try {
+      for await (const chunk of answer.body) {
+        if (!res.write(chunk)) await writable(res);
+      }
+    } catch (error) {
+      if (!upstream.signal.aborted) options.logger.warn({ err: error, requestId }, 'inbox stream broke off upstream');
+    }
+    res.end();
+  });
+}
+
+/** Resolves once the client takes more, or has gone (the upstream request is then aborted). */
+function writable(res: Response): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.once('drain', done);
+    res.once('close', done);
+  });
+}
+
+/** UNAUTHENTICATED (401) and RATE_LIMITED (429, with retry-after) as /graphql answers them; anything else masked. */
+function sendError(res: Response, error: unknown, requestId: string, logger: Logger): void {
+  if (!(error instanceof GraphQLError)) {
+    logger.error({ err: error, requestId }, 'authenticating an inbox stream failed');
+    return void res.status(500).json({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId } }] });
+  }
+  const { http, ...extensions } = error.extensions as { http?: { status?: number; headers?: Map<string, string> } };
+  for (const [name, value] of http?.headers ?? []) res.setHeader(name, value);
+  res.status(http?.status ?? 400).json({ errors: [{ message: error.message, extensions: { ...extensions, requestId } }] });
+}

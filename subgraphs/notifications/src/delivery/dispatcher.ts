@@ -1,0 +1,156 @@
+import { createLogger, Pause, type BackgroundJob, type Logger } from '@tunet/kit';
+import type { ChannelSender, DeliveryChannel, OutgoingDelivery, SendOutcome } from '../model';
+import { CHANNEL_NOT_CONFIGURED, DEFAULT_RETRY_POLICY, recordedOutcome, type RetryPolicy } from './delivery.policy';
+import type { DeliveryRepository } from './delivery.repository';
+
+export interface DispatcherOptions extends Partial<RetryPolicy> {
+  /** Sends in flight at once (default 16). */
+  concurrency?: number;
+  /** Deliveries claimed per round (default 100). */
+  batchSize?: number;
+  /**
+   * How long a claim keeps other dispatchers off (default 5 minutes). Must exceed the time to send a whole batch,
+   * or a slow batch's deliveries are taken up again while still being sent.
+   */
+  leaseMs?: number;
+  /**
+   * How long one send may take before it counts as a failed attempt to retry (default 60 000), so a provider that
+   * never answers cannot stall the dispatcher. Keep it well under `leaseMs`.
+   */
+  sendTimeoutMs?: number;
+  /** The wait between rounds that found nothing more to do (default 1 000). */
+  pollMs?: number;
+  /** In [0, 1), for the backoff's jitter; tests pass a fixed one. */
+  random?: () => number;
+  logger?: Logger;
+}
+
+/**
+ * Sends queued deliveries through the channel senders and records each outcome: sent, queued again after an
+ * exponential backoff, or failed for good after the last attempt (or at once when the provider refuses, or the
+ * address bounces), with the provider's reason for the person and the board.
+ *
+ * Delivery to providers is at least once, not exactly once. A delivery is claimed before it is sent and the
+ * outcome recorded after; if the dispatcher dies (or cannot reach the database) in between, the claim runs out
+ * after `leaseMs` and the delivery is sent again, so an SMTP server or push service may rarely see a duplicate
+ * from that window (likewise a send that answers only after `sendTimeoutMs`). Every replica may run a dispatcher:
+ * claims skip each other's rows.
+ */
+export class Dispatcher implements BackgroundJob {
+  private readonly senders = new Map<DeliveryChannel, ChannelSender>();
+  private readonly policy: RetryPolicy;
+  private readonly concurrency: number;
+  private readonly batchSize: number;
+  private readonly leaseMs: number;
+  private readonly pollMs: number;
+  private readonly sendTimeoutMs: number;
+  private readonly random: () => number;
+  private readonly logger: Logger;
+  private readonly pause = new Pause();
+  private stopping = false;
+  private nudged = false;
+  private loop: Promise<void> | undefined;
+
+  constructor(
+    private readonly repository: DeliveryRepository,
+    senders: readonly ChannelSender[],
+    options: DispatcherOptions = {},
+  ) {
+    for (const sender of senders) if (sender.available && !this.senders.has(sender.channel)) this.senders.set(sender.channel, sender);
+    this.policy = {
+      maxAttempts: options.maxAttempts ?? DEFAULT_RETRY_POLICY.maxAttempts,
+      baseDelayMs: options.baseDelayMs ?? DEFAULT_RETRY_POLICY.baseDelayMs,
+      maxDelayMs: options.maxDelayMs ?? DEFAULT_RETRY_POLICY.maxDelayMs,
+    };
+    this.concurrency = options.concurrency ?? 16;
+    this.batchSize = options.batchSize ?? 100;
+    this.leaseMs = options.leaseMs ?? 5 * 60_000;
+    this.pollMs = options.pollMs ?? 1_000;
+    this.sendTimeoutMs = options.sendTimeoutMs ?? 60_000;
+    this.random = options.random ?? Math.random;
+    this.logger = options.logger ?? createLogger('notifications-dispatcher');
+  }
+
+  /** Claims one batch of due deliveries, sends them and records the outcomes; resolves to how many it claimed. */
+  async runOnce(): Promise<number> {
+    const claimed = await this.repository.claimDue(this.batchSize, this.leaseMs);
+    await eachLimited(claimed, this.concurrency, (delivery) => this.deliver(delivery));
+    return claimed.length;
+  }
+
+  /** Asks for a round soon, e.g. because new deliveries were queued; nudges during a round add one round. */
+  nudge(): void {
+    this.nudged = true;
+    this.pause.interrupt();
+  }
+
+  start(): void {
+    if (this.loop) return;
+    this.stopping = false;
+    this.loop = this.run();
+  }
+
+  /** Lets the round in progress finish recording its outcomes, then resolves. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.pause.interrupt();
+    await this.loop;
+    this.loop = undefined;
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopping) {
+      this.nudged = false;
+      let claimed = 0;
+      try {
+        claimed = await this.runOnce();
+      } catch (error) {
+        this.logger.error({ err: error }, 'claiming deliveries failed; retrying on the next round');
+      }
+      // A full batch means more are due, and a nudge during the round may have queued more.
+      if (!this.stopping && claimed < this.batchSize && !this.nudged) await this.pause.for(this.pollMs);
+    }
+  }
+
+  private async deliver(delivery: OutgoingDelivery): Promise<void> {
+    const outcome = await this.send(delivery);
+    const recorded = recordedOutcome(outcome, delivery.attempt, this.policy, this.random());
+    const log = { deliveryId: delivery.deliveryId, associationId: delivery.associationId, channel: delivery.channel, attempt: delivery.attempt };
+    try {
+      if (!(await this.repository.record(delivery.associationId, delivery.deliveryId, delivery.attempt, recorded))) {
+        this.logger.warn(log, 'delivery claim ran out before its outcome was recorded; another attempt was made');
+      } else if (recorded.status === 'failed' || recorded.status === 'bounced') {
+        this.logger.info({ ...log, status: recorded.status, reason: recorded.lastError }, 'delivery failed');
+      }
+    } catch (error) {
+      // The claim runs out and the delivery is tried again: a rare duplicate rather than a lost message.
+      this.logger.error({ ...log, err: error }, 'recording a delivery outcome failed');
+    }
+  }
+
+  private async send(delivery: OutgoingDelivery): Promise<SendOutcome> {
+    const sender = this.senders.get(delivery.channel);
+    if (!sender) return { status: 'failed', reason: CHANNEL_NOT_CONFIGURED };
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<SendOutcome>((resolve) => {
+      timer = setTimeout(() => resolve({ status: 'retry', reason: `no answer from the ${delivery.channel} provider within ${this.sendTimeoutMs} ms` }), this.sendTimeoutMs);
+    });
+    try {
+      // A send that answers after its timeout is not cancelled; it may reach the person besides the retry.
+      return await Promise.race([sender.send(delivery), timedOut]);
+    } catch (error) {
+      return { status: 'retry', reason: error instanceof Error ? error.message : String(error) };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+/** Runs `fn` over the items with at most `limit` in flight. */
+async function eachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}

@@ -1,0 +1,12 @@
+import type { Viewer } from '@tunet/kit';
+import { hasInbox } from '../inbox/inbox.access';
+
+/** Who may do what with notification preferences. Pure functions: no I/O, easy to test as a matrix. */
+
+/**
+ * Each member reads and changes their own preferences, and only those: no one else (the board included) decides
+ * how a person is told, and integrations and platform admins have no inbox to set up.
+ */
+export function canManageOwnPreferences(viewer: Viewer | null, associationId: string): boolean {
+  return hasInbox(viewer, associationId);
+}

@@ -1,0 +1,429 @@
+import type { Event } from '@tunet/kit';
+import type { AssociationInfo, Locale, NotificationIntent, RenderedMessage } from '../model';
+import { MOVED_OUT_REASON } from './messages';
+import { intentsFor, MalformedEvent, NOTIFICATION_TOPICS } from './rules';
+
+const SOLBAKKEN: AssociationInfo = { id: 'a0000000-0000-4000-8000-000000000001', name: 'Solbakken borettslag', locale: 'nb', timeZone: 'Europe/Oslo' };
+const KARI = 'b0000000-0000-4000-8000-000000000001';
+const OLA = 'b0000000-0000-4000-8000-000000000002';
+const PER = 'b0000000-0000-4000-8000-000000000004';
+const POST = 'c0000000-0000-4000-8000-000000000001';
+const COMMENT = 'c0000000-0000-4000-8000-000000000002';
+const EVENT = 'c0000000-0000-4000-8000-000000000003';
+const GROUP = 'c0000000-0000-4000-8000-000000000004';
+const BOOKING = 'c0000000-0000-4000-8000-000000000005';
+const RESOURCE = 'c0000000-0000-4000-8000-000000000006';
+const CASE = 'c0000000-0000-4000-8000-000000000007';
+const BUILDING = 'd0000000-0000-4000-8000-000000000001';
+const OTHER = 'e0000000-0000-4000-8000-000000000001';
+
+let sequence = 0;
+/** An event as the stream delivers it: happened on Friday 20 November 2026 unless said otherwise. */
+function eventOf(topic: string, payload: Record<string, unknown>, occurredAt = new Date('2026-11-20T10:00:00.000Z')): Event {
+  sequence += 1;
+  return { eventId: `f0000000-0000-4000-8000-${String(sequence).padStart(12, '0')}`, topic, associationId: SOLBAKKEN.id, occurredAt, payload };
+}
+
+function only(event: Event): NotificationIntent {
+  const intents = intentsFor(event);
+  expect(intents).toHaveLength(1);
+  return intents[0]!;
+}
+
+const render = (intent: NotificationIntent, locale: Locale, association = SOLBAKKEN): RenderedMessage => intent.render(locale, association);
+
+// Payloads as their producers write them (posts.service postPublished, comments.service addComment, ...).
+const PAYLOADS: Record<string, Record<string, unknown>> = {
+  'post.published': {
+    postId: POST,
+    kind: 'news',
+    title: 'Vannet stenges tirsdag',
+    excerpt: 'Rørleggeren bytter stoppekraner i Blokk A mellom 09 og 14.',
+    audience: { kind: 'building', id: BUILDING },
+    important: false,
+    authorMemberId: KARI,
+    publishedAt: '2026-11-20T10:00:00.000Z',
+  },
+  'comment.created': { postId: POST, commentId: COMMENT, authorMemberId: OLA, recipients: [KARI, PER] },
+  'event.signup_promoted': { eventId: EVENT, memberId: OLA, signupId: OTHER },
+  'event.reminder_due': { eventId: EVENT, title: 'Dugnad', startsAt: '2026-11-24T17:00:00.000Z', place: 'Gården', recipients: [OLA, PER] },
+  'content.reported': { caseId: CASE, targetType: 'COMMENT', targetId: COMMENT, reason: 'OFFENSIVE', householdCount: 2, hidden: true },
+  'content.moderated': {
+    recipients: [OLA],
+    action: 'REMOVE',
+    reason: 'Personangrep er ikke i tråd med god skikk.',
+    targetType: 'COMMENT',
+    targetId: COMMENT,
+    postId: POST,
+    caseId: CASE,
+  },
+  'group.join_requested': { groupId: GROUP, requestId: OTHER, memberId: OLA, recipients: [PER] },
+  'group.member_added': { groupId: GROUP, memberId: OLA, role: 'member', addedByMemberId: PER },
+  'conduct.published': { version: 2, publishedByMemberId: KARI },
+  'reservation.confirmed': {
+    bookingId: BOOKING,
+    resourceId: RESOURCE,
+    resourceName: 'Selskapslokalet',
+    bookerMemberId: OLA,
+    start: '2026-11-24T17:00:00.000Z',
+    end: '2026-11-24T21:00:00.000Z',
+    recipients: [OLA],
+  },
+  'reservation.cancelled': {
+    bookingId: BOOKING,
+    resourceId: RESOURCE,
+    resourceName: 'Selskapslokalet',
+    bookerMemberId: OLA,
+    start: '2026-11-24T17:00:00.000Z',
+    end: '2026-11-24T21:00:00.000Z',
+    recipients: [OLA],
+    reason: 'Lokalet skal males.',
+    byBoard: true,
+    rejected: false,
+  },
+  'reservation.approval_requested': {
+    bookingId: BOOKING,
+    resourceId: RESOURCE,
+    resourceName: 'Gjesteleiligheten',
+    bookerMemberId: OLA,
+    start: '2026-11-20T14:00:00.000Z',
+    end: '2026-11-22T11:00:00.000Z',
+    recipientRole: 'board',
+  },
+  'reservation.reminder_due': {
+    bookingId: BOOKING,
+    resourceId: RESOURCE,
+    resourceName: 'Selskapslokalet',
+    start: '2026-11-24T17:00:00.000Z',
+    end: '2026-11-24T21:00:00.000Z',
+    recipients: [OLA],
+  },
+  'member.invited': {
+    invitationId: OTHER,
+    memberId: PER,
+    email: 'per@solbakken.example',
+    displayName: 'Per Ødegård',
+    token: 'inv_3q2-9xYz',
+    expiresAt: '2026-11-27T10:00:00.000Z',
+  },
+  'account.email_change_requested': {
+    changeId: OTHER,
+    accountId: OTHER,
+    oldEmail: 'ola@solbakken.example',
+    newEmail: 'ola.hansen@example.com',
+    token: 'chg_7Hq-Zt0a',
+    expiresAt: '2026-11-21T10:00:00.000Z',
+  },
+  'member.suspended': { memberId: OLA, reason: 'Gjentatte brudd på husordensreglene', until: '2099-01-01' },
+  'member.joined': { memberId: PER, invitationId: OTHER },
+};
+
+describe('the notification rules', () => {
+  it('handle exactly the topics they have rules for', () => {
+    expect([...NOTIFICATION_TOPICS].sort()).toEqual(Object.keys(PAYLOADS).sort());
+  });
+
+  it.each(Object.keys(PAYLOADS))('%s renders a title, a body and a link within the stored limits, in both languages', (topic) => {
+    for (const intent of intentsFor(eventOf(topic, PAYLOADS[topic]!))) {
+      for (const locale of ['nb', 'en'] as const) {
+        const message = render(intent, locale);
+        expect(message.title.length).toBeGreaterThan(0);
+        expect(message.title.length).toBeLessThanOrEqual(300);
+        expect(message.body.length).toBeGreaterThan(0);
+        expect(message.body.length).toBeLessThanOrEqual(5000);
+        if (message.link) expect(message.link).toMatch(/^\/[a-z]/);
+        if (message.link) expect(message.action).toBeTruthy();
+      }
+      expect(render(intent, 'nb')).not.toEqual(render(intent, 'en'));
+    }
+  });
+
+  it.each(Object.keys(PAYLOADS))('%s with a payload its producer does not write throws MalformedEvent', (topic) => {
+    expect(() => intentsFor(eventOf(topic, {}))).toThrow(MalformedEvent);
+    const wrongType = { ...PAYLOADS[topic]!, [Object.keys(PAYLOADS[topic]!)[0]!]: { unexpected: true } };
+    expect(() => intentsFor(eventOf(topic, wrongType))).toThrow(MalformedEvent);
+  });
+
+  it('say what was wrong with a malformed payload, without its values', () => {
+    const event = eventOf('member.invited', { ...PAYLOADS['member.invited'], email: 'ikke en adresse' });
+    const error = (() => {
+      try {
+        intentsFor(event);
+      } catch (thrown) {
+        return thrown as MalformedEvent;
+      }
+      throw new Error('no error thrown');
+    })();
+    expect(error).toMatchObject({ eventId: event.eventId, topic: 'member.invited' });
+    expect(error.message).toContain('email');
+    expect(error.message).not.toContain('ikke en adresse');
+    expect(error.message).not.toContain('inv_3q2-9xYz');
+  });
+
+  it('notify nobody of a topic they do not handle', () => {
+    for (const topic of ['member.moved_out', 'board.term_ended', 'moderation.suspension_requested', 'constructor', 'toString']) {
+      expect(intentsFor(eventOf(topic, { memberId: OLA }))).toEqual([]);
+    }
+  });
+
+  describe('posts', () => {
+    it('announce a post as news to its audience, except its author', () => {
+      const intent = only(eventOf('post.published', PAYLOADS['post.published']!));
+      expect(intent).toMatchObject({
+        category: 'news',
+        important: false,
+        recipients: { kind: 'audience', audience: { kind: 'building', id: BUILDING } },
+        exceptMemberIds: [KARI],
+        subject: { type: 'Post', id: POST },
+      });
+      expect(render(intent, 'nb')).toEqual({
+        title: 'Vannet stenges tirsdag',
+        body: 'Rørleggeren bytter stoppekraner i Blokk A mellom 09 og 14.\n\nNyhet i Solbakken borettslag.',
+        link: `/posts/${POST}`,
+        action: 'Les innlegget',
+      });
+      expect(render(intent, 'en')).toEqual({
+        title: 'Vannet stenges tirsdag',
+        body: 'Rørleggeren bytter stoppekraner i Blokk A mellom 09 og 14.\n\nNews in Solbakken borettslag.',
+        link: `/posts/${POST}`,
+        action: 'Read the post',
+      });
+    });
+
+    it('announce an important post to the whole association as an important notice', () => {
+      const intent = only(
+        eventOf('post.published', { ...PAYLOADS['post.published'], kind: 'bulletin', important: true, audience: { kind: 'association', id: null }, excerpt: '' }),
+      );
+      expect(intent).toMatchObject({ category: 'important', important: true, recipients: { kind: 'audience', audience: { kind: 'association', id: null } } });
+      expect(render(intent, 'nb').body).toBe('Viktig melding fra styret i Solbakken borettslag.');
+      expect(render(intent, 'en').body).toBe('An important notice from the board of Solbakken borettslag.');
+    });
+
+    it('pass group audiences on for the directory to ask posts', () => {
+      const intent = only(eventOf('post.published', { ...PAYLOADS['post.published'], kind: 'article', audience: { kind: 'group', id: GROUP } }));
+      expect(intent.recipients).toEqual({ kind: 'audience', audience: { kind: 'group', id: GROUP } });
+      expect(render(intent, 'en').body).toContain('A new article in Solbakken borettslag.');
+    });
+
+    it('refuse an audience without the id its kind needs', () => {
+      expect(() => intentsFor(eventOf('post.published', { ...PAYLOADS['post.published'], audience: { kind: 'building', id: null } }))).toThrow(MalformedEvent);
+    });
+
+    it("tell a thread's participants of a new comment, and nobody when there are none", () => {
+      const intent = only(eventOf('comment.created', PAYLOADS['comment.created']!));
+      expect(intent).toMatchObject({
+        category: 'comments',
+        important: false,
+        recipients: { kind: 'members', memberIds: [KARI, PER] },
+        subject: { type: 'Comment', id: COMMENT },
+      });
+      expect(render(intent, 'nb')).toMatchObject({ title: 'Ny kommentar', link: `/posts/${POST}#comment-${COMMENT}` });
+      expect(render(intent, 'en').title).toBe('New comment');
+      expect(intentsFor(eventOf('comment.created', { ...PAYLOADS['comment.created'], recipients: [] }))).toEqual([]);
+    });
+
+    it('tell a waitlisted member they got a place', () => {
+      const intent = only(eventOf('event.signup_promoted', PAYLOADS['event.signup_promoted']!));
+      expect(intent).toMatchObject({ category: 'events', recipients: { kind: 'members', memberIds: [OLA] }, subject: { type: 'Event', id: EVENT } });
+      expect(render(intent, 'nb')).toMatchObject({ title: 'Du har fått plass', link: `/events/${EVENT}`, action: 'Se arrangementet' });
+      expect(render(intent, 'en')).toMatchObject({ title: 'You have a place', link: `/events/${EVENT}` });
+    });
+
+    it("remind those signed up of an event, at the association's local time", () => {
+      const intent = only(eventOf('event.reminder_due', PAYLOADS['event.reminder_due']!));
+      expect(intent).toMatchObject({ category: 'events', recipients: { kind: 'members', memberIds: [OLA, PER] }, subject: { type: 'Event', id: EVENT } });
+      expect(render(intent, 'nb')).toEqual({
+        title: 'Påminnelse: Dugnad',
+        body: '«Dugnad» begynner tirsdag 24. november kl. 18:00.\n\nSted: Gården.\n\nDu er påmeldt.',
+        link: `/events/${EVENT}`,
+        action: 'Se arrangementet',
+      });
+      expect(render(intent, 'en').body).toBe('“Dugnad” starts Tuesday 24 November at 18:00.\n\nPlace: Gården.\n\nYou are signed up.');
+      expect(render(intent, 'en', { ...SOLBAKKEN, timeZone: 'America/New_York' }).body).toContain('Tuesday 24 November at 12:00');
+    });
+
+    it('name the year of a date in another year than the event', () => {
+      const intent = only(
+        eventOf('event.reminder_due', { ...PAYLOADS['event.reminder_due'], startsAt: '2027-01-01T17:00:00.000Z', place: '' }, new Date('2026-12-31T17:00:00.000Z')),
+      );
+      expect(render(intent, 'nb').body).toBe('«Dugnad» begynner fredag 1. januar 2027 kl. 18:00.\n\nDu er påmeldt.');
+      expect(render(intent, 'en').body).toBe('“Dugnad” starts Friday 1 January 2027 at 18:00.\n\nYou are signed up.');
+    });
+
+    it('tell the board of reported content, and whether it is hidden', () => {
+      const intent = only(eventOf('content.reported', PAYLOADS['content.reported']!));
+      expect(intent).toMatchObject({ category: 'comments', important: false, recipients: { kind: 'board' }, subject: { type: 'Comment', id: COMMENT } });
+      expect(render(intent, 'nb')).toEqual({
+        title: 'En kommentar er rapportert',
+        body: 'Kommentaren er rapportert som støtende, av 2 husstander så langt.\n\nDet er skjult for andre til styret har vurdert saken.',
+        link: `/moderation/${CASE}`,
+        action: 'Vurder saken',
+      });
+      const post = only(eventOf('content.reported', { ...PAYLOADS['content.reported'], targetType: 'POST', targetId: POST, reason: 'SPAM', householdCount: 1, hidden: false }));
+      expect(render(post, 'en').body).toBe('The post was reported as advertising or spam, by 1 household so far.\n\nIt is still visible.');
+    });
+
+    it('tell the author what moderation did to their content and why', () => {
+      const intent = only(eventOf('content.moderated', PAYLOADS['content.moderated']!));
+      expect(intent).toMatchObject({ category: 'account', important: false, recipients: { kind: 'members', memberIds: [OLA] } });
+      expect(render(intent, 'nb')).toEqual({
+        title: 'Kommentaren din er fjernet',
+        body: 'Kommentaren din er fjernet etter styrets vurdering.\n\nBegrunnelse: Personangrep er ikke i tråd med god skikk.\n\nMener du at dette er feil, ta kontakt med styret.',
+        link: `/posts/${POST}#comment-${COMMENT}`,
+        action: 'Se kommentaren',
+      });
+      const hidden = only(eventOf('content.moderated', { ...PAYLOADS['content.moderated'], action: 'HIDE', targetType: 'POST', targetId: POST, caseId: null }));
+      expect(render(hidden, 'en')).toMatchObject({ title: 'Your post has been hidden', link: `/posts/${POST}` });
+      expect(render(hidden, 'en').body).toContain('Your post has been hidden until the board has reviewed it.');
+      // A board member acting on their own content is not told.
+      expect(intentsFor(eventOf('content.moderated', { ...PAYLOADS['content.moderated'], recipients: [] }))).toEqual([]);
+    });
+
+    it("tell a group's admins of a request to join", () => {
+      const intent = only(eventOf('group.join_requested', PAYLOADS['group.join_requested']!));
+      expect(intent).toMatchObject({ category: 'comments', recipients: { kind: 'members', memberIds: [PER] }, subject: { type: 'Group', id: GROUP } });
+      expect(render(intent, 'nb')).toMatchObject({ title: 'Noen vil bli med i gruppen din', link: `/groups/${GROUP}` });
+    });
+
+    it('tell a member someone else added to a group, not one who joined by themselves', () => {
+      const intent = only(eventOf('group.member_added', PAYLOADS['group.member_added']!));
+      expect(intent).toMatchObject({ category: 'comments', recipients: { kind: 'members', memberIds: [OLA] }, subject: { type: 'Group', id: GROUP } });
+      expect(render(intent, 'en')).toMatchObject({ title: 'You are in a new group', link: `/groups/${GROUP}`, action: 'Go to the group' });
+      const admin = only(eventOf('group.member_added', { ...PAYLOADS['group.member_added'], role: 'admin' }));
+      expect(render(admin, 'nb').body).toBe('Du er lagt til som administrator i en gruppe.');
+      expect(intentsFor(eventOf('group.member_added', { ...PAYLOADS['group.member_added'], addedByMemberId: null }))).toEqual([]);
+      expect(intentsFor(eventOf('group.member_added', { ...PAYLOADS['group.member_added'], addedByMemberId: OLA }))).toEqual([]);
+    });
+
+    it('announce a new code of conduct to everyone as an important notice, except its publisher', () => {
+      const intent = only(eventOf('conduct.published', PAYLOADS['conduct.published']!));
+      expect(intent).toMatchObject({
+        category: 'important',
+        important: true,
+        recipients: { kind: 'audience', audience: { kind: 'association', id: null } },
+        exceptMemberIds: [KARI],
+      });
+      expect(render(intent, 'nb')).toMatchObject({ title: 'Nye retningslinjer for god skikk', link: '/conduct' });
+      expect(render(intent, 'nb').body).toContain('Styret i Solbakken borettslag har publisert versjon 2');
+      expect(render(intent, 'en').body).toContain('The board of Solbakken borettslag has published version 2');
+    });
+  });
+
+  describe('reservations', () => {
+    it('confirm a booking to the booker, with its local times', () => {
+      const intent = only(eventOf('reservation.confirmed', PAYLOADS['reservation.confirmed']!));
+      expect(intent).toMatchObject({
+        category: 'reservations',
+        important: false,
+        recipients: { kind: 'members', memberIds: [OLA] },
+        subject: { type: 'Booking', id: BOOKING },
+      });
+      expect(render(intent, 'nb')).toEqual({
+        title: 'Booking bekreftet: Selskapslokalet',
+        body: 'Bookingen din av Selskapslokalet tirsdag 24. november kl. 18:00–22:00 er bekreftet.',
+        link: `/bookings/${BOOKING}`,
+        action: 'Se bookingen',
+      });
+      expect(render(intent, 'en').body).toBe('Your booking of Selskapslokalet Tuesday 24 November, 18:00–22:00 is confirmed.');
+    });
+
+    it("tell the booker the board cancelled, and why; nobody when they cancelled themselves", () => {
+      const intent = only(eventOf('reservation.cancelled', PAYLOADS['reservation.cancelled']!));
+      expect(intent).toMatchObject({ category: 'reservations', recipients: { kind: 'members', memberIds: [OLA] }, subject: { type: 'Booking', id: BOOKING } });
+      expect(render(intent, 'nb')).toMatchObject({
+        title: 'Booking avlyst: Selskapslokalet',
+        body: 'Styret har avlyst bookingen din av Selskapslokalet tirsdag 24. november kl. 18:00–22:00.\n\nBegrunnelse: Lokalet skal males.',
+      });
+      expect(render(intent, 'en').body).toBe('The board has cancelled your booking of Selskapslokalet Tuesday 24 November, 18:00–22:00.\n\nReason: Lokalet skal males.');
+      expect(intentsFor(eventOf('reservation.cancelled', { ...PAYLOADS['reservation.cancelled'], recipients: [], byBoard: false, reason: null }))).toEqual([]);
+    });
+
+    it('tell the booker the board declined the booking', () => {
+      const intent = only(eventOf('reservation.cancelled', { ...PAYLOADS['reservation.cancelled'], rejected: true, reason: null }));
+      expect(render(intent, 'nb')).toMatchObject({
+        title: 'Booking avslått: Selskapslokalet',
+        body: 'Styret har avslått bookingen din av Selskapslokalet tirsdag 24. november kl. 18:00–22:00.',
+      });
+      expect(render(intent, 'en').title).toBe('Booking declined: Selskapslokalet');
+    });
+
+    it('explain a cancellation by move-out in the reader’s language', () => {
+      const intent = only(eventOf('reservation.cancelled', { ...PAYLOADS['reservation.cancelled'], byBoard: false, reason: MOVED_OUT_REASON }));
+      expect(render(intent, 'nb').body).toBe('Bookingen din av Selskapslokalet tirsdag 24. november kl. 18:00–22:00 er avlyst fordi du flytter ut før den begynner.');
+      expect(render(intent, 'en').body).toBe('Your booking of Selskapslokalet Tuesday 24 November, 18:00–22:00 is cancelled because you move out before it starts.');
+    });
+
+    it('ask the board to decide on a booking that needs approval, over several days', () => {
+      const intent = only(eventOf('reservation.approval_requested', PAYLOADS['reservation.approval_requested']!));
+      expect(intent).toMatchObject({ category: 'reservations', recipients: { kind: 'board' }, subject: { type: 'Booking', id: BOOKING } });
+      expect(render(intent, 'nb').body).toBe(
+        'En booking av Gjesteleiligheten fra fredag 20. november kl. 15:00 til søndag 22. november kl. 12:00 venter på at styret godkjenner eller avslår den.',
+      );
+      expect(render(intent, 'en').body).toBe(
+        'A booking of Gjesteleiligheten from Friday 20 November at 15:00 to Sunday 22 November at 12:00 waits for the board to approve or decline it.',
+      );
+    });
+
+    it('remind the booker the day before', () => {
+      const intent = only(eventOf('reservation.reminder_due', PAYLOADS['reservation.reminder_due']!));
+      expect(intent).toMatchObject({ category: 'reservations', recipients: { kind: 'members', memberIds: [OLA] } });
+      expect(render(intent, 'nb')).toMatchObject({ title: 'Påminnelse: Selskapslokalet', link: `/bookings/${BOOKING}` });
+      expect(render(intent, 'en').body).toBe('You have booked Selskapslokalet Tuesday 24 November, 18:00–22:00.');
+    });
+  });
+
+  describe('members', () => {
+    it('send an invitation to the address, with the token in its link', () => {
+      const intent = only(eventOf('member.invited', PAYLOADS['member.invited']!));
+      expect(intent).toMatchObject({
+        category: 'account',
+        important: false,
+        recipients: { kind: 'address', email: 'per@solbakken.example', name: 'Per Ødegård' },
+      });
+      expect(render(intent, 'nb')).toEqual({
+        title: 'Invitasjon til Solbakken borettslag',
+        body:
+          'Hei, Per Ødegård!\n\nStyret i Solbakken borettslag inviterer deg til Tunet, der naboene får nyheter fra styret, melder seg på arrangementer og booker fellesrom.' +
+          '\n\nLenken gjelder til fredag 27. november kl. 11:00.',
+        link: '/invitations/inv_3q2-9xYz',
+        action: 'Godta invitasjonen',
+      });
+      expect(render(intent, 'en')).toMatchObject({ title: 'Invitation to Solbakken borettslag', link: '/invitations/inv_3q2-9xYz', action: 'Accept the invitation' });
+    });
+
+    it('send the confirmation link to the new address and a warning without it to the old one', () => {
+      const [confirm, warn] = intentsFor(eventOf('account.email_change_requested', PAYLOADS['account.email_change_requested']!));
+      expect(confirm).toMatchObject({ category: 'account', recipients: { kind: 'address', email: 'ola.hansen@example.com' } });
+      expect(render(confirm!, 'nb')).toMatchObject({ title: 'Bekreft den nye e-postadressen din', link: '/account/email/chg_7Hq-Zt0a' });
+      expect(render(confirm!, 'en').body).toContain('The link is valid until Saturday 21 November at 11:00.');
+      expect(warn).toMatchObject({ category: 'account', recipients: { kind: 'address', email: 'ola@solbakken.example' } });
+      for (const locale of ['nb', 'en'] as const) {
+        const message = render(warn!, locale);
+        expect(message.link).toBe('/account');
+        expect(message.body).toContain('ola.hansen@example.com');
+        expect(JSON.stringify(message)).not.toContain('chg_7Hq-Zt0a');
+      }
+    });
+
+    it('tell a suspended member why and through which day, though the directory leaves suspended members out', () => {
+      const intent = only(eventOf('member.suspended', PAYLOADS['member.suspended']!));
+      expect(intent).toMatchObject({ category: 'account', important: false, recipients: { kind: 'members', memberIds: [OLA], includeSuspended: true } });
+      expect(render(intent, 'nb')).toEqual({
+        title: 'Medlemskapet ditt er suspendert',
+        body:
+          'Styret i Solbakken borettslag har suspendert medlemskapet ditt til og med 1. januar 2099. Så lenge suspensjonen varer, kan du ikke logge inn.' +
+          '\n\nBegrunnelse: Gjentatte brudd på husordensreglene',
+        link: null,
+      });
+      const indefinite = only(eventOf('member.suspended', { ...PAYLOADS['member.suspended'], until: null }));
+      expect(render(indefinite, 'en').body).toContain('has suspended your membership until further notice.');
+    });
+
+    it('welcome a member who accepted their invitation', () => {
+      const intent = only(eventOf('member.joined', PAYLOADS['member.joined']!));
+      expect(intent).toMatchObject({ category: 'account', recipients: { kind: 'members', memberIds: [PER] } });
+      expect(render(intent, 'nb')).toMatchObject({ title: 'Velkommen til Solbakken borettslag', link: '/account/notifications' });
+      expect(render(intent, 'en', { ...SOLBAKKEN, name: 'Fjordly sameie' }).title).toBe('Welcome to Fjordly sameie');
+    });
+  });
+});
