@@ -130,4 +130,4 @@ export function matrixTests<A extends string>(
 }
 
 /** An actor's name as letters only, to make names and emails unique per actor. */
-export const tag = (actor: string) => actor.replace(/[^a-z]/g, '');
+export const tag = (actor: string) => actor.toLowerCase().replace(/[^a-z]/g, '');

@@ -15,6 +15,7 @@ export interface BackgroundJob {
 export class PeriodicJob implements BackgroundJob {
   private readonly pause = new Pause();
   private stopping = false;
+  private nudged = false;
   private loop: Promise<void> | undefined;
 
   constructor(
@@ -37,15 +38,22 @@ export class PeriodicJob implements BackgroundJob {
     this.loop = undefined;
   }
 
+  /** Runs the work again soon: at once when waiting, or right after the run in progress (new work may have come). */
+  nudge(): void {
+    this.nudged = true;
+    this.pause.interrupt();
+  }
+
   private async run(): Promise<void> {
     while (!this.stopping) {
+      this.nudged = false;
       let more = false;
       try {
         more = (await this.work()) === true;
       } catch (error) {
         this.logger.error({ err: error, job: this.name }, 'background job failed; retrying on its next run');
       }
-      if (!more && !this.stopping) await this.pause.for(this.intervalMs);
+      if (!more && !this.nudged && !this.stopping) await this.pause.for(this.intervalMs);
     }
   }
 }

@@ -1,6 +1,7 @@
 import type { SubgraphDatabase } from '@tunet/kit';
 import { and, asc, eq, inArray, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm';
-import type { RecordedOutcome } from '../delivery/delivery.policy';
+import type { RecordedOutcome } from '../dispatch/delivery.policy';
+import { recordAttempt } from '../dispatch/delivery.repository';
 import type { Category, Locale } from '../model';
 import { deliveries, deliveryAttempts, notifications } from '../tables';
 
@@ -122,44 +123,9 @@ export class DigestRepository {
   async record(tenant: string, results: readonly DigestDeliveryResult[], now: Date): Promise<number> {
     if (results.length === 0) return 0;
     return this.db.tenant(tenant, async (tx) => {
-      const recorded: DigestDeliveryResult[] = [];
-      for (const result of results) {
-        const { outcome } = result;
-        const sent = outcome.status === 'sent' || outcome.status === 'delivered';
-        const updated = await tx
-          .update(deliveries)
-          .set({
-            status: outcome.status,
-            claimedUntil: null,
-            updatedAt: now,
-            ...(sent ? { sentAt: now, providerMessageId: outcome.providerMessageId } : {}),
-            ...(outcome.lastError !== undefined ? { lastError: outcome.lastError } : {}),
-            ...(outcome.retryInMs !== null ? { nextAttemptAt: new Date(now.getTime() + outcome.retryInMs) } : {}),
-          })
-          .where(
-            and(
-              eq(deliveries.associationId, tenant),
-              eq(deliveries.id, result.deliveryId),
-              eq(deliveries.status, 'queued'),
-              eq(deliveries.attempts, result.attempt),
-            ),
-          )
-          .returning({ id: deliveries.id });
-        if (updated.length > 0) recorded.push(result);
-      }
-      if (recorded.length > 0) {
-        await tx.insert(deliveryAttempts).values(
-          recorded.map(({ deliveryId, attempt, outcome }) => ({
-            associationId: tenant,
-            deliveryId,
-            attempt,
-            at: now,
-            outcome: outcome.attemptOutcome,
-            detail: outcome.detail,
-          })),
-        );
-      }
-      return recorded.length;
+      let recorded = 0;
+      for (const result of results) if (await recordAttempt(tx, tenant, result, now)) recorded += 1;
+      return recorded;
     });
   }
 }

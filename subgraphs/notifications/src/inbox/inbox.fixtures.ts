@@ -9,6 +9,9 @@ import type { NotificationsTestBed } from '../testing';
 
 /** Arranges notifications and deliveries directly, the way the ingest and the dispatcher leave them. */
 
+/** Where rows are arranged: a test bed, or anything else holding the subgraph (the e2e stack). */
+type WithSubgraph = Pick<NotificationsTestBed, 'subgraph'>;
+
 type NotificationValues = Partial<PgInsertValue<typeof notifications>>;
 type DeliveryValues = Partial<PgInsertValue<typeof deliveries>>;
 
@@ -17,7 +20,7 @@ type DeliveryValues = Partial<PgInsertValue<typeof deliveries>>;
  * each with its own event. Later entries are newer unless a row says when it was created.
  */
 export async function insertNotifications(
-  bed: NotificationsTestBed,
+  bed: WithSubgraph,
   associationId: string,
   memberId: string | null,
   rows: NotificationValues[],
@@ -45,7 +48,7 @@ export async function insertNotifications(
 
 /** One notification, as `insertNotifications` makes them. */
 export async function insertNotification(
-  bed: NotificationsTestBed,
+  bed: WithSubgraph,
   associationId: string,
   memberId: string | null,
   row: NotificationValues = {},
@@ -55,7 +58,7 @@ export async function insertNotification(
 }
 
 /** A delivery of the notification on one channel, queued unless `row` says otherwise. */
-export async function insertDelivery(bed: NotificationsTestBed, notification: NotificationRow, row: DeliveryValues = {}): Promise<DeliveryRow> {
+export async function insertDelivery(bed: WithSubgraph, notification: NotificationRow, row: DeliveryValues = {}): Promise<DeliveryRow> {
   const [inserted] = await bed.subgraph.db.tenant(notification.associationId, (tx) =>
     tx
       .insert(deliveries)

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Event } from '@tunet/kit';
 import { eq, inArray } from 'drizzle-orm';
-import { acceptingSenders } from '../delivery/delivery.fixtures';
+import { acceptingSenders } from '../dispatch/delivery.fixtures';
 import type { Directory, NotificationIntent } from '../model';
 import type { ChannelChange } from '../preferences/preferences.policy';
 import type { SettingsPatch } from '../preferences/preferences.repository';

@@ -3,9 +3,10 @@ import { once } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { closeFastStore, openEventStream, type Event, type FastStore } from '@tunet/kit';
+import { eventually } from '@tunet/kit/src/events/test-support';
 import { openTestRedis, testBackend } from '@tunet/kit/src/testing';
 import { inArray } from 'drizzle-orm';
-import { acceptingSenders } from '../delivery/delivery.fixtures';
+import { acceptingSenders } from '../dispatch/delivery.fixtures';
 import { deliveries, notifications } from '../tables';
 import { openNotificationsTestBed, type NotificationsTestBed } from '../testing';
 import { eventIn, ingestOn, MEMBERS_TOPIC, membersEvent, membersRule } from './ingest.fixtures';
@@ -79,19 +80,6 @@ function expectedFor(events: Event[], memberIds: string[]) {
   return { notifications: notificationKeys, deliveries: notificationKeys.map((key) => `${key}/email`).sort() };
 }
 
-async function eventually(check: () => Promise<unknown>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-}
-
 describe('notification events', () => {
   it('stores an event redelivered after its handler failed once, and acknowledges it, without duplicates', async () => {
     const { tenant, memberIds } = residents();
@@ -109,8 +97,8 @@ describe('notification events', () => {
 
     await openEventStream(store).append([eventIn(tenant, 'post.commented'), event]);
 
-    await eventually(async () => expect(handled).toEqual([event.eventId, event.eventId]));
-    await eventually(async () => expect(await pendingCount()).toBe(0));
+    await eventually(async () => expect(handled).toEqual([event.eventId, event.eventId]), 15_000);
+    await eventually(async () => expect(await pendingCount()).toBe(0), 15_000);
     expect(await storedOf([event])).toEqual(expectedFor([event], memberIds));
   });
 
@@ -141,7 +129,7 @@ describe('notification events', () => {
       const [first, second] = [membersEvent(tenant, memberIds), membersEvent(tenant, memberIds)];
 
       await openEventStream(store).append([first!, second!]);
-      await eventually(async () => expect(messages).toContainEqual({ stored: first!.eventId }));
+      await eventually(async () => expect(messages).toContainEqual({ stored: first!.eventId }), 15_000);
       expect(await storedOf([first!])).toEqual(expectedFor([first!], memberIds));
       expect(await pendingCount()).toBe(2);
       const exited = once(child, 'exit');
@@ -150,7 +138,7 @@ describe('notification events', () => {
 
       await consumeHere(consumer);
 
-      await eventually(async () => expect(await pendingCount()).toBe(0));
+      await eventually(async () => expect(await pendingCount()).toBe(0), 15_000);
       expect(messages.filter((message) => message.stored)).toEqual([{ stored: first!.eventId }]);
       expect(await storedOf([first!, second!])).toEqual(expectedFor([first!, second!], memberIds));
     },

@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import { DatabaseConnection, openEventStream, openFastStore, requireEnv, type Event } from '@tunet/kit';
-import { acceptingSenders } from '../../delivery/delivery.fixtures';
+import { acceptingSenders } from '../../dispatch/delivery.fixtures';
 import type { AssociationInfo } from '../../model';
 import { StaticDirectory, type DirectoryEntry } from '../../testing';
 import { ingestOn, MEMBERS_TOPIC, membersRule } from '../ingest.fixtures';

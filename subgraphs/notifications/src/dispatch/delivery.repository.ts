@@ -1,4 +1,4 @@
-import type { SubgraphDatabase } from '@tunet/kit';
+import type { SubgraphDatabase, Tx } from '@tunet/kit';
 import { and, asc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { OutgoingDelivery } from '../model';
 import { deliveries, deliveryAttempts, notifications } from '../tables';
@@ -80,30 +80,44 @@ export class DeliveryRepository {
    * took the delivery up again, whose own outcome will be the one recorded.
    */
   record(tenant: string, deliveryId: string, attempt: number, outcome: RecordedOutcome): Promise<boolean> {
-    return this.db.tenant(tenant, async (tx) => {
-      const sent = outcome.status === 'sent' || outcome.status === 'delivered';
-      const updated = await tx
-        .update(deliveries)
-        .set({
-          status: outcome.status,
-          claimedUntil: null,
-          updatedAt: sql`now()`,
-          ...(sent ? { sentAt: sql`now()`, providerMessageId: outcome.providerMessageId } : {}),
-          ...(outcome.lastError !== undefined ? { lastError: outcome.lastError } : {}),
-          ...(outcome.retryInMs !== null ? { nextAttemptAt: sql`now() + make_interval(secs => ${outcome.retryInMs / 1000})` } : {}),
-        })
-        .where(
-          and(
-            eq(deliveries.associationId, tenant),
-            eq(deliveries.id, deliveryId),
-            eq(deliveries.status, 'queued'),
-            eq(deliveries.attempts, attempt),
-          ),
-        )
-        .returning({ id: deliveries.id });
-      if (updated.length === 0) return false;
-      await tx.insert(deliveryAttempts).values({ associationId: tenant, deliveryId, attempt, outcome: outcome.attemptOutcome, detail: outcome.detail });
-      return true;
-    });
+    return this.db.tenant(tenant, (tx) => recordAttempt(tx, tenant, { deliveryId, attempt, outcome }, null));
   }
+}
+
+/**
+ * Writes one attempt's outcome and releases the claim, in the caller's transaction, with the attempt's row for the
+ * audit trail; false, and nothing written, when the claim is no longer this attempt's. `at` is the moment to
+ * record (the database's clock when null); the dispatcher and the digest both record through here.
+ */
+export async function recordAttempt(
+  tx: Tx,
+  tenant: string,
+  { deliveryId, attempt, outcome }: { deliveryId: string; attempt: number; outcome: RecordedOutcome },
+  at: Date | null,
+): Promise<boolean> {
+  const moment = at ?? sql`now()`;
+  const sent = outcome.status === 'sent' || outcome.status === 'delivered';
+  const retryAt = outcome.retryInMs === null ? null : at ? new Date(at.getTime() + outcome.retryInMs) : sql`now() + make_interval(secs => ${outcome.retryInMs / 1000})`;
+  const updated = await tx
+    .update(deliveries)
+    .set({
+      status: outcome.status,
+      claimedUntil: null,
+      updatedAt: moment,
+      ...(sent ? { sentAt: moment, providerMessageId: outcome.providerMessageId } : {}),
+      ...(outcome.lastError !== undefined ? { lastError: outcome.lastError } : {}),
+      ...(retryAt !== null ? { nextAttemptAt: retryAt } : {}),
+    })
+    .where(
+      and(
+        eq(deliveries.associationId, tenant),
+        eq(deliveries.id, deliveryId),
+        eq(deliveries.status, 'queued'),
+        eq(deliveries.attempts, attempt),
+      ),
+    )
+    .returning({ id: deliveries.id });
+  if (updated.length === 0) return false;
+  await tx.insert(deliveryAttempts).values({ associationId: tenant, deliveryId, attempt, outcome: outcome.attemptOutcome, detail: outcome.detail, ...(at ? { at } : {}) });
+  return true;
 }

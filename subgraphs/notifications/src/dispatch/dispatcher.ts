@@ -1,4 +1,4 @@
-import { createLogger, Pause, type BackgroundJob, type Logger } from '@tunet/kit';
+import { createLogger, PeriodicJob, type BackgroundJob, type Logger } from '@tunet/kit';
 import type { ChannelSender, DeliveryChannel, OutgoingDelivery, SendOutcome } from '../model';
 import { CHANNEL_NOT_CONFIGURED, DEFAULT_RETRY_POLICY, recordedOutcome, type RetryPolicy } from './delivery.policy';
 import type { DeliveryRepository } from './delivery.repository';
@@ -42,14 +42,10 @@ export class Dispatcher implements BackgroundJob {
   private readonly concurrency: number;
   private readonly batchSize: number;
   private readonly leaseMs: number;
-  private readonly pollMs: number;
   private readonly sendTimeoutMs: number;
   private readonly random: () => number;
   private readonly logger: Logger;
-  private readonly pause = new Pause();
-  private stopping = false;
-  private nudged = false;
-  private loop: Promise<void> | undefined;
+  private readonly job: PeriodicJob;
 
   constructor(
     private readonly repository: DeliveryRepository,
@@ -65,10 +61,11 @@ export class Dispatcher implements BackgroundJob {
     this.concurrency = options.concurrency ?? 16;
     this.batchSize = options.batchSize ?? 100;
     this.leaseMs = options.leaseMs ?? 5 * 60_000;
-    this.pollMs = options.pollMs ?? 1_000;
     this.sendTimeoutMs = options.sendTimeoutMs ?? 60_000;
     this.random = options.random ?? Math.random;
     this.logger = options.logger ?? createLogger('notifications-dispatcher');
+    // A full batch means more are due: the next round starts at once.
+    this.job = new PeriodicJob('notifications-dispatcher', options.pollMs ?? 1_000, async () => (await this.runOnce()) >= this.batchSize, this.logger);
   }
 
   /** Claims one batch of due deliveries, sends them and records the outcomes; resolves to how many it claimed. */
@@ -80,36 +77,16 @@ export class Dispatcher implements BackgroundJob {
 
   /** Asks for a round soon, e.g. because new deliveries were queued; nudges during a round add one round. */
   nudge(): void {
-    this.nudged = true;
-    this.pause.interrupt();
+    this.job.nudge();
   }
 
   start(): void {
-    if (this.loop) return;
-    this.stopping = false;
-    this.loop = this.run();
+    this.job.start();
   }
 
   /** Lets the round in progress finish recording its outcomes, then resolves. */
-  async stop(): Promise<void> {
-    this.stopping = true;
-    this.pause.interrupt();
-    await this.loop;
-    this.loop = undefined;
-  }
-
-  private async run(): Promise<void> {
-    while (!this.stopping) {
-      this.nudged = false;
-      let claimed = 0;
-      try {
-        claimed = await this.runOnce();
-      } catch (error) {
-        this.logger.error({ err: error }, 'claiming deliveries failed; retrying on the next round');
-      }
-      // A full batch means more are due, and a nudge during the round may have queued more.
-      if (!this.stopping && claimed < this.batchSize && !this.nudged) await this.pause.for(this.pollMs);
-    }
+  stop(): Promise<void> {
+    return this.job.stop();
   }
 
   private async deliver(delivery: OutgoingDelivery): Promise<void> {
