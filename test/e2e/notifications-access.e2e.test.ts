@@ -2,7 +2,7 @@ import { createECDH, generateKeyPairSync, randomBytes, randomUUID } from 'node:c
 import { DEMO } from '@tunet/members';
 import { insertDelivery, insertNotification } from '@tunet/notifications/src/inbox/inbox.fixtures';
 import webpush from 'web-push';
-import { accessTokens, codes, createApiKeySecret, createPlatformAdmin, matrixCaller, matrixTests, openE2E, tag, type E2E, type MatrixCall, type Outcome } from './support';
+import { codes, createPlatformAdmin, matrixCaller, matrixTests, matrixTokens, openE2E, tag, type E2E, type MatrixCall, type Outcome } from './support';
 
 /**
  * Who may do what in the notifications subgraph, through the gateway: every query and mutation × every kind of
@@ -67,19 +67,7 @@ describe('notifications access matrix', () => {
       },
     });
     call = matrixCaller(e2e, tokens);
-    const platformAdmin = await createPlatformAdmin(e2e);
-    Object.assign(
-      tokens,
-      await accessTokens(e2e, {
-        'resident A': 'ola@solbakken.example',
-        'resident B': 'per@solbakken.example',
-        caretaker: 'jonas@solbakken.example',
-        board: 'kari@solbakken.example',
-        'other association': 'eva@fjordly.example',
-        'platform admin': platformAdmin,
-      } satisfies Partial<typeof tokens>),
-    );
-    tokens.integrator = await createApiKeySecret(e2e, tokens.board, ['MEMBERS_READ']);
+    Object.assign(tokens, await matrixTokens(e2e));
     const ola = MEMBERSHIPS['resident A']!;
 
     // Ola's notifications: one to read and mark, one to archive, and an e-mail of it that bounced.

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DEMO } from '@tunet/members';
-import { accessTokens, createApiKeySecret, createPlatformAdmin, matrixCaller, matrixTests, openE2E, tag, type E2E, type MatrixCall, type Outcome } from './support';
+import { matrixCaller, matrixTests, matrixTokens, openE2E, tag, type E2E, type MatrixCall, type Outcome } from './support';
 
 /**
  * Who may do what in the posts subgraph, through the gateway: every query and mutation × every kind of caller.
@@ -63,20 +63,7 @@ describe('posts access matrix', () => {
     e2e = await openE2E();
     call = matrixCaller(e2e, tokens);
     const { members } = e2e.stack;
-    const platformAdmin = await createPlatformAdmin(e2e);
-    Object.assign(
-      tokens,
-      await accessTokens(e2e, {
-        'resident A': 'ola@solbakken.example',
-        'resident B': 'per@solbakken.example',
-        caretaker: 'jonas@solbakken.example',
-        board: 'kari@solbakken.example',
-        'other association': 'eva@fjordly.example',
-        'platform admin': platformAdmin,
-        ingrid: 'ingrid@solbakken.example',
-      } satisfies Partial<typeof tokens>),
-    );
-    tokens.integrator = await createApiKeySecret(e2e, tokens.board, ['MEMBERS_READ']);
+    Object.assign(tokens, await matrixTokens(e2e, { ingrid: 'ingrid@solbakken.example' }));
 
     const [blokkA] = await members.repositories.housing.listBuildings(DEMO.solbakken);
     ids.blokkA = blokkA!.id;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DEMO } from '@tunet/members';
 import { DEMO_RESOURCES } from '@tunet/reservations';
 import { DateTime } from 'luxon';
-import { accessTokens, createApiKeySecret, createPlatformAdmin, matrixCaller, matrixTests, openE2E, type E2E, type MatrixCall, type Outcome } from './support';
+import { matrixCaller, matrixTests, matrixTokens, openE2E, type E2E, type MatrixCall, type Outcome } from './support';
 
 /**
  * Who may do what in the reservations subgraph, through the gateway: every query and mutation × every kind of
@@ -39,20 +39,7 @@ describe('reservations access matrix', () => {
   beforeAll(async () => {
     e2e = await openE2E();
     call = matrixCaller(e2e, tokens);
-    const platformAdmin = await createPlatformAdmin(e2e);
-    Object.assign(
-      tokens,
-      await accessTokens(e2e, {
-        'resident A': 'ola@solbakken.example',
-        'resident B': 'per@solbakken.example',
-        caretaker: 'jonas@solbakken.example',
-        board: 'kari@solbakken.example',
-        'other association': 'eva@fjordly.example',
-        'platform admin': platformAdmin,
-        ingrid: 'ingrid@solbakken.example',
-      } satisfies Partial<typeof tokens>),
-    );
-    tokens.integrator = await createApiKeySecret(e2e, tokens.board, ['MEMBERS_READ']);
+    Object.assign(tokens, await matrixTokens(e2e, { ingrid: 'ingrid@solbakken.example' }));
     const { ingrid, board } = tokens;
 
     // Ingrid's desk bookings: one to read, and one per actor to cancel (cancelling is final).

@@ -129,5 +129,27 @@ export function matrixTests<A extends string>(
   });
 }
 
+/** The callers of the posts, reservations and notifications access matrices. */
+export type MatrixActor = 'anonymous' | 'resident A' | 'resident B' | 'caretaker' | 'board' | 'other association' | 'integrator' | 'platform admin';
+
+/**
+ * Signs in every matrix caller but anonymous: two Solbakken residents in different buildings (Ola in Blokk A, Per
+ * in Blokk B), the caretaker, the board, Fjordly's board, a platform admin, and an integrator key with
+ * `MEMBERS_READ`; `extra` adds more demo logins by name.
+ */
+export async function matrixTokens<E extends string>(e2e: E2E, extra: Record<E, string> = {} as Record<E, string>): Promise<Record<Exclude<MatrixActor, 'anonymous'> | E, string>> {
+  const platformAdmin = await createPlatformAdmin(e2e);
+  const tokens = await accessTokens(e2e, {
+    'resident A': 'ola@solbakken.example',
+    'resident B': 'per@solbakken.example',
+    caretaker: 'jonas@solbakken.example',
+    board: 'kari@solbakken.example',
+    'other association': 'eva@fjordly.example',
+    'platform admin': platformAdmin,
+    ...extra,
+  } as Record<Exclude<MatrixActor, 'anonymous' | 'integrator'> | E, string>);
+  return { ...tokens, integrator: await createApiKeySecret(e2e, tokens.board, ['MEMBERS_READ']) };
+}
+
 /** An actor's name as letters only, to make names and emails unique per actor. */
 export const tag = (actor: string) => actor.toLowerCase().replace(/[^a-z]/g, '');
