@@ -65,10 +65,17 @@ export interface Directory {
   /** The association's name and language; null when members does not know it. */
   association(associationId: string): Promise<AssociationInfo | null>;
   /**
-   * The current, active (not moved out, not suspended) members the spec reaches in this association, each once.
+   * The current, active (not moved out, not suspended) members the spec reaches in this association, each once,
+   * with the association as `association()` gives it (members answers both at once, so an event costs one ask).
    * Ids of another association's members, buildings, committees or groups reach nobody. Never called with `address`.
    */
-  recipients(associationId: string, spec: Exclude<RecipientSpec, { kind: 'address' }>): Promise<Recipient[]>;
+  recipients(associationId: string, spec: Exclude<RecipientSpec, { kind: 'address' }>): Promise<Reach>;
+}
+
+/** A spec's recipients and the association they are in; no recipients when the association is unknown. */
+export interface Reach {
+  association: AssociationInfo | null;
+  recipients: Recipient[];
 }
 
 // ---------------------------------------------------------------------------------------------------------------

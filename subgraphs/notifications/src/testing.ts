@@ -3,7 +3,7 @@ import type { MemberRole, MemberViewer, Viewer } from '@tunet/kit';
 import { openTestDatabase, type TestDatabase } from '@tunet/kit/src/testing';
 import type { NotificationsConfig } from './config';
 import type { NotificationsContext } from './context';
-import type { AssociationInfo, Directory, Recipient, RecipientSpec } from './model';
+import type { AssociationInfo, Directory, Reach, Recipient, RecipientSpec } from './model';
 import { createNotificationsSubgraph, type NotificationsSubgraph } from './subgraph';
 
 /** A member of the association with fresh ids, as the gateway would describe them. */
@@ -84,8 +84,10 @@ export class StaticDirectory implements Directory {
     return this.associations.get(associationId) ?? null;
   }
 
-  async recipients(associationId: string, spec: Exclude<RecipientSpec, { kind: 'address' }>): Promise<Recipient[]> {
+  async recipients(associationId: string, spec: Exclude<RecipientSpec, { kind: 'address' }>): Promise<Reach> {
     this.calls += 1;
+    const association = this.associations.get(associationId) ?? null;
+    if (!association) return { association, recipients: [] };
     const here = this.entries.filter((entry) => entry.associationId === associationId);
     const reached = here.filter((entry) => {
       if (spec.kind === 'members') return spec.memberIds.includes(entry.memberId);
@@ -97,7 +99,7 @@ export class StaticDirectory implements Directory {
       if (kind === 'group') return entry.groupIds?.includes(id ?? '') ?? false;
       return false;
     });
-    return reached.map(({ memberId, displayName, email, phone }) => ({ memberId, displayName, email, phone }));
+    return { association, recipients: reached.map(({ memberId, displayName, email, phone }) => ({ memberId, displayName, email, phone })) };
   }
 }
 

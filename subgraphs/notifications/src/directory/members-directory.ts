@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { encodeContext, internalRouteUrl, signRequest } from '@tunet/kit';
 import { z } from 'zod';
-import type { AssociationInfo, Directory, Recipient, RecipientSpec } from '../model';
+import type { AssociationInfo, Directory, Reach, Recipient, RecipientSpec } from '../model';
 
 /** Members' internal route: an association's name and language, and the members a spec reaches. */
 export const RECIPIENTS_ROUTE = 'notifications/recipients';
@@ -50,7 +50,7 @@ export class MembersDirectory implements Directory {
     return (await this.askMembers({ associationId, spec: { kind: 'members', memberIds: [] } })).association;
   }
 
-  async recipients(associationId: string, spec: Exclude<RecipientSpec, { kind: 'address' }>): Promise<Recipient[]> {
+  async recipients(associationId: string, spec: Exclude<RecipientSpec, { kind: 'address' }>): Promise<Reach> {
     if (spec.kind === 'audience' && spec.audience.kind === 'group') {
       const { memberIds, committeeId } = groupMembersAnswerSchema.parse(
         await this.post(this.urls.posts(), GROUP_MEMBERS_ROUTE, { associationId, groupId: spec.audience.id }),
@@ -63,7 +63,7 @@ export class MembersDirectory implements Directory {
       spec.kind === 'board'
           ? spec
           : { kind: 'audience', audience: { kind: spec.audience.kind as Exclude<typeof spec.audience.kind, 'group'>, id: spec.audience.id } };
-    return (await this.askMembers({ associationId, spec: asked })).recipients;
+    return this.askMembers({ associationId, spec: asked });
   }
 
   /** The members, asked in chunks; the board comes with the first chunk, and nobody twice. */
@@ -71,14 +71,17 @@ export class MembersDirectory implements Directory {
     associationId: string,
     memberIds: readonly string[],
     options: { includeBoard?: boolean; includeSuspended?: boolean },
-  ): Promise<Recipient[]> {
+  ): Promise<Reach> {
     const found = new Map<string, Recipient>();
+    let association: AssociationInfo | null = null;
     for (let start = 0; start === 0 || start < memberIds.length; start += IDS_PER_REQUEST) {
       const chunk = memberIds.slice(start, start + IDS_PER_REQUEST);
       const spec = { kind: 'members' as const, memberIds: chunk, ...options, includeBoard: options.includeBoard && start === 0 };
-      for (const recipient of (await this.askMembers({ associationId, spec })).recipients) found.set(recipient.memberId, recipient);
+      const answer = await this.askMembers({ associationId, spec });
+      association = answer.association;
+      for (const recipient of answer.recipients) found.set(recipient.memberId, recipient);
     }
-    return [...found.values()];
+    return { association, recipients: [...found.values()] };
   }
 
   private async askMembers(request: MembersRecipientsRequest) {

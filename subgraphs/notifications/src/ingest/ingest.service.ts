@@ -82,13 +82,12 @@ export class IngestService {
     const intents = this.intentsOf(event);
     if (intents.length === 0) return result;
     const tenant = event.associationId;
-    const association = await this.deps.directory.association(tenant);
+    const { association, reached } = await this.reach(tenant, intents);
     if (!association) {
       // Members does not know the association (deleted, or an event that names none): redelivery cannot help.
       this.logger.warn({ eventId: event.eventId, topic: event.topic, associationId: tenant }, 'event of an unknown association; nobody notified');
       return result;
     }
-    const reached = await this.reach(tenant, intents);
     result.recipients = reached.length;
     const staged = await this.stage(event, association, reached);
     const stored = await this.deps.repository.store(tenant, staged);
@@ -163,27 +162,38 @@ export class IngestService {
     }
   }
 
-  /** Everyone the intents reach, each once: the first intent that reaches a person is the one they get. */
-  private async reach(tenant: string, intents: readonly NotificationIntent[]): Promise<{ intent: NotificationIntent; person: Reached }[]> {
-    const resolved = await Promise.all(
-      intents.map(async (intent): Promise<Reached[]> => {
+  /**
+   * Everyone the intents reach, each once (the first intent that reaches a person is the one they get), and the
+   * association, from the directory's answers; asked of the directory on its own only when no intent names members.
+   */
+  private async reach(
+    tenant: string,
+    intents: readonly NotificationIntent[],
+  ): Promise<{ association: AssociationInfo | null; reached: { intent: NotificationIntent; person: Reached }[] }> {
+    const answers = await Promise.all(
+      intents.map(async (intent): Promise<{ association?: AssociationInfo | null; people: Reached[] }> => {
         const spec = intent.recipients;
         if (spec.kind === 'address') {
           const email = spec.email.trim();
-          return email ? [{ key: addressRecipient(email), kind: 'address', email }] : [];
+          return { people: email ? [{ key: addressRecipient(email), kind: 'address', email }] : [] };
         }
         const except = new Set(intent.exceptMemberIds ?? []);
-        const recipients = await this.deps.directory.recipients(tenant, spec);
-        return recipients
-          .filter((recipient) => !except.has(recipient.memberId))
-          .map((recipient) => ({ key: memberRecipient(recipient.memberId), kind: 'member', memberId: recipient.memberId, email: recipient.email, phone: recipient.phone }));
+        const { association, recipients } = await this.deps.directory.recipients(tenant, spec);
+        return {
+          association,
+          people: recipients
+            .filter((recipient) => !except.has(recipient.memberId))
+            .map((recipient) => ({ key: memberRecipient(recipient.memberId), kind: 'member', memberId: recipient.memberId, email: recipient.email, phone: recipient.phone })),
+        };
       }),
     );
+    const asked = answers.find((answer) => answer.association !== undefined);
+    const association = asked ? (asked.association ?? null) : await this.deps.directory.association(tenant);
     const byKey = new Map<RecipientKey, { intent: NotificationIntent; person: Reached }>();
     intents.forEach((intent, i) => {
-      for (const person of resolved[i]!) if (!byKey.has(person.key)) byKey.set(person.key, { intent, person });
+      for (const person of answers[i]!.people) if (!byKey.has(person.key)) byKey.set(person.key, { intent, person });
     });
-    return [...byKey.values()];
+    return { association, reached: [...byKey.values()] };
   }
 
   /**
