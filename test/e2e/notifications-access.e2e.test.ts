@@ -2,7 +2,7 @@ import { createECDH, generateKeyPairSync, randomBytes, randomUUID } from 'node:c
 import { DEMO } from '@tunet/members';
 import { insertDelivery, insertNotification } from '@tunet/notifications/src/inbox/inbox.fixtures';
 import webpush from 'web-push';
-import { codes, createPlatformAdmin, matrixCaller, matrixTests, matrixTokens, openE2E, tag, type E2E, type MatrixCall, type Outcome } from './support';
+import { codes, createPlatformAdmin, matrixCaller, matrixTests, matrixTokens, MATRIX_ACTORS, openE2E, setupStep, tag, type E2E, type MatrixActor, type MatrixCall, type Outcome } from './support';
 
 /**
  * Who may do what in the notifications subgraph, through the gateway: every query and mutation × every kind of
@@ -13,8 +13,8 @@ import { codes, createPlatformAdmin, matrixCaller, matrixTests, matrixTokens, op
  * devices, and an id names Ola's notification or device ("Ola's") or the caller's own ("own"). Nobody but Ola may
  * reach his, not even the board, which sees other people's notifications only through failed deliveries.
  */
-const ACTORS = ['anonymous', 'resident A', 'resident B', 'caretaker', 'board', 'other association', 'integrator', 'platform admin'] as const;
-type Actor = (typeof ACTORS)[number];
+const ACTORS = MATRIX_ACTORS;
+type Actor = MatrixActor;
 
 /** The member behind each actor with an inbox; the platform admin's id is the one createPlatformAdmin gives it. */
 const MEMBERSHIPS: Partial<Record<Actor, { associationId: string; memberId: string }>> = {
@@ -45,12 +45,7 @@ describe('notifications access matrix', () => {
   const tokens: Partial<Record<Actor, string>> = {};
   const ids: Record<string, string> = {};
   let call: MatrixCall<Actor>;
-  /** Setup steps must succeed; their data is all a test needs. */
-  const must = async <T = unknown>(token: string | undefined, query: string, variables: Record<string, unknown> = {}): Promise<T> => {
-    const result = await e2e.gql<T>(query, variables, token);
-    if (result.errors) throw new Error(`setup failed: ${query}: ${JSON.stringify(result.errors)}`);
-    return result.data!;
-  };
+  const must = <T = unknown>(token: string | undefined, query: string, variables: Record<string, unknown> = {}) => setupStep<T>(e2e, token, query, variables);
   const REGISTER_MOBILE = 'mutation ($t: String!) { registerMobileDevice(input: { kind: FCM, token: $t, deviceName: "Telefon" }) { device { id kind } } }';
   const registerPhone = async (token: string | undefined, phoneToken: string) =>
     (await must<{ registerMobileDevice: { device: { id: string } } }>(token, REGISTER_MOBILE, { t: phoneToken })).registerMobileDevice.device.id;

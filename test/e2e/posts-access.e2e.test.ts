@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DEMO } from '@tunet/members';
-import { matrixCaller, matrixTests, matrixTokens, openE2E, tag, type E2E, type MatrixCall, type Outcome } from './support';
+import { matrixCaller, matrixTests, matrixTokens, MATRIX_ACTORS, openE2E, setupStep, tag, type E2E, type MatrixActor, type MatrixCall, type Outcome } from './support';
 
 /**
  * Who may do what in the posts subgraph, through the gateway: every query and mutation × every kind of caller.
@@ -12,8 +12,8 @@ import { matrixCaller, matrixTests, matrixTokens, openE2E, tag, type E2E, type M
  * audience: Solbakken's Blokk A-only demo bulletin, a board-only post, a Blokk A-only document.
  * Ingrid (Blokk A, not an actor) writes the content others act on, so nobody acts on their own words by accident.
  */
-const ACTORS = ['anonymous', 'resident A', 'resident B', 'caretaker', 'board', 'other association', 'integrator', 'platform admin'] as const;
-type Actor = (typeof ACTORS)[number];
+const ACTORS = MATRIX_ACTORS;
+type Actor = MatrixActor;
 
 /** Demo posts (subgraphs/posts/src/demo-data.ts): the board's welcome to everyone, and Ola's Blokk A-only bulletin. */
 const WELCOME_POST = 'd0000000-0000-4000-8000-000000000001';
@@ -28,12 +28,7 @@ describe('posts access matrix', () => {
   const tokens: Partial<Record<Actor, string>> & { ingrid?: string } = {};
   const ids: Record<string, string> = {};
   let call: MatrixCall<Actor>;
-  /** Setup steps must succeed; their data is all a test needs. */
-  const must = async <T = unknown>(token: string | undefined, query: string, variables: Record<string, unknown> = {}): Promise<T> => {
-    const result = await e2e.gql<T>(query, variables, token);
-    if (result.errors) throw new Error(`setup failed: ${query}: ${JSON.stringify(result.errors)}`);
-    return result.data!;
-  };
+  const must = <T = unknown>(token: string | undefined, query: string, variables: Record<string, unknown> = {}) => setupStep<T>(e2e, token, query, variables);
   const UPLOAD = 'mutation ($n: String!, $c: String!) { uploadFile(input: { fileName: $n, contentBase64: $c }) { file { id } } }';
   const base64 = (text: string) => Buffer.from(text).toString('base64');
   /** A fresh upload of the actor's own, or (for those who may not upload) an id that names no file. */

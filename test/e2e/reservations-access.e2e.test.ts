@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DEMO } from '@tunet/members';
 import { DEMO_RESOURCES } from '@tunet/reservations';
 import { DateTime } from 'luxon';
-import { matrixCaller, matrixTests, matrixTokens, openE2E, type E2E, type MatrixCall, type Outcome } from './support';
+import { matrixCaller, matrixTests, matrixTokens, MATRIX_ACTORS, openE2E, setupStep, type E2E, type MatrixActor, type MatrixCall, type Outcome } from './support';
 
 /**
  * Who may do what in the reservations subgraph, through the gateway: every query and mutation × every kind of
@@ -13,20 +13,15 @@ import { matrixCaller, matrixTests, matrixTokens, openE2E, type E2E, type Matrix
  * the caller's own association, so OK for another association's board means it acted in its own, never in
  * Solbakken. Ingrid (Blokk A, not an actor) makes the bookings others act on, so nobody acts on their own by accident.
  */
-const ACTORS = ['anonymous', 'resident A', 'resident B', 'caretaker', 'board', 'other association', 'integrator', 'platform admin'] as const;
-type Actor = (typeof ACTORS)[number];
+const ACTORS = MATRIX_ACTORS;
+type Actor = MatrixActor;
 
 describe('reservations access matrix', () => {
   let e2e: E2E;
   const tokens: Partial<Record<Actor, string>> & { ingrid?: string } = {};
   const ids: Record<string, string> = {};
   let call: MatrixCall<Actor>;
-  /** Setup steps must succeed; their data is all a test needs. */
-  const must = async <T = unknown>(token: string | undefined, query: string, variables: Record<string, unknown> = {}): Promise<T> => {
-    const result = await e2e.gql<T>(query, variables, token);
-    if (result.errors) throw new Error(`setup failed: ${query}: ${JSON.stringify(result.errors)}`);
-    return result.data!;
-  };
+  const must = <T = unknown>(token: string | undefined, query: string, variables: Record<string, unknown> = {}) => setupStep<T>(e2e, token, query, variables);
   const BOOK = 'mutation ($i: CreateBookingInput!) { createBooking(input: $i) { booking { id } } }';
   /** Weekdays some weeks ahead in Oslo, so no demo booking, notice or opening hour is in the way. */
   const weekday = (weeksAhead: number, isoWeekday: number) =>

@@ -130,7 +130,15 @@ export function matrixTests<A extends string>(
 }
 
 /** The callers of the posts, reservations and notifications access matrices. */
-export type MatrixActor = 'anonymous' | 'resident A' | 'resident B' | 'caretaker' | 'board' | 'other association' | 'integrator' | 'platform admin';
+export const MATRIX_ACTORS = ['anonymous', 'resident A', 'resident B', 'caretaker', 'board', 'other association', 'integrator', 'platform admin'] as const;
+export type MatrixActor = (typeof MATRIX_ACTORS)[number];
+
+/** A matrix's setup step: its data, or a throw, since a matrix built on a failed setup proves nothing. */
+export async function setupStep<T = unknown>(e2e: E2E, token: string | undefined, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  const result = await e2e.gql<T>(query, variables, token);
+  if (result.errors) throw new Error(`setup failed: ${query}: ${JSON.stringify(result.errors)}`);
+  return result.data!;
+}
 
 /**
  * Signs in every matrix caller but anonymous: two Solbakken residents in different buildings (Ola in Blokk A, Per
