@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { closeFastStore, DatabaseConnection, openFastStore, type MemberViewer } from '@tunet/kit';
+import { viewerIn } from '@tunet/kit/src/testing';
 import { createReservationsSubgraph, type ReservationsSubgraph } from '@tunet/reservations';
 import { bookings } from '@tunet/reservations/src/tables';
 import { graphql } from 'graphql';
@@ -26,7 +27,7 @@ async function main(): Promise<void> {
   const store = await openFastStore(process.env.REDIS_URL, `bench-${Date.now()}`);
   const subgraph = await createReservationsSubgraph({ database, store });
   await subgraph.migrate();
-  const board = memberOf(randomUUID(), 'board');
+  const board = viewerIn(randomUUID(), 'board');
   const month = DateTime.now().setZone('Europe/Oslo').plus({ months: 1 }).startOf('month');
   const from = month.toISODate()!;
   const to = month.endOf('month').toISODate()!;
@@ -116,18 +117,6 @@ function summary(timings: number[]): string {
   const sorted = [...timings].sort((a, b) => a - b);
   const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!.toFixed(2);
   return `p50 ${at(0.5)} ms, p95 ${at(0.95)} ms, max ${sorted.at(-1)!.toFixed(2)} ms over ${timings.length} runs`;
-}
-
-function memberOf(associationId: string, role: MemberViewer['role']): MemberViewer {
-  return {
-    accountId: randomUUID(),
-    associationId,
-    memberId: randomUUID(),
-    role,
-    platformAdmin: false,
-    sessionId: null,
-    scope: { unitIds: [randomUUID()], buildingIds: [randomUUID()], committeeIds: [] },
-  };
 }
 
 main().catch((error: unknown) => {

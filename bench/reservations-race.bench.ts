@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { closeFastStore, DatabaseConnection, openFastStore, type MemberViewer } from '@tunet/kit';
+import { viewerIn } from '@tunet/kit/src/testing';
 import { createReservationsSubgraph, type ReservationsSubgraph } from '@tunet/reservations';
 import { resources } from '@tunet/reservations/src/tables';
 
@@ -31,7 +32,7 @@ async function main(): Promise<void> {
     const slot = { resourceId, start, end: new Date(start.getTime() + 2 * HOUR) };
     const started = performance.now();
     const results = await Promise.allSettled(
-      Array.from({ length: ATTEMPTS }, () => book(subgraph, residentOf(associationId), slot)),
+      Array.from({ length: ATTEMPTS }, () => book(subgraph, viewerIn(associationId), slot)),
     );
     const elapsed = performance.now() - started;
     timings.push(elapsed);
@@ -49,18 +50,6 @@ async function main(): Promise<void> {
 function book(subgraph: ReservationsSubgraph, viewer: MemberViewer, slot: { resourceId: string; start: Date; end: Date }) {
   const ctx = subgraph.definition.createContext({ viewer, requestId: 'bench', clientIp: '127.0.0.1', publicOrigin: null });
   return ctx.bookings.createBooking(viewer, ctx.bookingLoaders, { ...slot, idempotencyKey: randomUUID() });
-}
-
-function residentOf(associationId: string): MemberViewer {
-  return {
-    accountId: randomUUID(),
-    associationId,
-    memberId: randomUUID(),
-    role: 'resident',
-    platformAdmin: false,
-    sessionId: null,
-    scope: { unitIds: [randomUUID()], buildingIds: [randomUUID()], committeeIds: [] },
-  };
 }
 
 main().catch((error: unknown) => {

@@ -1,8 +1,9 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { DatabaseConnection } from './database';
 import { openFastStore, type FastStore } from './redis';
 import { requireEnv } from './secrets';
+import type { MemberViewer, ViewerScope } from './viewer';
 
 /**
  * Test infrastructure: real PostgreSQL (a fresh database per call on the server `npm test` started) or PGlite
@@ -52,4 +53,20 @@ async function adminQuery(url: string, text: string): Promise<void> {
   } finally {
     await client.end();
   }
+}
+
+/**
+ * A member of the association with fresh ids, as the gateway would describe them; `scope` says where they live
+ * (default: one unit of their own in one building, no committee).
+ */
+export function viewerIn(associationId: string, role: MemberViewer['role'] = 'resident', scope: Partial<ViewerScope> = {}): MemberViewer {
+  return {
+    accountId: randomUUID(),
+    associationId,
+    memberId: randomUUID(),
+    role,
+    platformAdmin: false,
+    sessionId: null,
+    scope: { unitIds: [randomUUID()], buildingIds: [randomUUID()], committeeIds: [], ...scope },
+  };
 }

@@ -6,18 +6,7 @@ import type { NotificationsContext } from './context';
 import type { AssociationInfo, Directory, Reach, Recipient, RecipientSpec } from './model';
 import { createNotificationsSubgraph, type NotificationsSubgraph } from './subgraph';
 
-/** A member of the association with fresh ids, as the gateway would describe them. */
-export function viewerIn(associationId: string, role: MemberRole = 'resident'): MemberViewer {
-  return {
-    accountId: randomUUID(),
-    associationId,
-    memberId: randomUUID(),
-    role,
-    platformAdmin: false,
-    sessionId: null,
-    scope: { unitIds: [randomUUID()], buildingIds: [randomUUID()], committeeIds: [] },
-  };
-}
+export { viewerIn } from '@tunet/kit/src/testing';
 
 /** The association's integration calling with an API key that holds every scope there is. */
 export function integratorOf(associationId: string): Viewer {

@@ -1,28 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { MemberViewer, ViewerScope } from '@tunet/kit';
+import type { MemberViewer } from '@tunet/kit';
 import { openTestDatabase, type TestDatabase } from '@tunet/kit/src/testing';
 import type { ReservationsContext } from './context';
 import { createReservationsSubgraph, type ReservationsSubgraph } from './subgraph';
 
-/**
- * A member of the association with a fresh id, as the gateway would describe them; `scope` says where they live
- * (default: one unit of their own in one building, no committee).
- */
-export function viewerIn(
-  associationId: string,
-  role: MemberViewer['role'] = 'resident',
-  scope: Partial<ViewerScope> = {},
-): MemberViewer {
-  return {
-    accountId: randomUUID(),
-    associationId,
-    memberId: randomUUID(),
-    role,
-    platformAdmin: false,
-    sessionId: null,
-    scope: { unitIds: [randomUUID()], buildingIds: [randomUUID()], committeeIds: [], ...scope },
-  };
-}
+export { viewerIn } from '@tunet/kit/src/testing';
 
 export interface ReservationsTestBed {
   subgraph: ReservationsSubgraph;
