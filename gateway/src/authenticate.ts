@@ -1,29 +1,86 @@
-import { looksLikeApiKey, type AccessTokenVerifier, type RequestContext, type Viewer } from '@tunet/kit';
+import type { ApolloServerPlugin } from '@apollo/server';
+import {
+  looksLikeApiKey,
+  type AccessTokenVerifier,
+  type RequestContext,
+  type RevocationReader,
+  type Suspension,
+  type TokenHolder,
+  type Viewer,
+} from '@tunet/kit';
+import { GraphQLError } from 'graphql';
 import type { ApiKeyAuthenticator } from './api-keys';
 import { unauthenticated } from './request-errors';
+import type { GatewayContext } from './signed-data-source';
 
 export interface Authenticators {
   accessTokens: AccessTokenVerifier;
   apiKeys: ApiKeyAuthenticator;
+  /** Ended sessions and suspended members (docs/decisions/0018). */
+  revocations: RevocationReader;
 }
+
+export interface Authenticated {
+  viewer: Viewer | null;
+  /** The access token's holder and when it ends; null for API keys and anonymous requests. */
+  token: { holder: TokenHolder; expiresAt: Date } | null;
+  /** Set when the member was suspended after the token was issued: reads go on, writes are refused. */
+  suspension: Suspension | null;
+}
+
+const ANONYMOUS: Authenticated = { viewer: null, token: null, suspension: null };
 
 /**
  * No header means an anonymous request, which a few operations (login) allow. A header that is present but
- * wrong — bad signature, expired, wrong audience, unknown or revoked API key, not a bearer token — fails the
- * whole request with UNAUTHENTICATED, so a client never gets a partial answer computed as someone else or as nobody.
+ * wrong — bad signature, expired, wrong audience, a session that has ended, unknown or revoked API key, not a bearer
+ * token — fails the whole request with UNAUTHENTICATED, so a client never gets a partial answer computed as someone
+ * else or as nobody.
  */
 export async function authenticate(
   authorization: string | undefined,
   authenticators: Authenticators,
   caller: Pick<RequestContext, 'requestId' | 'clientIp'>,
-): Promise<Viewer | null> {
-  if (!authorization) return null;
+): Promise<Authenticated> {
+  if (!authorization) return ANONYMOUS;
   const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(authorization);
   if (!match?.[1]) throw unauthenticated('The Authorization header must be `Bearer <access token or API key>`.');
-  if (looksLikeApiKey(match[1])) return authenticators.apiKeys.viewerFor(match[1], caller);
-  try {
-    return await authenticators.accessTokens.verify(match[1]);
-  } catch {
+  if (looksLikeApiKey(match[1])) return { ...ANONYMOUS, viewer: await authenticators.apiKeys.viewerFor(match[1], caller) };
+  const verified = await authenticators.accessTokens.verifyToken(match[1]).catch(() => {
     throw unauthenticated('The access token is invalid or has expired. Refresh the session or log in again.');
-  }
+  });
+  const holder = holderOf(verified.viewer, verified.issuedAt);
+  const standing = await authenticators.revocations.standing(holder);
+  // A token must not outlive its session: logout, a password change elsewhere or a replayed refresh token ended it.
+  if (standing.sessionEnded) throw sessionEnded();
+  return { viewer: verified.viewer, token: { holder, expiresAt: verified.expiresAt }, suspension: standing.suspension };
 }
+
+export function holderOf(viewer: Viewer, issuedAt: Date): TokenHolder {
+  return { sessionId: viewer.sessionId, associationId: viewer.associationId, memberId: viewer.memberId, issuedAt };
+}
+
+export function sessionEnded(): GraphQLError {
+  return unauthenticated('This session has ended (logged out, or ended from another device). Log in again.');
+}
+
+/** FORBIDDEN (403) with why and until when, as login tells a suspended member. */
+export function suspendedMember(suspension: Suspension): GraphQLError {
+  const until = suspension.until ? ` until ${suspension.until}` : '';
+  return new GraphQLError(`Your membership is suspended${until}: ${suspension.reason}. You can read, but not change anything.`, {
+    extensions: { code: 'FORBIDDEN', reason: suspension.reason, until: suspension.until, http: { status: 403 } },
+  });
+}
+
+/**
+ * A suspended member's still-valid access token keeps reading, as it did before suspensions were announced, but
+ * writes nothing from the moment of the suspension: every mutation is refused before any subgraph is asked.
+ */
+export const suspendedWritesPlugin: ApolloServerPlugin<GatewayContext> = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ operation, contextValue }) {
+        if (operation?.operation === 'mutation' && contextValue.suspension) throw suspendedMember(contextValue.suspension);
+      },
+    };
+  },
+};

@@ -11,6 +11,7 @@ import {
   internalRouteUrl,
   logUnexpectedErrors,
   maskInternalError,
+  RevocationReader,
   serve,
   type FastStore,
   type Logger,
@@ -18,7 +19,7 @@ import {
 } from '@tunet/kit';
 import express from 'express';
 import { ApiKeyAuthenticator, verifyWithMembers } from './api-keys';
-import { authenticate } from './authenticate';
+import { authenticate, suspendedWritesPlugin } from './authenticate';
 import { formatInputError, inputErrorPlugin } from './input-errors';
 import { mountPublicRoutes, publicOriginOf } from './public-routes';
 import { SignedDataSource, type GatewayContext } from './signed-data-source';
@@ -35,7 +36,10 @@ export interface GatewayOptions {
   introspection: boolean;
   /** Express `trust proxy`, so the client address behind a load balancer is the real one (rate limits use it). */
   trustProxy?: boolean | string | number;
-  /** Caches API-key verifications and counts failed ones; on Redis, shared by every gateway replica. */
+  /**
+   * Caches API-key verifications and counts failed ones, holds ended sessions and suspensions, counts open streams;
+   * on Redis, shared by every gateway replica.
+   */
   store: FastStore;
   /** How long a verified API key is trusted without asking members again: the bound on a revoked key. Default 60. */
   apiKeyCacheSeconds?: number;
@@ -61,6 +65,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     verifyWithMembers(() => internalRouteUrl(membersUrl(subgraphUrls), API_KEY_VERIFY_ROUTE), options.internalSecret, options.logger),
     options.apiKeyCacheSeconds,
   );
+  const revocations = await RevocationReader.open(options.store, options.logger);
+  const authenticators = { accessTokens, apiKeys, revocations };
   const probed = createProbedApp(() => subgraphsReady(subgraphUrls));
   const { app, httpServer } = probed;
   app.set('trust proxy', options.trustProxy ?? false);
@@ -78,13 +84,16 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       logUnexpectedErrors(options.logger),
       inputErrorPlugin as ApolloServerPlugin<GatewayContext>,
       requestIdOnErrors,
+      suspendedWritesPlugin,
     ],
   });
   await server.start();
 
   // Before /graphql, whose middleware would otherwise take /graphql/stream for an ordinary GraphQL request.
   mountInboxStream(app, {
-    authenticators: { accessTokens, apiKeys },
+    authenticators,
+    introspection: options.introspection,
+    store: options.store,
     notificationsUrl: () => subgraphUrl(subgraphUrls, 'notifications'),
     internalSecret: options.internalSecret,
     probe: probed.probe,
@@ -99,8 +108,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
         const requestId = randomUUID();
         res.setHeader('x-request-id', requestId);
         const clientIp = req.ip ?? '';
-        const viewer = await authenticate(req.headers.authorization, { accessTokens, apiKeys }, { requestId, clientIp });
-        return { requestId, clientIp, viewer, publicOrigin: publicOriginOf(req) };
+        const { viewer, suspension } = await authenticate(req.headers.authorization, authenticators, { requestId, clientIp });
+        return { requestId, clientIp, viewer, suspension, publicOrigin: publicOriginOf(req) };
       },
     }),
   );
@@ -109,7 +118,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     internalSecret: options.internalSecret,
     logger: options.logger,
   });
-  return serve(probed, server, options.port, options.host);
+  const running = await serve(probed, server, options.port, options.host);
+  return {
+    ...running,
+    stop: async () => {
+      await running.stop();
+      await revocations.close();
+    },
+  };
 }
 
 /** Members verifies API keys; its URL is known once the gateway has loaded the supergraph. */

@@ -1,7 +1,8 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { CONTEXT_HEADER, encodeContext, signRequest, type RequestContext } from '@tunet/kit';
+import { CONTEXT_HEADER, encodeContext, signRequest, type RequestContext, type Suspension } from '@tunet/kit';
 
-export type GatewayContext = RequestContext;
+/** What subgraphs are told, and whether the member was suspended since their token was issued (gateway-only). */
+export type GatewayContext = RequestContext & { suspension?: Suspension | null };
 
 /** Requests the gateway makes on its own behalf (none today with a static supergraph) carry no viewer. */
 const SYSTEM_CONTEXT: RequestContext = { viewer: null, requestId: 'gateway', clientIp: '' };

@@ -5,7 +5,9 @@ import {
   createLogger,
   createProbedApp,
   generateSecrets,
+  RevocationReader,
   serve,
+  type FastStore,
   startSubgraphServer,
   type RunningServer,
   type Viewer,
@@ -89,8 +91,11 @@ describe('the inbox stream at the gateway', () => {
     );
     const verifier = await AccessTokenVerifier.fromPem(secrets.jwtPublicKey);
     const probed = createProbedApp(async () => undefined);
+    const store: FastStore = { kind: 'memory', namespace: 'test' };
     mountInboxStream(probed.app, {
-      authenticators: { accessTokens: verifier, apiKeys: new ApiKeyAuthenticator({ kind: 'memory', namespace: 'test' }, async () => null) },
+      authenticators: { accessTokens: verifier, apiKeys: new ApiKeyAuthenticator(store, async () => null), revocations: await RevocationReader.open(store) },
+      introspection: false,
+      store,
       notificationsUrl: () => upstream.url,
       internalSecret: SECRET,
       probe: probed.probe,

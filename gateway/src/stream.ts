@@ -1,9 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { encodeContext, endOnDrain, signRequest, type Logger, type ProbeState, type Viewer } from '@tunet/kit';
+import {
+  ConcurrencyLimit,
+  encodeContext,
+  endOnDrain,
+  signRequest,
+  type FastStore,
+  type Lease,
+  type Logger,
+  type ProbeState,
+} from '@tunet/kit';
 import express, { type Express, type Response } from 'express';
 import { GraphQLError } from 'graphql';
-import { authenticate, type Authenticators } from './authenticate';
+import { authenticate, suspendedMember, type Authenticated, type Authenticators } from './authenticate';
 import { publicOriginOf } from './public-routes';
+import { asksForIntrospection, guardStream, introspectionRefused, STREAM_LEASE_SECONDS, STREAMS_PER_PERSON, tooManyStreams } from './stream-guard';
 
 /** Where clients open the live inbox: the gateway's origin, beside /graphql. */
 export const STREAM_PATH = '/graphql/stream';
@@ -14,6 +24,10 @@ const UPSTREAM_PATH = '/stream/inbox';
 export interface InboxStreamOptions {
   /** The same as /graphql uses, so a token is worth exactly as much here (rate limits on failed API keys included). */
   authenticators: Authenticators;
+  /** As for /graphql: when off, `__schema` and `__type` are refused here too. */
+  introspection: boolean;
+  /** Where open streams are counted per person, shared by every gateway replica on Redis. */
+  store: FastStore;
   /** The notifications subgraph's URL, known once the gateway has loaded the supergraph. */
   notificationsUrl(): string;
   internalSecret: string;
@@ -26,28 +40,49 @@ export interface InboxStreamOptions {
  * `POST /graphql/stream`: the notifications subgraph's live inbox (stream.graphql, a subscription over Server-Sent
  * Events with graphql-sse), which the Apollo Gateway cannot run. The gateway authenticates the bearer token as for
  * /graphql, forwards the exact body signed with the viewer, and pipes the event stream back unbuffered; a client
- * leaving aborts the upstream request, so the subgraph lets go of its subscription at once.
+ * leaving aborts the upstream request, so the subgraph lets go of its subscription at once. The gateway ends a stream
+ * itself, with a last event saying why, when its token expires, its session ends or its member is suspended
+ * (docs/decisions/0018), and opens at most STREAMS_PER_PERSON at once for one person.
  */
 export function mountInboxStream(app: Express, options: InboxStreamOptions): void {
+  const openStreams = new ConcurrencyLimit(options.store, { name: 'inbox-streams', limit: STREAMS_PER_PERSON, leaseSeconds: STREAM_LEASE_SECONDS });
   // A subscription document and its variables: far below what /graphql takes.
   app.post(STREAM_PATH, express.raw({ type: () => true, limit: '64kb' }), async (req, res) => {
     const requestId = randomUUID();
     res.setHeader('x-request-id', requestId);
     const clientIp = req.ip ?? '';
-    let viewer: Viewer | null;
+    const body: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    let authenticated: Authenticated;
+    let lease: Lease | null = null;
     try {
-      viewer = await authenticate(req.headers.authorization, options.authenticators, { requestId, clientIp });
+      authenticated = await authenticate(req.headers.authorization, options.authenticators, { requestId, clientIp });
+      if (authenticated.suspension) throw suspendedMember(authenticated.suspension);
+      if (!options.introspection && asksForIntrospection(body)) throw introspectionRefused();
+      if (authenticated.token) lease = await openStreams.acquire(authenticated.viewer!.accountId);
+      if (authenticated.token && !lease) throw tooManyStreams();
     } catch (error) {
       return void sendError(res, error, requestId, options.logger);
     }
+    const { viewer, token } = authenticated;
+    const upstream = new AbortController();
+    /** Why the gateway ended the stream itself, told to the client as the stream's last event. */
+    let endedBecause: GraphQLError | null = null;
+    const stopGuarding = token
+      ? guardStream(token, lease, options.authenticators.revocations, (reason) => {
+          endedBecause = reason;
+          upstream.abort();
+        }, options.logger)
+      : () => undefined;
+    // Also after a normal end, when aborting changes nothing.
+    res.once('close', () => {
+      upstream.abort();
+      stopGuarding();
+      lease?.release().catch((error: unknown) => options.logger.warn({ err: error, requestId }, 'releasing an inbox stream slot failed'));
+    });
     if (!endOnDrain(options.probe, res, () => res.end())) {
       return void res.status(503).json({ errors: [{ message: 'The server is shutting down; connect again.', extensions: { requestId } }] });
     }
-    const body: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const context = encodeContext({ viewer, requestId, clientIp, publicOrigin: publicOriginOf(req) });
-    const upstream = new AbortController();
-    // Also after a normal end, when aborting changes nothing.
-    res.once('close', () => upstream.abort());
     let answer: globalThis.Response;
     try {
       answer = await fetch(new URL(UPSTREAM_PATH, options.notificationsUrl()), {
@@ -61,6 +96,7 @@ export function mountInboxStream(app: Express, options: InboxStreamOptions): voi
         signal: upstream.signal,
       });
     } catch (error) {
+      if (endedBecause) return void sendError(res, endedBecause, requestId, options.logger);
       if (upstream.signal.aborted) return;
       options.logger.error({ err: error, requestId }, 'inbox stream forwarding failed');
       return void res.status(502).json({ errors: [{ message: 'Bad gateway', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId } }] });
@@ -78,15 +114,39 @@ export function mountInboxStream(app: Express, options: InboxStreamOptions): voi
       'x-accel-buffering': 'no',
     });
     res.flushHeaders();
+    const boundary = new EventBoundary();
     try {
       for await (const chunk of answer.body) {
+        boundary.passed(chunk);
         if (!res.write(chunk)) await writable(res);
       }
     } catch (error) {
       if (!upstream.signal.aborted) options.logger.warn({ err: error, requestId }, 'inbox stream broke off upstream');
     }
+    // Only between two events: text written into the middle of one would garble both.
+    if (endedBecause && boundary.between) res.write(lastEvents(endedBecause, requestId));
     res.end();
   });
+}
+
+/** Whether the text passed on so far ends between two events (a blank line), where another can be written. */
+class EventBoundary {
+  private tail = '\n\n';
+
+  passed(chunk: Uint8Array): void {
+    this.tail = (this.tail + Buffer.from(chunk).toString('latin1')).slice(-2);
+  }
+
+  get between(): boolean {
+    return this.tail === '\n\n';
+  }
+}
+
+/** graphql-sse's `next` with the error, then `complete`: the client's subscription ends with the reason. */
+function lastEvents(reason: GraphQLError, requestId: string): string {
+  const { http: _http, ...extensions } = reason.extensions as Record<string, unknown>;
+  const error = { message: reason.message, extensions: { ...extensions, requestId } };
+  return `event: next\ndata: ${JSON.stringify({ errors: [error] })}\n\nevent: complete\ndata:\n\n`;
 }
 
 /** Resolves once the client takes more, or has gone (the upstream request is then aborted). */

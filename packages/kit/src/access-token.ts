@@ -18,6 +18,8 @@ const claimsSchema = z.object({
   role: roleSchema.nullable(),
   adm: z.boolean(),
   sid: z.string().uuid().nullable(),
+  iat: z.number().optional(),
+  exp: z.number(),
   // Short keys: the scope rides along on every request.
   scp: z
     .object({ u: z.array(z.string().uuid()), b: z.array(z.string().uuid()), c: z.array(z.string().uuid()) })
@@ -63,6 +65,11 @@ export class AccessTokenVerifier {
 
   /** The viewer the token names; throws on a bad signature, wrong issuer or audience, or expiry. */
   async verify(token: string): Promise<Viewer> {
+    return (await this.verifyToken(token)).viewer;
+  }
+
+  /** The viewer with the token's lifetime: when it was issued (revocations older than that do not hold it) and ends. */
+  async verifyToken(token: string): Promise<VerifiedAccessToken> {
     const { payload } = await jwtVerify(token, this.key, {
       algorithms: [ALGORITHM],
       issuer: ACCESS_TOKEN_ISSUER,
@@ -70,7 +77,7 @@ export class AccessTokenVerifier {
       requiredClaims: ['exp', 'sub'],
     });
     const claims = claimsSchema.parse(payload);
-    return {
+    const viewer: Viewer = {
       accountId: claims.sub,
       associationId: claims.aid,
       memberId: claims.mid,
@@ -79,7 +86,15 @@ export class AccessTokenVerifier {
       sessionId: claims.sid,
       ...(claims.scp ? { scope: scopeOf(claims.scp) } : {}),
     };
+    // `exp` is required above; a token without `iat` counts as issued at the beginning of time.
+    return { viewer, issuedAt: new Date((claims.iat ?? 0) * 1000), expiresAt: new Date(claims.exp * 1000) };
   }
+}
+
+export interface VerifiedAccessToken {
+  viewer: Viewer;
+  issuedAt: Date;
+  expiresAt: Date;
 }
 
 function scopeOf(claim: { u: string[]; b: string[]; c: string[] }): ViewerScope {

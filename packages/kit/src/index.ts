@@ -29,3 +29,5 @@ export * from './background';
 export * from './admit';
 export * from './feed-tokens';
 export * from './icalendar';
+export * from './revocations';
+export * from './concurrency-limit';

@@ -1,0 +1,263 @@
+import { EventEmitter } from 'node:events';
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import { createLogger, type Logger } from './logger';
+import type { FastStore } from './redis';
+
+/**
+ * Ended sessions and suspended members, kept on the fast store for as long as an access token issued before can
+ * live, and announced over pub/sub so every gateway forgets its brief local copy at once (docs/decisions/0018).
+ * Members writes them where it ends sessions and suspends; the gateway reads them on every request.
+ */
+
+const suspensionSchema = z.object({
+  /** When it began: a token issued later was issued after a reinstatement, so the suspension does not hold it. */
+  since: z.iso.datetime(),
+  reason: z.string(),
+  until: z.iso.date().nullable(),
+});
+export type Suspension = z.infer<typeof suspensionSchema>;
+
+const revocationSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('sessions-ended'), sessionIds: z.array(z.guid()) }),
+  z.object({ kind: z.literal('suspended'), associationId: z.guid(), memberId: z.guid(), suspension: suspensionSchema }),
+  z.object({ kind: z.literal('reinstated'), associationId: z.guid(), memberId: z.guid() }),
+]);
+export type Revocation = z.infer<typeof revocationSchema>;
+
+/** Who an access token speaks for, and since when. */
+export interface TokenHolder {
+  sessionId: string | null;
+  associationId: string | null;
+  memberId: string | null;
+  issuedAt: Date;
+}
+
+export interface Standing {
+  sessionEnded: boolean;
+  /** Set when the member was suspended after the token was issued. */
+  suspension: Suspension | null;
+}
+
+/** How long a gateway trusts what it read without hearing otherwise: the bound when a pub/sub message is lost. */
+const LOCAL_CACHE_MS = 5_000;
+const LOCAL_CACHE_CAPACITY = 10_000;
+
+/** Members' side: records what ended and who is suspended, each for `keepSeconds` (an access token's lifetime). */
+export class RevocationWriter {
+  private readonly backend: Backend;
+
+  constructor(
+    store: FastStore,
+    private readonly keepSeconds: number,
+  ) {
+    this.backend = backendFor(store);
+  }
+
+  async endSessions(sessionIds: string[]): Promise<void> {
+    if (sessionIds.length === 0) return;
+    await this.backend.write(
+      sessionIds.map((id) => ({ key: sessionKey(id), value: '1' })),
+      this.keepSeconds * 1000,
+      { kind: 'sessions-ended', sessionIds },
+    );
+  }
+
+  async suspend(associationId: string, memberId: string, suspension: Omit<Suspension, 'since'>, since = new Date()): Promise<void> {
+    const entry: Suspension = { ...suspension, since: since.toISOString() };
+    await this.backend.write([{ key: memberKey(associationId, memberId), value: JSON.stringify(entry) }], this.keepSeconds * 1000, {
+      kind: 'suspended',
+      associationId,
+      memberId,
+      suspension: entry,
+    });
+  }
+
+  async reinstate(associationId: string, memberId: string): Promise<void> {
+    await this.backend.remove(memberKey(associationId, memberId), { kind: 'reinstated', associationId, memberId });
+  }
+}
+
+/** The gateway's side: the standing of a token's holder, and the revocations as they happen. */
+export class RevocationReader {
+  private readonly cache = new Map<string, { value: string | null; expiresAt: number }>();
+  private readonly listeners = new Set<(revocation: Revocation) => void>();
+  /** Moves on with every revocation heard, so a read that began before one does not cache what it read. */
+  private generation = 0;
+  private stopListening: (() => Promise<void>) | null = null;
+
+  private constructor(private readonly backend: Backend) {}
+
+  /** Resolves once revocations announced from now on are heard. */
+  static async open(store: FastStore, logger: Logger = createLogger('revocations')): Promise<RevocationReader> {
+    const reader = new RevocationReader(backendFor(store, logger));
+    reader.stopListening = await reader.backend.listen(
+      (revocation) => reader.heard(revocation),
+      () => reader.forgetAll(),
+    );
+    return reader;
+  }
+
+  async standing(holder: TokenHolder): Promise<Standing> {
+    const member = holder.associationId && holder.memberId ? memberKey(holder.associationId, holder.memberId) : null;
+    const keys = [holder.sessionId ? sessionKey(holder.sessionId) : null, member];
+    const [session, suspension] = await this.read(keys);
+    const entry = suspension ? parseJson(suspensionSchema, suspension) : null;
+    // Token times are whole seconds: a token from the second of the suspension counts as issued before it.
+    const held = entry !== null && Math.floor(holder.issuedAt.getTime() / 1000) <= Math.floor(Date.parse(entry.since) / 1000);
+    return { sessionEnded: session !== null, suspension: held ? entry : null };
+  }
+
+  /** Calls the listener with every revocation announced from now on; returns how to stop. */
+  watch(listener: (revocation: Revocation) => void): () => void {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    this.listeners.clear();
+    await this.stopListening?.();
+    this.stopListening = null;
+  }
+
+  /** Values from the local cache while fresh, the rest from the store; cached only if nothing was revoked meanwhile. */
+  private async read(keys: (string | null)[]): Promise<(string | null)[]> {
+    const now = Date.now();
+    const answers = new Map<string, string | null>();
+    const missing: string[] = [];
+    for (const key of keys) {
+      if (key === null) continue;
+      const cached = this.cache.get(key);
+      if (cached && cached.expiresAt > now) answers.set(key, cached.value);
+      else missing.push(key);
+    }
+    if (missing.length > 0) {
+      const generation = this.generation;
+      const values = await this.backend.read(missing);
+      missing.forEach((key, i) => answers.set(key, values[i] ?? null));
+      if (generation === this.generation) for (const key of missing) this.remember(key, answers.get(key) ?? null);
+    }
+    return keys.map((key) => (key === null ? null : (answers.get(key) ?? null)));
+  }
+
+  private remember(key: string, value: string | null): void {
+    this.cache.delete(key);
+    this.cache.set(key, { value, expiresAt: Date.now() + LOCAL_CACHE_MS });
+    const oldest = this.cache.keys().next().value;
+    if (this.cache.size > LOCAL_CACHE_CAPACITY && oldest !== undefined) this.cache.delete(oldest);
+  }
+
+  private heard(revocation: Revocation): void {
+    this.generation++;
+    const keys = revocation.kind === 'sessions-ended' ? revocation.sessionIds.map(sessionKey) : [memberKey(revocation.associationId, revocation.memberId)];
+    for (const key of keys) this.cache.delete(key);
+    for (const listener of this.listeners) listener(revocation);
+  }
+
+  /** After a reconnection announcements may have been missed, so nothing read before is trusted. */
+  private forgetAll(): void {
+    this.generation++;
+    this.cache.clear();
+  }
+}
+
+const sessionKey = (sessionId: string) => `session:${sessionId}`;
+const memberKey = (associationId: string, memberId: string) => `member:${associationId}:${memberId}`;
+
+/** The fast store as revocations use it: Redis keys and pub/sub, or their in-process stand-ins. */
+interface Backend {
+  write(entries: { key: string; value: string }[], ttlMs: number, announcement: Revocation): Promise<void>;
+  remove(key: string, announcement: Revocation): Promise<void>;
+  read(keys: string[]): Promise<(string | null)[]>;
+  /** Starts hearing announcements; `resynced` is called whenever some may have been missed. */
+  listen(heard: (revocation: Revocation) => void, resynced: () => void): Promise<() => Promise<void>>;
+}
+
+function backendFor(store: FastStore, logger?: Logger): Backend {
+  return store.kind === 'redis' ? redisBackend(store.client, `${store.namespace}:revoked`, logger) : memoryBackend(store);
+}
+
+/** Whatever another process wrote is checked before it is believed; anything malformed counts as absent. */
+function parseJson<T>(schema: z.ZodType<T>, text: string): T | null {
+  try {
+    const parsed = schema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+function redisBackend(client: Redis, prefix: string, logger?: Logger): Backend {
+  const channel = `${prefix}:announcements`;
+  return {
+    async write(entries, ttlMs, announcement) {
+      const batch = client.multi();
+      for (const { key, value } of entries) batch.set(`${prefix}:${key}`, value, 'PX', ttlMs);
+      batch.publish(channel, JSON.stringify(announcement));
+      await batch.exec();
+    },
+    async remove(key, announcement) {
+      await client.multi().del(`${prefix}:${key}`).publish(channel, JSON.stringify(announcement)).exec();
+    },
+    async read(keys) {
+      return client.mget(keys.map((key) => `${prefix}:${key}`));
+    },
+    async listen(heard, resynced) {
+      // A subscribed connection can do nothing else; ioredis subscribes again by itself after reconnecting.
+      const subscriber = client.duplicate();
+      subscriber.on('message', (_channel: string, message: string) => {
+        const revocation = parseJson(revocationSchema, message);
+        if (revocation) heard(revocation);
+      });
+      subscriber.on('ready', resynced);
+      // Reconnecting is ioredis's job; until it succeeds, the local cache's lifetime bounds what is missed.
+      subscriber.on('error', (error: Error) => logger?.warn({ err: error }, 'revocation subscriber connection failed'));
+      await subscriber.subscribe(channel);
+      return async () => void (await subscriber.quit());
+    },
+  };
+}
+
+interface MemoryState {
+  entries: Map<string, { value: string; expiresAt: number }>;
+  announcements: EventEmitter;
+}
+
+/** One state per embedded store, so members and the gateway in one process share it as they would share Redis. */
+const memoryStates = new WeakMap<FastStore, MemoryState>();
+
+function memoryBackend(store: FastStore): Backend {
+  let state = memoryStates.get(store);
+  if (!state) {
+    state = { entries: new Map(), announcements: new EventEmitter() };
+    state.announcements.setMaxListeners(0);
+    memoryStates.set(store, state);
+  }
+  const { entries, announcements } = state;
+  const prune = (now: number) => {
+    for (const [key, entry] of entries) if (entry.expiresAt <= now) entries.delete(key);
+  };
+  return {
+    async write(written, ttlMs, announcement) {
+      const now = Date.now();
+      prune(now);
+      for (const { key, value } of written) entries.set(key, { value, expiresAt: now + ttlMs });
+      announcements.emit('revocation', announcement);
+    },
+    async remove(key, announcement) {
+      entries.delete(key);
+      announcements.emit('revocation', announcement);
+    },
+    async read(keys) {
+      const now = Date.now();
+      return keys.map((key) => {
+        const entry = entries.get(key);
+        return entry && entry.expiresAt > now ? entry.value : null;
+      });
+    },
+    async listen(heard) {
+      announcements.on('revocation', heard);
+      return async () => void announcements.off('revocation', heard);
+    },
+  };
+}
