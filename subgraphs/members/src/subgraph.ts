@@ -5,6 +5,7 @@ import {
   OutboxRelay,
   PeriodicJob,
   RateLimit,
+  RevocationWriter,
   createLogger,
   type DatabaseConnection,
   type FastStore,
@@ -90,8 +91,10 @@ export async function createMembersSubgraph(deps: MembersDependencies): Promise<
       perAddress: limit('login:address', settings.maxFailedLoginsPerAddress),
     },
     settings,
+    // As long as the last access token issued can live, with a minute for clocks that disagree.
+    new RevocationWriter(deps.store, settings.accessTokenTtlSeconds + 60),
   );
-  const members = new MembersService(repository, (associationId, memberId) => auth.endMemberSessions(associationId, memberId));
+  const members = new MembersService(repository, auth);
   const housing = new HousingService(housingRepository);
   const committees = new CommitteesService(committeesRepository);
   const invitations = new InvitationsService(new InvitationsRepository(db), auth);

@@ -54,7 +54,7 @@ export type EmailChangeOutcome = { kind: 'confirmed'; email: string } | { kind: 
 
 export type RotateOutcome =
   | { kind: 'rotated'; membership: Membership; sessionId: string }
-  | { kind: 'reused' }
+  | { kind: 'reused'; sessionId: string }
   | { kind: 'invalid' };
 
 /**
@@ -96,8 +96,8 @@ export class AuthRepository {
     return row ?? null;
   }
 
-  /** Ends every live session of an account except `keepFamily`; returns how many sessions ended. */
-  endAccountSessions(accountId: string, keepFamily: string | null, now: Date): Promise<number> {
+  /** Ends every live session of an account except `keepFamily`; returns the sessions that ended. */
+  endAccountSessions(accountId: string, keepFamily: string | null, now: Date): Promise<string[]> {
     return this.db.system(async (tx) => {
       const ended = await tx
         .update(refreshTokens)
@@ -110,7 +110,7 @@ export class AuthRepository {
           ),
         )
         .returning({ familyId: refreshTokens.familyId });
-      return new Set(ended.map((row) => row.familyId)).size;
+      return [...new Set(ended.map((row) => row.familyId))];
     });
   }
 
@@ -188,7 +188,7 @@ export class AuthRepository {
           .update(refreshTokens)
           .set({ revokedAt: now })
           .where(and(eq(refreshTokens.familyId, current.familyId), isNull(refreshTokens.revokedAt)));
-        return { kind: 'reused' };
+        return { kind: 'reused', sessionId: current.familyId };
       }
       if (current.expiresAt <= now) return { kind: 'invalid' };
 
@@ -216,20 +216,23 @@ export class AuthRepository {
     });
   }
 
-  /** Revokes every live token in the presented token's family; false when there was nothing to end. */
-  revokeFamilyOf(presentedHash: string, now: Date): Promise<boolean> {
+  /**
+   * Revokes every live token in the presented token's family: the session, and whether anything was left to end.
+   * Null for a token nobody issued.
+   */
+  revokeFamilyOf(presentedHash: string, now: Date): Promise<{ sessionId: string; ended: boolean } | null> {
     return this.db.system(async (tx) => {
       const [current] = await tx
         .select({ familyId: refreshTokens.familyId })
         .from(refreshTokens)
         .where(eq(refreshTokens.tokenHash, presentedHash));
-      if (!current) return false;
+      if (!current) return null;
       const revoked = await tx
         .update(refreshTokens)
         .set({ revokedAt: now })
         .where(and(eq(refreshTokens.familyId, current.familyId), isNull(refreshTokens.revokedAt)))
         .returning({ id: refreshTokens.id });
-      return revoked.length > 0;
+      return { sessionId: current.familyId, ended: revoked.length > 0 };
     });
   }
 }

@@ -9,6 +9,7 @@ import {
   type AccessTokenSigner,
   type MemberRole,
   type RateLimit,
+  type RevocationWriter,
   type Viewer,
 } from '@tunet/kit';
 import type { GraphQLError } from 'graphql';
@@ -68,6 +69,8 @@ export class AuthService {
     private readonly signer: AccessTokenSigner,
     private readonly limits: LoginLimits,
     private readonly settings: AuthSettings,
+    /** Tells gateways at once which sessions ended and who was suspended (docs/decisions/0018). */
+    private readonly revocations: RevocationWriter,
   ) {}
 
   async login(rawInput: unknown, clientIp: string): Promise<Session> {
@@ -118,6 +121,7 @@ export class AuthService {
     const next = this.newRefreshToken();
     const outcome = await this.repository.rotate(hashToken(refreshToken), next.stored, new Date());
     if (outcome.kind === 'reused') {
+      await this.revocations.endSessions([outcome.sessionId]);
       throw unauthenticated('This refresh token was already used. The session has been ended; log in again.');
     }
     if (outcome.kind === 'invalid') throw unauthenticated('The refresh token is not valid. Log in again.');
@@ -133,7 +137,9 @@ export class AuthService {
       throw badUserInput('currentPassword', 'The current password is wrong.');
     }
     await this.repository.setPassword(account.id, await hashPassword(input.newPassword));
-    return this.repository.endAccountSessions(account.id, person.sessionId, new Date());
+    const ended = await this.repository.endAccountSessions(account.id, person.sessionId, new Date());
+    await this.revocations.endSessions(ended);
+    return ended.length;
   }
 
   /**
@@ -172,14 +178,26 @@ export class AuthService {
     return outcome.email;
   }
 
-  /** Ends the sessions of one member, e.g. when the board suspends them. */
-  endMemberSessions(associationId: string, memberId: string): Promise<number> {
-    return this.repository.endMemberSessions(associationId, memberId, new Date());
+  /**
+   * Ends the sessions of a member the board suspended, and stops their access tokens' writes at once; the tokens
+   * still read until they expire, as before.
+   */
+  async suspendSessions(associationId: string, memberId: string, suspension: { reason: string; until: string | null }): Promise<void> {
+    await this.repository.endMemberSessions(associationId, memberId, new Date());
+    await this.revocations.suspend(associationId, memberId, suspension);
+  }
+
+  /** Lets a reinstated member's access tokens write again. */
+  reinstateSessions(associationId: string, memberId: string): Promise<void> {
+    return this.revocations.reinstate(associationId, memberId);
   }
 
   async logout(rawInput: unknown): Promise<boolean> {
     const { refreshToken } = parseInput(refreshTokenInput, rawInput);
-    return this.repository.revokeFamilyOf(hashToken(refreshToken), new Date());
+    const session = await this.repository.revokeFamilyOf(hashToken(refreshToken), new Date());
+    // Also when it had ended already: a retry after a failed announcement completes it.
+    if (session) await this.revocations.endSessions([session.sessionId]);
+    return session?.ended ?? false;
   }
 
   /** Creates login credentials; memberships are added by the members service. */

@@ -63,12 +63,17 @@ export interface DirectoryArgs {
   after?: string | null;
 }
 
+/** What suspension and reinstatement do to a member's sessions; owned by the auth service. */
+export interface MemberSessions {
+  suspendSessions(associationId: string, memberId: string, suspension: { reason: string; until: string | null }): Promise<void>;
+  reinstateSessions(associationId: string, memberId: string): Promise<void>;
+}
+
 /** Business rules for associations, people and their profiles. */
 export class MembersService {
   constructor(
     private readonly repository: MembersRepository,
-    /** Ends a member's sessions (suspension); owned by the auth service. */
-    private readonly endSessions: (associationId: string, memberId: string) => Promise<number>,
+    private readonly sessions: MemberSessions,
   ) {}
 
   async me(viewer: Viewer | null, loaders: MembersLoaders): Promise<MemberRow> {
@@ -154,7 +159,7 @@ export class MembersService {
       { suspendedAt: new Date(), suspensionReason: input.reason, suspendedUntil: input.until ?? null },
       (m) => [{ topic: 'member.suspended', payload: { memberId: m.id, reason: input.reason, until: input.until ?? null } }],
     );
-    await this.endSessions(tenant, input.memberId);
+    await this.sessions.suspendSessions(tenant, input.memberId, { reason: input.reason, until: input.until ?? null });
     return member!;
   }
 
@@ -176,7 +181,7 @@ export class MembersService {
         (m) => [{ topic: 'member.suspended', payload: { memberId: m.id, reason: request.reason, until: request.until } }],
       );
     }
-    await this.endSessions(associationId, member.id);
+    await this.sessions.suspendSessions(associationId, member.id, { reason: request.reason, until: request.until });
   }
 
   async reinstate(viewer: Viewer | null, loaders: MembersLoaders, raw: unknown): Promise<MemberRow> {
@@ -188,6 +193,7 @@ export class MembersService {
       suspensionReason: null,
       suspendedUntil: null,
     });
+    await this.sessions.reinstateSessions(tenant, input.memberId);
     return member!;
   }
 }
