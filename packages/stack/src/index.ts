@@ -30,6 +30,8 @@ export interface StackOptions {
   auth?: Parameters<typeof createMembersSubgraph>[0]['auth'];
   /** How long the gateway trusts a verified API key (default 60 s); tests shorten it to see revocation take effect. */
   apiKeyCacheSeconds?: number;
+  /** The gateway's express `trust proxy`; tests set it to give requests client addresses with `x-forwarded-for`. */
+  trustProxy?: boolean | string | number;
   /** Where uploads go; by default what FILE_STORAGE names (files under ./.data/files). Tests use a temporary directory. */
   fileStorage?: FileStorage;
   /** SMTP, push and SMS providers; by default what the environment says (e-mails to the log without SMTP_URL). */
@@ -125,6 +127,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       introspection: options.introspection ?? false,
       store: options.store,
       apiKeyCacheSeconds: options.apiKeyCacheSeconds,
+      trustProxy: options.trustProxy,
       logger: logger.child({ component: 'gateway' }),
     });
     started.unshift(gateway);

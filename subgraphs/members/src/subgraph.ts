@@ -4,7 +4,6 @@ import {
   AccessTokenSigner,
   OutboxRelay,
   PeriodicJob,
-  RateLimit,
   RevocationWriter,
   createLogger,
   type DatabaseConnection,
@@ -19,6 +18,7 @@ import { ApiKeysService } from './api-keys/api-keys.service';
 import { AuthRepository } from './auth/auth.repository';
 import { authResolvers } from './auth/auth.resolvers';
 import { AuthService, type AuthSettings } from './auth/auth.service';
+import { PasswordGuard } from './auth/password-guard';
 import type { MembersContext } from './context';
 import { CommitteesRepository } from './committees/committees.repository';
 import { committeesResolvers } from './committees/committees.resolvers';
@@ -68,9 +68,13 @@ export interface MembersSubgraph extends SubgraphModule<MembersContext> {
 export const DEFAULT_AUTH_SETTINGS: AuthSettings = {
   accessTokenTtlSeconds: 15 * 60,
   refreshTokenTtlSeconds: 30 * 24 * 3600,
-  maxFailedLoginsPerAccount: 5,
+  // Decision 0003: a pair or an address is locked out for a while, an account is only ever slowed down.
+  maxFailedLoginsPerAddressAndEmail: 5,
   maxFailedLoginsPerAddress: 50,
+  maxFailedLoginsPerAccountPerMinute: 10,
+  maxFailedPasswordChecksPerSession: 5,
   lockoutSeconds: 15 * 60,
+  deviceTokenTtlSeconds: 365 * 24 * 3600,
 };
 
 /** Wires the members subgraph: repositories on its own schema, services, and the request context. */
@@ -81,15 +85,10 @@ export async function createMembersSubgraph(deps: MembersDependencies): Promise<
   const committeesRepository = new CommitteesRepository(db);
   const accessLog = new AccessLogRepository(db);
   const settings = { ...DEFAULT_AUTH_SETTINGS, ...deps.auth };
-  const limit = (name: string, points: number) =>
-    new RateLimit(deps.store, { name, points, windowSeconds: settings.lockoutSeconds, blockSeconds: settings.lockoutSeconds });
   const auth = new AuthService(
     new AuthRepository(db),
     await AccessTokenSigner.fromPem(deps.jwtPrivateKey),
-    {
-      perAccount: limit('login:account', settings.maxFailedLoginsPerAccount),
-      perAddress: limit('login:address', settings.maxFailedLoginsPerAddress),
-    },
+    new PasswordGuard(deps.store, deps.jwtPrivateKey, settings),
     settings,
     // As long as the last access token issued can live, with a minute for clocks that disagree.
     new RevocationWriter(deps.store, settings.accessTokenTtlSeconds + 60),

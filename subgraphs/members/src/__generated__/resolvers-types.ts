@@ -546,6 +546,11 @@ export type Locale =
 export type LoginInput = {
   /** Which association to act in, for people who belong to more than one. Default: the oldest membership. */
   associationId?: InputMaybe<Scalars['ID']['input']>;
+  /**
+   * The `deviceToken` the last login on this device returned, if any. It proves nothing by itself; it lets this
+   * device log in while others' wrong passwords slow the account down.
+   */
+  deviceToken?: InputMaybe<Scalars['String']['input']>;
   /** The account's e-mail address (case-insensitive). */
   email: Scalars['String']['input'];
   /** The account's password. */
@@ -635,7 +640,10 @@ export type Mutation = {
   addTenure: TenurePayload;
   /** Give a member a seat on a committee for a term. Board only. */
   appointToCommittee: CommitteeTermPayload;
-  /** Change your password. Ends every other session of your account. */
+  /**
+   * Change your password. Ends every other session of your account. After five wrong current passwords the session
+   * itself is ended (UNAUTHENTICATED) and the right one is no longer accepted in it.
+   */
   changePassword: ChangePasswordPayload;
   /** Confirm an e-mail change with the token from the link sent to the new address. */
   confirmEmailChange: ConfirmEmailChangePayload;
@@ -660,8 +668,10 @@ export type Mutation = {
    */
   inviteMember: InvitationPayload;
   /**
-   * Log in with e-mail and password. Wrong e-mail and wrong password fail the same way (UNAUTHENTICATED);
-   * repeated failures are rate limited per account and per address (RATE_LIMITED).
+   * Log in with e-mail and password. Wrong e-mail and wrong password fail the same way (UNAUTHENTICATED).
+   * Wrong passwords are limited (RATE_LIMITED, with `retryAfterSeconds`): per e-mail and address and per address
+   * for 15 minutes, and per account to a few a minute. Send the `deviceToken` of an earlier login on this device
+   * so that strangers' failures elsewhere do not slow you down.
    */
   login: SessionPayload;
   /** End the session the refresh token belongs to. Access tokens already issued expire on their own within minutes. */
@@ -680,7 +690,8 @@ export type Mutation = {
   reinstateMember: MemberPayload;
   /**
    * Ask to change the e-mail address you log in with. A confirmation link goes to the new address (and a notice to
-   * the old one); nothing changes until it is confirmed.
+   * the old one); nothing changes until it is confirmed. After five wrong passwords the session is ended
+   * (UNAUTHENTICATED), as for `changePassword`.
    */
   requestEmailChange: RequestEmailChangePayload;
   /** Send the invitation again with a fresh link; the old link stops working. Board only. */
@@ -991,6 +1002,11 @@ export type SessionPayload = {
   accessToken: Scalars['String']['output'];
   /** When the access token stops working. */
   accessTokenExpiresAt: Scalars['DateTime']['output'];
+  /**
+   * Given by `login` (and by accepting an invitation); null from `refreshSession`. Keep it on the device, apart from
+   * the session, and send it with the next `login` there. It lasts a year and is renewed by every login.
+   */
+  deviceToken?: Maybe<Scalars['String']['output']>;
   /** Opaque token for `refreshSession`. Keep it secret; it works once. */
   refreshToken: Scalars['String']['output'];
   /** When the session ends unless refreshed. */
@@ -1643,6 +1659,7 @@ export type RequestEmailChangePayloadResolvers<ContextType = MembersContext, Par
 export type SessionPayloadResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['SessionPayload'] = ResolversParentTypes['SessionPayload']> = ResolversObject<{
   accessToken?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   accessTokenExpiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  deviceToken?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   refreshToken?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   refreshTokenExpiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 }>;

@@ -14,7 +14,7 @@ describe('login, refresh and logout', () => {
   const auth = () => bed.subgraph.auth;
 
   beforeAll(async () => {
-    bed = await openMembersTestBed({ maxFailedLoginsPerAccount: 3, maxFailedLoginsPerAddress: 6 });
+    bed = await openMembersTestBed({ maxFailedLoginsPerAddressAndEmail: 3, maxFailedLoginsPerAddress: 6, maxFailedLoginsPerAccountPerMinute: 4 });
     verifier = await AccessTokenVerifier.fromPem(bed.secrets.jwtPublicKey);
   });
   afterAll(() => bed.close());
@@ -48,13 +48,32 @@ describe('login, refresh and logout', () => {
     expect(unknownEmail).toEqual(wrongPassword);
   });
 
-  it('locks an account after repeated failures, even for the right password, but not its neighbours', async () => {
-    for (let i = 0; i < 3; i++) {
-      await codeOf(auth().login({ email: 'aase@solbakken.example', password: `guess-${i}` }, `10.1.0.${i}`));
-    }
-    const locked = await codeOf(auth().login({ email: 'aase@solbakken.example', password: DEMO_PASSWORD }, '10.1.0.9'));
+  it('locks an e-mail at the address that guessed, even for the right password, but not elsewhere', async () => {
+    for (let i = 0; i < 3; i++) await codeOf(auth().login({ email: 'aase@solbakken.example', password: `guess-${i}` }, '10.1.0.1'));
+    const locked = await codeOf(auth().login({ email: 'aase@solbakken.example', password: DEMO_PASSWORD }, '10.1.0.1'));
     expect(locked?.code).toBe('RATE_LIMITED');
-    await expect(auth().login({ email: 'ola@solbakken.example', password: DEMO_PASSWORD }, '10.1.0.9')).resolves.toBeDefined();
+    await expect(auth().login({ email: 'aase@solbakken.example', password: DEMO_PASSWORD }, '10.1.0.9')).resolves.toBeDefined();
+  });
+
+  it('slows an account guessed at from many addresses for at most a minute, except on its known device', async () => {
+    const { deviceToken } = await auth().login({ email: 'ingrid@solbakken.example', password: DEMO_PASSWORD }, '10.1.1.1');
+    for (let i = 0; i < 4; i++) await codeOf(auth().login({ email: 'ingrid@solbakken.example', password: `guess-${i}` }, `10.1.2.${i}`));
+
+    const slowed = (await auth().login({ email: 'ingrid@solbakken.example', password: DEMO_PASSWORD }, '10.1.1.2').catch((e: unknown) => e)) as GraphQLError;
+    expect(slowed.extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfterSeconds: expect.any(Number) });
+    expect(slowed.extensions.retryAfterSeconds).toBeLessThanOrEqual(60);
+    await expect(auth().login({ email: 'ingrid@solbakken.example', password: DEMO_PASSWORD, deviceToken }, '10.1.1.2')).resolves.toBeDefined();
+  });
+
+  it("holds a known device to its own count: after its own wrong passwords it is a stranger's device", async () => {
+    const { deviceToken } = await auth().login({ email: 'per@solbakken.example', password: DEMO_PASSWORD }, '10.1.3.1');
+    const guess = (i: number, address: string) => codeOf(auth().login({ email: 'per@solbakken.example', password: `guess-${i}`, deviceToken }, address));
+    expect([await guess(0, '10.1.3.2'), await guess(1, '10.1.3.3'), await guess(2, '10.1.3.4')].map((e) => e?.code)).toEqual(
+      Array(3).fill('UNAUTHENTICATED'),
+    );
+    // Out of its own allowance, the device is slowed like anyone's once strangers guess at the account.
+    for (let i = 3; i < 7; i++) await guess(i, `10.1.3.${i + 2}`);
+    expect((await codeOf(auth().login({ email: 'per@solbakken.example', password: DEMO_PASSWORD, deviceToken }, '10.1.3.20')))?.code).toBe('RATE_LIMITED');
   });
 
   it('locks a client address that tries many accounts', async () => {

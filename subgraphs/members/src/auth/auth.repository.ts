@@ -216,6 +216,16 @@ export class AuthRepository {
     });
   }
 
+  /** Revokes every live token of one session (token family). */
+  async endSession(familyId: string, now: Date): Promise<void> {
+    await this.db.system((tx) =>
+      tx
+        .update(refreshTokens)
+        .set({ revokedAt: now })
+        .where(and(eq(refreshTokens.familyId, familyId), isNull(refreshTokens.revokedAt))),
+    );
+  }
+
   /**
    * Revokes every live token in the presented token's family: the session, and whether anything was left to end.
    * Null for a token nobody issued.

@@ -5,8 +5,8 @@ export const authResolvers: Resolvers = {
     login: (_root, { input }, ctx) => ctx.auth.login(input, ctx.clientIp),
     refreshSession: (_root, { input }, ctx) => ctx.auth.refresh(input),
     logout: async (_root, { input }, ctx) => ({ loggedOut: await ctx.auth.logout(input) }),
-    changePassword: async (_root, { input }, ctx) => ({ endedSessions: await ctx.auth.changePassword(ctx.viewer, input) }),
-    requestEmailChange: (_root, { input }, ctx) => ctx.auth.requestEmailChange(ctx.viewer, input),
+    changePassword: async (_root, { input }, ctx) => ({ endedSessions: await ctx.auth.changePassword(ctx.viewer, input, ctx.clientIp) }),
+    requestEmailChange: (_root, { input }, ctx) => ctx.auth.requestEmailChange(ctx.viewer, input, ctx.clientIp),
     confirmEmailChange: async (_root, { input }, ctx) => ({ email: await ctx.auth.confirmEmailChange(input) }),
   },
 };

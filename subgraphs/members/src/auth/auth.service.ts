@@ -4,33 +4,21 @@ import {
   conflict,
   forbidden,
   parseInput,
-  rateLimited,
   unauthenticated,
   type AccessTokenSigner,
   type MemberRole,
-  type RateLimit,
   type RevocationWriter,
   type Viewer,
 } from '@tunet/kit';
 import type { GraphQLError } from 'graphql';
 import { z } from 'zod';
 import type { AccountRow, AuthRepository, Membership, NewRefreshToken } from './auth.repository';
-import { hashPassword, verifyAgainstNothing, verifyPassword } from './passwords';
+import type { PasswordGuard, PasswordLimitSettings } from './password-guard';
+import { hashPassword } from './passwords';
 
-export interface AuthSettings {
+export interface AuthSettings extends PasswordLimitSettings {
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
-  /** Failed logins allowed per e-mail address, then per client address, before a lockout. */
-  maxFailedLoginsPerAccount: number;
-  maxFailedLoginsPerAddress: number;
-  lockoutSeconds: number;
-}
-
-export interface LoginLimits {
-  /** Failed logins per e-mail address, whether or not an account has it. */
-  perAccount: RateLimit;
-  /** Failed logins per client address. */
-  perAddress: RateLimit;
 }
 
 export interface Session {
@@ -38,14 +26,17 @@ export interface Session {
   accessTokenExpiresAt: Date;
   refreshToken: string;
   refreshTokenExpiresAt: Date;
+  /** Set when a person proved who they are on this device; a refresh has none to give. */
+  deviceToken: string | null;
 }
 
-const WRONG_CREDENTIALS = 'The e-mail address or password is wrong.';
+const TOO_MANY_WRONG_PASSWORDS = 'Too many wrong passwords: this session has been ended. Log in again.';
 
 const loginInput = z.object({
   email: z.string().trim().toLowerCase().email().max(320),
   password: z.string().min(1).max(1024),
   associationId: z.string().uuid().nullish(),
+  deviceToken: z.string().max(200).nullish(),
 });
 const refreshTokenInput = z.object({ refreshToken: z.string().min(1).max(200) });
 const changePasswordInput = z.object({
@@ -67,7 +58,7 @@ export class AuthService {
   constructor(
     private readonly repository: AuthRepository,
     private readonly signer: AccessTokenSigner,
-    private readonly limits: LoginLimits,
+    private readonly guard: PasswordGuard,
     private readonly settings: AuthSettings,
     /** Tells gateways at once which sessions ended and who was suspended (docs/decisions/0018). */
     private readonly revocations: RevocationWriter,
@@ -75,33 +66,19 @@ export class AuthService {
 
   async login(rawInput: unknown, clientIp: string): Promise<Session> {
     const input = parseInput(loginInput, rawInput);
-    const wait = Math.max(
-      await this.limits.perAccount.secondsBlocked(input.email),
-      await this.limits.perAddress.secondsBlocked(clientIp),
-    );
-    if (wait > 0) throw rateLimited(wait);
-
     const account = await this.repository.findAccountByEmail(input.email);
-    const valid = account
-      ? await verifyPassword(account.passwordHash, input.password)
-      : await verifyAgainstNothing(input.password);
-    if (!account || !valid) {
-      await Promise.all([this.limits.perAccount.record(input.email), this.limits.perAddress.record(clientIp)]);
-      throw unauthenticated(WRONG_CREDENTIALS);
-    }
-    await this.limits.perAccount.reset(input.email);
-
-    return this.startSession(account, input.associationId ?? null);
+    const proven = await this.guard.login(account, { ...input, clientIp, deviceToken: input.deviceToken ?? null });
+    return this.startSession(proven.account, input.associationId ?? null, proven.deviceToken);
   }
 
   /** A new session for an account that has just proven who it is (password, or an accepted invitation). */
   async sessionFor(accountId: string, associationId: string): Promise<Session> {
     const account = await this.repository.findAccount(accountId);
     if (!account) throw unauthenticated();
-    return this.startSession(account, associationId);
+    return this.startSession(account, associationId, this.guard.newDeviceToken(account.id));
   }
 
-  private async startSession(account: AccountRow, associationId: string | null): Promise<Session> {
+  private async startSession(account: AccountRow, associationId: string | null, deviceToken: string): Promise<Session> {
     const memberships = await this.repository.findMemberships(account);
     const membership = associationId
       ? memberships.find((m) => m.associationId === associationId)
@@ -113,7 +90,7 @@ export class AuthService {
     if (membership.suspension) throw suspended(membership.suspension);
     const refresh = this.newRefreshToken();
     await this.repository.startSession(membership, refresh.stored);
-    return this.session(membership, refresh.stored.id, refresh);
+    return this.session(membership, refresh.stored.id, refresh, deviceToken);
   }
 
   async refresh(rawInput: unknown): Promise<Session> {
@@ -125,17 +102,16 @@ export class AuthService {
       throw unauthenticated('This refresh token was already used. The session has been ended; log in again.');
     }
     if (outcome.kind === 'invalid') throw unauthenticated('The refresh token is not valid. Log in again.');
-    return this.session(outcome.membership, outcome.sessionId, next);
+    return this.session(outcome.membership, outcome.sessionId, next, null);
   }
 
   /** Changes the viewer's password and ends every other session of the account. */
-  async changePassword(viewer: Viewer | null, rawInput: unknown): Promise<number> {
+  async changePassword(viewer: Viewer | null, rawInput: unknown, clientIp: string): Promise<number> {
     const person = requirePerson(viewer);
     const input = parseInput(changePasswordInput, rawInput);
-    const account = await this.repository.findAccount(person.accountId);
-    if (!account || !(await verifyPassword(account.passwordHash, input.currentPassword))) {
-      throw badUserInput('currentPassword', 'The current password is wrong.');
-    }
+    const account = await this.recheckPassword(person, input.currentPassword, clientIp, () =>
+      badUserInput('currentPassword', 'The current password is wrong.'),
+    );
     await this.repository.setPassword(account.id, await hashPassword(input.newPassword));
     const ended = await this.repository.endAccountSessions(account.id, person.sessionId, new Date());
     await this.revocations.endSessions(ended);
@@ -147,13 +123,10 @@ export class AuthService {
    * travels to the new address in `account.email_change_requested` (the notifications subgraph sends it, and tells
    * the old address).
    */
-  async requestEmailChange(viewer: Viewer | null, rawInput: unknown): Promise<{ pendingEmail: string; expiresAt: Date }> {
+  async requestEmailChange(viewer: Viewer | null, rawInput: unknown, clientIp: string): Promise<{ pendingEmail: string; expiresAt: Date }> {
     const person = requirePerson(viewer);
     const input = parseInput(requestEmailChangeInput, rawInput);
-    const account = await this.repository.findAccount(person.accountId);
-    if (!account || !(await verifyPassword(account.passwordHash, input.password))) {
-      throw badUserInput('password', 'The password is wrong.');
-    }
+    const account = await this.recheckPassword(person, input.password, clientIp, () => badUserInput('password', 'The password is wrong.'));
     if (account.email.toLowerCase() === input.newEmail) throw badUserInput('newEmail', 'That is already your e-mail address.');
     const token = newSecretToken();
     const expiresAt = new Date(Date.now() + EMAIL_LINK_LIFETIME_MS);
@@ -192,6 +165,23 @@ export class AuthService {
     return this.revocations.reinstate(associationId, memberId);
   }
 
+  /**
+   * The viewer's account when the password they gave again is right. Too many wrong ones end the session, so a
+   * stolen session cannot be used to guess its way to the password.
+   */
+  private async recheckPassword(person: Viewer, password: string, clientIp: string, wrong: () => GraphQLError): Promise<AccountRow> {
+    const account = await this.repository.findAccount(person.accountId);
+    if (!account) throw unauthenticated();
+    const outcome = await this.guard.recheck(account, password, { sessionId: person.sessionId, clientIp });
+    if (outcome === 'right') return account;
+    if (outcome === 'wrong') throw wrong();
+    if (person.sessionId) {
+      await this.repository.endSession(person.sessionId, new Date());
+      await this.revocations.endSessions([person.sessionId]);
+    }
+    throw unauthenticated(TOO_MANY_WRONG_PASSWORDS);
+  }
+
   async logout(rawInput: unknown): Promise<boolean> {
     const { refreshToken } = parseInput(refreshTokenInput, rawInput);
     const session = await this.repository.revokeFamilyOf(hashToken(refreshToken), new Date());
@@ -221,6 +211,7 @@ export class AuthService {
     membership: Membership,
     sessionId: string,
     refresh: { token: string; stored: NewRefreshToken },
+    deviceToken: string | null,
   ): Promise<Session> {
     const access = await this.signer.sign(
       {
@@ -239,6 +230,7 @@ export class AuthService {
       accessTokenExpiresAt: access.expiresAt,
       refreshToken: refresh.token,
       refreshTokenExpiresAt: refresh.stored.expiresAt,
+      deviceToken,
     };
   }
 }

@@ -101,15 +101,15 @@ describe('what the board does', () => {
     const current = await login('jonas@solbakken.example');
     const claims = JSON.parse(Buffer.from(current.accessToken.split('.')[1]!, 'base64url').toString()) as { sid: string; sub: string };
     const jonas = { ...viewerOf(DEMO.solbakken, DEMO.jonas, 'external'), accountId: claims.sub, sessionId: claims.sid };
-    expect(await errorOf(bed.subgraph.auth.changePassword(jonas, { currentPassword: 'wrong', newPassword: 'a-new-long-password' }))).toEqual({
+    expect(await errorOf(bed.subgraph.auth.changePassword(jonas, { currentPassword: 'wrong', newPassword: 'a-new-long-password' }, '10.9.0.3'))).toEqual({
       code: 'BAD_USER_INPUT',
       field: 'currentPassword',
     });
-    expect(await errorOf(bed.subgraph.auth.changePassword(jonas, { currentPassword: DEMO_PASSWORD, newPassword: 'short' }))).toEqual({
+    expect(await errorOf(bed.subgraph.auth.changePassword(jonas, { currentPassword: DEMO_PASSWORD, newPassword: 'short' }, '10.9.0.3'))).toEqual({
       code: 'BAD_USER_INPUT',
       field: 'newPassword',
     });
-    expect(await bed.subgraph.auth.changePassword(jonas, { currentPassword: DEMO_PASSWORD, newPassword: 'a-new-long-password' })).toBe(1);
+    expect(await bed.subgraph.auth.changePassword(jonas, { currentPassword: DEMO_PASSWORD, newPassword: 'a-new-long-password' }, '10.9.0.3')).toBe(1);
     expect(await errorOf(bed.subgraph.auth.refresh({ refreshToken: other.refreshToken }))).toMatchObject({ code: 'UNAUTHENTICATED' });
     await expect(bed.subgraph.auth.refresh({ refreshToken: current.refreshToken })).resolves.toBeDefined();
     await expect(bed.subgraph.auth.login({ email: 'jonas@solbakken.example', password: 'a-new-long-password' }, '10.9.0.2')).resolves.toBeDefined();
@@ -137,11 +137,11 @@ describe('what the board does', () => {
     const session = await login('per@solbakken.example');
     const claims = JSON.parse(Buffer.from(session.accessToken.split('.')[1]!, 'base64url').toString()) as { sub: string };
     const per = { ...viewerOf(DEMO.solbakken, DEMO.per, 'resident'), accountId: claims.sub };
-    expect(await errorOf(bed.subgraph.auth.requestEmailChange(per, { newEmail: 'per@ny.example', password: 'wrong' }))).toEqual({
+    expect(await errorOf(bed.subgraph.auth.requestEmailChange(per, { newEmail: 'per@ny.example', password: 'wrong' }, '10.9.0.3'))).toEqual({
       code: 'BAD_USER_INPUT',
       field: 'password',
     });
-    const pending = await bed.subgraph.auth.requestEmailChange(per, { newEmail: 'Per@Ny.example', password: DEMO_PASSWORD });
+    const pending = await bed.subgraph.auth.requestEmailChange(per, { newEmail: 'Per@Ny.example', password: DEMO_PASSWORD }, '10.9.0.3');
     expect(pending.pendingEmail).toBe('per@ny.example');
     await expect(login('per@solbakken.example')).resolves.toBeDefined();
 

@@ -1,0 +1,116 @@
+import { RateLimit, rateLimited, unauthenticated, type FastStore } from '@tunet/kit';
+import type { AccountRow } from './auth.repository';
+import { DeviceTokens } from './device-tokens';
+import { verifyAgainstNothing, verifyPassword } from './passwords';
+
+export interface PasswordLimitSettings {
+  /** Wrong passwords per e-mail and client address, and per known device, before they wait `lockoutSeconds`. */
+  maxFailedLoginsPerAddressAndEmail: number;
+  /** Wrong passwords per client address across e-mails (credential stuffing) before it waits `lockoutSeconds`. */
+  maxFailedLoginsPerAddress: number;
+  /** Wrong passwords per account a minute from unknown devices; more wait for the minute to end, never longer. */
+  maxFailedLoginsPerAccountPerMinute: number;
+  /** Wrong passwords a session may give when a change re-asks it, before the session is ended. */
+  maxFailedPasswordChecksPerSession: number;
+  lockoutSeconds: number;
+  deviceTokenTtlSeconds: number;
+  /** A session's count lasts as long as the session can. */
+  refreshTokenTtlSeconds: number;
+}
+
+export type RecheckOutcome = 'right' | 'wrong' | 'session-ended';
+
+const WRONG_CREDENTIALS = 'The e-mail address or password is wrong.';
+
+/**
+ * Every password check goes through here, so every one counts against the same limits (decision 0003): per e-mail
+ * and address, per address, a per-account throttle that only slows, and per known device or per session.
+ */
+export class PasswordGuard {
+  private readonly perAddressAndEmail: RateLimit;
+  private readonly perAddress: RateLimit;
+  private readonly perAccount: RateLimit;
+  private readonly perDevice: RateLimit;
+  private readonly perSession: RateLimit;
+  private readonly devices: DeviceTokens;
+
+  constructor(store: FastStore, deviceKeySecret: string, settings: PasswordLimitSettings) {
+    const lockout = (name: string, points: number) =>
+      new RateLimit(store, { name, points, windowSeconds: settings.lockoutSeconds, blockSeconds: settings.lockoutSeconds });
+    this.perAddressAndEmail = lockout('password:address-email', settings.maxFailedLoginsPerAddressAndEmail);
+    this.perAddress = lockout('password:address', settings.maxFailedLoginsPerAddress);
+    this.perDevice = lockout('password:device', settings.maxFailedLoginsPerAddressAndEmail);
+    // No block beyond the window: a stranger can slow the owner down for at most a minute at a time.
+    this.perAccount = new RateLimit(store, {
+      name: 'password:account',
+      points: settings.maxFailedLoginsPerAccountPerMinute,
+      windowSeconds: 60,
+      blockSeconds: 0,
+    });
+    this.perSession = new RateLimit(store, {
+      name: 'password:session',
+      points: settings.maxFailedPasswordChecksPerSession,
+      windowSeconds: settings.refreshTokenTtlSeconds,
+      blockSeconds: settings.refreshTokenTtlSeconds,
+    });
+    this.devices = new DeviceTokens(deviceKeySecret, settings.deviceTokenTtlSeconds);
+  }
+
+  /**
+   * Checks a login's password and returns the account with a device token for the session, or fails with UNAUTHENTICATED (wrong
+   * e-mail and wrong password alike) or RATE_LIMITED. A known device is held to its own count instead of the
+   * per-account throttle and the per-e-mail-and-address limit, so strangers elsewhere cannot keep its owner out.
+   */
+  async login(
+    account: AccountRow | null,
+    attempt: { email: string; password: string; clientIp: string; deviceToken: string | null },
+  ): Promise<{ account: AccountRow; deviceToken: string }> {
+    const pair = `${attempt.email}|${attempt.clientIp}`;
+    const deviceId = account && attempt.deviceToken ? this.devices.deviceOf(account.id, attempt.deviceToken) : null;
+    const knownDevice = deviceId !== null && (await this.perDevice.secondsBlocked(deviceId)) === 0;
+    const limits: [RateLimit, string][] = knownDevice
+      ? [[this.perAddress, attempt.clientIp], [this.perDevice, deviceId]]
+      : [[this.perAddress, attempt.clientIp], [this.perAddressAndEmail, pair], [this.perAccount, attempt.email]];
+    await refuseWhileBlocked(limits);
+
+    const valid = account ? await verifyPassword(account.passwordHash, attempt.password) : await verifyAgainstNothing(attempt.password);
+    if (!account || !valid) {
+      await Promise.all(limits.map(([limit, key]) => limit.record(key)));
+      throw unauthenticated(WRONG_CREDENTIALS);
+    }
+    if (!knownDevice) await this.perAddressAndEmail.reset(pair);
+    return { account, deviceToken: this.devices.issue(account.id, deviceId ?? undefined) };
+  }
+
+  /** A device token for an account that proved who it is another way (an accepted invitation). */
+  newDeviceToken(accountId: string): string {
+    return this.devices.issue(accountId);
+  }
+
+  /**
+   * Checks the password a change re-asks for. A session is a known device: strangers' failures do not slow it, but
+   * its own wrong answers count per session, and the caller ends the session at `session-ended`; its failures also
+   * count per address and per account, as a login's would.
+   */
+  async recheck(account: AccountRow, password: string, caller: { sessionId: string | null; clientIp: string }): Promise<RecheckOutcome> {
+    const session = caller.sessionId ?? `account:${account.id}`;
+    if ((await this.perSession.secondsBlocked(session)) > 0) return 'session-ended';
+    const email = account.email.toLowerCase();
+    await refuseWhileBlocked([[this.perAddress, caller.clientIp], [this.perAddressAndEmail, `${email}|${caller.clientIp}`]]);
+
+    if (await verifyPassword(account.passwordHash, password)) return 'right';
+    await Promise.all([
+      this.perSession.record(session),
+      this.perAddress.record(caller.clientIp),
+      this.perAddressAndEmail.record(`${email}|${caller.clientIp}`),
+      this.perAccount.record(email),
+    ]);
+    return (await this.perSession.secondsBlocked(session)) > 0 ? 'session-ended' : 'wrong';
+  }
+}
+
+async function refuseWhileBlocked(limits: [RateLimit, string][]): Promise<void> {
+  const waits = await Promise.all(limits.map(([limit, key]) => limit.secondsBlocked(key)));
+  const wait = Math.max(0, ...waits);
+  if (wait > 0) throw rateLimited(wait);
+}
