@@ -111,7 +111,7 @@ describe('reservations access matrix', () => {
     removeClosedPeriod:                 [U,       F,         F,         F,        'OK', N,     F,         F],
     archiveResource:                    [U,       F,         F,         F,        'OK', N,     F,         F],
     booking:                            [U,       'OK',      'OK',      'OK',     'OK', N,     N,         N],
-    bookings:                           [U,       'OK',      'OK',      'OK',     'OK', 'OK',  F,         'OK'],
+    bookings:                           [U,       'OK',      'OK',      'OK',     'OK', N,     F,         N],
     myBookings:                         [U,       'OK',      'OK',      'OK',     'OK', 'OK',  F,         'OK'],
     charges:                            [U,       F,         F,         F,        'OK', 'OK',  F,         F],
     createBooking:                      [U,       'OK',      'OK',      F,        'OK', N,     F,         N],

@@ -115,12 +115,29 @@ describe('reservations through the gateway', () => {
     expect(codes(await e2e.gql(query, window, await keyFor('MEMBERS_READ')))).toEqual(['FORBIDDEN']);
   });
 
+  it('refuses a booking in year 2999 though the party room sets no horizon of its own', async () => {
+    const result = await e2e.gql(
+      'mutation ($i: CreateBookingInput!) { createBooking(input: $i) { booking { id } } }',
+      { i: { idempotencyKey: randomUUID(), resourceId: DEMO_RESOURCES.partyRoom, start: '2999-06-01T16:00:00Z', end: '2999-06-01T20:00:00Z' } },
+      ola,
+    );
+    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'start' });
+    expect(result.errors?.[0]?.message).toMatch(/at most 2 years ahead/);
+  });
+
   it('another association never sees the booking, the resource, or its feed', async () => {
     expect(codes(await e2e.gql('query ($id: ID!) { booking(id: $id) { id } }', { id: laundryBooking }, eva))).toEqual(['NOT_FOUND']);
     expect(codes(await e2e.gql('query ($r: ID!) { resourceCalendar(resourceId: $r) { url } }', { r: DEMO_RESOURCES.laundry }, eva))).toEqual(['NOT_FOUND']);
     expect(codes(await e2e.gql('query ($r: ID!, $d: Date!) { availability(resourceId: $r, from: $d, to: $d) { free { start } } }', { r: DEMO_RESOURCES.laundry, d: day.toISODate() }, eva))).toEqual([
       'NOT_FOUND',
     ]);
+    const bookingsOf = (resourceId: string, token: string) =>
+      e2e.gql('query ($r: ID!, $f: DateTime!, $t: DateTime!) { bookings(resourceId: $r, from: $f, to: $t) { id } }', { r: resourceId, f: at('00:00'), t: at('23:00') }, token);
+    expect(codes(await bookingsOf(DEMO_RESOURCES.laundry, eva))).toEqual(['NOT_FOUND']);
+    expect(codes(await bookingsOf(randomUUID(), ola))).toEqual(['NOT_FOUND']);
+    const resourcesAt = (locationId: string, token: string) => e2e.gql('query ($l: ID!) { resources(locationId: $l) { nodes { id } } }', { l: locationId }, token);
+    expect(codes(await resourcesAt(DEMO_RESOURCES.officeSpace, eva))).toEqual(['NOT_FOUND']);
+    expect(codes(await resourcesAt(DEMO_RESOURCES.officeSpace, ola))).toEqual([]);
     const theirs = await fetchFeed((await feed(eva, '{ myBookingsCalendar { url createdAt } }')).url);
     expect(theirs.lines.join('\n')).not.toContain(laundryBooking);
   });

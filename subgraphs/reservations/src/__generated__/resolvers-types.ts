@@ -259,7 +259,8 @@ export type CreateBookingPayload = {
   __typename?: 'CreateBookingPayload';
   /**
    * The booking: CONFIRMED, or PENDING where the board approves bookings. Refusals come as errors whose message names
-   * the rule and its limit: FORBIDDEN (who may book), BAD_USER_INPUT (notice, horizon, schedule, rules not accepted),
+   * the rule and its limit: FORBIDDEN (who may book), BAD_USER_INPUT (notice, horizon, schedule, rules not accepted;
+   * no booking starts or ends more than two years ahead),
    * CONFLICT (the time is taken, a quota is used up, the resource is archived).
    */
   booking: Booking;
@@ -280,7 +281,7 @@ export type CreateLocationPayload = {
 
 /** A new resource. Times are wall-clock in `timeZone`; amounts are in øre. */
 export type CreateResourceInput = {
-  /** How many days ahead bookings open; null: no limit. */
+  /** How many days ahead bookings open; null: as far as the platform allows, two years to the day. */
   bookingHorizonDays?: InputMaybe<Scalars['Int']['input']>;
   /** How it is booked. */
   bookingMode: BookingMode;
@@ -526,7 +527,7 @@ export type Query = {
   /** A booking of the viewer's association. NOT_FOUND otherwise. */
   booking: Booking;
   /**
-   * A resource's pending and confirmed bookings overlapping [from, to), at most 100 days, soonest first. Empty for a
+   * A resource's pending and confirmed bookings overlapping [from, to), at most 100 days, soonest first. NOT_FOUND for a
    * resource of another association. Who booked shows only to those who may book it themselves, unless hidden.
    */
   bookings: Array<Booking>;
@@ -548,7 +549,7 @@ export type Query = {
   resourceCalendar: BookingCalendarFeed;
   /**
    * The association's resources by name; archived ones only with `includeArchived`. Members only (externals too);
-   * another association's `locationId` finds nothing.
+   * NOT_FOUND for another association's `locationId`.
    */
   resources: ResourceConnection;
 };
@@ -680,7 +681,7 @@ export type Resource = {
   __typename?: 'Resource';
   /** Archived resources can no longer be booked; their bookings stay. */
   archived: Scalars['Boolean']['output'];
-  /** Bookings open this many days ahead; null: no limit. */
+  /** Bookings open this many days ahead; null: as far as the platform allows, two years to the day. */
   bookingHorizonDays?: Maybe<Scalars['Int']['output']>;
   /** How it is booked. */
   bookingMode: BookingMode;

@@ -131,6 +131,18 @@ describe('booking', () => {
     });
   });
 
+  it('holds a resource without a horizon of its own to two years ahead, its start and its end', async () => {
+    const resourceId = await resourceIn(associationId, { name: 'Badstua' });
+    const resident = service(viewerIn(associationId));
+    await expect(
+      resident.book({ resourceId, start: new Date('2999-06-01T16:00:00Z'), end: new Date('2999-06-01T18:00:00Z') }),
+    ).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'start' }, message: expect.stringMatching(/^Bookings open at most 2 years ahead/) });
+    await expect(resident.book({ resourceId, start: inHours(72), end: new Date('2999-06-01T18:00:00Z') })).rejects.toMatchObject({
+      extensions: { code: 'BAD_USER_INPUT', field: 'end' },
+      message: expect.stringMatching(/^A booking must end within 2 years/),
+    });
+  });
+
   it('counts a household quota across family members, and a person quota per person', async () => {
     const resourceId = await resourceIn(associationId, { name: 'Gjesteleiligheten' }, [
       { per: 'unit', period: 'future', maxBookings: 1 },
@@ -359,7 +371,9 @@ describe('reading bookings', () => {
     await expect(other.decide({ bookingId: hiddenId, decision: 'APPROVE' })).rejects.toMatchObject({ extensions: { code: 'NOT_FOUND' } });
     await expect(other.book(slot(resourceId, 30))).rejects.toMatchObject({ extensions: { code: 'NOT_FOUND' } });
     expect(await other.ctx.bookingLoaders.bookingById.load(hiddenId)).toBeNull();
-    expect(await other.ctx.bookings.resourceBookings(stranger, resourceId, inHours(0), inHours(48))).toEqual([]);
+    await expect(other.ctx.bookings.resourceBookings(stranger, resourceId, inHours(0), inHours(48))).rejects.toMatchObject({
+      extensions: { code: 'NOT_FOUND' },
+    });
     const charges = await other.ctx.bookings.charges(stranger, { from: new Date(0), to: new Date(Date.now() + HOUR) });
     expect(charges.nodes).toEqual([]);
   });

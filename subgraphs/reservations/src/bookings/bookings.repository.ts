@@ -99,10 +99,18 @@ export class BookingsRepository {
     );
   }
 
-  /** A resource's live bookings overlapping `range`, soonest first; served by bookings_by_resource. */
-  listResourceBookings(tenant: string, resourceId: string, range: TimeRange): Promise<BookingRow[]> {
-    return this.db.tenant(tenant, (tx) =>
-      tx
+  /**
+   * A resource's live bookings overlapping `range`, soonest first; served by bookings_by_resource. Null when the
+   * tenant has no such resource, so that another association's resource is not found rather than empty.
+   */
+  listResourceBookings(tenant: string, resourceId: string, range: TimeRange): Promise<BookingRow[] | null> {
+    return this.db.tenant(tenant, async (tx) => {
+      const [resource] = await tx
+        .select({ id: resources.id })
+        .from(resources)
+        .where(and(eq(resources.associationId, tenant), eq(resources.id, resourceId)));
+      if (!resource) return null;
+      return tx
         .select()
         .from(bookings)
         .where(
@@ -113,8 +121,8 @@ export class BookingsRepository {
             inArray(bookings.status, ['pending', 'confirmed']),
           ),
         )
-        .orderBy(asc(sql`lower(${bookings.during})`), asc(bookings.id)),
-    );
+        .orderBy(asc(sql`lower(${bookings.during})`), asc(bookings.id));
+    });
   }
 
   /** Charges created in [from, to), oldest first: the property manager's export. Served by charges_by_time. */

@@ -190,12 +190,14 @@ export class BookingsService {
     return toPage(rows, size, (row) => [row.during.start.toISOString(), row.id]);
   }
 
-  /** A resource's live bookings in a range, for its calendar; another association's resource has none. */
+  /** A resource's live bookings in a range, for its calendar; another association's resource is not found, as by `resource`. */
   async resourceBookings(viewer: Viewer | null, resourceId: string, from: Date, to: Date): Promise<BookingRow[]> {
     const reader = admitMember(viewer, canReadBookings);
     const range = boundedRange(from, to);
-    if (!isUuid(resourceId)) return [];
-    return this.repository.listResourceBookings(reader.associationId, resourceId, range);
+    if (!isUuid(resourceId)) throw notFound('Resource');
+    const rows = await this.repository.listResourceBookings(reader.associationId, resourceId, range);
+    if (!rows) throw notFound('Resource');
+    return rows;
   }
 
   /** What the property manager bills, for the board to export. */
@@ -263,6 +265,8 @@ function refusalError(refusal: Refusal): GraphQLError {
     case 'booking_horizon':
     case 'schedule':
       return badUserInput('start', refusal.reason);
+    case 'platform_horizon':
+      return badUserInput('end', refusal.reason);
     case 'archived':
     case 'quota':
       return conflict(refusal.reason);

@@ -50,7 +50,7 @@ export class ResourcesService {
     const reader = admitMember(viewer, canReadResources);
     const size = pageSize(args.first);
     const position = args.after ? decodeCursor(args.after, cursorKey) : null;
-    if (args.locationId && !isUuid(args.locationId)) return toPage([], size, () => []);
+    if (args.locationId) await this.assertLocationFound(reader.associationId, args.locationId);
     const rows = await this.repository.listResources(
       reader.associationId,
       { locationId: args.locationId ?? null, includeArchived: args.includeArchived ?? false },
@@ -143,6 +143,12 @@ export class ResourcesService {
   }
 
   /** A resource may only belong to an office space of its own association. */
+  /** Another association's location is not found, as its resources are: never an empty list that confirms nothing. */
+  private async assertLocationFound(tenant: string, locationId: string): Promise<void> {
+    const found = isUuid(locationId) ? await this.repository.findLocations(tenant, [locationId]) : [];
+    if (found.length === 0) throw notFound('Location');
+  }
+
   private async assertLocationExists(tenant: string, locationId: string | null): Promise<void> {
     if (locationId === null) return;
     const found = isUuid(locationId) ? await this.repository.findLocations(tenant, [locationId]) : [];

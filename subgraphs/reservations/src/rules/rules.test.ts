@@ -6,6 +6,7 @@ import {
   lateCancellationFee,
   minimumNotice,
   notArchived,
+  platformHorizon,
   priceOf,
   quotaWindow,
   rulesAccepted,
@@ -111,6 +112,26 @@ describe('booking horizon', () => {
       'Gjesteleiligheten can be booked at most 9 days ahead.',
     );
   });
+
+  it('holds every resource to the platform horizon of two years, to the end of that day in its time zone', () => {
+    // Now is 25 November 2026 in Oslo: the last day that opens is 25 November 2028, ending at 23:00 UTC.
+    const lastHour = range('2028-11-25T22:00:00Z', '2028-11-25T23:00:00Z');
+    const nextDay = range('2028-11-25T23:00:00Z', '2028-11-26T00:00:00Z');
+    const year2999 = range('2999-06-01T10:00:00Z', '2999-06-01T11:00:00Z');
+    expect(bookingHorizon(resource(), lastHour, now)).toBeNull();
+    expect(bookingHorizon(resource(), nextDay, now)?.reason).toBe('Bookings open at most 2 years ahead: the last day is 25 November 2028.');
+    expect(bookingHorizon(resource(), year2999, now)?.rule).toBe('booking_horizon');
+    expect(bookingHorizon(resource({ bookingHorizonDays: 3650 }), year2999, now)?.rule).toBe('booking_horizon');
+    // The same instant is still 25 November in Oslo but already 26 November in Tokyo.
+    expect(bookingHorizon(resource({ timeZone: 'Asia/Tokyo' }), range('2028-11-25T16:00:00Z', '2028-11-25T17:00:00Z'), now)).not.toBeNull();
+  });
+
+  it('lets no booking run past the platform horizon either', () => {
+    expect(platformHorizon(resource(), range('2028-11-24T10:00:00Z', '2028-11-25T23:00:00Z'), now)).toBeNull();
+    expect(platformHorizon(resource(), range('2026-12-01T10:00:00Z', '2999-06-01T10:00:00Z'), now)?.reason).toBe(
+      'A booking must end within 2 years: by the end of 25 November 2028.',
+    );
+  });
 });
 
 describe('schedule fit', () => {
@@ -212,6 +233,8 @@ describe('the first refusal', () => {
     expect(firstRefusal(request({ role: 'external', quotaCounts: [{ quota: quota({}), count: 5 }] }))?.rule).toBe('who_may_book');
     expect(firstRefusal(request({ quotaCounts: [{ quota: quota({}), count: 1 }] }))?.rule).toBe('quota');
     expect(firstRefusal(request({ resource: resource({ requiresRulesAcceptance: true }) }))?.rule).toBe('rules_acceptance');
+    expect(firstRefusal(request({ range: range('2999-06-01T10:00:00Z', '2999-06-01T11:00:00Z') }))?.rule).toBe('booking_horizon');
+    expect(firstRefusal(request({ range: range('2026-12-01T10:00:00Z', '2999-06-01T10:00:00Z') }))?.rule).toBe('platform_horizon');
   });
 });
 

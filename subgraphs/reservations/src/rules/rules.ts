@@ -16,6 +16,7 @@ export type RuleName =
   | 'archived'
   | 'minimum_notice'
   | 'booking_horizon'
+  | 'platform_horizon'
   | 'schedule'
   | 'rules_acceptance'
   | 'quota';
@@ -54,13 +55,35 @@ export function minimumNotice(resource: RuleResource, range: TimeRange, now: Dat
   );
 }
 
+/**
+ * However far ahead a resource opens, no booking reaches beyond the platform horizon: a start in year 2999 is a typo
+ * or an attempt to hold a resource for ever, and years ahead nobody can know the rules, prices or residents.
+ */
+export const PLATFORM_HORIZON_YEARS = 2;
+
+/** The end of the last day that opens: midnight after the day two years from today, in the resource's time zone. */
+export function platformLatest(timeZone: string, now: Date): Date {
+  return lastOpenDay(timeZone, now).plus({ days: 1 }).toJSDate();
+}
+
+const lastOpenDay = (timeZone: string, now: Date) =>
+  DateTime.fromJSDate(now, { zone: timeZone }).plus({ years: PLATFORM_HORIZON_YEARS }).startOf('day').setLocale('en');
+
 export function bookingHorizon(resource: RuleResource, range: TimeRange, now: Date): Refusal | null {
-  if (resource.bookingHorizonDays === null) return null;
-  if (range.start.getTime() <= now.getTime() + resource.bookingHorizonDays * DAY) return null;
-  return refuse(
-    'booking_horizon',
-    `${resource.name} can be booked at most ${plural(resource.bookingHorizonDays, 'day')} ahead.`,
-  );
+  const days = resource.bookingHorizonDays;
+  if (days !== null && range.start.getTime() > now.getTime() + days * DAY) {
+    return refuse('booking_horizon', `${resource.name} can be booked at most ${plural(days, 'day')} ahead.`);
+  }
+  if (range.start < platformLatest(resource.timeZone, now)) return null;
+  const lastDay = lastOpenDay(resource.timeZone, now).toFormat('d LLLL yyyy');
+  return refuse('booking_horizon', `Bookings open at most ${plural(PLATFORM_HORIZON_YEARS, 'year')} ahead: the last day is ${lastDay}.`);
+}
+
+/** The end is held to the platform horizon too, or one long booking could still hold a resource for ever. */
+export function platformHorizon(resource: RuleResource, range: TimeRange, now: Date): Refusal | null {
+  if (range.end <= platformLatest(resource.timeZone, now)) return null;
+  const lastDay = lastOpenDay(resource.timeZone, now).toFormat('d LLLL yyyy');
+  return refuse('platform_horizon', `A booking must end within ${plural(PLATFORM_HORIZON_YEARS, 'year')}: by the end of ${lastDay}.`);
 }
 
 export function scheduleFit(
@@ -149,6 +172,7 @@ export function firstRefusal(request: BookingRequest): Refusal | null {
     () => notArchived(resource),
     () => minimumNotice(resource, range, now),
     () => bookingHorizon(resource, range, now),
+    () => platformHorizon(resource, range, now),
     () => scheduleFit(resource, request.openingHours, request.closedPeriods, range),
     () => rulesAccepted(resource, request.acceptRules),
     ...request.quotaCounts.map(({ quota, count }) => () => withinQuota(resource, quota, range.start, count)),

@@ -20,13 +20,14 @@ const laundry: AvailabilityResource = {
 const partyRoom: AvailabilityResource = { ...laundry, bookingMode: 'range', slots: [], minDurationMinutes: 60, maxDurationMinutes: 480 };
 const guestFlat: AvailabilityResource = { ...laundry, bookingMode: 'days', slots: [], checkInTime: '15:00:00', checkOutTime: '12:00:00' };
 
-const LONG_AGO = new Date('2020-01-01T00:00:00Z');
+/** Before every window below, and less than the platform horizon of two years before any. */
+const EARLIER = new Date('2026-01-01T00:00:00Z');
 const range = (start: string, end: string): TimeRange => ({ start: new Date(start), end: new Date(end) });
 const iso = (ranges: TimeRange[]) => ranges.map((r) => [r.start.toISOString(), r.end.toISOString()]);
 
 function free(resource: AvailabilityResource, from: string, to: string, input: Partial<AvailabilityInput> = {}) {
   return iso(
-    freeTimes({ resource, hours: [], closed: [], blocked: [], now: LONG_AGO, window: windowOfDates(from, to, resource.timeZone), ...input }),
+    freeTimes({ resource, hours: [], closed: [], blocked: [], now: EARLIER, window: windowOfDates(from, to, resource.timeZone), ...input }),
   );
 }
 
@@ -112,6 +113,19 @@ describe('freeTimes', () => {
       expect(free({ ...partyRoom, minNoticeMinutes: 60 }, '2026-06-01', '2026-06-01', { hours, blocked, now })).toEqual([
         ['2026-06-01T14:00:00.000Z', '2026-06-01T20:00:00.000Z'],
       ]);
+    });
+  });
+
+  describe('the platform horizon', () => {
+    const now = new Date('2026-06-01T10:00:00Z');
+    const hours = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, opens: '08:00:00', closes: '22:00:00' }));
+
+    it('offers nothing after the last day that opens, two years from today in Oslo, though the resource has no horizon', () => {
+      expect(free(partyRoom, '2028-06-01', '2028-06-02', { hours, now })).toEqual([['2028-06-01T06:00:00.000Z', '2028-06-01T20:00:00.000Z']]);
+    });
+
+    it('offers no night that would end after that day', () => {
+      expect(free(guestFlat, '2028-05-31', '2028-06-01', { now })).toEqual([['2028-05-31T13:00:00.000Z', '2028-06-01T10:00:00.000Z']]);
     });
   });
 

@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { platformLatest } from '../rules/rules';
 import type { resources, TimeRange } from '../tables';
 import {
   clockOn,
@@ -36,12 +37,13 @@ export function windowOfDates(from: string, to: string, zone: string): TimeRange
 
 /**
  * When a booking may start: no sooner than the minimum notice from now, and no later than the booking horizon
- * (null: no limit).
+ * (null: no limit of the resource's own). `end`: the platform horizon, which no booking may run past.
  */
-function bookableStarts(resource: AvailabilityResource, now: Date): { earliest: Date; latest: Date | null } {
+function bookableStarts(resource: AvailabilityResource, now: Date): { earliest: Date; latest: Date | null; end: Date } {
   return {
     earliest: new Date(now.getTime() + resource.minNoticeMinutes * 60_000),
     latest: resource.bookingHorizonDays === null ? null : new Date(now.getTime() + resource.bookingHorizonDays * 86_400_000),
+    end: platformLatest(resource.timeZone, now),
   };
 }
 
@@ -84,9 +86,10 @@ function spanOf(ranges: TimeRange[]): TimeRange {
  */
 function freeCandidates(input: AvailabilityInput, candidates: TimeRange[], withinHours: boolean): TimeRange[] {
   const { resource, hours, closed, blocked, window, now } = input;
-  const { earliest, latest } = bookableStarts(resource, now);
+  const { earliest, latest, end } = bookableStarts(resource, now);
   const bookable = candidates.filter(
-    (c) => c.start >= window.start && c.start < window.end && c.start >= earliest && (latest === null || c.start <= latest),
+    (c) =>
+      c.start >= window.start && c.start < window.end && c.start >= earliest && (latest === null || c.start <= latest) && c.end <= end,
   );
   if (bookable.length === 0) return [];
   const open = withinHours && hours.length > 0 ? openingIntervals(hours, resource.timeZone, spanOf(bookable)) : null;
@@ -125,8 +128,9 @@ function subtract(ranges: TimeRange[], cut: TimeRange): TimeRange[] {
  */
 function freeIntervals(input: AvailabilityInput): TimeRange[] {
   const { resource, hours, closed, blocked, window, now } = input;
-  const { earliest, latest } = bookableStarts(resource, now);
-  const bookable = { start: earliest > window.start ? earliest : window.start, end: latest && latest < window.end ? latest : window.end };
+  const { earliest, latest, end } = bookableStarts(resource, now);
+  const last = Math.min(window.end.getTime(), end.getTime(), latest?.getTime() ?? Infinity);
+  const bookable = { start: earliest > window.start ? earliest : window.start, end: new Date(last) };
   if (bookable.end <= bookable.start) return [];
   const cuts = [
     ...closed.map((period) => period.during),
