@@ -17,12 +17,13 @@ import {
   type Logger,
   type RunningServer,
 } from '@tunet/kit';
-import express from 'express';
 import { ApiKeyAuthenticator, verifyWithMembers } from './api-keys';
 import { authenticate, suspendedWritesPlugin } from './authenticate';
-import { formatInputError, inputErrorPlugin } from './input-errors';
+import { formatInputError, inputErrorPlugin, scalarLiteralsRule } from './input-errors';
 import { mountPublicRoutes, publicOriginOf } from './public-routes';
+import { graphqlBody, OperationGuard } from './request-limits';
 import { SignedDataSource, type GatewayContext } from './signed-data-source';
+import { timeoutFor, type SubgraphTimeouts } from './subgraph-timeouts';
 import { mountInboxStream } from './stream';
 
 export interface GatewayOptions {
@@ -43,6 +44,8 @@ export interface GatewayOptions {
   store: FastStore;
   /** How long a verified API key is trusted without asking members again: the bound on a revoked key. Default 60. */
   apiKeyCacheSeconds?: number;
+  /** How long to wait for each subgraph's answer (default 10 s); see subgraph-timeouts. */
+  subgraphTimeouts?: SubgraphTimeouts;
   logger: Logger;
 }
 
@@ -56,9 +59,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       const target = options.subgraphUrls?.[name] ?? url;
       if (!target) throw new Error(`no URL for subgraph ${name}`);
       subgraphUrls.set(name, target);
-      return new SignedDataSource(target, options.internalSecret);
+      const timeoutMs = timeoutFor(options.subgraphTimeouts, name);
+      return new SignedDataSource(target, options.internalSecret, { name, timeoutMs, logger: options.logger });
     },
   });
+  const operationGuard = new OperationGuard();
+  operationGuard.watch(gateway);
   const accessTokens = await AccessTokenVerifier.fromPem(options.jwtPublicKey);
   const apiKeys = new ApiKeyAuthenticator(
     options.store,
@@ -74,6 +80,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   const server = new ApolloServer<GatewayContext>({
     gateway: gateway as never,
     introspection: options.introspection,
+    // "Did you mean …?" would spell out the schema that introspection being off is meant to keep to ourselves.
+    hideSchemaDetailsFromClientErrors: !options.introspection,
+    validationRules: [scalarLiteralsRule],
     includeStacktraceInErrorResponses: false,
     // Shutdown is ours (onShutdown): Apollo's own signal handlers would race it and leave the process hanging.
     stopOnTerminationSignals: false,
@@ -101,12 +110,17 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   });
   app.use(
     '/graphql',
-    // Member imports send up to 20 MB of CSV in one request; depth and cost limits come with gateway hardening.
-    express.json({ limit: '20mb' }),
+    graphqlBody((req) =>
+      authenticate(req.headers.authorization, authenticators, { requestId: randomUUID(), clientIp: req.ip ?? '' }).then(
+        ({ viewer }) => viewer !== null,
+        () => false,
+      ),
+    ),
     expressMiddleware(server, {
       context: async ({ req, res }) => {
         const requestId = randomUUID();
         res.setHeader('x-request-id', requestId);
+        operationGuard.check(req, requestId);
         const clientIp = req.ip ?? '';
         const { viewer, suspension } = await authenticate(req.headers.authorization, authenticators, { requestId, clientIp });
         return { requestId, clientIp, viewer, suspension, publicOrigin: publicOriginOf(req) };

@@ -1,1 +1,2 @@
 export { startGateway, type GatewayOptions } from './gateway';
+export { subgraphTimeoutsFromEnv, type SubgraphTimeouts } from './subgraph-timeouts';

@@ -1,11 +1,12 @@
 import path from 'node:path';
 import { closeFastStore, createLogger, onShutdown, openFastStore, pemFromEnv, requireEnv } from '@tunet/kit';
 import { startGateway } from './gateway';
+import { subgraphTimeoutsFromEnv } from './subgraph-timeouts';
 
 /**
  * The gateway as its own production process, configured only by environment variables (see README):
- * PORT, HOST, JWT_PUBLIC_KEY, INTERNAL_SIGNING_SECRET, SUBGRAPH_<NAME>_URL, SUPERGRAPH_PATH,
- * GRAPHQL_INTROSPECTION, TRUST_PROXY, REDIS_URL.
+ * PORT, HOST, JWT_PUBLIC_KEY, INTERNAL_SIGNING_SECRET, SUBGRAPH_<NAME>_URL, SUBGRAPH_TIMEOUT_MS,
+ * SUBGRAPH_<NAME>_TIMEOUT_MS, SUPERGRAPH_PATH, GRAPHQL_INTROSPECTION, TRUST_PROXY, REDIS_URL.
  */
 async function main(): Promise<void> {
   const logger = createLogger('gateway');
@@ -24,6 +25,7 @@ async function main(): Promise<void> {
     internalSecret: requireEnv('INTERNAL_SIGNING_SECRET'),
     introspection: process.env.GRAPHQL_INTROSPECTION === 'true',
     trustProxy: parseTrustProxy(process.env.TRUST_PROXY),
+    subgraphTimeouts: subgraphTimeoutsFromEnv(process.env),
     store,
     logger,
   });

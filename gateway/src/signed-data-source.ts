@@ -1,5 +1,5 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { CONTEXT_HEADER, encodeContext, signRequest, type RequestContext, type Suspension } from '@tunet/kit';
+import { CONTEXT_HEADER, encodeContext, signRequest, type Logger, type RequestContext, type Suspension } from '@tunet/kit';
 
 /** What subgraphs are told, and whether the member was suspended since their token was issued (gateway-only). */
 export type GatewayContext = RequestContext & { suspension?: Suspension | null };
@@ -7,22 +7,48 @@ export type GatewayContext = RequestContext & { suspension?: Suspension | null }
 /** Requests the gateway makes on its own behalf (none today with a static supergraph) carry no viewer. */
 const SYSTEM_CONTEXT: RequestContext = { viewer: null, requestId: 'gateway', clientIp: '' };
 
+type SubgraphResponse = Awaited<ReturnType<RemoteGraphQLDataSource['process']>>;
+
+/** Which subgraph a data source calls, and how long it waits for the answer (see subgraph-timeouts). */
+export interface SubgraphLimits {
+  name: string;
+  timeoutMs: number;
+  logger: Logger;
+}
+
 /**
  * Sends each subgraph request with the verified request context and an HMAC over timestamp, context and
  * the exact body bytes, which is what subgraphs check before doing anything (see kit/internal-signature).
  */
 export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  constructor(url: string, secret: string) {
+  constructor(url: string, secret: string, private readonly limits: SubgraphLimits) {
     super({
       url,
       fetcher: async (input, init) => {
         const headers = { ...(init?.headers as Record<string, string>) };
         const encoded = headers[CONTEXT_HEADER] ?? encodeContext(SYSTEM_CONTEXT);
         const body = typeof init?.body === 'string' ? init.body : '';
-        const response = await fetch(input, { ...init, headers: { ...headers, ...signRequest(secret, encoded, body) } });
+        const signal = AbortSignal.timeout(limits.timeoutMs);
+        const response = await fetch(input, { ...init, headers: { ...headers, ...signRequest(secret, encoded, body) }, signal });
         return clientErrorsAsResults(response) as never;
       },
     });
+  }
+
+  /**
+   * A subgraph that does not answer in time (hung, overloaded, unreachable behind a black hole) costs the client
+   * only the fields planned to it: they get a SERVICE_UNAVAILABLE error and the rest of the answer stands.
+   */
+  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<SubgraphResponse> {
+    try {
+      return await super.process(options);
+    } catch (error) {
+      if ((error as Error).name !== 'TimeoutError') throw error;
+      const { name, timeoutMs, logger } = this.limits;
+      logger.warn({ subgraph: name, timeoutMs, requestId: options.context.requestId }, 'subgraph did not answer in time');
+      const message = `The ${name} service did not answer in time. Try again shortly.`;
+      return { errors: [{ message, extensions: { code: 'SERVICE_UNAVAILABLE' } }] };
+    }
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { startGateway } from '@tunet/gateway';
+import { startGateway, type SubgraphTimeouts } from '@tunet/gateway';
 import {
   createLogger,
   openEventStream,
@@ -32,6 +32,10 @@ export interface StackOptions {
   apiKeyCacheSeconds?: number;
   /** The gateway's express `trust proxy`; tests set it to give requests client addresses with `x-forwarded-for`. */
   trustProxy?: boolean | string | number;
+  /** Where the gateway reaches a subgraph instead of the one started here: tests put a stand-in behind it. */
+  gatewaySubgraphUrls?: Partial<Stack['subgraphUrls']>;
+  /** How long the gateway waits for each subgraph's answer (default 10 s). */
+  subgraphTimeouts?: SubgraphTimeouts;
   /** Where uploads go; by default what FILE_STORAGE names (files under ./.data/files). Tests use a temporary directory. */
   fileStorage?: FileStorage;
   /** SMTP, push and SMS providers; by default what the environment says (e-mails to the log without SMTP_URL). */
@@ -121,13 +125,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       port: ports.gateway,
       host: options.host,
       supergraphPath: SUPERGRAPH,
-      subgraphUrls,
+      subgraphUrls: { ...subgraphUrls, ...options.gatewaySubgraphUrls },
       jwtPublicKey: options.secrets.jwtPublicKey,
       internalSecret: options.secrets.internalSecret,
       introspection: options.introspection ?? false,
       store: options.store,
       apiKeyCacheSeconds: options.apiKeyCacheSeconds,
       trustProxy: options.trustProxy,
+      subgraphTimeouts: options.subgraphTimeouts,
       logger: logger.child({ component: 'gateway' }),
     });
     started.unshift(gateway);
