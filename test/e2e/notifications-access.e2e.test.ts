@@ -1,6 +1,7 @@
 import { createECDH, generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { DEMO } from '@tunet/members';
 import { insertDelivery, insertNotification } from '@tunet/notifications/src/inbox/inbox.fixtures';
+import { loopbackEndpoints } from '@tunet/notifications/src/push/push.fixtures';
 import webpush from 'web-push';
 import { codes, createPlatformAdmin, matrixCaller, matrixTests, matrixTokens, MATRIX_ACTORS, openE2E, setupStep, tag, type E2E, type MatrixActor, type MatrixCall, type Outcome } from './support';
 
@@ -57,7 +58,7 @@ describe('notifications access matrix', () => {
     const vapid = webpush.generateVAPIDKeys();
     e2e = await openE2E(undefined, {
       notifications: {
-        webPush: { ...vapid, subject: 'mailto:drift@tunet.test' },
+        webPush: { ...vapid, subject: 'mailto:drift@tunet.test', endpoints: loopbackEndpoints('https://127.0.0.1:9') },
         fcm: { projectId: 'tunet-e2e', clientEmail: 'tunet@tunet-e2e.iam.gserviceaccount.com', privateKey: fcmKey.privateKey, apiOrigin: NOWHERE, tokenUrl: `${NOWHERE}/token` },
       },
     });

@@ -28,6 +28,29 @@ export interface WebPushConfig {
   privateKey: string;
   /** `mailto:` or https URL the push services can reach the sender at. */
   subject: string;
+  /** Where subscriptions may lead; what is left out is the production default (decision 0017). */
+  endpoints?: Partial<PushEndpointRules>;
+}
+
+/** Host name to addresses, as `dns.promises.lookup(host, { all: true })` answers. */
+export type ResolveHost = (hostname: string) => Promise<readonly { address: string; family: number }[]>;
+
+/**
+ * What a browser's push subscription URL may lead to: a resident chooses it and the server posts to it, so it must
+ * not reach into the server's own networks. Only `hosts` is read from the environment; tests replace the rest to
+ * reach a push service on loopback.
+ */
+export interface PushEndpointRules {
+  /** Host names (`*.example.com` covers subdomains, `*` any host); default the browsers' push services. */
+  hosts: readonly string[];
+  /** Default `https:` only. */
+  schemes: readonly string[];
+  /** Default 443 only: every push service listens there. */
+  ports: readonly number[];
+  /** Whether the server may connect to an address the host resolves to; default public unicast addresses only. */
+  isAllowedAddress: (address: string) => boolean;
+  /** Default the system resolver. */
+  resolve: ResolveHost;
 }
 
 export interface FcmConfig {
@@ -68,7 +91,12 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Notificatio
     email: { smtpUrl: env.SMTP_URL || null, from: env.MAIL_FROM ?? 'Tunet <varsler@tunet.localhost>' },
     webPush:
       env.VAPID_PUBLIC_KEY && env.VAPID_PRIVATE_KEY
-        ? { publicKey: env.VAPID_PUBLIC_KEY, privateKey: env.VAPID_PRIVATE_KEY, subject: env.VAPID_SUBJECT ?? 'mailto:drift@tunet.localhost' }
+        ? {
+            publicKey: env.VAPID_PUBLIC_KEY,
+            privateKey: env.VAPID_PRIVATE_KEY,
+            subject: env.VAPID_SUBJECT ?? 'mailto:drift@tunet.localhost',
+            endpoints: env.WEB_PUSH_ENDPOINT_HOSTS ? { hosts: listOf(env.WEB_PUSH_ENDPOINT_HOSTS) } : {},
+          }
         : null,
     fcm:
       env.FCM_PROJECT_ID && env.FCM_CLIENT_EMAIL && env.FCM_PRIVATE_KEY
@@ -86,4 +114,11 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Notificatio
         : null,
     sms: env.SMS_URL && env.SMS_TOKEN ? { provider: 'http', url: env.SMS_URL, token: env.SMS_TOKEN, from: env.SMS_FROM ?? 'Tunet' } : null,
   };
+}
+
+function listOf(value: string): string[] {
+  return value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
 }

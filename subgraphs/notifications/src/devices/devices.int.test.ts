@@ -5,6 +5,8 @@ import { errorOf, graphqlOf } from '../inbox/inbox.fixtures';
 import { openNotificationsTestBed, PLATFORM_ADMIN, integratorOf, viewerIn, type NotificationsTestBed } from '../testing';
 
 const vapid = webpush.generateVAPIDKeys();
+/** What the tests' DNS answers for every push service: an address on the internet, never contacted here. */
+const PUBLIC = '151.101.2.132';
 
 /** A browser's subscription as `subscription.toJSON()` gives it, with fresh keys. */
 function subscription(overrides: Record<string, unknown> = {}) {
@@ -56,7 +58,7 @@ describe('with push providers', () => {
   let execute: ReturnType<typeof graphqlOf>;
   beforeAll(async () => {
     bed = await openNotificationsTestBed({
-      webPush: { ...vapid, subject: 'mailto:drift@tunet.test' },
+      webPush: { ...vapid, subject: 'mailto:drift@tunet.test', endpoints: { resolve: async () => [{ address: PUBLIC, family: 4 }] } },
       fcm: { projectId: 'tunet-test', clientEmail: 'push@tunet-test.iam.gserviceaccount.com', privateKey: 'unused by these tests' },
     });
     execute = graphqlOf(bed);
@@ -103,7 +105,10 @@ describe('with push providers', () => {
   it.each([
     ['endpoint', { endpoint: 'http://push.example.test/abc' }],
     ['endpoint', { endpoint: '/relative/path' }],
-    ['endpoint', { endpoint: `https://push.example.test/${'a'.repeat(2000)}` }],
+    ['endpoint', { endpoint: `https://updates.push.services.mozilla.com/wpush/v2/${'a'.repeat(1000)}` }],
+    ['endpoint', { endpoint: 'https://push.example.test/wpush/v2/abc' }],
+    ['endpoint', { endpoint: 'https://push.services.mozilla.com.example.test/wpush/v2/abc' }],
+    ['endpoint', { endpoint: 'https://10.0.0.1/wpush/v2/abc' }],
     ['p256dh', { p256dh: randomBytes(65).toString('base64url') }],
     ['p256dh', { p256dh: Buffer.concat([Buffer.from([4]), randomBytes(63)]).toString('base64url') }],
     ['p256dh', { p256dh: Buffer.concat([Buffer.from([4]), Buffer.alloc(64, 1)]).toString('base64url') }],
@@ -115,6 +120,26 @@ describe('with push providers', () => {
     const viewer = viewerIn(association);
     expect(errorOf(await execute(viewer, WEB, { input: subscription(overrides) }))).toEqual({ code: 'BAD_USER_INPUT', field });
     expect(await list(viewer)).toEqual([]);
+  });
+
+  it('takes subscriptions at the browsers’ push services, however the host is written', async () => {
+    const viewer = viewerIn(association);
+    const id = randomUUID();
+    for (const endpoint of [`https://fcm.googleapis.com/fcm/send/${id}`, `https://web.push.apple.com/${id}`, `https://wns2-am3p.notify.windows.com/w/?token=${id}`]) {
+      await register(viewer, WEB, subscription({ endpoint }));
+    }
+    const firefox = await register(viewer, WEB, subscription({ endpoint: `https://updates.push.services.mozilla.com/wpush/v2/${id}` }));
+    const again = await register(viewer, WEB, subscription({ endpoint: `https://Updates.Push.Services.Mozilla.com:443/wpush/v2/${id}` }));
+    expect(again.id).toBe(firefox.id);
+    expect(await list(viewer)).toHaveLength(4);
+  });
+
+  it('keeps a person’s ten newest devices of every kind', async () => {
+    const viewer = viewerIn(association);
+    const phones: string[] = [];
+    for (let i = 0; i < 10; i += 1) phones.push((await register(viewer, MOBILE, { kind: 'FCM', token: `cap-${randomUUID()}` })).id);
+    const browser = await register(viewer, WEB, subscription());
+    expect(await list(viewer)).toEqual([...phones.slice(1), browser.id]);
   });
 
   it('registers a phone with a configured provider only', async () => {

@@ -1,11 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import type { SubgraphDatabase } from '@tunet/kit';
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import type { SubgraphDatabase, Tx } from '@tunet/kit';
+import { and, asc, desc, eq, inArray, notInArray, sql, type SQL } from 'drizzle-orm';
 import { pushDevices, type PushDeviceRow } from '../tables';
 
 export type { PushDeviceRow };
 
 export type NewPushDevice = Pick<PushDeviceRow, 'kind' | 'address' | 'p256dh' | 'auth' | 'deviceName'>;
+
+/** How many devices a member keeps once one is registered; beyond that the least recently registered go. */
+export interface DeviceLimits {
+  perMember: number;
+  /** Of the member's devices whose address starts with `prefix` (one push service's origin). */
+  perPrefix?: { prefix: string; max: number };
+}
 
 /** The only code that reads or writes push devices. Every call names its tenant. */
 export class DevicesRepository {
@@ -13,20 +20,28 @@ export class DevicesRepository {
 
   /**
    * Registers the device for the member. A browser or phone registered before (by anyone in the association) is
-   * the same device, now this member's: a shared tablet follows whoever last signed in on it.
+   * the same device, now this member's: a shared tablet follows whoever last signed in on it. Then the member's
+   * least recently registered devices beyond the limits are removed.
    */
-  async register(tenant: string, memberId: string, device: NewPushDevice): Promise<PushDeviceRow> {
-    const [row] = await this.db.tenant(tenant, (tx) =>
-      tx
+  async register(tenant: string, memberId: string, device: NewPushDevice, limits: DeviceLimits): Promise<PushDeviceRow> {
+    return this.db.tenant(tenant, async (tx) => {
+      // One member's registrations take turns, so two at once cannot both find room under the limits.
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`notifications.devices:${tenant}:${memberId}`}))`);
+      const [row] = await tx
         .insert(pushDevices)
-        .values({ associationId: tenant, id: randomUUID(), memberId, ...device })
+        // The time of registering, not of the transaction's start: one that waited for the lock is still the newest.
+        .values({ associationId: tenant, id: randomUUID(), memberId, ...device, createdAt: sql`clock_timestamp()` })
         .onConflictDoUpdate({
           target: [pushDevices.associationId, pushDevices.kind, pushDevices.address],
-          set: { memberId, p256dh: device.p256dh, auth: device.auth, deviceName: device.deviceName, createdAt: sql`now()` },
+          set: { memberId, p256dh: device.p256dh, auth: device.auth, deviceName: device.deviceName, createdAt: sql`clock_timestamp()` },
         })
-        .returning(),
-    );
-    return row!;
+        .returning();
+      if (limits.perPrefix) {
+        await keepNewest(tx, tenant, memberId, limits.perPrefix.max, sql`starts_with(${pushDevices.address}, ${limits.perPrefix.prefix})`);
+      }
+      await keepNewest(tx, tenant, memberId, limits.perMember);
+      return row!;
+    });
   }
 
   /** The members' devices, oldest first, in one statement. */
@@ -70,4 +85,16 @@ export class DevicesRepository {
         .where(and(eq(pushDevices.associationId, tenant), inArray(pushDevices.id, [...ids]))),
     );
   }
+}
+
+/** Removes the member's devices (those matching `among`) but the `count` registered last. */
+async function keepNewest(tx: Tx, tenant: string, memberId: string, count: number, among?: SQL): Promise<void> {
+  const theirs = and(eq(pushDevices.associationId, tenant), eq(pushDevices.memberId, memberId), among);
+  const newest = tx
+    .select({ id: pushDevices.id })
+    .from(pushDevices)
+    .where(theirs)
+    .orderBy(desc(pushDevices.createdAt), desc(pushDevices.id))
+    .limit(count);
+  await tx.delete(pushDevices).where(and(theirs, notInArray(pushDevices.id, newest)));
 }

@@ -1,8 +1,9 @@
 import { ECDH } from 'node:crypto';
 import { admitMember, badUserInput, isUuid, notFound, parseInput, type Viewer } from '@tunet/kit';
 import { z } from 'zod';
+import type { PushEndpointPolicy } from '../push/push-endpoints';
 import { canManageOwnDevices } from './devices.access';
-import type { DevicesRepository, PushDeviceRow } from './devices.repository';
+import type { DeviceLimits, DevicesRepository, PushDeviceRow } from './devices.repository';
 
 /** What a client needs to subscribe to push: which providers are configured, and Web Push's VAPID key. */
 export interface PushConfigurationView {
@@ -10,6 +11,20 @@ export interface PushConfigurationView {
   fcmEnabled: boolean;
   apnsEnabled: boolean;
 }
+
+/** The configured providers, and where Web Push subscriptions may lead. */
+export interface PushSetup extends PushConfigurationView {
+  webPushEndpoints: PushEndpointPolicy;
+}
+
+/**
+ * Every notification goes to each of a person's devices, so these bound the requests one notice makes per person
+ * (decision 0017). Ten covers a person's phones, tablets and browsers; a person has a few browsers at one push
+ * service, not dozens. A new registration replaces the least recently registered device, which is the one
+ * most likely gone: browsers renew subscriptions without saying so, and a refusal would leave people stuck.
+ */
+export const MAX_DEVICES_PER_MEMBER = 10;
+export const MAX_SUBSCRIPTIONS_PER_PUSH_SERVICE = 5;
 
 const BASE64URL = /^[A-Za-z0-9_-]+={0,2}$/;
 
@@ -34,14 +49,6 @@ function isP256Point(value: string): boolean {
   }
 }
 
-function isHttpsUrl(value: string): boolean {
-  try {
-    return new URL(value).protocol === 'https:';
-  } catch {
-    return false;
-  }
-}
-
 const deviceName = z
   .string()
   .trim()
@@ -53,7 +60,8 @@ const deviceName = z
 const unpadded = (value: string) => value.replace(/=+$/, '');
 
 const webPushInput = z.object({
-  endpoint: z.string().trim().max(2000).refine(isHttpsUrl, 'must be an absolute https URL'),
+  // PushEndpointPolicy checks the rest once the whole input is well-formed: it looks the host up.
+  endpoint: z.string().trim(),
   p256dh: z
     .string()
     .refine(isP256Point, 'must be the base64url of an uncompressed P-256 public key (65 bytes starting 0x04)')
@@ -85,7 +93,7 @@ export class DevicesService {
   /** `push` says which providers are configured, as the push channels were built from NotificationsConfig. */
   constructor(
     private readonly repository: DevicesRepository,
-    private readonly push: PushConfigurationView,
+    private readonly push: PushSetup,
   ) {}
 
   /** The viewer's devices, oldest first. */
@@ -100,18 +108,28 @@ export class DevicesService {
     return { webPushPublicKey: this.push.webPushPublicKey, fcmEnabled: this.push.fcmEnabled, apnsEnabled: this.push.apnsEnabled };
   }
 
-  /** Registers a browser's Web Push subscription for the viewer (taking it over if someone else had it). */
-  registerWebPush(viewer: Viewer | null, rawInput: unknown): Promise<PushDeviceRow> {
+  /**
+   * Registers a browser's Web Push subscription for the viewer (taking it over if someone else had it), when its
+   * endpoint leads to a push service at a public address.
+   */
+  async registerWebPush(viewer: Viewer | null, rawInput: unknown): Promise<PushDeviceRow> {
     const member = admitMember(viewer, canManageOwnDevices);
     if (!this.push.webPushPublicKey) throw badUserInput('endpoint', 'Web Push is not set up for this installation.');
     const input = parseInput(webPushInput, rawInput);
-    return this.repository.register(member.associationId, member.memberId, {
-      kind: 'web',
-      address: input.endpoint,
-      p256dh: input.p256dh,
-      auth: input.auth,
-      deviceName: input.deviceName,
-    });
+    const endpoint = await this.push.webPushEndpoints.check(input.endpoint);
+    if (!endpoint.ok) throw badUserInput('endpoint', `The subscription endpoint is refused: ${endpoint.reason}.`);
+    const { url } = endpoint.target;
+    const limits: DeviceLimits = {
+      perMember: MAX_DEVICES_PER_MEMBER,
+      perPrefix: { prefix: `${url.origin}/`, max: MAX_SUBSCRIPTIONS_PER_PUSH_SERVICE },
+    };
+    return this.repository.register(
+      member.associationId,
+      member.memberId,
+      // As the URL writes it: one subscription is one row however its host was spelled.
+      { kind: 'web', address: url.href, p256dh: input.p256dh, auth: input.auth, deviceName: input.deviceName },
+      limits,
+    );
   }
 
   /** Registers a phone's FCM or APNs token for the viewer, where that provider is configured. */
@@ -121,13 +139,12 @@ export class DevicesService {
     if (!(input.kind === 'fcm' ? this.push.fcmEnabled : this.push.apnsEnabled)) {
       throw badUserInput('kind', `${input.kind === 'fcm' ? 'Android (FCM)' : 'iPhone (APNs)'} push is not set up for this installation.`);
     }
-    return this.repository.register(member.associationId, member.memberId, {
-      kind: input.kind,
-      address: input.token,
-      p256dh: null,
-      auth: null,
-      deviceName: input.deviceName,
-    });
+    return this.repository.register(
+      member.associationId,
+      member.memberId,
+      { kind: input.kind, address: input.token, p256dh: null, auth: null, deviceName: input.deviceName },
+      { perMember: MAX_DEVICES_PER_MEMBER },
+    );
   }
 
   /** Removes one of the viewer's devices; NOT_FOUND for anyone else's. */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Event } from '@tunet/kit';
 import { eq, inArray } from 'drizzle-orm';
+import { MAX_DEVICES_PER_MEMBER } from '../devices/devices.service';
 import { acceptingSenders } from '../dispatch/delivery.fixtures';
 import type { Directory, NotificationIntent } from '../model';
 import type { ChannelChange } from '../preferences/preferences.policy';
@@ -52,7 +53,12 @@ const choose = (tenant: string, memberId: string, changes: ChannelChange[], patc
   bed.subgraph.preferencesRepository.change(tenant, memberId, changes, patch, 'app', () => {});
 
 const giveDevice = (tenant: string, memberId: string) =>
-  bed.subgraph.devicesRepository.register(tenant, memberId, { kind: 'fcm', address: `token-${randomUUID()}`, p256dh: null, auth: null, deviceName: null });
+  bed.subgraph.devicesRepository.register(
+    tenant,
+    memberId,
+    { kind: 'fcm', address: `token-${randomUUID()}`, p256dh: null, auth: null, deviceName: null },
+    { perMember: MAX_DEVICES_PER_MEMBER },
+  );
 
 describe('ingest', () => {
   it('fans an audience out to its members and the board, minus those left out, each once', async () => {

@@ -3,6 +3,7 @@ import http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { createLogger } from '@tunet/kit';
 import { jwtVerify } from 'jose';
+import { MAX_DEVICES_PER_MEMBER } from '../devices/devices.service';
 import { openNotificationsTestBed, type NotificationsTestBed } from '../testing';
 import { ApnsProvider } from './apns.provider';
 import { outgoingDelivery } from './push.fixtures';
@@ -73,7 +74,12 @@ describe('APNs', () => {
   });
 
   const register = (memberId: string, kind: 'apns' | 'fcm', token: string) =>
-    bed.subgraph.devicesRepository.register(associationId, memberId, { kind, address: token, p256dh: null, auth: null, deviceName: 'iPhone' });
+    bed.subgraph.devicesRepository.register(
+      associationId,
+      memberId,
+      { kind, address: token, p256dh: null, auth: null, deviceName: 'iPhone' },
+      { perMember: MAX_DEVICES_PER_MEMBER },
+    );
   const requestTo = (token: string) => received.find((request) => request.headers[':path'] === `/3/device/${token}`);
 
   it('sends an alert with a provider token over HTTP/2', async () => {

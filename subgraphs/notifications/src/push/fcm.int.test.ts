@@ -1,6 +1,7 @@
 import { createPublicKey, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { createLogger } from '@tunet/kit';
 import { jwtVerify, type JWTVerifyResult } from 'jose';
+import { MAX_DEVICES_PER_MEMBER } from '../devices/devices.service';
 import { openNotificationsTestBed, type NotificationsTestBed } from '../testing';
 import { FcmProvider } from './fcm.provider';
 import { outgoingDelivery, startLoopbackServer } from './push.fixtures';
@@ -73,7 +74,12 @@ describe('FCM HTTP v1', () => {
   });
 
   const register = (memberId: string, token: string) =>
-    bed.subgraph.devicesRepository.register(associationId, memberId, { kind: 'fcm', address: token, p256dh: null, auth: null, deviceName: 'Pixel' });
+    bed.subgraph.devicesRepository.register(
+      associationId,
+      memberId,
+      { kind: 'fcm', address: token, p256dh: null, auth: null, deviceName: 'Pixel' },
+      { perMember: MAX_DEVICES_PER_MEMBER },
+    );
   const messagesTo = (token: string) =>
     google.received.filter((request) => request.path.endsWith('messages:send') && request.body.toString('utf8').includes(`"token":"${token}"`));
 

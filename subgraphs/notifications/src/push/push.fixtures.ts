@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { PushEndpointRules } from '../config';
 import type { OutgoingDelivery } from '../model';
 
 /** A push delivery as the dispatcher hands it over, for the given member. */
@@ -65,4 +66,14 @@ export async function startLoopbackServer(answer: (request: ReceivedRequest) => 
     received,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/**
+ * Endpoint rules that let subscriptions lead to one origin on loopback, such as `startLoopbackServer`'s, and
+ * nowhere else: tests' stand-in for a push service on the internet.
+ */
+export function loopbackEndpoints(origin: string): Partial<PushEndpointRules> {
+  const url = new URL(origin);
+  const address = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  return { hosts: [address], schemes: [url.protocol], ports: [Number(url.port || (url.protocol === 'https:' ? 443 : 80))], isAllowedAddress: (candidate) => candidate === address };
 }

@@ -3,9 +3,11 @@ import { createLogger } from '@tunet/kit';
 import { decrypt } from 'http_ece';
 import { importJWK, jwtVerify } from 'jose';
 import webpush from 'web-push';
+import { MAX_DEVICES_PER_MEMBER } from '../devices/devices.service';
 import { openNotificationsTestBed, type NotificationsTestBed } from '../testing';
-import { outgoingDelivery, startLoopbackServer, type Answer } from './push.fixtures';
+import { loopbackEndpoints, outgoingDelivery, startLoopbackServer, type Answer } from './push.fixtures';
 import { PushChannel } from './push.channel';
+import { PushEndpointPolicy } from './push-endpoints';
 import { WebPushProvider } from './web-push.provider';
 
 /** A browser's side of a subscription: the keys the push service never sees, only the browser can decrypt with. */
@@ -43,8 +45,7 @@ describe('Web Push', () => {
       decrypted.set(id, JSON.parse(decrypt(body, { version: 'aes128gcm', privateKey: keys.ecdh, authSecret: keys.authSecret }).toString('utf8')));
       return answers.get(id) ?? { status: 201, headers: { location: `${push.origin}/messages/${id}` } };
     });
-    const provider = new WebPushProvider(vapid, { allowInsecureEndpoints: true });
-    channel = new PushChannel(bed.subgraph.devicesRepository, { web: provider, fcm: null, apns: null }, 'https://app.tunet.test', createLogger('test'));
+    channel = channelWith(new PushEndpointPolicy(loopbackEndpoints(push.origin)));
   });
 
   afterAll(async () => {
@@ -52,21 +53,23 @@ describe('Web Push', () => {
     await bed.close();
   });
 
-  async function subscribe(memberId: string, answer?: Answer) {
+  async function subscribe(memberId: string, answer?: Answer, origin = push.origin) {
     const id = randomUUID();
     const keys = browserKeys();
     keysById.set(id, keys);
     if (answer) answers.set(id, answer);
-    const endpoint = `${push.origin}/push/${id}`;
-    const device = await bed.subgraph.devicesRepository.register(associationId, memberId, {
-      kind: 'web',
-      address: endpoint,
-      p256dh: keys.p256dh,
-      auth: keys.auth,
-      deviceName: 'Firefox',
-    });
+    const endpoint = `${origin}/push/${id}`;
+    const device = await bed.subgraph.devicesRepository.register(
+      associationId,
+      memberId,
+      { kind: 'web', address: endpoint, p256dh: keys.p256dh, auth: keys.auth, deviceName: 'Firefox' },
+      { perMember: MAX_DEVICES_PER_MEMBER },
+    );
     return { id, device, endpoint };
   }
+
+  const channelWith = (endpoints: PushEndpointPolicy) =>
+    new PushChannel(bed.subgraph.devicesRepository, { web: new WebPushProvider(vapid, endpoints), fcm: null, apns: null }, 'https://app.tunet.test', createLogger('test'));
 
   it('encrypts the payload for the subscription and signs the request with VAPID', async () => {
     const memberId = randomUUID();
@@ -143,18 +146,28 @@ describe('Web Push', () => {
     expect(outcome).toEqual({ status: 'failed', reason: 'no push device registered' });
   });
 
-  it('sends to https endpoints only unless told otherwise', async () => {
+  it('does not contact a push service on loopback under the default rules', async () => {
     const memberId = randomUUID();
     await subscribe(memberId);
-    const strict = new PushChannel(
-      bed.subgraph.devicesRepository,
-      { web: new WebPushProvider(vapid), fcm: null, apns: null },
-      'https://app.tunet.test',
-      createLogger('test'),
+    const before = push.received.length;
+
+    const outcome = await channelWith(new PushEndpointPolicy({ hosts: ['*'], schemes: ['http:', 'https:'], ports: [Number(new URL(push.origin).port)] })).send(
+      outgoingDelivery(associationId, memberId),
     );
 
-    const outcome = await strict.send(outgoingDelivery(associationId, memberId));
+    expect(outcome).toEqual({ status: 'failed', reason: 'Web Push: endpoint refused: 127.0.0.1 is not a public address' });
+    expect(push.received.length).toBe(before);
+  });
 
-    expect(outcome).toEqual({ status: 'failed', reason: 'Web Push: the subscription endpoint is not https' });
+  it('connects to the address the rules’ resolver gave, which the system resolver does not know', async () => {
+    const memberId = randomUUID();
+    const origin = `http://push.loopback.test:${new URL(push.origin).port}`;
+    const { id } = await subscribe(memberId, undefined, origin);
+    const rules = { ...loopbackEndpoints(push.origin), hosts: ['push.loopback.test'], resolve: async () => [{ address: '127.0.0.1', family: 4 }] };
+
+    const outcome = await channelWith(new PushEndpointPolicy(rules)).send(outgoingDelivery(associationId, memberId));
+
+    expect(outcome).toMatchObject({ status: 'sent', detail: '1 of 1 device' });
+    expect(push.received.find((received) => received.path === `/push/${id}`)!.headers.host).toBe(new URL(origin).host);
   });
 });

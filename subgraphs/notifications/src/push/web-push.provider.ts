@@ -1,27 +1,25 @@
 import webpush from 'web-push';
 import type { WebPushConfig } from '../config';
 import type { PushDeviceRow } from '../devices/devices.repository';
+import { pinnedAgents, pinnedPost, type PinnedAnswer } from './pinned-post';
 import { excerpt, networkFailure, PUSH_REQUEST_TIMEOUT_MS, PUSH_TTL_SECONDS, type DeviceResult, type PushMessage, type PushProvider } from './push.provider';
-
-/** Options that only tests need. */
-export interface WebPushProviderOptions {
-  /** Lets `http:` endpoints through, for a push service on loopback; browsers only ever hand out https ones. */
-  allowInsecureEndpoints?: boolean;
-}
+import type { PushEndpointPolicy } from './push-endpoints';
 
 /**
  * Web Push (RFC 8030) to browsers, signed with VAPID (RFC 8292) and encrypted with aes128gcm (RFC 8291) by the
- * `web-push` library. The request itself goes out with fetch rather than `sendNotification`, which speaks HTTPS
- * only and has no overall timeout.
+ * `web-push` library. The request itself goes out through `pinnedPost` rather than `sendNotification`: the
+ * endpoint is a URL a resident chose, so it is checked again before each send and the connection goes to the
+ * address that check approved (decision 0017); `sendNotification` would look the host up itself.
  */
 export class WebPushProvider implements PushProvider {
   readonly label = 'Web Push';
   /** The application server key browsers subscribe with (base64url). */
   readonly vapidPublicKey: string;
+  private readonly agents = pinnedAgents();
 
   constructor(
     private readonly config: WebPushConfig,
-    private readonly options: WebPushProviderOptions = {},
+    private readonly endpoints: PushEndpointPolicy,
   ) {
     // Bad keys or subject fail at start-up, not as every device's delivery error.
     webpush.getVapidHeaders('https://push.example', config.subject, config.publicKey, config.privateKey, 'aes128gcm');
@@ -29,8 +27,10 @@ export class WebPushProvider implements PushProvider {
   }
 
   async send(device: PushDeviceRow, message: PushMessage): Promise<DeviceResult> {
-    const refusal = this.checkEndpoint(device.address);
-    if (refusal) return { kind: 'refused', reason: refusal };
+    // Checked again on every send: a host may resolve elsewhere since the subscription was registered. A refusal
+    // is final, as the next attempt would be refused the same way; only a failed lookup is tried again.
+    const endpoint = await this.endpoints.check(device.address);
+    if (!endpoint.ok) return { kind: endpoint.transient ? 'transient' : 'refused', reason: `endpoint refused: ${endpoint.reason}` };
     if (!device.p256dh || !device.auth) return { kind: 'refused', reason: 'the subscription has no encryption keys' };
     let request: webpush.RequestDetails;
     try {
@@ -49,35 +49,25 @@ export class WebPushProvider implements PushProvider {
     }
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(request.headers)) {
-      // fetch sets the length of the body it sends itself
+      // pinnedPost sets the length of the body it sends itself
       if (name.toLowerCase() !== 'content-length') headers[name] = String(value);
     }
-    let response: Response;
+    let answer: PinnedAnswer;
     try {
-      response = await fetch(request.endpoint, {
-        method: 'POST',
-        headers,
-        body: request.body,
-        redirect: 'error',
-        signal: AbortSignal.timeout(PUSH_REQUEST_TIMEOUT_MS),
-      });
+      answer = await pinnedPost(endpoint.target, { headers, body: request.body ?? Buffer.alloc(0), timeoutMs: PUSH_REQUEST_TIMEOUT_MS }, this.agents);
     } catch (error) {
       return networkFailure(error);
     }
-    const answer = await response.text().catch(() => '');
-    if (response.ok) return { kind: 'ok', providerMessageId: response.headers.get('location') };
-    return webPushResult(response.status, answer);
+    if (answer.status >= 200 && answer.status < 300) {
+      const location = answer.headers.location;
+      return { kind: 'ok', providerMessageId: typeof location === 'string' ? location : null };
+    }
+    return webPushResult(answer.status, answer.body);
   }
 
-  private checkEndpoint(endpoint: string): string | null {
-    let url: URL;
-    try {
-      url = new URL(endpoint);
-    } catch {
-      return 'the subscription endpoint is no URL';
-    }
-    if (url.protocol === 'https:' || (url.protocol === 'http:' && this.options.allowInsecureEndpoints)) return null;
-    return 'the subscription endpoint is not https';
+  async close(): Promise<void> {
+    this.agents.http.destroy();
+    this.agents.https.destroy();
   }
 }
 
