@@ -157,7 +157,11 @@ export type Mutation = {
   markNotificationRead: MarkNotificationReadPayload;
   /** Registers a phone for FCM or APNs push. BAD_USER_INPUT when that provider is not configured. */
   registerMobileDevice: RegisterPushDevicePayload;
-  /** Registers a browser for Web Push. BAD_USER_INPUT for an endpoint that is not https or keys that are not P-256. */
+  /**
+   * Registers a browser for Web Push. BAD_USER_INPUT for an endpoint that is not https on port 443 at a known push
+   * service whose addresses are all public, or keys that are not P-256. A person keeps their 10 most recently
+   * registered devices, 5 of them at one push service: a new one replaces the oldest.
+   */
   registerWebPushSubscription: RegisterPushDevicePayload;
   /** Removes one of the viewer's push devices; NOT_FOUND for anyone else's. */
   removePushDevice: RemovePushDevicePayload;
