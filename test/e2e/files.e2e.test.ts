@@ -100,6 +100,22 @@ describe('files through the gateway', () => {
     ]);
   });
 
+  it("shows a post's own attached photo in its body by a fresh link, and another host's image only as a link", async () => {
+    const photo = await upload(ola, 'benk.jpg', await phoneJpeg(300, 200));
+    const body = `Ny benk: ![Benken](${photo.url})\n\nSlik: ![x](https://tracker.example/p.gif)`;
+    const created = await e2e.gql<{ createPost: { post: { id: string } } }>('mutation ($b: String!) { createPost(input: { title: "Benk", body: $b }) { post { id } } }', { b: body }, ola);
+    expect(created.errors).toBeUndefined();
+    const postId = created.data!.createPost.post.id;
+    expect((await e2e.gql('mutation ($i: SetPostAttachmentsInput!) { setPostAttachments(input: $i) { post { id } } }', { i: { postId, fileIds: [photo.id] } }, ola)).errors).toBeUndefined();
+
+    const read = await e2e.gql<{ post: { bodyHtml: string } }>('query ($p: ID!) { post(id: $p) { bodyHtml } }', { p: postId }, per);
+    const sources = [...read.data!.post.bodyHtml.matchAll(/<img [^>]*src="([^"]*)"/g)].map(([, src]) => src!.replace(/&amp;/g, '&'));
+    expect(sources).toHaveLength(1);
+    expect(sources[0]!.startsWith(`${origin}/files/${photo.id}/display?`)).toBe(true);
+    expect((await fetch(sources[0]!)).status).toBe(200);
+    expect(read.data!.post.bodyHtml).toContain('<a href="https://tracker.example/p.gif" rel="nofollow noopener noreferrer">x</a>');
+  });
+
   it("opens Solbakken's demo statutes from the document library as a PDF download", async () => {
     const folders = await e2e.gql<{ documentFolders: { id: string; name: string }[] }>('{ documentFolders { id name } }', {}, per);
     const rules = folders.data!.documentFolders.find((folder) => folder.name === 'Husorden og vedtekter')!;

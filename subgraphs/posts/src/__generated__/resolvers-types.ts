@@ -1398,7 +1398,9 @@ export type Post = {
   body: Scalars['String']['output'];
   /**
    * The body rendered to HTML and sanitised: no raw HTML, scripts, styles, frames or event attributes; only
-   * http(s) and mailto links, which carry `rel="nofollow noopener noreferrer"`; images over https only.
+   * http(s) and mailto links, which carry `rel="nofollow noopener noreferrer"`. Images show only from the post's own
+   * attached images, referenced by any of their links (`/files/<id>/…`, expired or not) and shown by a fresh link to
+   * the display size; an image from another host becomes a plain link to it, so reading a post contacts no one else.
    */
   bodyHtml: Scalars['String']['output'];
   /** Comments and replies that are neither deleted nor hidden or removed by moderation. */

@@ -144,6 +144,17 @@ export class FilesService {
   }
 
   /**
+   * Signed display links to those of the post's attached images that its body shows (`fileIds`), so that the body
+   * shows nothing but its own attachments (posts.markdown.ts, decision 0020).
+   */
+  async inlineImages(request: FilesRequest, postId: string, fileIds: readonly string[]): Promise<Map<string, string>> {
+    if (fileIds.length === 0) return new Map();
+    const attached = await request.fileLoaders.attachmentsByPost.load(postId);
+    const shown = attached.filter((file) => file.width !== null && fileIds.includes(file.id));
+    return new Map(await Promise.all(shown.map(async (file) => [file.id, (await this.url(request, file, 'display'))!] as const)));
+  }
+
+  /**
    * GET /files/<id>/<variant>?exp=…&sig=…, opened without an access token: the signature and expiry are the whole
    * authorisation (the link was only handed to a viewer who may see the file). 403 for a forged link, 410 for an
    * expired one, 404 once the file is gone.

@@ -1,4 +1,4 @@
-import { excerptOf, renderMarkdown } from './posts.markdown';
+import { excerptOf, imageFileIds, renderMarkdown } from './posts.markdown';
 
 /**
  * Nothing in the HTML may run script, load a frame or style the page, and every URL is a plain web or mail link.
@@ -59,9 +59,37 @@ describe('post Markdown', () => {
     expect(renderMarkdown('<script>alert(1)</script>')).toBe('<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>\n');
   });
 
-  it('keeps https images and drops any other source', () => {
-    expect(renderMarkdown('![Bod](https://example.no/bod.jpg)')).toBe('<p><img alt="Bod" src="https://example.no/bod.jpg" /></p>\n');
-    expect(renderMarkdown('![Bod](http://example.no/bod.jpg)')).toBe('<p><img alt="Bod" /></p>\n');
+  describe('images', () => {
+    const id = '0b0e4a2c-3f4d-4e5a-8b6c-7d8e9fa0b1c2';
+    const fresh = `https://tunet.example/files/${id}/display?exp=2&sig=new`;
+
+    it('shows an image from another host as a plain link to it, so reading a post calls no stranger', () => {
+      expect(renderMarkdown('![x](https://tracker.example/p.gif)')).toBe(
+        '<p><a href="https://tracker.example/p.gif" rel="nofollow noopener noreferrer">x</a></p>\n',
+      );
+      expect(renderMarkdown('![](http://example.no/bod.jpg)')).toBe(
+        '<p><a href="http://example.no/bod.jpg" rel="nofollow noopener noreferrer">http://example.no/bod.jpg</a></p>\n',
+      );
+      expect(renderMarkdown('![<b>x</b>](https://tracker.example/p.gif "t")')).not.toMatch(/<img|<b>/);
+    });
+
+    it("shows the post's own attached image by a fresh link, whatever expired link or origin the author pasted", () => {
+      const images = new Map([[id, fresh]]);
+      const expected = `<p><img alt="Bod" src="https://tunet.example/files/${id}/display?exp=2&amp;sig=new" /></p>\n`;
+      expect(renderMarkdown(`![Bod](/files/${id}/display?exp=1&sig=old)`, images)).toBe(expected);
+      expect(renderMarkdown(`![Bod](https://old.tunet.example/files/${id}/thumbnail?exp=1&sig=old)`, images)).toBe(expected);
+      expect(renderMarkdown(`![Bod](/files/${id})`, images)).toBe(expected);
+    });
+
+    it('shows only the alt text for a Tunet file that is not an image attached to this post', () => {
+      expect(renderMarkdown(`![Bod](/files/${id}/display)`)).toBe('<p>Bod</p>\n');
+    });
+
+    it('finds the Tunet files the images ask for, so only those are signed', () => {
+      const other = '1c1f5b3d-4a5e-4f6b-9c7d-8e9fa0b1c2d3';
+      expect(imageFileIds(`![a](/files/${id}/display?exp=1) ![b](https://x.example/files/${other}) ![c](https://tracker.example/p.gif) [d](/files/${other})`)).toEqual([id, other]);
+      expect(imageFileIds('Ingen bilder her.')).toEqual([]);
+    });
   });
 
   describe('excerpt', () => {

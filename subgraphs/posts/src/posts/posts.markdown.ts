@@ -27,10 +27,10 @@ const sanitizeOptions: sanitizeHtml.IOptions = {
   allowedStyles: { '*': { 'text-align': [/^(left|right|center)$/] } },
   // Plain web and mail links only: javascript:, vbscript: and data: URLs (in any case or entity encoding) go.
   allowedSchemes: ['http', 'https', 'mailto'],
-  allowedSchemesByTag: { img: ['https'] },
+  // The only image sources left are Tunet's own signed links (inlineImage), over http in development.
+  allowedSchemesByTag: { img: ['http', 'https'] },
   allowProtocolRelative: false,
   disallowedTagsMode: 'discard',
-  transformTags: { a: outboundLink, img: remoteImage },
 };
 
 /**
@@ -44,15 +44,58 @@ function outboundLink(tagName: string, attribs: sanitizeHtml.Attributes): saniti
   return { tagName, attribs: { ...rest, ...(absolute ? { href } : {}), rel: LINK_REL } };
 }
 
-/** Images over https only, for the same reason: a relative source would make every reader call Tunet itself. */
-function remoteImage(tagName: string, attribs: sanitizeHtml.Attributes): sanitizeHtml.Tag {
-  const { src, ...rest } = attribs;
-  return { tagName, attribs: { ...rest, ...(src !== undefined && /^https:\/\//i.test(src) ? { src } : {}) } };
+/**
+ * An image in a post is loaded by every reader's browser, so it may come only from Tunet (decision 0020): one of
+ * the post's own attached images, shown by the fresh signed link in `images` whatever link to it the author pasted
+ * (signed links expire in minutes). An image from any other host becomes a plain link to it, which the reader may
+ * follow or not; a Tunet file that is not an image attached to this post, or a source that is no web address,
+ * leaves only its alt text.
+ */
+function inlineImage(images: InlineImages): sanitizeHtml.Transformer {
+  return (_tagName, attribs): sanitizeHtml.Tag => {
+    const { src = '', alt = '', title } = attribs;
+    const titled: sanitizeHtml.Attributes = title === undefined ? {} : { title };
+    const fileId = tunetFileOf(src);
+    const signed = fileId === null ? undefined : images.get(fileId);
+    if (signed !== undefined) return { tagName: 'img', attribs: { alt, ...titled, src: signed } };
+    if (fileId === null && /^https?:\/\//i.test(src)) {
+      return { tagName: 'a', attribs: { href: src, ...titled, rel: LINK_REL }, text: alt || src };
+    }
+    return { tagName: 'span', attribs: {}, text: alt };
+  };
 }
 
-/** The body as sanitised HTML, rendered on every read so a tightened sanitiser applies to old posts too. */
-export function renderMarkdown(source: string): string {
-  return sanitizeHtml(markdown.render(source), sanitizeOptions);
+/** Attached images by file id, each with a signed link the reader may open. */
+export type InlineImages = ReadonlyMap<string, string>;
+
+/** A download link to a Tunet file, `/files/<id>[/<variant>][?…]`, with or without an origin. */
+const TUNET_FILE = /^(?:https?:\/\/[^/?#]+)?\/files\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:\/(?:original|display|thumbnail))?\/?(?:[?#].*)?$/i;
+
+function tunetFileOf(src: string): string | null {
+  return TUNET_FILE.exec(src)?.[1]?.toLowerCase() ?? null;
+}
+
+/** The Tunet files the body's images ask for, so that only those are looked up and signed. */
+export function imageFileIds(source: string): string[] {
+  const ids = new Set<string>();
+  for (const token of markdown.parse(source, {})) {
+    for (const child of token.children ?? []) {
+      const fileId = child.type === 'image' ? tunetFileOf(child.attrGet('src') ?? '') : null;
+      if (fileId) ids.add(fileId);
+    }
+  }
+  return [...ids];
+}
+
+/**
+ * The body as sanitised HTML, rendered on every read so a tightened sanitiser applies to old posts too. `images`:
+ * the post's attached images that its body may show.
+ */
+export function renderMarkdown(source: string, images: InlineImages = new Map()): string {
+  return sanitizeHtml(markdown.render(source), {
+    ...sanitizeOptions,
+    transformTags: { a: outboundLink, img: inlineImage(images) },
+  });
 }
 
 const EXCERPT_LENGTH = 200;

@@ -2,7 +2,7 @@ import { DateTimeResolver } from '@tunet/kit';
 import type { ModerationState, PostKind } from '../__generated__/resolvers-types';
 import type { Resolvers } from '../__generated__/resolvers-types';
 import { audienceOf, toGraphQLAudience } from '../audiences/audiences';
-import { excerptOf, renderMarkdown } from './posts.markdown';
+import { excerptOf, imageFileIds, renderMarkdown } from './posts.markdown';
 
 export const postsResolvers: Resolvers = {
   DateTime: DateTimeResolver,
@@ -25,7 +25,7 @@ export const postsResolvers: Resolvers = {
     __resolveReference: (ref, ctx) => ctx.loaders.postById.load(ref.id),
     kind: (post) => post.kind.toUpperCase() as PostKind,
     // Rendered on every read, so a fix to the sanitiser protects every post at once.
-    bodyHtml: (post) => renderMarkdown(post.body),
+    bodyHtml: async (post, _args, ctx) => renderMarkdown(post.body, await ctx.files.inlineImages(ctx, post.id, imageFileIds(post.body))),
     excerpt: (post) => excerptOf(post.body),
     audience: (post) => toGraphQLAudience(audienceOf(post)),
     // Only the reference: the gateway asks the members subgraph for the member's fields.
