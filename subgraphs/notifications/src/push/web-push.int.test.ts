@@ -132,6 +132,15 @@ describe('Web Push', () => {
     expect(await bed.subgraph.devicesRepository.devicesOf(associationId, [memberId])).toHaveLength(1);
   });
 
+  it('does not follow a redirect, which could lead anywhere', async () => {
+    const memberId = randomUUID();
+    await subscribe(memberId, { status: 307, headers: { location: 'http://169.254.169.254/latest/meta-data/' } });
+
+    const outcome = await channel.send(outgoingDelivery(associationId, memberId));
+
+    expect(outcome).toEqual({ status: 'failed', reason: 'Web Push: 307 (redirects are not followed)' });
+  });
+
   it('fails when the member has no device, or is no member', async () => {
     expect(await channel.send(outgoingDelivery(associationId, randomUUID()))).toEqual({ status: 'failed', reason: 'no push device registered' });
     expect(await channel.send(outgoingDelivery(associationId, null))).toEqual({ status: 'failed', reason: 'no push device registered' });

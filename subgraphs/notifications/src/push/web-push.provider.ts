@@ -75,6 +75,8 @@ export class WebPushProvider implements PushProvider {
 function webPushResult(status: number, answer: string): DeviceResult {
   const reason = answer ? `${status} ${excerpt(answer)}` : String(status);
   if (status === 404 || status === 410) return { kind: 'invalid', reason: `subscription gone (${reason})` };
+  // A redirect could lead anywhere, past the endpoint rules.
+  if (status >= 300 && status < 400) return { kind: 'refused', reason: `${reason} (redirects are not followed)` };
   if (status === 429 || status >= 500) return { kind: 'transient', reason };
   return { kind: 'refused', reason };
 }
