@@ -89,10 +89,11 @@ export function verifyWithMembers(verifyUrl: () => string, internalSecret: strin
   return async (secret, caller) => {
     const body = JSON.stringify({ key: secret });
     const context = encodeContext({ viewer: null, requestId: caller.requestId, clientIp: caller.clientIp });
+    const url = verifyUrl();
     try {
-      const response = await fetch(verifyUrl(), {
+      const response = await fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...signRequest(internalSecret, context, body) },
+        headers: { 'content-type': 'application/json', ...signRequest(internalSecret, { method: 'POST', url, context, body }) },
         body,
         signal: AbortSignal.timeout(5000),
       });

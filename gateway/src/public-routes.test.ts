@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import { request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createLogger, publicRouteWithPost, startSubgraphServer, type PublicPostRequest, type RunningServer } from '@tunet/kit';
 import express from 'express';
@@ -94,6 +94,25 @@ describe('public routes through the gateway', () => {
     expect(large.status).toBe(413);
     expect(await large.text()).toBe('The form is too large.');
     expect(posted).toHaveLength(before);
+  });
+
+  /** fetch would resolve `..` and `%2e%2e` before sending; an attacker's client sends the path as written. */
+  const rawStatus = (method: string, path: string, form?: string) =>
+    new Promise<number>((resolve, reject) => {
+      const headers = form ? { 'content-type': 'application/x-www-form-urlencoded' } : {};
+      const { hostname, port } = new URL(origin);
+      request({ hostname, port, path, method, headers }, (res) => resolve(res.resume().statusCode ?? 0))
+        .on('error', reject)
+        .end(form);
+    });
+
+  it('refuses a path that leaves its prefix once decoded, before calling the subgraph', async () => {
+    const before = posted.length;
+    expect(await rawStatus('POST', '/unsubscribe/%2e%2e/%2e%2e/internal/x', 'List-Unsubscribe=One-Click')).toBe(400);
+    expect(await rawStatus('POST', '/unsubscribe/tok/%252e%252e/tok2', 'List-Unsubscribe=One-Click')).toBe(400);
+    expect(await rawStatus('GET', '/files/..%5c..%5chealthz')).toBe(400);
+    expect(posted).toHaveLength(before);
+    expect(await (await fetch(`${origin}/files/a..b/.c%2520d`)).text()).toBe('file /a..b/.c%2520d');
   });
 
   it('forwards POST only for the prefixes that take a form', async () => {

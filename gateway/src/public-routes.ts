@@ -68,14 +68,16 @@ async function forward(
 ): Promise<void> {
   const requestId = randomUUID();
   res.setHeader('x-request-id', requestId);
+  const target = publicTarget(prefix, req, options.subgraphUrl(subgraph));
+  if (!target) return void res.status(400).type('text/plain').send('Ugyldig adresse. / Invalid address.');
   const context = encodeContext({ viewer: null, requestId, clientIp: req.ip ?? '', publicOrigin: publicOriginOf(req) });
-  const rest = req.originalUrl.slice(prefix.length + 1);
+  const method = form ? 'POST' : 'GET';
   try {
-    const answer = await fetch(new URL(`public/${prefix}${rest}`, options.subgraphUrl(subgraph)), {
-      method: form ? 'POST' : 'GET',
+    const answer = await fetch(target, {
+      method,
       headers: {
         ...(form ? { 'content-type': form.contentType } : {}),
-        ...signRequest(options.internalSecret, context, form?.body ?? ''),
+        ...signRequest(options.internalSecret, { method, url: target, context, body: form?.body ?? '' }),
       },
       body: form ? new Uint8Array(form.body) : undefined,
       signal: AbortSignal.timeout(30_000),
@@ -89,6 +91,33 @@ async function forward(
     options.logger.error({ err: error, requestId, prefix }, 'public route forwarding failed');
     res.status(502).type('text/plain').send('Bad gateway');
   }
+}
+
+/**
+ * The subgraph URL a public request goes to, or null when its path could leave `public/<prefix>`. URL parsers on the way
+ * resolve `.` and `..` segments, also percent-encoded ones, and read a backslash as a slash; a path whose decoded
+ * forms (once, twice, … encoded) hold any of them is refused rather than cleaned, as no link of ours has them.
+ */
+function publicTarget(prefix: string, req: Request, subgraphUrl: string): URL | null {
+  // req.path is the path as sent, neither resolved nor decoded; the router matched its first segment to the prefix.
+  const rest = req.path.slice(prefix.length + 1);
+  if (!decodedFormsStayPut(rest)) return null;
+  const query = req.originalUrl.indexOf('?');
+  const target = new URL(`public/${prefix}${rest}${query === -1 ? '' : req.originalUrl.slice(query)}`, subgraphUrl);
+  const root = new URL(`public/${prefix}`, subgraphUrl).pathname;
+  return target.pathname === root || target.pathname.startsWith(`${root}/`) ? target : null;
+}
+
+function decodedFormsStayPut(path: string): boolean {
+  for (let form = path, previous = ''; form !== previous; previous = form, form = decodeAscii(form)) {
+    if (form.includes('\\') || form.split('/').some((segment) => segment === '.' || segment === '..')) return false;
+  }
+  return true;
+}
+
+/** Decodes ASCII escapes only, leniently: a stray `%` must not hide the escapes after it. */
+function decodeAscii(text: string): string {
+  return text.replace(/%([0-7][0-9a-f])/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 }
 
 /** A body over the limit (or unreadable) gets a short answer, never express's error page. */

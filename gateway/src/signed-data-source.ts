@@ -17,8 +17,8 @@ export interface SubgraphLimits {
 }
 
 /**
- * Sends each subgraph request with the verified request context and an HMAC over timestamp, context and
- * the exact body bytes, which is what subgraphs check before doing anything (see kit/internal-signature).
+ * Sends each subgraph request with the verified request context and an HMAC over timestamp, method, path,
+ * context and the exact body bytes, which is what subgraphs check before doing anything (see kit/internal-signature).
  */
 export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(url: string, secret: string, private readonly limits: SubgraphLimits) {
@@ -28,8 +28,9 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
         const headers = { ...(init?.headers as Record<string, string>) };
         const encoded = headers[CONTEXT_HEADER] ?? encodeContext(SYSTEM_CONTEXT);
         const body = typeof init?.body === 'string' ? init.body : '';
+        const signature = signRequest(secret, { method: init?.method ?? 'GET', url: input, context: encoded, body });
         const signal = AbortSignal.timeout(limits.timeoutMs);
-        const response = await fetch(input, { ...init, headers: { ...headers, ...signRequest(secret, encoded, body) }, signal });
+        const response = await fetch(input, { ...init, headers: { ...headers, ...signature }, signal });
         return clientErrorsAsResults(response) as never;
       },
     });

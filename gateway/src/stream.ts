@@ -90,7 +90,7 @@ export function mountInboxStream(app: Express, options: InboxStreamOptions): voi
         headers: {
           'content-type': req.get('content-type') ?? 'application/json',
           accept: req.get('accept') ?? 'text/event-stream',
-          ...signRequest(options.internalSecret, context, body),
+          ...signRequest(options.internalSecret, { method: 'POST', url: new URL(UPSTREAM_PATH, options.notificationsUrl()), context, body }),
         },
         body,
         signal: upstream.signal,

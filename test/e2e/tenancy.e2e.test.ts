@@ -72,15 +72,16 @@ describe('tenancy and the federation boundary', () => {
     });
 
     it('refuses a signature made with another secret, for another body, or too long ago', async () => {
-      const encoded = encodeContext(evaContext);
-      const wrongSecret = signRequest('not-the-secret', encoded, entities);
-      const otherBody = signRequest(e2e.secrets.internalSecret, encoded, JSON.stringify({ query: '{ __typename }' }));
-      const stale = signRequest(e2e.secrets.internalSecret, encoded, entities, Date.now() - 5 * 60 * 1000);
+      const request = { method: 'POST', url: e2e.stack.subgraphUrls.members, context: encodeContext(evaContext), body: entities };
+      const wrongSecret = signRequest('not-the-secret', request);
+      const otherBody = signRequest(e2e.secrets.internalSecret, { ...request, body: JSON.stringify({ query: '{ __typename }' }) });
+      const stale = signRequest(e2e.secrets.internalSecret, request, Date.now() - 5 * 60 * 1000);
       for (const headers of [wrongSecret, otherBody, stale]) expect((await post(entities, headers)).status).toBe(401);
     });
 
     it("resolves a crafted entity representation of another association's member to null", async () => {
-      const headers = signRequest(e2e.secrets.internalSecret, encodeContext(evaContext), entities);
+      const request = { method: 'POST', url: e2e.stack.subgraphUrls.members, context: encodeContext(evaContext), body: entities };
+      const headers = signRequest(e2e.secrets.internalSecret, request);
       const response = await post(entities, headers);
       expect(response.status).toBe(200);
       const body = (await response.json()) as { data: { _entities: unknown[] } };

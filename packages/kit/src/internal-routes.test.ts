@@ -15,7 +15,9 @@ describe('internal routes of a subgraph', () => {
   const url = (route: string) => internalRouteUrl(server.url, route);
   const post = (route: string, body: string, headers: Record<string, string> = {}) =>
     fetch(url(route), { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
-  const signed = (route: string, body: string) => post(route, body, signRequest(SECRET, encodeContext(CONTEXT), body));
+  const signatureFor = (route: string, body: string, secret = SECRET) =>
+    signRequest(secret, { method: 'POST', url: url(route), context: encodeContext(CONTEXT), body });
+  const signed = (route: string, body: string) => post(route, body, signatureFor(route, body));
 
   beforeAll(async () => {
     server = await startSubgraphServer(
@@ -50,10 +52,19 @@ describe('internal routes of a subgraph', () => {
   it('refuses unsigned requests and bad signatures with HTTP 401, to known and unknown routes alike', async () => {
     const body = JSON.stringify({ a: 1 });
     for (const route of ['things/echo', 'things/unknown']) expect((await post(route, body)).status).toBe(401);
-    const forged = signRequest('another-secret', encodeContext(CONTEXT), body);
+    const forged = signatureFor('things/echo', body, 'another-secret');
     expect((await post('things/echo', body, forged)).status).toBe(401);
-    const otherBody = signRequest(SECRET, encodeContext(CONTEXT), JSON.stringify({ a: 2 }));
+    const otherBody = signatureFor('things/echo', JSON.stringify({ a: 2 }));
     expect((await post('things/echo', body, otherBody)).status).toBe(401);
+    expect(seen).toEqual([]);
+  });
+
+  it('refuses a signature made for /graphql or for another route, with the same body', async () => {
+    const body = JSON.stringify({ query: '{ ok }' });
+    const forGraphql = signRequest(SECRET, { method: 'POST', url: server.url, context: encodeContext(CONTEXT), body });
+    expect((await post('things/echo', body, forGraphql)).status).toBe(401);
+    expect((await post('things/echo', body, signatureFor('things/missing', body))).status).toBe(401);
+    expect((await post('things/echo?x=1', body, signatureFor('things/echo', body))).status).toBe(401);
     expect(seen).toEqual([]);
   });
 

@@ -2,9 +2,9 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { requestContextSchema, type RequestContext } from './viewer';
 
 /**
- * Gateway → subgraph trust. The gateway signs the request context together with a timestamp and a hash of
- * the exact body it sends, so a captured header cannot be reused for another query or after the window.
- * See docs/decisions/0004-internal-request-signing.md.
+ * Gateway → subgraph trust. The gateway signs the request context together with a timestamp, the method, the
+ * path and query it sends to, and a hash of the exact body, so a captured header cannot be reused for another
+ * query, another route or after the window. See docs/decisions/0004-internal-request-signing.md.
  */
 export const CONTEXT_HEADER = 'x-tunet-context';
 export const TIMESTAMP_HEADER = 'x-tunet-timestamp';
@@ -15,48 +15,77 @@ export function encodeContext(context: RequestContext): string {
   return Buffer.from(JSON.stringify(context)).toString('base64url');
 }
 
-function mac(secret: string, timestamp: string, encodedContext: string, body: Buffer | string): string {
-  const bodyHash = createHash('sha256').update(body).digest('hex');
-  return createHmac('sha256', secret).update(`${timestamp}.${encodedContext}.${bodyHash}`).digest('hex');
+/** What is signed: the request as it goes over the wire. `context` is `encodeContext`'s output. */
+export interface OutgoingRequest {
+  method: string;
+  /** The absolute URL the request is sent to; its path and query are signed as fetch sends them. */
+  url: string | URL;
+  context: string;
+  body: Buffer | string;
 }
 
-export function signRequest(
-  secret: string,
-  encodedContext: string,
-  body: Buffer | string,
-  now = Date.now(),
-): Record<string, string> {
+/** The request as a subgraph received it; `target` is the request target as sent (express's `req.originalUrl`). */
+export interface IncomingRequest {
+  method: string;
+  target: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+}
+
+interface Signed {
+  timestamp: string;
+  method: string;
+  target: string;
+  context: string;
+  body: Buffer | string;
+}
+
+// Newlines separate the parts: none can contain one (a serialised URL escapes it), so no two requests sign alike.
+function mac(secret: string, { timestamp, method, target, context, body }: Signed): string {
+  const bodyHash = createHash('sha256').update(body).digest('hex');
+  return createHmac('sha256', secret)
+    .update([timestamp, method.toUpperCase(), target, context, bodyHash].join('\n'))
+    .digest('hex');
+}
+
+/** The request target fetch sends for a URL: WHATWG URL serialisation has already resolved and escaped it. */
+function targetOf(url: string | URL): string {
+  const parsed = new URL(url);
+  return `${parsed.pathname}${parsed.search}`;
+}
+
+export function signRequest(secret: string, request: OutgoingRequest, now = Date.now()): Record<string, string> {
   const timestamp = String(now);
   return {
-    [CONTEXT_HEADER]: encodedContext,
+    [CONTEXT_HEADER]: request.context,
     [TIMESTAMP_HEADER]: timestamp,
-    [SIGNATURE_HEADER]: mac(secret, timestamp, encodedContext, body),
+    [SIGNATURE_HEADER]: mac(secret, { ...request, timestamp, target: targetOf(request.url) }),
   };
 }
 
 export type VerifyResult = { ok: true; context: RequestContext } | { ok: false; reason: string };
 
-export function verifyRequest(
-  secret: string,
-  headers: Record<string, string | string[] | undefined>,
-  body: Buffer,
-  now = Date.now(),
-): VerifyResult {
-  const encoded = headers[CONTEXT_HEADER];
+/**
+ * Checks the signature against the method and request target exactly as received: a target the gateway did not
+ * send verbatim (unresolved `..`, other escapes, an absolute form) does not match, so what is routed is what was signed.
+ */
+export function verifyRequest(secret: string, request: IncomingRequest, now = Date.now()): VerifyResult {
+  const { headers } = request;
+  const context = headers[CONTEXT_HEADER];
   const timestamp = headers[TIMESTAMP_HEADER];
   const signature = headers[SIGNATURE_HEADER];
-  if (typeof encoded !== 'string' || typeof timestamp !== 'string' || typeof signature !== 'string') {
+  if (typeof context !== 'string' || typeof timestamp !== 'string' || typeof signature !== 'string') {
     return { ok: false, reason: 'missing gateway signature' };
   }
   if (!/^\d{1,15}$/.test(timestamp) || Math.abs(now - Number(timestamp)) > MAX_CLOCK_SKEW_MS) {
     return { ok: false, reason: 'signature timestamp outside the allowed window' };
   }
-  const expected = Buffer.from(mac(secret, timestamp, encoded, body), 'hex');
+  const expected = Buffer.from(mac(secret, { ...request, timestamp, context }), 'hex');
   const given = Buffer.from(signature, 'hex');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
     return { ok: false, reason: 'invalid gateway signature' };
   }
-  const parsed = requestContextSchema.safeParse(safeJson(Buffer.from(encoded, 'base64url').toString('utf8')));
+  const parsed = requestContextSchema.safeParse(safeJson(Buffer.from(context, 'base64url').toString('utf8')));
   return parsed.success ? { ok: true, context: parsed.data } : { ok: false, reason: 'malformed request context' };
 }
 

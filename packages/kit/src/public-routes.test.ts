@@ -40,12 +40,15 @@ describe('public routes', () => {
   afterAll(() => server.stop());
 
   /** As the gateway forwards a request: signed, with no viewer, over the exact body. */
-  const call = (method: 'GET' | 'POST', path: string, body = '', headers: Record<string, string> = {}, signedBody = body) =>
-    fetch(new URL(`/public${path}`, server.url), {
+  const call = (method: 'GET' | 'POST', path: string, body = '', headers: Record<string, string> = {}, signedBody = body) => {
+    const url = new URL(`/public${path}`, server.url);
+    const context = encodeContext({ viewer: null, requestId: 'r1', clientIp: '' });
+    return fetch(url, {
       method,
-      headers: { ...headers, ...signRequest(SECRET, encodeContext({ viewer: null, requestId: 'r1', clientIp: '' }), signedBody) },
+      headers: { ...headers, ...signRequest(SECRET, { method, url, context, body: signedBody }) },
       body: method === 'POST' ? body : undefined,
     });
+  };
 
   it('answers GET from the route, under a policy that runs nothing unless the route sets its own', async () => {
     const download = await call('GET', '/download/a/b.txt');
@@ -77,6 +80,22 @@ describe('public routes', () => {
     const before = posted.length;
     const answer = await call('POST', '/form/abc', 'List-Unsubscribe=One-Click', { 'content-type': 'application/x-www-form-urlencoded' }, 'confirm=yes');
     expect(answer.status).toBe(401);
+    expect(posted).toHaveLength(before);
+  });
+
+  it('refuses a signature made for another path, query or method', async () => {
+    const before = posted.length;
+    const context = encodeContext({ viewer: null, requestId: 'r1', clientIp: '' });
+    const replay = (method: string, signedFor: string, sentTo: string, body = '') =>
+      fetch(new URL(`/public${sentTo}`, server.url), {
+        method,
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...signRequest(SECRET, { method: 'GET', url: new URL(`/public${signedFor}`, server.url), context, body }) },
+        body: method === 'POST' ? body : undefined,
+      });
+    expect((await replay('GET', '/download/a.txt', '/download/b.txt')).status).toBe(401);
+    expect((await replay('GET', '/download/a.txt?sig=1', '/download/a.txt?sig=2')).status).toBe(401);
+    expect((await replay('GET', '/form/abc', '/download/abc')).status).toBe(401);
+    expect((await replay('POST', '/form/abc', '/form/abc', 'List-Unsubscribe=One-Click')).status).toBe(401);
     expect(posted).toHaveLength(before);
   });
 

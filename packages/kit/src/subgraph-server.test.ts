@@ -14,7 +14,8 @@ describe('subgraph server', () => {
   let server: RunningServer;
   const call = (query: string) => {
     const body = JSON.stringify({ query });
-    const headers = signRequest(SECRET, encodeContext({ viewer: null, requestId: 'r1', clientIp: '' }), body);
+    const context = encodeContext({ viewer: null, requestId: 'r1', clientIp: '' });
+    const headers = signRequest(SECRET, { method: 'POST', url: server.url, context, body });
     return fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
   };
 

@@ -127,13 +127,13 @@ function streamRouter(routes: Record<string, StreamRoute>, probe: ProbeState, lo
 }
 
 /**
- * Subgraphs are useless when called directly: anything without a valid gateway signature over its exact body,
- * `_service` and `_entities` included, is refused with HTTP 401 before GraphQL sees it.
+ * Subgraphs are useless when called directly: anything without a valid gateway signature over its method, path
+ * and exact body, `_service` and `_entities` included, is refused with HTTP 401 before GraphQL sees it.
  */
 function requireGatewaySignature(secret: string, logger: Logger, { jsonBody = true } = {}): RequestHandler {
   return (req, res, next) => {
     const body: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    const verdict = verifyRequest(secret, req.headers, body);
+    const verdict = verifyRequest(secret, { method: req.method, target: req.originalUrl, headers: req.headers, body });
     if (!verdict.ok) {
       logger.warn({ reason: verdict.reason, ip: req.ip }, 'rejected unsigned subgraph request');
       return void res.status(401).json({ errors: [{ message: 'Unauthorized', extensions: { code: 'UNAUTHENTICATED' } }] });

@@ -92,9 +92,10 @@ export class MembersDirectory implements Directory {
   private async post(graphqlUrl: string, route: string, payload: unknown): Promise<unknown> {
     const body = JSON.stringify(payload);
     const context = encodeContext({ viewer: null, requestId: randomUUID(), clientIp: '' });
-    const response = await fetch(internalRouteUrl(graphqlUrl, route), {
+    const url = internalRouteUrl(graphqlUrl, route);
+    const response = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...signRequest(this.internalSecret, context, body) },
+      headers: { 'content-type': 'application/json', ...signRequest(this.internalSecret, { method: 'POST', url, context, body }) },
       body,
       signal: AbortSignal.timeout(30_000),
     });

@@ -37,7 +37,7 @@ describe('the live inbox stream', () => {
   const streamAs = async (viewer: Viewer | null, query = INBOX_SUBSCRIPTION) => {
     const body = JSON.stringify({ query });
     const context = encodeContext({ viewer, requestId: randomUUID(), clientIp: '127.0.0.1' });
-    const stream = await openStream(streamUrl(), signRequest(SECRET, context, body), body);
+    const stream = await openStream(streamUrl(), signRequest(SECRET, { method: 'POST', url: streamUrl(), context, body }), body);
     opened.push(stream);
     return stream;
   };
@@ -171,7 +171,8 @@ describe('the live inbox stream', () => {
     const body = JSON.stringify({ query: INBOX_SUBSCRIPTION });
     const unsigned = await openStream(streamUrl(), {}, body);
     const context = encodeContext({ viewer: viewerIn(A), requestId: 'r1', clientIp: '' });
-    const unknown = await openStream(new URL('/stream/outbox', server.url).toString(), signRequest(SECRET, context, body), body);
+    const outbox = new URL('/stream/outbox', server.url).toString();
+    const unknown = await openStream(outbox, signRequest(SECRET, { method: 'POST', url: outbox, context, body }), body);
 
     expect(unsigned.response.status).toBe(401);
     expect(unknown.response.status).toBe(404);
