@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { closeFastStore, createLogger, DatabaseConnection, loadOrCreateDevSecrets, onShutdown, openFastStore } from '@tunet/kit';
+import { subgraphTimeoutsFromEnv } from '@tunet/gateway';
+import { closeFastStore, createLogger, DatabaseConnection, loadOrCreateDevSecrets, onShutdown, openFastStore, shutdownDelayMs } from '@tunet/kit';
 import { DEMO_PASSWORD } from '@tunet/members';
 import { configFromEnv, loadOrCreateVapidKeys } from '@tunet/notifications';
 import { startStack } from '@tunet/stack';
@@ -12,6 +13,8 @@ import { startStack } from '@tunet/stack';
 async function main(): Promise<void> {
   const startedAt = performance.now();
   const logger = createLogger('tunet');
+  // One machine, no load balancer to tell: stop at once unless SHUTDOWN_DELAY_MS says otherwise.
+  const delayMs = shutdownDelayMs(0);
   const dataDir = path.resolve(process.env.TUNET_DATA_DIR ?? '.data');
   const secrets = await loadOrCreateDevSecrets(dataDir);
   const database = await DatabaseConnection.open({ url: process.env.DATABASE_URL, dataDir: path.join(dataDir, 'pglite') });
@@ -27,6 +30,7 @@ async function main(): Promise<void> {
     introspection: true,
     demoData: true,
     notifications: { webPush },
+    subgraphTimeouts: subgraphTimeoutsFromEnv(process.env),
     logger,
   });
   const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
@@ -42,7 +46,7 @@ Tunet is running (${database.backend}, data in ${path.relative(process.cwd(), da
     -d '{"query":"mutation { login(input: {email: \\"kari@solbakken.example\\", password: \\"${DEMO_PASSWORD}\\"}) { accessToken } }"}'
 `);
   onShutdown(logger, async () => {
-    await stack.stop();
+    await stack.stop(delayMs);
     await database.close();
     await closeFastStore(store);
   });

@@ -135,8 +135,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   const running = await serve(probed, server, options.port, options.host);
   return {
     ...running,
-    stop: async () => {
-      await running.stop();
+    stop: async (delayMs) => {
+      await running.stop(delayMs);
       await revocations.close();
     },
   };

@@ -1,12 +1,21 @@
 import path from 'node:path';
-import { closeFastStore, createLogger, onShutdown, openFastStore, pemFromEnv, requireEnv } from '@tunet/kit';
+import {
+  closeFastStore,
+  createLogger,
+  onShutdown,
+  openFastStore,
+  pemFromEnv,
+  PRODUCTION_SHUTDOWN_DELAY_MS,
+  requireEnv,
+  shutdownDelayMs,
+} from '@tunet/kit';
 import { startGateway } from './gateway';
 import { subgraphTimeoutsFromEnv } from './subgraph-timeouts';
 
 /**
  * The gateway as its own production process, configured only by environment variables (see README):
  * PORT, HOST, JWT_PUBLIC_KEY, INTERNAL_SIGNING_SECRET, SUBGRAPH_<NAME>_URL, SUBGRAPH_TIMEOUT_MS,
- * SUBGRAPH_<NAME>_TIMEOUT_MS, SUPERGRAPH_PATH, GRAPHQL_INTROSPECTION, TRUST_PROXY, REDIS_URL.
+ * SUBGRAPH_<NAME>_TIMEOUT_MS, SUPERGRAPH_PATH, GRAPHQL_INTROSPECTION, TRUST_PROXY, REDIS_URL, SHUTDOWN_DELAY_MS.
  */
 async function main(): Promise<void> {
   const logger = createLogger('gateway');
@@ -15,6 +24,7 @@ async function main(): Promise<void> {
       .map(([key, value]) => [/^SUBGRAPH_([A-Z0-9_]+)_URL$/.exec(key)?.[1]?.toLowerCase(), value] as const)
       .filter((entry): entry is readonly [string, string] => Boolean(entry[0] && entry[1])),
   );
+  const delayMs = shutdownDelayMs(PRODUCTION_SHUTDOWN_DELAY_MS);
   const store = await openFastStore(process.env.REDIS_URL);
   const server = await startGateway({
     port: Number(process.env.PORT ?? 4000),
@@ -31,7 +41,7 @@ async function main(): Promise<void> {
   });
   logger.info({ url: server.url }, 'gateway ready');
   onShutdown(logger, async () => {
-    await server.stop();
+    await server.stop(delayMs);
     await closeFastStore(store);
   });
 }

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
 import express, { type ErrorRequestHandler, type Express } from 'express';
@@ -33,8 +34,11 @@ export function createProbedApp(isReady: () => Promise<void>): { app: Express; h
 export interface RunningServer {
   url: string;
   port: number;
-  /** Stops accepting connections, lets in-flight requests finish, then resolves. */
-  stop(): Promise<void>;
+  /**
+   * Turns readiness off at once, keeps serving for `delayMs` (default 0) so load balancers see it and send no more
+   * traffic, then stops accepting connections, lets in-flight requests finish, and resolves.
+   */
+  stop(delayMs?: number): Promise<void>;
 }
 
 /**
@@ -55,9 +59,10 @@ export async function serve(
   return {
     url: `http://${host}:${bound}/graphql`,
     port: bound,
-    async stop() {
+    async stop(delayMs = 0) {
       probed.probe.draining = true;
       for (const end of probed.probe.onDrain) end();
+      await sleep(delayMs);
       await apollo.stop();
     },
   };

@@ -8,6 +8,20 @@ import { requireEnv } from './secrets';
 import type { RunningServer } from './http-server';
 import { startSubgraphServer, type SubgraphDefinition } from './subgraph-server';
 
+/** What production processes wait by default: a few seconds covers load balancers' and Kubernetes' probe periods. */
+export const PRODUCTION_SHUTDOWN_DELAY_MS = 5000;
+
+/**
+ * How long a stopping server keeps serving with readiness off, so load balancers take it out of rotation before it
+ * stops accepting: SHUTDOWN_DELAY_MS, or `fallbackMs` when unset (production processes wait, `npm start` does not).
+ */
+export function shutdownDelayMs(fallbackMs: number): number {
+  const value = process.env.SHUTDOWN_DELAY_MS;
+  if (!value) return fallbackMs;
+  if (!/^\d+$/.test(value)) throw new Error(`SHUTDOWN_DELAY_MS must be a whole number of milliseconds, not "${value}"`);
+  return Number(value);
+}
+
 /** Runs `stop` once on SIGTERM or SIGINT, then exits; in-flight requests finish first. */
 export function onShutdown(logger: Logger, stop: () => Promise<void>): void {
   let stopping = false;
@@ -42,7 +56,7 @@ export interface SubgraphModule<TContext extends { requestId: string }> {
 
 /**
  * A subgraph as its own production process, configured only by environment variables:
- * PORT, HOST, DATABASE_URL, REDIS_URL, INTERNAL_SIGNING_SECRET, MIGRATE_ON_START (default true).
+ * PORT, HOST, DATABASE_URL, REDIS_URL, INTERNAL_SIGNING_SECRET, MIGRATE_ON_START (default true), SHUTDOWN_DELAY_MS.
  */
 export async function runSubgraphProcess<TContext extends { requestId: string }>(options: {
   name: string;
@@ -57,6 +71,7 @@ export async function runSubgraphProcess<TContext extends { requestId: string }>
     dataDir: url ? undefined : path.resolve(process.env.TUNET_DATA_DIR ?? '.data', `pglite-${options.name}`),
     poolSize: Number(process.env.DATABASE_POOL_SIZE ?? 10),
   });
+  const delayMs = shutdownDelayMs(PRODUCTION_SHUTDOWN_DELAY_MS);
   const store = await openFastStore(process.env.REDIS_URL);
   const subgraph = await options.create({ database, store });
   if (process.env.MIGRATE_ON_START !== 'false') {
@@ -73,7 +88,7 @@ export async function runSubgraphProcess<TContext extends { requestId: string }>
   for (const job of jobs) job.start();
   logger.info({ url: server.url }, `${options.name} subgraph ready`);
   onShutdown(logger, async () => {
-    await server.stop();
+    await server.stop(delayMs);
     await stopAll(jobs);
     await database.close();
     await closeFastStore(store);

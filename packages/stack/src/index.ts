@@ -53,7 +53,8 @@ export interface Stack {
   reservations: ReservationsSubgraph;
   notifications: NotificationsSubgraph;
   demoLoaded: boolean;
-  stop(): Promise<void>;
+  /** Stops the gateway (readiness off for `delayMs` first, see RunningServer), then the subgraphs and jobs. */
+  stop(delayMs?: number): Promise<void>;
 }
 
 const SUPERGRAPH = path.resolve(__dirname, '../../../schema/supergraph.graphql');
@@ -153,8 +154,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       notifications,
       demoLoaded,
       // The gateway stops first so no new subgraph calls start while subgraphs drain.
-      stop: async () => {
-        for (const server of started) await server.stop();
+      stop: async (delayMs) => {
+        for (const server of started) await server.stop(server === gateway ? delayMs : 0);
         await stopAll(jobs);
       },
     };
