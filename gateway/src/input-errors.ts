@@ -1,5 +1,20 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { BREAK, Kind, visit, type ASTNode, type DocumentNode, type GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { DateTimeResolver, LocalDateResolver } from '@tunet/kit';
+import {
+  BREAK,
+  getNamedType,
+  getNullableType,
+  GraphQLError,
+  isListType,
+  Kind,
+  visit,
+  type ASTNode,
+  type DocumentNode,
+  type GraphQLFormattedError,
+  type GraphQLScalarType,
+  type ValidationRule,
+  type ValueNode,
+} from 'graphql';
 
 /**
  * Clients should learn which field of their input was wrong, whether they sent it as a variable or inline.
@@ -20,6 +35,31 @@ export const inputErrorPlugin: ApolloServerPlugin = {
     };
   },
 };
+
+/** The subgraphs' own scalars, whose literals the gateway's schema (from the supergraph) would take as anything. */
+const CHECKED_SCALARS = new Map<string, GraphQLScalarType>([
+  ['Date', LocalDateResolver],
+  ['DateTime', DateTimeResolver],
+]);
+
+/**
+ * An inline `Date` or `DateTime` literal is checked here, as the subgraph would, so that its error is a
+ * validation error on the literal, which `inputErrorPlugin` names the field of. Left to the subgraph, it came back
+ * as GRAPHQL_VALIDATION_FAILED without the field.
+ */
+export const scalarLiteralsRule: ValidationRule = (context) => ({
+  enter(node) {
+    if (!isValueNode(node) || node.kind === Kind.NULL) return;
+    const type = context.getInputType();
+    const scalar = type && !isListType(getNullableType(type)) ? CHECKED_SCALARS.get(getNamedType(type).name) : undefined;
+    if (!scalar) return;
+    try {
+      scalar.parseLiteral(node as ValueNode, undefined);
+    } catch (error) {
+      context.reportError(new GraphQLError((error as Error).message, { nodes: node }));
+    }
+  },
+});
 
 export function formatInputError(formatted: GraphQLFormattedError): GraphQLFormattedError {
   const code = formatted.extensions?.code;

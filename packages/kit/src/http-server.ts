@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
-import express, { type ErrorRequestHandler, type Express } from 'express';
+import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import type { Logger } from './logger';
 
 export interface ProbeState {
@@ -42,8 +42,8 @@ export interface RunningServer {
 }
 
 /**
- * Finishes a probed app whose GraphQL route is mounted: JSON errors for unparseable bodies, listening, and a stop
- * that turns readiness off before Apollo drains the HTTP server.
+ * Finishes a probed app whose routes are all mounted: JSON errors for unknown routes and unreadable bodies,
+ * listening, and a stop that turns readiness off before Apollo drains the HTTP server.
  */
 export async function serve(
   probed: { app: Express; httpServer: http.Server; probe: ProbeState },
@@ -51,7 +51,7 @@ export async function serve(
   port: number,
   host = '127.0.0.1',
 ): Promise<RunningServer> {
-  probed.app.use(malformedBodyHandler);
+  probed.app.use(notFoundHandler, malformedBodyHandler);
   const bound = await new Promise<number>((resolve, reject) => {
     probed.httpServer.once('error', reject);
     probed.httpServer.listen(port, host, () => resolve((probed.httpServer.address() as AddressInfo).port));
@@ -80,13 +80,25 @@ export function endOnDrain(probe: ProbeState, res: http.ServerResponse, end: () 
   return true;
 }
 
-/** Unparseable request bodies are the client's fault: HTTP 400 with a GraphQL-shaped error, never HTML. */
+/** Every route is mounted before this: anything else is a JSON 404, never express's HTML page. */
+const notFoundHandler: RequestHandler = (_req, res) => {
+  res.status(404).json({ errors: [{ message: 'There is nothing at this address.', extensions: { code: 'NOT_FOUND' } }] });
+};
+
+/** What body-parser's error types (`error.type`) mean to a client. */
+const BODY_ERRORS: Record<string, { code: string; message: string }> = {
+  'entity.parse.failed': { code: 'BAD_REQUEST', message: 'The request body is not valid JSON.' },
+  'entity.too.large': { code: 'PAYLOAD_TOO_LARGE', message: 'The request body is too large.' },
+  'charset.unsupported': { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'The request body must be UTF-8 (charset=utf-8).' },
+  'encoding.unsupported': { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'The Content-Encoding is not supported: send gzip, deflate, br or none.' },
+};
+
+/** Unreadable request bodies are the client's fault: a 4xx with a GraphQL-shaped error saying why, never HTML. */
 const malformedBodyHandler: ErrorRequestHandler = (error, _req, res, next) => {
-  const status = (error as { status?: number }).status;
+  const { status, type } = error as { status?: number; type?: string };
   if (status && status >= 400 && status < 500) {
-    return void res.status(status).json({
-      errors: [{ message: 'The request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } }],
-    });
+    const known = BODY_ERRORS[type ?? ''] ?? { code: 'BAD_REQUEST', message: 'The request body could not be read.' };
+    return void res.status(status).json({ errors: [{ message: known.message, extensions: { code: known.code } }] });
   }
   next(error);
 };
