@@ -34,6 +34,18 @@ describe('the resident directory and board work through the gateway', () => {
     expect(byId.data).toEqual({ member: { displayName: null, nameHidden: true } });
   });
 
+  it("refuses a portrait from another website, and shows none that was stored before", async () => {
+    const refused = await e2e.gql('mutation { updateMyProfile(input: { portraitUrl: "https://tracker.example/p.gif" }) { member { portraitUrl } } }', {}, ola);
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'portraitUrl' });
+
+    await e2e.stack.members.repositories.members.updateMember(DEMO.solbakken, DEMO.ola, { portraitUrl: 'https://tracker.example/p.gif' });
+    const portraitOf = async (token: string) =>
+      (await e2e.gql<{ member: { portraitUrl: string | null } }>('query ($id: ID!) { member(id: $id) { portraitUrl } }', { id: DEMO.ola }, token)).data!.member.portraitUrl;
+    expect(await portraitOf(kari)).toBeNull();
+    expect(await portraitOf(ola)).toBeNull();
+    await e2e.stack.members.repositories.members.updateMember(DEMO.solbakken, DEMO.ola, { portraitUrl: null });
+  });
+
   it('lets the board reach everyone, and records those reads in the access log', async () => {
     const result = await e2e.gql<Directory>(DIRECTORY, {}, kari);
     const nodes = result.data!.directory.nodes;

@@ -51,6 +51,8 @@ export interface MembersDependencies {
   store: FastStore;
   jwtPrivateKey: string;
   auth?: Partial<AuthSettings>;
+  /** Hosts portraits may come from (PORTRAIT_HOSTS); none by default. */
+  portraitHosts?: readonly string[];
 }
 
 export interface MembersSubgraph extends SubgraphModule<MembersContext> {
@@ -93,7 +95,7 @@ export async function createMembersSubgraph(deps: MembersDependencies): Promise<
     // As long as the last access token issued can live, with a minute for clocks that disagree.
     new RevocationWriter(deps.store, settings.accessTokenTtlSeconds + 60),
   );
-  const members = new MembersService(repository, auth);
+  const members = new MembersService(repository, auth, deps.portraitHosts);
   const housing = new HousingService(housingRepository);
   const committees = new CommitteesService(committeesRepository);
   const invitations = new InvitationsService(new InvitationsRepository(db), auth);

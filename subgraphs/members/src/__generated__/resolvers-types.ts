@@ -595,7 +595,7 @@ export type Member = {
   onlineIdentities?: Maybe<Array<OnlineIdentity>>;
   /** Phone number. Visible per the person's choice; always to themself and the board. */
   phone?: Maybe<Scalars['String']['output']>;
-  /** Address of the portrait image. Visible per the person's choice. */
+  /** Address of the portrait image, on a host the deployment allows (else null). Visible per the person's choice. */
   portraitUrl?: Maybe<Scalars['String']['output']>;
   /** What the member is now, derived from active tenures, board terms and external titles. Empty for former members. */
   roles: Array<MemberRole>;
@@ -1141,7 +1141,10 @@ export type UpdateMyProfileInput = {
   onlineIdentities?: InputMaybe<Array<OnlineIdentityInput>>;
   /** Phone number. */
   phone?: InputMaybe<Scalars['String']['input']>;
-  /** Address of a portrait image (https). */
+  /**
+   * Address of a portrait image: https on a host the deployment allows (PORTRAIT_HOSTS; none unless set), else
+   * BAD_USER_INPUT. Images elsewhere would tell their host who looks at the directory.
+   */
   portraitUrl?: InputMaybe<Scalars['String']['input']>;
   /** Who may see each field; omitted fields keep their setting. */
   visibility?: InputMaybe<ProfileVisibilityInput>;

@@ -163,6 +163,11 @@ describe('what the board does', () => {
       code: 'BAD_USER_INPUT',
       field: 'portraitUrl',
     });
+    // No portrait host is listed for this deployment: an image elsewhere would tell its host who reads the directory.
+    expect(await errorOf(members.updateMyProfile(ola, loaders, { portraitUrl: 'https://tracker.example/p.gif' }))).toEqual({
+      code: 'BAD_USER_INPUT',
+      field: 'portraitUrl',
+    });
     const updated = await members.updateMyProfile(ola, bed.loadersFor(ola), {
       phone: '+47 912 34 567',
       occupation: 'Lærer',

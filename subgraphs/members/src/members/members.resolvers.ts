@@ -67,7 +67,7 @@ export const membersResolvers: Resolvers = {
     roles: (member) => member.roles.map((role) => upper<MemberRole>(role)),
     email: (member, _args, ctx) => visible(member, 'email', member.email, ctx),
     phone: (member, _args, ctx) => visible(member, 'phone', member.phone, ctx),
-    portraitUrl: (member, _args, ctx) => visible(member, 'portrait', member.portraitUrl, ctx),
+    portraitUrl: (member, _args, ctx) => visible(member, 'portrait', ctx.members.portraitOf(member), ctx),
     occupation: (member, _args, ctx) => visible(member, 'occupation', member.occupation, ctx),
     about: (member, _args, ctx) => visible(member, 'about', member.about, ctx),
     onlineIdentities: (member, _args, ctx) => visible(member, 'onlineIdentities', member.onlineIdentities, ctx),

@@ -19,6 +19,7 @@ import { canUseDirectory, canViewAssociation, requireBoard } from './members.acc
 import type { MembersLoaders } from './members.loaders';
 import type { AssociationRow, DirectoryPosition, MemberRow, MembersRepository, NewAssociation } from './members.repository';
 import { isValidOrgNumber } from './org-number';
+import { portraitAllowed } from './portrait-hosts';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 const visibility = z
@@ -74,6 +75,8 @@ export class MembersService {
   constructor(
     private readonly repository: MembersRepository,
     private readonly sessions: MemberSessions,
+    /** PORTRAIT_HOSTS: where portraits may come from (portrait-hosts.ts). */
+    private readonly portraitHosts: readonly string[] = [],
   ) {}
 
   async me(viewer: Viewer | null, loaders: MembersLoaders): Promise<MemberRow> {
@@ -142,9 +145,18 @@ export class MembersService {
   async updateMyProfile(viewer: Viewer | null, loaders: MembersLoaders, raw: unknown): Promise<MemberRow> {
     const me = await this.me(viewer, loaders);
     const { visibility: choices, ...fields } = parseInput(updateProfileInput, raw);
+    if (fields.portraitUrl && !portraitAllowed(fields.portraitUrl, this.portraitHosts)) {
+      const from = this.portraitHosts.length > 0 ? `only from ${this.portraitHosts.join(', ')}` : 'not from other websites';
+      throw badUserInput('portraitUrl', `portraitUrl: portraits are accepted ${from}.`);
+    }
     const visibilityPatch = choices ? { ...me.visibility, ...definedOnly(choices) } : undefined;
     const updated = await this.repository.updateMember(me.associationId, me.id, definedOnly({ ...fields, visibility: visibilityPatch }));
     return updated!;
+  }
+
+  /** The stored portrait, unless its host is not (or no longer) allowed: one stored before the rule shows as none. */
+  portraitOf(member: MemberRow): string | null {
+    return member.portraitUrl && portraitAllowed(member.portraitUrl, this.portraitHosts) ? member.portraitUrl : null;
   }
 
   /** A suspended member cannot log in, sees why, and loses the sessions they have. */
