@@ -20,6 +20,7 @@ import {
 import { ApiKeyAuthenticator, verifyWithMembers } from './api-keys';
 import { authenticate, suspendedWritesPlugin } from './authenticate';
 import { formatInputError, inputErrorPlugin, scalarLiteralsRule } from './input-errors';
+import { nulCharactersPlugin, nulCharactersRule } from './nul-characters';
 import { mountPublicRoutes, publicOriginOf } from './public-routes';
 import { graphqlBody, OperationGuard } from './request-limits';
 import { SignedDataSource, type GatewayContext } from './signed-data-source';
@@ -82,7 +83,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     introspection: options.introspection,
     // "Did you mean …?" would spell out the schema that introspection being off is meant to keep to ourselves.
     hideSchemaDetailsFromClientErrors: !options.introspection,
-    validationRules: [scalarLiteralsRule],
+    validationRules: [scalarLiteralsRule, nulCharactersRule],
     includeStacktraceInErrorResponses: false,
     // Shutdown is ours (onShutdown): Apollo's own signal handlers would race it and leave the process hanging.
     stopOnTerminationSignals: false,
@@ -92,6 +93,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       ApolloServerPluginDrainHttpServer({ httpServer }),
       logUnexpectedErrors(options.logger),
       inputErrorPlugin as ApolloServerPlugin<GatewayContext>,
+      nulCharactersPlugin as ApolloServerPlugin<GatewayContext>,
       requestIdOnErrors,
       suspendedWritesPlugin,
     ],

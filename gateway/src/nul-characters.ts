@@ -1,0 +1,75 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { GraphQLError, Kind, visit, type ASTNode, type DocumentNode, type ValidationRule } from 'graphql';
+
+/**
+ * PostgreSQL cannot store U+0000 in text, and no person types it: any string argument holding one is refused here,
+ * once for every operation, instead of surfacing as an internal error from whichever subgraph writes it first.
+ */
+const NUL = '\u0000';
+const MESSAGE = 'must not contain the NUL character (U+0000)';
+
+/** Inline string literals, arguments' and variables' default values alike; the error names the argument path. */
+export const nulCharactersRule: ValidationRule = (context) => ({
+  StringValue(node, _key, parent, _path, ancestors) {
+    if (!node.value.includes(NUL)) return;
+    const field = argumentPath([...ancestors, parent]) ?? variableOfDefault([...ancestors, parent]);
+    context.reportError(new GraphQLError(`${field ?? 'A string'} ${MESSAGE}`, { nodes: node, extensions: { field } }));
+  },
+});
+
+/** Variables, nested objects and lists included; checked before the gateway plans anything. */
+export const nulCharactersPlugin: ApolloServerPlugin = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ request, document }) {
+        for (const [name, value] of Object.entries(request.variables ?? {})) {
+          const rest = nulPath(value, '');
+          if (rest === null) continue;
+          const field = `${argumentsOfVariables(document).get(name) ?? name}${rest}`;
+          throw new GraphQLError(`${field} ${MESSAGE}`, { extensions: { code: 'BAD_USER_INPUT', field, http: { status: 400 } } });
+        }
+      },
+    };
+  },
+};
+
+/** Where in a variable's value the first string with a NUL is (`.tags[1].name`, '' for the value itself), or null. */
+function nulPath(value: unknown, path: string): string | null {
+  if (typeof value === 'string') return value.includes(NUL) ? path : null;
+  if (!value || typeof value !== 'object') return null;
+  const entries = Array.isArray(value) ? value.map((item, index) => [`[${index}]`, item] as const) : Object.entries(value).map(([key, item]) => [`.${key}`, item] as const);
+  for (const [step, item] of entries) {
+    const found = nulPath(item, path + step);
+    if (found !== null) return found;
+  }
+  return null;
+}
+
+/** The argument path each variable is first passed to (`$q` in `directory(filter: { search: $q })` → filter.search). */
+function argumentsOfVariables(document: DocumentNode): Map<string, string> {
+  const paths = new Map<string, string>();
+  visit(document, {
+    Variable(node, _key, parent, _path, ancestors) {
+      const path = argumentPath([...ancestors, parent]);
+      if (path && !paths.has(node.name.value)) paths.set(node.name.value, path);
+    },
+  });
+  return paths;
+}
+
+function argumentPath(ancestors: readonly unknown[]): string | null {
+  const names = astNodes(ancestors)
+    .filter((node) => node.kind === Kind.ARGUMENT || node.kind === Kind.OBJECT_FIELD)
+    .map((node) => (node as { name: { value: string } }).name.value);
+  return names.join('.') || null;
+}
+
+function variableOfDefault(ancestors: readonly unknown[]): string | null {
+  const definition = astNodes(ancestors).find((node) => node.kind === Kind.VARIABLE_DEFINITION);
+  return definition?.kind === Kind.VARIABLE_DEFINITION ? definition.variable.name.value : null;
+}
+
+/** `visit` hands ancestors as a mix of nodes and the arrays holding them. */
+function astNodes(ancestors: readonly unknown[]): ASTNode[] {
+  return ancestors.filter((n): n is ASTNode => !Array.isArray(n) && typeof n === 'object' && n !== null && 'kind' in n);
+}
