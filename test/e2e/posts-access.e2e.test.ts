@@ -217,6 +217,7 @@ describe('posts access matrix', () => {
   const U = 'UNAUTHENTICATED';
   const F = 'FORBIDDEN';
   const N = 'NOT_FOUND';
+  const B = 'BAD_USER_INPUT';
   // prettier-ignore
   const expected: Record<string, Outcome[]> = {
     //                                            anonymous resident A resident B caretaker board other  integrator platform admin
@@ -228,7 +229,8 @@ describe('posts access matrix', () => {
     scheduledPosts:                                [U,       'OK',      'OK',      'OK',     'OK', 'OK',  F,         'OK'],
     unreadPostCount:                               [U,       'OK',      'OK',      'OK',     'OK', 'OK',  F,         'OK'],
     createPost:                                    [U,       'OK',      'OK',      F,        'OK', 'OK',  F,         F],
-    'createPost (to Blokk A)':                     [U,       'OK',      F,         F,        'OK', 'OK',  F,         F],
+    // Another association's board is in every audience of its own, but Blokk A is not its building.
+    'createPost (to Blokk A)':                     [U,       'OK',      F,         F,        'OK', B,     F,         F],
     'createPost (news)':                           [U,       F,         F,         F,        'OK', 'OK',  F,         F],
     updatePost:                                    [U,       'OK',      F,         F,        F,    N,     F,         N],
     deletePost:                                    [U,       'OK',      F,         F,        F,    N,     F,         N],

@@ -31,3 +31,4 @@ export * from './feed-tokens';
 export * from './icalendar';
 export * from './revocations';
 export * from './concurrency-limit';
+export * from './member-references';

@@ -3,6 +3,7 @@ import { startGateway, type SubgraphTimeouts } from '@tunet/gateway';
 import {
   createLogger,
   openEventStream,
+  SignedMemberReferences,
   stopAll,
   startSubgraphServer,
   type DatabaseConnection,
@@ -72,19 +73,20 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     jwtPrivateKey: options.secrets.jwtPrivateKey,
     auth: options.auth,
   });
+  // Members is asked over signed HTTP (recipients, references), at the URLs known once the servers listen.
+  const urls = { members: '', posts: '' };
   const posts = await createPostsSubgraph({
     database: options.database,
     store: options.store,
     internalSecret: options.secrets.internalSecret,
     fileStorage: options.fileStorage,
+    memberReferences: new SignedMemberReferences(() => urls.members, options.secrets.internalSecret),
   });
   const reservations = await createReservationsSubgraph({
     database: options.database,
     store: options.store,
     internalSecret: options.secrets.internalSecret,
   });
-  // Members and posts are asked for recipients over signed HTTP, at the URLs known once their servers listen.
-  const urls = { members: '', posts: '' };
   const notifications = await createNotificationsSubgraph({
     database: options.database,
     store: options.store,

@@ -43,6 +43,8 @@ import { MembersService } from './members/members.service';
 import { SuspensionRequests } from './members/suspension-requests';
 import { RecipientsRepository } from './notifications/recipients.repository';
 import { notificationsInternalRoutes } from './notifications/recipients.route';
+import { ReferencesRepository } from './references/references.repository';
+import { referencesInternalRoutes } from './references/references.route';
 
 const root = path.resolve(__dirname, '..');
 
@@ -117,7 +119,11 @@ export async function createMembersSubgraph(deps: MembersDependencies): Promise<
       ...services,
     }),
     isReady: () => deps.database.ping(),
-    internalRoutes: { ...apiKeysInternalRoutes(apiKeys), ...notificationsInternalRoutes(new RecipientsRepository(db)) },
+    internalRoutes: {
+      ...apiKeysInternalRoutes(apiKeys),
+      ...notificationsInternalRoutes(new RecipientsRepository(db)),
+      ...referencesInternalRoutes(new ReferencesRepository(db)),
+    },
   };
   return {
     definition,

@@ -6,6 +6,7 @@ import {
   OutboxRelay,
   PeriodicJob,
   ReminderSweep,
+  type MemberReferences,
   type SubgraphDefinition,
   type SubgraphModule,
   type SubgraphProcessDependencies,
@@ -31,6 +32,7 @@ import { createModerationLoaders } from './moderation/moderation.loaders';
 import { ModerationRepository } from './moderation/moderation.repository';
 import { moderationResolvers } from './moderation/moderation.resolvers';
 import { ModerationService } from './moderation/moderation.service';
+import { AudienceReferences } from './audiences/audience-references';
 import type { GroupMembershipSource } from './audiences/audiences';
 import { createGroupsLoaders } from './groups/groups.loaders';
 import { GroupsRepository } from './groups/groups.repository';
@@ -80,19 +82,26 @@ export interface PostsSubgraph extends SubgraphModule<PostsContext> {
  * What the subgraph is built from: the process's connections and the gateway signing secret, from which the key
  * of calendar feed tokens is derived. Without the secret (tests) the key is random, and feed URLs last as long
  * as the process. Uploads go to `fileStorage`, else to the storage the environment names (files/storage.ts).
+ * `memberReferences` says which members, buildings and committees exist in an association (members' internal
+ * route in production), so audiences, committee groups and group members name only the association's own.
  */
-export type PostsDependencies = SubgraphProcessDependencies & { internalSecret?: string; fileStorage?: FileStorage };
+export type PostsDependencies = SubgraphProcessDependencies & {
+  internalSecret?: string;
+  fileStorage?: FileStorage;
+  memberReferences: MemberReferences;
+};
 
 /** Wires the posts subgraph: the repository on its own schema, the service, and the request context. */
 export async function createPostsSubgraph(deps: PostsDependencies): Promise<PostsSubgraph> {
   const db = deps.database.forSubgraph('posts', path.join(root, 'migrations'));
   const groupsRepository = new GroupsRepository(db);
-  const groups = new GroupsService(groupsRepository);
+  const groups = new GroupsService(groupsRepository, deps.memberReferences);
   const repository = new PostsRepository(db);
   const groupMemberships: GroupMembershipSource = groups;
   const conductRepository = new ConductRepository(db);
   const conduct = new ConductService(conductRepository);
-  const posts = new PostsService(repository, groupMemberships, conduct);
+  const audienceReferences = new AudienceReferences(deps.memberReferences, groups);
+  const posts = new PostsService(repository, groupMemberships, conduct, audienceReferences);
   const commentsRepository = new CommentsRepository(db);
   const comments = new CommentsService(commentsRepository, conduct);
   const moderationRepository = new ModerationRepository(db);
@@ -106,7 +115,7 @@ export async function createPostsSubgraph(deps: PostsDependencies): Promise<Post
   const filesRepository = new FilesRepository(db);
   const files = new FilesService(filesRepository, deps.fileStorage ?? fileStorageFromEnv(), new UrlSigner(() => filesRepository.signingKey()));
   const documentsRepository = new DocumentsRepository(db);
-  const documents = new DocumentsService(documentsRepository);
+  const documents = new DocumentsService(documentsRepository, audienceReferences);
   const definition: SubgraphDefinition<PostsContext> = {
     name: 'posts',
     typeDefs: parse(readFileSync(path.join(root, 'schema.graphql'), 'utf8')),

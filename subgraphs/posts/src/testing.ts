@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import type { DatabaseConnection, MemberRole, MemberViewer, SubgraphDatabase, Viewer, ViewerScope } from '@tunet/kit';
+import type { DatabaseConnection, MemberReferences, MemberRole, MemberViewer, SubgraphDatabase, Viewer, ViewerScope } from '@tunet/kit';
 import { openTestDatabase } from '@tunet/kit/src/testing';
 import { graphql, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import type { PostsContext } from './context';
@@ -96,6 +96,19 @@ export interface PostsTestBed {
 }
 
 /**
+ * The test bed has no members subgraph: every member, building and committee id is taken as the association's
+ * own. Refusing the others is members' answer, tested end to end (test/e2e/input-guards.e2e.test.ts).
+ */
+export const EVERY_REFERENCE_EXISTS: MemberReferences = {
+  existing: async (_associationId, references) => ({
+    memberIds: references.memberIds ?? [],
+    buildingIds: references.buildingIds ?? [],
+    committeeIds: references.committeeIds ?? [],
+    unitIds: references.unitIds ?? [],
+  }),
+};
+
+/**
  * A migrated posts subgraph on a fresh test database, keeping uploads in a temporary directory of its own.
  * `internalSecret` fixes the key of calendar feed tokens, which is random otherwise.
  */
@@ -108,6 +121,7 @@ export async function openPostsTestBed(deps: Pick<PostsDependencies, 'internalSe
     // The posts subgraph keeps nothing in the fast store yet.
     store: { kind: 'memory', namespace: 'posts-test' },
     fileStorage: new FilesystemStorage(storageDir),
+    memberReferences: EVERY_REFERENCE_EXISTS,
   });
   await subgraph.migrate();
   let schema: GraphQLSchema | undefined;

@@ -29,6 +29,8 @@ export interface GroupMembershipSource {
   groupIdsOf(viewer: MemberViewer): Promise<string[]>;
   /** Whether the group is archived: its members still read its posts, but nobody posts to it any more. */
   isArchived(viewer: MemberViewer, groupId: string): Promise<boolean>;
+  /** Whether the group exists in the viewer's association. */
+  hasGroup(viewer: MemberViewer, groupId: string): Promise<boolean>;
 }
 
 export function viewerAudiences(viewer: MemberViewer, groupIds: readonly string[]): ViewerAudiences {
@@ -77,7 +79,7 @@ export type GraphQLAudience = { kind: (typeof GRAPHQL_KINDS)[number]; id: string
 /**
  * An `AudienceInput` as clients send it, checked and turned into an Audience. The id must be given exactly for
  * the kinds that name something; problems are reported on `id`. Whether that building, committee or group
- * exists is not checked here: the members subgraph owns them, and an audience nobody is in reaches nobody.
+ * exists in the association is checked by AudienceReferences (audience-references.ts), which asks.
  */
 export const audienceInput = z
   .object({ kind: z.enum(GRAPHQL_KINDS), id: z.string().nullish() })

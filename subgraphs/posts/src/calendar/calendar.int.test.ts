@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { openEventStream, type Event, type MemberViewer, type Viewer } from '@tunet/kit';
 import { sql } from 'drizzle-orm';
-import { contextOf, integratorOf, openPostsTestBed, viewerIn, type PostsTestBed } from '../testing';
+import { contextOf, EVERY_REFERENCE_EXISTS, integratorOf, openPostsTestBed, viewerIn, type PostsTestBed } from '../testing';
 import { createPostsSubgraph, type PostsSubgraph } from '../subgraph';
 import { CalendarRepository } from './calendar.repository';
 import { CalendarRevocations } from './calendar.revocations';
@@ -132,6 +132,7 @@ describe('calendar feeds', () => {
       database: bed.connection,
       store: { kind: 'memory', namespace: 'calendar-test' },
       internalSecret: 'the next secret',
+      memberReferences: EVERY_REFERENCE_EXISTS,
     });
     const renewed = await contextOf(rotated, resident).calendar.calendarFeed(resident, 'https://tunet.test');
     expect(renewed.url).not.toBe(old.url);

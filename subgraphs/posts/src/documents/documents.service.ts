@@ -17,6 +17,7 @@ import {
   type Viewer,
 } from '@tunet/kit';
 import { z } from 'zod';
+import type { AudienceReferences } from '../audiences/audience-references';
 import { audienceInput, isInAudience, type Audience } from '../audiences/audiences';
 import { canUseUpload } from '../files/files.access';
 import type { FileRow } from '../files/files.repository';
@@ -77,7 +78,10 @@ const FOLDER_NAME_TAKEN = 'document_folders_by_parent';
 
 /** Business rules for the document library: folders, documents, their versions and audiences. */
 export class DocumentsService {
-  constructor(private readonly repository: DocumentsRepository) {}
+  constructor(
+    private readonly repository: DocumentsRepository,
+    private readonly references: AudienceReferences,
+  ) {}
 
   /** A folder's subfolders, or the top-level folders when `parentId` is null. */
   async folders(request: DocumentsRequest, parentId: string | null | undefined): Promise<FolderRow[]> {
@@ -147,7 +151,8 @@ export class DocumentsService {
       throw forbidden('Only the board, or a member of the committee named to edit it, can create a document.');
     }
     const folder = await this.folder(request, input.folderId);
-    await this.checkStaysVisible(request, input.audience);
+    await this.checkAudience(request, member, input.audience);
+    if (input.editorCommitteeId) await this.references.requireCommittee(member, input.editorCommitteeId, 'editorCommitteeId');
     return this.repository.insertDocument(
       member.associationId,
       {
@@ -186,6 +191,7 @@ export class DocumentsService {
     if (input.editorCommitteeId !== undefined && !canChangeEditorCommittee(editor, editor.associationId)) {
       throw forbidden('Only the board can choose which committee edits a document.');
     }
+    if (input.editorCommitteeId) await this.references.requireCommittee(editor, input.editorCommitteeId, 'editorCommitteeId');
     const changes: DocumentChanges = definedOnly({
       title: input.title,
       description: input.description,
@@ -193,7 +199,7 @@ export class DocumentsService {
       editorCommitteeId: input.editorCommitteeId,
     });
     if (input.audience) {
-      await this.checkStaysVisible(request, input.audience);
+      await this.checkAudience(request, editor, input.audience);
       Object.assign(changes, audienceColumns(input.audience));
     }
     const updated = await this.repository.updateDocument(editor.associationId, document.id, changes);
@@ -222,11 +228,13 @@ export class DocumentsService {
    * An editor who is not on the board must stay in the audience they choose: a document they could no longer see
    * is one they could no longer correct.
    */
-  private async checkStaysVisible(request: DocumentsRequest, chosen: Audience): Promise<void> {
+  /** The audience must include the viewer, who would not see the document otherwise, and be the association's own. */
+  private async checkAudience(request: DocumentsRequest, viewer: MemberViewer, chosen: Audience): Promise<void> {
     const audiences = await request.documentLoaders.audiences();
     if (!audiences || !isInAudience(chosen, audiences)) {
       throw badUserInput('audience', 'audience: you would not see the document yourself; choose an audience you are in.');
     }
+    await this.references.require(viewer, chosen);
   }
 }
 

@@ -6,7 +6,7 @@ import { sql } from 'drizzle-orm';
 import { pdfOf } from '../documents/documents.demo';
 import { createPostsSubgraph } from '../subgraph';
 import { files, urlSigningKeys } from '../tables';
-import { openPostsTestBed, viewerIn, type PostsTestBed } from '../testing';
+import { EVERY_REFERENCE_EXISTS, openPostsTestBed, viewerIn, type PostsTestBed } from '../testing';
 import { gpsLatitudeOf, phoneJpeg } from './files.fixtures';
 import { DEFAULT_MAX_FILE_BYTES } from './files.service';
 import { UrlSigner } from './signed-urls';
@@ -217,6 +217,7 @@ describe('signed links', () => {
       database: bed.connection,
       store: { kind: 'memory', namespace: 'files-test-replica' },
       fileStorage: new FilesystemStorage(bed.storageDir),
+      memberReferences: EVERY_REFERENCE_EXISTS,
     });
     const { pathname, searchParams } = new URL(file.url);
     const answer = await replica.definition.publicRoutes!.files!({

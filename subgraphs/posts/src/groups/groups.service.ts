@@ -12,7 +12,9 @@ import {
   parseInput,
   toPage,
   unauthenticated,
+  requireReference,
   violatedUniqueConstraint,
+  type MemberReferences,
   type MemberViewer,
   type Page,
   type Viewer,
@@ -95,7 +97,11 @@ export interface GroupsFilter {
  * committee of the members subgraph. It also tells the audience rules which groups a viewer is in.
  */
 export class GroupsService implements GroupMembershipSource {
-  constructor(private readonly repository: GroupsRepository) {}
+  constructor(
+    private readonly repository: GroupsRepository,
+    /** Members answers whether a committee or member is the association's own (kit's member-references). */
+    private readonly members: MemberReferences,
+  ) {}
 
   async listGroups(
     viewer: Viewer | null,
@@ -136,10 +142,15 @@ export class GroupsService implements GroupMembershipSource {
     return group?.archivedAt != null;
   }
 
+  async hasGroup(viewer: MemberViewer, groupId: string): Promise<boolean> {
+    return (await this.repository.findGroups(viewer.associationId, [groupId])).length > 0;
+  }
+
   async createGroup(viewer: Viewer | null, rawInput: unknown): Promise<GroupRow> {
     const creator = admitMember(viewer, canReadGroups);
     const input = parseInput(createGroupInput, rawInput);
     if (!canCreateGroup(creator, creator.associationId, input.kind)) throw forbidden();
+    if (input.committeeId) await requireReference(this.members, creator.associationId, 'committeeIds', input.committeeId, 'committeeId');
     try {
       return await this.repository.insertGroup(creator.associationId, {
         id: randomUUID(),
@@ -259,6 +270,8 @@ export class GroupsService implements GroupMembershipSource {
       await assertManages(actor, group, changes);
       assertMembersCanChange(group);
       if (await changes.roleOf(input.memberId)) throw conflict('The member is already in the group.');
+      // Only once the group and the right to manage it are settled: strangers still get NOT_FOUND or FORBIDDEN.
+      await requireReference(this.members, actor.associationId, 'memberIds', input.memberId, 'memberId');
       const pending = await changes.pendingRequestOf(input.memberId);
       if (pending) await changes.decide(pending.id, 'approved', actor.memberId);
       return { group, member: await addAndAnnounce(changes, input.memberId, input.role, actor.memberId) };

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { MemberViewer, Viewer } from '@tunet/kit';
 import { sql } from 'drizzle-orm';
-import { openPostsTestBed, viewerIn, type PostsTestBed } from '../testing';
+import { AudienceReferences } from '../audiences/audience-references';
+import { EVERY_REFERENCE_EXISTS, openPostsTestBed, viewerIn, type PostsTestBed } from '../testing';
 import { posts } from '../tables';
 import { createPostsLoaders } from './posts.loaders';
 import { PostsService } from './posts.service';
@@ -316,8 +317,9 @@ describe('posts', () => {
       const source = {
         groupIdsOf: async (viewer: MemberViewer) => (asked.push(viewer.memberId), viewer.memberId === author.memberId ? [group] : []),
         isArchived: async () => false,
+        hasGroup: async () => true,
       };
-      const service = new PostsService(bed.subgraph.repository, source, bed.subgraph.conduct);
+      const service = new PostsService(bed.subgraph.repository, source, bed.subgraph.conduct, new AudienceReferences(EVERY_REFERENCE_EXISTS, source));
       const post = await service.createPost(author, { title: 'Til gruppa', body: 'Hei', audience: { kind: 'GROUP', id: group } });
       await expect(service.createPost(residentOfB, { title: 'Til gruppa', body: 'Hei', audience: { kind: 'GROUP', id: group } })).rejects.toMatchObject({
         extensions: { code: 'FORBIDDEN' },

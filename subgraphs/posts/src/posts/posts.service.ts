@@ -23,6 +23,7 @@ import {
   type GroupMembershipSource,
   type ViewerAudiences,
 } from '../audiences/audiences';
+import type { AudienceReferences } from '../audiences/audience-references';
 import type { ConductService } from '../conduct/conduct.service';
 import type { PostKind } from '../tables';
 import {
@@ -105,6 +106,7 @@ export class PostsService {
     private readonly repository: PostsRepository,
     private readonly groupMemberships: GroupMembershipSource,
     private readonly conduct: ConductGate,
+    private readonly references: AudienceReferences,
   ) {}
 
   /** The viewer's feed, newest first: what is published, not expired, and for an audience they are in. */
@@ -210,6 +212,7 @@ export class PostsService {
 
   private async requirePostableAudience(author: MemberViewer, audiences: ViewerAudiences, audience: Audience): Promise<void> {
     if (!canPostTo(audiences, audience)) throw forbidden('You can only post to an audience you belong to.');
+    await this.references.require(author, audience);
     if (audience.kind === 'group' && (await this.groupMemberships.isArchived(author, audience.id))) {
       throw conflict('The group is archived: its posts stay readable, but nobody can post to it any more.');
     }

@@ -236,11 +236,15 @@ export class BookingsService {
   }
 }
 
-/** The household named if it is one of the member's, else their first; people without a unit have none. */
+/**
+ * The household named, which must be one of the member's (another's unit, another association's or none at all
+ * would be billed for the booking), else their first; people without a unit have none.
+ */
 function householdOf(member: MemberViewer, unitId: string | null): string | null {
   const units = member.scope?.unitIds ?? [];
-  if (unitId && units.includes(unitId)) return unitId;
-  return units[0] ?? null;
+  if (unitId === null) return units[0] ?? null;
+  if (!units.includes(unitId)) throw badUserInput('unitId', 'unitId: not one of your households; leave it out to use your first.');
+  return unitId;
 }
 
 /** Board members are not asked to approve their own bookings: approving is their job. */
