@@ -12,8 +12,8 @@ const typeDefs = parse(`
 
 describe('subgraph server', () => {
   let server: RunningServer;
-  const call = (query: string) => {
-    const body = JSON.stringify({ query });
+  const call = (query: string, variables?: Record<string, unknown>) => {
+    const body = JSON.stringify({ query, variables });
     const context = encodeContext({ viewer: null, requestId: 'r1', clientIp: '' });
     const headers = signRequest(SECRET, { method: 'POST', url: server.url, context, body });
     return fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
@@ -54,6 +54,14 @@ describe('subgraph server', () => {
     expect(await response.json()).toEqual({ data: { slow: 'done' } });
     await stopping;
     await expect(call('{ slow(ms: 1) }')).rejects.toThrow();
+  });
+
+  it('refuses a body with the NUL character in any string, nested ones included, before GraphQL runs', async () => {
+    const response = await call('{ slow(ms: 1) }', { note: { lines: ['fine', 'bad\u0000'] } });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ errors: [{ extensions: { code: 'BAD_USER_INPUT' } }] });
+    // The six characters \u0000 as text are no NUL.
+    expect((await call('{ slow(ms: 1) }', { note: '\\u0000' })).status).toBe(200);
   });
 
   it('reports unexpected errors without their details or a stack trace', async () => {

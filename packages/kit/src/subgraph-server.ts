@@ -145,8 +145,19 @@ function requireGatewaySignature(secret: string, logger: Logger, { jsonBody = tr
     } catch {
       return void res.status(400).json({ errors: [{ message: 'The request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } }] });
     }
+    // The gateway refuses these first (gateway/nul-characters.ts); this keeps internal routes' bodies from
+    // PostgreSQL too. JSON can only carry U+0000 escaped, so most bodies are never walked.
+    if (body.includes('\\u0000') && holdsNul(req.body)) {
+      return void res.status(400).json({ errors: [{ message: 'A string contains the NUL character (U+0000).', extensions: { code: 'BAD_USER_INPUT' } }] });
+    }
     next();
   };
+}
+
+function holdsNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (value && typeof value === 'object') return Object.values(value).some(holdsNul);
+  return false;
 }
 
 function mergeResolvers(maps: object[]): GraphQLResolverMap<unknown> {
