@@ -12,7 +12,8 @@ import {
   type VerifiedApiKey,
   type Viewer,
 } from '@tunet/kit';
-import { rateLimited, unauthenticated } from './request-errors';
+import { rateLimited, serviceUnavailable, unauthenticated } from './request-errors';
+import { isTimeout, logTimeout } from './subgraph-timeouts';
 
 type Caller = Pick<RequestContext, 'requestId' | 'clientIp'>;
 
@@ -83,9 +84,10 @@ export function integrationViewer(key: VerifiedApiKey): Viewer {
 
 /**
  * Asks the members subgraph's internal route, signed like every gateway → subgraph call, so the gateway never
- * reads members' tables. Members answers HTTP 404 for unknown and revoked keys alike.
+ * reads members' tables. Members answers HTTP 404 for unknown and revoked keys alike. Without its answer within
+ * members' timeout the request fails with SERVICE_UNAVAILABLE: the key is neither accepted nor counted as wrong.
  */
-export function verifyWithMembers(verifyUrl: () => string, internalSecret: string, logger: Logger): VerifyApiKey {
+export function verifyWithMembers(verifyUrl: () => string, internalSecret: string, timeoutMs: number, logger: Logger): VerifyApiKey {
   return async (secret, caller) => {
     const body = JSON.stringify({ key: secret });
     const context = encodeContext({ viewer: null, requestId: caller.requestId, clientIp: caller.clientIp });
@@ -95,12 +97,16 @@ export function verifyWithMembers(verifyUrl: () => string, internalSecret: strin
         method: 'POST',
         headers: { 'content-type': 'application/json', ...signRequest(internalSecret, { method: 'POST', url, context, body }) },
         body,
-        signal: AbortSignal.timeout(5000),
+        signal: AbortSignal.timeout(timeoutMs),
       });
       if (response.status === 404) return null;
       if (!response.ok) throw new Error(`the members subgraph answered HTTP ${response.status}`);
       return verifiedApiKeySchema.parse(await response.json());
     } catch (error) {
+      if (isTimeout(error)) {
+        logTimeout(logger, 'members', timeoutMs, caller.requestId);
+        throw serviceUnavailable('members');
+      }
       // Context creation failures reach the client masked and are not logged by Apollo, so this is the only trace.
       logger.error({ err: error, requestId: caller.requestId }, 'API key verification failed');
       throw error;

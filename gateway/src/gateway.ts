@@ -53,6 +53,7 @@ export interface GatewayOptions {
 /** The single public endpoint: verifies tokens, plans queries over the static supergraph, signs subgraph calls. */
 export async function startGateway(options: GatewayOptions): Promise<RunningServer> {
   const subgraphUrls = new Map<string, string>();
+  const timeoutMs = (name: string) => timeoutFor(options.subgraphTimeouts, name);
   const gateway = new ApolloGateway({
     logger: options.logger,
     supergraphSdl: await readFile(options.supergraphPath, 'utf8'),
@@ -60,8 +61,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       const target = options.subgraphUrls?.[name] ?? url;
       if (!target) throw new Error(`no URL for subgraph ${name}`);
       subgraphUrls.set(name, target);
-      const timeoutMs = timeoutFor(options.subgraphTimeouts, name);
-      return new SignedDataSource(target, options.internalSecret, { name, timeoutMs, logger: options.logger });
+      return new SignedDataSource(target, options.internalSecret, { name, timeoutMs: timeoutMs(name), logger: options.logger });
     },
   });
   const operationGuard = new OperationGuard();
@@ -69,7 +69,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   const accessTokens = await AccessTokenVerifier.fromPem(options.jwtPublicKey);
   const apiKeys = new ApiKeyAuthenticator(
     options.store,
-    verifyWithMembers(() => internalRouteUrl(membersUrl(subgraphUrls), API_KEY_VERIFY_ROUTE), options.internalSecret, options.logger),
+    verifyWithMembers(
+      () => internalRouteUrl(membersUrl(subgraphUrls), API_KEY_VERIFY_ROUTE),
+      options.internalSecret,
+      timeoutMs('members'),
+      options.logger,
+    ),
     options.apiKeyCacheSeconds,
   );
   const revocations = await RevocationReader.open(options.store, options.logger);
@@ -106,6 +111,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     introspection: options.introspection,
     store: options.store,
     notificationsUrl: () => subgraphUrl(subgraphUrls, 'notifications'),
+    timeoutMs: timeoutMs('notifications'),
     internalSecret: options.internalSecret,
     probe: probed.probe,
     logger: options.logger,
@@ -131,6 +137,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   );
   mountPublicRoutes(app, {
     subgraphUrl: (name) => subgraphUrl(subgraphUrls, name),
+    timeoutMs,
     internalSecret: options.internalSecret,
     logger: options.logger,
   });

@@ -43,7 +43,7 @@ describe('public routes through the gateway', () => {
       { port: 0, internalSecret: SECRET, logger: createLogger('test') },
     );
     const app = express();
-    mountPublicRoutes(app, { subgraphUrl: () => subgraph.url, internalSecret: SECRET, logger: createLogger('test') });
+    mountPublicRoutes(app, { subgraphUrl: () => subgraph.url, timeoutMs: () => 10_000, internalSecret: SECRET, logger: createLogger('test') });
     gateway = await new Promise<Server>((resolve) => {
       const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
     });

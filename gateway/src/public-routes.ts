@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { encodeContext, PUBLIC_RESPONSE_HEADERS, signRequest, type Logger } from '@tunet/kit';
 import express, { type ErrorRequestHandler, type Express, type Request, type Response } from 'express';
+import { isTimeout, logTimeout } from './subgraph-timeouts';
 
 /**
  * URL prefixes the gateway forwards to a subgraph's public routes (kit/public-routes), by the subgraph that owns
@@ -32,6 +33,8 @@ export function publicOriginOf(req: Request): string {
 
 interface ForwardOptions {
   subgraphUrl(name: string): string;
+  /** How long to wait for the subgraph's whole answer, as for its GraphQL requests (see subgraph-timeouts). */
+  timeoutMs(name: string): number;
   internalSecret: string;
   logger: Logger;
 }
@@ -72,6 +75,7 @@ async function forward(
   if (!target) return void res.status(400).type('text/plain').send('Ugyldig adresse. / Invalid address.');
   const context = encodeContext({ viewer: null, requestId, clientIp: req.ip ?? '', publicOrigin: publicOriginOf(req) });
   const method = form ? 'POST' : 'GET';
+  const timeoutMs = options.timeoutMs(subgraph);
   try {
     const answer = await fetch(target, {
       method,
@@ -80,14 +84,20 @@ async function forward(
         ...signRequest(options.internalSecret, { method, url: target, context, body: form?.body ?? '' }),
       },
       body: form ? new Uint8Array(form.body) : undefined,
-      signal: AbortSignal.timeout(30_000),
+      signal: AbortSignal.timeout(timeoutMs),
     });
+    // Read whole before any header is passed on: a body that runs out of time is answered as a plain 504.
+    const body = Buffer.from(await answer.arrayBuffer());
     for (const header of PUBLIC_RESPONSE_HEADERS) {
       const value = answer.headers.get(header);
       if (value !== null) res.setHeader(header, value);
     }
-    res.status(answer.status).send(Buffer.from(await answer.arrayBuffer()));
+    res.status(answer.status).send(body);
   } catch (error) {
+    if (isTimeout(error)) {
+      logTimeout(options.logger, subgraph, timeoutMs, requestId);
+      return void res.status(504).type('text/plain').send('Tjenesten svarte ikke i tide. Prøv igjen om litt. / The service did not answer in time. Try again shortly.');
+    }
     options.logger.error({ err: error, requestId, prefix }, 'public route forwarding failed');
     res.status(502).type('text/plain').send('Bad gateway');
   }

@@ -17,3 +17,10 @@ export function rateLimited(retryAfterSeconds: number): GraphQLError {
     },
   });
 }
+
+/** A subgraph the whole request depends on did not answer in time (HTTP 504): nothing was refused, try again. */
+export function serviceUnavailable(subgraph: string): GraphQLError {
+  return new GraphQLError(`The ${subgraph} service did not answer in time. Try again shortly.`, {
+    extensions: { code: 'SERVICE_UNAVAILABLE', serviceName: subgraph, http: { status: 504 } },
+  });
+}

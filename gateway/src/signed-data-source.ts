@@ -1,5 +1,7 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { CONTEXT_HEADER, encodeContext, signRequest, type Logger, type RequestContext, type Suspension } from '@tunet/kit';
+import { serviceUnavailable } from './request-errors';
+import { isTimeout, logTimeout } from './subgraph-timeouts';
 
 /** What subgraphs are told, and whether the member was suspended since their token was issued (gateway-only). */
 export type GatewayContext = RequestContext & { suspension?: Suspension | null };
@@ -44,11 +46,10 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     try {
       return await super.process(options);
     } catch (error) {
-      if ((error as Error).name !== 'TimeoutError') throw error;
+      if (!isTimeout(error)) throw error;
       const { name, timeoutMs, logger } = this.limits;
-      logger.warn({ subgraph: name, timeoutMs, requestId: options.context.requestId }, 'subgraph did not answer in time');
-      const message = `The ${name} service did not answer in time. Try again shortly.`;
-      return { errors: [{ message, extensions: { code: 'SERVICE_UNAVAILABLE' } }] };
+      logTimeout(logger, name, timeoutMs, options.context.requestId);
+      return { errors: [{ message: serviceUnavailable(name).message, extensions: { code: 'SERVICE_UNAVAILABLE' } }] };
     }
   }
 

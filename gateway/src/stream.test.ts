@@ -97,6 +97,7 @@ describe('the inbox stream at the gateway', () => {
       introspection: false,
       store,
       notificationsUrl: () => upstream.url,
+      timeoutMs: 10_000,
       internalSecret: SECRET,
       probe: probed.probe,
       logger,

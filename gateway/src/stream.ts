@@ -13,6 +13,8 @@ import express, { type Express, type Response } from 'express';
 import { GraphQLError } from 'graphql';
 import { authenticate, suspendedMember, type Authenticated, type Authenticators } from './authenticate';
 import { publicOriginOf } from './public-routes';
+import { serviceUnavailable } from './request-errors';
+import { isTimeout, logTimeout } from './subgraph-timeouts';
 import { asksForIntrospection, guardStream, introspectionRefused, STREAM_LEASE_SECONDS, STREAMS_PER_PERSON, tooManyStreams } from './stream-guard';
 
 /** Where clients open the live inbox: the gateway's origin, beside /graphql. */
@@ -30,6 +32,8 @@ export interface InboxStreamOptions {
   store: FastStore;
   /** The notifications subgraph's URL, known once the gateway has loaded the supergraph. */
   notificationsUrl(): string;
+  /** How long to wait for the subgraph to start its answer (see subgraph-timeouts); the stream then lasts. */
+  timeoutMs: number;
   internalSecret: string;
   /** The gateway's probe: open streams end when it starts draining, so shutdown does not wait them out. */
   probe: ProbeState;
@@ -83,6 +87,7 @@ export function mountInboxStream(app: Express, options: InboxStreamOptions): voi
       return void res.status(503).json({ errors: [{ message: 'The server is shutting down; connect again.', extensions: { requestId } }] });
     }
     const context = encodeContext({ viewer, requestId, clientIp, publicOrigin: publicOriginOf(req) });
+    const answerDue = setTimeout(() => upstream.abort(new DOMException('no answer in time', 'TimeoutError')), options.timeoutMs);
     let answer: globalThis.Response;
     try {
       answer = await fetch(new URL(UPSTREAM_PATH, options.notificationsUrl()), {
@@ -97,9 +102,15 @@ export function mountInboxStream(app: Express, options: InboxStreamOptions): voi
       });
     } catch (error) {
       if (endedBecause) return void sendError(res, endedBecause, requestId, options.logger);
+      if (isTimeout(upstream.signal.reason)) {
+        logTimeout(options.logger, 'notifications', options.timeoutMs, requestId);
+        return void sendError(res, serviceUnavailable('notifications'), requestId, options.logger);
+      }
       if (upstream.signal.aborted) return;
       options.logger.error({ err: error, requestId }, 'inbox stream forwarding failed');
       return void res.status(502).json({ errors: [{ message: 'Bad gateway', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId } }] });
+    } finally {
+      clearTimeout(answerDue);
     }
     const contentType = answer.headers.get('content-type') ?? '';
     if (!answer.body || !contentType.startsWith('text/event-stream')) {

@@ -1,3 +1,5 @@
+import type { Logger } from '@tunet/kit';
+
 /**
  * Milliseconds the gateway waits for a subgraph's answer: `default` for every subgraph, overridden by subgraph name.
  * Long enough for the slowest ordinary request (a member import parses its CSV inside the request, and on PGlite a
@@ -24,4 +26,14 @@ export function subgraphTimeoutsFromEnv(env: NodeJS.ProcessEnv): SubgraphTimeout
     timeouts[name] = Number(value);
   }
   return timeouts;
+}
+
+/** Whether a fetch failed because its `AbortSignal.timeout` (or an abort with such a reason) ran out. */
+export function isTimeout(error: unknown): boolean {
+  return (error as Error | undefined)?.name === 'TimeoutError';
+}
+
+/** Logs that a subgraph ran out of time, with what a support request needs to find it. */
+export function logTimeout(logger: Logger, subgraph: string, timeoutMs: number, requestId: string): void {
+  logger.warn({ subgraph, timeoutMs, requestId }, 'subgraph did not answer in time');
 }

@@ -4,7 +4,7 @@ import { codes, openE2E, type E2E, type GraphQLResponse } from './support';
 
 const TIMEOUT_MS = 1000;
 
-/** A posts subgraph that accepts connections and never answers, as a hung process or a black-holed replica does. */
+/** A subgraph that accepts connections and never answers, as a hung process or a black-holed replica does. */
 async function listenSilently(): Promise<{ url: string; close(): Promise<void> }> {
   const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {
@@ -22,33 +22,43 @@ async function listenSilently(): Promise<{ url: string; close(): Promise<void> }
   };
 }
 
+/** Asks the gateway, giving up well before jest would, and says how long the answer took. */
+async function timed(url: string, init: RequestInit = {}): Promise<{ response: Response; text: string; seconds: number }> {
+  const started = performance.now();
+  const response = await fetch(url, { ...init, signal: AbortSignal.timeout(15_000) });
+  const text = await response.text();
+  return { response, text, seconds: (performance.now() - started) / 1000 };
+}
+
 describe('a subgraph that never answers', () => {
   let e2e: E2E;
   let silentPosts: Awaited<ReturnType<typeof listenSilently>>;
+  let silentNotifications: Awaited<ReturnType<typeof listenSilently>>;
   let kari: string;
 
   beforeAll(async () => {
     silentPosts = await listenSilently();
-    e2e = await openE2E(undefined, { subgraphTimeouts: { default: TIMEOUT_MS }, gatewaySubgraphUrls: { posts: silentPosts.url } });
+    silentNotifications = await listenSilently();
+    e2e = await openE2E(undefined, {
+      subgraphTimeouts: { default: TIMEOUT_MS },
+      gatewaySubgraphUrls: { posts: silentPosts.url, notifications: silentNotifications.url },
+    });
     kari = (await e2e.login('kari@solbakken.example')).accessToken;
   });
 
   afterAll(async () => {
     await silentPosts?.close();
+    await silentNotifications?.close();
     await e2e?.close();
   });
 
-  /** Asks the gateway, giving up well before jest would, and says how long the answer took. */
   async function timedQuery(query: string): Promise<{ result: GraphQLResponse; seconds: number }> {
-    const started = performance.now();
-    const response = await fetch(e2e.stack.gatewayUrl, {
+    const { response, text, seconds } = await timed(e2e.stack.gatewayUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${kari}` },
       body: JSON.stringify({ query }),
-      signal: AbortSignal.timeout(15_000),
     });
-    const result = { status: response.status, ...((await response.json()) as object) };
-    return { result, seconds: (performance.now() - started) / 1000 };
+    return { result: { status: response.status, ...(JSON.parse(text) as object) }, seconds };
   }
 
   it('answers within the timeout: the other subgraphs’ fields, and a coded error for the silent one', async () => {
@@ -68,5 +78,58 @@ describe('a subgraph that never answers', () => {
     expect(seconds).toBeLessThan(5);
     expect(result.data).toBeNull();
     expect(codes(result)).toEqual(['SERVICE_UNAVAILABLE']);
+  });
+
+  it.each([
+    ['a file download (posts)', '/files/00000000-0000-4000-8000-000000000000/original?exp=1&sig=x'],
+    ['an unsubscribe link (notifications)', '/unsubscribe/some-token'],
+  ])('answers %s with 504 within the timeout', async (_what, path) => {
+    const { response, text, seconds } = await timed(new URL(path, e2e.stack.gatewayUrl).toString());
+
+    expect(seconds).toBeLessThan(5);
+    expect(response.status).toBe(504);
+    expect(text).toMatch(/Try again/);
+  });
+
+  it('answers a live inbox stream with 504 SERVICE_UNAVAILABLE within the timeout', async () => {
+    const { response, text, seconds } = await timed(new URL('/graphql/stream', e2e.stack.gatewayUrl).toString(), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${kari}` },
+      body: JSON.stringify({ query: 'subscription { inboxUpdated { unreadCount } }' }),
+    });
+
+    expect(seconds).toBeLessThan(5);
+    expect(response.status).toBe(504);
+    expect(codes(JSON.parse(text) as GraphQLResponse)).toEqual(['SERVICE_UNAVAILABLE']);
+  });
+});
+
+describe('a members subgraph that never answers', () => {
+  let e2e: E2E;
+  let silentMembers: Awaited<ReturnType<typeof listenSilently>>;
+
+  beforeAll(async () => {
+    silentMembers = await listenSilently();
+    e2e = await openE2E(undefined, { subgraphTimeouts: { default: TIMEOUT_MS }, gatewaySubgraphUrls: { members: silentMembers.url } });
+  });
+
+  afterAll(async () => {
+    await silentMembers?.close();
+    await e2e?.close();
+  });
+
+  it('fails an API key request with 504 SERVICE_UNAVAILABLE within the timeout, as members cannot verify the key', async () => {
+    const { response, text, seconds } = await timed(e2e.stack.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer tunet_00000000_${'A'.repeat(43)}` },
+      body: JSON.stringify({ query: '{ codeOfConduct { version } }' }),
+    });
+
+    expect(seconds).toBeLessThan(TIMEOUT_MS / 1000 + 2);
+    expect(response.status).toBe(504);
+    const result = JSON.parse(text) as GraphQLResponse;
+    expect(result.errors).toEqual([
+      expect.objectContaining({ extensions: expect.objectContaining({ code: 'SERVICE_UNAVAILABLE', serviceName: 'members' }) }),
+    ]);
   });
 });
