@@ -131,6 +131,9 @@ describe('with push providers', () => {
     const firefox = await register(viewer, WEB, subscription({ endpoint: `https://updates.push.services.mozilla.com/wpush/v2/${id}` }));
     const again = await register(viewer, WEB, subscription({ endpoint: `https://Updates.Push.Services.Mozilla.com:443/wpush/v2/${id}` }));
     expect(again.id).toBe(firefox.id);
+    // The root's trailing dot names the same host, so a service's subscriptions cannot be doubled by spelling.
+    const rooted = await register(viewer, WEB, subscription({ endpoint: `https://updates.push.services.mozilla.com./wpush/v2/${id}` }));
+    expect(rooted.id).toBe(firefox.id);
     expect(await list(viewer)).toHaveLength(4);
   });
 

@@ -51,6 +51,8 @@ export class PushEndpointPolicy {
     }
     if (!this.rules.schemes.includes(url.protocol)) return `must be an ${this.rules.schemes.map((scheme) => scheme.replace(/:$/, '')).join(' or ')} URL`;
     if (url.username || url.password) return 'must not contain a user name or password';
+    // The root's trailing dot names the same host: one spelling, so one subscription is one row at one service.
+    if (url.hostname.endsWith('.')) url.hostname = url.hostname.slice(0, -1);
     const port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
     if (!this.rules.ports.includes(port)) return `must use port ${this.rules.ports.join(' or ')}`;
     if (!this.rules.hosts.some((pattern) => hostMatches(pattern, hostOf(url)))) return `${url.hostname} is not a known push service`;
@@ -80,9 +82,9 @@ export class PushEndpointPolicy {
   }
 }
 
-/** The URL's host without IPv6 brackets or a trailing root dot. */
+/** The URL's host without IPv6 brackets. */
 function hostOf(url: URL): string {
-  return url.hostname.replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '');
+  return url.hostname.replace(/^\[(.*)\]$/, '$1');
 }
 
 function hostMatches(pattern: string, host: string): boolean {
