@@ -11,6 +11,15 @@ export interface LimitRule {
   blockSeconds: number;
 }
 
+/** What `take` got: a point, with how many are left after it, or how long the key must wait. */
+export type Taken = { taken: true; left: number } | { taken: false; secondsBlocked: number };
+
+/**
+ * The in-process limiter forgets a key with a Node timer, and Node runs a timer longer than 2^31 - 1 ms at once:
+ * a longer window would be forgotten a millisecond after it began.
+ */
+const LONGEST_IN_PROCESS_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+
 /** Counts failures (or any costly events) per key and says when a key must wait. */
 export class RateLimit {
   private readonly limiter: RateLimiterAbstract;
@@ -22,10 +31,11 @@ export class RateLimit {
       duration: rule.windowSeconds,
       blockDuration: rule.blockSeconds,
     };
+    const inProcess = (seconds: number) => Math.min(seconds, LONGEST_IN_PROCESS_SECONDS);
     this.limiter =
       store.kind === 'redis'
         ? new RateLimiterRedis({ ...options, storeClient: store.client })
-        : new RateLimiterMemory(options);
+        : new RateLimiterMemory({ ...options, duration: inProcess(rule.windowSeconds), blockDuration: inProcess(rule.blockSeconds) });
   }
 
   /** Seconds the key must still wait, or 0 when it may proceed. */
@@ -41,6 +51,25 @@ export class RateLimit {
     } catch (error) {
       if (!(error instanceof RateLimiterRes)) throw error;
     }
+  }
+
+  /**
+   * Takes a point before a costly check, so that checks running at once cannot together use more points than there
+   * are; one that finds none left takes nothing. Give the point back with `giveBack` when the check succeeds.
+   */
+  async take(key: string): Promise<Taken> {
+    try {
+      const state = await this.limiter.consume(key);
+      return { taken: true, left: state.remainingPoints };
+    } catch (error) {
+      if (!(error instanceof RateLimiterRes)) throw error;
+      await this.limiter.reward(key);
+      return { taken: false, secondsBlocked: Math.max(1, Math.ceil(error.msBeforeNext / 1000)) };
+    }
+  }
+
+  async giveBack(key: string): Promise<void> {
+    await this.limiter.reward(key);
   }
 
   async reset(key: string): Promise<void> {
