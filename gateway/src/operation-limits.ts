@@ -10,11 +10,13 @@ import {
   parse,
   SchemaMetaFieldDef,
   TypeMetaFieldDef,
+  valueFromASTUntyped,
   type DocumentNode,
   type FragmentDefinitionNode,
   type GraphQLCompositeType,
   type GraphQLField,
   type GraphQLSchema,
+  type OperationDefinitionNode,
   type SelectionSetNode,
   type FieldNode,
 } from 'graphql';
@@ -82,8 +84,8 @@ export function parseWithinLimits(query: string, limits: OperationLimits = OPERA
 }
 
 /**
- * Throws QUERY_TOO_COMPLEX when an operation of the document exceeds a limit. Linear in the document's size: each
- * fragment is measured once and then counted as often as it is spread, so a document of doubly spread fragments
+ * Throws QUERY_TOO_COMPLEX when an operation of the document exceeds a limit. Linear in the document's size per
+ * operation: each fragment is measured once and then counted as often as it is spread, so a document of doubly spread fragments
  * that would expand to millions of fields is refused in microseconds. Unknown fields and fragments are measured as
  * leaves and left to validation, which runs after this.
  */
@@ -93,10 +95,10 @@ export function checkOperationLimits(
   variables: Record<string, unknown>,
   limits: OperationLimits = OPERATION_LIMITS,
 ): void {
-  const meter = new Meter(schema, document, variables, limits);
   try {
     for (const definition of document.definitions) {
       if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
+      const meter = new Meter(schema, document, { ...variableDefaults(definition), ...variables }, limits);
       const root = schema.getRootType(definition.operation) ?? undefined;
       const measured = meter.selectionSet(definition.selectionSet, root, 0);
       meter.enforce({ ...measured, directives: measured.directives + (definition.directives?.length ?? 0) });
@@ -105,6 +107,15 @@ export function checkOperationLimits(
     if (error instanceof LimitExceeded) throw operationTooComplex(error.limit, limits);
     throw error;
   }
+}
+
+/** A variable the request leaves out takes its default (`$n: Int = 100`), and so does the page size it is passed to. */
+function variableDefaults(operation: OperationDefinitionNode): Record<string, unknown> {
+  const defaults: Record<string, unknown> = {};
+  for (const { variable, defaultValue } of operation.variableDefinitions ?? []) {
+    if (defaultValue) defaults[variable.name.value] = valueFromASTUntyped(defaultValue);
+  }
+  return defaults;
 }
 
 /** What a selection set asks for, per one of its parent object. */

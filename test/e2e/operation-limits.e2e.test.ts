@@ -90,6 +90,13 @@ describe('operation limits and the gateway error answers', () => {
     expect(byVariable.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'cost' });
   });
 
+  it("measures a page size left to the variable's default value, as the subgraph would read it", async () => {
+    const query = 'query ($n: Int = 100) { posts(first: $n) { nodes { comments(first: $n) { nodes { id body } } } } }';
+    const result = await unplanned(() => e2e.gql(query, {}, ola));
+    expect(result.status).toBe(400);
+    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'cost' });
+  });
+
   it('refuses deep nesting and directive floods with a code instead of a stack overflow', async () => {
     const overflow = await unplanned(() => e2e.gql(`{${'me{'.repeat(2000)}id${'}'.repeat(2001)}`));
     expect(overflow.status).toBe(400);
