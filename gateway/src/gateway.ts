@@ -90,6 +90,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     hideSchemaDetailsFromClientErrors: !options.introspection,
     validationRules: [scalarLiteralsRule, nulCharactersRule],
     includeStacktraceInErrorResponses: false,
+    // A query found by its hash alone would skip the operation limits, which read the request's own query text.
+    persistedQueries: false,
     // Shutdown is ours (onShutdown): Apollo's own signal handlers would race it and leave the process hanging.
     stopOnTerminationSignals: false,
     logger: options.logger,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { RemoteGraphQLDataSource } from '@apollo/gateway';
 import { QueryPlanner } from '@apollo/query-planner';
 import { codes, openE2E, type E2E, type GraphQLResponse } from './support';
@@ -95,6 +96,17 @@ describe('operation limits and the gateway error answers', () => {
     const result = await unplanned(() => e2e.gql(query, {}, ola));
     expect(result.status).toBe(400);
     expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'cost' });
+  });
+
+  it('runs no operation by hash alone: a persisted query cannot skip the limits with other variables', async () => {
+    const query = 'query ($n: Int) { posts(first: $n) { nodes { comments(first: $n) { nodes { id body } } } } }';
+    const persistedQuery = { version: 1, sha256Hash: createHash('sha256').update(query).digest('hex') };
+    await post(JSON.stringify({ query, variables: { n: 1 }, extensions: { persistedQuery } }), { authorization: `Bearer ${ola}` });
+    const byHash = await unplanned(() =>
+      post(JSON.stringify({ variables: { n: 100 }, extensions: { persistedQuery } }), { authorization: `Bearer ${ola}` }),
+    );
+    expect(byHash.data).toBeUndefined();
+    expect(codes(byHash)).toEqual(['PERSISTED_QUERY_NOT_SUPPORTED']);
   });
 
   it('refuses deep nesting and directive floods with a code instead of a stack overflow', async () => {
