@@ -111,6 +111,24 @@ describe('input guards through the gateway', () => {
       refused(await e2e.gql('query ($s: String = "a\\u0000") { directory(filter: { search: $s }) { nodes { id } } }', {}, ola), 's');
     });
 
+    it('looks through a variable nested 100,000 deep without failing (a stack overflow was an internal error)', async () => {
+      // Written out by hand: JSON.stringify would overflow the test's own stack.
+      const send = async (innermost: string) => {
+        const variables = `{ "s": "Nord", "unused": ${'['.repeat(100_000)}${innermost}${']'.repeat(100_000)} }`;
+        const query = JSON.stringify('query ($s: String) { directory(filter: { search: $s }) { nodes { id } } }');
+        const response = await fetch(e2e.stack.gatewayUrl, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${ola}` },
+          body: `{ "query": ${query}, "variables": ${variables} }`,
+        });
+        return { status: response.status, ...((await response.json()) as object) } as GraphQLResponse;
+      };
+      const clean = await send('"Nord"');
+      expect({ status: clean.status, errors: clean.errors }).toEqual({ status: 200, errors: undefined });
+      const result = await send('"Nord\\u0000"');
+      expect({ status: result.status, codes: codes(result) }).toEqual({ status: 400, codes: ['BAD_USER_INPUT'] });
+    });
+
     it('changes nothing: the refused group was not created', async () => {
       await e2e.gql('mutation ($input: CreateGroupInput!) { createGroup(input: $input) { group { id } } }', { input: { kind: 'INTEREST', name: `Strikk${NUL}` } }, eva);
       const groups = await e2e.gql<{ groups: { nodes: { name: string }[] } }>('{ groups(first: 50) { nodes { name } } }', {}, eva);
