@@ -19,7 +19,7 @@ import {
 } from '@tunet/kit';
 import { ApiKeyAuthenticator, verifyWithMembers } from './api-keys';
 import { authenticate, suspendedWritesPlugin } from './authenticate';
-import { formatInputError, inputErrorPlugin, scalarLiteralsRule } from './input-errors';
+import { formatInputError, inputErrorPlugin, operationNamePlugin, scalarLiteralsRule } from './input-errors';
 import { nulCharactersPlugin, nulCharactersRule } from './nul-characters';
 import { mountPublicRoutes, publicOriginOf } from './public-routes';
 import { graphqlBody, OperationGuard } from './request-limits';
@@ -100,6 +100,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       ApolloServerPluginDrainHttpServer({ httpServer }),
       logUnexpectedErrors(options.logger),
       inputErrorPlugin as ApolloServerPlugin<GatewayContext>,
+      operationNamePlugin as ApolloServerPlugin<GatewayContext>,
       nulCharactersPlugin as ApolloServerPlugin<GatewayContext>,
       requestIdOnErrors,
       suspendedWritesPlugin,

@@ -36,6 +36,24 @@ export const inputErrorPlugin: ApolloServerPlugin = {
   },
 };
 
+/**
+ * An `operationName` that names none of the document's operations, or none given for several, is the client's
+ * mistake: 400 as Apollo Server answers it without a gateway, where the gateway's executor made it a 500.
+ */
+export const operationNamePlugin: ApolloServerPlugin = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ operation, request }) {
+        if (operation) return;
+        const message = request.operationName
+          ? `Unknown operation named "${request.operationName}".`
+          : 'Must provide operation name if query contains multiple operations.';
+        throw new GraphQLError(message, { extensions: { code: 'OPERATION_RESOLUTION_FAILURE', http: { status: 400 } } });
+      },
+    };
+  },
+};
+
 /** The subgraphs' own scalars, whose literals the gateway's schema (from the supergraph) would take as anything. */
 const CHECKED_SCALARS = new Map<string, GraphQLScalarType>([
   ['Date', LocalDateResolver],

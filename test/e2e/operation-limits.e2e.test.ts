@@ -120,6 +120,13 @@ describe('operation limits and the gateway error answers', () => {
     expect(directives.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'directives' });
   });
 
+  it('answers an operationName that picks no operation with 400, not an internal error', async () => {
+    for (const body of [{ query: 'query A { __typename }', operationName: 'B' }, { query: 'query A { __typename } query C { __typename }' }]) {
+      const result = await unplanned(() => post(JSON.stringify(body)));
+      expect({ status: result.status, codes: codes(result) }).toEqual({ status: 400, codes: ['OPERATION_RESOLUTION_FAILURE'] });
+    }
+  });
+
   it('keeps a syntax error a 400 GRAPHQL_PARSE_FAILED', async () => {
     const result = await e2e.gql('{ me { id }');
     expect(result.status).toBe(400);
