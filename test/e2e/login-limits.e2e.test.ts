@@ -126,3 +126,53 @@ describe('login and password re-check limits through the gateway', () => {
     expect(codes(await from('192.0.2.60', REFRESH, { t: session.refreshToken }))).toEqual(['UNAUTHENTICATED']);
   });
 });
+
+/**
+ * Student housing behind one NAT or CGNAT address: neighbours' failures must not keep the owner's known device or
+ * session out.
+ */
+describe('login limits behind a shared address', () => {
+  let e2e: E2E;
+  beforeAll(async () => {
+    e2e = await openE2E({ maxFailedLoginsPerAddress: 10 }, { trustProxy: true });
+  });
+  afterAll(() => e2e.close());
+
+  const from = async <T = Record<string, unknown>>(address: string, query: string, variables: Record<string, unknown>, token?: string) => {
+    const response = await fetch(e2e.stack.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': address, ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify({ query, variables }),
+    });
+    return { status: response.status, ...((await response.json()) as object) } as GraphQLResponse<T>;
+  };
+  const login = (address: string, email: string, password: string, deviceToken?: string) =>
+    from<Login>(address, LOGIN_ON_DEVICE, { i: { email, password, ...(deviceToken === undefined ? {} : { deviceToken }) } });
+  const firstCode = (response: GraphQLResponse) => codes(response)[0] ?? 'OK';
+  /** Neighbours behind the address guess at the owner's account, then spray other accounts until the address waits. */
+  const neighboursExhaust = async (address: string, ownerEmail: string) => {
+    for (let i = 0; i < 5; i++) await login(address, ownerEmail, `gjett-${i}`);
+    for (let i = 0; i < 5; i++) await login(address, `nabo${i}@solbakken.example`, 'Sommer2024!');
+    expect(firstCode(await login(address, 'nabo9@solbakken.example', 'Sommer2024!'))).toBe('RATE_LIMITED');
+    expect(firstCode(await login(address, ownerEmail, DEMO_PASSWORD))).toBe('RATE_LIMITED');
+  };
+
+  it("lets the owner's known device behind the shared address log in after neighbours used up the address's allowance", async () => {
+    const { deviceToken } = (await login('100.64.0.1', 'ola@solbakken.example', DEMO_PASSWORD, '')).data!.login;
+    await neighboursExhaust('100.64.0.1', 'ola@solbakken.example');
+
+    const knownDevice = await login('100.64.0.1', 'ola@solbakken.example', DEMO_PASSWORD, deviceToken!);
+    expect(knownDevice.errors).toBeUndefined();
+    expect(knownDevice.data?.login.accessToken).toEqual(expect.any(String));
+  });
+
+  it("lets the owner's session behind the shared address re-enter its password after neighbours used up the address's allowance", async () => {
+    const session = (await login('100.64.0.2', 'kari@solbakken.example', DEMO_PASSWORD)).data!.login;
+    await neighboursExhaust('100.64.0.2', 'kari@solbakken.example');
+
+    const change = await from('100.64.0.2', REQUEST_EMAIL_CHANGE, { i: { newEmail: 'kari.ny@solbakken.example', password: DEMO_PASSWORD } }, session.accessToken);
+    expect(change.errors).toBeUndefined();
+    expect(change.data).toEqual({ requestEmailChange: { pendingEmail: 'kari.ny@solbakken.example' } });
+  });
+
+});

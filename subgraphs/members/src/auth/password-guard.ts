@@ -58,8 +58,9 @@ export class PasswordGuard {
 
   /**
    * Checks a login's password and returns the account with a device token for the session, or fails with UNAUTHENTICATED (wrong
-   * e-mail and wrong password alike) or RATE_LIMITED. A known device is held to its own count instead of the
-   * per-account throttle and the per-e-mail-and-address limit, so strangers elsewhere cannot keep its owner out.
+   * e-mail and wrong password alike) or RATE_LIMITED. A known device is held to its own count only, so neither
+   * strangers guessing at the account nor neighbours behind the same address (one NAT for a whole student house) can
+   * keep its owner out.
    */
   async login(
     account: AccountRow | null,
@@ -69,7 +70,7 @@ export class PasswordGuard {
     const deviceId = account && attempt.deviceToken ? this.devices.deviceOf(account.id, attempt.deviceToken) : null;
     const knownDevice = deviceId !== null && (await this.perDevice.secondsBlocked(deviceId)) === 0;
     const limits: [RateLimit, string][] = knownDevice
-      ? [[this.perAddress, attempt.clientIp], [this.perDevice, deviceId]]
+      ? [[this.perDevice, deviceId]]
       : [[this.perAddress, attempt.clientIp], [this.perAddressAndEmail, pair], [this.perAccount, attempt.email]];
     await refuseWhileBlocked(limits);
 
@@ -88,15 +89,14 @@ export class PasswordGuard {
   }
 
   /**
-   * Checks the password a change re-asks for. A session is a known device: strangers' failures do not slow it, but
-   * its own wrong answers count per session, and the caller ends the session at `session-ended`; its failures also
-   * count per address and per account, as a login's would.
+   * Checks the password a change re-asks for. A session is a known device: only its own wrong answers count against
+   * it, never strangers' or neighbours', and the caller ends the session at `session-ended`. Its failures also count
+   * per address and per account, as a login's would.
    */
   async recheck(account: AccountRow, password: string, caller: { sessionId: string | null; clientIp: string }): Promise<RecheckOutcome> {
     const session = caller.sessionId ?? `account:${account.id}`;
     if ((await this.perSession.secondsBlocked(session)) > 0) return 'session-ended';
     const email = account.email.toLowerCase();
-    await refuseWhileBlocked([[this.perAddress, caller.clientIp], [this.perAddressAndEmail, `${email}|${caller.clientIp}`]]);
 
     if (await verifyPassword(account.passwordHash, password)) return 'right';
     await Promise.all([
