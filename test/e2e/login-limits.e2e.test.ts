@@ -129,9 +129,9 @@ describe('login and password re-check limits through the gateway', () => {
 
 /**
  * Student housing behind one NAT or CGNAT address: neighbours' failures must not keep the owner's known device or
- * session out.
+ * session out, and an attacker gains nothing by sending guesses at once.
  */
-describe('login limits behind a shared address', () => {
+describe('login limits behind a shared address, and at once', () => {
   let e2e: E2E;
   beforeAll(async () => {
     e2e = await openE2E({ maxFailedLoginsPerAddress: 10 }, { trustProxy: true });
@@ -173,6 +173,29 @@ describe('login limits behind a shared address', () => {
     const change = await from('100.64.0.2', REQUEST_EMAIL_CHANGE, { i: { newEmail: 'kari.ny@solbakken.example', password: DEMO_PASSWORD } }, session.accessToken);
     expect(change.errors).toBeUndefined();
     expect(change.data).toEqual({ requestEmailChange: { pendingEmail: 'kari.ny@solbakken.example' } });
+  });
+
+  it('counts wrong passwords sent all at once: no more guesses than one at a time would get', async () => {
+    const guesses = await Promise.all(Array.from({ length: 12 }, (_, i) => login('100.64.1.1', 'jonas@solbakken.example', `gjett-${i}`)));
+    const outcomes = guesses.map(firstCode);
+    expect(outcomes.filter((code) => code === 'UNAUTHENTICATED')).toHaveLength(5);
+    expect(outcomes.filter((code) => code === 'RATE_LIMITED')).toHaveLength(7);
+  });
+
+  it("counts a stolen session's wrong passwords sent all at once: five tries, then the session ends and the right one is refused", async () => {
+    const session = (await login('100.64.1.2', 'per@solbakken.example', DEMO_PASSWORD)).data!.login;
+    const change = (currentPassword: string) =>
+      from('100.64.1.2', CHANGE_PASSWORD, { i: { currentPassword, newPassword: 'tyven-sitt-passord' } }, session.accessToken);
+    const wrong = Array.from({ length: 11 }, (_, i) => change(`gjett-${i}`));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const right = change(DEMO_PASSWORD);
+
+    const outcomes = (await Promise.all(wrong)).map(firstCode);
+    expect(outcomes.filter((code) => code === 'BAD_USER_INPUT')).toHaveLength(4);
+    expect(outcomes.filter((code) => code === 'UNAUTHENTICATED')).toHaveLength(7);
+    expect(codes(await right)).toEqual(['UNAUTHENTICATED']);
+    // The password did not change.
+    expect((await login('198.51.100.70', 'per@solbakken.example', DEMO_PASSWORD)).errors).toBeUndefined();
   });
 
 });

@@ -60,7 +60,8 @@ export class PasswordGuard {
    * Checks a login's password and returns the account with a device token for the session, or fails with UNAUTHENTICATED (wrong
    * e-mail and wrong password alike) or RATE_LIMITED. A known device is held to its own count only, so neither
    * strangers guessing at the account nor neighbours behind the same address (one NAT for a whole student house) can
-   * keep its owner out.
+   * keep its owner out. Points are taken before the password is checked, so guesses sent at once get no more tries
+   * than guesses sent one by one; a right password gives them back.
    */
   async login(
     account: AccountRow | null,
@@ -69,16 +70,14 @@ export class PasswordGuard {
     const pair = `${attempt.email}|${attempt.clientIp}`;
     const deviceId = account && attempt.deviceToken ? this.devices.deviceOf(account.id, attempt.deviceToken) : null;
     const knownDevice = deviceId !== null && (await this.perDevice.secondsBlocked(deviceId)) === 0;
-    const limits: [RateLimit, string][] = knownDevice
+    const limits: Limits = knownDevice
       ? [[this.perDevice, deviceId]]
       : [[this.perAddress, attempt.clientIp], [this.perAddressAndEmail, pair], [this.perAccount, attempt.email]];
-    await refuseWhileBlocked(limits);
+    await takeFromAll(limits);
 
     const valid = account ? await verifyPassword(account.passwordHash, attempt.password) : await verifyAgainstNothing(attempt.password);
-    if (!account || !valid) {
-      await Promise.all(limits.map(([limit, key]) => limit.record(key)));
-      throw unauthenticated(WRONG_CREDENTIALS);
-    }
+    if (!account || !valid) throw unauthenticated(WRONG_CREDENTIALS);
+    await Promise.all(limits.map(([limit, key]) => limit.giveBack(key)));
     if (!knownDevice) await this.perAddressAndEmail.reset(pair);
     return { account, deviceToken: this.devices.issue(account.id, deviceId ?? undefined) };
   }
@@ -90,26 +89,41 @@ export class PasswordGuard {
 
   /**
    * Checks the password a change re-asks for. A session is a known device: only its own wrong answers count against
-   * it, never strangers' or neighbours', and the caller ends the session at `session-ended`. Its failures also count
-   * per address and per account, as a login's would.
+   * it, never strangers' or neighbours', and the caller ends the session at `session-ended`. The session's point is
+   * taken before the check, so answers sent at once get no more tries than answers sent one by one. Its failures also
+   * count per address and per account, as a login's would.
    */
   async recheck(account: AccountRow, password: string, caller: { sessionId: string | null; clientIp: string }): Promise<RecheckOutcome> {
     const session = caller.sessionId ?? `account:${account.id}`;
-    if ((await this.perSession.secondsBlocked(session)) > 0) return 'session-ended';
+    const turn = await this.perSession.take(session);
+    if (!turn.taken) return 'session-ended';
+    if (await verifyPassword(account.passwordHash, password)) {
+      await this.perSession.giveBack(session);
+      return 'right';
+    }
     const email = account.email.toLowerCase();
-
-    if (await verifyPassword(account.passwordHash, password)) return 'right';
     await Promise.all([
-      this.perSession.record(session),
       this.perAddress.record(caller.clientIp),
       this.perAddressAndEmail.record(`${email}|${caller.clientIp}`),
       this.perAccount.record(email),
     ]);
-    return (await this.perSession.secondsBlocked(session)) > 0 ? 'session-ended' : 'wrong';
+    return turn.left === 0 ? 'session-ended' : 'wrong';
   }
 }
 
-async function refuseWhileBlocked(limits: [RateLimit, string][]): Promise<void> {
+type Limits = [RateLimit, string][];
+
+/** A point from every limit, or RATE_LIMITED with the longest wait and the points taken from the others given back. */
+async function takeFromAll(limits: Limits): Promise<void> {
+  await refuseWhileBlocked(limits);
+  const turns = await Promise.all(limits.map(([limit, key]) => limit.take(key)));
+  const waits = turns.map((turn) => (turn.taken ? 0 : turn.secondsBlocked));
+  if (Math.max(...waits) === 0) return;
+  await Promise.all(limits.filter((_, i) => turns[i]?.taken).map(([limit, key]) => limit.giveBack(key)));
+  throw rateLimited(Math.max(...waits));
+}
+
+async function refuseWhileBlocked(limits: Limits): Promise<void> {
   const waits = await Promise.all(limits.map(([limit, key]) => limit.secondsBlocked(key)));
   const wait = Math.max(0, ...waits);
   if (wait > 0) throw rateLimited(wait);
