@@ -1,20 +1,8 @@
 import { createHash } from 'node:crypto';
 import { RemoteGraphQLDataSource } from '@apollo/gateway';
 import { QueryPlanner } from '@apollo/query-planner';
+import { aliases, fragmentBomb, POSTS_WITH_COMMENTS } from './operation-attacks';
 import { codes, openE2E, type E2E, type GraphQLResponse } from './support';
-
-/** The attacks of issue 11: each small, anonymous or a member's, and each kept the gateway busy for seconds. */
-function fragmentBomb(levels: number): string {
-  const parts = ['query { ...F0 ...G0 }'];
-  for (let i = 0; i < levels; i++) {
-    parts.push(`fragment F${i} on Query { ...F${i + 1} ...G${i + 1} }`, `fragment G${i} on Query { ...F${i + 1} ...G${i + 1} }`);
-  }
-  parts.push(`fragment F${levels} on Query { me { id } }`, `fragment G${levels} on Query { me { id } }`);
-  return parts.join('\n');
-}
-const typenameAliases = (count: number) => `{ ${Array.from({ length: count }, (_, i) => `a${i}: __typename`).join(' ')} }`;
-const postsAliases = (count: number) =>
-  `{ ${Array.from({ length: count }, (_, i) => `p${i}: posts(first: 100) { nodes { id title comments(first: 100) { nodes { id body } } } }`).join(' ')} }`;
 
 /** 50,000 tenures as a property manager exports them (4.3 MB), for units Solbakken does not have: a dry run rejects them. */
 function importCsv(rows: number): string {
@@ -73,19 +61,19 @@ describe('operation limits and the gateway error answers', () => {
   });
 
   it('refuses 900,000 __typename aliases (17.9 MB) as too large, and a small alias flood as too complex', async () => {
-    const huge = await unplanned(() => post(JSON.stringify({ query: typenameAliases(900_000) })));
+    const huge = await unplanned(() => post(JSON.stringify({ query: aliases(900_000, '__typename') })));
     expect(huge.status).toBe(413);
     expect(codes(huge)).toEqual(['PAYLOAD_TOO_LARGE']);
-    const small = await unplanned(() => e2e.gql(typenameAliases(100)));
+    const small = await unplanned(() => e2e.gql(aliases(100, '__typename')));
     expect(small.status).toBe(400);
     expect(small.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'aliases', maximum: 30 });
   });
 
   it("refuses a member's 1,000 aliases of a hundred posts with a hundred comments each, and even one of them", async () => {
-    const many = await unplanned(() => e2e.gql(postsAliases(1000), {}, ola));
+    const many = await unplanned(() => e2e.gql(aliases(1000, POSTS_WITH_COMMENTS), {}, ola));
     expect(many.status).toBe(400);
     expect(many.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'tokens', maximum: 1000 });
-    const one = await unplanned(() => e2e.gql(postsAliases(1), {}, ola));
+    const one = await unplanned(() => e2e.gql(aliases(1, POSTS_WITH_COMMENTS), {}, ola));
     expect(one.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'cost' });
     const byVariable = await unplanned(() => e2e.gql('query ($n: Int) { posts(first: $n) { nodes { comments(first: $n) { nodes { id body } } } } }', { n: 100 }, ola));
     expect(byVariable.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'cost' });
