@@ -129,9 +129,9 @@ describe('login and password re-check limits through the gateway', () => {
 
 /**
  * Student housing behind one NAT or CGNAT address: neighbours' failures must not keep the owner's known device or
- * session out, and an attacker gains nothing by sending guesses at once.
+ * session out, and an attacker gains nothing by sending guesses at once or by rotating through an IPv6 prefix.
  */
-describe('login limits behind a shared address, and at once', () => {
+describe('login limits behind a shared address, at once, and over IPv6', () => {
   let e2e: E2E;
   beforeAll(async () => {
     e2e = await openE2E({ maxFailedLoginsPerAddress: 10 }, { trustProxy: true });
@@ -198,4 +198,17 @@ describe('login limits behind a shared address, and at once', () => {
     expect((await login('198.51.100.70', 'per@solbakken.example', DEMO_PASSWORD)).errors).toBeUndefined();
   });
 
+  it('holds one IPv6 /64 to one allowance, whichever addresses in it the guesses come from', async () => {
+    const outcomes: unknown[] = [];
+    for (let i = 1; i <= 7; i++) outcomes.push(firstCode(await login(`2001:db8:5:7::${i.toString(16)}`, 'aase@solbakken.example', `gjett-${i}`)));
+    expect(outcomes).toEqual([...Array(5).fill('UNAUTHENTICATED'), 'RATE_LIMITED', 'RATE_LIMITED']);
+    // The owner's new phone on another network logs in.
+    expect((await login('2001:db8:9:1::1', 'aase@solbakken.example', DEMO_PASSWORD)).errors).toBeUndefined();
+  });
+
+  it('counts an IPv4 client the same whether the proxy names it as IPv4 or as IPv4-mapped IPv6', async () => {
+    const outcomes: unknown[] = [];
+    for (let i = 0; i < 7; i++) outcomes.push(firstCode(await login(i % 2 ? '100.64.2.1' : '::ffff:100.64.2.1', 'ingrid@solbakken.example', `gjett-${i}`)));
+    expect(outcomes).toEqual([...Array(5).fill('UNAUTHENTICATED'), 'RATE_LIMITED', 'RATE_LIMITED']);
+  });
 });

@@ -1,12 +1,13 @@
 import { RateLimit, rateLimited, unauthenticated, type FastStore } from '@tunet/kit';
 import type { AccountRow } from './auth.repository';
+import { clientNetwork } from './client-networks';
 import { DeviceTokens } from './device-tokens';
 import { verifyAgainstNothing, verifyPassword } from './passwords';
 
 export interface PasswordLimitSettings {
   /** Wrong passwords per e-mail and client address, and per known device, before they wait `lockoutSeconds`. */
   maxFailedLoginsPerAddressAndEmail: number;
-  /** Wrong passwords per client address across e-mails (credential stuffing) before it waits `lockoutSeconds`. */
+  /** Wrong passwords per client address (an IPv6 /64) across e-mails (credential stuffing) before it waits `lockoutSeconds`. */
   maxFailedLoginsPerAddress: number;
   /** Wrong passwords per account a minute from unknown devices; more wait for the minute to end, never longer. */
   maxFailedLoginsPerAccountPerMinute: number;
@@ -67,12 +68,13 @@ export class PasswordGuard {
     account: AccountRow | null,
     attempt: { email: string; password: string; clientIp: string; deviceToken: string | null },
   ): Promise<{ account: AccountRow; deviceToken: string }> {
-    const pair = `${attempt.email}|${attempt.clientIp}`;
+    const network = clientNetwork(attempt.clientIp);
+    const pair = `${attempt.email}|${network}`;
     const deviceId = account && attempt.deviceToken ? this.devices.deviceOf(account.id, attempt.deviceToken) : null;
     const knownDevice = deviceId !== null && (await this.perDevice.secondsBlocked(deviceId)) === 0;
     const limits: Limits = knownDevice
       ? [[this.perDevice, deviceId]]
-      : [[this.perAddress, attempt.clientIp], [this.perAddressAndEmail, pair], [this.perAccount, attempt.email]];
+      : [[this.perAddress, network], [this.perAddressAndEmail, pair], [this.perAccount, attempt.email]];
     await takeFromAll(limits);
 
     const valid = account ? await verifyPassword(account.passwordHash, attempt.password) : await verifyAgainstNothing(attempt.password);
@@ -101,10 +103,11 @@ export class PasswordGuard {
       await this.perSession.giveBack(session);
       return 'right';
     }
+    const network = clientNetwork(caller.clientIp);
     const email = account.email.toLowerCase();
     await Promise.all([
-      this.perAddress.record(caller.clientIp),
-      this.perAddressAndEmail.record(`${email}|${caller.clientIp}`),
+      this.perAddress.record(network),
+      this.perAddressAndEmail.record(`${email}|${network}`),
       this.perAccount.record(email),
     ]);
     return turn.left === 0 ? 'session-ended' : 'wrong';
