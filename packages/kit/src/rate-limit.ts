@@ -55,7 +55,8 @@ export class RateLimit {
 
   /**
    * Takes a point before a costly check, so that checks running at once cannot together use more points than there
-   * are; one that finds none left takes nothing. Give the point back with `giveBack` when the check succeeds.
+   * are. Give the point back with `giveBack` when the check succeeds. One that finds none left is refused and still
+   * counts: giving it back could undo a count the limiter's block (a separate write) has just overwritten.
    */
   async take(key: string): Promise<Taken> {
     try {
@@ -63,7 +64,6 @@ export class RateLimit {
       return { taken: true, left: state.remainingPoints };
     } catch (error) {
       if (!(error instanceof RateLimiterRes)) throw error;
-      await this.limiter.reward(key);
       return { taken: false, secondsBlocked: Math.max(1, Math.ceil(error.msBeforeNext / 1000)) };
     }
   }
