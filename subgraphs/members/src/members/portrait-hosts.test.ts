@@ -8,6 +8,12 @@ describe('portrait hosts', () => {
     expect(parsePortraitHosts(undefined)).toEqual([]);
   });
 
+  it('reads a listed host as browsers name it: a national character in punycode, no trailing dot', () => {
+    const listed = parsePortraitHosts('Bilder.Bø.no, cdn.tunet.example.');
+    expect(portraitAllowed('https://bilder.bø.no/ola.jpg', listed)).toBe(true);
+    expect(portraitAllowed('https://cdn.tunet.example/ola.jpg', listed)).toBe(true);
+  });
+
   it('allows https portraits on a listed host only, exactly that host', () => {
     expect(portraitAllowed('https://bilder.solbakken.no/ola.jpg', hosts)).toBe(true);
     expect(portraitAllowed('https://BILDER.solbakken.no/ola.jpg', hosts)).toBe(true);
