@@ -1,9 +1,9 @@
 import {
-  encodeContext,
+  API_KEY_VERIFY_ROUTE,
   hashApiKey,
   openFastCache,
+  postInternalRoute,
   RateLimit,
-  signRequest,
   verifiedApiKeySchema,
   type FastCache,
   type FastStore,
@@ -87,18 +87,10 @@ export function integrationViewer(key: VerifiedApiKey): Viewer {
  * reads members' tables. Members answers HTTP 404 for unknown and revoked keys alike. Without its answer within
  * members' timeout the request fails with SERVICE_UNAVAILABLE: the key is neither accepted nor counted as wrong.
  */
-export function verifyWithMembers(verifyUrl: () => string, internalSecret: string, timeoutMs: number, logger: Logger): VerifyApiKey {
+export function verifyWithMembers(membersUrl: () => string, internalSecret: string, timeoutMs: number, logger: Logger): VerifyApiKey {
   return async (secret, caller) => {
-    const body = JSON.stringify({ key: secret });
-    const context = encodeContext({ viewer: null, requestId: caller.requestId, clientIp: caller.clientIp });
-    const url = verifyUrl();
     try {
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...signRequest(internalSecret, { method: 'POST', url, context, body }) },
-        body,
-        signal: AbortSignal.timeout(timeoutMs),
-      });
+      const response = await postInternalRoute({ graphqlUrl: membersUrl(), route: API_KEY_VERIFY_ROUTE, internalSecret, payload: { key: secret }, timeoutMs, caller });
       if (response.status === 404) return null;
       if (!response.ok) throw new Error(`the members subgraph answered HTTP ${response.status}`);
       return verifiedApiKeySchema.parse(await response.json());

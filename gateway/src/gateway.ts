@@ -6,9 +6,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { expressMiddleware } from '@as-integrations/express5';
 import {
   AccessTokenVerifier,
-  API_KEY_VERIFY_ROUTE,
   createProbedApp,
-  internalRouteUrl,
   logUnexpectedErrors,
   maskInternalError,
   RevocationReader,
@@ -69,12 +67,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   const accessTokens = await AccessTokenVerifier.fromPem(options.jwtPublicKey);
   const apiKeys = new ApiKeyAuthenticator(
     options.store,
-    verifyWithMembers(
-      () => internalRouteUrl(membersUrl(subgraphUrls), API_KEY_VERIFY_ROUTE),
-      options.internalSecret,
-      timeoutMs('members'),
-      options.logger,
-    ),
+    verifyWithMembers(() => membersUrl(subgraphUrls), options.internalSecret, timeoutMs('members'), options.logger),
     options.apiKeyCacheSeconds,
   );
   const revocations = await RevocationReader.open(options.store, options.logger);

@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import type { RequestHandler } from 'express';
+import { encodeContext, signRequest } from './internal-signature';
 import type { Logger } from './logger';
 import type { RequestContext } from './viewer';
 
@@ -20,6 +22,31 @@ export class InternalRouteError extends Error {
 /** Where a subgraph serves an internal route: beside its `/graphql`, so a path prefix in front of it carries over. */
 export function internalRouteUrl(graphqlUrl: string, route: string): string {
   return new URL(`internal/${route}`, graphqlUrl).toString();
+}
+
+/**
+ * POSTs a JSON payload to another Tunet process's internal route, signed without a viewer (the route answers for the
+ * association its body names) and given up after `timeoutMs`. The caller reads the status it expects.
+ */
+export async function postInternalRoute(request: {
+  graphqlUrl: string;
+  route: string;
+  internalSecret: string;
+  payload: unknown;
+  timeoutMs: number;
+  /** Whose request this serves, for the logs; a fresh id when the call is the process's own. */
+  caller?: Pick<RequestContext, 'requestId' | 'clientIp'>;
+}): Promise<Response> {
+  const body = JSON.stringify(request.payload);
+  const { requestId = randomUUID(), clientIp = '' } = request.caller ?? {};
+  const context = encodeContext({ viewer: null, requestId, clientIp });
+  const url = internalRouteUrl(request.graphqlUrl, request.route);
+  return fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...signRequest(request.internalSecret, { method: 'POST', url, context, body }) },
+    body,
+    signal: AbortSignal.timeout(request.timeoutMs),
+  });
 }
 
 /** Dispatches `POST /internal/<route>`; mounted behind the gateway signature check like `/graphql`. */

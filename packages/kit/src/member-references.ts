@@ -1,9 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { badUserInput } from './errors';
 import { isUuid } from './ids';
-import { internalRouteUrl } from './internal-routes';
-import { encodeContext, signRequest } from './internal-signature';
+import { postInternalRoute } from './internal-routes';
 
 /**
  * Members, buildings, committees and units belong to the members subgraph. Another subgraph storing a reference
@@ -51,14 +49,12 @@ export class SignedMemberReferences implements MemberReferences {
     const asked = Object.fromEntries(REFERENCE_KINDS.map((kind) => [kind, (references[kind] ?? []).filter(isUuid)]));
     const none: ReferenceIds = { memberIds: [], buildingIds: [], committeeIds: [], unitIds: [] };
     if (Object.values(asked).every((list) => list.length === 0)) return none;
-    const body = JSON.stringify({ associationId, references: asked } satisfies MemberReferencesRequest);
-    const context = encodeContext({ viewer: null, requestId: randomUUID(), clientIp: '' });
-    const url = internalRouteUrl(this.membersGraphqlUrl(), MEMBER_REFERENCES_ROUTE);
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...signRequest(this.internalSecret, { method: 'POST', url, context, body }) },
-      body,
-      signal: AbortSignal.timeout(10_000),
+    const response = await postInternalRoute({
+      graphqlUrl: this.membersGraphqlUrl(),
+      route: MEMBER_REFERENCES_ROUTE,
+      internalSecret: this.internalSecret,
+      payload: { associationId, references: asked } satisfies MemberReferencesRequest,
+      timeoutMs: 10_000,
     });
     if (!response.ok) throw new Error(`${MEMBER_REFERENCES_ROUTE} answered HTTP ${response.status}`);
     return memberReferencesAnswerSchema.parse(await response.json()).existing;

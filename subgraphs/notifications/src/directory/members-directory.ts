@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { encodeContext, internalRouteUrl, signRequest } from '@tunet/kit';
+import { postInternalRoute } from '@tunet/kit';
 import { z } from 'zod';
 import type { AssociationInfo, Directory, Reach, Recipient, RecipientSpec } from '../model';
 
@@ -90,15 +89,7 @@ export class MembersDirectory implements Directory {
 
   /** A signed call with no viewer: the routes answer for the association named in the body. */
   private async post(graphqlUrl: string, route: string, payload: unknown): Promise<unknown> {
-    const body = JSON.stringify(payload);
-    const context = encodeContext({ viewer: null, requestId: randomUUID(), clientIp: '' });
-    const url = internalRouteUrl(graphqlUrl, route);
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...signRequest(this.internalSecret, { method: 'POST', url, context, body }) },
-      body,
-      signal: AbortSignal.timeout(30_000),
-    });
+    const response = await postInternalRoute({ graphqlUrl, route, internalSecret: this.internalSecret, payload, timeoutMs: 30_000 });
     if (!response.ok) throw new Error(`${route} answered HTTP ${response.status}`);
     return response.json();
   }
