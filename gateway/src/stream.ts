@@ -78,11 +78,15 @@ export function mountInboxStream(app: Express, options: InboxStreamOptions): voi
         }, options.logger)
       : () => undefined;
     // Also after a normal end, when aborting changes nothing.
-    res.once('close', () => {
+    const closed = () => {
       upstream.abort();
       stopGuarding();
       lease?.release().catch((error: unknown) => options.logger.warn({ err: error, requestId }, 'releasing an inbox stream slot failed'));
-    });
+    };
+    // A client that left while it was being authenticated closed the response before anyone listened: its slot
+    // would stay taken, renewed, until the token expired.
+    if (res.destroyed) return void closed();
+    res.once('close', closed);
     if (!endOnDrain(options.probe, res, () => res.end())) {
       return void res.status(503).json({ errors: [{ message: 'The server is shutting down; connect again.', extensions: { requestId } }] });
     }

@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { DEMO, DEMO_PASSWORD } from '@tunet/members';
 import { eventually } from '@tunet/kit/src/events/test-support';
 import { INBOX_SUBSCRIPTION, openStream, type OpenStream, type StreamEvent } from '@tunet/notifications/src/live/live.fixtures';
@@ -136,6 +137,22 @@ describe('ending sessions and suspending members through the gateway', () => {
     await openLive(board);
     streams[0]!.close();
     await eventually(async () => expect((await open(tokens[0]!)).response.status).toBe(200));
+  });
+
+  it('frees the slot of a stream whose client hung up while it was being authenticated', async () => {
+    const token = (await e2e.login('ingrid@solbakken.example')).accessToken;
+    const url = new URL('/graphql/stream', e2e.stack.gatewayUrl);
+    const hangUpRightAfterAsking = () =>
+      new Promise<void>((resolve) => {
+        const headers = { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${token}` };
+        const asking = request(url, { method: 'POST', headers });
+        asking.on('error', () => resolve());
+        asking.on('close', () => resolve());
+        asking.end(JSON.stringify({ query: INBOX_SUBSCRIPTION }), () => setImmediate(() => asking.destroy()));
+      });
+    for (let i = 0; i < 5; i++) await hangUpRightAfterAsking();
+
+    await eventually(async () => expect((await open(token)).response.status).toBe(200));
   });
 
   it('refuses introspection over the stream when introspection is off', async () => {
