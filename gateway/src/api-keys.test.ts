@@ -70,6 +70,13 @@ describe('API key authentication at the gateway', () => {
     expect(await keys.viewerFor(GOOD, caller('10.0.0.2'))).toMatchObject({ associationId: KEY.associationId });
   });
 
+  it('counts an IPv6 /64 as one address, so cycling through its addresses earns no fresh allowance', async () => {
+    const keys = new ApiKeyAuthenticator(store, fakeMembers());
+    for (let i = 0; i < 30; i++) await failure(keys.viewerFor(`tunet_guess${i}`, caller(`2001:db8:5:7::${(i + 1).toString(16)}`)));
+    expect(await failure(keys.viewerFor(GOOD, caller('2001:db8:5:7::ffff')))).toMatchObject({ code: 'RATE_LIMITED' });
+    expect(await keys.viewerFor(GOOD, caller('2001:db8:5:8::1'))).toMatchObject({ associationId: KEY.associationId });
+  });
+
   it('fails the request, and caches nothing, when members cannot answer', async () => {
     let down = true;
     const keys = new ApiKeyAuthenticator(store, async () => {

@@ -1,5 +1,6 @@
 import {
   API_KEY_VERIFY_ROUTE,
+  clientNetwork,
   hashApiKey,
   openFastCache,
   postInternalRoute,
@@ -48,11 +49,12 @@ export class ApiKeyAuthenticator {
   /** UNAUTHENTICATED for an unknown or revoked key; RATE_LIMITED once an address has failed too often. */
   async viewerFor(secret: string, caller: Caller): Promise<Viewer> {
     // Checked before verifying, so a blocked address learns nothing more, not even from a right guess.
-    const wait = await this.failures.secondsBlocked(caller.clientIp);
+    const network = clientNetwork(caller.clientIp);
+    const wait = await this.failures.secondsBlocked(network);
     if (wait > 0) throw rateLimited(wait);
     const verified = await this.verified(secret, caller);
     if (!verified) {
-      await this.failures.record(caller.clientIp);
+      await this.failures.record(network);
       throw unauthenticated('The API key is unknown or has been revoked.');
     }
     return integrationViewer(verified);

@@ -5,6 +5,7 @@ export * from './internal-signature';
 export * from './logger';
 export * from './pagination';
 export * from './public-routes';
+export * from './client-networks';
 export * from './rate-limit';
 export * from './redis';
 export * from './secrets';

@@ -1,6 +1,5 @@
-import { RateLimit, rateLimited, unauthenticated, type FastStore } from '@tunet/kit';
+import { clientNetwork, RateLimit, rateLimited, unauthenticated, type FastStore } from '@tunet/kit';
 import type { AccountRow } from './auth.repository';
-import { clientNetwork } from './client-networks';
 import { DeviceTokens } from './device-tokens';
 import { verifyAgainstNothing, verifyPassword } from './passwords';
 
