@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { RequestHandler } from 'express';
+import { z } from 'zod';
 import { encodeContext, signRequest } from './internal-signature';
 import type { Logger } from './logger';
 import type { RequestContext } from './viewer';
@@ -17,6 +18,19 @@ export class InternalRouteError extends Error {
   ) {
     super(message);
   }
+}
+
+/**
+ * A route only Tunet processes call, without a viewer (a viewer would mean a person's request was forwarded), whose
+ * body must fit `schema`: anything else is refused with 400 before `handle` runs.
+ */
+export function processRoute<T>(schema: z.ZodType<T>, handle: (body: T) => Promise<unknown>): InternalRoute {
+  return async (body, request) => {
+    if (request.viewer) throw new InternalRouteError(400, 'This route answers Tunet processes, not people.');
+    const parsed = schema.safeParse(body);
+    if (!parsed.success) throw new InternalRouteError(400, `The body does not fit this route: ${z.prettifyError(parsed.error)}`);
+    return handle(parsed.data);
+  };
 }
 
 /** Where a subgraph serves an internal route: beside its `/graphql`, so a path prefix in front of it carries over. */

@@ -1,6 +1,6 @@
-import { InternalRouteError, type InternalRoute } from '@tunet/kit';
+import { processRoute, type InternalRoute } from '@tunet/kit';
 import { z } from 'zod';
-import type { RecipientsRepository, RecipientsSpec } from './recipients.repository';
+import type { RecipientsRepository } from './recipients.repository';
 
 /** The route the notifications subgraph's directory calls (notifications/src/directory/members-directory.ts). */
 export const RECIPIENTS_ROUTE = 'notifications/recipients';
@@ -33,13 +33,6 @@ const requestSchema = z.object({ associationId: z.guid(), spec: specSchema });
  */
 export function notificationsInternalRoutes(repository: RecipientsRepository): Record<string, InternalRoute> {
   return {
-    [RECIPIENTS_ROUTE]: async (body, request) => {
-      // Other Tunet processes ask without a viewer; a viewer here would mean a person's request was forwarded.
-      if (request.viewer) throw new InternalRouteError(400, 'The directory answers Tunet processes, not people.');
-      const parsed = requestSchema.safeParse(body);
-      if (!parsed.success) throw new InternalRouteError(400, `Expected { associationId, spec }: ${z.prettifyError(parsed.error)}`);
-      const spec: RecipientsSpec = parsed.data.spec;
-      return repository.recipients(parsed.data.associationId, spec);
-    },
+    [RECIPIENTS_ROUTE]: processRoute(requestSchema, ({ associationId, spec }) => repository.recipients(associationId, spec)),
   };
 }

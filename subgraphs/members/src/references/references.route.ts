@@ -1,5 +1,4 @@
-import { InternalRouteError, MEMBER_REFERENCES_ROUTE, memberReferencesRequestSchema, type InternalRoute } from '@tunet/kit';
-import { z } from 'zod';
+import { MEMBER_REFERENCES_ROUTE, memberReferencesRequestSchema, processRoute, type InternalRoute } from '@tunet/kit';
 import type { ReferencesRepository } from './references.repository';
 
 /**
@@ -8,12 +7,8 @@ import type { ReferencesRepository } from './references.repository';
  */
 export function referencesInternalRoutes(repository: ReferencesRepository): Record<string, InternalRoute> {
   return {
-    [MEMBER_REFERENCES_ROUTE]: async (body, request) => {
-      // Subgraphs ask without a viewer; a viewer here would mean a person's request was forwarded.
-      if (request.viewer) throw new InternalRouteError(400, 'References are checked for Tunet processes, not people.');
-      const parsed = memberReferencesRequestSchema.safeParse(body);
-      if (!parsed.success) throw new InternalRouteError(400, `Expected { associationId, references }: ${z.prettifyError(parsed.error)}`);
-      return { existing: await repository.existing(parsed.data.associationId, parsed.data.references) };
-    },
+    [MEMBER_REFERENCES_ROUTE]: processRoute(memberReferencesRequestSchema, async ({ associationId, references }) => ({
+      existing: await repository.existing(associationId, references),
+    })),
   };
 }

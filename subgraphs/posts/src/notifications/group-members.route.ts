@@ -1,4 +1,4 @@
-import { InternalRouteError, type InternalRoute } from '@tunet/kit';
+import { processRoute, type InternalRoute } from '@tunet/kit';
 import { z } from 'zod';
 import type { GroupMembersRepository } from './group-members.repository';
 
@@ -13,12 +13,6 @@ const requestSchema = z.object({ associationId: z.guid(), groupId: z.guid() });
  */
 export function notificationsInternalRoutes(repository: GroupMembersRepository): Record<string, InternalRoute> {
   return {
-    [GROUP_MEMBERS_ROUTE]: async (body, request) => {
-      // Other Tunet processes ask without a viewer; a viewer here would mean a person's request was forwarded.
-      if (request.viewer) throw new InternalRouteError(400, 'Group memberships are answered to Tunet processes, not people.');
-      const parsed = requestSchema.safeParse(body);
-      if (!parsed.success) throw new InternalRouteError(400, `Expected { associationId, groupId }: ${z.prettifyError(parsed.error)}`);
-      return repository.membersOf(parsed.data.associationId, parsed.data.groupId);
-    },
+    [GROUP_MEMBERS_ROUTE]: processRoute(requestSchema, ({ associationId, groupId }) => repository.membersOf(associationId, groupId)),
   };
 }
