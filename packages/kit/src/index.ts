@@ -30,6 +30,8 @@ export * from './background';
 export * from './admit';
 export * from './feed-tokens';
 export * from './icalendar';
+export * from './calendar-feeds';
+export { calendarFeedsShape, calendarFeedsTable, calendarFeedsTableSql } from './calendar-feed-store';
 export * from './revocations';
 export * from './concurrency-limit';
 export * from './member-references';

@@ -1,6 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { DatabaseConnection } from './database';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { calendarFeedsTableSql } from './calendar-feed-store';
+import { DatabaseConnection, type SubgraphDatabase } from './database';
 import { openFastStore, type FastStore } from './redis';
 import { requireEnv } from './secrets';
 import type { MemberViewer, ViewerScope } from './viewer';
@@ -69,4 +73,20 @@ export function viewerIn(associationId: string, role: MemberViewer['role'] = 're
     sessionId: null,
     scope: { unitIds: [randomUUID()], buildingIds: [randomUUID()], committeeIds: [], ...scope },
   };
+}
+
+/**
+ * A schema of its own holding only the kit's calendar feed table, made as a subgraph's migration would make it:
+ * for the kit's lifecycle tests, and as the reference a subgraph's migrated table is compared with.
+ */
+export async function migrateCalendarFeedsSchema(connection: DatabaseConnection, schema: string): Promise<SubgraphDatabase> {
+  const dir = await mkdtemp(path.join(tmpdir(), `tunet-${schema}-`));
+  try {
+    await writeFile(path.join(dir, '0001_calendar_feeds.sql'), calendarFeedsTableSql(schema));
+    const db = connection.forSubgraph(schema, dir);
+    await db.migrate();
+    return db;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }

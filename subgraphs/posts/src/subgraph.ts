@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
@@ -40,9 +39,9 @@ import { groupsResolvers } from './groups/groups.resolvers';
 import { GroupsService } from './groups/groups.service';
 import { CalendarRepository } from './calendar/calendar.repository';
 import { calendarResolvers } from './calendar/calendar.resolvers';
-import { CalendarRevocations } from './calendar/calendar.revocations';
+import { calendarRevocations } from './calendar/calendar.revocations';
 import { CalendarService } from './calendar/calendar.service';
-import { calendarKeyFrom } from './calendar/calendar.tokens';
+import { CALENDAR_ROUTE, calendarFeedsOf } from './calendar/calendar.tokens';
 import { createDocumentsLoaders } from './documents/documents.loaders';
 import { DocumentsRepository } from './documents/documents.repository';
 import { documentsResolvers } from './documents/documents.resolvers';
@@ -108,10 +107,7 @@ export async function createPostsSubgraph(deps: PostsDependencies): Promise<Post
   const moderation = new ModerationService(moderationRepository);
   const eventsRepository = new EventsRepository(db);
   const events = new EventsService(eventsRepository);
-  const calendar = new CalendarService(
-    new CalendarRepository(db),
-    deps.internalSecret ? calendarKeyFrom(deps.internalSecret) : randomBytes(32),
-  );
+  const calendar = new CalendarService(new CalendarRepository(db), calendarFeedsOf(db, deps.internalSecret));
   const filesRepository = new FilesRepository(db);
   const files = new FilesService(filesRepository, deps.fileStorage ?? fileStorageFromEnv(), new UrlSigner(() => filesRepository.signingKey()));
   const documentsRepository = new DocumentsRepository(db);
@@ -138,7 +134,7 @@ export async function createPostsSubgraph(deps: PostsDependencies): Promise<Post
       documentLoaders: createDocumentsLoaders(documentsRepository, request.viewer, groupMemberships),
       documents,
     }),
-    publicRoutes: { calendar: (request) => calendar.feed(request.path), files: (request) => files.download(request) },
+    publicRoutes: { [CALENDAR_ROUTE]: (request) => calendar.feed(request.path), files: (request) => files.download(request) },
     isReady: () => deps.database.ping(),
     internalRoutes: notificationsInternalRoutes(new GroupMembersRepository(db)),
   };
@@ -151,7 +147,7 @@ export async function createPostsSubgraph(deps: PostsDependencies): Promise<Post
       new PeriodicJob('post-announcer', 30_000, () => posts.announceDuePosts(), createLogger('posts')),
       // event.reminder_due, 24 hours before an event starts
       new ReminderSweep('event-reminders', eventsRepository),
-      new CalendarRevocations(stream, calendar),
+      calendarRevocations(stream, db, calendar),
       // Uploads never attached are deleted a day after upload; hourly is soon enough for that.
       new PeriodicJob('unattached-file-purge', 3_600_000, () => files.purgeUnattached(), createLogger('posts')),
     ],

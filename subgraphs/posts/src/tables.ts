@@ -160,20 +160,7 @@ export const groupJoinRequests = schema.table('group_join_requests', {
   decidedByMemberId: uuid('decided_by_member_id'),
 });
 
-// ---- Calendar feeds (migrations/0006_calendar_feeds_and_event_reminders.sql) ----
-
-export const calendarFeeds = schema.table(
-  'calendar_feeds',
-  {
-    associationId: uuid('association_id').notNull(),
-    memberId: uuid('member_id').notNull(),
-    nonce: text('nonce'),
-    tokenHash: text('token_hash'),
-    issuedAt: timestamp('issued_at', { withTimezone: true, precision: 3 }),
-    validUntil: timestamp('valid_until', { withTimezone: true }),
-  },
-  (t) => [primaryKey({ columns: [t.associationId, t.memberId] })],
-);
+// Calendar feeds (migrations/0006, 0011) are the kit's calendarFeedsTable: the kit's CalendarFeeds reads and writes them.
 
 // ---- Files and the document library (migrations/0005_create_files_and_documents.sql) ----
 import { customType, smallint } from 'drizzle-orm/pg-core';

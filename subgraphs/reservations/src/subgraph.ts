@@ -1,9 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   DateTimeResolver,
-  feedKeyFrom,
   LocalDateResolver,
   OutboxRelay,
   ReminderSweep,
@@ -16,6 +14,7 @@ import { parse } from 'graphql';
 import { CalendarRepository } from './calendar/calendar.repository';
 import { calendarResolvers } from './calendar/calendar.resolvers';
 import { CalendarService } from './calendar/calendar.service';
+import { BOOKINGS_CALENDAR_ROUTE, bookingsCalendarFeedsOf } from './calendar/calendar.tokens';
 import type { ReservationsContext } from './context';
 import { createBookingsLoaders } from './bookings/bookings.loaders';
 import { createResourcesLoaders } from './resources/resources.loaders';
@@ -54,10 +53,7 @@ export interface ReservationsSubgraph extends SubgraphModule<ReservationsContext
 /** Wires the reservations subgraph: repositories on its own schema, services, and the request context. */
 export async function createReservationsSubgraph(deps: ReservationsDependencies): Promise<ReservationsSubgraph> {
   const db = deps.database.forSubgraph('reservations', path.join(root, 'migrations'));
-  const calendar = new CalendarService(
-    new CalendarRepository(db),
-    deps.internalSecret ? feedKeyFrom(deps.internalSecret, 'tunet bookings calendar feed tokens') : randomBytes(32),
-  );
+  const calendar = new CalendarService(new CalendarRepository(db), bookingsCalendarFeedsOf(db, deps.internalSecret));
   const resourcesRepository = new ResourcesRepository(db);
   const resources = new ResourcesService(resourcesRepository);
   const schedule = new ScheduleService(new ScheduleRepository(db));
@@ -78,7 +74,7 @@ export async function createReservationsSubgraph(deps: ReservationsDependencies)
       schedule,
       calendar,
     }),
-    publicRoutes: { 'bookings-calendar': (request) => calendar.feed(request.path) },
+    publicRoutes: { [BOOKINGS_CALENDAR_ROUTE]: (request) => calendar.feed(request.path) },
     isReady: () => deps.database.ping(),
   };
   return {

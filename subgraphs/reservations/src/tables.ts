@@ -147,14 +147,4 @@ export const charges = schema.table('charges', {
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
-export const calendarFeeds = schema.table('calendar_feeds', {
-  associationId: uuid('association_id').notNull(),
-  id: uuid('id').notNull(),
-  memberId: uuid('member_id').notNull(),
-  resourceId: uuid('resource_id'),
-  tokenHash: text('token_hash').notNull(),
-  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-  revokedAt: timestamp('revoked_at', { withTimezone: true }),
-  /** Covered by the token's HMAC, so the URL can be shown again (0004). */
-  nonce: text('nonce').notNull(),
-});
+// Calendar feeds (migrations/0001, 0004, 0005) are the kit's calendarFeedsTable: the kit's CalendarFeeds reads and writes them.

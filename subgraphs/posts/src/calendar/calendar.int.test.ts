@@ -4,8 +4,9 @@ import { sql } from 'drizzle-orm';
 import { contextOf, EVERY_REFERENCE_EXISTS, integratorOf, openPostsTestBed, viewerIn, type PostsTestBed } from '../testing';
 import { createPostsSubgraph, type PostsSubgraph } from '../subgraph';
 import { CalendarRepository } from './calendar.repository';
-import { CalendarRevocations } from './calendar.revocations';
+import { calendarRevocations } from './calendar.revocations';
 import { CalendarService } from './calendar.service';
+import { calendarFeedsOf } from './calendar.tokens';
 
 let bed: PostsTestBed;
 
@@ -177,7 +178,7 @@ describe('calendar feeds', () => {
     it('a feed asked for after a move-out was announced still ends with the move-out', async () => {
       const resident = viewerIn(associationId);
       await bed.subgraph.calendar.revoke(memberEvent('member.moved_out', associationId, { memberId: resident.memberId, moveOut: '2030-06-30' }));
-      const later = (at: string) => new CalendarService(new CalendarRepository(bed.db), randomBytes(32), () => new Date(at));
+      const later = (at: string) => new CalendarService(new CalendarRepository(bed.db), calendarFeedsOf(bed.db, undefined, () => new Date(at)));
       const { url } = await later('2030-06-01T12:00:00Z').calendarFeed(resident, 'https://tunet.test');
       const feedPath = new URL(url).pathname.replace(/^\/calendar/, '');
       await expect(later('2030-06-30T21:59:00Z').feed(feedPath)).resolves.toMatchObject({ contentType: 'text/calendar; charset=utf-8' });
@@ -195,7 +196,7 @@ describe('calendar feeds', () => {
       const resident = viewerIn(associationId);
       const { url } = await feedOf(resident);
       const stream = openEventStream({ kind: 'memory', namespace: `calendar-stream-${randomUUID()}` });
-      const job = new CalendarRevocations(stream, bed.subgraph.calendar, { consumer: 'test', blockMs: 20 });
+      const job = calendarRevocations(stream, bed.subgraph.db, bed.subgraph.calendar, { consumer: 'test', blockMs: 20 });
       job.start();
       try {
         // The group exists once the consumer has joined; events appended before that would start past it.

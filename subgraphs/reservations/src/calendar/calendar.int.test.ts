@@ -1,10 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { MemberViewer, Viewer } from '@tunet/kit';
+import type { Event, MemberViewer, Viewer } from '@tunet/kit';
 import { sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import * as fixtures from '../lifecycle/lifecycle.fixtures';
 import { CalendarRepository } from './calendar.repository';
 import { CalendarService } from './calendar.service';
+import { bookingsCalendarFeedsOf } from './calendar.tokens';
 import { createReservationsSubgraph, type ReservationsSubgraph } from '../subgraph';
 import { openReservationsTestBed, viewerIn, type ReservationsTestBed } from '../testing';
 
@@ -40,11 +41,24 @@ async function open(url: string, through: ReservationsSubgraph = bed.subgraph): 
 /** The content lines as a calendar app reads them: unfolded, split on CRLF. */
 const linesOf = (body: string) => body.replace(/\r\n /g, '').split('\r\n');
 
-const arrangeResource = (associationId: string, name: string) => fixtures.arrangeResource(bed.subgraph.db, associationId, name);
+const arrangeResource = (associationId: string, name: string, timeZone?: string) => fixtures.arrangeResource(bed.subgraph.db, associationId, name, timeZone);
 const arrangeBooking = (booker: MemberViewer, resourceId: string, start: Date, end: Date, options: Parameters<typeof fixtures.arrangeBooking>[4] = {}) =>
   fixtures.arrangeBooking(bed.subgraph.db, booker, resourceId, { start, end }, options);
 
 const oslo = (local: string) => DateTime.fromISO(local, { zone: 'Europe/Oslo' }).toJSDate();
+
+/** The service as it would answer at an instant, on the same tables. */
+const serviceAt = (at: string) =>
+  new CalendarService(new CalendarRepository(bed.subgraph.db), bookingsCalendarFeedsOf(bed.subgraph.db, undefined, () => new Date(at)));
+const pathOf = (url: string) => new URL(url).pathname.replace(/^\/bookings-calendar/, '');
+
+const memberEvent = (topic: string, associationId: string, payload: Record<string, unknown>): Event => ({
+  eventId: randomUUID(),
+  topic,
+  associationId,
+  occurredAt: new Date(),
+  payload,
+});
 
 describe('bookings calendar feeds', () => {
   const associationId = randomUUID();
@@ -113,9 +127,9 @@ describe('bookings calendar feeds', () => {
     const laundry = await arrangeResource(resident.associationId, 'Vaskeriet');
     await arrangeBooking(resident, laundry, oslo(`${day}T07:00`), oslo(`${day}T10:00`));
     // The feed as it was that morning, while the booking still lay ahead.
-    const then = new CalendarService(new CalendarRepository(bed.subgraph.db), randomBytes(32), () => new Date(`${day}T00:00:00Z`));
+    const then = serviceAt(`${day}T00:00:00Z`);
     const { url } = await then.myBookingsCalendar(resident, ORIGIN);
-    const answer = await then.feed(new URL(url).pathname.replace(/^\/bookings-calendar/, ''));
+    const answer = await then.feed(pathOf(url));
     expect(linesOf(String(answer.body))).toEqual(expect.arrayContaining([`DTSTART:${start}`, `DTEND:${end}`]));
   });
 
@@ -188,5 +202,56 @@ describe('bookings calendar feeds', () => {
     await expect(myFeedOf(integration)).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN' } });
     await expect(reset(integration)).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN' } });
     expect((await myFeedOf(viewerIn(associationId, 'external'))).url).toMatch(/\.ics$/);
+  });
+
+  describe('members who leave', () => {
+    it('a suspension ends all the member’s feeds at once; a new ask after reinstatement works', async () => {
+      const resident = viewerIn(associationId);
+      const room = await arrangeResource(associationId, 'Selskapslokalet');
+      const own = await myFeedOf(resident);
+      const ofRoom = await resourceFeedOf(resident, room);
+      const suspended = memberEvent('member.suspended', associationId, { memberId: resident.memberId, reason: 'x', until: null });
+      await bed.subgraph.calendar.revoke(suspended);
+      expect((await open(own.url)).status).toBe(404);
+      expect((await open(ofRoom.url)).status).toBe(404);
+
+      const renewed = await myFeedOf(resident);
+      expect(renewed.url).not.toBe(own.url);
+      expect((await open(renewed.url)).status).toBe(200);
+      // The stream delivers at least once: the same suspension again must not end the new feed.
+      await bed.subgraph.calendar.revoke(suspended);
+      expect((await open(renewed.url)).status).toBe(200);
+    });
+
+    it('a feed asked for after a move-out was announced still ends with the move-out', async () => {
+      const resident = viewerIn(associationId);
+      const room = await arrangeResource(associationId, 'Badstua');
+      await bed.subgraph.calendar.revoke(memberEvent('member.moved_out', associationId, { memberId: resident.memberId, moveOut: '2030-06-30' }));
+      const own = await serviceAt('2030-06-01T12:00:00Z').myBookingsCalendar(resident, ORIGIN);
+      const ofRoom = await serviceAt('2030-06-01T12:00:00Z').resourceCalendar(resident, room, ORIGIN);
+      for (const { url } of [own, ofRoom]) {
+        await expect(serviceAt('2030-06-30T21:59:00Z').feed(pathOf(url))).resolves.toMatchObject({ contentType: 'text/calendar; charset=utf-8' });
+        await expect(serviceAt('2030-06-30T22:00:00Z').feed(pathOf(url))).rejects.toMatchObject({ status: 404 });
+      }
+    });
+  });
+
+  describe('in an association whose resources are in another time zone', () => {
+    const helsinki = randomUUID();
+
+    it('names that zone in the member’s own feed', async () => {
+      const resident = viewerIn(helsinki);
+      await arrangeResource(helsinki, 'Sauna', 'Europe/Helsinki');
+      const lines = linesOf((await open((await myFeedOf(resident)).url)).body);
+      expect(lines).toContain('X-WR-TIMEZONE:Europe/Helsinki');
+    });
+
+    it('ends a feed when the move-out day is over there', async () => {
+      const resident = viewerIn(helsinki);
+      await bed.subgraph.calendar.revoke(memberEvent('member.moved_out', helsinki, { memberId: resident.memberId, moveOut: '2030-06-30' }));
+      const { url } = await serviceAt('2030-06-01T12:00:00Z').myBookingsCalendar(resident, ORIGIN);
+      await expect(serviceAt('2030-06-30T20:59:00Z').feed(pathOf(url))).resolves.toMatchObject({ contentType: 'text/calendar; charset=utf-8' });
+      await expect(serviceAt('2030-06-30T21:00:00Z').feed(pathOf(url))).rejects.toMatchObject({ status: 404 });
+    });
   });
 });

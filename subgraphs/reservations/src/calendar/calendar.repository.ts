@@ -1,10 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import type { SubgraphDatabase, Tx } from '@tunet/kit';
-import { and, asc, eq, gt, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
-import { bookings, calendarFeeds, resources, type TimeRange } from '../tables';
-
-export type FeedRow = typeof calendarFeeds.$inferSelect;
-export type NewToken = { nonce: string; tokenHash: string };
+import { and, asc, count, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { bookings, resources, type TimeRange } from '../tables';
 
 /** What a feed shows of one booking: the booking and the resource it holds. */
 export interface FeedBooking {
@@ -24,60 +20,12 @@ export interface FeedResource {
   timeZone: string;
 }
 
-/** The only code that reads or writes calendar feeds, and the bookings a feed shows. Every call names its tenant. */
+/**
+ * What a bookings calendar feed shows: bookings and the resources they hold. The feeds themselves (tokens,
+ * revocation) are the kit's CalendarFeeds. Every call names its tenant.
+ */
 export class CalendarRepository {
   constructor(private readonly db: SubgraphDatabase) {}
-
-  /**
-   * The member's feed (of their own bookings when `resourceId` is null, else of that resource), given `fresh` as
-   * its token unless `keep` accepts the current one. The row is created first and then locked, so two first asks
-   * at once end with one token rather than one failing on the key.
-   */
-  issueFeed(tenant: string, memberId: string, resourceId: string | null, keep: (feed: FeedRow) => boolean, fresh: NewToken): Promise<FeedRow> {
-    return this.db.tenant(tenant, async (tx) => {
-      await tx
-        .insert(calendarFeeds)
-        .values({ associationId: tenant, id: randomUUID(), memberId, resourceId, ...fresh })
-        .onConflictDoNothing();
-      const [current] = await tx.select().from(calendarFeeds).where(feedOf(tenant, memberId, resourceId)).for('update');
-      if (current && keep(current)) return current;
-      const [issued] = await tx
-        .update(calendarFeeds)
-        // A revocation still ahead (a move-out next week) stays with the new token; one already past is lifted,
-        // because only a current member can ask.
-        .set({ ...fresh, createdAt: sql`now()`, revokedAt: sql`case when ${calendarFeeds.revokedAt} > now() then ${calendarFeeds.revokedAt} end` })
-        .where(feedOf(tenant, memberId, resourceId))
-        .returning();
-      return issued!;
-    });
-  }
-
-  /** The feed a token hash opens, unless revoked. */
-  async findLiveFeed(tenant: string, hash: string, now: Date): Promise<FeedRow | null> {
-    const [row] = await this.db.tenant(tenant, (tx) =>
-      tx
-        .select()
-        .from(calendarFeeds)
-        .where(
-          and(
-            eq(calendarFeeds.associationId, tenant),
-            eq(calendarFeeds.tokenHash, hash),
-            or(isNull(calendarFeeds.revokedAt), gt(calendarFeeds.revokedAt, now)),
-          ),
-        ),
-    );
-    return row ?? null;
-  }
-
-  /** Makes all the member's feeds stop working at `at`, or earlier if already set so. */
-  async revokeFeeds(tenant: string, memberId: string, at: Date): Promise<void> {
-    await this.db.tenant(tenant, (tx) =>
-      tx
-        .update(calendarFeeds)
-        .set({ revokedAt: sql`least(${calendarFeeds.revokedAt}, ${at.toISOString()}::timestamptz)` })
-        .where(and(eq(calendarFeeds.associationId, tenant), eq(calendarFeeds.memberId, memberId))),
-    );
-  }
 
   async findResource(tenant: string, resourceId: string): Promise<FeedResource | null> {
     const [row] = await this.db.tenant(tenant, (tx) =>
@@ -89,6 +37,23 @@ export class CalendarRepository {
     return row ?? null;
   }
 
+  /**
+   * The association's time zone as reservations knows it: the zone most of its resources are in (their slots and
+   * opening hours are wall-clock times there); null while it has none.
+   */
+  async timeZoneOf(tenant: string): Promise<string | null> {
+    const [row] = await this.db.tenant(tenant, (tx) =>
+      tx
+        .select({ timeZone: resources.timeZone })
+        .from(resources)
+        .where(eq(resources.associationId, tenant))
+        .groupBy(resources.timeZone)
+        .orderBy(desc(count()), asc(resources.timeZone))
+        .limit(1),
+    );
+    return row?.timeZone ?? null;
+  }
+
   /** The member's live bookings ending after `since`, soonest first (bookings_by_booker). */
   bookingsOfMember(tenant: string, memberId: string, since: Date, limit: number): Promise<FeedBooking[]> {
     return this.db.tenant(tenant, (tx) => liveBookings(tx, tenant, eq(bookings.bookerMemberId, memberId), since, limit));
@@ -98,14 +63,6 @@ export class CalendarRepository {
   bookingsOfResource(tenant: string, resourceId: string, since: Date, limit: number): Promise<FeedBooking[]> {
     return this.db.tenant(tenant, (tx) => liveBookings(tx, tenant, eq(bookings.resourceId, resourceId), since, limit));
   }
-}
-
-function feedOf(tenant: string, memberId: string, resourceId: string | null): SQL | undefined {
-  return and(
-    eq(calendarFeeds.associationId, tenant),
-    eq(calendarFeeds.memberId, memberId),
-    resourceId === null ? isNull(calendarFeeds.resourceId) : eq(calendarFeeds.resourceId, resourceId),
-  );
 }
 
 async function liveBookings(tx: Tx, tenant: string, whose: SQL, since: Date, limit: number): Promise<FeedBooking[]> {

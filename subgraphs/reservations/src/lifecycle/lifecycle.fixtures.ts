@@ -7,9 +7,9 @@ import { bookings, charges, resources, type BookingStatus } from '../tables';
  * move-outs): their rules are the bookings domain's tests' business, and times in the past are allowed here.
  */
 
-export async function arrangeResource(db: SubgraphDatabase, associationId: string, name: string): Promise<string> {
+export async function arrangeResource(db: SubgraphDatabase, associationId: string, name: string, timeZone?: string): Promise<string> {
   const id = randomUUID();
-  await db.tenant(associationId, (tx) => tx.insert(resources).values({ associationId, id, name, bookingMode: 'range' }));
+  await db.tenant(associationId, (tx) => tx.insert(resources).values({ associationId, id, name, bookingMode: 'range', timeZone }));
   return id;
 }
 

@@ -6,8 +6,8 @@ import type { BookingRow, BookingsRepository, Ending } from '../bookings/booking
 import type { CalendarService } from '../calendar/calendar.service';
 import type { LifecycleRepository } from './lifecycle.repository';
 
-/** The members subgraph's events reservations acts on. */
-export const MEMBER_TOPICS = ['member.moved_out'] as const;
+/** The members subgraph's events reservations acts on: move-outs, and suspensions, which end calendar feeds. */
+export const MEMBER_TOPICS = ['member.moved_out', 'member.suspended'] as const;
 /** What the booker is told, in the `reservation.cancelled` event and on the booking. */
 export const MOVED_OUT_REASON = 'Moved out';
 /** Move-out days are Norwegian dates, whatever zone a resource is in. */
@@ -19,7 +19,7 @@ const movedOutPayload = z.object({ memberId: z.guid(), moveOut: z.iso.date() });
  * Cancels the bookings of members who move out: those starting after their move-out day, which they no longer
  * live to use. Each is ended as the board would end it — refunded in full, `reservation.cancelled` to the booker in
  * the same transaction — but by no one. A booking found ended already is left alone, so redelivery changes nothing.
- * Their calendar feeds end with the move-out day too.
+ * Their calendar feeds end with the move-out day too, and a suspended member's at once (the kit's CalendarFeeds).
  */
 export class MoveOutCancellations {
   constructor(
@@ -29,11 +29,11 @@ export class MoveOutCancellations {
   ) {}
 
   async handle(event: Event): Promise<void> {
+    await this.calendar.revoke(event);
     if (event.topic !== 'member.moved_out') return;
     const { memberId, moveOut } = movedOutPayload.parse(event.payload);
     const tenant = event.associationId;
     const dayAfter = startOfDayAfter(moveOut);
-    await this.calendar.revokeFeeds(tenant, memberId, dayAfter);
     for (const bookingId of await this.lifecycle.liveBookingsFrom(tenant, memberId, dayAfter)) {
       await this.bookings.endBooking(tenant, bookingId, movedOut).catch((error: unknown) => {
         if (!(error instanceof EndedMeanwhile)) throw error;

@@ -1,4 +1,4 @@
-import { startOfDayAfter } from './calendar.service';
+import { endOfDayIn } from './calendar-feeds';
 
 describe('the end of a move-out day', () => {
   it.each([
@@ -10,6 +10,12 @@ describe('the end of a move-out day', () => {
     ['on the day summer time ends', '2026-10-25', '2026-10-25T23:00:00.000Z'],
     ['across a new year', '2026-12-31', '2026-12-31T23:00:00.000Z'],
   ])('is midnight in Oslo %s', (_case, date, expected) => {
-    expect(startOfDayAfter(date, 'Europe/Oslo').toISOString()).toBe(expected);
+    expect(endOfDayIn(date, 'Europe/Oslo').toISOString()).toBe(expected);
+  });
+});
+
+describe('the end of a day in another zone', () => {
+  it('is midnight there, in its own summer time', () => {
+    expect(endOfDayIn('2026-07-01', 'America/New_York').toISOString()).toBe('2026-07-02T04:00:00.000Z');
   });
 });
