@@ -1,4 +1,5 @@
 import { DEMO } from '@tunet/members';
+import { DEMO_RESOURCES } from '@tunet/reservations';
 import { accessTokens, codes, openE2E, type E2E } from './support';
 
 type Feed = { url: string; createdAt: string };
@@ -77,19 +78,29 @@ describe('calendar feeds through the gateway', () => {
     expect((await fetchFeed(`${origin}/calendar/${'A'.repeat(64)}.ics`)).status).toBe(404);
   });
 
-  it('stops the feed of a member the board suspends', async () => {
+  it('stops the feeds of a member the board suspends: events, own bookings and a resource’s bookings', async () => {
     const aase = (await e2e.login('aase@solbakken.example')).accessToken;
-    const { url } = await feedOf(aase);
-    expect((await fetchFeed(url)).status).toBe(200);
+    const bookingsFeed = async (query: string, variables: Record<string, unknown> = {}) => {
+      const result = await e2e.gql<Record<string, Feed>>(query, variables, aase);
+      expect(result.errors).toBeUndefined();
+      return Object.values(result.data!)[0]!.url;
+    };
+    const urls = [
+      (await feedOf(aase)).url,
+      await bookingsFeed('{ myBookingsCalendar { url } }'),
+      await bookingsFeed('query ($r: ID!) { resourceCalendar(resourceId: $r) { url } }', { r: DEMO_RESOURCES.laundry }),
+    ];
+    for (const url of urls) expect((await fetchFeed(url)).status).toBe(200);
     const suspended = await e2e.gql(
       'mutation ($i: SuspendMemberInput!) { suspendMember(input: $i) { member { id } } }',
       { i: { memberId: DEMO.aase, reason: 'Brudd på husordensreglene' } },
       kari,
     );
     expect(suspended.errors).toBeUndefined();
-    // The suspension travels through members' outbox, the event stream and posts' consumer.
+    // The suspension travels through members' outbox, the event stream and posts' and reservations' consumers.
     const deadline = Date.now() + 15_000;
-    while ((await fetchFeed(url)).status === 200 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-    expect((await fetchFeed(url)).status).toBe(404);
+    const open = async () => (await Promise.all(urls.map(async (url) => (await fetchFeed(url)).status))).filter((status) => status === 200);
+    while ((await open()).length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    for (const url of urls) expect((await fetchFeed(url)).status).toBe(404);
   });
 });
