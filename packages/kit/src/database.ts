@@ -6,6 +6,8 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import { Pool } from 'pg';
+import { tunetEvents, type EventContracts, type TunetEvents } from '@tunet/events';
+import { deadLettersSchemaSql } from './events/dead-letters';
 import { Outbox, outboxSchemaSql } from './events/outbox';
 import { isUuid } from './ids';
 import { createLogger } from './logger';
@@ -50,8 +52,9 @@ export class DatabaseConnection {
     return this.driver.backend;
   }
 
-  forSubgraph(schema: string, migrationsDir: string): SubgraphDatabase {
-    return new SubgraphDatabase(this.driver, schema, migrationsDir);
+  /** `contracts` are the events its outbox accepts: Tunet's (packages/events) unless a test brings its own. */
+  forSubgraph<C extends EventContracts = TunetEvents>(schema: string, migrationsDir: string, contracts?: C): SubgraphDatabase<C> {
+    return new SubgraphDatabase(this.driver, schema, migrationsDir, contracts ?? (tunetEvents as EventContracts as C));
   }
 
   async ping(): Promise<void> {
@@ -67,19 +70,20 @@ const IDENTIFIER = /^[a-z][a-z0-9_]{0,40}$/;
 const MIGRATION_FILE = /^\d{4}_[a-z0-9_]+\.sql$/;
 
 /** A subgraph's view of the database: its own schema, role, migrations and tenant-scoped transactions. */
-export class SubgraphDatabase {
+export class SubgraphDatabase<C extends EventContracts = TunetEvents> {
   readonly role: string;
   /** Events written here commit with the transaction that writes them; `OutboxRelay` streams them afterwards. */
-  readonly outbox: Outbox;
+  readonly outbox: Outbox<C>;
 
   constructor(
     private readonly driver: Driver,
     readonly schema: string,
     private readonly migrationsDir: string,
+    contracts: C,
   ) {
     if (!IDENTIFIER.test(schema)) throw new Error(`invalid schema name ${schema}`);
     this.role = `tunet_${schema}`;
-    this.outbox = new Outbox(schema);
+    this.outbox = new Outbox(schema, contracts);
   }
 
   get queryCount(): number {
@@ -132,7 +136,8 @@ export class SubgraphDatabase {
 
 /**
  * What every subgraph schema needs before its own migrations: the schema, a role that owns nothing and can
- * only touch this schema's tables, the two functions the row-level-security policies call, and the outbox.
+ * only touch this schema's tables, the two functions the row-level-security policies call, the outbox and the
+ * dead letters.
  */
 function prepareSchemaSql(schema: string, role: string): string {
   return `
@@ -162,6 +167,7 @@ function prepareSchemaSql(schema: string, role: string): string {
     create or replace function ${schema}.in_system_scope() returns boolean
       language sql stable as $f$ select coalesce(current_setting('tunet.scope', true), '') = 'system' $f$;
     ${outboxSchemaSql(schema)}
+    ${deadLettersSchemaSql(schema)}
   `;
 }
 

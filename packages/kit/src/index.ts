@@ -20,6 +20,8 @@ export * from './ids';
 export * from './events/outbox';
 export * from './events/event-stream';
 export * from './events/outbox-relay';
+export * from './events/event-subscriber';
+export * from './events/dead-letters';
 export * from './events/pause';
 export * from './db-errors';
 export * from './dates';

@@ -40,7 +40,7 @@ import { createMembersLoaders } from './members/members.loaders';
 import { MembersRepository } from './members/members.repository';
 import { membersResolvers } from './members/members.resolvers';
 import { MembersService } from './members/members.service';
-import { SuspensionRequests } from './members/suspension-requests';
+import { suspensionRequests } from './members/suspension-requests';
 import { RecipientsRepository } from './notifications/recipients.repository';
 import { notificationsInternalRoutes } from './notifications/recipients.route';
 import { ReferencesRepository } from './references/references.repository';
@@ -132,7 +132,7 @@ export async function createMembersSubgraph(deps: MembersDependencies): Promise<
       new OutboxRelay(db, stream),
       // Terms end at midnight in each association's zone; a sweep every few minutes announces them soon after.
       new PeriodicJob('board-term-sweep', 5 * 60_000, () => committeesRepository.announceEndedBoardTerms(), createLogger('members')),
-      new SuspensionRequests(stream, members),
+      suspensionRequests(stream, db, members),
     ],
     ...services,
     repositories: { members: repository, housing: housingRepository, committees: committeesRepository, accessLog },

@@ -37,7 +37,7 @@ import { EmailTransport } from './email/email-transport';
 import { UnsubscribeService, UnsubscribeTokens } from './email/unsubscribe';
 import { IngestRepository } from './ingest/ingest.repository';
 import { IngestService } from './ingest/ingest.service';
-import { NotificationEvents } from './ingest/notification-events';
+import { notificationEvents } from './ingest/notification-events';
 import type { ChannelSender, Directory } from './model';
 import { createPushAndSmsChannels } from './push/channels';
 import { intentsFor, NOTIFICATION_TOPICS } from './rules/rules';
@@ -133,7 +133,7 @@ export async function createNotificationsSubgraph(deps: NotificationsDependencie
     definition,
     migrate: () => db.migrate(),
     backgroundJobs: (stream) => [
-      new NotificationEvents(stream, ingest, NOTIFICATION_TOPICS),
+      notificationEvents(stream, db, ingest, NOTIFICATION_TOPICS),
       // The transports close once nothing sends through them any more.
       new Together([dispatcher, digest], async () => {
         await emailTransport.close();

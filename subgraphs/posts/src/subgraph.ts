@@ -39,7 +39,7 @@ import { groupsResolvers } from './groups/groups.resolvers';
 import { GroupsService } from './groups/groups.service';
 import { CalendarRepository } from './calendar/calendar.repository';
 import { calendarResolvers } from './calendar/calendar.resolvers';
-import { CalendarRevocations } from './calendar/calendar.revocations';
+import { calendarRevocations } from './calendar/calendar.revocations';
 import { CalendarService } from './calendar/calendar.service';
 import { CALENDAR_ROUTE, calendarFeedsOf } from './calendar/calendar.tokens';
 import { createDocumentsLoaders } from './documents/documents.loaders';
@@ -147,7 +147,7 @@ export async function createPostsSubgraph(deps: PostsDependencies): Promise<Post
       new PeriodicJob('post-announcer', 30_000, () => posts.announceDuePosts(), createLogger('posts')),
       // event.reminder_due, 24 hours before an event starts
       new ReminderSweep('event-reminders', eventsRepository),
-      new CalendarRevocations(stream, calendar),
+      calendarRevocations(stream, db, calendar),
       // Uploads never attached are deleted a day after upload; hourly is soon enough for that.
       new PeriodicJob('unattached-file-purge', 3_600_000, () => files.purgeUnattached(), createLogger('posts')),
     ],

@@ -28,7 +28,7 @@ import { BookingsRepository } from './bookings/bookings.repository';
 import { bookingsResolvers } from './bookings/bookings.resolvers';
 import { BookingsService } from './bookings/bookings.service';
 import { LifecycleRepository } from './lifecycle/lifecycle.repository';
-import { MemberEvents, MoveOutCancellations } from './lifecycle/lifecycle.move-outs';
+import { memberEvents, MoveOutCancellations } from './lifecycle/lifecycle.move-outs';
 
 const root = path.resolve(__dirname, '..');
 
@@ -84,7 +84,7 @@ export async function createReservationsSubgraph(deps: ReservationsDependencies)
       new OutboxRelay(db, stream),
       // reservation.reminder_due, 24 hours before a confirmed booking starts
       new ReminderSweep('booking-reminders', lifecycleRepository),
-      new MemberEvents(stream, moveOuts),
+      memberEvents(stream, db, moveOuts),
     ],
     db,
     bookings,

@@ -136,6 +136,7 @@ class GroupConsumer implements Consumer {
       return true;
     }
     if (topics && !topics.includes(event.topic)) return true;
+    if (event.replayFor !== undefined && event.replayFor !== group) return true;
     try {
       await handler(event);
       return true;

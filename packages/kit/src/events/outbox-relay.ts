@@ -1,3 +1,4 @@
+import type { EventContracts, TunetEvents } from '@tunet/events';
 import type { SubgraphDatabase } from '../database';
 import { createLogger, type Logger } from '../logger';
 import type { EventStream } from './event-stream';
@@ -18,12 +19,12 @@ export interface OutboxRelayOptions {
  * the batch is appended again by the next run, so consumers deduplicate by `eventId`. Order follows the outbox
  * ids within a batch, but not strictly across replicas, nor for a transaction that commits after a later id.
  */
-export class OutboxRelay implements BackgroundJob {
+export class OutboxRelay<C extends EventContracts = TunetEvents> implements BackgroundJob {
   private readonly batchSize: number;
   private readonly job: PeriodicJob;
 
   constructor(
-    private readonly db: SubgraphDatabase,
+    private readonly db: SubgraphDatabase<C>,
     private readonly stream: EventStream,
     options: OutboxRelayOptions = {},
   ) {

@@ -6,7 +6,7 @@ import { openTestDatabase, openTestRedis, type TestDatabase } from '../testing';
 import { openEventStream, type EventStream } from './event-stream';
 import type { Event } from './outbox';
 import { OutboxRelay } from './outbox-relay';
-import { eventually, sleep } from './test-support';
+import { anyPayloadContracts, eventually, sleep } from './test-support';
 
 const A = '11111111-1111-4111-8111-111111111111';
 const B = '22222222-2222-4222-8222-222222222222';
@@ -16,15 +16,19 @@ const failingWith = (pattern: RegExp) => ({ cause: expect.objectContaining({ mes
 
 const rowsOf = async <T>(tx: Tx, query: ReturnType<typeof sql>) => ((await tx.execute(query)) as unknown as { rows: T[] }).rows;
 
+const NOTES = anyPayloadContracts(
+  ['created', 'rolled_back', 'numbered', 'private_to_b', 'forged', 'bulk', 'background', 'after_stop'].map((what) => `note.${what}`).concat('member.moved_out'),
+);
+
 describe('outbox and relay', () => {
   let testDb: TestDatabase;
-  let alpha: SubgraphDatabase;
+  let alpha: SubgraphDatabase<typeof NOTES>;
   let store: Extract<FastStore, { kind: 'redis' }>;
   let stream: EventStream;
 
   beforeAll(async () => {
     testDb = await openTestDatabase();
-    alpha = testDb.connection.forSubgraph('alpha', path.join(__dirname, '../__fixtures__/alpha'));
+    alpha = testDb.connection.forSubgraph('alpha', path.join(__dirname, '../__fixtures__/alpha'), NOTES);
     await alpha.migrate();
   });
   afterAll(() => testDb.drop());
@@ -47,7 +51,7 @@ describe('outbox and relay', () => {
     alpha.tenant(tenant, (tx) => alpha.outbox.add(tx, { topic, associationId: tenant, payload }));
 
   /** Relays until the outbox is empty; resolves to how many events this relay moved. */
-  const drain = async (relay: OutboxRelay) => {
+  const drain = async (relay: OutboxRelay<typeof NOTES>) => {
     let total = 0;
     for (;;) {
       const moved = await relay.relayOnce();

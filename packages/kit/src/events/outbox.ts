@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { asc, inArray, isNull, sql } from 'drizzle-orm';
 import { bigint, jsonb, pgSchema, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { tunetEvents, type EventContracts, type PayloadInput, type TunetEvents } from '@tunet/events';
+import { z } from 'zod';
 import type { Tx } from '../database';
 
 /** Something that happened in one association, as every consumer of the event stream sees it. */
@@ -13,9 +15,22 @@ export interface Event {
   occurredAt: Date;
   /** Stored as JSON: dates arrive as strings, and `undefined` and functions vanish. */
   payload: Record<string, unknown>;
+  /**
+   * Set only on a dead letter an operator replays: the one consumer group that should see it again. The others
+   * acknowledge it unseen, having handled it the first time.
+   */
+  replayFor?: string;
 }
 
-export type NewEvent = Pick<Event, 'topic' | 'associationId' | 'payload'>;
+/** An event a producer writes: a known topic with a payload of that topic's contract (packages/events). */
+export type NewEvent<C extends EventContracts = TunetEvents> = {
+  [T in keyof C & string]: { topic: T; associationId: string; payload: PayloadInput<C, T> };
+}[keyof C & string];
+
+/** An event as a service builds it, before the repository writes it for the tenant. */
+export type Announcement<C extends EventContracts = TunetEvents> = {
+  [T in keyof C & string]: { topic: T; payload: PayloadInput<C, T> };
+}[keyof C & string];
 
 /** An outbox row the relay holds locked until it has appended the event to the stream. */
 export interface UnrelayedEvent {
@@ -25,26 +40,47 @@ export interface UnrelayedEvent {
 
 const TOPIC = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/;
 
+/** An event whose topic or payload breaks the contract: a bug in the producer, refused before anything is written. */
+export class EventContractError extends Error {
+  override name = 'EventContractError';
+}
+
 /**
  * A subgraph's outbox (`db.outbox`): events are written in the same transaction as the change they describe,
  * so they commit or roll back with it, and `OutboxRelay` moves them to the event stream after the commit.
  */
-export class Outbox {
+export class Outbox<C extends EventContracts = TunetEvents> {
   private readonly table: OutboxTable;
 
-  constructor(schema: string) {
+  constructor(
+    schema: string,
+    private readonly contracts: C = tunetEvents as EventContracts as C,
+  ) {
     this.table = outboxTable(schema);
   }
 
-  /** Records the event in the caller's transaction; row-level security refuses another association's events. */
-  async add(tx: Tx, event: NewEvent): Promise<Event> {
-    if (!TOPIC.test(event.topic)) throw new Error(`invalid event topic ${JSON.stringify(event.topic)}`);
+  /**
+   * Records the event in the caller's transaction; row-level security refuses another association's events.
+   * Throws `EventContractError` for a topic without a contract or a payload that does not match it.
+   */
+  async add(tx: Tx, event: NewEvent<C>): Promise<Event> {
+    const payload = this.checked(event.topic, event.payload);
     const [row] = await tx
       .insert(this.table)
-      .values({ eventId: randomUUID(), associationId: event.associationId, topic: event.topic, payload: event.payload })
+      .values({ eventId: randomUUID(), associationId: event.associationId, topic: event.topic, payload })
       .returning();
     // An insert of one value returns exactly one row.
     return toEvent(row!);
+  }
+
+  /** The payload as its contract parses it: what consumers will parse again. */
+  private checked(topic: string, payload: unknown): Record<string, unknown> {
+    if (!TOPIC.test(topic)) throw new EventContractError(`invalid event topic ${JSON.stringify(topic)}`);
+    const contract = Object.hasOwn(this.contracts, topic) ? this.contracts[topic] : undefined;
+    if (!contract) throw new EventContractError(`unknown event topic ${topic}: add its contract to packages/events`);
+    const parsed = contract.schema.safeParse(payload);
+    if (!parsed.success) throw new EventContractError(`${topic} payload breaks its contract: ${z.prettifyError(parsed.error)}`);
+    return parsed.data as Record<string, unknown>;
   }
 
   /** For `OutboxRelay`: the oldest unrelayed events, locked so that other relays skip rather than resend them. */

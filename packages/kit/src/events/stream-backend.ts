@@ -40,6 +40,7 @@ const encodedEvent = z.object({
   associationId: z.string(),
   occurredAt: z.coerce.date(),
   payload: z.record(z.string(), z.unknown()),
+  replayFor: z.string().optional(),
 });
 
 export function decodeEvent(json: string | undefined): Event | undefined {

@@ -84,7 +84,8 @@ export class CommitteesRepository {
         await this.db.outbox.add(tx, {
           topic: 'board.term_ended',
           associationId: term.associationId,
-          payload: { termId: term.id, memberId: term.memberId, termTo: term.termTo },
+          // The filter above admits only terms with an end.
+          payload: { termId: term.id, memberId: term.memberId, termTo: term.termTo! },
         });
       }
       return ended.length;

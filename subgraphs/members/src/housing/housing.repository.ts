@@ -1,4 +1,4 @@
-import type { NewEvent, SubgraphDatabase } from '@tunet/kit';
+import type { Announcement, SubgraphDatabase } from '@tunet/kit';
 import { and, asc, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import { buildings, tenures, units } from '../tables';
 
@@ -128,7 +128,7 @@ export class HousingRepository {
     tenant: string,
     id: string,
     patch: TenurePatch,
-    announce: (tenure: TenureRow) => Omit<NewEvent, 'associationId'>[] = () => [],
+    announce: (tenure: TenureRow) => Announcement[] = () => [],
   ): Promise<TenureRow | null> {
     return this.db.tenant(tenant, async (tx) => {
       const [updated] = await tx

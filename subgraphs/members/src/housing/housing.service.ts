@@ -104,7 +104,7 @@ export class HousingService {
     const updated = await this.repository.updateTenure(tenant, input.tenureId, { moveOut: input.moveOut }, (tenure) => [
       {
         topic: 'member.moved_out',
-        payload: { memberId: tenure.memberId, unitId: tenure.unitId, tenureId: tenure.id, moveOut: tenure.moveOut },
+        payload: { memberId: tenure.memberId, unitId: tenure.unitId, tenureId: tenure.id, moveOut: input.moveOut },
       },
     ]);
     return updated!;

@@ -145,7 +145,8 @@ export class ImportSession {
       await this.db.outbox.add(this.tx, {
         topic: 'member.moved_out',
         associationId: this.tenant,
-        payload: { memberId: tenure.memberId, unitId: tenure.unitId, tenureId: tenure.id, moveOut: tenure.moveOut },
+        // The plan lists a tenure as moved out only once it has a move-out day.
+        payload: { memberId: tenure.memberId, unitId: tenure.unitId, tenureId: tenure.id, moveOut: tenure.moveOut! },
       });
     }
   }

@@ -1,4 +1,4 @@
-import type { NewEvent, SubgraphDatabase } from '@tunet/kit';
+import type { Announcement, SubgraphDatabase } from '@tunet/kit';
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import { accounts, invitations, members, tenures } from '../tables';
 import type { NewMember } from '../members/members.repository';
@@ -6,7 +6,6 @@ import type { NewTenure } from '../housing/housing.repository';
 
 export type InvitationRow = typeof invitations.$inferSelect;
 export type NewInvitation = Omit<typeof invitations.$inferInsert, 'associationId' | 'memberId'>;
-type Announcement = Omit<NewEvent, 'associationId'>;
 
 export type AcceptOutcome =
   | { kind: 'accepted'; accountId: string; associationId: string }

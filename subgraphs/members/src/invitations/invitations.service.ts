@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { badUserInput, conflict, forbidden, notFound, parseInput, todayIn, unauthenticated, violatedUniqueConstraint, type Viewer } from '@tunet/kit';
+import { badUserInput, conflict, forbidden, notFound, parseInput, todayIn, unauthenticated, violatedUniqueConstraint, type Announcement, type Viewer } from '@tunet/kit';
 import { z } from 'zod';
 import { hashToken, newSecretToken, type AuthService, type Session } from '../auth/auth.service';
 import { hashPassword } from '../auth/passwords';
@@ -133,7 +133,7 @@ export class InvitationsService {
   }
 }
 
-function announcement(invitation: InvitationRow, token: string, displayName: string) {
+function announcement(invitation: InvitationRow, token: string, displayName: string): Announcement {
   return {
     topic: 'member.invited',
     payload: {

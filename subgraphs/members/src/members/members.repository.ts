@@ -1,4 +1,4 @@
-import type { NewEvent, SubgraphDatabase } from '@tunet/kit';
+import type { Announcement, SubgraphDatabase } from '@tunet/kit';
 import { and, asc, count, eq, getTableColumns, inArray, sql, type SQL } from 'drizzle-orm';
 import { associations, committeeTerms, members, tenures, units } from '../tables';
 
@@ -111,7 +111,7 @@ export class MembersRepository {
     tenant: string,
     id: string,
     patch: MemberPatch & Partial<NewMember>,
-    announce: (member: MemberRow) => Omit<NewEvent, 'associationId'>[] = () => [],
+    announce: (member: MemberRow) => Announcement[] = () => [],
   ): Promise<MemberRow | null> {
     return this.db.tenant(tenant, async (tx) => {
       const [row] = await tx

@@ -1,19 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { openEventStream, type Event, type EventStream } from '@tunet/kit';
+import { DeadLetters, openEventStream, type Event, type EventStream, type EventSubscriber } from '@tunet/kit';
 import { sql } from 'drizzle-orm';
 import { DEMO, DEMO_PASSWORD } from '../demo-data';
 import { errorOf, openMembersTestBed, type MembersTestBed } from '../testing';
-import { SUSPENSION_REQUESTED, SuspensionRequests } from './suspension-requests';
+import { SUSPENSION_REQUESTED, suspensionRequests } from './suspension-requests';
 
 describe('suspensions requested by moderation in the posts subgraph', () => {
   let bed: MembersTestBed;
   let stream: EventStream;
-  let job: SuspensionRequests;
+  let job: EventSubscriber;
   const login = (email: string) => bed.subgraph.auth.login({ email, password: DEMO_PASSWORD }, '10.9.0.2');
   const suspendedEvents = () =>
     bed.db.system(
       async (tx) =>
-        ((await tx.execute(sql`select payload from members.outbox where topic = 'member.suspended' order by id`)) as unknown as { rows: { payload: Record<string, unknown> }[] })
+        ((await tx.execute(sql`select payload from members.outbox where topic = 'member.suspended' order by id`)) as { rows: { payload: Record<string, unknown> }[] })
           .rows,
     );
   const request = (payload: Record<string, unknown>, associationId: string = DEMO.solbakken): Event => ({
@@ -30,7 +30,7 @@ describe('suspensions requested by moderation in the posts subgraph', () => {
   beforeAll(async () => {
     bed = await openMembersTestBed();
     stream = openEventStream({ kind: 'memory', namespace: `suspensions-${randomUUID()}` });
-    job = new SuspensionRequests(stream, bed.subgraph.members, { consumer: 'test', blockMs: 50 });
+    job = suspensionRequests(stream, bed.db, bed.subgraph.members, { consumer: 'test', blockMs: 50 });
     job.start();
     // start() joins the group in the background, and a new group starts at the end of the stream.
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -59,15 +59,18 @@ describe('suspensions requested by moderation in the posts subgraph', () => {
     ]);
   });
 
-  it('ignores members of another association and malformed requests, and goes on with the next one', async () => {
+  it('ignores members of another association, sets malformed requests aside, and goes on with the next one', async () => {
     const before = (await suspendedEvents()).length;
+    const malformed = request({ memberId: 'not-an-id', reason: 'x', until: null });
     await stream.append([
       request({ memberId: DEMO.eva, reason: 'Feil borettslag', until: null }, DEMO.solbakken),
-      request({ memberId: 'not-an-id', reason: 'x', until: null }),
+      malformed,
       request({ memberId: DEMO.aase, reason: 'Spam', until: null }),
     ]);
     await until(async () => (await suspendedEvents()).length > before);
     expect((await suspendedEvents()).slice(before)).toEqual([{ payload: { memberId: DEMO.aase, reason: 'Spam', until: null } }]);
+    const letters = await new DeadLetters(bed.db).list();
+    expect(letters.map((letter) => ({ group: letter.group, eventId: letter.event.eventId }))).toEqual([{ group: 'members', eventId: malformed.eventId }]);
     await expect(login('eva@fjordly.example')).resolves.toBeDefined();
   });
 });

@@ -31,17 +31,20 @@ export function intentFor(recipients: NotificationIntent['recipients'], rest: Pa
 }
 
 /** The topic `membersRule` understands. */
-export const MEMBERS_TOPIC = 'test.members_notified';
+export const MEMBERS_TOPIC = 'comment.created';
 
 /** Rules for the stream tests: an events-category message (inbox and e-mail) to the members the payload names. */
 export function membersRule(event: Event): NotificationIntent[] {
-  const memberIds = event.payload.memberIds as string[];
+  const memberIds = event.payload.recipients as string[];
   return [intentFor({ kind: 'members', memberIds }, { category: 'events' }).intent];
 }
 
-/** An event for `membersRule`. */
+/** An event for `membersRule`, with a payload its topic's contract accepts. */
 export function membersEvent(associationId: string, memberIds: readonly string[]): Event {
-  return { ...eventIn(associationId, MEMBERS_TOPIC), payload: { memberIds } };
+  return {
+    ...eventIn(associationId, MEMBERS_TOPIC),
+    payload: { postId: randomUUID(), commentId: randomUUID(), authorMemberId: randomUUID(), recipients: [...memberIds] },
+  };
 }
 
 /** The live inbox as the ingest sees it: a list of what was published. */

@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import { contextOf, EVERY_REFERENCE_EXISTS, integratorOf, openPostsTestBed, viewerIn, type PostsTestBed } from '../testing';
 import { createPostsSubgraph, type PostsSubgraph } from '../subgraph';
 import { CalendarRepository } from './calendar.repository';
-import { CalendarRevocations } from './calendar.revocations';
+import { calendarRevocations } from './calendar.revocations';
 import { CalendarService } from './calendar.service';
 import { calendarFeedsOf } from './calendar.tokens';
 
@@ -196,7 +196,7 @@ describe('calendar feeds', () => {
       const resident = viewerIn(associationId);
       const { url } = await feedOf(resident);
       const stream = openEventStream({ kind: 'memory', namespace: `calendar-stream-${randomUUID()}` });
-      const job = new CalendarRevocations(stream, bed.subgraph.calendar, { consumer: 'test', blockMs: 20 });
+      const job = calendarRevocations(stream, bed.db, bed.subgraph.calendar, { consumer: 'test', blockMs: 20 });
       job.start();
       try {
         // The group exists once the consumer has joined; events appended before that would start past it.

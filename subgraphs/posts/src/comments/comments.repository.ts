@@ -1,4 +1,4 @@
-import type { NewEvent, SubgraphDatabase } from '@tunet/kit';
+import type { Announcement, SubgraphDatabase } from '@tunet/kit';
 import { and, asc, count, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import { commentEdits, comments, reactions } from '../tables';
 
@@ -95,7 +95,7 @@ export class CommentsRepository {
   insertComment(
     tenant: string,
     comment: NewComment,
-    announce: (row: CommentRow, participants: string[]) => Omit<NewEvent, 'associationId'>,
+    announce: (row: CommentRow, participants: string[]) => Announcement,
   ): Promise<CommentRow> {
     return this.db.tenant(tenant, async (tx) => {
       // A reply's thread is its parent and the parent's replies; a top-level comment's thread is the whole post.

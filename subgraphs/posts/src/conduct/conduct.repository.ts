@@ -1,4 +1,4 @@
-import type { NewEvent, SubgraphDatabase, Tx } from '@tunet/kit';
+import type { Announcement, SubgraphDatabase, Tx } from '@tunet/kit';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { conductAcceptances, conductVersions } from '../tables';
 
@@ -24,7 +24,7 @@ export class ConductRepository {
     tenant: string,
     memberId: string,
     body: string,
-    announce: (version: number) => Omit<NewEvent, 'associationId'>,
+    announce: (version: number) => Announcement,
   ): Promise<CurrentConductRow> {
     return this.db.tenant(tenant, async (tx) => {
       const next = sql<number>`(select coalesce(max(${conductVersions.version}), 0) + 1 from ${conductVersions} where ${conductVersions.associationId} = ${tenant})`;

@@ -1,4 +1,4 @@
-import type { SubgraphDatabase, Tx } from '@tunet/kit';
+import type { Announcement, SubgraphDatabase, Tx } from '@tunet/kit';
 import { and, asc, count, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import { groupJoinRequests, groupMembers, groups, type GroupKind, type GroupRole, type JoinRequestDecision } from '../tables';
 
@@ -21,8 +21,8 @@ export interface GroupListFilter {
   joinedBy: { memberId: string; committeeIds: readonly string[] } | null;
 }
 
-export const JOIN_REQUESTED_TOPIC = 'group.join_requested';
-export const MEMBER_ADDED_TOPIC = 'group.member_added';
+export const JOIN_REQUESTED_TOPIC = 'group.join_requested' as const;
+export const MEMBER_ADDED_TOPIC = 'group.member_added' as const;
 
 /** The only code that reads or writes groups, their members and join requests. Every call names its tenant. */
 export class GroupsRepository {
@@ -201,7 +201,7 @@ export class GroupChanges {
   constructor(
     private readonly db: SubgraphDatabase,
     private readonly tx: Tx,
-    private readonly group: GroupRow,
+    readonly group: GroupRow,
   ) {
     this.tenant = group.associationId;
   }
@@ -296,8 +296,8 @@ export class GroupChanges {
   }
 
   /** Records an event of this group's association in the outbox; it commits or rolls back with the change. */
-  async announce(topic: string, payload: Record<string, unknown>): Promise<void> {
-    await this.db.outbox.add(this.tx, { topic, associationId: this.tenant, payload: { groupId: this.group.id, ...payload } });
+  async announce(event: Announcement): Promise<void> {
+    await this.db.outbox.add(this.tx, { ...event, associationId: this.tenant });
   }
 
   private row() {

@@ -209,15 +209,17 @@ export class GroupsService implements GroupMembershipSource {
       if (current) return { group, outcome: 'joined' as const };
       if (group.open || canManageGroup(member, group, current)) {
         await changes.addMember(member.memberId, 'member', null);
-        await changes.announce(MEMBER_ADDED_TOPIC, { memberId: member.memberId, role: 'member', addedByMemberId: null });
+        await changes.announce({
+          topic: MEMBER_ADDED_TOPIC,
+          payload: { groupId: group.id, memberId: member.memberId, role: 'member', addedByMemberId: null },
+        });
         return { group, outcome: 'joined' as const };
       }
       if (!(await changes.pendingRequestOf(member.memberId))) {
         const joinRequest = await changes.requestToJoin(randomUUID(), member.memberId);
-        await changes.announce(JOIN_REQUESTED_TOPIC, {
-          requestId: joinRequest.id,
-          memberId: member.memberId,
-          recipients: await changes.adminIds(),
+        await changes.announce({
+          topic: JOIN_REQUESTED_TOPIC,
+          payload: { groupId: group.id, requestId: joinRequest.id, memberId: member.memberId, recipients: await changes.adminIds() },
         });
       }
       return { group, outcome: 'requested' as const };
@@ -407,7 +409,7 @@ async function admit(changes: GroupChanges, pending: JoinRequestRow, deciderId: 
 
 async function addAndAnnounce(changes: GroupChanges, memberId: string, role: GroupRole, addedByMemberId: string) {
   const member = await changes.addMember(memberId, role, addedByMemberId);
-  await changes.announce(MEMBER_ADDED_TOPIC, { memberId, role, addedByMemberId });
+  await changes.announce({ topic: MEMBER_ADDED_TOPIC, payload: { groupId: changes.group.id, memberId, role, addedByMemberId } });
   return member;
 }
 

@@ -1,4 +1,4 @@
-import type { NewEvent, SubgraphDatabase, Tx } from '@tunet/kit';
+import type { Announcement, SubgraphDatabase, Tx } from '@tunet/kit';
 import { and, asc, countDistinct, desc, eq, inArray, ne, sql } from 'drizzle-orm';
 import {
   comments,
@@ -44,7 +44,7 @@ export interface ReportSituation {
 /** What the service decided a report leads to, written in the report's transaction. */
 export interface ReportPlan {
   hide: NewAction | null;
-  events: Omit<NewEvent, 'associationId'>[];
+  events: Announcement[];
 }
 
 /** What a decision found: the target locked, and its open case if any. */
@@ -58,7 +58,7 @@ export interface DecisionPlan {
   state: ModerationState;
   resolve: { caseId: string; decision: ModerationDecision; byMemberId: string } | null;
   actions: NewAction[];
-  events: Omit<NewEvent, 'associationId'>[];
+  events: Announcement[];
 }
 
 /** Keyset position in a list ordered by a timestamp and id. */

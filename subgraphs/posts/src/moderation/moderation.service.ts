@@ -10,7 +10,7 @@ import {
   parseInput,
   toPage,
   type MemberViewer,
-  type NewEvent,
+  type Announcement,
   type Page,
   type Viewer,
 } from '@tunet/kit';
@@ -246,10 +246,10 @@ export class ModerationService {
 }
 
 /** A report hides the content once enough households reported it; the board hears of every report. */
-function planReport({ target, moderationCase, householdCount, threshold }: ReportSituation, reason: string): ReportPlan {
+function planReport({ target, moderationCase, householdCount, threshold }: ReportSituation, reason: z.output<typeof reportInput>['reason']): ReportPlan {
   const hides = hidesOnReport(householdCount, threshold ?? DEFAULT_REPORT_THRESHOLD, target.state);
   const why = `Reported by ${householdCount} household${householdCount === 1 ? '' : 's'}; hidden until the board has reviewed it.`;
-  const events: Omit<NewEvent, 'associationId'>[] = [
+  const events: Announcement[] = [
     {
       topic: 'content.reported',
       payload: {
@@ -292,7 +292,7 @@ function noticeToAuthor(
   caseId: string | null,
   action: ContentAction,
   reason: string,
-): Omit<NewEvent, 'associationId'> {
+): Announcement {
   return {
     topic: 'content.moderated',
     payload: {

@@ -1,4 +1,4 @@
-import type { NewEvent, SubgraphDatabase } from '@tunet/kit';
+import type { Announcement as PostEvent, SubgraphDatabase } from '@tunet/kit';
 import { and, asc, count, desc, eq, inArray, isNotNull, isNull, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Audience, ViewerAudiences } from '../audiences/audiences';
 import { postReads, posts, type PostKind } from '../tables';
@@ -23,7 +23,7 @@ export interface FeedFilter {
 }
 
 /** An event built from a post's row, written in the transaction that makes the post visible. */
-export type Announcement = (row: PostRow) => Omit<NewEvent, 'associationId'>;
+export type Announcement = (row: PostRow) => PostEvent;
 
 /**
  * `now()` rounded down to the millisecond that published_at and read_at keep (0001): stored rounded to the

@@ -11,6 +11,7 @@ import {
   parseInput,
   toPage,
   unauthenticated,
+  type Announcement,
   type MemberViewer,
   type Page,
   type Viewer,
@@ -281,7 +282,12 @@ export class PostsService {
  * `post.published`, written in the transaction that makes the post visible. Notifications resolves the
  * recipients from the audience; `important` notices are sent to everyone in it whatever their preferences.
  */
-function postPublished(row: PostRow) {
+/** The table's check pairs a null audience id with the association and the board, and an id with the others. */
+function audienceOf({ audienceKind: kind, audienceId: id }: PostRow) {
+  return kind === 'association' || kind === 'board' ? { kind, id: null } : { kind, id: id! };
+}
+
+function postPublished(row: PostRow): Announcement {
   return {
     topic: 'post.published',
     payload: {
@@ -289,7 +295,7 @@ function postPublished(row: PostRow) {
       kind: row.kind,
       title: row.title,
       excerpt: excerptOf(row.body),
-      audience: { kind: row.audienceKind, id: row.audienceId },
+      audience: audienceOf(row),
       important: row.important,
       authorMemberId: row.authorMemberId,
       publishedAt: row.publishedAt.toISOString(),

@@ -1,18 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { failedWithDeadlock, type SubgraphDatabase, type Tx } from '@tunet/kit';
+import { failedWithDeadlock, type Announcement, type SubgraphDatabase, type Tx } from '@tunet/kit';
 import { and, asc, desc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
-import { DateTime } from 'luxon';
 import { busiestRollingPeriod, quotaWindow, type QuotaRow, type QuotaWindow, type RuleResource } from '../rules/rules';
 import type { ClosedPeriodRow, OpeningHoursRow } from '../schedule/schedule';
 import { bookings, charges, closedPeriods, openingHours, quotas, resources, type TimeRange } from '../tables';
 
 export type BookingRow = typeof bookings.$inferSelect;
 export type ChargeRow = typeof charges.$inferSelect;
-type NewCharge = Pick<ChargeRow, 'amount' | 'reason'>;
+/** A charge as the household reads it on its invoice. */
+export type NewCharge = Pick<ChargeRow, 'amount' | 'reason' | 'description'>;
 
-export const CONFIRMED_TOPIC = 'reservation.confirmed';
-export const CANCELLED_TOPIC = 'reservation.cancelled';
-export const APPROVAL_REQUESTED_TOPIC = 'reservation.approval_requested';
+/** What the service decides goes with a booking's change, written in the same transaction. */
+export interface Consequences {
+  charges: NewCharge[];
+  events: Announcement[];
+}
 
 /** What the booker asked for, with the household it counts against. */
 export interface BookingDraft {
@@ -41,14 +43,12 @@ export interface BookingTerms {
   deposit: number;
 }
 
-/** How a live booking ends: by whom, why, and what it costs or gives back. */
-export interface Ending {
+/** How a live booking ends: by whom and why, with what it costs or gives back and who is told. */
+export interface Settlement extends Consequences {
   status: 'cancelled' | 'rejected';
   /** Null when no one did: a move-out ends the booking (lifecycle.move-outs.ts). */
   byMemberId: string | null;
-  byBoard: boolean;
   reason: string | null;
-  charges: NewCharge[];
 }
 
 /** A retried insert may meet yet another one in flight; three attempts make a third deadlock vanishingly rare. */
@@ -152,8 +152,8 @@ export class BookingsRepository {
 
   /**
    * Books what `decide` allows, in one transaction: null when the resource does not exist in the tenant, the
-   * booking the member already made with this idempotency key, or the new booking with its charge (if confirmed
-   * and paid) and its event in the outbox. `decide` may throw to refuse, which rolls everything back.
+   * booking the member already made with this idempotency key, or the new booking with the charges and events
+   * `consequences` gives for it. `decide` may throw to refuse, which rolls everything back.
    *
    * Quotas are counted, then the booking inserted; two requests of one household (or person) doing that at once
    * could both count the same free place. Advisory locks on the household and the person, taken first and always
@@ -169,10 +169,11 @@ export class BookingsRepository {
     draft: BookingDraft,
     now: Date,
     decide: (setting: BookingSetting) => BookingTerms,
+    consequences: (resource: RuleResource, booking: BookingRow) => Consequences,
   ): Promise<{ booking: BookingRow; created: boolean } | null> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.insertBooking(tenant, draft, now, decide);
+        return await this.insertBooking(tenant, draft, now, decide, consequences);
       } catch (error) {
         if (!failedWithDeadlock(error) || attempt === DEADLOCK_ATTEMPTS) throw error;
       }
@@ -184,6 +185,7 @@ export class BookingsRepository {
     draft: BookingDraft,
     now: Date,
     decide: (setting: BookingSetting) => BookingTerms,
+    consequences: (resource: RuleResource, booking: BookingRow) => Consequences,
   ): Promise<{ booking: BookingRow; created: boolean } | null> {
     return this.db.tenant(tenant, async (tx) => {
       if (draft.unitId) await lockQuota(tx, `${tenant}:unit:${draft.unitId}`);
@@ -218,63 +220,50 @@ export class BookingsRepository {
           rulesAcceptedAt: draft.acceptRules ? now : null,
         })
         .returning();
-      if (terms.status === 'confirmed') await this.confirmed(tx, resource, booking!);
-      else await this.approvalRequested(tx, resource, booking!);
+      await this.record(tx, booking!, consequences(resource, booking!));
       return { booking: booking!, created: true };
     });
   }
 
   /**
    * Ends a live booking as `settle` decides from it, its resource and what was charged for it: status, who, why,
-   * the charges that go with it (refund, late fee), and `reservation.cancelled` in the outbox, all in one
-   * transaction. The booking row is locked first, so two cancellations (or a cancellation and a decision) cannot
+   * and the charges (refund, late fee) and events that go with it, all in one transaction. The booking row is locked first, so two cancellations (or a cancellation and a decision) cannot
    * both settle it. Null when the booking does not exist in the tenant.
    */
   endBooking(
     tenant: string,
     bookingId: string,
-    settle: (booking: BookingRow, resource: RuleResource, charged: number) => Ending,
+    settle: (booking: BookingRow, resource: RuleResource, charged: number) => Settlement,
   ): Promise<BookingRow | null> {
     return this.db.tenant(tenant, async (tx) => {
       const booking = await lockBooking(tx, tenant, bookingId);
       if (!booking) return null;
       const resource = (await resourceOf(tx, tenant, booking.resourceId))!;
       const ending = settle(booking, resource, await chargedFor(tx, tenant, booking.id));
-      const decided = ending.status === 'rejected';
       const [ended] = await tx
         .update(bookings)
         .set(
-          decided
+          ending.status === 'rejected'
             ? { status: 'rejected', decidedAt: sql`now()`, decidedByMemberId: ending.byMemberId, decisionReason: ending.reason }
             : { status: 'cancelled', cancelledAt: sql`now()`, cancelledByMemberId: ending.byMemberId, cancelReason: ending.reason },
         )
         .where(and(eq(bookings.associationId, tenant), eq(bookings.id, bookingId)))
         .returning();
-      for (const charge of ending.charges) await insertCharge(tx, resource, ended!, charge);
-      await this.db.outbox.add(tx, {
-        topic: CANCELLED_TOPIC,
-        associationId: tenant,
-        payload: {
-          ...summaryOf(resource, ended!),
-          recipients: ending.byMemberId === booking.bookerMemberId ? [] : [booking.bookerMemberId],
-          reason: ending.reason,
-          byBoard: ending.byBoard,
-          rejected: decided,
-        },
-      });
+      await this.record(tx, ended!, ending);
       return ended!;
     });
   }
 
   /**
-   * Confirms a pending booking after `check` has seen it locked: the charge for it (if paid) and
-   * `reservation.confirmed` to the booker go with it. Null when the booking does not exist in the tenant.
+   * Confirms a pending booking after `check` has seen it locked, with the charges and events `consequences` gives
+   * for it. Null when the booking does not exist in the tenant.
    */
   approveBooking(
     tenant: string,
     bookingId: string,
     decision: { byMemberId: string; reason: string | null },
     check: (booking: BookingRow) => void,
+    consequences: (resource: RuleResource, booking: BookingRow) => Consequences,
   ): Promise<BookingRow | null> {
     return this.db.tenant(tenant, async (tx) => {
       const booking = await lockBooking(tx, tenant, bookingId);
@@ -285,28 +274,14 @@ export class BookingsRepository {
         .set({ status: 'confirmed', decidedAt: sql`now()`, decidedByMemberId: decision.byMemberId, decisionReason: decision.reason })
         .where(and(eq(bookings.associationId, tenant), eq(bookings.id, bookingId)))
         .returning();
-      await this.confirmed(tx, (await resourceOf(tx, tenant, booking.resourceId))!, approved!);
+      await this.record(tx, approved!, consequences((await resourceOf(tx, tenant, booking.resourceId))!, approved!));
       return approved!;
     });
   }
 
-  /** A confirmed booking is charged (once, when confirmed: a pending one may still be rejected) and announced. */
-  private async confirmed(tx: Tx, resource: RuleResource, booking: BookingRow): Promise<void> {
-    if (booking.price > 0) await insertCharge(tx, resource, booking, { amount: booking.price, reason: 'booking' });
-    await this.db.outbox.add(tx, {
-      topic: CONFIRMED_TOPIC,
-      associationId: booking.associationId,
-      payload: { ...summaryOf(resource, booking), recipients: [booking.bookerMemberId] },
-    });
-  }
-
-  /** Addressed to the board as a role: this subgraph does not know who sits on it. */
-  private async approvalRequested(tx: Tx, resource: RuleResource, booking: BookingRow): Promise<void> {
-    await this.db.outbox.add(tx, {
-      topic: APPROVAL_REQUESTED_TOPIC,
-      associationId: booking.associationId,
-      payload: { ...summaryOf(resource, booking), recipientRole: 'board' },
-    });
+  private async record(tx: Tx, booking: BookingRow, { charges: due, events }: Consequences): Promise<void> {
+    for (const charge of due) await tx.insert(charges).values({ ...bookingRefs(booking), id: randomUUID(), ...charge });
+    for (const event of events) await this.db.outbox.add(tx, { ...event, associationId: booking.associationId });
   }
 }
 
@@ -413,34 +388,7 @@ async function chargedFor(tx: Tx, tenant: string, bookingId: string): Promise<nu
   return row!.sum;
 }
 
-const DESCRIPTIONS: Record<ChargeRow['reason'], string> = {
-  booking: 'Booking',
-  late_cancellation: 'Late cancellation',
-  cancellation_refund: 'Refund for cancelled booking',
-};
-
-/** The description is what the household reads on its invoice, so it names the resource and the local times. */
-async function insertCharge(tx: Tx, resource: RuleResource, booking: BookingRow, charge: NewCharge): Promise<void> {
-  const local = (instant: Date) => DateTime.fromJSDate(instant, { zone: resource.timeZone }).toFormat('dd.LL.yyyy HH:mm');
-  await tx.insert(charges).values({
-    associationId: booking.associationId,
-    id: randomUUID(),
-    bookingId: booking.id,
-    unitId: booking.unitId,
-    memberId: booking.bookerMemberId,
-    amount: charge.amount,
-    reason: charge.reason,
-    description: `${DESCRIPTIONS[charge.reason]}: ${resource.name}, ${local(booking.during.start)}–${local(booking.during.end)}`,
-  });
-}
-
-function summaryOf(resource: RuleResource, booking: BookingRow): Record<string, unknown> {
-  return {
-    bookingId: booking.id,
-    resourceId: resource.id,
-    resourceName: resource.name,
-    bookerMemberId: booking.bookerMemberId,
-    start: booking.during.start.toISOString(),
-    end: booking.during.end.toISOString(),
-  };
+/** What a charge says of its booking, for the property manager's billing. */
+function bookingRefs(booking: BookingRow) {
+  return { associationId: booking.associationId, bookingId: booking.id, unitId: booking.unitId, memberId: booking.bookerMemberId };
 }

@@ -18,6 +18,7 @@ import {
   type Viewer,
 } from '@tunet/kit';
 import type { GraphQLError } from 'graphql';
+import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { depositOf, firstRefusal, lateCancellationFee, priceOf, type Refusal, type RuleResource } from '../rules/rules';
 import type { TimeRange } from '../tables';
@@ -30,7 +31,9 @@ import type {
   BookingsRepository,
   BookingTerms,
   ChargeRow,
-  Ending,
+  Consequences,
+  NewCharge,
+  Settlement,
 } from './bookings.repository';
 
 /** GraphQL defaults apply only over HTTP; callers in code may leave optional fields out. */
@@ -111,9 +114,7 @@ export class BookingsService {
     const now = this.now();
     let result: { booking: BookingRow; created: boolean } | null;
     try {
-      result = await this.repository.createBooking(member.associationId, draft, now, (setting) =>
-        termsFor(member, draft, setting, now),
-      );
+      result = await this.repository.createBooking(member.associationId, draft, now, (setting) => termsFor(member, draft, setting, now), booked);
     } catch (error) {
       if (violatedExclusionConstraint(error) === NO_OVERLAP_CONSTRAINT) {
         throw conflict('That time is already booked (or awaiting approval), cleaning and handover time included. Choose another time.');
@@ -143,7 +144,7 @@ export class BookingsService {
     if (!isUuid(bookingId)) throw notFound('Booking');
     const now = this.now();
     const ended = await this.repository.endBooking(member.associationId, bookingId, (booking, resource, charged) =>
-      cancellation(member, booking, resource, charged, reason, now),
+      settled(resource, booking, cancellation(member, booking, resource, charged, reason, now)),
     );
     if (!ended) throw notFound('Booking');
     loaders.bookingById.clear(bookingId).prime(bookingId, ended);
@@ -157,10 +158,10 @@ export class BookingsService {
     if (!isUuid(bookingId)) throw notFound('Booking');
     const decided =
       decision === 'APPROVE'
-        ? await this.repository.approveBooking(board.associationId, bookingId, { byMemberId: board.memberId, reason }, assertPending)
-        : await this.repository.endBooking(board.associationId, bookingId, (booking): Ending => {
+        ? await this.repository.approveBooking(board.associationId, bookingId, { byMemberId: board.memberId, reason }, assertPending, confirmation)
+        : await this.repository.endBooking(board.associationId, bookingId, (booking, resource) => {
             assertPending(booking);
-            return { status: 'rejected', byMemberId: board.memberId, byBoard: true, reason, charges: [] };
+            return settled(resource, booking, { status: 'rejected', byMemberId: board.memberId, byBoard: true, reason, charges: [] });
           });
     if (!decided) throw notFound('Booking');
     loaders.bookingById.clear(bookingId).prime(bookingId, decided);
@@ -306,6 +307,68 @@ function cancellation(
   const fee = own && charged > 0 ? lateCancellationFee(resource, { during: booking.during, price: charged }, now) : 0;
   if (fee > 0) charges.push({ amount: fee, reason: 'late_cancellation' });
   return { status: 'cancelled', byMemberId: member.memberId, byBoard: !own, reason, charges };
+}
+
+/** How a live booking ends: by whom, why, and what it costs or gives back. */
+export interface Ending {
+  status: Settlement['status'];
+  /** Null when no one did: a move-out ends the booking (lifecycle.move-outs.ts). */
+  byMemberId: string | null;
+  byBoard: boolean;
+  reason: string | null;
+  charges: Pick<NewCharge, 'amount' | 'reason'>[];
+}
+
+/** The ending with its invoice lines, and the booker told unless they ended it themselves. */
+export function settled(resource: RuleResource, booking: BookingRow, { byBoard, charges, ...ending }: Ending): Settlement {
+  const recipients = ending.byMemberId === booking.bookerMemberId ? [] : [booking.bookerMemberId];
+  return {
+    ...ending,
+    charges: charges.map((charge) => invoiceLine(resource, booking, charge)),
+    events: [
+      {
+        topic: 'reservation.cancelled',
+        payload: { ...summaryOf(resource, booking), recipients, reason: ending.reason, byBoard, rejected: ending.status === 'rejected' },
+      },
+    ],
+  };
+}
+
+/** A new booking is confirmed at once, or awaits the board, addressed as a role: this subgraph does not know who sits on it. */
+function booked(resource: RuleResource, booking: BookingRow): Consequences {
+  if (booking.status === 'confirmed') return confirmation(resource, booking);
+  return { charges: [], events: [{ topic: 'reservation.approval_requested', payload: { ...summaryOf(resource, booking), recipientRole: 'board' } }] };
+}
+
+/** A booking is charged once, when confirmed (a pending one may still be rejected), and the booker told. */
+function confirmation(resource: RuleResource, booking: BookingRow): Consequences {
+  return {
+    charges: booking.price > 0 ? [invoiceLine(resource, booking, { amount: booking.price, reason: 'booking' })] : [],
+    events: [{ topic: 'reservation.confirmed', payload: { ...summaryOf(resource, booking), recipients: [booking.bookerMemberId] } }],
+  };
+}
+
+const DESCRIPTIONS: Record<ChargeRow['reason'], string> = {
+  booking: 'Booking',
+  late_cancellation: 'Late cancellation',
+  cancellation_refund: 'Refund for cancelled booking',
+};
+
+/** The description is what the household reads on its invoice, so it names the resource and the local times. */
+function invoiceLine(resource: RuleResource, booking: BookingRow, charge: Pick<NewCharge, 'amount' | 'reason'>): NewCharge {
+  const local = (instant: Date) => DateTime.fromJSDate(instant, { zone: resource.timeZone }).toFormat('dd.LL.yyyy HH:mm');
+  return { ...charge, description: `${DESCRIPTIONS[charge.reason]}: ${resource.name}, ${local(booking.during.start)}–${local(booking.during.end)}` };
+}
+
+function summaryOf(resource: RuleResource, booking: BookingRow) {
+  return {
+    bookingId: booking.id,
+    resourceId: resource.id,
+    resourceName: resource.name,
+    bookerMemberId: booking.bookerMemberId,
+    start: booking.during.start.toISOString(),
+    end: booking.during.end.toISOString(),
+  };
 }
 
 function assertPending(booking: BookingRow): void {

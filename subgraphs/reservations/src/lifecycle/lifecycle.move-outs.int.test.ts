@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { openEventStream, type Event, type MemberViewer } from '@tunet/kit';
+import { openEventStream, type ContractEvent, type MemberViewer } from '@tunet/kit';
+import type { TunetEvents } from '@tunet/events';
 import { sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { openReservationsTestBed, viewerIn, type ReservationsTestBed } from '../testing';
 import { arrangeBooking, arrangeResource } from './lifecycle.fixtures';
-import { MemberEvents } from './lifecycle.move-outs';
+import { memberEvents } from './lifecycle.move-outs';
 
 let bed: ReservationsTestBed;
 
@@ -14,7 +15,7 @@ beforeAll(async () => {
 
 afterAll(() => bed.close());
 
-const movedOut = (associationId: string, memberId: string, moveOut: string): Event => ({
+const movedOut = (associationId: string, memberId: string, moveOut: string): ContractEvent<TunetEvents, 'member.moved_out'> => ({
   eventId: randomUUID(),
   topic: 'member.moved_out',
   associationId,
@@ -128,7 +129,7 @@ describe('move-outs', () => {
     const resident = viewerIn(associationId);
     const booked = await arrange(resident);
     const stream = openEventStream({ kind: 'memory', namespace: `move-outs-${randomUUID()}` });
-    const job = new MemberEvents(stream, bed.subgraph.moveOuts, { consumer: 'test', blockMs: 20 });
+    const job = memberEvents(stream, bed.subgraph.db, bed.subgraph.moveOuts, { consumer: 'test', blockMs: 20 });
     job.start();
     try {
       // The group exists once the consumer has joined; events appended before that would start past it.

@@ -1,19 +1,15 @@
-import { hostname } from 'node:os';
-import { createLogger, type BackgroundJob, type Consumer, type Event, type EventStream, type Logger } from '@tunet/kit';
+import { EventSubscriber, payloadOf, type Event, type EventStream, type EventSubscriberOptions, type SubgraphDatabase } from '@tunet/kit';
 import { DateTime } from 'luxon';
-import { z } from 'zod';
-import type { BookingRow, BookingsRepository, Ending } from '../bookings/bookings.repository';
+import type { BookingRow, BookingsRepository } from '../bookings/bookings.repository';
+import { settled, type Ending } from '../bookings/bookings.service';
 import type { CalendarService } from '../calendar/calendar.service';
+import type { RuleResource } from '../rules/rules';
 import type { LifecycleRepository } from './lifecycle.repository';
 
-/** The members subgraph's events reservations acts on: move-outs, and suspensions, which end calendar feeds. */
-export const MEMBER_TOPICS = ['member.moved_out', 'member.suspended'] as const;
 /** What the booker is told, in the `reservation.cancelled` event and on the booking. */
 export const MOVED_OUT_REASON = 'Moved out';
 /** Move-out days are Norwegian dates, whatever zone a resource is in. */
 const MOVE_OUT_TIME_ZONE = 'Europe/Oslo';
-
-const movedOutPayload = z.object({ memberId: z.guid(), moveOut: z.iso.date() });
 
 /**
  * Cancels the bookings of members who move out: those starting after their move-out day, which they no longer
@@ -31,11 +27,12 @@ export class MoveOutCancellations {
   async handle(event: Event): Promise<void> {
     await this.calendar.revoke(event);
     if (event.topic !== 'member.moved_out') return;
-    const { memberId, moveOut } = movedOutPayload.parse(event.payload);
+    const { memberId, moveOut } = payloadOf(event, 'member.moved_out');
     const tenant = event.associationId;
     const dayAfter = startOfDayAfter(moveOut);
     for (const bookingId of await this.lifecycle.liveBookingsFrom(tenant, memberId, dayAfter)) {
-      await this.bookings.endBooking(tenant, bookingId, movedOut).catch((error: unknown) => {
+      const ending = (booking: BookingRow, resource: RuleResource, charged: number) => settled(resource, booking, movedOut(booking, charged));
+      await this.bookings.endBooking(tenant, bookingId, ending).catch((error: unknown) => {
         if (!(error instanceof EndedMeanwhile)) throw error;
       });
     }
@@ -45,7 +42,7 @@ export class MoveOutCancellations {
 /** The booking was cancelled or decided between the search and its lock; its transaction rolls back untouched. */
 class EndedMeanwhile extends Error {}
 
-function movedOut(booking: BookingRow, _resource: unknown, charged: number): Ending {
+function movedOut(booking: BookingRow, charged: number): Ending {
   if (booking.status !== 'pending' && booking.status !== 'confirmed') throw new EndedMeanwhile();
   return {
     status: 'cancelled',
@@ -62,41 +59,16 @@ export function startOfDayAfter(date: string): Date {
 }
 
 /**
- * Hears of move-outs through the event stream. The reservations subgraph's replicas share the consumer group
- * `reservations`, so each event is handled by one of them. Another reservations consumer must not join that group
- * with other topics: a group hands each event to one consumer, which acknowledges unseen the topics it does not
- * take. Add topics here instead.
+ * Hears of move-outs and suspensions through the event stream. The reservations subgraph's replicas share the
+ * consumer group `reservations`, so each event is handled by one of them; a group has one subscriber, so add
+ * topics here.
  */
-export class MemberEvents implements BackgroundJob {
-  private consumer: Promise<Consumer | undefined> | undefined;
-
-  constructor(
-    private readonly stream: EventStream,
-    private readonly moveOuts: MoveOutCancellations,
-    private readonly options: { consumer?: string; blockMs?: number; logger?: Logger } = {},
-  ) {}
-
-  start(): void {
-    const logger = this.options.logger ?? createLogger('member-events');
-    this.consumer ??= this.stream
-      .consume({
-        group: 'reservations',
-        // Stable across a replica's restarts, so it resumes the events it held when it went down.
-        consumer: this.options.consumer ?? `reservations-${hostname()}`,
-        topics: MEMBER_TOPICS,
-        handler: (event) => this.moveOuts.handle(event),
-        blockMs: this.options.blockMs,
-        logger,
-      })
-      .catch((error: unknown) => {
-        logger.error({ err: error }, 'could not join the event stream; bookings of members who move out stay until restart');
-        return undefined;
-      });
-  }
-
-  async stop(): Promise<void> {
-    const consumer = await this.consumer;
-    this.consumer = undefined;
-    await consumer?.stop();
-  }
+export function memberEvents(
+  stream: EventStream,
+  db: SubgraphDatabase,
+  moveOuts: MoveOutCancellations,
+  options: Pick<EventSubscriberOptions, 'consumer' | 'blockMs' | 'logger'> = {},
+): EventSubscriber {
+  const handle = (event: Event) => moveOuts.handle(event);
+  return new EventSubscriber({ ...options, stream, db, group: 'reservations', handlers: { 'member.moved_out': handle, 'member.suspended': handle } });
 }

@@ -10,7 +10,7 @@ import { acceptingSenders } from '../../dispatch/delivery.fixtures';
 import type { AssociationInfo } from '../../model';
 import { StaticDirectory, type DirectoryEntry } from '../../testing';
 import { ingestOn, MEMBERS_TOPIC, membersRule } from '../ingest.fixtures';
-import { NotificationEvents } from '../notification-events';
+import { notificationEvents } from '../notification-events';
 
 async function main(): Promise<void> {
   const database = await DatabaseConnection.open({ url: requireEnv('DATABASE_URL') });
@@ -29,7 +29,7 @@ async function main(): Promise<void> {
       await new Promise<never>(() => {});
     },
   };
-  const consumer = new NotificationEvents(openEventStream(store), storeThenHang, [MEMBERS_TOPIC], { consumer: requireEnv('CONSUMER_NAME'), blockMs: 50 });
+  const consumer = notificationEvents(openEventStream(store), db, storeThenHang, [MEMBERS_TOPIC], { consumer: requireEnv('CONSUMER_NAME'), blockMs: 50 });
   consumer.start();
   process.send!({ ready: await consumer.started() });
 }

@@ -1,0 +1,14 @@
+import type { z } from 'zod';
+import type { EventContracts } from './contract';
+import { memberTopics } from './members';
+import { postTopics } from './posts';
+import { reservationTopics } from './reservations';
+
+export * from './contract';
+
+/** Every topic of the event stream between Tunet's subgraphs, with its payload schema and version. */
+export const tunetEvents = { ...memberTopics, ...postTopics, ...reservationTopics } satisfies EventContracts;
+
+export type TunetEvents = typeof tunetEvents;
+export type TunetTopic = keyof TunetEvents;
+export type TunetPayload<T extends TunetTopic> = z.output<TunetEvents[T]['schema']>;

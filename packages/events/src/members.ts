@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { topic } from './contract';
+import { date, id, instant } from './fields';
+
+/** Events of the members subgraph. */
+export const memberTopics = {
+  'member.invited': topic({
+    version: 1,
+    producer: 'members',
+    consumers: ['notifications'],
+    description: 'The board invited someone by e-mail; the invitee gets a one-time link.',
+    secrets: ['token'],
+    schema: z.strictObject({ invitationId: id, memberId: id, email: z.email(), displayName: z.string(), token: z.string().min(1), expiresAt: instant }),
+  }),
+  'member.joined': topic({
+    version: 1,
+    producer: 'members',
+    consumers: ['notifications'],
+    description: 'An invitee accepted and has an account.',
+    schema: z.strictObject({ memberId: id, invitationId: id }),
+  }),
+  'member.moved_out': topic({
+    version: 1,
+    producer: 'members',
+    consumers: ['posts', 'reservations'],
+    description: "A tenure ends: the member no longer lives in the unit after `moveOut` (in the association's time zone).",
+    schema: z.strictObject({
+      memberId: id,
+      unitId: id,
+      tenureId: id,
+      moveOut: date,
+      /** The association's IANA time zone, in which `moveOut` is a day; older events lack it (read them as Europe/Oslo). */
+      timeZone: z.string().min(1).optional(),
+    }),
+  }),
+  'member.suspended': topic({
+    version: 1,
+    producer: 'members',
+    consumers: ['notifications', 'posts'],
+    description: 'The board (or moderation) suspended a member until a day, or until reinstated.',
+    schema: z.strictObject({ memberId: id, reason: z.string().min(1), until: date.nullable() }),
+  }),
+  'board.term_ended': topic({
+    version: 1,
+    producer: 'members',
+    consumers: [],
+    description: "A board member's term ended on its last day.",
+    schema: z.strictObject({ termId: id, memberId: id, termTo: date }),
+  }),
+  'account.email_change_requested': topic({
+    version: 1,
+    producer: 'members',
+    consumers: ['notifications'],
+    description: 'A person asked to change their e-mail address; the new address gets a one-time confirmation link.',
+    secrets: ['token'],
+    schema: z.strictObject({ changeId: id, accountId: id, oldEmail: z.email(), newEmail: z.email(), token: z.string().min(1), expiresAt: instant }),
+  }),
+};

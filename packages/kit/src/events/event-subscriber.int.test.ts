@@ -1,0 +1,159 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import type { TunetEvents, TunetPayload } from '@tunet/events';
+import { register } from 'prom-client';
+import type { SubgraphDatabase } from '../database';
+import { closeFastStore, type FastStore } from '../redis';
+import { openTestDatabase, openTestRedis, type TestDatabase } from '../testing';
+import { DeadLetters } from './dead-letters';
+import { openEventStream, type EventStream } from './event-stream';
+import { EventSubscriber, type ContractEvent, type EventHandlers } from './event-subscriber';
+import type { Event } from './outbox';
+import { eventually, sleep } from './test-support';
+
+const A = '11111111-1111-4111-8111-111111111111';
+const FAST = { blockMs: 50, claimIdleMs: 5_000, retryDelayMs: 10 };
+
+const joined = (payload: Record<string, unknown> = { memberId: randomUUID(), invitationId: randomUUID() }): Event => ({
+  eventId: randomUUID(),
+  topic: 'member.joined',
+  associationId: A,
+  occurredAt: new Date(),
+  payload,
+});
+
+const deadLetterCount = async (cause: string) =>
+  (await register.getSingleMetric('tunet_events_dead_lettered_total')!.get()).values
+    .filter((value) => value.labels.cause === cause)
+    .reduce((sum, value) => sum + value.value, 0);
+
+/** On a real PostgreSQL (the dead letters) and Redis (the stream). */
+describe('event subscriber', () => {
+  let testDb: TestDatabase;
+  let db: SubgraphDatabase;
+  let store: FastStore;
+  let stream: EventStream;
+  const running: EventSubscriber[] = [];
+
+  beforeAll(async () => {
+    testDb = await openTestDatabase();
+    db = testDb.connection.forSubgraph('alpha', path.join(__dirname, '../__fixtures__/alpha'));
+    await db.migrate();
+  });
+  afterAll(() => testDb.drop());
+
+  beforeEach(async () => {
+    store = await openTestRedis();
+    stream = openEventStream(store);
+  });
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((subscriber) => subscriber.stop()));
+    await closeFastStore(store);
+  });
+
+  const subscribe = async (group: string, handlers: EventHandlers, maxAttempts = 3) => {
+    const subscriber = new EventSubscriber({ ...FAST, stream, db, group, handlers, maxAttempts, consumer: 'c1' });
+    running.push(subscriber);
+    subscriber.start();
+    expect(await subscriber.started()).toBe(true);
+    return subscriber;
+  };
+  const lettersOf = async (group: string) => (await new DeadLetters(db).list()).filter((letter) => letter.group === group);
+
+  it('sets a malformed event aside with its reason and goes on with the next one', async () => {
+    const handled: TunetPayload<'member.joined'>[] = [];
+    await subscribe('malformed', { 'member.joined': async (event) => void handled.push(event.payload) });
+    const before = await deadLetterCount('malformed');
+    const malformed = joined({ memberId: 'not-an-id' });
+    const next = joined();
+
+    await stream.append([malformed, next]);
+
+    await eventually(() => expect(handled).toEqual([next.payload]));
+    const [letter, ...others] = await lettersOf('malformed');
+    expect(others).toEqual([]);
+    expect(letter).toMatchObject({ event: malformed, attempts: 0, replayedAt: null });
+    expect(letter!.reason).toMatch(/payload breaks the contract of member\.joined v1/);
+    expect(letter!.reason).toMatch(/memberId/);
+    expect(await deadLetterCount('malformed')).toBe(before + 1);
+  });
+
+  it('retries a failing handler a bounded number of times, then sets the event aside and goes on', async () => {
+    const attempts: string[] = [];
+    const handled: string[] = [];
+    const poisoned = joined();
+    await subscribe(
+      'failing',
+      {
+        'member.joined': async (event) => {
+          if (event.eventId !== poisoned.eventId) return void handled.push(event.eventId);
+          attempts.push(event.eventId);
+          throw new Error('the directory is confused');
+        },
+      },
+      4,
+    );
+    const next = joined();
+
+    await stream.append([poisoned, next]);
+
+    await eventually(() => expect(handled).toEqual([next.eventId]));
+    expect(attempts).toHaveLength(4);
+    const [letter] = await lettersOf('failing');
+    expect(letter).toMatchObject({ event: poisoned, attempts: 4 });
+    expect(letter!.reason).toMatch(/handler failed 4 times; last: the directory is confused/);
+    await sleep(FAST.blockMs * 4);
+    expect(attempts).toHaveLength(4);
+  });
+
+  it('does not set aside an event whose handler succeeds on a retry', async () => {
+    let failures = 0;
+    const handled: string[] = [];
+    await subscribe('flaky', {
+      'member.joined': async (event) => {
+        if (failures++ < 2) throw new Error('flaky');
+        handled.push(event.eventId);
+      },
+    });
+    const sent = joined();
+
+    await stream.append([sent]);
+
+    await eventually(() => expect(handled).toEqual([sent.eventId]));
+    expect(await lettersOf('flaky')).toEqual([]);
+  });
+
+  it('replays a dead letter to its own group only, with its own event id', async () => {
+    let broken = true;
+    const handled: ContractEvent<TunetEvents, 'member.joined'>[] = [];
+    const others: string[] = [];
+    await subscribe('replayed', {
+      'member.joined': async (event) => {
+        if (broken) throw new Error('not yet');
+        handled.push(event);
+      },
+    });
+    await subscribe('bystander', { 'member.joined': async (event) => void others.push(event.eventId) });
+    const sent = joined();
+    await stream.append([sent]);
+    await eventually(async () => expect(await lettersOf('replayed')).toHaveLength(1));
+    await eventually(() => expect(others).toEqual([sent.eventId]));
+
+    broken = false;
+    const [letter] = await lettersOf('replayed');
+    const replayed = await new DeadLetters(db).replay(letter!.id, stream);
+
+    expect(replayed?.replayedAt).toBeInstanceOf(Date);
+    await eventually(() => expect(handled.map((event) => event.eventId)).toEqual([sent.eventId]));
+    expect(handled[0]!.payload).toEqual(sent.payload);
+    await sleep(FAST.blockMs * 4);
+    expect(others).toEqual([sent.eventId]);
+    expect(await new DeadLetters(db).replay(999_999, stream)).toBeNull();
+  });
+
+  it('refuses to subscribe to a topic without a contract', () => {
+    // @ts-expect-error: only topics of packages/events
+    const handlers: EventHandlers = { 'member.teleported': async () => {} };
+    expect(() => new EventSubscriber({ stream, db, group: 'g', handlers })).toThrow(/no contract for topic member\.teleported/);
+  });
+});

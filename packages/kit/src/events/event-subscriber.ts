@@ -1,0 +1,160 @@
+import { hostname } from 'node:os';
+import { tunetEvents, type EventContracts, type Payload, type TunetEvents } from '@tunet/events';
+import { Counter } from 'prom-client';
+import { z } from 'zod';
+import type { BackgroundJob } from '../background';
+import type { SubgraphDatabase } from '../database';
+import { createLogger, type Logger } from '../logger';
+import { DeadLetters } from './dead-letters';
+import type { Consumer, EventStream } from './event-stream';
+import { EventContractError, type Event } from './outbox';
+import { Pause } from './pause';
+
+/** An event of a topic (of one of several, told apart by `topic`) as its handler receives it: the payload parsed by its contract. */
+export type ContractEvent<C extends EventContracts, T extends keyof C & string> = T extends unknown
+  ? Omit<Event, 'topic' | 'payload'> & { topic: T; payload: Payload<C, T> }
+  : never;
+
+/** One handler per topic the group takes. A handler must deduplicate by `eventId`: delivery is at least once. */
+export type EventHandlers<C extends EventContracts = TunetEvents> = {
+  [T in keyof C & string]?: (event: ContractEvent<C, T>) => Promise<unknown>;
+};
+
+export interface EventSubscriberOptions<C extends EventContracts = TunetEvents> {
+  stream: EventStream;
+  /** The subscribing subgraph's database, where its dead letters go. */
+  db: Pick<SubgraphDatabase, 'schema' | 'system'>;
+  /** The consumer group: one per subscribing subgraph, e.g. `notifications`. A subgraph has one subscriber. */
+  group: string;
+  handlers: EventHandlers<NoInfer<C>>;
+  contracts?: C;
+  /** Unique per replica and stable across its restarts; default `<group>-<hostname>`. */
+  consumer?: string;
+  /** Handler attempts for one event before it is dead-lettered (default 5). */
+  maxAttempts?: number;
+  /** The wait after the first failed attempt, doubled after each further one (default 500 ms: 7.5 s over 5 attempts). */
+  retryDelayMs?: number;
+  blockMs?: number;
+  claimIdleMs?: number;
+  batchSize?: number;
+  logger?: Logger;
+}
+
+const deadLettered = new Counter({
+  name: 'tunet_events_dead_lettered_total',
+  help: 'Events a consumer group set aside as dead letters, by why: a payload that breaks its contract, or a handler that kept failing.',
+  labelNames: ['group', 'topic', 'cause'] as const,
+});
+
+/**
+ * A subgraph's one way to hear events: joins its consumer group, parses each event of a topic it handles with that
+ * topic's contract, and calls the topic's handler. An event is done with — acknowledged — once handled or set
+ * aside as a dead letter, so nothing blocks the stream: a payload that does not parse at once (no retry could
+ * change it), an event whose handler failed `maxAttempts` times in a row after waits that double. The retries run
+ * in place, so they must end within `claimIdleMs` or a peer takes the event over meanwhile. If the dead letter
+ * cannot be written either (the database is down), the event stays pending and comes back after `claimIdleMs`.
+ */
+export class EventSubscriber<C extends EventContracts = TunetEvents> implements BackgroundJob {
+  private consumer: Promise<Consumer | undefined> | undefined;
+  private stopping = false;
+  private readonly pause = new Pause();
+  private readonly contracts: EventContracts;
+  private readonly deadLetters: DeadLetters;
+  private readonly logger: Logger;
+
+  constructor(private readonly options: EventSubscriberOptions<C>) {
+    this.contracts = options.contracts ?? tunetEvents;
+    this.deadLetters = new DeadLetters(options.db);
+    this.logger = options.logger ?? createLogger(`events:${options.group}`);
+    for (const topic of this.topics) {
+      if (!Object.hasOwn(this.contracts, topic)) throw new Error(`no contract for topic ${topic}: add it to packages/events`);
+    }
+  }
+
+  get topics(): string[] {
+    return Object.keys(this.options.handlers);
+  }
+
+  start(): void {
+    const { stream, group, consumer, blockMs, claimIdleMs, batchSize } = this.options;
+    this.stopping = false;
+    this.consumer ??= stream
+      .consume({
+        group,
+        // Stable across a replica's restarts, so it resumes the events it held when it went down.
+        consumer: consumer ?? `${group}-${hostname()}`,
+        topics: this.topics,
+        handler: (event) => this.handle(event),
+        blockMs,
+        claimIdleMs,
+        batchSize,
+        logger: this.logger,
+      })
+      .catch((error: unknown) => {
+        this.logger.error({ err: error, group }, 'could not join the event stream; no events handled until restart');
+        return undefined;
+      });
+  }
+
+  /** Resolves once the consumer has joined its group (events appended after this reach it); false if it could not. */
+  async started(): Promise<boolean> {
+    return (await this.consumer) !== undefined;
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.pause.interrupt();
+    const consumer = await this.consumer;
+    this.consumer = undefined;
+    await consumer?.stop();
+  }
+
+  private async handle(event: Event): Promise<void> {
+    const contract = this.contracts[event.topic]!;
+    const parsed = contract.schema.safeParse(event.payload);
+    if (!parsed.success) {
+      const reason = `payload breaks the contract of ${event.topic} v${contract.version}: ${z.prettifyError(parsed.error)}`;
+      return this.deadLetter(event, 'malformed', reason, 0);
+    }
+    const handler = this.options.handlers[event.topic as keyof C & string] as (event: Event) => Promise<unknown>;
+    const typed = { ...event, payload: parsed.data as Record<string, unknown> };
+    const maxAttempts = this.options.maxAttempts ?? 5;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await handler(typed);
+        return;
+      } catch (error) {
+        // Stopping: left pending, the event comes back to this consumer's restart or a peer.
+        if (this.stopping) throw error;
+        if (attempt >= maxAttempts) {
+          return this.deadLetter(event, 'handler_failed', `handler failed ${attempt} times; last: ${messageOf(error)}`, attempt, error);
+        }
+        this.logger.warn({ err: error, group: this.options.group, eventId: event.eventId, topic: event.topic, attempt }, 'event handler failed; retrying');
+        await this.pause.for((this.options.retryDelayMs ?? 500) * 2 ** (attempt - 1));
+      }
+    }
+  }
+
+  private async deadLetter(event: Event, cause: 'malformed' | 'handler_failed', reason: string, attempts: number, error?: unknown): Promise<void> {
+    const { group } = this.options;
+    await this.deadLetters.add(group, event, reason, attempts);
+    deadLettered.inc({ group, topic: event.topic, cause });
+    // The reason names fields and their problems, never values, so a token in the payload stays out of the log.
+    this.logger.error({ err: error, group, eventId: event.eventId, topic: event.topic, cause, reason }, 'event set aside as a dead letter');
+  }
+}
+
+/**
+ * The event's payload as its topic's contract (packages/events) parses it, for code that takes events of several
+ * topics; throws `EventContractError` when it breaks the contract.
+ */
+export function payloadOf<T extends keyof TunetEvents & string>(event: Event, topic: T): Payload<TunetEvents, T> {
+  if (event.topic !== topic) throw new EventContractError(`expected a ${topic} event, got ${event.topic}`);
+  const parsed = tunetEvents[topic].schema.safeParse(event.payload);
+  if (!parsed.success) throw new EventContractError(`${topic} payload breaks its contract: ${z.prettifyError(parsed.error)}`);
+  return parsed.data as Payload<TunetEvents, T>;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
