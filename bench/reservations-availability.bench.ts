@@ -45,7 +45,8 @@ async function main(): Promise<void> {
   const viaGraphql = async () => {
     const contextValue = subgraph.definition.createContext({ viewer: board, requestId: 'bench', clientIp: '127.0.0.1', publicOrigin: null });
     const result = await graphql({ schema, source: query, variableValues: { id: resourceId, from, to }, contextValue });
-    if (result.errors) throw result.errors[0];
+    const [error] = result.errors ?? [];
+    if (error) throw error;
     return (result.data as { availability: { free: unknown[] } }).availability.free.length;
   };
   console.log(`subgraph: ${summary(await time(viaGraphql))}, ${await viaGraphql()} free slots`);

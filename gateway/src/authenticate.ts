@@ -8,7 +8,7 @@ import {
   type TokenHolder,
   type Viewer,
 } from '@tunet/kit';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, OperationTypeNode } from 'graphql';
 import type { ApiKeyAuthenticator } from './api-keys';
 import { unauthenticated } from './request-errors';
 import type { GatewayContext } from './signed-data-source';
@@ -79,7 +79,7 @@ export const suspendedWritesPlugin: ApolloServerPlugin<GatewayContext> = {
   async requestDidStart() {
     return {
       async didResolveOperation({ operation, contextValue }) {
-        if (operation?.operation === 'mutation' && contextValue.suspension) throw suspendedMember(contextValue.suspension);
+        if (operation?.operation === OperationTypeNode.MUTATION && contextValue.suspension) throw suspendedMember(contextValue.suspension);
       },
     };
   },

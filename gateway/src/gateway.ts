@@ -77,7 +77,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   app.set('trust proxy', options.trustProxy ?? false);
 
   const server = new ApolloServer<GatewayContext>({
-    gateway: gateway as never,
+    gateway,
     introspection: options.introspection,
     // "Did you mean …?" would spell out the schema that introspection being off is meant to keep to ourselves.
     hideSchemaDetailsFromClientErrors: !options.introspection,
@@ -92,9 +92,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       logUnexpectedErrors(options.logger),
-      inputErrorPlugin as ApolloServerPlugin<GatewayContext>,
-      operationNamePlugin as ApolloServerPlugin<GatewayContext>,
-      nulCharactersPlugin as ApolloServerPlugin<GatewayContext>,
+      inputErrorPlugin,
+      operationNamePlugin,
+      nulCharactersPlugin,
       requestIdOnErrors,
       suspendedWritesPlugin,
     ],

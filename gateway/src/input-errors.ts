@@ -128,5 +128,5 @@ function fieldOfLiteral(document: DocumentNode, error: GraphQLError): string | n
 }
 
 function isValueNode(node: ASTNode): boolean {
-  return [Kind.INT, Kind.FLOAT, Kind.STRING, Kind.BOOLEAN, Kind.NULL, Kind.ENUM, Kind.LIST, Kind.OBJECT].includes(node.kind as never);
+  return [Kind.INT, Kind.FLOAT, Kind.STRING, Kind.BOOLEAN, Kind.NULL, Kind.ENUM, Kind.LIST, Kind.OBJECT].includes(node.kind);
 }

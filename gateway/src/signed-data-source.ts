@@ -33,7 +33,7 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
         const signature = signRequest(secret, { method: init?.method ?? 'GET', url: input, context: encoded, body });
         const signal = AbortSignal.timeout(limits.timeoutMs);
         const response = await fetch(input, { ...init, headers: { ...headers, ...signature }, signal });
-        return clientErrorsAsResults(response) as never;
+        return clientErrorsAsResults(response);
       },
     });
   }
@@ -48,7 +48,9 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     } catch (error) {
       if (!isTimeout(error)) throw error;
       const { name, timeoutMs, logger } = this.limits;
-      logTimeout(logger, name, timeoutMs, options.context.requestId);
+      // Only an incoming operation carries the gateway's context; a health check's has no request id.
+      const context: Partial<GatewayContext> = options.context;
+      logTimeout(logger, name, timeoutMs, context.requestId);
       return { errors: [{ message: serviceUnavailable(name).message, extensions: { code: 'SERVICE_UNAVAILABLE' } }] };
     }
   }

@@ -131,7 +131,7 @@ export function mountInboxStream(app: Express, options: InboxStreamOptions): voi
     res.flushHeaders();
     const boundary = new EventBoundary();
     try {
-      for await (const chunk of answer.body) {
+      for await (const chunk of answer.body as AsyncIterable<Uint8Array>) {
         boundary.passed(chunk);
         if (!res.write(chunk)) await writable(res);
       }

@@ -34,6 +34,6 @@ export function isTimeout(error: unknown): boolean {
 }
 
 /** Logs that a subgraph ran out of time, with what a support request needs to find it. */
-export function logTimeout(logger: Logger, subgraph: string, timeoutMs: number, requestId: string): void {
+export function logTimeout(logger: Logger, subgraph: string, timeoutMs: number, requestId: string | undefined): void {
   logger.warn({ subgraph, timeoutMs, requestId }, 'subgraph did not answer in time');
 }

@@ -310,7 +310,7 @@ describe('input guards through the gateway', () => {
           headers: { 'content-type': 'application/json', ...signRequest(e2e.secrets.internalSecret, { method: 'POST', url, context, body }) },
           body,
         });
-        return { status: response.status, body: (await response.json()) as unknown };
+        return { status: response.status, body: (await response.json()) };
       };
 
       it("answers only the association's own ids", async () => {

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { DEMO } from '@tunet/members';
 import { DEMO_RESOURCES } from '@tunet/reservations';
 import { DateTime } from 'luxon';
 import { matrixCaller, matrixTests, matrixTokens, MATRIX_ACTORS, openE2E, setupStep, type E2E, type MatrixActor, type MatrixCall, type Outcome } from './support';

@@ -13,7 +13,7 @@ const failingWith = (pattern: RegExp) => ({ cause: expect.objectContaining({ mes
 type NoteRow = { association_id: string; id: number; body: string };
 const rows = async (db: SubgraphDatabase, scope: string | null, text: ReturnType<typeof sql>) => {
   const run = async (tx: Parameters<Parameters<SubgraphDatabase['system']>[0]>[0]) =>
-    ((await tx.execute(text)) as unknown as { rows: NoteRow[] }).rows;
+    ((await tx.execute(text)) as { rows: NoteRow[] }).rows;
   return scope ? db.tenant(scope, run) : db.system(run);
 };
 

@@ -55,7 +55,7 @@ export async function startSubgraphServer<TContext extends BaseContext & { reque
   definition: SubgraphDefinition<TContext>,
   options: SubgraphServerOptions,
 ): Promise<RunningServer> {
-  const probed = createProbedApp(definition.isReady);
+  const probed = createProbedApp(() => definition.isReady());
   const { app, httpServer } = probed;
   const apollo = new ApolloServer<TContext>({
     schema: buildSubgraphSchema({ typeDefs: definition.typeDefs, resolvers: mergeResolvers(definition.resolvers) }),
@@ -141,7 +141,7 @@ function requireGatewaySignature(secret: string, logger: Logger, { jsonBody = tr
     res.locals.tunet = verdict.context;
     if (!jsonBody) return next();
     try {
-      req.body = JSON.parse(body.toString('utf8'));
+      req.body = JSON.parse(body.toString('utf8')) as unknown;
     } catch {
       return void res.status(400).json({ errors: [{ message: 'The request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } }] });
     }
@@ -163,7 +163,7 @@ function holdsNul(value: unknown): boolean {
 function mergeResolvers(maps: object[]): GraphQLResolverMap<unknown> {
   const merged: Record<string, object> = {};
   for (const map of maps) {
-    for (const [type, fields] of Object.entries(map)) merged[type] = { ...merged[type], ...fields };
+    for (const [type, fields] of Object.entries(map as Record<string, object>)) merged[type] = { ...merged[type], ...fields };
   }
   return merged as GraphQLResolverMap<unknown>;
 }

@@ -1,3 +1,4 @@
+import type { ApiScope } from '@tunet/kit';
 import { sql } from 'drizzle-orm';
 import { boolean, date, integer, jsonb, numeric, pgSchema, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
@@ -167,7 +168,7 @@ export const apiKeys = schema.table('api_keys', {
   name: text('name').notNull(),
   prefix: text('prefix').notNull(),
   keyHash: text('key_hash').notNull(),
-  scopes: text('scopes').array().$type<import('@tunet/kit').ApiScope[]>().notNull(),
+  scopes: text('scopes').array().$type<ApiScope[]>().notNull(),
   createdByMemberId: uuid('created_by_member_id'),
   createdAt: createdAt(),
   lastUsedAt: timestamp('last_used_at', { withTimezone: true }),

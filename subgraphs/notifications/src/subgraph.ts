@@ -136,7 +136,7 @@ export async function createNotificationsSubgraph(deps: NotificationsDependencie
       notificationEvents(stream, db, ingest, NOTIFICATION_TOPICS),
       // The transports close once nothing sends through them any more.
       new Together([dispatcher, digest], async () => {
-        await emailTransport.close();
+        emailTransport.close();
         await channels.push.close();
       }),
     ],

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { MemberRole, MemberViewer, Viewer } from '@tunet/kit';
+import type { Viewer } from '@tunet/kit';
 import { openTestDatabase, type TestDatabase } from '@tunet/kit/src/testing';
 import type { NotificationsConfig } from './config';
 import type { NotificationsContext } from './context';

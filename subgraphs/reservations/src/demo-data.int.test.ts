@@ -24,7 +24,7 @@ describe('demo reservations', () => {
     const result = await bed.subgraph.db.tenant(demo.association, (tx) =>
       tx.execute(sql`select resource_id, status, price from reservations.bookings where association_id = ${demo.association}`),
     );
-    const rows = (result as unknown as { rows: { resource_id: string; status: string; price: number }[] }).rows;
+    const rows = (result as { rows: { resource_id: string; status: string; price: number }[] }).rows;
     const byResource = Object.fromEntries(rows.map((row) => [row.resource_id, row]));
     expect(byResource[DEMO_RESOURCES.laundry]).toMatchObject({ status: 'confirmed' });
     expect(byResource[DEMO_RESOURCES.desk]).toMatchObject({ status: 'confirmed' });

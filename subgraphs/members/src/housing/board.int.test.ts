@@ -8,7 +8,7 @@ describe('what the board does', () => {
   const ola = viewerOf(DEMO.solbakken, DEMO.ola, 'resident');
   const rolesOf = async (memberId: string) => (await bed.subgraph.repositories.members.findMembers(DEMO.solbakken, [memberId]))[0]!.roles;
   const outbox = () =>
-    bed.db.system(async (tx) => ((await tx.execute(sql`select topic, payload from members.outbox order by id`)) as unknown as { rows: { topic: string; payload: Record<string, string> }[] }).rows);
+    bed.db.system(async (tx) => ((await tx.execute(sql`select topic, payload from members.outbox order by id`)) as { rows: { topic: string; payload: Record<string, string> }[] }).rows);
   const login = (email: string) => bed.subgraph.auth.login({ email, password: DEMO_PASSWORD }, '10.9.0.1');
 
   beforeAll(async () => {

@@ -234,7 +234,7 @@ class Planner {
     const isNew = tenure.id !== current?.id;
     if (isNew) change.newTenure = tenure;
     else change.changedTenure = tenure;
-    const moveOutBefore = isNew ? null : current!.moveOut;
+    const moveOutBefore = isNew ? null : current.moveOut;
     if (tenure.moveOut !== null && tenure.moveOut !== moveOutBefore) change.movedOut = tenure;
     this.latestTenure.set(key(tenure.memberId, tenure.unitId), tenure);
   }

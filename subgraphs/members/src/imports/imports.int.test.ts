@@ -21,7 +21,7 @@ describe('member import', () => {
   };
 
   const query = async <T>(statement: ReturnType<typeof sql>) =>
-    bed.db.system(async (tx) => ((await tx.execute(statement)) as unknown as { rows: T[] }).rows);
+    bed.db.system(async (tx) => ((await tx.execute(statement)) as { rows: T[] }).rows);
   const outbox = () => query<Outboxed>(sql`select topic, payload from members.outbox order by id`);
   const personByEmail = async (email: string) =>
     (await query<{ id: string; account_id: string | null; phone: string | null }>(

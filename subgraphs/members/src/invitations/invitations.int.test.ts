@@ -11,7 +11,7 @@ describe('invitations', () => {
   const ola = viewerOf(DEMO.solbakken, DEMO.ola, 'resident');
   const invite = (input: Record<string, unknown>, viewer = kari) => bed.subgraph.invitations.invite(viewer, bed.loadersFor(viewer), input);
   const events = () =>
-    bed.db.system(async (tx) => ((await tx.execute(sql`select topic, payload from members.outbox order by id`)) as unknown as { rows: Outboxed[] }).rows);
+    bed.db.system(async (tx) => ((await tx.execute(sql`select topic, payload from members.outbox order by id`)) as { rows: Outboxed[] }).rows);
   const tokenFor = async (invitationId: string) =>
     (await events()).filter((e) => e.topic === 'member.invited' && e.payload.invitationId === invitationId).at(-1)!.payload.token!;
   let unitId: string;

@@ -92,7 +92,7 @@ export class RecipientsRepository {
           )
         order by m.sort_name, m.id
       `),
-    )) as unknown as { rows: Row[] };
+    )) as { rows: Row[] };
     const [first] = result.rows;
     if (!first) return { association: null, recipients: [] };
     return {

@@ -23,7 +23,7 @@ export class ReferencesRepository {
         select 'unitIds', id from members.units
           where association_id = ${tenant}::uuid and id = any(${ids(references.unitIds)})
       `),
-    )) as unknown as { rows: Row[] };
+    )) as { rows: Row[] };
     const existing: ReferenceIds = { memberIds: [], buildingIds: [], committeeIds: [], unitIds: [] };
     for (const row of result.rows) existing[row.kind].push(row.id);
     return existing;

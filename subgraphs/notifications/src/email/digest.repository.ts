@@ -3,7 +3,7 @@ import { and, asc, eq, inArray, isNotNull, isNull, lt, lte, or, sql } from 'driz
 import type { RecordedOutcome } from '../dispatch/delivery.policy';
 import { recordAttempt } from '../dispatch/delivery.repository';
 import type { Category, Locale } from '../model';
-import { deliveries, deliveryAttempts, notifications } from '../tables';
+import { deliveries, notifications } from '../tables';
 
 /** One held e-mail delivery, with what its notification says. */
 export interface DigestEntry {

@@ -53,7 +53,7 @@ export class PushChannel implements ChannelSender {
 
   /** Closes the providers' connections; for shutdown. */
   async close(): Promise<void> {
-    await Promise.all(Object.values(this.providers).map((provider) => provider?.close?.()));
+    await Promise.all(Object.values(this.providers).map(async (provider) => provider?.close?.()));
   }
 
   /**

@@ -48,15 +48,18 @@ export async function startLoopbackServer(answer: (request: ReceivedRequest) => 
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', async () => {
-      const request = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks) };
-      received.push(request);
+    const reply = async (request: ReceivedRequest) => {
       try {
         const { status, headers, body } = await answer(request);
         res.writeHead(status, headers).end(body);
       } catch (error) {
         res.writeHead(599).end(String(error));
       }
+    };
+    req.on('end', () => {
+      const request = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks) };
+      received.push(request);
+      void reply(request);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -73,7 +73,7 @@ describe('Web Push', () => {
 
   it('encrypts the payload for the subscription and signs the request with VAPID', async () => {
     const memberId = randomUUID();
-    const { id, device, endpoint } = await subscribe(memberId);
+    const { id, device } = await subscribe(memberId);
     const delivery = outgoingDelivery(associationId, memberId, { important: true, category: 'important' });
 
     const outcome = await channel.send(delivery);

@@ -19,7 +19,7 @@ const comment = (viewer: Viewer, postId: string, body: string, parentId?: string
 async function commentCreatedEvents(associationId: string) {
   const result = (await bed.db.system((tx) =>
     tx.execute(sql`select payload from posts.outbox where topic = 'comment.created' and association_id = ${associationId} order by id`),
-  )) as unknown as { rows: { payload: { postId: string; commentId: string; authorMemberId: string; recipients: string[] } }[] };
+  )) as { rows: { payload: { postId: string; commentId: string; authorMemberId: string; recipients: string[] } }[] };
   return result.rows.map((row) => row.payload);
 }
 

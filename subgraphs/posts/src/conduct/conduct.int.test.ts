@@ -21,7 +21,7 @@ const comment = (viewer: MemberViewer, postId: string) => bed.subgraph.comments.
 async function published(associationId: string) {
   const result = (await bed.db.system((tx) =>
     tx.execute(sql`select payload from posts.outbox where topic = 'conduct.published' and association_id = ${associationId} order by id`),
-  )) as unknown as { rows: { payload: Record<string, unknown> }[] };
+  )) as { rows: { payload: Record<string, unknown> }[] };
   return result.rows.map((row) => row.payload);
 }
 
@@ -71,7 +71,7 @@ describe('the code of conduct', () => {
     const outcomes = await Promise.allSettled([1, 2, 3].map((n) => publish(kari, `Utkast ${n}`)));
     const versions = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value.version] : []));
     for (const failed of outcomes.filter((o) => o.status === 'rejected')) {
-      expect((failed as PromiseRejectedResult).reason).toMatchObject({ extensions: { code: 'CONFLICT' } });
+      expect((failed).reason).toMatchObject({ extensions: { code: 'CONFLICT' } });
     }
     expect(versions.sort()).toEqual([1, 2, 3].slice(0, versions.length));
     expect((await conduct().current(kari))!.version).toBe(versions.length);

@@ -32,7 +32,7 @@ const cancelSignup = (viewer: Viewer, eventId: string) =>
 type Outboxed = { topic: string; payload: Record<string, string> };
 const outbox = async (): Promise<Outboxed[]> => {
   const result = await bed.db.system((tx) => tx.execute(sql`select topic, payload from posts.outbox order by id`));
-  return (result as unknown as { rows: Outboxed[] }).rows;
+  return (result as { rows: Outboxed[] }).rows;
 };
 
 describe('events', () => {
@@ -137,25 +137,25 @@ describe('events', () => {
   it('waitlists beyond capacity and promotes in order on cancellation, announcing each promotion', async () => {
     const event = await arrange(board, { capacity: 4, maxGuestsPerSignup: 3 });
     const [a, b, c, d] = [viewerIn(associationId), viewerIn(associationId), viewerIn(associationId), viewerIn(associationId)];
-    expect((await signUp(a!, event.id, 2, 1)).signup).toMatchObject({ status: 'confirmed', waitlistPosition: null });
-    expect((await signUp(b!, event.id, 1)).signup).toMatchObject({ status: 'confirmed' });
-    expect((await signUp(c!, event.id, 2)).signup).toMatchObject({ status: 'waitlisted', waitlistPosition: 1 });
-    const dSignup = (await signUp(d!, event.id, 1)).signup;
+    expect((await signUp(a, event.id, 2, 1)).signup).toMatchObject({ status: 'confirmed', waitlistPosition: null });
+    expect((await signUp(b, event.id, 1)).signup).toMatchObject({ status: 'confirmed' });
+    expect((await signUp(c, event.id, 2)).signup).toMatchObject({ status: 'waitlisted', waitlistPosition: 1 });
+    const dSignup = (await signUp(d, event.id, 1)).signup;
     expect(dSignup).toMatchObject({ status: 'waitlisted', waitlistPosition: 2 });
 
     const before = (await outbox()).length;
-    const { signup } = await cancelSignup(a!, event.id);
+    const { signup } = await cancelSignup(a, event.id);
     expect(signup.status).toBe('cancelled');
 
     const ctx = bed.contextFor(board);
     const signups = await ctx.events.signupsVisibleTo(board, ctx.loaders, event);
     const byMember = new Map(signups.map((s) => [s.memberId, s]));
-    expect(byMember.get(c!.memberId)).toMatchObject({ status: 'confirmed', waitlistPosition: null });
-    expect(byMember.get(d!.memberId)).toMatchObject({ status: 'confirmed' });
+    expect(byMember.get(c.memberId)).toMatchObject({ status: 'confirmed', waitlistPosition: null });
+    expect(byMember.get(d.memberId)).toMatchObject({ status: 'confirmed' });
     const promoted = (await outbox()).slice(before);
     expect(promoted).toEqual([
-      { topic: 'event.signup_promoted', payload: { eventId: event.id, memberId: c!.memberId, signupId: byMember.get(c!.memberId)!.id } },
-      { topic: 'event.signup_promoted', payload: { eventId: event.id, memberId: d!.memberId, signupId: dSignup.id } },
+      { topic: 'event.signup_promoted', payload: { eventId: event.id, memberId: c.memberId, signupId: byMember.get(c.memberId)!.id } },
+      { topic: 'event.signup_promoted', payload: { eventId: event.id, memberId: d.memberId, signupId: dSignup.id } },
     ]);
   });
 

@@ -21,7 +21,7 @@ async function remindersOf(eventIds: string[]): Promise<Reminder[]> {
   const result = await bed.db.system((tx) =>
     tx.execute(sql`select payload from posts.outbox where topic = 'event.reminder_due' order by id`),
   );
-  return (result as unknown as { rows: { payload: Reminder }[] }).rows
+  return (result as { rows: { payload: Reminder }[] }).rows
     .map((row) => row.payload)
     .filter((payload) => eventIds.includes(payload.eventId));
 }
@@ -82,7 +82,7 @@ describe('event reminders', () => {
     const claimed = await Promise.all([sweepAt(now), sweepAt(now)]);
     const reminders = await remindersOf(due.map((e) => e.id));
     expect(reminders.map((r) => r.eventId).sort()).toEqual(due.map((e) => e.id).sort());
-    expect(claimed[0]! + claimed[1]!).toBe(8);
+    expect(claimed[0] + claimed[1]).toBe(8);
     expect(await sweepAt(now)).toBe(0);
   });
 

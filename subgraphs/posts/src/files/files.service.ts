@@ -166,7 +166,7 @@ export class FilesService {
     if (verdict === 'expired') throw new PublicRouteError(410, 'This link has expired. Open the file again in Tunet.');
     const file = isUuid(id) ? await this.repository.findFileForDownload(id) : null;
     const hasVariant = variant === 'original' || (file?.width != null && (variant === 'display' || variant === 'thumbnail'));
-    const body = file && hasVariant ? await this.storage.get(storageKey(file, variant as ImageVariant)) : null;
+    const body = file && hasVariant ? await this.storage.get(storageKey(file, variant)) : null;
     if (!file || !body) throw new PublicRouteError(404, 'The file no longer exists.');
     const image = isImageType(file.contentType);
     return {

@@ -109,6 +109,7 @@ function isPlainText(bytes: Buffer): boolean {
   } catch {
     return false;
   }
+  // eslint-disable-next-line no-control-regex -- control characters (bar tab and line breaks) are what marks binary
   return !/[\u0000-\u0008\u000b\u000e-\u001f\u007f]/.test(text);
 }
 

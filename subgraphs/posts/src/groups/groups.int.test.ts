@@ -35,7 +35,7 @@ type Outboxed = { topic: string; payload: Record<string, unknown> };
 async function events(associationId: string): Promise<Outboxed[]> {
   const result = (await bed.db.system((tx) =>
     tx.execute(sql`select topic, payload from posts.outbox where association_id = ${associationId} and topic like 'group.%' order by id`),
-  )) as unknown as { rows: Outboxed[] };
+  )) as { rows: Outboxed[] };
   return result.rows;
 }
 
@@ -257,7 +257,7 @@ describe('groups', () => {
         pairs.flatMap(({ pair, a, b }) => [setRole(a, pair.id, b.memberId, 'MEMBER'), setRole(b, pair.id, a.memberId, 'MEMBER')]),
       );
       // The second of each pair waits for the first, and by then is no admin any more.
-      expect(results.filter((r) => r.status === 'rejected').every((r) => (r as PromiseRejectedResult).reason.extensions.code === 'FORBIDDEN')).toBe(true);
+      expect(results.filter((r) => r.status === 'rejected').every((r) => (r).reason.extensions.code === 'FORBIDDEN')).toBe(true);
       for (const { pair } of pairs) {
         const roles = (await service().listMembers(bed.contextFor(board), pair, 10, null))!.nodes.map((m) => m.role);
         expect(roles.sort()).toEqual(['admin', 'member']);

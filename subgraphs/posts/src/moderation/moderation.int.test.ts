@@ -45,7 +45,7 @@ type Page = { moderationQueue: { nodes: { targetId: string }[]; pageInfo: { hasN
 async function events(associationId: string, topic: string) {
   const result = (await bed.db.system((tx) =>
     tx.execute(sql`select payload from posts.outbox where topic = ${topic} and association_id = ${associationId} order by id`),
-  )) as unknown as { rows: { payload: Record<string, unknown> }[] };
+  )) as { rows: { payload: Record<string, unknown> }[] };
   return result.rows.map((row) => row.payload);
 }
 
@@ -204,7 +204,7 @@ describe("the board's decisions", () => {
   });
 
   it('removes content and asks the members subgraph to suspend its author, logging both', async () => {
-    const { x, post, found } = await hiddenPost();
+    const { x, found } = await hiddenPost();
     await resolve(x.board, {
       caseId: found.id,
       decision: 'REMOVE',

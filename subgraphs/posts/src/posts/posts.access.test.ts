@@ -102,7 +102,7 @@ describe('posts access', () => {
   it('lets the author see their own scheduled and hidden posts, but not a removed one', () => {
     const author = member(X, 'resident');
     const audiences = audiencesOf(author);
-    const own = (overrides: Partial<PostFacts>) => canSeePost(author, audiences, post({ authorMemberId: author.memberId!, ...overrides }), NOW);
+    const own = (overrides: Partial<PostFacts>) => canSeePost(author, audiences, post({ authorMemberId: author.memberId, ...overrides }), NOW);
     expect(own({ publishedAt: new Date(NOW.getTime() + 60_000) })).toBe(true);
     expect(own({ moderationState: 'hidden' })).toBe(true);
     expect(own({ moderationState: 'removed' })).toBe(false);

@@ -58,7 +58,7 @@ type Published = { postId: string; kind: string; title: string; excerpt: string;
 async function publishedEvents(associationId: string): Promise<Published[]> {
   const result = (await bed.db.system((tx) =>
     tx.execute(sql`select payload from posts.outbox where topic = 'post.published' and association_id = ${associationId} order by id`),
-  )) as unknown as { rows: { payload: Published }[] };
+  )) as { rows: { payload: Published }[] };
   return result.rows.map((row) => row.payload);
 }
 

@@ -48,26 +48,25 @@ async function eventsOf(bookingId: string): Promise<Outboxed[]> {
   const result = await bed.subgraph.db.system((tx) =>
     tx.execute(sql`select topic, payload from reservations.outbox where payload->>'bookingId' = ${bookingId} order by id`),
   );
-  return (result as unknown as { rows: Outboxed[] }).rows;
+  return (result as { rows: Outboxed[] }).rows;
 }
 
 async function chargesOf(bookingId: string): Promise<{ amount: number; reason: string }[]> {
   const result = await bed.subgraph.db.system((tx) =>
     tx.execute(sql`select amount, reason from reservations.charges where booking_id = ${bookingId} order by created_at, reason`),
   );
-  return (result as unknown as { rows: { amount: number; reason: string }[] }).rows;
+  return (result as { rows: { amount: number; reason: string }[] }).rows;
 }
 
 async function bookingRows(resourceId: string): Promise<{ status: string }[]> {
   const result = await bed.subgraph.db.system((tx) =>
     tx.execute(sql`select status from reservations.bookings where resource_id = ${resourceId}`),
   );
-  return (result as unknown as { rows: { status: string }[] }).rows;
+  return (result as { rows: { status: string }[] }).rows;
 }
 
 describe('booking', () => {
   const associationId = randomUUID();
-  const board = viewerIn(associationId, 'board');
 
   it('confirms a booking, holds the buffer after it, charges it and tells the booker', async () => {
     const resourceId = await resourceIn(associationId, {

@@ -22,7 +22,7 @@ async function remindersOf(bookingIds: string[]): Promise<Reminder[]> {
   const result = await bed.subgraph.db.system((tx) =>
     tx.execute(sql`select payload from reservations.outbox where topic = 'reservation.reminder_due' order by id`),
   );
-  return (result as unknown as { rows: { payload: Reminder }[] }).rows
+  return (result as { rows: { payload: Reminder }[] }).rows
     .map((row) => row.payload)
     .filter((payload) => bookingIds.includes(payload.bookingId));
 }
@@ -79,7 +79,7 @@ describe('booking reminders', () => {
     const claimed = await Promise.all([sweepAt(now), sweepAt(now)]);
     const reminders = await remindersOf(due);
     expect(reminders.map((r) => r.bookingId).sort()).toEqual([...due].sort());
-    expect(claimed[0]! + claimed[1]!).toBe(8);
+    expect(claimed[0] + claimed[1]).toBe(8);
     expect(await sweepAt(now)).toBe(0);
   });
 

@@ -1,6 +1,6 @@
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
-import type { BookerRole, PriceUnit } from '../tables';
+import type { BookerRole } from '../tables';
 import { minutesOfClock } from '../schedule/schedule';
 
 /** GraphQL defaults apply only over HTTP; callers in code may leave optional fields out. */
@@ -62,7 +62,7 @@ export const resourceInput = z
     requiresApproval: orDefault(z.boolean(), false),
     rulesText: orDefault(z.string().trim().max(20_000), null),
     requiresRulesAcceptance: orDefault(z.boolean(), false),
-    priceUnit: orDefault(lowerEnum(['free', 'per_booking', 'per_slot', 'per_hour', 'per_night']), 'free' as PriceUnit),
+    priceUnit: orDefault(lowerEnum(['free', 'per_booking', 'per_slot', 'per_hour', 'per_night']), 'free' as const),
     weekdayPrice: orDefault(oere, 0),
     weekendPrice: orDefault(oere, 0),
     deposit: orDefault(oere, 0),
