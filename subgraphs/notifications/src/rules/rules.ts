@@ -2,12 +2,14 @@ import { tunetEvents, type TunetPayload, type TunetTopic } from '@tunet/events';
 import type { Event } from '@tunet/kit';
 import { z } from 'zod';
 import type { NotificationIntent, RecipientSpec } from '../model';
-import * as messages from './messages';
+import * as memberMessages from './messages/members.messages';
+import * as postMessages from './messages/posts.messages';
+import * as reservationMessages from './messages/reservations.messages';
 
 /**
- * What each domain event means for whom: its category, who receives it, what it is about, and its texts
- * (messages.ts). Payloads are read by their topics' contracts (packages/events), as their producers write them; a
- * topic that is not here notifies nobody. Skipped on purpose: `member.moved_out` (the person is no current member to
+ * What each domain event means for whom: its category, who receives it, what it is about, and its texts (messages/,
+ * one catalogue per producing domain). Payloads are read by their topics' contracts (packages/events), as their
+ * producers write them; a topic that is not here notifies nobody. Skipped on purpose: `member.moved_out` (the person is no current member to
  * reach any more), `board.term_ended` (a term ends on the day the board set for it, which its member knows) and
  * `moderation.suspension_requested` (members answers it with `member.suspended`, which is told).
  */
@@ -44,7 +46,7 @@ const RULES: Rules = {
       recipients: { kind: 'audience', audience: post.audience },
       exceptMemberIds: [post.authorMemberId],
       subject: { type: 'Post', id: post.postId },
-      render: messages.postPublished(post, event.occurredAt),
+      render: postMessages.postPublished(post, event.occurredAt),
     },
   ],
   'comment.created': (comment, event) =>
@@ -53,21 +55,21 @@ const RULES: Rules = {
       important: false,
       exceptMemberIds: [comment.authorMemberId],
       subject: { type: 'Comment', id: comment.commentId },
-      render: messages.commentCreated(comment, event.occurredAt),
+      render: postMessages.commentCreated(comment, event.occurredAt),
     }),
   'event.signup_promoted': (signup, event) =>
     toMembers([signup.memberId], {
       category: 'events',
       important: false,
       subject: { type: 'Event', id: signup.eventId },
-      render: messages.signupPromoted(signup, event.occurredAt),
+      render: postMessages.signupPromoted(signup, event.occurredAt),
     }),
   'event.reminder_due': (reminder, event) =>
     toMembers(reminder.recipients, {
       category: 'events',
       important: false,
       subject: { type: 'Event', id: reminder.eventId },
-      render: messages.eventReminder(reminder, event.occurredAt),
+      render: postMessages.eventReminder(reminder, event.occurredAt),
     }),
   'content.reported': (report, event) => [
     {
@@ -75,7 +77,7 @@ const RULES: Rules = {
       important: false,
       recipients: { kind: 'board' },
       subject: { type: report.targetType === 'POST' ? 'Post' : 'Comment', id: report.targetId },
-      render: messages.contentReported(report, event.occurredAt),
+      render: postMessages.contentReported(report, event.occurredAt),
     },
   ],
   'content.moderated': (moderation, event) =>
@@ -83,14 +85,14 @@ const RULES: Rules = {
       category: 'account',
       important: false,
       subject: { type: moderation.targetType === 'POST' ? 'Post' : 'Comment', id: moderation.targetId },
-      render: messages.contentModerated(moderation, event.occurredAt),
+      render: postMessages.contentModerated(moderation, event.occurredAt),
     }),
   'group.join_requested': (request, event) =>
     toMembers(request.recipients, {
       category: 'comments',
       important: false,
       subject: { type: 'Group', id: request.groupId },
-      render: messages.joinRequested(request, event.occurredAt),
+      render: postMessages.joinRequested(request, event.occurredAt),
     }),
   // Only those someone else let in are told: a member who joined an open group did it themselves.
   'group.member_added': (added, event) =>
@@ -100,7 +102,7 @@ const RULES: Rules = {
           category: 'comments',
           important: false,
           subject: { type: 'Group', id: added.groupId },
-          render: messages.addedToGroup(added, event.occurredAt),
+          render: postMessages.addedToGroup(added, event.occurredAt),
         }),
   'conduct.published': (conduct, event) => [
     {
@@ -108,7 +110,7 @@ const RULES: Rules = {
       important: true,
       recipients: { kind: 'audience', audience: { kind: 'association', id: null } },
       exceptMemberIds: [conduct.publishedByMemberId],
-      render: messages.conductPublished(conduct, event.occurredAt),
+      render: postMessages.conductPublished(conduct, event.occurredAt),
     },
   ],
 
@@ -118,7 +120,7 @@ const RULES: Rules = {
       category: 'reservations',
       important: false,
       subject: { type: 'Booking', id: booking.bookingId },
-      render: messages.bookingConfirmed(booking, event.occurredAt),
+      render: reservationMessages.bookingConfirmed(booking, event.occurredAt),
     }),
   // Recipients are empty when the booker cancelled themselves.
   'reservation.cancelled': (booking, event) =>
@@ -126,7 +128,7 @@ const RULES: Rules = {
       category: 'reservations',
       important: false,
       subject: { type: 'Booking', id: booking.bookingId },
-      render: messages.bookingCancelled(booking, event.occurredAt),
+      render: reservationMessages.bookingCancelled(booking, event.occurredAt),
     }),
   'reservation.approval_requested': (booking, event) => [
     {
@@ -134,7 +136,7 @@ const RULES: Rules = {
       important: false,
       recipients: { kind: 'board' },
       subject: { type: 'Booking', id: booking.bookingId },
-      render: messages.bookingAwaitsApproval(booking, event.occurredAt),
+      render: reservationMessages.bookingAwaitsApproval(booking, event.occurredAt),
     },
   ],
   'reservation.reminder_due': (booking, event) =>
@@ -142,7 +144,7 @@ const RULES: Rules = {
       category: 'reservations',
       important: false,
       subject: { type: 'Booking', id: booking.bookingId },
-      render: messages.bookingReminder(booking, event.occurredAt),
+      render: reservationMessages.bookingReminder(booking, event.occurredAt),
     }),
 
   // --- members ---------------------------------------------------------------------------------------------------
@@ -152,7 +154,7 @@ const RULES: Rules = {
       category: 'account',
       important: false,
       recipients: { kind: 'address', email: invited.email, name: invited.displayName },
-      render: messages.invitation(invited, event.occurredAt),
+      render: memberMessages.invitation(invited, event.occurredAt),
     },
   ],
   // The new address gets the link that confirms it; the old one is warned, without the link.
@@ -161,22 +163,22 @@ const RULES: Rules = {
       category: 'account',
       important: false,
       recipients: { kind: 'address', email: change.newEmail },
-      render: messages.confirmNewEmail(change, event.occurredAt),
+      render: memberMessages.confirmNewEmail(change, event.occurredAt),
     },
     {
       category: 'account',
       important: false,
       recipients: { kind: 'address', email: change.oldEmail },
-      render: messages.emailChanging(change, event.occurredAt),
+      render: memberMessages.emailChanging(change, event.occurredAt),
     },
   ],
   'member.suspended': (suspension, event) => {
     // The directory leaves suspended members out of every spec but the one telling them of their suspension.
     const recipients: RecipientSpec = { kind: 'members', memberIds: [suspension.memberId], includeSuspended: true };
-    return [{ category: 'account', important: false, recipients, render: messages.suspended(suspension, event.occurredAt) }];
+    return [{ category: 'account', important: false, recipients, render: memberMessages.suspended(suspension, event.occurredAt) }];
   },
   'member.joined': (joined, event) =>
-    toMembers([joined.memberId], { category: 'account', important: false, render: messages.welcome(event.occurredAt) }),
+    toMembers([joined.memberId], { category: 'account', important: false, render: memberMessages.welcome(event.occurredAt) }),
 };
 
 /** Every topic the rules turn into notifications: the topics the notifications consumer group subscribes to. */
