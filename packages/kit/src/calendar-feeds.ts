@@ -1,6 +1,6 @@
-import { z } from 'zod';
 import { CalendarFeedStore, type FeedRow, type IssuedFeedRow } from './calendar-feed-store';
 import type { SubgraphDatabase } from './database';
+import { payloadFieldsOf } from './events/event-subscriber';
 import type { Event } from './events/outbox';
 import { feedLookupOfPath, feedToken, newNonce, tokenHash } from './feed-tokens';
 import { calendarResponse, type IcsCalendar } from './icalendar';
@@ -43,9 +43,6 @@ export const DEFAULT_FEED_TIME_ZONE = 'Europe/Oslo';
 const DAY = 86_400_000;
 /** How far back a feed reaches, so last month's events stay in the calendar apps that show them. */
 const FEED_HISTORY_DAYS = 90;
-
-const movedOutPayload = z.object({ memberId: z.guid(), moveOut: z.iso.date() });
-const suspendedPayload = z.object({ memberId: z.guid() });
 
 export interface CalendarFeedsOptions {
   /** The HMAC key of the tokens (feed-tokens.ts), one per subgraph purpose; changing it retires URLs as members next ask. */
@@ -90,10 +87,10 @@ export class CalendarFeeds {
    */
   async revokeFor(event: Event, timeZone: string): Promise<void> {
     if (event.topic === 'member.suspended') {
-      const { memberId } = suspendedPayload.parse(event.payload);
+      const { memberId } = payloadFieldsOf(event, 'member.suspended', ['memberId']);
       await this.store.revoke(event.associationId, memberId, event.occurredAt, event.occurredAt);
     } else if (event.topic === 'member.moved_out') {
-      const { memberId, moveOut } = movedOutPayload.parse(event.payload);
+      const { memberId, moveOut } = payloadFieldsOf(event, 'member.moved_out', ['memberId', 'moveOut']);
       await this.store.revoke(event.associationId, memberId, endOfDayIn(moveOut, timeZone), event.occurredAt);
     }
   }

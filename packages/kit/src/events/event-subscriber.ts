@@ -155,6 +155,22 @@ export function payloadOf<T extends keyof TunetEvents & string>(event: Event, to
   return parsed.data as Payload<TunetEvents, T>;
 }
 
+/**
+ * Only the named fields of the event's payload, read by its topic's contract: for code that needs a few fields
+ * and is also handed events built by hand (tests, older producers). Throws `EventContractError` when they break it.
+ */
+export function payloadFieldsOf<T extends keyof TunetEvents & string, K extends keyof Payload<TunetEvents, T> & string>(
+  event: Event,
+  topic: T,
+  keys: readonly K[],
+): Pick<Payload<TunetEvents, T>, K> {
+  if (event.topic !== topic) throw new EventContractError(`expected a ${topic} event, got ${event.topic}`);
+  const { shape } = tunetEvents[topic].schema as unknown as z.ZodObject;
+  const parsed = z.object(Object.fromEntries(keys.map((key) => [key, shape[key]!]))).safeParse(event.payload);
+  if (!parsed.success) throw new EventContractError(`${topic} payload breaks its contract: ${z.prettifyError(parsed.error)}`);
+  return parsed.data as Pick<Payload<TunetEvents, T>, K>;
+}
+
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
