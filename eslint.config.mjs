@@ -21,6 +21,7 @@ export default defineConfig(
       eqeqeq: ['error', 'always', { null: 'ignore' }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true }],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      '@typescript-eslint/no-import-type-side-effects': 'error',
       '@typescript-eslint/no-floating-promises': 'error',
       // In-memory stand-ins (FastStore, stream backends, transports) and Apollo plugin hooks implement interfaces
       // that return promises; `async` without `await` is how they do it, and it turns a throw into a rejection.

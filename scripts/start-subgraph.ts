@@ -6,4 +6,5 @@ if (!SUBGRAPHS.some((subgraph) => subgraph.name === name)) {
   console.error(`usage: npm run start:subgraph -- <${SUBGRAPHS.map((subgraph) => subgraph.name).join('|')}>`);
   process.exit(2);
 }
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the subgraph is named at run time, and loading its main starts it
 require(`../subgraphs/${name}/src/main`);

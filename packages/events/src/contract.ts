@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 
 /** The subgraphs that produce or consume events. */
 export type Subgraph = 'members' | 'posts' | 'reservations' | 'notifications';

@@ -139,7 +139,7 @@ export class CalendarFeedStore {
 export async function calendarFeedsShape(db: SubgraphDatabase): Promise<unknown> {
   const table = `${db.schema}.calendar_feeds`;
   return db.system(async (tx) => {
-    const rowsOf = async (query: SQL) => ((await tx.execute(query)) as unknown as { rows: unknown[] }).rows;
+    const rowsOf = async (query: SQL) => ((await tx.execute(query)) as { rows: unknown[] }).rows;
     return {
       columns: await rowsOf(sql`select column_name, data_type, is_nullable, column_default, datetime_precision from information_schema.columns
         where table_schema = ${db.schema} and table_name = 'calendar_feeds' order by column_name`),

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -42,9 +43,7 @@ export class DatabaseConnection {
 
   /** `url` selects a PostgreSQL server; without it an embedded PGlite is used (`dataDir` persists it). */
   static async open(options: { url?: string; dataDir?: string; poolSize?: number }): Promise<DatabaseConnection> {
-    const driver = options.url
-      ? postgresDriver(options.url, options.poolSize ?? 10)
-      : await pgliteDriver(options.dataDir);
+    const driver = options.url ? postgresDriver(options.url, options.poolSize ?? 10) : await pgliteDriver(options.dataDir);
     return new DatabaseConnection(driver);
   }
 
@@ -116,22 +115,42 @@ export class SubgraphDatabase<C extends EventContracts = TunetEvents> {
     });
   }
 
-  /** Applies the subgraph's forward-only migrations in order, once each, under an advisory lock. */
+  /**
+   * Applies the subgraph's forward-only migrations in order, once each, under an advisory lock. Refuses to start
+   * when a file already applied has changed since (its sha256 differs from the one recorded): the database would
+   * no longer be what the files say. Rows applied before checksums were recorded get theirs on this start.
+   */
   async migrate(): Promise<string[]> {
-    const files = (await readdir(this.migrationsDir)).filter((f) => MIGRATION_FILE.test(f)).sort();
+    const names = (await readdir(this.migrationsDir)).filter((f) => MIGRATION_FILE.test(f)).sort();
+    const files = await Promise.all(names.map(async (name) => migrationFile(name, await readFile(path.join(this.migrationsDir, name)))));
     return this.driver.rawTransaction(async (session) => {
       await session.query('select pg_advisory_xact_lock(hashtext($1))', [`tunet.migrate.${this.schema}`]);
       await session.exec(prepareSchemaSql(this.schema, this.role));
-      const rows = await session.query(`select version from ${this.schema}.schema_migrations`);
-      const applied = new Set(rows.map((row) => String(row.version)));
-      const pending = files.filter((file) => !applied.has(file));
-      for (const file of pending) {
-        await session.exec(await readFile(path.join(this.migrationsDir, file), 'utf8'));
-        await session.query(`insert into ${this.schema}.schema_migrations (version) values ($1)`, [file]);
+      const rows = await session.query(`select version, checksum from ${this.schema}.schema_migrations`);
+      const applied = new Map(rows.map((row) => [String(row.version), row.checksum as string | null]));
+      for (const file of files.filter((f) => applied.has(f.name))) {
+        const recorded = applied.get(file.name);
+        if (recorded == null) {
+          await session.query(`update ${this.schema}.schema_migrations set checksum = $2 where version = $1`, [file.name, file.checksum]);
+        } else if (recorded !== file.checksum) {
+          throw new Error(
+            `migration ${this.schema}/${file.name} was changed after it was applied (sha256 ${recorded} recorded, ${file.checksum} now); ` +
+              'migrations are forward-only: restore the file and add a new one',
+          );
+        }
       }
-      return pending;
+      const pending = files.filter((file) => !applied.has(file.name));
+      for (const file of pending) {
+        await session.exec(file.text);
+        await session.query(`insert into ${this.schema}.schema_migrations (version, checksum) values ($1, $2)`, [file.name, file.checksum]);
+      }
+      return pending.map((file) => file.name);
     });
   }
+}
+
+function migrationFile(name: string, content: Buffer): { name: string; text: string; checksum: string } {
+  return { name, text: content.toString('utf8'), checksum: createHash('sha256').update(content).digest('hex') };
 }
 
 /**
@@ -161,6 +180,8 @@ function prepareSchemaSql(schema: string, role: string): string {
       version text primary key,
       applied_at timestamptz not null default now()
     );
+    -- sha256 of the file as applied; null only for rows applied before it was recorded, until the next start.
+    alter table ${schema}.schema_migrations add column if not exists checksum text;
     revoke all on ${schema}.schema_migrations from ${role};
     create or replace function ${schema}.current_association_id() returns uuid
       language sql stable as $f$ select nullif(current_setting('tunet.association_id', true), '')::uuid $f$;
@@ -184,13 +205,13 @@ function postgresDriver(url: string, poolSize: number): Driver {
   return {
     backend: 'postgres',
     stats,
-    drizzle: drizzlePg(pool, { logger: countingLogger(stats) }) as unknown as Drizzle,
+    drizzle: drizzlePg(pool, { logger: countingLogger(stats) }),
     async rawTransaction(fn) {
       const client = await pool.connect();
       try {
         await client.query('begin');
         const result = await fn({
-          query: async (text, params) => (await client.query(text, params)).rows,
+          query: async (text, params) => (await client.query<Record<string, unknown>>(text, params)).rows,
           exec: async (text) => void (await client.query(text)),
         });
         await client.query('commit');

@@ -148,7 +148,7 @@ export class EventSubscriber<C extends EventContracts = TunetEvents> implements 
  * The event's payload as its topic's contract (packages/events) parses it, for code that takes events of several
  * topics; throws `EventContractError` when it breaks the contract.
  */
-export function payloadOf<T extends keyof TunetEvents & string>(event: Event, topic: T): Payload<TunetEvents, T> {
+export function payloadOf<T extends keyof TunetEvents>(event: Event, topic: T): Payload<TunetEvents, T> {
   if (event.topic !== topic) throw new EventContractError(`expected a ${topic} event, got ${event.topic}`);
   const parsed = tunetEvents[topic].schema.safeParse(event.payload);
   if (!parsed.success) throw new EventContractError(`${topic} payload breaks its contract: ${z.prettifyError(parsed.error)}`);
@@ -159,7 +159,7 @@ export function payloadOf<T extends keyof TunetEvents & string>(event: Event, to
  * Only the named fields of the event's payload, read by its topic's contract: for code that needs a few fields
  * and is also handed events built by hand (tests, older producers). Throws `EventContractError` when they break it.
  */
-export function payloadFieldsOf<T extends keyof TunetEvents & string, K extends keyof Payload<TunetEvents, T> & string>(
+export function payloadFieldsOf<T extends keyof TunetEvents, K extends keyof Payload<TunetEvents, T> & string>(
   event: Event,
   topic: T,
   keys: readonly K[],

@@ -20,7 +20,7 @@ describe('outbox contracts', () => {
   afterAll(() => testDb.drop());
 
   const outboxed = () =>
-    db.system(async (tx) => ((await tx.execute(sql`select topic, payload from alpha.outbox order by id`)) as unknown as { rows: unknown[] }).rows);
+    db.system(async (tx) => ((await tx.execute(sql`select topic, payload from alpha.outbox order by id`)) as { rows: unknown[] }).rows);
 
   it('writes an event whose payload matches its topic', async () => {
     const payload = { memberId: randomUUID(), invitationId: randomUUID() };

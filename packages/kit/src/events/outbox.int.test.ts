@@ -14,7 +14,7 @@ const B = '22222222-2222-4222-8222-222222222222';
 /** Drizzle wraps driver errors; the database's own message is the cause. */
 const failingWith = (pattern: RegExp) => ({ cause: expect.objectContaining({ message: expect.stringMatching(pattern) }) });
 
-const rowsOf = async <T>(tx: Tx, query: ReturnType<typeof sql>) => ((await tx.execute(query)) as unknown as { rows: T[] }).rows;
+const rowsOf = async <T>(tx: Tx, query: ReturnType<typeof sql>) => ((await tx.execute(query)) as { rows: T[] }).rows;
 
 const NOTES = anyPayloadContracts(
   ['created', 'rolled_back', 'numbered', 'private_to_b', 'forged', 'bulk', 'background', 'after_stop'].map((what) => `note.${what}`).concat('member.moved_out'),

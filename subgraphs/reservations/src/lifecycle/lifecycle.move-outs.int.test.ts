@@ -29,7 +29,7 @@ async function cancellationsOf(bookingIds: string[]): Promise<Cancelled[]> {
   const result = await bed.subgraph.db.system((tx) =>
     tx.execute(sql`select payload from reservations.outbox where topic = 'reservation.cancelled' order by id`),
   );
-  return (result as unknown as { rows: { payload: Cancelled }[] }).rows
+  return (result as { rows: { payload: Cancelled }[] }).rows
     .map((row) => row.payload)
     .filter((payload) => bookingIds.includes(payload.bookingId));
 }
@@ -38,7 +38,7 @@ async function statesOf(bookingIds: string[]) {
   const result = await bed.subgraph.db.system((tx) =>
     tx.execute(sql`select id, status, cancel_reason, cancelled_by_member_id from reservations.bookings where id in ${bookingIds}`),
   );
-  const rows = (result as unknown as { rows: { id: string; status: string; cancel_reason: string | null; cancelled_by_member_id: string | null }[] }).rows;
+  const rows = (result as { rows: { id: string; status: string; cancel_reason: string | null; cancelled_by_member_id: string | null }[] }).rows;
   return Object.fromEntries(rows.map((row) => [row.id, row]));
 }
 
@@ -46,7 +46,7 @@ async function chargesOf(bookingId: string): Promise<{ amount: number; reason: s
   const result = await bed.subgraph.db.system((tx) =>
     tx.execute(sql`select amount, reason from reservations.charges where booking_id = ${bookingId} order by created_at, amount desc`),
   );
-  return (result as unknown as { rows: { amount: number; reason: string }[] }).rows;
+  return (result as { rows: { amount: number; reason: string }[] }).rows;
 }
 
 const hours = (start: string, length: number) => ({ start: new Date(start), end: new Date(new Date(start).getTime() + length * 3_600_000) });
