@@ -1,4 +1,6 @@
 import path from 'node:path';
+import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { sql } from 'drizzle-orm';
 import type { SubgraphDatabase } from './database';
 import { openTestDatabase, type TestDatabase } from './testing';
@@ -12,8 +14,7 @@ const failingWith = (pattern: RegExp) => ({ cause: expect.objectContaining({ mes
 
 type NoteRow = { association_id: string; id: number; body: string };
 const rows = async (db: SubgraphDatabase, scope: string | null, text: ReturnType<typeof sql>) => {
-  const run = async (tx: Parameters<Parameters<SubgraphDatabase['system']>[0]>[0]) =>
-    ((await tx.execute(text)) as { rows: NoteRow[] }).rows;
+  const run = async (tx: Parameters<Parameters<SubgraphDatabase['system']>[0]>[0]) => ((await tx.execute(text)) as { rows: NoteRow[] }).rows;
   return scope ? db.tenant(scope, run) : db.system(run);
 };
 
@@ -44,9 +45,9 @@ describe('SubgraphDatabase', () => {
   });
 
   it("refuses to write a row into another tenant's association", async () => {
-    await expect(
-      alpha.tenant(A, (tx) => tx.execute(sql`insert into alpha.notes values (${B}, 9, 'forged')`)),
-    ).rejects.toMatchObject(failingWith(/row-level security/));
+    await expect(alpha.tenant(A, (tx) => tx.execute(sql`insert into alpha.notes values (${B}, 9, 'forged')`))).rejects.toMatchObject(
+      failingWith(/row-level security/),
+    );
     await expect(alpha.tenant(A, (tx) => tx.execute(sql`update alpha.notes set body = 'x' where association_id = ${B}`))).resolves.toBeDefined();
     expect((await rows(alpha, B, sql`select body from alpha.notes`)).map((row) => row.body)).toEqual(['b1']);
   });
@@ -71,5 +72,42 @@ describe('SubgraphDatabase', () => {
 
   it('rejects a tenant that is not an association id', async () => {
     expect(() => alpha.tenant("x' or true --", async () => null)).toThrow(/association id/);
+  });
+});
+
+describe('SubgraphDatabase.migrate checksums', () => {
+  let testDb: TestDatabase;
+  let dir: string;
+  const file = '0001_create_notes.sql';
+  const gamma = () => testDb.connection.forSubgraph('gamma', dir);
+
+  beforeEach(async () => {
+    testDb = await openTestDatabase();
+    dir = await mkdtemp(path.join(tmpdir(), 'tunet-migrations-'));
+    const original = await readFile(path.join(fixtures, 'alpha', file), 'utf8');
+    await writeFile(path.join(dir, file), original.replaceAll('alpha.', 'gamma.'));
+  });
+  afterEach(async () => {
+    await testDb.drop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('refuses to start, naming the file, when an applied migration was changed', async () => {
+    expect(await gamma().migrate()).toEqual([file]);
+    await appendFile(path.join(dir, file), '\ncreate index notes_body on gamma.notes (body);\n');
+    await expect(gamma().migrate()).rejects.toThrow(new RegExp(`${file}.*changed`));
+  });
+
+  it('records the checksum of a file applied before checksums existed, then holds it to that', async () => {
+    await gamma().migrate();
+    // The table as the runner made it before checksums: as the connection's own user, not the subgraph's role.
+    await gamma().system(async (tx) => {
+      await tx.execute(sql`reset role`);
+      await tx.execute(sql`alter table gamma.schema_migrations drop column checksum`);
+    });
+    expect(await gamma().migrate()).toEqual([]);
+    expect(await gamma().migrate()).toEqual([]);
+    await writeFile(path.join(dir, file), '-- rewritten\n');
+    await expect(gamma().migrate()).rejects.toThrow(file);
   });
 });
