@@ -172,17 +172,40 @@ describe('notifications through the federation', () => {
     expect(all.data?.markAllNotificationsRead.unreadCount).toBe(0);
   });
 
-  it('an invitation is e-mailed to the invitee’s address with its link', async () => {
+  it('an invitation is e-mailed with its one-time token only in the link’s fragment, and the welcome after accepting it leads to the same notification settings as every e-mail’s footer', async () => {
+    const invitee = 'ny.beboer@example.test';
     const invite = await e2e.gql<{ inviteMember: unknown }>(
       `mutation ($input: InviteMemberInput!) { inviteMember(input: $input) { invitation { id } } }`,
-      { input: { email: 'ny.beboer@example.test', displayName: 'Nora Ny', externalTitle: 'Regnskapsfører' } },
+      { input: { email: invitee, displayName: 'Nora Ny', externalTitle: 'Regnskapsfører' } },
       tokens.kari,
     );
     expect(invite.errors).toBeUndefined();
-    await eventually(() => expect(smtp.received.flatMap((mail) => mail.recipients)).toContain('ny.beboer@example.test'), 20_000);
-    const mail = smtp.received.find((received) => received.recipients.includes('ny.beboer@example.test'))!;
-    expect(mail.parsed.text).toMatch(/\/invitations\/[A-Za-z0-9_-]{20,}/);
+    await eventually(() => expect(smtp.received.flatMap((mail) => mail.recipients)).toContain(invitee), 20_000);
+    const invitation = smtp.received.find((received) => received.recipients.includes(invitee))!;
     // Nobody's preference governs it, so there is nothing to unsubscribe from.
-    expect(mail.header('list-unsubscribe')).toBeUndefined();
+    expect(invitation.header('list-unsubscribe')).toBeUndefined();
+
+    // A path or query reaches the web server's log and the Referer of whatever the page loads; a fragment does neither.
+    const link = new URL(/https?:\/\/\S*\/invitations\S*/.exec(invitation.parsed.text!)![0]);
+    const token = new URLSearchParams(link.hash.slice(1)).get('token')!;
+    expect(token).toMatch(/^[A-Za-z0-9_-]{20,}$/);
+    expect(link.pathname).toBe('/invitations');
+    expect(link.search).toBe('');
+    expect(invitation.parsed.html).not.toContain(`/invitations/${token}`);
+
+    const accepted = await e2e.gql<{ acceptInvitation: { accessToken: string } }>(
+      'mutation ($input: AcceptInvitationInput!) { acceptInvitation(input: $input) { accessToken } }',
+      { input: { token, password: 'nora-sitt-passord' } },
+    );
+    expect(accepted.errors).toBeUndefined();
+    let welcome: Inbox['notifications']['nodes'][number] | undefined;
+    await eventually(async () => {
+      welcome = (await inboxOf(accepted.data!.acceptInvitation.accessToken)).notifications.nodes.find((node) => node.title.startsWith('Velkommen'));
+      expect(welcome).toBeDefined();
+    }, 20_000);
+    await eventually(() => expect(smtp.received.some((mail) => mail.recipients.includes(invitee) && mail.parsed.subject?.startsWith('Velkommen'))).toBe(true), 20_000);
+    const welcomeMail = smtp.received.find((mail) => mail.recipients.includes(invitee) && mail.parsed.subject?.startsWith('Velkommen'))!;
+    const footerSettings = new URL(/Varslingsinnstillinger: (\S+)/.exec(welcomeMail.parsed.text!)![1]!);
+    expect(welcome!.link).toBe(footerSettings.pathname);
   });
 });

@@ -37,3 +37,4 @@ export { calendarFeedsShape, calendarFeedsTable, calendarFeedsTableSql } from '.
 export * from './revocations';
 export * from './concurrency-limit';
 export * from './member-references';
+export * from './client-routes';

@@ -3,7 +3,7 @@ import { absoluteLink, escapeHtml, labelList, renderNotificationEmail } from './
 describe('e-mail layout', () => {
   it('joins web-app paths to the web app and keeps only absolute http(s) links', () => {
     expect(absoluteLink('https://app.tunet.test', '/posts/1')).toBe('https://app.tunet.test/posts/1');
-    expect(absoluteLink('https://app.tunet.test', 'https://tunet.test/invitations/abc')).toBe('https://tunet.test/invitations/abc');
+    expect(absoluteLink('https://app.tunet.test', 'https://tunet.test/invitations#token=abc')).toBe('https://tunet.test/invitations#token=abc');
     expect(absoluteLink('https://app.tunet.test', '//evil.test/posts/1')).toBeNull();
     expect(absoluteLink('https://app.tunet.test', 'javascript:alert(1)')).toBeNull();
     expect(absoluteLink('https://app.tunet.test', 'data:text/html,<script>')).toBeNull();

@@ -103,7 +103,7 @@ describe('the e-mail channel over SMTP', () => {
     const delivery = emailDelivery(associationId, null, {
       category: 'account',
       title: 'Du er invitert til Solbakken borettslag',
-      link: 'https://tunet.test/invitations/abc',
+      link: 'https://tunet.test/invitations#token=abc',
     });
     expect(await channel.send(delivery)).toMatchObject({ status: 'sent' });
 
@@ -111,7 +111,7 @@ describe('the e-mail channel over SMTP', () => {
     expect(mail.recipients).toEqual([delivery.address]);
     expect(mail.header('list-unsubscribe')).toBeUndefined();
     expect(mail.header('list-unsubscribe-post')).toBeUndefined();
-    expect(mail.parsed.text).toContain('Åpne i Tunet: https://tunet.test/invitations/abc');
+    expect(mail.parsed.text).toContain('Åpne i Tunet: https://tunet.test/invitations#token=abc');
     expect(mail.parsed.text).toContain('Du får denne e-posten fordi e-postadressen din ble oppgitt i Tunet.');
     expect(mail.parsed.text).not.toMatch(/unsubscribe|settings\/notifications/);
   });

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { feedKeyFrom, isUuid, type PublicPostRequest, type PublicRequest, type PublicResponse } from '@tunet/kit';
+import { clientRoutes, feedKeyFrom, isUuid, type PublicPostRequest, type PublicRequest, type PublicResponse } from '@tunet/kit';
 import type { Category, Locale } from '../model';
 import { refusalOf, type ChannelChange } from '../preferences/preferences.policy';
 import type { ChangeVia, PreferencesRepository } from '../preferences/preferences.repository';
@@ -86,7 +86,7 @@ export function unsubscribeUrl(publicOrigin: string, token: string): string {
 
 /** Where a person changes every notification choice in the web app. */
 export function settingsUrl(webAppOrigin: string): string {
-  return `${webAppOrigin}/settings/notifications`;
+  return `${webAppOrigin}${clientRoutes.notificationSettings()}`;
 }
 
 class Refused extends Error {}

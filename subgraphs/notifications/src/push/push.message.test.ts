@@ -9,7 +9,7 @@ describe('absoluteLink', () => {
   it('puts paths on the web app and keeps absolute links', () => {
     expect(absoluteLink(ORIGIN, '/posts/1')).toBe('https://app.tunet.test/posts/1');
     expect(absoluteLink(ORIGIN, 'posts/1')).toBe('https://app.tunet.test/posts/1');
-    expect(absoluteLink(ORIGIN, 'https://tunet.test/invitations/abc')).toBe('https://tunet.test/invitations/abc');
+    expect(absoluteLink(ORIGIN, 'https://tunet.test/invitations#token=abc')).toBe('https://tunet.test/invitations#token=abc');
     expect(absoluteLink(ORIGIN, null)).toBe('https://app.tunet.test/');
   });
 });

@@ -1,4 +1,5 @@
 import type { Event } from '@tunet/kit';
+import { settingsUrl } from '../email/unsubscribe';
 import type { AssociationInfo, Locale, NotificationIntent, RenderedMessage } from '../model';
 import { MOVED_OUT_REASON } from './messages/reservations.messages';
 import { intentsFor, MalformedEvent, NOTIFICATION_TOPICS } from './rules';
@@ -373,7 +374,7 @@ describe('the notification rules', () => {
   });
 
   describe('members', () => {
-    it('send an invitation to the address, with the token in its link', () => {
+    it('send an invitation to the address, with the token in its link’s fragment only', () => {
       const intent = only(eventOf('member.invited', PAYLOADS['member.invited']!));
       expect(intent).toMatchObject({
         category: 'account',
@@ -385,16 +386,16 @@ describe('the notification rules', () => {
         body:
           'Hei, Per Ødegård!\n\nStyret i Solbakken borettslag inviterer deg til Tunet, der naboene får nyheter fra styret, melder seg på arrangementer og booker fellesrom.' +
           '\n\nLenken gjelder til fredag 27. november kl. 11:00.',
-        link: '/invitations/inv_3q2-9xYz',
+        link: '/invitations#token=inv_3q2-9xYz',
         action: 'Godta invitasjonen',
       });
-      expect(render(intent, 'en')).toMatchObject({ title: 'Invitation to Solbakken borettslag', link: '/invitations/inv_3q2-9xYz', action: 'Accept the invitation' });
+      expect(render(intent, 'en')).toMatchObject({ title: 'Invitation to Solbakken borettslag', link: '/invitations#token=inv_3q2-9xYz', action: 'Accept the invitation' });
     });
 
     it('send the confirmation link to the new address and a warning without it to the old one', () => {
       const [confirm, warn] = intentsFor(eventOf('account.email_change_requested', PAYLOADS['account.email_change_requested']!));
       expect(confirm).toMatchObject({ category: 'account', recipients: { kind: 'address', email: 'ola.hansen@example.com' } });
-      expect(render(confirm!, 'nb')).toMatchObject({ title: 'Bekreft den nye e-postadressen din', link: '/account/email/chg_7Hq-Zt0a' });
+      expect(render(confirm!, 'nb')).toMatchObject({ title: 'Bekreft den nye e-postadressen din', link: '/account/email#token=chg_7Hq-Zt0a' });
       expect(render(confirm!, 'en').body).toContain('The link is valid until Saturday 21 November at 11:00.');
       expect(warn).toMatchObject({ category: 'account', recipients: { kind: 'address', email: 'ola@solbakken.example' } });
       for (const locale of ['nb', 'en'] as const) {
@@ -419,10 +420,10 @@ describe('the notification rules', () => {
       expect(render(indefinite, 'en').body).toContain('has suspended your membership until further notice.');
     });
 
-    it('welcome a member who accepted their invitation', () => {
+    it('welcome a member who accepted their invitation, leading to the notification settings every e-mail’s footer leads to', () => {
       const intent = only(eventOf('member.joined', PAYLOADS['member.joined']!));
       expect(intent).toMatchObject({ category: 'account', recipients: { kind: 'members', memberIds: [PER] } });
-      expect(render(intent, 'nb')).toMatchObject({ title: 'Velkommen til Solbakken borettslag', link: '/account/notifications' });
+      expect(render(intent, 'nb')).toMatchObject({ title: 'Velkommen til Solbakken borettslag', link: new URL(settingsUrl('https://app.tunet.test')).pathname });
       expect(render(intent, 'en', { ...SOLBAKKEN, name: 'Fjordly sameie' }).title).toBe('Welcome to Fjordly sameie');
     });
   });

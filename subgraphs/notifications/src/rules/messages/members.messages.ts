@@ -1,10 +1,11 @@
+import { clientRoutes } from '@tunet/kit';
 import { bilingual, paragraphs, type Render } from './bilingual';
 
 /** What people read about invitations, their account and membership (members). */
 
-/** To the invitee's address: the link to accept, which carries the invitation's token. */
+/** To the invitee's address: the link to accept, with the invitation's token in its fragment (decision 0025). */
 export function invitation(invited: { displayName: string; token: string; expiresAt: string }, occurredAt: Date): Render {
-  const link = `/invitations/${encodeURIComponent(invited.token)}`;
+  const link = clientRoutes.acceptInvitation(invited.token);
   return bilingual(occurredAt, {
     nb: (association, clock) => ({
       title: `Invitasjon til ${association.name}`,
@@ -29,9 +30,9 @@ export function invitation(invited: { displayName: string; token: string; expire
   });
 }
 
-/** To the new address: the link that confirms it, which carries the change's token. */
+/** To the new address: the link that confirms it, with the change's token in its fragment (decision 0025). */
 export function confirmNewEmail(change: { token: string; expiresAt: string }, occurredAt: Date): Render {
-  const link = `/account/email/${encodeURIComponent(change.token)}`;
+  const link = clientRoutes.confirmEmail(change.token);
   return bilingual(occurredAt, {
     nb: (_association, clock) => ({
       title: 'Bekreft den nye e-postadressen din',
@@ -56,7 +57,7 @@ export function confirmNewEmail(change: { token: string; expiresAt: string }, oc
 
 /** To the old address: a warning without the link, so that a hijacked session cannot go unnoticed. */
 export function emailChanging(change: { newEmail: string }, occurredAt: Date): Render {
-  const link = '/account';
+  const link = clientRoutes.account();
   return bilingual(occurredAt, {
     nb: () => ({
       title: 'E-postadressen for kontoen din endres',
@@ -103,7 +104,7 @@ export function suspended(suspension: { reason: string; until: string | null }, 
 
 /** To a new member who accepted their invitation. */
 export function welcome(occurredAt: Date): Render {
-  const link = '/account/notifications';
+  const link = clientRoutes.notificationSettings();
   return bilingual(occurredAt, {
     nb: (association) => ({
       title: `Velkommen til ${association.name}`,

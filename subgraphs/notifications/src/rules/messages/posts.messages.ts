@@ -1,3 +1,4 @@
+import { clientRoutes } from '@tunet/kit';
 import type { Locale } from '../../model';
 import { bilingual, paragraphs, type Render } from './bilingual';
 
@@ -14,7 +15,7 @@ export interface PostPublished {
 
 /** A new post in the feed: its own title, and the start of its text. */
 export function postPublished(post: PostPublished, occurredAt: Date): Render {
-  const link = `/posts/${post.postId}`;
+  const link = clientRoutes.post(post.postId);
   return bilingual(occurredAt, {
     nb: (association) => ({
       title: post.title,
@@ -43,7 +44,7 @@ export function postPublished(post: PostPublished, occurredAt: Date): Render {
 
 /** Someone answered in a conversation the recipient wrote or took part in. */
 export function commentCreated(comment: { postId: string; commentId: string }, occurredAt: Date): Render {
-  const link = `/posts/${comment.postId}#comment-${comment.commentId}`;
+  const link = clientRoutes.comment(comment.postId, comment.commentId);
   return bilingual(occurredAt, {
     nb: () => ({
       title: 'Ny kommentar',
@@ -62,7 +63,7 @@ export function commentCreated(comment: { postId: string; commentId: string }, o
 
 /** A place freed up on an event the recipient was waitlisted for. */
 export function signupPromoted(signup: { eventId: string }, occurredAt: Date): Render {
-  const link = `/events/${signup.eventId}`;
+  const link = clientRoutes.event(signup.eventId);
   return bilingual(occurredAt, {
     nb: () => ({
       title: 'Du har fått plass',
@@ -81,7 +82,7 @@ export function signupPromoted(signup: { eventId: string }, occurredAt: Date): R
 
 /** The day before an event the recipient signed up for. */
 export function eventReminder(event: { eventId: string; title: string; startsAt: string; place: string }, occurredAt: Date): Render {
-  const link = `/events/${event.eventId}`;
+  const link = clientRoutes.event(event.eventId);
   return bilingual(occurredAt, {
     nb: (_association, clock) => ({
       title: `Påminnelse: ${event.title}`,
@@ -111,7 +112,7 @@ export function contentReported(
   report: { caseId: string; targetType: TargetType; reason: ReportReason; householdCount: number; hidden: boolean },
   occurredAt: Date,
 ): Render {
-  const link = `/moderation/${report.caseId}`;
+  const link = clientRoutes.moderationCase(report.caseId);
   const households = report.householdCount;
   return bilingual(occurredAt, {
     nb: () => ({
@@ -143,7 +144,7 @@ export function contentModerated(
   occurredAt: Date,
 ): Render {
   const post = moderation.targetType === 'POST';
-  const link = post ? `/posts/${moderation.postId}` : `/posts/${moderation.postId}#comment-${moderation.targetId}`;
+  const link = post ? clientRoutes.post(moderation.postId) : clientRoutes.comment(moderation.postId, moderation.targetId);
   const nbWhat = post ? 'Innlegget ditt' : 'Kommentaren din';
   const enWhat = post ? 'Your post' : 'Your comment';
   const nbDone: Record<ModerationAction, string> = { HIDE: 'er skjult', RESTORE: 'er synlig igjen', REMOVE: 'er fjernet' };
@@ -174,7 +175,7 @@ export function contentModerated(
 
 /** For a group's admins: a member asked to join their closed group. */
 export function joinRequested(request: { groupId: string }, occurredAt: Date): Render {
-  const link = `/groups/${request.groupId}`;
+  const link = clientRoutes.group(request.groupId);
   return bilingual(occurredAt, {
     nb: () => ({
       title: 'Noen vil bli med i gruppen din',
@@ -193,7 +194,7 @@ export function joinRequested(request: { groupId: string }, occurredAt: Date): R
 
 /** For a member someone else let into a group: an approved request, or an admin adding them. */
 export function addedToGroup(added: { groupId: string; role: 'member' | 'admin' }, occurredAt: Date): Render {
-  const link = `/groups/${added.groupId}`;
+  const link = clientRoutes.group(added.groupId);
   const admin = added.role === 'admin';
   return bilingual(occurredAt, {
     nb: () => ({
@@ -213,7 +214,7 @@ export function addedToGroup(added: { groupId: string; role: 'member' | 'admin' 
 
 /** A new version of the code of conduct, which everyone must accept before posting again. */
 export function conductPublished(conduct: { version: number }, occurredAt: Date): Render {
-  const link = '/conduct';
+  const link = clientRoutes.conduct();
   return bilingual(occurredAt, {
     nb: (association) => ({
       title: 'Nye retningslinjer for god skikk',

@@ -1,3 +1,4 @@
+import { clientRoutes } from '@tunet/kit';
 import { bilingual, paragraphs, type Render } from './bilingual';
 
 /** What people read about their bookings and those awaiting the board (reservations). */
@@ -15,7 +16,7 @@ export const MOVED_OUT_REASON = 'Moved out';
 
 /** For the booker: the booking is confirmed (at once, or approved by the board). */
 export function bookingConfirmed(booking: BookingSummary, occurredAt: Date): Render {
-  const link = `/bookings/${booking.bookingId}`;
+  const link = clientRoutes.booking(booking.bookingId);
   return bilingual(occurredAt, {
     nb: (_association, clock) => ({
       title: `Booking bekreftet: ${booking.resourceName}`,
@@ -37,7 +38,7 @@ export function bookingCancelled(
   booking: BookingSummary & { reason: string | null; byBoard: boolean; rejected: boolean },
   occurredAt: Date,
 ): Render {
-  const link = `/bookings/${booking.bookingId}`;
+  const link = clientRoutes.booking(booking.bookingId);
   const movedOut = booking.reason === MOVED_OUT_REASON;
   const reason = movedOut ? null : booking.reason;
   return bilingual(occurredAt, {
@@ -82,7 +83,7 @@ export function bookingCancelled(
 
 /** For the board: a booking of a resource that needs approval waits for its decision. */
 export function bookingAwaitsApproval(booking: BookingSummary, occurredAt: Date): Render {
-  const link = `/bookings/${booking.bookingId}`;
+  const link = clientRoutes.booking(booking.bookingId);
   return bilingual(occurredAt, {
     nb: (_association, clock) => ({
       title: `Booking venter på godkjenning: ${booking.resourceName}`,
@@ -101,7 +102,7 @@ export function bookingAwaitsApproval(booking: BookingSummary, occurredAt: Date)
 
 /** For the booker, the day before. */
 export function bookingReminder(booking: BookingSummary, occurredAt: Date): Render {
-  const link = `/bookings/${booking.bookingId}`;
+  const link = clientRoutes.booking(booking.bookingId);
   return bilingual(occurredAt, {
     nb: (_association, clock) => ({
       title: `Påminnelse: ${booking.resourceName}`,

@@ -1,0 +1,29 @@
+import { clientRoutes } from './client-routes';
+
+describe('client routes', () => {
+  it('lead to the agreed path of each page in the web app', () => {
+    expect(clientRoutes.post('p1')).toBe('/posts/p1');
+    expect(clientRoutes.comment('p1', 'c1')).toBe('/posts/p1#comment-c1');
+    expect(clientRoutes.event('e1')).toBe('/events/e1');
+    expect(clientRoutes.group('g1')).toBe('/groups/g1');
+    expect(clientRoutes.moderationCase('m1')).toBe('/moderation/m1');
+    expect(clientRoutes.conduct()).toBe('/conduct');
+    expect(clientRoutes.booking('b1')).toBe('/bookings/b1');
+    expect(clientRoutes.account()).toBe('/account');
+    expect(clientRoutes.notificationSettings()).toBe('/settings/notifications');
+  });
+
+  it('carry one-time tokens only in the fragment, which browsers send to no server', () => {
+    const invitation = new URL(clientRoutes.acceptInvitation('inv_3q2-9xYz'), 'https://app.tunet.test');
+    expect([invitation.pathname, invitation.search, invitation.hash]).toEqual(['/invitations', '', '#token=inv_3q2-9xYz']);
+    const confirmation = new URL(clientRoutes.confirmEmail('chg_7Hq-Zt0a'), 'https://app.tunet.test');
+    expect([confirmation.pathname, confirmation.search, confirmation.hash]).toEqual(['/account/email', '', '#token=chg_7Hq-Zt0a']);
+  });
+
+  it('keep an id or token with URL characters inside its own part of the link', () => {
+    expect(clientRoutes.post('a/../b?c#d')).toBe('/posts/a%2F..%2Fb%3Fc%23d');
+    const link = new URL(clientRoutes.acceptInvitation('x&admin=1#y'), 'https://app.tunet.test');
+    expect(new URLSearchParams(link.hash.slice(1)).get('token')).toBe('x&admin=1#y');
+    expect([...new URLSearchParams(link.hash.slice(1)).keys()]).toEqual(['token']);
+  });
+});

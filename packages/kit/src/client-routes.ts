@@ -1,0 +1,33 @@
+/**
+ * Every page of the web app the server links to, in one place (decision 0025): notifications' inbox items, e-mails,
+ * push and SMS, and the unsubscribe page all build their links here, so two messages about the same page cannot
+ * lead to two different paths. Links are paths; the sender joins them to the web app's origin.
+ *
+ * One-time tokens (an invitation, an e-mail change) go in the fragment, which browsers keep to themselves: a path or
+ * query would reach the web server's and proxies' logs and the Referer of everything the page loads. The web app
+ * reads the token from `location.hash` and posts it in a GraphQL mutation's body.
+ *
+ * Not here, because no person opens them in the web app: calendar feed URLs (a calendar app polls them, kit
+ * calendar-feeds.ts) and the unsubscribe URL (a mail provider may call it, RFC 8058), both served by the gateway.
+ */
+export const clientRoutes = {
+  post: (postId: string) => `/posts/${segment(postId)}`,
+  comment: (postId: string, commentId: string) => `/posts/${segment(postId)}#comment-${segment(commentId)}`,
+  event: (eventId: string) => `/events/${segment(eventId)}`,
+  group: (groupId: string) => `/groups/${segment(groupId)}`,
+  moderationCase: (caseId: string) => `/moderation/${segment(caseId)}`,
+  conduct: () => '/conduct',
+  booking: (bookingId: string) => `/bookings/${segment(bookingId)}`,
+  account: () => '/account',
+  notificationSettings: () => '/settings/notifications',
+  acceptInvitation: (token: string) => `/invitations${tokenFragment(token)}`,
+  confirmEmail: (token: string) => `/account/email${tokenFragment(token)}`,
+} as const;
+
+function segment(id: string): string {
+  return encodeURIComponent(id);
+}
+
+function tokenFragment(token: string): string {
+  return `#${new URLSearchParams({ token }).toString()}`;
+}
