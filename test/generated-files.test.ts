@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { composeSupergraph, SUPERGRAPH_PATH } from '../scripts/compose';
+import { EVENTS_CATALOGUE_PATH, renderEventsCatalogue } from '../scripts/events-catalogue';
 
 const root = path.resolve(__dirname, '..');
 
@@ -9,6 +10,10 @@ const root = path.resolve(__dirname, '..');
 describe('generated files', () => {
   it('schema/supergraph.graphql composes without errors and is up to date (npm run compose)', () => {
     expect(readFileSync(SUPERGRAPH_PATH, 'utf8')).toBe(composeSupergraph());
+  });
+
+  it('docs/events.md lists every event topic as packages/events defines it (npm run events:catalogue)', () => {
+    expect(existsSync(EVENTS_CATALOGUE_PATH) ? readFileSync(EVENTS_CATALOGUE_PATH, 'utf8') : 'docs/events.md is missing').toBe(renderEventsCatalogue());
   });
 
   // The codegen CLI is ESM-only inside, so it runs as its own process; --check fails when an output would change.

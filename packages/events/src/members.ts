@@ -36,7 +36,7 @@ export const memberTopics = {
   'member.suspended': topic({
     version: 1,
     producer: 'members',
-    consumers: ['notifications', 'posts'],
+    consumers: ['notifications', 'posts', 'reservations'],
     description: 'The board (or moderation) suspended a member until a day, or until reinstated.',
     schema: z.strictObject({ memberId: id, reason: z.string().min(1), until: date.nullable() }),
   }),

@@ -66,7 +66,7 @@ export const postTopics = {
     version: 1,
     producer: 'posts',
     consumers: ['notifications'],
-    description: "A post or comment was hidden, restored or removed; `recipients` is its author unless they did it.",
+    description: 'A post or comment was hidden, restored or removed; `recipients` is its author unless they did it.',
     schema: z.strictObject({
       recipients: memberIds,
       action: z.enum(['HIDE', 'RESTORE', 'REMOVE']),

@@ -59,7 +59,11 @@ export class DeadLetters {
       if (!row) return null;
       const letter = toDeadLetter(row);
       await stream.append([{ ...letter.event, replayFor: letter.group }]);
-      const [replayed] = await tx.update(this.table).set({ replayedAt: sql`now()` }).where(eq(this.table.id, id)).returning();
+      const [replayed] = await tx
+        .update(this.table)
+        .set({ replayedAt: sql`now()` })
+        .where(eq(this.table.id, id))
+        .returning();
       return toDeadLetter(replayed!);
     });
   }

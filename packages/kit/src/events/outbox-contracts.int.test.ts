@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import type { SubgraphDatabase } from '../database';
-import { openTestDatabase, type TestDatabase } from '../testing';
+import { openTestDatabase, type TestDatabase } from '../kit.fixtures';
 import { EventContractError } from './outbox';
 
 const A = '11111111-1111-4111-8111-111111111111';
@@ -19,8 +19,7 @@ describe('outbox contracts', () => {
   });
   afterAll(() => testDb.drop());
 
-  const outboxed = () =>
-    db.system(async (tx) => ((await tx.execute(sql`select topic, payload from alpha.outbox order by id`)) as { rows: unknown[] }).rows);
+  const outboxed = () => db.system(async (tx) => ((await tx.execute(sql`select topic, payload from alpha.outbox order by id`)) as { rows: unknown[] }).rows);
 
   it('writes an event whose payload matches its topic', async () => {
     const payload = { memberId: randomUUID(), invitationId: randomUUID() };

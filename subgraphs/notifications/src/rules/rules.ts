@@ -177,8 +177,7 @@ const RULES: Rules = {
     const recipients: RecipientSpec = { kind: 'members', memberIds: [suspension.memberId], includeSuspended: true };
     return [{ category: 'account', important: false, recipients, render: memberMessages.suspended(suspension, event.occurredAt) }];
   },
-  'member.joined': (joined, event) =>
-    toMembers([joined.memberId], { category: 'account', important: false, render: memberMessages.welcome(event.occurredAt) }),
+  'member.joined': (joined, event) => toMembers([joined.memberId], { category: 'account', important: false, render: memberMessages.welcome(event.occurredAt) }),
 };
 
 /** Every topic the rules turn into notifications: the topics the notifications consumer group subscribes to. */

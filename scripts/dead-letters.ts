@@ -1,0 +1,93 @@
+import path from 'node:path';
+import { tunetEvents } from '@tunet/events';
+import { DatabaseConnection, DeadLetters, closeFastStore, openEventStream, openFastStore, requireEnv, type DeadLetter } from '@tunet/kit';
+import { SUBGRAPHS } from './subgraph-registry';
+
+/**
+ * For platform operators: the events each subgraph's consumer set aside (a payload that broke its contract, a
+ * handler that kept failing), and replaying one once the cause is fixed. Against DATABASE_URL and REDIS_URL.
+ *
+ *   npm run dead-letters -- list [<subgraph>]
+ *   npm run dead-letters -- replay <subgraph> <id>
+ */
+const USAGE = `usage: npm run dead-letters -- list [<subgraph>] | replay <subgraph> <id>   (subgraphs: ${SUBGRAPHS.map((s) => s.name).join(', ')})`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, name, id] = argv;
+  const names = SUBGRAPHS.map((subgraph) => subgraph.name as string);
+  if (name !== undefined && !names.includes(name)) return usage();
+  if (command === 'list' && id === undefined) return withDatabase((database) => list(database, name ? [name] : names));
+  if (command === 'replay' && name && id && /^\d+$/.test(id)) return withDatabase((database) => replay(database, name, Number(id)));
+  return usage();
+}
+
+function usage(): number {
+  console.error(USAGE);
+  return 2;
+}
+
+async function withDatabase(work: (database: DatabaseConnection) => Promise<number>): Promise<number> {
+  const database = await DatabaseConnection.open({ url: requireEnv('DATABASE_URL') });
+  try {
+    return await work(database);
+  } finally {
+    await database.close();
+  }
+}
+
+function deadLettersOf(database: DatabaseConnection, name: string): DeadLetters {
+  return new DeadLetters(database.forSubgraph(name, path.join(__dirname, '..', 'subgraphs', name, 'migrations')));
+}
+
+async function list(database: DatabaseConnection, names: string[]): Promise<number> {
+  let failed = 0;
+  for (const name of names) {
+    // One subgraph's schema missing (not migrated in this database) must not hide the others' dead letters.
+    const letters = await deadLettersOf(database, name)
+      .list()
+      .catch((error: unknown) => {
+        console.error(`${name}: dead letters unreadable: ${messageOf(error)}`);
+        failed = 1;
+        return [];
+      });
+    for (const letter of letters) console.log(JSON.stringify({ subgraph: name, ...shown(letter) }));
+  }
+  return failed;
+}
+
+async function replay(database: DatabaseConnection, name: string, id: number): Promise<number> {
+  const store = await openFastStore(requireEnv('REDIS_URL'));
+  try {
+    const letter = await deadLettersOf(database, name).replay(id, openEventStream(store));
+    if (!letter) {
+      console.error(`no dead letter ${id} in ${name}`);
+      return 1;
+    }
+    console.log(JSON.stringify({ subgraph: name, replayed: shown(letter) }));
+    return 0;
+  } finally {
+    await closeFastStore(store);
+  }
+}
+
+/** Drizzle wraps the driver's error; its own message says what is wrong (a schema not migrated, a missing role). */
+function messageOf(error: unknown): string {
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+  return cause instanceof Error ? cause.message : String(cause);
+}
+
+/** The dead letter as an operator sees it: a payload field the contract marks secret (a one-time token) is masked. */
+function shown(letter: DeadLetter) {
+  const contract = Object.hasOwn(tunetEvents, letter.event.topic) ? tunetEvents[letter.event.topic as keyof typeof tunetEvents] : undefined;
+  const payload = { ...letter.event.payload };
+  for (const field of contract?.secrets ?? []) if (field in payload) payload[field] = '[secret]';
+  return { ...letter, event: { ...letter.event, payload } };
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
