@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { closeFastStore, DatabaseConnection, openFastStore, type Event } from '@tunet/kit';
 import { createNotificationsSubgraph } from '@tunet/notifications';
-import { StaticDirectory } from '@tunet/notifications/src/testing';
+import { StaticDirectory } from '@tunet/notifications/src/notifications.fixtures';
 import { SMTPServer } from 'smtp-server';
 
 /**

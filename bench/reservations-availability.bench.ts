@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { closeFastStore, DatabaseConnection, openFastStore, type MemberViewer } from '@tunet/kit';
-import { viewerIn } from '@tunet/kit/src/testing';
+import { viewerIn } from '@tunet/kit/src/kit.fixtures';
 import { createReservationsSubgraph, type ReservationsSubgraph } from '@tunet/reservations';
 import { bookings } from '@tunet/reservations/src/tables';
 import { graphql } from 'graphql';

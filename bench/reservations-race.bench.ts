@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { closeFastStore, DatabaseConnection, openFastStore, type MemberViewer } from '@tunet/kit';
-import { viewerIn } from '@tunet/kit/src/testing';
+import { viewerIn } from '@tunet/kit/src/kit.fixtures';
 import { createReservationsSubgraph, type ReservationsSubgraph } from '@tunet/reservations';
 import { resources } from '@tunet/reservations/src/tables';
 

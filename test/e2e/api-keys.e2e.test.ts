@@ -1,5 +1,5 @@
 import { DEMO } from '@tunet/members';
-import { codes, openE2E, type E2E } from './support';
+import { codes, openE2E, type E2E } from './e2e.fixtures';
 
 type Created = { secret: string; apiKey: { id: string; prefix: string; scopes: string[]; lastUsedAt: string | null; revokedAt: string | null } };
 type Directory = { directory: { nodes: { id: string; displayName: string | null; email: string | null }[] } };

@@ -1,6 +1,6 @@
 import { DEMO } from '@tunet/members';
 import { DEMO_RESOURCES } from '@tunet/reservations';
-import { accessTokens, codes, openE2E, type E2E } from './support';
+import { accessTokens, codes, openE2E, type E2E } from './e2e.fixtures';
 
 type Feed = { url: string; createdAt: string };
 

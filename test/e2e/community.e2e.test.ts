@@ -1,4 +1,4 @@
-import { accessTokens, codes, openE2E, type E2E } from './support';
+import { accessTokens, codes, openE2E, type E2E } from './e2e.fixtures';
 
 type Signup = { signUpForEvent: { signup: { status: string; waitlistPosition: number | null; member: { displayName: string } }; event: { seatsLeft: number | null } } };
 

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { closeFastStore, generateSecrets, type FastStore, type Secrets } from '@tunet/kit';
-import { openTestDatabase, openTestRedis, type TestDatabase } from '@tunet/kit/src/testing';
+import { openTestDatabase, openTestRedis, type TestDatabase } from '@tunet/kit/src/kit.fixtures';
 import { DEMO, DEMO_PASSWORD } from '@tunet/members';
 import { FilesystemStorage } from '@tunet/posts';
 import { startStack, type Stack, type StackOptions } from '@tunet/stack';

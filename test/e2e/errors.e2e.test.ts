@@ -1,4 +1,4 @@
-import { codes, openE2E, type E2E } from './support';
+import { codes, openE2E, type E2E } from './e2e.fixtures';
 
 describe('bad input and operational endpoints', () => {
   let e2e: E2E;

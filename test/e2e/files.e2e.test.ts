@@ -1,6 +1,6 @@
 import { gpsLatitudeOf, phoneJpeg } from '@tunet/posts/src/files/files.fixtures';
 import { UrlSigner } from '@tunet/posts/src/files/signed-urls';
-import { codes, openE2E, type E2E } from './support';
+import { codes, openE2E, type E2E } from './e2e.fixtures';
 
 type Uploaded = { uploadFile: { file: { id: string; url: string; thumbnailUrl: string; width: number; height: number } } };
 

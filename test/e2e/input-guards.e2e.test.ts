@@ -3,7 +3,7 @@ import { encodeContext, internalRouteUrl, MEMBER_REFERENCES_ROUTE, signRequest }
 import { DEMO } from '@tunet/members';
 import { DEMO_RESOURCES } from '@tunet/reservations';
 import { DateTime } from 'luxon';
-import { accessTokens, codes, openE2E, type E2E, type GraphQLResponse } from './support';
+import { accessTokens, codes, openE2E, type E2E, type GraphQLResponse } from './e2e.fixtures';
 
 /** A week ahead at 10:00–12:00 Oslo time, a free slot in the demo laundry's day. */
 const start = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);

@@ -1,5 +1,5 @@
 import { DEMO_PASSWORD } from '@tunet/members';
-import { codes, openE2E, type E2E, type GraphQLResponse } from './support';
+import { codes, openE2E, type E2E, type GraphQLResponse } from './e2e.fixtures';
 
 const LOGIN = 'mutation ($i: LoginInput!) { login(input: $i) { accessToken refreshToken } }';
 const LOGIN_ON_DEVICE = 'mutation ($i: LoginInput!) { login(input: $i) { accessToken refreshToken deviceToken } }';

@@ -1,5 +1,5 @@
 import { DEMO } from '@tunet/members';
-import { accessTokens, createApiKeySecret, createPlatformAdmin, matrixCaller, matrixTests, openE2E, tag, type E2E, type MatrixCall, type Outcome } from './support';
+import { accessTokens, createApiKeySecret, createPlatformAdmin, matrixCaller, matrixTests, openE2E, tag, type E2E, type MatrixCall, type Outcome } from './e2e.fixtures';
 
 /**
  * Who may do what in the members subgraph, through the gateway: every query and mutation × every kind of caller.

@@ -1,5 +1,5 @@
 import { DEMO } from '@tunet/members';
-import { codes, openE2E, type E2E } from './support';
+import { codes, openE2E, type E2E } from './e2e.fixtures';
 
 type Directory = { directory: { nodes: { id: string; displayName: string | null; email: string | null; occupation: string | null }[] } };
 const DIRECTORY = '{ directory(first: 50) { nodes { id displayName email occupation } } }';

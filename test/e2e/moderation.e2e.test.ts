@@ -1,7 +1,7 @@
 import { DEMO } from '@tunet/members';
-import { codes, openE2E, type E2E } from './support';
+import { codes, openE2E, type E2E } from './e2e.fixtures';
 
-/** Ola's demo post about the dugnad (subgraphs/posts/src/demo-data.ts). */
+/** Ola's demo post about the dugnad (subgraphs/posts/src/posts.demo.ts). */
 const OLA_POST = 'd0000000-0000-4000-8000-000000000002';
 
 type Queue = {

@@ -3,7 +3,7 @@ import { DEMO } from '@tunet/members';
 import { insertDelivery, insertNotification } from '@tunet/notifications/src/inbox/inbox.fixtures';
 import { loopbackEndpoints } from '@tunet/notifications/src/push/push.fixtures';
 import webpush from 'web-push';
-import { codes, matrixCaller, matrixTests, matrixTokens, MATRIX_ACTORS, openE2E, setupStep, tag, type E2E, type MatrixActor, type MatrixCall, type Outcome } from './support';
+import { codes, matrixCaller, matrixTests, matrixTokens, MATRIX_ACTORS, openE2E, setupStep, tag, type E2E, type MatrixActor, type MatrixCall, type Outcome } from './e2e.fixtures';
 
 /**
  * Who may do what in the notifications subgraph, through the gateway: every query and mutation × every kind of

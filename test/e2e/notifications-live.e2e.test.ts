@@ -2,7 +2,7 @@ import { DEMO } from '@tunet/members';
 import { eventually } from '@tunet/kit/src/events/test-support';
 import { arrangeNotification, INBOX_SUBSCRIPTION, openStream, type OpenStream, type StreamEvent } from '@tunet/notifications/src/live/live.fixtures';
 import { createClient } from 'graphql-sse';
-import { accessTokens, createApiKeySecret, openE2E, type E2E } from './support';
+import { accessTokens, createApiKeySecret, openE2E, type E2E } from './e2e.fixtures';
 
 interface InboxUpdated {
   inboxUpdated: { unreadCount: number; notification: { id: string; category: string; title: string; createdAt: string } | null };

@@ -2,7 +2,7 @@ import { createECDH, randomBytes, randomUUID } from 'node:crypto';
 import net, { type AddressInfo } from 'node:net';
 import { eventually } from '@tunet/kit/src/events/test-support';
 import webpush from 'web-push';
-import { accessTokens, openE2E, type E2E } from './support';
+import { accessTokens, openE2E, type E2E } from './e2e.fixtures';
 
 /** Some address on the internet; nothing is ever sent to it (subscriptions leading there only get registered). */
 const PUBLIC = '151.101.2.132';

@@ -1,6 +1,6 @@
 import { DEMO } from '@tunet/members';
 import { UnsubscribeTokens } from '@tunet/notifications/src/email/unsubscribe';
-import { openE2E, type E2E } from './support';
+import { openE2E, type E2E } from './e2e.fixtures';
 
 describe('e-mail unsubscribe links through the gateway', () => {
   let e2e: E2E;

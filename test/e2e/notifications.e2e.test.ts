@@ -1,6 +1,6 @@
 import { eventually } from '@tunet/kit/src/events/test-support';
 import { startTestSmtpServer } from '@tunet/notifications/src/email/email.fixtures';
-import { accessTokens, openE2E, type E2E } from './support';
+import { accessTokens, openE2E, type E2E } from './e2e.fixtures';
 
 type SmtpSink = Awaited<ReturnType<typeof startTestSmtpServer>>;
 

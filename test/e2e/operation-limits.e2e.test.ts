@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { RemoteGraphQLDataSource } from '@apollo/gateway';
 import { QueryPlanner } from '@apollo/query-planner';
 import { aliases, fragmentBomb, POSTS_WITH_COMMENTS } from './operation-attacks';
-import { codes, openE2E, type E2E, type GraphQLResponse } from './support';
+import { codes, openE2E, type E2E, type GraphQLResponse } from './e2e.fixtures';
 
 /** 50,000 tenures as a property manager exports them (4.3 MB), for units Solbakken does not have: a dry run rejects them. */
 function importCsv(rows: number): string {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DEMO } from '@tunet/members';
-import { matrixCaller, matrixTests, matrixTokens, MATRIX_ACTORS, openE2E, setupStep, tag, type E2E, type MatrixActor, type MatrixCall, type Outcome } from './support';
+import { matrixCaller, matrixTests, matrixTokens, MATRIX_ACTORS, openE2E, setupStep, tag, type E2E, type MatrixActor, type MatrixCall, type Outcome } from './e2e.fixtures';
 
 /**
  * Who may do what in the posts subgraph, through the gateway: every query and mutation × every kind of caller.
@@ -15,7 +15,7 @@ import { matrixCaller, matrixTests, matrixTokens, MATRIX_ACTORS, openE2E, setupS
 const ACTORS = MATRIX_ACTORS;
 type Actor = MatrixActor;
 
-/** Demo posts (subgraphs/posts/src/demo-data.ts): the board's welcome to everyone, and Ola's Blokk A-only bulletin. */
+/** Demo posts (subgraphs/posts/src/posts.demo.ts): the board's welcome to everyone, and Ola's Blokk A-only bulletin. */
 const WELCOME_POST = 'd0000000-0000-4000-8000-000000000001';
 const BLOKK_A_POST = 'd0000000-0000-4000-8000-000000000005';
 /** Demo groups and events (groups.demo.ts, events.demo.ts): Hagegruppa, Per's request to join Strikkeklubben, the dugnad. */

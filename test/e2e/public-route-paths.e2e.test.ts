@@ -1,6 +1,6 @@
 import { request } from 'node:http';
 import { CONTEXT_HEADER } from '@tunet/kit';
-import { openE2E, type E2E } from './support';
+import { openE2E, type E2E } from './e2e.fixtures';
 
 interface RawAnswer {
   status: number;

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { DEMO_RESOURCES } from '@tunet/reservations';
 import { DateTime } from 'luxon';
-import { matrixCaller, matrixTests, matrixTokens, MATRIX_ACTORS, openE2E, setupStep, type E2E, type MatrixActor, type MatrixCall, type Outcome } from './support';
+import { matrixCaller, matrixTests, matrixTokens, MATRIX_ACTORS, openE2E, setupStep, type E2E, type MatrixActor, type MatrixCall, type Outcome } from './e2e.fixtures';
 
 /**
  * Who may do what in the reservations subgraph, through the gateway: every query and mutation × every kind of
  * caller. Each cell is the first error code, or OK. Solbakken is the target, with its demo resources
- * (subgraphs/reservations/src/demo-data.ts). The residents are Ola (Blokk A) and Per (Blokk B); the caretaker is
+ * (subgraphs/reservations/src/reservations.demo.ts). The residents are Ola (Blokk A) and Per (Blokk B); the caretaker is
  * Jonas, an external; "other association" is Fjordly's board; the integrator is an API key with MEMBERS_READ; the
  * platform admin is a Fjordly member (an external) with the platform flag. An operation without a target id acts in
  * the caller's own association, so OK for another association's board means it acted in its own, never in

@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { DEMO } from '@tunet/members';
 import { DEMO_RESOURCES } from '@tunet/reservations';
 import { DateTime } from 'luxon';
-import { accessTokens, codes, openE2E, type E2E } from './support';
+import { accessTokens, codes, openE2E, type E2E } from './e2e.fixtures';
 
 type Feed = { url: string; createdAt: string };
 
-/** Demo bookings (subgraphs/reservations/src/demo-data.ts) are Ola's laundry and desk, Per's guest flat, Åse's party. */
+/** Demo bookings (subgraphs/reservations/src/reservations.demo.ts) are Ola's laundry and desk, Per's guest flat, Åse's party. */
 describe('reservations through the gateway', () => {
   let e2e: E2E;
   let kari: string;

@@ -2,7 +2,7 @@ import { request } from 'node:http';
 import { DEMO, DEMO_PASSWORD } from '@tunet/members';
 import { eventually } from '@tunet/kit/src/events/test-support';
 import { INBOX_SUBSCRIPTION, openStream, type OpenStream, type StreamEvent } from '@tunet/notifications/src/live/live.fixtures';
-import { codes, openE2E, type E2E } from './support';
+import { codes, openE2E, type E2E } from './e2e.fixtures';
 
 const ME = '{ me { id } }';
 const UPDATE_PROFILE = 'mutation { updateMyProfile(input: { occupation: "Snekker" }) { member { id } } }';

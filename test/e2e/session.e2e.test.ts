@@ -1,7 +1,7 @@
 import { importPKCS8, SignJWT } from 'jose';
 import { generateSecrets } from '@tunet/kit';
 import { DEMO } from '@tunet/members';
-import { codes, openE2E, type E2E } from './support';
+import { codes, openE2E, type E2E } from './e2e.fixtures';
 
 const ME = '{ me { id displayName roles email association { name timeZone locale } tenures { relation active unit { number building { name } } } } }';
 

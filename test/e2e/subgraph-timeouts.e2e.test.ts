@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { DEMO } from '@tunet/members';
-import { codes, openE2E, type E2E, type GraphQLResponse } from './support';
+import { codes, openE2E, type E2E, type GraphQLResponse } from './e2e.fixtures';
 
 const TIMEOUT_MS = 1000;
 

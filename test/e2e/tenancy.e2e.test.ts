@@ -1,6 +1,6 @@
 import { encodeContext, signRequest, type RequestContext } from '@tunet/kit';
 import { DEMO } from '@tunet/members';
-import { codes, openE2E, type E2E } from './support';
+import { codes, openE2E, type E2E } from './e2e.fixtures';
 
 const FEED = '{ posts(first: 10) { nodes { id title author { id displayName roles association { name } } } } }';
 type Feed = { posts: { nodes: { id: string; title: string; author: { id: string; displayName: string; roles: string[]; association: { name: string } } }[] } };

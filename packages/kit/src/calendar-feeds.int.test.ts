@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { CalendarFeeds, type FeedContents, type OpenedFeed } from './calendar-feeds';
 import type { SubgraphDatabase } from './database';
 import type { Event } from './events/outbox';
-import { migrateCalendarFeedsSchema, openTestDatabase, viewerIn, type TestDatabase } from './testing';
+import { migrateCalendarFeedsSchema, openTestDatabase, viewerIn, type TestDatabase } from './kit.fixtures';
 
 let database: TestDatabase;
 let db: SubgraphDatabase;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ConcurrencyLimit } from './concurrency-limit';
 import { sleep } from './events/test-support';
 import { closeFastStore, type FastStore } from './redis';
-import { openTestRedis } from './testing';
+import { openTestRedis } from './kit.fixtures';
 
 describe.each(['redis', 'memory'] as const)('concurrency limit on %s', (kind) => {
   let store: FastStore;

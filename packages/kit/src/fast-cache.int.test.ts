@@ -1,6 +1,6 @@
 import { openFastCache } from './fast-cache';
 import { closeFastStore, type FastStore } from './redis';
-import { openTestRedis } from './testing';
+import { openTestRedis } from './kit.fixtures';
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { eventually, sleep } from './events/test-support';
 import { closeFastStore, openFastStore, type FastStore } from './redis';
 import { RevocationReader, RevocationWriter, type Revocation, type TokenHolder } from './revocations';
-import { openTestRedis } from './testing';
+import { openTestRedis } from './kit.fixtures';
 
 const A = randomUUID();
 

@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { closeFastStore, generateSecrets, todayIn, type FastStore, type Secrets, type SubgraphDatabase, type Viewer } from '@tunet/kit';
-import { openTestDatabase, openTestRedis, type TestDatabase } from '@tunet/kit/src/testing';
+import { openTestDatabase, openTestRedis, type TestDatabase } from '@tunet/kit/src/kit.fixtures';
 import type { GraphQLError } from 'graphql';
 import { createCommitteesLoaders } from './committees/committees.loaders';
 import type { Loaders } from './context';
-import { loadDemoData } from './demo-data';
+import { loadDemoData } from './members.demo';
 import type { MemberRow } from './members/members.repository';
 import { createHousingLoaders } from './housing/housing.loaders';
 import { createMembersLoaders } from './members/members.loaders';

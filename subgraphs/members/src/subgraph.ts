@@ -43,9 +43,9 @@ import { membersResolvers } from './members/members.resolvers';
 import { MembersService } from './members/members.service';
 import { suspensionRequests } from './members/suspension-requests';
 import { RecipientsRepository } from './notifications/recipients.repository';
-import { notificationsInternalRoutes } from './notifications/recipients.route';
+import { notificationsInternalRoutes } from './notifications/recipients.routes';
 import { ReferencesRepository } from './references/references.repository';
-import { referencesInternalRoutes } from './references/references.route';
+import { referencesInternalRoutes } from './references/references.routes';
 
 const root = path.resolve(__dirname, '..');
 

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Viewer } from '@tunet/kit';
-import { openTestDatabase, type TestDatabase } from '@tunet/kit/src/testing';
+import { openTestDatabase, type TestDatabase } from '@tunet/kit/src/kit.fixtures';
 import type { NotificationsConfig } from './config';
 import type { NotificationsContext } from './context';
 import type { AssociationInfo, Directory, Reach, Recipient, RecipientSpec } from './model';
 import { createNotificationsSubgraph, type NotificationsSubgraph } from './subgraph';
 
-export { viewerIn } from '@tunet/kit/src/testing';
+export { viewerIn } from '@tunet/kit/src/kit.fixtures';
 
 /** The association's integration calling with an API key that holds every scope there is. */
 export function integratorOf(associationId: string): Viewer {

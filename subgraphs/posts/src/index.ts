@@ -1,3 +1,3 @@
 export { createPostsSubgraph, type PostsSubgraph } from './subgraph';
-export { loadDemoPosts, type DemoAuthors } from './demo-data';
+export { loadDemoPosts, type DemoAuthors } from './posts.demo';
 export { FilesystemStorage, type FileStorage } from './files/storage';

@@ -1,11 +1,11 @@
-import { loadDemoConduct } from './conduct/demo-data';
+import { loadDemoConduct } from './conduct/conduct.demo';
 import type { NewPost } from './posts/posts.repository';
 import type { PostsSubgraph } from './subgraph';
 import { loadDemoGroups, type DemoGroupPeople } from './groups/groups.demo';
 import { loadDemoEvents } from './events/events.demo';
 import { loadDemoDocuments } from './documents/documents.demo';
 
-/** Members of the members subgraph's demo associations who write the demo posts; see its demo-data.ts. */
+/** Members of the members subgraph's demo associations who write the demo posts; see its members.demo.ts. */
 export interface DemoAuthors {
   solbakkenBoard: string;
   solbakkenResident: string;

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { DatabaseConnection, MemberReferences, MemberRole, MemberViewer, SubgraphDatabase, Viewer, ViewerScope } from '@tunet/kit';
-import { openTestDatabase } from '@tunet/kit/src/testing';
+import { openTestDatabase } from '@tunet/kit/src/kit.fixtures';
 import { graphql, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import type { PostsContext } from './context';
 import { FilesystemStorage } from './files/storage';

@@ -53,7 +53,7 @@ import { FilesService } from './files/files.service';
 import { UrlSigner } from './files/signed-urls';
 import { fileStorageFromEnv, type FileStorage } from './files/storage';
 import { GroupMembersRepository } from './notifications/group-members.repository';
-import { notificationsInternalRoutes } from './notifications/group-members.route';
+import { notificationsInternalRoutes } from './notifications/group-members.routes';
 
 const root = path.resolve(__dirname, '..');
 

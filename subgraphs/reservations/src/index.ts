@@ -1,2 +1,2 @@
 export { createReservationsSubgraph, type ReservationsSubgraph } from './subgraph';
-export { DEMO_RESOURCES, loadDemoReservations, type DemoBookers, type DemoResident } from './demo-data';
+export { DEMO_RESOURCES, loadDemoReservations, type DemoBookers, type DemoResident } from './reservations.demo';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { openReservationsTestBed, type ReservationsTestBed } from './testing';
+import { openReservationsTestBed, type ReservationsTestBed } from './reservations.fixtures';
 
 let bed: ReservationsTestBed;
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { DEMO_RESOURCES, loadDemoReservations, type DemoBookers } from './demo-data';
-import { openReservationsTestBed, type ReservationsTestBed } from './testing';
+import { DEMO_RESOURCES, loadDemoReservations, type DemoBookers } from './reservations.demo';
+import { openReservationsTestBed, type ReservationsTestBed } from './reservations.fixtures';
 
 let bed: ReservationsTestBed;
 

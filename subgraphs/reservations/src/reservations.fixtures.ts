@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { MemberViewer } from '@tunet/kit';
-import { openTestDatabase, type TestDatabase } from '@tunet/kit/src/testing';
+import { openTestDatabase, type TestDatabase } from '@tunet/kit/src/kit.fixtures';
 import type { ReservationsContext } from './context';
 import { createReservationsSubgraph, type ReservationsSubgraph } from './subgraph';
 
-export { viewerIn } from '@tunet/kit/src/testing';
+export { viewerIn } from '@tunet/kit/src/kit.fixtures';
 
 export interface ReservationsTestBed {
   subgraph: ReservationsSubgraph;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { closeFastStore, type FastStore } from '../redis';
-import { openTestRedis } from '../testing';
+import { openTestRedis } from '../kit.fixtures';
 import { openEventStream, type ConsumeOptions, type Consumer, type EventStream } from './event-stream';
 import type { Event } from './outbox';
 import { eventually, sleep } from './test-support';

@@ -4,7 +4,7 @@ import type { TunetEvents, TunetPayload } from '@tunet/events';
 import { register } from 'prom-client';
 import type { SubgraphDatabase } from '../database';
 import { closeFastStore, type FastStore } from '../redis';
-import { openTestDatabase, openTestRedis, type TestDatabase } from '../testing';
+import { openTestDatabase, openTestRedis, type TestDatabase } from '../kit.fixtures';
 import { DeadLetters } from './dead-letters';
 import { openEventStream, type EventStream } from './event-stream';
 import { EventSubscriber, type ContractEvent, type EventHandlers } from './event-subscriber';

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import type { SubgraphDatabase, Tx } from '../database';
 import { closeFastStore, type FastStore } from '../redis';
-import { openTestDatabase, openTestRedis, type TestDatabase } from '../testing';
+import { openTestDatabase, openTestRedis, type TestDatabase } from '../kit.fixtures';
 import { openEventStream, type EventStream } from './event-stream';
 import type { Event } from './outbox';
 import { OutboxRelay } from './outbox-relay';

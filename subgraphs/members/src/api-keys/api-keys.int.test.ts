@@ -1,7 +1,7 @@
 import { hashApiKey, InternalRouteError, type ApiScope, type VerifiedApiKey, type Viewer } from '@tunet/kit';
-import { DEMO } from '../demo-data';
+import { DEMO } from '../members.demo';
 import { apiKeys } from '../tables';
-import { errorOf, openMembersTestBed, viewerOf, type MembersTestBed } from '../testing';
+import { errorOf, openMembersTestBed, viewerOf, type MembersTestBed } from '../members.fixtures';
 
 describe('API keys', () => {
   let bed: MembersTestBed;

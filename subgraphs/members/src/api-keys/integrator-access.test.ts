@@ -10,7 +10,7 @@ import {
   readerOf,
   requireBoard,
 } from '../members/members.access';
-import { memberRow } from '../testing';
+import { memberRow } from '../members.fixtures';
 import type { MemberRow } from '../members/members.repository';
 
 const A = 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa';

@@ -1,7 +1,7 @@
 import { AccessTokenVerifier } from '@tunet/kit';
 import type { GraphQLError } from 'graphql';
-import { DEMO, DEMO_PASSWORD } from '../demo-data';
-import { openMembersTestBed, type MembersTestBed } from '../testing';
+import { DEMO, DEMO_PASSWORD } from '../members.demo';
+import { openMembersTestBed, type MembersTestBed } from '../members.fixtures';
 
 const codeOf = async (promise: Promise<unknown>) => {
   const error = (await promise.then(() => null, (e: unknown) => e)) as GraphQLError | null;

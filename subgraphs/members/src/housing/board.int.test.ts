@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { DEMO, DEMO_PASSWORD } from '../demo-data';
-import { errorOf, openMembersTestBed, osloDate, viewerOf, type MembersTestBed } from '../testing';
+import { DEMO, DEMO_PASSWORD } from '../members.demo';
+import { errorOf, openMembersTestBed, osloDate, viewerOf, type MembersTestBed } from '../members.fixtures';
 
 describe('what the board does', () => {
   let bed: MembersTestBed;

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Viewer } from '@tunet/kit';
 import { sql } from 'drizzle-orm';
-import { DEMO } from '../demo-data';
-import { errorOf, openMembersTestBed, osloDate, viewerOf, type MembersTestBed } from '../testing';
+import { DEMO } from '../members.demo';
+import { errorOf, openMembersTestBed, osloDate, viewerOf, type MembersTestBed } from '../members.fixtures';
 import { ImportsRepository, type ImportJobRow } from './imports.repository';
 import { ImportsService } from './imports.service';
 

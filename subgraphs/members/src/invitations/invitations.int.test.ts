@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { AccessTokenVerifier } from '@tunet/kit';
-import { DEMO, DEMO_PASSWORD } from '../demo-data';
-import { errorOf, openMembersTestBed, viewerOf, type MembersTestBed } from '../testing';
+import { DEMO, DEMO_PASSWORD } from '../members.demo';
+import { errorOf, openMembersTestBed, viewerOf, type MembersTestBed } from '../members.fixtures';
 
 type Outboxed = { topic: string; payload: Record<string, string> };
 

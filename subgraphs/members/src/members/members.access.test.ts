@@ -8,7 +8,7 @@ import {
   canViewAssociation,
   isPrivilegedRead,
 } from './members.access';
-import { memberRow } from '../testing';
+import { memberRow } from '../members.fixtures';
 import type { MemberRow } from './members.repository';
 
 const A = 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { DEMO } from '../demo-data';
+import { DEMO } from '../members.demo';
 import { accounts, associations, members } from '../tables';
-import { errorOf, openMembersTestBed, viewerOf, type MembersTestBed } from '../testing';
+import { errorOf, openMembersTestBed, viewerOf, type MembersTestBed } from '../members.fixtures';
 
 describe('members and the directory', () => {
   let bed: MembersTestBed;

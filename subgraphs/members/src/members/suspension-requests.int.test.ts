@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { DeadLetters, openEventStream, type Event, type EventStream, type EventSubscriber } from '@tunet/kit';
 import { sql } from 'drizzle-orm';
-import { DEMO, DEMO_PASSWORD } from '../demo-data';
-import { errorOf, openMembersTestBed, type MembersTestBed } from '../testing';
+import { DEMO, DEMO_PASSWORD } from '../members.demo';
+import { errorOf, openMembersTestBed, type MembersTestBed } from '../members.fixtures';
 import { SUSPENSION_REQUESTED, suspensionRequests } from './suspension-requests';
 
 describe('suspensions requested by moderation in the posts subgraph', () => {

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { InternalRouteError, type RequestContext } from '@tunet/kit';
-import { DEMO } from '../demo-data';
+import { DEMO } from '../members.demo';
 import { associations, buildings, committees, committeeTerms, members, tenures, units } from '../tables';
-import { openMembersTestBed, osloDate, viewerOf, type MembersTestBed } from '../testing';
+import { openMembersTestBed, osloDate, viewerOf, type MembersTestBed } from '../members.fixtures';
 import type { RecipientsAnswer } from './recipients.repository';
-import { RECIPIENTS_ROUTE } from './recipients.route';
+import { RECIPIENTS_ROUTE } from './recipients.routes';
 
 describe('the recipients route for notifications', () => {
   let bed: MembersTestBed;

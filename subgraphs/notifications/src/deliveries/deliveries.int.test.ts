@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { errorOf, graphqlOf, insertDelivery, insertNotification } from '../inbox/inbox.fixtures';
-import { openNotificationsTestBed, PLATFORM_ADMIN, integratorOf, viewerIn, type NotificationsTestBed } from '../testing';
+import { openNotificationsTestBed, PLATFORM_ADMIN, integratorOf, viewerIn, type NotificationsTestBed } from '../notifications.fixtures';
 
 let bed: NotificationsTestBed;
 let execute: ReturnType<typeof graphqlOf>;

@@ -2,7 +2,7 @@ import { createECDH, randomBytes, randomUUID } from 'node:crypto';
 import type { Viewer } from '@tunet/kit';
 import webpush from 'web-push';
 import { errorOf, graphqlOf } from '../inbox/inbox.fixtures';
-import { openNotificationsTestBed, PLATFORM_ADMIN, integratorOf, viewerIn, type NotificationsTestBed } from '../testing';
+import { openNotificationsTestBed, PLATFORM_ADMIN, integratorOf, viewerIn, type NotificationsTestBed } from '../notifications.fixtures';
 
 const vapid = webpush.generateVAPIDKeys();
 /** What the tests' DNS answers for every push service: an address on the internet, never contacted here. */

@@ -2,7 +2,7 @@ import type { SubgraphDatabase, Tx } from '@tunet/kit';
 import { and, asc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { OutgoingDelivery } from '../model';
 import { deliveries, deliveryAttempts, notifications } from '../tables';
-import type { RecordedOutcome } from './delivery.policy';
+import type { RecordedOutcome } from './delivery.rules';
 
 /** The only code that claims deliveries for sending and records how the attempts went. */
 export class DeliveryRepository {

@@ -1,4 +1,4 @@
-import { backoffMs, DEFAULT_RETRY_POLICY, recordedOutcome } from './delivery.policy';
+import { backoffMs, DEFAULT_RETRY_POLICY, recordedOutcome } from './delivery.rules';
 
 const policy = DEFAULT_RETRY_POLICY;
 

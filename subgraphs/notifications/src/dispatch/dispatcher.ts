@@ -1,6 +1,6 @@
 import { createLogger, PeriodicJob, type BackgroundJob, type Logger } from '@tunet/kit';
 import type { ChannelSender, DeliveryChannel, OutgoingDelivery, SendOutcome } from '../model';
-import { CHANNEL_NOT_CONFIGURED, DEFAULT_RETRY_POLICY, recordedOutcome, type RetryPolicy } from './delivery.policy';
+import { CHANNEL_NOT_CONFIGURED, DEFAULT_RETRY_POLICY, recordedOutcome, type RetryPolicy } from './delivery.rules';
 import type { DeliveryRepository } from './delivery.repository';
 
 export interface DispatcherOptions extends Partial<RetryPolicy> {

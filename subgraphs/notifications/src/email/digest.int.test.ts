@@ -3,7 +3,7 @@ import { createLogger } from '@tunet/kit';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Category, DeliveryHold, Locale } from '../model';
 import { deliveries, deliveryAttempts, notifications } from '../tables';
-import { openNotificationsTestBed, type NotificationsTestBed } from '../testing';
+import { openNotificationsTestBed, type NotificationsTestBed } from '../notifications.fixtures';
 import { DigestJob } from './digest.job';
 import { DigestRepository } from './digest.repository';
 import { startTestSmtpServer, testLinks, testTokens, testTransport } from './email.fixtures';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { PeriodicJob, type BackgroundJob, type Logger } from '@tunet/kit';
-import { DEFAULT_RETRY_POLICY, recordedOutcome, type RetryPolicy } from '../dispatch/delivery.policy';
+import { DEFAULT_RETRY_POLICY, recordedOutcome, type RetryPolicy } from '../dispatch/delivery.rules';
 import { CATEGORIES, type SendOutcome } from '../model';
 import type { ClaimedDigest, DigestRepository } from './digest.repository';
 import type { EmailLinks } from './email.channel';

@@ -1,6 +1,6 @@
 import type { SubgraphDatabase } from '@tunet/kit';
 import { and, asc, eq, inArray, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm';
-import type { RecordedOutcome } from '../dispatch/delivery.policy';
+import type { RecordedOutcome } from '../dispatch/delivery.rules';
 import { recordAttempt } from '../dispatch/delivery.repository';
 import type { Category, Locale } from '../model';
 import { deliveries, notifications } from '../tables';

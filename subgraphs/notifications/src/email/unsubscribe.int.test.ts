@@ -3,7 +3,7 @@ import type { PublicResponse } from '@tunet/kit';
 import { and, eq } from 'drizzle-orm';
 import type { Category } from '../model';
 import { preferenceLog } from '../tables';
-import { openNotificationsTestBed, type NotificationsTestBed } from '../testing';
+import { openNotificationsTestBed, type NotificationsTestBed } from '../notifications.fixtures';
 import { UnsubscribeService, UnsubscribeTokens, type UnsubscribeScope } from './unsubscribe';
 
 let bed: NotificationsTestBed;

@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { clientRoutes, feedKeyFrom, isUuid, type PublicPostRequest, type PublicRequest, type PublicResponse } from '@tunet/kit';
 import type { Category, Locale } from '../model';
-import { refusalOf, type ChannelChange } from '../preferences/preferences.policy';
+import { refusalOf, type ChannelChange } from '../preferences/preferences.rules';
 import type { ChangeVia, PreferencesRepository } from '../preferences/preferences.repository';
 import { unsubscribePage } from './unsubscribe-pages';
 

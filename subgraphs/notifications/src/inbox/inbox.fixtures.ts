@@ -5,7 +5,7 @@ import type { Viewer } from '@tunet/kit';
 import type { PgInsertValue } from 'drizzle-orm/pg-core';
 import { graphql, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { deliveries, notifications, type DeliveryRow, type NotificationRow } from '../tables';
-import type { NotificationsTestBed } from '../testing';
+import type { NotificationsTestBed } from '../notifications.fixtures';
 
 /** Arranges notifications and deliveries directly, the way the ingest and the dispatcher leave them. */
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { encodeCursor, type MemberViewer, type Viewer } from '@tunet/kit';
 import { sql } from 'drizzle-orm';
 import type { InboxUpdate } from '../model';
-import { openNotificationsTestBed, PLATFORM_ADMIN, integratorOf, viewerIn, type NotificationsTestBed } from '../testing';
+import { openNotificationsTestBed, PLATFORM_ADMIN, integratorOf, viewerIn, type NotificationsTestBed } from '../notifications.fixtures';
 import { errorOf, graphqlOf, insertDelivery, insertNotification, insertNotifications } from './inbox.fixtures';
 import { InboxService } from './inbox.service';
 

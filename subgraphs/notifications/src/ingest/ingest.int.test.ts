@@ -4,10 +4,10 @@ import { eq, inArray } from 'drizzle-orm';
 import { MAX_DEVICES_PER_MEMBER } from '../devices/devices.service';
 import { acceptingSenders } from '../dispatch/delivery.fixtures';
 import type { Directory, NotificationIntent } from '../model';
-import type { ChannelChange } from '../preferences/preferences.policy';
+import type { ChannelChange } from '../preferences/preferences.rules';
 import type { SettingsPatch } from '../preferences/preferences.repository';
 import { deliveries, notifications, type DeliveryRow, type NotificationRow } from '../tables';
-import { openNotificationsTestBed, type NotificationsTestBed } from '../testing';
+import { openNotificationsTestBed, type NotificationsTestBed } from '../notifications.fixtures';
 import { eventIn, ingestOn, intentFor, RecordingFeed } from './ingest.fixtures';
 import { NO_EMAIL_ADDRESS, NO_PHONE_NUMBER } from './ingest.service';
 

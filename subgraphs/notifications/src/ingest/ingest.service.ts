@@ -14,7 +14,7 @@ import {
   type RecipientKey,
   type RenderedMessage,
 } from '../model';
-import { deliveryChannelsFor, inboxEnabled, isOptional } from '../preferences/preferences.policy';
+import { deliveryChannelsFor, inboxEnabled, isOptional } from '../preferences/preferences.rules';
 import type { PreferencesRepository, SettingsRow } from '../preferences/preferences.repository';
 import { nextDigestAt, quietHoursEndAfter, quietHoursOf } from './holds';
 import type { IngestRepository, NewDelivery, NewNotification } from './ingest.repository';

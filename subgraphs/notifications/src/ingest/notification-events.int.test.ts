@@ -4,11 +4,11 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { closeFastStore, openEventStream, type Event, type EventSubscriber, type FastStore } from '@tunet/kit';
 import { eventually } from '@tunet/kit/src/events/test-support';
-import { openTestRedis, testBackend } from '@tunet/kit/src/testing';
+import { openTestRedis, testBackend } from '@tunet/kit/src/kit.fixtures';
 import { inArray } from 'drizzle-orm';
 import { acceptingSenders } from '../dispatch/delivery.fixtures';
 import { deliveries, notifications } from '../tables';
-import { openNotificationsTestBed, type NotificationsTestBed } from '../testing';
+import { openNotificationsTestBed, type NotificationsTestBed } from '../notifications.fixtures';
 import { eventIn, ingestOn, MEMBERS_TOPIC, membersEvent, membersRule } from './ingest.fixtures';
 import { NOTIFICATIONS_GROUP, notificationEvents } from './notification-events';
 

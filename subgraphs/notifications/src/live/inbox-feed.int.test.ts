@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { closeFastStore, openFastStore, type FastStore } from '@tunet/kit';
 import { eventually } from '@tunet/kit/src/events/test-support';
-import { openTestRedis } from '@tunet/kit/src/testing';
+import { openTestRedis } from '@tunet/kit/src/kit.fixtures';
 import { openInboxFeed, type LiveInboxFeed } from './inbox-feed';
 
 const A = randomUUID();

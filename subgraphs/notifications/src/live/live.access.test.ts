@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { integratorOf, PLATFORM_ADMIN, viewerIn } from '../testing';
+import { integratorOf, PLATFORM_ADMIN, viewerIn } from '../notifications.fixtures';
 import { mayStreamInbox } from './live.access';
 
 const A = randomUUID();

@@ -3,7 +3,7 @@ import { createLogger, encodeContext, signRequest, startSubgraphServer, type Run
 import { eventually } from '@tunet/kit/src/events/test-support';
 import { and, eq } from 'drizzle-orm';
 import { notifications } from '../tables';
-import { integratorOf, openNotificationsTestBed, PLATFORM_ADMIN, viewerIn, type NotificationsTestBed } from '../testing';
+import { integratorOf, openNotificationsTestBed, PLATFORM_ADMIN, viewerIn, type NotificationsTestBed } from '../notifications.fixtures';
 import { arrangeNotification, INBOX_SUBSCRIPTION, openStream, type OpenStream } from './live.fixtures';
 
 const SECRET = 'live-stream-test-secret';

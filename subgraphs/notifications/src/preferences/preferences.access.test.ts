@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Viewer } from '@tunet/kit';
-import { integratorOf, PLATFORM_ADMIN, viewerIn } from '../testing';
+import { integratorOf, PLATFORM_ADMIN, viewerIn } from '../notifications.fixtures';
 import { canManageOwnPreferences } from './preferences.access';
 
 const X = randomUUID();

@@ -4,7 +4,7 @@ import { and, eq } from 'drizzle-orm';
 import type { GraphQLError } from 'graphql';
 import { errorOf, graphqlOf } from '../inbox/inbox.fixtures';
 import { preferenceLog } from '../tables';
-import { openNotificationsTestBed, PLATFORM_ADMIN, integratorOf, viewerIn, type NotificationsTestBed } from '../testing';
+import { openNotificationsTestBed, PLATFORM_ADMIN, integratorOf, viewerIn, type NotificationsTestBed } from '../notifications.fixtures';
 
 let bed: NotificationsTestBed;
 let execute: ReturnType<typeof graphqlOf>;

@@ -3,7 +3,7 @@ import type { SubgraphDatabase } from '@tunet/kit';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Category, Channel } from '../model';
 import { personSettings, preferenceLog, preferences } from '../tables';
-import type { ChannelChange, PreferenceOverrides } from './preferences.policy';
+import type { ChannelChange, PreferenceOverrides } from './preferences.rules';
 
 export type SettingsRow = typeof personSettings.$inferSelect;
 export type SettingsPatch = Partial<Pick<SettingsRow, 'locale' | 'timeZone' | 'quietHoursStart' | 'quietHoursEnd' | 'emailDigest' | 'digestHour'>>;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Category, Channel } from '../model';
-import type { PreferenceOverrides } from './preferences.policy';
+import type { PreferenceOverrides } from './preferences.rules';
 import { defaultSettings } from './preferences.repository';
 import { viewOf } from './preferences.service';
 

@@ -3,7 +3,7 @@ import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { CATEGORIES, CHANNELS, type Category, type Channel, type Directory, type Locale } from '../model';
 import { canManageOwnPreferences } from './preferences.access';
-import { channelEnabled, isOptional, refusalOf, type ChannelChange, type PreferenceOverrides } from './preferences.policy';
+import { channelEnabled, isOptional, refusalOf, type ChannelChange, type PreferenceOverrides } from './preferences.rules';
 import { defaultSettings, type PreferencesRepository, type SettingsPatch, type SettingsRow } from './preferences.repository';
 
 /** Whether one channel is on for one category, and whether the person may flip it. */

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { createLogger } from '@tunet/kit';
 import { jwtVerify } from 'jose';
 import { MAX_DEVICES_PER_MEMBER } from '../devices/devices.service';
-import { openNotificationsTestBed, type NotificationsTestBed } from '../testing';
+import { openNotificationsTestBed, type NotificationsTestBed } from '../notifications.fixtures';
 import { ApnsProvider } from './apns.provider';
 import { outgoingDelivery } from './push.fixtures';
 import { PushChannel } from './push.channel';

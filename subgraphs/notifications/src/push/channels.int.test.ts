@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { createLogger } from '@tunet/kit';
 import webpush from 'web-push';
 import type { NotificationsConfig } from '../config';
-import { openNotificationsTestBed, type NotificationsTestBed } from '../testing';
+import { openNotificationsTestBed, type NotificationsTestBed } from '../notifications.fixtures';
 import { createPushAndSmsChannels } from './channels';
 
 describe('createPushAndSmsChannels', () => {

@@ -2,7 +2,7 @@ import { createPublicKey, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { createLogger } from '@tunet/kit';
 import { jwtVerify, type JWTVerifyResult } from 'jose';
 import { MAX_DEVICES_PER_MEMBER } from '../devices/devices.service';
-import { openNotificationsTestBed, type NotificationsTestBed } from '../testing';
+import { openNotificationsTestBed, type NotificationsTestBed } from '../notifications.fixtures';
 import { FcmProvider } from './fcm.provider';
 import { outgoingDelivery, startLoopbackServer } from './push.fixtures';
 import { PushChannel } from './push.channel';

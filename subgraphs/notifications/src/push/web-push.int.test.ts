@@ -4,7 +4,7 @@ import { decrypt } from 'http_ece';
 import { importJWK, jwtVerify } from 'jose';
 import webpush from 'web-push';
 import { MAX_DEVICES_PER_MEMBER } from '../devices/devices.service';
-import { openNotificationsTestBed, type NotificationsTestBed } from '../testing';
+import { openNotificationsTestBed, type NotificationsTestBed } from '../notifications.fixtures';
 import { loopbackEndpoints, outgoingDelivery, startLoopbackServer, type Answer } from './push.fixtures';
 import { PushChannel } from './push.channel';
 import { PushEndpointPolicy } from './push-endpoints';

@@ -1,5 +1,5 @@
 import type { Viewer } from '@tunet/kit';
-import { ASSOCIATION_X as X, ASSOCIATION_Y as Y, integratorOf, memberOf, PLATFORM_ADMIN } from '../testing';
+import { ASSOCIATION_X as X, ASSOCIATION_Y as Y, integratorOf, memberOf, PLATFORM_ADMIN } from '../posts.fixtures';
 import { canHaveCalendarFeed } from './calendar.access';
 
 // Query.calendarFeed and Mutation.resetCalendarFeed for association X. The feed URL itself (the public route) is

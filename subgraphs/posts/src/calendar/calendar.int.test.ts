@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { openEventStream, type Event, type MemberViewer, type Viewer } from '@tunet/kit';
 import { sql } from 'drizzle-orm';
-import { contextOf, EVERY_REFERENCE_EXISTS, integratorOf, openPostsTestBed, viewerIn, type PostsTestBed } from '../testing';
+import { contextOf, EVERY_REFERENCE_EXISTS, integratorOf, openPostsTestBed, viewerIn, type PostsTestBed } from '../posts.fixtures';
 import { createPostsSubgraph, type PostsSubgraph } from '../subgraph';
 import { CalendarRepository } from './calendar.repository';
 import { calendarRevocations } from './calendar.revocations';

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { calendarFeedsShape, feedToken, newNonce, tokenHash, type Event } from '@tunet/kit';
-import { migrateCalendarFeedsSchema, openTestDatabase, type TestDatabase } from '@tunet/kit/src/testing';
+import { migrateCalendarFeedsSchema, openTestDatabase, type TestDatabase } from '@tunet/kit/src/kit.fixtures';
 import { sql } from 'drizzle-orm';
 import { createPostsSubgraph, type PostsSubgraph } from '../subgraph';
-import { contextOf, EVERY_REFERENCE_EXISTS, viewerIn } from '../testing';
+import { contextOf, EVERY_REFERENCE_EXISTS, viewerIn } from '../posts.fixtures';
 import { calendarKeyFrom } from './calendar.tokens';
 
 // Feeds issued before the shared feed lifecycle (migration 0011) were subscribed to in members' calendar apps:

@@ -1,5 +1,5 @@
 import type { Viewer } from '@tunet/kit';
-import { ASSOCIATION_X as X, ASSOCIATION_Y as Y, memberOf, PLATFORM_ADMIN } from '../testing';
+import { ASSOCIATION_X as X, ASSOCIATION_Y as Y, memberOf, PLATFORM_ADMIN } from '../posts.fixtures';
 import { canComment, canDeleteComment, canEditComment, canReact, canReadCommentText, canReadComments } from './comments.access';
 
 // Not the member `memberOf` describes unless given an id, so the other members are not the author.

@@ -1,5 +1,5 @@
 import type { Viewer } from '@tunet/kit';
-import { ASSOCIATION_X as X, ASSOCIATION_Y as Y, integratorOf, memberOf, PLATFORM_ADMIN } from '../testing';
+import { ASSOCIATION_X as X, ASSOCIATION_Y as Y, integratorOf, memberOf, PLATFORM_ADMIN } from '../posts.fixtures';
 import { canAcceptConduct, canPublishConduct, canReadConduct } from './conduct.access';
 
 // Association X's code of conduct. read: Query.codeOfConduct; accept: acceptCodeOfConduct; publish: publishCodeOfConduct.

@@ -1,6 +1,6 @@
 import type { MemberRole, Viewer } from '@tunet/kit';
 import { viewerAudiences } from '../audiences/audiences';
-import { ASSOCIATION_X as X, ASSOCIATION_Y as Y, integratorOf, memberOf, PLATFORM_ADMIN } from '../testing';
+import { ASSOCIATION_X as X, ASSOCIATION_Y as Y, integratorOf, memberOf, PLATFORM_ADMIN } from '../posts.fixtures';
 import {
   canChangeEditorCommittee,
   canCreateDocument,

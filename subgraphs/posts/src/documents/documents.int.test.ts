@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Viewer } from '@tunet/kit';
 import { eq } from 'drizzle-orm';
 import { documentFolders, documents, documentVersions } from '../tables';
-import { openPostsTestBed, viewerIn, type PostsTestBed } from '../testing';
+import { openPostsTestBed, viewerIn, type PostsTestBed } from '../posts.fixtures';
 import { loadDemoDocuments, pdfOf } from './documents.demo';
 
 let bed: PostsTestBed;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { openEventStream, stopAll, type MemberViewer } from '@tunet/kit';
 import { sql } from 'drizzle-orm';
-import { openPostsTestBed, viewerIn, type PostsTestBed } from '../testing';
+import { openPostsTestBed, viewerIn, type PostsTestBed } from '../posts.fixtures';
 import { ReminderSweep } from '@tunet/kit';
 
 let bed: PostsTestBed;

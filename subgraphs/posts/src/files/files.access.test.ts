@@ -1,5 +1,5 @@
 import type { Viewer } from '@tunet/kit';
-import { ASSOCIATION_X as X, ASSOCIATION_Y as Y, integratorOf, memberOf, PLATFORM_ADMIN } from '../testing';
+import { ASSOCIATION_X as X, ASSOCIATION_Y as Y, integratorOf, memberOf, PLATFORM_ADMIN } from '../posts.fixtures';
 import { canChangeFileSettings, canDownloadFile, canReadFileSettings, canUploadFile, canUseUpload, type FileFacts } from './files.access';
 
 // Not the member `memberOf` describes unless given an id, so the other members are not the uploader.

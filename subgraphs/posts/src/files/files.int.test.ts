@@ -6,7 +6,7 @@ import { sql } from 'drizzle-orm';
 import { pdfOf } from '../documents/documents.demo';
 import { createPostsSubgraph } from '../subgraph';
 import { files, urlSigningKeys } from '../tables';
-import { EVERY_REFERENCE_EXISTS, openPostsTestBed, viewerIn, type PostsTestBed } from '../testing';
+import { EVERY_REFERENCE_EXISTS, openPostsTestBed, viewerIn, type PostsTestBed } from '../posts.fixtures';
 import { gpsLatitudeOf, phoneJpeg } from './files.fixtures';
 import { DEFAULT_MAX_FILE_BYTES } from './files.service';
 import { UrlSigner } from './signed-urls';

@@ -1,6 +1,6 @@
 import type { PostsSubgraph } from '../subgraph';
 
-/** The Solbakken people and committee the demo groups need; ids from the members subgraph's demo-data.ts. */
+/** The Solbakken people and committee the demo groups need; ids from the members subgraph's members.demo.ts. */
 export interface DemoGroupPeople {
   solbakken: string;
   kari: string;

@@ -1,6 +1,6 @@
 import type { Viewer } from '@tunet/kit';
 import type { ModerationState } from '../tables';
-import { ASSOCIATION_X as X, ASSOCIATION_Y as Y, integratorOf, memberOf, PLATFORM_ADMIN } from '../testing';
+import { ASSOCIATION_X as X, ASSOCIATION_Y as Y, integratorOf, memberOf, PLATFORM_ADMIN } from '../posts.fixtures';
 import { canModerate, canReport, canSeeModeratedText, canSeeModeration } from './moderation.access';
 
 // Not the member `memberOf` describes unless given an id, so the other members are not the author.

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { MemberViewer, Viewer } from '@tunet/kit';
 import { sql } from 'drizzle-orm';
-import { openPostsTestBed, viewerIn, type PostsTestBed } from '../testing';
+import { openPostsTestBed, viewerIn, type PostsTestBed } from '../posts.fixtures';
 
 let bed: PostsTestBed;
 

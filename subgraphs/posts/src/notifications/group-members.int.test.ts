@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { InternalRouteError, type RequestContext } from '@tunet/kit';
-import { openPostsTestBed, viewerIn, type PostsTestBed } from '../testing';
+import { openPostsTestBed, viewerIn, type PostsTestBed } from '../posts.fixtures';
 import type { GroupMembersAnswer } from './group-members.repository';
-import { GROUP_MEMBERS_ROUTE } from './group-members.route';
+import { GROUP_MEMBERS_ROUTE } from './group-members.routes';
 
 describe('the group-members route for notifications', () => {
   let bed: PostsTestBed;

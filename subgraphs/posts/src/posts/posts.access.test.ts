@@ -1,7 +1,7 @@
 import { isMember, type MemberRole, type Viewer } from '@tunet/kit';
 import { viewerAudiences, type Audience } from '../audiences/audiences';
 import type { PostKind } from '../tables';
-import { ASSOCIATION_X as X, ASSOCIATION_Y as Y, integratorOf, memberOf, PLATFORM_ADMIN } from '../testing';
+import { ASSOCIATION_X as X, ASSOCIATION_Y as Y, integratorOf, memberOf, PLATFORM_ADMIN } from '../posts.fixtures';
 import {
   canCreatePost,
   canDeletePost,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { MemberViewer, Viewer } from '@tunet/kit';
 import { sql } from 'drizzle-orm';
 import { AudienceReferences } from '../audiences/audience-references';
-import { EVERY_REFERENCE_EXISTS, openPostsTestBed, viewerIn, type PostsTestBed } from '../testing';
+import { EVERY_REFERENCE_EXISTS, openPostsTestBed, viewerIn, type PostsTestBed } from '../posts.fixtures';
 import { posts } from '../tables';
 import { createPostsLoaders } from './posts.loaders';
 import { PostsService } from './posts.service';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Viewer } from '@tunet/kit';
-import { viewerIn } from '../testing';
+import { viewerIn } from '../reservations.fixtures';
 import { canBook, canExportCharges, canManageBookings, canReadBookings, canSeeBooker, canSeeBookingDetails } from './bookings.access';
 
 const X = randomUUID();

@@ -5,7 +5,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { sql } from 'drizzle-orm';
 import { graphql } from 'graphql';
 import { quotas, resources } from '../tables';
-import { openReservationsTestBed, viewerIn, type ReservationsTestBed } from '../testing';
+import { openReservationsTestBed, viewerIn, type ReservationsTestBed } from '../reservations.fixtures';
 
 let bed: ReservationsTestBed;
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { failedWithDeadlock, type Announcement, type SubgraphDatabase, type Tx } from '@tunet/kit';
 import { and, asc, desc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
-import { busiestRollingPeriod, quotaWindow, type QuotaRow, type QuotaWindow, type RuleResource } from '../rules/rules';
+import { busiestRollingPeriod, quotaWindow, type QuotaRow, type QuotaWindow, type RuleResource } from '../rules/booking.rules';
 import type { ClosedPeriodRow, OpeningHoursRow } from '../schedule/schedule';
 import { bookings, charges, closedPeriods, openingHours, quotas, resources, type TimeRange } from '../tables';
 

@@ -20,7 +20,7 @@ import {
 import type { GraphQLError } from 'graphql';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { depositOf, firstRefusal, lateCancellationFee, priceOf, type Refusal, type RuleResource } from '../rules/rules';
+import { depositOf, firstRefusal, lateCancellationFee, priceOf, type Refusal, type RuleResource } from '../rules/booking.rules';
 import type { TimeRange } from '../tables';
 import { canBook, canExportCharges, canManageBookings, canReadBookings, canSeeBooker, canSeeBookingDetails } from './bookings.access';
 import type { BookingsLoaders } from './bookings.loaders';

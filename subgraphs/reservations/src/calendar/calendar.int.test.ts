@@ -7,7 +7,7 @@ import { CalendarRepository } from './calendar.repository';
 import { CalendarService } from './calendar.service';
 import { bookingsCalendarFeedsOf } from './calendar.tokens';
 import { createReservationsSubgraph, type ReservationsSubgraph } from '../subgraph';
-import { openReservationsTestBed, viewerIn, type ReservationsTestBed } from '../testing';
+import { openReservationsTestBed, viewerIn, type ReservationsTestBed } from '../reservations.fixtures';
 
 let bed: ReservationsTestBed;
 

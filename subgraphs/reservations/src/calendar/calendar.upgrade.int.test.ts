@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { calendarFeedsShape, feedKeyFrom, feedToken, newNonce, tokenHash, type Event } from '@tunet/kit';
-import { migrateCalendarFeedsSchema, openTestDatabase, type TestDatabase } from '@tunet/kit/src/testing';
+import { migrateCalendarFeedsSchema, openTestDatabase, type TestDatabase } from '@tunet/kit/src/kit.fixtures';
 import { sql } from 'drizzle-orm';
 import * as fixtures from '../lifecycle/lifecycle.fixtures';
 import { createReservationsSubgraph, type ReservationsSubgraph } from '../subgraph';
 import { resources } from '../tables';
-import { viewerIn } from '../testing';
+import { viewerIn } from '../reservations.fixtures';
 
 // Feeds issued before the shared feed lifecycle (migration 0005) were subscribed to in members' calendar apps:
 // their URLs must keep working after the upgrade, and keep ending as they did.

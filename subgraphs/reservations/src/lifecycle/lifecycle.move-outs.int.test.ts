@@ -3,7 +3,7 @@ import { openEventStream, type ContractEvent, type MemberViewer } from '@tunet/k
 import type { TunetEvents } from '@tunet/events';
 import { sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
-import { openReservationsTestBed, viewerIn, type ReservationsTestBed } from '../testing';
+import { openReservationsTestBed, viewerIn, type ReservationsTestBed } from '../reservations.fixtures';
 import { arrangeBooking, arrangeResource } from './lifecycle.fixtures';
 import { memberEvents } from './lifecycle.move-outs';
 

@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import type { BookingRow, BookingsRepository } from '../bookings/bookings.repository';
 import { settled, type Ending } from '../bookings/bookings.service';
 import type { CalendarService } from '../calendar/calendar.service';
-import type { RuleResource } from '../rules/rules';
+import type { RuleResource } from '../rules/booking.rules';
 import type { LifecycleRepository } from './lifecycle.repository';
 
 /** What the booker is told, in the `reservation.cancelled` event and on the booking. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { openEventStream, stopAll, type MemberViewer } from '@tunet/kit';
 import { sql } from 'drizzle-orm';
-import { openReservationsTestBed, viewerIn, type ReservationsTestBed } from '../testing';
+import { openReservationsTestBed, viewerIn, type ReservationsTestBed } from '../reservations.fixtures';
 import { arrangeBooking, arrangeResource } from './lifecycle.fixtures';
 import { ReminderSweep } from '@tunet/kit';
 

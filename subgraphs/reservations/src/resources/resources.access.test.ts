@@ -1,5 +1,5 @@
 import type { Viewer } from '@tunet/kit';
-import { viewerIn } from '../testing';
+import { viewerIn } from '../reservations.fixtures';
 import { canManageResources, canReadResources } from './resources.access';
 
 const X = 'a0000000-0000-4000-8000-00000000000a';

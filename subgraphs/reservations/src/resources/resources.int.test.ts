@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { MemberViewer } from '@tunet/kit';
-import { openReservationsTestBed, viewerIn, type ReservationsTestBed } from '../testing';
+import { openReservationsTestBed, viewerIn, type ReservationsTestBed } from '../reservations.fixtures';
 import type { ResourceRow } from './resources.repository';
 
 let bed: ReservationsTestBed;

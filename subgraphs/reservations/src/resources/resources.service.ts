@@ -25,7 +25,7 @@ import {
   resourceInput,
   updateResourceInput,
   type ResourceInput,
-} from './resources.validation';
+} from './resources.rules';
 
 /** A cursor is [name, id]. */
 const cursorKey = z.tuple([z.string(), z.guid()]);

@@ -16,7 +16,7 @@ import {
   type BookingRequest,
   type QuotaRow,
   type RuleResource,
-} from './rules';
+} from './booking.rules';
 
 const resource = (overrides: Partial<RuleResource> = {}): RuleResource => ({
   associationId: 'a0000000-0000-4000-8000-00000000000a',

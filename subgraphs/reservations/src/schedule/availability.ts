@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { platformLatest } from '../rules/rules';
+import { platformLatest } from '../rules/booking.rules';
 import type { resources, TimeRange } from '../tables';
 import {
   clockOn,

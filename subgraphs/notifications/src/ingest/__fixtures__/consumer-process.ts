@@ -8,7 +8,7 @@ import path from 'node:path';
 import { DatabaseConnection, openEventStream, openFastStore, requireEnv, type Event } from '@tunet/kit';
 import { acceptingSenders } from '../../dispatch/delivery.fixtures';
 import type { AssociationInfo } from '../../model';
-import { StaticDirectory, type DirectoryEntry } from '../../testing';
+import { StaticDirectory, type DirectoryEntry } from '../../notifications.fixtures';
 import { ingestOn, MEMBERS_TOPIC, membersRule } from '../ingest.fixtures';
 import { notificationEvents } from '../notification-events';
 
