@@ -1,0 +1,184 @@
+import path from 'node:path';
+import { sql } from 'drizzle-orm';
+import type { SubgraphDatabase } from '@tunet/kit';
+import { openTestDatabase, type TestDatabase } from '@tunet/kit/src/kit.fixtures';
+
+/**
+ * Every table of every subgraph schema, read from the catalogue after all migrations ran: a table with an
+ * `association_id` column must have forced row-level security and only tenant policies; any other table must be
+ * listed below as platform-wide, with why and how it is guarded (docs/decisions/0002). A new subgraph, table or
+ * kit table (outbox, dead letters, calendar feeds) is covered without touching this file, and a table that belongs
+ * to no association fails until someone writes down why.
+ */
+const SUBGRAPHS = ['members', 'posts', 'reservations', 'notifications'] as const;
+
+/** How a platform-wide table is kept from tenant transactions. */
+type Guard =
+  /** Forced RLS and only `in_system_scope()` policies: no tenant transaction sees a row. */
+  | 'system-only'
+  /** Forced RLS with the tenant policy on the row's own id: the association sees its own row. */
+  | 'own-row'
+  /** The subgraph's role has no privilege on it at all; only the migration runner touches it. */
+  | 'no-grant';
+
+interface PlatformTable {
+  guard: Guard;
+  reason: string;
+}
+
+const PLATFORM_WIDE: Record<string, PlatformTable> = {
+  'members.associations': { guard: 'own-row', reason: 'the tenant itself: its id is the association id' },
+  'members.accounts': { guard: 'system-only', reason: 'a login belongs to a person, who may be a member of several associations' },
+  'members.email_changes': { guard: 'system-only', reason: "a pending change of an account's login e-mail; accounts belong to no association" },
+  'posts.url_signing_keys': { guard: 'system-only', reason: 'one key per deployment signs download URLs for every association' },
+};
+
+/** Every schema has the migration runner's bookkeeping, which the subgraph's role may not read. */
+const RUNNER_TABLE = 'schema_migrations';
+
+interface TableFacts {
+  name: string;
+  hasAssociationId: boolean;
+  rowSecurity: boolean;
+  forced: boolean;
+  /** The `using` expression of each policy, as PostgreSQL prints it. */
+  policies: { name: string; permissive: boolean; qual: string | null; withCheck: string | null }[];
+  roleCanRead: boolean;
+}
+
+async function tablesOf(db: SubgraphDatabase): Promise<TableFacts[]> {
+  const result = await db.system((tx) =>
+    tx.execute(sql`
+      select c.relname as name,
+             exists (select 1 from information_schema.columns col
+                     where col.table_schema = n.nspname and col.table_name = c.relname and col.column_name = 'association_id') as has_association_id,
+             c.relrowsecurity as row_security,
+             c.relforcerowsecurity as forced,
+             coalesce((select json_agg(json_build_object('name', p.polname, 'permissive', p.polpermissive,
+                                                         'qual', pg_get_expr(p.polqual, p.polrelid),
+                                                         'withCheck', pg_get_expr(p.polwithcheck, p.polrelid)))
+                       from pg_policy p where p.polrelid = c.oid), '[]'::json) as policies,
+             has_table_privilege(${db.role}, c.oid, 'select') as role_can_read
+      from pg_class c join pg_namespace n on n.oid = c.relnamespace
+      where n.nspname = ${db.schema} and c.relkind in ('r', 'p')
+      order by c.relname`),
+  );
+  return result.rows.map((row) => ({
+    name: String(row.name),
+    hasAssociationId: row.has_association_id === true,
+    rowSecurity: row.row_security === true,
+    forced: row.forced === true,
+    policies: row.policies as TableFacts['policies'],
+    roleCanRead: row.role_can_read === true,
+  }));
+}
+
+/** What is wrong with a subgraph schema's tables, one line per fault; empty when every table is guarded. */
+export async function rowLevelSecurityFaults(db: SubgraphDatabase): Promise<string[]> {
+  const schema = db.schema;
+  const tenantOnly = new RegExp(`^\\(*association_id = ${schema}\\.current_association_id\\(\\)\\)* OR ${schema}\\.in_system_scope\\(\\)\\)*$`);
+  const ownRow = new RegExp(`^\\(*id = ${schema}\\.current_association_id\\(\\)\\)* OR ${schema}\\.in_system_scope\\(\\)\\)*$`);
+  const systemOnly = new RegExp(`^\\(*${schema}\\.in_system_scope\\(\\)\\)*$`);
+  const faults: string[] = [];
+  for (const table of await tablesOf(db)) {
+    const name = `${schema}.${table.name}`;
+    const forcedRls = () => {
+      if (!table.rowSecurity || !table.forced) faults.push(`${name}: row-level security is not enabled and forced`);
+    };
+    const policiesMatch = (pattern: RegExp, kind: string) => {
+      if (table.policies.length === 0) faults.push(`${name}: has no ${kind} policy`);
+      for (const policy of table.policies) {
+        // A permissive policy widens what the others allow, so each one must be the tenant (or system) rule itself.
+        const expressions = [policy.qual, policy.withCheck].filter((e): e is string => e !== null);
+        if (!policy.permissive || expressions.length === 0 || !expressions.every((e) => pattern.test(e))) {
+          faults.push(`${name}: policy ${policy.name} is not a ${kind} policy (${policy.qual ?? 'no using expression'})`);
+        }
+      }
+    };
+    if (table.hasAssociationId) {
+      forcedRls();
+      policiesMatch(tenantOnly, 'tenant');
+    } else if (table.name === RUNNER_TABLE) {
+      if (table.roleCanRead) faults.push(`${name}: the subgraph's role may read the migration runner's table`);
+    } else {
+      const listed = PLATFORM_WIDE[name];
+      if (!listed) {
+        faults.push(`${name}: has no association_id and is not listed as platform-wide`);
+        continue;
+      }
+      if (listed.guard === 'no-grant') {
+        if (table.roleCanRead) faults.push(`${name}: listed as no-grant but the subgraph's role may read it`);
+      } else {
+        forcedRls();
+        policiesMatch(listed.guard === 'own-row' ? ownRow : systemOnly, listed.guard);
+      }
+    }
+  }
+  return faults;
+}
+
+const migrationsOf = (subgraph: string) => path.resolve(__dirname, '../subgraphs', subgraph, 'migrations');
+
+describe('row-level security of every subgraph table', () => {
+  let testDb: TestDatabase;
+  const databases: SubgraphDatabase[] = [];
+
+  beforeAll(async () => {
+    testDb = await openTestDatabase();
+    for (const subgraph of SUBGRAPHS) {
+      const db = testDb.connection.forSubgraph(subgraph, migrationsOf(subgraph));
+      await db.migrate();
+      databases.push(db);
+    }
+  });
+  afterAll(() => testDb.drop());
+
+  it('guards every table of every subgraph schema', async () => {
+    const faults = (await Promise.all(databases.map(rowLevelSecurityFaults))).flat();
+    expect(faults).toEqual([]);
+  });
+
+  it('lists only platform-wide tables that exist', async () => {
+    const existing = new Set<string>();
+    for (const db of databases) for (const table of await tablesOf(db)) existing.add(`${db.schema}.${table.name}`);
+    expect(Object.keys(PLATFORM_WIDE).filter((name) => !existing.has(name))).toEqual([]);
+  });
+});
+
+describe('the row-level security check', () => {
+  let testDb: TestDatabase;
+  let posts: SubgraphDatabase;
+
+  /** As the connection's own user, as a careless migration would: the subgraph's role may not alter tables. */
+  const asOwner = (statements: string[]) =>
+    posts.system(async (tx) => {
+      await tx.execute(sql`reset role`);
+      for (const statement of statements) await tx.execute(sql.raw(statement));
+    });
+
+  beforeAll(async () => {
+    testDb = await openTestDatabase();
+    posts = testDb.connection.forSubgraph('posts', migrationsOf('posts'));
+    await posts.migrate();
+  });
+  afterAll(() => testDb.drop());
+
+  it('reports a tenant table whose policy was dropped, and one whose RLS is no longer forced', async () => {
+    expect(await rowLevelSecurityFaults(posts)).toEqual([]);
+    await asOwner(['drop policy tenant_isolation on posts.comments', 'alter table posts.reactions no force row level security']);
+    expect(await rowLevelSecurityFaults(posts)).toEqual([
+      'posts.comments: has no tenant policy',
+      'posts.reactions: row-level security is not enabled and forced',
+    ]);
+  });
+
+  it('reports a policy that lets a tenant see more than its own rows', async () => {
+    await asOwner([`create policy everyone_reads on posts.posts for select using (true)`]);
+    expect(await rowLevelSecurityFaults(posts)).toContain('posts.posts: policy everyone_reads is not a tenant policy (true)');
+  });
+
+  it('reports a table without association_id that nobody listed as platform-wide', async () => {
+    await asOwner(['create table posts.site_settings (name text primary key, value text)']);
+    expect(await rowLevelSecurityFaults(posts)).toContain('posts.site_settings: has no association_id and is not listed as platform-wide');
+  });
+});
