@@ -132,7 +132,7 @@ export async function createMembersSubgraph(deps: MembersDependencies): Promise<
     backgroundJobs: (stream) => [
       new OutboxRelay(db, stream),
       // Terms end at midnight in each association's zone; a sweep every few minutes announces them soon after.
-      new PeriodicJob('board-term-sweep', 5 * 60_000, () => committeesRepository.announceEndedBoardTerms(), createLogger('members')),
+      new PeriodicJob('board-term-sweep', 5 * 60_000, () => committees.announceEndedBoardTerms(), createLogger('members')),
       suspensionRequests(stream, db, members),
     ],
     ...services,

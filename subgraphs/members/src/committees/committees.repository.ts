@@ -1,6 +1,13 @@
-import type { SubgraphDatabase } from '@tunet/kit';
+import type { Announcement, SubgraphDatabase } from '@tunet/kit';
 import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { committees, committeeTerms } from '../tables';
+
+/** A board term whose last day has passed, as the sweep finds it. */
+export interface EndedTerm {
+  id: string;
+  memberId: string;
+  termTo: string;
+}
 
 export type CommitteeRow = typeof committees.$inferSelect;
 export type NewCommittee = typeof committees.$inferInsert;
@@ -63,10 +70,10 @@ export class CommitteesRepository {
   }
 
   /**
-   * Publishes `board.term_ended` for every board term whose last day has passed in its association's time zone,
+   * Writes what `announce` makes of every board term whose last day has passed in its association's time zone,
    * once per term, across all associations (system scope: a sweep has no tenant). Returns how many it announced.
    */
-  announceEndedBoardTerms(): Promise<number> {
+  announceEndedBoardTerms(announce: (term: EndedTerm) => Announcement): Promise<number> {
     return this.db.system(async (tx) => {
       const ended = await tx
         .update(committeeTerms)
@@ -80,14 +87,8 @@ export class CommitteesRepository {
           ),
         )
         .returning({ associationId: committeeTerms.associationId, id: committeeTerms.id, memberId: committeeTerms.memberId, termTo: committeeTerms.termTo });
-      for (const term of ended) {
-        await this.db.outbox.add(tx, {
-          topic: 'board.term_ended',
-          associationId: term.associationId,
-          // The filter above admits only terms with an end.
-          payload: { termId: term.id, memberId: term.memberId, termTo: term.termTo! },
-        });
-      }
+      // The filter above admits only terms with an end.
+      for (const term of ended) await this.db.outbox.add(tx, { ...announce({ ...term, termTo: term.termTo! }), associationId: term.associationId });
       return ended.length;
     });
   }

@@ -24,6 +24,14 @@ const endTermInput = z.object({ termId: z.guid(), termTo: isoDate });
 export class CommitteesService {
   constructor(private readonly repository: CommitteesRepository) {}
 
+  /** `board.term_ended` for every board term whose last day has passed, once each: the sweep's work. */
+  announceEndedBoardTerms(): Promise<number> {
+    return this.repository.announceEndedBoardTerms((term) => ({
+      topic: 'board.term_ended',
+      payload: { termId: term.id, memberId: term.memberId, termTo: term.termTo },
+    }));
+  }
+
   async committees(viewer: Viewer | null, associationId: string): Promise<CommitteeRow[]> {
     if (!viewer?.associationId || viewer.associationId !== associationId) return [];
     return this.repository.listCommittees(associationId);

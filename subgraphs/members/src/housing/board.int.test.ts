@@ -55,8 +55,8 @@ describe('what the board does', () => {
     const board = kariTerms.find((t) => t.active)!;
     await bed.subgraph.committees.endTerm(kari, { termId: board.id, termTo: osloDate(-1) });
     expect(await rolesOf(DEMO.kari)).toEqual(['resident']);
-    expect(await bed.subgraph.repositories.committees.announceEndedBoardTerms()).toBe(1);
-    expect(await bed.subgraph.repositories.committees.announceEndedBoardTerms()).toBe(0);
+    expect(await bed.subgraph.committees.announceEndedBoardTerms()).toBe(1);
+    expect(await bed.subgraph.committees.announceEndedBoardTerms()).toBe(0);
     expect(await outbox()).toContainEqual({ topic: 'board.term_ended', payload: { termId: board.id, memberId: DEMO.kari, termTo: osloDate(-1) } });
     const session = await login('kari@solbakken.example');
     expect(JSON.parse(Buffer.from(session.accessToken.split('.')[1]!, 'base64url').toString())).toMatchObject({ role: 'resident' });

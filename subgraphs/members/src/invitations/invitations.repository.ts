@@ -95,10 +95,15 @@ export class InvitationsRepository {
 
   /**
    * Accepts by token, before any tenant is known (system scope): links the membership to the account with the
-   * invitation's e-mail, creating that account when there is none, marks the invitation used and announces
-   * `member.joined` — all in one transaction, so a token works exactly once.
+   * invitation's e-mail, creating that account when there is none, marks the invitation used and writes what
+   * `announce` makes of it — all in one transaction, so a token works exactly once.
    */
-  accept(tokenHash: string, newAccount: { id: string; passwordHash: string }, now: Date): Promise<AcceptOutcome> {
+  accept(
+    tokenHash: string,
+    newAccount: { id: string; passwordHash: string },
+    now: Date,
+    announce: (invitation: InvitationRow) => Announcement,
+  ): Promise<AcceptOutcome> {
     return this.db.system(async (tx): Promise<AcceptOutcome> => {
       const [invitation] = await tx.select().from(invitations).where(eq(invitations.tokenHash, tokenHash)).for('update');
       if (!invitation || invitation.acceptedAt || invitation.revokedAt) return { kind: 'invalid' };
@@ -119,11 +124,7 @@ export class InvitationsRepository {
         .update(invitations)
         .set({ acceptedAt: now, updatedAt: now })
         .where(and(eq(invitations.associationId, invitation.associationId), eq(invitations.id, invitation.id)));
-      await this.db.outbox.add(tx, {
-        topic: 'member.joined',
-        associationId: invitation.associationId,
-        payload: { memberId: invitation.memberId, invitationId: invitation.id },
-      });
+      await this.db.outbox.add(tx, { ...announce(invitation), associationId: invitation.associationId });
       return { kind: 'accepted', accountId, associationId: invitation.associationId };
     });
   }

@@ -106,6 +106,7 @@ export class InvitationsService {
     const input = parseInput(acceptInput, raw);
     const outcome = await this.repository.accept(
       hashToken(input.token),
+      (invitation) => ({ topic: 'member.joined', payload: { memberId: invitation.memberId, invitationId: invitation.id } }),
       { id: randomUUID(), passwordHash: await hashPassword(input.password) },
       new Date(),
     );
