@@ -47,8 +47,8 @@ interface TableFacts {
 }
 
 async function tablesOf(db: SubgraphDatabase): Promise<TableFacts[]> {
-  const result = await db.system((tx) =>
-    tx.execute(sql`
+  const rows = await db.system(async (tx) => {
+    const result = (await tx.execute(sql`
       select c.relname as name,
              exists (select 1 from information_schema.columns col
                      where col.table_schema = n.nspname and col.table_name = c.relname and col.column_name = 'association_id') as has_association_id,
@@ -61,9 +61,10 @@ async function tablesOf(db: SubgraphDatabase): Promise<TableFacts[]> {
              has_table_privilege(${db.role}, c.oid, 'select') as role_can_read
       from pg_class c join pg_namespace n on n.oid = c.relnamespace
       where n.nspname = ${db.schema} and c.relkind in ('r', 'p')
-      order by c.relname`),
-  );
-  return result.rows.map((row) => ({
+      order by c.relname`)) as { rows: Record<string, unknown>[] };
+    return result.rows;
+  });
+  return rows.map((row) => ({
     name: String(row.name),
     hasAssociationId: row.has_association_id === true,
     rowSecurity: row.row_security === true,
