@@ -3,7 +3,6 @@ import {
   admitMember,
   badUserInput,
   conflict,
-  decodeCursor,
   definedOnly,
   forbidden,
   isUuid,
@@ -19,7 +18,6 @@ import {
   type Page,
   type Viewer,
 } from '@tunet/kit';
-import { z } from 'zod';
 import type { GroupMembershipSource } from '../audiences/audiences';
 import type { GroupKind, GroupRole } from '../tables';
 import { canCreateGroup, canJoinGroups, canManageGroup, canReadGroups, canSeeGroupMembers, isGroupMember } from './groups.access';
@@ -28,7 +26,6 @@ import {
   JOIN_REQUESTED_TOPIC,
   MEMBER_ADDED_TOPIC,
   type GroupChanges,
-  type GroupListPosition,
   type GroupMemberRow,
   type GroupRow,
   type GroupsRepository,
@@ -36,6 +33,19 @@ import {
   type MemberListPosition,
   type RequestListPosition,
 } from './groups.repository';
+import {
+  addMemberInput,
+  assertActive,
+  assertMembersCanChange,
+  createGroupInput,
+  decideInput,
+  groupIdInput,
+  memberInput,
+  namePositionAfter,
+  setRoleInput,
+  timePositionAfter,
+  updateGroupInput,
+} from './groups.rules';
 
 /** What the service needs of a request: who asks, and the request's loaders, which scope every read to them. */
 export interface GroupsRequest {
@@ -44,47 +54,6 @@ export interface GroupsRequest {
 }
 
 export type JoinOutcome = 'joined' | 'requested';
-
-const kind = z.enum(['INTEREST', 'COMMITTEE']).transform((value) => value.toLowerCase() as GroupKind);
-const role = z.enum(['MEMBER', 'ADMIN']).transform((value) => value.toLowerCase() as GroupRole);
-const name = z.string().trim().min(1).max(100);
-const description = z.string().trim().max(2_000);
-
-const createGroupInput = z
-  .object({
-    kind,
-    name,
-    description: description.nullish().transform((value) => value ?? ''),
-    open: z.boolean().nullish(),
-    committeeId: z.guid().nullish(),
-  })
-  .superRefine((input, ctx) => {
-    if (input.kind === 'committee' && !input.committeeId) {
-      ctx.addIssue({ code: 'custom', path: ['committeeId'], message: 'is required for a COMMITTEE group' });
-    }
-    if (input.kind === 'interest' && input.committeeId) {
-      ctx.addIssue({ code: 'custom', path: ['committeeId'], message: 'only a COMMITTEE group mirrors a committee' });
-    }
-    if (input.kind === 'committee' && input.open) {
-      ctx.addIssue({ code: 'custom', path: ['open'], message: 'a COMMITTEE group follows its committee and cannot be open' });
-    }
-  });
-
-// Malformed ids need no check here: they cannot name a group, which becomes NOT_FOUND.
-const updateGroupInput = z.object({
-  groupId: z.string(),
-  name: name.nullish().transform(orUndefined),
-  description: description.nullish().transform(orUndefined),
-  open: z.boolean().nullish().transform(orUndefined),
-});
-const groupIdInput = z.object({ groupId: z.string() });
-const memberInput = z.object({ groupId: z.string(), memberId: z.guid() });
-const addMemberInput = memberInput.extend({ role: role.nullish().transform((value) => value ?? 'member') });
-const setRoleInput = memberInput.extend({ role });
-const decideInput = z.object({ requestId: z.string(), decision: z.enum(['APPROVE', 'DECLINE']) });
-
-const nameCursor = z.tuple([z.string(), z.guid()]);
-const timeCursor = z.tuple([z.iso.datetime(), z.guid()]);
 
 export interface GroupsFilter {
   kind?: 'INTEREST' | 'COMMITTEE' | null;
@@ -245,10 +214,7 @@ export class GroupsService implements GroupMembershipSource {
     });
   }
 
-  async decideJoinRequest(
-    request: GroupsRequest,
-    rawInput: unknown,
-  ): Promise<{ group: GroupRow; request: JoinRequestRow; member: GroupMemberRow | null }> {
+  async decideJoinRequest(request: GroupsRequest, rawInput: unknown): Promise<{ group: GroupRow; request: JoinRequestRow; member: GroupMemberRow | null }> {
     const actor = admitMember(request.viewer, canReadGroups);
     const { requestId, decision } = parseInput(decideInput, rawInput);
     const [found] = isUuid(requestId) ? await this.repository.findRequests(actor.associationId, [requestId]) : [];
@@ -375,18 +341,6 @@ async function assertManages(viewer: MemberViewer, group: GroupRow, changes: Gro
   if (!canManageGroup(viewer, group, group.kind === 'interest' ? await changes.roleOf(viewer.memberId) : null)) throw forbidden();
 }
 
-function assertActive(group: GroupRow): void {
-  if (group.archivedAt) throw conflict('The group is archived and can no longer change.');
-}
-
-/** A committee group's members follow its committee, and an archived group no longer changes. */
-function assertMembersCanChange(group: GroupRow): void {
-  if (group.kind === 'committee') {
-    throw conflict("A committee group's members are the committee's members; change them in the committee's terms.");
-  }
-  assertActive(group);
-}
-
 async function roleOfMember(changes: GroupChanges, memberId: string): Promise<GroupRole> {
   const role = await changes.roleOf(memberId);
   if (!role) throw notFound('Group member');
@@ -411,18 +365,4 @@ async function addAndAnnounce(changes: GroupChanges, memberId: string, role: Gro
   const member = await changes.addMember(memberId, role, addedByMemberId);
   await changes.announce({ topic: MEMBER_ADDED_TOPIC, payload: { groupId: changes.group.id, memberId, role, addedByMemberId } });
   return member;
-}
-
-function orUndefined<T>(value: T | null | undefined): T | undefined {
-  return value ?? undefined;
-}
-
-function namePositionAfter(cursor: string): GroupListPosition {
-  const [name, id] = decodeCursor(cursor, nameCursor);
-  return { name, id };
-}
-
-function timePositionAfter<P>(cursor: string, position: (at: Date, id: string) => P): P {
-  const [at, id] = decodeCursor(cursor, timeCursor);
-  return position(new Date(at), id);
 }
