@@ -3,6 +3,8 @@
  * PostgreSQL and Redis servers, then stops them and deletes their data.
  *
  * Set TEST_DATABASE_URL / TEST_REDIS_URL to use existing servers instead.
+ * `tsx scripts/run-tests.ts --exec <command…>` runs that command instead of jest, with the same
+ * servers and variables (npm run check:production).
  * Missing server binaries are installed with apt-get when running as root
  * (CI containers); otherwise the script says what to install.
  *
@@ -32,7 +34,7 @@ class Interrupted extends Error {
 // Everything this run started, so cleanUp() can undo it however the run ends.
 const servers: ChildProcess[] = [];
 const tempDirs: string[] = [];
-let jest: ChildProcess | undefined;
+let child: ChildProcess | undefined; // jest, or the --exec command
 let receivedSignal: NodeJS.Signals | undefined;
 let aptUpdated = false;
 
@@ -42,11 +44,10 @@ async function main(): Promise<number> {
     const databaseUrl = process.env.TEST_DATABASE_URL || (await startPostgres());
     const redisUrl = process.env.TEST_REDIS_URL || (await startRedis());
     console.log(`run-tests: TEST_DATABASE_URL=${redact(databaseUrl)} TEST_REDIS_URL=${redact(redisUrl)}`);
-    return await runJest(process.argv.slice(2), {
-      ...process.env,
-      TEST_DATABASE_URL: databaseUrl,
-      TEST_REDIS_URL: redisUrl,
-    });
+    const env = { ...process.env, TEST_DATABASE_URL: databaseUrl, TEST_REDIS_URL: redisUrl };
+    const [first, ...rest] = process.argv.slice(2);
+    if (first === "--exec" && rest[0]) return await runChild(rest[0], rest.slice(1), env);
+    return await runJest(process.argv.slice(2), env);
   } catch (err) {
     if (err instanceof Interrupted) return signalExitStatus(err.signal);
     if (!(err instanceof FatalError)) throw err;
@@ -66,7 +67,7 @@ function handleSignals(): void {
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.on(signal, () => {
       receivedSignal = signal;
-      jest?.kill(signal);
+      child?.kill(signal);
     });
   }
 }
@@ -200,11 +201,16 @@ async function runJest(args: string[], env: NodeJS.ProcessEnv): Promise<number> 
   checkInterrupted();
   // PGlite loads its WebAssembly through dynamic import(), which jest's sandbox only allows with this flag.
   const nodeOptions = [env.NODE_OPTIONS, "--experimental-vm-modules"].filter(Boolean).join(" ");
-  jest = spawn(jestBin, args, { cwd: REPO_ROOT, stdio: "inherit", env: { ...env, NODE_OPTIONS: nodeOptions } });
+  return runChild(jestBin, args, { ...env, NODE_OPTIONS: nodeOptions });
+}
+
+async function runChild(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  checkInterrupted();
+  child = spawn(command, args, { cwd: REPO_ROOT, stdio: "inherit", env });
   try {
-    return await exitStatus(jest);
+    return await exitStatus(child);
   } finally {
-    jest = undefined;
+    child = undefined;
   }
 }
 

@@ -1,0 +1,174 @@
+/**
+ * `npm run check:production`: proves that the production build runs without development dependencies
+ * (decision 0021). Builds, copies what a deployment ships (package files, lockfile, dist/, schemas, migrations;
+ * no src/) to a temporary directory, installs it there with `npm ci --omit=dev`, starts the members subgraph
+ * and the gateway with `npm run start:subgraph` / `start:gateway` as the README does, and checks that the
+ * subgraph is ready and that a login through the gateway reaches members (wrong password: UNAUTHENTICATED).
+ *
+ * Needs PostgreSQL and Redis: run through scripts/run-tests.ts (`--exec`), which starts throwaway servers
+ * and sets TEST_DATABASE_URL / TEST_REDIS_URL.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '..');
+const READY_TIMEOUT_MS = 60_000;
+/** Only the build runs in production: sources, TypeScript configs and local installs stay behind. */
+const NOT_SHIPPED = new Set(['src', 'node_modules', 'tsconfig.json', '.turbo']);
+
+const processes: ChildProcess[] = [];
+
+async function main(): Promise<void> {
+  const databaseUrl = requireEnv('TEST_DATABASE_URL');
+  const redisUrl = requireEnv('TEST_REDIS_URL');
+  const started = Date.now();
+  run('npm', ['run', 'build'], ROOT);
+  const dir = mkdtempSync(path.join(tmpdir(), 'tunet-production-'));
+  try {
+    copyShippedTree(dir);
+    run('npm', ['ci', '--omit=dev', '--no-audit', '--no-fund', '--prefer-offline'], dir);
+    const installed = Date.now();
+    const keys = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+    const common = {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? dir,
+      NODE_ENV: 'production',
+      HOST: '127.0.0.1',
+      REDIS_URL: redisUrl,
+      INTERNAL_SIGNING_SECRET: randomBytes(32).toString('hex'),
+      SHUTDOWN_DELAY_MS: '0',
+    };
+    const membersPort = await freePort();
+    const gatewayPort = await freePort();
+    start('members', ['run', 'start:subgraph', '--', 'members'], dir, {
+      ...common,
+      PORT: String(membersPort),
+      DATABASE_URL: databaseUrl,
+      JWT_PRIVATE_KEY: keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    });
+    start('gateway', ['run', 'start:gateway'], dir, {
+      ...common,
+      PORT: String(gatewayPort),
+      SUBGRAPH_MEMBERS_URL: `http://127.0.0.1:${membersPort}/graphql`,
+      JWT_PUBLIC_KEY: keys.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    });
+    await waitFor(`members readiness`, () => answers(`http://127.0.0.1:${membersPort}/readyz`));
+    // The gateway's readiness also asks the subgraphs not started here, so its liveness is what is checked.
+    await waitFor(`gateway health`, () => answers(`http://127.0.0.1:${gatewayPort}/healthz`));
+    await checkLoginThroughGateway(gatewayPort);
+    await stopAll();
+    console.log(
+      `check-production-build: ok (build and install ${((installed - started) / 1000).toFixed(1)} s, ` +
+        `start and checks ${((Date.now() - installed) / 1000).toFixed(1)} s)`,
+    );
+  } finally {
+    await stopAll();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The root's package files, launcher and supergraph, and each workspace without its sources. */
+function copyShippedTree(dir: string): void {
+  const rootPackage = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { workspaces: string[] };
+  for (const entry of ['package.json', 'package-lock.json', '.npmrc', 'dist', 'schema']) copyIfPresent(entry, dir);
+  for (const pattern of rootPackage.workspaces) {
+    const parent = pattern.endsWith('/*') ? pattern.slice(0, -2) : undefined;
+    const workspaces = parent ? readdirSync(path.join(ROOT, parent)).map((name) => path.join(parent, name)) : [pattern];
+    for (const workspace of workspaces.filter((w) => existsSync(path.join(ROOT, w, 'package.json')))) {
+      for (const entry of readdirSync(path.join(ROOT, workspace)).filter((name) => !NOT_SHIPPED.has(name))) {
+        copyIfPresent(path.join(workspace, entry), dir);
+      }
+    }
+  }
+}
+
+function copyIfPresent(relative: string, dir: string): void {
+  const from = path.join(ROOT, relative);
+  if (existsSync(from)) cpSync(from, path.join(dir, relative), { recursive: true });
+}
+
+async function checkLoginThroughGateway(port: number): Promise<void> {
+  const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      query: 'mutation ($input: LoginInput!) { login(input: $input) { accessToken } }',
+      variables: { input: { email: 'nobody@example.no', password: 'not-the-password' } },
+    }),
+  });
+  const body = (await response.json()) as { data?: unknown; errors?: { extensions?: { code?: string } }[] };
+  const code = body.errors?.[0]?.extensions?.code;
+  if (code !== 'UNAUTHENTICATED') {
+    throw new Error(`login through the gateway: expected UNAUTHENTICATED from members, got ${JSON.stringify(body)}`);
+  }
+}
+
+function run(command: string, args: string[], cwd: string): void {
+  const result = spawnSync(command, args, { cwd, stdio: 'inherit' });
+  if (result.status !== 0) throw new Error(`\`${command} ${args.join(' ')}\` failed (${result.status ?? result.signal})`);
+}
+
+/** Its own process group, so stopping it reaches node behind npm and sh. */
+function start(name: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): void {
+  const child = spawn('npm', args, { cwd, env, detached: true, stdio: ['ignore', 'inherit', 'inherit'] });
+  child.once('exit', (code, signal) => {
+    if (processes.includes(child)) console.error(`check-production-build: ${name} exited (${code ?? signal})`);
+  });
+  processes.push(child);
+}
+
+async function stopAll(): Promise<void> {
+  const running = processes.splice(0).filter((child) => child.exitCode === null && child.signalCode === null);
+  await Promise.all(
+    running.map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          const forceKill = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 10_000);
+          child.once('exit', () => {
+            clearTimeout(forceKill);
+            resolve();
+          });
+          process.kill(-child.pid!, 'SIGTERM');
+        }),
+    ),
+  );
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer().once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+async function answers(url: string): Promise<boolean> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(2000) }).catch(() => undefined);
+  return response?.status === 200;
+}
+
+async function waitFor(what: string, isOk: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (!(await isOk())) {
+    if (processes.some((child) => child.exitCode !== null || child.signalCode !== null)) throw new Error(`${what}: a process exited`);
+    if (Date.now() > deadline) throw new Error(`${what}: no answer within ${READY_TIMEOUT_MS / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+function requireEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set; run \`npm run check:production\``);
+  return value;
+}
+
+main().catch((error: unknown) => {
+  console.error(`check-production-build: FAILED: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
