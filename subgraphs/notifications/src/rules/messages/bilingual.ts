@@ -34,9 +34,7 @@ class Clock {
     if (from.hasSame(to, 'day')) {
       return `${this.day(from)}${this.locale === 'nb' ? ' kl.' : ','} ${from.toFormat('HH:mm')}–${to.toFormat('HH:mm')}`;
     }
-    return this.locale === 'nb'
-      ? `fra ${this.dateTime(start)} til ${this.dateTime(end)}`
-      : `from ${this.dateTime(start)} to ${this.dateTime(end)}`;
+    return this.locale === 'nb' ? `fra ${this.dateTime(start)} til ${this.dateTime(end)}` : `from ${this.dateTime(start)} to ${this.dateTime(end)}`;
   }
 
   private at(instant: string): DateTime {

@@ -34,10 +34,7 @@ export function bookingConfirmed(booking: BookingSummary, occurredAt: Date): Ren
 }
 
 /** For the booker: the board declined or cancelled the booking, or a move-out ended it. */
-export function bookingCancelled(
-  booking: BookingSummary & { reason: string | null; byBoard: boolean; rejected: boolean },
-  occurredAt: Date,
-): Render {
+export function bookingCancelled(booking: BookingSummary & { reason: string | null; byBoard: boolean; rejected: boolean }, occurredAt: Date): Render {
   const link = clientRoutes.booking(booking.bookingId);
   const movedOut = booking.reason === MOVED_OUT_REASON;
   const reason = movedOut ? null : booking.reason;
