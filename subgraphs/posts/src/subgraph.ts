@@ -146,7 +146,7 @@ export async function createPostsSubgraph(deps: PostsDependencies): Promise<Post
       // Scheduled posts are announced within half a minute of their publish time.
       new PeriodicJob('post-announcer', 30_000, () => posts.announceDuePosts(), createLogger('posts')),
       // event.reminder_due, 24 hours before an event starts
-      new ReminderSweep('event-reminders', eventsRepository),
+      new ReminderSweep('event-reminders', events),
       calendarRevocations(stream, db, calendar),
       // Uploads never attached are deleted a day after upload; hourly is soon enough for that.
       new PeriodicJob('unattached-file-purge', 3_600_000, () => files.purgeUnattached(), createLogger('posts')),

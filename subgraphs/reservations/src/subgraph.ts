@@ -29,6 +29,7 @@ import { bookingsResolvers } from './bookings/bookings.resolvers';
 import { BookingsService } from './bookings/bookings.service';
 import { LifecycleRepository } from './lifecycle/lifecycle.repository';
 import { memberEvents, MoveOutCancellations } from './lifecycle/lifecycle.move-outs';
+import { BookingReminders } from './lifecycle/lifecycle.reminders';
 
 const root = path.resolve(__dirname, '..');
 
@@ -83,7 +84,7 @@ export async function createReservationsSubgraph(deps: ReservationsDependencies)
     backgroundJobs: (stream) => [
       new OutboxRelay(db, stream),
       // reservation.reminder_due, 24 hours before a confirmed booking starts
-      new ReminderSweep('booking-reminders', lifecycleRepository),
+      new ReminderSweep('booking-reminders', new BookingReminders(lifecycleRepository)),
       memberEvents(stream, db, moveOuts),
     ],
     db,

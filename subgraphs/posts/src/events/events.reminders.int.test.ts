@@ -39,7 +39,7 @@ async function arrange(board: MemberViewer, startsInHours: number, input: Record
 const signUp = (viewer: MemberViewer, eventId: string) =>
   bed.contextFor(viewer).events.signUp(viewer, bed.contextFor(viewer).loaders, { eventId });
 
-const sweepAt = (at: Date) => new ReminderSweep('event-reminders', bed.subgraph.eventsRepository, {}, () => at).sweep();
+const sweepAt = (at: Date) => new ReminderSweep('event-reminders', bed.subgraph.events, {}, () => at).sweep();
 
 describe('event reminders', () => {
   const associationId = randomUUID();

@@ -1,4 +1,4 @@
-import type { SubgraphDatabase, Tx } from '@tunet/kit';
+import type { Announcement, SubgraphDatabase, Tx } from '@tunet/kit';
 import { and, asc, eq, gt, inArray, isNull, lte, ne, sql } from 'drizzle-orm';
 import { eventSignups, events } from '../tables';
 
@@ -13,8 +13,6 @@ export type NewSignup = Pick<SignupRow, 'id' | 'memberId' | 'adults' | 'children
 /** Keyset position in the soonest-first event list. */
 export type EventListPosition = { startsAt: Date; id: string };
 
-export const PROMOTED_TOPIC = 'event.signup_promoted';
-export const REMINDER_TOPIC = 'event.reminder_due';
 
 /** The only code that reads or writes events and sign-ups. Every call names its tenant. */
 export class EventsRepository {
@@ -102,8 +100,8 @@ export class EventsRepository {
   }
 
   /**
-   * Cancels the member's active sign-up and confirms the waitlisted sign-ups `promote` picks, each announced as
-   * `event.signup_promoted` through the outbox in the same transaction. The event row is locked first, as in
+   * Cancels the member's active sign-up and confirms the waitlisted sign-ups `promote` picks, each with what
+   * `announce` makes of it written to the outbox in the same transaction. The event row is locked first, as in
    * `signUp`, so a promotion and a concurrent sign-up cannot both take the freed seats.
    * Null when the event does not exist; `signup` null when the member has no active sign-up.
    */
@@ -113,6 +111,7 @@ export class EventsRepository {
     memberId: string,
     check: (event: EventRow) => void,
     promote: (event: EventRow, active: SignupRow[]) => SignupRow[],
+    announce: (signup: SignupRow) => Announcement,
   ): Promise<{ event: EventRow; signup: SignupRow | null; promoted: SignupRow[] } | null> {
     return this.db.tenant(tenant, async (tx) => {
       const event = await lockEvent(tx, tenant, eventId);
@@ -133,13 +132,7 @@ export class EventsRepository {
       if (!cancelled) return { event, signup: null, promoted: [] };
       const promoted = promote(event, await activeSignupsOf(tx, tenant, eventId));
       for (const signup of promoted) await confirm(tx, tenant, signup);
-      for (const signup of promoted) {
-        await this.db.outbox.add(tx, {
-          topic: PROMOTED_TOPIC,
-          associationId: tenant,
-          payload: { eventId, memberId: signup.memberId, signupId: signup.id },
-        });
-      }
+      for (const signup of promoted) await this.db.outbox.add(tx, { ...announce(signup), associationId: tenant });
       return {
         event,
         signup: { ...cancelled, waitlistPosition: null },
@@ -150,13 +143,13 @@ export class EventsRepository {
 
   /**
    * Marks up to `limit` events starting in (`now`, `until`] that are neither cancelled nor reminded yet as
-   * reminded, and writes `event.reminder_due` for each to the outbox in the same transaction, addressed to the
-   * members with a confirmed sign-up. Resolves to how many. The candidates are locked `for update skip locked`:
+   * reminded, and writes what `announce` makes of each, with the members who have a confirmed sign-up, to the
+   * outbox in the same transaction. Resolves to how many. The candidates are locked `for update skip locked`:
    * a concurrent sweep (another replica) skips them rather than waiting, and the update re-checks
    * `reminded_at is null` on rows a sweep that just committed has claimed, so every event is announced once.
    * System scope: the sweep serves every association, and each event goes out under its own.
    */
-  claimDueReminders(now: Date, until: Date, limit: number): Promise<number> {
+  claimDueReminders(now: Date, until: Date, limit: number, announce: (event: EventRow, confirmed: string[]) => Announcement): Promise<number> {
     return this.db.system(async (tx) => {
       const due = tx
         .select({ associationId: events.associationId, id: events.id })
@@ -179,17 +172,8 @@ export class EventsRepository {
         .returning();
       for (const event of claimed) {
         const confirmed = (await signupsOf(tx, event.associationId, [event.id])).filter((s) => s.status === 'confirmed');
-        await this.db.outbox.add(tx, {
-          topic: REMINDER_TOPIC,
-          associationId: event.associationId,
-          payload: {
-            eventId: event.id,
-            title: event.title,
-            startsAt: event.startsAt.toISOString(),
-            place: event.place,
-            recipients: confirmed.map((s) => s.memberId),
-          },
-        });
+        const announcement = announce(event, confirmed.map((s) => s.memberId));
+        await this.db.outbox.add(tx, { ...announcement, associationId: event.associationId });
       }
       return claimed.length;
     });

@@ -11,6 +11,8 @@ import {
   toPage,
   unauthenticated,
   violatedUniqueConstraint,
+  type Announcement,
+  type DueReminders,
   type Page,
   type Viewer,
 } from '@tunet/kit';
@@ -57,12 +59,20 @@ const cancelSignupInput = z.object({ eventId: z.string() });
 /** A cursor is [startsAt as ISO string, id]; both are checked because PostgreSQL would reject bad casts. */
 const cursorKey = z.tuple([z.iso.datetime(), z.guid()]);
 
-/** Business rules for events and sign-ups (påmelding). */
-export class EventsService {
+/** Business rules for events and sign-ups (påmelding); also the source of the reminder sweep. */
+export class EventsService implements DueReminders {
   constructor(
     private readonly repository: EventsRepository,
     private readonly now: () => Date = () => new Date(),
   ) {}
+
+  /** `event.reminder_due` to those with a confirmed seat, for each event now due a reminder. */
+  claimDueReminders(now: Date, until: Date, limit: number): Promise<number> {
+    return this.repository.claimDueReminders(now, until, limit, (event, confirmed): Announcement => ({
+      topic: 'event.reminder_due',
+      payload: { eventId: event.id, title: event.title, startsAt: event.startsAt.toISOString(), place: event.place, recipients: confirmed },
+    }));
+  }
 
   async listEvents(
     viewer: Viewer | null,
@@ -143,6 +153,7 @@ export class EventsService {
         if (event.cancelledAt) throw conflict('The event is cancelled; its sign-ups can no longer change.');
       },
       promotions,
+      (signup) => ({ topic: 'event.signup_promoted', payload: { eventId, memberId: signup.memberId, signupId: signup.id } }),
     );
     if (!result) throw notFound('Event');
     if (!result.signup) throw notFound('Sign-up');

@@ -4,6 +4,7 @@ import { sql } from 'drizzle-orm';
 import { openReservationsTestBed, viewerIn, type ReservationsTestBed } from '../reservations.fixtures';
 import { arrangeBooking, arrangeResource } from './lifecycle.fixtures';
 import { ReminderSweep } from '@tunet/kit';
+import { BookingReminders } from './lifecycle.reminders';
 
 let bed: ReservationsTestBed;
 
@@ -30,7 +31,7 @@ async function remindersOf(bookingIds: string[]): Promise<Reminder[]> {
 const book = (booker: MemberViewer, resourceId: string, startsInHours: number, status: 'confirmed' | 'pending' | 'cancelled' = 'confirmed') =>
   arrangeBooking(bed.subgraph.db, booker, resourceId, { start: inHours(startsInHours), end: inHours(startsInHours + 1) }, { status });
 
-const sweepAt = (at: Date) => new ReminderSweep('booking-reminders', bed.subgraph.lifecycleRepository, {}, () => at).sweep();
+const sweepAt = (at: Date) => new ReminderSweep('booking-reminders', new BookingReminders(bed.subgraph.lifecycleRepository), {}, () => at).sweep();
 
 describe('booking reminders', () => {
   const associationId = randomUUID();

@@ -1,21 +1,19 @@
-import type { SubgraphDatabase, Tx } from '@tunet/kit';
+import type { Announcement, SubgraphDatabase, Tx } from '@tunet/kit';
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { bookings, resources } from '../tables';
 
-export const REMINDER_TOPIC = 'reservation.reminder_due';
-
-type BookingRow = typeof bookings.$inferSelect;
+export type BookingRow = typeof bookings.$inferSelect;
 
 /** Reads and writes for what happens to bookings without a request: reminders, and finding a mover's bookings. */
 export class LifecycleRepository {
   constructor(private readonly db: SubgraphDatabase) {}
 
   /**
-   * Marks up to `limit` confirmed bookings starting in `(now, until]` as reminded and writes one
-   * `reservation.reminder_due` each, in one transaction across associations (bookings_reminder_due). Rows another
+   * Marks up to `limit` confirmed bookings starting in `(now, until]` as reminded and writes what `announce` makes
+   * of each (with its resource's name), in one transaction across associations (bookings_reminder_due). Rows another
    * sweep holds are skipped rather than waited for, so concurrent sweeps on several replicas claim each once.
    */
-  claimDueReminders(now: Date, until: Date, limit: number): Promise<number> {
+  claimDueReminders(now: Date, until: Date, limit: number, announce: (booking: BookingRow, resourceName: string) => Announcement): Promise<number> {
     return this.db.system(async (tx) => {
       const due = tx
         .select({ associationId: bookings.associationId, id: bookings.id })
@@ -38,18 +36,8 @@ export class LifecycleRepository {
         .returning();
       const names = await resourceNames(tx, claimed);
       for (const booking of claimed) {
-        await this.db.outbox.add(tx, {
-          topic: REMINDER_TOPIC,
-          associationId: booking.associationId,
-          payload: {
-            bookingId: booking.id,
-            resourceId: booking.resourceId,
-            resourceName: names.get(`${booking.associationId}:${booking.resourceId}`) ?? '',
-            start: booking.during.start.toISOString(),
-            end: booking.during.end.toISOString(),
-            recipients: [booking.bookerMemberId],
-          },
-        });
+        const announcement = announce(booking, names.get(`${booking.associationId}:${booking.resourceId}`) ?? '');
+        await this.db.outbox.add(tx, { ...announcement, associationId: booking.associationId });
       }
       return claimed.length;
     });
