@@ -161,7 +161,7 @@ export function renderDigestEmail(digest: { locale: Locale; items: readonly Dige
 
 /**
  * A notification's link as an absolute URL: a web-app path is joined to the web app's origin, an absolute http(s)
- * link (an invitation) is kept; anything else (a `javascript:` URL slipped into an event) leads nowhere.
+ * link is kept; anything else (a `javascript:` URL slipped into an event) leads nowhere.
  */
 export function absoluteLink(webAppOrigin: string, link: string | null): string | null {
   if (!link) return null;

@@ -12,7 +12,7 @@ const BODY_MAX_CHARS = 1000;
 
 const ELLIPSIS = '…';
 
-/** Where a link opens: paths in the web app become absolute, absolute links (an invitation) stay as they are. */
+/** Where a link opens: paths in the web app (kit clientRoutes) become absolute, absolute links stay as they are. */
 export function absoluteLink(webAppOrigin: string, link: string | null): string {
   if (!link) return `${webAppOrigin}/`;
   if (/^https?:\/\//i.test(link)) return link;
