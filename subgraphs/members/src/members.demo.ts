@@ -176,7 +176,8 @@ async function createDemoAssociation(subgraph: MembersSubgraph, demo: DemoAssoci
   for (const person of demo.people) {
     if (person.home) {
       const { unit, ...tenure } = person.home;
-      await housing.insertTenure(tenant, { id: id('f', ++serial), memberId: person.id, unitId: unitIds.get(unit)!, ...tenure });
+      // Seeded history, not news: no other subgraph has anything of these people to end.
+      await housing.insertTenure(tenant, { id: id('f', ++serial), memberId: person.id, unitId: unitIds.get(unit)!, ...tenure }, () => []);
     }
     for (const seat of person.seats ?? []) {
       await committees.insertTerm(tenant, {

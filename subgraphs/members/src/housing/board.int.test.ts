@@ -24,7 +24,7 @@ describe('what the board does', () => {
     expect(await rolesOf(DEMO.per)).toEqual([]);
     expect(await outbox()).toContainEqual({
       topic: 'member.moved_out',
-      payload: { memberId: DEMO.per, unitId: tenure!.unitId, tenureId: tenure!.id, moveOut },
+      payload: { memberId: DEMO.per, unitId: tenure!.unitId, tenureId: tenure!.id, moveOut, timeZone: 'Europe/Oslo' },
     });
   });
 

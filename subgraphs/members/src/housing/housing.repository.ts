@@ -1,6 +1,6 @@
-import type { Announcement, SubgraphDatabase } from '@tunet/kit';
+import type { Announcement, SubgraphDatabase, Tx } from '@tunet/kit';
 import { and, asc, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
-import { buildings, tenures, units } from '../tables';
+import { associations, buildings, tenures, units } from '../tables';
 
 export type BuildingRow = typeof buildings.$inferSelect;
 export type NewBuilding = typeof buildings.$inferInsert;
@@ -10,6 +10,11 @@ export type NewUnit = typeof units.$inferInsert;
 export type TenureRow = typeof tenures.$inferSelect & { active: boolean };
 export type NewTenure = typeof tenures.$inferInsert;
 export type TenurePatch = Partial<Pick<NewTenure, 'relation' | 'contractNumber' | 'moveIn' | 'moveOut'>>;
+/**
+ * The events a tenure's write announces, from the tenure as written, its move-out day before (null for a new one,
+ * read under the row's lock, so concurrent writes each see the other's) and the association's time zone.
+ */
+export type TenureAnnouncements = (tenure: TenureRow, moveOutBefore: string | null, timeZone: string) => Announcement[];
 
 const tenureWithState = {
   associationId: tenures.associationId,
@@ -109,28 +114,30 @@ export class HousingRepository {
     return row!;
   }
 
-  async insertTenure(tenant: string, tenure: Omit<NewTenure, 'associationId'>): Promise<TenureRow> {
+  async insertTenure(tenant: string, tenure: Omit<NewTenure, 'associationId'>, announce: TenureAnnouncements): Promise<TenureRow> {
     return this.db.tenant(tenant, async (tx) => {
       const [inserted] = await tx
         .insert(tenures)
         .values({ ...tenure, associationId: tenant })
         .returning({ id: tenures.id });
       const [row] = await tx.select(tenureWithState).from(tenures).where(and(eq(tenures.associationId, tenant), eq(tenures.id, inserted!.id)));
+      for (const event of announce(row!, null, await timeZoneOf(tx, tenant))) await this.db.outbox.add(tx, { ...event, associationId: tenant });
       return row!;
     });
   }
 
   /**
-   * Changes a tenure. The events `announce` derives from the changed tenure go into the outbox in the same
-   * transaction, so the change and its announcement commit together or not at all.
+   * Changes a tenure. The events `announce` derives from the change go into the outbox in the same transaction, so
+   * the change and its announcement commit together or not at all.
    */
-  async updateTenure(
-    tenant: string,
-    id: string,
-    patch: TenurePatch,
-    announce: (tenure: TenureRow) => Announcement[] = () => [],
-  ): Promise<TenureRow | null> {
+  async updateTenure(tenant: string, id: string, patch: TenurePatch, announce: TenureAnnouncements): Promise<TenureRow | null> {
     return this.db.tenant(tenant, async (tx) => {
+      const [before] = await tx
+        .select({ moveOut: tenures.moveOut })
+        .from(tenures)
+        .where(and(eq(tenures.associationId, tenant), eq(tenures.id, id)))
+        .for('update');
+      if (!before) return null;
       const [updated] = await tx
         .update(tenures)
         .set({ ...patch, updatedAt: new Date() })
@@ -138,8 +145,13 @@ export class HousingRepository {
         .returning({ id: tenures.id });
       if (!updated) return null;
       const [row] = await tx.select(tenureWithState).from(tenures).where(and(eq(tenures.associationId, tenant), eq(tenures.id, id)));
-      for (const event of announce(row!)) await this.db.outbox.add(tx, { ...event, associationId: tenant });
+      for (const event of announce(row!, before.moveOut, await timeZoneOf(tx, tenant))) await this.db.outbox.add(tx, { ...event, associationId: tenant });
       return row!;
     });
   }
+}
+
+async function timeZoneOf(tx: Tx, tenant: string): Promise<string> {
+  const [association] = await tx.select({ timeZone: associations.timeZone }).from(associations).where(eq(associations.id, tenant));
+  return association!.timeZone;
 }

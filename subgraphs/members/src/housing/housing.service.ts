@@ -5,6 +5,7 @@ import { requireBoard } from '../members/members.access';
 import type { MembersLoaders } from '../members/members.loaders';
 import type { HousingLoaders } from './housing.loaders';
 import type { BuildingRow, HousingRepository, TenureRow, UnitRow } from './housing.repository';
+import { moveOutAnnouncements } from './move-out.rules';
 
 const isoDate = z.iso.date();
 const optionalText = (max: number) => z.string().trim().min(1).max(max).nullish();
@@ -75,7 +76,7 @@ export class HousingService {
     if (await this.repository.overlapsTenure(tenant, input)) {
       throw conflict('The member already has a tenure on this unit in that period.');
     }
-    return this.repository.insertTenure(tenant, { id: randomUUID(), ...input });
+    return this.repository.insertTenure(tenant, { id: randomUUID(), ...input }, moveOutAnnouncements);
   }
 
   async updateTenure(viewer: Viewer | null, raw: unknown): Promise<TenureRow> {
@@ -88,10 +89,10 @@ export class HousingService {
     if (await this.repository.overlapsTenure(tenant, next, tenureId)) {
       throw conflict('The member already has a tenure on this unit in that period.');
     }
-    return (await this.repository.updateTenure(tenant, tenureId, patch))!;
+    return (await this.repository.updateTenure(tenant, tenureId, patch, moveOutAnnouncements))!;
   }
 
-  /** Ends a tenure and tells the other subgraphs, atomically (`member.moved_out` through the outbox). */
+  /** Ends a tenure. Every write of a tenure tells the other subgraphs of a move-out day set or moved (move-out.rules.ts). */
   async recordMoveOut(viewer: Viewer | null, raw: unknown): Promise<TenureRow> {
     const tenant = requireBoard(viewer);
     const input = parseInput(moveOutInput, raw);
@@ -101,13 +102,7 @@ export class HousingService {
       throw conflict(`The tenure already ended on ${current.moveOut}; correct it with updateTenure instead.`);
     }
     assertOrdered(current.moveIn, input.moveOut);
-    const updated = await this.repository.updateTenure(tenant, input.tenureId, { moveOut: input.moveOut }, (tenure) => [
-      {
-        topic: 'member.moved_out',
-        payload: { memberId: tenure.memberId, unitId: tenure.unitId, tenureId: tenure.id, moveOut: input.moveOut },
-      },
-    ]);
-    return updated!;
+    return (await this.repository.updateTenure(tenant, input.tenureId, { moveOut: input.moveOut }, moveOutAnnouncements))!;
   }
 
   private async requireTenure(tenant: string, id: string): Promise<TenureRow> {

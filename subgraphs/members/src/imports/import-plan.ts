@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TenureRelation } from '../tables';
 import { normaliseName, type ImportRow, type Rejection, type RowField } from './import-rows';
+import { announcesMoveOut } from '../housing/move-out.rules';
 
 export type ImportMode = 'upsert' | 'full_sync';
 
@@ -235,7 +236,7 @@ class Planner {
     if (isNew) change.newTenure = tenure;
     else change.changedTenure = tenure;
     const moveOutBefore = isNew ? null : current.moveOut;
-    if (tenure.moveOut !== null && tenure.moveOut !== moveOutBefore) change.movedOut = tenure;
+    if (announcesMoveOut(moveOutBefore, tenure.moveOut)) change.movedOut = tenure;
     this.latestTenure.set(key(tenure.memberId, tenure.unitId), tenure);
   }
 

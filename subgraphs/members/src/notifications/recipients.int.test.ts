@@ -109,8 +109,8 @@ describe('the recipients route for notifications', () => {
       { id: former, displayName: 'Tidligere styremedlem', email: 'styret-før@solbakken.example' },
     ]);
     const housing = bed.subgraph.repositories.housing;
-    await housing.insertTenure(tenant, { id: randomUUID(), memberId: leaving, unitId: unit.id, relation: 'tenant', moveIn: '2020-01-01', moveOut: osloDate(0) });
-    await housing.insertTenure(tenant, { id: randomUUID(), memberId: left, unitId: unit.id, relation: 'tenant', moveIn: '2020-01-01', moveOut: osloDate(-1) });
+    await housing.insertTenure(tenant, { id: randomUUID(), memberId: leaving, unitId: unit.id, relation: 'tenant', moveIn: '2020-01-01', moveOut: osloDate(0) }, () => []);
+    await housing.insertTenure(tenant, { id: randomUUID(), memberId: left, unitId: unit.id, relation: 'tenant', moveIn: '2020-01-01', moveOut: osloDate(-1) }, () => []);
     const board = (await bed.subgraph.repositories.committees.listCommittees(tenant)).find((c) => c.kind === 'board')!;
     await bed.subgraph.repositories.committees.insertTerm(tenant, { id: randomUUID(), committeeId: board.id, memberId: former, role: 'member', termFrom: '2020-01-01', termTo: osloDate(-1) });
     const everyone = await reached(tenant, { kind: 'audience', audience: { kind: 'association' } });
