@@ -1,4 +1,5 @@
 export * from './database';
+export * from './enum-values';
 export * from './errors';
 export * from './http-server';
 export * from './internal-signature';

@@ -4,6 +4,18 @@
  * Database values are the lower-case names; GraphQL enums are their upper-case forms.
  */
 
+/**
+ * The GraphQL enums whose values resolvers see in lower case, as the database keeps them, each with its type here:
+ * codegen types the resolvers with that type, and kit's lowerCaseEnumValues maps the values at run time.
+ */
+export const LOWER_CASE_ENUMS = {
+  NotificationCategory: 'Category',
+  NotificationChannel: 'Channel',
+  DeliveryStatus: 'DeliveryStatus',
+  DeliveryHold: 'DeliveryHold',
+  PushDeviceKind: 'PushDeviceKind',
+} as const;
+
 export const CATEGORIES = ['news', 'important', 'comments', 'events', 'reservations', 'service_requests', 'account'] as const;
 export type Category = (typeof CATEGORIES)[number];
 
@@ -16,6 +28,8 @@ export const DELIVERY_CHANNELS: readonly DeliveryChannel[] = ['email', 'push', '
 export const DELIVERY_STATUSES = ['queued', 'sent', 'delivered', 'failed', 'bounced'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 export type DeliveryHold = 'quiet_hours' | 'digest';
+
+export type PushDeviceKind = 'web' | 'fcm' | 'apns';
 
 export type Locale = 'nb' | 'en';
 

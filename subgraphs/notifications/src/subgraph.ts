@@ -3,6 +3,7 @@ import path from 'node:path';
 import {
   createLogger,
   DateTimeResolver,
+  lowerCaseEnumValues,
   publicRouteWithPost,
   type BackgroundJob,
   type SubgraphDatabase,
@@ -38,7 +39,7 @@ import { UnsubscribeService, UnsubscribeTokens } from './email/unsubscribe';
 import { IngestRepository } from './ingest/ingest.repository';
 import { IngestService } from './ingest/ingest.service';
 import { notificationEvents } from './ingest/notification-events';
-import type { ChannelSender, Directory } from './model';
+import { LOWER_CASE_ENUMS, type ChannelSender, type Directory } from './model';
 import { createPushAndSmsChannels } from './push/channels';
 import { intentsFor, NOTIFICATION_TOPICS } from './rules/rules';
 import { PreferencesRepository } from './preferences/preferences.repository';
@@ -112,10 +113,18 @@ export async function createNotificationsSubgraph(deps: NotificationsDependencie
   const deliveries = new DeliveriesService(deliveriesRepository);
   const preferences = new PreferencesService(preferencesRepository, deps.directory, channels.sms.available);
   const devices = new DevicesService(devicesRepository, channels);
+  const typeDefs = parse(readFileSync(path.join(root, 'schema.graphql'), 'utf8'));
   const definition: SubgraphDefinition<NotificationsContext> = {
     name: 'notifications',
-    typeDefs: parse(readFileSync(path.join(root, 'schema.graphql'), 'utf8')),
-    resolvers: [{ DateTime: DateTimeResolver }, inboxResolvers, deliveriesResolvers, preferencesResolvers, devicesResolvers],
+    typeDefs,
+    resolvers: [
+      { DateTime: DateTimeResolver },
+      lowerCaseEnumValues(typeDefs, Object.keys(LOWER_CASE_ENUMS)),
+      inboxResolvers,
+      deliveriesResolvers,
+      preferencesResolvers,
+      devicesResolvers,
+    ],
     createContext: (request) => ({
       ...request,
       inbox,
@@ -126,7 +135,12 @@ export async function createNotificationsSubgraph(deps: NotificationsDependencie
       devices,
     }),
     isReady: () => deps.database.ping(),
-    publicRoutes: { unsubscribe: publicRouteWithPost((request) => unsubscribe.page(request), (request) => unsubscribe.submit(request)) },
+    publicRoutes: {
+      unsubscribe: publicRouteWithPost(
+        (request) => unsubscribe.page(request),
+        (request) => unsubscribe.submit(request),
+      ),
+    },
     streamRoutes: { inbox: inboxStreamRoute(new LiveService(live, new LiveRepository(db))) },
   };
   return {

@@ -1,5 +1,5 @@
 import { boolean, integer, jsonb, pgSchema, smallint, text, time, timestamp, uuid } from 'drizzle-orm/pg-core';
-import type { Category, Channel, DeliveryChannel, DeliveryHold, DeliveryStatus, Locale } from './model';
+import type { Category, Channel, DeliveryChannel, DeliveryHold, DeliveryStatus, Locale, PushDeviceKind } from './model';
 
 /** Drizzle's view of the tables that migrations/ creates; the SQL files are the source of truth. */
 export const schema = pgSchema('notifications');
@@ -89,7 +89,7 @@ export const pushDevices = schema.table('push_devices', {
   associationId: uuid('association_id').notNull(),
   id: uuid('id').notNull(),
   memberId: uuid('member_id').notNull(),
-  kind: text('kind').$type<'web' | 'fcm' | 'apns'>().notNull(),
+  kind: text('kind').$type<PushDeviceKind>().notNull(),
   address: text('address').notNull(),
   p256dh: text('p256dh'),
   auth: text('auth'),

@@ -1,5 +1,4 @@
 import type { Resolvers } from '../__generated__/resolvers-types';
-import { upper } from '../inbox/inbox.enums';
 
 /** The failed-delivery lists and the Delivery type. */
 export const deliveriesResolvers: Resolvers = {
@@ -8,10 +7,8 @@ export const deliveriesResolvers: Resolvers = {
     failedDeliveries: (_root, args, ctx) => ctx.deliveries.failedDeliveries(ctx.viewer, args),
   },
   Delivery: {
-    channel: (delivery) => upper(delivery.channel),
-    status: (delivery) => upper(delivery.status),
     // Holds and the next attempt describe a delivery still waiting; once sent or given up they say nothing.
-    heldFor: (delivery) => (delivery.status === 'queued' && delivery.heldFor ? upper(delivery.heldFor) : null),
+    heldFor: (delivery) => (delivery.status === 'queued' ? delivery.heldFor : null),
     nextAttemptAt: (delivery) => (delivery.status === 'queued' ? delivery.nextAttemptAt : null),
     notification: (delivery, _args, ctx) => ctx.deliveries.notificationOf(ctx.inboxLoaders, delivery),
     recipient: async (delivery, _args, ctx) => {

@@ -1,5 +1,4 @@
 import type { Resolvers } from '../__generated__/resolvers-types';
-import { lower, upper } from '../inbox/inbox.enums';
 
 /** The viewer's push devices and what clients need to register them. */
 export const devicesResolvers: Resolvers = {
@@ -9,12 +8,7 @@ export const devicesResolvers: Resolvers = {
   },
   Mutation: {
     registerWebPushSubscription: async (_root, { input }, ctx) => ({ device: await ctx.devices.registerWebPush(ctx.viewer, input) }),
-    registerMobileDevice: async (_root, { input }, ctx) => ({
-      device: await ctx.devices.registerMobile(ctx.viewer, { ...input, kind: lower(input.kind) }),
-    }),
+    registerMobileDevice: async (_root, { input }, ctx) => ({ device: await ctx.devices.registerMobile(ctx.viewer, input) }),
     removePushDevice: async (_root, { input }, ctx) => ({ removedId: await ctx.devices.remove(ctx.viewer, input.id) }),
-  },
-  PushDevice: {
-    kind: (device) => upper(device.kind),
   },
 };

@@ -1,6 +1,5 @@
 import type { Resolvers } from '../__generated__/resolvers-types';
 import { ownsNotification } from './inbox.access';
-import { lower, upper } from './inbox.enums';
 
 /** The inbox's queries and mutations, and the Notification entity. */
 export const inboxResolvers: Resolvers = {
@@ -9,7 +8,7 @@ export const inboxResolvers: Resolvers = {
       ctx.inbox.notifications(ctx.viewer, {
         first,
         after,
-        filter: filter && { unreadOnly: filter.unreadOnly, archived: filter.archived, categories: filter.categories?.map(lower) },
+        filter: filter && { unreadOnly: filter.unreadOnly, archived: filter.archived, categories: filter.categories },
       }),
     notification: (_root, { id }, ctx) => ctx.inbox.notification(ctx.viewer, ctx.inboxLoaders, id),
     unreadNotificationCount: (_root, _args, ctx) => ctx.inbox.unreadCount(ctx.viewer),
@@ -22,7 +21,6 @@ export const inboxResolvers: Resolvers = {
   Notification: {
     // Another member's or association's id resolves to null: the gateway learns nothing about it.
     __resolveReference: (ref, ctx) => ctx.inboxLoaders.ownNotificationById.load(ref.id),
-    category: (notification) => upper(notification.category),
     // The board reaches other people's notifications through failed deliveries; when they read them is theirs.
     readAt: (notification, _args, ctx) => (ownsNotification(ctx.viewer, notification) ? notification.readAt : null),
     archivedAt: (notification, _args, ctx) => (ownsNotification(ctx.viewer, notification) ? notification.archivedAt : null),
