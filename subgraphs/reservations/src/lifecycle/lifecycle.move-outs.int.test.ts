@@ -89,6 +89,19 @@ describe('move-outs', () => {
     ]);
   });
 
+  it('ends the move-out day at midnight in the association’s own time zone when the event names it', async () => {
+    const resident = viewerIn(associationId);
+    const room = await arrangeResource(bed.subgraph.db, associationId, 'Hobbyrommet');
+    // 28 March 2027 ends at 04:00 UTC in New York (summer time), six hours after it ends in Oslo.
+    const sameEvening = await arrangeBooking(bed.subgraph.db, resident, room, hours('2027-03-29T02:00:00Z', 1));
+    const dayAfter = await arrangeBooking(bed.subgraph.db, resident, room, hours('2027-03-29T04:00:00Z', 1));
+    const event = movedOut(associationId, resident.memberId, '2027-03-28');
+    await bed.subgraph.moveOuts.handle({ ...event, payload: { ...event.payload, timeZone: 'America/New_York' } });
+    const states = await statesOf([sameEvening, dayAfter]);
+    expect(states[sameEvening]!.status).toBe('confirmed');
+    expect(states[dayAfter]!.status).toBe('cancelled');
+  });
+
   it('changes nothing when the stream delivers the same move-out again, or two at once', async () => {
     const resident = viewerIn(associationId);
     const booked = await arrange(resident);

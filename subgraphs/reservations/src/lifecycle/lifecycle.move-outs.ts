@@ -8,8 +8,8 @@ import type { LifecycleRepository } from './lifecycle.repository';
 
 /** What the booker is told, in the `reservation.cancelled` event and on the booking. */
 export const MOVED_OUT_REASON = 'Moved out';
-/** Move-out days are Norwegian dates, whatever zone a resource is in. */
-const MOVE_OUT_TIME_ZONE = 'Europe/Oslo';
+/** The zone of a move-out announced before events named the association's (all of them were Norwegian). */
+const EARLIER_MOVE_OUT_TIME_ZONE = 'Europe/Oslo';
 
 /**
  * Cancels the bookings of members who move out: those starting after their move-out day, which they no longer
@@ -27,9 +27,9 @@ export class MoveOutCancellations {
   async handle(event: Event): Promise<void> {
     await this.calendar.revoke(event);
     if (event.topic !== 'member.moved_out') return;
-    const { memberId, moveOut } = payloadOf(event, 'member.moved_out');
+    const { memberId, moveOut, timeZone } = payloadOf(event, 'member.moved_out');
     const tenant = event.associationId;
-    const dayAfter = startOfDayAfter(moveOut);
+    const dayAfter = startOfDayAfter(moveOut, timeZone ?? EARLIER_MOVE_OUT_TIME_ZONE);
     for (const bookingId of await this.lifecycle.liveBookingsFrom(tenant, memberId, dayAfter)) {
       const ending = (booking: BookingRow, resource: RuleResource, charged: number) => settled(resource, booking, movedOut(booking, charged));
       await this.bookings.endBooking(tenant, bookingId, ending).catch((error: unknown) => {
@@ -53,9 +53,9 @@ function movedOut(booking: BookingRow, charged: number): Ending {
   };
 }
 
-/** The instant the day after `date` (YYYY-MM-DD) begins in Oslo: when the move-out day is over there. */
-export function startOfDayAfter(date: string): Date {
-  return DateTime.fromISO(date, { zone: MOVE_OUT_TIME_ZONE }).plus({ days: 1 }).startOf('day').toJSDate();
+/** The instant the day after `date` (YYYY-MM-DD) begins in `timeZone`: when the move-out day is over there. */
+export function startOfDayAfter(date: string, timeZone: string): Date {
+  return DateTime.fromISO(date, { zone: timeZone }).plus({ days: 1 }).startOf('day').toJSDate();
 }
 
 /**
