@@ -124,8 +124,10 @@ export class InvitationsService {
   }
 
   private async today(tenant: string, loaders: Loaders): Promise<string> {
+    // The viewer's own association: it exists, and a default zone would only hide that it did not.
     const association = await loaders.associationById.load(tenant);
-    return todayIn(association?.timeZone ?? 'Europe/Oslo');
+    if (!association) throw new Error(`association ${tenant} not found`);
+    return todayIn(association.timeZone);
   }
 
   private newLink(): { token: string; hash: string; expiresAt: Date } {
