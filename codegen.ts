@@ -1,5 +1,6 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
 import { LOWER_CASE_ENUMS as NOTIFICATIONS_ENUMS } from './subgraphs/notifications/src/model';
+import { LOWER_CASE_ENUMS as RESERVATIONS_ENUMS } from './subgraphs/reservations/src/tables';
 
 /**
  * Resolver types for every subgraph, generated from its schema.graphql. Mappers point GraphQL types at the
@@ -70,17 +71,22 @@ const config: CodegenConfig = {
       Document: '../documents/documents.repository#DocumentRow',
       DocumentVersion: '../documents/documents.repository#DocumentVersionRow',
     }),
-    ...subgraph('reservations', '../context#ReservationsContext', {
-      Booking: '../bookings/bookings.repository#BookingRow',
-      Charge: '../bookings/bookings.repository#ChargeRow',
-      Resource: '../resources/resources.repository#ResourceRow',
-      Location: '../resources/resources.repository#LocationRow',
-      OpeningHours: '../resources/resources.repository#OpeningHoursRow',
-      ClosedPeriod: '../resources/resources.repository#ClosedPeriodRow',
-      Quota: '../resources/resources.repository#QuotaRow',
-      Availability: '../schedule/schedule.service#AvailabilityView',
-      FreeTime: '../tables#TimeRange',
-    }),
+    ...subgraph(
+      'reservations',
+      '../context#ReservationsContext',
+      {
+        Booking: '../bookings/bookings.repository#BookingRow',
+        Charge: '../bookings/bookings.repository#ChargeRow',
+        Resource: '../resources/resources.repository#ResourceRow',
+        Location: '../resources/resources.repository#LocationRow',
+        OpeningHours: '../resources/resources.repository#OpeningHoursRow',
+        ClosedPeriod: '../resources/resources.repository#ClosedPeriodRow',
+        Quota: '../resources/resources.repository#QuotaRow',
+        Availability: '../schedule/schedule.service#AvailabilityView',
+        FreeTime: '../tables#TimeRange',
+      },
+      { module: '../tables', types: RESERVATIONS_ENUMS },
+    ),
     ...subgraph(
       'notifications',
       '../context#NotificationsContext',

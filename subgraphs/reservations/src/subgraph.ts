@@ -3,6 +3,7 @@ import path from 'node:path';
 import {
   DateTimeResolver,
   LocalDateResolver,
+  lowerCaseEnumValues,
   OutboxRelay,
   ReminderSweep,
   type SubgraphDatabase,
@@ -16,6 +17,7 @@ import { calendarResolvers } from './calendar/calendar.resolvers';
 import { CalendarService } from './calendar/calendar.service';
 import { BOOKINGS_CALENDAR_ROUTE, bookingsCalendarFeedsOf } from './calendar/calendar.tokens';
 import type { ReservationsContext } from './context';
+import { LOWER_CASE_ENUMS } from './tables';
 import { createBookingsLoaders } from './bookings/bookings.loaders';
 import { createResourcesLoaders } from './resources/resources.loaders';
 import { ResourcesRepository } from './resources/resources.repository';
@@ -62,10 +64,18 @@ export async function createReservationsSubgraph(deps: ReservationsDependencies)
   const bookings = new BookingsService(bookingsRepository);
   const lifecycleRepository = new LifecycleRepository(db);
   const moveOuts = new MoveOutCancellations(lifecycleRepository, bookingsRepository, calendar);
+  const typeDefs = parse(readFileSync(path.join(root, 'schema.graphql'), 'utf8'));
   const definition: SubgraphDefinition<ReservationsContext> = {
     name: 'reservations',
-    typeDefs: parse(readFileSync(path.join(root, 'schema.graphql'), 'utf8')),
-    resolvers: [{ DateTime: DateTimeResolver, Date: LocalDateResolver }, calendarResolvers, bookingsResolvers, resourcesResolvers, scheduleResolvers],
+    typeDefs,
+    resolvers: [
+      { DateTime: DateTimeResolver, Date: LocalDateResolver },
+      lowerCaseEnumValues(typeDefs, Object.keys(LOWER_CASE_ENUMS)),
+      calendarResolvers,
+      bookingsResolvers,
+      resourcesResolvers,
+      scheduleResolvers,
+    ],
     createContext: (request) => ({
       ...request,
       bookingLoaders: createBookingsLoaders(bookingsRepository, request.viewer),

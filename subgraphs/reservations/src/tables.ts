@@ -34,6 +34,20 @@ export type BookingMode = 'slots' | 'range' | 'days';
 export type PriceUnit = 'free' | 'per_booking' | 'per_slot' | 'per_hour' | 'per_night';
 export type BookerRole = 'resident' | 'board' | 'external';
 export type BookingStatus = 'pending' | 'confirmed' | 'cancelled' | 'rejected';
+export type QuotaPer = 'unit' | 'person';
+export type QuotaPeriod = 'future' | 'calendar_year' | 'calendar_month' | 'rolling';
+
+/**
+ * The GraphQL enums whose values resolvers see in lower case, as the database keeps them, each with its type here:
+ * codegen types the resolvers with that type, and kit's lowerCaseEnumValues maps the values at run time.
+ */
+export const LOWER_CASE_ENUMS = {
+  BookingMode: 'BookingMode',
+  PriceUnit: 'PriceUnit',
+  BookerRole: 'BookerRole',
+  QuotaPer: 'QuotaPer',
+  QuotaPeriod: 'QuotaPeriod',
+} as const;
 /** A fixed slot in wall-clock time of the resource's time zone, "HH:MM"; an end of "24:00" is midnight. */
 export interface SlotTemplate {
   start: string;
@@ -104,8 +118,8 @@ export const quotas = schema.table('quotas', {
   associationId: uuid('association_id').notNull(),
   id: uuid('id').notNull(),
   resourceId: uuid('resource_id').notNull(),
-  per: text('per').$type<'unit' | 'person'>().notNull(),
-  period: text('period').$type<'future' | 'calendar_year' | 'calendar_month' | 'rolling'>().notNull(),
+  per: text('per').$type<QuotaPer>().notNull(),
+  period: text('period').$type<QuotaPeriod>().notNull(),
   periodDays: integer('period_days'),
   maxBookings: integer('max_bookings').notNull(),
 });

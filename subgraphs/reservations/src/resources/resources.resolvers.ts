@@ -1,7 +1,6 @@
-import type { BookerRole, BookingMode, PriceUnit, QuotaPer, QuotaPeriod, Resolvers } from '../__generated__/resolvers-types';
+import type { Resolvers } from '../__generated__/resolvers-types';
 import { clockOfMinutes, minutesOfClock } from '../schedule/schedule';
 
-const upper = <T extends string>(value: string) => value.toUpperCase() as T;
 /** PostgreSQL answers times as `HH:MM:SS`; the API speaks `HH:MM`, with `24:00` for midnight at the end of a day. */
 const hhmm = (time: string) => clockOfMinutes(minutesOfClock(time));
 
@@ -34,12 +33,9 @@ export const resourcesResolvers: Resolvers = {
   Resource: {
     __resolveReference: (ref, ctx) => ctx.resourceLoaders.resourceById.load(ref.id),
     location: (resource, _args, ctx) => (resource.locationId ? ctx.resourceLoaders.locationById.load(resource.locationId) : null),
-    bookingMode: (resource) => upper<BookingMode>(resource.bookingMode),
     checkInTime: (resource) => (resource.checkInTime ? hhmm(resource.checkInTime) : null),
     checkOutTime: (resource) => (resource.checkOutTime ? hhmm(resource.checkOutTime) : null),
     archived: (resource) => resource.archivedAt !== null,
-    whoMayBook: (resource) => resource.whoMayBook.map((role) => upper<BookerRole>(role)),
-    priceUnit: (resource) => upper<PriceUnit>(resource.priceUnit),
     openingHours: (resource, _args, ctx) => ctx.resourceLoaders.openingHoursByResource.load(resource.id),
     closedPeriods: (resource, _args, ctx) => ctx.resourceLoaders.closedPeriodsByResource.load(resource.id),
     quotas: (resource, _args, ctx) => ctx.resourceLoaders.quotasByResource.load(resource.id),
@@ -51,9 +47,5 @@ export const resourcesResolvers: Resolvers = {
   ClosedPeriod: {
     start: (period) => period.during.start,
     end: (period) => period.during.end,
-  },
-  Quota: {
-    per: (quota) => upper<QuotaPer>(quota.per),
-    period: (quota) => upper<QuotaPeriod>(quota.period),
   },
 };

@@ -7,7 +7,7 @@ import { minutesOfClock } from '../schedule/schedule';
 const orDefault = <T extends z.ZodType, D>(schema: T, fallback: D) =>
   schema.nullish().transform((value) => value ?? fallback);
 
-/** GraphQL enums arrive in upper case, rows hold lower case; both are accepted so a row can be re-validated. */
+/** Enum values arrive in lower case (codegen enumValues), as rows hold them; upper case is accepted too, from callers in code. */
 const lowerEnum = <const V extends readonly [string, ...string[]]>(values: V) =>
   z.string().transform((value) => value.toLowerCase()).pipe(z.enum(values));
 
