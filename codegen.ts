@@ -1,5 +1,6 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
 import { LOWER_CASE_ENUMS as NOTIFICATIONS_ENUMS } from './subgraphs/notifications/src/model';
+import { LOWER_CASE_ENUMS as POSTS_ENUMS } from './subgraphs/posts/src/tables';
 import { LOWER_CASE_ENUMS as RESERVATIONS_ENUMS } from './subgraphs/reservations/src/tables';
 
 /**
@@ -52,25 +53,30 @@ const config: CodegenConfig = {
       ApiKey: '../api-keys/api-keys.repository#ApiKeyRow',
       ImportJob: '../imports/imports.repository#ImportJobRow',
     }),
-    ...subgraph('posts', '../context#PostsContext', {
-      Post: '../posts/posts.repository#PostRow',
-      PostReader: '../posts/posts.repository#PostReadRow',
-      Event: '../events/events.repository#EventRow',
-      EventSignup: '../events/events.repository#SignupRow',
-      Comment: '../comments/comments.repository#CommentRow',
-      ContentReport: '../moderation/moderation.repository#ReportRow',
-      ModerationCase: '../moderation/moderation.repository#CaseRow',
-      ModerationAction: '../moderation/moderation.repository#ActionRow',
-      ContentModeration: '../moderation/moderation.service#ContentModerationView',
-      CodeOfConduct: '../conduct/conduct.repository#CurrentConductRow',
-      Group: '../groups/groups.repository#GroupRow',
-      GroupMember: '../groups/groups.repository#GroupMemberRow',
-      GroupJoinRequest: '../groups/groups.repository#JoinRequestRow',
-      File: '../files/files.repository#FileRow',
-      DocumentFolder: '../documents/documents.repository#FolderRow',
-      Document: '../documents/documents.repository#DocumentRow',
-      DocumentVersion: '../documents/documents.repository#DocumentVersionRow',
-    }),
+    ...subgraph(
+      'posts',
+      '../context#PostsContext',
+      {
+        Post: '../posts/posts.repository#PostRow',
+        PostReader: '../posts/posts.repository#PostReadRow',
+        Event: '../events/events.repository#EventRow',
+        EventSignup: '../events/events.repository#SignupRow',
+        Comment: '../comments/comments.repository#CommentRow',
+        ContentReport: '../moderation/moderation.repository#ReportRow',
+        ModerationCase: '../moderation/moderation.repository#CaseRow',
+        ModerationAction: '../moderation/moderation.repository#ActionRow',
+        ContentModeration: '../moderation/moderation.service#ContentModerationView',
+        CodeOfConduct: '../conduct/conduct.repository#CurrentConductRow',
+        Group: '../groups/groups.repository#GroupRow',
+        GroupMember: '../groups/groups.repository#GroupMemberRow',
+        GroupJoinRequest: '../groups/groups.repository#JoinRequestRow',
+        File: '../files/files.repository#FileRow',
+        DocumentFolder: '../documents/documents.repository#FolderRow',
+        Document: '../documents/documents.repository#DocumentRow',
+        DocumentVersion: '../documents/documents.repository#DocumentVersionRow',
+      },
+      { module: '../tables', types: POSTS_ENUMS },
+    ),
     ...subgraph(
       'reservations',
       '../context#ReservationsContext',

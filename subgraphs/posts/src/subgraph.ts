@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   createLogger,
+  lowerCaseEnumValues,
   OutboxRelay,
   PeriodicJob,
   ReminderSweep,
@@ -12,6 +13,7 @@ import {
 } from '@tunet/kit';
 import { parse } from 'graphql';
 import type { PostsContext } from './context';
+import { LOWER_CASE_ENUMS } from './tables';
 import { createEventsLoaders } from './events/events.loaders';
 import { EventsRepository } from './events/events.repository';
 import { eventsResolvers } from './events/events.resolvers';
@@ -112,10 +114,22 @@ export async function createPostsSubgraph(deps: PostsDependencies): Promise<Post
   const files = new FilesService(filesRepository, deps.fileStorage ?? fileStorageFromEnv(), new UrlSigner(() => filesRepository.signingKey()));
   const documentsRepository = new DocumentsRepository(db);
   const documents = new DocumentsService(documentsRepository, audienceReferences);
+  const typeDefs = parse(readFileSync(path.join(root, 'schema.graphql'), 'utf8'));
   const definition: SubgraphDefinition<PostsContext> = {
     name: 'posts',
-    typeDefs: parse(readFileSync(path.join(root, 'schema.graphql'), 'utf8')),
-    resolvers: [postsResolvers, commentsResolvers, eventsResolvers, groupsResolvers, calendarResolvers, moderationResolvers, conductResolvers, filesResolvers, documentsResolvers],
+    typeDefs,
+    resolvers: [
+      lowerCaseEnumValues(typeDefs, Object.keys(LOWER_CASE_ENUMS)),
+      postsResolvers,
+      commentsResolvers,
+      eventsResolvers,
+      groupsResolvers,
+      calendarResolvers,
+      moderationResolvers,
+      conductResolvers,
+      filesResolvers,
+      documentsResolvers,
+    ],
     createContext: (request) => ({
       ...request,
       loaders: { ...createPostsLoaders(repository, request.viewer, groupMemberships), ...createEventsLoaders(eventsRepository, request.viewer) },

@@ -1,6 +1,6 @@
 import { LocalDateResolver } from '@tunet/kit';
 import type { Resolvers } from '../__generated__/resolvers-types';
-import { excerptOf, stateName } from './moderation.rules';
+import { excerptOf } from './moderation.rules';
 
 export const moderationResolvers: Resolvers = {
   Date: LocalDateResolver,
@@ -16,7 +16,7 @@ export const moderationResolvers: Resolvers = {
     resolveModerationCase: async (_root, { input }, ctx) => ({ moderationCase: await ctx.moderation.resolveCase(ctx, input) }),
     moderateContent: async (_root, { input }, ctx) => {
       const { action, state } = await ctx.moderation.moderateContent(ctx, input);
-      return { action, state: stateName(state) };
+      return { action, state };
     },
   },
   // Only references: the gateway asks the members subgraph for the members' fields.
@@ -30,7 +30,7 @@ export const moderationResolvers: Resolvers = {
       return target ? excerptOf(target) : null;
     },
     // A purged target is as gone as a removed one.
-    state: async (found, _args, ctx) => stateName((await ctx.moderation.target(ctx, found))?.state ?? 'removed'),
+    state: async (found, _args, ctx) => (await ctx.moderation.target(ctx, found))?.state ?? 'removed',
     reports: (found, _args, ctx) => ctx.moderationLoaders.reportsByCase.load(found.id),
     actions: (found, _args, ctx) => ctx.moderationLoaders.actionsByCase.load(found.id),
   },

@@ -24,11 +24,6 @@ export type ContentAction = 'HIDE' | ModerationDecision;
 
 export const STATE_AFTER: Record<ContentAction, ModerationState> = { HIDE: 'hidden', RESTORE: 'visible', REMOVE: 'removed' };
 
-/** The GraphQL name of a stored state. */
-export function stateName(state: ModerationState): 'VISIBLE' | 'HIDDEN' | 'REMOVED' {
-  return state.toUpperCase() as 'VISIBLE' | 'HIDDEN' | 'REMOVED';
-}
-
 const EXCERPT_LENGTH = 200;
 
 /** The start of the text the board reviews, on one line; null when its author deleted it. */

@@ -32,7 +32,7 @@ import type {
   ReportSituation,
   TargetRow,
 } from './moderation.repository';
-import { DEFAULT_REPORT_THRESHOLD, hidesOnReport, householdOf, STATE_AFTER, stateName, type ContentAction } from './moderation.rules';
+import { DEFAULT_REPORT_THRESHOLD, hidesOnReport, householdOf, STATE_AFTER, type ContentAction } from './moderation.rules';
 
 /** What the service needs of a request: who asks, and the request's loaders, which scope every read to them. */
 export interface ModerationRequest {
@@ -44,7 +44,7 @@ export interface ModerationRequest {
 
 /** What moderation did to content, as its author and the board see it. */
 export interface ContentModerationView {
-  state: 'VISIBLE' | 'HIDDEN' | 'REMOVED';
+  state: ModerationState;
   reason: string | null;
   decidedAt: Date | null;
 }
@@ -215,7 +215,7 @@ export class ModerationService {
     if (!canSeeModeration(request.viewer, content)) return null;
     const loaders = type === 'POST' ? request.moderationLoaders.posts : request.moderationLoaders.comments;
     const latest = await loaders.latestDecision.load(content.id);
-    return { state: stateName(content.moderationState), reason: latest?.reason ?? null, decidedAt: content.moderatedAt };
+    return { state: content.moderationState, reason: latest?.reason ?? null, decidedAt: content.moderatedAt };
   }
 
   /** The content a case is about, for the board; null once the retention job purged it. */
@@ -286,13 +286,7 @@ function logEntry(actor: MemberViewer | null, target: TargetRow, caseId: string 
 }
 
 /** `content.moderated`, for the notifications subgraph to tell the author; a board member acting on their own content is not told. */
-function noticeToAuthor(
-  target: TargetRow,
-  actor: MemberViewer | null,
-  caseId: string | null,
-  action: ContentAction,
-  reason: string,
-): Announcement {
+function noticeToAuthor(target: TargetRow, actor: MemberViewer | null, caseId: string | null, action: ContentAction, reason: string): Announcement {
   return {
     topic: 'content.moderated',
     payload: {

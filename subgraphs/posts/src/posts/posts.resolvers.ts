@@ -1,5 +1,5 @@
 import { DateTimeResolver } from '@tunet/kit';
-import type { ModerationState, PostKind } from '../__generated__/resolvers-types';
+import type { PostKind } from '../__generated__/resolvers-types';
 import type { Resolvers } from '../__generated__/resolvers-types';
 import { audienceOf, toGraphQLAudience } from '../audiences/audiences';
 import { excerptOf, imageFileIds, renderMarkdown } from './posts.markdown';
@@ -30,7 +30,6 @@ export const postsResolvers: Resolvers = {
     audience: (post) => toGraphQLAudience(audienceOf(post)),
     // Only the reference: the gateway asks the members subgraph for the member's fields.
     author: (post) => ({ __typename: 'Member', id: post.authorMemberId }),
-    moderationState: (post) => post.moderationState.toUpperCase() as ModerationState,
     viewerHasRead: (post, _args, ctx) => ctx.loaders.readByViewer.load(post.id),
     readCount: (post, _args, ctx) => ctx.posts.readCount(ctx.viewer, ctx.loaders, post),
     readers: (post, { first, after }, ctx) => ctx.posts.readers(ctx.viewer, post, first, after),
