@@ -23,7 +23,8 @@ export const memberTopics = {
     version: 1,
     producer: 'members',
     consumers: ['posts', 'reservations'],
-    description: "A tenure ends: the member no longer lives in the unit after `moveOut` (in the association's time zone).",
+    description:
+      "A tenure ends: the member no longer lives in the unit after `moveOut` (in the association's time zone). Sent when a move-out day is set (also on a new tenure, and by an import) and again, with the new day, whenever it moves earlier or later; not when it is cleared.",
     schema: z.strictObject({
       memberId: id,
       unitId: id,
