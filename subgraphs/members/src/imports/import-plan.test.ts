@@ -15,6 +15,7 @@ const tenure = (id: string, memberId: string, unitId: string, moveIn: string, mo
 
 const snapshot = (): Snapshot => ({
   today: TODAY,
+  timeZone: 'Europe/Oslo',
   units: [
     unit('u1', 'Blokk A', 'H0101', '1'),
     unit('u2', 'Blokk A', 'H0102', '2'),

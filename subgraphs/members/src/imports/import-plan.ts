@@ -33,6 +33,8 @@ export interface SnapshotUnit {
 export interface Snapshot {
   /** The association's today (`todayIn` its time zone): full-sync move-outs and default move-ins fall on it. */
   today: string;
+  /** The association's IANA time zone, announced with its move-outs. */
+  timeZone: string;
   units: SnapshotUnit[];
   /** Oldest first, so the oldest membership wins when two share an e-mail address. */
   people: Person[];
@@ -65,6 +67,8 @@ export interface ImportPlan {
   fullSyncMoveOuts: Tenure[];
   counts: ImportCounts;
   rejected: Rejection[];
+  /** The snapshot's: the zone the move-out days end in. */
+  timeZone: string;
 }
 
 /**
@@ -154,7 +158,7 @@ class Planner {
     const fullSyncMoveOuts = mode === 'full_sync' && this.rejected.length === 0 ? this.unmentionedActiveTenures() : [];
     this.counts.movedOut = fullSyncMoveOuts.length;
     const rejected = [...this.rejected].sort((a, b) => a.line - b.line);
-    return { changes: this.changes, fullSyncMoveOuts, counts: this.counts, rejected };
+    return { changes: this.changes, fullSyncMoveOuts, counts: this.counts, rejected, timeZone: this.snapshot.timeZone };
   }
 
   /** Checks everything first and changes the in-memory state only for a row that is accepted. */

@@ -119,7 +119,7 @@ describe('member import', () => {
     const [aase] = await tenuresOf(DEMO.aase);
     expect((await outbox()).at(-1)).toEqual({
       topic: 'member.moved_out',
-      payload: { memberId: DEMO.aase, unitId: aase!.unitId, tenureId: aase!.id, moveOut: osloDate(-1) },
+      payload: { memberId: DEMO.aase, unitId: aase!.unitId, tenureId: aase!.id, moveOut: osloDate(-1), timeZone: 'Europe/Oslo' },
     });
   });
 
@@ -163,7 +163,7 @@ describe('member import', () => {
       expect(await rolesOf(DEMO.per)).toEqual(['resident']);
       expect((await outbox()).at(-1)).toEqual({
         topic: 'member.moved_out',
-        payload: { memberId: DEMO.per, unitId: per!.unitId, tenureId: per!.id, moveOut: osloDate() },
+        payload: { memberId: DEMO.per, unitId: per!.unitId, tenureId: per!.id, moveOut: osloDate(), timeZone: 'Europe/Oslo' },
       });
     });
 

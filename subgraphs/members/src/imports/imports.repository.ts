@@ -3,6 +3,7 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { associations, buildings, importJobs, members, tenures, units } from '../tables';
 import type { ImportCounts, Person, Snapshot, Tenure } from './import-plan';
 import type { Rejection } from './import-rows';
+import { moveOutAnnouncements } from '../housing/move-out.rules';
 
 export type ImportJobRow = typeof importJobs.$inferSelect;
 export type NewImportJob = Omit<typeof importJobs.$inferInsert, 'associationId'>;
@@ -23,7 +24,7 @@ export interface ChangeBatch {
   changedPeople: Person[];
   newTenures: Tenure[];
   changedTenures: Tenure[];
-  /** Announced as `member.moved_out`, like HousingService.recordMoveOut. */
+  /** Tenures whose move-out day a row set or moved, or a full sync ended: announced as the board's are (move-out.rules.ts). */
   movedOut: Tenure[];
 }
 
@@ -105,10 +106,14 @@ export class ImportSession {
     private readonly tenant: string,
   ) {}
 
+  /** The association's, read by `snapshot`: the zone its move-out days end in. */
+  private timeZone: string | null = null;
+
   async snapshot(): Promise<Snapshot> {
     const { tx, tenant } = this;
     const [association] = await tx.select({ timeZone: associations.timeZone }).from(associations).where(eq(associations.id, tenant));
     if (!association) throw new Error(`association ${tenant} not found`);
+    this.timeZone = association.timeZone;
     const unitRows = await tx
       .select({ id: units.id, shareNumber: units.shareNumber, building: buildings.name, number: units.number })
       .from(units)
@@ -132,7 +137,7 @@ export class ImportSession {
       .from(tenures)
       .where(eq(tenures.associationId, tenant))
       .orderBy(asc(tenures.moveIn), asc(tenures.createdAt));
-    return { today: todayIn(association.timeZone), units: unitRows, people, tenures: tenureRows };
+    return { today: todayIn(association.timeZone), timeZone: association.timeZone, units: unitRows, people, tenures: tenureRows };
   }
 
   /** Arrays travel as one parameter each and unnest into rows: no parameter limit, one parse per statement. */
@@ -141,14 +146,10 @@ export class ImportSession {
     await this.updatePeople(batch.changedPeople);
     await this.insertTenures(batch.newTenures);
     await this.updateTenures(batch.changedTenures);
-    for (const tenure of batch.movedOut) {
-      await this.db.outbox.add(this.tx, {
-        topic: 'member.moved_out',
-        associationId: this.tenant,
-        // The plan lists a tenure as moved out only once it has a move-out day.
-        payload: { memberId: tenure.memberId, unitId: tenure.unitId, tenureId: tenure.id, moveOut: tenure.moveOut! },
-      });
-    }
+    if (batch.movedOut.length > 0 && this.timeZone === null) throw new Error('an import announces move-outs only after its snapshot');
+    // The plan already compared each tenure's day with the one it had: the rule announces what it lists.
+    const events = batch.movedOut.flatMap((tenure) => moveOutAnnouncements(tenure, null, this.timeZone!));
+    for (const event of events) await this.db.outbox.add(this.tx, { ...event, associationId: this.tenant });
   }
 
   /** Commits the final status with the changes; fails (rolling them back) if the job was meanwhile declared dead. */
