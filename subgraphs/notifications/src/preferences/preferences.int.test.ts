@@ -3,7 +3,7 @@ import type { MemberViewer } from '@tunet/kit';
 import { and, eq } from 'drizzle-orm';
 import type { GraphQLError } from 'graphql';
 import { errorOf, graphqlOf } from '../inbox/inbox.fixtures';
-import { preferenceLog } from '../tables';
+import { personSettings, preferenceLog } from '../tables';
 import { openNotificationsTestBed, PLATFORM_ADMIN, integratorOf, viewerIn, type NotificationsTestBed } from '../notifications.fixtures';
 
 let bed: NotificationsTestBed;
@@ -51,6 +51,28 @@ function channels(preferences: Preferences): Record<string, [boolean, boolean]> 
 }
 
 const association = randomUUID();
+
+describe("the association's time zone", () => {
+  const far = randomUUID();
+  const storedZone = async (viewer: MemberViewer) =>
+    bed.subgraph.db.tenant(far, async (tx) => {
+      const [row] = await tx.select({ timeZone: personSettings.timeZone }).from(personSettings).where(eq(personSettings.memberId, viewer.memberId));
+      return row?.timeZone;
+    });
+
+  beforeAll(() => bed.directory.addAssociation({ id: far, timeZone: 'Pacific/Auckland' }));
+
+  it('is the zone of someone who never chose one, also after they change something else, and after a reset', async () => {
+    const viewer = viewerIn(far);
+    expect((await read(viewer)).timeZone).toBe('Pacific/Auckland');
+    // Quiet hours are held by the stored zone, so the row written for them must have the association's.
+    expect(await update(viewer, { quietHours: { start: '22:00', end: '07:00' } })).toMatchObject({ timeZone: 'Pacific/Auckland' });
+    expect(await storedZone(viewer)).toBe('Pacific/Auckland');
+    await update(viewer, { timeZone: 'Europe/London' });
+    expect(await update(viewer, { timeZone: null })).toMatchObject({ timeZone: 'Pacific/Auckland' });
+    expect(await storedZone(viewer)).toBe('Pacific/Auckland');
+  });
+});
 
 describe('reading preferences', () => {
   it('gives the defaults, every category in order with every channel, and the association language', async () => {

@@ -10,13 +10,13 @@ export type SettingsPatch = Partial<Pick<SettingsRow, 'locale' | 'timeZone' | 'q
 /** How a change was made: in the app, by opening an e-mail's unsubscribe link, or by a mail client's one-click. */
 export type ChangeVia = 'app' | 'unsubscribe_link' | 'one_click';
 
-/** The settings of someone who never changed any. */
-export function defaultSettings(associationId: string, memberId: string): SettingsRow {
+/** The settings of someone who never changed any: the association's time zone where it is known, else Tunet's. */
+export function defaultSettings(associationId: string, memberId: string, timeZone = 'Europe/Oslo'): SettingsRow {
   return {
     associationId,
     memberId,
     locale: null,
-    timeZone: 'Europe/Oslo',
+    timeZone,
     quietHoursStart: null,
     quietHoursEnd: null,
     emailDigest: false,
@@ -43,9 +43,9 @@ export class PreferencesRepository {
     return result;
   }
 
-  /** Each member's settings, the defaults for those with no row, in one statement. */
-  async settingsOf(tenant: string, memberIds: readonly string[]): Promise<Map<string, SettingsRow>> {
-    const result = new Map(memberIds.map((id) => [id, defaultSettings(tenant, id)]));
+  /** Each member's settings, the defaults (in `timeZone`, the association's) for those with no row, in one statement. */
+  async settingsOf(tenant: string, memberIds: readonly string[], timeZone?: string): Promise<Map<string, SettingsRow>> {
+    const result = new Map(memberIds.map((id) => [id, defaultSettings(tenant, id, timeZone)]));
     if (memberIds.length === 0) return result;
     const rows = await this.db.tenant(tenant, (tx) =>
       tx
@@ -60,7 +60,8 @@ export class PreferencesRepository {
   /**
    * Applies channel changes and a settings patch in one transaction, logging what changed and how. `check` sees the
    * overrides as they are inside the transaction (the member's row locked), so two changes at once cannot together
-   * turn off a category that must stay on; it throws to refuse, and nothing is written.
+   * turn off a category that must stay on; it throws to refuse, and nothing is written. A person's first change
+   * writes their settings row with `firstRow` (the association's time zone, which quiet hours and digests then use).
    */
   async change(
     tenant: string,
@@ -69,9 +70,13 @@ export class PreferencesRepository {
     patch: SettingsPatch,
     via: ChangeVia,
     check: (current: PreferenceOverrides) => void,
+    firstRow: Partial<Pick<SettingsRow, 'timeZone'>> = {},
   ): Promise<void> {
     await this.db.tenant(tenant, async (tx) => {
-      await tx.insert(personSettings).values({ associationId: tenant, memberId }).onConflictDoNothing();
+      await tx
+        .insert(personSettings)
+        .values({ associationId: tenant, memberId, ...firstRow })
+        .onConflictDoNothing();
       await tx
         .select({ memberId: personSettings.memberId })
         .from(personSettings)

@@ -1,7 +1,7 @@
 import { admitMember, badUserInput, parseInput, type MemberViewer, type Viewer } from '@tunet/kit';
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
-import { CATEGORIES, CHANNELS, type Category, type Channel, type Directory, type Locale } from '../model';
+import { CATEGORIES, CHANNELS, type AssociationInfo, type Category, type Channel, type Directory, type Locale } from '../model';
 import { canManageOwnPreferences } from './preferences.access';
 import { channelEnabled, isOptional, refusalOf, type ChannelChange, type PreferenceOverrides } from './preferences.rules';
 import { defaultSettings, type PreferencesRepository, type SettingsPatch, type SettingsRow } from './preferences.repository';
@@ -87,24 +87,29 @@ export class PreferencesService {
     if (!this.smsAvailable && changes.some((change) => change.channel === 'sms' && change.enabled)) {
       throw badUserInput('channels', 'Text messages cannot be turned on: this association has no SMS provider.');
     }
-    const patch = patchOf(input, defaultSettings(member.associationId, member.memberId));
+    const association = await this.directory.association(member.associationId);
+    const defaults = defaultSettings(member.associationId, member.memberId, association?.timeZone);
+    const patch = patchOf(input, defaults);
     if (changes.length > 0 || Object.keys(patch).length > 0) {
-      await this.repository.change(member.associationId, member.memberId, changes, patch, 'app', (current) => {
+      const check = (current: PreferenceOverrides) => {
         const refusal = refusalOf(current, changes);
         if (refusal) throw badUserInput('channels', refusal);
-      });
+      };
+      await this.repository.change(member.associationId, member.memberId, changes, patch, 'app', check, { timeZone: defaults.timeZone });
     }
-    return this.viewFor(member);
+    return this.viewFor(member, association);
   }
 
-  private async viewFor(member: MemberViewer): Promise<PreferencesView> {
+  /** `association` as the directory gives it, when the caller asked already. */
+  private async viewFor(member: MemberViewer, known?: AssociationInfo | null): Promise<PreferencesView> {
     const { associationId, memberId } = member;
-    const [overrides, settings] = await Promise.all([
+    const [overrides, association] = await Promise.all([
       this.repository.overridesOf(associationId, [memberId]),
-      this.repository.settingsOf(associationId, [memberId]),
+      known === undefined ? this.directory.association(associationId) : known,
     ]);
-    const mine = settings.get(memberId) ?? defaultSettings(associationId, memberId);
-    const locale = mine.locale ?? (await this.directory.association(associationId))?.locale ?? FALLBACK_LOCALE;
+    const settings = await this.repository.settingsOf(associationId, [memberId], association?.timeZone);
+    const mine = settings.get(memberId) ?? defaultSettings(associationId, memberId, association?.timeZone);
+    const locale = mine.locale ?? association?.locale ?? FALLBACK_LOCALE;
     return viewOf(mine, overrides.get(memberId) ?? new Map(), locale, this.smsAvailable);
   }
 }
