@@ -1,4 +1,5 @@
 import { Kind, type DocumentNode } from 'graphql';
+import { z } from 'zod';
 
 /** For each enum: its GraphQL values and the value resolvers see and return. */
 export type EnumValues = Record<string, Record<string, string>>;
@@ -18,4 +19,15 @@ export function lowerCaseEnumValues(typeDefs: DocumentNode, names: readonly stri
   const missing = names.filter((name) => !(name in values));
   if (missing.length > 0) throw new Error(`The schema has no enum ${missing.join(', ')}`);
   return values;
+}
+
+/**
+ * Input of one of these enums, as the database value it stands for. GraphQL hands resolvers the lower-case value;
+ * the upper-case GraphQL name is taken too, so services keep accepting what callers in code (tests, demo data) send.
+ */
+export function lowerCaseEnum<const V extends readonly [string, ...string[]]>(values: V) {
+  return z
+    .string()
+    .transform((value) => value.toLowerCase())
+    .pipe(z.enum(values));
 }

@@ -110,7 +110,13 @@ export type ModerationState = 'visible' | 'hidden' | 'removed';
  * The GraphQL enums whose values resolvers see in lower case, as the database keeps them, each with its type here:
  * codegen types the resolvers with that type, and kit's lowerCaseEnumValues maps the values at run time.
  */
-export const LOWER_CASE_ENUMS = { ModerationState: 'ModerationState' } as const;
+export const LOWER_CASE_ENUMS = {
+  PostKind: 'PostKind',
+  AudienceKind: 'AudienceKind',
+  ModerationState: 'ModerationState',
+  GroupKind: 'GroupKind',
+  GroupMemberRole: 'GroupRole',
+} as const;
 
 export const postReads = schema.table(
   'post_reads',

@@ -43,7 +43,7 @@ describe('audience input', () => {
     [{ kind: 'GROUP', id: GROUP }, { kind: 'group', id: GROUP }],
   ])('reads %j', (input, audience) => {
     expect(audienceInput.parse(input)).toEqual(audience);
-    expect(toGraphQLAudience(audience)).toEqual({ kind: input.kind, id: input.id ?? null });
+    expect(toGraphQLAudience(audience)).toEqual({ kind: audience.kind, id: input.id ?? null });
   });
 
   it.each([

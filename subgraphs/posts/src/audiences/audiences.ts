@@ -1,4 +1,4 @@
-import { isUuid, type MemberViewer } from '@tunet/kit';
+import { isUuid, lowerCaseEnum, type MemberViewer } from '@tunet/kit';
 import { z } from 'zod';
 import type { AudienceKind } from '../tables';
 
@@ -6,10 +6,7 @@ import type { AudienceKind } from '../tables';
  * Who a post, a group's content or a document is for. Shared by posts, groups and documents so that "who may see
  * this" has one answer. Pure functions: no I/O.
  */
-export type Audience =
-  | { kind: 'association' }
-  | { kind: 'board' }
-  | { kind: 'building' | 'committee' | 'group'; id: string };
+export type Audience = { kind: 'association' } | { kind: 'board' } | { kind: 'building' | 'committee' | 'group'; id: string };
 
 /**
  * Everything about a viewer that decides which audiences they are in. Buildings and committees come from the
@@ -72,9 +69,7 @@ export function audienceOf(row: { audienceKind: AudienceKind; audienceId: string
   return { kind: row.audienceKind, id: row.audienceId };
 }
 
-/** The GraphQL enum AudienceKind, in the order of the schema. */
-const GRAPHQL_KINDS = ['ASSOCIATION', 'BUILDING', 'COMMITTEE', 'GROUP', 'BOARD'] as const;
-export type GraphQLAudience = { kind: (typeof GRAPHQL_KINDS)[number]; id: string | null };
+export type GraphQLAudience = { kind: AudienceKind; id: string | null };
 
 /**
  * An `AudienceInput` as clients send it, checked and turned into an Audience. The id must be given exactly for
@@ -82,15 +77,15 @@ export type GraphQLAudience = { kind: (typeof GRAPHQL_KINDS)[number]; id: string
  * exists in the association is checked by AudienceReferences (audience-references.ts), which asks.
  */
 export const audienceInput = z
-  .object({ kind: z.enum(GRAPHQL_KINDS), id: z.string().nullish() })
+  .object({ kind: lowerCaseEnum(['association', 'building', 'committee', 'group', 'board']), id: z.string().nullish() })
   .transform((input, ctx): Audience => {
-    const kind = input.kind.toLowerCase() as AudienceKind;
+    const { kind } = input;
     if (kind === 'association' || kind === 'board') {
-      if (input.id != null) ctx.addIssue({ code: 'custom', path: ['id'], message: `an ${input.kind} audience takes no id` });
+      if (input.id != null) ctx.addIssue({ code: 'custom', path: ['id'], message: `an ${kind.toUpperCase()} audience takes no id` });
       return { kind };
     }
     if (!input.id || !isUuid(input.id)) {
-      ctx.addIssue({ code: 'custom', path: ['id'], message: `a ${input.kind} audience needs the id of its ${kind}` });
+      ctx.addIssue({ code: 'custom', path: ['id'], message: `a ${kind.toUpperCase()} audience needs the id of its ${kind}` });
       return z.NEVER;
     }
     return { kind, id: input.id };
@@ -98,5 +93,5 @@ export const audienceInput = z
 
 /** The audience as the GraphQL type Audience. */
 export function toGraphQLAudience(audience: Audience): GraphQLAudience {
-  return { kind: audience.kind.toUpperCase() as GraphQLAudience['kind'], id: 'id' in audience ? audience.id : null };
+  return { kind: audience.kind, id: 'id' in audience ? audience.id : null };
 }

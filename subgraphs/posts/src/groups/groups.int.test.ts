@@ -364,7 +364,7 @@ describe('groups', () => {
     });
 
     it('filters by kind, and by the groups the viewer is in, seats on committees included', async () => {
-      expect(names(await service().listGroups(ola, 10, null, { kind: 'COMMITTEE' }))).toEqual(['Festkomiteen']);
+      expect(names(await service().listGroups(ola, 10, null, { kind: 'committee' }))).toEqual(['Festkomiteen']);
       expect(names(await service().listGroups(ola, 10, null, { joinedOnly: true }))).toEqual(['Festkomiteen', 'Hagegruppa']);
       expect(names(await service().listGroups(board, 10, null, { joinedOnly: true }))).toEqual(['Bokklubben', 'Hagegruppa']);
     });

@@ -1,7 +1,5 @@
-import type { GroupKind, GroupMemberRole, JoinGroupOutcome, Resolvers } from '../__generated__/resolvers-types';
+import type { JoinGroupOutcome, Resolvers } from '../__generated__/resolvers-types';
 
-const KIND: Record<'interest' | 'committee', GroupKind> = { interest: 'INTEREST', committee: 'COMMITTEE' };
-const ROLE: Record<'member' | 'admin', GroupMemberRole> = { member: 'MEMBER', admin: 'ADMIN' };
 const OUTCOME: Record<'joined' | 'requested', JoinGroupOutcome> = { joined: 'JOINED', requested: 'REQUESTED' };
 
 export const groupsResolvers: Resolvers = {
@@ -25,7 +23,6 @@ export const groupsResolvers: Resolvers = {
   },
   Group: {
     __resolveReference: (ref, ctx) => ctx.groupLoaders.groupById.load(ref.id),
-    kind: (group) => KIND[group.kind],
     archived: (group) => group.archivedAt !== null,
     // Only the reference: the gateway asks the members subgraph for the member's fields.
     createdBy: (group) => ({ __typename: 'Member', id: group.createdByMemberId }),
@@ -39,7 +36,6 @@ export const groupsResolvers: Resolvers = {
   },
   GroupMember: {
     member: (row) => ({ __typename: 'Member', id: row.memberId }),
-    role: (row) => ROLE[row.role],
   },
   GroupJoinRequest: {
     // A request is only ever loaded within the viewer's association, where its group is too.

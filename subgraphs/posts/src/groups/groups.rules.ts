@@ -1,11 +1,10 @@
 // The pure rules of groups: what valid input is, how list cursors read, and when a group may change.
-import { conflict, decodeCursor } from '@tunet/kit';
+import { conflict, decodeCursor, lowerCaseEnum } from '@tunet/kit';
 import { z } from 'zod';
-import type { GroupKind, GroupRole } from '../tables';
 import type { GroupListPosition, GroupRow } from './groups.repository';
 
-const kind = z.enum(['INTEREST', 'COMMITTEE']).transform((value) => value.toLowerCase() as GroupKind);
-const role = z.enum(['MEMBER', 'ADMIN']).transform((value) => value.toLowerCase() as GroupRole);
+const kind = lowerCaseEnum(['interest', 'committee']);
+const role = lowerCaseEnum(['member', 'admin']);
 const name = z.string().trim().min(1).max(100);
 const description = z.string().trim().max(2_000);
 

@@ -56,7 +56,7 @@ export interface GroupsRequest {
 export type JoinOutcome = 'joined' | 'requested';
 
 export interface GroupsFilter {
-  kind?: 'INTEREST' | 'COMMITTEE' | null;
+  kind?: GroupKind | null;
   joinedOnly?: boolean | null;
   includeArchived?: boolean | null;
 }
@@ -84,7 +84,7 @@ export class GroupsService implements GroupMembershipSource {
     const rows = await this.repository.listGroups(
       reader.associationId,
       {
-        kind: filter?.kind ? (filter.kind.toLowerCase() as GroupKind) : null,
+        kind: filter?.kind ?? null,
         includeArchived: filter?.includeArchived ?? false,
         joinedBy: filter?.joinedOnly ? { memberId: reader.memberId, committeeIds: reader.scope?.committeeIds ?? [] } : null,
       },

@@ -1,5 +1,4 @@
 import { DateTimeResolver } from '@tunet/kit';
-import type { PostKind } from '../__generated__/resolvers-types';
 import type { Resolvers } from '../__generated__/resolvers-types';
 import { audienceOf, toGraphQLAudience } from '../audiences/audiences';
 import { excerptOf, imageFileIds, renderMarkdown } from './posts.markdown';
@@ -23,7 +22,6 @@ export const postsResolvers: Resolvers = {
   },
   Post: {
     __resolveReference: (ref, ctx) => ctx.loaders.postById.load(ref.id),
-    kind: (post) => post.kind.toUpperCase() as PostKind,
     // Rendered on every read, so a fix to the sanitiser protects every post at once.
     bodyHtml: async (post, _args, ctx) => renderMarkdown(post.body, await ctx.files.inlineImages(ctx, post.id, imageFileIds(post.body))),
     excerpt: (post) => excerptOf(post.body),

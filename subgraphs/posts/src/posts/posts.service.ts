@@ -6,6 +6,7 @@ import {
   decodeCursor,
   definedOnly,
   forbidden,
+  lowerCaseEnum,
   notFound,
   pageSize,
   parseInput,
@@ -17,27 +18,11 @@ import {
   type Viewer,
 } from '@tunet/kit';
 import { z } from 'zod';
-import {
-  audienceInput,
-  viewerAudiences,
-  type Audience,
-  type GroupMembershipSource,
-  type ViewerAudiences,
-} from '../audiences/audiences';
+import { audienceInput, viewerAudiences, type Audience, type GroupMembershipSource, type ViewerAudiences } from '../audiences/audiences';
 import type { AudienceReferences } from '../audiences/audience-references';
 import type { ConductService } from '../conduct/conduct.service';
 import type { PostKind } from '../tables';
-import {
-  canCreatePost,
-  canDeletePost,
-  canMarkImportant,
-  canPinPosts,
-  canPostKind,
-  canPostTo,
-  canReadPosts,
-  canSeeReach,
-  canUpdatePost,
-} from './posts.access';
+import { canCreatePost, canDeletePost, canMarkImportant, canPinPosts, canPostKind, canPostTo, canReadPosts, canSeeReach, canUpdatePost } from './posts.access';
 import type { PostsLoaders } from './posts.loaders';
 import { excerptOf } from './posts.markdown';
 import type { PostChanges, PostListPosition, PostReadRow, PostRow, PostsRepository, ReaderListPosition } from './posts.repository';
@@ -47,7 +32,7 @@ const BODY_LIMITS: Record<PostKind, number> = { news: 20_000, bulletin: 20_000, 
 
 const title = z.string().trim().min(1).max(200);
 const body = z.string().trim().min(1).max(BODY_LIMITS.article);
-const kind = z.enum(['NEWS', 'BULLETIN', 'ARTICLE']).transform((value) => value.toLowerCase() as PostKind);
+const kind = lowerCaseEnum(['news', 'bulletin', 'article']);
 
 const createPostInput = z.object({
   title,
@@ -56,7 +41,10 @@ const createPostInput = z.object({
   audience: audienceInput.nullish().transform((value): Audience => value ?? { kind: 'association' }),
   publishAt: z.date().nullish(),
   expiresAt: z.date().nullish(),
-  important: z.boolean().nullish().transform((value) => value ?? false),
+  important: z
+    .boolean()
+    .nullish()
+    .transform((value) => value ?? false),
 });
 
 // Malformed ids need no check here: the loaders answer null for them, which becomes NOT_FOUND.
@@ -75,7 +63,10 @@ const feedFilter = z
   .object({
     kind: kind.nullish().transform(orUndefined),
     audience: audienceInput.nullish().transform(orUndefined),
-    unreadOnly: z.boolean().nullish().transform((value) => value ?? false),
+    unreadOnly: z
+      .boolean()
+      .nullish()
+      .transform((value) => value ?? false),
   })
   .nullish()
   .transform((value) => value ?? { unreadOnly: false });
@@ -148,12 +139,7 @@ export class PostsService {
   async scheduledPosts(viewer: Viewer | null, first: number | null | undefined, after: string | null | undefined): Promise<Page<PostRow>> {
     const reader = admitMember(viewer, canReadPosts);
     const size = pageSize(first);
-    const rows = await this.repository.listScheduled(
-      reader.associationId,
-      await this.audiencesOf(reader),
-      size + 1,
-      after ? positionAfter(after) : null,
-    );
+    const rows = await this.repository.listScheduled(reader.associationId, await this.audiencesOf(reader), size + 1, after ? positionAfter(after) : null);
     return toPage(rows, size, (row) => [row.publishedAt.toISOString(), row.id]);
   }
 
@@ -250,12 +236,7 @@ export class PostsService {
   }
 
   /** Who has read the post, first reader first; null for anyone but the board and the author (canSeeReach). */
-  async readers(
-    viewer: Viewer | null,
-    post: PostRow,
-    first: number | null | undefined,
-    after: string | null | undefined,
-  ): Promise<Page<PostReadRow> | null> {
+  async readers(viewer: Viewer | null, post: PostRow, first: number | null | undefined, after: string | null | undefined): Promise<Page<PostReadRow> | null> {
     if (!canSeeReach(viewer, post)) return null;
     const size = pageSize(first);
     const rows = await this.repository.listReaders(post.associationId, post.id, size + 1, after ? readerPositionAfter(after) : null);
