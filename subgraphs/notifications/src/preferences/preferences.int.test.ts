@@ -46,7 +46,9 @@ async function update(viewer: MemberViewer, input: Record<string, unknown>, on =
 /** `CATEGORY CHANNEL` → [enabled, changeable], for compact expectations. */
 function channels(preferences: Preferences): Record<string, [boolean, boolean]> {
   return Object.fromEntries(
-    preferences.categories.flatMap(({ category, channels: list }) => list.map(({ channel, enabled, changeable }) => [`${category} ${channel}`, [enabled, changeable]])),
+    preferences.categories.flatMap(({ category, channels: list }) =>
+      list.map(({ channel, enabled, changeable }) => [`${category} ${channel}`, [enabled, changeable]]),
+    ),
   );
 }
 

@@ -29,9 +29,7 @@ async function cancellationsOf(bookingIds: string[]): Promise<Cancelled[]> {
   const result = await bed.subgraph.db.system((tx) =>
     tx.execute(sql`select payload from reservations.outbox where topic = 'reservation.cancelled' order by id`),
   );
-  return (result as { rows: { payload: Cancelled }[] }).rows
-    .map((row) => row.payload)
-    .filter((payload) => bookingIds.includes(payload.bookingId));
+  return (result as { rows: { payload: Cancelled }[] }).rows.map((row) => row.payload).filter((payload) => bookingIds.includes(payload.bookingId));
 }
 
 async function statesOf(bookingIds: string[]) {
@@ -69,7 +67,12 @@ describe('move-outs', () => {
     const resident = viewerIn(associationId);
     const neighbour = viewerIn(associationId);
     const booked = await arrange(resident);
-    const neighbours = await arrangeBooking(bed.subgraph.db, neighbour, await arrangeResource(bed.subgraph.db, associationId, 'Badstua'), hours('2027-04-02T16:00:00Z', 1));
+    const neighbours = await arrangeBooking(
+      bed.subgraph.db,
+      neighbour,
+      await arrangeResource(bed.subgraph.db, associationId, 'Badstua'),
+      hours('2027-04-02T16:00:00Z', 1),
+    );
 
     await bed.subgraph.moveOuts.handle(movedOut(associationId, resident.memberId, '2027-03-28'));
 
@@ -116,7 +119,11 @@ describe('move-outs', () => {
     const resident = viewerIn(associationId);
     const booked = await arrange(resident);
     await bed.subgraph.moveOuts.handle(movedOut(randomUUID(), resident.memberId, '2020-01-01'));
-    expect(Object.values(await statesOf(Object.values(booked))).map((row) => row.status).sort()).toEqual(['confirmed', 'confirmed', 'pending']);
+    expect(
+      Object.values(await statesOf(Object.values(booked)))
+        .map((row) => row.status)
+        .sort(),
+    ).toEqual(['confirmed', 'confirmed', 'pending']);
   });
 
   it('ends the mover’s calendar feeds once the move-out day is over, not before', async () => {
