@@ -1,15 +1,11 @@
+import { lowerCaseEnum } from '@tunet/kit';
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import type { BookerRole } from '../tables';
 import { minutesOfClock } from '../schedule/schedule';
 
 /** GraphQL defaults apply only over HTTP; callers in code may leave optional fields out. */
-const orDefault = <T extends z.ZodType, D>(schema: T, fallback: D) =>
-  schema.nullish().transform((value) => value ?? fallback);
-
-/** Enum values arrive in lower case (codegen enumValues), as rows hold them; upper case is accepted too, from callers in code. */
-const lowerEnum = <const V extends readonly [string, ...string[]]>(values: V) =>
-  z.string().transform((value) => value.toLowerCase()).pipe(z.enum(values));
+const orDefault = <T extends z.ZodType, D>(schema: T, fallback: D) => schema.nullish().transform((value) => value ?? fallback);
 
 /** `HH:MM` (or PostgreSQL's `HH:MM:SS` with zero seconds) from 00:00 to 23:59, or to 24:00 where an end may be midnight. */
 const clock = (allowMidnightEnd: boolean) =>
@@ -49,25 +45,52 @@ export const resourceInput = z
     capacity: orDefault(z.number().int().min(1).max(100_000), null),
     timeZone: orDefault(timeZone, 'Europe/Oslo'),
     locationId: orDefault(z.string(), null),
-    bookingMode: lowerEnum(['slots', 'range', 'days']),
+    bookingMode: lowerCaseEnum(['slots', 'range', 'days']),
     slots: orDefault(z.array(slot).max(48), []),
-    minDurationMinutes: orDefault(z.number().int().min(1).max(60 * 24 * 31), null),
-    maxDurationMinutes: orDefault(z.number().int().min(1).max(60 * 24 * 31), null),
+    minDurationMinutes: orDefault(
+      z
+        .number()
+        .int()
+        .min(1)
+        .max(60 * 24 * 31),
+      null,
+    ),
+    maxDurationMinutes: orDefault(
+      z
+        .number()
+        .int()
+        .min(1)
+        .max(60 * 24 * 31),
+      null,
+    ),
     checkInTime: orDefault(clock(false), null),
     checkOutTime: orDefault(clock(false), null),
     minNoticeMinutes: orDefault(minutes(60 * 24 * 365), 0),
     bookingHorizonDays: orDefault(z.number().int().min(1).max(3650), null),
     bufferMinutes: orDefault(minutes(60 * 24 * 7), 0),
-    whoMayBook: orDefault(z.array(lowerEnum(['resident', 'board', 'external'])).min(1).max(3), ['resident', 'board'] as BookerRole[]),
+    whoMayBook: orDefault(
+      z
+        .array(lowerCaseEnum(['resident', 'board', 'external']))
+        .min(1)
+        .max(3),
+      ['resident', 'board'] as BookerRole[],
+    ),
     requiresApproval: orDefault(z.boolean(), false),
     rulesText: orDefault(z.string().trim().max(20_000), null),
     requiresRulesAcceptance: orDefault(z.boolean(), false),
-    priceUnit: orDefault(lowerEnum(['free', 'per_booking', 'per_slot', 'per_hour', 'per_night']), 'free' as const),
+    priceUnit: orDefault(lowerCaseEnum(['free', 'per_booking', 'per_slot', 'per_hour', 'per_night']), 'free' as const),
     weekdayPrice: orDefault(oere, 0),
     weekendPrice: orDefault(oere, 0),
     deposit: orDefault(oere, 0),
     freeForBoard: orDefault(z.boolean(), false),
-    cancellationDeadlineHours: orDefault(z.number().int().min(0).max(24 * 365), 0),
+    cancellationDeadlineHours: orDefault(
+      z
+        .number()
+        .int()
+        .min(0)
+        .max(24 * 365),
+      0,
+    ),
     lateCancellationFeePercent: orDefault(z.number().int().min(0).max(100), 0),
   })
   .superRefine((input, ctx) => {
@@ -129,8 +152,8 @@ export const quotasInput = z.object({
     .array(
       z
         .object({
-          per: lowerEnum(['unit', 'person']),
-          period: lowerEnum(['future', 'calendar_year', 'calendar_month', 'rolling']),
+          per: lowerCaseEnum(['unit', 'person']),
+          period: lowerCaseEnum(['future', 'calendar_year', 'calendar_month', 'rolling']),
           periodDays: orDefault(z.number().int().min(1).max(3650), null),
           maxBookings: z.number().int().min(1).max(1000),
         })
