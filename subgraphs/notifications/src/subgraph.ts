@@ -41,7 +41,7 @@ import { IngestService } from './ingest/ingest.service';
 import { notificationEvents } from './ingest/notification-events';
 import { LOWER_CASE_ENUMS, type ChannelSender, type Directory } from './model';
 import { createPushAndSmsChannels } from './push/channels';
-import { intentsFor, NOTIFICATION_TOPICS } from './rules/rules';
+import { intentsFor, NOTIFICATION_TOPICS } from './rules/notification.rules';
 import { PreferencesRepository } from './preferences/preferences.repository';
 import { preferencesResolvers } from './preferences/preferences.resolvers';
 import { PreferencesService } from './preferences/preferences.service';

@@ -35,7 +35,7 @@ export interface IngestResult {
 
 export interface IngestDependencies {
   directory: Directory;
-  /** The rules: what an event means for whom (rules/rules.ts `intentsFor`). */
+  /** The rules: what an event means for whom (rules/notification.rules.ts `intentsFor`). */
   intentsFor: (event: Event) => NotificationIntent[];
   repository: IngestRepository;
   preferences: PreferencesRepository;

@@ -2,7 +2,7 @@ import type { Event } from '@tunet/kit';
 import { settingsUrl } from '../email/unsubscribe';
 import type { AssociationInfo, Locale, NotificationIntent, RenderedMessage } from '../model';
 import { MOVED_OUT_REASON } from './messages/reservations.messages';
-import { intentsFor, MalformedEvent, NOTIFICATION_TOPICS } from './rules';
+import { intentsFor, MalformedEvent, NOTIFICATION_TOPICS } from './notification.rules';
 
 const SOLBAKKEN: AssociationInfo = { id: 'a0000000-0000-4000-8000-000000000001', name: 'Solbakken borettslag', locale: 'nb', timeZone: 'Europe/Oslo' };
 const KARI = 'b0000000-0000-4000-8000-000000000001';
