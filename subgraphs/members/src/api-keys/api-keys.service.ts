@@ -1,17 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import {
-  forbidden,
   hashApiKey,
   looksLikeApiKey,
   notFound,
   parseInput,
-  unauthenticated,
   type VerifiedApiKey,
   type Viewer,
 } from '@tunet/kit';
 import { z } from 'zod';
-import { canAdminister, requireBoard } from '../members/members.access';
 import { GRAPHQL_SCOPES, newApiKeySecret, scopeFromGraphQL } from './api-key-format';
+import { requireApiKeyManager, requireApiKeyReader } from './api-keys.access';
 import type { ApiKeyRow, ApiKeysRepository } from './api-keys.repository';
 
 /** `lastUsedAt` is accurate to a minute: finer would cost a write on every verification. */
@@ -33,15 +31,13 @@ const revokeInput = z.object({ apiKeyId: z.guid() });
 export class ApiKeysService {
   constructor(private readonly repository: ApiKeysRepository) {}
 
-  /** Board only: anyone else is told FORBIDDEN rather than shown an empty list that would read as "no keys". */
   async list(viewer: Viewer | null, associationId: string): Promise<ApiKeyRow[]> {
-    if (!viewer) throw unauthenticated();
-    if (!canAdminister(viewer, associationId)) throw forbidden('Only the board sees the API keys.');
+    requireApiKeyReader(viewer, associationId);
     return this.repository.list(associationId);
   }
 
   async create(viewer: Viewer | null, raw: unknown): Promise<{ apiKey: ApiKeyRow; secret: string }> {
-    const tenant = requireBoard(viewer);
+    const tenant = requireApiKeyManager(viewer);
     const input = parseInput(createInput, raw);
     const { secret, prefix } = newApiKeySecret();
     const apiKey = await this.repository.insert(tenant, {
@@ -57,7 +53,7 @@ export class ApiKeysService {
 
   /** Idempotent: revoking a revoked key answers it as it is. Another association's key is NOT_FOUND. */
   async revoke(viewer: Viewer | null, raw: unknown): Promise<ApiKeyRow> {
-    const tenant = requireBoard(viewer);
+    const tenant = requireApiKeyManager(viewer);
     const revoked = await this.repository.revoke(tenant, parseInput(revokeInput, raw).apiKeyId, new Date());
     if (!revoked) throw notFound('API key');
     return revoked;

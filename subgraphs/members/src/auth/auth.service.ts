@@ -2,16 +2,15 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import {
   badUserInput,
   conflict,
-  forbidden,
   parseInput,
   unauthenticated,
   type AccessTokenSigner,
-  type MemberRole,
   type RevocationWriter,
   type Viewer,
 } from '@tunet/kit';
 import type { GraphQLError } from 'graphql';
 import { z } from 'zod';
+import { requireNotSuspended, requirePerson, sessionRoleOf } from './auth.access';
 import type { AccountRow, AuthRepository, Membership, NewRefreshToken } from './auth.repository';
 import type { PasswordGuard, PasswordLimitSettings } from './password-guard';
 import { hashPassword } from './passwords';
@@ -51,9 +50,6 @@ const requestEmailChangeInput = z.object({
 const confirmEmailChangeInput = z.object({ token: z.string().min(1).max(200) });
 const EMAIL_LINK_LIFETIME_MS = 24 * 3600 * 1000;
 
-/** The role a session acts in: the board's rights include a resident's, a resident's an external's. */
-const ROLE_PRECEDENCE: MemberRole[] = ['board', 'resident', 'external'];
-
 export class AuthService {
   constructor(
     private readonly repository: AuthRepository,
@@ -87,7 +83,7 @@ export class AuthService {
       if (associationId) throw badUserInput('associationId', 'You are not a member of that association.');
       throw unauthenticated('This account has no membership in any association.');
     }
-    if (membership.suspension) throw suspended(membership.suspension);
+    requireNotSuspended(membership);
     const refresh = this.newRefreshToken();
     await this.repository.startSession(membership, refresh.stored);
     return this.session(membership, refresh.stored.id, refresh, deviceToken);
@@ -218,7 +214,7 @@ export class AuthService {
         accountId: membership.accountId,
         associationId: membership.associationId,
         memberId: membership.memberId,
-        role: ROLE_PRECEDENCE.find((role) => membership.roles.includes(role)) ?? null,
+        role: sessionRoleOf(membership.roles),
         platformAdmin: membership.platformAdmin,
         sessionId,
         scope: membership.scope,
@@ -233,19 +229,6 @@ export class AuthService {
       deviceToken,
     };
   }
-}
-
-/** Password and e-mail belong to a person's account; API keys have neither. */
-function requirePerson(viewer: Viewer | null): Viewer & { associationId: string } {
-  if (!viewer?.associationId) throw unauthenticated();
-  if (viewer.integration) throw forbidden('An API key has no password or e-mail of its own.');
-  return viewer as Viewer & { associationId: string };
-}
-
-/** A suspended member cannot log in and is told why and until when. */
-function suspended(suspension: { reason: string; until: string | null }): GraphQLError {
-  const until = suspension.until ? ` until ${suspension.until}` : '';
-  return forbidden(`Your account is suspended${until}: ${suspension.reason}`, { reason: suspension.reason, until: suspension.until });
 }
 
 /** Refresh and invitation tokens are 256 random bits, so a fast hash is enough; only the hash is stored. */

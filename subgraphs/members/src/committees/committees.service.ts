@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { badUserInput, conflict, notFound, parseInput, type Viewer } from '@tunet/kit';
 import { z } from 'zod';
-import { requireBoard } from '../members/members.access';
 import type { MembersLoaders } from '../members/members.loaders';
+import { canSeeCommittees, requireCommitteeManager } from './committees.access';
 import type { CommitteesLoaders } from './committees.loaders';
 import type { CommitteeRow, CommitteesRepository, CommitteeTermRow } from './committees.repository';
 
@@ -33,12 +33,12 @@ export class CommitteesService {
   }
 
   async committees(viewer: Viewer | null, associationId: string): Promise<CommitteeRow[]> {
-    if (!viewer?.associationId || viewer.associationId !== associationId) return [];
+    if (!canSeeCommittees(viewer, associationId)) return [];
     return this.repository.listCommittees(associationId);
   }
 
   async createCommittee(viewer: Viewer | null, raw: unknown): Promise<CommitteeRow> {
-    const tenant = requireBoard(viewer);
+    const tenant = requireCommitteeManager(viewer);
     const input = parseInput(createCommitteeInput, raw);
     const existing = await this.repository.listCommittees(tenant);
     if (input.kind === 'board' && existing.some((c) => c.kind === 'board')) throw conflict('The association already has a board.');
@@ -49,7 +49,7 @@ export class CommitteesService {
   }
 
   async appoint(viewer: Viewer | null, loaders: CommitteesLoaders & MembersLoaders, raw: unknown): Promise<CommitteeTermRow> {
-    const tenant = requireBoard(viewer);
+    const tenant = requireCommitteeManager(viewer);
     const input = parseInput(appointInput, raw);
     if (!(await loaders.committeeById.load(input.committeeId))) throw badUserInput('committeeId', 'No such committee.');
     if (!(await loaders.memberById.load(input.memberId))) throw badUserInput('memberId', 'No such member.');
@@ -66,7 +66,7 @@ export class CommitteesService {
   }
 
   async endTerm(viewer: Viewer | null, raw: unknown): Promise<CommitteeTermRow> {
-    const tenant = requireBoard(viewer);
+    const tenant = requireCommitteeManager(viewer);
     const input = parseInput(endTermInput, raw);
     const term = await this.repository.findTerm(tenant, input.termId);
     if (!term) throw notFound('Term');

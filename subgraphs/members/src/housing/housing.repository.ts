@@ -1,4 +1,4 @@
-import type { Announcement, SubgraphDatabase, Tx } from '@tunet/kit';
+import { refusedAs, type Announcement, type SubgraphDatabase, type Tx } from '@tunet/kit';
 import { and, asc, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import { associations, buildings, tenures, units } from '../tables';
 
@@ -15,6 +15,17 @@ export type TenurePatch = Partial<Pick<NewTenure, 'relation' | 'contractNumber' 
  * read under the row's lock, so concurrent writes each see the other's) and the association's time zone.
  */
 export type TenureAnnouncements = (tenure: TenureRow, moveOutBefore: string | null, timeZone: string) => Announcement[];
+
+/**
+ * Unique constraints are the source of truth for duplicates (a check before the insert would race); inserts report
+ * them as RuleViolation with these names, and any other duplicate as `'duplicate'`.
+ */
+const DUPLICATE_RULES = {
+  buildings_association_id_name_key: 'building-name-taken',
+  units_number_unique: 'unit-number-taken',
+  units_share_number_key: 'share-number-taken',
+} as const;
+export type DuplicateRule = (typeof DUPLICATE_RULES)[keyof typeof DUPLICATE_RULES] | 'duplicate';
 
 const tenureWithState = {
   associationId: tenures.associationId,
@@ -103,14 +114,20 @@ export class HousingRepository {
   }
 
   async insertBuilding(tenant: string, building: Omit<NewBuilding, 'associationId'>): Promise<BuildingRow> {
-    const [row] = await this.db.tenant(tenant, (tx) =>
-      tx.insert(buildings).values({ ...building, associationId: tenant }).returning(),
+    const [row] = await refusedAs<BuildingRow[], DuplicateRule>(
+      DUPLICATE_RULES,
+      () => this.db.tenant(tenant, (tx) => tx.insert(buildings).values({ ...building, associationId: tenant }).returning()),
+      'duplicate',
     );
     return row!;
   }
 
   async insertUnit(tenant: string, unit: Omit<NewUnit, 'associationId'>): Promise<UnitRow> {
-    const [row] = await this.db.tenant(tenant, (tx) => tx.insert(units).values({ ...unit, associationId: tenant }).returning());
+    const [row] = await refusedAs<UnitRow[], DuplicateRule>(
+      DUPLICATE_RULES,
+      () => this.db.tenant(tenant, (tx) => tx.insert(units).values({ ...unit, associationId: tenant }).returning()),
+      'duplicate',
+    );
     return row!;
   }
 

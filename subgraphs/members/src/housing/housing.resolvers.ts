@@ -1,6 +1,5 @@
-import { forbidden } from '@tunet/kit';
 import type { Resolvers, TenureRelation } from '../__generated__/resolvers-types';
-import { canAdminister } from '../members/members.access';
+import { canSeeContractNumber, requireTenureHistoryReader } from './housing.access';
 
 export const housingResolvers: Resolvers = {
   Query: {
@@ -24,7 +23,7 @@ export const housingResolvers: Resolvers = {
       return people.filter((p): p is Exclude<typeof p, Error | null> => p !== null && !(p instanceof Error));
     },
     tenures: (unit, _args, ctx) => {
-      if (!canAdminister(ctx.viewer, unit.associationId)) throw forbidden('Only the board sees the tenure history of a unit.');
+      requireTenureHistoryReader(ctx.viewer, unit.associationId);
       return ctx.loaders.tenuresByUnit.load(unit.id);
     },
   },
@@ -32,6 +31,6 @@ export const housingResolvers: Resolvers = {
     member: async (tenure, _args, ctx) => (await ctx.loaders.memberById.load(tenure.memberId))!,
     unit: async (tenure, _args, ctx) => (await ctx.loaders.unitById.load(tenure.unitId))!,
     relation: (tenure) => tenure.relation.toUpperCase() as TenureRelation,
-    contractNumber: (tenure, _args, ctx) => (canAdminister(ctx.viewer, tenure.associationId) ? tenure.contractNumber : null),
+    contractNumber: (tenure, _args, ctx) => (canSeeContractNumber(ctx.viewer, tenure) ? tenure.contractNumber : null),
   },
 };

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { badUserInput, conflict, definedOnly, notFound, parseInput, unauthenticated, violatedUniqueConstraint, type Viewer } from '@tunet/kit';
+import { badUserInput, conflict, definedOnly, notFound, parseInput, refusedRule, type Viewer } from '@tunet/kit';
 import { z } from 'zod';
-import { requireBoard } from '../members/members.access';
 import type { MembersLoaders } from '../members/members.loaders';
+import { canSeeBuildings, requireHousingManager, requireUnitReader } from './housing.access';
 import type { HousingLoaders } from './housing.loaders';
-import type { BuildingRow, HousingRepository, TenureRow, UnitRow } from './housing.repository';
+import type { BuildingRow, DuplicateRule, HousingRepository, TenureRow, UnitRow } from './housing.repository';
 import { moveOutAnnouncements } from './move-out.rules';
 
 const isoDate = z.iso.date();
@@ -43,32 +43,32 @@ export class HousingService {
   constructor(private readonly repository: HousingRepository) {}
 
   async unit(viewer: Viewer | null, loaders: HousingLoaders, id: string): Promise<UnitRow> {
-    if (!viewer) throw unauthenticated();
+    requireUnitReader(viewer);
     const unit = await loaders.unitById.load(id);
     if (!unit) throw notFound('Unit');
     return unit;
   }
 
   async buildings(viewer: Viewer | null, associationId: string): Promise<BuildingRow[]> {
-    if (!viewer?.associationId || viewer.associationId !== associationId) return [];
+    if (!canSeeBuildings(viewer, associationId)) return [];
     return this.repository.listBuildings(associationId);
   }
 
   async createBuilding(viewer: Viewer | null, raw: unknown): Promise<BuildingRow> {
-    const tenant = requireBoard(viewer);
+    const tenant = requireHousingManager(viewer);
     const input = parseInput(createBuildingInput, raw);
     return this.repository.insertBuilding(tenant, { id: randomUUID(), ...input }).catch(asConflict);
   }
 
   async createUnit(viewer: Viewer | null, loaders: HousingLoaders, raw: unknown): Promise<UnitRow> {
-    const tenant = requireBoard(viewer);
+    const tenant = requireHousingManager(viewer);
     const input = parseInput(createUnitInput, raw);
     if (!(await loaders.buildingById.load(input.buildingId))) throw badUserInput('buildingId', 'No such building.');
     return this.repository.insertUnit(tenant, { id: randomUUID(), ...input }).catch(asConflict);
   }
 
   async addTenure(viewer: Viewer | null, loaders: HousingLoaders & MembersLoaders, raw: unknown): Promise<TenureRow> {
-    const tenant = requireBoard(viewer);
+    const tenant = requireHousingManager(viewer);
     const input = parseInput(addTenureInput, raw);
     if (!(await loaders.memberById.load(input.memberId))) throw badUserInput('memberId', 'No such member.');
     if (!(await loaders.unitById.load(input.unitId))) throw badUserInput('unitId', 'No such unit.');
@@ -80,7 +80,7 @@ export class HousingService {
   }
 
   async updateTenure(viewer: Viewer | null, raw: unknown): Promise<TenureRow> {
-    const tenant = requireBoard(viewer);
+    const tenant = requireHousingManager(viewer);
     const { tenureId, ...changes } = parseInput(updateTenureInput, raw);
     const current = await this.requireTenure(tenant, tenureId);
     const patch = definedOnly(changes);
@@ -94,7 +94,7 @@ export class HousingService {
 
   /** Ends a tenure. Every write of a tenure tells the other subgraphs of a move-out day set or moved (move-out.rules.ts). */
   async recordMoveOut(viewer: Viewer | null, raw: unknown): Promise<TenureRow> {
-    const tenant = requireBoard(viewer);
+    const tenant = requireHousingManager(viewer);
     const input = parseInput(moveOutInput, raw);
     const current = await this.requireTenure(tenant, input.tenureId);
     if (current.moveOut === input.moveOut) return current;
@@ -112,16 +112,16 @@ export class HousingService {
   }
 }
 
-const DUPLICATES: Record<string, string> = {
-  buildings_association_id_name_key: 'A building with that name already exists.',
-  units_number_unique: 'That unit number already exists in the building.',
-  units_share_number_key: 'Another unit already has that share number.',
+const DUPLICATES: Record<DuplicateRule, string> = {
+  'building-name-taken': 'A building with that name already exists.',
+  'unit-number-taken': 'That unit number already exists in the building.',
+  'share-number-taken': 'Another unit already has that share number.',
+  duplicate: 'That already exists.',
 };
 
-/** Unique constraints are the source of truth for duplicates (a check before the insert would race). */
 function asConflict(error: unknown): never {
-  const constraint = violatedUniqueConstraint(error);
-  if (constraint !== null) throw conflict(DUPLICATES[constraint] ?? 'That already exists.');
+  const rule = refusedRule<DuplicateRule>(error);
+  if (rule !== null) throw conflict(DUPLICATES[rule]);
   throw error;
 }
 

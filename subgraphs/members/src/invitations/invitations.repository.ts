@@ -1,4 +1,4 @@
-import type { Announcement, SubgraphDatabase } from '@tunet/kit';
+import { refusedAs, type Announcement, type SubgraphDatabase } from '@tunet/kit';
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import { accounts, invitations, members, tenures } from '../tables';
 import type { NewMember } from '../members/members.repository';
@@ -6,6 +6,10 @@ import type { NewTenure } from '../housing/housing.repository';
 
 export type InvitationRow = typeof invitations.$inferSelect;
 export type NewInvitation = Omit<typeof invitations.$inferInsert, 'associationId' | 'memberId'>;
+
+/** The rules the database holds for invitations, by the constraint that holds each. */
+const INVITATION_RULES = { invitations_one_open_per_email: 'already-open' } as const;
+export type InvitationRule = (typeof INVITATION_RULES)[keyof typeof INVITATION_RULES];
 
 export type AcceptOutcome =
   | { kind: 'accepted'; accountId: string; associationId: string }
@@ -49,7 +53,10 @@ export class InvitationsRepository {
     return rows.length > 0;
   }
 
-  /** Creates the membership, its tenure (for residents), the invitation and its announcement, atomically. */
+  /**
+   * Creates the membership, its tenure (for residents), the invitation and its announcement, atomically; a second
+   * open invitation to one address is refused with RuleViolation `'already-open'`.
+   */
   async create(
     tenant: string,
     member: Omit<NewMember, 'associationId'>,
@@ -57,16 +64,18 @@ export class InvitationsRepository {
     invitation: NewInvitation,
     announce: (invitation: InvitationRow) => Announcement,
   ): Promise<InvitationRow> {
-    return this.db.tenant(tenant, async (tx) => {
-      await tx.insert(members).values({ ...member, associationId: tenant });
-      if (tenure) await tx.insert(tenures).values({ ...tenure, associationId: tenant, memberId: member.id });
-      const [row] = await tx
-        .insert(invitations)
-        .values({ ...invitation, associationId: tenant, memberId: member.id })
-        .returning();
-      await this.db.outbox.add(tx, { ...announce(row!), associationId: tenant });
-      return row!;
-    });
+    return refusedAs(INVITATION_RULES, () =>
+      this.db.tenant(tenant, async (tx) => {
+        await tx.insert(members).values({ ...member, associationId: tenant });
+        if (tenure) await tx.insert(tenures).values({ ...tenure, associationId: tenant, memberId: member.id });
+        const [row] = await tx
+          .insert(invitations)
+          .values({ ...invitation, associationId: tenant, memberId: member.id })
+          .returning();
+        await this.db.outbox.add(tx, { ...announce(row!), associationId: tenant });
+        return row!;
+      }),
+    );
   }
 
   /** Replaces the link (the old token stops working) and announces it again. */

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { badUserInput, conflict, forbidden, notFound, parseInput, todayIn, unauthenticated, violatedUniqueConstraint, type Announcement, type Viewer } from '@tunet/kit';
+import { badUserInput, conflict, notFound, parseInput, refusedRule, todayIn, type Announcement, type Viewer } from '@tunet/kit';
 import { z } from 'zod';
 import { hashToken, newSecretToken, type AuthService, type Session } from '../auth/auth.service';
 import { hashPassword } from '../auth/passwords';
 import type { Loaders } from '../context';
-import { canAdminister, requireBoard } from '../members/members.access';
-import type { InvitationRow, InvitationsRepository } from './invitations.repository';
+import { requireInvitationReader, requireInviter } from './invitations.access';
+import type { InvitationRow, InvitationRule, InvitationsRepository } from './invitations.repository';
 
 const LINK_LIFETIME_MS = 7 * 24 * 3600 * 1000;
 
@@ -49,15 +49,13 @@ export class InvitationsService {
     private readonly auth: AuthService,
   ) {}
 
-  /** The board's (or a platform admin's) list; anyone else is told FORBIDDEN, not shown an empty list. */
   async list(viewer: Viewer | null, associationId: string, includeClosed: boolean): Promise<InvitationRow[]> {
-    if (!viewer) throw unauthenticated();
-    if (!canAdminister(viewer, associationId)) throw forbidden('Only the board sees the invitations.');
+    requireInvitationReader(viewer, associationId);
     return this.repository.list(associationId, includeClosed);
   }
 
   async invite(viewer: Viewer | null, loaders: Loaders, raw: unknown): Promise<InvitationRow> {
-    const tenant = requireBoard(viewer);
+    const tenant = requireInviter(viewer);
     const input = parseInput(inviteInput, raw);
     if (input.unitId && !(await loaders.unitById.load(input.unitId))) throw badUserInput('unitId', 'No such unit.');
     if (await this.repository.emailTaken(tenant, input.email)) {
@@ -78,7 +76,7 @@ export class InvitationsService {
         (invitation) => announcement(invitation, link.token, input.displayName),
       );
     } catch (error) {
-      if (violatedUniqueConstraint(error) === 'invitations_one_open_per_email') {
+      if (refusedRule<InvitationRule>(error) === 'already-open') {
         throw conflict('An invitation to this e-mail address is already open; resend it instead.');
       }
       throw error;
@@ -86,7 +84,7 @@ export class InvitationsService {
   }
 
   async resend(viewer: Viewer | null, loaders: Loaders, raw: unknown): Promise<InvitationRow> {
-    const tenant = requireBoard(viewer);
+    const tenant = requireInviter(viewer);
     const current = await this.openInvitation(tenant, parseInput(invitationIdInput, raw).invitationId);
     const member = await loaders.memberById.load(current.memberId);
     const link = this.newLink();
@@ -96,7 +94,7 @@ export class InvitationsService {
   }
 
   async revoke(viewer: Viewer | null, raw: unknown): Promise<InvitationRow> {
-    const tenant = requireBoard(viewer);
+    const tenant = requireInviter(viewer);
     const current = await this.openInvitation(tenant, parseInput(invitationIdInput, raw).invitationId);
     return this.repository.revoke(tenant, current.id);
   }

@@ -3,7 +3,9 @@ import {
   canAdminister,
   canSeeField,
   canSeeName,
+  canSeeExternalTitle,
   canSeePrivateDetails,
+  canSeeVisibilitySettings,
   canUseDirectory,
   canViewAssociation,
   isPrivilegedRead,
@@ -88,5 +90,26 @@ describe('own profile and the board', () => {
     expect(isPrivilegedRead(actors.board!, neighbour({ hideName: true }), 'name')).toBe(true);
     expect(isPrivilegedRead(actors.resident!, neighbour(), 'occupation')).toBe(false);
     expect(isPrivilegedRead(member(A, 'board', NEIGHBOUR), neighbour(), 'email')).toBe(false);
+  });
+});
+
+describe('visibility settings and external titles', () => {
+  it('shows a member’s visibility settings to that member alone, not even to the board', () => {
+    expect(canSeeVisibilitySettings(member(A, 'resident', NEIGHBOUR), neighbour())).toBe(true);
+    expect(canSeeVisibilitySettings(actors.board!, neighbour())).toBe(false);
+    expect(canSeeVisibilitySettings(actors['platform admin']!, neighbour())).toBe(false);
+    expect(canSeeVisibilitySettings(null, neighbour())).toBe(false);
+  });
+
+  it.each([
+    ['anonymous', false],
+    ['resident', true],
+    ['external', true],
+    ['former member', true],
+    ['integrator', true],
+    ['other association', false],
+    ['platform admin', true],
+  ] as const)('shows an external’s title to %s: %s', (actor, sees) => {
+    expect(canSeeExternalTitle(actors[actor]!, neighbour({ externalTitle: 'Caretaker' }))).toBe(sees);
   });
 });

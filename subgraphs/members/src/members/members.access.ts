@@ -89,6 +89,16 @@ export function canSeePrivateDetails(viewer: Viewer | null, member: MemberRow): 
   return isSelf(viewer, member) || canAdminister(viewer, member.associationId);
 }
 
+/** Which fields are shown to whom is the member's own choice, and theirs alone to see. */
+export function canSeeVisibilitySettings(viewer: Viewer | null, member: MemberRow): boolean {
+  return isSelf(viewer, member);
+}
+
+/** An external's title (caretaker, property manager) tells the association's people who they are dealing with. */
+export function canSeeExternalTitle(viewer: Viewer | null, member: MemberRow): boolean {
+  return viewer?.associationId === member.associationId || canAdminister(viewer, member.associationId);
+}
+
 /** The tenant a board member (or platform admin acting in an association) may change. */
 export function requireBoard(viewer: Viewer | null): string {
   if (!viewer) throw unauthenticated();

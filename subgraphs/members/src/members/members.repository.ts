@@ -1,4 +1,4 @@
-import type { Announcement, SubgraphDatabase } from '@tunet/kit';
+import { refusedAs, type Announcement, type SubgraphDatabase } from '@tunet/kit';
 import { and, asc, count, eq, getTableColumns, inArray, sql, type SQL } from 'drizzle-orm';
 import { associations, committeeTerms, members, tenures, units } from '../tables';
 
@@ -14,6 +14,10 @@ export type MemberPatch = Partial<
     'displayName' | 'phone' | 'portraitUrl' | 'occupation' | 'about' | 'onlineIdentities' | 'hideName' | 'visibility'
   >
 >;
+
+/** The rules the database holds for associations, by the constraint that holds each. */
+const ASSOCIATION_RULES = { associations_org_number_key: 'org-number-taken' } as const;
+export type AssociationRule = (typeof ASSOCIATION_RULES)[keyof typeof ASSOCIATION_RULES];
 
 /** Keyset position in the name-ordered directory. */
 export type DirectoryPosition = { sortName: string; id: string };
@@ -46,9 +50,10 @@ export class MembersRepository {
     return this.db.system((tx) => tx.select().from(associations).where(inArray(associations.id, [...ids])));
   }
 
+  /** Refuses an organisation number another association has with RuleViolation `'org-number-taken'`. */
   async updateAssociation(tenant: string, patch: Partial<NewAssociation>): Promise<AssociationRow> {
-    const [row] = await this.db.tenant(tenant, (tx) =>
-      tx.update(associations).set(patch).where(eq(associations.id, tenant)).returning(),
+    const [row] = await refusedAs(ASSOCIATION_RULES, () =>
+      this.db.tenant(tenant, (tx) => tx.update(associations).set(patch).where(eq(associations.id, tenant)).returning()),
     );
     if (!row) throw new Error(`association ${tenant} vanished`);
     return row;

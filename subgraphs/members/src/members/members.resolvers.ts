@@ -8,10 +8,11 @@ import type {
 } from '../__generated__/resolvers-types';
 import type { MembersContext } from '../context';
 import {
-  canAdminister,
+  canSeeExternalTitle,
   canSeeField,
   canSeeName,
   canSeePrivateDetails,
+  canSeeVisibilitySettings,
   DEFAULT_VISIBILITY,
   isPrivilegedRead,
   visibilityOf,
@@ -81,11 +82,11 @@ export const membersResolvers: Resolvers = {
         ? { reason: member.suspensionReason ?? '', since: member.suspendedAt, until: member.suspendedUntil }
         : null,
     visibility: (member, _args, ctx) =>
-      ctx.viewer?.memberId === member.id
+      canSeeVisibilitySettings(ctx.viewer, member)
         ? (Object.fromEntries(
             (Object.keys(DEFAULT_VISIBILITY) as ProfileField[]).map((field) => [field, upper<FieldVisibility>(visibilityOf(member, field))]),
           ) as Record<ProfileField, FieldVisibility>)
         : null,
-    externalTitle: (member, _args, ctx) => (ctx.viewer?.associationId === member.associationId || canAdminister(ctx.viewer, member.associationId) ? member.externalTitle : null),
+    externalTitle: (member, _args, ctx) => (canSeeExternalTitle(ctx.viewer, member) ? member.externalTitle : null),
   },
 };

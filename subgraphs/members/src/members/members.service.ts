@@ -7,9 +7,9 @@ import {
   notFound,
   pageSize,
   parseInput,
+  refusedRule,
   toPage,
   unauthenticated,
-  violatedUniqueConstraint,
   type Page,
   type Viewer,
 } from '@tunet/kit';
@@ -17,7 +17,7 @@ import { z } from 'zod';
 import type { Visibility } from '../tables';
 import { canUseDirectory, canViewAssociation, requireBoard } from './members.access';
 import type { MembersLoaders } from './members.loaders';
-import type { AssociationRow, DirectoryPosition, MemberRow, MembersRepository, NewAssociation } from './members.repository';
+import type { AssociationRow, AssociationRule, DirectoryPosition, MemberRow, MembersRepository, NewAssociation } from './members.repository';
 import { isValidOrgNumber } from './org-number';
 import { portraitAllowed } from './portrait-hosts';
 
@@ -135,7 +135,7 @@ export class MembersService {
     try {
       return await this.repository.updateAssociation(tenant, patch);
     } catch (error) {
-      if (violatedUniqueConstraint(error) === 'associations_org_number_key') {
+      if (refusedRule<AssociationRule>(error) === 'org-number-taken') {
         throw conflict('Another association in Tunet already has this organisation number.');
       }
       throw error;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Viewer } from '@tunet/kit';
 import { viewerIn } from '../reservations.fixtures';
-import { canBook, canExportCharges, canManageBookings, canReadBookings, canSeeBooker, canSeeBookingDetails } from './bookings.access';
+import { canBook, canExportCharges, canManageBookings, canReadBookings, canSeeBooker, canSeeBookingDetails, wasCancelledByBoard } from './bookings.access';
 
 const X = randomUUID();
 const Y = randomUUID();
@@ -61,5 +61,17 @@ describe('charges export', () => {
     ['a platform admin', admin, false],
   ] as const)('%s: %s', (_actor, viewer, allowed) => {
     expect(canExportCharges(viewer, X)).toBe(allowed);
+  });
+});
+
+describe('who cancelled', () => {
+  const board = randomUUID();
+  it.each([
+    ['a rejection', { status: 'rejected', cancelledByMemberId: null }, true],
+    ['a cancellation by the board', { status: 'cancelled', cancelledByMemberId: board }, true],
+    ['a cancellation by the booker', { status: 'cancelled', cancelledByMemberId: booker.memberId }, false],
+    ['a cancellation on moving out (by no one)', { status: 'cancelled', cancelledByMemberId: null }, false],
+  ] as const)('%s is the board’s: %s', (_case, change, byBoard) => {
+    expect(wasCancelledByBoard({ bookerMemberId: booker.memberId, ...change })).toBe(byBoard);
   });
 });

@@ -52,3 +52,11 @@ export function canSeeBooker(
   if (canSeeBookingDetails(viewer, booking)) return true;
   return !booking.hideName && isMember(viewer) && viewer.associationId === booking.associationId && whoMayBook.includes(viewer.role);
 }
+
+/**
+ * A rejection is always the board's; a cancellation is when someone other than the booker made it. One cancelled
+ * by no one in particular was cancelled because the booker moved out, which is not the board's doing.
+ */
+export function wasCancelledByBoard(booking: { status: string; bookerMemberId: string; cancelledByMemberId: string | null }): boolean {
+  return booking.status === 'rejected' || (booking.cancelledByMemberId !== null && booking.cancelledByMemberId !== booking.bookerMemberId);
+}

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { failedWithDeadlock, type Announcement, type SubgraphDatabase, type Tx } from '@tunet/kit';
+import { failedWithDeadlock, refusedAs, type Announcement, type SubgraphDatabase, type Tx } from '@tunet/kit';
 import { and, asc, desc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import { busiestRollingPeriod, quotaWindow, type QuotaRow, type QuotaWindow, type RuleResource } from '../rules/booking.rules';
 import type { ClosedPeriodRow, OpeningHoursRow } from '../schedule/schedule';
@@ -53,6 +53,14 @@ export interface Settlement extends Consequences {
 
 /** A retried insert may meet yet another one in flight; three attempts make a third deadlock vanishingly rare. */
 const DEADLOCK_ATTEMPTS = 3;
+
+/** The rules the database has the last word on, by the constraint that holds each (see createBooking). */
+const BOOKING_RULES = {
+  bookings_no_overlap: 'overlap',
+  // PostgreSQL's name for the table's `unique (association_id, booker_member_id, idempotency_key)`.
+  bookings_association_id_booker_member_id_idempotency_key_key: 'idempotency-key-used',
+} as const;
+export type BookingRule = (typeof BOOKING_RULES)[keyof typeof BOOKING_RULES];
 
 /** Keyset position in a list of bookings ordered by start. */
 export type BookingPosition = { start: Date; id: string };
@@ -162,7 +170,8 @@ export class BookingsRepository {
    *
    * Two overlapping inserts that reach the constraint check at the same moment each wait for the other to end;
    * PostgreSQL breaks that deadlock by aborting one of them. Run again, that one finds the other's booking (and
-   * fails on the constraint) or, if the other rolled back, books.
+   * fails on the constraint) or, if the other rolled back, books. Refusals by the constraints are RuleViolations
+   * named in BOOKING_RULES.
    */
   async createBooking(
     tenant: string,
@@ -171,13 +180,15 @@ export class BookingsRepository {
     decide: (setting: BookingSetting) => BookingTerms,
     consequences: (resource: RuleResource, booking: BookingRow) => Consequences,
   ): Promise<{ booking: BookingRow; created: boolean } | null> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.insertBooking(tenant, draft, now, decide, consequences);
-      } catch (error) {
-        if (!failedWithDeadlock(error) || attempt === DEADLOCK_ATTEMPTS) throw error;
+    return refusedAs(BOOKING_RULES, async () => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await this.insertBooking(tenant, draft, now, decide, consequences);
+        } catch (error) {
+          if (!failedWithDeadlock(error) || attempt === DEADLOCK_ATTEMPTS) throw error;
+        }
       }
-    }
+    });
   }
 
   private insertBooking(

@@ -1,6 +1,7 @@
 import { notFound } from '@tunet/kit';
 import type { BookingStatus, ChargeReason, Resolvers } from '../__generated__/resolvers-types';
 import type { ReservationsContext } from '../context';
+import { wasCancelledByBoard } from './bookings.access';
 import type { BookingRow, ChargeRow } from './bookings.repository';
 
 const STATUS: Record<BookingRow['status'], BookingStatus> = {
@@ -59,9 +60,7 @@ export const bookingsResolvers: Resolvers = {
     cancellation: (booking, _args, ctx) => {
       const at = booking.cancelledAt ?? (booking.status === 'rejected' ? booking.decidedAt : null);
       if (!at) return null;
-      // A booking cancelled by no one in particular was cancelled because the booker moved out.
-      const byBoard =
-        booking.status === 'rejected' || (booking.cancelledByMemberId !== null && booking.cancelledByMemberId !== booking.bookerMemberId);
+      const byBoard = wasCancelledByBoard(booking);
       const reason = booking.status === 'rejected' ? booking.decisionReason : booking.cancelReason;
       return { at, byBoard, reason: ctx.bookings.detail(ctx.viewer, booking, reason) };
     },

@@ -9,10 +9,9 @@ import {
   notFound,
   pageSize,
   parseInput,
+  refusedRule,
   toPage,
   unauthenticated,
-  violatedExclusionConstraint,
-  violatedUniqueConstraint,
   type MemberViewer,
   type Page,
   type Viewer,
@@ -27,6 +26,7 @@ import type { BookingsLoaders } from './bookings.loaders';
 import type {
   BookingDraft,
   BookingRow,
+  BookingRule,
   BookingSetting,
   BookingsRepository,
   BookingTerms,
@@ -78,10 +78,6 @@ const MAX_RANGE_DAYS = 100;
 /** Cursors are [instant as ISO string, id]; both are checked because PostgreSQL would reject bad casts. */
 const cursorKey = z.tuple([z.iso.datetime(), z.guid()]);
 
-/** PostgreSQL's name for the table's `unique (association_id, booker_member_id, idempotency_key)`. */
-const IDEMPOTENCY_CONSTRAINT = 'bookings_association_id_booker_member_id_idempotency_key_key';
-const NO_OVERLAP_CONSTRAINT = 'bookings_no_overlap';
-
 const LIVE: ReadonlySet<BookingRow['status']> = new Set(['pending', 'confirmed']);
 
 /** Booking, cancelling and deciding bookings under the resource's rules. */
@@ -116,11 +112,12 @@ export class BookingsService {
     try {
       result = await this.repository.createBooking(member.associationId, draft, now, (setting) => termsFor(member, draft, setting, now), booked);
     } catch (error) {
-      if (violatedExclusionConstraint(error) === NO_OVERLAP_CONSTRAINT) {
+      const refused = refusedRule<BookingRule>(error);
+      if (refused === 'overlap') {
         throw conflict('That time is already booked (or awaiting approval), cleaning and handover time included. Choose another time.');
       }
       // The same request, retried while the first was still committing: the first one's booking is the answer.
-      if (violatedUniqueConstraint(error) !== IDEMPOTENCY_CONSTRAINT) throw error;
+      if (refused !== 'idempotency-key-used') throw error;
       const first = await this.repository.findByIdempotencyKey(member.associationId, member.memberId, draft.idempotencyKey);
       if (!first) throw error;
       result = { booking: first, created: false };

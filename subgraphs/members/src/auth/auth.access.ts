@@ -1,0 +1,25 @@
+import { forbidden, unauthenticated, type MemberRole, type Viewer } from '@tunet/kit';
+
+/** Who may start a session and change an account's password and e-mail. Pure functions: no I/O. */
+
+/** The role a session acts in: the board's rights include a resident's, a resident's an external's. */
+const ROLE_PRECEDENCE: MemberRole[] = ['board', 'resident', 'external'];
+
+export function sessionRoleOf(roles: readonly MemberRole[]): MemberRole | null {
+  return ROLE_PRECEDENCE.find((role) => roles.includes(role)) ?? null;
+}
+
+/** Password and e-mail belong to a person's account; API keys have neither. */
+export function requirePerson(viewer: Viewer | null): Viewer & { associationId: string } {
+  if (!viewer?.associationId) throw unauthenticated();
+  if (viewer.integration) throw forbidden('An API key has no password or e-mail of its own.');
+  return viewer as Viewer & { associationId: string };
+}
+
+/** A suspended member cannot log in and is told why and until when. */
+export function requireNotSuspended(membership: { suspension: { reason: string; until: string | null } | null }): void {
+  const { suspension } = membership;
+  if (!suspension) return;
+  const until = suspension.until ? ` until ${suspension.until}` : '';
+  throw forbidden(`Your account is suspended${until}: ${suspension.reason}`, { reason: suspension.reason, until: suspension.until });
+}
