@@ -1,9 +1,8 @@
-import { todayIn, type SubgraphDatabase, type Tx } from '@tunet/kit';
+import { todayIn, type Announcement, type SubgraphDatabase, type Tx } from '@tunet/kit';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { associations, buildings, importJobs, members, tenures, units } from '../tables';
 import type { ImportCounts, Person, Snapshot, Tenure } from './import-plan';
 import type { Rejection } from './import-rows';
-import { moveOutAnnouncements } from '../housing/move-out.rules';
 
 export type ImportJobRow = typeof importJobs.$inferSelect;
 export type NewImportJob = Omit<typeof importJobs.$inferInsert, 'associationId'>;
@@ -24,8 +23,8 @@ export interface ChangeBatch {
   changedPeople: Person[];
   newTenures: Tenure[];
   changedTenures: Tenure[];
-  /** Tenures whose move-out day a row set or moved, or a full sync ended: announced as the board's are (move-out.rules.ts). */
-  movedOut: Tenure[];
+  /** Written to the outbox with the changes: the service's `member.moved_out` for each tenure the batch ends. */
+  events: Announcement[];
 }
 
 const UNFINISHED = ['queued', 'running'] as const;
@@ -106,14 +105,10 @@ export class ImportSession {
     private readonly tenant: string,
   ) {}
 
-  /** The association's, read by `snapshot`: the zone its move-out days end in. */
-  private timeZone: string | null = null;
-
   async snapshot(): Promise<Snapshot> {
     const { tx, tenant } = this;
     const [association] = await tx.select({ timeZone: associations.timeZone }).from(associations).where(eq(associations.id, tenant));
     if (!association) throw new Error(`association ${tenant} not found`);
-    this.timeZone = association.timeZone;
     const unitRows = await tx
       .select({ id: units.id, shareNumber: units.shareNumber, building: buildings.name, number: units.number })
       .from(units)
@@ -146,10 +141,7 @@ export class ImportSession {
     await this.updatePeople(batch.changedPeople);
     await this.insertTenures(batch.newTenures);
     await this.updateTenures(batch.changedTenures);
-    if (batch.movedOut.length > 0 && this.timeZone === null) throw new Error('an import announces move-outs only after its snapshot');
-    // The plan already compared each tenure's day with the one it had: the rule announces what it lists.
-    const events = batch.movedOut.flatMap((tenure) => moveOutAnnouncements(tenure, null, this.timeZone!));
-    for (const event of events) await this.db.outbox.add(this.tx, { ...event, associationId: this.tenant });
+    for (const event of batch.events) await this.db.outbox.add(this.tx, { ...event, associationId: this.tenant });
   }
 
   /** Commits the final status with the changes; fails (rolling them back) if the job was meanwhile declared dead. */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { badUserInput, createLogger, isUuid, notFound, parseInput, type Logger, type Viewer } from '@tunet/kit';
 import { z } from 'zod';
+import { moveOutAnnouncements } from '../housing/move-out.rules';
 import { readCsvRows } from './csv';
 import { planImport, type ImportCounts, type ImportMode, type ImportPlan, type RowChange } from './import-plan';
 import { validateRows, type ImportRow, type RawRow, type Rejection } from './import-rows';
@@ -153,20 +154,21 @@ export class ImportsService {
       const end = Math.min(start + this.settings.chunkRows, totalRows);
       const chunk: RowChange[] = [];
       while (next < plan.changes.length && plan.changes[next]!.position < end) chunk.push(plan.changes[next++]!);
-      await session.write(batchOf(chunk));
+      await session.write(batchOf(chunk, plan.timeZone));
       progress.report(end);
     }
     const endings = plan.fullSyncMoveOuts;
-    await session.write({ newPeople: [], changedPeople: [], newTenures: [], changedTenures: endings, movedOut: endings });
+    await session.write({ newPeople: [], changedPeople: [], newTenures: [], changedTenures: endings, events: endings.flatMap((tenure) => moveOutAnnouncements(tenure, null, plan.timeZone)) });
   }
 }
 
-function batchOf(changes: RowChange[]): ChangeBatch {
+function batchOf(changes: RowChange[], timeZone: string): ChangeBatch {
   return {
     newPeople: changes.flatMap((c) => c.newPerson ?? []),
     changedPeople: changes.flatMap((c) => c.changedPerson ?? []),
     newTenures: changes.flatMap((c) => c.newTenure ?? []),
     changedTenures: changes.flatMap((c) => c.changedTenure ?? []),
-    movedOut: changes.flatMap((c) => c.movedOut ?? []),
+    // The plan already compared each tenure's day with the one it had: the rule announces what it lists.
+    events: changes.flatMap((c) => (c.movedOut ? moveOutAnnouncements(c.movedOut, null, timeZone) : [])),
   };
 }
