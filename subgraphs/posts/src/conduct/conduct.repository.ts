@@ -1,6 +1,9 @@
-import type { Announcement, SubgraphDatabase, Tx } from '@tunet/kit';
+import { refusedAs, type Announcement, type SubgraphDatabase, type Tx } from '@tunet/kit';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { conductAcceptances, conductVersions } from '../tables';
+
+const PUBLISH_RULES = { conduct_versions_pkey: 'version-taken' } as const;
+export type PublishRule = (typeof PUBLISH_RULES)[keyof typeof PUBLISH_RULES];
 
 export type ConductVersionRow = typeof conductVersions.$inferSelect;
 
@@ -18,7 +21,8 @@ export class ConductRepository {
 
   /**
    * Publishes the next version and lets its publisher accept it, together with the event `announce` builds. The
-   * number is computed in the insert; a concurrent publication taking the same one fails on the primary key.
+   * number is computed in the insert; a concurrent publication taking the same one fails on the primary key,
+   * reported as RuleViolation `'version-taken'`.
    */
   publish(
     tenant: string,
@@ -26,17 +30,19 @@ export class ConductRepository {
     body: string,
     announce: (version: number) => Announcement,
   ): Promise<CurrentConductRow> {
-    return this.db.tenant(tenant, async (tx) => {
-      const next = sql<number>`(select coalesce(max(${conductVersions.version}), 0) + 1 from ${conductVersions} where ${conductVersions.associationId} = ${tenant})`;
-      const [row] = await tx
-        .insert(conductVersions)
-        .values({ associationId: tenant, version: next, body, publishedByMemberId: memberId })
-        .returning();
-      if (!row) throw new Error('insert returned no row');
-      await tx.insert(conductAcceptances).values({ associationId: tenant, memberId, version: row.version, acceptedAt: row.publishedAt });
-      await this.db.outbox.add(tx, { ...announce(row.version), associationId: tenant });
-      return { version: row.version, body: row.body, publishedAt: row.publishedAt, viewerAcceptedAt: row.publishedAt };
-    });
+    return refusedAs(PUBLISH_RULES, () =>
+      this.db.tenant(tenant, async (tx) => {
+        const next = sql<number>`(select coalesce(max(${conductVersions.version}), 0) + 1 from ${conductVersions} where ${conductVersions.associationId} = ${tenant})`;
+        const [row] = await tx
+          .insert(conductVersions)
+          .values({ associationId: tenant, version: next, body, publishedByMemberId: memberId })
+          .returning();
+        if (!row) throw new Error('insert returned no row');
+        await tx.insert(conductAcceptances).values({ associationId: tenant, memberId, version: row.version, acceptedAt: row.publishedAt });
+        await this.db.outbox.add(tx, { ...announce(row.version), associationId: tenant });
+        return { version: row.version, body: row.body, publishedAt: row.publishedAt, viewerAcceptedAt: row.publishedAt };
+      }),
+    );
   }
 
   /** Records the acceptance once; a second one keeps the first time. Returns the current version as the member sees it. */

@@ -1,7 +1,7 @@
-import { admitMember, conflict, forbidden, notFound, parseInput, violatedUniqueConstraint, type MemberViewer, type Viewer } from '@tunet/kit';
+import { admitMember, conflict, forbidden, notFound, parseInput, refusedRule, type MemberViewer, type Viewer } from '@tunet/kit';
 import { z } from 'zod';
 import { canAcceptConduct, canPublishConduct, canReadConduct } from './conduct.access';
-import type { ConductRepository, CurrentConductRow } from './conduct.repository';
+import type { ConductRepository, CurrentConductRow, PublishRule } from './conduct.repository';
 
 const publishInput = z.object({ body: z.string().trim().min(1).max(20_000) });
 const acceptInput = z.object({ version: z.number().int().min(1) });
@@ -26,7 +26,7 @@ export class ConductService {
         payload: { version, publishedByMemberId: board.memberId },
       }));
     } catch (error) {
-      if (violatedUniqueConstraint(error) === 'conduct_versions_pkey') {
+      if (refusedRule<PublishRule>(error) === 'version-taken') {
         throw conflict('Another version was published at the same moment. Read it before publishing again.');
       }
       throw error;

@@ -1,4 +1,4 @@
-import type { SubgraphDatabase, Tx } from '@tunet/kit';
+import { refusedAs, type SubgraphDatabase, type Tx } from '@tunet/kit';
 import { and, asc, desc, eq, inArray, isNull, max, or, sql, type SQL } from 'drizzle-orm';
 import type { ViewerAudiences } from '../audiences/audiences';
 import type { FileRow } from '../files/files.repository';
@@ -9,6 +9,10 @@ export type DocumentRow = typeof documents.$inferSelect;
 export type DocumentVersionRow = typeof documentVersions.$inferSelect;
 /** The association comes from the tenant rows are inserted under, so the two cannot disagree. */
 export type NewFolder = Omit<typeof documentFolders.$inferInsert, 'associationId'>;
+
+/** Names are unique among a folder's subfolders (a unique index); inserts and renames report it as `'folder-name-taken'`. */
+const FOLDER_RULES = { document_folders_by_parent: 'folder-name-taken' } as const;
+export type FolderRule = (typeof FOLDER_RULES)[keyof typeof FOLDER_RULES];
 export type NewDocument = Omit<typeof documents.$inferInsert, 'associationId' | 'deletedAt' | 'deletedByMemberId'>;
 export type NewVersion = Pick<DocumentVersionRow, 'id' | 'fileId' | 'note' | 'uploadedByMemberId'>;
 export type DocumentChanges = Partial<
@@ -49,18 +53,22 @@ export class DocumentsRepository {
   }
 
   async insertFolder(tenant: string, folder: NewFolder): Promise<FolderRow> {
-    const [row] = await this.db.tenant(tenant, (tx) => tx.insert(documentFolders).values({ ...folder, associationId: tenant }).returning());
+    const [row] = await refusedAs(FOLDER_RULES, () =>
+      this.db.tenant(tenant, (tx) => tx.insert(documentFolders).values({ ...folder, associationId: tenant }).returning()),
+    );
     if (!row) throw new Error('insert returned no row');
     return row;
   }
 
   async renameFolder(tenant: string, id: string, name: string): Promise<FolderRow | null> {
-    const [row] = await this.db.tenant(tenant, (tx) =>
-      tx
-        .update(documentFolders)
-        .set({ name })
-        .where(and(eq(documentFolders.associationId, tenant), eq(documentFolders.id, id)))
-        .returning(),
+    const [row] = await refusedAs(FOLDER_RULES, () =>
+      this.db.tenant(tenant, (tx) =>
+        tx
+          .update(documentFolders)
+          .set({ name })
+          .where(and(eq(documentFolders.associationId, tenant), eq(documentFolders.id, id)))
+          .returning(),
+      ),
     );
     return row ?? null;
   }

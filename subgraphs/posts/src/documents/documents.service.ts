@@ -9,9 +9,9 @@ import {
   notFound,
   pageSize,
   parseInput,
+  refusedRule,
   toPage,
   unauthenticated,
-  violatedUniqueConstraint,
   type MemberViewer,
   type Page,
   type Viewer,
@@ -29,7 +29,7 @@ import {
   canReadDocuments,
 } from './documents.access';
 import type { DocumentsLoaders } from './documents.loaders';
-import type { DocumentChanges, DocumentListPosition, DocumentRow, DocumentsRepository, FolderRow } from './documents.repository';
+import type { DocumentChanges, DocumentListPosition, DocumentRow, DocumentsRepository, FolderRow, FolderRule } from './documents.repository';
 
 /** What the service needs of a request: who asks, and the request's loaders, which scope every read to them. */
 export interface DocumentsRequest {
@@ -73,8 +73,6 @@ const updateDocumentInput = z.object({
 
 /** A cursor is [title, id] of the last document on the page. */
 const cursorKey = z.tuple([z.string().max(200), z.guid()]);
-
-const FOLDER_NAME_TAKEN = 'document_folders_by_parent';
 
 /** Business rules for the document library: folders, documents, their versions and audiences. */
 export class DocumentsService {
@@ -248,7 +246,7 @@ async function nameTaken<T>(write: () => Promise<T>): Promise<T> {
   try {
     return await write();
   } catch (error) {
-    if (violatedUniqueConstraint(error) === FOLDER_NAME_TAKEN) throw conflict('A folder with this name already exists here.');
+    if (refusedRule<FolderRule>(error) === 'folder-name-taken') throw conflict('A folder with this name already exists here.');
     throw error;
   }
 }

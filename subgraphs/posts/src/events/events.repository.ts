@@ -1,4 +1,4 @@
-import type { Announcement, SubgraphDatabase, Tx } from '@tunet/kit';
+import { refusedAs, type Announcement, type SubgraphDatabase, type Tx } from '@tunet/kit';
 import { and, asc, eq, gt, inArray, isNull, lte, ne, sql } from 'drizzle-orm';
 import { eventSignups, events } from '../tables';
 
@@ -13,6 +13,9 @@ export type NewSignup = Pick<SignupRow, 'id' | 'memberId' | 'adults' | 'children
 /** Keyset position in the soonest-first event list. */
 export type EventListPosition = { startsAt: Date; id: string };
 
+/** One active sign-up per member and event, held by a unique index; signUp reports it as RuleViolation `'signed-up'`. */
+const SIGNUP_RULES = { event_signups_one_active: 'signed-up' } as const;
+export type SignupRule = (typeof SIGNUP_RULES)[keyof typeof SIGNUP_RULES];
 
 /** The only code that reads or writes events and sign-ups. Every call names its tenant. */
 export class EventsRepository {
@@ -89,14 +92,16 @@ export class EventsRepository {
     signup: NewSignup,
     place: (event: EventRow, active: SignupRow[]) => 'confirmed' | 'waitlisted',
   ): Promise<{ event: EventRow; signup: SignupRow } | null> {
-    return this.db.tenant(tenant, async (tx) => {
-      const event = await lockEvent(tx, tenant, eventId);
-      if (!event) return null;
-      const status = place(event, await activeSignupsOf(tx, tenant, eventId));
-      await tx.insert(eventSignups).values({ ...signup, associationId: tenant, eventId, status });
-      const all = withPositions(await activeSignupsOf(tx, tenant, eventId));
-      return { event, signup: all.find((s) => s.id === signup.id)! };
-    });
+    return refusedAs(SIGNUP_RULES, () =>
+      this.db.tenant(tenant, async (tx) => {
+        const event = await lockEvent(tx, tenant, eventId);
+        if (!event) return null;
+        const status = place(event, await activeSignupsOf(tx, tenant, eventId));
+        await tx.insert(eventSignups).values({ ...signup, associationId: tenant, eventId, status });
+        const all = withPositions(await activeSignupsOf(tx, tenant, eventId));
+        return { event, signup: all.find((s) => s.id === signup.id)! };
+      }),
+    );
   }
 
   /**

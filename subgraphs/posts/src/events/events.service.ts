@@ -8,9 +8,9 @@ import {
   notFound,
   pageSize,
   parseInput,
+  refusedRule,
   toPage,
   unauthenticated,
-  violatedUniqueConstraint,
   type Announcement,
   type DueReminders,
   type Page,
@@ -19,7 +19,7 @@ import {
 import { z } from 'zod';
 import { canManageEvents, canReadEvents, canSeeAllSignups, canSignUpForEvents } from './events.access';
 import type { EventsLoaders } from './events.loaders';
-import type { EventListPosition, EventRow, EventsRepository, SignupRow } from './events.repository';
+import type { EventListPosition, EventRow, EventsRepository, SignupRow, SignupRule } from './events.repository';
 import { assertOpenForSignup, placeFor, promotions, seatsOf } from './events.seating';
 
 /** GraphQL defaults apply only over HTTP; callers in code may leave optional fields out. */
@@ -126,7 +126,7 @@ export class EventsService implements DueReminders {
         return placeFor(event, active, seatsOf(signup));
       });
     } catch (error) {
-      if (violatedUniqueConstraint(error) === 'event_signups_one_active') {
+      if (refusedRule<SignupRule>(error) === 'signed-up') {
         throw conflict('You are already signed up for this event; cancel that sign-up to change it.');
       }
       throw error;

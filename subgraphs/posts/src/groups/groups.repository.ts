@@ -1,4 +1,4 @@
-import type { Announcement, SubgraphDatabase, Tx } from '@tunet/kit';
+import { refusedAs, type Announcement, type SubgraphDatabase, type Tx } from '@tunet/kit';
 import { and, asc, count, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import { groupJoinRequests, groupMembers, groups, type GroupKind, type GroupRole, type JoinRequestDecision } from '../tables';
 
@@ -8,6 +8,9 @@ export type JoinRequestRow = typeof groupJoinRequests.$inferSelect;
 /** The association comes from the tenant the group is inserted under, so the two cannot disagree. */
 export type NewGroup = Pick<GroupRow, 'id' | 'kind' | 'name' | 'description' | 'open' | 'committeeId' | 'createdByMemberId'>;
 export type GroupPatch = Partial<Pick<GroupRow, 'name' | 'description' | 'open'>>;
+
+const GROUP_RULES = { groups_one_per_committee: 'committee-has-group' } as const;
+export type GroupRule = (typeof GROUP_RULES)[keyof typeof GROUP_RULES];
 
 /** Keyset positions: groups by name, members by join time, requests by request time. */
 export type GroupListPosition = { name: string; id: string };
@@ -157,16 +160,21 @@ export class GroupsRepository {
     );
   }
 
-  /** The creator of an interest group becomes its first admin in the same transaction, so it is never without one. */
+  /**
+   * The creator of an interest group becomes its first admin in the same transaction, so it is never without one.
+   * A committee has at most one group (a unique index): a second is refused with RuleViolation `'committee-has-group'`.
+   */
   insertGroup(tenant: string, group: NewGroup): Promise<GroupRow> {
-    return this.db.tenant(tenant, async (tx) => {
-      const [row] = await tx.insert(groups).values({ ...group, associationId: tenant }).returning();
-      if (!row) throw new Error('insert returned no row');
-      if (row.kind === 'interest') {
-        await tx.insert(groupMembers).values({ associationId: tenant, groupId: row.id, memberId: row.createdByMemberId, role: 'admin' });
-      }
-      return row;
-    });
+    return refusedAs(GROUP_RULES, () =>
+      this.db.tenant(tenant, async (tx) => {
+        const [row] = await tx.insert(groups).values({ ...group, associationId: tenant }).returning();
+        if (!row) throw new Error('insert returned no row');
+        if (row.kind === 'interest') {
+          await tx.insert(groupMembers).values({ associationId: tenant, groupId: row.id, memberId: row.createdByMemberId, role: 'admin' });
+        }
+        return row;
+      }),
+    );
   }
 
   /**

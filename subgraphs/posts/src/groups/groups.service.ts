@@ -11,8 +11,8 @@ import {
   parseInput,
   toPage,
   unauthenticated,
+  refusedRule,
   requireReference,
-  violatedUniqueConstraint,
   type MemberReferences,
   type MemberViewer,
   type Page,
@@ -28,6 +28,7 @@ import {
   type GroupChanges,
   type GroupMemberRow,
   type GroupRow,
+  type GroupRule,
   type GroupsRepository,
   type JoinRequestRow,
   type MemberListPosition,
@@ -131,7 +132,7 @@ export class GroupsService implements GroupMembershipSource {
         createdByMemberId: creator.memberId,
       });
     } catch (error) {
-      if (violatedUniqueConstraint(error) === 'groups_one_per_committee') {
+      if (refusedRule<GroupRule>(error) === 'committee-has-group') {
         throw conflict('The committee already has a group.');
       }
       throw error;
