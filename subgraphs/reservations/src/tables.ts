@@ -34,6 +34,7 @@ export type BookingMode = 'slots' | 'range' | 'days';
 export type PriceUnit = 'free' | 'per_booking' | 'per_slot' | 'per_hour' | 'per_night';
 export type BookerRole = 'resident' | 'board' | 'external';
 export type BookingStatus = 'pending' | 'confirmed' | 'cancelled' | 'rejected';
+export type ChargeReason = 'booking' | 'late_cancellation' | 'cancellation_refund';
 export type QuotaPer = 'unit' | 'person';
 export type QuotaPeriod = 'future' | 'calendar_year' | 'calendar_month' | 'rolling';
 
@@ -47,6 +48,8 @@ export const LOWER_CASE_ENUMS = {
   BookerRole: 'BookerRole',
   QuotaPer: 'QuotaPer',
   QuotaPeriod: 'QuotaPeriod',
+  BookingStatus: 'BookingStatus',
+  ChargeReason: 'ChargeReason',
 } as const;
 /** A fixed slot in wall-clock time of the resource's time zone, "HH:MM"; an end of "24:00" is midnight. */
 export interface SlotTemplate {
@@ -156,7 +159,7 @@ export const charges = schema.table('charges', {
   unitId: uuid('unit_id'),
   memberId: uuid('member_id').notNull(),
   amount: integer('amount').notNull(),
-  reason: text('reason').$type<'booking' | 'late_cancellation' | 'cancellation_refund'>().notNull(),
+  reason: text('reason').$type<ChargeReason>().notNull(),
   description: text('description').notNull(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });

@@ -4,6 +4,8 @@ import type { PriceUnit } from '../tables';
 import type { BookerRole } from '../tables';
 import type { QuotaPer } from '../tables';
 import type { QuotaPeriod } from '../tables';
+import type { BookingStatus } from '../tables';
+import type { ChargeReason } from '../tables';
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { BookingRow, ChargeRow } from '../bookings/bookings.repository';
 import type { ResourceRow, LocationRow, OpeningHoursRow, ClosedPeriodRow, QuotaRow } from '../resources/resources.repository';
@@ -147,16 +149,7 @@ export type BookingDecision =
 
 export { BookingMode };
 
-/** Where a booking stands. */
-export type BookingStatus =
-  /** Cancelled by the booker, the board, or because the booker moved out. */
-  | 'CANCELLED'
-  /** Booked. */
-  | 'CONFIRMED'
-  /** Waiting for the board's approval; holds the time meanwhile. */
-  | 'PENDING'
-  /** Not approved by the board. */
-  | 'REJECTED';
+export { BookingStatus };
 
 export type CancelBookingInput = {
   /** The booking to cancel. */
@@ -206,14 +199,7 @@ export type ChargeConnection = {
   pageInfo: PageInfo;
 };
 
-/** Why a charge was made. */
-export type ChargeReason =
-  /** A paid booking, charged when it is confirmed. */
-  | 'BOOKING'
-  /** A negative charge returning what was charged for a cancelled booking. */
-  | 'CANCELLATION_REFUND'
-  /** The late-cancellation fee: a percentage of the price, for cancelling after the resource's deadline. */
-  | 'LATE_CANCELLATION';
+export { ChargeReason };
 
 /** A time the resource cannot be booked: a holiday, maintenance. */
 export type ClosedPeriod = {
@@ -1099,6 +1085,8 @@ export type BookingConnectionResolvers<ContextType = ReservationsContext, Parent
 
 export type BookingModeResolvers = EnumResolverSignature<{ DAYS?: any, RANGE?: any, SLOTS?: any }, ResolversTypes['BookingMode']>;
 
+export type BookingStatusResolvers = EnumResolverSignature<{ CANCELLED?: any, CONFIRMED?: any, PENDING?: any, REJECTED?: any }, ResolversTypes['BookingStatus']>;
+
 export type CancelBookingPayloadResolvers<ContextType = ReservationsContext, ParentType extends ResolversParentTypes['CancelBookingPayload'] = ResolversParentTypes['CancelBookingPayload']> = ResolversObject<{
   booking?: Resolver<ResolversTypes['Booking'], ParentType, ContextType>;
 }>;
@@ -1119,6 +1107,8 @@ export type ChargeConnectionResolvers<ContextType = ReservationsContext, ParentT
   nodes?: Resolver<Array<ResolversTypes['Charge']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
 }>;
+
+export type ChargeReasonResolvers = EnumResolverSignature<{ BOOKING?: any, CANCELLATION_REFUND?: any, LATE_CANCELLATION?: any }, ResolversTypes['ChargeReason']>;
 
 export type ClosedPeriodResolvers<ContextType = ReservationsContext, ParentType extends ResolversParentTypes['ClosedPeriod'] = ResolversParentTypes['ClosedPeriod']> = ResolversObject<{
   end?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -1293,9 +1283,11 @@ export type Resolvers<ContextType = ReservationsContext> = ResolversObject<{
   BookingCancellation?: BookingCancellationResolvers<ContextType>;
   BookingConnection?: BookingConnectionResolvers<ContextType>;
   BookingMode?: BookingModeResolvers;
+  BookingStatus?: BookingStatusResolvers;
   CancelBookingPayload?: CancelBookingPayloadResolvers<ContextType>;
   Charge?: ChargeResolvers<ContextType>;
   ChargeConnection?: ChargeConnectionResolvers<ContextType>;
+  ChargeReason?: ChargeReasonResolvers;
   ClosedPeriod?: ClosedPeriodResolvers<ContextType>;
   CreateBookingPayload?: CreateBookingPayloadResolvers<ContextType>;
   CreateLocationPayload?: CreateLocationPayloadResolvers<ContextType>;

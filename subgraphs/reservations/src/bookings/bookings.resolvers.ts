@@ -1,21 +1,8 @@
 import { notFound } from '@tunet/kit';
-import type { BookingStatus, ChargeReason, Resolvers } from '../__generated__/resolvers-types';
+import type { Resolvers } from '../__generated__/resolvers-types';
 import type { ReservationsContext } from '../context';
 import { wasCancelledByBoard } from './bookings.access';
-import type { BookingRow, ChargeRow } from './bookings.repository';
-
-const STATUS: Record<BookingRow['status'], BookingStatus> = {
-  pending: 'PENDING',
-  confirmed: 'CONFIRMED',
-  cancelled: 'CANCELLED',
-  rejected: 'REJECTED',
-};
-
-const REASON: Record<ChargeRow['reason'], ChargeReason> = {
-  booking: 'BOOKING',
-  late_cancellation: 'LATE_CANCELLATION',
-  cancellation_refund: 'CANCELLATION_REFUND',
-};
+import type { BookingRow } from './bookings.repository';
 
 /** A booking's resource exists in its association; only a viewer who may not read resources finds none. */
 async function resourceOf(booking: BookingRow, ctx: ReservationsContext) {
@@ -52,7 +39,6 @@ export const bookingsResolvers: Resolvers = {
     },
     start: (booking) => booking.during.start,
     end: (booking) => booking.during.end,
-    status: (booking) => STATUS[booking.status],
     comment: (booking, _args, ctx) => ctx.bookings.detail(ctx.viewer, booking, booking.comment),
     price: (booking, _args, ctx) => ctx.bookings.detail(ctx.viewer, booking, booking.price),
     deposit: (booking, _args, ctx) => ctx.bookings.detail(ctx.viewer, booking, booking.deposit),
@@ -69,6 +55,5 @@ export const bookingsResolvers: Resolvers = {
     // An integration key reads charges but not bookings: it bills from bookingId and the description.
     booking: (charge, _args, ctx) => ctx.bookingLoaders.bookingById.load(charge.bookingId),
     member: (charge) => ({ __typename: 'Member', id: charge.memberId }),
-    reason: (charge) => REASON[charge.reason],
   },
 };
