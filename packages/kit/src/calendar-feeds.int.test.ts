@@ -114,6 +114,15 @@ describe('the calendar feed lifecycle', () => {
     }
   });
 
+  it("a move-out that names the association's zone ends the feeds when the day is over there, whatever the fallback", async () => {
+    const member = viewerIn(associationId);
+    const { url } = await feedsAt('2030-05-01T12:00:00Z').show(member, '', ORIGIN);
+    const payload = { memberId: member.memberId, moveOut: '2030-06-30', timeZone: 'America/New_York' };
+    await feedsAt().revokeFor(memberEvent('member.moved_out', associationId, payload, new Date('2030-05-02T12:00:00Z')), 'Europe/Oslo');
+    expect(await open(url, '2030-07-01T03:59:00Z')).not.toBe(404);
+    expect(await open(url, '2030-07-01T04:00:00Z')).toBe(404);
+  });
+
   it('leaves feeds alone for other topics and other associations', async () => {
     const member = viewerIn(associationId);
     const { url } = await feedsAt().show(member, '', ORIGIN);

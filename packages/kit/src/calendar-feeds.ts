@@ -82,7 +82,7 @@ export class CalendarFeeds {
 
   /**
    * Ends the member's feeds for `member.suspended` (at once) and `member.moved_out` (when the move-out day is over
-   * in `timeZone`, as resident rights end); other topics change nothing. Repeating an event changes nothing, so
+   * in the association's zone the event names, or in `timeZone` for events from before it did, as resident rights end); other topics change nothing. Repeating an event changes nothing, so
    * redelivery needs no deduplication.
    */
   async revokeFor(event: Event, timeZone: string): Promise<void> {
@@ -90,8 +90,8 @@ export class CalendarFeeds {
       const { memberId } = payloadFieldsOf(event, 'member.suspended', ['memberId']);
       await this.store.revoke(event.associationId, memberId, event.occurredAt, event.occurredAt);
     } else if (event.topic === 'member.moved_out') {
-      const { memberId, moveOut } = payloadFieldsOf(event, 'member.moved_out', ['memberId', 'moveOut']);
-      await this.store.revoke(event.associationId, memberId, endOfDayIn(moveOut, timeZone), event.occurredAt);
+      const moved = payloadFieldsOf(event, 'member.moved_out', ['memberId', 'moveOut', 'timeZone']);
+      await this.store.revoke(event.associationId, moved.memberId, endOfDayIn(moved.moveOut, moved.timeZone ?? timeZone), event.occurredAt);
     }
   }
 

@@ -50,8 +50,8 @@ export class CalendarService {
   }
 
   /**
-   * Ends feeds for `member.moved_out` and `member.suspended`. The move-out day ends in the default zone: posts
-   * cannot know the association's own without asking the members subgraph (decision 0028).
+   * Ends feeds for `member.moved_out` and `member.suspended`. The move-out day ends in the association's zone the
+   * event carries; events from before it did end it in the default zone (decision 0028).
    */
   revoke(event: Event): Promise<void> {
     return this.feeds.revokeFor(event, DEFAULT_FEED_TIME_ZONE);
