@@ -3,7 +3,7 @@
 // `tx.execute`/query builders outside repositories).
 
 /** Tests and their helpers set up rows and read the catalogue directly; the rules hold production code. */
-const TESTS = '(\\.test\\.ts|\\.fixtures\\.ts|/testing\\.ts|/test-support\\.ts|/__fixtures__/.*)$';
+const TESTS = '(\\.test\\.ts|\\.fixtures\\.ts|/__fixtures__/.*)$';
 
 /**
  * The kit's infrastructure owns SQL that is not one subgraph's: connections, tenancy and the migration runner,

@@ -21,8 +21,6 @@ export default [
       // Tests and their helpers set up rows directly.
       '**/*.test.ts',
       '**/*.fixtures.ts',
-      '**/testing.ts',
-      '**/test-support.ts',
       '**/__fixtures__/**',
     ],
     languageOptions: { parser: tseslint.parser },

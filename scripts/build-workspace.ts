@@ -16,7 +16,7 @@ import path from 'node:path';
 import { build, type Plugin } from 'esbuild';
 
 const WORKSPACE_IMPORT = /^@tunet\/([a-z-]+)(?:\/src\/(.+))?$/;
-const NOT_SHIPPED = /(\.test\.ts|\.d\.ts)$|(^|\/)(__fixtures__|__mocks__)\//;
+const NOT_SHIPPED = /(\.test\.ts|\.fixtures\.ts|\.d\.ts)$|(^|\/)(__fixtures__|__mocks__)\//;
 
 /** Every import stays an import (nothing is bundled); only `@tunet/<name>[/src/<file>]` is pointed at dist. */
 const externalImports: Plugin = {

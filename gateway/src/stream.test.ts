@@ -12,7 +12,7 @@ import {
   type RunningServer,
   type Viewer,
 } from '@tunet/kit';
-import { eventually } from '@tunet/kit/src/events/test-support';
+import { eventually } from '@tunet/kit/src/events/events.fixtures';
 import type { Response as ExpressResponse } from 'express';
 import { parse } from 'graphql';
 import { ApiKeyAuthenticator } from './api-keys';

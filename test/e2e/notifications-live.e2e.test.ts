@@ -1,5 +1,5 @@
 import { DEMO } from '@tunet/members';
-import { eventually } from '@tunet/kit/src/events/test-support';
+import { eventually } from '@tunet/kit/src/events/events.fixtures';
 import { arrangeNotification, INBOX_SUBSCRIPTION, openStream, type OpenStream, type StreamEvent } from '@tunet/notifications/src/live/live.fixtures';
 import { createClient } from 'graphql-sse';
 import { accessTokens, createApiKeySecret, openE2E, type E2E } from './e2e.fixtures';

@@ -1,6 +1,6 @@
 import { createECDH, randomBytes, randomUUID } from 'node:crypto';
 import net, { type AddressInfo } from 'node:net';
-import { eventually } from '@tunet/kit/src/events/test-support';
+import { eventually } from '@tunet/kit/src/events/events.fixtures';
 import webpush from 'web-push';
 import { accessTokens, openE2E, type E2E } from './e2e.fixtures';
 

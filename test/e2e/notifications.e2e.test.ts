@@ -1,4 +1,4 @@
-import { eventually } from '@tunet/kit/src/events/test-support';
+import { eventually } from '@tunet/kit/src/events/events.fixtures';
 import { startTestSmtpServer } from '@tunet/notifications/src/email/email.fixtures';
 import { accessTokens, openE2E, type E2E } from './e2e.fixtures';
 

@@ -1,6 +1,6 @@
 import { request } from 'node:http';
 import { DEMO, DEMO_PASSWORD } from '@tunet/members';
-import { eventually } from '@tunet/kit/src/events/test-support';
+import { eventually } from '@tunet/kit/src/events/events.fixtures';
 import { INBOX_SUBSCRIPTION, openStream, type OpenStream, type StreamEvent } from '@tunet/notifications/src/live/live.fixtures';
 import { codes, openE2E, type E2E } from './e2e.fixtures';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ConcurrencyLimit } from './concurrency-limit';
-import { sleep } from './events/test-support';
+import { sleep } from './events/events.fixtures';
 import { closeFastStore, type FastStore } from './redis';
 import { openTestRedis } from './kit.fixtures';
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { eventually, sleep } from './events/test-support';
+import { eventually, sleep } from './events/events.fixtures';
 import { closeFastStore, openFastStore, type FastStore } from './redis';
 import { RevocationReader, RevocationWriter, type Revocation, type TokenHolder } from './revocations';
 import { openTestRedis } from './kit.fixtures';

@@ -3,7 +3,7 @@ import { closeFastStore, type FastStore } from '../redis';
 import { openTestRedis } from '../kit.fixtures';
 import { openEventStream, type ConsumeOptions, type Consumer, type EventStream } from './event-stream';
 import type { Event } from './outbox';
-import { eventually, sleep } from './test-support';
+import { eventually, sleep } from './events.fixtures';
 
 const A = '11111111-1111-4111-8111-111111111111';
 /** Small enough that redelivery tests take a fraction of a second. */

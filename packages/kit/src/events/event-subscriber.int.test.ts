@@ -9,7 +9,7 @@ import { DeadLetters } from './dead-letters';
 import { openEventStream, type EventStream } from './event-stream';
 import { EventSubscriber, type ContractEvent, type EventHandlers } from './event-subscriber';
 import type { Event } from './outbox';
-import { eventually, sleep } from './test-support';
+import { eventually, sleep } from './events.fixtures';
 
 const A = '11111111-1111-4111-8111-111111111111';
 const FAST = { blockMs: 50, claimIdleMs: 5_000, retryDelayMs: 10 };

@@ -6,7 +6,7 @@ import { openTestDatabase, openTestRedis, type TestDatabase } from '../kit.fixtu
 import { openEventStream, type EventStream } from './event-stream';
 import type { Event } from './outbox';
 import { OutboxRelay } from './outbox-relay';
-import { anyPayloadContracts, eventually, sleep } from './test-support';
+import { anyPayloadContracts, eventually, sleep } from './events.fixtures';
 
 const A = '11111111-1111-4111-8111-111111111111';
 const B = '22222222-2222-4222-8222-222222222222';

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { closeFastStore, openEventStream, type Event, type EventSubscriber, type FastStore } from '@tunet/kit';
-import { eventually } from '@tunet/kit/src/events/test-support';
+import { eventually } from '@tunet/kit/src/events/events.fixtures';
 import { openTestRedis, testBackend } from '@tunet/kit/src/kit.fixtures';
 import { inArray } from 'drizzle-orm';
 import { acceptingSenders } from '../dispatch/delivery.fixtures';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { closeFastStore, openFastStore, type FastStore } from '@tunet/kit';
-import { eventually } from '@tunet/kit/src/events/test-support';
+import { eventually } from '@tunet/kit/src/events/events.fixtures';
 import { openTestRedis } from '@tunet/kit/src/kit.fixtures';
 import { openInboxFeed, type LiveInboxFeed } from './inbox-feed';
 

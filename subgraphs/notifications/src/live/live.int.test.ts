@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createLogger, encodeContext, signRequest, startSubgraphServer, type RunningServer, type Viewer } from '@tunet/kit';
-import { eventually } from '@tunet/kit/src/events/test-support';
+import { eventually } from '@tunet/kit/src/events/events.fixtures';
 import { and, eq } from 'drizzle-orm';
 import { notifications } from '../tables';
 import { integratorOf, openNotificationsTestBed, PLATFORM_ADMIN, viewerIn, type NotificationsTestBed } from '../notifications.fixtures';
