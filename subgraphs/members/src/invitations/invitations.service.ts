@@ -104,9 +104,9 @@ export class InvitationsService {
     const input = parseInput(acceptInput, raw);
     const outcome = await this.repository.accept(
       hashToken(input.token),
-      (invitation) => ({ topic: 'member.joined', payload: { memberId: invitation.memberId, invitationId: invitation.id } }),
       { id: randomUUID(), passwordHash: await hashPassword(input.password) },
       new Date(),
+      (invitation) => ({ topic: 'member.joined', payload: { memberId: invitation.memberId, invitationId: invitation.id } }),
     );
     if (outcome.kind === 'invalid') throw badUserInput('token', 'This invitation link is not valid: it was used, replaced or withdrawn.');
     if (outcome.kind === 'expired') throw badUserInput('token', 'This invitation link has expired. Ask the board to send it again.');
