@@ -1,4 +1,4 @@
-import { clientRoutes } from './client-routes';
+import { absoluteClientLink, clientRoutes } from './client-routes';
 
 describe('client routes', () => {
   it('lead to the agreed path of each page in the web app', () => {
@@ -25,5 +25,16 @@ describe('client routes', () => {
     const link = new URL(clientRoutes.acceptInvitation('x&admin=1#y'), 'https://app.tunet.test');
     expect(new URLSearchParams(link.hash.slice(1)).get('token')).toBe('x&admin=1#y');
     expect([...new URLSearchParams(link.hash.slice(1)).keys()]).toEqual(['token']);
+  });
+});
+
+describe('absoluteClientLink', () => {
+  it('joins web-app paths to the web app and keeps only absolute http(s) links', () => {
+    expect(absoluteClientLink('https://app.tunet.test', '/posts/1')).toBe('https://app.tunet.test/posts/1');
+    expect(absoluteClientLink('https://app.tunet.test', 'https://tunet.test/invitations#token=abc')).toBe('https://tunet.test/invitations#token=abc');
+    expect(absoluteClientLink('https://app.tunet.test', '//evil.test/posts/1')).toBeNull();
+    expect(absoluteClientLink('https://app.tunet.test', 'javascript:alert(1)')).toBeNull();
+    expect(absoluteClientLink('https://app.tunet.test', 'data:text/html,<script>')).toBeNull();
+    expect(absoluteClientLink('https://app.tunet.test', null)).toBeNull();
   });
 });

@@ -24,6 +24,21 @@ export const clientRoutes = {
   confirmEmail: (token: string) => `/account/email${tokenFragment(token)}`,
 } as const;
 
+/**
+ * A link as a message may carry it, made absolute: a path (from `clientRoutes`) on the web app's origin, an http(s)
+ * URL as it is; anything else — `//host` (another site), `javascript:`, garbage — is no link at all (null).
+ */
+export function absoluteClientLink(webAppOrigin: string, link: string | null): string | null {
+  if (!link) return null;
+  if (link.startsWith('/') && !link.startsWith('//')) return `${webAppOrigin}${link}`;
+  try {
+    const url = new URL(link);
+    return url.protocol === 'https:' || url.protocol === 'http:' ? url.toString() : null;
+  } catch {
+    return null;
+  }
+}
+
 function segment(id: string): string {
   return encodeURIComponent(id);
 }

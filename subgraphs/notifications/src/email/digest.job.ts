@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { PeriodicJob, type BackgroundJob, type Logger } from '@tunet/kit';
+import { absoluteClientLink, PeriodicJob, type BackgroundJob, type Logger } from '@tunet/kit';
 import { DEFAULT_RETRY_POLICY, recordedOutcome, type RetryPolicy } from '../dispatch/delivery.rules';
 import { CATEGORIES, type SendOutcome } from '../model';
 import type { ClaimedDigest, DigestRepository } from './digest.repository';
 import type { EmailLinks } from './email.channel';
-import { absoluteLink, renderDigestEmail } from './email-layout';
+import { renderDigestEmail } from './email-layout';
 import type { EmailTransport } from './email-transport';
 import { settingsUrl, unsubscribeUrl } from './unsubscribe';
 
@@ -79,7 +79,7 @@ export class DigestJob implements BackgroundJob {
     );
     const rendered = renderDigestEmail({
       locale: newest.locale,
-      items: entries.map((entry) => ({ title: entry.title, body: entry.body, url: absoluteLink(this.links.webAppOrigin, entry.link) })),
+      items: entries.map((entry) => ({ title: entry.title, body: entry.body, url: absoluteClientLink(this.links.webAppOrigin, entry.link) })),
       footer: { categories, unsubscribeUrl: unsubscribe, settingsUrl: settingsUrl(this.links.webAppOrigin) },
     });
     const outcome: SendOutcome = address

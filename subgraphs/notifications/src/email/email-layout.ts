@@ -159,21 +159,6 @@ export function renderDigestEmail(digest: { locale: Locale; items: readonly Dige
   };
 }
 
-/**
- * A notification's link as an absolute URL: a web-app path is joined to the web app's origin, an absolute http(s)
- * link is kept; anything else (a `javascript:` URL slipped into an event) leads nowhere.
- */
-export function absoluteLink(webAppOrigin: string, link: string | null): string | null {
-  if (!link) return null;
-  if (link.startsWith('/') && !link.startsWith('//')) return `${webAppOrigin}${link}`;
-  try {
-    const url = new URL(link);
-    return url.protocol === 'https:' || url.protocol === 'http:' ? url.toString() : null;
-  } catch {
-    return null;
-  }
-}
-
 /** Escapes text for HTML content and attribute values. */
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => ESCAPES[char]!);

@@ -1,5 +1,6 @@
+import { absoluteClientLink } from '@tunet/kit';
 import type { ChannelSender, OutgoingDelivery, SendOutcome } from '../model';
-import { absoluteLink, renderNotificationEmail } from './email-layout';
+import { renderNotificationEmail } from './email-layout';
 import type { EmailTransport } from './email-transport';
 import { settingsUrl, unsubscribeUrl, type UnsubscribeScope } from './unsubscribe';
 
@@ -47,7 +48,7 @@ export class EmailChannel implements ChannelSender {
       title: delivery.title,
       body: delivery.body,
       important: delivery.important,
-      actionUrl: absoluteLink(this.links.webAppOrigin, delivery.link),
+      actionUrl: absoluteClientLink(this.links.webAppOrigin, delivery.link),
       footer: {
         categories: [delivery.category],
         unsubscribeUrl: unsubscribe,

@@ -1,16 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { absoluteLink, PUSH_MESSAGE_MAX_BYTES, pushMessageFor } from './push.message';
+import { PUSH_MESSAGE_MAX_BYTES, pushLink, pushMessageFor } from './push.message';
 import { outgoingDelivery } from './push.fixtures';
 
 const ORIGIN = 'https://app.tunet.test';
 const size = (value: unknown) => Buffer.byteLength(JSON.stringify(value));
 
-describe('absoluteLink', () => {
-  it('puts paths on the web app and keeps absolute links', () => {
-    expect(absoluteLink(ORIGIN, '/posts/1')).toBe('https://app.tunet.test/posts/1');
-    expect(absoluteLink(ORIGIN, 'posts/1')).toBe('https://app.tunet.test/posts/1');
-    expect(absoluteLink(ORIGIN, 'https://tunet.test/invitations#token=abc')).toBe('https://tunet.test/invitations#token=abc');
-    expect(absoluteLink(ORIGIN, null)).toBe('https://app.tunet.test/');
+describe('pushLink', () => {
+  it('puts paths on the web app, keeps absolute links, and opens the start page for anything else', () => {
+    expect(pushLink(ORIGIN, '/posts/1')).toBe('https://app.tunet.test/posts/1');
+    expect(pushLink(ORIGIN, 'https://tunet.test/invitations#token=abc')).toBe('https://tunet.test/invitations#token=abc');
+    expect(pushLink(ORIGIN, null)).toBe('https://app.tunet.test/');
+    expect(pushLink(ORIGIN, '//evil.test/posts/1')).toBe('https://app.tunet.test/');
+    expect(pushLink(ORIGIN, 'javascript:alert(1)')).toBe('https://app.tunet.test/');
   });
 });
 

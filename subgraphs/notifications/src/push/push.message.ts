@@ -1,3 +1,4 @@
+import { absoluteClientLink } from '@tunet/kit';
 import type { OutgoingDelivery } from '../model';
 import type { PushMessage } from './push.provider';
 
@@ -12,11 +13,9 @@ const BODY_MAX_CHARS = 1000;
 
 const ELLIPSIS = '…';
 
-/** Where a link opens: paths in the web app (kit clientRoutes) become absolute, absolute links stay as they are. */
-export function absoluteLink(webAppOrigin: string, link: string | null): string {
-  if (!link) return `${webAppOrigin}/`;
-  if (/^https?:\/\//i.test(link)) return link;
-  return `${webAppOrigin}${link.startsWith('/') ? '' : '/'}${link}`;
+/** Where a tap opens: the notification's link made absolute (kit `absoluteClientLink`), else the web app's start page. */
+export function pushLink(webAppOrigin: string, link: string | null): string {
+  return absoluteClientLink(webAppOrigin, link) ?? `${webAppOrigin}/`;
 }
 
 /** The push message for a delivery: the body shortened until the whole fits every provider's size limit. */
@@ -24,7 +23,7 @@ export function pushMessageFor(delivery: OutgoingDelivery, webAppOrigin: string)
   const message: PushMessage = {
     title: delivery.title,
     body: shorten(delivery.body, BODY_MAX_CHARS),
-    url: absoluteLink(webAppOrigin, delivery.link),
+    url: pushLink(webAppOrigin, delivery.link),
     notificationId: delivery.notificationId,
     category: delivery.category,
     important: delivery.important,

@@ -1,5 +1,5 @@
+import { absoluteClientLink } from '@tunet/kit';
 import type { ChannelSender, OutgoingDelivery, SendOutcome } from '../model';
-import { absoluteLink } from '../push/push.message';
 import type { SmsProvider } from './sms.provider';
 
 /** Longest text sent: three segments cost three messages, and the link carries the rest. */
@@ -75,7 +75,7 @@ export class SmsChannel implements ChannelSender {
   async send(delivery: OutgoingDelivery): Promise<SendOutcome> {
     if (!this.provider) return { status: 'failed', reason: 'SMS is not configured' };
     if (!delivery.address) return { status: 'failed', reason: 'no phone number' };
-    const link = delivery.link ? absoluteLink(this.webAppOrigin, delivery.link) : null;
+    const link = absoluteClientLink(this.webAppOrigin, delivery.link);
     return this.provider.send(delivery.address, smsText(delivery.title, link));
   }
 }
