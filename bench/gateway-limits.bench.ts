@@ -28,10 +28,34 @@ interface Attack {
 }
 
 const ATTACKS: Attack[] = [
-  { name: 'fragments, 20 levels doubly spread (1.7 kB, anonymous)', body: JSON.stringify({ query: fragmentBomb(20) }), asMember: false, status: 400, code: 'QUERY_TOO_COMPLEX' },
-  { name: '900,000 __typename aliases (17.9 MB, anonymous)', body: JSON.stringify({ query: aliases(900_000, '__typename') }), asMember: false, status: 413, code: 'PAYLOAD_TOO_LARGE' },
-  { name: '25,000 __typename aliases (just under 512 kB, anonymous)', body: JSON.stringify({ query: aliases(25_000, '__typename') }), asMember: false, status: 400, code: 'QUERY_TOO_COMPLEX' },
-  { name: '1,000 aliases of posts(first: 100) { comments(first: 100) } (90 kB, member)', body: JSON.stringify({ query: aliases(1000, POSTS_WITH_COMMENTS) }), asMember: true, status: 400, code: 'QUERY_TOO_COMPLEX' },
+  {
+    name: 'fragments, 20 levels doubly spread (1.7 kB, anonymous)',
+    body: JSON.stringify({ query: fragmentBomb(20) }),
+    asMember: false,
+    status: 400,
+    code: 'QUERY_TOO_COMPLEX',
+  },
+  {
+    name: '900,000 __typename aliases (17.9 MB, anonymous)',
+    body: JSON.stringify({ query: aliases(900_000, '__typename') }),
+    asMember: false,
+    status: 413,
+    code: 'PAYLOAD_TOO_LARGE',
+  },
+  {
+    name: '25,000 __typename aliases (just under 512 kB, anonymous)',
+    body: JSON.stringify({ query: aliases(25_000, '__typename') }),
+    asMember: false,
+    status: 400,
+    code: 'QUERY_TOO_COMPLEX',
+  },
+  {
+    name: '1,000 aliases of posts(first: 100) { comments(first: 100) } (90 kB, member)',
+    body: JSON.stringify({ query: aliases(1000, POSTS_WITH_COMMENTS) }),
+    asMember: true,
+    status: 400,
+    code: 'QUERY_TOO_COMPLEX',
+  },
 ];
 
 async function main(): Promise<void> {
@@ -45,13 +69,19 @@ async function main(): Promise<void> {
       headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
       body,
     });
-    return { status: response.status, body: (await response.json()) as { data?: Record<string, { accessToken: string }>; errors?: { extensions?: { code?: string } }[] } };
+    return {
+      status: response.status,
+      body: (await response.json()) as { data?: Record<string, { accessToken: string }>; errors?: { extensions?: { code?: string } }[] },
+    };
   };
-  const login = await send(JSON.stringify({ query: `mutation { login(input: { email: "ola@solbakken.example", password: "${DEMO_PASSWORD}" }) { accessToken } }` }));
+  const login = await send(
+    JSON.stringify({ query: `mutation { login(input: { email: "ola@solbakken.example", password: "${DEMO_PASSWORD}" }) { accessToken } }` }),
+  );
   const token = login.body.data!.login!.accessToken;
   const attack = async ({ body, asMember, status, code, name }: Attack) => {
     const answer = await send(body, asMember ? token : undefined);
-    if (answer.status !== status || answer.body.errors?.[0]?.extensions?.code !== code) throw new Error(`${name}: ${answer.status} ${JSON.stringify(answer.body)}`);
+    if (answer.status !== status || answer.body.errors?.[0]?.extensions?.code !== code)
+      throw new Error(`${name}: ${answer.status} ${JSON.stringify(answer.body)}`);
   };
   const me = async () => {
     const answer = await send(JSON.stringify({ query: '{ me { id } }' }), token);

@@ -62,9 +62,9 @@ async function freshAssociation(members: MembersSubgraph): Promise<Viewer> {
     // Eight at a time: the pool's connections work in parallel on PostgreSQL; PGlite takes them in turn.
     for (let i = 0; i < units.length; i += 8) {
       await Promise.all(
-        units.slice(i, i + 8).map((n) =>
-          housing.insertUnit(tenant, { id: randomUUID(), buildingId: building.id, number: unitNumber(n), shareNumber: String(n + 1) }),
-        ),
+        units
+          .slice(i, i + 8)
+          .map((n) => housing.insertUnit(tenant, { id: randomUUID(), buildingId: building.id, number: unitNumber(n), shareNumber: String(n + 1) })),
       );
     }
   }

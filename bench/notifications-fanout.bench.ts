@@ -44,13 +44,16 @@ async function main(): Promise<void> {
     // The author is not told of their own notice: everyone else gets an inbox item and an e-mail.
     const expected = RESIDENTS - 1;
     while (smtp.accepted - before < expected) {
-      if ((await subgraph.dispatcher.runOnce()) === 0) throw new Error(`round ${round}: ${smtp.accepted - before} of ${expected} e-mails sent, none left to claim`);
+      if ((await subgraph.dispatcher.runOnce()) === 0)
+        throw new Error(`round ${round}: ${smtp.accepted - before} of ${expected} e-mails sent, none left to claim`);
     }
     const sentMs = performance.now() - started;
     rows.push(
       `| ${round} | ${stored.notifications} | ${storedMs.toFixed(0)} ms | ${(stored.notifications / (storedMs / 1000)).toFixed(0)} /s | ${sentMs.toFixed(0)} ms | ${(expected / (sentMs / 1000)).toFixed(0)} /s |`,
     );
-    console.log(`round ${round}: ${stored.notifications} inbox items and ${stored.queued} e-mails stored in ${storedMs.toFixed(0)} ms; all ${expected} e-mails accepted by SMTP after ${sentMs.toFixed(0)} ms`);
+    console.log(
+      `round ${round}: ${stored.notifications} inbox items and ${stored.queued} e-mails stored in ${storedMs.toFixed(0)} ms; all ${expected} e-mails accepted by SMTP after ${sentMs.toFixed(0)} ms`,
+    );
   }
   console.log('\n| round | inbox items | stored | stored/s | all e-mails at SMTP | e-mails/s |\n|---|---|---|---|---|---|');
   for (const row of rows) console.log(row);

@@ -55,11 +55,7 @@ async function main(): Promise<void> {
 }
 
 /** The laundry, set up by the board, and its bookings for the month inserted directly (the rules are not timed). */
-async function busyLaundry(
-  subgraph: ReservationsSubgraph,
-  board: MemberViewer,
-  month: DateTime,
-): Promise<{ resourceId: string; booked: number }> {
+async function busyLaundry(subgraph: ReservationsSubgraph, board: MemberViewer, month: DateTime): Promise<{ resourceId: string; booked: number }> {
   const ctx = subgraph.definition.createContext({ viewer: board, requestId: 'bench', clientIp: '127.0.0.1', publicOrigin: null });
   const resource = await ctx.resources.createResource(board, { name: 'Vaskeriet', bookingMode: 'SLOTS', slots: SLOTS, bufferMinutes: 0 });
   const hours = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, opens: '06:00', closes: '22:00' }));

@@ -23,26 +23,26 @@ async function main(): Promise<void> {
 
   const associationId = randomUUID();
   const resourceId = randomUUID();
-  await subgraph.db.tenant(associationId, (tx) =>
-    tx.insert(resources).values({ associationId, id: resourceId, name: 'Vaskeriet', bookingMode: 'range' }),
-  );
+  await subgraph.db.tenant(associationId, (tx) => tx.insert(resources).values({ associationId, id: resourceId, name: 'Vaskeriet', bookingMode: 'range' }));
   const timings: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     const start = new Date((Math.floor(Date.now() / HOUR) + 24 + round * 3) * HOUR);
     const slot = { resourceId, start, end: new Date(start.getTime() + 2 * HOUR) };
     const started = performance.now();
-    const results = await Promise.allSettled(
-      Array.from({ length: ATTEMPTS }, () => book(subgraph, viewerIn(associationId), slot)),
-    );
+    const results = await Promise.allSettled(Array.from({ length: ATTEMPTS }, () => book(subgraph, viewerIn(associationId), slot)));
     const elapsed = performance.now() - started;
     timings.push(elapsed);
     const booked = results.filter((r) => r.status === 'fulfilled').length;
     const conflicts = results.filter((r) => r.status === 'rejected' && (r.reason as { extensions?: { code?: string } }).extensions?.code === 'CONFLICT').length;
     if (booked !== 1 || conflicts !== ATTEMPTS - 1) throw new Error(`round ${round + 1}: ${booked} booked, ${conflicts} conflicts`);
-    console.log(`round ${round + 1}: ${elapsed.toFixed(0)} ms for ${ATTEMPTS} attempts (${(elapsed / ATTEMPTS).toFixed(2)} ms each), 1 booked, ${conflicts} CONFLICT`);
+    console.log(
+      `round ${round + 1}: ${elapsed.toFixed(0)} ms for ${ATTEMPTS} attempts (${(elapsed / ATTEMPTS).toFixed(2)} ms each), 1 booked, ${conflicts} CONFLICT`,
+    );
   }
   const sorted = [...timings].sort((a, b) => a - b);
-  console.log(`median ${sorted[Math.floor(sorted.length / 2)]!.toFixed(0)} ms, best ${sorted[0]!.toFixed(0)} ms, worst ${sorted.at(-1)!.toFixed(0)} ms per race`);
+  console.log(
+    `median ${sorted[Math.floor(sorted.length / 2)]!.toFixed(0)} ms, best ${sorted[0]!.toFixed(0)} ms, worst ${sorted.at(-1)!.toFixed(0)} ms per race`,
+  );
   await database.close();
   await closeFastStore(store);
 }

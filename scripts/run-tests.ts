@@ -10,13 +10,13 @@
  *
  * Exits with jest's exit code.
  */
-import { spawn, spawnSync, type ChildProcess, type SpawnOptions } from "node:child_process";
-import * as fs from "node:fs";
-import * as net from "node:net";
-import * as os from "node:os";
-import * as path from "node:path";
+import { spawn, spawnSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
 
-const REPO_ROOT = path.resolve(__dirname, "..");
+const REPO_ROOT = path.resolve(__dirname, '..');
 const STARTUP_TIMEOUT_MS = 30_000;
 const SHUTDOWN_TIMEOUT_MS = 10_000;
 const isRoot = process.getuid?.() === 0;
@@ -46,7 +46,7 @@ async function main(): Promise<number> {
     console.log(`run-tests: TEST_DATABASE_URL=${redact(databaseUrl)} TEST_REDIS_URL=${redact(redisUrl)}`);
     const env = { ...process.env, TEST_DATABASE_URL: databaseUrl, TEST_REDIS_URL: redisUrl };
     const [first, ...rest] = process.argv.slice(2);
-    if (first === "--exec" && rest[0]) return await runChild(rest[0], rest.slice(1), env);
+    if (first === '--exec' && rest[0]) return await runChild(rest[0], rest.slice(1), env);
     return await runJest(process.argv.slice(2), env);
   } catch (err) {
     if (err instanceof Interrupted) return signalExitStatus(err.signal);
@@ -64,7 +64,7 @@ async function main(): Promise<number> {
  * main()'s `finally` cleans up either way.
  */
 function handleSignals(): void {
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {
       receivedSignal = signal;
       child?.kill(signal);
@@ -85,10 +85,10 @@ async function cleanUp(): Promise<void> {
 // --- PostgreSQL ---------------------------------------------------------------
 
 async function startPostgres(): Promise<string> {
-  const binDir = await findOrInstall(findPostgresBinDir, "postgresql", "PostgreSQL server (initdb, postgres)", "TEST_DATABASE_URL");
-  const dir = makeTempDir("tunet-test-pg-");
-  const dataDir = path.join(dir, "data");
-  const logFile = path.join(dir, "postgres.log");
+  const binDir = await findOrInstall(findPostgresBinDir, 'postgresql', 'PostgreSQL server (initdb, postgres)', 'TEST_DATABASE_URL');
+  const dir = makeTempDir('tunet-test-pg-');
+  const dataDir = path.join(dir, 'data');
+  const logFile = path.join(dir, 'postgres.log');
   const options: SpawnOptions = { cwd: dir, ...(isRoot ? await handOverToPostgresUser(dir) : {}) };
 
   await initdb(binDir, dataDir, logFile, options);
@@ -96,36 +96,51 @@ async function startPostgres(): Promise<string> {
   // Durability settings are off because the data is thrown away; the
   // connection limit leaves room for jest workers each holding a pool.
   const server = spawnServer(
-    path.join(binDir, "postgres"),
-    ["-D", dataDir, "-p", String(port), "-k", dir,
-     "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off",
-     "-c", "full_page_writes=off", "-c", "max_connections=300"],
+    path.join(binDir, 'postgres'),
+    [
+      '-D',
+      dataDir,
+      '-p',
+      String(port),
+      '-k',
+      dir,
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'fsync=off',
+      '-c',
+      'synchronous_commit=off',
+      '-c',
+      'full_page_writes=off',
+      '-c',
+      'max_connections=300',
+    ],
     logFile,
     options,
   );
-  const pgIsReady = path.join(binDir, "pg_isready");
+  const pgIsReady = path.join(binDir, 'pg_isready');
   // -U/-d name a role that exists, so the polls don't fill the log with errors.
-  const pgIsReadyArgs = ["-q", "-t", "1", "-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-d", "postgres"];
-  await waitUntilReady("PostgreSQL", server, logFile, async () => (await run(pgIsReady, pgIsReadyArgs)) === 0);
+  const pgIsReadyArgs = ['-q', '-t', '1', '-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', 'postgres'];
+  await waitUntilReady('PostgreSQL', server, logFile, async () => (await run(pgIsReady, pgIsReadyArgs)) === 0);
   return `postgres://postgres@127.0.0.1:${port}/postgres`;
 }
 
 /** `pg_config --bindir` may belong to a client-only install, so both places must hold the server binaries. */
 function findPostgresBinDir(): string | undefined {
-  const fromPgConfig = capture("pg_config", ["--bindir"]);
+  const fromPgConfig = capture('pg_config', ['--bindir']);
   const candidates = [...(fromPgConfig ? [fromPgConfig] : []), ...debianPostgresBinDirs()];
-  return candidates.find((dir) => isExecutable(path.join(dir, "initdb")) && isExecutable(path.join(dir, "postgres")));
+  return candidates.find((dir) => isExecutable(path.join(dir, 'initdb')) && isExecutable(path.join(dir, 'postgres')));
 }
 
 /** Debian installs major versions side by side under /usr/lib/postgresql; newest first. */
 function debianPostgresBinDirs(): string[] {
-  const root = "/usr/lib/postgresql";
+  const root = '/usr/lib/postgresql';
   if (!fs.existsSync(root)) return [];
   return fs
     .readdirSync(root)
     .filter((version) => !Number.isNaN(parseFloat(version)))
     .sort((a, b) => parseFloat(b) - parseFloat(a))
-    .map((version) => path.join(root, version, "bin"));
+    .map((version) => path.join(root, version, 'bin'));
 }
 
 /**
@@ -135,20 +150,20 @@ function debianPostgresBinDirs(): string[] {
  * 2 s after passing on our SIGTERM.)
  */
 async function handOverToPostgresUser(dir: string): Promise<{ uid: number; gid: number }> {
-  if (capture("id", ["postgres"]) === undefined) {
-    await runOrFail("useradd", ["--system", "--no-create-home", "postgres"]);
+  if (capture('id', ['postgres']) === undefined) {
+    await runOrFail('useradd', ['--system', '--no-create-home', 'postgres']);
   }
-  const uid = Number(capture("id", ["-u", "postgres"]));
-  const gid = Number(capture("id", ["-g", "postgres"]));
+  const uid = Number(capture('id', ['-u', 'postgres']));
+  const gid = Number(capture('id', ['-g', 'postgres']));
   fs.chownSync(dir, uid, gid);
   return { uid, gid };
 }
 
 /** C.UTF-8 gives byte-order sorting with full Unicode, but not every system has it; plain C is the fallback. */
 async function initdb(binDir: string, dataDir: string, logFile: string, options: SpawnOptions): Promise<void> {
-  for (const locale of ["C.UTF-8", "C"]) {
-    const args = ["-D", dataDir, "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8", `--locale=${locale}`];
-    const status = await exitStatus(spawnLogged(path.join(binDir, "initdb"), args, logFile, options));
+  for (const locale of ['C.UTF-8', 'C']) {
+    const args = ['-D', dataDir, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8', `--locale=${locale}`];
+    const status = await exitStatus(spawnLogged(path.join(binDir, 'initdb'), args, logFile, options));
     checkInterrupted();
     if (status === 0) return;
     fs.rmSync(dataDir, { recursive: true, force: true });
@@ -159,54 +174,49 @@ async function initdb(binDir: string, dataDir: string, logFile: string, options:
 // --- Redis --------------------------------------------------------------------
 
 async function startRedis(): Promise<string> {
-  const redisServer = await findOrInstall(() => findOnPath("redis-server"), "redis-server", "redis-server", "TEST_REDIS_URL");
+  const redisServer = await findOrInstall(() => findOnPath('redis-server'), 'redis-server', 'redis-server', 'TEST_REDIS_URL');
   // Redis writes nothing with these options, but runs in its own dir in case it does.
-  const dir = makeTempDir("tunet-test-redis-");
-  const logFile = path.join(dir, "redis.log");
+  const dir = makeTempDir('tunet-test-redis-');
+  const logFile = path.join(dir, 'redis.log');
   const port = await freePort();
-  const server = spawnServer(
-    redisServer,
-    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-    logFile,
-    { cwd: dir },
-  );
-  await waitUntilReady("Redis", server, logFile, () => redisAnswersPing(port));
+  const server = spawnServer(redisServer, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], logFile, { cwd: dir });
+  await waitUntilReady('Redis', server, logFile, () => redisAnswersPing(port));
   return `redis://127.0.0.1:${port}`;
 }
 
 function redisAnswersPing(port: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = net.connect(port, "127.0.0.1");
-    let reply = "";
+    const socket = net.connect(port, '127.0.0.1');
+    let reply = '';
     socket.setTimeout(1000);
-    socket.on("connect", () => socket.write("PING\r\n"));
-    socket.on("data", (chunk) => {
+    socket.on('connect', () => socket.write('PING\r\n'));
+    socket.on('data', (chunk) => {
       reply += chunk.toString();
-      if (!reply.includes("\r\n")) return;
-      resolve(reply.startsWith("+PONG"));
+      if (!reply.includes('\r\n')) return;
+      resolve(reply.startsWith('+PONG'));
       socket.destroy();
     });
-    socket.on("timeout", () => socket.destroy());
+    socket.on('timeout', () => socket.destroy());
     // 'error' is always followed by 'close', which settles the promise.
-    socket.on("error", () => {});
-    socket.on("close", () => resolve(false));
+    socket.on('error', () => {});
+    socket.on('close', () => resolve(false));
   });
 }
 
 // --- jest ---------------------------------------------------------------------
 
 async function runJest(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const jestBin = path.join(REPO_ROOT, "node_modules", ".bin", "jest");
+  const jestBin = path.join(REPO_ROOT, 'node_modules', '.bin', 'jest');
   if (!fs.existsSync(jestBin)) throw new FatalError(`${jestBin} not found; run \`npm ci\` first.`);
   checkInterrupted();
   // PGlite loads its WebAssembly through dynamic import(), which jest's sandbox only allows with this flag.
-  const nodeOptions = [env.NODE_OPTIONS, "--experimental-vm-modules"].filter(Boolean).join(" ");
+  const nodeOptions = [env.NODE_OPTIONS, '--experimental-vm-modules'].filter(Boolean).join(' ');
   return runChild(jestBin, args, { ...env, NODE_OPTIONS: nodeOptions });
 }
 
 async function runChild(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   checkInterrupted();
-  child = spawn(command, args, { cwd: REPO_ROOT, stdio: "inherit", env });
+  child = spawn(command, args, { cwd: REPO_ROOT, stdio: 'inherit', env });
   try {
     return await exitStatus(child);
   } finally {
@@ -221,16 +231,11 @@ function spawnServer(command: string, args: string[], logFile: string, options: 
   servers.push(server);
   // Without a listener a failed spawn would crash this script before cleanup;
   // logged, it shows up in waitUntilReady's report.
-  server.on("error", (err) => fs.appendFileSync(logFile, `${err.message}\n`));
+  server.on('error', (err) => fs.appendFileSync(logFile, `${err.message}\n`));
   return server;
 }
 
-async function waitUntilReady(
-  name: string,
-  server: ChildProcess,
-  logFile: string,
-  isReady: () => Promise<boolean>,
-): Promise<void> {
+async function waitUntilReady(name: string, server: ChildProcess, logFile: string, isReady: () => Promise<boolean>): Promise<void> {
   const deadline = Date.now() + STARTUP_TIMEOUT_MS;
   while (!(await isReady())) {
     checkInterrupted();
@@ -245,8 +250,8 @@ async function waitUntilReady(
 async function stopServer(server: ChildProcess): Promise<void> {
   if (!isRunning(server)) return;
   const exited = exitStatus(server);
-  server.kill("SIGTERM");
-  const forceKill = setTimeout(() => server.kill("SIGKILL"), SHUTDOWN_TIMEOUT_MS);
+  server.kill('SIGTERM');
+  const forceKill = setTimeout(() => server.kill('SIGKILL'), SHUTDOWN_TIMEOUT_MS);
   await exited;
   clearTimeout(forceKill);
 }
@@ -259,8 +264,8 @@ function isRunning(child: ChildProcess): boolean {
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = net.createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
       const { port } = probe.address() as net.AddressInfo;
       probe.close(() => resolve(port));
     });
@@ -275,9 +280,9 @@ function makeTempDir(prefix: string): string {
 
 /** Starts a command with its stdout and stderr appended to logFile. */
 function spawnLogged(command: string, args: string[], logFile: string, options: SpawnOptions): ChildProcess {
-  const fd = fs.openSync(logFile, "a");
+  const fd = fs.openSync(logFile, 'a');
   try {
-    return spawn(command, args, { ...options, stdio: ["ignore", fd, fd] });
+    return spawn(command, args, { ...options, stdio: ['ignore', fd, fd] });
   } finally {
     // The child has its own copy of the descriptor by now.
     fs.closeSync(fd);
@@ -285,15 +290,15 @@ function spawnLogged(command: string, args: string[], logFile: string, options: 
 }
 
 function readLog(logFile: string): string {
-  return fs.readFileSync(logFile, "utf8");
+  return fs.readFileSync(logFile, 'utf8');
 }
 
 /** Resolves with the exit status as a shell reports it: 128 + signal number if killed by a signal. */
 function exitStatus(child: ChildProcess): Promise<number> {
   return new Promise((resolve, reject) => {
-    child.once("error", reject);
+    child.once('error', reject);
     // Node reports either an exit code or a signal, never neither.
-    child.once("exit", (code, signal) => resolve(code ?? signalExitStatus(signal!)));
+    child.once('exit', (code, signal) => resolve(code ?? signalExitStatus(signal!)));
   });
 }
 
@@ -303,30 +308,25 @@ function signalExitStatus(signal: NodeJS.Signals): number {
 
 /** Runs a short command without output; a signal received meanwhile interrupts setup. */
 async function run(command: string, args: string[], options: SpawnOptions = {}): Promise<number> {
-  const status = await exitStatus(spawn(command, args, { stdio: "ignore", ...options }));
+  const status = await exitStatus(spawn(command, args, { stdio: 'ignore', ...options }));
   checkInterrupted();
   return status;
 }
 
 async function runOrFail(command: string, args: string[], options: SpawnOptions = {}): Promise<void> {
   const status = await run(command, args, options);
-  if (status !== 0) throw new FatalError(`\`${command} ${args.join(" ")}\` failed with exit status ${status}.`);
+  if (status !== 0) throw new FatalError(`\`${command} ${args.join(' ')}\` failed with exit status ${status}.`);
 }
 
 /** Stdout of a quick query command, or undefined if it is missing or fails. */
 function capture(command: string, args: string[]): string | undefined {
-  const result = spawnSync(command, args, { encoding: "utf8" });
+  const result = spawnSync(command, args, { encoding: 'utf8' });
   return result.status === 0 ? result.stdout.trim() : undefined;
 }
 
 // --- Installing dependencies --------------------------------------------------
 
-async function findOrInstall(
-  find: () => string | undefined,
-  debianPackage: string,
-  description: string,
-  urlVariable: string,
-): Promise<string> {
+async function findOrInstall(find: () => string | undefined, debianPackage: string, description: string, urlVariable: string): Promise<string> {
   const found = find();
   if (found) return found;
   if (!isRoot) {
@@ -343,19 +343,19 @@ async function findOrInstall(
 }
 
 async function aptGetInstall(debianPackage: string): Promise<void> {
-  const options: SpawnOptions = { stdio: "inherit", env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } };
+  const options: SpawnOptions = { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } };
   // Fresh containers ship without package lists; one update serves both installs.
   if (!aptUpdated) {
-    await runOrFail("apt-get", ["update"], options);
+    await runOrFail('apt-get', ['update'], options);
     aptUpdated = true;
   }
-  await runOrFail("apt-get", ["install", "-y", debianPackage], options);
+  await runOrFail('apt-get', ['install', '-y', debianPackage], options);
 }
 
 // --- Small helpers ------------------------------------------------------------
 
 function findOnPath(name: string): string | undefined {
-  return (process.env.PATH ?? "")
+  return (process.env.PATH ?? '')
     .split(path.delimiter)
     .filter(Boolean)
     .map((dir) => path.join(dir, name))
@@ -375,10 +375,10 @@ function isExecutable(file: string): boolean {
 function redact(url: string): string {
   try {
     const parsed = new URL(url);
-    if (parsed.password) parsed.password = "***";
+    if (parsed.password) parsed.password = '***';
     return parsed.toString();
   } catch {
-    return "(set, not shown)";
+    return '(set, not shown)';
   }
 }
 

@@ -92,7 +92,14 @@ export function integrationViewer(key: VerifiedApiKey): Viewer {
 export function verifyWithMembers(membersUrl: () => string, internalSecret: string, timeoutMs: number, logger: Logger): VerifyApiKey {
   return async (secret, caller) => {
     try {
-      const response = await postInternalRoute({ graphqlUrl: membersUrl(), route: API_KEY_VERIFY_ROUTE, internalSecret, payload: { key: secret }, timeoutMs, caller });
+      const response = await postInternalRoute({
+        graphqlUrl: membersUrl(),
+        route: API_KEY_VERIFY_ROUTE,
+        internalSecret,
+        payload: { key: secret },
+        timeoutMs,
+        caller,
+      });
       if (response.status === 404) return null;
       if (!response.ok) throw new Error(`the members subgraph answered HTTP ${response.status}`);
       return verifiedApiKeySchema.parse(await response.json());

@@ -1,14 +1,5 @@
 import path from 'node:path';
-import {
-  closeFastStore,
-  createLogger,
-  onShutdown,
-  openFastStore,
-  pemFromEnv,
-  PRODUCTION_SHUTDOWN_DELAY_MS,
-  requireEnv,
-  shutdownDelayMs,
-} from '@tunet/kit';
+import { closeFastStore, createLogger, onShutdown, openFastStore, pemFromEnv, PRODUCTION_SHUTDOWN_DELAY_MS, requireEnv, shutdownDelayMs } from '@tunet/kit';
 import { startGateway } from './gateway';
 import { subgraphTimeoutsFromEnv } from './subgraph-timeouts';
 

@@ -61,7 +61,9 @@ describe('operation limits', () => {
   it('let every operation the end-to-end tests and benchmarks send pass, except the attacks they send on purpose', () => {
     const files = [
       ...readdirSync(path.join(ROOT, 'test/e2e')).map((file) => path.join(ROOT, 'test/e2e', file)),
-      ...readdirSync(path.join(ROOT, 'bench')).filter((file) => file.endsWith('.ts')).map((file) => path.join(ROOT, 'bench', file)),
+      ...readdirSync(path.join(ROOT, 'bench'))
+        .filter((file) => file.endsWith('.ts'))
+        .map((file) => path.join(ROOT, 'bench', file)),
     ].filter((file) => !/operation-limits\.e2e|operation-attacks|gateway-limits\.bench/.test(file));
     const operations = files.flatMap(operationsIn);
     expect(operations.length).toBeGreaterThan(200);

@@ -96,7 +96,10 @@ async function forward(
   } catch (error) {
     if (isTimeout(error)) {
       logTimeout(options.logger, subgraph, timeoutMs, requestId);
-      return void res.status(504).type('text/plain').send('Tjenesten svarte ikke i tide. Prøv igjen om litt. / The service did not answer in time. Try again shortly.');
+      return void res
+        .status(504)
+        .type('text/plain')
+        .send('Tjenesten svarte ikke i tide. Prøv igjen om litt. / The service did not answer in time. Try again shortly.');
     }
     options.logger.error({ err: error, requestId, prefix }, 'public route forwarding failed');
     res.status(502).type('text/plain').send('Bad gateway');
@@ -133,5 +136,8 @@ function decodeAscii(text: string): string {
 /** A body over the limit (or unreadable) gets a short answer, never express's error page. */
 const formError: ErrorRequestHandler = (error: { status?: number }, _req, res, _next) => {
   const status = error.status === 413 ? 413 : 400;
-  res.status(status).type('text/plain').send(status === 413 ? 'The form is too large.' : 'The form could not be read.');
+  res
+    .status(status)
+    .type('text/plain')
+    .send(status === 413 ? 'The form is too large.' : 'The form could not be read.');
 };

@@ -23,7 +23,11 @@ export interface SubgraphLimits {
  * context and the exact body bytes, which is what subgraphs check before doing anything (see kit/internal-signature).
  */
 export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  constructor(url: string, secret: string, private readonly limits: SubgraphLimits) {
+  constructor(
+    url: string,
+    secret: string,
+    private readonly limits: SubgraphLimits,
+  ) {
     super({
       url,
       fetcher: async (input, init) => {

@@ -101,14 +101,11 @@ export function introspectionRefused(): GraphQLError {
 
 /** RATE_LIMITED (429) for a person with as many streams open as allowed. */
 export function tooManyStreams(): GraphQLError {
-  return new GraphQLError(
-    `You have ${STREAMS_PER_PERSON} live streams open already (other tabs or devices). Close one and connect again.`,
-    {
-      extensions: {
-        code: 'RATE_LIMITED',
-        retryAfterSeconds: STREAM_LEASE_SECONDS,
-        http: { status: 429, headers: new Map([['retry-after', String(STREAM_LEASE_SECONDS)]]) },
-      },
+  return new GraphQLError(`You have ${STREAMS_PER_PERSON} live streams open already (other tabs or devices). Close one and connect again.`, {
+    extensions: {
+      code: 'RATE_LIMITED',
+      retryAfterSeconds: STREAM_LEASE_SECONDS,
+      http: { status: 429, headers: new Map([['retry-after', String(STREAM_LEASE_SECONDS)]]) },
     },
-  );
+  });
 }

@@ -1,14 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  ConcurrencyLimit,
-  encodeContext,
-  endOnDrain,
-  signRequest,
-  type FastStore,
-  type Lease,
-  type Logger,
-  type ProbeState,
-} from '@tunet/kit';
+import { ConcurrencyLimit, encodeContext, endOnDrain, signRequest, type FastStore, type Lease, type Logger, type ProbeState } from '@tunet/kit';
 import express, { type Express, type Response } from 'express';
 import { GraphQLError } from 'graphql';
 import { authenticate, suspendedMember, type Authenticated, type Authenticators } from './authenticate';
@@ -72,10 +63,16 @@ export function mountInboxStream(app: Express, options: InboxStreamOptions): voi
     /** Why the gateway ended the stream itself, told to the client as the stream's last event. */
     let endedBecause: GraphQLError | null = null;
     const stopGuarding = token
-      ? guardStream(token, lease, options.authenticators.revocations, (reason) => {
-          endedBecause = reason;
-          upstream.abort();
-        }, options.logger)
+      ? guardStream(
+          token,
+          lease,
+          options.authenticators.revocations,
+          (reason) => {
+            endedBecause = reason;
+            upstream.abort();
+          },
+          options.logger,
+        )
       : () => undefined;
     // Also after a normal end, when aborting changes nothing.
     const closed = () => {

@@ -1,6 +1,8 @@
 import { accessTokens, codes, openE2E, type E2E } from './e2e.fixtures';
 
-type Signup = { signUpForEvent: { signup: { status: string; waitlistPosition: number | null; member: { displayName: string } }; event: { seatsLeft: number | null } } };
+type Signup = {
+  signUpForEvent: { signup: { status: string; waitlistPosition: number | null; member: { displayName: string } }; event: { seatsLeft: number | null } };
+};
 
 describe('events and comments through the gateway', () => {
   let e2e: E2E;
@@ -42,9 +44,15 @@ describe('events and comments through the gateway', () => {
     });
     expect((await signUp(per)).data!.signUpForEvent.signup).toMatchObject({ status: 'WAITLISTED', waitlistPosition: 1 });
     expect(codes(await signUp(eva))).toEqual(['NOT_FOUND']);
-    expect(codes(await e2e.gql('mutation { createEvent(input: { title: "x", startsAt: "2030-01-01T10:00:00Z", endsAt: "2030-01-01T11:00:00Z" }) { event { id } } }', {}, ola))).toEqual([
-      'FORBIDDEN',
-    ]);
+    expect(
+      codes(
+        await e2e.gql(
+          'mutation { createEvent(input: { title: "x", startsAt: "2030-01-01T10:00:00Z", endsAt: "2030-01-01T11:00:00Z" }) { event { id } } }',
+          {},
+          ola,
+        ),
+      ),
+    ).toEqual(['FORBIDDEN']);
   });
 
   it('shows comments with their authors from the members subgraph, and counts them in the feed', async () => {

@@ -24,7 +24,10 @@ export interface E2E {
 }
 
 /** The whole federation over HTTP on a fresh PostgreSQL database and a real Redis, with demo data. */
-export async function openE2E(auth?: StackOptions['auth'], tuning: Pick<StackOptions, 'apiKeyCacheSeconds' | 'notifications' | 'trustProxy' | 'subgraphTimeouts' | 'gatewaySubgraphUrls'> = {}): Promise<E2E> {
+export async function openE2E(
+  auth?: StackOptions['auth'],
+  tuning: Pick<StackOptions, 'apiKeyCacheSeconds' | 'notifications' | 'trustProxy' | 'subgraphTimeouts' | 'gatewaySubgraphUrls'> = {},
+): Promise<E2E> {
   const testDb: TestDatabase = await openTestDatabase();
   const store: FastStore = await openTestRedis();
   const secrets = await generateSecrets();
@@ -145,7 +148,10 @@ export async function setupStep<T = unknown>(e2e: E2E, token: string | undefined
  * in Blokk B), the caretaker, the board, Fjordly's board, a platform admin, and an integrator key with
  * `MEMBERS_READ`; `extra` adds more demo logins by name.
  */
-export async function matrixTokens<E extends string>(e2e: E2E, extra: Record<E, string> = {} as Record<E, string>): Promise<Record<Exclude<MatrixActor, 'anonymous'> | E, string>> {
+export async function matrixTokens<E extends string>(
+  e2e: E2E,
+  extra: Record<E, string> = {} as Record<E, string>,
+): Promise<Record<Exclude<MatrixActor, 'anonymous'> | E, string>> {
   const platformAdmin = await createPlatformAdmin(e2e);
   const tokens = await accessTokens(e2e, {
     'resident A': 'ola@solbakken.example',

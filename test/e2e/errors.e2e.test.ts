@@ -49,7 +49,7 @@ describe('bad input and operational endpoints', () => {
 
   it('refuses an invalid post without writing anything, naming the field', async () => {
     const count = async () =>
-      ((await e2e.gql<{ posts: { nodes: unknown[] } }>('{ posts(first: 100) { nodes { id } } }', {}, ola)).data?.posts.nodes.length ?? -1);
+      (await e2e.gql<{ posts: { nodes: unknown[] } }>('{ posts(first: 100) { nodes { id } } }', {}, ola)).data?.posts.nodes.length ?? -1;
     const before = await count();
     const result = await e2e.gql('mutation ($i: CreatePostInput!) { createPost(input: $i) { post { id } } }', { i: { title: '   ', body: 'Hei' } }, ola);
     expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'title' });

@@ -61,7 +61,10 @@ describe('files through the gateway', () => {
     pushedBack.searchParams.set('exp', String(Math.floor(Date.now() / 1000) - 60));
     expect((await fetch(pushedBack)).status).toBe(403);
 
-    const tenMinutesAgo = new UrlSigner(() => e2e.stack.posts.filesRepository.signingKey(), () => Date.now() - 10 * 60_000);
+    const tenMinutesAgo = new UrlSigner(
+      () => e2e.stack.posts.filesRepository.signingKey(),
+      () => Date.now() - 10 * 60_000,
+    );
     expect((await fetch(await tenMinutesAgo.sign(origin, file.id, 'original'))).status).toBe(410);
   });
 
@@ -80,7 +83,11 @@ describe('files through the gateway', () => {
     );
     expect(created.errors).toBeUndefined();
     const postId = created.data!.createPost.post.id;
-    const set = await e2e.gql('mutation ($i: SetPostAttachmentsInput!) { setPostAttachments(input: $i) { post { id } } }', { i: { postId, fileIds: [file.id] } }, ola);
+    const set = await e2e.gql(
+      'mutation ($i: SetPostAttachmentsInput!) { setPostAttachments(input: $i) { post { id } } }',
+      { i: { postId, fileIds: [file.id] } },
+      ola,
+    );
     expect(set.errors).toBeUndefined();
 
     const read = await e2e.gql<{ post: { attachments: { fileName: string; url: string; uploadedBy: { displayName: string } }[] } }>(
@@ -95,18 +102,25 @@ describe('files through the gateway', () => {
     expect(download.headers.get('content-disposition')).toBe(`attachment; filename="innkalling.txt"; filename*=UTF-8''innkalling.txt`);
 
     expect(codes(await e2e.gql('query ($p: ID!) { post(id: $p) { attachments { url } } }', { p: postId }, eva))).toEqual(['NOT_FOUND']);
-    expect(codes(await e2e.gql('mutation ($i: SetPostAttachmentsInput!) { setPostAttachments(input: $i) { post { id } } }', { i: { postId, fileIds: [] } }, per))).toEqual([
-      'FORBIDDEN',
-    ]);
+    expect(
+      codes(await e2e.gql('mutation ($i: SetPostAttachmentsInput!) { setPostAttachments(input: $i) { post { id } } }', { i: { postId, fileIds: [] } }, per)),
+    ).toEqual(['FORBIDDEN']);
   });
 
   it("shows a post's own attached photo in its body by a fresh link, and another host's image only as a link", async () => {
     const photo = await upload(ola, 'benk.jpg', await phoneJpeg(300, 200));
     const body = `Ny benk: ![Benken](${photo.url})\n\nSlik: ![x](https://tracker.example/p.gif)`;
-    const created = await e2e.gql<{ createPost: { post: { id: string } } }>('mutation ($b: String!) { createPost(input: { title: "Benk", body: $b }) { post { id } } }', { b: body }, ola);
+    const created = await e2e.gql<{ createPost: { post: { id: string } } }>(
+      'mutation ($b: String!) { createPost(input: { title: "Benk", body: $b }) { post { id } } }',
+      { b: body },
+      ola,
+    );
     expect(created.errors).toBeUndefined();
     const postId = created.data!.createPost.post.id;
-    expect((await e2e.gql('mutation ($i: SetPostAttachmentsInput!) { setPostAttachments(input: $i) { post { id } } }', { i: { postId, fileIds: [photo.id] } }, ola)).errors).toBeUndefined();
+    expect(
+      (await e2e.gql('mutation ($i: SetPostAttachmentsInput!) { setPostAttachments(input: $i) { post { id } } }', { i: { postId, fileIds: [photo.id] } }, ola))
+        .errors,
+    ).toBeUndefined();
 
     const read = await e2e.gql<{ post: { bodyHtml: string } }>('query ($p: ID!) { post(id: $p) { bodyHtml } }', { p: postId }, per);
     const sources = [...read.data!.post.bodyHtml.matchAll(/<img [^>]*src="([^"]*)"/g)].map(([, src]) => src!.replace(/&amp;/g, '&'));
@@ -119,17 +133,19 @@ describe('files through the gateway', () => {
   it("opens Solbakken's demo statutes from the document library as a PDF download", async () => {
     const folders = await e2e.gql<{ documentFolders: { id: string; name: string }[] }>('{ documentFolders { id name } }', {}, per);
     const rules = folders.data!.documentFolders.find((folder) => folder.name === 'Husorden og vedtekter')!;
-    const documents = await e2e.gql<{ documents: { nodes: { title: string; currentVersion: { file: { url: string } }; createdBy: { displayName: string } }[] } }>(
-      'query ($f: ID!) { documents(folderId: $f) { nodes { title createdBy { displayName } currentVersion { file { url } } } } }',
-      { f: rules.id },
-      per,
-    );
+    const documents = await e2e.gql<{
+      documents: { nodes: { title: string; currentVersion: { file: { url: string } }; createdBy: { displayName: string } }[] };
+    }>('query ($f: ID!) { documents(folderId: $f) { nodes { title createdBy { displayName } currentVersion { file { url } } } } }', { f: rules.id }, per);
     const statutes = documents.data!.documents.nodes.find((document) => document.title === 'Vedtekter')!;
     expect(statutes.createdBy.displayName).toBe('Kari Nordmann');
     const pdf = await fetch(statutes.currentVersion.file.url);
     expect(pdf.headers.get('content-type')).toBe('application/pdf');
     expect(pdf.headers.get('content-disposition')).toMatch(/^attachment; filename="vedtekter\.pdf"/);
-    expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
+    expect(
+      Buffer.from(await pdf.arrayBuffer())
+        .subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-');
 
     expect((await e2e.gql<{ documentFolders: unknown[] }>('{ documentFolders { id } }', {}, eva)).data!.documentFolders).toEqual([]);
   });

@@ -39,7 +39,14 @@ describe('input guards through the gateway', () => {
   describe('a NUL character (U+0000) in a string', () => {
     const NUL = '\u0000';
     /** Each operation the issue names, with one string argument left for the NUL, inline and as a variable. */
-    const operations: { name: string; field: string; variableField?: string; inline: (text: string) => string; variable: string; variables: (text: string) => Record<string, unknown> }[] = [
+    const operations: {
+      name: string;
+      field: string;
+      variableField?: string;
+      inline: (text: string) => string;
+      variable: string;
+      variables: (text: string) => Record<string, unknown>;
+    }[] = [
       {
         name: 'directory search',
         field: 'filter.search',
@@ -101,7 +108,12 @@ describe('input guards through the gateway', () => {
     it('names the argument a variable is passed to, and the place in a list', async () => {
       const result = await e2e.gql(
         'mutation ($ids: [OnlineIdentityInput!]) { updateMyProfile(input: { onlineIdentities: $ids }) { member { id } } }',
-        { ids: [{ service: 'Mastodon', handle: 'kari' }, { service: `X${NUL}`, handle: 'kari' }] },
+        {
+          ids: [
+            { service: 'Mastodon', handle: 'kari' },
+            { service: `X${NUL}`, handle: 'kari' },
+          ],
+        },
         kari,
       );
       refused(result, 'input.onlineIdentities[1].service');
@@ -130,7 +142,11 @@ describe('input guards through the gateway', () => {
     });
 
     it('changes nothing: the refused group was not created', async () => {
-      await e2e.gql('mutation ($input: CreateGroupInput!) { createGroup(input: $input) { group { id } } }', { input: { kind: 'INTEREST', name: `Strikk${NUL}` } }, eva);
+      await e2e.gql(
+        'mutation ($input: CreateGroupInput!) { createGroup(input: $input) { group { id } } }',
+        { input: { kind: 'INTEREST', name: `Strikk${NUL}` } },
+        eva,
+      );
       const groups = await e2e.gql<{ groups: { nodes: { name: string }[] } }>('{ groups(first: 50) { nodes { name } } }', {}, eva);
       expect(groups.errors).toBeUndefined();
       expect(groups.data!.groups.nodes.map((group) => group.name)).not.toContain('Strikk');
@@ -155,7 +171,11 @@ describe('input guards through the gateway', () => {
 
     /** Subgraph refusals travel in an HTTP 200 answer (kit/errors.ts); nothing was done, so data is null. */
     const refusedReference = (result: GraphQLResponse, field: string) => {
-      expect({ data: result.data, codes: codes(result), field: result.errors?.[0]?.extensions?.field }).toEqual({ data: null, codes: ['BAD_USER_INPUT'], field });
+      expect({ data: result.data, codes: codes(result), field: result.errors?.[0]?.extensions?.field }).toEqual({
+        data: null,
+        codes: ['BAD_USER_INPUT'],
+        field,
+      });
     };
 
     beforeAll(async () => {
@@ -165,16 +185,22 @@ describe('input guards through the gateway', () => {
         {},
         eva,
       );
-      fjordly = { building: other.buildings[0]!.id, unit: other.buildings[0]!.units[0]!.id, committee: other.committees[0]!.id, group: group.data!.createGroup.group.id };
+      fjordly = {
+        building: other.buildings[0]!.id,
+        unit: other.buildings[0]!.units[0]!.id,
+        committee: other.committees[0]!.id,
+        group: group.data!.createGroup.group.id,
+      };
       const own = await housingOf(kari);
       solbakken = { building: own.buildings[0]!.id, committee: own.committees[0]!.id };
     });
 
     /** The foreign id of each kind, and a UUID that names nothing. */
-    const foreignAndRandom = (kind: 'building' | 'unit' | 'committee' | 'group') => [
-      ['of another association', () => fjordly[kind]],
-      ['of nothing', () => randomUUID()],
-    ] as const;
+    const foreignAndRandom = (kind: 'building' | 'unit' | 'committee' | 'group') =>
+      [
+        ['of another association', () => fjordly[kind]],
+        ['of nothing', () => randomUUID()],
+      ] as const;
 
     describe('addGroupMember', () => {
       let group: string;
@@ -187,7 +213,11 @@ describe('input guards through the gateway', () => {
         group = created.data!.createGroup.group.id;
       });
       const add = (memberId: string) =>
-        e2e.gql('mutation ($g: ID!, $m: ID!) { addGroupMember(input: { groupId: $g, memberId: $m }) { member { member { id } } } }', { g: group, m: memberId }, kari);
+        e2e.gql(
+          'mutation ($g: ID!, $m: ID!) { addGroupMember(input: { groupId: $g, memberId: $m }) { member { member { id } } } }',
+          { g: group, m: memberId },
+          kari,
+        );
 
       it.each([
         ['of another association', () => DEMO.eva],
@@ -210,7 +240,11 @@ describe('input guards through the gateway', () => {
 
     describe('createPost and updatePost audiences', () => {
       const createPost = (kind: string, id: string) =>
-        e2e.gql('mutation ($a: AudienceInput) { createPost(input: { title: "Til dere", body: "Hei", audience: $a }) { post { id } } }', { a: { kind, id } }, kari);
+        e2e.gql(
+          'mutation ($a: AudienceInput) { createPost(input: { title: "Til dere", body: "Hei", audience: $a }) { post { id } } }',
+          { a: { kind, id } },
+          kari,
+        );
 
       for (const kind of ['building', 'committee', 'group'] as const) {
         it.each(foreignAndRandom(kind))(`refuses a ${kind.toUpperCase()} audience %s`, async (_name, id) => {
@@ -235,7 +269,10 @@ describe('input guards through the gateway', () => {
     });
 
     it.each(foreignAndRandom('committee'))('createGroup refuses a COMMITTEE group for a committee %s', async (_name, id) => {
-      refusedReference(await e2e.gql('mutation ($c: ID) { createGroup(input: { kind: COMMITTEE, name: "Komité", committeeId: $c }) { group { id } } }', { c: id() }, kari), 'committeeId');
+      refusedReference(
+        await e2e.gql('mutation ($c: ID) { createGroup(input: { kind: COMMITTEE, name: "Komité", committeeId: $c }) { group { id } } }', { c: id() }, kari),
+        'committeeId',
+      );
     });
 
     describe('updateDocument', () => {
@@ -310,14 +347,19 @@ describe('input guards through the gateway', () => {
           headers: { 'content-type': 'application/json', ...signRequest(e2e.secrets.internalSecret, { method: 'POST', url, context, body }) },
           body,
         });
-        return { status: response.status, body: (await response.json()) };
+        return { status: response.status, body: await response.json() };
       };
 
       it("answers only the association's own ids", async () => {
         const random = randomUUID();
         const answer = await call(MEMBER_REFERENCES_ROUTE, {
           associationId: DEMO.solbakken,
-          references: { memberIds: [DEMO.kari, DEMO.eva, random], buildingIds: [solbakken.building, fjordly.building], committeeIds: [fjordly.committee], unitIds: [fjordly.unit] },
+          references: {
+            memberIds: [DEMO.kari, DEMO.eva, random],
+            buildingIds: [solbakken.building, fjordly.building],
+            committeeIds: [fjordly.committee],
+            unitIds: [fjordly.unit],
+          },
         });
         expect(answer).toEqual({
           status: 200,

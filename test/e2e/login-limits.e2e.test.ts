@@ -111,10 +111,7 @@ describe('login and password re-check limits through the gateway', () => {
 
   it('ends the session after five wrong passwords for an e-mail change, and refuses the right one after that', async () => {
     const session = (await login('192.0.2.60', 'aase@solbakken.example', DEMO_PASSWORD)).data!.login;
-    const changeTo = (password: string): [string, Record<string, unknown>] => [
-      REQUEST_EMAIL_CHANGE,
-      { i: { newEmail: 'tyven@example.com', password } },
-    ];
+    const changeTo = (password: string): [string, Record<string, unknown>] => [REQUEST_EMAIL_CHANGE, { i: { newEmail: 'tyven@example.com', password } }];
 
     const outcomes = await guessTwentyFourTimes('192.0.2.60', session.accessToken, changeTo);
     expect(outcomes.slice(0, 4)).toEqual(Array(4).fill('BAD_USER_INPUT'));
@@ -170,7 +167,12 @@ describe('login limits behind a shared address, at once, and over IPv6', () => {
     const session = (await login('100.64.0.2', 'kari@solbakken.example', DEMO_PASSWORD)).data!.login;
     await neighboursExhaust('100.64.0.2', 'kari@solbakken.example');
 
-    const change = await from('100.64.0.2', REQUEST_EMAIL_CHANGE, { i: { newEmail: 'kari.ny@solbakken.example', password: DEMO_PASSWORD } }, session.accessToken);
+    const change = await from(
+      '100.64.0.2',
+      REQUEST_EMAIL_CHANGE,
+      { i: { newEmail: 'kari.ny@solbakken.example', password: DEMO_PASSWORD } },
+      session.accessToken,
+    );
     expect(change.errors).toBeUndefined();
     expect(change.data).toEqual({ requestEmailChange: { pendingEmail: 'kari.ny@solbakken.example' } });
   });

@@ -1,5 +1,16 @@
 import { DEMO } from '@tunet/members';
-import { accessTokens, createApiKeySecret, createPlatformAdmin, matrixCaller, matrixTests, openE2E, tag, type E2E, type MatrixCall, type Outcome } from './e2e.fixtures';
+import {
+  accessTokens,
+  createApiKeySecret,
+  createPlatformAdmin,
+  matrixCaller,
+  matrixTests,
+  openE2E,
+  tag,
+  type E2E,
+  type MatrixCall,
+  type Outcome,
+} from './e2e.fixtures';
 
 /**
  * Who may do what in the members subgraph, through the gateway: every query and mutation × every kind of caller.
@@ -71,37 +82,53 @@ describe('members access matrix', () => {
     'association.invitations': (a) => call(a, 'query ($id: ID!) { association(id: $id) { invitations { id } } }', { id: DEMO.solbakken }),
     'association.apiKeys': (a) => call(a, 'query ($id: ID!) { association(id: $id) { apiKeys { id } } }', { id: DEMO.solbakken }),
     importJob: (a) => call(a, 'query ($id: ID!) { importJob(id: $id) { status } }', { id: ids.importJob }),
-    updateAssociation: (a) => call(a, 'mutation ($id: ID!) { updateAssociation(input: { associationId: $id, city: "Oslo" }) { association { id } } }', { id: DEMO.solbakken }),
+    updateAssociation: (a) =>
+      call(a, 'mutation ($id: ID!) { updateAssociation(input: { associationId: $id, city: "Oslo" }) { association { id } } }', { id: DEMO.solbakken }),
     createBuilding: (a) => call(a, 'mutation ($n: String!) { createBuilding(input: { name: $n }) { building { id } } }', { n: `Bygg ${tag(a)}` }),
-    createUnit: (a) => call(a, 'mutation ($b: ID!, $n: String!) { createUnit(input: { buildingId: $b, number: $n }) { unit { id } } }', { b: ids.building, n: `U${tag(a)}` }),
+    createUnit: (a) =>
+      call(a, 'mutation ($b: ID!, $n: String!) { createUnit(input: { buildingId: $b, number: $n }) { unit { id } } }', { b: ids.building, n: `U${tag(a)}` }),
     addTenure: (a) =>
       call(a, 'mutation ($m: ID!, $u: ID!, $d: Date!) { addTenure(input: { memberId: $m, unitId: $u, relation: OCCUPANT, moveIn: $d }) { tenure { id } } }', {
         m: DEMO.jonas,
         u: ids.unit,
         d: `20${10 + ACTORS.indexOf(a)}-01-01`,
       }),
-    updateTenure: (a) => call(a, 'mutation ($t: ID!) { updateTenure(input: { tenureId: $t, contractNumber: "K-1" }) { tenure { id } } }', { t: ids.kariTenure }),
-    recordMoveOut: (a) => call(a, 'mutation ($t: ID!) { recordMoveOut(input: { tenureId: $t, moveOut: "2099-12-31" }) { tenure { id } } }', { t: ids.kariTenure }),
-    createCommittee: (a) => call(a, 'mutation ($n: String!) { createCommittee(input: { kind: CUSTOM, name: $n }) { committee { id } } }', { n: `Komité ${tag(a)}` }),
+    updateTenure: (a) =>
+      call(a, 'mutation ($t: ID!) { updateTenure(input: { tenureId: $t, contractNumber: "K-1" }) { tenure { id } } }', { t: ids.kariTenure }),
+    recordMoveOut: (a) =>
+      call(a, 'mutation ($t: ID!) { recordMoveOut(input: { tenureId: $t, moveOut: "2099-12-31" }) { tenure { id } } }', { t: ids.kariTenure }),
+    createCommittee: (a) =>
+      call(a, 'mutation ($n: String!) { createCommittee(input: { kind: CUSTOM, name: $n }) { committee { id } } }', { n: `Komité ${tag(a)}` }),
     appointToCommittee: (a) =>
-      call(a, 'mutation ($c: ID!, $m: ID!, $d: Date!) { appointToCommittee(input: { committeeId: $c, memberId: $m, role: MEMBER, termFrom: $d, termTo: $d }) { term { id } } }', {
-        c: ids.party,
-        m: DEMO.ola,
-        d: `20${10 + ACTORS.indexOf(a)}-01-01`,
-      }),
-    endCommitteeTerm: (a) => call(a, 'mutation ($t: ID!) { endCommitteeTerm(input: { termId: $t, termTo: "2099-12-31" }) { term { id } } }', { t: ids.perTerm }),
+      call(
+        a,
+        'mutation ($c: ID!, $m: ID!, $d: Date!) { appointToCommittee(input: { committeeId: $c, memberId: $m, role: MEMBER, termFrom: $d, termTo: $d }) { term { id } } }',
+        {
+          c: ids.party,
+          m: DEMO.ola,
+          d: `20${10 + ACTORS.indexOf(a)}-01-01`,
+        },
+      ),
+    endCommitteeTerm: (a) =>
+      call(a, 'mutation ($t: ID!) { endCommitteeTerm(input: { termId: $t, termTo: "2099-12-31" }) { term { id } } }', { t: ids.perTerm }),
     suspendMember: (a) => call(a, 'mutation ($m: ID!) { suspendMember(input: { memberId: $m, reason: "Test" }) { member { id } } }', { m: DEMO.jonas }),
     reinstateMember: (a) => call(a, 'mutation ($m: ID!) { reinstateMember(input: { memberId: $m }) { member { id } } }', { m: DEMO.jonas }),
     updateMyProfile: (a) => call(a, 'mutation { updateMyProfile(input: { occupation: "Tester" }) { member { id } } }'),
     changePassword: (a) => call(a, 'mutation { changePassword(input: { currentPassword: "wrong", newPassword: "a-long-new-password" }) { endedSessions } }'),
     requestEmailChange: (a) => call(a, 'mutation { requestEmailChange(input: { newEmail: "ny@example.com", password: "wrong" }) { pendingEmail } }'),
-    inviteMember: (a) => call(a, 'mutation ($e: String!) { inviteMember(input: { email: $e, displayName: "Ny", externalTitle: "Test" }) { invitation { id } } }', { e: `${tag(a)}@invite.example` }),
+    inviteMember: (a) =>
+      call(a, 'mutation ($e: String!) { inviteMember(input: { email: $e, displayName: "Ny", externalTitle: "Test" }) { invitation { id } } }', {
+        e: `${tag(a)}@invite.example`,
+      }),
     resendInvitation: (a) => call(a, 'mutation ($i: ID!) { resendInvitation(input: { invitationId: $i }) { invitation { id } } }', { i: ids.invitation }),
     revokeInvitation: (a) => call(a, 'mutation ($i: ID!) { revokeInvitation(input: { invitationId: $i }) { invitation { id } } }', { i: ids.invitation }),
     createApiKey: (a) => call(a, 'mutation { createApiKey(input: { name: "Ny nøkkel", scopes: [MEMBERS_READ] }) { secret } }'),
     revokeApiKey: (a) => call(a, 'mutation ($k: ID!) { revokeApiKey(input: { apiKeyId: $k }) { apiKey { id } } }', { k: ids.apiKey }),
     importMembers: (a) =>
-      call(a, 'mutation { importMembers(input: { mode: UPSERT, dryRun: true, rows: [{ shareNumber: "1", name: "Ola Hansen", relation: OWNER }] }) { job { id } } }'),
+      call(
+        a,
+        'mutation { importMembers(input: { mode: UPSERT, dryRun: true, rows: [{ shareNumber: "1", name: "Ola Hansen", relation: OWNER }] }) { job { id } } }',
+      ),
   };
 
   const U = 'UNAUTHENTICATED';

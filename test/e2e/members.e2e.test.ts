@@ -34,13 +34,14 @@ describe('the resident directory and board work through the gateway', () => {
     expect(byId.data).toEqual({ member: { displayName: null, nameHidden: true } });
   });
 
-  it("refuses a portrait from another website, and shows none that was stored before", async () => {
+  it('refuses a portrait from another website, and shows none that was stored before', async () => {
     const refused = await e2e.gql('mutation { updateMyProfile(input: { portraitUrl: "https://tracker.example/p.gif" }) { member { portraitUrl } } }', {}, ola);
     expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'portraitUrl' });
 
     await e2e.stack.members.repositories.members.updateMember(DEMO.solbakken, DEMO.ola, { portraitUrl: 'https://tracker.example/p.gif' });
     const portraitOf = async (token: string) =>
-      (await e2e.gql<{ member: { portraitUrl: string | null } }>('query ($id: ID!) { member(id: $id) { portraitUrl } }', { id: DEMO.ola }, token)).data!.member.portraitUrl;
+      (await e2e.gql<{ member: { portraitUrl: string | null } }>('query ($id: ID!) { member(id: $id) { portraitUrl } }', { id: DEMO.ola }, token)).data!.member
+        .portraitUrl;
     expect(await portraitOf(kari)).toBeNull();
     expect(await portraitOf(ola)).toBeNull();
     await e2e.stack.members.repositories.members.updateMember(DEMO.solbakken, DEMO.ola, { portraitUrl: null });
@@ -69,7 +70,11 @@ describe('the resident directory and board work through the gateway', () => {
       kari,
     );
     const unitId = unit.data!.createUnit.unit.id;
-    const duplicate = await e2e.gql('mutation ($b: ID!) { createUnit(input: { buildingId: $b, number: "H0102", shareNumber: "6" }) { unit { id } } }', { b: buildingId }, kari);
+    const duplicate = await e2e.gql(
+      'mutation ($b: ID!) { createUnit(input: { buildingId: $b, number: "H0102", shareNumber: "6" }) { unit { id } } }',
+      { b: buildingId },
+      kari,
+    );
     expect(codes(duplicate)).toEqual(['CONFLICT']);
 
     const tenure = await e2e.gql<{ addTenure: { tenure: { active: boolean; unit: { household: { id: string }[] } } } }>(
@@ -79,7 +84,11 @@ describe('the resident directory and board work through the gateway', () => {
     );
     expect(tenure.errors).toBeUndefined();
     expect(tenure.data!.addTenure.tenure).toEqual({ active: true, unit: { household: [{ id: DEMO.jonas }] } });
-    const directory = await e2e.gql<Directory>('query ($b: ID!) { directory(filter: { buildingId: $b }) { nodes { id displayName email occupation } } }', { b: buildingId }, ola);
+    const directory = await e2e.gql<Directory>(
+      'query ($b: ID!) { directory(filter: { buildingId: $b }) { nodes { id displayName email occupation } } }',
+      { b: buildingId },
+      ola,
+    );
     expect(directory.data!.directory.nodes.map((m) => m.displayName)).toEqual(['Jonas Lie']);
   });
 
@@ -104,9 +113,17 @@ describe('the resident directory and board work through the gateway', () => {
       handler: async (event) => void received.push(event),
     });
     try {
-      const tenures = await e2e.gql<{ member: { tenures: { id: string }[] } }>('query ($id: ID!) { member(id: $id) { tenures { id } } }', { id: DEMO.ingrid }, kari);
+      const tenures = await e2e.gql<{ member: { tenures: { id: string }[] } }>(
+        'query ($id: ID!) { member(id: $id) { tenures { id } } }',
+        { id: DEMO.ingrid },
+        kari,
+      );
       const tenureId = tenures.data!.member.tenures[0]!.id;
-      const moved = await e2e.gql('mutation ($t: ID!) { recordMoveOut(input: { tenureId: $t, moveOut: "2026-01-31" }) { tenure { active moveOut } } }', { t: tenureId }, kari);
+      const moved = await e2e.gql(
+        'mutation ($t: ID!) { recordMoveOut(input: { tenureId: $t, moveOut: "2026-01-31" }) { tenure { active moveOut } } }',
+        { t: tenureId },
+        kari,
+      );
       expect(moved.data).toEqual({ recordMoveOut: { tenure: { active: false, moveOut: '2026-01-31' } } });
       for (let i = 0; i < 50 && received.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 100));
       expect(received).toEqual([

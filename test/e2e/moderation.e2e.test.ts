@@ -33,12 +33,17 @@ describe('moderation and the code of conduct through the gateway', () => {
   afterAll(() => e2e.close());
 
   const report = (token: string, reason: string) =>
-    e2e.gql('mutation ($id: ID!, $reason: ReportReason!) { reportContent(input: { targetType: POST, targetId: $id, reason: $reason }) { report { id } } }', { id: OLA_POST, reason }, token);
-  const readPost = (token: string) => e2e.gql<{ post: { title: string; moderation: { state: string; reason: string | null } | null } }>(
-    'query ($id: ID!) { post(id: $id) { title moderation { state reason } } }',
-    { id: OLA_POST },
-    token,
-  );
+    e2e.gql(
+      'mutation ($id: ID!, $reason: ReportReason!) { reportContent(input: { targetType: POST, targetId: $id, reason: $reason }) { report { id } } }',
+      { id: OLA_POST, reason },
+      token,
+    );
+  const readPost = (token: string) =>
+    e2e.gql<{ post: { title: string; moderation: { state: string; reason: string | null } | null } }>(
+      'query ($id: ID!) { post(id: $id) { title moderation { state reason } } }',
+      { id: OLA_POST },
+      token,
+    );
 
   it('hides a post reported by three households, and the board removes it and suspends its author', async () => {
     const ola = await e2e.login('ola@solbakken.example');
@@ -87,7 +92,11 @@ describe('moderation and the code of conduct through the gateway', () => {
   });
 
   it('asks members to accept a new code of conduct before they comment again', async () => {
-    const current = await e2e.gql<{ codeOfConduct: { version: number; viewerAcceptedAt: string | null } }>('{ codeOfConduct { version viewerAcceptedAt } }', {}, per);
+    const current = await e2e.gql<{ codeOfConduct: { version: number; viewerAcceptedAt: string | null } }>(
+      '{ codeOfConduct { version viewerAcceptedAt } }',
+      {},
+      per,
+    );
     expect(current.data!.codeOfConduct).toEqual({ version: 1, viewerAcceptedAt: expect.any(String) });
     const published = await e2e.gql(
       'mutation { publishCodeOfConduct(input: { body: "# God skikk\\n\\nIngen reklame." }) { codeOfConduct { version } } }',

@@ -3,7 +3,20 @@ import { DEMO } from '@tunet/members';
 import { insertDelivery, insertNotification } from '@tunet/notifications/src/inbox/inbox.fixtures';
 import { loopbackEndpoints } from '@tunet/notifications/src/push/push.fixtures';
 import webpush from 'web-push';
-import { codes, matrixCaller, matrixTests, matrixTokens, MATRIX_ACTORS, openE2E, setupStep, tag, type E2E, type MatrixActor, type MatrixCall, type Outcome } from './e2e.fixtures';
+import {
+  codes,
+  matrixCaller,
+  matrixTests,
+  matrixTokens,
+  MATRIX_ACTORS,
+  openE2E,
+  setupStep,
+  tag,
+  type E2E,
+  type MatrixActor,
+  type MatrixCall,
+  type Outcome,
+} from './e2e.fixtures';
 
 /**
  * Who may do what in the notifications subgraph, through the gateway: every query and mutation × every kind of
@@ -32,13 +45,22 @@ const MEMBERSHIPS: Partial<Record<Actor, { associationId: string; memberId: stri
  * dispatcher tries to push to them fails at once instead of leaving the machine.
  */
 const NOWHERE = 'http://127.0.0.1:9';
-const fcmKey = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+const fcmKey = generateKeyPairSync('rsa', {
+  modulusLength: 2048,
+  privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  publicKeyEncoding: { type: 'spki', format: 'pem' },
+});
 
 /** A browser's subscription as `subscription.toJSON()` gives it: a real P-256 key and a 16-byte secret. */
 function browserSubscription(name: string) {
   const ecdh = createECDH('prime256v1');
   ecdh.generateKeys();
-  return { endpoint: `https://127.0.0.1:9/push/${name}-${randomUUID()}`, p256dh: ecdh.getPublicKey().toString('base64url'), auth: randomBytes(16).toString('base64url'), deviceName: name };
+  return {
+    endpoint: `https://127.0.0.1:9/push/${name}-${randomUUID()}`,
+    p256dh: ecdh.getPublicKey().toString('base64url'),
+    auth: randomBytes(16).toString('base64url'),
+    deviceName: name,
+  };
 }
 
 describe('notifications access matrix', () => {
@@ -59,7 +81,13 @@ describe('notifications access matrix', () => {
     e2e = await openE2E(undefined, {
       notifications: {
         webPush: { ...vapid, subject: 'mailto:drift@tunet.test', endpoints: loopbackEndpoints('https://127.0.0.1:9') },
-        fcm: { projectId: 'tunet-e2e', clientEmail: 'tunet@tunet-e2e.iam.gserviceaccount.com', privateKey: fcmKey.privateKey, apiOrigin: NOWHERE, tokenUrl: `${NOWHERE}/token` },
+        fcm: {
+          projectId: 'tunet-e2e',
+          clientEmail: 'tunet@tunet-e2e.iam.gserviceaccount.com',
+          privateKey: fcmKey.privateKey,
+          apiOrigin: NOWHERE,
+          tokenUrl: `${NOWHERE}/token`,
+        },
       },
     });
     call = matrixCaller(e2e, tokens);
@@ -89,8 +117,10 @@ describe('notifications access matrix', () => {
   afterAll(() => e2e?.close());
 
   const notification = (a: Actor, id: string) => call(a, 'query ($id: ID!) { notification(id: $id) { title readAt deliveries { status } } }', { id });
-  const markRead = (a: Actor, id: string) => call(a, 'mutation ($id: ID!) { markNotificationRead(input: { id: $id }) { unreadCount notification { readAt } } }', { id });
-  const archive = (a: Actor, id: string) => call(a, 'mutation ($id: ID!) { archiveNotification(input: { id: $id }) { unreadCount notification { archivedAt } } }', { id });
+  const markRead = (a: Actor, id: string) =>
+    call(a, 'mutation ($id: ID!) { markNotificationRead(input: { id: $id }) { unreadCount notification { readAt } } }', { id });
+  const archive = (a: Actor, id: string) =>
+    call(a, 'mutation ($id: ID!) { archiveNotification(input: { id: $id }) { unreadCount notification { archivedAt } } }', { id });
   const removeDevice = (a: Actor, id: string) => call(a, 'mutation ($id: ID!) { removePushDevice(input: { id: $id }) { removedId } }', { id });
   // Listed in the order the rows run: what reads comes before what changes.
   const operations: Record<string, (actor: Actor) => Promise<Outcome>> = {
@@ -110,12 +140,17 @@ describe('notifications access matrix', () => {
     // Preferences
     notificationPreferences: (a) => call(a, '{ notificationPreferences { locale quietHours { start } categories { category channels { channel enabled } } } }'),
     updateNotificationPreferences: (a) =>
-      call(a, 'mutation { updateNotificationPreferences(input: { quietHours: { start: "22:00", end: "07:00" } }) { preferences { quietHours { start end } } } }'),
+      call(
+        a,
+        'mutation { updateNotificationPreferences(input: { quietHours: { start: "22:00", end: "07:00" } }) { preferences { quietHours { start end } } } }',
+      ),
     // Push devices
     pushConfiguration: (a) => call(a, '{ pushConfiguration { webPushPublicKey fcmEnabled apnsEnabled } }'),
     pushDevices: (a) => call(a, '{ pushDevices { id kind deviceName } }'),
     registerWebPushSubscription: (a) =>
-      call(a, 'mutation ($i: RegisterWebPushSubscriptionInput!) { registerWebPushSubscription(input: $i) { device { id kind } } }', { i: browserSubscription(tag(a)) }),
+      call(a, 'mutation ($i: RegisterWebPushSubscriptionInput!) { registerWebPushSubscription(input: $i) { device { id kind } } }', {
+        i: browserSubscription(tag(a)),
+      }),
     registerMobileDevice: (a) => call(a, REGISTER_MOBILE, { t: `new-${tag(a)}` }),
     "removePushDevice (Ola's)": (a) => removeDevice(a, ids[`olaDevice ${a}`]!),
     'removePushDevice (own)': (a) => removeDevice(a, ids[`ownDevice ${a}`]!),
@@ -161,10 +196,18 @@ describe('notifications access matrix', () => {
 
   it("shows the board Ola's bounced e-mail, and Ola his own, but never the other association", async () => {
     const FAILED = '{ failedDeliveries { nodes { status lastError notification { id readAt } recipient { id } } } }';
-    const bounced = { status: 'BOUNCED', lastError: '550 5.1.1 mailbox unavailable', notification: { id: ids.olaNotification, readAt: null }, recipient: { id: DEMO.ola } };
+    const bounced = {
+      status: 'BOUNCED',
+      lastError: '550 5.1.1 mailbox unavailable',
+      notification: { id: ids.olaNotification, readAt: null },
+      recipient: { id: DEMO.ola },
+    };
     const board = await must<{ failedDeliveries: { nodes: unknown[] } }>(tokens.board, FAILED);
     expect(board.failedDeliveries.nodes).toContainEqual(bounced);
-    const mine = await must<{ myFailedDeliveries: { nodes: { notification: { id: string } }[] } }>(tokens['resident A'], '{ myFailedDeliveries { nodes { notification { id } } } }');
+    const mine = await must<{ myFailedDeliveries: { nodes: { notification: { id: string } }[] } }>(
+      tokens['resident A'],
+      '{ myFailedDeliveries { nodes { notification { id } } } }',
+    );
     expect(mine.myFailedDeliveries.nodes).toContainEqual({ notification: { id: ids.olaNotification } });
     const other = await must<{ failedDeliveries: { nodes: { notification: { id: string } }[] } }>(tokens['other association'], FAILED);
     expect(other.failedDeliveries.nodes.map((node) => node.notification.id)).not.toContain(ids.olaNotification);

@@ -53,15 +53,22 @@ describe('web push endpoints through the federation', () => {
         },
       },
     });
-    tokens = await accessTokens(e2e, { kari: 'kari@solbakken.example', ola: 'ola@solbakken.example', per: 'per@solbakken.example', eva: 'eva@fjordly.example' });
+    tokens = await accessTokens(e2e, {
+      kari: 'kari@solbakken.example',
+      ola: 'ola@solbakken.example',
+      per: 'per@solbakken.example',
+      eva: 'eva@fjordly.example',
+    });
   });
   afterAll(async () => {
     await e2e?.close();
     await new Promise((resolve) => trap?.close(resolve));
   });
 
-  const register = (token: string, endpoint: string) => e2e.gql<{ registerWebPushSubscription: { device: { id: string } } }>(REGISTER, { input: subscription(endpoint) }, token);
-  const devicesOf = async (token: string) => ((await e2e.gql<{ pushDevices: { id: string }[] }>(DEVICES, {}, token)).data?.pushDevices ?? []).map((device) => device.id);
+  const register = (token: string, endpoint: string) =>
+    e2e.gql<{ registerWebPushSubscription: { device: { id: string } } }>(REGISTER, { input: subscription(endpoint) }, token);
+  const devicesOf = async (token: string) =>
+    ((await e2e.gql<{ pushDevices: { id: string }[] }>(DEVICES, {}, token)).data?.pushDevices ?? []).map((device) => device.id);
   const registered = async (token: string, endpoint: string) => {
     const result = await register(token, endpoint);
     if (!result.data) throw new Error(JSON.stringify(result.errors));
@@ -115,11 +122,9 @@ describe('web push endpoints through the federation', () => {
     expect(published.errors).toBeUndefined();
 
     await eventually(async () => {
-      const inbox = await e2e.gql<{ notifications: { nodes: { title: string; deliveries: { channel: string; status: string; lastError: string | null }[] }[] } }>(
-        '{ notifications(first: 50) { nodes { title deliveries { channel status lastError } } } }',
-        {},
-        tokens.ola,
-      );
+      const inbox = await e2e.gql<{
+        notifications: { nodes: { title: string; deliveries: { channel: string; status: string; lastError: string | null }[] }[] };
+      }>('{ notifications(first: 50) { nodes { title deliveries { channel status lastError } } } }', {}, tokens.ola);
       const push = inbox.data?.notifications.nodes.find((node) => node.title.includes(title))?.deliveries.find((delivery) => delivery.channel === 'PUSH');
       expect(push).toMatchObject({ status: 'FAILED', lastError: expect.stringContaining('127.0.0.1 is not a public address') });
     }, 20_000);

@@ -79,7 +79,15 @@ describe('notifications through the federation', () => {
       const item = (await inboxOf(tokens.ola)).notifications.nodes.find((node) => node.subjectId === postId);
       expect(item).toMatchObject({ category: 'IMPORTANT', important: true, title: expect.stringContaining(title), subjectType: 'Post' });
     }, 20_000);
-    await eventually(() => expect(mailsAbout(title).map((mail) => mail.recipients).flat()).toContain('ola@solbakken.example'), 20_000);
+    await eventually(
+      () =>
+        expect(
+          mailsAbout(title)
+            .map((mail) => mail.recipients)
+            .flat(),
+        ).toContain('ola@solbakken.example'),
+      20_000,
+    );
 
     const [mail] = mailsAbout(title).filter((received) => received.recipients.includes('ola@solbakken.example'));
     expect(mail!.recipients).toEqual(['ola@solbakken.example']);
@@ -104,11 +112,7 @@ describe('notifications through the federation', () => {
         expect.objectContaining({ status: 'BOUNCED', address: 'aase@solbakken.example', lastError: expect.stringContaining('mailbox unavailable') }),
       );
     }, 20_000);
-    const own = await e2e.gql<{ myFailedDeliveries: { nodes: { status: string }[] } }>(
-      'query { myFailedDeliveries { nodes { status } } }',
-      {},
-      tokens.aase,
-    );
+    const own = await e2e.gql<{ myFailedDeliveries: { nodes: { status: string }[] } }>('query { myFailedDeliveries { nodes { status } } }', {}, tokens.aase);
     expect(own.data?.myFailedDeliveries.nodes).toContainEqual({ status: 'BOUNCED' });
     expect((await e2e.gql(failures, {}, tokens.ola)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
@@ -203,7 +207,10 @@ describe('notifications through the federation', () => {
       welcome = (await inboxOf(accepted.data!.acceptInvitation.accessToken)).notifications.nodes.find((node) => node.title.startsWith('Velkommen'));
       expect(welcome).toBeDefined();
     }, 20_000);
-    await eventually(() => expect(smtp.received.some((mail) => mail.recipients.includes(invitee) && mail.parsed.subject?.startsWith('Velkommen'))).toBe(true), 20_000);
+    await eventually(
+      () => expect(smtp.received.some((mail) => mail.recipients.includes(invitee) && mail.parsed.subject?.startsWith('Velkommen'))).toBe(true),
+      20_000,
+    );
     const welcomeMail = smtp.received.find((mail) => mail.recipients.includes(invitee) && mail.parsed.subject?.startsWith('Velkommen'))!;
     const footerSettings = new URL(/Varslingsinnstillinger: (\S+)/.exec(welcomeMail.parsed.text!)![1]!);
     expect(welcome!.link).toBe(footerSettings.pathname);

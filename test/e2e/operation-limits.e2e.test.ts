@@ -75,7 +75,9 @@ describe('operation limits and the gateway error answers', () => {
     expect(many.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'tokens', maximum: 1000 });
     const one = await unplanned(() => e2e.gql(aliases(1, POSTS_WITH_COMMENTS), {}, ola));
     expect(one.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'cost' });
-    const byVariable = await unplanned(() => e2e.gql('query ($n: Int) { posts(first: $n) { nodes { comments(first: $n) { nodes { id body } } } } }', { n: 100 }, ola));
+    const byVariable = await unplanned(() =>
+      e2e.gql('query ($n: Int) { posts(first: $n) { nodes { comments(first: $n) { nodes { id body } } } } }', { n: 100 }, ola),
+    );
     expect(byVariable.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'cost' });
   });
 
@@ -90,9 +92,7 @@ describe('operation limits and the gateway error answers', () => {
     const query = 'query ($n: Int) { posts(first: $n) { nodes { comments(first: $n) { nodes { id body } } } } }';
     const persistedQuery = { version: 1, sha256Hash: createHash('sha256').update(query).digest('hex') };
     await post(JSON.stringify({ query, variables: { n: 1 }, extensions: { persistedQuery } }), { authorization: `Bearer ${ola}` });
-    const byHash = await unplanned(() =>
-      post(JSON.stringify({ variables: { n: 100 }, extensions: { persistedQuery } }), { authorization: `Bearer ${ola}` }),
-    );
+    const byHash = await unplanned(() => post(JSON.stringify({ variables: { n: 100 }, extensions: { persistedQuery } }), { authorization: `Bearer ${ola}` }));
     expect(byHash.data).toBeUndefined();
     expect(codes(byHash)).toEqual(['PERSISTED_QUERY_NOT_SUPPORTED']);
   });
@@ -170,7 +170,9 @@ describe('operation limits and the gateway error answers', () => {
     expect(codes(createPost)).toEqual(['PAYLOAD_TOO_LARGE']);
     expect(createPost.errors?.[0]?.message).toMatch(/importMembers/);
     const anonymous = await unplanned(() =>
-      post(JSON.stringify({ query: 'mutation ($csv: String!) { importMembers(input: { mode: UPSERT, csv: $csv }) { job { id } } }', variables: { csv: body } })),
+      post(
+        JSON.stringify({ query: 'mutation ($csv: String!) { importMembers(input: { mode: UPSERT, csv: $csv }) { job { id } } }', variables: { csv: body } }),
+      ),
     );
     expect(anonymous.status).toBe(413);
     expect(codes(anonymous)).toEqual(['PAYLOAD_TOO_LARGE']);

@@ -1,6 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { DEMO } from '@tunet/members';
-import { matrixCaller, matrixTests, matrixTokens, MATRIX_ACTORS, openE2E, setupStep, tag, type E2E, type MatrixActor, type MatrixCall, type Outcome } from './e2e.fixtures';
+import {
+  matrixCaller,
+  matrixTests,
+  matrixTokens,
+  MATRIX_ACTORS,
+  openE2E,
+  setupStep,
+  tag,
+  type E2E,
+  type MatrixActor,
+  type MatrixCall,
+  type Outcome,
+} from './e2e.fixtures';
 
 /**
  * Who may do what in the posts subgraph, through the gateway: every query and mutation × every kind of caller.
@@ -37,13 +49,24 @@ describe('posts access matrix', () => {
     return result.data?.uploadFile.file.id ?? randomUUID();
   };
   const createPost = async (token: string | undefined, input: Record<string, unknown>) =>
-    (await must<{ createPost: { post: { id: string } } }>(token, 'mutation ($i: CreatePostInput!) { createPost(input: $i) { post { id } } }', { i: input })).createPost.post.id;
+    (await must<{ createPost: { post: { id: string } } }>(token, 'mutation ($i: CreatePostInput!) { createPost(input: $i) { post { id } } }', { i: input }))
+      .createPost.post.id;
   const addComment = async (token: string | undefined, postId: string, body: string) =>
-    (await must<{ addComment: { comment: { id: string } } }>(token, 'mutation ($p: ID!, $b: String!) { addComment(input: { postId: $p, body: $b }) { comment { id } } }', { p: postId, b: body }))
-      .addComment.comment.id;
+    (
+      await must<{ addComment: { comment: { id: string } } }>(
+        token,
+        'mutation ($p: ID!, $b: String!) { addComment(input: { postId: $p, body: $b }) { comment { id } } }',
+        { p: postId, b: body },
+      )
+    ).addComment.comment.id;
   const createGroup = async (token: string | undefined, name: string) =>
-    (await must<{ createGroup: { group: { id: string } } }>(token, 'mutation ($n: String!) { createGroup(input: { kind: INTEREST, name: $n, open: true }) { group { id } } }', { n: name }))
-      .createGroup.group.id;
+    (
+      await must<{ createGroup: { group: { id: string } } }>(
+        token,
+        'mutation ($n: String!) { createGroup(input: { kind: INTEREST, name: $n, open: true }) { group { id } } }',
+        { n: name },
+      )
+    ).createGroup.group.id;
   const createDocument = async (folderId: string, title: string, audience: Record<string, unknown>) => {
     const file = (await must<{ uploadFile: { file: { id: string } } }>(tokens.board, UPLOAD, { n: `${title}.txt`, c: base64(title) })).uploadFile.file.id;
     const created = await must<{ createDocument: { document: { id: string } } }>(
@@ -85,17 +108,25 @@ describe('posts access matrix', () => {
     // Groups, all Ingrid's (she is their admin): one to join and leave, one to manage (with Åse in it), one to archive.
     ids.joinGroup = await createGroup(ingrid, 'Matrise: bli med');
     ids.managedGroup = await createGroup(ingrid, 'Matrise: styres');
-    await must(ingrid, 'mutation ($g: ID!, $m: ID!) { addGroupMember(input: { groupId: $g, memberId: $m }) { member { role } } }', { g: ids.managedGroup, m: DEMO.aase });
+    await must(ingrid, 'mutation ($g: ID!, $m: ID!) { addGroupMember(input: { groupId: $g, memberId: $m }) { member { role } } }', {
+      g: ids.managedGroup,
+      m: DEMO.aase,
+    });
     ids.archivedGroup = await createGroup(ingrid, 'Matrise: arkiveres');
     // Documents: the demo statutes' folder; a folder to rename; documents for everyone, for Blokk A, and to delete.
     const folders = await must<{ documentFolders: { id: string; name: string }[] }>(board, '{ documentFolders { id name } }');
     ids.rulesFolder = folders.documentFolders.find((folder) => folder.name === 'Husorden og vedtekter')!.id;
-    const statutes = await must<{ documents: { nodes: { id: string; title: string }[] } }>(board, 'query ($f: ID!) { documents(folderId: $f) { nodes { id title } } }', {
-      f: ids.rulesFolder,
-    });
+    const statutes = await must<{ documents: { nodes: { id: string; title: string }[] } }>(
+      board,
+      'query ($f: ID!) { documents(folderId: $f) { nodes { id title } } }',
+      {
+        f: ids.rulesFolder,
+      },
+    );
     ids.statutes = statutes.documents.nodes.find((document) => document.title === 'Vedtekter')!.id;
-    ids.folder = (await must<{ createDocumentFolder: { folder: { id: string } } }>(board, 'mutation { createDocumentFolder(input: { name: "Matrise" }) { folder { id } } }'))
-      .createDocumentFolder.folder.id;
+    ids.folder = (
+      await must<{ createDocumentFolder: { folder: { id: string } } }>(board, 'mutation { createDocumentFolder(input: { name: "Matrise" }) { folder { id } } }')
+    ).createDocumentFolder.folder.id;
     ids.document = await createDocument(ids.folder, 'For alle', { kind: 'ASSOCIATION' });
     ids.blokkADocument = await createDocument(ids.folder, 'For Blokk A', { kind: 'BUILDING', id: ids.blokkA });
     ids.deletableDocument = await createDocument(ids.folder, 'Slettes', { kind: 'ASSOCIATION' });
@@ -103,7 +134,9 @@ describe('posts access matrix', () => {
     ids.reportable = await createPost(ingrid, { title: 'Meld meg', body: 'Noe som kan meldes.' });
     ids.hideable = await createPost(ingrid, { title: 'Skjul meg', body: 'Noe styret kan skjule.' });
     const reported = await createPost(ingrid, { title: 'Til vurdering', body: 'Noe som er meldt.' });
-    await must(tokens['resident B'], 'mutation ($t: ID!) { reportContent(input: { targetType: POST, targetId: $t, reason: SPAM }) { report { id } } }', { t: reported });
+    await must(tokens['resident B'], 'mutation ($t: ID!) { reportContent(input: { targetType: POST, targetId: $t, reason: SPAM }) { report { id } } }', {
+      t: reported,
+    });
     const queue = await must<{ moderationQueue: { nodes: { id: string; targetId: string }[] } }>(board, '{ moderationQueue { nodes { id targetId } } }');
     ids.case = queue.moderationQueue.nodes.find((found) => found.targetId === reported)!.id;
   });
@@ -112,11 +145,18 @@ describe('posts access matrix', () => {
   const post = (a: Actor, id: string) => call(a, 'query ($id: ID!) { post(id: $id) { title } }', { id });
   const markRead = (a: Actor, id: string) => call(a, 'mutation ($p: ID!) { markPostRead(input: { postId: $p }) { post { viewerHasRead } } }', { p: id });
   const comment = (a: Actor, id: string) => call(a, 'query ($id: ID!) { comment(id: $id) { body } }', { id });
-  const commentOn = (a: Actor, postId: string) => call(a, 'mutation ($p: ID!, $b: String!) { addComment(input: { postId: $p, body: $b }) { comment { id } } }', { p: postId, b: `Fra ${a}` });
+  const commentOn = (a: Actor, postId: string) =>
+    call(a, 'mutation ($p: ID!, $b: String!) { addComment(input: { postId: $p, body: $b }) { comment { id } } }', { p: postId, b: `Fra ${a}` });
   const reaction = (a: Actor, field: 'react' | 'unreact', id: string, type: 'POST' | 'COMMENT' = 'POST') =>
-    call(a, `mutation ($ty: ReactionTargetType!, $t: ID!) { ${field}(input: { targetType: $ty, targetId: $t, reaction: LIKE }) { viewerReactions } }`, { ty: type, t: id });
+    call(a, `mutation ($ty: ReactionTargetType!, $t: ID!) { ${field}(input: { targetType: $ty, targetId: $t, reaction: LIKE }) { viewerReactions } }`, {
+      ty: type,
+      t: id,
+    });
   const report = (a: Actor, type: 'POST' | 'COMMENT', id: string) =>
-    call(a, 'mutation ($ty: ModerationTargetType!, $t: ID!) { reportContent(input: { targetType: $ty, targetId: $t, reason: OFFENSIVE }) { report { id } } }', { ty: type, t: id });
+    call(a, 'mutation ($ty: ModerationTargetType!, $t: ID!) { reportContent(input: { targetType: $ty, targetId: $t, reason: OFFENSIVE }) { report { id } } }', {
+      ty: type,
+      t: id,
+    });
   const document = (a: Actor, id: string) => call(a, 'query ($id: ID!) { document(id: $id) { title } }', { id });
 
   // Listed in the order the rows run: within a domain, what changes shared state comes after what reads it.
@@ -131,9 +171,12 @@ describe('posts access matrix', () => {
     unreadPostCount: (a) => call(a, '{ unreadPostCount }'),
     createPost: (a) => call(a, 'mutation ($t: String!) { createPost(input: { title: $t, body: "Hei." }) { post { id } } }', { t: `Oppslag ${tag(a)}` }),
     'createPost (to Blokk A)': (a) =>
-      call(a, 'mutation ($b: ID!) { createPost(input: { title: "Til Blokk A", body: "Hei.", audience: { kind: BUILDING, id: $b } }) { post { id } } }', { b: ids.blokkA }),
+      call(a, 'mutation ($b: ID!) { createPost(input: { title: "Til Blokk A", body: "Hei.", audience: { kind: BUILDING, id: $b } }) { post { id } } }', {
+        b: ids.blokkA,
+      }),
     'createPost (news)': (a) => call(a, 'mutation { createPost(input: { kind: NEWS, title: "Nyhet", body: "Hei." }) { post { id } } }'),
-    updatePost: (a) => call(a, 'mutation ($p: ID!, $t: String!) { updatePost(input: { postId: $p, title: $t }) { post { id } } }', { p: ids.olaPost, t: `Endret av ${tag(a)}` }),
+    updatePost: (a) =>
+      call(a, 'mutation ($p: ID!, $t: String!) { updatePost(input: { postId: $p, title: $t }) { post { id } } }', { p: ids.olaPost, t: `Endret av ${tag(a)}` }),
     deletePost: (a) => call(a, 'mutation ($p: ID!) { deletePost(input: { postId: $p }) { post { id } } }', { p: ids[`olaDeletable ${a}`] }),
     pinPost: (a) => call(a, 'mutation ($p: ID!) { pinPost(input: { postId: $p }) { post { pinnedAt } } }', { p: WELCOME_POST }),
     unpinPost: (a) => call(a, 'mutation ($p: ID!) { unpinPost(input: { postId: $p }) { post { pinnedAt } } }', { p: WELCOME_POST }),
@@ -144,7 +187,11 @@ describe('posts access matrix', () => {
     'comment (on Blokk A bulletin)': (a) => comment(a, ids.blokkAComment!),
     addComment: (a) => commentOn(a, WELCOME_POST),
     'addComment (on Blokk A bulletin)': (a) => commentOn(a, BLOKK_A_POST),
-    editComment: (a) => call(a, 'mutation ($c: ID!, $b: String!) { editComment(input: { commentId: $c, body: $b }) { comment { id } } }', { c: ids.olaComment, b: `Endret av ${tag(a)}` }),
+    editComment: (a) =>
+      call(a, 'mutation ($c: ID!, $b: String!) { editComment(input: { commentId: $c, body: $b }) { comment { id } } }', {
+        c: ids.olaComment,
+        b: `Endret av ${tag(a)}`,
+      }),
     deleteComment: (a) => call(a, 'mutation ($c: ID!) { deleteComment(commentId: $c) { comment { deleted } } }', { c: ids[`olaComment ${a}`] }),
     react: (a) => reaction(a, 'react', WELCOME_POST),
     'react (Blokk A bulletin)': (a) => reaction(a, 'react', BLOKK_A_POST),
@@ -154,7 +201,8 @@ describe('posts access matrix', () => {
     // Events and the calendar feed
     events: (a) => call(a, '{ events { nodes { id } } }'),
     event: (a) => call(a, 'query ($id: ID!) { event(id: $id) { title } }', { id: DUGNAD_EVENT }),
-    createEvent: (a) => call(a, 'mutation { createEvent(input: { title: "Møte", startsAt: "2099-01-01T10:00:00Z", endsAt: "2099-01-01T11:00:00Z" }) { event { id } } }'),
+    createEvent: (a) =>
+      call(a, 'mutation { createEvent(input: { title: "Møte", startsAt: "2099-01-01T10:00:00Z", endsAt: "2099-01-01T11:00:00Z" }) { event { id } } }'),
     cancelEvent: (a) => call(a, 'mutation ($e: ID!) { cancelEvent(input: { eventId: $e, reason: "Regn" }) { event { cancelled } } }', { e: ids.cancellable }),
     signUpForEvent: (a) => call(a, 'mutation ($e: ID!) { signUpForEvent(input: { eventId: $e }) { signup { status } } }', { e: DUGNAD_EVENT }),
     cancelSignup: (a) => call(a, 'mutation ($e: ID!) { cancelSignup(input: { eventId: $e }) { signup { status } } }', { e: DUGNAD_EVENT }),
@@ -164,20 +212,36 @@ describe('posts access matrix', () => {
     groups: (a) => call(a, '{ groups { nodes { id } } }'),
     group: (a) => call(a, 'query ($id: ID!) { group(id: $id) { name } }', { id: HAGEGRUPPA }),
     createGroup: (a) => call(a, 'mutation ($n: String!) { createGroup(input: { kind: INTEREST, name: $n }) { group { id } } }', { n: `Gruppe ${tag(a)}` }),
-    updateGroup: (a) => call(a, 'mutation ($g: ID!, $d: String!) { updateGroup(input: { groupId: $g, description: $d }) { group { id } } }', { g: ids.managedGroup, d: `Endret av ${tag(a)}` }),
+    updateGroup: (a) =>
+      call(a, 'mutation ($g: ID!, $d: String!) { updateGroup(input: { groupId: $g, description: $d }) { group { id } } }', {
+        g: ids.managedGroup,
+        d: `Endret av ${tag(a)}`,
+      }),
     joinGroup: (a) => call(a, 'mutation ($g: ID!) { joinGroup(input: { groupId: $g }) { outcome } }', { g: ids.joinGroup }),
     leaveGroup: (a) => call(a, 'mutation ($g: ID!) { leaveGroup(input: { groupId: $g }) { group { id } } }', { g: ids.joinGroup }),
     decideGroupJoinRequest: (a) =>
       call(a, 'mutation ($r: ID!) { decideGroupJoinRequest(input: { requestId: $r, decision: APPROVE }) { request { id } } }', { r: PER_JOIN_REQUEST }),
-    addGroupMember: (a) => call(a, 'mutation ($g: ID!, $m: ID!) { addGroupMember(input: { groupId: $g, memberId: $m }) { member { role } } }', { g: ids.managedGroup, m: DEMO.jonas }),
+    addGroupMember: (a) =>
+      call(a, 'mutation ($g: ID!, $m: ID!) { addGroupMember(input: { groupId: $g, memberId: $m }) { member { role } } }', {
+        g: ids.managedGroup,
+        m: DEMO.jonas,
+      }),
     setGroupMemberRole: (a) =>
-      call(a, 'mutation ($g: ID!, $m: ID!) { setGroupMemberRole(input: { groupId: $g, memberId: $m, role: ADMIN }) { member { role } } }', { g: ids.managedGroup, m: DEMO.aase }),
-    removeGroupMember: (a) => call(a, 'mutation ($g: ID!, $m: ID!) { removeGroupMember(input: { groupId: $g, memberId: $m }) { group { id } } }', { g: ids.managedGroup, m: DEMO.aase }),
+      call(a, 'mutation ($g: ID!, $m: ID!) { setGroupMemberRole(input: { groupId: $g, memberId: $m, role: ADMIN }) { member { role } } }', {
+        g: ids.managedGroup,
+        m: DEMO.aase,
+      }),
+    removeGroupMember: (a) =>
+      call(a, 'mutation ($g: ID!, $m: ID!) { removeGroupMember(input: { groupId: $g, memberId: $m }) { group { id } } }', {
+        g: ids.managedGroup,
+        m: DEMO.aase,
+      }),
     archiveGroup: (a) => call(a, 'mutation ($g: ID!) { archiveGroup(input: { groupId: $g }) { group { archived } } }', { g: ids.archivedGroup }),
     // Files and attachments
     fileSettings: (a) => call(a, '{ fileSettings { maxFileBytes } }'),
     uploadFile: (a) => call(a, UPLOAD, { n: 'notat.txt', c: base64('Notat') }),
-    setPostAttachments: (a) => call(a, 'mutation ($p: ID!) { setPostAttachments(input: { postId: $p, fileIds: [] }) { post { id } } }', { p: ids.olaAttachPost }),
+    setPostAttachments: (a) =>
+      call(a, 'mutation ($p: ID!) { setPostAttachments(input: { postId: $p, fileIds: [] }) { post { id } } }', { p: ids.olaAttachPost }),
     updateFileSettings: (a) => call(a, 'mutation { updateFileSettings(input: { maxFileBytes: 10485760 }) { settings { maxFileBytes } } }'),
     // Documents
     documentFolders: (a) => call(a, '{ documentFolders { id } }'),
@@ -185,16 +249,31 @@ describe('posts access matrix', () => {
     document: (a) => document(a, ids.statutes!),
     'document (Blokk A only)': (a) => document(a, ids.blokkADocument!),
     createDocumentFolder: (a) => call(a, 'mutation ($n: String!) { createDocumentFolder(input: { name: $n }) { folder { id } } }', { n: `Mappe ${tag(a)}` }),
-    renameDocumentFolder: (a) => call(a, 'mutation ($f: ID!, $n: String!) { renameDocumentFolder(input: { folderId: $f, name: $n }) { folder { id } } }', { f: ids.folder, n: `Matrise ${tag(a)}` }),
-    createDocument: async (a) =>
-      call(a, 'mutation ($f: ID!, $t: String!, $file: ID!) { createDocument(input: { folderId: $f, title: $t, audience: { kind: ASSOCIATION }, fileId: $file }) { document { id } } }', {
+    renameDocumentFolder: (a) =>
+      call(a, 'mutation ($f: ID!, $n: String!) { renameDocumentFolder(input: { folderId: $f, name: $n }) { folder { id } } }', {
         f: ids.folder,
-        t: `Dokument ${tag(a)}`,
+        n: `Matrise ${tag(a)}`,
+      }),
+    createDocument: async (a) =>
+      call(
+        a,
+        'mutation ($f: ID!, $t: String!, $file: ID!) { createDocument(input: { folderId: $f, title: $t, audience: { kind: ASSOCIATION }, fileId: $file }) { document { id } } }',
+        {
+          f: ids.folder,
+          t: `Dokument ${tag(a)}`,
+          file: await uploadAs(a),
+        },
+      ),
+    addDocumentVersion: async (a) =>
+      call(a, 'mutation ($d: ID!, $file: ID!) { addDocumentVersion(input: { documentId: $d, fileId: $file }) { document { id } } }', {
+        d: ids.document,
         file: await uploadAs(a),
       }),
-    addDocumentVersion: async (a) =>
-      call(a, 'mutation ($d: ID!, $file: ID!) { addDocumentVersion(input: { documentId: $d, fileId: $file }) { document { id } } }', { d: ids.document, file: await uploadAs(a) }),
-    updateDocument: (a) => call(a, 'mutation ($d: ID!, $t: String!) { updateDocument(input: { documentId: $d, description: $t }) { document { id } } }', { d: ids.document, t: `Endret av ${tag(a)}` }),
+    updateDocument: (a) =>
+      call(a, 'mutation ($d: ID!, $t: String!) { updateDocument(input: { documentId: $d, description: $t }) { document { id } } }', {
+        d: ids.document,
+        t: `Endret av ${tag(a)}`,
+      }),
     deleteDocument: (a) => call(a, 'mutation ($d: ID!) { deleteDocument(documentId: $d) { documentId } }', { d: ids.deletableDocument }),
     // Moderation
     reportContent: (a) => report(a, 'POST', ids.reportable!),
@@ -205,9 +284,13 @@ describe('posts access matrix', () => {
     moderationSettings: (a) => call(a, '{ moderationSettings { reportThreshold } }'),
     updateModerationSettings: (a) => call(a, 'mutation { updateModerationSettings(input: { reportThreshold: 3 }) { settings { reportThreshold } } }'),
     resolveModerationCase: (a) =>
-      call(a, 'mutation ($c: ID!) { resolveModerationCase(input: { caseId: $c, decision: RESTORE, reason: "Ikke brudd." }) { moderationCase { status } } }', { c: ids.case }),
+      call(a, 'mutation ($c: ID!) { resolveModerationCase(input: { caseId: $c, decision: RESTORE, reason: "Ikke brudd." }) { moderationCase { status } } }', {
+        c: ids.case,
+      }),
     moderateContent: (a) =>
-      call(a, 'mutation ($t: ID!) { moderateContent(input: { targetType: POST, targetId: $t, action: HIDE, reason: "Til vurdering." }) { state } }', { t: ids.hideable }),
+      call(a, 'mutation ($t: ID!) { moderateContent(input: { targetType: POST, targetId: $t, action: HIDE, reason: "Til vurdering." }) { state } }', {
+        t: ids.hideable,
+      }),
     // The code of conduct: publishing a new version comes last, as everyone must accept it before taking part again.
     codeOfConduct: (a) => call(a, '{ codeOfConduct { version } }'),
     acceptCodeOfConduct: (a) => call(a, 'mutation { acceptCodeOfConduct(input: { version: 1 }) { codeOfConduct { version } } }'),

@@ -1,7 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { DEMO_RESOURCES } from '@tunet/reservations';
 import { DateTime } from 'luxon';
-import { matrixCaller, matrixTests, matrixTokens, MATRIX_ACTORS, openE2E, setupStep, type E2E, type MatrixActor, type MatrixCall, type Outcome } from './e2e.fixtures';
+import {
+  matrixCaller,
+  matrixTests,
+  matrixTokens,
+  MATRIX_ACTORS,
+  openE2E,
+  setupStep,
+  type E2E,
+  type MatrixActor,
+  type MatrixCall,
+  type Outcome,
+} from './e2e.fixtures';
 
 /**
  * Who may do what in the reservations subgraph, through the gateway: every query and mutation × every kind of
@@ -24,11 +35,17 @@ describe('reservations access matrix', () => {
   const BOOK = 'mutation ($i: CreateBookingInput!) { createBooking(input: $i) { booking { id } } }';
   /** Weekdays some weeks ahead in Oslo, so no demo booking, notice or opening hour is in the way. */
   const weekday = (weeksAhead: number, isoWeekday: number) =>
-    DateTime.now().setZone('Europe/Oslo').startOf('week').plus({ weeks: weeksAhead, days: isoWeekday - 1 });
+    DateTime.now()
+      .setZone('Europe/Oslo')
+      .startOf('week')
+      .plus({ weeks: weeksAhead, days: isoWeekday - 1 });
   const at = (day: DateTime, hour: number) => day.set({ hour }).toJSDate().toISOString();
   const bookAs = async (token: string | undefined, resourceId: string, day: DateTime, from: number, to: number) =>
-    (await must<{ createBooking: { booking: { id: string } } }>(token, BOOK, { i: { resourceId, start: at(day, from), end: at(day, to), idempotencyKey: randomUUID() } }))
-      .createBooking.booking.id;
+    (
+      await must<{ createBooking: { booking: { id: string } } }>(token, BOOK, {
+        i: { resourceId, start: at(day, from), end: at(day, to), idempotencyKey: randomUUID() },
+      })
+    ).createBooking.booking.id;
 
   beforeAll(async () => {
     e2e = await openE2E();
@@ -43,7 +60,10 @@ describe('reservations access matrix', () => {
     for (const [i, actor] of ACTORS.entries()) ids[`pending ${actor}`] = await bookAs(ingrid, DEMO_RESOURCES.partyRoom, weekday(4 + i, 6), 14, 17);
     // A resource of the board's own to change, archive and close, so the demo resources stay as they are.
     ids.scratch = (
-      await must<{ createResource: { resource: { id: string } } }>(board, 'mutation { createResource(input: { name: "Tilhenger", bookingMode: DAYS, checkInTime: "08:00", checkOutTime: "20:00" }) { resource { id } } }')
+      await must<{ createResource: { resource: { id: string } } }>(
+        board,
+        'mutation { createResource(input: { name: "Tilhenger", bookingMode: DAYS, checkInTime: "08:00", checkOutTime: "20:00" }) { resource { id } } }',
+      )
     ).createResource.resource.id;
     ids.closedPeriod = (
       await must<{ addClosedPeriod: { closedPeriod: { id: string } } }>(
@@ -62,34 +82,61 @@ describe('reservations access matrix', () => {
     // Resources and availability
     resources: (a) => call(a, '{ resources { nodes { id } } }'),
     resource: (a) => call(a, 'query ($id: ID!) { resource(id: $id) { name } }', { id: DEMO_RESOURCES.laundry }),
-    availability: (a) => call(a, 'query ($r: ID!, $d: Date!) { availability(resourceId: $r, from: $d, to: $d) { free { start } } }', { r: DEMO_RESOURCES.laundry, d: day() }),
+    availability: (a) =>
+      call(a, 'query ($r: ID!, $d: Date!) { availability(resourceId: $r, from: $d, to: $d) { free { start } } }', { r: DEMO_RESOURCES.laundry, d: day() }),
     createResource: (a) => call(a, 'mutation { createResource(input: { name: "Badstua", bookingMode: RANGE }) { resource { id } } }'),
     createLocation: (a) => call(a, 'mutation { createLocation(input: { name: "Nærkontoret Sentrum" }) { location { id } } }'),
-    updateResource: (a) => call(a, 'mutation ($r: ID!) { updateResource(input: { resourceId: $r, description: "Nytt hengerfeste." }) { resource { id } } }', { r: ids.scratch }),
+    updateResource: (a) =>
+      call(a, 'mutation ($r: ID!) { updateResource(input: { resourceId: $r, description: "Nytt hengerfeste." }) { resource { id } } }', { r: ids.scratch }),
     setOpeningHours: (a) =>
-      call(a, 'mutation ($r: ID!) { setOpeningHours(input: { resourceId: $r, hours: [{ weekday: 6, opens: "09:00", closes: "18:00" }] }) { resource { id } } }', { r: ids.scratch }),
+      call(
+        a,
+        'mutation ($r: ID!) { setOpeningHours(input: { resourceId: $r, hours: [{ weekday: 6, opens: "09:00", closes: "18:00" }] }) { resource { id } } }',
+        { r: ids.scratch },
+      ),
     setQuotas: (a) =>
-      call(a, 'mutation ($r: ID!) { setQuotas(input: { resourceId: $r, quotas: [{ per: UNIT, period: FUTURE, maxBookings: 1 }] }) { resource { id } } }', { r: ids.scratch }),
-    addClosedPeriod: (a) =>
-      call(a, 'mutation ($r: ID!) { addClosedPeriod(input: { resourceId: $r, start: "2099-12-24T00:00:00Z", end: "2099-12-27T00:00:00Z", reason: "Jul" }) { closedPeriod { id } } }', {
+      call(a, 'mutation ($r: ID!) { setQuotas(input: { resourceId: $r, quotas: [{ per: UNIT, period: FUTURE, maxBookings: 1 }] }) { resource { id } } }', {
         r: ids.scratch,
       }),
+    addClosedPeriod: (a) =>
+      call(
+        a,
+        'mutation ($r: ID!) { addClosedPeriod(input: { resourceId: $r, start: "2099-12-24T00:00:00Z", end: "2099-12-27T00:00:00Z", reason: "Jul" }) { closedPeriod { id } } }',
+        {
+          r: ids.scratch,
+        },
+      ),
     removeClosedPeriod: (a) => call(a, 'mutation ($c: ID!) { removeClosedPeriod(input: { closedPeriodId: $c }) { resource { id } } }', { c: ids.closedPeriod }),
     archiveResource: (a) => call(a, 'mutation ($r: ID!) { archiveResource(input: { resourceId: $r }) { resource { archived } } }', { r: ids.scratch }),
     // Bookings
     booking: (a) => call(a, 'query ($id: ID!) { booking(id: $id) { status } }', { id: ids.booking }),
-    bookings: (a) => call(a, 'query ($r: ID!, $f: DateTime!, $t: DateTime!) { bookings(resourceId: $r, from: $f, to: $t) { id } }', { r: DEMO_RESOURCES.desk, f: range.from, t: range.to }),
+    bookings: (a) =>
+      call(a, 'query ($r: ID!, $f: DateTime!, $t: DateTime!) { bookings(resourceId: $r, from: $f, to: $t) { id } }', {
+        r: DEMO_RESOURCES.desk,
+        f: range.from,
+        t: range.to,
+      }),
     myBookings: (a) => call(a, '{ myBookings { nodes { id } } }'),
     charges: (a) => call(a, 'query ($f: DateTime!, $t: DateTime!) { charges(from: $f, to: $t) { nodes { id } } }', { f: range.from, t: range.to }),
     createBooking: (a) =>
-      call(a, BOOK, { i: { resourceId: DEMO_RESOURCES.desk, start: at(weekday(3, 3), 8 + ACTORS.indexOf(a)), end: at(weekday(3, 3), 9 + ACTORS.indexOf(a)), idempotencyKey: randomUUID() } }),
-    cancelBooking: (a) => call(a, 'mutation ($b: ID!) { cancelBooking(input: { bookingId: $b, reason: "Matrise" }) { booking { status } } }', { b: ids[`cancellable ${a}`] }),
-    decideBooking: (a) => call(a, 'mutation ($b: ID!) { decideBooking(input: { bookingId: $b, decision: APPROVE }) { booking { status } } }', { b: ids[`pending ${a}`] }),
+      call(a, BOOK, {
+        i: {
+          resourceId: DEMO_RESOURCES.desk,
+          start: at(weekday(3, 3), 8 + ACTORS.indexOf(a)),
+          end: at(weekday(3, 3), 9 + ACTORS.indexOf(a)),
+          idempotencyKey: randomUUID(),
+        },
+      }),
+    cancelBooking: (a) =>
+      call(a, 'mutation ($b: ID!) { cancelBooking(input: { bookingId: $b, reason: "Matrise" }) { booking { status } } }', { b: ids[`cancellable ${a}`] }),
+    decideBooking: (a) =>
+      call(a, 'mutation ($b: ID!) { decideBooking(input: { bookingId: $b, decision: APPROVE }) { booking { status } } }', { b: ids[`pending ${a}`] }),
     // Calendar feeds
     myBookingsCalendar: (a) => call(a, '{ myBookingsCalendar { url } }'),
     resourceCalendar: (a) => call(a, 'query ($r: ID!) { resourceCalendar(resourceId: $r) { url } }', { r: DEMO_RESOURCES.laundry }),
     resetBookingsCalendar: (a) => call(a, 'mutation { resetBookingsCalendar(input: {}) { feed { url } } }'),
-    'resetBookingsCalendar (resource)': (a) => call(a, 'mutation ($r: ID!) { resetBookingsCalendar(input: { resourceId: $r }) { feed { url } } }', { r: DEMO_RESOURCES.laundry }),
+    'resetBookingsCalendar (resource)': (a) =>
+      call(a, 'mutation ($r: ID!) { resetBookingsCalendar(input: { resourceId: $r }) { feed { url } } }', { r: DEMO_RESOURCES.laundry }),
   };
 
   const U = 'UNAUTHENTICATED';

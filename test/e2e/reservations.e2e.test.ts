@@ -82,7 +82,9 @@ describe('reservations through the gateway', () => {
     expect(mine.status).toBe(200);
     expect(mine.lines).toEqual(expect.arrayContaining([`UID:${laundryBooking}@tunet`, 'SUMMARY:Vaskeriet']));
 
-    const laundry = await fetchFeed((await feed(per, 'query ($r: ID!) { resourceCalendar(resourceId: $r) { url createdAt } }', { r: DEMO_RESOURCES.laundry })).url);
+    const laundry = await fetchFeed(
+      (await feed(per, 'query ($r: ID!) { resourceCalendar(resourceId: $r) { url createdAt } }', { r: DEMO_RESOURCES.laundry })).url,
+    );
     expect(laundry.lines).toEqual(expect.arrayContaining([`UID:${laundryBooking}@tunet`, 'SUMMARY:Opptatt']));
     expect(laundry.lines.join('\n')).not.toMatch(/Ola|Hansen/);
   });
@@ -107,7 +109,11 @@ describe('reservations through the gateway', () => {
     };
     const window = { f: new Date(Date.now() - 60_000).toISOString(), t: new Date(Date.now() + 60_000).toISOString() };
     const query = 'query ($f: DateTime!, $t: DateTime!) { charges(from: $f, to: $t, first: 100) { nodes { amount reason bookingId description } } }';
-    const exported = await e2e.gql<{ charges: { nodes: { amount: number; reason: string; bookingId: string }[] } }>(query, window, await keyFor('CHARGES_READ'));
+    const exported = await e2e.gql<{ charges: { nodes: { amount: number; reason: string; bookingId: string }[] } }>(
+      query,
+      window,
+      await keyFor('CHARGES_READ'),
+    );
     expect(exported.errors).toBeUndefined();
     const charge = exported.data!.charges.nodes.find((node) => node.bookingId === flat.id);
     expect(charge).toMatchObject({ reason: 'BOOKING', description: expect.stringContaining('Gjesteleiligheten') });
@@ -128,14 +134,25 @@ describe('reservations through the gateway', () => {
   it('another association never sees the booking, the resource, or its feed', async () => {
     expect(codes(await e2e.gql('query ($id: ID!) { booking(id: $id) { id } }', { id: laundryBooking }, eva))).toEqual(['NOT_FOUND']);
     expect(codes(await e2e.gql('query ($r: ID!) { resourceCalendar(resourceId: $r) { url } }', { r: DEMO_RESOURCES.laundry }, eva))).toEqual(['NOT_FOUND']);
-    expect(codes(await e2e.gql('query ($r: ID!, $d: Date!) { availability(resourceId: $r, from: $d, to: $d) { free { start } } }', { r: DEMO_RESOURCES.laundry, d: day.toISODate() }, eva))).toEqual([
-      'NOT_FOUND',
-    ]);
+    expect(
+      codes(
+        await e2e.gql(
+          'query ($r: ID!, $d: Date!) { availability(resourceId: $r, from: $d, to: $d) { free { start } } }',
+          { r: DEMO_RESOURCES.laundry, d: day.toISODate() },
+          eva,
+        ),
+      ),
+    ).toEqual(['NOT_FOUND']);
     const bookingsOf = (resourceId: string, token: string) =>
-      e2e.gql('query ($r: ID!, $f: DateTime!, $t: DateTime!) { bookings(resourceId: $r, from: $f, to: $t) { id } }', { r: resourceId, f: at('00:00'), t: at('23:00') }, token);
+      e2e.gql(
+        'query ($r: ID!, $f: DateTime!, $t: DateTime!) { bookings(resourceId: $r, from: $f, to: $t) { id } }',
+        { r: resourceId, f: at('00:00'), t: at('23:00') },
+        token,
+      );
     expect(codes(await bookingsOf(DEMO_RESOURCES.laundry, eva))).toEqual(['NOT_FOUND']);
     expect(codes(await bookingsOf(randomUUID(), ola))).toEqual(['NOT_FOUND']);
-    const resourcesAt = (locationId: string, token: string) => e2e.gql('query ($l: ID!) { resources(locationId: $l) { nodes { id } } }', { l: locationId }, token);
+    const resourcesAt = (locationId: string, token: string) =>
+      e2e.gql('query ($l: ID!) { resources(locationId: $l) { nodes { id } } }', { l: locationId }, token);
     expect(codes(await resourcesAt(DEMO_RESOURCES.officeSpace, eva))).toEqual(['NOT_FOUND']);
     expect(codes(await resourcesAt(DEMO_RESOURCES.officeSpace, ola))).toEqual([]);
     const theirs = await fetchFeed((await feed(eva, '{ myBookingsCalendar { url createdAt } }')).url);
@@ -146,7 +163,11 @@ describe('reservations through the gateway', () => {
     const upcoming = await book(per, { resourceId: DEMO_RESOURCES.laundry, start: at('19:00'), end: at('22:00') });
     const [tenure] = await e2e.stack.members.repositories.housing.tenuresOf(DEMO.solbakken, 'member', [DEMO.per], true);
     const moveOut = DateTime.now().setZone('Europe/Oslo').toISODate();
-    const moved = await e2e.gql('mutation ($i: RecordMoveOutInput!) { recordMoveOut(input: $i) { tenure { id } } }', { i: { tenureId: tenure!.id, moveOut } }, kari);
+    const moved = await e2e.gql(
+      'mutation ($i: RecordMoveOutInput!) { recordMoveOut(input: $i) { tenure { id } } }',
+      { i: { tenureId: tenure!.id, moveOut } },
+      kari,
+    );
     expect(moved.errors).toBeUndefined();
     // The move-out travels through members' outbox, the event stream and reservations' consumer.
     const deadline = Date.now() + 15_000;

@@ -92,8 +92,7 @@ describe('sessions through the gateway', () => {
   });
 
   it('gives wrong e-mail and wrong password the same answer', async () => {
-    const attempt = (email: string) =>
-      e2e.gql('mutation ($i: LoginInput!) { login(input: $i) { accessToken } }', { i: { email, password: 'wrong' } });
+    const attempt = (email: string) => e2e.gql('mutation ($i: LoginInput!) { login(input: $i) { accessToken } }', { i: { email, password: 'wrong' } });
     const [unknown, wrong] = await Promise.all([attempt('ghost@solbakken.example'), attempt('jonas@solbakken.example')]);
     expect(codes(unknown)).toEqual(['UNAUTHENTICATED']);
     expect(unknown.errors?.[0]?.message).toBe(wrong.errors?.[0]?.message);

@@ -66,9 +66,7 @@ describe('a subgraph that never answers', () => {
 
     expect(seconds).toBeLessThan(5);
     expect(result.data).toEqual({ me: { id: DEMO.kari }, codeOfConduct: null });
-    expect(result.errors).toEqual([
-      expect.objectContaining({ extensions: expect.objectContaining({ code: 'SERVICE_UNAVAILABLE', serviceName: 'posts' }) }),
-    ]);
+    expect(result.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'SERVICE_UNAVAILABLE', serviceName: 'posts' }) })]);
   });
 
   it('reports a required field of the silent subgraph as unavailable, not as an internal error', async () => {
@@ -128,8 +126,6 @@ describe('a members subgraph that never answers', () => {
     expect(seconds).toBeLessThan(TIMEOUT_MS / 1000 + 2);
     expect(response.status).toBe(504);
     const result = JSON.parse(text) as GraphQLResponse;
-    expect(result.errors).toEqual([
-      expect.objectContaining({ extensions: expect.objectContaining({ code: 'SERVICE_UNAVAILABLE', serviceName: 'members' }) }),
-    ]);
+    expect(result.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'SERVICE_UNAVAILABLE', serviceName: 'members' }) })]);
   });
 });

@@ -30,9 +30,7 @@ describe('tenancy and the federation boundary', () => {
     const solbakkenPost = (await e2e.gql<Feed>(FEED, {}, kari)).data!.posts.nodes[0]!.id;
 
     const feed = await e2e.gql<Feed>(FEED, {}, eva);
-    expect(feed.data!.posts.nodes.map((post) => post.author.association.name)).toEqual(
-      feed.data!.posts.nodes.map(() => 'Fjordly sameie'),
-    );
+    expect(feed.data!.posts.nodes.map((post) => post.author.association.name)).toEqual(feed.data!.posts.nodes.map(() => 'Fjordly sameie'));
     expect(feed.data!.posts.nodes.map((post) => post.id)).not.toContain(solbakkenPost);
 
     for (const [query, variables] of [
@@ -59,7 +57,12 @@ describe('tenancy and the federation boundary', () => {
     };
     const entities = JSON.stringify({
       query: 'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Member { id displayName email } } }',
-      variables: { r: [{ __typename: 'Member', id: DEMO.kari }, { __typename: 'Member', id: DEMO.eva }] },
+      variables: {
+        r: [
+          { __typename: 'Member', id: DEMO.kari },
+          { __typename: 'Member', id: DEMO.eva },
+        ],
+      },
     });
     const post = (body: string, headers: Record<string, string> = {}) =>
       fetch(e2e.stack.subgraphUrls.members, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });

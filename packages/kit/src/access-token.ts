@@ -21,9 +21,7 @@ const claimsSchema = z.object({
   iat: z.number().optional(),
   exp: z.number(),
   // Short keys: the scope rides along on every request.
-  scp: z
-    .object({ u: z.array(z.string().uuid()), b: z.array(z.string().uuid()), c: z.array(z.string().uuid()) })
-    .optional(),
+  scp: z.object({ u: z.array(z.string().uuid()), b: z.array(z.string().uuid()), c: z.array(z.string().uuid()) }).optional(),
 });
 
 export class AccessTokenSigner {

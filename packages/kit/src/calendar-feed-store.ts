@@ -121,11 +121,7 @@ export class CalendarFeedStore {
         .update(t)
         .set({ validUntil: sql`least(${t.validUntil}, ${until.toISOString()}::timestamptz)` })
         .where(
-          and(
-            eq(t.associationId, tenant),
-            eq(t.memberId, memberId),
-            or(isNull(t.issuedAt), sql`${t.issuedAt} <= ${occurredAt.toISOString()}::timestamptz`),
-          ),
+          and(eq(t.associationId, tenant), eq(t.memberId, memberId), or(isNull(t.issuedAt), sql`${t.issuedAt} <= ${occurredAt.toISOString()}::timestamptz`)),
         );
     });
   }
@@ -147,7 +143,8 @@ export async function calendarFeedsShape(db: SubgraphDatabase): Promise<unknown>
         where conrelid = ${table}::regclass and contype in ('p', 'u', 'c', 'f') order by contype, definition`),
       indexes: await rowsOf(sql`select indexname, replace(indexdef, ${`${db.schema}.`}, '') as definition from pg_indexes
         where schemaname = ${db.schema} and tablename = 'calendar_feeds' order by indexname`),
-      security: await rowsOf(sql`select relrowsecurity, relforcerowsecurity, (select count(*)::int from pg_policy where polrelid = ${table}::regclass) as policies
+      security:
+        await rowsOf(sql`select relrowsecurity, relforcerowsecurity, (select count(*)::int from pg_policy where polrelid = ${table}::regclass) as policies
         from pg_class where oid = ${table}::regclass`),
     };
   });

@@ -61,7 +61,12 @@ export class ConcurrencyLimit {
     const taken = await client.eval(ACQUIRE, 1, key, Date.now(), this.rule.limit, leaseMs, id);
     if (taken !== 1) return null;
     return {
-      renew: async () => void (await client.multi().zadd(key, Date.now() + leaseMs, id).pexpire(key, leaseMs).exec()),
+      renew: async () =>
+        void (await client
+          .multi()
+          .zadd(key, Date.now() + leaseMs, id)
+          .pexpire(key, leaseMs)
+          .exec()),
       release: async () => void (await client.zrem(key, id)),
     };
   }

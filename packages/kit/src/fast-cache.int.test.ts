@@ -31,6 +31,11 @@ describe.each(['redis', 'memory'] as const)('fast cache on %s', (kind) => {
 
 it('forgets the oldest entries of a full in-memory cache', async () => {
   const cache = openFastCache<number>({ kind: 'memory', namespace: 'test' }, 'bounded', 2);
-  for (const [key, value] of [['a', 1], ['b', 2], ['c', 3]] as const) await cache.set(key, value, 10_000);
+  for (const [key, value] of [
+    ['a', 1],
+    ['b', 2],
+    ['c', 3],
+  ] as const)
+    await cache.set(key, value, 10_000);
   expect([await cache.get('a'), await cache.get('b'), await cache.get('c')]).toEqual([undefined, 2, 3]);
 });

@@ -43,9 +43,7 @@ interface Signed {
 // Newlines separate the parts: none can contain one (a serialised URL escapes it), so no two requests sign alike.
 function mac(secret: string, { timestamp, method, target, context, body }: Signed): string {
   const bodyHash = createHash('sha256').update(body).digest('hex');
-  return createHmac('sha256', secret)
-    .update([timestamp, method.toUpperCase(), target, context, bodyHash].join('\n'))
-    .digest('hex');
+  return createHmac('sha256', secret).update([timestamp, method.toUpperCase(), target, context, bodyHash].join('\n')).digest('hex');
 }
 
 /** The request target fetch sends for a URL: WHATWG URL serialisation has already resolved and escaped it. */

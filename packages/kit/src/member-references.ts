@@ -64,13 +64,7 @@ export class SignedMemberReferences implements MemberReferences {
 const NAMES: Record<ReferenceKind, string> = { memberIds: 'member', buildingIds: 'building', committeeIds: 'committee', unitIds: 'unit' };
 
 /** BAD_USER_INPUT on `field` unless the id names a member, building, committee or unit of the association. */
-export async function requireReference(
-  references: MemberReferences,
-  associationId: string,
-  kind: ReferenceKind,
-  id: string,
-  field: string,
-): Promise<void> {
+export async function requireReference(references: MemberReferences, associationId: string, kind: ReferenceKind, id: string, field: string): Promise<void> {
   const existing = await references.existing(associationId, { [kind]: [id] });
   if (!existing[kind].includes(id)) throw badUserInput(field, `${field}: no such ${NAMES[kind]} in this association.`);
 }

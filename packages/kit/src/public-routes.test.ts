@@ -26,7 +26,11 @@ describe('public routes', () => {
         publicRoutes: {
           download: async (request) => ({ contentType: 'text/plain', body: `file ${request.path}` }),
           form: publicRouteWithPost(
-            async (request) => ({ contentType: 'text/html', body: `<p>page ${request.path}</p>`, headers: { 'content-security-policy': "form-action 'self'" } }),
+            async (request) => ({
+              contentType: 'text/html',
+              body: `<p>page ${request.path}</p>`,
+              headers: { 'content-security-policy': "form-action 'self'" },
+            }),
             async (request) => {
               posted.push(request);
               return { contentType: 'text/plain', body: `done ${request.path}` };
@@ -89,7 +93,10 @@ describe('public routes', () => {
     const replay = (method: string, signedFor: string, sentTo: string, body = '') =>
       fetch(new URL(`/public${sentTo}`, server.url), {
         method,
-        headers: { 'content-type': 'application/x-www-form-urlencoded', ...signRequest(SECRET, { method: 'GET', url: new URL(`/public${signedFor}`, server.url), context, body }) },
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          ...signRequest(SECRET, { method: 'GET', url: new URL(`/public${signedFor}`, server.url), context, body }),
+        },
         body: method === 'POST' ? body : undefined,
       });
     expect((await replay('GET', '/download/a.txt', '/download/b.txt')).status).toBe(401);

@@ -79,12 +79,14 @@ export function publicRouter(routes: Record<string, PublicRoute>, logger: Logger
     const route = Object.hasOwn(routes, name) ? routes[name] : undefined;
     if (!route) return void res.status(404).type('text/plain').send('Not found');
     if (req.method !== 'GET' && !(req.method === 'POST' && route.post)) {
-      return void res.status(405).set('allow', route.post ? 'GET, POST' : 'GET').type('text/plain').send('Method not allowed');
+      return void res
+        .status(405)
+        .set('allow', route.post ? 'GET, POST' : 'GET')
+        .type('text/plain')
+        .send('Method not allowed');
     }
     const context = res.locals.tunet as RequestContext;
-    const query = Object.fromEntries(
-      Object.entries(req.query).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
-    );
+    const query = Object.fromEntries(Object.entries(req.query).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
     const request: PublicRequest = { path: `/${rest.join('/')}`, query, context };
     try {
       const answer =
@@ -98,7 +100,11 @@ export function publicRouter(routes: Record<string, PublicRoute>, logger: Logger
       // Downloads are user content: never let a browser guess a type or run it as a page of ours. A route that
       // serves a page of its own (a form to confirm) replaces the policy through its headers.
       res.set({ 'x-content-type-options': 'nosniff', 'content-security-policy': "default-src 'none'; sandbox" });
-      res.status(answer.status ?? 200).set(answer.headers ?? {}).type(answer.contentType).send(answer.body);
+      res
+        .status(answer.status ?? 200)
+        .set(answer.headers ?? {})
+        .type(answer.contentType)
+        .send(answer.body);
     } catch (error) {
       if (error instanceof PublicRouteError) return void res.status(error.status).type('text/plain').send(error.message);
       logger.error({ err: error, requestId: context.requestId, route: name }, 'public route failed');

@@ -83,7 +83,13 @@ const SOLBAKKEN: DemoAssociation = {
     },
     { id: DEMO.ola, name: 'Ola Hansen', email: 'ola@solbakken.example', home: { unit: 'Blokk A H0101', relation: 'owner', moveIn: '2019-08-15' } },
     { id: DEMO.ingrid, name: 'Ingrid Hansen', email: 'ingrid@solbakken.example', home: { unit: 'Blokk A H0101', relation: 'co_owner', moveIn: '2019-08-15' } },
-    { id: DEMO.aase, name: 'Åse Berg', email: 'aase@solbakken.example', hideName: true, home: { unit: 'Blokk B H0101', relation: 'tenant', moveIn: '2023-01-01' } },
+    {
+      id: DEMO.aase,
+      name: 'Åse Berg',
+      email: 'aase@solbakken.example',
+      hideName: true,
+      home: { unit: 'Blokk B H0101', relation: 'tenant', moveIn: '2023-01-01' },
+    },
     {
       id: DEMO.per,
       name: 'Per Ødegård',

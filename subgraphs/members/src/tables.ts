@@ -18,7 +18,9 @@ export const associations = schema.table('associations', {
   postalCode: text('postal_code'),
   city: text('city'),
   contactEmail: text('contact_email'),
-  status: text('status', { enum: ['active', 'terminated'] }).notNull().default('active'),
+  status: text('status', { enum: ['active', 'terminated'] })
+    .notNull()
+    .default('active'),
   terminatedOn: date('terminated_on'),
   createdAt: createdAt(),
 });
@@ -183,7 +185,9 @@ export const importJobs = schema.table('import_jobs', {
   mode: text('mode', { enum: ['upsert', 'full_sync'] }).notNull(),
   dryRun: boolean('dry_run').notNull(),
   allOrNothing: boolean('all_or_nothing').notNull(),
-  status: text('status', { enum: ['queued', 'running', 'completed', 'failed'] }).notNull().default('queued'),
+  status: text('status', { enum: ['queued', 'running', 'completed', 'failed'] })
+    .notNull()
+    .default('queued'),
   totalRows: integer('total_rows').notNull(),
   processedRows: integer('processed_rows').notNull().default(0),
   createdCount: integer('created_count').notNull().default(0),

@@ -120,8 +120,7 @@ export async function openNotificationsTestBed(config: Partial<NotificationsConf
     subgraph,
     database,
     directory,
-    contextFor: (viewer) =>
-      subgraph.definition.createContext({ viewer, requestId: 'test', clientIp: '127.0.0.1', publicOrigin: 'https://tunet.test' }),
+    contextFor: (viewer) => subgraph.definition.createContext({ viewer, requestId: 'test', clientIp: '127.0.0.1', publicOrigin: 'https://tunet.test' }),
     close: () => database.drop(),
   };
 }

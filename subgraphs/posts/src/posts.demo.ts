@@ -27,14 +27,7 @@ const HOUR = 3600 * 1000;
  * Ids are fixed so the demo reads the same on every machine; dates follow the load time so the feed looks fresh.
  * Posts already out count as announced, so the announcer sends post.published only for the scheduled one.
  */
-const post = (
-  n: number,
-  authorMemberId: string,
-  hoursAgo: number,
-  title: string,
-  body: string,
-  extra: Partial<NewPost> = {},
-): NewPost => {
+const post = (n: number, authorMemberId: string, hoursAgo: number, title: string, body: string, extra: Partial<NewPost> = {}): NewPost => {
   const publishedAt = new Date(Date.now() - hoursAgo * HOUR);
   return {
     id: `d0000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
@@ -113,8 +106,7 @@ function blokkABulletin(author: string, blokkA: string): NewPost {
     author,
     2 * 24,
     'Sykkelboden i Blokk A ryddes',
-    'Sykler uten merkelapp i sykkelboden i Blokk A fjernes om to uker. Merk sykkelen din med navn og ' +
-      'leilighetsnummer, så får den stå.',
+    'Sykler uten merkelapp i sykkelboden i Blokk A fjernes om to uker. Merk sykkelen din med navn og ' + 'leilighetsnummer, så får den stå.',
     { audienceKind: 'building', audienceId: blokkA },
   );
 }
@@ -126,8 +118,7 @@ function fjordlyPosts(authors: DemoAuthors): NewPost[] {
       authors.fjordlyBoard,
       2 * 24,
       'Årsmøte 12. mai',
-      'Årsmøtet i Fjordly sameie holdes 12. mai kl. 18 i fellesrommet. Forslag som skal behandles må være ' +
-        'styret i hende innen 28. april.',
+      'Årsmøtet i Fjordly sameie holdes 12. mai kl. 18 i fellesrommet. Forslag som skal behandles må være ' + 'styret i hende innen 28. april.',
     ),
   ];
 }

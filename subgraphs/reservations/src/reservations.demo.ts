@@ -140,7 +140,10 @@ async function bookDemo(subgraph: ReservationsSubgraph, demo: DemoBookers): Prom
         comment: 'Svigerforeldrene kommer på besøk',
       },
     },
-    { by: third, input: { resourceId: DEMO_RESOURCES.partyRoom, start: at(today.plus({ days: 21 }), '18:00'), end: at(today.plus({ days: 21 }), '23:00'), hideName: true } },
+    {
+      by: third,
+      input: { resourceId: DEMO_RESOURCES.partyRoom, start: at(today.plus({ days: 21 }), '18:00'), end: at(today.plus({ days: 21 }), '23:00'), hideName: true },
+    },
     { by: first, input: { resourceId: DEMO_RESOURCES.desk, start: at(nextWeekday(2), '09:00'), end: at(nextWeekday(2), '12:00') } },
   ];
   for (const wish of wishes) {

@@ -25,8 +25,7 @@ export async function openReservationsTestBed(): Promise<ReservationsTestBed> {
   return {
     subgraph,
     database,
-    contextFor: (viewer) =>
-      subgraph.definition.createContext({ viewer, requestId: 'test', clientIp: '127.0.0.1', publicOrigin: 'https://tunet.test' }),
+    contextFor: (viewer) => subgraph.definition.createContext({ viewer, requestId: 'test', clientIp: '127.0.0.1', publicOrigin: 'https://tunet.test' }),
     close: () => database.drop(),
   };
 }

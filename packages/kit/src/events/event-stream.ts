@@ -60,10 +60,7 @@ export interface EventStreamOptions {
 /** Redis Streams (one key, `<namespace>:events`) when the store is Redis, otherwise the in-process stand-in. */
 export function openEventStream(store: FastStore, options: EventStreamOptions = {}): EventStream {
   const maxLength = options.maxLength ?? 100_000;
-  const backend =
-    store.kind === 'redis'
-      ? new RedisStreamBackend(store.client, `${store.namespace}:events`, maxLength)
-      : memoryStreamBackend(store, maxLength);
+  const backend = store.kind === 'redis' ? new RedisStreamBackend(store.client, `${store.namespace}:events`, maxLength) : memoryStreamBackend(store, maxLength);
   return {
     append: (events) => backend.append(events),
     async consume(options) {

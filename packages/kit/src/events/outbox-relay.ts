@@ -45,7 +45,10 @@ export class OutboxRelay<C extends EventContracts = TunetEvents> implements Back
       const batch = await this.db.outbox.lockUnrelayed(tx, this.batchSize);
       if (batch.length === 0) return 0;
       await this.stream.append(batch.map((row) => row.event));
-      await this.db.outbox.markRelayed(tx, batch.map((row) => row.id));
+      await this.db.outbox.markRelayed(
+        tx,
+        batch.map((row) => row.id),
+      );
       return batch.length;
     });
   }

@@ -111,12 +111,10 @@ describe('outbox and relay', () => {
 
     const seenByA = await alpha.tenant(A, (tx) => rowsOf<{ event_id: string }>(tx, sql`select event_id from alpha.outbox`));
     expect(seenByA.map((row) => row.event_id)).not.toContain(ofB.eventId);
-    await expect(
-      alpha.tenant(A, (tx) => alpha.outbox.add(tx, { topic: 'note.forged', associationId: B, payload: {} })),
-    ).rejects.toMatchObject(failingWith(/row-level security/));
-    const hidden = await alpha.tenant(A, (tx) =>
-      rowsOf(tx, sql`update alpha.outbox set relayed_at = now() where association_id = ${B} returning id`),
+    await expect(alpha.tenant(A, (tx) => alpha.outbox.add(tx, { topic: 'note.forged', associationId: B, payload: {} }))).rejects.toMatchObject(
+      failingWith(/row-level security/),
     );
+    const hidden = await alpha.tenant(A, (tx) => rowsOf(tx, sql`update alpha.outbox set relayed_at = now() where association_id = ${B} returning id`));
     expect(hidden).toEqual([]);
 
     await drain(new OutboxRelay(alpha, stream));

@@ -65,10 +65,7 @@ export class Outbox<C extends EventContracts = TunetEvents> {
    */
   async add(tx: Tx, event: NewEvent<C>): Promise<Event> {
     const payload = this.checked(event.topic, event.payload);
-    const [row] = await tx
-      .insert(this.table)
-      .values({ eventId: randomUUID(), associationId: event.associationId, topic: event.topic, payload })
-      .returning();
+    const [row] = await tx.insert(this.table).values({ eventId: randomUUID(), associationId: event.associationId, topic: event.topic, payload }).returning();
     // An insert of one value returns exactly one row.
     return toEvent(row!);
   }
@@ -97,7 +94,10 @@ export class Outbox<C extends EventContracts = TunetEvents> {
 
   /** For `OutboxRelay`, once the stream has the events. */
   async markRelayed(tx: Tx, ids: number[]): Promise<void> {
-    await tx.update(this.table).set({ relayedAt: sql`now()` }).where(inArray(this.table.id, ids));
+    await tx
+      .update(this.table)
+      .set({ relayedAt: sql`now()` })
+      .where(inArray(this.table.id, ids));
   }
 }
 

@@ -63,9 +63,7 @@ class RedisGroupReader implements GroupReader {
   }
 
   async readNew(count: number, blockMs: number): Promise<Delivery[]> {
-    const reply = await this.blocking.xreadgroup(
-      'GROUP', this.group, this.consumer, 'COUNT', count, 'BLOCK', blockMs, 'STREAMS', this.key, '>',
-    );
+    const reply = await this.blocking.xreadgroup('GROUP', this.group, this.consumer, 'COUNT', count, 'BLOCK', blockMs, 'STREAMS', this.key, '>');
     return deliveries(reply?.[0]?.[1] ?? []);
   }
 

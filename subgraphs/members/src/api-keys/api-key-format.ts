@@ -17,10 +17,7 @@ const FROM_GRAPHQL: Record<GraphQLApiScope, ApiScope> = {
   MEMBERS_IMPORT: 'members:import',
   CHARGES_READ: 'charges:read',
 };
-const TO_GRAPHQL = Object.fromEntries(Object.entries(FROM_GRAPHQL).map(([graphql, scope]) => [scope, graphql])) as Record<
-  ApiScope,
-  GraphQLApiScope
->;
+const TO_GRAPHQL = Object.fromEntries(Object.entries(FROM_GRAPHQL).map(([graphql, scope]) => [scope, graphql])) as Record<ApiScope, GraphQLApiScope>;
 
 export const GRAPHQL_SCOPES = Object.keys(FROM_GRAPHQL) as [GraphQLApiScope, ...GraphQLApiScope[]];
 

@@ -11,8 +11,7 @@ describe('API keys', () => {
   const create = (viewer: Viewer | null, scopes: string[] = ['MEMBERS_READ'], name = 'OBOS forretningsfører') =>
     bed.subgraph.apiKeys.create(viewer, { name, scopes });
   const storedRow = async (id: string) => (await bed.db.system((tx) => tx.select().from(apiKeys))).find((row) => row.id === id)!;
-  const verifyRoute = (body: unknown) =>
-    bed.subgraph.definition.internalRoutes!['api-keys/verify']!(body, { viewer: null, requestId: 'test', clientIp: '' });
+  const verifyRoute = (body: unknown) => bed.subgraph.definition.internalRoutes!['api-keys/verify']!(body, { viewer: null, requestId: 'test', clientIp: '' });
   const integrator = (scopes: ApiScope[], associationId: string = DEMO.solbakken): Viewer => ({
     accountId: '33333333-3333-4333-8333-333333333333',
     associationId,

@@ -10,13 +10,16 @@ export class ApiKeysRepository {
   constructor(private readonly db: SubgraphDatabase) {}
 
   list(tenant: string): Promise<ApiKeyRow[]> {
-    return this.db.tenant(tenant, (tx) =>
-      tx.select().from(apiKeys).where(eq(apiKeys.associationId, tenant)).orderBy(desc(apiKeys.createdAt)),
-    );
+    return this.db.tenant(tenant, (tx) => tx.select().from(apiKeys).where(eq(apiKeys.associationId, tenant)).orderBy(desc(apiKeys.createdAt)));
   }
 
   async insert(tenant: string, key: NewApiKey): Promise<ApiKeyRow> {
-    const [row] = await this.db.tenant(tenant, (tx) => tx.insert(apiKeys).values({ ...key, associationId: tenant }).returning());
+    const [row] = await this.db.tenant(tenant, (tx) =>
+      tx
+        .insert(apiKeys)
+        .values({ ...key, associationId: tenant })
+        .returning(),
+    );
     return row!;
   }
 
@@ -38,7 +41,10 @@ export class ApiKeysRepository {
    */
   async findActiveByHash(keyHash: string): Promise<ApiKeyRow | null> {
     const [row] = await this.db.system((tx) =>
-      tx.select().from(apiKeys).where(and(eq(apiKeys.keyHash, keyHash), isNull(apiKeys.revokedAt))),
+      tx
+        .select()
+        .from(apiKeys)
+        .where(and(eq(apiKeys.keyHash, keyHash), isNull(apiKeys.revokedAt))),
     );
     return row ?? null;
   }
@@ -49,13 +55,7 @@ export class ApiKeysRepository {
       tx
         .update(apiKeys)
         .set({ lastUsedAt: now })
-        .where(
-          and(
-            eq(apiKeys.associationId, tenant),
-            eq(apiKeys.id, id),
-            or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, notBefore)),
-          ),
-        ),
+        .where(and(eq(apiKeys.associationId, tenant), eq(apiKeys.id, id), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, notBefore)))),
     );
   }
 }

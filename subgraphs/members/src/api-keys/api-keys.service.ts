@@ -1,12 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  hashApiKey,
-  looksLikeApiKey,
-  notFound,
-  parseInput,
-  type VerifiedApiKey,
-  type Viewer,
-} from '@tunet/kit';
+import { hashApiKey, looksLikeApiKey, notFound, parseInput, type VerifiedApiKey, type Viewer } from '@tunet/kit';
 import { z } from 'zod';
 import { GRAPHQL_SCOPES, newApiKeySecret, scopeFromGraphQL } from './api-key-format';
 import { requireApiKeyManager, requireApiKeyReader } from './api-keys.access';

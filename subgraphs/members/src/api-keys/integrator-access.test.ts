@@ -27,8 +27,7 @@ const integrator = (scopes: ApiScope[]): Viewer => ({
   integration: { apiKeyId: KEY, scopes },
 });
 
-const person = (overrides: Partial<MemberRow> = {}) =>
-  memberRow({ associationId: A, id: '22222222-2222-4222-8222-222222222222', ...overrides });
+const person = (overrides: Partial<MemberRow> = {}) => memberRow({ associationId: A, id: '22222222-2222-4222-8222-222222222222', ...overrides });
 
 describe.each([
   // integrator, view association, directory, e-mail and phone (even only_me), occupation, hidden name, loaders

@@ -4,7 +4,10 @@ import { DEMO, DEMO_PASSWORD } from '../members.demo';
 import { openMembersTestBed, type MembersTestBed } from '../members.fixtures';
 
 const codeOf = async (promise: Promise<unknown>) => {
-  const error = (await promise.then(() => null, (e: unknown) => e)) as GraphQLError | null;
+  const error = (await promise.then(
+    () => null,
+    (e: unknown) => e,
+  )) as GraphQLError | null;
   return error && { code: error.extensions.code, field: error.extensions.field, message: error.message };
 };
 
@@ -59,7 +62,9 @@ describe('login, refresh and logout', () => {
     const { deviceToken } = await auth().login({ email: 'ingrid@solbakken.example', password: DEMO_PASSWORD }, '10.1.1.1');
     for (let i = 0; i < 4; i++) await codeOf(auth().login({ email: 'ingrid@solbakken.example', password: `guess-${i}` }, `10.1.2.${i}`));
 
-    const slowed = (await auth().login({ email: 'ingrid@solbakken.example', password: DEMO_PASSWORD }, '10.1.1.2').catch((e: unknown) => e)) as GraphQLError;
+    const slowed = (await auth()
+      .login({ email: 'ingrid@solbakken.example', password: DEMO_PASSWORD }, '10.1.1.2')
+      .catch((e: unknown) => e)) as GraphQLError;
     expect(slowed.extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfterSeconds: expect.any(Number) });
     expect(slowed.extensions.retryAfterSeconds).toBeLessThanOrEqual(60);
     await expect(auth().login({ email: 'ingrid@solbakken.example', password: DEMO_PASSWORD, deviceToken }, '10.1.1.2')).resolves.toBeDefined();
@@ -68,9 +73,7 @@ describe('login, refresh and logout', () => {
   it("holds a known device to its own count: after its own wrong passwords it is a stranger's device", async () => {
     const { deviceToken } = await auth().login({ email: 'per@solbakken.example', password: DEMO_PASSWORD }, '10.1.3.1');
     const guess = (i: number, address: string) => codeOf(auth().login({ email: 'per@solbakken.example', password: `guess-${i}`, deviceToken }, address));
-    expect([await guess(0, '10.1.3.2'), await guess(1, '10.1.3.3'), await guess(2, '10.1.3.4')].map((e) => e?.code)).toEqual(
-      Array(3).fill('UNAUTHENTICATED'),
-    );
+    expect([await guess(0, '10.1.3.2'), await guess(1, '10.1.3.3'), await guess(2, '10.1.3.4')].map((e) => e?.code)).toEqual(Array(3).fill('UNAUTHENTICATED'));
     // Out of its own allowance, the device is slowed like anyone's once strangers guess at the account.
     for (let i = 3; i < 7; i++) await guess(i, `10.1.3.${i + 2}`);
     expect((await codeOf(auth().login({ email: 'per@solbakken.example', password: DEMO_PASSWORD, deviceToken }, '10.1.3.20')))?.code).toBe('RATE_LIMITED');
@@ -110,8 +113,9 @@ describe('login, refresh and logout', () => {
       code: 'BAD_USER_INPUT',
       field: 'email',
     });
-    expect(
-      await codeOf(auth().login({ email: 'kari@solbakken.example', password: DEMO_PASSWORD, associationId: DEMO.fjordly }, '10.5.0.1')),
-    ).toMatchObject({ code: 'BAD_USER_INPUT', field: 'associationId' });
+    expect(await codeOf(auth().login({ email: 'kari@solbakken.example', password: DEMO_PASSWORD, associationId: DEMO.fjordly }, '10.5.0.1'))).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'associationId',
+    });
   });
 });

@@ -29,7 +29,15 @@ const membershipColumns = {
 };
 
 function toMembership(
-  row: { associationId: string; memberId: string; roles: MemberRoleName[]; scope: ViewerScope; suspended: boolean; suspensionReason: string | null; suspendedUntil: string | null },
+  row: {
+    associationId: string;
+    memberId: string;
+    roles: MemberRoleName[];
+    scope: ViewerScope;
+    suspended: boolean;
+    suspensionReason: string | null;
+    suspendedUntil: string | null;
+  },
   accountId: string,
   platformAdmin: boolean,
 ): Membership {
@@ -52,10 +60,7 @@ export interface NewRefreshToken {
 
 export type EmailChangeOutcome = { kind: 'confirmed'; email: string } | { kind: 'invalid' } | { kind: 'expired' } | { kind: 'taken' };
 
-export type RotateOutcome =
-  | { kind: 'rotated'; membership: Membership; sessionId: string }
-  | { kind: 'reused'; sessionId: string }
-  | { kind: 'invalid' };
+export type RotateOutcome = { kind: 'rotated'; membership: Membership; sessionId: string } | { kind: 'reused'; sessionId: string } | { kind: 'invalid' };
 
 /**
  * Credentials and sessions. Login and refresh happen before any tenant is known, so this repository works in
@@ -66,7 +71,10 @@ export class AuthRepository {
 
   async findAccountByEmail(email: string): Promise<AccountRow | null> {
     const [row] = await this.db.system((tx) =>
-      tx.select().from(accounts).where(eq(sql`lower(${accounts.email})`, email.toLowerCase())),
+      tx
+        .select()
+        .from(accounts)
+        .where(eq(sql`lower(${accounts.email})`, email.toLowerCase())),
     );
     return row ?? null;
   }
@@ -78,11 +86,7 @@ export class AuthRepository {
   /** The account's memberships, oldest first. */
   findMemberships(account: AccountRow): Promise<Membership[]> {
     return this.db.system(async (tx) => {
-      const rows = await tx
-        .select(membershipColumns)
-        .from(members)
-        .where(eq(members.accountId, account.id))
-        .orderBy(asc(members.createdAt));
+      const rows = await tx.select(membershipColumns).from(members).where(eq(members.accountId, account.id)).orderBy(asc(members.createdAt));
       return rows.map((row) => toMembership(row, account.id, account.platformAdmin));
     });
   }
@@ -102,13 +106,7 @@ export class AuthRepository {
       const ended = await tx
         .update(refreshTokens)
         .set({ revokedAt: now })
-        .where(
-          and(
-            eq(refreshTokens.accountId, accountId),
-            isNull(refreshTokens.revokedAt),
-            keepFamily ? ne(refreshTokens.familyId, keepFamily) : undefined,
-          ),
-        )
+        .where(and(eq(refreshTokens.accountId, accountId), isNull(refreshTokens.revokedAt), keepFamily ? ne(refreshTokens.familyId, keepFamily) : undefined))
         .returning({ familyId: refreshTokens.familyId });
       return [...new Set(ended.map((row) => row.familyId))];
     });
@@ -177,11 +175,7 @@ export class AuthRepository {
    */
   rotate(presentedHash: string, next: NewRefreshToken, now: Date): Promise<RotateOutcome> {
     return this.db.system(async (tx): Promise<RotateOutcome> => {
-      const [current] = await tx
-        .select()
-        .from(refreshTokens)
-        .where(eq(refreshTokens.tokenHash, presentedHash))
-        .for('update');
+      const [current] = await tx.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, presentedHash)).for('update');
       if (!current || current.revokedAt) return { kind: 'invalid' };
       if (current.usedAt) {
         await tx
@@ -232,10 +226,7 @@ export class AuthRepository {
    */
   revokeFamilyOf(presentedHash: string, now: Date): Promise<{ sessionId: string; ended: boolean } | null> {
     return this.db.system(async (tx) => {
-      const [current] = await tx
-        .select({ familyId: refreshTokens.familyId })
-        .from(refreshTokens)
-        .where(eq(refreshTokens.tokenHash, presentedHash));
+      const [current] = await tx.select({ familyId: refreshTokens.familyId }).from(refreshTokens).where(eq(refreshTokens.tokenHash, presentedHash));
       if (!current) return null;
       const revoked = await tx
         .update(refreshTokens)

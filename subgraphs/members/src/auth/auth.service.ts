@@ -1,13 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import {
-  badUserInput,
-  conflict,
-  parseInput,
-  unauthenticated,
-  type AccessTokenSigner,
-  type RevocationWriter,
-  type Viewer,
-} from '@tunet/kit';
+import { badUserInput, conflict, parseInput, unauthenticated, type AccessTokenSigner, type RevocationWriter, type Viewer } from '@tunet/kit';
 import type { GraphQLError } from 'graphql';
 import { z } from 'zod';
 import { requireNotSuspended, requirePerson, sessionRoleOf } from './auth.access';

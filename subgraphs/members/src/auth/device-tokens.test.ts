@@ -11,7 +11,7 @@ describe('device tokens', () => {
     expect(tokens.deviceOf(account, tokens.issue(account, device!))).toBe(device);
   });
 
-  it("mean nothing for another account, when altered, when expired or under another key", () => {
+  it('mean nothing for another account, when altered, when expired or under another key', () => {
     const token = tokens.issue(account);
     const [device, expires, mac] = token.split('.');
     expect(tokens.deviceOf('5c9d1b8e-0d43-4d5e-8a55-0f3bb2d2e222', token)).toBeNull();

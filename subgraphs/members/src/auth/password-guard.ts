@@ -73,7 +73,11 @@ export class PasswordGuard {
     const knownDevice = deviceId !== null && (await this.perDevice.secondsBlocked(deviceId)) === 0;
     const limits: Limits = knownDevice
       ? [[this.perDevice, deviceId]]
-      : [[this.perAddress, network], [this.perAddressAndEmail, pair], [this.perAccount, attempt.email]];
+      : [
+          [this.perAddress, network],
+          [this.perAddressAndEmail, pair],
+          [this.perAccount, attempt.email],
+        ];
     await takeFromAll(limits);
 
     const valid = account ? await verifyPassword(account.passwordHash, attempt.password) : await verifyAgainstNothing(attempt.password);
@@ -104,11 +108,7 @@ export class PasswordGuard {
     }
     const network = clientNetwork(caller.clientIp);
     const email = account.email.toLowerCase();
-    await Promise.all([
-      this.perAddress.record(network),
-      this.perAddressAndEmail.record(`${email}|${network}`),
-      this.perAccount.record(email),
-    ]);
+    await Promise.all([this.perAddress.record(network), this.perAddressAndEmail.record(`${email}|${network}`), this.perAccount.record(email)]);
     return turn.left === 0 ? 'session-ended' : 'wrong';
   }
 }

@@ -14,7 +14,15 @@ export interface CommitteesLoaders {
 export function createCommitteesLoaders(repository: CommitteesRepository, viewer: Viewer | null): CommitteesLoaders {
   return {
     committeeById: tenantLoader(viewer, (tenant, ids) => repository.findCommittees(tenant, ids)),
-    termsByCommittee: groupLoader(viewer, (tenant, ids) => repository.termsOf(tenant, 'committee', ids, false), (t) => t.committeeId),
-    termsByMember: groupLoader(viewer, (tenant, ids) => repository.termsOf(tenant, 'member', ids, false), (t) => t.memberId),
+    termsByCommittee: groupLoader(
+      viewer,
+      (tenant, ids) => repository.termsOf(tenant, 'committee', ids, false),
+      (t) => t.committeeId,
+    ),
+    termsByMember: groupLoader(
+      viewer,
+      (tenant, ids) => repository.termsOf(tenant, 'member', ids, false),
+      (t) => t.memberId,
+    ),
   };
 }

@@ -46,7 +46,10 @@ export class CommitteesRepository {
 
   findCommittees(tenant: string, ids: readonly string[]): Promise<CommitteeRow[]> {
     return this.db.tenant(tenant, (tx) =>
-      tx.select().from(committees).where(and(eq(committees.associationId, tenant), inArray(committees.id, [...ids]))),
+      tx
+        .select()
+        .from(committees)
+        .where(and(eq(committees.associationId, tenant), inArray(committees.id, [...ids]))),
     );
   }
 
@@ -64,7 +67,10 @@ export class CommitteesRepository {
 
   async findTerm(tenant: string, id: string): Promise<CommitteeTermRow | null> {
     const [row] = await this.db.tenant(tenant, (tx) =>
-      tx.select(termWithState).from(committeeTerms).where(and(eq(committeeTerms.associationId, tenant), eq(committeeTerms.id, id))),
+      tx
+        .select(termWithState)
+        .from(committeeTerms)
+        .where(and(eq(committeeTerms.associationId, tenant), eq(committeeTerms.id, id))),
     );
     return row ?? null;
   }
@@ -95,7 +101,10 @@ export class CommitteesRepository {
 
   async insertCommittee(tenant: string, committee: Omit<NewCommittee, 'associationId'>): Promise<CommitteeRow> {
     const [row] = await this.db.tenant(tenant, (tx) =>
-      tx.insert(committees).values({ ...committee, associationId: tenant }).returning(),
+      tx
+        .insert(committees)
+        .values({ ...committee, associationId: tenant })
+        .returning(),
     );
     return row!;
   }
@@ -103,7 +112,10 @@ export class CommitteesRepository {
   async insertTerm(tenant: string, term: Omit<NewCommitteeTerm, 'associationId'>): Promise<CommitteeTermRow> {
     return this.db.tenant(tenant, async (tx) => {
       await tx.insert(committeeTerms).values({ ...term, associationId: tenant });
-      const [row] = await tx.select(termWithState).from(committeeTerms).where(and(eq(committeeTerms.associationId, tenant), eq(committeeTerms.id, term.id)));
+      const [row] = await tx
+        .select(termWithState)
+        .from(committeeTerms)
+        .where(and(eq(committeeTerms.associationId, tenant), eq(committeeTerms.id, term.id)));
       return row!;
     });
   }
@@ -116,7 +128,10 @@ export class CommitteesRepository {
         .where(and(eq(committeeTerms.associationId, tenant), eq(committeeTerms.id, id)))
         .returning({ id: committeeTerms.id });
       if (!updated) return null;
-      const [row] = await tx.select(termWithState).from(committeeTerms).where(and(eq(committeeTerms.associationId, tenant), eq(committeeTerms.id, id)));
+      const [row] = await tx
+        .select(termWithState)
+        .from(committeeTerms)
+        .where(and(eq(committeeTerms.associationId, tenant), eq(committeeTerms.id, id)));
       return row!;
     });
   }

@@ -56,10 +56,7 @@ export class CommitteesService {
     if (input.termTo && input.termTo < input.termFrom) throw badUserInput('termTo', 'The term ends before it begins.');
     const terms = await loaders.termsByMember.load(input.memberId);
     const overlapping = terms.some(
-      (t) =>
-        t.committeeId === input.committeeId &&
-        (t.termTo === null || t.termTo >= input.termFrom) &&
-        (input.termTo == null || t.termFrom <= input.termTo),
+      (t) => t.committeeId === input.committeeId && (t.termTo === null || t.termTo >= input.termFrom) && (input.termTo == null || t.termFrom <= input.termTo),
     );
     if (overlapping) throw conflict('The member already has a seat on this committee in that period.');
     return this.repository.insertTerm(tenant, { id: randomUUID(), ...input });

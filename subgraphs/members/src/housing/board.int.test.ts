@@ -8,7 +8,10 @@ describe('what the board does', () => {
   const ola = viewerOf(DEMO.solbakken, DEMO.ola, 'resident');
   const rolesOf = async (memberId: string) => (await bed.subgraph.repositories.members.findMembers(DEMO.solbakken, [memberId]))[0]!.roles;
   const outbox = () =>
-    bed.db.system(async (tx) => ((await tx.execute(sql`select topic, payload from members.outbox order by id`)) as { rows: { topic: string; payload: Record<string, string> }[] }).rows);
+    bed.db.system(
+      async (tx) =>
+        ((await tx.execute(sql`select topic, payload from members.outbox order by id`)) as { rows: { topic: string; payload: Record<string, string> }[] }).rows,
+    );
   const login = (email: string) => bed.subgraph.auth.login({ email, password: DEMO_PASSWORD }, '10.9.0.1');
 
   beforeAll(async () => {
@@ -73,7 +76,11 @@ describe('what the board does', () => {
 
   it('suspends a member: they cannot log in, are told why, and lose their sessions until reinstated', async () => {
     const session = await login('ingrid@solbakken.example');
-    await bed.subgraph.members.suspend(kari, bed.loadersFor(kari), { memberId: DEMO.ingrid, reason: 'Gjentatte brudd på husordensreglene', until: '2099-01-01' });
+    await bed.subgraph.members.suspend(kari, bed.loadersFor(kari), {
+      memberId: DEMO.ingrid,
+      reason: 'Gjentatte brudd på husordensreglene',
+      until: '2099-01-01',
+    });
     const refused = await login('ingrid@solbakken.example').catch((e: { extensions: Record<string, unknown>; message: string }) => e);
     expect(refused).toMatchObject({
       message: expect.stringContaining('Gjentatte brudd'),

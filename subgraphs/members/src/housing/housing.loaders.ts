@@ -17,8 +17,20 @@ export function createHousingLoaders(repository: HousingRepository, viewer: View
   return {
     buildingById: tenantLoader(viewer, (tenant, ids) => repository.findBuildings(tenant, ids)),
     unitById: tenantLoader(viewer, (tenant, ids) => repository.findUnits(tenant, ids)),
-    unitsByBuilding: groupLoader(viewer, (tenant, ids) => repository.unitsInBuildings(tenant, ids), (unit) => unit.buildingId),
-    tenuresByMember: groupLoader(viewer, (tenant, ids) => repository.tenuresOf(tenant, 'member', ids, false), (t) => t.memberId),
-    tenuresByUnit: groupLoader(viewer, (tenant, ids) => repository.tenuresOf(tenant, 'unit', ids, false), (t) => t.unitId),
+    unitsByBuilding: groupLoader(
+      viewer,
+      (tenant, ids) => repository.unitsInBuildings(tenant, ids),
+      (unit) => unit.buildingId,
+    ),
+    tenuresByMember: groupLoader(
+      viewer,
+      (tenant, ids) => repository.tenuresOf(tenant, 'member', ids, false),
+      (t) => t.memberId,
+    ),
+    tenuresByUnit: groupLoader(
+      viewer,
+      (tenant, ids) => repository.tenuresOf(tenant, 'unit', ids, false),
+      (t) => t.unitId,
+    ),
   };
 }

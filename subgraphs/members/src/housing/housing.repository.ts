@@ -47,20 +47,24 @@ export class HousingRepository {
   constructor(private readonly db: SubgraphDatabase) {}
 
   listBuildings(tenant: string): Promise<BuildingRow[]> {
-    return this.db.tenant(tenant, (tx) =>
-      tx.select().from(buildings).where(eq(buildings.associationId, tenant)).orderBy(asc(buildings.name)),
-    );
+    return this.db.tenant(tenant, (tx) => tx.select().from(buildings).where(eq(buildings.associationId, tenant)).orderBy(asc(buildings.name)));
   }
 
   findBuildings(tenant: string, ids: readonly string[]): Promise<BuildingRow[]> {
     return this.db.tenant(tenant, (tx) =>
-      tx.select().from(buildings).where(and(eq(buildings.associationId, tenant), inArray(buildings.id, [...ids]))),
+      tx
+        .select()
+        .from(buildings)
+        .where(and(eq(buildings.associationId, tenant), inArray(buildings.id, [...ids]))),
     );
   }
 
   findUnits(tenant: string, ids: readonly string[]): Promise<UnitRow[]> {
     return this.db.tenant(tenant, (tx) =>
-      tx.select().from(units).where(and(eq(units.associationId, tenant), inArray(units.id, [...ids]))),
+      tx
+        .select()
+        .from(units)
+        .where(and(eq(units.associationId, tenant), inArray(units.id, [...ids]))),
     );
   }
 
@@ -88,7 +92,10 @@ export class HousingRepository {
 
   async findTenure(tenant: string, id: string): Promise<TenureRow | null> {
     const [row] = await this.db.tenant(tenant, (tx) =>
-      tx.select(tenureWithState).from(tenures).where(and(eq(tenures.associationId, tenant), eq(tenures.id, id))),
+      tx
+        .select(tenureWithState)
+        .from(tenures)
+        .where(and(eq(tenures.associationId, tenant), eq(tenures.id, id))),
     );
     return row ?? null;
   }
@@ -116,7 +123,13 @@ export class HousingRepository {
   async insertBuilding(tenant: string, building: Omit<NewBuilding, 'associationId'>): Promise<BuildingRow> {
     const [row] = await refusedAs<BuildingRow[], DuplicateRule>(
       DUPLICATE_RULES,
-      () => this.db.tenant(tenant, (tx) => tx.insert(buildings).values({ ...building, associationId: tenant }).returning()),
+      () =>
+        this.db.tenant(tenant, (tx) =>
+          tx
+            .insert(buildings)
+            .values({ ...building, associationId: tenant })
+            .returning(),
+        ),
       'duplicate',
     );
     return row!;
@@ -125,7 +138,13 @@ export class HousingRepository {
   async insertUnit(tenant: string, unit: Omit<NewUnit, 'associationId'>): Promise<UnitRow> {
     const [row] = await refusedAs<UnitRow[], DuplicateRule>(
       DUPLICATE_RULES,
-      () => this.db.tenant(tenant, (tx) => tx.insert(units).values({ ...unit, associationId: tenant }).returning()),
+      () =>
+        this.db.tenant(tenant, (tx) =>
+          tx
+            .insert(units)
+            .values({ ...unit, associationId: tenant })
+            .returning(),
+        ),
       'duplicate',
     );
     return row!;
@@ -137,7 +156,10 @@ export class HousingRepository {
         .insert(tenures)
         .values({ ...tenure, associationId: tenant })
         .returning({ id: tenures.id });
-      const [row] = await tx.select(tenureWithState).from(tenures).where(and(eq(tenures.associationId, tenant), eq(tenures.id, inserted!.id)));
+      const [row] = await tx
+        .select(tenureWithState)
+        .from(tenures)
+        .where(and(eq(tenures.associationId, tenant), eq(tenures.id, inserted!.id)));
       for (const event of announce(row!, null, await timeZoneOf(tx, tenant))) await this.db.outbox.add(tx, { ...event, associationId: tenant });
       return row!;
     });
@@ -161,7 +183,10 @@ export class HousingRepository {
         .where(and(eq(tenures.associationId, tenant), eq(tenures.id, id)))
         .returning({ id: tenures.id });
       if (!updated) return null;
-      const [row] = await tx.select(tenureWithState).from(tenures).where(and(eq(tenures.associationId, tenant), eq(tenures.id, id)));
+      const [row] = await tx
+        .select(tenureWithState)
+        .from(tenures)
+        .where(and(eq(tenures.associationId, tenant), eq(tenures.id, id)));
       for (const event of announce(row!, before.moveOut, await timeZoneOf(tx, tenant))) await this.db.outbox.add(tx, { ...event, associationId: tenant });
       return row!;
     });

@@ -122,7 +122,10 @@ export function parseCsv(text: string, delimiter: ';' | ','): CsvRecord[] {
 /** Each header's field; null for a nameless column, as spreadsheets add for a trailing `;`, which is skipped. */
 function columnsOf(headers: string[]): (RowField | null)[] {
   const columns = headers.map((header) => {
-    const key = header.trim().toLowerCase().replace(/[\s_-]+/g, '');
+    const key = header
+      .trim()
+      .toLowerCase()
+      .replace(/[\s_-]+/g, '');
     if (key === '') return null;
     const column = COLUMNS[key];
     if (!column) throw badUserInput('csv', `Line 1: unknown column "${header.trim()}". ${KNOWN_COLUMNS}`);

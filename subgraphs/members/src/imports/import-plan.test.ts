@@ -60,13 +60,14 @@ beforeEach(() => {
 
 describe('planning an import', () => {
   it('finds people by e-mail whatever its case, and changes only what differs', () => {
-    const result = plan([
-      row({ email: 'ola@example.com' }),
-      row({ email: 'ola@example.com', unit: { shareNumber: '2' }, phone: '+47 900 00 000' }),
-    ]);
+    const result = plan([row({ email: 'ola@example.com' }), row({ email: 'ola@example.com', unit: { shareNumber: '2' }, phone: '+47 900 00 000' })]);
     expect(result.counts).toEqual({ created: 1, updated: 0, unchanged: 1, movedOut: 0 });
     expect(result.changes).toEqual([
-      { position: 1, changedPerson: { id: 'ola', name: 'Ola Hansen', email: 'Ola@Example.com', phone: '+47 900 00 000' }, newTenure: expect.objectContaining({ memberId: 'ola', unitId: 'u2', moveIn: TODAY }) },
+      {
+        position: 1,
+        changedPerson: { id: 'ola', name: 'Ola Hansen', email: 'Ola@Example.com', phone: '+47 900 00 000' },
+        newTenure: expect.objectContaining({ memberId: 'ola', unitId: 'u2', moveIn: TODAY }),
+      },
     ]);
   });
 
@@ -88,7 +89,12 @@ describe('planning an import', () => {
     namesakes.tenures.push(tenure('t-ola2', 'ola2', 'u1', '2001-01-01', '2005-01-01'));
     const result = planImport(
       namesakes,
-      [row({ unit: { shareNumber: '99' } }), row({ unit: { building: 'Blokk Z', number: 'H0101' } }), row({ unit: { building: 'Blokk C', number: 'H0101' } }), row({})],
+      [
+        row({ unit: { shareNumber: '99' } }),
+        row({ unit: { building: 'Blokk Z', number: 'H0101' } }),
+        row({ unit: { building: 'Blokk C', number: 'H0101' } }),
+        row({}),
+      ],
       [],
       'upsert',
     );

@@ -2,17 +2,7 @@ import { z } from 'zod';
 import type { TenureRelation } from '../tables';
 
 /** The fields of a row, named as in `ImportRowInput`; rejections name them so too, for CSV as for JSON. */
-export type RowField =
-  | 'shareNumber'
-  | 'building'
-  | 'unitNumber'
-  | 'name'
-  | 'email'
-  | 'phone'
-  | 'relation'
-  | 'contractNumber'
-  | 'moveIn'
-  | 'moveOut';
+export type RowField = 'shareNumber' | 'building' | 'unitNumber' | 'name' | 'email' | 'phone' | 'relation' | 'contractNumber' | 'moveIn' | 'moveOut';
 
 /** A row as received, before validation. */
 export interface RawRow {
@@ -65,7 +55,14 @@ const PHONE = /^\+?[0-9 ]{5,20}$/;
 const email = z.string().email();
 
 export function parseRelation(text: string): TenureRelation | null {
-  return RELATIONS[text.trim().toLowerCase().replace(/[\s-]+/g, '_')] ?? null;
+  return (
+    RELATIONS[
+      text
+        .trim()
+        .toLowerCase()
+        .replace(/[\s-]+/g, '_')
+    ] ?? null
+  );
 }
 
 /**
@@ -76,11 +73,7 @@ export function parseRelation(text: string): TenureRelation | null {
 export function parseDate(text: string): string | null {
   const iso = ISO_DATE.exec(text);
   const norwegian = NORWEGIAN_DATE.exec(text);
-  const parts: [string, string, string] | null = iso
-    ? [iso[1]!, iso[2]!, iso[3]!]
-    : norwegian
-      ? [norwegian[3]!, norwegian[2]!, norwegian[1]!]
-      : null;
+  const parts: [string, string, string] | null = iso ? [iso[1]!, iso[2]!, iso[3]!] : norwegian ? [norwegian[3]!, norwegian[2]!, norwegian[1]!] : null;
   if (!parts) return null;
   const [year, month, day] = parts;
   const date = `${year}-${month.padStart(2, '0')}-${day.padStart(2, '0')}`;

@@ -17,16 +17,25 @@ describe('member import', () => {
   const eva = viewerOf(DEMO.fjordly, DEMO.eva, 'board');
   const integrator = (scopes: NonNullable<Viewer['integration']>['scopes']): Viewer => {
     const apiKeyId = randomUUID();
-    return { accountId: apiKeyId, associationId: DEMO.solbakken, memberId: null, role: null, platformAdmin: false, sessionId: null, integration: { apiKeyId, scopes } };
+    return {
+      accountId: apiKeyId,
+      associationId: DEMO.solbakken,
+      memberId: null,
+      role: null,
+      platformAdmin: false,
+      sessionId: null,
+      integration: { apiKeyId, scopes },
+    };
   };
 
-  const query = async <T>(statement: ReturnType<typeof sql>) =>
-    bed.db.system(async (tx) => ((await tx.execute(statement)) as { rows: T[] }).rows);
+  const query = async <T>(statement: ReturnType<typeof sql>) => bed.db.system(async (tx) => ((await tx.execute(statement)) as { rows: T[] }).rows);
   const outbox = () => query<Outboxed>(sql`select topic, payload from members.outbox order by id`);
   const personByEmail = async (email: string) =>
-    (await query<{ id: string; account_id: string | null; phone: string | null }>(
-      sql`select id, account_id, phone from members.members where association_id = ${DEMO.solbakken} and lower(email) = ${email}`,
-    ))[0];
+    (
+      await query<{ id: string; account_id: string | null; phone: string | null }>(
+        sql`select id, account_id, phone from members.members where association_id = ${DEMO.solbakken} and lower(email) = ${email}`,
+      )
+    )[0];
   const tenuresOf = (memberId: string) => bed.subgraph.repositories.housing.tenuresOf(DEMO.solbakken, 'member', [memberId], false);
   const rolesOf = async (memberId: string) => (await bed.subgraph.repositories.members.findMembers(DEMO.solbakken, [memberId]))[0]!.roles;
   const counts = () =>

@@ -34,7 +34,12 @@ export class ImportsRepository {
   constructor(private readonly db: SubgraphDatabase) {}
 
   async createJob(tenant: string, job: NewImportJob): Promise<ImportJobRow> {
-    const [row] = await this.db.tenant(tenant, (tx) => tx.insert(importJobs).values({ ...job, associationId: tenant }).returning());
+    const [row] = await this.db.tenant(tenant, (tx) =>
+      tx
+        .insert(importJobs)
+        .values({ ...job, associationId: tenant })
+        .returning(),
+    );
     return row!;
   }
 
@@ -62,7 +67,10 @@ export class ImportsRepository {
 
   async markRunning(tenant: string, id: string): Promise<void> {
     await this.db.tenant(tenant, (tx) =>
-      tx.update(importJobs).set({ status: 'running', heartbeatAt: sql`now()` }).where(and(this.job(tenant, id), eq(importJobs.status, 'queued'))),
+      tx
+        .update(importJobs)
+        .set({ status: 'running', heartbeatAt: sql`now()` })
+        .where(and(this.job(tenant, id), eq(importJobs.status, 'queued'))),
     );
   }
 

@@ -158,7 +158,13 @@ export class ImportsService {
       progress.report(end);
     }
     const endings = plan.fullSyncMoveOuts;
-    await session.write({ newPeople: [], changedPeople: [], newTenures: [], changedTenures: endings, events: endings.flatMap((tenure) => moveOutAnnouncements(tenure, null, plan.timeZone)) });
+    await session.write({
+      newPeople: [],
+      changedPeople: [],
+      newTenures: [],
+      changedTenures: endings,
+      events: endings.flatMap((tenure) => moveOutAnnouncements(tenure, null, plan.timeZone)),
+    });
   }
 }
 

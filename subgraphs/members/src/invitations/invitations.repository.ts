@@ -11,10 +11,7 @@ export type NewInvitation = Omit<typeof invitations.$inferInsert, 'associationId
 const INVITATION_RULES = { invitations_one_open_per_email: 'already-open' } as const;
 export type InvitationRule = (typeof INVITATION_RULES)[keyof typeof INVITATION_RULES];
 
-export type AcceptOutcome =
-  | { kind: 'accepted'; accountId: string; associationId: string }
-  | { kind: 'invalid' }
-  | { kind: 'expired' };
+export type AcceptOutcome = { kind: 'accepted'; accountId: string; associationId: string } | { kind: 'invalid' } | { kind: 'expired' };
 
 /** The only code that reads or writes invitations. */
 export class InvitationsRepository {
@@ -25,19 +22,17 @@ export class InvitationsRepository {
       tx
         .select()
         .from(invitations)
-        .where(
-          and(
-            eq(invitations.associationId, tenant),
-            includeClosed ? undefined : and(isNull(invitations.acceptedAt), isNull(invitations.revokedAt)),
-          ),
-        )
+        .where(and(eq(invitations.associationId, tenant), includeClosed ? undefined : and(isNull(invitations.acceptedAt), isNull(invitations.revokedAt))))
         .orderBy(desc(invitations.createdAt)),
     );
   }
 
   async find(tenant: string, id: string): Promise<InvitationRow | null> {
     const [row] = await this.db.tenant(tenant, (tx) =>
-      tx.select().from(invitations).where(and(eq(invitations.associationId, tenant), eq(invitations.id, id))),
+      tx
+        .select()
+        .from(invitations)
+        .where(and(eq(invitations.associationId, tenant), eq(invitations.id, id))),
     );
     return row ?? null;
   }

@@ -72,7 +72,14 @@ export class InvitationsService {
         tenant,
         { id: memberId, displayName: input.displayName, email: input.email, externalTitle: input.externalTitle ?? null },
         tenure,
-        { id: randomUUID(), email: input.email, unitId: input.unitId ?? null, tokenHash: link.hash, expiresAt: link.expiresAt, invitedByMemberId: viewer?.memberId ?? null },
+        {
+          id: randomUUID(),
+          email: input.email,
+          unitId: input.unitId ?? null,
+          tokenHash: link.hash,
+          expiresAt: link.expiresAt,
+          invitedByMemberId: viewer?.memberId ?? null,
+        },
         (invitation) => announcement(invitation, link.token, input.displayName),
       );
     } catch (error) {

@@ -114,9 +114,7 @@ describe('members and the directory', () => {
     beforeAll(async () => {
       const accountIds = ids.map(() => randomUUID());
       await bed.db.system((tx) =>
-        tx.insert(accounts).values(
-          accountIds.map((id, i) => ({ id, email: `bulk${i}-${big}@example.com`, passwordHash: 'unused', platformAdmin: false })),
-        ),
+        tx.insert(accounts).values(accountIds.map((id, i) => ({ id, email: `bulk${i}-${big}@example.com`, passwordHash: 'unused', platformAdmin: false }))),
       );
       await bed.db.tenant(big, async (tx) => {
         await tx.insert(associations).values({ id: big, name: 'Storgården', timeZone: 'Europe/Oslo', locale: 'nb' });

@@ -9,10 +9,7 @@ export type MemberRoleName = 'resident' | 'board' | 'external';
 export type MemberRow = typeof members.$inferSelect & { roles: MemberRoleName[] };
 export type NewMember = typeof members.$inferInsert;
 export type MemberPatch = Partial<
-  Pick<
-    NewMember,
-    'displayName' | 'phone' | 'portraitUrl' | 'occupation' | 'about' | 'onlineIdentities' | 'hideName' | 'visibility'
-  >
+  Pick<NewMember, 'displayName' | 'phone' | 'portraitUrl' | 'occupation' | 'about' | 'onlineIdentities' | 'hideName' | 'visibility'>
 >;
 
 /** The rules the database holds for associations, by the constraint that holds each. */
@@ -42,12 +39,22 @@ export class MembersRepository {
   constructor(private readonly db: SubgraphDatabase) {}
 
   findAssociations(tenant: string, ids: readonly string[]): Promise<AssociationRow[]> {
-    return this.db.tenant(tenant, (tx) => tx.select().from(associations).where(inArray(associations.id, [...ids])));
+    return this.db.tenant(tenant, (tx) =>
+      tx
+        .select()
+        .from(associations)
+        .where(inArray(associations.id, [...ids])),
+    );
   }
 
   /** Platform admins operate Tunet itself and may look at any association. */
   findAssociationsAcrossTenants(ids: readonly string[]): Promise<AssociationRow[]> {
-    return this.db.system((tx) => tx.select().from(associations).where(inArray(associations.id, [...ids])));
+    return this.db.system((tx) =>
+      tx
+        .select()
+        .from(associations)
+        .where(inArray(associations.id, [...ids])),
+    );
   }
 
   /** Refuses an organisation number another association has with RuleViolation `'org-number-taken'`. */

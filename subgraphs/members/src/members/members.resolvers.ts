@@ -1,11 +1,5 @@
 import { DateTimeResolver, LocalDateResolver } from '@tunet/kit';
-import type {
-  AssociationStatus,
-  FieldVisibility,
-  Locale,
-  MemberRole,
-  Resolvers,
-} from '../__generated__/resolvers-types';
+import type { AssociationStatus, FieldVisibility, Locale, MemberRole, Resolvers } from '../__generated__/resolvers-types';
 import type { MembersContext } from '../context';
 import {
   canSeeExternalTitle,

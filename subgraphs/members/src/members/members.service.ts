@@ -32,7 +32,10 @@ const updateAssociationInput = z.object({
   name: text(200).optional(),
   orgNumber: z.string().trim().refine(isValidOrgNumber, 'not a valid Norwegian organisation number').nullish(),
   street: text(200).nullish(),
-  postalCode: z.string().regex(/^\d{4}$/, 'must be four digits').nullish(),
+  postalCode: z
+    .string()
+    .regex(/^\d{4}$/, 'must be four digits')
+    .nullish(),
   city: text(100).nullish(),
   contactEmail: z.string().trim().email().max(320).nullish(),
   timeZone: z.string().refine(isTimeZone, 'not an IANA time zone').optional(),
@@ -41,11 +44,18 @@ const updateAssociationInput = z.object({
 
 const updateProfileInput = z.object({
   displayName: text(200).optional(),
-  phone: z.string().trim().regex(/^\+?[0-9 ]{5,20}$/, 'must be a phone number').nullish(),
+  phone: z
+    .string()
+    .trim()
+    .regex(/^\+?[0-9 ]{5,20}$/, 'must be a phone number')
+    .nullish(),
   portraitUrl: z.string().url().startsWith('https://', 'must be an https address').max(500).nullish(),
   occupation: text(200).nullish(),
   about: text(2000).nullish(),
-  onlineIdentities: z.array(z.object({ service: text(50), handle: text(200) })).max(10).optional(),
+  onlineIdentities: z
+    .array(z.object({ service: text(50), handle: text(200) }))
+    .max(10)
+    .optional(),
   hideName: z.boolean().optional(),
   visibility: z
     .object({ email: visibility, phone: visibility, portrait: visibility, occupation: visibility, about: visibility, onlineIdentities: visibility })

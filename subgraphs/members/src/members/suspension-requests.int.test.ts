@@ -13,8 +13,11 @@ describe('suspensions requested by moderation in the posts subgraph', () => {
   const suspendedEvents = () =>
     bed.db.system(
       async (tx) =>
-        ((await tx.execute(sql`select payload from members.outbox where topic = 'member.suspended' order by id`)) as { rows: { payload: Record<string, unknown> }[] })
-          .rows,
+        (
+          (await tx.execute(sql`select payload from members.outbox where topic = 'member.suspended' order by id`)) as {
+            rows: { payload: Record<string, unknown> }[];
+          }
+        ).rows,
     );
   const request = (payload: Record<string, unknown>, associationId: string = DEMO.solbakken): Event => ({
     eventId: randomUUID(),
@@ -44,7 +47,9 @@ describe('suspensions requested by moderation in the posts subgraph', () => {
     const session = await login('per@solbakken.example');
     const event = request({ memberId: DEMO.per, reason: 'Trakassering i kommentarfeltet', until: '2099-06-30' });
     await stream.append([event, { ...event }, request({ memberId: DEMO.per, reason: 'Trakassering i kommentarfeltet', until: '2099-06-30' })]);
-    await until(async () => (await suspendedEvents()).length > 0 && (await errorOf(bed.subgraph.auth.refresh({ refreshToken: session.refreshToken }))) !== null);
+    await until(
+      async () => (await suspendedEvents()).length > 0 && (await errorOf(bed.subgraph.auth.refresh({ refreshToken: session.refreshToken }))) !== null,
+    );
 
     const refused = await login('per@solbakken.example').catch((error: { message: string; extensions: Record<string, unknown> }) => error);
     expect(refused).toMatchObject({
@@ -54,9 +59,7 @@ describe('suspensions requested by moderation in the posts subgraph', () => {
     expect(await errorOf(bed.subgraph.auth.refresh({ refreshToken: session.refreshToken }))).toMatchObject({ code: 'UNAUTHENTICATED' });
     // Give the three deliveries time to be handled before counting.
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(await suspendedEvents()).toEqual([
-      { payload: { memberId: DEMO.per, reason: 'Trakassering i kommentarfeltet', until: '2099-06-30' } },
-    ]);
+    expect(await suspendedEvents()).toEqual([{ payload: { memberId: DEMO.per, reason: 'Trakassering i kommentarfeltet', until: '2099-06-30' } }]);
   });
 
   it('ignores members of another association, sets malformed requests aside, and goes on with the next one', async () => {

@@ -84,7 +84,11 @@ describe('the recipients route for notifications', () => {
 
   it('leaves out suspended members until their suspension ends, unless asked for them by name', async () => {
     const suspend = (suspendedUntil: string | null) =>
-      bed.subgraph.repositories.members.updateMember(DEMO.solbakken, DEMO.ingrid, { suspendedAt: new Date(), suspensionReason: 'Brudd på husordensreglene', suspendedUntil });
+      bed.subgraph.repositories.members.updateMember(DEMO.solbakken, DEMO.ingrid, {
+        suspendedAt: new Date(),
+        suspensionReason: 'Brudd på husordensreglene',
+        suspendedUntil,
+      });
     const association = { kind: 'audience', audience: { kind: 'association' } };
     try {
       await suspend(null);
@@ -102,17 +106,37 @@ describe('the recipients route for notifications', () => {
 
   it('counts a tenure through its move-out day and a board seat through its last day, as roles do', async () => {
     const tenant = DEMO.solbakken;
-    const [leaving, left, former, unit] = [randomUUID(), randomUUID(), randomUUID(), (await bed.subgraph.repositories.housing.unitsInBuildings(tenant, [blokkA]))[0]!];
+    const [leaving, left, former, unit] = [
+      randomUUID(),
+      randomUUID(),
+      randomUUID(),
+      (await bed.subgraph.repositories.housing.unitsInBuildings(tenant, [blokkA]))[0]!,
+    ];
     await bed.subgraph.repositories.members.insertMembers(tenant, [
       { id: leaving, displayName: 'Flytter i dag', email: 'i-dag@solbakken.example' },
       { id: left, displayName: 'Flyttet i går', email: 'i-gaar@solbakken.example' },
       { id: former, displayName: 'Tidligere styremedlem', email: 'styret-før@solbakken.example' },
     ]);
     const housing = bed.subgraph.repositories.housing;
-    await housing.insertTenure(tenant, { id: randomUUID(), memberId: leaving, unitId: unit.id, relation: 'tenant', moveIn: '2020-01-01', moveOut: osloDate(0) }, () => []);
-    await housing.insertTenure(tenant, { id: randomUUID(), memberId: left, unitId: unit.id, relation: 'tenant', moveIn: '2020-01-01', moveOut: osloDate(-1) }, () => []);
+    await housing.insertTenure(
+      tenant,
+      { id: randomUUID(), memberId: leaving, unitId: unit.id, relation: 'tenant', moveIn: '2020-01-01', moveOut: osloDate(0) },
+      () => [],
+    );
+    await housing.insertTenure(
+      tenant,
+      { id: randomUUID(), memberId: left, unitId: unit.id, relation: 'tenant', moveIn: '2020-01-01', moveOut: osloDate(-1) },
+      () => [],
+    );
     const board = (await bed.subgraph.repositories.committees.listCommittees(tenant)).find((c) => c.kind === 'board')!;
-    await bed.subgraph.repositories.committees.insertTerm(tenant, { id: randomUUID(), committeeId: board.id, memberId: former, role: 'member', termFrom: '2020-01-01', termTo: osloDate(-1) });
+    await bed.subgraph.repositories.committees.insertTerm(tenant, {
+      id: randomUUID(),
+      committeeId: board.id,
+      memberId: former,
+      role: 'member',
+      termFrom: '2020-01-01',
+      termTo: osloDate(-1),
+    });
     const everyone = await reached(tenant, { kind: 'audience', audience: { kind: 'association' } });
     expect(everyone).toContain(leaving);
     expect(everyone).not.toContain(left);
@@ -144,8 +168,17 @@ describe('the recipients route for notifications', () => {
       [ending, osloDate(1)],
       [ended, osloDate(0)],
     ] as const) {
-      await bed.subgraph.repositories.members.insertAssociation({ id, name: 'Nedlagt sameie', timeZone: 'Europe/Oslo', locale: 'en', status: 'terminated', terminatedOn });
-      await bed.subgraph.repositories.members.insertMembers(id, [{ id: randomUUID(), displayName: 'Vaktmester', email: 'v@example.com', externalTitle: 'Vaktmester' }]);
+      await bed.subgraph.repositories.members.insertAssociation({
+        id,
+        name: 'Nedlagt sameie',
+        timeZone: 'Europe/Oslo',
+        locale: 'en',
+        status: 'terminated',
+        terminatedOn,
+      });
+      await bed.subgraph.repositories.members.insertMembers(id, [
+        { id: randomUUID(), displayName: 'Vaktmester', email: 'v@example.com', externalTitle: 'Vaktmester' },
+      ]);
     }
     expect(await reached(ending, { kind: 'audience', audience: { kind: 'association' } })).toHaveLength(1);
     const answer = await ask({ associationId: ended, spec: { kind: 'audience', audience: { kind: 'association' } } });
@@ -180,10 +213,19 @@ describe('the recipients route for notifications', () => {
         await tx.insert(units).values(unitIds.map((id, i) => ({ associationId: big, id, buildingId: building, number: `H${i}` })));
         await tx.insert(members).values(residents.map((id, i) => ({ associationId: big, id, displayName: `Beboer ${i}`, email: `beboer${i}@example.com` })));
         await tx.insert(tenures).values(
-          residents.map((memberId, i) => ({ associationId: big, id: randomUUID(), memberId, unitId: unitIds[i % 1000]!, relation: 'owner' as const, moveIn: '2020-01-01' })),
+          residents.map((memberId, i) => ({
+            associationId: big,
+            id: randomUUID(),
+            memberId,
+            unitId: unitIds[i % 1000]!,
+            relation: 'owner' as const,
+            moveIn: '2020-01-01',
+          })),
         );
         await tx.insert(committees).values({ associationId: big, id: board, kind: 'board', name: 'Styret' });
-        await tx.insert(committeeTerms).values({ associationId: big, id: randomUUID(), committeeId: board, memberId: chair, role: 'leader', termFrom: '2020-01-01' });
+        await tx
+          .insert(committeeTerms)
+          .values({ associationId: big, id: randomUUID(), committeeId: board, memberId: chair, role: 'leader', termFrom: '2020-01-01' });
       });
     });
 

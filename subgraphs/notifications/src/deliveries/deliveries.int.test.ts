@@ -86,7 +86,7 @@ describe('failedDeliveries', () => {
     expect(invitation.notification.title).toBe('Invitasjon');
   });
 
-  it("does not tell the board when a neighbour read their notification", async () => {
+  it('does not tell the board when a neighbour read their notification', async () => {
     const nodes = (await connection(board, BOARD)).nodes;
     expect(nodes[0]!.notification).toEqual({ title: 'Vannet stenges', readAt: null });
   });

@@ -71,7 +71,7 @@ describe('with push providers', () => {
     return Object.values(result.data!)[0]!.device;
   }
 
-  const list = async (viewer: Viewer) => ((await execute<{ pushDevices: { id: string }[] }>(viewer, LIST)).data!.pushDevices).map((device) => device.id);
+  const list = async (viewer: Viewer) => (await execute<{ pushDevices: { id: string }[] }>(viewer, LIST)).data!.pushDevices.map((device) => device.id);
 
   it('gives clients the VAPID key and which phones can register', async () => {
     expect((await execute(viewerIn(association), CONFIGURATION)).data).toEqual({
@@ -125,7 +125,11 @@ describe('with push providers', () => {
   it('takes subscriptions at the browsers’ push services, however the host is written', async () => {
     const viewer = viewerIn(association);
     const id = randomUUID();
-    for (const endpoint of [`https://fcm.googleapis.com/fcm/send/${id}`, `https://web.push.apple.com/${id}`, `https://wns2-am3p.notify.windows.com/w/?token=${id}`]) {
+    for (const endpoint of [
+      `https://fcm.googleapis.com/fcm/send/${id}`,
+      `https://web.push.apple.com/${id}`,
+      `https://wns2-am3p.notify.windows.com/w/?token=${id}`,
+    ]) {
       await register(viewer, WEB, subscription({ endpoint }));
     }
     const firefox = await register(viewer, WEB, subscription({ endpoint: `https://updates.push.services.mozilla.com/wpush/v2/${id}` }));

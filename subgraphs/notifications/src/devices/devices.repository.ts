@@ -70,9 +70,7 @@ export class DevicesRepository {
   /** Forgets devices their provider says no longer exist (an expired subscription, an unregistered token). */
   async removeInvalid(tenant: string, ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
-    await this.db.tenant(tenant, (tx) =>
-      tx.delete(pushDevices).where(and(eq(pushDevices.associationId, tenant), inArray(pushDevices.id, [...ids]))),
-    );
+    await this.db.tenant(tenant, (tx) => tx.delete(pushDevices).where(and(eq(pushDevices.associationId, tenant), inArray(pushDevices.id, [...ids]))));
   }
 
   /** Records that push reached these devices' providers. */
@@ -90,11 +88,6 @@ export class DevicesRepository {
 /** Removes the member's devices (those matching `among`) but the `count` registered last. */
 async function keepNewest(tx: Tx, tenant: string, memberId: string, count: number, among?: SQL): Promise<void> {
   const theirs = and(eq(pushDevices.associationId, tenant), eq(pushDevices.memberId, memberId), among);
-  const newest = tx
-    .select({ id: pushDevices.id })
-    .from(pushDevices)
-    .where(theirs)
-    .orderBy(desc(pushDevices.createdAt), desc(pushDevices.id))
-    .limit(count);
+  const newest = tx.select({ id: pushDevices.id }).from(pushDevices).where(theirs).orderBy(desc(pushDevices.createdAt), desc(pushDevices.id)).limit(count);
   await tx.delete(pushDevices).where(and(theirs, notInArray(pushDevices.id, newest)));
 }

@@ -62,10 +62,7 @@ const unpadded = (value: string) => value.replace(/=+$/, '');
 const webPushInput = z.object({
   // PushEndpointPolicy checks the rest once the whole input is well-formed: it looks the host up.
   endpoint: z.string().trim(),
-  p256dh: z
-    .string()
-    .refine(isP256Point, 'must be the base64url of an uncompressed P-256 public key (65 bytes starting 0x04)')
-    .transform(unpadded),
+  p256dh: z.string().refine(isP256Point, 'must be the base64url of an uncompressed P-256 public key (65 bytes starting 0x04)').transform(unpadded),
   auth: z
     .string()
     .refine((value) => base64urlBytes(value)?.length === 16, 'must be the base64url of 16 bytes')

@@ -60,17 +60,13 @@ export class MembersDirectory implements Directory {
     if (spec.kind === 'members') return this.members(associationId, spec.memberIds, { includeSuspended: spec.includeSuspended });
     const asked: MembersRecipientsRequest['spec'] =
       spec.kind === 'board'
-          ? spec
-          : { kind: 'audience', audience: { kind: spec.audience.kind as Exclude<typeof spec.audience.kind, 'group'>, id: spec.audience.id } };
+        ? spec
+        : { kind: 'audience', audience: { kind: spec.audience.kind as Exclude<typeof spec.audience.kind, 'group'>, id: spec.audience.id } };
     return this.askMembers({ associationId, spec: asked });
   }
 
   /** The members, asked in chunks; the board comes with the first chunk, and nobody twice. */
-  private async members(
-    associationId: string,
-    memberIds: readonly string[],
-    options: { includeBoard?: boolean; includeSuspended?: boolean },
-  ): Promise<Reach> {
+  private async members(associationId: string, memberIds: readonly string[], options: { includeBoard?: boolean; includeSuspended?: boolean }): Promise<Reach> {
     const found = new Map<string, Recipient>();
     let association: AssociationInfo | null = null;
     for (let start = 0; start === 0 || start < memberIds.length; start += IDS_PER_REQUEST) {

@@ -97,7 +97,8 @@ export async function recordAttempt(
 ): Promise<boolean> {
   const moment = at ?? sql`now()`;
   const sent = outcome.status === 'sent' || outcome.status === 'delivered';
-  const retryAt = outcome.retryInMs === null ? null : at ? new Date(at.getTime() + outcome.retryInMs) : sql`now() + make_interval(secs => ${outcome.retryInMs / 1000})`;
+  const retryAt =
+    outcome.retryInMs === null ? null : at ? new Date(at.getTime() + outcome.retryInMs) : sql`now() + make_interval(secs => ${outcome.retryInMs / 1000})`;
   const updated = await tx
     .update(deliveries)
     .set({
@@ -108,16 +109,11 @@ export async function recordAttempt(
       ...(outcome.lastError !== undefined ? { lastError: outcome.lastError } : {}),
       ...(retryAt !== null ? { nextAttemptAt: retryAt } : {}),
     })
-    .where(
-      and(
-        eq(deliveries.associationId, tenant),
-        eq(deliveries.id, deliveryId),
-        eq(deliveries.status, 'queued'),
-        eq(deliveries.attempts, attempt),
-      ),
-    )
+    .where(and(eq(deliveries.associationId, tenant), eq(deliveries.id, deliveryId), eq(deliveries.status, 'queued'), eq(deliveries.attempts, attempt)))
     .returning({ id: deliveries.id });
   if (updated.length === 0) return false;
-  await tx.insert(deliveryAttempts).values({ associationId: tenant, deliveryId, attempt, outcome: outcome.attemptOutcome, detail: outcome.detail, ...(at ? { at } : {}) });
+  await tx
+    .insert(deliveryAttempts)
+    .values({ associationId: tenant, deliveryId, attempt, outcome: outcome.attemptOutcome, detail: outcome.detail, ...(at ? { at } : {}) });
   return true;
 }

@@ -30,12 +30,26 @@ describe('recordedOutcome', () => {
   });
 
   it('queues a retry before the last attempt and fails on it', () => {
-    expect(recordedOutcome({ status: 'retry', reason: 'timeout' }, 5, policy, 0.5)).toMatchObject({ status: 'queued', attemptOutcome: 'retry', lastError: 'timeout', retryInMs: 15_360_000 });
-    expect(recordedOutcome({ status: 'retry', reason: 'timeout' }, 6, policy, 0.5)).toMatchObject({ status: 'failed', attemptOutcome: 'failed', lastError: 'timeout', retryInMs: null });
+    expect(recordedOutcome({ status: 'retry', reason: 'timeout' }, 5, policy, 0.5)).toMatchObject({
+      status: 'queued',
+      attemptOutcome: 'retry',
+      lastError: 'timeout',
+      retryInMs: 15_360_000,
+    });
+    expect(recordedOutcome({ status: 'retry', reason: 'timeout' }, 6, policy, 0.5)).toMatchObject({
+      status: 'failed',
+      attemptOutcome: 'failed',
+      lastError: 'timeout',
+      retryInMs: null,
+    });
   });
 
   it('gives up on a bounce at the first attempt', () => {
-    expect(recordedOutcome({ status: 'bounced', reason: '550 5.1.1 no such user' }, 1, policy, 0.5)).toMatchObject({ status: 'bounced', lastError: '550 5.1.1 no such user', retryInMs: null });
+    expect(recordedOutcome({ status: 'bounced', reason: '550 5.1.1 no such user' }, 1, policy, 0.5)).toMatchObject({
+      status: 'bounced',
+      lastError: '550 5.1.1 no such user',
+      retryInMs: null,
+    });
   });
 
   it('cuts a provider’s answer to what the table holds', () => {

@@ -77,7 +77,10 @@ const attemptsOf = (id: string) =>
 /** Lets time pass for the deliveries: their next attempt is due now. */
 const makeDue = (ids: string[]) =>
   bed.subgraph.db.tenant(tenant, (tx) =>
-    tx.update(deliveries).set({ nextAttemptAt: sql`now()` }).where(and(eq(deliveries.associationId, tenant), inArray(deliveries.id, ids))),
+    tx
+      .update(deliveries)
+      .set({ nextAttemptAt: sql`now()` })
+      .where(and(eq(deliveries.associationId, tenant), inArray(deliveries.id, ids))),
   );
 
 const dispatcher = (senders: ScriptedSender[], options: DispatcherOptions = {}) => new Dispatcher(repository, senders, { random: () => 0.5, ...options });
@@ -170,7 +173,10 @@ describe('dispatcher', () => {
 
   it('fails a delivery with the provider’s reason after the last attempt', async () => {
     const [id] = await queue({});
-    const email = scripted('email', new Error('connect ECONNREFUSED 10.0.0.5:587'), { status: 'retry', reason: '451 4.3.0 Mail server temporarily rejected message' });
+    const email = scripted('email', new Error('connect ECONNREFUSED 10.0.0.5:587'), {
+      status: 'retry',
+      reason: '451 4.3.0 Mail server temporarily rejected message',
+    });
     const sending = dispatcher([email], { maxAttempts: 3, baseDelayMs: 0 });
 
     for (let round = 0; round < 4; round++) await sending.runOnce();
@@ -243,7 +249,10 @@ describe('dispatcher', () => {
 
     expect(await sending.runOnce()).toBe(0);
     await bed.subgraph.db.tenant(tenant, (tx) =>
-      tx.update(deliveries).set({ claimedUntil: sql`now() - interval '1 second'` }).where(eq(deliveries.id, id!)),
+      tx
+        .update(deliveries)
+        .set({ claimedUntil: sql`now() - interval '1 second'` })
+        .where(eq(deliveries.id, id!)),
     );
     expect(await sending.runOnce()).toBe(1);
 
@@ -251,7 +260,16 @@ describe('dispatcher', () => {
     expect(email.received.map((delivery) => delivery.attempt)).toEqual([2]);
     expect(await rowOf(id!)).toMatchObject({ status: 'sent', attempts: 2, providerMessageId: 'm-again' });
     // the crashed dispatcher coming back late records nothing over the outcome of the attempt that replaced its own
-    expect(await repository.record(tenant, id!, 1, { status: 'failed', attemptOutcome: 'failed', providerMessageId: null, lastError: 'late', detail: 'late', retryInMs: null })).toBe(false);
+    expect(
+      await repository.record(tenant, id!, 1, {
+        status: 'failed',
+        attemptOutcome: 'failed',
+        providerMessageId: null,
+        lastError: 'late',
+        detail: 'late',
+        retryInMs: null,
+      }),
+    ).toBe(false);
     expect(await rowOf(id!)).toMatchObject({ status: 'sent', lastError: null });
     expect(await attemptsOf(id!)).toEqual([{ attempt: 2, outcome: 'sent', detail: null }]);
   });

@@ -110,7 +110,10 @@ export class Dispatcher implements BackgroundJob {
     if (!sender) return { status: 'failed', reason: CHANNEL_NOT_CONFIGURED };
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<SendOutcome>((resolve) => {
-      timer = setTimeout(() => resolve({ status: 'retry', reason: `no answer from the ${delivery.channel} provider within ${this.sendTimeoutMs} ms` }), this.sendTimeoutMs);
+      timer = setTimeout(
+        () => resolve({ status: 'retry', reason: `no answer from the ${delivery.channel} provider within ${this.sendTimeoutMs} ms` }),
+        this.sendTimeoutMs,
+      );
     });
     try {
       // A send that answers after its timeout is not cancelled; it may reach the person besides the retry.

@@ -108,7 +108,12 @@ function stateOf(associationId: string, ids: string[]) {
 function attemptsOf(associationId: string, ids: string[]) {
   return bed.subgraph.db.tenant(associationId, (tx) =>
     tx
-      .select({ deliveryId: deliveryAttempts.deliveryId, attempt: deliveryAttempts.attempt, outcome: deliveryAttempts.outcome, detail: deliveryAttempts.detail })
+      .select({
+        deliveryId: deliveryAttempts.deliveryId,
+        attempt: deliveryAttempts.attempt,
+        outcome: deliveryAttempts.outcome,
+        detail: deliveryAttempts.detail,
+      })
       .from(deliveryAttempts)
       .where(and(eq(deliveryAttempts.associationId, associationId), inArray(deliveryAttempts.deliveryId, ids)))
       .orderBy(asc(deliveryAttempts.at)),
@@ -184,7 +189,10 @@ describe('the daily e-mail digest', () => {
     const associationId = randomUUID();
     const [kari, ola] = [address(), address()];
     await hold(associationId, randomUUID(), kari, [{ title: 'Dugnad' }]);
-    await hold(randomUUID(), randomUUID(), ola, [{ title: 'Clean-up day', locale: 'en' }, { title: 'Summer party', locale: 'en' }]);
+    await hold(randomUUID(), randomUUID(), ola, [
+      { title: 'Clean-up day', locale: 'en' },
+      { title: 'Summer party', locale: 'en' },
+    ]);
     const [direct, laterToday] = await hold(associationId, randomUUID(), address(), [
       { title: 'Sendes av dispatcheren', heldFor: null },
       { title: 'Senere i dag', dueAt: minutes(60) },
@@ -246,7 +254,12 @@ describe('the daily e-mail digest', () => {
     );
 
     await job.runOnce();
-    await bed.subgraph.db.tenant(associationId, (tx) => tx.update(deliveries).set({ nextAttemptAt: minutes(5) }).where(eq(deliveries.id, id!)));
+    await bed.subgraph.db.tenant(associationId, (tx) =>
+      tx
+        .update(deliveries)
+        .set({ nextAttemptAt: minutes(5) })
+        .where(eq(deliveries.id, id!)),
+    );
     await job.runOnce();
 
     expect((await stateOf(associationId, [id!]))[0]).toMatchObject({ status: 'failed', attempts: 2, lastError: '451 4.7.1 try again later' });

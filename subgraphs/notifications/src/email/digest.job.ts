@@ -108,5 +108,8 @@ export class DigestJob implements BackgroundJob {
 
 /** The same for every attempt at the same deliveries, as a notification's e-mail reuses its delivery's id. */
 function digestMessageKey(deliveryIds: readonly string[]): string {
-  return `digest.${createHash('sha256').update([...deliveryIds].sort().join(',')).digest('hex').slice(0, 32)}`;
+  return `digest.${createHash('sha256')
+    .update([...deliveryIds].sort().join(','))
+    .digest('hex')
+    .slice(0, 32)}`;
 }

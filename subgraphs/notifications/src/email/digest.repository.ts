@@ -81,7 +81,15 @@ export class DigestRepository {
       const locked = await tx
         .select({ id: deliveries.id })
         .from(deliveries)
-        .where(and(due, inArray(deliveries.id, candidates.map((row) => row.deliveryId))))
+        .where(
+          and(
+            due,
+            inArray(
+              deliveries.id,
+              candidates.map((row) => row.deliveryId),
+            ),
+          ),
+        )
         .for('update', { skipLocked: true });
       const ours = new Set(locked.map((row) => row.id));
       const byPerson = new Map<string, typeof candidates>();
@@ -94,7 +102,12 @@ export class DigestRepository {
       const claimed = await tx
         .update(deliveries)
         .set({ claimedUntil: new Date(now.getTime() + leaseMs), attempts: sql`${deliveries.attempts} + 1`, updatedAt: now })
-        .where(inArray(deliveries.id, whole.flat().map((row) => row.deliveryId)))
+        .where(
+          inArray(
+            deliveries.id,
+            whole.flat().map((row) => row.deliveryId),
+          ),
+        )
         .returning({ id: deliveries.id, attempts: deliveries.attempts });
       const attempts = new Map(claimed.map((row) => [row.id, row.attempts]));
       return whole.map((rows) => ({

@@ -46,7 +46,8 @@ const TEXTS = {
     addressOnly: 'Du får denne e-posten fordi e-postadressen din ble oppgitt i Tunet. Kjenner du ikke igjen dette, kan du se bort fra den.',
     digestSubject: (count: number) => `Dine varsler fra Tunet (${count})`,
     digestTitle: 'Dine varsler',
-    digestIntro: (count: number) => (count === 1 ? 'Dette har skjedd siden forrige oppsummering:' : `Dette har skjedd siden forrige oppsummering (${count} varsler):`),
+    digestIntro: (count: number) =>
+      count === 1 ? 'Dette har skjedd siden forrige oppsummering:' : `Dette har skjedd siden forrige oppsummering (${count} varsler):`,
     digestBecause: 'Du får denne oppsummeringen fordi du har valgt å samle e-postvarslene dine i én e-post om dagen.',
     and: 'og',
     quote: (label: string) => `«${label}»`,
@@ -196,12 +197,7 @@ function footerText(locale: Locale, footer: EmailFooter, because: (labels: strin
   const t = TEXTS[locale];
   if (!footer.unsubscribeUrl) return ['-- ', t.addressOnly];
   const labels = labelList(locale, footer.categories);
-  return [
-    '-- ',
-    because(labels),
-    `${t.turnOff(labels)}: ${footer.unsubscribeUrl}`,
-    ...(footer.settingsUrl ? [`${t.settings}: ${footer.settingsUrl}`] : []),
-  ];
+  return ['-- ', because(labels), `${t.turnOff(labels)}: ${footer.unsubscribeUrl}`, ...(footer.settingsUrl ? [`${t.settings}: ${footer.settingsUrl}`] : [])];
 }
 
 function footerHtml(locale: Locale, footer: EmailFooter, because: (labels: string) => string): string {

@@ -65,9 +65,7 @@ describe('the e-mail channel over SMTP', () => {
   });
 
   it('writes in English to someone who reads English', async () => {
-    await channel.send(
-      emailDelivery(associationId, randomUUID(), { locale: 'en', title: 'Summer party in the yard', body: 'Bring something for the grill.' }),
-    );
+    await channel.send(emailDelivery(associationId, randomUUID(), { locale: 'en', title: 'Summer party in the yard', body: 'Bring something for the grill.' }));
 
     const mail = lastMail();
     expect(mail.parsed.subject).toBe('Summer party in the yard');

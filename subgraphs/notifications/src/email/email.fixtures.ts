@@ -71,7 +71,15 @@ export async function startTestSmtpServer(answer: RecipientAnswer = () => undefi
       // Parsed before answering, so the message is in `received` by the time the sender hears 250.
       simpleParser(stream)
         .then((parsed) => {
-          const lines = new Map(parsed.headerLines.map(({ key, line }) => [key, line.slice(line.indexOf(':') + 1).replace(/\r?\n\s+/g, ' ').trim()]));
+          const lines = new Map(
+            parsed.headerLines.map(({ key, line }) => [
+              key,
+              line
+                .slice(line.indexOf(':') + 1)
+                .replace(/\r?\n\s+/g, ' ')
+                .trim(),
+            ]),
+          );
           received.push({ recipients: session.envelope.rcptTo.map((to) => to.address), parsed, header: (name) => lines.get(name.toLowerCase()) });
           callback(null, `2.0.0 queued as Q${received.length}`);
         })

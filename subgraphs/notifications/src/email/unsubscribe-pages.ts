@@ -5,16 +5,13 @@ import { escapeHtml, labelList } from './email-layout';
  * The small pages of the unsubscribe link, in the e-mail's language. A link that names nobody (tampered, cut
  * short) gets its page in both languages: there is no one whose language to know.
  */
-export type UnsubscribePage =
-  | { kind: 'confirm' | 'done' | 'refused'; locale: Locale; categories: readonly Category[] }
-  | { kind: 'invalid' | 'bad_request' };
+export type UnsubscribePage = { kind: 'confirm' | 'done' | 'refused'; locale: Locale; categories: readonly Category[] } | { kind: 'invalid' | 'bad_request' };
 
 const TEXTS = {
   nb: {
     confirm: {
       title: 'Slå av e-post?',
-      text: (labels: string) =>
-        `Vil du slutte å få e-post om ${labels}? Bare e-posten slås av: varslene i Tunet og på mobilen endres ikke.`,
+      text: (labels: string) => `Vil du slutte å få e-post om ${labels}? Bare e-posten slås av: varslene i Tunet og på mobilen endres ikke.`,
     },
     done: {
       title: 'E-post er slått av',

@@ -250,7 +250,12 @@ describe('the SQL cost', () => {
   let ids: string[];
 
   beforeAll(async () => {
-    const rows = await insertNotifications(bed, association, owner.memberId, Array.from({ length: 100 }, () => ({})));
+    const rows = await insertNotifications(
+      bed,
+      association,
+      owner.memberId,
+      Array.from({ length: 100 }, () => ({})),
+    );
     ids = rows.map((row) => row.id);
     for (const row of rows) {
       await insertDelivery(bed, row, { channel: 'email' });
@@ -272,7 +277,15 @@ describe('the SQL cost', () => {
       cost(owner, entities, { r: ids.slice(0, count).map((id) => ({ __typename: 'Notification', id })) }, (data) => {
         const resolved = data._entities as { id: string; deliveries: { channel: string }[] }[];
         expect(resolved.map((entity) => entity.id)).toEqual(ids.slice(0, count));
-        expect(resolved.every((entity) => entity.deliveries.map((d) => d.channel).sort().join() === 'EMAIL,PUSH')).toBe(true);
+        expect(
+          resolved.every(
+            (entity) =>
+              entity.deliveries
+                .map((d) => d.channel)
+                .sort()
+                .join() === 'EMAIL,PUSH',
+          ),
+        ).toBe(true);
       });
     const one = await references(1);
     expect(one).toBeGreaterThan(0);

@@ -32,7 +32,18 @@ function ingest(intents: NotificationIntent[], extra: Partial<Parameters<typeof 
 async function storedOf(event: Event): Promise<{ notifications: NotificationRow[]; deliveries: DeliveryRow[] }> {
   return bed.subgraph.db.system(async (tx) => {
     const rows = await tx.select().from(notifications).where(eq(notifications.eventId, event.eventId));
-    const sent = rows.length === 0 ? [] : await tx.select().from(deliveries).where(inArray(deliveries.notificationId, rows.map((row) => row.id)));
+    const sent =
+      rows.length === 0
+        ? []
+        : await tx
+            .select()
+            .from(deliveries)
+            .where(
+              inArray(
+                deliveries.notificationId,
+                rows.map((row) => row.id),
+              ),
+            );
     return { notifications: rows, deliveries: sent };
   });
 }
@@ -112,7 +123,10 @@ describe('ingest', () => {
     const muted = bed.directory.add({ associationId: tenant });
     const keen = bed.directory.add({ associationId: tenant });
     for (const member of [muted, keen]) await giveDevice(tenant, member.memberId);
-    await choose(tenant, muted.memberId, [{ category: 'news', channel: 'email', enabled: false }, { category: 'news', channel: 'push', enabled: false }]);
+    await choose(tenant, muted.memberId, [
+      { category: 'news', channel: 'email', enabled: false },
+      { category: 'news', channel: 'push', enabled: false },
+    ]);
     await choose(tenant, keen.memberId, [{ category: 'news', channel: 'email', enabled: true }]);
     const { intent } = intentFor({ kind: 'members', memberIds: [muted.memberId, keen.memberId] });
     const event = eventIn(tenant);

@@ -58,8 +58,7 @@ const LINK_MAX = 2_000;
 
 /** One person an intent reaches: a member, or an e-mail address that is no member. */
 type Reached =
-  | { key: RecipientKey; kind: 'member'; memberId: string; email: string | null; phone: string | null }
-  | { key: RecipientKey; kind: 'address'; email: string };
+  { key: RecipientKey; kind: 'member'; memberId: string; email: string | null; phone: string | null } | { key: RecipientKey; kind: 'address'; email: string };
 
 /**
  * Turns an event into stored notifications and queued deliveries, in the recipient's language and by their
@@ -104,7 +103,11 @@ export class IngestService {
   }
 
   /** The notifications and deliveries the event means for the people it reaches, by their settings and preferences. */
-  private async stage(event: Event, association: AssociationInfo, reached: readonly { intent: NotificationIntent; person: Reached }[]): Promise<NewNotification[]> {
+  private async stage(
+    event: Event,
+    association: AssociationInfo,
+    reached: readonly { intent: NotificationIntent; person: Reached }[],
+  ): Promise<NewNotification[]> {
     const tenant = event.associationId;
     const memberIds = reached.flatMap(({ person }) => (person.kind === 'member' ? [person.memberId] : []));
     const [settings, overrides, devices] = await Promise.all([
@@ -132,7 +135,16 @@ export class IngestService {
         if (!available.has('email')) continue;
         const locale = association.locale;
         const delivery: NewDelivery = { id: randomUUID(), channel: 'email', address: person.email, status: 'queued', heldFor: null };
-        staged.push({ ...about, ...render(intent, locale), id: randomUUID(), recipient: person.key, memberId: null, locale, shown: false, deliveries: [delivery] });
+        staged.push({
+          ...about,
+          ...render(intent, locale),
+          id: randomUUID(),
+          recipient: person.key,
+          memberId: null,
+          locale,
+          shown: false,
+          deliveries: [delivery],
+        });
         continue;
       }
       const personal = settings.get(person.memberId)!;
@@ -183,7 +195,13 @@ export class IngestService {
           association,
           people: recipients
             .filter((recipient) => !except.has(recipient.memberId))
-            .map((recipient) => ({ key: memberRecipient(recipient.memberId), kind: 'member', memberId: recipient.memberId, email: recipient.email, phone: recipient.phone })),
+            .map((recipient) => ({
+              key: memberRecipient(recipient.memberId),
+              kind: 'member',
+              memberId: recipient.memberId,
+              email: recipient.email,
+              phone: recipient.phone,
+            })),
         };
       }),
     );

@@ -48,7 +48,12 @@ async function consumeHere(
   consumer: string,
   ingest: { handle(event: Event): Promise<unknown> } = ingestOn(bed.subgraph.db, bed.directory, membersRule, { senders: acceptingSenders() }),
 ) {
-  const job = notificationEvents(openEventStream(store), bed.subgraph.db, ingest, [MEMBERS_TOPIC], { consumer, blockMs: 50, claimIdleMs: 300, retryDelayMs: 10 });
+  const job = notificationEvents(openEventStream(store), bed.subgraph.db, ingest, [MEMBERS_TOPIC], {
+    consumer,
+    blockMs: 50,
+    claimIdleMs: 300,
+    retryDelayMs: 10,
+  });
   running.push(job);
   job.start();
   expect(await job.started()).toBe(true);
@@ -64,8 +69,27 @@ async function pendingCount(): Promise<number> {
 /** Each event's stored (recipient, channel) pairs, with repeats if there were any. */
 async function storedOf(events: Event[]): Promise<{ notifications: string[]; deliveries: string[] }> {
   return bed.subgraph.db.system(async (tx) => {
-    const rows = await tx.select().from(notifications).where(inArray(notifications.eventId, events.map((event) => event.eventId)));
-    const sent = rows.length === 0 ? [] : await tx.select().from(deliveries).where(inArray(deliveries.notificationId, rows.map((row) => row.id)));
+    const rows = await tx
+      .select()
+      .from(notifications)
+      .where(
+        inArray(
+          notifications.eventId,
+          events.map((event) => event.eventId),
+        ),
+      );
+    const sent =
+      rows.length === 0
+        ? []
+        : await tx
+            .select()
+            .from(deliveries)
+            .where(
+              inArray(
+                deliveries.notificationId,
+                rows.map((row) => row.id),
+              ),
+            );
     const recipientOf = new Map(rows.map((row) => [row.id, `${row.eventId}/${row.recipient}`]));
     return {
       notifications: rows.map((row) => `${row.eventId}/${row.recipient}`).sort(),

@@ -65,9 +65,15 @@ export class EventStreamReader {
       if (end >= 0) {
         const lines = this.buffer.slice(0, end).split('\n');
         this.buffer = this.buffer.slice(end + 2);
-        const event = lines.find((line) => line.startsWith('event:'))?.slice(6).trim();
+        const event = lines
+          .find((line) => line.startsWith('event:'))
+          ?.slice(6)
+          .trim();
         if (!event) continue;
-        const data = lines.find((line) => line.startsWith('data:'))?.slice(5).trim();
+        const data = lines
+          .find((line) => line.startsWith('data:'))
+          ?.slice(5)
+          .trim();
         return { event, data: data ? JSON.parse(data) : null };
       }
       const { done, value } = await this.reader.read();

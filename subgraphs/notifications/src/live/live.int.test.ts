@@ -102,7 +102,10 @@ describe('the live inbox stream', () => {
     expect(await stream.events!.next()).toEqual(update(1));
     // Read on another device: only the count changes.
     await db.tenant(A, (tx) =>
-      tx.update(notifications).set({ readAt: new Date() }).where(and(eq(notifications.associationId, A), eq(notifications.id, unread.id))),
+      tx
+        .update(notifications)
+        .set({ readAt: new Date() })
+        .where(and(eq(notifications.associationId, A), eq(notifications.id, unread.id))),
     );
     await publish(viewer.memberId, null);
     expect(await stream.events!.next()).toEqual(update(0));

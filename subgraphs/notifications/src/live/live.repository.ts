@@ -24,9 +24,15 @@ export class LiveRepository {
       isNull(notifications.archivedAt),
     );
     return this.db.tenant(tenant, async (tx) => {
-      const [unread] = await tx.select({ count: count() }).from(notifications).where(and(inbox, isNull(notifications.readAt)));
+      const [unread] = await tx
+        .select({ count: count() })
+        .from(notifications)
+        .where(and(inbox, isNull(notifications.readAt)));
       const [notification] = notificationId
-        ? await tx.select().from(notifications).where(and(inbox, eq(notifications.id, notificationId)))
+        ? await tx
+            .select()
+            .from(notifications)
+            .where(and(inbox, eq(notifications.id, notificationId)))
         : [];
       return { notification: notification ?? null, unreadCount: unread?.count ?? 0 };
     });

@@ -59,11 +59,7 @@ function refusal(live: LiveService, context: RequestContext): StreamResponse | u
  * Errors the code did not mean to show (a lost database connection) reach the client without details, logged with
  * the request id, as on /graphql. Errors with a code, and GraphQL's own about the document, pass unchanged.
  */
-function maskUnexpected(
-  result: ExecutionResult | ExecutionPatchResult,
-  requestId: string,
-  logger: Logger,
-): ExecutionResult | ExecutionPatchResult | undefined {
+function maskUnexpected(result: ExecutionResult | ExecutionPatchResult, requestId: string, logger: Logger): ExecutionResult | ExecutionPatchResult | undefined {
   if (!result.errors?.some(isUnexpected)) return undefined;
   const errors = result.errors.map((error) => {
     if (!isUnexpected(error)) return error;

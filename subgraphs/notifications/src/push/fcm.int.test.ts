@@ -30,10 +30,15 @@ describe('FCM HTTP v1', () => {
         assertions.push(await jwtVerify(form.get('assertion')!, createPublicKey(publicKey), { issuer: clientEmail, audience: `${google.origin}/token` }));
         const token = `access-${issued.length + 1}`;
         issued.push(token);
-        return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ access_token: token, expires_in: 3599, token_type: 'Bearer' }) };
+        return {
+          status: 200,
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ access_token: token, expires_in: 3599, token_type: 'Bearer' }),
+        };
       }
       if (path !== '/v1/projects/tunet-test/messages:send') return { status: 404, body: 'no such route' };
-      if (!issued.includes((headers.authorization ?? '').replace(/^Bearer /, ''))) return { status: 401, body: '{"error":{"code":401,"status":"UNAUTHENTICATED"}}' };
+      if (!issued.includes((headers.authorization ?? '').replace(/^Bearer /, '')))
+        return { status: 401, body: '{"error":{"code":401,"status":"UNAUTHENTICATED"}}' };
       const { message } = JSON.parse(body.toString('utf8')) as { message: { token: string } };
       if (message.token === 'gone-token') {
         return {
@@ -61,7 +66,8 @@ describe('FCM HTTP v1', () => {
           }),
         };
       }
-      if (message.token === 'busy-token') return { status: 503, body: '{"error":{"code":503,"status":"UNAVAILABLE","message":"The service is currently unavailable."}}' };
+      if (message.token === 'busy-token')
+        return { status: 503, body: '{"error":{"code":503,"status":"UNAVAILABLE","message":"The service is currently unavailable."}}' };
       return { status: 200, body: JSON.stringify({ name: `projects/tunet-test/messages/${message.token}` }) };
     });
     const provider = new FcmProvider({ projectId: 'tunet-test', clientEmail, privateKey, apiOrigin: google.origin, tokenUrl: `${google.origin}/token` });

@@ -35,7 +35,10 @@ export function pinnedPost(
   const secure = target.url.protocol === 'https:';
   const pinned: LookupFunction = (_hostname, options, callback) => {
     // Node asks for every address when it races IPv4 against IPv6 (autoSelectFamily), for one otherwise.
-    if (options.all) (callback as unknown as (error: null, addresses: { address: string; family: number }[]) => void)(null, [{ address: target.address, family: target.family }]);
+    if (options.all)
+      (callback as unknown as (error: null, addresses: { address: string; family: number }[]) => void)(null, [
+        { address: target.address, family: target.family },
+      ]);
     else callback(null, target.address, target.family);
   };
   return new Promise((resolve, reject) => {

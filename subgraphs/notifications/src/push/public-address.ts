@@ -56,6 +56,9 @@ function blockList(family: 'ipv4' | 'ipv6', subnets: [string, number][]): BlockL
 function embeddedIpv4(address: string): string {
   const tail = address.slice(address.lastIndexOf(':') + 1);
   if (isIPv4(tail)) return tail;
-  const [high, low] = address.split(':').slice(-2).map((group) => parseInt(group || '0', 16));
+  const [high, low] = address
+    .split(':')
+    .slice(-2)
+    .map((group) => parseInt(group || '0', 16));
   return [high! >> 8, high! & 0xff, low! >> 8, low! & 0xff].join('.');
 }

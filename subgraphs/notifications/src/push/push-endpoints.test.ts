@@ -64,7 +64,11 @@ describe('PushEndpointPolicy', () => {
     expect(await any.check('https://push.example.test/abc')).toMatchObject({ ok: true });
     expect(await any.check('https://[::1]/abc')).toEqual({ ok: false, reason: '::1 is not a public address', transient: false });
     expect(await any.check('https://[::ffff:7f00:1]/abc')).toEqual({ ok: false, reason: '::ffff:7f00:1 is not a public address', transient: false });
-    expect(await any.check('https://169.254.169.254/latest/meta-data/')).toEqual({ ok: false, reason: '169.254.169.254 is not a public address', transient: false });
+    expect(await any.check('https://169.254.169.254/latest/meta-data/')).toEqual({
+      ok: false,
+      reason: '169.254.169.254 is not a public address',
+      transient: false,
+    });
     const own = new PushEndpointPolicy({ hosts: ['push.example.test'], resolve: dns({ 'push.example.test': [PUBLIC] }) });
     expect(await own.check('https://Push.Example.Test./abc')).toMatchObject({ ok: true, target: { address: PUBLIC } });
     expect(await own.check('https://fcm.googleapis.com/abc')).toMatchObject({ ok: false, reason: 'fcm.googleapis.com is not a known push service' });

@@ -78,5 +78,10 @@ export async function startLoopbackServer(answer: (request: ReceivedRequest) => 
 export function loopbackEndpoints(origin: string): Partial<PushEndpointRules> {
   const url = new URL(origin);
   const address = url.hostname.replace(/^\[(.*)\]$/, '$1');
-  return { hosts: [address], schemes: [url.protocol], ports: [Number(url.port || (url.protocol === 'https:' ? 443 : 80))], isAllowedAddress: (candidate) => candidate === address };
+  return {
+    hosts: [address],
+    schemes: [url.protocol],
+    ports: [Number(url.port || (url.protocol === 'https:' ? 443 : 80))],
+    isAllowedAddress: (candidate) => candidate === address,
+  };
 }

@@ -43,7 +43,12 @@ function fits(message: PushMessage): boolean {
 /** Cuts at a code point, so no half of a surrogate pair (an emoji) is left behind. */
 function shorten(text: string, maxChars: number): string {
   const chars = Array.from(text);
-  return chars.length <= maxChars ? text : `${chars.slice(0, maxChars - 1).join('').trimEnd()}${ELLIPSIS}`;
+  return chars.length <= maxChars
+    ? text
+    : `${chars
+        .slice(0, maxChars - 1)
+        .join('')
+        .trimEnd()}${ELLIPSIS}`;
 }
 
 /** The longest shortening of `text` that `ok` accepts, found by halving; null when not even an ellipsis does. */

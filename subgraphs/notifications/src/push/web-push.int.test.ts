@@ -20,10 +20,7 @@ function browserKeys() {
 
 async function vapidKeyOf(k: string) {
   const point = Buffer.from(k, 'base64url');
-  return importJWK(
-    { kty: 'EC', crv: 'P-256', x: point.subarray(1, 33).toString('base64url'), y: point.subarray(33, 65).toString('base64url') },
-    'ES256',
-  );
+  return importJWK({ kty: 'EC', crv: 'P-256', x: point.subarray(1, 33).toString('base64url'), y: point.subarray(33, 65).toString('base64url') }, 'ES256');
 }
 
 describe('Web Push', () => {
@@ -69,7 +66,12 @@ describe('Web Push', () => {
   }
 
   const channelWith = (endpoints: PushEndpointPolicy) =>
-    new PushChannel(bed.subgraph.devicesRepository, { web: new WebPushProvider(vapid, endpoints), fcm: null, apns: null }, 'https://app.tunet.test', createLogger('test'));
+    new PushChannel(
+      bed.subgraph.devicesRepository,
+      { web: new WebPushProvider(vapid, endpoints), fcm: null, apns: null },
+      'https://app.tunet.test',
+      createLogger('test'),
+    );
 
   it('encrypts the payload for the subscription and signs the request with VAPID', async () => {
     const memberId = randomUUID();

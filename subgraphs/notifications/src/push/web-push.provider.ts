@@ -34,16 +34,12 @@ export class WebPushProvider implements PushProvider {
     if (!device.p256dh || !device.auth) return { kind: 'refused', reason: 'the subscription has no encryption keys' };
     let request: webpush.RequestDetails;
     try {
-      request = webpush.generateRequestDetails(
-        { endpoint: device.address, keys: { p256dh: device.p256dh, auth: device.auth } },
-        JSON.stringify(message),
-        {
-          vapidDetails: { subject: this.config.subject, publicKey: this.config.publicKey, privateKey: this.config.privateKey },
-          TTL: PUSH_TTL_SECONDS,
-          urgency: message.important ? 'high' : 'normal',
-          contentEncoding: 'aes128gcm',
-        },
-      );
+      request = webpush.generateRequestDetails({ endpoint: device.address, keys: { p256dh: device.p256dh, auth: device.auth } }, JSON.stringify(message), {
+        vapidDetails: { subject: this.config.subject, publicKey: this.config.publicKey, privateKey: this.config.privateKey },
+        TTL: PUSH_TTL_SECONDS,
+        urgency: message.important ? 'high' : 'normal',
+        contentEncoding: 'aes128gcm',
+      });
     } catch (error) {
       return { kind: 'refused', reason: `the subscription's keys are unusable: ${(error as Error).message}` };
     }

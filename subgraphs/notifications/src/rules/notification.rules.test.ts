@@ -193,7 +193,13 @@ describe('the notification rules', () => {
 
     it('announce an important post to the whole association as an important notice', () => {
       const intent = only(
-        eventOf('post.published', { ...PAYLOADS['post.published'], kind: 'bulletin', important: true, audience: { kind: 'association', id: null }, excerpt: '' }),
+        eventOf('post.published', {
+          ...PAYLOADS['post.published'],
+          kind: 'bulletin',
+          important: true,
+          audience: { kind: 'association', id: null },
+          excerpt: '',
+        }),
       );
       expect(intent).toMatchObject({ category: 'important', important: true, recipients: { kind: 'audience', audience: { kind: 'association', id: null } } });
       expect(render(intent, 'nb').body).toBe('Viktig melding fra styret i Solbakken borettslag.');
@@ -245,7 +251,11 @@ describe('the notification rules', () => {
 
     it('name the year of a date in another year than the event', () => {
       const intent = only(
-        eventOf('event.reminder_due', { ...PAYLOADS['event.reminder_due'], startsAt: '2027-01-01T17:00:00.000Z', place: '' }, new Date('2026-12-31T17:00:00.000Z')),
+        eventOf(
+          'event.reminder_due',
+          { ...PAYLOADS['event.reminder_due'], startsAt: '2027-01-01T17:00:00.000Z', place: '' },
+          new Date('2026-12-31T17:00:00.000Z'),
+        ),
       );
       expect(render(intent, 'nb').body).toBe('«Dugnad» begynner fredag 1. januar 2027 kl. 18:00.\n\nDu er påmeldt.');
       expect(render(intent, 'en').body).toBe('“Dugnad” starts Friday 1 January 2027 at 18:00.\n\nYou are signed up.');
@@ -260,7 +270,9 @@ describe('the notification rules', () => {
         link: `/moderation/${CASE}`,
         action: 'Vurder saken',
       });
-      const post = only(eventOf('content.reported', { ...PAYLOADS['content.reported'], targetType: 'POST', targetId: POST, reason: 'SPAM', householdCount: 1, hidden: false }));
+      const post = only(
+        eventOf('content.reported', { ...PAYLOADS['content.reported'], targetType: 'POST', targetId: POST, reason: 'SPAM', householdCount: 1, hidden: false }),
+      );
       expect(render(post, 'en').body).toBe('The post was reported as advertising or spam, by 1 household so far.\n\nIt is still visible.');
     });
 
@@ -328,14 +340,16 @@ describe('the notification rules', () => {
       expect(render(intent, 'en').body).toBe('Your booking of Selskapslokalet Tuesday 24 November, 18:00–22:00 is confirmed.');
     });
 
-    it("tell the booker the board cancelled, and why; nobody when they cancelled themselves", () => {
+    it('tell the booker the board cancelled, and why; nobody when they cancelled themselves', () => {
       const intent = only(eventOf('reservation.cancelled', PAYLOADS['reservation.cancelled']!));
       expect(intent).toMatchObject({ category: 'reservations', recipients: { kind: 'members', memberIds: [OLA] }, subject: { type: 'Booking', id: BOOKING } });
       expect(render(intent, 'nb')).toMatchObject({
         title: 'Booking avlyst: Selskapslokalet',
         body: 'Styret har avlyst bookingen din av Selskapslokalet tirsdag 24. november kl. 18:00–22:00.\n\nBegrunnelse: Lokalet skal males.',
       });
-      expect(render(intent, 'en').body).toBe('The board has cancelled your booking of Selskapslokalet Tuesday 24 November, 18:00–22:00.\n\nReason: Lokalet skal males.');
+      expect(render(intent, 'en').body).toBe(
+        'The board has cancelled your booking of Selskapslokalet Tuesday 24 November, 18:00–22:00.\n\nReason: Lokalet skal males.',
+      );
       expect(intentsFor(eventOf('reservation.cancelled', { ...PAYLOADS['reservation.cancelled'], recipients: [], byBoard: false, reason: null }))).toEqual([]);
     });
 
@@ -350,8 +364,12 @@ describe('the notification rules', () => {
 
     it('explain a cancellation by move-out in the reader’s language', () => {
       const intent = only(eventOf('reservation.cancelled', { ...PAYLOADS['reservation.cancelled'], byBoard: false, reason: MOVED_OUT_REASON }));
-      expect(render(intent, 'nb').body).toBe('Bookingen din av Selskapslokalet tirsdag 24. november kl. 18:00–22:00 er avlyst fordi du flytter ut før den begynner.');
-      expect(render(intent, 'en').body).toBe('Your booking of Selskapslokalet Tuesday 24 November, 18:00–22:00 is cancelled because you move out before it starts.');
+      expect(render(intent, 'nb').body).toBe(
+        'Bookingen din av Selskapslokalet tirsdag 24. november kl. 18:00–22:00 er avlyst fordi du flytter ut før den begynner.',
+      );
+      expect(render(intent, 'en').body).toBe(
+        'Your booking of Selskapslokalet Tuesday 24 November, 18:00–22:00 is cancelled because you move out before it starts.',
+      );
     });
 
     it('ask the board to decide on a booking that needs approval, over several days', () => {
@@ -389,7 +407,11 @@ describe('the notification rules', () => {
         link: '/invitations#token=inv_3q2-9xYz',
         action: 'Godta invitasjonen',
       });
-      expect(render(intent, 'en')).toMatchObject({ title: 'Invitation to Solbakken borettslag', link: '/invitations#token=inv_3q2-9xYz', action: 'Accept the invitation' });
+      expect(render(intent, 'en')).toMatchObject({
+        title: 'Invitation to Solbakken borettslag',
+        link: '/invitations#token=inv_3q2-9xYz',
+        action: 'Accept the invitation',
+      });
     });
 
     it('send the confirmation link to the new address and a warning without it to the old one', () => {
@@ -423,7 +445,10 @@ describe('the notification rules', () => {
     it('welcome a member who accepted their invitation, leading to the notification settings every e-mail’s footer leads to', () => {
       const intent = only(eventOf('member.joined', PAYLOADS['member.joined']!));
       expect(intent).toMatchObject({ category: 'account', recipients: { kind: 'members', memberIds: [PER] } });
-      expect(render(intent, 'nb')).toMatchObject({ title: 'Velkommen til Solbakken borettslag', link: new URL(settingsUrl('https://app.tunet.test')).pathname });
+      expect(render(intent, 'nb')).toMatchObject({
+        title: 'Velkommen til Solbakken borettslag',
+        link: new URL(settingsUrl('https://app.tunet.test')).pathname,
+      });
       expect(render(intent, 'en', { ...SOLBAKKEN, name: 'Fjordly sameie' }).title).toBe('Welcome to Fjordly sameie');
     });
   });

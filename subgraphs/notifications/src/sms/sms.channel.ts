@@ -7,7 +7,7 @@ export const SMS_MAX_SEGMENTS = 3;
 
 // GSM 03.38: the basic set costs one septet a character, the extension set two (escape + character).
 const GSM_BASIC = new Set(
-  Array.from("@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"),
+  Array.from('@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà'),
 );
 const GSM_EXTENSION = new Set(Array.from('^{}\\[~]|€\f'));
 

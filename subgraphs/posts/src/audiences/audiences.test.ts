@@ -39,8 +39,14 @@ describe('audience input', () => {
   it.each<[{ kind: string; id?: string | null }, Audience]>([
     [{ kind: 'ASSOCIATION' }, { kind: 'association' }],
     [{ kind: 'BOARD', id: null }, { kind: 'board' }],
-    [{ kind: 'BUILDING', id: BUILDING_A }, { kind: 'building', id: BUILDING_A }],
-    [{ kind: 'GROUP', id: GROUP }, { kind: 'group', id: GROUP }],
+    [
+      { kind: 'BUILDING', id: BUILDING_A },
+      { kind: 'building', id: BUILDING_A },
+    ],
+    [
+      { kind: 'GROUP', id: GROUP },
+      { kind: 'group', id: GROUP },
+    ],
   ])('reads %j', (input, audience) => {
     expect(audienceInput.parse(input)).toEqual(audience);
     expect(toGraphQLAudience(audience)).toEqual({ kind: audience.kind, id: input.id ?? null });

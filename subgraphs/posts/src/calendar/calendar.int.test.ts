@@ -178,7 +178,11 @@ describe('calendar feeds', () => {
     it('a feed asked for after a move-out was announced still ends with the move-out', async () => {
       const resident = viewerIn(associationId);
       await bed.subgraph.calendar.revoke(memberEvent('member.moved_out', associationId, { memberId: resident.memberId, moveOut: '2030-06-30' }));
-      const later = (at: string) => new CalendarService(new CalendarRepository(bed.db), calendarFeedsOf(bed.db, undefined, () => new Date(at)));
+      const later = (at: string) =>
+        new CalendarService(
+          new CalendarRepository(bed.db),
+          calendarFeedsOf(bed.db, undefined, () => new Date(at)),
+        );
       const { url } = await later('2030-06-01T12:00:00Z').calendarFeed(resident, 'https://tunet.test');
       const feedPath = new URL(url).pathname.replace(/^\/calendar/, '');
       await expect(later('2030-06-30T21:59:00Z').feed(feedPath)).resolves.toMatchObject({ contentType: 'text/calendar; charset=utf-8' });

@@ -16,7 +16,14 @@ const matrix: { actor: string; viewer: Viewer | null; read: boolean; comment: bo
   { actor: 'the author, now an external of X', viewer: memberOf(X, 'external', { memberId: AUTHOR }), read: true, comment: false, edit: false, del: true },
   { actor: 'an external of X', viewer: memberOf(X, 'external'), read: true, comment: false, edit: false, del: false },
   { actor: 'a board member of another association', viewer: memberOf(Y, 'board'), read: false, comment: false, edit: false, del: false },
-  { actor: 'the author id under another association', viewer: memberOf(Y, 'board', { memberId: AUTHOR }), read: false, comment: false, edit: false, del: false },
+  {
+    actor: 'the author id under another association',
+    viewer: memberOf(Y, 'board', { memberId: AUTHOR }),
+    read: false,
+    comment: false,
+    edit: false,
+    del: false,
+  },
   { actor: 'a platform admin without membership', viewer: PLATFORM_ADMIN, read: false, comment: false, edit: false, del: false },
 ];
 

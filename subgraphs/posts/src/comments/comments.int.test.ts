@@ -139,7 +139,12 @@ describe('comments', () => {
       extensions: { code: 'BAD_USER_INPUT', field: 'parentId' },
     });
 
-    const [kept] = await bed.db.tenant(association, (tx) => tx.select().from(comments).where(sql`${comments.id} = ${mine.id}`));
+    const [kept] = await bed.db.tenant(association, (tx) =>
+      tx
+        .select()
+        .from(comments)
+        .where(sql`${comments.id} = ${mine.id}`),
+    );
     expect(kept).toMatchObject({ deletedByMemberId: ola.memberId });
     expect(kept!.deletedAt).toBeInstanceOf(Date);
     expect(reply.parentId).toBe(mine.id);
@@ -157,7 +162,13 @@ describe('comments', () => {
     await react(ola, 'HEART');
     await react(aase, 'HEART');
     const afterPer = await react(per, 'HEART');
-    expect(afterPer).toEqual({ reactions: [{ reaction: 'HEART', count: 3 }, { reaction: 'LIKE', count: 1 }], viewerReactions: ['HEART'] });
+    expect(afterPer).toEqual({
+      reactions: [
+        { reaction: 'HEART', count: 3 },
+        { reaction: 'LIKE', count: 1 },
+      ],
+      viewerReactions: ['HEART'],
+    });
 
     const afterUnreact = await bed.contextFor(ola).comments.unreact(bed.contextFor(ola), { targetType: 'POST', targetId: post.id, reaction: 'LIKE' });
     await bed.contextFor(ola).comments.unreact(bed.contextFor(ola), { targetType: 'POST', targetId: post.id, reaction: 'LIKE' });
@@ -276,7 +287,8 @@ describe('comments', () => {
         const top = await comment(writers[(i + 1) % 3]!, post.id, `Kommentar ${i}`);
         if (i % 2 === 0) await comment(writers[(i + 2) % 3]!, post.id, `Svar ${i}`, top.id);
         await bed.contextFor(reader).comments.react(bed.contextFor(reader), { targetType: 'POST', targetId: post.id, reaction: 'LIKE' });
-        if (i % 3 === 0) await bed.contextFor(writers[0]!).comments.react(bed.contextFor(writers[0]!), { targetType: 'POST', targetId: post.id, reaction: 'HEART' });
+        if (i % 3 === 0)
+          await bed.contextFor(writers[0]!).comments.react(bed.contextFor(writers[0]!), { targetType: 'POST', targetId: post.id, reaction: 'HEART' });
       }
     });
 

@@ -30,11 +30,23 @@ export interface CommentsLoaders {
  */
 export function createCommentsLoaders(repository: CommentsRepository, viewer: Viewer | null): CommentsLoaders {
   const reader = viewer?.associationId && canReadComments(viewer, viewer.associationId) ? viewer : null;
-  const counts = groupLoader(reader, (tenant, postIds) => repository.countComments(tenant, postIds), (row) => row.postId);
+  const counts = groupLoader(
+    reader,
+    (tenant, postIds) => repository.countComments(tenant, postIds),
+    (row) => row.postId,
+  );
   return {
     commentById: tenantLoader(reader, (tenant, ids) => repository.findComments(tenant, ids)),
-    repliesByParent: groupLoader(reader, (tenant, ids) => repository.findReplies(tenant, ids), (row) => row.parentId ?? ''),
-    editsByComment: groupLoader(reader, (tenant, ids) => repository.findEdits(tenant, ids), (row) => row.commentId),
+    repliesByParent: groupLoader(
+      reader,
+      (tenant, ids) => repository.findReplies(tenant, ids),
+      (row) => row.parentId ?? '',
+    ),
+    editsByComment: groupLoader(
+      reader,
+      (tenant, ids) => repository.findEdits(tenant, ids),
+      (row) => row.commentId,
+    ),
     commentCountByPost: new DataLoader(async (postIds) => (await counts.loadMany(postIds)).map(onlyCount)),
     postReactions: reactionLoaders(repository, reader, 'POST'),
     commentReactions: reactionLoaders(repository, reader, 'COMMENT'),
@@ -43,7 +55,11 @@ export function createCommentsLoaders(repository: CommentsRepository, viewer: Vi
 
 function reactionLoaders(repository: CommentsRepository, reader: Viewer | null, type: ReactionTargetType): ReactionLoaders {
   const memberId = isMember(reader) ? reader.memberId : null;
-  const grouped = groupLoader(reader, (tenant, ids) => repository.countReactions(tenant, type, ids), (row) => row.targetId);
+  const grouped = groupLoader(
+    reader,
+    (tenant, ids) => repository.countReactions(tenant, type, ids),
+    (row) => row.targetId,
+  );
   return {
     counts: new DataLoader(async (ids) =>
       (await grouped.loadMany(ids)).map((group) => {

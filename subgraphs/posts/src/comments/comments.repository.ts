@@ -25,7 +25,10 @@ export class CommentsRepository {
 
   findComments(tenant: string, ids: readonly string[]): Promise<CommentRow[]> {
     return this.db.tenant(tenant, (tx) =>
-      tx.select().from(comments).where(and(eq(comments.associationId, tenant), inArray(comments.id, [...ids]))),
+      tx
+        .select()
+        .from(comments)
+        .where(and(eq(comments.associationId, tenant), inArray(comments.id, [...ids]))),
     );
   }
 
@@ -40,9 +43,7 @@ export class CommentsRepository {
             eq(comments.associationId, tenant),
             eq(comments.postId, postId),
             isNull(comments.parentId),
-            after
-              ? sql`(${comments.createdAt}, ${comments.id}) > (${after.createdAt.toISOString()}::timestamptz, ${after.id}::uuid)`
-              : undefined,
+            after ? sql`(${comments.createdAt}, ${comments.id}) > (${after.createdAt.toISOString()}::timestamptz, ${after.id}::uuid)` : undefined,
           ),
         )
         .orderBy(asc(comments.createdAt), asc(comments.id))
@@ -77,12 +78,7 @@ export class CommentsRepository {
         .select({ postId: comments.postId, count: count() })
         .from(comments)
         .where(
-          and(
-            eq(comments.associationId, tenant),
-            inArray(comments.postId, [...postIds]),
-            isNull(comments.deletedAt),
-            eq(comments.moderationState, 'visible'),
-          ),
+          and(eq(comments.associationId, tenant), inArray(comments.postId, [...postIds]), isNull(comments.deletedAt), eq(comments.moderationState, 'visible')),
         )
         .groupBy(comments.postId),
     );
@@ -92,23 +88,26 @@ export class CommentsRepository {
    * Inserts the comment and, in the same transaction, the event `announce` builds from the thread's earlier
    * participants, so a comment is never announced without existing nor stored without being announced.
    */
-  insertComment(
-    tenant: string,
-    comment: NewComment,
-    announce: (row: CommentRow, participants: string[]) => Announcement,
-  ): Promise<CommentRow> {
+  insertComment(tenant: string, comment: NewComment, announce: (row: CommentRow, participants: string[]) => Announcement): Promise<CommentRow> {
     return this.db.tenant(tenant, async (tx) => {
       // A reply's thread is its parent and the parent's replies; a top-level comment's thread is the whole post.
-      const thread = comment.parentId
-        ? or(eq(comments.id, comment.parentId), eq(comments.parentId, comment.parentId))
-        : eq(comments.postId, comment.postId);
+      const thread = comment.parentId ? or(eq(comments.id, comment.parentId), eq(comments.parentId, comment.parentId)) : eq(comments.postId, comment.postId);
       const participants = await tx
         .selectDistinct({ memberId: comments.authorMemberId })
         .from(comments)
         .where(and(eq(comments.associationId, tenant), thread, isNull(comments.deletedAt)));
-      const [row] = await tx.insert(comments).values({ ...comment, associationId: tenant }).returning();
+      const [row] = await tx
+        .insert(comments)
+        .values({ ...comment, associationId: tenant })
+        .returning();
       if (!row) throw new Error('insert returned no row');
-      await this.db.outbox.add(tx, { ...announce(row, participants.map((p) => p.memberId)), associationId: tenant });
+      await this.db.outbox.add(tx, {
+        ...announce(
+          row,
+          participants.map((p) => p.memberId),
+        ),
+        associationId: tenant,
+      });
       return row;
     });
   }
@@ -141,7 +140,10 @@ export class CommentsRepository {
         .update(comments)
         .set({ deletedAt: new Date(), deletedByMemberId: byMemberId })
         .where(and(eq(comments.associationId, tenant), eq(comments.id, id), isNull(comments.deletedAt)));
-      const [row] = await tx.select().from(comments).where(and(eq(comments.associationId, tenant), eq(comments.id, id)));
+      const [row] = await tx
+        .select()
+        .from(comments)
+        .where(and(eq(comments.associationId, tenant), eq(comments.id, id)));
       return row ?? null;
     });
   }
@@ -149,7 +151,10 @@ export class CommentsRepository {
   /** Idempotent through the primary key: a second identical reaction inserts nothing. */
   async addReaction(tenant: string, reaction: Omit<ReactionRow, 'associationId' | 'createdAt'>): Promise<void> {
     await this.db.tenant(tenant, (tx) =>
-      tx.insert(reactions).values({ ...reaction, associationId: tenant }).onConflictDoNothing(),
+      tx
+        .insert(reactions)
+        .values({ ...reaction, associationId: tenant })
+        .onConflictDoNothing(),
     );
   }
 
@@ -182,12 +187,7 @@ export class CommentsRepository {
   }
 
   /** One member's reactions to a batch of targets of one type. */
-  findMemberReactions(
-    tenant: string,
-    targetType: ReactionTargetType,
-    memberId: string,
-    targetIds: readonly string[],
-  ): Promise<ReactionRow[]> {
+  findMemberReactions(tenant: string, targetType: ReactionTargetType, memberId: string, targetIds: readonly string[]): Promise<ReactionRow[]> {
     return this.db.tenant(tenant, (tx) =>
       tx
         .select()
@@ -204,4 +204,3 @@ export class CommentsRepository {
     );
   }
 }
-

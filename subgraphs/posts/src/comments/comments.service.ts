@@ -143,7 +143,8 @@ export class CommentsService {
     const input = parseInput(reactionInput, rawInput);
     const target = await this.loadTarget(request, input.targetType, input.targetId);
     // A deleted or moderated comment is a placeholder: nothing left to react to.
-    if (!target || ('deletedAt' in target && (target.deletedAt || target.moderationState !== 'visible'))) throw notFound(input.targetType === 'POST' ? 'Post' : 'Comment');
+    if (!target || ('deletedAt' in target && (target.deletedAt || target.moderationState !== 'visible')))
+      throw notFound(input.targetType === 'POST' ? 'Post' : 'Comment');
     await write(member.associationId, { targetType: input.targetType, targetId: target.id, memberId: member.memberId, reaction: input.reaction });
     // Fresh loaders: the request's own may have cached the counts from before the write.
     const loaders = this.reactionLoadersAfterWrite(request, input.targetType);

@@ -71,7 +71,7 @@ describe('the code of conduct', () => {
     const outcomes = await Promise.allSettled([1, 2, 3].map((n) => publish(kari, `Utkast ${n}`)));
     const versions = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value.version] : []));
     for (const failed of outcomes.filter((o) => o.status === 'rejected')) {
-      expect((failed).reason).toMatchObject({ extensions: { code: 'CONFLICT' } });
+      expect(failed.reason).toMatchObject({ extensions: { code: 'CONFLICT' } });
     }
     expect(versions.sort()).toEqual([1, 2, 3].slice(0, versions.length));
     expect((await conduct().current(kari))!.version).toBe(versions.length);

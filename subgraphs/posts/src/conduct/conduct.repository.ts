@@ -24,19 +24,11 @@ export class ConductRepository {
    * number is computed in the insert; a concurrent publication taking the same one fails on the primary key,
    * reported as RuleViolation `'version-taken'`.
    */
-  publish(
-    tenant: string,
-    memberId: string,
-    body: string,
-    announce: (version: number) => Announcement,
-  ): Promise<CurrentConductRow> {
+  publish(tenant: string, memberId: string, body: string, announce: (version: number) => Announcement): Promise<CurrentConductRow> {
     return refusedAs(PUBLISH_RULES, () =>
       this.db.tenant(tenant, async (tx) => {
         const next = sql<number>`(select coalesce(max(${conductVersions.version}), 0) + 1 from ${conductVersions} where ${conductVersions.associationId} = ${tenant})`;
-        const [row] = await tx
-          .insert(conductVersions)
-          .values({ associationId: tenant, version: next, body, publishedByMemberId: memberId })
-          .returning();
+        const [row] = await tx.insert(conductVersions).values({ associationId: tenant, version: next, body, publishedByMemberId: memberId }).returning();
         if (!row) throw new Error('insert returned no row');
         await tx.insert(conductAcceptances).values({ associationId: tenant, memberId, version: row.version, acceptedAt: row.publishedAt });
         await this.db.outbox.add(tx, { ...announce(row.version), associationId: tenant });

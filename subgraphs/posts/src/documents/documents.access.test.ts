@@ -38,9 +38,10 @@ const documents = [
 
 /** Whether the viewer sees each of `documents`, as the loaders decide it (group memberships come from groups). */
 function sees(viewer: Viewer | null, groupIds: string[] = []): boolean[] {
-  const audiences = viewer && viewer.associationId && viewer.memberId && viewer.role
-    ? viewerAudiences({ ...viewer, associationId: viewer.associationId, memberId: viewer.memberId, role: viewer.role }, groupIds)
-    : null;
+  const audiences =
+    viewer && viewer.associationId && viewer.memberId && viewer.role
+      ? viewerAudiences({ ...viewer, associationId: viewer.associationId, memberId: viewer.memberId, role: viewer.role }, groupIds)
+      : null;
   return documents.map((d) => canSeeDocument(audiences, d));
 }
 
@@ -54,13 +55,69 @@ const matrix: {
   sees: boolean[];
 }[] = [
   { actor: 'anonymous', viewer: null, read: false, folders: false, edit: false, changeEditors: false, sees: [false, false, false, false, false, false] },
-  { actor: 'resident of building A', viewer: member(X, 'resident'), read: true, folders: false, edit: false, changeEditors: false, sees: [true, true, false, false, false, false] },
-  { actor: 'resident on the editing committee', viewer: member(X, 'resident', [DUGNAD]), read: true, folders: false, edit: true, changeEditors: false, sees: [true, true, false, true, false, false] },
-  { actor: 'board member', viewer: member(X, 'board', [], []), read: true, folders: true, edit: true, changeEditors: true, sees: [true, true, true, true, true, true] },
-  { actor: 'external (caretaker)', viewer: member(X, 'external', [], []), read: true, folders: false, edit: false, changeEditors: false, sees: [true, false, false, false, false, false] },
-  { actor: 'board member of another association', viewer: member(Y, 'board', [DUGNAD]), read: false, folders: false, edit: false, changeEditors: false, sees: [false, false, false, false, false, false] },
-  { actor: 'integration with an API key', viewer: integratorOf(X), read: false, folders: false, edit: false, changeEditors: false, sees: [false, false, false, false, false, false] },
-  { actor: 'platform admin without membership', viewer: PLATFORM_ADMIN, read: false, folders: false, edit: false, changeEditors: false, sees: [false, false, false, false, false, false] },
+  {
+    actor: 'resident of building A',
+    viewer: member(X, 'resident'),
+    read: true,
+    folders: false,
+    edit: false,
+    changeEditors: false,
+    sees: [true, true, false, false, false, false],
+  },
+  {
+    actor: 'resident on the editing committee',
+    viewer: member(X, 'resident', [DUGNAD]),
+    read: true,
+    folders: false,
+    edit: true,
+    changeEditors: false,
+    sees: [true, true, false, true, false, false],
+  },
+  {
+    actor: 'board member',
+    viewer: member(X, 'board', [], []),
+    read: true,
+    folders: true,
+    edit: true,
+    changeEditors: true,
+    sees: [true, true, true, true, true, true],
+  },
+  {
+    actor: 'external (caretaker)',
+    viewer: member(X, 'external', [], []),
+    read: true,
+    folders: false,
+    edit: false,
+    changeEditors: false,
+    sees: [true, false, false, false, false, false],
+  },
+  {
+    actor: 'board member of another association',
+    viewer: member(Y, 'board', [DUGNAD]),
+    read: false,
+    folders: false,
+    edit: false,
+    changeEditors: false,
+    sees: [false, false, false, false, false, false],
+  },
+  {
+    actor: 'integration with an API key',
+    viewer: integratorOf(X),
+    read: false,
+    folders: false,
+    edit: false,
+    changeEditors: false,
+    sees: [false, false, false, false, false, false],
+  },
+  {
+    actor: 'platform admin without membership',
+    viewer: PLATFORM_ADMIN,
+    read: false,
+    folders: false,
+    edit: false,
+    changeEditors: false,
+    sees: [false, false, false, false, false, false],
+  },
 ];
 
 describe('documents access', () => {

@@ -70,7 +70,12 @@ describe('folders', () => {
     await folderId(board, '2025', meetings);
 
     const top = await bed.execute(viewerIn(association, 'external'), '{ documentFolders { name parent { id } } }');
-    expect(top.data).toEqual({ documentFolders: [{ name: 'Husorden', parent: null }, { name: 'Møter', parent: null }] });
+    expect(top.data).toEqual({
+      documentFolders: [
+        { name: 'Husorden', parent: null },
+        { name: 'Møter', parent: null },
+      ],
+    });
     const inside = await bed.execute(resident, 'query ($p: ID) { documentFolders(parentId: $p) { id name parent { name } } }', { p: meetings });
     expect(inside.data).toEqual({
       documentFolders: [
@@ -135,7 +140,12 @@ describe('documents and versions', () => {
       editorCommitteeId: null,
       viewerCanEdit: true,
       folder: { id: library },
-      currentVersion: { number: 1, note: 'Vedtatt 2024', file: { fileName: 'vedtekter.pdf', contentType: 'application/pdf' }, uploadedBy: { id: board.memberId } },
+      currentVersion: {
+        number: 1,
+        note: 'Vedtatt 2024',
+        file: { fileName: 'vedtekter.pdf', contentType: 'application/pdf' },
+        uploadedBy: { id: board.memberId },
+      },
       versions: [{ number: 1 }],
       createdBy: { id: board.memberId },
     });
@@ -150,7 +160,11 @@ describe('documents and versions', () => {
 
   it('number new versions, newest current, and keep every one', async () => {
     const id = await documentId(board, { folderId: library, title: 'Husordensregler', audience: { kind: 'ASSOCIATION' }, fileId: await uploadAs(board) });
-    const second = await addVersion(board, { documentId: id, fileId: await uploadAs(board, 'husorden-2.txt', Buffer.from('Ro etter 23')), note: 'Ny ro-regel' });
+    const second = await addVersion(board, {
+      documentId: id,
+      fileId: await uploadAs(board, 'husorden-2.txt', Buffer.from('Ro etter 23')),
+      note: 'Ny ro-regel',
+    });
     expect(second.errors).toBeUndefined();
     expect(second.data!.addDocumentVersion).toMatchObject({
       document: { currentVersion: { number: 2, note: 'Ny ro-regel', file: { fileName: 'husorden-2.txt' } }, versions: [{ number: 2 }, { number: 1 }] },
@@ -200,10 +214,14 @@ describe('documents and versions', () => {
       await documentId(board, { folderId: shelf, title, audience: { kind: 'ASSOCIATION' }, fileId: await uploadAs(board) });
     }
     const page = (after: string | null) =>
-      bed.execute(board, 'query ($f: ID!, $a: String) { documents(folderId: $f, first: 2, after: $a) { nodes { title } pageInfo { hasNextPage endCursor } } }', {
-        f: shelf,
-        a: after,
-      });
+      bed.execute(
+        board,
+        'query ($f: ID!, $a: String) { documents(folderId: $f, first: 2, after: $a) { nodes { title } pageInfo { hasNextPage endCursor } } }',
+        {
+          f: shelf,
+          a: after,
+        },
+      );
     const titles: string[] = [];
     let after: string | null = null;
     do {
@@ -293,7 +311,13 @@ describe('editing', () => {
   });
 
   const committeeDocument = async () =>
-    documentId(board, { folderId: shelf, title: 'Dugnadsliste', audience: { kind: 'ASSOCIATION' }, editorCommitteeId: committee, fileId: await uploadAs(board) });
+    documentId(board, {
+      folderId: shelf,
+      title: 'Dugnadsliste',
+      audience: { kind: 'ASSOCIATION' },
+      editorCommitteeId: committee,
+      fileId: await uploadAs(board),
+    });
 
   it('lets the editing committee change the document and add versions, but not hand it on', async () => {
     const id = await committeeDocument();
@@ -364,9 +388,15 @@ describe('demo library', () => {
     expect(await titlesIn(resident, top.get('Husorden og vedtekter')!)).toEqual(['Husordensregler', 'Vedtekter']);
     const years = await bed.execute(resident, 'query ($p: ID) { documentFolders(parentId: $p) { id } }', { p: top.get('Årsmøter') });
     const year = (years.data!.documentFolders as { id: string }[])[0]!.id;
-    const papers = await bed.execute(resident, 'query ($f: ID!) { documents(folderId: $f) { nodes { title currentVersion { file { fileName contentType } } } } }', { f: year });
+    const papers = await bed.execute(
+      resident,
+      'query ($f: ID!) { documents(folderId: $f) { nodes { title currentVersion { file { fileName contentType } } } } }',
+      { f: year },
+    );
     expect(papers.data).toEqual({
-      documents: { nodes: [{ title: 'Årsmøtepapirer 2026', currentVersion: { file: { fileName: 'årsmøtepapirer-2026.pdf', contentType: 'application/pdf' } } }] },
+      documents: {
+        nodes: [{ title: 'Årsmøtepapirer 2026', currentVersion: { file: { fileName: 'årsmøtepapirer-2026.pdf', contentType: 'application/pdf' } } }],
+      },
     });
   });
 });

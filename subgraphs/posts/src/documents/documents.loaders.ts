@@ -18,25 +18,28 @@ export interface DocumentsLoaders {
 }
 
 /** Per-request loaders, so a page of documents with their versions costs one query per field. */
-export function createDocumentsLoaders(
-  repository: DocumentsRepository,
-  viewer: Viewer | null,
-  groupMemberships: GroupMembershipSource,
-): DocumentsLoaders {
+export function createDocumentsLoaders(repository: DocumentsRepository, viewer: Viewer | null, groupMemberships: GroupMembershipSource): DocumentsLoaders {
   const reader = isMember(viewer) && canReadDocuments(viewer, viewer.associationId) ? viewer : null;
   let audiences: Promise<ViewerAudiences | null> | undefined;
-  const audiencesOnce = () =>
-    (audiences ??= reader ? groupMemberships.groupIdsOf(reader).then((ids) => viewerAudiences(reader, ids)) : Promise.resolve(null));
+  const audiencesOnce = () => (audiences ??= reader ? groupMemberships.groupIdsOf(reader).then((ids) => viewerAudiences(reader, ids)) : Promise.resolve(null));
   return {
     documentById: new DataLoader(async (ids) => {
       const wellFormed = ids.filter(isUuid);
       if (!reader || wellFormed.length === 0) return ids.map(() => null);
       const rows = await repository.findDocuments(reader.associationId, wellFormed);
       const seer = rows.length > 0 ? await audiencesOnce() : null;
-      return alignToKeys(ids, rows.filter((row) => canSeeDocument(seer, row)), (row) => row.id);
+      return alignToKeys(
+        ids,
+        rows.filter((row) => canSeeDocument(seer, row)),
+        (row) => row.id,
+      );
     }),
     folderById: tenantLoader(reader, (tenant, ids) => repository.findFolders(tenant, ids)),
-    versionsByDocument: groupLoader(reader, (tenant, ids) => repository.findVersions(tenant, ids), (row) => row.documentId),
+    versionsByDocument: groupLoader(
+      reader,
+      (tenant, ids) => repository.findVersions(tenant, ids),
+      (row) => row.documentId,
+    ),
     audiences: audiencesOnce,
   };
 }

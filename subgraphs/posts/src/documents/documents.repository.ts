@@ -15,9 +15,7 @@ const FOLDER_RULES = { document_folders_by_parent: 'folder-name-taken' } as cons
 export type FolderRule = (typeof FOLDER_RULES)[keyof typeof FOLDER_RULES];
 export type NewDocument = Omit<typeof documents.$inferInsert, 'associationId' | 'deletedAt' | 'deletedByMemberId'>;
 export type NewVersion = Pick<DocumentVersionRow, 'id' | 'fileId' | 'note' | 'uploadedByMemberId'>;
-export type DocumentChanges = Partial<
-  Pick<DocumentRow, 'folderId' | 'title' | 'description' | 'audienceKind' | 'audienceId' | 'editorCommitteeId'>
->;
+export type DocumentChanges = Partial<Pick<DocumentRow, 'folderId' | 'title' | 'description' | 'audienceKind' | 'audienceId' | 'editorCommitteeId'>>;
 
 /** Keyset position in a folder's documents, by title. */
 export type DocumentListPosition = { title: string; id: string };
@@ -32,7 +30,10 @@ export class DocumentsRepository {
 
   findFolders(tenant: string, ids: readonly string[]): Promise<FolderRow[]> {
     return this.db.tenant(tenant, (tx) =>
-      tx.select().from(documentFolders).where(and(eq(documentFolders.associationId, tenant), inArray(documentFolders.id, [...ids]))),
+      tx
+        .select()
+        .from(documentFolders)
+        .where(and(eq(documentFolders.associationId, tenant), inArray(documentFolders.id, [...ids]))),
     );
   }
 
@@ -42,19 +43,19 @@ export class DocumentsRepository {
       tx
         .select()
         .from(documentFolders)
-        .where(
-          and(
-            eq(documentFolders.associationId, tenant),
-            parentId ? eq(documentFolders.parentId, parentId) : isNull(documentFolders.parentId),
-          ),
-        )
+        .where(and(eq(documentFolders.associationId, tenant), parentId ? eq(documentFolders.parentId, parentId) : isNull(documentFolders.parentId)))
         .orderBy(sql`lower(${documentFolders.name})`),
     );
   }
 
   async insertFolder(tenant: string, folder: NewFolder): Promise<FolderRow> {
     const [row] = await refusedAs(FOLDER_RULES, () =>
-      this.db.tenant(tenant, (tx) => tx.insert(documentFolders).values({ ...folder, associationId: tenant }).returning()),
+      this.db.tenant(tenant, (tx) =>
+        tx
+          .insert(documentFolders)
+          .values({ ...folder, associationId: tenant })
+          .returning(),
+      ),
     );
     if (!row) throw new Error('insert returned no row');
     return row;
@@ -87,13 +88,7 @@ export class DocumentsRepository {
    * One page of a folder's documents the viewer's audiences reach, by title; fetch `limit + 1` to learn whether
    * another page follows. The audience is filtered here, not after, so every page is full.
    */
-  listDocuments(
-    tenant: string,
-    folderId: string,
-    audiences: ViewerAudiences,
-    limit: number,
-    after: DocumentListPosition | null,
-  ): Promise<DocumentRow[]> {
+  listDocuments(tenant: string, folderId: string, audiences: ViewerAudiences, limit: number, after: DocumentListPosition | null): Promise<DocumentRow[]> {
     return this.db.tenant(tenant, (tx) =>
       tx
         .select()
@@ -124,15 +119,13 @@ export class DocumentsRepository {
   }
 
   /** The document and its first version, made of the file `check` accepts (it throws to refuse), together. */
-  insertDocument(
-    tenant: string,
-    document: NewDocument,
-    version: NewVersion,
-    check: (file: FileRow | undefined) => void,
-  ): Promise<DocumentRow> {
+  insertDocument(tenant: string, document: NewDocument, version: NewVersion, check: (file: FileRow | undefined) => void): Promise<DocumentRow> {
     return this.db.tenant(tenant, async (tx) => {
       check(await lockFile(tx, tenant, version.fileId));
-      const [row] = await tx.insert(documents).values({ ...document, associationId: tenant }).returning();
+      const [row] = await tx
+        .insert(documents)
+        .values({ ...document, associationId: tenant })
+        .returning();
       if (!row) throw new Error('insert returned no row');
       await addVersion(tx, tenant, row.id, 1, version);
       return row;
@@ -143,12 +136,7 @@ export class DocumentsRepository {
    * Adds the next version, numbered under a lock of the document so two at once take consecutive numbers. Null
    * when the document is gone or deleted.
    */
-  addVersion(
-    tenant: string,
-    documentId: string,
-    version: NewVersion,
-    check: (file: FileRow | undefined) => void,
-  ): Promise<DocumentVersionRow | null> {
+  addVersion(tenant: string, documentId: string, version: NewVersion, check: (file: FileRow | undefined) => void): Promise<DocumentVersionRow | null> {
     return this.db.tenant(tenant, async (tx) => {
       const [document] = await tx
         .select({ id: documents.id })
@@ -162,7 +150,10 @@ export class DocumentsRepository {
         .from(documentVersions)
         .where(and(eq(documentVersions.associationId, tenant), eq(documentVersions.documentId, documentId)));
       const added = await addVersion(tx, tenant, documentId, (latest?.number ?? 0) + 1, version);
-      await tx.update(documents).set({ updatedAt: new Date() }).where(and(eq(documents.associationId, tenant), eq(documents.id, documentId)));
+      await tx
+        .update(documents)
+        .set({ updatedAt: new Date() })
+        .where(and(eq(documents.associationId, tenant), eq(documents.id, documentId)));
       return added;
     });
   }
@@ -202,9 +193,15 @@ async function lockFile(tx: Tx, tenant: string, fileId: string): Promise<FileRow
 }
 
 async function addVersion(tx: Tx, tenant: string, documentId: string, number: number, version: NewVersion): Promise<DocumentVersionRow> {
-  const [row] = await tx.insert(documentVersions).values({ ...version, associationId: tenant, documentId, number }).returning();
+  const [row] = await tx
+    .insert(documentVersions)
+    .values({ ...version, associationId: tenant, documentId, number })
+    .returning();
   if (!row) throw new Error('insert returned no row');
-  await tx.update(files).set({ documentId }).where(and(eq(files.associationId, tenant), eq(files.id, version.fileId)));
+  await tx
+    .update(files)
+    .set({ documentId })
+    .where(and(eq(files.associationId, tenant), eq(files.id, version.fileId)));
   return row;
 }
 

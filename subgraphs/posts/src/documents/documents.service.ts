@@ -21,13 +21,7 @@ import type { AudienceReferences } from '../audiences/audience-references';
 import { audienceInput, isInAudience, type Audience } from '../audiences/audiences';
 import { canUseUpload } from '../files/files.access';
 import type { FileRow } from '../files/files.repository';
-import {
-  canChangeEditorCommittee,
-  canCreateDocument,
-  canEditDocument,
-  canManageFolders,
-  canReadDocuments,
-} from './documents.access';
+import { canChangeEditorCommittee, canCreateDocument, canEditDocument, canManageFolders, canReadDocuments } from './documents.access';
 import type { DocumentsLoaders } from './documents.loaders';
 import type { DocumentChanges, DocumentListPosition, DocumentRow, DocumentsRepository, FolderRow, FolderRule } from './documents.repository';
 

@@ -26,8 +26,7 @@ async function arrange(board: MemberViewer, input: Record<string, unknown> = {})
 const signUp = (viewer: Viewer, eventId: string, adults = 1, children = 0) =>
   bed.contextFor(viewer).events.signUp(viewer, bed.contextFor(viewer).loaders, { eventId, adults, children });
 
-const cancelSignup = (viewer: Viewer, eventId: string) =>
-  bed.contextFor(viewer).events.cancelSignup(viewer, bed.contextFor(viewer).loaders, { eventId });
+const cancelSignup = (viewer: Viewer, eventId: string) => bed.contextFor(viewer).events.cancelSignup(viewer, bed.contextFor(viewer).loaders, { eventId });
 
 type Outboxed = { topic: string; payload: Record<string, string> };
 const outbox = async (): Promise<Outboxed[]> => {
@@ -89,11 +88,7 @@ describe('events', () => {
     } while (after);
     expect(seen).toEqual(['Art exhibition', 'Dugnad', 'Sommerfest']);
     expect((await events.listEvents(own, inDays(0.5), 10, null)).nodes.map((e) => e.id)).toEqual([longRunning.id, upcoming.id]);
-    expect((await events.listEvents(own, inDays(0.05), 10, null)).nodes.map((e) => e.id)).toEqual([
-      longRunning.id,
-      underWay.id,
-      upcoming.id,
-    ]);
+    expect((await events.listEvents(own, inDays(0.05), 10, null)).nodes.map((e) => e.id)).toEqual([longRunning.id, underWay.id, upcoming.id]);
   });
 
   it('lists an event that takes no time from the instant it starts', async () => {
@@ -229,15 +224,11 @@ describe('events', () => {
     const confirmed = results.filter((r) => r.signup.status === 'confirmed');
     const waitlisted = results.filter((r) => r.signup.status === 'waitlisted');
     expect(confirmed).toHaveLength(5);
-    expect(waitlisted.map((r) => r.signup.waitlistPosition).sort((x, y) => x! - y!)).toEqual(
-      Array.from({ length: 25 }, (_, i) => i + 1),
-    );
+    expect(waitlisted.map((r) => r.signup.waitlistPosition).sort((x, y) => x! - y!)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
 
     const ctx = bed.contextFor(board);
     const stored = await ctx.events.signupsVisibleTo(board, ctx.loaders, event);
     expect(stored.filter((s) => s.status === 'confirmed')).toHaveLength(5);
-    expect(stored.filter((s) => s.status === 'waitlisted').map((s) => s.waitlistPosition)).toEqual(
-      Array.from({ length: 25 }, (_, i) => i + 1),
-    );
+    expect(stored.filter((s) => s.status === 'waitlisted').map((s) => s.waitlistPosition)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
   });
 });

@@ -18,6 +18,10 @@ export function createEventsLoaders(repository: EventsRepository, viewer: Viewer
   const reader = viewer?.associationId && canReadEvents(viewer, viewer.associationId) ? viewer : null;
   return {
     eventById: tenantLoader(reader, (tenant, ids) => repository.findEvents(tenant, ids)),
-    signupsByEvent: groupLoader(reader, (tenant, ids) => repository.findSignups(tenant, ids), (s) => s.eventId),
+    signupsByEvent: groupLoader(
+      reader,
+      (tenant, ids) => repository.findSignups(tenant, ids),
+      (s) => s.eventId,
+    ),
   };
 }

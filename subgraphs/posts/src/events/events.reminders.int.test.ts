@@ -18,12 +18,8 @@ const inHours = (hours: number, from = Date.now()) => new Date(from + hours * HO
 type Reminder = { eventId: string; title: string; startsAt: string; place: string; recipients: string[] };
 
 async function remindersOf(eventIds: string[]): Promise<Reminder[]> {
-  const result = await bed.db.system((tx) =>
-    tx.execute(sql`select payload from posts.outbox where topic = 'event.reminder_due' order by id`),
-  );
-  return (result as { rows: { payload: Reminder }[] }).rows
-    .map((row) => row.payload)
-    .filter((payload) => eventIds.includes(payload.eventId));
+  const result = await bed.db.system((tx) => tx.execute(sql`select payload from posts.outbox where topic = 'event.reminder_due' order by id`));
+  return (result as { rows: { payload: Reminder }[] }).rows.map((row) => row.payload).filter((payload) => eventIds.includes(payload.eventId));
 }
 
 async function arrange(board: MemberViewer, startsInHours: number, input: Record<string, unknown> = {}) {
@@ -36,8 +32,7 @@ async function arrange(board: MemberViewer, startsInHours: number, input: Record
   });
 }
 
-const signUp = (viewer: MemberViewer, eventId: string) =>
-  bed.contextFor(viewer).events.signUp(viewer, bed.contextFor(viewer).loaders, { eventId });
+const signUp = (viewer: MemberViewer, eventId: string) => bed.contextFor(viewer).events.signUp(viewer, bed.contextFor(viewer).loaders, { eventId });
 
 const sweepAt = (at: Date) => new ReminderSweep('event-reminders', bed.subgraph.events, {}, () => at).sweep();
 

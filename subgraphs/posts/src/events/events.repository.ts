@@ -23,7 +23,10 @@ export class EventsRepository {
 
   findEvents(tenant: string, ids: readonly string[]): Promise<EventRow[]> {
     return this.db.tenant(tenant, (tx) =>
-      tx.select().from(events).where(and(eq(events.associationId, tenant), inArray(events.id, [...ids]))),
+      tx
+        .select()
+        .from(events)
+        .where(and(eq(events.associationId, tenant), inArray(events.id, [...ids]))),
     );
   }
 
@@ -42,9 +45,7 @@ export class EventsRepository {
           and(
             eq(events.associationId, tenant),
             sql`(${events.endsAt} > ${from.toISOString()}::timestamptz or ${events.startsAt} >= ${from.toISOString()}::timestamptz)`,
-            after
-              ? sql`(${events.startsAt}, ${events.id}) > (${after.startsAt.toISOString()}::timestamptz, ${after.id}::uuid)`
-              : undefined,
+            after ? sql`(${events.startsAt}, ${events.id}) > (${after.startsAt.toISOString()}::timestamptz, ${after.id}::uuid)` : undefined,
           ),
         )
         .orderBy(asc(events.startsAt), asc(events.id))
@@ -54,7 +55,10 @@ export class EventsRepository {
 
   async insertEvent(tenant: string, event: NewEvent): Promise<EventRow> {
     const [row] = await this.db.tenant(tenant, (tx) =>
-      tx.insert(events).values({ ...event, associationId: tenant }).returning(),
+      tx
+        .insert(events)
+        .values({ ...event, associationId: tenant })
+        .returning(),
     );
     if (!row) throw new Error('insert returned no row');
     return row;
@@ -159,14 +163,7 @@ export class EventsRepository {
       const due = tx
         .select({ associationId: events.associationId, id: events.id })
         .from(events)
-        .where(
-          and(
-            isNull(events.remindedAt),
-            isNull(events.cancelledAt),
-            gt(events.startsAt, now),
-            lte(events.startsAt, until),
-          ),
-        )
+        .where(and(isNull(events.remindedAt), isNull(events.cancelledAt), gt(events.startsAt, now), lte(events.startsAt, until)))
         .orderBy(asc(events.startsAt))
         .limit(limit)
         .for('update', { skipLocked: true });
@@ -177,7 +174,10 @@ export class EventsRepository {
         .returning();
       for (const event of claimed) {
         const confirmed = (await signupsOf(tx, event.associationId, [event.id])).filter((s) => s.status === 'confirmed');
-        const announcement = announce(event, confirmed.map((s) => s.memberId));
+        const announcement = announce(
+          event,
+          confirmed.map((s) => s.memberId),
+        );
         await this.db.outbox.add(tx, { ...announcement, associationId: event.associationId });
       }
       return claimed.length;

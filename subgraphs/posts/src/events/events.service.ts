@@ -23,8 +23,7 @@ import type { EventListPosition, EventRow, EventsRepository, SignupRow, SignupRu
 import { assertOpenForSignup, placeFor, promotions, seatsOf } from './events.seating';
 
 /** GraphQL defaults apply only over HTTP; callers in code may leave optional fields out. */
-const orDefault = <T extends z.ZodType, D>(schema: T, fallback: D) =>
-  schema.nullish().transform((value) => value ?? fallback);
+const orDefault = <T extends z.ZodType, D>(schema: T, fallback: D) => schema.nullish().transform((value) => value ?? fallback);
 
 const createEventInput = z
   .object({
@@ -109,11 +108,7 @@ export class EventsService implements DueReminders {
     return event;
   }
 
-  async signUp(
-    viewer: Viewer | null,
-    loaders: EventsLoaders,
-    rawInput: unknown,
-  ): Promise<{ event: EventRow; signup: SignupRow }> {
+  async signUp(viewer: Viewer | null, loaders: EventsLoaders, rawInput: unknown): Promise<{ event: EventRow; signup: SignupRow }> {
     const member = admitMember(viewer, canSignUpForEvents);
     const { eventId, adults, children } = parseInput(signUpInput, rawInput);
     if (!isUuid(eventId)) throw notFound('Event');
@@ -136,11 +131,7 @@ export class EventsService implements DueReminders {
     return result;
   }
 
-  async cancelSignup(
-    viewer: Viewer | null,
-    loaders: EventsLoaders,
-    rawInput: unknown,
-  ): Promise<{ event: EventRow; signup: SignupRow }> {
+  async cancelSignup(viewer: Viewer | null, loaders: EventsLoaders, rawInput: unknown): Promise<{ event: EventRow; signup: SignupRow }> {
     const member = admitMember(viewer, canSignUpForEvents);
     const { eventId } = parseInput(cancelSignupInput, rawInput);
     if (!isUuid(eventId)) throw notFound('Event');

@@ -16,11 +16,27 @@ const inDocument: FileFacts = { ...unattached, documentId: DOCUMENT };
 // download a file in a post or document they can see.
 const matrix: { actor: string; viewer: Viewer | null; upload: boolean; read: boolean; change: boolean; ownUpload: boolean; visiblePlace: boolean }[] = [
   { actor: 'anonymous', viewer: null, upload: false, read: false, change: false, ownUpload: false, visiblePlace: false },
-  { actor: 'the uploader, a resident', viewer: memberOf(X, 'resident', { memberId: UPLOADER }), upload: true, read: true, change: false, ownUpload: true, visiblePlace: true },
+  {
+    actor: 'the uploader, a resident',
+    viewer: memberOf(X, 'resident', { memberId: UPLOADER }),
+    upload: true,
+    read: true,
+    change: false,
+    ownUpload: true,
+    visiblePlace: true,
+  },
   { actor: 'another resident', viewer: memberOf(X, 'resident'), upload: true, read: true, change: false, ownUpload: false, visiblePlace: true },
   { actor: 'a board member', viewer: memberOf(X, 'board'), upload: true, read: true, change: true, ownUpload: false, visiblePlace: true },
   { actor: 'an external (caretaker)', viewer: memberOf(X, 'external'), upload: false, read: true, change: false, ownUpload: false, visiblePlace: true },
-  { actor: 'a board member of another association', viewer: memberOf(Y, 'board', { memberId: UPLOADER }), upload: false, read: false, change: false, ownUpload: false, visiblePlace: false },
+  {
+    actor: 'a board member of another association',
+    viewer: memberOf(Y, 'board', { memberId: UPLOADER }),
+    upload: false,
+    read: false,
+    change: false,
+    ownUpload: false,
+    visiblePlace: false,
+  },
   { actor: 'an integration with an API key', viewer: integratorOf(X), upload: false, read: false, change: false, ownUpload: false, visiblePlace: false },
   { actor: 'a platform admin without membership', viewer: PLATFORM_ADMIN, upload: false, read: false, change: false, ownUpload: false, visiblePlace: false },
 ];
@@ -32,11 +48,14 @@ describe('files access', () => {
     expect(canChangeFileSettings(viewer, X)).toBe(change);
   });
 
-  it.each(matrix)('$actor: link to an unused upload $ownUpload, to a file in a post or document they see $visiblePlace', ({ viewer, ownUpload, visiblePlace }) => {
-    expect(canDownloadFile(viewer, unattached, true)).toBe(ownUpload);
-    expect(canDownloadFile(viewer, inPost, true)).toBe(visiblePlace);
-    expect(canDownloadFile(viewer, inDocument, true)).toBe(visiblePlace);
-  });
+  it.each(matrix)(
+    '$actor: link to an unused upload $ownUpload, to a file in a post or document they see $visiblePlace',
+    ({ viewer, ownUpload, visiblePlace }) => {
+      expect(canDownloadFile(viewer, unattached, true)).toBe(ownUpload);
+      expect(canDownloadFile(viewer, inPost, true)).toBe(visiblePlace);
+      expect(canDownloadFile(viewer, inDocument, true)).toBe(visiblePlace);
+    },
+  );
 
   it.each(matrix)('$actor: never a link to a file in a post or document they do not see', ({ viewer }) => {
     expect(canDownloadFile(viewer, inPost, false)).toBe(false);

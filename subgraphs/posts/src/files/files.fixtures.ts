@@ -15,13 +15,20 @@ export async function phoneJpeg(width = 300, height = 200): Promise<Buffer> {
 }
 
 export function png(width: number, height: number): Promise<Buffer> {
-  return sharp({ create: { width, height, channels: 4, background: { r: 0, g: 128, b: 0, alpha: 0.5 } } }).png().toBuffer();
+  return sharp({ create: { width, height, channels: 4, background: { r: 0, g: 128, b: 0, alpha: 0.5 } } })
+    .png()
+    .toBuffer();
 }
 
 /** An animated GIF of two 50×40 frames. */
 export async function animatedGif(): Promise<Buffer> {
-  const frame = (colour: string) => sharp({ create: { width: 50, height: 40, channels: 4, background: colour } }).png().toBuffer();
-  return sharp([await frame('#ff0000'), await frame('#00ff00')], { join: { animated: true } }).gif().toBuffer();
+  const frame = (colour: string) =>
+    sharp({ create: { width: 50, height: 40, channels: 4, background: colour } })
+      .png()
+      .toBuffer();
+  return sharp([await frame('#ff0000'), await frame('#00ff00')], { join: { animated: true } })
+    .gif()
+    .toBuffer();
 }
 
 /**
@@ -93,8 +100,28 @@ export function zipOf(entries: [name: string, content: string][]): Buffer {
   return Buffer.concat([...locals, directory, end]);
 }
 
-export const docx = () => zipOf([['[Content_Types].xml', '<Types/>'], ['word/document.xml', '<w:document/>']]);
-export const xlsx = () => zipOf([['[Content_Types].xml', '<Types/>'], ['xl/workbook.xml', '<workbook/>']]);
-export const pptx = () => zipOf([['[Content_Types].xml', '<Types/>'], ['ppt/presentation.xml', '<presentation/>']]);
-export const odt = () => zipOf([['mimetype', 'application/vnd.oasis.opendocument.text'], ['content.xml', '<office:document-content/>']]);
-export const ods = () => zipOf([['mimetype', 'application/vnd.oasis.opendocument.spreadsheet'], ['content.xml', '<office:document-content/>']]);
+export const docx = () =>
+  zipOf([
+    ['[Content_Types].xml', '<Types/>'],
+    ['word/document.xml', '<w:document/>'],
+  ]);
+export const xlsx = () =>
+  zipOf([
+    ['[Content_Types].xml', '<Types/>'],
+    ['xl/workbook.xml', '<workbook/>'],
+  ]);
+export const pptx = () =>
+  zipOf([
+    ['[Content_Types].xml', '<Types/>'],
+    ['ppt/presentation.xml', '<presentation/>'],
+  ]);
+export const odt = () =>
+  zipOf([
+    ['mimetype', 'application/vnd.oasis.opendocument.text'],
+    ['content.xml', '<office:document-content/>'],
+  ]);
+export const ods = () =>
+  zipOf([
+    ['mimetype', 'application/vnd.oasis.opendocument.spreadsheet'],
+    ['content.xml', '<office:document-content/>'],
+  ]);

@@ -104,9 +104,7 @@ describe('uploads', () => {
     expect([pdf.contentType, pdf.width, pdf.displayUrl, pdf.thumbnailUrl]).toEqual(['application/pdf', null, null, null]);
     const download = await open(pdf.url);
     expect(download.body).toEqual(pdfOf(['Innkalling']));
-    expect(download.headers!['content-disposition']).toBe(
-      `attachment; filename="_rsm_te 2026.pdf"; filename*=UTF-8''%C3%85rsm%C3%B8te%202026.pdf`,
-    );
+    expect(download.headers!['content-disposition']).toBe(`attachment; filename="_rsm_te 2026.pdf"; filename*=UTF-8''%C3%85rsm%C3%B8te%202026.pdf`);
   });
 
   it('decides the type from the bytes: a program named .pdf is refused, a page named .jpg is text', async () => {
@@ -208,7 +206,10 @@ describe('signed links', () => {
   });
 
   it('answers 410 for a genuine link that has expired', async () => {
-    const aWhileAgo = new UrlSigner(() => bed.subgraph.filesRepository.signingKey(), () => Date.now() - 10 * 60_000);
+    const aWhileAgo = new UrlSigner(
+      () => bed.subgraph.filesRepository.signingKey(),
+      () => Date.now() - 10 * 60_000,
+    );
     expect(await statusOf(await aWhileAgo.sign('https://tunet.test', file.id, 'original'))).toBe(410);
   });
 
@@ -273,7 +274,12 @@ describe('post attachments', () => {
     const foreign = await uploaded(viewerIn(randomUUID()), 'f.txt', Buffer.from('f'));
     const mine = await uploaded(author, 'm.txt', Buffer.from('m'));
 
-    for (const [taken, index] of [[neighbours.id, 1], [elsewhere.id, 1], [foreign.id, 1], [randomUUID(), 1]] as const) {
+    for (const [taken, index] of [
+      [neighbours.id, 1],
+      [elsewhere.id, 1],
+      [foreign.id, 1],
+      [randomUUID(), 1],
+    ] as const) {
       expect(codeOf(await setAttachments(author, post.id, [mine.id, taken]))).toMatchObject({ code: 'BAD_USER_INPUT', field: `fileIds.${index}` });
     }
     // A refused change changes nothing.
@@ -338,7 +344,15 @@ describe('the purge of unused uploads', () => {
 
   const age = (id: string, hours: number) =>
     bed.db.system((tx) => tx.execute(sql`update posts.files set created_at = now() - make_interval(hours => ${hours}) where id = ${id}`));
-  const exists = async (id: string) => (await bed.db.system((tx) => tx.select().from(files).where(sql`id = ${id}`))).length > 0;
+  const exists = async (id: string) =>
+    (
+      await bed.db.system((tx) =>
+        tx
+          .select()
+          .from(files)
+          .where(sql`id = ${id}`),
+      )
+    ).length > 0;
   const objectsOf = async (id: string) => {
     try {
       return await readdir(path.join(bed.storageDir, association, id));
@@ -370,7 +384,6 @@ describe('the purge of unused uploads', () => {
     expect(await exists(attached.id)).toBe(true);
     expect(await objectsOf(attached.id)).toEqual(['original']);
   });
-
 });
 
 describe('tenancy', () => {

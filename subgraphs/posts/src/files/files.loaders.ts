@@ -14,6 +14,10 @@ export function createFilesLoaders(repository: FilesRepository, viewer: Viewer |
   const reader = isMember(viewer) ? viewer : null;
   return {
     fileById: tenantLoader(reader, (tenant, ids) => repository.findFiles(tenant, ids)),
-    attachmentsByPost: groupLoader(reader, (tenant, ids) => repository.findAttachments(tenant, ids), (row) => row.postId ?? ''),
+    attachmentsByPost: groupLoader(
+      reader,
+      (tenant, ids) => repository.findAttachments(tenant, ids),
+      (row) => row.postId ?? '',
+    ),
   };
 }

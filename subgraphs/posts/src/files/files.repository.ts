@@ -19,7 +19,10 @@ export class FilesRepository {
    */
   signingKey(): Promise<Buffer> {
     return this.db.system(async (tx) => {
-      await tx.insert(urlSigningKeys).values({ name: SIGNING_KEY, secret: randomBytes(32) }).onConflictDoNothing();
+      await tx
+        .insert(urlSigningKeys)
+        .values({ name: SIGNING_KEY, secret: randomBytes(32) })
+        .onConflictDoNothing();
       const [row] = await tx.select().from(urlSigningKeys).where(eq(urlSigningKeys.name, SIGNING_KEY));
       if (!row) throw new Error('the URL signing key was neither inserted nor found');
       return row.secret;
@@ -37,18 +40,31 @@ export class FilesRepository {
   async setMaxFileBytes(tenant: string, maxFileBytes: number, byMemberId: string): Promise<void> {
     const change = { maxFileBytes, updatedByMemberId: byMemberId, updatedAt: new Date() };
     await this.db.tenant(tenant, (tx) =>
-      tx.insert(fileSettings).values({ associationId: tenant, ...change }).onConflictDoUpdate({ target: fileSettings.associationId, set: change }),
+      tx
+        .insert(fileSettings)
+        .values({ associationId: tenant, ...change })
+        .onConflictDoUpdate({ target: fileSettings.associationId, set: change }),
     );
   }
 
   async insertFile(tenant: string, file: NewFile): Promise<FileRow> {
-    const [row] = await this.db.tenant(tenant, (tx) => tx.insert(files).values({ ...file, associationId: tenant }).returning());
+    const [row] = await this.db.tenant(tenant, (tx) =>
+      tx
+        .insert(files)
+        .values({ ...file, associationId: tenant })
+        .returning(),
+    );
     if (!row) throw new Error('insert returned no row');
     return row;
   }
 
   findFiles(tenant: string, ids: readonly string[]): Promise<FileRow[]> {
-    return this.db.tenant(tenant, (tx) => tx.select().from(files).where(and(eq(files.associationId, tenant), inArray(files.id, [...ids]))));
+    return this.db.tenant(tenant, (tx) =>
+      tx
+        .select()
+        .from(files)
+        .where(and(eq(files.associationId, tenant), inArray(files.id, [...ids]))),
+    );
   }
 
   /** The files attached to a batch of posts, each post's in their order. */
@@ -76,12 +92,7 @@ export class FilesRepository {
    * attached now are locked first, so `check` (which throws to refuse) sees them as they are written, and a
    * concurrent attach elsewhere or purge waits rather than interleaves.
    */
-  setPostAttachments(
-    tenant: string,
-    postId: string,
-    fileIds: readonly string[],
-    check: (requested: (FileRow | undefined)[]) => void,
-  ): Promise<FileRow[]> {
+  setPostAttachments(tenant: string, postId: string, fileIds: readonly string[], check: (requested: (FileRow | undefined)[]) => void): Promise<FileRow[]> {
     return this.db.tenant(tenant, async (tx) => {
       const locked = await tx
         .select()
@@ -91,7 +102,10 @@ export class FilesRepository {
         .for('update');
       check(fileIds.map((id) => locked.find((row) => row.id === id)));
       // Detached first: the positions are unique per post, so moving files in one pass could collide midway.
-      await tx.update(files).set({ postId: null, postPosition: null }).where(and(eq(files.associationId, tenant), eq(files.postId, postId)));
+      await tx
+        .update(files)
+        .set({ postId: null, postPosition: null })
+        .where(and(eq(files.associationId, tenant), eq(files.postId, postId)));
       const attached: FileRow[] = [];
       for (const [position, id] of fileIds.entries()) {
         const [row] = await tx
@@ -115,7 +129,13 @@ export class FilesRepository {
       const unattached = and(isNull(files.postId), isNull(files.documentId), lt(files.createdAt, cutoff));
       const stale = await tx.select().from(files).where(unattached).orderBy(asc(files.createdAt)).limit(limit).for('update', { skipLocked: true });
       // Ids are unique across associations (files_by_id), so they alone name the rows.
-      if (stale.length > 0) await tx.delete(files).where(inArray(files.id, stale.map((row) => row.id)));
+      if (stale.length > 0)
+        await tx.delete(files).where(
+          inArray(
+            files.id,
+            stale.map((row) => row.id),
+          ),
+        );
       return stale;
     });
   }

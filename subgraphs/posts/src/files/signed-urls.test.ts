@@ -5,7 +5,10 @@ const FILE = '3f0c2b8e-4d6a-4c1e-9f7a-1b2c3d4e5f60';
 const key = randomBytes(32);
 
 function signerAt(clock: { now: number }, secret = key) {
-  return new UrlSigner(async () => secret, () => clock.now);
+  return new UrlSigner(
+    async () => secret,
+    () => clock.now,
+  );
 }
 
 async function signed(signer: UrlSigner, variant: 'original' | 'display' = 'original') {

@@ -1,14 +1,6 @@
 import type { Viewer } from '@tunet/kit';
 import { ASSOCIATION_X as X, ASSOCIATION_Y as Y, integratorOf, memberOf, PLATFORM_ADMIN } from '../posts.fixtures';
-import {
-  canCreateGroup,
-  canJoinGroups,
-  canManageGroup,
-  canReadGroups,
-  canSeeGroupMembers,
-  isGroupMember,
-  type GroupFacts,
-} from './groups.access';
+import { canCreateGroup, canJoinGroups, canManageGroup, canReadGroups, canSeeGroupMembers, isGroupMember, type GroupFacts } from './groups.access';
 
 const FESTKOMITEEN = 'e0000000-0000-4000-8000-000000000009';
 
@@ -33,13 +25,83 @@ const matrix: {
   closedMembers: boolean;
 }[] = [
   { actor: 'anonymous', viewer: null, read: false, interest: false, committee: false, join: false, manage: false, openMembers: false, closedMembers: false },
-  { actor: 'resident of X', viewer: memberOf(X, 'resident'), read: true, interest: true, committee: false, join: true, manage: false, openMembers: true, closedMembers: false },
-  { actor: 'board member of X', viewer: memberOf(X, 'board'), read: true, interest: true, committee: true, join: true, manage: true, openMembers: true, closedMembers: true },
-  { actor: 'external of X (caretaker)', viewer: memberOf(X, 'external'), read: true, interest: false, committee: false, join: false, manage: false, openMembers: false, closedMembers: false },
-  { actor: 'resident of another association', viewer: memberOf(Y, 'resident'), read: false, interest: false, committee: false, join: false, manage: false, openMembers: false, closedMembers: false },
-  { actor: 'board member of another association', viewer: memberOf(Y, 'board'), read: false, interest: false, committee: false, join: false, manage: false, openMembers: false, closedMembers: false },
-  { actor: 'integration key of X', viewer: integratorOf(X), read: false, interest: false, committee: false, join: false, manage: false, openMembers: false, closedMembers: false },
-  { actor: 'platform admin without membership', viewer: PLATFORM_ADMIN, read: false, interest: false, committee: false, join: false, manage: false, openMembers: false, closedMembers: false },
+  {
+    actor: 'resident of X',
+    viewer: memberOf(X, 'resident'),
+    read: true,
+    interest: true,
+    committee: false,
+    join: true,
+    manage: false,
+    openMembers: true,
+    closedMembers: false,
+  },
+  {
+    actor: 'board member of X',
+    viewer: memberOf(X, 'board'),
+    read: true,
+    interest: true,
+    committee: true,
+    join: true,
+    manage: true,
+    openMembers: true,
+    closedMembers: true,
+  },
+  {
+    actor: 'external of X (caretaker)',
+    viewer: memberOf(X, 'external'),
+    read: true,
+    interest: false,
+    committee: false,
+    join: false,
+    manage: false,
+    openMembers: false,
+    closedMembers: false,
+  },
+  {
+    actor: 'resident of another association',
+    viewer: memberOf(Y, 'resident'),
+    read: false,
+    interest: false,
+    committee: false,
+    join: false,
+    manage: false,
+    openMembers: false,
+    closedMembers: false,
+  },
+  {
+    actor: 'board member of another association',
+    viewer: memberOf(Y, 'board'),
+    read: false,
+    interest: false,
+    committee: false,
+    join: false,
+    manage: false,
+    openMembers: false,
+    closedMembers: false,
+  },
+  {
+    actor: 'integration key of X',
+    viewer: integratorOf(X),
+    read: false,
+    interest: false,
+    committee: false,
+    join: false,
+    manage: false,
+    openMembers: false,
+    closedMembers: false,
+  },
+  {
+    actor: 'platform admin without membership',
+    viewer: PLATFORM_ADMIN,
+    read: false,
+    interest: false,
+    committee: false,
+    join: false,
+    manage: false,
+    openMembers: false,
+    closedMembers: false,
+  },
 ];
 
 describe('groups access', () => {

@@ -15,8 +15,7 @@ afterAll(() => bed.close());
 
 const service = () => bed.subgraph.groups;
 
-const create = (viewer: Viewer | null, input: Record<string, unknown>) =>
-  service().createGroup(viewer, { kind: 'INTEREST', name: 'Hagegruppa', ...input });
+const create = (viewer: Viewer | null, input: Record<string, unknown>) => service().createGroup(viewer, { kind: 'INTEREST', name: 'Hagegruppa', ...input });
 const join = (viewer: Viewer, groupId: string) => service().joinGroup(bed.contextFor(viewer), { groupId });
 const leave = (viewer: Viewer, groupId: string) => service().leaveGroup(bed.contextFor(viewer), { groupId });
 const add = (viewer: Viewer, groupId: string, memberId: string, role?: 'MEMBER' | 'ADMIN') =>
@@ -26,8 +25,7 @@ const setRole = (viewer: Viewer, groupId: string, memberId: string, role: 'MEMBE
 const remove = (viewer: Viewer, groupId: string, memberId: string) => service().removeMember(bed.contextFor(viewer), { groupId, memberId });
 const decide = (viewer: Viewer, requestId: string, decision: 'APPROVE' | 'DECLINE') =>
   service().decideJoinRequest(bed.contextFor(viewer), { requestId, decision });
-const pending = async (viewer: Viewer, group: GroupRow) =>
-  (await service().listPendingRequests(bed.contextFor(viewer), group, 100, null))?.nodes ?? null;
+const pending = async (viewer: Viewer, group: GroupRow) => (await service().listPendingRequests(bed.contextFor(viewer), group, 100, null))?.nodes ?? null;
 const memberIds = async (viewer: Viewer, group: GroupRow) =>
   (await service().listMembers(bed.contextFor(viewer), group, 100, null))?.nodes.map((m) => m.memberId) ?? null;
 
@@ -113,9 +111,7 @@ describe('groups', () => {
       expect((await join(ola, hage.id)).outcome).toBe('joined');
       expect(await memberIds(founder, hage)).toContain(ola.memberId);
       const added = (await events(association)).filter((e) => e.topic === 'group.member_added');
-      expect(added).toEqual([
-        { topic: 'group.member_added', payload: { groupId: hage.id, memberId: ola.memberId, role: 'member', addedByMemberId: null } },
-      ]);
+      expect(added).toEqual([{ topic: 'group.member_added', payload: { groupId: hage.id, memberId: ola.memberId, role: 'member', addedByMemberId: null } }]);
     });
 
     it('a closed group gets a request the admins see and are told about; the member waits', async () => {
@@ -257,7 +253,7 @@ describe('groups', () => {
         pairs.flatMap(({ pair, a, b }) => [setRole(a, pair.id, b.memberId, 'MEMBER'), setRole(b, pair.id, a.memberId, 'MEMBER')]),
       );
       // The second of each pair waits for the first, and by then is no admin any more.
-      expect(results.filter((r) => r.status === 'rejected').every((r) => (r).reason.extensions.code === 'FORBIDDEN')).toBe(true);
+      expect(results.filter((r) => r.status === 'rejected').every((r) => r.reason.extensions.code === 'FORBIDDEN')).toBe(true);
       for (const { pair } of pairs) {
         const roles = (await service().listMembers(bed.contextFor(board), pair, 10, null))!.nodes.map((m) => m.role);
         expect(roles.sort()).toEqual(['admin', 'member']);
@@ -355,12 +351,7 @@ describe('groups', () => {
       const second = await service().listGroups(ola, 2, first.pageInfo.endCursor, null);
       expect(names(second)).toEqual(['Hagegruppa']);
       expect(second.pageInfo.hasNextPage).toBe(false);
-      expect(names(await service().listGroups(ola, 10, null, { includeArchived: true }))).toEqual([
-        'Akvarium',
-        'Bokklubben',
-        'Festkomiteen',
-        'Hagegruppa',
-      ]);
+      expect(names(await service().listGroups(ola, 10, null, { includeArchived: true }))).toEqual(['Akvarium', 'Bokklubben', 'Festkomiteen', 'Hagegruppa']);
     });
 
     it('filters by kind, and by the groups the viewer is in, seats on committees included', async () => {
@@ -442,7 +433,12 @@ describe('groups', () => {
         member: { role: 'MEMBER', member: { id: resident.memberId } },
         group: {
           memberCount: 2,
-          members: { nodes: [{ role: 'ADMIN', member: { id: board.memberId } }, { role: 'MEMBER', member: { id: resident.memberId } }] },
+          members: {
+            nodes: [
+              { role: 'ADMIN', member: { id: board.memberId } },
+              { role: 'MEMBER', member: { id: resident.memberId } },
+            ],
+          },
         },
       });
     });

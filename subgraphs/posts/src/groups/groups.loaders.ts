@@ -21,27 +21,35 @@ export interface GroupsLoaders {
  */
 export function createGroupsLoaders(repository: GroupsRepository, viewer: Viewer | null): GroupsLoaders {
   const reader = viewer?.associationId && canReadGroups(viewer, viewer.associationId) ? viewer : null;
-  const counts = groupLoader(reader, (tenant, ids) => repository.countMembers(tenant, ids), (row) => row.groupId);
+  const counts = groupLoader(
+    reader,
+    (tenant, ids) => repository.countMembers(tenant, ids),
+    (row) => row.groupId,
+  );
   return {
     groupById: tenantLoader(reader, (tenant, ids) => repository.findGroups(tenant, ids)),
     memberCountByGroup: new DataLoader(async (ids) => (await counts.loadMany(ids)).map(onlyCount)),
-    viewerRoleByGroup: viewerLoader(reader, async (tenant, memberId, ids) => {
-      const rows = await repository.membershipsOf(tenant, memberId, ids);
-      return ids.map((id) => rows.find((row) => row.groupId === id)?.role ?? null);
-    }, null),
-    viewerRequestedByGroup: viewerLoader(reader, async (tenant, memberId, ids) => {
-      const rows = await repository.pendingRequestsOf(tenant, memberId, ids);
-      return ids.map((id) => rows.some((row) => row.groupId === id));
-    }, false),
+    viewerRoleByGroup: viewerLoader(
+      reader,
+      async (tenant, memberId, ids) => {
+        const rows = await repository.membershipsOf(tenant, memberId, ids);
+        return ids.map((id) => rows.find((row) => row.groupId === id)?.role ?? null);
+      },
+      null,
+    ),
+    viewerRequestedByGroup: viewerLoader(
+      reader,
+      async (tenant, memberId, ids) => {
+        const rows = await repository.pendingRequestsOf(tenant, memberId, ids);
+        return ids.map((id) => rows.some((row) => row.groupId === id));
+      },
+      false,
+    ),
   };
 }
 
 /** A loader of something about the viewer themselves per group, answered in one query per batch. */
-function viewerLoader<T>(
-  reader: Viewer | null,
-  find: (tenant: string, memberId: string, ids: string[]) => Promise<T[]>,
-  none: T,
-): DataLoader<string, T> {
+function viewerLoader<T>(reader: Viewer | null, find: (tenant: string, memberId: string, ids: string[]) => Promise<T[]>, none: T): DataLoader<string, T> {
   return new DataLoader(async (ids) => {
     const wellFormed = ids.filter(isUuid);
     if (!isMember(reader) || wellFormed.length === 0) return ids.map(() => none);

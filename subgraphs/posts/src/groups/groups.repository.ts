@@ -33,7 +33,10 @@ export class GroupsRepository {
 
   findGroups(tenant: string, ids: readonly string[]): Promise<GroupRow[]> {
     return this.db.tenant(tenant, (tx) =>
-      tx.select().from(groups).where(and(eq(groups.associationId, tenant), inArray(groups.id, [...ids]))),
+      tx
+        .select()
+        .from(groups)
+        .where(and(eq(groups.associationId, tenant), inArray(groups.id, [...ids]))),
     );
   }
 
@@ -85,13 +88,7 @@ export class GroupsRepository {
       tx
         .select()
         .from(groupMembers)
-        .where(
-          and(
-            eq(groupMembers.associationId, tenant),
-            eq(groupMembers.memberId, memberId),
-            inArray(groupMembers.groupId, [...groupIds]),
-          ),
-        ),
+        .where(and(eq(groupMembers.associationId, tenant), eq(groupMembers.memberId, memberId), inArray(groupMembers.groupId, [...groupIds]))),
     );
   }
 
@@ -167,7 +164,10 @@ export class GroupsRepository {
   insertGroup(tenant: string, group: NewGroup): Promise<GroupRow> {
     return refusedAs(GROUP_RULES, () =>
       this.db.tenant(tenant, async (tx) => {
-        const [row] = await tx.insert(groups).values({ ...group, associationId: tenant }).returning();
+        const [row] = await tx
+          .insert(groups)
+          .values({ ...group, associationId: tenant })
+          .returning();
         if (!row) throw new Error('insert returned no row');
         if (row.kind === 'interest') {
           await tx.insert(groupMembers).values({ associationId: tenant, groupId: row.id, memberId: row.createdByMemberId, role: 'admin' });
@@ -257,7 +257,10 @@ export class GroupChanges {
 
   /** A request of this group by id, decided or not. */
   async request(id: string): Promise<JoinRequestRow | null> {
-    const [row] = await this.tx.select().from(groupJoinRequests).where(and(this.requests(), eq(groupJoinRequests.id, id)));
+    const [row] = await this.tx
+      .select()
+      .from(groupJoinRequests)
+      .where(and(this.requests(), eq(groupJoinRequests.id, id)));
     return row ?? null;
   }
 
@@ -270,10 +273,7 @@ export class GroupChanges {
   }
 
   async requestToJoin(id: string, memberId: string): Promise<JoinRequestRow> {
-    const [row] = await this.tx
-      .insert(groupJoinRequests)
-      .values({ associationId: this.tenant, id, groupId: this.group.id, memberId })
-      .returning();
+    const [row] = await this.tx.insert(groupJoinRequests).values({ associationId: this.tenant, id, groupId: this.group.id, memberId }).returning();
     if (!row) throw new Error('insert returned no row');
     return row;
   }
@@ -331,8 +331,5 @@ function joinedBy(tx: Tx, tenant: string, memberId: string, committeeIds: readon
     .select({ groupId: groupMembers.groupId })
     .from(groupMembers)
     .where(and(eq(groupMembers.associationId, tenant), eq(groupMembers.memberId, memberId)));
-  return or(
-    inArray(groups.id, memberships),
-    committeeIds.length > 0 ? inArray(groups.committeeId, [...committeeIds]) : undefined,
-  );
+  return or(inArray(groups.id, memberships), committeeIds.length > 0 ? inArray(groups.committeeId, [...committeeIds]) : undefined);
 }

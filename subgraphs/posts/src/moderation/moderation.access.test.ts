@@ -20,7 +20,14 @@ const matrix: { actor: string; viewer: Viewer | null; report: boolean; moderate:
   { actor: 'a board member of X', viewer: memberOf(X, 'board'), report: true, moderate: true, notice: true, hidden: true },
   { actor: 'an external (caretaker) of X', viewer: memberOf(X, 'external'), report: false, moderate: false, notice: false, hidden: false },
   { actor: 'a board member of another association', viewer: memberOf(Y, 'board'), report: false, moderate: false, notice: false, hidden: false },
-  { actor: 'the author id under another association', viewer: memberOf(Y, 'board', { memberId: AUTHOR }), report: false, moderate: false, notice: false, hidden: false },
+  {
+    actor: 'the author id under another association',
+    viewer: memberOf(Y, 'board', { memberId: AUTHOR }),
+    report: false,
+    moderate: false,
+    notice: false,
+    hidden: false,
+  },
   { actor: 'an integrator API key of X', viewer: integratorOf(X), report: false, moderate: false, notice: false, hidden: false },
   { actor: 'a platform admin without membership', viewer: PLATFORM_ADMIN, report: false, moderate: false, notice: false, hidden: false },
 ];

@@ -30,8 +30,7 @@ function association() {
 
 const publish = (author: MemberViewer, title = 'Til salgs', body = 'Billige solbriller, ring meg!') =>
   bed.subgraph.repository.insertPost(author.associationId, { id: randomUUID(), authorMemberId: author.memberId, title, body });
-const comment = (author: MemberViewer, postId: string, body = 'Dette er tull.') =>
-  bed.subgraph.comments.addComment(bed.contextFor(author), { postId, body });
+const comment = (author: MemberViewer, postId: string, body = 'Dette er tull.') => bed.subgraph.comments.addComment(bed.contextFor(author), { postId, body });
 const report = (viewer: Viewer | null, targetType: 'POST' | 'COMMENT', targetId: string, reason = 'SPAM', note?: string) =>
   bed.subgraph.moderation.reportContent(bed.contextFor(viewer), { targetType, targetId, reason, note });
 const resolve = (board: Viewer, input: Record<string, unknown>) => bed.subgraph.moderation.resolveCase(bed.contextFor(board), input);
@@ -183,7 +182,13 @@ describe("the board's decisions", () => {
   it('restores hidden content: the case is resolved, the author is told why, and later reports open a new case', async () => {
     const { x, post, found } = await hiddenPost();
     const resolved = await resolve(x.board, { caseId: found.id, decision: 'RESTORE', reason: 'Innenfor god skikk.' });
-    expect(resolved).toMatchObject({ id: found.id, status: 'RESOLVED', decision: 'RESTORE', resolvedByMemberId: x.board.memberId, resolvedAt: expect.any(Date) });
+    expect(resolved).toMatchObject({
+      id: found.id,
+      status: 'RESOLVED',
+      decision: 'RESTORE',
+      resolvedByMemberId: x.board.memberId,
+      resolvedAt: expect.any(Date),
+    });
     expect(await postModeration(x.author, post.id)).toMatchObject({ moderation: { state: 'VISIBLE', reason: 'Innenfor god skikk.' } });
     expect(await postModeration(x.c, post.id)).toEqual({ moderation: null });
     expect((await events(x.id, 'content.moderated')).map((e) => [e.action, e.reason, e.recipients])).toEqual([
@@ -223,7 +228,10 @@ describe("the board's decisions", () => {
         caseId: found.id,
       },
     ]);
-    const log = await bed.execute<{ moderationLog: { nodes: unknown[] } }>(x.board, '{ moderationLog { nodes { caseId action reason suspendedUntil actor { id } } } }');
+    const log = await bed.execute<{ moderationLog: { nodes: unknown[] } }>(
+      x.board,
+      '{ moderationLog { nodes { caseId action reason suspendedUntil actor { id } } } }',
+    );
     expect(log.errors).toBeUndefined();
     const [latest, same, earliest] = log.data!.moderationLog.nodes;
     // The decision and the suspension are one act at one instant, so the log does not order them.
@@ -249,7 +257,9 @@ describe("the board's decisions", () => {
     await expect(resolve(x.board, { caseId: found.id, decision: 'RESTORE', reason: 'OK', suspendAuthor })).rejects.toMatchObject({
       extensions: { code: 'BAD_USER_INPUT', field: 'suspendAuthor' },
     });
-    await expect(resolve(x.board, { caseId: found.id, decision: 'REMOVE', reason: 'x', suspendAuthor: { reason: 'x', until: '31.01.2099' } })).rejects.toMatchObject({
+    await expect(
+      resolve(x.board, { caseId: found.id, decision: 'REMOVE', reason: 'x', suspendAuthor: { reason: 'x', until: '31.01.2099' } }),
+    ).rejects.toMatchObject({
       extensions: { code: 'BAD_USER_INPUT', field: 'suspendAuthor.until' },
     });
     await expect(resolve(x.a1, { caseId: found.id, decision: 'REMOVE', reason: 'x' })).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN' } });
@@ -285,7 +295,9 @@ describe("the board's decisions", () => {
     const [found] = await openCases(x.board);
     await moderate(x.board, 'POST', other.id, 'REMOVE', 'Reklame');
     expect(await openCases(x.board)).toEqual([]);
-    const settled = await bed.execute(x.board, 'query($id: ID!) { moderationCase(id: $id) { status decision state actions { action reason } } }', { id: found!.id });
+    const settled = await bed.execute(x.board, 'query($id: ID!) { moderationCase(id: $id) { status decision state actions { action reason } } }', {
+      id: found!.id,
+    });
     expect(settled.data).toEqual({
       moderationCase: { status: 'RESOLVED', decision: 'REMOVE', state: 'REMOVED', actions: [{ action: 'REMOVE', reason: 'Reklame' }] },
     });
@@ -402,9 +414,9 @@ describe('moderated comments', () => {
     await expect(bed.subgraph.comments.addComment(bed.contextFor(x.c), { postId: post.id, body: 'Svar', parentId: rude.id })).rejects.toMatchObject({
       extensions: { code: 'BAD_USER_INPUT', field: 'parentId' },
     });
-    await expect(
-      bed.subgraph.comments.react(bed.contextFor(x.c), { targetType: 'COMMENT', targetId: rude.id, reaction: 'LIKE' }),
-    ).rejects.toMatchObject({ extensions: { code: 'NOT_FOUND' } });
+    await expect(bed.subgraph.comments.react(bed.contextFor(x.c), { targetType: 'COMMENT', targetId: rude.id, reaction: 'LIKE' })).rejects.toMatchObject({
+      extensions: { code: 'NOT_FOUND' },
+    });
     await expect(bed.subgraph.comments.editComment(bed.contextFor(x.author), { commentId: rude.id, body: 'Beklager' })).rejects.toMatchObject({
       extensions: { code: 'CONFLICT' },
     });
@@ -416,7 +428,10 @@ describe('moderated comments', () => {
     for (const viewer of [x.author, x.board, x.d]) {
       expect((await bed.execute<Thread>(viewer, thread, { id: post.id })).data!.post.comments.nodes[0]!.body).toBeNull();
     }
-    expect((await bed.execute<Thread>(x.author, thread, { id: post.id })).data!.post.comments.nodes[0]!.moderation).toEqual({ state: 'REMOVED', reason: 'Skjellsord.' });
+    expect((await bed.execute<Thread>(x.author, thread, { id: post.id })).data!.post.comments.nodes[0]!.moderation).toEqual({
+      state: 'REMOVED',
+      reason: 'Skjellsord.',
+    });
     expect((await events(x.id, 'content.moderated')).at(-1)).toEqual({
       recipients: [x.author.memberId],
       action: 'REMOVE',

@@ -28,8 +28,16 @@ export function createModerationLoaders(repository: ModerationRepository, viewer
   const board = viewer?.associationId && canModerate(viewer, viewer.associationId) ? viewer : null;
   return {
     caseById: tenantLoader(board, (tenant, ids) => repository.findCases(tenant, ids)),
-    reportsByCase: groupLoader(board, (tenant, ids) => repository.findReports(tenant, ids), (row) => row.caseId),
-    actionsByCase: groupLoader(board, (tenant, ids) => repository.findCaseActions(tenant, ids), (row) => row.caseId ?? ''),
+    reportsByCase: groupLoader(
+      board,
+      (tenant, ids) => repository.findReports(tenant, ids),
+      (row) => row.caseId,
+    ),
+    actionsByCase: groupLoader(
+      board,
+      (tenant, ids) => repository.findCaseActions(tenant, ids),
+      (row) => row.caseId ?? '',
+    ),
     posts: targetLoaders(repository, board, viewer, 'POST'),
     comments: targetLoaders(repository, board, viewer, 'COMMENT'),
   };
@@ -38,7 +46,11 @@ export function createModerationLoaders(repository: ModerationRepository, viewer
 function targetLoaders(repository: ModerationRepository, board: Viewer | null, viewer: Viewer | null, type: ModerationTargetType): TargetLoaders {
   return {
     target: tenantLoader(board, (tenant, ids) => repository.findTargets(tenant, type, ids)),
-    latestDecision: byId(viewer, (tenant, ids) => repository.findLatestDecisions(tenant, type, ids), (row) => row.targetId),
+    latestDecision: byId(
+      viewer,
+      (tenant, ids) => repository.findLatestDecisions(tenant, type, ids),
+      (row) => row.targetId,
+    ),
   };
 }
 

@@ -100,7 +100,10 @@ export class ModerationRepository {
         );
       if (earlier) return { report: earlier, created: false };
       const openCase = (await this.openCaseOf(tx, tenant, target)) ?? (await this.openCase(tx, tenant, target, newCaseId));
-      const [row] = await tx.insert(moderationReports).values({ ...report, associationId: tenant, caseId: openCase.id }).returning();
+      const [row] = await tx
+        .insert(moderationReports)
+        .values({ ...report, associationId: tenant, caseId: openCase.id })
+        .returning();
       const [counted] = await tx
         .select({ households: countDistinct(moderationReports.householdId) })
         .from(moderationReports)
@@ -147,7 +150,10 @@ export class ModerationRepository {
       }
       const actions =
         decided.actions.length > 0
-          ? await tx.insert(moderationActions).values(decided.actions.map((action) => ({ ...action, associationId: tenant }))).returning()
+          ? await tx
+              .insert(moderationActions)
+              .values(decided.actions.map((action) => ({ ...action, associationId: tenant })))
+              .returning()
           : [];
       for (const event of decided.events) await this.db.outbox.add(tx, { ...event, associationId: tenant });
       return { actions, resolved };
@@ -156,7 +162,10 @@ export class ModerationRepository {
 
   findCases(tenant: string, ids: readonly string[]): Promise<CaseRow[]> {
     return this.db.tenant(tenant, (tx) =>
-      tx.select().from(moderationCases).where(and(eq(moderationCases.associationId, tenant), inArray(moderationCases.id, [...ids]))),
+      tx
+        .select()
+        .from(moderationCases)
+        .where(and(eq(moderationCases.associationId, tenant), inArray(moderationCases.id, [...ids]))),
     );
   }
 
@@ -232,9 +241,7 @@ export class ModerationRepository {
         .where(
           and(
             eq(moderationActions.associationId, tenant),
-            after
-              ? sql`(${moderationActions.createdAt}, ${moderationActions.id}) < (${after.at.toISOString()}::timestamptz, ${after.id}::uuid)`
-              : undefined,
+            after ? sql`(${moderationActions.createdAt}, ${moderationActions.id}) < (${after.at.toISOString()}::timestamptz, ${after.id}::uuid)` : undefined,
           ),
         )
         .orderBy(desc(moderationActions.createdAt), desc(moderationActions.id))

@@ -24,12 +24,10 @@ const SOMEONE_ELSE = 'b0000000-0000-4000-8000-0000000000ff';
 const NOW = new Date('2026-04-25T12:00:00.000Z');
 
 /** A member of `associationId`; residents and the board live in building A. */
-const member = (associationId: string, role: MemberRole) =>
-  memberOf(associationId, role, { scope: { buildingIds: role === 'external' ? [] : [BUILDING_A] } });
+const member = (associationId: string, role: MemberRole) => memberOf(associationId, role, { scope: { buildingIds: role === 'external' ? [] : [BUILDING_A] } });
 
 /** Members have audiences; residents and the board of X are also in GROUP. */
-const audiencesOf = (viewer: Viewer | null) =>
-  isMember(viewer) ? viewerAudiences(viewer, viewer.role === 'external' ? [] : [GROUP]) : null;
+const audiencesOf = (viewer: Viewer | null) => (isMember(viewer) ? viewerAudiences(viewer, viewer.role === 'external' ? [] : [GROUP]) : null);
 
 const post = (overrides: Partial<PostFacts> = {}): PostFacts => ({
   associationId: X,
@@ -93,9 +91,8 @@ const matrix: [string, Viewer | null, boolean[]][] = [
 
 describe('posts access', () => {
   describe.each(matrix)('%s', (_actor, viewer, expected) => {
-    it.each(operations.map(([name, allowed], i) => ({ name, allowed, expectation: expected[i] })))(
-      '$name: $expectation',
-      ({ allowed, expectation }) => expect(allowed(viewer)).toBe(expectation),
+    it.each(operations.map(([name, allowed], i) => ({ name, allowed, expectation: expected[i] })))('$name: $expectation', ({ allowed, expectation }) =>
+      expect(allowed(viewer)).toBe(expectation),
     );
   });
 

@@ -54,7 +54,16 @@ async function setModerationState(tenant: string, postId: string, state: 'visibl
   await bed.db.tenant(tenant, (tx) => tx.execute(sql`update posts.posts set moderation_state = ${state} where id = ${postId}`));
 }
 
-type Published = { postId: string; kind: string; title: string; excerpt: string; audience: { kind: string; id: string | null }; important: boolean; authorMemberId: string; publishedAt: string };
+type Published = {
+  postId: string;
+  kind: string;
+  title: string;
+  excerpt: string;
+  audience: { kind: string; id: string | null };
+  important: boolean;
+  authorMemberId: string;
+  publishedAt: string;
+};
 async function publishedEvents(associationId: string): Promise<Published[]> {
   const result = (await bed.db.system((tx) =>
     tx.execute(sql`select payload from posts.outbox where topic = 'post.published' and association_id = ${associationId} order by id`),
@@ -87,9 +96,7 @@ describe('posts', () => {
     const viewer = viewerIn(randomUUID());
     const created = [await publish(viewer, 'First'), await publish(viewer, 'Second'), await publish(viewer, 'Third')];
     // Posts published in the same millisecond are ordered by id, so the expectation sorts the same way.
-    const newestFirst = [...created].sort(
-      (a, b) => b.publishedAt.getTime() - a.publishedAt.getTime() || (a.id < b.id ? 1 : -1),
-    );
+    const newestFirst = [...created].sort((a, b) => b.publishedAt.getTime() - a.publishedAt.getTime() || (a.id < b.id ? 1 : -1));
     const { posts: service } = bed.contextFor(viewer);
 
     const first = await service.listPosts(viewer, { first: 2 });
@@ -342,7 +349,7 @@ describe('posts', () => {
   });
 
   describe('rules from other domains', () => {
-    it("refuses posts to an archived group, whose old posts its members still read", async () => {
+    it('refuses posts to an archived group, whose old posts its members still read', async () => {
       const association = randomUUID();
       const board = viewerIn(association, 'board');
       const ctx = bed.contextFor(board);
@@ -501,7 +508,10 @@ describe('posts', () => {
       await expect(ctx.posts.updatePost(resident, ctx.loaders, { postId: own.id, important: true })).rejects.toMatchObject({
         extensions: { code: 'FORBIDDEN' },
       });
-      const result = await bed.execute(board, 'mutation { createPost(input: { title: "Viktig", body: "Les", kind: NEWS, important: true }) { post { important kind } } }');
+      const result = await bed.execute(
+        board,
+        'mutation { createPost(input: { title: "Viktig", body: "Les", kind: NEWS, important: true }) { post { important kind } } }',
+      );
       expect(result.data).toEqual({ createPost: { post: { important: true, kind: 'NEWS' } } });
     });
   });
@@ -573,9 +583,9 @@ describe('posts', () => {
       const own = bed.contextFor(neighbour);
       await own.posts.deletePost(neighbour, own.loaders, post.id);
       const ctx = bed.contextFor(board);
-      await expect(
-        ctx.moderation.moderateContent(ctx, { targetType: 'POST', targetId: post.id, action: 'RESTORE', reason: 'Feil' }),
-      ).rejects.toMatchObject({ extensions: { code: 'CONFLICT' } });
+      await expect(ctx.moderation.moderateContent(ctx, { targetType: 'POST', targetId: post.id, action: 'RESTORE', reason: 'Feil' })).rejects.toMatchObject({
+        extensions: { code: 'CONFLICT' },
+      });
       expect(await feedTitles(neighbour)).not.toContain('Angret');
     });
 
@@ -618,7 +628,12 @@ describe('posts', () => {
       expect(await bed.contextFor(reader).posts.unreadPostCount(reader)).toBe(1);
       const feed = await bed.execute(reader, '{ posts { nodes { title viewerHasRead } } unread: posts(filter: { unreadOnly: true }) { nodes { title } } }');
       expect(feed.data).toEqual({
-        posts: { nodes: [{ title: 'Loppemarked', viewerHasRead: false }, { title: 'Strømbrudd', viewerHasRead: true }] },
+        posts: {
+          nodes: [
+            { title: 'Loppemarked', viewerHasRead: false },
+            { title: 'Strømbrudd', viewerHasRead: true },
+          ],
+        },
         unread: { nodes: [{ title: 'Loppemarked' }] },
       });
     });
@@ -626,10 +641,15 @@ describe('posts', () => {
     it('shows the reach to the board and the author only', async () => {
       await markRead(readers[1]!);
       await markRead(readers[2]!);
-      const reach = '{ posts(filter: { kind: NEWS }) { nodes { readCount readers(first: 2) { nodes { member { id } readAt } pageInfo { hasNextPage endCursor } } } } }';
+      const reach =
+        '{ posts(filter: { kind: NEWS }) { nodes { readCount readers(first: 2) { nodes { member { id } readAt } pageInfo { hasNextPage endCursor } } } } }';
       const asBoard = await bed.execute(board, reach);
       expect(asBoard.errors).toBeUndefined();
-      const node = (asBoard.data as { posts: { nodes: { readCount: number; readers: { nodes: { member: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } }[] } }).posts.nodes[0]!;
+      const node = (
+        asBoard.data as {
+          posts: { nodes: { readCount: number; readers: { nodes: { member: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } }[] };
+        }
+      ).posts.nodes[0]!;
       expect(node.readCount).toBe(3);
       expect(node.readers.nodes.map((r) => r.member.id)).toEqual([readers[0]!.memberId, readers[1]!.memberId]);
       expect(node.readers.pageInfo.hasNextPage).toBe(true);

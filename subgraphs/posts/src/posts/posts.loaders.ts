@@ -20,15 +20,10 @@ export interface PostsLoaders {
 }
 
 /** Per-request loaders, so resolving 1 or 100 post references, or their read state, costs one query each. */
-export function createPostsLoaders(
-  repository: PostsRepository,
-  viewer: Viewer | null,
-  groupMemberships: GroupMembershipSource,
-): PostsLoaders {
+export function createPostsLoaders(repository: PostsRepository, viewer: Viewer | null, groupMemberships: GroupMembershipSource): PostsLoaders {
   const reader = isMember(viewer) && canReadPosts(viewer, viewer.associationId) ? viewer : null;
   let audiences: Promise<ViewerAudiences | null> | undefined;
-  const audiencesOnce = () =>
-    (audiences ??= reader ? groupMemberships.groupIdsOf(reader).then((ids) => viewerAudiences(reader, ids)) : Promise.resolve(null));
+  const audiencesOnce = () => (audiences ??= reader ? groupMemberships.groupIdsOf(reader).then((ids) => viewerAudiences(reader, ids)) : Promise.resolve(null));
   return {
     postById: new DataLoader(async (ids) => {
       const wellFormed = ids.filter(isUuid);

@@ -87,7 +87,9 @@ describe('post Markdown', () => {
 
     it('finds the Tunet files the images ask for, so only those are signed', () => {
       const other = '1c1f5b3d-4a5e-4f6b-9c7d-8e9fa0b1c2d3';
-      expect(imageFileIds(`![a](/files/${id}/display?exp=1) ![b](https://x.example/files/${other}) ![c](https://tracker.example/p.gif) [d](/files/${other})`)).toEqual([id, other]);
+      expect(
+        imageFileIds(`![a](/files/${id}/display?exp=1) ![b](https://x.example/files/${other}) ![c](https://tracker.example/p.gif) [d](/files/${other})`),
+      ).toEqual([id, other]);
       expect(imageFileIds('Ingen bilder her.')).toEqual([]);
     });
   });

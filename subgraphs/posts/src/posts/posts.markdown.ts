@@ -12,8 +12,32 @@ const LINK_REL = 'nofollow noopener noreferrer';
 
 const sanitizeOptions: sanitizeHtml.IOptions = {
   allowedTags: [
-    'p', 'br', 'hr', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'strong', 'em', 's', 'code', 'pre', 'blockquote',
-    'ul', 'ol', 'li', 'a', 'img', 'table', 'thead', 'tbody', 'tr', 'th', 'td',
+    'p',
+    'br',
+    'hr',
+    'h1',
+    'h2',
+    'h3',
+    'h4',
+    'h5',
+    'h6',
+    'strong',
+    'em',
+    's',
+    'code',
+    'pre',
+    'blockquote',
+    'ul',
+    'ol',
+    'li',
+    'a',
+    'img',
+    'table',
+    'thead',
+    'tbody',
+    'tr',
+    'th',
+    'td',
   ],
   allowedAttributes: {
     a: ['href', 'title', 'rel'],
@@ -69,7 +93,8 @@ function inlineImage(images: InlineImages): sanitizeHtml.Transformer {
 export type InlineImages = ReadonlyMap<string, string>;
 
 /** A download link to a Tunet file, `/files/<id>[/<variant>][?…]`, with or without an origin. */
-const TUNET_FILE = /^(?:https?:\/\/[^/?#]+)?\/files\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:\/(?:original|display|thumbnail))?\/?(?:[?#].*)?$/i;
+const TUNET_FILE =
+  /^(?:https?:\/\/[^/?#]+)?\/files\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:\/(?:original|display|thumbnail))?\/?(?:[?#].*)?$/i;
 
 function tunetFileOf(src: string): string | null {
   return TUNET_FILE.exec(src)?.[1]?.toLowerCase() ?? null;

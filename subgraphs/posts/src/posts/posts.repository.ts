@@ -38,7 +38,10 @@ export class PostsRepository {
 
   findPosts(tenant: string, ids: readonly string[]): Promise<PostRow[]> {
     return this.db.tenant(tenant, (tx) =>
-      tx.select().from(posts).where(and(eq(posts.associationId, tenant), inArray(posts.id, [...ids]))),
+      tx
+        .select()
+        .from(posts)
+        .where(and(eq(posts.associationId, tenant), inArray(posts.id, [...ids]))),
     );
   }
 
@@ -59,9 +62,7 @@ export class PostsRepository {
             filter.kind ? eq(posts.kind, filter.kind) : undefined,
             filter.audience ? isAudience(filter.audience) : undefined,
             filter.unreadOnly ? unreadBy(reader.memberId) : undefined,
-            after
-              ? sql`(${posts.publishedAt}, ${posts.id}) < (${after.publishedAt.toISOString()}::timestamptz, ${after.id}::uuid)`
-              : undefined,
+            after ? sql`(${posts.publishedAt}, ${posts.id}) < (${after.publishedAt.toISOString()}::timestamptz, ${after.id}::uuid)` : undefined,
           ),
         )
         .orderBy(desc(posts.publishedAt), desc(posts.id))
@@ -104,9 +105,7 @@ export class PostsRepository {
             eq(posts.associationId, tenant),
             sql`${posts.publishedAt} > now()`,
             reader.board ? undefined : and(eq(posts.authorMemberId, reader.memberId), ne(posts.moderationState, 'removed')),
-            after
-              ? sql`(${posts.publishedAt}, ${posts.id}) > (${after.publishedAt.toISOString()}::timestamptz, ${after.id}::uuid)`
-              : undefined,
+            after ? sql`(${posts.publishedAt}, ${posts.id}) > (${after.publishedAt.toISOString()}::timestamptz, ${after.id}::uuid)` : undefined,
           ),
         )
         .orderBy(asc(posts.publishedAt), asc(posts.id))
@@ -185,10 +184,7 @@ export class PostsRepository {
   /** Reading twice keeps the first read: the reach shows when the notice got through. */
   async markRead(tenant: string, postId: string, memberId: string): Promise<void> {
     await this.db.tenant(tenant, (tx) =>
-      tx
-        .insert(postReads)
-        .values({ associationId: tenant, postId, memberId, readAt: nowInMilliseconds })
-        .onConflictDoNothing(),
+      tx.insert(postReads).values({ associationId: tenant, postId, memberId, readAt: nowInMilliseconds }).onConflictDoNothing(),
     );
   }
 
@@ -224,9 +220,7 @@ export class PostsRepository {
           and(
             eq(postReads.associationId, tenant),
             eq(postReads.postId, postId),
-            after
-              ? sql`(${postReads.readAt}, ${postReads.memberId}) > (${after.readAt.toISOString()}::timestamptz, ${after.memberId}::uuid)`
-              : undefined,
+            after ? sql`(${postReads.readAt}, ${postReads.memberId}) > (${after.readAt.toISOString()}::timestamptz, ${after.memberId}::uuid)` : undefined,
           ),
         )
         .orderBy(asc(postReads.readAt), asc(postReads.memberId))
@@ -294,9 +288,7 @@ function inAudienceOf(reader: ViewerAudiences): SQL {
 }
 
 function isAudience(audience: Audience): SQL {
-  return 'id' in audience
-    ? and(eq(posts.audienceKind, audience.kind), eq(posts.audienceId, audience.id))!
-    : eq(posts.audienceKind, audience.kind);
+  return 'id' in audience ? and(eq(posts.audienceKind, audience.kind), eq(posts.audienceId, audience.id))! : eq(posts.audienceKind, audience.kind);
 }
 
 function unreadBy(memberId: string): SQL {

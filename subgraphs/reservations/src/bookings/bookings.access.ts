@@ -44,11 +44,7 @@ export function canSeeBookingDetails(viewer: Viewer | null, booking: Owned): boo
  * Who booked is shown to those who may book the resource themselves, so neighbours can sort out a swap, unless the
  * booker hid their name; the booker and the board always see it.
  */
-export function canSeeBooker(
-  viewer: Viewer | null,
-  booking: Owned & { hideName: boolean },
-  whoMayBook: readonly BookerRole[],
-): boolean {
+export function canSeeBooker(viewer: Viewer | null, booking: Owned & { hideName: boolean }, whoMayBook: readonly BookerRole[]): boolean {
   if (canSeeBookingDetails(viewer, booking)) return true;
   return !booking.hideName && isMember(viewer) && viewer.associationId === booking.associationId && whoMayBook.includes(viewer.role);
 }

@@ -59,9 +59,7 @@ async function chargesOf(bookingId: string): Promise<{ amount: number; reason: s
 }
 
 async function bookingRows(resourceId: string): Promise<{ status: string }[]> {
-  const result = await bed.subgraph.db.system((tx) =>
-    tx.execute(sql`select status from reservations.bookings where resource_id = ${resourceId}`),
-  );
+  const result = await bed.subgraph.db.system((tx) => tx.execute(sql`select status from reservations.bookings where resource_id = ${resourceId}`));
   return (result as { rows: { status: string }[] }).rows;
 }
 
@@ -88,9 +86,7 @@ describe('booking', () => {
     });
     expect(booking.blocked.end.getTime() - booking.during.end.getTime()).toBe(HOUR);
     expect(await chargesOf(booking.id)).toEqual([{ amount: 50_000, reason: 'booking' }]);
-    expect(await eventsOf(booking.id)).toEqual([
-      { topic: 'reservation.confirmed', payload: expect.objectContaining({ recipients: [resident.memberId] }) },
-    ]);
+    expect(await eventsOf(booking.id)).toEqual([{ topic: 'reservation.confirmed', payload: expect.objectContaining({ recipients: [resident.memberId] }) }]);
     // The hour after it is cleaning time: the next booking may start only when it is over.
     const neighbour = service(viewerIn(associationId));
     await expect(neighbour.book(slot(resourceId, 32))).rejects.toMatchObject({
@@ -133,9 +129,10 @@ describe('booking', () => {
   it('holds a resource without a horizon of its own to two years ahead, its start and its end', async () => {
     const resourceId = await resourceIn(associationId, { name: 'Badstua' });
     const resident = service(viewerIn(associationId));
-    await expect(
-      resident.book({ resourceId, start: new Date('2999-06-01T16:00:00Z'), end: new Date('2999-06-01T18:00:00Z') }),
-    ).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'start' }, message: expect.stringMatching(/^Bookings open at most 2 years ahead/) });
+    await expect(resident.book({ resourceId, start: new Date('2999-06-01T16:00:00Z'), end: new Date('2999-06-01T18:00:00Z') })).rejects.toMatchObject({
+      extensions: { code: 'BAD_USER_INPUT', field: 'start' },
+      message: expect.stringMatching(/^Bookings open at most 2 years ahead/),
+    });
     await expect(resident.book({ resourceId, start: inHours(72), end: new Date('2999-06-01T18:00:00Z') })).rejects.toMatchObject({
       extensions: { code: 'BAD_USER_INPUT', field: 'end' },
       message: expect.stringMatching(/^A booking must end within 2 years/),
@@ -272,9 +269,7 @@ describe('approval', () => {
     const pending = await service(booker).book(slot(resourceId, 50));
     expect(pending.status).toBe('pending');
     expect(await chargesOf(pending.id)).toEqual([]);
-    expect(await eventsOf(pending.id)).toEqual([
-      { topic: 'reservation.approval_requested', payload: expect.objectContaining({ recipientRole: 'board' }) },
-    ]);
+    expect(await eventsOf(pending.id)).toEqual([{ topic: 'reservation.approval_requested', payload: expect.objectContaining({ recipientRole: 'board' }) }]);
     await expect(service(viewerIn(associationId)).book(slot(resourceId, 50))).rejects.toMatchObject({ extensions: { code: 'CONFLICT' } });
     await expect(service(booker).decide({ bookingId: pending.id, decision: 'APPROVE' })).rejects.toMatchObject({
       extensions: { code: 'FORBIDDEN' },
@@ -413,11 +408,16 @@ describe('through GraphQL', () => {
   it('books, shows each viewer what they may see, and cancels with the reason told', async () => {
     const resourceId = await resourceIn(associationId, { name: 'Sauna', priceUnit: 'per_hour', weekdayPrice: 5_000, weekendPrice: 5_000 });
     const booker = viewerIn(associationId);
-    const created = await execute(
-      booker,
-      `mutation($input: CreateBookingInput!) { createBooking(input: $input) { booking { ${BOOKING_FIELDS} } } }`,
-      { input: { ...slot(resourceId, 8), start: inHours(8).toISOString(), end: inHours(10).toISOString(), idempotencyKey: 'gql-1', hideName: true, comment: 'Badstue' } },
-    );
+    const created = await execute(booker, `mutation($input: CreateBookingInput!) { createBooking(input: $input) { booking { ${BOOKING_FIELDS} } } }`, {
+      input: {
+        ...slot(resourceId, 8),
+        start: inHours(8).toISOString(),
+        end: inHours(10).toISOString(),
+        idempotencyKey: 'gql-1',
+        hideName: true,
+        comment: 'Badstue',
+      },
+    });
     expect(created.errors).toBeUndefined();
     const booking = (created.data as { createBooking: { booking: Record<string, unknown> } }).createBooking.booking;
     expect(booking).toMatchObject({

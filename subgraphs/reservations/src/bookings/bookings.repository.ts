@@ -72,7 +72,10 @@ export class BookingsRepository {
 
   findBookings(tenant: string, ids: readonly string[]): Promise<BookingRow[]> {
     return this.db.tenant(tenant, (tx) =>
-      tx.select().from(bookings).where(and(eq(bookings.associationId, tenant), inArray(bookings.id, [...ids]))),
+      tx
+        .select()
+        .from(bookings)
+        .where(and(eq(bookings.associationId, tenant), inArray(bookings.id, [...ids]))),
     );
   }
 
@@ -144,9 +147,7 @@ export class BookingsRepository {
             eq(charges.associationId, tenant),
             gte(charges.createdAt, range.start),
             lt(charges.createdAt, range.end),
-            after
-              ? sql`(${charges.createdAt}, ${charges.id}) > (${after.createdAt.toISOString()}::timestamptz, ${after.id}::uuid)`
-              : undefined,
+            after ? sql`(${charges.createdAt}, ${charges.id}) > (${after.createdAt.toISOString()}::timestamptz, ${after.id}::uuid)` : undefined,
           ),
         )
         .orderBy(asc(charges.createdAt), asc(charges.id))
@@ -314,7 +315,10 @@ async function byIdempotencyKey(tx: Tx, tenant: string, memberId: string, key: s
 }
 
 async function resourceOf(tx: Tx, tenant: string, id: string): Promise<RuleResource | null> {
-  const [row] = await tx.select().from(resources).where(and(eq(resources.associationId, tenant), eq(resources.id, id)));
+  const [row] = await tx
+    .select()
+    .from(resources)
+    .where(and(eq(resources.associationId, tenant), eq(resources.id, id)));
   return row ?? null;
 }
 
@@ -343,14 +347,11 @@ function closedPeriodsOf(tx: Tx, tenant: string, resourceId: string, range: Time
  * window; a booker without a household has no unit quota to count against. Served by bookings_by_unit and
  * bookings_by_booker.
  */
-async function quotaCountsOf(
-  tx: Tx,
-  tenant: string,
-  resource: RuleResource,
-  draft: BookingDraft,
-  now: Date,
-): Promise<{ quota: QuotaRow; count: number }[]> {
-  const rows = await tx.select().from(quotas).where(and(eq(quotas.associationId, tenant), eq(quotas.resourceId, resource.id)));
+async function quotaCountsOf(tx: Tx, tenant: string, resource: RuleResource, draft: BookingDraft, now: Date): Promise<{ quota: QuotaRow; count: number }[]> {
+  const rows = await tx
+    .select()
+    .from(quotas)
+    .where(and(eq(quotas.associationId, tenant), eq(quotas.resourceId, resource.id)));
   const counts: { quota: QuotaRow; count: number }[] = [];
   for (const quota of rows) {
     if (quota.per === 'unit' && !draft.unitId) continue;
@@ -369,7 +370,11 @@ async function quotaCountsOf(
       );
     const count =
       quota.period === 'rolling'
-        ? busiestRollingPeriod(starts.map((row) => new Date(row.start)), draft.during.start, quota.periodDays ?? 0)
+        ? busiestRollingPeriod(
+            starts.map((row) => new Date(row.start)),
+            draft.during.start,
+            quota.periodDays ?? 0,
+          )
         : starts.length;
     counts.push({ quota, count });
   }

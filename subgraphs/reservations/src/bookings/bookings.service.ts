@@ -37,8 +37,7 @@ import type {
 } from './bookings.repository';
 
 /** GraphQL defaults apply only over HTTP; callers in code may leave optional fields out. */
-const orDefault = <T extends z.ZodType, D>(schema: T, fallback: D) =>
-  schema.nullish().transform((value) => value ?? fallback);
+const orDefault = <T extends z.ZodType, D>(schema: T, fallback: D) => schema.nullish().transform((value) => value ?? fallback);
 
 const createBookingInput = z
   .object({
@@ -172,10 +171,7 @@ export class BookingsService {
     return booking;
   }
 
-  async myBookings(
-    viewer: Viewer | null,
-    options: { first?: number | null; after?: string | null; upcomingOnly?: boolean | null },
-  ): Promise<Page<BookingRow>> {
+  async myBookings(viewer: Viewer | null, options: { first?: number | null; after?: string | null; upcomingOnly?: boolean | null }): Promise<Page<BookingRow>> {
     const member = admitMember(viewer, canBook);
     const size = pageSize(options.first);
     const after = options.after ? positionAfter(options.after) : null;
@@ -199,10 +195,7 @@ export class BookingsService {
   }
 
   /** What the property manager bills, for the board to export. */
-  async charges(
-    viewer: Viewer | null,
-    options: { from: Date; to: Date; first?: number | null; after?: string | null },
-  ): Promise<Page<ChargeRow>> {
+  async charges(viewer: Viewer | null, options: { from: Date; to: Date; first?: number | null; after?: string | null }): Promise<Page<ChargeRow>> {
     if (!viewer) throw unauthenticated();
     if (!viewer.associationId || !canExportCharges(viewer, viewer.associationId)) throw forbidden();
     const associationId = viewer.associationId;
@@ -285,14 +278,7 @@ function isSameRequest(booking: BookingRow, draft: BookingDraft): boolean {
   );
 }
 
-function cancellation(
-  member: MemberViewer,
-  booking: BookingRow,
-  resource: RuleResource,
-  charged: number,
-  reason: string | null,
-  now: Date,
-): Ending {
+function cancellation(member: MemberViewer, booking: BookingRow, resource: RuleResource, charged: number, reason: string | null, now: Date): Ending {
   const own = booking.bookerMemberId === member.memberId;
   if (!own && !canManageBookings(member, booking.associationId)) throw forbidden('Only the booker and the board may cancel a booking.');
   if (!own && !reason) throw badUserInput('reason', 'reason: say why you cancel; the booker is told.');

@@ -23,8 +23,7 @@ const ORIGIN = 'https://tunet.test';
 
 const myFeedOf = (viewer: Viewer | null) => bed.subgraph.calendar.myBookingsCalendar(viewer, ORIGIN);
 const resourceFeedOf = (viewer: Viewer | null, resourceId: string) => bed.subgraph.calendar.resourceCalendar(viewer, resourceId, ORIGIN);
-const reset = (viewer: Viewer | null, resourceId?: string | null) =>
-  bed.subgraph.calendar.resetBookingsCalendar(viewer, { resourceId }, ORIGIN);
+const reset = (viewer: Viewer | null, resourceId?: string | null) => bed.subgraph.calendar.resetBookingsCalendar(viewer, { resourceId }, ORIGIN);
 
 /** Opens a feed URL as the gateway forwards it: the route gets the path after `/bookings-calendar`. */
 async function open(url: string, through: ReservationsSubgraph = bed.subgraph): Promise<{ status: number; body: string; contentType?: string }> {
@@ -49,7 +48,10 @@ const oslo = (local: string) => DateTime.fromISO(local, { zone: 'Europe/Oslo' })
 
 /** The service as it would answer at an instant, on the same tables. */
 const serviceAt = (at: string) =>
-  new CalendarService(new CalendarRepository(bed.subgraph.db), bookingsCalendarFeedsOf(bed.subgraph.db, undefined, () => new Date(at)));
+  new CalendarService(
+    new CalendarRepository(bed.subgraph.db),
+    bookingsCalendarFeedsOf(bed.subgraph.db, undefined, () => new Date(at)),
+  );
 const pathOf = (url: string) => new URL(url).pathname.replace(/^\/bookings-calendar/, '');
 
 const memberEvent = (topic: string, associationId: string, payload: Record<string, unknown>): Event => ({

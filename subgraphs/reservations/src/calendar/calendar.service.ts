@@ -61,7 +61,9 @@ export class CalendarService {
 
   /** The public route `GET /bookings-calendar/<token>.ics`. */
   feed(path: string): Promise<PublicResponse> {
-    return this.feeds.serve(path, (feed, window) => (feed.about === OWN_BOOKINGS ? this.personFeed(feed, window.since) : this.resourceFeed(feed, window.since)));
+    return this.feeds.serve(path, (feed, window) =>
+      feed.about === OWN_BOOKINGS ? this.personFeed(feed, window.since) : this.resourceFeed(feed, window.since),
+    );
   }
 
   /**

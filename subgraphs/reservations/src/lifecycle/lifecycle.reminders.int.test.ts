@@ -23,9 +23,7 @@ async function remindersOf(bookingIds: string[]): Promise<Reminder[]> {
   const result = await bed.subgraph.db.system((tx) =>
     tx.execute(sql`select payload from reservations.outbox where topic = 'reservation.reminder_due' order by id`),
   );
-  return (result as { rows: { payload: Reminder }[] }).rows
-    .map((row) => row.payload)
-    .filter((payload) => bookingIds.includes(payload.bookingId));
+  return (result as { rows: { payload: Reminder }[] }).rows.map((row) => row.payload).filter((payload) => bookingIds.includes(payload.bookingId));
 }
 
 const book = (booker: MemberViewer, resourceId: string, startsInHours: number, status: 'confirmed' | 'pending' | 'cancelled' = 'confirmed') =>
@@ -74,7 +72,10 @@ describe('booking reminders', () => {
 
   it('reminds of each due booking exactly once when two replicas sweep at the same moment, across associations', async () => {
     const [here, there] = [viewerIn(randomUUID()), viewerIn(randomUUID())];
-    const [a, b] = [await arrangeResource(bed.subgraph.db, here.associationId, 'Badstua'), await arrangeResource(bed.subgraph.db, there.associationId, 'Badstua')];
+    const [a, b] = [
+      await arrangeResource(bed.subgraph.db, here.associationId, 'Badstua'),
+      await arrangeResource(bed.subgraph.db, there.associationId, 'Badstua'),
+    ];
     const due = await Promise.all(Array.from({ length: 8 }, (_, i) => (i % 2 ? book(here, a, 1 + i) : book(there, b, 1 + i))));
     const now = new Date();
     const claimed = await Promise.all([sweepAt(now), sweepAt(now)]);

@@ -62,9 +62,7 @@ describe('resources', () => {
     expect((await rejection(create(resident))).code).toBe('FORBIDDEN');
     expect((await rejection(service(outsider).resource(outsider, loaders(outsider), laundry.id))).code).toBe('NOT_FOUND');
     expect((await rejection(service(outsider).archiveResource(outsider, loaders(outsider), { resourceId: laundry.id }))).code).toBe('NOT_FOUND');
-    expect(
-      (await rejection(service(outsider).setOpeningHours(outsider, loaders(outsider), { resourceId: laundry.id, hours: [] }))).code,
-    ).toBe('NOT_FOUND');
+    expect((await rejection(service(outsider).setOpeningHours(outsider, loaders(outsider), { resourceId: laundry.id, hours: [] }))).code).toBe('NOT_FOUND');
     const theirs = await service(outsider).listResources(outsider, {});
     expect(theirs.nodes.map((r) => r.id)).not.toContain(laundry.id);
   });
@@ -72,7 +70,15 @@ describe('resources', () => {
   it.each([
     [{ timeZone: 'Europe/Olso' }, 'timeZone'],
     [{ slots: [{ start: '7:00', end: '10:00' }] }, 'slots.0.start'],
-    [{ slots: [{ start: '07:00', end: '10:00' }, { start: '09:00', end: '12:00' }] }, 'slots.1'],
+    [
+      {
+        slots: [
+          { start: '07:00', end: '10:00' },
+          { start: '09:00', end: '12:00' },
+        ],
+      },
+      'slots.1',
+    ],
     [{ slots: [{ start: '10:00', end: '07:00' }] }, 'slots.0.end'],
     [{ slots: [] }, 'slots'],
     [{ bookingMode: 'RANGE', minDurationMinutes: 120, maxDurationMinutes: 60 }, 'maxDurationMinutes'],
@@ -94,9 +100,10 @@ describe('resources', () => {
       capacity: null,
     });
     expect(updated).toMatchObject({ name: 'Vaskeri', minDurationMinutes: 60, weekendPrice: 50000, priceUnit: 'per_booking', capacity: null });
-    expect(
-      await rejection(service(board).updateResource(board, loaders(board), { resourceId: room.id, minDurationMinutes: 300 })),
-    ).toMatchObject({ code: 'BAD_USER_INPUT', field: 'maxDurationMinutes' });
+    expect(await rejection(service(board).updateResource(board, loaders(board), { resourceId: room.id, minDurationMinutes: 300 }))).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'maxDurationMinutes',
+    });
   });
 
   it('replaces opening hours and quotas, and adds and removes closed periods', async () => {
@@ -121,9 +128,7 @@ describe('resources', () => {
     const end = new Date('2026-12-27T00:00:00Z');
     const period = await service(board).addClosedPeriod(board, loaders(board), { resourceId: laundry.id, start, end, reason: 'Jul' });
     expect(await loaders(board).closedPeriodsByResource.load(laundry.id)).toMatchObject([{ during: { start, end }, reason: 'Jul' }]);
-    expect((await rejection(service(outsider).removeClosedPeriod(outsider, loaders(outsider), { closedPeriodId: period.id }))).code).toBe(
-      'NOT_FOUND',
-    );
+    expect((await rejection(service(outsider).removeClosedPeriod(outsider, loaders(outsider), { closedPeriodId: period.id }))).code).toBe('NOT_FOUND');
     await service(board).removeClosedPeriod(board, loaders(board), { closedPeriodId: period.id });
     expect(await loaders(board).closedPeriodsByResource.load(laundry.id)).toEqual([]);
   });
@@ -131,7 +136,15 @@ describe('resources', () => {
   it.each([
     [{ hours: [{ weekday: 8, opens: '07:00', closes: '10:00' }] }, 'hours.0.weekday'],
     [{ hours: [{ weekday: 1, opens: '10:00', closes: '07:00' }] }, 'hours.0.closes'],
-    [{ hours: [{ weekday: 1, opens: '07:00', closes: '12:00' }, { weekday: 1, opens: '11:00', closes: '14:00' }] }, 'hours.1'],
+    [
+      {
+        hours: [
+          { weekday: 1, opens: '07:00', closes: '12:00' },
+          { weekday: 1, opens: '11:00', closes: '14:00' },
+        ],
+      },
+      'hours.1',
+    ],
   ])('refuses opening hours %j on %s', async (input, field) => {
     const laundry = await create(board);
     expect(await rejection(service(board).setOpeningHours(board, loaders(board), { resourceId: laundry.id, ...input }))).toMatchObject({

@@ -1,14 +1,7 @@
 import type DataLoader from 'dataloader';
 import { groupLoader, tenantLoader, type Viewer } from '@tunet/kit';
 import { canReadResources } from './resources.access';
-import type {
-  ClosedPeriodRow,
-  LocationRow,
-  OpeningHoursRow,
-  QuotaRow,
-  ResourceRow,
-  ResourcesRepository,
-} from './resources.repository';
+import type { ClosedPeriodRow, LocationRow, OpeningHoursRow, QuotaRow, ResourceRow, ResourcesRepository } from './resources.repository';
 
 export interface ResourcesLoaders {
   /** Resources of the viewer's own association only; anyone else's id, and any id for non-members, load as null. */
@@ -25,8 +18,20 @@ export function createResourcesLoaders(repository: ResourcesRepository, viewer: 
   return {
     resourceById: tenantLoader(reader, (tenant, ids) => repository.findResources(tenant, ids)),
     locationById: tenantLoader(reader, (tenant, ids) => repository.findLocations(tenant, ids)),
-    openingHoursByResource: groupLoader(reader, (tenant, ids) => repository.findOpeningHours(tenant, ids), (h) => h.resourceId),
-    closedPeriodsByResource: groupLoader(reader, (tenant, ids) => repository.findClosedPeriods(tenant, ids), (p) => p.resourceId),
-    quotasByResource: groupLoader(reader, (tenant, ids) => repository.findQuotas(tenant, ids), (q) => q.resourceId),
+    openingHoursByResource: groupLoader(
+      reader,
+      (tenant, ids) => repository.findOpeningHours(tenant, ids),
+      (h) => h.resourceId,
+    ),
+    closedPeriodsByResource: groupLoader(
+      reader,
+      (tenant, ids) => repository.findClosedPeriods(tenant, ids),
+      (p) => p.resourceId,
+    ),
+    quotasByResource: groupLoader(
+      reader,
+      (tenant, ids) => repository.findQuotas(tenant, ids),
+      (q) => q.resourceId,
+    ),
   };
 }

@@ -29,7 +29,10 @@ export class ResourcesRepository {
 
   findResources(tenant: string, ids: readonly string[]): Promise<ResourceRow[]> {
     return this.db.tenant(tenant, (tx) =>
-      tx.select().from(resources).where(and(eq(resources.associationId, tenant), inArray(resources.id, [...ids]))),
+      tx
+        .select()
+        .from(resources)
+        .where(and(eq(resources.associationId, tenant), inArray(resources.id, [...ids]))),
     );
   }
 
@@ -54,7 +57,10 @@ export class ResourcesRepository {
 
   async insertResource(tenant: string, resource: NewResource): Promise<ResourceRow> {
     const [row] = await this.db.tenant(tenant, (tx) =>
-      tx.insert(resources).values({ ...resource, associationId: tenant }).returning(),
+      tx
+        .insert(resources)
+        .values({ ...resource, associationId: tenant })
+        .returning(),
     );
     if (!row) throw new Error('insert returned no row');
     return row;
@@ -65,11 +71,7 @@ export class ResourcesRepository {
    * update cannot slip a combination past the checks (a minimum above a maximum set at the same moment). Null
    * when the resource does not exist in the tenant.
    */
-  updateResource(
-    tenant: string,
-    id: string,
-    changesFor: (current: ResourceRow) => ResourceChanges,
-  ): Promise<ResourceRow | null> {
+  updateResource(tenant: string, id: string, changesFor: (current: ResourceRow) => ResourceChanges): Promise<ResourceRow | null> {
     return this.db.tenant(tenant, async (tx) => {
       const current = await lockResource(tx, tenant, id);
       if (!current) return null;
@@ -122,7 +124,10 @@ export class ResourcesRepository {
   async insertClosedPeriod(tenant: string, period: NewClosedPeriod): Promise<ClosedPeriodRow | null> {
     return this.db.tenant(tenant, async (tx) => {
       if (!(await lockResource(tx, tenant, period.resourceId))) return null;
-      const [row] = await tx.insert(closedPeriods).values({ ...period, associationId: tenant }).returning();
+      const [row] = await tx
+        .insert(closedPeriods)
+        .values({ ...period, associationId: tenant })
+        .returning();
       return row ?? null;
     });
   }
@@ -139,7 +144,10 @@ export class ResourcesRepository {
 
   async insertLocation(tenant: string, location: NewLocation): Promise<LocationRow> {
     const [row] = await this.db.tenant(tenant, (tx) =>
-      tx.insert(locations).values({ ...location, associationId: tenant }).returning(),
+      tx
+        .insert(locations)
+        .values({ ...location, associationId: tenant })
+        .returning(),
     );
     if (!row) throw new Error('insert returned no row');
     return row;
@@ -147,7 +155,10 @@ export class ResourcesRepository {
 
   findLocations(tenant: string, ids: readonly string[]): Promise<LocationRow[]> {
     return this.db.tenant(tenant, (tx) =>
-      tx.select().from(locations).where(and(eq(locations.associationId, tenant), inArray(locations.id, [...ids]))),
+      tx
+        .select()
+        .from(locations)
+        .where(and(eq(locations.associationId, tenant), inArray(locations.id, [...ids]))),
     );
   }
 

@@ -17,15 +17,7 @@ import { z } from 'zod';
 import { canManageResources, canReadResources } from './resources.access';
 import type { ResourcesLoaders } from './resources.loaders';
 import type { ClosedPeriodRow, LocationRow, ResourceRow, ResourcesRepository } from './resources.repository';
-import {
-  closedPeriodInput,
-  locationInput,
-  openingHoursInput,
-  quotasInput,
-  resourceInput,
-  updateResourceInput,
-  type ResourceInput,
-} from './resources.rules';
+import { closedPeriodInput, locationInput, openingHoursInput, quotasInput, resourceInput, updateResourceInput, type ResourceInput } from './resources.rules';
 
 /** A cursor is [name, id]. */
 const cursorKey = z.tuple([z.string(), z.guid()]);

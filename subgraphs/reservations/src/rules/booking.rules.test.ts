@@ -97,9 +97,7 @@ describe('minimum notice', () => {
   });
 
   it('refuses a start in the past even without notice', () => {
-    expect(minimumNotice(resource(), range('2026-11-25T08:00:00Z', '2026-11-25T10:00:00Z'), now)?.reason).toBe(
-      'The booking must not start in the past.',
-    );
+    expect(minimumNotice(resource(), range('2026-11-25T08:00:00Z', '2026-11-25T10:00:00Z'), now)?.reason).toBe('The booking must not start in the past.');
   });
 });
 
@@ -108,9 +106,7 @@ describe('booking horizon', () => {
     const inTenDays = range('2026-12-05T09:00:00Z', '2026-12-05T10:00:00Z');
     expect(bookingHorizon(resource(), inTenDays, now)).toBeNull();
     expect(bookingHorizon(resource({ bookingHorizonDays: 10 }), inTenDays, now)).toBeNull();
-    expect(bookingHorizon(resource({ bookingHorizonDays: 9 }), inTenDays, now)?.reason).toBe(
-      'Gjesteleiligheten can be booked at most 9 days ahead.',
-    );
+    expect(bookingHorizon(resource({ bookingHorizonDays: 9 }), inTenDays, now)?.reason).toBe('Gjesteleiligheten can be booked at most 9 days ahead.');
   });
 
   it('holds every resource to the platform horizon of two years, to the end of that day in its time zone', () => {
@@ -138,9 +134,7 @@ describe('schedule fit', () => {
   it("passes the schedule's reason on, naming the resource", () => {
     const laundry = resource({ name: 'Vaskeriet', bookingMode: 'slots', slots: [{ start: '07:00', end: '10:00' }] });
     expect(scheduleFit(laundry, [], [], range('2026-11-26T06:00:00Z', '2026-11-26T09:00:00Z'))).toBeNull();
-    expect(scheduleFit(laundry, [], [], range('2026-11-26T07:00:00Z', '2026-11-26T09:00:00Z'))?.reason).toMatch(
-      /^Vaskeriet: .*07:00–10:00/,
-    );
+    expect(scheduleFit(laundry, [], [], range('2026-11-26T07:00:00Z', '2026-11-26T09:00:00Z'))?.reason).toMatch(/^Vaskeriet: .*07:00–10:00/);
     const closed = [{ during: range('2026-11-26T00:00:00Z', '2026-11-27T00:00:00Z'), reason: 'Maintenance' }];
     expect(scheduleFit(laundry, [], closed, range('2026-11-26T06:00:00Z', '2026-11-26T09:00:00Z'))?.reason).toMatch(/Maintenance/);
   });
@@ -150,9 +144,7 @@ describe('rules acceptance', () => {
   it('is required only where the resource asks for it', () => {
     expect(rulesAccepted(resource(), false)).toBeNull();
     expect(rulesAccepted(resource({ requiresRulesAcceptance: true }), true)).toBeNull();
-    expect(rulesAccepted(resource({ requiresRulesAcceptance: true }), false)?.reason).toBe(
-      'You must accept the rules of Gjesteleiligheten to book it.',
-    );
+    expect(rulesAccepted(resource({ requiresRulesAcceptance: true }), false)?.reason).toBe('You must accept the rules of Gjesteleiligheten to book it.');
   });
 });
 
@@ -200,9 +192,7 @@ describe('quotas', () => {
   it('refuses once the count reaches the limit, saying whose quota, which period and the limit', () => {
     const flat = resource();
     expect(withinQuota(flat, quota({ maxBookings: 2 }), start, 1)).toBeNull();
-    expect(withinQuota(flat, quota({}), start, 1)?.reason).toBe(
-      'Your household already has 1 upcoming booking of Gjesteleiligheten (limit 1).',
-    );
+    expect(withinQuota(flat, quota({}), start, 1)?.reason).toBe('Your household already has 1 upcoming booking of Gjesteleiligheten (limit 1).');
     expect(withinQuota(flat, quota({ per: 'person', period: 'calendar_year', maxBookings: 2 }), start, 2)?.reason).toBe(
       'You already have 2 bookings of Gjesteleiligheten in 2026 (limit 2).',
     );

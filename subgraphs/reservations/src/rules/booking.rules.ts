@@ -11,15 +11,7 @@ import type { BookerRole, quotas, resources, TimeRange } from '../tables';
 export type RuleResource = typeof resources.$inferSelect;
 export type QuotaRow = typeof quotas.$inferSelect;
 
-export type RuleName =
-  | 'who_may_book'
-  | 'archived'
-  | 'minimum_notice'
-  | 'booking_horizon'
-  | 'platform_horizon'
-  | 'schedule'
-  | 'rules_acceptance'
-  | 'quota';
+export type RuleName = 'who_may_book' | 'archived' | 'minimum_notice' | 'booking_horizon' | 'platform_horizon' | 'schedule' | 'rules_acceptance' | 'quota';
 
 export interface Refusal {
   rule: RuleName;
@@ -49,10 +41,7 @@ export function minimumNotice(resource: RuleResource, range: TimeRange, now: Dat
   const earliest = now.getTime() + resource.minNoticeMinutes * MINUTE;
   if (range.start.getTime() >= earliest) return null;
   if (resource.minNoticeMinutes === 0) return refuse('minimum_notice', 'The booking must not start in the past.');
-  return refuse(
-    'minimum_notice',
-    `${resource.name} must be booked at least ${duration(resource.minNoticeMinutes)} before it starts.`,
-  );
+  return refuse('minimum_notice', `${resource.name} must be booked at least ${duration(resource.minNoticeMinutes)} before it starts.`);
 }
 
 /**
@@ -86,12 +75,7 @@ export function platformHorizon(resource: RuleResource, range: TimeRange, now: D
   return refuse('platform_horizon', `A booking must end within ${plural(PLATFORM_HORIZON_YEARS, 'year')}: by the end of ${lastDay}.`);
 }
 
-export function scheduleFit(
-  resource: RuleResource,
-  openingHours: OpeningHoursRow[],
-  closedPeriods: ClosedPeriodRow[],
-  range: TimeRange,
-): Refusal | null {
+export function scheduleFit(resource: RuleResource, openingHours: OpeningHoursRow[], closedPeriods: ClosedPeriodRow[], range: TimeRange): Refusal | null {
   const fit = fitsSchedule(resource, openingHours, closedPeriods, range);
   return fit.ok ? null : refuse('schedule', `${resource.name}: ${fit.reason}`);
 }
@@ -175,7 +159,11 @@ export function firstRefusal(request: BookingRequest): Refusal | null {
     () => platformHorizon(resource, range, now),
     () => scheduleFit(resource, request.openingHours, request.closedPeriods, range),
     () => rulesAccepted(resource, request.acceptRules),
-    ...request.quotaCounts.map(({ quota, count }) => () => withinQuota(resource, quota, range.start, count)),
+    ...request.quotaCounts.map(
+      ({ quota, count }) =>
+        () =>
+          withinQuota(resource, quota, range.start, count),
+    ),
   ];
   for (const check of checks) {
     const refusal = check();

@@ -26,9 +26,7 @@ const range = (start: string, end: string): TimeRange => ({ start: new Date(star
 const iso = (ranges: TimeRange[]) => ranges.map((r) => [r.start.toISOString(), r.end.toISOString()]);
 
 function free(resource: AvailabilityResource, from: string, to: string, input: Partial<AvailabilityInput> = {}) {
-  return iso(
-    freeTimes({ resource, hours: [], closed: [], blocked: [], now: EARLIER, window: windowOfDates(from, to, resource.timeZone), ...input }),
-  );
+  return iso(freeTimes({ resource, hours: [], closed: [], blocked: [], now: EARLIER, window: windowOfDates(from, to, resource.timeZone), ...input }));
 }
 
 describe('freeTimes', () => {
@@ -106,9 +104,7 @@ describe('freeTimes', () => {
 
     it('drops gaps shorter than the minimum duration and starts at the minimum notice', () => {
       const blocked = [range('2026-06-01T06:30Z', '2026-06-01T12:00Z')];
-      expect(free(partyRoom, '2026-06-01', '2026-06-01', { hours, blocked })).toEqual([
-        ['2026-06-01T12:00:00.000Z', '2026-06-01T20:00:00.000Z'],
-      ]);
+      expect(free(partyRoom, '2026-06-01', '2026-06-01', { hours, blocked })).toEqual([['2026-06-01T12:00:00.000Z', '2026-06-01T20:00:00.000Z']]);
       const now = new Date('2026-06-01T13:00:00Z');
       expect(free({ ...partyRoom, minNoticeMinutes: 60 }, '2026-06-01', '2026-06-01', { hours, blocked, now })).toEqual([
         ['2026-06-01T14:00:00.000Z', '2026-06-01T20:00:00.000Z'],

@@ -14,8 +14,7 @@ import {
   type ScheduleResource,
 } from './schedule';
 
-export type AvailabilityResource = ScheduleResource &
-  Pick<typeof resources.$inferSelect, 'minNoticeMinutes' | 'bookingHorizonDays' | 'bufferMinutes'>;
+export type AvailabilityResource = ScheduleResource & Pick<typeof resources.$inferSelect, 'minNoticeMinutes' | 'bookingHorizonDays' | 'bufferMinutes'>;
 
 /** What is known about a resource for a window: its schedule and the `blocked` ranges of its live bookings. */
 export interface AvailabilityInput {
@@ -88,8 +87,7 @@ function freeCandidates(input: AvailabilityInput, candidates: TimeRange[], withi
   const { resource, hours, closed, blocked, window, now } = input;
   const { earliest, latest, end } = bookableStarts(resource, now);
   const bookable = candidates.filter(
-    (c) =>
-      c.start >= window.start && c.start < window.end && c.start >= earliest && (latest === null || c.start <= latest) && c.end <= end,
+    (c) => c.start >= window.start && c.start < window.end && c.start >= earliest && (latest === null || c.start <= latest) && c.end <= end,
   );
   if (bookable.length === 0) return [];
   const open = withinHours && hours.length > 0 ? openingIntervals(hours, resource.timeZone, spanOf(bookable)) : null;
@@ -143,9 +141,7 @@ function freeIntervals(input: AvailabilityInput): TimeRange[] {
     }))
     .filter((interval) => interval.start < interval.end);
   const minimum = resource.minDurationMinutes ?? 1;
-  return cuts
-    .reduce(subtract, open)
-    .filter((interval) => interval.end.getTime() - interval.start.getTime() >= minimum * 60_000);
+  return cuts.reduce(subtract, open).filter((interval) => interval.end.getTime() - interval.start.getTime() >= minimum * 60_000);
 }
 
 /**
@@ -156,7 +152,11 @@ export function freeTimes(input: AvailabilityInput): TimeRange[] {
   const { resource, window } = input;
   switch (resource.bookingMode) {
     case 'slots':
-      return freeCandidates(input, localDays(window, resource.timeZone).flatMap((day) => slotsOn(resource, day)), true);
+      return freeCandidates(
+        input,
+        localDays(window, resource.timeZone).flatMap((day) => slotsOn(resource, day)),
+        true,
+      );
     case 'days':
       return freeCandidates(input, nights(resource, window), false);
     case 'range':

@@ -42,13 +42,7 @@ export class ScheduleRepository {
       const closed = await tx
         .select({ during: closedPeriods.during, reason: closedPeriods.reason })
         .from(closedPeriods)
-        .where(
-          and(
-            eq(closedPeriods.associationId, tenant),
-            eq(closedPeriods.resourceId, resourceId),
-            sql`${closedPeriods.during} && ${reach}::tstzrange`,
-          ),
-        );
+        .where(and(eq(closedPeriods.associationId, tenant), eq(closedPeriods.resourceId, resourceId), sql`${closedPeriods.during} && ${reach}::tstzrange`));
       // Served by the exclusion constraint's index on (association_id, resource_id, blocked) for live bookings.
       const live = await tx
         .select({ blocked: bookings.blocked })

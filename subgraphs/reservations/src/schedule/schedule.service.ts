@@ -9,13 +9,11 @@ import type { ScheduledResourceRow, ScheduleRepository } from './schedule.reposi
 /** A month view with a few days of the neighbouring months fits; longer spans cost more than any screen shows. */
 export const MAX_AVAILABILITY_DAYS = 62;
 
-const availabilityInput = z
-  .object({ resourceId: z.string(), from: z.iso.date(), to: z.iso.date() })
-  .superRefine((input, ctx) => {
-    const days = DateTime.fromISO(input.to).diff(DateTime.fromISO(input.from), 'days').days + 1;
-    if (days < 1) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
-    if (days > MAX_AVAILABILITY_DAYS) ctx.addIssue({ code: 'custom', path: ['to'], message: `at most ${MAX_AVAILABILITY_DAYS} days after from` });
-  });
+const availabilityInput = z.object({ resourceId: z.string(), from: z.iso.date(), to: z.iso.date() }).superRefine((input, ctx) => {
+  const days = DateTime.fromISO(input.to).diff(DateTime.fromISO(input.from), 'days').days + 1;
+  if (days < 1) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
+  if (days > MAX_AVAILABILITY_DAYS) ctx.addIssue({ code: 'custom', path: ['to'], message: `at most ${MAX_AVAILABILITY_DAYS} days after from` });
+});
 
 export interface AvailabilityView {
   resource: ScheduledResourceRow;
@@ -40,9 +38,7 @@ export class ScheduleService {
     const reader = admitMember(viewer, canReadResources);
     const { resourceId, from, to } = parseInput(availabilityInput, rawInput);
     if (!isUuid(resourceId)) throw notFound('Resource');
-    const snapshot = await this.repository.snapshot(reader.associationId, resourceId, (resource) =>
-      windowOfDates(from, to, resource.timeZone),
-    );
+    const snapshot = await this.repository.snapshot(reader.associationId, resourceId, (resource) => windowOfDates(from, to, resource.timeZone));
     if (!snapshot) throw notFound('Resource');
     const { resource, hours, closed, blocked } = snapshot;
     if (resource.archivedAt) return { resource, from, to, free: [] };

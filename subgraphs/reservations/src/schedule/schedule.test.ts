@@ -18,8 +18,7 @@ const partyRoom: ScheduleResource = { ...laundry, bookingMode: 'range', slots: [
 const guestFlat: ScheduleResource = { ...laundry, bookingMode: 'days', slots: [], checkInTime: '15:00:00', checkOutTime: '12:00:00' };
 
 const range = (start: string, end: string) => ({ start: new Date(start), end: new Date(end) });
-const weekdays = (opens: string, closes: string, days = [1, 2, 3, 4, 5, 6]): OpeningHoursRow[] =>
-  days.map((weekday) => ({ weekday, opens, closes }));
+const weekdays = (opens: string, closes: string, days = [1, 2, 3, 4, 5, 6]): OpeningHoursRow[] => days.map((weekday) => ({ weekday, opens, closes }));
 
 describe('fitsSchedule', () => {
   describe('slots', () => {

@@ -87,9 +87,7 @@ export function openingIntervals(hours: OpeningHoursRow[], zone: string, window:
     const at = clockOn(day);
     return hours.length === 0
       ? [{ start: at(0), end: at(MINUTES_PER_DAY) }]
-      : hours
-          .filter((row) => row.weekday === day.weekday)
-          .map((row) => ({ start: at(minutesOfClock(row.opens)), end: at(minutesOfClock(row.closes)) }));
+      : hours.filter((row) => row.weekday === day.weekday).map((row) => ({ start: at(minutesOfClock(row.opens)), end: at(minutesOfClock(row.closes)) }));
   });
   return mergeRanges(intervals);
 }
@@ -117,9 +115,7 @@ function withinOpeningHours(hours: OpeningHoursRow[], zone: string, range: TimeR
 
 function fitsSlot(resource: ScheduleResource, hours: OpeningHoursRow[], range: TimeRange): ScheduleFit {
   const day = localDayOf(range.start, resource.timeZone);
-  const matches = slotsOn(resource, day).some(
-    (slot) => slot.start.getTime() === range.start.getTime() && slot.end.getTime() === range.end.getTime(),
-  );
+  const matches = slotsOn(resource, day).some((slot) => slot.start.getTime() === range.start.getTime() && slot.end.getTime() === range.end.getTime());
   if (!matches) {
     const listed = resource.slots.map((slot) => `${slot.start}–${slot.end}`).join(', ');
     return misfit(`The booking must be exactly one of the resource's slots (${listed || 'none are set up'}).`);
@@ -157,12 +153,7 @@ function fitsDays(resource: ScheduleResource, range: TimeRange): ScheduleFit {
  * Whether a booking of `range` fits the resource's schedule: its booking mode (slots, duration, check-in and
  * check-out), its opening hours and its closed periods, all in wall-clock time of the resource's time zone.
  */
-export function fitsSchedule(
-  resource: ScheduleResource,
-  hours: OpeningHoursRow[],
-  closed: ClosedPeriodRow[],
-  range: TimeRange,
-): ScheduleFit {
+export function fitsSchedule(resource: ScheduleResource, hours: OpeningHoursRow[], closed: ClosedPeriodRow[], range: TimeRange): ScheduleFit {
   if (range.end <= range.start) return misfit('The booking must end after it starts.');
   const closure = closed.find((period) => overlaps(period.during, range));
   if (closure) return misfit(`The resource is closed then: ${closure.reason}.`);
