@@ -1,5 +1,5 @@
 import { refusedAs, type Announcement, type SubgraphDatabase, type Tx } from '@tunet/kit';
-import { and, asc, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNull, ne, or, sql } from 'drizzle-orm';
 import { associations, buildings, tenures, units } from '../tables';
 
 export type BuildingRow = typeof buildings.$inferSelect;
@@ -12,9 +12,10 @@ export type NewTenure = typeof tenures.$inferInsert;
 export type TenurePatch = Partial<Pick<NewTenure, 'relation' | 'contractNumber' | 'moveIn' | 'moveOut'>>;
 /**
  * The events a tenure's write announces, from the tenure as written, its move-out day before (null for a new one,
- * read under the row's lock, so concurrent writes each see the other's) and the association's time zone.
+ * read under the row's lock, so concurrent writes each see the other's), the association's time zone, and whether
+ * another tenure of the member runs on past its move-out day.
  */
-export type TenureAnnouncements = (tenure: TenureRow, moveOutBefore: string | null, timeZone: string) => Announcement[];
+export type TenureAnnouncements = (tenure: TenureRow, moveOutBefore: string | null, timeZone: string, livesOn: boolean) => Announcement[];
 
 /**
  * Unique constraints are the source of truth for duplicates (a check before the insert would race); inserts report
@@ -160,7 +161,8 @@ export class HousingRepository {
         .select(tenureWithState)
         .from(tenures)
         .where(and(eq(tenures.associationId, tenant), eq(tenures.id, inserted!.id)));
-      for (const event of announce(row!, null, await timeZoneOf(tx, tenant))) await this.db.outbox.add(tx, { ...event, associationId: tenant });
+      const events = announce(row!, null, await timeZoneOf(tx, tenant), await livesOnAfter(tx, tenant, row!));
+      for (const event of events) await this.db.outbox.add(tx, { ...event, associationId: tenant });
       return row!;
     });
   }
@@ -187,7 +189,8 @@ export class HousingRepository {
         .select(tenureWithState)
         .from(tenures)
         .where(and(eq(tenures.associationId, tenant), eq(tenures.id, id)));
-      for (const event of announce(row!, before.moveOut, await timeZoneOf(tx, tenant))) await this.db.outbox.add(tx, { ...event, associationId: tenant });
+      const events = announce(row!, before.moveOut, await timeZoneOf(tx, tenant), await livesOnAfter(tx, tenant, row!));
+      for (const event of events) await this.db.outbox.add(tx, { ...event, associationId: tenant });
       return row!;
     });
   }
@@ -196,4 +199,22 @@ export class HousingRepository {
 async function timeZoneOf(tx: Tx, tenant: string): Promise<string> {
   const [association] = await tx.select({ timeZone: associations.timeZone }).from(associations).where(eq(associations.id, tenant));
   return association!.timeZone;
+}
+
+/** Whether another tenure of the tenure's member is open, or ends after this one's move-out day. */
+async function livesOnAfter(tx: Tx, tenant: string, tenure: TenureRow): Promise<boolean> {
+  if (tenure.moveOut === null) return false;
+  const [other] = await tx
+    .select({ id: tenures.id })
+    .from(tenures)
+    .where(
+      and(
+        eq(tenures.associationId, tenant),
+        eq(tenures.memberId, tenure.memberId),
+        ne(tenures.id, tenure.id),
+        or(isNull(tenures.moveOut), gt(tenures.moveOut, tenure.moveOut)),
+      ),
+    )
+    .limit(1);
+  return other !== undefined;
 }

@@ -73,6 +73,17 @@ describe('member.moved_out', () => {
     expect(await movedOutOf(open.id)).toEqual([]);
   });
 
+  it('announces nothing for a tenure that ends while another of the member runs on: no one leaves', async () => {
+    const current = await tenureOf(DEMO.kari);
+    expect(current.moveOut).toBeNull();
+    const otherUnit = (await tenureOf(DEMO.ola)).unitId;
+    const loaders = bed.loadersFor(kari);
+    const earlier = { memberId: DEMO.kari, unitId: otherUnit, relation: 'TENANT', moveIn: '2019-01-01', moveOut: '2021-06-30' } as const;
+    const history = await bed.subgraph.housing.addTenure(kari, loaders, earlier);
+    await bed.subgraph.housing.updateTenure(kari, { tenureId: history.id, moveOut: '2021-07-31' });
+    expect(await movedOutOf(history.id)).toEqual([]);
+  });
+
   it('announces a move-out recorded twice at once only once', async () => {
     const tenure = await tenureOf(DEMO.per);
     const record = () => bed.subgraph.housing.recordMoveOut(kari, { tenureId: tenure.id, moveOut: '2031-03-31' });
