@@ -58,6 +58,13 @@ module.exports = {
       to: { path: ['\\.repository\\.ts$', TABLE_DEFINITIONS, SQL_LIBRARIES], dependencyTypesNot: ['type-only'] },
     },
     {
+      name: 'fixtures-only-in-tests',
+      comment: 'Test helpers are left out of the build, the lint of sources and these rules: production code must not need them.',
+      severity: 'error',
+      from: { pathNot: TESTS },
+      to: { path: '(\\.fixtures\\.ts|/__fixtures__/.*)$' },
+    },
+    {
       name: 'no-subgraph-imports-another',
       comment: 'Subgraphs meet only through the supergraph and the event stream.',
       severity: 'error',

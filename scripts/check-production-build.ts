@@ -57,6 +57,8 @@ async function main(): Promise<void> {
       JWT_PUBLIC_KEY: keys.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
     });
     await waitFor(`members readiness`, () => answers(`http://127.0.0.1:${membersPort}/readyz`));
+    // The operators' dead-letter command runs from the build too, on the schema members has just migrated.
+    run('npm', ['run', '--silent', 'dead-letters', '--', 'list', 'members'], dir, { ...process.env, ...common, DATABASE_URL: databaseUrl });
     // The gateway's readiness also asks the subgraphs not started here, so its liveness is what is checked.
     await waitFor(`gateway health`, () => answers(`http://127.0.0.1:${gatewayPort}/healthz`));
     await checkLoginThroughGateway(gatewayPort);
@@ -107,8 +109,8 @@ async function checkLoginThroughGateway(port: number): Promise<void> {
   }
 }
 
-function run(command: string, args: string[], cwd: string): void {
-  const result = spawnSync(command, args, { cwd, stdio: 'inherit' });
+function run(command: string, args: string[], cwd: string, env?: NodeJS.ProcessEnv): void {
+  const result = spawnSync(command, args, { cwd, env, stdio: 'inherit' });
   if (result.status !== 0) throw new Error(`\`${command} ${args.join(' ')}\` failed (${result.status ?? result.signal})`);
 }
 

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { tunetEvents } from '@tunet/events';
-import { DatabaseConnection, DeadLetters, closeFastStore, openEventStream, openFastStore, requireEnv, type DeadLetter } from '@tunet/kit';
+import { AlreadyReplayed, DatabaseConnection, DeadLetters, closeFastStore, openEventStream, openFastStore, requireEnv, type DeadLetter } from '@tunet/kit';
 import { SUBGRAPHS } from './subgraph-registry';
 
 /**
@@ -8,16 +8,18 @@ import { SUBGRAPHS } from './subgraph-registry';
  * handler that kept failing), and replaying one once the cause is fixed. Against DATABASE_URL and REDIS_URL.
  *
  *   npm run dead-letters -- list [<subgraph>]
- *   npm run dead-letters -- replay <subgraph> <id>
+ *   npm run dead-letters -- replay <subgraph> <id> [--again]
  */
-const USAGE = `usage: npm run dead-letters -- list [<subgraph>] | replay <subgraph> <id>   (subgraphs: ${SUBGRAPHS.map((s) => s.name).join(', ')})`;
+const USAGE = `usage: npm run dead-letters -- list [<subgraph>] | replay <subgraph> <id> [--again]   (subgraphs: ${SUBGRAPHS.map((s) => s.name).join(', ')})`;
 
 async function main(argv: string[]): Promise<number> {
-  const [command, name, id] = argv;
+  const [command, name, id, flag] = argv;
   const names = SUBGRAPHS.map((subgraph) => subgraph.name as string);
   if (name !== undefined && !names.includes(name)) return usage();
-  if (command === 'list' && id === undefined) return withDatabase((database) => list(database, name ? [name] : names));
-  if (command === 'replay' && name && id && /^\d+$/.test(id)) return withDatabase((database) => replay(database, name, Number(id)));
+  if (command === 'list' && id === undefined && flag === undefined) return withDatabase((database) => list(database, name ? [name] : names));
+  if (command === 'replay' && name && id && /^\d+$/.test(id) && (flag === undefined || flag === '--again')) {
+    return withDatabase((database) => replay(database, name, Number(id), flag === '--again'));
+  }
   return usage();
 }
 
@@ -55,10 +57,17 @@ async function list(database: DatabaseConnection, names: string[]): Promise<numb
   return failed;
 }
 
-async function replay(database: DatabaseConnection, name: string, id: number): Promise<number> {
+async function replay(database: DatabaseConnection, name: string, id: number, again: boolean): Promise<number> {
   const store = await openFastStore(requireEnv('REDIS_URL'));
   try {
-    const letter = await deadLettersOf(database, name).replay(id, openEventStream(store));
+    const letter = await deadLettersOf(database, name)
+      .replay(id, openEventStream(store), { again })
+      .catch((error: unknown) => {
+        if (!(error instanceof AlreadyReplayed)) throw error;
+        console.error(`${error.message}; pass --again to send it once more`);
+        return undefined;
+      });
+    if (letter === undefined) return 1;
     if (!letter) {
       console.error(`no dead letter ${id} in ${name}`);
       return 1;

@@ -24,7 +24,7 @@ export const memberTopics = {
     producer: 'members',
     consumers: ['posts', 'reservations'],
     description:
-      "A tenure ends: the member no longer lives in the unit after `moveOut` (in the association's time zone). Sent when a move-out day is set (also on a new tenure, and by an import) and again, with the new day, whenever it moves earlier or later; not when it is cleared.",
+      "A member leaves: the tenure ends after `moveOut` (in the association's time zone) and no other tenure of theirs runs on past it. Sent when a move-out day is set (also on a new tenure, and by an import) and again, with the new day, whenever it moves earlier or later; not when it is cleared. Consumers act on each as it comes: what an earlier day made them do (bookings cancelled, calendar feeds ended) is not undone by a later one.",
     schema: z.strictObject({
       memberId: id,
       unitId: id,

@@ -16,6 +16,13 @@ export interface DeadLetter {
   replayedAt: Date | null;
 }
 
+/** The dead letter was replayed before; replaying it again takes `again`. */
+export class AlreadyReplayed extends Error {
+  constructor(readonly letter: DeadLetter) {
+    super(`dead letter ${letter.id} was replayed at ${letter.replayedAt?.toISOString()}`);
+  }
+}
+
 /**
  * A subgraph's dead letters (`<schema>.dead_letters`): events its consumer could not take — a payload that breaks
  * its contract, or a handler that kept failing — set aside so they never block the stream. Platform operations,
@@ -52,12 +59,16 @@ export class DeadLetters {
   /**
    * Appends the event again, for its group only (the other groups acknowledge it unseen), with its own `eventId`
    * so a handler that did part of the work deduplicates. Resolves to the dead letter, or null if there is none.
+   * A letter replayed before is refused (`AlreadyReplayed`) unless `again`: handlers deduplicate by the state they
+   * change, not always by `eventId`, so a stale second replay could undo what happened since (a reinstated member
+   * suspended again).
    */
-  async replay(id: number, stream: EventStream): Promise<DeadLetter | null> {
+  async replay(id: number, stream: EventStream, options: { again?: boolean } = {}): Promise<DeadLetter | null> {
     return this.db.system(async (tx) => {
       const [row] = await tx.select().from(this.table).where(eq(this.table.id, id)).for('update');
       if (!row) return null;
       const letter = toDeadLetter(row);
+      if (letter.replayedAt && !options.again) throw new AlreadyReplayed(letter);
       await stream.append([{ ...letter.event, replayFor: letter.group }]);
       const [replayed] = await tx
         .update(this.table)

@@ -5,7 +5,7 @@ import { register } from 'prom-client';
 import type { SubgraphDatabase } from '../database';
 import { closeFastStore, type FastStore } from '../redis';
 import { openTestDatabase, openTestRedis, type TestDatabase } from '../kit.fixtures';
-import { DeadLetters } from './dead-letters';
+import { AlreadyReplayed, DeadLetters } from './dead-letters';
 import { openEventStream, type EventStream } from './event-stream';
 import { EventSubscriber, type ContractEvent, type EventHandlers } from './event-subscriber';
 import type { Event } from './outbox';
@@ -76,6 +76,15 @@ describe('event subscriber', () => {
     expect(letter!.reason).toMatch(/payload breaks the contract of member\.joined v1/);
     expect(letter!.reason).toMatch(/memberId/);
     expect(await deadLetterCount('malformed')).toBe(before + 1);
+  });
+
+  it('reads a payload with a field its contract does not know yet, as a producer one version ahead writes it', async () => {
+    const handled: TunetPayload<'member.joined'>[] = [];
+    await subscribe('ahead', { 'member.joined': async (event) => void handled.push(event.payload) });
+    const known = { memberId: randomUUID(), invitationId: randomUUID() };
+    await stream.append([joined({ ...known, addedLater: 'x' })]);
+    await eventually(() => expect(handled).toEqual([known]));
+    expect(await lettersOf('ahead')).toEqual([]);
   });
 
   it('retries a failing handler a bounded number of times, then sets the event aside and goes on', async () => {
@@ -149,6 +158,17 @@ describe('event subscriber', () => {
     await sleep(FAST.blockMs * 4);
     expect(others).toEqual([sent.eventId]);
     expect(await new DeadLetters(db).replay(999_999, stream)).toBeNull();
+
+    await expect(new DeadLetters(db).replay(letter!.id, stream)).rejects.toBeInstanceOf(AlreadyReplayed);
+    await new DeadLetters(db).replay(letter!.id, stream, { again: true });
+    await eventually(() => expect(handled).toHaveLength(2));
+  });
+
+  it('refuses retries that would outlast claimIdleMs, when a peer would take the event over and handle it too', () => {
+    const handlers: EventHandlers = { 'member.joined': async () => {} };
+    expect(() => new EventSubscriber({ stream, db, group: 'g', handlers, claimIdleMs: 7_000 })).toThrow(/retry waits \(7500 ms per event\)/);
+    expect(() => new EventSubscriber({ stream, db, group: 'g', handlers, claimIdleMs: 60_000, batchSize: 20 })).toThrow(/retry waits/);
+    expect(() => new EventSubscriber({ stream, db, group: 'g', handlers, claimIdleMs: 60_000 })).not.toThrow();
   });
 
   it('refuses to subscribe to a topic without a contract', () => {

@@ -36,6 +36,11 @@ export interface EventSubscriberOptions<C extends EventContracts = TunetEvents> 
   retryDelayMs?: number;
   blockMs?: number;
   claimIdleMs?: number;
+  /**
+   * Events fetched per read (default 1). The retries run in place, so a whole batch must be through its retries
+   * within `claimIdleMs`, or a peer takes the batch's later events over and handles them too; one at a time keeps
+   * that to one event's attempts.
+   */
   batchSize?: number;
   logger?: Logger;
 }
@@ -69,6 +74,10 @@ export class EventSubscriber<C extends EventContracts = TunetEvents> implements 
     for (const topic of this.topics) {
       if (!Object.hasOwn(this.contracts, topic)) throw new Error(`no contract for topic ${topic}: add it to packages/events`);
     }
+    const retryWaitsMs = (options.retryDelayMs ?? 500) * (2 ** ((options.maxAttempts ?? 5) - 1) - 1);
+    if (retryWaitsMs * (options.batchSize ?? 1) >= (options.claimIdleMs ?? 60_000)) {
+      throw new Error(`a batch's retry waits (${retryWaitsMs} ms per event) must end within claimIdleMs, or a peer handles its events too`);
+    }
   }
 
   get topics(): string[] {
@@ -87,7 +96,7 @@ export class EventSubscriber<C extends EventContracts = TunetEvents> implements 
         handler: (event) => this.handle(event),
         blockMs,
         claimIdleMs,
-        batchSize,
+        batchSize: batchSize ?? 1,
         logger: this.logger,
       })
       .catch((error: unknown) => {
@@ -111,7 +120,7 @@ export class EventSubscriber<C extends EventContracts = TunetEvents> implements 
 
   private async handle(event: Event): Promise<void> {
     const contract = this.contracts[event.topic]!;
-    const parsed = contract.schema.safeParse(event.payload);
+    const parsed = lenient(contract.schema).safeParse(event.payload);
     if (!parsed.success) {
       const reason = `payload breaks the contract of ${event.topic} v${contract.version}: ${z.prettifyError(parsed.error)}`;
       return this.deadLetter(event, 'malformed', reason, 0);
@@ -150,7 +159,7 @@ export class EventSubscriber<C extends EventContracts = TunetEvents> implements 
  */
 export function payloadOf<T extends keyof TunetEvents>(event: Event, topic: T): Payload<TunetEvents, T> {
   if (event.topic !== topic) throw new EventContractError(`expected a ${topic} event, got ${event.topic}`);
-  const parsed = tunetEvents[topic].schema.safeParse(event.payload);
+  const parsed = lenient(tunetEvents[topic].schema).safeParse(event.payload);
   if (!parsed.success) throw new EventContractError(`${topic} payload breaks its contract: ${z.prettifyError(parsed.error)}`);
   return parsed.data as Payload<TunetEvents, T>;
 }
@@ -169,6 +178,15 @@ export function payloadFieldsOf<T extends keyof TunetEvents, K extends keyof Pay
   const parsed = z.object(Object.fromEntries(keys.map((key) => [key, shape[key]!]))).safeParse(event.payload);
   if (!parsed.success) throw new EventContractError(`${topic} payload breaks its contract: ${z.prettifyError(parsed.error)}`);
   return parsed.data as Pick<Payload<TunetEvents, T>, K>;
+}
+
+/**
+ * The contract as a consumer reads it: fields it does not know are dropped, not refused. Producers write strictly
+ * (`Outbox.add`), but subgraphs deploy one by one, so a consumer meets payloads of a producer that already writes
+ * the next version's new optional field (decision 0022).
+ */
+function lenient(schema: z.ZodType): z.ZodType {
+  return schema instanceof z.ZodObject ? schema.strip() : schema;
 }
 
 function messageOf(error: unknown): string {

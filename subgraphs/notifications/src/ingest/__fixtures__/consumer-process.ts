@@ -29,7 +29,9 @@ async function main(): Promise<void> {
       await new Promise<never>(() => {});
     },
   };
-  const consumer = notificationEvents(openEventStream(store), db, storeThenHang, [MEMBERS_TOPIC], { consumer: requireEnv('CONSUMER_NAME'), blockMs: 50 });
+  // Reads both test events in one batch, so the kill leaves one handled-but-unacknowledged and one never begun.
+  const options = { consumer: requireEnv('CONSUMER_NAME'), blockMs: 50, batchSize: 2, retryDelayMs: 10 };
+  const consumer = notificationEvents(openEventStream(store), db, storeThenHang, [MEMBERS_TOPIC], options);
   consumer.start();
   process.send!({ ready: await consumer.started() });
 }
