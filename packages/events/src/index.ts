@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { EventContracts } from './contract';
+import { billingTopics } from './billing';
 import { memberTopics } from './members';
 import { postTopics } from './posts';
 import { reservationTopics } from './reservations';
@@ -7,7 +8,7 @@ import { reservationTopics } from './reservations';
 export * from './contract';
 
 /** Every topic of the event stream between Tunet's subgraphs, with its payload schema and version. */
-export const tunetEvents = { ...memberTopics, ...postTopics, ...reservationTopics } satisfies EventContracts;
+export const tunetEvents = { ...memberTopics, ...postTopics, ...reservationTopics, ...billingTopics } satisfies EventContracts;
 
 export type TunetEvents = typeof tunetEvents;
 export type TunetTopic = keyof TunetEvents;

@@ -56,4 +56,27 @@ export const memberTopics = {
     secrets: ['token'],
     schema: z.strictObject({ changeId: id, accountId: id, oldEmail: z.email(), newEmail: z.email(), token: z.string().min(1), expiresAt: instant }),
   }),
+  'association.terminated': topic({
+    version: 1,
+    producer: 'members',
+    consumers: ['notifications'],
+    description:
+      "The association's agreement ended on `terminatedOn`: from now on its logins, refresh tokens and API keys are refused and nothing is sent to its people. What happens to its data (export, deletion) is decided by those who consume this.",
+    schema: z.strictObject({
+      terminationId: id,
+      terminatedOn: date,
+      /** Who ended it: the association's board, the provider with notice, or the provider after a breach of the terms. */
+      initiatedBy: z.enum(['board', 'provider', 'breach']),
+      /** The association's IANA time zone, in which `terminatedOn` is a day. */
+      timeZone: z.string().min(1),
+    }),
+  }),
+  'terms.version_announced': topic({
+    version: 1,
+    producer: 'members',
+    consumers: ['notifications'],
+    description:
+      'A new version of the terms of service was published; the board must accept it before `effectiveOn` (at least one month after the announcement). One event per association that must accept it.',
+    schema: z.strictObject({ version: z.string().min(1).max(40), effectiveOn: date, summaryUrl: z.url().nullable() }),
+  }),
 };

@@ -7,7 +7,7 @@ export type ErrorCode = 'BAD_USER_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NO
  * Errors travel inside a 200 response: a subgraph that answered with another status would have its error
  * replaced by a generic one at the gateway. Only the gateway sets HTTP statuses (see gateway/authenticate).
  */
-function fail(code: ErrorCode, message: string, extra: Record<string, unknown> = {}): GraphQLError {
+export function fail(code: ErrorCode, message: string, extra: Record<string, unknown> = {}): GraphQLError {
   return new GraphQLError(message, { extensions: { code, ...extra } });
 }
 

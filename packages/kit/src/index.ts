@@ -13,6 +13,7 @@ export * from './secrets';
 export * from './subgraph-server';
 export * from './validation';
 export * from './viewer';
+export * from './entitlements';
 export * from './access-token';
 export * from './scalars';
 export * from './loaders';

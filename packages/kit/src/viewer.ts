@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { entitlementsSchema } from './entitlements';
 
 /** What a member can be in an association; `integrator` and `platform_admin` come from keys and accounts. */
 export const roleSchema = z.enum(['resident', 'board', 'external']);
@@ -38,6 +39,12 @@ export const viewerSchema = z.object({
    * without asking the members subgraph (docs/decisions/0010). Absent for integrations and admins.
    */
   scope: viewerScopeSchema.nullish(),
+  /**
+   * Set when a platform operator acts inside `associationId` through a support session they opened with a reason
+   * (docs/decisions/0030): `sessionId` is the support session's id, and every operation is logged where the
+   * association's board sees it. An operator's viewer without it acts in no association at all.
+   */
+  support: z.object({ expiresAt: z.iso.datetime() }).nullish(),
 });
 export type Viewer = z.infer<typeof viewerSchema>;
 
@@ -51,6 +58,8 @@ export const requestContextSchema = z.object({
    * absolute links (signed downloads, calendar feeds) that lead back through the gateway.
    */
   publicOrigin: z.string().url().max(300).nullish(),
+  /** What the viewer's association may use (billing's answer, read by the gateway); absent without an association. */
+  entitlements: entitlementsSchema.nullish(),
 });
 export type RequestContext = z.infer<typeof requestContextSchema>;
 
@@ -63,4 +72,14 @@ export function isMember(viewer: Viewer | null): viewer is MemberViewer {
 
 export function hasScope(viewer: Viewer | null, associationId: string, scope: ApiScope): boolean {
   return viewer?.integration?.scopes.includes(scope) === true && viewer.associationId === associationId;
+}
+
+/** A platform operator (an account flagged platform admin), not an integration acting with a key. */
+export function isPlatformOperator(viewer: Viewer | null): viewer is Viewer & { platformAdmin: true } {
+  return viewer !== null && viewer.platformAdmin && !viewer.integration;
+}
+
+/** A platform operator inside `associationId` through an open support session; never silently anywhere else. */
+export function operatesIn(viewer: Viewer | null, associationId: string): boolean {
+  return isPlatformOperator(viewer) && viewer.support != null && viewer.associationId === associationId;
 }
