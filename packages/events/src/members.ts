@@ -71,6 +71,58 @@ export const memberTopics = {
       timeZone: z.string().min(1),
     }),
   }),
+  'association.termination_filed': topic({
+    version: 1,
+    producer: 'members',
+    consumers: ['notifications'],
+    description:
+      "The agreement was ended in writing with an end date: by the association's board (any day, no binding) or by the provider (at least 3 months' notice). The board and the association's contact e-mail are told. Access closes on `effectiveOn` (then `association.terminated`) unless it is withdrawn first. An end after a breach comes with `association.blocked` instead.",
+    schema: z.strictObject({
+      terminationId: id,
+      initiatedBy: z.enum(['board', 'provider']),
+      /** The first day without access, in the association's time zone. */
+      effectiveOn: date,
+      reason: z.string().nullable(),
+      timeZone: z.string().min(1),
+    }),
+  }),
+  'association.termination_withdrawn': topic({
+    version: 1,
+    producer: 'members',
+    consumers: ['notifications'],
+    description: 'A termination the board or the provider had filed was withdrawn before it took effect: the agreement goes on.',
+    schema: z.strictObject({ terminationId: id, initiatedBy: z.enum(['board', 'provider']), effectiveOn: date, timeZone: z.string().min(1) }),
+  }),
+  'association.breach_noticed': topic({
+    version: 1,
+    producer: 'members',
+    consumers: ['notifications'],
+    description:
+      "The provider told the association in writing that it acts against the terms (§8.3): unless it is remedied by `remedyBy` (5 working days later), access may be blocked and the agreement ended with 7 days' notice. The board and the association's contact e-mail are told.",
+    schema: z.strictObject({ breachNoticeId: id, description: z.string().min(1), remedyBy: date, timeZone: z.string().min(1) }),
+  }),
+  'association.blocked': topic({
+    version: 1,
+    producer: 'members',
+    consumers: ['notifications'],
+    description:
+      "The provider blocked the association's access at once for a breach of the terms (§8) and ended the agreement with 7 days' written notice, on `effectiveOn`. Logins, refresh tokens and API keys are refused from now on; the board and the association's contact e-mail are told why.",
+    schema: z.strictObject({
+      ground: z.enum(['illegal_use', 'invalid_legal_details', 'unremedied_breach']),
+      reason: z.string().min(1),
+      blockedAt: instant,
+      terminationId: id,
+      effectiveOn: date,
+      timeZone: z.string().min(1),
+    }),
+  }),
+  'association.unblocked': topic({
+    version: 1,
+    producer: 'members',
+    consumers: ['notifications'],
+    description: 'The provider reopened a blocked association: access works again and the termination filed with the block is withdrawn.',
+    schema: z.strictObject({ unblockedAt: instant }),
+  }),
   'terms.version_announced': topic({
     version: 1,
     producer: 'members',
