@@ -315,6 +315,8 @@ export type Query = {
   pushConfiguration: PushConfiguration;
   /** The viewer's registered push devices. */
   pushDevices: Array<PushDevice>;
+  /** This month's text messages sent by the association and its quota. Board only; needs the SMS add-on. */
+  smsUsage?: Maybe<SmsUsage>;
   /** How many notifications in the viewer's inbox are unread (archived ones do not count). */
   unreadNotificationCount: Scalars['Int']['output'];
 };
@@ -395,6 +397,17 @@ export type RemovePushDevicePayload = {
   __typename?: 'RemovePushDevicePayload';
   /** The id of the removed device. */
   removedId: Scalars['ID']['output'];
+};
+
+/** The association's text messages in one calendar month (in its time zone) against the SMS add-on's quota. */
+export type SmsUsage = {
+  __typename?: 'SmsUsage';
+  /** How many the association may send this month (`smsPerMonth`); beyond it messages go by another channel. */
+  limit: Scalars['Int']['output'];
+  /** The month, as `YYYY-MM`. */
+  month: Scalars['String']['output'];
+  /** Text messages handed to the SMS provider this month. */
+  sent: Scalars['Int']['output'];
 };
 
 /** Only the fields given change. */
@@ -524,7 +537,6 @@ export type ResolversTypes = ResolversObject<{
   ChannelPreferenceInput: ChannelPreferenceInput;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Delivery: ResolverTypeWrapper<DeliveryRow>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   DeliveryConnection: ResolverTypeWrapper<Omit<DeliveryConnection, 'nodes'> & { nodes: Array<ResolversTypes['Delivery']> }>;
   DeliveryHold: DeliveryHold;
   DeliveryStatus: DeliveryStatus;
@@ -551,8 +563,10 @@ export type ResolversTypes = ResolversObject<{
   RegisterWebPushSubscriptionInput: RegisterWebPushSubscriptionInput;
   RemovePushDeviceInput: RemovePushDeviceInput;
   RemovePushDevicePayload: ResolverTypeWrapper<RemovePushDevicePayload>;
+  SmsUsage: ResolverTypeWrapper<SmsUsage>;
   UpdateNotificationPreferencesInput: UpdateNotificationPreferencesInput;
   UpdateNotificationPreferencesPayload: ResolverTypeWrapper<UpdateNotificationPreferencesPayload>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -567,7 +581,6 @@ export type ResolversParentTypes = ResolversObject<{
   ChannelPreferenceInput: ChannelPreferenceInput;
   DateTime: Scalars['DateTime']['output'];
   Delivery: DeliveryRow;
-  String: Scalars['String']['output'];
   DeliveryConnection: Omit<DeliveryConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['Delivery']> };
   MarkAllNotificationsReadPayload: MarkAllNotificationsReadPayload;
   MarkNotificationReadInput: MarkNotificationReadInput;
@@ -589,9 +602,17 @@ export type ResolversParentTypes = ResolversObject<{
   RegisterWebPushSubscriptionInput: RegisterWebPushSubscriptionInput;
   RemovePushDeviceInput: RemovePushDeviceInput;
   RemovePushDevicePayload: RemovePushDevicePayload;
+  SmsUsage: SmsUsage;
   UpdateNotificationPreferencesInput: UpdateNotificationPreferencesInput;
   UpdateNotificationPreferencesPayload: UpdateNotificationPreferencesPayload;
+  String: Scalars['String']['output'];
 }>;
+
+export type RequiresFeatureDirectiveArgs = {
+  feature: Scalars['String']['input'];
+};
+
+export type RequiresFeatureDirectiveResolver<Result, Parent, ContextType = NotificationsContext, Args = RequiresFeatureDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type ArchiveNotificationPayloadResolvers<ContextType = NotificationsContext, ParentType extends ResolversParentTypes['ArchiveNotificationPayload'] = ResolversParentTypes['ArchiveNotificationPayload']> = ResolversObject<{
   notification?: Resolver<ResolversTypes['Notification'], ParentType, ContextType>;
@@ -726,6 +747,7 @@ export type QueryResolvers<ContextType = NotificationsContext, ParentType extend
   notifications?: Resolver<ResolversTypes['NotificationConnection'], ParentType, ContextType, RequireFields<QueryNotificationsArgs, 'first'>>;
   pushConfiguration?: Resolver<ResolversTypes['PushConfiguration'], ParentType, ContextType>;
   pushDevices?: Resolver<Array<ResolversTypes['PushDevice']>, ParentType, ContextType>;
+  smsUsage?: Resolver<Maybe<ResolversTypes['SmsUsage']>, ParentType, ContextType>;
   unreadNotificationCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
@@ -740,6 +762,12 @@ export type RegisterPushDevicePayloadResolvers<ContextType = NotificationsContex
 
 export type RemovePushDevicePayloadResolvers<ContextType = NotificationsContext, ParentType extends ResolversParentTypes['RemovePushDevicePayload'] = ResolversParentTypes['RemovePushDevicePayload']> = ResolversObject<{
   removedId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
+export type SmsUsageResolvers<ContextType = NotificationsContext, ParentType extends ResolversParentTypes['SmsUsage'] = ResolversParentTypes['SmsUsage']> = ResolversObject<{
+  limit?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  month?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sent?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type UpdateNotificationPreferencesPayloadResolvers<ContextType = NotificationsContext, ParentType extends ResolversParentTypes['UpdateNotificationPreferencesPayload'] = ResolversParentTypes['UpdateNotificationPreferencesPayload']> = ResolversObject<{
@@ -772,6 +800,10 @@ export type Resolvers<ContextType = NotificationsContext> = ResolversObject<{
   QuietHours?: QuietHoursResolvers<ContextType>;
   RegisterPushDevicePayload?: RegisterPushDevicePayloadResolvers<ContextType>;
   RemovePushDevicePayload?: RemovePushDevicePayloadResolvers<ContextType>;
+  SmsUsage?: SmsUsageResolvers<ContextType>;
   UpdateNotificationPreferencesPayload?: UpdateNotificationPreferencesPayloadResolvers<ContextType>;
 }>;
 
+export type DirectiveResolvers<ContextType = NotificationsContext> = ResolversObject<{
+  requiresFeature?: RequiresFeatureDirectiveResolver<any, any, ContextType>;
+}>;
