@@ -1,4 +1,5 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
+import { LOWER_CASE_ENUMS as BILLING_ENUMS } from './subgraphs/billing/src/tables';
 import { LOWER_CASE_ENUMS as NOTIFICATIONS_ENUMS } from './subgraphs/notifications/src/model';
 import { LOWER_CASE_ENUMS as POSTS_ENUMS } from './subgraphs/posts/src/tables';
 import { LOWER_CASE_ENUMS as RESERVATIONS_ENUMS } from './subgraphs/reservations/src/tables';
@@ -52,6 +53,9 @@ const config: CodegenConfig = {
       Invitation: '../invitations/invitations.repository#InvitationRow',
       ApiKey: '../api-keys/api-keys.repository#ApiKeyRow',
       ImportJob: '../imports/imports.repository#ImportJobRow',
+      TermsVersion: '../terms/terms.repository#TermsVersionRow',
+      TermsAcceptance: '../terms/terms.repository#TermsAcceptanceRow',
+      AssociationTerms: '../terms/terms.service#AssociationTermsState',
     }),
     ...subgraph(
       'posts',
@@ -102,6 +106,15 @@ const config: CodegenConfig = {
         PushDevice: '../tables#PushDeviceRow',
       },
       { module: '../model', types: NOTIFICATIONS_ENUMS },
+    ),
+    ...subgraph(
+      'billing',
+      '../context#BillingContext',
+      {
+        Feature: '../catalogue/catalogue.repository#FeatureRow',
+        Entitlement: '../tables#FeatureEntitlement',
+      },
+      { module: '../tables', types: BILLING_ENUMS },
     ),
   },
 };

@@ -4,6 +4,7 @@ export const SUBGRAPHS = [
   { name: 'posts', port: 4002 },
   { name: 'reservations', port: 4003 },
   { name: 'notifications', port: 4004 },
+  { name: 'billing', port: 4005 },
 ] as const;
 
 export type SubgraphName = (typeof SUBGRAPHS)[number]['name'];

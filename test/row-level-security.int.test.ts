@@ -10,7 +10,7 @@ import { openTestDatabase, type TestDatabase } from '@tunet/kit/src/kit.fixtures
  * kit table (outbox, dead letters, calendar feeds) is covered without touching this file, and a table that belongs
  * to no association fails until someone writes down why.
  */
-const SUBGRAPHS = ['members', 'posts', 'reservations', 'notifications'] as const;
+const SUBGRAPHS = ['members', 'posts', 'reservations', 'notifications', 'billing'] as const;
 
 /** How a platform-wide table is kept from tenant transactions. */
 type Guard =
@@ -19,7 +19,12 @@ type Guard =
   /** Forced RLS with the tenant policy on the row's own id: the association sees its own row. */
   | 'own-row'
   /** The subgraph's role has no privilege on it at all; only the migration runner touches it. */
-  | 'no-grant';
+  | 'no-grant'
+  /**
+   * Nobody's data, read by every tenant: forced RLS with a select policy `using (true)`; any other policy is
+   * system-only, so a tenant transaction reads it and never writes it.
+   */
+  | 'readable';
 
 interface PlatformTable {
   guard: Guard;
@@ -31,6 +36,11 @@ const PLATFORM_WIDE: Record<string, PlatformTable> = {
   'members.accounts': { guard: 'system-only', reason: 'a login belongs to a person, who may be a member of several associations' },
   'members.email_changes': { guard: 'system-only', reason: "a pending change of an account's login e-mail; accounts belong to no association" },
   'posts.url_signing_keys': { guard: 'system-only', reason: 'one key per deployment signs download URLs for every association' },
+  'billing.features': { guard: 'readable', reason: 'the catalogue of features and prices, the same for every association; only migrations change it' },
+  'billing.withdrawals': {
+    guard: 'readable',
+    reason: "the provider's withdrawal of an add-on applies to every association; operators write it in system scope",
+  },
 };
 
 /** Every schema has the migration runner's bookkeeping, which the subgraph's role may not read. */
@@ -42,7 +52,7 @@ interface TableFacts {
   rowSecurity: boolean;
   forced: boolean;
   /** The `using` expression of each policy, as PostgreSQL prints it. */
-  policies: { name: string; permissive: boolean; qual: string | null; withCheck: string | null }[];
+  policies: { name: string; permissive: boolean; command: string; qual: string | null; withCheck: string | null }[];
   roleCanRead: boolean;
 }
 
@@ -54,7 +64,7 @@ async function tablesOf(db: SubgraphDatabase): Promise<TableFacts[]> {
                      where col.table_schema = n.nspname and col.table_name = c.relname and col.column_name = 'association_id') as has_association_id,
              c.relrowsecurity as row_security,
              c.relforcerowsecurity as forced,
-             coalesce((select json_agg(json_build_object('name', p.polname, 'permissive', p.polpermissive,
+             coalesce((select json_agg(json_build_object('name', p.polname, 'permissive', p.polpermissive, 'command', p.polcmd,
                                                          'qual', pg_get_expr(p.polqual, p.polrelid),
                                                          'withCheck', pg_get_expr(p.polwithcheck, p.polrelid)))
                        from pg_policy p where p.polrelid = c.oid), '[]'::json) as policies,
@@ -86,9 +96,9 @@ export async function rowLevelSecurityFaults(db: SubgraphDatabase): Promise<stri
     const forcedRls = () => {
       if (!table.rowSecurity || !table.forced) faults.push(`${name}: row-level security is not enabled and forced`);
     };
-    const policiesMatch = (pattern: RegExp, kind: string) => {
+    const policiesMatch = (pattern: RegExp, kind: string, allowed: (policy: TableFacts['policies'][number]) => boolean = () => false) => {
       if (table.policies.length === 0) faults.push(`${name}: has no ${kind} policy`);
-      for (const policy of table.policies) {
+      for (const policy of table.policies.filter((p) => !allowed(p))) {
         // A permissive policy widens what the others allow, so each one must be the tenant (or system) rule itself.
         const expressions = [policy.qual, policy.withCheck].filter((e): e is string => e !== null);
         if (!policy.permissive || expressions.length === 0 || !expressions.every((e) => pattern.test(e))) {
@@ -109,6 +119,11 @@ export async function rowLevelSecurityFaults(db: SubgraphDatabase): Promise<stri
       }
       if (listed.guard === 'no-grant') {
         if (table.roleCanRead) faults.push(`${name}: listed as no-grant but the subgraph's role may read it`);
+      } else if (listed.guard === 'readable') {
+        forcedRls();
+        // 'r' is a select-only policy; every other policy must be system-only.
+        const readsAll = (policy: TableFacts['policies'][number]) => policy.command === 'r' && policy.qual === 'true';
+        policiesMatch(systemOnly, 'system-only', readsAll);
       } else {
         forcedRls();
         policiesMatch(listed.guard === 'own-row' ? ownRow : systemOnly, listed.guard);

@@ -13,6 +13,7 @@ import {
   type RunningServer,
   type Secrets,
 } from '@tunet/kit';
+import { createBillingSubgraph, type BillingSubgraph } from '@tunet/billing';
 import { createMembersSubgraph, DEMO, loadDemoData, type MembersSubgraph } from '@tunet/members';
 import { createPostsSubgraph, loadDemoPosts, type FileStorage, type PostsSubgraph } from '@tunet/posts';
 import { createNotificationsSubgraph, MembersDirectory, type NotificationsConfig, type NotificationsSubgraph } from '@tunet/notifications';
@@ -23,7 +24,7 @@ export interface StackOptions {
   store: FastStore;
   secrets: Secrets;
   /** Port per process; 0 picks a free one. */
-  ports?: { gateway: number; members: number; posts: number; reservations: number; notifications: number };
+  ports?: { gateway: number; members: number; posts: number; reservations: number; notifications: number; billing: number };
   host?: string;
   introspection?: boolean;
   demoData?: boolean;
@@ -48,11 +49,12 @@ export interface Stack {
   /** The event stream the subgraphs' outboxes relay to, for consumers and tests. */
   stream: EventStream;
   gatewayUrl: string;
-  subgraphUrls: { members: string; posts: string; reservations: string; notifications: string };
+  subgraphUrls: { members: string; posts: string; reservations: string; notifications: string; billing: string };
   members: MembersSubgraph;
   posts: PostsSubgraph;
   reservations: ReservationsSubgraph;
   notifications: NotificationsSubgraph;
+  billing: BillingSubgraph;
   demoLoaded: boolean;
   /** Stops the gateway (readiness off for `delayMs` first, see RunningServer), then the subgraphs and jobs. */
   stop(delayMs?: number): Promise<void>;
@@ -66,7 +68,7 @@ const SUPERGRAPH = path.resolve(__dirname, '../../../schema/supergraph.graphql')
  */
 export async function startStack(options: StackOptions): Promise<Stack> {
   const logger = options.logger ?? createLogger('tunet');
-  const ports = options.ports ?? { gateway: 0, members: 0, posts: 0, reservations: 0, notifications: 0 };
+  const ports = options.ports ?? { gateway: 0, members: 0, posts: 0, reservations: 0, notifications: 0, billing: 0 };
   const members = await createMembersSubgraph({
     database: options.database,
     store: options.store,
@@ -94,10 +96,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     directory: new MembersDirectory({ members: () => urls.members, posts: () => urls.posts }, options.secrets.internalSecret),
     config: options.notifications,
   });
+  const billing = await createBillingSubgraph({ database: options.database, store: options.store });
   await members.migrate();
   await posts.migrate();
   await reservations.migrate();
   await notifications.migrate();
+  await billing.migrate();
   const demoLoaded = options.demoData ? await loadDemo(members, posts, reservations) : false;
 
   const serverOptions = (port: number, name: string) => ({
@@ -117,11 +121,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     started.push(reservationsServer);
     const notificationsServer = await startSubgraphServer(notifications.definition, serverOptions(ports.notifications, 'notifications'));
     started.push(notificationsServer);
+    const billingServer = await startSubgraphServer(billing.definition, serverOptions(ports.billing, 'billing'));
+    started.push(billingServer);
     const subgraphUrls = {
       members: membersServer.url,
       posts: postsServer.url,
       reservations: reservationsServer.url,
       notifications: notificationsServer.url,
+      billing: billingServer.url,
     };
     Object.assign(urls, { members: membersServer.url, posts: postsServer.url });
     const gateway = await startGateway({
@@ -144,6 +151,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       ...posts.backgroundJobs(stream),
       ...reservations.backgroundJobs(stream),
       ...notifications.backgroundJobs(stream),
+      ...billing.backgroundJobs(stream),
     ];
     for (const job of jobs) job.start();
     return {
@@ -154,6 +162,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       posts,
       reservations,
       notifications,
+      billing,
       demoLoaded,
       // The gateway stops first so no new subgraph calls start while subgraphs drain.
       stop: async (delayMs) => {

@@ -1,0 +1,1 @@
+export { createBillingSubgraph, type BillingSubgraph } from './subgraph';
