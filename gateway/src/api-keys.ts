@@ -1,5 +1,6 @@
 import {
   API_KEY_VERIFY_ROUTE,
+  associationClosedStatusSchema,
   clientNetwork,
   hashApiKey,
   openFastCache,
@@ -13,7 +14,8 @@ import {
   type VerifiedApiKey,
   type Viewer,
 } from '@tunet/kit';
-import { rateLimited, serviceUnavailable, unauthenticated } from './request-errors';
+import { GraphQLError } from 'graphql';
+import { closedAssociation, rateLimited, serviceUnavailable, unauthenticated } from './request-errors';
 import { isTimeout, logTimeout } from './subgraph-timeouts';
 
 type Caller = Pick<RequestContext, 'requestId' | 'clientIp'>;
@@ -101,9 +103,12 @@ export function verifyWithMembers(membersUrl: () => string, internalSecret: stri
         caller,
       });
       if (response.status === 404) return null;
+      // A key of a blocked or terminated association: refused with the reason, and not counted as a wrong key.
+      if (response.status === 403) throw closedAssociation(associationClosedStatusSchema.parse(((await response.json()) as { status?: unknown }).status));
       if (!response.ok) throw new Error(`the members subgraph answered HTTP ${response.status}`);
       return verifiedApiKeySchema.parse(await response.json());
     } catch (error) {
+      if (error instanceof GraphQLError) throw error;
       if (isTimeout(error)) {
         logTimeout(logger, 'members', timeoutMs, caller.requestId);
         throw serviceUnavailable('members');

@@ -10,7 +10,7 @@ import {
 } from '@tunet/kit';
 import { GraphQLError, OperationTypeNode } from 'graphql';
 import type { ApiKeyAuthenticator } from './api-keys';
-import { unauthenticated } from './request-errors';
+import { closedAssociation, unauthenticated } from './request-errors';
 import type { GatewayContext } from './signed-data-source';
 
 export interface Authenticators {
@@ -44,19 +44,27 @@ export async function authenticate(
   if (!authorization) return ANONYMOUS;
   const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(authorization);
   if (!match?.[1]) throw unauthenticated('The Authorization header must be `Bearer <access token or API key>`.');
-  if (looksLikeApiKey(match[1])) return { ...ANONYMOUS, viewer: await authenticators.apiKeys.viewerFor(match[1], caller) };
+  if (looksLikeApiKey(match[1])) {
+    const viewer = await authenticators.apiKeys.viewerFor(match[1], caller);
+    // The key's verification may be cached from before the association closed.
+    const closure = viewer.associationId ? await authenticators.revocations.associationClosure(viewer.associationId) : null;
+    if (closure) throw closedAssociation(closure);
+    return { ...ANONYMOUS, viewer };
+  }
   const verified = await authenticators.accessTokens.verifyToken(match[1]).catch(() => {
     throw unauthenticated('The access token is invalid or has expired. Refresh the session or log in again.');
   });
   const holder = holderOf(verified.viewer, verified.issuedAt);
   const standing = await authenticators.revocations.standing(holder);
+  // Access closes with the association (blocked or terminated), also for tokens issued before (decision 0034).
+  if (standing.associationClosed) throw closedAssociation(standing.associationClosed);
   // A token must not outlive its session: logout, a password change elsewhere or a replayed refresh token ended it.
   if (standing.sessionEnded) throw sessionEnded();
   return { viewer: verified.viewer, token: { holder, expiresAt: verified.expiresAt }, suspension: standing.suspension };
 }
 
 export function holderOf(viewer: Viewer, issuedAt: Date): TokenHolder {
-  return { sessionId: viewer.sessionId, associationId: viewer.associationId, memberId: viewer.memberId, issuedAt };
+  return { sessionId: viewer.sessionId, associationId: viewer.associationId, memberId: viewer.memberId, issuedAt, support: viewer.support != null };
 }
 
 export function sessionEnded(): GraphQLError {

@@ -1,3 +1,4 @@
+import { associationClosed, type AssociationClosedStatus } from '@tunet/kit';
 import { GraphQLError } from 'graphql';
 
 /**
@@ -23,4 +24,9 @@ export function serviceUnavailable(subgraph: string): GraphQLError {
   return new GraphQLError(`The ${subgraph} service did not answer in time. Try again shortly.`, {
     extensions: { code: 'SERVICE_UNAVAILABLE', serviceName: subgraph, http: { status: 504 } },
   });
+}
+
+/** FORBIDDEN (403) with ASSOCIATION_BLOCKED or ASSOCIATION_TERMINATED, as members tells a login or refresh (decision 0034). */
+export function closedAssociation(closure: AssociationClosedStatus | { status: AssociationClosedStatus }): GraphQLError {
+  return associationClosed(typeof closure === 'string' ? closure : closure.status, { http: { status: 403 } });
 }

@@ -1,7 +1,7 @@
 import type { Lease, Logger, Revocation, RevocationReader, TokenHolder } from '@tunet/kit';
 import { BREAK, GraphQLError, parse, visit } from 'graphql';
 import { sessionEnded, suspendedMember } from './authenticate';
-import { unauthenticated } from './request-errors';
+import { closedAssociation, unauthenticated } from './request-errors';
 
 /** Open live streams per person, across every gateway replica: a few devices and tabs, not an unbounded number. */
 export const STREAMS_PER_PERSON = 5;
@@ -17,7 +17,7 @@ export interface GuardedToken {
 
 /**
  * Watches one open stream and calls `end` once with why it must stop: its access token expired (the client reconnects
- * with a fresh one), its session ended, or its member was suspended. Returns how to stop watching.
+ * with a fresh one), its session ended, its member was suspended or its association closed. Returns how to stop watching.
  */
 export function guardStream(
   token: GuardedToken,
@@ -56,6 +56,9 @@ export function guardStream(
 
 function reasonToEnd(revocation: Revocation, holder: TokenHolder): GraphQLError | null {
   if (revocation.kind === 'sessions-ended') return holder.sessionId && revocation.sessionIds.includes(holder.sessionId) ? sessionEnded() : null;
+  if (revocation.kind === 'association-closed') {
+    return revocation.associationId === holder.associationId && !holder.support ? closedAssociation(revocation.closure) : null;
+  }
   if (revocation.kind !== 'suspended') return null;
   return revocation.associationId === holder.associationId && revocation.memberId === holder.memberId ? suspendedMember(revocation.suspension) : null;
 }
@@ -64,6 +67,7 @@ async function recheck(holder: TokenHolder, lease: Lease | null, revocations: Re
   await lease?.renew();
   const standing = await revocations.standing(holder);
   if (standing.sessionEnded) return sessionEnded();
+  if (standing.associationClosed) return closedAssociation(standing.associationClosed);
   return standing.suspension ? suspendedMember(standing.suspension) : null;
 }
 

@@ -13,8 +13,10 @@ export type InternalRoute = (body: unknown, request: RequestContext) => Promise<
 
 export class InternalRouteError extends Error {
   constructor(
-    readonly status: 400 | 404 | 409,
+    readonly status: 400 | 403 | 404 | 409,
     message: string,
+    /** More for the caller to act on than the message, e.g. why something is refused. */
+    readonly details: Record<string, unknown> = {},
   ) {
     super(message);
   }
@@ -74,7 +76,7 @@ export function internalRouter(routes: Record<string, InternalRoute>, logger: Lo
     try {
       res.json((await route(req.body, context)) ?? null);
     } catch (error) {
-      if (error instanceof InternalRouteError) return void res.status(error.status).json({ error: error.message });
+      if (error instanceof InternalRouteError) return void res.status(error.status).json({ ...error.details, error: error.message });
       logger.error({ err: error, requestId: context.requestId, route: name }, 'internal route failed');
       res.status(500).json({ error: 'Internal server error' });
     }

@@ -13,7 +13,7 @@ const holder = (secondsAgo = 10): TokenHolder => ({
   memberId: randomUUID(),
   issuedAt: new Date(Date.now() - secondsAgo * 1000),
 });
-const LIVE = { sessionEnded: false, suspension: null };
+const LIVE = { sessionEnded: false, suspension: null, associationClosed: null };
 
 describe.each(['redis', 'memory'] as const)('revocations on %s', (kind) => {
   let stores: FastStore[];
@@ -44,7 +44,7 @@ describe.each(['redis', 'memory'] as const)('revocations on %s', (kind) => {
 
     await writer.endSessions([token.sessionId!]);
 
-    expect(await reader.standing(token)).toEqual({ sessionEnded: true, suspension: null });
+    expect(await reader.standing(token)).toEqual({ ...LIVE, sessionEnded: true });
     expect(await reader.standing(other)).toEqual(LIVE);
   });
 
@@ -55,22 +55,49 @@ describe.each(['redis', 'memory'] as const)('revocations on %s', (kind) => {
     await writer.suspend(A, before.memberId!, { reason: 'Hærverk', until: '2026-12-31' });
 
     const since = expect.any(String);
-    expect(await reader.standing(before)).toEqual({ sessionEnded: false, suspension: { reason: 'Hærverk', until: '2026-12-31', since } });
+    expect(await reader.standing(before)).toEqual({ ...LIVE, suspension: { reason: 'Hærverk', until: '2026-12-31', since } });
     expect(await reader.standing({ ...before, issuedAt: new Date(Date.now() + 2000) })).toEqual(LIVE);
     await writer.reinstate(A, before.memberId!);
     expect(await reader.standing(before)).toEqual(LIVE);
+  });
+
+  it("closes every token of an association issued up to its closing, but not an operator's support session, until it reopens", async () => {
+    const B = randomUUID();
+    const member = holder();
+    const integrationCheck = () => reader.associationClosure(A);
+    const otherAssociation = { ...holder(), associationId: B };
+    const support = { ...holder(), memberId: null, support: true };
+    expect(await reader.standing(member)).toEqual(LIVE);
+    expect(await integrationCheck()).toBeNull();
+
+    await writer.closeAssociation(A, 'blocked');
+
+    const closure = { status: 'blocked', since: expect.any(String) };
+    expect(await reader.standing(member)).toEqual({ ...LIVE, associationClosed: closure });
+    expect(await integrationCheck()).toEqual(closure);
+    expect(await reader.standing(otherAssociation)).toEqual(LIVE);
+    expect(await reader.standing(support)).toEqual(LIVE);
+    expect(await reader.standing({ ...member, issuedAt: new Date(Date.now() + 2000) })).toEqual(LIVE);
+
+    await writer.closeAssociation(A, 'terminated');
+    expect(await reader.standing(member)).toEqual({ ...LIVE, associationClosed: { ...closure, status: 'terminated' } });
+    await writer.reopenAssociation(A);
+    expect(await reader.standing(member)).toEqual(LIVE);
+    expect(await integrationCheck()).toBeNull();
   });
 
   it('forgets what it kept once no token issued before can be alive', async () => {
     const token = holder();
     await writer.endSessions([token.sessionId!]);
     await writer.suspend(A, token.memberId!, { reason: 'Hærverk', until: null });
+    await writer.closeAssociation(A, 'terminated');
 
     await sleep(1100);
 
     // Another reader, so that nothing it remembers locally answers.
     const later = await RevocationReader.open(stores[1]!);
     expect(await later.standing(token)).toEqual(LIVE);
+    expect(await later.associationClosure(A)).toBeNull();
     await later.close();
   });
 
@@ -81,7 +108,8 @@ describe.each(['redis', 'memory'] as const)('revocations on %s', (kind) => {
 
     await writer.endSessions([token.sessionId!]);
     await writer.suspend(A, token.memberId!, { reason: 'Hærverk', until: null });
-    await eventually(() => expect(heard).toHaveLength(2));
+    await writer.closeAssociation(A, 'terminated');
+    await eventually(() => expect(heard).toHaveLength(3));
     stop();
     await writer.reinstate(A, token.memberId!);
 
@@ -89,6 +117,7 @@ describe.each(['redis', 'memory'] as const)('revocations on %s', (kind) => {
     expect(heard).toEqual([
       { kind: 'sessions-ended', sessionIds: [token.sessionId] },
       { kind: 'suspended', associationId: A, memberId: token.memberId, suspension: expect.objectContaining({ reason: 'Hærverk' }) },
+      { kind: 'association-closed', associationId: A, closure: { status: 'terminated', since: expect.any(String) } },
     ]);
   });
 

@@ -1,11 +1,12 @@
 import { EventEmitter } from 'node:events';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
+import { associationClosedStatusSchema } from './association-closure';
 import { createLogger, type Logger } from './logger';
 import type { FastStore } from './redis';
 
 /**
- * Ended sessions and suspended members, kept on the fast store for as long as an access token issued before can
+ * Ended sessions, suspended members and closed associations, kept on the fast store for as long as an access token issued before can
  * live, and announced over pub/sub so every gateway forgets its brief local copy at once (docs/decisions/0018).
  * Members writes them where it ends sessions and suspends; the gateway reads them on every request.
  */
@@ -18,10 +19,20 @@ const suspensionSchema = z.object({
 });
 export type Suspension = z.infer<typeof suspensionSchema>;
 
+const closureSchema = z.object({
+  /** When access closed: a token issued later comes from a support session or after reopening (decision 0034). */
+  since: z.iso.datetime(),
+  status: associationClosedStatusSchema,
+});
+/** An association whose access is closed: blocked after a breach, or terminated (decision 0034). */
+export type AssociationClosure = z.infer<typeof closureSchema>;
+
 const revocationSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('sessions-ended'), sessionIds: z.array(z.guid()) }),
   z.object({ kind: z.literal('suspended'), associationId: z.guid(), memberId: z.guid(), suspension: suspensionSchema }),
   z.object({ kind: z.literal('reinstated'), associationId: z.guid(), memberId: z.guid() }),
+  z.object({ kind: z.literal('association-closed'), associationId: z.guid(), closure: closureSchema }),
+  z.object({ kind: z.literal('association-reopened'), associationId: z.guid() }),
 ]);
 export type Revocation = z.infer<typeof revocationSchema>;
 
@@ -31,12 +42,16 @@ export interface TokenHolder {
   associationId: string | null;
   memberId: string | null;
   issuedAt: Date;
+  /** A platform operator's support session, which outlives the association's closing: the provider must export. */
+  support?: boolean;
 }
 
 export interface Standing {
   sessionEnded: boolean;
   /** Set when the member was suspended after the token was issued. */
   suspension: Suspension | null;
+  /** Set when the token's association was closed after the token was issued. */
+  associationClosed: AssociationClosure | null;
 }
 
 /** How long a gateway trusts what it read without hearing otherwise: the bound when a pub/sub message is lost. */
@@ -76,6 +91,21 @@ export class RevocationWriter {
   async reinstate(associationId: string, memberId: string): Promise<void> {
     await this.backend.remove(memberKey(associationId, memberId), { kind: 'reinstated', associationId, memberId });
   }
+
+  /** Closes the association's access: every token issued up to `since` is refused (blocked or terminated). */
+  async closeAssociation(associationId: string, status: AssociationClosure['status'], since = new Date()): Promise<void> {
+    const closure: AssociationClosure = { since: since.toISOString(), status };
+    await this.backend.write([{ key: associationKey(associationId), value: JSON.stringify(closure) }], this.keepSeconds * 1000, {
+      kind: 'association-closed',
+      associationId,
+      closure,
+    });
+  }
+
+  /** Lets the tokens of a reopened (unblocked) association work again. */
+  async reopenAssociation(associationId: string): Promise<void> {
+    await this.backend.remove(associationKey(associationId), { kind: 'association-reopened', associationId });
+  }
 }
 
 /** The gateway's side: the standing of a token's holder, and the revocations as they happen. */
@@ -100,12 +130,25 @@ export class RevocationReader {
 
   async standing(holder: TokenHolder): Promise<Standing> {
     const member = holder.associationId && holder.memberId ? memberKey(holder.associationId, holder.memberId) : null;
-    const keys = [holder.sessionId ? sessionKey(holder.sessionId) : null, member];
-    const [session, suspension] = await this.read(keys);
+    const association = holder.associationId && !holder.support ? associationKey(holder.associationId) : null;
+    const keys = [holder.sessionId ? sessionKey(holder.sessionId) : null, member, association];
+    const [session, suspension, closed] = await this.read(keys);
     const entry = suspension ? parseJson(suspensionSchema, suspension) : null;
-    // Token times are whole seconds: a token from the second of the suspension counts as issued before it.
-    const held = entry !== null && Math.floor(holder.issuedAt.getTime() / 1000) <= Math.floor(Date.parse(entry.since) / 1000);
-    return { sessionEnded: session !== null, suspension: held ? entry : null };
+    const closure = closed ? parseJson(closureSchema, closed) : null;
+    return {
+      sessionEnded: session !== null,
+      suspension: entry && issuedBy(holder, entry.since) ? entry : null,
+      associationClosed: closure && issuedBy(holder, closure.since) ? closure : null,
+    };
+  }
+
+  /**
+   * The association's closure, whenever it came: an API key of a closed association was made while it was open, and
+   * the gateway's cache of its verification may be older than the closing.
+   */
+  async associationClosure(associationId: string): Promise<AssociationClosure | null> {
+    const [closed] = await this.read([associationKey(associationId)]);
+    return closed ? parseJson(closureSchema, closed) : null;
   }
 
   /** Calls the listener with every revocation announced from now on; returns how to stop. */
@@ -149,7 +192,7 @@ export class RevocationReader {
 
   private heard(revocation: Revocation): void {
     this.generation++;
-    const keys = revocation.kind === 'sessions-ended' ? revocation.sessionIds.map(sessionKey) : [memberKey(revocation.associationId, revocation.memberId)];
+    const keys = keysOf(revocation);
     for (const key of keys) this.cache.delete(key);
     for (const listener of this.listeners) listener(revocation);
   }
@@ -163,6 +206,18 @@ export class RevocationReader {
 
 const sessionKey = (sessionId: string) => `session:${sessionId}`;
 const memberKey = (associationId: string, memberId: string) => `member:${associationId}:${memberId}`;
+const associationKey = (associationId: string) => `association:${associationId}`;
+
+function keysOf(revocation: Revocation): string[] {
+  if (revocation.kind === 'sessions-ended') return revocation.sessionIds.map(sessionKey);
+  if (revocation.kind === 'association-closed' || revocation.kind === 'association-reopened') return [associationKey(revocation.associationId)];
+  return [memberKey(revocation.associationId, revocation.memberId)];
+}
+
+/** Token times are whole seconds: a token from the second of a revocation counts as issued before it. */
+function issuedBy(holder: TokenHolder, since: string): boolean {
+  return Math.floor(holder.issuedAt.getTime() / 1000) <= Math.floor(Date.parse(since) / 1000);
+}
 
 /** The fast store as revocations use it: Redis keys and pub/sub, or their in-process stand-ins. */
 interface Backend {
