@@ -40,6 +40,7 @@ Tunet is running (${database.backend}, data in ${path.relative(process.cwd(), da
   Demo login:       kari@solbakken.example / ${DEMO_PASSWORD}   (board, Solbakken borettslag)
                     ola@solbakken.example  / ${DEMO_PASSWORD}   (resident)
                     eva@fjordly.example    / ${DEMO_PASSWORD}   (board, Fjordly sameie)
+                    operator@tunet.example / ${DEMO_PASSWORD}   (platform operator, no association)
   ${stack.demoLoaded ? 'Demo data loaded on this first start.' : 'Existing data kept.'}
 
   curl -s ${stack.gatewayUrl} -H 'content-type: application/json' \\

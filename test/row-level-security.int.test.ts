@@ -35,6 +35,10 @@ const PLATFORM_WIDE: Record<string, PlatformTable> = {
   'members.associations': { guard: 'own-row', reason: 'the tenant itself: its id is the association id' },
   'members.accounts': { guard: 'system-only', reason: 'a login belongs to a person, who may be a member of several associations' },
   'members.email_changes': { guard: 'system-only', reason: "a pending change of an account's login e-mail; accounts belong to no association" },
+  'members.operator_refresh_tokens': {
+    guard: 'system-only',
+    reason: 'sessions of platform operators, who belong to no association (decision 0030); login, refresh and logout run before any tenant is known',
+  },
   'posts.url_signing_keys': { guard: 'system-only', reason: 'one key per deployment signs download URLs for every association' },
   'billing.features': { guard: 'readable', reason: 'the catalogue of features and prices, the same for every association; only migrations change it' },
   'billing.withdrawals': {

@@ -1,2 +1,2 @@
 export { createMembersSubgraph, DEFAULT_AUTH_SETTINGS, type MembersSubgraph } from './subgraph';
-export { loadDemoData, DEMO, DEMO_PASSWORD } from './members.demo';
+export { loadDemoData, DEMO, DEMO_OPERATOR_EMAIL, DEMO_PASSWORD } from './members.demo';

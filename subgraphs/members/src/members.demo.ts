@@ -22,7 +22,12 @@ export const DEMO = {
   eva: id('b', 6),
   ingrid: id('b', 7),
   former: id('b', 8),
+  /** The demo platform operator's account: no membership anywhere (docs/decisions/0030). */
+  operator: id('9', 1),
 } as const;
+
+/** The demo platform operator's login e-mail; the password is DEMO_PASSWORD like everyone's. */
+export const DEMO_OPERATOR_EMAIL = 'operator@tunet.example';
 
 interface DemoPerson {
   id: string;
@@ -130,6 +135,7 @@ export async function loadDemoData(subgraph: MembersSubgraph): Promise<boolean> 
   if ((await subgraph.repositories.members.countAssociations()) > 0) return false;
   // Entity keys are ids alone, so ids must be unique across associations: each gets its own range.
   for (const [index, association] of [SOLBAKKEN, FJORDLY].entries()) await createDemoAssociation(subgraph, association, index * 1000);
+  await subgraph.auth.createAccount(DEMO_OPERATOR_EMAIL, DEMO_PASSWORD, true, DEMO.operator);
   return true;
 }
 

@@ -138,6 +138,18 @@ export const refreshTokens = schema.table('refresh_tokens', {
   createdAt: createdAt(),
 });
 
+/** Refresh tokens of platform operators' sessions, which belong to no association (decision 0030). */
+export const operatorRefreshTokens = schema.table('operator_refresh_tokens', {
+  id: uuid('id').primaryKey(),
+  familyId: uuid('family_id').notNull(),
+  accountId: uuid('account_id').notNull(),
+  tokenHash: text('token_hash').notNull(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  usedAt: timestamp('used_at', { withTimezone: true }),
+  revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  createdAt: createdAt(),
+});
+
 export const accessLog = schema.table('access_log', {
   associationId: uuid('association_id').notNull(),
   id: uuid('id').notNull().defaultRandom(),

@@ -1,7 +1,7 @@
-import type { NewEvent, SubgraphDatabase, ViewerScope } from '@tunet/kit';
+import type { NewEvent, SubgraphDatabase, Tx, ViewerScope } from '@tunet/kit';
 import { and, asc, eq, isNull, ne, sql } from 'drizzle-orm';
 import type { MemberRoleName } from '../members/members.repository';
-import { accounts, emailChanges, members, refreshTokens } from '../tables';
+import { accounts, emailChanges, members, operatorRefreshTokens, refreshTokens } from '../tables';
 
 export type AccountRow = typeof accounts.$inferSelect;
 export type NewAccount = Pick<typeof accounts.$inferInsert, 'id' | 'email' | 'passwordHash' | 'platformAdmin'>;
@@ -60,7 +60,37 @@ export interface NewRefreshToken {
 
 export type EmailChangeOutcome = { kind: 'confirmed'; email: string } | { kind: 'invalid' } | { kind: 'expired' } | { kind: 'taken' };
 
-export type RotateOutcome = { kind: 'rotated'; membership: Membership; sessionId: string } | { kind: 'reused'; sessionId: string } | { kind: 'invalid' };
+export type RotateOutcome =
+  | { kind: 'rotated'; membership: Membership; sessionId: string }
+  /** An operator's session, which belongs to the account alone (decision 0030). */
+  | { kind: 'rotated-operator'; accountId: string; sessionId: string }
+  | { kind: 'reused'; sessionId: string }
+  | { kind: 'invalid' };
+
+/**
+ * What a presented refresh token is worth, the same for members' and operators' tokens: a used one means someone
+ * else holds a copy, so the caller ends the whole family.
+ */
+function standingOf(token: { usedAt: Date | null; revokedAt: Date | null; expiresAt: Date } | undefined, now: Date): 'live' | 'reused' | 'dead' {
+  if (!token || token.revokedAt) return 'dead';
+  if (token.usedAt) return 'reused';
+  return token.expiresAt <= now ? 'dead' : 'live';
+}
+
+/** Ends every live token of one session, wherever it is kept (family ids are unique across both tables). */
+async function revokeFamily(tx: Tx, familyId: string, now: Date): Promise<number> {
+  const ofMembers = await tx
+    .update(refreshTokens)
+    .set({ revokedAt: now })
+    .where(and(eq(refreshTokens.familyId, familyId), isNull(refreshTokens.revokedAt)))
+    .returning({ id: refreshTokens.id });
+  const ofOperators = await tx
+    .update(operatorRefreshTokens)
+    .set({ revokedAt: now })
+    .where(and(eq(operatorRefreshTokens.familyId, familyId), isNull(operatorRefreshTokens.revokedAt)))
+    .returning({ id: operatorRefreshTokens.id });
+  return ofMembers.length + ofOperators.length;
+}
 
 /**
  * Credentials and sessions. Login and refresh happen before any tenant is known, so this repository works in
@@ -108,7 +138,18 @@ export class AuthRepository {
         .set({ revokedAt: now })
         .where(and(eq(refreshTokens.accountId, accountId), isNull(refreshTokens.revokedAt), keepFamily ? ne(refreshTokens.familyId, keepFamily) : undefined))
         .returning({ familyId: refreshTokens.familyId });
-      return [...new Set(ended.map((row) => row.familyId))];
+      const endedOperator = await tx
+        .update(operatorRefreshTokens)
+        .set({ revokedAt: now })
+        .where(
+          and(
+            eq(operatorRefreshTokens.accountId, accountId),
+            isNull(operatorRefreshTokens.revokedAt),
+            keepFamily ? ne(operatorRefreshTokens.familyId, keepFamily) : undefined,
+          ),
+        )
+        .returning({ familyId: operatorRefreshTokens.familyId });
+      return [...new Set([...ended, ...endedOperator].map((row) => row.familyId))];
     });
   }
 
@@ -169,6 +210,11 @@ export class AuthRepository {
     );
   }
 
+  /** A session of a platform operator who belongs to no association (decision 0030). */
+  async startOperatorSession(accountId: string, token: NewRefreshToken): Promise<void> {
+    await this.db.system((tx) => tx.insert(operatorRefreshTokens).values({ ...token, familyId: token.id, accountId }));
+  }
+
   /**
    * Uses up the presented token and stores its successor in the same family, atomically. A token that was
    * already used means someone else holds a copy: the whole family is revoked and the outcome is `reused`.
@@ -176,15 +222,13 @@ export class AuthRepository {
   rotate(presentedHash: string, next: NewRefreshToken, now: Date): Promise<RotateOutcome> {
     return this.db.system(async (tx): Promise<RotateOutcome> => {
       const [current] = await tx.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, presentedHash)).for('update');
-      if (!current || current.revokedAt) return { kind: 'invalid' };
-      if (current.usedAt) {
-        await tx
-          .update(refreshTokens)
-          .set({ revokedAt: now })
-          .where(and(eq(refreshTokens.familyId, current.familyId), isNull(refreshTokens.revokedAt)));
+      if (!current) return this.rotateOperatorToken(tx, presentedHash, next, now);
+      const standing = standingOf(current, now);
+      if (standing === 'reused') {
+        await revokeFamily(tx, current.familyId, now);
         return { kind: 'reused', sessionId: current.familyId };
       }
-      if (current.expiresAt <= now) return { kind: 'invalid' };
+      if (standing === 'dead') return { kind: 'invalid' };
 
       const [holder] = await tx
         .select({ ...membershipColumns, platformAdmin: accounts.platformAdmin })
@@ -210,14 +254,25 @@ export class AuthRepository {
     });
   }
 
+  /** `rotate` for an operator's token: the account must still be a platform admin. */
+  private async rotateOperatorToken(tx: Tx, presentedHash: string, next: NewRefreshToken, now: Date): Promise<RotateOutcome> {
+    const [current] = await tx.select().from(operatorRefreshTokens).where(eq(operatorRefreshTokens.tokenHash, presentedHash)).for('update');
+    const standing = standingOf(current, now);
+    if (!current || standing === 'dead') return { kind: 'invalid' };
+    if (standing === 'reused') {
+      await revokeFamily(tx, current.familyId, now);
+      return { kind: 'reused', sessionId: current.familyId };
+    }
+    const [account] = await tx.select({ platformAdmin: accounts.platformAdmin }).from(accounts).where(eq(accounts.id, current.accountId));
+    if (!account?.platformAdmin) return { kind: 'invalid' };
+    await tx.update(operatorRefreshTokens).set({ usedAt: now }).where(eq(operatorRefreshTokens.id, current.id));
+    await tx.insert(operatorRefreshTokens).values({ ...next, familyId: current.familyId, accountId: current.accountId });
+    return { kind: 'rotated-operator', accountId: current.accountId, sessionId: current.familyId };
+  }
+
   /** Revokes every live token of one session (token family). */
   async endSession(familyId: string, now: Date): Promise<void> {
-    await this.db.system((tx) =>
-      tx
-        .update(refreshTokens)
-        .set({ revokedAt: now })
-        .where(and(eq(refreshTokens.familyId, familyId), isNull(refreshTokens.revokedAt))),
-    );
+    await this.db.system((tx) => revokeFamily(tx, familyId, now));
   }
 
   /**
@@ -226,14 +281,13 @@ export class AuthRepository {
    */
   revokeFamilyOf(presentedHash: string, now: Date): Promise<{ sessionId: string; ended: boolean } | null> {
     return this.db.system(async (tx) => {
-      const [current] = await tx.select({ familyId: refreshTokens.familyId }).from(refreshTokens).where(eq(refreshTokens.tokenHash, presentedHash));
+      const [current] = await tx
+        .select({ familyId: refreshTokens.familyId })
+        .from(refreshTokens)
+        .where(eq(refreshTokens.tokenHash, presentedHash))
+        .union(tx.select({ familyId: operatorRefreshTokens.familyId }).from(operatorRefreshTokens).where(eq(operatorRefreshTokens.tokenHash, presentedHash)));
       if (!current) return null;
-      const revoked = await tx
-        .update(refreshTokens)
-        .set({ revokedAt: now })
-        .where(and(eq(refreshTokens.familyId, current.familyId), isNull(refreshTokens.revokedAt)))
-        .returning({ id: refreshTokens.id });
-      return { sessionId: current.familyId, ended: revoked.length > 0 };
+      return { sessionId: current.familyId, ended: (await revokeFamily(tx, current.familyId, now)) > 0 };
     });
   }
 }

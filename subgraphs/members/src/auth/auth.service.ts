@@ -73,12 +73,20 @@ export class AuthService {
       : (memberships.find((m) => m.roles.length > 0) ?? memberships[0]);
     if (!membership) {
       if (associationId) throw badUserInput('associationId', 'You are not a member of that association.');
+      // An operator belongs to no association and enters one only through a support session (decision 0030).
+      if (account.platformAdmin) return this.startOperatorSession(account.id, deviceToken);
       throw unauthenticated('This account has no membership in any association.');
     }
     requireNotSuspended(membership);
     const refresh = this.newRefreshToken();
     await this.repository.startSession(membership, refresh.stored);
     return this.session(membership, refresh.stored.id, refresh, deviceToken);
+  }
+
+  private async startOperatorSession(accountId: string, deviceToken: string): Promise<Session> {
+    const refresh = this.newRefreshToken();
+    await this.repository.startOperatorSession(accountId, refresh.stored);
+    return this.issue(operatorViewer(accountId, refresh.stored.id), refresh, deviceToken);
   }
 
   async refresh(rawInput: unknown): Promise<Session> {
@@ -90,6 +98,7 @@ export class AuthService {
       throw unauthenticated('This refresh token was already used. The session has been ended; log in again.');
     }
     if (outcome.kind === 'invalid') throw unauthenticated('The refresh token is not valid. Log in again.');
+    if (outcome.kind === 'rotated-operator') return this.issue(operatorViewer(outcome.accountId, outcome.sessionId), next, null);
     return this.session(outcome.membership, outcome.sessionId, next, null);
   }
 
@@ -179,8 +188,7 @@ export class AuthService {
   }
 
   /** Creates login credentials; memberships are added by the members service. */
-  async createAccount(email: string, password: string, platformAdmin = false): Promise<string> {
-    const id = randomUUID();
+  async createAccount(email: string, password: string, platformAdmin = false, id: string = randomUUID()): Promise<string> {
     await this.repository.createAccount({ id, email, passwordHash: await hashPassword(password), platformAdmin });
     return id;
   }
@@ -201,18 +209,20 @@ export class AuthService {
     refresh: { token: string; stored: NewRefreshToken },
     deviceToken: string | null,
   ): Promise<Session> {
-    const access = await this.signer.sign(
-      {
-        accountId: membership.accountId,
-        associationId: membership.associationId,
-        memberId: membership.memberId,
-        role: sessionRoleOf(membership.roles),
-        platformAdmin: membership.platformAdmin,
-        sessionId,
-        scope: membership.scope,
-      },
-      this.settings.accessTokenTtlSeconds,
-    );
+    const viewer: Viewer = {
+      accountId: membership.accountId,
+      associationId: membership.associationId,
+      memberId: membership.memberId,
+      role: sessionRoleOf(membership.roles),
+      platformAdmin: membership.platformAdmin,
+      sessionId,
+      scope: membership.scope,
+    };
+    return this.issue(viewer, refresh, deviceToken);
+  }
+
+  private async issue(viewer: Viewer, refresh: { token: string; stored: NewRefreshToken }, deviceToken: string | null): Promise<Session> {
+    const access = await this.signer.sign(viewer, this.settings.accessTokenTtlSeconds);
     return {
       accessToken: access.token,
       accessTokenExpiresAt: access.expiresAt,
@@ -221,6 +231,11 @@ export class AuthService {
       deviceToken,
     };
   }
+}
+
+/** An operator's own session: no association, member or role until a support session names one. */
+function operatorViewer(accountId: string, sessionId: string): Viewer {
+  return { accountId, associationId: null, memberId: null, role: null, platformAdmin: true, sessionId };
 }
 
 /** Refresh and invitation tokens are 256 random bits, so a fast hash is enough; only the hash is stored. */
