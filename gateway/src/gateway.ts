@@ -17,6 +17,8 @@ import {
 } from '@tunet/kit';
 import { ApiKeyAuthenticator, verifyWithMembers } from './api-keys';
 import { authenticate, suspendedWritesPlugin } from './authenticate';
+import { EntitlementsLookup, loadFromBilling } from './entitlements';
+import { featureGatesOf, featureGatesPlugin } from './feature-gates';
 import { formatInputError, inputErrorPlugin, operationNamePlugin, scalarLiteralsRule } from './input-errors';
 import { nulCharactersPlugin, nulCharactersRule } from './nul-characters';
 import { mountPublicRoutes, publicOriginOf } from './public-routes';
@@ -37,8 +39,8 @@ export interface GatewayOptions {
   /** Express `trust proxy`, so the client address behind a load balancer is the real one (rate limits use it). */
   trustProxy?: boolean | string | number;
   /**
-   * Caches API-key verifications and counts failed ones, holds ended sessions and suspensions, counts open streams;
-   * on Redis, shared by every gateway replica.
+   * Caches API-key verifications and counts failed ones, holds ended sessions and suspensions, counts open streams,
+   * caches entitlements and carries their invalidations; on Redis, shared by every gateway replica.
    */
   store: FastStore;
   /** How long a verified API key is trusted without asking members again: the bound on a revoked key. Default 60. */
@@ -52,9 +54,10 @@ export interface GatewayOptions {
 export async function startGateway(options: GatewayOptions): Promise<RunningServer> {
   const subgraphUrls = new Map<string, string>();
   const timeoutMs = (name: string) => timeoutFor(options.subgraphTimeouts, name);
+  const supergraphSdl = await readFile(options.supergraphPath, 'utf8');
   const gateway = new ApolloGateway({
     logger: options.logger,
-    supergraphSdl: await readFile(options.supergraphPath, 'utf8'),
+    supergraphSdl,
     buildService: ({ name, url }) => {
       const target = options.subgraphUrls?.[name] ?? url;
       if (!target) throw new Error(`no URL for subgraph ${name}`);
@@ -71,6 +74,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     options.apiKeyCacheSeconds,
   );
   const revocations = await RevocationReader.open(options.store, options.logger);
+  const billing = loadFromBilling(() => subgraphUrl(subgraphUrls, 'billing'), options.internalSecret, timeoutMs('billing'), options.logger);
+  const entitlementsLookup = await EntitlementsLookup.open(options.store, billing, options.logger);
   const authenticators = { accessTokens, apiKeys, revocations };
   const probed = createProbedApp(() => subgraphsReady(subgraphUrls));
   const { app, httpServer } = probed;
@@ -97,6 +102,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       nulCharactersPlugin,
       requestIdOnErrors,
       suspendedWritesPlugin,
+      featureGatesPlugin(featureGatesOf(supergraphSdl)),
     ],
   });
   await server.start();
@@ -127,7 +133,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
         operationGuard.check(req, requestId);
         const clientIp = req.ip ?? '';
         const { viewer, suspension } = await authenticate(req.headers.authorization, authenticators, { requestId, clientIp });
-        return { requestId, clientIp, viewer, suspension, publicOrigin: publicOriginOf(req) };
+        const { entitlements, unavailable } = await entitlementsLookup.forViewer(viewer, requestId);
+        return { requestId, clientIp, viewer, suspension, publicOrigin: publicOriginOf(req), entitlements, entitlementsUnavailable: unavailable };
       },
     }),
   );
@@ -143,6 +150,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     stop: async (delayMs) => {
       await running.stop(delayMs);
       await revocations.close();
+      await entitlementsLookup.close();
     },
   };
 }

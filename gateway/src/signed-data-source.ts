@@ -3,8 +3,11 @@ import { CONTEXT_HEADER, encodeContext, signRequest, type Logger, type RequestCo
 import { serviceUnavailable } from './request-errors';
 import { isTimeout, logTimeout } from './subgraph-timeouts';
 
-/** What subgraphs are told, and whether the member was suspended since their token was issued (gateway-only). */
-export type GatewayContext = RequestContext & { suspension?: Suspension | null };
+/**
+ * What subgraphs are told, and (gateway-only) whether the member was suspended since their token was issued and
+ * whether billing could not say what the association may use.
+ */
+export type GatewayContext = RequestContext & { suspension?: Suspension | null; entitlementsUnavailable?: boolean };
 
 /** Requests the gateway makes on its own behalf (none today with a static supergraph) carry no viewer. */
 const SYSTEM_CONTEXT: RequestContext = { viewer: null, requestId: 'gateway', clientIp: '' };
@@ -60,11 +63,11 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
-    const { viewer, requestId, clientIp, publicOrigin } = context as Partial<GatewayContext>;
+    const { viewer, requestId, clientIp, publicOrigin, entitlements } = context as Partial<GatewayContext>;
     if (requestId === undefined) return;
     request.http?.headers.set(
       CONTEXT_HEADER,
-      encodeContext({ viewer: viewer ?? null, requestId, clientIp: clientIp ?? '', publicOrigin: publicOrigin ?? null }),
+      encodeContext({ viewer: viewer ?? null, requestId, clientIp: clientIp ?? '', publicOrigin: publicOrigin ?? null, entitlements: entitlements ?? null }),
     );
   }
 }
