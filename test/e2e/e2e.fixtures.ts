@@ -16,6 +16,8 @@ export interface GraphQLResponse<T = Record<string, unknown>> {
 export interface E2E {
   stack: Stack;
   secrets: Secrets;
+  /** The Redis the stack uses (its namespace too), so a test can start a second gateway on it. */
+  store: FastStore;
   /** POSTs an operation to the gateway, as a web or mobile client would. */
   gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResponse<T>>;
   /** Logs in a demo person and returns the access and refresh tokens. */
@@ -55,6 +57,7 @@ export async function openE2E(
   return {
     stack,
     secrets,
+    store,
     gql,
     login,
     async close() {
