@@ -110,6 +110,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   // Before /graphql, whose middleware would otherwise take /graphql/stream for an ordinary GraphQL request.
   mountInboxStream(app, {
     authenticators,
+    entitlements: entitlementsLookup,
     introspection: options.introspection,
     store: options.store,
     notificationsUrl: () => subgraphUrl(subgraphUrls, 'notifications'),

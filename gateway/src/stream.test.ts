@@ -16,6 +16,7 @@ import { eventually } from '@tunet/kit/src/events/events.fixtures';
 import type { Response as ExpressResponse } from 'express';
 import { parse } from 'graphql';
 import { ApiKeyAuthenticator } from './api-keys';
+import { EntitlementsLookup } from './entitlements';
 import { mountInboxStream, STREAM_PATH } from './stream';
 
 const SECRET = 'gateway-stream-test-secret';
@@ -67,7 +68,7 @@ describe('the inbox stream at the gateway', () => {
   beforeAll(async () => {
     const secrets = await generateSecrets();
     signer = await AccessTokenSigner.fromPem(secrets.jwtPrivateKey);
-    // Stands in for notifications: echoes the verified viewer and the body it got, then holds the stream open.
+    // Stands in for notifications: echoes the verified viewer, entitlements and body it got, then holds the stream open.
     upstream = await startSubgraphServer(
       {
         name: 'notifications',
@@ -80,7 +81,8 @@ describe('the inbox stream at the gateway', () => {
             upstreamCalls++;
             if (!context.viewer) return void res.status(401).json({ errors: [{ message: 'Log in.', extensions: { code: 'UNAUTHENTICATED' } }] });
             res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8' });
-            res.write(`event: next\ndata: ${JSON.stringify({ memberId: context.viewer.memberId, body: req.body })}\n\n`);
+            const echo = { memberId: context.viewer.memberId, entitlements: context.entitlements, body: req.body };
+            res.write(`event: next\ndata: ${JSON.stringify(echo)}\n\n`);
             open.add(res);
             await new Promise((resolve) => res.once('close', resolve));
             open.delete(res);
@@ -94,6 +96,7 @@ describe('the inbox stream at the gateway', () => {
     const store: FastStore = { kind: 'memory', namespace: 'test' };
     mountInboxStream(probed.app, {
       authenticators: { accessTokens: verifier, apiKeys: new ApiKeyAuthenticator(store, async () => null), revocations: await RevocationReader.open(store) },
+      entitlements: await EntitlementsLookup.open(store, async (associationId) => ({ associationId, features: ['base', 'sms'], limits: {} }), logger),
       introspection: false,
       store,
       notificationsUrl: () => upstream.url,
@@ -132,14 +135,15 @@ describe('the inbox stream at the gateway', () => {
   };
   const tokenFor = async (viewer: Viewer) => `Bearer ${(await signer.sign(viewer, 300)).token}`;
 
-  it('forwards the exact body signed with the viewer, and pipes the events back unbuffered', async () => {
+  it("forwards the exact body signed with the viewer and their association's entitlements, and pipes the events back unbuffered", async () => {
     const { response } = await openStream(await tokenFor(member));
 
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
     expect(response.headers.get('cache-control')).toBe('no-cache');
     // Arrives while the upstream stream is still open: nothing waits for its end.
-    await new StreamText(response).until(JSON.stringify({ memberId: member.memberId, body: JSON.parse(body) }));
+    const entitlements = { associationId: member.associationId, features: ['base', 'sms'], limits: {} };
+    await new StreamText(response).until(JSON.stringify({ memberId: member.memberId, entitlements, body: JSON.parse(body) }));
   });
 
   it("passes the subgraph's refusal on as it is", async () => {

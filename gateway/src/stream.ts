@@ -3,6 +3,7 @@ import { ConcurrencyLimit, encodeContext, endOnDrain, signRequest, type FastStor
 import express, { type Express, type Response } from 'express';
 import { GraphQLError } from 'graphql';
 import { authenticate, suspendedMember, type Authenticated, type Authenticators } from './authenticate';
+import type { EntitlementsLookup } from './entitlements';
 import { publicOriginOf } from './public-routes';
 import { serviceUnavailable } from './request-errors';
 import { isTimeout, logTimeout } from './subgraph-timeouts';
@@ -17,6 +18,8 @@ const UPSTREAM_PATH = '/stream/inbox';
 export interface InboxStreamOptions {
   /** The same as /graphql uses, so a token is worth exactly as much here (rate limits on failed API keys included). */
   authenticators: Authenticators;
+  /** What the viewer's association may use, signed into the context as for /graphql (as of the stream's start). */
+  entitlements: EntitlementsLookup;
   /** As for /graphql: when off, `__schema` and `__type` are refused here too. */
   introspection: boolean;
   /** Where open streams are counted per person, shared by every gateway replica on Redis. */
@@ -87,7 +90,8 @@ export function mountInboxStream(app: Express, options: InboxStreamOptions): voi
     if (!endOnDrain(options.probe, res, () => res.end())) {
       return void res.status(503).json({ errors: [{ message: 'The server is shutting down; connect again.', extensions: { requestId } }] });
     }
-    const context = encodeContext({ viewer, requestId, clientIp, publicOrigin: publicOriginOf(req) });
+    const { entitlements } = await options.entitlements.forViewer(viewer, requestId);
+    const context = encodeContext({ viewer, requestId, clientIp, publicOrigin: publicOriginOf(req), entitlements });
     const answerDue = setTimeout(() => upstream.abort(new DOMException('no answer in time', 'TimeoutError')), options.timeoutMs);
     let answer: globalThis.Response;
     try {
