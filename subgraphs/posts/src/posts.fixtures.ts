@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import type { DatabaseConnection, MemberReferences, MemberRole, MemberViewer, SubgraphDatabase, Viewer, ViewerScope } from '@tunet/kit';
+import type { DatabaseConnection, Entitlements, MemberReferences, MemberRole, MemberViewer, SubgraphDatabase, Viewer, ViewerScope } from '@tunet/kit';
 import { openTestDatabase } from '@tunet/kit/src/kit.fixtures';
 import { graphql, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import type { PostsContext } from './context';
@@ -71,13 +71,17 @@ export function viewerIn(associationId: string, role: MemberRole = 'resident', s
   return { ...memberOf(associationId, role, { memberId: randomUUID(), scope: { ...home, ...scope } }), accountId: randomUUID() };
 }
 
-/** A request context as the kit builds it, so loaders and services are wired exactly as in production. */
-export function contextOf(subgraph: PostsSubgraph, viewer: Viewer | null): PostsContext {
+/**
+ * A request context as the kit builds it, so loaders and services are wired exactly as in production;
+ * `entitlements` as the gateway would sign them (none by default, as from a caller before entitlements).
+ */
+export function contextOf(subgraph: PostsSubgraph, viewer: Viewer | null, entitlements?: Entitlements): PostsContext {
   return subgraph.definition.createContext({
     viewer,
     requestId: 'test',
     clientIp: '127.0.0.1',
     publicOrigin: 'https://tunet.test',
+    entitlements,
   });
 }
 
@@ -91,7 +95,12 @@ export interface PostsTestBed {
   storageDir: string;
   contextFor(viewer: Viewer | null): PostsContext;
   /** Executes against the subgraph's own schema, so field resolvers and loaders run as they do behind the gateway. */
-  execute<T = Record<string, unknown>>(viewer: Viewer | null, source: string, variableValues?: Record<string, unknown>): Promise<ExecutionResult<T>>;
+  execute<T = Record<string, unknown>>(
+    viewer: Viewer | null,
+    source: string,
+    variableValues?: Record<string, unknown>,
+    entitlements?: Entitlements,
+  ): Promise<ExecutionResult<T>>;
   close(): Promise<void>;
 }
 
@@ -131,9 +140,9 @@ export async function openPostsTestBed(deps: Pick<PostsDependencies, 'internalSe
     db: database.connection.forSubgraph('posts', 'unused: no migrations run here'),
     storageDir,
     contextFor: (viewer) => contextOf(subgraph, viewer),
-    async execute<T>(viewer: Viewer | null, source: string, variableValues?: Record<string, unknown>) {
+    async execute<T>(viewer: Viewer | null, source: string, variableValues?: Record<string, unknown>, entitlements?: Entitlements) {
       schema ??= buildSubgraphSchema({ typeDefs: subgraph.definition.typeDefs, resolvers: mergedResolvers(subgraph) });
-      return (await graphql({ schema, source, variableValues, contextValue: contextOf(subgraph, viewer) })) as ExecutionResult<T>;
+      return (await graphql({ schema, source, variableValues, contextValue: contextOf(subgraph, viewer, entitlements) })) as ExecutionResult<T>;
     },
     async close() {
       await database.drop();

@@ -164,6 +164,8 @@ export async function createPostsSubgraph(deps: PostsDependencies): Promise<Post
       calendarRevocations(stream, db, calendar),
       // Uploads never attached are deleted a day after upload; hourly is soon enough for that.
       new PeriodicJob('unattached-file-purge', 3_600_000, () => files.purgeUnattached(), createLogger('posts')),
+      // Images from before their variants were recorded are measured once, batch after batch, from the start.
+      new PeriodicJob('file-size-backfill', 3_600_000, () => files.measureUnmeasured(), createLogger('posts')),
     ],
     posts,
     repository,

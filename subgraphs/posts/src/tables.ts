@@ -199,6 +199,8 @@ export const files = schema.table('files', {
   fileName: text('file_name').notNull(),
   contentType: text('content_type').notNull(),
   sizeBytes: integer('size_bytes').notNull(),
+  /** Every stored object of the file (an image's variants too); null for an image from before 0013, not yet measured. */
+  storedBytes: bigint('stored_bytes', { mode: 'number' }),
   width: integer('width'),
   height: integer('height'),
   postId: uuid('post_id'),

@@ -78,6 +78,15 @@ export type ArchiveGroupInput = {
   groupId: Scalars['ID']['input'];
 };
 
+/** A housing association, as the members subgraph keeps it; posts adds what its files take up. */
+export type Association = {
+  __typename?: 'Association';
+  /** Stable identifier. */
+  id: Scalars['ID']['output'];
+  /** What the association's files take up against its storage limit. Its board only (FORBIDDEN for others). */
+  storageUsage?: Maybe<StorageUsage>;
+};
+
 /** Who a post or a document is for. The board is in every audience. */
 export type Audience = {
   __typename?: 'Audience';
@@ -1135,6 +1144,11 @@ export type Mutation = {
    * Accepted, by content whatever the name says: JPEG, PNG, WebP, GIF, PDF, UTF-8 plain text or CSV, DOCX, XLSX,
    * PPTX, ODT and ODS; anything else is BAD_USER_INPUT on `contentBase64`. Residents and the board may upload
    * (externals: FORBIDDEN). An upload not used within a day is deleted.
+   * The file must also fit the association's storage (`Association.storageUsage`; an image counts with its display
+   * and thumbnail sizes), checked before anything is stored: otherwise CONFLICT with `extensions.field`
+   * `contentBase64`, `usedBytes`, `limitBytes` and `fileBytes`, and `feature: "extraStorage"` while the association
+   * does not subscribe to that add-on. It is CONFLICT, not FEATURE_NOT_SUBSCRIBED, because uploading is part of the
+   * base plan: the association is full, and the add-on is one way to make room.
    */
   uploadFile: UploadFilePayload;
 };
@@ -1776,6 +1790,25 @@ export type SignUpForEventPayload = {
   signup: EventSignup;
 };
 
+/**
+ * What an association's files take up in storage against what it may store. Bytes are whole numbers given as Float,
+ * since GraphQL's Int stops at 2 GiB.
+ */
+export type StorageUsage = {
+  __typename?: 'StorageUsage';
+  /**
+   * Bytes the association may store: the `storageBytes` limit of its plan (the base plan 5 GiB; the `extraStorage`
+   * add-on adds 100 GiB). When the subscription cannot be read, the base plan's limit applies.
+   */
+  limitBytes: Scalars['Float']['output'];
+  /**
+   * Bytes stored for the association's files: every file, attached or waiting to be used, and for an image its
+   * original and its display and thumbnail sizes. A file's bytes are freed when it is deleted (an upload not used
+   * within a day is).
+   */
+  usedBytes: Scalars['Float']['output'];
+};
+
 /** Suspension of the author of removed content. */
 export type SuspendAuthorInput = {
   /** Why; the author is shown this when they try to log in. 1–500 characters. */
@@ -1952,6 +1985,7 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping of federation types */
 export type FederationTypes = ResolversObject<{
+  Association: Association;
   Comment: Comment;
   Event: Event;
   Group: Group;
@@ -1960,6 +1994,9 @@ export type FederationTypes = ResolversObject<{
 
 /** Mapping of federation reference types */
 export type FederationReferenceTypes = ResolversObject<{
+  Association:
+    ( { __typename: 'Association' }
+    & GraphQLRecursivePick<FederationTypes['Association'], {"id":true}> );
   Comment:
     ( { __typename: 'Comment' }
     & GraphQLRecursivePick<FederationTypes['Comment'], {"id":true}> );
@@ -1986,6 +2023,7 @@ export type ResolversTypes = ResolversObject<{
   AddDocumentVersionInput: AddDocumentVersionInput;
   AddGroupMemberInput: AddGroupMemberInput;
   ArchiveGroupInput: ArchiveGroupInput;
+  Association: ResolverTypeWrapper<Association>;
   Audience: ResolverTypeWrapper<Audience>;
   AudienceInput: AudienceInput;
   AudienceKind: AudienceKind;
@@ -2093,6 +2131,8 @@ export type ResolversTypes = ResolversObject<{
   SetPostAttachmentsPayload: ResolverTypeWrapper<Omit<SetPostAttachmentsPayload, 'post'> & { post: ResolversTypes['Post'] }>;
   SignUpForEventInput: SignUpForEventInput;
   SignUpForEventPayload: ResolverTypeWrapper<Omit<SignUpForEventPayload, 'event' | 'signup'> & { event: ResolversTypes['Event'], signup: ResolversTypes['EventSignup'] }>;
+  StorageUsage: ResolverTypeWrapper<StorageUsage>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   SuspendAuthorInput: SuspendAuthorInput;
   UpdateDocumentInput: UpdateDocumentInput;
   UpdateFileSettingsInput: UpdateFileSettingsInput;
@@ -2115,6 +2155,7 @@ export type ResolversParentTypes = ResolversObject<{
   AddDocumentVersionInput: AddDocumentVersionInput;
   AddGroupMemberInput: AddGroupMemberInput;
   ArchiveGroupInput: ArchiveGroupInput;
+  Association: Association | FederationReferenceTypes['Association'];
   Audience: Audience;
   AudienceInput: AudienceInput;
   CalendarFeed: CalendarFeed;
@@ -2206,6 +2247,8 @@ export type ResolversParentTypes = ResolversObject<{
   SetPostAttachmentsPayload: Omit<SetPostAttachmentsPayload, 'post'> & { post: ResolversParentTypes['Post'] };
   SignUpForEventInput: SignUpForEventInput;
   SignUpForEventPayload: Omit<SignUpForEventPayload, 'event' | 'signup'> & { event: ResolversParentTypes['Event'], signup: ResolversParentTypes['EventSignup'] };
+  StorageUsage: StorageUsage;
+  Float: Scalars['Float']['output'];
   SuspendAuthorInput: SuspendAuthorInput;
   UpdateDocumentInput: UpdateDocumentInput;
   UpdateFileSettingsInput: UpdateFileSettingsInput;
@@ -2216,6 +2259,12 @@ export type ResolversParentTypes = ResolversObject<{
   UpdatePostPayload: Omit<UpdatePostPayload, 'post'> & { post: ResolversParentTypes['Post'] };
   UploadFileInput: UploadFileInput;
   UploadFilePayload: Omit<UploadFilePayload, 'file'> & { file: ResolversParentTypes['File'] };
+}>;
+
+export type AssociationResolvers<ContextType = PostsContext, ParentType extends ResolversParentTypes['Association'] = ResolversParentTypes['Association'], FederationReferenceType extends FederationReferenceTypes['Association'] = FederationReferenceTypes['Association']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Association']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  storageUsage?: Resolver<Maybe<ResolversTypes['StorageUsage']>, ParentType, ContextType>;
 }>;
 
 export type AudienceResolvers<ContextType = PostsContext, ParentType extends ResolversParentTypes['Audience'] = ResolversParentTypes['Audience']> = ResolversObject<{
@@ -2705,6 +2754,11 @@ export type SignUpForEventPayloadResolvers<ContextType = PostsContext, ParentTyp
   signup?: Resolver<ResolversTypes['EventSignup'], ParentType, ContextType>;
 }>;
 
+export type StorageUsageResolvers<ContextType = PostsContext, ParentType extends ResolversParentTypes['StorageUsage'] = ResolversParentTypes['StorageUsage']> = ResolversObject<{
+  limitBytes?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  usedBytes?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+}>;
+
 export type UpdateFileSettingsPayloadResolvers<ContextType = PostsContext, ParentType extends ResolversParentTypes['UpdateFileSettingsPayload'] = ResolversParentTypes['UpdateFileSettingsPayload']> = ResolversObject<{
   settings?: Resolver<ResolversTypes['FileSettings'], ParentType, ContextType>;
 }>;
@@ -2718,6 +2772,7 @@ export type UploadFilePayloadResolvers<ContextType = PostsContext, ParentType ex
 }>;
 
 export type Resolvers<ContextType = PostsContext> = ResolversObject<{
+  Association?: AssociationResolvers<ContextType>;
   Audience?: AudienceResolvers<ContextType>;
   AudienceKind?: AudienceKindResolvers;
   CalendarFeed?: CalendarFeedResolvers<ContextType>;
@@ -2786,6 +2841,7 @@ export type Resolvers<ContextType = PostsContext> = ResolversObject<{
   ResolveModerationCasePayload?: ResolveModerationCasePayloadResolvers<ContextType>;
   SetPostAttachmentsPayload?: SetPostAttachmentsPayloadResolvers<ContextType>;
   SignUpForEventPayload?: SignUpForEventPayloadResolvers<ContextType>;
+  StorageUsage?: StorageUsageResolvers<ContextType>;
   UpdateFileSettingsPayload?: UpdateFileSettingsPayloadResolvers<ContextType>;
   UpdatePostPayload?: UpdatePostPayloadResolvers<ContextType>;
   UploadFilePayload?: UploadFilePayloadResolvers<ContextType>;

@@ -1,6 +1,6 @@
 import type { Viewer } from '@tunet/kit';
 import { ASSOCIATION_X as X, ASSOCIATION_Y as Y, integratorOf, memberOf, PLATFORM_ADMIN } from '../posts.fixtures';
-import { canChangeFileSettings, canDownloadFile, canReadFileSettings, canUploadFile, canUseUpload, type FileFacts } from './files.access';
+import { canChangeFileSettings, canDownloadFile, canReadFileSettings, canReadStorageUsage, canUploadFile, canUseUpload, type FileFacts } from './files.access';
 
 // Not the member `memberOf` describes unless given an id, so the other members are not the uploader.
 const UPLOADER = 'b0000000-0000-4000-8000-000000000002';
@@ -87,5 +87,22 @@ describe('files access', () => {
         expect(canUseUpload(viewer, unattached, POST)).toBe(false);
       },
     );
+  });
+});
+
+describe('storage usage', () => {
+  const inSupport: Viewer = { ...PLATFORM_ADMIN, associationId: X, support: { expiresAt: '2026-12-01T12:00:00.000Z' } };
+  it.each([
+    { actor: 'a board member', viewer: memberOf(X, 'board'), sees: true },
+    { actor: 'a platform operator in a support session there', viewer: inSupport, sees: true },
+    { actor: 'a resident', viewer: memberOf(X, 'resident'), sees: false },
+    { actor: 'an external (caretaker)', viewer: memberOf(X, 'external'), sees: false },
+    { actor: 'a board member of another association', viewer: memberOf(Y, 'board'), sees: false },
+    { actor: 'an integration with an API key', viewer: integratorOf(X), sees: false },
+    { actor: 'a platform admin without a support session', viewer: { ...PLATFORM_ADMIN, associationId: X }, sees: false },
+    { actor: 'a platform operator in a support session elsewhere', viewer: { ...inSupport, associationId: Y }, sees: false },
+    { actor: 'anonymous', viewer: null, sees: false },
+  ])('$actor: sees it $sees', ({ viewer, sees }) => {
+    expect(canReadStorageUsage(viewer, X)).toBe(sees);
   });
 });

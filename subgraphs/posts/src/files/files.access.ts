@@ -1,4 +1,4 @@
-import { isMember, type MemberRole, type Viewer } from '@tunet/kit';
+import { isMember, operatesIn, type MemberRole, type Viewer } from '@tunet/kit';
 
 /** Who may do what with files. Pure functions: no I/O, easy to test as a matrix. */
 
@@ -51,4 +51,13 @@ export function canDownloadFile(viewer: Viewer | null, file: FileFacts, placeVis
   if (!isMember(viewer) || viewer.associationId !== file.associationId) return false;
   if (file.postId !== null || file.documentId !== null) return placeVisible;
   return viewer.memberId === file.uploadedByMemberId;
+}
+
+/**
+ * What the association's files take up against its limit is the board's to watch (storage is the association's
+ * cost), and a platform operator's inside the association through an open support session.
+ */
+export function canReadStorageUsage(viewer: Viewer | null, associationId: string): boolean {
+  if (operatesIn(viewer, associationId)) return true;
+  return isMember(viewer) && viewer.associationId === associationId && viewer.role === 'board';
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { SubgraphDatabase } from '@tunet/kit';
-import { and, asc, eq, inArray, isNull, lt, or } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import { fileSettings, files, urlSigningKeys } from '../tables';
 
 export type FileRow = typeof files.$inferSelect;
@@ -8,6 +8,12 @@ export type FileRow = typeof files.$inferSelect;
 export type NewFile = Omit<typeof files.$inferInsert, 'associationId' | 'postId' | 'postPosition' | 'documentId'>;
 
 const SIGNING_KEY = 'file-downloads';
+
+/**
+ * The sum of the files' stored bytes. An image whose variants were never measured (uploaded before migration 0013
+ * and not yet reached by the backfill) counts as three times its original, an estimate that errs high.
+ */
+const STORED_BYTES = sql<string>`coalesce(sum(coalesce(${files.storedBytes}, 3 * ${files.sizeBytes}::bigint)), 0)`;
 
 /** The only code that reads or writes files and upload settings. Every call names its tenant, or says why not. */
 export class FilesRepository {
@@ -47,15 +53,48 @@ export class FilesRepository {
     );
   }
 
-  async insertFile(tenant: string, file: NewFile): Promise<FileRow> {
-    const [row] = await this.db.tenant(tenant, (tx) =>
-      tx
+  /** What the association's files take up in storage, every variant counted. */
+  async storedBytes(tenant: string): Promise<number> {
+    const [row] = await this.db.tenant(tenant, (tx) => tx.select({ bytes: STORED_BYTES }).from(files).where(eq(files.associationId, tenant)));
+    return Number(row?.bytes ?? 0);
+  }
+
+  /**
+   * Inserts the file if `admit` lets it. `admit` gets what the association's files take up before this one, and
+   * throws to refuse or stores the file's objects (before the row, so a row never names bytes that are not there).
+   * The association's uploads take turns from the count to the commit (an advisory lock), so two uploads at the
+   * edge of the storage limit cannot both count the room that only one of them fits.
+   */
+  insertFile(tenant: string, file: NewFile, admit: (storedBytes: number) => Promise<void>): Promise<FileRow> {
+    return this.db.tenant(tenant, async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`posts.storage:${tenant}`}))`);
+      const [usage] = await tx.select({ bytes: STORED_BYTES }).from(files).where(eq(files.associationId, tenant));
+      await admit(Number(usage?.bytes ?? 0));
+      const [row] = await tx
         .insert(files)
         .values({ ...file, associationId: tenant })
-        .returning(),
+        .returning();
+      if (!row) throw new Error('insert returned no row');
+      return row;
+    });
+  }
+
+  /**
+   * Up to `limit` images from before their variants were measured (migration 0013), across associations: system
+   * scope, a one-off sweep for the whole deployment.
+   */
+  unmeasuredFiles(limit: number): Promise<FileRow[]> {
+    return this.db.system((tx) => tx.select().from(files).where(isNull(files.storedBytes)).orderBy(asc(files.id)).limit(limit));
+  }
+
+  /** Records what the file's objects were measured to take up; a file measured meanwhile keeps its figure. */
+  async setStoredBytes(id: string, storedBytes: number): Promise<void> {
+    await this.db.system((tx) =>
+      tx
+        .update(files)
+        .set({ storedBytes })
+        .where(and(eq(files.id, id), isNull(files.storedBytes))),
     );
-    if (!row) throw new Error('insert returned no row');
-    return row;
   }
 
   findFiles(tenant: string, ids: readonly string[]): Promise<FileRow[]> {

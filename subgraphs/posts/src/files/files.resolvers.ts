@@ -9,6 +9,9 @@ export const filesResolvers: Resolvers = {
     setPostAttachments: async (_root, { input }, ctx) => ({ post: await ctx.files.setPostAttachments(ctx, input) }),
     updateFileSettings: async (_root, { input }, ctx) => ({ settings: await ctx.files.updateSettings(ctx, input) }),
   },
+  Association: {
+    storageUsage: (association, _args, ctx) => ctx.files.storageUsage(ctx, association.id),
+  },
   Post: {
     attachments: (post, _args, ctx) => ctx.fileLoaders.attachmentsByPost.load(post.id),
   },

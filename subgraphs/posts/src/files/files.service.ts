@@ -2,13 +2,16 @@ import { randomUUID } from 'node:crypto';
 import {
   admitMember,
   badUserInput,
+  fail,
   forbidden,
+  hasFeature,
   isUuid,
   notFound,
   parseInput,
   PublicRouteError,
   type PublicRequest,
   type PublicResponse,
+  type RequestContext,
   type Viewer,
 } from '@tunet/kit';
 import { z } from 'zod';
@@ -16,13 +19,14 @@ import type { DocumentsLoaders } from '../documents/documents.loaders';
 import type { PostsLoaders } from '../posts/posts.loaders';
 import type { PostRow } from '../posts/posts.repository';
 import { contentDisposition, sanitiseFileName } from './file-names';
-import { canChangeFileSettings, canDownloadFile, canReadFileSettings, canUploadFile, canUseUpload } from './files.access';
+import { canChangeFileSettings, canDownloadFile, canReadFileSettings, canReadStorageUsage, canUploadFile, canUseUpload } from './files.access';
 import type { FilesLoaders } from './files.loaders';
 import type { FileRow, FilesRepository } from './files.repository';
 import { processImage, type ImageVariant } from './images';
 import type { UrlSigner } from './signed-urls';
 import { isImageType, sniffContentType } from './sniff';
 import type { FileStorage } from './storage';
+import { EXTRA_STORAGE, fitsStorage, storageLimitBytes } from './storage-quota.rules';
 
 const MIB = 1024 * 1024;
 /** The upload limit of an association whose board never set one. */
@@ -34,9 +38,10 @@ export const MAX_ATTACHMENTS = 10;
 /** How long an upload may wait to be attached or become a document version before the purge job deletes it. */
 export const UNATTACHED_LIFETIME_MS = 24 * 3600 * 1000;
 const PURGE_BATCH = 100;
+const MEASURE_BATCH = 50;
 
-/** What the service needs of a request: who asks, where they called from, and the request's loaders. */
-export interface FilesRequest {
+/** What the service needs of a request: who asks, where they called from, what the association is entitled to, and the request's loaders. */
+export interface FilesRequest extends Pick<RequestContext, 'entitlements'> {
   viewer: Viewer | null;
   publicOrigin?: string | null;
   loaders: PostsLoaders;
@@ -46,6 +51,12 @@ export interface FilesRequest {
 
 export interface FileSettings {
   maxFileBytes: number;
+}
+
+/** What the association's files take up in storage, every image variant counted, and how much it may store. */
+export interface StorageUsage {
+  usedBytes: number;
+  limitBytes: number;
 }
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
@@ -86,10 +97,16 @@ export class FilesService {
     return { maxFileBytes: input.maxFileBytes };
   }
 
+  async storageUsage(request: FilesRequest, associationId: string): Promise<StorageUsage> {
+    if (!canReadStorageUsage(request.viewer, associationId)) throw forbidden("Only the association's board sees its storage usage.");
+    return { usedBytes: await this.repository.storedBytes(associationId), limitBytes: storageLimitBytes(request.entitlements, associationId) };
+  }
+
   /**
    * Stores an upload for the viewer to attach or make a document version. The type comes from the bytes; images
-   * are re-encoded without metadata and get display and thumbnail variants. The objects are stored before the
-   * row, so a row never names bytes that are not there.
+   * are re-encoded without metadata and get display and thumbnail variants. A file that would take the
+   * association's storage (every variant counted) over its limit is refused before anything is stored. The
+   * objects are stored before the row, so a row never names bytes that are not there.
    */
   async upload(request: FilesRequest, rawInput: unknown): Promise<FileRow> {
     const uploader = admitMember(request.viewer, canUploadFile);
@@ -103,16 +120,24 @@ export class FilesService {
         'contentBase64: only images (JPEG, PNG, WebP, GIF), PDF, plain text or CSV, and Word, Excel, PowerPoint or OpenDocument files can be uploaded.',
       );
     }
+    const tenant = uploader.associationId;
     const id = randomUUID();
-    const stored = await this.storeVariants(uploader.associationId, id, bytes, contentType);
-    return this.repository.insertFile(uploader.associationId, {
+    const prepared = await prepareObjects(bytes, contentType);
+    const storedBytes = prepared.objects.reduce((sum, [, body]) => sum + body.length, 0);
+    const limitBytes = storageLimitBytes(request.entitlements, tenant);
+    const file = {
       id,
       uploadedByMemberId: uploader.memberId,
       fileName: sanitiseFileName(input.fileName, contentType),
       contentType,
-      sizeBytes: stored.size,
-      width: stored.width,
-      height: stored.height,
+      sizeBytes: prepared.objects[0][1].length,
+      storedBytes,
+      width: prepared.width,
+      height: prepared.height,
+    };
+    return this.repository.insertFile(tenant, file, async (usedBytes) => {
+      if (!fitsStorage(usedBytes, storedBytes, limitBytes)) throw storageFull(usedBytes, limitBytes, storedBytes, !hasFeature(request, tenant, EXTRA_STORAGE));
+      for (const [variant, body] of prepared.objects) await this.storage.put(storageKey({ associationId: tenant, id }, variant), body, contentType);
     });
   }
 
@@ -192,29 +217,62 @@ export class FilesService {
     return purged.length === PURGE_BATCH;
   }
 
+  /**
+   * Measures the stored objects of images uploaded before their variants were recorded (migration 0013), a batch at
+   * a time; until then they count as an estimate. True when more may be waiting. Replicas may measure the same
+   * file at once: both find the same figure.
+   */
+  async measureUnmeasured(): Promise<boolean> {
+    const unmeasured = await this.repository.unmeasuredFiles(MEASURE_BATCH);
+    for (const file of unmeasured) {
+      let storedBytes = 0;
+      for (const variant of variantsOf(file)) storedBytes += (await this.storage.get(storageKey(file, variant)))?.length ?? 0;
+      // A missing original still counts as its recorded size, so the figure never falls below File.size.
+      await this.repository.setStoredBytes(file.id, Math.max(storedBytes, file.sizeBytes));
+    }
+    return unmeasured.length === MEASURE_BATCH;
+  }
+
   /** Whether the post or document the file is in is one the viewer sees; loaders apply the audience rules. */
   private async placeVisible(request: FilesRequest, file: FileRow): Promise<boolean> {
     if (file.postId) return (await request.loaders.postById.load(file.postId)) !== null;
     if (file.documentId) return (await request.documentLoaders.documentById.load(file.documentId)) !== null;
     return false;
   }
+}
 
-  private async storeVariants(
-    tenant: string,
-    id: string,
-    bytes: Buffer,
-    contentType: string,
-  ): Promise<{ size: number; width: number | null; height: number | null }> {
-    const key = (variant: ImageVariant) => storageKey({ associationId: tenant, id }, variant);
-    if (!isImageType(contentType)) {
-      await this.storage.put(key('original'), bytes, contentType);
-      return { size: bytes.length, width: null, height: null };
-    }
-    const image = await processImage(bytes, contentType);
-    if (!image) throw badUserInput('contentBase64', 'contentBase64: the image could not be read; it may be damaged.');
-    for (const [variant, body] of Object.entries(image.variants)) await this.storage.put(key(variant as ImageVariant), body, contentType);
-    return { size: image.variants.original.length, width: image.width, height: image.height };
-  }
+/** The objects to store for an upload, the original first: an image re-encoded in its three sizes, any other file as it came. */
+async function prepareObjects(
+  bytes: Buffer,
+  contentType: string,
+): Promise<{ objects: [[ImageVariant, Buffer], ...[ImageVariant, Buffer][]]; width: number | null; height: number | null }> {
+  if (!isImageType(contentType)) return { objects: [['original', bytes]], width: null, height: null };
+  const image = await processImage(bytes, contentType);
+  if (!image) throw badUserInput('contentBase64', 'contentBase64: the image could not be read; it may be damaged.');
+  const { original, display, thumbnail } = image.variants;
+  return {
+    objects: [
+      ['original', original],
+      ['display', display],
+      ['thumbnail', thumbnail],
+    ],
+    width: image.width,
+    height: image.height,
+  };
+}
+
+/**
+ * CONFLICT, not FEATURE_NOT_SUBSCRIBED: uploading is part of the base plan, and the association is at its limit.
+ * `feature` names the add-on that would raise it while the association lacks it, so the app can offer it.
+ */
+function storageFull(usedBytes: number, limitBytes: number, fileBytes: number, canAddStorage: boolean): Error {
+  const more = canAddStorage ? ', or the board can add storage with the extraStorage add-on' : '';
+  return fail(
+    'CONFLICT',
+    `contentBase64: the association's storage is full: ${megabytes(usedBytes)} of ${megabytes(limitBytes)} are used and this file needs ` +
+      `${megabytes(fileBytes)}. Remove files that are no longer needed${more}.`,
+    { field: 'contentBase64', usedBytes, limitBytes, fileBytes, ...(canAddStorage ? { feature: EXTRA_STORAGE } : {}) },
+  );
 }
 
 /** The bytes of a base64 upload, refused before decoding when they could not fit the limit. */
