@@ -3,7 +3,9 @@
  * (decision 0021). Builds, copies what a deployment ships (package files, lockfile, dist/, schemas, migrations;
  * no src/) to a temporary directory, installs it there with `npm ci --omit=dev`, starts the members subgraph
  * and the gateway with `npm run start:subgraph` / `start:gateway` as the README does, and checks that the
- * subgraph is ready and that a login through the gateway reaches members (wrong password: UNAUTHENTICATED).
+ * subgraph is ready and that a login through the gateway reaches members (wrong password: UNAUTHENTICATED). Before
+ * members starts, the operator command (`npm run tunet -- create-operator`) migrates the empty database and prints a
+ * one-time link; its token sets the password through the gateway, and the new operator logs in (decision 0030).
  *
  * Needs PostgreSQL and Redis: run through scripts/run-tests.ts (`--exec`), which starts throwaway servers
  * and sets TEST_DATABASE_URL / TEST_REDIS_URL.
@@ -44,6 +46,7 @@ async function main(): Promise<void> {
     };
     const membersPort = await freePort();
     const gatewayPort = await freePort();
+    const link = createOperator(dir, { ...process.env, ...common, DATABASE_URL: databaseUrl });
     start('members', ['run', 'start:subgraph', '--', 'members'], dir, {
       ...common,
       PORT: String(membersPort),
@@ -62,6 +65,7 @@ async function main(): Promise<void> {
     // The gateway's readiness also asks the subgraphs not started here, so its liveness is what is checked.
     await waitFor(`gateway health`, () => answers(`http://127.0.0.1:${gatewayPort}/healthz`));
     await checkLoginThroughGateway(gatewayPort);
+    await checkOperatorLink(gatewayPort, link);
     await stopAll();
     console.log(
       `check-production-build: ok (build and install ${((installed - started) / 1000).toFixed(1)} s, ` +
@@ -107,6 +111,45 @@ async function checkLoginThroughGateway(port: number): Promise<void> {
   if (code !== 'UNAUTHENTICATED') {
     throw new Error(`login through the gateway: expected UNAUTHENTICATED from members, got ${JSON.stringify(body)}`);
   }
+}
+
+const OPERATOR = { email: 'first-operator@tunet.test', password: 'a long first password' };
+
+/** The operator command from the build: a link on the first run, a refusal (exit code 1) for the same e-mail. */
+function createOperator(dir: string, env: NodeJS.ProcessEnv): string {
+  const args = ['run', '--silent', 'tunet', '--', 'create-operator', '--email', OPERATOR.email, '--origin', 'https://app.tunet.test'];
+  const created = spawnSync('npm', args, { cwd: dir, env, encoding: 'utf8' });
+  const link = /https:\/\/app\.tunet\.test\/set-password#token=\S+/.exec(created.stdout)?.[0];
+  if (created.status !== 0 || !link) throw new Error(`create-operator: expected a link, got ${created.status}: ${created.stdout}${created.stderr}`);
+  const again = spawnSync('npm', args, { cwd: dir, env, encoding: 'utf8' });
+  if (again.status !== 1 || !again.stderr.includes('already uses')) {
+    throw new Error(`create-operator again: expected a refusal with exit code 1, got ${again.status}: ${again.stdout}${again.stderr}`);
+  }
+  return link;
+}
+
+/** The link's token sets the password through the gateway, and the operator logs in with it. */
+async function checkOperatorLink(port: number, link: string): Promise<void> {
+  const token = new URLSearchParams(new URL(link).hash.slice(1)).get('token');
+  const set = await graphql(port, 'mutation ($input: SetPasswordWithTokenInput!) { setPasswordWithToken(input: $input) { email } }', {
+    input: { token, password: OPERATOR.password },
+  });
+  if (JSON.stringify(set.data) !== JSON.stringify({ setPasswordWithToken: { email: OPERATOR.email } })) {
+    throw new Error(`setPasswordWithToken through the gateway: ${JSON.stringify(set)}`);
+  }
+  const login = await graphql(port, 'mutation ($input: LoginInput!) { login(input: $input) { accessToken } }', { input: OPERATOR });
+  if (typeof (login.data as { login?: { accessToken?: unknown } } | undefined)?.login?.accessToken !== 'string') {
+    throw new Error(`the new operator's login through the gateway: ${JSON.stringify(login)}`);
+  }
+}
+
+async function graphql(port: number, query: string, variables: Record<string, unknown>): Promise<{ data?: unknown; errors?: unknown }> {
+  const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
+  return (await response.json()) as { data?: unknown; errors?: unknown };
 }
 
 function run(command: string, args: string[], cwd: string, env?: NodeJS.ProcessEnv): void {

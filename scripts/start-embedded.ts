@@ -28,7 +28,7 @@ async function main(): Promise<void> {
     ports: { gateway: Number(process.env.PORT ?? 4000), members: 4001, posts: 4002, reservations: 4003, notifications: 4004, billing: 4005 },
     host: process.env.HOST ?? '127.0.0.1',
     introspection: true,
-    demoData: true,
+    demoData: demoDataWanted(process.env),
     notifications: { webPush },
     subgraphTimeouts: subgraphTimeoutsFromEnv(process.env),
     logger,
@@ -51,6 +51,17 @@ Tunet is running (${database.backend}, data in ${path.relative(process.cwd(), da
     await database.close();
     await closeFastStore(store);
   });
+}
+
+/**
+ * Demo data (a published password) only when asked for: DEMO_DATA=true, or `npm start` on its own embedded database;
+ * never into a database named by DATABASE_URL otherwise, and never with DEMO_DATA=false. Production processes
+ * (`start:subgraph`) load none at all.
+ */
+function demoDataWanted(env: NodeJS.ProcessEnv): boolean {
+  if (env.DEMO_DATA === 'true' || env.DEMO_DATA === 'false') return env.DEMO_DATA === 'true';
+  if (env.DEMO_DATA) throw new Error(`DEMO_DATA must be true or false, not "${env.DEMO_DATA}"`);
+  return !env.DATABASE_URL;
 }
 
 main().catch((error: unknown) => {

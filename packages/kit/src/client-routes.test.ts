@@ -18,6 +18,8 @@ describe('client routes', () => {
     expect([invitation.pathname, invitation.search, invitation.hash]).toEqual(['/invitations', '', '#token=inv_3q2-9xYz']);
     const confirmation = new URL(clientRoutes.confirmEmail('chg_7Hq-Zt0a'), 'https://app.tunet.test');
     expect([confirmation.pathname, confirmation.search, confirmation.hash]).toEqual(['/account/email', '', '#token=chg_7Hq-Zt0a']);
+    const setup = new URL(clientRoutes.setPassword('set_4Kp-Qr9w'), 'https://app.tunet.test');
+    expect([setup.pathname, setup.search, setup.hash]).toEqual(['/set-password', '', '#token=set_4Kp-Qr9w']);
   });
 
   it('keep an id or token with URL characters inside its own part of the link', () => {

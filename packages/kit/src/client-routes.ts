@@ -22,6 +22,8 @@ export const clientRoutes = {
   notificationSettings: () => '/settings/notifications',
   acceptInvitation: (token: string) => `/invitations${tokenFragment(token)}`,
   confirmEmail: (token: string) => `/account/email${tokenFragment(token)}`,
+  /** A one-time link to set an account's password: a new platform operator's first (decision 0030). */
+  setPassword: (token: string) => `/set-password${tokenFragment(token)}`,
 } as const;
 
 /**

@@ -1,5 +1,14 @@
 import path from 'node:path';
-import { closeFastStore, generateSecrets, todayIn, type FastStore, type Secrets, type SubgraphDatabase, type Viewer } from '@tunet/kit';
+import {
+  closeFastStore,
+  generateSecrets,
+  todayIn,
+  type DatabaseConnection,
+  type FastStore,
+  type Secrets,
+  type SubgraphDatabase,
+  type Viewer,
+} from '@tunet/kit';
 import { openTestDatabase, openTestRedis, type TestDatabase } from '@tunet/kit/src/kit.fixtures';
 import type { GraphQLError } from 'graphql';
 import { createCommitteesLoaders } from './committees/committees.loaders';
@@ -14,6 +23,8 @@ export interface MembersTestBed {
   subgraph: MembersSubgraph;
   /** Direct access to the members schema, for arranging data the public operations cannot create yet. */
   db: SubgraphDatabase;
+  /** The test database itself, for what runs beside the subgraph (the operator bootstrap command). */
+  connection: DatabaseConnection;
   secrets: Secrets;
   /** Fresh per-request loaders for a viewer, as a request would get them. */
   loadersFor(viewer: Viewer | null): Loaders;
@@ -31,6 +42,7 @@ export async function openMembersTestBed(auth?: MembersDependencies['auth']): Pr
   return {
     subgraph,
     db: testDb.connection.forSubgraph('members', path.resolve(__dirname, '../migrations')),
+    connection: testDb.connection,
     secrets,
     loadersFor: (viewer) => ({
       ...createMembersLoaders(subgraph.repositories.members, viewer),

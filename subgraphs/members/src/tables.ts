@@ -150,6 +150,18 @@ export const operatorRefreshTokens = schema.table('operator_refresh_tokens', {
   createdAt: createdAt(),
 });
 
+/** One-time links to set an account's password (decision 0030); system scope only. */
+export const passwordSetups = schema.table('password_setups', {
+  id: uuid('id').primaryKey(),
+  accountId: uuid('account_id').notNull(),
+  tokenHash: text('token_hash').notNull(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  usedAt: timestamp('used_at', { withTimezone: true }),
+  createdAt: createdAt(),
+});
+
+
+
 export const accessLog = schema.table('access_log', {
   associationId: uuid('association_id').notNull(),
   id: uuid('id').notNull().defaultRandom(),

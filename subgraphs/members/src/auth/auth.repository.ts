@@ -1,7 +1,7 @@
 import type { NewEvent, SubgraphDatabase, Tx, ViewerScope } from '@tunet/kit';
 import { and, asc, eq, isNull, ne, sql } from 'drizzle-orm';
 import type { MemberRoleName } from '../members/members.repository';
-import { accounts, emailChanges, members, operatorRefreshTokens, refreshTokens } from '../tables';
+import { accounts, emailChanges, members, operatorRefreshTokens, passwordSetups, refreshTokens } from '../tables';
 
 export type AccountRow = typeof accounts.$inferSelect;
 export type NewAccount = Pick<typeof accounts.$inferInsert, 'id' | 'email' | 'passwordHash' | 'platformAdmin'>;
@@ -57,6 +57,10 @@ export interface NewRefreshToken {
   tokenHash: string;
   expiresAt: Date;
 }
+
+export type NewPasswordSetup = Pick<typeof passwordSetups.$inferInsert, 'id' | 'tokenHash' | 'expiresAt'>;
+
+export type PasswordSetupOutcome = { kind: 'set'; accountId: string; email: string } | { kind: 'invalid' } | { kind: 'used' } | { kind: 'expired' };
 
 export type EmailChangeOutcome = { kind: 'confirmed'; email: string } | { kind: 'invalid' } | { kind: 'expired' } | { kind: 'taken' };
 
@@ -150,6 +154,52 @@ export class AuthRepository {
         )
         .returning({ familyId: operatorRefreshTokens.familyId });
       return [...new Set([...ended, ...endedOperator].map((row) => row.familyId))];
+    });
+  }
+
+  /** A new platform operator's account with its one-time password link, or `exists` when the e-mail is taken. */
+  createOperator(account: NewAccount, setup: NewPasswordSetup): Promise<'created' | 'exists'> {
+    return this.db.system(async (tx) => {
+      const [taken] = await tx
+        .select({ id: accounts.id })
+        .from(accounts)
+        .where(eq(sql`lower(${accounts.email})`, account.email.toLowerCase()));
+      if (taken) return 'exists';
+      await tx.insert(accounts).values({ ...account, platformAdmin: true });
+      await tx.insert(passwordSetups).values({ ...setup, accountId: account.id });
+      return 'created';
+    });
+  }
+
+  /** A fresh link for an existing operator; the account's earlier unused links stop working. */
+  renewOperatorLink(email: string, setup: NewPasswordSetup): Promise<'issued' | 'unknown' | 'not-operator'> {
+    return this.db.system(async (tx) => {
+      const [account] = await tx
+        .select({ id: accounts.id, platformAdmin: accounts.platformAdmin })
+        .from(accounts)
+        .where(eq(sql`lower(${accounts.email})`, email.toLowerCase()));
+      if (!account) return 'unknown';
+      if (!account.platformAdmin) return 'not-operator';
+      await tx.delete(passwordSetups).where(and(eq(passwordSetups.accountId, account.id), isNull(passwordSetups.usedAt)));
+      await tx.insert(passwordSetups).values({ ...setup, accountId: account.id });
+      return 'issued';
+    });
+  }
+
+  /** Sets the password a one-time link allows, once, atomically with using the link up. */
+  usePasswordSetup(tokenHash: string, passwordHash: string, now: Date): Promise<PasswordSetupOutcome> {
+    return this.db.system(async (tx): Promise<PasswordSetupOutcome> => {
+      const [setup] = await tx.select().from(passwordSetups).where(eq(passwordSetups.tokenHash, tokenHash)).for('update');
+      if (!setup) return { kind: 'invalid' };
+      if (setup.usedAt) return { kind: 'used' };
+      if (setup.expiresAt <= now) return { kind: 'expired' };
+      await tx.update(passwordSetups).set({ usedAt: now }).where(eq(passwordSetups.id, setup.id));
+      const [account] = await tx
+        .update(accounts)
+        .set({ passwordHash, updatedAt: now })
+        .where(eq(accounts.id, setup.accountId))
+        .returning({ email: accounts.email });
+      return account ? { kind: 'set', accountId: setup.accountId, email: account.email } : { kind: 'invalid' };
     });
   }
 

@@ -8,5 +8,6 @@ export const authResolvers: Resolvers = {
     changePassword: async (_root, { input }, ctx) => ({ endedSessions: await ctx.auth.changePassword(ctx.viewer, input, ctx.clientIp) }),
     requestEmailChange: (_root, { input }, ctx) => ctx.auth.requestEmailChange(ctx.viewer, input, ctx.clientIp),
     confirmEmailChange: async (_root, { input }, ctx) => ({ email: await ctx.auth.confirmEmailChange(input) }),
+    setPasswordWithToken: async (_root, { input }, ctx) => ({ email: await ctx.auth.setPasswordWithToken(input, ctx.clientIp) }),
   },
 };

@@ -35,6 +35,11 @@ const changePasswordInput = z.object({
   newPassword: z.string().min(10, 'must be at least 10 characters').max(1024),
 });
 
+const setPasswordWithTokenInput = z.object({
+  token: z.string().min(1).max(200),
+  password: z.string().min(10, 'must be at least 10 characters').max(1024),
+});
+
 const requestEmailChangeInput = z.object({
   newEmail: z.string().trim().toLowerCase().email().max(320),
   password: z.string().min(1).max(1024),
@@ -113,6 +118,22 @@ export class AuthService {
     const ended = await this.repository.endAccountSessions(account.id, person.sessionId, new Date());
     await this.revocations.endSessions(ended);
     return ended.length;
+  }
+
+  /**
+   * Sets a password through a one-time link (an operator's first, decision 0030) and ends every session of the
+   * account. A wrong token costs the client address a login attempt.
+   */
+  async setPasswordWithToken(rawInput: unknown, clientIp: string): Promise<string> {
+    const input = parseInput(setPasswordWithTokenInput, rawInput);
+    const giveBack = await this.guard.takeTokenAttempt(clientIp);
+    const outcome = await this.repository.usePasswordSetup(hashToken(input.token), await hashPassword(input.password), new Date());
+    if (outcome.kind === 'invalid') throw badUserInput('token', 'This link is not valid.');
+    await giveBack();
+    if (outcome.kind === 'used') throw badUserInput('token', 'This link was already used. Ask for a new one.');
+    if (outcome.kind === 'expired') throw badUserInput('token', 'This link has expired. Ask for a new one.');
+    await this.revocations.endSessions(await this.repository.endAccountSessions(outcome.accountId, null, new Date()));
+    return outcome.email;
   }
 
   /**

@@ -87,6 +87,16 @@ export class PasswordGuard {
     return { account, deviceToken: this.devices.issue(account.id, deviceId ?? undefined) };
   }
 
+  /**
+   * A point from the client address's login allowance before a one-time link's token is checked, so links cannot be
+   * guessed at faster than passwords; the returned function gives it back when the token was right.
+   */
+  async takeTokenAttempt(clientIp: string): Promise<() => Promise<void>> {
+    const network = clientNetwork(clientIp);
+    await takeFromAll([[this.perAddress, network]]);
+    return () => this.perAddress.giveBack(network);
+  }
+
   /** A device token for an account that proved who it is another way (an accepted invitation). */
   newDeviceToken(accountId: string): string {
     return this.devices.issue(accountId);
