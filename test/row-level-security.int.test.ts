@@ -39,6 +39,10 @@ const PLATFORM_WIDE: Record<string, PlatformTable> = {
     guard: 'system-only',
     reason: 'sessions of platform operators, who belong to no association (decision 0030); login, refresh and logout run before any tenant is known',
   },
+  'members.terms_versions': {
+    guard: 'system-only',
+    reason: "the provider's terms of service, one catalogue of versions for every association (decision 0033); only operators publish, read in system scope",
+  },
   'posts.url_signing_keys': { guard: 'system-only', reason: 'one key per deployment signs download URLs for every association' },
   'billing.features': { guard: 'readable', reason: 'the catalogue of features and prices, the same for every association; only migrations change it' },
   'billing.withdrawals': {

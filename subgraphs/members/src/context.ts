@@ -1,5 +1,6 @@
 import type { RequestContext } from '@tunet/kit';
 import type { ApiKeysService } from './api-keys/api-keys.service';
+import type { AssociationsService } from './associations/associations.service';
 import type { AuthService } from './auth/auth.service';
 import type { CommitteesLoaders } from './committees/committees.loaders';
 import type { CommitteesService } from './committees/committees.service';
@@ -10,6 +11,7 @@ import type { InvitationsService } from './invitations/invitations.service';
 import type { ReadRecorder } from './members/access-log';
 import type { MembersLoaders } from './members/members.loaders';
 import type { MembersService } from './members/members.service';
+import type { TermsService } from './terms/terms.service';
 
 export type Loaders = MembersLoaders & HousingLoaders & CommitteesLoaders;
 
@@ -25,4 +27,6 @@ export interface MembersContext extends RequestContext {
   invitations: InvitationsService;
   imports: ImportsService;
   apiKeys: ApiKeysService;
+  associations: AssociationsService;
+  terms: TermsService;
 }

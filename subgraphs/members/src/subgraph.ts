@@ -15,6 +15,10 @@ import { ApiKeysRepository } from './api-keys/api-keys.repository';
 import { apiKeysResolvers } from './api-keys/api-keys.resolvers';
 import { apiKeysInternalRoutes } from './api-keys/api-keys.routes';
 import { ApiKeysService } from './api-keys/api-keys.service';
+import { AssociationsRepository } from './associations/associations.repository';
+import { associationsResolvers } from './associations/associations.resolvers';
+import { associationsInternalRoutes } from './associations/associations.routes';
+import { AssociationsService } from './associations/associations.service';
 import { AuthRepository } from './auth/auth.repository';
 import { authResolvers } from './auth/auth.resolvers';
 import { AuthService, type AuthSettings } from './auth/auth.service';
@@ -46,6 +50,9 @@ import { RecipientsRepository } from './notifications/recipients.repository';
 import { notificationsInternalRoutes } from './notifications/recipients.routes';
 import { ReferencesRepository } from './references/references.repository';
 import { referencesInternalRoutes } from './references/references.routes';
+import { TermsRepository } from './terms/terms.repository';
+import { termsResolvers } from './terms/terms.resolvers';
+import { TermsService } from './terms/terms.service';
 
 const root = path.resolve(__dirname, '..');
 
@@ -66,6 +73,8 @@ export interface MembersSubgraph extends SubgraphModule<MembersContext> {
   invitations: InvitationsService;
   imports: ImportsService;
   apiKeys: ApiKeysService;
+  associations: AssociationsService;
+  terms: TermsService;
   /** For demo data, imports and tests that arrange data directly. */
   repositories: { members: MembersRepository; housing: HousingRepository; committees: CommitteesRepository; accessLog: AccessLogRepository };
 }
@@ -104,11 +113,23 @@ export async function createMembersSubgraph(deps: MembersDependencies): Promise<
   const invitations = new InvitationsService(new InvitationsRepository(db), auth);
   const imports = new ImportsService(new ImportsRepository(db));
   const apiKeys = new ApiKeysService(new ApiKeysRepository(db));
-  const services = { auth, members, housing, committees, invitations, imports, apiKeys };
+  const terms = new TermsService(new TermsRepository(db));
+  const associations = new AssociationsService(new AssociationsRepository(db), terms);
+  const services = { auth, members, housing, committees, invitations, imports, apiKeys, associations, terms };
   const definition: MembersSubgraph['definition'] = {
     name: 'members',
     typeDefs: parse(readFileSync(path.join(root, 'schema.graphql'), 'utf8')),
-    resolvers: [membersResolvers, housingResolvers, committeesResolvers, invitationsResolvers, importsResolvers, authResolvers, apiKeysResolvers],
+    resolvers: [
+      membersResolvers,
+      housingResolvers,
+      committeesResolvers,
+      invitationsResolvers,
+      importsResolvers,
+      authResolvers,
+      apiKeysResolvers,
+      associationsResolvers,
+      termsResolvers,
+    ],
     createContext: (request) => ({
       ...request,
       loaders: {
@@ -122,6 +143,7 @@ export async function createMembersSubgraph(deps: MembersDependencies): Promise<
     isReady: () => deps.database.ping(),
     internalRoutes: {
       ...apiKeysInternalRoutes(apiKeys),
+      ...associationsInternalRoutes(associations),
       ...notificationsInternalRoutes(new RecipientsRepository(db)),
       ...referencesInternalRoutes(new ReferencesRepository(db)),
     },

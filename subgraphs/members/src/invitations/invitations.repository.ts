@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { refusedAs, type Announcement, type SubgraphDatabase } from '@tunet/kit';
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
-import { accounts, invitations, members, tenures } from '../tables';
+import { accounts, committeeTerms, invitations, members, tenures } from '../tables';
 import type { NewMember } from '../members/members.repository';
 import type { NewTenure } from '../housing/housing.repository';
 
@@ -124,6 +125,17 @@ export class InvitationsRepository {
         .update(members)
         .set({ accountId, updatedAt: now })
         .where(and(eq(members.associationId, invitation.associationId), eq(members.id, invitation.memberId)));
+      if (invitation.committeeId && invitation.committeeRole) {
+        // The seat the invitation carries (the first board member of a new association) starts on the day of accepting.
+        await tx.insert(committeeTerms).values({
+          associationId: invitation.associationId,
+          id: randomUUID(),
+          committeeId: invitation.committeeId,
+          memberId: invitation.memberId,
+          role: invitation.committeeRole,
+          termFrom: sql`members.association_today(${invitation.associationId})`,
+        });
+      }
       await tx
         .update(invitations)
         .set({ acceptedAt: now, updatedAt: now })

@@ -224,7 +224,7 @@ function toPosition([sortName, id]: [string, string]): DirectoryPosition {
   return { sortName, id };
 }
 
-function isTimeZone(zone: string): boolean {
+export function isTimeZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat('en', { timeZone: zone });
     return true;

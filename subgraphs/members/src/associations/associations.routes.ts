@@ -1,0 +1,24 @@
+import { InternalRouteError, processRoute, type InternalRoute } from '@tunet/kit';
+import { z } from 'zod';
+import type { AssociationsService } from './associations.service';
+
+/** Where billing reads an association's legal details (issue 13's contract). */
+export const ASSOCIATION_PROFILE_ROUTE = 'associations/profile';
+
+// Strict, and with a key no other internal route takes: a body signed for one route means nothing to another.
+const profileRequestSchema = z.strictObject({ associationId: z.guid() });
+
+/**
+ * An association's registry data for other subgraphs: name, organisation number, postal address (null unless
+ * complete), contact e-mail, zone, locale and status, and whether the legal details a paid add-on needs are all
+ * there. 404 for an id that is no association. Read from the database on every call.
+ */
+export function associationsInternalRoutes(associations: AssociationsService): Record<string, InternalRoute> {
+  return {
+    [ASSOCIATION_PROFILE_ROUTE]: processRoute(profileRequestSchema, async ({ associationId }) => {
+      const profile = await associations.profile(associationId);
+      if (!profile) throw new InternalRouteError(404, 'No such association.');
+      return profile;
+    }),
+  };
+}
