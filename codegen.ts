@@ -113,6 +113,12 @@ const config: CodegenConfig = {
       {
         Feature: '../catalogue/catalogue.repository#FeatureRow',
         Entitlement: '../tables#FeatureEntitlement',
+        Invoice: '../invoices/invoices.repository#InvoiceRow',
+        Association: '../context#AssociationRef',
+        FeatureSubscription: '../subscriptions/subscriptions.repository#SubscriptionRow',
+        SubscriptionPayload: '../subscriptions/subscriptions.service#SubscriptionChanged',
+        BillingAuditEntry: '../audit/audit.repository#AuditRow',
+        FeatureWithdrawal: '../withdrawals/withdrawals.service#AnnouncedWithdrawal',
       },
       { module: '../tables', types: BILLING_ENUMS },
     ),

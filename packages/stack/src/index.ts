@@ -13,7 +13,7 @@ import {
   type RunningServer,
   type Secrets,
 } from '@tunet/kit';
-import { createBillingSubgraph, type BillingSubgraph } from '@tunet/billing';
+import { createBillingSubgraph, SignedAssociationProfiles, type BillingSubgraph } from '@tunet/billing';
 import { createMembersSubgraph, DEMO, loadDemoData, type MembersSubgraph } from '@tunet/members';
 import { createPostsSubgraph, loadDemoPosts, type FileStorage, type PostsSubgraph } from '@tunet/posts';
 import { createNotificationsSubgraph, MembersDirectory, type NotificationsConfig, type NotificationsSubgraph } from '@tunet/notifications';
@@ -96,7 +96,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     directory: new MembersDirectory({ members: () => urls.members, posts: () => urls.posts }, options.secrets.internalSecret),
     config: options.notifications,
   });
-  const billing = await createBillingSubgraph({ database: options.database, store: options.store });
+  const billing = await createBillingSubgraph({
+    database: options.database,
+    store: options.store,
+    associationProfiles: new SignedAssociationProfiles(() => urls.members, options.secrets.internalSecret),
+  });
   await members.migrate();
   await posts.migrate();
   await reservations.migrate();

@@ -1,1 +1,2 @@
 export { createBillingSubgraph, type BillingSubgraph } from './subgraph';
+export { SignedAssociationProfiles } from './associations/association-profiles';

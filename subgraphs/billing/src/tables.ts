@@ -9,6 +9,8 @@ export type SubscriptionStatus = 'trial' | 'active' | 'past_due' | 'blocked' | '
 export type EndReason = 'cancelled' | 'ended_by_operator' | 'trial_ended' | 'withdrawn';
 export type EntitlementKind = 'flag' | 'limit';
 export type AuditActor = 'operator' | 'board' | 'system';
+/** Where an invoice stands today: overdue is unpaid after its due date. */
+export type InvoiceStatus = 'paid' | 'unpaid' | 'overdue';
 
 /** What a feature grants: a flag (on while entitled) or a numeric limit added to the association's total. */
 export interface FeatureEntitlement {
@@ -25,6 +27,10 @@ export const LOWER_CASE_ENUMS = {
   FeatureKind: 'FeatureKind',
   BillingPeriod: 'BillingPeriod',
   EntitlementKind: 'EntitlementKind',
+  SubscriptionStatus: 'SubscriptionStatus',
+  EndReason: 'EndReason',
+  AuditActor: 'AuditActor',
+  InvoiceStatus: 'InvoiceStatus',
 } as const;
 
 export const features = schema.table('features', {

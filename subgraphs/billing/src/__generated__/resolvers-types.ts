@@ -2,12 +2,23 @@
 import type { FeatureKind } from '../tables';
 import type { BillingPeriod } from '../tables';
 import type { EntitlementKind } from '../tables';
+import type { SubscriptionStatus } from '../tables';
+import type { EndReason } from '../tables';
+import type { AuditActor } from '../tables';
+import type { InvoiceStatus } from '../tables';
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { FeatureRow } from '../catalogue/catalogue.repository';
 import type { FeatureEntitlement } from '../tables';
-import type { BillingContext } from '../context';
+import type { InvoiceRow } from '../invoices/invoices.repository';
+import type { AssociationRef, BillingContext } from '../context';
+import type { SubscriptionRow } from '../subscriptions/subscriptions.repository';
+import type { SubscriptionChanged } from '../subscriptions/subscriptions.service';
+import type { AuditRow } from '../audit/audit.repository';
+import type { AnnouncedWithdrawal } from '../withdrawals/withdrawals.service';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
+export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 export type EnumResolverSignature<T, AllowedValues = any> = { [key in keyof T]?: AllowedValues };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
@@ -23,7 +34,117 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+export type AnnounceFeatureWithdrawalInput = {
+  /** The first day without the add-on: at least three calendar months after today (Europe/Oslo). */
+  endsOn: Scalars['Date']['input'];
+  feature: Scalars['String']['input'];
+};
+
+/** A housing association (owned by the members subgraph); billing adds what it is invoiced. */
+export type Association = {
+  __typename?: 'Association';
+  /**
+   * Every change to the association's subscriptions (and invoices), newest first, with the values before and after.
+   * The board and platform operators.
+   */
+  billingAudit: BillingAuditConnection;
+  /**
+   * What the association may use right now: the base plan always, and each add-on in trial, active or past due.
+   * Any member of the association and platform operators.
+   */
+  entitlements: AssociationEntitlements;
+  /** Stable identifier. */
+  id: Scalars['ID']['output'];
+  /**
+   * The association's invoices, newest first. Its board and the provider's operators only (FORBIDDEN for others).
+   * `status` keeps only paid, unpaid or overdue ones.
+   */
+  invoices: InvoiceConnection;
+  /**
+   * The association's subscriptions to add-ons, open ones first, then ended ones newest first. The board and
+   * platform operators.
+   */
+  subscriptions: Array<FeatureSubscription>;
+};
+
+
+/** A housing association (owned by the members subgraph); billing adds what it is invoiced. */
+export type AssociationBillingAuditArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A housing association (owned by the members subgraph); billing adds what it is invoiced. */
+export type AssociationInvoicesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  status?: InputMaybe<InvoiceStatus>;
+};
+
+/** What an association may use, summed over its entitled features. */
+export type AssociationEntitlements = {
+  __typename?: 'AssociationEntitlements';
+  /** Keys of the entitled features, the base plan first. */
+  features: Array<Scalars['String']['output']>;
+  /** Numeric limits by key, summed over the entitled features. */
+  limits: Array<EntitlementLimit>;
+};
+
+export { AuditActor };
+
+/** A page of billing audit entries. */
+export type BillingAuditConnection = {
+  __typename?: 'BillingAuditConnection';
+  nodes: Array<BillingAuditEntry>;
+  pageInfo: PageInfo;
+};
+
+/** One change to an association's billing. */
+export type BillingAuditEntry = {
+  __typename?: 'BillingAuditEntry';
+  /** What happened, e.g. `subscription.started`, `subscription.cancelled`, `invoice.paid`. */
+  action: Scalars['String']['output'];
+  actor: AuditActor;
+  /** The account that made it; null for the system. */
+  actorAccountId?: Maybe<Scalars['ID']['output']>;
+  /** The board member that made it, if it was the board. */
+  actorMemberId?: Maybe<Scalars['ID']['output']>;
+  /** The changed record after, as JSON. */
+  after?: Maybe<Scalars['String']['output']>;
+  at: Scalars['DateTime']['output'];
+  /** The changed record before, as JSON; null when it was created. */
+  before?: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  /** What it changed, e.g. `subscription:<id>`. */
+  subject: Scalars['String']['output'];
+};
+
 export { BillingPeriod };
+
+export type CancelSubscriptionInput = {
+  associationId: Scalars['ID']['input'];
+  feature: Scalars['String']['input'];
+};
+
+export type DisableFeatureInput = {
+  associationId: Scalars['ID']['input'];
+  feature: Scalars['String']['input'];
+  /** Why the operator ends it at once (1–500 characters); kept in the audit log. */
+  reason: Scalars['String']['input'];
+};
+
+export type EnableFeatureInput = {
+  associationId: Scalars['ID']['input'];
+  /** An add-on's key. */
+  feature: Scalars['String']['input'];
+  /** Days to pay each invoice (1–90); 14 unless another term was agreed. */
+  paymentTermDays?: InputMaybe<Scalars['Int']['input']>;
+  /** Start with a free trial that ends on this day (exclusive; after today, at most a year ahead); without it the first paid period starts today. */
+  trialEndsOn?: InputMaybe<Scalars['Date']['input']>;
+};
+
+export { EndReason };
 
 /** One thing a feature grants the association. */
 export type Entitlement = {
@@ -36,6 +157,14 @@ export type Entitlement = {
 };
 
 export { EntitlementKind };
+
+/** One numeric limit of an association. */
+export type EntitlementLimit = {
+  __typename?: 'EntitlementLimit';
+  /** `smsPerMonth` or `storageBytes`. */
+  key: Scalars['String']['output'];
+  value: Scalars['Float']['output'];
+};
 
 /** A feature of the catalogue: the base plan or an add-on an association can subscribe to. */
 export type Feature = {
@@ -50,9 +179,98 @@ export type Feature = {
   period: BillingPeriod;
   /** Price per period in øre (NOK 1 = 100 øre), excluding nothing: what the association is invoiced. */
   priceOre: Scalars['Int']['output'];
+  /** The day the provider withdraws this add-on for everyone (the first day without it); null unless announced. */
+  withdrawnOn?: Maybe<Scalars['Date']['output']>;
 };
 
 export { FeatureKind };
+
+/** An association's subscription to one add-on. */
+export type FeatureSubscription = {
+  __typename?: 'FeatureSubscription';
+  /**
+   * Whether it renews at `periodEnd`. False once the board cancelled: it then ends at the end of the paid period
+   * (no refunds).
+   */
+  autoRenew: Scalars['Boolean']['output'];
+  /** When the board cancelled it (it keeps working until the period ends). */
+  cancelledAt?: Maybe<Scalars['DateTime']['output']>;
+  createdAt: Scalars['DateTime']['output'];
+  endReason?: Maybe<EndReason>;
+  /** When it ended; null while open. */
+  endedAt?: Maybe<Scalars['DateTime']['output']>;
+  feature: Feature;
+  id: Scalars['ID']['output'];
+  /** Days after an invoice is issued until it is due (14 unless another term was agreed). */
+  paymentTermDays: Scalars['Int']['output'];
+  period: BillingPeriod;
+  /** The day the current paid period ends (exclusive: the next period's first day). */
+  periodEnd?: Maybe<Scalars['Date']['output']>;
+  /** First day of the current paid period. */
+  periodStart?: Maybe<Scalars['Date']['output']>;
+  /** Price per period in øre, as agreed when it started. */
+  priceOre: Scalars['Int']['output'];
+  status: SubscriptionStatus;
+  /** The first day after the trial (exclusive end); set while in trial. */
+  trialEndsOn?: Maybe<Scalars['Date']['output']>;
+};
+
+/** The provider's notice that an add-on is withdrawn for everyone. */
+export type FeatureWithdrawal = {
+  __typename?: 'FeatureWithdrawal';
+  announcedAt: Scalars['DateTime']['output'];
+  /** The first day without the add-on; at least three calendar months after the announcement (Europe/Oslo). */
+  endsOn: Scalars['Date']['output'];
+  feature: Feature;
+  id: Scalars['ID']['output'];
+  /** How many associations with an open subscription were notified. */
+  notifiedAssociations: Scalars['Int']['output'];
+};
+
+export type FeatureWithdrawalPayload = {
+  __typename?: 'FeatureWithdrawalPayload';
+  withdrawal: FeatureWithdrawal;
+};
+
+/**
+ * The invoice for one period of an add-on. Amounts are in øre (NOK 1 = 100 øre); dates are calendar dates in
+ * Europe/Oslo. The association pays within 14 days of the issue date unless another term was agreed.
+ */
+export type Invoice = {
+  __typename?: 'Invoice';
+  /** What the period costs, in øre: the price recorded when subscribing (less for a period cut short by a withdrawal). */
+  amountOre: Scalars['Int']['output'];
+  /** The last day to pay: the issue date plus the agreed payment term (14 days unless agreed otherwise). */
+  dueOn: Scalars['Date']['output'];
+  /** The add-on billed. */
+  feature: Feature;
+  id: Scalars['ID']['output'];
+  issuedOn: Scalars['Date']['output'];
+  /** Unpaid after its due date (as of today). */
+  overdue: Scalars['Boolean']['output'];
+  /** When the operator recorded the payment. */
+  paidAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The day the money came, as the operator recorded it; null while unpaid. */
+  paidOn?: Maybe<Scalars['Date']['output']>;
+  /** The operator's note on the payment (e.g. the bank reference). */
+  paymentNote?: Maybe<Scalars['String']['output']>;
+  /** The day after the period's last day: the next period's first day. */
+  periodEnd: Scalars['Date']['output'];
+  /** The first day of the period billed. */
+  periodStart: Scalars['Date']['output'];
+  status: InvoiceStatus;
+  /** The subscription the invoice bills. */
+  subscriptionId: Scalars['ID']['output'];
+};
+
+/** A page of invoices. */
+export type InvoiceConnection = {
+  __typename?: 'InvoiceConnection';
+  nodes: Array<Invoice>;
+  pageInfo: PageInfo;
+};
+
+export { InvoiceStatus };
 
 /** A text in both of Tunet's languages; clients show the one their user chose. */
 export type LocalizedText = {
@@ -63,17 +281,129 @@ export type LocalizedText = {
   nb: Scalars['String']['output'];
 };
 
+export type MarkInvoicePaidInput = {
+  invoiceId: Scalars['ID']['input'];
+  /** A note kept with the payment, e.g. the bank reference; at most 500 characters. */
+  note?: InputMaybe<Scalars['String']['input']>;
+  /** The day the money came: not before the invoice was issued and not in the future (BAD_USER_INPUT on `paidOn`). */
+  paidOn: Scalars['Date']['input'];
+};
+
+/** Result of `markInvoicePaid`. */
+export type MarkInvoicePaidPayload = {
+  __typename?: 'MarkInvoicePaidPayload';
+  /** The invoice, now paid. */
+  invoice: Invoice;
+};
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  /**
+   * Platform operator: announces that an add-on is withdrawn for everyone on `endsOn` (at least three calendar months
+   * ahead). Every association with an open subscription is told once; nobody can subscribe to it any more.
+   */
+  announceFeatureWithdrawal: FeatureWithdrawalPayload;
+  /**
+   * The association's board: stops an add-on from renewing. It keeps working until the end of the paid period (or the
+   * trial) and then ends; what was paid is not refunded.
+   */
+  cancelSubscription: SubscriptionPayload;
+  /** Platform operator: ends an association's add-on at once (no refund), with a reason for the audit log. */
+  disableFeature: SubscriptionPayload;
+  /**
+   * Platform operator: starts an add-on for an association, as a free trial (with `trialEndsOn`) or with its first
+   * paid period today (invoiced at once). Needs the association's legal details; refused for a blocked or terminated
+   * association, a withdrawn add-on, or one already open.
+   */
+  enableFeature: SubscriptionPayload;
+  /**
+   * Records that an invoice was paid. Platform operators only (FORBIDDEN for others). A past-due or blocked add-on
+   * with no other overdue invoice works again at once, with all its data intact. Paying an invoice twice is CONFLICT.
+   */
+  markInvoicePaid: MarkInvoicePaidPayload;
+  /**
+   * The association's board: subscribes to an add-on at its catalogue price, first period from today (invoiced at
+   * once, payable within 14 days). On an add-on cancelled but still running, it renews again instead. Needs the
+   * association's legal details (name, organisation number, postal address, contact e-mail).
+   */
+  subscribeToFeature: SubscriptionPayload;
+};
+
+
+export type MutationAnnounceFeatureWithdrawalArgs = {
+  input: AnnounceFeatureWithdrawalInput;
+};
+
+
+export type MutationCancelSubscriptionArgs = {
+  input: CancelSubscriptionInput;
+};
+
+
+export type MutationDisableFeatureArgs = {
+  input: DisableFeatureInput;
+};
+
+
+export type MutationEnableFeatureArgs = {
+  input: EnableFeatureInput;
+};
+
+
+export type MutationMarkInvoicePaidArgs = {
+  input: MarkInvoicePaidInput;
+};
+
+
+export type MutationSubscribeToFeatureArgs = {
+  input: SubscribeToFeatureInput;
+};
+
+/** Pagination of a list: pass `endCursor` as `after` to get the next page. */
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  /** Pass as `after` to get the next page; null on an empty page. */
+  endCursor?: Maybe<Scalars['String']['output']>;
+  /** Whether another page follows this one. */
+  hasNextPage: Scalars['Boolean']['output'];
+};
+
 export type Query = {
   __typename?: 'Query';
   /** The catalogue: the base plan first, then the add-ons. Any signed-in person or integration may read it. */
   features: Array<Feature>;
 };
 
+export type SubscribeToFeatureInput = {
+  associationId: Scalars['ID']['input'];
+  feature: Scalars['String']['input'];
+};
+
+/** The subscription a mutation changed, and the association, to read its entitlements afterwards. */
+export type SubscriptionPayload = {
+  __typename?: 'SubscriptionPayload';
+  association: Association;
+  subscription: FeatureSubscription;
+};
+
+export { SubscriptionStatus };
+
 export type WithIndex<TObject> = TObject & Record<string, any>;
 export type ResolversObject<TObject> = WithIndex<TObject>;
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
 
+export type ReferenceResolver<TResult, TReference, TContext> = (
+      reference: TReference,
+      context: TContext,
+      info: GraphQLResolveInfo
+    ) => Promise<TResult> | TResult;
+
+      type ScalarCheck<T, S> = S extends true ? T : NullableCheck<T, S>;
+      type NullableCheck<T, S> = Maybe<T> extends T ? Maybe<ListCheck<NonNullable<T>, S>> : ListCheck<T, S>;
+      type ListCheck<T, S> = T extends (infer U)[] ? NullableCheck<U, S>[] : GraphQLRecursivePick<T, S>;
+      export type GraphQLRecursivePick<T, S> = { [K in keyof T & keyof S]: ScalarCheck<T[K], S[K]> };
+    
 
 export type ResolverWithResolve<TResult, TParent, TContext, TArgs> = {
   resolve: ResolverFn<TResult, TParent, TContext, TArgs>;
@@ -137,39 +467,128 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
   info: GraphQLResolveInfo
 ) => TResult | Promise<TResult>;
 
+/** Mapping of federation types */
+export type FederationTypes = ResolversObject<{
+  Association: Association;
+}>;
 
+/** Mapping of federation reference types */
+export type FederationReferenceTypes = ResolversObject<{
+  Association:
+    ( { __typename: 'Association' }
+    & GraphQLRecursivePick<FederationTypes['Association'], {"id":true}> );
+}>;
 
 
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
+  AnnounceFeatureWithdrawalInput: AnnounceFeatureWithdrawalInput;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Association: ResolverTypeWrapper<AssociationRef>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  AssociationEntitlements: ResolverTypeWrapper<AssociationEntitlements>;
+  AuditActor: AuditActor;
+  BillingAuditConnection: ResolverTypeWrapper<Omit<BillingAuditConnection, 'nodes'> & { nodes: Array<ResolversTypes['BillingAuditEntry']> }>;
+  BillingAuditEntry: ResolverTypeWrapper<AuditRow>;
   BillingPeriod: BillingPeriod;
+  CancelSubscriptionInput: CancelSubscriptionInput;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  DisableFeatureInput: DisableFeatureInput;
+  EnableFeatureInput: EnableFeatureInput;
+  EndReason: EndReason;
   Entitlement: ResolverTypeWrapper<FeatureEntitlement>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   EntitlementKind: EntitlementKind;
+  EntitlementLimit: ResolverTypeWrapper<EntitlementLimit>;
   Feature: ResolverTypeWrapper<FeatureRow>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   FeatureKind: FeatureKind;
-  LocalizedText: ResolverTypeWrapper<LocalizedText>;
-  Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  FeatureSubscription: ResolverTypeWrapper<SubscriptionRow>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  FeatureWithdrawal: ResolverTypeWrapper<AnnouncedWithdrawal>;
+  FeatureWithdrawalPayload: ResolverTypeWrapper<Omit<FeatureWithdrawalPayload, 'withdrawal'> & { withdrawal: ResolversTypes['FeatureWithdrawal'] }>;
+  Invoice: ResolverTypeWrapper<InvoiceRow>;
+  InvoiceConnection: ResolverTypeWrapper<Omit<InvoiceConnection, 'nodes'> & { nodes: Array<ResolversTypes['Invoice']> }>;
+  InvoiceStatus: InvoiceStatus;
+  LocalizedText: ResolverTypeWrapper<LocalizedText>;
+  MarkInvoicePaidInput: MarkInvoicePaidInput;
+  MarkInvoicePaidPayload: ResolverTypeWrapper<Omit<MarkInvoicePaidPayload, 'invoice'> & { invoice: ResolversTypes['Invoice'] }>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
+  Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  SubscribeToFeatureInput: SubscribeToFeatureInput;
+  SubscriptionPayload: ResolverTypeWrapper<SubscriptionChanged>;
+  SubscriptionStatus: SubscriptionStatus;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
+  AnnounceFeatureWithdrawalInput: AnnounceFeatureWithdrawalInput;
+  String: Scalars['String']['output'];
+  Association: AssociationRef;
+  Int: Scalars['Int']['output'];
+  ID: Scalars['ID']['output'];
+  AssociationEntitlements: AssociationEntitlements;
+  BillingAuditConnection: Omit<BillingAuditConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['BillingAuditEntry']> };
+  BillingAuditEntry: AuditRow;
+  CancelSubscriptionInput: CancelSubscriptionInput;
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
+  DisableFeatureInput: DisableFeatureInput;
+  EnableFeatureInput: EnableFeatureInput;
   Entitlement: FeatureEntitlement;
-  String: Scalars['String']['output'];
   Float: Scalars['Float']['output'];
+  EntitlementLimit: EntitlementLimit;
   Feature: FeatureRow;
-  Int: Scalars['Int']['output'];
-  LocalizedText: LocalizedText;
-  Query: Record<PropertyKey, never>;
+  FeatureSubscription: SubscriptionRow;
   Boolean: Scalars['Boolean']['output'];
+  FeatureWithdrawal: AnnouncedWithdrawal;
+  FeatureWithdrawalPayload: Omit<FeatureWithdrawalPayload, 'withdrawal'> & { withdrawal: ResolversParentTypes['FeatureWithdrawal'] };
+  Invoice: InvoiceRow;
+  InvoiceConnection: Omit<InvoiceConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['Invoice']> };
+  LocalizedText: LocalizedText;
+  MarkInvoicePaidInput: MarkInvoicePaidInput;
+  MarkInvoicePaidPayload: Omit<MarkInvoicePaidPayload, 'invoice'> & { invoice: ResolversParentTypes['Invoice'] };
+  Mutation: Record<PropertyKey, never>;
+  PageInfo: PageInfo;
+  Query: Record<PropertyKey, never>;
+  SubscribeToFeatureInput: SubscribeToFeatureInput;
+  SubscriptionPayload: SubscriptionChanged;
+}>;
+
+export type AssociationResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['Association'] = ResolversParentTypes['Association'], FederationReferenceType extends FederationReferenceTypes['Association'] = FederationReferenceTypes['Association']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Association']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  billingAudit?: Resolver<ResolversTypes['BillingAuditConnection'], ParentType, ContextType, RequireFields<AssociationBillingAuditArgs, 'first'>>;
+  entitlements?: Resolver<ResolversTypes['AssociationEntitlements'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  invoices?: Resolver<ResolversTypes['InvoiceConnection'], ParentType, ContextType, RequireFields<AssociationInvoicesArgs, 'first'>>;
+  subscriptions?: Resolver<Array<ResolversTypes['FeatureSubscription']>, ParentType, ContextType>;
+}>;
+
+export type AssociationEntitlementsResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['AssociationEntitlements'] = ResolversParentTypes['AssociationEntitlements']> = ResolversObject<{
+  features?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  limits?: Resolver<Array<ResolversTypes['EntitlementLimit']>, ParentType, ContextType>;
+}>;
+
+export type AuditActorResolvers = EnumResolverSignature<{ BOARD?: any, OPERATOR?: any, SYSTEM?: any }, ResolversTypes['AuditActor']>;
+
+export type BillingAuditConnectionResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['BillingAuditConnection'] = ResolversParentTypes['BillingAuditConnection']> = ResolversObject<{
+  nodes?: Resolver<Array<ResolversTypes['BillingAuditEntry']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type BillingAuditEntryResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['BillingAuditEntry'] = ResolversParentTypes['BillingAuditEntry']> = ResolversObject<{
+  action?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  actor?: Resolver<ResolversTypes['AuditActor'], ParentType, ContextType>;
+  actorAccountId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  actorMemberId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  after?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  before?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  subject?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export type BillingPeriodResolvers = EnumResolverSignature<{ MONTH?: any, YEAR?: any }, ResolversTypes['BillingPeriod']>;
@@ -182,6 +601,8 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
   name: 'DateTime';
 }
 
+export type EndReasonResolvers = EnumResolverSignature<{ CANCELLED?: any, ENDED_BY_OPERATOR?: any, TRIAL_ENDED?: any, WITHDRAWN?: any }, ResolversTypes['EndReason']>;
+
 export type EntitlementResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['Entitlement'] = ResolversParentTypes['Entitlement']> = ResolversObject<{
   key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['EntitlementKind'], ParentType, ContextType>;
@@ -189,6 +610,11 @@ export type EntitlementResolvers<ContextType = BillingContext, ParentType extend
 }>;
 
 export type EntitlementKindResolvers = EnumResolverSignature<{ FLAG?: any, LIMIT?: any }, ResolversTypes['EntitlementKind']>;
+
+export type EntitlementLimitResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['EntitlementLimit'] = ResolversParentTypes['EntitlementLimit']> = ResolversObject<{
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+}>;
 
 export type FeatureResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['Feature'] = ResolversParentTypes['Feature']> = ResolversObject<{
   description?: Resolver<ResolversTypes['LocalizedText'], ParentType, ContextType>;
@@ -198,28 +624,124 @@ export type FeatureResolvers<ContextType = BillingContext, ParentType extends Re
   name?: Resolver<ResolversTypes['LocalizedText'], ParentType, ContextType>;
   period?: Resolver<ResolversTypes['BillingPeriod'], ParentType, ContextType>;
   priceOre?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  withdrawnOn?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
 }>;
 
 export type FeatureKindResolvers = EnumResolverSignature<{ ADD_ON?: any, BASE?: any }, ResolversTypes['FeatureKind']>;
+
+export type FeatureSubscriptionResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['FeatureSubscription'] = ResolversParentTypes['FeatureSubscription']> = ResolversObject<{
+  autoRenew?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  cancelledAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  endReason?: Resolver<Maybe<ResolversTypes['EndReason']>, ParentType, ContextType>;
+  endedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  feature?: Resolver<ResolversTypes['Feature'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  paymentTermDays?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  period?: Resolver<ResolversTypes['BillingPeriod'], ParentType, ContextType>;
+  periodEnd?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  periodStart?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  priceOre?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['SubscriptionStatus'], ParentType, ContextType>;
+  trialEndsOn?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+}>;
+
+export type FeatureWithdrawalResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['FeatureWithdrawal'] = ResolversParentTypes['FeatureWithdrawal']> = ResolversObject<{
+  announcedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  endsOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  feature?: Resolver<ResolversTypes['Feature'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  notifiedAssociations?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type FeatureWithdrawalPayloadResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['FeatureWithdrawalPayload'] = ResolversParentTypes['FeatureWithdrawalPayload']> = ResolversObject<{
+  withdrawal?: Resolver<ResolversTypes['FeatureWithdrawal'], ParentType, ContextType>;
+}>;
+
+export type InvoiceResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['Invoice'] = ResolversParentTypes['Invoice']> = ResolversObject<{
+  amountOre?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  dueOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  feature?: Resolver<ResolversTypes['Feature'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  issuedOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  overdue?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  paidAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  paidOn?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  paymentNote?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  periodEnd?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  periodStart?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['InvoiceStatus'], ParentType, ContextType>;
+  subscriptionId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
+export type InvoiceConnectionResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['InvoiceConnection'] = ResolversParentTypes['InvoiceConnection']> = ResolversObject<{
+  nodes?: Resolver<Array<ResolversTypes['Invoice']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type InvoiceStatusResolvers = EnumResolverSignature<{ OVERDUE?: any, PAID?: any, UNPAID?: any }, ResolversTypes['InvoiceStatus']>;
 
 export type LocalizedTextResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['LocalizedText'] = ResolversParentTypes['LocalizedText']> = ResolversObject<{
   en?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   nb?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
+export type MarkInvoicePaidPayloadResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['MarkInvoicePaidPayload'] = ResolversParentTypes['MarkInvoicePaidPayload']> = ResolversObject<{
+  invoice?: Resolver<ResolversTypes['Invoice'], ParentType, ContextType>;
+}>;
+
+export type MutationResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  announceFeatureWithdrawal?: Resolver<ResolversTypes['FeatureWithdrawalPayload'], ParentType, ContextType, RequireFields<MutationAnnounceFeatureWithdrawalArgs, 'input'>>;
+  cancelSubscription?: Resolver<ResolversTypes['SubscriptionPayload'], ParentType, ContextType, RequireFields<MutationCancelSubscriptionArgs, 'input'>>;
+  disableFeature?: Resolver<ResolversTypes['SubscriptionPayload'], ParentType, ContextType, RequireFields<MutationDisableFeatureArgs, 'input'>>;
+  enableFeature?: Resolver<ResolversTypes['SubscriptionPayload'], ParentType, ContextType, RequireFields<MutationEnableFeatureArgs, 'input'>>;
+  markInvoicePaid?: Resolver<ResolversTypes['MarkInvoicePaidPayload'], ParentType, ContextType, RequireFields<MutationMarkInvoicePaidArgs, 'input'>>;
+  subscribeToFeature?: Resolver<ResolversTypes['SubscriptionPayload'], ParentType, ContextType, RequireFields<MutationSubscribeToFeatureArgs, 'input'>>;
+}>;
+
+export type PageInfoResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
 export type QueryResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   features?: Resolver<Array<ResolversTypes['Feature']>, ParentType, ContextType>;
 }>;
 
+export type SubscriptionPayloadResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['SubscriptionPayload'] = ResolversParentTypes['SubscriptionPayload']> = ResolversObject<{
+  association?: Resolver<ResolversTypes['Association'], ParentType, ContextType>;
+  subscription?: Resolver<ResolversTypes['FeatureSubscription'], ParentType, ContextType>;
+}>;
+
+export type SubscriptionStatusResolvers = EnumResolverSignature<{ ACTIVE?: any, BLOCKED?: any, CANCELLED?: any, PAST_DUE?: any, TRIAL?: any }, ResolversTypes['SubscriptionStatus']>;
+
 export type Resolvers<ContextType = BillingContext> = ResolversObject<{
+  Association?: AssociationResolvers<ContextType>;
+  AssociationEntitlements?: AssociationEntitlementsResolvers<ContextType>;
+  AuditActor?: AuditActorResolvers;
+  BillingAuditConnection?: BillingAuditConnectionResolvers<ContextType>;
+  BillingAuditEntry?: BillingAuditEntryResolvers<ContextType>;
   BillingPeriod?: BillingPeriodResolvers;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
+  EndReason?: EndReasonResolvers;
   Entitlement?: EntitlementResolvers<ContextType>;
   EntitlementKind?: EntitlementKindResolvers;
+  EntitlementLimit?: EntitlementLimitResolvers<ContextType>;
   Feature?: FeatureResolvers<ContextType>;
   FeatureKind?: FeatureKindResolvers;
+  FeatureSubscription?: FeatureSubscriptionResolvers<ContextType>;
+  FeatureWithdrawal?: FeatureWithdrawalResolvers<ContextType>;
+  FeatureWithdrawalPayload?: FeatureWithdrawalPayloadResolvers<ContextType>;
+  Invoice?: InvoiceResolvers<ContextType>;
+  InvoiceConnection?: InvoiceConnectionResolvers<ContextType>;
+  InvoiceStatus?: InvoiceStatusResolvers;
   LocalizedText?: LocalizedTextResolvers<ContextType>;
+  MarkInvoicePaidPayload?: MarkInvoicePaidPayloadResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  SubscriptionPayload?: SubscriptionPayloadResolvers<ContextType>;
+  SubscriptionStatus?: SubscriptionStatusResolvers;
 }>;
 

@@ -1,6 +1,6 @@
 import { asc } from 'drizzle-orm';
 import type { SubgraphDatabase, Tx } from '@tunet/kit';
-import { features } from '../tables';
+import { features, withdrawals } from '../tables';
 
 export type FeatureRow = typeof features.$inferSelect;
 
@@ -11,6 +11,12 @@ export class CatalogueRepository {
   /** Every feature, the base plan first. */
   listFeatures(): Promise<FeatureRow[]> {
     return this.db.system((tx) => listFeaturesIn(tx));
+  }
+
+  /** Every announced withdrawal's end (the first day without the feature), by feature. */
+  async withdrawalEnds(): Promise<Map<string, string>> {
+    const rows = await this.db.system((tx) => tx.select({ feature: withdrawals.feature, endsOn: withdrawals.endsOn }).from(withdrawals));
+    return new Map(rows.map((row) => [row.feature, row.endsOn]));
   }
 }
 

@@ -7,5 +7,6 @@ export const catalogueResolvers: Resolvers = {
   Feature: {
     name: (feature) => ({ nb: feature.nameNb, en: feature.nameEn }),
     description: (feature) => ({ nb: feature.descriptionNb, en: feature.descriptionEn }),
+    withdrawnOn: (feature, _args, ctx) => ctx.features.withdrawnOn(feature.key),
   },
 };
