@@ -13,7 +13,7 @@ import {
   type RunningServer,
   type Secrets,
 } from '@tunet/kit';
-import { createBillingSubgraph, SignedAssociationProfiles, type BillingSubgraph } from '@tunet/billing';
+import { createBillingSubgraph, loadDemoBilling, SignedAssociationProfiles, type BillingSubgraph } from '@tunet/billing';
 import { createMembersSubgraph, DEMO, loadDemoData, type MembersSubgraph } from '@tunet/members';
 import { createPostsSubgraph, loadDemoPosts, type FileStorage, type PostsSubgraph } from '@tunet/posts';
 import { createNotificationsSubgraph, MembersDirectory, type NotificationsConfig, type NotificationsSubgraph } from '@tunet/notifications';
@@ -106,7 +106,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   await reservations.migrate();
   await notifications.migrate();
   await billing.migrate();
-  const demoLoaded = options.demoData ? await loadDemo(members, posts, reservations) : false;
+  const demoLoaded = options.demoData ? await loadDemo(members, posts, reservations, billing) : false;
 
   const serverOptions = (port: number, name: string) => ({
     port,
@@ -195,7 +195,7 @@ async function blokkA(members: MembersSubgraph): Promise<string | null> {
   return buildings.find((building) => building.name === 'Blokk A')?.id ?? null;
 }
 
-async function loadDemo(members: MembersSubgraph, posts: PostsSubgraph, reservations: ReservationsSubgraph): Promise<boolean> {
+async function loadDemo(members: MembersSubgraph, posts: PostsSubgraph, reservations: ReservationsSubgraph, billing: BillingSubgraph): Promise<boolean> {
   const loaded = await loadDemoData(members);
   await loadDemoPosts(posts, {
     solbakkenBoard: DEMO.kari,
@@ -219,6 +219,7 @@ async function loadDemo(members: MembersSubgraph, posts: PostsSubgraph, reservat
     association: DEMO.solbakken,
     residents: [await homeOf(members, DEMO.ola), await homeOf(members, DEMO.per), await homeOf(members, DEMO.aase)],
   });
+  await loadDemoBilling(billing, { solbakken: DEMO.solbakken, operator: DEMO.operator });
   return loaded;
 }
 

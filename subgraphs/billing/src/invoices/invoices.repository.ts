@@ -25,16 +25,23 @@ export interface NewInvoice {
  * invoice for the same period breaks invoices' unique key and rolls the caller back.
  */
 export async function issueInvoice(tx: Tx, outbox: Outbox, invoice: NewInvoice): Promise<InvoiceRow> {
-  const { associationId, subscriptionId, feature, period, amountOre, issuedOn, dueOn } = invoice;
-  const [row] = await tx
-    .insert(invoices)
-    .values({ associationId, id: randomUUID(), subscriptionId, feature, periodStart: period.start, periodEnd: period.end, amountOre, issuedOn, dueOn })
-    .returning();
+  const row = await insertInvoice(tx, invoice);
+  const { associationId, feature, period, amountOre, issuedOn, dueOn } = invoice;
   await outbox.add(tx, {
     topic: 'invoice.issued',
     associationId,
-    payload: { invoiceId: row!.id, feature, amountOre, issuedOn, dueOn, periodStart: period.start, periodEnd: period.end },
+    payload: { invoiceId: row.id, feature, amountOre, issuedOn, dueOn, periodStart: period.start, periodEnd: period.end },
   });
+  return row;
+}
+
+/** The invoice row alone, paid already when `paid` says so: for the demo's history, which announces nothing. */
+export async function insertInvoice(tx: Tx, invoice: NewInvoice, paid?: { paidOn: string; paidAt: Date; paidBy: string }): Promise<InvoiceRow> {
+  const { associationId, subscriptionId, feature, period, amountOre, issuedOn, dueOn } = invoice;
+  const [row] = await tx
+    .insert(invoices)
+    .values({ associationId, id: randomUUID(), subscriptionId, feature, periodStart: period.start, periodEnd: period.end, amountOre, issuedOn, dueOn, ...paid })
+    .returning();
   return row!;
 }
 
@@ -69,7 +76,7 @@ export class InvoicesRepository {
           and(
             eq(invoices.associationId, tenant),
             filter === 'paid' ? sql`${invoices.paidAt} is not null` : undefined,
-            filter === 'unpaid' ? isNull(invoices.paidAt) : undefined,
+            filter === 'unpaid' ? and(isNull(invoices.paidAt), sql`${invoices.dueOn} >= ${today}::date`) : undefined,
             filter === 'overdue' ? and(isNull(invoices.paidAt), sql`${invoices.dueOn} < ${today}::date`) : undefined,
             after ? sql`(${invoices.issuedOn}, ${invoices.id}) < (${after.issuedOn}::date, ${after.id}::uuid)` : undefined,
           ),
