@@ -804,6 +804,12 @@ export type Mutation = {
   revokeApiKey: ApiKeyPayload;
   /** Withdraw an invitation; its link stops working. Board only. */
   revokeInvitation: InvitationPayload;
+  /**
+   * Set an account's password with the token of a one-time link (the one `create-operator` prints for a new platform
+   * operator). The link works once and for 24 hours; a used, expired or unknown token is BAD_USER_INPUT on `token`.
+   * Every session of the account ends. Attempts count per client address as wrong passwords at login do.
+   */
+  setPasswordWithToken: SetPasswordWithTokenPayload;
   /** Stop a member from logging in, with a reason they are shown. Ends their sessions. Board only. */
   suspendMember: MemberPayload;
   /** Change the association's details. Board only. */
@@ -932,6 +938,11 @@ export type MutationRevokeApiKeyArgs = {
 
 export type MutationRevokeInvitationArgs = {
   input: InvitationIdInput;
+};
+
+
+export type MutationSetPasswordWithTokenArgs = {
+  input: SetPasswordWithTokenInput;
 };
 
 
@@ -1179,6 +1190,21 @@ export type SessionPayload = {
   refreshToken: Scalars['String']['output'];
   /** When the session ends unless refreshed. */
   refreshTokenExpiresAt: Scalars['DateTime']['output'];
+};
+
+/** Input for `setPasswordWithToken`. */
+export type SetPasswordWithTokenInput = {
+  /** The new password: at least 10 characters. */
+  password: Scalars['String']['input'];
+  /** The token from the one-time link (its fragment, after `#token=`). */
+  token: Scalars['String']['input'];
+};
+
+/** Result of `setPasswordWithToken`. */
+export type SetPasswordWithTokenPayload = {
+  __typename?: 'SetPasswordWithTokenPayload';
+  /** The e-mail address the account logs in with. */
+  email: Scalars['String']['output'];
 };
 
 /** A suspension. */
@@ -1558,6 +1584,8 @@ export type ResolversTypes = ResolversObject<{
   RequestEmailChangePayload: ResolverTypeWrapper<RequestEmailChangePayload>;
   RevokeApiKeyInput: RevokeApiKeyInput;
   SessionPayload: ResolverTypeWrapper<SessionPayload>;
+  SetPasswordWithTokenInput: SetPasswordWithTokenInput;
+  SetPasswordWithTokenPayload: ResolverTypeWrapper<SetPasswordWithTokenPayload>;
   SuspendMemberInput: SuspendMemberInput;
   Suspension: ResolverTypeWrapper<Suspension>;
   Tenure: ResolverTypeWrapper<TenureRow>;
@@ -1648,6 +1676,8 @@ export type ResolversParentTypes = ResolversObject<{
   RequestEmailChangePayload: RequestEmailChangePayload;
   RevokeApiKeyInput: RevokeApiKeyInput;
   SessionPayload: SessionPayload;
+  SetPasswordWithTokenInput: SetPasswordWithTokenInput;
+  SetPasswordWithTokenPayload: SetPasswordWithTokenPayload;
   SuspendMemberInput: SuspendMemberInput;
   Suspension: Suspension;
   Tenure: TenureRow;
@@ -1882,6 +1912,7 @@ export type MutationResolvers<ContextType = MembersContext, ParentType extends R
   resendInvitation?: Resolver<ResolversTypes['InvitationPayload'], ParentType, ContextType, RequireFields<MutationResendInvitationArgs, 'input'>>;
   revokeApiKey?: Resolver<ResolversTypes['ApiKeyPayload'], ParentType, ContextType, RequireFields<MutationRevokeApiKeyArgs, 'input'>>;
   revokeInvitation?: Resolver<ResolversTypes['InvitationPayload'], ParentType, ContextType, RequireFields<MutationRevokeInvitationArgs, 'input'>>;
+  setPasswordWithToken?: Resolver<ResolversTypes['SetPasswordWithTokenPayload'], ParentType, ContextType, RequireFields<MutationSetPasswordWithTokenArgs, 'input'>>;
   suspendMember?: Resolver<ResolversTypes['MemberPayload'], ParentType, ContextType, RequireFields<MutationSuspendMemberArgs, 'input'>>;
   updateAssociation?: Resolver<ResolversTypes['UpdateAssociationPayload'], ParentType, ContextType, RequireFields<MutationUpdateAssociationArgs, 'input'>>;
   updateMyProfile?: Resolver<ResolversTypes['MemberPayload'], ParentType, ContextType, RequireFields<MutationUpdateMyProfileArgs, 'input'>>;
@@ -1946,6 +1977,10 @@ export type SessionPayloadResolvers<ContextType = MembersContext, ParentType ext
   deviceToken?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   refreshToken?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   refreshTokenExpiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+}>;
+
+export type SetPasswordWithTokenPayloadResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['SetPasswordWithTokenPayload'] = ResolversParentTypes['SetPasswordWithTokenPayload']> = ResolversObject<{
+  email?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export type SuspensionResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['Suspension'] = ResolversParentTypes['Suspension']> = ResolversObject<{
@@ -2042,6 +2077,7 @@ export type Resolvers<ContextType = MembersContext> = ResolversObject<{
   Query?: QueryResolvers<ContextType>;
   RequestEmailChangePayload?: RequestEmailChangePayloadResolvers<ContextType>;
   SessionPayload?: SessionPayloadResolvers<ContextType>;
+  SetPasswordWithTokenPayload?: SetPasswordWithTokenPayloadResolvers<ContextType>;
   Suspension?: SuspensionResolvers<ContextType>;
   Tenure?: TenureResolvers<ContextType>;
   TenurePayload?: TenurePayloadResolvers<ContextType>;
