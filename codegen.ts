@@ -56,6 +56,9 @@ const config: CodegenConfig = {
       TermsVersion: '../terms/terms.repository#TermsVersionRow',
       TermsAcceptance: '../terms/terms.repository#TermsAcceptanceRow',
       AssociationTerms: '../terms/terms.service#AssociationTermsState',
+      Agreement: '../agreements/agreements.repository#AgreementState',
+      Termination: '../agreements/agreements.repository#TerminationRow',
+      BreachNotice: '../agreements/agreements.repository#BreachNoticeRow',
     }),
     ...subgraph(
       'posts',

@@ -1,4 +1,5 @@
 import type { RequestContext } from '@tunet/kit';
+import type { AgreementsService } from './agreements/agreements.service';
 import type { ApiKeysService } from './api-keys/api-keys.service';
 import type { AssociationsService } from './associations/associations.service';
 import type { AuthService } from './auth/auth.service';
@@ -27,6 +28,7 @@ export interface MembersContext extends RequestContext {
   invitations: InvitationsService;
   imports: ImportsService;
   apiKeys: ApiKeysService;
+  agreements: AgreementsService;
   associations: AssociationsService;
   terms: TermsService;
 }

@@ -11,6 +11,9 @@ import {
   type SubgraphModule,
 } from '@tunet/kit';
 import { parse } from 'graphql';
+import { AgreementsRepository } from './agreements/agreements.repository';
+import { agreementsResolvers } from './agreements/agreements.resolvers';
+import { AgreementsService } from './agreements/agreements.service';
 import { ApiKeysRepository } from './api-keys/api-keys.repository';
 import { apiKeysResolvers } from './api-keys/api-keys.resolvers';
 import { apiKeysInternalRoutes } from './api-keys/api-keys.routes';
@@ -71,6 +74,7 @@ export interface MembersSubgraph extends SubgraphModule<MembersContext> {
   housing: HousingService;
   committees: CommitteesService;
   invitations: InvitationsService;
+  agreements: AgreementsService;
   imports: ImportsService;
   apiKeys: ApiKeysService;
   associations: AssociationsService;
@@ -99,13 +103,14 @@ export async function createMembersSubgraph(deps: MembersDependencies): Promise<
   const committeesRepository = new CommitteesRepository(db);
   const accessLog = new AccessLogRepository(db);
   const settings = { ...DEFAULT_AUTH_SETTINGS, ...deps.auth };
+  // As long as the last access token issued can live, with a minute for clocks that disagree.
+  const revocations = new RevocationWriter(deps.store, settings.accessTokenTtlSeconds + 60);
   const auth = new AuthService(
     new AuthRepository(db),
     await AccessTokenSigner.fromPem(deps.jwtPrivateKey),
     new PasswordGuard(deps.store, deps.jwtPrivateKey, settings),
     settings,
-    // As long as the last access token issued can live, with a minute for clocks that disagree.
-    new RevocationWriter(deps.store, settings.accessTokenTtlSeconds + 60),
+    revocations,
   );
   const members = new MembersService(repository, auth, deps.portraitHosts);
   const housing = new HousingService(housingRepository);
@@ -113,6 +118,9 @@ export async function createMembersSubgraph(deps: MembersDependencies): Promise<
   const invitations = new InvitationsService(new InvitationsRepository(db), auth);
   const imports = new ImportsService(new ImportsRepository(db));
   const apiKeys = new ApiKeysService(new ApiKeysRepository(db));
+  // Terminations take effect at midnight in each association's zone; one filed for today is completed at once.
+  const terminationSweep = new PeriodicJob('termination-sweep', 60_000, () => agreements.completeDueTerminations(), createLogger('members'));
+  const agreements = new AgreementsService(new AgreementsRepository(db), revocations, undefined, () => terminationSweep.nudge());
   const terms = new TermsService(new TermsRepository(db));
   const associations = new AssociationsService(new AssociationsRepository(db), terms);
   const services = { auth, members, housing, committees, invitations, imports, apiKeys, associations, terms };
@@ -127,6 +135,7 @@ export async function createMembersSubgraph(deps: MembersDependencies): Promise<
       importsResolvers,
       authResolvers,
       apiKeysResolvers,
+      agreementsResolvers,
       associationsResolvers,
       termsResolvers,
     ],
@@ -139,6 +148,7 @@ export async function createMembersSubgraph(deps: MembersDependencies): Promise<
       },
       recordRead: createReadRecorder(accessLog, request.viewer),
       ...services,
+      agreements,
     }),
     isReady: () => deps.database.ping(),
     internalRoutes: {
@@ -156,8 +166,10 @@ export async function createMembersSubgraph(deps: MembersDependencies): Promise<
       // Terms end at midnight in each association's zone; a sweep every few minutes announces them soon after.
       new PeriodicJob('board-term-sweep', 5 * 60_000, () => committees.announceEndedBoardTerms(), createLogger('members')),
       suspensionRequests(stream, db, members),
+      terminationSweep,
     ],
     ...services,
+    agreements,
     repositories: { members: repository, housing: housingRepository, committees: committeesRepository, accessLog },
   };
 }

@@ -18,11 +18,38 @@ export const associations = schema.table('associations', {
   postalCode: text('postal_code'),
   city: text('city'),
   contactEmail: text('contact_email'),
-  status: text('status', { enum: ['active', 'terminated'] })
+  status: text('status', { enum: ['active', 'blocked', 'terminated'] })
     .notNull()
     .default('active'),
   terminatedOn: date('terminated_on'),
+  blockedAt: timestamp('blocked_at', { withTimezone: true }),
+  blockedGround: text('blocked_ground', { enum: ['illegal_use', 'invalid_legal_details', 'unremedied_breach'] }),
+  blockedReason: text('blocked_reason'),
   createdAt: createdAt(),
+});
+
+/** Ends of the agreement filed in writing (decision 0034); at most one open per association. */
+export const terminations = schema.table('terminations', {
+  associationId: uuid('association_id').notNull(),
+  id: uuid('id').notNull(),
+  initiatedBy: text('initiated_by', { enum: ['board', 'provider', 'breach'] }).notNull(),
+  requestedBy: uuid('requested_by').notNull(),
+  requestedAt: timestamp('requested_at', { withTimezone: true }).notNull().defaultNow(),
+  effectiveOn: date('effective_on').notNull(),
+  reason: text('reason'),
+  withdrawnAt: timestamp('withdrawn_at', { withTimezone: true }),
+  completedAt: timestamp('completed_at', { withTimezone: true }),
+});
+
+/** The provider's written notices of a breach of the terms, with the last working day to remedy it. */
+export const breachNotices = schema.table('breach_notices', {
+  associationId: uuid('association_id').notNull(),
+  id: uuid('id').notNull(),
+  description: text('description').notNull(),
+  noticedBy: uuid('noticed_by').notNull(),
+  noticedAt: timestamp('noticed_at', { withTimezone: true }).notNull().defaultNow(),
+  remedyBy: date('remedy_by').notNull(),
+  closedAt: timestamp('closed_at', { withTimezone: true }),
 });
 
 export const accounts = schema.table('accounts', {
@@ -182,9 +209,6 @@ export const invitations = schema.table('invitations', {
   expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
   sendCount: integer('send_count').notNull().default(1),
   invitedByMemberId: uuid('invited_by_member_id'),
-  /** A seat the invitee takes on accepting: a term on this committee from the association's today. */
-  committeeId: uuid('committee_id'),
-  committeeRole: text('committee_role', { enum: ['leader', 'deputy', 'member', 'secretary'] }),
   acceptedAt: timestamp('accepted_at', { withTimezone: true }),
   revokedAt: timestamp('revoked_at', { withTimezone: true }),
   createdAt: createdAt(),
@@ -228,24 +252,4 @@ export const importJobs = schema.table('import_jobs', {
   createdAt: createdAt(),
   heartbeatAt: timestamp('heartbeat_at', { withTimezone: true }).notNull().defaultNow(),
   finishedAt: timestamp('finished_at', { withTimezone: true }),
-});
-
-/** The provider's terms of service, one row per version; platform-wide, system scope only (decision 0033). */
-export const termsVersions = schema.table('terms_versions', {
-  version: text('version').primaryKey(),
-  url: text('url').notNull(),
-  summaryNb: text('summary_nb').notNull(),
-  summaryEn: text('summary_en').notNull(),
-  effectiveOn: date('effective_on').notNull(),
-  publishedAt: timestamp('published_at', { withTimezone: true }).notNull().defaultNow(),
-  publishedByAccountId: uuid('published_by_account_id'),
-});
-
-export const termsAcceptances = schema.table('terms_acceptances', {
-  associationId: uuid('association_id').notNull(),
-  version: text('version').notNull(),
-  acceptedByName: text('accepted_by_name').notNull(),
-  recordedByAccountId: uuid('recorded_by_account_id').notNull(),
-  recordedByMemberId: uuid('recorded_by_member_id'),
-  acceptedAt: timestamp('accepted_at', { withTimezone: true }).notNull().defaultNow(),
 });

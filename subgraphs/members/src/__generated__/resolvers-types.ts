@@ -8,6 +8,7 @@ import type { ApiKeyRow } from '../api-keys/api-keys.repository';
 import type { ImportJobRow } from '../imports/imports.repository';
 import type { TermsVersionRow, TermsAcceptanceRow } from '../terms/terms.repository';
 import type { AssociationTermsState } from '../terms/terms.service';
+import type { AgreementState, TerminationRow, BreachNoticeRow } from '../agreements/agreements.repository';
 import type { MembersContext } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -35,23 +36,6 @@ export type AcceptInvitationInput = {
   token: Scalars['String']['input'];
 };
 
-/** Accepting a version of the terms for an association. */
-export type AcceptTermsInput = {
-  /** The association (the viewer's own). */
-  associationId: Scalars['ID']['input'];
-  /** The version: the one in effect or one published to take effect later. */
-  version: Scalars['String']['input'];
-};
-
-/** Result of `acceptTerms`. */
-export type AcceptTermsPayload = {
-  __typename?: 'AcceptTermsPayload';
-  /** The acceptance, as first recorded. */
-  acceptance: TermsAcceptance;
-  /** Where the association stands now. */
-  terms: AssociationTerms;
-};
-
 /** A new tenure. */
 export type AddTenureInput = {
   /** The property manager's contract number. */
@@ -66,6 +50,27 @@ export type AddTenureInput = {
   relation: TenureRelation;
   /** Where. */
   unitId: Scalars['ID']['input'];
+};
+
+/** An association's agreement with the provider (the terms of service). */
+export type Agreement = {
+  __typename?: 'Agreement';
+  /** Why the provider blocked access. */
+  blockGround?: Maybe<BlockGround>;
+  /** The provider's explanation of the block, as the board was told. */
+  blockedReason?: Maybe<Scalars['String']['output']>;
+  /** When the provider blocked access; null unless blocked (kept when the agreement then ends). */
+  blockedSince?: Maybe<Scalars['DateTime']['output']>;
+  /** The provider's written notices of breaches of the terms, newest first (the 100 newest). */
+  breachNotices: Array<BreachNotice>;
+  /** The earliest day the provider could end the agreement if it gave notice today (3 calendar months). */
+  earliestProviderEnd: Scalars['Date']['output'];
+  /** The termination that ended the agreement, once one has. */
+  endedBy?: Maybe<Termination>;
+  /** The termination filed and not yet in effect; null when none is. */
+  openTermination?: Maybe<Termination>;
+  /** Whether the association uses Tunet, is blocked, or its agreement has ended. */
+  status: AssociationStatus;
 };
 
 /** A key an integration uses to call Tunet on behalf of one association. */
@@ -123,6 +128,11 @@ export type AppointToCommitteeInput = {
  */
 export type Association = {
   __typename?: 'Association';
+  /**
+   * The association's agreement with the provider: whether it runs, the termination filed and when it takes effect,
+   * written notices of breaches, and why access is blocked. Its board, or a platform operator.
+   */
+  agreement: Agreement;
   /** API keys for integrations such as the property manager's system. Board and platform admins only. */
   apiKeys: Array<ApiKey>;
   /** Buildings and entrances (oppganger), by name. */
@@ -131,8 +141,6 @@ export type Association = {
   committees: Array<Committee>;
   /** Where residents and suppliers reach the association. */
   contactEmail?: Maybe<Scalars['String']['output']>;
-  /** When the association was created in Tunet. */
-  createdAt: Scalars['DateTime']['output'];
   /** Stable identifier. */
   id: Scalars['ID']['output'];
   /** Invitations sent and not yet accepted, newest first. Board only. */
@@ -147,10 +155,8 @@ export type Association = {
   postalAddress?: Maybe<PostalAddress>;
   /** Whether the association still uses Tunet. */
   status: AssociationStatus;
-  /** The last day of a terminated association. */
+  /** The day a terminated association's agreement ended: from this day, in its time zone, its access is closed. */
   terminatedOn?: Maybe<Scalars['Date']['output']>;
-  /** Which terms of service the association accepted and which it must accept. Its board, or a platform operator. */
-  terms: AssociationTerms;
   /** IANA time zone the association lives in; dates and times are shown in it. Default Europe/Oslo. */
   timeZone: Scalars['String']['output'];
 };
@@ -164,38 +170,65 @@ export type AssociationInvitationsArgs = {
   includeClosed?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
-/** A page of associations. */
-export type AssociationConnection = {
-  __typename?: 'AssociationConnection';
-  /** The associations on this page. */
-  nodes: Array<Association>;
-  /** Where this page ends and whether another follows. */
-  pageInfo: PageInfo;
+/** Result of `blockAssociation` and `unblockAssociation`. */
+export type AssociationAgreementPayload = {
+  __typename?: 'AssociationAgreementPayload';
+  /** The association, with its agreement as it now stands. */
+  association: Association;
 };
 
 /** Whether an association still uses Tunet. */
 export type AssociationStatus =
   /** In use. */
   | 'ACTIVE'
+  /**
+   * The provider blocked access at once for a breach of the terms of service (terms §8): logins, refresh tokens and API
+   * keys are refused, and the agreement ends 7 days after the block unless the provider reopens it.
+   */
+  | 'BLOCKED'
   /** The agreement has ended; data is kept only as long as the law requires. */
   | 'TERMINATED';
 
-/** Where an association stands with the terms of service. */
-export type AssociationTerms = {
-  __typename?: 'AssociationTerms';
-  /** Every version the association accepted, newest first. */
-  accepted: Array<TermsAcceptance>;
-  /** The version in effect today; null only before the first version takes effect. */
-  current?: Maybe<TermsVersion>;
-  /** Whether the association accepted the version in effect. */
-  currentAccepted: Scalars['Boolean']['output'];
-  /**
-   * The day by which the board must accept a version it has not accepted (the earliest such version's effective date;
-   * in the past when one in effect is not accepted); null when nothing is waiting.
-   */
-  mustAcceptBy?: Maybe<Scalars['Date']['output']>;
-  /** The next version to take effect, if one is published. */
-  pending?: Maybe<PendingTerms>;
+export type BlockAssociationInput = {
+  /** The association to block. */
+  associationId: Scalars['ID']['input'];
+  /** For UNREMEDIED_BREACH only: the breach notice whose last day to remedy has passed. */
+  breachNoticeId?: InputMaybe<Scalars['ID']['input']>;
+  /** The ground in terms §8. */
+  ground: BlockGround;
+  /** The explanation the board is given (1–2,000 characters). */
+  reason: Scalars['String']['input'];
+};
+
+/** Why the provider may block an association at once (terms §8). */
+export type BlockGround =
+  /** The association did something illegal with or in Tunet, or is suspected of it. */
+  | 'ILLEGAL_USE'
+  /** The association did not give legally valid details (name, organisation number, address). */
+  | 'INVALID_LEGAL_DETAILS'
+  /** The association acted against the terms and did not remedy it within 5 working days of a written notice. */
+  | 'UNREMEDIED_BREACH';
+
+/** The provider's written notice that the association acts against the terms of service. */
+export type BreachNotice = {
+  __typename?: 'BreachNotice';
+  /** When it was settled by reopening the association. */
+  closedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** What the association does against the terms, as it was told. */
+  description: Scalars['String']['output'];
+  /** Stable identifier. */
+  id: Scalars['ID']['output'];
+  /** When the notice was given. */
+  noticedAt: Scalars['DateTime']['output'];
+  /** The last working day to remedy it, in the association's time zone; a block may follow from the day after. */
+  remedyBy: Scalars['Date']['output'];
+};
+
+/** Result of `noticeBreach`. */
+export type BreachNoticePayload = {
+  __typename?: 'BreachNoticePayload';
+  /** The notice given. */
+  breachNotice: BreachNotice;
 };
 
 /** A building or entrance (oppgang) of the association. */
@@ -323,39 +356,6 @@ export type CreateApiKeyPayload = {
   secret: Scalars['String']['output'];
 };
 
-/** A new association. */
-export type CreateAssociationInput = {
-  /** Postal town. */
-  city: Scalars['String']['input'];
-  /** Where the provider and residents reach the association. */
-  contactEmail: Scalars['String']['input'];
-  /** The person invited as the first member of the board. */
-  firstBoardMember: FirstBoardMemberInput;
-  /** Language for texts sent on the association's behalf; NB when left out. */
-  locale?: InputMaybe<Locale>;
-  /** Display name, e.g. Solbakken borettslag. */
-  name: Scalars['String']['input'];
-  /** Organisation number: 9 digits with a valid mod-11 check digit, not already in Tunet. */
-  orgNumber: Scalars['String']['input'];
-  /** Four-digit postal code. */
-  postalCode: Scalars['String']['input'];
-  /** Street and number of the postal address. */
-  street: Scalars['String']['input'];
-  /** The association's written acceptance of the current terms of service. */
-  termsAcceptance: TermsAcceptanceInput;
-  /** IANA time zone; Europe/Oslo when left out. */
-  timeZone?: InputMaybe<Scalars['String']['input']>;
-};
-
-/** Result of `createAssociation`. */
-export type CreateAssociationPayload = {
-  __typename?: 'CreateAssociationPayload';
-  /** The new association. */
-  association: Association;
-  /** The invitation sent to the first board member. */
-  invitation: Invitation;
-};
-
 /** A new building or entrance. */
 export type CreateBuildingInput = {
   /** Name as residents say it, unique in the association. */
@@ -439,14 +439,6 @@ export type FieldVisibility =
   | 'ONLY_ME'
   /** Everyone in the association. */
   | 'RESIDENTS';
-
-/** The first board member of a new association, invited by e-mail. */
-export type FirstBoardMemberInput = {
-  /** Their name. */
-  displayName: Scalars['String']['input'];
-  /** Where the invitation goes. */
-  email: Scalars['String']['input'];
-};
 
 /** A member import and, when finished, its report. */
 export type ImportJob = {
@@ -727,12 +719,16 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** Accept an invitation with the token from its link and choose a password; logs you in. */
   acceptInvitation: SessionPayload;
-  /** Accept a version of the terms of service for the association. Its board only; accepting again changes nothing. */
-  acceptTerms: AcceptTermsPayload;
   /** Record that a member lives in a unit from a date. Board only. */
   addTenure: TenurePayload;
   /** Give a member a seat on a committee for a term. Board only. */
   appointToCommittee: CommitteeTermPayload;
+  /**
+   * Block the association's access at once and end its agreement 7 days later in writing (terms §8): logins, refresh
+   * tokens, API keys and access tokens already issued are refused from now on. An unremedied breach needs the breach
+   * notice whose `remedyBy` has passed. Platform operators only.
+   */
+  blockAssociation: AssociationAgreementPayload;
   /**
    * Change your password. Ends every other session of your account. After five wrong current passwords the session
    * itself is ended (UNAUTHENTICATED) and the right one is no longer accepted in it.
@@ -742,12 +738,6 @@ export type Mutation = {
   confirmEmailChange: ConfirmEmailChangePayload;
   /** Create an API key for an integration. The secret is shown once, in this payload only. Board or platform admin. */
   createApiKey: CreateApiKeyPayload;
-  /**
-   * Create an association with its legal details, record that it accepted the current terms of service in writing,
-   * and invite its first board member, who sits on the board (styret) from the day they accept. Platform operators
-   * only. An organisation number already in Tunet is CONFLICT.
-   */
-  createAssociation: CreateAssociationPayload;
   /** Add a building or entrance. Board only. */
   createBuilding: CreateBuildingPayload;
   /** Set up a committee. Board only; an association has one board. */
@@ -776,10 +766,10 @@ export type Mutation = {
   /** End the session the refresh token belongs to. Access tokens already issued expire on their own within minutes. */
   logout: LogoutPayload;
   /**
-   * Publish a new version of the terms of service. It takes effect at least one calendar month later (Europe/Oslo
-   * dates); every board of an association not terminated is told. Platform operators only.
+   * Tell the association in writing that it acts against the terms of service (terms §8.3); it has 5 working days
+   * (Monday to Friday, Norwegian public holidays excepted) to remedy it. Platform operators only.
    */
-  publishTermsVersion: PublishTermsVersionPayload;
+  noticeBreach: BreachNoticePayload;
   /**
    * Record a move-out: the tenure ends on the date, the person loses resident rights after it, and other subgraphs
    * are told (future bookings are cancelled, the retention clock starts). Board only.
@@ -812,22 +802,34 @@ export type Mutation = {
   setPasswordWithToken: SetPasswordWithTokenPayload;
   /** Stop a member from logging in, with a reason they are shown. Ends their sessions. Board only. */
   suspendMember: MemberPayload;
+  /**
+   * End the agreement in writing from a day (the first day without access, in the association's time zone). The board
+   * may choose any day from today: there is no binding (terms §8). The provider (a platform operator) must give at
+   * least 3 calendar months' notice (terms §3): an earlier day is BAD_USER_INPUT on `effectiveOn`, with the earliest
+   * day it may choose. Another termination already filed is CONFLICT. The board and the contact e-mail are told.
+   */
+  terminateAgreement: TerminationPayload;
+  /**
+   * Reopen a blocked association: access works again (people log in anew), the termination filed with the block is
+   * withdrawn and its open breach notices are settled. Platform operators only.
+   */
+  unblockAssociation: AssociationAgreementPayload;
   /** Change the association's details. Board only. */
   updateAssociation: UpdateAssociationPayload;
   /** Change your own profile and who may see each field. */
   updateMyProfile: MemberPayload;
   /** Correct a tenure's relation, contract number or dates. Board only. */
   updateTenure: TenurePayload;
+  /**
+   * Withdraw a termination before its day: the party that filed it only (the board its own, a platform operator the
+   * provider's). One filed with a block is withdrawn by `unblockAssociation`.
+   */
+  withdrawTermination: TerminationPayload;
 };
 
 
 export type MutationAcceptInvitationArgs = {
   input: AcceptInvitationInput;
-};
-
-
-export type MutationAcceptTermsArgs = {
-  input: AcceptTermsInput;
 };
 
 
@@ -838,6 +840,11 @@ export type MutationAddTenureArgs = {
 
 export type MutationAppointToCommitteeArgs = {
   input: AppointToCommitteeInput;
+};
+
+
+export type MutationBlockAssociationArgs = {
+  input: BlockAssociationInput;
 };
 
 
@@ -853,11 +860,6 @@ export type MutationConfirmEmailChangeArgs = {
 
 export type MutationCreateApiKeyArgs = {
   input: CreateApiKeyInput;
-};
-
-
-export type MutationCreateAssociationArgs = {
-  input: CreateAssociationInput;
 };
 
 
@@ -901,8 +903,8 @@ export type MutationLogoutArgs = {
 };
 
 
-export type MutationPublishTermsVersionArgs = {
-  input: PublishTermsVersionInput;
+export type MutationNoticeBreachArgs = {
+  input: NoticeBreachInput;
 };
 
 
@@ -951,6 +953,16 @@ export type MutationSuspendMemberArgs = {
 };
 
 
+export type MutationTerminateAgreementArgs = {
+  input: TerminateAgreementInput;
+};
+
+
+export type MutationUnblockAssociationArgs = {
+  input: UnblockAssociationInput;
+};
+
+
 export type MutationUpdateAssociationArgs = {
   input: UpdateAssociationInput;
 };
@@ -963,6 +975,18 @@ export type MutationUpdateMyProfileArgs = {
 
 export type MutationUpdateTenureArgs = {
   input: UpdateTenureInput;
+};
+
+
+export type MutationWithdrawTerminationArgs = {
+  input: WithdrawTerminationInput;
+};
+
+export type NoticeBreachInput = {
+  /** The association told. */
+  associationId: Scalars['ID']['input'];
+  /** What it does against the terms and what remedies it (1–4,000 characters). */
+  description: Scalars['String']['input'];
 };
 
 /** An account on another service, e.g. a Mastodon handle. */
@@ -989,17 +1013,6 @@ export type PageInfo = {
   endCursor?: Maybe<Scalars['String']['output']>;
   /** Whether another page follows this one. */
   hasNextPage: Scalars['Boolean']['output'];
-};
-
-/** A published version of the terms that has not yet taken effect. */
-export type PendingTerms = {
-  __typename?: 'PendingTerms';
-  /** Whether the association has accepted it. */
-  accepted: Scalars['Boolean']['output'];
-  /** The day it takes effect. */
-  effectiveOn: Scalars['Date']['output'];
-  /** The version. */
-  terms: TermsVersion;
 };
 
 /** A postal address. */
@@ -1046,38 +1059,10 @@ export type ProfileVisibilityInput = {
   portrait?: InputMaybe<FieldVisibility>;
 };
 
-/** A new version of the terms of service. */
-export type PublishTermsVersionInput = {
-  /** The day it takes effect, at least one calendar month after today (Europe/Oslo). */
-  effectiveOn: Scalars['Date']['input'];
-  /** What changed, in English (up to 2,000 characters). */
-  summaryEn: Scalars['String']['input'];
-  /** What changed, in Norwegian (up to 2,000 characters). */
-  summaryNb: Scalars['String']['input'];
-  /** An https address of the full text. */
-  url: Scalars['String']['input'];
-  /** Its name: letters, digits, `.`, `_` or `-`, up to 40 characters, e.g. `2027-01`. Not used before. */
-  version: Scalars['String']['input'];
-};
-
-/** Result of `publishTermsVersion`. */
-export type PublishTermsVersionPayload = {
-  __typename?: 'PublishTermsVersionPayload';
-  /** How many associations' boards are told. */
-  announcedTo: Scalars['Int']['output'];
-  /** The version as published. */
-  terms: TermsVersion;
-};
-
 export type Query = {
   __typename?: 'Query';
   /** An association by id. NOT_FOUND unless it is the viewer's own (platform admins see all). */
   association: Association;
-  /**
-   * Every association in Tunet, in name order. `search` matches part of the name (case-insensitive) or an exact
-   * organisation number. Platform operators only.
-   */
-  associations: AssociationConnection;
   /**
    * The resident directory of the viewer's association: current residents, board and externals in Norwegian name
    * order (æ, ø, å after z), with each person's visibility choices applied. People who hide their name appear only
@@ -1090,8 +1075,6 @@ export type Query = {
   me: Member;
   /** A member of the viewer's association by id. NOT_FOUND for anyone else's. */
   member: Member;
-  /** The published versions of the terms of service, in the order they take effect. Logged-in people. */
-  termsVersions: Array<TermsVersion>;
   /** A unit of the viewer's association. NOT_FOUND for anyone else's. */
   unit: Unit;
 };
@@ -1099,14 +1082,6 @@ export type Query = {
 
 export type QueryAssociationArgs = {
   id: Scalars['ID']['input'];
-};
-
-
-export type QueryAssociationsArgs = {
-  after?: InputMaybe<Scalars['String']['input']>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  search?: InputMaybe<Scalars['String']['input']>;
-  status?: InputMaybe<AssociationStatus>;
 };
 
 
@@ -1267,49 +1242,53 @@ export type TenureRelation =
   /** Rents it. */
   | 'TENANT';
 
-/** A version of the terms of service an association accepted. */
-export type TermsAcceptance = {
-  __typename?: 'TermsAcceptance';
-  /** When. */
-  acceptedAt: Scalars['DateTime']['output'];
-  /** The name of the person who accepted it for the association. */
-  acceptedBy: Scalars['String']['output'];
-  /** Whether a platform operator recorded a written acceptance or the board accepted in the app. */
-  recordedBy: TermsRecordedBy;
-  /** The version accepted. */
-  version: Scalars['String']['output'];
+export type TerminateAgreementInput = {
+  /** The association whose agreement ends. */
+  associationId: Scalars['ID']['input'];
+  /** The first day without access, in the association's time zone. */
+  effectiveOn: Scalars['Date']['input'];
+  /** Why, for the other party (up to 2,000 characters). */
+  reason?: InputMaybe<Scalars['String']['input']>;
 };
 
-/** How an association accepted the terms of service in writing. */
-export type TermsAcceptanceInput = {
-  /** The name of the person who accepted the terms for the association. */
-  acceptedBy: Scalars['String']['input'];
-  /** The version accepted; must be the current one. */
-  version: Scalars['String']['input'];
+/** An end of the agreement, filed in writing with the day it takes effect. */
+export type Termination = {
+  __typename?: 'Termination';
+  /** When it took effect and access closed. */
+  completedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The first day without access, in the association's time zone. */
+  effectiveOn: Scalars['Date']['output'];
+  /** Stable identifier. */
+  id: Scalars['ID']['output'];
+  /** Who ended the agreement. */
+  initiatedBy: TerminationInitiator;
+  /** Why, as the party that filed it wrote it. */
+  reason?: Maybe<Scalars['String']['output']>;
+  /** When it was filed. */
+  requestedAt: Scalars['DateTime']['output'];
+  /** When it was withdrawn; the agreement then went on. */
+  withdrawnAt?: Maybe<Scalars['DateTime']['output']>;
 };
 
-/** Who recorded an acceptance of the terms of service. */
-export type TermsRecordedBy =
-  /** A board member, in the app. */
+/** Who ended the agreement. */
+export type TerminationInitiator =
+  /** The association's board (any day, no binding). */
   | 'BOARD'
-  /** A platform operator, from the association's written acceptance. */
+  /** The provider, 7 days after blocking for a breach of the terms. */
+  | 'BREACH'
+  /** The provider, with at least 3 months' notice. */
   | 'PROVIDER';
 
-/** A version of the terms of service. */
-export type TermsVersion = {
-  __typename?: 'TermsVersion';
-  /** The day it takes effect (Europe/Oslo). */
-  effectiveOn: Scalars['Date']['output'];
-  /** When it was published. */
-  publishedAt: Scalars['DateTime']['output'];
-  /** What changed, in English. */
-  summaryEn: Scalars['String']['output'];
-  /** What changed, in Norwegian. */
-  summaryNb: Scalars['String']['output'];
-  /** Where the full text is. */
-  url: Scalars['String']['output'];
-  /** The version's name, e.g. `2026-01`. */
-  version: Scalars['String']['output'];
+/** Result of `terminateAgreement` and `withdrawTermination`. */
+export type TerminationPayload = {
+  __typename?: 'TerminationPayload';
+  /** The termination as it now stands. */
+  termination: Termination;
+};
+
+export type UnblockAssociationInput = {
+  /** The association to reopen. */
+  associationId: Scalars['ID']['input'];
 };
 
 /** A dwelling (bolig) in the association. */
@@ -1401,6 +1380,11 @@ export type UpdateTenureInput = {
   relation?: InputMaybe<TenureRelation>;
   /** The tenure. */
   tenureId: Scalars['ID']['input'];
+};
+
+export type WithdrawTerminationInput = {
+  /** The termination to withdraw. */
+  terminationId: Scalars['ID']['input'];
 };
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
@@ -1504,19 +1488,21 @@ export type FederationReferenceTypes = ResolversObject<{
 export type ResolversTypes = ResolversObject<{
   AcceptInvitationInput: AcceptInvitationInput;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
-  AcceptTermsInput: AcceptTermsInput;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
-  AcceptTermsPayload: ResolverTypeWrapper<Omit<AcceptTermsPayload, 'acceptance' | 'terms'> & { acceptance: ResolversTypes['TermsAcceptance'], terms: ResolversTypes['AssociationTerms'] }>;
   AddTenureInput: AddTenureInput;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  Agreement: ResolverTypeWrapper<AgreementState>;
   ApiKey: ResolverTypeWrapper<ApiKeyRow>;
   ApiKeyPayload: ResolverTypeWrapper<Omit<ApiKeyPayload, 'apiKey'> & { apiKey: ResolversTypes['ApiKey'] }>;
   ApiScope: ApiScope;
   AppointToCommitteeInput: AppointToCommitteeInput;
   Association: ResolverTypeWrapper<AssociationRow>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
-  AssociationConnection: ResolverTypeWrapper<Omit<AssociationConnection, 'nodes'> & { nodes: Array<ResolversTypes['Association']> }>;
+  AssociationAgreementPayload: ResolverTypeWrapper<Omit<AssociationAgreementPayload, 'association'> & { association: ResolversTypes['Association'] }>;
   AssociationStatus: AssociationStatus;
-  AssociationTerms: ResolverTypeWrapper<AssociationTermsState>;
+  BlockAssociationInput: BlockAssociationInput;
+  BlockGround: BlockGround;
+  BreachNotice: ResolverTypeWrapper<BreachNoticeRow>;
+  BreachNoticePayload: ResolverTypeWrapper<Omit<BreachNoticePayload, 'breachNotice'> & { breachNotice: ResolversTypes['BreachNotice'] }>;
   Building: ResolverTypeWrapper<BuildingRow>;
   ChangePasswordInput: ChangePasswordInput;
   ChangePasswordPayload: ResolverTypeWrapper<ChangePasswordPayload>;
@@ -1530,8 +1516,6 @@ export type ResolversTypes = ResolversObject<{
   ConfirmEmailChangePayload: ResolverTypeWrapper<ConfirmEmailChangePayload>;
   CreateApiKeyInput: CreateApiKeyInput;
   CreateApiKeyPayload: ResolverTypeWrapper<Omit<CreateApiKeyPayload, 'apiKey'> & { apiKey: ResolversTypes['ApiKey'] }>;
-  CreateAssociationInput: CreateAssociationInput;
-  CreateAssociationPayload: ResolverTypeWrapper<Omit<CreateAssociationPayload, 'association' | 'invitation'> & { association: ResolversTypes['Association'], invitation: ResolversTypes['Invitation'] }>;
   CreateBuildingInput: CreateBuildingInput;
   CreateBuildingPayload: ResolverTypeWrapper<Omit<CreateBuildingPayload, 'building'> & { building: ResolversTypes['Building'] }>;
   CreateCommitteeInput: CreateCommitteeInput;
@@ -1544,7 +1528,6 @@ export type ResolversTypes = ResolversObject<{
   DirectoryFilter: DirectoryFilter;
   EndCommitteeTermInput: EndCommitteeTermInput;
   FieldVisibility: FieldVisibility;
-  FirstBoardMemberInput: FirstBoardMemberInput;
   ImportJob: ResolverTypeWrapper<ImportJobRow>;
   ImportMembersInput: ImportMembersInput;
   ImportMembersPayload: ResolverTypeWrapper<Omit<ImportMembersPayload, 'job'> & { job: ResolversTypes['ImportJob'] }>;
@@ -1567,15 +1550,13 @@ export type ResolversTypes = ResolversObject<{
   MemberPayload: ResolverTypeWrapper<Omit<MemberPayload, 'member'> & { member: ResolversTypes['Member'] }>;
   MemberRole: MemberRole;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  NoticeBreachInput: NoticeBreachInput;
   OnlineIdentity: ResolverTypeWrapper<OnlineIdentity>;
   OnlineIdentityInput: OnlineIdentityInput;
   PageInfo: ResolverTypeWrapper<PageInfo>;
-  PendingTerms: ResolverTypeWrapper<Omit<PendingTerms, 'terms'> & { terms: ResolversTypes['TermsVersion'] }>;
   PostalAddress: ResolverTypeWrapper<PostalAddress>;
   ProfileVisibility: ResolverTypeWrapper<ProfileVisibility>;
   ProfileVisibilityInput: ProfileVisibilityInput;
-  PublishTermsVersionInput: PublishTermsVersionInput;
-  PublishTermsVersionPayload: ResolverTypeWrapper<Omit<PublishTermsVersionPayload, 'terms'> & { terms: ResolversTypes['TermsVersion'] }>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RecordMoveOutInput: RecordMoveOutInput;
   RefreshSessionInput: RefreshSessionInput;
@@ -1591,32 +1572,35 @@ export type ResolversTypes = ResolversObject<{
   Tenure: ResolverTypeWrapper<TenureRow>;
   TenurePayload: ResolverTypeWrapper<Omit<TenurePayload, 'tenure'> & { tenure: ResolversTypes['Tenure'] }>;
   TenureRelation: TenureRelation;
-  TermsAcceptance: ResolverTypeWrapper<TermsAcceptanceRow>;
-  TermsAcceptanceInput: TermsAcceptanceInput;
-  TermsRecordedBy: TermsRecordedBy;
-  TermsVersion: ResolverTypeWrapper<TermsVersionRow>;
+  TerminateAgreementInput: TerminateAgreementInput;
+  Termination: ResolverTypeWrapper<TerminationRow>;
+  TerminationInitiator: TerminationInitiator;
+  TerminationPayload: ResolverTypeWrapper<Omit<TerminationPayload, 'termination'> & { termination: ResolversTypes['Termination'] }>;
+  UnblockAssociationInput: UnblockAssociationInput;
   Unit: ResolverTypeWrapper<UnitRow>;
   UpdateAssociationInput: UpdateAssociationInput;
   UpdateAssociationPayload: ResolverTypeWrapper<Omit<UpdateAssociationPayload, 'association'> & { association: ResolversTypes['Association'] }>;
   UpdateMyProfileInput: UpdateMyProfileInput;
   UpdateTenureInput: UpdateTenureInput;
+  WithdrawTerminationInput: WithdrawTerminationInput;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
   AcceptInvitationInput: AcceptInvitationInput;
   String: Scalars['String']['output'];
-  AcceptTermsInput: AcceptTermsInput;
-  ID: Scalars['ID']['output'];
-  AcceptTermsPayload: Omit<AcceptTermsPayload, 'acceptance' | 'terms'> & { acceptance: ResolversParentTypes['TermsAcceptance'], terms: ResolversParentTypes['AssociationTerms'] };
   AddTenureInput: AddTenureInput;
+  ID: Scalars['ID']['output'];
+  Agreement: AgreementState;
   ApiKey: ApiKeyRow;
   ApiKeyPayload: Omit<ApiKeyPayload, 'apiKey'> & { apiKey: ResolversParentTypes['ApiKey'] };
   AppointToCommitteeInput: AppointToCommitteeInput;
   Association: AssociationRow;
   Boolean: Scalars['Boolean']['output'];
-  AssociationConnection: Omit<AssociationConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['Association']> };
-  AssociationTerms: AssociationTermsState;
+  AssociationAgreementPayload: Omit<AssociationAgreementPayload, 'association'> & { association: ResolversParentTypes['Association'] };
+  BlockAssociationInput: BlockAssociationInput;
+  BreachNotice: BreachNoticeRow;
+  BreachNoticePayload: Omit<BreachNoticePayload, 'breachNotice'> & { breachNotice: ResolversParentTypes['BreachNotice'] };
   Building: BuildingRow;
   ChangePasswordInput: ChangePasswordInput;
   ChangePasswordPayload: ChangePasswordPayload;
@@ -1628,8 +1612,6 @@ export type ResolversParentTypes = ResolversObject<{
   ConfirmEmailChangePayload: ConfirmEmailChangePayload;
   CreateApiKeyInput: CreateApiKeyInput;
   CreateApiKeyPayload: Omit<CreateApiKeyPayload, 'apiKey'> & { apiKey: ResolversParentTypes['ApiKey'] };
-  CreateAssociationInput: CreateAssociationInput;
-  CreateAssociationPayload: Omit<CreateAssociationPayload, 'association' | 'invitation'> & { association: ResolversParentTypes['Association'], invitation: ResolversParentTypes['Invitation'] };
   CreateBuildingInput: CreateBuildingInput;
   CreateBuildingPayload: Omit<CreateBuildingPayload, 'building'> & { building: ResolversParentTypes['Building'] };
   CreateCommitteeInput: CreateCommitteeInput;
@@ -1641,7 +1623,6 @@ export type ResolversParentTypes = ResolversObject<{
   DateTime: Scalars['DateTime']['output'];
   DirectoryFilter: DirectoryFilter;
   EndCommitteeTermInput: EndCommitteeTermInput;
-  FirstBoardMemberInput: FirstBoardMemberInput;
   ImportJob: ImportJobRow;
   ImportMembersInput: ImportMembersInput;
   ImportMembersPayload: Omit<ImportMembersPayload, 'job'> & { job: ResolversParentTypes['ImportJob'] };
@@ -1659,15 +1640,13 @@ export type ResolversParentTypes = ResolversObject<{
   MemberConnection: Omit<MemberConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['Member']> };
   MemberPayload: Omit<MemberPayload, 'member'> & { member: ResolversParentTypes['Member'] };
   Mutation: Record<PropertyKey, never>;
+  NoticeBreachInput: NoticeBreachInput;
   OnlineIdentity: OnlineIdentity;
   OnlineIdentityInput: OnlineIdentityInput;
   PageInfo: PageInfo;
-  PendingTerms: Omit<PendingTerms, 'terms'> & { terms: ResolversParentTypes['TermsVersion'] };
   PostalAddress: PostalAddress;
   ProfileVisibility: ProfileVisibility;
   ProfileVisibilityInput: ProfileVisibilityInput;
-  PublishTermsVersionInput: PublishTermsVersionInput;
-  PublishTermsVersionPayload: Omit<PublishTermsVersionPayload, 'terms'> & { terms: ResolversParentTypes['TermsVersion'] };
   Query: Record<PropertyKey, never>;
   RecordMoveOutInput: RecordMoveOutInput;
   RefreshSessionInput: RefreshSessionInput;
@@ -1682,19 +1661,27 @@ export type ResolversParentTypes = ResolversObject<{
   Suspension: Suspension;
   Tenure: TenureRow;
   TenurePayload: Omit<TenurePayload, 'tenure'> & { tenure: ResolversParentTypes['Tenure'] };
-  TermsAcceptance: TermsAcceptanceRow;
-  TermsAcceptanceInput: TermsAcceptanceInput;
-  TermsVersion: TermsVersionRow;
+  TerminateAgreementInput: TerminateAgreementInput;
+  Termination: TerminationRow;
+  TerminationPayload: Omit<TerminationPayload, 'termination'> & { termination: ResolversParentTypes['Termination'] };
+  UnblockAssociationInput: UnblockAssociationInput;
   Unit: UnitRow;
   UpdateAssociationInput: UpdateAssociationInput;
   UpdateAssociationPayload: Omit<UpdateAssociationPayload, 'association'> & { association: ResolversParentTypes['Association'] };
   UpdateMyProfileInput: UpdateMyProfileInput;
   UpdateTenureInput: UpdateTenureInput;
+  WithdrawTerminationInput: WithdrawTerminationInput;
 }>;
 
-export type AcceptTermsPayloadResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['AcceptTermsPayload'] = ResolversParentTypes['AcceptTermsPayload']> = ResolversObject<{
-  acceptance?: Resolver<ResolversTypes['TermsAcceptance'], ParentType, ContextType>;
-  terms?: Resolver<ResolversTypes['AssociationTerms'], ParentType, ContextType>;
+export type AgreementResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['Agreement'] = ResolversParentTypes['Agreement']> = ResolversObject<{
+  blockGround?: Resolver<Maybe<ResolversTypes['BlockGround']>, ParentType, ContextType>;
+  blockedReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  blockedSince?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  breachNotices?: Resolver<Array<ResolversTypes['BreachNotice']>, ParentType, ContextType>;
+  earliestProviderEnd?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  endedBy?: Resolver<Maybe<ResolversTypes['Termination']>, ParentType, ContextType>;
+  openTermination?: Resolver<Maybe<ResolversTypes['Termination']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['AssociationStatus'], ParentType, ContextType>;
 }>;
 
 export type ApiKeyResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['ApiKey'] = ResolversParentTypes['ApiKey']> = ResolversObject<{
@@ -1713,11 +1700,11 @@ export type ApiKeyPayloadResolvers<ContextType = MembersContext, ParentType exte
 
 export type AssociationResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['Association'] = ResolversParentTypes['Association'], FederationReferenceType extends FederationReferenceTypes['Association'] = FederationReferenceTypes['Association']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Association']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  agreement?: Resolver<ResolversTypes['Agreement'], ParentType, ContextType>;
   apiKeys?: Resolver<Array<ResolversTypes['ApiKey']>, ParentType, ContextType>;
   buildings?: Resolver<Array<ResolversTypes['Building']>, ParentType, ContextType>;
   committees?: Resolver<Array<ResolversTypes['Committee']>, ParentType, ContextType>;
   contactEmail?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   invitations?: Resolver<Array<ResolversTypes['Invitation']>, ParentType, ContextType, RequireFields<AssociationInvitationsArgs, 'includeClosed'>>;
   locale?: Resolver<ResolversTypes['Locale'], ParentType, ContextType>;
@@ -1726,21 +1713,23 @@ export type AssociationResolvers<ContextType = MembersContext, ParentType extend
   postalAddress?: Resolver<Maybe<ResolversTypes['PostalAddress']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['AssociationStatus'], ParentType, ContextType>;
   terminatedOn?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
-  terms?: Resolver<ResolversTypes['AssociationTerms'], ParentType, ContextType>;
   timeZone?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
-export type AssociationConnectionResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['AssociationConnection'] = ResolversParentTypes['AssociationConnection']> = ResolversObject<{
-  nodes?: Resolver<Array<ResolversTypes['Association']>, ParentType, ContextType>;
-  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+export type AssociationAgreementPayloadResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['AssociationAgreementPayload'] = ResolversParentTypes['AssociationAgreementPayload']> = ResolversObject<{
+  association?: Resolver<ResolversTypes['Association'], ParentType, ContextType>;
 }>;
 
-export type AssociationTermsResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['AssociationTerms'] = ResolversParentTypes['AssociationTerms']> = ResolversObject<{
-  accepted?: Resolver<Array<ResolversTypes['TermsAcceptance']>, ParentType, ContextType>;
-  current?: Resolver<Maybe<ResolversTypes['TermsVersion']>, ParentType, ContextType>;
-  currentAccepted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  mustAcceptBy?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
-  pending?: Resolver<Maybe<ResolversTypes['PendingTerms']>, ParentType, ContextType>;
+export type BreachNoticeResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['BreachNotice'] = ResolversParentTypes['BreachNotice']> = ResolversObject<{
+  closedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  noticedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  remedyBy?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+}>;
+
+export type BreachNoticePayloadResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['BreachNoticePayload'] = ResolversParentTypes['BreachNoticePayload']> = ResolversObject<{
+  breachNotice?: Resolver<ResolversTypes['BreachNotice'], ParentType, ContextType>;
 }>;
 
 export type BuildingResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['Building'] = ResolversParentTypes['Building']> = ResolversObject<{
@@ -1782,11 +1771,6 @@ export type ConfirmEmailChangePayloadResolvers<ContextType = MembersContext, Par
 export type CreateApiKeyPayloadResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['CreateApiKeyPayload'] = ResolversParentTypes['CreateApiKeyPayload']> = ResolversObject<{
   apiKey?: Resolver<ResolversTypes['ApiKey'], ParentType, ContextType>;
   secret?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-}>;
-
-export type CreateAssociationPayloadResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['CreateAssociationPayload'] = ResolversParentTypes['CreateAssociationPayload']> = ResolversObject<{
-  association?: Resolver<ResolversTypes['Association'], ParentType, ContextType>;
-  invitation?: Resolver<ResolversTypes['Invitation'], ParentType, ContextType>;
 }>;
 
 export type CreateBuildingPayloadResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['CreateBuildingPayload'] = ResolversParentTypes['CreateBuildingPayload']> = ResolversObject<{
@@ -1889,13 +1873,12 @@ export type MemberPayloadResolvers<ContextType = MembersContext, ParentType exte
 
 export type MutationResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   acceptInvitation?: Resolver<ResolversTypes['SessionPayload'], ParentType, ContextType, RequireFields<MutationAcceptInvitationArgs, 'input'>>;
-  acceptTerms?: Resolver<ResolversTypes['AcceptTermsPayload'], ParentType, ContextType, RequireFields<MutationAcceptTermsArgs, 'input'>>;
   addTenure?: Resolver<ResolversTypes['TenurePayload'], ParentType, ContextType, RequireFields<MutationAddTenureArgs, 'input'>>;
   appointToCommittee?: Resolver<ResolversTypes['CommitteeTermPayload'], ParentType, ContextType, RequireFields<MutationAppointToCommitteeArgs, 'input'>>;
+  blockAssociation?: Resolver<ResolversTypes['AssociationAgreementPayload'], ParentType, ContextType, RequireFields<MutationBlockAssociationArgs, 'input'>>;
   changePassword?: Resolver<ResolversTypes['ChangePasswordPayload'], ParentType, ContextType, RequireFields<MutationChangePasswordArgs, 'input'>>;
   confirmEmailChange?: Resolver<ResolversTypes['ConfirmEmailChangePayload'], ParentType, ContextType, RequireFields<MutationConfirmEmailChangeArgs, 'input'>>;
   createApiKey?: Resolver<ResolversTypes['CreateApiKeyPayload'], ParentType, ContextType, RequireFields<MutationCreateApiKeyArgs, 'input'>>;
-  createAssociation?: Resolver<ResolversTypes['CreateAssociationPayload'], ParentType, ContextType, RequireFields<MutationCreateAssociationArgs, 'input'>>;
   createBuilding?: Resolver<ResolversTypes['CreateBuildingPayload'], ParentType, ContextType, RequireFields<MutationCreateBuildingArgs, 'input'>>;
   createCommittee?: Resolver<ResolversTypes['CreateCommitteePayload'], ParentType, ContextType, RequireFields<MutationCreateCommitteeArgs, 'input'>>;
   createUnit?: Resolver<ResolversTypes['CreateUnitPayload'], ParentType, ContextType, RequireFields<MutationCreateUnitArgs, 'input'>>;
@@ -1904,7 +1887,7 @@ export type MutationResolvers<ContextType = MembersContext, ParentType extends R
   inviteMember?: Resolver<ResolversTypes['InvitationPayload'], ParentType, ContextType, RequireFields<MutationInviteMemberArgs, 'input'>>;
   login?: Resolver<ResolversTypes['SessionPayload'], ParentType, ContextType, RequireFields<MutationLoginArgs, 'input'>>;
   logout?: Resolver<ResolversTypes['LogoutPayload'], ParentType, ContextType, RequireFields<MutationLogoutArgs, 'input'>>;
-  publishTermsVersion?: Resolver<ResolversTypes['PublishTermsVersionPayload'], ParentType, ContextType, RequireFields<MutationPublishTermsVersionArgs, 'input'>>;
+  noticeBreach?: Resolver<ResolversTypes['BreachNoticePayload'], ParentType, ContextType, RequireFields<MutationNoticeBreachArgs, 'input'>>;
   recordMoveOut?: Resolver<ResolversTypes['TenurePayload'], ParentType, ContextType, RequireFields<MutationRecordMoveOutArgs, 'input'>>;
   refreshSession?: Resolver<ResolversTypes['SessionPayload'], ParentType, ContextType, RequireFields<MutationRefreshSessionArgs, 'input'>>;
   reinstateMember?: Resolver<ResolversTypes['MemberPayload'], ParentType, ContextType, RequireFields<MutationReinstateMemberArgs, 'input'>>;
@@ -1914,9 +1897,12 @@ export type MutationResolvers<ContextType = MembersContext, ParentType extends R
   revokeInvitation?: Resolver<ResolversTypes['InvitationPayload'], ParentType, ContextType, RequireFields<MutationRevokeInvitationArgs, 'input'>>;
   setPasswordWithToken?: Resolver<ResolversTypes['SetPasswordWithTokenPayload'], ParentType, ContextType, RequireFields<MutationSetPasswordWithTokenArgs, 'input'>>;
   suspendMember?: Resolver<ResolversTypes['MemberPayload'], ParentType, ContextType, RequireFields<MutationSuspendMemberArgs, 'input'>>;
+  terminateAgreement?: Resolver<ResolversTypes['TerminationPayload'], ParentType, ContextType, RequireFields<MutationTerminateAgreementArgs, 'input'>>;
+  unblockAssociation?: Resolver<ResolversTypes['AssociationAgreementPayload'], ParentType, ContextType, RequireFields<MutationUnblockAssociationArgs, 'input'>>;
   updateAssociation?: Resolver<ResolversTypes['UpdateAssociationPayload'], ParentType, ContextType, RequireFields<MutationUpdateAssociationArgs, 'input'>>;
   updateMyProfile?: Resolver<ResolversTypes['MemberPayload'], ParentType, ContextType, RequireFields<MutationUpdateMyProfileArgs, 'input'>>;
   updateTenure?: Resolver<ResolversTypes['TenurePayload'], ParentType, ContextType, RequireFields<MutationUpdateTenureArgs, 'input'>>;
+  withdrawTermination?: Resolver<ResolversTypes['TerminationPayload'], ParentType, ContextType, RequireFields<MutationWithdrawTerminationArgs, 'input'>>;
 }>;
 
 export type OnlineIdentityResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['OnlineIdentity'] = ResolversParentTypes['OnlineIdentity']> = ResolversObject<{
@@ -1927,12 +1913,6 @@ export type OnlineIdentityResolvers<ContextType = MembersContext, ParentType ext
 export type PageInfoResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-}>;
-
-export type PendingTermsResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['PendingTerms'] = ResolversParentTypes['PendingTerms']> = ResolversObject<{
-  accepted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  effectiveOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
-  terms?: Resolver<ResolversTypes['TermsVersion'], ParentType, ContextType>;
 }>;
 
 export type PostalAddressResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['PostalAddress'] = ResolversParentTypes['PostalAddress']> = ResolversObject<{
@@ -1950,19 +1930,12 @@ export type ProfileVisibilityResolvers<ContextType = MembersContext, ParentType 
   portrait?: Resolver<ResolversTypes['FieldVisibility'], ParentType, ContextType>;
 }>;
 
-export type PublishTermsVersionPayloadResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['PublishTermsVersionPayload'] = ResolversParentTypes['PublishTermsVersionPayload']> = ResolversObject<{
-  announcedTo?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  terms?: Resolver<ResolversTypes['TermsVersion'], ParentType, ContextType>;
-}>;
-
 export type QueryResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   association?: Resolver<ResolversTypes['Association'], ParentType, ContextType, RequireFields<QueryAssociationArgs, 'id'>>;
-  associations?: Resolver<ResolversTypes['AssociationConnection'], ParentType, ContextType, RequireFields<QueryAssociationsArgs, 'first'>>;
   directory?: Resolver<ResolversTypes['MemberConnection'], ParentType, ContextType, RequireFields<QueryDirectoryArgs, 'first'>>;
   importJob?: Resolver<ResolversTypes['ImportJob'], ParentType, ContextType, RequireFields<QueryImportJobArgs, 'id'>>;
   me?: Resolver<ResolversTypes['Member'], ParentType, ContextType>;
   member?: Resolver<ResolversTypes['Member'], ParentType, ContextType, RequireFields<QueryMemberArgs, 'id'>>;
-  termsVersions?: Resolver<Array<ResolversTypes['TermsVersion']>, ParentType, ContextType>;
   unit?: Resolver<ResolversTypes['Unit'], ParentType, ContextType, RequireFields<QueryUnitArgs, 'id'>>;
 }>;
 
@@ -2004,20 +1977,18 @@ export type TenurePayloadResolvers<ContextType = MembersContext, ParentType exte
   tenure?: Resolver<ResolversTypes['Tenure'], ParentType, ContextType>;
 }>;
 
-export type TermsAcceptanceResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['TermsAcceptance'] = ResolversParentTypes['TermsAcceptance']> = ResolversObject<{
-  acceptedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  acceptedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  recordedBy?: Resolver<ResolversTypes['TermsRecordedBy'], ParentType, ContextType>;
-  version?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+export type TerminationResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['Termination'] = ResolversParentTypes['Termination']> = ResolversObject<{
+  completedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  effectiveOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  initiatedBy?: Resolver<ResolversTypes['TerminationInitiator'], ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  requestedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  withdrawnAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 }>;
 
-export type TermsVersionResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['TermsVersion'] = ResolversParentTypes['TermsVersion']> = ResolversObject<{
-  effectiveOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
-  publishedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  summaryEn?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  summaryNb?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  version?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+export type TerminationPayloadResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['TerminationPayload'] = ResolversParentTypes['TerminationPayload']> = ResolversObject<{
+  termination?: Resolver<ResolversTypes['Termination'], ParentType, ContextType>;
 }>;
 
 export type UnitResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['Unit'] = ResolversParentTypes['Unit']> = ResolversObject<{
@@ -2038,12 +2009,13 @@ export type UpdateAssociationPayloadResolvers<ContextType = MembersContext, Pare
 }>;
 
 export type Resolvers<ContextType = MembersContext> = ResolversObject<{
-  AcceptTermsPayload?: AcceptTermsPayloadResolvers<ContextType>;
+  Agreement?: AgreementResolvers<ContextType>;
   ApiKey?: ApiKeyResolvers<ContextType>;
   ApiKeyPayload?: ApiKeyPayloadResolvers<ContextType>;
   Association?: AssociationResolvers<ContextType>;
-  AssociationConnection?: AssociationConnectionResolvers<ContextType>;
-  AssociationTerms?: AssociationTermsResolvers<ContextType>;
+  AssociationAgreementPayload?: AssociationAgreementPayloadResolvers<ContextType>;
+  BreachNotice?: BreachNoticeResolvers<ContextType>;
+  BreachNoticePayload?: BreachNoticePayloadResolvers<ContextType>;
   Building?: BuildingResolvers<ContextType>;
   ChangePasswordPayload?: ChangePasswordPayloadResolvers<ContextType>;
   Committee?: CommitteeResolvers<ContextType>;
@@ -2051,7 +2023,6 @@ export type Resolvers<ContextType = MembersContext> = ResolversObject<{
   CommitteeTermPayload?: CommitteeTermPayloadResolvers<ContextType>;
   ConfirmEmailChangePayload?: ConfirmEmailChangePayloadResolvers<ContextType>;
   CreateApiKeyPayload?: CreateApiKeyPayloadResolvers<ContextType>;
-  CreateAssociationPayload?: CreateAssociationPayloadResolvers<ContextType>;
   CreateBuildingPayload?: CreateBuildingPayloadResolvers<ContextType>;
   CreateCommitteePayload?: CreateCommitteePayloadResolvers<ContextType>;
   CreateUnitPayload?: CreateUnitPayloadResolvers<ContextType>;
@@ -2070,10 +2041,8 @@ export type Resolvers<ContextType = MembersContext> = ResolversObject<{
   Mutation?: MutationResolvers<ContextType>;
   OnlineIdentity?: OnlineIdentityResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
-  PendingTerms?: PendingTermsResolvers<ContextType>;
   PostalAddress?: PostalAddressResolvers<ContextType>;
   ProfileVisibility?: ProfileVisibilityResolvers<ContextType>;
-  PublishTermsVersionPayload?: PublishTermsVersionPayloadResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   RequestEmailChangePayload?: RequestEmailChangePayloadResolvers<ContextType>;
   SessionPayload?: SessionPayloadResolvers<ContextType>;
@@ -2081,8 +2050,8 @@ export type Resolvers<ContextType = MembersContext> = ResolversObject<{
   Suspension?: SuspensionResolvers<ContextType>;
   Tenure?: TenureResolvers<ContextType>;
   TenurePayload?: TenurePayloadResolvers<ContextType>;
-  TermsAcceptance?: TermsAcceptanceResolvers<ContextType>;
-  TermsVersion?: TermsVersionResolvers<ContextType>;
+  Termination?: TerminationResolvers<ContextType>;
+  TerminationPayload?: TerminationPayloadResolvers<ContextType>;
   Unit?: UnitResolvers<ContextType>;
   UpdateAssociationPayload?: UpdateAssociationPayloadResolvers<ContextType>;
 }>;

@@ -1,6 +1,7 @@
 import type { SubgraphDatabase } from '@tunet/kit';
 import { and, desc, eq, isNull, lt, or, sql } from 'drizzle-orm';
-import { apiKeys } from '../tables';
+import type { AssociationRow } from '../members/members.repository';
+import { apiKeys, associations } from '../tables';
 
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
 export type NewApiKey = Omit<typeof apiKeys.$inferInsert, 'associationId'>;
@@ -39,14 +40,15 @@ export class ApiKeysRepository {
    * System scope, audited: an integration presents nothing but its key, so no tenant is known until the key is
    * found. The hash names at most one row (unique index), and only the key's own row is read.
    */
-  async findActiveByHash(keyHash: string): Promise<ApiKeyRow | null> {
+  async findActiveByHash(keyHash: string): Promise<(ApiKeyRow & { associationStatus: AssociationRow['status'] }) | null> {
     const [row] = await this.db.system((tx) =>
       tx
-        .select()
+        .select({ key: apiKeys, associationStatus: associations.status })
         .from(apiKeys)
+        .innerJoin(associations, eq(associations.id, apiKeys.associationId))
         .where(and(eq(apiKeys.keyHash, keyHash), isNull(apiKeys.revokedAt))),
     );
-    return row ?? null;
+    return row ? { ...row.key, associationStatus: row.associationStatus } : null;
   }
 
   /** Records a use unless one was recorded since `notBefore`; the condition keeps concurrent verifications to one write. */

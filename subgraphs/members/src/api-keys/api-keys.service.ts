@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { hashApiKey, looksLikeApiKey, notFound, parseInput, type VerifiedApiKey, type Viewer } from '@tunet/kit';
+import { hashApiKey, looksLikeApiKey, notFound, parseInput, type AssociationClosedStatus, type VerifiedApiKey, type Viewer } from '@tunet/kit';
 import { z } from 'zod';
 import { GRAPHQL_SCOPES, newApiKeySecret, scopeFromGraphQL } from './api-key-format';
 import { requireApiKeyManager, requireApiKeyReader } from './api-keys.access';
@@ -52,11 +52,15 @@ export class ApiKeysService {
     return revoked;
   }
 
-  /** For the gateway: whom a presented key acts for, or null when it is unknown or revoked. Records the use. */
-  async verify(secret: string, now = new Date()): Promise<VerifiedApiKey | null> {
+  /**
+   * For the gateway: whom a presented key acts for, or null when it is unknown or revoked. Records the use. A key of a
+   * blocked or terminated association is refused with which (decision 0034), its use not recorded.
+   */
+  async verify(secret: string, now = new Date()): Promise<VerifiedApiKey | { closed: AssociationClosedStatus } | null> {
     if (!looksLikeApiKey(secret)) return null;
     const key = await this.repository.findActiveByHash(hashApiKey(secret));
     if (!key) return null;
+    if (key.associationStatus !== 'active') return { closed: key.associationStatus };
     const notBefore = new Date(now.getTime() - LAST_USED_RESOLUTION_MS);
     if (!key.lastUsedAt || key.lastUsedAt < notBefore) await this.repository.recordUse(key.associationId, key.id, now, notBefore);
     return { apiKeyId: key.id, associationId: key.associationId, scopes: key.scopes };

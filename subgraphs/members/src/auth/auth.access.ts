@@ -1,4 +1,4 @@
-import { forbidden, unauthenticated, type MemberRole, type Viewer } from '@tunet/kit';
+import { associationClosed, forbidden, unauthenticated, type AssociationClosedStatus, type MemberRole, type Viewer } from '@tunet/kit';
 
 /** Who may start a session and change an account's password and e-mail. Pure functions: no I/O. */
 
@@ -14,6 +14,11 @@ export function requirePerson(viewer: Viewer | null): Viewer & { associationId: 
   if (!viewer?.associationId) throw unauthenticated();
   if (viewer.integration) throw forbidden('An API key has no password or e-mail of its own.');
   return viewer as Viewer & { associationId: string };
+}
+
+/** Nobody enters a blocked or terminated association; they are told which (decision 0034). */
+export function requireOpenAssociation(membership: { associationStatus: 'active' | AssociationClosedStatus }): void {
+  if (membership.associationStatus !== 'active') throw associationClosed(membership.associationStatus);
 }
 
 /** A suspended member cannot log in and is told why and until when. */

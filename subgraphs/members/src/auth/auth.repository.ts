@@ -1,7 +1,7 @@
-import type { NewEvent, SubgraphDatabase, Tx, ViewerScope } from '@tunet/kit';
+import type { AssociationClosedStatus, NewEvent, SubgraphDatabase, Tx, ViewerScope } from '@tunet/kit';
 import { and, asc, eq, isNull, ne, sql } from 'drizzle-orm';
 import type { MemberRoleName } from '../members/members.repository';
-import { accounts, emailChanges, members, operatorRefreshTokens, passwordSetups, refreshTokens } from '../tables';
+import { accounts, associations, emailChanges, members, operatorRefreshTokens, passwordSetups, refreshTokens } from '../tables';
 
 export type AccountRow = typeof accounts.$inferSelect;
 export type NewAccount = Pick<typeof accounts.$inferInsert, 'id' | 'email' | 'passwordHash' | 'platformAdmin'>;
@@ -15,6 +15,8 @@ export interface Membership {
   scope: ViewerScope;
   platformAdmin: boolean;
   suspension: { reason: string; until: string | null } | null;
+  /** Whether the association is open (active), or blocked or terminated so that nobody may enter. */
+  associationStatus: AssociationStatusName;
 }
 
 const membershipColumns = {
@@ -26,7 +28,11 @@ const membershipColumns = {
     or ${members.suspendedUntil} >= members.association_today(${members.associationId})))`,
   suspensionReason: members.suspensionReason,
   suspendedUntil: members.suspendedUntil,
+  associationStatus: sql<AssociationStatusName>`(select a.status from members.associations a where a.id = ${members.associationId})`,
 };
+
+/** Access is open only while the association is active (decision 0034). */
+type AssociationStatusName = 'active' | AssociationClosedStatus;
 
 function toMembership(
   row: {
@@ -37,6 +43,7 @@ function toMembership(
     suspended: boolean;
     suspensionReason: string | null;
     suspendedUntil: string | null;
+    associationStatus: AssociationStatusName;
   },
   accountId: string,
   platformAdmin: boolean,
@@ -49,6 +56,7 @@ function toMembership(
     scope: row.scope,
     platformAdmin,
     suspension: row.suspended ? { reason: row.suspensionReason ?? '', until: row.suspendedUntil } : null,
+    associationStatus: row.associationStatus,
   };
 }
 
@@ -69,6 +77,8 @@ export type RotateOutcome =
   /** An operator's session, which belongs to the account alone (decision 0030). */
   | { kind: 'rotated-operator'; accountId: string; sessionId: string }
   | { kind: 'reused'; sessionId: string }
+  /** The token's association is blocked or terminated: its people are told why, whatever became of the token. */
+  | { kind: 'closed'; status: AssociationClosedStatus }
   | { kind: 'invalid' };
 
 /**
@@ -273,6 +283,8 @@ export class AuthRepository {
     return this.db.system(async (tx): Promise<RotateOutcome> => {
       const [current] = await tx.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, presentedHash)).for('update');
       if (!current) return this.rotateOperatorToken(tx, presentedHash, next, now);
+      const [association] = await tx.select({ status: associations.status }).from(associations).where(eq(associations.id, current.associationId));
+      if (association && association.status !== 'active') return { kind: 'closed', status: association.status };
       const standing = standingOf(current, now);
       if (standing === 'reused') {
         await revokeFamily(tx, current.familyId, now);

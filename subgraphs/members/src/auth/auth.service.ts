@@ -1,8 +1,8 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { badUserInput, conflict, parseInput, unauthenticated, type AccessTokenSigner, type RevocationWriter, type Viewer } from '@tunet/kit';
+import { associationClosed, badUserInput, conflict, parseInput, unauthenticated, type AccessTokenSigner, type RevocationWriter, type Viewer } from '@tunet/kit';
 import type { GraphQLError } from 'graphql';
 import { z } from 'zod';
-import { requireNotSuspended, requirePerson, sessionRoleOf } from './auth.access';
+import { requireNotSuspended, requireOpenAssociation, requirePerson, sessionRoleOf } from './auth.access';
 import type { AccountRow, AuthRepository, Membership, NewRefreshToken } from './auth.repository';
 import type { PasswordGuard, PasswordLimitSettings } from './password-guard';
 import { hashPassword } from './passwords';
@@ -73,15 +73,20 @@ export class AuthService {
 
   private async startSession(account: AccountRow, associationId: string | null, deviceToken: string): Promise<Session> {
     const memberships = await this.repository.findMemberships(account);
+    // Without a choice, memberships of blocked or terminated associations are skipped while an open one remains.
+    const open = memberships.filter((m) => m.associationStatus === 'active');
     const membership = associationId
       ? memberships.find((m) => m.associationId === associationId)
-      : (memberships.find((m) => m.roles.length > 0) ?? memberships[0]);
+      : (open.find((m) => m.roles.length > 0) ?? open[0] ?? memberships[0]);
     if (!membership) {
       if (associationId) throw badUserInput('associationId', 'You are not a member of that association.');
       // An operator belongs to no association and enters one only through a support session (decision 0030).
       if (account.platformAdmin) return this.startOperatorSession(account.id, deviceToken);
       throw unauthenticated('This account has no membership in any association.');
     }
+    // An operator whose memberships have all closed still works as an operator.
+    if (!associationId && open.length === 0 && account.platformAdmin) return this.startOperatorSession(account.id, deviceToken);
+    requireOpenAssociation(membership);
     requireNotSuspended(membership);
     const refresh = this.newRefreshToken();
     await this.repository.startSession(membership, refresh.stored);
@@ -103,6 +108,7 @@ export class AuthService {
       throw unauthenticated('This refresh token was already used. The session has been ended; log in again.');
     }
     if (outcome.kind === 'invalid') throw unauthenticated('The refresh token is not valid. Log in again.');
+    if (outcome.kind === 'closed') throw associationClosed(outcome.status);
     if (outcome.kind === 'rotated-operator') return this.issue(operatorViewer(outcome.accountId, outcome.sessionId), next, null);
     return this.session(outcome.membership, outcome.sessionId, next, null);
   }

@@ -185,6 +185,24 @@ describe('the recipients route for notifications', () => {
     expect(answer).toEqual({ association: { id: ended, name: 'Nedlagt sameie', locale: 'en', timeZone: 'Europe/Oslo' }, recipients: [] });
   });
 
+  it('still reaches the people of a blocked association, who cannot log in to read why', async () => {
+    const blocked = randomUUID();
+    await bed.subgraph.repositories.members.insertAssociation({
+      id: blocked,
+      name: 'Sperret sameie',
+      timeZone: 'Europe/Oslo',
+      locale: 'nb',
+      status: 'blocked',
+      blockedAt: new Date(),
+      blockedGround: 'illegal_use',
+      blockedReason: 'Ulovlig innhold',
+    });
+    await bed.subgraph.repositories.members.insertMembers(blocked, [
+      { id: randomUUID(), displayName: 'Vaktmester', email: 'v@example.com', externalTitle: 'Vaktmester' },
+    ]);
+    expect(await reached(blocked, { kind: 'audience', audience: { kind: 'association' } })).toHaveLength(1);
+  });
+
   it('refuses a malformed body, and any call that carries a viewer, with HTTP 400', async () => {
     expect(await refusal(null)).toBe(400);
     expect(await refusal({ spec: { kind: 'board' } })).toBe(400);

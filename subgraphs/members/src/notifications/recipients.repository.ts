@@ -75,8 +75,9 @@ export class RecipientsRepository {
           m.id as "memberId", m.display_name as "displayName", m.email as "email", m.phone as "phone"
         from a
         left join members.members m on m.association_id = a.id
-          -- a termination recorded ahead of time takes effect on its date
-          and (a.status = 'active' or a.terminated_on > a.today)
+          -- a termination recorded ahead of time takes effect on its date; a blocked association's people are still
+          -- told (why it is blocked, above all: they cannot log in to read it)
+          and (a.status <> 'terminated' or a.terminated_on > a.today)
           and (${reach(tenant, spec)})
           and not ${suspended}
           -- current as members.member_roles() has it: an external title, a tenure through its move-out date, or a
