@@ -209,6 +209,9 @@ export const invitations = schema.table('invitations', {
   expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
   sendCount: integer('send_count').notNull().default(1),
   invitedByMemberId: uuid('invited_by_member_id'),
+  /** A seat the invitee takes on accepting: a term on this committee from the association's today. */
+  committeeId: uuid('committee_id'),
+  committeeRole: text('committee_role', { enum: ['leader', 'deputy', 'member', 'secretary'] }),
   acceptedAt: timestamp('accepted_at', { withTimezone: true }),
   revokedAt: timestamp('revoked_at', { withTimezone: true }),
   createdAt: createdAt(),
@@ -252,4 +255,24 @@ export const importJobs = schema.table('import_jobs', {
   createdAt: createdAt(),
   heartbeatAt: timestamp('heartbeat_at', { withTimezone: true }).notNull().defaultNow(),
   finishedAt: timestamp('finished_at', { withTimezone: true }),
+});
+
+/** The provider's terms of service, one row per version; platform-wide, system scope only (decision 0033). */
+export const termsVersions = schema.table('terms_versions', {
+  version: text('version').primaryKey(),
+  url: text('url').notNull(),
+  summaryNb: text('summary_nb').notNull(),
+  summaryEn: text('summary_en').notNull(),
+  effectiveOn: date('effective_on').notNull(),
+  publishedAt: timestamp('published_at', { withTimezone: true }).notNull().defaultNow(),
+  publishedByAccountId: uuid('published_by_account_id'),
+});
+
+export const termsAcceptances = schema.table('terms_acceptances', {
+  associationId: uuid('association_id').notNull(),
+  version: text('version').notNull(),
+  acceptedByName: text('accepted_by_name').notNull(),
+  recordedByAccountId: uuid('recorded_by_account_id').notNull(),
+  recordedByMemberId: uuid('recorded_by_member_id'),
+  acceptedAt: timestamp('accepted_at', { withTimezone: true }).notNull().defaultNow(),
 });

@@ -36,6 +36,23 @@ export type AcceptInvitationInput = {
   token: Scalars['String']['input'];
 };
 
+/** Accepting a version of the terms for an association. */
+export type AcceptTermsInput = {
+  /** The association (the viewer's own). */
+  associationId: Scalars['ID']['input'];
+  /** The version: the one in effect or one published to take effect later. */
+  version: Scalars['String']['input'];
+};
+
+/** Result of `acceptTerms`. */
+export type AcceptTermsPayload = {
+  __typename?: 'AcceptTermsPayload';
+  /** The acceptance, as first recorded. */
+  acceptance: TermsAcceptance;
+  /** Where the association stands now. */
+  terms: AssociationTerms;
+};
+
 /** A new tenure. */
 export type AddTenureInput = {
   /** The property manager's contract number. */
@@ -141,6 +158,8 @@ export type Association = {
   committees: Array<Committee>;
   /** Where residents and suppliers reach the association. */
   contactEmail?: Maybe<Scalars['String']['output']>;
+  /** When the association was created in Tunet. */
+  createdAt: Scalars['DateTime']['output'];
   /** Stable identifier. */
   id: Scalars['ID']['output'];
   /** Invitations sent and not yet accepted, newest first. Board only. */
@@ -157,6 +176,8 @@ export type Association = {
   status: AssociationStatus;
   /** The day a terminated association's agreement ended: from this day, in its time zone, its access is closed. */
   terminatedOn?: Maybe<Scalars['Date']['output']>;
+  /** Which terms of service the association accepted and which it must accept. Its board, or a platform operator. */
+  terms: AssociationTerms;
   /** IANA time zone the association lives in; dates and times are shown in it. Default Europe/Oslo. */
   timeZone: Scalars['String']['output'];
 };
@@ -177,6 +198,15 @@ export type AssociationAgreementPayload = {
   association: Association;
 };
 
+/** A page of associations. */
+export type AssociationConnection = {
+  __typename?: 'AssociationConnection';
+  /** The associations on this page. */
+  nodes: Array<Association>;
+  /** Where this page ends and whether another follows. */
+  pageInfo: PageInfo;
+};
+
 /** Whether an association still uses Tunet. */
 export type AssociationStatus =
   /** In use. */
@@ -188,6 +218,24 @@ export type AssociationStatus =
   | 'BLOCKED'
   /** The agreement has ended; data is kept only as long as the law requires. */
   | 'TERMINATED';
+
+/** Where an association stands with the terms of service. */
+export type AssociationTerms = {
+  __typename?: 'AssociationTerms';
+  /** Every version the association accepted, newest first. */
+  accepted: Array<TermsAcceptance>;
+  /** The version in effect today; null only before the first version takes effect. */
+  current?: Maybe<TermsVersion>;
+  /** Whether the association accepted the version in effect. */
+  currentAccepted: Scalars['Boolean']['output'];
+  /**
+   * The day by which the board must accept a version it has not accepted (the earliest such version's effective date;
+   * in the past when one in effect is not accepted); null when nothing is waiting.
+   */
+  mustAcceptBy?: Maybe<Scalars['Date']['output']>;
+  /** The next version to take effect, if one is published. */
+  pending?: Maybe<PendingTerms>;
+};
 
 export type BlockAssociationInput = {
   /** The association to block. */
@@ -356,6 +404,39 @@ export type CreateApiKeyPayload = {
   secret: Scalars['String']['output'];
 };
 
+/** A new association. */
+export type CreateAssociationInput = {
+  /** Postal town. */
+  city: Scalars['String']['input'];
+  /** Where the provider and residents reach the association. */
+  contactEmail: Scalars['String']['input'];
+  /** The person invited as the first member of the board. */
+  firstBoardMember: FirstBoardMemberInput;
+  /** Language for texts sent on the association's behalf; NB when left out. */
+  locale?: InputMaybe<Locale>;
+  /** Display name, e.g. Solbakken borettslag. */
+  name: Scalars['String']['input'];
+  /** Organisation number: 9 digits with a valid mod-11 check digit, not already in Tunet. */
+  orgNumber: Scalars['String']['input'];
+  /** Four-digit postal code. */
+  postalCode: Scalars['String']['input'];
+  /** Street and number of the postal address. */
+  street: Scalars['String']['input'];
+  /** The association's written acceptance of the current terms of service. */
+  termsAcceptance: TermsAcceptanceInput;
+  /** IANA time zone; Europe/Oslo when left out. */
+  timeZone?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Result of `createAssociation`. */
+export type CreateAssociationPayload = {
+  __typename?: 'CreateAssociationPayload';
+  /** The new association. */
+  association: Association;
+  /** The invitation sent to the first board member. */
+  invitation: Invitation;
+};
+
 /** A new building or entrance. */
 export type CreateBuildingInput = {
   /** Name as residents say it, unique in the association. */
@@ -439,6 +520,14 @@ export type FieldVisibility =
   | 'ONLY_ME'
   /** Everyone in the association. */
   | 'RESIDENTS';
+
+/** The first board member of a new association, invited by e-mail. */
+export type FirstBoardMemberInput = {
+  /** Their name. */
+  displayName: Scalars['String']['input'];
+  /** Where the invitation goes. */
+  email: Scalars['String']['input'];
+};
 
 /** A member import and, when finished, its report. */
 export type ImportJob = {
@@ -719,6 +808,8 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** Accept an invitation with the token from its link and choose a password; logs you in. */
   acceptInvitation: SessionPayload;
+  /** Accept a version of the terms of service for the association. Its board only; accepting again changes nothing. */
+  acceptTerms: AcceptTermsPayload;
   /** Record that a member lives in a unit from a date. Board only. */
   addTenure: TenurePayload;
   /** Give a member a seat on a committee for a term. Board only. */
@@ -738,6 +829,12 @@ export type Mutation = {
   confirmEmailChange: ConfirmEmailChangePayload;
   /** Create an API key for an integration. The secret is shown once, in this payload only. Board or platform admin. */
   createApiKey: CreateApiKeyPayload;
+  /**
+   * Create an association with its legal details, record that it accepted the current terms of service in writing,
+   * and invite its first board member, who sits on the board (styret) from the day they accept. Platform operators
+   * only. An organisation number already in Tunet is CONFLICT.
+   */
+  createAssociation: CreateAssociationPayload;
   /** Add a building or entrance. Board only. */
   createBuilding: CreateBuildingPayload;
   /** Set up a committee. Board only; an association has one board. */
@@ -770,6 +867,11 @@ export type Mutation = {
    * (Monday to Friday, Norwegian public holidays excepted) to remedy it. Platform operators only.
    */
   noticeBreach: BreachNoticePayload;
+  /**
+   * Publish a new version of the terms of service. It takes effect at least one calendar month later (Europe/Oslo
+   * dates); every board of an association not terminated is told. Platform operators only.
+   */
+  publishTermsVersion: PublishTermsVersionPayload;
   /**
    * Record a move-out: the tenure ends on the date, the person loses resident rights after it, and other subgraphs
    * are told (future bookings are cancelled, the retention clock starts). Board only.
@@ -833,6 +935,11 @@ export type MutationAcceptInvitationArgs = {
 };
 
 
+export type MutationAcceptTermsArgs = {
+  input: AcceptTermsInput;
+};
+
+
 export type MutationAddTenureArgs = {
   input: AddTenureInput;
 };
@@ -860,6 +967,11 @@ export type MutationConfirmEmailChangeArgs = {
 
 export type MutationCreateApiKeyArgs = {
   input: CreateApiKeyInput;
+};
+
+
+export type MutationCreateAssociationArgs = {
+  input: CreateAssociationInput;
 };
 
 
@@ -905,6 +1017,11 @@ export type MutationLogoutArgs = {
 
 export type MutationNoticeBreachArgs = {
   input: NoticeBreachInput;
+};
+
+
+export type MutationPublishTermsVersionArgs = {
+  input: PublishTermsVersionInput;
 };
 
 
@@ -1015,6 +1132,17 @@ export type PageInfo = {
   hasNextPage: Scalars['Boolean']['output'];
 };
 
+/** A published version of the terms that has not yet taken effect. */
+export type PendingTerms = {
+  __typename?: 'PendingTerms';
+  /** Whether the association has accepted it. */
+  accepted: Scalars['Boolean']['output'];
+  /** The day it takes effect. */
+  effectiveOn: Scalars['Date']['output'];
+  /** The version. */
+  terms: TermsVersion;
+};
+
 /** A postal address. */
 export type PostalAddress = {
   __typename?: 'PostalAddress';
@@ -1059,10 +1187,38 @@ export type ProfileVisibilityInput = {
   portrait?: InputMaybe<FieldVisibility>;
 };
 
+/** A new version of the terms of service. */
+export type PublishTermsVersionInput = {
+  /** The day it takes effect, at least one calendar month after today (Europe/Oslo). */
+  effectiveOn: Scalars['Date']['input'];
+  /** What changed, in English (up to 2,000 characters). */
+  summaryEn: Scalars['String']['input'];
+  /** What changed, in Norwegian (up to 2,000 characters). */
+  summaryNb: Scalars['String']['input'];
+  /** An https address of the full text. */
+  url: Scalars['String']['input'];
+  /** Its name: letters, digits, `.`, `_` or `-`, up to 40 characters, e.g. `2027-01`. Not used before. */
+  version: Scalars['String']['input'];
+};
+
+/** Result of `publishTermsVersion`. */
+export type PublishTermsVersionPayload = {
+  __typename?: 'PublishTermsVersionPayload';
+  /** How many associations' boards are told. */
+  announcedTo: Scalars['Int']['output'];
+  /** The version as published. */
+  terms: TermsVersion;
+};
+
 export type Query = {
   __typename?: 'Query';
   /** An association by id. NOT_FOUND unless it is the viewer's own (platform admins see all). */
   association: Association;
+  /**
+   * Every association in Tunet, in name order. `search` matches part of the name (case-insensitive) or an exact
+   * organisation number. Platform operators only.
+   */
+  associations: AssociationConnection;
   /**
    * The resident directory of the viewer's association: current residents, board and externals in Norwegian name
    * order (æ, ø, å after z), with each person's visibility choices applied. People who hide their name appear only
@@ -1075,6 +1231,8 @@ export type Query = {
   me: Member;
   /** A member of the viewer's association by id. NOT_FOUND for anyone else's. */
   member: Member;
+  /** The published versions of the terms of service, in the order they take effect. Logged-in people. */
+  termsVersions: Array<TermsVersion>;
   /** A unit of the viewer's association. NOT_FOUND for anyone else's. */
   unit: Unit;
 };
@@ -1082,6 +1240,14 @@ export type Query = {
 
 export type QueryAssociationArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryAssociationsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  search?: InputMaybe<Scalars['String']['input']>;
+  status?: InputMaybe<AssociationStatus>;
 };
 
 
@@ -1286,6 +1452,51 @@ export type TerminationPayload = {
   termination: Termination;
 };
 
+/** A version of the terms of service an association accepted. */
+export type TermsAcceptance = {
+  __typename?: 'TermsAcceptance';
+  /** When. */
+  acceptedAt: Scalars['DateTime']['output'];
+  /** The name of the person who accepted it for the association. */
+  acceptedBy: Scalars['String']['output'];
+  /** Whether a platform operator recorded a written acceptance or the board accepted in the app. */
+  recordedBy: TermsRecordedBy;
+  /** The version accepted. */
+  version: Scalars['String']['output'];
+};
+
+/** How an association accepted the terms of service in writing. */
+export type TermsAcceptanceInput = {
+  /** The name of the person who accepted the terms for the association. */
+  acceptedBy: Scalars['String']['input'];
+  /** The version accepted; must be the current one. */
+  version: Scalars['String']['input'];
+};
+
+/** Who recorded an acceptance of the terms of service. */
+export type TermsRecordedBy =
+  /** A board member, in the app. */
+  | 'BOARD'
+  /** A platform operator, from the association's written acceptance. */
+  | 'PROVIDER';
+
+/** A version of the terms of service. */
+export type TermsVersion = {
+  __typename?: 'TermsVersion';
+  /** The day it takes effect (Europe/Oslo). */
+  effectiveOn: Scalars['Date']['output'];
+  /** When it was published. */
+  publishedAt: Scalars['DateTime']['output'];
+  /** What changed, in English. */
+  summaryEn: Scalars['String']['output'];
+  /** What changed, in Norwegian. */
+  summaryNb: Scalars['String']['output'];
+  /** Where the full text is. */
+  url: Scalars['String']['output'];
+  /** The version's name, e.g. `2026-01`. */
+  version: Scalars['String']['output'];
+};
+
 export type UnblockAssociationInput = {
   /** The association to reopen. */
   associationId: Scalars['ID']['input'];
@@ -1488,8 +1699,10 @@ export type FederationReferenceTypes = ResolversObject<{
 export type ResolversTypes = ResolversObject<{
   AcceptInvitationInput: AcceptInvitationInput;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
-  AddTenureInput: AddTenureInput;
+  AcceptTermsInput: AcceptTermsInput;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  AcceptTermsPayload: ResolverTypeWrapper<Omit<AcceptTermsPayload, 'acceptance' | 'terms'> & { acceptance: ResolversTypes['TermsAcceptance'], terms: ResolversTypes['AssociationTerms'] }>;
+  AddTenureInput: AddTenureInput;
   Agreement: ResolverTypeWrapper<AgreementState>;
   ApiKey: ResolverTypeWrapper<ApiKeyRow>;
   ApiKeyPayload: ResolverTypeWrapper<Omit<ApiKeyPayload, 'apiKey'> & { apiKey: ResolversTypes['ApiKey'] }>;
@@ -1498,7 +1711,9 @@ export type ResolversTypes = ResolversObject<{
   Association: ResolverTypeWrapper<AssociationRow>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   AssociationAgreementPayload: ResolverTypeWrapper<Omit<AssociationAgreementPayload, 'association'> & { association: ResolversTypes['Association'] }>;
+  AssociationConnection: ResolverTypeWrapper<Omit<AssociationConnection, 'nodes'> & { nodes: Array<ResolversTypes['Association']> }>;
   AssociationStatus: AssociationStatus;
+  AssociationTerms: ResolverTypeWrapper<AssociationTermsState>;
   BlockAssociationInput: BlockAssociationInput;
   BlockGround: BlockGround;
   BreachNotice: ResolverTypeWrapper<BreachNoticeRow>;
@@ -1516,6 +1731,8 @@ export type ResolversTypes = ResolversObject<{
   ConfirmEmailChangePayload: ResolverTypeWrapper<ConfirmEmailChangePayload>;
   CreateApiKeyInput: CreateApiKeyInput;
   CreateApiKeyPayload: ResolverTypeWrapper<Omit<CreateApiKeyPayload, 'apiKey'> & { apiKey: ResolversTypes['ApiKey'] }>;
+  CreateAssociationInput: CreateAssociationInput;
+  CreateAssociationPayload: ResolverTypeWrapper<Omit<CreateAssociationPayload, 'association' | 'invitation'> & { association: ResolversTypes['Association'], invitation: ResolversTypes['Invitation'] }>;
   CreateBuildingInput: CreateBuildingInput;
   CreateBuildingPayload: ResolverTypeWrapper<Omit<CreateBuildingPayload, 'building'> & { building: ResolversTypes['Building'] }>;
   CreateCommitteeInput: CreateCommitteeInput;
@@ -1528,6 +1745,7 @@ export type ResolversTypes = ResolversObject<{
   DirectoryFilter: DirectoryFilter;
   EndCommitteeTermInput: EndCommitteeTermInput;
   FieldVisibility: FieldVisibility;
+  FirstBoardMemberInput: FirstBoardMemberInput;
   ImportJob: ResolverTypeWrapper<ImportJobRow>;
   ImportMembersInput: ImportMembersInput;
   ImportMembersPayload: ResolverTypeWrapper<Omit<ImportMembersPayload, 'job'> & { job: ResolversTypes['ImportJob'] }>;
@@ -1554,9 +1772,12 @@ export type ResolversTypes = ResolversObject<{
   OnlineIdentity: ResolverTypeWrapper<OnlineIdentity>;
   OnlineIdentityInput: OnlineIdentityInput;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  PendingTerms: ResolverTypeWrapper<Omit<PendingTerms, 'terms'> & { terms: ResolversTypes['TermsVersion'] }>;
   PostalAddress: ResolverTypeWrapper<PostalAddress>;
   ProfileVisibility: ResolverTypeWrapper<ProfileVisibility>;
   ProfileVisibilityInput: ProfileVisibilityInput;
+  PublishTermsVersionInput: PublishTermsVersionInput;
+  PublishTermsVersionPayload: ResolverTypeWrapper<Omit<PublishTermsVersionPayload, 'terms'> & { terms: ResolversTypes['TermsVersion'] }>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RecordMoveOutInput: RecordMoveOutInput;
   RefreshSessionInput: RefreshSessionInput;
@@ -1576,6 +1797,10 @@ export type ResolversTypes = ResolversObject<{
   Termination: ResolverTypeWrapper<TerminationRow>;
   TerminationInitiator: TerminationInitiator;
   TerminationPayload: ResolverTypeWrapper<Omit<TerminationPayload, 'termination'> & { termination: ResolversTypes['Termination'] }>;
+  TermsAcceptance: ResolverTypeWrapper<TermsAcceptanceRow>;
+  TermsAcceptanceInput: TermsAcceptanceInput;
+  TermsRecordedBy: TermsRecordedBy;
+  TermsVersion: ResolverTypeWrapper<TermsVersionRow>;
   UnblockAssociationInput: UnblockAssociationInput;
   Unit: ResolverTypeWrapper<UnitRow>;
   UpdateAssociationInput: UpdateAssociationInput;
@@ -1589,8 +1814,10 @@ export type ResolversTypes = ResolversObject<{
 export type ResolversParentTypes = ResolversObject<{
   AcceptInvitationInput: AcceptInvitationInput;
   String: Scalars['String']['output'];
-  AddTenureInput: AddTenureInput;
+  AcceptTermsInput: AcceptTermsInput;
   ID: Scalars['ID']['output'];
+  AcceptTermsPayload: Omit<AcceptTermsPayload, 'acceptance' | 'terms'> & { acceptance: ResolversParentTypes['TermsAcceptance'], terms: ResolversParentTypes['AssociationTerms'] };
+  AddTenureInput: AddTenureInput;
   Agreement: AgreementState;
   ApiKey: ApiKeyRow;
   ApiKeyPayload: Omit<ApiKeyPayload, 'apiKey'> & { apiKey: ResolversParentTypes['ApiKey'] };
@@ -1598,6 +1825,8 @@ export type ResolversParentTypes = ResolversObject<{
   Association: AssociationRow;
   Boolean: Scalars['Boolean']['output'];
   AssociationAgreementPayload: Omit<AssociationAgreementPayload, 'association'> & { association: ResolversParentTypes['Association'] };
+  AssociationConnection: Omit<AssociationConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['Association']> };
+  AssociationTerms: AssociationTermsState;
   BlockAssociationInput: BlockAssociationInput;
   BreachNotice: BreachNoticeRow;
   BreachNoticePayload: Omit<BreachNoticePayload, 'breachNotice'> & { breachNotice: ResolversParentTypes['BreachNotice'] };
@@ -1612,6 +1841,8 @@ export type ResolversParentTypes = ResolversObject<{
   ConfirmEmailChangePayload: ConfirmEmailChangePayload;
   CreateApiKeyInput: CreateApiKeyInput;
   CreateApiKeyPayload: Omit<CreateApiKeyPayload, 'apiKey'> & { apiKey: ResolversParentTypes['ApiKey'] };
+  CreateAssociationInput: CreateAssociationInput;
+  CreateAssociationPayload: Omit<CreateAssociationPayload, 'association' | 'invitation'> & { association: ResolversParentTypes['Association'], invitation: ResolversParentTypes['Invitation'] };
   CreateBuildingInput: CreateBuildingInput;
   CreateBuildingPayload: Omit<CreateBuildingPayload, 'building'> & { building: ResolversParentTypes['Building'] };
   CreateCommitteeInput: CreateCommitteeInput;
@@ -1623,6 +1854,7 @@ export type ResolversParentTypes = ResolversObject<{
   DateTime: Scalars['DateTime']['output'];
   DirectoryFilter: DirectoryFilter;
   EndCommitteeTermInput: EndCommitteeTermInput;
+  FirstBoardMemberInput: FirstBoardMemberInput;
   ImportJob: ImportJobRow;
   ImportMembersInput: ImportMembersInput;
   ImportMembersPayload: Omit<ImportMembersPayload, 'job'> & { job: ResolversParentTypes['ImportJob'] };
@@ -1644,9 +1876,12 @@ export type ResolversParentTypes = ResolversObject<{
   OnlineIdentity: OnlineIdentity;
   OnlineIdentityInput: OnlineIdentityInput;
   PageInfo: PageInfo;
+  PendingTerms: Omit<PendingTerms, 'terms'> & { terms: ResolversParentTypes['TermsVersion'] };
   PostalAddress: PostalAddress;
   ProfileVisibility: ProfileVisibility;
   ProfileVisibilityInput: ProfileVisibilityInput;
+  PublishTermsVersionInput: PublishTermsVersionInput;
+  PublishTermsVersionPayload: Omit<PublishTermsVersionPayload, 'terms'> & { terms: ResolversParentTypes['TermsVersion'] };
   Query: Record<PropertyKey, never>;
   RecordMoveOutInput: RecordMoveOutInput;
   RefreshSessionInput: RefreshSessionInput;
@@ -1664,6 +1899,9 @@ export type ResolversParentTypes = ResolversObject<{
   TerminateAgreementInput: TerminateAgreementInput;
   Termination: TerminationRow;
   TerminationPayload: Omit<TerminationPayload, 'termination'> & { termination: ResolversParentTypes['Termination'] };
+  TermsAcceptance: TermsAcceptanceRow;
+  TermsAcceptanceInput: TermsAcceptanceInput;
+  TermsVersion: TermsVersionRow;
   UnblockAssociationInput: UnblockAssociationInput;
   Unit: UnitRow;
   UpdateAssociationInput: UpdateAssociationInput;
@@ -1671,6 +1909,11 @@ export type ResolversParentTypes = ResolversObject<{
   UpdateMyProfileInput: UpdateMyProfileInput;
   UpdateTenureInput: UpdateTenureInput;
   WithdrawTerminationInput: WithdrawTerminationInput;
+}>;
+
+export type AcceptTermsPayloadResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['AcceptTermsPayload'] = ResolversParentTypes['AcceptTermsPayload']> = ResolversObject<{
+  acceptance?: Resolver<ResolversTypes['TermsAcceptance'], ParentType, ContextType>;
+  terms?: Resolver<ResolversTypes['AssociationTerms'], ParentType, ContextType>;
 }>;
 
 export type AgreementResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['Agreement'] = ResolversParentTypes['Agreement']> = ResolversObject<{
@@ -1705,6 +1948,7 @@ export type AssociationResolvers<ContextType = MembersContext, ParentType extend
   buildings?: Resolver<Array<ResolversTypes['Building']>, ParentType, ContextType>;
   committees?: Resolver<Array<ResolversTypes['Committee']>, ParentType, ContextType>;
   contactEmail?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   invitations?: Resolver<Array<ResolversTypes['Invitation']>, ParentType, ContextType, RequireFields<AssociationInvitationsArgs, 'includeClosed'>>;
   locale?: Resolver<ResolversTypes['Locale'], ParentType, ContextType>;
@@ -1713,11 +1957,25 @@ export type AssociationResolvers<ContextType = MembersContext, ParentType extend
   postalAddress?: Resolver<Maybe<ResolversTypes['PostalAddress']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['AssociationStatus'], ParentType, ContextType>;
   terminatedOn?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  terms?: Resolver<ResolversTypes['AssociationTerms'], ParentType, ContextType>;
   timeZone?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export type AssociationAgreementPayloadResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['AssociationAgreementPayload'] = ResolversParentTypes['AssociationAgreementPayload']> = ResolversObject<{
   association?: Resolver<ResolversTypes['Association'], ParentType, ContextType>;
+}>;
+
+export type AssociationConnectionResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['AssociationConnection'] = ResolversParentTypes['AssociationConnection']> = ResolversObject<{
+  nodes?: Resolver<Array<ResolversTypes['Association']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type AssociationTermsResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['AssociationTerms'] = ResolversParentTypes['AssociationTerms']> = ResolversObject<{
+  accepted?: Resolver<Array<ResolversTypes['TermsAcceptance']>, ParentType, ContextType>;
+  current?: Resolver<Maybe<ResolversTypes['TermsVersion']>, ParentType, ContextType>;
+  currentAccepted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  mustAcceptBy?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  pending?: Resolver<Maybe<ResolversTypes['PendingTerms']>, ParentType, ContextType>;
 }>;
 
 export type BreachNoticeResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['BreachNotice'] = ResolversParentTypes['BreachNotice']> = ResolversObject<{
@@ -1771,6 +2029,11 @@ export type ConfirmEmailChangePayloadResolvers<ContextType = MembersContext, Par
 export type CreateApiKeyPayloadResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['CreateApiKeyPayload'] = ResolversParentTypes['CreateApiKeyPayload']> = ResolversObject<{
   apiKey?: Resolver<ResolversTypes['ApiKey'], ParentType, ContextType>;
   secret?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type CreateAssociationPayloadResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['CreateAssociationPayload'] = ResolversParentTypes['CreateAssociationPayload']> = ResolversObject<{
+  association?: Resolver<ResolversTypes['Association'], ParentType, ContextType>;
+  invitation?: Resolver<ResolversTypes['Invitation'], ParentType, ContextType>;
 }>;
 
 export type CreateBuildingPayloadResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['CreateBuildingPayload'] = ResolversParentTypes['CreateBuildingPayload']> = ResolversObject<{
@@ -1873,12 +2136,14 @@ export type MemberPayloadResolvers<ContextType = MembersContext, ParentType exte
 
 export type MutationResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   acceptInvitation?: Resolver<ResolversTypes['SessionPayload'], ParentType, ContextType, RequireFields<MutationAcceptInvitationArgs, 'input'>>;
+  acceptTerms?: Resolver<ResolversTypes['AcceptTermsPayload'], ParentType, ContextType, RequireFields<MutationAcceptTermsArgs, 'input'>>;
   addTenure?: Resolver<ResolversTypes['TenurePayload'], ParentType, ContextType, RequireFields<MutationAddTenureArgs, 'input'>>;
   appointToCommittee?: Resolver<ResolversTypes['CommitteeTermPayload'], ParentType, ContextType, RequireFields<MutationAppointToCommitteeArgs, 'input'>>;
   blockAssociation?: Resolver<ResolversTypes['AssociationAgreementPayload'], ParentType, ContextType, RequireFields<MutationBlockAssociationArgs, 'input'>>;
   changePassword?: Resolver<ResolversTypes['ChangePasswordPayload'], ParentType, ContextType, RequireFields<MutationChangePasswordArgs, 'input'>>;
   confirmEmailChange?: Resolver<ResolversTypes['ConfirmEmailChangePayload'], ParentType, ContextType, RequireFields<MutationConfirmEmailChangeArgs, 'input'>>;
   createApiKey?: Resolver<ResolversTypes['CreateApiKeyPayload'], ParentType, ContextType, RequireFields<MutationCreateApiKeyArgs, 'input'>>;
+  createAssociation?: Resolver<ResolversTypes['CreateAssociationPayload'], ParentType, ContextType, RequireFields<MutationCreateAssociationArgs, 'input'>>;
   createBuilding?: Resolver<ResolversTypes['CreateBuildingPayload'], ParentType, ContextType, RequireFields<MutationCreateBuildingArgs, 'input'>>;
   createCommittee?: Resolver<ResolversTypes['CreateCommitteePayload'], ParentType, ContextType, RequireFields<MutationCreateCommitteeArgs, 'input'>>;
   createUnit?: Resolver<ResolversTypes['CreateUnitPayload'], ParentType, ContextType, RequireFields<MutationCreateUnitArgs, 'input'>>;
@@ -1888,6 +2153,7 @@ export type MutationResolvers<ContextType = MembersContext, ParentType extends R
   login?: Resolver<ResolversTypes['SessionPayload'], ParentType, ContextType, RequireFields<MutationLoginArgs, 'input'>>;
   logout?: Resolver<ResolversTypes['LogoutPayload'], ParentType, ContextType, RequireFields<MutationLogoutArgs, 'input'>>;
   noticeBreach?: Resolver<ResolversTypes['BreachNoticePayload'], ParentType, ContextType, RequireFields<MutationNoticeBreachArgs, 'input'>>;
+  publishTermsVersion?: Resolver<ResolversTypes['PublishTermsVersionPayload'], ParentType, ContextType, RequireFields<MutationPublishTermsVersionArgs, 'input'>>;
   recordMoveOut?: Resolver<ResolversTypes['TenurePayload'], ParentType, ContextType, RequireFields<MutationRecordMoveOutArgs, 'input'>>;
   refreshSession?: Resolver<ResolversTypes['SessionPayload'], ParentType, ContextType, RequireFields<MutationRefreshSessionArgs, 'input'>>;
   reinstateMember?: Resolver<ResolversTypes['MemberPayload'], ParentType, ContextType, RequireFields<MutationReinstateMemberArgs, 'input'>>;
@@ -1915,6 +2181,12 @@ export type PageInfoResolvers<ContextType = MembersContext, ParentType extends R
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 }>;
 
+export type PendingTermsResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['PendingTerms'] = ResolversParentTypes['PendingTerms']> = ResolversObject<{
+  accepted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  effectiveOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  terms?: Resolver<ResolversTypes['TermsVersion'], ParentType, ContextType>;
+}>;
+
 export type PostalAddressResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['PostalAddress'] = ResolversParentTypes['PostalAddress']> = ResolversObject<{
   city?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   postalCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1930,12 +2202,19 @@ export type ProfileVisibilityResolvers<ContextType = MembersContext, ParentType 
   portrait?: Resolver<ResolversTypes['FieldVisibility'], ParentType, ContextType>;
 }>;
 
+export type PublishTermsVersionPayloadResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['PublishTermsVersionPayload'] = ResolversParentTypes['PublishTermsVersionPayload']> = ResolversObject<{
+  announcedTo?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  terms?: Resolver<ResolversTypes['TermsVersion'], ParentType, ContextType>;
+}>;
+
 export type QueryResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   association?: Resolver<ResolversTypes['Association'], ParentType, ContextType, RequireFields<QueryAssociationArgs, 'id'>>;
+  associations?: Resolver<ResolversTypes['AssociationConnection'], ParentType, ContextType, RequireFields<QueryAssociationsArgs, 'first'>>;
   directory?: Resolver<ResolversTypes['MemberConnection'], ParentType, ContextType, RequireFields<QueryDirectoryArgs, 'first'>>;
   importJob?: Resolver<ResolversTypes['ImportJob'], ParentType, ContextType, RequireFields<QueryImportJobArgs, 'id'>>;
   me?: Resolver<ResolversTypes['Member'], ParentType, ContextType>;
   member?: Resolver<ResolversTypes['Member'], ParentType, ContextType, RequireFields<QueryMemberArgs, 'id'>>;
+  termsVersions?: Resolver<Array<ResolversTypes['TermsVersion']>, ParentType, ContextType>;
   unit?: Resolver<ResolversTypes['Unit'], ParentType, ContextType, RequireFields<QueryUnitArgs, 'id'>>;
 }>;
 
@@ -1991,6 +2270,22 @@ export type TerminationPayloadResolvers<ContextType = MembersContext, ParentType
   termination?: Resolver<ResolversTypes['Termination'], ParentType, ContextType>;
 }>;
 
+export type TermsAcceptanceResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['TermsAcceptance'] = ResolversParentTypes['TermsAcceptance']> = ResolversObject<{
+  acceptedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  acceptedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  recordedBy?: Resolver<ResolversTypes['TermsRecordedBy'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type TermsVersionResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['TermsVersion'] = ResolversParentTypes['TermsVersion']> = ResolversObject<{
+  effectiveOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  publishedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  summaryEn?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  summaryNb?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type UnitResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['Unit'] = ResolversParentTypes['Unit']> = ResolversObject<{
   building?: Resolver<ResolversTypes['Building'], ParentType, ContextType>;
   floor?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
@@ -2009,11 +2304,14 @@ export type UpdateAssociationPayloadResolvers<ContextType = MembersContext, Pare
 }>;
 
 export type Resolvers<ContextType = MembersContext> = ResolversObject<{
+  AcceptTermsPayload?: AcceptTermsPayloadResolvers<ContextType>;
   Agreement?: AgreementResolvers<ContextType>;
   ApiKey?: ApiKeyResolvers<ContextType>;
   ApiKeyPayload?: ApiKeyPayloadResolvers<ContextType>;
   Association?: AssociationResolvers<ContextType>;
   AssociationAgreementPayload?: AssociationAgreementPayloadResolvers<ContextType>;
+  AssociationConnection?: AssociationConnectionResolvers<ContextType>;
+  AssociationTerms?: AssociationTermsResolvers<ContextType>;
   BreachNotice?: BreachNoticeResolvers<ContextType>;
   BreachNoticePayload?: BreachNoticePayloadResolvers<ContextType>;
   Building?: BuildingResolvers<ContextType>;
@@ -2023,6 +2321,7 @@ export type Resolvers<ContextType = MembersContext> = ResolversObject<{
   CommitteeTermPayload?: CommitteeTermPayloadResolvers<ContextType>;
   ConfirmEmailChangePayload?: ConfirmEmailChangePayloadResolvers<ContextType>;
   CreateApiKeyPayload?: CreateApiKeyPayloadResolvers<ContextType>;
+  CreateAssociationPayload?: CreateAssociationPayloadResolvers<ContextType>;
   CreateBuildingPayload?: CreateBuildingPayloadResolvers<ContextType>;
   CreateCommitteePayload?: CreateCommitteePayloadResolvers<ContextType>;
   CreateUnitPayload?: CreateUnitPayloadResolvers<ContextType>;
@@ -2041,8 +2340,10 @@ export type Resolvers<ContextType = MembersContext> = ResolversObject<{
   Mutation?: MutationResolvers<ContextType>;
   OnlineIdentity?: OnlineIdentityResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  PendingTerms?: PendingTermsResolvers<ContextType>;
   PostalAddress?: PostalAddressResolvers<ContextType>;
   ProfileVisibility?: ProfileVisibilityResolvers<ContextType>;
+  PublishTermsVersionPayload?: PublishTermsVersionPayloadResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   RequestEmailChangePayload?: RequestEmailChangePayloadResolvers<ContextType>;
   SessionPayload?: SessionPayloadResolvers<ContextType>;
@@ -2052,6 +2353,8 @@ export type Resolvers<ContextType = MembersContext> = ResolversObject<{
   TenurePayload?: TenurePayloadResolvers<ContextType>;
   Termination?: TerminationResolvers<ContextType>;
   TerminationPayload?: TerminationPayloadResolvers<ContextType>;
+  TermsAcceptance?: TermsAcceptanceResolvers<ContextType>;
+  TermsVersion?: TermsVersionResolvers<ContextType>;
   Unit?: UnitResolvers<ContextType>;
   UpdateAssociationPayload?: UpdateAssociationPayloadResolvers<ContextType>;
 }>;
