@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Entitlements } from './entitlements';
 import { announceEntitlementsChanged, EntitlementsReader } from './entitlements-cache';
-import { eventually } from './events/events.fixtures';
+import { eventually, sleep } from './events/events.fixtures';
 import { closeFastStore, openFastStore, type FastStore } from './redis';
 import { openTestRedis } from './kit.fixtures';
 
@@ -73,6 +73,25 @@ describe.each(['redis', 'memory'] as const)('entitlements cache on %s', (kind) =
     await eventually(async () => expect(await features(readers[0]!)).toEqual(['base', 'sms']), 1000);
     await eventually(async () => expect(await features(readers[1]!)).toEqual(['base', 'sms']), 1000);
     expect((await readers[0]!.read(B)).features).toEqual(['base']);
+  });
+
+  it('reads a changed association afresh by itself where it was in use, so the next request finds it there', async () => {
+    const asked = [0, 0];
+    const [using, idle] = [
+      await EntitlementsReader.open(stores[1]!, (id) => (asked[0]++, billing.load(id))),
+      await EntitlementsReader.open(stores[2]!, (id) => (asked[1]++, billing.load(id))),
+    ];
+    readers.push(using, idle);
+    expect(await features(using)).toEqual(['base']);
+    billing.features.set(A, ['base', 'sms']);
+    await announceEntitlementsChanged(stores[0]!, A);
+
+    // Only the process that had it asks billing again; the other never read it and does not.
+    await eventually(() => expect(asked).toEqual([2, 0]), 1000);
+    await sleep(100);
+    expect(await features(using)).toEqual(['base', 'sms']);
+    expect(await features(idle)).toEqual(['base', 'sms']);
+    expect(asked).toEqual([2, 0]);
   });
 
   it('never keeps an answer billing gave before a change that was announced while it was on its way', async () => {

@@ -45,11 +45,12 @@ export class EntitlementsReader {
   private constructor(
     private readonly shared: SharedCache,
     private readonly load: EntitlementsLoader,
+    private readonly logger: Logger,
   ) {}
 
   /** Resolves once changes announced from now on are heard. */
   static async open(store: FastStore, load: EntitlementsLoader, logger: Logger = createLogger('entitlements')): Promise<EntitlementsReader> {
-    const reader = new EntitlementsReader(sharedCacheOf(store), load);
+    const reader = new EntitlementsReader(sharedCacheOf(store), load, logger);
     const channel: InvalidationChannel = openInvalidationChannel(store, CHANNEL, logger);
     reader.stopListening = await channel.listen(
       (associationId) => reader.heard(associationId),
@@ -96,10 +97,18 @@ export class EntitlementsReader {
     if (this.local.size > LOCAL_CACHE_CAPACITY && oldest !== undefined) this.local.delete(oldest);
   }
 
+  /**
+   * Forgets the association's copy, and reads it afresh at once if this process was using it: the next request then
+   * finds the new entitlements here rather than waiting for billing itself.
+   */
   private heard(associationId: string): void {
     this.generation++;
+    const kept = this.local.get(associationId);
     this.local.delete(associationId);
-    this.loading.delete(associationId);
+    const wasLoading = this.loading.delete(associationId);
+    const inUse = wasLoading || (kept !== undefined && kept.expiresAt > Date.now());
+    if (!inUse || !this.stopListening) return;
+    this.read(associationId).catch((error: unknown) => this.logger.warn({ err: error, associationId }, 'reading changed entitlements failed'));
   }
 
   /** After a reconnection announcements may have been missed, so nothing read before is trusted. */
