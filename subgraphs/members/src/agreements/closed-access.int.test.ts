@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AccessTokenVerifier, API_KEY_VERIFY_ROUTE, InternalRouteError, type RequestContext } from '@tunet/kit';
+import { AccessTokenVerifier, API_KEY_VERIFY_ROUTE, type InternalRouteError, type RequestContext } from '@tunet/kit';
 import { DEMO, DEMO_PASSWORD } from '../members.demo';
 import { openMembersTestBed, osloDate, viewerOf, type MembersTestBed } from '../members.fixtures';
 import { OPERATOR, refusalOf } from './agreements.fixtures';

@@ -1,0 +1,82 @@
+import type { Event } from '@tunet/kit';
+import { DEMO, DEMO_PASSWORD } from '@tunet/members';
+import { DateTime } from 'luxon';
+import { createApiKeySecret, openE2E, type E2E, type GraphQLResponse } from './e2e.fixtures';
+
+/**
+ * Terms §9 through the gateway: on the termination day Fjordly's access closes. Its board ends the agreement from
+ * today; the sweep (the stack's own, nudged by the filing, racing a second one) completes it once. From then on login,
+ * refresh, an API key and an access token issued before are refused with FORBIDDEN and ASSOCIATION_TERMINATED, and
+ * exactly one `association.terminated` reaches the event stream.
+ */
+describe('a terminated association', () => {
+  let e2e: E2E;
+  const received: Event[] = [];
+  let stopListening: () => Promise<void>;
+
+  beforeAll(async () => {
+    e2e = await openE2E();
+    const consumer = await e2e.stack.stream.consume({
+      group: 'e2e-termination',
+      consumer: 'e2e-1',
+      topics: ['association.terminated'],
+      blockMs: 200,
+      handler: async (event) => void received.push(event),
+    });
+    stopListening = () => consumer.stop();
+  });
+  afterAll(async () => {
+    await stopListening?.();
+    await e2e?.close();
+  });
+
+  const refusal = (response: GraphQLResponse) => ({ status: response.status, ...response.errors?.[0]?.extensions, data: response.data ?? null });
+  const ME = '{ me { id } }';
+  const ASSOCIATION = `{ association(id: "${DEMO.fjordly}") { name } }`;
+
+  it('refuses login, refresh, API keys and earlier access tokens with ASSOCIATION_TERMINATED, and announces it once', async () => {
+    const eva = await e2e.login('eva@fjordly.example');
+    const apiKey = await createApiKeySecret(e2e, eva.accessToken, ['MEMBERS_READ']);
+    // Used once while the association is open, so the gateway holds the key's verification in its cache.
+    expect((await e2e.gql(ASSOCIATION, {}, apiKey)).errors).toBeUndefined();
+    expect((await e2e.gql(ME, {}, eva.accessToken)).data).toEqual({ me: { id: DEMO.eva } });
+
+    const today = DateTime.now().setZone('Europe/Oslo').toISODate();
+    const filed = await e2e.gql<{ terminateAgreement: { termination: { id: string; initiatedBy: string; effectiveOn: string } } }>(
+      'mutation ($i: TerminateAgreementInput!) { terminateAgreement(input: $i) { termination { id initiatedBy effectiveOn } } }',
+      { i: { associationId: DEMO.fjordly, effectiveOn: today, reason: 'Vi går over til et annet system' } },
+      eva.accessToken,
+    );
+    expect(filed.data?.terminateAgreement.termination).toMatchObject({ initiatedBy: 'BOARD', effectiveOn: today });
+    // A second replica's sweep races the stack's own.
+    await e2e.stack.members.agreements.completeDueTerminations();
+
+    const terminated = { code: 'FORBIDDEN', reason: 'ASSOCIATION_TERMINATED' };
+    for (let i = 0; i < 50 && (await e2e.gql(ME, {}, eva.accessToken)).status !== 403; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(refusal(await e2e.gql(ME, {}, eva.accessToken))).toMatchObject({ ...terminated, status: 403, data: null });
+    expect(refusal(await e2e.gql(ASSOCIATION, {}, apiKey))).toMatchObject({ ...terminated, status: 403, data: null });
+    const login = await e2e.gql('mutation ($i: LoginInput!) { login(input: $i) { accessToken } }', {
+      i: { email: 'eva@fjordly.example', password: DEMO_PASSWORD },
+    });
+    expect(refusal(login)).toMatchObject(terminated);
+    expect(login.errors![0]!.message).toMatch(/agreement with Tunet has ended/);
+    const refresh = await e2e.gql('mutation ($i: RefreshSessionInput!) { refreshSession(input: $i) { accessToken } }', {
+      i: { refreshToken: eva.refreshToken },
+    });
+    expect(refusal(refresh)).toMatchObject(terminated);
+
+    // Solbakken is untouched.
+    const kari = await e2e.login('kari@solbakken.example');
+    expect((await e2e.gql(ME, {}, kari.accessToken)).data).toEqual({ me: { id: DEMO.kari } });
+
+    const terminationId = filed.data!.terminateAgreement.termination.id;
+    for (let i = 0; i < 50 && received.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(received.filter((event) => event.associationId === DEMO.fjordly)).toEqual([
+      expect.objectContaining({
+        topic: 'association.terminated',
+        payload: { terminationId, terminatedOn: today, initiatedBy: 'board', timeZone: 'Europe/Oslo' },
+      }),
+    ]);
+  });
+});
