@@ -76,7 +76,7 @@ describe.each(['redis', 'memory'] as const)('entitlements cache on %s', (kind) =
   });
 
   it('reads a changed association afresh by itself where it was in use, so the next request finds it there', async () => {
-    const asked = [0, 0];
+    const asked: [number, number] = [0, 0];
     const [using, idle] = [
       await EntitlementsReader.open(stores[1]!, (id) => (asked[0]++, billing.load(id))),
       await EntitlementsReader.open(stores[2]!, (id) => (asked[1]++, billing.load(id))),
