@@ -147,6 +147,7 @@ describe('row-level security of every subgraph table', () => {
   let testDb: TestDatabase;
   const databases: SubgraphDatabase[] = [];
 
+  // Every subgraph's migrations from scratch: on PGlite, five schemas take longer than the default 30 s under load.
   beforeAll(async () => {
     testDb = await openTestDatabase();
     for (const subgraph of SUBGRAPHS) {
@@ -154,7 +155,7 @@ describe('row-level security of every subgraph table', () => {
       await db.migrate();
       databases.push(db);
     }
-  });
+  }, 120_000);
   afterAll(() => testDb.drop());
 
   it('guards every table of every subgraph schema', async () => {
@@ -199,6 +200,17 @@ describe('the row-level security check', () => {
   it('reports a policy that lets a tenant see more than its own rows', async () => {
     await asOwner([`create policy everyone_reads on posts.posts for select using (true)`]);
     expect(await rowLevelSecurityFaults(posts)).toContain('posts.posts: policy everyone_reads is not a tenant policy (true)');
+  });
+
+  it('reports a readable platform-wide table that a tenant could write', async () => {
+    const billing = testDb.connection.forSubgraph('billing', migrationsOf('billing'));
+    await billing.migrate();
+    expect(await rowLevelSecurityFaults(billing)).toEqual([]);
+    await billing.system(async (tx) => {
+      await tx.execute(sql`reset role`);
+      await tx.execute(sql.raw('create policy anyone_withdraws on billing.withdrawals for insert with check (true)'));
+    });
+    expect(await rowLevelSecurityFaults(billing)).toEqual(['billing.withdrawals: policy anyone_withdraws is not a system-only policy (no using expression)']);
   });
 
   it('reports a table without association_id that nobody listed as platform-wide', async () => {
