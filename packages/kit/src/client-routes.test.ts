@@ -11,6 +11,10 @@ describe('client routes', () => {
     expect(clientRoutes.booking('b1')).toBe('/bookings/b1');
     expect(clientRoutes.account()).toBe('/account');
     expect(clientRoutes.notificationSettings()).toBe('/settings/notifications');
+    expect(clientRoutes.subscription()).toBe('/settings/subscription');
+    expect(clientRoutes.invoice('i1')).toBe('/settings/subscription/invoices/i1');
+    expect(clientRoutes.terms()).toBe('/settings/terms');
+    expect(clientRoutes.agreement()).toBe('/settings/agreement');
   });
 
   it('carry one-time tokens only in the fragment, which browsers send to no server', () => {

@@ -20,6 +20,13 @@ export const clientRoutes = {
   booking: (bookingId: string) => `/bookings/${segment(bookingId)}`,
   account: () => '/account',
   notificationSettings: () => '/settings/notifications',
+  /** The board's page of the association's plan and add-ons. */
+  subscription: () => '/settings/subscription',
+  invoice: (invoiceId: string) => `/settings/subscription/invoices/${segment(invoiceId)}`,
+  /** The terms of service, with the version the board has still to accept. */
+  terms: () => '/settings/terms',
+  /** The agreement with the provider: a termination filed, a breach noticed, a block. */
+  agreement: () => '/settings/agreement',
   acceptInvitation: (token: string) => `/invitations${tokenFragment(token)}`,
   confirmEmail: (token: string) => `/account/email${tokenFragment(token)}`,
   /** A one-time link to set an account's password: a new platform operator's first (decision 0030). */

@@ -76,7 +76,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     auth: options.auth,
   });
   // Members is asked over signed HTTP (recipients, references), at the URLs known once the servers listen.
-  const urls = { members: '', posts: '' };
+  const urls = { members: '', posts: '', billing: '' };
   const posts = await createPostsSubgraph({
     database: options.database,
     store: options.store,
@@ -94,6 +94,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     store: options.store,
     internalSecret: options.secrets.internalSecret,
     directory: new MembersDirectory({ members: () => urls.members, posts: () => urls.posts }, options.secrets.internalSecret),
+    billingUrl: () => urls.billing,
     config: options.notifications,
   });
   const billing = await createBillingSubgraph({
@@ -134,7 +135,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       notifications: notificationsServer.url,
       billing: billingServer.url,
     };
-    Object.assign(urls, { members: membersServer.url, posts: postsServer.url });
+    Object.assign(urls, { members: membersServer.url, posts: postsServer.url, billing: billingServer.url });
     const gateway = await startGateway({
       port: ports.gateway,
       host: options.host,

@@ -2,7 +2,10 @@ import { requireEnv, runSubgraphProcess } from '@tunet/kit';
 import { MembersDirectory } from './directory/members-directory';
 import { createNotificationsSubgraph } from './subgraph';
 
-/** The notifications subgraph as its own process (production); members and posts are reached at SUBGRAPH_<NAME>_URL. */
+/**
+ * The notifications subgraph as its own process (production); members, posts and billing (what an association may
+ * send by SMS) are reached at SUBGRAPH_<NAME>_URL.
+ */
 void runSubgraphProcess({
   name: 'notifications',
   defaultPort: 4004,
@@ -10,10 +13,12 @@ void runSubgraphProcess({
     const internalSecret = requireEnv('INTERNAL_SIGNING_SECRET');
     const members = requireEnv('SUBGRAPH_MEMBERS_URL');
     const posts = requireEnv('SUBGRAPH_POSTS_URL');
+    const billing = requireEnv('SUBGRAPH_BILLING_URL');
     return createNotificationsSubgraph({
       ...deps,
       internalSecret,
       directory: new MembersDirectory({ members: () => members, posts: () => posts }, internalSecret),
+      billingUrl: () => billing,
     });
   },
 });

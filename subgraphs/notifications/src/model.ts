@@ -13,10 +13,11 @@ export const LOWER_CASE_ENUMS = {
   NotificationChannel: 'Channel',
   DeliveryStatus: 'DeliveryStatus',
   DeliveryHold: 'DeliveryHold',
+  WithheldReason: 'WithheldReason',
   PushDeviceKind: 'PushDeviceKind',
 } as const;
 
-export const CATEGORIES = ['news', 'important', 'comments', 'events', 'reservations', 'service_requests', 'account'] as const;
+export const CATEGORIES = ['news', 'important', 'comments', 'events', 'reservations', 'service_requests', 'account', 'billing'] as const;
 export type Category = (typeof CATEGORIES)[number];
 
 /** Preference channels. `in_app` is the inbox row itself; the others each get a delivery. */
@@ -25,9 +26,12 @@ export type Channel = (typeof CHANNELS)[number];
 export type DeliveryChannel = Exclude<Channel, 'in_app'>;
 export const DELIVERY_CHANNELS: readonly DeliveryChannel[] = ['email', 'push', 'sms'];
 
-export const DELIVERY_STATUSES = ['queued', 'sent', 'delivered', 'failed', 'bounced'] as const;
+export const DELIVERY_STATUSES = ['queued', 'sent', 'delivered', 'failed', 'bounced', 'withheld'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
-export type DeliveryHold = 'quiet_hours' | 'digest';
+/** `sms_fallback`: an e-mail that goes only if the notification's text message is not sent. */
+export type DeliveryHold = 'quiet_hours' | 'digest' | 'sms_fallback';
+/** Why a delivery was not sent on purpose (status `withheld`). */
+export type WithheldReason = 'sms_not_subscribed' | 'sms_quota_exceeded' | 'association_terminated';
 
 export type PushDeviceKind = 'web' | 'fcm' | 'apns';
 
@@ -55,6 +59,8 @@ export type RecipientSpec =
   | { kind: 'audience'; audience: { kind: 'association' | 'building' | 'committee' | 'group' | 'board'; id: string | null } }
   /** The association's current board. */
   | { kind: 'board' }
+  /** The association's contact e-mail address (its legal details); nobody when it has none. */
+  | { kind: 'contact' }
   /** Someone who is no member (yet): an e-mail address only. */
   | { kind: 'address'; email: string; name?: string | null };
 
@@ -81,9 +87,12 @@ export interface Directory {
   /**
    * The current, active (not moved out, not suspended) members the spec reaches in this association, each once,
    * with the association as `association()` gives it (members answers both at once, so an event costs one ask).
-   * Ids of another association's members, buildings, committees or groups reach nobody. Never called with `address`.
+   * Ids of another association's members, buildings, committees or groups reach nobody. Never called with
+   * `address` or `contact`.
    */
-  recipients(associationId: string, spec: Exclude<RecipientSpec, { kind: 'address' }>): Promise<Reach>;
+  recipients(associationId: string, spec: Exclude<RecipientSpec, { kind: 'address' | 'contact' }>): Promise<Reach>;
+  /** The association's contact e-mail address; null when it has none or members does not know the association. */
+  contactEmail(associationId: string): Promise<string | null>;
 }
 
 /** A spec's recipients and the association they are in; no recipients when the association is unknown. */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Viewer } from '@tunet/kit';
+import type { Entitlements, Viewer } from '@tunet/kit';
 import { openTestDatabase, type TestDatabase } from '@tunet/kit/src/kit.fixtures';
 import type { NotificationsConfig } from './config';
 import type { NotificationsContext } from './context';
@@ -47,6 +47,8 @@ export interface DirectoryEntry extends Recipient {
 export class StaticDirectory implements Directory {
   readonly associations = new Map<string, AssociationInfo>();
   readonly entries: DirectoryEntry[] = [];
+  /** Contact e-mail addresses by association; none unless set. */
+  readonly contacts = new Map<string, string>();
   /** How many times `recipients` was asked, for tests that count calls. */
   calls = 0;
 
@@ -73,7 +75,11 @@ export class StaticDirectory implements Directory {
     return this.associations.get(associationId) ?? null;
   }
 
-  async recipients(associationId: string, spec: Exclude<RecipientSpec, { kind: 'address' }>): Promise<Reach> {
+  async contactEmail(associationId: string): Promise<string | null> {
+    return this.associations.has(associationId) ? (this.contacts.get(associationId) ?? null) : null;
+  }
+
+  async recipients(associationId: string, spec: Exclude<RecipientSpec, { kind: 'address' | 'contact' }>): Promise<Reach> {
     this.calls += 1;
     const association = this.associations.get(associationId) ?? null;
     if (!association) return { association, recipients: [] };
@@ -92,12 +98,40 @@ export class StaticDirectory implements Directory {
   }
 }
 
+/**
+ * Billing's answers held in memory: the base plan for every association, and the add-ons and limits a test gives
+ * one. Counts the reads, so tests see that the dispatcher asked.
+ */
+export class StaticEntitlements {
+  private readonly granted = new Map<string, { features: string[]; limits: Record<string, number> }>();
+  reads = 0;
+
+  /** The association subscribes to the SMS add-on with this monthly quota. */
+  grantSms(associationId: string, perMonth: number): void {
+    this.granted.set(associationId, { features: ['sms'], limits: { smsPerMonth: perMonth } });
+  }
+
+  revoke(associationId: string): void {
+    this.granted.delete(associationId);
+  }
+
+  async read(associationId: string): Promise<Entitlements> {
+    this.reads += 1;
+    const extra = this.granted.get(associationId);
+    return { associationId, features: ['base', ...(extra?.features ?? [])], limits: { smsPerMonth: 0, ...extra?.limits } };
+  }
+}
+
 export interface NotificationsTestBed {
   subgraph: NotificationsSubgraph;
   database: TestDatabase;
   directory: StaticDirectory;
-  /** A request context as the kit builds it, so loaders and services are wired exactly as in production. */
-  contextFor(viewer: Viewer | null): NotificationsContext;
+  entitlements: StaticEntitlements;
+  /**
+   * A request context as the kit builds it, so loaders and services are wired exactly as in production; with the
+   * entitlements the gateway would sign for the viewer's association when given.
+   */
+  contextFor(viewer: Viewer | null, entitlements?: Entitlements | null): NotificationsContext;
   close(): Promise<void>;
 }
 
@@ -105,14 +139,17 @@ export interface NotificationsTestBed {
  * A migrated notifications subgraph on a fresh test database (PostgreSQL or PGlite, see kit/testing), with an
  * in-memory directory and e-mails to the log unless `config` names an SMTP server.
  */
-export async function openNotificationsTestBed(config: Partial<NotificationsConfig> = {}): Promise<NotificationsTestBed> {
+export async function openNotificationsTestBed(config: Partial<NotificationsConfig> = {}, options: { now?: () => Date } = {}): Promise<NotificationsTestBed> {
   const database = await openTestDatabase();
   const directory = new StaticDirectory();
+  const entitlements = new StaticEntitlements();
   const subgraph = await createNotificationsSubgraph({
     database: database.connection,
     store: { kind: 'memory', namespace: `notifications-test-${randomUUID()}` },
     internalSecret: 'notifications-test-secret-notifications-test-secret',
     directory,
+    entitlements,
+    now: options.now,
     config: { publicOrigin: 'https://tunet.test', webAppOrigin: 'https://app.tunet.test', webPush: null, fcm: null, apns: null, sms: null, ...config },
   });
   await subgraph.migrate();
@@ -120,7 +157,12 @@ export async function openNotificationsTestBed(config: Partial<NotificationsConf
     subgraph,
     database,
     directory,
-    contextFor: (viewer) => subgraph.definition.createContext({ viewer, requestId: 'test', clientIp: '127.0.0.1', publicOrigin: 'https://tunet.test' }),
-    close: () => database.drop(),
+    entitlements,
+    contextFor: (viewer, signed = null) =>
+      subgraph.definition.createContext({ viewer, requestId: 'test', clientIp: '127.0.0.1', publicOrigin: 'https://tunet.test', entitlements: signed }),
+    close: async () => {
+      await subgraph.closeChannels();
+      await database.drop();
+    },
   };
 }

@@ -3,7 +3,10 @@ import path from 'node:path';
 import {
   createLogger,
   DateTimeResolver,
+  EntitlementsReader,
+  entitlementsSchema,
   lowerCaseEnumValues,
+  postInternalRoute,
   publicRouteWithPost,
   type BackgroundJob,
   type SubgraphDatabase,
@@ -12,6 +15,7 @@ import {
   type SubgraphProcessDependencies,
 } from '@tunet/kit';
 import { parse } from 'graphql';
+import { ClosuresRepository } from './closures/closures.repository';
 import { configFromEnv, type NotificationsConfig } from './config';
 import type { NotificationsContext } from './context';
 import { createDeliveriesLoaders } from './deliveries/deliveries.loaders';
@@ -45,19 +49,31 @@ import { intentsFor, NOTIFICATION_TOPICS } from './rules/notification.rules';
 import { PreferencesRepository } from './preferences/preferences.repository';
 import { preferencesResolvers } from './preferences/preferences.resolvers';
 import { PreferencesService } from './preferences/preferences.service';
+import { SmsGate, type EntitlementsSource } from './sms/sms-gate';
+import { SmsQuotaRepository } from './sms/sms-quota.repository';
 
 const root = path.resolve(__dirname, '..');
 
 /**
  * What the subgraph is built from: the process's connections, the gateway signing secret (which also signs its
- * calls to members and posts, and keys unsubscribe links), where recipients are looked up, and the providers.
+ * calls to members, posts and billing, and keys unsubscribe links), where recipients are looked up, and the providers.
  */
 export type NotificationsDependencies = SubgraphProcessDependencies & {
   internalSecret: string;
   directory: Directory;
+  /**
+   * Where billing answers what an association may use (its `/graphql` URL), for the SMS add-on and quota. Without
+   * it (or `entitlements`) no association subscribes to SMS, and no text message is sent.
+   */
+  billingUrl?: () => string;
+  /** Billing's answers given directly, in place of asking `billingUrl` (tests). */
+  entitlements?: EntitlementsSource;
   config?: Partial<NotificationsConfig>;
   now?: () => Date;
 };
+
+/** Billing's internal route: an association's entitlements. */
+export const ENTITLEMENTS_ROUTE = 'entitlements';
 
 export interface NotificationsSubgraph extends SubgraphModule<NotificationsContext> {
   db: SubgraphDatabase;
@@ -75,6 +91,8 @@ export interface NotificationsSubgraph extends SubgraphModule<NotificationsConte
   /** Sends queued deliveries; runs as a background job, `runOnce` for tests and the benchmark. */
   dispatcher: Dispatcher;
   digest: DigestJob;
+  /** Closes the providers' connections and stops hearing billing's announcements (after the background jobs stop). */
+  closeChannels(): Promise<void>;
 }
 
 /** Wires the notifications subgraph: repositories on its own schema, services, channels and background work. */
@@ -93,7 +111,10 @@ export async function createNotificationsSubgraph(deps: NotificationsDependencie
   const emailTransport = new EmailTransport(config.email, createLogger('notifications-email'));
   const channels = createPushAndSmsChannels(config, devicesRepository, createLogger('notifications-push'));
   const senders: ChannelSender[] = [new EmailChannel(emailTransport, emailLinks), channels.push, channels.sms];
-  const dispatcher = new Dispatcher(new DeliveryRepository(db), senders);
+  const reader = deps.entitlements ? null : await entitlementsReader(deps);
+  const smsQuotaRepository = new SmsQuotaRepository(db);
+  const smsGate = new SmsGate(deps.entitlements ?? reader, deps.directory, smsQuotaRepository, deps.now);
+  const dispatcher = new Dispatcher(new DeliveryRepository(db), senders, smsGate);
   const digest = new DigestJob(new DigestRepository(db), emailTransport, emailLinks, createLogger('notifications-digest'), {}, deps.now);
   const ingest = new IngestService({
     directory: deps.directory,
@@ -113,6 +134,11 @@ export async function createNotificationsSubgraph(deps: NotificationsDependencie
   const deliveries = new DeliveriesService(deliveriesRepository);
   const preferences = new PreferencesService(preferencesRepository, deps.directory, channels.sms.available);
   const devices = new DevicesService(devicesRepository, channels);
+  const closeChannels = async () => {
+    emailTransport.close();
+    await channels.push.close();
+    await reader?.close();
+  };
   const typeDefs = parse(readFileSync(path.join(root, 'schema.graphql'), 'utf8'));
   const definition: SubgraphDefinition<NotificationsContext> = {
     name: 'notifications',
@@ -147,12 +173,9 @@ export async function createNotificationsSubgraph(deps: NotificationsDependencie
     definition,
     migrate: () => db.migrate(),
     backgroundJobs: (stream) => [
-      notificationEvents(stream, db, ingest, NOTIFICATION_TOPICS),
+      notificationEvents(stream, db, ingest, NOTIFICATION_TOPICS, {}, new ClosuresRepository(db)),
       // The transports close once nothing sends through them any more.
-      new Together([dispatcher, digest], async () => {
-        emailTransport.close();
-        await channels.push.close();
-      }),
+      new Together([dispatcher, digest], closeChannels),
     ],
     db,
     config,
@@ -166,7 +189,25 @@ export async function createNotificationsSubgraph(deps: NotificationsDependencie
     ingest,
     dispatcher,
     digest,
+    closeChannels,
   };
+}
+
+/** Billing's entitlements through the kit's cache, which billing's announcements keep current; null without billing. */
+async function entitlementsReader(deps: NotificationsDependencies): Promise<EntitlementsReader | null> {
+  const billingUrl = deps.billingUrl;
+  if (!billingUrl) return null;
+  return EntitlementsReader.open(deps.store, async (associationId) => {
+    const response = await postInternalRoute({
+      graphqlUrl: billingUrl(),
+      route: ENTITLEMENTS_ROUTE,
+      internalSecret: deps.internalSecret,
+      payload: { associationId },
+      timeoutMs: 10_000,
+    });
+    if (!response.ok) throw new Error(`billing's ${ENTITLEMENTS_ROUTE} answered HTTP ${response.status}`);
+    return entitlementsSchema.parse(await response.json());
+  });
 }
 
 /** Jobs started and stopped as one, with `afterStop` once all have stopped. */

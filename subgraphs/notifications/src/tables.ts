@@ -1,5 +1,5 @@
-import { boolean, integer, jsonb, pgSchema, smallint, text, time, timestamp, uuid } from 'drizzle-orm/pg-core';
-import type { Category, Channel, DeliveryChannel, DeliveryHold, DeliveryStatus, Locale, PushDeviceKind } from './model';
+import { boolean, date, integer, jsonb, pgSchema, smallint, text, time, timestamp, uuid } from 'drizzle-orm/pg-core';
+import type { Category, Channel, DeliveryChannel, DeliveryHold, DeliveryStatus, Locale, PushDeviceKind, WithheldReason } from './model';
 
 /** Drizzle's view of the tables that migrations/ creates; the SQL files are the source of truth. */
 export const schema = pgSchema('notifications');
@@ -35,6 +35,9 @@ export const deliveries = schema.table('deliveries', {
   address: text('address'),
   status: text('status').$type<DeliveryStatus>().notNull().default('queued'),
   heldFor: text('held_for').$type<DeliveryHold>(),
+  withheldReason: text('withheld_reason').$type<WithheldReason>(),
+  /** The month (its first day, `YYYY-MM-DD`) an SMS was counted against; null until the quota let it through. */
+  smsMonth: date('sms_month', { mode: 'string' }),
   attempts: integer('attempts').notNull().default(0),
   nextAttemptAt: instant('next_attempt_at').notNull().defaultNow(),
   claimedUntil: instant('claimed_until'),
@@ -96,6 +99,13 @@ export const pushDevices = schema.table('push_devices', {
   deviceName: text('device_name'),
   createdAt: instant('created_at').notNull().defaultNow(),
   lastUsedAt: instant('last_used_at'),
+});
+
+export const closedAssociations = schema.table('closed_associations', {
+  associationId: uuid('association_id').notNull(),
+  terminationId: uuid('termination_id').notNull(),
+  terminatedOn: date('terminated_on', { mode: 'string' }).notNull(),
+  closedAt: instant('closed_at').notNull().defaultNow(),
 });
 
 export type NotificationRow = typeof notifications.$inferSelect;

@@ -3,6 +3,7 @@ import type { Category as NotificationCategory } from '../model';
 import type { Channel as NotificationChannel } from '../model';
 import type { DeliveryStatus } from '../model';
 import type { DeliveryHold } from '../model';
+import type { WithheldReason } from '../model';
 import type { PushDeviceKind } from '../model';
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { NotificationRow, DeliveryRow, PushDeviceRow } from '../tables';
@@ -94,6 +95,8 @@ export type Delivery = {
   sentAt?: Maybe<Scalars['DateTime']['output']>;
   /** Where it stands. */
   status: DeliveryStatus;
+  /** Why it was not sent, when its status is WITHHELD. */
+  withheldReason?: Maybe<WithheldReason>;
 };
 
 /** A page of deliveries. */
@@ -256,7 +259,7 @@ export type NotificationPreferences = {
   localeChosen: Scalars['Boolean']['output'];
   /** Quiet hours, or null for none. */
   quietHours?: Maybe<QuietHours>;
-  /** Whether the association can send text messages at all (an SMS provider is configured). */
+  /** Whether the association can send text messages at all: an SMS provider is configured and the association subscribes to the SMS add-on. */
   smsAvailable: Scalars['Boolean']['output'];
   /** IANA time zone for quiet hours and the digest, default Europe/Oslo. */
   timeZone: Scalars['String']['output'];
@@ -432,6 +435,8 @@ export type UpdateNotificationPreferencesPayload = {
   preferences: NotificationPreferences;
 };
 
+export { WithheldReason };
+
 export type WithIndex<TObject> = TObject & Record<string, any>;
 export type ResolversObject<TObject> = WithIndex<TObject>;
 
@@ -566,6 +571,7 @@ export type ResolversTypes = ResolversObject<{
   SmsUsage: ResolverTypeWrapper<SmsUsage>;
   UpdateNotificationPreferencesInput: UpdateNotificationPreferencesInput;
   UpdateNotificationPreferencesPayload: ResolverTypeWrapper<UpdateNotificationPreferencesPayload>;
+  WithheldReason: WithheldReason;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
 }>;
 
@@ -647,6 +653,7 @@ export type DeliveryResolvers<ContextType = NotificationsContext, ParentType ext
   recipient?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType>;
   sentAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['DeliveryStatus'], ParentType, ContextType>;
+  withheldReason?: Resolver<Maybe<ResolversTypes['WithheldReason']>, ParentType, ContextType>;
 }>;
 
 export type DeliveryConnectionResolvers<ContextType = NotificationsContext, ParentType extends ResolversParentTypes['DeliveryConnection'] = ResolversParentTypes['DeliveryConnection']> = ResolversObject<{
@@ -654,9 +661,9 @@ export type DeliveryConnectionResolvers<ContextType = NotificationsContext, Pare
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
 }>;
 
-export type DeliveryHoldResolvers = EnumResolverSignature<{ DIGEST?: any, QUIET_HOURS?: any }, ResolversTypes['DeliveryHold']>;
+export type DeliveryHoldResolvers = EnumResolverSignature<{ DIGEST?: any, QUIET_HOURS?: any, SMS_FALLBACK?: any }, ResolversTypes['DeliveryHold']>;
 
-export type DeliveryStatusResolvers = EnumResolverSignature<{ BOUNCED?: any, DELIVERED?: any, FAILED?: any, QUEUED?: any, SENT?: any }, ResolversTypes['DeliveryStatus']>;
+export type DeliveryStatusResolvers = EnumResolverSignature<{ BOUNCED?: any, DELIVERED?: any, FAILED?: any, QUEUED?: any, SENT?: any, WITHHELD?: any }, ResolversTypes['DeliveryStatus']>;
 
 export type MarkAllNotificationsReadPayloadResolvers<ContextType = NotificationsContext, ParentType extends ResolversParentTypes['MarkAllNotificationsReadPayload'] = ResolversParentTypes['MarkAllNotificationsReadPayload']> = ResolversObject<{
   markedCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -698,7 +705,7 @@ export type NotificationResolvers<ContextType = NotificationsContext, ParentType
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
-export type NotificationCategoryResolvers = EnumResolverSignature<{ ACCOUNT?: any, COMMENTS?: any, EVENTS?: any, IMPORTANT?: any, NEWS?: any, RESERVATIONS?: any, SERVICE_REQUESTS?: any }, ResolversTypes['NotificationCategory']>;
+export type NotificationCategoryResolvers = EnumResolverSignature<{ ACCOUNT?: any, BILLING?: any, COMMENTS?: any, EVENTS?: any, IMPORTANT?: any, NEWS?: any, RESERVATIONS?: any, SERVICE_REQUESTS?: any }, ResolversTypes['NotificationCategory']>;
 
 export type NotificationChannelResolvers = EnumResolverSignature<{ EMAIL?: any, IN_APP?: any, PUSH?: any, SMS?: any }, ResolversTypes['NotificationChannel']>;
 
@@ -774,6 +781,8 @@ export type UpdateNotificationPreferencesPayloadResolvers<ContextType = Notifica
   preferences?: Resolver<ResolversTypes['NotificationPreferences'], ParentType, ContextType>;
 }>;
 
+export type WithheldReasonResolvers = EnumResolverSignature<{ ASSOCIATION_TERMINATED?: any, SMS_NOT_SUBSCRIBED?: any, SMS_QUOTA_EXCEEDED?: any }, ResolversTypes['WithheldReason']>;
+
 export type Resolvers<ContextType = NotificationsContext> = ResolversObject<{
   ArchiveNotificationPayload?: ArchiveNotificationPayloadResolvers<ContextType>;
   CategoryPreference?: CategoryPreferenceResolvers<ContextType>;
@@ -802,6 +811,7 @@ export type Resolvers<ContextType = NotificationsContext> = ResolversObject<{
   RemovePushDevicePayload?: RemovePushDevicePayloadResolvers<ContextType>;
   SmsUsage?: SmsUsageResolvers<ContextType>;
   UpdateNotificationPreferencesPayload?: UpdateNotificationPreferencesPayloadResolvers<ContextType>;
+  WithheldReason?: WithheldReasonResolvers;
 }>;
 
 export type DirectiveResolvers<ContextType = NotificationsContext> = ResolversObject<{

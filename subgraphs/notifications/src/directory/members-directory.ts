@@ -4,6 +4,8 @@ import type { AssociationInfo, Directory, Reach, Recipient, RecipientSpec } from
 
 /** Members' internal route: an association's name and language, and the members a spec reaches. */
 export const RECIPIENTS_ROUTE = 'notifications/recipients';
+/** Members' internal route: an association's legal details, its contact e-mail among them. */
+export const PROFILE_ROUTE = 'associations/profile';
 /** Posts' internal route: the members of a group. */
 export const GROUP_MEMBERS_ROUTE = 'notifications/group-members';
 
@@ -29,6 +31,8 @@ const recipientSchema = z.object({
   phone: z.string().nullable(),
 });
 export const recipientsAnswerSchema = z.object({ association: associationSchema.nullable(), recipients: z.array(recipientSchema) });
+/** Only the part of members' association profile notifications reads; the rest is members' to change. */
+export const profileAnswerSchema = z.object({ contactEmail: z.string().nullable() });
 /** A committee group keeps no members of its own: its committee's current members are its members. */
 export const groupMembersAnswerSchema = z.object({ memberIds: z.array(z.guid()), committeeId: z.guid().nullable().optional() });
 
@@ -49,7 +53,16 @@ export class MembersDirectory implements Directory {
     return (await this.askMembers({ associationId, spec: { kind: 'members', memberIds: [] } })).association;
   }
 
-  async recipients(associationId: string, spec: Exclude<RecipientSpec, { kind: 'address' }>): Promise<Reach> {
+  async contactEmail(associationId: string): Promise<string | null> {
+    const response = await this.call(this.urls.members(), PROFILE_ROUTE, { associationId });
+    // Members knows no such association: nobody to write to, and asking again will not change that.
+    if (response.status === 404) return null;
+    if (!response.ok) throw new Error(`${PROFILE_ROUTE} answered HTTP ${response.status}`);
+    const email = profileAnswerSchema.parse(await response.json()).contactEmail?.trim();
+    return email ? email : null;
+  }
+
+  async recipients(associationId: string, spec: Exclude<RecipientSpec, { kind: 'address' | 'contact' }>): Promise<Reach> {
     if (spec.kind === 'audience' && spec.audience.kind === 'group') {
       const { memberIds, committeeId } = groupMembersAnswerSchema.parse(
         await this.post(this.urls.posts(), GROUP_MEMBERS_ROUTE, { associationId, groupId: spec.audience.id }),
@@ -85,8 +98,12 @@ export class MembersDirectory implements Directory {
 
   /** A signed call with no viewer: the routes answer for the association named in the body. */
   private async post(graphqlUrl: string, route: string, payload: unknown): Promise<unknown> {
-    const response = await postInternalRoute({ graphqlUrl, route, internalSecret: this.internalSecret, payload, timeoutMs: 30_000 });
+    const response = await this.call(graphqlUrl, route, payload);
     if (!response.ok) throw new Error(`${route} answered HTTP ${response.status}`);
     return response.json();
+  }
+
+  private call(graphqlUrl: string, route: string, payload: unknown): Promise<Response> {
+    return postInternalRoute({ graphqlUrl, route, internalSecret: this.internalSecret, payload, timeoutMs: 30_000 });
   }
 }

@@ -1,6 +1,6 @@
 import type { SubgraphDatabase, Tx } from '@tunet/kit';
 import { and, asc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
-import type { OutgoingDelivery } from '../model';
+import type { OutgoingDelivery, WithheldReason } from '../model';
 import { deliveries, deliveryAttempts, notifications } from '../tables';
 import type { RecordedOutcome } from './delivery.rules';
 
@@ -23,7 +23,8 @@ export class DeliveryRepository {
         .where(
           and(
             eq(deliveries.status, 'queued'),
-            sql`${deliveries.heldFor} is distinct from 'digest'`,
+            // The digest's e-mails are the digest's to send; an SMS's fallback waits for the SMS.
+            sql`coalesce(${deliveries.heldFor}, '') not in ('digest', 'sms_fallback')`,
             lte(deliveries.nextAttemptAt, sql`now()`),
             or(isNull(deliveries.claimedUntil), lt(deliveries.claimedUntil, sql`now()`)),
           ),
@@ -82,6 +83,70 @@ export class DeliveryRepository {
   record(tenant: string, deliveryId: string, attempt: number, outcome: RecordedOutcome): Promise<boolean> {
     return this.db.tenant(tenant, (tx) => recordAttempt(tx, tenant, { deliveryId, attempt, outcome }, null));
   }
+
+  /**
+   * Records an SMS attempt like `record`, and settles the e-mail that waits for it: dropped once the SMS is sent
+   * (it was never needed), released to go at once when the SMS failed for good.
+   */
+  recordSms(tenant: string, delivery: Pick<OutgoingDelivery, 'deliveryId' | 'attempt' | 'notificationId'>, outcome: RecordedOutcome): Promise<boolean> {
+    return this.db.tenant(tenant, async (tx) => {
+      if (!(await recordAttempt(tx, tenant, { deliveryId: delivery.deliveryId, attempt: delivery.attempt, outcome }, null))) return false;
+      if (outcome.status === 'sent' || outcome.status === 'delivered') {
+        await tx.delete(deliveries).where(waitingFallback(tenant, delivery.notificationId));
+      } else if (outcome.status !== 'queued') {
+        await releaseFallback(tx, tenant, delivery.notificationId);
+      }
+      return true;
+    });
+  }
+
+  /**
+   * Withholds a claimed delivery for good, with the reason, and releases the e-mail waiting for it (an SMS's
+   * fallback), so the message goes by the next channel the person allows; resolves to whether one was released.
+   * Null, and nothing written, when the claim was lost meanwhile.
+   */
+  withhold(
+    tenant: string,
+    delivery: Pick<OutgoingDelivery, 'deliveryId' | 'attempt' | 'notificationId'>,
+    reason: WithheldReason,
+  ): Promise<{ fallbackReleased: boolean } | null> {
+    return this.db.tenant(tenant, async (tx) => {
+      const updated = await tx
+        .update(deliveries)
+        .set({ status: 'withheld', withheldReason: reason, heldFor: null, claimedUntil: null, updatedAt: sql`now()` })
+        .where(
+          and(
+            eq(deliveries.associationId, tenant),
+            eq(deliveries.id, delivery.deliveryId),
+            eq(deliveries.status, 'queued'),
+            eq(deliveries.attempts, delivery.attempt),
+          ),
+        )
+        .returning({ id: deliveries.id });
+      if (updated.length === 0) return null;
+      return { fallbackReleased: (await releaseFallback(tx, tenant, delivery.notificationId)) > 0 };
+    });
+  }
+}
+
+/** The notification's e-mail that waits for its SMS. */
+function waitingFallback(tenant: string, notificationId: string) {
+  return and(
+    eq(deliveries.associationId, tenant),
+    eq(deliveries.notificationId, notificationId),
+    eq(deliveries.status, 'queued'),
+    eq(deliveries.heldFor, 'sms_fallback'),
+  );
+}
+
+/** Lets the e-mail that waited for the notification's SMS go now; resolves to how many were released (0 or 1). */
+async function releaseFallback(tx: Tx, tenant: string, notificationId: string): Promise<number> {
+  const released = await tx
+    .update(deliveries)
+    .set({ heldFor: null, nextAttemptAt: sql`now()`, updatedAt: sql`now()` })
+    .where(waitingFallback(tenant, notificationId))
+    .returning({ id: deliveries.id });
+  return released.length;
 }
 
 /**

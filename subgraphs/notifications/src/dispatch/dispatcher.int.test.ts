@@ -7,6 +7,8 @@ import { openNotificationsTestBed, type NotificationsTestBed } from '../notifica
 import { CHANNEL_NOT_CONFIGURED } from './delivery.rules';
 import { DeliveryRepository } from './delivery.repository';
 import { acceptingSenders, ScriptedSender } from './delivery.fixtures';
+import { SmsGate } from '../sms/sms-gate';
+import { SmsQuotaRepository } from '../sms/sms-quota.repository';
 import { Dispatcher, type DispatcherOptions } from './dispatcher';
 
 let bed: NotificationsTestBed;
@@ -83,7 +85,8 @@ const makeDue = (ids: string[]) =>
       .where(and(eq(deliveries.associationId, tenant), inArray(deliveries.id, ids))),
   );
 
-const dispatcher = (senders: ScriptedSender[], options: DispatcherOptions = {}) => new Dispatcher(repository, senders, { random: () => 0.5, ...options });
+const dispatcher = (senders: ScriptedSender[], options: DispatcherOptions = {}) =>
+  new Dispatcher(repository, senders, new SmsGate(bed.entitlements, bed.directory, new SmsQuotaRepository(bed.subgraph.db)), { random: () => 0.5, ...options });
 
 const scripted = (channel: DeliveryChannel, ...answers: (SendOutcome | Error)[]) =>
   new ScriptedSender(channel, () => {

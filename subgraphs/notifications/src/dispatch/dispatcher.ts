@@ -1,6 +1,7 @@
 import { createLogger, PeriodicJob, type BackgroundJob, type Logger } from '@tunet/kit';
 import type { ChannelSender, DeliveryChannel, OutgoingDelivery, SendOutcome } from '../model';
 import { CHANNEL_NOT_CONFIGURED, DEFAULT_RETRY_POLICY, recordedOutcome, type RetryPolicy } from './delivery.rules';
+import type { SmsGate } from '../sms/sms-gate';
 import type { DeliveryRepository } from './delivery.repository';
 
 export interface DispatcherOptions extends Partial<RetryPolicy> {
@@ -35,6 +36,10 @@ export interface DispatcherOptions extends Partial<RetryPolicy> {
  * after `leaseMs` and the delivery is sent again, so an SMTP server or push service may rarely see a duplicate
  * from that window (likewise a send that answers only after `sendTimeoutMs`). Every replica may run a dispatcher:
  * claims skip each other's rows.
+ *
+ * A text message goes only where the association subscribes to the SMS add-on and its month's quota has room
+ * (`smsGate`, asked before each one); otherwise it is withheld with the reason, and the e-mail waiting for it (when
+ * the SMS was the person's only channel besides the inbox for a category that cannot be turned off) goes instead.
  */
 export class Dispatcher implements BackgroundJob {
   private readonly senders = new Map<DeliveryChannel, ChannelSender>();
@@ -50,6 +55,7 @@ export class Dispatcher implements BackgroundJob {
   constructor(
     private readonly repository: DeliveryRepository,
     senders: readonly ChannelSender[],
+    private readonly smsGate: Pick<SmsGate, 'admit'>,
     options: DispatcherOptions = {},
   ) {
     for (const sender of senders) if (sender.available && !this.senders.has(sender.channel)) this.senders.set(sender.channel, sender);
@@ -90,11 +96,45 @@ export class Dispatcher implements BackgroundJob {
   }
 
   private async deliver(delivery: OutgoingDelivery): Promise<void> {
-    const outcome = await this.send(delivery);
-    const recorded = recordedOutcome(outcome, delivery.attempt, this.policy, this.random());
-    const log = { deliveryId: delivery.deliveryId, associationId: delivery.associationId, channel: delivery.channel, attempt: delivery.attempt };
+    if (delivery.channel === 'sms' && this.senders.has('sms')) {
+      let admission: Awaited<ReturnType<SmsGate['admit']>>;
+      try {
+        admission = await this.smsGate.admit(delivery);
+      } catch (error) {
+        const reason = `whether the association may send SMS is unknown: ${error instanceof Error ? error.message : String(error)}`;
+        return this.conclude(delivery, { status: 'retry', reason });
+      }
+      if (admission === 'lost') return this.logger.warn(this.logOf(delivery), 'delivery claim ran out before its SMS quota was checked');
+      if (admission !== 'admitted') return this.withhold(delivery, admission);
+    }
+    await this.conclude(delivery, await this.send(delivery));
+  }
+
+  private logOf(delivery: OutgoingDelivery) {
+    return { deliveryId: delivery.deliveryId, associationId: delivery.associationId, channel: delivery.channel, attempt: delivery.attempt };
+  }
+
+  private async withhold(delivery: OutgoingDelivery, reason: Exclude<Awaited<ReturnType<SmsGate['admit']>>, 'admitted' | 'lost'>): Promise<void> {
     try {
-      if (!(await this.repository.record(delivery.associationId, delivery.deliveryId, delivery.attempt, recorded))) {
+      const withheld = await this.repository.withhold(delivery.associationId, delivery, reason);
+      if (!withheld) return this.logger.warn(this.logOf(delivery), 'delivery claim ran out before it was withheld');
+      this.logger.info({ ...this.logOf(delivery), reason, fallback: withheld.fallbackReleased }, 'delivery withheld');
+      if (withheld.fallbackReleased) this.nudge();
+    } catch (error) {
+      // The claim runs out and the delivery is looked at again.
+      this.logger.error({ ...this.logOf(delivery), err: error }, 'withholding a delivery failed');
+    }
+  }
+
+  private async conclude(delivery: OutgoingDelivery, outcome: SendOutcome): Promise<void> {
+    const recorded = recordedOutcome(outcome, delivery.attempt, this.policy, this.random());
+    const log = this.logOf(delivery);
+    try {
+      const stored =
+        delivery.channel === 'sms'
+          ? await this.repository.recordSms(delivery.associationId, delivery, recorded)
+          : await this.repository.record(delivery.associationId, delivery.deliveryId, delivery.attempt, recorded);
+      if (!stored) {
         this.logger.warn(log, 'delivery claim ran out before its outcome was recorded; another attempt was made');
       } else if (recorded.status === 'failed' || recorded.status === 'bounced') {
         this.logger.info({ ...log, status: recorded.status, reason: recorded.lastError }, 'delivery failed');

@@ -23,6 +23,7 @@ export const CATEGORY_LABELS: Record<Locale, Record<Category, string>> = {
     reservations: 'Reservasjoner',
     service_requests: 'Henvendelser',
     account: 'Konto og sikkerhet',
+    billing: 'Abonnement, fakturaer og vilkår',
   },
   en: {
     news: 'News',
@@ -32,6 +33,7 @@ export const CATEGORY_LABELS: Record<Locale, Record<Category, string>> = {
     reservations: 'Bookings',
     service_requests: 'Service requests',
     account: 'Account and security',
+    billing: 'Subscription, invoices and terms of service',
   },
 };
 

@@ -32,6 +32,7 @@ const CATEGORY_BITS: Record<Category, number> = {
   reservations: 1 << 4,
   service_requests: 1 << 5,
   account: 1 << 6,
+  billing: 1 << 7,
 };
 const LOCALE_CODES: Record<Locale, number> = { nb: 0, en: 1 };
 const CLAIMS_BYTES = 16 + 16 + 2 + 1;

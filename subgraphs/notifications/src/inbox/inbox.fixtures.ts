@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import type { Viewer } from '@tunet/kit';
+import type { Entitlements, Viewer } from '@tunet/kit';
 import type { PgInsertValue } from 'drizzle-orm/pg-core';
 import { graphql, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { deliveries, notifications, type DeliveryRow, type NotificationRow } from '../tables';
@@ -78,9 +78,14 @@ export async function insertDelivery(bed: WithSubgraph, notification: Notificati
 /** Executes GraphQL against the subgraph's own schema, so resolvers and loaders run as they do behind the gateway. */
 export function graphqlOf(bed: NotificationsTestBed) {
   let schema: GraphQLSchema | undefined;
-  return async <T = Record<string, unknown>>(viewer: Viewer | null, source: string, variableValues?: Record<string, unknown>) => {
+  return async <T = Record<string, unknown>>(
+    viewer: Viewer | null,
+    source: string,
+    variableValues?: Record<string, unknown>,
+    entitlements: Entitlements | null = null,
+  ) => {
     schema ??= buildSubgraphSchema({ typeDefs: bed.subgraph.definition.typeDefs, resolvers: mergedResolvers(bed) });
-    return (await graphql({ schema, source, variableValues, contextValue: bed.contextFor(viewer) })) as ExecutionResult<T>;
+    return (await graphql({ schema, source, variableValues, contextValue: bed.contextFor(viewer, entitlements) })) as ExecutionResult<T>;
   };
 }
 

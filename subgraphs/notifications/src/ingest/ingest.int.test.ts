@@ -338,6 +338,7 @@ describe('ingest', () => {
     const down: Directory = {
       association: (id) => bed.directory.association(id),
       recipients: () => Promise.reject(new Error('members is down')),
+      contactEmail: () => Promise.reject(new Error('members is down')),
     };
     const event = eventIn(tenant);
 

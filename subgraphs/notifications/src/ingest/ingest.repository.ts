@@ -1,6 +1,7 @@
 import type { SubgraphDatabase } from '@tunet/kit';
-import { sql } from 'drizzle-orm';
-import { deliveries, notifications } from '../tables';
+import { eq, sql } from 'drizzle-orm';
+import { closedAssociations, deliveries, notifications } from '../tables';
+import { closureLock } from '../closures/closures.repository';
 import type { Category, DeliveryChannel, DeliveryHold, DeliveryStatus, Locale, RecipientKey } from '../model';
 
 /** A notification to store, with the deliveries that go with it. */
@@ -49,6 +50,14 @@ const CHUNK = 1_000;
 export class IngestRepository {
   constructor(private readonly db: SubgraphDatabase) {}
 
+  /** Whether the association's agreement has ended (association.terminated): then nothing is stored for it. */
+  async isClosed(tenant: string): Promise<boolean> {
+    const rows = await this.db.tenant(tenant, (tx) =>
+      tx.select({ id: closedAssociations.associationId }).from(closedAssociations).where(eq(closedAssociations.associationId, tenant)),
+    );
+    return rows.length > 0;
+  }
+
   /**
    * Stores an event's notifications and their deliveries in one transaction. A notification whose
    * (event, recipient) is stored already — the event redelivered, or handled meanwhile by another consumer — is
@@ -59,6 +68,11 @@ export class IngestRepository {
    */
   store(tenant: string, staged: readonly NewNotification[]): Promise<StoredEvent> {
     return this.db.tenant(tenant, async (tx) => {
+      // Shared with other stores, exclusive with the association's closure: nothing is stored once it is closed,
+      // and a closure waits for the stores under way, whose deliveries it then withholds.
+      await tx.execute(sql`select pg_advisory_xact_lock_shared(hashtext(${closureLock(tenant)}))`);
+      const closed = await tx.select({ id: closedAssociations.associationId }).from(closedAssociations).where(eq(closedAssociations.associationId, tenant));
+      if (closed.length > 0) return { shown: [], notifications: 0, deliveries: [] };
       const inserted = new Set<string>();
       const shown: StoredEvent['shown'] = [];
       for (const chunk of chunks(staged, CHUNK)) {

@@ -14,7 +14,7 @@ import {
   type RecipientKey,
   type RenderedMessage,
 } from '../model';
-import { deliveryChannelsFor, inboxEnabled, isOptional } from '../preferences/preferences.rules';
+import { deliveryChannelsFor, inboxEnabled, isOptional, smsFallbackFor } from '../preferences/preferences.rules';
 import type { PreferencesRepository, SettingsRow } from '../preferences/preferences.repository';
 import { nextDigestAt, quietHoursEndAfter, quietHoursOf } from './holds';
 import type { IngestRepository, NewDelivery, NewNotification } from './ingest.repository';
@@ -81,6 +81,8 @@ export class IngestService {
     const intents = this.intentsOf(event);
     if (intents.length === 0) return result;
     const tenant = event.associationId;
+    // The agreement has ended: its people get nothing more (the store checks again, under the closure's lock).
+    if (await this.deps.repository.isClosed(tenant)) return result;
     const { association, reached } = await this.reach(tenant, intents);
     if (!association) {
       // Members does not know the association (deleted, or an event that names none): redelivery cannot help.
@@ -151,10 +153,13 @@ export class IngestService {
       const choices = overrides.get(person.memberId)!;
       const reachable = new Set(available);
       if (!withDevice.has(person.memberId)) reachable.delete('push');
-      const deliveries = deliveryChannelsFor(choices, intent.category, reachable).flatMap((channel) => {
+      const channels = deliveryChannelsFor(choices, intent.category, reachable);
+      const deliveries = channels.flatMap((channel) => {
         const delivery = this.deliveryOn(channel, intent, person, personal, now);
         return delivery ? [delivery] : [];
       });
+      const fallback = this.smsFallback(intent, channels, reachable, person, deliveries);
+      if (fallback) deliveries.push(fallback);
       const shown = inboxEnabled(choices, intent.category);
       // A row nobody sees and nothing is sent from would only take space.
       if (!shown && deliveries.length === 0) continue;
@@ -185,8 +190,8 @@ export class IngestService {
     const answers = await Promise.all(
       intents.map(async (intent): Promise<{ association?: AssociationInfo | null; people: Reached[] }> => {
         const spec = intent.recipients;
-        if (spec.kind === 'address') {
-          const email = spec.email.trim();
+        if (spec.kind === 'address' || spec.kind === 'contact') {
+          const email = (spec.kind === 'address' ? spec.email : ((await this.deps.directory.contactEmail(tenant)) ?? '')).trim();
           return { people: email ? [{ key: addressRecipient(email), kind: 'address', email }] : [] };
         }
         const except = new Set(intent.exceptMemberIds ?? []);
@@ -243,6 +248,20 @@ export class IngestService {
       return { id, channel, address, status: 'queued', heldFor: 'digest', nextAttemptAt: nextDigestAt(now, settings.timeZone, settings.digestHour) };
     }
     return { id, channel, address, status: 'queued', heldFor: null };
+  }
+
+  /** The e-mail that waits for the person's only outward channel, SMS, when the message must reach them. */
+  private smsFallback(
+    intent: NotificationIntent,
+    channels: readonly DeliveryChannel[],
+    reachable: ReadonlySet<DeliveryChannel>,
+    person: Extract<Reached, { kind: 'member' }>,
+    deliveries: readonly NewDelivery[],
+  ): NewDelivery | null {
+    const address = person.email?.trim();
+    const smsQueued = deliveries.some((delivery) => delivery.channel === 'sms' && delivery.status === 'queued');
+    if (!address || !smsQueued || smsFallbackFor(intent.category, channels, reachable) !== 'email') return null;
+    return { id: randomUUID(), channel: 'email', address, status: 'queued', heldFor: 'sms_fallback' };
   }
 
   /** Tells the members' open clients of their new inbox items; a lost update only delays them to the next refresh. */

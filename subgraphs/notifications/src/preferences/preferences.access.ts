@@ -10,3 +10,8 @@ import { hasInbox } from '../inbox/inbox.access';
 export function canManageOwnPreferences(viewer: Viewer | null, associationId: string): boolean {
   return hasInbox(viewer, associationId);
 }
+
+/** Billing messages (subscription, invoices, terms of service) go to the board, so only the board sees that category. */
+export function receivesBilling(viewer: Viewer | null): boolean {
+  return viewer?.role === 'board';
+}

@@ -226,8 +226,8 @@ describe('changing preferences', () => {
     for (let round = 0; round < 5; round++) {
       const viewer = viewerIn(association);
       const results = await Promise.allSettled([
-        bed.contextFor(viewer).preferences.update(viewer, { channels: [{ category: 'important', channel: 'email', enabled: false }] }),
-        bed.contextFor(viewer).preferences.update(viewer, { channels: [{ category: 'important', channel: 'push', enabled: false }] }),
+        bed.contextFor(viewer).preferences.update(viewer, { channels: [{ category: 'important', channel: 'email', enabled: false }] }, {}),
+        bed.contextFor(viewer).preferences.update(viewer, { channels: [{ category: 'important', channel: 'push', enabled: false }] }, {}),
       ]);
       expect(results.map((result) => result.status).sort()).toEqual(['fulfilled', 'rejected']);
       const refused = results.find((result) => result.status === 'rejected')!.reason as GraphQLError;
@@ -241,11 +241,25 @@ describe('changing preferences', () => {
 describe('with an SMS provider', () => {
   let smsBed: NotificationsTestBed;
   let onSms: ReturnType<typeof graphqlOf>;
+  let withoutAddOn: ReturnType<typeof graphqlOf>;
   beforeAll(async () => {
     smsBed = await openNotificationsTestBed({ sms: { provider: 'http', url: 'http://127.0.0.1:9/sms', token: 'hemmelig', from: 'Tunet' } });
-    onSms = graphqlOf(smsBed);
+    const signed = graphqlOf(smsBed);
+    // As the gateway signs it: the viewer's association subscribes to the SMS add-on.
+    onSms = (viewer, source, variables) =>
+      signed(viewer, source, variables, { associationId: viewer!.associationId!, features: ['base', 'sms'], limits: { smsPerMonth: 500 } });
+    withoutAddOn = (viewer, source, variables) => signed(viewer, source, variables, { associationId: viewer!.associationId!, features: ['base'], limits: {} });
   });
   afterAll(() => smsBed.close());
+
+  it('offers no SMS to an association without the SMS add-on, and refuses turning it on', async () => {
+    const viewer = viewerIn(association);
+    const before = await read(viewer, withoutAddOn);
+    expect(before.smsAvailable).toBe(false);
+    expect(channels(before)['IMPORTANT SMS']).toEqual([false, false]);
+    const refused = await withoutAddOn(viewer, UPDATE, { input: { channels: [{ category: 'IMPORTANT', channel: 'SMS', enabled: true }] } });
+    expect(errorOf(refused)).toEqual({ code: 'BAD_USER_INPUT', field: 'channels' });
+  });
 
   it('offers SMS, which then counts as the channel that keeps important notices on', async () => {
     const viewer = viewerIn(association);

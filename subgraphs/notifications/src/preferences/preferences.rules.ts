@@ -4,11 +4,12 @@ import type { Category, Channel, DeliveryChannel } from '../model';
  * What goes out where by default, and what a person may not turn off. Pure: the ingest decides channels with it,
  * the preferences service validates changes with it, and GraphQL shows it.
  *
- * Important notices and account/security messages cannot be turned off (the seeds' terms and data-processing
- * agreement promise that people are told about these): their inbox stays on and at least one of e-mail, push or
- * SMS stays on. The person chooses which.
+ * Important notices, account/security messages and billing (the board's subscription, invoices and terms of
+ * service) cannot be turned off (the seeds' terms and data-processing agreement promise that people are told about
+ * these; the terms' notices of price changes, blocking and withdrawal reach the board): their inbox stays on and at
+ * least one of e-mail, push or SMS stays on. The person chooses which.
  */
-export const MANDATORY_CATEGORIES: ReadonlySet<Category> = new Set<Category>(['important', 'account']);
+export const MANDATORY_CATEGORIES: ReadonlySet<Category> = new Set<Category>(['important', 'account', 'billing']);
 
 const DEFAULTS: Record<Category, Record<Channel, boolean>> = {
   news: { in_app: true, email: false, push: true, sms: false },
@@ -18,6 +19,7 @@ const DEFAULTS: Record<Category, Record<Channel, boolean>> = {
   reservations: { in_app: true, email: true, push: true, sms: false },
   service_requests: { in_app: true, email: true, push: true, sms: false },
   account: { in_app: true, email: true, push: false, sms: false },
+  billing: { in_app: true, email: true, push: false, sms: false },
 };
 
 /** A person's stored choices: only those that differ from the default are rows. */
@@ -41,6 +43,16 @@ export function deliveryChannelsFor(overrides: PreferenceOverrides, category: Ca
   const chosen = (['email', 'push', 'sms'] as const).filter((channel) => available.has(channel) && channelEnabled(overrides, category, channel));
   if (chosen.length === 0 && !isOptional(category) && available.has('email')) return ['email'];
   return chosen;
+}
+
+/**
+ * The channel that waits for a text message and goes only if it is not sent (no SMS add-on, the month's quota used
+ * up, the SMS failed): e-mail, for a category that cannot be turned off whose only outward channel is SMS. Null
+ * otherwise: another chosen channel carries the message anyway, or for an optional category the inbox does.
+ */
+export function smsFallbackFor(category: Category, channels: readonly DeliveryChannel[], available: ReadonlySet<DeliveryChannel>): DeliveryChannel | null {
+  const smsOnly = channels.length === 1 && channels[0] === 'sms';
+  return smsOnly && !isOptional(category) && available.has('email') ? 'email' : null;
 }
 
 /** Whether the inbox gets the message. */

@@ -1,8 +1,9 @@
-import { admitMember, badUserInput, parseInput, type MemberViewer, type Viewer } from '@tunet/kit';
+import { admitMember, badUserInput, hasFeature, parseInput, type MemberViewer, type RequestContext, type Viewer } from '@tunet/kit';
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
+import { SMS_FEATURE } from '../sms/sms-quota.rules';
 import { CATEGORIES, CHANNELS, type AssociationInfo, type Category, type Channel, type Directory, type Locale } from '../model';
-import { canManageOwnPreferences } from './preferences.access';
+import { canManageOwnPreferences, receivesBilling } from './preferences.access';
 import { channelEnabled, isOptional, refusalOf, type ChannelChange, type PreferenceOverrides } from './preferences.rules';
 import { defaultSettings, type PreferencesRepository, type SettingsPatch, type SettingsRow } from './preferences.repository';
 
@@ -59,33 +60,43 @@ const updateInput = z.object({
 /** The language a person who chose none gets when members does not know the association's. */
 const FALLBACK_LOCALE: Locale = 'nb';
 
+/** The request's entitlements, as the gateway signed them: whether the association subscribes to SMS. */
+export type SmsEntitlements = Pick<RequestContext, 'entitlements'>;
+
 /** Reading and changing a person's notification preferences, within what the policy allows. */
 export class PreferencesService {
   /**
-   * `directory` gives the association's language, which people who chose none get; `smsAvailable` says whether an
-   * SMS provider is configured.
+   * `directory` gives the association's language, which people who chose none get; `smsConfigured` says whether an
+   * SMS provider is configured (the association must also subscribe to the SMS add-on).
    */
   constructor(
     private readonly repository: PreferencesRepository,
     private readonly directory: Pick<Directory, 'association'>,
-    private readonly smsAvailable: boolean,
+    private readonly smsConfigured: boolean,
   ) {}
 
   /** The viewer's preferences. */
-  preferences(viewer: Viewer | null): Promise<PreferencesView> {
-    return this.viewFor(admitMember(viewer, canManageOwnPreferences));
+  preferences(viewer: Viewer | null, request: SmsEntitlements): Promise<PreferencesView> {
+    const member = admitMember(viewer, canManageOwnPreferences);
+    return this.viewFor(member, this.smsAvailable(member, request));
+  }
+
+  /** Whether the viewer's association can send text messages: a provider, and the SMS add-on. */
+  private smsAvailable(member: MemberViewer, request: SmsEntitlements): boolean {
+    return this.smsConfigured && hasFeature(request, member.associationId, SMS_FEATURE);
   }
 
   /**
    * Changes the viewer's preferences in one logged transaction. The policy is checked against the overrides as they
    * stand inside that transaction, so two changes at once cannot together turn off a category that must stay on.
    */
-  async update(viewer: Viewer | null, rawInput: unknown): Promise<PreferencesView> {
+  async update(viewer: Viewer | null, rawInput: unknown, request: SmsEntitlements): Promise<PreferencesView> {
     const member = admitMember(viewer, canManageOwnPreferences);
     const input = parseInput(updateInput, rawInput);
     const changes: ChannelChange[] = input.channels ?? [];
-    if (!this.smsAvailable && changes.some((change) => change.channel === 'sms' && change.enabled)) {
-      throw badUserInput('channels', 'Text messages cannot be turned on: this association has no SMS provider.');
+    const smsAvailable = this.smsAvailable(member, request);
+    if (!smsAvailable && changes.some((change) => change.channel === 'sms' && change.enabled)) {
+      throw badUserInput('channels', 'Text messages cannot be turned on: this association has no SMS provider or does not subscribe to the SMS add-on.');
     }
     const association = await this.directory.association(member.associationId);
     const defaults = defaultSettings(member.associationId, member.memberId, association?.timeZone);
@@ -97,11 +108,11 @@ export class PreferencesService {
       };
       await this.repository.change(member.associationId, member.memberId, changes, patch, 'app', check, { timeZone: defaults.timeZone });
     }
-    return this.viewFor(member, association);
+    return this.viewFor(member, smsAvailable, association);
   }
 
   /** `association` as the directory gives it, when the caller asked already. */
-  private async viewFor(member: MemberViewer, known?: AssociationInfo | null): Promise<PreferencesView> {
+  private async viewFor(member: MemberViewer, smsAvailable: boolean, known?: AssociationInfo | null): Promise<PreferencesView> {
     const { associationId, memberId } = member;
     const [overrides, association] = await Promise.all([
       this.repository.overridesOf(associationId, [memberId]),
@@ -110,7 +121,9 @@ export class PreferencesService {
     const settings = await this.repository.settingsOf(associationId, [memberId], association?.timeZone);
     const mine = settings.get(memberId) ?? defaultSettings(associationId, memberId, association?.timeZone);
     const locale = mine.locale ?? association?.locale ?? FALLBACK_LOCALE;
-    return viewOf(mine, overrides.get(memberId) ?? new Map(), locale, this.smsAvailable);
+    const view = viewOf(mine, overrides.get(memberId) ?? new Map(), locale, smsAvailable);
+    // Billing messages reach only the board: the category would mean nothing to anyone else.
+    return receivesBilling(member) ? view : { ...view, categories: view.categories.filter(({ category }) => category !== 'billing') };
   }
 }
 

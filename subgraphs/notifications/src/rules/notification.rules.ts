@@ -2,6 +2,8 @@ import { tunetEvents, type TunetPayload, type TunetTopic } from '@tunet/events';
 import type { Event } from '@tunet/kit';
 import { z } from 'zod';
 import type { NotificationIntent, RecipientSpec } from '../model';
+import * as agreementMessages from './messages/agreement.messages';
+import * as billingMessages from './messages/billing.messages';
 import * as memberMessages from './messages/members.messages';
 import * as postMessages from './messages/posts.messages';
 import * as reservationMessages from './messages/reservations.messages';
@@ -12,6 +14,7 @@ import * as reservationMessages from './messages/reservations.messages';
  * producers write them; a topic that is not here notifies nobody. Skipped on purpose: `member.moved_out` (the person is no current member to
  * reach any more), `board.term_ended` (a term ends on the day the board set for it, which its member knows) and
  * `moderation.suspension_requested` (members answers it with `member.suspended`, which is told).
+ * `association.terminated` is no message: it closes the association (closures/), after which nobody there is told anything.
  */
 
 /**
@@ -31,6 +34,17 @@ export class MalformedEvent extends Error {
 
 /** What one topic's events mean, from their payload as the topic's contract parses it. */
 type Rules = { [T in TunetTopic]?: (payload: TunetPayload<T>, event: Event) => NotificationIntent[] };
+
+/**
+ * A billing message: to every current board member and, once, to the association's contact e-mail (the address in
+ * its legal details), in the billing category that cannot be turned off.
+ */
+function toBoardAndContact(intent: Pick<NotificationIntent, 'important' | 'subject' | 'render'>): NotificationIntent[] {
+  return [
+    { ...intent, category: 'billing', recipients: { kind: 'board' } },
+    { ...intent, category: 'billing', recipients: { kind: 'contact' } },
+  ];
+}
 
 /** Named members; nobody to tell means no intent at all. */
 function toMembers(memberIds: readonly string[], intent: Omit<NotificationIntent, 'recipients'>): NotificationIntent[] {
@@ -178,6 +192,54 @@ const RULES: Rules = {
     return [{ category: 'account', important: false, recipients, render: memberMessages.suspended(suspension, event.occurredAt) }];
   },
   'member.joined': (joined, event) => toMembers([joined.memberId], { category: 'account', important: false, render: memberMessages.welcome(event.occurredAt) }),
+  'terms.version_announced': (terms, event) => toBoardAndContact({ important: true, render: billingMessages.termsAnnounced(terms, event.occurredAt) }),
+  'association.termination_filed': (filed, event) =>
+    toBoardAndContact({ important: true, render: agreementMessages.terminationFiled(filed, event.occurredAt) }),
+  'association.termination_withdrawn': (withdrawn, event) =>
+    toBoardAndContact({ important: false, render: agreementMessages.terminationWithdrawn(withdrawn, event.occurredAt) }),
+  'association.breach_noticed': (breach, event) => toBoardAndContact({ important: true, render: agreementMessages.breachNoticed(breach, event.occurredAt) }),
+  'association.blocked': (block, event) => toBoardAndContact({ important: true, render: agreementMessages.blocked(block, event.occurredAt) }),
+  'association.unblocked': (_unblocked, event) => toBoardAndContact({ important: false, render: agreementMessages.unblocked(event.occurredAt) }),
+
+  // --- billing ---------------------------------------------------------------------------------------------------
+  'feature.enabled': (enabled, event) =>
+    toBoardAndContact({
+      important: false,
+      subject: { type: 'Subscription', id: enabled.subscriptionId },
+      render: billingMessages.featureEnabled(enabled, event.occurredAt),
+    }),
+  'feature.disabled': (disabled, event) =>
+    toBoardAndContact({
+      important: false,
+      subject: { type: 'Subscription', id: disabled.subscriptionId },
+      render: billingMessages.featureDisabled(disabled, event.occurredAt),
+    }),
+  'feature.past_due': (pastDue, event) =>
+    toBoardAndContact({
+      important: true,
+      subject: { type: 'Invoice', id: pastDue.invoiceId },
+      render: billingMessages.featurePastDue(pastDue, event.occurredAt),
+    }),
+  'feature.blocked': (blocked, event) =>
+    toBoardAndContact({
+      important: true,
+      subject: { type: 'Invoice', id: blocked.invoiceId },
+      render: billingMessages.featureBlocked(blocked, event.occurredAt),
+    }),
+  'invoice.issued': (invoice, event) =>
+    toBoardAndContact({
+      important: false,
+      subject: { type: 'Invoice', id: invoice.invoiceId },
+      render: billingMessages.invoiceIssued(invoice, event.occurredAt),
+    }),
+  'invoice.paid': (invoice, event) =>
+    toBoardAndContact({
+      important: false,
+      subject: { type: 'Invoice', id: invoice.invoiceId },
+      render: billingMessages.invoicePaid(invoice, event.occurredAt),
+    }),
+  'feature.withdrawal_announced': (withdrawal, event) =>
+    toBoardAndContact({ important: true, render: billingMessages.withdrawalAnnounced(withdrawal, event.occurredAt) }),
 };
 
 /** Every topic the rules turn into notifications: the topics the notifications consumer group subscribes to. */
