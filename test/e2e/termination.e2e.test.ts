@@ -39,6 +39,8 @@ describe('a terminated association', () => {
     const apiKey = await createApiKeySecret(e2e, eva.accessToken, ['MEMBERS_READ']);
     // Used once while the association is open, so the gateway holds the key's verification in its cache.
     expect((await e2e.gql(ASSOCIATION, {}, apiKey)).errors).toBeUndefined();
+    // Never used before the end: the gateway asks members, which refuses it with the reason.
+    const unusedKey = await createApiKeySecret(e2e, eva.accessToken, ['MEMBERS_READ']);
     expect((await e2e.gql(ME, {}, eva.accessToken)).data).toEqual({ me: { id: DEMO.eva } });
 
     const today = DateTime.now().setZone('Europe/Oslo').toISODate();
@@ -55,6 +57,7 @@ describe('a terminated association', () => {
     for (let i = 0; i < 50 && (await e2e.gql(ME, {}, eva.accessToken)).status !== 403; i++) await new Promise((resolve) => setTimeout(resolve, 100));
     expect(refusal(await e2e.gql(ME, {}, eva.accessToken))).toMatchObject({ ...terminated, status: 403, data: null });
     expect(refusal(await e2e.gql(ASSOCIATION, {}, apiKey))).toMatchObject({ ...terminated, status: 403, data: null });
+    expect(refusal(await e2e.gql(ASSOCIATION, {}, unusedKey))).toMatchObject({ ...terminated, status: 403, data: null });
     const login = await e2e.gql('mutation ($i: LoginInput!) { login(input: $i) { accessToken } }', {
       i: { email: 'eva@fjordly.example', password: DEMO_PASSWORD },
     });
