@@ -16,6 +16,7 @@ import { catalogueResolvers } from './catalogue/catalogue.resolvers';
 import { CatalogueService } from './catalogue/catalogue.service';
 import type { BillingContext } from './context';
 import { AuditRepository } from './audit/audit.repository';
+import { auditResolvers } from './audit/audit.resolvers';
 import { AuditService } from './audit/audit.service';
 import type { AssociationProfiles } from './associations/association-profiles';
 import { createFeatureLoaders } from './catalogue/catalogue.loaders';
@@ -98,6 +99,7 @@ export async function createBillingSubgraph(deps: BillingDependencies): Promise<
       catalogueResolvers,
       invoicesResolvers,
       subscriptionsResolvers,
+      auditResolvers,
     ],
     createContext: (request) => ({
       ...request,
