@@ -5,6 +5,7 @@ import type { DevicesService } from './devices/devices.service';
 import type { InboxLoaders } from './inbox/inbox.loaders';
 import type { InboxService } from './inbox/inbox.service';
 import type { PreferencesService } from './preferences/preferences.service';
+import type { SmsUsageService } from './sms/sms-usage.service';
 
 /**
  * What every notifications resolver receives: the request (viewer, request id, client address, public origin),
@@ -17,4 +18,5 @@ export interface NotificationsContext extends RequestContext {
   deliveryLoaders: DeliveriesLoaders;
   preferences: PreferencesService;
   devices: DevicesService;
+  smsUsage: SmsUsageService;
 }

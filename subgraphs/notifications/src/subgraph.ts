@@ -51,6 +51,8 @@ import { preferencesResolvers } from './preferences/preferences.resolvers';
 import { PreferencesService } from './preferences/preferences.service';
 import { SmsGate, type EntitlementsSource } from './sms/sms-gate';
 import { SmsQuotaRepository } from './sms/sms-quota.repository';
+import { SmsUsageService } from './sms/sms-usage.service';
+import { smsResolvers } from './sms/sms.resolvers';
 
 const root = path.resolve(__dirname, '..');
 
@@ -134,6 +136,7 @@ export async function createNotificationsSubgraph(deps: NotificationsDependencie
   const deliveries = new DeliveriesService(deliveriesRepository);
   const preferences = new PreferencesService(preferencesRepository, deps.directory, channels.sms.available);
   const devices = new DevicesService(devicesRepository, channels);
+  const smsUsage = new SmsUsageService(smsQuotaRepository, smsGate);
   const closeChannels = async () => {
     emailTransport.close();
     await channels.push.close();
@@ -150,6 +153,7 @@ export async function createNotificationsSubgraph(deps: NotificationsDependencie
       deliveriesResolvers,
       preferencesResolvers,
       devicesResolvers,
+      smsResolvers,
     ],
     createContext: (request) => ({
       ...request,
@@ -159,6 +163,7 @@ export async function createNotificationsSubgraph(deps: NotificationsDependencie
       deliveryLoaders: createDeliveriesLoaders(deliveriesRepository, request.viewer),
       preferences,
       devices,
+      smsUsage,
     }),
     isReady: () => deps.database.ping(),
     publicRoutes: {

@@ -3,8 +3,9 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { DeliveryRepository } from '../dispatch/delivery.repository';
 import { Dispatcher } from '../dispatch/dispatcher';
 import { acceptingSenders } from '../dispatch/delivery.fixtures';
+import { errorOf, graphqlOf } from '../inbox/inbox.fixtures';
 import { ingestOn, intentFor } from '../ingest/ingest.fixtures';
-import { openNotificationsTestBed, type NotificationsTestBed } from '../notifications.fixtures';
+import { openNotificationsTestBed, viewerIn, type NotificationsTestBed } from '../notifications.fixtures';
 import { startLoopbackServer } from '../push/push.fixtures';
 import { deliveries, notifications, type DeliveryRow } from '../tables';
 import { SmsChannel } from './sms.channel';
@@ -182,5 +183,31 @@ describe('the monthly SMS quota', () => {
     const statuses = (await deliveriesOf(tenant, events)).map((rows) => rows.find((row) => row.channel === 'sms')!.status);
     expect(statuses.filter((status) => status === 'sent')).toHaveLength(5);
     expect(statuses.filter((status) => status === 'withheld')).toHaveLength(7);
+  });
+});
+
+describe('smsUsage', () => {
+  const USAGE = '{ smsUsage { month sent limit } }';
+
+  it('tells the board this month’s sent text messages and the limit, with the add-on only', async () => {
+    const { tenant, member } = await texter();
+    bed.entitlements.grantSms(tenant, 3);
+    clock = new Date('2027-03-10T12:00:00Z');
+    for (let i = 0; i < 2; i++) await notify(tenant, member.memberId);
+    await dispatchAll();
+    const run = graphqlOf(bed);
+    const signedSms = { associationId: tenant, features: ['base', 'sms'], limits: { smsPerMonth: 3 } };
+
+    const board = await run(viewerIn(tenant, 'board'), USAGE, {}, signedSms);
+    expect(board).toEqual({ data: { smsUsage: { month: '2027-03', sent: 2, limit: 3 } } });
+    // Signed by the gateway, but without the add-on: refused here too.
+    const unsubscribed = await run(viewerIn(tenant, 'board'), USAGE, {}, { associationId: tenant, features: ['base'], limits: { smsPerMonth: 0 } });
+    expect(unsubscribed.errors?.[0]?.extensions).toMatchObject({ code: 'FEATURE_NOT_SUBSCRIBED', feature: 'sms' });
+    // Another association's entitlements do not count for this one.
+    expect((await run(viewerIn(tenant, 'board'), USAGE, {}, { ...signedSms, associationId: randomUUID() })).errors?.[0]?.extensions).toMatchObject({
+      code: 'FEATURE_NOT_SUBSCRIBED',
+    });
+    expect(errorOf(await run(viewerIn(tenant, 'resident'), USAGE, {}, signedSms))).toEqual({ code: 'FORBIDDEN' });
+    expect(errorOf(await run(null, USAGE))).toEqual({ code: 'UNAUTHENTICATED' });
   });
 });
