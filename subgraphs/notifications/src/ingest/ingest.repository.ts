@@ -50,18 +50,11 @@ const CHUNK = 1_000;
 export class IngestRepository {
   constructor(private readonly db: SubgraphDatabase) {}
 
-  /** Whether the association's agreement has ended (association.terminated): then nothing is stored for it. */
-  async isClosed(tenant: string): Promise<boolean> {
-    const rows = await this.db.tenant(tenant, (tx) =>
-      tx.select({ id: closedAssociations.associationId }).from(closedAssociations).where(eq(closedAssociations.associationId, tenant)),
-    );
-    return rows.length > 0;
-  }
-
   /**
    * Stores an event's notifications and their deliveries in one transaction. A notification whose
    * (event, recipient) is stored already — the event redelivered, or handled meanwhile by another consumer — is
-   * skipped with its deliveries, so handling an event twice stores it once.
+   * skipped with its deliveries, so handling an event twice stores it once. Nothing is stored for an association
+   * whose agreement has ended (closures/).
    *
    * The rows travel as one JSON parameter per statement rather than as a VALUES list: Drizzle takes over half a
    * second to build a thousand-row VALUES list of fifteen columns, which a notice to every resident would pay.

@@ -81,8 +81,6 @@ export class IngestService {
     const intents = this.intentsOf(event);
     if (intents.length === 0) return result;
     const tenant = event.associationId;
-    // The agreement has ended: its people get nothing more (the store checks again, under the closure's lock).
-    if (await this.deps.repository.isClosed(tenant)) return result;
     const { association, reached } = await this.reach(tenant, intents);
     if (!association) {
       // Members does not know the association (deleted, or an event that names none): redelivery cannot help.
