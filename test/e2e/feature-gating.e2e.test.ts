@@ -1,8 +1,19 @@
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { startGateway } from '@tunet/gateway';
-import { closeFastStore, createLogger, openFastStore, type FastStore, type RunningServer } from '@tunet/kit';
+import {
+  closeFastStore,
+  createLogger,
+  encodeContext,
+  openFastStore,
+  signRequest,
+  type Entitlements,
+  type FastStore,
+  type RunningServer,
+  type Viewer,
+} from '@tunet/kit';
 import { DEMO, DEMO_OPERATOR_EMAIL } from '@tunet/members';
 import { codes, createApiKeySecret, openE2E, type E2E, type GraphQLResponse } from './e2e.fixtures';
 
@@ -120,6 +131,48 @@ describe('paid features enforced at the gateway', () => {
     const integrator = await createApiKeySecret(e2e, board, ['MEMBERS_READ']);
     expect(codes(await e2e.gql(SMS_USAGE, {}, fjordly))).toEqual(['FEATURE_NOT_SUBSCRIBED']);
     expect(codes(await e2e.gql(SMS_USAGE, {}, integrator))).toEqual(['FEATURE_NOT_SUBSCRIBED']);
+    // Anonymous callers have no association to check: the subgraph refuses them as before.
+    expect(codes(await e2e.gql(SMS_USAGE))).toEqual(['UNAUTHENTICATED']);
+  });
+
+  it('answers smsUsage to each kind of caller by the add-on, then by who they are (access matrix)', async () => {
+    const tokens: Record<string, string | undefined> = {
+      anonymous: undefined,
+      resident: (await e2e.login('ola@solbakken.example')).accessToken,
+      board,
+      'other association': (await e2e.login('eva@fjordly.example')).accessToken,
+      integrator: await createApiKeySecret(e2e, board, ['MEMBERS_READ']),
+      'platform operator': operator,
+    };
+    const outcomes = async () => {
+      const row: Record<string, string> = {};
+      for (const [actor, token] of Object.entries(tokens)) row[actor] = (codes(await e2e.gql(SMS_USAGE, {}, token))[0] as string | undefined) ?? 'OK';
+      return row;
+    };
+
+    // Without the add-on the gate answers first for everyone in Solbakken or Fjordly; the operator acts in no
+    // association, so the subgraph's own rule (board only) answers.
+    expect(await outcomes()).toEqual({
+      anonymous: 'UNAUTHENTICATED',
+      resident: 'FEATURE_NOT_SUBSCRIBED',
+      board: 'FEATURE_NOT_SUBSCRIBED',
+      'other association': 'FEATURE_NOT_SUBSCRIBED',
+      integrator: 'FEATURE_NOT_SUBSCRIBED',
+      'platform operator': 'FORBIDDEN',
+    });
+    await toggle(true);
+    try {
+      expect(await outcomes()).toEqual({
+        anonymous: 'UNAUTHENTICATED',
+        resident: 'FORBIDDEN',
+        board: 'OK',
+        'other association': 'FEATURE_NOT_SUBSCRIBED',
+        integrator: 'FORBIDDEN',
+        'platform operator': 'FORBIDDEN',
+      });
+    } finally {
+      await toggle(false);
+    }
   });
 
   it('takes a toggle into account on another gateway process within a second, 20 times in a row', async () => {
@@ -160,5 +213,30 @@ describe('paid features enforced at the gateway', () => {
       await closeFastStore(store);
       await unreachable.close();
     }
+  });
+
+  it('refuses a signed request straight to the subgraph whose context lacks the add-on', async () => {
+    const viewer: Viewer = {
+      accountId: randomUUID(),
+      associationId: DEMO.solbakken,
+      memberId: DEMO.kari,
+      role: 'board',
+      platformAdmin: false,
+      sessionId: null,
+    };
+    const call = async (features: string[]) => {
+      const entitlements: Entitlements = { associationId: DEMO.solbakken, features, limits: { smsPerMonth: features.includes('sms') ? 500 : 0 } };
+      const context = encodeContext({ viewer, requestId: 'direct', clientIp: '', entitlements });
+      const body = JSON.stringify({ query: SMS_USAGE });
+      const url = e2e.stack.subgraphUrls.notifications;
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...signRequest(e2e.secrets.internalSecret, { method: 'POST', url, context, body }) },
+        body,
+      });
+      return { status: response.status, ...((await response.json()) as object) } as GraphQLResponse;
+    };
+    expect(codes(await call(['base']))).toEqual(['FEATURE_NOT_SUBSCRIBED']);
+    expect(await call(['base', 'sms'])).toMatchObject({ data: { smsUsage: { limit: 500 } } });
   });
 });
