@@ -100,14 +100,19 @@ export class SweepsRepository {
    * Open subscriptions of an add-on whose withdrawal has ended stop (subscriptions_open_by_feature); a withdrawal
    * whose subscriptions have all ended is marked completed.
    */
-  endWithdrawn(today: string, now: Date, limit: number): Promise<SweepResult> {
+  endWithdrawn(
+    today: string,
+    now: Date,
+    limit: number,
+    decide: (terms: SubscriptionTerms, withdrawalEndsOn: string | null) => Change | null,
+  ): Promise<SweepResult> {
     return this.db.system(async (tx) => {
       const ended = tx
         .select({ feature: withdrawals.feature })
         .from(withdrawals)
         .where(sql`${withdrawals.endsOn} <= ${today}::date`);
       const due = await this.claim(tx, and(ne(subscriptions.status, 'cancelled'), inArray(subscriptions.feature, ended)), limit);
-      const result = await this.apply(tx, due, now, 'subscription.withdrawn', () => ({ kind: 'end', reason: 'withdrawn' }));
+      const result = await this.apply(tx, due, now, 'subscription.withdrawn', decide);
       const open = tx
         .select({ id: subscriptions.id })
         .from(subscriptions)

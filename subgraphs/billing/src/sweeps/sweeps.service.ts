@@ -1,7 +1,7 @@
 import { announceEntitlementsChanged, createLogger, PeriodicJob, todayIn, type BackgroundJob, type FastStore, type Logger } from '@tunet/kit';
 import { DEFAULT_TIME_ZONE, lastBlockingDueOn } from '../invoices/invoices.rules';
 import type { SweepResult, SweepsRepository } from './sweeps.repository';
-import { atPeriodEnd, atTrialEnd, becomesBlocked, becomesPastDue } from './sweeps.rules';
+import { atPeriodEnd, atTrialEnd, atWithdrawalEnd, becomesBlocked, becomesPastDue } from './sweeps.rules';
 
 export interface SweepOptions {
   /** Days an invoice may be past due before its add-on is blocked (BILLING_BLOCK_AFTER_DAYS). */
@@ -55,7 +55,9 @@ export class BillingSweeps implements BackgroundJob {
     const today = todayIn(DEFAULT_TIME_ZONE, now);
     const { blockAfterDays } = this.options;
     return {
-      withdrawn: await this.announced(this.repository.endWithdrawn(today, now, BATCH)),
+      withdrawn: await this.announced(
+        this.repository.endWithdrawn(today, now, BATCH, (terms, ends) => (ends === null ? null : atWithdrawalEnd(terms, today, ends))),
+      ),
       trialsEnded: await this.announced(this.repository.endTrials(today, now, BATCH, (terms, ends) => atTrialEnd(terms, today, ends))),
       renewed: await this.announced(this.repository.renew(today, now, BATCH, (terms, ends) => atPeriodEnd(terms, today, ends))),
       pastDue: await this.announced(this.repository.markPastDue(today, now, BATCH, (s, invoice) => becomesPastDue(s.status, invoice, today, blockAfterDays))),
