@@ -52,6 +52,8 @@ const config: CodegenConfig = {
       CommitteeTerm: '../committees/committees.repository#CommitteeTermRow',
       Invitation: '../invitations/invitations.repository#InvitationRow',
       ApiKey: '../api-keys/api-keys.repository#ApiKeyRow',
+      SupportSession: '../support/support.repository#SupportSessionRow',
+      SupportAccessEntry: '../support/support.repository#SupportAccessEntryRow',
       ImportJob: '../imports/imports.repository#ImportJobRow',
       TermsVersion: '../terms/terms.repository#TermsVersionRow',
       TermsAcceptance: '../terms/terms.repository#TermsAcceptanceRow',

@@ -35,6 +35,7 @@ const PLATFORM_WIDE: Record<string, PlatformTable> = {
   'members.associations': { guard: 'own-row', reason: 'the tenant itself: its id is the association id' },
   'members.accounts': { guard: 'system-only', reason: 'a login belongs to a person, who may be a member of several associations' },
   'members.email_changes': { guard: 'system-only', reason: "a pending change of an account's login e-mail; accounts belong to no association" },
+  'members.password_setups': { guard: 'system-only', reason: "one-time links to set an account's password (decision 0030); accounts belong to no association" },
   'members.operator_refresh_tokens': {
     guard: 'system-only',
     reason: 'sessions of platform operators, who belong to no association (decision 0030); login, refresh and logout run before any tenant is known',

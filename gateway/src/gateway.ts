@@ -25,6 +25,7 @@ import { mountPublicRoutes, publicOriginOf } from './public-routes';
 import { graphqlBody, OperationGuard } from './request-limits';
 import { SignedDataSource, type GatewayContext } from './signed-data-source';
 import { timeoutFor, type SubgraphTimeouts } from './subgraph-timeouts';
+import { supportSessionsPlugin } from './support-sessions';
 import { mountInboxStream } from './stream';
 
 export interface GatewayOptions {
@@ -103,6 +104,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       requestIdOnErrors,
       suspendedWritesPlugin,
       featureGatesPlugin(featureGatesOf(supergraphSdl)),
+      supportSessionsPlugin({
+        membersUrl: () => membersUrl(subgraphUrls),
+        internalSecret: options.internalSecret,
+        timeoutMs: timeoutMs('members'),
+        logger: options.logger,
+      }),
     ],
   });
   await server.start();

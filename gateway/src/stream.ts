@@ -7,6 +7,7 @@ import type { EntitlementsLookup } from './entitlements';
 import { publicOriginOf } from './public-routes';
 import { serviceUnavailable } from './request-errors';
 import { isTimeout, logTimeout } from './subgraph-timeouts';
+import { supportStreamRefused } from './support-sessions';
 import { asksForIntrospection, guardStream, introspectionRefused, STREAM_LEASE_SECONDS, STREAMS_PER_PERSON, tooManyStreams } from './stream-guard';
 
 /** Where clients open the live inbox: the gateway's origin, beside /graphql. */
@@ -55,6 +56,8 @@ export function mountInboxStream(app: Express, options: InboxStreamOptions): voi
     try {
       authenticated = await authenticate(req.headers.authorization, options.authenticators, { requestId, clientIp });
       if (authenticated.suspension) throw suspendedMember(authenticated.suspension);
+      // Nothing here is logged per operation as /graphql logs a support session's, so such a token gets no stream.
+      if (authenticated.viewer?.support) throw supportStreamRefused();
       if (!options.introspection && asksForIntrospection(body)) throw introspectionRefused();
       if (authenticated.token) lease = await openStreams.acquire(authenticated.viewer!.accountId);
       if (authenticated.token && !lease) throw tooManyStreams();

@@ -22,6 +22,8 @@ const claimsSchema = z.object({
   exp: z.number(),
   // Short keys: the scope rides along on every request.
   scp: z.object({ u: z.array(z.string().uuid()), b: z.array(z.string().uuid()), c: z.array(z.string().uuid()) }).optional(),
+  /** A support session's end (decision 0030): the operator acts in `aid` only until then, and every operation is logged. */
+  sup: z.object({ x: z.iso.datetime() }).optional(),
 });
 
 export class AccessTokenSigner {
@@ -41,6 +43,7 @@ export class AccessTokenSigner {
       adm: viewer.platformAdmin,
       sid: viewer.sessionId,
       ...(viewer.scope ? { scp: { u: viewer.scope.unitIds, b: viewer.scope.buildingIds, c: viewer.scope.committeeIds } } : {}),
+      ...(viewer.support ? { sup: { x: viewer.support.expiresAt } } : {}),
     })
       .setProtectedHeader({ alg: ALGORITHM })
       .setSubject(viewer.accountId)
@@ -83,6 +86,7 @@ export class AccessTokenVerifier {
       platformAdmin: claims.adm,
       sessionId: claims.sid,
       ...(claims.scp ? { scope: scopeOf(claims.scp) } : {}),
+      ...(claims.sup ? { support: { expiresAt: claims.sup.x } } : {}),
     };
     // `exp` is required above; a token without `iat` counts as issued at the beginning of time.
     return { viewer, issuedAt: new Date((claims.iat ?? 0) * 1000), expiresAt: new Date(claims.exp * 1000) };

@@ -12,6 +12,7 @@ import type { InvitationsService } from './invitations/invitations.service';
 import type { ReadRecorder } from './members/access-log';
 import type { MembersLoaders } from './members/members.loaders';
 import type { MembersService } from './members/members.service';
+import type { SupportService } from './support/support.service';
 import type { TermsService } from './terms/terms.service';
 
 export type Loaders = MembersLoaders & HousingLoaders & CommitteesLoaders;
@@ -28,6 +29,7 @@ export interface MembersContext extends RequestContext {
   invitations: InvitationsService;
   imports: ImportsService;
   apiKeys: ApiKeysService;
+  support: SupportService;
   agreements: AgreementsService;
   associations: AssociationsService;
   terms: TermsService;

@@ -53,6 +53,10 @@ import { RecipientsRepository } from './notifications/recipients.repository';
 import { notificationsInternalRoutes } from './notifications/recipients.routes';
 import { ReferencesRepository } from './references/references.repository';
 import { referencesInternalRoutes } from './references/references.routes';
+import { SupportRepository } from './support/support.repository';
+import { supportResolvers } from './support/support.resolvers';
+import { supportInternalRoutes } from './support/support.routes';
+import { MAX_SUPPORT_MINUTES, SupportService } from './support/support.service';
 import { TermsRepository } from './terms/terms.repository';
 import { termsResolvers } from './terms/terms.resolvers';
 import { TermsService } from './terms/terms.service';
@@ -66,6 +70,8 @@ export interface MembersDependencies {
   auth?: Partial<AuthSettings>;
   /** Hosts portraits may come from (PORTRAIT_HOSTS); none by default. */
   portraitHosts?: readonly string[];
+  /** The clock support sessions open, expire and log by; tests move it. */
+  now?: () => Date;
 }
 
 export interface MembersSubgraph extends SubgraphModule<MembersContext> {
@@ -77,6 +83,7 @@ export interface MembersSubgraph extends SubgraphModule<MembersContext> {
   agreements: AgreementsService;
   imports: ImportsService;
   apiKeys: ApiKeysService;
+  support: SupportService;
   associations: AssociationsService;
   terms: TermsService;
   /** For demo data, imports and tests that arrange data directly. */
@@ -118,27 +125,23 @@ export async function createMembersSubgraph(deps: MembersDependencies): Promise<
   const invitations = new InvitationsService(new InvitationsRepository(db), auth);
   const imports = new ImportsService(new ImportsRepository(db));
   const apiKeys = new ApiKeysService(new ApiKeysRepository(db));
+  const support = new SupportService(
+    new SupportRepository(db),
+    await AccessTokenSigner.fromPem(deps.jwtPrivateKey),
+    // A closed support session's token can live until the session would have ended.
+    new RevocationWriter(deps.store, MAX_SUPPORT_MINUTES * 60 + 60),
+    deps.now,
+  );
   // Terminations take effect at midnight in each association's zone; one filed for today is completed at once.
   const terminationSweep = new PeriodicJob('termination-sweep', 60_000, () => agreements.completeDueTerminations(), createLogger('members'));
   const agreements = new AgreementsService(new AgreementsRepository(db), revocations, undefined, () => terminationSweep.nudge());
   const terms = new TermsService(new TermsRepository(db));
   const associations = new AssociationsService(new AssociationsRepository(db), terms);
-  const services = { auth, members, housing, committees, invitations, imports, apiKeys, associations, terms };
+  const services = { auth, members, housing, committees, invitations, imports, apiKeys, support, associations, terms };
   const definition: MembersSubgraph['definition'] = {
     name: 'members',
     typeDefs: parse(readFileSync(path.join(root, 'schema.graphql'), 'utf8')),
-    resolvers: [
-      membersResolvers,
-      housingResolvers,
-      committeesResolvers,
-      invitationsResolvers,
-      importsResolvers,
-      authResolvers,
-      apiKeysResolvers,
-      agreementsResolvers,
-      associationsResolvers,
-      termsResolvers,
-    ],
+    resolvers: [membersResolvers, housingResolvers, committeesResolvers, invitationsResolvers, importsResolvers, authResolvers, apiKeysResolvers, supportResolvers, agreementsResolvers, associationsResolvers, termsResolvers],
     createContext: (request) => ({
       ...request,
       loaders: {
@@ -153,6 +156,7 @@ export async function createMembersSubgraph(deps: MembersDependencies): Promise<
     isReady: () => deps.database.ping(),
     internalRoutes: {
       ...apiKeysInternalRoutes(apiKeys),
+      ...supportInternalRoutes(support),
       ...associationsInternalRoutes(associations),
       ...notificationsInternalRoutes(new RecipientsRepository(db)),
       ...referencesInternalRoutes(new ReferencesRepository(db)),

@@ -187,7 +187,28 @@ export const passwordSetups = schema.table('password_setups', {
   createdAt: createdAt(),
 });
 
+/** A platform operator's time-limited entry into one association, with the reason (decision 0030). */
+export const supportSessions = schema.table('support_sessions', {
+  associationId: uuid('association_id').notNull(),
+  id: uuid('id').notNull(),
+  accountId: uuid('account_id').notNull(),
+  operatorEmail: text('operator_email').notNull(),
+  reason: text('reason').notNull(),
+  openedAt: timestamp('opened_at', { withTimezone: true }).notNull(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  closedAt: timestamp('closed_at', { withTimezone: true }),
+});
 
+/** Every operation an operator ran in a support session, as the gateway reported it before running it. */
+export const supportAccessLog = schema.table('support_access_log', {
+  associationId: uuid('association_id').notNull(),
+  id: uuid('id').notNull(),
+  supportSessionId: uuid('support_session_id').notNull(),
+  at: timestamp('at', { withTimezone: true }).notNull(),
+  operationType: text('operation_type', { enum: ['query', 'mutation', 'subscription'] }).notNull(),
+  operationName: text('operation_name'),
+  fields: text('fields').array().notNull(),
+});
 
 export const accessLog = schema.table('access_log', {
   associationId: uuid('association_id').notNull(),

@@ -5,6 +5,7 @@ import type { BuildingRow, UnitRow, TenureRow } from '../housing/housing.reposit
 import type { CommitteeRow, CommitteeTermRow } from '../committees/committees.repository';
 import type { InvitationRow } from '../invitations/invitations.repository';
 import type { ApiKeyRow } from '../api-keys/api-keys.repository';
+import type { SupportSessionRow, SupportAccessEntryRow } from '../support/support.repository';
 import type { ImportJobRow } from '../imports/imports.repository';
 import type { TermsVersionRow, TermsAcceptanceRow } from '../terms/terms.repository';
 import type { AssociationTermsState } from '../terms/terms.service';
@@ -174,6 +175,11 @@ export type Association = {
   postalAddress?: Maybe<PostalAddress>;
   /** Whether the association still uses Tunet. */
   status: AssociationStatus;
+  /**
+   * Support sessions platform operators opened in the association, newest first: who, when, why, and every operation
+   * they ran. The association's board only (and the operator inside a support session here).
+   */
+  supportAccess: SupportSessionConnection;
   /** The day a terminated association's agreement ended: from this day, in its time zone, its access is closed. */
   terminatedOn?: Maybe<Scalars['Date']['output']>;
   /** Which terms of service the association accepted and which it must accept. Its board, or a platform operator. */
@@ -189,6 +195,16 @@ export type Association = {
  */
 export type AssociationInvitationsArgs = {
   includeClosed?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+
+/**
+ * A housing association (borettslag, sameie, boligforening, student housing). Every piece of data in Tunet
+ * belongs to exactly one association, and members only ever see their own association's data.
+ */
+export type AssociationSupportAccessArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** Result of `blockAssociation` and `unblockAssociation`. */
@@ -305,6 +321,19 @@ export type ChangePasswordPayload = {
   __typename?: 'ChangePasswordPayload';
   /** How many other sessions were ended. */
   endedSessions: Scalars['Int']['output'];
+};
+
+/** Input for `closeSupportSession`. */
+export type CloseSupportSessionInput = {
+  /** The support session to end. */
+  id: Scalars['ID']['input'];
+};
+
+/** Result of `closeSupportSession`. */
+export type CloseSupportSessionPayload = {
+  __typename?: 'CloseSupportSessionPayload';
+  /** The session, closed. */
+  supportSession: SupportSession;
 };
 
 /** A committee of the association: the board (styre), the nomination committee (valgkomité), a party committee or another. */
@@ -825,6 +854,8 @@ export type Mutation = {
    * itself is ended (UNAUTHENTICATED) and the right one is no longer accepted in it.
    */
   changePassword: ChangePasswordPayload;
+  /** End one of your support sessions now; its access token stops working at once. NOT_FOUND for anyone else's. */
+  closeSupportSession: CloseSupportSessionPayload;
   /** Confirm an e-mail change with the token from the link sent to the new address. */
   confirmEmailChange: ConfirmEmailChangePayload;
   /** Create an API key for an integration. The secret is shown once, in this payload only. Board or platform admin. */
@@ -867,6 +898,13 @@ export type Mutation = {
    * (Monday to Friday, Norwegian public holidays excepted) to remedy it. Platform operators only.
    */
   noticeBreach: BreachNoticePayload;
+  /**
+   * Enter one association as a platform operator, for a while and with a reason the board will read. Returns an access
+   * token for that association that ends with the session and cannot be refreshed; every operation run with it is
+   * logged before it runs (`Association.supportAccess`). Platform operators only, not from inside a support session;
+   * NOT_FOUND for an unknown association.
+   */
+  openSupportSession: OpenSupportSessionPayload;
   /**
    * Publish a new version of the terms of service. It takes effect at least one calendar month later (Europe/Oslo
    * dates); every board of an association not terminated is told. Platform operators only.
@@ -960,6 +998,11 @@ export type MutationChangePasswordArgs = {
 };
 
 
+export type MutationCloseSupportSessionArgs = {
+  input: CloseSupportSessionInput;
+};
+
+
 export type MutationConfirmEmailChangeArgs = {
   input: ConfirmEmailChangeInput;
 };
@@ -1017,6 +1060,11 @@ export type MutationLogoutArgs = {
 
 export type MutationNoticeBreachArgs = {
   input: NoticeBreachInput;
+};
+
+
+export type MutationOpenSupportSessionArgs = {
+  input: OpenSupportSessionInput;
 };
 
 
@@ -1121,6 +1169,27 @@ export type OnlineIdentityInput = {
   handle: Scalars['String']['input'];
   /** The service. */
   service: Scalars['String']['input'];
+};
+
+/** Input for `openSupportSession`. */
+export type OpenSupportSessionInput = {
+  /** The association to enter. */
+  associationId: Scalars['ID']['input'];
+  /** How long the session lasts: 5 to 240 minutes. */
+  minutes?: InputMaybe<Scalars['Int']['input']>;
+  /** Why, for the board to read: 10 to 500 characters. */
+  reason: Scalars['String']['input'];
+};
+
+/** Result of `openSupportSession`. */
+export type OpenSupportSessionPayload = {
+  __typename?: 'OpenSupportSessionPayload';
+  /** Bearer token for the association, for the session only. */
+  accessToken: Scalars['String']['output'];
+  /** When the token and the session end. */
+  accessTokenExpiresAt: Scalars['DateTime']['output'];
+  /** The session as the board sees it. */
+  supportSession: SupportSession;
 };
 
 /** Cursor pagination state. */
@@ -1346,6 +1415,74 @@ export type SetPasswordWithTokenPayload = {
   __typename?: 'SetPasswordWithTokenPayload';
   /** The e-mail address the account logs in with. */
   email: Scalars['String']['output'];
+};
+
+/** One operation an operator ran in a support session. */
+export type SupportAccessEntry = {
+  __typename?: 'SupportAccessEntry';
+  /** When it ran. */
+  at: Scalars['DateTime']['output'];
+  /** The top-level fields it selected, e.g. `directory`. */
+  fields: Array<Scalars['String']['output']>;
+  /** Stable identifier. */
+  id: Scalars['ID']['output'];
+  /** The operation's name, when the client gave one. */
+  operationName?: Maybe<Scalars['String']['output']>;
+  /** Whether it read or changed. */
+  operationType: SupportOperationType;
+};
+
+/** One page of a support session's operations. */
+export type SupportAccessEntryConnection = {
+  __typename?: 'SupportAccessEntryConnection';
+  /** The operations on this page. */
+  nodes: Array<SupportAccessEntry>;
+  /** Where the next page starts. */
+  pageInfo: PageInfo;
+};
+
+/** The kinds of GraphQL operation. */
+export type SupportOperationType =
+  /** Changes. */
+  | 'MUTATION'
+  /** Reads. */
+  | 'QUERY'
+  /** Live updates. */
+  | 'SUBSCRIPTION';
+
+/** A platform operator's time-limited entry into an association, with the reason given. */
+export type SupportSession = {
+  __typename?: 'SupportSession';
+  /** When the operator closed it; null when it was not closed. */
+  closedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The operations run in it, newest first. */
+  entries: SupportAccessEntryConnection;
+  /** When it ends (or ended) on its own. */
+  expiresAt: Scalars['DateTime']['output'];
+  /** Stable identifier. */
+  id: Scalars['ID']['output'];
+  /** When it opened. */
+  openedAt: Scalars['DateTime']['output'];
+  /** The operator's login e-mail when the session opened. */
+  operatorEmail: Scalars['String']['output'];
+  /** Why the operator entered. */
+  reason: Scalars['String']['output'];
+};
+
+
+/** A platform operator's time-limited entry into an association, with the reason given. */
+export type SupportSessionEntriesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** One page of support sessions. */
+export type SupportSessionConnection = {
+  __typename?: 'SupportSessionConnection';
+  /** The sessions on this page. */
+  nodes: Array<SupportSession>;
+  /** Where the next page starts. */
+  pageInfo: PageInfo;
 };
 
 /** A suspension. */
@@ -1710,6 +1847,7 @@ export type ResolversTypes = ResolversObject<{
   AppointToCommitteeInput: AppointToCommitteeInput;
   Association: ResolverTypeWrapper<AssociationRow>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   AssociationAgreementPayload: ResolverTypeWrapper<Omit<AssociationAgreementPayload, 'association'> & { association: ResolversTypes['Association'] }>;
   AssociationConnection: ResolverTypeWrapper<Omit<AssociationConnection, 'nodes'> & { nodes: Array<ResolversTypes['Association']> }>;
   AssociationStatus: AssociationStatus;
@@ -1721,7 +1859,8 @@ export type ResolversTypes = ResolversObject<{
   Building: ResolverTypeWrapper<BuildingRow>;
   ChangePasswordInput: ChangePasswordInput;
   ChangePasswordPayload: ResolverTypeWrapper<ChangePasswordPayload>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  CloseSupportSessionInput: CloseSupportSessionInput;
+  CloseSupportSessionPayload: ResolverTypeWrapper<Omit<CloseSupportSessionPayload, 'supportSession'> & { supportSession: ResolversTypes['SupportSession'] }>;
   Committee: ResolverTypeWrapper<CommitteeRow>;
   CommitteeKind: CommitteeKind;
   CommitteeRole: CommitteeRole;
@@ -1771,6 +1910,8 @@ export type ResolversTypes = ResolversObject<{
   NoticeBreachInput: NoticeBreachInput;
   OnlineIdentity: ResolverTypeWrapper<OnlineIdentity>;
   OnlineIdentityInput: OnlineIdentityInput;
+  OpenSupportSessionInput: OpenSupportSessionInput;
+  OpenSupportSessionPayload: ResolverTypeWrapper<Omit<OpenSupportSessionPayload, 'supportSession'> & { supportSession: ResolversTypes['SupportSession'] }>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   PendingTerms: ResolverTypeWrapper<Omit<PendingTerms, 'terms'> & { terms: ResolversTypes['TermsVersion'] }>;
   PostalAddress: ResolverTypeWrapper<PostalAddress>;
@@ -1788,6 +1929,11 @@ export type ResolversTypes = ResolversObject<{
   SessionPayload: ResolverTypeWrapper<SessionPayload>;
   SetPasswordWithTokenInput: SetPasswordWithTokenInput;
   SetPasswordWithTokenPayload: ResolverTypeWrapper<SetPasswordWithTokenPayload>;
+  SupportAccessEntry: ResolverTypeWrapper<SupportAccessEntryRow>;
+  SupportAccessEntryConnection: ResolverTypeWrapper<Omit<SupportAccessEntryConnection, 'nodes'> & { nodes: Array<ResolversTypes['SupportAccessEntry']> }>;
+  SupportOperationType: SupportOperationType;
+  SupportSession: ResolverTypeWrapper<SupportSessionRow>;
+  SupportSessionConnection: ResolverTypeWrapper<Omit<SupportSessionConnection, 'nodes'> & { nodes: Array<ResolversTypes['SupportSession']> }>;
   SuspendMemberInput: SuspendMemberInput;
   Suspension: ResolverTypeWrapper<Suspension>;
   Tenure: ResolverTypeWrapper<TenureRow>;
@@ -1824,6 +1970,7 @@ export type ResolversParentTypes = ResolversObject<{
   AppointToCommitteeInput: AppointToCommitteeInput;
   Association: AssociationRow;
   Boolean: Scalars['Boolean']['output'];
+  Int: Scalars['Int']['output'];
   AssociationAgreementPayload: Omit<AssociationAgreementPayload, 'association'> & { association: ResolversParentTypes['Association'] };
   AssociationConnection: Omit<AssociationConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['Association']> };
   AssociationTerms: AssociationTermsState;
@@ -1833,7 +1980,8 @@ export type ResolversParentTypes = ResolversObject<{
   Building: BuildingRow;
   ChangePasswordInput: ChangePasswordInput;
   ChangePasswordPayload: ChangePasswordPayload;
-  Int: Scalars['Int']['output'];
+  CloseSupportSessionInput: CloseSupportSessionInput;
+  CloseSupportSessionPayload: Omit<CloseSupportSessionPayload, 'supportSession'> & { supportSession: ResolversParentTypes['SupportSession'] };
   Committee: CommitteeRow;
   CommitteeTerm: CommitteeTermRow;
   CommitteeTermPayload: Omit<CommitteeTermPayload, 'term'> & { term: ResolversParentTypes['CommitteeTerm'] };
@@ -1875,6 +2023,8 @@ export type ResolversParentTypes = ResolversObject<{
   NoticeBreachInput: NoticeBreachInput;
   OnlineIdentity: OnlineIdentity;
   OnlineIdentityInput: OnlineIdentityInput;
+  OpenSupportSessionInput: OpenSupportSessionInput;
+  OpenSupportSessionPayload: Omit<OpenSupportSessionPayload, 'supportSession'> & { supportSession: ResolversParentTypes['SupportSession'] };
   PageInfo: PageInfo;
   PendingTerms: Omit<PendingTerms, 'terms'> & { terms: ResolversParentTypes['TermsVersion'] };
   PostalAddress: PostalAddress;
@@ -1892,6 +2042,10 @@ export type ResolversParentTypes = ResolversObject<{
   SessionPayload: SessionPayload;
   SetPasswordWithTokenInput: SetPasswordWithTokenInput;
   SetPasswordWithTokenPayload: SetPasswordWithTokenPayload;
+  SupportAccessEntry: SupportAccessEntryRow;
+  SupportAccessEntryConnection: Omit<SupportAccessEntryConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['SupportAccessEntry']> };
+  SupportSession: SupportSessionRow;
+  SupportSessionConnection: Omit<SupportSessionConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['SupportSession']> };
   SuspendMemberInput: SuspendMemberInput;
   Suspension: Suspension;
   Tenure: TenureRow;
@@ -1956,6 +2110,7 @@ export type AssociationResolvers<ContextType = MembersContext, ParentType extend
   orgNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   postalAddress?: Resolver<Maybe<ResolversTypes['PostalAddress']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['AssociationStatus'], ParentType, ContextType>;
+  supportAccess?: Resolver<ResolversTypes['SupportSessionConnection'], ParentType, ContextType, RequireFields<AssociationSupportAccessArgs, 'first'>>;
   terminatedOn?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   terms?: Resolver<ResolversTypes['AssociationTerms'], ParentType, ContextType>;
   timeZone?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1999,6 +2154,10 @@ export type BuildingResolvers<ContextType = MembersContext, ParentType extends R
 
 export type ChangePasswordPayloadResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['ChangePasswordPayload'] = ResolversParentTypes['ChangePasswordPayload']> = ResolversObject<{
   endedSessions?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type CloseSupportSessionPayloadResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['CloseSupportSessionPayload'] = ResolversParentTypes['CloseSupportSessionPayload']> = ResolversObject<{
+  supportSession?: Resolver<ResolversTypes['SupportSession'], ParentType, ContextType>;
 }>;
 
 export type CommitteeResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['Committee'] = ResolversParentTypes['Committee']> = ResolversObject<{
@@ -2141,6 +2300,7 @@ export type MutationResolvers<ContextType = MembersContext, ParentType extends R
   appointToCommittee?: Resolver<ResolversTypes['CommitteeTermPayload'], ParentType, ContextType, RequireFields<MutationAppointToCommitteeArgs, 'input'>>;
   blockAssociation?: Resolver<ResolversTypes['AssociationAgreementPayload'], ParentType, ContextType, RequireFields<MutationBlockAssociationArgs, 'input'>>;
   changePassword?: Resolver<ResolversTypes['ChangePasswordPayload'], ParentType, ContextType, RequireFields<MutationChangePasswordArgs, 'input'>>;
+  closeSupportSession?: Resolver<ResolversTypes['CloseSupportSessionPayload'], ParentType, ContextType, RequireFields<MutationCloseSupportSessionArgs, 'input'>>;
   confirmEmailChange?: Resolver<ResolversTypes['ConfirmEmailChangePayload'], ParentType, ContextType, RequireFields<MutationConfirmEmailChangeArgs, 'input'>>;
   createApiKey?: Resolver<ResolversTypes['CreateApiKeyPayload'], ParentType, ContextType, RequireFields<MutationCreateApiKeyArgs, 'input'>>;
   createAssociation?: Resolver<ResolversTypes['CreateAssociationPayload'], ParentType, ContextType, RequireFields<MutationCreateAssociationArgs, 'input'>>;
@@ -2153,6 +2313,7 @@ export type MutationResolvers<ContextType = MembersContext, ParentType extends R
   login?: Resolver<ResolversTypes['SessionPayload'], ParentType, ContextType, RequireFields<MutationLoginArgs, 'input'>>;
   logout?: Resolver<ResolversTypes['LogoutPayload'], ParentType, ContextType, RequireFields<MutationLogoutArgs, 'input'>>;
   noticeBreach?: Resolver<ResolversTypes['BreachNoticePayload'], ParentType, ContextType, RequireFields<MutationNoticeBreachArgs, 'input'>>;
+  openSupportSession?: Resolver<ResolversTypes['OpenSupportSessionPayload'], ParentType, ContextType, RequireFields<MutationOpenSupportSessionArgs, 'input'>>;
   publishTermsVersion?: Resolver<ResolversTypes['PublishTermsVersionPayload'], ParentType, ContextType, RequireFields<MutationPublishTermsVersionArgs, 'input'>>;
   recordMoveOut?: Resolver<ResolversTypes['TenurePayload'], ParentType, ContextType, RequireFields<MutationRecordMoveOutArgs, 'input'>>;
   refreshSession?: Resolver<ResolversTypes['SessionPayload'], ParentType, ContextType, RequireFields<MutationRefreshSessionArgs, 'input'>>;
@@ -2174,6 +2335,12 @@ export type MutationResolvers<ContextType = MembersContext, ParentType extends R
 export type OnlineIdentityResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['OnlineIdentity'] = ResolversParentTypes['OnlineIdentity']> = ResolversObject<{
   handle?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   service?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type OpenSupportSessionPayloadResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['OpenSupportSessionPayload'] = ResolversParentTypes['OpenSupportSessionPayload']> = ResolversObject<{
+  accessToken?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  accessTokenExpiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  supportSession?: Resolver<ResolversTypes['SupportSession'], ParentType, ContextType>;
 }>;
 
 export type PageInfoResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
@@ -2233,6 +2400,34 @@ export type SessionPayloadResolvers<ContextType = MembersContext, ParentType ext
 
 export type SetPasswordWithTokenPayloadResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['SetPasswordWithTokenPayload'] = ResolversParentTypes['SetPasswordWithTokenPayload']> = ResolversObject<{
   email?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type SupportAccessEntryResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['SupportAccessEntry'] = ResolversParentTypes['SupportAccessEntry']> = ResolversObject<{
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  fields?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  operationName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  operationType?: Resolver<ResolversTypes['SupportOperationType'], ParentType, ContextType>;
+}>;
+
+export type SupportAccessEntryConnectionResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['SupportAccessEntryConnection'] = ResolversParentTypes['SupportAccessEntryConnection']> = ResolversObject<{
+  nodes?: Resolver<Array<ResolversTypes['SupportAccessEntry']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type SupportSessionResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['SupportSession'] = ResolversParentTypes['SupportSession']> = ResolversObject<{
+  closedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  entries?: Resolver<ResolversTypes['SupportAccessEntryConnection'], ParentType, ContextType, RequireFields<SupportSessionEntriesArgs, 'first'>>;
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  openedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  operatorEmail?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type SupportSessionConnectionResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['SupportSessionConnection'] = ResolversParentTypes['SupportSessionConnection']> = ResolversObject<{
+  nodes?: Resolver<Array<ResolversTypes['SupportSession']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
 }>;
 
 export type SuspensionResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['Suspension'] = ResolversParentTypes['Suspension']> = ResolversObject<{
@@ -2316,6 +2511,7 @@ export type Resolvers<ContextType = MembersContext> = ResolversObject<{
   BreachNoticePayload?: BreachNoticePayloadResolvers<ContextType>;
   Building?: BuildingResolvers<ContextType>;
   ChangePasswordPayload?: ChangePasswordPayloadResolvers<ContextType>;
+  CloseSupportSessionPayload?: CloseSupportSessionPayloadResolvers<ContextType>;
   Committee?: CommitteeResolvers<ContextType>;
   CommitteeTerm?: CommitteeTermResolvers<ContextType>;
   CommitteeTermPayload?: CommitteeTermPayloadResolvers<ContextType>;
@@ -2339,6 +2535,7 @@ export type Resolvers<ContextType = MembersContext> = ResolversObject<{
   MemberPayload?: MemberPayloadResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   OnlineIdentity?: OnlineIdentityResolvers<ContextType>;
+  OpenSupportSessionPayload?: OpenSupportSessionPayloadResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   PendingTerms?: PendingTermsResolvers<ContextType>;
   PostalAddress?: PostalAddressResolvers<ContextType>;
@@ -2348,6 +2545,10 @@ export type Resolvers<ContextType = MembersContext> = ResolversObject<{
   RequestEmailChangePayload?: RequestEmailChangePayloadResolvers<ContextType>;
   SessionPayload?: SessionPayloadResolvers<ContextType>;
   SetPasswordWithTokenPayload?: SetPasswordWithTokenPayloadResolvers<ContextType>;
+  SupportAccessEntry?: SupportAccessEntryResolvers<ContextType>;
+  SupportAccessEntryConnection?: SupportAccessEntryConnectionResolvers<ContextType>;
+  SupportSession?: SupportSessionResolvers<ContextType>;
+  SupportSessionConnection?: SupportSessionConnectionResolvers<ContextType>;
   Suspension?: SuspensionResolvers<ContextType>;
   Tenure?: TenureResolvers<ContextType>;
   TenurePayload?: TenurePayloadResolvers<ContextType>;

@@ -22,7 +22,14 @@ describe.each([
   { actor: 'the board', viewer: viewerOf(A, M, 'board'), manages: true, code: null },
   { actor: 'another association’s board', viewer: viewerOf(B, M, 'board'), manages: false, code: 'FORBIDDEN' },
   { actor: 'an integration, whatever its scopes', viewer: integrator, manages: false, code: 'FORBIDDEN' },
-  { actor: 'a platform admin', viewer: { ...viewerOf(B, M, 'resident'), platformAdmin: true }, manages: true, code: null },
+  { actor: 'a platform admin who is a member elsewhere', viewer: { ...viewerOf(B, M, 'resident'), platformAdmin: true }, manages: false, code: 'FORBIDDEN' },
+  { actor: 'a platform operator', viewer: { ...viewerOf(B, null, null), associationId: null, platformAdmin: true }, manages: false, code: 'FORBIDDEN' },
+  {
+    actor: 'an operator in a support session there',
+    viewer: { ...viewerOf(A, null, null), platformAdmin: true, support: { expiresAt: '2026-12-06T20:00:00.000Z' } },
+    manages: true,
+    code: null,
+  },
 ])('API keys of association A for $actor', ({ viewer, manages, code }) => {
   it(manages ? 'may be listed' : 'are refused', () => {
     expect(canManageApiKeys(viewer, A)).toBe(manages);

@@ -50,14 +50,22 @@ describe('API keys', () => {
     expect(apiKey.scopes).toEqual(['members:import', 'members:read']);
   });
 
-  it('lets only the board (and platform admins) create and list keys, never a resident or an integration', async () => {
+  it('lets only the board (and operators in a support session) create and list keys, never a resident or an integration', async () => {
     expect(await errorOf(create(ola))).toMatchObject({ code: 'FORBIDDEN' });
     expect(await errorOf(create(integrator(['members:read', 'members:import'])))).toMatchObject({ code: 'FORBIDDEN' });
     expect(await errorOf(create(null))).toMatchObject({ code: 'UNAUTHENTICATED' });
     expect(await errorOf(bed.subgraph.apiKeys.list(ola, DEMO.solbakken))).toMatchObject({ code: 'FORBIDDEN' });
     expect(await errorOf(bed.subgraph.apiKeys.list(integrator(['members:read']), DEMO.solbakken))).toMatchObject({ code: 'FORBIDDEN' });
+    // A platform admin acts as their membership's role; an operator only through a support session (decision 0030).
     const admin = { ...viewerOf(DEMO.fjordly, DEMO.eva, 'resident'), platformAdmin: true };
-    expect((await create(admin)).apiKey).toMatchObject({ associationId: DEMO.fjordly });
+    expect(await errorOf(create(admin))).toMatchObject({ code: 'FORBIDDEN' });
+    const inSupport = {
+      ...viewerOf(DEMO.fjordly, null, null),
+      accountId: DEMO.operator,
+      platformAdmin: true,
+      support: { expiresAt: '2030-01-01T00:00:00.000Z' },
+    };
+    expect((await create(inSupport)).apiKey).toMatchObject({ associationId: DEMO.fjordly });
   });
 
   it('verifies a key for the gateway, recording its use at most once a minute', async () => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { badUserInput, conflict, notFound, parseInput, type Viewer } from '@tunet/kit';
 import { z } from 'zod';
+import { refuseOperatorOutside } from '../members/members.access';
 import type { MembersLoaders } from '../members/members.loaders';
 import { canSeeCommittees, requireCommitteeManager } from './committees.access';
 import type { CommitteesLoaders } from './committees.loaders';
@@ -33,6 +34,7 @@ export class CommitteesService {
   }
 
   async committees(viewer: Viewer | null, associationId: string): Promise<CommitteeRow[]> {
+    refuseOperatorOutside(viewer, associationId);
     if (!canSeeCommittees(viewer, associationId)) return [];
     return this.repository.listCommittees(associationId);
   }

@@ -11,7 +11,8 @@ import {
 const A = 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa';
 const B = 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb';
 const M = '11111111-1111-4111-8111-111111111111';
-const admin = { ...viewerOf(B, M, 'resident'), platformAdmin: true };
+const operator = { ...viewerOf(B, null, null), associationId: null, platformAdmin: true };
+const inSupport = { ...viewerOf(A, null, null), platformAdmin: true, support: { expiresAt: '2026-12-06T20:00:00.000Z' } };
 
 describe.each([
   { actor: 'anonymous', viewer: null, buildings: false, history: false },
@@ -19,7 +20,8 @@ describe.each([
   { actor: 'an external', viewer: viewerOf(A, M, 'external'), buildings: true, history: false },
   { actor: 'the board', viewer: viewerOf(A, M, 'board'), buildings: true, history: true },
   { actor: 'another association’s board', viewer: viewerOf(B, M, 'board'), buildings: false, history: false },
-  { actor: 'a platform admin', viewer: admin, buildings: false, history: true },
+  { actor: 'a platform operator', viewer: operator, buildings: false, history: false },
+  { actor: 'an operator in a support session there', viewer: inSupport, buildings: true, history: true },
 ])('housing of association A for $actor', ({ viewer, buildings, history }) => {
   it(`${buildings ? 'shows' : 'hides'} the buildings and ${history ? 'shows' : 'hides'} tenure history and contract numbers`, () => {
     expect(canSeeBuildings(viewer, A)).toBe(buildings);

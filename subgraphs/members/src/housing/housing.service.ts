@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { badUserInput, conflict, definedOnly, notFound, parseInput, refusedRule, type Viewer } from '@tunet/kit';
 import { z } from 'zod';
+import { refuseOperatorOutside } from '../members/members.access';
 import type { MembersLoaders } from '../members/members.loaders';
 import { canSeeBuildings, requireHousingManager, requireUnitReader } from './housing.access';
 import type { HousingLoaders } from './housing.loaders';
@@ -50,6 +51,7 @@ export class HousingService {
   }
 
   async buildings(viewer: Viewer | null, associationId: string): Promise<BuildingRow[]> {
+    refuseOperatorOutside(viewer, associationId);
     if (!canSeeBuildings(viewer, associationId)) return [];
     return this.repository.listBuildings(associationId);
   }

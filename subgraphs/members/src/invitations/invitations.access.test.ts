@@ -10,7 +10,12 @@ describe.each([
   { actor: 'an external', viewer: viewerOf(A, M, 'external'), manages: false },
   { actor: 'the board', viewer: viewerOf(A, M, 'board'), manages: true },
   { actor: 'another association’s board', viewer: viewerOf(B, M, 'board'), manages: false },
-  { actor: 'a platform admin', viewer: { ...viewerOf(B, M, 'resident'), platformAdmin: true }, manages: true },
+  { actor: 'a platform operator', viewer: { ...viewerOf(B, null, null), associationId: null, platformAdmin: true }, manages: false },
+  {
+    actor: 'an operator in a support session there',
+    viewer: { ...viewerOf(A, null, null), platformAdmin: true, support: { expiresAt: '2026-12-06T20:00:00.000Z' } },
+    manages: true,
+  },
 ])('invitations of association A for $actor', ({ viewer, manages }) => {
   it(manages ? 'are listed' : 'are refused with FORBIDDEN', () => {
     expect(canManageInvitations(viewer, A)).toBe(manages);

@@ -36,7 +36,10 @@ const actors: Record<string, Viewer | null> = {
   'former member': member(A, null),
   'other association': member(B, 'board'),
   integrator: member(A, null, null),
-  'platform admin': { ...member(B, 'resident'), platformAdmin: true },
+  // Decision 0030: an operator reads the register of associations, and what is inside one only in a support session.
+  'platform operator': { ...member(A, null, null), associationId: null, platformAdmin: true },
+  'operator in a support session': { ...member(A, null, null), platformAdmin: true, support: { expiresAt: '2026-12-06T20:00:00.000Z' } },
+  'operator in a support session elsewhere': { ...member(B, null, null), platformAdmin: true, support: { expiresAt: '2026-12-06T20:00:00.000Z' } },
 };
 
 const neighbour = (overrides: Partial<MemberRow> = {}) => memberRow({ associationId: A, id: NEIGHBOUR, accountId: NEIGHBOUR, ...overrides });
@@ -51,7 +54,9 @@ describe.each([
   ['former member', true, false, false, false, false, false, false, false],
   ['other association', false, false, false, false, false, false, false, false],
   ['integrator', true, false, false, false, false, false, false, false],
-  ['platform admin', true, true, false, true, true, false, true, true],
+  ['platform operator', true, false, false, false, false, false, false, false],
+  ['operator in a support session', true, true, true, true, true, false, true, true],
+  ['operator in a support session elsewhere', true, false, false, false, false, false, false, false],
 ])('%s', (actor, view, administer, directory, email, occupation, privateOccupation, hiddenName, privateDetails) => {
   const viewer = actors[actor] ?? null;
   it.each([
@@ -97,7 +102,7 @@ describe('visibility settings and external titles', () => {
   it('shows a member’s visibility settings to that member alone, not even to the board', () => {
     expect(canSeeVisibilitySettings(member(A, 'resident', NEIGHBOUR), neighbour())).toBe(true);
     expect(canSeeVisibilitySettings(actors.board!, neighbour())).toBe(false);
-    expect(canSeeVisibilitySettings(actors['platform admin']!, neighbour())).toBe(false);
+    expect(canSeeVisibilitySettings(actors['operator in a support session']!, neighbour())).toBe(false);
     expect(canSeeVisibilitySettings(null, neighbour())).toBe(false);
   });
 
@@ -108,7 +113,8 @@ describe('visibility settings and external titles', () => {
     ['former member', true],
     ['integrator', true],
     ['other association', false],
-    ['platform admin', true],
+    ['platform operator', false],
+    ['operator in a support session', true],
   ] as const)('shows an external’s title to %s: %s', (actor, sees) => {
     expect(canSeeExternalTitle(actors[actor]!, neighbour({ externalTitle: 'Caretaker' }))).toBe(sees);
   });

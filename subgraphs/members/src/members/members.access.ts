@@ -1,4 +1,4 @@
-import { forbidden, hasScope, isMember, unauthenticated, type Viewer } from '@tunet/kit';
+import { forbidden, hasScope, isMember, isPlatformOperator, operatesIn, unauthenticated, type Viewer } from '@tunet/kit';
 import type { Visibility } from '../tables';
 import type { MemberRow } from './members.repository';
 
@@ -23,16 +23,30 @@ export function visibilityOf(member: MemberRow, field: ProfileField): Visibility
   return member.visibility[field] ?? DEFAULT_VISIBILITY[field];
 }
 
+/**
+ * The association's own record (name, status, address): its people, and platform operators, who keep the register
+ * of associations (decision 0030). What lies inside it — people, buildings, committees — is not theirs to read.
+ */
 export function canViewAssociation(viewer: Viewer | null, associationId: string): boolean {
   if (!viewer) return false;
   if (viewer.integration) return canIntegrationRead(viewer, associationId);
-  return viewer.platformAdmin || viewer.associationId === associationId;
+  return viewer.associationId === associationId || isPlatformOperator(viewer);
 }
 
-/** The board of the association, or a platform admin operating Tunet. */
+/** The board of the association, or a platform operator inside it through a support session (decision 0030). */
 export function canAdminister(viewer: Viewer | null, associationId: string): boolean {
   if (!viewer) return false;
-  return viewer.platformAdmin || (viewer.role === 'board' && viewer.associationId === associationId);
+  return (viewer.role === 'board' && viewer.associationId === associationId && !viewer.integration) || operatesIn(viewer, associationId);
+}
+
+/**
+ * No silent cross-tenant access: a platform operator outside a support session in this association is told so
+ * (FORBIDDEN) where anyone else outside it would see an empty list.
+ */
+export function refuseOperatorOutside(viewer: Viewer | null, associationId: string): void {
+  if (isPlatformOperator(viewer) && viewer.associationId !== associationId) {
+    throw forbidden("A platform operator reads an association's data only in a support session there (openSupportSession).");
+  }
 }
 
 /**
@@ -54,7 +68,7 @@ export function readerOf(viewer: Viewer | null): Viewer | null {
  * former members may not.
  */
 export function canUseDirectory(viewer: Viewer | null, associationId: string): boolean {
-  return (isMember(viewer) && viewer.associationId === associationId) || canIntegrationRead(viewer, associationId);
+  return (isMember(viewer) && viewer.associationId === associationId) || canIntegrationRead(viewer, associationId) || operatesIn(viewer, associationId);
 }
 
 function isSelf(viewer: Viewer | null, member: MemberRow): boolean {
@@ -99,7 +113,7 @@ export function canSeeExternalTitle(viewer: Viewer | null, member: MemberRow): b
   return viewer?.associationId === member.associationId || canAdminister(viewer, member.associationId);
 }
 
-/** The tenant a board member (or platform admin acting in an association) may change. */
+/** The tenant a board member (or an operator in a support session there) may change. */
 export function requireBoard(viewer: Viewer | null): string {
   if (!viewer) throw unauthenticated();
   if (!viewer.associationId || !canAdminister(viewer, viewer.associationId)) throw forbidden('Only the board may do this.');

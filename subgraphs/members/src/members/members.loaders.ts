@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { alignToKeys, isUuid, tenantLoader, type Viewer } from '@tunet/kit';
+import { alignToKeys, isPlatformOperator, isUuid, tenantLoader, type Viewer } from '@tunet/kit';
 import type { AssociationRow, MemberRow, MembersRepository } from './members.repository';
 
 export interface MembersLoaders {
@@ -14,7 +14,8 @@ export function createMembersLoaders(repository: MembersRepository, viewer: View
     associationById: new DataLoader(async (ids) => {
       const wellFormed = ids.filter(isUuid);
       if (!viewer || wellFormed.length === 0) return ids.map(() => null);
-      const rows = viewer.platformAdmin
+      // Operators keep the register of associations; what is inside each is guarded field by field.
+      const rows = isPlatformOperator(viewer)
         ? await repository.findAssociationsAcrossTenants(wellFormed)
         : viewer.associationId
           ? await repository.findAssociations(viewer.associationId, wellFormed)

@@ -5,6 +5,7 @@ import {
   definedOnly,
   forbidden,
   notFound,
+  operatesIn,
   pageSize,
   parseInput,
   refusedRule,
@@ -15,7 +16,7 @@ import {
 } from '@tunet/kit';
 import { z } from 'zod';
 import type { Visibility } from '../tables';
-import { canUseDirectory, canViewAssociation, requireBoard } from './members.access';
+import { canUseDirectory, canViewAssociation, refuseOperatorOutside, requireBoard } from './members.access';
 import type { MembersLoaders } from './members.loaders';
 import type { AssociationRow, AssociationRule, DirectoryPosition, MemberRow, MembersRepository, NewAssociation } from './members.repository';
 import { isValidOrgNumber } from './org-number';
@@ -115,6 +116,7 @@ export class MembersService {
   async directory(viewer: Viewer | null, args: DirectoryArgs): Promise<Page<MemberRow>> {
     if (!viewer) throw unauthenticated();
     const tenant = viewer.associationId;
+    if (!tenant) refuseOperatorOutside(viewer, '');
     if (!tenant || !canUseDirectory(viewer, tenant)) throw notFound('Directory');
     const size = pageSize(args.first);
     const after: DirectoryPosition | null = args.after ? toPosition(decodeCursor(args.after, cursorKey)) : null;
@@ -129,7 +131,7 @@ export class MembersService {
         buildingId: filter.buildingId ?? undefined,
         unitId: filter.unitId ?? undefined,
         committeeId: filter.committeeId ?? undefined,
-        includeHiddenNames: viewer.role === 'board' || viewer.platformAdmin,
+        includeHiddenNames: viewer.role === 'board' || operatesIn(viewer, tenant),
       },
       size + 1,
       after,
