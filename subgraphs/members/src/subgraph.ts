@@ -141,7 +141,19 @@ export async function createMembersSubgraph(deps: MembersDependencies): Promise<
   const definition: MembersSubgraph['definition'] = {
     name: 'members',
     typeDefs: parse(readFileSync(path.join(root, 'schema.graphql'), 'utf8')),
-    resolvers: [membersResolvers, housingResolvers, committeesResolvers, invitationsResolvers, importsResolvers, authResolvers, apiKeysResolvers, supportResolvers, agreementsResolvers, associationsResolvers, termsResolvers],
+    resolvers: [
+      membersResolvers,
+      housingResolvers,
+      committeesResolvers,
+      invitationsResolvers,
+      importsResolvers,
+      authResolvers,
+      apiKeysResolvers,
+      supportResolvers,
+      agreementsResolvers,
+      associationsResolvers,
+      termsResolvers,
+    ],
     createContext: (request) => ({
       ...request,
       loaders: {
