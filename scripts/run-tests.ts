@@ -2,7 +2,8 @@
  * `npm test`: runs jest (with this script's arguments) against throwaway
  * PostgreSQL and Redis servers, then stops them and deletes their data.
  *
- * Set TEST_DATABASE_URL / TEST_REDIS_URL to use existing servers instead.
+ * Set TEST_DATABASE_URL / TEST_REDIS_URL to use existing servers instead. TEST_PGLITE_TEMPLATE names where the
+ * PGlite test databases' common starting point is kept for the run.
  * `tsx scripts/run-tests.ts --exec <command…>` runs that command instead of jest, with the same
  * servers and variables (npm run check:production).
  * Missing server binaries are installed with apt-get when running as root
@@ -15,6 +16,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { writePgliteTemplate } from '@tunet/kit/src/kit.fixtures';
 
 const REPO_ROOT = path.resolve(__dirname, '..');
 const STARTUP_TIMEOUT_MS = 30_000;
@@ -41,10 +43,14 @@ let aptUpdated = false;
 async function main(): Promise<number> {
   handleSignals();
   try {
+    // Made while the servers start, so no test's time limit pays for it.
+    const pgliteTemplate = makePgliteTemplate();
+    // Settled here too, so a failure while the servers start does not leave it unhandled.
+    pgliteTemplate.catch(() => {});
     const databaseUrl = process.env.TEST_DATABASE_URL || (await startPostgres());
     const redisUrl = process.env.TEST_REDIS_URL || (await startRedis());
     console.log(`run-tests: TEST_DATABASE_URL=${redact(databaseUrl)} TEST_REDIS_URL=${redact(redisUrl)}`);
-    const env = { ...process.env, TEST_DATABASE_URL: databaseUrl, TEST_REDIS_URL: redisUrl };
+    const env = { ...process.env, TEST_DATABASE_URL: databaseUrl, TEST_REDIS_URL: redisUrl, TEST_PGLITE_TEMPLATE: await pgliteTemplate };
     const [first, ...rest] = process.argv.slice(2);
     if (first === '--exec' && rest[0]) return await runChild(rest[0], rest.slice(1), env);
     return await runJest(process.argv.slice(2), env);
@@ -169,6 +175,18 @@ async function initdb(binDir: string, dataDir: string, logFile: string, options:
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
   throw new FatalError(`initdb failed:\n${readLog(logFile)}`);
+}
+
+// --- PGlite -------------------------------------------------------------------
+
+/**
+ * Every PGlite test database starts from this dump of a fresh data directory instead of running initdb in
+ * WebAssembly (kit.fixtures.ts, decision 0035); kept in a directory of this run's, so it goes when the run ends.
+ */
+async function makePgliteTemplate(): Promise<string> {
+  const file = path.join(makeTempDir('tunet-test-pglite-'), 'fresh-data-dir.tar');
+  await writePgliteTemplate(file);
+  return file;
 }
 
 // --- Redis --------------------------------------------------------------------

@@ -41,9 +41,12 @@ interface Driver {
 export class DatabaseConnection {
   private constructor(private readonly driver: Driver) {}
 
-  /** `url` selects a PostgreSQL server; without it an embedded PGlite is used (`dataDir` persists it). */
-  static async open(options: { url?: string; dataDir?: string; poolSize?: number }): Promise<DatabaseConnection> {
-    const driver = options.url ? postgresDriver(options.url, options.poolSize ?? 10) : await pgliteDriver(options.dataDir);
+  /**
+   * `url` selects a PostgreSQL server; without it an embedded PGlite is used (`dataDir` persists it). `loadDataDir`
+   * starts PGlite from a dump of another's data directory instead of running initdb (tests: kit.fixtures.ts).
+   */
+  static async open(options: { url?: string; dataDir?: string; poolSize?: number; loadDataDir?: Blob }): Promise<DatabaseConnection> {
+    const driver = options.url ? postgresDriver(options.url, options.poolSize ?? 10) : await pgliteDriver(options.dataDir, options.loadDataDir);
     return new DatabaseConnection(driver);
   }
 
@@ -227,11 +230,11 @@ function postgresDriver(url: string, poolSize: number): Driver {
   };
 }
 
-async function pgliteDriver(dataDir: string | undefined): Promise<Driver> {
+async function pgliteDriver(dataDir: string | undefined, loadDataDir: Blob | undefined): Promise<Driver> {
   // btree_gist: exclusion constraints that mix ids and time ranges (reservations' no-double-booking rule).
   // The contrib modules declare ES module types only; the package ships CommonJS builds of them as well.
   const { btree_gist } = await import('@electric-sql/pglite/contrib/btree_gist');
-  const client = await PGlite.create(dataDir, { extensions: { btree_gist } });
+  const client = await PGlite.create(dataDir, { extensions: { btree_gist }, loadDataDir });
   const stats = { queries: 0 };
   return {
     backend: 'pglite',

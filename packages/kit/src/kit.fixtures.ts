@@ -1,6 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
 import { Client } from 'pg';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { calendarFeedsTableSql } from './calendar-feed-store';
@@ -26,7 +28,7 @@ export function testBackend(): 'postgres' | 'pglite' {
 
 export async function openTestDatabase(): Promise<TestDatabase> {
   if (testBackend() === 'pglite') {
-    const connection = await DatabaseConnection.open({});
+    const connection = await DatabaseConnection.open({ loadDataDir: await pgliteTemplate() });
     return { connection, drop: () => connection.close() };
   }
   const serverUrl = requireEnv('TEST_DATABASE_URL');
@@ -43,6 +45,32 @@ export async function openTestDatabase(): Promise<TestDatabase> {
       await adminQuery(serverUrl, `drop database ${name} with (force)`);
     },
   };
+}
+
+/**
+ * A dump of a fresh PGlite data directory, for every PGlite test database to start from: initdb in WebAssembly
+ * costs seconds of CPU per database, loading its result a fraction of that, and the database is the same
+ * (docs/decisions/0035). scripts/run-tests.ts makes it before jest starts (TEST_PGLITE_TEMPLATE names the file);
+ * should it be missing, the first worker that asks makes it. Without the variable every database runs initdb.
+ */
+async function pgliteTemplate(): Promise<Blob | undefined> {
+  const file = process.env.TEST_PGLITE_TEMPLATE;
+  if (!file) return undefined;
+  if (!existsSync(file)) await writePgliteTemplate(file);
+  return new Blob([await readFile(file)]);
+}
+
+/** Writes the dump of a fresh PGlite data directory to `file`: whole or not at all, so racing writers are harmless. */
+export async function writePgliteTemplate(file: string): Promise<void> {
+  const fresh = await PGlite.create();
+  try {
+    const dump = await fresh.dumpDataDir('none');
+    const partial = `${file}.${randomBytes(6).toString('hex')}.partial`;
+    await writeFile(partial, Buffer.from(await dump.arrayBuffer()));
+    await rename(partial, file);
+  } finally {
+    await fresh.close();
+  }
 }
 
 export async function openTestRedis(): Promise<FastStore> {
