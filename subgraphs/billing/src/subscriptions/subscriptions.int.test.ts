@@ -25,8 +25,8 @@ describe('billing subscriptions', () => {
     bed.profiles.set(associationProfile(A));
     bed.profiles.set(associationProfile(B, { name: 'Fjordly sameie', orgNumber: '920000010' }));
     bed.setToday('2026-01-31');
-  });
-  afterAll(() => bed.close());
+  }, 120_000);
+  afterAll(() => bed?.close());
 
   const audit = (associationId: string) =>
     bed.subgraph.db
@@ -165,8 +165,8 @@ describe('withdrawing an add-on', () => {
     await bed.subgraph.subscriptions.enableFeature(operator, { associationId: B, feature: 'operationsCenter', trialEndsOn: '2026-02-01' });
     await bed.subgraph.subscriptions.enableFeature(operator, { associationId: C, feature: 'operationsCenter' });
     await bed.subgraph.subscriptions.disableFeature(operator, { associationId: C, feature: 'operationsCenter', reason: 'ended' });
-  });
-  afterAll(() => bed.close());
+  }, 120_000);
+  afterAll(() => bed?.close());
 
   const announcements = async (associationId: string) => (await eventsOf(bed, associationId)).filter((event) => event.topic === 'feature.withdrawal_announced');
 
