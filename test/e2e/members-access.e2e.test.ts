@@ -15,8 +15,9 @@ import {
 /**
  * Who may do what in the members subgraph, through the gateway: every query and mutation × every kind of caller.
  * Each cell is the first error code, or OK. Solbakken is the target; "other association" is Fjordly's board;
- * the platform admin is a Fjordly member with the platform flag. An operation without a target id acts in the
- * caller's own association, so OK for another association's board means it changed its own, never Solbakken.
+ * the platform admin is a Fjordly member with the platform flag, who acts as that member (an external), never as an
+ * operator: an operator enters an association only through a support session (decision 0030, support-sessions e2e).
+ * An operation without a target id acts in the caller's own association, so OK for another association's board means it changed its own, never Solbakken.
  * BAD_USER_INPUT for password operations means the caller got as far as the password check.
  */
 const ACTORS = ['anonymous', 'resident', 'board', 'other association', 'integrator (read)', 'integrator (import)', 'platform admin'] as const;
@@ -143,29 +144,29 @@ describe('members access matrix', () => {
     member:                    [U,       'OK',    'OK', N,      'OK',     N,          N],
     directory:                 [U,       'OK',    'OK', 'OK',   'OK',     N,          'OK'],
     unit:                      [U,       'OK',    'OK', N,      'OK',     N,          N],
-    'association.invitations': [U,       F,       'OK', N,      F,        N,          'OK'],
-    'association.apiKeys':     [U,       F,       'OK', N,      F,        N,          'OK'],
-    importJob:                 [U,       F,       'OK', N,      F,        'OK',       N],
-    updateAssociation:         [U,       F,       'OK', N,      F,        F,          N],
-    createBuilding:            [U,       F,       'OK', 'OK',   F,        F,          'OK'],
-    createUnit:                [U,       F,       'OK', B,      F,        F,          B],
-    addTenure:                 [U,       F,       'OK', B,      F,        F,          B],
-    updateTenure:              [U,       F,       'OK', N,      F,        F,          N],
-    recordMoveOut:             [U,       F,       'OK', N,      F,        F,          N],
-    createCommittee:           [U,       F,       'OK', 'OK',   F,        F,          'OK'],
-    appointToCommittee:        [U,       F,       'OK', B,      F,        F,          B],
-    endCommitteeTerm:          [U,       F,       'OK', N,      F,        F,          N],
-    suspendMember:             [U,       F,       'OK', N,      F,        F,          N],
-    reinstateMember:           [U,       F,       'OK', N,      F,        F,          N],
+    'association.invitations': [U,       F,       'OK', N,      F,        N,          F],
+    'association.apiKeys':     [U,       F,       'OK', N,      F,        N,          F],
+    importJob:                 [U,       F,       'OK', N,      F,        'OK',       F],
+    updateAssociation:         [U,       F,       'OK', N,      F,        F,          F],
+    createBuilding:            [U,       F,       'OK', 'OK',   F,        F,          F],
+    createUnit:                [U,       F,       'OK', B,      F,        F,          F],
+    addTenure:                 [U,       F,       'OK', B,      F,        F,          F],
+    updateTenure:              [U,       F,       'OK', N,      F,        F,          F],
+    recordMoveOut:             [U,       F,       'OK', N,      F,        F,          F],
+    createCommittee:           [U,       F,       'OK', 'OK',   F,        F,          F],
+    appointToCommittee:        [U,       F,       'OK', B,      F,        F,          F],
+    endCommitteeTerm:          [U,       F,       'OK', N,      F,        F,          F],
+    suspendMember:             [U,       F,       'OK', N,      F,        F,          F],
+    reinstateMember:           [U,       F,       'OK', N,      F,        F,          F],
     updateMyProfile:           [U,       'OK',    'OK', 'OK',   F,        F,          'OK'],
     changePassword:            [U,       B,       B,    B,      F,        F,          B],
     requestEmailChange:        [U,       B,       B,    B,      F,        F,          B],
-    inviteMember:              [U,       F,       'OK', 'OK',   F,        F,          'OK'],
-    resendInvitation:          [U,       F,       'OK', N,      F,        F,          N],
-    revokeInvitation:          [U,       F,       'OK', N,      F,        F,          N],
-    createApiKey:              [U,       F,       'OK', 'OK',   F,        F,          'OK'],
-    revokeApiKey:              [U,       F,       'OK', N,      F,        F,          N],
-    importMembers:             [U,       F,       'OK', 'OK',   F,        'OK',       'OK'],
+    inviteMember:              [U,       F,       'OK', 'OK',   F,        F,          F],
+    resendInvitation:          [U,       F,       'OK', N,      F,        F,          F],
+    revokeInvitation:          [U,       F,       'OK', N,      F,        F,          F],
+    createApiKey:              [U,       F,       'OK', 'OK',   F,        F,          F],
+    revokeApiKey:              [U,       F,       'OK', N,      F,        F,          F],
+    importMembers:             [U,       F,       'OK', 'OK',   F,        'OK',       F],
   };
 
   matrixTests(ACTORS, operations, expected);
