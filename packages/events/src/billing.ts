@@ -40,7 +40,15 @@ export const billingTopics = {
     producer: 'billing',
     consumers: ['notifications'],
     description: 'An invoice for one period of an add-on was issued to the association.',
-    schema: z.strictObject({ invoiceId: id, feature, amountOre: z.number().int().nonnegative(), issuedOn: date, dueOn: date, periodStart: date, periodEnd: date }),
+    schema: z.strictObject({
+      invoiceId: id,
+      feature,
+      amountOre: z.number().int().nonnegative(),
+      issuedOn: date,
+      dueOn: date,
+      periodStart: date,
+      periodEnd: date,
+    }),
   }),
   'invoice.paid': topic({
     version: 1,
