@@ -858,7 +858,10 @@ export type Mutation = {
   closeSupportSession: CloseSupportSessionPayload;
   /** Confirm an e-mail change with the token from the link sent to the new address. */
   confirmEmailChange: ConfirmEmailChangePayload;
-  /** Create an API key for an integration. The secret is shown once, in this payload only. Board or platform admin. */
+  /**
+   * Create an API key for an integration. The secret is shown once, in this payload only. The board only: an operator
+   * in a support session gets FORBIDDEN, since the key would outlive the session and its requests are not logged there.
+   */
   createApiKey: CreateApiKeyPayload;
   /**
    * Create an association with its legal details, record that it accepted the current terms of service in writing,
@@ -930,7 +933,7 @@ export type Mutation = {
   requestEmailChange: RequestEmailChangePayload;
   /** Send the invitation again with a fresh link; the old link stops working. Board only. */
   resendInvitation: InvitationPayload;
-  /** Revoke an API key; integrations using it stop working within a minute. Board or platform admin. */
+  /** Revoke an API key; integrations using it stop working within a minute. Board, or an operator in a support session. */
   revokeApiKey: ApiKeyPayload;
   /** Withdraw an invitation; its link stops working. Board only. */
   revokeInvitation: InvitationPayload;

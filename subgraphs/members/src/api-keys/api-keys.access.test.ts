@@ -1,6 +1,6 @@
 import type { Viewer } from '@tunet/kit';
 import { viewerOf } from '../members.fixtures';
-import { canManageApiKeys, requireApiKeyManager, requireApiKeyReader } from './api-keys.access';
+import { canManageApiKeys, requireApiKeyIssuer, requireApiKeyManager, requireApiKeyReader } from './api-keys.access';
 
 const A = 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa';
 const B = 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb';
@@ -43,5 +43,14 @@ describe('issuing and revoking keys', () => {
     expect(codeOf(() => requireApiKeyManager(viewerOf(A, M, 'resident')))).toBe('FORBIDDEN');
     expect(codeOf(() => requireApiKeyManager(integrator))).toBe('FORBIDDEN');
     expect(codeOf(() => requireApiKeyManager(null))).toBe('UNAUTHENTICATED');
+  });
+
+  it('lets an operator in a support session revoke a key but not issue one, which would outlive the session unlogged', () => {
+    const inSupport: Viewer = { ...viewerOf(A, null, null), platformAdmin: true, support: { expiresAt: '2026-12-06T20:00:00.000Z' } };
+    expect(requireApiKeyManager(inSupport)).toBe(A);
+    expect(codeOf(() => requireApiKeyIssuer(inSupport))).toBe('FORBIDDEN');
+    expect(requireApiKeyIssuer(viewerOf(A, M, 'board'))).toBe(A);
+    expect(codeOf(() => requireApiKeyIssuer(viewerOf(A, M, 'resident')))).toBe('FORBIDDEN');
+    expect(codeOf(() => requireApiKeyIssuer(null))).toBe('UNAUTHENTICATED');
   });
 });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hashApiKey, looksLikeApiKey, notFound, parseInput, type AssociationClosedStatus, type VerifiedApiKey, type Viewer } from '@tunet/kit';
 import { z } from 'zod';
 import { GRAPHQL_SCOPES, newApiKeySecret, scopeFromGraphQL } from './api-key-format';
-import { requireApiKeyManager, requireApiKeyReader } from './api-keys.access';
+import { requireApiKeyIssuer, requireApiKeyManager, requireApiKeyReader } from './api-keys.access';
 import type { ApiKeyRow, ApiKeysRepository } from './api-keys.repository';
 
 /** `lastUsedAt` is accurate to a minute: finer would cost a write on every verification. */
@@ -30,7 +30,7 @@ export class ApiKeysService {
   }
 
   async create(viewer: Viewer | null, raw: unknown): Promise<{ apiKey: ApiKeyRow; secret: string }> {
-    const tenant = requireApiKeyManager(viewer);
+    const tenant = requireApiKeyIssuer(viewer);
     const input = parseInput(createInput, raw);
     const { secret, prefix } = newApiKeySecret();
     const apiKey = await this.repository.insert(tenant, {
