@@ -106,8 +106,9 @@ describe('associations and terms access matrix', () => {
       tokens['platform operator'],
     );
     const [solbakken] = result.data!.associations.nodes;
-    // The board accepted 2026-01 in its row above; the operator's publication is still to be accepted.
-    expect(solbakken!.terms.accepted).toEqual([expect.objectContaining({ recordedBy: 'BOARD' })]);
+    // Onboarding recorded the written acceptance of 2026-01 (the board's acceptance above returned it); the
+    // operator's publication is still to be accepted.
+    expect(solbakken!.terms.accepted).toEqual([expect.objectContaining({ version: '2026-01', recordedBy: 'PROVIDER' })]);
     expect(solbakken!.terms.mustAcceptBy).toBe(effectiveOn());
   });
 });

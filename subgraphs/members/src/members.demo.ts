@@ -1,3 +1,4 @@
+import { currentVersion, termsToday } from './terms/terms.rules';
 import type { CommitteeTermRow } from './committees/committees.repository';
 import type { TenureRow } from './housing/housing.repository';
 import type { MembersSubgraph } from './subgraph';
@@ -135,7 +136,14 @@ export async function loadDemoData(subgraph: MembersSubgraph): Promise<boolean> 
   if ((await subgraph.repositories.members.countAssociations()) > 0) return false;
   // Entity keys are ids alone, so ids must be unique across associations: each gets its own range.
   for (const [index, association] of [SOLBAKKEN, FJORDLY].entries()) await createDemoAssociation(subgraph, association, index * 1000);
-  await subgraph.auth.createAccount(DEMO_OPERATOR_EMAIL, DEMO_PASSWORD, true, DEMO.operator);
+  const operator = await subgraph.auth.createAccount(DEMO_OPERATOR_EMAIL, DEMO_PASSWORD, true, DEMO.operator);
+  // Onboarded as createAssociation would: each board accepted the terms in effect, in writing, recorded by the operator.
+  const inEffect = currentVersion(await subgraph.repositories.terms.versions(), termsToday(new Date()));
+  for (const association of [SOLBAKKEN, FJORDLY]) {
+    const chair = association.people.find((person) => person.seats?.some((seat) => seat.committee === 'Styret'));
+    const acceptance = { version: inEffect!.version, acceptedByName: chair?.name ?? association.name, recordedByAccountId: operator };
+    await subgraph.repositories.terms.accept(association.id, acceptance);
+  }
   return true;
 }
 

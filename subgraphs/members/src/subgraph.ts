@@ -87,7 +87,13 @@ export interface MembersSubgraph extends SubgraphModule<MembersContext> {
   associations: AssociationsService;
   terms: TermsService;
   /** For demo data, imports and tests that arrange data directly. */
-  repositories: { members: MembersRepository; housing: HousingRepository; committees: CommitteesRepository; accessLog: AccessLogRepository };
+  repositories: {
+    members: MembersRepository;
+    housing: HousingRepository;
+    committees: CommitteesRepository;
+    accessLog: AccessLogRepository;
+    terms: TermsRepository;
+  };
 }
 
 export const DEFAULT_AUTH_SETTINGS: AuthSettings = {
@@ -135,7 +141,8 @@ export async function createMembersSubgraph(deps: MembersDependencies): Promise<
   // Terminations take effect at midnight in each association's zone; one filed for today is completed at once.
   const terminationSweep = new PeriodicJob('termination-sweep', 60_000, () => agreements.completeDueTerminations(), createLogger('members'));
   const agreements = new AgreementsService(new AgreementsRepository(db), revocations, undefined, () => terminationSweep.nudge());
-  const terms = new TermsService(new TermsRepository(db));
+  const termsRepository = new TermsRepository(db);
+  const terms = new TermsService(termsRepository);
   const associations = new AssociationsService(new AssociationsRepository(db), terms);
   const services = { auth, members, housing, committees, invitations, imports, apiKeys, support, associations, terms };
   const definition: MembersSubgraph['definition'] = {
@@ -186,6 +193,6 @@ export async function createMembersSubgraph(deps: MembersDependencies): Promise<
     ],
     ...services,
     agreements,
-    repositories: { members: repository, housing: housingRepository, committees: committeesRepository, accessLog },
+    repositories: { members: repository, housing: housingRepository, committees: committeesRepository, accessLog, terms: termsRepository },
   };
 }
