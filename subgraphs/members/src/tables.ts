@@ -197,6 +197,8 @@ export const supportSessions = schema.table('support_sessions', {
   openedAt: timestamp('opened_at', { withTimezone: true }).notNull(),
   expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
   closedAt: timestamp('closed_at', { withTimezone: true }),
+  /** The operator's login session (refresh-token family) it was opened in; when that ends, so does this. */
+  openedInSessionId: uuid('opened_in_session_id'),
 });
 
 /** Every operation an operator ran in a support session, as the gateway reported it before running it. */

@@ -1,6 +1,6 @@
 import { AccessTokenSigner, AccessTokenVerifier, closeFastStore, RevocationReader, RevocationWriter, type FastStore, type Viewer } from '@tunet/kit';
 import { openTestRedis } from '@tunet/kit/src/kit.fixtures';
-import { DEMO } from '../members.demo';
+import { DEMO, DEMO_OPERATOR_EMAIL, DEMO_PASSWORD } from '../members.demo';
 import { errorOf, openMembersTestBed, viewerOf, type MembersTestBed } from '../members.fixtures';
 import { SupportRepository } from './support.repository';
 import { SupportService, type SupportRecord } from './support.service';
@@ -78,6 +78,27 @@ describe('support sessions', () => {
     expect(await service.record(entry(supportSession))).toBe(true);
     now = new Date(now.getTime() + 60_000);
     expect(await service.record(entry(supportSession))).toBe(false);
+  });
+
+  it('refuses operations once the login that opened the session has ended: logout, or a replayed refresh token', async () => {
+    const { auth } = bed.subgraph;
+    const login = async () => {
+      const session = await auth.login({ email: DEMO_OPERATOR_EMAIL, password: DEMO_PASSWORD }, '192.0.2.30');
+      return { session, operator: await verifier.verify(session.accessToken) };
+    };
+    const loggedOut = await login();
+    const first = await service.open(loggedOut.operator, { associationId: DEMO.solbakken, reason: REASON });
+    expect(await service.record(entry(first.supportSession))).toBe(true);
+    await auth.logout({ refreshToken: loggedOut.session.refreshToken });
+    expect(await service.record(entry(first.supportSession))).toBe(false);
+
+    // Whoever refreshed a stolen token first loses the session when the other copy is replayed, support session too.
+    const stolen = await login();
+    const thief = await auth.refresh({ refreshToken: stolen.session.refreshToken });
+    const second = await service.open(await verifier.verify(thief.accessToken), { associationId: DEMO.solbakken, reason: REASON });
+    expect(await service.record(entry(second.supportSession))).toBe(true);
+    expect(await errorOf(auth.refresh({ refreshToken: stolen.session.refreshToken }))).toMatchObject({ code: 'UNAUTHENTICATED' });
+    expect(await service.record(entry(second.supportSession))).toBe(false);
   });
 
   it("refuses a record naming another association or another operator's account", async () => {

@@ -1,7 +1,7 @@
-import type { SubgraphDatabase } from '@tunet/kit';
+import type { SubgraphDatabase, Tx } from '@tunet/kit';
 import { randomUUID } from 'node:crypto';
-import { and, desc, eq, gt, isNull, lt, or } from 'drizzle-orm';
-import { accounts, associations, supportAccessLog, supportSessions } from '../tables';
+import { and, desc, eq, gt, isNotNull, isNull, lt, or } from 'drizzle-orm';
+import { accounts, associations, operatorRefreshTokens, refreshTokens, supportAccessLog, supportSessions } from '../tables';
 
 export type SupportSessionRow = typeof supportSessions.$inferSelect;
 export type SupportAccessEntryRow = typeof supportAccessLog.$inferSelect;
@@ -49,14 +49,15 @@ export class SupportRepository {
   }
 
   /**
-   * Appends an operation to the log when the session is open, unexpired, the operator's and the association's;
-   * false otherwise. The row lock keeps a close from slipping between the check and the entry.
+   * Appends an operation to the log when the session is open, unexpired, the operator's and the association's, and
+   * the login it was opened in has not ended; false otherwise. The row lock keeps a close from slipping between the
+   * check and the entry. System scope: the login's refresh tokens belong to no association, or to another.
    */
   record(entry: NewSupportAccessEntry & { accountId: string }, now: Date): Promise<boolean> {
     const { accountId, ...logged } = entry;
-    return this.db.tenant(entry.associationId, async (tx) => {
+    return this.db.system(async (tx) => {
       const [open] = await tx
-        .select({ id: supportSessions.id })
+        .select({ id: supportSessions.id, openedInSessionId: supportSessions.openedInSessionId })
         .from(supportSessions)
         .where(
           and(
@@ -69,6 +70,7 @@ export class SupportRepository {
         )
         .for('share');
       if (!open) return false;
+      if (open.openedInSessionId && (await loginEnded(tx, open.openedInSessionId))) return false;
       await tx.insert(supportAccessLog).values({ ...logged, id: randomUUID() });
       return true;
     });
@@ -108,4 +110,23 @@ export class SupportRepository {
         .limit(size + 1),
     );
   }
+}
+
+/**
+ * Whether a login session (refresh-token family, an operator's own or a platform admin's membership) was ended:
+ * logout, a replayed refresh token and a password set or changed revoke its live tokens; rotation only uses them.
+ */
+async function loginEnded(tx: Tx, familyId: string): Promise<boolean> {
+  const [ofOperator] = await tx
+    .select({ id: operatorRefreshTokens.id })
+    .from(operatorRefreshTokens)
+    .where(and(eq(operatorRefreshTokens.familyId, familyId), isNotNull(operatorRefreshTokens.revokedAt)))
+    .limit(1);
+  if (ofOperator) return true;
+  const [ofMember] = await tx
+    .select({ id: refreshTokens.id })
+    .from(refreshTokens)
+    .where(and(eq(refreshTokens.familyId, familyId), isNotNull(refreshTokens.revokedAt)))
+    .limit(1);
+  return ofMember !== undefined;
 }

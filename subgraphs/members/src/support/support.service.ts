@@ -80,6 +80,7 @@ export class SupportService {
       openedAt,
       expiresAt: new Date(openedAt.getTime() + input.minutes * 60_000),
       closedAt: null,
+      openedInSessionId: operator.sessionId,
     };
     await this.repository.open(session);
     const access = await this.signer.sign(
@@ -108,7 +109,10 @@ export class SupportService {
     return session;
   }
 
-  /** Logs an operation the gateway is about to run; false when the session is closed, expired or someone else's. */
+  /**
+   * Logs an operation the gateway is about to run; false when the session is closed, expired or someone else's, or
+   * the operator's login it was opened in has ended.
+   */
   record(entry: SupportRecord): Promise<boolean> {
     const now = this.now();
     return this.repository.record({ ...entry, at: now }, now);
