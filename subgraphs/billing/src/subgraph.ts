@@ -65,7 +65,8 @@ export async function createBillingSubgraph(deps: BillingDependencies): Promise<
   const db = deps.database.forSubgraph('billing', path.join(root, 'migrations'));
   const catalogueRepository = new CatalogueRepository(db);
   const catalogue = new CatalogueService(catalogueRepository);
-  const invoices = new InvoicesService(new InvoicesRepository(db), catalogueRepository, deps.store, deps.now);
+  const blockAfterDays = deps.blockAfterDays ?? blockAfterDaysFrom(process.env.BILLING_BLOCK_AFTER_DAYS);
+  const invoices = new InvoicesService(new InvoicesRepository(db), catalogueRepository, deps.store, blockAfterDays, deps.now);
   const subscriptionsRepository = new SubscriptionsRepository(db);
   // A paid period that starts with a subscription is invoiced in the same transaction (the renewals' invoices are the sweeps').
   const issueFirstInvoice: IssueFirstInvoice = async (tx, subscription, today) => {
@@ -85,10 +86,7 @@ export async function createBillingSubgraph(deps: BillingDependencies): Promise<
   const withdrawals = new WithdrawalsService(new WithdrawalsRepository(db), catalogueRepository, deps.now);
   const audit = new AuditService(new AuditRepository(db));
   const sweepsRepository = new SweepsRepository(db);
-  const sweeps = new BillingSweeps(sweepsRepository, deps.store, {
-    blockAfterDays: deps.blockAfterDays ?? blockAfterDaysFrom(process.env.BILLING_BLOCK_AFTER_DAYS),
-    now: deps.now,
-  });
+  const sweeps = new BillingSweeps(sweepsRepository, deps.store, { blockAfterDays, now: deps.now });
   const typeDefs = parse(readFileSync(path.join(root, 'schema.graphql'), 'utf8'));
   const definition: SubgraphDefinition<BillingContext> = {
     name: 'billing',

@@ -58,8 +58,10 @@ export interface PaymentRecord {
   note: string | null;
   /** Refuses a payment date that cannot be (before the invoice, in the future), with the reason. */
   refusal: (invoice: InvoiceRow) => string | null;
-  /** Whether the subscription reopens, given its other unpaid invoices. */
-  reopens: (subscription: SubscriptionRow, otherUnpaid: InvoiceRow[]) => boolean;
+  /** What the subscription becomes, given its other unpaid invoices: active, past due, or as it is (null). */
+  reopensAs: (subscription: SubscriptionRow, otherUnpaid: InvoiceRow[]) => 'active' | 'past_due' | null;
+  /** The day a still unpaid invoice due on `dueOn` blocks its add-on, told to the board when it reopens past due. */
+  blocksOn: (dueOn: string) => string;
 }
 
 /** The only code that reads or writes invoices. */
@@ -126,14 +128,24 @@ export class InvoicesRepository {
           ),
         )
         .orderBy(asc(invoices.dueOn));
-      if (!subscription || !record.reopens(subscription, otherUnpaid)) return { invoice: paid!, reopened: null };
-      const reopened = await setStatus(tx, subscription, 'active');
+      const status = subscription ? record.reopensAs(subscription, otherUnpaid) : null;
+      if (!subscription || !status) return { invoice: paid!, reopened: null };
+      const reopened = await setStatus(tx, subscription, status);
       await writeAudit(tx, { ...actor, action: 'subscription.reopened', subject: `subscription:${subscription.id}`, before: subscription, after: reopened });
-      await this.db.outbox.add(tx, {
-        topic: 'feature.enabled',
-        associationId,
-        payload: { feature: subscription.feature, subscriptionId: subscription.id, status: 'active', trialEndsOn: null },
-      });
+      const { feature, id: subscriptionId } = subscription;
+      // Reopened past due: the board learns which invoice is still overdue (the oldest, as they are ordered by due
+      // date) and when it would block the add-on again.
+      const overdue = otherUnpaid[0];
+      await this.db.outbox.add(
+        tx,
+        status === 'active' || !overdue
+          ? { topic: 'feature.enabled', associationId, payload: { feature, subscriptionId, status: 'active', trialEndsOn: null } }
+          : {
+              topic: 'feature.past_due',
+              associationId,
+              payload: { feature, subscriptionId, invoiceId: overdue.id, dueOn: overdue.dueOn, blocksOn: record.blocksOn(overdue.dueOn) },
+            },
+      );
       return { invoice: paid!, reopened };
     });
   }

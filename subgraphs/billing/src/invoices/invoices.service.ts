@@ -17,11 +17,11 @@ import {
 } from '@tunet/kit';
 import { z } from 'zod';
 import type { CatalogueRepository, FeatureRow } from '../catalogue/catalogue.repository';
-import { reopensWhenPaid } from '../sweeps/sweeps.rules';
+import { statusWhenPaid } from '../sweeps/sweeps.rules';
 import { canMarkInvoicePaid, canReadInvoices } from './invoices.access';
 import type { InvoiceStatus } from '../tables';
 import type { InvoiceRow, InvoicesRepository } from './invoices.repository';
-import { DEFAULT_TIME_ZONE, isPastDue, paidOnRefusal } from './invoices.rules';
+import { blocksOn, DEFAULT_TIME_ZONE, isPastDue, paidOnRefusal } from './invoices.rules';
 
 const MAX_NOTE_LENGTH = 500;
 const cursorKey = z.tuple([z.string().regex(/^\d{4}-\d{2}-\d{2}$/), z.uuid()]);
@@ -42,6 +42,8 @@ export class InvoicesService {
     private readonly repository: InvoicesRepository,
     private readonly catalogue: CatalogueRepository,
     private readonly store: FastStore,
+    /** Days an invoice may be past due before its add-on is blocked (BILLING_BLOCK_AFTER_DAYS), as the sweeps use. */
+    private readonly blockAfterDays: number,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -84,8 +86,9 @@ export class InvoicesService {
   }
 
   /**
-   * Records that an invoice was paid on `paidOn`. A past-due or blocked add-on with no other overdue invoice
-   * reopens in the same transaction, and the gateways hear of it right after the commit.
+   * Records that an invoice was paid on `paidOn`. A past-due or blocked add-on reopens in the same transaction
+   * (past due while another of its invoices is overdue, but not yet long enough to block it), and the gateways hear
+   * of it right after the commit.
    */
   async markPaid(viewer: Viewer | null, input: MarkInvoicePaidInput): Promise<InvoiceRow> {
     if (!viewer) throw unauthenticated();
@@ -101,7 +104,8 @@ export class InvoicesService {
       paidBy: viewer.accountId,
       note,
       refusal: (invoice) => paidOnRefusal(input.paidOn, invoice.issuedOn, today),
-      reopens: (subscription, otherUnpaid) => reopensWhenPaid(subscription.status, otherUnpaid, today),
+      reopensAs: (subscription, otherUnpaid) => statusWhenPaid(subscription.status, otherUnpaid, today, this.blockAfterDays),
+      blocksOn: (dueOn) => blocksOn(dueOn, this.blockAfterDays),
     });
     if (result === 'not-found') throw notFound('The invoice');
     if (result === 'already-paid') throw conflict('The invoice is already paid.');

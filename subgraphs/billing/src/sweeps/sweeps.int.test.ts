@@ -75,7 +75,7 @@ describe('an unpaid invoice (injected clock)', () => {
     ]);
   });
 
-  it('stays blocked when paid while another of its invoices is overdue', async () => {
+  it('lifts the block when the invoice that caused it is paid, past due while a later one is overdue; blocked while that one is blockable', async () => {
     const associationId = randomUUID();
     const sms = await arrangeSubscription(bed, associationId, { start: '2026-01-01' });
     const first = await arrangeInvoice(bed, sms);
@@ -85,10 +85,32 @@ describe('an unpaid invoice (injected clock)', () => {
     const second = (await eventsOf(bed, associationId)).filter((event) => event.topic === 'invoice.issued')[1]!.payload;
     expect(second).toMatchObject({ periodStart: '2026-02-01', dueOn: '2026-02-15' });
 
+    // The renewal is five days overdue, ten short of blocking: the add-on works again, past due, as the rules say.
     bed.setToday('2026-02-20');
     await bed.subgraph.invoices.markPaid(operatorViewer(), { invoiceId: first.id, paidOn: '2026-02-20' });
+    expect((await subscriptionNow(bed, sms)).status).toBe('past_due');
+    expect((await bed.subgraph.entitlements.of(associationId)).features).toContain('sms');
+    expect((await eventsOf(bed, associationId)).at(-1)).toEqual({
+      topic: 'feature.past_due',
+      payload: { feature: 'sms', subscriptionId: sms.id, invoiceId: second.invoiceId, dueOn: '2026-02-15', blocksOn: '2026-03-02' },
+    });
+    await sweepOn('2026-03-02');
     expect((await subscriptionNow(bed, sms)).status).toBe('blocked');
-    await bed.subgraph.invoices.markPaid(operatorViewer(), { invoiceId: second.invoiceId as string, paidOn: '2026-02-20' });
+    await bed.subgraph.invoices.markPaid(operatorViewer(), { invoiceId: second.invoiceId as string, paidOn: '2026-03-02' });
+    expect((await subscriptionNow(bed, sms)).status).toBe('active');
+  });
+
+  it('stays blocked when paid while another of its invoices is overdue long enough to block it', async () => {
+    const associationId = randomUUID();
+    const sms = await arrangeSubscription(bed, associationId, { start: '2026-01-01' });
+    const first = await arrangeInvoice(bed, sms);
+    await sweepOn('2026-01-30');
+    await sweepOn('2026-02-01');
+    const second = (await eventsOf(bed, associationId)).filter((event) => event.topic === 'invoice.issued')[1]!.payload;
+    bed.setToday('2026-03-03');
+    await bed.subgraph.invoices.markPaid(operatorViewer(), { invoiceId: first.id, paidOn: '2026-03-03' });
+    expect((await subscriptionNow(bed, sms)).status).toBe('blocked');
+    await bed.subgraph.invoices.markPaid(operatorViewer(), { invoiceId: second.invoiceId as string, paidOn: '2026-03-03' });
     expect((await subscriptionNow(bed, sms)).status).toBe('active');
   });
 

@@ -1,4 +1,4 @@
-import { atPeriodEnd, atTrialEnd, atWithdrawalEnd, becomesBlocked, becomesPastDue, reopensWhenPaid, type SubscriptionTerms } from './sweeps.rules';
+import { atPeriodEnd, atTrialEnd, atWithdrawalEnd, becomesBlocked, becomesPastDue, statusWhenPaid, type SubscriptionTerms } from './sweeps.rules';
 
 const active = (overrides: Partial<SubscriptionTerms> = {}): SubscriptionTerms => ({
   status: 'active',
@@ -121,10 +121,19 @@ describe('unpaid invoices', () => {
   });
 
   it('reopens a past-due or blocked add-on when paid, unless another invoice is overdue', () => {
-    expect(reopensWhenPaid('blocked', [], '2026-02-01')).toBe(true);
-    expect(reopensWhenPaid('past_due', [{ dueOn: '2026-02-10', paidAt: null }], '2026-02-01')).toBe(true);
-    expect(reopensWhenPaid('blocked', [{ dueOn: '2026-01-20', paidAt: null }], '2026-02-01')).toBe(false);
-    expect(reopensWhenPaid('active', [], '2026-02-01')).toBe(false);
-    expect(reopensWhenPaid('cancelled', [], '2026-02-01')).toBe(false);
+    expect(statusWhenPaid('blocked', [], '2026-02-01', 14)).toBe('active');
+    expect(statusWhenPaid('past_due', [{ dueOn: '2026-02-10', paidAt: null }], '2026-02-01', 14)).toBe('active');
+    expect(statusWhenPaid('past_due', [{ dueOn: '2026-01-20', paidAt: null }], '2026-02-01', 14)).toBeNull();
+    expect(statusWhenPaid('blocked', [{ dueOn: '2026-01-10', paidAt: null }], '2026-02-01', 14)).toBeNull();
+    expect(statusWhenPaid('active', [], '2026-02-01', 14)).toBeNull();
+    expect(statusWhenPaid('cancelled', [], '2026-02-01', 14)).toBeNull();
+  });
+
+  it('lifts a block when the invoice that caused it is paid, leaving the add-on past due for a later overdue one', () => {
+    const renewal = { dueOn: '2026-02-15', paidAt: null };
+    expect(statusWhenPaid('blocked', [renewal], '2026-02-17', 14)).toBe('past_due');
+    expect(statusWhenPaid('blocked', [renewal], '2026-03-01', 14)).toBe('past_due');
+    expect(statusWhenPaid('blocked', [renewal], '2026-03-02', 14)).toBeNull();
+    expect(statusWhenPaid('past_due', [renewal], '2026-03-02', 14)).toBeNull();
   });
 });

@@ -94,9 +94,19 @@ export function becomesBlocked(status: SubscriptionStatus, invoice: UnpaidInvoic
 }
 
 /**
- * Paying an invoice reopens a past-due or blocked add-on at once, unless another of its invoices is still unpaid
- * past its due date (that one keeps it where it is).
+ * What paying an invoice makes of a past-due or blocked add-on, given its other unpaid invoices: it stays as it is
+ * while another of them is overdue long enough to block it (null); a blocked one whose other overdue invoices are
+ * not yet that late reopens as past due, working until they are; with nothing else overdue it is active again. A
+ * block is the answer to one invoice left unpaid too long, so paying that one lifts it at once.
  */
-export function reopensWhenPaid(status: SubscriptionStatus, otherUnpaid: readonly UnpaidInvoice[], today: string): boolean {
-  return (status === 'past_due' || status === 'blocked') && !otherUnpaid.some((invoice) => isPastDue(invoice, today));
+export function statusWhenPaid(
+  status: SubscriptionStatus,
+  otherUnpaid: readonly UnpaidInvoice[],
+  today: string,
+  blockAfterDays: number,
+): 'active' | 'past_due' | null {
+  if (status !== 'past_due' && status !== 'blocked') return null;
+  if (otherUnpaid.some((invoice) => isBlockable(invoice, today, blockAfterDays))) return null;
+  if (otherUnpaid.some((invoice) => isPastDue(invoice, today))) return status === 'blocked' ? 'past_due' : null;
+  return 'active';
 }
