@@ -1,7 +1,7 @@
 import { refusedAs, type Announcement, type SubgraphDatabase } from '@tunet/kit';
 import { and, asc, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
 import type { InvitationRow, NewInvitation } from '../invitations/invitations.repository';
-import type { AssociationRow, NewAssociation, NewMember } from '../members/members.repository';
+import type { AssociationRow, MemberRow, NewAssociation, NewMember } from '../members/members.repository';
 import type { NewTermsAcceptance } from '../terms/terms.repository';
 import { associations, committees, invitations, members, termsAcceptances } from '../tables';
 
@@ -27,6 +27,13 @@ export interface Onboarding {
   acceptance: NewTermsAcceptance;
   firstBoardMember: Omit<NewMember, 'associationId'> & { id: string };
   invitation: NewInvitation & { committeeId: string; committeeRole: 'leader' };
+}
+
+/** What onboarding wrote that its payload shows: the association, the invitation and the member it invites. */
+export interface Onboarded {
+  association: AssociationRow;
+  invitation: InvitationRow;
+  firstBoardMember: MemberRow;
 }
 
 /** The operators' view of every association, and onboarding one. Platform-wide reads use system scope. */
@@ -65,20 +72,24 @@ export class AssociationsRepository {
    * invitation that seats them on the board, and the invitation's announcement, in one transaction. An organisation
    * number another association has is refused with RuleViolation `'org-number-taken'`.
    */
-  create(onboarding: Onboarding, announce: (invitation: InvitationRow) => Announcement): Promise<{ association: AssociationRow; invitation: InvitationRow }> {
+  create(onboarding: Onboarding, announce: (invitation: InvitationRow) => Announcement): Promise<Onboarded> {
     const tenant = onboarding.association.id;
     return refusedAs(ONBOARDING_RULES, () =>
       this.db.tenant(tenant, async (tx) => {
         const [association] = await tx.insert(associations).values(onboarding.association).returning();
         await tx.insert(committees).values({ associationId: tenant, id: onboarding.board.id, kind: 'board', name: onboarding.board.name });
         await tx.insert(termsAcceptances).values({ ...onboarding.acceptance, associationId: tenant });
-        await tx.insert(members).values({ ...onboarding.firstBoardMember, associationId: tenant });
+        const [member] = await tx
+          .insert(members)
+          .values({ ...onboarding.firstBoardMember, associationId: tenant })
+          .returning();
         const [invitation] = await tx
           .insert(invitations)
           .values({ ...onboarding.invitation, associationId: tenant, memberId: onboarding.firstBoardMember.id })
           .returning();
         await this.db.outbox.add(tx, { ...announce(invitation!), associationId: tenant });
-        return { association: association!, invitation: invitation! };
+        // No role until the invitation's board seat starts, on accepting it.
+        return { association: association!, invitation: invitation!, firstBoardMember: { ...member!, roles: [] } };
       }),
     );
   }

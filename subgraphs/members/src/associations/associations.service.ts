@@ -8,7 +8,7 @@ import type { AssociationRow } from '../members/members.repository';
 import { isValidOrgNumber } from '../members/org-number';
 import type { TermsService } from '../terms/terms.service';
 import { requireOperator } from './associations.access';
-import type { AssociationPosition, AssociationsRepository, OnboardingRule } from './associations.repository';
+import type { AssociationPosition, AssociationsRepository, Onboarded, OnboardingRule } from './associations.repository';
 
 /** As long as any invitation's link; an operator in a support session can send it again. */
 const LINK_LIFETIME_MS = 7 * 24 * 3600 * 1000;
@@ -81,7 +81,7 @@ export class AssociationsService {
     return toPage(rows, size, (row) => [row.name.toLowerCase(), row.id]);
   }
 
-  async create(viewer: Viewer | null, raw: unknown): Promise<{ association: AssociationRow; invitation: InvitationRow }> {
+  async create(viewer: Viewer | null, raw: unknown): Promise<Onboarded> {
     const operator = requireOperator(viewer);
     const input = parseInput(createInput, raw);
     const current = await this.terms.current();
