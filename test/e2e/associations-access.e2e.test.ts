@@ -1,6 +1,17 @@
-import { DEMO, DEMO_OPERATOR_EMAIL } from '@tunet/members';
+import { DEMO } from '@tunet/members';
 import { DateTime } from 'luxon';
-import { accessTokens, createApiKeySecret, matrixCaller, matrixTests, openE2E, tag, type E2E, type MatrixCall, type Outcome } from './e2e.fixtures';
+import {
+  matrixCaller,
+  matrixTests,
+  openE2E,
+  tag,
+  type E2E,
+  type MatrixCall,
+  type Outcome,
+  OPERATOR_MATRIX_ACTORS,
+  operatorMatrixTokens,
+  type OperatorMatrixActor,
+} from './e2e.fixtures';
 
 /**
  * Who may onboard associations and handle the terms of service, through the gateway: every new operation × every
@@ -8,8 +19,8 @@ import { accessTokens, createApiKeySecret, matrixCaller, matrixTests, openE2E, t
  * association" Fjordly's board, the integrator an API key of Solbakken's with MEMBERS_READ, and the platform
  * operator the demo operator, an account with the platform flag and no membership (decision 0030).
  */
-const ACTORS = ['anonymous', 'resident', 'board', 'other association', 'integrator', 'platform operator'] as const;
-type Actor = (typeof ACTORS)[number];
+const ACTORS = OPERATOR_MATRIX_ACTORS;
+type Actor = OperatorMatrixActor;
 
 /** Valid organisation numbers no demo association has, one per actor, so only a refusal can stop a creation. */
 const ORG_NUMBERS: Record<Actor, string> = {
@@ -29,16 +40,7 @@ describe('associations and terms access matrix', () => {
   beforeAll(async () => {
     e2e = await openE2E();
     call = matrixCaller(e2e, tokens);
-    Object.assign(
-      tokens,
-      await accessTokens(e2e, {
-        resident: 'ola@solbakken.example',
-        board: 'kari@solbakken.example',
-        'other association': 'eva@fjordly.example',
-        'platform operator': DEMO_OPERATOR_EMAIL,
-      }),
-    );
-    tokens.integrator = await createApiKeySecret(e2e, tokens.board, ['MEMBERS_READ']);
+    Object.assign(tokens, await operatorMatrixTokens(e2e));
   });
   afterAll(() => e2e.close());
 

@@ -1,6 +1,17 @@
-import { DEMO, DEMO_OPERATOR_EMAIL } from '@tunet/members';
+import { DEMO } from '@tunet/members';
 import { DateTime } from 'luxon';
-import { accessTokens, codes, createApiKeySecret, matrixCaller, matrixTests, openE2E, type E2E, type MatrixCall, type Outcome } from './e2e.fixtures';
+import {
+  codes,
+  matrixCaller,
+  matrixTests,
+  openE2E,
+  type E2E,
+  type MatrixCall,
+  type Outcome,
+  OPERATOR_MATRIX_ACTORS,
+  operatorMatrixTokens,
+  type OperatorMatrixActor,
+} from './e2e.fixtures';
 
 /**
  * Who may do what in the billing subgraph, through the gateway: every billing query and mutation × every kind of
@@ -9,8 +20,8 @@ import { accessTokens, codes, createApiKeySecret, matrixCaller, matrixTests, ope
  * membership anywhere, no support session: billing is the provider's own business with the association). Before each
  * call the target add-on is put back in the state the operation needs, so every cell meets the same situation.
  */
-const ACTORS = ['anonymous', 'resident', 'board', 'other association', 'integrator', 'platform operator'] as const;
-type Actor = (typeof ACTORS)[number];
+const ACTORS = OPERATOR_MATRIX_ACTORS;
+type Actor = OperatorMatrixActor;
 
 describe('billing access matrix', () => {
   let e2e: E2E;
@@ -42,16 +53,7 @@ describe('billing access matrix', () => {
   beforeAll(async () => {
     e2e = await openE2E();
     call = matrixCaller(e2e, tokens);
-    Object.assign(
-      tokens,
-      await accessTokens(e2e, {
-        resident: 'ola@solbakken.example',
-        board: 'kari@solbakken.example',
-        'other association': 'eva@fjordly.example',
-        'platform operator': DEMO_OPERATOR_EMAIL,
-      }),
-    );
-    tokens.integrator = await createApiKeySecret(e2e, tokens.board, ['MEMBERS_READ']);
+    Object.assign(tokens, await operatorMatrixTokens(e2e));
   });
   afterAll(() => e2e?.close());
 

@@ -1,14 +1,25 @@
-import { DEMO, DEMO_OPERATOR_EMAIL } from '@tunet/members';
+import { DEMO } from '@tunet/members';
 import { todayIn } from '@tunet/kit';
-import { accessTokens, createApiKeySecret, matrixCaller, matrixTests, openE2E, setupStep, type E2E, type MatrixCall, type Outcome } from './e2e.fixtures';
+import {
+  matrixCaller,
+  matrixTests,
+  openE2E,
+  setupStep,
+  type E2E,
+  type MatrixCall,
+  type Outcome,
+  OPERATOR_MATRIX_ACTORS,
+  operatorMatrixTokens,
+  type OperatorMatrixActor,
+} from './e2e.fixtures';
 
 /**
  * Who may see an association's invoices and record a payment, through the gateway: each cell is the first error code,
  * or OK. Solbakken is the target; its demo extra-storage invoice is unpaid and overdue, so every caller meets the
  * same invoice and only the last, the platform operator, pays it. The actors are those of billing-access.e2e.test.ts.
  */
-const ACTORS = ['anonymous', 'resident', 'board', 'other association', 'integrator', 'platform operator'] as const;
-type Actor = (typeof ACTORS)[number];
+const ACTORS = OPERATOR_MATRIX_ACTORS;
+type Actor = OperatorMatrixActor;
 
 describe('billing invoices access matrix', () => {
   let e2e: E2E;
@@ -25,16 +36,7 @@ describe('billing invoices access matrix', () => {
   beforeAll(async () => {
     e2e = await openE2E();
     call = matrixCaller(e2e, tokens);
-    Object.assign(
-      tokens,
-      await accessTokens(e2e, {
-        resident: 'ola@solbakken.example',
-        board: 'kari@solbakken.example',
-        'other association': 'eva@fjordly.example',
-        'platform operator': DEMO_OPERATOR_EMAIL,
-      }),
-    );
-    tokens.integrator = await createApiKeySecret(e2e, tokens.board, ['MEMBERS_READ']);
+    Object.assign(tokens, await operatorMatrixTokens(e2e));
     const data = await setupStep<{ association: { invoices: { nodes: { id: string }[] } } }>(
       e2e,
       tokens.board,

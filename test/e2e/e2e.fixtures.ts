@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { closeFastStore, generateSecrets, type FastStore, type Secrets } from '@tunet/kit';
 import { openTestDatabase, openTestRedis, type TestDatabase } from '@tunet/kit/src/kit.fixtures';
-import { DEMO, DEMO_PASSWORD } from '@tunet/members';
+import { DEMO, DEMO_OPERATOR_EMAIL, DEMO_PASSWORD } from '@tunet/members';
 import { FilesystemStorage } from '@tunet/posts';
 import { startStack, type Stack, type StackOptions } from '@tunet/stack';
 
@@ -164,6 +164,24 @@ export async function matrixTokens<E extends string>(
     'other association': 'eva@fjordly.example',
     'platform admin': platformAdmin,
     ...extra,
+  });
+  return { ...tokens, integrator: await createApiKeySecret(e2e, tokens.board, ['MEMBERS_READ']) };
+}
+
+/** The callers of a matrix over the provider's operations (onboarding, billing, agreements): one per kind of viewer. */
+export const OPERATOR_MATRIX_ACTORS = ['anonymous', 'resident', 'board', 'other association', 'integrator', 'platform operator'] as const;
+export type OperatorMatrixActor = (typeof OPERATOR_MATRIX_ACTORS)[number];
+
+/**
+ * Signs in every operator-matrix caller but anonymous: Ola (a Solbakken resident), Kari (Solbakken's board), Eva
+ * (Fjordly's board), the demo platform operator (no membership), and an integrator key with `MEMBERS_READ`.
+ */
+export async function operatorMatrixTokens(e2e: E2E): Promise<Record<Exclude<OperatorMatrixActor, 'anonymous'>, string>> {
+  const tokens = await accessTokens(e2e, {
+    resident: 'ola@solbakken.example',
+    board: 'kari@solbakken.example',
+    'other association': 'eva@fjordly.example',
+    'platform operator': DEMO_OPERATOR_EMAIL,
   });
   return { ...tokens, integrator: await createApiKeySecret(e2e, tokens.board, ['MEMBERS_READ']) };
 }

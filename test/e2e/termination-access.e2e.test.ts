@@ -1,8 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { Viewer } from '@tunet/kit';
-import { DEMO, DEMO_OPERATOR_EMAIL } from '@tunet/members';
+import { DEMO } from '@tunet/members';
 import { DateTime } from 'luxon';
-import { accessTokens, createApiKeySecret, matrixCaller, matrixTests, openE2E, type E2E, type MatrixCall, type Outcome } from './e2e.fixtures';
+import {
+  matrixCaller,
+  matrixTests,
+  openE2E,
+  type E2E,
+  type MatrixCall,
+  type Outcome,
+  OPERATOR_MATRIX_ACTORS,
+  operatorMatrixTokens,
+  type OperatorMatrixActor,
+} from './e2e.fixtures';
 
 /**
  * Who may end an agreement, through the gateway: every operation of decision 0034 × every kind of caller. Each cell
@@ -12,8 +22,8 @@ import { accessTokens, createApiKeySecret, matrixCaller, matrixTests, openE2E, t
  * operator at provider level (no membership, no support session). Before each cell the target is put back in the
  * state the operation needs, so every caller meets the same situation.
  */
-const ACTORS = ['anonymous', 'resident', 'board', 'other association', 'integrator', 'platform operator'] as const;
-type Actor = (typeof ACTORS)[number];
+const ACTORS = OPERATOR_MATRIX_ACTORS;
+type Actor = OperatorMatrixActor;
 
 describe('termination access matrix', () => {
   let e2e: E2E;
@@ -44,16 +54,7 @@ describe('termination access matrix', () => {
   beforeAll(async () => {
     e2e = await openE2E();
     call = matrixCaller(e2e, tokens);
-    Object.assign(
-      tokens,
-      await accessTokens(e2e, {
-        resident: 'ola@solbakken.example',
-        board: 'kari@solbakken.example',
-        'other association': 'eva@fjordly.example',
-        'platform operator': DEMO_OPERATOR_EMAIL,
-      }),
-    );
-    tokens.integrator = await createApiKeySecret(e2e, tokens.board, ['MEMBERS_READ']);
+    Object.assign(tokens, await operatorMatrixTokens(e2e));
     // Kari's account, for setting up her board's terminations directly: the access token's subject.
     const claims = JSON.parse(Buffer.from(tokens.board!.split('.')[1]!, 'base64url').toString()) as { sub: string };
     kari = { accountId: claims.sub, associationId: DEMO.solbakken, memberId: DEMO.kari, role: 'board', platformAdmin: false, sessionId: null };
