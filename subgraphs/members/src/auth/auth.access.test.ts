@@ -24,6 +24,11 @@ describe('password and e-mail changes', () => {
     expect(() => requirePerson(integration)).toThrow('An API key has no password or e-mail of its own.');
     expect(() => requirePerson(null)).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: 'UNAUTHENTICATED' }) }));
   });
+
+  it("is not an operator's support session, which acts for the association and would send his mail in its name", () => {
+    const inSupport: Viewer = { ...viewerOf(A, null, null), platformAdmin: true, support: { expiresAt: '2026-12-06T20:00:00.000Z' } };
+    expect(() => requirePerson(inSupport)).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: 'FORBIDDEN' }) }));
+  });
 });
 
 describe('logging in while suspended', () => {

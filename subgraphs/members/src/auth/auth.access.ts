@@ -13,6 +13,8 @@ export function sessionRoleOf(roles: readonly MemberRole[]): MemberRole | null {
 export function requirePerson(viewer: Viewer | null): Viewer & { associationId: string } {
   if (!viewer?.associationId) throw unauthenticated();
   if (viewer.integration) throw forbidden('An API key has no password or e-mail of its own.');
+  // Its events and mail would go out in the association's name; the operator's own session is the place.
+  if (viewer.support) throw forbidden('A support session acts for the association, not for your account.');
   return viewer as Viewer & { associationId: string };
 }
 
