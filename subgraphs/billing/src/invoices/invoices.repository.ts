@@ -45,6 +45,20 @@ export async function insertInvoice(tx: Tx, invoice: NewInvoice, paid?: { paidOn
   return row!;
 }
 
+/**
+ * Ids of the association's invoices still unpaid after their due date on `today`, oldest first (at most 20), read in
+ * the caller's transaction: a board's new subscription waits until they are paid.
+ */
+export async function overdueInvoiceIds(tx: Tx, associationId: string, today: string): Promise<string[]> {
+  const rows = await tx
+    .select({ id: invoices.id })
+    .from(invoices)
+    .where(and(eq(invoices.associationId, associationId), isNull(invoices.paidAt), sql`${invoices.dueOn} < ${today}::date`))
+    .orderBy(asc(invoices.dueOn), asc(invoices.id))
+    .limit(20);
+  return rows.map((row) => row.id);
+}
+
 export type InvoiceListPosition = { issuedOn: string; id: string };
 
 /** What recording a payment did: the invoice as paid, and whether it reopened its subscription. */

@@ -86,9 +86,17 @@ describe('billing subscriptions', () => {
 
   it('writes nothing when the first invoice fails', async () => {
     const { db } = bed.subgraph;
-    const failing = new SubscriptionsService(bed.subgraph.subscriptionsRepository, new CatalogueRepository(db), bed.profiles, bed.store, () => {
-      throw new Error('invoice refused');
-    });
+    const failing = new SubscriptionsService(
+      bed.subgraph.subscriptionsRepository,
+      new CatalogueRepository(db),
+      bed.profiles,
+      bed.store,
+      () => {
+        throw new Error('invoice refused');
+      },
+      // The bed's day, not the wall clock's (by which the association's first invoice would long be overdue).
+      () => new Date('2026-01-31T11:00:00Z'),
+    );
     const before = { counts: await rowCounts(bed, A), events: (await eventsOf(bed, A)).length, audit: (await audit(A)).length };
     await expect(failing.subscribeToFeature(boardA, { associationId: A, feature: 'operationsCenter' })).rejects.toThrow('invoice refused');
     expect({ counts: await rowCounts(bed, A), events: (await eventsOf(bed, A)).length, audit: (await audit(A)).length }).toEqual(before);

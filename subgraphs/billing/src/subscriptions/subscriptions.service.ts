@@ -16,6 +16,7 @@ import type { AuditBy } from '../audit/audit.repository';
 import { writeAudit } from '../audit/audit.repository';
 import type { AssociationProfile, AssociationProfiles } from '../associations/association-profiles';
 import type { CatalogueRepository, FeatureRow } from '../catalogue/catalogue.repository';
+import { overdueInvoiceIds } from '../invoices/invoices.repository';
 import { periodStarting } from '../invoices/invoices.rules';
 import { todayInOslo } from '../withdrawals/withdrawals.rules';
 import { canManageBilling, isBoardOf, isOperator } from './subscriptions.access';
@@ -154,6 +155,14 @@ export class SubscriptionsService {
         if (row.withdrawnOn) throw conflict(`${row.nameEn} is being withdrawn on ${row.withdrawnOn}; it takes no new subscriptions.`);
         const open = await openSubscriptionForUpdate(tx, associationId, feature);
         if (open) return { subscription: await this.resume(tx, open, by), entitlementsChanged: false };
+        // A board in arrears buys nothing more on credit: otherwise cancelling an unpaid (even blocked) add-on and
+        // subscribing again once it ended would give a new period of use each time. An operator still may.
+        const overdue = by.kind === 'board' ? await overdueInvoiceIds(tx, associationId, terms.today) : [];
+        if (overdue.length > 0) {
+          throw fail('CONFLICT', 'The association has invoices past their due date; it can subscribe to add-ons again once they are paid.', {
+            overdueInvoices: overdue,
+          });
+        }
         const period = terms.trialEndsOn ? null : periodStarting(terms.today, row.period);
         const subscription = await insertSubscription(tx, {
           associationId,
