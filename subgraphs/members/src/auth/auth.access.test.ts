@@ -25,6 +25,11 @@ describe('password and e-mail changes', () => {
     expect(() => requirePerson(null)).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: 'UNAUTHENTICATED' }) }));
   });
 
+  it('tells an operator in his own session how his password is set, not that he is logged out', () => {
+    const operator: Viewer = { ...viewerOf(A, null, null), associationId: null, platformAdmin: true };
+    expect(() => requirePerson(operator)).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: 'FORBIDDEN' }) }));
+  });
+
   it("is not an operator's support session, which acts for the association and would send his mail in its name", () => {
     const inSupport: Viewer = { ...viewerOf(A, null, null), platformAdmin: true, support: { expiresAt: '2026-12-06T20:00:00.000Z' } };
     expect(() => requirePerson(inSupport)).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: 'FORBIDDEN' }) }));

@@ -11,7 +11,12 @@ export function sessionRoleOf(roles: readonly MemberRole[]): MemberRole | null {
 
 /** Password and e-mail belong to a person's account; API keys have neither. */
 export function requirePerson(viewer: Viewer | null): Viewer & { associationId: string } {
-  if (!viewer?.associationId) throw unauthenticated();
+  if (!viewer) throw unauthenticated();
+  if (!viewer.associationId) {
+    // An operator's own session (decision 0030): logged in, but the password is set through a one-time link.
+    if (viewer.platformAdmin) throw forbidden('An operator sets a new password with `npm run tunet -- create-operator --new-link`.');
+    throw unauthenticated();
+  }
   if (viewer.integration) throw forbidden('An API key has no password or e-mail of its own.');
   // Its events and mail would go out in the association's name; the operator's own session is the place.
   if (viewer.support) throw forbidden('A support session acts for the association, not for your account.');
