@@ -54,7 +54,6 @@ async function main(argv: string[]): Promise<number> {
     if (!(error instanceof OperatorBootstrapRefused)) throw error;
     console.error(error.message);
     return 1;
-    throw error;
   } finally {
     await database.close();
   }
