@@ -59,7 +59,7 @@ export const memberTopics = {
   'association.terminated': topic({
     version: 1,
     producer: 'members',
-    consumers: ['notifications'],
+    consumers: ['notifications', 'billing'],
     description:
       "The association's agreement ended on `terminatedOn`: from now on its logins, refresh tokens and API keys are refused and nothing is sent to its people. What happens to its data (export, deletion) is decided by those who consume this.",
     schema: z.strictObject({

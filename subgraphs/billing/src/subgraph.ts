@@ -25,6 +25,7 @@ import { EntitlementsService } from './entitlements/entitlements.service';
 import { SubscriptionsRepository } from './subscriptions/subscriptions.repository';
 import { subscriptionsResolvers } from './subscriptions/subscriptions.resolvers';
 import { SubscriptionsService, type IssueFirstInvoice } from './subscriptions/subscriptions.service';
+import { associationTerminations } from './subscriptions/subscriptions.terminations';
 import { WithdrawalsRepository } from './withdrawals/withdrawals.repository';
 import { WithdrawalsService } from './withdrawals/withdrawals.service';
 import { InvoicesRepository, issueInvoice } from './invoices/invoices.repository';
@@ -115,7 +116,7 @@ export async function createBillingSubgraph(deps: BillingDependencies): Promise<
   return {
     definition,
     migrate: () => db.migrate(),
-    backgroundJobs: (stream) => [new OutboxRelay(db, stream), sweeps],
+    backgroundJobs: (stream) => [new OutboxRelay(db, stream), sweeps, associationTerminations(stream, db, subscriptions)],
     db,
     catalogue,
     invoices,

@@ -50,6 +50,16 @@ export function openSubscriptions(tx: Tx, associationId: string): Promise<Subscr
     .where(and(eq(subscriptions.associationId, associationId), ne(subscriptions.status, 'cancelled')));
 }
 
+/** The association's open subscriptions, locked until the transaction ends. */
+export function openSubscriptionsForUpdate(tx: Tx, associationId: string): Promise<SubscriptionRow[]> {
+  return tx
+    .select()
+    .from(subscriptions)
+    .where(and(eq(subscriptions.associationId, associationId), ne(subscriptions.status, 'cancelled')))
+    .orderBy(asc(subscriptions.feature))
+    .for('update');
+}
+
 /**
  * Serialises subscribing to a feature with announcing its withdrawal: subscriptions hold the feature's lock shared,
  * an announcement exclusively, so a withdrawal either sees a new subscription (and tells its board) or is seen by it.

@@ -26,6 +26,7 @@ import {
   insertSubscription,
   lockFeature,
   openSubscriptionForUpdate,
+  openSubscriptionsForUpdate,
   updateSubscription,
   type SubscriptionRow,
   type SubscriptionsRepository,
@@ -124,6 +125,37 @@ export class SubscriptionsService {
     });
     await announceEntitlementsChanged(this.store, associationId);
     return { subscription, association: { id: associationId } };
+  }
+
+  /**
+   * The association's agreement ended (members' `association.terminated`): every open add-on ends at once, by no
+   * one, so nothing renews or is invoiced for an association that no longer exists for the provider; invoices
+   * already issued stay as they are. Announced every time, so a redelivery after a failed announcement repeats it.
+   */
+  async endForTerminatedAssociation(associationId: string, terminationId: string): Promise<number> {
+    const ended = await this.repository.inTenant(associationId, async (tx) => {
+      const open = await openSubscriptionsForUpdate(tx, associationId);
+      for (const subscription of open) {
+        const change = { status: 'cancelled', autoRenew: false, endedAt: this.now(), endReason: 'cancelled' } as const;
+        const after = await updateSubscription(tx, associationId, subscription.id, change);
+        await writeAudit(tx, {
+          associationId,
+          by: { kind: 'system' },
+          action: 'subscription.ended.association_terminated',
+          subject: `subscription:${subscription.id}`,
+          before: subscription,
+          after: { ...after, terminationId },
+        });
+        await this.repository.outbox(tx, {
+          topic: 'feature.disabled',
+          associationId,
+          payload: { feature: subscription.feature, subscriptionId: subscription.id, reason: 'cancelled' },
+        });
+      }
+      return open.length;
+    });
+    await announceEntitlementsChanged(this.store, associationId);
+    return ended;
   }
 
   /** The catalogue knows the feature as an add-on, and the association exists, is open and has its legal details. */
