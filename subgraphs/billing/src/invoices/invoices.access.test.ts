@@ -23,4 +23,12 @@ describe('invoices access', () => {
     expect(canMarkInvoicePaid({ ...operator, integration: { apiKeyId: randomUUID(), scopes: [] } })).toBe(false);
     expect(canMarkInvoicePaid(null)).toBe(false);
   });
+
+  it('treats a platform admin signed in through a membership as that member, never as an operator (decision 0030)', () => {
+    const boardWithFlag = { ...viewerIn(associationId, 'board'), platformAdmin: true };
+    expect(canMarkInvoicePaid(boardWithFlag)).toBe(false);
+    expect(canReadInvoices(boardWithFlag, associationId)).toBe(true);
+    expect(canReadInvoices({ ...viewerIn(randomUUID(), 'resident'), platformAdmin: true }, associationId)).toBe(false);
+    expect(canMarkInvoicePaid({ ...operator, associationId, support: { expiresAt: new Date().toISOString() } })).toBe(true);
+  });
 });

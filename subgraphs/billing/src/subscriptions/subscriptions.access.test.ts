@@ -34,4 +34,10 @@ describe('billing access', () => {
     expect(canManageBilling(operator, B)).toBe(true);
     expect(isOperator({ ...integration, platformAdmin: true })).toBe(false);
   });
+
+  it('treats a platform admin signed in through a membership as that member, never as an operator (decision 0030)', () => {
+    expect(isOperator({ ...base, platformAdmin: true })).toBe(false);
+    expect(canManageBilling({ ...base, platformAdmin: true, associationId: B }, A)).toBe(false);
+    expect(canSeeEntitlements({ ...resident, platformAdmin: true, associationId: B }, A)).toBe(false);
+  });
 });
