@@ -54,6 +54,15 @@ describe('billing access matrix', () => {
     e2e = await openE2E();
     call = matrixCaller(e2e, tokens);
     Object.assign(tokens, await operatorMatrixTokens(e2e));
+    // The demo's extra-storage invoice is overdue, and a board in arrears subscribes to nothing (decision 0032): the
+    // operator records it paid, so the matrix sees who may subscribe rather than the arrears.
+    const overdue = await asOperator('query ($s: String) { associations(search: $s) { nodes { invoices(status: OVERDUE) { nodes { id } } } } }', {
+      s: '987654325',
+    });
+    const ids = (overdue.data as { associations: { nodes: { invoices: { nodes: { id: string }[] } }[] } }).associations.nodes[0]!.invoices.nodes;
+    const today = DateTime.now().setZone('Europe/Oslo').toISODate()!;
+    const PAY = 'mutation ($i: MarkInvoicePaidInput!) { markInvoicePaid(input: $i) { invoice { id } } }';
+    for (const { id } of ids) await asOperator(PAY, { i: { invoiceId: id, paidOn: today } });
   });
   afterAll(() => e2e?.close());
 
