@@ -81,11 +81,12 @@ describe('terms of service', () => {
   it('shows the board what is in effect, what is coming and by when it must be accepted', async () => {
     const state = await terms.associationTerms(kari, DEMO.solbakken);
     expect(state).toMatchObject({
+      // Onboarding recorded the written acceptance of the version in effect (the demo does as createAssociation does).
       current: { version: '2026-01' },
-      currentAccepted: false,
-      accepted: [],
+      currentAccepted: true,
+      accepted: [expect.objectContaining({ version: '2026-01', recordedByAccountId: DEMO.operator, recordedByMemberId: null })],
       pending: { terms: { version: '2027-01' }, effectiveOn: '2027-01-06', accepted: false },
-      mustAcceptBy: '2026-01-01',
+      mustAcceptBy: '2027-01-06',
     });
     expect(await errorOf(terms.associationTerms(ola, DEMO.solbakken))).toMatchObject({ code: 'FORBIDDEN' });
     await expect(terms.associationTerms(operator, DEMO.solbakken)).resolves.toMatchObject({ current: { version: '2026-01' } });
@@ -105,7 +106,8 @@ describe('terms of service', () => {
   it('takes the new version into effect on its day in Oslo', async () => {
     now = new Date('2027-01-05T23:00:00Z'); // 6 January, midnight in Oslo
     expect(await terms.associationTerms(operator, DEMO.solbakken)).toMatchObject({ current: { version: '2027-01' }, pending: null });
-    // Fjordly never accepted 2026-01, which is superseded now.
+    // 2026-01 is superseded now: an association that never accepted it cannot accept it any more.
+    await bed.db.system((tx) => tx.execute(sql`delete from members.terms_acceptances where association_id = ${DEMO.fjordly}`));
     expect(await errorOf(accept('2026-01', viewerOf(DEMO.fjordly, DEMO.eva, 'board'), DEMO.fjordly))).toEqual({ code: 'BAD_USER_INPUT', field: 'version' });
   });
 
