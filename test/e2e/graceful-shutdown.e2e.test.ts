@@ -3,6 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { generateSecrets } from '@tunet/kit';
+import { SUBGRAPHS } from '../../scripts/subgraph-registry';
 
 const ROOT = path.resolve(__dirname, '../..');
 const ANSWER_AFTER_MS = 2000;
@@ -90,7 +91,8 @@ describe('SIGTERM to the gateway process, as `npm run start:gateway` runs it', (
       JWT_PUBLIC_KEY: jwtPublicKey,
       INTERNAL_SIGNING_SECRET: 'process-test-secret',
       SHUTDOWN_DELAY_MS: String(SHUTDOWN_DELAY_MS),
-      ...Object.fromEntries(['MEMBERS', 'POSTS', 'RESERVATIONS', 'NOTIFICATIONS'].map((name) => [`SUBGRAPH_${name}_URL`, `${subgraphs.url}/${name}/graphql`])),
+      // Every subgraph of the registry: one left out falls back to its localhost port, where nothing answers readiness.
+      ...Object.fromEntries(SUBGRAPHS.map(({ name }) => [`SUBGRAPH_${name.toUpperCase()}_URL`, `${subgraphs.url}/${name.toUpperCase()}/graphql`])),
     });
     gateway = spawn(process.execPath, ['--import', 'tsx', 'gateway/src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const exited = new Promise<number | null>((resolve) => gateway.once('exit', (code) => resolve(code)));
