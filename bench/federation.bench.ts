@@ -1,9 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { closeFastStore, DatabaseConnection, generateSecrets, openFastStore } from '@tunet/kit';
+import { closeFastStore, DatabaseConnection, FilesystemStorage, generateSecrets, openFastStore } from '@tunet/kit';
 import { DEMO_PASSWORD } from '@tunet/members';
-import { FilesystemStorage } from '@tunet/posts';
 import { startStack } from '@tunet/stack';
 
 /**

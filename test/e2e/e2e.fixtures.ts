@@ -4,7 +4,7 @@ import path from 'node:path';
 import { closeFastStore, generateSecrets, type FastStore, type Secrets } from '@tunet/kit';
 import { openTestDatabase, openTestRedis, type TestDatabase } from '@tunet/kit/src/kit.fixtures';
 import { DEMO, DEMO_OPERATOR_EMAIL, DEMO_PASSWORD } from '@tunet/members';
-import { FilesystemStorage } from '@tunet/posts';
+import { FilesystemStorage } from '@tunet/kit';
 import { startStack, type Stack, type StackOptions } from '@tunet/stack';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {

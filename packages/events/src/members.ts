@@ -59,7 +59,7 @@ export const memberTopics = {
   'association.terminated': topic({
     version: 1,
     producer: 'members',
-    consumers: ['notifications', 'billing'],
+    consumers: ['notifications', 'billing', 'privacy'],
     description:
       "The association's agreement ended on `terminatedOn`: from now on its logins, refresh tokens and API keys are refused and nothing is sent to its people. What happens to its data (export, deletion) is decided by those who consume this.",
     schema: z.strictObject({
@@ -130,5 +130,42 @@ export const memberTopics = {
     description:
       'A new version of the terms of service was published; the board must accept it before `effectiveOn` (at least one month after the announcement). One event per association that must accept it.',
     schema: z.strictObject({ version: z.string().min(1).max(40), effectiveOn: date, summaryUrl: z.url().nullable() }),
+  }),
+  'personal_data.accessed': topic({
+    version: 1,
+    producer: 'members',
+    consumers: ['privacy'],
+    description:
+      "Someone other than the person read their personal data only because of a role (the board, an integration's key, an operator in a support session): one entry per person read, batched per request, for the privacy subgraph's tamper-evident access log.",
+    schema: z.strictObject({
+      entries: z
+        .array(
+          z.strictObject({
+            subjectId: id,
+            actorId: id.nullable(),
+            actorKind: z.enum(['member', 'api_key', 'operator']),
+            fields: z.array(z.string().min(1).max(64)).min(1).max(64),
+            operation: z.string().min(1).max(200),
+            reason: z.string().max(2000).nullable(),
+            at: instant,
+          }),
+        )
+        .min(1)
+        .max(1000),
+    }),
+  }),
+  'personal_data.changed': topic({
+    version: 1,
+    producer: 'members',
+    consumers: ['privacy'],
+    description: "A person's personal data was changed (by themself, the board, an import or an operator): which fields, by whom, when.",
+    schema: z.strictObject({
+      subjectId: id,
+      actorId: id.nullable(),
+      actorKind: z.enum(['member', 'api_key', 'operator', 'system']),
+      fields: z.array(z.string().min(1).max(64)).min(1).max(64),
+      operation: z.string().min(1).max(200),
+      at: instant,
+    }),
   }),
 };

@@ -43,3 +43,5 @@ export * from './association-closure';
 export * from './concurrency-limit';
 export * from './member-references';
 export * from './client-routes';
+export * from './privacy';
+export * from './file-storage';

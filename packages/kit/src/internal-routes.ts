@@ -22,6 +22,14 @@ export class InternalRouteError extends Error {
   }
 }
 
+/** An answer of raw bytes instead of JSON (a file for the privacy export's archive). */
+export class InternalBinaryAnswer {
+  constructor(
+    readonly bytes: Buffer,
+    readonly contentType: string,
+  ) {}
+}
+
 /**
  * A route only Tunet processes call, without a viewer (a viewer would mean a person's request was forwarded), whose
  * body must fit `schema`: anything else is refused with 400 before `handle` runs.
@@ -74,7 +82,9 @@ export function internalRouter(routes: Record<string, InternalRoute>, logger: Lo
     if (!route) return void res.status(404).json({ error: 'No such internal route.' });
     const context = res.locals.tunet as RequestContext;
     try {
-      res.json((await route(req.body, context)) ?? null);
+      const answer = await route(req.body, context);
+      if (answer instanceof InternalBinaryAnswer) return void res.type(answer.contentType).send(answer.bytes);
+      res.json(answer ?? null);
     } catch (error) {
       if (error instanceof InternalRouteError) return void res.status(error.status).json({ ...error.details, error: error.message });
       logger.error({ err: error, requestId: context.requestId, route: name }, 'internal route failed');

@@ -11,11 +11,12 @@ import {
   type EventStream,
   type Logger,
   type RunningServer,
+  type FileStorage,
   type Secrets,
 } from '@tunet/kit';
 import { createBillingSubgraph, loadDemoBilling, SignedAssociationProfiles, type BillingSubgraph } from '@tunet/billing';
 import { createMembersSubgraph, DEMO, loadDemoData, type MembersSubgraph } from '@tunet/members';
-import { createPostsSubgraph, loadDemoPosts, type FileStorage, type PostsSubgraph } from '@tunet/posts';
+import { createPostsSubgraph, loadDemoPosts, type PostsSubgraph } from '@tunet/posts';
 import { createNotificationsSubgraph, MembersDirectory, type NotificationsConfig, type NotificationsSubgraph } from '@tunet/notifications';
 import { createReservationsSubgraph, loadDemoReservations, type DemoResident, type ReservationsSubgraph } from '@tunet/reservations';
 

@@ -8,7 +8,7 @@ import type { DatabaseConnection, Entitlements, MemberReferences, MemberRole, Me
 import { openTestDatabase } from '@tunet/kit/src/kit.fixtures';
 import { graphql, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import type { PostsContext } from './context';
-import { FilesystemStorage } from './files/storage';
+import { FilesystemStorage } from '@tunet/kit';
 import { createPostsSubgraph, type PostsDependencies, type PostsSubgraph } from './subgraph';
 
 // Fixed ids for the pure access matrices, so a row names the same viewer on every run.

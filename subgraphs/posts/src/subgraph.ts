@@ -53,7 +53,7 @@ import { FilesRepository } from './files/files.repository';
 import { filesResolvers } from './files/files.resolvers';
 import { FilesService } from './files/files.service';
 import { UrlSigner } from './files/signed-urls';
-import { fileStorageFromEnv, type FileStorage } from './files/storage';
+import { fileStorageFromEnv, type FileStorage } from '@tunet/kit';
 import { GroupMembersRepository } from './notifications/group-members.repository';
 import { notificationsInternalRoutes } from './notifications/group-members.routes';
 

@@ -10,7 +10,7 @@ import { EVERY_REFERENCE_EXISTS, openPostsTestBed, viewerIn, type PostsTestBed }
 import { gpsLatitudeOf, phoneJpeg } from './files.fixtures';
 import { DEFAULT_MAX_FILE_BYTES } from './files.service';
 import { UrlSigner } from './signed-urls';
-import { FilesystemStorage } from './storage';
+import { FilesystemStorage } from '@tunet/kit';
 
 let bed: PostsTestBed;
 

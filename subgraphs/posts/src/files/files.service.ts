@@ -25,7 +25,7 @@ import type { FileRow, FilesRepository } from './files.repository';
 import { processImage, type ImageVariant } from './images';
 import type { UrlSigner } from './signed-urls';
 import { isImageType, sniffContentType } from './sniff';
-import type { FileStorage } from './storage';
+import type { FileStorage } from '@tunet/kit';
 import { EXTRA_STORAGE, fitsStorage, storageLimitBytes } from './storage-quota.rules';
 
 const MIB = 1024 * 1024;

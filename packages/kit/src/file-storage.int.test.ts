@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileStorageFromEnv, FilesystemStorage, S3Storage, type FileStorage } from './storage';
+import { fileStorageFromEnv, FilesystemStorage, S3Storage, type FileStorage } from './file-storage';
 
 const key = (variant = 'original') => `${randomUUID()}/${randomUUID()}/${variant}`;
 
