@@ -77,6 +77,26 @@ export const privacyAssociationRequestSchema = z.strictObject({
 });
 export type PrivacyAssociationRequest = z.infer<typeof privacyAssociationRequestSchema>;
 
+/**
+ * Members only: members whose retention period after moving out has run (the privacy subgraph's retention job, then
+ * PRIVACY_ERASE_ROUTE with reason `retention`). A member qualifies when every tenure ended on or before the cut-off
+ * of their association (`cutoffs`, else `defaultCutoff`), no committee term runs past it, and they hold no external
+ * title; the tombstone and terminated associations never do. Pages in (associationId, memberId) order.
+ */
+export const PRIVACY_MOVED_OUT_ROUTE = 'privacy/moved-out';
+export const privacyMovedOutRequestSchema = z.strictObject({
+  kind: z.literal('privacy.moved-out'),
+  defaultCutoff: z.iso.date(),
+  cutoffs: z.array(z.strictObject({ associationId: id, cutoff: z.iso.date() })).max(1000),
+  after: z.strictObject({ associationId: id, memberId: id }).nullable(),
+  limit: z.number().int().min(1).max(500),
+});
+export type PrivacyMovedOutRequest = z.infer<typeof privacyMovedOutRequestSchema>;
+export const privacyMovedOutAnswerSchema = z.strictObject({
+  members: z.array(z.strictObject({ associationId: id, memberId: id, movedOutOn: z.iso.date() })),
+});
+export type PrivacyMovedOutAnswer = z.infer<typeof privacyMovedOutAnswerSchema>;
+
 /** What happened to one table's rows about the person (or the association). */
 export const receiptEntrySchema = z.strictObject({
   table: z.string().min(1),
