@@ -59,6 +59,18 @@ export class DatabaseConnection {
     return new SubgraphDatabase(this.driver, schema, migrationsDir, contracts ?? (tunetEvents as EventContracts as C));
   }
 
+  /**
+   * A transaction as the connection's own user (the owner of every subgraph schema), in system scope so forced
+   * row-level security admits every association: only for operator checks across all schemas (the residue scan and
+   * the access-log verifier, docs/decisions/0039), never for a request.
+   */
+  ownerTransaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.driver.drizzle.transaction(async (tx) => {
+      await tx.execute(sql`select set_config('tunet.association_id', '', true), set_config('tunet.scope', 'system', true)`);
+      return fn(tx);
+    });
+  }
+
   async ping(): Promise<void> {
     await this.driver.drizzle.execute(sql`select 1`);
   }

@@ -37,7 +37,7 @@ describe('access log hash chain', () => {
     const entries = chain(4);
     const head = headOf(entries);
     entries[2] = { ...entries[2]!, fields: ['name'] };
-    expect(firstBreak(entries, head)).toEqual({ entryId: entries[2]!.id, problem: 'hash' });
+    expect(firstBreak(entries, head)).toEqual({ entryId: entries[2].id, problem: 'hash' });
   });
 
   it('names the entry after one that was rehashed to hide an edit', () => {

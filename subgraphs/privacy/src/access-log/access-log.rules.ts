@@ -79,13 +79,14 @@ export type ChainBreak = { entryId: string | null; problem: 'hash' | 'link' | 'g
  * leave the chain short of it (`truncated`, naming the last entry left, or null when none is). Null when it holds.
  */
 export function firstBreak(entries: readonly ChainedEntry[], head: { sequence: number; hash: string } | null): ChainBreak | null {
-  let previous: { sequence: number; hash: string } | null = null;
+  let previous: ChainedEntry | null = null;
   for (const entry of entries) {
     if (entry.sequence !== (previous?.sequence ?? 0) + 1) return { entryId: entry.id, problem: 'gap' };
     if (entry.previousHash !== (previous?.hash ?? GENESIS_HASH)) return { entryId: entry.id, problem: 'link' };
     if (entryHash(entry) !== entry.hash) return { entryId: entry.id, problem: 'hash' };
     previous = entry;
   }
-  if (head && (previous?.sequence !== head.sequence || previous.hash !== head.hash)) return { entryId: previous?.id ?? null, problem: 'truncated' };
+  const last: ChainedEntry | null = previous;
+  if (head && (last?.sequence !== head.sequence || last.hash !== head.hash)) return { entryId: last?.id ?? null, problem: 'truncated' };
   return null;
 }
