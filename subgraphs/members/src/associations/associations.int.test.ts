@@ -4,7 +4,7 @@ import { AccessTokenVerifier, type Viewer } from '@tunet/kit';
 import { DEMO } from '../members.demo';
 import { errorOf, openMembersTestBed, osloDate, viewerOf, type MembersTestBed } from '../members.fixtures';
 import { AssociationsRepository } from './associations.repository';
-import { ASSOCIATION_PROFILE_ROUTE } from './associations.routes';
+import { ASSOCIATION_PROFILE_ROUTE, CURRENT_ASSOCIATIONS_ROUTE } from './associations.routes';
 
 type Outboxed = { topic: string; association_id: string; payload: Record<string, string> };
 
@@ -166,5 +166,30 @@ describe('onboarding associations', () => {
     expect(await profile(DEMO.solbakken)).toMatchObject({ postalAddress: null, legalDetailsComplete: false });
     await expect(profile(randomUUID())).rejects.toMatchObject({ status: 404 });
     await expect(profile('not-an-id')).rejects.toMatchObject({ status: 400 });
+  });
+
+  it('answers the current-associations route with every association but the terminated, for the privacy subgraph', async () => {
+    const current = async () => {
+      const answer = (await bed.subgraph.definition.internalRoutes![CURRENT_ASSOCIATIONS_ROUTE]!(
+        { kind: 'associations.current' },
+        { viewer: null, requestId: 'test', clientIp: '' },
+      )) as { associations: { associationId: string; status: string }[] };
+      return answer.associations.map((a) => a.associationId);
+    };
+    const all = (await bed.subgraph.associations.list(operator, { first: 100 })).nodes;
+    expect((await current()).sort()).toEqual(all.map((a) => a.id).sort());
+    await bed.db.system((tx) =>
+      tx.execute(
+        sql`update members.associations set status = 'blocked', blocked_at = now(), blocked_ground = 'illegal_use', blocked_reason = 'test' where id = ${DEMO.solbakken}`,
+      ),
+    );
+    await bed.db.system((tx) =>
+      tx.execute(sql`update members.associations set status = 'terminated', terminated_on = current_date where id = ${DEMO.fjordly}`),
+    );
+    expect(await current()).toContain(DEMO.solbakken);
+    expect(await current()).not.toContain(DEMO.fjordly);
+    await expect(
+      bed.subgraph.definition.internalRoutes![CURRENT_ASSOCIATIONS_ROUTE]!({ associationId: DEMO.solbakken }, { viewer: null, requestId: 't', clientIp: '' }),
+    ).rejects.toMatchObject({ status: 400 });
   });
 });

@@ -4,9 +4,12 @@ import type { AssociationsService } from './associations.service';
 
 /** Where billing reads an association's legal details (issue 13's contract). */
 export const ASSOCIATION_PROFILE_ROUTE = 'associations/profile';
+/** Where the privacy subgraph reads every association not terminated, to tell each of them (decision 0040). */
+export const CURRENT_ASSOCIATIONS_ROUTE = 'associations/current';
 
 // Strict, and with a key no other internal route takes: a body signed for one route means nothing to another.
 const profileRequestSchema = z.strictObject({ associationId: z.guid() });
+const currentRequestSchema = z.strictObject({ kind: z.literal('associations.current') });
 
 /**
  * An association's registry data for other subgraphs: name, organisation number, postal address (null unless
@@ -20,5 +23,6 @@ export function associationsInternalRoutes(associations: AssociationsService): R
       if (!profile) throw new InternalRouteError(404, 'No such association.');
       return profile;
     }),
+    [CURRENT_ASSOCIATIONS_ROUTE]: processRoute(currentRequestSchema, async () => ({ associations: await associations.current() })),
   };
 }

@@ -1,5 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { badUserInput, conflict, decodeCursor, pageSize, parseInput, refusedRule, toPage, type Announcement, type Page, type Viewer } from '@tunet/kit';
+import {
+  badUserInput,
+  conflict,
+  decodeCursor,
+  MAX_PAGE_SIZE,
+  pageSize,
+  parseInput,
+  refusedRule,
+  toPage,
+  type Announcement,
+  type Page,
+  type Viewer,
+} from '@tunet/kit';
 import { z } from 'zod';
 import { hashToken, newSecretToken } from '../auth/auth.service';
 import type { InvitationRow } from '../invitations/invitations.repository';
@@ -127,6 +139,25 @@ export class AssociationsService {
       }
       throw error;
     }
+  }
+
+  /**
+   * Every association not terminated (active or blocked), for the provider's announcements to all of them (the
+   * privacy subgraph's sub-processor changes and breaches, decision 0040), read in pages of the operators' list.
+   */
+  async current(): Promise<AssociationProfile[]> {
+    const rows: AssociationRow[] = [];
+    for (const status of ['active', 'blocked'] as const) {
+      let after: AssociationPosition | null = null;
+      for (;;) {
+        const page = await this.repository.list({ status }, MAX_PAGE_SIZE, after);
+        rows.push(...page);
+        if (page.length < MAX_PAGE_SIZE) break;
+        const last = page[page.length - 1]!;
+        after = { name: last.name.toLowerCase(), id: last.id };
+      }
+    }
+    return rows.map(profileOf);
   }
 
   /** Null for an id that is no association. */
