@@ -26,6 +26,8 @@ export interface MembersTestBed {
   /** The test database itself, for what runs beside the subgraph (the operator bootstrap command). */
   connection: DatabaseConnection;
   secrets: Secrets;
+  /** The fast store the subgraph writes revocations to, for reading them back. */
+  store: FastStore;
   /** Fresh per-request loaders for a viewer, as a request would get them. */
   loadersFor(viewer: Viewer | null): Loaders;
   close(): Promise<void>;
@@ -44,6 +46,7 @@ export async function openMembersTestBed(auth?: MembersDependencies['auth']): Pr
     db: testDb.connection.forSubgraph('members', path.resolve(__dirname, '../migrations')),
     connection: testDb.connection,
     secrets,
+    store,
     loadersFor: (viewer) => ({
       ...createMembersLoaders(subgraph.repositories.members, viewer),
       ...createHousingLoaders(subgraph.repositories.housing, viewer),

@@ -49,6 +49,9 @@ import { MembersRepository } from './members/members.repository';
 import { membersResolvers } from './members/members.resolvers';
 import { MembersService } from './members/members.service';
 import { suspensionRequests } from './members/suspension-requests';
+import { PrivacyRepository } from './privacy/privacy.repository';
+import { privacyInternalRoutes } from './privacy/privacy.routes';
+import { PrivacyService } from './privacy/privacy.service';
 import { RecipientsRepository } from './notifications/recipients.repository';
 import { notificationsInternalRoutes } from './notifications/recipients.routes';
 import { ReferencesRepository } from './references/references.repository';
@@ -179,6 +182,7 @@ export async function createMembersSubgraph(deps: MembersDependencies): Promise<
       ...associationsInternalRoutes(associations),
       ...notificationsInternalRoutes(new RecipientsRepository(db)),
       ...referencesInternalRoutes(new ReferencesRepository(db)),
+      ...privacyInternalRoutes(new PrivacyService(new PrivacyRepository(db), revocations)),
     },
   };
   return {

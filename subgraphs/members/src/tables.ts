@@ -33,7 +33,8 @@ export const terminations = schema.table('terminations', {
   associationId: uuid('association_id').notNull(),
   id: uuid('id').notNull(),
   initiatedBy: text('initiated_by', { enum: ['board', 'provider', 'breach'] }).notNull(),
-  requestedBy: uuid('requested_by').notNull(),
+  /** Null once the person who filed it was erased (migration 0015). */
+  requestedBy: uuid('requested_by'),
   requestedAt: timestamp('requested_at', { withTimezone: true }).notNull().defaultNow(),
   effectiveOn: date('effective_on').notNull(),
   reason: text('reason'),
@@ -295,7 +296,8 @@ export const termsAcceptances = schema.table('terms_acceptances', {
   associationId: uuid('association_id').notNull(),
   version: text('version').notNull(),
   acceptedByName: text('accepted_by_name').notNull(),
-  recordedByAccountId: uuid('recorded_by_account_id').notNull(),
+  /** Null once the board member who recorded it was erased (migration 0015). */
+  recordedByAccountId: uuid('recorded_by_account_id'),
   recordedByMemberId: uuid('recorded_by_member_id'),
   acceptedAt: timestamp('accepted_at', { withTimezone: true }).notNull().defaultNow(),
 });
