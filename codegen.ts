@@ -2,6 +2,7 @@ import type { CodegenConfig } from '@graphql-codegen/cli';
 import { LOWER_CASE_ENUMS as BILLING_ENUMS } from './subgraphs/billing/src/tables';
 import { LOWER_CASE_ENUMS as NOTIFICATIONS_ENUMS } from './subgraphs/notifications/src/model';
 import { LOWER_CASE_ENUMS as POSTS_ENUMS } from './subgraphs/posts/src/tables';
+import { LOWER_CASE_ENUMS as PRIVACY_ENUMS } from './subgraphs/privacy/src/tables';
 import { LOWER_CASE_ENUMS as RESERVATIONS_ENUMS } from './subgraphs/reservations/src/tables';
 
 /**
@@ -126,6 +127,17 @@ const config: CodegenConfig = {
         FeatureWithdrawal: '../withdrawals/withdrawals.service#AnnouncedWithdrawal',
       },
       { module: '../tables', types: BILLING_ENUMS },
+    ),
+    ...subgraph(
+      'privacy',
+      '../context#PrivacyContext',
+      {
+        Association: '../context#AssociationRef',
+        PrivacySettings: '../settings/settings.rules#PrivacySettingsState',
+        DataAccessEntry: '../access-log/access-log.repository#AccessEntry',
+        DataAccessConnection: '../access-log/access-log.service#AccessLogPage',
+      },
+      { module: '../tables', types: PRIVACY_ENUMS },
     ),
   },
 };

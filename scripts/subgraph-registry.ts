@@ -5,6 +5,7 @@ export const SUBGRAPHS = [
   { name: 'reservations', port: 4003 },
   { name: 'notifications', port: 4004 },
   { name: 'billing', port: 4005 },
+  { name: 'privacy', port: 4006 },
 ] as const;
 
 export type SubgraphName = (typeof SUBGRAPHS)[number]['name'];

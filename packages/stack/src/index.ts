@@ -17,6 +17,7 @@ import {
 import { createBillingSubgraph, loadDemoBilling, SignedAssociationProfiles, type BillingSubgraph } from '@tunet/billing';
 import { createMembersSubgraph, DEMO, loadDemoData, type MembersSubgraph } from '@tunet/members';
 import { createPostsSubgraph, loadDemoPosts, type PostsSubgraph } from '@tunet/posts';
+import { createPrivacySubgraph, type PrivacySubgraph } from '@tunet/privacy';
 import { createNotificationsSubgraph, MembersDirectory, type NotificationsConfig, type NotificationsSubgraph } from '@tunet/notifications';
 import { createReservationsSubgraph, loadDemoReservations, type DemoResident, type ReservationsSubgraph } from '@tunet/reservations';
 
@@ -25,7 +26,7 @@ export interface StackOptions {
   store: FastStore;
   secrets: Secrets;
   /** Port per process; 0 picks a free one. */
-  ports?: { gateway: number; members: number; posts: number; reservations: number; notifications: number; billing: number };
+  ports?: { gateway: number; members: number; posts: number; reservations: number; notifications: number; billing: number; privacy: number };
   host?: string;
   introspection?: boolean;
   demoData?: boolean;
@@ -50,12 +51,13 @@ export interface Stack {
   /** The event stream the subgraphs' outboxes relay to, for consumers and tests. */
   stream: EventStream;
   gatewayUrl: string;
-  subgraphUrls: { members: string; posts: string; reservations: string; notifications: string; billing: string };
+  subgraphUrls: { members: string; posts: string; reservations: string; notifications: string; billing: string; privacy: string };
   members: MembersSubgraph;
   posts: PostsSubgraph;
   reservations: ReservationsSubgraph;
   notifications: NotificationsSubgraph;
   billing: BillingSubgraph;
+  privacy: PrivacySubgraph;
   demoLoaded: boolean;
   /** Stops the gateway (readiness off for `delayMs` first, see RunningServer), then the subgraphs and jobs. */
   stop(delayMs?: number): Promise<void>;
@@ -69,7 +71,7 @@ const SUPERGRAPH = path.resolve(__dirname, '../../../schema/supergraph.graphql')
  */
 export async function startStack(options: StackOptions): Promise<Stack> {
   const logger = options.logger ?? createLogger('tunet');
-  const ports = options.ports ?? { gateway: 0, members: 0, posts: 0, reservations: 0, notifications: 0, billing: 0 };
+  const ports = options.ports ?? { gateway: 0, members: 0, posts: 0, reservations: 0, notifications: 0, billing: 0, privacy: 0 };
   const members = await createMembersSubgraph({
     database: options.database,
     store: options.store,
@@ -103,11 +105,20 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     store: options.store,
     associationProfiles: new SignedAssociationProfiles(() => urls.members, options.secrets.internalSecret),
   });
+  const participantUrls: Record<string, string> = {};
+  const privacy = await createPrivacySubgraph({
+    database: options.database,
+    store: options.store,
+    internalSecret: options.secrets.internalSecret,
+    subgraphUrls: () => participantUrls,
+    fileStorage: options.fileStorage,
+  });
   await members.migrate();
   await posts.migrate();
   await reservations.migrate();
   await notifications.migrate();
   await billing.migrate();
+  await privacy.migrate();
   const demoLoaded = options.demoData ? await loadDemo(members, posts, reservations, billing) : false;
 
   const serverOptions = (port: number, name: string) => ({
@@ -129,13 +140,18 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     started.push(notificationsServer);
     const billingServer = await startSubgraphServer(billing.definition, serverOptions(ports.billing, 'billing'));
     started.push(billingServer);
+    const privacyServer = await startSubgraphServer(privacy.definition, serverOptions(ports.privacy, 'privacy'));
+    started.push(privacyServer);
     const subgraphUrls = {
       members: membersServer.url,
       posts: postsServer.url,
       reservations: reservationsServer.url,
       notifications: notificationsServer.url,
       billing: billingServer.url,
+      privacy: privacyServer.url,
     };
+    // Privacy asks every subgraph (itself included) for a person's data at these URLs.
+    Object.assign(participantUrls, subgraphUrls);
     Object.assign(urls, { members: membersServer.url, posts: postsServer.url, billing: billingServer.url });
     const gateway = await startGateway({
       port: ports.gateway,
@@ -158,6 +174,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       ...reservations.backgroundJobs(stream),
       ...notifications.backgroundJobs(stream),
       ...billing.backgroundJobs(stream),
+      ...privacy.backgroundJobs(stream),
     ];
     for (const job of jobs) job.start();
     return {
@@ -169,6 +186,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       reservations,
       notifications,
       billing,
+      privacy,
       demoLoaded,
       // The gateway stops first so no new subgraph calls start while subgraphs drain.
       stop: async (delayMs) => {

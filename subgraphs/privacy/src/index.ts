@@ -1,0 +1,1 @@
+export { createPrivacySubgraph, type PrivacySubgraph, type PrivacyDependencies } from './subgraph';
