@@ -6,6 +6,7 @@ import {
   OutboxRelay,
   PeriodicJob,
   ReminderSweep,
+  retentionJob,
   type MemberReferences,
   type SubgraphDefinition,
   type SubgraphModule,
@@ -56,6 +57,9 @@ import { UrlSigner } from './files/signed-urls';
 import { fileStorageFromEnv, type FileStorage } from '@tunet/kit';
 import { GroupMembersRepository } from './notifications/group-members.repository';
 import { notificationsInternalRoutes } from './notifications/group-members.routes';
+import { PrivacyRepository } from './privacy/privacy.repository';
+import { privacyRoutes } from './privacy/privacy.routes';
+import { PrivacyService, SOFT_DELETED_PURGE } from './privacy/privacy.service';
 
 const root = path.resolve(__dirname, '..');
 
@@ -77,6 +81,7 @@ export interface PostsSubgraph extends SubgraphModule<PostsContext> {
   filesRepository: FilesRepository;
   documents: DocumentsService;
   documentsRepository: DocumentsRepository;
+  privacy: PrivacyService;
 }
 
 /**
@@ -111,7 +116,9 @@ export async function createPostsSubgraph(deps: PostsDependencies): Promise<Post
   const events = new EventsService(eventsRepository);
   const calendar = new CalendarService(new CalendarRepository(db), calendarFeedsOf(db, deps.internalSecret));
   const filesRepository = new FilesRepository(db);
-  const files = new FilesService(filesRepository, deps.fileStorage ?? fileStorageFromEnv(), new UrlSigner(() => filesRepository.signingKey()));
+  const fileStorage = deps.fileStorage ?? fileStorageFromEnv();
+  const files = new FilesService(filesRepository, fileStorage, new UrlSigner(() => filesRepository.signingKey()));
+  const privacy = new PrivacyService(new PrivacyRepository(db), fileStorage, db);
   const documentsRepository = new DocumentsRepository(db);
   const documents = new DocumentsService(documentsRepository, audienceReferences);
   const typeDefs = parse(readFileSync(path.join(root, 'schema.graphql'), 'utf8'));
@@ -150,7 +157,7 @@ export async function createPostsSubgraph(deps: PostsDependencies): Promise<Post
     }),
     publicRoutes: { [CALENDAR_ROUTE]: (request) => calendar.feed(request.path), files: (request) => files.download(request) },
     isReady: () => deps.database.ping(),
-    internalRoutes: notificationsInternalRoutes(new GroupMembersRepository(db)),
+    internalRoutes: { ...notificationsInternalRoutes(new GroupMembersRepository(db)), ...privacyRoutes(privacy) },
   };
   return {
     definition,
@@ -166,6 +173,8 @@ export async function createPostsSubgraph(deps: PostsDependencies): Promise<Post
       new PeriodicJob('unattached-file-purge', 3_600_000, () => files.purgeUnattached(), createLogger('posts')),
       // Images from before their variants were recorded are measured once, batch after batch, from the start.
       new PeriodicJob('file-size-backfill', 3_600_000, () => files.measureUnmeasured(), createLogger('posts')),
+      // Deleted posts, comments and documents are gone, files included, within 180 days of their deletion.
+      retentionJob(db, SOFT_DELETED_PURGE, (now) => privacy.purgeSoftDeleted(now), createLogger('posts')),
     ],
     posts,
     repository,
@@ -184,5 +193,6 @@ export async function createPostsSubgraph(deps: PostsDependencies): Promise<Post
     filesRepository,
     documents,
     documentsRepository,
+    privacy,
   };
 }

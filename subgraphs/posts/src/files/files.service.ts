@@ -295,10 +295,10 @@ function megabytes(bytes: number): string {
   return `${Math.round((bytes / MIB) * 10) / 10} MB`;
 }
 
-function variantsOf(file: FileRow): ImageVariant[] {
+export function variantsOf(file: Pick<FileRow, 'width'>): ImageVariant[] {
   return file.width === null ? ['original'] : ['original', 'display', 'thumbnail'];
 }
 
-function storageKey(file: { associationId: string; id: string }, variant: ImageVariant): string {
+export function storageKey(file: { associationId: string; id: string }, variant: ImageVariant): string {
   return `${file.associationId}/${file.id}/${variant}`;
 }

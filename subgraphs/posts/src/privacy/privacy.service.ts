@@ -1,0 +1,116 @@
+import {
+  InternalBinaryAnswer,
+  InternalRouteError,
+  type ContentKind,
+  type FileStorage,
+  type PrivacyAssociationRequest,
+  type PrivacyEraseAnswer,
+  type PrivacyEraseRequest,
+  type PrivacyExportAnswer,
+  type PrivacyExportFileRequest,
+  type PrivacyExportRequest,
+  type ReceiptEntry,
+  type RetentionCounts,
+  type SubgraphDatabase,
+} from '@tunet/kit';
+import { storageKey, variantsOf } from '../files/files.service';
+import { PERSONAL_DATA } from './personal-data';
+import type { PrivacyRepository, StoredFile } from './privacy.repository';
+import { purgeSoftDeleted } from './retention.repository';
+import { softDeletedCutoff } from './retention.rules';
+
+const SUBGRAPH = 'posts';
+/** The retention job's name in posts.retention_runs. */
+export const SOFT_DELETED_PURGE = 'soft-deleted-purge';
+
+/** The content kind a reattribute table's rows are, so the policy decides whether they stay. */
+const KIND_OF: Record<string, ContentKind> = {
+  posts: 'posts',
+  comments: 'comments',
+  events: 'events',
+  documents: 'documents',
+  document_versions: 'documents',
+};
+
+/** Posts' side of the internal privacy contract (kit privacy.ts, decision 0036). */
+export class PrivacyService {
+  constructor(
+    private readonly repository: PrivacyRepository,
+    private readonly storage: FileStorage,
+    private readonly db: SubgraphDatabase,
+  ) {}
+
+  async exportMember({ associationId, memberId }: PrivacyExportRequest): Promise<PrivacyExportAnswer> {
+    const { tables, files } = await this.repository.exportMember(associationId, memberId);
+    return { subgraph: SUBGRAPH, tables, files, receipt: exportReceipt(tables) };
+  }
+
+  async exportAssociation({ associationId }: PrivacyAssociationRequest): Promise<PrivacyExportAnswer> {
+    const { tables, files } = await this.repository.exportAssociation(associationId);
+    return { subgraph: SUBGRAPH, tables, files, receipt: exportReceipt(tables) };
+  }
+
+  /** The original bytes of a file the member uploaded in the association; any other file is not found. */
+  async exportFile({ associationId, memberId, fileId }: PrivacyExportFileRequest): Promise<InternalBinaryAnswer> {
+    const file = await this.repository.uploadedFile(associationId, memberId, fileId);
+    const bytes = file ? await this.storage.get(storageKey(file, 'original')) : null;
+    if (!file || !bytes) throw new InternalRouteError(404, 'No such file of this member.');
+    return new InternalBinaryAnswer(bytes, file.contentType);
+  }
+
+  /** Erases the member in one transaction, then removes the stored objects of the files that went with it. */
+  async eraseMember({ associationId, memberId, policy }: PrivacyEraseRequest): Promise<PrivacyEraseAnswer> {
+    const { counts, removedFiles } = await this.repository.eraseMember(associationId, memberId, policy.keepContent, policy.tombstoneMemberId);
+    await this.removeObjects(removedFiles);
+    const kept = new Set(policy.keepContent);
+    const receipt = Object.entries(PERSONAL_DATA).map(([table, entry]): ReceiptEntry => {
+      const kind = KIND_OF[table];
+      const reattributed = kind ? kept.has(kind) : table === 'files' && (kept.has('posts') || kept.has('documents'));
+      if (reattributed) return entryOf(table, 'reattributed', counts[table] ?? 0, 'legitimate_interest', REATTRIBUTED_NOTE);
+      const action = entry.erasure === 'anonymise' ? 'anonymised' : 'erased';
+      return entryOf(table, action, counts[table] ?? 0, entry.lawfulBasis, NOTES[table] ?? null);
+    });
+    return { subgraph: SUBGRAPH, receipt };
+  }
+
+  /** Deletes everything of a terminated association, files included. */
+  async eraseAssociation({ associationId }: PrivacyAssociationRequest): Promise<PrivacyEraseAnswer> {
+    const { counts, removedFiles } = await this.repository.eraseAssociation(associationId);
+    await this.removeObjects(removedFiles);
+    const receipt = Object.entries(PERSONAL_DATA).map(([table, entry]) => entryOf(table, 'erased', counts[table] ?? 0, entry.lawfulBasis, null));
+    return { subgraph: SUBGRAPH, receipt };
+  }
+
+  /**
+   * One retention pass: posts, comments and documents deleted more than 180 days before `now` are removed with
+   * their files (kit runRetention logs it). Counts per table.
+   */
+  async purgeSoftDeleted(now: Date): Promise<RetentionCounts> {
+    const { counts, files } = await purgeSoftDeleted(this.db, softDeletedCutoff(now));
+    await this.removeObjects(files);
+    return counts;
+  }
+
+  /** After the rows are gone, so a crash between the two leaves only unreachable bytes, never a row without them. */
+  private async removeObjects(files: readonly StoredFile[]): Promise<void> {
+    for (const file of files) for (const variant of variantsOf(file)) await this.storage.delete(storageKey(file, variant));
+  }
+}
+
+const REATTRIBUTED_NOTE = "Kept as the association's policy says, attributed to its Former resident member.";
+
+const NOTES: Record<string, string> = {
+  comments: 'Deleted; a comment others replied to keeps its place in the thread with its text removed.',
+  comment_edits: 'Earlier texts of their comments are deleted, also where the comment itself is kept.',
+  files: 'Files in content that is kept stay with it; all others are deleted from storage.',
+  group_members: 'Their memberships are deleted; where they let someone in, nobody is named.',
+  group_join_requests: 'Their requests are deleted; where they decided on one, nobody is named.',
+};
+
+function entryOf(table: string, action: ReceiptEntry['action'], rows: number, lawfulBasis: ReceiptEntry['lawfulBasis'], note: string | null): ReceiptEntry {
+  return { table, action, rows, lawfulBasis, keptUntil: null, note };
+}
+
+function exportReceipt(tables: Record<string, unknown[]>): ReceiptEntry[] {
+  return Object.entries(PERSONAL_DATA).map(([table, entry]) => entryOf(table, 'exported', tables[table]?.length ?? 0, entry.lawfulBasis, null));
+}

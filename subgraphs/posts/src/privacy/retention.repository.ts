@@ -1,0 +1,60 @@
+import type { SubgraphDatabase, Tx } from '@tunet/kit';
+import { sql, type SQL } from 'drizzle-orm';
+import { query, type StoredFile } from './privacy.repository';
+
+async function removed(tx: Tx, statement: SQL): Promise<number> {
+  return (await query(tx, statement)).length;
+}
+
+/**
+ * Removes, across associations, posts, comments and documents deleted before `cutoff`, with what hangs on them
+ * (comments and reactions of a post, a comment's edits and reactions, a document's versions, and their files), in
+ * one transaction. A comment others still reply to waits for its last reply. Returns the rows per table and the
+ * files whose stored objects go once this has committed.
+ */
+export function purgeSoftDeleted(db: SubgraphDatabase, cutoff: Date): Promise<{ counts: Record<string, number>; files: StoredFile[] }> {
+  return db.system(async (tx) => {
+    const before = cutoff.toISOString();
+    const posts = sql`select association_id, id from posts.posts where deleted_at < ${before}::timestamptz`;
+    // Replies first, so a thread's root whose replies are all due goes in the same run.
+    const replies = sql`select association_id, id from posts.comments where deleted_at < ${before}::timestamptz and parent_id is not null`;
+    const roots = sql`select c.association_id, c.id from posts.comments c where c.deleted_at < ${before}::timestamptz and c.parent_id is null
+                      and not exists (select 1 from posts.comments r where r.association_id = c.association_id and r.parent_id = c.id)`;
+    const documents = sql`select association_id, id from posts.documents where deleted_at < ${before}::timestamptz`;
+    const counts = { reactions: 0, comments: 0, posts: 0, document_versions: 0, documents: 0, files: 0 };
+    const files: StoredFile[] = [];
+    const deleteFiles = async (where: SQL) => {
+      const rows = await query<StoredFile>(tx, sql`delete from posts.files where ${where} returning association_id as "associationId", id, width`);
+      counts.files += rows.length;
+      files.push(...rows);
+    };
+
+    counts.reactions += await removed(
+      tx,
+      sql`delete from posts.reactions where ((target_type = 'POST' and (association_id, target_id) in (${posts}))
+          or (target_type = 'COMMENT' and (association_id, target_id) in
+              (select association_id, id from posts.comments where (association_id, post_id) in (${posts})))) returning 1`,
+    );
+    counts.comments += await removed(tx, sql`delete from posts.comments where (association_id, post_id) in (${posts}) returning 1`);
+    await deleteFiles(sql`(association_id, post_id) in (${posts})`);
+    counts.posts += await removed(tx, sql`delete from posts.posts where (association_id, id) in (${posts}) returning 1`);
+
+    for (const due of [replies, roots]) {
+      counts.reactions += await removed(
+        tx,
+        sql`delete from posts.reactions where target_type = 'COMMENT' and (association_id, target_id) in (${due}) returning 1`,
+      );
+      counts.comments += await removed(tx, sql`delete from posts.comments where (association_id, id) in (${due}) returning 1`);
+    }
+
+    const versionFiles = sql`select association_id, file_id from posts.document_versions where (association_id, document_id) in (${documents})`;
+    const fileKeys = await query<{ association_id: string; file_id: string }>(tx, versionFiles);
+    counts.document_versions += await removed(tx, sql`delete from posts.document_versions where (association_id, document_id) in (${documents}) returning 1`);
+    for (const { association_id: associationId, file_id: fileId } of fileKeys) {
+      await deleteFiles(sql`association_id = ${associationId}::uuid and id = ${fileId}::uuid`);
+    }
+    await deleteFiles(sql`(association_id, document_id) in (${documents})`);
+    counts.documents += await removed(tx, sql`delete from posts.documents where (association_id, id) in (${documents}) returning 1`);
+    return { counts, files };
+  });
+}
