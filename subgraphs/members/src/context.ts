@@ -12,6 +12,7 @@ import type { InvitationsService } from './invitations/invitations.service';
 import type { ReadRecorder } from './members/access-log';
 import type { MembersLoaders } from './members/members.loaders';
 import type { MembersService } from './members/members.service';
+import type { PrivacyStatesLookup } from './members/privacy-states.loaders';
 import type { SupportService } from './support/support.service';
 import type { TermsService } from './terms/terms.service';
 
@@ -22,6 +23,8 @@ export interface MembersContext extends RequestContext {
   loaders: Loaders;
   /** Records a privileged read of a profile field in the access log. */
   recordRead: ReadRecorder;
+  /** The privacy subgraph's consents and restrictions of an association, read once per request. */
+  privacyStates: PrivacyStatesLookup;
   auth: AuthService;
   members: MembersService;
   housing: HousingService;

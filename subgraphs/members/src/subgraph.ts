@@ -4,10 +4,12 @@ import {
   AccessTokenSigner,
   OutboxRelay,
   PeriodicJob,
+  PrivacyStatesReader,
   RevocationWriter,
   createLogger,
   type DatabaseConnection,
   type FastStore,
+  type PrivacyStatesLoader,
   type SubgraphModule,
 } from '@tunet/kit';
 import { parse } from 'graphql';
@@ -48,6 +50,7 @@ import { createMembersLoaders } from './members/members.loaders';
 import { MembersRepository } from './members/members.repository';
 import { membersResolvers } from './members/members.resolvers';
 import { MembersService } from './members/members.service';
+import { privacyStatesLookup } from './members/privacy-states.loaders';
 import { suspensionRequests } from './members/suspension-requests';
 import { PrivacyRepository } from './privacy/privacy.repository';
 import { privacyInternalRoutes } from './privacy/privacy.routes';
@@ -75,6 +78,11 @@ export interface MembersDependencies {
   portraitHosts?: readonly string[];
   /** The clock support sessions open, expire and log by; tests move it. */
   now?: () => Date;
+  /**
+   * The privacy subgraph's consents and restrictions (kit privacy-states.ts), which decide what the directory shows;
+   * without it nobody has consented to showing anything and nobody is restricted (tests).
+   */
+  privacyStates?: PrivacyStatesLoader;
 }
 
 export interface MembersSubgraph extends SubgraphModule<MembersContext> {
@@ -148,6 +156,8 @@ export async function createMembersSubgraph(deps: MembersDependencies): Promise<
   const terms = new TermsService(termsRepository);
   const associations = new AssociationsService(new AssociationsRepository(db), terms);
   const services = { auth, members, housing, committees, invitations, imports, apiKeys, support, associations, terms };
+  const privacyStates = deps.privacyStates ? await PrivacyStatesReader.open(deps.store, deps.privacyStates) : null;
+  const logger = createLogger('members');
   const definition: MembersSubgraph['definition'] = {
     name: 'members',
     typeDefs: parse(readFileSync(path.join(root, 'schema.graphql'), 'utf8')),
@@ -172,6 +182,7 @@ export async function createMembersSubgraph(deps: MembersDependencies): Promise<
         ...createCommitteesLoaders(committeesRepository, readerOf(request.viewer)),
       },
       recordRead: createReadRecorder(accessLog, request.viewer),
+      privacyStates: privacyStatesLookup(privacyStates, logger, request.requestId),
       ...services,
       agreements,
     }),
@@ -194,6 +205,8 @@ export async function createMembersSubgraph(deps: MembersDependencies): Promise<
       new PeriodicJob('board-term-sweep', 5 * 60_000, () => committees.announceEndedBoardTerms(), createLogger('members')),
       suspensionRequests(stream, db, members),
       terminationSweep,
+      // Nothing to run: stopping closes the reader's subscription to privacy's announcements.
+      { start: () => undefined, stop: async () => void (await privacyStates?.close()) },
     ],
     ...services,
     agreements,

@@ -39,8 +39,8 @@ describe.each([
   it.each([
     ['view the association', () => canViewAssociation(viewer, A), view],
     ['use the directory', () => canUseDirectory(viewer, A), directory],
-    ['see e-mail and phone, even kept to oneself', () => canSeeField(viewer, reserved, 'email') && canSeeField(viewer, reserved, 'phone'), contact],
-    ['see the occupation others see', () => canSeeField(viewer, person(), 'occupation'), occupation],
+    ['see e-mail and phone, even kept to oneself', () => canSeeField(viewer, reserved, 'email', []) && canSeeField(viewer, reserved, 'phone', []), contact],
+    ['see the occupation others see', () => canSeeField(viewer, person(), 'occupation', []), occupation],
     ['see a hidden name', () => canSeeName(viewer, person({ hideName: true })), hiddenName],
     ['load members, units and tenures', () => readerOf(viewer) === viewer, loads],
   ])('%s', (_operation, check, expected) => {
@@ -53,16 +53,16 @@ describe.each([
     expect(canSeePrivateDetails(viewer, person())).toBe(false);
     expect(canViewAssociation(viewer, B)).toBe(false);
     expect(canUseDirectory(viewer, B)).toBe(false);
-    expect(canSeeField(viewer, person({ associationId: B }), 'email')).toBe(false);
+    expect(canSeeField(viewer, person({ associationId: B }), 'email', [])).toBe(false);
   });
 });
 
 describe('the access log', () => {
   it("records an integrator's reads of contact details, like the board's", () => {
     const reader = integrator(['members:read']);
-    expect(isPrivilegedRead(reader, person(), 'email')).toBe(true);
-    expect(isPrivilegedRead(reader, person({ visibility: { phone: 'residents' } }), 'phone')).toBe(false);
-    expect(isPrivilegedRead(integrator(['members:import']), person(), 'email')).toBe(false);
+    expect(isPrivilegedRead(reader, person(), 'email', [])).toBe(true);
+    expect(isPrivilegedRead(reader, person(), 'phone', ['directory_contact'])).toBe(false);
+    expect(isPrivilegedRead(integrator(['members:import']), person(), 'email', [])).toBe(false);
   });
 });
 

@@ -8,6 +8,7 @@ import {
   canSeeVisibilitySettings,
   canUseDirectory,
   canViewAssociation,
+  hiddenByRestriction,
   isPrivilegedRead,
 } from './members.access';
 import { memberRow } from '../members.fixtures';
@@ -42,6 +43,11 @@ const actors: Record<string, Viewer | null> = {
   'operator in a support session elsewhere': { ...member(B, null, null), platformAdmin: true, support: { expiresAt: '2026-12-06T20:00:00.000Z' } },
 };
 
+/** The neighbour's consents in force (privacy's states): none, contact details, portrait. */
+const NONE: string[] = [];
+const CONTACT = ['directory_contact'];
+const PORTRAIT = ['directory_portrait'];
+
 const neighbour = (overrides: Partial<MemberRow> = {}) => memberRow({ associationId: A, id: NEIGHBOUR, accountId: NEIGHBOUR, ...overrides });
 
 describe.each([
@@ -63,13 +69,50 @@ describe.each([
     ['view the association', () => canViewAssociation(viewer, A), view],
     ['administer it', () => canAdminister(viewer, A), administer],
     ['use the directory', () => canUseDirectory(viewer, A), directory],
-    ["see a neighbour's e-mail", () => canSeeField(viewer, neighbour(), 'email'), email],
-    ["see a neighbour's occupation", () => canSeeField(viewer, neighbour(), 'occupation'), occupation],
-    ['see an occupation kept to oneself', () => canSeeField(viewer, neighbour({ visibility: { occupation: 'only_me' } }), 'occupation'), privateOccupation],
+    ["see a neighbour's e-mail", () => canSeeField(viewer, neighbour(), 'email', NONE), email],
+    ["see a neighbour's occupation", () => canSeeField(viewer, neighbour(), 'occupation', NONE), occupation],
+    [
+      'see an occupation kept to oneself',
+      () => canSeeField(viewer, neighbour({ visibility: { occupation: 'only_me' } }), 'occupation', NONE),
+      privateOccupation,
+    ],
     ['see a hidden name', () => canSeeName(viewer, neighbour({ hideName: true })), hiddenName],
     ['see suspension and tenure history', () => canSeePrivateDetails(viewer, neighbour()), privateDetails],
   ])('%s', (_operation, check, expected) => {
     expect(check()).toBe(expected);
+  });
+});
+
+describe('consent governs contact details and the portrait (decision 0038)', () => {
+  it.each([
+    // actor, phone without consent, phone with, portrait without, portrait with, hidden while restricted
+    ['anonymous', false, false, false, false, true],
+    ['resident', false, true, false, true, true],
+    ['external', false, true, false, true, true],
+    ['board', true, true, false, true, false],
+    ['former member', false, false, false, false, true],
+    ['other association', false, false, false, false, true],
+    ['operator in a support session', true, true, false, true, false],
+  ] as const)('%s', (actor, phone, phoneConsented, portrait, portraitConsented, hidden) => {
+    const viewer = actors[actor] ?? null;
+    expect(canSeeField(viewer, neighbour(), 'phone', NONE)).toBe(phone);
+    expect(canSeeField(viewer, neighbour(), 'phone', CONTACT)).toBe(phoneConsented);
+    expect(canSeeField(viewer, neighbour(), 'email', CONTACT)).toBe(phoneConsented);
+    expect(canSeeField(viewer, neighbour(), 'portrait', NONE)).toBe(portrait);
+    expect(canSeeField(viewer, neighbour(), 'portrait', PORTRAIT)).toBe(portraitConsented);
+    expect(hiddenByRestriction(viewer, A)).toBe(hidden);
+  });
+
+  it('no longer reads the old visibility choice for a consent-governed field: the consent is the one source', () => {
+    const chose = neighbour({ visibility: { phone: 'residents', portrait: 'residents' } });
+    expect(canSeeField(actors.resident!, chose, 'phone', NONE)).toBe(false);
+    expect(canSeeField(actors.resident!, chose, 'portrait', NONE)).toBe(false);
+    expect(canSeeField(actors.resident!, neighbour({ visibility: { phone: 'only_me' } }), 'phone', CONTACT)).toBe(true);
+  });
+
+  it('records the board reading contact details only where no consent shows them', () => {
+    expect(isPrivilegedRead(actors.board!, neighbour(), 'phone', NONE)).toBe(true);
+    expect(isPrivilegedRead(actors.board!, neighbour(), 'phone', CONTACT)).toBe(false);
   });
 });
 
@@ -79,22 +122,22 @@ describe('own profile and the board', () => {
   it('shows members everything of their own, including fields kept to themselves', () => {
     const private_ = neighbour({ hideName: true, visibility: { occupation: 'only_me', email: 'only_me' } });
     expect(canSeeName(self, private_)).toBe(true);
-    expect(canSeeField(self, private_, 'occupation')).toBe(true);
-    expect(canSeeField(self, private_, 'email')).toBe(true);
+    expect(canSeeField(self, private_, 'occupation', NONE)).toBe(true);
+    expect(canSeeField(self, private_, 'email', NONE)).toBe(true);
   });
 
   it('lets the board reach people by e-mail and phone even when they chose only_me', () => {
     const private_ = neighbour({ visibility: { email: 'only_me', phone: 'only_me' } });
-    expect(canSeeField(actors.board!, private_, 'email')).toBe(true);
-    expect(canSeeField(actors.board!, private_, 'phone')).toBe(true);
+    expect(canSeeField(actors.board!, private_, 'email', NONE)).toBe(true);
+    expect(canSeeField(actors.board!, private_, 'phone', NONE)).toBe(true);
   });
 
   it('records only reads the board role made possible', () => {
-    expect(isPrivilegedRead(actors.board!, neighbour(), 'email')).toBe(true);
-    expect(isPrivilegedRead(actors.board!, neighbour(), 'occupation')).toBe(false);
-    expect(isPrivilegedRead(actors.board!, neighbour({ hideName: true }), 'name')).toBe(true);
-    expect(isPrivilegedRead(actors.resident!, neighbour(), 'occupation')).toBe(false);
-    expect(isPrivilegedRead(member(A, 'board', NEIGHBOUR), neighbour(), 'email')).toBe(false);
+    expect(isPrivilegedRead(actors.board!, neighbour(), 'email', NONE)).toBe(true);
+    expect(isPrivilegedRead(actors.board!, neighbour(), 'occupation', NONE)).toBe(false);
+    expect(isPrivilegedRead(actors.board!, neighbour({ hideName: true }), 'name', NONE)).toBe(true);
+    expect(isPrivilegedRead(actors.resident!, neighbour(), 'occupation', NONE)).toBe(false);
+    expect(isPrivilegedRead(member(A, 'board', NEIGHBOUR), neighbour(), 'email', NONE)).toBe(false);
   });
 });
 

@@ -1,4 +1,4 @@
-import { forbidden, hasScope, isMember, isPlatformOperator, operatesIn, unauthenticated, type Viewer } from '@tunet/kit';
+import { CONSENT_PURPOSES, forbidden, hasScope, isMember, isPlatformOperator, operatesIn, unauthenticated, type Viewer } from '@tunet/kit';
 import type { Visibility } from '../tables';
 import type { MemberRow } from './members.repository';
 
@@ -6,11 +6,14 @@ import type { MemberRow } from './members.repository';
 
 export type ProfileField = 'email' | 'phone' | 'portrait' | 'occupation' | 'about' | 'onlineIdentities';
 
-/** What a person who never chose sees: contact details for the board, the rest for everyone in the association. */
+/**
+ * What a person who never chose sees: contact details for the board, the portrait for no one else, the rest for
+ * everyone in the association. Contact details and the portrait go further only with the person's consent.
+ */
 export const DEFAULT_VISIBILITY: Record<ProfileField, Visibility> = {
   email: 'board',
   phone: 'board',
-  portrait: 'residents',
+  portrait: 'only_me',
   occupation: 'residents',
   about: 'residents',
   onlineIdentities: 'residents',
@@ -19,7 +22,20 @@ export const DEFAULT_VISIBILITY: Record<ProfileField, Visibility> = {
 /** The board must always be able to reach people to run the association, whatever they chose. */
 const CONTACT_FIELDS: ReadonlySet<ProfileField> = new Set(['email', 'phone']);
 
-export function visibilityOf(member: MemberRow, field: ProfileField): Visibility {
+/**
+ * The fields the person's consent shows to the other residents (docs/decisions/0038): the consent, kept by the
+ * privacy subgraph, is the only source of truth for them; members' own visibility setting no longer covers them.
+ */
+export const CONSENT_FOR_FIELD: Partial<Record<ProfileField, string>> = {
+  email: CONSENT_PURPOSES.directoryContact,
+  phone: CONSENT_PURPOSES.directoryContact,
+  portrait: CONSENT_PURPOSES.directoryPortrait,
+};
+
+/** Who sees the field: for a consent-governed one, everyone with the consent (`consents`: the member's in force). */
+export function visibilityOf(member: MemberRow, field: ProfileField, consents: readonly string[]): Visibility {
+  const purpose = CONSENT_FOR_FIELD[field];
+  if (purpose) return consents.includes(purpose) ? 'residents' : DEFAULT_VISIBILITY[field];
   return member.visibility[field] ?? DEFAULT_VISIBILITY[field];
 }
 
@@ -79,9 +95,9 @@ export function canSeeName(viewer: Viewer | null, member: MemberRow): boolean {
   return !member.hideName || isSelf(viewer, member) || canAdminister(viewer, member.associationId);
 }
 
-export function canSeeField(viewer: Viewer | null, member: MemberRow, field: ProfileField): boolean {
+export function canSeeField(viewer: Viewer | null, member: MemberRow, field: ProfileField, consents: readonly string[]): boolean {
   if (isSelf(viewer, member)) return true;
-  const visibility = visibilityOf(member, field);
+  const visibility = visibilityOf(member, field, consents);
   if (canAdminister(viewer, member.associationId)) return visibility !== 'only_me' || CONTACT_FIELDS.has(field);
   // An integration gets what it is for, reaching people, like the board; nothing of the personal profile.
   if (canIntegrationRead(viewer, member.associationId)) return CONTACT_FIELDS.has(field);
@@ -92,10 +108,18 @@ export function canSeeField(viewer: Viewer | null, member: MemberRow, field: Pro
  * A read that only the viewer's board or admin role, or an integration's scope, allows, which the person may later
  * ask about: the access log records it. Fields the person shows everyone, and reading one's own profile, are not.
  */
-export function isPrivilegedRead(viewer: Viewer | null, member: MemberRow, field: ProfileField | 'name'): boolean {
+export function isPrivilegedRead(viewer: Viewer | null, member: MemberRow, field: ProfileField | 'name', consents: readonly string[]): boolean {
   const privileged = canAdminister(viewer, member.associationId) || canIntegrationRead(viewer, member.associationId);
   if (!viewer || isSelf(viewer, member) || !privileged) return false;
-  return field === 'name' ? member.hideName : visibilityOf(member, field) !== 'residents';
+  return field === 'name' ? member.hideName : visibilityOf(member, field, consents) !== 'residents';
+}
+
+/**
+ * A person whose processing is restricted (GDPR art. 18) is hidden from the directory, except from the board, which
+ * must still run the association (and honour the restriction), and from themself.
+ */
+export function hiddenByRestriction(viewer: Viewer | null, associationId: string): boolean {
+  return !canAdminister(viewer, associationId);
 }
 
 /** Suspension details, the visibility settings and full tenure history are for the member and the board. */

@@ -90,6 +90,25 @@ describe('members and the directory', () => {
       expect(await errorOf(bed.subgraph.members.directory(ola, { first: 1000 }))).toEqual({ code: 'BAD_USER_INPUT', field: 'first' });
     });
 
+    it('leaves out people whose processing is restricted, except for the board and themself, and is unavailable while privacy cannot say (decision 0038)', async () => {
+      const restricting = async (associationId: string) => ({ associationId, restricted: { [DEMO.per]: '2026-12-01T10:00:00.000Z' }, consents: {} });
+      const listed = async (viewer: typeof ola, lookup = restricting) =>
+        (await bed.subgraph.members.directory(viewer, { first: 100 }, lookup)).nodes.map((m) => m.displayName);
+      expect(await listed(ola)).not.toContain('Per Ødegård');
+      expect(await listed(ola)).toContain('Ola Hansen');
+      expect(await listed(kari)).toContain('Per Ødegård');
+      expect(await listed(viewerOf(DEMO.solbakken, DEMO.per, 'resident'))).toContain('Per Ødegård');
+      expect(await errorOf(bed.subgraph.members.directory(ola, {}, async () => null))).toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+      expect(await listed(kari, async () => null)).toContain('Per Ødegård');
+    });
+
+    it("refuses a visibility choice for fields the person's consent governs, pointing at the consent", async () => {
+      for (const field of ['email', 'phone', 'portrait']) {
+        const refused = bed.subgraph.members.updateMyProfile(ola, bed.loadersFor(ola), { visibility: { [field]: 'RESIDENTS' } });
+        expect(await errorOf(refused)).toEqual({ code: 'BAD_USER_INPUT', field: `visibility.${field}` });
+      }
+    });
+
     it('is closed to former members', async () => {
       const former = viewerOf(DEMO.solbakken, DEMO.former, null);
       expect(await errorOf(bed.subgraph.members.directory(former, {}))).toMatchObject({ code: 'NOT_FOUND' });

@@ -1,5 +1,5 @@
 import { refusedAs, type Announcement, type SubgraphDatabase } from '@tunet/kit';
-import { and, asc, count, eq, getTableColumns, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, getTableColumns, inArray, notInArray, sql, type SQL } from 'drizzle-orm';
 import { associations, committeeTerms, members, tenures, units } from '../tables';
 
 export type AssociationRow = typeof associations.$inferSelect;
@@ -26,6 +26,8 @@ export interface DirectoryQuery {
   committeeId?: string;
   /** Whether people who hide their name are listed (only for the board). */
   includeHiddenNames: boolean;
+  /** Members left out: those whose processing is restricted (decision 0038). */
+  excludeIds?: readonly string[];
 }
 
 /** Selects a member with the roles derived for the association's today. */
@@ -84,6 +86,7 @@ export class MembersRepository {
       eq(members.associationId, tenant),
       sql`cardinality(members.member_roles(${members.associationId}, ${members.id})) > 0`,
       query.includeHiddenNames ? undefined : eq(members.hideName, false),
+      query.excludeIds?.length ? notInArray(members.id, [...query.excludeIds]) : undefined,
       query.search ? sql`${members.sortName} like ${`%${likeEscape(sortKey(query.search))}%`}` : undefined,
       query.unitId || query.buildingId ? this.livesIn(tenant, query) : undefined,
       query.committeeId ? this.sitsOn(tenant, query.committeeId) : undefined,

@@ -13,11 +13,16 @@ import {
   type ProfileField,
 } from './members.access';
 import type { MemberRow } from './members.repository';
+import { consentsOf } from './privacy-states.loaders';
+
+/** The member's consents in force, as privacy answered for this request (none when it could not). */
+const consents = async (member: MemberRow, ctx: MembersContext) => consentsOf(await ctx.privacyStates(member.associationId), member.id);
 
 /** A profile field as the viewer may see it; privileged reads are written to the access log first. */
 async function visible<T>(member: MemberRow, field: ProfileField, value: T, ctx: MembersContext): Promise<T | null> {
-  if (!canSeeField(ctx.viewer, member, field)) return null;
-  if (isPrivilegedRead(ctx.viewer, member, field)) await ctx.recordRead(member, field);
+  const given = await consents(member, ctx);
+  if (!canSeeField(ctx.viewer, member, field, given)) return null;
+  if (isPrivilegedRead(ctx.viewer, member, field, given)) await ctx.recordRead(member, field);
   return value;
 }
 
@@ -30,7 +35,7 @@ export const membersResolvers: Resolvers = {
     me: (_root, _args, ctx) => ctx.members.me(ctx.viewer, ctx.loaders),
     association: (_root, { id }, ctx) => ctx.members.association(ctx.viewer, ctx.loaders, id),
     member: (_root, { id }, ctx) => ctx.members.member(ctx.viewer, ctx.loaders, id),
-    directory: (_root, args, ctx) => ctx.members.directory(ctx.viewer, args),
+    directory: (_root, args, ctx) => ctx.members.directory(ctx.viewer, args, ctx.privacyStates),
   },
   Mutation: {
     updateAssociation: async (_root, { input }, ctx) => ({ association: await ctx.members.updateAssociation(ctx.viewer, input) }),
@@ -55,7 +60,7 @@ export const membersResolvers: Resolvers = {
     },
     displayName: async (member, _args, ctx) => {
       if (!canSeeName(ctx.viewer, member)) return null;
-      if (isPrivilegedRead(ctx.viewer, member, 'name')) await ctx.recordRead(member, 'name');
+      if (isPrivilegedRead(ctx.viewer, member, 'name', [])) await ctx.recordRead(member, 'name');
       return member.displayName;
     },
     nameHidden: (member) => member.hideName,
@@ -75,12 +80,15 @@ export const membersResolvers: Resolvers = {
       member.suspendedAt && canSeePrivateDetails(ctx.viewer, member)
         ? { reason: member.suspensionReason ?? '', since: member.suspendedAt, until: member.suspendedUntil }
         : null,
-    visibility: (member, _args, ctx) =>
-      canSeeVisibilitySettings(ctx.viewer, member)
-        ? (Object.fromEntries(
-            (Object.keys(DEFAULT_VISIBILITY) as ProfileField[]).map((field) => [field, upper<FieldVisibility>(visibilityOf(member, field))]),
-          ) as Record<ProfileField, FieldVisibility>)
-        : null,
+    visibility: async (member, _args, ctx) => {
+      if (!canSeeVisibilitySettings(ctx.viewer, member)) return null;
+      const given = await consents(member, ctx);
+      const fields = Object.keys(DEFAULT_VISIBILITY) as ProfileField[];
+      return Object.fromEntries(fields.map((field) => [field, upper<FieldVisibility>(visibilityOf(member, field, given))])) as Record<
+        ProfileField,
+        FieldVisibility
+      >;
+    },
     externalTitle: (member, _args, ctx) => (canSeeExternalTitle(ctx.viewer, member) ? member.externalTitle : null),
   },
 };

@@ -16,8 +16,10 @@ import {
 } from '@tunet/kit';
 import { z } from 'zod';
 import type { Visibility } from '../tables';
-import { canUseDirectory, canViewAssociation, refuseOperatorOutside, requireBoard } from './members.access';
+import { GraphQLError } from 'graphql';
+import { canUseDirectory, canViewAssociation, CONSENT_FOR_FIELD, hiddenByRestriction, refuseOperatorOutside, requireBoard } from './members.access';
 import type { MembersLoaders } from './members.loaders';
+import { withoutPrivacy, type PrivacyStatesLookup } from './privacy-states.loaders';
 import type { AssociationRow, AssociationRule, DirectoryPosition, MemberRow, MembersRepository, NewAssociation } from './members.repository';
 import { isValidOrgNumber } from './org-number';
 import { portraitAllowed } from './portrait-hosts';
@@ -113,7 +115,11 @@ export class MembersService {
     return member;
   }
 
-  async directory(viewer: Viewer | null, args: DirectoryArgs): Promise<Page<MemberRow>> {
+  /**
+   * People whose processing is restricted are left out, except for the board (and the person themself); while privacy
+   * cannot say who they are, the directory is unavailable to everyone else rather than showing them.
+   */
+  async directory(viewer: Viewer | null, args: DirectoryArgs, privacyStates: PrivacyStatesLookup = withoutPrivacy): Promise<Page<MemberRow>> {
     if (!viewer) throw unauthenticated();
     const tenant = viewer.associationId;
     if (!tenant) refuseOperatorOutside(viewer, '');
@@ -124,6 +130,12 @@ export class MembersService {
     for (const field of ['buildingId', 'unitId', 'committeeId'] as const) {
       if (filter[field] && !z.guid().safeParse(filter[field]).success) throw badUserInput(`filter.${field}`, 'Not a valid id.');
     }
+    let restricted: string[] = [];
+    if (hiddenByRestriction(viewer, tenant)) {
+      const states = await privacyStates(tenant);
+      if (!states) throw privacyUnavailable();
+      restricted = Object.keys(states.restricted).filter((id) => id !== viewer.memberId);
+    }
     const rows = await this.repository.directory(
       tenant,
       {
@@ -132,6 +144,7 @@ export class MembersService {
         unitId: filter.unitId ?? undefined,
         committeeId: filter.committeeId ?? undefined,
         includeHiddenNames: viewer.role === 'board' || operatesIn(viewer, tenant),
+        excludeIds: restricted,
       },
       size + 1,
       after,
@@ -157,6 +170,14 @@ export class MembersService {
   async updateMyProfile(viewer: Viewer | null, loaders: MembersLoaders, raw: unknown): Promise<MemberRow> {
     const me = await this.me(viewer, loaders);
     const { visibility: choices, ...fields } = parseInput(updateProfileInput, raw);
+    for (const [field, purpose] of Object.entries(CONSENT_FOR_FIELD)) {
+      if (choices?.[field as keyof typeof choices] !== undefined) {
+        throw badUserInput(
+          `visibility.${field}`,
+          `visibility.${field}: who sees it follows your consent (decision 0038); use grantConsent or withdrawConsent with purpose "${purpose}".`,
+        );
+      }
+    }
     if (fields.portraitUrl && !portraitAllowed(fields.portraitUrl, this.portraitHosts)) {
       const from = this.portraitHosts.length > 0 ? `only from ${this.portraitHosts.join(', ')}` : 'not from other websites';
       throw badUserInput('portraitUrl', `portraitUrl: portraits are accepted ${from}.`);
@@ -220,6 +241,13 @@ export class MembersService {
     await this.sessions.reinstateSessions(tenant, input.memberId);
     return member!;
   }
+}
+
+/** The same code the gateway gives a subgraph that did not answer: the part of Tunet named did not answer; retry. */
+function privacyUnavailable(): GraphQLError {
+  return new GraphQLError('The directory is unavailable for a moment: whom it may show cannot be checked. Try again shortly.', {
+    extensions: { code: 'SERVICE_UNAVAILABLE', serviceName: 'privacy' },
+  });
 }
 
 function toPosition([sortName, id]: [string, string]): DirectoryPosition {
