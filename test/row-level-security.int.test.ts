@@ -51,6 +51,14 @@ const PLATFORM_WIDE: Record<string, PlatformTable> = {
     guard: 'readable',
     reason: "the provider's withdrawal of an add-on applies to every association; operators write it in system scope",
   },
+  'privacy.subprocessor_changes': {
+    guard: 'readable',
+    reason: "the provider's sub-processor register and its history, the same for every association (decision 0040); operators write it in system scope",
+  },
+  'privacy.breaches': {
+    guard: 'system-only',
+    reason: "the provider's breach register spans the associations it touches (decision 0040); each reads its own copy in privacy.breach_notices",
+  },
 };
 
 /** Every schema has the migration runner's bookkeeping, which the subgraph's role may not read. */

@@ -5,7 +5,9 @@ import {
   EventSubscriber,
   LocalDateResolver,
   lowerCaseEnumValues,
+  fileStorageFromEnv,
   OutboxRelay,
+  SignedMemberReferences,
   type FileStorage,
   type SubgraphDatabase,
   type SubgraphDefinition,
@@ -17,13 +19,40 @@ import { accessLogPrivacyPart } from './access-log/access-log.privacy';
 import { AccessLogRepository } from './access-log/access-log.repository';
 import { accessLogResolvers } from './access-log/access-log.resolvers';
 import { AccessLogService } from './access-log/access-log.service';
+import { breachesPrivacyPart } from './breaches/breaches.privacy';
+import { BreachesRepository } from './breaches/breaches.repository';
+import { breachesResolvers } from './breaches/breaches.resolvers';
+import { BreachesService } from './breaches/breaches.service';
+import { consentPrivacyPart } from './consents/consents.privacy';
+import { ConsentsRepository } from './consents/consents.repository';
+import { consentResolvers } from './consents/consents.resolvers';
+import { consentRoutes } from './consents/consents.routes';
+import { ConsentsService } from './consents/consents.service';
 import type { PrivacyContext } from './context';
+import { NoticesRepository } from './notices/notices.repository';
+import { NoticesService } from './notices/notices.service';
+import { PurposesRepository } from './purposes/purposes.repository';
+import { PurposesService } from './purposes/purposes.service';
+import { RestrictionsRepository } from './restrictions/restrictions.repository';
+import { RestrictionsService } from './restrictions/restrictions.service';
 import { PERSONAL_DATA } from './privacy/personal-data';
 import { privacyRoutes } from './privacy/privacy.routes';
+import { PRIVACY_PARTICIPANTS } from './privacy/participants';
+import { SignedMembersLookup, type MembersLookup } from './requests/members-client';
+import { requestsPrivacyPart } from './requests/requests-privacy.repository';
+import { RequestsJob } from './requests/requests.job';
+import { RequestsRepository } from './requests/requests.repository';
+import { requestsResolvers } from './requests/requests.resolvers';
+import { RequestsService } from './requests/requests.service';
 import { settingsPrivacyPart } from './settings/settings-privacy.repository';
 import { SettingsRepository } from './settings/settings.repository';
 import { settingsResolvers } from './settings/settings.resolvers';
 import { SettingsService } from './settings/settings.service';
+import { SignedCurrentAssociations, type CurrentAssociations } from './subprocessors/current-associations';
+import { subprocessorsPrivacyPart } from './subprocessors/subprocessors.privacy';
+import { SubprocessorsRepository } from './subprocessors/subprocessors.repository';
+import { subprocessorsResolvers } from './subprocessors/subprocessors.resolvers';
+import { SubprocessorsService } from './subprocessors/subprocessors.service';
 import { LOWER_CASE_ENUMS } from './tables';
 
 const root = path.resolve(__dirname, '..');
@@ -38,27 +67,103 @@ export type PrivacyDependencies = SubgraphProcessDependencies & {
   subgraphUrls: () => Readonly<Record<string, string>>;
   fileStorage?: FileStorage;
   now?: () => Date;
+  /** How often the requests job runs (default PRIVACY_JOB_INTERVAL_MS, else 30 s); tests shorten it. */
+  jobIntervalMs?: number;
+  /** Members' answers when a request is received (members' signed routes by default). */
+  membersLookup?: MembersLookup;
+  /** Every association not terminated, told of sub-processor changes (members' signed route by default). */
+  currentAssociations?: CurrentAssociations;
 };
 
 export interface PrivacySubgraph extends SubgraphModule<PrivacyContext> {
   db: SubgraphDatabase;
   settings: SettingsService;
+  requests: RequestsService;
+  requestsJob: RequestsJob;
   accessLog: AccessLogService;
+  subprocessors: SubprocessorsService;
+  breaches: BreachesService;
+}
+
+/** Purposes, consents, restrictions and notices (docs/decisions/0038), and the repository the states route reads. */
+function consentDomains(db: SubgraphDatabase, deps: PrivacyDependencies) {
+  const purposes = new PurposesRepository(db);
+  const repository = new ConsentsRepository(db);
+  const membersUrl = () => {
+    const url = deps.subgraphUrls().members;
+    if (!url) throw new Error('The members subgraph’s URL is not known.');
+    return url;
+  };
+  const members = new SignedMemberReferences(membersUrl, deps.internalSecret);
+  return {
+    repository,
+    services: {
+      purposes: new PurposesService(db, purposes),
+      consents: new ConsentsService(db, repository, purposes, deps.store),
+      restrictions: new RestrictionsService(db, new RestrictionsRepository(db), members, deps.store),
+      notices: new NoticesService(db, new NoticesRepository(db), db.outbox, deps.now ?? (() => new Date())),
+    },
+  };
 }
 
 /** Wires the privacy subgraph: repositories on its own schema, services, internal routes and the request context. */
 export async function createPrivacySubgraph(deps: PrivacyDependencies): Promise<PrivacySubgraph> {
   const db = deps.database.forSubgraph('privacy', path.join(root, 'migrations'));
-  const settings = new SettingsService(new SettingsRepository(db));
+  const now = deps.now ?? (() => new Date());
+  const settings = new SettingsService(new SettingsRepository(db), now);
   const accessLogRepository = new AccessLogRepository(db);
   const accessLog = new AccessLogService(accessLogRepository);
+  const membersUrl = () => {
+    const url = deps.subgraphUrls().members;
+    if (!url) throw new Error('The members subgraph’s URL is not known.');
+    return url;
+  };
+  const requestsRepository = new RequestsRepository(db);
+  const requestsJob = new RequestsJob({
+    repository: requestsRepository,
+    subgraphUrls: deps.subgraphUrls,
+    internalSecret: deps.internalSecret,
+    storage: deps.fileStorage ?? fileStorageFromEnv(),
+    intervalMs: deps.jobIntervalMs ?? Number(process.env.PRIVACY_JOB_INTERVAL_MS ?? 30_000),
+    now,
+  });
+  const requests = new RequestsService(
+    requestsRepository,
+    deps.membersLookup ?? new SignedMembersLookup(membersUrl, deps.internalSecret),
+    PRIVACY_PARTICIPANTS,
+    () => requestsJob.nudge(),
+    now,
+  );
+  const currentAssociations = deps.currentAssociations ?? new SignedCurrentAssociations(membersUrl, deps.internalSecret);
+  const subprocessors = new SubprocessorsService(new SubprocessorsRepository(db), currentAssociations, deps.now);
+  const breaches = new BreachesService(new BreachesRepository(db), currentAssociations, deps.now);
+  const consents = consentDomains(db, deps);
   const typeDefs = parse(readFileSync(path.join(root, 'schema.graphql'), 'utf8'));
   const definition: SubgraphDefinition<PrivacyContext> = {
     name: 'privacy',
     typeDefs,
-    resolvers: [{ DateTime: DateTimeResolver, Date: LocalDateResolver }, lowerCaseEnumValues(typeDefs, Object.keys(LOWER_CASE_ENUMS)), settingsResolvers, accessLogResolvers],
-    createContext: (request) => ({ ...request, settings, accessLog }),
-    internalRoutes: privacyRoutes(db, PERSONAL_DATA, [settingsPrivacyPart, accessLogPrivacyPart(accessLogRepository)]),
+    resolvers: [
+      { DateTime: DateTimeResolver, Date: LocalDateResolver },
+      lowerCaseEnumValues(typeDefs, Object.keys(LOWER_CASE_ENUMS)),
+      settingsResolvers,
+      consentResolvers,
+      requestsResolvers,
+      accessLogResolvers,
+      subprocessorsResolvers,
+      breachesResolvers,
+    ],
+    createContext: (request) => ({ ...request, ...consents.services, settings, requests, now, accessLog, subprocessors, breaches }),
+    internalRoutes: {
+      ...consentRoutes(consents.repository),
+      ...privacyRoutes(db, PERSONAL_DATA, [
+        settingsPrivacyPart,
+        consentPrivacyPart,
+        requestsPrivacyPart,
+        accessLogPrivacyPart(accessLogRepository),
+        subprocessorsPrivacyPart,
+        breachesPrivacyPart,
+      ]),
+    },
     isReady: () => deps.database.ping(),
   };
   return {
@@ -66,6 +171,8 @@ export async function createPrivacySubgraph(deps: PrivacyDependencies): Promise<
     migrate: () => db.migrate(),
     backgroundJobs: (stream) => [
       new OutboxRelay(db, stream),
+      requestsJob,
+      breaches.sweepJob(),
       // Privacy's replicas share the consumer group `privacy`; a group has one subscriber, so add topics here.
       new EventSubscriber({
         stream,
@@ -79,6 +186,10 @@ export async function createPrivacySubgraph(deps: PrivacyDependencies): Promise<
     ],
     db,
     settings,
+    requests,
+    requestsJob,
     accessLog,
+    subprocessors,
+    breaches,
   };
 }

@@ -1,4 +1,5 @@
 import type { PersonalDataCatalogue } from '@tunet/kit';
+import { CONSENT_PERSONAL_DATA } from '../consents/consents.privacy';
 
 /**
  * What the privacy subgraph itself keeps about a person (docs/decisions/0036), read by the coverage test
@@ -6,6 +7,8 @@ import type { PersonalDataCatalogue } from '@tunet/kit';
  * tables (consents, the access log, the registers) add them here and their part to the routes.
  */
 export const PERSONAL_DATA: PersonalDataCatalogue = {
+  // Purposes, consents, restrictions and notices (docs/decisions/0038).
+  ...CONSENT_PERSONAL_DATA,
   settings: {
     columns: ['updated_by', 'contact_name', 'contact_email'],
     subject: ['updated_by'],
@@ -18,6 +21,14 @@ export const PERSONAL_DATA: PersonalDataCatalogue = {
     erasure: 'anonymise',
     lawfulBasis: 'legitimate_interest',
   },
+  // Data-subject requests (docs/decisions/0036): the association's proof that it answered, kept after an erasure.
+  requests: {
+    columns: ['subject_member_id', 'requested_by', 'extended_by', 'extension_reason'],
+    subject: ['subject_member_id', 'requested_by'],
+    erasure: 'keep',
+    lawfulBasis: 'legal_obligation',
+    retention: '3 years after the request was completed (proof of compliance, GDPR art. 5(2); limitation period, foreldelsesloven § 2)',
+  },
   // The access log (docs/decisions/0039): the chain holds pseudonyms only; erasure cuts the mapping and the reasons.
   pseudonyms: { columns: ['person_id', 'pseudonym'], subject: ['person_id'], erasure: 'delete', lawfulBasis: 'legitimate_interest' },
   access_log: {
@@ -27,4 +38,12 @@ export const PERSONAL_DATA: PersonalDataCatalogue = {
     lawfulBasis: 'legitimate_interest',
   },
   access_log_reasons: { columns: ['reason'], subject: ['sequence'], erasure: 'delete', lawfulBasis: 'legitimate_interest' },
+  // The processor registers (docs/decisions/0040): the board member who objected or recorded the report to Datatilsynet.
+  subprocessor_objections: { columns: ['objected_by', 'reason'], subject: ['objected_by'], erasure: 'anonymise', lawfulBasis: 'legitimate_interest' },
+  breach_notices: {
+    columns: ['authority_recorded_by'],
+    subject: ['authority_recorded_by'],
+    erasure: 'anonymise',
+    lawfulBasis: 'legal_obligation',
+  },
 };
