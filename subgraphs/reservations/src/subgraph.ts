@@ -4,8 +4,10 @@ import {
   DateTimeResolver,
   LocalDateResolver,
   lowerCaseEnumValues,
+  createLogger,
   OutboxRelay,
   ReminderSweep,
+  retentionJob,
   type SubgraphDatabase,
   type SubgraphDefinition,
   type SubgraphModule,
@@ -32,6 +34,9 @@ import { BookingsService } from './bookings/bookings.service';
 import { LifecycleRepository } from './lifecycle/lifecycle.repository';
 import { memberEvents, MoveOutCancellations } from './lifecycle/lifecycle.move-outs';
 import { BookingReminders } from './lifecycle/lifecycle.reminders';
+import { PrivacyRepository } from './privacy/privacy.repository';
+import { privacyRoutes } from './privacy/privacy.routes';
+import { CHARGES_PURGE, PrivacyService } from './privacy/privacy.service';
 
 const root = path.resolve(__dirname, '..');
 
@@ -51,6 +56,7 @@ export interface ReservationsSubgraph extends SubgraphModule<ReservationsContext
   calendar: CalendarService;
   lifecycleRepository: LifecycleRepository;
   moveOuts: MoveOutCancellations;
+  privacy: PrivacyService;
 }
 
 /** Wires the reservations subgraph: repositories on its own schema, services, and the request context. */
@@ -64,6 +70,7 @@ export async function createReservationsSubgraph(deps: ReservationsDependencies)
   const bookings = new BookingsService(bookingsRepository);
   const lifecycleRepository = new LifecycleRepository(db);
   const moveOuts = new MoveOutCancellations(lifecycleRepository, bookingsRepository, calendar);
+  const privacy = new PrivacyService(new PrivacyRepository(db));
   const typeDefs = parse(readFileSync(path.join(root, 'schema.graphql'), 'utf8'));
   const definition: SubgraphDefinition<ReservationsContext> = {
     name: 'reservations',
@@ -87,6 +94,7 @@ export async function createReservationsSubgraph(deps: ReservationsDependencies)
     }),
     publicRoutes: { [BOOKINGS_CALENDAR_ROUTE]: (request) => calendar.feed(request.path) },
     isReady: () => deps.database.ping(),
+    internalRoutes: privacyRoutes(privacy),
   };
   return {
     definition,
@@ -96,6 +104,8 @@ export async function createReservationsSubgraph(deps: ReservationsDependencies)
       // reservation.reminder_due, 24 hours before a confirmed booking starts
       new ReminderSweep('booking-reminders', new BookingReminders(lifecycleRepository)),
       memberEvents(stream, db, moveOuts),
+      // Charges are deleted once their five years after the fiscal year are over.
+      retentionJob(db, CHARGES_PURGE, (now) => privacy.purgeExpiredCharges(now), createLogger('reservations')),
     ],
     db,
     bookings,
@@ -106,5 +116,6 @@ export async function createReservationsSubgraph(deps: ReservationsDependencies)
     calendar,
     lifecycleRepository,
     moveOuts,
+    privacy,
   };
 }
