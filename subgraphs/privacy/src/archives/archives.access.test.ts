@@ -1,0 +1,38 @@
+import type { Viewer } from '@tunet/kit';
+import { canDownloadArchive } from './archives.access';
+
+const A = '11111111-1111-4111-8111-111111111111';
+const B = '99999999-9999-4999-8999-999999999999';
+const PERSON = '22222222-2222-4222-8222-222222222222';
+const BOARD = '33333333-3333-4333-8333-333333333333';
+const OTHER_BOARD = '44444444-4444-4444-8444-444444444444';
+
+function member(associationId: string, memberId: string, role: 'resident' | 'board'): Viewer {
+  return { accountId: memberId, associationId, memberId, role, platformAdmin: false, sessionId: null };
+}
+
+describe('who may download an export archive', () => {
+  const archive = { associationId: A, memberId: PERSON, requestedBy: BOARD };
+
+  it('the person and the board member who asked', () => {
+    expect(canDownloadArchive(member(A, PERSON, 'resident'), archive)).toBe(true);
+    expect(canDownloadArchive(member(A, BOARD, 'board'), archive)).toBe(true);
+  });
+
+  it('not another board member, nor the same member id in another association, nor nobody', () => {
+    expect(canDownloadArchive(member(A, OTHER_BOARD, 'board'), archive)).toBe(false);
+    expect(canDownloadArchive(member(B, PERSON, 'resident'), archive)).toBe(false);
+    expect(canDownloadArchive(null, archive)).toBe(false);
+  });
+
+  it('not an operator in a support session or an integrator, who are no member', () => {
+    const support: Viewer = { ...member(A, PERSON, 'board'), memberId: null, role: null, platformAdmin: true, support: { expiresAt: '2026-03-01T11:00:00Z' } };
+    const integrator: Viewer = { ...member(A, PERSON, 'board'), memberId: null, role: null, integration: { apiKeyId: BOARD, scopes: [] } };
+    expect(canDownloadArchive(support, archive)).toBe(false);
+    expect(canDownloadArchive(integrator, archive)).toBe(false);
+  });
+
+  it('when the person asked, only the person', () => {
+    expect(canDownloadArchive(member(A, BOARD, 'board'), { ...archive, requestedBy: null })).toBe(false);
+  });
+});
