@@ -134,6 +134,13 @@ const config: CodegenConfig = {
       {
         Association: '../context#AssociationRef',
         PrivacySettings: '../settings/settings.rules#PrivacySettingsState',
+        PrivacyPurpose: '../purposes/purposes.rules#Purpose',
+        Consent: '../consents/consents.service#ConsentView',
+        ConsentChange: '../consents/consents.rules#ConsentRecord',
+        MyConsents: '../consents/consents.service#MyConsentsView',
+        RestrictionChange: '../restrictions/restrictions.rules#RestrictionRecord',
+        MyRestriction: '../restrictions/restrictions.service#MyRestrictionView',
+        PrivacyNotice: '../notices/notices.repository#Notice',
         DataAccessEntry: '../access-log/access-log.repository#AccessEntry',
         DataAccessConnection: '../access-log/access-log.service#AccessLogPage',
       },

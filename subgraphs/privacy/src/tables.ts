@@ -7,6 +7,9 @@ export const schema = pgSchema('privacy');
 export type { ContentKind };
 /** Who changed an association's privacy settings. */
 export type SettingsActor = 'board' | 'operator';
+export type { LawfulBasis } from '@tunet/kit';
+/** Who set or lifted a restriction of processing. */
+export type RestrictionActor = 'self' | 'board' | 'operator';
 
 /**
  * The GraphQL enums whose values resolvers see in lower case, as the database keeps them, each with its type here:
@@ -14,6 +17,8 @@ export type SettingsActor = 'board' | 'operator';
  */
 export const LOWER_CASE_ENUMS = {
   ContentKind: 'ContentKind',
+  LawfulBasis: 'LawfulBasis',
+  RestrictionActor: 'RestrictionActor',
 } as const;
 
 export const settings = schema.table('settings', {

@@ -259,6 +259,23 @@ export type DataBreachNoticeConnection = {
   pageInfo: PageInfo;
 };
 
+/**
+ * A person's export archive: a zip with one JSON file per subgraph, one CSV file per table, the files they uploaded and a
+ * summary (purposes, lawful bases, recipients, retention, the right to complain to Datatilsynet, the privacy contact) in
+ * Norwegian and English.
+ */
+export type ExportArchive = {
+  __typename?: 'ExportArchive';
+  /** When the archive itself is deleted (7 days after it was ready); the person may ask for a new export. */
+  archiveExpiresAt: Scalars['DateTime']['output'];
+  /** When the link stops working (ten minutes after it was made); ask for the archive again for a new one. */
+  expiresAt: Scalars['DateTime']['output'];
+  /** The archive's size in bytes. */
+  sizeBytes: Scalars['Int']['output'];
+  /** Download link, signed, opened without an access token; it stops working at `expiresAt`. */
+  url: Scalars['String']['output'];
+};
+
 /** How long to extend a request. */
 export type ExtendPrivacyRequestInput = {
   /** The request. */
@@ -549,6 +566,12 @@ export type PrivacyReceiptEntry = {
  */
 export type PrivacyRequest = {
   __typename?: 'PrivacyRequest';
+  /**
+   * The export archive, with a fresh download link valid for ten minutes (docs/decisions/0037). Only the person and the
+   * board member who asked see it; null for anyone else, for an erasure, before the archive is built and after it
+   * expired (7 days after it was ready).
+   */
+  archive?: Maybe<ExportArchive>;
   /** When every subgraph was done (and, for an export, the archive built). */
   completedAt?: Maybe<Scalars['DateTime']['output']>;
   /**
@@ -1010,6 +1033,7 @@ export type ResolversTypes = ResolversObject<{
   DataBreachNoticeConnection: ResolverTypeWrapper<DataBreachNoticeConnection>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  ExportArchive: ResolverTypeWrapper<ExportArchive>;
   ExtendPrivacyRequestInput: ExtendPrivacyRequestInput;
   GrantConsentInput: GrantConsentInput;
   LawfulBasis: LawfulBasis;
@@ -1076,6 +1100,7 @@ export type ResolversParentTypes = ResolversObject<{
   DataBreachNoticeConnection: DataBreachNoticeConnection;
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
+  ExportArchive: ExportArchive;
   ExtendPrivacyRequestInput: ExtendPrivacyRequestInput;
   GrantConsentInput: GrantConsentInput;
   LocalizedText: LocalizedText;
@@ -1208,6 +1233,13 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
   name: 'DateTime';
 }
 
+export type ExportArchiveResolvers<ContextType = PrivacyContext, ParentType extends ResolversParentTypes['ExportArchive'] = ResolversParentTypes['ExportArchive']> = ResolversObject<{
+  archiveExpiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  sizeBytes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type LawfulBasisResolvers = EnumResolverSignature<{ CONSENT?: any, CONTRACT?: any, LEGAL_OBLIGATION?: any, LEGITIMATE_INTEREST?: any }, ResolversTypes['LawfulBasis']>;
 
 export type LocalizedTextResolvers<ContextType = PrivacyContext, ParentType extends ResolversParentTypes['LocalizedText'] = ResolversParentTypes['LocalizedText']> = ResolversObject<{
@@ -1289,6 +1321,7 @@ export type PrivacyReceiptEntryResolvers<ContextType = PrivacyContext, ParentTyp
 }>;
 
 export type PrivacyRequestResolvers<ContextType = PrivacyContext, ParentType extends ResolversParentTypes['PrivacyRequest'] = ResolversParentTypes['PrivacyRequest']> = ResolversObject<{
+  archive?: Resolver<Maybe<ResolversTypes['ExportArchive']>, ParentType, ContextType>;
   completedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   deadline?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   extension?: Resolver<Maybe<ResolversTypes['PrivacyRequestExtension']>, ParentType, ContextType>;
@@ -1419,6 +1452,7 @@ export type Resolvers<ContextType = PrivacyContext> = ResolversObject<{
   DataBreachNoticeConnection?: DataBreachNoticeConnectionResolvers<ContextType>;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
+  ExportArchive?: ExportArchiveResolvers<ContextType>;
   LawfulBasis?: LawfulBasisResolvers;
   LocalizedText?: LocalizedTextResolvers<ContextType>;
   Member?: MemberResolvers<ContextType>;

@@ -1,9 +1,9 @@
 import { BUILT_IN_PURPOSES } from '../purposes/purposes.rules';
-import { consentStates, isRepeat, latestChanges, refusedGrant, refusedPurpose, type ConsentChange } from './consents.rules';
+import { consentStates, isRepeat, latestChanges, refusedGrant, refusedPurpose, type ConsentRecord } from './consents.rules';
 
 const purpose = (key: string) => BUILT_IN_PURPOSES.find((p) => p.key === key)!;
 const at = (minute: number) => new Date(Date.UTC(2026, 11, 6, 12, minute));
-const change = (purposeKey: string, action: ConsentChange['action'], minute: number, textVersion = 1): ConsentChange => ({
+const change = (purposeKey: string, action: ConsentRecord['action'], minute: number, textVersion = 1): ConsentRecord => ({
   purposeKey,
   action,
   textVersion,

@@ -1,7 +1,7 @@
 import type { Purpose } from '../purposes/purposes.rules';
 
 /** One grant or withdrawal, as the history keeps it. */
-export interface ConsentChange {
+export interface ConsentRecord {
   purposeKey: string;
   action: 'granted' | 'withdrawn';
   /** The purpose's text version the person saw; 0 when carried over from members' visibility settings. */
@@ -15,12 +15,12 @@ export interface ConsentState {
   purposeKey: string;
   granted: boolean;
   /** The latest change; null when the person never decided. */
-  latest: ConsentChange | null;
+  latest: ConsentRecord | null;
 }
 
 /** The latest change per purpose; `history` may come in any order. */
-export function latestChanges(history: readonly ConsentChange[]): Map<string, ConsentChange> {
-  const latest = new Map<string, ConsentChange>();
+export function latestChanges(history: readonly ConsentRecord[]): Map<string, ConsentRecord> {
+  const latest = new Map<string, ConsentRecord>();
   for (const change of history) {
     const seen = latest.get(change.purposeKey);
     if (!seen || seen.at <= change.at) latest.set(change.purposeKey, change);
@@ -29,7 +29,7 @@ export function latestChanges(history: readonly ConsentChange[]): Map<string, Co
 }
 
 /** The person's state for every consent purpose of the register (purposes of another basis cannot be consented to). */
-export function consentStates(register: readonly Purpose[], history: readonly ConsentChange[]): ConsentState[] {
+export function consentStates(register: readonly Purpose[], history: readonly ConsentRecord[]): ConsentState[] {
   const latest = latestChanges(history);
   return register
     .filter((purpose) => purpose.lawfulBasis === 'consent')
@@ -64,7 +64,7 @@ export function refusedGrant(purpose: Purpose | undefined, textVersion: number):
 }
 
 /** A change repeats the current state (granted again at the same text version, or withdrawn again): nothing to record. */
-export function isRepeat(latest: ConsentChange | undefined, action: ConsentChange['action'], textVersion: number): boolean {
+export function isRepeat(latest: ConsentRecord | undefined, action: ConsentRecord['action'], textVersion: number): boolean {
   if (!latest || latest.action !== action) return false;
   return action === 'withdrawn' || latest.textVersion === textVersion;
 }

@@ -1,7 +1,7 @@
 import { lastChangedOn, isMaterial } from '../notices/notices.rules';
-import { refusedRestrictionChange, restrictionInForce, type RestrictionChange } from './restrictions.rules';
+import { refusedRestrictionChange, restrictionInForce, type RestrictionRecord } from './restrictions.rules';
 
-const change = (action: RestrictionChange['action'], minute: number): RestrictionChange => ({
+const change = (action: RestrictionRecord['action'], minute: number): RestrictionRecord => ({
   memberId: 'm',
   action,
   reason: `${action} at ${minute}`,

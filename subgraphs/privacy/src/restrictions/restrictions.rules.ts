@@ -1,5 +1,5 @@
 /** One restriction set or lifted, as the history keeps it. */
-export interface RestrictionChange {
+export interface RestrictionRecord {
   memberId: string;
   action: 'set' | 'lifted';
   reason: string;
@@ -8,14 +8,14 @@ export interface RestrictionChange {
 }
 
 /** The restriction in force: the member's latest change when it set one, else null. */
-export function restrictionInForce(history: readonly RestrictionChange[]): RestrictionChange | null {
-  let latest: RestrictionChange | null = null;
+export function restrictionInForce(history: readonly RestrictionRecord[]): RestrictionRecord | null {
+  let latest: RestrictionRecord | null = null;
   for (const change of history) if (!latest || latest.at <= change.at) latest = change;
   return latest?.action === 'set' ? latest : null;
 }
 
 /** Setting a restriction twice or lifting none is a mistake worth telling (CONFLICT); null when the change may be made. */
-export function refusedRestrictionChange(inForce: RestrictionChange | null, action: RestrictionChange['action']): string | null {
+export function refusedRestrictionChange(inForce: RestrictionRecord | null, action: RestrictionRecord['action']): string | null {
   if (action === 'set' && inForce) return 'Processing is already restricted for this member.';
   if (action === 'lifted' && !inForce) return 'Processing is not restricted for this member.';
   return null;
