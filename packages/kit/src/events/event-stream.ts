@@ -55,12 +55,23 @@ export interface EventStreamOptions {
    * that falls further behind misses the events trimmed meanwhile.
    */
   maxLength?: number;
+  /**
+   * The age past which entries are trimmed, whatever their number (default 24 hours): events carry names, e-mail
+   * addresses and one-time tokens, which must not outlive an erasure by long. A group whose consumers are down
+   * longer misses the trimmed events (its pending ones arrive empty and are dropped with a warning).
+   */
+  maxAgeMs?: number;
+  /** The clock the age is measured by (default `Date.now`); tests inject one. */
+  now?: () => number;
 }
 
 /** Redis Streams (one key, `<namespace>:events`) when the store is Redis, otherwise the in-process stand-in. */
 export function openEventStream(store: FastStore, options: EventStreamOptions = {}): EventStream {
-  const maxLength = options.maxLength ?? 100_000;
-  const backend = store.kind === 'redis' ? new RedisStreamBackend(store.client, `${store.namespace}:events`, maxLength) : memoryStreamBackend(store, maxLength);
+  const trim = { maxLength: options.maxLength ?? 100_000, maxAgeMs: options.maxAgeMs ?? 24 * 60 * 60_000, now: options.now ?? Date.now };
+  const backend =
+    store.kind === 'redis'
+      ? new RedisStreamBackend(store.client, `${store.namespace}:events`, trim.maxLength, trim.maxAgeMs, trim.now)
+      : memoryStreamBackend(store, trim);
   return {
     append: (events) => backend.append(events),
     async consume(options) {

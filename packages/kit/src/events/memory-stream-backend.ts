@@ -6,6 +6,15 @@ import { decodeEvent, encodeEvent, type Delivery, type GroupReader, type StreamB
 interface Entry {
   id: number;
   encoded: string;
+  /** When it was appended (ms), as Redis stream ids say. */
+  at: number;
+}
+
+/** How the stand-in trims, as Redis does: about `maxLength` entries, none older than `maxAgeMs`. */
+export interface MemoryTrim {
+  maxLength: number;
+  maxAgeMs: number;
+  now: () => number;
 }
 
 interface Group {
@@ -21,9 +30,12 @@ class MemoryLog {
   private readonly groups = new Map<string, Group>();
   private readonly waiting = new Set<Pause>();
 
-  append(events: readonly Event[], maxLength: number): void {
-    for (const event of events) this.entries.push({ id: ++this.lastId, encoded: encodeEvent(event) });
+  append(events: readonly Event[], { maxLength, maxAgeMs, now }: MemoryTrim): void {
+    const at = now();
+    for (const event of events) this.entries.push({ id: ++this.lastId, encoded: encodeEvent(event), at });
     if (this.entries.length > maxLength) this.entries.splice(0, this.entries.length - maxLength);
+    const fresh = this.entries.findIndex((entry) => entry.at >= at - maxAgeMs);
+    this.entries.splice(0, fresh < 0 ? this.entries.length : fresh);
     for (const pause of this.waiting) pause.interrupt();
   }
 
@@ -62,7 +74,7 @@ class MemoryLog {
 const logs = new WeakMap<FastStore, MemoryLog>();
 
 /** The in-process stand-in for Redis Streams: correct only while producers and consumers share a process. */
-export function memoryStreamBackend(store: FastStore, maxLength: number): StreamBackend {
+export function memoryStreamBackend(store: FastStore, trim: MemoryTrim): StreamBackend {
   let log = logs.get(store);
   if (!log) {
     log = new MemoryLog();
@@ -70,7 +82,7 @@ export function memoryStreamBackend(store: FastStore, maxLength: number): Stream
   }
   const shared = log;
   return {
-    append: async (events) => shared.append(events, maxLength),
+    append: async (events) => shared.append(events, trim),
     join: async (group, consumer) => new MemoryGroupReader(shared, shared.group(group), consumer),
   };
 }

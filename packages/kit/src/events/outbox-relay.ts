@@ -9,8 +9,18 @@ export interface OutboxRelayOptions {
   batchSize?: number;
   /** How long the relay sleeps once the outbox is empty: the longest an event waits before it is streamed (default 500). */
   pollIntervalMs?: number;
+  /**
+   * How long a relayed row stays in the outbox before the relay deletes it (default 1 hour): long enough to look
+   * into what was just sent, short enough that an erased person's name or a used one-time token does not linger.
+   */
+  keepRelayedMs?: number;
+  /** How often the relay prunes relayed rows, at most (default 60 000). */
+  pruneIntervalMs?: number;
   logger?: Logger;
 }
+
+/** Rows deleted per prune transaction, so a large backlog of old rows never holds one long lock. */
+const PRUNE_BATCH = 1_000;
 
 /**
  * Moves a subgraph's committed outbox events to the event stream. Each batch is locked, appended and marked
@@ -21,7 +31,10 @@ export interface OutboxRelayOptions {
  */
 export class OutboxRelay<C extends EventContracts = TunetEvents> implements BackgroundJob {
   private readonly batchSize: number;
+  private readonly keepRelayedMs: number;
+  private readonly pruneIntervalMs: number;
   private readonly job: PeriodicJob;
+  private prunedAt = 0;
 
   constructor(
     private readonly db: SubgraphDatabase<C>,
@@ -29,11 +42,20 @@ export class OutboxRelay<C extends EventContracts = TunetEvents> implements Back
     options: OutboxRelayOptions = {},
   ) {
     this.batchSize = options.batchSize ?? 100;
+    this.keepRelayedMs = options.keepRelayedMs ?? 60 * 60_000;
+    this.pruneIntervalMs = options.pruneIntervalMs ?? 60_000;
     // A full batch means more are waiting: the job goes on at once instead of sleeping.
     this.job = new PeriodicJob(
       `outbox-relay:${db.schema}`,
       options.pollIntervalMs ?? 500,
-      async () => (await this.relayOnce()) >= this.batchSize,
+      async () => {
+        const more = (await this.relayOnce()) >= this.batchSize;
+        if (!more && Date.now() - this.prunedAt >= this.pruneIntervalMs) {
+          await this.pruneRelayed();
+          this.prunedAt = Date.now();
+        }
+        return more;
+      },
       options.logger ?? createLogger('outbox-relay'),
     );
   }
@@ -51,6 +73,16 @@ export class OutboxRelay<C extends EventContracts = TunetEvents> implements Back
       );
       return batch.length;
     });
+  }
+
+  /** Deletes the rows relayed longer than `keepRelayedMs` ago, in batches; resolves to how many. */
+  async pruneRelayed(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const deleted = await this.db.system((tx) => this.db.outbox.pruneRelayed(tx, this.keepRelayedMs, PRUNE_BATCH));
+      total += deleted;
+      if (deleted < PRUNE_BATCH) return total;
+    }
   }
 
   start(): void {

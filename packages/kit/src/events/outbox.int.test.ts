@@ -17,7 +17,9 @@ const failingWith = (pattern: RegExp) => ({ cause: expect.objectContaining({ mes
 const rowsOf = async <T>(tx: Tx, query: ReturnType<typeof sql>) => ((await tx.execute(query)) as { rows: T[] }).rows;
 
 const NOTES = anyPayloadContracts(
-  ['created', 'rolled_back', 'numbered', 'private_to_b', 'forged', 'bulk', 'background', 'after_stop'].map((what) => `note.${what}`).concat('member.moved_out'),
+  ['created', 'rolled_back', 'numbered', 'private_to_b', 'forged', 'bulk', 'background', 'after_stop', 'aged']
+    .map((what) => `note.${what}`)
+    .concat('member.moved_out'),
 );
 
 describe('outbox and relay', () => {
@@ -141,6 +143,22 @@ describe('outbox and relay', () => {
     expect(moved.reduce((sum, n) => sum + n, 0)).toBe(200);
     expect(ids).toHaveLength(200);
     expect(new Set(ids)).toEqual(added);
+  });
+
+  it('prunes rows relayed longer ago than it keeps them, and only those', async () => {
+    const relay = new OutboxRelay(alpha, stream, { keepRelayedMs: 60 * 60_000 });
+    await drain(relay);
+    const [old, fresh] = [await publish(A, 'note.aged', { email: 'ola@example.no' }), await publish(B, 'note.aged')];
+    await drain(relay);
+    const unrelayed = await publish(A, 'note.aged');
+    await alpha.system((tx) => tx.execute(sql`update alpha.outbox set relayed_at = now() - interval '61 minutes' where event_id = ${old.eventId}`));
+
+    expect(await relay.pruneRelayed()).toBeGreaterThanOrEqual(1);
+
+    const left = await alpha.system((tx) => rowsOf<{ event_id: string }>(tx, sql`select event_id from alpha.outbox where topic = 'note.aged'`));
+    expect(left.map((row) => row.event_id).sort()).toEqual([fresh.eventId, unrelayed.eventId].sort());
+    expect(await relay.pruneRelayed()).toBe(0);
+    await drain(relay);
   });
 
   it('relays in the background until stopped', async () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { asc, inArray, isNull, sql } from 'drizzle-orm';
+import { asc, inArray, isNull, lt, sql } from 'drizzle-orm';
 import { bigint, jsonb, pgSchema, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { tunetEvents, type EventContracts, type PayloadInput, type TunetEvents } from '@tunet/events';
 import { z } from 'zod';
@@ -99,6 +99,22 @@ export class Outbox<C extends EventContracts = TunetEvents> {
       .set({ relayedAt: sql`now()` })
       .where(inArray(this.table.id, ids));
   }
+
+  /**
+   * For `OutboxRelay`: deletes up to `limit` rows relayed more than `olderThanMs` ago (by the database's clock, which
+   * set `relayed_at`); resolves to how many. Relayed rows still hold the payloads — names, e-mail addresses,
+   * one-time tokens — that the stream has delivered by then, so they must not outlive an erasure (decision 0007).
+   */
+  async pruneRelayed(tx: Tx, olderThanMs: number, limit: number): Promise<number> {
+    const old = tx
+      .select({ id: this.table.id })
+      .from(this.table)
+      .where(lt(this.table.relayedAt, sql`now() - make_interval(secs => ${olderThanMs / 1000})`))
+      .limit(limit)
+      .for('update', { skipLocked: true });
+    const deleted = await tx.delete(this.table).where(inArray(this.table.id, old)).returning({ id: this.table.id });
+    return deleted.length;
+  }
 }
 
 function outboxTable(schema: string) {
@@ -147,6 +163,12 @@ export function outboxSchemaSql(schema: string): string {
         alter table ${schema}.outbox force row level security;
         create policy tenant_isolation on ${schema}.outbox
           using (association_id = ${schema}.current_association_id() or ${schema}.in_system_scope());
+      end if;
+    end $$;
+    do $$ begin
+      if to_regclass('${schema}.outbox_relayed') is null then
+        -- Serves the relay's prune, "delete where relayed_at < now() - age limit n": the relayed rows by age.
+        create index outbox_relayed on ${schema}.outbox (relayed_at) where relayed_at is not null;
       end if;
     end $$;
   `;

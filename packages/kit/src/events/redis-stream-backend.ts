@@ -7,12 +7,17 @@ type RawEntry = [id: string, fields: string[] | null];
 
 const EVENT_FIELD = 'event';
 
-/** One Redis stream for every topic, trimmed to about `maxLength` entries (`MAXLEN ~` lets Redis trim cheaply). */
+/**
+ * One Redis stream for every topic, trimmed to about `maxLength` entries (`MAXLEN ~` lets Redis trim cheaply) and
+ * exactly to the entries of the last `maxAgeMs` (`XTRIM MINID`: entry ids are the milliseconds they were added at).
+ */
 export class RedisStreamBackend implements StreamBackend {
   constructor(
     private readonly client: Redis,
     private readonly key: string,
     private readonly maxLength: number,
+    private readonly maxAgeMs: number,
+    private readonly now: () => number,
   ) {}
 
   async append(events: readonly Event[]): Promise<void> {
@@ -22,6 +27,8 @@ export class RedisStreamBackend implements StreamBackend {
     for (const event of events) {
       transaction.xadd(this.key, 'MAXLEN', '~', this.maxLength, '*', EVENT_FIELD, encodeEvent(event));
     }
+    // Exact, not `~`: an approximate trim keeps up to a whole node of older entries, and the age is a promise.
+    transaction.xtrim(this.key, 'MINID', `${Math.max(0, this.now() - this.maxAgeMs)}-0`);
     const results = await transaction.exec();
     if (!results) throw new Error('event stream append was aborted');
     const failure = results.find(([error]) => error)?.[0];
