@@ -94,6 +94,7 @@ export function memberRow(overrides: Partial<MemberRow> & Pick<MemberRow, 'assoc
     suspendedAt: null,
     suspensionReason: null,
     suspendedUntil: null,
+    tombstone: false,
     createdAt: new Date(),
     updatedAt: new Date(),
     roles: ['resident'],

@@ -114,6 +114,8 @@ export const members = schema.table('members', {
   suspendedAt: timestamp('suspended_at', { withTimezone: true }),
   suspensionReason: text('suspension_reason'),
   suspendedUntil: date('suspended_until'),
+  /** The association's "Former resident" that kept content of erased people is attributed to (migration 0015). */
+  tombstone: boolean('tombstone').notNull().default(false),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });

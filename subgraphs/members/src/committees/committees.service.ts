@@ -54,7 +54,8 @@ export class CommitteesService {
     const tenant = requireCommitteeManager(viewer);
     const input = parseInput(appointInput, raw);
     if (!(await loaders.committeeById.load(input.committeeId))) throw badUserInput('committeeId', 'No such committee.');
-    if (!(await loaders.memberById.load(input.memberId))) throw badUserInput('memberId', 'No such member.');
+    // The tombstone stands in for erased people; it holds no seat.
+    if ((await loaders.memberById.load(input.memberId))?.tombstone !== false) throw badUserInput('memberId', 'No such member.');
     if (input.termTo && input.termTo < input.termFrom) throw badUserInput('termTo', 'The term ends before it begins.');
     const terms = await loaders.termsByMember.load(input.memberId);
     const overlapping = terms.some(

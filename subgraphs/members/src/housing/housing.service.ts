@@ -72,7 +72,8 @@ export class HousingService {
   async addTenure(viewer: Viewer | null, loaders: HousingLoaders & MembersLoaders, raw: unknown): Promise<TenureRow> {
     const tenant = requireHousingManager(viewer);
     const input = parseInput(addTenureInput, raw);
-    if (!(await loaders.memberById.load(input.memberId))) throw badUserInput('memberId', 'No such member.');
+    // The tombstone stands in for erased people; a home would put it in the directory and every count.
+    if ((await loaders.memberById.load(input.memberId))?.tombstone !== false) throw badUserInput('memberId', 'No such member.');
     if (!(await loaders.unitById.load(input.unitId))) throw badUserInput('unitId', 'No such unit.');
     assertOrdered(input.moveIn, input.moveOut);
     if (await this.repository.overlapsTenure(tenant, input)) {

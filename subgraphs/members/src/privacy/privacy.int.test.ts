@@ -16,7 +16,7 @@ import {
 } from '@tunet/kit';
 import { and, eq, sql } from 'drizzle-orm';
 import { DEMO, DEMO_PASSWORD } from '../members.demo';
-import { errorOf, openMembersTestBed, type MembersTestBed } from '../members.fixtures';
+import { errorOf, openMembersTestBed, viewerOf, type MembersTestBed } from '../members.fixtures';
 import { accounts, apiKeys, associations, members } from '../tables';
 import { PERSONAL_DATA } from './personal-data';
 
@@ -86,6 +86,13 @@ describe("members' privacy routes", () => {
     const directory = await bed.subgraph.repositories.members.directory(DEMO.solbakken, { includeHiddenNames: true }, 100, null);
     expect(directory.map((member) => member.id)).not.toContain(ids[0]);
     expect(await tombstoneOf(DEMO.solbakken)).toBe(ids[0]);
+    // Nor can the board give it a home or a seat, which would put it in the directory.
+    const board = viewerOf(DEMO.solbakken, DEMO.kari, 'board');
+    const home = { memberId: ids[0], unitId: randomUUID(), relation: 'OWNER', moveIn: '2026-01-01' };
+    expect(await errorOf(bed.subgraph.housing.addTenure(board, bed.loadersFor(board), home))).toEqual({ code: 'BAD_USER_INPUT', field: 'memberId' });
+    const [committee] = await bed.subgraph.repositories.committees.listCommittees(DEMO.solbakken);
+    const seat = { committeeId: committee!.id, memberId: ids[0], role: 'MEMBER', termFrom: '2026-01-01' };
+    expect(await errorOf(bed.subgraph.committees.appoint(board, bed.loadersFor(board), seat))).toEqual({ code: 'BAD_USER_INPUT', field: 'memberId' });
     expect(await statusOf(tombstoneOf(randomUUID()))).toBe(404);
   });
 
