@@ -6,13 +6,14 @@ import { isTimeout, logTimeout } from './subgraph-timeouts';
 /**
  * URL prefixes the gateway forwards to a subgraph's public routes (kit/public-routes), by the subgraph that owns
  * them. Signed file downloads and event calendar feeds are posts'; booking calendar feeds are reservations';
- * e-mail unsubscribe links are notifications'.
+ * e-mail unsubscribe links are notifications'; export archive downloads are privacy's.
  */
 export const PUBLIC_ROUTES: Record<string, string> = {
   files: 'posts',
   calendar: 'posts',
   'bookings-calendar': 'reservations',
   unsubscribe: 'notifications',
+  'privacy-archives': 'privacy',
 };
 
 /**
