@@ -60,7 +60,10 @@ const PLATFORM_WIDE: Record<string, PlatformTable> = {
     guard: 'system-only',
     reason: "the provider's breach register spans the associations it touches (decision 0040); each reads its own copy in privacy.breach_notices",
   },
-  'privacy.url_signing_keys': { guard: 'system-only', reason: 'one key per deployment signs export archive download links for every association (decision 0037)' },
+  'privacy.url_signing_keys': {
+    guard: 'system-only',
+    reason: 'one key per deployment signs export archive download links for every association (decision 0037)',
+  },
   'privacy.archive_job_runs': { guard: 'system-only', reason: "the log of the archive jobs' runs, each covering every association (decision 0037)" },
 };
 
