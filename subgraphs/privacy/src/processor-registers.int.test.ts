@@ -134,7 +134,7 @@ describe('processor registers with an injected clock (decision 0040)', () => {
     const suspectedAt = new Date('2027-01-10T08:00:00Z');
     const record = () =>
       breaches.record(operator, {
-        suspectedAt: suspectedAt.toISOString(),
+        suspectedAt,
         description: 'A backup was readable without a password for two hours.',
         dataCategories: ['names', 'e-mail addresses'],
         associationIds: [solbakken, fjordly],
@@ -144,9 +144,9 @@ describe('processor registers with an injected clock (decision 0040)', () => {
 
     it('refuses associations that are not current and a suspicion in the future', async () => {
       now = new Date('2027-01-10T09:00:00Z');
-      const input = { suspectedAt: suspectedAt.toISOString(), description: 'x', dataCategories: ['names'] };
+      const input = { suspectedAt, description: 'x', dataCategories: ['names'] };
       expect(await errorOf(breaches.record(operator, { ...input, associationIds: [nyheim] }))).toEqual({ code: 'BAD_USER_INPUT', field: 'associationIds' });
-      expect(await errorOf(breaches.record(operator, { ...input, associationIds: [solbakken], suspectedAt: '2027-01-11T00:00:00Z' }))).toEqual({
+      expect(await errorOf(breaches.record(operator, { ...input, associationIds: [solbakken], suspectedAt: new Date('2027-01-11T00:00:00Z') }))).toEqual({
         code: 'BAD_USER_INPUT',
         field: 'suspectedAt',
       });
@@ -184,10 +184,11 @@ describe('processor registers with an injected clock (decision 0040)', () => {
       // Solbakken's board reports in time; Fjordly's does nothing.
       now = hoursLater(suspectedAt, 30);
       expect(await errorOf(breaches.recordAuthorityReport(solbakkenBoard, { breachId: breach.id }))).toEqual({ code: 'BAD_USER_INPUT', field: 'reportedAt' });
-      expect(
-        await errorOf(breaches.recordAuthorityReport(solbakkenBoard, { breachId: breach.id, reportedAt: hoursLater(suspectedAt, 25).toISOString() })),
-      ).toEqual({ code: 'BAD_USER_INPUT', field: 'reportedAt' });
-      const reported = await breaches.recordAuthorityReport(solbakkenBoard, { breachId: breach.id, reportedAt: hoursLater(suspectedAt, 29).toISOString() });
+      expect(await errorOf(breaches.recordAuthorityReport(solbakkenBoard, { breachId: breach.id, reportedAt: hoursLater(suspectedAt, 25) }))).toEqual({
+        code: 'BAD_USER_INPUT',
+        field: 'reportedAt',
+      });
+      const reported = await breaches.recordAuthorityReport(solbakkenBoard, { breachId: breach.id, reportedAt: hoursLater(suspectedAt, 29) });
       expect(reported.clocks.map((c) => c.state)).toEqual(['LATE', 'DONE']);
       expect(await errorOf(breaches.recordAuthorityReport(solbakkenBoard, { breachId: breach.id, notReportableReason: 'No risk to anyone at all.' }))).toEqual({
         code: 'CONFLICT',
@@ -218,7 +219,7 @@ describe('processor registers with an injected clock (decision 0040)', () => {
     it('announces each clock once when two sweeps race', async () => {
       now = new Date('2027-02-01T09:00:00Z');
       const breach = await breaches.record(operator, {
-        suspectedAt: new Date('2027-02-01T08:00:00Z').toISOString(),
+        suspectedAt: new Date('2027-02-01T08:00:00Z'),
         description: 'Race',
         dataCategories: ['names'],
         associationIds: [solbakken, fjordly],

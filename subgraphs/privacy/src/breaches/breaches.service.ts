@@ -22,7 +22,7 @@ import type { BreachesRepository, BreachNoticeRow, BreachRow } from './breaches.
 import { clocksOf, notifyAssociationDueAt, notifyAuthorityDueAt, refuseReportedAt, refuseSuspectedAt } from './breaches.rules';
 
 const recordInput = z.strictObject({
-  suspectedAt: z.iso.datetime({ offset: true }),
+  suspectedAt: z.date(),
   description: z.string().trim().min(1).max(4000),
   dataCategories: z.array(z.string().trim().min(1).max(64)).min(1).max(50),
   associationIds: z.array(z.guid()).min(1).max(10_000),
@@ -30,7 +30,7 @@ const recordInput = z.strictObject({
 const notifyInput = z.strictObject({ breachId: z.guid() });
 const authorityInput = z.strictObject({
   breachId: z.guid(),
-  reportedAt: z.iso.datetime({ offset: true }).nullish(),
+  reportedAt: z.date().nullish(),
   notReportableReason: z.string().trim().min(10).max(2000).nullish(),
 });
 const cursorKey = z.tuple([z.iso.datetime(), z.guid()]);
@@ -78,7 +78,7 @@ export class BreachesService {
     requireOperator(viewer);
     const input = parseInput(recordInput, raw);
     const now = this.now();
-    const suspectedAt = new Date(input.suspectedAt);
+    const suspectedAt = input.suspectedAt;
     const refusal = refuseSuspectedAt(suspectedAt, now);
     if (refusal) throw badInput('suspectedAt', refusal);
     const associationIds = [...new Set(input.associationIds)];
@@ -128,7 +128,7 @@ export class BreachesService {
       throw badInput('reportedAt', 'reportedAt: give when it was reported to Datatilsynet, or notReportableReason, not both.');
     }
     const now = this.now();
-    const reportedAt = input.reportedAt ? new Date(input.reportedAt) : null;
+    const reportedAt = input.reportedAt ?? null;
     const { notice, recorded } = await this.repository.recordAuthority(viewer.associationId, input.breachId, (told) => {
       const refusal = reportedAt && refuseReportedAt(reportedAt, told.notifiedAt!, now);
       if (refusal) throw badInput('reportedAt', refusal);
