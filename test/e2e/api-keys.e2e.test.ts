@@ -1,3 +1,4 @@
+import { eventually } from '@tunet/kit/src/events/events.fixtures';
 import { DEMO } from '@tunet/members';
 import { codes, openE2E, type E2E } from './e2e.fixtures';
 
@@ -58,8 +59,15 @@ describe('API keys for integrations, through the gateway', () => {
     expect(result.errors).toBeUndefined();
     const nodes = result.data!.directory.nodes;
     expect(nodes.find((m) => m.id === DEMO.kari)).toEqual({ id: DEMO.kari, displayName: 'Kari Nordmann', email: 'kari@solbakken.example' });
-    const reads = await e2e.stack.members.repositories.accessLog.readsOf(DEMO.solbakken, DEMO.kari);
-    expect(reads).toContainEqual(expect.objectContaining({ viewerAccountId: apiKey.id, viewerMemberId: null, field: 'email' }));
+    // Kari sees the integration's read in the privacy subgraph's access log (decision 0039).
+    await eventually(async () => {
+      const log = await e2e.gql<{ myDataAccess: { nodes: { actorKind: string; fields: string[] }[] } }>(
+        '{ myDataAccess(first: 100) { nodes { actorKind fields } } }',
+        {},
+        kari,
+      );
+      expect(log.data!.myDataAccess.nodes).toContainEqual({ actorKind: 'API_KEY', fields: expect.arrayContaining(['email']) as unknown });
+    });
     expect((await keysOfSolbakken()).find((k) => k.id === apiKey.id)!.lastUsedAt).not.toBeNull();
   });
 

@@ -1,3 +1,4 @@
+import { eventually } from '@tunet/kit/src/events/events.fixtures';
 import { DEMO } from '@tunet/members';
 import { codes, openE2E, type E2E } from './e2e.fixtures';
 
@@ -52,9 +53,37 @@ describe('the resident directory and board work through the gateway', () => {
     const nodes = result.data!.directory.nodes;
     expect(nodes.map((m) => m.displayName)).toContain('Åse Berg');
     expect(nodes.find((m) => m.id === DEMO.ola)!.email).toBe('ola@solbakken.example');
-    const reads = await e2e.stack.members.repositories.accessLog.readsOf(DEMO.solbakken, DEMO.aase);
-    expect(reads.map((r) => r.field).sort()).toEqual(['email', 'name']);
-    expect(reads[0]!.viewerMemberId).toBe(DEMO.kari);
+    // Åse sees it in the privacy subgraph's access log, fed by members' personal_data.accessed (decision 0039).
+    const aase = (await e2e.login('aase@solbakken.example')).accessToken;
+    await eventually(async () => {
+      const log = await e2e.gql<{ myDataAccess: { nodes: { kind: string; actorKind: string; actor: { id: string } | null; fields: string[] }[] } }>(
+        '{ myDataAccess { nodes { kind actorKind actor { id } fields } } }',
+        {},
+        aase,
+      );
+      expect(log.data!.myDataAccess.nodes).toContainEqual({ kind: 'READ', actorKind: 'MEMBER', actor: { id: DEMO.kari }, fields: ['email', 'name'].sort() });
+    });
+  });
+
+  it("logs the board's suspension and the person's own profile change in the person's access log", async () => {
+    const per = (await e2e.login('per@solbakken.example')).accessToken;
+    const updated = await e2e.gql('mutation { updateMyProfile(input: { phone: "+47 400 00 001" }) { member { id } } }', {}, per);
+    expect(updated.errors).toBeUndefined();
+    await e2e.gql('mutation ($id: ID!) { suspendMember(input: { memberId: $id, reason: "Testing the log" }) { member { id } } }', { id: DEMO.per }, kari);
+    await e2e.gql('mutation ($id: ID!) { reinstateMember(input: { memberId: $id }) { member { id } } }', { id: DEMO.per }, kari);
+    const mine = (await e2e.login('per@solbakken.example')).accessToken;
+    await eventually(async () => {
+      const log = await e2e.gql<{ myDataAccess: { nodes: { kind: string; actor: { id: string } | null; fields: string[]; operation: string }[] } }>(
+        '{ myDataAccess { nodes { kind actor { id } fields operation } } }',
+        {},
+        mine,
+      );
+      expect(log.data!.myDataAccess.nodes.filter((entry) => entry.kind === 'CHANGE')).toEqual([
+        { kind: 'CHANGE', actor: { id: DEMO.kari }, fields: ['suspension'], operation: 'reinstateMember' },
+        { kind: 'CHANGE', actor: { id: DEMO.kari }, fields: ['suspension'], operation: 'suspendMember' },
+        { kind: 'CHANGE', actor: { id: DEMO.per }, fields: ['phone'], operation: 'updateMyProfile' },
+      ]);
+    });
   });
 
   it('lets the board add a building, a unit and a tenure, after which the person lives there', async () => {

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
-import type { Viewer } from '@tunet/kit';
-import type { AccessLogRepository, ReadField } from './access-log.repository';
+import type { Announcement, Viewer } from '@tunet/kit';
+import { actorOf, type AccessLogRepository, type ReadField } from './access-log.repository';
 import type { MemberRow } from './members.repository';
 
 /**
@@ -24,3 +24,12 @@ export function createReadRecorder(repository: AccessLogRepository, viewer: View
 }
 
 export type ReadRecorder = ReturnType<typeof createReadRecorder>;
+
+/**
+ * `personal_data.changed` for the privacy subgraph's access log (docs/decisions/0039): which of a member's fields (as the
+ * GraphQL API names them) the viewer changed, by which operation; written in the transaction of the change.
+ */
+export function personalDataChanged(viewer: Viewer, subjectId: string, changed: readonly string[], operation: string): Announcement {
+  const fields = [...new Set(changed)].sort();
+  return { topic: 'personal_data.changed', payload: { subjectId, ...actorOf(viewer), fields, operation, at: new Date().toISOString() } };
+}

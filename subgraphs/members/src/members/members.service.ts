@@ -18,6 +18,7 @@ import { z } from 'zod';
 import type { Visibility } from '../tables';
 import { GraphQLError } from 'graphql';
 import { canUseDirectory, canViewAssociation, CONSENT_FOR_FIELD, hiddenByRestriction, refuseOperatorOutside, requireBoard } from './members.access';
+import { personalDataChanged } from './access-log';
 import type { MembersLoaders } from './members.loaders';
 import { withoutPrivacy, type PrivacyStatesLookup } from './privacy-states.loaders';
 import type { AssociationRow, AssociationRule, DirectoryPosition, MemberRow, MembersRepository, NewAssociation } from './members.repository';
@@ -183,7 +184,11 @@ export class MembersService {
       throw badUserInput('portraitUrl', `portraitUrl: portraits are accepted ${from}.`);
     }
     const visibilityPatch = choices ? { ...me.visibility, ...definedOnly(choices) } : undefined;
-    const updated = await this.repository.updateMember(me.associationId, me.id, definedOnly({ ...fields, visibility: visibilityPatch }));
+    const patch = definedOnly({ ...fields, visibility: visibilityPatch });
+    const changed = Object.keys(patch);
+    const updated = await this.repository.updateMember(me.associationId, me.id, patch, () =>
+      changed.length > 0 ? [personalDataChanged(viewer!, me.id, changed, 'updateMyProfile')] : [],
+    );
     return updated!;
   }
 
@@ -202,7 +207,10 @@ export class MembersService {
       tenant,
       input.memberId,
       { suspendedAt: new Date(), suspensionReason: input.reason, suspendedUntil: input.until ?? null },
-      (m) => [{ topic: 'member.suspended', payload: { memberId: m.id, reason: input.reason, until: input.until ?? null } }],
+      (m) => [
+        { topic: 'member.suspended', payload: { memberId: m.id, reason: input.reason, until: input.until ?? null } },
+        personalDataChanged(viewer!, m.id, ['suspension'], 'suspendMember'),
+      ],
     );
     await this.sessions.suspendSessions(tenant, input.memberId, { reason: input.reason, until: input.until ?? null });
     return member!;
@@ -233,11 +241,9 @@ export class MembersService {
     const tenant = requireBoard(viewer);
     const input = parseInput(reinstateInput, raw);
     if (!(await loaders.memberById.load(input.memberId))) throw notFound('Member');
-    const member = await this.repository.updateMember(tenant, input.memberId, {
-      suspendedAt: null,
-      suspensionReason: null,
-      suspendedUntil: null,
-    });
+    const member = await this.repository.updateMember(tenant, input.memberId, { suspendedAt: null, suspensionReason: null, suspendedUntil: null }, (m) => [
+      personalDataChanged(viewer!, m.id, ['suspension'], 'reinstateMember'),
+    ]);
     await this.sessions.reinstateSessions(tenant, input.memberId);
     return member!;
   }
