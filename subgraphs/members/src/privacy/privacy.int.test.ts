@@ -9,6 +9,9 @@ import {
   PRIVACY_MOVED_OUT_ROUTE,
   PRIVACY_TOMBSTONE_ROUTE,
   RevocationReader,
+  privacyEraseAnswerSchema,
+  privacyExportAnswerSchema,
+  privacyMovedOutAnswerSchema,
   type PrivacyEraseAnswer,
   type PrivacyExportAnswer,
   type PrivacyMovedOutAnswer,
@@ -59,7 +62,7 @@ describe("members' privacy routes", () => {
 
   it('exports what members holds about a person, without secrets, and nothing under another association', async () => {
     const session = await login('ola@solbakken.example', '10.1.0.1');
-    const answer = await exportOf(DEMO.solbakken, DEMO.ola);
+    const answer = privacyExportAnswerSchema.parse(await exportOf(DEMO.solbakken, DEMO.ola));
     expect(answer.receipt.map((entry) => entry.table).sort()).toEqual(catalogue);
     expect(answer.tables.members).toEqual([expect.objectContaining({ id: DEMO.ola, display_name: 'Ola Hansen', email: 'ola@solbakken.example' })]);
     expect(answer.tables.tenures).toEqual([expect.objectContaining({ member_id: DEMO.ola, relation: 'owner', move_in: '2019-08-15' })]);
@@ -113,7 +116,7 @@ describe("members' privacy routes", () => {
     );
     expect(await statusOf(erase(DEMO.solbakken, DEMO.ola, randomUUID()))).toBe(409);
 
-    const first = rowsIn((await erase(DEMO.solbakken, DEMO.ola)).receipt);
+    const first = rowsIn(privacyEraseAnswerSchema.parse(await erase(DEMO.solbakken, DEMO.ola)).receipt);
     expect(Object.keys(first).sort()).toEqual(catalogue);
     expect(first).toMatchObject({ members: 'erased 1', tenures: 'erased 1', api_keys: 'anonymised 1', accounts: 'erased 1' });
     expect(first.refresh_tokens).toMatch(/^erased [1-9]/);
@@ -167,7 +170,9 @@ describe("members' privacy routes", () => {
         limit: 100,
         ...body,
       });
-    expect((await movedOut({})).members).toEqual([{ associationId: DEMO.solbakken, memberId: DEMO.former, movedOutOn: '2024-12-31' }]);
+    expect(privacyMovedOutAnswerSchema.parse(await movedOut({})).members).toEqual([
+      { associationId: DEMO.solbakken, memberId: DEMO.former, movedOutOn: '2024-12-31' },
+    ]);
     expect((await movedOut({ cutoffs: [{ associationId: DEMO.solbakken, cutoff: '2024-12-30' }] })).members).toEqual([]);
     expect((await movedOut({ after: { associationId: DEMO.solbakken, memberId: DEMO.former } })).members).toEqual([]);
     expect(await statusOf(movedOut({ limit: 501 }))).toBe(400);
