@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DEMO } from '../members.demo';
 import { accounts, associations, members } from '../tables';
 import { errorOf, openMembersTestBed, viewerOf, type MembersTestBed } from '../members.fixtures';
+import type { PrivacyStatesLookup } from './privacy-states.loaders';
 
 describe('members and the directory', () => {
   let bed: MembersTestBed;
@@ -92,7 +93,7 @@ describe('members and the directory', () => {
 
     it('leaves out people whose processing is restricted, except for the board and themself, and is unavailable while privacy cannot say (decision 0038)', async () => {
       const restricting = async (associationId: string) => ({ associationId, restricted: { [DEMO.per]: '2026-12-01T10:00:00.000Z' }, consents: {} });
-      const listed = async (viewer: typeof ola, lookup = restricting) =>
+      const listed = async (viewer: typeof ola, lookup: PrivacyStatesLookup = restricting) =>
         (await bed.subgraph.members.directory(viewer, { first: 100 }, lookup)).nodes.map((m) => m.displayName);
       expect(await listed(ola)).not.toContain('Per Ødegård');
       expect(await listed(ola)).toContain('Ola Hansen');
