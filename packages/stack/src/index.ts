@@ -4,6 +4,7 @@ import {
   createLogger,
   openEventStream,
   SignedMemberReferences,
+  loadPrivacyStatesFrom,
   stopAll,
   startSubgraphServer,
   type DatabaseConnection,
@@ -77,6 +78,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     store: options.store,
     jwtPrivateKey: options.secrets.jwtPrivateKey,
     auth: options.auth,
+    // Privacy's consents and restrictions, at its URL once the servers listen (decision 0038).
+    privacyStates: loadPrivacyStatesFrom(() => participantUrls.privacy ?? '', options.secrets.internalSecret),
   });
   // Members is asked over signed HTTP (recipients, references), at the URLs known once the servers listen.
   const urls = { members: '', posts: '', billing: '' };
