@@ -141,6 +141,8 @@ const config: CodegenConfig = {
         RestrictionChange: '../restrictions/restrictions.rules#RestrictionRecord',
         MyRestriction: '../restrictions/restrictions.service#MyRestrictionView',
         PrivacyNotice: '../notices/notices.repository#Notice',
+        PrivacyRequest: '../requests/requests.service#RequestView',
+        PrivacyRequestStep: '../requests/requests.repository#StepRow',
         DataAccessEntry: '../access-log/access-log.repository#AccessEntry',
         DataAccessConnection: '../access-log/access-log.service#AccessLogPage',
       },

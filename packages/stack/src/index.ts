@@ -43,6 +43,11 @@ export interface StackOptions {
   subgraphTimeouts?: SubgraphTimeouts;
   /** Where uploads go; by default what FILE_STORAGE names (files under ./.data/files). Tests use a temporary directory. */
   fileStorage?: FileStorage;
+  /**
+   * The privacy subgraph's requests job interval (default PRIVACY_JOB_INTERVAL_MS, else 30 s), and where it reaches a
+   * subgraph instead of the one started here: tests put a proxy in front to stop and restart it.
+   */
+  privacy?: { jobIntervalMs?: number; subgraphUrls?: Partial<Stack['subgraphUrls']> };
   /** SMTP, push and SMS providers; by default what the environment says (e-mails to the log without SMTP_URL). */
   notifications?: Partial<NotificationsConfig>;
   logger?: Logger;
@@ -115,6 +120,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     internalSecret: options.secrets.internalSecret,
     subgraphUrls: () => participantUrls,
     fileStorage: options.fileStorage,
+    jobIntervalMs: options.privacy?.jobIntervalMs,
   });
   await members.migrate();
   await posts.migrate();
@@ -154,7 +160,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       privacy: privacyServer.url,
     };
     // Privacy asks every subgraph (itself included) for a person's data at these URLs.
-    Object.assign(participantUrls, subgraphUrls);
+    Object.assign(participantUrls, subgraphUrls, options.privacy?.subgraphUrls);
     Object.assign(urls, { members: membersServer.url, posts: postsServer.url, billing: billingServer.url });
     const gateway = await startGateway({
       port: ports.gateway,

@@ -16,3 +16,6 @@ export const isPersonIn = (viewer: Viewer | null, associationId: string): boolea
 
 /** The settings say how the association treats everyone's data: every member may read them, and operators. */
 export const canReadPrivacySettings = (viewer: Viewer | null, associationId: string): boolean => isOperator(viewer) || isPersonIn(viewer, associationId);
+
+/** Only the board changes them (an operator helps through a support session, acting as the provider). */
+export const canChangePrivacySettings = (viewer: Viewer | null, associationId: string): boolean => isBoardOf(viewer, associationId);

@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { SubgraphDatabase, Tx } from '@tunet/kit';
-import { settings } from '../tables';
+import { settings, settingsChanges, type SettingsActor } from '../tables';
 import { defaultSettings, type PrivacySettingsState } from './settings.rules';
 
 export type SettingsRow = typeof settings.$inferSelect;
@@ -26,5 +27,46 @@ export class SettingsRepository {
 
   get(associationId: string): Promise<PrivacySettingsState> {
     return this.db.tenant(associationId, (tx) => settingsIn(tx, associationId));
+  }
+
+  /**
+   * Applies `apply` to the settings as they are (row locked, or the defaults) and records the change with who made it,
+   * in one transaction.
+   */
+  update(
+    associationId: string,
+    actor: { kind: SettingsActor; memberId: string | null },
+    apply: (current: PrivacySettingsState) => PrivacySettingsState,
+    now: Date,
+  ): Promise<PrivacySettingsState> {
+    return this.db.tenant(associationId, async (tx) => {
+      const [locked] = await tx.select().from(settings).where(eq(settings.associationId, associationId)).for('update');
+      const before = locked ? toState(locked) : defaultSettings(associationId);
+      const next = apply(before);
+      const values = {
+        retentionMonths: next.retentionMonths,
+        keepContent: next.keepContent,
+        contactName: next.contact?.name ?? null,
+        contactEmail: next.contact?.email ?? null,
+        updatedAt: now,
+        updatedBy: actor.memberId,
+      };
+      const [row] = await tx
+        .insert(settings)
+        .values({ associationId, ...values })
+        .onConflictDoUpdate({ target: settings.associationId, set: values })
+        .returning();
+      const shown = (state: PrivacySettingsState) => ({ retentionMonths: state.retentionMonths, keepContent: state.keepContent, contact: state.contact });
+      await tx.insert(settingsChanges).values({
+        associationId,
+        id: randomUUID(),
+        at: now,
+        actor: actor.kind,
+        actorMemberId: actor.memberId,
+        before: locked ? shown(before) : null,
+        after: shown(next),
+      });
+      return toState(row!);
+    });
   }
 }

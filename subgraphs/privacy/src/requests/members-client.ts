@@ -1,0 +1,42 @@
+import { postInternalRoute, SignedMemberReferences } from '@tunet/kit';
+import { z } from 'zod';
+
+/** Members' signed route with an association's registry data (decision 0033); privacy reads only its time zone. */
+const ASSOCIATION_PROFILE_ROUTE = 'associations/profile';
+const profileSchema = z.object({ timeZone: z.string().min(1).max(64) });
+
+/** What requests need from members when one is received: does the member exist there, and the association's zone. */
+export interface MembersLookup {
+  memberExists(associationId: string, memberId: string): Promise<boolean>;
+  /** The association's IANA time zone; null when no association has this id. */
+  timeZoneOf(associationId: string): Promise<string | null>;
+}
+
+/** Asks members on every call, signed like every internal call. */
+export class SignedMembersLookup implements MembersLookup {
+  private readonly references: SignedMemberReferences;
+
+  constructor(
+    private readonly membersGraphqlUrl: () => string,
+    private readonly internalSecret: string,
+  ) {
+    this.references = new SignedMemberReferences(membersGraphqlUrl, internalSecret);
+  }
+
+  async memberExists(associationId: string, memberId: string): Promise<boolean> {
+    return (await this.references.existing(associationId, { memberIds: [memberId] })).memberIds.includes(memberId);
+  }
+
+  async timeZoneOf(associationId: string): Promise<string | null> {
+    const response = await postInternalRoute({
+      graphqlUrl: this.membersGraphqlUrl(),
+      route: ASSOCIATION_PROFILE_ROUTE,
+      internalSecret: this.internalSecret,
+      payload: { associationId },
+      timeoutMs: 10_000,
+    });
+    if (response.status === 404) return null;
+    if (!response.ok) throw new Error(`${ASSOCIATION_PROFILE_ROUTE} answered HTTP ${response.status}`);
+    return profileSchema.parse(await response.json()).timeZone;
+  }
+}

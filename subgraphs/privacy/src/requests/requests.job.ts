@@ -1,0 +1,215 @@
+import {
+  createLogger,
+  PeriodicJob,
+  postInternalRoute,
+  PRIVACY_ERASE_ROUTE,
+  PRIVACY_EXPORT_FILE_ROUTE,
+  PRIVACY_EXPORT_ROUTE,
+  PRIVACY_TOMBSTONE_ROUTE,
+  privacyEraseAnswerSchema,
+  privacyExportAnswerSchema,
+  privacyTombstoneAnswerSchema,
+  type BackgroundJob,
+  type FileStorage,
+  type Logger,
+  type PrivacyEraseRequest,
+  type PrivacyExportAnswer,
+  type PrivacyExportFileRequest,
+  type PrivacyExportRequest,
+  type ReceiptEntry,
+  type Tx,
+} from '@tunet/kit';
+import type { RequestRow, RequestsRepository } from './requests.repository';
+import { describeFailure, stepsToRun } from './requests.rules';
+
+/** Builds and stores a person's export archive from every subgraph's answer; `complete` runs in its transaction. */
+export interface ExportPublisher {
+  publish(
+    input: {
+      associationId: string;
+      requestId: string;
+      memberId: string;
+      requestedBy: string | null;
+      parts: { subgraph: string; answer: PrivacyExportAnswer }[];
+      fetchFile: (subgraph: string, fileId: string) => Promise<Buffer>;
+    },
+    complete: (tx: Tx) => Promise<void>,
+  ): Promise<unknown>;
+}
+
+export interface RequestsJobOptions {
+  repository: RequestsRepository;
+  /** Each subgraph's GraphQL URL by name (their privacy routes sit beside it). */
+  subgraphUrls: () => Readonly<Record<string, string>>;
+  internalSecret: string;
+  /** Where each subgraph's export answer waits for the archive, at `<association>/<request>/<subgraph>`. */
+  storage: FileStorage;
+  /** The archive builder; without it an export stays BUILDING once every subgraph answered. */
+  publisher?: ExportPublisher;
+  /** How often the job runs (PRIVACY_JOB_INTERVAL_MS, default 30 s). */
+  intervalMs: number;
+  now: () => Date;
+  logger?: Logger;
+}
+
+/** Requests leased per run; a full batch runs again at once. */
+const BATCH = 10;
+/** Long enough for a run's calls (each gives up after CALL_TIMEOUT_MS); a crashed process's lease runs out. */
+const LEASE_MS = 5 * 60_000;
+const CALL_TIMEOUT_MS = 30_000;
+
+class StepFailed extends Error {}
+
+/**
+ * Moves every open data-subject request on (docs/decisions/0036): calls each subgraph's privacy route for the steps
+ * not done, records the receipt or keeps the step pending with attempts and the kind of failure, and completes the
+ * request when every step is done. An erasure first asks members for the association's tombstone and erases in
+ * members last. Requests are leased (`for update skip locked`), so any number of privacy processes may run it.
+ */
+export class RequestsJob implements BackgroundJob {
+  private readonly job: PeriodicJob;
+  private readonly logger: Logger;
+
+  constructor(private readonly options: RequestsJobOptions) {
+    this.logger = options.logger ?? createLogger('privacy-requests');
+    this.job = new PeriodicJob('privacy-requests', options.intervalMs, () => this.runOnce(), this.logger);
+  }
+
+  start(): void {
+    this.job.start();
+  }
+
+  stop(): Promise<void> {
+    return this.job.stop();
+  }
+
+  /** Runs soon (a new request need not wait for the interval). */
+  nudge(): void {
+    this.job.nudge();
+  }
+
+  /** One run over the open requests; true when a full batch was leased (more may wait). */
+  async runOnce(): Promise<boolean> {
+    const { repository, now } = this.options;
+    const leased = await repository.lease(now(), LEASE_MS, BATCH);
+    for (const request of leased) {
+      try {
+        await this.advance(request);
+      } catch (error) {
+        this.logger.error({ err: error, requestId: request.id }, 'privacy request run failed; retrying on the next run');
+      } finally {
+        await repository.release(request.associationId, request.id);
+      }
+    }
+    return leased.length === BATCH;
+  }
+
+  private async advance(request: RequestRow): Promise<void> {
+    const { repository } = this.options;
+    const { associationId, id } = request;
+    if (request.status === 'in_progress') {
+      if (request.kind === 'erasure' && !request.tombstoneMemberId) {
+        const tombstone = await this.tombstone(request);
+        if (!tombstone) return;
+        request = { ...request, tombstoneMemberId: tombstone };
+      }
+      // Steps that may run now; for an erasure members comes after the rest, so a second round may follow the first.
+      for (;;) {
+        const runnable = stepsToRun(request.kind, await repository.stepsOf(associationId, [id]));
+        if (runnable.length === 0) break;
+        const outcomes = await Promise.all(runnable.map((step) => this.call(request, step.subgraph)));
+        if (outcomes.includes(false)) return;
+      }
+    }
+    if (request.kind === 'erasure') {
+      await repository.complete(associationId, id, this.options.now());
+      return;
+    }
+    await repository.markBuilding(associationId, id);
+    await this.publish(request);
+  }
+
+  /** The association's tombstone member from members (made on first use); null when members did not answer. */
+  private async tombstone(request: RequestRow): Promise<string | null> {
+    try {
+      const response = await this.post('members', PRIVACY_TOMBSTONE_ROUTE, { kind: 'privacy.tombstone', associationId: request.associationId });
+      if (!response.ok) throw new StepFailed(describeFailure({ status: response.status }));
+      const { memberId } = privacyTombstoneAnswerSchema.parse(await response.json());
+      await this.options.repository.setTombstone(request.associationId, request.id, memberId);
+      return memberId;
+    } catch (error) {
+      await this.failed(request, 'members', error);
+      return null;
+    }
+  }
+
+  /** One step: true when the subgraph answered and its receipt is recorded. */
+  private async call(request: RequestRow, subgraph: string): Promise<boolean> {
+    const { associationId, id: requestId, subjectMemberId: memberId } = request;
+    try {
+      let receipt: ReceiptEntry[];
+      if (request.kind === 'export') {
+        const body: PrivacyExportRequest = { kind: 'privacy.export', requestId, associationId, memberId };
+        const response = await this.post(subgraph, PRIVACY_EXPORT_ROUTE, body);
+        if (!response.ok) throw new StepFailed(describeFailure({ status: response.status }));
+        const answer = privacyExportAnswerSchema.parse(await response.json());
+        if (answer.subgraph !== subgraph) throw new StepFailed('answered for another subgraph');
+        await this.options.storage.put(partKey(request, subgraph), Buffer.from(JSON.stringify(answer)), 'application/json');
+        receipt = answer.receipt;
+      } else {
+        const policy = { keepContent: request.keepContent ?? [], tombstoneMemberId: request.tombstoneMemberId!, reason: request.reason };
+        const body: PrivacyEraseRequest = { kind: 'privacy.erase', requestId, associationId, memberId, policy };
+        const response = await this.post(subgraph, PRIVACY_ERASE_ROUTE, body);
+        if (!response.ok) throw new StepFailed(describeFailure({ status: response.status }));
+        const answer = privacyEraseAnswerSchema.parse(await response.json());
+        if (answer.subgraph !== subgraph) throw new StepFailed('answered for another subgraph');
+        receipt = answer.receipt;
+      }
+      await this.options.repository.recordAttempt(associationId, requestId, subgraph, { receipt }, this.options.now());
+      return true;
+    } catch (error) {
+      await this.failed(request, subgraph, error);
+      return false;
+    }
+  }
+
+  private async failed(request: RequestRow, subgraph: string, error: unknown): Promise<void> {
+    const message = error instanceof StepFailed ? error.message : describeFailure({ error });
+    this.logger.warn({ err: error, requestId: request.id, subgraph }, 'privacy step failed; asked again on the next run');
+    await this.options.repository.recordAttempt(request.associationId, request.id, subgraph, { error: message }, this.options.now());
+  }
+
+  /** Hands every subgraph's answer to the archive builder, which completes the request in its transaction. */
+  private async publish(request: RequestRow): Promise<void> {
+    const { publisher, storage, repository } = this.options;
+    if (!publisher) return;
+    const { associationId, id: requestId, subjectMemberId: memberId } = request;
+    const steps = await repository.stepsOf(associationId, [requestId]);
+    const parts = [];
+    for (const step of steps) {
+      const stored = await storage.get(partKey(request, step.subgraph));
+      if (!stored) throw new Error(`export part of ${step.subgraph} is missing`);
+      parts.push({ subgraph: step.subgraph, answer: privacyExportAnswerSchema.parse(JSON.parse(stored.toString('utf8'))) });
+    }
+    const fetchFile = async (subgraph: string, fileId: string): Promise<Buffer> => {
+      const body: PrivacyExportFileRequest = { kind: 'privacy.export-file', requestId, associationId, memberId, fileId };
+      const response = await this.post(subgraph, PRIVACY_EXPORT_FILE_ROUTE, body);
+      if (!response.ok) throw new Error(`${subgraph} ${PRIVACY_EXPORT_FILE_ROUTE} ${describeFailure({ status: response.status })}`);
+      return Buffer.from(await response.arrayBuffer());
+    };
+    await publisher.publish({ associationId, requestId, memberId, requestedBy: request.requestedBy, parts, fetchFile }, async (tx) => {
+      await repository.completeIn(tx, associationId, requestId, this.options.now());
+    });
+    // The archive holds them now; the parts were only its input.
+    for (const step of steps) await storage.delete(partKey(request, step.subgraph));
+  }
+
+  private post(subgraph: string, route: string, payload: unknown): Promise<Response> {
+    const graphqlUrl = this.options.subgraphUrls()[subgraph];
+    if (!graphqlUrl) throw new StepFailed('not configured');
+    return postInternalRoute({ graphqlUrl, route, internalSecret: this.options.internalSecret, payload, timeoutMs: CALL_TIMEOUT_MS });
+  }
+}
+
+/** Where a subgraph's export answer waits for the archive (a FileStorage key: `<uuid>/<uuid>/<word>`). */
+export const partKey = (request: Pick<RequestRow, 'associationId' | 'id'>, subgraph: string): string => `${request.associationId}/${request.id}/${subgraph}`;

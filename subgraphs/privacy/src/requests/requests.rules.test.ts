@@ -1,0 +1,72 @@
+import { checkExtension, deadlineOf, describeFailure, isOverdue, stepsToRun } from './requests.rules';
+
+const codeOf = (fn: () => unknown) => {
+  try {
+    fn();
+  } catch (error) {
+    return (error as { extensions?: { code?: string; field?: string } }).extensions;
+  }
+  return undefined;
+};
+
+describe('deadlineOf', () => {
+  it('is one calendar month after the day of receipt in the association’s zone', () => {
+    expect(deadlineOf(new Date('2026-03-10T10:00:00Z'), 'Europe/Oslo')).toBe('2026-04-10');
+    // 23:30 UTC on 31 March is already 1 April in Oslo (summer time).
+    expect(deadlineOf(new Date('2026-03-31T23:30:00Z'), 'Europe/Oslo')).toBe('2026-05-01');
+    expect(deadlineOf(new Date('2026-03-31T23:30:00Z'), 'UTC')).toBe('2026-04-30');
+  });
+
+  it('ends on the last day of a shorter month', () => {
+    expect(deadlineOf(new Date('2026-01-31T12:00:00Z'), 'Europe/Oslo')).toBe('2026-02-28');
+    expect(deadlineOf(new Date('2028-01-31T12:00:00Z'), 'Europe/Oslo')).toBe('2028-02-29');
+  });
+
+  it('counts an extension from the receipt', () => {
+    expect(deadlineOf(new Date('2026-01-31T12:00:00Z'), 'Europe/Oslo', 2)).toBe('2026-04-30');
+    expect(deadlineOf(new Date('2026-11-15T12:00:00Z'), 'Europe/Oslo', 1)).toBe('2027-01-15');
+  });
+});
+
+describe('isOverdue', () => {
+  it('turns overdue when the deadline’s day is over in the zone', () => {
+    expect(isOverdue('2026-04-10', 'Europe/Oslo', new Date('2026-04-10T21:59:00Z'))).toBe(false);
+    expect(isOverdue('2026-04-10', 'Europe/Oslo', new Date('2026-04-10T22:00:00Z'))).toBe(true);
+  });
+});
+
+describe('checkExtension', () => {
+  it('takes 1 or 2 months, 2 in all, with a reason', () => {
+    expect(checkExtension(0, 2, '  Many subgraphs hold data  ')).toBe('Many subgraphs hold data');
+    expect(checkExtension(1, 1, 'More time')).toBe('More time');
+    expect(codeOf(() => checkExtension(0, 3, 'x'))).toEqual({ code: 'BAD_USER_INPUT', field: 'months' });
+    expect(codeOf(() => checkExtension(0, 0, 'x'))).toEqual({ code: 'BAD_USER_INPUT', field: 'months' });
+    expect(codeOf(() => checkExtension(1, 2, 'x'))).toEqual({ code: 'BAD_USER_INPUT', field: 'months' });
+    expect(codeOf(() => checkExtension(0, 1, '   '))).toEqual({ code: 'BAD_USER_INPUT', field: 'reason' });
+    expect(codeOf(() => checkExtension(0, 1, 'x'.repeat(2001)))).toEqual({ code: 'BAD_USER_INPUT', field: 'reason' });
+  });
+});
+
+describe('stepsToRun', () => {
+  const steps = (done: string[]) =>
+    ['posts', 'members', 'billing'].map((subgraph) => ({ subgraph, status: done.includes(subgraph) ? ('done' as const) : ('pending' as const) }));
+
+  it('runs every pending export step at once', () => {
+    expect(stepsToRun('export', steps(['posts'])).map((s) => s.subgraph)).toEqual(['members', 'billing']);
+  });
+
+  it('erases in members only when every other subgraph is done', () => {
+    expect(stepsToRun('erasure', steps([])).map((s) => s.subgraph)).toEqual(['posts', 'billing']);
+    expect(stepsToRun('erasure', steps(['posts'])).map((s) => s.subgraph)).toEqual(['billing']);
+    expect(stepsToRun('erasure', steps(['posts', 'billing'])).map((s) => s.subgraph)).toEqual(['members']);
+    expect(stepsToRun('erasure', steps(['posts', 'billing', 'members']))).toEqual([]);
+  });
+});
+
+describe('describeFailure', () => {
+  it('names the kind of failure without the other side’s words', () => {
+    expect(describeFailure({ status: 503 })).toBe('answered HTTP 503');
+    expect(describeFailure({ error: Object.assign(new Error('x'), { name: 'TimeoutError' }) })).toBe('did not answer in time');
+    expect(describeFailure({ error: new TypeError('fetch failed: connect ECONNREFUSED 127.0.0.1:4002') })).toBe('unreachable');
+  });
+});
