@@ -121,7 +121,7 @@ export const EVERY_REFERENCE_EXISTS: MemberReferences = {
  * A migrated posts subgraph on a fresh test database, keeping uploads in a temporary directory of its own.
  * `internalSecret` fixes the key of calendar feed tokens, which is random otherwise.
  */
-export async function openPostsTestBed(deps: Pick<PostsDependencies, 'internalSecret'> = {}): Promise<PostsTestBed> {
+export async function openPostsTestBed(deps: Pick<PostsDependencies, 'internalSecret' | 'privacyStates'> = {}): Promise<PostsTestBed> {
   const database = await openTestDatabase();
   const storageDir = await mkdtemp(path.join(tmpdir(), 'tunet-posts-'));
   const subgraph = await createPostsSubgraph({

@@ -5,9 +5,11 @@ import {
   lowerCaseEnumValues,
   OutboxRelay,
   PeriodicJob,
+  PrivacyStatesReader,
   ReminderSweep,
   retentionJob,
   type MemberReferences,
+  type PrivacyStatesLoader,
   type SubgraphDefinition,
   type SubgraphModule,
   type SubgraphProcessDependencies,
@@ -60,6 +62,7 @@ import { notificationsInternalRoutes } from './notifications/group-members.route
 import { PrivacyRepository } from './privacy/privacy.repository';
 import { privacyRoutes } from './privacy/privacy.routes';
 import { PrivacyService, SOFT_DELETED_PURGE } from './privacy/privacy.service';
+import { NO_RESTRICTIONS, restrictionsFrom } from './privacy/restrictions';
 
 const root = path.resolve(__dirname, '..');
 
@@ -95,6 +98,11 @@ export type PostsDependencies = SubgraphProcessDependencies & {
   internalSecret?: string;
   fileStorage?: FileStorage;
   memberReferences: MemberReferences;
+  /**
+   * The privacy subgraph's restrictions (kit privacy-states.ts): what a restricted person writes is withheld from
+   * others. Without it nobody is restricted (tests).
+   */
+  privacyStates?: PrivacyStatesLoader;
 };
 
 /** Wires the posts subgraph: the repository on its own schema, the service, and the request context. */
@@ -107,9 +115,11 @@ export async function createPostsSubgraph(deps: PostsDependencies): Promise<Post
   const conductRepository = new ConductRepository(db);
   const conduct = new ConductService(conductRepository);
   const audienceReferences = new AudienceReferences(deps.memberReferences, groups);
-  const posts = new PostsService(repository, groupMemberships, conduct, audienceReferences);
+  const privacyStates = deps.privacyStates ? await PrivacyStatesReader.open(deps.store, deps.privacyStates) : null;
+  const restrictions = privacyStates ? restrictionsFrom(privacyStates) : NO_RESTRICTIONS;
+  const posts = new PostsService(repository, groupMemberships, conduct, audienceReferences, restrictions);
   const commentsRepository = new CommentsRepository(db);
-  const comments = new CommentsService(commentsRepository, conduct);
+  const comments = new CommentsService(commentsRepository, conduct, restrictions);
   const moderationRepository = new ModerationRepository(db);
   const moderation = new ModerationService(moderationRepository);
   const eventsRepository = new EventsRepository(db);
@@ -175,6 +185,8 @@ export async function createPostsSubgraph(deps: PostsDependencies): Promise<Post
       new PeriodicJob('file-size-backfill', 3_600_000, () => files.measureUnmeasured(), createLogger('posts')),
       // Deleted posts, comments and documents are gone, files included, within 180 days of their deletion.
       retentionJob(db, SOFT_DELETED_PURGE, (now) => privacy.purgeSoftDeleted(now), createLogger('posts')),
+      // Nothing to run: stopping closes the reader's subscription to privacy's announcements.
+      { start: () => undefined, stop: async () => void (await privacyStates?.close()) },
     ],
     posts,
     repository,

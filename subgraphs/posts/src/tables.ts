@@ -25,6 +25,8 @@ export const posts = schema.table('posts', {
   announcedAt: timestamp('announced_at', { withTimezone: true }),
   // 0010: the author deleted it (not a board removal)
   deletedAt: timestamp('deleted_at', { withTimezone: true }),
+  // 0015: written while the author's processing was restricted: the author's alone
+  withheld: boolean('withheld').notNull().default(false),
 });
 
 // Events (0002). Imports hoist, so this block can be appended without touching the file's head.
@@ -80,6 +82,8 @@ export const comments = schema.table('comments', {
   // 0004: moderation
   moderationState: text('moderation_state').$type<ModerationState>().notNull().default('visible'),
   moderatedAt: timestamp('moderated_at', { withTimezone: true }),
+  // 0015: written while the author's processing was restricted: the author's alone
+  withheld: boolean('withheld').notNull().default(false),
 });
 
 export const commentEdits = schema.table('comment_edits', {

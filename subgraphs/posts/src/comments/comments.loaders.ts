@@ -30,16 +30,17 @@ export interface CommentsLoaders {
  */
 export function createCommentsLoaders(repository: CommentsRepository, viewer: Viewer | null): CommentsLoaders {
   const reader = viewer?.associationId && canReadComments(viewer, viewer.associationId) ? viewer : null;
+  const viewerId = isMember(reader) ? reader.memberId : null;
   const counts = groupLoader(
     reader,
     (tenant, postIds) => repository.countComments(tenant, postIds),
     (row) => row.postId,
   );
   return {
-    commentById: tenantLoader(reader, (tenant, ids) => repository.findComments(tenant, ids)),
+    commentById: tenantLoader(reader, (tenant, ids) => repository.findComments(tenant, ids, viewerId)),
     repliesByParent: groupLoader(
       reader,
-      (tenant, ids) => repository.findReplies(tenant, ids),
+      (tenant, ids) => repository.findReplies(tenant, ids, viewerId),
       (row) => row.parentId ?? '',
     ),
     editsByComment: groupLoader(

@@ -1,5 +1,5 @@
 import type { Announcement, SubgraphDatabase } from '@tunet/kit';
-import { and, asc, count, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { commentEdits, comments, reactions } from '../tables';
 
 export type CommentRow = typeof comments.$inferSelect;
@@ -8,7 +8,15 @@ export type ReactionRow = typeof reactions.$inferSelect;
 export type ReactionKind = ReactionRow['reaction'];
 export type ReactionTargetType = ReactionRow['targetType'];
 /** The association comes from the tenant the comment is inserted under, so the two cannot disagree. */
-export type NewComment = Pick<CommentRow, 'id' | 'postId' | 'parentId' | 'authorMemberId' | 'body'>;
+export type NewComment = Pick<CommentRow, 'id' | 'postId' | 'parentId' | 'authorMemberId' | 'body'> & Partial<Pick<CommentRow, 'withheld'>>;
+
+/**
+ * A comment written while its author's processing was restricted is its author's alone; `viewerId` is the member
+ * reading (null for a reader who is no member, who sees no withheld comment).
+ */
+function visibleTo(viewerId: string | null): SQL {
+  return viewerId ? or(eq(comments.withheld, false), eq(comments.authorMemberId, viewerId))! : eq(comments.withheld, false);
+}
 
 /** Keyset position in a post's oldest-first list of top-level comments. */
 export type CommentListPosition = { createdAt: Date; id: string };
@@ -23,17 +31,17 @@ export interface ReactionCountRow {
 export class CommentsRepository {
   constructor(private readonly db: SubgraphDatabase) {}
 
-  findComments(tenant: string, ids: readonly string[]): Promise<CommentRow[]> {
+  findComments(tenant: string, ids: readonly string[], viewerId: string | null): Promise<CommentRow[]> {
     return this.db.tenant(tenant, (tx) =>
       tx
         .select()
         .from(comments)
-        .where(and(eq(comments.associationId, tenant), inArray(comments.id, [...ids]))),
+        .where(and(eq(comments.associationId, tenant), inArray(comments.id, [...ids]), visibleTo(viewerId))),
     );
   }
 
   /** Fetch `limit + 1` to learn whether another page follows; the row comparison lets the index start at the cursor. */
-  listTopLevel(tenant: string, postId: string, limit: number, after: CommentListPosition | null): Promise<CommentRow[]> {
+  listTopLevel(tenant: string, postId: string, limit: number, after: CommentListPosition | null, viewerId: string | null): Promise<CommentRow[]> {
     return this.db.tenant(tenant, (tx) =>
       tx
         .select()
@@ -43,6 +51,7 @@ export class CommentsRepository {
             eq(comments.associationId, tenant),
             eq(comments.postId, postId),
             isNull(comments.parentId),
+            visibleTo(viewerId),
             after ? sql`(${comments.createdAt}, ${comments.id}) > (${after.createdAt.toISOString()}::timestamptz, ${after.id}::uuid)` : undefined,
           ),
         )
@@ -51,12 +60,12 @@ export class CommentsRepository {
     );
   }
 
-  findReplies(tenant: string, parentIds: readonly string[]): Promise<CommentRow[]> {
+  findReplies(tenant: string, parentIds: readonly string[], viewerId: string | null): Promise<CommentRow[]> {
     return this.db.tenant(tenant, (tx) =>
       tx
         .select()
         .from(comments)
-        .where(and(eq(comments.associationId, tenant), inArray(comments.parentId, [...parentIds])))
+        .where(and(eq(comments.associationId, tenant), inArray(comments.parentId, [...parentIds]), visibleTo(viewerId)))
         .orderBy(asc(comments.createdAt), asc(comments.id)),
     );
   }
@@ -78,7 +87,13 @@ export class CommentsRepository {
         .select({ postId: comments.postId, count: count() })
         .from(comments)
         .where(
-          and(eq(comments.associationId, tenant), inArray(comments.postId, [...postIds]), isNull(comments.deletedAt), eq(comments.moderationState, 'visible')),
+          and(
+            eq(comments.associationId, tenant),
+            inArray(comments.postId, [...postIds]),
+            isNull(comments.deletedAt),
+            eq(comments.moderationState, 'visible'),
+            eq(comments.withheld, false),
+          ),
         )
         .groupBy(comments.postId),
     );
@@ -101,13 +116,15 @@ export class CommentsRepository {
         .values({ ...comment, associationId: tenant })
         .returning();
       if (!row) throw new Error('insert returned no row');
-      await this.db.outbox.add(tx, {
-        ...announce(
-          row,
-          participants.map((p) => p.memberId),
-        ),
-        associationId: tenant,
-      });
+      // A withheld comment is announced to nobody.
+      if (!row.withheld)
+        await this.db.outbox.add(tx, {
+          ...announce(
+            row,
+            participants.map((p) => p.memberId),
+          ),
+          associationId: tenant,
+        });
       return row;
     });
   }

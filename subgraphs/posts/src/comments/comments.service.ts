@@ -5,6 +5,7 @@ import {
   conflict,
   decodeCursor,
   forbidden,
+  isMember,
   notFound,
   pageSize,
   parseInput,
@@ -18,6 +19,7 @@ import type { ConductService } from '../conduct/conduct.service';
 import type { PostsLoaders } from '../posts/posts.loaders';
 import { canComment, canDeleteComment, canEditComment, canReact, canReadComments } from './comments.access';
 import type { CommentsLoaders, ReactionCount } from './comments.loaders';
+import { NO_RESTRICTIONS, type Restrictions } from '../privacy/restrictions';
 import type { CommentListPosition, CommentRow, CommentsRepository, ReactionKind } from './comments.repository';
 
 /** What the service needs of a request: who asks, and the request's loaders, which scope every read to them. */
@@ -50,6 +52,7 @@ export class CommentsService {
     private readonly repository: CommentsRepository,
     /** Commenting requires having accepted the association's current code of conduct. */
     private readonly conduct: Pick<ConductService, 'requireAccepted'>,
+    private readonly restrictions: Restrictions = NO_RESTRICTIONS,
   ) {}
 
   async comment(request: CommentsRequest, id: string): Promise<CommentRow> {
@@ -75,7 +78,8 @@ export class CommentsService {
     if (!canReadComments(request.viewer, post.associationId)) throw forbidden();
     const size = pageSize(first);
     const position = after ? positionAfter(after) : null;
-    const rows = await this.repository.listTopLevel(post.associationId, post.id, size + 1, position);
+    const viewerId = isMember(request.viewer) ? request.viewer.memberId : null;
+    const rows = await this.repository.listTopLevel(post.associationId, post.id, size + 1, position, viewerId);
     return toPage(rows, size, (row) => [row.createdAt.toISOString(), row.id]);
   }
 
@@ -86,9 +90,11 @@ export class CommentsService {
     const post = await request.loaders.postById.load(input.postId);
     if (!post) throw notFound('Post');
     if (input.parentId) await this.checkParent(request, input.parentId, post.id);
+    // Written while the author's processing is restricted: the author's alone, and never announced.
+    const withheld = await this.restrictions.isRestricted(author.associationId, author.memberId);
     return this.repository.insertComment(
       author.associationId,
-      { id: randomUUID(), postId: post.id, parentId: input.parentId ?? null, authorMemberId: author.memberId, body: input.body },
+      { id: randomUUID(), postId: post.id, parentId: input.parentId ?? null, authorMemberId: author.memberId, body: input.body, withheld },
       (row, participants) => ({
         topic: 'comment.created',
         payload: {

@@ -36,6 +36,7 @@ const post = (overrides: Partial<PostFacts> = {}): PostFacts => ({
   audienceId: null,
   moderationState: 'visible',
   publishedAt: new Date(NOW.getTime() - 60_000),
+  withheld: false,
   ...overrides,
 });
 const ownPost = (viewer: Viewer | null) => post({ authorMemberId: viewer?.memberId ?? SOMEONE_ELSE });
@@ -104,5 +105,14 @@ describe('posts access', () => {
     expect(own({ moderationState: 'hidden' })).toBe(true);
     expect(own({ moderationState: 'removed' })).toBe(false);
     expect(own({ audienceKind: 'building', audienceId: BUILDING_B })).toBe(true);
+  });
+
+  it('shows a post withheld while its author was restricted to its author alone, not the board', () => {
+    const author = member(X, 'resident');
+    const board = { ...member(X, 'board'), memberId: SOMEONE_ELSE.replace('ff', 'fe') };
+    const withheld = post({ authorMemberId: author.memberId, withheld: true });
+    expect(canSeePost(author, audiencesOf(author), withheld, NOW)).toBe(true);
+    expect(canSeePost(board, audiencesOf(board), withheld, NOW)).toBe(false);
+    expect(canSeePost(board, audiencesOf(board), { ...withheld, withheld: false }, NOW)).toBe(true);
   });
 });

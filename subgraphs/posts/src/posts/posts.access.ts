@@ -12,6 +12,8 @@ export interface PostFacts {
   audienceId: string | null;
   moderationState: ModerationState;
   publishedAt: Date;
+  /** Written while the author's processing was restricted: the author's alone. */
+  withheld: boolean;
 }
 
 /**
@@ -68,8 +70,9 @@ export function canMarkImportant(viewer: Viewer | null, associationId: string): 
  */
 export function canSeePost(viewer: Viewer | null, audiences: ViewerAudiences | null, post: PostFacts, now: Date): boolean {
   if (!audiences || !canReadPosts(viewer, post.associationId)) return false;
-  if (audiences.board) return true;
   const isAuthor = audiences.memberId === post.authorMemberId;
+  if (post.withheld && !isAuthor) return false;
+  if (audiences.board) return true;
   if (post.moderationState === 'removed') return false;
   if (post.moderationState === 'hidden' && !isAuthor) return false;
   if (post.publishedAt > now && !isAuthor) return false;

@@ -104,7 +104,7 @@ export class PostsRepository {
           and(
             eq(posts.associationId, tenant),
             sql`${posts.publishedAt} > now()`,
-            reader.board ? undefined : and(eq(posts.authorMemberId, reader.memberId), ne(posts.moderationState, 'removed')),
+            reader.board ? notWithheld(reader) : and(eq(posts.authorMemberId, reader.memberId), ne(posts.moderationState, 'removed')),
             after ? sql`(${posts.publishedAt}, ${posts.id}) > (${after.publishedAt.toISOString()}::timestamptz, ${after.id}::uuid)` : undefined,
           ),
         )
@@ -269,10 +269,15 @@ export class PostsRepository {
 function inFeedOf(reader: ViewerAudiences): SQL {
   const live = and(sql`${posts.publishedAt} <= now()`, or(isNull(posts.expiresAt), sql`${posts.expiresAt} > now()`))!;
   // Removed posts leave every feed; the board finds them in the moderation queue and log.
-  if (reader.board) return and(live, ne(posts.moderationState, 'removed'))!;
+  if (reader.board) return and(live, ne(posts.moderationState, 'removed'), notWithheld(reader))!;
   const own = eq(posts.authorMemberId, reader.memberId);
   const moderation = or(eq(posts.moderationState, 'visible'), and(eq(posts.moderationState, 'hidden'), own));
-  return and(live, moderation, or(own, inAudienceOf(reader)))!;
+  return and(live, moderation, notWithheld(reader), or(own, inAudienceOf(reader)))!;
+}
+
+/** A post written while its author's processing was restricted is its author's alone, the board's reads included. */
+function notWithheld(reader: ViewerAudiences): SQL {
+  return or(eq(posts.withheld, false), eq(posts.authorMemberId, reader.memberId))!;
 }
 
 /** The SQL twin of isInAudience for a viewer who is not on the board. */

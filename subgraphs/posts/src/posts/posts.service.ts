@@ -25,6 +25,7 @@ import type { PostKind } from '../tables';
 import { canCreatePost, canDeletePost, canMarkImportant, canPinPosts, canPostKind, canPostTo, canReadPosts, canSeeReach, canUpdatePost } from './posts.access';
 import type { PostsLoaders } from './posts.loaders';
 import { excerptOf } from './posts.markdown';
+import { NO_RESTRICTIONS, type Restrictions } from '../privacy/restrictions';
 import type { PostChanges, PostListPosition, PostReadRow, PostRow, PostsRepository, ReaderListPosition } from './posts.repository';
 
 /** Articles are blog-style and may run long; news and bulletins are read in the feed. Matches migration 0009. */
@@ -99,6 +100,7 @@ export class PostsService {
     private readonly groupMemberships: GroupMembershipSource,
     private readonly conduct: ConductGate,
     private readonly references: AudienceReferences,
+    private readonly restrictions: Restrictions = NO_RESTRICTIONS,
   ) {}
 
   /** The viewer's feed, newest first: what is published, not expired, and for an audience they are in. */
@@ -160,15 +162,18 @@ export class PostsService {
     if (input.publishAt && input.publishAt <= now) throw badUserInput('publishAt', 'publishAt: must be in the future; leave it out to publish now.');
     checkExpiry(input.expiresAt, input.publishAt ?? now);
     const { audience, publishAt, ...fields } = input;
+    // Written while the author's processing is restricted: the author's alone, and never announced.
+    const withheld = await this.restrictions.isRestricted(author.associationId, author.memberId);
     const post = {
       id: randomUUID(),
       authorMemberId: author.memberId,
       ...fields,
       ...audienceColumns(audience),
       ...(publishAt ? { publishedAt: publishAt } : {}),
+      ...(withheld ? { withheld, announcedAt: now } : {}),
     };
     // A post published now is announced with its insert; a scheduled one by the announcer when its time comes.
-    return this.repository.insertPost(author.associationId, post, publishAt ? null : postPublished);
+    return this.repository.insertPost(author.associationId, post, publishAt || withheld ? null : postPublished);
   }
 
   async updatePost(viewer: Viewer | null, loaders: PostsLoaders, rawInput: unknown): Promise<PostRow> {

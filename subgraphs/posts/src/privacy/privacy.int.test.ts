@@ -23,13 +23,21 @@ import { SOFT_DELETED_PURGE } from './privacy.service';
 
 let bed: PostsTestBed;
 const A = randomUUID();
+/** Restrictions as privacy would answer them, per association; an association in UNREACHABLE makes privacy fail. */
+const RESTRICTED = new Map<string, Record<string, string>>();
+const UNREACHABLE = new Set<string>();
 const B = randomUUID();
 const TOMBSTONE = randomUUID();
 const PROCESS = { viewer: null, requestId: 'test', clientIp: '127.0.0.1' } as RequestContext;
 const DAY = 24 * 3_600_000;
 
 beforeAll(async () => {
-  bed = await openPostsTestBed();
+  bed = await openPostsTestBed({
+    privacyStates: async (associationId) => {
+      if (UNREACHABLE.has(associationId)) throw new Error('privacy is down');
+      return { associationId, restricted: RESTRICTED.get(associationId) ?? {}, consents: {} };
+    },
+  });
 }, 120_000);
 
 afterAll(() => bed.close());
@@ -306,5 +314,50 @@ describe('a terminated association', () => {
     expect((await storedObjects()).filter((key) => key.startsWith(gone))).toEqual([]);
     expect(await count('posts', sql`id = ${other.ownPost}`)).toBe(1);
     expect(await storedObjects()).toContain(`${B}/${other.attachment}`);
+  });
+});
+
+describe('restriction of processing', () => {
+  const feed = `{ posts(first: 50) { nodes { id commentCount comments { nodes { id } } } } }`;
+  type Feed = { posts: { nodes: { id: string; commentCount: number; comments: { nodes: { id: string }[] } }[] } };
+
+  it('withholds what a restricted person writes from everyone else, the board included, and announces none of it', async () => {
+    const association = randomUUID();
+    const restricted = viewerIn(association, 'resident');
+    const neighbour = viewerIn(association, 'resident');
+    const board = viewerIn(association, 'board');
+    RESTRICTED.set(association, { [restricted.memberId]: new Date().toISOString() });
+    const neighbourPost = await post(neighbour, 'Dugnad');
+    const withheldPost = await post(restricted, 'Written while restricted');
+    const withheldComment = await comment(restricted, neighbourPost, 'Also withheld');
+
+    const seenBy = async (viewer: Viewer) => (await run<Feed>(viewer, feed)).posts.nodes;
+    for (const other of [neighbour, board]) {
+      const nodes = await seenBy(other);
+      expect(nodes.map((node) => node.id)).toEqual([neighbourPost]);
+      expect(nodes[0]).toMatchObject({ commentCount: 0, comments: { nodes: [] } });
+      const byId = await bed.execute<{ post: unknown }>(other, `query ($id: ID!) { post(id: $id) { id } }`, { id: withheldPost });
+      expect(byId.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    }
+    const own = await seenBy(restricted);
+    expect(own.map((node) => node.id).sort()).toEqual([neighbourPost, withheldPost].sort());
+    expect(own.find((node) => node.id === neighbourPost)!.comments.nodes.map((node) => node.id)).toEqual([withheldComment]);
+
+    const topics = await bed.db.system((tx) =>
+      query<{ topic: string; payload: { postId?: string; commentId?: string } }>(
+        tx,
+        sql`select topic, payload from posts.outbox where association_id = ${association}`,
+      ),
+    );
+    expect(topics.filter((row) => row.payload.postId === withheldPost || row.payload.commentId === withheldComment)).toEqual([]);
+    expect(topics.some((row) => row.topic === 'post.published' && row.payload.postId === neighbourPost)).toBe(true);
+  });
+
+  it('refuses to publish while privacy cannot say whether the author is restricted', async () => {
+    const association = randomUUID();
+    UNREACHABLE.add(association);
+    const result = await bed.execute(viewerIn(association, 'resident'), `mutation { createPost(input: { title: "Hei", body: "Hei alle" }) { post { id } } }`);
+    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE', serviceName: 'privacy' });
+    expect(await count('posts', sql`association_id = ${association}`)).toBe(0);
   });
 });
