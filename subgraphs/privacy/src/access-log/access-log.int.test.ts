@@ -126,9 +126,10 @@ describe('access log', () => {
   });
 
   it('the verifier names the entry a superuser edited, and only in that association', async () => {
-    const [target] = (await db.system((tx) => tx.execute(sql`select id from privacy.access_log where association_id = ${A} and sequence = 7`))).rows as {
-      id: string;
-    }[];
+    const [target] = await db.system(async (tx) => {
+      const result = await tx.execute(sql`select id from privacy.access_log where association_id = ${A} and sequence = 7`);
+      return (result as unknown as { rows: { id: string }[] }).rows;
+    });
     await database.connection.ownerTransaction((tx) =>
       tx.execute(sql`update privacy.access_log set fields = array['name'] where association_id = ${A} and sequence = 7`),
     );
