@@ -35,6 +35,9 @@ import { InvoicesService } from './invoices/invoices.service';
 import { SweepsRepository } from './sweeps/sweeps.repository';
 import { BillingSweeps } from './sweeps/sweeps.service';
 import { LOWER_CASE_ENUMS } from './tables';
+import { PrivacyRepository } from './privacy/privacy.repository';
+import { privacyInternalRoutes } from './privacy/privacy.routes';
+import { PrivacyService } from './privacy/privacy.service';
 
 const root = path.resolve(__dirname, '..');
 
@@ -110,7 +113,7 @@ export async function createBillingSubgraph(deps: BillingDependencies): Promise<
       subscriptions,
       withdrawals,
     }),
-    internalRoutes: entitlementsRoutes(entitlements),
+    internalRoutes: { ...entitlementsRoutes(entitlements), ...privacyInternalRoutes(new PrivacyService(new PrivacyRepository(db))) },
     isReady: () => deps.database.ping(),
   };
   return {

@@ -62,7 +62,8 @@ export const subscriptions = schema.table('subscriptions', {
   priceOre: integer('price_ore').notNull(),
   period: text('period').$type<BillingPeriod>().notNull(),
   paymentTermDays: integer('payment_term_days').notNull().default(14),
-  createdBy: uuid('created_by').notNull(),
+  /** Null once the person who started it was erased (privacy). */
+  createdBy: uuid('created_by'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
@@ -73,6 +74,8 @@ export const auditLog = schema.table('audit_log', {
   actor: text('actor').$type<AuditActor>().notNull(),
   actorAccountId: uuid('actor_account_id'),
   actorMemberId: uuid('actor_member_id'),
+  /** Set when the acting person was erased from the entry (privacy); actor ids are null from then on. */
+  actorErasedAt: timestamp('actor_erased_at', { withTimezone: true }),
   at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
   action: text('action').notNull(),
   subject: text('subject').notNull(),
