@@ -76,6 +76,15 @@ describe("members' privacy routes", () => {
     expect(Object.values(elsewhere.tables).flat()).toEqual([]);
   });
 
+  it('catalogues only columns the tables have', async () => {
+    const result = (await bed.db.system((tx) =>
+      tx.execute(sql`select table_name || '.' || column_name as name from information_schema.columns where table_schema = 'members'`),
+    )) as { rows: { name: string }[] };
+    const existing = new Set(result.rows.map((row) => row.name));
+    const listed = Object.entries(PERSONAL_DATA).flatMap(([table, entry]) => [...entry.columns, ...entry.subject].map((column) => `${table}.${column}`));
+    expect(listed.filter((name) => !existing.has(name))).toEqual([]);
+  });
+
   it('makes one tombstone per association under concurrency, in no directory', async () => {
     const ids = await Promise.all([1, 2, 3, 4, 5].map(() => tombstoneOf(DEMO.solbakken)));
     expect(new Set(ids).size).toBe(1);
