@@ -94,6 +94,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     internalSecret: options.secrets.internalSecret,
     fileStorage: options.fileStorage,
     memberReferences: new SignedMemberReferences(() => urls.members, options.secrets.internalSecret),
+    // Whose processing is restricted: what such a person writes is shown to nobody else (decision 0038).
+    privacyStates: loadPrivacyStatesFrom(() => participantUrls.privacy ?? '', options.secrets.internalSecret),
   });
   const reservations = await createReservationsSubgraph({
     database: options.database,
