@@ -135,6 +135,7 @@ const config: CodegenConfig = {
         Association: '../context#AssociationRef',
         PrivacySettings: '../settings/settings.rules#PrivacySettingsState',
         PrivacyPurpose: '../purposes/purposes.rules#Purpose',
+        ProcessingRecords: '../records/records.rules#RecordsOfProcessing',
         Consent: '../consents/consents.service#ConsentView',
         ConsentChange: '../consents/consents.rules#ConsentRecord',
         MyConsents: '../consents/consents.service#MyConsentsView',

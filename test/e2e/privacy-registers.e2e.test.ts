@@ -90,6 +90,8 @@ describe('privacy registers access matrix and clocks', () => {
       }),
     notifyDataBreach: async (actor) => call(actor, NOTIFY, { i: { breachId: await freshBreach() } }),
     'Association.dataBreachNotices': (actor) => readAssociation(actor, 'dataBreachNotices(first: 5) { nodes { breachId clocks { kind state } } }'),
+    'Association.processingRecords': (actor) =>
+      readAssociation(actor, 'processingRecords { controller { name } activities { key lawfulBasis } recipients { name } markdown(language: EN) csv }'),
     recordDataBreachAuthorityReport: async (actor) => {
       const breachId = await freshBreach();
       await asOperator(NOTIFY, { i: { breachId } });
@@ -113,6 +115,7 @@ describe('privacy registers access matrix and clocks', () => {
     notifyDataBreach: ['UNAUTHENTICATED', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'OK'],
     // members refuses Solbakken to Fjordly's board before privacy is asked
     'Association.dataBreachNotices': ['UNAUTHENTICATED', 'FORBIDDEN', 'OK', 'NOT_FOUND', 'FORBIDDEN', 'OK'],
+    'Association.processingRecords': ['UNAUTHENTICATED', 'FORBIDDEN', 'OK', 'NOT_FOUND', 'FORBIDDEN', 'OK'],
     // Fjordly was not told of Solbakken's breach: nothing to record there
     recordDataBreachAuthorityReport: ['UNAUTHENTICATED', 'FORBIDDEN', 'OK', 'NOT_FOUND', 'FORBIDDEN', 'FORBIDDEN'],
   });

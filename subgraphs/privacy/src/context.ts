@@ -7,6 +7,7 @@ import type { NoticesService } from './notices/notices.service';
 import type { PurposesService } from './purposes/purposes.service';
 import type { RestrictionsService } from './restrictions/restrictions.service';
 import type { SettingsService } from './settings/settings.service';
+import type { RecordsService } from './records/records.service';
 import type { SubprocessorsService } from './subprocessors/subprocessors.service';
 
 /**
@@ -24,6 +25,7 @@ export interface PrivacyContext extends RequestContext {
   now: () => Date;
   accessLog: AccessLogService;
   subprocessors: SubprocessorsService;
+  records: RecordsService;
   breaches: BreachesService;
 }
 

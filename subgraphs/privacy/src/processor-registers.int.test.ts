@@ -5,6 +5,8 @@ import type { SubgraphDatabase, Viewer } from '@tunet/kit';
 import { openTestDatabase, viewerIn, type TestDatabase } from '@tunet/kit/src/kit.fixtures';
 import { BreachesRepository } from './breaches/breaches.repository';
 import { BreachesService } from './breaches/breaches.service';
+import { recordsMarkdown } from './records/records.rules';
+import { RecordsService } from './records/records.service';
 import type { CurrentAssociation, CurrentAssociations } from './subprocessors/current-associations';
 import { SubprocessorsRepository } from './subprocessors/subprocessors.repository';
 import { SubprocessorsService } from './subprocessors/subprocessors.service';
@@ -35,6 +37,7 @@ describe('processor registers with an injected clock (decision 0040)', () => {
   const fjordlyBoard = viewerIn(fjordly, 'board');
   let subprocessors: SubprocessorsService;
   let breaches: BreachesService;
+  let records: RecordsService;
   const events = async (topic: string) =>
     db.system(
       async (tx) =>
@@ -48,6 +51,12 @@ describe('processor registers with an injected clock (decision 0040)', () => {
     await db.migrate();
     subprocessors = new SubprocessorsService(new SubprocessorsRepository(db), associations, clock);
     breaches = new BreachesService(new BreachesRepository(db), associations, clock);
+    const profiles = {
+      profile: async (id: string) =>
+        id === solbakken ? { name: 'Solbakken borettslag', orgNumber: '987654325', contactEmail: 'styret@solbakken.example', timeZone: 'Europe/Oslo' } : null,
+    };
+    const processor = { name: 'Tunet', organisationNumber: null, contactName: null, contactEmail: null };
+    records = new RecordsService(db, new SubprocessorsRepository(db), profiles, processor, clock);
   }, 120_000);
   afterAll(() => database.drop());
 
@@ -228,6 +237,30 @@ describe('processor registers with an injected clock (decision 0040)', () => {
       const swept = await Promise.all([breaches.sweep(), breaches.sweep()]);
       expect(swept[0] + swept[1]).toBe(2);
       expect((await events('breach.clock_overdue')).filter((e) => e.payload.breachId === breach.id)).toHaveLength(2);
+    });
+  });
+
+  describe('records of processing activities', () => {
+    it('gives the board its purposes with lawful bases, the sub-processors in force and the controller; nobody else but operators', async () => {
+      now = new Date('2027-03-01T09:00:00Z');
+      const document = await records.forViewer(solbakkenBoard, solbakken);
+      expect(document.controller).toEqual({
+        name: 'Solbakken borettslag',
+        organisationNumber: '987654325',
+        contactName: null,
+        contactEmail: 'styret@solbakken.example',
+      });
+      expect(document.activities.find((a) => a.key === 'member_directory')).toMatchObject({ lawfulBasis: 'contract' });
+      expect(document.recipients.map((r) => r.name)).toContain('Apple Push Notification service (Apple Inc.)');
+      // The SMS provider announced earlier is in force by now, FCM was removed in an emergency.
+      expect(document.recipients.map((r) => r.name)).toContain('Example SMS AS');
+      expect(document.recipients.map((r) => r.name)).not.toContain('Google Firebase Cloud Messaging (Google LLC)');
+      expect(document.retentionMonthsAfterMoveOut).toBe(12);
+      expect(recordsMarkdown(document, 'en')).toContain('## Controller\n- Solbakken borettslag');
+      expect((await records.forViewer(operator, solbakken)).controller.name).toBe('Solbakken borettslag');
+      expect(await errorOf(records.forViewer(viewerIn(solbakken, 'resident'), solbakken))).toEqual({ code: 'FORBIDDEN' });
+      expect(await errorOf(records.forViewer(fjordlyBoard, solbakken))).toEqual({ code: 'FORBIDDEN' });
+      expect(await errorOf(records.forViewer(operator, nyheim))).toEqual({ code: 'NOT_FOUND' });
     });
   });
 });

@@ -48,6 +48,9 @@ import { settingsPrivacyPart } from './settings/settings-privacy.repository';
 import { SettingsRepository } from './settings/settings.repository';
 import { settingsResolvers } from './settings/settings.resolvers';
 import { SettingsService } from './settings/settings.service';
+import { SignedControllerProfiles } from './records/controller-profiles';
+import { recordsResolvers } from './records/records.resolvers';
+import { processorFromEnv, RecordsService } from './records/records.service';
 import { SignedCurrentAssociations, type CurrentAssociations } from './subprocessors/current-associations';
 import { subprocessorsPrivacyPart } from './subprocessors/subprocessors.privacy';
 import { SubprocessorsRepository } from './subprocessors/subprocessors.repository';
@@ -135,7 +138,15 @@ export async function createPrivacySubgraph(deps: PrivacyDependencies): Promise<
     now,
   );
   const currentAssociations = deps.currentAssociations ?? new SignedCurrentAssociations(membersUrl, deps.internalSecret);
-  const subprocessors = new SubprocessorsService(new SubprocessorsRepository(db), currentAssociations, deps.now);
+  const subprocessorsRepository = new SubprocessorsRepository(db);
+  const subprocessors = new SubprocessorsService(subprocessorsRepository, currentAssociations, deps.now);
+  const records = new RecordsService(
+    db,
+    subprocessorsRepository,
+    new SignedControllerProfiles(membersUrl, deps.internalSecret),
+    processorFromEnv(process.env),
+    deps.now,
+  );
   const breaches = new BreachesService(new BreachesRepository(db), currentAssociations, deps.now);
   const consents = consentDomains(db, deps);
   const typeDefs = parse(readFileSync(path.join(root, 'schema.graphql'), 'utf8'));
@@ -151,8 +162,9 @@ export async function createPrivacySubgraph(deps: PrivacyDependencies): Promise<
       accessLogResolvers,
       subprocessorsResolvers,
       breachesResolvers,
+      recordsResolvers,
     ],
-    createContext: (request) => ({ ...request, ...consents.services, settings, requests, now, accessLog, subprocessors, breaches }),
+    createContext: (request) => ({ ...request, ...consents.services, settings, requests, now, accessLog, subprocessors, breaches, records }),
     internalRoutes: {
       ...consentRoutes(consents.repository),
       ...privacyRoutes(db, PERSONAL_DATA, [

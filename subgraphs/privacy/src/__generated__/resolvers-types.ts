@@ -10,14 +10,15 @@ import type { RequestFilter as PrivacyRequestFilter } from '../tables';
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { AssociationRef, PrivacyContext } from '../context';
 import type { PrivacySettingsState } from '../settings/settings.rules';
-import type { RequestView } from '../requests/requests.service';
-import type { StepRow } from '../requests/requests.repository';
 import type { Purpose } from '../purposes/purposes.rules';
+import type { RecordsOfProcessing } from '../records/records.rules';
 import type { ConsentView, MyConsentsView } from '../consents/consents.service';
 import type { ConsentRecord } from '../consents/consents.rules';
 import type { RestrictionRecord } from '../restrictions/restrictions.rules';
 import type { MyRestrictionView } from '../restrictions/restrictions.service';
 import type { Notice } from '../notices/notices.repository';
+import type { RequestView } from '../requests/requests.service';
+import type { StepRow } from '../requests/requests.repository';
 import type { AccessEntry } from '../access-log/access-log.repository';
 import type { AccessLogPage } from '../access-log/access-log.service';
 export type Maybe<T> = T | null;
@@ -91,6 +92,11 @@ export type Association = {
    * others). An association that changed nothing has the defaults.
    */
   privacySettings: PrivacySettings;
+  /**
+   * The association's records of processing activities (GDPR art. 30), put together now from its purposes register,
+   * privacy settings and the sub-processors in force: its board and operators (FORBIDDEN for others).
+   */
+  processingRecords: ProcessingRecords;
 };
 
 
@@ -258,6 +264,13 @@ export type DataBreachNoticeConnection = {
   nodes: Array<DataBreachNotice>;
   pageInfo: PageInfo;
 };
+
+/** The language of a rendered document. */
+export type DocumentLanguage =
+  /** English. */
+  | 'EN'
+  /** Norwegian (bokmål). */
+  | 'NB';
 
 /**
  * A person's export archive: a zip with one JSON file per subgraph, one CSV file per table, the files they uploaded and a
@@ -665,6 +678,69 @@ export type PrivacySettings = {
 
 export { PrivacyStepStatus };
 
+/** A party to the records: the association as controller, or the provider as processor. */
+export type ProcessingParty = {
+  __typename?: 'ProcessingParty';
+  /** Where to write about personal data; null when not known. */
+  contactEmail?: Maybe<Scalars['String']['output']>;
+  /** The privacy contact's name; null when none is named. */
+  contactName?: Maybe<Scalars['String']['output']>;
+  name: Scalars['String']['output'];
+  /** Null when not known. */
+  organisationNumber?: Maybe<Scalars['String']['output']>;
+};
+
+/** A recipient of the association's personal data: a sub-processor in force, with the transfer basis. */
+export type ProcessingRecipient = {
+  __typename?: 'ProcessingRecipient';
+  country: Scalars['String']['output'];
+  dataCategories: Array<Scalars['String']['output']>;
+  name: Scalars['String']['output'];
+  purpose: LocalizedText;
+  transferMechanism: Scalars['String']['output'];
+};
+
+/**
+ * The association's records of processing activities (GDPR art. 30(1); docs/decisions/0040), as of `generatedAt`:
+ * as data (JSON) and rendered as a Markdown document or a CSV of the activities, in Norwegian or English.
+ */
+export type ProcessingRecords = {
+  __typename?: 'ProcessingRecords';
+  /** The purposes register: each purpose with its lawful basis, categories of data and retention. */
+  activities: Array<PrivacyPurpose>;
+  controller: ProcessingParty;
+  /** The activities as CSV (RFC 4180, every field quoted), one row per purpose. */
+  csv: Scalars['String']['output'];
+  generatedAt: Scalars['DateTime']['output'];
+  /** The whole record as a Markdown document. */
+  markdown: Scalars['String']['output'];
+  processor: ProcessingParty;
+  recipients: Array<ProcessingRecipient>;
+  /** Months after a move-out before a resident's personal data is erased. */
+  retentionMonthsAfterMoveOut: Scalars['Int']['output'];
+  securityMeasures: Array<LocalizedText>;
+  /** The association's IANA time zone, in which the rendered date is written. */
+  timeZone: Scalars['String']['output'];
+};
+
+
+/**
+ * The association's records of processing activities (GDPR art. 30(1); docs/decisions/0040), as of `generatedAt`:
+ * as data (JSON) and rendered as a Markdown document or a CSV of the activities, in Norwegian or English.
+ */
+export type ProcessingRecordsCsvArgs = {
+  language?: InputMaybe<DocumentLanguage>;
+};
+
+
+/**
+ * The association's records of processing activities (GDPR art. 30(1); docs/decisions/0040), as of `generatedAt`:
+ * as data (JSON) and rendered as a Markdown document or a CSV of the activities, in Norwegian or English.
+ */
+export type ProcessingRecordsMarkdownArgs = {
+  language?: InputMaybe<DocumentLanguage>;
+};
+
 /** Setting or lifting a restriction of processing. */
 export type ProcessingRestrictionInput = {
   /** The member; the viewer when left out. Only the board (or an operator in a support session) names someone else. */
@@ -1033,6 +1109,7 @@ export type ResolversTypes = ResolversObject<{
   DataBreachNoticeConnection: ResolverTypeWrapper<DataBreachNoticeConnection>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  DocumentLanguage: DocumentLanguage;
   ExportArchive: ResolverTypeWrapper<ExportArchive>;
   ExtendPrivacyRequestInput: ExtendPrivacyRequestInput;
   GrantConsentInput: GrantConsentInput;
@@ -1060,6 +1137,9 @@ export type ResolversTypes = ResolversObject<{
   PrivacyRequestStep: ResolverTypeWrapper<StepRow>;
   PrivacySettings: ResolverTypeWrapper<PrivacySettingsState>;
   PrivacyStepStatus: PrivacyStepStatus;
+  ProcessingParty: ResolverTypeWrapper<ProcessingParty>;
+  ProcessingRecipient: ResolverTypeWrapper<ProcessingRecipient>;
+  ProcessingRecords: ResolverTypeWrapper<RecordsOfProcessing>;
   ProcessingRestrictionInput: ProcessingRestrictionInput;
   PublishPrivacyNoticeInput: PublishPrivacyNoticeInput;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -1121,6 +1201,9 @@ export type ResolversParentTypes = ResolversObject<{
   PrivacyRequestExtension: PrivacyRequestExtension;
   PrivacyRequestStep: StepRow;
   PrivacySettings: PrivacySettingsState;
+  ProcessingParty: ProcessingParty;
+  ProcessingRecipient: ProcessingRecipient;
+  ProcessingRecords: RecordsOfProcessing;
   ProcessingRestrictionInput: ProcessingRestrictionInput;
   PublishPrivacyNoticeInput: PublishPrivacyNoticeInput;
   Query: Record<PropertyKey, never>;
@@ -1148,6 +1231,7 @@ export type AssociationResolvers<ContextType = PrivacyContext, ParentType extend
   dataBreachNotices?: Resolver<ResolversTypes['DataBreachNoticeConnection'], ParentType, ContextType, RequireFields<AssociationDataBreachNoticesArgs, 'first'>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   privacySettings?: Resolver<ResolversTypes['PrivacySettings'], ParentType, ContextType>;
+  processingRecords?: Resolver<ResolversTypes['ProcessingRecords'], ParentType, ContextType>;
 }>;
 
 export type ConsentResolvers<ContextType = PrivacyContext, ParentType extends ResolversParentTypes['Consent'] = ResolversParentTypes['Consent']> = ResolversObject<{
@@ -1372,6 +1456,34 @@ export type PrivacySettingsResolvers<ContextType = PrivacyContext, ParentType ex
 
 export type PrivacyStepStatusResolvers = EnumResolverSignature<{ DONE?: any, PENDING?: any }, ResolversTypes['PrivacyStepStatus']>;
 
+export type ProcessingPartyResolvers<ContextType = PrivacyContext, ParentType extends ResolversParentTypes['ProcessingParty'] = ResolversParentTypes['ProcessingParty']> = ResolversObject<{
+  contactEmail?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  contactName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  organisationNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type ProcessingRecipientResolvers<ContextType = PrivacyContext, ParentType extends ResolversParentTypes['ProcessingRecipient'] = ResolversParentTypes['ProcessingRecipient']> = ResolversObject<{
+  country?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  dataCategories?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  purpose?: Resolver<ResolversTypes['LocalizedText'], ParentType, ContextType>;
+  transferMechanism?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type ProcessingRecordsResolvers<ContextType = PrivacyContext, ParentType extends ResolversParentTypes['ProcessingRecords'] = ResolversParentTypes['ProcessingRecords']> = ResolversObject<{
+  activities?: Resolver<Array<ResolversTypes['PrivacyPurpose']>, ParentType, ContextType>;
+  controller?: Resolver<ResolversTypes['ProcessingParty'], ParentType, ContextType>;
+  csv?: Resolver<ResolversTypes['String'], ParentType, ContextType, RequireFields<ProcessingRecordsCsvArgs, 'language'>>;
+  generatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  markdown?: Resolver<ResolversTypes['String'], ParentType, ContextType, RequireFields<ProcessingRecordsMarkdownArgs, 'language'>>;
+  processor?: Resolver<ResolversTypes['ProcessingParty'], ParentType, ContextType>;
+  recipients?: Resolver<Array<ResolversTypes['ProcessingRecipient']>, ParentType, ContextType>;
+  retentionMonthsAfterMoveOut?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  securityMeasures?: Resolver<Array<ResolversTypes['LocalizedText']>, ParentType, ContextType>;
+  timeZone?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type QueryResolvers<ContextType = PrivacyContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   dataBreaches?: Resolver<ResolversTypes['DataBreachConnection'], ParentType, ContextType, RequireFields<QueryDataBreachesArgs, 'first'>>;
   myConsents?: Resolver<ResolversTypes['MyConsents'], ParentType, ContextType>;
@@ -1474,6 +1586,9 @@ export type Resolvers<ContextType = PrivacyContext> = ResolversObject<{
   PrivacyRequestStep?: PrivacyRequestStepResolvers<ContextType>;
   PrivacySettings?: PrivacySettingsResolvers<ContextType>;
   PrivacyStepStatus?: PrivacyStepStatusResolvers;
+  ProcessingParty?: ProcessingPartyResolvers<ContextType>;
+  ProcessingRecipient?: ProcessingRecipientResolvers<ContextType>;
+  ProcessingRecords?: ProcessingRecordsResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   RestrictionActor?: RestrictionActorResolvers;
   RestrictionChange?: RestrictionChangeResolvers<ContextType>;
