@@ -15,6 +15,11 @@ describe('client routes', () => {
     expect(clientRoutes.invoice('i1')).toBe('/settings/subscription/invoices/i1');
     expect(clientRoutes.terms()).toBe('/settings/terms');
     expect(clientRoutes.agreement()).toBe('/settings/agreement');
+    expect(clientRoutes.privacyRequest('r1')).toBe('/settings/privacy/requests/r1');
+    expect(clientRoutes.privacyNotice()).toBe('/privacy');
+    expect(clientRoutes.subprocessors()).toBe('/settings/privacy/sub-processors');
+    expect(clientRoutes.breach('b1')).toBe('/settings/privacy/breaches/b1');
+    expect(clientRoutes.associationExport('x1')).toBe('/settings/agreement/export/x1');
   });
 
   it('carry one-time tokens only in the fragment, which browsers send to no server', () => {

@@ -27,6 +27,16 @@ export const clientRoutes = {
   terms: () => '/settings/terms',
   /** The agreement with the provider: a termination filed, a breach noticed, a block. */
   agreement: () => '/settings/agreement',
+  /** A person's data-subject request: its status, deadline and, for an export, the download. */
+  privacyRequest: (requestId: string) => `/settings/privacy/requests/${segment(requestId)}`,
+  /** The association's privacy notice in force. */
+  privacyNotice: () => '/privacy',
+  /** The board's view of the provider's sub-processors, announced changes and objections. */
+  subprocessors: () => '/settings/privacy/sub-processors',
+  /** The board's view of one personal-data breach and its clocks. */
+  breach: (breachId: string) => `/settings/privacy/breaches/${segment(breachId)}`,
+  /** A terminated association's full export, for its board. */
+  associationExport: (exportId: string) => `/settings/agreement/export/${segment(exportId)}`,
   acceptInvitation: (token: string) => `/invitations${tokenFragment(token)}`,
   confirmEmail: (token: string) => `/account/email${tokenFragment(token)}`,
   /** A one-time link to set an account's password: a new platform operator's first (decision 0030). */

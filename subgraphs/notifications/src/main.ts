@@ -1,10 +1,10 @@
-import { requireEnv, runSubgraphProcess } from '@tunet/kit';
+import { loadPrivacyStatesFrom, requireEnv, runSubgraphProcess } from '@tunet/kit';
 import { MembersDirectory } from './directory/members-directory';
 import { createNotificationsSubgraph } from './subgraph';
 
 /**
  * The notifications subgraph as its own process (production); members, posts and billing (what an association may
- * send by SMS) are reached at SUBGRAPH_<NAME>_URL.
+ * send by SMS) and privacy (whose processing is restricted) are reached at SUBGRAPH_<NAME>_URL.
  */
 void runSubgraphProcess({
   name: 'notifications',
@@ -14,11 +14,13 @@ void runSubgraphProcess({
     const members = requireEnv('SUBGRAPH_MEMBERS_URL');
     const posts = requireEnv('SUBGRAPH_POSTS_URL');
     const billing = requireEnv('SUBGRAPH_BILLING_URL');
+    const privacy = requireEnv('SUBGRAPH_PRIVACY_URL');
     return createNotificationsSubgraph({
       ...deps,
       internalSecret,
       directory: new MembersDirectory({ members: () => members, posts: () => posts }, internalSecret),
       billingUrl: () => billing,
+      privacyStates: loadPrivacyStatesFrom(() => privacy, internalSecret),
     });
   },
 });

@@ -17,7 +17,7 @@ export const LOWER_CASE_ENUMS = {
   PushDeviceKind: 'PushDeviceKind',
 } as const;
 
-export const CATEGORIES = ['news', 'important', 'comments', 'events', 'reservations', 'service_requests', 'account', 'billing'] as const;
+export const CATEGORIES = ['news', 'important', 'comments', 'events', 'reservations', 'service_requests', 'account', 'billing', 'privacy'] as const;
 export type Category = (typeof CATEGORIES)[number];
 
 /** Preference channels. `in_app` is the inbox row itself; the others each get a delivery. */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Entitlements, Viewer } from '@tunet/kit';
+import type { Entitlements, PrivacyStatesLoader, Viewer } from '@tunet/kit';
 import { openTestDatabase, type TestDatabase } from '@tunet/kit/src/kit.fixtures';
 import type { NotificationsConfig } from './config';
 import type { NotificationsContext } from './context';
@@ -139,7 +139,10 @@ export interface NotificationsTestBed {
  * A migrated notifications subgraph on a fresh test database (PostgreSQL or PGlite, see kit/testing), with an
  * in-memory directory and e-mails to the log unless `config` names an SMTP server.
  */
-export async function openNotificationsTestBed(config: Partial<NotificationsConfig> = {}, options: { now?: () => Date } = {}): Promise<NotificationsTestBed> {
+export async function openNotificationsTestBed(
+  config: Partial<NotificationsConfig> = {},
+  options: { now?: () => Date; privacyStates?: PrivacyStatesLoader } = {},
+): Promise<NotificationsTestBed> {
   const database = await openTestDatabase();
   const directory = new StaticDirectory();
   const entitlements = new StaticEntitlements();
@@ -150,6 +153,7 @@ export async function openNotificationsTestBed(config: Partial<NotificationsConf
     directory,
     entitlements,
     now: options.now,
+    privacyStates: options.privacyStates,
     config: { publicOrigin: 'https://tunet.test', webAppOrigin: 'https://app.tunet.test', webPush: null, fcm: null, apns: null, sms: null, ...config },
   });
   await subgraph.migrate();

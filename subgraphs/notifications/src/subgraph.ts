@@ -7,8 +7,10 @@ import {
   entitlementsSchema,
   lowerCaseEnumValues,
   postInternalRoute,
+  PrivacyStatesReader,
   publicRouteWithPost,
   type BackgroundJob,
+  type PrivacyStatesLoader,
   type SubgraphDatabase,
   type SubgraphDefinition,
   type SubgraphModule,
@@ -47,6 +49,9 @@ import { LOWER_CASE_ENUMS, type ChannelSender, type Directory } from './model';
 import { createPushAndSmsChannels } from './push/channels';
 import { intentsFor, NOTIFICATION_TOPICS } from './rules/notification.rules';
 import { PreferencesRepository } from './preferences/preferences.repository';
+import { PrivacyRepository } from './privacy/privacy.repository';
+import { privacyInternalRoutes } from './privacy/privacy.routes';
+import { PrivacyService } from './privacy/privacy.service';
 import { preferencesResolvers } from './preferences/preferences.resolvers';
 import { PreferencesService } from './preferences/preferences.service';
 import { SmsGate, type EntitlementsSource } from './sms/sms-gate';
@@ -70,6 +75,8 @@ export type NotificationsDependencies = SubgraphProcessDependencies & {
   billingUrl?: () => string;
   /** Billing's answers given directly, in place of asking `billingUrl` (tests). */
   entitlements?: EntitlementsSource;
+  /** Privacy's consents and restrictions (decision 0038): a restricted person gets only messages that must reach them. */
+  privacyStates?: PrivacyStatesLoader;
   config?: Partial<NotificationsConfig>;
   now?: () => Date;
 };
@@ -118,6 +125,7 @@ export async function createNotificationsSubgraph(deps: NotificationsDependencie
   const smsGate = new SmsGate(deps.entitlements ?? reader, deps.directory, smsQuotaRepository, deps.now);
   const dispatcher = new Dispatcher(new DeliveryRepository(db), senders, smsGate);
   const digest = new DigestJob(new DigestRepository(db), emailTransport, emailLinks, createLogger('notifications-digest'), {}, deps.now);
+  const privacyStates = deps.privacyStates ? await PrivacyStatesReader.open(deps.store, deps.privacyStates) : null;
   const ingest = new IngestService({
     directory: deps.directory,
     intentsFor,
@@ -128,6 +136,7 @@ export async function createNotificationsSubgraph(deps: NotificationsDependencie
     feed: live,
     onQueued: () => dispatcher.nudge(),
     now: deps.now,
+    restrictions: privacyStates ? async (associationId) => new Set(Object.keys((await privacyStates.read(associationId)).restricted)) : undefined,
   });
   const unsubscribe = new UnsubscribeService(unsubscribeTokens, preferencesRepository, config.webAppOrigin);
   const inboxRepository = new InboxRepository(db);
@@ -141,6 +150,7 @@ export async function createNotificationsSubgraph(deps: NotificationsDependencie
     emailTransport.close();
     await channels.push.close();
     await reader?.close();
+    await privacyStates?.close();
   };
   const typeDefs = parse(readFileSync(path.join(root, 'schema.graphql'), 'utf8'));
   const definition: SubgraphDefinition<NotificationsContext> = {
@@ -173,6 +183,7 @@ export async function createNotificationsSubgraph(deps: NotificationsDependencie
       ),
     },
     streamRoutes: { inbox: inboxStreamRoute(new LiveService(live, new LiveRepository(db))) },
+    internalRoutes: privacyInternalRoutes(new PrivacyService(new PrivacyRepository(db))),
   };
   return {
     definition,

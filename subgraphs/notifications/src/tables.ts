@@ -111,3 +111,10 @@ export const closedAssociations = schema.table('closed_associations', {
 export type NotificationRow = typeof notifications.$inferSelect;
 export type DeliveryRow = typeof deliveries.$inferSelect;
 export type PushDeviceRow = typeof pushDevices.$inferSelect;
+
+/** Members erased here, by a hash of the ids only (src/privacy/erased-member-hash.ts). */
+export const erasedRecipients = schema.table('erased_recipients', {
+  associationId: uuid('association_id').notNull(),
+  memberHash: text('member_hash').notNull(),
+  erasedAt: instant('erased_at').notNull().defaultNow(),
+});

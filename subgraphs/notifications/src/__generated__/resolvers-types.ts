@@ -705,7 +705,7 @@ export type NotificationResolvers<ContextType = NotificationsContext, ParentType
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
-export type NotificationCategoryResolvers = EnumResolverSignature<{ ACCOUNT?: any, BILLING?: any, COMMENTS?: any, EVENTS?: any, IMPORTANT?: any, NEWS?: any, RESERVATIONS?: any, SERVICE_REQUESTS?: any }, ResolversTypes['NotificationCategory']>;
+export type NotificationCategoryResolvers = EnumResolverSignature<{ ACCOUNT?: any, BILLING?: any, COMMENTS?: any, EVENTS?: any, IMPORTANT?: any, NEWS?: any, PRIVACY?: any, RESERVATIONS?: any, SERVICE_REQUESTS?: any }, ResolversTypes['NotificationCategory']>;
 
 export type NotificationChannelResolvers = EnumResolverSignature<{ EMAIL?: any, IN_APP?: any, PUSH?: any, SMS?: any }, ResolversTypes['NotificationChannel']>;
 

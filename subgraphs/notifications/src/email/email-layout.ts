@@ -24,6 +24,7 @@ export const CATEGORY_LABELS: Record<Locale, Record<Category, string>> = {
     service_requests: 'Henvendelser',
     account: 'Konto og sikkerhet',
     billing: 'Abonnement, fakturaer og vilkår',
+    privacy: 'Personvern',
   },
   en: {
     news: 'News',
@@ -34,6 +35,7 @@ export const CATEGORY_LABELS: Record<Locale, Record<Category, string>> = {
     service_requests: 'Service requests',
     account: 'Account and security',
     billing: 'Subscription, invoices and terms of service',
+    privacy: 'Privacy',
   },
 };
 

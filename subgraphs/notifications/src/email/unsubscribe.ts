@@ -33,6 +33,7 @@ const CATEGORY_BITS: Record<Category, number> = {
   service_requests: 1 << 5,
   account: 1 << 6,
   billing: 1 << 7,
+  privacy: 1 << 8,
 };
 const LOCALE_CODES: Record<Locale, number> = { nb: 0, en: 1 };
 const CLAIMS_BYTES = 16 + 16 + 2 + 1;
@@ -107,7 +108,7 @@ export class UnsubscribeService {
 
   /** `GET /unsubscribe/<token>`: the page asking to confirm, or saying why it cannot be done. */
   async page(request: PublicRequest): Promise<PublicResponse> {
-    const scope = this.scopeOfPath(request.path);
+    const scope = await this.scopeOfPath(request.path);
     if (!scope) return this.answer(404, { kind: 'invalid' });
     const changes = emailOff(scope);
     const overrides = (await this.preferences.overridesOf(scope.associationId, [scope.memberId])).get(scope.memberId)!;
@@ -117,7 +118,7 @@ export class UnsubscribeService {
 
   /** `POST /unsubscribe/<token>`: turns e-mail off and confirms, or refuses and explains. */
   async submit(request: PublicPostRequest): Promise<PublicResponse> {
-    const scope = this.scopeOfPath(request.path);
+    const scope = await this.scopeOfPath(request.path);
     if (!scope) return this.answer(404, { kind: 'invalid' });
     const via = viaOf(request);
     if (!via) return this.answer(400, { kind: 'bad_request' });
@@ -134,9 +135,11 @@ export class UnsubscribeService {
     return this.answer(200, { kind: 'done', locale: scope.locale, categories: scope.categories });
   }
 
-  private scopeOfPath(path: string): UnsubscribeScope | null {
+  /** A genuine link's scope, unless its member was erased here. */
+  private async scopeOfPath(path: string): Promise<UnsubscribeScope | null> {
     const token = /^\/([^/]+)$/.exec(path)?.[1];
-    return token ? this.tokens.scopeOf(token) : null;
+    const scope = token ? this.tokens.scopeOf(token) : null;
+    return scope && !(await this.preferences.isErased(scope.associationId, scope.memberId)) ? scope : null;
   }
 
   private answer(status: number, content: Parameters<typeof unsubscribePage>[0]): PublicResponse {

@@ -47,6 +47,12 @@ export interface StoredEvent {
 const CHUNK = 1_000;
 
 /** The only code that writes what an event becomes. Every call names its tenant. */
+/**
+ * What a terminated association is still told: its full export is ready, with the protected link its board has
+ * three months to use (decisions 0034 and 0037). Everything else stops at the closure.
+ */
+const AFTER_CLOSURE_TOPICS: ReadonlySet<string> = new Set(['association.export_ready']);
+
 export class IngestRepository {
   constructor(private readonly db: SubgraphDatabase) {}
 
@@ -54,7 +60,7 @@ export class IngestRepository {
    * Stores an event's notifications and their deliveries in one transaction. A notification whose
    * (event, recipient) is stored already — the event redelivered, or handled meanwhile by another consumer — is
    * skipped with its deliveries, so handling an event twice stores it once. Nothing is stored for an association
-   * whose agreement has ended (closures/).
+   * whose agreement has ended (closures/), but the few messages meant for after its end (AFTER_CLOSURE_TOPICS).
    *
    * The rows travel as one JSON parameter per statement rather than as a VALUES list: Drizzle takes over half a
    * second to build a thousand-row VALUES list of fifteen columns, which a notice to every resident would pay.
@@ -65,7 +71,7 @@ export class IngestRepository {
       // and a closure waits for the stores under way, whose deliveries it then withholds.
       await tx.execute(sql`select pg_advisory_xact_lock_shared(hashtext(${closureLock(tenant)}))`);
       const closed = await tx.select({ id: closedAssociations.associationId }).from(closedAssociations).where(eq(closedAssociations.associationId, tenant));
-      if (closed.length > 0) return { shown: [], notifications: 0, deliveries: [] };
+      if (closed.length > 0 && !staged.every((row) => AFTER_CLOSURE_TOPICS.has(row.topic))) return { shown: [], notifications: 0, deliveries: [] };
       const inserted = new Set<string>();
       const shown: StoredEvent['shown'] = [];
       for (const chunk of chunks(staged, CHUNK)) {

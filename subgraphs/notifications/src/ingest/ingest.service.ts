@@ -43,6 +43,11 @@ export interface IngestDependencies {
   /** The channel senders; only their `channel` and `available` are read here. */
   senders: readonly ChannelSender[];
   feed: InboxFeed;
+  /**
+   * Whose processing privacy has restricted in an association (kit PrivacyStatesReader); rejects when privacy cannot
+   * be asked. Without it nobody is restricted (a process without the privacy subgraph).
+   */
+  restrictions?: (associationId: string) => Promise<ReadonlySet<string>>;
   /** Called after an event queued deliveries due now: the dispatcher's `nudge`. */
   onQueued?: () => void;
   now?: () => Date;
@@ -87,8 +92,9 @@ export class IngestService {
       this.logger.warn({ eventId: event.eventId, topic: event.topic, associationId: tenant }, 'event of an unknown association; nobody notified');
       return result;
     }
-    result.recipients = reached.length;
-    const staged = await this.stage(event, association, reached);
+    const allowed = await this.withoutRestricted(tenant, reached);
+    result.recipients = allowed.length;
+    const staged = await this.stage(event, association, allowed);
     const stored = await this.deps.repository.store(tenant, staged);
     result.notifications = stored.notifications;
     for (const delivery of stored.deliveries) {
@@ -165,6 +171,19 @@ export class IngestService {
       staged.push({ ...about, ...render(intent, locale), id: randomUUID(), recipient: person.key, memberId: person.memberId, locale, shown, deliveries });
     }
     return staged;
+  }
+
+  /**
+   * A person whose processing is restricted (GDPR art. 18) gets only what must reach them: the categories that
+   * cannot be turned off (important notices, account and security, billing, privacy). Privacy is asked only when an
+   * optional message would reach a member; when it cannot answer this rejects, so the event is redelivered later and
+   * optional messages are held back rather than sent to someone who may be restricted (decision 0038).
+   */
+  private async withoutRestricted<T extends { intent: NotificationIntent; person: Reached }>(tenant: string, reached: T[]): Promise<T[]> {
+    const optional = (entry: T) => entry.person.kind === 'member' && isOptional(entry.intent.category);
+    if (!this.deps.restrictions || !reached.some(optional)) return reached;
+    const restricted = await this.deps.restrictions(tenant);
+    return reached.filter((entry) => !(optional(entry) && entry.person.kind === 'member' && restricted.has(entry.person.memberId)));
   }
 
   /** The event's intents; none for an event the rules cannot read, which no redelivery would make readable. */

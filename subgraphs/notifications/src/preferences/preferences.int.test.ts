@@ -97,6 +97,7 @@ describe('reading preferences', () => {
       ['RESERVATIONS', true],
       ['SERVICE_REQUESTS', true],
       ['ACCOUNT', false],
+      ['PRIVACY', false],
     ]);
     expect(channels(preferences)).toMatchObject({
       'NEWS IN_APP': [true, true],
@@ -108,6 +109,9 @@ describe('reading preferences', () => {
       // Account messages go out by e-mail alone by default: it is the channel that must stay.
       'ACCOUNT IN_APP': [true, false],
       'ACCOUNT EMAIL': [true, false],
+      // So do privacy messages (requests, notices): the person is told, whatever else they turned off.
+      'PRIVACY IN_APP': [true, false],
+      'PRIVACY EMAIL': [true, false],
       'ACCOUNT PUSH': [false, true],
     });
   });

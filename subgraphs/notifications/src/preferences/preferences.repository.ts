@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { SubgraphDatabase } from '@tunet/kit';
+import { erasedMemberHash } from '../privacy/erased-member-hash';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Category, Channel } from '../model';
-import { personSettings, preferenceLog, preferences } from '../tables';
+import { erasedRecipients, personSettings, preferenceLog, preferences } from '../tables';
 import type { ChannelChange, PreferenceOverrides } from './preferences.rules';
 
 export type SettingsRow = typeof personSettings.$inferSelect;
@@ -28,6 +29,21 @@ export function defaultSettings(associationId: string, memberId: string, timeZon
 /** The only code that reads or writes preferences and person settings. Every call names its tenant. */
 export class PreferencesRepository {
   constructor(private readonly db: SubgraphDatabase) {}
+
+  /**
+   * Whether the member was erased here (docs/decisions/0036). Unsubscribe links are stateless, so an erased person's
+   * links would otherwise still write choices under their id; only a hash of the ids is kept to refuse them.
+   */
+  async isErased(tenant: string, memberId: string): Promise<boolean> {
+    const rows = await this.db.tenant(tenant, (tx) =>
+      tx
+        .select({ at: erasedRecipients.erasedAt })
+        .from(erasedRecipients)
+        .where(and(eq(erasedRecipients.associationId, tenant), eq(erasedRecipients.memberHash, erasedMemberHash(tenant, memberId))))
+        .limit(1),
+    );
+    return rows.length > 0;
+  }
 
   /** Each member's overrides (an empty map for those with none), in one statement whatever the number of members. */
   async overridesOf(tenant: string, memberIds: readonly string[]): Promise<Map<string, PreferenceOverrides>> {

@@ -7,9 +7,11 @@ import type { Category, Channel, DeliveryChannel } from '../model';
  * Important notices, account/security messages and billing (the board's subscription, invoices and terms of
  * service) cannot be turned off (the seeds' terms and data-processing agreement promise that people are told about
  * these; the terms' notices of price changes, blocking and withdrawal reach the board): their inbox stays on and at
- * least one of e-mail, push or SMS stays on. The person chooses which.
+ * least one of e-mail, push or SMS stays on. The person chooses which. So does privacy (a person's data-subject
+ * requests, the association's privacy notice, and for the board sub-processor changes, personal-data breaches and
+ * the terminated association's export): the law or the data-processing agreement says the person must be told.
  */
-export const MANDATORY_CATEGORIES: ReadonlySet<Category> = new Set<Category>(['important', 'account', 'billing']);
+export const MANDATORY_CATEGORIES: ReadonlySet<Category> = new Set<Category>(['important', 'account', 'billing', 'privacy']);
 
 const DEFAULTS: Record<Category, Record<Channel, boolean>> = {
   news: { in_app: true, email: false, push: true, sms: false },
@@ -20,6 +22,7 @@ const DEFAULTS: Record<Category, Record<Channel, boolean>> = {
   service_requests: { in_app: true, email: true, push: true, sms: false },
   account: { in_app: true, email: true, push: false, sms: false },
   billing: { in_app: true, email: true, push: false, sms: false },
+  privacy: { in_app: true, email: true, push: false, sms: false },
 };
 
 /** A person's stored choices: only those that differ from the default are rows. */

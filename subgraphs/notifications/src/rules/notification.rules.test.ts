@@ -172,6 +172,45 @@ const PAYLOADS: Record<string, Record<string, unknown>> = {
     timeZone: 'Europe/Oslo',
   },
   'association.unblocked': { unblockedAt: '2026-12-10T08:00:00.000Z' },
+  'privacy.export_ready': {
+    requestId: 'a4000000-0000-4000-8000-000000000001',
+    memberId: 'a4000000-0000-4000-8000-000000000002',
+    requestedBy: null,
+    expiresAt: '2026-12-17T08:00:00.000Z',
+  },
+  'privacy.request_extended': {
+    requestId: 'a4000000-0000-4000-8000-000000000001',
+    memberId: 'a4000000-0000-4000-8000-000000000002',
+    kind: 'erasure',
+    deadline: '2027-03-01',
+    reason: 'Saken gjelder mange år med bookinger.',
+  },
+  'privacy.request_completed': {
+    requestId: 'a4000000-0000-4000-8000-000000000001',
+    memberId: 'a4000000-0000-4000-8000-000000000002',
+    requestedBy: 'a4000000-0000-4000-8000-000000000003',
+    kind: 'erasure',
+  },
+  'privacy.notice_published': { noticeId: 'a4000000-0000-4000-8000-000000000004', version: 2, material: true, lastChangedOn: '2026-12-01' },
+  'subprocessor.change_announced': {
+    changeId: 'a4000000-0000-4000-8000-000000000005',
+    subprocessor: 'Google Firebase Cloud Messaging',
+    change: 'changed',
+    effectiveOn: '2026-12-20',
+    objectionDeadline: '2026-12-08',
+    emergency: true,
+    reason: 'The old endpoint closes.',
+  },
+  'breach.notified': {
+    breachId: 'a4000000-0000-4000-8000-000000000006',
+    suspectedAt: '2026-12-01T07:00:00.000Z',
+    notifiedAt: '2026-12-01T12:00:00.000Z',
+    authorityDeadline: '2026-12-04T12:00:00.000Z',
+    dataCategories: ['navn', 'e-post'],
+    description: 'En e-post med beboerlisten ble sendt til feil mottaker.',
+  },
+  'breach.clock_overdue': { breachId: 'a4000000-0000-4000-8000-000000000006', clock: 'notify_authority', dueAt: '2026-12-04T12:00:00.000Z' },
+  'association.export_ready': { exportId: 'a4000000-0000-4000-8000-000000000007', expiresAt: '2027-03-01T08:00:00.000Z' },
 };
 
 describe('the notification rules', () => {

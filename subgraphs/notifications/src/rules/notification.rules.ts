@@ -6,6 +6,7 @@ import * as agreementMessages from './messages/agreement.messages';
 import * as billingMessages from './messages/billing.messages';
 import * as memberMessages from './messages/members.messages';
 import * as postMessages from './messages/posts.messages';
+import * as privacyMessages from './messages/privacy.messages';
 import * as reservationMessages from './messages/reservations.messages';
 
 /**
@@ -43,6 +44,17 @@ function toBoardAndContact(intent: Pick<NotificationIntent, 'important' | 'subje
   return [
     { ...intent, category: 'billing', recipients: { kind: 'board' } },
     { ...intent, category: 'billing', recipients: { kind: 'contact' } },
+  ];
+}
+
+/**
+ * A privacy message for the association as controller: its current board and its contact e-mail, in the privacy
+ * category that cannot be turned off (sub-processor changes, breaches, the terminated association's export).
+ */
+function toControllerAbout(intent: Pick<NotificationIntent, 'important' | 'subject' | 'render'>): NotificationIntent[] {
+  return [
+    { ...intent, category: 'privacy', recipients: { kind: 'board' } },
+    { ...intent, category: 'privacy', recipients: { kind: 'contact' } },
   ];
 }
 
@@ -240,6 +252,44 @@ const RULES: Rules = {
     }),
   'feature.withdrawal_announced': (withdrawal, event) =>
     toBoardAndContact({ important: true, render: billingMessages.withdrawalAnnounced(withdrawal, event.occurredAt) }),
+
+  // --- privacy ---------------------------------------------------------------------------------------------------
+  // The person and, when a board member asked on their behalf, that board member.
+  'privacy.export_ready': (ready, event) =>
+    toMembers([...new Set([ready.memberId, ready.requestedBy].filter((id): id is string => id !== null))], {
+      category: 'privacy',
+      important: false,
+      render: privacyMessages.exportReady(ready, event.occurredAt),
+    }),
+  'privacy.request_extended': (extended, event) =>
+    toMembers([extended.memberId], { category: 'privacy', important: false, render: privacyMessages.requestExtended(extended, event.occurredAt) }),
+  // Whoever asked; after an erasure the person is no member any more, so the directory reaches nobody for them.
+  'privacy.request_completed': (completed, event) =>
+    toMembers(completed.requestedBy ? [completed.requestedBy] : [], {
+      category: 'privacy',
+      important: false,
+      render: privacyMessages.requestCompleted(completed, event.occurredAt),
+    }),
+  // A material change goes to every member directly; another version is only published.
+  'privacy.notice_published': (notice, event) =>
+    notice.material
+      ? [
+          {
+            category: 'privacy',
+            important: true,
+            recipients: { kind: 'audience', audience: { kind: 'association', id: null } },
+            render: privacyMessages.noticePublished(notice, event.occurredAt),
+          },
+        ]
+      : [],
+  'subprocessor.change_announced': (change, event) =>
+    toControllerAbout({ important: change.emergency, render: privacyMessages.subprocessorChange(change, event.occurredAt) }),
+  'breach.notified': (breach, event) => toControllerAbout({ important: true, render: privacyMessages.breachNotified(breach, event.occurredAt) }),
+  'breach.clock_overdue': (overdue, event) =>
+    overdue.clock === 'notify_authority'
+      ? toControllerAbout({ important: true, render: privacyMessages.authorityClockOverdue(overdue, event.occurredAt) })
+      : [],
+  'association.export_ready': (ready, event) => toControllerAbout({ important: true, render: privacyMessages.associationExportReady(ready, event.occurredAt) }),
 };
 
 /** Every topic the rules turn into notifications: the topics the notifications consumer group subscribes to. */

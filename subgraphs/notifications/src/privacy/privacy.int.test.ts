@@ -1,0 +1,179 @@
+import { randomUUID } from 'node:crypto';
+import {
+  PRIVACY_ERASE_ASSOCIATION_ROUTE,
+  PRIVACY_ERASE_ROUTE,
+  PRIVACY_EXPORT_ASSOCIATION_ROUTE,
+  PRIVACY_EXPORT_ROUTE,
+  type PrivacyEraseAnswer,
+  type PrivacyExportAnswer,
+  type RequestContext,
+} from '@tunet/kit';
+import { sql } from 'drizzle-orm';
+import { UnsubscribeService, UnsubscribeTokens } from '../email/unsubscribe';
+import { openNotificationsTestBed, type NotificationsTestBed } from '../notifications.fixtures';
+import { PERSONAL_DATA } from './personal-data';
+
+describe("notifications' privacy routes", () => {
+  let bed: NotificationsTestBed;
+  const fromProcess: RequestContext = { viewer: null, requestId: 'test', clientIp: '' };
+  const ask = <T>(route: string, body: unknown) => bed.subgraph.definition.internalRoutes![route]!(body, fromProcess) as Promise<T>;
+  const exportOf = (associationId: string, memberId: string) =>
+    ask<PrivacyExportAnswer>(PRIVACY_EXPORT_ROUTE, { kind: 'privacy.export', requestId: randomUUID(), associationId, memberId });
+  const erase = (associationId: string, memberId: string) =>
+    ask<PrivacyEraseAnswer>(PRIVACY_ERASE_ROUTE, {
+      kind: 'privacy.erase',
+      requestId: randomUUID(),
+      associationId,
+      memberId,
+      policy: { keepContent: [], tombstoneMemberId: randomUUID(), reason: 'request' },
+    });
+  const rowsIn = (receipt: PrivacyEraseAnswer['receipt']) => Object.fromEntries(receipt.map((entry) => [entry.table, `${entry.action} ${entry.rows}`]));
+  const catalogue = Object.keys(PERSONAL_DATA).sort();
+  const tokens = new UnsubscribeTokens('notifications-test-secret-notifications-test-secret');
+
+  beforeAll(async () => {
+    bed = await openNotificationsTestBed();
+  });
+  afterAll(() => bed.close());
+
+  /** Counts of the person's rows in every table, straight from the database. */
+  const left = (associationId: string, memberId: string) =>
+    bed.subgraph.db.system(async (tx) => {
+      const result = await tx.execute(sql`
+        select (select count(*) from notifications.notifications where association_id = ${associationId} and (member_id = ${memberId} or recipient = ${`email:${memberId.slice(0, 8)}@old.test`}))::int as notifications,
+               (select count(*) from notifications.deliveries where association_id = ${associationId} and address like ${`${memberId.slice(0, 8)}@%`})::int as deliveries,
+               (select count(*) from notifications.push_devices where association_id = ${associationId} and member_id = ${memberId})::int as push_devices,
+               (select count(*) from notifications.preferences where association_id = ${associationId} and member_id = ${memberId})::int as preferences`);
+      return (result as { rows: Record<string, number>[] }).rows[0];
+    });
+
+  /**
+   * A person with something in every table: a sent e-mail with two attempts and a queued push, an earlier e-mail to
+   * their old address and a message to that address alone (the address change, no member on it), settings, a
+   * choice and its log, a web push device.
+   */
+  async function seedPerson(associationId: string, memberId = randomUUID()): Promise<string> {
+    const [inbox, earlier, toAddress, sent] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    const email = `${memberId.slice(0, 8)}@beboer.test`;
+    const oldEmail = `${memberId.slice(0, 8)}@old.test`;
+    await bed.subgraph.db.system(async (tx) => {
+      await tx.execute(sql`insert into notifications.notifications (association_id, id, event_id, recipient, member_id, topic, category, locale, title, body)
+        values (${associationId}, ${inbox}, ${randomUUID()}, ${`member:${memberId}`}, ${memberId}, 'comment.created', 'comments', 'nb', 'Ny kommentar', 'Kari svarte deg'),
+               (${associationId}, ${earlier}, ${randomUUID()}, ${`member:${memberId}`}, ${memberId}, 'member.joined', 'account', 'nb', 'Velkommen', 'Velkommen'),
+               (${associationId}, ${toAddress}, ${randomUUID()}, ${`email:${oldEmail}`}, null, 'member.email_change_requested', 'account', 'nb', 'E-post endres', 'Adressen endres')`);
+      await tx.execute(sql`insert into notifications.deliveries (association_id, id, notification_id, channel, address, status)
+        values (${associationId}, ${sent}, ${inbox}, 'email', ${email}, 'sent'),
+               (${associationId}, ${randomUUID()}, ${inbox}, 'push', null, 'queued'),
+               (${associationId}, ${randomUUID()}, ${earlier}, 'email', ${oldEmail}, 'sent'),
+               (${associationId}, ${randomUUID()}, ${toAddress}, 'email', ${oldEmail}, 'sent')`);
+      await tx.execute(sql`insert into notifications.delivery_attempts (association_id, delivery_id, attempt, outcome, detail)
+        values (${associationId}, ${sent}, 1, 'retry', ${`450 mailbox of ${email} busy`}), (${associationId}, ${sent}, 2, 'sent', null)`);
+      await tx.execute(sql`insert into notifications.person_settings (association_id, member_id, quiet_hours_start, quiet_hours_end)
+        values (${associationId}, ${memberId}, '22:00', '07:00')`);
+      await tx.execute(sql`insert into notifications.preferences (association_id, member_id, category, channel, enabled)
+        values (${associationId}, ${memberId}, 'news', 'email', false)`);
+      await tx.execute(sql`insert into notifications.preference_log (association_id, id, member_id, via, change)
+        values (${associationId}, ${randomUUID()}, ${memberId}, 'app', '{"news:email": false}')`);
+      await tx.execute(sql`insert into notifications.push_devices (association_id, id, member_id, kind, address, p256dh, auth, device_name)
+        values (${associationId}, ${randomUUID()}, ${memberId}, 'web', ${`https://push.example.net/send/secret-endpoint-${memberId}`}, 'p256dh-key', 'auth-secret', 'Firefox')`);
+    });
+    return memberId;
+  }
+
+  it("exports every table's rows about the person, push devices without their address or keys, and nothing of another association", async () => {
+    const associationId = randomUUID();
+    const kari = await seedPerson(associationId);
+    await seedPerson(associationId); // a neighbour
+
+    const answer = await exportOf(associationId, kari);
+
+    expect(answer.receipt.map((entry) => entry.table).sort()).toEqual(catalogue);
+    expect(rowsIn(answer.receipt)).toEqual({
+      notifications: 'exported 3',
+      deliveries: 'exported 4',
+      delivery_attempts: 'exported 2',
+      person_settings: 'exported 1',
+      preferences: 'exported 1',
+      preference_log: 'exported 1',
+      push_devices: 'exported 1',
+    });
+    expect(answer.tables.push_devices).toEqual([expect.objectContaining({ kind: 'web', device_name: 'Firefox', push_service: 'push.example.net' })]);
+    const text = JSON.stringify(answer);
+    for (const secret of ['secret-endpoint', 'p256dh-key', 'auth-secret']) expect(text).not.toContain(secret);
+
+    const elsewhere = await exportOf(randomUUID(), kari);
+    expect(elsewhere.receipt.every((entry) => entry.rows === 0)).toBe(true);
+  });
+
+  it('erases everything about the person at once, queued deliveries and push devices too, and a second erase changes nothing', async () => {
+    const associationId = randomUUID();
+    const kari = await seedPerson(associationId);
+    const neighbour = await seedPerson(associationId);
+    const link = tokens.tokenFor({ associationId, memberId: kari, categories: ['news'], locale: 'nb' });
+    const unsubscribe = new UnsubscribeService(tokens, bed.subgraph.preferencesRepository, 'https://app.tunet.test');
+    const context = { viewer: null, requestId: 'test', clientIp: '127.0.0.1' };
+    expect((await unsubscribe.page({ path: `/${link}`, query: {}, context })).status).toBe(200);
+
+    const first = await erase(associationId, kari);
+
+    expect(first.receipt.map((entry) => entry.table).sort()).toEqual(catalogue);
+    expect(rowsIn(first.receipt)).toEqual({
+      notifications: 'erased 3',
+      deliveries: 'erased 4',
+      delivery_attempts: 'erased 2',
+      person_settings: 'erased 1',
+      preferences: 'erased 1',
+      preference_log: 'erased 1',
+      push_devices: 'erased 1',
+    });
+    expect(await left(associationId, kari)).toEqual({ notifications: 0, deliveries: 0, push_devices: 0, preferences: 0 });
+    expect(await left(associationId, neighbour)).toEqual({ notifications: 3, deliveries: 3, push_devices: 1, preferences: 1 });
+    const second = await erase(associationId, kari);
+    expect(second.receipt.every((entry) => entry.rows === 0 && entry.action === 'erased')).toBe(true);
+
+    // The stateless link no longer writes choices under the erased person's id.
+    expect((await unsubscribe.page({ path: `/${link}`, query: {}, context })).status).toBe(404);
+    const posted = await unsubscribe.submit({
+      path: `/${link}`,
+      query: {},
+      context,
+      body: 'List-Unsubscribe=One-Click',
+      contentType: 'application/x-www-form-urlencoded',
+    });
+    expect(posted.status).toBe(404);
+    expect(await left(associationId, kari)).toMatchObject({ preferences: 0 });
+  });
+
+  it("exports and erases a whole association's rows, and only its own", async () => {
+    const associationId = randomUUID();
+    const other = randomUUID();
+    await seedPerson(associationId);
+    await seedPerson(associationId);
+    const elsewhere = await seedPerson(other);
+
+    const exported = await ask<PrivacyExportAnswer>(PRIVACY_EXPORT_ASSOCIATION_ROUTE, {
+      kind: 'privacy.export-association',
+      requestId: randomUUID(),
+      associationId,
+    });
+    expect(rowsIn(exported.receipt)).toMatchObject({ notifications: 'exported 6', deliveries: 'exported 8', push_devices: 'exported 2' });
+    expect(JSON.stringify(exported)).not.toContain('secret-endpoint');
+    // A body of the other association route is refused.
+    await expect(ask(PRIVACY_EXPORT_ASSOCIATION_ROUTE, { kind: 'privacy.erase-association', requestId: randomUUID(), associationId })).rejects.toThrow();
+
+    const erased = await ask<PrivacyEraseAnswer>(PRIVACY_ERASE_ASSOCIATION_ROUTE, {
+      kind: 'privacy.erase-association',
+      requestId: randomUUID(),
+      associationId,
+    });
+    expect(rowsIn(erased.receipt)).toMatchObject({
+      notifications: 'erased 6',
+      deliveries: 'erased 8',
+      delivery_attempts: 'erased 4',
+      push_devices: 'erased 2',
+    });
+    const again = await ask<PrivacyEraseAnswer>(PRIVACY_ERASE_ASSOCIATION_ROUTE, { kind: 'privacy.erase-association', requestId: randomUUID(), associationId });
+    expect(again.receipt.every((entry) => entry.rows === 0)).toBe(true);
+    expect(await left(other, elsewhere)).toEqual({ notifications: 3, deliveries: 3, push_devices: 1, preferences: 1 });
+  });
+});
