@@ -108,6 +108,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     internalSecret: options.secrets.internalSecret,
     directory: new MembersDirectory({ members: () => urls.members, posts: () => urls.posts }, options.secrets.internalSecret),
     billingUrl: () => urls.billing,
+    // Whose processing is restricted: such a person gets only messages that must reach them (decision 0038).
+    privacyStates: loadPrivacyStatesFrom(() => participantUrls.privacy ?? '', options.secrets.internalSecret),
     config: options.notifications,
   });
   const billing = await createBillingSubgraph({
