@@ -43,12 +43,12 @@ export class ConsentsService {
     return { consents: viewsOf(register, history), history };
   }
 
-  grant(viewer: Viewer | null, raw: unknown): Promise<ConsentView> {
+  async grant(viewer: Viewer | null, raw: unknown): Promise<ConsentView> {
     const input = parseInput(grantInput, raw);
     return this.change(viewer, input.purpose, 'granted', input.textVersion);
   }
 
-  withdraw(viewer: Viewer | null, raw: unknown): Promise<ConsentView> {
+  async withdraw(viewer: Viewer | null, raw: unknown): Promise<ConsentView> {
     const input = parseInput(withdrawInput, raw);
     return this.change(viewer, input.purpose, 'withdrawn', null);
   }

@@ -24,12 +24,12 @@ export class NoticesService {
     private readonly now: () => Date,
   ) {}
 
-  read(viewer: Viewer | null, version: number | null): Promise<Notice | null> {
+  async read(viewer: Viewer | null, version: number | null): Promise<Notice | null> {
     return this.repository.find(requireReader(viewer), version);
   }
 
   /** Publishes the next version in one transaction with its event (privacy.notice_published, which notifications sends). */
-  publish(viewer: Viewer | null, raw: unknown): Promise<Notice> {
+  async publish(viewer: Viewer | null, raw: unknown): Promise<Notice> {
     const { associationId, memberId } = requireAdministrator(viewer);
     const input = parseInput(publishInput, raw);
     return this.db.tenant(associationId, async (tx) => {

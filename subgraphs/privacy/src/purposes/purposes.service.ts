@@ -22,7 +22,7 @@ export class PurposesService {
     private readonly repository: PurposesRepository,
   ) {}
 
-  register(viewer: Viewer | null): Promise<Purpose[]> {
+  async register(viewer: Viewer | null): Promise<Purpose[]> {
     return this.repository.register(requireReader(viewer));
   }
 
@@ -30,7 +30,7 @@ export class PurposesService {
    * Adds a purpose or rewords one (built-in ones included); the lawful basis a purpose was registered with stays. A
    * reworded purpose gets the next text version, so later consents name the new words.
    */
-  save(viewer: Viewer | null, raw: unknown): Promise<Purpose> {
+  async save(viewer: Viewer | null, raw: unknown): Promise<Purpose> {
     const { associationId, memberId } = requireAdministrator(viewer);
     const change = parseInput(saveInput, raw);
     return this.db.tenant(associationId, async (tx) => {

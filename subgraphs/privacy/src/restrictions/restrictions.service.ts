@@ -53,15 +53,15 @@ export class RestrictionsService {
   }
 
   /** The board's list: whom it must not process beyond storing, since when and why. */
-  inForce(viewer: Viewer | null): Promise<RestrictionRecord[]> {
+  async inForce(viewer: Viewer | null): Promise<RestrictionRecord[]> {
     return this.repository.inForce(requireAdministrator(viewer).associationId);
   }
 
-  set(viewer: Viewer | null, raw: unknown): Promise<RestrictionRecord> {
+  async set(viewer: Viewer | null, raw: unknown): Promise<RestrictionRecord> {
     return this.change(viewer, raw, 'set');
   }
 
-  lift(viewer: Viewer | null, raw: unknown): Promise<RestrictionRecord> {
+  async lift(viewer: Viewer | null, raw: unknown): Promise<RestrictionRecord> {
     return this.change(viewer, raw, 'lifted');
   }
 
