@@ -15,6 +15,8 @@ export const PRIVACY_EXPORT_FILE_ROUTE = 'privacy/export-file';
 export const PRIVACY_TOMBSTONE_ROUTE = 'privacy/tombstone';
 /** Everything of one association, after its agreement ended: its content for the board's export, then deletion. */
 export const PRIVACY_EXPORT_ASSOCIATION_ROUTE = 'privacy/export-association';
+/** One file a terminated association's export listed, as raw bytes (as PRIVACY_EXPORT_FILE_ROUTE for a person's). */
+export const PRIVACY_EXPORT_ASSOCIATION_FILE_ROUTE = 'privacy/export-association-file';
 export const PRIVACY_ERASE_ASSOCIATION_ROUTE = 'privacy/erase-association';
 
 const id = z.guid();
@@ -76,6 +78,14 @@ export const privacyAssociationRequestSchema = z.strictObject({
   associationId: id,
 });
 export type PrivacyAssociationRequest = z.infer<typeof privacyAssociationRequestSchema>;
+
+export const privacyExportAssociationFileRequestSchema = z.strictObject({
+  kind: z.literal('privacy.export-association-file'),
+  requestId: id,
+  associationId: id,
+  fileId: id,
+});
+export type PrivacyExportAssociationFileRequest = z.infer<typeof privacyExportAssociationFileRequestSchema>;
 
 /**
  * Members only: members whose retention period after moving out has run (the privacy subgraph's retention job, then

@@ -5,6 +5,7 @@ import {
   InternalBinaryAnswer,
   PRIVACY_ERASE_ASSOCIATION_ROUTE,
   PRIVACY_ERASE_ROUTE,
+  PRIVACY_EXPORT_ASSOCIATION_FILE_ROUTE,
   PRIVACY_EXPORT_ASSOCIATION_ROUTE,
   PRIVACY_EXPORT_FILE_ROUTE,
   PRIVACY_EXPORT_ROUTE,
@@ -297,6 +298,11 @@ describe('a terminated association', () => {
     })) as PrivacyExportAnswer;
     expect(exported.tables.posts!.map((row) => row.id).sort()).toEqual([s.ownPost, s.neighbourPost].sort());
     expect(exported.files).toHaveLength(2);
+    const bytes = (associationId: string, fileId: string) =>
+      route(PRIVACY_EXPORT_ASSOCIATION_FILE_ROUTE, { kind: 'privacy.export-association-file', requestId: randomUUID(), associationId, fileId });
+    expect(((await bytes(gone, s.attachment)) as InternalBinaryAnswer).bytes.toString()).toBe(`attachment of ${s.person.memberId}`);
+    // Another association's file is not found, as after the erasure every one of its own.
+    await expect(bytes(gone, other.attachment)).rejects.toMatchObject({ status: 404 });
     // An export body is not an erasure, even on the erasure's route.
     await expect(
       route(PRIVACY_ERASE_ASSOCIATION_ROUTE, { kind: 'privacy.export-association', requestId: randomUUID(), associationId: gone }),
@@ -314,6 +320,7 @@ describe('a terminated association', () => {
     expect((await storedObjects()).filter((key) => key.startsWith(gone))).toEqual([]);
     expect(await count('posts', sql`id = ${other.ownPost}`)).toBe(1);
     expect(await storedObjects()).toContain(`${B}/${other.attachment}`);
+    await expect(bytes(gone, s.attachment)).rejects.toMatchObject({ status: 404 });
   });
 });
 

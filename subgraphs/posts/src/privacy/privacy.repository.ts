@@ -85,13 +85,13 @@ export class PrivacyRepository {
     });
   }
 
-  /** The file, when the member uploaded it in the association; null for any other. */
-  uploadedFile(associationId: string, memberId: string, fileId: string): Promise<(StoredFile & { contentType: string }) | null> {
+  /** The file, when the member (or, without one, anybody) uploaded it in the association; null for any other. */
+  uploadedFile(associationId: string, memberId: string | null, fileId: string): Promise<(StoredFile & { contentType: string }) | null> {
     return this.db.tenant(associationId, async (tx) => {
       const [file] = await query<StoredFile & { contentType: string }>(
         tx,
         sql`select association_id as "associationId", id, width, content_type as "contentType" from posts.files
-            where association_id = ${associationId} and id = ${fileId} and uploaded_by_member_id = ${memberId}`,
+            where association_id = ${associationId} and id = ${fileId} ${memberId ? sql`and uploaded_by_member_id = ${memberId}` : sql``}`,
       );
       return file ?? null;
     });

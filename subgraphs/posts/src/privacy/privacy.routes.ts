@@ -1,11 +1,13 @@
 import {
   PRIVACY_ERASE_ASSOCIATION_ROUTE,
   PRIVACY_ERASE_ROUTE,
+  PRIVACY_EXPORT_ASSOCIATION_FILE_ROUTE,
   PRIVACY_EXPORT_ASSOCIATION_ROUTE,
   PRIVACY_EXPORT_FILE_ROUTE,
   PRIVACY_EXPORT_ROUTE,
   privacyAssociationRequestSchema,
   privacyEraseRequestSchema,
+  privacyExportAssociationFileRequestSchema,
   privacyExportFileRequestSchema,
   privacyExportRequestSchema,
   processRoute,
@@ -27,6 +29,7 @@ export function privacyRoutes(service: PrivacyService): Record<string, InternalR
     [PRIVACY_EXPORT_FILE_ROUTE]: processRoute(privacyExportFileRequestSchema, (body) => service.exportFile(body)),
     [PRIVACY_ERASE_ROUTE]: processRoute(privacyEraseRequestSchema, (body) => service.eraseMember(body)),
     [PRIVACY_EXPORT_ASSOCIATION_ROUTE]: processRoute(associationRequest('privacy.export-association'), (body) => service.exportAssociation(body)),
+    [PRIVACY_EXPORT_ASSOCIATION_FILE_ROUTE]: processRoute(privacyExportAssociationFileRequestSchema, (body) => service.exportAssociationFile(body)),
     [PRIVACY_ERASE_ASSOCIATION_ROUTE]: processRoute(associationRequest('privacy.erase-association'), (body) => service.eraseAssociation(body)),
   };
 }

@@ -7,6 +7,7 @@ import {
   type PrivacyEraseAnswer,
   type PrivacyEraseRequest,
   type PrivacyExportAnswer,
+  type PrivacyExportAssociationFileRequest,
   type PrivacyExportFileRequest,
   type PrivacyExportRequest,
   type ReceiptEntry,
@@ -52,6 +53,15 @@ export class PrivacyService {
 
   /** The original bytes of a file the member uploaded in the association; any other file is not found. */
   async exportFile({ associationId, memberId, fileId }: PrivacyExportFileRequest): Promise<InternalBinaryAnswer> {
+    return this.fileBytes(associationId, memberId, fileId);
+  }
+
+  /** The original bytes of any file of a terminated association, for its full export. */
+  async exportAssociationFile({ associationId, fileId }: PrivacyExportAssociationFileRequest): Promise<InternalBinaryAnswer> {
+    return this.fileBytes(associationId, null, fileId);
+  }
+
+  private async fileBytes(associationId: string, memberId: string | null, fileId: string): Promise<InternalBinaryAnswer> {
     const file = await this.repository.uploadedFile(associationId, memberId, fileId);
     const bytes = file ? await this.storage.get(storageKey(file, 'original')) : null;
     if (!file || !bytes) throw new InternalRouteError(404, 'No such file of this member.');
