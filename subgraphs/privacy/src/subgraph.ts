@@ -1,12 +1,14 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
+  createLogger,
   DateTimeResolver,
   EventSubscriber,
   LocalDateResolver,
   lowerCaseEnumValues,
   fileStorageFromEnv,
   OutboxRelay,
+  retentionJob,
   SignedMemberReferences,
   type FileStorage,
   type SubgraphDatabase,
@@ -44,6 +46,7 @@ import { RequestsJob } from './requests/requests.job';
 import { RequestsRepository } from './requests/requests.repository';
 import { requestsResolvers } from './requests/requests.resolvers';
 import { RequestsService } from './requests/requests.service';
+import { movedOutPass } from './requests/retention.service';
 import { settingsPrivacyPart } from './settings/settings-privacy.repository';
 import { SettingsRepository } from './settings/settings.repository';
 import { settingsResolvers } from './settings/settings.resolvers';
@@ -113,7 +116,8 @@ function consentDomains(db: SubgraphDatabase, deps: PrivacyDependencies) {
 export async function createPrivacySubgraph(deps: PrivacyDependencies): Promise<PrivacySubgraph> {
   const db = deps.database.forSubgraph('privacy', path.join(root, 'migrations'));
   const now = deps.now ?? (() => new Date());
-  const settings = new SettingsService(new SettingsRepository(db), now);
+  const settingsRepository = new SettingsRepository(db);
+  const settings = new SettingsService(settingsRepository, now);
   const accessLogRepository = new AccessLogRepository(db);
   const accessLog = new AccessLogService(accessLogRepository);
   const membersUrl = () => {
@@ -130,13 +134,8 @@ export async function createPrivacySubgraph(deps: PrivacyDependencies): Promise<
     intervalMs: deps.jobIntervalMs ?? Number(process.env.PRIVACY_JOB_INTERVAL_MS ?? 30_000),
     now,
   });
-  const requests = new RequestsService(
-    requestsRepository,
-    deps.membersLookup ?? new SignedMembersLookup(membersUrl, deps.internalSecret),
-    PRIVACY_PARTICIPANTS,
-    () => requestsJob.nudge(),
-    now,
-  );
+  const membersLookup = deps.membersLookup ?? new SignedMembersLookup(membersUrl, deps.internalSecret);
+  const requests = new RequestsService(requestsRepository, membersLookup, PRIVACY_PARTICIPANTS, () => requestsJob.nudge(), now);
   const currentAssociations = deps.currentAssociations ?? new SignedCurrentAssociations(membersUrl, deps.internalSecret);
   const subprocessorsRepository = new SubprocessorsRepository(db);
   const subprocessors = new SubprocessorsService(subprocessorsRepository, currentAssociations, deps.now);
@@ -184,6 +183,14 @@ export async function createPrivacySubgraph(deps: PrivacyDependencies): Promise<
     backgroundJobs: (stream) => [
       new OutboxRelay(db, stream),
       requestsJob,
+      // Daily: members who moved out longer ago than their association's retention period get an erasure request.
+      retentionJob(
+        db,
+        'privacy.moved-out',
+        (at) => movedOutPass({ members: membersLookup, settings: settingsRepository, requests: requestsRepository, subgraphs: PRIVACY_PARTICIPANTS }, at),
+        createLogger('privacy-retention'),
+        now,
+      ),
       breaches.sweepJob(),
       // Privacy's replicas share the consumer group `privacy`; a group has one subscriber, so add topics here.
       new EventSubscriber({

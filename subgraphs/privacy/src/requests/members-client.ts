@@ -1,4 +1,11 @@
-import { postInternalRoute, SignedMemberReferences } from '@tunet/kit';
+import {
+  postInternalRoute,
+  PRIVACY_MOVED_OUT_ROUTE,
+  privacyMovedOutAnswerSchema,
+  SignedMemberReferences,
+  type PrivacyMovedOutAnswer,
+  type PrivacyMovedOutRequest,
+} from '@tunet/kit';
 import { z } from 'zod';
 
 /** Members' signed route with an association's registry data (decision 0033); privacy reads only its time zone. */
@@ -10,6 +17,8 @@ export interface MembersLookup {
   memberExists(associationId: string, memberId: string): Promise<boolean>;
   /** The association's IANA time zone; null when no association has this id. */
   timeZoneOf(associationId: string): Promise<string | null>;
+  /** A page of members whose last tenure ended on or before their association's cut-off and who hold no other role. */
+  movedOut(request: PrivacyMovedOutRequest): Promise<PrivacyMovedOutAnswer>;
 }
 
 /** Asks members on every call, signed like every internal call. */
@@ -38,5 +47,17 @@ export class SignedMembersLookup implements MembersLookup {
     if (response.status === 404) return null;
     if (!response.ok) throw new Error(`${ASSOCIATION_PROFILE_ROUTE} answered HTTP ${response.status}`);
     return profileSchema.parse(await response.json()).timeZone;
+  }
+
+  async movedOut(request: PrivacyMovedOutRequest): Promise<PrivacyMovedOutAnswer> {
+    const response = await postInternalRoute({
+      graphqlUrl: this.membersGraphqlUrl(),
+      route: PRIVACY_MOVED_OUT_ROUTE,
+      internalSecret: this.internalSecret,
+      payload: request,
+      timeoutMs: 30_000,
+    });
+    if (!response.ok) throw new Error(`${PRIVACY_MOVED_OUT_ROUTE} answered HTTP ${response.status}`);
+    return privacyMovedOutAnswerSchema.parse(await response.json());
   }
 }

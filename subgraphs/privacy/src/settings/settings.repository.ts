@@ -29,6 +29,11 @@ export class SettingsRepository {
     return this.db.tenant(associationId, (tx) => settingsIn(tx, associationId));
   }
 
+  /** Every association's own retention period (those without a row have the default), for the retention job. */
+  retentionPeriods(): Promise<{ associationId: string; retentionMonths: number }[]> {
+    return this.db.system((tx) => tx.select({ associationId: settings.associationId, retentionMonths: settings.retentionMonths }).from(settings));
+  }
+
   /**
    * Applies `apply` to the settings as they are (row locked, or the defaults) and records the change with who made it,
    * in one transaction.

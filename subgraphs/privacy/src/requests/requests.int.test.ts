@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { runRetention, type PrivacyMovedOutRequest, type SubgraphDatabase } from '@tunet/kit';
+import { openTestDatabase, type TestDatabase } from '@tunet/kit/src/kit.fixtures';
+import { sql } from 'drizzle-orm';
+import { SettingsRepository } from '../settings/settings.repository';
+import type { MembersLookup } from './members-client';
+import { RequestsRepository } from './requests.repository';
+import { movedOutPass } from './retention.service';
+
+const A = randomUUID();
+const B = randomUUID();
+const GONE = randomUUID();
+const STAYS = randomUUID();
+const SUBGRAPHS = ['posts', 'members'];
+
+/**
+ * Members' moved-out route as a stand-in: A's former resident moved out on 2025-01-15, B's (whose board chose 24
+ * months) on 2025-01-15 as well; it answers who qualifies for the cut-offs it is given, as members does.
+ */
+function fakeMembers(asked: PrivacyMovedOutRequest[]): MembersLookup {
+  const movedOut = [
+    { associationId: A, memberId: GONE, movedOutOn: '2025-01-15' },
+    { associationId: B, memberId: STAYS, movedOutOn: '2025-01-15' },
+  ];
+  return {
+    memberExists: () => Promise.resolve(true),
+    timeZoneOf: () => Promise.resolve('Europe/Oslo'),
+    movedOut: (request) => {
+      asked.push(request);
+      const cutoff = (associationId: string) => request.cutoffs.find((c) => c.associationId === associationId)?.cutoff ?? request.defaultCutoff;
+      return Promise.resolve({ members: movedOut.filter((m) => m.movedOutOn <= cutoff(m.associationId)) });
+    },
+  };
+}
+
+describe('moved-out retention', () => {
+  let database: TestDatabase;
+  let db: SubgraphDatabase;
+
+  beforeAll(async () => {
+    database = await openTestDatabase();
+    db = database.connection.forSubgraph('privacy', path.resolve(__dirname, '../../migrations'));
+    await db.migrate();
+  }, 120_000);
+
+  afterAll(() => database.drop());
+
+  it('opens one erasure request per person past their association’s period, logs every run, and opens nothing the second time', async () => {
+    const settings = new SettingsRepository(db);
+    const requests = new RequestsRepository(db);
+    await settings.update(B, { kind: 'board', memberId: null }, (current) => ({ ...current, retentionMonths: 24 }), new Date());
+    const asked: PrivacyMovedOutRequest[] = [];
+    const deps = { members: fakeMembers(asked), settings, requests, subgraphs: SUBGRAPHS };
+    const now = () => new Date('2026-03-01T10:00:00Z');
+
+    const first = await runRetention(db, 'privacy.moved-out', now, (at) => movedOutPass(deps, at));
+    const second = await runRetention(db, 'privacy.moved-out', now, (at) => movedOutPass(deps, at));
+
+    expect(first).toEqual({ requests: 1 });
+    expect(second).toEqual({ requests: 0 });
+    // 12 months by default, B's own 24 months.
+    expect(asked[0]).toMatchObject({ defaultCutoff: '2025-03-01', cutoffs: [{ associationId: B, cutoff: '2024-03-01' }], after: null });
+    const [opened] = await requests.about(A, GONE);
+    expect(opened).toMatchObject({ kind: 'erasure', reason: 'retention', requestedBy: null, status: 'in_progress', deadline: '2026-04-01' });
+    expect(opened!.keepContent).toEqual(['posts', 'documents']);
+    expect(await requests.about(B, STAYS)).toEqual([]);
+    const steps = await requests.stepsOf(A, [opened!.id]);
+    expect(steps.map((step) => [step.subgraph, step.status]).sort()).toEqual([
+      ['members', 'pending'],
+      ['posts', 'pending'],
+    ]);
+    const runs = await db.system((tx) => tx.execute(sql`select job, rows from privacy.retention_runs order by id`));
+    expect(runs.rows).toEqual([
+      { job: 'privacy.moved-out', rows: { requests: 1 } },
+      { job: 'privacy.moved-out', rows: { requests: 0 } },
+    ]);
+  });
+});
