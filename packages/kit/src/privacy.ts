@@ -4,7 +4,8 @@ import { z } from 'zod';
  * The internal privacy contract every subgraph answers (docs/decisions/0036): the privacy subgraph asks each one,
  * over signed internal routes, what it holds about a member of an association and to erase it, and gets a receipt
  * back. Every body names its kind, and the schemas are strict, so a body meant for one route is refused by every
- * other (the signature covers the body, not the path).
+ * other. The request signature covers the path as well (internal-signature.ts); the kinds keep a body unmistakable
+ * even where a path is rewritten on the way (a proxy, a prefix), so an export can never be replayed as an erasure.
  */
 
 export const PRIVACY_EXPORT_ROUTE = 'privacy/export';
