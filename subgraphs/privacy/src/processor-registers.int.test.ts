@@ -3,11 +3,13 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { SubgraphDatabase, Viewer } from '@tunet/kit';
 import { openTestDatabase, viewerIn, type TestDatabase } from '@tunet/kit/src/kit.fixtures';
+import { breachesPrivacyPart } from './breaches/breaches.privacy';
 import { BreachesRepository } from './breaches/breaches.repository';
 import { BreachesService } from './breaches/breaches.service';
 import { recordsMarkdown } from './records/records.rules';
 import { RecordsService } from './records/records.service';
 import type { CurrentAssociation, CurrentAssociations } from './subprocessors/current-associations';
+import { subprocessorsPrivacyPart } from './subprocessors/subprocessors.privacy';
 import { SubprocessorsRepository } from './subprocessors/subprocessors.repository';
 import { SubprocessorsService } from './subprocessors/subprocessors.service';
 
@@ -38,6 +40,7 @@ describe('processor registers with an injected clock (decision 0040)', () => {
   let subprocessors: SubprocessorsService;
   let breaches: BreachesService;
   let records: RecordsService;
+  let clocksAfterErasure: () => Promise<string[][] | undefined>;
   const events = async (topic: string) =>
     db.system(
       async (tx) =>
@@ -148,6 +151,8 @@ describe('processor registers with an injected clock (decision 0040)', () => {
         dataCategories: ['names', 'e-mail addresses'],
         associationIds: [solbakken, fjordly],
       });
+    clocksAfterErasure = async () =>
+      (await breaches.ofAssociation(solbakkenBoard, solbakken, {})).nodes.find((n) => n.reportedToAuthorityAt)?.clocks.map((c) => [c.kind, c.state]);
     const clocks = async (viewer: Viewer, associationId: string, breachId: string) =>
       (await breaches.ofAssociation(viewer, associationId, {})).nodes.find((n) => n.breachId === breachId)?.clocks.map((c) => [c.kind, c.state]);
 
@@ -237,6 +242,35 @@ describe('processor registers with an injected clock (decision 0040)', () => {
       const swept = await Promise.all([breaches.sweep(), breaches.sweep()]);
       expect(swept[0] + swept[1]).toBe(2);
       expect((await events('breach.clock_overdue')).filter((e) => e.payload.breachId === breach.id)).toHaveLength(2);
+    });
+  });
+
+  describe("the board member's personal data in the registers", () => {
+    it('exports the objections and reports a board member made, and erasure cuts their name, once', async () => {
+      const subject = { requestId: randomUUID(), associationId: solbakken, memberId: solbakkenBoard.memberId };
+      const policy = { keepContent: [], tombstoneMemberId: randomUUID(), reason: 'request' as const };
+      const parts = [subprocessorsPrivacyPart, breachesPrivacyPart];
+      const exported = await db.tenant(solbakken, async (tx) => Object.assign({}, ...(await Promise.all(parts.map((p) => p.export(tx, subject))))));
+      expect(exported.subprocessor_objections).toHaveLength(1);
+      expect(exported.breach_notices).toHaveLength(1);
+      // Another association's member id finds nothing there.
+      const elsewhere = await db.tenant(fjordly, (tx) => subprocessorsPrivacyPart.export(tx, { ...subject, associationId: fjordly }));
+      expect(elsewhere.subprocessor_objections).toEqual([]);
+      const erase = () =>
+        db.tenant(solbakken, async (tx) => [
+          ...(await subprocessorsPrivacyPart.erase(tx, subject, policy)),
+          ...(await breachesPrivacyPart.erase(tx, subject, policy)),
+        ]);
+      expect((await erase()).map((e) => [e.table, e.action, e.rows])).toEqual([
+        ['subprocessor_objections', 'anonymised', 1],
+        ['breach_notices', 'anonymised', 1],
+      ]);
+      expect((await erase()).map((e) => e.rows)).toEqual([0, 0]);
+      // The association's objection and its record towards Datatilsynet stay.
+      expect(await clocksAfterErasure()).toEqual([
+        ['NOTIFY_ASSOCIATION', 'LATE'],
+        ['NOTIFY_AUTHORITY', 'DONE'],
+      ]);
     });
   });
 
