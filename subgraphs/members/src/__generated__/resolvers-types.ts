@@ -782,7 +782,7 @@ export type Member = {
   committeeTerms: Array<CommitteeTerm>;
   /** The name others see; null when the person has hidden their name from the viewer. */
   displayName?: Maybe<Scalars['String']['output']>;
-  /** Contact e-mail. Visible per the person's choice; always to themself and the board. */
+  /** Contact e-mail. Other residents see it only with the person's `directory_contact` consent; themself and the board always. */
   email?: Maybe<Scalars['String']['output']>;
   /** Title of an external (not living in the association), e.g. Vaktmester. */
   externalTitle?: Maybe<Scalars['String']['output']>;
@@ -794,9 +794,12 @@ export type Member = {
   occupation?: Maybe<Scalars['String']['output']>;
   /** Online identities. Visible per the person's choice. */
   onlineIdentities?: Maybe<Array<OnlineIdentity>>;
-  /** Phone number. Visible per the person's choice; always to themself and the board. */
+  /** Phone number. Other residents see it only with the person's `directory_contact` consent; themself and the board always. */
   phone?: Maybe<Scalars['String']['output']>;
-  /** Address of the portrait image, on a host the deployment allows (else null). Visible per the person's choice. */
+  /**
+   * Address of the portrait image, on a host the deployment allows (else null). Others (the board too) see it only with
+   * the person's `directory_portrait` consent.
+   */
   portraitUrl?: Maybe<Scalars['String']['output']>;
   /** What the member is now, derived from active tenures, board terms and external titles. Empty for former members. */
   roles: Array<MemberRole>;
@@ -1231,19 +1234,19 @@ export type ProfileVisibility = {
   __typename?: 'ProfileVisibility';
   /** Who sees the about text. */
   about: FieldVisibility;
-  /** Who sees the e-mail address (the board always does). */
+  /** Who sees the e-mail address: RESIDENTS with the `directory_contact` consent, else BOARD (decision 0038). */
   email: FieldVisibility;
   /** Who sees the occupation. */
   occupation: FieldVisibility;
   /** Who sees the online identities. */
   onlineIdentities: FieldVisibility;
-  /** Who sees the phone number (the board always does). */
+  /** Who sees the phone number: RESIDENTS with the `directory_contact` consent, else BOARD. */
   phone: FieldVisibility;
-  /** Who sees the portrait. */
+  /** Who sees the portrait: RESIDENTS with the `directory_portrait` consent, else ONLY_ME. */
   portrait: FieldVisibility;
 };
 
-/** Visibility per field. */
+/** Visibility per field. E-mail, phone and portrait follow consents (grantConsent): BAD_USER_INPUT here. */
 export type ProfileVisibilityInput = {
   /** About text. */
   about?: InputMaybe<FieldVisibility>;
