@@ -128,7 +128,7 @@ export async function createPostsSubgraph(deps: PostsDependencies): Promise<Post
   const filesRepository = new FilesRepository(db);
   const fileStorage = deps.fileStorage ?? fileStorageFromEnv();
   const files = new FilesService(filesRepository, fileStorage, new UrlSigner(() => filesRepository.signingKey()));
-  const privacy = new PrivacyService(new PrivacyRepository(db), fileStorage, db);
+  const privacy = new PrivacyService(new PrivacyRepository(db), fileStorage, db, events);
   const documentsRepository = new DocumentsRepository(db);
   const documents = new DocumentsService(documentsRepository, audienceReferences);
   const typeDefs = parse(readFileSync(path.join(root, 'schema.graphql'), 'utf8'));

@@ -152,6 +152,23 @@ export class EventsService implements DueReminders {
     return { event: result.event, signup: result.signup };
   }
 
+  /**
+   * Before a member's data is erased: their seats at events still open are given up as a cancellation gives them
+   * up, so the waitlist moves on and the promoted are told. Events already cancelled are left as they are.
+   */
+  async releaseSeatsOf(associationId: string, memberId: string, eventIds: readonly string[]): Promise<void> {
+    for (const eventId of eventIds) {
+      await this.repository.cancelSignup(
+        associationId,
+        eventId,
+        memberId,
+        () => undefined,
+        (event, active) => (event.cancelledAt ? [] : promotions(event, active)),
+        (signup) => ({ topic: 'event.signup_promoted', payload: { eventId, memberId: signup.memberId, signupId: signup.id } }),
+      );
+    }
+  }
+
   /** The board sees every sign-up; anyone else only their own. */
   async signupsVisibleTo(viewer: Viewer | null, loaders: EventsLoaders, event: EventRow): Promise<SignupRow[]> {
     const all = await loaders.signupsByEvent.load(event.id);

@@ -237,6 +237,35 @@ describe('posts privacy routes', () => {
     expect(second.receipt.filter((e) => e.rows > 0)).toEqual([]);
   });
 
+  it("gives the person's seats up first, so the waitlist moves on and the promoted neighbour is told", async () => {
+    const association = randomUUID();
+    const [board, person, neighbour] = [viewerIn(association, 'board'), viewerIn(association, 'resident'), viewerIn(association, 'resident')];
+    const start = new Date(Date.now() + 5 * DAY);
+    const created = await run<{ createEvent: { event: { id: string } } }>(
+      board,
+      `mutation ($input: CreateEventInput!) { createEvent(input: $input) { event { id } } }`,
+      { input: { title: 'Båttur', capacity: 1, startsAt: start.toISOString(), endsAt: new Date(start.getTime() + 3_600_000).toISOString() } },
+    );
+    const eventId = created.createEvent.event.id;
+    for (const viewer of [person, neighbour]) {
+      await run(viewer, `mutation ($input: SignUpForEventInput!) { signUpForEvent(input: $input) { __typename } }`, { input: { eventId } });
+    }
+    const statusOf = async (memberId: string) =>
+      bed.db.system((tx) => query<{ status: string }>(tx, sql`select status from posts.event_signups where event_id = ${eventId} and member_id = ${memberId}`));
+    expect(await statusOf(neighbour.memberId)).toEqual([{ status: 'waitlisted' }]);
+
+    await erase(association, person.memberId, []);
+    expect(await statusOf(person.memberId)).toEqual([]);
+    expect(await statusOf(neighbour.memberId)).toEqual([{ status: 'confirmed' }]);
+    const promoted = await bed.db.system((tx) =>
+      query<{ payload: { memberId: string } }>(
+        tx,
+        sql`select payload from posts.outbox where association_id = ${association} and topic = 'event.signup_promoted'`,
+      ),
+    );
+    expect(promoted.map((row) => row.payload.memberId)).toEqual([neighbour.memberId]);
+  });
+
   it('keeps every kind the policy names, without the earlier texts of comments', async () => {
     const s = await seed(A);
     const answer = await erase(A, s.person.memberId, ['posts', 'comments', 'documents', 'events']);

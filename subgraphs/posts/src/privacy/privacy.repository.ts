@@ -97,6 +97,19 @@ export class PrivacyRepository {
     });
   }
 
+  /** Events still ahead where the member holds an active sign-up (confirmed or waitlisted). */
+  async upcomingSignups(associationId: string, memberId: string, now: Date): Promise<string[]> {
+    const rows = await this.db.tenant(associationId, (tx) =>
+      query<{ event_id: string }>(
+        tx,
+        sql`select s.event_id from posts.event_signups s join posts.events e on e.association_id = s.association_id and e.id = s.event_id
+            where s.association_id = ${associationId} and s.member_id = ${memberId} and s.status <> 'cancelled'
+              and e.starts_at > ${now.toISOString()}::timestamptz`,
+      ),
+    );
+    return rows.map((row) => row.event_id);
+  }
+
   /**
    * Erases the member in one tenant transaction (decision 0036): content of the kinds in `keep` is re-attributed to
    * `tombstone`, other content is deleted (with what hangs on it), their reactions, reads, sign-ups, memberships,

@@ -14,6 +14,7 @@ import {
   type RetentionCounts,
   type SubgraphDatabase,
 } from '@tunet/kit';
+import type { EventsService } from '../events/events.service';
 import { storageKey, variantsOf } from '../files/files.service';
 import { PERSONAL_DATA } from './personal-data';
 import type { PrivacyRepository, StoredFile } from './privacy.repository';
@@ -39,6 +40,8 @@ export class PrivacyService {
     private readonly repository: PrivacyRepository,
     private readonly storage: FileStorage,
     private readonly db: SubgraphDatabase,
+    private readonly events: Pick<EventsService, 'releaseSeatsOf'>,
+    private readonly now: () => Date = () => new Date(),
   ) {}
 
   async exportMember({ associationId, memberId }: PrivacyExportRequest): Promise<PrivacyExportAnswer> {
@@ -70,6 +73,9 @@ export class PrivacyService {
 
   /** Erases the member in one transaction, then removes the stored objects of the files that went with it. */
   async eraseMember({ associationId, memberId, policy }: PrivacyEraseRequest): Promise<PrivacyEraseAnswer> {
+    // Seats are given up first, each in its own transaction as a cancellation is, so the waitlist moves on; the
+    // erasure then deletes the cancelled sign-ups with the rest.
+    await this.events.releaseSeatsOf(associationId, memberId, await this.repository.upcomingSignups(associationId, memberId, this.now()));
     const { counts, removedFiles } = await this.repository.eraseMember(associationId, memberId, policy.keepContent, policy.tombstoneMemberId);
     await this.removeObjects(removedFiles);
     const kept = new Set(policy.keepContent);
