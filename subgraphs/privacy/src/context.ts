@@ -1,5 +1,6 @@
 import type { RequestContext } from '@tunet/kit';
 import type { AccessLogService } from './access-log/access-log.service';
+import type { ArchivesService } from './archives/archives.service';
 import type { BreachesService } from './breaches/breaches.service';
 import type { RequestsService } from './requests/requests.service';
 import type { ConsentsService } from './consents/consents.service';
@@ -27,6 +28,7 @@ export interface PrivacyContext extends RequestContext {
   subprocessors: SubprocessorsService;
   records: RecordsService;
   breaches: BreachesService;
+  archives: ArchivesService;
 }
 
 /** An association as privacy knows it: only its id (members owns the rest). */

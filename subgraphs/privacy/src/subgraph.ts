@@ -8,6 +8,7 @@ import {
   lowerCaseEnumValues,
   fileStorageFromEnv,
   OutboxRelay,
+  postInternalRoute,
   retentionJob,
   SignedMemberReferences,
   type FileStorage,
@@ -18,6 +19,13 @@ import {
 } from '@tunet/kit';
 import { parse } from 'graphql';
 import { accessLogPrivacyPart } from './access-log/access-log.privacy';
+import { ARCHIVE_ROUTE } from './archives/archive-links';
+import { archivesPrivacyPart } from './archives/archives.privacy';
+import { ArchivesRepository } from './archives/archives.repository';
+import { archivesResolvers } from './archives/archives.resolvers';
+import { ArchivesService } from './archives/archives.service';
+import { ClosuresRepository } from './archives/closures.repository';
+import { ClosuresService } from './archives/closures.service';
 import { AccessLogRepository } from './access-log/access-log.repository';
 import { accessLogResolvers } from './access-log/access-log.resolvers';
 import { AccessLogService } from './access-log/access-log.service';
@@ -89,6 +97,8 @@ export interface PrivacySubgraph extends SubgraphModule<PrivacyContext> {
   accessLog: AccessLogService;
   subprocessors: SubprocessorsService;
   breaches: BreachesService;
+  archives: ArchivesService;
+  closures: ClosuresService;
 }
 
 /** Purposes, consents, restrictions and notices (docs/decisions/0038), and the repository the states route reads. */
@@ -125,12 +135,28 @@ export async function createPrivacySubgraph(deps: PrivacyDependencies): Promise<
     if (!url) throw new Error('The members subgraph’s URL is not known.');
     return url;
   };
+  const storage = deps.fileStorage ?? fileStorageFromEnv();
+  const archivesRepository = new ArchivesRepository(db);
+  const archives = new ArchivesService(archivesRepository, storage, now);
+  const closures = new ClosuresService(
+    new ClosuresRepository(db),
+    storage,
+    archives.archiver,
+    (subgraph, route, payload) => {
+      const graphqlUrl = deps.subgraphUrls()[subgraph];
+      if (!graphqlUrl) throw new Error(`${subgraph} is not configured`);
+      return postInternalRoute({ graphqlUrl, route, internalSecret: deps.internalSecret, payload, timeoutMs: 30_000 });
+    },
+    PRIVACY_PARTICIPANTS.filter((subgraph) => subgraph !== 'privacy'),
+    now,
+  );
   const requestsRepository = new RequestsRepository(db);
   const requestsJob = new RequestsJob({
     repository: requestsRepository,
     subgraphUrls: deps.subgraphUrls,
     internalSecret: deps.internalSecret,
-    storage: deps.fileStorage ?? fileStorageFromEnv(),
+    storage,
+    publisher: archives,
     intervalMs: deps.jobIntervalMs ?? Number(process.env.PRIVACY_JOB_INTERVAL_MS ?? 30_000),
     now,
   });
@@ -162,8 +188,9 @@ export async function createPrivacySubgraph(deps: PrivacyDependencies): Promise<
       subprocessorsResolvers,
       breachesResolvers,
       recordsResolvers,
+      archivesResolvers,
     ],
-    createContext: (request) => ({ ...request, ...consents.services, settings, requests, now, accessLog, subprocessors, breaches, records }),
+    createContext: (request) => ({ ...request, ...consents.services, settings, requests, now, accessLog, subprocessors, breaches, records, archives }),
     internalRoutes: {
       ...consentRoutes(consents.repository),
       ...privacyRoutes(db, PERSONAL_DATA, [
@@ -173,8 +200,10 @@ export async function createPrivacySubgraph(deps: PrivacyDependencies): Promise<
         accessLogPrivacyPart(accessLogRepository),
         subprocessorsPrivacyPart,
         breachesPrivacyPart,
+        archivesPrivacyPart(archivesRepository, storage),
       ]),
     },
+    publicRoutes: { [ARCHIVE_ROUTE]: (request) => archives.serve(request) },
     isReady: () => deps.database.ping(),
   };
   return {
@@ -192,6 +221,8 @@ export async function createPrivacySubgraph(deps: PrivacyDependencies): Promise<
         now,
       ),
       breaches.sweepJob(),
+      archives.expiryJob(),
+      closures.job(deps.jobIntervalMs),
       // Privacy's replicas share the consumer group `privacy`; a group has one subscriber, so add topics here.
       new EventSubscriber({
         stream,
@@ -200,6 +231,10 @@ export async function createPrivacySubgraph(deps: PrivacyDependencies): Promise<
         handlers: {
           'personal_data.accessed': (event) => accessLog.recordAccessed(event),
           'personal_data.changed': (event) => accessLog.recordChanged(event),
+          'association.terminated': async ({ associationId, payload }) => {
+            if (!associationId) throw new Error('association.terminated without an association');
+            await closures.start({ associationId, ...payload, startedBy: 'event' });
+          },
         },
       }),
     ],
@@ -210,5 +245,7 @@ export async function createPrivacySubgraph(deps: PrivacyDependencies): Promise<
     accessLog,
     subprocessors,
     breaches,
+    archives,
+    closures,
   };
 }

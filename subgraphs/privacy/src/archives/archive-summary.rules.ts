@@ -30,7 +30,8 @@ export interface ArchiveContext {
 
 export interface SummaryInput {
   context: ArchiveContext;
-  memberId: string;
+  /** Whose data; null for a terminated association's export of everything. */
+  memberId: string | null;
   generatedAt: Date;
   /** Every subgraph's receipt entries, by subgraph. */
   receipts: readonly { subgraph: string; receipt: readonly ReceiptEntry[] }[];
@@ -55,6 +56,13 @@ const BASIS: Record<LawfulBasis, Record<Language, string>> = {
 
 const TEXT = {
   title: { nb: 'Innsyn i personopplysninger', en: 'Your personal data' },
+  associationTitle: { nb: 'Kopi av foreningens innhold', en: "A copy of the association's content" },
+  associationIntro: {
+    nb: (association: string, at: string) =>
+      `Kopi av alt innholdet til ${association} ved avtalens opphør, laget ${at}. Arkivet inneholder én JSON-fil per tjeneste og én CSV-fil per tabell; opplastede filer er listet der.`,
+    en: (association: string, at: string) =>
+      `A copy of all content of ${association} at the end of its agreement, made ${at}. The archive holds one JSON file per service and one CSV file per table; uploaded files are listed there.`,
+  },
   intro: {
     nb: (association: string, member: string, at: string) =>
       `Utlevert av ${association} (behandlingsansvarlig) for medlem ${member}, laget ${at}. Arkivet inneholder én JSON-fil per tjeneste, én CSV-fil per tabell og filene du har lastet opp.`,
@@ -99,7 +107,10 @@ export function renderSummary(input: SummaryInput, language: Language): string {
   const { context } = input;
   const at = DateTime.fromJSDate(input.generatedAt, { zone: context.timeZone }).toFormat('yyyy-MM-dd HH:mm ZZZZ');
   const association = context.associationName ? inert(context.associationName) : TEXT.anAssociation[language];
-  const lines = [`# ${TEXT.title[language]}`, '', TEXT.intro[language](association, input.memberId, at), ''];
+  const lines =
+    input.memberId === null
+      ? [`# ${TEXT.associationTitle[language]}`, '', TEXT.associationIntro[language](association, at), '']
+      : [`# ${TEXT.title[language]}`, '', TEXT.intro[language](association, input.memberId, at), ''];
 
   lines.push(`## ${TEXT.contents[language]}`, '', ...input.entries.map((entry) => `- \`${entry}\``), '');
 

@@ -51,7 +51,10 @@ export class ArchivesService {
    * completion), so the person is told exactly when the archive is there. The bytes are stored first: a row never
    * names an archive that is not there.
    */
-  async publish(input: ArchiveInput & { requestedBy: string | null }, complete: (tx: Tx) => Promise<void> = async () => {}): Promise<ArchiveRow> {
+  async publish(
+    input: ArchiveInput & { memberId: string; requestedBy: string | null },
+    complete: (tx: Tx) => Promise<void> = async () => {},
+  ): Promise<ArchiveRow> {
     const built = await this.archiver.build(input);
     const readyAt = this.now();
     const archive: ArchiveRow = {

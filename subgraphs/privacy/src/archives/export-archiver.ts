@@ -11,10 +11,14 @@ export interface ArchivePart {
 export interface ArchiveInput {
   associationId: string;
   requestId: string;
-  memberId: string;
+  /** Whose data; null for a terminated association's export of everything. */
+  memberId: string | null;
   parts: readonly ArchivePart[];
-  /** The bytes of a file a subgraph's export listed (its `privacy/export-file` route). */
-  fetchFile: (subgraph: string, fileId: string) => Promise<Buffer>;
+  /**
+   * The bytes of a file a subgraph's export listed (its `privacy/export-file` route); null when there is no route
+   * for them (an association's export: the files are listed in the JSON and CSV, without their bytes).
+   */
+  fetchFile: ((subgraph: string, fileId: string) => Promise<Buffer>) | null;
 }
 
 export interface BuiltArchive {
@@ -51,6 +55,7 @@ export class ExportArchiver {
     const context = await this.contextOf(input.associationId);
     const writer = new ZipWriter();
     const entries: string[] = [];
+    const { fetchFile } = input;
 
     for (const part of input.parts) {
       const folder = safeSegment(part.subgraph);
@@ -58,8 +63,9 @@ export class ExportArchiver {
       for (const [table, rows] of Object.entries(part.answer.tables)) {
         entries.push(writer.text(`${folder}/${safeSegment(table)}.csv`, tableCsv(rows)));
       }
+      if (!fetchFile) continue;
       for (const file of part.answer.files) {
-        const bytes = await input.fetchFile(part.subgraph, file.fileId);
+        const bytes = await fetchFile(part.subgraph, file.fileId);
         entries.push(writer.bytes(`files/${folder}/${file.fileId}-${safeEntryName(file.name)}`, bytes, DEFLATED_TYPES.test(file.contentType)));
       }
     }

@@ -46,4 +46,11 @@ export const PERSONAL_DATA: PersonalDataCatalogue = {
     erasure: 'anonymise',
     lawfulBasis: 'legal_obligation',
   },
+  // Export archives (docs/decisions/0037): whose data a zip holds and who asked; erasure deletes them with their bytes.
+  export_archives: {
+    columns: ['member_id', 'requested_by', 'storage_key'],
+    subject: ['member_id', 'requested_by'],
+    erasure: 'delete',
+    lawfulBasis: 'legal_obligation',
+  },
 };

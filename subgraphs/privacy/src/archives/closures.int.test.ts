@@ -1,0 +1,119 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import type { PrivacyAssociationRequest, SubgraphDatabase } from '@tunet/kit';
+import { openTestDatabase, type TestDatabase } from '@tunet/kit/src/kit.fixtures';
+import { sql } from 'drizzle-orm';
+import { strFromU8, unzipSync } from 'fflate';
+import { MemoryStorage } from './archives.fixtures';
+import { ArchivesRepository } from './archives.repository';
+import { ArchivesService } from './archives.service';
+import { ClosuresRepository } from './closures.repository';
+import { ClosuresService } from './closures.service';
+
+const SUBGRAPHS = ['posts', 'billing', 'members'];
+
+describe("a terminated association's export and deletion", () => {
+  let database: TestDatabase;
+  let db: SubgraphDatabase;
+
+  beforeAll(async () => {
+    database = await openTestDatabase();
+    db = database.connection.forSubgraph('privacy', path.resolve(__dirname, '../../migrations'));
+    await db.migrate();
+  }, 120_000);
+
+  afterAll(() => database.drop());
+
+  const rows = async (query: ReturnType<typeof sql>) => {
+    const result: unknown = await db.system((tx) => tx.execute(query));
+    return (result as { rows: Record<string, unknown>[] }).rows;
+  };
+
+  it('is exported when every subgraph answered, downloadable for three months, then deleted everywhere with a receipt; each job run twice changes nothing the second time', async () => {
+    const associationId = randomUUID();
+    const terminationId = randomUUID();
+    let now = new Date('2026-03-01T09:00:00Z');
+    const down = new Set<string>(['billing']);
+    const calls: string[] = [];
+    const call = async (subgraph: string, route: string, payload: unknown): Promise<Response> => {
+      const body = payload as PrivacyAssociationRequest;
+      calls.push(`${subgraph} ${route}`);
+      if (down.has(subgraph)) return new Response('unavailable', { status: 503 });
+      if (body.associationId !== associationId || body.requestId !== terminationId) return new Response('wrong body', { status: 400 });
+      if (route === 'privacy/export-association') {
+        const receipt = [{ table: `${subgraph}_rows`, action: 'exported', rows: 1, lawfulBasis: 'contract', keptUntil: null, note: null }];
+        return Response.json({ subgraph, tables: { [`${subgraph}_rows`]: [{ id: 1, text: `${subgraph} of Solbakken` }] }, files: [], receipt });
+      }
+      const action = subgraph === 'billing' ? 'kept' : 'erased';
+      return Response.json({ subgraph, receipt: [{ table: `${subgraph}_rows`, action, rows: 1, lawfulBasis: 'contract', keptUntil: null, note: null }] });
+    };
+    const storage = new MemoryStorage();
+    const archives = new ArchivesService(new ArchivesRepository(db), storage, () => now);
+    const closures = new ClosuresService(new ClosuresRepository(db), storage, archives.archiver, call, SUBGRAPHS, () => now);
+    const runs = async () =>
+      (await rows(sql`select changed from privacy.archive_job_runs where job = 'association_closures' order by finished_at`)).map((r) => r.changed);
+    const closure = async () => (await rows(sql`select status, receipt_en from privacy.association_closures where association_id = ${associationId}`))[0];
+    await db.tenant(associationId, (tx) =>
+      tx.execute(sql`insert into privacy.settings (association_id, retention_months, keep_content) values (${associationId}, 12, '{}')`),
+    );
+
+    const start = { associationId, terminationId, terminatedOn: '2026-03-01', timeZone: 'Europe/Oslo', startedBy: 'event' as const };
+    expect(await closures.start(start)).toBe(true);
+    expect(await closures.start({ ...start, startedBy: 'operator' })).toBe(false);
+
+    // billing is down: its step stays pending, the others are done, nothing is ready
+    await closures.run();
+    expect((await closure())!.status).toBe('exporting');
+    expect(
+      await rows(sql`select subgraph, attempts, last_error from privacy.association_closure_steps where association_id = ${associationId} and done_at is null`),
+    ).toEqual([{ subgraph: 'billing', attempts: 1, last_error: 'billing answered HTTP 503' }]);
+
+    down.clear();
+    calls.length = 0;
+    await closures.run();
+    await closures.run();
+    expect(calls).toEqual(['billing privacy/export-association']);
+    expect((await closure())!.status).toBe('ready');
+    const zip = unzipSync(storage.objects.get(`${associationId}/${terminationId}/archive`)!);
+    expect(Object.keys(zip).sort()).toEqual([
+      'billing.json',
+      'billing/billing_rows.csv',
+      'members.json',
+      'members/members_rows.csv',
+      'posts.json',
+      'posts/posts_rows.csv',
+      'summary.en.md',
+      'summary.nb.md',
+    ]);
+    expect(strFromU8(zip['summary.en.md']!)).toContain("A copy of the association's content");
+    expect([...storage.objects.keys()]).toEqual([`${associationId}/${terminationId}/archive`]);
+    expect(await rows(sql`select payload from privacy.outbox where topic = 'association.export_ready' and association_id = ${associationId}`)).toEqual([
+      { payload: { exportId: terminationId, expiresAt: '2026-06-01T22:00:00.000Z' } },
+    ]);
+
+    // the last day of the three months, late in Oslo: still available
+    now = new Date('2026-06-01T21:59:00Z');
+    await closures.run();
+    expect((await closure())!.status).toBe('ready');
+
+    // the next day deletion starts; members does not answer yet
+    now = new Date('2026-06-01T22:00:00Z');
+    down.add('members');
+    await closures.run();
+    expect((await closure())!.status).toBe('erasing');
+    expect(storage.objects.size).toBe(0);
+
+    down.clear();
+    await closures.run();
+    await closures.run();
+    const erased = await closure();
+    expect(erased!.status).toBe('erased');
+    expect(erased!.receipt_en).toContain('| members | members\\_rows | erased | 1 |');
+    expect(erased!.receipt_en).toContain('| privacy | settings | erased | 1 |');
+    expect(erased!.receipt_en).toContain('- billing.billing\\_rows: 1');
+    expect(await rows(sql`select 1 from privacy.settings where association_id = ${associationId}`)).toEqual([]);
+    expect(await rows(sql`select 1 from privacy.outbox where association_id = ${associationId}`)).toEqual([]);
+
+    expect(await runs()).toEqual([0, 1, 0, 0, 1, 1, 0]);
+  });
+});

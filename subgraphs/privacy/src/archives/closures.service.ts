@@ -1,0 +1,153 @@
+import {
+  createLogger,
+  PeriodicJob,
+  PRIVACY_ERASE_ASSOCIATION_ROUTE,
+  PRIVACY_EXPORT_ASSOCIATION_ROUTE,
+  privacyEraseAnswerSchema,
+  privacyExportAnswerSchema,
+  type BackgroundJob,
+  type FileStorage,
+  type PrivacyAssociationRequest,
+  type PrivacyExportAnswer,
+} from '@tunet/kit';
+import { availableUntilInstant, closureDates, deletionDue } from './closures.rules';
+import type { ClosureRow, ClosuresRepository } from './closures.repository';
+import { renderDeletionReceipt } from './deletion-receipt.rules';
+import type { ExportArchiver } from './export-archiver';
+
+/** Calls a subgraph's internal route; the answer as fetch gives it. */
+export type RouteCaller = (subgraph: string, route: string, payload: unknown) => Promise<Response>;
+
+const BATCH = 20;
+
+/** The start of a closure: from `association.terminated`, or an operator's command when that event never came. */
+export interface ClosureStart {
+  associationId: string;
+  terminationId: string;
+  terminatedOn: string;
+  timeZone: string;
+  startedBy: 'event' | 'operator';
+}
+
+/**
+ * A terminated association's end (docs/decisions/0037). Its content is exported from every subgraph into one
+ * archive, ready within a month and downloadable until three months after the end date; then each subgraph deletes
+ * everything of the association (`privacy/erase-association`), privacy its own rows last, and a written receipt
+ * records who confirmed what and when. A subgraph that does not answer is asked again on the next run.
+ */
+export class ClosuresService {
+  constructor(
+    private readonly repository: ClosuresRepository,
+    private readonly storage: FileStorage,
+    private readonly archiver: ExportArchiver,
+    private readonly call: RouteCaller,
+    /** The subgraphs that answer the association routes, members last (privacy's own rows are erased here). */
+    private readonly subgraphs: readonly string[],
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** Starts the closure; true when it is new (a redelivered event or a repeated command changes nothing). */
+  async start(input: ClosureStart): Promise<boolean> {
+    return this.repository.start({ ...input, ...closureDates(input.terminatedOn) }, this.subgraphs, this.now());
+  }
+
+  job(intervalMs = 5 * 60_000): BackgroundJob {
+    return new PeriodicJob('association-closures', intervalMs, () => this.run(), createLogger('association-closures'));
+  }
+
+  /** One run over every open closure; logs how many it moved on (0 when nothing was due). Returns that number. */
+  async run(): Promise<number> {
+    const startedAt = this.now();
+    let changed = 0;
+    for (const closure of await this.repository.open(BATCH)) {
+      if (await this.advance(closure)) changed++;
+    }
+    await this.repository.logRun(startedAt, changed);
+    return changed;
+  }
+
+  private async advance(closure: ClosureRow): Promise<boolean> {
+    if (closure.status === 'exporting') return this.export(closure);
+    if (closure.status === 'ready' && deletionDue(this.now(), closure.timeZone, closure.availableUntil)) {
+      if (closure.archiveKey) await this.storage.delete(closure.archiveKey);
+      await this.repository.startErasing(closure.associationId, this.subgraphs);
+      await this.erase({ ...closure, status: 'erasing' });
+      return true;
+    }
+    if (closure.status === 'erasing') return this.erase(closure);
+    return false;
+  }
+
+  /** Asks every subgraph not yet done; when all answered, builds the archive. True when it became ready. */
+  private async export(closure: ClosureRow): Promise<boolean> {
+    const { associationId, terminationId } = closure;
+    const body: PrivacyAssociationRequest = { kind: 'privacy.export-association', requestId: terminationId, associationId };
+    for (const step of await this.repository.steps(associationId, 'export')) {
+      if (step.doneAt) continue;
+      await this.attempt(closure, 'export', step.subgraph, async () => {
+        const answer = privacyExportAnswerSchema.parse(await this.answerOf(step.subgraph, PRIVACY_EXPORT_ASSOCIATION_ROUTE, body));
+        await this.storage.put(partKey(closure, step.subgraph), Buffer.from(JSON.stringify(answer)), 'application/json');
+        return answer.receipt;
+      });
+    }
+    const steps = await this.repository.steps(associationId, 'export');
+    if (steps.some((step) => !step.doneAt)) return false;
+    const parts: { subgraph: string; answer: PrivacyExportAnswer }[] = [];
+    for (const step of steps) {
+      const stored = await this.storage.get(partKey(closure, step.subgraph));
+      if (!stored) throw new Error(`association export part of ${step.subgraph} is missing`);
+      parts.push({ subgraph: step.subgraph, answer: privacyExportAnswerSchema.parse(JSON.parse(stored.toString('utf8'))) });
+    }
+    const built = await this.archiver.build({ associationId, requestId: terminationId, memberId: null, parts, fetchFile: null });
+    const expiresAt = availableUntilInstant(closure.availableUntil, closure.timeZone);
+    await this.repository.markReady(associationId, {
+      key: built.archiveKey,
+      sizeBytes: built.sizeBytes,
+      readyAt: this.now(),
+      expiresAt,
+      exportId: terminationId,
+    });
+    for (const step of steps) await this.storage.delete(partKey(closure, step.subgraph));
+    return true;
+  }
+
+  /** Asks every subgraph not yet done to delete the association; when all confirmed, privacy's own rows go and the receipt is written. */
+  private async erase(closure: ClosureRow): Promise<boolean> {
+    const { associationId, terminationId } = closure;
+    const body: PrivacyAssociationRequest = { kind: 'privacy.erase-association', requestId: terminationId, associationId };
+    for (const step of await this.repository.steps(associationId, 'erase')) {
+      if (step.doneAt) continue;
+      await this.attempt(closure, 'erase', step.subgraph, async () => {
+        return privacyEraseAnswerSchema.parse(await this.answerOf(step.subgraph, PRIVACY_ERASE_ASSOCIATION_ROUTE, body)).receipt;
+      });
+    }
+    const steps = await this.repository.steps(associationId, 'erase');
+    if (steps.some((step) => !step.doneAt)) return false;
+    const own = await this.repository.eraseOwnRows(associationId);
+    const erasedAt = this.now();
+    const receipt = { closure, steps, own, erasedAt };
+    await this.repository.markErased(associationId, { nb: renderDeletionReceipt(receipt, 'nb'), en: renderDeletionReceipt(receipt, 'en') }, erasedAt);
+    return true;
+  }
+
+  private async attempt(closure: ClosureRow, phase: 'export' | 'erase', subgraph: string, work: () => Promise<PrivacyExportAnswer['receipt']>): Promise<void> {
+    try {
+      const receipt = await work();
+      await this.repository.recordAttempt(closure.associationId, phase, subgraph, { receipt }, this.now());
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      await this.repository.recordAttempt(closure.associationId, phase, subgraph, { error: message }, this.now());
+    }
+  }
+
+  private async answerOf(subgraph: string, route: string, body: PrivacyAssociationRequest): Promise<unknown> {
+    const response = await this.call(subgraph, route, body);
+    if (!response.ok) throw new Error(`${subgraph} answered HTTP ${response.status}`);
+    const answer = (await response.json()) as { subgraph?: unknown };
+    if (answer.subgraph !== subgraph) throw new Error(`${subgraph} answered for another subgraph`);
+    return answer;
+  }
+}
+
+/** Where a subgraph's part of the association export waits for the archive (a FileStorage key). */
+const partKey = (closure: ClosureRow, subgraph: string) => `${closure.associationId}/${closure.terminationId}/${subgraph.replace(/[^a-z]/g, '')}`;

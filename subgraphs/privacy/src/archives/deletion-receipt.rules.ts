@@ -1,0 +1,67 @@
+import { DateTime } from 'luxon';
+import { inert } from './archive-summary.rules';
+import type { ClosureRow, ClosureStep } from './closures.repository';
+
+export interface DeletionReceiptInput {
+  closure: ClosureRow;
+  /** Every subgraph's erase step, each confirmed. */
+  steps: readonly ClosureStep[];
+  /** The privacy subgraph's own rows deleted, per table. */
+  own: Readonly<Record<string, number>>;
+  erasedAt: Date;
+}
+
+type Language = 'nb' | 'en';
+
+const TEXT = {
+  title: { nb: 'Bekreftelse på sletting', en: 'Confirmation of deletion' },
+  intro: {
+    nb: (association: string, terminatedOn: string, until: string) =>
+      `Avtalen med foreningen ${association} opphørte ${terminatedOn}. Kopien av innholdet var tilgjengelig til og med ${until}. Deretter er alle foreningens data slettet fra Tunet, som oppsummert under (databehandleravtalen: sletting etter avtalens opphør, dokumentert skriftlig).`,
+    en: (association: string, terminatedOn: string, until: string) =>
+      `The agreement with association ${association} ended on ${terminatedOn}. The copy of its content was available until ${until} inclusive. Since then every piece of the association's data has been deleted from Tunet, as summarised below (data processing agreement: deletion after the agreement ended, documented in writing).`,
+  },
+  completed: { nb: 'Slettingen ble fullført', en: 'Deletion completed' },
+  deadline: { nb: 'frist', en: 'deadline' },
+  header: { nb: '| Tjeneste | Tabell | Handling | Rader | Bekreftet |', en: '| Service | Table | Action | Rows | Confirmed |' },
+  kept: {
+    nb: 'Beholdt etter lov (oppbevares til oppgitt dato, deretter slettet):',
+    en: 'Kept by law (until the date given, then deleted):',
+  },
+  backups: {
+    nb: 'Sikkerhetskopier av databasen styres av driftsmiljøet, ikke av Tunet; operatøren bekrefter deres rotasjon særskilt.',
+    en: 'Database backups are governed by the hosting environment, not by Tunet; the operator confirms their rotation separately.',
+  },
+};
+
+const at = (instant: Date, zone: string) => DateTime.fromJSDate(instant, { zone }).toFormat('yyyy-MM-dd HH:mm ZZZZ');
+
+/** The written receipt an operator sends the association (Markdown). Pure: it says only what the input holds. */
+export function renderDeletionReceipt(input: DeletionReceiptInput, language: Language): string {
+  const { closure } = input;
+  const zone = closure.timeZone;
+  const lines = [
+    `# ${TEXT.title[language]}`,
+    '',
+    TEXT.intro[language](closure.associationId, closure.terminatedOn, closure.availableUntil),
+    '',
+    `${TEXT.completed[language]}: ${at(input.erasedAt, zone)} (${TEXT.deadline[language]} ${closure.eraseBy}).`,
+    '',
+    TEXT.header[language],
+    '|---|---|---|---:|---|',
+  ];
+  const kept: string[] = [];
+  for (const step of input.steps) {
+    const confirmed = step.doneAt ? at(step.doneAt, zone) : '';
+    for (const entry of step.receipt ?? []) {
+      lines.push(`| ${inert(step.subgraph)} | ${inert(entry.table)} | ${entry.action} | ${entry.rows} | ${confirmed} |`);
+      if (entry.action === 'kept' && entry.rows > 0)
+        kept.push(`- ${inert(step.subgraph)}.${inert(entry.table)}: ${entry.rows} (${entry.keptUntil ?? '—'}${entry.note ? `; ${inert(entry.note)}` : ''})`);
+    }
+  }
+  for (const [table, rows] of Object.entries(input.own)) lines.push(`| privacy | ${inert(table)} | erased | ${rows} | ${at(input.erasedAt, zone)} |`);
+  lines.push('');
+  if (kept.length > 0) lines.push(TEXT.kept[language], '', ...kept, '');
+  lines.push(TEXT.backups[language], '');
+  return lines.join('\n');
+}
