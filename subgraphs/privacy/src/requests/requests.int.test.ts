@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { runRetention, type PrivacyMovedOutRequest, type SubgraphDatabase } from '@tunet/kit';
-import { openTestDatabase, type TestDatabase } from '@tunet/kit/src/kit.fixtures';
+import { openTestDatabase, viewerIn, type TestDatabase } from '@tunet/kit/src/kit.fixtures';
 import { sql } from 'drizzle-orm';
 import { SettingsRepository } from '../settings/settings.repository';
 import type { MembersLookup } from './members-client';
 import { RequestsRepository } from './requests.repository';
+import { RequestsService } from './requests.service';
 import { movedOutPass } from './retention.service';
 
 const A = randomUUID();
@@ -70,10 +71,34 @@ describe('moved-out retention', () => {
       ['members', 'pending'],
       ['posts', 'pending'],
     ]);
-    const runs = await db.system((tx) => tx.execute(sql`select job, rows from privacy.retention_runs order by id`));
+    const runs = (await db.system((tx) => tx.execute(sql`select job, rows from privacy.retention_runs order by id`))) as { rows: unknown[] };
     expect(runs.rows).toEqual([
       { job: 'privacy.moved-out', rows: { requests: 1 } },
       { job: 'privacy.moved-out', rows: { requests: 0 } },
     ]);
+  });
+
+  it('returns the open request when asked again, and refuses a fourth new request of a kind within a day (RATE_LIMITED)', async () => {
+    const requests = new RequestsRepository(db);
+    let now = new Date('2026-03-02T08:00:00Z');
+    const service = new RequestsService(
+      requests,
+      fakeMembers([]),
+      SUBGRAPHS,
+      () => undefined,
+      () => now,
+    );
+    const viewer = viewerIn(A);
+    const ask = () => service.requestExport(viewer, {});
+    const first = await ask();
+    expect((await ask()).id).toBe(first.id);
+    for (let answered = 0; answered < 3; answered++) {
+      const open = await ask();
+      await requests.complete(A, open.id, now);
+      now = new Date(now.getTime() + 3_600_000);
+    }
+    await expect(ask()).rejects.toMatchObject({ extensions: { code: 'RATE_LIMITED', retryAfterSeconds: 21 * 3600 } });
+    now = new Date('2026-03-03T08:00:01Z');
+    expect((await ask()).status).toBe('in_progress');
   });
 });

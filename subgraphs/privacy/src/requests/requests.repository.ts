@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, desc, eq, gt, inArray, lt, ne, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, lt, ne, or, sql } from 'drizzle-orm';
 import { conflict, notFound, type ReceiptEntry, type SubgraphDatabase, type Tx } from '@tunet/kit';
 import { settingsIn } from '../settings/settings.repository';
 import { requests, requestSteps, type RequestKind, type RequestReason } from '../tables';
@@ -22,6 +22,14 @@ export interface NewRequest {
 
 /** Where a page of the board's list starts: after this request in the list's order. */
 export type RequestPosition = { filter: 'open'; deadline: string; id: string } | { filter: 'completed'; completedAt: Date; id: string };
+
+async function openIn(tx: Tx, associationId: string, memberId: string, kind: RequestKind): Promise<RequestRow | undefined> {
+  const [open] = await tx
+    .select()
+    .from(requests)
+    .where(and(eq(requests.associationId, associationId), eq(requests.subjectMemberId, memberId), eq(requests.kind, kind), ne(requests.status, 'completed')));
+  return open;
+}
 
 export class RequestsRepository {
   constructor(private readonly db: SubgraphDatabase) {}
@@ -56,19 +64,34 @@ export class RequestsRepository {
         await tx.insert(requestSteps).values(request.subgraphs.map((subgraph) => ({ associationId, requestId: id, subgraph, status: 'pending' as const })));
         return { row, created: true };
       }
-      const [open] = await tx
-        .select()
+      const open = await openIn(tx, associationId, request.subjectMemberId, request.kind);
+      if (!open) throw new Error('request insert conflicted without an open request');
+      return { row: open, created: false };
+    });
+  }
+
+  /** The person's open request of a kind, if any. */
+  openOf(associationId: string, memberId: string, kind: RequestKind): Promise<RequestRow | undefined> {
+    return this.db.tenant(associationId, (tx) => openIn(tx, associationId, memberId, kind));
+  }
+
+  /** When the person's requests of a kind since `since` came in, oldest first (the rate of asking). */
+  receivedSince(associationId: string, memberId: string, kind: RequestKind, since: Date): Promise<Date[]> {
+    return this.db.tenant(associationId, async (tx) => {
+      const rows = await tx
+        .select({ receivedAt: requests.receivedAt })
         .from(requests)
         .where(
           and(
             eq(requests.associationId, associationId),
-            eq(requests.subjectMemberId, request.subjectMemberId),
-            eq(requests.kind, request.kind),
-            ne(requests.status, 'completed'),
+            eq(requests.subjectMemberId, memberId),
+            eq(requests.kind, kind),
+            gte(requests.receivedAt, since),
+            eq(requests.reason, 'request'),
           ),
-        );
-      if (!open) throw new Error('request insert conflicted without an open request');
-      return { row: open, created: false };
+        )
+        .orderBy(asc(requests.receivedAt));
+      return rows.map((row) => row.receivedAt);
     });
   }
 

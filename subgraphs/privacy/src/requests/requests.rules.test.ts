@@ -1,4 +1,4 @@
-import { checkExtension, deadlineOf, describeFailure, isOverdue, stepsToRun } from './requests.rules';
+import { checkExtension, deadlineOf, describeFailure, isOverdue, retryAfterSeconds, stepsToRun } from './requests.rules';
 
 const codeOf = (fn: () => unknown) => {
   try {
@@ -68,5 +68,16 @@ describe('describeFailure', () => {
     expect(describeFailure({ status: 503 })).toBe('answered HTTP 503');
     expect(describeFailure({ error: Object.assign(new Error('x'), { name: 'TimeoutError' }) })).toBe('did not answer in time');
     expect(describeFailure({ error: new TypeError('fetch failed: connect ECONNREFUSED 127.0.0.1:4002') })).toBe('unreachable');
+  });
+});
+
+describe('retryAfterSeconds', () => {
+  const now = new Date('2026-03-01T12:00:00Z');
+  const hoursAgo = (hours: number) => new Date(now.getTime() - hours * 3_600_000);
+
+  it('lets three requests of a kind through a day, then says when the oldest of them ages out', () => {
+    expect(retryAfterSeconds([hoursAgo(5), hoursAgo(1)], now)).toBe(0);
+    expect(retryAfterSeconds([hoursAgo(20), hoursAgo(5), hoursAgo(1)], now)).toBe(4 * 3600);
+    expect(retryAfterSeconds([hoursAgo(23), hoursAgo(20), hoursAgo(5), hoursAgo(1)], now)).toBe(4 * 3600);
   });
 });

@@ -56,3 +56,17 @@ export function describeFailure(failure: { status: number } | { error: unknown }
   if (error instanceof Error && error.name === 'ZodError') return 'answered outside the privacy contract';
   return 'unreachable';
 }
+
+/**
+ * Requests of a kind a person may make in a day (GDPR art. 12(5): manifestly excessive requests may be refused).
+ * An open request is returned when asked again, so this counts requests that were answered and asked for anew.
+ */
+export const MAX_REQUESTS_PER_DAY = 3;
+const DAY_MS = 86_400_000;
+
+/** Seconds until another request may be made, or 0 when it may be made now. */
+export function retryAfterSeconds(receivedInLastDay: readonly Date[], now: Date): number {
+  if (receivedInLastDay.length < MAX_REQUESTS_PER_DAY) return 0;
+  const oldest = receivedInLastDay[receivedInLastDay.length - MAX_REQUESTS_PER_DAY]!;
+  return Math.max(1, Math.ceil((oldest.getTime() + DAY_MS - now.getTime()) / 1000));
+}

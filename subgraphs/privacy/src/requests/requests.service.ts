@@ -1,7 +1,8 @@
-import { conflict, decodeCursor, forbidden, isMember, notFound, pageSize, toPage, unauthenticated, type Page, type Viewer } from '@tunet/kit';
+import { conflict, decodeCursor, forbidden, isMember, notFound, pageSize, rateLimited, toPage, unauthenticated, type Page, type Viewer } from '@tunet/kit';
 import { z } from 'zod';
 import type { RequestFilter, RequestKind } from '../tables';
 import { canManageRequests, canRequestFor, canSeeRequest } from './requests.access';
+import { retryAfterSeconds } from './requests.rules';
 import type { MembersLookup } from './members-client';
 import type { RequestPosition, RequestRow, RequestsRepository, StepRow } from './requests.repository';
 
@@ -45,6 +46,11 @@ export class RequestsService {
       throw conflict('A sitting board member cannot be erased: leave the board first (another board member ends your seat), then ask again.');
     }
     if (memberId !== viewer.memberId && !(await this.members.memberExists(associationId, memberId))) throw notFound('The member');
+    const now = this.now();
+    const recent = await this.repository.receivedSince(associationId, memberId, kind, new Date(now.getTime() - 86_400_000));
+    const wait = retryAfterSeconds(recent, now);
+    // An open request is returned below whatever the rate; only new ones count.
+    if (wait > 0 && !(await this.repository.openOf(associationId, memberId, kind))) throw rateLimited(wait);
     const timeZone = (await this.members.timeZoneOf(associationId)) ?? 'Europe/Oslo';
     const { row, created } = await this.repository.open({
       associationId,
@@ -52,7 +58,7 @@ export class RequestsService {
       subjectMemberId: memberId,
       requestedBy: viewer.memberId,
       reason: 'request',
-      receivedAt: this.now(),
+      receivedAt: now,
       timeZone,
       subgraphs: this.subgraphs,
     });
