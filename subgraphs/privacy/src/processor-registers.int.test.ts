@@ -8,7 +8,8 @@ import { BreachesRepository } from './breaches/breaches.repository';
 import { BreachesService } from './breaches/breaches.service';
 import { recordsMarkdown } from './records/records.rules';
 import { RecordsService } from './records/records.service';
-import type { CurrentAssociation, CurrentAssociations } from './subprocessors/current-associations';
+import { SignedCurrentAssociations, type CurrentAssociation, type CurrentAssociations } from './subprocessors/current-associations';
+import { SignedControllerProfiles } from './records/controller-profiles';
 import { subprocessorsPrivacyPart } from './subprocessors/subprocessors.privacy';
 import { SubprocessorsRepository } from './subprocessors/subprocessors.repository';
 import { SubprocessorsService } from './subprocessors/subprocessors.service';
@@ -120,6 +121,17 @@ describe('processor registers with an injected clock (decision 0040)', () => {
       expect(await errorOf(subprocessors.announce(operator, { ...removal, subprocessorId: randomUUID(), effectiveOn: '2027-02-01' }))).toEqual({
         code: 'NOT_FOUND',
       });
+    });
+
+    it('answers SERVICE_UNAVAILABLE, announcing nothing, while members does not answer', async () => {
+      const down = () => 'http://127.0.0.1:9/graphql';
+      const cut = new SubprocessorsService(new SubprocessorsRepository(db), new SignedCurrentAssociations(down, 'secret'), clock);
+      const before = (await events('subprocessor.change_announced')).length;
+      const refused = cut.announce(operator, { ...sms, name: 'Never AS', effectiveOn: '2030-01-01' });
+      await expect(refused).rejects.toMatchObject({ extensions: { code: 'SERVICE_UNAVAILABLE', serviceName: 'members' } });
+      expect((await events('subprocessor.change_announced')).length).toBe(before);
+      expect((await subprocessors.history(operator, { first: 100 })).nodes.map((c) => c.name)).not.toContain('Never AS');
+      await expect(new SignedControllerProfiles(down, 'secret').profile(solbakken)).rejects.toMatchObject({ extensions: { code: 'SERVICE_UNAVAILABLE' } });
     });
 
     it('takes one objection per association within 7 days; operators see all, a board its own', async () => {

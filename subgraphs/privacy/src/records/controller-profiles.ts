@@ -1,5 +1,6 @@
 import { postInternalRoute } from '@tunet/kit';
 import { z } from 'zod';
+import { membersUnavailable } from '../subprocessors/current-associations';
 
 /** Members' signed route with an association's registry data (issue 13's contract, docs/decisions/0033). */
 export const ASSOCIATION_PROFILE_ROUTE = 'associations/profile';
@@ -19,13 +20,18 @@ export class SignedControllerProfiles implements ControllerProfiles {
   ) {}
 
   async profile(associationId: string): Promise<ControllerProfile | null> {
-    const response = await postInternalRoute({
-      graphqlUrl: this.membersGraphqlUrl(),
-      route: ASSOCIATION_PROFILE_ROUTE,
-      internalSecret: this.internalSecret,
-      payload: { associationId },
-      timeoutMs: 10_000,
-    });
+    let response: Response;
+    try {
+      response = await postInternalRoute({
+        graphqlUrl: this.membersGraphqlUrl(),
+        route: ASSOCIATION_PROFILE_ROUTE,
+        internalSecret: this.internalSecret,
+        payload: { associationId },
+        timeoutMs: 10_000,
+      });
+    } catch {
+      throw membersUnavailable();
+    }
     if (response.status === 404) return null;
     if (!response.ok) throw new Error(`${ASSOCIATION_PROFILE_ROUTE} answered HTTP ${response.status}`);
     return profileSchema.parse(await response.json());

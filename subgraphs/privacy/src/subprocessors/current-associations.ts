@@ -1,4 +1,5 @@
 import { postInternalRoute } from '@tunet/kit';
+import { GraphQLError } from 'graphql';
 import { z } from 'zod';
 
 /** Members' signed route listing every association not terminated (docs/decisions/0040). */
@@ -20,14 +21,26 @@ export class SignedCurrentAssociations implements CurrentAssociations {
   ) {}
 
   async list(): Promise<CurrentAssociation[]> {
-    const response = await postInternalRoute({
-      graphqlUrl: this.membersGraphqlUrl(),
-      route: CURRENT_ASSOCIATIONS_ROUTE,
-      internalSecret: this.internalSecret,
-      payload: { kind: 'associations.current' },
-      timeoutMs: 10_000,
-    });
+    let response: Response;
+    try {
+      response = await postInternalRoute({
+        graphqlUrl: this.membersGraphqlUrl(),
+        route: CURRENT_ASSOCIATIONS_ROUTE,
+        internalSecret: this.internalSecret,
+        payload: { kind: 'associations.current' },
+        timeoutMs: 10_000,
+      });
+    } catch {
+      throw membersUnavailable();
+    }
     if (!response.ok) throw new Error(`${CURRENT_ASSOCIATIONS_ROUTE} answered HTTP ${response.status}`);
     return answerSchema.parse(await response.json()).associations;
   }
+}
+
+/** The code the gateway gives for a subgraph that did not answer: nothing was announced or recorded; retry. */
+export function membersUnavailable(): GraphQLError {
+  return new GraphQLError('The register of associations did not answer; nothing was changed. Try again shortly.', {
+    extensions: { code: 'SERVICE_UNAVAILABLE', serviceName: 'members' },
+  });
 }
