@@ -54,7 +54,7 @@ async function stoppableProxy(): Promise<{ url: string; target: string; stop(): 
 }
 
 const REQUEST_FIELDS =
-  'id kind status deadline overdue extension { months reason } steps { subgraph status attempts lastError } receipt { subgraph table action rows }';
+  'id kind status deadline overdue extension { months reason } steps { subgraph status attempts lastError finishedAt } receipt { subgraph table action rows }';
 const EXPORT = `mutation ($i: RequestDataExportInput!) { requestDataExport(input: $i) { ${REQUEST_FIELDS} } }`;
 const ERASE = `mutation ($i: RequestErasureInput!) { requestErasure(input: $i) { ${REQUEST_FIELDS} } }`;
 const EXTEND = `mutation ($i: ExtendPrivacyRequestInput!) { extendPrivacyRequest(input: $i) { ${REQUEST_FIELDS} } }`;
@@ -66,6 +66,7 @@ interface Step {
   status: string;
   attempts: number;
   lastError: string | null;
+  finishedAt: string | null;
 }
 interface Request {
   id: string;
@@ -73,6 +74,7 @@ interface Request {
   deadline: string;
   extension: { months: number; reason: string } | null;
   steps: Step[];
+  receipt: { subgraph: string; table: string; action: string; rows: number }[];
 }
 
 describe('privacy requests', () => {
@@ -188,6 +190,19 @@ describe('privacy requests', () => {
 
   it('refuses a sitting board member’s own erasure', async () => {
     expect(codes(await e2e.gql(ERASE, { i: {} }, tokens.board))).toEqual(['CONFLICT']);
+  });
+
+  // After the matrix (reservations is back): the board's erasure of Per runs through every subgraph, members last.
+  it('erases a member in every subgraph, members last, with a receipt from each', async () => {
+    const asked = await setupStep<{ requestErasure: Request }>(e2e, tokens.board, ERASE, { i: { memberId: DEMO.per } });
+    const done = await until(tokens.board, asked.requestErasure.id, (r) => r.status === 'COMPLETED', 4 * JOB_INTERVAL_MS);
+    expect(done.request.status).toBe('COMPLETED');
+    expect(new Set(done.request.receipt.map((entry) => entry.subgraph))).toEqual(
+      new Set(['posts', 'reservations', 'notifications', 'billing', 'privacy', 'members']),
+    );
+    const members = Date.parse(step(done.request, 'members').finishedAt!);
+    for (const other of done.request.steps.filter((s) => s.subgraph !== 'members')) expect(Date.parse(other.finishedAt!)).toBeLessThanOrEqual(members);
+    expect(done.request.receipt.some((entry) => entry.subgraph === 'members' && entry.action === 'erased' && entry.rows > 0)).toBe(true);
   });
 });
 
