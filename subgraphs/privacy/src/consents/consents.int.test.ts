@@ -4,11 +4,11 @@ import { sql } from 'drizzle-orm';
 import { PrivacyStatesReader, type FastStore, type MemberReferences, type SubgraphDatabase, type Viewer } from '@tunet/kit';
 import { openTestDatabase, viewerIn, type TestDatabase } from '@tunet/kit/src/kit.fixtures';
 import { NoticesRepository } from '../notices/notices.repository';
-import { NoticesService } from '../notices/notices.service';
+import { MAX_NOTICES_PER_DAY, NoticesService } from '../notices/notices.service';
 import { PurposesRepository } from '../purposes/purposes.repository';
 import { PurposesService } from '../purposes/purposes.service';
 import { RestrictionsRepository } from '../restrictions/restrictions.repository';
-import { RestrictionsService } from '../restrictions/restrictions.service';
+import { MAX_RESTRICTION_CHANGES_PER_HOUR, RestrictionsService } from '../restrictions/restrictions.service';
 import { consentPrivacyPart } from './consents.privacy';
 import { ConsentsRepository } from './consents.repository';
 import { ConsentsService, MAX_CONSENT_CHANGES_PER_HOUR } from './consents.service';
@@ -207,5 +207,19 @@ describe('consents, restrictions, purposes and notices (decision 0038)', () => {
     // The restriction the board lifted went with the person it was about; the purposes and notices stay, without her.
     expect(boardErased.filter((e) => e.rows > 0).map((e) => e.table)).toEqual(['purposes', 'notices']);
     expect((await notices.read(ola, null))?.version).toBe(2);
+  });
+
+  it('bounds the notices a board publishes a day and the restriction changes a person makes an hour', async () => {
+    const notice = { text: { nb: 'Rettelse', en: 'Correction' }, material: true };
+    for (let i = 1; i < MAX_NOTICES_PER_DAY; i++) await notices.publish(kari, notice);
+    expect(await errorOf(notices.publish(kari, notice))).toEqual({ code: 'RATE_LIMITED' });
+    now = new Date(now.getTime() + 25 * 60 * 60 * 1000);
+    expect((await notices.publish(kari, notice)).version).toBe(MAX_NOTICES_PER_DAY + 2);
+
+    const toggler = viewerIn(solbakken, 'resident');
+    for (let i = 0; i < MAX_RESTRICTION_CHANGES_PER_HOUR; i++) {
+      await (i % 2 === 0 ? restrictions.set(toggler, { reason: 'on' }) : restrictions.lift(toggler, { reason: 'off' }));
+    }
+    expect(await errorOf(restrictions.set(toggler, { reason: 'on' }))).toEqual({ code: 'RATE_LIMITED' });
   });
 });

@@ -52,6 +52,15 @@ export class NoticesRepository {
     return row ? toNotice(row) : null;
   }
 
+  /** How many versions were published since `since`. */
+  async countSince(tx: Tx, associationId: string, since: Date): Promise<number> {
+    const rows = await rowsOf(
+      tx,
+      sql`select count(*)::int as n from privacy.notices where association_id = ${associationId} and published_at > ${since.toISOString()}`,
+    );
+    return (rows[0] as { n: number }).n;
+  }
+
   /** Serialises publishing: two boards publishing at once get consecutive versions. */
   async lock(tx: Tx, associationId: string): Promise<void> {
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`privacy.notices.${associationId}`}))`);

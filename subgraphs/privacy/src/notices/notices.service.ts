@@ -1,4 +1,4 @@
-import { parseInput, type Outbox, type SubgraphDatabase, type Viewer } from '@tunet/kit';
+import { parseInput, rateLimited, type Outbox, type SubgraphDatabase, type Viewer } from '@tunet/kit';
 import { z } from 'zod';
 import { requireAdministrator, requireReader } from '../consents/consents.access';
 import type { Notice, NoticesRepository } from './notices.repository';
@@ -12,6 +12,9 @@ const NOTICE_TIME_ZONE = 'Europe/Oslo';
 
 /** A long policy fits (the reference policies are 10–30 kB); a megabyte of text is not a notice people read. */
 const MAX_NOTICE_CHARS = 100_000;
+/** Versions a day: corrections happen; more than this is a mistake or a flood. */
+export const MAX_NOTICES_PER_DAY = 5;
+const DAY_MS = 24 * 60 * 60 * 1000;
 const noticeText = z.string().trim().min(1).max(MAX_NOTICE_CHARS);
 const publishInput = z.object({ text: z.object({ nb: noticeText, en: noticeText }), material: z.boolean() });
 
@@ -36,6 +39,10 @@ export class NoticesService {
       await this.repository.lock(tx, associationId);
       const previous = await this.repository.findIn(tx, associationId, null);
       const publishedAt = this.now();
+      // Each material version is sent to every member: a board cannot flood its members' inboxes with them.
+      if ((await this.repository.countSince(tx, associationId, new Date(publishedAt.getTime() - DAY_MS))) >= MAX_NOTICES_PER_DAY) {
+        throw rateLimited(24 * 60 * 60);
+      }
       const notice = await this.repository.insert(
         tx,
         associationId,

@@ -5,6 +5,7 @@ import {
   forbidden,
   notFound,
   parseInput,
+  rateLimited,
   unauthenticated,
   type FastStore,
   type MemberReferences,
@@ -17,6 +18,10 @@ import type { RestrictionsRepository } from './restrictions.repository';
 import { refusedRestrictionChange, restrictionInForce, type RestrictionRecord } from './restrictions.rules';
 
 const changeInput = z.object({ memberId: z.guid().nullish(), reason: z.string().trim().min(1).max(1000) });
+
+/** Far more than anyone sets and lifts in earnest; toggling to flood the history and every process's cache is stopped. */
+export const MAX_RESTRICTION_CHANGES_PER_HOUR = 20;
+const HOUR_MS = 60 * 60 * 1000;
 
 /** The person's own restriction in force (null when none) and every change, newest first. */
 export interface MyRestrictionView {
@@ -70,8 +75,10 @@ export class RestrictionsService {
     const acting = await this.acting(viewer, input.memberId ?? null);
     const change = await this.db.tenant(acting.associationId, async (tx) => {
       await this.repository.lockMember(tx, acting.associationId, acting.memberId);
-      const refusal = refusedRestrictionChange(restrictionInForce(await this.repository.historyIn(tx, acting.associationId, acting.memberId)), action);
+      const history = await this.repository.historyIn(tx, acting.associationId, acting.memberId);
+      const refusal = refusedRestrictionChange(restrictionInForce(history), action);
       if (refusal) throw conflict(refusal);
+      if (history.filter((c) => Date.now() - c.at.getTime() < HOUR_MS).length >= MAX_RESTRICTION_CHANGES_PER_HOUR) throw rateLimited(60 * 60);
       const made = { memberId: acting.memberId, action, reason: input.reason, actor: acting.actor };
       await this.repository.append(tx, acting.associationId, made, acting.actorMemberId);
       return { ...made, at: new Date() };
