@@ -68,6 +68,7 @@ describe('describeFailure', () => {
     expect(describeFailure({ status: 503 })).toBe('answered HTTP 503');
     expect(describeFailure({ error: Object.assign(new Error('x'), { name: 'TimeoutError' }) })).toBe('did not answer in time');
     expect(describeFailure({ error: new TypeError('fetch failed: connect ECONNREFUSED 127.0.0.1:4002') })).toBe('unreachable');
+    expect(describeFailure({ error: new SyntaxError('Unexpected token < in JSON') })).toBe('answered outside the privacy contract');
   });
 });
 

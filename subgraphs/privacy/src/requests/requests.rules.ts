@@ -53,7 +53,7 @@ export function describeFailure(failure: { status: number } | { error: unknown }
   if ('status' in failure) return `answered HTTP ${failure.status}`;
   const error = failure.error;
   if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return 'did not answer in time';
-  if (error instanceof Error && error.name === 'ZodError') return 'answered outside the privacy contract';
+  if (error instanceof SyntaxError || (error instanceof Error && error.name === 'ZodError')) return 'answered outside the privacy contract';
   return 'unreachable';
 }
 
