@@ -110,6 +110,7 @@ describe("a terminated association's export and deletion", () => {
     expect(erased!.status).toBe('erased');
     expect(erased!.receipt_en).toContain('| members | members\\_rows | erased | 1 |');
     expect(erased!.receipt_en).toContain('| privacy | settings | erased | 1 |');
+    expect(erased!.receipt_en).toContain('| privacy | access\\_log | kept | — |');
     expect(erased!.receipt_en).toContain('- billing.billing\\_rows: 1');
     expect(await rows(sql`select 1 from privacy.settings where association_id = ${associationId}`)).toEqual([]);
     expect(await rows(sql`select 1 from privacy.outbox where association_id = ${associationId}`)).toEqual([]);

@@ -170,20 +170,22 @@ export class ClosuresRepository {
    * Deletes every row of the association in the privacy schema except the closure's own record (outbox included),
    * table by table from the database catalogue, so a table added later is not forgotten. A table whose rows others
    * still reference is retried after the others. A table the subgraph's role may not delete from (the append-only
-   * access log, decision 0039) is left alone and named in the receipt. Returns the rows deleted per table.
+   * access log, decision 0039) is left alone and returned as such, for the receipt to name. Returns the rows deleted
+   * per table.
    */
-  async eraseOwnRows(tenant: string): Promise<Record<string, number>> {
+  async eraseOwnRows(tenant: string): Promise<{ erased: Record<string, number>; appendOnly: string[] }> {
     return this.db.tenant(tenant, async (tx) => {
-      const tables = (
+      const catalogue = (
         await rowsOf(
           tx,
-          sql`select c.relname as table_name from pg_class c join pg_namespace n on n.oid = c.relnamespace
+          sql`select c.relname as table_name, has_table_privilege(c.oid, 'DELETE') as deletable from pg_class c
+              join pg_namespace n on n.oid = c.relnamespace
               join pg_attribute a on a.attrelid = c.oid and a.attname = 'association_id' and not a.attisdropped
-              where n.nspname = 'privacy' and c.relkind in ('r', 'p') and has_table_privilege(c.oid, 'DELETE') order by c.relname`,
+              where n.nspname = 'privacy' and c.relkind in ('r', 'p') order by c.relname`,
         )
-      )
-        .map((row) => row.table_name as string)
-        .filter((table) => !CLOSURE_TABLES.includes(table));
+      ).filter((row) => !CLOSURE_TABLES.includes(row.table_name as string));
+      const tables = catalogue.filter((row) => row.deletable === true).map((row) => row.table_name as string);
+      const appendOnly = catalogue.filter((row) => row.deletable !== true).map((row) => row.table_name as string);
       const counts: Record<string, number> = {};
       for (let waiting = tables; waiting.length > 0;) {
         const referenced: string[] = [];
@@ -205,7 +207,7 @@ export class ClosuresRepository {
         if (referenced.length === waiting.length) throw new Error(`privacy rows still referenced: ${referenced.join(', ')}`);
         waiting = referenced;
       }
-      return counts;
+      return { erased: counts, appendOnly };
     });
   }
 

@@ -49,7 +49,7 @@ describe('the written deletion receipt', () => {
         ],
       },
     ],
-    own: { settings: 1, requests: 0 },
+    own: { erased: { settings: 1, requests: 0 }, appendOnly: ['access_log'] },
     erasedAt: new Date('2026-06-02T08:06:00Z'),
   };
 
@@ -66,6 +66,8 @@ describe('the written deletion receipt', () => {
     expect(en).toContain('| posts | posts | erased | 12 | 2026-06-02 10:00 GMT+2 |');
     expect(en).toContain('| privacy | settings | erased | 1 | 2026-06-02 10:06 GMT+2 |');
     expect(en).toContain('- billing.invoices: 3 (2031-12-31; bookføringsloven § 13)');
+    expect(en).toContain('| privacy | access\\_log | kept | — |');
+    expect(en).toContain('- privacy.access\\_log: the pseudonymous append-only access log (decision 0039); not deleted by this job');
     expect(en).toContain('Database backups are governed by the hosting environment');
   });
 });

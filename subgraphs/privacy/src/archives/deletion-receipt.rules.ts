@@ -6,8 +6,8 @@ export interface DeletionReceiptInput {
   closure: ClosureRow;
   /** Every subgraph's erase step, each confirmed. */
   steps: readonly ClosureStep[];
-  /** The privacy subgraph's own rows deleted, per table. */
-  own: Readonly<Record<string, number>>;
+  /** The privacy subgraph's own rows deleted, per table, and the append-only tables its role cannot delete from. */
+  own: { erased: Readonly<Record<string, number>>; appendOnly: readonly string[] };
   erasedAt: Date;
 }
 
@@ -27,6 +27,10 @@ const TEXT = {
   kept: {
     nb: 'Beholdt etter lov (oppbevares til oppgitt dato, deretter slettet):',
     en: 'Kept by law (until the date given, then deleted):',
+  },
+  appendOnly: {
+    nb: 'den pseudonyme, uforanderlige tilgangsloggen (beslutning 0039); slettes ikke av denne jobben',
+    en: 'the pseudonymous append-only access log (decision 0039); not deleted by this job',
   },
   backups: {
     nb: 'Sikkerhetskopier av databasen styres av driftsmiljøet, ikke av Tunet; operatøren bekrefter deres rotasjon særskilt.',
@@ -59,7 +63,11 @@ export function renderDeletionReceipt(input: DeletionReceiptInput, language: Lan
         kept.push(`- ${inert(step.subgraph)}.${inert(entry.table)}: ${entry.rows} (${entry.keptUntil ?? '—'}${entry.note ? `; ${inert(entry.note)}` : ''})`);
     }
   }
-  for (const [table, rows] of Object.entries(input.own)) lines.push(`| privacy | ${inert(table)} | erased | ${rows} | ${at(input.erasedAt, zone)} |`);
+  for (const [table, rows] of Object.entries(input.own.erased)) lines.push(`| privacy | ${inert(table)} | erased | ${rows} | ${at(input.erasedAt, zone)} |`);
+  for (const table of input.own.appendOnly) {
+    lines.push(`| privacy | ${inert(table)} | kept | — | ${at(input.erasedAt, zone)} |`);
+    kept.push(`- privacy.${inert(table)}: ${TEXT.appendOnly[language]}`);
+  }
   lines.push('');
   if (kept.length > 0) lines.push(TEXT.kept[language], '', ...kept, '');
   lines.push(TEXT.backups[language], '');
