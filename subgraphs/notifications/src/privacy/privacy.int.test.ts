@@ -1,20 +1,45 @@
 import { randomUUID } from 'node:crypto';
+import type { TunetPayload, TunetTopic } from '@tunet/events';
 import {
   PRIVACY_ERASE_ASSOCIATION_ROUTE,
   PRIVACY_ERASE_ROUTE,
   PRIVACY_EXPORT_ASSOCIATION_ROUTE,
   PRIVACY_EXPORT_ROUTE,
+  type Event,
   type PrivacyEraseAnswer,
   type PrivacyExportAnswer,
+  type PrivacyStates,
   type RequestContext,
 } from '@tunet/kit';
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
+import { ClosuresRepository } from '../closures/closures.repository';
 import { UnsubscribeService, UnsubscribeTokens } from '../email/unsubscribe';
+import { membersEvent } from '../ingest/ingest.fixtures';
 import { openNotificationsTestBed, type NotificationsTestBed } from '../notifications.fixtures';
+import { notifications } from '../tables';
 import { PERSONAL_DATA } from './personal-data';
 
+/** One test bed for notifications' privacy: the routes, the privacy events and restriction. */
+let bed: NotificationsTestBed;
+/** Privacy's answers: members restricted per association; privacy is down for the associations in `unreachable`. */
+const restricted = new Map<string, Record<string, string>>();
+const unreachable = new Set<string>();
+
+beforeAll(async () => {
+  bed = await openNotificationsTestBed(
+    {},
+    {
+      privacyStates: async (associationId): Promise<PrivacyStates> => {
+        if (unreachable.has(associationId)) throw new Error('privacy answered HTTP 503');
+        return { associationId, restricted: restricted.get(associationId) ?? {}, consents: {} };
+      },
+    },
+  );
+});
+
+afterAll(() => bed.close());
+
 describe("notifications' privacy routes", () => {
-  let bed: NotificationsTestBed;
   const fromProcess: RequestContext = { viewer: null, requestId: 'test', clientIp: '' };
   const ask = <T>(route: string, body: unknown) => bed.subgraph.definition.internalRoutes![route]!(body, fromProcess) as Promise<T>;
   const exportOf = (associationId: string, memberId: string) =>
@@ -30,11 +55,6 @@ describe("notifications' privacy routes", () => {
   const rowsIn = (receipt: PrivacyEraseAnswer['receipt']) => Object.fromEntries(receipt.map((entry) => [entry.table, `${entry.action} ${entry.rows}`]));
   const catalogue = Object.keys(PERSONAL_DATA).sort();
   const tokens = new UnsubscribeTokens('notifications-test-secret-notifications-test-secret');
-
-  beforeAll(async () => {
-    bed = await openNotificationsTestBed();
-  });
-  afterAll(() => bed.close());
 
   /** Counts of the person's rows in every table, straight from the database. */
   const left = (associationId: string, memberId: string) =>
@@ -175,5 +195,100 @@ describe("notifications' privacy routes", () => {
     const again = await ask<PrivacyEraseAnswer>(PRIVACY_ERASE_ASSOCIATION_ROUTE, { kind: 'privacy.erase-association', requestId: randomUUID(), associationId });
     expect(again.receipt.every((entry) => entry.rows === 0)).toBe(true);
     expect(await left(other, elsewhere)).toEqual({ notifications: 3, deliveries: 3, push_devices: 1, preferences: 1 });
+  });
+});
+
+function eventOf<T extends TunetTopic>(associationId: string, topic: T, payload: TunetPayload<T>): Event {
+  return { eventId: randomUUID(), topic, associationId, occurredAt: new Date('2026-12-01T09:00:00Z'), payload };
+}
+
+/** An association with two board members, two residents and a contact e-mail. */
+function association() {
+  const tenant = bed.directory.addAssociation({ id: randomUUID(), name: 'Solbakken borettslag' }).id;
+  const contact = `styret-${tenant.slice(0, 8)}@solbakken.test`;
+  bed.directory.contacts.set(tenant, contact);
+  const [leader, treasurer] = [bed.directory.add({ associationId: tenant, board: true }), bed.directory.add({ associationId: tenant, board: true })];
+  const [kari, ola] = [bed.directory.add({ associationId: tenant }), bed.directory.add({ associationId: tenant })];
+  return { tenant, contact, leader: leader.memberId, treasurer: treasurer.memberId, kari: kari.memberId, ola: ola.memberId };
+}
+
+/** Who the event reached, as `<category> <recipient>`, sorted. */
+async function reached(tenant: string, event: Event): Promise<string[]> {
+  await bed.subgraph.ingest.handle(event);
+  const rows = await bed.subgraph.db.tenant(tenant, (tx) => tx.select().from(notifications).where(eq(notifications.eventId, event.eventId)));
+  return rows.map((row) => `${row.category} ${row.recipient}`).sort();
+}
+
+const member = (id: string) => `privacy member:${id}`;
+const sorted = (...list: string[]) => list.sort();
+
+describe('privacy notifications', () => {
+  it('tell the person, whoever asked for them, every member of a material notice, and the board and contact of the rest', async () => {
+    const a = association();
+    const board = [member(a.leader), member(a.treasurer), `privacy email:${a.contact}`];
+    const requestId = randomUUID();
+    const breachId = randomUUID();
+    const at = '2026-12-01T08:00:00.000Z';
+
+    expect(await reached(a.tenant, eventOf(a.tenant, 'privacy.export_ready', { requestId, memberId: a.kari, requestedBy: a.leader, expiresAt: at }))).toEqual(
+      sorted(member(a.kari), member(a.leader)),
+    );
+    expect(
+      await reached(
+        a.tenant,
+        eventOf(a.tenant, 'privacy.request_extended', { requestId, memberId: a.kari, kind: 'export', deadline: '2027-02-01', reason: 'Mange filer' }),
+      ),
+    ).toEqual([member(a.kari)]);
+    expect(
+      await reached(a.tenant, eventOf(a.tenant, 'privacy.request_completed', { requestId, memberId: a.kari, requestedBy: a.kari, kind: 'export' })),
+    ).toEqual([member(a.kari)]);
+    const notice = { noticeId: randomUUID(), version: 3, lastChangedOn: '2026-12-01' };
+    expect(await reached(a.tenant, eventOf(a.tenant, 'privacy.notice_published', { ...notice, material: true }))).toEqual(
+      sorted(member(a.leader), member(a.treasurer), member(a.kari), member(a.ola)),
+    );
+    expect(await reached(a.tenant, eventOf(a.tenant, 'privacy.notice_published', { ...notice, material: false }))).toEqual([]);
+    const change = { changeId: randomUUID(), subprocessor: 'Apple APNs', change: 'added', effectiveOn: '2027-01-01', objectionDeadline: '2026-12-08' } as const;
+    expect(await reached(a.tenant, eventOf(a.tenant, 'subprocessor.change_announced', { ...change, emergency: false, reason: null }))).toEqual(
+      sorted(...board),
+    );
+    const breach = {
+      breachId,
+      suspectedAt: at,
+      notifiedAt: at,
+      authorityDeadline: '2026-12-04T08:00:00.000Z',
+      dataCategories: ['e-post'],
+      description: 'Feilsendt e-post',
+    };
+    expect(await reached(a.tenant, eventOf(a.tenant, 'breach.notified', breach))).toEqual(sorted(...board));
+    expect(await reached(a.tenant, eventOf(a.tenant, 'breach.clock_overdue', { breachId, clock: 'notify_authority', dueAt: at }))).toEqual(sorted(...board));
+    expect(await reached(a.tenant, eventOf(a.tenant, 'breach.clock_overdue', { breachId, clock: 'notify_association', dueAt: at }))).toEqual([]);
+  });
+
+  it("still tell a terminated association's board that its export is ready, and nothing else", async () => {
+    const a = association();
+    await new ClosuresRepository(bed.subgraph.db).close(a.tenant, { terminationId: randomUUID(), terminatedOn: '2026-11-30' });
+
+    const ready = eventOf(a.tenant, 'association.export_ready', { exportId: randomUUID(), expiresAt: '2027-03-01T08:00:00.000Z' });
+    expect(await reached(a.tenant, ready)).toEqual(sorted(member(a.leader), member(a.treasurer), `privacy email:${a.contact}`));
+    const notice = eventOf(a.tenant, 'privacy.notice_published', { noticeId: randomUUID(), version: 4, material: true, lastChangedOn: '2026-12-01' });
+    expect(await reached(a.tenant, notice)).toEqual([]);
+  });
+
+  it('reach a person whose processing is restricted only with what must reach them', async () => {
+    const a = association();
+    restricted.set(a.tenant, { [a.kari]: '2026-11-01T10:00:00.000Z' });
+
+    expect(await reached(a.tenant, membersEvent(a.tenant, [a.kari, a.ola]))).toEqual([`comments member:${a.ola}`]);
+    const extended = { requestId: randomUUID(), memberId: a.kari, kind: 'restriction', deadline: '2027-02-01', reason: 'Saken må avklares' } as const;
+    expect(await reached(a.tenant, eventOf(a.tenant, 'privacy.request_extended', extended))).toEqual([member(a.kari)]);
+  });
+
+  it('hold optional messages back while privacy cannot say who is restricted, and still send those that must go', async () => {
+    const a = association();
+    unreachable.add(a.tenant);
+
+    await expect(bed.subgraph.ingest.handle(membersEvent(a.tenant, [a.kari]))).rejects.toThrow(/privacy/);
+    const extended = { requestId: randomUUID(), memberId: a.kari, kind: 'export', deadline: '2027-02-01', reason: 'Mange filer' } as const;
+    expect(await reached(a.tenant, eventOf(a.tenant, 'privacy.request_extended', extended))).toEqual([member(a.kari)]);
   });
 });
