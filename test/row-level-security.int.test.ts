@@ -47,6 +47,7 @@ const PLATFORM_WIDE: Record<string, PlatformTable> = {
   'posts.url_signing_keys': { guard: 'system-only', reason: 'one key per deployment signs download URLs for every association' },
   'posts.retention_runs': { guard: 'system-only', reason: 'the log of retention jobs, which run across associations (decision 0036)' },
   'reservations.retention_runs': { guard: 'system-only', reason: 'the log of retention jobs, which run across associations (decision 0036)' },
+  'billing.retention_runs': { guard: 'system-only', reason: 'the log of retention jobs, which run across associations (decision 0036)' },
   'privacy.retention_runs': { guard: 'system-only', reason: 'the log of retention jobs, which run across associations (decision 0036)' },
   'billing.features': { guard: 'readable', reason: 'the catalogue of features and prices, the same for every association; only migrations change it' },
   'billing.withdrawals': {

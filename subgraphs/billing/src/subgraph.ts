@@ -4,7 +4,10 @@ import {
   DateTimeResolver,
   LocalDateResolver,
   lowerCaseEnumValues,
+  createLogger,
   OutboxRelay,
+  retentionJob,
+  todayIn,
   type SubgraphDatabase,
   type SubgraphDefinition,
   type SubgraphModule,
@@ -30,12 +33,12 @@ import { WithdrawalsRepository } from './withdrawals/withdrawals.repository';
 import { WithdrawalsService } from './withdrawals/withdrawals.service';
 import { InvoicesRepository, issueInvoice } from './invoices/invoices.repository';
 import { invoicesResolvers } from './invoices/invoices.resolvers';
-import { blockAfterDaysFrom, dueOn } from './invoices/invoices.rules';
+import { blockAfterDaysFrom, DEFAULT_TIME_ZONE, dueOn } from './invoices/invoices.rules';
 import { InvoicesService } from './invoices/invoices.service';
 import { SweepsRepository } from './sweeps/sweeps.repository';
 import { BillingSweeps } from './sweeps/sweeps.service';
 import { LOWER_CASE_ENUMS } from './tables';
-import { PrivacyRepository } from './privacy/privacy.repository';
+import { INVOICES_PURGE, PrivacyRepository, purgeExpiredInvoices } from './privacy/privacy.repository';
 import { privacyInternalRoutes } from './privacy/privacy.routes';
 import { PrivacyService } from './privacy/privacy.service';
 
@@ -119,7 +122,13 @@ export async function createBillingSubgraph(deps: BillingDependencies): Promise<
   return {
     definition,
     migrate: () => db.migrate(),
-    backgroundJobs: (stream) => [new OutboxRelay(db, stream), sweeps, associationTerminations(stream, db, subscriptions)],
+    backgroundJobs: (stream) => [
+      new OutboxRelay(db, stream),
+      sweeps,
+      associationTerminations(stream, db, subscriptions),
+      // Daily: invoices past their five years after the fiscal year (bokføringsloven § 13), logged in retention_runs.
+      retentionJob(db, INVOICES_PURGE, (now) => purgeExpiredInvoices(db, todayIn(DEFAULT_TIME_ZONE, now)), createLogger('billing'), deps.now),
+    ],
     db,
     catalogue,
     invoices,

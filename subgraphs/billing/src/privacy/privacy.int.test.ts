@@ -8,11 +8,13 @@ import {
   type PrivacyExportAnswer,
   type RequestContext,
 } from '@tunet/kit';
-import { eq } from 'drizzle-orm';
+import { runRetention, todayIn } from '@tunet/kit';
+import { eq, sql } from 'drizzle-orm';
 import { writeAudit } from '../audit/audit.repository';
 import { arrangeInvoice, arrangeSubscription, openBillingTestBed, type BillingTestBed } from '../billing.fixtures';
 import { auditLog, invoices, subscriptions } from '../tables';
 import { PERSONAL_DATA } from './personal-data';
+import { INVOICES_PURGE, purgeExpiredInvoices } from './privacy.repository';
 
 describe("billing's privacy routes", () => {
   let bed: BillingTestBed;
@@ -132,5 +134,39 @@ describe("billing's privacy routes", () => {
     expect(rowsIn(again.receipt)).toEqual(['audit_log erased 0', 'subscriptions erased 0', 'subscriptions kept 1', 'invoices kept 1']);
     expect(await auditOf(other)).toHaveLength(2);
     expect((await exportOf(other, elsewhere.memberId)).receipt[0]).toMatchObject({ rows: 2 });
+  });
+
+  it('deletes invoices five years after the end of their fiscal year, logging every run; a second run the same day changes nothing', async () => {
+    const associationId = randomUUID();
+    const ended = await arrangeSubscription(bed, associationId, { feature: 'sms', start: '2020-01-01' });
+    await arrangeInvoice(bed, ended, '2020-01-01');
+    await bed.subgraph.db.tenant(associationId, (tx) =>
+      tx
+        .update(subscriptions)
+        .set({ status: 'cancelled', endedAt: new Date('2020-02-01T00:00:00Z') })
+        .where(eq(subscriptions.id, ended.id)),
+    );
+    const later = await arrangeInvoice(bed, await arrangeSubscription(bed, associationId, { feature: 'extraStorage', start: '2021-12-01' }), '2021-12-31');
+    const purge = (day: string) =>
+      runRetention(
+        bed.subgraph.db,
+        INVOICES_PURGE,
+        () => new Date(`${day}T10:00:00Z`),
+        (now) => purgeExpiredInvoices(bed.subgraph.db, todayIn('Europe/Oslo', now)),
+      );
+    const invoicesLeft = async () =>
+      (await bed.subgraph.db.tenant(associationId, (tx) => tx.select({ id: invoices.id }).from(invoices).where(eq(invoices.associationId, associationId)))).map(
+        (row) => row.id,
+      );
+
+    // 2020's invoice is kept until 31 December 2025; 2021's until 31 December 2026.
+    expect(await purge('2025-12-31')).toEqual({ invoices: 0, subscriptions: 0 });
+    expect(await purge('2026-06-01')).toEqual({ invoices: 1, subscriptions: 1 });
+    expect(await invoicesLeft()).toEqual([later.id]);
+    expect(await purge('2026-06-01')).toEqual({ invoices: 0, subscriptions: 0 });
+    expect(await purge('2027-01-01')).toMatchObject({ invoices: 1 });
+    expect(await invoicesLeft()).toEqual([]);
+    const runs = await bed.subgraph.db.system((tx) => tx.execute(sql`select rows from billing.retention_runs where job = ${INVOICES_PURGE}`));
+    expect((runs as { rows: unknown[] }).rows).toHaveLength(4);
   });
 });

@@ -130,6 +130,27 @@ export class PrivacyRepository {
   }
 }
 
+/** The retention job's name in billing.retention_runs. */
+export const INVOICES_PURGE = 'invoices-purge';
+
+/**
+ * Billing's retention (bokføringsloven § 13): invoices are kept five years after the end of the fiscal (calendar)
+ * year they were issued in, so on `today` those issued before 1 January five years back are deleted, across
+ * associations, with the add-ons that ended and no longer have an invoice. A second pass the same day finds nothing.
+ */
+export async function purgeExpiredInvoices(db: SubgraphDatabase, today: string): Promise<{ invoices: number; subscriptions: number }> {
+  return db.system(async (tx) => {
+    const cutoff = sql`make_date(extract(year from ${today}::date)::int - 5, 1, 1)`;
+    const invoices = await rowsOf(tx, sql`delete from billing.invoices where issued_on < ${cutoff} returning subscription_id`);
+    const subscriptions = await rowsOf(
+      tx,
+      sql`delete from billing.subscriptions s where s.status = 'cancelled' and s.ended_at < ${cutoff}
+          and not exists (select 1 from billing.invoices i where i.association_id = s.association_id and i.subscription_id = s.id) returning id`,
+    );
+    return { invoices: invoices.length, subscriptions: subscriptions.length };
+  });
+}
+
 /** The accounts through which the member acted in the association's billing, as its audit log names them. */
 async function accountsOf(tx: Tx, associationId: string, memberId: string): Promise<string[]> {
   const rows = await rowsOf(
