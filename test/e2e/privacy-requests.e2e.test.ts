@@ -192,16 +192,21 @@ describe('privacy requests', () => {
     expect(codes(await e2e.gql(ERASE, { i: {} }, tokens.board))).toEqual(['CONFLICT']);
   });
 
-  // After the matrix (reservations is back): the board's erasure of Per runs through every subgraph, members last.
-  it('erases a member in every subgraph, members last, with a receipt from each', async () => {
+  // After the matrix (reservations is back): the board's erasure of Per runs through every subgraph, members first
+  // (his sessions end before anything else is erased), privacy's own last.
+  it('erases a member in every subgraph, members first and privacy last, with a receipt from each', async () => {
     const asked = await setupStep<{ requestErasure: Request }>(e2e, tokens.board, ERASE, { i: { memberId: DEMO.per } });
     const done = await until(tokens.board, asked.requestErasure.id, (r) => r.status === 'COMPLETED', 4 * JOB_INTERVAL_MS);
     expect(done.request.status).toBe('COMPLETED');
     expect(new Set(done.request.receipt.map((entry) => entry.subgraph))).toEqual(
       new Set(['posts', 'reservations', 'notifications', 'billing', 'privacy', 'members']),
     );
-    const members = Date.parse(step(done.request, 'members').finishedAt!);
-    for (const other of done.request.steps.filter((s) => s.subgraph !== 'members')) expect(Date.parse(other.finishedAt!)).toBeLessThanOrEqual(members);
+    const finished = (subgraph: string) => Date.parse(step(done.request, subgraph).finishedAt!);
+    for (const other of ['posts', 'reservations', 'notifications', 'billing']) {
+      expect(finished(other)).toBeGreaterThanOrEqual(finished('members'));
+      expect(finished(other)).toBeLessThanOrEqual(finished('privacy'));
+    }
+    expect(finished('members')).toBeLessThan(finished('privacy'));
     expect(done.request.receipt.some((entry) => entry.subgraph === 'members' && entry.action === 'erased' && entry.rows > 0)).toBe(true);
   });
 });

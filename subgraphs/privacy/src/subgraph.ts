@@ -147,7 +147,8 @@ export async function createPrivacySubgraph(deps: PrivacyDependencies): Promise<
       if (!graphqlUrl) throw new Error(`${subgraph} is not configured`);
       return postInternalRoute({ graphqlUrl, route, internalSecret: deps.internalSecret, payload, timeoutMs: 30_000 });
     },
-    PRIVACY_PARTICIPANTS.filter((subgraph) => subgraph !== 'privacy'),
+    // A terminated association's erasure keeps members last (decision 0037); privacy's own rows are erased by the closure.
+    [...PRIVACY_PARTICIPANTS.filter((subgraph) => subgraph !== 'privacy' && subgraph !== 'members'), 'members'],
     now,
   );
   const requestsRepository = new RequestsRepository(db);

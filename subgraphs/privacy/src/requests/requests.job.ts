@@ -63,8 +63,8 @@ class StepFailed extends Error {}
 /**
  * Moves every open data-subject request on (docs/decisions/0036): calls each subgraph's privacy route for the steps
  * not done, records the receipt or keeps the step pending with attempts and the kind of failure, and completes the
- * request when every step is done. An erasure first asks members for the association's tombstone and erases in
- * members last. Requests are leased (`for update skip locked`), so any number of privacy processes may run it.
+ * request when every step is done. An erasure first asks members for the association's tombstone, then erases in
+ * members first, the other subgraphs next and privacy's own last (requests.rules.ts erasurePhase). Requests are leased (`for update skip locked`), so any number of privacy processes may run it.
  */
 export class RequestsJob implements BackgroundJob {
   private readonly job: PeriodicJob;
@@ -113,7 +113,7 @@ export class RequestsJob implements BackgroundJob {
         if (!tombstone) return;
         request = { ...request, tombstoneMemberId: tombstone };
       }
-      // Steps that may run now; for an erasure members comes after the rest, so a second round may follow the first.
+      // Steps that may run now; an erasure runs in phases (members, the others, privacy), so more rounds may follow.
       for (;;) {
         const runnable = stepsToRun(request.kind, await repository.stepsOf(associationId, [id]));
         if (runnable.length === 0) break;

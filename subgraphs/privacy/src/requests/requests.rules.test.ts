@@ -49,17 +49,18 @@ describe('checkExtension', () => {
 
 describe('stepsToRun', () => {
   const steps = (done: string[]) =>
-    ['posts', 'members', 'billing'].map((subgraph) => ({ subgraph, status: done.includes(subgraph) ? ('done' as const) : ('pending' as const) }));
+    ['posts', 'privacy', 'members', 'billing'].map((subgraph) => ({ subgraph, status: done.includes(subgraph) ? ('done' as const) : ('pending' as const) }));
 
   it('runs every pending export step at once', () => {
-    expect(stepsToRun('export', steps(['posts'])).map((s) => s.subgraph)).toEqual(['members', 'billing']);
+    expect(stepsToRun('export', steps(['posts'])).map((s) => s.subgraph)).toEqual(['privacy', 'members', 'billing']);
   });
 
-  it('erases in members only when every other subgraph is done', () => {
-    expect(stepsToRun('erasure', steps([])).map((s) => s.subgraph)).toEqual(['posts', 'billing']);
-    expect(stepsToRun('erasure', steps(['posts'])).map((s) => s.subgraph)).toEqual(['billing']);
-    expect(stepsToRun('erasure', steps(['posts', 'billing'])).map((s) => s.subgraph)).toEqual(['members']);
-    expect(stepsToRun('erasure', steps(['posts', 'billing', 'members']))).toEqual([]);
+  it('erases in members first and alone, then the others, then privacy’s own', () => {
+    expect(stepsToRun('erasure', steps([])).map((s) => s.subgraph)).toEqual(['members']);
+    expect(stepsToRun('erasure', steps(['members'])).map((s) => s.subgraph)).toEqual(['posts', 'billing']);
+    expect(stepsToRun('erasure', steps(['members', 'posts'])).map((s) => s.subgraph)).toEqual(['billing']);
+    expect(stepsToRun('erasure', steps(['members', 'posts', 'billing'])).map((s) => s.subgraph)).toEqual(['privacy']);
+    expect(stepsToRun('erasure', steps(['members', 'posts', 'billing', 'privacy']))).toEqual([]);
   });
 });
 

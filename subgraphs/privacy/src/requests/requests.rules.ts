@@ -38,14 +38,22 @@ export function checkExtension(current: number, months: number, reason: string):
 }
 
 /**
- * The steps to call on this run: every pending one for an export; for an erasure every pending one but members,
- * which goes last (the others still name the member until then, and the account goes with its last membership).
+ * An erasure's phases: members first and alone (its erasure ends every session at once and deletes the login with the
+ * last membership, so nothing new appears in a subgraph already erased while another is down), then every other
+ * subgraph (they need only the member id and the tombstone id), then privacy's own (a late `personal_data.accessed`
+ * event that made a pseudonym again is caught).
  */
+export function erasurePhase(subgraph: string): number {
+  if (subgraph === 'members') return 0;
+  return subgraph === 'privacy' ? 2 : 1;
+}
+
+/** The steps to call on this run: every pending one for an export; for an erasure the pending ones of the earliest phase. */
 export function stepsToRun<S extends { subgraph: string; status: StepStatus }>(kind: RequestKind, steps: readonly S[]): S[] {
   const pending = steps.filter((step) => step.status === 'pending');
-  if (kind === 'export') return pending;
-  const others = pending.filter((step) => step.subgraph !== 'members');
-  return others.length > 0 ? others : pending;
+  if (kind === 'export' || pending.length === 0) return pending;
+  const phase = Math.min(...pending.map((step) => erasurePhase(step.subgraph)));
+  return pending.filter((step) => erasurePhase(step.subgraph) === phase);
 }
 
 /** What a failed call is shown as: the kind of failure, never the other side's body or a stack trace. */
