@@ -18,6 +18,9 @@ export interface E2E {
   secrets: Secrets;
   /** The Redis the stack uses (its namespace too), so a test can start a second gateway on it. */
   store: FastStore;
+  /** The stack's database and the directory of its uploads, for tests that search everything (the residue scan). */
+  database: TestDatabase;
+  filesDir: string;
   /** POSTs an operation to the gateway, as a web or mobile client would. */
   gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResponse<T>>;
   /** Logs in a demo person and returns the access and refresh tokens. */
@@ -58,6 +61,8 @@ export async function openE2E(
     stack,
     secrets,
     store,
+    database: testDb,
+    filesDir,
     gql,
     login,
     async close() {

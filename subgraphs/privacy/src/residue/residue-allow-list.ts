@@ -13,7 +13,40 @@ export interface AllowedResidue {
   why: string;
 }
 
-export const RESIDUE_ALLOW_LIST: readonly AllowedResidue[] = [];
+const OUTBOX_SCHEMAS = ['members', 'posts', 'reservations', 'notifications', 'billing', 'privacy'] as const;
+
+export const RESIDUE_ALLOW_LIST: readonly AllowedResidue[] = [
+  {
+    location: 'privacy.requests.subject_member_id',
+    lawfulBasis: 'legal_obligation',
+    until: '3 years after the request was completed',
+    why: "the association's proof that it answered the erasure request (GDPR art. 5(2); decision 0036)",
+  },
+  {
+    location: 'posts.posts.body',
+    lawfulBasis: 'legitimate_interest',
+    until: 'as long as the association keeps the post',
+    why: 'a post the association keeps under its erasure policy, shown as written by "Former resident" (decision 0036)',
+  },
+  {
+    location: 'notifications.notifications.body',
+    lawfulBasis: 'legitimate_interest',
+    until: "as long as each recipient's inbox keeps it",
+    why: "other residents' notices of content the association keeps (a kept post's title and start)",
+  },
+  ...OUTBOX_SCHEMAS.map((schema): AllowedResidue => ({
+    location: `${schema}.outbox.payload`,
+    lawfulBasis: 'legitimate_interest',
+    until: '1 hour after it was relayed (OutboxRelay keepRelayedMs)',
+    why: 'an event on its way to the other subgraphs; relayed rows are pruned by age',
+  })),
+  {
+    location: 'stream',
+    lawfulBasis: 'legitimate_interest',
+    until: '24 hours after it was appended (the stream is trimmed by age)',
+    why: 'the event stream between the subgraphs',
+  },
+];
 
 export function allowedResidue(location: string, list: readonly AllowedResidue[] = RESIDUE_ALLOW_LIST): AllowedResidue | null {
   return list.find((entry) => entry.location === location) ?? null;
