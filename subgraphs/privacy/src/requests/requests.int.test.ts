@@ -101,4 +101,25 @@ describe('moved-out retention', () => {
     now = new Date('2026-03-03T08:00:01Z');
     expect((await ask()).status).toBe('in_progress');
   });
+
+  it('extends a request within its first month and refuses once the original deadline has passed (CONFLICT, art. 12(3))', async () => {
+    let now = new Date('2026-03-10T10:00:00Z');
+    const service = new RequestsService(
+      new RequestsRepository(db),
+      fakeMembers([]),
+      SUBGRAPHS,
+      () => undefined,
+      () => now,
+    );
+    const board = viewerIn(A, 'board');
+    const late = await service.requestExport(viewerIn(A), {});
+    const early = await service.requestErasure(viewerIn(A), {});
+    now = new Date('2026-04-10T21:59:00Z'); // the last minute of the first month in Oslo
+    expect((await service.extend(board, { id: early.id, months: 1, reason: 'Mange delsystemer' })).deadline).toBe('2026-05-10');
+    now = new Date('2026-04-10T22:00:00Z');
+    await expect(service.extend(board, { id: late.id, months: 1, reason: 'For sent' })).rejects.toMatchObject({ extensions: { code: 'CONFLICT' } });
+    // Nor a second month on top of the first once the first month is over.
+    await expect(service.extend(board, { id: early.id, months: 1, reason: 'Enda mer' })).rejects.toMatchObject({ extensions: { code: 'CONFLICT' } });
+    expect((await new RequestsRepository(db).get(A, late.id))!.extensionMonths).toBe(0);
+  });
 });

@@ -3,7 +3,7 @@ import { and, asc, desc, eq, gt, gte, inArray, lt, ne, or, sql } from 'drizzle-o
 import { conflict, notFound, type ReceiptEntry, type SubgraphDatabase, type Tx } from '@tunet/kit';
 import { settingsIn } from '../settings/settings.repository';
 import { requests, requestSteps, type RequestKind, type RequestReason } from '../tables';
-import { checkExtension, deadlineOf } from './requests.rules';
+import { checkExtension, deadlineOf, extensionTooLate } from './requests.rules';
 
 export type RequestRow = typeof requests.$inferSelect;
 export type StepRow = typeof requestSteps.$inferSelect;
@@ -159,9 +159,10 @@ export class RequestsRepository {
 
   /**
    * Adds `months` to an open request's extension with its reason, moves the deadline and announces it, in one
-   * transaction with the row locked. NOT_FOUND, CONFLICT for a completed request, BAD_USER_INPUT past two months.
+   * transaction with the row locked. NOT_FOUND, CONFLICT for a completed request or once the first month is over (the
+   * person must be told within it, GDPR art. 12(3)), BAD_USER_INPUT past two months.
    */
-  extend(associationId: string, id: string, change: { months: number; reason: string; by: string }): Promise<RequestRow> {
+  extend(associationId: string, id: string, change: { months: number; reason: string; by: string; now: Date }): Promise<RequestRow> {
     return this.db.tenant(associationId, async (tx) => {
       const [row] = await tx
         .select()
@@ -170,6 +171,9 @@ export class RequestsRepository {
         .for('update');
       if (!row) throw notFound('The privacy request');
       if (row.status === 'completed') throw conflict('The request is completed; there is no deadline left to extend.');
+      if (extensionTooLate(row.receivedAt, row.timeZone, change.now)) {
+        throw conflict('The first month after the request came in is over: an extension had to be told the person within it (GDPR art. 12(3)).');
+      }
       const reason = checkExtension(row.extensionMonths, change.months, change.reason);
       const months = row.extensionMonths + change.months;
       const [updated] = await tx

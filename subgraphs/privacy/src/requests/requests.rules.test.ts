@@ -1,4 +1,4 @@
-import { checkExtension, deadlineOf, describeFailure, isOverdue, retryAfterSeconds, stepsToRun } from './requests.rules';
+import { checkExtension, deadlineOf, describeFailure, extensionTooLate, isOverdue, retryAfterSeconds, stepsToRun } from './requests.rules';
 
 const codeOf = (fn: () => unknown) => {
   try {
@@ -44,6 +44,14 @@ describe('checkExtension', () => {
     expect(codeOf(() => checkExtension(1, 2, 'x'))).toEqual({ code: 'BAD_USER_INPUT', field: 'months' });
     expect(codeOf(() => checkExtension(0, 1, '   '))).toEqual({ code: 'BAD_USER_INPUT', field: 'reason' });
     expect(codeOf(() => checkExtension(0, 1, 'x'.repeat(2001)))).toEqual({ code: 'BAD_USER_INPUT', field: 'reason' });
+  });
+});
+
+describe('extensionTooLate', () => {
+  it('refuses an extension once the original deadline’s day is over in the zone (GDPR art. 12(3))', () => {
+    const received = new Date('2026-03-10T10:00:00Z');
+    expect(extensionTooLate(received, 'Europe/Oslo', new Date('2026-04-10T21:59:00Z'))).toBe(false);
+    expect(extensionTooLate(received, 'Europe/Oslo', new Date('2026-04-10T22:00:00Z'))).toBe(true);
   });
 });
 

@@ -22,6 +22,14 @@ export function isOverdue(deadline: string, timeZone: string, now: Date): boolea
 }
 
 /**
+ * Too late to extend: the original deadline (one month after receipt) has passed. GDPR art. 12(3) lets the controller
+ * extend only by telling the person within that first month, so the board's extension is refused after it.
+ */
+export function extensionTooLate(receivedAt: Date, timeZone: string, now: Date): boolean {
+  return isOverdue(deadlineOf(receivedAt, timeZone), timeZone, now);
+}
+
+/**
  * An extension of `months` on top of the `current` ones, with its reason: BAD_USER_INPUT (with the field) for a month
  * count other than 1 or 2, one that takes the total past two months, or a missing or overlong reason. Returns the
  * trimmed reason.

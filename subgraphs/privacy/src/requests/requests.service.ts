@@ -70,7 +70,9 @@ export class RequestsService {
     if (!viewer) throw unauthenticated();
     if (!isMember(viewer) || !canManageRequests(viewer, viewer.associationId)) throw forbidden('Only the board extends a privacy request.');
     if (!z.guid().safeParse(input.id).success) throw notFound('The privacy request');
-    return this.withSteps(await this.repository.extend(viewer.associationId, input.id, { months: input.months, reason: input.reason, by: viewer.memberId }));
+    return this.withSteps(
+      await this.repository.extend(viewer.associationId, input.id, { months: input.months, reason: input.reason, by: viewer.memberId, now: this.now() }),
+    );
   }
 
   async page(viewer: Viewer | null, args: { status?: RequestFilter | null; first?: number | null; after?: string | null }): Promise<Page<RequestView>> {
