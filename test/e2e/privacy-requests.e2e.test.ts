@@ -208,6 +208,17 @@ describe('privacy requests', () => {
     }
     expect(finished('members')).toBeLessThan(finished('privacy'));
     expect(done.request.receipt.some((entry) => entry.subgraph === 'members' && entry.action === 'erased' && entry.rows > 0)).toBe(true);
+    // Members no longer knows Per: the completed list still shows the request, by his id, with subject null.
+    const completed = await setupStep<{ privacyRequests: { nodes: { id: string; subjectId: string; subject: { id: string } | null }[] } }>(
+      e2e,
+      tokens.board,
+      'query { privacyRequests(status: COMPLETED, first: 10) { nodes { id subjectId subject { id } } } }',
+    );
+    expect(completed.privacyRequests.nodes.find((node) => node.id === asked.requestErasure.id)).toEqual({
+      id: asked.requestErasure.id,
+      subjectId: DEMO.per,
+      subject: null,
+    });
   });
 });
 

@@ -612,8 +612,10 @@ export type PrivacyRequest = {
   status: PrivacyRequestStatus;
   /** Each subgraph's part. */
   steps: Array<PrivacyRequestStep>;
-  /** Whose data. */
-  subject: Member;
+  /** Whose data; null once the member was erased (members no longer knows them). */
+  subject?: Maybe<Member>;
+  /** Whose data: the member's id, kept after an erasure. */
+  subjectId: Scalars['ID']['output'];
 };
 
 /** A page of privacy requests. */
@@ -1418,7 +1420,8 @@ export type PrivacyRequestResolvers<ContextType = PrivacyContext, ParentType ext
   requestedBy?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['PrivacyRequestStatus'], ParentType, ContextType>;
   steps?: Resolver<Array<ResolversTypes['PrivacyRequestStep']>, ParentType, ContextType>;
-  subject?: Resolver<ResolversTypes['Member'], ParentType, ContextType>;
+  subject?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType>;
+  subjectId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
 export type PrivacyRequestConnectionResolvers<ContextType = PrivacyContext, ParentType extends ResolversParentTypes['PrivacyRequestConnection'] = ResolversParentTypes['PrivacyRequestConnection']> = ResolversObject<{

@@ -12,6 +12,7 @@ export const requestsResolvers: Resolvers = {
     extendPrivacyRequest: (_parent, { input }, ctx) => ctx.requests.extend(ctx.viewer, input),
   },
   PrivacyRequest: {
+    subjectId: (request) => request.subjectMemberId,
     subject: (request) => ({ id: request.subjectMemberId }),
     requestedBy: (request) => (request.requestedBy ? { id: request.requestedBy } : null),
     overdue: (request, _args, ctx) => request.status !== 'completed' && isOverdue(request.deadline, request.timeZone, ctx.now()),
