@@ -59,9 +59,9 @@ const TEXT = {
   associationTitle: { nb: 'Kopi av foreningens innhold', en: "A copy of the association's content" },
   associationIntro: {
     nb: (association: string, at: string) =>
-      `Kopi av alt innholdet til ${association} ved avtalens opphør, laget ${at}. Arkivet inneholder én JSON-fil per tjeneste og én CSV-fil per tabell; opplastede filer er listet der.`,
+      `Kopi av alt innholdet til ${association} ved avtalens opphør, laget ${at}. Arkivet inneholder én JSON-fil per tjeneste, én CSV-fil per tabell og de opplastede filene.`,
     en: (association: string, at: string) =>
-      `A copy of all content of ${association} at the end of its agreement, made ${at}. The archive holds one JSON file per service and one CSV file per table; uploaded files are listed there.`,
+      `A copy of all content of ${association} at the end of its agreement, made ${at}. The archive holds one JSON file per service, one CSV file per table and the uploaded files.`,
   },
   intro: {
     nb: (association: string, member: string, at: string) =>

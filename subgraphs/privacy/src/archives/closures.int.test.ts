@@ -32,17 +32,21 @@ describe("a terminated association's export and deletion", () => {
   it('is exported when every subgraph answered, downloadable for three months, then deleted everywhere with a receipt; each job run twice changes nothing the second time', async () => {
     const associationId = randomUUID();
     const terminationId = randomUUID();
+    const FILE = randomUUID();
     let now = new Date('2026-03-01T09:00:00Z');
     const down = new Set<string>(['billing']);
     const calls: string[] = [];
     const call = async (subgraph: string, route: string, payload: unknown): Promise<Response> => {
-      const body = payload as PrivacyAssociationRequest;
+      const body = payload as PrivacyAssociationRequest & { fileId?: string };
       calls.push(`${subgraph} ${route}`);
       if (down.has(subgraph)) return new Response('unavailable', { status: 503 });
       if (body.associationId !== associationId || body.requestId !== terminationId) return new Response('wrong body', { status: 400 });
+      if (route === 'privacy/export-association-file')
+        return new Response(body.fileId === FILE ? 'minutes of the last meeting' : 'no such file', { status: body.fileId === FILE ? 200 : 404 });
       if (route === 'privacy/export-association') {
         const receipt = [{ table: `${subgraph}_rows`, action: 'exported', rows: 1, lawfulBasis: 'contract', keptUntil: null, note: null }];
-        return Response.json({ subgraph, tables: { [`${subgraph}_rows`]: [{ id: 1, text: `${subgraph} of Solbakken` }] }, files: [], receipt });
+        const files = subgraph === 'posts' ? [{ fileId: FILE, name: 'referat.txt', contentType: 'text/plain', sizeBytes: 27 }] : [];
+        return Response.json({ subgraph, tables: { [`${subgraph}_rows`]: [{ id: 1, text: `${subgraph} of Solbakken` }] }, files, receipt });
       }
       const action = subgraph === 'billing' ? 'kept' : 'erased';
       return Response.json({ subgraph, receipt: [{ table: `${subgraph}_rows`, action, rows: 1, lawfulBasis: 'contract', keptUntil: null, note: null }] });
@@ -72,12 +76,14 @@ describe("a terminated association's export and deletion", () => {
     calls.length = 0;
     await closures.run();
     await closures.run();
-    expect(calls).toEqual(['billing privacy/export-association']);
+    expect(calls).toEqual(['billing privacy/export-association', 'posts privacy/export-association-file']);
     expect((await closure())!.status).toBe('ready');
     const zip = unzipSync(storage.objects.get(`${associationId}/${terminationId}/archive`)!);
+    expect(strFromU8(zip[`files/posts/${FILE}-referat.txt`]!)).toBe('minutes of the last meeting');
     expect(Object.keys(zip).sort()).toEqual([
       'billing.json',
       'billing/billing_rows.csv',
+      `files/posts/${FILE}-referat.txt`,
       'members.json',
       'members/members_rows.csv',
       'posts.json',

@@ -2,12 +2,14 @@ import {
   createLogger,
   PeriodicJob,
   PRIVACY_ERASE_ASSOCIATION_ROUTE,
+  PRIVACY_EXPORT_ASSOCIATION_FILE_ROUTE,
   PRIVACY_EXPORT_ASSOCIATION_ROUTE,
   privacyEraseAnswerSchema,
   privacyExportAnswerSchema,
   type BackgroundJob,
   type FileStorage,
   type PrivacyAssociationRequest,
+  type PrivacyExportAssociationFileRequest,
   type PrivacyExportAnswer,
 } from '@tunet/kit';
 import { availableUntilInstant, closureDates, deletionDue } from './closures.rules';
@@ -98,7 +100,13 @@ export class ClosuresService {
       if (!stored) throw new Error(`association export part of ${step.subgraph} is missing`);
       parts.push({ subgraph: step.subgraph, answer: privacyExportAnswerSchema.parse(JSON.parse(stored.toString('utf8'))) });
     }
-    const built = await this.archiver.build({ associationId, requestId: terminationId, memberId: null, parts, fetchFile: null });
+    const fetchFile = async (subgraph: string, fileId: string): Promise<Buffer> => {
+      const file: PrivacyExportAssociationFileRequest = { kind: 'privacy.export-association-file', requestId: terminationId, associationId, fileId };
+      const response = await this.call(subgraph, PRIVACY_EXPORT_ASSOCIATION_FILE_ROUTE, file);
+      if (!response.ok) throw new Error(`${subgraph} ${PRIVACY_EXPORT_ASSOCIATION_FILE_ROUTE} answered HTTP ${response.status}`);
+      return Buffer.from(await response.arrayBuffer());
+    };
+    const built = await this.archiver.build({ associationId, requestId: terminationId, memberId: null, parts, fetchFile });
     const expiresAt = availableUntilInstant(closure.availableUntil, closure.timeZone);
     await this.repository.markReady(associationId, {
       key: built.archiveKey,

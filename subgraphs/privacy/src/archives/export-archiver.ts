@@ -15,8 +15,8 @@ export interface ArchiveInput {
   memberId: string | null;
   parts: readonly ArchivePart[];
   /**
-   * The bytes of a file a subgraph's export listed (its `privacy/export-file` route); null when there is no route
-   * for them (an association's export: the files are listed in the JSON and CSV, without their bytes).
+   * The bytes of a file a subgraph's export listed (its `privacy/export-file` route, or
+   * `privacy/export-association-file` for an association's export); null to list the files without their bytes.
    */
   fetchFile: ((subgraph: string, fileId: string) => Promise<Buffer>) | null;
 }
