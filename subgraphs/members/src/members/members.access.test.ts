@@ -10,6 +10,7 @@ import {
   canViewAssociation,
   hiddenByRestriction,
   isPrivilegedRead,
+  withdrawnByRestriction,
 } from './members.access';
 import { memberRow } from '../members.fixtures';
 import type { MemberRow } from './members.repository';
@@ -101,6 +102,15 @@ describe('consent governs contact details and the portrait (decision 0038)', () 
     expect(canSeeField(viewer, neighbour(), 'portrait', NONE)).toBe(portrait);
     expect(canSeeField(viewer, neighbour(), 'portrait', PORTRAIT)).toBe(portraitConsented);
     expect(hiddenByRestriction(viewer, A)).toBe(hidden);
+  });
+
+  it('withdraws a restricted neighbour from residents and integrators, not from the board or themself, and when privacy cannot say', () => {
+    const restricted = { [NEIGHBOUR]: '2026-12-01T10:00:00.000Z' };
+    expect(withdrawnByRestriction(actors.resident!, neighbour(), restricted)).toBe(true);
+    expect(withdrawnByRestriction(actors.resident!, neighbour(), {})).toBe(false);
+    expect(withdrawnByRestriction(actors.resident!, neighbour(), null)).toBe(true);
+    expect(withdrawnByRestriction(actors.board!, neighbour(), restricted)).toBe(false);
+    expect(withdrawnByRestriction(member(A, 'resident', NEIGHBOUR), neighbour(), restricted)).toBe(false);
   });
 
   it('no longer reads the old visibility choice for a consent-governed field: the consent is the one source', () => {

@@ -122,6 +122,16 @@ export function hiddenByRestriction(viewer: Viewer | null, associationId: string
   return !canAdminister(viewer, associationId);
 }
 
+/**
+ * Whether a restriction withdraws `member` from this viewer wherever they are reached, not only in the directory:
+ * `member(id)` and the profile behind an entity reference (the author of older content keeps a name, nothing more).
+ * `restricted` is privacy's answer, null when it could not say: then the person is treated as restricted.
+ */
+export function withdrawnByRestriction(viewer: Viewer | null, member: MemberRow, restricted: Readonly<Record<string, string>> | null): boolean {
+  if (isSelf(viewer, member) || !hiddenByRestriction(viewer, member.associationId)) return false;
+  return !restricted || member.id in restricted;
+}
+
 /** Suspension details, the visibility settings and full tenure history are for the member and the board. */
 export function canSeePrivateDetails(viewer: Viewer | null, member: MemberRow): boolean {
   return isSelf(viewer, member) || canAdminister(viewer, member.associationId);

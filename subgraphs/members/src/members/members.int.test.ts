@@ -3,6 +3,7 @@ import { DEMO } from '../members.demo';
 import { accounts, associations, members } from '../tables';
 import { errorOf, openMembersTestBed, viewerOf, type MembersTestBed } from '../members.fixtures';
 import type { PrivacyStatesLookup } from './privacy-states.loaders';
+import { membersResolvers } from './members.resolvers';
 
 describe('members and the directory', () => {
   let bed: MembersTestBed;
@@ -101,6 +102,28 @@ describe('members and the directory', () => {
       expect(await listed(viewerOf(DEMO.solbakken, DEMO.per, 'resident'))).toContain('Per Ødegård');
       expect(await errorOf(bed.subgraph.members.directory(ola, {}, async () => null))).toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
       expect(await listed(kari, async () => null)).toContain('Per Ødegård');
+    });
+
+    it('withdraws a restricted person from residents in member(id) and behind a reference (name only), not from the board or themself (decision 0038)', async () => {
+      const restricting = async (associationId: string) => ({ associationId, restricted: { [DEMO.per]: '2026-12-01T10:00:00.000Z' }, consents: {} });
+      const per = viewerOf(DEMO.solbakken, DEMO.per, 'resident');
+      const lookUp = (viewer: typeof ola, lookup: PrivacyStatesLookup = restricting) =>
+        bed.subgraph.members.member(viewer, bed.loadersFor(viewer), DEMO.per, lookup);
+      expect(await errorOf(lookUp(ola))).toMatchObject({ code: 'NOT_FOUND' });
+      expect(await errorOf(lookUp(ola, async () => null))).toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+      expect(await lookUp(kari)).toMatchObject({ id: DEMO.per });
+      expect(await lookUp(per)).toMatchObject({ id: DEMO.per });
+
+      const row = (await bed.loadersFor(ola).memberById.load(DEMO.per))!;
+      const field = (viewer: typeof ola, name: 'displayName' | 'tenures', lookup: PrivacyStatesLookup = restricting) => {
+        const ctx = { viewer, loaders: bed.loadersFor(viewer), members: bed.subgraph.members, privacyStates: lookup, recordRead: async () => undefined };
+        const resolve = membersResolvers.Member![name] as unknown as (parent: unknown, args: unknown, context: unknown) => Promise<unknown>;
+        return resolve(row, {}, ctx);
+      };
+      expect(await field(ola, 'tenures', async (associationId) => ({ associationId, restricted: {}, consents: {} }))).not.toEqual([]);
+      expect(await field(ola, 'displayName')).toBe('Per Ødegård');
+      expect(await field(ola, 'tenures')).toEqual([]);
+      expect(await field(kari, 'tenures')).not.toEqual([]);
     });
 
     it("refuses a visibility choice for fields the person's consent governs, pointing at the consent", async () => {

@@ -10,6 +10,7 @@ import {
   DEFAULT_VISIBILITY,
   isPrivilegedRead,
   visibilityOf,
+  withdrawnByRestriction,
   type ProfileField,
 } from './members.access';
 import type { MemberRow } from './members.repository';
@@ -20,10 +21,17 @@ const consents = async (member: MemberRow, ctx: MembersContext) => consentsOf(aw
 
 /** A profile field as the viewer may see it; privileged reads are written to the access log first. */
 async function visible<T>(member: MemberRow, field: ProfileField, value: T, ctx: MembersContext): Promise<T | null> {
+  if (await withdrawn(member, ctx)) return null;
   const given = await consents(member, ctx);
   if (!canSeeField(ctx.viewer, member, field, given)) return null;
   if (isPrivilegedRead(ctx.viewer, member, field, given)) await ctx.recordRead(member, field);
   return value;
+}
+
+/** A restricted person reached through a reference shows residents and integrators their name alone (decision 0038). */
+async function withdrawn(member: MemberRow, ctx: MembersContext): Promise<boolean> {
+  if (!withdrawnByRestriction(ctx.viewer, member, null)) return false;
+  return withdrawnByRestriction(ctx.viewer, member, (await ctx.privacyStates(member.associationId))?.restricted ?? null);
 }
 
 const upper = <T extends string>(value: string) => value.toUpperCase() as T;
@@ -34,7 +42,7 @@ export const membersResolvers: Resolvers = {
   Query: {
     me: (_root, _args, ctx) => ctx.members.me(ctx.viewer, ctx.loaders),
     association: (_root, { id }, ctx) => ctx.members.association(ctx.viewer, ctx.loaders, id),
-    member: (_root, { id }, ctx) => ctx.members.member(ctx.viewer, ctx.loaders, id),
+    member: (_root, { id }, ctx) => ctx.members.member(ctx.viewer, ctx.loaders, id, ctx.privacyStates),
     directory: (_root, args, ctx) => ctx.members.directory(ctx.viewer, args, ctx.privacyStates),
   },
   Mutation: {
@@ -72,6 +80,7 @@ export const membersResolvers: Resolvers = {
     about: (member, _args, ctx) => visible(member, 'about', member.about, ctx),
     onlineIdentities: (member, _args, ctx) => visible(member, 'onlineIdentities', member.onlineIdentities, ctx),
     tenures: async (member, _args, ctx) => {
+      if (await withdrawn(member, ctx)) return [];
       const tenures = await ctx.loaders.tenuresByMember.load(member.id);
       return canSeePrivateDetails(ctx.viewer, member) ? tenures : tenures.filter((t) => t.active);
     },

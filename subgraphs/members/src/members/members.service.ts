@@ -17,7 +17,15 @@ import {
 import { z } from 'zod';
 import type { Visibility } from '../tables';
 import { GraphQLError } from 'graphql';
-import { canUseDirectory, canViewAssociation, CONSENT_FOR_FIELD, hiddenByRestriction, refuseOperatorOutside, requireBoard } from './members.access';
+import {
+  canUseDirectory,
+  canViewAssociation,
+  CONSENT_FOR_FIELD,
+  hiddenByRestriction,
+  refuseOperatorOutside,
+  requireBoard,
+  withdrawnByRestriction,
+} from './members.access';
 import { personalDataChanged } from './access-log';
 import type { MembersLoaders } from './members.loaders';
 import { withoutPrivacy, type PrivacyStatesLookup } from './privacy-states.loaders';
@@ -109,10 +117,17 @@ export class MembersService {
     return association;
   }
 
-  async member(viewer: Viewer | null, loaders: MembersLoaders, id: string): Promise<MemberRow> {
+  /** A restricted person is not found by residents and integrators, as in the directory (decision 0038). */
+  async member(viewer: Viewer | null, loaders: MembersLoaders, id: string, privacyStates: PrivacyStatesLookup = withoutPrivacy): Promise<MemberRow> {
     if (!viewer) throw unauthenticated();
     const member = await loaders.memberById.load(id);
     if (!member) throw notFound('Member');
+    // Only a viewer a restriction applies to needs privacy's answer (null: as if restricted).
+    if (withdrawnByRestriction(viewer, member, null)) {
+      const states = await privacyStates(member.associationId);
+      if (!states) throw privacyUnavailable();
+      if (withdrawnByRestriction(viewer, member, states.restricted)) throw notFound('Member');
+    }
     return member;
   }
 
