@@ -46,5 +46,6 @@ export * from './concurrency-limit';
 export * from './member-references';
 export * from './client-routes';
 export * from './privacy';
+export * from './statistics';
 export * from './file-storage';
 export * from './retention';

@@ -55,6 +55,7 @@ import { suspensionRequests } from './members/suspension-requests';
 import { PrivacyRepository } from './privacy/privacy.repository';
 import { privacyInternalRoutes } from './privacy/privacy.routes';
 import { PrivacyService } from './privacy/privacy.service';
+import { statisticsRoutes } from './statistics/statistics.routes';
 import { RecipientsRepository } from './notifications/recipients.repository';
 import { notificationsInternalRoutes } from './notifications/recipients.routes';
 import { ReferencesRepository } from './references/references.repository';
@@ -194,6 +195,7 @@ export async function createMembersSubgraph(deps: MembersDependencies): Promise<
       ...notificationsInternalRoutes(new RecipientsRepository(db)),
       ...referencesInternalRoutes(new ReferencesRepository(db)),
       ...privacyInternalRoutes(new PrivacyService(new PrivacyRepository(db), revocations)),
+      ...statisticsRoutes(db),
     },
   };
   return {

@@ -37,6 +37,7 @@ import { BookingReminders } from './lifecycle/lifecycle.reminders';
 import { PrivacyRepository } from './privacy/privacy.repository';
 import { privacyRoutes } from './privacy/privacy.routes';
 import { CHARGES_PURGE, PrivacyService } from './privacy/privacy.service';
+import { statisticsRoutes } from './statistics/statistics.routes';
 
 const root = path.resolve(__dirname, '..');
 
@@ -94,7 +95,7 @@ export async function createReservationsSubgraph(deps: ReservationsDependencies)
     }),
     publicRoutes: { [BOOKINGS_CALENDAR_ROUTE]: (request) => calendar.feed(request.path) },
     isReady: () => deps.database.ping(),
-    internalRoutes: privacyRoutes(privacy),
+    internalRoutes: { ...privacyRoutes(privacy), ...statisticsRoutes(db) },
   };
   return {
     definition,
