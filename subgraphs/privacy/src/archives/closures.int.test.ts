@@ -105,7 +105,10 @@ describe("a terminated association's export and deletion", () => {
     // the next day deletion starts; members does not answer yet
     now = new Date('2026-06-01T22:00:00Z');
     down.add('members');
+    calls.length = 0;
     await closures.run();
+    // in the order given, members last (not the steps' alphabetical order)
+    expect(calls).toEqual(['posts privacy/erase-association', 'billing privacy/erase-association', 'members privacy/erase-association']);
     expect((await closure())!.status).toBe('erasing');
     expect(storage.objects.size).toBe(0);
 

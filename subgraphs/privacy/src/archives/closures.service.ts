@@ -84,7 +84,7 @@ export class ClosuresService {
   private async export(closure: ClosureRow): Promise<boolean> {
     const { associationId, terminationId } = closure;
     const body: PrivacyAssociationRequest = { kind: 'privacy.export-association', requestId: terminationId, associationId };
-    for (const step of await this.repository.steps(associationId, 'export')) {
+    for (const step of await this.stepsInOrder(associationId, 'export')) {
       if (step.doneAt) continue;
       await this.attempt(closure, 'export', step.subgraph, async () => {
         const answer = privacyExportAnswerSchema.parse(await this.answerOf(step.subgraph, PRIVACY_EXPORT_ASSOCIATION_ROUTE, body));
@@ -123,7 +123,7 @@ export class ClosuresService {
   private async erase(closure: ClosureRow): Promise<boolean> {
     const { associationId, terminationId } = closure;
     const body: PrivacyAssociationRequest = { kind: 'privacy.erase-association', requestId: terminationId, associationId };
-    for (const step of await this.repository.steps(associationId, 'erase')) {
+    for (const step of await this.stepsInOrder(associationId, 'erase')) {
       if (step.doneAt) continue;
       await this.attempt(closure, 'erase', step.subgraph, async () => {
         return privacyEraseAnswerSchema.parse(await this.answerOf(step.subgraph, PRIVACY_ERASE_ASSOCIATION_ROUTE, body)).receipt;
@@ -136,6 +136,12 @@ export class ClosuresService {
     const receipt = { closure, steps, own, erasedAt };
     await this.repository.markErased(associationId, { nb: renderDeletionReceipt(receipt, 'nb'), en: renderDeletionReceipt(receipt, 'en') }, erasedAt);
     return true;
+  }
+
+  /** A phase's steps in the order of `subgraphs`: members last, as its association row is what the others hang on. */
+  private async stepsInOrder(associationId: string, phase: 'export' | 'erase') {
+    const rank = (subgraph: string) => this.subgraphs.indexOf(subgraph);
+    return (await this.repository.steps(associationId, phase)).sort((a, b) => rank(a.subgraph) - rank(b.subgraph));
   }
 
   private async attempt(closure: ClosureRow, phase: 'export' | 'erase', subgraph: string, work: () => Promise<PrivacyExportAnswer['receipt']>): Promise<void> {
