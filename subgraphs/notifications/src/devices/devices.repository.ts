@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { SubgraphDatabase, Tx } from '@tunet/kit';
+import { refuseErased } from '../privacy/erased-recipients';
 import { and, asc, desc, eq, inArray, notInArray, sql, type SQL } from 'drizzle-orm';
 import { pushDevices, type PushDeviceRow } from '../tables';
 
@@ -27,6 +28,7 @@ export class DevicesRepository {
     return this.db.tenant(tenant, async (tx) => {
       // One member's registrations take turns, so two at once cannot both find room under the limits.
       await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`notifications.devices:${tenant}:${memberId}`}))`);
+      await refuseErased(tx, tenant, memberId);
       const [row] = await tx
         .insert(pushDevices)
         // The time of registering, not of the transaction's start: one that waited for the lock is still the newest.

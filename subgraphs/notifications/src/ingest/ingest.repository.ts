@@ -2,6 +2,7 @@ import type { SubgraphDatabase } from '@tunet/kit';
 import { eq, sql } from 'drizzle-orm';
 import { closedAssociations, deliveries, notifications } from '../tables';
 import { closureLock } from '../closures/closures.repository';
+import { erasedAmong } from '../privacy/erased-recipients';
 import type { Category, DeliveryChannel, DeliveryHold, DeliveryStatus, Locale, RecipientKey } from '../model';
 
 /** A notification to store, with the deliveries that go with it. */
@@ -72,9 +73,12 @@ export class IngestRepository {
       await tx.execute(sql`select pg_advisory_xact_lock_shared(hashtext(${closureLock(tenant)}))`);
       const closed = await tx.select({ id: closedAssociations.associationId }).from(closedAssociations).where(eq(closedAssociations.associationId, tenant));
       if (closed.length > 0 && !staged.every((row) => AFTER_CLOSURE_TOPICS.has(row.topic))) return { shown: [], notifications: 0, deliveries: [] };
+      // Erased members are dropped here, in the transaction, so an erasure cannot slip between the check and the insert.
+      const erased = await erasedAmong(tx, tenant, [...new Set(staged.flatMap((row) => (row.memberId ? [row.memberId] : [])))]);
+      const toStore = staged.filter((row) => !row.memberId || !erased.has(row.memberId));
       const inserted = new Set<string>();
       const shown: StoredEvent['shown'] = [];
-      for (const chunk of chunks(staged, CHUNK)) {
+      for (const chunk of chunks(toStore, CHUNK)) {
         const rows = chunk.map((row) => ({
           id: row.id,
           event_id: row.eventId,
@@ -105,7 +109,7 @@ export class IngestRepository {
           if (row.shown && row.member_id) shown.push({ id: row.id, memberId: row.member_id });
         }
       }
-      const queued = staged
+      const queued = toStore
         .filter((notification) => inserted.has(notification.id))
         .flatMap((notification) => notification.deliveries.map((delivery) => ({ ...delivery, notificationId: notification.id })));
       const stored: StoredEvent['deliveries'] = [];

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SubgraphDatabase } from '@tunet/kit';
 import { erasedMemberHash } from '../privacy/erased-member-hash';
+import { refuseErased } from '../privacy/erased-recipients';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Category, Channel } from '../model';
 import { erasedRecipients, personSettings, preferenceLog, preferences } from '../tables';
@@ -89,6 +90,7 @@ export class PreferencesRepository {
     firstRow: Partial<Pick<SettingsRow, 'timeZone'>> = {},
   ): Promise<void> {
     await this.db.tenant(tenant, async (tx) => {
+      await refuseErased(tx, tenant, memberId);
       await tx
         .insert(personSettings)
         .values({ associationId: tenant, memberId, ...firstRow })

@@ -164,6 +164,24 @@ describe("notifications' privacy routes", () => {
     expect(await left(associationId, kari)).toMatchObject({ preferences: 0 });
   });
 
+  it('stores nothing new about an erased person: an event in flight naming them, a push device, a preference change', async () => {
+    const a = association();
+    await erase(a.tenant, a.kari);
+
+    expect(await reached(a.tenant, membersEvent(a.tenant, [a.kari, a.ola]))).toEqual([`comments member:${a.ola}`]);
+    const device = { kind: 'fcm', address: `fcm-token-${a.kari}`, p256dh: null, auth: null, deviceName: 'Pixel' } as const;
+    await expect(bed.subgraph.devicesRepository.register(a.tenant, a.kari, device, { perMember: 10 })).rejects.toMatchObject({
+      extensions: { code: 'FORBIDDEN' },
+    });
+    const change = [{ category: 'news', channel: 'email', enabled: false }] as const;
+    await expect(bed.subgraph.preferencesRepository.change(a.tenant, a.kari, change, {}, 'app', () => {})).rejects.toMatchObject({
+      extensions: { code: 'FORBIDDEN' },
+    });
+    expect(await left(a.tenant, a.kari)).toEqual({ notifications: 0, deliveries: 0, push_devices: 0, preferences: 0 });
+    // Ola, who was not erased, still registers.
+    await bed.subgraph.devicesRepository.register(a.tenant, a.ola, { ...device, address: `fcm-token-${a.ola}` }, { perMember: 10 });
+  });
+
   it("exports and erases a whole association's rows, and only its own", async () => {
     const associationId = randomUUID();
     const other = randomUUID();
