@@ -128,7 +128,7 @@ describe('access log', () => {
   it('the verifier names the entry a superuser edited, and only in that association', async () => {
     const [target] = await db.system(async (tx) => {
       const result = await tx.execute(sql`select id from privacy.access_log where association_id = ${A} and sequence = 7`);
-      return (result as unknown as { rows: { id: string }[] }).rows;
+      return (result as { rows: { id: string }[] }).rows;
     });
     await database.connection.ownerTransaction((tx) =>
       tx.execute(sql`update privacy.access_log set fields = array['name'] where association_id = ${A} and sequence = 7`),
