@@ -375,9 +375,9 @@ export type Mutation = {
    */
   requestDataExport: PrivacyRequest;
   /**
-   * Asks for a member's erasure in the viewer's association: yourself, or (the board) another member. The board's last
-   * member cannot ask for their own (CONFLICT: elect another first). While an erasure of the person is open, the open
-   * request is returned.
+   * Asks for a member's erasure in the viewer's association: yourself, or (the board) another member. A sitting board
+   * member cannot be erased (CONFLICT: end the board term first); NOT_FOUND for a member id the association does not
+   * have or its "Former resident". While an erasure of the person is open, the open request is returned.
    */
   requestErasure: PrivacyRequest;
   /**
@@ -854,8 +854,9 @@ export type RequestDataExportInput = {
 /** Who to erase. */
 export type RequestErasureInput = {
   /**
-   * The member to erase; yourself when left out. Only the board asks for another member, and only a board member
-   * who is not the association's last one may be erased at their own request (the association needs a board).
+   * The member to erase; yourself when left out. Only the board asks for another member. A sitting board member is not
+   * erased, at their own request or the board's (CONFLICT: the seat ends first); the "Former resident" is no member here
+   * (NOT_FOUND).
    */
   memberId?: InputMaybe<Scalars['ID']['input']>;
 };

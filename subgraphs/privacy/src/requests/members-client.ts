@@ -1,7 +1,9 @@
 import {
   postInternalRoute,
   PRIVACY_MOVED_OUT_ROUTE,
+  PRIVACY_TOMBSTONE_ROUTE,
   privacyMovedOutAnswerSchema,
+  privacyTombstoneAnswerSchema,
   SignedMemberReferences,
   type PrivacyMovedOutAnswer,
   type PrivacyMovedOutRequest,
@@ -11,10 +13,17 @@ import { z } from 'zod';
 /** Members' signed route with an association's registry data (decision 0033); privacy reads only its time zone. */
 const ASSOCIATION_PROFILE_ROUTE = 'associations/profile';
 const profileSchema = z.object({ timeZone: z.string().min(1).max(64) });
+/** Members' route naming an association's current, active board (decision 0015); privacy reads only the member ids. */
+const RECIPIENTS_ROUTE = 'notifications/recipients';
+const boardSchema = z.object({ recipients: z.array(z.object({ memberId: z.guid() })) });
 
 /** What requests need from members when one is received: does the member exist there, and the association's zone. */
 export interface MembersLookup {
   memberExists(associationId: string, memberId: string): Promise<boolean>;
+  /** The association's "Former resident" tombstone member (members makes it on first use). */
+  tombstoneOf(associationId: string): Promise<string>;
+  /** Whether the member holds a board seat in the association now. */
+  sitsOnBoard(associationId: string, memberId: string): Promise<boolean>;
   /** The association's IANA time zone; null when no association has this id. */
   timeZoneOf(associationId: string): Promise<string | null>;
   /** A page of members whose last tenure ended on or before their association's cut-off and who hold no other role. */
@@ -34,6 +43,22 @@ export class SignedMembersLookup implements MembersLookup {
 
   async memberExists(associationId: string, memberId: string): Promise<boolean> {
     return (await this.references.existing(associationId, { memberIds: [memberId] })).memberIds.includes(memberId);
+  }
+
+  async tombstoneOf(associationId: string): Promise<string> {
+    const response = await this.post(PRIVACY_TOMBSTONE_ROUTE, { kind: 'privacy.tombstone', associationId });
+    return privacyTombstoneAnswerSchema.parse(await response.json()).memberId;
+  }
+
+  async sitsOnBoard(associationId: string, memberId: string): Promise<boolean> {
+    const response = await this.post(RECIPIENTS_ROUTE, { associationId, spec: { kind: 'board' } });
+    return boardSchema.parse(await response.json()).recipients.some((recipient) => recipient.memberId === memberId);
+  }
+
+  private async post(route: string, payload: unknown): Promise<Response> {
+    const response = await postInternalRoute({ graphqlUrl: this.membersGraphqlUrl(), route, internalSecret: this.internalSecret, payload, timeoutMs: 10_000 });
+    if (!response.ok) throw new Error(`${route} answered HTTP ${response.status}`);
+    return response;
   }
 
   async timeZoneOf(associationId: string): Promise<string | null> {

@@ -13,6 +13,8 @@ const A = randomUUID();
 const B = randomUUID();
 const GONE = randomUUID();
 const STAYS = randomUUID();
+const TOMBSTONE = randomUUID();
+const SEATED = randomUUID();
 const SUBGRAPHS = ['posts', 'members'];
 
 /**
@@ -26,6 +28,8 @@ function fakeMembers(asked: PrivacyMovedOutRequest[]): MembersLookup {
   ];
   return {
     memberExists: () => Promise.resolve(true),
+    tombstoneOf: () => Promise.resolve(TOMBSTONE),
+    sitsOnBoard: (_associationId, memberId) => Promise.resolve(memberId === SEATED),
     timeZoneOf: () => Promise.resolve('Europe/Oslo'),
     movedOut: (request) => {
       asked.push(request);
@@ -100,6 +104,19 @@ describe('moved-out retention', () => {
     await expect(ask()).rejects.toMatchObject({ extensions: { code: 'RATE_LIMITED', retryAfterSeconds: 21 * 3600 } });
     now = new Date('2026-03-03T08:00:01Z');
     expect((await ask()).status).toBe('in_progress');
+  });
+
+  it('refuses the board an erasure of the tombstone (NOT_FOUND) and of a sitting board member (CONFLICT)', async () => {
+    const service = new RequestsService(new RequestsRepository(db), fakeMembers([]), SUBGRAPHS, () => undefined);
+    const board = viewerIn(A, 'board');
+    await expect(service.requestErasure(board, { memberId: TOMBSTONE })).rejects.toMatchObject({ extensions: { code: 'NOT_FOUND' } });
+    await expect(service.requestExport(board, { memberId: TOMBSTONE })).rejects.toMatchObject({ extensions: { code: 'NOT_FOUND' } });
+    await expect(service.requestErasure(board, { memberId: SEATED })).rejects.toMatchObject({
+      message: expect.stringContaining('end their board term first'),
+      extensions: { code: 'CONFLICT' },
+    });
+    expect((await service.requestExport(board, { memberId: SEATED })).status).toBe('in_progress');
+    expect(await new RequestsRepository(db).about(A, TOMBSTONE)).toEqual([]);
   });
 
   it('extends a request within its first month and refuses once the original deadline has passed (CONFLICT, art. 12(3))', async () => {

@@ -45,7 +45,15 @@ export class RequestsService {
       // The association needs a board to answer for it; the seat ends first (by the board), then the person is erased.
       throw conflict('A sitting board member cannot be erased: leave the board first (another board member ends your seat), then ask again.');
     }
-    if (memberId !== viewer.memberId && !(await this.members.memberExists(associationId, memberId))) throw notFound('The member');
+    if (memberId !== viewer.memberId) {
+      if (!(await this.members.memberExists(associationId, memberId))) throw notFound('The member');
+      // The "Former resident" holds erased people's kept content: it is no person, and its data is the association's.
+      if ((await this.members.tombstoneOf(associationId)) === memberId) throw notFound('The member');
+      if (kind === 'erasure' && (await this.members.sitsOnBoard(associationId, memberId))) {
+        // As for a self-erasure: the association needs its board to answer for it, and the person is told by ending the term.
+        throw conflict('A sitting board member cannot be erased: end their board term first, then ask again.');
+      }
+    }
     const now = this.now();
     const recent = await this.repository.receivedSince(associationId, memberId, kind, new Date(now.getTime() - 86_400_000));
     const wait = retryAfterSeconds(recent, now);
