@@ -106,6 +106,26 @@ describe('moved-out retention', () => {
     expect((await ask()).status).toBe('in_progress');
   });
 
+  it('counts the rate per requester: the board asking three times leaves the person’s own request free', async () => {
+    const requests = new RequestsRepository(db);
+    const now = new Date('2026-05-02T08:00:00Z');
+    const service = new RequestsService(
+      requests,
+      fakeMembers([]),
+      SUBGRAPHS,
+      () => undefined,
+      () => now,
+    );
+    const person = viewerIn(A);
+    const board = viewerIn(A, 'board');
+    for (let asked = 0; asked < 3; asked++) {
+      const open = await service.requestExport(board, { memberId: person.memberId });
+      await requests.complete(A, open.id, now);
+    }
+    await expect(service.requestExport(board, { memberId: person.memberId })).rejects.toMatchObject({ extensions: { code: 'RATE_LIMITED' } });
+    expect(await service.requestExport(person, {})).toMatchObject({ status: 'in_progress', requestedBy: person.memberId });
+  });
+
   it('refuses the board an erasure of the tombstone (NOT_FOUND) and of a sitting board member (CONFLICT)', async () => {
     const service = new RequestsService(new RequestsRepository(db), fakeMembers([]), SUBGRAPHS, () => undefined);
     const board = viewerIn(A, 'board');

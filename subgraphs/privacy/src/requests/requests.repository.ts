@@ -75,8 +75,12 @@ export class RequestsRepository {
     return this.db.tenant(associationId, (tx) => openIn(tx, associationId, memberId, kind));
   }
 
-  /** When the person's requests of a kind since `since` came in, oldest first (the rate of asking). */
-  receivedSince(associationId: string, memberId: string, kind: RequestKind, since: Date): Promise<Date[]> {
+  /**
+   * When requests of a kind about the person since `since` came in, oldest first (the rate of asking), counted per
+   * requester: the person's own (`byThemself`), or the board's on their behalf, so the board asking never uses up the
+   * person's own requests.
+   */
+  receivedSince(associationId: string, memberId: string, kind: RequestKind, since: Date, byThemself: boolean): Promise<Date[]> {
     return this.db.tenant(associationId, async (tx) => {
       const rows = await tx
         .select({ receivedAt: requests.receivedAt })
@@ -85,6 +89,7 @@ export class RequestsRepository {
           and(
             eq(requests.associationId, associationId),
             eq(requests.subjectMemberId, memberId),
+            byThemself ? eq(requests.requestedBy, memberId) : ne(requests.requestedBy, memberId),
             eq(requests.kind, kind),
             gte(requests.receivedAt, since),
             eq(requests.reason, 'request'),

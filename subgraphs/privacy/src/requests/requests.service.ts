@@ -55,7 +55,7 @@ export class RequestsService {
       }
     }
     const now = this.now();
-    const recent = await this.repository.receivedSince(associationId, memberId, kind, new Date(now.getTime() - 86_400_000));
+    const recent = await this.repository.receivedSince(associationId, memberId, kind, new Date(now.getTime() - 86_400_000), memberId === viewer.memberId);
     const wait = retryAfterSeconds(recent, now);
     // An open request is returned below whatever the rate; only new ones count.
     if (wait > 0 && !(await this.repository.openOf(associationId, memberId, kind))) throw rateLimited(wait);
