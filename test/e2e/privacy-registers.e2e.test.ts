@@ -92,6 +92,10 @@ describe('privacy registers access matrix and clocks', () => {
     'Association.dataBreachNotices': (actor) => readAssociation(actor, 'dataBreachNotices(first: 5) { nodes { breachId clocks { kind state } } }'),
     'Association.processingRecords': (actor) =>
       readAssociation(actor, 'processingRecords { controller { name } activities { key lawfulBasis } recipients { name } markdown(language: EN) csv }'),
+    'Association.usageStatistics': (actor) =>
+      readAssociation(actor, 'usageStatistics { month booked { suppressed suppressionReason count population share } commented { suppressed } }'),
+    platformUsageStatistics: (actor) =>
+      call(actor, 'query { platformUsageStatistics { month booked { suppressed suppressionReason associations } commented { share } } }'),
     recordDataBreachAuthorityReport: async (actor) => {
       const breachId = await freshBreach();
       await asOperator(NOTIFY, { i: { breachId } });
@@ -116,8 +120,33 @@ describe('privacy registers access matrix and clocks', () => {
     // members refuses Solbakken to Fjordly's board before privacy is asked
     'Association.dataBreachNotices': ['UNAUTHENTICATED', 'FORBIDDEN', 'OK', 'NOT_FOUND', 'FORBIDDEN', 'OK'],
     'Association.processingRecords': ['UNAUTHENTICATED', 'FORBIDDEN', 'OK', 'NOT_FOUND', 'FORBIDDEN', 'OK'],
+    'Association.usageStatistics': ['UNAUTHENTICATED', 'FORBIDDEN', 'OK', 'NOT_FOUND', 'FORBIDDEN', 'OK'],
+    platformUsageStatistics: ['UNAUTHENTICATED', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'OK'],
     // Fjordly was not told of Solbakken's breach: nothing to record there
     recordDataBreachAuthorityReport: ['UNAUTHENTICATED', 'FORBIDDEN', 'OK', 'NOT_FOUND', 'FORBIDDEN', 'FORBIDDEN'],
+  });
+
+  it('counts usage through members, reservations and posts, and withholds the demo’s small groups (k ≥ 5)', async () => {
+    const figure = 'suppressed suppressionReason count population share';
+    const board = await setupStep<{ association: { usageStatistics: Record<string, unknown> } }>(
+      e2e,
+      tokens.board,
+      `query ($id: ID!) { association(id: $id) { usageStatistics { month booked { ${figure} } commented { ${figure} } } } }`,
+      { id: DEMO.solbakken },
+    );
+    const withheld = { suppressed: true, suppressionReason: 'SMALL_GROUP', count: null, population: null, share: null };
+    expect(board.association.usageStatistics).toEqual({
+      month: DateTime.now().setZone('Europe/Oslo').toFormat('yyyy-MM'),
+      booked: withheld,
+      commented: withheld,
+    });
+    const platform = await asOperator<{ platformUsageStatistics: { booked: Record<string, unknown> } }>(
+      `query { platformUsageStatistics(month: "2026-01") { booked { ${figure} associations } } }`,
+      {},
+    );
+    expect(platform.platformUsageStatistics.booked).toEqual({ ...withheld, suppressionReason: 'FEW_ASSOCIATIONS', associations: 0 });
+    const bad = await e2e.gql('query ($id: ID!) { association(id: $id) { usageStatistics(month: "2026-1") { month } } }', { id: DEMO.solbakken }, tokens.board);
+    expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'month' });
   });
 
   it('shows the clocks: the provider late after 24 hours, then the board’s 72 hours from when it was told', async () => {

@@ -62,6 +62,7 @@ import { notificationsInternalRoutes } from './notifications/group-members.route
 import { PrivacyRepository } from './privacy/privacy.repository';
 import { privacyRoutes } from './privacy/privacy.routes';
 import { PrivacyService, SOFT_DELETED_PURGE } from './privacy/privacy.service';
+import { statisticsRoutes } from './statistics/statistics.routes';
 import { NO_RESTRICTIONS, restrictionsFrom } from './privacy/restrictions';
 
 const root = path.resolve(__dirname, '..');
@@ -167,7 +168,7 @@ export async function createPostsSubgraph(deps: PostsDependencies): Promise<Post
     }),
     publicRoutes: { [CALENDAR_ROUTE]: (request) => calendar.feed(request.path), files: (request) => files.download(request) },
     isReady: () => deps.database.ping(),
-    internalRoutes: { ...notificationsInternalRoutes(new GroupMembersRepository(db)), ...privacyRoutes(privacy) },
+    internalRoutes: { ...notificationsInternalRoutes(new GroupMembersRepository(db)), ...privacyRoutes(privacy), ...statisticsRoutes(db) },
   };
   return {
     definition,

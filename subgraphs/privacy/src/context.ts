@@ -9,6 +9,7 @@ import type { PurposesService } from './purposes/purposes.service';
 import type { RestrictionsService } from './restrictions/restrictions.service';
 import type { SettingsService } from './settings/settings.service';
 import type { RecordsService } from './records/records.service';
+import type { StatisticsService } from './statistics/statistics.service';
 import type { SubprocessorsService } from './subprocessors/subprocessors.service';
 
 /**
@@ -29,6 +30,7 @@ export interface PrivacyContext extends RequestContext {
   records: RecordsService;
   breaches: BreachesService;
   archives: ArchivesService;
+  statistics: StatisticsService;
 }
 
 /** An association as privacy knows it: only its id (members owns the rest). */

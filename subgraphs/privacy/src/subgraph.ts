@@ -62,6 +62,9 @@ import { SettingsService } from './settings/settings.service';
 import { SignedControllerProfiles } from './records/controller-profiles';
 import { recordsResolvers } from './records/records.resolvers';
 import { processorFromEnv, RecordsService } from './records/records.service';
+import { statisticsResolvers } from './statistics/statistics.resolvers';
+import { StatisticsService } from './statistics/statistics.service';
+import { SignedUsageSource } from './statistics/usage-source';
 import { SignedCurrentAssociations, type CurrentAssociations } from './subprocessors/current-associations';
 import { subprocessorsPrivacyPart } from './subprocessors/subprocessors.privacy';
 import { SubprocessorsRepository } from './subprocessors/subprocessors.repository';
@@ -175,6 +178,7 @@ export async function createPrivacySubgraph(deps: PrivacyDependencies): Promise<
   );
   const breaches = new BreachesService(new BreachesRepository(db), currentAssociations, deps.now);
   const consents = consentDomains(db, deps);
+  const statistics = new StatisticsService(new SignedUsageSource(deps.subgraphUrls, deps.internalSecret), currentAssociations, deps.now);
   const typeDefs = parse(readFileSync(path.join(root, 'schema.graphql'), 'utf8'));
   const definition: SubgraphDefinition<PrivacyContext> = {
     name: 'privacy',
@@ -190,8 +194,21 @@ export async function createPrivacySubgraph(deps: PrivacyDependencies): Promise<
       breachesResolvers,
       recordsResolvers,
       archivesResolvers,
+      statisticsResolvers,
     ],
-    createContext: (request) => ({ ...request, ...consents.services, settings, requests, now, accessLog, subprocessors, breaches, records, archives }),
+    createContext: (request) => ({
+      ...request,
+      ...consents.services,
+      settings,
+      requests,
+      now,
+      accessLog,
+      subprocessors,
+      breaches,
+      records,
+      archives,
+      statistics,
+    }),
     internalRoutes: {
       ...consentRoutes(consents.repository),
       ...privacyRoutes(db, PERSONAL_DATA, [

@@ -97,6 +97,12 @@ export type Association = {
    * privacy settings and the sub-processors in force: its board and operators (FORBIDDEN for others).
    */
   processingRecords: ProcessingRecords;
+  /**
+   * Anonymous usage figures for one whole month (YYYY-MM; this month in the association's time zone when left out;
+   * BAD_USER_INPUT on `month` for another shape or a month not begun): its board and operators (FORBIDDEN for others).
+   * A figure is suppressed when those who did it or those who did not number fewer than five.
+   */
+  usageStatistics: UsageStatistics;
 };
 
 
@@ -104,6 +110,12 @@ export type Association = {
 export type AssociationDataBreachNoticesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A housing association, as the members subgraph keeps it; privacy adds how it handles personal data. */
+export type AssociationUsageStatisticsArgs = {
+  month?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** The viewer's consent to one consent-based purpose of the register. */
@@ -505,6 +517,37 @@ export type PageInfo = {
   hasNextPage: Scalars['Boolean']['output'];
 };
 
+/**
+ * A platform-wide share over only the associations whose own figure could be shown, and only over five or more of them,
+ * so no association's figure can be found by difference and no small group is inside the sum.
+ */
+export type PlatformUsageFigure = {
+  __typename?: 'PlatformUsageFigure';
+  /** How many associations were added up (those whose own figure could be shown). */
+  associations: Scalars['Int']['output'];
+  /** Residents who did it, in the associations added up. */
+  count?: Maybe<Scalars['Int']['output']>;
+  /** Residents in the associations added up. */
+  population?: Maybe<Scalars['Int']['output']>;
+  /** count / population, between 0 and 1. */
+  share?: Maybe<Scalars['Float']['output']>;
+  /** Whether the figure is withheld; then count, population and share are null. */
+  suppressed: Scalars['Boolean']['output'];
+  /** Why it is withheld, or null when shown. */
+  suppressionReason?: Maybe<UsageSuppressionReason>;
+};
+
+/** Platform-wide usage figures for one month: each association counts that month in its own time zone (decision 0040). */
+export type PlatformUsageStatistics = {
+  __typename?: 'PlatformUsageStatistics';
+  /** Residents who made a booking in the month. */
+  booked: PlatformUsageFigure;
+  /** Residents who wrote a comment in the month. */
+  commented: PlatformUsageFigure;
+  /** The month counted (YYYY-MM). */
+  month: Scalars['String']['output'];
+};
+
 /** Who answers questions about personal data in the association. */
 export type PrivacyContact = {
   __typename?: 'PrivacyContact';
@@ -778,6 +821,11 @@ export type Query = {
   myPrivacyRequests: Array<PrivacyRequest>;
   /** The viewer's own restriction of processing and its history. Only the person. */
   myRestriction: MyRestriction;
+  /**
+   * Platform-wide anonymous usage figures for one whole month (YYYY-MM; this month in Europe/Oslo when left out):
+   * platform operators only (FORBIDDEN for everyone else).
+   */
+  platformUsageStatistics: PlatformUsageStatistics;
   /** The privacy notice: the given version, or the newest; null when none was published. The association's members. */
   privacyNotice?: Maybe<PrivacyNotice>;
   /** The association's register of processing purposes. Its members and an operator in a support session (FORBIDDEN for others). */
@@ -805,6 +853,11 @@ export type QueryDataBreachesArgs = {
 export type QueryMyDataAccessArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryPlatformUsageStatisticsArgs = {
+  month?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -987,6 +1040,45 @@ export type UpdatePrivacySettingsInput = {
   retentionMonths?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/**
+ * One share, or nothing: when a group it describes has fewer than five people the figure is suppressed (all numbers
+ * null, never rounded), since "all but two" names the two as surely as "two".
+ */
+export type UsageFigure = {
+  __typename?: 'UsageFigure';
+  /** Residents who did it. */
+  count?: Maybe<Scalars['Int']['output']>;
+  /** Residents in the month. */
+  population?: Maybe<Scalars['Int']['output']>;
+  /** count / population, between 0 and 1. */
+  share?: Maybe<Scalars['Float']['output']>;
+  /** Whether the figure is withheld; then count, population and share are null. */
+  suppressed: Scalars['Boolean']['output'];
+  /** Why it is withheld, or null when shown. */
+  suppressionReason?: Maybe<UsageSuppressionReason>;
+};
+
+/**
+ * Anonymous usage figures of one association for one month (decision 0040). Residents are the people with a tenure at
+ * some point in the month (not externals, not the "Former resident" of erased people's content).
+ */
+export type UsageStatistics = {
+  __typename?: 'UsageStatistics';
+  /** Residents who made a booking in the month. */
+  booked: UsageFigure;
+  /** Residents who wrote a comment in the month. */
+  commented: UsageFigure;
+  /** The month counted (YYYY-MM), in the association's time zone. */
+  month: Scalars['String']['output'];
+};
+
+/** Why a usage figure is withheld. */
+export type UsageSuppressionReason =
+  /** Fewer than five associations have a figure that could be shown on its own (platform-wide figures only). */
+  | 'FEW_ASSOCIATIONS'
+  /** Those who did it, or those who did not, number fewer than five people. */
+  | 'SMALL_GROUP';
+
 /** Withdrawing a consent. */
 export type WithdrawConsentInput = {
   /** The purpose's key. */
@@ -1126,6 +1218,9 @@ export type ResolversTypes = ResolversObject<{
   NotifyDataBreachInput: NotifyDataBreachInput;
   ObjectToSubprocessorChangeInput: ObjectToSubprocessorChangeInput;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  PlatformUsageFigure: ResolverTypeWrapper<PlatformUsageFigure>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  PlatformUsageStatistics: ResolverTypeWrapper<PlatformUsageStatistics>;
   PrivacyContact: ResolverTypeWrapper<PrivacyContact>;
   PrivacyNotice: ResolverTypeWrapper<Notice>;
   PrivacyPurpose: ResolverTypeWrapper<Purpose>;
@@ -1159,6 +1254,9 @@ export type ResolversTypes = ResolversObject<{
   SubprocessorChangeKind: SubprocessorChangeKind;
   SubprocessorObjection: ResolverTypeWrapper<SubprocessorObjection>;
   UpdatePrivacySettingsInput: UpdatePrivacySettingsInput;
+  UsageFigure: ResolverTypeWrapper<UsageFigure>;
+  UsageStatistics: ResolverTypeWrapper<UsageStatistics>;
+  UsageSuppressionReason: UsageSuppressionReason;
   WithdrawConsentInput: WithdrawConsentInput;
 }>;
 
@@ -1195,6 +1293,9 @@ export type ResolversParentTypes = ResolversObject<{
   NotifyDataBreachInput: NotifyDataBreachInput;
   ObjectToSubprocessorChangeInput: ObjectToSubprocessorChangeInput;
   PageInfo: PageInfo;
+  PlatformUsageFigure: PlatformUsageFigure;
+  Float: Scalars['Float']['output'];
+  PlatformUsageStatistics: PlatformUsageStatistics;
   PrivacyContact: PrivacyContact;
   PrivacyNotice: Notice;
   PrivacyPurpose: Purpose;
@@ -1221,6 +1322,8 @@ export type ResolversParentTypes = ResolversObject<{
   SubprocessorChangeConnection: SubprocessorChangeConnection;
   SubprocessorObjection: SubprocessorObjection;
   UpdatePrivacySettingsInput: UpdatePrivacySettingsInput;
+  UsageFigure: UsageFigure;
+  UsageStatistics: UsageStatistics;
   WithdrawConsentInput: WithdrawConsentInput;
 }>;
 
@@ -1235,6 +1338,7 @@ export type AssociationResolvers<ContextType = PrivacyContext, ParentType extend
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   privacySettings?: Resolver<ResolversTypes['PrivacySettings'], ParentType, ContextType>;
   processingRecords?: Resolver<ResolversTypes['ProcessingRecords'], ParentType, ContextType>;
+  usageStatistics?: Resolver<ResolversTypes['UsageStatistics'], ParentType, ContextType, Partial<AssociationUsageStatisticsArgs>>;
 }>;
 
 export type ConsentResolvers<ContextType = PrivacyContext, ParentType extends ResolversParentTypes['Consent'] = ResolversParentTypes['Consent']> = ResolversObject<{
@@ -1371,6 +1475,21 @@ export type PageInfoResolvers<ContextType = PrivacyContext, ParentType extends R
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 }>;
 
+export type PlatformUsageFigureResolvers<ContextType = PrivacyContext, ParentType extends ResolversParentTypes['PlatformUsageFigure'] = ResolversParentTypes['PlatformUsageFigure']> = ResolversObject<{
+  associations?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  count?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  population?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  share?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  suppressed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  suppressionReason?: Resolver<Maybe<ResolversTypes['UsageSuppressionReason']>, ParentType, ContextType>;
+}>;
+
+export type PlatformUsageStatisticsResolvers<ContextType = PrivacyContext, ParentType extends ResolversParentTypes['PlatformUsageStatistics'] = ResolversParentTypes['PlatformUsageStatistics']> = ResolversObject<{
+  booked?: Resolver<ResolversTypes['PlatformUsageFigure'], ParentType, ContextType>;
+  commented?: Resolver<ResolversTypes['PlatformUsageFigure'], ParentType, ContextType>;
+  month?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type PrivacyContactResolvers<ContextType = PrivacyContext, ParentType extends ResolversParentTypes['PrivacyContact'] = ResolversParentTypes['PrivacyContact']> = ResolversObject<{
   email?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1494,6 +1613,7 @@ export type QueryResolvers<ContextType = PrivacyContext, ParentType extends Reso
   myDataAccess?: Resolver<ResolversTypes['DataAccessConnection'], ParentType, ContextType, Partial<QueryMyDataAccessArgs>>;
   myPrivacyRequests?: Resolver<Array<ResolversTypes['PrivacyRequest']>, ParentType, ContextType>;
   myRestriction?: Resolver<ResolversTypes['MyRestriction'], ParentType, ContextType>;
+  platformUsageStatistics?: Resolver<ResolversTypes['PlatformUsageStatistics'], ParentType, ContextType, Partial<QueryPlatformUsageStatisticsArgs>>;
   privacyNotice?: Resolver<Maybe<ResolversTypes['PrivacyNotice']>, ParentType, ContextType, Partial<QueryPrivacyNoticeArgs>>;
   privacyPurposes?: Resolver<Array<ResolversTypes['PrivacyPurpose']>, ParentType, ContextType>;
   privacyRequests?: Resolver<ResolversTypes['PrivacyRequestConnection'], ParentType, ContextType, RequireFields<QueryPrivacyRequestsArgs, 'first' | 'status'>>;
@@ -1552,6 +1672,20 @@ export type SubprocessorObjectionResolvers<ContextType = PrivacyContext, ParentT
   reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
+export type UsageFigureResolvers<ContextType = PrivacyContext, ParentType extends ResolversParentTypes['UsageFigure'] = ResolversParentTypes['UsageFigure']> = ResolversObject<{
+  count?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  population?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  share?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  suppressed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  suppressionReason?: Resolver<Maybe<ResolversTypes['UsageSuppressionReason']>, ParentType, ContextType>;
+}>;
+
+export type UsageStatisticsResolvers<ContextType = PrivacyContext, ParentType extends ResolversParentTypes['UsageStatistics'] = ResolversParentTypes['UsageStatistics']> = ResolversObject<{
+  booked?: Resolver<ResolversTypes['UsageFigure'], ParentType, ContextType>;
+  commented?: Resolver<ResolversTypes['UsageFigure'], ParentType, ContextType>;
+  month?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type Resolvers<ContextType = PrivacyContext> = ResolversObject<{
   AnnouncedSubprocessorChange?: AnnouncedSubprocessorChangeResolvers<ContextType>;
   Association?: AssociationResolvers<ContextType>;
@@ -1576,6 +1710,8 @@ export type Resolvers<ContextType = PrivacyContext> = ResolversObject<{
   MyConsents?: MyConsentsResolvers<ContextType>;
   MyRestriction?: MyRestrictionResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  PlatformUsageFigure?: PlatformUsageFigureResolvers<ContextType>;
+  PlatformUsageStatistics?: PlatformUsageStatisticsResolvers<ContextType>;
   PrivacyContact?: PrivacyContactResolvers<ContextType>;
   PrivacyNotice?: PrivacyNoticeResolvers<ContextType>;
   PrivacyPurpose?: PrivacyPurposeResolvers<ContextType>;
@@ -1600,5 +1736,7 @@ export type Resolvers<ContextType = PrivacyContext> = ResolversObject<{
   SubprocessorChange?: SubprocessorChangeResolvers<ContextType>;
   SubprocessorChangeConnection?: SubprocessorChangeConnectionResolvers<ContextType>;
   SubprocessorObjection?: SubprocessorObjectionResolvers<ContextType>;
+  UsageFigure?: UsageFigureResolvers<ContextType>;
+  UsageStatistics?: UsageStatisticsResolvers<ContextType>;
 }>;
 
