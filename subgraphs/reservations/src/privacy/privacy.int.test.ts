@@ -10,6 +10,7 @@ import {
   type PrivacyExportAnswer,
   type RequestContext,
 } from '@tunet/kit';
+import { testBackend } from '@tunet/kit/src/kit.fixtures';
 import { sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { arrangeBooking, arrangeResource } from '../lifecycle/lifecycle.fixtures';
@@ -133,6 +134,35 @@ describe('reservations privacy routes', () => {
     expect((await exportOf(associationId, s.person.memberId)).receipt.filter((entry) => entry.rows > 0)).toEqual([]);
     const again = await erase(associationId, s.person.memberId);
     expect(again.receipt.filter((entry) => entry.rows > 0)).toEqual([]);
+  });
+});
+
+describe('reservations privacy routes, under attack', () => {
+  it('refunds a booking ahead once when the same person is erased twice at once', async () => {
+    const associationId = randomUUID();
+    const s = await seed(associationId);
+    if (testBackend() === 'pglite') {
+      await Promise.all([erase(associationId, s.person.memberId), erase(associationId, s.person.memberId)]);
+    } else {
+      // The booking ahead held by another transaction, both erasures start and stop on it (or on each other).
+      let both: Promise<unknown> = Promise.resolve();
+      await bed.subgraph.db.system(async (tx) => {
+        await tx.execute(sql`select 1 from reservations.bookings where id = ${s.aheadPaid} for no key update`);
+        both = Promise.all([erase(associationId, s.person.memberId), erase(associationId, s.person.memberId)]);
+        for (let waiting = 0; waiting < 2;) {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          const [locks] = await query<{ waiting: number }>(
+            tx,
+            sql`select count(distinct l.pid)::int as waiting from pg_locks l join pg_stat_activity a on a.pid = l.pid
+                where not l.granted and a.datname = current_database()`,
+          );
+          waiting = locks!.waiting;
+        }
+      });
+      await both;
+    }
+    const refunds = await rows(sql`select 1 from reservations.charges where booking_id = ${s.aheadPaid} and reason = 'cancellation_refund'`);
+    expect(refunds).toHaveLength(1);
   });
 });
 

@@ -65,6 +65,8 @@ export class PrivacyRepository {
    */
   eraseMember(a: string, m: string, tombstone: string, now: Date): Promise<ReservationsErasure> {
     return this.db.tenant(a, async (tx) => {
+      // Two erasures of one person at once would each refund the bookings ahead; the second waits here for the first.
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`privacy-erase:${a}:${m}`}, 0))`);
       const at = now.toISOString();
       const ahead = sql`select id from reservations.bookings where association_id = ${a} and booker_member_id = ${m}
                         and status in ('pending', 'confirmed') and lower(during) > ${at}::timestamptz`;
