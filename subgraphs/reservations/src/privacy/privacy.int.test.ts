@@ -164,6 +164,24 @@ describe('reservations privacy routes, under attack', () => {
     const refunds = await rows(sql`select 1 from reservations.charges where booking_id = ${s.aheadPaid} and reason = 'cancellation_refund'`);
     expect(refunds).toHaveLength(1);
   });
+
+  it('exports only what a board member did on a neighbour’s booking, never the neighbour’s comment or household', async () => {
+    const associationId = randomUUID();
+    const s = await seed(associationId);
+    await rows(
+      sql`update reservations.bookings set comment = 'Bryllup for Nils', decided_by_member_id = ${s.person.memberId}, decided_at = now()
+          where id = ${s.neighbours} returning 1`,
+    );
+    const answer = await exportOf(associationId, s.person.memberId);
+    expect(JSON.stringify(answer.tables)).not.toContain('Bryllup');
+    expect(JSON.stringify(answer.tables)).not.toContain(s.neighbour.memberId);
+    expect(answer.tables.bookings!.find((row) => row.id === s.neighbours)).toEqual({
+      id: s.neighbours,
+      action: 'decided',
+      status: 'confirmed',
+      at: expect.anything(),
+    });
+  });
 });
 
 describe('charges retention', () => {

@@ -34,11 +34,20 @@ export class PrivacyRepository {
 
   exportMember(a: string, m: string): Promise<Record<string, Row[]>> {
     return this.db.tenant(a, async (tx) => ({
-      bookings: await query(
-        tx,
-        sql`select * from reservations.bookings where association_id = ${a}
-            and (booker_member_id = ${m} or decided_by_member_id = ${m} or cancelled_by_member_id = ${m}) order by lower(during), id`,
-      ),
+      // Their own bookings in full; where they only acted for the board on another's booking, what they did and
+      // when, never that resident's comment, household or times (GDPR art. 15(4)).
+      bookings: [
+        ...(await query(tx, sql`select * from reservations.bookings where association_id = ${a} and booker_member_id = ${m} order by lower(during), id`)),
+        ...(await query(
+          tx,
+          sql`select id, 'decided' as action, status, decided_at as at from reservations.bookings
+              where association_id = ${a} and decided_by_member_id = ${m} and booker_member_id <> ${m}
+              union all
+              select id, 'cancelled' as action, status, cancelled_at as at from reservations.bookings
+              where association_id = ${a} and cancelled_by_member_id = ${m} and booker_member_id <> ${m}
+              order by at, id`,
+        )),
+      ],
       charges: await query(tx, sql`select * from reservations.charges where association_id = ${a} and member_id = ${m} order by created_at, id`),
       calendar_feeds: await query(tx, sql`select ${FEED_COLUMNS} from reservations.calendar_feeds where association_id = ${a} and member_id = ${m}`),
     }));
