@@ -185,6 +185,14 @@ describe('reservations privacy routes, under attack', () => {
 });
 
 describe('charges retention', () => {
+  it('never deletes a resident’s booking whose request key a client chose to start with erased:', async () => {
+    const associationId = randomUUID();
+    const s = await seed(associationId);
+    await rows(sql`update reservations.bookings set idempotency_key = ${`${ERASED_KEY_PREFIX}mine`} where id = ${s.aheadFree} returning 1`);
+    await bed.subgraph.privacy.purgeExpiredCharges(new Date());
+    expect(await rows(sql`select 1 from reservations.bookings where id = ${s.aheadFree}`)).toHaveLength(1);
+  });
+
   it('deletes charges after five years from the end of their fiscal year, then the bookings kept for them, once, logging every run', async () => {
     const associationId = randomUUID();
     const s = await seed(associationId);

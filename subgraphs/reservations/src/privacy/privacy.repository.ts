@@ -3,7 +3,7 @@ import { sql, type SQL } from 'drizzle-orm';
 
 type Row = Record<string, unknown>;
 
-/** A booking kept for its charges after its booker was erased: its idempotency key says so, and names no request. */
+/** A booking kept for its charges after its booker was erased gets this key, which names no request of theirs. */
 export const ERASED_KEY_PREFIX = 'erased:';
 
 /** The bookkeeping zone: charges are kept by the calendar year in Norway (the association's default zone). */
@@ -109,7 +109,7 @@ export class PrivacyRepository {
       );
       await tx.execute(
         sql`update reservations.bookings set booker_member_id = ${tombstone}, unit_id = null, comment = null, hide_name = true,
-              idempotency_key = ${ERASED_KEY_PREFIX} || id::text, rules_accepted_at = null, decision_reason = null, cancel_reason = null
+              idempotency_key = ${ERASED_KEY_PREFIX} || id::text, erased_at = ${at}::timestamptz, rules_accepted_at = null, decision_reason = null, cancel_reason = null
             where association_id = ${a} and booker_member_id = ${m}`,
       );
       for (const column of ['decided_by_member_id', 'cancelled_by_member_id']) {
@@ -150,7 +150,7 @@ export class PrivacyRepository {
       const charges = await changed(tx, sql`delete from reservations.charges where created_at < ${before.toISOString()}::timestamptz returning 1`);
       const bookings = await changed(
         tx,
-        sql`delete from reservations.bookings b where b.idempotency_key like ${`${ERASED_KEY_PREFIX}%`}
+        sql`delete from reservations.bookings b where b.erased_at is not null
             and not exists (select 1 from reservations.charges c where c.association_id = b.association_id and c.booking_id = b.id) returning 1`,
       );
       return { charges, bookings };
