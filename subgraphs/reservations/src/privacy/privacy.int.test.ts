@@ -37,13 +37,13 @@ function route<T>(name: string, body: unknown): Promise<T> {
 const exportOf = (associationId: string, memberId: string) =>
   route<PrivacyExportAnswer>(PRIVACY_EXPORT_ROUTE, { kind: 'privacy.export', requestId: randomUUID(), associationId, memberId });
 
-const erase = (associationId: string, memberId: string) =>
+const erase = (associationId: string, memberId: string, tombstoneMemberId = TOMBSTONE) =>
   route<PrivacyEraseAnswer>(PRIVACY_ERASE_ROUTE, {
     kind: 'privacy.erase',
     requestId: randomUUID(),
     associationId,
     memberId,
-    policy: { keepContent: ['posts'], tombstoneMemberId: TOMBSTONE, reason: 'request' },
+    policy: { keepContent: ['posts'], tombstoneMemberId, reason: 'request' },
   });
 
 function rows<T>(statement: ReturnType<typeof sql>): Promise<T[]> {
@@ -181,6 +181,16 @@ describe('reservations privacy routes, under attack', () => {
       status: 'confirmed',
       at: expect.anything(),
     });
+  });
+
+  it('refuses to erase the tombstone (409), whether named as its own tombstone or found by what erasures kept', async () => {
+    const associationId = randomUUID();
+    const s = await seed(associationId);
+    await expect(erase(associationId, TOMBSTONE)).rejects.toMatchObject({ status: 409 });
+    await erase(associationId, s.person.memberId);
+    await expect(erase(associationId, TOMBSTONE, randomUUID())).rejects.toMatchObject({ status: 409 });
+    const kept = await rows(sql`select 1 from reservations.bookings where association_id = ${associationId} and booker_member_id = ${TOMBSTONE}`);
+    expect(kept).toHaveLength(2);
   });
 });
 

@@ -130,6 +130,14 @@ export class PrivacyRepository {
     });
   }
 
+  /** Whether the member is a tombstone: bookings kept after an erasure name them as booker. */
+  async isTombstone(a: string, m: string): Promise<boolean> {
+    const found = await this.db.tenant(a, (tx) =>
+      query(tx, sql`select 1 from reservations.bookings where association_id = ${a} and booker_member_id = ${m} and erased_at is not null limit 1`),
+    );
+    return found.length > 0;
+  }
+
   /** Deletes every row of the association, in the order the foreign keys need. */
   eraseAssociation(a: string): Promise<Record<string, number>> {
     return this.db.tenant(a, async (tx) => {

@@ -1,11 +1,12 @@
-import type {
-  PrivacyAssociationRequest,
-  PrivacyEraseAnswer,
-  PrivacyEraseRequest,
-  PrivacyExportAnswer,
-  PrivacyExportRequest,
-  ReceiptEntry,
-  RetentionCounts,
+import {
+  InternalRouteError,
+  type PrivacyAssociationRequest,
+  type PrivacyEraseAnswer,
+  type PrivacyEraseRequest,
+  type PrivacyExportAnswer,
+  type PrivacyExportRequest,
+  type ReceiptEntry,
+  type RetentionCounts,
 } from '@tunet/kit';
 import { PERSONAL_DATA } from './personal-data';
 import { FISCAL_ZONE, type PrivacyRepository } from './privacy.repository';
@@ -43,6 +44,10 @@ export class PrivacyService {
   }
 
   async eraseMember({ associationId, memberId, policy }: PrivacyEraseRequest): Promise<PrivacyEraseAnswer> {
+    // Erasing the tombstone would strip what earlier erasures kept; naming the person as their own tombstone, keep it.
+    if (memberId === policy.tombstoneMemberId || (await this.repository.isTombstone(associationId, memberId))) {
+      throw new InternalRouteError(409, 'The tombstone member is not a person and cannot be erased.');
+    }
     const { counts, keptCharges } = await this.repository.eraseMember(associationId, memberId, policy.tombstoneMemberId, this.now());
     const latest =
       keptCharges
