@@ -183,6 +183,19 @@ describe('reservations privacy routes, under attack', () => {
     });
   });
 
+  it('receipts count only the person’s own bookings: deleted ones erased, kept ones anonymised', async () => {
+    const associationId = randomUUID();
+    const s = await seed(associationId);
+    await rows(sql`update reservations.bookings set decided_by_member_id = ${s.neighbour.memberId} where id = ${s.pastFree} returning 1`);
+    // The neighbour acted for the board on the person's booking only, and booked one of their own with a charge.
+    const neighbours = await erase(associationId, s.neighbour.memberId);
+    expect(neighbours.receipt.find((entry) => entry.table === 'bookings')).toMatchObject({ action: 'anonymised', rows: 1 });
+    const free = viewerIn(associationId);
+    await arrangeBooking(bed.subgraph.db, free, s.room, span(-40));
+    const freeOnly = await erase(associationId, free.memberId);
+    expect(freeOnly.receipt.find((entry) => entry.table === 'bookings')).toMatchObject({ action: 'erased', rows: 1 });
+  });
+
   it('refuses to erase the tombstone (409), whether named as its own tombstone or found by what erasures kept', async () => {
     const associationId = randomUUID();
     const s = await seed(associationId);

@@ -26,6 +26,8 @@ export interface ReservationsErasure {
   counts: Record<string, number>;
   /** When each charge kept for the bookkeeping was made, for the receipt's keptUntil. */
   keptCharges: Date[];
+  /** Their own bookings deleted, and kept for their charges without them. */
+  bookings: { deleted: number; kept: number };
 }
 
 /** The only SQL of the privacy routes: what reservations holds about a member or an association, and its erasure. */
@@ -79,12 +81,6 @@ export class PrivacyRepository {
       const at = now.toISOString();
       const ahead = sql`select id from reservations.bookings where association_id = ${a} and booker_member_id = ${m}
                         and status in ('pending', 'confirmed') and lower(during) > ${at}::timestamptz`;
-      // Every booking of theirs is deleted or stripped below, whatever happens to it first.
-      const [theirs] = await query<{ n: number }>(
-        tx,
-        sql`select count(*)::int as n from reservations.bookings where association_id = ${a} and booker_member_id = ${m}`,
-      );
-      let bookings = theirs!.n;
       const refunds = await changed(
         tx,
         sql`insert into reservations.charges (association_id, id, booking_id, unit_id, member_id, amount, reason, description, created_at)
@@ -103,20 +99,20 @@ export class PrivacyRepository {
         sql`update reservations.bookings set status = 'cancelled', cancelled_at = ${at}::timestamptz, cancel_reason = null, cancelled_by_member_id = null
             where association_id = ${a} and id in (${ahead})`,
       );
-      await tx.execute(
+      const deleted = await changed(
+        tx,
         sql`delete from reservations.bookings b where b.association_id = ${a} and b.booker_member_id = ${m}
-            and not exists (select 1 from reservations.charges c where c.association_id = b.association_id and c.booking_id = b.id)`,
+            and not exists (select 1 from reservations.charges c where c.association_id = b.association_id and c.booking_id = b.id) returning 1`,
       );
-      await tx.execute(
+      const kept = await changed(
+        tx,
         sql`update reservations.bookings set booker_member_id = ${tombstone}, unit_id = null, comment = null, hide_name = true,
               idempotency_key = ${ERASED_KEY_PREFIX} || id::text, erased_at = ${at}::timestamptz, rules_accepted_at = null, decision_reason = null, cancel_reason = null
-            where association_id = ${a} and booker_member_id = ${m}`,
+            where association_id = ${a} and booker_member_id = ${m} returning 1`,
       );
+      // Where they acted for the board on another's booking, the tombstone did; that resident's booking is not theirs.
       for (const column of ['decided_by_member_id', 'cancelled_by_member_id']) {
-        bookings += await changed(
-          tx,
-          sql`update reservations.bookings set ${sql.raw(column)} = ${tombstone} where association_id = ${a} and ${sql.raw(column)} = ${m} returning 1`,
-        );
+        await tx.execute(sql`update reservations.bookings set ${sql.raw(column)} = ${tombstone} where association_id = ${a} and ${sql.raw(column)} = ${m}`);
       }
       const stripped = await query<{ created_at: Date | string }>(
         tx,
@@ -124,7 +120,8 @@ export class PrivacyRepository {
       );
       const calendarFeeds = await changed(tx, sql`delete from reservations.calendar_feeds where association_id = ${a} and member_id = ${m} returning 1`);
       return {
-        counts: { bookings, charges: stripped.length + refunds, calendar_feeds: calendarFeeds },
+        counts: { bookings: deleted + kept, charges: stripped.length + refunds, calendar_feeds: calendarFeeds },
+        bookings: { deleted, kept },
         keptCharges: [...stripped.map((row) => new Date(row.created_at)), ...(refunds > 0 ? [now] : [])],
       };
     });

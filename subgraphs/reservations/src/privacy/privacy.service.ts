@@ -48,21 +48,22 @@ export class PrivacyService {
     if (memberId === policy.tombstoneMemberId || (await this.repository.isTombstone(associationId, memberId))) {
       throw new InternalRouteError(409, 'The tombstone member is not a person and cannot be erased.');
     }
-    const { counts, keptCharges } = await this.repository.eraseMember(associationId, memberId, policy.tombstoneMemberId, this.now());
+    const { counts, bookings, keptCharges } = await this.repository.eraseMember(associationId, memberId, policy.tombstoneMemberId, this.now());
     const latest =
       keptCharges
         .map((at) => chargeKeptUntil(at, FISCAL_ZONE))
         .sort()
         .at(-1) ?? null;
     const receipt = Object.entries(PERSONAL_DATA).map(([table, entry]): ReceiptEntry => {
-      const action = entry.erasure === 'keep' ? 'kept' : entry.erasure === 'anonymise' ? 'anonymised' : 'erased';
+      const action =
+        table === 'bookings' ? bookingsAction(bookings) : entry.erasure === 'keep' ? 'kept' : entry.erasure === 'anonymise' ? 'anonymised' : 'erased';
       return {
         table,
         action,
         rows: counts[table] ?? 0,
         lawfulBasis: entry.lawfulBasis,
         keptUntil: action === 'kept' ? latest : null,
-        note: NOTES[table] ?? null,
+        note: table === 'bookings' ? bookingsNote(bookings) : (NOTES[table] ?? null),
       };
     });
     return { subgraph: SUBGRAPH, receipt };
@@ -89,6 +90,15 @@ export class PrivacyService {
   purgeExpiredCharges(now: Date): Promise<RetentionCounts> {
     return this.repository.purgeExpiredCharges(chargesDueBefore(now, FISCAL_ZONE));
   }
+}
+
+/** One entry per table: 'erased' when every booking of theirs was deleted, 'anonymised' when any was kept stripped. */
+function bookingsAction({ deleted, kept }: { deleted: number; kept: number }): ReceiptEntry['action'] {
+  return deleted > 0 && kept === 0 ? 'erased' : 'anonymised';
+}
+
+function bookingsNote({ deleted, kept }: { deleted: number; kept: number }): string {
+  return `${deleted} deleted, ${kept} kept without the booker for their charges. ${NOTES.bookings}`;
 }
 
 function exportReceipt(tables: Record<string, unknown[]>): ReceiptEntry[] {
