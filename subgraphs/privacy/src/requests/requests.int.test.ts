@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { runRetention, type PrivacyMovedOutRequest, type SubgraphDatabase } from '@tunet/kit';
+import { FilesystemStorage, runRetention, type PrivacyMovedOutRequest, type SubgraphDatabase } from '@tunet/kit';
 import { openTestDatabase, viewerIn, type TestDatabase } from '@tunet/kit/src/kit.fixtures';
 import { sql } from 'drizzle-orm';
 import { SettingsRepository } from '../settings/settings.repository';
 import type { MembersLookup } from './members-client';
+import { partKey, RequestsJob } from './requests.job';
 import { RequestsRepository } from './requests.repository';
 import { RequestsService } from './requests.service';
 import { movedOutPass } from './retention.service';
@@ -124,6 +127,30 @@ describe('moved-out retention', () => {
     }
     await expect(service.requestExport(board, { memberId: person.memberId })).rejects.toMatchObject({ extensions: { code: 'RATE_LIMITED' } });
     expect(await service.requestExport(person, {})).toMatchObject({ status: 'in_progress', requestedBy: person.memberId });
+  });
+
+  it('publishes no archive of a person whose erasure was asked: the open export completes and its stored parts go', async () => {
+    const requests = new RequestsRepository(db);
+    const service = new RequestsService(requests, fakeMembers([]), SUBGRAPHS, () => undefined);
+    const person = viewerIn(B);
+    const exported = await service.requestExport(person, {});
+    const storage = new FilesystemStorage(mkdtempSync(path.join(os.tmpdir(), 'privacy-parts-')));
+    await storage.put(partKey(exported, 'posts'), Buffer.from('{}'), 'application/json');
+    await service.requestErasure(person, {});
+    const published: string[] = [];
+    const job = new RequestsJob({
+      repository: requests,
+      subgraphUrls: () => ({}),
+      internalSecret: 'secret',
+      storage,
+      publisher: { publish: (input) => Promise.resolve(published.push(input.requestId)) },
+      intervalMs: 60_000,
+      now: () => new Date(),
+    });
+    await job.runOnce();
+    expect(published).toEqual([]);
+    expect(await requests.get(B, exported.id)).toMatchObject({ status: 'completed' });
+    expect(await storage.get(partKey(exported, 'posts'))).toBeNull();
   });
 
   it('refuses the board an erasure of the tombstone (NOT_FOUND) and of a sitting board member (CONFLICT)', async () => {

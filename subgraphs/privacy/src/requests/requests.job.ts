@@ -107,6 +107,12 @@ export class RequestsJob implements BackgroundJob {
   private async advance(request: RequestRow): Promise<void> {
     const { repository } = this.options;
     const { associationId, id } = request;
+    if (request.kind === 'export' && (await repository.erasureAsked(associationId, request.subjectMemberId))) {
+      // Erasure wins: no archive of a person being (or already) erased is published; the parts collected so far go.
+      await this.dropParts(request);
+      await repository.complete(associationId, id, this.options.now());
+      return;
+    }
     if (request.status === 'in_progress') {
       if (request.kind === 'erasure' && !request.tombstoneMemberId) {
         const tombstone = await this.tombstone(request);
@@ -197,11 +203,20 @@ export class RequestsJob implements BackgroundJob {
       if (!response.ok) throw new Error(`${subgraph} ${PRIVACY_EXPORT_FILE_ROUTE} ${describeFailure({ status: response.status })}`);
       return Buffer.from(await response.arrayBuffer());
     };
+    // Asked once more right before publishing: an erasure asked while the parts were read wins too.
+    if (await repository.erasureAsked(associationId, memberId)) return;
     await publisher.publish({ associationId, requestId, memberId, requestedBy: request.requestedBy, parts, fetchFile }, async (tx) => {
       await repository.completeIn(tx, associationId, requestId, this.options.now());
     });
     // The archive holds them now; the parts were only its input.
-    for (const step of steps) await storage.delete(partKey(request, step.subgraph));
+    await this.dropParts(request);
+  }
+
+  /** Deletes every subgraph's stored export part of the request (nothing stored: nothing done). */
+  private async dropParts(request: RequestRow): Promise<void> {
+    for (const step of await this.options.repository.stepsOf(request.associationId, [request.id])) {
+      await this.options.storage.delete(partKey(request, step.subgraph));
+    }
   }
 
   private post(subgraph: string, route: string, payload: unknown): Promise<Response> {

@@ -100,6 +100,18 @@ export class RequestsRepository {
     });
   }
 
+  /** Whether an erasure of the person was ever asked for in the association (open or completed). */
+  erasureAsked(associationId: string, memberId: string): Promise<boolean> {
+    return this.db.tenant(associationId, async (tx) => {
+      const [row] = await tx
+        .select({ id: requests.id })
+        .from(requests)
+        .where(and(eq(requests.associationId, associationId), eq(requests.subjectMemberId, memberId), eq(requests.kind, 'erasure')))
+        .limit(1);
+      return Boolean(row);
+    });
+  }
+
   get(associationId: string, id: string): Promise<RequestRow | undefined> {
     return this.db.tenant(associationId, async (tx) => {
       const [row] = await tx
