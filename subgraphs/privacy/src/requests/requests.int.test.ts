@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { FilesystemStorage, runRetention, type PrivacyMovedOutRequest, type SubgraphDatabase } from '@tunet/kit';
+import { FilesystemStorage, runRetention, type FileStorage, type PrivacyMovedOutRequest, type SubgraphDatabase } from '@tunet/kit';
 import { openTestDatabase, viewerIn, type TestDatabase } from '@tunet/kit/src/kit.fixtures';
 import { sql } from 'drizzle-orm';
 import { SettingsRepository } from '../settings/settings.repository';
@@ -134,7 +134,7 @@ describe('moved-out retention', () => {
     const service = new RequestsService(requests, fakeMembers([]), SUBGRAPHS, () => undefined);
     const person = viewerIn(B);
     const exported = await service.requestExport(person, {});
-    const storage = new FilesystemStorage(mkdtempSync(path.join(os.tmpdir(), 'privacy-parts-')));
+    const storage: FileStorage = new FilesystemStorage(mkdtempSync(path.join(os.tmpdir(), 'privacy-parts-')));
     await storage.put(partKey(exported, 'posts'), Buffer.from('{}'), 'application/json');
     await service.requestErasure(person, {});
     const published: string[] = [];
