@@ -3,6 +3,7 @@
  * interfaces between the parts (the directory of recipients, the channel senders, the live inbox feed).
  * Database values are the lower-case names; GraphQL enums are their upper-case forms.
  */
+import type { ContentKind } from '@tunet/kit';
 
 /**
  * The GraphQL enums whose values resolvers see in lower case, as the database keeps them, each with its type here:
@@ -123,6 +124,8 @@ export interface NotificationIntent {
   /** Members left out, e.g. the author of the post announced. */
   exceptMemberIds?: readonly string[];
   subject?: { type: string; id: string } | null;
+  /** Whose content the message is about: erasing the author deletes it unless the association keeps that kind. */
+  content?: { kind: ContentKind; authorMemberId: string };
   /** The message in a language; `association` gives the association's name, for texts that mention it. */
   render(locale: Locale, association: AssociationInfo): RenderedMessage;
 }

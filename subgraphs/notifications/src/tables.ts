@@ -1,3 +1,4 @@
+import type { ContentKind } from '@tunet/kit';
 import { boolean, date, integer, jsonb, pgSchema, smallint, text, time, timestamp, uuid } from 'drizzle-orm/pg-core';
 import type { Category, Channel, DeliveryChannel, DeliveryHold, DeliveryStatus, Locale, PushDeviceKind, WithheldReason } from './model';
 
@@ -21,6 +22,8 @@ export const notifications = schema.table('notifications', {
   link: text('link'),
   subjectType: text('subject_type'),
   subjectId: uuid('subject_id'),
+  contentKind: text('content_kind').$type<ContentKind>(),
+  contentAuthorId: uuid('content_author_id'),
   shown: boolean('shown').notNull().default(true),
   createdAt: instant('created_at').notNull().defaultNow(),
   readAt: instant('read_at'),

@@ -1,4 +1,4 @@
-import type { SubgraphDatabase } from '@tunet/kit';
+import type { ContentKind, SubgraphDatabase } from '@tunet/kit';
 import { eq, sql } from 'drizzle-orm';
 import { closedAssociations, deliveries, notifications } from '../tables';
 import { closureLock } from '../closures/closures.repository';
@@ -20,6 +20,9 @@ export interface NewNotification {
   link: string | null;
   subjectType: string | null;
   subjectId: string | null;
+  /** Whose content it is about (docs/decisions/0036); absent for none. */
+  contentKind?: ContentKind | null;
+  contentAuthorId?: string | null;
   shown: boolean;
   deliveries: NewDelivery[];
 }
@@ -93,14 +96,16 @@ export class IngestRepository {
           link: row.link,
           subject_type: row.subjectType,
           subject_id: row.subjectId,
+          content_kind: row.contentKind ?? null,
+          content_author_id: row.contentAuthorId ?? null,
           shown: row.shown,
         }));
         const result = await tx.execute(sql`
-          insert into ${notifications} (association_id, id, event_id, recipient, member_id, topic, category, important, locale, title, body, link, subject_type, subject_id, shown)
-          select ${tenant}::uuid, r.id, r.event_id, r.recipient, r.member_id, r.topic, r.category, r.important, r.locale, r.title, r.body, r.link, r.subject_type, r.subject_id, r.shown
+          insert into ${notifications} (association_id, id, event_id, recipient, member_id, topic, category, important, locale, title, body, link, subject_type, subject_id, content_kind, content_author_id, shown)
+          select ${tenant}::uuid, r.id, r.event_id, r.recipient, r.member_id, r.topic, r.category, r.important, r.locale, r.title, r.body, r.link, r.subject_type, r.subject_id, r.content_kind, r.content_author_id, r.shown
           from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(
             id uuid, event_id uuid, recipient text, member_id uuid, topic text, category text, important boolean, locale text,
-            title text, body text, link text, subject_type text, subject_id uuid, shown boolean
+            title text, body text, link text, subject_type text, subject_id uuid, content_kind text, content_author_id uuid, shown boolean
           )
           on conflict do nothing
           returning id, member_id, shown`);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createLogger, isUuid, type Event, type Logger } from '@tunet/kit';
+import { createLogger, isUuid, type ContentKind, type Event, type Logger } from '@tunet/kit';
 import type { DevicesRepository } from '../devices/devices.repository';
 import {
   addressRecipient,
@@ -135,7 +135,14 @@ export class IngestService {
 
     const staged: NewNotification[] = [];
     for (const { intent, person } of reached) {
-      const about = { eventId: event.eventId, topic: event.topic, category: intent.category, important: intent.important, ...subjectOf(intent) };
+      const about = {
+        eventId: event.eventId,
+        topic: event.topic,
+        category: intent.category,
+        important: intent.important,
+        ...subjectOf(intent),
+        ...contentOf(intent),
+      };
       if (person.kind === 'address') {
         // Someone who is no member: no inbox, no preferences, and nothing to send without e-mail.
         if (!available.has('email')) continue;
@@ -302,6 +309,13 @@ function fitted(message: RenderedMessage): Content {
 
 function cut(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+function contentOf(intent: NotificationIntent): { contentKind: ContentKind | null; contentAuthorId: string | null } {
+  const content = intent.content;
+  return content && isUuid(content.authorMemberId)
+    ? { contentKind: content.kind, contentAuthorId: content.authorMemberId }
+    : { contentKind: null, contentAuthorId: null };
 }
 
 function subjectOf(intent: NotificationIntent): { subjectType: string | null; subjectId: string | null } {

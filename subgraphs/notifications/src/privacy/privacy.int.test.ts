@@ -5,6 +5,7 @@ import {
   PRIVACY_ERASE_ROUTE,
   PRIVACY_EXPORT_ASSOCIATION_ROUTE,
   PRIVACY_EXPORT_ROUTE,
+  type ContentKind,
   type Event,
   type PrivacyEraseAnswer,
   type PrivacyExportAnswer,
@@ -44,13 +45,13 @@ describe("notifications' privacy routes", () => {
   const ask = <T>(route: string, body: unknown) => bed.subgraph.definition.internalRoutes![route]!(body, fromProcess) as Promise<T>;
   const exportOf = (associationId: string, memberId: string) =>
     ask<PrivacyExportAnswer>(PRIVACY_EXPORT_ROUTE, { kind: 'privacy.export', requestId: randomUUID(), associationId, memberId });
-  const erase = (associationId: string, memberId: string) =>
+  const erase = (associationId: string, memberId: string, keepContent: ContentKind[] = [], tombstoneMemberId = randomUUID()) =>
     ask<PrivacyEraseAnswer>(PRIVACY_ERASE_ROUTE, {
       kind: 'privacy.erase',
       requestId: randomUUID(),
       associationId,
       memberId,
-      policy: { keepContent: [], tombstoneMemberId: randomUUID(), reason: 'request' },
+      policy: { keepContent, tombstoneMemberId, reason: 'request' },
     });
   const rowsIn = (receipt: PrivacyEraseAnswer['receipt']) => Object.fromEntries(receipt.map((entry) => [entry.table, `${entry.action} ${entry.rows}`]));
   const catalogue = Object.keys(PERSONAL_DATA).sort();
@@ -80,7 +81,7 @@ describe("notifications' privacy routes", () => {
       await tx.execute(sql`insert into notifications.notifications (association_id, id, event_id, recipient, member_id, topic, category, locale, title, body)
         values (${associationId}, ${inbox}, ${randomUUID()}, ${`member:${memberId}`}, ${memberId}, 'comment.created', 'comments', 'nb', 'Ny kommentar', 'Kari svarte deg'),
                (${associationId}, ${earlier}, ${randomUUID()}, ${`member:${memberId}`}, ${memberId}, 'member.joined', 'account', 'nb', 'Velkommen', 'Velkommen'),
-               (${associationId}, ${toAddress}, ${randomUUID()}, ${`email:${oldEmail}`}, null, 'member.email_change_requested', 'account', 'nb', 'E-post endres', 'Adressen endres')`);
+               (${associationId}, ${toAddress}, ${randomUUID()}, ${`email:${oldEmail}`}, null, 'account.email_change_requested', 'account', 'nb', 'E-post endres', 'Adressen endres')`);
       await tx.execute(sql`insert into notifications.deliveries (association_id, id, notification_id, channel, address, status)
         values (${associationId}, ${sent}, ${inbox}, 'email', ${email}, 'sent'),
                (${associationId}, ${randomUUID()}, ${inbox}, 'push', null, 'queued'),
@@ -129,6 +130,11 @@ describe("notifications' privacy routes", () => {
     const associationId = randomUUID();
     const kari = await seedPerson(associationId);
     const neighbour = await seedPerson(associationId);
+    const toContact = randomUUID();
+    await bed.subgraph.db.system((tx) =>
+      tx.execute(sql`insert into notifications.notifications (association_id, id, event_id, recipient, member_id, topic, category, locale, title, body)
+        values (${associationId}, ${toContact}, ${randomUUID()}, ${`email:${kari.slice(0, 8)}@beboer.test`}, null, 'breach.notified', 'privacy', 'nb', 'Brudd', 'Et brudd')`),
+    );
     const link = tokens.tokenFor({ associationId, memberId: kari, categories: ['news'], locale: 'nb' });
     const unsubscribe = new UnsubscribeService(tokens, bed.subgraph.preferencesRepository, 'https://app.tunet.test');
     const context = { viewer: null, requestId: 'test', clientIp: '127.0.0.1' };
@@ -147,6 +153,8 @@ describe("notifications' privacy routes", () => {
       push_devices: 'erased 1',
     });
     expect(await left(associationId, kari)).toEqual({ notifications: 0, deliveries: 0, push_devices: 0, preferences: 0 });
+    // The association's contact address, which Kari's address also is, keeps its own messages.
+    expect(await bed.subgraph.db.tenant(associationId, (tx) => tx.select().from(notifications).where(eq(notifications.id, toContact)))).toHaveLength(1);
     expect(await left(associationId, neighbour)).toEqual({ notifications: 3, deliveries: 3, push_devices: 1, preferences: 1 });
     const second = await erase(associationId, kari);
     expect(second.receipt.every((entry) => entry.rows === 0 && entry.action === 'erased')).toBe(true);
@@ -162,6 +170,45 @@ describe("notifications' privacy routes", () => {
     });
     expect(posted.status).toBe(404);
     expect(await left(associationId, kari)).toMatchObject({ preferences: 0 });
+  });
+
+  it("deletes other residents' notices of the erased author's post and comment, unless the association keeps that kind (then they name the tombstone)", async () => {
+    const noticesOf = async (tenant: string, event: Event) =>
+      bed.subgraph.db.tenant(tenant, (tx) =>
+        tx.select({ author: notifications.contentAuthorId }).from(notifications).where(eq(notifications.eventId, event.eventId)),
+      );
+    const published = (tenant: string, author: string) =>
+      eventOf(tenant, 'post.published', {
+        postId: randomUUID(),
+        kind: 'news',
+        title: 'Dugnad på lørdag',
+        excerpt: 'Kari Nordmann i 3B tar med kaffe',
+        audience: { kind: 'association', id: null },
+        important: false,
+        authorMemberId: author,
+        publishedAt: '2026-12-01T09:00:00.000Z',
+      });
+    const commented = (tenant: string, author: string, to: string) =>
+      eventOf(tenant, 'comment.created', { postId: randomUUID(), commentId: randomUUID(), authorMemberId: author, recipients: [to] });
+
+    const a = association();
+    const [postA, commentA] = [published(a.tenant, a.kari), commented(a.tenant, a.kari, a.ola)];
+    expect(await reached(a.tenant, postA)).toHaveLength(3);
+    expect(await reached(a.tenant, commentA)).toEqual([`comments member:${a.ola}`]);
+    const first = await erase(a.tenant, a.kari);
+    expect(rowsIn(first.receipt)).toMatchObject({ notifications: 'erased 4' });
+    expect(await noticesOf(a.tenant, postA)).toEqual([]);
+    expect(await noticesOf(a.tenant, commentA)).toEqual([]);
+
+    const b = association();
+    const tombstone = randomUUID();
+    const [postB, commentB] = [published(b.tenant, b.kari), commented(b.tenant, b.kari, b.ola)];
+    await reached(b.tenant, postB);
+    await reached(b.tenant, commentB);
+    await erase(b.tenant, b.kari, ['posts'], tombstone);
+    expect(await noticesOf(b.tenant, postB)).toEqual([{ author: tombstone }, { author: tombstone }, { author: tombstone }]);
+    expect(await noticesOf(b.tenant, commentB)).toEqual([]);
+    expect((await erase(b.tenant, b.kari, ['posts'], tombstone)).receipt.every((entry) => entry.rows === 0)).toBe(true);
   });
 
   it('stores nothing new about an erased person: an event in flight naming them, a push device, a preference change', async () => {
@@ -279,7 +326,7 @@ describe('privacy notifications', () => {
     };
     expect(await reached(a.tenant, eventOf(a.tenant, 'breach.notified', breach))).toEqual(sorted(...board));
     expect(await reached(a.tenant, eventOf(a.tenant, 'breach.clock_overdue', { breachId, clock: 'notify_authority', dueAt: at }))).toEqual(sorted(...board));
-    expect(await reached(a.tenant, eventOf(a.tenant, 'breach.clock_overdue', { breachId, clock: 'notify_association', dueAt: at }))).toEqual([]);
+    expect(await reached(a.tenant, eventOf(a.tenant, 'breach.clock_overdue', { breachId, clock: 'notify_association', dueAt: at }))).toEqual(sorted(...board));
   });
 
   it("still tell a terminated association's board that its export is ready, and nothing else", async () => {

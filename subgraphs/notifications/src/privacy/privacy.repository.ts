@@ -1,4 +1,4 @@
-import type { SubgraphDatabase, Tx } from '@tunet/kit';
+import type { ErasurePolicy, SubgraphDatabase, Tx } from '@tunet/kit';
 import { sql, type SQL } from 'drizzle-orm';
 import { erasedMemberHash } from './erased-member-hash';
 import { PERSONAL_DATA } from './personal-data';
@@ -52,11 +52,23 @@ export class PrivacyRepository {
   /**
    * Deletes everything about the person in one transaction: notifications with their deliveries (so nothing queued
    * is sent) and attempts, settings, choices and push devices (so no push reaches them). Unsubscribe links then find
-   * no notification of theirs and stop working. A second call finds nothing.
+   * no notification of theirs and stop working. Other residents' notices of the person's content (a post's title
+   * and excerpt) go too, unless the association keeps that kind of content: then they name the tombstone instead.
+   * A second call finds nothing.
    */
-  eraseMember(associationId: string, memberId: string): Promise<Counts> {
+  eraseMember(associationId: string, memberId: string, policy: Pick<ErasurePolicy, 'keepContent' | 'tombstoneMemberId'>): Promise<Counts> {
     return this.db.tenant(associationId, async (tx) => {
-      const ids = await notificationIdsOf(tx, associationId, memberId);
+      const kept = sql`${sql.param([...policy.keepContent])}::text[]`;
+      const aboutTheirContent = await rowsOf(
+        tx,
+        sql`select id from notifications.notifications
+            where association_id = ${associationId} and content_author_id = ${memberId} and not (content_kind = any(${kept}))`,
+      );
+      const ids = [...new Set([...(await notificationIdsOf(tx, associationId, memberId)), ...aboutTheirContent.map((row) => row.id as string)])];
+      await tx.execute(
+        sql`update notifications.notifications set content_author_id = ${policy.tombstoneMemberId}
+            where association_id = ${associationId} and content_author_id = ${memberId} and content_kind = any(${kept})`,
+      );
       const counts = await countsOf(tx, associationId, ids);
       await tx.execute(sql`delete from notifications.notifications where association_id = ${associationId} and id = any(${uuids(ids)})`);
       for (const table of ['person_settings', 'preferences', 'preference_log', 'push_devices']) {
@@ -104,6 +116,13 @@ export class PrivacyRepository {
 const uuids = (ids: readonly string[]) => sql`${sql.param([...ids])}::uuid[]`;
 
 /**
+ * Messages to an address alone that are the person's own when the address is one of theirs: their invitation and
+ * their address change. Other address-only messages (the association's contact address, which a board member's
+ * or a household's address may share) belong to whoever else reads that address.
+ */
+const PERSONAL_ADDRESS_TOPICS = ['member.invited', 'account.email_change_requested'];
+
+/**
  * The person's notifications: those to them as a member, and those to an address one of their own e-mails went to
  * (an invitation, an address change to confirm), which name no member.
  */
@@ -113,7 +132,7 @@ async function notificationIdsOf(tx: Tx, associationId: string, memberId: string
     sql`select id from notifications.notifications
         where association_id = ${associationId}
           and (member_id = ${memberId}
-               or recipient in (select 'email:' || lower(d.address) from notifications.deliveries d
+               or topic = any(${sql.param(PERSONAL_ADDRESS_TOPICS)}::text[]) and recipient in (select 'email:' || lower(d.address) from notifications.deliveries d
                                 join notifications.notifications n on n.association_id = d.association_id and n.id = d.notification_id
                                 where n.association_id = ${associationId} and n.member_id = ${memberId} and d.channel = 'email' and d.address is not null))`,
   );

@@ -6,7 +6,8 @@ const SUBGRAPH = 'notifications';
 
 /** Why a table's rows went as they did, in a sentence the person reads in their receipt. */
 const ERASURE_NOTES: Record<string, string> = {
-  notifications: 'Messages to the person deleted, with those to an address their e-mails went to; unsubscribe links stop working.',
+  notifications:
+    "Messages to the person deleted, with those to an address their e-mails went to, and other residents' notices of their content the association does not keep; unsubscribe links stop working.",
   deliveries: 'Deliveries deleted, queued ones with them: nothing more is sent.',
   push_devices: 'Push devices deleted: no push reaches them.',
 };
@@ -39,8 +40,8 @@ export class PrivacyService {
     return { subgraph: SUBGRAPH, tables, files: [], receipt: exported(tables) };
   }
 
-  async eraseMember({ associationId, memberId }: PrivacyEraseRequest): Promise<PrivacyEraseAnswer> {
-    return { subgraph: SUBGRAPH, receipt: erased(await this.repository.eraseMember(associationId, memberId)) };
+  async eraseMember({ associationId, memberId, policy }: PrivacyEraseRequest): Promise<PrivacyEraseAnswer> {
+    return { subgraph: SUBGRAPH, receipt: erased(await this.repository.eraseMember(associationId, memberId, policy)) };
   }
 
   async exportAssociation({ associationId }: PrivacyAssociationRequest): Promise<PrivacyExportAnswer> {

@@ -72,6 +72,7 @@ const RULES: Rules = {
       recipients: { kind: 'audience', audience: post.audience },
       exceptMemberIds: [post.authorMemberId],
       subject: { type: 'Post', id: post.postId },
+      content: { kind: 'posts', authorMemberId: post.authorMemberId },
       render: postMessages.postPublished(post, event.occurredAt),
     },
   ],
@@ -81,6 +82,7 @@ const RULES: Rules = {
       important: false,
       exceptMemberIds: [comment.authorMemberId],
       subject: { type: 'Comment', id: comment.commentId },
+      content: { kind: 'comments', authorMemberId: comment.authorMemberId },
       render: postMessages.commentCreated(comment, event.occurredAt),
     }),
   'event.signup_promoted': (signup, event) =>
@@ -285,10 +287,15 @@ const RULES: Rules = {
   'subprocessor.change_announced': (change, event) =>
     toControllerAbout({ important: change.emergency, render: privacyMessages.subprocessorChange(change, event.occurredAt) }),
   'breach.notified': (breach, event) => toControllerAbout({ important: true, render: privacyMessages.breachNotified(breach, event.occurredAt) }),
+  // The provider's overdue 24 hours reach the affected association's board too: the event is that association's.
   'breach.clock_overdue': (overdue, event) =>
-    overdue.clock === 'notify_authority'
-      ? toControllerAbout({ important: true, render: privacyMessages.authorityClockOverdue(overdue, event.occurredAt) })
-      : [],
+    toControllerAbout({
+      important: true,
+      render: (overdue.clock === 'notify_authority' ? privacyMessages.authorityClockOverdue : privacyMessages.associationClockOverdue)(
+        overdue,
+        event.occurredAt,
+      ),
+    }),
   'association.export_ready': (ready, event) => toControllerAbout({ important: true, render: privacyMessages.associationExportReady(ready, event.occurredAt) }),
 };
 

@@ -31,8 +31,8 @@ export const RESIDUE_ALLOW_LIST: readonly AllowedResidue[] = [
   {
     location: 'notifications.notifications.body',
     lawfulBasis: 'legitimate_interest',
-    until: "as long as each recipient's inbox keeps it",
-    why: "other residents' notices of content the association keeps (a kept post's title and start)",
+    until: "as long as the association keeps the content and each recipient's inbox keeps the notice",
+    why: "other residents' notices of content the association keeps under its erasure policy (keepContent), naming the tombstone; notices of content it does not keep are erased with the author (decision 0036)",
   },
   ...OUTBOX_SCHEMAS.map((schema): AllowedResidue => ({
     location: `${schema}.outbox.payload`,

@@ -206,6 +206,34 @@ export function authorityClockOverdue(overdue: TunetPayload<'breach.clock_overdu
   });
 }
 
+/**
+ * The provider's 24 hours to tell the association of a breach ran out: the board hears it is late rather than
+ * nothing, so it can ask and start its own 72-hour assessment.
+ */
+export function associationClockOverdue(overdue: TunetPayload<'breach.clock_overdue'>, occurredAt: Date): Render {
+  const link = clientRoutes.breach(overdue.breachId);
+  return bilingual(occurredAt, {
+    nb: (_association, clock) => ({
+      title: 'Tunet har ikke varslet dere om et brudd i tide',
+      body: paragraphs(
+        `Tunet skulle ha varslet dere om et mulig brudd på personopplysningssikkerheten som kan berøre dere, senest ${clock.dateTime(overdue.dueAt)}.`,
+        'Varselet er forsinket. Se bruddet, og kontakt Tunet om dere trenger mer for å vurdere om det skal meldes til Datatilsynet.',
+      ),
+      link,
+      action: 'Se bruddet',
+    }),
+    en: (_association, clock) => ({
+      title: 'Tunet has not told you of a breach in time',
+      body: paragraphs(
+        `Tunet was to tell you of a suspected personal data breach that may affect you by ${clock.dateTime(overdue.dueAt)}.`,
+        'The notice is late. See the breach, and ask Tunet for what you need to decide whether to notify Datatilsynet.',
+      ),
+      link,
+      action: 'See the breach',
+    }),
+  });
+}
+
 export function associationExportReady(ready: TunetPayload<'association.export_ready'>, occurredAt: Date): Render {
   const link = clientRoutes.associationExport(ready.exportId);
   return bilingual(occurredAt, {
