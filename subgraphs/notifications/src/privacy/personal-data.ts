@@ -4,12 +4,13 @@ import type { PersonalDataCatalogue } from '@tunet/kit';
  * Notifications' personal data (docs/decisions/0036): every table that names, reaches or identifies a person, read
  * by the coverage test and by the subgraph's own export and erase, which answer one receipt entry per table here.
  * A person's rows are the notifications to them (as a member, or to an address their own e-mails went to) and what
- * hangs off those: deliveries with the addresses used, every attempt, and their settings, choices and devices.
+ * hangs off those: deliveries with the addresses used, every attempt, and their settings, choices and devices;
+ * erasure also takes other residents' notices of their content (content_author_id) unless the association keeps it.
  */
 export const PERSONAL_DATA: PersonalDataCatalogue = {
   notifications: {
-    columns: ['recipient', 'member_id', 'title', 'body', 'link'],
-    subject: ['member_id', 'recipient'],
+    columns: ['recipient', 'member_id', 'title', 'body', 'link', 'content_author_id'],
+    subject: ['member_id', 'recipient', 'content_author_id'],
     erasure: 'delete',
     lawfulBasis: 'contract',
   },
