@@ -36,6 +36,19 @@ export const privacyTopics = {
     description: "A new version of the association's privacy notice; a material change is sent to every member directly.",
     schema: z.strictObject({ noticeId: id, version: z.number().int().positive(), material: z.boolean(), lastChangedOn: date }),
   }),
+  'privacy.restriction_changed': topic({
+    version: 1,
+    producer: 'privacy',
+    consumers: ['notifications'],
+    description:
+      "The board (or an operator in a support session) set or lifted a restriction of the person's processing (GDPR art. 18); the person is told, with the reason. A person's own changes are not announced.",
+    schema: z.strictObject({
+      memberId: id,
+      action: z.enum(['set', 'lifted']),
+      actor: z.enum(['board', 'operator']),
+      reason: z.string().min(1).max(1000),
+    }),
+  }),
   'subprocessor.change_announced': topic({
     version: 1,
     producer: 'privacy',

@@ -9,7 +9,7 @@ import { PurposesRepository } from '../purposes/purposes.repository';
 import { PurposesService } from '../purposes/purposes.service';
 import { RestrictionsRepository } from '../restrictions/restrictions.repository';
 import { MAX_RESTRICTION_CHANGES_PER_HOUR, RestrictionsService } from '../restrictions/restrictions.service';
-import { consentPrivacyPart } from './consents.privacy';
+import { consentPrivacyPart } from './consents-privacy.repository';
 import { ConsentsRepository } from './consents.repository';
 import { ConsentsService, MAX_CONSENT_CHANGES_PER_HOUR } from './consents.service';
 
@@ -147,10 +147,14 @@ describe('consents, restrictions, purposes and notices (decision 0038)', () => {
     expect((await restrictions.inForce(kari)).map((r) => r.memberId)).toEqual([ola.memberId]);
     expect(await errorOf(restrictions.inForce(ola))).toEqual({ code: 'FORBIDDEN' });
 
-    await restrictions.lift(kari, { memberId: ola.memberId, reason: 'The record was corrected.' });
+    // Art. 18(3): what the person restricted, the board cannot lift over their head.
+    expect(await errorOf(restrictions.lift(kari, { memberId: ola.memberId, reason: 'The record was corrected.' }))).toEqual({ code: 'CONFLICT' });
+    expect(await errorOf(restrictions.lift(supportOperator, { memberId: ola.memberId, reason: 'Asked by the board.' }))).toEqual({ code: 'CONFLICT' });
+    expect(Object.keys((await reader.read(solbakken)).restricted)).toEqual([ola.memberId]);
+    await restrictions.lift(ola, { reason: 'The record was corrected.' });
     expect((await reader.read(solbakken)).restricted).toEqual({});
     expect((await restrictions.mine(ola)).history.map((r) => [r.action, r.actor])).toEqual([
-      ['lifted', 'board'],
+      ['lifted', 'self'],
       ['set', 'self'],
     ]);
 
@@ -160,6 +164,41 @@ describe('consents, restrictions, purposes and notices (decision 0038)', () => {
     expect(await errorOf(restrictions.set(kari, { memberId: showedPhone, reason: ' ' }))).toEqual({ code: 'BAD_USER_INPUT', field: 'reason' });
     await restrictions.set(supportOperator, { memberId: showedPhone, reason: 'Asked the provider by letter.' });
     expect((await restrictions.inForce(kari)).map((r) => [r.memberId, r.actor])).toEqual([[showedPhone, 'operator']]);
+  });
+
+  it('tells the person when the board sets or lifts their restriction, not of their own changes, and a retry announces what a failed announcement did not', async () => {
+    const told = async (memberId: string) =>
+      db.system(async (tx) =>
+        (
+          (await tx.execute(
+            sql`select payload from privacy.outbox where topic = 'privacy.restriction_changed' and payload->>'memberId' = ${memberId} order by id`,
+          )) as {
+            rows: { payload: Record<string, unknown> }[];
+          }
+        ).rows.map((row) => row.payload),
+      );
+    await restrictions.set(kari, { memberId: showedPortrait, reason: 'Disputed entry in the register.' });
+    await restrictions.lift(kari, { memberId: showedPortrait, reason: 'The entry was corrected.' });
+    expect(await told(showedPortrait)).toEqual([
+      { memberId: showedPortrait, action: 'set', actor: 'board', reason: 'Disputed entry in the register.' },
+      { memberId: showedPortrait, action: 'lifted', actor: 'board', reason: 'The entry was corrected.' },
+    ]);
+    expect(await told(ola.memberId)).toEqual([]);
+
+    expect((await reader.read(solbakken)).restricted).not.toHaveProperty(choseNothing);
+    // A Redis client whose transactions fail: the change commits, its announcement does not.
+    const down: object = new Proxy(
+      {},
+      { get: (_target, key) => (key === 'then' ? undefined : key === 'exec' ? () => Promise.reject(new Error('fast store down')) : () => down) },
+    );
+    const unannounced = new RestrictionsService(db, new RestrictionsRepository(db), members, {
+      kind: 'redis',
+      client: down as never,
+      namespace: store.namespace,
+    });
+    await expect(unannounced.set(kari, { memberId: choseNothing, reason: 'Committed, not announced.' })).rejects.toThrow('fast store down');
+    expect(await errorOf(restrictions.set(kari, { memberId: choseNothing, reason: 'Committed, not announced.' }))).toEqual({ code: 'CONFLICT' });
+    expect((await reader.read(solbakken)).restricted).toHaveProperty(choseNothing);
   });
 
   it("publishes versioned notices dated in the association's day, a material change announced to every member", async () => {
@@ -204,8 +243,8 @@ describe('consents, restrictions, purposes and notices (decision 0038)', () => {
 
     const board = { ...subject, memberId: kari.memberId };
     const boardErased = await db.tenant(solbakken, (tx) => consentPrivacyPart.erase(tx, board, policy));
-    // The restriction the board lifted went with the person it was about; the purposes and notices stay, without her.
-    expect(boardErased.filter((e) => e.rows > 0).map((e) => e.table)).toEqual(['purposes', 'notices']);
+    // What she did as a board member stays without her: the purposes, notices and restrictions she set on others.
+    expect(boardErased.filter((e) => e.rows > 0).map((e) => e.table)).toEqual(['purposes', 'restrictions', 'notices']);
     expect((await notices.read(ola, null))?.version).toBe(2);
   });
 

@@ -1,5 +1,5 @@
 import { lastChangedOn, isMaterial } from '../notices/notices.rules';
-import { refusedRestrictionChange, restrictionInForce, type RestrictionRecord } from './restrictions.rules';
+import { refusedLift, refusedRestrictionChange, restrictionInForce, type RestrictionRecord } from './restrictions.rules';
 
 const change = (action: RestrictionRecord['action'], minute: number): RestrictionRecord => ({
   memberId: 'm',
@@ -14,6 +14,14 @@ describe('restriction of processing', () => {
     expect(restrictionInForce([])).toBeNull();
     expect(restrictionInForce([change('lifted', 3), change('set', 1)])).toBeNull();
     expect(restrictionInForce([change('set', 1), change('lifted', 2), change('set', 4)])?.reason).toBe('set at 4');
+  });
+
+  it('leaves a restriction the person set theirs to lift; one the board set anyone may lift', () => {
+    expect(refusedLift(change('set', 1), 'board')).toMatch(/themself/);
+    expect(refusedLift(change('set', 1), 'operator')).toMatch(/themself/);
+    expect(refusedLift(change('set', 1), 'self')).toBeNull();
+    expect(refusedLift({ ...change('set', 1), actor: 'board' }, 'board')).toBeNull();
+    expect(refusedLift({ ...change('set', 1), actor: 'board' }, 'self')).toBeNull();
   });
 
   it('refuses setting one in force again and lifting none', () => {

@@ -20,3 +20,12 @@ export function refusedRestrictionChange(inForce: RestrictionRecord | null, acti
   if (action === 'lifted' && !inForce) return 'Processing is not restricted for this member.';
   return null;
 }
+
+/**
+ * A restriction the person set themself is theirs to lift (GDPR art. 18(3)): the board or an operator may not lift it
+ * over their head (CONFLICT with this message); null when `actor` may lift what is in force.
+ */
+export function refusedLift(inForce: RestrictionRecord | null, actor: RestrictionRecord['actor']): string | null {
+  if (inForce?.actor === 'self' && actor !== 'self') return 'The member set this restriction themself: only they can lift it.';
+  return null;
+}

@@ -15,7 +15,7 @@ import {
 import { z } from 'zod';
 import { administers, isPerson, requireAdministrator } from '../consents/consents.access';
 import type { RestrictionsRepository } from './restrictions.repository';
-import { refusedRestrictionChange, restrictionInForce, type RestrictionRecord } from './restrictions.rules';
+import { refusedLift, refusedRestrictionChange, restrictionInForce, type RestrictionRecord } from './restrictions.rules';
 
 const changeInput = z.object({ memberId: z.guid().nullish(), reason: z.string().trim().min(1).max(1000) });
 
@@ -76,15 +76,28 @@ export class RestrictionsService {
     const change = await this.db.tenant(acting.associationId, async (tx) => {
       await this.repository.lockMember(tx, acting.associationId, acting.memberId);
       const history = await this.repository.historyIn(tx, acting.associationId, acting.memberId);
-      const refusal = refusedRestrictionChange(restrictionInForce(history), action);
+      const inForce = restrictionInForce(history);
+      const repeated = refusedRestrictionChange(inForce, action);
+      if (repeated) return { refusal: repeated };
+      const refusal = action === 'lifted' ? refusedLift(inForce, acting.actor) : null;
       if (refusal) throw conflict(refusal);
       if (history.filter((c) => Date.now() - c.at.getTime() < HOUR_MS).length >= MAX_RESTRICTION_CHANGES_PER_HOUR) throw rateLimited(60 * 60);
       const made = { memberId: acting.memberId, action, reason: input.reason, actor: acting.actor };
       await this.repository.append(tx, acting.associationId, made, acting.actorMemberId);
-      return { ...made, at: new Date() };
+      if (made.actor !== 'self') {
+        // The person is told when someone else restricts them or lifts it (art. 18(3)); their own changes they know of.
+        await this.db.outbox.add(tx, {
+          associationId: acting.associationId,
+          topic: 'privacy.restriction_changed',
+          payload: { memberId: made.memberId, action, actor: made.actor, reason: made.reason },
+        });
+      }
+      return { made: { ...made, at: new Date() } };
     });
+    // Announced also when the change was already made: a retry after an announcement that failed must announce.
     await announcePrivacyStatesChanged(this.store, acting.associationId);
-    return change;
+    if ('refusal' in change) throw conflict(change.refusal);
+    return change.made;
   }
 
   private async acting(viewer: Viewer | null, memberId: string | null): Promise<Acting> {
