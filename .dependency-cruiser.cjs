@@ -9,10 +9,10 @@ const TESTS = '(\\.test\\.ts|\\.fixtures\\.ts|/__fixtures__/.*)$';
  * The kit's infrastructure owns SQL that is not one subgraph's: connections, tenancy and the migration runner,
  * the outbox and dead letters, the shared calendar-feed store. Add a file here only with a reason in decision 0024.
  */
-const KIT_INFRASTRUCTURE = '^packages/kit/src/(database|calendar-feed-store|events/outbox|events/dead-letters)\\.ts$';
+const KIT_INFRASTRUCTURE = '^packages/kit/src/(database|calendar-feed-store|retention|events/outbox|events/dead-letters)\\.ts$';
 
-/** Table definitions declare columns (and a generated column's expression); they run no queries. */
-const TABLE_DEFINITIONS = '^subgraphs/[^/]+/src/tables\\.ts$';
+/** Table definitions declare columns (and a generated column's expression); they run no queries. A large subgraph keeps a domain's tables beside it (`<domain>.tables.ts`). */
+const TABLE_DEFINITIONS = '^subgraphs/[^/]+/src/(tables|[a-z-]+/[a-z-]+\\.tables)\\.ts$';
 
 const SQL_LIBRARIES = '^node_modules/(drizzle-orm|pg|pg-[^/]+|@electric-sql/pglite)/';
 
@@ -40,7 +40,7 @@ module.exports = {
       comment: 'Only repositories use the table objects (a query builder needs them); other files may import their types.',
       severity: 'error',
       // subgraph.ts wires the subgraph together and reads tables.ts's stored enum values for codegen's enumValues.
-      from: { pathNot: ['\\.repository\\.ts$', '^subgraphs/[^/]+/src/subgraph\\.ts$', TESTS] },
+      from: { pathNot: ['\\.repository\\.ts$', '^subgraphs/[^/]+/src/subgraph\\.ts$', TABLE_DEFINITIONS, TESTS] },
       to: { path: TABLE_DEFINITIONS, dependencyTypesNot: ['type-only'] },
     },
     {

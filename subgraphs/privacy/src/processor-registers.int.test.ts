@@ -3,14 +3,14 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { SubgraphDatabase, Viewer } from '@tunet/kit';
 import { openTestDatabase, viewerIn, type TestDatabase } from '@tunet/kit/src/kit.fixtures';
-import { breachesPrivacyPart } from './breaches/breaches.privacy';
+import { breachesPrivacyPart } from './breaches/breaches-privacy.repository';
 import { BreachesRepository } from './breaches/breaches.repository';
 import { BreachesService } from './breaches/breaches.service';
 import { recordsMarkdown } from './records/records.rules';
 import { RecordsService } from './records/records.service';
 import { SignedCurrentAssociations, type CurrentAssociation, type CurrentAssociations } from './subprocessors/current-associations';
 import { SignedControllerProfiles } from './records/controller-profiles';
-import { subprocessorsPrivacyPart } from './subprocessors/subprocessors.privacy';
+import { subprocessorsPrivacyPart } from './subprocessors/subprocessors-privacy.repository';
 import { SubprocessorsRepository } from './subprocessors/subprocessors.repository';
 import { SubprocessorsService } from './subprocessors/subprocessors.service';
 

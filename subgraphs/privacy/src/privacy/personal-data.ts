@@ -1,5 +1,5 @@
 import type { PersonalDataCatalogue } from '@tunet/kit';
-import { CONSENT_PERSONAL_DATA } from '../consents/consents.privacy';
+import { CONSENT_PERSONAL_DATA } from '../consents/consents-privacy.repository';
 
 /**
  * What the privacy subgraph itself keeps about a person (docs/decisions/0036), read by the coverage test
