@@ -119,7 +119,8 @@ describe('privacy registers access matrix and clocks', () => {
     notifyDataBreach: ['UNAUTHENTICATED', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'OK'],
     // members refuses Solbakken to Fjordly's board before privacy is asked
     'Association.dataBreachNotices': ['UNAUTHENTICATED', 'FORBIDDEN', 'OK', 'NOT_FOUND', 'FORBIDDEN', 'OK'],
-    'Association.processingRecords': ['UNAUTHENTICATED', 'FORBIDDEN', 'OK', 'NOT_FOUND', 'FORBIDDEN', 'OK'],
+    // An operator reads them only in a support session for the association (decision 0030).
+    'Association.processingRecords': ['UNAUTHENTICATED', 'FORBIDDEN', 'OK', 'NOT_FOUND', 'FORBIDDEN', 'FORBIDDEN'],
     'Association.usageStatistics': ['UNAUTHENTICATED', 'FORBIDDEN', 'OK', 'NOT_FOUND', 'FORBIDDEN', 'OK'],
     platformUsageStatistics: ['UNAUTHENTICATED', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'OK'],
     // Fjordly was not told of Solbakken's breach: nothing to record there

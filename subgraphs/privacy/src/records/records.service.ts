@@ -1,6 +1,6 @@
 import { forbidden, notFound, unauthenticated, type SubgraphDatabase, type Viewer } from '@tunet/kit';
 import { purposesIn } from '../purposes/purposes.repository';
-import { isBoardOf, isOperator } from '../settings/settings.access';
+import { canReadProcessingRecords } from '../settings/settings.access';
 import { settingsIn } from '../settings/settings.repository';
 import type { SubprocessorsRepository } from '../subprocessors/subprocessors.repository';
 import { inForce, providerToday } from '../subprocessors/subprocessors.rules';
@@ -24,7 +24,7 @@ export function processorFromEnv(env: NodeJS.ProcessEnv): RecordsParty {
  * The association's records of processing activities (GDPR art. 30; docs/decisions/0040), put together when asked:
  * its purposes register with lawful bases, categories and retention (decision 0038), its retention after a move-out
  * and privacy contact (0036), the sub-processors in force, and the security measures. The board keeps them; an
- * operator may read them (the provider keeps its own records as processor).
+ * operator reads them in an open support session for the association (decision 0030).
  */
 export class RecordsService {
   constructor(
@@ -37,7 +37,8 @@ export class RecordsService {
 
   async forViewer(viewer: Viewer | null, associationId: string): Promise<RecordsOfProcessing> {
     if (!viewer) throw unauthenticated();
-    if (!isOperator(viewer) && !isBoardOf(viewer, associationId)) throw forbidden('The records of processing are kept by the board.');
+    if (!canReadProcessingRecords(viewer, associationId))
+      throw forbidden('The records of processing are kept by the board; an operator reads them in a support session.');
     const controller = await this.controllers.profile(associationId);
     if (!controller) throw notFound('The association');
     const { purposes, settings } = await this.db.tenant(associationId, async (tx) => ({

@@ -1,4 +1,4 @@
-import { isMember, isPlatformOperator, type Viewer } from '@tunet/kit';
+import { isMember, isPlatformOperator, operatesIn, type Viewer } from '@tunet/kit';
 
 /**
  * A platform operator signed in without a membership (decision 0030): a platform admin signed in through a
@@ -14,8 +14,16 @@ export const isBoardOf = (viewer: Viewer | null, associationId: string): boolean
 export const isPersonIn = (viewer: Viewer | null, associationId: string): boolean =>
   isMember(viewer) && !viewer.integration && viewer.associationId === associationId;
 
-/** The settings say how the association treats everyone's data: every member may read them, and operators. */
-export const canReadPrivacySettings = (viewer: Viewer | null, associationId: string): boolean => isOperator(viewer) || isPersonIn(viewer, associationId);
+/**
+ * The settings say how the association treats everyone's data: every member may read them, and an operator in an
+ * open support session for the association (decision 0030), as for every other association read.
+ */
+export const canReadPrivacySettings = (viewer: Viewer | null, associationId: string): boolean =>
+  operatesIn(viewer, associationId) || isPersonIn(viewer, associationId);
+
+/** The records of processing (art. 30): the board keeps them; an operator reads them in a support session for it. */
+export const canReadProcessingRecords = (viewer: Viewer | null, associationId: string): boolean =>
+  operatesIn(viewer, associationId) || isBoardOf(viewer, associationId);
 
 /** Only the board changes them (an operator helps through a support session, acting as the provider). */
 export const canChangePrivacySettings = (viewer: Viewer | null, associationId: string): boolean => isBoardOf(viewer, associationId);
