@@ -243,6 +243,11 @@ describe("notifications' privacy routes", () => {
     });
     expect(rowsIn(exported.receipt)).toMatchObject({ notifications: 'exported 6', deliveries: 'exported 8', push_devices: 'exported 2' });
     expect(JSON.stringify(exported)).not.toContain('secret-endpoint');
+    // A live association is not erased whole: only once its agreement has ended.
+    await expect(ask(PRIVACY_ERASE_ASSOCIATION_ROUTE, { kind: 'privacy.erase-association', requestId: randomUUID(), associationId })).rejects.toMatchObject({
+      status: 409,
+    });
+    await new ClosuresRepository(bed.subgraph.db).close(associationId, { terminationId: randomUUID(), terminatedOn: '2026-11-30' });
     // A body of the other association route is refused.
     await expect(ask(PRIVACY_EXPORT_ASSOCIATION_ROUTE, { kind: 'privacy.erase-association', requestId: randomUUID(), associationId })).rejects.toThrow();
 

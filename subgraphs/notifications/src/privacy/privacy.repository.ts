@@ -1,4 +1,4 @@
-import type { ErasurePolicy, SubgraphDatabase, Tx } from '@tunet/kit';
+import { InternalRouteError, type ErasurePolicy, type SubgraphDatabase, type Tx } from '@tunet/kit';
 import { sql, type SQL } from 'drizzle-orm';
 import { erasedMemberHash } from './erased-member-hash';
 import { PERSONAL_DATA } from './personal-data';
@@ -99,9 +99,14 @@ export class PrivacyRepository {
     });
   }
 
-  /** Deletes every row of the association; its closure (no personal data) stays, so nothing more is stored for it. */
+  /**
+   * Deletes every row of a closed association; its closure (no personal data) stays, so nothing more is stored for
+   * it. A live association is refused (409): the route is for a terminated association only.
+   */
   eraseAssociation(associationId: string): Promise<Counts> {
     return this.db.tenant(associationId, async (tx) => {
+      const closed = await rowsOf(tx, sql`select 1 from notifications.closed_associations where association_id = ${associationId}`);
+      if (closed.length === 0) throw new InternalRouteError(409, 'The association is not closed: only a terminated association is erased whole.');
       const counts: Counts = {};
       // Children first, so each table's count is its own rows rather than vanishing in a cascade.
       for (const table of ['delivery_attempts', 'deliveries', 'notifications', 'person_settings', 'preferences', 'preference_log', 'push_devices']) {
