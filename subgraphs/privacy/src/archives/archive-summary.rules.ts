@@ -3,15 +3,15 @@ import { DateTime } from 'luxon';
 
 /** A processing purpose of the association, from its purposes register. */
 export interface ArchivePurpose {
-  name: string;
+  name: Record<Language, string>;
   lawfulBasis: LawfulBasis;
-  description: string | null;
+  description: Record<Language, string> | null;
 }
 
 /** A recipient of the data on the provider's behalf, from the sub-processor register. */
 export interface ArchiveSubProcessor {
   name: string;
-  purpose: string;
+  purpose: Record<Language, string>;
   country: string;
   transferMechanism: string | null;
 }
@@ -39,7 +39,7 @@ export interface SummaryInput {
   entries: readonly string[];
 }
 
-type Language = 'nb' | 'en';
+export type Language = 'nb' | 'en';
 
 /** Datatilsynet, the Norwegian supervisory authority (GDPR art. 77). */
 const AUTHORITY = {
@@ -119,8 +119,8 @@ export function renderSummary(input: SummaryInput, language: Language): string {
   else if (context.purposes.length === 0) lines.push(TEXT.none[language]);
   else
     for (const purpose of context.purposes) {
-      const description = purpose.description ? `: ${inert(purpose.description)}` : '';
-      lines.push(`- **${inert(purpose.name)}** — ${BASIS[purpose.lawfulBasis][language]}${description}`);
+      const description = purpose.description?.[language] ? `: ${inert(purpose.description[language])}` : '';
+      lines.push(`- **${inert(purpose.name[language])}** — ${BASIS[purpose.lawfulBasis][language]}${description}`);
     }
   lines.push('');
 
@@ -130,7 +130,7 @@ export function renderSummary(input: SummaryInput, language: Language): string {
   else
     for (const recipient of context.subProcessors) {
       const transfer = recipient.transferMechanism ? `; ${TEXT.transfer[language]}: ${inert(recipient.transferMechanism)}` : '';
-      lines.push(`- **${inert(recipient.name)}** (${inert(recipient.country)}) — ${inert(recipient.purpose)}${transfer}`);
+      lines.push(`- **${inert(recipient.name)}** (${inert(recipient.country)}) — ${inert(recipient.purpose[language])}${transfer}`);
     }
   lines.push('');
 

@@ -75,6 +75,26 @@ describe('export archives', () => {
     expect(events).toEqual([{ association_id: A, payload: { requestId, memberId: person, requestedBy: board, expiresAt: '2026-03-08T10:00:00.000Z' } }]);
   });
 
+  it("summarises the association's purposes register and the sub-processors in force, each in its language", async () => {
+    const later = randomUUID();
+    await db.system((tx) =>
+      tx.execute(sql`insert into privacy.subprocessor_changes (id, subprocessor_id, change, name, purpose_nb, purpose_en, country, data_categories,
+          transfer_mechanism, effective_on, announced_at)
+        values (${later}, ${later}, 'added', 'Later SMS AS', 'Sender SMS.', 'Sends text messages.', 'Norge', '{phone}', 'EØS', '2026-04-01', ${now})`),
+    );
+    const { requestId } = await publish(A, randomUUID());
+    const zip = unzipSync(storage.objects.get(`${A}/${requestId}/archive`)!);
+    const [nb, en] = [strFromU8(zip['summary.nb.md']!), strFromU8(zip['summary.en.md']!)];
+    expect(en).toContain('- **Member directory** — contract (art. 6(1)(b)): The names, homes and roles');
+    expect(nb).toContain('- **Beboerregister** — avtale (art. 6 nr. 1 b): Navn, bolig og roller');
+    expect(en).toContain('Google Firebase Cloud Messaging \\(Google LLC\\)** (');
+    expect(en).toContain('— Delivers push notifications to Android apps and Chrome.');
+    expect(nb).toContain('— Leverer push-varsler til Android-apper og Chrome.');
+    expect(en).not.toContain('could not be read');
+    // announced, not yet in force
+    expect(en).not.toContain('Later SMS');
+  });
+
   it('records nothing and announces nothing when the completion fails', async () => {
     const requestId = randomUUID();
     const parts = sampleAnswers(randomUUID(), randomUUID()).map((answer) => ({ subgraph: answer.subgraph, answer }));

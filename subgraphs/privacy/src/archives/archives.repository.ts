@@ -1,7 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { SubgraphDatabase, Tx } from '@tunet/kit';
 import { sql } from 'drizzle-orm';
+import { purposesIn } from '../purposes/purposes.repository';
 import { settingsIn } from '../settings/settings.repository';
+import { inForce, providerToday } from '../subprocessors/subprocessors.rules';
+import { SubprocessorsRepository } from '../subprocessors/subprocessors.repository';
+import type { ArchivePurpose, ArchiveSubProcessor } from './archive-summary.rules';
 
 const SIGNING_KEY = 'archive-downloads';
 
@@ -82,6 +86,23 @@ export class ArchivesRepository {
   async privacyContactOf(tenant: string): Promise<string | null> {
     const { contact } = await this.db.tenant(tenant, (tx) => settingsIn(tx, tenant));
     return contact ? `${contact.name} <${contact.email}>` : null;
+  }
+
+  /** The association's purposes register (decision 0038), as the summary lists it. */
+  async purposesOf(tenant: string): Promise<ArchivePurpose[]> {
+    const register = await this.db.tenant(tenant, (tx) => purposesIn(tx, tenant));
+    return register.map((purpose) => ({ name: purpose.name, lawfulBasis: purpose.lawfulBasis, description: purpose.description }));
+  }
+
+  /** The sub-processors in force on `now`'s day (decision 0040): the recipients the summary names. */
+  async subProcessorsOn(now: Date): Promise<ArchiveSubProcessor[]> {
+    const register = inForce(await new SubprocessorsRepository(this.db).history(), providerToday(now));
+    return register.map((row) => ({
+      name: row.name,
+      purpose: { nb: row.purposeNb, en: row.purposeEn },
+      country: row.country,
+      transferMechanism: row.transferMechanism,
+    }));
   }
 
   /** The archive of a request, in the viewer's association. */

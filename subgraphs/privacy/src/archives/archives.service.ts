@@ -119,12 +119,16 @@ export class ArchivesService {
   }
 
   /**
-   * The summary's facts beyond the receipts. The purposes and sub-processor registers are read by their domains
-   * (decisions 0038, 0040); until they are wired here the summary says they could not be read instead of guessing.
-   * Times are shown in Europe/Oslo: the association's own zone is members' to tell, and privacy keeps none.
+   * The summary's facts beyond the receipts: the privacy contact, the association's purposes register (decision
+   * 0038) and the sub-processors in force (decision 0040). Times are shown in Europe/Oslo: the association's own zone
+   * is members' to tell, and privacy keeps none.
    */
   private async contextOf(associationId: string): Promise<ArchiveContext> {
-    const privacyContact = await this.repository.privacyContactOf(associationId);
-    return { associationName: null, timeZone: 'Europe/Oslo', privacyContact, purposes: null, subProcessors: null };
+    const [privacyContact, purposes, subProcessors] = await Promise.all([
+      this.repository.privacyContactOf(associationId),
+      this.repository.purposesOf(associationId),
+      this.repository.subProcessorsOn(this.now()),
+    ]);
+    return { associationName: null, timeZone: 'Europe/Oslo', privacyContact, purposes, subProcessors };
   }
 }

@@ -18,7 +18,9 @@ const context: ArchiveContext = {
   associationName: 'Solbakken borettslag',
   timeZone: 'Europe/Oslo',
   privacyContact: 'personvern@solbakken.no',
-  purposes: [{ name: 'Beboerregister', lawfulBasis: 'contract', description: 'Hvem som bor hvor' }],
+  purposes: [
+    { name: { nb: 'Beboerregister', en: 'Register of residents' }, lawfulBasis: 'contract', description: { nb: 'Hvem som bor hvor', en: 'Who lives where' } },
+  ],
   subProcessors: null,
 };
 
@@ -88,7 +90,7 @@ describe('the export archive', () => {
     expect(nb).toContain('personvern@solbakken.no');
     const en = strFromU8(files['summary.en.md']);
     expect(en).toContain('Provided by Solbakken borettslag (the controller)');
-    expect(en).toContain('**Beboerregister** — contract (art. 6(1)(b))');
+    expect(en).toContain('**Register of residents** — contract (art. 6(1)(b)): Who lives where');
     expect(en).toContain('https://www.datatilsynet.no');
     expect(en).toContain('- `members/members.csv`');
   });
