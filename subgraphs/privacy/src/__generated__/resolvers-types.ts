@@ -354,7 +354,7 @@ export type Mutation = {
   announceSubprocessorChange: AnnouncedSubprocessorChange;
   /**
    * Extends an open request's deadline by 1 or 2 months (2 in all) with a reason the person is told. The board only.
-   * CONFLICT for a completed request.
+   * CONFLICT for a completed request and once the original deadline has passed (GDPR art. 12(3): within the first month).
    */
   extendPrivacyRequest: PrivacyRequest;
   /** Gives consent; takes effect in every part of Tunet at once. Only the person. Giving it again changes nothing. */
