@@ -37,6 +37,8 @@ export interface SummaryInput {
   receipts: readonly { subgraph: string; receipt: readonly ReceiptEntry[] }[];
   /** The archive's entries besides the summaries, as stored. */
   entries: readonly string[];
+  /** Files a subgraph listed but deleted before the archive was built, as they would have been named. */
+  deletedSince: readonly string[];
 }
 
 export type Language = 'nb' | 'en';
@@ -71,6 +73,10 @@ const TEXT = {
   },
   anAssociation: { nb: 'borettslaget/sameiet', en: 'the association' },
   contents: { nb: 'Innhold', en: 'Contents' },
+  deletedSince: {
+    nb: 'Disse filene ble slettet etter at tjenesten svarte, før arkivet ble laget, og er ikke med:',
+    en: 'These files were deleted after the service answered, before the archive was made, and are not included:',
+  },
   purposes: { nb: 'Formål og behandlingsgrunnlag', en: 'Purposes and lawful bases' },
   noPurposes: {
     nb: 'Foreningens formålsregister kunne ikke leses da arkivet ble laget. Behandlingsgrunnlagene for hver tabell står under «Oppbevaring»; spør personvernkontakten om formålene.',
@@ -113,6 +119,7 @@ export function renderSummary(input: SummaryInput, language: Language): string {
       : [`# ${TEXT.title[language]}`, '', TEXT.intro[language](association, input.memberId, at), ''];
 
   lines.push(`## ${TEXT.contents[language]}`, '', ...input.entries.map((entry) => `- \`${entry}\``), '');
+  if (input.deletedSince.length > 0) lines.push(TEXT.deletedSince[language], '', ...input.deletedSince.map((entry) => `- \`${entry}\``), '');
 
   lines.push(`## ${TEXT.purposes[language]}`, '');
   if (context.purposes === null) lines.push(TEXT.noPurposes[language]);

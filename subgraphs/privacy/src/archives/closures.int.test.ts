@@ -126,4 +126,33 @@ describe("a terminated association's export and deletion", () => {
 
     expect(await runs()).toEqual([0, 1, 0, 0, 1, 1, 0]);
   });
+
+  /** A closure started at 2026-03-01 whose subgraphs answer `call`, and a way to make job instances over it. */
+  async function startedClosure(call: (subgraph: string, route: string) => Promise<Response>) {
+    const associationId = randomUUID();
+    const terminationId = randomUUID();
+    const now = new Date('2026-03-01T09:00:00Z');
+    const storage = new MemoryStorage();
+    const archives = new ArchivesService(new ArchivesRepository(db), storage, () => now);
+    const closures = () => new ClosuresService(new ClosuresRepository(db), storage, archives.archiver, call, SUBGRAPHS, () => now);
+    await closures().start({ associationId, terminationId, terminatedOn: '2026-03-01', timeZone: 'Europe/Oslo', startedBy: 'event' });
+    const status = async () => (await rows(sql`select status from privacy.association_closures where association_id = ${associationId}`))[0]!.status;
+    return { associationId, terminationId, storage, closures, status };
+  }
+
+  it('a file deleted after its subgraph listed it is named in the summary instead of holding the export back', async () => {
+    const GONE = randomUUID();
+    const { associationId, terminationId, storage, closures, status } = await startedClosure(async (subgraph, route) => {
+      if (route === 'privacy/export-association-file') return new Response('no such file', { status: 404 });
+      const files = subgraph === 'posts' ? [{ fileId: GONE, name: 'slettet.pdf', contentType: 'application/pdf', sizeBytes: 9 }] : [];
+      return Response.json({ subgraph, tables: {}, files, receipt: [] });
+    });
+    await closures().run();
+    expect(await status()).toBe('ready');
+    const zip = unzipSync(storage.objects.get(`${associationId}/${terminationId}/archive`)!);
+    expect(Object.keys(zip).some((name) => name.startsWith('files/'))).toBe(false);
+    expect(strFromU8(zip['summary.en.md']!)).toContain(
+      `were deleted after the service answered, before the archive was made, and are not included:\n\n- \`files/posts/${GONE}-slettet.pdf\``,
+    );
+  });
 });

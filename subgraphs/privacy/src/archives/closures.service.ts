@@ -100,9 +100,11 @@ export class ClosuresService {
       if (!stored) throw new Error(`association export part of ${step.subgraph} is missing`);
       parts.push({ subgraph: step.subgraph, answer: privacyExportAnswerSchema.parse(JSON.parse(stored.toString('utf8'))) });
     }
-    const fetchFile = async (subgraph: string, fileId: string): Promise<Buffer> => {
+    const fetchFile = async (subgraph: string, fileId: string): Promise<Buffer | null> => {
       const file: PrivacyExportAssociationFileRequest = { kind: 'privacy.export-association-file', requestId: terminationId, associationId, fileId };
       const response = await this.call(subgraph, PRIVACY_EXPORT_ASSOCIATION_FILE_ROUTE, file);
+      // Deleted since the subgraph answered: the summary says so, rather than the export waiting for it forever.
+      if (response.status === 404) return null;
       if (!response.ok) throw new Error(`${subgraph} ${PRIVACY_EXPORT_ASSOCIATION_FILE_ROUTE} answered HTTP ${response.status}`);
       return Buffer.from(await response.arrayBuffer());
     };

@@ -16,9 +16,10 @@ export interface ArchiveInput {
   parts: readonly ArchivePart[];
   /**
    * The bytes of a file a subgraph's export listed (its `privacy/export-file` route, or
-   * `privacy/export-association-file` for an association's export); null to list the files without their bytes.
+   * `privacy/export-association-file` for an association's export), or null when the subgraph no longer has it
+   * (deleted since it answered: the summary says so); no function at all lists the files without their bytes.
    */
-  fetchFile: ((subgraph: string, fileId: string) => Promise<Buffer>) | null;
+  fetchFile: ((subgraph: string, fileId: string) => Promise<Buffer | null>) | null;
 }
 
 export interface BuiltArchive {
@@ -55,6 +56,7 @@ export class ExportArchiver {
     const context = await this.contextOf(input.associationId);
     const writer = new ZipWriter();
     const entries: string[] = [];
+    const deletedSince: string[] = [];
     const { fetchFile } = input;
 
     for (const part of input.parts) {
@@ -65,8 +67,10 @@ export class ExportArchiver {
       }
       if (!fetchFile) continue;
       for (const file of part.answer.files) {
+        const name = `files/${folder}/${file.fileId}-${safeEntryName(file.name)}`;
         const bytes = await fetchFile(part.subgraph, file.fileId);
-        entries.push(writer.bytes(`files/${folder}/${file.fileId}-${safeEntryName(file.name)}`, bytes, DEFLATED_TYPES.test(file.contentType)));
+        if (bytes) entries.push(writer.bytes(name, bytes, DEFLATED_TYPES.test(file.contentType)));
+        else deletedSince.push(name);
       }
     }
 
@@ -76,6 +80,7 @@ export class ExportArchiver {
       generatedAt: this.now(),
       receipts: input.parts.map((part) => ({ subgraph: part.subgraph, receipt: part.answer.receipt })),
       entries,
+      deletedSince,
     };
     writer.text('summary.nb.md', renderSummary(summary, 'nb'));
     writer.text('summary.en.md', renderSummary(summary, 'en'));
