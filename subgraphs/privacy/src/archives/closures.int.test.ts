@@ -155,4 +155,16 @@ describe("a terminated association's export and deletion", () => {
       `were deleted after the service answered, before the archive was made, and are not included:\n\n- \`files/posts/${GONE}-slettet.pdf\``,
     );
   });
+
+  it('two jobs at once ask each subgraph once and announce the export once', async () => {
+    const calls: string[] = [];
+    const { associationId, closures, status } = await startedClosure(async (subgraph, route) => {
+      calls.push(`${subgraph} ${route}`);
+      return Response.json({ subgraph, tables: {}, files: [], receipt: [] });
+    });
+    await Promise.all([closures().run(), closures().run()]);
+    expect(calls.sort()).toEqual(SUBGRAPHS.map((subgraph) => `${subgraph} privacy/export-association`).sort());
+    expect(await status()).toBe('ready');
+    expect(await rows(sql`select 1 from privacy.outbox where topic = 'association.export_ready' and association_id = ${associationId}`)).toHaveLength(1);
+  });
 });

@@ -98,11 +98,32 @@ export class ClosuresRepository {
     });
   }
 
-  /** Every closure not yet erased (system scope: the job serves every association), oldest first. */
-  async open(limit: number): Promise<ClosureRow[]> {
+  /**
+   * Leases up to `limit` closures not yet erased for `leaseMs`, oldest first (system scope: the job serves every
+   * association). Closures another run holds (locked now, or leased and not run out) are skipped, so two processes
+   * never work on one closure at once.
+   */
+  async lease(now: Date, leaseMs: number, limit: number): Promise<ClosureRow[]> {
+    const until = new Date(now.getTime() + leaseMs);
     return this.db.system(async (tx) =>
-      (await rowsOf(tx, sql`select ${CLOSURE} from privacy.association_closures where status <> 'erased' order by created_at limit ${limit}`)).map(closureOf),
+      (
+        await rowsOf(
+          tx,
+          sql`update privacy.association_closures c set leased_until = ${until.toISOString()}::timestamptz
+              from (select association_id as due_id from privacy.association_closures
+                    where status <> 'erased' and (leased_until is null or leased_until < ${now.toISOString()}::timestamptz)
+                    order by created_at limit ${limit} for update skip locked) due
+              where c.association_id = due.due_id
+              returning ${CLOSURE}, created_at`,
+        )
+      )
+        .sort((a, b) => new Date(a.created_at as string).getTime() - new Date(b.created_at as string).getTime())
+        .map(closureOf),
     );
+  }
+
+  async release(tenant: string): Promise<void> {
+    await this.db.tenant(tenant, (tx) => tx.execute(sql`update privacy.association_closures set leased_until = null where association_id = ${tenant}`));
   }
 
   async find(tenant: string): Promise<ClosureRow | null> {
@@ -148,8 +169,13 @@ export class ClosuresRepository {
   /** The export is ready: recorded with `association.export_ready` in one transaction. */
   async markReady(tenant: string, archive: { key: string; sizeBytes: number; readyAt: Date; expiresAt: Date; exportId: string }): Promise<void> {
     await this.db.tenant(tenant, async (tx) => {
-      await tx.execute(sql`update privacy.association_closures set status = 'ready', archive_key = ${archive.key}, size_bytes = ${archive.sizeBytes},
-          ready_at = ${archive.readyAt} where association_id = ${tenant} and status = 'exporting'`);
+      const changed = await rowsOf(
+        tx,
+        sql`update privacy.association_closures set status = 'ready', archive_key = ${archive.key}, size_bytes = ${archive.sizeBytes},
+            ready_at = ${archive.readyAt} where association_id = ${tenant} and status = 'exporting' returning 1`,
+      );
+      // Announced once: a closure that was already ready changes nothing and says nothing.
+      if (changed.length === 0) return;
       await this.db.outbox.add(tx, {
         associationId: tenant,
         topic: 'association.export_ready',

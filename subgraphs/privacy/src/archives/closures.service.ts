@@ -21,6 +21,8 @@ import type { ExportArchiver } from './export-archiver';
 export type RouteCaller = (subgraph: string, route: string, payload: unknown) => Promise<Response>;
 
 const BATCH = 20;
+/** Long enough for a run's calls on one closure (each gives up after 30 s) and its archive; a crashed process's lease runs out. */
+const LEASE_MS = 15 * 60_000;
 
 /** The start of a closure: from `association.terminated`, or an operator's command when that event never came. */
 export interface ClosureStart {
@@ -61,8 +63,12 @@ export class ClosuresService {
   async run(): Promise<number> {
     const startedAt = this.now();
     let changed = 0;
-    for (const closure of await this.repository.open(BATCH)) {
-      if (await this.advance(closure)) changed++;
+    for (const closure of await this.repository.lease(startedAt, LEASE_MS, BATCH)) {
+      try {
+        if (await this.advance(closure)) changed++;
+      } finally {
+        await this.repository.release(closure.associationId);
+      }
     }
     await this.repository.logRun(startedAt, changed);
     return changed;
