@@ -116,7 +116,7 @@ export async function createBillingSubgraph(deps: BillingDependencies): Promise<
       subscriptions,
       withdrawals,
     }),
-    internalRoutes: { ...entitlementsRoutes(entitlements), ...privacyInternalRoutes(new PrivacyService(new PrivacyRepository(db))) },
+    internalRoutes: { ...entitlementsRoutes(entitlements), ...privacyInternalRoutes(new PrivacyService(new PrivacyRepository(db), deps.associationProfiles)) },
     isReady: () => deps.database.ping(),
   };
   return {

@@ -11,6 +11,7 @@ import {
 import { runRetention, todayIn } from '@tunet/kit';
 import { eq, sql } from 'drizzle-orm';
 import { writeAudit } from '../audit/audit.repository';
+import { associationProfile } from '../associations/association-profiles.fixtures';
 import { arrangeInvoice, arrangeSubscription, openBillingTestBed, type BillingTestBed } from '../billing.fixtures';
 import { auditLog, invoices, subscriptions } from '../tables';
 import { PERSONAL_DATA } from './personal-data';
@@ -114,6 +115,13 @@ describe("billing's privacy routes", () => {
       associationId,
     });
     expect(rowsIn(exported.receipt)).toEqual(['audit_log exported 2', 'subscriptions exported 2', 'invoices exported 1']);
+    // A live association is not erased whole: only once members says its agreement ended.
+    bed.profiles.set(associationProfile(associationId));
+    await expect(ask(PRIVACY_ERASE_ASSOCIATION_ROUTE, { kind: 'privacy.erase-association', requestId: randomUUID(), associationId })).rejects.toMatchObject({
+      status: 409,
+    });
+    expect(await auditOf(associationId)).toHaveLength(2);
+    bed.profiles.set(associationProfile(associationId, { status: 'terminated' }));
 
     const erased = await ask<PrivacyEraseAnswer>(PRIVACY_ERASE_ASSOCIATION_ROUTE, {
       kind: 'privacy.erase-association',

@@ -1,4 +1,13 @@
-import type { PrivacyAssociationRequest, PrivacyEraseAnswer, PrivacyEraseRequest, PrivacyExportAnswer, PrivacyExportRequest, ReceiptEntry } from '@tunet/kit';
+import {
+  InternalRouteError,
+  type PrivacyAssociationRequest,
+  type PrivacyEraseAnswer,
+  type PrivacyEraseRequest,
+  type PrivacyExportAnswer,
+  type PrivacyExportRequest,
+  type ReceiptEntry,
+} from '@tunet/kit';
+import type { AssociationProfiles } from '../associations/association-profiles';
 import { PERSONAL_DATA } from './personal-data';
 import type { PrivacyRepository, Rows } from './privacy.repository';
 
@@ -21,7 +30,11 @@ const exported = (tables: Record<string, Rows>): ReceiptEntry[] =>
  * removed from them, and a terminated association's invoices are kept for the bookkeeping law, then deleted.
  */
 export class PrivacyService {
-  constructor(private readonly repository: PrivacyRepository) {}
+  constructor(
+    private readonly repository: PrivacyRepository,
+    /** Members' registry: whether the association's agreement has ended before it is erased whole. */
+    private readonly profiles: AssociationProfiles,
+  ) {}
 
   async exportMember({ associationId, memberId }: PrivacyExportRequest): Promise<PrivacyExportAnswer> {
     const tables = await this.repository.exportMember(associationId, memberId);
@@ -45,7 +58,15 @@ export class PrivacyService {
     return { subgraph: SUBGRAPH, tables, files: [], receipt: exported(tables) };
   }
 
+  /**
+   * Erases a terminated association's billing (invoices kept for the bookkeeping law). A live one is refused (409):
+   * members' registry says whether the agreement ended; an association members no longer knows has nothing live.
+   */
   async eraseAssociation({ associationId }: PrivacyAssociationRequest): Promise<PrivacyEraseAnswer> {
+    const profile = await this.profiles.profile(associationId);
+    if (profile && profile.status !== 'terminated') {
+      throw new InternalRouteError(409, 'The association is not terminated: only a terminated association is erased whole.');
+    }
     const erased = await this.repository.eraseAssociation(associationId);
     const keptUntil = erased.invoicesKeptUntil;
     const bookkeeping = 'Kept for the bookkeeping law (bookføringsloven § 13), five years after the fiscal year, with nothing else.';
