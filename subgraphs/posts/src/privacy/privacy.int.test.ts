@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import {
+  FilesystemStorage,
   InternalBinaryAnswer,
   PRIVACY_ERASE_ASSOCIATION_ROUTE,
   PRIVACY_ERASE_ROUTE,
@@ -19,8 +20,8 @@ import {
 import { sql } from 'drizzle-orm';
 import { openPostsTestBed, viewerIn, type PostsTestBed } from '../posts.fixtures';
 import { PERSONAL_DATA } from './personal-data';
-import { ERASED_COMMENT_BODY, query } from './privacy.repository';
-import { SOFT_DELETED_PURGE } from './privacy.service';
+import { ERASED_COMMENT_BODY, PrivacyRepository, query } from './privacy.repository';
+import { PrivacyService, SOFT_DELETED_PURGE } from './privacy.service';
 
 let bed: PostsTestBed;
 const A = randomUUID();
@@ -296,11 +297,12 @@ describe('posts retention', () => {
         (now) => bed.subgraph.privacy.purgeSoftDeleted(now),
       );
 
-    const early = await pass(new Date(Date.now() + 179 * DAY));
+    const early = await pass(new Date(Date.now() + 178.5 * DAY));
     expect(Object.values(early).every((rows) => rows === 0)).toBe(true);
     expect(await count('posts', sql`id = ${s.ownPost}`)).toBe(1);
 
-    const due = await pass(new Date(Date.now() + 181 * DAY));
+    // The next daily run would come after 180 days: this one, half a day before, removes it.
+    const due = await pass(new Date(Date.now() + 179.5 * DAY));
     expect(due).toMatchObject({ posts: 1, comments: 2, documents: 1, document_versions: 1, files: 2 });
     expect(await count('posts', sql`id = ${s.ownPost}`)).toBe(0);
     expect(await count('comments', sql`id in (${s.reply}, ${s.answered})`)).toBe(0);
@@ -312,6 +314,74 @@ describe('posts retention', () => {
     const again = await pass(new Date(Date.now() + 182 * DAY));
     expect(Object.values(again).every((rows) => rows === 0)).toBe(true);
     expect((await runs()) - before).toBe(3);
+  });
+});
+
+describe('posts privacy, under attack', () => {
+  it('refuses to erase the tombstone (409)', async () => {
+    await expect(erase(A, TOMBSTONE, [])).rejects.toMatchObject({ status: 409 });
+  });
+
+  it('exports what a board member did to a neighbour’s comment, not the comment, and counts only their own rows on erasure', async () => {
+    const association = randomUUID();
+    const s = await seed(association);
+    // As moderation does when the board removes a neighbour's comment.
+    await bed.db.system((tx) =>
+      tx.execute(sql`update posts.comments set deleted_at = now(), deleted_by_member_id = ${s.person.memberId} where id = ${s.reply}`),
+    );
+    const answer = await exportOf(association, s.person.memberId);
+    expect(JSON.stringify(answer.tables)).not.toContain('Thank you!');
+    expect(answer.tables.comments!.find((row) => row.id === s.reply)).toEqual({ id: s.reply, action: 'deleted', at: expect.anything() });
+    const erased = await erase(association, s.person.memberId, ['posts']);
+    expect(erased.receipt.find((entry) => entry.table === 'comments')).toMatchObject({ action: 'erased', rows: 2 });
+    expect(erased.receipt.find((entry) => entry.table === 'files')).toMatchObject({ action: 'reattributed', rows: 2 });
+    expect(erased.receipt.find((entry) => entry.table === 'files')!.note).toMatch(/^1 kept with content the association keeps, 1 deleted/);
+  });
+
+  it('deletes the bytes a failed storage delete left, on the next retention run', async () => {
+    const association = randomUUID();
+    const s = await seed(association);
+    const disk = new FilesystemStorage(bed.storageDir);
+    let failures = 1;
+    const flaky = Object.assign(Object.create(disk) as FilesystemStorage, {
+      delete: async (key: string) => {
+        if (failures-- > 0) throw new Error('storage unavailable');
+        return disk.delete(key);
+      },
+    });
+    const privacy = new PrivacyService(new PrivacyRepository(bed.db), flaky, bed.db, { releaseSeatsOf: async () => {} });
+    await privacy.eraseMember({
+      kind: 'privacy.erase',
+      requestId: randomUUID(),
+      associationId: association,
+      memberId: s.person.memberId,
+      policy: { keepContent: [], tombstoneMemberId: TOMBSTONE, reason: 'request' },
+    });
+    // One of the two files' bytes is left; the erasure stands.
+    expect(await count('file_deletions', sql`association_id = ${association}`)).toBe(1);
+    expect(await count('files', sql`id in (${s.attachment}, ${s.versionFile})`)).toBe(0);
+    const counts = await privacy.purgeSoftDeleted(new Date());
+    expect(counts).toMatchObject({ stored_objects: 1 });
+    const objects = await storedObjects();
+    expect(objects).not.toContain(`${association}/${s.attachment}`);
+    expect(objects).not.toContain(`${association}/${s.versionFile}`);
+    expect(await count('file_deletions', sql`association_id = ${association}`)).toBe(0);
+  });
+
+  it('after 180 days blanks a deleted comment that others still reply to, with its earlier texts', async () => {
+    const association = randomUUID();
+    const [author, neighbour] = [viewerIn(association, 'resident'), viewerIn(association, 'resident')];
+    const postId = await post(neighbour, 'Styremøte');
+    const root = await comment(author, postId, 'Første utkast');
+    await run(author, `mutation ($input: EditCommentInput!) { editComment(input: $input) { comment { id } } }`, {
+      input: { commentId: root, body: 'Andre utkast' },
+    });
+    const reply = await comment(neighbour, postId, 'Enig', root);
+    await run(author, `mutation ($id: ID!) { deleteComment(commentId: $id) { __typename } }`, { id: root });
+    await bed.subgraph.privacy.purgeSoftDeleted(new Date(Date.now() + 179.5 * DAY));
+    expect(await count('comments', sql`id = ${root} and body = ${ERASED_COMMENT_BODY}`)).toBe(1);
+    expect(await count('comment_edits', sql`comment_id = ${root}`)).toBe(0);
+    expect(await count('comments', sql`id = ${reply} and body = 'Enig'`)).toBe(1);
   });
 });
 

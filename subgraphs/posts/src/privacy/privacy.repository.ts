@@ -17,10 +17,10 @@ export interface UploadedFile {
   sizeBytes: number;
 }
 
-/** Rows changed per catalogue table, and the files whose stored objects go once the transaction has committed. */
+/** Rows changed per catalogue table (the person's own rows only), and of their files how many stay with kept content. */
 export interface Erasure {
   counts: Record<string, number>;
-  removedFiles: StoredFile[];
+  filesKept: number;
 }
 
 type Row = Record<string, unknown>;
@@ -28,10 +28,22 @@ type Row = Record<string, unknown>;
 /** Text that stands in for an erased comment that others replied to, so their replies keep their thread. */
 export const ERASED_COMMENT_BODY = '[Slettet / Erased]';
 
-/** Columns of a table that name a member: the ones export looks the person up by. */
-function memberColumns(table: string): string[] {
-  return PERSONAL_DATA[table]!.columns.filter((column) => column.endsWith('member_id'));
+/** Columns of a table that name the member a row is about: the ones export gives whole rows by. */
+function subjectColumns(table: string): string[] {
+  return PERSONAL_DATA[table]!.subject.filter((column) => column.endsWith('member_id'));
 }
+
+/**
+ * Where a person acted on a row about someone else (deleted a neighbour's comment, let someone into a group), the
+ * export says what they did and when, never that row: it is the other person's (GDPR art. 15(4)).
+ */
+const ACTED: Record<string, { column: string; key: string; action: string; at: string }> = {
+  comments: { column: 'deleted_by_member_id', key: 'id', action: "'deleted'", at: 'deleted_at' },
+  documents: { column: 'deleted_by_member_id', key: 'id', action: "'deleted'", at: 'deleted_at' },
+  group_members: { column: 'added_by_member_id', key: 'group_id', action: "'added'", at: 'joined_at' },
+  group_join_requests: { column: 'decided_by_member_id', key: 'id', action: 'decision', at: 'decided_at' },
+  moderation_cases: { column: 'resolved_by_member_id', key: 'id', action: 'decision', at: 'resolved_at' },
+};
 
 /** Calendar feeds are exported without their nonce and token hash: those are credentials, not data about anyone. */
 const SELECTED: Record<string, string> = { calendar_feeds: 'association_id, member_id, about, issued_at, valid_until' };
@@ -51,6 +63,23 @@ async function changed(tx: Tx, statement: SQL): Promise<number> {
   return (await query(tx, statement)).length;
 }
 
+/**
+ * Deletes the files rows `where` names and, in the same transaction, queues the storage keys of their objects in
+ * posts.file_deletions (migration 0016), so bytes whose deletion fails after the commit are tried again, never lost.
+ */
+export async function deleteFilesQueued(tx: Tx, where: SQL): Promise<number> {
+  const [result] = await query<{ n: number }>(
+    tx,
+    sql`with removed as (delete from posts.files where ${where} returning association_id, id, width),
+        queued as (insert into posts.file_deletions (association_id, storage_key)
+                   select r.association_id, r.association_id || '/' || r.id || '/' || v.variant from removed r
+                   cross join lateral unnest(case when r.width is null then array['original'] else array['original', 'display', 'thumbnail'] end) as v(variant)
+                   on conflict do nothing returning 1)
+        select (select count(*) from removed)::int as n, (select count(*) from queued)::int as queued`,
+  );
+  return result!.n;
+}
+
 /** The only SQL of the privacy routes: what posts holds about a member or an association, and its erasure. */
 export class PrivacyRepository {
   constructor(private readonly db: SubgraphDatabase) {}
@@ -59,7 +88,11 @@ export class PrivacyRepository {
   exportMember(associationId: string, memberId: string): Promise<{ tables: Record<string, Row[]>; files: UploadedFile[] }> {
     return this.db.tenant(associationId, async (tx) => {
       const tables: Record<string, Row[]> = {};
-      for (const table of Object.keys(PERSONAL_DATA)) tables[table] = await query(tx, memberRowsOf(table, associationId, memberId));
+      for (const table of Object.keys(PERSONAL_DATA)) {
+        tables[table] = await query(tx, memberRowsOf(table, associationId, memberId));
+        const acted = ACTED[table];
+        if (acted) tables[table].push(...(await query(tx, actedRowsOf(table, acted, associationId, memberId))));
+      }
       const files = await query<UploadedFile>(
         tx,
         sql`select id as "fileId", file_name as name, content_type as "contentType", size_bytes as "sizeBytes"
@@ -132,14 +165,10 @@ export class PrivacyRepository {
         await del(table);
       }
       for (const table of ['moderation_settings', 'event_signups', 'events', 'document_versions']) await del(table);
-      const removedFiles = await query<StoredFile>(
-        tx,
-        sql`delete from posts.files where association_id = ${a} returning association_id as "associationId", id, width`,
-      );
-      counts.files = removedFiles.length;
+      counts.files = await deleteFilesQueued(tx, sql`association_id = ${a}`);
       for (const table of ['documents', 'document_folders', 'posts', 'group_join_requests', 'group_members', 'groups']) await del(table);
       for (const table of ['conduct_acceptances', 'conduct_versions', 'file_settings', 'calendar_feeds']) await del(table);
-      return { counts, removedFiles };
+      return { counts, filesKept: 0 };
     });
   }
 }
@@ -152,7 +181,7 @@ function memberRowsOf(table: string, a: string, m: string): SQL {
                where e.association_id = ${a} and c.author_member_id = ${m} order by e.replaced_at`;
   }
   const named = sql.join(
-    memberColumns(table).map((column) => sql`${sql.raw(column)} = ${m}`),
+    subjectColumns(table).map((column) => sql`${sql.raw(column)} = ${m}`),
     sql` or `,
   );
   if (table === 'moderation_actions') {
@@ -164,10 +193,20 @@ function memberRowsOf(table: string, a: string, m: string): SQL {
   return sql`select ${select} from ${t(table)} where association_id = ${a} and (${named})`;
 }
 
+/** What the member did on rows about others: the row's key, the action and when. */
+function actedRowsOf(table: string, acted: (typeof ACTED)[string], a: string, m: string): SQL {
+  const subject = sql.join(
+    subjectColumns(table).map((column) => sql`${sql.raw(column)} <> ${m}`),
+    sql` and `,
+  );
+  return sql`select ${sql.raw(`${acted.key}, ${acted.action} as action, ${acted.at} as at`)} from ${t(table)}
+             where association_id = ${a} and ${sql.raw(acted.column)} = ${m} and ${subject} order by ${sql.raw(acted.at)}`;
+}
+
 /** One member's erasure inside one transaction; see PrivacyRepository.eraseMember. */
 class MemberEraser {
   private readonly counts: Record<string, number> = Object.fromEntries(Object.keys(PERSONAL_DATA).map((table) => [table, 0]));
-  private readonly removedFiles: StoredFile[] = [];
+  private filesKept = 0;
 
   constructor(
     private readonly tx: Tx,
@@ -194,10 +233,11 @@ class MemberEraser {
     await this.deleteOwn('event_signups', 'member_id');
     await this.eraseDocuments(keep.has('documents'));
     // Their remaining uploads: one in a post or document that stays is that content's and goes with it; one never used is deleted.
-    await this.count(
-      'files',
+    this.filesKept = await changed(
+      this.tx,
       sql`update posts.files set uploaded_by_member_id = ${this.tombstone} where association_id = ${a} and uploaded_by_member_id = ${m} and (post_id is not null or document_id is not null) returning 1`,
     );
+    this.counts.files = (this.counts.files ?? 0) + this.filesKept;
     await this.deleteFiles(sql`uploaded_by_member_id = ${m}`);
     for (const [table, column] of [
       ['reactions', 'member_id'],
@@ -210,6 +250,7 @@ class MemberEraser {
     await this.deleteOwn('moderation_reports', 'reporter_member_id');
     await this.deleteOwn('conduct_acceptances', 'member_id');
     await this.deleteOwn('calendar_feeds', 'member_id');
+    // Where they acted on another's row, the row is that person's: changed, but not counted as theirs.
     await this.clear('group_members', 'added_by_member_id');
     await this.clear('group_join_requests', 'decided_by_member_id');
     for (const [table, column] of [
@@ -219,14 +260,18 @@ class MemberEraser {
       ['moderation_settings', 'updated_by_member_id'],
       ['conduct_versions', 'published_by_member_id'],
       ['moderation_cases', 'author_member_id'],
-      ['moderation_cases', 'resolved_by_member_id'],
       ['moderation_actions', 'actor_member_id'],
-      ['comments', 'deleted_by_member_id'],
-      ['documents', 'deleted_by_member_id'],
     ] as const) {
       await this.reattribute(table, column);
     }
-    return { counts: this.counts, removedFiles: this.removedFiles };
+    for (const [table, column] of [
+      ['moderation_cases', 'resolved_by_member_id'],
+      ['comments', 'deleted_by_member_id'],
+      ['documents', 'deleted_by_member_id'],
+    ] as const) {
+      await this.tx.execute(sql`update ${t(table)} set ${sql.raw(column)} = ${this.tombstone} where association_id = ${a} and ${sql.raw(column)} = ${m}`);
+    }
+    return { counts: this.counts, filesKept: this.filesKept };
   }
 
   /** Deletes posts with everything that hangs on them: others' comments and reactions, reads, attachments. */
@@ -289,12 +334,7 @@ class MemberEraser {
   }
 
   private async deleteFiles(where: SQL): Promise<void> {
-    const removed = await query<StoredFile>(
-      this.tx,
-      sql`delete from posts.files where association_id = ${this.a} and ${where} returning association_id as "associationId", id, width`,
-    );
-    this.counts.files = (this.counts.files ?? 0) + removed.length;
-    this.removedFiles.push(...removed);
+    this.counts.files = (this.counts.files ?? 0) + (await deleteFilesQueued(this.tx, sql`association_id = ${this.a} and ${where}`));
   }
 
   private deleteOwn(table: string, column: string): Promise<void> {
@@ -309,11 +349,8 @@ class MemberEraser {
   }
 
   /** Empties a nullable column that names who acted, where nobody is a fair answer ("added by", "decided by"). */
-  private clear(table: string, column: string): Promise<void> {
-    return this.count(
-      table,
-      sql`update ${t(table)} set ${sql.raw(column)} = null where association_id = ${this.a} and ${sql.raw(column)} = ${this.m} returning 1`,
-    );
+  private async clear(table: string, column: string): Promise<void> {
+    await this.tx.execute(sql`update ${t(table)} set ${sql.raw(column)} = null where association_id = ${this.a} and ${sql.raw(column)} = ${this.m}`);
   }
 
   private async count(table: string, statement: SQL): Promise<void> {

@@ -15,10 +15,10 @@ import {
   type SubgraphDatabase,
 } from '@tunet/kit';
 import type { EventsService } from '../events/events.service';
-import { storageKey, variantsOf } from '../files/files.service';
+import { storageKey } from '../files/files.service';
 import { PERSONAL_DATA } from './personal-data';
-import type { PrivacyRepository, StoredFile } from './privacy.repository';
-import { purgeSoftDeleted } from './retention.repository';
+import type { PrivacyRepository } from './privacy.repository';
+import { fileDeleted, pendingFileDeletions, purgeSoftDeleted } from './retention.repository';
 import { softDeletedCutoff } from './retention.rules';
 
 const SUBGRAPH = 'posts';
@@ -73,16 +73,18 @@ export class PrivacyService {
 
   /** Erases the member in one transaction, then removes the stored objects of the files that went with it. */
   async eraseMember({ associationId, memberId, policy }: PrivacyEraseRequest): Promise<PrivacyEraseAnswer> {
+    // The tombstone holds what earlier erasures kept; erasing it would delete that, or name itself.
+    if (memberId === policy.tombstoneMemberId) throw new InternalRouteError(409, 'The tombstone member is not a person and cannot be erased.');
     // Seats are given up first, each in its own transaction as a cancellation is, so the waitlist moves on; the
     // erasure then deletes the cancelled sign-ups with the rest.
     await this.events.releaseSeatsOf(associationId, memberId, await this.repository.upcomingSignups(associationId, memberId, this.now()));
-    const { counts, removedFiles } = await this.repository.eraseMember(associationId, memberId, policy.keepContent, policy.tombstoneMemberId);
-    await this.removeObjects(removedFiles);
+    const { counts, filesKept } = await this.repository.eraseMember(associationId, memberId, policy.keepContent, policy.tombstoneMemberId);
+    await this.removeObjects(associationId);
     const kept = new Set(policy.keepContent);
     const receipt = Object.entries(PERSONAL_DATA).map(([table, entry]): ReceiptEntry => {
+      if (table === 'files') return filesEntry(counts.files ?? 0, filesKept, entry.lawfulBasis);
       const kind = KIND_OF[table];
-      const reattributed = kind ? kept.has(kind) : table === 'files' && (kept.has('posts') || kept.has('documents'));
-      if (reattributed) return entryOf(table, 'reattributed', counts[table] ?? 0, 'legitimate_interest', REATTRIBUTED_NOTE);
+      if (kind && kept.has(kind)) return entryOf(table, 'reattributed', counts[table] ?? 0, 'legitimate_interest', REATTRIBUTED_NOTE);
       const action = entry.erasure === 'anonymise' ? 'anonymised' : 'erased';
       return entryOf(table, action, counts[table] ?? 0, entry.lawfulBasis, NOTES[table] ?? null);
     });
@@ -91,25 +93,39 @@ export class PrivacyService {
 
   /** Deletes everything of a terminated association, files included. */
   async eraseAssociation({ associationId }: PrivacyAssociationRequest): Promise<PrivacyEraseAnswer> {
-    const { counts, removedFiles } = await this.repository.eraseAssociation(associationId);
-    await this.removeObjects(removedFiles);
+    const { counts } = await this.repository.eraseAssociation(associationId);
+    await this.removeObjects(associationId);
     const receipt = Object.entries(PERSONAL_DATA).map(([table, entry]) => entryOf(table, 'erased', counts[table] ?? 0, entry.lawfulBasis, null));
     return { subgraph: SUBGRAPH, receipt };
   }
 
   /**
-   * One retention pass: posts, comments and documents deleted more than 180 days before `now` are removed with
-   * their files (kit runRetention logs it). Counts per table.
+   * One retention pass: posts, comments and documents deleted 180 days before `now` at the latest are removed with
+   * their files (kit runRetention logs it), and every stored object still queued is deleted (`stored_objects`),
+   * also those an erasure could not delete. Counts per table.
    */
   async purgeSoftDeleted(now: Date): Promise<RetentionCounts> {
-    const { counts, files } = await purgeSoftDeleted(this.db, softDeletedCutoff(now));
-    await this.removeObjects(files);
-    return counts;
+    const counts = await purgeSoftDeleted(this.db, softDeletedCutoff(now));
+    return { ...counts, stored_objects: await this.removeObjects(null) };
   }
 
-  /** After the rows are gone, so a crash between the two leaves only unreachable bytes, never a row without them. */
-  private async removeObjects(files: readonly StoredFile[]): Promise<void> {
-    for (const file of files) for (const variant of variantsOf(file)) await this.storage.delete(storageKey(file, variant));
+  /**
+   * Deletes the queued stored objects (posts.file_deletions, written with the rows' deletion), forgetting each key
+   * once its object is gone. A storage that fails keeps the key for the next retention pass; the erasure itself has
+   * committed and stands. Returns how many objects went.
+   */
+  private async removeObjects(associationId: string | null): Promise<number> {
+    let removed = 0;
+    for (const { associationId: a, key } of await pendingFileDeletions(this.db, associationId)) {
+      try {
+        await this.storage.delete(key);
+      } catch {
+        continue;
+      }
+      await fileDeleted(this.db, a, key);
+      removed += 1;
+    }
+    return removed;
   }
 }
 
@@ -122,6 +138,18 @@ const NOTES: Record<string, string> = {
   group_members: 'Their memberships are deleted; where they let someone in, nobody is named.',
   group_join_requests: 'Their requests are deleted; where they decided on one, nobody is named.',
 };
+
+/** Their uploads: 'reattributed' when some stay with kept content (the note says how many of each), else 'erased'. */
+function filesEntry(rows: number, kept: number, lawfulBasis: ReceiptEntry['lawfulBasis']): ReceiptEntry {
+  if (kept === 0) return entryOf('files', 'erased', rows, lawfulBasis, NOTES.files ?? null);
+  return entryOf(
+    'files',
+    'reattributed',
+    rows,
+    'legitimate_interest',
+    `${kept} kept with content the association keeps, ${rows - kept} deleted. ${NOTES.files}`,
+  );
+}
 
 function entryOf(table: string, action: ReceiptEntry['action'], rows: number, lawfulBasis: ReceiptEntry['lawfulBasis'], note: string | null): ReceiptEntry {
   return { table, action, rows, lawfulBasis, keptUntil: null, note };

@@ -1,6 +1,6 @@
 import type { SubgraphDatabase, Tx } from '@tunet/kit';
 import { sql, type SQL } from 'drizzle-orm';
-import { query, type StoredFile } from './privacy.repository';
+import { deleteFilesQueued, ERASED_COMMENT_BODY, query } from './privacy.repository';
 
 async function removed(tx: Tx, statement: SQL): Promise<number> {
   return (await query(tx, statement)).length;
@@ -9,10 +9,10 @@ async function removed(tx: Tx, statement: SQL): Promise<number> {
 /**
  * Removes, across associations, posts, comments and documents deleted before `cutoff`, with what hangs on them
  * (comments and reactions of a post, a comment's edits and reactions, a document's versions, and their files), in
- * one transaction. A comment others still reply to waits for its last reply. Returns the rows per table and the
- * files whose stored objects go once this has committed.
+ * one transaction; the files' stored objects are queued in posts.file_deletions. A comment others still reply to
+ * keeps its place for them, but loses its text and earlier texts as an erased one does. Returns the rows per table.
  */
-export function purgeSoftDeleted(db: SubgraphDatabase, cutoff: Date): Promise<{ counts: Record<string, number>; files: StoredFile[] }> {
+export function purgeSoftDeleted(db: SubgraphDatabase, cutoff: Date): Promise<Record<string, number>> {
   return db.system(async (tx) => {
     const before = cutoff.toISOString();
     const posts = sql`select association_id, id from posts.posts where deleted_at < ${before}::timestamptz`;
@@ -21,12 +21,11 @@ export function purgeSoftDeleted(db: SubgraphDatabase, cutoff: Date): Promise<{ 
     const roots = sql`select c.association_id, c.id from posts.comments c where c.deleted_at < ${before}::timestamptz and c.parent_id is null
                       and not exists (select 1 from posts.comments r where r.association_id = c.association_id and r.parent_id = c.id)`;
     const documents = sql`select association_id, id from posts.documents where deleted_at < ${before}::timestamptz`;
-    const counts = { reactions: 0, comments: 0, posts: 0, document_versions: 0, documents: 0, files: 0 };
-    const files: StoredFile[] = [];
+    const answered = sql`select c.association_id, c.id from posts.comments c where c.deleted_at < ${before}::timestamptz and c.parent_id is null
+                         and exists (select 1 from posts.comments r where r.association_id = c.association_id and r.parent_id = c.id)`;
+    const counts = { reactions: 0, comments: 0, comment_edits: 0, comment_texts: 0, posts: 0, document_versions: 0, documents: 0, files: 0 };
     const deleteFiles = async (where: SQL) => {
-      const rows = await query<StoredFile>(tx, sql`delete from posts.files where ${where} returning association_id as "associationId", id, width`);
-      counts.files += rows.length;
-      files.push(...rows);
+      counts.files += await deleteFilesQueued(tx, where);
     };
 
     counts.reactions += await removed(
@@ -47,6 +46,12 @@ export function purgeSoftDeleted(db: SubgraphDatabase, cutoff: Date): Promise<{ 
       counts.comments += await removed(tx, sql`delete from posts.comments where (association_id, id) in (${due}) returning 1`);
     }
 
+    counts.comment_edits += await removed(tx, sql`delete from posts.comment_edits where (association_id, comment_id) in (${answered}) returning 1`);
+    counts.comment_texts += await removed(
+      tx,
+      sql`update posts.comments set body = ${ERASED_COMMENT_BODY} where (association_id, id) in (${answered}) and body <> ${ERASED_COMMENT_BODY} returning 1`,
+    );
+
     const versionFiles = sql`select association_id, file_id from posts.document_versions where (association_id, document_id) in (${documents})`;
     const fileKeys = await query<{ association_id: string; file_id: string }>(tx, versionFiles);
     counts.document_versions += await removed(tx, sql`delete from posts.document_versions where (association_id, document_id) in (${documents}) returning 1`);
@@ -55,6 +60,22 @@ export function purgeSoftDeleted(db: SubgraphDatabase, cutoff: Date): Promise<{ 
     }
     await deleteFiles(sql`(association_id, document_id) in (${documents})`);
     counts.documents += await removed(tx, sql`delete from posts.documents where (association_id, id) in (${documents}) returning 1`);
-    return { counts, files };
+    return counts;
   });
+}
+
+/** Stored objects still to delete, oldest first: one association's (after its erasure) or all (the retention job). */
+export function pendingFileDeletions(db: SubgraphDatabase, associationId: string | null): Promise<{ associationId: string; key: string }[]> {
+  return db.system((tx) =>
+    query<{ associationId: string; key: string }>(
+      tx,
+      sql`select association_id as "associationId", storage_key as key from posts.file_deletions
+          ${associationId ? sql`where association_id = ${associationId}` : sql``} order by queued_at`,
+    ),
+  );
+}
+
+/** The object is gone from storage: forget its key. */
+export async function fileDeleted(db: SubgraphDatabase, associationId: string, key: string): Promise<void> {
+  await db.system((tx) => tx.execute(sql`delete from posts.file_deletions where association_id = ${associationId} and storage_key = ${key}`));
 }
