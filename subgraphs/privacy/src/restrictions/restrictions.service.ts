@@ -73,7 +73,7 @@ export class RestrictionsService {
   private async change(viewer: Viewer | null, raw: unknown, action: RestrictionRecord['action']): Promise<RestrictionRecord> {
     const input = parseInput(changeInput, raw);
     const acting = await this.acting(viewer, input.memberId ?? null);
-    const change = await this.db.tenant(acting.associationId, async (tx) => {
+    const change = await this.db.tenant(acting.associationId, async (tx): Promise<{ refusal: string } | { made: RestrictionRecord }> => {
       await this.repository.lockMember(tx, acting.associationId, acting.memberId);
       const history = await this.repository.historyIn(tx, acting.associationId, acting.memberId);
       const inForce = restrictionInForce(history);
