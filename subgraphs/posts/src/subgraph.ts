@@ -124,14 +124,14 @@ export async function createPostsSubgraph(deps: PostsDependencies): Promise<Post
   const moderationRepository = new ModerationRepository(db);
   const moderation = new ModerationService(moderationRepository);
   const eventsRepository = new EventsRepository(db);
-  const events = new EventsService(eventsRepository);
+  const events = new EventsService(eventsRepository, undefined, restrictions);
   const calendar = new CalendarService(new CalendarRepository(db), calendarFeedsOf(db, deps.internalSecret));
   const filesRepository = new FilesRepository(db);
   const fileStorage = deps.fileStorage ?? fileStorageFromEnv();
-  const files = new FilesService(filesRepository, fileStorage, new UrlSigner(() => filesRepository.signingKey()));
+  const files = new FilesService(filesRepository, fileStorage, new UrlSigner(() => filesRepository.signingKey()), restrictions);
   const privacy = new PrivacyService(new PrivacyRepository(db), fileStorage, db, events);
   const documentsRepository = new DocumentsRepository(db);
-  const documents = new DocumentsService(documentsRepository, audienceReferences);
+  const documents = new DocumentsService(documentsRepository, audienceReferences, restrictions);
   const typeDefs = parse(readFileSync(path.join(root, 'schema.graphql'), 'utf8'));
   const definition: SubgraphDefinition<PostsContext> = {
     name: 'posts',

@@ -3,6 +3,7 @@ import type { Viewer } from '@tunet/kit';
 import { sql } from 'drizzle-orm';
 import { openPostsTestBed, viewerIn, type PostsTestBed } from '../posts.fixtures';
 import { comments } from '../tables';
+import { CommentsService } from './comments.service';
 
 let bed: PostsTestBed;
 
@@ -93,6 +94,25 @@ describe('comments', () => {
     const read = result.data!.comment as { body: string; edits: { body: string; replacedAt: string }[] };
     expect(read.body).toBe('Tredje');
     expect(read.edits.map((e) => e.body)).toEqual(['Første', 'Andre']);
+  });
+
+  it('refuses editing a comment others see while its author is restricted (FORBIDDEN, PROCESSING_RESTRICTED), not a withheld one (decision 0038)', async () => {
+    const association = randomUUID();
+    const [ola, board] = [viewerIn(association), viewerIn(association, 'board')];
+    const post = await publish(board);
+    const restricted = new Set<string>();
+    const service = new CommentsService(bed.subgraph.commentsRepository, bed.subgraph.conduct, {
+      isRestricted: async (_associationId, memberId) => restricted.has(memberId),
+    });
+    const shown = await service.addComment(bed.contextFor(ola), { postId: post.id, body: 'Før' });
+    restricted.add(ola.memberId);
+    await expect(service.editComment(bed.contextFor(ola), { commentId: shown.id, body: 'Etter' })).rejects.toMatchObject({
+      extensions: { code: 'FORBIDDEN', reason: 'PROCESSING_RESTRICTED' },
+    });
+    const withheld = await service.addComment(bed.contextFor(ola), { postId: post.id, body: 'Holdt tilbake' });
+    expect((await service.editComment(bed.contextFor(ola), { commentId: withheld.id, body: 'Rettet' })).body).toBe('Rettet');
+    const read = await bed.execute(board, `query($id: ID!) { comment(id: $id) { body } }`, { id: shown.id });
+    expect(read.data!.comment).toEqual({ body: 'Før' });
   });
 
   it('soft-deletes: no body or history in reads, not counted, row kept for the retention job', async () => {

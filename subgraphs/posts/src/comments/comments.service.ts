@@ -17,6 +17,7 @@ import {
 import { z } from 'zod';
 import type { ConductService } from '../conduct/conduct.service';
 import type { PostsLoaders } from '../posts/posts.loaders';
+import { processingRestricted } from '../posts/posts.service';
 import { canComment, canDeleteComment, canEditComment, canReact, canReadComments } from './comments.access';
 import type { CommentsLoaders, ReactionCount } from './comments.loaders';
 import { NO_RESTRICTIONS, type Restrictions } from '../privacy/restrictions';
@@ -112,6 +113,7 @@ export class CommentsService {
     const input = parseInput(editCommentInput, rawInput);
     const comment = await this.comment(request, input.commentId);
     if (!canEditComment(editor, comment)) throw forbidden('Only the author can edit a comment.');
+    if (!comment.withheld && (await this.restrictions.isRestricted(editor.associationId, editor.memberId))) throw processingRestricted();
     if (comment.deletedAt) throw conflict('The comment was deleted.');
     // The board reviews the text that was reported, so it stays as it is until the board decides.
     if (comment.moderationState !== 'visible') throw conflict('The comment is hidden or removed by moderation.');

@@ -23,6 +23,8 @@ import { canUseUpload } from '../files/files.access';
 import type { FileRow } from '../files/files.repository';
 import { canChangeEditorCommittee, canCreateDocument, canEditDocument, canManageFolders, canReadDocuments } from './documents.access';
 import type { DocumentsLoaders } from './documents.loaders';
+import { processingRestricted } from '../posts/posts.service';
+import { NO_RESTRICTIONS, type Restrictions } from '../privacy/restrictions';
 import type { DocumentChanges, DocumentListPosition, DocumentRow, DocumentsRepository, FolderRow, FolderRule } from './documents.repository';
 
 /** What the service needs of a request: who asks, and the request's loaders, which scope every read to them. */
@@ -73,6 +75,7 @@ export class DocumentsService {
   constructor(
     private readonly repository: DocumentsRepository,
     private readonly references: AudienceReferences,
+    private readonly restrictions: Restrictions = NO_RESTRICTIONS,
   ) {}
 
   /** A folder's subfolders, or the top-level folders when `parentId` is null. */
@@ -142,6 +145,7 @@ export class DocumentsService {
     if (!canCreateDocument(member, member.associationId, input.editorCommitteeId ?? null)) {
       throw forbidden('Only the board, or a member of the committee named to edit it, can create a document.');
     }
+    if (await this.restrictions.isRestricted(member.associationId, member.memberId)) throw processingRestricted();
     const folder = await this.folder(request, input.folderId);
     await this.checkAudience(request, member, input.audience);
     if (input.editorCommitteeId) await this.references.requireCommittee(member, input.editorCommitteeId, 'editorCommitteeId');
@@ -165,6 +169,7 @@ export class DocumentsService {
   async addVersion(request: DocumentsRequest, rawInput: unknown): Promise<DocumentRow> {
     const input = parseInput(addVersionInput, rawInput);
     const { editor, document } = await this.editable(request, input.documentId);
+    if (await this.restrictions.isRestricted(editor.associationId, editor.memberId)) throw processingRestricted();
     const added = await this.repository.addVersion(
       editor.associationId,
       document.id,

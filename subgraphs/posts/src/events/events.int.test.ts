@@ -3,6 +3,7 @@ import type { MemberViewer, Viewer } from '@tunet/kit';
 import { sql } from 'drizzle-orm';
 import { openPostsTestBed, viewerIn, type PostsTestBed } from '../posts.fixtures';
 import type { EventRow } from './events.repository';
+import { EventsService } from './events.service';
 
 let bed: PostsTestBed;
 
@@ -55,6 +56,20 @@ describe('events', () => {
       pricePerChild: 0,
       cancelledAt: null,
     });
+  });
+
+  it('refuses a new event from a board member whose processing is restricted (FORBIDDEN, PROCESSING_RESTRICTED; decision 0038)', async () => {
+    const board = viewerIn(randomUUID(), 'board');
+    const restricted = new EventsService(bed.subgraph.eventsRepository, undefined, {
+      isRestricted: async (_associationId, memberId) => memberId === board.memberId,
+    });
+    await expect(restricted.createEvent(board, { title: 'Sommerfest', startsAt: inDays(10), endsAt: inDays(10.2) })).rejects.toMatchObject({
+      extensions: { code: 'FORBIDDEN', reason: 'PROCESSING_RESTRICTED' },
+    });
+    const colleague = viewerIn(board.associationId, 'board');
+    expect((await restricted.createEvent(colleague, { title: 'Dugnad', startsAt: inDays(10), endsAt: inDays(10.2) })).createdByMemberId).toBe(
+      colleague.memberId,
+    );
   });
 
   it('lists upcoming events soonest first, in cursor pages', async () => {

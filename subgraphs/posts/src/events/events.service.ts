@@ -17,6 +17,8 @@ import {
   type Viewer,
 } from '@tunet/kit';
 import { z } from 'zod';
+import { NO_RESTRICTIONS, type Restrictions } from '../privacy/restrictions';
+import { processingRestricted } from '../posts/posts.service';
 import { canManageEvents, canReadEvents, canSeeAllSignups, canSignUpForEvents } from './events.access';
 import type { EventsLoaders } from './events.loaders';
 import type { EventListPosition, EventRow, EventsRepository, SignupRow, SignupRule } from './events.repository';
@@ -63,6 +65,7 @@ export class EventsService implements DueReminders {
   constructor(
     private readonly repository: EventsRepository,
     private readonly now: () => Date = () => new Date(),
+    private readonly restrictions: Restrictions = NO_RESTRICTIONS,
   ) {}
 
   /** `event.reminder_due` to those with a confirmed seat, for each event now due a reminder. */
@@ -96,6 +99,7 @@ export class EventsService implements DueReminders {
   async createEvent(viewer: Viewer | null, rawInput: unknown): Promise<EventRow> {
     const board = admitMember(viewer, canManageEvents);
     const input = parseInput(createEventInput, rawInput);
+    if (await this.restrictions.isRestricted(board.associationId, board.memberId)) throw processingRestricted();
     return this.repository.insertEvent(board.associationId, { id: randomUUID(), createdByMemberId: board.memberId, ...input });
   }
 

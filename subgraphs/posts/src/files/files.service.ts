@@ -18,6 +18,8 @@ import { z } from 'zod';
 import type { DocumentsLoaders } from '../documents/documents.loaders';
 import type { PostsLoaders } from '../posts/posts.loaders';
 import type { PostRow } from '../posts/posts.repository';
+import { processingRestricted } from '../posts/posts.service';
+import { NO_RESTRICTIONS, type Restrictions } from '../privacy/restrictions';
 import { contentDisposition, sanitiseFileName } from './file-names';
 import { canChangeFileSettings, canDownloadFile, canReadFileSettings, canReadStorageUsage, canUploadFile, canUseUpload } from './files.access';
 import type { FilesLoaders } from './files.loaders';
@@ -83,6 +85,7 @@ export class FilesService {
     private readonly repository: FilesRepository,
     private readonly storage: FileStorage,
     private readonly signer: UrlSigner,
+    private readonly restrictions: Restrictions = NO_RESTRICTIONS,
   ) {}
 
   async settings(request: FilesRequest): Promise<FileSettings> {
@@ -148,6 +151,7 @@ export class FilesService {
     const post = await request.loaders.postById.load(input.postId);
     if (!post) throw notFound('Post');
     if (post.authorMemberId !== author.memberId) throw forbidden("Only the post's author can change its attachments.");
+    if (!post.withheld && (await this.restrictions.isRestricted(author.associationId, author.memberId))) throw processingRestricted();
     await this.repository.setPostAttachments(author.associationId, post.id, input.fileIds, (requested) => {
       const unusable = requested.findIndex((file) => !file || !canUseUpload(author, file, post.id));
       if (unusable >= 0) {

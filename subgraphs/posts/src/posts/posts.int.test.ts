@@ -475,6 +475,40 @@ describe('posts', () => {
     });
   });
 
+  describe("while the author's processing is restricted (decision 0038)", () => {
+    const restricted = new Set<string>();
+    const source = { groupIdsOf: async () => [], isArchived: async () => false, hasGroup: async () => true };
+    const restrictions = { isRestricted: async (_associationId: string, memberId: string) => restricted.has(memberId) };
+    const service = () =>
+      new PostsService(bed.subgraph.repository, source, bed.subgraph.conduct, new AudienceReferences(EVERY_REFERENCE_EXISTS, source), restrictions);
+
+    it('refuses changing a post others see (FORBIDDEN, PROCESSING_RESTRICTED), and still lets the author edit a withheld one', async () => {
+      const author = viewerIn(randomUUID());
+      const neighbour = viewerIn(author.associationId);
+      const shown = await service().createPost(author, { title: 'Skrevet før', body: 'Tekst' });
+      restricted.add(author.memberId);
+      await expect(service().updatePost(author, bed.contextFor(author).loaders, { postId: shown.id, title: 'Endret etter' })).rejects.toMatchObject({
+        extensions: { code: 'FORBIDDEN', reason: 'PROCESSING_RESTRICTED' },
+      });
+      expect(await feedTitles(neighbour)).toEqual(['Skrevet før']);
+      const withheld = await service().createPost(author, { title: 'Holdt tilbake', body: 'Tekst' });
+      expect((await service().updatePost(author, bed.contextFor(author).loaders, { postId: withheld.id, title: 'Rettet' })).title).toBe('Rettet');
+      expect(await feedTitles(neighbour)).toEqual(['Skrevet før']);
+    });
+
+    it('withholds a post scheduled before the restriction when its time comes: announced to nobody, shown to its author alone', async () => {
+      const author = viewerIn(randomUUID());
+      const neighbour = viewerIn(author.associationId);
+      const post = await service().createPost(author, { title: 'Planlagt', body: 'Tekst', publishAt: inHours(1) });
+      restricted.add(author.memberId);
+      await letTimePass(author.associationId, post.id, 2);
+      await service().announceDuePosts();
+      expect(await publishedEvents(author.associationId)).toEqual([]);
+      expect(await feedTitles(neighbour)).toEqual([]);
+      expect(await feedTitles(author)).toEqual(['Planlagt']);
+    });
+  });
+
   describe('pinning and important notices', () => {
     const association = randomUUID();
     const resident = viewerIn(association);

@@ -232,26 +232,30 @@ export class PostsRepository {
    * Announces up to `limit` scheduled posts whose time has come, in every association, and returns how many. The
    * claim locks the rows and skips rows another process holds, and the event is written in the transaction that
    * sets announced_at, so each post is announced exactly once. Hidden or removed posts wait: they are not
-   * visible, and a hidden post the board restores is announced on the next run. System scope, because the
+   * visible, and a hidden post the board restores is announced on the next run. A post `withheld` answers true for
+   * (its author's processing is restricted) is marked withheld and announced to nobody. System scope, because the
    * announcer serves every association at once.
    */
-  announceDuePosts(limit: number, announce: Announcement): Promise<number> {
+  announceDuePosts(limit: number, announce: Announcement, withheld: (post: PostRow) => Promise<boolean>): Promise<number> {
     return this.db.system(async (tx) => {
       const due = await tx
-        .select({ associationId: posts.associationId, id: posts.id })
+        .select()
         .from(posts)
         .where(and(isNull(posts.announcedAt), sql`${posts.publishedAt} <= now()`, eq(posts.moderationState, 'visible')))
         .orderBy(asc(posts.publishedAt))
         .limit(limit)
         .for('update', { skipLocked: true });
       if (due.length === 0) return 0;
-      const rows = await tx
-        .update(posts)
-        .set({ announcedAt: sql`now()` })
-        .where(or(...due.map((post) => and(eq(posts.associationId, post.associationId), eq(posts.id, post.id)))))
-        .returning();
-      for (const row of rows) await this.db.outbox.add(tx, { ...announce(row), associationId: row.associationId });
-      return rows.length;
+      for (const post of due) {
+        const withhold = await withheld(post);
+        const [row] = await tx
+          .update(posts)
+          .set({ announcedAt: sql`now()`, ...(withhold ? { withheld: true } : {}) })
+          .where(and(eq(posts.associationId, post.associationId), eq(posts.id, post.id)))
+          .returning();
+        if (row && !withhold) await this.db.outbox.add(tx, { ...announce(row), associationId: row.associationId });
+      }
+      return due.length;
     });
   }
 

@@ -28,6 +28,15 @@ import { excerptOf } from './posts.markdown';
 import { NO_RESTRICTIONS, type Restrictions } from '../privacy/restrictions';
 import type { PostChanges, PostListPosition, PostReadRow, PostRow, PostsRepository, ReaderListPosition } from './posts.repository';
 
+/**
+ * While a person's processing is restricted (decision 0038), what they would change or add that others see is refused;
+ * what is withheld (theirs alone) they may still edit. One code and reason for every such refusal.
+ */
+export const processingRestricted = () =>
+  forbidden('Your processing is restricted: nothing you change or add can be shown to others until the restriction is lifted.', {
+    reason: 'PROCESSING_RESTRICTED',
+  });
+
 /** Articles are blog-style and may run long; news and bulletins are read in the feed. Matches migration 0009. */
 const BODY_LIMITS: Record<PostKind, number> = { news: 20_000, bulletin: 20_000, article: 100_000 };
 
@@ -181,6 +190,7 @@ export class PostsService {
     const input = parseInput(updatePostInput, rawInput);
     const post = await this.post(editor, loaders, input.postId);
     if (!canUpdatePost(editor, post)) throw forbidden('Only the author can edit a post.');
+    if (!post.withheld && (await this.restrictions.isRestricted(editor.associationId, editor.memberId))) throw processingRestricted();
     // The board reviews the text that was reported, so it stays as it is until the board decides.
     if (post.moderationState !== 'visible') throw conflict('The post is hidden or removed by moderation.');
     if (input.important !== undefined && input.important !== post.important && !canMarkImportant(editor, post.associationId)) {
@@ -255,7 +265,9 @@ export class PostsService {
 
   /** One run of the announcer: announces scheduled posts whose time has come; true when more may be waiting. */
   async announceDuePosts(): Promise<boolean> {
-    return (await this.repository.announceDuePosts(ANNOUNCE_BATCH, postPublished)) === ANNOUNCE_BATCH;
+    // A post scheduled before its author's processing was restricted is withheld when its time comes, not published.
+    const withheld = (post: PostRow) => this.restrictions.isRestricted(post.associationId, post.authorMemberId);
+    return (await this.repository.announceDuePosts(ANNOUNCE_BATCH, postPublished, withheld)) === ANNOUNCE_BATCH;
   }
 
   private async audiencesOf(member: MemberViewer, loaders?: PostsLoaders): Promise<ViewerAudiences> {
