@@ -11,6 +11,11 @@ export interface AllowedResidue {
   /** Until when it is kept, as a person would be told. */
   until: string;
   why: string;
+  /**
+   * Kept only in rows where this column (a member id of the same table) names the association's tombstone: the
+   * content the association keeps, re-attributed. The same text in any other row of the column is residue.
+   */
+  tombstoneColumn?: string;
 }
 
 const OUTBOX_SCHEMAS = ['members', 'posts', 'reservations', 'notifications', 'billing', 'privacy'] as const;

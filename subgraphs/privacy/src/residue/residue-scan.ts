@@ -1,8 +1,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { sql, type SQL } from 'drizzle-orm';
 import type { DatabaseConnection, FastStore } from '@tunet/kit';
 import { allowedResidue, type AllowedResidue } from './residue-allow-list';
+import { ResidueScanRepository, type ScannedColumn } from './residue-scan.repository';
 
 /**
  * The residue scan (docs/decisions/0039): after a person is erased, search every column of every table of every
@@ -31,8 +31,6 @@ export interface ResidueHit {
   allowed: AllowedResidue | null;
 }
 
-const SEARCHABLE = new Set(['text', 'character varying', 'character', 'json', 'jsonb', 'uuid', 'ARRAY', 'USER-DEFINED', 'bytea', 'inet', 'citext']);
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Shorter needles match by chance (a two-letter name in every text); the command refuses them. */
 export const MIN_NEEDLE_LENGTH = 4;
 
@@ -50,70 +48,36 @@ export function tooShort(needles: Needles): string[] {
   return needleList(needles).filter((n) => n.length < MIN_NEEDLE_LENGTH);
 }
 
-interface Column {
-  schema: string;
-  table: string;
-  column: string;
-  type: string;
-}
-
-async function columnsOf(database: DatabaseConnection, schemas: readonly string[]): Promise<Column[]> {
-  const rows = await database.ownerTransaction(async (tx) => {
-    const result = await tx.execute(sql`
-      select c.table_schema as schema, c.table_name as "table", c.column_name as column, c.data_type as type
-      from information_schema.columns c
-      join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name and t.table_type = 'BASE TABLE'
-      where c.table_schema in (${sql.join(
-        schemas.map((s) => sql`${s}`),
-        sql`, `,
-      )})
-      order by 1, 2, 3`);
-    return (result as { rows: Column[] }).rows;
-  });
-  return rows.filter((column) => SEARCHABLE.has(column.type));
-}
-
-/** The condition that a column holds the needle: a uuid column only by equality, anything else as text, case-blind. */
-function holds(column: Column, needle: string): SQL | null {
-  const value = sql.raw(quote(column.column));
-  if (column.type === 'uuid') return UUID.test(needle) ? sql`${value} = ${needle}::uuid` : null;
-  if (column.type === 'bytea') return sql`strpos(lower(convert_from(${value}, 'LATIN1')), ${needle}) > 0`;
-  return sql`strpos(lower(${value}::text), ${needle}) > 0`;
-}
-
-function quote(identifier: string): string {
-  return `"${identifier.replace(/"/g, '""')}"`;
-}
-
-/** One statement per table counts, for every column and needle, the rows that hold it. */
+/**
+ * Every column of every table of the schemas, one statement per table. A hit in a column the allow-list keeps only
+ * for rows naming the tombstone (`tombstoneColumn`) is allowed for those rows alone; the other rows are residue.
+ */
 export async function scanDatabase(database: DatabaseConnection, schemas: readonly string[], needles: readonly string[]): Promise<ResidueHit[]> {
-  const byTable = new Map<string, Column[]>();
-  for (const column of await columnsOf(database, schemas)) {
+  const repository = new ResidueScanRepository(database);
+  const byTable = new Map<string, ScannedColumn[]>();
+  for (const column of await repository.columns(schemas)) {
     const key = `${column.schema}.${column.table}`;
     byTable.set(key, [...(byTable.get(key) ?? []), column]);
   }
   const hits: ResidueHit[] = [];
   for (const columns of byTable.values()) {
-    const probes = columns.flatMap((column) => needles.map((needle) => ({ column, needle, condition: holds(column, needle) })));
-    const counted = probes.filter((probe) => probe.condition !== null);
-    if (counted.length === 0) continue;
     const { schema, table } = columns[0]!;
-    const counts = await database.ownerTransaction(async (tx) => {
-      await tx.execute(sql`set transaction read only`);
-      const select = sql.join(
-        counted.map((probe, i) => sql`count(*) filter (where ${probe.condition})::int as ${sql.raw(`c${i}`)}`),
-        sql`, `,
-      );
-      const result = await tx.execute(sql`select ${select} from ${sql.raw(`${quote(schema)}.${quote(table)}`)}`);
-      return (result as { rows: Record<string, number>[] }).rows[0]!;
-    });
-    counted.forEach((probe, i) => {
-      const count = Number(counts[`c${i}`]);
-      const location = `${schema}.${table}.${probe.column.column}`;
-      if (count > 0) hits.push({ location, needle: probe.needle, count, allowed: allowedResidue(location) });
-    });
+    const probes = columns.flatMap((column) =>
+      needles.map((needle) => ({ column, needle, tombstoneColumn: allowedResidue(locationOf(column))?.tombstoneColumn })),
+    );
+    for (const { probe, rows, ofTombstone } of await repository.count(schema, table, probes)) {
+      const location = locationOf(probe.column);
+      const allowed = allowedResidue(location);
+      const allowedRows = allowed?.tombstoneColumn ? ofTombstone : rows;
+      if (allowedRows > 0) hits.push({ location, needle: probe.needle, count: allowedRows, allowed });
+      if (rows - allowedRows > 0) hits.push({ location, needle: probe.needle, count: rows - allowedRows, allowed: null });
+    }
   }
   return hits;
+}
+
+function locationOf(column: ScannedColumn): string {
+  return `${column.schema}.${column.table}.${column.column}`;
 }
 
 /** Every entry of the event stream (`<namespace>:events`), as its stored text. */
