@@ -32,12 +32,14 @@ export const RESIDUE_ALLOW_LIST: readonly AllowedResidue[] = [
     lawfulBasis: 'legitimate_interest',
     until: 'as long as the association keeps the post',
     why: 'a post the association keeps under its erasure policy, shown as written by "Former resident" (decision 0036)',
+    tombstoneColumn: 'author_member_id',
   },
   {
     location: 'notifications.notifications.body',
     lawfulBasis: 'legitimate_interest',
     until: "as long as the association keeps the content and each recipient's inbox keeps the notice",
     why: "other residents' notices of content the association keeps under its erasure policy (keepContent), naming the tombstone; notices of content it does not keep are erased with the author (decision 0036)",
+    tombstoneColumn: 'content_author_id',
   },
   ...OUTBOX_SCHEMAS.map((schema): AllowedResidue => ({
     location: `${schema}.outbox.payload`,
