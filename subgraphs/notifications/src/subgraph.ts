@@ -123,9 +123,10 @@ export async function createNotificationsSubgraph(deps: NotificationsDependencie
   const reader = deps.entitlements ? null : await entitlementsReader(deps);
   const smsQuotaRepository = new SmsQuotaRepository(db);
   const smsGate = new SmsGate(deps.entitlements ?? reader, deps.directory, smsQuotaRepository, deps.now);
-  const dispatcher = new Dispatcher(new DeliveryRepository(db), senders, smsGate);
-  const digest = new DigestJob(new DigestRepository(db), emailTransport, emailLinks, createLogger('notifications-digest'), {}, deps.now);
   const privacyStates = deps.privacyStates ? await PrivacyStatesReader.open(deps.store, deps.privacyStates) : null;
+  const restrictions = privacyStates ? async (associationId: string) => new Set(Object.keys((await privacyStates.read(associationId)).restricted)) : undefined;
+  const dispatcher = new Dispatcher(new DeliveryRepository(db), senders, smsGate, { restrictions });
+  const digest = new DigestJob(new DigestRepository(db), emailTransport, emailLinks, createLogger('notifications-digest'), {}, deps.now);
   const ingest = new IngestService({
     directory: deps.directory,
     intentsFor,
@@ -136,7 +137,7 @@ export async function createNotificationsSubgraph(deps: NotificationsDependencie
     feed: live,
     onQueued: () => dispatcher.nudge(),
     now: deps.now,
-    restrictions: privacyStates ? async (associationId) => new Set(Object.keys((await privacyStates.read(associationId)).restricted)) : undefined,
+    restrictions,
   });
   const unsubscribe = new UnsubscribeService(unsubscribeTokens, preferencesRepository, config.webAppOrigin);
   const inboxRepository = new InboxRepository(db);

@@ -1,10 +1,19 @@
 import { createLogger, PeriodicJob, type BackgroundJob, type Logger } from '@tunet/kit';
 import type { ChannelSender, DeliveryChannel, OutgoingDelivery, SendOutcome } from '../model';
+import { isOptional } from '../preferences/preferences.rules';
 import { CHANNEL_NOT_CONFIGURED, DEFAULT_RETRY_POLICY, recordedOutcome, type RetryPolicy } from './delivery.rules';
 import type { SmsGate } from '../sms/sms-gate';
 import type { DeliveryRepository } from './delivery.repository';
 
+/** Why an optional delivery was not sent: the person's processing is restricted (GDPR art. 18; decision 0038). */
+export const RESTRICTED = 'Processing restricted: only messages that must reach the person are sent';
+
 export interface DispatcherOptions extends Partial<RetryPolicy> {
+  /**
+   * Whose processing privacy has restricted in an association (as the ingest asks); rejects when privacy cannot say.
+   * Asked again when an optional delivery is claimed: one queued before the restriction began is withheld.
+   */
+  restrictions?: (associationId: string) => Promise<ReadonlySet<string>>;
   /** Sends in flight at once (default 16). */
   concurrency?: number;
   /** Deliveries claimed per round (default 100). */
@@ -50,6 +59,7 @@ export class Dispatcher implements BackgroundJob {
   private readonly sendTimeoutMs: number;
   private readonly random: () => number;
   private readonly logger: Logger;
+  private readonly restrictions: DispatcherOptions['restrictions'];
   private readonly job: PeriodicJob;
 
   constructor(
@@ -70,6 +80,7 @@ export class Dispatcher implements BackgroundJob {
     this.sendTimeoutMs = options.sendTimeoutMs ?? 60_000;
     this.random = options.random ?? Math.random;
     this.logger = options.logger ?? createLogger('notifications-dispatcher');
+    this.restrictions = options.restrictions;
     // A full batch means more are due: the next round starts at once.
     this.job = new PeriodicJob('notifications-dispatcher', options.pollMs ?? 1_000, async () => (await this.runOnce()) >= this.batchSize, this.logger);
   }
@@ -96,6 +107,17 @@ export class Dispatcher implements BackgroundJob {
   }
 
   private async deliver(delivery: OutgoingDelivery): Promise<void> {
+    if (this.restrictions && delivery.memberId && isOptional(delivery.category)) {
+      let restricted: ReadonlySet<string>;
+      try {
+        restricted = await this.restrictions(delivery.associationId);
+      } catch (error) {
+        const reason = `whether the person's processing is restricted is unknown: ${error instanceof Error ? error.message : String(error)}`;
+        return this.conclude(delivery, { status: 'retry', reason });
+      }
+      // Never tried again: once lifted, the restriction does not send what it held back (as the ingest drops it).
+      if (restricted.has(delivery.memberId)) return this.conclude(delivery, { status: 'failed', reason: RESTRICTED });
+    }
     if (delivery.channel === 'sms' && this.senders.has('sms')) {
       let admission: Awaited<ReturnType<SmsGate['admit']>>;
       try {

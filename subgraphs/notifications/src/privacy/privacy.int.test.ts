@@ -17,7 +17,8 @@ import { ClosuresRepository } from '../closures/closures.repository';
 import { UnsubscribeService, UnsubscribeTokens } from '../email/unsubscribe';
 import { membersEvent } from '../ingest/ingest.fixtures';
 import { openNotificationsTestBed, type NotificationsTestBed } from '../notifications.fixtures';
-import { notifications } from '../tables';
+import { RESTRICTED } from '../dispatch/dispatcher';
+import { deliveries, notifications } from '../tables';
 import { PERSONAL_DATA } from './personal-data';
 
 /** One test bed for notifications' privacy: the routes, the privacy events and restriction. */
@@ -351,6 +352,28 @@ describe('privacy notifications', () => {
     expect(await reached(a.tenant, membersEvent(a.tenant, [a.kari, a.ola]))).toEqual([`comments member:${a.ola}`]);
     const extended = { requestId: randomUUID(), memberId: a.kari, kind: 'restriction', deadline: '2027-02-01', reason: 'Saken må avklares' } as const;
     expect(await reached(a.tenant, eventOf(a.tenant, 'privacy.request_extended', extended))).toEqual([member(a.kari)]);
+  });
+
+  it('do not send what was queued for a person before their processing was restricted', async () => {
+    const a = association();
+    // Queued before the restriction (quiet hours, a retry): optional news, and a privacy message that must go.
+    const [news, notice] = [randomUUID(), randomUUID()];
+    await bed.subgraph.db.system(async (tx) => {
+      await tx.execute(sql`insert into notifications.notifications (association_id, id, event_id, recipient, member_id, topic, category, locale, title, body)
+        values (${a.tenant}, ${news}, ${randomUUID()}, ${`member:${a.kari}`}, ${a.kari}, 'post.published', 'news', 'nb', 'Dugnad', 'Lørdag'),
+               (${a.tenant}, ${notice}, ${randomUUID()}, ${`member:${a.kari}`}, ${a.kari}, 'privacy.notice_published', 'privacy', 'nb', 'Personvern', 'Endret')`);
+      await tx.execute(sql`insert into notifications.deliveries (association_id, id, notification_id, channel, address, status)
+        values (${a.tenant}, ${randomUUID()}, ${news}, 'email', 'kari@beboer.test', 'queued'),
+               (${a.tenant}, ${randomUUID()}, ${notice}, 'email', 'kari@beboer.test', 'queued')`);
+    });
+    restricted.set(a.tenant, { [a.kari]: '2026-12-01T10:00:00.000Z' });
+    await bed.subgraph.dispatcher.runOnce();
+
+    const outcomes = await bed.subgraph.db.tenant(a.tenant, (tx) =>
+      tx.select({ id: deliveries.notificationId, status: deliveries.status, error: deliveries.lastError }).from(deliveries),
+    );
+    expect(outcomes.find((row) => row.id === news)).toMatchObject({ status: 'failed', error: RESTRICTED });
+    expect(outcomes.find((row) => row.id === notice)?.error).not.toBe(RESTRICTED);
   });
 
   it('hold optional messages back while privacy cannot say who is restricted, and still send those that must go', async () => {
