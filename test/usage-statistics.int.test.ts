@@ -6,8 +6,8 @@ import { createMembersSubgraph, DEMO, loadDemoData } from '@tunet/members';
 import { createPostsSubgraph } from '@tunet/posts';
 import { EVERY_REFERENCE_EXISTS } from '@tunet/posts/src/posts.fixtures';
 import { createReservationsSubgraph, loadDemoReservations } from '@tunet/reservations';
-import { StatisticsService } from './statistics.service';
-import type { UsageSource } from './usage-source';
+import { StatisticsService } from '@tunet/privacy/src/statistics/statistics.service';
+import type { UsageSource } from '@tunet/privacy/src/statistics/usage-source';
 
 /**
  * The statistics on real routes (decision 0040): members', reservations' and posts' statistics routes on one migrated
