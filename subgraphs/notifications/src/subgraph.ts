@@ -8,6 +8,7 @@ import {
   lowerCaseEnumValues,
   postInternalRoute,
   PrivacyStatesReader,
+  CONSENT_PURPOSES,
   publicRouteWithPost,
   type BackgroundJob,
   type PrivacyStatesLoader,
@@ -138,6 +139,14 @@ export async function createNotificationsSubgraph(deps: NotificationsDependencie
     onQueued: () => dispatcher.nudge(),
     now: deps.now,
     restrictions,
+    newsletterConsents: privacyStates
+      ? async (associationId) =>
+          new Set(
+            Object.entries((await privacyStates.read(associationId)).consents).flatMap(([memberId, keys]) =>
+              keys.includes(CONSENT_PURPOSES.newsletters) ? [memberId] : [],
+            ),
+          )
+      : undefined,
   });
   const unsubscribe = new UnsubscribeService(unsubscribeTokens, preferencesRepository, config.webAppOrigin);
   const inboxRepository = new InboxRepository(db);

@@ -48,6 +48,11 @@ export interface IngestDependencies {
    * be asked. Without it nobody is restricted (a process without the privacy subgraph).
    */
   restrictions?: (associationId: string) => Promise<ReadonlySet<string>>;
+  /**
+   * Who consented to newsletters in an association (purpose `newsletters`): optional news goes by e-mail, push or SMS
+   * only to them, and to everyone's inbox (decision 0015). Without it (no privacy subgraph) nobody is asked.
+   */
+  newsletterConsents?: (associationId: string) => Promise<ReadonlySet<string>>;
   /** Called after an event queued deliveries due now: the dispatcher's `nudge`. */
   onQueued?: () => void;
   now?: () => Date;
@@ -116,10 +121,12 @@ export class IngestService {
   ): Promise<NewNotification[]> {
     const tenant = event.associationId;
     const memberIds = reached.flatMap(({ person }) => (person.kind === 'member' ? [person.memberId] : []));
-    const [settings, overrides, devices] = await Promise.all([
+    const asksNewsletterConsent = this.deps.newsletterConsents && reached.some(({ intent }) => isNewsletter(intent));
+    const [settings, overrides, devices, newsletters] = await Promise.all([
       this.deps.preferences.settingsOf(tenant, memberIds),
       this.deps.preferences.overridesOf(tenant, memberIds),
       this.deps.devices.devicesOf(tenant, memberIds),
+      asksNewsletterConsent ? this.deps.newsletterConsents!(tenant) : null,
     ]);
     const withDevice = new Set(devices.map((device) => device.memberId));
     const available = new Set(this.deps.senders.filter((sender) => sender.available).map((sender) => sender.channel));
@@ -164,6 +171,8 @@ export class IngestService {
       const choices = overrides.get(person.memberId)!;
       const reachable = new Set(available);
       if (!withDevice.has(person.memberId)) reachable.delete('push');
+      // Optional news is sent (beyond the inbox) only to who consented to newsletters.
+      if (newsletters && isNewsletter(intent) && !newsletters.has(person.memberId)) reachable.clear();
       const channels = deliveryChannelsFor(choices, intent.category, reachable);
       const deliveries = channels.flatMap((channel) => {
         const delivery = this.deliveryOn(channel, intent, person, personal, now);
@@ -309,6 +318,11 @@ function fitted(message: RenderedMessage): Content {
 
 function cut(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** Optional news (not the board's important notices): what the `newsletters` consent covers. */
+function isNewsletter(intent: NotificationIntent): boolean {
+  return intent.category === 'news' && !intent.important;
 }
 
 function contentOf(intent: NotificationIntent): { contentKind: ContentKind | null; contentAuthorId: string | null } {

@@ -25,6 +25,8 @@ import { PERSONAL_DATA } from './personal-data';
 let bed: NotificationsTestBed;
 /** Privacy's answers: members restricted per association; privacy is down for the associations in `unreachable`. */
 const restricted = new Map<string, Record<string, string>>();
+/** Consents per association, as privacy answers them. */
+const consented = new Map<string, PrivacyStates['consents']>();
 const unreachable = new Set<string>();
 
 beforeAll(async () => {
@@ -33,7 +35,7 @@ beforeAll(async () => {
     {
       privacyStates: async (associationId): Promise<PrivacyStates> => {
         if (unreachable.has(associationId)) throw new Error('privacy answered HTTP 503');
-        return { associationId, restricted: restricted.get(associationId) ?? {}, consents: {} };
+        return { associationId, restricted: restricted.get(associationId) ?? {}, consents: consented.get(associationId) ?? {} };
       },
     },
   );
@@ -352,6 +354,33 @@ describe('privacy notifications', () => {
     expect(await reached(a.tenant, membersEvent(a.tenant, [a.kari, a.ola]))).toEqual([`comments member:${a.ola}`]);
     const extended = { requestId: randomUUID(), memberId: a.kari, kind: 'restriction', deadline: '2027-02-01', reason: 'Saken må avklares' } as const;
     expect(await reached(a.tenant, eventOf(a.tenant, 'privacy.request_extended', extended))).toEqual([member(a.kari)]);
+  });
+
+  it('send optional news beyond the inbox only to who consented to newsletters', async () => {
+    const a = association();
+    consented.set(a.tenant, { [a.ola]: ['newsletters'] });
+    const emailNews = [{ category: 'news', channel: 'email', enabled: true }] as const;
+    for (const id of [a.kari, a.ola]) await bed.subgraph.preferencesRepository.change(a.tenant, id, emailNews, {}, 'app', () => {});
+    const post = eventOf(a.tenant, 'post.published', {
+      postId: randomUUID(),
+      kind: 'news',
+      title: 'Sommerfest',
+      excerpt: 'Velkommen',
+      audience: { kind: 'association', id: null },
+      important: false,
+      authorMemberId: a.leader,
+      publishedAt: '2026-12-01T09:00:00.000Z',
+    });
+    await bed.subgraph.ingest.handle(post);
+    const sent = await bed.subgraph.db.tenant(a.tenant, (tx) =>
+      tx
+        .select({ member: notifications.memberId, shown: notifications.shown, channel: deliveries.channel })
+        .from(notifications)
+        .leftJoin(deliveries, eq(deliveries.notificationId, notifications.id))
+        .where(eq(notifications.eventId, post.eventId)),
+    );
+    expect(sent.filter((row) => row.member === a.ola).map((row) => row.channel)).toEqual(['email']);
+    expect(sent.filter((row) => row.member === a.kari)).toEqual([{ member: a.kari, shown: true, channel: null }]);
   });
 
   it('do not send what was queued for a person before their processing was restricted', async () => {
