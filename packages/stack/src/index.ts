@@ -132,7 +132,6 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   await notifications.migrate();
   await billing.migrate();
   await privacy.migrate();
-  const demoLoaded = options.demoData ? await loadDemo(members, posts, reservations, billing) : false;
 
   const serverOptions = (port: number, name: string) => ({
     port,
@@ -166,6 +165,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     // Privacy asks every subgraph (itself included) for a person's data at these URLs.
     Object.assign(participantUrls, subgraphUrls, options.privacy?.subgraphUrls);
     Object.assign(urls, { members: membersServer.url, posts: postsServer.url, billing: billingServer.url });
+    // Once the subgraphs listen, since demo content goes through the services, which ask privacy whether its author's
+    // processing is restricted; the gateway and the jobs start after it, so nobody sees a half-loaded demo.
+    const demoLoaded = options.demoData ? await loadDemo(members, posts, reservations, billing) : false;
     const gateway = await startGateway({
       port: ports.gateway,
       host: options.host,
