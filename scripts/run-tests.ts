@@ -229,7 +229,16 @@ async function runJest(args: string[], env: NodeJS.ProcessEnv): Promise<number> 
   checkInterrupted();
   // PGlite loads its WebAssembly through dynamic import(), which jest's sandbox only allows with this flag.
   const nodeOptions = [env.NODE_OPTIONS, '--experimental-vm-modules'].filter(Boolean).join(' ');
-  return runChild(jestBin, args, { ...env, NODE_OPTIONS: nodeOptions });
+  return runChild(jestBin, [...workerArgs(args), ...args], { ...env, NODE_OPTIONS: nodeOptions });
+}
+
+/**
+ * One jest worker per core, unless the arguments choose: jest's default (cores − 1) runs a 2-core machine's files one
+ * at a time, while a test file spends much of its time waiting on PostgreSQL, Redis or HTTP (decision 0035).
+ */
+function workerArgs(args: string[]): string[] {
+  const chosen = args.some((arg) => /^(--maxWorkers|-w|--runInBand|-i)(=|$)/.test(arg));
+  return chosen ? [] : [`--maxWorkers=${os.availableParallelism()}`];
 }
 
 async function runChild(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
