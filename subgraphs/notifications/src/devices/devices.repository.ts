@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { SubgraphDatabase, Tx } from '@tunet/kit';
-import { refuseErased } from '../privacy/erased-recipients';
+import { refuseErased } from '../privacy/erased-recipients.repository';
 import { and, asc, desc, eq, inArray, notInArray, sql, type SQL } from 'drizzle-orm';
 import { pushDevices, type PushDeviceRow } from '../tables';
 

@@ -2,7 +2,7 @@ import type { ContentKind, SubgraphDatabase } from '@tunet/kit';
 import { eq, sql } from 'drizzle-orm';
 import { closedAssociations, deliveries, notifications } from '../tables';
 import { closureLock } from '../closures/closures.repository';
-import { erasedAmong } from '../privacy/erased-recipients';
+import { erasedAmong } from '../privacy/erased-recipients.repository';
 import type { Category, DeliveryChannel, DeliveryHold, DeliveryStatus, Locale, RecipientKey } from '../model';
 
 /** A notification to store, with the deliveries that go with it. */

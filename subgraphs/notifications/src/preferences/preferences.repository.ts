@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SubgraphDatabase } from '@tunet/kit';
 import { erasedMemberHash } from '../privacy/erased-member-hash';
-import { refuseErased } from '../privacy/erased-recipients';
+import { refuseErased } from '../privacy/erased-recipients.repository';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Category, Channel } from '../model';
 import { erasedRecipients, personSettings, preferenceLog, preferences } from '../tables';
