@@ -5,7 +5,7 @@ import { codes, openE2E, operatorMatrixTokens, setupStep, type E2E, type Operato
 /**
  * A person's export archive through the gateway (docs/decisions/0037): Ola asks for her data, every subgraph answers,
  * and the archive she downloads through the signed link holds each subgraph's JSON, CSV per table and the summary;
- * the board, who did not ask, gets no link; a tampered link is refused (403) and an expired archive is gone (410,
+ * the board sees the archive and until when it is kept, but gets no link; a tampered link is refused (403) and an expired archive is gone (410,
  * then no link at all once the expiry job ran).
  */
 const ARCHIVE = 'archive { url expiresAt sizeBytes archiveExpiresAt }';
@@ -67,9 +67,12 @@ describe('export archives through the gateway', () => {
     expect(strFromU8(zip['summary.nb.md']!)).toContain('Datatilsynet');
   });
 
-  it('gives no link to the board that did not ask, and the request is nothing to another association', async () => {
+  it('shows the board the archive and its expiry without a link, and the request is nothing to another association', async () => {
     const board = await setupStep<{ privacyRequests: { nodes: Request[] } }>(e2e, tokens.board, COMPLETED);
-    expect(board.privacyRequests.nodes.find((request) => request.id === requestId)).toEqual({ id: requestId, archive: null });
+    expect(board.privacyRequests.nodes.find((request) => request.id === requestId)).toEqual({
+      id: requestId,
+      archive: { url: null, expiresAt: null, sizeBytes: archive.sizeBytes, archiveExpiresAt: archive.archiveExpiresAt },
+    });
     const other = await setupStep<{ privacyRequests: { nodes: Request[] } }>(e2e, tokens['other association'], COMPLETED);
     expect(other.privacyRequests.nodes.map((request) => request.id)).not.toContain(requestId);
     expect(codes(await e2e.gql(MINE))).toEqual(['UNAUTHENTICATED']);

@@ -293,12 +293,15 @@ export type ExportArchive = {
   __typename?: 'ExportArchive';
   /** When the archive itself is deleted (7 days after it was ready); the person may ask for a new export. */
   archiveExpiresAt: Scalars['DateTime']['output'];
-  /** When the link stops working (ten minutes after it was made); ask for the archive again for a new one. */
-  expiresAt: Scalars['DateTime']['output'];
+  /** When the link stops working (ten minutes after it was made); ask for the archive again for a new one. Null with `url`. */
+  expiresAt?: Maybe<Scalars['DateTime']['output']>;
   /** The archive's size in bytes. */
   sizeBytes: Scalars['Int']['output'];
-  /** Download link, signed, opened without an access token; it stops working at `expiresAt`. */
-  url: Scalars['String']['output'];
+  /**
+   * Download link, signed, opened without an access token; it stops working at `expiresAt`. Only for the person whose
+   * data it is: null for the board (even the member who asked), who sees that the archive is there and until when.
+   */
+  url?: Maybe<Scalars['String']['output']>;
 };
 
 /** How long to extend a request. */
@@ -623,9 +626,9 @@ export type PrivacyReceiptEntry = {
 export type PrivacyRequest = {
   __typename?: 'PrivacyRequest';
   /**
-   * The export archive, with a fresh download link valid for ten minutes (docs/decisions/0037). Only the person and the
-   * board member who asked see it; null for anyone else, for an erasure, before the archive is built and after it
-   * expired (7 days after it was ready).
+   * The export archive (docs/decisions/0037): the person gets a fresh download link valid for ten minutes, the board
+   * sees it without a link; null for anyone else, for an erasure, before the archive is built and after it expired
+   * (7 days after it was ready).
    */
   archive?: Maybe<ExportArchive>;
   /** When every subgraph was done (and, for an export, the archive built). */
@@ -1426,9 +1429,9 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 
 export type ExportArchiveResolvers<ContextType = PrivacyContext, ParentType extends ResolversParentTypes['ExportArchive'] = ResolversParentTypes['ExportArchive']> = ResolversObject<{
   archiveExpiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  expiresAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   sizeBytes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  url?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
 export type LawfulBasisResolvers = EnumResolverSignature<{ CONSENT?: any, CONTRACT?: any, LEGAL_OBLIGATION?: any, LEGITIMATE_INTEREST?: any }, ResolversTypes['LawfulBasis']>;

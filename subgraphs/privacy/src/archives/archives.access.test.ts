@@ -1,5 +1,5 @@
 import type { Viewer } from '@tunet/kit';
-import { canDownloadArchive } from './archives.access';
+import { canDownloadArchive, canSeeArchive } from './archives.access';
 
 const A = '11111111-1111-4111-8111-111111111111';
 const B = '99999999-9999-4999-8999-999999999999';
@@ -14,13 +14,20 @@ function member(associationId: string, memberId: string, role: 'resident' | 'boa
 describe('who may download an export archive', () => {
   const archive = { associationId: A, memberId: PERSON, requestedBy: BOARD };
 
-  it('the person and the board member who asked', () => {
+  it('the person only: not the board member who asked, nor another', () => {
     expect(canDownloadArchive(member(A, PERSON, 'resident'), archive)).toBe(true);
-    expect(canDownloadArchive(member(A, BOARD, 'board'), archive)).toBe(true);
+    expect(canDownloadArchive(member(A, BOARD, 'board'), archive)).toBe(false);
+    expect(canDownloadArchive(member(A, OTHER_BOARD, 'board'), archive)).toBe(false);
   });
 
-  it('not another board member, nor the same member id in another association, nor nobody', () => {
-    expect(canDownloadArchive(member(A, OTHER_BOARD, 'board'), archive)).toBe(false);
+  it('the board sees that it is there, another resident does not', () => {
+    expect(canSeeArchive(member(A, PERSON, 'resident'), archive)).toBe(true);
+    expect(canSeeArchive(member(A, OTHER_BOARD, 'board'), archive)).toBe(true);
+    expect(canSeeArchive(member(A, BOARD, 'resident'), archive)).toBe(false);
+    expect(canSeeArchive(member(B, OTHER_BOARD, 'board'), archive)).toBe(false);
+  });
+
+  it('not the same member id in another association, nor nobody', () => {
     expect(canDownloadArchive(member(B, PERSON, 'resident'), archive)).toBe(false);
     expect(canDownloadArchive(null, archive)).toBe(false);
   });
@@ -30,9 +37,7 @@ describe('who may download an export archive', () => {
     const integrator: Viewer = { ...member(A, PERSON, 'board'), memberId: null, role: null, integration: { apiKeyId: BOARD, scopes: [] } };
     expect(canDownloadArchive(support, archive)).toBe(false);
     expect(canDownloadArchive(integrator, archive)).toBe(false);
-  });
-
-  it('when the person asked, only the person', () => {
-    expect(canDownloadArchive(member(A, BOARD, 'board'), { ...archive, requestedBy: null })).toBe(false);
+    expect(canSeeArchive(support, archive)).toBe(false);
+    expect(canSeeArchive(integrator, archive)).toBe(false);
   });
 });

@@ -11,7 +11,7 @@ import {
 } from '@tunet/kit';
 import { ArchiveLinkSigner } from './archive-links';
 import type { ArchiveContext } from './archive-summary.rules';
-import { canDownloadArchive } from './archives.access';
+import { canDownloadArchive, canSeeArchive } from './archives.access';
 import type { ArchiveRow, ArchivesRepository } from './archives.repository';
 import { ExportArchiver, type ArchiveInput } from './export-archiver';
 
@@ -20,10 +20,10 @@ export const ARCHIVE_LIFETIME_DAYS = 7;
 const EXPIRY_BATCH = 100;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-/** What a person (or the board member who asked) sees of a ready archive. */
+/** What the person sees of a ready archive; the board sees it without the link (url and expiresAt null). */
 export interface ArchiveDownload {
-  url: string;
-  expiresAt: Date;
+  url: string | null;
+  expiresAt: Date | null;
   sizeBytes: number;
   archiveExpiresAt: Date;
 }
@@ -72,14 +72,16 @@ export class ArchivesService {
   }
 
   /**
-   * A fresh download link for the request's archive, for the person or the board member who asked; null for anyone
-   * else, and while there is no archive (not built yet, or expired).
+   * The request's archive: with a fresh download link for the person, without one for their association's board;
+   * null for anyone else, and while there is no archive (not built yet, or expired).
    */
   async download(viewer: Viewer | null, origin: string | null | undefined, associationId: string, requestId: string): Promise<ArchiveDownload | null> {
     const archive = await this.repository.find(associationId, requestId);
-    if (!archive || !canDownloadArchive(viewer, archive) || archive.expiresAt <= this.now()) return null;
+    if (!archive || !canSeeArchive(viewer, archive) || archive.expiresAt <= this.now()) return null;
+    const seen = { sizeBytes: archive.sizeBytes, archiveExpiresAt: archive.expiresAt };
+    if (!canDownloadArchive(viewer, archive)) return { url: null, expiresAt: null, ...seen };
     const link = await this.links.sign(origin, associationId, requestId);
-    return { url: link.url, expiresAt: link.expiresAt, sizeBytes: archive.sizeBytes, archiveExpiresAt: archive.expiresAt };
+    return { url: link.url, expiresAt: link.expiresAt, ...seen };
   }
 
   /** The public route: `/<association>/<request>?exp&sig`; 403 forged, 410 expired (link or archive), 404 gone. */
