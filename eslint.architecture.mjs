@@ -14,6 +14,7 @@ export default [
       // Kit infrastructure: connections and tenancy, migrations, the outbox, dead letters, the calendar-feed store.
       'packages/kit/src/database.ts',
       'packages/kit/src/calendar-feed-store.ts',
+      'packages/kit/src/retention.ts',
       'packages/kit/src/events/outbox.ts',
       'packages/kit/src/events/dead-letters.ts',
       // Table definitions may give a generated column its SQL expression.
