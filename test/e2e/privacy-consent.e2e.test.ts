@@ -76,7 +76,10 @@ describe('privacy consent', () => {
     );
     expect(list.processingRestrictions).toEqual([{ member: { id: DEMO.ola }, actor: 'SELF', reason: 'Jeg bestrider opplysningene.' }]);
 
-    await setupStep(e2e, people.kari, LIFT, { i: { memberId: DEMO.ola, reason: 'Opplysningene er rettet.' } });
+    // She set it herself, so only she lifts it (art. 18(3)); the board is refused.
+    const byBoard = await e2e.gql(LIFT, { i: { memberId: DEMO.ola, reason: 'Opplysningene er rettet.' } }, people.kari);
+    expect(codes(byBoard)).toEqual(['CONFLICT']);
+    await setupStep(e2e, people.ola, LIFT, { i: { reason: 'Opplysningene er rettet.' } });
     expect(await listedFor(people.per)).toContain(DEMO.ola);
   });
 
@@ -86,7 +89,9 @@ describe('privacy consent', () => {
     const ola = { i: { memberId: DEMO.ola, reason: 'Matrisetest' } };
     /** Ola's restriction as the operation needs it, set or lifted by the board (a repeat is CONFLICT, which is fine). */
     const olaRestricted = async (restricted: boolean) => {
-      const result = await e2e.gql(restricted ? RESTRICT : LIFT, ola, tokens.board);
+      let result = await e2e.gql(restricted ? RESTRICT : LIFT, ola, tokens.board);
+      // A restriction Ola set herself (the resident's cell) is hers to lift, not the board's (art. 18(3)).
+      if (!restricted && codes(result)[0] === 'CONFLICT') result = await e2e.gql(LIFT, { i: { reason: 'Matrisetest' } }, tokens.resident);
       if (result.errors && codes(result)[0] !== 'CONFLICT') throw new Error(`setup: ${JSON.stringify(result.errors)}`);
     };
     const text = (what: string) => ({ nb: `${what} (nb)`, en: what });

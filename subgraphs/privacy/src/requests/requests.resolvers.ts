@@ -13,7 +13,8 @@ export const requestsResolvers: Resolvers = {
   },
   PrivacyRequest: {
     subjectId: (request) => request.subjectMemberId,
-    subject: (request) => ({ id: request.subjectMemberId }),
+    // A completed erasure's person no longer exists anywhere; a reference would name nobody.
+    subject: (request) => (request.kind === 'erasure' && request.status === 'completed' ? null : { id: request.subjectMemberId }),
     requestedBy: (request) => (request.requestedBy ? { id: request.requestedBy } : null),
     overdue: (request, _args, ctx) => request.status !== 'completed' && isOverdue(request.deadline, request.timeZone, ctx.now()),
     extension: (request) => (request.extensionMonths > 0 ? { months: request.extensionMonths, reason: request.extensionReason ?? '' } : null),

@@ -46,6 +46,9 @@ export class RequestsService {
       throw conflict('A sitting board member cannot be erased: leave the board first (another board member ends your seat), then ask again.');
     }
     if (memberId !== viewer.memberId) {
+      // Asked again while open: the same request, even once members (erased first) no longer knows the person.
+      const open = await this.repository.openOf(associationId, memberId, kind);
+      if (open) return this.withSteps(open);
       if (!(await this.members.memberExists(associationId, memberId))) throw notFound('The member');
       // The "Former resident" holds erased people's kept content: it is no person, and its data is the association's.
       if ((await this.members.tombstoneOf(associationId)) === memberId) throw notFound('The member');
