@@ -49,3 +49,4 @@ export * from './privacy';
 export * from './statistics';
 export * from './file-storage';
 export * from './retention';
+export * from './privacy-routes';

@@ -73,12 +73,10 @@ export type PrivacyExportFileRequest = z.infer<typeof privacyExportFileRequestSc
 export const privacyTombstoneRequestSchema = z.strictObject({ kind: z.literal('privacy.tombstone'), associationId: id });
 export const privacyTombstoneAnswerSchema = z.strictObject({ memberId: id });
 
-export const privacyAssociationRequestSchema = z.strictObject({
-  kind: z.enum(['privacy.export-association', 'privacy.erase-association']),
-  requestId: id,
-  associationId: id,
-});
-export type PrivacyAssociationRequest = z.infer<typeof privacyAssociationRequestSchema>;
+const associationRequest = <K extends string>(kind: K) => z.strictObject({ kind: z.literal(kind), requestId: id, associationId: id });
+export const privacyExportAssociationRequestSchema = associationRequest('privacy.export-association');
+export const privacyEraseAssociationRequestSchema = associationRequest('privacy.erase-association');
+export type PrivacyAssociationRequest = z.infer<typeof privacyExportAssociationRequestSchema | typeof privacyEraseAssociationRequestSchema>;
 
 export const privacyExportAssociationFileRequestSchema = z.strictObject({
   kind: z.literal('privacy.export-association-file'),

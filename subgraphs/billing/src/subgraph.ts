@@ -6,6 +6,7 @@ import {
   lowerCaseEnumValues,
   createLogger,
   OutboxRelay,
+  personalDataRoutes,
   retentionJob,
   todayIn,
   type SubgraphDatabase,
@@ -39,7 +40,6 @@ import { SweepsRepository } from './sweeps/sweeps.repository';
 import { BillingSweeps } from './sweeps/sweeps.service';
 import { LOWER_CASE_ENUMS } from './tables';
 import { INVOICES_PURGE, PrivacyRepository, purgeExpiredInvoices } from './privacy/privacy.repository';
-import { privacyInternalRoutes } from './privacy/privacy.routes';
 import { PrivacyService } from './privacy/privacy.service';
 
 const root = path.resolve(__dirname, '..');
@@ -116,7 +116,7 @@ export async function createBillingSubgraph(deps: BillingDependencies): Promise<
       subscriptions,
       withdrawals,
     }),
-    internalRoutes: { ...entitlementsRoutes(entitlements), ...privacyInternalRoutes(new PrivacyService(new PrivacyRepository(db), deps.associationProfiles)) },
+    internalRoutes: { ...entitlementsRoutes(entitlements), ...personalDataRoutes(new PrivacyService(new PrivacyRepository(db), deps.associationProfiles)) },
     isReady: () => deps.database.ping(),
   };
   return {

@@ -6,6 +6,7 @@ import {
   EntitlementsReader,
   entitlementsSchema,
   lowerCaseEnumValues,
+  personalDataRoutes,
   postInternalRoute,
   PrivacyStatesReader,
   CONSENT_PURPOSES,
@@ -51,7 +52,6 @@ import { createPushAndSmsChannels } from './push/channels';
 import { intentsFor, NOTIFICATION_TOPICS } from './rules/notification.rules';
 import { PreferencesRepository } from './preferences/preferences.repository';
 import { PrivacyRepository } from './privacy/privacy.repository';
-import { privacyInternalRoutes } from './privacy/privacy.routes';
 import { PrivacyService } from './privacy/privacy.service';
 import { preferencesResolvers } from './preferences/preferences.resolvers';
 import { PreferencesService } from './preferences/preferences.service';
@@ -193,7 +193,7 @@ export async function createNotificationsSubgraph(deps: NotificationsDependencie
       ),
     },
     streamRoutes: { inbox: inboxStreamRoute(new LiveService(live, new LiveRepository(db))) },
-    internalRoutes: privacyInternalRoutes(new PrivacyService(new PrivacyRepository(db))),
+    internalRoutes: personalDataRoutes(new PrivacyService(new PrivacyRepository(db))),
   };
   return {
     definition,

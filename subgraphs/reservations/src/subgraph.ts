@@ -6,6 +6,7 @@ import {
   lowerCaseEnumValues,
   createLogger,
   OutboxRelay,
+  personalDataRoutes,
   ReminderSweep,
   retentionJob,
   type SubgraphDatabase,
@@ -35,7 +36,6 @@ import { LifecycleRepository } from './lifecycle/lifecycle.repository';
 import { memberEvents, MoveOutCancellations } from './lifecycle/lifecycle.move-outs';
 import { BookingReminders } from './lifecycle/lifecycle.reminders';
 import { PrivacyRepository } from './privacy/privacy.repository';
-import { privacyRoutes } from './privacy/privacy.routes';
 import { CHARGES_PURGE, PrivacyService } from './privacy/privacy.service';
 import { statisticsRoutes } from './statistics/statistics.routes';
 
@@ -95,7 +95,7 @@ export async function createReservationsSubgraph(deps: ReservationsDependencies)
     }),
     publicRoutes: { [BOOKINGS_CALENDAR_ROUTE]: (request) => calendar.feed(request.path) },
     isReady: () => deps.database.ping(),
-    internalRoutes: { ...privacyRoutes(privacy), ...statisticsRoutes(db) },
+    internalRoutes: { ...personalDataRoutes(privacy), ...statisticsRoutes(db) },
   };
   return {
     definition,
