@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { InternalRouteError } from './internal-routes';
+import type { InternalRouteError } from './internal-routes';
 import { personalDataRoutes, type PersonalDataHolder } from './privacy-routes';
 import type { RequestContext } from './viewer';
 
