@@ -287,7 +287,7 @@ describe('processor registers with an injected clock (decision 0040)', () => {
   });
 
   describe('records of processing activities', () => {
-    it('gives the board its purposes with lawful bases, the sub-processors in force and the controller; nobody else but operators', async () => {
+    it('gives the board its purposes with lawful bases, the sub-processors in force and the controller; operators only in a support session', async () => {
       now = new Date('2027-03-01T09:00:00Z');
       const document = await records.forViewer(solbakkenBoard, solbakken);
       expect(document.controller).toEqual({
@@ -303,10 +303,14 @@ describe('processor registers with an injected clock (decision 0040)', () => {
       expect(document.recipients.map((r) => r.name)).not.toContain('Google Firebase Cloud Messaging (Google LLC)');
       expect(document.retentionMonthsAfterMoveOut).toBe(12);
       expect(recordsMarkdown(document, 'en')).toContain('## Controller\n- Solbakken borettslag');
-      expect((await records.forViewer(operator, solbakken)).controller.name).toBe('Solbakken borettslag');
+      // An operator enters an association only through a support session the board sees (decision 0030).
+      const inSupport = (associationId: string): Viewer => ({ ...operator, associationId, support: { expiresAt: '2027-03-01T10:00:00Z' } });
+      expect(await errorOf(records.forViewer(operator, solbakken))).toEqual({ code: 'FORBIDDEN' });
+      expect((await records.forViewer(inSupport(solbakken), solbakken)).controller.name).toBe('Solbakken borettslag');
+      expect(await errorOf(records.forViewer(inSupport(fjordly), solbakken))).toEqual({ code: 'FORBIDDEN' });
       expect(await errorOf(records.forViewer(viewerIn(solbakken, 'resident'), solbakken))).toEqual({ code: 'FORBIDDEN' });
       expect(await errorOf(records.forViewer(fjordlyBoard, solbakken))).toEqual({ code: 'FORBIDDEN' });
-      expect(await errorOf(records.forViewer(operator, nyheim))).toEqual({ code: 'NOT_FOUND' });
+      expect(await errorOf(records.forViewer(inSupport(nyheim), nyheim))).toEqual({ code: 'NOT_FOUND' });
     });
   });
 });
