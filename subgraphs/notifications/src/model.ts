@@ -120,6 +120,8 @@ export interface NotificationIntent {
   category: Category;
   /** Important notices skip quiet hours and digests and go out whatever the preferences (on the channels chosen). */
   important: boolean;
+  /** The board's news post to its members: beyond the inbox only with the `newsletters` consent (decision 0015). */
+  newsletter?: boolean;
   recipients: RecipientSpec;
   /** Members left out, e.g. the author of the post announced. */
   exceptMemberIds?: readonly string[];

@@ -320,9 +320,12 @@ function cut(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
-/** Optional news (not the board's important notices): what the `newsletters` consent covers. */
+/**
+ * The board's news posts (not important notices): what the `newsletters` consent covers. Residents' bulletins and
+ * articles are not newsletters; they follow the person's channel choices alone.
+ */
 function isNewsletter(intent: NotificationIntent): boolean {
-  return intent.category === 'news' && !intent.important;
+  return intent.newsletter === true;
 }
 
 function contentOf(intent: NotificationIntent): { contentKind: ContentKind | null; contentAuthorId: string | null } {

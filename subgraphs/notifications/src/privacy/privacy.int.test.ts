@@ -381,6 +381,27 @@ describe('privacy notifications', () => {
     );
     expect(sent.filter((row) => row.member === a.ola).map((row) => row.channel)).toEqual(['email']);
     expect(sent.filter((row) => row.member === a.kari)).toEqual([{ member: a.kari, shown: true, channel: null }]);
+
+    // A resident's bulletin is no newsletter: it follows Kari's channel choices without the consent.
+    const bulletin = eventOf(a.tenant, 'post.published', {
+      postId: randomUUID(),
+      kind: 'bulletin',
+      title: 'Sykkel til salgs',
+      excerpt: 'Godt brukt',
+      audience: { kind: 'association', id: null },
+      important: false,
+      authorMemberId: a.ola,
+      publishedAt: '2026-12-01T10:00:00.000Z',
+    });
+    await bed.subgraph.ingest.handle(bulletin);
+    const bulletinSent = await bed.subgraph.db.tenant(a.tenant, (tx) =>
+      tx
+        .select({ member: notifications.memberId, channel: deliveries.channel })
+        .from(notifications)
+        .leftJoin(deliveries, eq(deliveries.notificationId, notifications.id))
+        .where(eq(notifications.eventId, bulletin.eventId)),
+    );
+    expect(bulletinSent.filter((row) => row.member === a.kari).map((row) => row.channel)).toEqual(['email']);
   });
 
   it('do not send what was queued for a person before their processing was restricted', async () => {

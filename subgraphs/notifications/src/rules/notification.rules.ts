@@ -69,6 +69,7 @@ const RULES: Rules = {
     {
       category: post.important ? 'important' : 'news',
       important: post.important,
+      newsletter: post.kind === 'news' && !post.important,
       recipients: { kind: 'audience', audience: post.audience },
       exceptMemberIds: [post.authorMemberId],
       subject: { type: 'Post', id: post.postId },
