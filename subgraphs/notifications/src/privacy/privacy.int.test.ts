@@ -303,9 +303,10 @@ describe('privacy notifications', () => {
     const breachId = randomUUID();
     const at = '2026-12-01T08:00:00.000Z';
 
-    expect(await reached(a.tenant, eventOf(a.tenant, 'privacy.export_ready', { requestId, memberId: a.kari, requestedBy: a.leader, expiresAt: at }))).toEqual(
-      sorted(member(a.kari), member(a.leader)),
-    );
+    // The board member who asked gets no "download" message: the link is the person's alone (decision 0037).
+    expect(await reached(a.tenant, eventOf(a.tenant, 'privacy.export_ready', { requestId, memberId: a.kari, requestedBy: a.leader, expiresAt: at }))).toEqual([
+      member(a.kari),
+    ]);
     expect(
       await reached(
         a.tenant,

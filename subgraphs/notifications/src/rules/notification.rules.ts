@@ -258,8 +258,9 @@ const RULES: Rules = {
 
   // --- privacy ---------------------------------------------------------------------------------------------------
   // The person and, when a board member asked on their behalf, that board member.
+  // The person only: the download link is theirs alone (decision 0037), even when the board asked on their behalf.
   'privacy.export_ready': (ready, event) =>
-    toMembers([...new Set([ready.memberId, ready.requestedBy].filter((id): id is string => id !== null))], {
+    toMembers([ready.memberId], {
       category: 'privacy',
       important: false,
       render: privacyMessages.exportReady(ready, event.occurredAt),
