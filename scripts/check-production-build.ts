@@ -46,11 +46,15 @@ async function main(): Promise<void> {
     };
     const membersPort = await freePort();
     const gatewayPort = await freePort();
+    // Members reads consents from privacy only when the directory is asked for, which this check never does; a port
+    // where nothing listens satisfies the required setting without starting privacy and the subgraphs it needs.
+    const privacyPort = await freePort();
     const link = createOperator(dir, { ...process.env, ...common, DATABASE_URL: databaseUrl });
     start('members', ['run', 'start:subgraph', '--', 'members'], dir, {
       ...common,
       PORT: String(membersPort),
       DATABASE_URL: databaseUrl,
+      SUBGRAPH_PRIVACY_URL: `http://127.0.0.1:${privacyPort}/graphql`,
       JWT_PRIVATE_KEY: keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
     });
     start('gateway', ['run', 'start:gateway'], dir, {
