@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { InternalRouteError, type RequestContext } from '@tunet/kit';
+import { InternalRouteError, MEMBER_ROLES_ROUTE, type MemberRolesEntry, type RequestContext } from '@tunet/kit';
 import { DEMO } from '../members.demo';
 import { associations, buildings, committees, committeeTerms, members, tenures, units } from '../tables';
 import { openMembersTestBed, osloDate, viewerOf, type MembersTestBed } from '../members.fixtures';
@@ -213,6 +213,36 @@ describe('the recipients route for notifications', () => {
     expect(await refusal({ associationId: DEMO.solbakken, spec: { kind: 'audience', audience: { kind: 'group', id: randomUUID() } } })).toBe(400);
     const board = viewerOf(DEMO.solbakken, DEMO.kari, 'board');
     const withViewer = ask({ associationId: DEMO.solbakken, spec: { kind: 'board' } }, { ...fromProcess, viewer: board });
+    await expect(withViewer).rejects.toMatchObject({ status: 400 });
+  });
+
+  // The roles route shares this bed (one database per file): operations assigns requests by what a member is today.
+  it("the roles route answers what the association's members are today, suspension included, and nothing of another association", async () => {
+    const roles = (associationId: string, roleMemberIds: string[]) =>
+      bed.subgraph.definition.internalRoutes![MEMBER_ROLES_ROUTE]!({ associationId, roleMemberIds }, fromProcess) as Promise<{ members: MemberRolesEntry[] }>;
+    const answer = await roles(DEMO.solbakken, [DEMO.jonas, DEMO.kari, DEMO.ola, DEMO.former, DEMO.eva, randomUUID()]);
+    const byId = new Map(answer.members.map((m) => [m.memberId, m]));
+    expect(byId.get(DEMO.jonas)).toEqual({ memberId: DEMO.jonas, roles: ['external'], suspended: false });
+    expect(byId.get(DEMO.kari)?.roles).toContain('board');
+    expect(byId.get(DEMO.ola)?.roles).toEqual(['resident']);
+    expect(byId.get(DEMO.former)?.roles).toEqual([]);
+    expect([...byId.keys()].sort()).toEqual(ids(DEMO.jonas, DEMO.kari, DEMO.ola, DEMO.former));
+    expect((await roles(DEMO.fjordly, [DEMO.jonas])).members).toEqual([]);
+    try {
+      await bed.subgraph.repositories.members.updateMember(DEMO.solbakken, DEMO.jonas, {
+        suspendedAt: new Date(),
+        suspensionReason: 'Test',
+        suspendedUntil: null,
+      });
+      expect((await roles(DEMO.solbakken, [DEMO.jonas])).members).toEqual([{ memberId: DEMO.jonas, roles: ['external'], suspended: true }]);
+    } finally {
+      await bed.subgraph.repositories.members.updateMember(DEMO.solbakken, DEMO.jonas, { suspendedAt: null, suspensionReason: null, suspendedUntil: null });
+    }
+    await expect(roles(DEMO.solbakken, ['jonas'])).rejects.toMatchObject({ status: 400 });
+    const withViewer = bed.subgraph.definition.internalRoutes![MEMBER_ROLES_ROUTE]!(
+      { associationId: DEMO.solbakken, roleMemberIds: [DEMO.jonas] },
+      { ...fromProcess, viewer: viewerOf(DEMO.solbakken, DEMO.kari, 'board') },
+    );
     await expect(withViewer).rejects.toMatchObject({ status: 400 });
   });
 

@@ -1,4 +1,4 @@
-import type { ReferenceIds, SubgraphDatabase } from '@tunet/kit';
+import type { MemberRolesEntry, ReferenceIds, SubgraphDatabase } from '@tunet/kit';
 import { sql } from 'drizzle-orm';
 
 type Row = { kind: keyof ReferenceIds; id: string };
@@ -27,5 +27,18 @@ export class ReferencesRepository {
     const existing: ReferenceIds = { memberIds: [], buildingIds: [], committeeIds: [], unitIds: [] };
     for (const row of result.rows) existing[row.kind].push(row.id);
     return existing;
+  }
+
+  /** What the members among `ids` are today (roles derived as for a session), and whether they are suspended. */
+  async roles(tenant: string, ids: readonly string[]): Promise<MemberRolesEntry[]> {
+    const result = (await this.db.tenant(tenant, (tx) =>
+      tx.execute(sql`
+        select m.id as "memberId", members.member_roles(m.association_id, m.id) as roles,
+          (m.suspended_at is not null and (m.suspended_until is null or m.suspended_until >= members.association_today(m.association_id))) as suspended
+        from members.members m
+        where m.association_id = ${tenant}::uuid and m.id = any(${sql.param([...ids])}::uuid[]) and not m.tombstone
+      `),
+    )) as { rows: MemberRolesEntry[] };
+    return result.rows;
   }
 }

@@ -1,4 +1,11 @@
-import { MEMBER_REFERENCES_ROUTE, memberReferencesRequestSchema, processRoute, type InternalRoute } from '@tunet/kit';
+import {
+  MEMBER_REFERENCES_ROUTE,
+  MEMBER_ROLES_ROUTE,
+  memberReferencesRequestSchema,
+  memberRolesRequestSchema,
+  processRoute,
+  type InternalRoute,
+} from '@tunet/kit';
 import type { ReferencesRepository } from './references.repository';
 
 /**
@@ -9,6 +16,10 @@ export function referencesInternalRoutes(repository: ReferencesRepository): Reco
   return {
     [MEMBER_REFERENCES_ROUTE]: processRoute(memberReferencesRequestSchema, async ({ associationId, references }) => ({
       existing: await repository.existing(associationId, references),
+    })),
+    // What members are today, for rights given by role (operations assigns requests to the caretaker or the board).
+    [MEMBER_ROLES_ROUTE]: processRoute(memberRolesRequestSchema, async ({ associationId, roleMemberIds }) => ({
+      members: await repository.roles(associationId, roleMemberIds),
     })),
   };
 }
