@@ -1,5 +1,5 @@
-import { gpsLatitudeOf, phoneJpeg } from '@tunet/posts/src/files/files.fixtures';
-import { UrlSigner } from '@tunet/posts/src/files/signed-urls';
+import { UrlSigner } from '@tunet/kit';
+import { gpsLatitudeOf, phoneJpeg } from '@tunet/kit/src/files/files.fixtures';
 import { codes, openE2E, type E2E } from './e2e.fixtures';
 
 type Uploaded = { uploadFile: { file: { id: string; url: string; thumbnailUrl: string; width: number; height: number } } };
@@ -61,10 +61,7 @@ describe('files through the gateway', () => {
     pushedBack.searchParams.set('exp', String(Math.floor(Date.now() / 1000) - 60));
     expect((await fetch(pushedBack)).status).toBe(403);
 
-    const tenMinutesAgo = new UrlSigner(
-      () => e2e.stack.posts.filesRepository.signingKey(),
-      () => Date.now() - 10 * 60_000,
-    );
+    const tenMinutesAgo = new UrlSigner(() => e2e.stack.posts.filesRepository.signingKey(), { nowMs: () => Date.now() - 10 * 60_000 });
     expect((await fetch(await tenMinutesAgo.sign(origin, file.id, 'original'))).status).toBe(410);
   });
 

@@ -1,16 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { PublicRouteError, type PublicResponse, type Viewer } from '@tunet/kit';
+import { FilesystemStorage, PublicRouteError, UrlSigner, type PublicResponse, type Viewer } from '@tunet/kit';
+import { gpsLatitudeOf, phoneJpeg } from '@tunet/kit/src/files/files.fixtures';
 import { sql } from 'drizzle-orm';
 import { pdfOf } from '../documents/documents.demo';
 import { createPostsSubgraph } from '../subgraph';
 import { files, urlSigningKeys } from '../tables';
 import { EVERY_REFERENCE_EXISTS, openPostsTestBed, viewerIn, type PostsTestBed } from '../posts.fixtures';
-import { gpsLatitudeOf, phoneJpeg } from './files.fixtures';
 import { DEFAULT_MAX_FILE_BYTES } from './files.service';
-import { UrlSigner } from './signed-urls';
-import { FilesystemStorage } from '@tunet/kit';
 
 let bed: PostsTestBed;
 
@@ -206,10 +204,7 @@ describe('signed links', () => {
   });
 
   it('answers 410 for a genuine link that has expired', async () => {
-    const aWhileAgo = new UrlSigner(
-      () => bed.subgraph.filesRepository.signingKey(),
-      () => Date.now() - 10 * 60_000,
-    );
+    const aWhileAgo = new UrlSigner(() => bed.subgraph.filesRepository.signingKey(), { nowMs: () => Date.now() - 10 * 60_000 });
     expect(await statusOf(await aWhileAgo.sign('https://tunet.test', file.id, 'original'))).toBe(410);
   });
 

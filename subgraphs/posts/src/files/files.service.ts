@@ -2,16 +2,24 @@ import { randomUUID } from 'node:crypto';
 import {
   admitMember,
   badUserInput,
+  contentDisposition,
   fail,
   forbidden,
   hasFeature,
+  isImageType,
   isUuid,
   notFound,
   parseInput,
+  processImage,
   PublicRouteError,
+  sanitiseFileName,
+  sniffContentType,
+  type FileStorage,
+  type ImageVariant,
   type PublicRequest,
   type PublicResponse,
   type RequestContext,
+  type UrlSigner,
   type Viewer,
 } from '@tunet/kit';
 import { z } from 'zod';
@@ -20,14 +28,9 @@ import type { PostsLoaders } from '../posts/posts.loaders';
 import type { PostRow } from '../posts/posts.repository';
 import { processingRestricted } from '../posts/posts.service';
 import { NO_RESTRICTIONS, type Restrictions } from '../privacy/restrictions';
-import { contentDisposition, sanitiseFileName } from './file-names';
 import { canChangeFileSettings, canDownloadFile, canReadFileSettings, canReadStorageUsage, canUploadFile, canUseUpload } from './files.access';
 import type { FilesLoaders } from './files.loaders';
 import type { FileRow, FilesRepository } from './files.repository';
-import { processImage, type ImageVariant } from './images';
-import type { UrlSigner } from './signed-urls';
-import { isImageType, sniffContentType } from './sniff';
-import type { FileStorage } from '@tunet/kit';
 import { EXTRA_STORAGE, fitsStorage, storageLimitBytes } from './storage-quota.rules';
 
 const MIB = 1024 * 1024;

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { Entitlements, Viewer } from '@tunet/kit';
+import { processImage, type Entitlements, type Viewer } from '@tunet/kit';
+import { phoneJpeg } from '@tunet/kit/src/files/files.fixtures';
 import { sql } from 'drizzle-orm';
 import { files } from '../tables';
 import { openPostsTestBed, viewerIn, type PostsTestBed } from '../posts.fixtures';
-import { phoneJpeg } from './files.fixtures';
-import { processImage } from './images';
 
 let bed: PostsTestBed;
 

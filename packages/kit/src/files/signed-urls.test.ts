@@ -5,10 +5,7 @@ const FILE = '3f0c2b8e-4d6a-4c1e-9f7a-1b2c3d4e5f60';
 const key = randomBytes(32);
 
 function signerAt(clock: { now: number }, secret = key) {
-  return new UrlSigner(
-    async () => secret,
-    () => clock.now,
-  );
+  return new UrlSigner(async () => secret, { nowMs: () => clock.now });
 }
 
 async function signed(signer: UrlSigner, variant: 'original' | 'display' = 'original') {
@@ -26,6 +23,13 @@ describe('UrlSigner', () => {
     expect(link.url.origin).toBe('https://tunet.example.no');
     expect(link.url.pathname).toBe(`/files/${FILE}/original`);
     expect(await signer.verify(link.id, link.variant, link.exp, link.sig)).toBe('valid');
+  });
+
+  it('leads to the public route of the subgraph that serves the file', async () => {
+    const signer = new UrlSigner(async () => key, { route: 'photos', nowMs: () => clock.now });
+    const url = new URL(await signer.sign(null, FILE, 'thumbnail'), 'https://tunet.example.no');
+    expect(url.pathname).toBe(`/photos/${FILE}/thumbnail`);
+    expect(() => new UrlSigner(async () => key, { route: '../files' })).toThrow('invalid public route');
   });
 
   it('is valid for five minutes, then expired', async () => {

@@ -4,32 +4,41 @@ import type { ImageVariant } from './images';
 /** How long a download link works: long enough to open it, short enough that a forwarded link soon dies. */
 export const URL_LIFETIME_SECONDS = 5 * 60;
 
-export type Verdict = 'valid' | 'forged' | 'expired';
+export type SignedUrlVerdict = 'valid' | 'forged' | 'expired';
 
 /**
- * Download links that carry their own authorisation: `<origin>/files/<id>/<variant>?exp=…&sig=…`, where `sig` is
- * an HMAC over the file, the variant and the expiry. Browsers open them from an <img> or a link without sending
+ * Download links that carry their own authorisation: `<origin>/<route>/<id>/<variant>?exp=…&sig=…`, where `sig`
+ * is an HMAC over the file, the variant and the expiry. Browsers open them from an <img> or a link without sending
  * an access token, so the link is handed out only to a viewer who may see the file, and the download route
- * checks nothing but the signature and the expiry.
+ * checks nothing but the signature and the expiry. `route` is the gateway's public-route prefix of the subgraph
+ * that serves the file (posts' `files`); each subgraph signs with its own key, so a link one subgraph signed is
+ * forged to every other.
  */
 export class UrlSigner {
   private key: Promise<Buffer> | undefined;
 
+  private readonly route: string;
+  private readonly nowMs: () => number;
+
   constructor(
     /** The deployment's signing key; asked once per process, again only if the first attempt failed. */
     private readonly loadKey: () => Promise<Buffer>,
-    private readonly nowMs: () => number = Date.now,
-  ) {}
+    options: { route?: string; nowMs?: () => number } = {},
+  ) {
+    this.route = options.route ?? 'files';
+    if (!/^[a-z][a-z-]*$/.test(this.route)) throw new Error(`invalid public route ${JSON.stringify(this.route)}`);
+    this.nowMs = options.nowMs ?? Date.now;
+  }
 
   /** Absolute when the gateway said which origin the client called; a path otherwise. */
   async sign(origin: string | null | undefined, fileId: string, variant: ImageVariant): Promise<string> {
     const exp = String(Math.floor(this.nowMs() / 1000) + URL_LIFETIME_SECONDS);
     const sig = this.mac(await this.signingKey(), fileId, variant, exp);
-    return `${origin ?? ''}/files/${fileId}/${variant}?exp=${exp}&sig=${sig}`;
+    return `${origin ?? ''}/${this.route}/${fileId}/${variant}?exp=${exp}&sig=${sig}`;
   }
 
   /** The signature first: an expired link only says so when it is genuine, so forging learns nothing. */
-  async verify(fileId: string, variant: string, exp: string | undefined, sig: string | undefined): Promise<Verdict> {
+  async verify(fileId: string, variant: string, exp: string | undefined, sig: string | undefined): Promise<SignedUrlVerdict> {
     if (!exp || !sig || !/^\d{1,12}$/.test(exp)) return 'forged';
     const expected = Buffer.from(this.mac(await this.signingKey(), fileId, variant, exp));
     const given = Buffer.from(sig);

@@ -1,5 +1,4 @@
-import { pdfOf } from '../documents/documents.demo';
-import { animatedGif, docx, odt, ods, phoneJpeg, png, pptx, xlsx, zipOf } from './files.fixtures';
+import { animatedGif, docx, odt, ods, pdf, phoneJpeg, png, pptx, xlsx, zipOf } from './files.fixtures';
 import { DOCX, ODS, ODT, PPTX, sniffContentType, XLSX } from './sniff';
 
 describe('sniffContentType', () => {
@@ -7,7 +6,7 @@ describe('sniffContentType', () => {
     ['a JPEG', () => phoneJpeg(), 'image/jpeg'],
     ['a PNG', () => png(4, 4), 'image/png'],
     ['a GIF', () => animatedGif(), 'image/gif'],
-    ['a PDF', async () => pdfOf(['Vedtekter']), 'application/pdf'],
+    ['a PDF', async () => pdf(), 'application/pdf'],
     ['a DOCX', async () => docx(), DOCX],
     ['an XLSX', async () => xlsx(), XLSX],
     ['a PPTX', async () => pptx(), PPTX],

@@ -1,4 +1,4 @@
-import sharp, { type Sharp } from 'sharp';
+import type { Sharp } from 'sharp';
 import type { ImageType } from './sniff';
 
 /** Longest side of the variant the app shows in a post or document. */
@@ -23,6 +23,8 @@ export interface ProcessedImage {
  * display and thumbnail variants are scaled down, never up. Null when the bytes do not decode as an image.
  */
 export async function processImage(bytes: Buffer, type: ImageType): Promise<ProcessedImage | null> {
+  // Loaded on first use: every subgraph imports the kit, and only those that take photos need libvips.
+  const { default: sharp } = await import('sharp');
   try {
     const animated = type === 'image/gif' || type === 'image/webp';
     const input = () => sharp(bytes, { animated, limitInputPixels: MAX_PIXELS, failOn: 'error' });
