@@ -1,6 +1,7 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
 import { LOWER_CASE_ENUMS as BILLING_ENUMS } from './subgraphs/billing/src/tables';
 import { LOWER_CASE_ENUMS as NOTIFICATIONS_ENUMS } from './subgraphs/notifications/src/model';
+import { LOWER_CASE_ENUMS as OPERATIONS_ENUMS } from './subgraphs/operations/src/tables';
 import { LOWER_CASE_ENUMS as POSTS_ENUMS } from './subgraphs/posts/src/tables';
 import { LOWER_CASE_ENUMS as PRIVACY_ENUMS } from './subgraphs/privacy/src/tables';
 import { LOWER_CASE_ENUMS as RESERVATIONS_ENUMS } from './subgraphs/reservations/src/tables';
@@ -148,6 +149,15 @@ const config: CodegenConfig = {
         DataAccessConnection: '../access-log/access-log.service#AccessLogPage',
       },
       { module: '../tables', types: PRIVACY_ENUMS },
+    ),
+    ...subgraph(
+      'operations',
+      '../context#OperationsContext',
+      {
+        ServiceRequest: '../service-requests/service-requests.repository#ServiceRequestRow',
+        ServiceRequestStatusChange: '../service-requests/service-requests.repository#StatusChangeRow',
+      },
+      { module: '../tables', types: OPERATIONS_ENUMS },
     ),
   },
 };

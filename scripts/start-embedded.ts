@@ -25,7 +25,7 @@ async function main(): Promise<void> {
     database,
     store,
     secrets,
-    ports: { gateway: Number(process.env.PORT ?? 4000), members: 4001, posts: 4002, reservations: 4003, notifications: 4004, billing: 4005, privacy: 4006 },
+    ports: { gateway: Number(process.env.PORT ?? 4000), members: 4001, posts: 4002, reservations: 4003, notifications: 4004, billing: 4005, privacy: 4006, operations: 4007 },
     host: process.env.HOST ?? '127.0.0.1',
     introspection: true,
     demoData: demoDataWanted(process.env),

@@ -6,6 +6,7 @@ export const SUBGRAPHS = [
   { name: 'notifications', port: 4004 },
   { name: 'billing', port: 4005 },
   { name: 'privacy', port: 4006 },
+  { name: 'operations', port: 4007 },
 ] as const;
 
 export type SubgraphName = (typeof SUBGRAPHS)[number]['name'];

@@ -21,6 +21,8 @@ import { PERSONAL_DATA as MEMBERS } from '@tunet/members/src/privacy/personal-da
 import { createNotificationsSubgraph } from '@tunet/notifications';
 import { StaticDirectory, StaticEntitlements } from '@tunet/notifications/src/notifications.fixtures';
 import { PERSONAL_DATA as NOTIFICATIONS } from '@tunet/notifications/src/privacy/personal-data';
+import { createOperationsSubgraph } from '@tunet/operations';
+import { PERSONAL_DATA as OPERATIONS } from '@tunet/operations/src/privacy/personal-data';
 import { createPostsSubgraph } from '@tunet/posts';
 import { EVERY_REFERENCE_EXISTS } from '@tunet/posts/src/posts.fixtures';
 import { PERSONAL_DATA as POSTS } from '@tunet/posts/src/privacy/personal-data';
@@ -45,6 +47,7 @@ const CATALOGUES: Record<(typeof SUBGRAPHS)[number]['name'], PersonalDataCatalog
   notifications: NOTIFICATIONS,
   billing: BILLING,
   privacy: PRIVACY,
+  operations: OPERATIONS,
 };
 
 describe('personal data coverage', () => {
@@ -80,6 +83,7 @@ describe('personal data coverage', () => {
       }),
       billing: await createBillingSubgraph({ database: connection, store, associationProfiles: new StaticAssociationProfiles() }),
       privacy: await createPrivacySubgraph({ database: connection, store, internalSecret, subgraphUrls: nowhere }),
+      operations: await createOperationsSubgraph({ database: connection, store, internalSecret, subgraphUrls: nowhere }),
     };
     for (const subgraph of Object.values(subgraphs)) await subgraph.migrate();
     columns = await connection.ownerTransaction(async (tx) => {

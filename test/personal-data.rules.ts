@@ -42,6 +42,7 @@ export const NOT_PERSONAL: Readonly<Record<string, string>> = {
   'members.support_sessions.reason': "why an operator entered the association: the association's support record (decision 0030)",
   'members.terms_versions.published_by_account_id': "the operator who published the provider's terms: the provider's staff",
   'posts.conduct_versions.body': "the association's code of conduct",
+  'operations.service_requests.urgent_reason': 'one of WATER_LEAK, NO_HEAT, NO_POWER, LOCKED_OUT',
   'posts.groups.description': "a group's description, the association's",
   'posts.moderation_reports.reason': 'one of OFFENSIVE, SPAM, ILLEGAL, OTHER',
   'reservations.charges.reason': 'what kind of charge it is, kept for the bookkeeping with the charge',

@@ -10,7 +10,7 @@ import { openTestDatabase, type TestDatabase } from '@tunet/kit/src/kit.fixtures
  * kit table (outbox, dead letters, calendar feeds) is covered without touching this file, and a table that belongs
  * to no association fails until someone writes down why.
  */
-const SUBGRAPHS = ['members', 'posts', 'reservations', 'notifications', 'billing', 'privacy'] as const;
+const SUBGRAPHS = ['members', 'posts', 'reservations', 'notifications', 'billing', 'privacy', 'operations'] as const;
 
 /** How a platform-wide table is kept from tenant transactions. */
 type Guard =

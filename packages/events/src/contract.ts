@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 
 /** The subgraphs that produce or consume events. */
-export type Subgraph = 'members' | 'posts' | 'reservations' | 'notifications' | 'billing' | 'privacy';
+export type Subgraph = 'members' | 'posts' | 'reservations' | 'notifications' | 'billing' | 'privacy' | 'operations';
 
 /**
  * One topic's contract: the payload every producer must write and every consumer parses. A change a consumer of

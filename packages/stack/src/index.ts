@@ -19,6 +19,7 @@ import { createBillingSubgraph, loadDemoBilling, SignedAssociationProfiles, type
 import { createMembersSubgraph, DEMO, loadDemoData, type MembersSubgraph } from '@tunet/members';
 import { createPostsSubgraph, loadDemoPosts, type PostsSubgraph } from '@tunet/posts';
 import { createPrivacySubgraph, type PrivacySubgraph } from '@tunet/privacy';
+import { createOperationsSubgraph, type OperationsSubgraph } from '@tunet/operations';
 import { createNotificationsSubgraph, MembersDirectory, type NotificationsConfig, type NotificationsSubgraph } from '@tunet/notifications';
 import { createReservationsSubgraph, loadDemoReservations, type DemoResident, type ReservationsSubgraph } from '@tunet/reservations';
 
@@ -27,7 +28,16 @@ export interface StackOptions {
   store: FastStore;
   secrets: Secrets;
   /** Port per process; 0 picks a free one. */
-  ports?: { gateway: number; members: number; posts: number; reservations: number; notifications: number; billing: number; privacy: number };
+  ports?: {
+    gateway: number;
+    members: number;
+    posts: number;
+    reservations: number;
+    notifications: number;
+    billing: number;
+    privacy: number;
+    operations: number;
+  };
   host?: string;
   introspection?: boolean;
   demoData?: boolean;
@@ -57,13 +67,14 @@ export interface Stack {
   /** The event stream the subgraphs' outboxes relay to, for consumers and tests. */
   stream: EventStream;
   gatewayUrl: string;
-  subgraphUrls: { members: string; posts: string; reservations: string; notifications: string; billing: string; privacy: string };
+  subgraphUrls: { members: string; posts: string; reservations: string; notifications: string; billing: string; privacy: string; operations: string };
   members: MembersSubgraph;
   posts: PostsSubgraph;
   reservations: ReservationsSubgraph;
   notifications: NotificationsSubgraph;
   billing: BillingSubgraph;
   privacy: PrivacySubgraph;
+  operations: OperationsSubgraph;
   demoLoaded: boolean;
   /** Stops the gateway (readiness off for `delayMs` first, see RunningServer), then the subgraphs and jobs. */
   stop(delayMs?: number): Promise<void>;
@@ -77,7 +88,7 @@ const SUPERGRAPH = path.resolve(__dirname, '../../../schema/supergraph.graphql')
  */
 export async function startStack(options: StackOptions): Promise<Stack> {
   const logger = options.logger ?? createLogger('tunet');
-  const ports = options.ports ?? { gateway: 0, members: 0, posts: 0, reservations: 0, notifications: 0, billing: 0, privacy: 0 };
+  const ports = options.ports ?? { gateway: 0, members: 0, posts: 0, reservations: 0, notifications: 0, billing: 0, privacy: 0, operations: 0 };
   const members = await createMembersSubgraph({
     database: options.database,
     store: options.store,
@@ -126,12 +137,20 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     fileStorage: options.fileStorage,
     jobIntervalMs: options.privacy?.jobIntervalMs,
   });
+  // The operations center (decision 0041) checks units, buildings and members with members over signed routes.
+  const operations = await createOperationsSubgraph({
+    database: options.database,
+    store: options.store,
+    internalSecret: options.secrets.internalSecret,
+    subgraphUrls: () => participantUrls,
+  });
   await members.migrate();
   await posts.migrate();
   await reservations.migrate();
   await notifications.migrate();
   await billing.migrate();
   await privacy.migrate();
+  await operations.migrate();
 
   const serverOptions = (port: number, name: string) => ({
     port,
@@ -154,6 +173,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     started.push(billingServer);
     const privacyServer = await startSubgraphServer(privacy.definition, serverOptions(ports.privacy, 'privacy'));
     started.push(privacyServer);
+    const operationsServer = await startSubgraphServer(operations.definition, serverOptions(ports.operations, 'operations'));
+    started.push(operationsServer);
     const subgraphUrls = {
       members: membersServer.url,
       posts: postsServer.url,
@@ -161,6 +182,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       notifications: notificationsServer.url,
       billing: billingServer.url,
       privacy: privacyServer.url,
+      operations: operationsServer.url,
     };
     // Privacy asks every subgraph (itself included) for a person's data at these URLs.
     Object.assign(participantUrls, subgraphUrls, options.privacy?.subgraphUrls);
@@ -190,6 +212,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       ...notifications.backgroundJobs(stream),
       ...billing.backgroundJobs(stream),
       ...privacy.backgroundJobs(stream),
+      ...operations.backgroundJobs(stream),
     ];
     for (const job of jobs) job.start();
     return {
@@ -202,6 +225,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       notifications,
       billing,
       privacy,
+      operations,
       demoLoaded,
       // The gateway stops first so no new subgraph calls start while subgraphs drain.
       stop: async (delayMs) => {

@@ -6,5 +6,5 @@
  * `personal_data.accessed` event that made a pseudonym again is caught. A test holds it equal to
  * scripts/subgraph-registry.ts.
  */
-export const PRIVACY_PARTICIPANTS = ['members', 'posts', 'reservations', 'notifications', 'billing', 'privacy'] as const;
+export const PRIVACY_PARTICIPANTS = ['members', 'posts', 'reservations', 'notifications', 'billing', 'operations', 'privacy'] as const;
 export type PrivacyParticipant = (typeof PRIVACY_PARTICIPANTS)[number];

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { topic } from './contract';
+import { id, instant } from './fields';
+
+const status = z.enum(['new', 'acknowledged', 'in_progress', 'waiting', 'resolved', 'closed', 'rejected']);
+
+/**
+ * Events of the operations subgraph (docs/decisions/0041). Payloads carry only what the reporter may see: never an
+ * internal comment, an assignee's notes or a supplier's contact details.
+ */
+export const operationsTopics = {
+  'service_request.status_changed': topic({
+    version: 1,
+    producer: 'operations',
+    consumers: ['notifications'],
+    description:
+      'A service request moved from one status to another (the report itself is not a change). `title` is the reporter’s own; ' +
+      '`reason` is the rejection reason the reporter sees, null otherwise; `actorMemberId` is null for an operator or a job.',
+    schema: z.strictObject({
+      requestId: id,
+      reporterMemberId: id,
+      actorMemberId: id.nullable(),
+      from: status,
+      to: status,
+      title: z.string().max(120),
+      reason: z.string().max(1000).nullable(),
+      at: instant,
+    }),
+  }),
+  'maintenance_task.overdue': topic({
+    version: 1,
+    producer: 'operations',
+    consumers: ['notifications'],
+    description:
+      'A round of a maintenance task passed its due time without being completed; written once per round, however many ' +
+      'replicas sweep (docs/decisions/0043). `responsibleMemberId` is null when the board itself is responsible.',
+    schema: z.strictObject({
+      taskId: id,
+      occurrenceId: id,
+      title: z.string().max(120),
+      responsibleMemberId: id.nullable(),
+      dueAt: instant,
+    }),
+  }),
+};

@@ -1,0 +1,10 @@
+import type { RequestContext } from '@tunet/kit';
+import type { ServiceRequestsService } from './service-requests/service-requests.service';
+
+/**
+ * What every operations resolver receives: the request (viewer, request id, entitlements), plus each domain's
+ * service, added by the domains as they are wired in subgraph.ts.
+ */
+export interface OperationsContext extends RequestContext {
+  serviceRequests: ServiceRequestsService;
+}

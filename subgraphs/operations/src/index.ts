@@ -1,0 +1,1 @@
+export { createOperationsSubgraph, type OperationsSubgraph, type OperationsDependencies } from './subgraph';

@@ -1,0 +1,79 @@
+import {
+  InternalRouteError,
+  type PersonalDataHolder,
+  type PrivacyAssociationRequest,
+  type PrivacyEraseAnswer,
+  type PrivacyEraseRequest,
+  type PrivacyExportAnswer,
+  type PrivacyExportRequest,
+  type ReceiptEntry,
+} from '@tunet/kit';
+import { PERSONAL_DATA } from './personal-data';
+import type { PrivacyRepository } from './privacy.repository';
+
+const SUBGRAPH = 'operations';
+
+/** Operations' side of the internal privacy contract (kit privacy.ts, decisions 0036 and 0041). */
+export class PrivacyService implements PersonalDataHolder {
+  constructor(private readonly repository: PrivacyRepository) {}
+
+  async exportMember({ associationId, memberId }: PrivacyExportRequest): Promise<PrivacyExportAnswer> {
+    const tables = await this.repository.exportMember(associationId, memberId);
+    return { subgraph: SUBGRAPH, tables, files: [], receipt: exportReceipt(tables) };
+  }
+
+  async exportAssociation({ associationId }: PrivacyAssociationRequest): Promise<PrivacyExportAnswer> {
+    const tables = await this.repository.exportAssociation(associationId);
+    return { subgraph: SUBGRAPH, tables, files: [], receipt: exportReceipt(tables) };
+  }
+
+  /**
+   * The requests they reported stay, reported by the association's "Former resident" member: the fault is the
+   * building's history. Their words stay only when the association keeps posts after an erasure (the same choice
+   * for what people write); otherwise title and description are replaced.
+   */
+  async eraseMember({ associationId, memberId, policy }: PrivacyEraseRequest): Promise<PrivacyEraseAnswer> {
+    if (memberId === policy.tombstoneMemberId) throw new InternalRouteError(409, 'The tombstone member is not a person and cannot be erased.');
+    const keepText = policy.keepContent.includes('posts');
+    const counts = await this.repository.eraseMember(associationId, memberId, policy.tombstoneMemberId, keepText);
+    const notes: Record<string, string> = {
+      service_requests: keepText
+        ? 'Reported faults stay with the association, reported by "Former resident".'
+        : 'Reported faults stay with the association, reported by "Former resident", without their title and description.',
+      service_request_status_changes: 'Status changes they made no longer name them.',
+    };
+    const receipt = Object.entries(PERSONAL_DATA).map(([table, entry]): ReceiptEntry => ({
+      table,
+      action: entry.erasure === 'reattribute' ? 'reattributed' : 'anonymised',
+      rows: counts[table] ?? 0,
+      lawfulBasis: entry.lawfulBasis,
+      keptUntil: null,
+      note: notes[table] ?? null,
+    }));
+    return { subgraph: SUBGRAPH, receipt };
+  }
+
+  async eraseAssociation({ associationId }: PrivacyAssociationRequest): Promise<PrivacyEraseAnswer> {
+    const counts = await this.repository.eraseAssociation(associationId);
+    const receipt = Object.entries(PERSONAL_DATA).map(([table, entry]): ReceiptEntry => ({
+      table,
+      action: 'erased',
+      rows: counts[table] ?? 0,
+      lawfulBasis: entry.lawfulBasis,
+      keptUntil: null,
+      note: null,
+    }));
+    return { subgraph: SUBGRAPH, receipt };
+  }
+}
+
+function exportReceipt(tables: Record<string, unknown[]>): ReceiptEntry[] {
+  return Object.entries(PERSONAL_DATA).map(([table, entry]) => ({
+    table,
+    action: 'exported',
+    rows: tables[table]?.length ?? 0,
+    lawfulBasis: entry.lawfulBasis,
+    keptUntil: null,
+    note: null,
+  }));
+}

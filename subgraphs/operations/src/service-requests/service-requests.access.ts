@@ -1,0 +1,71 @@
+import { isMember, operatesIn, type Viewer } from '@tunet/kit';
+
+/**
+ * Who may do what with service requests (docs/decisions/0041). Pure functions: no I/O, easy to test as a matrix.
+ * An integration's API key has no operations scope and sees nothing; a platform operator sees a request only
+ * inside the association through a support session, and changes nothing.
+ */
+
+/** The fields of a request the rules look at. */
+export interface RequestFacts {
+  associationId: string;
+  reporterMemberId: string;
+  locationKind: 'unit' | 'building' | 'common_area';
+  buildingId: string | null;
+  visibleToResidents: boolean;
+}
+
+/** Whom the request is assigned to: filled in by assignment (decision 0041); null while nobody is. */
+export interface AssignmentFacts {
+  assigneeMemberId: string | null;
+}
+
+function memberOf(viewer: Viewer | null, associationId: string): viewer is Viewer & { memberId: string; role: string } {
+  return isMember(viewer) && viewer.associationId === associationId;
+}
+
+/** Residents and the board report faults; an external (the caretaker) works on what they are assigned, and reports nothing. */
+export function canReport(viewer: Viewer | null, associationId: string): boolean {
+  return memberOf(viewer, associationId) && (viewer.role === 'resident' || viewer.role === 'board');
+}
+
+/** The board runs the operations center: it sees every request of its association and moves any of them. */
+export function isBoard(viewer: Viewer | null, associationId: string): boolean {
+  return memberOf(viewer, associationId) && viewer.role === 'board';
+}
+
+/** The board's list of every request, and an operator's in a support session. */
+export function canListAll(viewer: Viewer | null, associationId: string): boolean {
+  return isBoard(viewer, associationId) || operatesIn(viewer, associationId);
+}
+
+export function isReporter(viewer: Viewer | null, request: RequestFacts): boolean {
+  return memberOf(viewer, request.associationId) && viewer.memberId === request.reporterMemberId;
+}
+
+/** The member a request is assigned to (the caretaker); H2's assignment sets `assigneeMemberId`. */
+export function isAssignee(viewer: Viewer | null, request: RequestFacts & AssignmentFacts): boolean {
+  return memberOf(viewer, request.associationId) && request.assigneeMemberId !== null && viewer.memberId === request.assigneeMemberId;
+}
+
+/**
+ * "Already reported": a request about a building or a common area the board or reporter marked visible is seen by
+ * the residents of that building (from the units of their current tenures), or by every resident when the area is in
+ * no building. Never a request about someone's unit.
+ */
+export function isShownToResident(viewer: Viewer | null, request: RequestFacts): boolean {
+  if (!memberOf(viewer, request.associationId) || viewer.role === 'external' || !request.visibleToResidents) return false;
+  if (request.locationKind === 'unit') return false;
+  if (request.buildingId === null) return true;
+  return viewer.scope?.buildingIds.includes(request.buildingId) === true;
+}
+
+/** Who sees the request at all (title, category, location, status). */
+export function canSeeRequest(viewer: Viewer | null, request: RequestFacts & AssignmentFacts): boolean {
+  return canListAll(viewer, request.associationId) || isReporter(viewer, request) || isAssignee(viewer, request) || isShownToResident(viewer, request);
+}
+
+/** Who reported it and the history: the reporter, the board, the assignee and an operator in a support session. */
+export function canSeeRequestDetails(viewer: Viewer | null, request: RequestFacts & AssignmentFacts): boolean {
+  return canListAll(viewer, request.associationId) || isReporter(viewer, request) || isAssignee(viewer, request);
+}

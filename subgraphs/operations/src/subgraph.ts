@@ -1,0 +1,61 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import {
+  DateTimeResolver,
+  lowerCaseEnumValues,
+  OutboxRelay,
+  personalDataRoutes,
+  type SubgraphDatabase,
+  type SubgraphDefinition,
+  type SubgraphModule,
+  type SubgraphProcessDependencies,
+} from '@tunet/kit';
+import { parse } from 'graphql';
+import type { OperationsContext } from './context';
+import { PrivacyRepository } from './privacy/privacy.repository';
+import { PrivacyService } from './privacy/privacy.service';
+import { ServiceRequestsRepository } from './service-requests/service-requests.repository';
+import { serviceRequestsResolvers } from './service-requests/service-requests.resolvers';
+import { ServiceRequestsService } from './service-requests/service-requests.service';
+import { LOWER_CASE_ENUMS } from './tables';
+
+const root = path.resolve(__dirname, '..');
+
+/**
+ * `internalSecret` signs the calls to other subgraphs' internal routes, at `subgraphUrls` (their GraphQL URLs by name,
+ * known once their servers listen; members to check units and buildings); `now` is the clock of the status workflow
+ * and the jobs, which tests move.
+ */
+export type OperationsDependencies = SubgraphProcessDependencies & {
+  internalSecret: string;
+  subgraphUrls: () => Readonly<Record<string, string>>;
+  now?: () => Date;
+};
+
+export interface OperationsSubgraph extends SubgraphModule<OperationsContext> {
+  db: SubgraphDatabase;
+  serviceRequests: ServiceRequestsService;
+}
+
+/** Wires the operations subgraph: repositories on its own schema, services, internal routes and the request context. */
+export async function createOperationsSubgraph(deps: OperationsDependencies): Promise<OperationsSubgraph> {
+  const db = deps.database.forSubgraph('operations', path.join(root, 'migrations'));
+  const serviceRequestsRepository = new ServiceRequestsRepository(db);
+  const serviceRequests = new ServiceRequestsService(serviceRequestsRepository);
+  const typeDefs = parse(readFileSync(path.join(root, 'schema.graphql'), 'utf8'));
+  const definition: SubgraphDefinition<OperationsContext> = {
+    name: 'operations',
+    typeDefs,
+    resolvers: [{ DateTime: DateTimeResolver }, lowerCaseEnumValues(typeDefs, Object.keys(LOWER_CASE_ENUMS)), serviceRequestsResolvers],
+    createContext: (request) => ({ ...request, serviceRequests }),
+    internalRoutes: { ...personalDataRoutes(new PrivacyService(new PrivacyRepository(db))) },
+    isReady: () => deps.database.ping(),
+  };
+  return {
+    definition,
+    migrate: () => db.migrate(),
+    backgroundJobs: (stream) => [new OutboxRelay(db, stream)],
+    db,
+    serviceRequests,
+  };
+}
