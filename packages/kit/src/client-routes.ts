@@ -18,6 +18,8 @@ export const clientRoutes = {
   moderationCase: (caseId: string) => `/moderation/${segment(caseId)}`,
   conduct: () => '/conduct',
   booking: (bookingId: string) => `/bookings/${segment(bookingId)}`,
+  /** A task of the association's maintenance plan, with its open round and history (operations, decision 0043). */
+  maintenanceTask: (taskId: string) => `/operations/maintenance/${segment(taskId)}`,
   account: () => '/account',
   notificationSettings: () => '/settings/notifications',
   /** The board's page of the association's plan and add-ons. */
