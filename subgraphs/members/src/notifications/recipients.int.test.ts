@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { InternalRouteError, MEMBER_ROLES_ROUTE, type MemberRolesEntry, type RequestContext } from '@tunet/kit';
+import { InternalRouteError, MEMBER_HOMES_ROUTE, MEMBER_ROLES_ROUTE, type MemberHome, type MemberRolesEntry, type RequestContext } from '@tunet/kit';
 import { DEMO } from '../members.demo';
 import { associations, buildings, committees, committeeTerms, members, tenures, units } from '../tables';
 import { openMembersTestBed, osloDate, viewerOf, type MembersTestBed } from '../members.fixtures';
@@ -288,5 +288,20 @@ describe('the recipients route for notifications', () => {
       expect(await cost({ kind: 'audience', audience: { kind: 'association' } })).toEqual({ statements: one.statements, reached: 2000 });
       expect(await cost({ kind: 'members', memberIds: residents.slice(0, 1500) })).toEqual({ statements: one.statements, reached: 1500 });
     });
+  });
+
+  // The homes route shares this bed too: operations accepts a request about the reporter's own unit only for a current home.
+  it("the homes route answers the units of a member's current tenures with their buildings, and nothing of another association", async () => {
+    const homes = async (associationId: string, homesOfMemberId: string) =>
+      ((await bed.subgraph.definition.internalRoutes![MEMBER_HOMES_ROUTE]!({ associationId, homesOfMemberId }, fromProcess)) as { homes: MemberHome[] }).homes;
+    const [olaTenure] = await bed.subgraph.repositories.housing.tenuresOf(DEMO.solbakken, 'member', [DEMO.ola], true);
+    const [olaUnit] = await bed.subgraph.repositories.housing.findUnits(DEMO.solbakken, [olaTenure!.unitId]);
+    expect(await homes(DEMO.solbakken, DEMO.ola)).toEqual([{ unitId: olaTenure!.unitId, buildingId: olaUnit!.buildingId }]);
+    expect(await homes(DEMO.solbakken, DEMO.former)).toEqual([]);
+    expect(await homes(DEMO.solbakken, DEMO.jonas)).toEqual([]);
+    expect(await homes(DEMO.fjordly, DEMO.ola)).toEqual([]);
+    await expect(
+      bed.subgraph.definition.internalRoutes![MEMBER_HOMES_ROUTE]!({ associationId: DEMO.solbakken, roleMemberIds: [DEMO.ola] }, fromProcess),
+    ).rejects.toMatchObject({ status: 400 });
   });
 });

@@ -1,4 +1,4 @@
-import type { MemberRolesEntry, ReferenceIds, SubgraphDatabase } from '@tunet/kit';
+import type { MemberHome, MemberRolesEntry, ReferenceIds, SubgraphDatabase } from '@tunet/kit';
 import { sql } from 'drizzle-orm';
 
 type Row = { kind: keyof ReferenceIds; id: string };
@@ -39,6 +39,22 @@ export class ReferencesRepository {
         where m.association_id = ${tenant}::uuid and m.id = any(${sql.param([...ids])}::uuid[]) and not m.tombstone
       `),
     )) as { rows: MemberRolesEntry[] };
+    return result.rows;
+  }
+
+  /** The units of the member's current tenures (as for a session's scope) and their buildings; none for the tombstone. */
+  async homes(tenant: string, memberId: string): Promise<MemberHome[]> {
+    const result = (await this.db.tenant(tenant, (tx) =>
+      tx.execute(sql`
+        select distinct t.unit_id as "unitId", u.building_id as "buildingId"
+        from members.tenures t
+        join members.units u on u.association_id = t.association_id and u.id = t.unit_id
+        where t.association_id = ${tenant}::uuid and t.member_id = ${memberId}::uuid
+          and t.move_in <= members.association_today(t.association_id)
+          and (t.move_out is null or t.move_out >= members.association_today(t.association_id))
+        order by 1
+      `),
+    )) as { rows: MemberHome[] };
     return result.rows;
   }
 }

@@ -1,6 +1,8 @@
 import {
+  MEMBER_HOMES_ROUTE,
   MEMBER_REFERENCES_ROUTE,
   MEMBER_ROLES_ROUTE,
+  memberHomesRequestSchema,
   memberReferencesRequestSchema,
   memberRolesRequestSchema,
   processRoute,
@@ -20,6 +22,10 @@ export function referencesInternalRoutes(repository: ReferencesRepository): Reco
     // What members are today, for rights given by role (operations assigns requests to the caretaker or the board).
     [MEMBER_ROLES_ROUTE]: processRoute(memberRolesRequestSchema, async ({ associationId, roleMemberIds }) => ({
       members: await repository.roles(associationId, roleMemberIds),
+    })),
+    // Where a member lives today (operations: a service request about the reporter's own unit).
+    [MEMBER_HOMES_ROUTE]: processRoute(memberHomesRequestSchema, async ({ associationId, homesOfMemberId }) => ({
+      homes: await repository.homes(associationId, homesOfMemberId),
     })),
   };
 }
