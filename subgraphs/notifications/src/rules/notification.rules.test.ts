@@ -211,6 +211,13 @@ const PAYLOADS: Record<string, Record<string, unknown>> = {
   },
   'breach.clock_overdue': { breachId: 'a4000000-0000-4000-8000-000000000006', clock: 'notify_authority', dueAt: '2026-12-04T12:00:00.000Z' },
   'association.export_ready': { exportId: 'a4000000-0000-4000-8000-000000000007', expiresAt: '2027-03-01T08:00:00.000Z' },
+  'maintenance_task.overdue': {
+    taskId: 'a5000000-0000-4000-8000-000000000001',
+    occurrenceId: 'a5000000-0000-4000-8000-000000000002',
+    title: 'Brannvernrunde',
+    responsibleMemberId: PER,
+    dueAt: '2026-11-19T23:30:00.000Z',
+  },
 };
 
 describe('the notification rules', () => {
@@ -544,6 +551,27 @@ describe('the notification rules', () => {
         link: new URL(settingsUrl('https://app.tunet.test')).pathname,
       });
       expect(render(intent, 'en', { ...SOLBAKKEN, name: 'Fjordly sameie' }).title).toBe('Welcome to Fjordly sameie');
+    });
+  });
+
+  describe('operations: the maintenance plan', () => {
+    it('tell the responsible person of an overdue round, with its due time in the association zone', () => {
+      const intent = only(eventOf('maintenance_task.overdue', PAYLOADS['maintenance_task.overdue']!));
+      expect(intent).toMatchObject({
+        category: 'service_requests',
+        important: false,
+        recipients: { kind: 'members', memberIds: [PER] },
+        subject: { type: 'MaintenanceTask', id: 'a5000000-0000-4000-8000-000000000001' },
+      });
+      // 23:30 UTC on 19 November is 00:30 on Friday 20 November in Oslo.
+      expect(render(intent, 'nb')).toMatchObject({ title: 'Forfalt: Brannvernrunde', link: '/operations/maintenance/a5000000-0000-4000-8000-000000000001' });
+      expect(render(intent, 'nb').body).toContain('skulle vært utført fredag 20. november kl. 00:30');
+      expect(render(intent, 'en').body).toContain('was due Friday 20 November at 00:30');
+    });
+
+    it('tell the board when the board itself is responsible', () => {
+      const intent = only(eventOf('maintenance_task.overdue', { ...PAYLOADS['maintenance_task.overdue'], responsibleMemberId: null }));
+      expect(intent.recipients).toEqual({ kind: 'board' });
     });
   });
 });

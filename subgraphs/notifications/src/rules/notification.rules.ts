@@ -5,6 +5,7 @@ import type { NotificationIntent, RecipientSpec } from '../model';
 import * as agreementMessages from './messages/agreement.messages';
 import * as billingMessages from './messages/billing.messages';
 import * as memberMessages from './messages/members.messages';
+import * as maintenanceMessages from './messages/operations-maintenance.messages';
 import * as postMessages from './messages/posts.messages';
 import * as privacyMessages from './messages/privacy.messages';
 import * as reservationMessages from './messages/reservations.messages';
@@ -299,6 +300,18 @@ const RULES: Rules = {
       ),
     }),
   'association.export_ready': (ready, event) => toControllerAbout({ important: true, render: privacyMessages.associationExportReady(ready, event.occurredAt) }),
+
+  // --- operations: the maintenance plan (decision 0043) ----------------------------------------------------------
+  // The responsible person, or the board when the board itself is; in the operations center's category.
+  'maintenance_task.overdue': (overdue, event) => {
+    const intent = {
+      category: 'service_requests' as const,
+      important: false,
+      subject: { type: 'MaintenanceTask', id: overdue.taskId },
+      render: maintenanceMessages.maintenanceTaskOverdue(overdue, event.occurredAt),
+    };
+    return overdue.responsibleMemberId ? toMembers([overdue.responsibleMemberId], intent) : [{ ...intent, recipients: { kind: 'board' } }];
+  },
 };
 
 /** Every topic the rules turn into notifications: the topics the notifications consumer group subscribes to. */
