@@ -1,0 +1,164 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { arrangeAssociation, openMaintenanceTestBed, outboxOf, requestOf, type MaintenanceTestBed } from './maintenance.fixtures';
+import type { NewTaskInput } from './maintenance.service';
+
+let bed: MaintenanceTestBed;
+
+beforeAll(async () => {
+  bed = await openMaintenanceTestBed('2026-12-07T09:00:00Z');
+}, 120_000);
+
+afterAll(() => bed.close());
+
+const fireRound = (overrides: Partial<NewTaskInput> = {}): NewTaskInput => ({
+  title: 'Brannvernrunde',
+  checklist: ['Røykvarslere testet', 'Slokkeapparater kontrollert'],
+  recurrence: 'monthly',
+  firstDueOn: '2026-12-31',
+  dueTime: '10:00',
+  ...overrides,
+});
+const allDone = [
+  { done: true, note: null },
+  { done: true, note: 'Bytt batteri i 2. etasje neste gang' },
+];
+
+describe('the maintenance plan (injected clock)', () => {
+  it('completes a round with who, when and the answers, and creates the next one in the same step', async () => {
+    bed.setClock('2026-12-07T09:00:00Z');
+    const { board, caretaker } = arrangeAssociation(bed);
+    const service = bed.primary.service;
+    const task = await service.create(requestOf(board), fireRound({ responsibleMemberId: caretaker.memberId }));
+    expect(task.open).toMatchObject({ seq: 0, dueAt: new Date('2026-12-31T09:00:00Z'), completedAt: null });
+
+    bed.setClock('2026-12-30T14:00:00Z');
+    const { completed, task: after } = await service.complete(requestOf(caretaker), { occurrenceId: task.open!.id, answers: allDone });
+    expect(completed).toMatchObject({
+      completedAt: new Date('2026-12-30T14:00:00Z'),
+      completedByMemberId: caretaker.memberId,
+      answers: [
+        { item: 'Røykvarslere testet', done: true, note: null },
+        { item: 'Slokkeapparater kontrollert', done: true, note: 'Bytt batteri i 2. etasje neste gang' },
+      ],
+    });
+    // 31 December, then the end of February (clamped), in Oslo winter time.
+    expect(after.open).toMatchObject({ seq: 1, dueAt: new Date('2027-01-31T09:00:00Z') });
+    expect((await service.history(board, after)).map((o) => o.id)).toEqual([task.open!.id]);
+  });
+
+  it('refuses a second completion of the same round with CONFLICT, also when two arrive at once, and creates one next round', async () => {
+    const { board, caretaker } = arrangeAssociation(bed);
+    const task = await bed.primary.service.create(requestOf(board), fireRound({ responsibleMemberId: caretaker.memberId }));
+    const input = { occurrenceId: task.open!.id, answers: allDone };
+    const results = await Promise.allSettled([
+      bed.primary.service.complete(requestOf(board), input),
+      bed.replica.service.complete(requestOf(caretaker), input),
+    ]);
+    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const refusal = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')!.reason as { extensions: { code: string } };
+    expect(refusal.extensions.code).toBe('CONFLICT');
+    await expect(bed.primary.service.complete(requestOf(board), input)).rejects.toMatchObject({ extensions: { code: 'CONFLICT' } });
+    const rounds = await bed.primary.db.tenant(task.associationId, (tx) =>
+      tx.execute(sql`select seq, completed_at is not null as done from operations.maintenance_occurrences where task_id = ${task.id} order by seq`),
+    );
+    expect((rounds as { rows: unknown[] }).rows).toEqual([
+      { seq: 0, done: true },
+      { seq: 1, done: false },
+    ]);
+  });
+
+  it('lets only the board manage tasks, and shows a task to the board and its responsible person only', async () => {
+    const { board, caretaker, resident } = arrangeAssociation(bed);
+    const service = bed.primary.service;
+    await expect(service.create(requestOf(caretaker), fireRound())).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN' } });
+    await expect(service.create(requestOf(resident), fireRound())).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN' } });
+    await expect(service.create(requestOf(board, false), fireRound())).rejects.toMatchObject({ extensions: { code: 'FEATURE_NOT_SUBSCRIBED' } });
+    const theirs = await service.create(requestOf(board), fireRound({ title: 'Måleravlesning', responsibleMemberId: caretaker.memberId }));
+    const boards = await service.create(requestOf(board), fireRound({ title: 'Takrenner', recurrence: 'yearly' }));
+
+    expect((await service.list(requestOf(board), false)).map((t) => t.title)).toEqual(['Måleravlesning', 'Takrenner']);
+    expect((await service.list(requestOf(caretaker), false)).map((t) => t.title)).toEqual(['Måleravlesning']);
+    expect(await service.list(requestOf(resident), false)).toEqual([]);
+    await expect(service.get(requestOf(caretaker), boards.id)).rejects.toMatchObject({ extensions: { code: 'NOT_FOUND' } });
+    await expect(service.complete(requestOf(resident), { occurrenceId: theirs.open!.id, answers: allDone })).rejects.toMatchObject({
+      extensions: { code: 'NOT_FOUND' },
+    });
+  });
+
+  it("never reads or completes another association's task, whatever id is given", async () => {
+    const ours = arrangeAssociation(bed);
+    const theirs = arrangeAssociation(bed);
+    const task = await bed.primary.service.create(requestOf(theirs.board), fireRound());
+    await expect(bed.primary.service.get(requestOf(ours.board), task.id)).rejects.toMatchObject({ extensions: { code: 'NOT_FOUND' } });
+    await expect(bed.primary.service.complete(requestOf(ours.board), { occurrenceId: task.open!.id, answers: allDone })).rejects.toMatchObject({
+      extensions: { code: 'NOT_FOUND' },
+    });
+    await expect(bed.primary.service.archive(requestOf(ours.board), task.id)).rejects.toMatchObject({ extensions: { code: 'NOT_FOUND' } });
+  });
+
+  it('refuses a responsible person who is no current member here, and bad input with the field named', async () => {
+    const ours = arrangeAssociation(bed);
+    const theirs = arrangeAssociation(bed);
+    const create = (input: Partial<NewTaskInput>) => bed.primary.service.create(requestOf(ours.board), fireRound(input));
+    await expect(create({ responsibleMemberId: theirs.caretaker.memberId })).rejects.toMatchObject({
+      extensions: { code: 'BAD_USER_INPUT', field: 'responsibleMemberId' },
+    });
+    bed.members.set(ours.id, ours.resident.memberId, []);
+    await expect(create({ responsibleMemberId: ours.resident.memberId })).rejects.toMatchObject({ extensions: { field: 'responsibleMemberId' } });
+    await expect(create({ recurrence: 'every_n_months' })).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'intervalMonths' } });
+    await expect(create({ firstDueOn: '2026-12-01' })).rejects.toMatchObject({ extensions: { field: 'firstDueOn' } });
+    await expect(create({ dueTime: '25:00' })).rejects.toMatchObject({ extensions: { field: 'dueTime' } });
+    const task = await create({});
+    await expect(bed.primary.service.complete(requestOf(ours.board), { occurrenceId: task.open!.id, answers: allDone.slice(1) })).rejects.toMatchObject({
+      extensions: { code: 'BAD_USER_INPUT', field: 'answers' },
+    });
+  });
+});
+
+describe('the overdue sweep', () => {
+  it('flags a round past due and tells its responsible person once, across two replicas sweeping at the same moment', async () => {
+    bed.setClock('2026-12-07T09:00:00Z');
+    const { id, board, caretaker } = arrangeAssociation(bed);
+    const tasks = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        bed.primary.service.create(requestOf(board), fireRound({ title: `Runde ${i}`, firstDueOn: '2026-12-08', responsibleMemberId: caretaker.memberId })),
+      ),
+    );
+    bed.setClock('2026-12-08T08:59:00Z');
+    expect(await bed.primary.sweep.sweep()).toBe(0);
+
+    bed.setClock('2026-12-08T09:01:00Z');
+    const claimed = await Promise.all([bed.primary.sweep.sweep(), bed.replica.sweep.sweep()]);
+    expect(claimed[0] + claimed[1]).toBe(6);
+    expect(await Promise.all([bed.primary.sweep.sweep(), bed.replica.sweep.sweep()])).toEqual([0, 0]);
+
+    const events = (await outboxOf(bed, 'maintenance_task.overdue')).filter((event) => event.associationId === id);
+    expect(events.map((event) => event.payload.taskId).sort()).toEqual(tasks.map((task) => task.id).sort());
+    expect(events[0]!.payload).toMatchObject({ responsibleMemberId: caretaker.memberId, dueAt: '2026-12-08T09:00:00.000Z' });
+    const listed = await bed.primary.service.list(requestOf(board), false);
+    expect(listed.every((task) => task.open!.overdueNotifiedAt !== null)).toBe(true);
+  });
+
+  it('does not tell anyone about a round completed or archived before it fell due', async () => {
+    bed.setClock('2026-12-07T09:00:00Z');
+    const { id, board } = arrangeAssociation(bed);
+    const done = await bed.primary.service.create(requestOf(board), fireRound({ title: 'Gjort', firstDueOn: '2026-12-08' }));
+    const stopped = await bed.primary.service.create(requestOf(board), fireRound({ title: 'Stoppet', firstDueOn: '2026-12-08' }));
+    await bed.primary.service.complete(requestOf(board), { occurrenceId: done.open!.id, answers: allDone });
+    const archived = await bed.primary.service.archive(requestOf(board), stopped.id);
+    expect(archived).toMatchObject({ open: null });
+    bed.setClock('2026-12-08T12:00:00Z');
+    await bed.primary.sweep.sweep();
+    expect((await outboxOf(bed, 'maintenance_task.overdue')).filter((event) => event.associationId === id)).toEqual([]);
+  });
+
+  it('keeps each association to its own rows under row-level security', async () => {
+    const { id, board } = arrangeAssociation(bed);
+    await bed.primary.service.create(requestOf(board), fireRound());
+    const seen = await bed.primary.db.tenant(randomUUID(), (tx) =>
+      tx.execute(sql`select count(*)::int as n from operations.maintenance_tasks where association_id = ${id}::uuid`),
+    );
+    expect((seen as { rows: { n: number }[] }).rows[0]!.n).toBe(0);
+  });
+});
