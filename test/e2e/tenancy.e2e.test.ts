@@ -1,5 +1,6 @@
 import { encodeContext, signRequest, type RequestContext } from '@tunet/kit';
 import { DEMO } from '@tunet/members';
+import { DEMO_RESOURCES } from '@tunet/reservations';
 import { codes, openE2E, type E2E } from './e2e.fixtures';
 
 const FEED = '{ posts(first: 10) { nodes { id title author { id displayName roles association { name } } } } }';
@@ -89,6 +90,50 @@ describe('tenancy and the federation boundary', () => {
       expect(response.status).toBe(200);
       const body = (await response.json()) as { data: { _entities: unknown[] } };
       expect(body.data._entities).toEqual([null, { id: DEMO.eva, displayName: 'Eva Fjeld', email: 'eva@fjordly.example' }]);
+    });
+
+    it("resolves crafted Unit, Building and Booking references of another association to null, the viewer's own to data", async () => {
+      const kariContext: RequestContext = {
+        ...evaContext,
+        viewer: { accountId: DEMO.kari, associationId: DEMO.solbakken, memberId: DEMO.kari, role: 'resident', platformAdmin: false, sessionId: null },
+      };
+      const entitiesAs = async (context: RequestContext, subgraph: 'members' | 'reservations', fragment: string, r: object[]) => {
+        const body = JSON.stringify({ query: `query ($r: [_Any!]!) { _entities(representations: $r) { ${fragment} } }`, variables: { r } });
+        const url = e2e.stack.subgraphUrls[subgraph];
+        const headers = signRequest(e2e.secrets.internalSecret, { method: 'POST', url, context: encodeContext(context), body });
+        const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+        return ((await response.json()) as { data: { _entities: unknown[] } }).data._entities;
+      };
+      type Homes = { me: { tenures: { unit: { id: string; building: { id: string } } }[] } };
+      const homeOf = async (token: string) => (await e2e.gql<Homes>('{ me { tenures { unit { id building { id } } } } }', {}, token)).data!.me.tenures[0]!.unit;
+      const [kariHome, evaHome] = [await homeOf(kari), await homeOf(eva)];
+      const places = (home: { id: string; building: { id: string } }) => [
+        { __typename: 'Unit', id: home.id },
+        { __typename: 'Building', id: home.building.id },
+      ];
+      const fragment = '... on Unit { id number } ... on Building { id name }';
+
+      expect(await entitiesAs(evaContext, 'members', fragment, [...places(kariHome), ...places(evaHome)])).toEqual([
+        null,
+        null,
+        { id: evaHome.id, number: 'H0101' },
+        { id: evaHome.building.id, name: 'Hovedbygget' },
+      ]);
+      expect(await entitiesAs(kariContext, 'members', fragment, places(kariHome))).toEqual([
+        { id: kariHome.id, number: 'H0201' },
+        { id: kariHome.building.id, name: 'Blokk A' },
+      ]);
+
+      // Booking had its key before: its reference loads through the same tenant-scoped loader.
+      const day = 24 * 60 * 60 * 1000;
+      const partyRoom = await e2e.gql<{ bookings: { id: string }[] }>(
+        'query ($resourceId: ID!, $from: DateTime!, $to: DateTime!) { bookings(resourceId: $resourceId, from: $from, to: $to) { id } }',
+        { resourceId: DEMO_RESOURCES.partyRoom, from: new Date().toISOString(), to: new Date(Date.now() + 60 * day).toISOString() },
+        kari,
+      );
+      const booking = [{ __typename: 'Booking', id: partyRoom.data!.bookings[0]!.id }];
+      expect(await entitiesAs(evaContext, 'reservations', '... on Booking { id start }', booking)).toEqual([null]);
+      expect(await entitiesAs(kariContext, 'reservations', '... on Booking { id }', booking)).toEqual(booking.map(({ id }) => ({ id })));
     });
   });
 });

@@ -295,7 +295,10 @@ export type BreachNoticePayload = {
   breachNotice: BreachNotice;
 };
 
-/** A building or entrance (oppgang) of the association. */
+/**
+ * A building or entrance (oppgang) of the association. Other subgraphs reference it by id (a service request about
+ * a building); a reference to another association's building resolves to null.
+ */
 export type Building = {
   __typename?: 'Building';
   /** Stable identifier. */
@@ -1645,7 +1648,10 @@ export type UnblockAssociationInput = {
   associationId: Scalars['ID']['input'];
 };
 
-/** A dwelling (bolig) in the association. */
+/**
+ * A dwelling (bolig) in the association. Other subgraphs reference it by id (a service request about a unit); a
+ * reference to another association's unit resolves to null.
+ */
 export type Unit = {
   __typename?: 'Unit';
   /** The building or entrance the unit is in. */
@@ -1823,7 +1829,9 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 /** Mapping of federation types */
 export type FederationTypes = ResolversObject<{
   Association: Association;
+  Building: Building;
   Member: Member;
+  Unit: Unit;
 }>;
 
 /** Mapping of federation reference types */
@@ -1831,9 +1839,15 @@ export type FederationReferenceTypes = ResolversObject<{
   Association:
     ( { __typename: 'Association' }
     & GraphQLRecursivePick<FederationTypes['Association'], {"id":true}> );
+  Building:
+    ( { __typename: 'Building' }
+    & GraphQLRecursivePick<FederationTypes['Building'], {"id":true}> );
   Member:
     ( { __typename: 'Member' }
     & GraphQLRecursivePick<FederationTypes['Member'], {"id":true}> );
+  Unit:
+    ( { __typename: 'Unit' }
+    & GraphQLRecursivePick<FederationTypes['Unit'], {"id":true}> );
 }>;
 
 
@@ -2151,7 +2165,8 @@ export type BreachNoticePayloadResolvers<ContextType = MembersContext, ParentTyp
   breachNotice?: Resolver<ResolversTypes['BreachNotice'], ParentType, ContextType>;
 }>;
 
-export type BuildingResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['Building'] = ResolversParentTypes['Building']> = ResolversObject<{
+export type BuildingResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['Building'] = ResolversParentTypes['Building'], FederationReferenceType extends FederationReferenceTypes['Building'] = FederationReferenceTypes['Building']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Building']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   streetAddress?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -2487,7 +2502,8 @@ export type TermsVersionResolvers<ContextType = MembersContext, ParentType exten
   version?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
-export type UnitResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['Unit'] = ResolversParentTypes['Unit']> = ResolversObject<{
+export type UnitResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['Unit'] = ResolversParentTypes['Unit'], FederationReferenceType extends FederationReferenceTypes['Unit'] = FederationReferenceTypes['Unit']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Unit']> | FederationReferenceType, FederationReferenceType, ContextType>;
   building?: Resolver<ResolversTypes['Building'], ParentType, ContextType>;
   floor?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   household?: Resolver<Array<ResolversTypes['Member']>, ParentType, ContextType>;

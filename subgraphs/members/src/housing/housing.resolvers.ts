@@ -13,9 +13,12 @@ export const housingResolvers: Resolvers = {
     recordMoveOut: async (_root, { input }, ctx) => ({ tenure: await ctx.housing.recordMoveOut(ctx.viewer, input) }),
   },
   Building: {
+    // Tenant-scoped loaders: another association's building, or any for an anonymous viewer, resolves to null.
+    __resolveReference: (ref, ctx) => ctx.loaders.buildingById.load(ref.id),
     units: (building, _args, ctx) => ctx.loaders.unitsByBuilding.load(building.id),
   },
   Unit: {
+    __resolveReference: (ref, ctx) => ctx.loaders.unitById.load(ref.id),
     building: async (unit, _args, ctx) => (await ctx.loaders.buildingById.load(unit.buildingId))!,
     household: async (unit, _args, ctx) => {
       const tenures = (await ctx.loaders.tenuresByUnit.load(unit.id)).filter((t) => t.active);
