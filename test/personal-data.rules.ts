@@ -57,6 +57,7 @@ export const NOT_PERSONAL: Readonly<Record<string, string>> = {
   'billing.withdrawals.announced_by': "the operator who withdrew an add-on: the provider's staff",
   'privacy.breaches.description': 'the incident, as the provider records it for the associations it affects',
   'privacy.breaches.recorded_by': "the operator who recorded it: the provider's staff",
+  'privacy.closure_export_links.issued_by': "the operator who issued a terminated association's export link: the provider's staff",
   'privacy.breach_notices.description': 'the incident, as told to one association',
   'privacy.breach_notices.not_reportable_reason': "the board's reason not to report the incident to Datatilsynet",
   'privacy.requests.reason': 'one of request, retention',

@@ -18,9 +18,10 @@ export const PUBLIC_ROUTES: Record<string, string> = {
 
 /**
  * The prefixes whose routes also take a posted form: the unsubscribe page's button, and mail clients' RFC 8058
- * one-click `POST` with `List-Unsubscribe=One-Click`. Every other prefix answers POST with 404.
+ * one-click `POST` with `List-Unsubscribe=One-Click`; the access code a terminated association types on its export
+ * link's page (privacy answers POST only there). Every other prefix answers POST with 404.
  */
-export const PUBLIC_POST_ROUTES: ReadonlySet<string> = new Set(['unsubscribe']);
+export const PUBLIC_POST_ROUTES: ReadonlySet<string> = new Set(['unsubscribe', 'privacy-archives']);
 
 /** What a public form may be sent as: RFC 8058 allows both, and an HTML form sends the first. */
 const FORM_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data'];

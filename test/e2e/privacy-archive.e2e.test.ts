@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { strFromU8, unzipSync } from 'fflate';
-import { codes, openE2E, operatorMatrixTokens, setupStep, type E2E, type OperatorMatrixActor } from './e2e.fixtures';
+import { DEMO } from '@tunet/members';
+import { codes, openE2E, OPERATOR_MATRIX_ACTORS, operatorMatrixTokens, setupStep, type E2E, type OperatorMatrixActor } from './e2e.fixtures';
 
 /**
  * A person's export archive through the gateway (docs/decisions/0037): Ola asks for her data, every subgraph answers,
@@ -83,6 +84,9 @@ describe('export archives through the gateway', () => {
   it('refuses a tampered link, answers 410 once the archive expired, and then gives no link', async () => {
     const tampered = archive.url.replace(/exp=(\d+)/, (_, exp: string) => `exp=${Number(exp) + 3600}`);
     expect((await fetch(tampered)).status).toBe(403);
+    // The prefix takes a posted form only for a terminated association's link: a person's download stays GET-only.
+    const posted = await fetch(archive.url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'code=x' });
+    expect(posted.status).toBe(404);
     await e2e.stack.privacy.db.system((tx) =>
       tx.execute(
         sql`update privacy.export_archives set ready_at = now() - interval '8 days', expires_at = now() - interval '1 day' where request_id = ${requestId}`,
@@ -93,5 +97,25 @@ describe('export archives through the gateway', () => {
     const mine = await setupStep<{ myPrivacyRequests: Request[] }>(e2e, tokens.resident, MINE);
     expect(mine.myPrivacyRequests.find((request) => request.id === requestId)?.archive).toBeNull();
     expect((await fetch(archive.url)).status).toBe(410);
+  });
+
+  it("leaves a terminated association's closure and its download link to platform operators", async () => {
+    const CLOSURE = `query { associationClosure(associationId: "${DEMO.solbakken}") { status } }`;
+    const ISSUE = `mutation { issueClosureExportLink(input: { associationId: "${DEMO.solbakken}" }) { url accessCode } }`;
+    const outcome = async (actor: OperatorMatrixActor, query: string) => {
+      const response = await e2e.gql(query, {}, actor === 'anonymous' ? undefined : tokens[actor]);
+      return codes(response)[0] ?? JSON.stringify(response.data);
+    };
+    const seen: Record<string, [unknown, unknown]> = {};
+    for (const actor of OPERATOR_MATRIX_ACTORS) seen[actor] = [await outcome(actor, CLOSURE), await outcome(actor, ISSUE)];
+    expect(seen).toEqual({
+      anonymous: ['UNAUTHENTICATED', 'UNAUTHENTICATED'],
+      resident: ['FORBIDDEN', 'FORBIDDEN'],
+      board: ['FORBIDDEN', 'FORBIDDEN'],
+      'other association': ['FORBIDDEN', 'FORBIDDEN'],
+      integrator: ['FORBIDDEN', 'FORBIDDEN'],
+      // Solbakken's agreement has not ended: there is no closure, and nothing to link to
+      'platform operator': ['{"associationClosure":null}', 'NOT_FOUND'],
+    });
   });
 });

@@ -1,5 +1,6 @@
 import type { Event } from '@tunet/kit';
-import { DEMO, DEMO_PASSWORD } from '@tunet/members';
+import { DEMO, DEMO_OPERATOR_EMAIL, DEMO_PASSWORD } from '@tunet/members';
+import { strFromU8, unzipSync } from 'fflate';
 import { DateTime } from 'luxon';
 import { createApiKeySecret, openE2E, type E2E, type GraphQLResponse } from './e2e.fixtures';
 
@@ -81,5 +82,38 @@ describe('a terminated association', () => {
         payload: { terminationId, terminatedOn: today, initiatedBy: 'board', timeZone: 'Europe/Oslo' },
       }),
     ]);
+  });
+
+  it('gives the terminated association its export through the link and code an operator issues', async () => {
+    const operator = (await e2e.login(DEMO_OPERATOR_EMAIL)).accessToken;
+    const CLOSURE = `query { associationClosure(associationId: "${DEMO.fjordly}") { status availableUntil links { downloads } } }`;
+    type Closure = { associationClosure: { status: string; availableUntil: string; links: { downloads: number }[] } | null };
+    // privacy starts the closure from association.terminated; its job (run here rather than waited for) builds the export
+    let closure: Closure['associationClosure'] = null;
+    for (let i = 0; i < 100 && closure?.status !== 'READY'; i++) {
+      await e2e.stack.privacy.closures.run();
+      closure = (await e2e.gql<Closure>(CLOSURE, {}, operator)).data!.associationClosure;
+      if (closure?.status !== 'READY') await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(closure).toMatchObject({ status: 'READY', availableUntil: DateTime.now().setZone('Europe/Oslo').plus({ months: 3 }).toISODate() });
+
+    const issued = await e2e.gql<{ issueClosureExportLink: { url: string; accessCode: string } }>(
+      `mutation { issueClosureExportLink(input: { associationId: "${DEMO.fjordly}" }) { url accessCode } }`,
+      {},
+      operator,
+    );
+    const { url, accessCode } = issued.data!.issueClosureExportLink;
+    const page = await fetch(url);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('name="code"');
+    const post = (code: string) =>
+      fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ code }) });
+    expect((await post('00000-00000')).status).toBe(403);
+    const download = await post(accessCode);
+    expect(download.status).toBe(200);
+    expect(download.headers.get('content-type')).toBe('application/zip');
+    const zip = unzipSync(new Uint8Array(await download.arrayBuffer()));
+    expect(JSON.parse(strFromU8(zip['members.json']!))).toMatchObject({ subgraph: 'members' });
+    expect((await e2e.gql<Closure>(CLOSURE, {}, operator)).data!.associationClosure!.links).toEqual([{ downloads: 1 }]);
   });
 });

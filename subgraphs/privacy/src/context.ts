@@ -1,6 +1,7 @@
 import type { RequestContext } from '@tunet/kit';
 import type { AccessLogService } from './access-log/access-log.service';
 import type { ArchivesService } from './archives/archives.service';
+import type { ClosureLinksService } from './archives/closure-links.service';
 import type { BreachesService } from './breaches/breaches.service';
 import type { RequestsService } from './requests/requests.service';
 import type { ConsentsService } from './consents/consents.service';
@@ -30,6 +31,7 @@ export interface PrivacyContext extends RequestContext {
   records: RecordsService;
   breaches: BreachesService;
   archives: ArchivesService;
+  closureLinks: ClosureLinksService;
   statistics: StatisticsService;
 }
 

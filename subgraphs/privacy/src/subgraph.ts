@@ -9,6 +9,8 @@ import {
   fileStorageFromEnv,
   OutboxRelay,
   postInternalRoute,
+  publicRouteWithPost,
+  PublicRouteError,
   retentionJob,
   SignedMemberReferences,
   type FileStorage,
@@ -24,7 +26,10 @@ import { archivesPrivacyPart } from './archives/archives.privacy';
 import { ArchivesRepository } from './archives/archives.repository';
 import { archivesResolvers } from './archives/archives.resolvers';
 import { ArchivesService } from './archives/archives.service';
+import { ClosureLinksRepository } from './archives/closure-links.repository';
+import { ClosureLinksService, isClosurePath } from './archives/closure-links.service';
 import { ClosuresRepository } from './archives/closures.repository';
+import { closuresResolvers } from './archives/closures.resolvers';
 import { ClosuresService } from './archives/closures.service';
 import { AccessLogRepository } from './access-log/access-log.repository';
 import { accessLogResolvers } from './access-log/access-log.resolvers';
@@ -141,8 +146,10 @@ export async function createPrivacySubgraph(deps: PrivacyDependencies): Promise<
   const storage = deps.fileStorage ?? fileStorageFromEnv();
   const archivesRepository = new ArchivesRepository(db);
   const archives = new ArchivesService(archivesRepository, storage, now);
+  const closuresRepository = new ClosuresRepository(db);
+  const closureLinks = new ClosureLinksService(new ClosureLinksRepository(db), closuresRepository, storage, now);
   const closures = new ClosuresService(
-    new ClosuresRepository(db),
+    closuresRepository,
     storage,
     archives.archiver,
     (subgraph, route, payload) => {
@@ -194,6 +201,7 @@ export async function createPrivacySubgraph(deps: PrivacyDependencies): Promise<
       breachesResolvers,
       recordsResolvers,
       archivesResolvers,
+      closuresResolvers,
       statisticsResolvers,
     ],
     createContext: (request) => ({
@@ -207,6 +215,7 @@ export async function createPrivacySubgraph(deps: PrivacyDependencies): Promise<
       breaches,
       records,
       archives,
+      closureLinks,
       statistics,
     }),
     internalRoutes: {
@@ -221,7 +230,13 @@ export async function createPrivacySubgraph(deps: PrivacyDependencies): Promise<
         archivesPrivacyPart(archivesRepository, storage),
       ]),
     },
-    publicRoutes: { [ARCHIVE_ROUTE]: (request) => archives.serve(request) },
+    publicRoutes: {
+      // A person's signed download (GET only), or a terminated association's link: its page, and the code posted back.
+      [ARCHIVE_ROUTE]: publicRouteWithPost(
+        (request) => (isClosurePath(request.path) ? closureLinks.page(request) : archives.serve(request)),
+        (request) => (isClosurePath(request.path) ? closureLinks.download(request) : Promise.reject(new PublicRouteError(404, 'Not found'))),
+      ),
+    },
     isReady: () => deps.database.ping(),
   };
   return {

@@ -10,6 +10,7 @@ export type SettingsActor = 'board' | 'operator';
 export type { LawfulBasis } from '@tunet/kit';
 /** Who set or lifted a restriction of processing. */
 export type RestrictionActor = 'self' | 'board' | 'operator';
+export type { ClosurePhase, ClosureStatus } from './archives/closures.repository';
 
 /**
  * The GraphQL enums whose values resolvers see in lower case, as the database keeps them, each with its type here:
@@ -24,6 +25,8 @@ export const LOWER_CASE_ENUMS = {
   PrivacyRequestReason: 'RequestReason',
   PrivacyStepStatus: 'StepStatus',
   PrivacyRequestFilter: 'RequestFilter',
+  AssociationClosureStatus: 'ClosureStatus',
+  AssociationClosurePhase: 'ClosurePhase',
 } as const;
 
 export const settings = schema.table('settings', {

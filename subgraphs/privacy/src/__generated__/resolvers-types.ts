@@ -7,6 +7,8 @@ import type { RequestStatus as PrivacyRequestStatus } from '../tables';
 import type { RequestReason as PrivacyRequestReason } from '../tables';
 import type { StepStatus as PrivacyStepStatus } from '../tables';
 import type { RequestFilter as PrivacyRequestFilter } from '../tables';
+import type { ClosureStatus as AssociationClosureStatus } from '../tables';
+import type { ClosurePhase as AssociationClosurePhase } from '../tables';
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { AssociationRef, PrivacyContext } from '../context';
 import type { PrivacySettingsState } from '../settings/settings.rules';
@@ -21,6 +23,9 @@ import type { RequestView } from '../requests/requests.service';
 import type { StepRow } from '../requests/requests.repository';
 import type { AccessEntry } from '../access-log/access-log.repository';
 import type { AccessLogPage } from '../access-log/access-log.service';
+import type { ClosureView, IssuedLink } from '../archives/closure-links.service';
+import type { ClosureStep } from '../archives/closures.repository';
+import type { ClosureLinkRow } from '../archives/closure-links.repository';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
 export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
@@ -116,6 +121,106 @@ export type AssociationDataBreachNoticesArgs = {
 /** A housing association, as the members subgraph keeps it; privacy adds how it handles personal data. */
 export type AssociationUsageStatisticsArgs = {
   month?: InputMaybe<Scalars['String']['input']>;
+};
+
+/**
+ * A terminated association's end (terms §5.5 and "Forløp ved opphør"; docs/decisions/0037): a copy of all its content,
+ * ready within a month of the end date and downloadable through a protected link for three months, then deletion in every
+ * subgraph within 180 days, confirmed in a written receipt. Dates are days in the association's time zone.
+ */
+export type AssociationClosure = {
+  __typename?: 'AssociationClosure';
+  associationId: Scalars['ID']['output'];
+  /** The last day the copy may be downloaded; deletion starts the day after. */
+  availableUntil: Scalars['Date']['output'];
+  /**
+   * The written deletion receipt (Markdown) the operator sends to the association: when the agreement ended, until when
+   * the copy was available, per subgraph and table what was deleted or kept by law and until when. Null until ERASED.
+   */
+  deletionReceipt?: Maybe<Scalars['String']['output']>;
+  /** The last day by which everything is deleted. */
+  eraseBy: Scalars['Date']['output'];
+  /** When everything was deleted; null before. */
+  erasedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The last day by which the copy is ready. */
+  exportDueOn: Scalars['Date']['output'];
+  /** When the copy was ready; null before. */
+  exportReadyAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The copy's size in bytes while it is kept; null otherwise. */
+  exportSizeBytes?: Maybe<Scalars['Float']['output']>;
+  /** The download links issued, newest first. */
+  links: Array<ClosureExportLink>;
+  /** Whether the `association.terminated` event started it (EVENT) or an operator's command (OPERATOR). */
+  startedBy: Scalars['String']['output'];
+  status: AssociationClosureStatus;
+  /** Each subgraph's part of the export, then of the deletion. */
+  steps: Array<AssociationClosureStep>;
+  /** The day the agreement ended. */
+  terminatedOn: Scalars['Date']['output'];
+};
+
+
+/**
+ * A terminated association's end (terms §5.5 and "Forløp ved opphør"; docs/decisions/0037): a copy of all its content,
+ * ready within a month of the end date and downloadable through a protected link for three months, then deletion in every
+ * subgraph within 180 days, confirmed in a written receipt. Dates are days in the association's time zone.
+ */
+export type AssociationClosureDeletionReceiptArgs = {
+  language?: InputMaybe<DocumentLanguage>;
+};
+
+export { AssociationClosurePhase };
+
+export { AssociationClosureStatus };
+
+/** One subgraph's part of a closure phase: asked until it answers, with what went wrong the last time. */
+export type AssociationClosureStep = {
+  __typename?: 'AssociationClosureStep';
+  /** How many times it was asked. */
+  attempts: Scalars['Int']['output'];
+  /** When it answered; null while pending. */
+  doneAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Why the last attempt failed; null when it did not, or once done. */
+  lastError?: Maybe<Scalars['String']['output']>;
+  phase: AssociationClosurePhase;
+  /** The subgraph asked, e.g. `posts`. */
+  subgraph: Scalars['String']['output'];
+};
+
+/**
+ * A protected link to the copy, as the operator's record keeps it: its URL and access code are shown once, when issued,
+ * and stored only as hashes.
+ */
+export type ClosureExportLink = {
+  __typename?: 'ClosureExportLink';
+  /** How many times the copy was downloaded with it. */
+  downloads: Scalars['Int']['output'];
+  /** When it stops working: seven days after it was issued, never past the copy's last day. */
+  expiresAt: Scalars['DateTime']['output'];
+  /** Wrong access codes typed so far. */
+  failedAttempts: Scalars['Int']['output'];
+  id: Scalars['ID']['output'];
+  issuedAt: Scalars['DateTime']['output'];
+  /** The operator's account that issued it. */
+  issuedBy: Scalars['ID']['output'];
+  lastDownloadAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Whether five wrong access codes locked it; a new link must then be issued. */
+  locked: Scalars['Boolean']['output'];
+  /** When a newer link replaced it; null while it is the current one. */
+  revokedAt?: Maybe<Scalars['DateTime']['output']>;
+};
+
+/**
+ * A new download link and its access code, shown this once: send the link to the association's contact by e-mail and the
+ * code by another channel (a phone call or SMS), so the e-mail alone opens nothing.
+ */
+export type ClosureExportLinkIssued = {
+  __typename?: 'ClosureExportLinkIssued';
+  /** Ten characters in two groups, e.g. `7KQ2M-X9D4F`; case, spaces and hyphens do not matter when typed. */
+  accessCode: Scalars['String']['output'];
+  link: ClosureExportLink;
+  /** The page that asks for the access code and then downloads the copy (a zip). */
+  url: Scalars['String']['output'];
 };
 
 /** The viewer's consent to one consent-based purpose of the register. */
@@ -322,6 +427,11 @@ export type GrantConsentInput = {
   textVersion: Scalars['Int']['input'];
 };
 
+/** Which terminated association's copy to issue a download link for. */
+export type IssueClosureExportLinkInput = {
+  associationId: Scalars['ID']['input'];
+};
+
 export { LawfulBasis };
 
 /** A text people read, in Norwegian (bokmål) and English. */
@@ -362,6 +472,12 @@ export type Mutation = {
   extendPrivacyRequest: PrivacyRequest;
   /** Gives consent; takes effect in every part of Tunet at once. Only the person. Giving it again changes nothing. */
   grantConsent: Consent;
+  /**
+   * Issues the protected link through which a terminated association downloads the copy of its content, valid seven days
+   * (never past `availableUntil`); it ends the links issued before. Platform operators outside a support session only.
+   * NOT_FOUND when the association has no closure, CONFLICT while the copy is being made or once its time is over.
+   */
+  issueClosureExportLink: ClosureExportLinkIssued;
   /** Lifts a restriction in force (CONFLICT when none). The person themself, or the board. */
   liftProcessingRestriction: RestrictionChange;
   /**
@@ -421,6 +537,11 @@ export type MutationExtendPrivacyRequestArgs = {
 
 export type MutationGrantConsentArgs = {
   input: GrantConsentInput;
+};
+
+
+export type MutationIssueClosureExportLinkArgs = {
+  input: IssueClosureExportLinkInput;
 };
 
 
@@ -807,6 +928,11 @@ export type PublishPrivacyNoticeInput = {
 
 export type Query = {
   __typename?: 'Query';
+  /**
+   * A terminated association's closure; null when its agreement has not ended. Platform operators outside a support
+   * session only (FORBIDDEN for everyone else).
+   */
+  associationClosure?: Maybe<AssociationClosure>;
   /** The breach register, newest suspicion first: operators only. */
   dataBreaches: DataBreachConnection;
   /**
@@ -844,6 +970,11 @@ export type Query = {
   subprocessorChanges: SubprocessorChangeConnection;
   /** The sub-processors in force today, by name: any person of an association, and operators (FORBIDDEN for integrations). */
   subprocessors: Array<Subprocessor>;
+};
+
+
+export type QueryAssociationClosureArgs = {
+  associationId: Scalars['ID']['input'];
 };
 
 
@@ -1190,6 +1321,13 @@ export type ResolversTypes = ResolversObject<{
   AnnouncedSubprocessorChange: ResolverTypeWrapper<AnnouncedSubprocessorChange>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Association: ResolverTypeWrapper<AssociationRef>;
+  AssociationClosure: ResolverTypeWrapper<ClosureView>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  AssociationClosurePhase: AssociationClosurePhase;
+  AssociationClosureStatus: AssociationClosureStatus;
+  AssociationClosureStep: ResolverTypeWrapper<ClosureStep>;
+  ClosureExportLink: ResolverTypeWrapper<ClosureLinkRow>;
+  ClosureExportLinkIssued: ResolverTypeWrapper<IssuedLink>;
   Consent: ResolverTypeWrapper<ConsentView>;
   ConsentChange: ResolverTypeWrapper<ConsentRecord>;
   ContentKind: ContentKind;
@@ -1211,6 +1349,7 @@ export type ResolversTypes = ResolversObject<{
   ExportArchive: ResolverTypeWrapper<ExportArchive>;
   ExtendPrivacyRequestInput: ExtendPrivacyRequestInput;
   GrantConsentInput: GrantConsentInput;
+  IssueClosureExportLinkInput: IssueClosureExportLinkInput;
   LawfulBasis: LawfulBasis;
   LocalizedText: ResolverTypeWrapper<LocalizedText>;
   LocalizedTextInput: LocalizedTextInput;
@@ -1222,7 +1361,6 @@ export type ResolversTypes = ResolversObject<{
   ObjectToSubprocessorChangeInput: ObjectToSubprocessorChangeInput;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   PlatformUsageFigure: ResolverTypeWrapper<PlatformUsageFigure>;
-  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   PlatformUsageStatistics: ResolverTypeWrapper<PlatformUsageStatistics>;
   PrivacyContact: ResolverTypeWrapper<PrivacyContact>;
   PrivacyNotice: ResolverTypeWrapper<Notice>;
@@ -1272,6 +1410,11 @@ export type ResolversParentTypes = ResolversObject<{
   AnnouncedSubprocessorChange: AnnouncedSubprocessorChange;
   Int: Scalars['Int']['output'];
   Association: AssociationRef;
+  AssociationClosure: ClosureView;
+  Float: Scalars['Float']['output'];
+  AssociationClosureStep: ClosureStep;
+  ClosureExportLink: ClosureLinkRow;
+  ClosureExportLinkIssued: IssuedLink;
   Consent: ConsentView;
   ConsentChange: ConsentRecord;
   DataAccessConnection: AccessLogPage;
@@ -1287,6 +1430,7 @@ export type ResolversParentTypes = ResolversObject<{
   ExportArchive: ExportArchive;
   ExtendPrivacyRequestInput: ExtendPrivacyRequestInput;
   GrantConsentInput: GrantConsentInput;
+  IssueClosureExportLinkInput: IssueClosureExportLinkInput;
   LocalizedText: LocalizedText;
   LocalizedTextInput: LocalizedTextInput;
   Member: Member;
@@ -1297,7 +1441,6 @@ export type ResolversParentTypes = ResolversObject<{
   ObjectToSubprocessorChangeInput: ObjectToSubprocessorChangeInput;
   PageInfo: PageInfo;
   PlatformUsageFigure: PlatformUsageFigure;
-  Float: Scalars['Float']['output'];
   PlatformUsageStatistics: PlatformUsageStatistics;
   PrivacyContact: PrivacyContact;
   PrivacyNotice: Notice;
@@ -1342,6 +1485,52 @@ export type AssociationResolvers<ContextType = PrivacyContext, ParentType extend
   privacySettings?: Resolver<ResolversTypes['PrivacySettings'], ParentType, ContextType>;
   processingRecords?: Resolver<ResolversTypes['ProcessingRecords'], ParentType, ContextType>;
   usageStatistics?: Resolver<ResolversTypes['UsageStatistics'], ParentType, ContextType, Partial<AssociationUsageStatisticsArgs>>;
+}>;
+
+export type AssociationClosureResolvers<ContextType = PrivacyContext, ParentType extends ResolversParentTypes['AssociationClosure'] = ResolversParentTypes['AssociationClosure']> = ResolversObject<{
+  associationId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  availableUntil?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  deletionReceipt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType, RequireFields<AssociationClosureDeletionReceiptArgs, 'language'>>;
+  eraseBy?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  erasedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  exportDueOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  exportReadyAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  exportSizeBytes?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  links?: Resolver<Array<ResolversTypes['ClosureExportLink']>, ParentType, ContextType>;
+  startedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['AssociationClosureStatus'], ParentType, ContextType>;
+  steps?: Resolver<Array<ResolversTypes['AssociationClosureStep']>, ParentType, ContextType>;
+  terminatedOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+}>;
+
+export type AssociationClosurePhaseResolvers = EnumResolverSignature<{ ERASE?: any, EXPORT?: any }, ResolversTypes['AssociationClosurePhase']>;
+
+export type AssociationClosureStatusResolvers = EnumResolverSignature<{ ERASED?: any, ERASING?: any, EXPORTING?: any, READY?: any }, ResolversTypes['AssociationClosureStatus']>;
+
+export type AssociationClosureStepResolvers<ContextType = PrivacyContext, ParentType extends ResolversParentTypes['AssociationClosureStep'] = ResolversParentTypes['AssociationClosureStep']> = ResolversObject<{
+  attempts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  doneAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  lastError?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  phase?: Resolver<ResolversTypes['AssociationClosurePhase'], ParentType, ContextType>;
+  subgraph?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type ClosureExportLinkResolvers<ContextType = PrivacyContext, ParentType extends ResolversParentTypes['ClosureExportLink'] = ResolversParentTypes['ClosureExportLink']> = ResolversObject<{
+  downloads?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  failedAttempts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  issuedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  issuedBy?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  lastDownloadAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  locked?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  revokedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+}>;
+
+export type ClosureExportLinkIssuedResolvers<ContextType = PrivacyContext, ParentType extends ResolversParentTypes['ClosureExportLinkIssued'] = ResolversParentTypes['ClosureExportLinkIssued']> = ResolversObject<{
+  accessCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  link?: Resolver<ResolversTypes['ClosureExportLink'], ParentType, ContextType>;
+  url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export type ConsentResolvers<ContextType = PrivacyContext, ParentType extends ResolversParentTypes['Consent'] = ResolversParentTypes['Consent']> = ResolversObject<{
@@ -1449,6 +1638,7 @@ export type MutationResolvers<ContextType = PrivacyContext, ParentType extends R
   announceSubprocessorChange?: Resolver<ResolversTypes['AnnouncedSubprocessorChange'], ParentType, ContextType, RequireFields<MutationAnnounceSubprocessorChangeArgs, 'input'>>;
   extendPrivacyRequest?: Resolver<ResolversTypes['PrivacyRequest'], ParentType, ContextType, RequireFields<MutationExtendPrivacyRequestArgs, 'input'>>;
   grantConsent?: Resolver<ResolversTypes['Consent'], ParentType, ContextType, RequireFields<MutationGrantConsentArgs, 'input'>>;
+  issueClosureExportLink?: Resolver<ResolversTypes['ClosureExportLinkIssued'], ParentType, ContextType, RequireFields<MutationIssueClosureExportLinkArgs, 'input'>>;
   liftProcessingRestriction?: Resolver<ResolversTypes['RestrictionChange'], ParentType, ContextType, RequireFields<MutationLiftProcessingRestrictionArgs, 'input'>>;
   notifyDataBreach?: Resolver<ResolversTypes['DataBreach'], ParentType, ContextType, RequireFields<MutationNotifyDataBreachArgs, 'input'>>;
   objectToSubprocessorChange?: Resolver<ResolversTypes['SubprocessorObjection'], ParentType, ContextType, RequireFields<MutationObjectToSubprocessorChangeArgs, 'input'>>;
@@ -1611,6 +1801,7 @@ export type ProcessingRecordsResolvers<ContextType = PrivacyContext, ParentType 
 }>;
 
 export type QueryResolvers<ContextType = PrivacyContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  associationClosure?: Resolver<Maybe<ResolversTypes['AssociationClosure']>, ParentType, ContextType, RequireFields<QueryAssociationClosureArgs, 'associationId'>>;
   dataBreaches?: Resolver<ResolversTypes['DataBreachConnection'], ParentType, ContextType, RequireFields<QueryDataBreachesArgs, 'first'>>;
   myConsents?: Resolver<ResolversTypes['MyConsents'], ParentType, ContextType>;
   myDataAccess?: Resolver<ResolversTypes['DataAccessConnection'], ParentType, ContextType, Partial<QueryMyDataAccessArgs>>;
@@ -1692,6 +1883,12 @@ export type UsageStatisticsResolvers<ContextType = PrivacyContext, ParentType ex
 export type Resolvers<ContextType = PrivacyContext> = ResolversObject<{
   AnnouncedSubprocessorChange?: AnnouncedSubprocessorChangeResolvers<ContextType>;
   Association?: AssociationResolvers<ContextType>;
+  AssociationClosure?: AssociationClosureResolvers<ContextType>;
+  AssociationClosurePhase?: AssociationClosurePhaseResolvers;
+  AssociationClosureStatus?: AssociationClosureStatusResolvers;
+  AssociationClosureStep?: AssociationClosureStepResolvers<ContextType>;
+  ClosureExportLink?: ClosureExportLinkResolvers<ContextType>;
+  ClosureExportLinkIssued?: ClosureExportLinkIssuedResolvers<ContextType>;
   Consent?: ConsentResolvers<ContextType>;
   ConsentChange?: ConsentChangeResolvers<ContextType>;
   ContentKind?: ContentKindResolvers;

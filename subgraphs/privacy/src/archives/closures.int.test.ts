@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import type { PrivacyAssociationRequest, SubgraphDatabase } from '@tunet/kit';
+import type { PrivacyAssociationRequest, PublicResponse, SubgraphDatabase, Viewer } from '@tunet/kit';
 import { openTestDatabase, type TestDatabase } from '@tunet/kit/src/kit.fixtures';
 import { sql } from 'drizzle-orm';
 import { strFromU8, unzipSync } from 'fflate';
 import { MemoryStorage } from './archives.fixtures';
 import { ArchivesRepository } from './archives.repository';
 import { ArchivesService } from './archives.service';
+import { ClosureLinksRepository } from './closure-links.repository';
+import { ClosureLinksService } from './closure-links.service';
 import { ClosuresRepository } from './closures.repository';
 import { ClosuresService } from './closures.service';
 
@@ -128,13 +130,13 @@ describe("a terminated association's export and deletion", () => {
   });
 
   /** A closure started at 2026-03-01 whose subgraphs answer `call`, and a way to make job instances over it. */
-  async function startedClosure(call: (subgraph: string, route: string) => Promise<Response>) {
+  async function startedClosure(call: (subgraph: string, route: string) => Promise<Response>, clock = { now: new Date('2026-03-01T09:00:00Z') }) {
     const associationId = randomUUID();
     const terminationId = randomUUID();
-    const now = new Date('2026-03-01T09:00:00Z');
+    const now = () => clock.now;
     const storage = new MemoryStorage();
-    const archives = new ArchivesService(new ArchivesRepository(db), storage, () => now);
-    const closures = () => new ClosuresService(new ClosuresRepository(db), storage, archives.archiver, call, SUBGRAPHS, () => now);
+    const archives = new ArchivesService(new ArchivesRepository(db), storage, now);
+    const closures = () => new ClosuresService(new ClosuresRepository(db), storage, archives.archiver, call, SUBGRAPHS, now);
     await closures().start({ associationId, terminationId, terminatedOn: '2026-03-01', timeZone: 'Europe/Oslo', startedBy: 'event' });
     const status = async () => (await rows(sql`select status from privacy.association_closures where association_id = ${associationId}`))[0]!.status;
     return { associationId, terminationId, storage, closures, status };
@@ -166,5 +168,89 @@ describe("a terminated association's export and deletion", () => {
     expect(calls.sort()).toEqual(SUBGRAPHS.map((subgraph) => `${subgraph} privacy/export-association`).sort());
     expect(await status()).toBe('ready');
     expect(await rows(sql`select 1 from privacy.outbox where topic = 'association.export_ready' and association_id = ${associationId}`)).toHaveLength(1);
+  });
+
+  it("an operator's protected link gives the export for the right access code, locks after five wrong ones, and ends with its seven days and the export's three months", async () => {
+    const clock = { now: new Date('2026-03-01T09:00:00Z') };
+    const down = new Set<string>();
+    const { associationId, storage, closures, status } = await startedClosure(async (subgraph, route) => {
+      if (down.has(subgraph)) return new Response('unavailable', { status: 503 });
+      const exported = { subgraph, tables: { [`${subgraph}_rows`]: [{ id: 1 }] }, files: [], receipt: [] };
+      return Response.json(route === 'privacy/export-association' ? exported : { subgraph, receipt: [] });
+    }, clock);
+    const links = new ClosureLinksService(new ClosureLinksRepository(db), new ClosuresRepository(db), storage, () => clock.now);
+    const operator: Viewer = { accountId: randomUUID(), associationId: null, memberId: null, role: null, platformAdmin: true, sessionId: null };
+    const origin = 'https://tunet.test';
+    const code = async (issued: { url: string }, typed: string, contentType = 'application/x-www-form-urlencoded') =>
+      links.download({ ...request(issued.url), body: new URLSearchParams({ code: typed }).toString(), contentType });
+    const request = (url: string) => ({
+      path: new URL(url).pathname.replace('/privacy-archives', ''),
+      query: {},
+      context: { viewer: null, requestId: 'r', clientIp: '' },
+    });
+    const seen = (answer: PublicResponse) => ({ status: answer.status ?? 200, type: answer.contentType, body: answer.body.toString().slice(0, 2) });
+
+    // while the export is being made there is nothing to link to
+    await expect(links.issue(operator, origin, associationId)).rejects.toMatchObject({ extensions: { code: 'CONFLICT' } });
+    await expect(links.issue(operator, origin, randomUUID())).rejects.toMatchObject({ extensions: { code: 'NOT_FOUND' } });
+    await closures().run();
+    expect(await status()).toBe('ready');
+
+    clock.now = new Date('2026-03-10T12:00:00Z');
+    const first = await links.issue(operator, origin, associationId);
+    expect(first.url).toMatch(new RegExp(`^https://tunet\\.test/privacy-archives/closure/${associationId}/[A-Za-z0-9_-]{43}$`));
+    expect(first.link).toMatchObject({ expiresAt: new Date('2026-03-17T12:00:00Z'), downloads: 0, failedAttempts: 0, revokedAt: null });
+    expect(seen(await links.page(request(first.url)))).toMatchObject({ status: 200, type: 'text/html; charset=utf-8' });
+    expect((await links.page(request(first.url))).body).toContain('name="code"');
+
+    // the right code, typed loosely, downloads the zip; the download is counted
+    const zip = await code(first, first.accessCode.toLowerCase().replace('-', ' '));
+    expect(seen(zip)).toEqual({ status: 200, type: 'application/zip', body: 'PK' });
+    expect(Object.keys(unzipSync(zip.body as Buffer))).toContain('summary.en.md');
+    expect(seen(await code(first, first.accessCode, 'text/plain'))).toMatchObject({ status: 400 });
+
+    // a token that is not ours, or another association's, opens nothing
+    const forged = first.url.replace(/[A-Za-z0-9_-]{43}$/, 'A'.repeat(43));
+    expect(seen(await links.page(request(forged)))).toMatchObject({ status: 404 });
+    expect(seen(await code({ url: first.url.replace(associationId, randomUUID()) }, first.accessCode))).toMatchObject({ status: 404 });
+
+    // a new link ends the first
+    const second = await links.issue(operator, origin, associationId);
+    expect(seen(await code(first, first.accessCode))).toMatchObject({ status: 410 });
+    // five wrong codes, even at once, lock it for good: the right code then opens nothing
+    const wrong = await Promise.all(Array.from({ length: 7 }, () => code(second, 'WRONG-CODE0')));
+    expect(wrong.map((answer) => answer.status).sort()).toEqual([403, 403, 403, 403, 403, 403, 403]);
+    expect(seen(await code(second, second.accessCode))).toMatchObject({ status: 403 });
+    const record = await links.closure(operator, associationId);
+    expect(record!.links.map((link) => ({ downloads: link.downloads, failed: link.failedAttempts, revoked: link.revokedAt !== null }))).toEqual([
+      { downloads: 0, failed: 5, revoked: false },
+      { downloads: 1, failed: 0, revoked: true },
+    ]);
+
+    // a third link, near the end of the three months, lasts only until the export's last day ends in Oslo
+    clock.now = new Date('2026-05-30T12:00:00Z');
+    const third = await links.issue(operator, origin, associationId);
+    expect(third.link.expiresAt).toEqual(new Date('2026-06-01T22:00:00Z'));
+    expect(seen(await code(third, third.accessCode))).toMatchObject({ status: 200, body: 'PK' });
+    clock.now = new Date('2026-06-01T22:00:00Z');
+    expect(seen(await code(third, third.accessCode))).toMatchObject({ status: 410 });
+    await expect(links.issue(operator, origin, associationId)).rejects.toMatchObject({ extensions: { code: 'CONFLICT' } });
+
+    // once deletion starts the link's page says the copy is gone; when it is done (the link with it), the operator reads the receipt
+    down.add('members');
+    await closures().run();
+    expect(seen(await links.page(request(third.url)))).toMatchObject({ status: 410 });
+    down.clear();
+    await closures().run();
+    expect(seen(await links.page(request(third.url)))).toMatchObject({ status: 404 });
+    const erased = await links.closure(operator, associationId);
+    expect(erased).toMatchObject({ status: 'erased', links: [] });
+    expect(erased!.receiptEn).toContain('| privacy | closure\\_export\\_links | erased | 3 |');
+
+    // nobody but an operator outside a support session
+    const board: Viewer = { accountId: randomUUID(), associationId, memberId: randomUUID(), role: 'board', platformAdmin: false, sessionId: null };
+    const inSession: Viewer = { ...operator, associationId, support: { expiresAt: '2026-06-02T00:00:00Z' } };
+    for (const viewer of [board, inSession]) await expect(links.closure(viewer, associationId)).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN' } });
+    await expect(links.issue(null, origin, associationId)).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
   });
 });
