@@ -48,6 +48,9 @@ export const serviceRequests = schema.table('service_requests', {
   acknowledgedAt: timestamp('acknowledged_at', { withTimezone: true }),
   resolvedAt: timestamp('resolved_at', { withTimezone: true }),
   closedAt: timestamp('closed_at', { withTimezone: true }),
+  /** Whom it is assigned to, and since when (migration 0003, decision 0042); null while nobody is. */
+  assigneeMemberId: uuid('assignee_member_id'),
+  assignedAt: timestamp('assigned_at', { withTimezone: true }),
 });
 
 export const statusChanges = schema.table('service_request_status_changes', {
