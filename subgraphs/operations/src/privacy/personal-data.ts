@@ -8,7 +8,7 @@ export const PERSONAL_DATA: PersonalDataCatalogue = {
   // A fault is the building's history too: the request stays with the "Former resident" member; its text stays only
   // when the association keeps posts after an erasure (decision 0041).
   service_requests: {
-    columns: ['reporter_member_id', 'title', 'description', 'rejection_reason'],
+    columns: ['reporter_member_id', 'title', 'description', 'rejection_reason', 'assignee_member_id'],
     subject: ['reporter_member_id'],
     erasure: 'reattribute',
     lawfulBasis: 'legitimate_interest',
@@ -16,6 +16,28 @@ export const PERSONAL_DATA: PersonalDataCatalogue = {
   service_request_status_changes: {
     columns: ['actor_member_id', 'reason'],
     subject: ['actor_member_id'],
+    erasure: 'anonymise',
+    lawfulBasis: 'legitimate_interest',
+  },
+  // Decision 0042. Comments stay with the tombstone when the association keeps comments after an erasure, else go.
+  service_request_comments: {
+    columns: ['author_member_id', 'body'],
+    subject: ['author_member_id'],
+    erasure: 'reattribute',
+    lawfulBasis: 'legitimate_interest',
+  },
+  // The score is the association's record of the work; the comment goes unless comments are kept.
+  service_request_ratings: {
+    columns: ['rater_member_id', 'comment'],
+    subject: ['rater_member_id'],
+    erasure: 'reattribute',
+    lawfulBasis: 'legitimate_interest',
+  },
+  // A supplier's contact person is no member: deleted with the request, when the board removes the supplier, or with
+  // the association; a member's erasure takes their name off the engagement.
+  service_request_suppliers: {
+    columns: ['contact_name', 'contact_email', 'contact_phone', 'engaged_by_member_id'],
+    subject: ['engaged_by_member_id'],
     erasure: 'anonymise',
     lawfulBasis: 'legitimate_interest',
   },

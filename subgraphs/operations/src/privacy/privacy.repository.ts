@@ -28,6 +28,23 @@ export class PrivacyRepository {
         sql`select request_id, at, from_status, to_status, reason from operations.service_request_status_changes
             where association_id = ${a} and actor_member_id = ${m} order by at, id`,
       ),
+      // Comments they wrote, of either kind; not the board's internal comments about their request (decision 0042).
+      service_request_comments: await query(
+        tx,
+        sql`select request_id, visibility, body, created_at from operations.service_request_comments
+            where association_id = ${a} and author_member_id = ${m} order by created_at, id`,
+      ),
+      service_request_ratings: await query(
+        tx,
+        sql`select request_id, score, comment, created_at from operations.service_request_ratings
+            where association_id = ${a} and rater_member_id = ${m} order by created_at, request_id`,
+      ),
+      // That they engaged a supplier; the supplier's contact person is someone else's data and stays out.
+      service_request_suppliers: await query(
+        tx,
+        sql`select request_id, name, engaged_at from operations.service_request_suppliers
+            where association_id = ${a} and engaged_by_member_id = ${m} order by engaged_at, request_id`,
+      ),
     }));
   }
 
@@ -38,6 +55,12 @@ export class PrivacyRepository {
         tx,
         sql`select * from operations.service_request_status_changes where association_id = ${a} order by request_id, at, id`,
       ),
+      service_request_comments: await query(
+        tx,
+        sql`select * from operations.service_request_comments where association_id = ${a} order by request_id, created_at, id`,
+      ),
+      service_request_ratings: await query(tx, sql`select * from operations.service_request_ratings where association_id = ${a} order by request_id`),
+      service_request_suppliers: await query(tx, sql`select * from operations.service_request_suppliers where association_id = ${a} order by request_id`),
     }));
   }
 
@@ -46,7 +69,7 @@ export class PrivacyRepository {
    * unless `keepText`; the status changes they made no longer name them (and lose their reason unless `keepText`).
    * A second call finds nothing to change.
    */
-  eraseMember(a: string, m: string, tombstone: string, keepText: boolean): Promise<Record<string, number>> {
+  eraseMember(a: string, m: string, tombstone: string, keepText: boolean, keepComments: boolean): Promise<Record<string, number>> {
     return this.db.tenant(a, async (tx) => {
       const requests = keepText
         ? await query(
@@ -65,7 +88,37 @@ export class PrivacyRepository {
             set actor_member_id = null, reason = case when ${keepText} then reason else null end
             where association_id = ${a} and actor_member_id = ${m} returning id`,
       );
-      return { service_requests: requests.length, service_request_status_changes: changes.length };
+      // Decision 0042: requests assigned to them are theirs no more; comments they wrote stay with the tombstone when
+      // the association keeps comments, else go; ratings keep their score for the tombstone, without the comment.
+      const unassigned = await query(
+        tx,
+        sql`update operations.service_requests set assignee_member_id = null, assigned_at = null
+            where association_id = ${a} and assignee_member_id = ${m} returning id`,
+      );
+      const comments = keepComments
+        ? await query(
+            tx,
+            sql`update operations.service_request_comments set author_member_id = ${tombstone}
+                where association_id = ${a} and author_member_id = ${m} returning id`,
+          )
+        : await query(tx, sql`delete from operations.service_request_comments where association_id = ${a} and author_member_id = ${m} returning id`);
+      const ratings = await query(
+        tx,
+        sql`update operations.service_request_ratings set rater_member_id = ${tombstone}, comment = case when ${keepComments} then comment else null end
+            where association_id = ${a} and rater_member_id = ${m} returning request_id`,
+      );
+      const suppliers = await query(
+        tx,
+        sql`update operations.service_request_suppliers set engaged_by_member_id = null
+            where association_id = ${a} and engaged_by_member_id = ${m} returning request_id`,
+      );
+      return {
+        service_requests: requests.length + unassigned.length,
+        service_request_status_changes: changes.length,
+        service_request_comments: comments.length,
+        service_request_ratings: ratings.length,
+        service_request_suppliers: suppliers.length,
+      };
     });
   }
 
@@ -73,8 +126,17 @@ export class PrivacyRepository {
   eraseAssociation(a: string): Promise<Record<string, number>> {
     return this.db.tenant(a, async (tx) => {
       const changes = await query(tx, sql`delete from operations.service_request_status_changes where association_id = ${a} returning id`);
+      const comments = await query(tx, sql`delete from operations.service_request_comments where association_id = ${a} returning id`);
+      const ratings = await query(tx, sql`delete from operations.service_request_ratings where association_id = ${a} returning request_id`);
+      const suppliers = await query(tx, sql`delete from operations.service_request_suppliers where association_id = ${a} returning request_id`);
       const requests = await query(tx, sql`delete from operations.service_requests where association_id = ${a} returning id`);
-      return { service_requests: requests.length, service_request_status_changes: changes.length };
+      return {
+        service_requests: requests.length,
+        service_request_status_changes: changes.length,
+        service_request_comments: comments.length,
+        service_request_ratings: ratings.length,
+        service_request_suppliers: suppliers.length,
+      };
     });
   }
 }

@@ -35,16 +35,22 @@ export class PrivacyService implements PersonalDataHolder {
   async eraseMember({ associationId, memberId, policy }: PrivacyEraseRequest): Promise<PrivacyEraseAnswer> {
     if (memberId === policy.tombstoneMemberId) throw new InternalRouteError(409, 'The tombstone member is not a person and cannot be erased.');
     const keepText = policy.keepContent.includes('posts');
-    const counts = await this.repository.eraseMember(associationId, memberId, policy.tombstoneMemberId, keepText);
+    const keepComments = policy.keepContent.includes('comments');
+    const counts = await this.repository.eraseMember(associationId, memberId, policy.tombstoneMemberId, keepText, keepComments);
     const notes: Record<string, string> = {
       service_requests: keepText
         ? 'Reported faults stay with the association, reported by "Former resident".'
         : 'Reported faults stay with the association, reported by "Former resident", without their title and description.',
       service_request_status_changes: 'Status changes they made no longer name them.',
+      service_request_comments: keepComments
+        ? 'Comments they wrote stay with the request, by "Former resident".'
+        : 'Comments they wrote on requests are deleted.',
+      service_request_ratings: 'Ratings they gave keep their score, by "Former resident", without their comment unless comments are kept.',
+      service_request_suppliers: 'Suppliers they engaged no longer name them.',
     };
     const receipt = Object.entries(PERSONAL_DATA).map(([table, entry]): ReceiptEntry => ({
       table,
-      action: entry.erasure === 'reattribute' ? 'reattributed' : 'anonymised',
+      action: table === 'service_request_comments' && !keepComments ? 'erased' : entry.erasure === 'reattribute' ? 'reattributed' : 'anonymised',
       rows: counts[table] ?? 0,
       lawfulBasis: entry.lawfulBasis,
       keptUntil: null,
