@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { FilesystemStorage, runRetention, type FileStorage, type PrivacyMovedOutRequest, type SubgraphDatabase } from '@tunet/kit';
@@ -151,6 +153,46 @@ describe('moved-out retention', () => {
     expect(published).toEqual([]);
     expect(await requests.get(B, exported.id)).toMatchObject({ status: 'completed' });
     expect(await storage.get(partKey(exported, 'posts'))).toBeNull();
+  });
+
+  it('builds the archive without a file deleted after its subgraph listed it, instead of staying BUILDING', async () => {
+    const FILE = randomUUID();
+    // posts and members as stand-ins: posts lists a file in its answer, then no longer has it (404)
+    const server = createServer((req, res) => {
+      const subgraph = req.url!.startsWith('/posts/') ? 'posts' : 'members';
+      if (req.url!.endsWith('/privacy/export-file')) return void res.writeHead(404).end('no such file');
+      const files = subgraph === 'posts' ? [{ fileId: FILE, name: 'slettet.pdf', contentType: 'application/pdf', sizeBytes: 9 }] : [];
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ subgraph, tables: {}, files, receipt: [] }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const requests = new RequestsRepository(db);
+      const service = new RequestsService(requests, fakeMembers([]), SUBGRAPHS, () => undefined);
+      const exported = await service.requestExport(viewerIn(A), {});
+      // other cases leave open exports behind, which this job publishes too
+      const fetched = new Map<string, Buffer | null>();
+      const job = new RequestsJob({
+        repository: requests,
+        subgraphUrls: () => ({ posts: `${base}/posts/graphql`, members: `${base}/members/graphql` }),
+        internalSecret: 'secret',
+        storage: new FilesystemStorage(mkdtempSync(path.join(os.tmpdir(), 'privacy-parts-'))),
+        publisher: {
+          publish: async (input, complete) => {
+            fetched.set(input.requestId, await input.fetchFile('posts', FILE));
+            await db.tenant(A, complete);
+          },
+        },
+        intervalMs: 60_000,
+        now: () => new Date(),
+      });
+      await job.runOnce();
+      await job.runOnce();
+      expect(fetched.get(exported.id)).toBeNull();
+      expect(await requests.get(A, exported.id)).toMatchObject({ status: 'completed' });
+    } finally {
+      server.close();
+    }
   });
 
   it('refuses the board an erasure of the tombstone (NOT_FOUND) and of a sitting board member (CONFLICT)', async () => {

@@ -31,7 +31,8 @@ export interface ExportPublisher {
       memberId: string;
       requestedBy: string | null;
       parts: { subgraph: string; answer: PrivacyExportAnswer }[];
-      fetchFile: (subgraph: string, fileId: string) => Promise<Buffer>;
+      /** The file's bytes, or null when it was deleted since its subgraph answered (the summary names it). */
+      fetchFile: (subgraph: string, fileId: string) => Promise<Buffer | null>;
     },
     complete: (tx: Tx) => Promise<void>,
   ): Promise<unknown>;
@@ -197,9 +198,11 @@ export class RequestsJob implements BackgroundJob {
       if (!stored) throw new Error(`export part of ${step.subgraph} is missing`);
       parts.push({ subgraph: step.subgraph, answer: privacyExportAnswerSchema.parse(JSON.parse(stored.toString('utf8'))) });
     }
-    const fetchFile = async (subgraph: string, fileId: string): Promise<Buffer> => {
+    const fetchFile = async (subgraph: string, fileId: string): Promise<Buffer | null> => {
       const body: PrivacyExportFileRequest = { kind: 'privacy.export-file', requestId, associationId, memberId, fileId };
       const response = await this.post(subgraph, PRIVACY_EXPORT_FILE_ROUTE, body);
+      // Deleted since the subgraph answered: the archive names it rather than the export waiting for it forever.
+      if (response.status === 404) return null;
       if (!response.ok) throw new Error(`${subgraph} ${PRIVACY_EXPORT_FILE_ROUTE} ${describeFailure({ status: response.status })}`);
       return Buffer.from(await response.arrayBuffer());
     };
