@@ -18,6 +18,8 @@ export const clientRoutes = {
   moderationCase: (caseId: string) => `/moderation/${segment(caseId)}`,
   conduct: () => '/conduct',
   booking: (bookingId: string) => `/bookings/${segment(bookingId)}`,
+  /** A service request (feilmelding) with its status, comments and rating (operations, decision 0042). */
+  serviceRequest: (requestId: string) => `/operations/requests/${segment(requestId)}`,
   /** A task of the association's maintenance plan, with its open round and history (operations, decision 0043). */
   maintenanceTask: (taskId: string) => `/operations/maintenance/${segment(taskId)}`,
   account: () => '/account',

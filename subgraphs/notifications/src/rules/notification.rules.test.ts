@@ -218,6 +218,16 @@ const PAYLOADS: Record<string, Record<string, unknown>> = {
     responsibleMemberId: PER,
     dueAt: '2026-11-19T23:30:00.000Z',
   },
+  'service_request.status_changed': {
+    requestId: 'a6000000-0000-4000-8000-000000000001',
+    reporterMemberId: OLA,
+    actorMemberId: KARI,
+    from: 'acknowledged',
+    to: 'rejected',
+    title: 'Lekker under vasken',
+    reason: 'Vasken er andelseiers ansvar.',
+    at: '2026-11-20T10:00:00.000Z',
+  },
 };
 
 describe('the notification rules', () => {
@@ -551,6 +561,38 @@ describe('the notification rules', () => {
         link: new URL(settingsUrl('https://app.tunet.test')).pathname,
       });
       expect(render(intent, 'en', { ...SOLBAKKEN, name: 'Fjordly sameie' }).title).toBe('Welcome to Fjordly sameie');
+    });
+  });
+
+  describe('operations: service requests', () => {
+    const change = PAYLOADS['service_request.status_changed']!;
+
+    it('tell the reporter of a status change made by someone else, with the rejection reason they see', () => {
+      const intent = only(eventOf('service_request.status_changed', change));
+      expect(intent).toMatchObject({
+        category: 'service_requests',
+        important: false,
+        recipients: { kind: 'members', memberIds: [OLA] },
+        subject: { type: 'ServiceRequest', id: 'a6000000-0000-4000-8000-000000000001' },
+      });
+      expect(render(intent, 'nb')).toMatchObject({
+        title: 'Feilmelding avvist: Lekker under vasken',
+        link: '/operations/requests/a6000000-0000-4000-8000-000000000001',
+      });
+      expect(render(intent, 'nb').body).toContain('Begrunnelse: Vasken er andelseiers ansvar.');
+      expect(render(intent, 'en').body).toContain('changed from acknowledged to rejected');
+    });
+
+    it('tell the reporter a reopening by the board, and nothing of a change the reporter made themselves', () => {
+      const reopened = only(eventOf('service_request.status_changed', { ...change, from: 'resolved', to: 'in_progress', reason: null }));
+      expect(render(reopened, 'en').title).toBe('Reopened: Lekker under vasken');
+      expect(intentsFor(eventOf('service_request.status_changed', { ...change, actorMemberId: OLA, from: 'resolved', to: 'closed' }))).toEqual([]);
+      const byJob = only(eventOf('service_request.status_changed', { ...change, actorMemberId: null, from: 'resolved', to: 'closed', reason: null }));
+      expect(byJob.recipients).toEqual({ kind: 'members', memberIds: [OLA] });
+    });
+
+    it('refuse a payload carrying more than the reporter may see, such as an internal comment', () => {
+      expect(() => intentsFor(eventOf('service_request.status_changed', { ...change, internalComment: 'Vanskelig beboer' }))).toThrow(MalformedEvent);
     });
   });
 

@@ -9,6 +9,7 @@ import * as maintenanceMessages from './messages/operations-maintenance.messages
 import * as postMessages from './messages/posts.messages';
 import * as privacyMessages from './messages/privacy.messages';
 import * as reservationMessages from './messages/reservations.messages';
+import * as serviceRequestMessages from './messages/service-requests.messages';
 
 /**
  * What each domain event means for whom: its category, who receives it, what it is about, and its texts (messages/,
@@ -175,6 +176,16 @@ const RULES: Rules = {
       important: false,
       subject: { type: 'Booking', id: booking.bookingId },
       render: reservationMessages.bookingReminder(booking, event.occurredAt),
+    }),
+
+  // --- operations ------------------------------------------------------------------------------------------------
+  // The reporter sees every status change of their request (decision 0042), and is told of each but their own.
+  'service_request.status_changed': (change, event) =>
+    toMembers(change.actorMemberId === change.reporterMemberId ? [] : [change.reporterMemberId], {
+      category: 'service_requests',
+      important: false,
+      subject: { type: 'ServiceRequest', id: change.requestId },
+      render: serviceRequestMessages.statusChanged(change, event.occurredAt),
     }),
 
   // --- members ---------------------------------------------------------------------------------------------------
