@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
+import { PrivacyRepository } from '../privacy/privacy.repository';
 import { arrangeAssociation, openMaintenanceTestBed, outboxOf, requestOf, type MaintenanceTestBed } from './maintenance.fixtures';
 import type { NewTaskInput } from './maintenance.service';
 
@@ -33,7 +34,7 @@ describe('the maintenance plan (injected clock)', () => {
     expect(task.open).toMatchObject({ seq: 0, dueAt: new Date('2026-12-31T09:00:00Z'), completedAt: null });
 
     bed.setClock('2026-12-30T14:00:00Z');
-    const { completed, task: after } = await service.complete(requestOf(caretaker), { occurrenceId: task.open!.id, answers: allDone });
+    const { round: completed, task: after } = await service.complete(requestOf(caretaker), { occurrenceId: task.open!.id, answers: allDone });
     expect(completed).toMatchObject({
       completedAt: new Date('2026-12-30T14:00:00Z'),
       completedByMemberId: caretaker.memberId,
@@ -160,5 +161,33 @@ describe('the overdue sweep', () => {
       tx.execute(sql`select count(*)::int as n from operations.maintenance_tasks where association_id = ${id}::uuid`),
     );
     expect((seen as { rows: { n: number }[] }).rows[0]!.n).toBe(0);
+  });
+});
+
+describe("the maintenance plan's privacy", () => {
+  it('exports what a member did, and erases their name (and notes) but keeps the rounds as the association record', async () => {
+    bed.setClock('2026-12-07T09:00:00Z');
+    const { id, board, caretaker } = arrangeAssociation(bed);
+    const task = await bed.primary.service.create(requestOf(board), fireRound({ responsibleMemberId: caretaker.memberId }));
+    await bed.primary.service.complete(requestOf(caretaker), { occurrenceId: task.open!.id, answers: allDone, note: 'Alt i orden' });
+    const privacy = new PrivacyRepository(bed.primary.db);
+
+    const exported = await privacy.exportMember(id, caretaker.memberId);
+    expect(exported.maintenance_tasks).toEqual([expect.objectContaining({ id: task.id, responsible: true, created: false })]);
+    expect(exported.maintenance_occurrences).toEqual([expect.objectContaining({ note: 'Alt i orden' })]);
+
+    const counts = await privacy.eraseMember(id, caretaker.memberId, randomUUID(), false, false);
+    expect(counts).toMatchObject({ maintenance_tasks: 1, maintenance_occurrences: 1 });
+    const after = await bed.primary.service.get(requestOf(board), task.id);
+    expect(after.responsibleMemberId).toBeNull();
+    const [round] = await bed.primary.service.history(board, after);
+    expect(round).toMatchObject({ completedByMemberId: null, note: null });
+    expect(round!.answers!.map((a) => [a.item, a.done, a.note])).toEqual([
+      ['Røykvarslere testet', true, null],
+      ['Slokkeapparater kontrollert', true, null],
+    ]);
+    expect(await privacy.eraseMember(id, caretaker.memberId, randomUUID(), false, false)).toMatchObject({ maintenance_tasks: 0, maintenance_occurrences: 0 });
+
+    expect(await privacy.eraseAssociation(id)).toMatchObject({ maintenance_tasks: 1, maintenance_occurrences: 2 });
   });
 });

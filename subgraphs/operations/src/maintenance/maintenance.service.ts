@@ -48,6 +48,12 @@ export interface CompletionInput {
   note?: string | null;
 }
 
+/** A completed round and its task, whose open round is the one the completion created. */
+export interface CompletedRound {
+  round: MaintenanceOccurrenceRow;
+  task: PlannedTask;
+}
+
 /** The association's IANA time zone from members; null for an id that is no association. */
 export type TimeZoneOf = (associationId: string) => Promise<string | null>;
 
@@ -69,6 +75,11 @@ export class MaintenanceService {
     now?: () => Date,
   ) {
     this.now = now ?? (() => new Date());
+  }
+
+  /** The service's clock: what `overdue` is measured against. */
+  clock(): Date {
+    return this.now();
   }
 
   async create(request: RequestContext, input: NewTaskInput): Promise<PlannedTask> {
@@ -162,7 +173,7 @@ export class MaintenanceService {
    * Completes a round: who, when and one answer per checklist item, and the next round in the same transaction.
    * A round already completed (a double submit, or the board and the caretaker at once) is CONFLICT.
    */
-  async complete(request: RequestContext, input: CompletionInput): Promise<{ completed: MaintenanceOccurrenceRow; task: PlannedTask }> {
+  async complete(request: RequestContext, input: CompletionInput): Promise<CompletedRound> {
     const associationId = admittedAssociation(request);
     const found = isUuid(input.occurrenceId) ? await this.repository.occurrence(associationId, input.occurrenceId) : null;
     if (!found || !canSeeTask(request.viewer, found.task)) throw notFound('Maintenance round');
@@ -178,7 +189,7 @@ export class MaintenanceService {
       nextOccurrence(scheduleOf(task), { seq: completed.seq, completedAt: completion.at }),
     );
     if (!result) throw alreadyDone();
-    return { completed: result.completed, task: (await this.repository.find(associationId, found.task.id))! };
+    return { round: result.completed, task: (await this.repository.find(associationId, found.task.id))! };
   }
 
   /** The association, once the viewer sits on its board and it has the add-on. */

@@ -41,4 +41,18 @@ export const PERSONAL_DATA: PersonalDataCatalogue = {
     erasure: 'anonymise',
     lawfulBasis: 'legitimate_interest',
   },
+  // Decision 0043. A task's responsible person and maker are taken off it (it goes back to the board).
+  maintenance_tasks: {
+    columns: ['responsible_member_id', 'created_by_member_id', 'description'],
+    subject: ['responsible_member_id', 'created_by_member_id'],
+    erasure: 'anonymise',
+    lawfulBasis: 'legitimate_interest',
+  },
+  // A completed round is the association's record that the work was done: kept without the name (and notes).
+  maintenance_occurrences: {
+    columns: ['completed_by_member_id', 'note'],
+    subject: ['completed_by_member_id'],
+    erasure: 'anonymise',
+    lawfulBasis: 'legitimate_interest',
+  },
 };

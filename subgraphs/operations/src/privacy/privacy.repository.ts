@@ -1,5 +1,11 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { SubgraphDatabase, Tx } from '@tunet/kit';
+import {
+  eraseMaintenanceMember,
+  eraseMaintenanceOfAssociation,
+  exportMaintenanceOfAssociation,
+  exportMaintenanceOfMember,
+} from '../maintenance/maintenance-privacy.repository';
 
 type Row = Record<string, unknown>;
 
@@ -45,6 +51,7 @@ export class PrivacyRepository {
         sql`select request_id, name, engaged_at from operations.service_request_suppliers
             where association_id = ${a} and engaged_by_member_id = ${m} order by engaged_at, request_id`,
       ),
+      ...(await exportMaintenanceOfMember(tx, a, m)),
     }));
   }
 
@@ -61,6 +68,7 @@ export class PrivacyRepository {
       ),
       service_request_ratings: await query(tx, sql`select * from operations.service_request_ratings where association_id = ${a} order by request_id`),
       service_request_suppliers: await query(tx, sql`select * from operations.service_request_suppliers where association_id = ${a} order by request_id`),
+      ...(await exportMaintenanceOfAssociation(tx, a)),
     }));
   }
 
@@ -112,7 +120,9 @@ export class PrivacyRepository {
         sql`update operations.service_request_suppliers set engaged_by_member_id = null
             where association_id = ${a} and engaged_by_member_id = ${m} returning request_id`,
       );
+      const maintenance = await eraseMaintenanceMember(tx, a, m, keepText);
       return {
+        ...maintenance,
         service_requests: requests.length + unassigned.length,
         service_request_status_changes: changes.length,
         service_request_comments: comments.length,
@@ -130,7 +140,9 @@ export class PrivacyRepository {
       const ratings = await query(tx, sql`delete from operations.service_request_ratings where association_id = ${a} returning request_id`);
       const suppliers = await query(tx, sql`delete from operations.service_request_suppliers where association_id = ${a} returning request_id`);
       const requests = await query(tx, sql`delete from operations.service_requests where association_id = ${a} returning id`);
+      const maintenance = await eraseMaintenanceOfAssociation(tx, a);
       return {
+        ...maintenance,
         service_requests: requests.length,
         service_request_status_changes: changes.length,
         service_request_comments: comments.length,
