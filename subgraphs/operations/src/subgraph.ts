@@ -5,6 +5,10 @@ import {
   lowerCaseEnumValues,
   OutboxRelay,
   personalDataRoutes,
+  SignedMemberHomes,
+  SignedMemberReferences,
+  type MemberHomes,
+  type MemberReferences,
   type SubgraphDatabase,
   type SubgraphDefinition,
   type SubgraphModule,
@@ -30,6 +34,9 @@ export type OperationsDependencies = SubgraphProcessDependencies & {
   internalSecret: string;
   subgraphUrls: () => Readonly<Record<string, string>>;
   now?: () => Date;
+  /** Which buildings exist, and where a reporter lives today (members' signed routes by default); tests arrange them. */
+  memberReferences?: MemberReferences;
+  memberHomes?: MemberHomes;
 };
 
 export interface OperationsSubgraph extends SubgraphModule<OperationsContext> {
@@ -41,7 +48,18 @@ export interface OperationsSubgraph extends SubgraphModule<OperationsContext> {
 export async function createOperationsSubgraph(deps: OperationsDependencies): Promise<OperationsSubgraph> {
   const db = deps.database.forSubgraph('operations', path.join(root, 'migrations'));
   const serviceRequestsRepository = new ServiceRequestsRepository(db);
-  const serviceRequests = new ServiceRequestsService(serviceRequestsRepository);
+  const now = deps.now ?? (() => new Date());
+  const membersUrl = () => {
+    const url = deps.subgraphUrls().members;
+    if (!url) throw new Error('The members subgraph’s URL is not known.');
+    return url;
+  };
+  const serviceRequests = new ServiceRequestsService(serviceRequestsRepository, {
+    members: deps.memberReferences ?? new SignedMemberReferences(membersUrl, deps.internalSecret),
+    homes: deps.memberHomes ?? new SignedMemberHomes(membersUrl, deps.internalSecret),
+    store: deps.store,
+    now,
+  });
   const typeDefs = parse(readFileSync(path.join(root, 'schema.graphql'), 'utf8'));
   const definition: SubgraphDefinition<OperationsContext> = {
     name: 'operations',

@@ -1,4 +1,4 @@
-import { boolean, pgSchema, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, pgSchema, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 /** Drizzle's view of the tables that migrations/ creates; the SQL files are the source of truth. */
 export const schema = pgSchema('operations');
@@ -63,4 +63,5 @@ export const statusChanges = schema.table('service_request_status_changes', {
   fromStatus: text('from_status').$type<ServiceRequestStatus>(),
   toStatus: text('to_status').$type<ServiceRequestStatus>().notNull(),
   reason: text('reason'),
+  seq: bigint('seq', { mode: 'number' }).generatedAlwaysAsIdentity(),
 });

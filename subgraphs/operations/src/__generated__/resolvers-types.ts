@@ -10,6 +10,7 @@ import type { ServiceRequestRow, StatusChangeRow } from '../service-requests/ser
 import type { OperationsContext } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 export type EnumResolverSignature<T, AllowedValues = any> = { [key in keyof T]?: AllowedValues };
 /** All built-in and custom scalars, mapped to their actual values */
@@ -24,11 +25,54 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+export type ChangeServiceRequestStatusInput = {
+  id: Scalars['ID']['input'];
+  /** Required for REJECTED (the reporter reads it); optional otherwise, e.g. why it is reopened. At most 1000 characters. */
+  reason?: InputMaybe<Scalars['String']['input']>;
+  /** Where it goes; see ServiceRequestStatus for the transitions. */
+  status: ServiceRequestStatus;
+};
+
 /** A person's membership of one association: a resident, a board member or an external such as the caretaker. */
 export type Member = {
   __typename?: 'Member';
   /** Stable identifier of this membership. */
   id: Scalars['ID']['output'];
+};
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  /**
+   * Moves a request along its workflow. The board makes any change; the reporter reopens a RESOLVED request within 14
+   * days or closes it; the assignee what assignment allows (FORBIDDEN otherwise). An illegal transition is BAD_USER_INPUT
+   * on `status` with `extensions.allowed`. Each change is kept in `history` and told to the reporter.
+   */
+  changeServiceRequestStatus: ServiceRequest;
+  /**
+   * Reports a fault (residents and the board; at most 20 an hour per member, then RATE_LIMITED). The request starts as
+   * NEW, with its first history entry.
+   */
+  reportServiceRequest: ServiceRequest;
+  /**
+   * Shows a building's or common area's request to the residents as already reported, or hides it again: the board or
+   * the reporter. BAD_USER_INPUT on `visibleToResidents` for a request about a unit.
+   */
+  setServiceRequestVisibility: ServiceRequest;
+};
+
+
+export type MutationChangeServiceRequestStatusArgs = {
+  input: ChangeServiceRequestStatusInput;
+};
+
+
+export type MutationReportServiceRequestArgs = {
+  input: ReportServiceRequestInput;
+};
+
+
+export type MutationSetServiceRequestVisibilityArgs = {
+  input: SetServiceRequestVisibilityInput;
 };
 
 /** Cursor pagination state. */
@@ -42,16 +86,51 @@ export type PageInfo = {
 
 export type Query = {
   __typename?: 'Query';
+  /** The viewer's own reports, newest first. */
+  myServiceRequests: ServiceRequestConnection;
   /**
    * One service request: the board sees every request of its association, a resident their own and those shown to
    * residents of their building. NOT_FOUND otherwise (also for another association's id).
    */
   serviceRequest: ServiceRequest;
+  /**
+   * The service requests the viewer may see, newest first: the board (and an operator in a support session) every
+   * request of the association; a resident their own and those shown to the residents of their building ("already
+   * reported"). `status` filters (all when left out); `first` 1–100.
+   */
+  serviceRequests: ServiceRequestConnection;
+};
+
+
+export type QueryMyServiceRequestsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
 export type QueryServiceRequestArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryServiceRequestsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  status?: InputMaybe<Array<ServiceRequestStatus>>;
+};
+
+export type ReportServiceRequestInput = {
+  category: ServiceRequestCategory;
+  /** 1–4000 characters. */
+  description: Scalars['String']['input'];
+  location: ServiceRequestLocationInput;
+  /** 1–120 characters. */
+  title: Scalars['String']['input'];
+  urgency?: ServiceRequestUrgency;
+  /** Required for URGENT, not allowed for NORMAL. */
+  urgentReason?: InputMaybe<UrgentReason>;
+  /** Show it to the building's residents as already reported (not for UNIT). */
+  visibleToResidents?: Scalars['Boolean']['input'];
 };
 
 /** A fault a member reported (feilmelding). */
@@ -66,7 +145,7 @@ export type ServiceRequest = {
   /** Stable identifier. */
   id: Scalars['ID']['output'];
   location: ServiceRequestLocation;
-  /** Why it was rejected; null unless REJECTED. */
+  /** Why it was rejected; null unless REJECTED, and for residents who see it as already reported. */
   rejectionReason?: Maybe<Scalars['String']['output']>;
   /** Whether the viewer reported it. */
   reportedByMe: Scalars['Boolean']['output'];
@@ -87,6 +166,13 @@ export { ServiceRequestActorKind };
 
 export { ServiceRequestCategory };
 
+/** A page of service requests. */
+export type ServiceRequestConnection = {
+  __typename?: 'ServiceRequestConnection';
+  nodes: Array<ServiceRequest>;
+  pageInfo: PageInfo;
+};
+
 /** Where a fault is. The ids are the members subgraph's. */
 export type ServiceRequestLocation = {
   __typename?: 'ServiceRequestLocation';
@@ -97,6 +183,17 @@ export type ServiceRequestLocation = {
   place?: Maybe<Scalars['String']['output']>;
   /** The unit, for UNIT. */
   unitId?: Maybe<Scalars['ID']['output']>;
+};
+
+/** Where a fault is: the reporter's own unit, a building, or a common area. */
+export type ServiceRequestLocationInput = {
+  /** For BUILDING (required) and COMMON_AREA (optional): a building of the association. */
+  buildingId?: InputMaybe<Scalars['ID']['input']>;
+  kind: ServiceRequestLocationKind;
+  /** For COMMON_AREA: which one, 1–120 characters, e.g. `Vaskeriet i kjelleren`. */
+  place?: InputMaybe<Scalars['String']['input']>;
+  /** For UNIT: a unit of the reporter's current tenure (BAD_USER_INPUT `location.unitId` otherwise). */
+  unitId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 export { ServiceRequestLocationKind };
@@ -119,6 +216,11 @@ export type ServiceRequestStatusChange = {
 };
 
 export { ServiceRequestUrgency };
+
+export type SetServiceRequestVisibilityInput = {
+  id: Scalars['ID']['input'];
+  visibleToResidents: Scalars['Boolean']['input'];
+};
 
 export { UrgentReason };
 
@@ -196,35 +298,49 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
+  ChangeServiceRequestStatusInput: ChangeServiceRequestStatusInput;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Member: ResolverTypeWrapper<Member>;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  ReportServiceRequestInput: ReportServiceRequestInput;
   ServiceRequest: ResolverTypeWrapper<ServiceRequestRow>;
   ServiceRequestActorKind: ServiceRequestActorKind;
   ServiceRequestCategory: ServiceRequestCategory;
+  ServiceRequestConnection: ResolverTypeWrapper<Omit<ServiceRequestConnection, 'nodes'> & { nodes: Array<ResolversTypes['ServiceRequest']> }>;
   ServiceRequestLocation: ResolverTypeWrapper<ServiceRequestLocation>;
+  ServiceRequestLocationInput: ServiceRequestLocationInput;
   ServiceRequestLocationKind: ServiceRequestLocationKind;
   ServiceRequestStatus: ServiceRequestStatus;
   ServiceRequestStatusChange: ResolverTypeWrapper<StatusChangeRow>;
   ServiceRequestUrgency: ServiceRequestUrgency;
+  SetServiceRequestVisibilityInput: SetServiceRequestVisibilityInput;
   UrgentReason: UrgentReason;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
+  ChangeServiceRequestStatusInput: ChangeServiceRequestStatusInput;
+  ID: Scalars['ID']['output'];
   DateTime: Scalars['DateTime']['output'];
   Member: Member;
-  ID: Scalars['ID']['output'];
+  Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
   Boolean: Scalars['Boolean']['output'];
   Query: Record<PropertyKey, never>;
+  Int: Scalars['Int']['output'];
+  ReportServiceRequestInput: ReportServiceRequestInput;
   ServiceRequest: ServiceRequestRow;
+  ServiceRequestConnection: Omit<ServiceRequestConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['ServiceRequest']> };
   ServiceRequestLocation: ServiceRequestLocation;
+  ServiceRequestLocationInput: ServiceRequestLocationInput;
   ServiceRequestStatusChange: StatusChangeRow;
+  SetServiceRequestVisibilityInput: SetServiceRequestVisibilityInput;
   String: Scalars['String']['output'];
 }>;
 
@@ -242,13 +358,21 @@ export type MemberResolvers<ContextType = OperationsContext, ParentType extends 
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
+export type MutationResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  changeServiceRequestStatus?: Resolver<ResolversTypes['ServiceRequest'], ParentType, ContextType, RequireFields<MutationChangeServiceRequestStatusArgs, 'input'>>;
+  reportServiceRequest?: Resolver<ResolversTypes['ServiceRequest'], ParentType, ContextType, RequireFields<MutationReportServiceRequestArgs, 'input'>>;
+  setServiceRequestVisibility?: Resolver<ResolversTypes['ServiceRequest'], ParentType, ContextType, RequireFields<MutationSetServiceRequestVisibilityArgs, 'input'>>;
+}>;
+
 export type PageInfoResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 }>;
 
 export type QueryResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  myServiceRequests?: Resolver<ResolversTypes['ServiceRequestConnection'], ParentType, ContextType, RequireFields<QueryMyServiceRequestsArgs, 'first'>>;
   serviceRequest?: Resolver<ResolversTypes['ServiceRequest'], ParentType, ContextType, RequireFields<QueryServiceRequestArgs, 'id'>>;
+  serviceRequests?: Resolver<ResolversTypes['ServiceRequestConnection'], ParentType, ContextType, RequireFields<QueryServiceRequestsArgs, 'first'>>;
 }>;
 
 export type ServiceRequestResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['ServiceRequest'] = ResolversParentTypes['ServiceRequest']> = ResolversObject<{
@@ -272,6 +396,11 @@ export type ServiceRequestResolvers<ContextType = OperationsContext, ParentType 
 export type ServiceRequestActorKindResolvers = EnumResolverSignature<{ MEMBER?: any, OPERATOR?: any, SYSTEM?: any }, ResolversTypes['ServiceRequestActorKind']>;
 
 export type ServiceRequestCategoryResolvers = EnumResolverSignature<{ COMMON_AREAS?: any, ELECTRICAL?: any, HEATING_VENTILATION?: any, OTHER?: any, OUTDOOR?: any, PLUMBING?: any, SECURITY_LOCKS?: any }, ResolversTypes['ServiceRequestCategory']>;
+
+export type ServiceRequestConnectionResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['ServiceRequestConnection'] = ResolversParentTypes['ServiceRequestConnection']> = ResolversObject<{
+  nodes?: Resolver<Array<ResolversTypes['ServiceRequest']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
 
 export type ServiceRequestLocationResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['ServiceRequestLocation'] = ResolversParentTypes['ServiceRequestLocation']> = ResolversObject<{
   buildingId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
@@ -301,11 +430,13 @@ export type UrgentReasonResolvers = EnumResolverSignature<{ LOCKED_OUT?: any, NO
 export type Resolvers<ContextType = OperationsContext> = ResolversObject<{
   DateTime?: GraphQLScalarType;
   Member?: MemberResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   ServiceRequest?: ServiceRequestResolvers<ContextType>;
   ServiceRequestActorKind?: ServiceRequestActorKindResolvers;
   ServiceRequestCategory?: ServiceRequestCategoryResolvers;
+  ServiceRequestConnection?: ServiceRequestConnectionResolvers<ContextType>;
   ServiceRequestLocation?: ServiceRequestLocationResolvers<ContextType>;
   ServiceRequestLocationKind?: ServiceRequestLocationKindResolvers;
   ServiceRequestStatus?: ServiceRequestStatusResolvers;

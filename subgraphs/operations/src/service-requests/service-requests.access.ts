@@ -1,4 +1,5 @@
 import { isMember, operatesIn, type Viewer } from '@tunet/kit';
+import type { ServiceRequestStatus } from '../tables';
 
 /**
  * Who may do what with service requests (docs/decisions/0041). Pure functions: no I/O, easy to test as a matrix.
@@ -68,4 +69,41 @@ export function canSeeRequest(viewer: Viewer | null, request: RequestFacts & Ass
 /** Who reported it and the history: the reporter, the board, the assignee and an operator in a support session. */
 export function canSeeRequestDetails(viewer: Viewer | null, request: RequestFacts & AssignmentFacts): boolean {
   return canListAll(viewer, request.associationId) || isReporter(viewer, request) || isAssignee(viewer, request);
+}
+
+/**
+ * What the reporter may do to their own request: reopen it once resolved (the rules add the 14 days) and close it,
+ * confirming the fix. They cannot reject or withdraw it: a fault reported stays in the building's history, and the
+ * board rejects what needs no work (decision 0041).
+ */
+export function reporterMayMove(from: ServiceRequestStatus, to: ServiceRequestStatus): boolean {
+  return from === 'resolved' && (to === 'in_progress' || to === 'closed');
+}
+
+/** Which statuses an assignee may move their request to: assignment's rule (decision 0042), none without it. */
+export type AssigneeMayMoveTo = (to: ServiceRequestStatus) => boolean;
+export const ASSIGNEES_MOVE_NOTHING: AssigneeMayMoveTo = () => false;
+
+/**
+ * Whether the viewer may move the request from `from` to `to` (where the workflow allows it; the rules decide that):
+ * the board any change; the reporter reopening or closing; the assignee what assignment lets them. An operator in a
+ * support session changes nothing, and neither does an integration.
+ */
+export function canChangeStatus(
+  viewer: Viewer | null,
+  request: RequestFacts & AssignmentFacts,
+  from: ServiceRequestStatus,
+  to: ServiceRequestStatus,
+  assigneeMayMoveTo: AssigneeMayMoveTo = ASSIGNEES_MOVE_NOTHING,
+): boolean {
+  if (viewer?.support) return false;
+  if (isBoard(viewer, request.associationId)) return true;
+  if (isReporter(viewer, request) && reporterMayMove(from, to)) return true;
+  return isAssignee(viewer, request) && assigneeMayMoveTo(to);
+}
+
+/** Showing a building's or common area's request to the residents ("already reported"): the board, or its reporter. */
+export function canChangeVisibility(viewer: Viewer | null, request: RequestFacts): boolean {
+  if (viewer?.support) return false;
+  return isBoard(viewer, request.associationId) || isReporter(viewer, request);
 }

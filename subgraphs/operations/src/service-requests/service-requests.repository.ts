@@ -1,9 +1,63 @@
-import { and, asc, eq } from 'drizzle-orm';
-import type { SubgraphDatabase } from '@tunet/kit';
-import { serviceRequests, statusChanges } from '../tables';
+import { randomUUID } from 'node:crypto';
+import { and, asc, desc, eq, inArray, isNull, ne, or, sql, type SQL } from 'drizzle-orm';
+import type { Announcement, SubgraphDatabase, Tx } from '@tunet/kit';
+import { serviceRequests, statusChanges, type ActorKind, type ServiceRequestStatus } from '../tables';
 
 export type ServiceRequestRow = typeof serviceRequests.$inferSelect;
 export type StatusChangeRow = typeof statusChanges.$inferSelect;
+export type NewServiceRequest = Pick<
+  ServiceRequestRow,
+  | 'associationId'
+  | 'reporterMemberId'
+  | 'category'
+  | 'locationKind'
+  | 'unitId'
+  | 'buildingId'
+  | 'place'
+  | 'title'
+  | 'description'
+  | 'urgency'
+  | 'urgentReason'
+  | 'visibleToResidents'
+>;
+
+/** Who made a change: a member, an operator in a support session, or a job. */
+export interface Actor {
+  kind: ActorKind;
+  memberId: string | null;
+}
+
+/** Which requests a list holds: every one of the association, or the reporter's own and those shown to their buildings. */
+export type ListScope =
+  { kind: 'all' } | { kind: 'mine'; reporterMemberId: string } | { kind: 'visible'; reporterMemberId: string; buildingIds: readonly string[] };
+
+/** A status change the rules accepted, applied to the locked row. */
+export interface StatusPatch {
+  to: ServiceRequestStatus;
+  reason: string | null;
+  rejectionReason: string | null;
+  timestamps: { acknowledgedAt?: Date; resolvedAt?: Date; closedAt?: Date };
+  events: Announcement[];
+}
+
+/** The sort key of lists and cursors: newest first. */
+export type ListKey = [string, string];
+export const keyOf = (row: ServiceRequestRow): ListKey => [row.createdAt.toISOString(), row.id];
+
+function scopeCondition(scope: ListScope): SQL | undefined {
+  if (scope.kind === 'all') return undefined;
+  const own = eq(serviceRequests.reporterMemberId, scope.reporterMemberId);
+  if (scope.kind === 'mine') return own;
+  // "Already reported": shown to residents, never about a unit, in one of their buildings or in none.
+  const shown = and(
+    eq(serviceRequests.visibleToResidents, true),
+    ne(serviceRequests.locationKind, 'unit'),
+    scope.buildingIds.length > 0
+      ? or(isNull(serviceRequests.buildingId), inArray(serviceRequests.buildingId, [...scope.buildingIds]))
+      : isNull(serviceRequests.buildingId),
+  );
+  return or(own, shown);
+}
 
 /** The only SQL of service requests. Every read and write runs in the request's association (row-level security). */
 export class ServiceRequestsRepository {
@@ -19,6 +73,31 @@ export class ServiceRequestsRepository {
     return row ?? null;
   }
 
+  /** One page, newest first, `size + 1` rows so the caller knows whether more follow. */
+  list(
+    associationId: string,
+    scope: ListScope,
+    statuses: readonly ServiceRequestStatus[] | null,
+    after: ListKey | null,
+    size: number,
+  ): Promise<ServiceRequestRow[]> {
+    return this.db.tenant(associationId, (tx) =>
+      tx
+        .select()
+        .from(serviceRequests)
+        .where(
+          and(
+            eq(serviceRequests.associationId, associationId),
+            scopeCondition(scope),
+            statuses ? inArray(serviceRequests.status, [...statuses]) : undefined,
+            after ? sql`(${serviceRequests.createdAt}, ${serviceRequests.id}) < (${after[0]}::timestamptz, ${after[1]}::uuid)` : undefined,
+          ),
+        )
+        .orderBy(desc(serviceRequests.createdAt), desc(serviceRequests.id))
+        .limit(size + 1),
+    );
+  }
+
   /** A request's status changes, oldest first. */
   history(associationId: string, requestId: string): Promise<StatusChangeRow[]> {
     return this.db.tenant(associationId, (tx) =>
@@ -26,7 +105,98 @@ export class ServiceRequestsRepository {
         .select()
         .from(statusChanges)
         .where(and(eq(statusChanges.associationId, associationId), eq(statusChanges.requestId, requestId)))
-        .orderBy(asc(statusChanges.at), asc(statusChanges.id)),
+        .orderBy(asc(statusChanges.seq)),
     );
   }
+
+  /** Inserts the report with its first history entry (none → new), in one transaction. */
+  report(request: NewServiceRequest, actor: Actor, now: Date): Promise<ServiceRequestRow> {
+    return this.db.tenant(request.associationId, async (tx) => {
+      const [row] = await tx
+        .insert(serviceRequests)
+        .values({ ...request, id: randomUUID(), status: 'new', createdAt: now, updatedAt: now })
+        .returning();
+      await recordChange(tx, row!, actor, null, 'new', null, now);
+      return row!;
+    });
+  }
+
+  /**
+   * Locks the request, lets `decide` check the change against the row as it is now (it throws to refuse), then applies
+   * it with its history entry and events, in one transaction: two changes at once are decided one after the other.
+   * Null when there is no such request.
+   */
+  changeStatus(
+    associationId: string,
+    id: string,
+    actor: Actor,
+    decide: (current: ServiceRequestRow) => Promise<StatusPatch> | StatusPatch,
+    now: Date,
+  ): Promise<ServiceRequestRow | null> {
+    return this.db.tenant(associationId, async (tx) => {
+      const current = await lock(tx, associationId, id);
+      if (!current) return null;
+      const patch = await decide(current);
+      const [row] = await tx
+        .update(serviceRequests)
+        .set({ status: patch.to, rejectionReason: patch.rejectionReason, updatedAt: now, ...patch.timestamps })
+        .where(and(eq(serviceRequests.associationId, associationId), eq(serviceRequests.id, id)))
+        .returning();
+      await recordChange(tx, row!, actor, current.status, patch.to, patch.reason, now);
+      for (const event of patch.events) await this.db.outbox.add(tx, { ...event, associationId });
+      return row!;
+    });
+  }
+
+  /** Sets whether residents see the request, after `check` accepted the locked row; null when there is none. */
+  setVisibility(
+    associationId: string,
+    id: string,
+    visible: boolean,
+    check: (current: ServiceRequestRow) => void,
+    now: Date,
+  ): Promise<ServiceRequestRow | null> {
+    return this.db.tenant(associationId, async (tx) => {
+      const current = await lock(tx, associationId, id);
+      if (!current) return null;
+      check(current);
+      const [row] = await tx
+        .update(serviceRequests)
+        .set({ visibleToResidents: visible, updatedAt: now })
+        .where(and(eq(serviceRequests.associationId, associationId), eq(serviceRequests.id, id)))
+        .returning();
+      return row!;
+    });
+  }
+}
+
+async function lock(tx: Tx, associationId: string, id: string): Promise<ServiceRequestRow | undefined> {
+  const [row] = await tx
+    .select()
+    .from(serviceRequests)
+    .where(and(eq(serviceRequests.associationId, associationId), eq(serviceRequests.id, id)))
+    .for('update');
+  return row;
+}
+
+async function recordChange(
+  tx: Tx,
+  row: ServiceRequestRow,
+  actor: Actor,
+  from: ServiceRequestStatus | null,
+  to: ServiceRequestStatus,
+  reason: string | null,
+  at: Date,
+): Promise<void> {
+  await tx.insert(statusChanges).values({
+    associationId: row.associationId,
+    id: randomUUID(),
+    requestId: row.id,
+    at,
+    actorMemberId: actor.memberId,
+    actorKind: actor.kind,
+    fromStatus: from,
+    toStatus: to,
+    reason,
+  });
 }

@@ -1,0 +1,267 @@
+import { randomUUID } from 'node:crypto';
+import {
+  closeFastStore,
+  PRIVACY_ERASE_ASSOCIATION_ROUTE,
+  PRIVACY_ERASE_ROUTE,
+  PRIVACY_EXPORT_ROUTE,
+  type FastStore,
+  type MemberHome,
+  type MemberHomes,
+  type MemberReferences,
+  type MemberViewer,
+  type PrivacyExportAnswer,
+  type ReferenceIds,
+  type RequestContext,
+  type Viewer,
+} from '@tunet/kit';
+import { openTestDatabase, openTestRedis, viewerIn, type TestDatabase } from '@tunet/kit/src/kit.fixtures';
+import { sql } from 'drizzle-orm';
+import type { GraphQLError } from 'graphql';
+import { OPERATIONS_FEATURE } from '../feature';
+import type { ServiceRequestStatus } from '../tables';
+import { ERASED_DESCRIPTION, ERASED_TITLE } from '../privacy/privacy.repository';
+import { createOperationsSubgraph, type OperationsSubgraph } from '../subgraph';
+import type { ReportInput } from './service-requests.service';
+
+const SOLBAKKEN = randomUUID();
+const FJORDLY = randomUUID();
+const BLOKK_A = randomUUID();
+const BLOKK_B = randomUUID();
+const OLA_UNIT = randomUUID();
+
+/** Members as a test arranges them: buildings per association, and each member's homes today. */
+class ArrangedMembers implements MemberReferences, MemberHomes {
+  readonly buildings = new Map<string, string[]>([
+    [SOLBAKKEN, [BLOKK_A, BLOKK_B]],
+    [FJORDLY, [randomUUID()]],
+  ]);
+  readonly homes = new Map<string, MemberHome[]>();
+
+  existing(associationId: string, references: Partial<ReferenceIds>): Promise<ReferenceIds> {
+    const known = this.buildings.get(associationId) ?? [];
+    return Promise.resolve({ memberIds: [], committeeIds: [], unitIds: [], buildingIds: (references.buildingIds ?? []).filter((id) => known.includes(id)) });
+  }
+
+  homesOf(associationId: string, memberId: string): Promise<MemberHome[]> {
+    return Promise.resolve(associationId === SOLBAKKEN ? (this.homes.get(memberId) ?? []) : []);
+  }
+}
+
+const subscribed = (viewer: Viewer | null, features = [OPERATIONS_FEATURE]): RequestContext => ({
+  viewer,
+  requestId: 'test',
+  clientIp: '127.0.0.1',
+  entitlements: viewer?.associationId ? { associationId: viewer.associationId, features: ['base', ...features], limits: {} } : null,
+});
+
+async function refusal(promise: Promise<unknown>): Promise<GraphQLError['extensions'] | null> {
+  try {
+    await promise;
+    return null;
+  } catch (error) {
+    return (error as GraphQLError).extensions ?? { message: String(error) };
+  }
+}
+
+describe('service requests', () => {
+  let database: TestDatabase;
+  let store: FastStore;
+  let operations: OperationsSubgraph;
+  const members = new ArrangedMembers();
+  let now = new Date('2026-12-07T09:00:00Z');
+  const ola: MemberViewer = viewerIn(SOLBAKKEN, 'resident', { unitIds: [OLA_UNIT], buildingIds: [BLOKK_A] });
+  const neighbour = viewerIn(SOLBAKKEN, 'resident', { buildingIds: [BLOKK_A] });
+  const blokkB = viewerIn(SOLBAKKEN, 'resident', { buildingIds: [BLOKK_B] });
+  const kari = viewerIn(SOLBAKKEN, 'board');
+  const kari2 = { ...viewerIn(SOLBAKKEN, 'board') };
+  const caretaker = viewerIn(SOLBAKKEN, 'external');
+  const eva = viewerIn(FJORDLY, 'board');
+  const leak: ReportInput = {
+    category: 'plumbing',
+    location: { kind: 'unit', unitId: OLA_UNIT },
+    title: 'Lekker under vasken',
+    description: 'Det drypper fra avløpet under kjøkkenvasken, og skapet er vått.',
+    urgency: 'urgent',
+    urgentReason: 'water_leak',
+  };
+  const service = () => operations.serviceRequests;
+  const eventsOf = (associationId: string) =>
+    operations.db.tenant(associationId, async (tx) => {
+      const result = (await tx.execute(sql`select topic, payload from operations.outbox where association_id = ${associationId} order by id`)) as {
+        rows: { topic: string; payload: Record<string, unknown> }[];
+      };
+      return result.rows;
+    });
+
+  beforeAll(async () => {
+    database = await openTestDatabase();
+    store = await openTestRedis();
+    members.homes.set(ola.memberId, [{ unitId: OLA_UNIT, buildingId: BLOKK_A }]);
+    operations = await createOperationsSubgraph({
+      database: database.connection,
+      store,
+      internalSecret: 'service-requests-test-secret-service-requests-test',
+      subgraphUrls: () => ({}),
+      now: () => now,
+      memberReferences: members,
+      memberHomes: members,
+    });
+    await operations.migrate();
+  }, 120_000);
+  afterAll(async () => {
+    await closeFastStore(store);
+    await database.drop();
+  });
+
+  it('reads nothing without the add-on: FEATURE_NOT_SUBSCRIBED before any statement, also for a signed call past the gateway', async () => {
+    const before = operations.db.queryCount;
+    expect(await refusal(service().report(subscribed(ola, []), leak))).toMatchObject({ code: 'FEATURE_NOT_SUBSCRIBED', feature: OPERATIONS_FEATURE });
+    expect(await refusal(service().list(subscribed(kari, []), {}))).toMatchObject({ code: 'FEATURE_NOT_SUBSCRIBED' });
+    expect(await refusal(service().get(subscribed(kari, []), randomUUID()))).toMatchObject({ code: 'FEATURE_NOT_SUBSCRIBED' });
+    // Entitlements of another association name the feature, not this one's.
+    const borrowed = { ...subscribed(kari), entitlements: { associationId: FJORDLY, features: ['base', OPERATIONS_FEATURE], limits: {} } };
+    expect(await refusal(service().list(borrowed, {}))).toMatchObject({ code: 'FEATURE_NOT_SUBSCRIBED' });
+    expect(await refusal(service().list({ ...subscribed(kari), entitlements: null }, {}))).toMatchObject({ code: 'FEATURE_NOT_SUBSCRIBED' });
+    expect(await refusal(service().list(subscribed(null), {}))).toMatchObject({ code: 'UNAUTHENTICATED' });
+    expect(operations.db.queryCount).toBe(before);
+  });
+
+  it('takes a report about the reporter’s own unit only, a building of the association, and a common area with its place', async () => {
+    const reported = await service().report(subscribed(ola), leak);
+    expect(reported).toMatchObject({
+      status: 'new',
+      locationKind: 'unit',
+      unitId: OLA_UNIT,
+      buildingId: BLOKK_A,
+      urgency: 'urgent',
+      urgentReason: 'water_leak',
+    });
+    expect(await service().history(ola, reported)).toMatchObject([{ fromStatus: null, toStatus: 'new', actorMemberId: ola.memberId, actorKind: 'member' }]);
+    expect(await refusal(service().report(subscribed(neighbour), leak))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'location.unitId' });
+    expect(await refusal(service().report(subscribed(ola), { ...leak, visibleToResidents: true }))).toMatchObject({ field: 'visibleToResidents' });
+    const elsewhere = {
+      ...leak,
+      urgency: 'normal' as const,
+      urgentReason: null,
+      location: { kind: 'building' as const, buildingId: members.buildings.get(FJORDLY)![0] },
+    };
+    expect(await refusal(service().report(subscribed(ola), elsewhere))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'location.buildingId' });
+    const laundry = await service().report(subscribed(ola), {
+      ...elsewhere,
+      category: 'common_areas',
+      location: { kind: 'common_area', buildingId: BLOKK_A, place: ' Vaskeriet ' },
+      visibleToResidents: true,
+    });
+    expect(laundry).toMatchObject({ locationKind: 'common_area', buildingId: BLOKK_A, place: 'Vaskeriet', visibleToResidents: true });
+    expect(await refusal(service().report(subscribed(caretaker), elsewhere))).toMatchObject({ code: 'FORBIDDEN' });
+  });
+
+  it('moves along the workflow with its history, tells the reporter by event without the description, and refuses the rest', async () => {
+    const reported = await service().report(subscribed(ola), { ...leak, title: 'Radiator kald', urgentReason: 'no_heat' });
+    const move = (viewer: Viewer, status: ServiceRequestStatus, reason?: string) =>
+      service().changeStatus(subscribed(viewer), { id: reported.id, status, reason });
+    expect(await refusal(move(ola, 'acknowledged'))).toMatchObject({ code: 'FORBIDDEN' });
+    expect(await refusal(move(kari, 'resolved'))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'status', allowed: ['ACKNOWLEDGED', 'REJECTED'] });
+    expect(await refusal(move(eva, 'acknowledged'))).toMatchObject({ code: 'NOT_FOUND' });
+    now = new Date('2026-12-07T10:00:00Z');
+    expect(await move(kari, 'acknowledged')).toMatchObject({ status: 'acknowledged', acknowledgedAt: now });
+    await move(kari, 'in_progress');
+    await move(kari, 'waiting');
+    await move(kari, 'in_progress');
+    now = new Date('2026-12-08T10:00:00Z');
+    expect(await move(kari, 'resolved')).toMatchObject({ status: 'resolved', resolvedAt: now });
+    now = new Date('2026-12-20T10:00:00Z');
+    expect(await move(ola, 'in_progress', 'Fortsatt kald')).toMatchObject({ status: 'in_progress' });
+    await move(kari, 'resolved');
+    now = new Date('2027-01-04T10:00:01Z');
+    expect(await refusal(move(ola, 'in_progress'))).toMatchObject({ field: 'status', allowed: ['CLOSED'] });
+    expect(await move(ola, 'closed')).toMatchObject({ status: 'closed', closedAt: now });
+    const history = await service().history(ola, reported);
+    expect(history.map((h) => `${h.fromStatus}>${h.toStatus}`)).toEqual([
+      'null>new',
+      'new>acknowledged',
+      'acknowledged>in_progress',
+      'in_progress>waiting',
+      'waiting>in_progress',
+      'in_progress>resolved',
+      'resolved>in_progress',
+      'in_progress>resolved',
+      'resolved>closed',
+    ]);
+    expect(history[6]).toMatchObject({ actorMemberId: ola.memberId, reason: 'Fortsatt kald' });
+    const events = (await eventsOf(SOLBAKKEN)).filter((e) => e.topic === 'service_request.status_changed' && e.payload.requestId === reported.id);
+    expect(events).toHaveLength(8);
+    expect(events[0]!.payload).toEqual({
+      requestId: reported.id,
+      reporterMemberId: ola.memberId,
+      actorMemberId: kari.memberId,
+      from: 'new',
+      to: 'acknowledged',
+      title: 'Radiator kald',
+      reason: null,
+      at: '2026-12-07T10:00:00.000Z',
+    });
+    expect(JSON.stringify(events)).not.toContain('avløpet');
+  });
+
+  it('rejects with a reason the reporter reads, and decides two changes at once one after the other', async () => {
+    const reported = await service().report(subscribed(ola), { ...leak, title: 'Dobbel' });
+    expect(await refusal(service().changeStatus(subscribed(kari), { id: reported.id, status: 'rejected' }))).toMatchObject({ field: 'reason' });
+    await service().changeStatus(subscribed(kari), { id: reported.id, status: 'acknowledged' });
+    const both = await Promise.allSettled([
+      service().changeStatus(subscribed(kari), { id: reported.id, status: 'in_progress' }),
+      service().changeStatus(subscribed(kari2), { id: reported.id, status: 'in_progress' }),
+    ]);
+    expect(both.map((outcome) => outcome.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const rejected = await service().changeStatus(subscribed(kari), { id: reported.id, status: 'rejected', reason: 'Beboers eget ansvar.' });
+    expect(rejected).toMatchObject({ status: 'rejected', rejectionReason: 'Beboers eget ansvar.' });
+    const [event] = (await eventsOf(SOLBAKKEN)).filter((e) => e.payload.requestId === reported.id && e.payload.to === 'rejected');
+    expect(event!.payload.reason).toBe('Beboers eget ansvar.');
+    expect(await refusal(service().changeStatus(subscribed(kari), { id: reported.id, status: 'in_progress' }))).toMatchObject({ allowed: [] });
+  });
+
+  it('lists: the board every request, a resident their own and what is shown in their building, newest first in pages', async () => {
+    const all = await service().list(subscribed(kari), { first: 100 });
+    const mine = await service().mine(subscribed(ola), { first: 100 });
+    expect(mine.nodes.length).toBe(all.nodes.length);
+    const seenByNeighbour = await service().list(subscribed(neighbour), {});
+    expect(seenByNeighbour.nodes.map((r) => r.place)).toEqual(['Vaskeriet']);
+    expect(service().seesDetails(neighbour, seenByNeighbour.nodes[0]!)).toBe(false);
+    expect((await service().list(subscribed(blokkB), {})).nodes).toEqual([]);
+    expect((await service().list(subscribed(eva), {})).nodes).toEqual([]);
+    expect(await refusal(service().list(subscribed(caretaker), {}))).toMatchObject({ code: 'FORBIDDEN' });
+    const closed = await service().list(subscribed(kari), { status: ['closed', 'rejected'] });
+    expect(closed.nodes.map((r) => r.status).sort()).toEqual(['closed', 'rejected']);
+    const pages: string[] = [];
+    let after: string | null = null;
+    do {
+      const page = await service().list(subscribed(kari), { first: 2, after });
+      pages.push(...page.nodes.map((r) => r.id));
+      after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
+    } while (after);
+    expect(pages).toEqual(all.nodes.map((r) => r.id));
+    expect(await refusal(service().list(subscribed(kari), { after: 'bm90IGEgY3Vyc29y' }))).toMatchObject({ field: 'after' });
+  });
+
+  it('exports and erases a reporter through the privacy routes: requests stay with the tombstone, their words only if kept', async () => {
+    const routes = operations.definition.internalRoutes!;
+    const process: RequestContext = { viewer: null, requestId: 'privacy', clientIp: '' };
+    const subject = { requestId: randomUUID(), associationId: SOLBAKKEN, memberId: ola.memberId };
+    const exported = (await routes[PRIVACY_EXPORT_ROUTE]!({ kind: 'privacy.export', ...subject }, process)) as PrivacyExportAnswer;
+    expect(exported.tables.service_requests!.length).toBeGreaterThanOrEqual(4);
+    expect(exported.tables.service_request_status_changes!.length).toBeGreaterThan(0);
+    const tombstone = randomUUID();
+    const policy = { keepContent: [], tombstoneMemberId: tombstone, reason: 'request' as const };
+    await routes[PRIVACY_ERASE_ROUTE]!({ kind: 'privacy.erase', ...subject, policy }, process);
+    const left = await service().list(subscribed(kari), { first: 100 });
+    expect(left.nodes.filter((r) => r.reporterMemberId === ola.memberId)).toEqual([]);
+    const former = left.nodes.filter((r) => r.reporterMemberId === tombstone);
+    expect(former.length).toBe(exported.tables.service_requests!.length);
+    expect(new Set(former.map((r) => `${r.title}|${r.description}`))).toEqual(new Set([`${ERASED_TITLE}|${ERASED_DESCRIPTION}`]));
+    const again = (await routes[PRIVACY_EXPORT_ROUTE]!({ kind: 'privacy.export', ...subject }, process)) as PrivacyExportAnswer;
+    expect(Object.values(again.tables).flat()).toEqual([]);
+    const eraseFjordly = { kind: 'privacy.erase-association', requestId: randomUUID(), associationId: FJORDLY };
+    await routes[PRIVACY_ERASE_ASSOCIATION_ROUTE]!(eraseFjordly, process);
+    expect((await service().list(subscribed(kari), { first: 100 })).nodes.length).toBe(left.nodes.length);
+  });
+});
