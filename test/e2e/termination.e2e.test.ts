@@ -106,6 +106,10 @@ describe('a terminated association', () => {
     const page = await fetch(url);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('name="code"');
+    // the token is in the URL: the page is never cached, framed, or named in a Referer
+    expect(page.headers.get('content-security-policy')).toContain("form-action 'self'; frame-ancestors 'none'");
+    expect(page.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(page.headers.get('cache-control')).toBe('no-store');
     const post = (code: string) =>
       fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ code }) });
     expect((await post('00000-00000')).status).toBe(403);

@@ -19,6 +19,8 @@ create table privacy.closure_export_links (
 );
 -- The download route: the link named by the association and token in its URL.
 create unique index closure_export_links_token on privacy.closure_export_links (association_id, token_hash);
+-- Not a query: one link works at a time, even if two operators issue at once (issuing also locks the closure row).
+create unique index closure_export_links_current on privacy.closure_export_links (association_id) where revoked_at is null;
 
 alter table privacy.closure_export_links enable row level security;
 alter table privacy.closure_export_links force row level security;

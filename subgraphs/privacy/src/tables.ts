@@ -10,7 +10,7 @@ export type SettingsActor = 'board' | 'operator';
 export type { LawfulBasis } from '@tunet/kit';
 /** Who set or lifted a restriction of processing. */
 export type RestrictionActor = 'self' | 'board' | 'operator';
-export type { ClosurePhase, ClosureStatus } from './archives/closures.repository';
+export type { ClosurePhase, ClosureStartedBy, ClosureStatus } from './archives/closures.repository';
 
 /**
  * The GraphQL enums whose values resolvers see in lower case, as the database keeps them, each with its type here:
@@ -27,6 +27,7 @@ export const LOWER_CASE_ENUMS = {
   PrivacyRequestFilter: 'RequestFilter',
   AssociationClosureStatus: 'ClosureStatus',
   AssociationClosurePhase: 'ClosurePhase',
+  AssociationClosureStart: 'ClosureStartedBy',
 } as const;
 
 export const settings = schema.table('settings', {

@@ -9,6 +9,7 @@ import type { StepStatus as PrivacyStepStatus } from '../tables';
 import type { RequestFilter as PrivacyRequestFilter } from '../tables';
 import type { ClosureStatus as AssociationClosureStatus } from '../tables';
 import type { ClosurePhase as AssociationClosurePhase } from '../tables';
+import type { ClosureStartedBy as AssociationClosureStart } from '../tables';
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { AssociationRef, PrivacyContext } from '../context';
 import type { PrivacySettingsState } from '../settings/settings.rules';
@@ -150,8 +151,8 @@ export type AssociationClosure = {
   exportSizeBytes?: Maybe<Scalars['Float']['output']>;
   /** The download links issued, newest first. */
   links: Array<ClosureExportLink>;
-  /** Whether the `association.terminated` event started it (EVENT) or an operator's command (OPERATOR). */
-  startedBy: Scalars['String']['output'];
+  /** What started it. */
+  startedBy: AssociationClosureStart;
   status: AssociationClosureStatus;
   /** Each subgraph's part of the export, then of the deletion. */
   steps: Array<AssociationClosureStep>;
@@ -170,6 +171,8 @@ export type AssociationClosureDeletionReceiptArgs = {
 };
 
 export { AssociationClosurePhase };
+
+export { AssociationClosureStart };
 
 export { AssociationClosureStatus };
 
@@ -1324,6 +1327,7 @@ export type ResolversTypes = ResolversObject<{
   AssociationClosure: ResolverTypeWrapper<ClosureView>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   AssociationClosurePhase: AssociationClosurePhase;
+  AssociationClosureStart: AssociationClosureStart;
   AssociationClosureStatus: AssociationClosureStatus;
   AssociationClosureStep: ResolverTypeWrapper<ClosureStep>;
   ClosureExportLink: ResolverTypeWrapper<ClosureLinkRow>;
@@ -1497,13 +1501,15 @@ export type AssociationClosureResolvers<ContextType = PrivacyContext, ParentType
   exportReadyAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   exportSizeBytes?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   links?: Resolver<Array<ResolversTypes['ClosureExportLink']>, ParentType, ContextType>;
-  startedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  startedBy?: Resolver<ResolversTypes['AssociationClosureStart'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['AssociationClosureStatus'], ParentType, ContextType>;
   steps?: Resolver<Array<ResolversTypes['AssociationClosureStep']>, ParentType, ContextType>;
   terminatedOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
 }>;
 
 export type AssociationClosurePhaseResolvers = EnumResolverSignature<{ ERASE?: any, EXPORT?: any }, ResolversTypes['AssociationClosurePhase']>;
+
+export type AssociationClosureStartResolvers = EnumResolverSignature<{ EVENT?: any, OPERATOR?: any }, ResolversTypes['AssociationClosureStart']>;
 
 export type AssociationClosureStatusResolvers = EnumResolverSignature<{ ERASED?: any, ERASING?: any, EXPORTING?: any, READY?: any }, ResolversTypes['AssociationClosureStatus']>;
 
@@ -1885,6 +1891,7 @@ export type Resolvers<ContextType = PrivacyContext> = ResolversObject<{
   Association?: AssociationResolvers<ContextType>;
   AssociationClosure?: AssociationClosureResolvers<ContextType>;
   AssociationClosurePhase?: AssociationClosurePhaseResolvers;
+  AssociationClosureStart?: AssociationClosureStartResolvers;
   AssociationClosureStatus?: AssociationClosureStatusResolvers;
   AssociationClosureStep?: AssociationClosureStepResolvers<ContextType>;
   ClosureExportLink?: ClosureExportLinkResolvers<ContextType>;

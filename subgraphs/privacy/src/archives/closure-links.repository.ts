@@ -24,7 +24,7 @@ export interface NewClosureLink {
   expiresAt: Date;
 }
 
-/** The outcome of a code typed on the download page: right (the download is counted), wrong, or no open link. */
+/** The outcome of a code typed on the download page: right, wrong (counted), or no open link. */
 export type CodeAttempt = { outcome: 'right' | 'wrong'; failedAttempts: number } | { outcome: 'closed' };
 
 type Row = Record<string, unknown>;
@@ -56,9 +56,18 @@ const LINK = sql.raw('association_id, id, issued_by, issued_at, expires_at, revo
 export class ClosureLinksRepository {
   constructor(private readonly db: SubgraphDatabase) {}
 
-  /** Records a new link and revokes the association's earlier ones in one transaction, so one link works at a time. */
-  async issue(link: NewClosureLink): Promise<ClosureLinkRow> {
+  /**
+   * Records a new link and revokes the association's earlier ones in one transaction, so one link works at a time;
+   * null when the export is not ready. The closure row is locked first: two operators issuing at once queue, and the
+   * closures job cannot start deleting the export (and these rows) between the check and the insert.
+   */
+  async issue(link: NewClosureLink): Promise<ClosureLinkRow | null> {
     return this.db.tenant(link.associationId, async (tx) => {
+      const ready = await rowsOf(
+        tx,
+        sql`select 1 from privacy.association_closures where association_id = ${link.associationId} and status = 'ready' for update`,
+      );
+      if (ready.length === 0) return null;
       await tx.execute(sql`update privacy.closure_export_links set revoked_at = ${link.issuedAt}
           where association_id = ${link.associationId} and revoked_at is null`);
       const [row] = await rowsOf(
@@ -82,7 +91,7 @@ export class ClosureLinksRepository {
   }
 
   /**
-   * Checks a typed code against an open link and counts the outcome, in one statement: concurrent tries queue on the
+   * Checks a typed code against an open link and counts a wrong one, in one statement: concurrent tries queue on the
    * row, so no more than five wrong codes are ever checked, however many arrive at once.
    */
   async attempt(associationId: string, tokenHash: Buffer, codeHash: Buffer, now: Date, maxFailed: number): Promise<CodeAttempt> {
@@ -90,9 +99,7 @@ export class ClosureLinksRepository {
       const [row] = await rowsOf(
         tx,
         sql`update privacy.closure_export_links
-            set failed_attempts = failed_attempts + case when code_hash = ${codeHash} then 0 else 1 end,
-                downloads = downloads + case when code_hash = ${codeHash} then 1 else 0 end,
-                last_download_at = case when code_hash = ${codeHash} then ${now}::timestamptz else last_download_at end
+            set failed_attempts = failed_attempts + case when code_hash = ${codeHash} then 0 else 1 end
             where association_id = ${associationId} and token_hash = ${tokenHash} and revoked_at is null
               and failed_attempts < ${maxFailed} and expires_at > ${now}
             returning code_hash = ${codeHash} as right, failed_attempts`,
@@ -100,6 +107,14 @@ export class ClosureLinksRepository {
       if (!row) return { outcome: 'closed' };
       return { outcome: row.right === true ? 'right' : 'wrong', failedAttempts: Number(row.failed_attempts) };
     });
+  }
+
+  /** A download handed over in full: counted only once the archive's bytes were read. */
+  async recordDownload(associationId: string, id: string, now: Date): Promise<void> {
+    await this.db.tenant(associationId, (tx) =>
+      tx.execute(sql`update privacy.closure_export_links set downloads = downloads + 1, last_download_at = ${now}
+          where association_id = ${associationId} and id = ${id}`),
+    );
   }
 
   /** The association's links, newest first (a link replaced in the same instant after its successor): the operator's record of who issued what and how it was used. */

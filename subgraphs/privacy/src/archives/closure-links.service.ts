@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   badUserInput,
   conflict,
+  createLogger,
   forbidden,
   notFound,
   unauthenticated,
@@ -19,6 +20,7 @@ import { canManageClosures } from './closures.access';
 import type { ClosureRow, ClosuresRepository, ClosureStep } from './closures.repository';
 import { availableUntilInstant } from './closures.rules';
 
+const logger = createLogger('closure-links');
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** The path under the archive route that names a closure's link: `/closure/<association>/<token>`. */
 const CLOSURE_PATH = /^\/closure\/([^/]+)\/([^/]+)$/;
@@ -52,7 +54,7 @@ export class ClosureLinksService {
   /** The association's closure, or null when its agreement has not ended; operators only. */
   async closure(viewer: Viewer | null, associationId: string): Promise<ClosureView | null> {
     this.authorize(viewer);
-    if (!UUID.test(associationId)) return null;
+    if (!UUID.test(associationId)) throw badUserInput('associationId', 'associationId is not an association id.');
     const closure = await this.closures.find(associationId);
     if (!closure) return null;
     const [exportSteps, eraseSteps, links] = await Promise.all([
@@ -75,7 +77,8 @@ export class ClosureLinksService {
     const now = this.now();
     const availableUntil = availableUntilInstant(closure.availableUntil, closure.timeZone);
     if (closure.status === 'exporting') throw conflict(`The export is not ready yet; it is due by ${closure.exportDueOn}.`);
-    if (closure.status !== 'ready' || availableUntil <= now) throw conflict('The export is no longer available: its three months are over.');
+    const over = () => conflict('The export is no longer available: its three months are over.');
+    if (closure.status !== 'ready' || availableUntil <= now) throw over();
     const secrets = newLinkSecrets();
     const link = await this.links.issue({
       associationId,
@@ -86,6 +89,10 @@ export class ClosureLinksService {
       issuedAt: now,
       expiresAt: linkExpiry(now, availableUntil),
     });
+    // The closures job started deleting the export since it was read above.
+    if (!link) throw over();
+    // Who handed the association's data to whom is the provider's record; the token and code never reach a log.
+    logger.info({ associationId, linkId: link.id, operator: operator.accountId, expiresAt: link.expiresAt }, 'closure export link issued');
     return { link, url: `${origin ?? ''}/${ARCHIVE_ROUTE}/closure/${associationId}/${secrets.token}`, accessCode: secrets.code };
   }
 
@@ -117,11 +124,14 @@ export class ClosureLinksService {
     }
     if (attempt.outcome === 'wrong') {
       const left = MAX_FAILED_ATTEMPTS - attempt.failedAttempts;
+      if (left === 0) logger.warn({ associationId: target.associationId, linkId: link.id }, 'closure export link locked after wrong codes');
       return left > 0 ? page(403, 'wrong_code', left) : page(403, 'locked');
     }
     const closure = await this.closures.find(target.associationId);
     const body = closure?.status === 'ready' && closure.archiveKey ? await this.storage.get(closure.archiveKey) : null;
     if (!body) return page(410, 'gone');
+    await this.links.recordDownload(target.associationId, link.id, this.now());
+    logger.info({ associationId: target.associationId, linkId: link.id, sizeBytes: body.length }, 'closure export downloaded');
     return {
       contentType: 'application/zip',
       body,

@@ -216,11 +216,19 @@ describe("a terminated association's export and deletion", () => {
 
     // a new link ends the first
     const second = await links.issue(operator, origin, associationId);
-    expect(seen(await code(first, first.accessCode))).toMatchObject({ status: 410 });
-    // five wrong codes, even at once, lock it for good: the right code then opens nothing
-    const wrong = await Promise.all(Array.from({ length: 7 }, () => code(second, 'WRONG-CODE0')));
-    expect(wrong.map((answer) => answer.status).sort()).toEqual([403, 403, 403, 403, 403, 403, 403]);
-    expect(seen(await code(second, second.accessCode))).toMatchObject({ status: 403 });
+    const replaced = await code(first, first.accessCode);
+    expect(replaced.status).toBe(410);
+    expect(replaced.body).toContain('The link was replaced by a newer one from Tunet.');
+    // a wrong code says how many tries are left; five, even at once, lock it for good: the right code then opens nothing
+    const once = await code(second, 'WRONG-CODE0');
+    expect(once.status).toBe(403);
+    expect(once.body).toContain('You have 4 tries left before the link is locked.');
+    const wrong = await Promise.all(Array.from({ length: 6 }, () => code(second, 'WRONG-CODE0')));
+    expect(wrong.map((answer) => answer.status)).toEqual([403, 403, 403, 403, 403, 403]);
+    const locked = await code(second, second.accessCode);
+    expect(locked.status).toBe(403);
+    expect(locked.body).toContain('The link is locked after too many wrong codes. Ask Tunet for a new link.');
+    expect(locked.body).not.toContain('name="code"');
     const record = await links.closure(operator, associationId);
     expect(record!.links.map((link) => ({ downloads: link.downloads, failed: link.failedAttempts, revoked: link.revokedAt !== null }))).toEqual([
       { downloads: 0, failed: 5, revoked: false },
@@ -233,7 +241,9 @@ describe("a terminated association's export and deletion", () => {
     expect(third.link.expiresAt).toEqual(new Date('2026-06-01T22:00:00Z'));
     expect(seen(await code(third, third.accessCode))).toMatchObject({ status: 200, body: 'PK' });
     clock.now = new Date('2026-06-01T22:00:00Z');
-    expect(seen(await code(third, third.accessCode))).toMatchObject({ status: 410 });
+    const over = await code(third, third.accessCode);
+    expect(over.status).toBe(410);
+    expect(over.body).toContain('The copy is no longer available');
     await expect(links.issue(operator, origin, associationId)).rejects.toMatchObject({ extensions: { code: 'CONFLICT' } });
 
     // once deletion starts the link's page says the copy is gone; when it is done (the link with it), the operator reads the receipt
@@ -246,11 +256,25 @@ describe("a terminated association's export and deletion", () => {
     const erased = await links.closure(operator, associationId);
     expect(erased).toMatchObject({ status: 'erased', links: [] });
     expect(erased!.receiptEn).toContain('| privacy | closure\\_export\\_links | erased | 3 |');
+    // the receipt keeps how the copy was handed over after the links themselves are gone
+    expect(erased!.receiptEn).toContain('| 2026-03-10 13:00 GMT+1 | 2026-03-17 13:00 GMT+1 | 1 | 2026-03-10 13:00 GMT+1 |');
+    expect(erased!.receiptEn).toContain('| 2026-05-30 14:00 GMT+2 | 2026-06-02 00:00 GMT+2 | 1 | 2026-05-30 14:00 GMT+2 |');
 
     // nobody but an operator outside a support session
     const board: Viewer = { accountId: randomUUID(), associationId, memberId: randomUUID(), role: 'board', platformAdmin: false, sessionId: null };
     const inSession: Viewer = { ...operator, associationId, support: { expiresAt: '2026-06-02T00:00:00Z' } };
     for (const viewer of [board, inSession]) await expect(links.closure(viewer, associationId)).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN' } });
     await expect(links.issue(null, origin, associationId)).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+    await expect(links.closure(operator, 'not-an-id')).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'associationId' } });
+  });
+
+  it('two operators issuing at once leave exactly one working link', async () => {
+    const { associationId, storage, closures } = await startedClosure(async (subgraph) => Response.json({ subgraph, tables: {}, files: [], receipt: [] }));
+    await closures().run();
+    const links = () => new ClosureLinksService(new ClosureLinksRepository(db), new ClosuresRepository(db), storage, () => new Date('2026-03-02T09:00:00Z'));
+    const operator: Viewer = { accountId: randomUUID(), associationId: null, memberId: null, role: null, platformAdmin: true, sessionId: null };
+    await Promise.all([links().issue(operator, '', associationId), links().issue(operator, '', associationId)]);
+    const issued = (await links().closure(operator, associationId))!.links;
+    expect(issued.map((link) => link.revokedAt === null).sort()).toEqual([false, true]);
   });
 });

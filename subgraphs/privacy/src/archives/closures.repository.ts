@@ -4,13 +4,14 @@ import { sql } from 'drizzle-orm';
 
 export type ClosureStatus = 'exporting' | 'ready' | 'erasing' | 'erased';
 export type ClosurePhase = 'export' | 'erase';
+export type ClosureStartedBy = 'event' | 'operator';
 
 export interface ClosureRow {
   associationId: string;
   terminationId: string;
   terminatedOn: string;
   timeZone: string;
-  startedBy: 'event' | 'operator';
+  startedBy: ClosureStartedBy;
   exportDueOn: string;
   availableUntil: string;
   eraseBy: string;
@@ -21,6 +22,14 @@ export interface ClosureRow {
   erasedAt: Date | null;
   receiptNb: string | null;
   receiptEn: string | null;
+}
+
+/** How the copy was handed over: each download link issued, for the deletion receipt (read before the links go). */
+export interface HandoverEntry {
+  issuedAt: Date;
+  expiresAt: Date;
+  downloads: number;
+  lastDownloadAt: Date | null;
 }
 
 export interface ClosureStep {
@@ -197,10 +206,22 @@ export class ClosuresRepository {
    * table by table from the database catalogue, so a table added later is not forgotten. A table whose rows others
    * still reference is retried after the others. A table the subgraph's role may not delete from (the append-only
    * access log, decision 0039) is left alone and returned as such, for the receipt to name. Returns the rows deleted
-   * per table.
+   * per table, and the download links issued (read in the same transaction, before they are deleted).
    */
-  async eraseOwnRows(tenant: string): Promise<{ erased: Record<string, number>; appendOnly: string[] }> {
+  async eraseOwnRows(tenant: string): Promise<{ erased: Record<string, number>; appendOnly: string[]; handover: HandoverEntry[] }> {
     return this.db.tenant(tenant, async (tx) => {
+      const handover = (
+        await rowsOf(
+          tx,
+          sql`select issued_at, expires_at, downloads, last_download_at from privacy.closure_export_links
+              where association_id = ${tenant} order by issued_at, expires_at`,
+        )
+      ).map((row) => ({
+        issuedAt: instant(row.issued_at)!,
+        expiresAt: instant(row.expires_at)!,
+        downloads: Number(row.downloads),
+        lastDownloadAt: instant(row.last_download_at),
+      }));
       const catalogue = (
         await rowsOf(
           tx,
@@ -233,7 +254,7 @@ export class ClosuresRepository {
         if (referenced.length === waiting.length) throw new Error(`privacy rows still referenced: ${referenced.join(', ')}`);
         waiting = referenced;
       }
-      return { erased: counts, appendOnly };
+      return { erased: counts, appendOnly, handover };
     });
   }
 

@@ -9,7 +9,6 @@ export const closuresResolvers: Resolvers = {
     issueClosureExportLink: (_root, args, ctx) => ctx.closureLinks.issue(ctx.viewer, ctx.publicOrigin, args.input.associationId),
   },
   AssociationClosure: {
-    startedBy: (closure) => closure.startedBy.toUpperCase(),
     exportReadyAt: (closure) => closure.readyAt,
     exportSizeBytes: (closure) => (closure.status === 'ready' ? closure.sizeBytes : null),
     deletionReceipt: (closure, args) => (args.language === 'EN' ? closure.receiptEn : closure.receiptNb),

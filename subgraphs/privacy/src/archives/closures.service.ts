@@ -139,9 +139,9 @@ export class ClosuresService {
     }
     const steps = await this.repository.steps(associationId, 'erase');
     if (steps.some((step) => !step.doneAt)) return false;
-    const own = await this.repository.eraseOwnRows(associationId);
+    const { handover, ...own } = await this.repository.eraseOwnRows(associationId);
     const erasedAt = this.now();
-    const receipt = { closure, steps, own, erasedAt };
+    const receipt = { closure, steps, own, handover, erasedAt };
     await this.repository.markErased(associationId, { nb: renderDeletionReceipt(receipt, 'nb'), en: renderDeletionReceipt(receipt, 'en') }, erasedAt);
     return true;
   }

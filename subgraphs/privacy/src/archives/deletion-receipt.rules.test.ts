@@ -50,6 +50,14 @@ describe('the written deletion receipt', () => {
       },
     ],
     own: { erased: { settings: 1, requests: 0 }, appendOnly: ['access_log'] },
+    handover: [
+      {
+        issuedAt: new Date('2026-03-10T12:00:00Z'),
+        expiresAt: new Date('2026-03-17T12:00:00Z'),
+        downloads: 2,
+        lastDownloadAt: new Date('2026-03-11T07:30:00Z'),
+      },
+    ],
     erasedAt: new Date('2026-06-02T08:06:00Z'),
   };
 
@@ -69,5 +77,12 @@ describe('the written deletion receipt', () => {
     expect(en).toContain('| privacy | access\\_log | kept | — |');
     expect(en).toContain('- privacy.access\\_log: the pseudonymous append-only access log (decision 0039); not deleted by this job');
     expect(en).toContain('Database backups are governed by the hosting environment');
+  });
+
+  it('says how the copy was handed over: each link, until when it worked and how often it was used, or that none was issued', () => {
+    const en = renderDeletionReceipt(input, 'en');
+    expect(en).toContain('The copy was handed over through these download links from Tunet:');
+    expect(en).toContain('| 2026-03-10 13:00 GMT+1 | 2026-03-17 13:00 GMT+1 | 2 | 2026-03-11 08:30 GMT+1 |');
+    expect(renderDeletionReceipt({ ...input, handover: [] }, 'nb')).toContain('Ingen nedlastingslenke til kopien ble utstedt før den ble slettet.');
   });
 });

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { inert } from './archive-summary.rules';
-import type { ClosureRow, ClosureStep } from './closures.repository';
+import type { ClosureRow, ClosureStep, HandoverEntry } from './closures.repository';
 
 export interface DeletionReceiptInput {
   closure: ClosureRow;
@@ -8,6 +8,8 @@ export interface DeletionReceiptInput {
   steps: readonly ClosureStep[];
   /** The privacy subgraph's own rows deleted, per table, and the append-only tables its role cannot delete from. */
   own: { erased: Readonly<Record<string, number>>; appendOnly: readonly string[] };
+  /** The download links the provider issued for the copy, oldest first. */
+  handover: readonly HandoverEntry[];
   erasedAt: Date;
 }
 
@@ -22,6 +24,15 @@ const TEXT = {
       `The agreement with association ${association} ended on ${terminatedOn}. The copy of its content was available until ${until} inclusive. Since then every piece of the association's data has been deleted from Tunet, as summarised below (data processing agreement: deletion after the agreement ended, documented in writing).`,
   },
   completed: { nb: 'Slettingen ble fullført', en: 'Deletion completed' },
+  handover: {
+    nb: 'Kopien ble utlevert gjennom disse nedlastingslenkene fra Tunet:',
+    en: 'The copy was handed over through these download links from Tunet:',
+  },
+  handoverHeader: { nb: '| Utstedt | Gyldig til | Nedlastinger | Siste nedlasting |', en: '| Issued | Valid until | Downloads | Last download |' },
+  noHandover: {
+    nb: 'Ingen nedlastingslenke til kopien ble utstedt før den ble slettet.',
+    en: 'No download link to the copy was issued before it was deleted.',
+  },
   deadline: { nb: 'frist', en: 'deadline' },
   header: { nb: '| Tjeneste | Tabell | Handling | Rader | Bekreftet |', en: '| Service | Table | Action | Rows | Confirmed |' },
   kept: {
@@ -51,6 +62,7 @@ export function renderDeletionReceipt(input: DeletionReceiptInput, language: Lan
     '',
     `${TEXT.completed[language]}: ${at(input.erasedAt, zone)} (${TEXT.deadline[language]} ${closure.eraseBy}).`,
     '',
+    ...handoverLines(input.handover, zone, language),
     TEXT.header[language],
     '|---|---|---|---:|---|',
   ];
@@ -72,4 +84,12 @@ export function renderDeletionReceipt(input: DeletionReceiptInput, language: Lan
   if (kept.length > 0) lines.push(TEXT.kept[language], '', ...kept, '');
   lines.push(TEXT.backups[language], '');
   return lines.join('\n');
+}
+
+function handoverLines(handover: readonly HandoverEntry[], zone: string, language: Language): string[] {
+  if (handover.length === 0) return [TEXT.noHandover[language], ''];
+  const rows = handover.map(
+    (link) => `| ${at(link.issuedAt, zone)} | ${at(link.expiresAt, zone)} | ${link.downloads} | ${link.lastDownloadAt ? at(link.lastDownloadAt, zone) : '—'} |`,
+  );
+  return [TEXT.handover[language], '', TEXT.handoverHeader[language], '|---|---|---:|---|', ...rows, ''];
 }
