@@ -19,7 +19,7 @@ import { createBillingSubgraph, loadDemoBilling, SignedAssociationProfiles, type
 import { createMembersSubgraph, DEMO, loadDemoData, type MembersSubgraph } from '@tunet/members';
 import { createPostsSubgraph, loadDemoPosts, type PostsSubgraph } from '@tunet/posts';
 import { createPrivacySubgraph, type PrivacySubgraph } from '@tunet/privacy';
-import { createOperationsSubgraph, type OperationsSubgraph } from '@tunet/operations';
+import { createOperationsSubgraph, loadDemoMaintenance, type OperationsSubgraph } from '@tunet/operations';
 import { createNotificationsSubgraph, MembersDirectory, type NotificationsConfig, type NotificationsSubgraph } from '@tunet/notifications';
 import { createReservationsSubgraph, loadDemoReservations, type DemoResident, type ReservationsSubgraph } from '@tunet/reservations';
 
@@ -189,7 +189,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     Object.assign(urls, { members: membersServer.url, posts: postsServer.url, billing: billingServer.url });
     // Once the subgraphs listen, since demo content goes through the services, which ask privacy whether its author's
     // processing is restricted; the gateway and the jobs start after it, so nobody sees a half-loaded demo.
-    const demoLoaded = options.demoData ? await loadDemo(members, posts, reservations, billing) : false;
+    const demoLoaded = options.demoData ? await loadDemo(members, posts, reservations, billing, operations) : false;
     const gateway = await startGateway({
       port: ports.gateway,
       host: options.host,
@@ -254,7 +254,13 @@ async function blokkA(members: MembersSubgraph): Promise<string | null> {
   return buildings.find((building) => building.name === 'Blokk A')?.id ?? null;
 }
 
-async function loadDemo(members: MembersSubgraph, posts: PostsSubgraph, reservations: ReservationsSubgraph, billing: BillingSubgraph): Promise<boolean> {
+async function loadDemo(
+  members: MembersSubgraph,
+  posts: PostsSubgraph,
+  reservations: ReservationsSubgraph,
+  billing: BillingSubgraph,
+  operations: OperationsSubgraph,
+): Promise<boolean> {
   const loaded = await loadDemoData(members);
   await loadDemoPosts(posts, {
     solbakkenBoard: DEMO.kari,
@@ -279,6 +285,7 @@ async function loadDemo(members: MembersSubgraph, posts: PostsSubgraph, reservat
     residents: [await homeOf(members, DEMO.ola), await homeOf(members, DEMO.per), await homeOf(members, DEMO.aase)],
   });
   await loadDemoBilling(billing, { solbakken: DEMO.solbakken, operator: DEMO.operator });
+  await loadDemoMaintenance(operations.db, { association: DEMO.solbakken, board: DEMO.kari, caretaker: DEMO.jonas });
   return loaded;
 }
 

@@ -1,1 +1,2 @@
 export { createOperationsSubgraph, type OperationsSubgraph, type OperationsDependencies } from './subgraph';
+export { loadDemoMaintenance, type DemoMaintenance } from './maintenance/maintenance.demo';

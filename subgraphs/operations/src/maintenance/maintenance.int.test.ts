@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { PrivacyRepository } from '../privacy/privacy.repository';
+import { loadDemoMaintenance } from './maintenance.demo';
 import { arrangeAssociation, openMaintenanceTestBed, outboxOf, requestOf, type MaintenanceTestBed } from './maintenance.fixtures';
 import type { NewTaskInput } from './maintenance.service';
 
@@ -189,5 +190,24 @@ describe("the maintenance plan's privacy", () => {
     expect(await privacy.eraseMember(id, caretaker.memberId, randomUUID(), false, false)).toMatchObject({ maintenance_tasks: 0, maintenance_occurrences: 0 });
 
     expect(await privacy.eraseAssociation(id)).toMatchObject({ maintenance_tasks: 1, maintenance_occurrences: 2 });
+  });
+});
+
+describe('the demo plan', () => {
+  it('loads once: a monthly round done twice with this month overdue, and a yearly task ahead', async () => {
+    bed.setClock('2026-12-07T09:00:00Z');
+    const { id, board, caretaker } = arrangeAssociation(bed);
+    const demo = { association: id, board: board.memberId, caretaker: caretaker.memberId };
+    expect(await loadDemoMaintenance(bed.primary.db, demo, new Date('2026-12-07T09:00:00Z'))).toBe(true);
+    expect(await loadDemoMaintenance(bed.primary.db, demo, new Date('2026-12-07T09:00:00Z'))).toBe(false);
+    const tasks = await bed.primary.service.list(requestOf(caretaker), false);
+    expect(tasks.map((task) => [task.title, task.recurrence, task.open?.dueAt.toISOString()])).toEqual([
+      ['Brannvernrunde', 'monthly', '2026-12-01T06:00:00.000Z'],
+      ['Rens takrenner og sluk', 'yearly', '2027-10-01T07:00:00.000Z'],
+    ]);
+    expect((await bed.primary.service.history(board, tasks[0]!)).map((round) => round.dueAt.toISOString())).toEqual([
+      '2026-11-01T06:00:00.000Z',
+      '2026-10-01T05:00:00.000Z',
+    ]);
   });
 });
