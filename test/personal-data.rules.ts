@@ -23,7 +23,7 @@ export interface CatalogueColumn {
  */
 export const NOT_COVERED_BY_ROUTES: Readonly<Record<string, string>> = {
   outbox: "the kit's outbox: relayed rows are pruned after a short age, and the residue scan searches the rest",
-  dead_letters: "the kit's dead letters: events an operator replays or discards; the residue scan searches them",
+  dead_letters: "the kit's dead letters: events an operator replays or discards, deleted after 30 days; the residue scan searches them",
   schema_migrations: "the migration runner's bookkeeping",
 };
 

@@ -1,10 +1,13 @@
-import { desc, eq, sql } from 'drizzle-orm';
+import { desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import { bigint, integer, jsonb, pgSchema, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import type { SubgraphDatabase } from '../database';
 import type { EventStream } from './event-stream';
 import type { Event } from './outbox';
 
-/** An event one consumer group gave up on, with why; kept until an operator replays or deletes it. */
+/**
+ * An event one consumer group gave up on, with why; kept until an operator replays or deletes it, or until it is
+ * older than the relay keeps dead letters (30 days by default, decision 0007).
+ */
 export interface DeadLetter {
   id: number;
   group: string;
@@ -48,6 +51,22 @@ export class DeadLetters {
         attempts,
       }),
     );
+  }
+
+  /**
+   * Deletes up to `limit` dead letters set aside more than `olderThanMs` ago: the events hold personal data, and one
+   * nobody replayed within the period is past being useful. Resolves to what was deleted (for the warning).
+   */
+  async prune(olderThanMs: number, limit: number): Promise<{ id: number; group: string; topic: string; replayed: boolean }[]> {
+    const cutoff = new Date(Date.now() - olderThanMs);
+    return this.db.system(async (tx) => {
+      const due = tx.select({ id: this.table.id }).from(this.table).where(lt(this.table.deadAt, cutoff)).orderBy(this.table.id).limit(limit);
+      const deleted = await tx
+        .delete(this.table)
+        .where(inArray(this.table.id, due))
+        .returning({ id: this.table.id, group: this.table.consumerGroup, topic: this.table.topic, replayedAt: this.table.replayedAt });
+      return deleted.map(({ replayedAt, ...letter }) => ({ ...letter, replayed: replayedAt !== null }));
+    });
   }
 
   /** The newest first. */

@@ -1,6 +1,7 @@
 import type { EventContracts, TunetEvents } from '@tunet/events';
 import type { SubgraphDatabase } from '../database';
 import { createLogger, type Logger } from '../logger';
+import { DeadLetters } from './dead-letters';
 import type { EventStream } from './event-stream';
 import { PeriodicJob, type BackgroundJob } from '../background';
 
@@ -14,7 +15,12 @@ export interface OutboxRelayOptions {
    * into what was just sent, short enough that an erased person's name or a used one-time token does not linger.
    */
   keepRelayedMs?: number;
-  /** How often the relay prunes relayed rows, at most (default 60 000). */
+  /**
+   * How long a dead letter (dead-letters.ts) is kept for an operator to replay or delete (default 30 days): the event
+   * holds personal data, and one nobody looked at in a month is past being useful.
+   */
+  keepDeadLettersMs?: number;
+  /** How often the relay prunes relayed rows and old dead letters, at most (default 60 000). */
   pruneIntervalMs?: number;
   logger?: Logger;
 }
@@ -32,7 +38,10 @@ const PRUNE_BATCH = 1_000;
 export class OutboxRelay<C extends EventContracts = TunetEvents> implements BackgroundJob {
   private readonly batchSize: number;
   private readonly keepRelayedMs: number;
+  private readonly keepDeadLettersMs: number;
   private readonly pruneIntervalMs: number;
+  private readonly deadLetters: DeadLetters;
+  private readonly logger: Logger;
   private readonly job: PeriodicJob;
   private prunedAt = 0;
 
@@ -43,6 +52,9 @@ export class OutboxRelay<C extends EventContracts = TunetEvents> implements Back
   ) {
     this.batchSize = options.batchSize ?? 100;
     this.keepRelayedMs = options.keepRelayedMs ?? 60 * 60_000;
+    this.keepDeadLettersMs = options.keepDeadLettersMs ?? 30 * 24 * 60 * 60_000;
+    this.deadLetters = new DeadLetters(db);
+    this.logger = options.logger ?? createLogger('outbox-relay');
     this.pruneIntervalMs = options.pruneIntervalMs ?? 60_000;
     // A full batch means more are waiting: the job goes on at once instead of sleeping.
     this.job = new PeriodicJob(
@@ -52,11 +64,12 @@ export class OutboxRelay<C extends EventContracts = TunetEvents> implements Back
         const more = (await this.relayOnce()) >= this.batchSize;
         if (!more && Date.now() - this.prunedAt >= this.pruneIntervalMs) {
           await this.pruneRelayed();
+          await this.pruneDeadLetters();
           this.prunedAt = Date.now();
         }
         return more;
       },
-      options.logger ?? createLogger('outbox-relay'),
+      this.logger,
     );
   }
 
@@ -82,6 +95,25 @@ export class OutboxRelay<C extends EventContracts = TunetEvents> implements Back
       const deleted = await this.db.system((tx) => this.db.outbox.pruneRelayed(tx, this.keepRelayedMs, PRUNE_BATCH));
       total += deleted;
       if (deleted < PRUNE_BATCH) return total;
+    }
+  }
+
+  /**
+   * Deletes dead letters set aside longer than `keepDeadLettersMs` ago, in batches, warning of those never replayed
+   * (by group and topic: the event itself is what goes); resolves to how many.
+   */
+  async pruneDeadLetters(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const deleted = await this.deadLetters.prune(this.keepDeadLettersMs, PRUNE_BATCH);
+      const unreplayed = deleted.filter((letter) => !letter.replayed).map(({ id, group, topic }) => ({ id, group, topic }));
+      if (unreplayed.length > 0)
+        this.logger.warn(
+          { schema: this.db.schema, deadLetters: unreplayed.slice(0, 50), count: unreplayed.length },
+          'dead letters deleted unreplayed after their retention',
+        );
+      total += deleted.length;
+      if (deleted.length < PRUNE_BATCH) return total;
     }
   }
 

@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import type { SubgraphDatabase, Tx } from '../database';
 import { closeFastStore, type FastStore } from '../redis';
 import { openTestDatabase, openTestRedis, type TestDatabase } from '../kit.fixtures';
+import { DeadLetters } from './dead-letters';
 import { openEventStream, type EventStream } from './event-stream';
 import type { Event } from './outbox';
 import { OutboxRelay } from './outbox-relay';
@@ -159,6 +161,21 @@ describe('outbox and relay', () => {
     expect(left.map((row) => row.event_id).sort()).toEqual([fresh.eventId, unrelayed.eventId].sort());
     expect(await relay.pruneRelayed()).toBe(0);
     await drain(relay);
+  });
+
+  it('deletes dead letters set aside longer ago than it keeps them, and only those', async () => {
+    const relay = new OutboxRelay(alpha, stream, { keepDeadLettersMs: 30 * 24 * 60 * 60_000 });
+    const letters = new DeadLetters(alpha);
+    const event = (email: string): Event => ({ eventId: randomUUID(), topic: 'note.aged', associationId: A, occurredAt: new Date(), payload: { email } });
+    const [old, fresh] = [event('kari@example.no'), event('per@example.no')];
+    await letters.add('group-a', old, 'handler kept failing', 5);
+    await letters.add('group-a', fresh, 'handler kept failing', 5);
+    await alpha.system((tx) => tx.execute(sql`update alpha.dead_letters set dead_at = now() - interval '31 days' where event_id = ${old.eventId}`));
+
+    expect(await relay.pruneDeadLetters()).toBe(1);
+
+    expect((await letters.list()).map((letter) => letter.event.eventId)).toEqual([fresh.eventId]);
+    expect(await relay.pruneDeadLetters()).toBe(0);
   });
 
   it('relays in the background until stopped', async () => {
