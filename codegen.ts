@@ -160,6 +160,10 @@ const config: CodegenConfig = {
       {
         ServiceRequest: '../service-requests/service-requests.repository#ServiceRequestRow',
         ServiceRequestStatusChange: '../service-requests/service-requests.repository#StatusChangeRow',
+        MaintenanceTask: '../maintenance/maintenance.repository#PlannedTask',
+        MaintenanceRound: '../maintenance/maintenance.tables#MaintenanceOccurrenceRow',
+        MaintenanceChecklistAnswer: '../maintenance/maintenance.tables#StoredAnswer',
+        CompleteMaintenanceRoundPayload: '../maintenance/maintenance.service#CompletedRound',
       },
       { module: '../tables', types: OPERATIONS_ENUMS },
     ),

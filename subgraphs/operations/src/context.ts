@@ -1,4 +1,5 @@
 import type { RequestContext } from '@tunet/kit';
+import type { MaintenanceService } from './maintenance/maintenance.service';
 import type { ServiceRequestsService } from './service-requests/service-requests.service';
 
 /**
@@ -7,4 +8,5 @@ import type { ServiceRequestsService } from './service-requests/service-requests
  */
 export interface OperationsContext extends RequestContext {
   serviceRequests: ServiceRequestsService;
+  maintenance: MaintenanceService;
 }

@@ -2,11 +2,13 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   DateTimeResolver,
+  LocalDateResolver,
   lowerCaseEnumValues,
   OutboxRelay,
   personalDataRoutes,
   SignedMemberHomes,
   SignedMemberReferences,
+  SignedMemberRoles,
   type MemberHomes,
   type MemberReferences,
   type SubgraphDatabase,
@@ -16,6 +18,11 @@ import {
 } from '@tunet/kit';
 import { parse } from 'graphql';
 import type { OperationsContext } from './context';
+import { signedAssociationZones } from './maintenance/association-zones';
+import { MaintenanceRepository } from './maintenance/maintenance.repository';
+import { maintenanceResolvers } from './maintenance/maintenance.resolvers';
+import { MaintenanceService } from './maintenance/maintenance.service';
+import { OverdueMaintenanceSweep } from './maintenance/maintenance.sweep';
 import { PrivacyRepository } from './privacy/privacy.repository';
 import { PrivacyService } from './privacy/privacy.service';
 import { ServiceRequestsRepository } from './service-requests/service-requests.repository';
@@ -42,6 +49,7 @@ export type OperationsDependencies = SubgraphProcessDependencies & {
 export interface OperationsSubgraph extends SubgraphModule<OperationsContext> {
   db: SubgraphDatabase;
   serviceRequests: ServiceRequestsService;
+  maintenance: MaintenanceService;
 }
 
 /** Wires the operations subgraph: repositories on its own schema, services, internal routes and the request context. */
@@ -60,20 +68,33 @@ export async function createOperationsSubgraph(deps: OperationsDependencies): Pr
     store: deps.store,
     now,
   });
+  const maintenanceRepository = new MaintenanceRepository(db);
+  const maintenance = new MaintenanceService(
+    maintenanceRepository,
+    new SignedMemberRoles(membersUrl, deps.internalSecret),
+    signedAssociationZones(membersUrl, deps.internalSecret),
+    now,
+  );
   const typeDefs = parse(readFileSync(path.join(root, 'schema.graphql'), 'utf8'));
   const definition: SubgraphDefinition<OperationsContext> = {
     name: 'operations',
     typeDefs,
-    resolvers: [{ DateTime: DateTimeResolver }, lowerCaseEnumValues(typeDefs, Object.keys(LOWER_CASE_ENUMS)), serviceRequestsResolvers],
-    createContext: (request) => ({ ...request, serviceRequests }),
+    resolvers: [
+      { DateTime: DateTimeResolver, Date: LocalDateResolver },
+      lowerCaseEnumValues(typeDefs, Object.keys(LOWER_CASE_ENUMS)),
+      serviceRequestsResolvers,
+      maintenanceResolvers,
+    ],
+    createContext: (request) => ({ ...request, serviceRequests, maintenance }),
     internalRoutes: { ...personalDataRoutes(new PrivacyService(new PrivacyRepository(db))) },
     isReady: () => deps.database.ping(),
   };
   return {
     definition,
     migrate: () => db.migrate(),
-    backgroundJobs: (stream) => [new OutboxRelay(db, stream)],
+    backgroundJobs: (stream) => [new OutboxRelay(db, stream), new OverdueMaintenanceSweep(maintenanceRepository, { now })],
     db,
     serviceRequests,
+    maintenance,
   };
 }

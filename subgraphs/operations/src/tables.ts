@@ -3,6 +3,9 @@ import { bigint, boolean, pgSchema, text, timestamp, uuid } from 'drizzle-orm/pg
 /** Drizzle's view of the tables that migrations/ creates; the SQL files are the source of truth. */
 export const schema = pgSchema('operations');
 
+/** How often a maintenance task comes round (GraphQL MaintenanceRecurrence in upper case; decision 0043). */
+export type { Recurrence } from './maintenance/maintenance.rules';
+
 /** What a fault is about (GraphQL ServiceRequestCategory in upper case). */
 export type ServiceRequestCategory = 'plumbing' | 'electrical' | 'heating_ventilation' | 'common_areas' | 'outdoor' | 'security_locks' | 'other';
 export type ServiceRequestUrgency = 'normal' | 'urgent';
@@ -25,6 +28,7 @@ export const LOWER_CASE_ENUMS = {
   ServiceRequestStatus: 'ServiceRequestStatus',
   ServiceRequestLocationKind: 'LocationKind',
   ServiceRequestActorKind: 'ActorKind',
+  MaintenanceRecurrence: 'Recurrence',
 } as const;
 
 export const serviceRequests = schema.table('service_requests', {

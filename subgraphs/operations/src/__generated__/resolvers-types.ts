@@ -5,14 +5,18 @@ import type { UrgentReason } from '../tables';
 import type { ServiceRequestStatus } from '../tables';
 import type { LocationKind as ServiceRequestLocationKind } from '../tables';
 import type { ActorKind as ServiceRequestActorKind } from '../tables';
+import type { Recurrence as MaintenanceRecurrence } from '../tables';
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { ServiceRequestRow, StatusChangeRow } from '../service-requests/service-requests.repository';
+import type { PlannedTask } from '../maintenance/maintenance.repository';
+import type { MaintenanceOccurrenceRow, StoredAnswer } from '../maintenance/maintenance.tables';
+import type { CompletedRound } from '../maintenance/maintenance.service';
 import type { OperationsContext } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
 export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
-export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 export type EnumResolverSignature<T, AllowedValues = any> = { [key in keyof T]?: AllowedValues };
+export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
   ID: { input: string; output: string; }
@@ -20,6 +24,8 @@ export type Scalars = {
   Boolean: { input: boolean; output: boolean; }
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
+  /** A calendar date without time or zone, `YYYY-MM-DD`. */
+  Date: { input: string; output: string; }
   /** An instant in time, as an ISO 8601 string with offset (UTC on output), e.g. `2026-11-21T10:15:00.000Z`. */
   DateTime: { input: Date; output: Date; }
   _FieldSet: { input: unknown; output: unknown; }
@@ -33,6 +39,111 @@ export type ChangeServiceRequestStatusInput = {
   status: ServiceRequestStatus;
 };
 
+export type CompleteMaintenanceRoundInput = {
+  /** One answer per checklist item, in the checklist's order (BAD_USER_INPUT `answers` otherwise). */
+  answers: Array<MaintenanceChecklistAnswerInput>;
+  /** At most 2000 characters. */
+  note?: InputMaybe<Scalars['String']['input']>;
+  roundId: Scalars['ID']['input'];
+};
+
+/** A completed round and its task, whose `nextRound` is the round created with the completion. */
+export type CompleteMaintenanceRoundPayload = {
+  __typename?: 'CompleteMaintenanceRoundPayload';
+  round: MaintenanceRound;
+  task: MaintenanceTask;
+};
+
+export type CreateMaintenanceTaskInput = {
+  /** At most 30 items of 1–200 characters (BAD_USER_INPUT `checklist.<index>` for a bad item). */
+  checklist?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** At most 2000 characters. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** `HH:MM` on the 24-hour clock, in the association's zone. */
+  dueTime: Scalars['String']['input'];
+  /** Today or later in the association's zone, at most two years ahead. */
+  firstDueOn: Scalars['Date']['input'];
+  /** Required for EVERY_N_MONTHS (1–60), not allowed otherwise. */
+  intervalMonths?: InputMaybe<Scalars['Int']['input']>;
+  recurrence: MaintenanceRecurrence;
+  /** A current, not suspended member of the association; null or left out: the board. */
+  responsibleMemberId?: InputMaybe<Scalars['ID']['input']>;
+  /** 1–120 characters. */
+  title: Scalars['String']['input'];
+};
+
+/** One checklist item as answered when a round was completed. */
+export type MaintenanceChecklistAnswer = {
+  __typename?: 'MaintenanceChecklistAnswer';
+  done: Scalars['Boolean']['output'];
+  /** The item as the checklist read when the round was completed. */
+  item: Scalars['String']['output'];
+  /** A remark, at most 500 characters (`Tomt, bestilt nytt`). */
+  note?: Maybe<Scalars['String']['output']>;
+};
+
+export type MaintenanceChecklistAnswerInput = {
+  done: Scalars['Boolean']['input'];
+  /** At most 500 characters. */
+  note?: InputMaybe<Scalars['String']['input']>;
+};
+
+export { MaintenanceRecurrence };
+
+/** One round of a maintenance task: due at a time, completed once. */
+export type MaintenanceRound = {
+  __typename?: 'MaintenanceRound';
+  /** One answer per checklist item, in order; null while open. */
+  answers?: Maybe<Array<MaintenanceChecklistAnswer>>;
+  completedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Who completed it; null while open, or once that member was erased. */
+  completedBy?: Maybe<Member>;
+  /** When it is due: the task's wall-clock time on its date, in the association's zone (a time the spring change skips moves forward by the gap; an hour the autumn change repeats counts from its first pass). */
+  dueAt: Scalars['DateTime']['output'];
+  /** Pass as `roundId` to completeMaintenanceRound. */
+  id: Scalars['ID']['output'];
+  /** A remark on the round as a whole, at most 2000 characters. */
+  note?: Maybe<Scalars['String']['output']>;
+  /** Not completed and past `dueAt`. Overdue rounds are told to the responsible person (or the board) once. */
+  overdue: Scalars['Boolean']['output'];
+};
+
+/**
+ * A recurring task of the association's maintenance plan (fire-safety round, HMS check, gutter cleaning, meter
+ * reading). The board manages the plan; the responsible person sees and completes the tasks they are responsible for.
+ * Residents see no task.
+ */
+export type MaintenanceTask = {
+  __typename?: 'MaintenanceTask';
+  /** When the board stopped it; null while active. */
+  archivedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** What a round checks, in order: at most 30 items of 1–200 characters. */
+  checklist: Array<Scalars['String']['output']>;
+  createdAt: Scalars['DateTime']['output'];
+  /** At most 2000 characters. */
+  description?: Maybe<Scalars['String']['output']>;
+  /** The wall-clock due time, `HH:MM`, in `timeZone`. */
+  dueTime: Scalars['String']['output'];
+  /** The first round's date, from which every round is counted. */
+  firstDueOn: Scalars['Date']['output'];
+  /** Completed rounds, newest first (the latest 50). */
+  history: Array<MaintenanceRound>;
+  id: Scalars['ID']['output'];
+  /** Months between rounds for EVERY_N_MONTHS; null otherwise. */
+  intervalMonths?: Maybe<Scalars['Int']['output']>;
+  /** The round to do next; null once the task is archived. */
+  nextRound?: Maybe<MaintenanceRound>;
+  /** Whether the next round is overdue. */
+  overdue: Scalars['Boolean']['output'];
+  recurrence: MaintenanceRecurrence;
+  /** Who does it (the caretaker, a board member, a resident volunteer); null: the board. */
+  responsible?: Maybe<Member>;
+  /** The association's IANA time zone when the task was made (`Europe/Oslo`). */
+  timeZone: Scalars['String']['output'];
+  /** 1–120 characters. */
+  title: Scalars['String']['output'];
+};
+
 /** A person's membership of one association: a resident, a board member or an external such as the caretaker. */
 export type Member = {
   __typename?: 'Member';
@@ -42,12 +153,21 @@ export type Member = {
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Stops a task (the board): its open round is removed, its history kept. Archiving again changes nothing. */
+  archiveMaintenanceTask: MaintenanceTask;
   /**
    * Moves a request along its workflow. The board makes any change; the reporter reopens a RESOLVED request within 14
    * days or closes it; the assignee what assignment allows (FORBIDDEN otherwise). An illegal transition is BAD_USER_INPUT
    * on `status` with `extensions.allowed`. Each change is kept in `history` and told to the reporter.
    */
   changeServiceRequestStatus: ServiceRequest;
+  /**
+   * Completes a round with who, when and the checklist answers, and creates the next round in the same step: the
+   * responsible person or the board. CONFLICT when the round was already completed.
+   */
+  completeMaintenanceRound: CompleteMaintenanceRoundPayload;
+  /** Adds a task to the plan with its first round (the board; FORBIDDEN otherwise; at most 300 active tasks). */
+  createMaintenanceTask: MaintenanceTask;
   /**
    * Reports a fault (residents and the board; at most 20 an hour per member, then RATE_LIMITED). The request starts as
    * NEW, with its first history entry.
@@ -58,11 +178,28 @@ export type Mutation = {
    * the reporter. BAD_USER_INPUT on `visibleToResidents` for a request about a unit.
    */
   setServiceRequestVisibility: ServiceRequest;
+  /** Changes a task's title, description, checklist or responsible person (the board). */
+  updateMaintenanceTask: MaintenanceTask;
+};
+
+
+export type MutationArchiveMaintenanceTaskArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
 export type MutationChangeServiceRequestStatusArgs = {
   input: ChangeServiceRequestStatusInput;
+};
+
+
+export type MutationCompleteMaintenanceRoundArgs = {
+  input: CompleteMaintenanceRoundInput;
+};
+
+
+export type MutationCreateMaintenanceTaskArgs = {
+  input: CreateMaintenanceTaskInput;
 };
 
 
@@ -73,6 +210,11 @@ export type MutationReportServiceRequestArgs = {
 
 export type MutationSetServiceRequestVisibilityArgs = {
   input: SetServiceRequestVisibilityInput;
+};
+
+
+export type MutationUpdateMaintenanceTaskArgs = {
+  input: UpdateMaintenanceTaskInput;
 };
 
 /** Cursor pagination state. */
@@ -86,6 +228,13 @@ export type PageInfo = {
 
 export type Query = {
   __typename?: 'Query';
+  /** One task, for the board and its responsible person; NOT_FOUND otherwise (also for another association's id). */
+  maintenanceTask: MaintenanceTask;
+  /**
+   * The maintenance plan by title: every task for the board, the tasks they are responsible for for any other member
+   * (an empty list for most residents). Archived tasks only with `includeArchived`. FORBIDDEN outside an association.
+   */
+  maintenanceTasks: Array<MaintenanceTask>;
   /** The viewer's own reports, newest first. */
   myServiceRequests: ServiceRequestConnection;
   /**
@@ -99,6 +248,16 @@ export type Query = {
    * reported"). `status` filters (all when left out); `first` 1–100.
    */
   serviceRequests: ServiceRequestConnection;
+};
+
+
+export type QueryMaintenanceTaskArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryMaintenanceTasksArgs = {
+  includeArchived?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 
@@ -222,6 +381,18 @@ export type SetServiceRequestVisibilityInput = {
   visibleToResidents: Scalars['Boolean']['input'];
 };
 
+/** What the board may change of a task; what is left out stays. The schedule is kept: archive and create anew to change it. */
+export type UpdateMaintenanceTaskInput = {
+  /** Applies from the next completion; completed rounds keep the items they were answered with. */
+  checklist?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Null or empty removes it. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  id: Scalars['ID']['input'];
+  /** Null gives the task back to the board. */
+  responsibleMemberId?: InputMaybe<Scalars['ID']['input']>;
+  title?: InputMaybe<Scalars['String']['input']>;
+};
+
 export { UrgentReason };
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
@@ -300,13 +471,22 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 export type ResolversTypes = ResolversObject<{
   ChangeServiceRequestStatusInput: ChangeServiceRequestStatusInput;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  CompleteMaintenanceRoundInput: CompleteMaintenanceRoundInput;
+  CompleteMaintenanceRoundPayload: ResolverTypeWrapper<CompletedRound>;
+  CreateMaintenanceTaskInput: CreateMaintenanceTaskInput;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  MaintenanceChecklistAnswer: ResolverTypeWrapper<StoredAnswer>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  MaintenanceChecklistAnswerInput: MaintenanceChecklistAnswerInput;
+  MaintenanceRecurrence: MaintenanceRecurrence;
+  MaintenanceRound: ResolverTypeWrapper<MaintenanceOccurrenceRow>;
+  MaintenanceTask: ResolverTypeWrapper<PlannedTask>;
   Member: ResolverTypeWrapper<Member>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   ReportServiceRequestInput: ReportServiceRequestInput;
   ServiceRequest: ResolverTypeWrapper<ServiceRequestRow>;
   ServiceRequestActorKind: ServiceRequestActorKind;
@@ -319,6 +499,7 @@ export type ResolversTypes = ResolversObject<{
   ServiceRequestStatusChange: ResolverTypeWrapper<StatusChangeRow>;
   ServiceRequestUrgency: ServiceRequestUrgency;
   SetServiceRequestVisibilityInput: SetServiceRequestVisibilityInput;
+  UpdateMaintenanceTaskInput: UpdateMaintenanceTaskInput;
   UrgentReason: UrgentReason;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
 }>;
@@ -327,13 +508,21 @@ export type ResolversTypes = ResolversObject<{
 export type ResolversParentTypes = ResolversObject<{
   ChangeServiceRequestStatusInput: ChangeServiceRequestStatusInput;
   ID: Scalars['ID']['output'];
+  CompleteMaintenanceRoundInput: CompleteMaintenanceRoundInput;
+  CompleteMaintenanceRoundPayload: CompletedRound;
+  CreateMaintenanceTaskInput: CreateMaintenanceTaskInput;
+  Int: Scalars['Int']['output'];
+  Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
+  MaintenanceChecklistAnswer: StoredAnswer;
+  Boolean: Scalars['Boolean']['output'];
+  MaintenanceChecklistAnswerInput: MaintenanceChecklistAnswerInput;
+  MaintenanceRound: MaintenanceOccurrenceRow;
+  MaintenanceTask: PlannedTask;
   Member: Member;
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
-  Boolean: Scalars['Boolean']['output'];
   Query: Record<PropertyKey, never>;
-  Int: Scalars['Int']['output'];
   ReportServiceRequestInput: ReportServiceRequestInput;
   ServiceRequest: ServiceRequestRow;
   ServiceRequestConnection: Omit<ServiceRequestConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['ServiceRequest']> };
@@ -341,6 +530,7 @@ export type ResolversParentTypes = ResolversObject<{
   ServiceRequestLocationInput: ServiceRequestLocationInput;
   ServiceRequestStatusChange: StatusChangeRow;
   SetServiceRequestVisibilityInput: SetServiceRequestVisibilityInput;
+  UpdateMaintenanceTaskInput: UpdateMaintenanceTaskInput;
   String: Scalars['String']['output'];
 }>;
 
@@ -350,18 +540,67 @@ export type RequiresFeatureDirectiveArgs = {
 
 export type RequiresFeatureDirectiveResolver<Result, Parent, ContextType = OperationsContext, Args = RequiresFeatureDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
+export type CompleteMaintenanceRoundPayloadResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['CompleteMaintenanceRoundPayload'] = ResolversParentTypes['CompleteMaintenanceRoundPayload']> = ResolversObject<{
+  round?: Resolver<ResolversTypes['MaintenanceRound'], ParentType, ContextType>;
+  task?: Resolver<ResolversTypes['MaintenanceTask'], ParentType, ContextType>;
+}>;
+
+export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Date'], any> {
+  name: 'Date';
+}
+
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
+
+export type MaintenanceChecklistAnswerResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['MaintenanceChecklistAnswer'] = ResolversParentTypes['MaintenanceChecklistAnswer']> = ResolversObject<{
+  done?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  item?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type MaintenanceRecurrenceResolvers = EnumResolverSignature<{ EVERY_N_MONTHS?: any, MONTHLY?: any, WEEKLY?: any, YEARLY?: any }, ResolversTypes['MaintenanceRecurrence']>;
+
+export type MaintenanceRoundResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['MaintenanceRound'] = ResolversParentTypes['MaintenanceRound']> = ResolversObject<{
+  answers?: Resolver<Maybe<Array<ResolversTypes['MaintenanceChecklistAnswer']>>, ParentType, ContextType>;
+  completedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  completedBy?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType>;
+  dueAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  overdue?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
+export type MaintenanceTaskResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['MaintenanceTask'] = ResolversParentTypes['MaintenanceTask']> = ResolversObject<{
+  archivedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  checklist?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  dueTime?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  firstDueOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  history?: Resolver<Array<ResolversTypes['MaintenanceRound']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  intervalMonths?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  nextRound?: Resolver<Maybe<ResolversTypes['MaintenanceRound']>, ParentType, ContextType>;
+  overdue?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  recurrence?: Resolver<ResolversTypes['MaintenanceRecurrence'], ParentType, ContextType>;
+  responsible?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType>;
+  timeZone?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
 
 export type MemberResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['Member'] = ResolversParentTypes['Member']> = ResolversObject<{
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
 export type MutationResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  archiveMaintenanceTask?: Resolver<ResolversTypes['MaintenanceTask'], ParentType, ContextType, RequireFields<MutationArchiveMaintenanceTaskArgs, 'id'>>;
   changeServiceRequestStatus?: Resolver<ResolversTypes['ServiceRequest'], ParentType, ContextType, RequireFields<MutationChangeServiceRequestStatusArgs, 'input'>>;
+  completeMaintenanceRound?: Resolver<ResolversTypes['CompleteMaintenanceRoundPayload'], ParentType, ContextType, RequireFields<MutationCompleteMaintenanceRoundArgs, 'input'>>;
+  createMaintenanceTask?: Resolver<ResolversTypes['MaintenanceTask'], ParentType, ContextType, RequireFields<MutationCreateMaintenanceTaskArgs, 'input'>>;
   reportServiceRequest?: Resolver<ResolversTypes['ServiceRequest'], ParentType, ContextType, RequireFields<MutationReportServiceRequestArgs, 'input'>>;
   setServiceRequestVisibility?: Resolver<ResolversTypes['ServiceRequest'], ParentType, ContextType, RequireFields<MutationSetServiceRequestVisibilityArgs, 'input'>>;
+  updateMaintenanceTask?: Resolver<ResolversTypes['MaintenanceTask'], ParentType, ContextType, RequireFields<MutationUpdateMaintenanceTaskArgs, 'input'>>;
 }>;
 
 export type PageInfoResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
@@ -370,6 +609,8 @@ export type PageInfoResolvers<ContextType = OperationsContext, ParentType extend
 }>;
 
 export type QueryResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  maintenanceTask?: Resolver<ResolversTypes['MaintenanceTask'], ParentType, ContextType, RequireFields<QueryMaintenanceTaskArgs, 'id'>>;
+  maintenanceTasks?: Resolver<Array<ResolversTypes['MaintenanceTask']>, ParentType, ContextType, RequireFields<QueryMaintenanceTasksArgs, 'includeArchived'>>;
   myServiceRequests?: Resolver<ResolversTypes['ServiceRequestConnection'], ParentType, ContextType, RequireFields<QueryMyServiceRequestsArgs, 'first'>>;
   serviceRequest?: Resolver<ResolversTypes['ServiceRequest'], ParentType, ContextType, RequireFields<QueryServiceRequestArgs, 'id'>>;
   serviceRequests?: Resolver<ResolversTypes['ServiceRequestConnection'], ParentType, ContextType, RequireFields<QueryServiceRequestsArgs, 'first'>>;
@@ -428,7 +669,13 @@ export type ServiceRequestUrgencyResolvers = EnumResolverSignature<{ NORMAL?: an
 export type UrgentReasonResolvers = EnumResolverSignature<{ LOCKED_OUT?: any, NO_HEAT?: any, NO_POWER?: any, WATER_LEAK?: any }, ResolversTypes['UrgentReason']>;
 
 export type Resolvers<ContextType = OperationsContext> = ResolversObject<{
+  CompleteMaintenanceRoundPayload?: CompleteMaintenanceRoundPayloadResolvers<ContextType>;
+  Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
+  MaintenanceChecklistAnswer?: MaintenanceChecklistAnswerResolvers<ContextType>;
+  MaintenanceRecurrence?: MaintenanceRecurrenceResolvers;
+  MaintenanceRound?: MaintenanceRoundResolvers<ContextType>;
+  MaintenanceTask?: MaintenanceTaskResolvers<ContextType>;
   Member?: MemberResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;

@@ -1,0 +1,144 @@
+import { DEMO } from '@tunet/members';
+import { DateTime } from 'luxon';
+import {
+  accessTokens,
+  matrixCaller,
+  matrixTests,
+  openE2E,
+  operatorMatrixTokens,
+  setupStep,
+  tag,
+  type E2E,
+  type MatrixCall,
+  type Outcome,
+} from './e2e.fixtures';
+
+/**
+ * Who may do what with the maintenance plan (operations, decision 0043), through the gateway: every maintenance
+ * query and mutation × every kind of caller. Solbakken subscribes to the operations center; "other association" is
+ * Fjordly's board, on the base plan (gated); the caretaker is Jonas, responsible for the matrix's task; the
+ * integrator an API key of Solbakken's board; the platform operator the demo operator without a support session.
+ */
+const ACTORS = ['anonymous', 'resident', 'board', 'caretaker', 'other association', 'integrator', 'platform operator'] as const;
+type Actor = (typeof ACTORS)[number];
+
+const TASK_FIELDS = 'id title recurrence dueTime timeZone overdue responsible { id } nextRound { id dueAt overdue } history { id }';
+const CREATE = `mutation ($i: CreateMaintenanceTaskInput!) { createMaintenanceTask(input: $i) { ${TASK_FIELDS} } }`;
+const COMPLETE =
+  'mutation ($i: CompleteMaintenanceRoundInput!) { completeMaintenanceRound(input: $i) { round { id completedAt answers { item done } } task { nextRound { id } } } }';
+
+describe('maintenance plan access matrix', () => {
+  let e2e: E2E;
+  const tokens: Partial<Record<Actor, string>> = {};
+  let call: MatrixCall<Actor>;
+  let taskId: string;
+  const tomorrow = DateTime.now().setZone('Europe/Oslo').plus({ days: 1 }).toISODate()!;
+  const newTask = (title: string, responsibleMemberId: string | null = DEMO.jonas) => ({
+    i: { title, checklist: ['Røykvarslere', 'Slokkeapparater'], recurrence: 'MONTHLY', firstDueOn: tomorrow, dueTime: '07:30', responsibleMemberId },
+  });
+  const createAsBoard = async (title: string) =>
+    (await setupStep<{ createMaintenanceTask: { id: string } }>(e2e, tokens.board, CREATE, newTask(title))).createMaintenanceTask.id;
+  const openRound = async () =>
+    (
+      await setupStep<{ maintenanceTask: { nextRound: { id: string } } }>(
+        e2e,
+        tokens.board,
+        'query ($id: ID!) { maintenanceTask(id: $id) { nextRound { id } } }',
+        {
+          id: taskId,
+        },
+      )
+    ).maintenanceTask.nextRound.id;
+
+  beforeAll(async () => {
+    e2e = await openE2E();
+    call = matrixCaller(e2e, tokens);
+    Object.assign(tokens, await operatorMatrixTokens(e2e), await accessTokens(e2e, { caretaker: 'jonas@solbakken.example' }));
+    taskId = await createAsBoard('Brannvernrunde');
+  });
+  afterAll(() => e2e?.close());
+
+  const operations: Record<string, (actor: Actor) => Promise<Outcome>> = {
+    maintenanceTasks: (actor) => call(actor, `query { maintenanceTasks { ${TASK_FIELDS} } }`),
+    maintenanceTask: (actor) => call(actor, `query ($id: ID!) { maintenanceTask(id: $id) { ${TASK_FIELDS} } }`, { id: taskId }),
+    createMaintenanceTask: (actor) => call(actor, CREATE, newTask(`Takrenner ${tag(actor)}`)),
+    updateMaintenanceTask: (actor) =>
+      call(actor, 'mutation ($i: UpdateMaintenanceTaskInput!) { updateMaintenanceTask(input: $i) { id title } }', {
+        i: { id: taskId, title: `Brannvernrunde (${tag(actor)})` },
+      }),
+    archiveMaintenanceTask: async (actor) => {
+      const id = await createAsBoard(`Måleravlesning ${tag(actor)}`);
+      return call(actor, 'mutation ($id: ID!) { archiveMaintenanceTask(id: $id) { id archivedAt nextRound { id } } }', { id });
+    },
+    completeMaintenanceRound: async (actor) =>
+      call(actor, COMPLETE, {
+        i: {
+          roundId: await openRound(),
+          answers: [
+            { done: true, note: null },
+            { done: true, note: null },
+          ],
+        },
+      }),
+  };
+
+  // anonymous, resident, board, caretaker, other association (gated), integrator, platform operator
+  const DENIED_TO_ALL_BUT_BOARD: Outcome[] = ['UNAUTHENTICATED', 'FORBIDDEN', 'OK', 'FORBIDDEN', 'FEATURE_NOT_SUBSCRIBED', 'FORBIDDEN', 'FORBIDDEN'];
+  matrixTests(ACTORS, operations, {
+    maintenanceTasks: ['UNAUTHENTICATED', 'OK', 'OK', 'OK', 'FEATURE_NOT_SUBSCRIBED', 'FORBIDDEN', 'FORBIDDEN'],
+    maintenanceTask: ['UNAUTHENTICATED', 'NOT_FOUND', 'OK', 'OK', 'FEATURE_NOT_SUBSCRIBED', 'NOT_FOUND', 'FORBIDDEN'],
+    createMaintenanceTask: DENIED_TO_ALL_BUT_BOARD,
+    updateMaintenanceTask: DENIED_TO_ALL_BUT_BOARD,
+    archiveMaintenanceTask: DENIED_TO_ALL_BUT_BOARD,
+    completeMaintenanceRound: ['UNAUTHENTICATED', 'NOT_FOUND', 'OK', 'OK', 'FEATURE_NOT_SUBSCRIBED', 'NOT_FOUND', 'FORBIDDEN'],
+  });
+
+  it('shows the caretaker only the tasks they are responsible for, and a resident none', async () => {
+    await createAsBoard('Styrets egen runde').then(async (id) => {
+      await setupStep(e2e, tokens.board, 'mutation ($i: UpdateMaintenanceTaskInput!) { updateMaintenanceTask(input: $i) { id } }', {
+        i: { id, responsibleMemberId: null },
+      });
+    });
+    const titles = async (actor: Actor) =>
+      (
+        await e2e.gql<{ maintenanceTasks: { title: string; responsible: { id: string } | null }[] }>(
+          'query { maintenanceTasks { title responsible { id } } }',
+          {},
+          tokens[actor],
+        )
+      ).data!.maintenanceTasks;
+    const boards = await titles('board');
+    const caretakers = await titles('caretaker');
+    expect(boards.map((t) => t.title)).toContain('Styrets egen runde');
+    expect(caretakers.length).toBeGreaterThan(0);
+    expect(caretakers.every((t) => t.responsible?.id === DEMO.jonas)).toBe(true);
+    expect(await titles('resident')).toEqual([]);
+  });
+
+  it('completes a round once: the second submission of the same round is CONFLICT, and the next round is created', async () => {
+    const roundId = await openRound();
+    const answers = [
+      { done: true, note: 'Byttet batteri i oppgang B' },
+      { done: false, note: null },
+    ];
+    const first = await e2e.gql<{ completeMaintenanceRound: { round: { answers: { item: string; done: boolean }[] }; task: { nextRound: { id: string } } } }>(
+      COMPLETE,
+      { i: { roundId, answers } },
+      tokens.caretaker,
+    );
+    expect(first.data!.completeMaintenanceRound.round.answers).toEqual([
+      { item: 'Røykvarslere', done: true },
+      { item: 'Slokkeapparater', done: false },
+    ]);
+    expect(first.data!.completeMaintenanceRound.task.nextRound.id).not.toBe(roundId);
+    const again = await e2e.gql(COMPLETE, { i: { roundId, answers } }, tokens.board);
+    expect(again.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT' });
+  });
+
+  it('names the field of bad input', async () => {
+    const result = await e2e.gql(CREATE, { i: { ...newTask('x').i, recurrence: 'EVERY_N_MONTHS' } }, tokens.board);
+    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'intervalMonths' });
+    const stranger = await e2e.gql(CREATE, newTask('Dugnad', DEMO.eva), tokens.board);
+    expect(stranger.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'responsibleMemberId' });
+  });
+});
