@@ -1,6 +1,6 @@
 import { parse } from 'graphql';
 import type { RunningServer } from './http-server';
-import { InternalRouteError, internalRouteUrl } from './internal-routes';
+import { InternalRouteError, internalRouteUrl, isUnavailable, routeFailure, ServiceUnavailable } from './internal-routes';
 import { encodeContext, signRequest } from './internal-signature';
 import { createLogger } from './logger';
 import { startSubgraphServer } from './subgraph-server';
@@ -81,5 +81,18 @@ describe('internal routes of a subgraph', () => {
     expect(broken.status).toBe(500);
     expect(JSON.stringify(await broken.json())).not.toContain('10.0.0.5');
     for (const route of ['things/unknown', 'constructor', 'toString']) expect((await signed(route, '{}')).status).toBe(404);
+  });
+});
+
+describe('telling an outage from a fault', () => {
+  it('reads fetch failures, timeouts and 5xx answers as a service being unavailable, and nothing else', async () => {
+    const refused = await fetch('http://127.0.0.1:1/').catch((error: unknown) => error);
+    expect(isUnavailable(refused)).toBe(true);
+    expect(isUnavailable(new DOMException('The operation timed out.', 'TimeoutError'))).toBe(true);
+    expect(isUnavailable(new Error('step failed', { cause: new ServiceUnavailable('privacy answered HTTP 503') }))).toBe(true);
+    expect(isUnavailable(routeFailure('privacy/states', 503))).toBe(true);
+    expect(isUnavailable(routeFailure('privacy/states', 400))).toBe(false);
+    expect(isUnavailable(new Error('the directory is confused'))).toBe(false);
+    expect(isUnavailable('fetch failed')).toBe(false);
   });
 });

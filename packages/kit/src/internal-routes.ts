@@ -22,6 +22,37 @@ export class InternalRouteError extends Error {
   }
 }
 
+/**
+ * Another Tunet process could not be asked (not reachable, timed out, or answering 5xx): a passing outage, not a fault
+ * of what was asked. An event handler failing with it is retried later rather than set aside (event-subscriber.ts).
+ */
+export class ServiceUnavailable extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ServiceUnavailable';
+  }
+}
+
+/**
+ * Whether `error`, or an error it was caused by, says another process could not be asked: `ServiceUnavailable`, or
+ * what fetch throws when nothing answers (`TypeError: fetch failed`) or the wait ran out (`TimeoutError`, `AbortError`).
+ */
+export function isUnavailable(error: unknown): boolean {
+  // Duck-typed: fetch's errors come from Node's own realm, which `instanceof` does not see under a vm (jest).
+  let current = error as { name?: unknown; message?: unknown; cause?: unknown } | null | undefined;
+  for (let depth = 0; current && typeof current === 'object' && depth < 5; current = current.cause as typeof current, depth++) {
+    if (current instanceof ServiceUnavailable || current.name === 'TimeoutError' || current.name === 'AbortError') return true;
+    if (current.name === 'TypeError' && current.message === 'fetch failed') return true;
+  }
+  return false;
+}
+
+/** The error for an answer that was not 200: `ServiceUnavailable` for 5xx (the process is there but cannot serve). */
+export function routeFailure(route: string, status: number): Error {
+  const message = `${route} answered HTTP ${status}`;
+  return status >= 500 ? new ServiceUnavailable(message) : new Error(message);
+}
+
 /** An answer of raw bytes instead of JSON (a file for the privacy export's archive). */
 export class InternalBinaryAnswer {
   constructor(

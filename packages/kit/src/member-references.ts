@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { badUserInput } from './errors';
 import { isUuid } from './ids';
-import { postInternalRoute } from './internal-routes';
+import { postInternalRoute, routeFailure } from './internal-routes';
 
 /**
  * Members, buildings, committees and units belong to the members subgraph. Another subgraph storing a reference
@@ -56,7 +56,7 @@ export class SignedMemberReferences implements MemberReferences {
       payload: { associationId, references: asked } satisfies MemberReferencesRequest,
       timeoutMs: 10_000,
     });
-    if (!response.ok) throw new Error(`${MEMBER_REFERENCES_ROUTE} answered HTTP ${response.status}`);
+    if (!response.ok) throw routeFailure(MEMBER_REFERENCES_ROUTE, response.status);
     return memberReferencesAnswerSchema.parse(await response.json()).existing;
   }
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AnnouncedReader, announceChanged, type AnnouncedKind, type AnnouncedLoader } from './announced-cache';
-import { postInternalRoute } from './internal-routes';
+import { postInternalRoute, routeFailure } from './internal-routes';
 import { createLogger, type Logger } from './logger';
 import type { FastStore } from './redis';
 
@@ -84,7 +84,7 @@ export function loadPrivacyStatesFrom(privacyUrl: () => string, internalSecret: 
   return async (associationId) => {
     const payload: PrivacyStatesRequest = { kind: 'privacy.states', associationId };
     const response = await postInternalRoute({ graphqlUrl: privacyUrl(), route: PRIVACY_STATES_ROUTE, internalSecret, payload, timeoutMs });
-    if (!response.ok) throw new Error(`privacy's ${PRIVACY_STATES_ROUTE} answered HTTP ${response.status}`);
+    if (!response.ok) throw routeFailure(`privacy's ${PRIVACY_STATES_ROUTE}`, response.status);
     // The reader checks the shape and the association before it believes or keeps it.
     return (await response.json()) as PrivacyStates;
   };

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { TunetEvents, TunetPayload } from '@tunet/events';
 import { register } from 'prom-client';
 import type { SubgraphDatabase } from '../database';
+import { ServiceUnavailable } from '../internal-routes';
 import { closeFastStore, type FastStore } from '../redis';
 import { openTestDatabase, openTestRedis, type TestDatabase } from '../kit.fixtures';
 import { AlreadyReplayed, DeadLetters } from './dead-letters';
@@ -113,6 +114,40 @@ describe('event subscriber', () => {
     expect(letter!.reason).toMatch(/handler failed 4 times; last: the directory is confused/);
     await sleep(FAST.blockMs * 4);
     expect(attempts).toHaveLength(4);
+  });
+
+  it('keeps an event whose handler needs a service that is down, and handles it once the service is back', async () => {
+    let up = false;
+    let attempts = 0;
+    const handled: string[] = [];
+    const subscriber = new EventSubscriber({
+      ...FAST,
+      claimIdleMs: 300,
+      stream,
+      db,
+      group: 'outage',
+      consumer: 'c1',
+      maxAttempts: 3,
+      handlers: {
+        'member.joined': async (event) => {
+          attempts++;
+          if (!up) throw new ServiceUnavailable("privacy's privacy/states answered HTTP 503");
+          handled.push(event.eventId);
+        },
+      },
+    });
+    running.push(subscriber);
+    subscriber.start();
+    expect(await subscriber.started()).toBe(true);
+    const sent = joined();
+
+    await stream.append([sent]);
+
+    await eventually(() => expect(attempts).toBeGreaterThanOrEqual(6));
+    expect(await lettersOf('outage')).toEqual([]);
+    up = true;
+    await eventually(() => expect(handled).toEqual([sent.eventId]));
+    expect(await lettersOf('outage')).toEqual([]);
   });
 
   it('does not set aside an event whose handler succeeds on a retry', async () => {

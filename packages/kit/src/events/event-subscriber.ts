@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { BackgroundJob } from '../background';
 import type { SubgraphDatabase } from '../database';
 import { createLogger, type Logger } from '../logger';
+import { isUnavailable } from '../internal-routes';
 import { DeadLetters } from './dead-letters';
 import type { Consumer, EventStream } from './event-stream';
 import { EventContractError, type Event } from './outbox';
@@ -57,7 +58,8 @@ const deadLettered = new Counter({
  * aside as a dead letter, so nothing blocks the stream: a payload that does not parse at once (no retry could
  * change it), an event whose handler failed `maxAttempts` times in a row after waits that double. The retries run
  * in place, so they must end within `claimIdleMs` or a peer takes the event over meanwhile. If the dead letter
- * cannot be written either (the database is down), the event stays pending and comes back after `claimIdleMs`.
+ * cannot be written either (the database is down), or the last failure says another process is unavailable
+ * (`isUnavailable`: an outage, not a fault of the event), the event stays pending and comes back after `claimIdleMs`.
  */
 export class EventSubscriber<C extends EventContracts = TunetEvents> implements BackgroundJob {
   private consumer: Promise<Consumer | undefined> | undefined;
@@ -135,6 +137,15 @@ export class EventSubscriber<C extends EventContracts = TunetEvents> implements 
       } catch (error) {
         // Stopping: left pending, the event comes back to this consumer's restart or a peer.
         if (this.stopping) throw error;
+        if (attempt >= maxAttempts && isUnavailable(error)) {
+          // Another process is down, not the event at fault: left pending, it comes back after claimIdleMs, again
+          // until the process is back (or the stream's age limit drops it), instead of being set aside after seconds.
+          this.logger.warn(
+            { err: error, group: this.options.group, eventId: event.eventId, topic: event.topic },
+            'a service the handler needs is unavailable; retrying later',
+          );
+          throw error;
+        }
         if (attempt >= maxAttempts) {
           return this.deadLetter(event, 'handler_failed', `handler failed ${attempt} times; last: ${messageOf(error)}`, attempt, error);
         }
