@@ -285,7 +285,8 @@ export type ReportServiceRequestInput = {
   location: ServiceRequestLocationInput;
   /** 1–120 characters. */
   title: Scalars['String']['input'];
-  urgency?: ServiceRequestUrgency;
+  /** NORMAL when left out. */
+  urgency?: InputMaybe<ServiceRequestUrgency>;
   /** Required for URGENT, not allowed for NORMAL. */
   urgentReason?: InputMaybe<UrgentReason>;
   /** Show it to the building's residents as already reported (not for UNIT). */

@@ -5,6 +5,7 @@ import {
   isMember,
   isUuid,
   notFound,
+  operatesIn,
   pageSize,
   rateLimited,
   requireFeature,
@@ -97,7 +98,7 @@ export class ServiceRequestsService {
    * existence is not given away. The add-on is checked before anything is read.
    */
   async get(request: RequestContext, id: string): Promise<ServiceRequestRow> {
-    const associationId = admittedAssociation(request);
+    const associationId = admittedMember(request);
     if (!isUuid(id)) throw notFound('Service request');
     const row = await this.repository.find(associationId, id);
     if (!row || !canSeeRequest(request.viewer, this.facts(row))) throw notFound('Service request');
@@ -195,7 +196,7 @@ export class ServiceRequestsService {
    * history entry and the reporter's event in the same transaction. NOT_FOUND for a request the viewer does not see.
    */
   async changeStatus(request: RequestContext, input: { id: string; status: ServiceRequestStatus; reason?: string | null }): Promise<ServiceRequestRow> {
-    const associationId = admittedAssociation(request);
+    const associationId = admittedMember(request);
     const viewer = request.viewer;
     if (!isUuid(input.id)) throw notFound('Service request');
     const now = this.deps.now();
@@ -240,7 +241,7 @@ export class ServiceRequestsService {
 
   /** Shows a building's or common area's request to its residents, or hides it: the board or the reporter. */
   async setVisibility(request: RequestContext, input: { id: string; visibleToResidents: boolean }): Promise<ServiceRequestRow> {
-    const associationId = admittedAssociation(request);
+    const associationId = admittedMember(request);
     const viewer = request.viewer;
     if (!isUuid(input.id)) throw notFound('Service request');
     const changed = await this.repository.setVisibility(
@@ -288,4 +289,14 @@ export function admittedAssociation(request: RequestContext): string {
   if (!viewer.associationId) throw forbidden('The operations center is used inside an association.');
   requireFeature(request, viewer.associationId, OPERATIONS_FEATURE);
   return viewer.associationId;
+}
+
+/**
+ * As admittedAssociation, and then a member of it or an operator in a support session there: an integration's key
+ * has no part in the operations center (FORBIDDEN, rather than NOT_FOUND for every id).
+ */
+function admittedMember(request: RequestContext): string {
+  const associationId = admittedAssociation(request);
+  if (!isMember(request.viewer) && !operatesIn(request.viewer, associationId)) throw forbidden('The operations center is for members of the association.');
+  return associationId;
 }

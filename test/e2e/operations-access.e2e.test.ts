@@ -1,0 +1,150 @@
+import { todayIn } from '@tunet/kit';
+import { BillingSweeps } from '@tunet/billing/src/sweeps/sweeps.service';
+import { DEMO, DEMO_OPERATOR_EMAIL } from '@tunet/members';
+import { sql } from 'drizzle-orm';
+import { DateTime } from 'luxon';
+import { accessTokens, codes, createApiKeySecret, matrixCaller, matrixTests, openE2E, setupStep, type E2E, type MatrixCall } from './e2e.fixtures';
+
+/**
+ * Service requests through the gateway (issue 15, decision 0041): every operation × every kind of caller, the
+ * caretaker (an external, assigned nothing) included, and Fjordly on the base plan refused by the gateway; then the
+ * add-on blocked for non-payment and paid again, with every operations row of the association as it was.
+ */
+const ACTORS = ['anonymous', 'resident', 'board', 'caretaker', 'other association', 'integrator', 'platform operator'] as const;
+type Actor = (typeof ACTORS)[number];
+
+const REQUEST = 'query ($id: ID!) { serviceRequest(id: $id) { id status title description reporter { id } history { to } } }';
+const LIST = '{ serviceRequests(first: 5) { nodes { id status } pageInfo { hasNextPage } } }';
+const MINE = '{ myServiceRequests(first: 5) { nodes { id } } }';
+const REPORT = 'mutation ($i: ReportServiceRequestInput!) { reportServiceRequest(input: $i) { id status } }';
+const CHANGE = 'mutation ($i: ChangeServiceRequestStatusInput!) { changeServiceRequestStatus(input: $i) { id status } }';
+const VISIBILITY = 'mutation ($i: SetServiceRequestVisibilityInput!) { setServiceRequestVisibility(input: $i) { id visibleToResidents } }';
+
+describe('service requests through the gateway', () => {
+  let e2e: E2E;
+  let tokens: Record<Exclude<Actor, 'anonymous'>, string>;
+  let call: MatrixCall<Actor>;
+  let blokkA: string;
+  let olaUnit: string;
+  let olasRequest: string;
+  const commonArea = () => ({
+    category: 'COMMON_AREAS',
+    location: { kind: 'COMMON_AREA', buildingId: blokkA, place: 'Vaskeriet' },
+    title: 'Tørketrommelen går ikke',
+    description: 'Den stopper etter to minutter.',
+  });
+  const report = async (token: string, input: Record<string, unknown>) =>
+    (await setupStep<{ reportServiceRequest: { id: string } }>(e2e, token, REPORT, { i: input })).reportServiceRequest.id;
+
+  beforeAll(async () => {
+    e2e = await openE2E();
+    const logins = await accessTokens(e2e, {
+      resident: 'ola@solbakken.example',
+      board: 'kari@solbakken.example',
+      caretaker: 'jonas@solbakken.example',
+      'other association': 'eva@fjordly.example',
+      'platform operator': DEMO_OPERATOR_EMAIL,
+    });
+    tokens = { ...logins, integrator: await createApiKeySecret(e2e, logins.board, ['MEMBERS_READ']) };
+    call = matrixCaller<Actor>(e2e, tokens);
+    blokkA = (await e2e.stack.members.repositories.housing.listBuildings(DEMO.solbakken)).find((b) => b.name === 'Blokk A')!.id;
+    olaUnit = (await e2e.stack.members.repositories.housing.tenuresOf(DEMO.solbakken, 'member', [DEMO.ola], true))[0]!.unitId;
+    olasRequest = await report(tokens.resident, {
+      category: 'PLUMBING',
+      location: { kind: 'UNIT', unitId: olaUnit },
+      title: 'Lekker under vasken',
+      description: 'Det drypper fra avløpet under kjøkkenvasken.',
+      urgency: 'URGENT',
+      urgentReason: 'WATER_LEAK',
+    });
+  }, 120_000);
+  afterAll(() => e2e?.close());
+
+  describe('access matrix', () => {
+    matrixTests(
+      ACTORS,
+      {
+        serviceRequest: (actor) => call(actor, REQUEST, { id: olasRequest }),
+        serviceRequests: (actor) => call(actor, LIST),
+        myServiceRequests: (actor) => call(actor, MINE),
+        reportServiceRequest: (actor) => call(actor, REPORT, { i: commonArea() }),
+        // A fresh request of Ola's for each caller, so every caller tries the same change on a NEW request.
+        changeServiceRequestStatus: async (actor) => call(actor, CHANGE, { i: { id: await report(tokens.resident, commonArea()), status: 'ACKNOWLEDGED' } }),
+        setServiceRequestVisibility: async (actor) =>
+          call(actor, VISIBILITY, { i: { id: await report(tokens.resident, commonArea()), visibleToResidents: true } }),
+      },
+      {
+        // anonymous, resident, board, caretaker, other association, integrator, platform operator
+        serviceRequest: ['UNAUTHENTICATED', 'OK', 'OK', 'NOT_FOUND', 'FEATURE_NOT_SUBSCRIBED', 'FORBIDDEN', 'FORBIDDEN'],
+        serviceRequests: ['UNAUTHENTICATED', 'OK', 'OK', 'FORBIDDEN', 'FEATURE_NOT_SUBSCRIBED', 'FORBIDDEN', 'FORBIDDEN'],
+        myServiceRequests: ['UNAUTHENTICATED', 'OK', 'OK', 'OK', 'FEATURE_NOT_SUBSCRIBED', 'FORBIDDEN', 'FORBIDDEN'],
+        reportServiceRequest: ['UNAUTHENTICATED', 'OK', 'OK', 'FORBIDDEN', 'FEATURE_NOT_SUBSCRIBED', 'FORBIDDEN', 'FORBIDDEN'],
+        changeServiceRequestStatus: ['UNAUTHENTICATED', 'FORBIDDEN', 'OK', 'NOT_FOUND', 'FEATURE_NOT_SUBSCRIBED', 'FORBIDDEN', 'FORBIDDEN'],
+        setServiceRequestVisibility: ['UNAUTHENTICATED', 'OK', 'OK', 'NOT_FOUND', 'FEATURE_NOT_SUBSCRIBED', 'FORBIDDEN', 'FORBIDDEN'],
+      },
+    );
+  });
+
+  it('names the allowed statuses for an illegal change, and keeps the history the reporter reads', async () => {
+    const illegal = await e2e.gql(CHANGE, { i: { id: olasRequest, status: 'RESOLVED' } }, tokens.board);
+    expect(illegal.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'status', allowed: ['ACKNOWLEDGED', 'REJECTED'] });
+    await setupStep(e2e, tokens.board, CHANGE, { i: { id: olasRequest, status: 'ACKNOWLEDGED' } });
+    const seen = await setupStep<{ serviceRequest: { history: { to: string }[]; reporter: { id: string } } }>(e2e, tokens.resident, REQUEST, {
+      id: olasRequest,
+    });
+    expect(seen.serviceRequest).toMatchObject({ reporter: { id: DEMO.ola }, history: [{ to: 'NEW' }, { to: 'ACKNOWLEDGED' }] });
+    // Per, in Blokk B, does not see Ola's unit; the laundry shown to Blokk A's residents is not his either.
+    const per = (await e2e.login('per@solbakken.example')).accessToken;
+    expect(codes(await e2e.gql(REQUEST, { id: olasRequest }, per))).toEqual(['NOT_FOUND']);
+  });
+
+  it('is blocked for non-payment with every row intact, and back the moment it is paid', async () => {
+    const operator = tokens['platform operator'];
+    const today = todayIn('Europe/Oslo');
+    const day = (days: number) => DateTime.fromISO(today, { zone: 'Europe/Oslo' }).plus({ days, hours: 12 }).toJSDate();
+    const sweepOn = (days: number) => new BillingSweeps(e2e.stack.billing.sweepsRepository, e2e.store, { blockAfterDays: 3, now: () => day(days) }).sweep();
+    const rows = async () => {
+      const result = await e2e.stack.operations.db.system((tx) =>
+        tx.execute(sql`
+          select (select count(*)::int from operations.service_requests where association_id = ${DEMO.solbakken}::uuid) as requests,
+                 (select count(*)::int from operations.service_request_status_changes where association_id = ${DEMO.solbakken}::uuid) as changes`),
+      );
+      return (result as { rows: { requests: number; changes: number }[] }).rows[0]!;
+    };
+    // Turned off and on again, the add-on starts a new period invoiced today (the demo's is paid up).
+    for (const [mutation, input] of [
+      ['mutation ($i: DisableFeatureInput!) { disableFeature(input: $i) { subscription { id } } }', { feature: 'operationsCenter', reason: 'e2e' }],
+      ['mutation ($i: EnableFeatureInput!) { enableFeature(input: $i) { subscription { id } } }', { feature: 'operationsCenter' }],
+    ] as const) {
+      await setupStep(e2e, operator, mutation, { i: { associationId: DEMO.solbakken, ...input } });
+    }
+    const before = await rows();
+    expect(before.requests).toBeGreaterThan(0);
+    await sweepOn(15);
+    expect(codes(await e2e.gql(LIST, {}, tokens.board))).toEqual([]);
+    await sweepOn(18);
+    for (const token of [tokens.board, tokens.resident]) {
+      const blocked = await e2e.gql(REQUEST, { id: olasRequest }, token);
+      expect(blocked.status).toBe(403);
+      expect(blocked.errors).toEqual([
+        expect.objectContaining({ extensions: expect.objectContaining({ code: 'FEATURE_NOT_SUBSCRIBED', feature: 'operationsCenter' }) }),
+      ]);
+    }
+    expect(codes(await e2e.gql(REPORT, { i: commonArea() }, tokens.resident))).toEqual(['FEATURE_NOT_SUBSCRIBED']);
+    expect(await rows()).toEqual(before);
+
+    const invoices = await setupStep<{ association: { invoices: { nodes: { id: string; feature: { key: string }; status: string }[] } } }>(
+      e2e,
+      tokens.board,
+      'query ($id: ID!) { association(id: $id) { invoices(first: 10) { nodes { id feature { key } status } } } }',
+      { id: DEMO.solbakken },
+    );
+    const unpaid = invoices.association.invoices.nodes.find((invoice) => invoice.feature.key === 'operationsCenter' && invoice.status !== 'PAID')!;
+    await setupStep(e2e, operator, 'mutation ($i: MarkInvoicePaidInput!) { markInvoicePaid(input: $i) { invoice { status } } }', {
+      i: { invoiceId: unpaid.id, paidOn: today },
+    });
+    const back = await setupStep<{ serviceRequest: { id: string; status: string } }>(e2e, tokens.resident, REQUEST, { id: olasRequest });
+    expect(back.serviceRequest).toMatchObject({ id: olasRequest, status: 'ACKNOWLEDGED' });
+    expect(await rows()).toEqual(before);
+  });
+});
