@@ -1,7 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { DEMO } from '@tunet/members';
+import { MaintenanceRepository } from '@tunet/operations/src/maintenance/maintenance.repository';
+import { OverdueMaintenanceSweep } from '@tunet/operations/src/maintenance/maintenance.sweep';
+import { sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import {
   accessTokens,
+  codes,
   matrixCaller,
   matrixTests,
   openE2E,
@@ -140,5 +145,67 @@ describe('maintenance plan access matrix', () => {
     expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'intervalMonths' });
     const stranger = await e2e.gql(CREATE, newTask('Dugnad', DEMO.eva), tokens.board);
     expect(stranger.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'responsibleMemberId' });
+  });
+
+  it('tells the responsible person of an overdue round once, in their inbox, however often it is swept', async () => {
+    // A round already past due, written as the plan leaves it (the API refuses a first due date in the past).
+    const title = `Måleravlesning ${randomUUID().slice(0, 8)}`;
+    const repository = new MaintenanceRepository(e2e.stack.operations.db);
+    const dueAt = new Date(Date.now() - 3_600_000);
+    const now = new Date();
+    await repository.create(
+      {
+        associationId: DEMO.solbakken,
+        title,
+        description: null,
+        checklist: [],
+        recurrence: 'monthly',
+        intervalMonths: null,
+        anchorOn: DateTime.fromJSDate(dueAt, { zone: 'Europe/Oslo' }).toISODate()!,
+        dueTime: DateTime.fromJSDate(dueAt, { zone: 'Europe/Oslo' }).toFormat('HH:mm'),
+        timeZone: 'Europe/Oslo',
+        responsibleMemberId: DEMO.jonas,
+        createdByMemberId: DEMO.kari,
+      },
+      dueAt,
+      now,
+    );
+    const sweeps = [1, 2].map(() => new OverdueMaintenanceSweep(repository));
+    await Promise.all(sweeps.map((sweep) => sweep.sweep()));
+    const INBOX = 'query { notifications(first: 50) { nodes { title category link } } }';
+    const told = async () =>
+      (
+        await e2e.gql<{ notifications: { nodes: { title: string; category: string; link: string }[] } }>(INBOX, {}, tokens.caretaker)
+      ).data!.notifications.nodes.filter((n) => n.title === `Forfalt: ${title}`);
+    const deadline = Date.now() + 15_000;
+    while ((await told()).length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    await Promise.all(sweeps.map((sweep) => sweep.sweep()));
+    expect(await told()).toEqual([expect.objectContaining({ category: 'SERVICE_REQUESTS', link: expect.stringMatching(/^\/operations\/maintenance\//) })]);
+  });
+
+  it('is gated while the add-on is off, with every row kept, and back when it is on again', async () => {
+    const rows = async () => {
+      const result = await e2e.stack.operations.db.system((tx) =>
+        tx.execute(sql`
+          select (select count(*)::int from operations.maintenance_tasks where association_id = ${DEMO.solbakken}::uuid) as tasks,
+                 (select count(*)::int from operations.maintenance_occurrences where association_id = ${DEMO.solbakken}::uuid) as rounds`),
+      );
+      return (result as { rows: { tasks: number; rounds: number }[] }).rows[0]!;
+    };
+    const LIST = 'query { maintenanceTasks { id } }';
+    const before = await rows();
+    const listed = (await setupStep<{ maintenanceTasks: { id: string }[] }>(e2e, tokens.board, LIST)).maintenanceTasks;
+    const operator = tokens['platform operator'];
+    await setupStep(e2e, operator, 'mutation ($i: DisableFeatureInput!) { disableFeature(input: $i) { subscription { id } } }', {
+      i: { associationId: DEMO.solbakken, feature: 'operationsCenter', reason: 'e2e' },
+    });
+    for (const actor of ['board', 'caretaker'] as const) expect(codes(await e2e.gql(LIST, {}, tokens[actor]))).toEqual(['FEATURE_NOT_SUBSCRIBED']);
+    expect(codes(await e2e.gql(CREATE, newTask('Avslått'), tokens.board))).toEqual(['FEATURE_NOT_SUBSCRIBED']);
+    expect(await rows()).toEqual(before);
+    await setupStep(e2e, operator, 'mutation ($i: EnableFeatureInput!) { enableFeature(input: $i) { subscription { id } } }', {
+      i: { associationId: DEMO.solbakken, feature: 'operationsCenter' },
+    });
+    expect((await setupStep<{ maintenanceTasks: { id: string }[] }>(e2e, tokens.board, LIST)).maintenanceTasks).toEqual(listed);
+    expect(await rows()).toEqual(before);
   });
 });
