@@ -19,7 +19,6 @@ describe('client routes', () => {
     expect(clientRoutes.privacyNotice()).toBe('/privacy');
     expect(clientRoutes.subprocessors()).toBe('/settings/privacy/sub-processors');
     expect(clientRoutes.breach('b1')).toBe('/settings/privacy/breaches/b1');
-    expect(clientRoutes.associationExport('x1')).toBe('/settings/agreement/export/x1');
   });
 
   it('carry one-time tokens only in the fragment, which browsers send to no server', () => {

@@ -39,8 +39,6 @@ export const clientRoutes = {
   subprocessors: () => '/settings/privacy/sub-processors',
   /** The board's view of one personal-data breach and its clocks. */
   breach: (breachId: string) => `/settings/privacy/breaches/${segment(breachId)}`,
-  /** A terminated association's full export, for its board. */
-  associationExport: (exportId: string) => `/settings/agreement/export/${segment(exportId)}`,
   acceptInvitation: (token: string) => `/invitations${tokenFragment(token)}`,
   confirmEmail: (token: string) => `/account/email${tokenFragment(token)}`,
   /** A one-time link to set an account's password: a new platform operator's first (decision 0030). */

@@ -355,6 +355,11 @@ describe('privacy notifications', () => {
     expect(await reached(a.tenant, membersEvent(a.tenant, [a.kari, a.ola]))).toEqual([`comments member:${a.ola}`]);
     const extended = { requestId: randomUUID(), memberId: a.kari, kind: 'restriction', deadline: '2027-02-01', reason: 'Saken må avklares' } as const;
     expect(await reached(a.tenant, eventOf(a.tenant, 'privacy.request_extended', extended))).toEqual([member(a.kari)]);
+    // the board setting or lifting her restriction reaches her, and her only, even while restricted (art. 18(3))
+    for (const action of ['set', 'lifted'] as const) {
+      const changed = eventOf(a.tenant, 'privacy.restriction_changed', { memberId: a.kari, action, actor: 'board', reason: 'Riktigheten er bestridt' });
+      expect(await reached(a.tenant, changed)).toEqual([member(a.kari)]);
+    }
   });
 
   it('send optional news beyond the inbox only to who consented to newsletters', async () => {

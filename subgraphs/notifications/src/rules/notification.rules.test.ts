@@ -192,6 +192,12 @@ const PAYLOADS: Record<string, Record<string, unknown>> = {
     kind: 'erasure',
   },
   'privacy.notice_published': { noticeId: 'a4000000-0000-4000-8000-000000000004', version: 2, material: true, lastChangedOn: '2026-12-01' },
+  'privacy.restriction_changed': {
+    memberId: 'a4000000-0000-4000-8000-000000000002',
+    action: 'lifted',
+    actor: 'board',
+    reason: 'Opplysningene er kontrollert og riktige.',
+  },
   'subprocessor.change_announced': {
     changeId: 'a4000000-0000-4000-8000-000000000005',
     subprocessor: 'Google Firebase Cloud Messaging',

@@ -298,6 +298,9 @@ const RULES: Rules = {
           },
         ]
       : [],
+  // The person, even while restricted (the privacy category always reaches them); their own changes are not announced.
+  'privacy.restriction_changed': (changed, event) =>
+    toMembers([changed.memberId], { category: 'privacy', important: true, render: privacyMessages.restrictionChanged(changed, event.occurredAt) }),
   'subprocessor.change_announced': (change, event) =>
     toControllerAbout({ important: change.emergency, render: privacyMessages.subprocessorChange(change, event.occurredAt) }),
   'breach.notified': (breach, event) => toControllerAbout({ important: true, render: privacyMessages.breachNotified(breach, event.occurredAt) }),

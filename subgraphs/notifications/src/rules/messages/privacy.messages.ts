@@ -234,26 +234,78 @@ export function associationClockOverdue(overdue: TunetPayload<'breach.clock_over
   });
 }
 
+/**
+ * After the end nobody of the association can log in (decision 0034), so the message carries no link into Tunet: the
+ * provider's operator hands the copy over with a download link by e-mail and an access code by another channel
+ * (decision 0037), and this says so, so a link that arrives otherwise is not trusted.
+ */
 export function associationExportReady(ready: TunetPayload<'association.export_ready'>, occurredAt: Date): Render {
-  const link = clientRoutes.associationExport(ready.exportId);
   return bilingual(occurredAt, {
     nb: (association, clock) => ({
-      title: `Eksporten av ${association.name} er klar`,
+      title: `Kopien av ${association.name} er klar`,
       body: paragraphs(
-        `Hele innholdet til ${association.name} i Tunet er eksportert og kan lastes ned til ${clock.dateTime(ready.expiresAt)}.`,
+        `Hele innholdet til ${association.name} i Tunet er kopiert og kan lastes ned til ${clock.dateTime(ready.expiresAt)}.`,
+        'Tunet sender dere en nedlastingslenke på e-post og en tilgangskode på telefon eller SMS, hver for seg. Ta kontakt med Tunet om dere ikke har fått dem. Tunet ber aldri om passord.',
         'Deretter slettes alt, også logger og filer, og laget får en skriftlig bekreftelse.',
       ),
-      link,
-      action: 'Last ned eksporten',
+      link: null,
     }),
     en: (association, clock) => ({
-      title: `The export of ${association.name} is ready`,
+      title: `The copy of ${association.name} is ready`,
       body: paragraphs(
-        `All of ${association.name}'s content in Tunet has been exported and can be downloaded until ${clock.dateTime(ready.expiresAt)}.`,
+        `All of ${association.name}'s content in Tunet has been copied and can be downloaded until ${clock.dateTime(ready.expiresAt)}.`,
+        'Tunet sends you a download link by e-mail and an access code by phone or SMS, separately. Contact Tunet if you have not received them. Tunet never asks for a password.',
         'After that everything is deleted, logs and files included, and the association gets a written confirmation.',
       ),
-      link,
-      action: 'Download the export',
+      link: null,
     }),
+  });
+}
+
+/**
+ * The board (or an operator in a support session) set or lifted a restriction of the person's processing (GDPR art.
+ * 18): the person is told, with the reason, in the privacy category that reaches them even while restricted.
+ */
+export function restrictionChanged(changed: TunetPayload<'privacy.restriction_changed'>, occurredAt: Date): Render {
+  const by = { board: { nb: 'Styret', en: 'The board' }, operator: { nb: 'Tunet', en: 'Tunet' } }[changed.actor];
+  return bilingual(occurredAt, {
+    nb: (association) =>
+      changed.action === 'set'
+        ? {
+            title: 'Behandlingen av opplysningene dine er begrenset',
+            body: paragraphs(
+              `${by.nb} i ${association.name} har begrenset behandlingen av personopplysningene dine. Mens begrensningen gjelder, vises det du skriver ikke for andre, og du får bare meldinger du må ha.`,
+              `Begrunnelse: ${changed.reason}`,
+            ),
+            link: null,
+          }
+        : {
+            title: 'Begrensningen av behandlingen er opphevet',
+            body: paragraphs(
+              `${by.nb} i ${association.name} har opphevet begrensningen av behandlingen av personopplysningene dine. Opplysningene behandles som før.`,
+              `Begrunnelse: ${changed.reason}`,
+              'Du kan klage til Datatilsynet om du mener dette er feil.',
+            ),
+            link: null,
+          },
+    en: (association) =>
+      changed.action === 'set'
+        ? {
+            title: 'The processing of your data is restricted',
+            body: paragraphs(
+              `${by.en} of ${association.name} has restricted the processing of your personal data. While it lasts, what you write is not shown to others, and you only get the messages you must.`,
+              `Reason: ${changed.reason}`,
+            ),
+            link: null,
+          }
+        : {
+            title: 'The restriction of processing is lifted',
+            body: paragraphs(
+              `${by.en} of ${association.name} has lifted the restriction of the processing of your personal data. Your data is processed as before.`,
+              `Reason: ${changed.reason}`,
+              'You may complain to Datatilsynet (the Norwegian Data Protection Authority) if you think this is wrong.',
+            ),
+            link: null,
+          },
   });
 }
