@@ -1,6 +1,6 @@
 import { badUserInput, conflict, forbidden, isUuid, notFound, type MemberRoles, type RequestContext, type Viewer } from '@tunet/kit';
 import { admittedAssociation } from '../service-requests/service-requests.service';
-import { canCompleteTask, canListTasks, canManageTasks, canSeeTask } from './maintenance.access';
+import { canCompleteTask, canListTasks, canManageTasks, canReadPlan, canSeeTask } from './maintenance.access';
 import type { MaintenanceRepository, PlannedTask, TaskChanges } from './maintenance.repository';
 import {
   answersRefusal,
@@ -152,7 +152,7 @@ export class MaintenanceService {
     const associationId = admittedAssociation(request);
     const viewer = request.viewer;
     if (!canListTasks(viewer, associationId)) throw forbidden('The maintenance plan is for the association’s members.');
-    if (canManageTasks(viewer, associationId)) return this.repository.list(associationId, { includeArchived });
+    if (canReadPlan(viewer, associationId)) return this.repository.list(associationId, { includeArchived });
     return this.repository.list(associationId, { includeArchived, responsibleMemberId: viewer!.memberId! });
   }
 
