@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { MemberViewer, Viewer } from '@tunet/kit';
+import { ServiceUnavailable, type MemberViewer, type Viewer } from '@tunet/kit';
 import { sql } from 'drizzle-orm';
 import { AudienceReferences } from '../audiences/audience-references';
 import { EVERY_REFERENCE_EXISTS, openPostsTestBed, viewerIn, type PostsTestBed } from '../posts.fixtures';
@@ -506,6 +506,28 @@ describe('posts', () => {
       expect(await publishedEvents(author.associationId)).toEqual([]);
       expect(await feedTitles(neighbour)).toEqual([]);
       expect(await feedTitles(author)).toEqual(['Planlagt']);
+    });
+
+    it('keeps a due post waiting while privacy cannot say whether its author is restricted, and announces the others', async () => {
+      const [down, up] = [viewerIn(randomUUID()), viewerIn(randomUUID())];
+      const unsure = {
+        isRestricted: async (associationId: string) => {
+          if (associationId === down.associationId) throw new ServiceUnavailable("privacy's privacy/states answered HTTP 503");
+          return false;
+        },
+      };
+      const announcer = () =>
+        new PostsService(bed.subgraph.repository, source, bed.subgraph.conduct, new AudienceReferences(EVERY_REFERENCE_EXISTS, source), unsure);
+      const waiting = await service().createPost(down, { title: 'Venter', body: 'Tekst', publishAt: inHours(1) });
+      const going = await service().createPost(up, { title: 'Går ut', body: 'Tekst', publishAt: inHours(1) });
+      await letTimePass(down.associationId, waiting.id, 2);
+      await letTimePass(up.associationId, going.id, 2);
+      await announcer().announceDuePosts();
+      expect(await publishedEvents(down.associationId)).toEqual([]);
+      expect(await publishedEvents(up.associationId)).toHaveLength(1);
+      // privacy is back: the post that waited goes out now
+      await service().announceDuePosts();
+      expect(await publishedEvents(down.associationId)).toHaveLength(1);
     });
   });
 

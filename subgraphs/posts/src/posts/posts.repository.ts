@@ -233,10 +233,11 @@ export class PostsRepository {
    * claim locks the rows and skips rows another process holds, and the event is written in the transaction that
    * sets announced_at, so each post is announced exactly once. Hidden or removed posts wait: they are not
    * visible, and a hidden post the board restores is announced on the next run. A post `withheld` answers true for
-   * (its author's processing is restricted) is marked withheld and announced to nobody. System scope, because the
-   * announcer serves every association at once.
+   * (its author's processing is restricted) is marked withheld and announced to nobody; one it answers 'wait' for
+   * (whether the author is restricted cannot be told now) stays as it is for the next run, and the others go on.
+   * System scope, because the announcer serves every association at once. Returns how many were claimed.
    */
-  announceDuePosts(limit: number, announce: Announcement, withheld: (post: PostRow) => Promise<boolean>): Promise<number> {
+  announceDuePosts(limit: number, announce: Announcement, withheld: (post: PostRow) => Promise<boolean | 'wait'>): Promise<number> {
     return this.db.system(async (tx) => {
       const due = await tx
         .select()
@@ -248,6 +249,7 @@ export class PostsRepository {
       if (due.length === 0) return 0;
       for (const post of due) {
         const withhold = await withheld(post);
+        if (withhold === 'wait') continue;
         const [row] = await tx
           .update(posts)
           .set({ announcedAt: sql`now()`, ...(withhold ? { withheld: true } : {}) })

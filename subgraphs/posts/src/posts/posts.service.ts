@@ -3,9 +3,11 @@ import {
   admitMember,
   badUserInput,
   conflict,
+  createLogger,
   decodeCursor,
   definedOnly,
   forbidden,
+  isUnavailable,
   lowerCaseEnum,
   notFound,
   pageSize,
@@ -27,6 +29,8 @@ import type { PostsLoaders } from './posts.loaders';
 import { excerptOf } from './posts.markdown';
 import { NO_RESTRICTIONS, type Restrictions } from '../privacy/restrictions';
 import type { PostChanges, PostListPosition, PostReadRow, PostRow, PostsRepository, ReaderListPosition } from './posts.repository';
+
+const logger = createLogger('posts');
 
 /**
  * While a person's processing is restricted (decision 0038), what they would change or add that others see is refused;
@@ -265,9 +269,26 @@ export class PostsService {
 
   /** One run of the announcer: announces scheduled posts whose time has come; true when more may be waiting. */
   async announceDuePosts(): Promise<boolean> {
+    let waiting = 0;
     // A post scheduled before its author's processing was restricted is withheld when its time comes, not published.
-    const withheld = (post: PostRow) => this.restrictions.isRestricted(post.associationId, post.authorMemberId);
-    return (await this.repository.announceDuePosts(ANNOUNCE_BATCH, postPublished, withheld)) === ANNOUNCE_BATCH;
+    // While privacy cannot say whether the author is restricted, the post waits for the next run (never published
+    // unchecked), and the others, of associations whose answer is at hand, go on.
+    const withheld = async (post: PostRow): Promise<boolean | 'wait'> => {
+      try {
+        return await this.restrictions.isRestricted(post.associationId, post.authorMemberId);
+      } catch (error) {
+        if (!isUnavailable(error)) throw error;
+        waiting++;
+        logger.warn(
+          { err: error, associationId: post.associationId, postId: post.id },
+          'scheduled post waits: privacy cannot say whether its author is restricted',
+        );
+        return 'wait';
+      }
+    };
+    const claimed = await this.repository.announceDuePosts(ANNOUNCE_BATCH, postPublished, withheld);
+    // A batch of posts that wait for privacy is no sign of more to do at once: the next run is soon enough.
+    return claimed === ANNOUNCE_BATCH && waiting < claimed;
   }
 
   private async audiencesOf(member: MemberViewer, loaders?: PostsLoaders): Promise<ViewerAudiences> {
