@@ -19,7 +19,7 @@ import { createBillingSubgraph, loadDemoBilling, SignedAssociationProfiles, type
 import { createMembersSubgraph, DEMO, loadDemoData, type MembersSubgraph } from '@tunet/members';
 import { createPostsSubgraph, loadDemoPosts, type PostsSubgraph } from '@tunet/posts';
 import { createPrivacySubgraph, type PrivacySubgraph } from '@tunet/privacy';
-import { createOperationsSubgraph, loadDemoMaintenance, type OperationsSubgraph } from '@tunet/operations';
+import { createOperationsSubgraph, loadDemoMaintenance, loadDemoServiceRequests, type OperationsSubgraph } from '@tunet/operations';
 import { createNotificationsSubgraph, MembersDirectory, type NotificationsConfig, type NotificationsSubgraph } from '@tunet/notifications';
 import { createReservationsSubgraph, loadDemoReservations, type DemoResident, type ReservationsSubgraph } from '@tunet/reservations';
 
@@ -286,7 +286,20 @@ async function loadDemo(
   });
   await loadDemoBilling(billing, { solbakken: DEMO.solbakken, operator: DEMO.operator });
   await loadDemoMaintenance(operations.db, { association: DEMO.solbakken, board: DEMO.kari, caretaker: DEMO.jonas });
+  await loadDemoServiceRequests(operations.db, {
+    association: DEMO.solbakken,
+    board: DEMO.kari,
+    ola: await homeWithBuilding(members, DEMO.ola),
+    aase: await homeWithBuilding(members, DEMO.aase),
+  });
   return loaded;
+}
+
+/** A demo resident's unit and its building, for the service requests they reported about their home. */
+async function homeWithBuilding(members: MembersSubgraph, memberId: string): Promise<{ memberId: string; unitId: string; buildingId: string }> {
+  const { unitId } = await homeOf(members, memberId);
+  const [unit] = await members.repositories.housing.findUnits(DEMO.solbakken, [unitId]);
+  return { memberId, unitId, buildingId: unit!.buildingId };
 }
 
 /** The unit a demo resident lives in, from members' demo loader, so their bookings count against that household. */

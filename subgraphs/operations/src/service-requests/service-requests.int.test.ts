@@ -21,6 +21,7 @@ import { OPERATIONS_FEATURE } from '../feature';
 import type { ServiceRequestStatus } from '../tables';
 import { ERASED_DESCRIPTION, ERASED_TITLE } from '../privacy/privacy.repository';
 import { createOperationsSubgraph, type OperationsSubgraph } from '../subgraph';
+import { loadDemoServiceRequests } from './service-requests.demo';
 import type { ReportInput } from './service-requests.service';
 
 const SOLBAKKEN = randomUUID();
@@ -263,5 +264,21 @@ describe('service requests', () => {
     const eraseFjordly = { kind: 'privacy.erase-association', requestId: randomUUID(), associationId: FJORDLY };
     await routes[PRIVACY_ERASE_ASSOCIATION_ROUTE]!(eraseFjordly, process);
     expect((await service().list(subscribed(kari), { first: 100 })).nodes.length).toBe(left.nodes.length);
+  });
+
+  it('loads the demo once: a request in every status, each history a path through the workflow', async () => {
+    const demo = randomUUID();
+    const home = (memberId: string) => ({ memberId, unitId: randomUUID(), buildingId: BLOKK_A });
+    const people = { association: demo, board: randomUUID(), ola: home(randomUUID()), aase: home(randomUUID()) };
+    expect(await loadDemoServiceRequests(operations.db, people, now)).toBe(true);
+    expect(await loadDemoServiceRequests(operations.db, people, now)).toBe(false);
+    const board = { ...viewerIn(demo, 'board'), memberId: people.board };
+    const all = (await service().list(subscribed(board), { first: 100 })).nodes;
+    expect(new Set(all.map((r) => r.status))).toEqual(new Set(['new', 'acknowledged', 'in_progress', 'waiting', 'resolved', 'closed', 'rejected']));
+    for (const request of all) {
+      const history = await service().history(board, request);
+      expect(history[0]).toMatchObject({ fromStatus: null, toStatus: 'new' });
+      expect(history.at(-1)!.toStatus).toBe(request.status);
+    }
   });
 });
