@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { PrivacyRepository } from '../privacy/privacy.repository';
+import type { MemberViewer } from '@tunet/kit';
 import { loadDemoMaintenance } from './maintenance.demo';
+import { maintenanceLoaders } from './maintenance.loaders';
 import { arrangeAssociation, openMaintenanceTestBed, outboxOf, requestOf, type MaintenanceTestBed } from './maintenance.fixtures';
 import type { NewTaskInput } from './maintenance.service';
 
@@ -21,12 +23,15 @@ const fireRound = (overrides: Partial<NewTaskInput> = {}): NewTaskInput => ({
   dueTime: '10:00',
   ...overrides,
 });
+const loadersFor = (viewer: MemberViewer) => maintenanceLoaders({ ...requestOf(viewer), maintenance: bed.primary.service });
 const allDone = [
   { done: true, note: null },
   { done: true, note: 'Bytt batteri i 2. etasje neste gang' },
 ];
 
 describe('the maintenance plan (injected clock)', () => {
+  beforeEach(() => bed.setClock('2026-12-07T09:00:00Z'));
+
   it('completes a round with who, when and the answers, and creates the next one in the same step', async () => {
     bed.setClock('2026-12-07T09:00:00Z');
     const { board, caretaker } = arrangeAssociation(bed);
@@ -46,7 +51,26 @@ describe('the maintenance plan (injected clock)', () => {
     });
     // 31 December, then the end of February (clamped), in Oslo winter time.
     expect(after.open).toMatchObject({ seq: 1, dueAt: new Date('2027-01-31T09:00:00Z') });
-    expect((await service.history(board, after)).map((o) => o.id)).toEqual([task.open!.id]);
+    expect((await service.history(board, after, loadersFor(board))).map((o) => o.id)).toEqual([task.open!.id]);
+  });
+
+  it("loads the history of a whole plan at once, each task's own rounds newest first", async () => {
+    bed.setClock('2026-12-07T09:00:00Z');
+    const { board } = arrangeAssociation(bed);
+    const service = bed.primary.service;
+    const [a, b] = await Promise.all(['A', 'B'].map((title) => service.create(requestOf(board), fireRound({ title, recurrence: 'weekly' }))));
+    let open = a!.open!;
+    for (const day of ['2026-12-31', '2027-01-07']) {
+      bed.setClock(`${day}T12:00:00Z`);
+      open = (await service.complete(requestOf(board), { occurrenceId: open.id, answers: allDone })).task.open!;
+    }
+    const loaders = loadersFor(board);
+    const [historyA, historyB] = await Promise.all([service.history(board, a!, loaders), service.history(board, b!, loaders)]);
+    expect(historyA.map((round) => [round.taskId, round.dueAt.toISOString()])).toEqual([
+      [a!.id, '2027-01-07T09:00:00.000Z'],
+      [a!.id, '2026-12-31T09:00:00.000Z'],
+    ]);
+    expect(historyB).toEqual([]);
   });
 
   it('refuses a second completion of the same round with CONFLICT, also when two arrive at once, and creates one next round', async () => {
@@ -181,7 +205,7 @@ describe("the maintenance plan's privacy", () => {
     expect(counts).toMatchObject({ maintenance_tasks: 1, maintenance_occurrences: 1 });
     const after = await bed.primary.service.get(requestOf(board), task.id);
     expect(after.responsibleMemberId).toBeNull();
-    const [round] = await bed.primary.service.history(board, after);
+    const [round] = await bed.primary.service.history(board, after, loadersFor(board));
     expect(round).toMatchObject({ completedByMemberId: null, note: null });
     expect(round!.answers!.map((a) => [a.item, a.done, a.note])).toEqual([
       ['Røykvarslere testet', true, null],
@@ -205,7 +229,7 @@ describe('the demo plan', () => {
       ['Brannvernrunde', 'monthly', '2026-12-01T06:00:00.000Z'],
       ['Rens takrenner og sluk', 'yearly', '2027-10-01T07:00:00.000Z'],
     ]);
-    expect((await bed.primary.service.history(board, tasks[0]!)).map((round) => round.dueAt.toISOString())).toEqual([
+    expect((await bed.primary.service.history(board, tasks[0]!, loadersFor(board))).map((round) => round.dueAt.toISOString())).toEqual([
       '2026-11-01T06:00:00.000Z',
       '2026-10-01T05:00:00.000Z',
     ]);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, count, desc, eq, inArray, isNotNull, isNull, lt, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, getTableColumns, inArray, isNotNull, isNull, lt, lte, sql } from 'drizzle-orm';
 import type { SubgraphDatabase, Tx } from '@tunet/kit';
 import { maintenanceOccurrences, maintenanceTasks, type MaintenanceOccurrenceRow, type MaintenanceTaskRow, type StoredAnswer } from './maintenance.tables';
 
@@ -88,22 +88,21 @@ export class MaintenanceRepository {
     });
   }
 
-  /** A task's completed rounds, newest first (maintenance_occurrences_by_task). */
-  history(associationId: string, taskId: string, limit: number): Promise<MaintenanceOccurrenceRow[]> {
-    return this.db.tenant(associationId, (tx) =>
-      tx
-        .select()
-        .from(maintenanceOccurrences)
-        .where(
-          and(
-            eq(maintenanceOccurrences.associationId, associationId),
-            eq(maintenanceOccurrences.taskId, taskId),
-            isNotNull(maintenanceOccurrences.completedAt),
-          ),
-        )
-        .orderBy(desc(maintenanceOccurrences.dueAt), asc(maintenanceOccurrences.id))
-        .limit(limit),
-    );
+  /**
+   * The latest `limit` completed rounds of each of the tasks, newest first, in one query for a whole plan
+   * (maintenance_occurrences_by_task).
+   */
+  historyOf(associationId: string, taskIds: readonly string[], limit: number): Promise<MaintenanceOccurrenceRow[]> {
+    return this.db.tenant(associationId, async (tx) => {
+      const o = maintenanceOccurrences;
+      const ranked = tx
+        .select({ ...getTableColumns(o), rank: sql<number>`row_number() over (partition by ${o.taskId} order by ${o.dueAt} desc, ${o.id})`.as('rank') })
+        .from(o)
+        .where(and(eq(o.associationId, associationId), inArray(o.taskId, [...taskIds]), isNotNull(o.completedAt)))
+        .as('ranked');
+      const rows = await tx.select().from(ranked).where(lte(ranked.rank, limit)).orderBy(asc(ranked.taskId), desc(ranked.dueAt), asc(ranked.id));
+      return rows.map(({ rank: _rank, ...row }) => row);
+    });
   }
 
   /** The occurrence with its task, or null for an id the association does not have. */

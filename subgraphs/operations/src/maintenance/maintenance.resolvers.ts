@@ -1,4 +1,5 @@
 import type { Resolvers } from '../__generated__/resolvers-types';
+import { maintenanceLoaders } from './maintenance.loaders';
 import { isOverdue } from './maintenance.rules';
 
 /** The maintenance plan's fields (decision 0043): thin, the service decides who may do what. */
@@ -23,7 +24,7 @@ export const maintenanceResolvers: Resolvers = {
     responsible: (task) => (task.responsibleMemberId ? { id: task.responsibleMemberId } : null),
     nextRound: (task) => task.open,
     overdue: (task, _args, ctx) => task.open !== null && isOverdue(task.open, ctx.maintenance.clock()),
-    history: (task, _args, ctx) => ctx.maintenance.history(ctx.viewer, task),
+    history: (task, _args, ctx) => ctx.maintenance.history(ctx.viewer, task, maintenanceLoaders(ctx)),
   },
   MaintenanceRound: {
     overdue: (round, _args, ctx) => isOverdue(round, ctx.maintenance.clock()),

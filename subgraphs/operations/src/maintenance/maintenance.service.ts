@@ -1,4 +1,5 @@
 import { badUserInput, conflict, forbidden, isUuid, notFound, type MemberRoles, type RequestContext, type Viewer } from '@tunet/kit';
+import type { MaintenanceLoaders } from './maintenance.loaders';
 import { admittedAssociation } from '../service-requests/service-requests.service';
 import { canCompleteTask, canListTasks, canManageTasks, canReadPlan, canSeeTask } from './maintenance.access';
 import type { MaintenanceRepository, PlannedTask, TaskChanges } from './maintenance.repository';
@@ -164,9 +165,15 @@ export class MaintenanceService {
     return task;
   }
 
-  history(viewer: Viewer | null, task: MaintenanceTaskRow): Promise<MaintenanceOccurrenceRow[]> {
+  /** A task's latest rounds for whoever sees the task, through the request's loader (one query for a whole plan). */
+  history(viewer: Viewer | null, task: MaintenanceTaskRow, loaders: MaintenanceLoaders): Promise<MaintenanceOccurrenceRow[]> {
     if (!canSeeTask(viewer, task)) return Promise.resolve([]);
-    return this.repository.history(task.associationId, task.id, HISTORY_LIMIT);
+    return loaders.history.load(task.id);
+  }
+
+  /** The completed rounds of tasks, for the loaders (seeing the tasks is checked by `history`). */
+  historyOf(associationId: string, taskIds: readonly string[]): Promise<MaintenanceOccurrenceRow[]> {
+    return this.repository.historyOf(associationId, taskIds, HISTORY_LIMIT);
   }
 
   /**
