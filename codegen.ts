@@ -160,6 +160,9 @@ const config: CodegenConfig = {
       {
         ServiceRequest: '../service-requests/service-requests.repository#ServiceRequestRow',
         ServiceRequestStatusChange: '../service-requests/service-requests.repository#StatusChangeRow',
+        ServiceRequestComment: '../comments/comments.repository#CommentRow',
+        ServiceRequestRating: '../ratings/ratings.repository#RatingRow',
+        ServiceRequestSupplier: '../assignments/assignments.repository#SupplierRow',
         MaintenanceTask: '../maintenance/maintenance.repository#PlannedTask',
         MaintenanceRound: '../maintenance/maintenance.tables#MaintenanceOccurrenceRow',
         MaintenanceChecklistAnswer: '../maintenance/maintenance.tables#StoredAnswer',

@@ -1,5 +1,8 @@
 import type { RequestContext } from '@tunet/kit';
+import type { AssignmentsService } from './assignments/assignments.service';
+import type { CommentsService } from './comments/comments.service';
 import type { MaintenanceService } from './maintenance/maintenance.service';
+import type { RatingsService } from './ratings/ratings.service';
 import type { ServiceRequestsService } from './service-requests/service-requests.service';
 
 /**
@@ -9,4 +12,7 @@ import type { ServiceRequestsService } from './service-requests/service-requests
 export interface OperationsContext extends RequestContext {
   serviceRequests: ServiceRequestsService;
   maintenance: MaintenanceService;
+  assignments: AssignmentsService;
+  comments: CommentsService;
+  ratings: RatingsService;
 }

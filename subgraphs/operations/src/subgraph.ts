@@ -11,12 +11,20 @@ import {
   SignedMemberRoles,
   type MemberHomes,
   type MemberReferences,
+  type MemberRoles,
   type SubgraphDatabase,
   type SubgraphDefinition,
   type SubgraphModule,
   type SubgraphProcessDependencies,
 } from '@tunet/kit';
 import { parse } from 'graphql';
+import { assigneeMayMoveTo } from './assignments/assignments.access';
+import { AssignmentsRepository } from './assignments/assignments.repository';
+import { assignmentsResolvers } from './assignments/assignments.resolvers';
+import { AssignmentsService } from './assignments/assignments.service';
+import { CommentsRepository } from './comments/comments.repository';
+import { commentsResolvers } from './comments/comments.resolvers';
+import { CommentsService } from './comments/comments.service';
 import type { OperationsContext } from './context';
 import { signedAssociationZones } from './maintenance/association-zones';
 import { MaintenanceRepository } from './maintenance/maintenance.repository';
@@ -25,6 +33,9 @@ import { MaintenanceService } from './maintenance/maintenance.service';
 import { OverdueMaintenanceSweep } from './maintenance/maintenance.sweep';
 import { PrivacyRepository } from './privacy/privacy.repository';
 import { PrivacyService } from './privacy/privacy.service';
+import { RatingsRepository } from './ratings/ratings.repository';
+import { ratingsResolvers } from './ratings/ratings.resolvers';
+import { RatingsService } from './ratings/ratings.service';
 import { ServiceRequestsRepository } from './service-requests/service-requests.repository';
 import { serviceRequestsResolvers } from './service-requests/service-requests.resolvers';
 import { ServiceRequestsService } from './service-requests/service-requests.service';
@@ -44,12 +55,17 @@ export type OperationsDependencies = SubgraphProcessDependencies & {
   /** Which buildings exist, and where a reporter lives today (members' signed routes by default); tests arrange them. */
   memberReferences?: MemberReferences;
   memberHomes?: MemberHomes;
+  /** What members are today, for assignment (members' signed route by default); tests arrange it. */
+  memberRoles?: MemberRoles;
 };
 
 export interface OperationsSubgraph extends SubgraphModule<OperationsContext> {
   db: SubgraphDatabase;
   serviceRequests: ServiceRequestsService;
   maintenance: MaintenanceService;
+  assignments: AssignmentsService;
+  comments: CommentsService;
+  ratings: RatingsService;
 }
 
 /** Wires the operations subgraph: repositories on its own schema, services, internal routes and the request context. */
@@ -67,7 +83,14 @@ export async function createOperationsSubgraph(deps: OperationsDependencies): Pr
     homes: deps.memberHomes ?? new SignedMemberHomes(membersUrl, deps.internalSecret),
     store: deps.store,
     now,
+    // Assignment (decision 0042): the assignee is on the request's row, and moves it as far as resolved.
+    assigneeOf: (row) => ({ assigneeMemberId: row.assigneeMemberId }),
+    assigneeMayMoveTo,
   });
+  const memberRoles = deps.memberRoles ?? new SignedMemberRoles(membersUrl, deps.internalSecret);
+  const assignments = new AssignmentsService(new AssignmentsRepository(db), serviceRequests, memberRoles, now);
+  const comments = new CommentsService(new CommentsRepository(db), serviceRequests, now);
+  const ratings = new RatingsService(new RatingsRepository(db), serviceRequests, now);
   const maintenanceRepository = new MaintenanceRepository(db);
   const maintenance = new MaintenanceService(
     maintenanceRepository,
@@ -84,8 +107,11 @@ export async function createOperationsSubgraph(deps: OperationsDependencies): Pr
       lowerCaseEnumValues(typeDefs, Object.keys(LOWER_CASE_ENUMS)),
       serviceRequestsResolvers,
       maintenanceResolvers,
+      assignmentsResolvers,
+      commentsResolvers,
+      ratingsResolvers,
     ],
-    createContext: (request) => ({ ...request, serviceRequests, maintenance }),
+    createContext: (request) => ({ ...request, serviceRequests, maintenance, assignments, comments, ratings }),
     internalRoutes: { ...personalDataRoutes(new PrivacyService(new PrivacyRepository(db))) },
     isReady: () => deps.database.ping(),
   };
@@ -96,5 +122,8 @@ export async function createOperationsSubgraph(deps: OperationsDependencies): Pr
     db,
     serviceRequests,
     maintenance,
+    assignments,
+    comments,
+    ratings,
   };
 }

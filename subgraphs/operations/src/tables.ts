@@ -14,6 +14,8 @@ export type UrgentReason = 'water_leak' | 'no_heat' | 'no_power' | 'locked_out';
 export type ServiceRequestStatus = 'new' | 'acknowledged' | 'in_progress' | 'waiting' | 'resolved' | 'closed' | 'rejected';
 /** Where the fault is: the reporter's own unit, a building, or a common area (in a building or on the grounds). */
 export type LocationKind = 'unit' | 'building' | 'common_area';
+/** Who reads a comment on a service request (decision 0042): the reporter too, or the board and the assignee only. */
+export type CommentVisibility = 'public' | 'internal';
 /** Who changed a request's status: a member, an operator in a support session, or a job. */
 export type ActorKind = 'member' | 'operator' | 'system';
 
@@ -28,6 +30,7 @@ export const LOWER_CASE_ENUMS = {
   ServiceRequestStatus: 'ServiceRequestStatus',
   ServiceRequestLocationKind: 'LocationKind',
   ServiceRequestActorKind: 'ActorKind',
+  ServiceRequestCommentVisibility: 'CommentVisibility',
   MaintenanceRecurrence: 'Recurrence',
 } as const;
 

@@ -5,9 +5,13 @@ import type { UrgentReason } from '../tables';
 import type { ServiceRequestStatus } from '../tables';
 import type { LocationKind as ServiceRequestLocationKind } from '../tables';
 import type { ActorKind as ServiceRequestActorKind } from '../tables';
+import type { CommentVisibility as ServiceRequestCommentVisibility } from '../tables';
 import type { Recurrence as MaintenanceRecurrence } from '../tables';
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { ServiceRequestRow, StatusChangeRow } from '../service-requests/service-requests.repository';
+import type { CommentRow } from '../comments/comments.repository';
+import type { RatingRow } from '../ratings/ratings.repository';
+import type { SupplierRow } from '../assignments/assignments.repository';
 import type { PlannedTask } from '../maintenance/maintenance.repository';
 import type { MaintenanceOccurrenceRow, StoredAnswer } from '../maintenance/maintenance.tables';
 import type { CompletedRound } from '../maintenance/maintenance.service';
@@ -31,12 +35,31 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+export type AssignServiceRequestInput = {
+  /**
+   * The member to assign it to: a current external (the caretaker) or board member of the association
+   * (BAD_USER_INPUT `assigneeMemberId` otherwise). Null or left out: assigned to nobody.
+   */
+  assigneeMemberId?: InputMaybe<Scalars['ID']['input']>;
+  requestId: Scalars['ID']['input'];
+  /** The supplier engaged on it; null or left out removes the supplier and its contact details. */
+  supplier?: InputMaybe<ServiceRequestSupplierInput>;
+};
+
 export type ChangeServiceRequestStatusInput = {
   id: Scalars['ID']['input'];
   /** Required for REJECTED (the reporter reads it); optional otherwise, e.g. why it is reopened. At most 1000 characters. */
   reason?: InputMaybe<Scalars['String']['input']>;
   /** Where it goes; see ServiceRequestStatus for the transitions. */
   status: ServiceRequestStatus;
+};
+
+export type CommentOnServiceRequestInput = {
+  /** 1–4000 characters. */
+  body: Scalars['String']['input'];
+  requestId: Scalars['ID']['input'];
+  /** PUBLIC when left out; INTERNAL only for the board and the assignee (FORBIDDEN otherwise). */
+  visibility?: InputMaybe<ServiceRequestCommentVisibility>;
 };
 
 export type CompleteMaintenanceRoundInput = {
@@ -156,11 +179,22 @@ export type Mutation = {
   /** Stops a task (the board): its open round is removed, its history kept. Archiving again changes nothing. */
   archiveMaintenanceTask: MaintenanceTask;
   /**
+   * Sets whom a request is assigned to and which supplier is engaged, exactly as given (the board only; FORBIDDEN
+   * otherwise). The assignee then sees the request, its internal comments and supplier, and moves it to ACKNOWLEDGED,
+   * IN_PROGRESS, WAITING or RESOLVED. CONFLICT for a CLOSED or REJECTED request; NOT_FOUND for one not in the association.
+   */
+  assignServiceRequest: ServiceRequest;
+  /**
    * Moves a request along its workflow. The board makes any change; the reporter reopens a RESOLVED request within 14
    * days or closes it; the assignee what assignment allows (FORBIDDEN otherwise). An illegal transition is BAD_USER_INPUT
    * on `status` with `extensions.allowed`. Each change is kept in `history` and told to the reporter.
    */
   changeServiceRequestStatus: ServiceRequest;
+  /**
+   * Comments on a request the viewer sees: the reporter PUBLIC, the board and the assignee either kind (FORBIDDEN
+   * otherwise). At most 500 comments per request (CONFLICT).
+   */
+  commentOnServiceRequest: ServiceRequestComment;
   /**
    * Completes a round with who, when and the checklist answers, and creates the next round in the same step: the
    * responsible person or the board. CONFLICT when the round was already completed.
@@ -168,6 +202,11 @@ export type Mutation = {
   completeMaintenanceRound: CompleteMaintenanceRoundPayload;
   /** Adds a task to the plan with its first round (the board; FORBIDDEN otherwise; at most 300 active tasks). */
   createMaintenanceTask: MaintenanceTask;
+  /**
+   * The reporter rates the work of a RESOLVED or CLOSED request, once (FORBIDDEN for anyone else; CONFLICT before it is
+   * resolved and for a second rating, also two at once).
+   */
+  rateServiceRequest: ServiceRequestRating;
   /**
    * Reports a fault (residents and the board; at most 20 an hour per member, then RATE_LIMITED). The request starts as
    * NEW, with its first history entry.
@@ -188,8 +227,18 @@ export type MutationArchiveMaintenanceTaskArgs = {
 };
 
 
+export type MutationAssignServiceRequestArgs = {
+  input: AssignServiceRequestInput;
+};
+
+
 export type MutationChangeServiceRequestStatusArgs = {
   input: ChangeServiceRequestStatusInput;
+};
+
+
+export type MutationCommentOnServiceRequestArgs = {
+  input: CommentOnServiceRequestInput;
 };
 
 
@@ -200,6 +249,11 @@ export type MutationCompleteMaintenanceRoundArgs = {
 
 export type MutationCreateMaintenanceTaskArgs = {
   input: CreateMaintenanceTaskInput;
+};
+
+
+export type MutationRateServiceRequestArgs = {
+  input: RateServiceRequestInput;
 };
 
 
@@ -228,6 +282,11 @@ export type PageInfo = {
 
 export type Query = {
   __typename?: 'Query';
+  /**
+   * The requests assigned to the viewer (the caretaker's work list), newest first: exactly those, nothing else.
+   * `first` 1–100.
+   */
+  assignedServiceRequests: ServiceRequestConnection;
   /** One task, for the board and its responsible person; NOT_FOUND otherwise (also for another association's id). */
   maintenanceTask: MaintenanceTask;
   /**
@@ -248,6 +307,12 @@ export type Query = {
    * reported"). `status` filters (all when left out); `first` 1–100.
    */
   serviceRequests: ServiceRequestConnection;
+};
+
+
+export type QueryAssignedServiceRequestsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -278,6 +343,14 @@ export type QueryServiceRequestsArgs = {
   status?: InputMaybe<Array<ServiceRequestStatus>>;
 };
 
+export type RateServiceRequestInput = {
+  /** At most 2000 characters. */
+  comment?: InputMaybe<Scalars['String']['input']>;
+  requestId: Scalars['ID']['input'];
+  /** 1 to 5. */
+  score: Scalars['Int']['input'];
+};
+
 export type ReportServiceRequestInput = {
   category: ServiceRequestCategory;
   /** 1–4000 characters. */
@@ -296,7 +369,15 @@ export type ReportServiceRequestInput = {
 /** A fault a member reported (feilmelding). */
 export type ServiceRequest = {
   __typename?: 'ServiceRequest';
+  /** When it was assigned to its assignee; null when `assignee` is. */
+  assignedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Whether it is assigned to the viewer. */
+  assignedToMe: Scalars['Boolean']['output'];
+  /** Whom it is assigned to (the caretaker or a board member): the reporter, the board and the assignee see it; null otherwise, or while nobody is. */
+  assignee?: Maybe<Member>;
   category: ServiceRequestCategory;
+  /** The comments the viewer reads, oldest first: the reporter the PUBLIC ones, the board and the assignee all, nobody else any. `first` 1–100. */
+  comments: ServiceRequestCommentConnection;
   createdAt: Scalars['DateTime']['output'];
   /** What is wrong, 1–4000 characters: the reporter, the board and the assignee; null for residents who see it as already reported. */
   description?: Maybe<Scalars['String']['output']>;
@@ -305,6 +386,8 @@ export type ServiceRequest = {
   /** Stable identifier. */
   id: Scalars['ID']['output'];
   location: ServiceRequestLocation;
+  /** The reporter's rating once given: the reporter, the board and the assignee see it. */
+  rating?: Maybe<ServiceRequestRating>;
   /** Why it was rejected; null unless REJECTED, and for residents who see it as already reported. */
   rejectionReason?: Maybe<Scalars['String']['output']>;
   /** Whether the viewer reported it. */
@@ -312,6 +395,8 @@ export type ServiceRequest = {
   /** Who reported it: the reporter and the board see it; null for everyone else. */
   reporter?: Maybe<Member>;
   status: ServiceRequestStatus;
+  /** The supplier engaged on it, with its contact person: the board and the assignee; null for everyone else. */
+  supplier?: Maybe<ServiceRequestSupplier>;
   /** A short summary, 1–120 characters. */
   title: Scalars['String']['output'];
   updatedAt: Scalars['DateTime']['output'];
@@ -322,9 +407,37 @@ export type ServiceRequest = {
   visibleToResidents: Scalars['Boolean']['output'];
 };
 
+
+/** A fault a member reported (feilmelding). */
+export type ServiceRequestCommentsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
 export { ServiceRequestActorKind };
 
 export { ServiceRequestCategory };
+
+/** A comment on a service request. */
+export type ServiceRequestComment = {
+  __typename?: 'ServiceRequestComment';
+  /** Who wrote it; the association's former resident once they were erased. */
+  author: Member;
+  /** 1–4000 characters. */
+  body: Scalars['String']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  visibility: ServiceRequestCommentVisibility;
+};
+
+/** A page of comments, oldest first. */
+export type ServiceRequestCommentConnection = {
+  __typename?: 'ServiceRequestCommentConnection';
+  nodes: Array<ServiceRequestComment>;
+  pageInfo: PageInfo;
+};
+
+export { ServiceRequestCommentVisibility };
 
 /** A page of service requests. */
 export type ServiceRequestConnection = {
@@ -358,6 +471,15 @@ export type ServiceRequestLocationInput = {
 
 export { ServiceRequestLocationKind };
 
+/** The reporter's rating of the work, given once after it was resolved. */
+export type ServiceRequestRating = {
+  __typename?: 'ServiceRequestRating';
+  comment?: Maybe<Scalars['String']['output']>;
+  ratedAt: Scalars['DateTime']['output'];
+  /** 1 (poor) to 5 (excellent). */
+  score: Scalars['Int']['output'];
+};
+
 export { ServiceRequestStatus };
 
 /** One status change of a request: the audit trail. */
@@ -373,6 +495,28 @@ export type ServiceRequestStatusChange = {
   /** The reason given, for a rejection or a reopening. */
   reason?: Maybe<Scalars['String']['output']>;
   to: ServiceRequestStatus;
+};
+
+/** The supplier engaged on a request and how to reach its contact person: the board and the assignee see it. */
+export type ServiceRequestSupplier = {
+  __typename?: 'ServiceRequestSupplier';
+  contactName?: Maybe<Scalars['String']['output']>;
+  email?: Maybe<Scalars['String']['output']>;
+  engagedAt: Scalars['DateTime']['output'];
+  /** The firm, e.g. `Rørlegger Hansen AS`. */
+  name: Scalars['String']['output'];
+  phone?: Maybe<Scalars['String']['output']>;
+};
+
+/** A supplier to engage: a way to reach them (e-mail or phone) is required. */
+export type ServiceRequestSupplierInput = {
+  /** At most 120 characters. */
+  contactName?: InputMaybe<Scalars['String']['input']>;
+  email?: InputMaybe<Scalars['String']['input']>;
+  /** 1–120 characters. */
+  name: Scalars['String']['input'];
+  /** Digits and spaces, optionally after a +, e.g. `+47 22 33 44 55`. */
+  phone?: InputMaybe<Scalars['String']['input']>;
 };
 
 export { ServiceRequestUrgency };
@@ -470,8 +614,10 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
-  ChangeServiceRequestStatusInput: ChangeServiceRequestStatusInput;
+  AssignServiceRequestInput: AssignServiceRequestInput;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  ChangeServiceRequestStatusInput: ChangeServiceRequestStatusInput;
+  CommentOnServiceRequestInput: CommentOnServiceRequestInput;
   CompleteMaintenanceRoundInput: CompleteMaintenanceRoundInput;
   CompleteMaintenanceRoundPayload: ResolverTypeWrapper<CompletedRound>;
   CreateMaintenanceTaskInput: CreateMaintenanceTaskInput;
@@ -488,16 +634,23 @@ export type ResolversTypes = ResolversObject<{
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  RateServiceRequestInput: RateServiceRequestInput;
   ReportServiceRequestInput: ReportServiceRequestInput;
   ServiceRequest: ResolverTypeWrapper<ServiceRequestRow>;
   ServiceRequestActorKind: ServiceRequestActorKind;
   ServiceRequestCategory: ServiceRequestCategory;
+  ServiceRequestComment: ResolverTypeWrapper<CommentRow>;
+  ServiceRequestCommentConnection: ResolverTypeWrapper<Omit<ServiceRequestCommentConnection, 'nodes'> & { nodes: Array<ResolversTypes['ServiceRequestComment']> }>;
+  ServiceRequestCommentVisibility: ServiceRequestCommentVisibility;
   ServiceRequestConnection: ResolverTypeWrapper<Omit<ServiceRequestConnection, 'nodes'> & { nodes: Array<ResolversTypes['ServiceRequest']> }>;
   ServiceRequestLocation: ResolverTypeWrapper<ServiceRequestLocation>;
   ServiceRequestLocationInput: ServiceRequestLocationInput;
   ServiceRequestLocationKind: ServiceRequestLocationKind;
+  ServiceRequestRating: ResolverTypeWrapper<RatingRow>;
   ServiceRequestStatus: ServiceRequestStatus;
   ServiceRequestStatusChange: ResolverTypeWrapper<StatusChangeRow>;
+  ServiceRequestSupplier: ResolverTypeWrapper<SupplierRow>;
+  ServiceRequestSupplierInput: ServiceRequestSupplierInput;
   ServiceRequestUrgency: ServiceRequestUrgency;
   SetServiceRequestVisibilityInput: SetServiceRequestVisibilityInput;
   UpdateMaintenanceTaskInput: UpdateMaintenanceTaskInput;
@@ -507,8 +660,10 @@ export type ResolversTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
-  ChangeServiceRequestStatusInput: ChangeServiceRequestStatusInput;
+  AssignServiceRequestInput: AssignServiceRequestInput;
   ID: Scalars['ID']['output'];
+  ChangeServiceRequestStatusInput: ChangeServiceRequestStatusInput;
+  CommentOnServiceRequestInput: CommentOnServiceRequestInput;
   CompleteMaintenanceRoundInput: CompleteMaintenanceRoundInput;
   CompleteMaintenanceRoundPayload: CompletedRound;
   CreateMaintenanceTaskInput: CreateMaintenanceTaskInput;
@@ -524,12 +679,18 @@ export type ResolversParentTypes = ResolversObject<{
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
   Query: Record<PropertyKey, never>;
+  RateServiceRequestInput: RateServiceRequestInput;
   ReportServiceRequestInput: ReportServiceRequestInput;
   ServiceRequest: ServiceRequestRow;
+  ServiceRequestComment: CommentRow;
+  ServiceRequestCommentConnection: Omit<ServiceRequestCommentConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['ServiceRequestComment']> };
   ServiceRequestConnection: Omit<ServiceRequestConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['ServiceRequest']> };
   ServiceRequestLocation: ServiceRequestLocation;
   ServiceRequestLocationInput: ServiceRequestLocationInput;
+  ServiceRequestRating: RatingRow;
   ServiceRequestStatusChange: StatusChangeRow;
+  ServiceRequestSupplier: SupplierRow;
+  ServiceRequestSupplierInput: ServiceRequestSupplierInput;
   SetServiceRequestVisibilityInput: SetServiceRequestVisibilityInput;
   UpdateMaintenanceTaskInput: UpdateMaintenanceTaskInput;
   String: Scalars['String']['output'];
@@ -596,9 +757,12 @@ export type MemberResolvers<ContextType = OperationsContext, ParentType extends 
 
 export type MutationResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   archiveMaintenanceTask?: Resolver<ResolversTypes['MaintenanceTask'], ParentType, ContextType, RequireFields<MutationArchiveMaintenanceTaskArgs, 'id'>>;
+  assignServiceRequest?: Resolver<ResolversTypes['ServiceRequest'], ParentType, ContextType, RequireFields<MutationAssignServiceRequestArgs, 'input'>>;
   changeServiceRequestStatus?: Resolver<ResolversTypes['ServiceRequest'], ParentType, ContextType, RequireFields<MutationChangeServiceRequestStatusArgs, 'input'>>;
+  commentOnServiceRequest?: Resolver<ResolversTypes['ServiceRequestComment'], ParentType, ContextType, RequireFields<MutationCommentOnServiceRequestArgs, 'input'>>;
   completeMaintenanceRound?: Resolver<ResolversTypes['CompleteMaintenanceRoundPayload'], ParentType, ContextType, RequireFields<MutationCompleteMaintenanceRoundArgs, 'input'>>;
   createMaintenanceTask?: Resolver<ResolversTypes['MaintenanceTask'], ParentType, ContextType, RequireFields<MutationCreateMaintenanceTaskArgs, 'input'>>;
+  rateServiceRequest?: Resolver<ResolversTypes['ServiceRequestRating'], ParentType, ContextType, RequireFields<MutationRateServiceRequestArgs, 'input'>>;
   reportServiceRequest?: Resolver<ResolversTypes['ServiceRequest'], ParentType, ContextType, RequireFields<MutationReportServiceRequestArgs, 'input'>>;
   setServiceRequestVisibility?: Resolver<ResolversTypes['ServiceRequest'], ParentType, ContextType, RequireFields<MutationSetServiceRequestVisibilityArgs, 'input'>>;
   updateMaintenanceTask?: Resolver<ResolversTypes['MaintenanceTask'], ParentType, ContextType, RequireFields<MutationUpdateMaintenanceTaskArgs, 'input'>>;
@@ -610,6 +774,7 @@ export type PageInfoResolvers<ContextType = OperationsContext, ParentType extend
 }>;
 
 export type QueryResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  assignedServiceRequests?: Resolver<ResolversTypes['ServiceRequestConnection'], ParentType, ContextType, RequireFields<QueryAssignedServiceRequestsArgs, 'first'>>;
   maintenanceTask?: Resolver<ResolversTypes['MaintenanceTask'], ParentType, ContextType, RequireFields<QueryMaintenanceTaskArgs, 'id'>>;
   maintenanceTasks?: Resolver<Array<ResolversTypes['MaintenanceTask']>, ParentType, ContextType, RequireFields<QueryMaintenanceTasksArgs, 'includeArchived'>>;
   myServiceRequests?: Resolver<ResolversTypes['ServiceRequestConnection'], ParentType, ContextType, RequireFields<QueryMyServiceRequestsArgs, 'first'>>;
@@ -618,16 +783,22 @@ export type QueryResolvers<ContextType = OperationsContext, ParentType extends R
 }>;
 
 export type ServiceRequestResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['ServiceRequest'] = ResolversParentTypes['ServiceRequest']> = ResolversObject<{
+  assignedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  assignedToMe?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  assignee?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType>;
   category?: Resolver<ResolversTypes['ServiceRequestCategory'], ParentType, ContextType>;
+  comments?: Resolver<ResolversTypes['ServiceRequestCommentConnection'], ParentType, ContextType, RequireFields<ServiceRequestCommentsArgs, 'first'>>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   history?: Resolver<Array<ResolversTypes['ServiceRequestStatusChange']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   location?: Resolver<ResolversTypes['ServiceRequestLocation'], ParentType, ContextType>;
+  rating?: Resolver<Maybe<ResolversTypes['ServiceRequestRating']>, ParentType, ContextType>;
   rejectionReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   reportedByMe?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   reporter?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['ServiceRequestStatus'], ParentType, ContextType>;
+  supplier?: Resolver<Maybe<ResolversTypes['ServiceRequestSupplier']>, ParentType, ContextType>;
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   urgency?: Resolver<ResolversTypes['ServiceRequestUrgency'], ParentType, ContextType>;
@@ -638,6 +809,21 @@ export type ServiceRequestResolvers<ContextType = OperationsContext, ParentType 
 export type ServiceRequestActorKindResolvers = EnumResolverSignature<{ MEMBER?: any, OPERATOR?: any, SYSTEM?: any }, ResolversTypes['ServiceRequestActorKind']>;
 
 export type ServiceRequestCategoryResolvers = EnumResolverSignature<{ COMMON_AREAS?: any, ELECTRICAL?: any, HEATING_VENTILATION?: any, OTHER?: any, OUTDOOR?: any, PLUMBING?: any, SECURITY_LOCKS?: any }, ResolversTypes['ServiceRequestCategory']>;
+
+export type ServiceRequestCommentResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['ServiceRequestComment'] = ResolversParentTypes['ServiceRequestComment']> = ResolversObject<{
+  author?: Resolver<ResolversTypes['Member'], ParentType, ContextType>;
+  body?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  visibility?: Resolver<ResolversTypes['ServiceRequestCommentVisibility'], ParentType, ContextType>;
+}>;
+
+export type ServiceRequestCommentConnectionResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['ServiceRequestCommentConnection'] = ResolversParentTypes['ServiceRequestCommentConnection']> = ResolversObject<{
+  nodes?: Resolver<Array<ResolversTypes['ServiceRequestComment']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type ServiceRequestCommentVisibilityResolvers = EnumResolverSignature<{ INTERNAL?: any, PUBLIC?: any }, ResolversTypes['ServiceRequestCommentVisibility']>;
 
 export type ServiceRequestConnectionResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['ServiceRequestConnection'] = ResolversParentTypes['ServiceRequestConnection']> = ResolversObject<{
   nodes?: Resolver<Array<ResolversTypes['ServiceRequest']>, ParentType, ContextType>;
@@ -653,6 +839,12 @@ export type ServiceRequestLocationResolvers<ContextType = OperationsContext, Par
 
 export type ServiceRequestLocationKindResolvers = EnumResolverSignature<{ BUILDING?: any, COMMON_AREA?: any, UNIT?: any }, ResolversTypes['ServiceRequestLocationKind']>;
 
+export type ServiceRequestRatingResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['ServiceRequestRating'] = ResolversParentTypes['ServiceRequestRating']> = ResolversObject<{
+  comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  ratedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  score?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
 export type ServiceRequestStatusResolvers = EnumResolverSignature<{ ACKNOWLEDGED?: any, CLOSED?: any, IN_PROGRESS?: any, NEW?: any, REJECTED?: any, RESOLVED?: any, WAITING?: any }, ResolversTypes['ServiceRequestStatus']>;
 
 export type ServiceRequestStatusChangeResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['ServiceRequestStatusChange'] = ResolversParentTypes['ServiceRequestStatusChange']> = ResolversObject<{
@@ -663,6 +855,14 @@ export type ServiceRequestStatusChangeResolvers<ContextType = OperationsContext,
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   to?: Resolver<ResolversTypes['ServiceRequestStatus'], ParentType, ContextType>;
+}>;
+
+export type ServiceRequestSupplierResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['ServiceRequestSupplier'] = ResolversParentTypes['ServiceRequestSupplier']> = ResolversObject<{
+  contactName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  engagedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
 export type ServiceRequestUrgencyResolvers = EnumResolverSignature<{ NORMAL?: any, URGENT?: any }, ResolversTypes['ServiceRequestUrgency']>;
@@ -684,11 +884,16 @@ export type Resolvers<ContextType = OperationsContext> = ResolversObject<{
   ServiceRequest?: ServiceRequestResolvers<ContextType>;
   ServiceRequestActorKind?: ServiceRequestActorKindResolvers;
   ServiceRequestCategory?: ServiceRequestCategoryResolvers;
+  ServiceRequestComment?: ServiceRequestCommentResolvers<ContextType>;
+  ServiceRequestCommentConnection?: ServiceRequestCommentConnectionResolvers<ContextType>;
+  ServiceRequestCommentVisibility?: ServiceRequestCommentVisibilityResolvers;
   ServiceRequestConnection?: ServiceRequestConnectionResolvers<ContextType>;
   ServiceRequestLocation?: ServiceRequestLocationResolvers<ContextType>;
   ServiceRequestLocationKind?: ServiceRequestLocationKindResolvers;
+  ServiceRequestRating?: ServiceRequestRatingResolvers<ContextType>;
   ServiceRequestStatus?: ServiceRequestStatusResolvers;
   ServiceRequestStatusChange?: ServiceRequestStatusChangeResolvers<ContextType>;
+  ServiceRequestSupplier?: ServiceRequestSupplierResolvers<ContextType>;
   ServiceRequestUrgency?: ServiceRequestUrgencyResolvers;
   UrgentReason?: UrgentReasonResolvers;
 }>;

@@ -1,12 +1,11 @@
 import { isMember, operatesIn, type Viewer } from '@tunet/kit';
+import type { CommentVisibility } from '../tables';
 
 /**
  * Who sees and writes which comments on a service request (docs/decisions/0042). Pure functions: no I/O.
  * A PUBLIC comment is between the reporter, the board and the assignee; an INTERNAL one is the board's and the
  * assignee's alone and never reaches the reporter (nor residents shown the request as "already reported").
  */
-
-export type CommentVisibility = 'public' | 'internal';
 
 /** The request as the comment rules look at it. */
 export interface Discussed {

@@ -1,6 +1,5 @@
 import { text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import { schema } from '../tables';
-import type { CommentVisibility } from './comments.access';
+import { schema, type CommentVisibility } from '../tables';
 
 /** Comments on service requests, PUBLIC or INTERNAL (migration 0003, decision 0042). */
 export const serviceRequestComments = schema.table('service_request_comments', {

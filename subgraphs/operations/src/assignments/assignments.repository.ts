@@ -1,0 +1,80 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { SubgraphDatabase } from '@tunet/kit';
+import type { ServiceRequestRow } from '../service-requests/service-requests.repository';
+import { serviceRequests } from '../tables';
+import type { Supplier } from './assignments.rules';
+import { serviceRequestSuppliers } from './assignments.tables';
+
+export type SupplierRow = typeof serviceRequestSuppliers.$inferSelect;
+
+/** What `assign` found: the request as it is now, or why nothing changed. */
+export type Assigned = { row: ServiceRequestRow } | 'not_found' | 'finished';
+
+/** The only SQL of assignment. Every read and write runs in the request's association (row-level security). */
+export class AssignmentsRepository {
+  constructor(private readonly db: SubgraphDatabase) {}
+
+  /**
+   * Sets whom the request is assigned to and which supplier is engaged, in one transaction with the request's row
+   * locked, so a status change at the same moment cannot close it in between. A closed or rejected request is
+   * finished and keeps its assignment. `assigned_at` moves only when the assignee changes.
+   */
+  assign(
+    associationId: string,
+    requestId: string,
+    to: { assigneeMemberId: string | null; supplier: Supplier | null },
+    by: string,
+    at: Date,
+  ): Promise<Assigned> {
+    return this.db.tenant(associationId, async (tx) => {
+      const where = and(eq(serviceRequests.associationId, associationId), eq(serviceRequests.id, requestId));
+      const [current] = await tx.select().from(serviceRequests).where(where).for('update');
+      if (!current) return 'not_found';
+      if (current.status === 'closed' || current.status === 'rejected') return 'finished';
+      const same = current.assigneeMemberId === to.assigneeMemberId;
+      const [row] = await tx
+        .update(serviceRequests)
+        .set({
+          assigneeMemberId: to.assigneeMemberId,
+          assignedAt: to.assigneeMemberId === null ? null : same ? current.assignedAt : at,
+          updatedAt: at,
+        })
+        .where(where)
+        .returning();
+      await tx
+        .delete(serviceRequestSuppliers)
+        .where(and(eq(serviceRequestSuppliers.associationId, associationId), eq(serviceRequestSuppliers.requestId, requestId)));
+      if (to.supplier) {
+        const { name, contactName, email, phone } = to.supplier;
+        await tx
+          .insert(serviceRequestSuppliers)
+          .values({ associationId, requestId, name, contactName, contactEmail: email, contactPhone: phone, engagedByMemberId: by, engagedAt: at });
+      }
+      return { row: row! };
+    });
+  }
+
+  async supplier(associationId: string, requestId: string): Promise<SupplierRow | null> {
+    const [row] = await this.db.tenant(associationId, (tx) =>
+      tx
+        .select()
+        .from(serviceRequestSuppliers)
+        .where(and(eq(serviceRequestSuppliers.associationId, associationId), eq(serviceRequestSuppliers.requestId, requestId))),
+    );
+    return row ?? null;
+  }
+
+  /** The requests assigned to the member, newest first, `limit` after the (created_at, id) of `after`. */
+  assignedTo(associationId: string, memberId: string, limit: number, after: { createdAt: string; id: string } | null): Promise<ServiceRequestRow[]> {
+    const r = serviceRequests;
+    const start = after ? sql`(${r.createdAt}, ${r.id}) < (${after.createdAt}::timestamptz, ${after.id}::uuid)` : undefined;
+    return this.db.tenant(associationId, (tx) =>
+      tx
+        .select()
+        .from(r)
+        .where(and(eq(r.associationId, associationId), eq(r.assigneeMemberId, memberId), start))
+        .orderBy(sql`${r.createdAt} desc, ${r.id} desc`)
+        .limit(limit),
+    );
+  }
+}

@@ -1,0 +1,21 @@
+import type { Resolvers } from '../__generated__/resolvers-types';
+
+export const assignmentsResolvers: Resolvers = {
+  Query: {
+    assignedServiceRequests: (_parent, args, ctx) => ctx.assignments.assignedToMe(ctx, args),
+  },
+  Mutation: {
+    assignServiceRequest: (_parent, { input }, ctx) => ctx.assignments.assign(ctx, input),
+  },
+  ServiceRequest: {
+    assignee: (row, _args, ctx) => ctx.assignments.assigneeOf(ctx.viewer, row),
+    assignedAt: (row, _args, ctx) => (ctx.assignments.assigneeOf(ctx.viewer, row) ? row.assignedAt : null),
+    assignedToMe: (row, _args, ctx) =>
+      row.assigneeMemberId !== null && ctx.viewer?.memberId === row.assigneeMemberId && ctx.viewer.associationId === row.associationId,
+    supplier: (row, _args, ctx) => ctx.assignments.supplierOf(ctx.viewer, row),
+  },
+  ServiceRequestSupplier: {
+    email: (supplier) => supplier.contactEmail,
+    phone: (supplier) => supplier.contactPhone,
+  },
+};

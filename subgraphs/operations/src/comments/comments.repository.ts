@@ -1,0 +1,61 @@
+import { randomUUID } from 'node:crypto';
+import { and, asc, count, eq, gt, inArray, or, sql } from 'drizzle-orm';
+import type { SubgraphDatabase } from '@tunet/kit';
+import { serviceRequests, type CommentVisibility } from '../tables';
+import { serviceRequestComments } from './comments.tables';
+
+export type CommentRow = typeof serviceRequestComments.$inferSelect;
+
+/** Where a page of comments starts: after the comment with this time and id. */
+export type CommentCursor = { createdAt: string; id: string };
+
+/** The only SQL of comments. Every read and write runs in the request's association (row-level security). */
+export class CommentsRepository {
+  constructor(private readonly db: SubgraphDatabase) {}
+
+  /**
+   * Adds a comment unless the request already has `max`, serialised per request by locking its row so two at once
+   * cannot both pass the count. `null` when the request is gone; `'full'` when it has `max` comments.
+   */
+  add(
+    associationId: string,
+    comment: Pick<CommentRow, 'requestId' | 'authorMemberId' | 'visibility' | 'body' | 'createdAt'>,
+    max: number,
+  ): Promise<CommentRow | 'full' | null> {
+    return this.db.tenant(associationId, async (tx) => {
+      const [request] = await tx
+        .select({ id: serviceRequests.id })
+        .from(serviceRequests)
+        .where(and(eq(serviceRequests.associationId, associationId), eq(serviceRequests.id, comment.requestId)))
+        .for('update');
+      if (!request) return null;
+      const [{ n } = { n: 0 }] = await tx
+        .select({ n: count() })
+        .from(serviceRequestComments)
+        .where(and(eq(serviceRequestComments.associationId, associationId), eq(serviceRequestComments.requestId, comment.requestId)));
+      if (n >= max) return 'full';
+      const [row] = await tx
+        .insert(serviceRequestComments)
+        .values({ ...comment, associationId, id: randomUUID() })
+        .returning();
+      return row!;
+    });
+  }
+
+  /** A request's comments of the given kinds, oldest first, `limit` after `after`. */
+  list(associationId: string, requestId: string, kinds: readonly CommentVisibility[], limit: number, after: CommentCursor | null): Promise<CommentRow[]> {
+    if (kinds.length === 0) return Promise.resolve([]);
+    const c = serviceRequestComments;
+    const start = after
+      ? or(gt(c.createdAt, new Date(after.createdAt)), and(eq(c.createdAt, new Date(after.createdAt)), sql`${c.id} > ${after.id}::uuid`))
+      : undefined;
+    return this.db.tenant(associationId, (tx) =>
+      tx
+        .select()
+        .from(c)
+        .where(and(eq(c.associationId, associationId), eq(c.requestId, requestId), inArray(c.visibility, [...kinds]), start))
+        .orderBy(asc(c.createdAt), asc(c.id))
+        .limit(limit),
+    );
+  }
+}

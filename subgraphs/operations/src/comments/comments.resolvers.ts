@@ -1,0 +1,13 @@
+import type { Resolvers } from '../__generated__/resolvers-types';
+
+export const commentsResolvers: Resolvers = {
+  Mutation: {
+    commentOnServiceRequest: (_parent, { input }, ctx) => ctx.comments.add(ctx, input),
+  },
+  ServiceRequest: {
+    comments: (row, args, ctx) => ctx.comments.list(ctx.viewer, row, args),
+  },
+  ServiceRequestComment: {
+    author: (comment) => ({ id: comment.authorMemberId }),
+  },
+};

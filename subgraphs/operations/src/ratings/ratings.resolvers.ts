@@ -1,0 +1,13 @@
+import type { Resolvers } from '../__generated__/resolvers-types';
+
+export const ratingsResolvers: Resolvers = {
+  Mutation: {
+    rateServiceRequest: (_parent, { input }, ctx) => ctx.ratings.rate(ctx, input),
+  },
+  ServiceRequest: {
+    rating: (row, _args, ctx) => ctx.ratings.of(ctx.viewer, row),
+  },
+  ServiceRequestRating: {
+    ratedAt: (rating) => rating.createdAt,
+  },
+};
