@@ -145,7 +145,7 @@ describe('privacy requests', () => {
         .filter((s) => s.status === 'DONE')
         .map((s) => s.subgraph)
         .sort(),
-    ).toEqual(['billing', 'members', 'notifications', 'posts', 'privacy'].sort());
+    ).toEqual(['billing', 'members', 'notifications', 'operations', 'posts', 'privacy'].sort());
 
     await reservations.start();
     const back = await until(eva, id, (r) => step(r, 'reservations').status === 'DONE', 2 * JOB_INTERVAL_MS);
@@ -200,10 +200,10 @@ describe('privacy requests', () => {
     const done = await until(tokens.board, asked.requestErasure.id, (r) => r.status === 'COMPLETED', 4 * JOB_INTERVAL_MS);
     expect(done.request.status).toBe('COMPLETED');
     expect(new Set(done.request.receipt.map((entry) => entry.subgraph))).toEqual(
-      new Set(['posts', 'reservations', 'notifications', 'billing', 'privacy', 'members']),
+      new Set(['posts', 'reservations', 'notifications', 'billing', 'operations', 'privacy', 'members']),
     );
     const finished = (subgraph: string) => Date.parse(step(done.request, subgraph).finishedAt!);
-    for (const other of ['posts', 'reservations', 'notifications', 'billing']) {
+    for (const other of ['posts', 'reservations', 'notifications', 'billing', 'operations']) {
       expect(finished(other)).toBeGreaterThanOrEqual(finished('members'));
       expect(finished(other)).toBeLessThanOrEqual(finished('privacy'));
     }

@@ -18,7 +18,7 @@ export interface AllowedResidue {
   tombstoneColumn?: string;
 }
 
-const OUTBOX_SCHEMAS = ['members', 'posts', 'reservations', 'notifications', 'billing', 'privacy'] as const;
+const OUTBOX_SCHEMAS = ['members', 'posts', 'reservations', 'notifications', 'billing', 'privacy', 'operations'] as const;
 
 export const RESIDUE_ALLOW_LIST: readonly AllowedResidue[] = [
   {
@@ -41,6 +41,13 @@ export const RESIDUE_ALLOW_LIST: readonly AllowedResidue[] = [
     why: "other residents' notices of content the association keeps under its erasure policy (keepContent), naming the tombstone; notices of content it does not keep are erased with the author (decision 0036)",
     tombstoneColumn: 'content_author_id',
   },
+  ...['title', 'description'].map((column): AllowedResidue => ({
+    location: `operations.service_requests.${column}`,
+    lawfulBasis: 'legitimate_interest',
+    until: 'as long as the association keeps the request',
+    why: 'a reported fault the association keeps with what people write, shown as reported by "Former resident" (decision 0041)',
+    tombstoneColumn: 'reporter_member_id',
+  })),
   ...OUTBOX_SCHEMAS.map((schema): AllowedResidue => ({
     location: `${schema}.outbox.payload`,
     lawfulBasis: 'legitimate_interest',
