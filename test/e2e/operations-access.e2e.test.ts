@@ -19,6 +19,8 @@ const MINE = '{ myServiceRequests(first: 5) { nodes { id } } }';
 const REPORT = 'mutation ($i: ReportServiceRequestInput!) { reportServiceRequest(input: $i) { id status } }';
 const CHANGE = 'mutation ($i: ChangeServiceRequestStatusInput!) { changeServiceRequestStatus(input: $i) { id status } }';
 const VISIBILITY = 'mutation ($i: SetServiceRequestVisibilityInput!) { setServiceRequestVisibility(input: $i) { id visibleToResidents } }';
+const FIGURES =
+  'query ($from: Date!, $to: Date!) { serviceRequestReport(from: $from, to: $to) { total byStatus { status count } medianSecondsToAcknowledge csv } }';
 
 describe('service requests through the gateway', () => {
   let e2e: E2E;
@@ -33,6 +35,11 @@ describe('service requests through the gateway', () => {
     title: 'Tørketrommelen går ikke',
     description: 'Den stopper etter to minutter.',
   });
+  // Reporting (decision 0044): the last 365 days in Oslo, today included.
+  const thisYear = () => {
+    const today = DateTime.now().setZone('Europe/Oslo');
+    return { from: today.minus({ days: 364 }).toISODate(), to: today.toISODate() };
+  };
   const report = async (token: string, input: Record<string, unknown>) =>
     (await setupStep<{ reportServiceRequest: { id: string } }>(e2e, token, REPORT, { i: input })).reportServiceRequest.id;
 
@@ -72,6 +79,7 @@ describe('service requests through the gateway', () => {
         changeServiceRequestStatus: async (actor) => call(actor, CHANGE, { i: { id: await report(tokens.resident, commonArea()), status: 'ACKNOWLEDGED' } }),
         setServiceRequestVisibility: async (actor) =>
           call(actor, VISIBILITY, { i: { id: await report(tokens.resident, commonArea()), visibleToResidents: true } }),
+        serviceRequestReport: (actor) => call(actor, FIGURES, thisYear()),
       },
       {
         // anonymous, resident, board, caretaker, other association, integrator, platform operator
@@ -81,6 +89,7 @@ describe('service requests through the gateway', () => {
         reportServiceRequest: ['UNAUTHENTICATED', 'OK', 'OK', 'FORBIDDEN', 'FEATURE_NOT_SUBSCRIBED', 'FORBIDDEN', 'FORBIDDEN'],
         changeServiceRequestStatus: ['UNAUTHENTICATED', 'FORBIDDEN', 'OK', 'NOT_FOUND', 'FEATURE_NOT_SUBSCRIBED', 'FORBIDDEN', 'FORBIDDEN'],
         setServiceRequestVisibility: ['UNAUTHENTICATED', 'OK', 'OK', 'NOT_FOUND', 'FEATURE_NOT_SUBSCRIBED', 'FORBIDDEN', 'FORBIDDEN'],
+        serviceRequestReport: ['UNAUTHENTICATED', 'FORBIDDEN', 'OK', 'FORBIDDEN', 'FEATURE_NOT_SUBSCRIBED', 'FORBIDDEN', 'FORBIDDEN'],
       },
     );
   });
@@ -96,6 +105,16 @@ describe('service requests through the gateway', () => {
     // Per, in Blokk B, does not see Ola's unit; the laundry shown to Blokk A's residents is not his either.
     const per = (await e2e.login('per@solbakken.example')).accessToken;
     expect(codes(await e2e.gql(REQUEST, { id: olasRequest }, per))).toEqual(['NOT_FOUND']);
+  });
+
+  it('gives the board the figures and a CSV for Excel with the requests reported, and refuses a period over 366 days on `to`', async () => {
+    const figures = await setupStep<{ serviceRequestReport: { total: number; csv: string } }>(e2e, tokens.board, FIGURES, thisYear());
+    expect(figures.serviceRequestReport.total).toBeGreaterThan(0);
+    const lines = figures.serviceRequestReport.csv.split('\r\n');
+    expect(lines[0]).toMatch(/^\uFEFFMeldt;Kategori;Status;Hastegrad;Tittel;Sted;Først mottatt;Først løst;/);
+    expect(lines.find((line) => line.endsWith(olasRequest))).toContain(';Rørlegger;');
+    const tooLong = await e2e.gql(FIGURES, { from: '2025-01-01', to: '2026-01-02' }, tokens.board);
+    expect(tooLong.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'to' });
   });
 
   it('is blocked for non-payment with every row intact, and back the moment it is paid', async () => {
@@ -131,6 +150,7 @@ describe('service requests through the gateway', () => {
       ]);
     }
     expect(codes(await e2e.gql(REPORT, { i: commonArea() }, tokens.resident))).toEqual(['FEATURE_NOT_SUBSCRIBED']);
+    expect(codes(await e2e.gql(FIGURES, thisYear(), tokens.board))).toEqual(['FEATURE_NOT_SUBSCRIBED']);
     expect(await rows()).toEqual(before);
 
     const invoices = await setupStep<{ association: { invoices: { nodes: { id: string; feature: { key: string }; status: string }[] } } }>(

@@ -3,6 +3,7 @@ import type { AssignmentsService } from './assignments/assignments.service';
 import type { CommentsService } from './comments/comments.service';
 import type { MaintenanceService } from './maintenance/maintenance.service';
 import type { RatingsService } from './ratings/ratings.service';
+import type { ReportingService } from './reporting/reporting.service';
 import type { ServiceRequestsService } from './service-requests/service-requests.service';
 
 /**
@@ -15,4 +16,5 @@ export interface OperationsContext extends RequestContext {
   assignments: AssignmentsService;
   comments: CommentsService;
   ratings: RatingsService;
+  reporting: ReportingService;
 }

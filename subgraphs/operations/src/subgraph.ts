@@ -29,13 +29,16 @@ import type { OperationsContext } from './context';
 import { signedAssociationZones } from './maintenance/association-zones';
 import { MaintenanceRepository } from './maintenance/maintenance.repository';
 import { maintenanceResolvers } from './maintenance/maintenance.resolvers';
-import { MaintenanceService } from './maintenance/maintenance.service';
+import { MaintenanceService, type TimeZoneOf } from './maintenance/maintenance.service';
 import { OverdueMaintenanceSweep } from './maintenance/maintenance.sweep';
 import { PrivacyRepository } from './privacy/privacy.repository';
 import { PrivacyService } from './privacy/privacy.service';
 import { RatingsRepository } from './ratings/ratings.repository';
 import { ratingsResolvers } from './ratings/ratings.resolvers';
 import { RatingsService } from './ratings/ratings.service';
+import { ReportingRepository } from './reporting/reporting.repository';
+import { reportingResolvers } from './reporting/reporting.resolvers';
+import { ReportingService } from './reporting/reporting.service';
 import { ServiceRequestsRepository } from './service-requests/service-requests.repository';
 import { serviceRequestsResolvers } from './service-requests/service-requests.resolvers';
 import { ServiceRequestsService } from './service-requests/service-requests.service';
@@ -57,6 +60,8 @@ export type OperationsDependencies = SubgraphProcessDependencies & {
   memberHomes?: MemberHomes;
   /** What members are today, for assignment (members' signed route by default); tests arrange it. */
   memberRoles?: MemberRoles;
+  /** The association's time zone, in which reports read their dates (members' profile route by default); tests arrange it. */
+  associationZones?: TimeZoneOf;
 };
 
 export interface OperationsSubgraph extends SubgraphModule<OperationsContext> {
@@ -66,6 +71,7 @@ export interface OperationsSubgraph extends SubgraphModule<OperationsContext> {
   assignments: AssignmentsService;
   comments: CommentsService;
   ratings: RatingsService;
+  reporting: ReportingService;
 }
 
 /** Wires the operations subgraph: repositories on its own schema, services, internal routes and the request context. */
@@ -98,6 +104,7 @@ export async function createOperationsSubgraph(deps: OperationsDependencies): Pr
     signedAssociationZones(membersUrl, deps.internalSecret),
     now,
   );
+  const reporting = new ReportingService(new ReportingRepository(db), deps.associationZones ?? signedAssociationZones(membersUrl, deps.internalSecret));
   const typeDefs = parse(readFileSync(path.join(root, 'schema.graphql'), 'utf8'));
   const definition: SubgraphDefinition<OperationsContext> = {
     name: 'operations',
@@ -110,8 +117,9 @@ export async function createOperationsSubgraph(deps: OperationsDependencies): Pr
       assignmentsResolvers,
       commentsResolvers,
       ratingsResolvers,
+      reportingResolvers,
     ],
-    createContext: (request) => ({ ...request, serviceRequests, maintenance, assignments, comments, ratings }),
+    createContext: (request) => ({ ...request, serviceRequests, maintenance, assignments, comments, ratings, reporting }),
     internalRoutes: { ...personalDataRoutes(new PrivacyService(new PrivacyRepository(db))) },
     isReady: () => deps.database.ping(),
   };
@@ -125,5 +133,6 @@ export async function createOperationsSubgraph(deps: OperationsDependencies): Pr
     assignments,
     comments,
     ratings,
+    reporting,
   };
 }

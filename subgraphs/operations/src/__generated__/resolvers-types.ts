@@ -15,6 +15,7 @@ import type { SupplierRow } from '../assignments/assignments.repository';
 import type { PlannedTask } from '../maintenance/maintenance.repository';
 import type { MaintenanceOccurrenceRow, StoredAnswer } from '../maintenance/maintenance.tables';
 import type { CompletedRound } from '../maintenance/maintenance.service';
+import type { PeriodReport } from '../reporting/reporting.service';
 import type { OperationsContext } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -94,6 +95,13 @@ export type CreateMaintenanceTaskInput = {
   /** 1–120 characters. */
   title: Scalars['String']['input'];
 };
+
+/** The language of a rendered document. */
+export type DocumentLanguage =
+  /** English. */
+  | 'EN'
+  /** Norwegian (bokmål). */
+  | 'NB';
 
 /** One checklist item as answered when a round was completed. */
 export type MaintenanceChecklistAnswer = {
@@ -302,6 +310,11 @@ export type Query = {
    */
   serviceRequest: ServiceRequest;
   /**
+   * The operations center's figures from `from` to `to` (both included, at most 366 days; BAD_USER_INPUT on `to`
+   * otherwise): the board, and an operator in a support session; FORBIDDEN for anyone else.
+   */
+  serviceRequestReport: ServiceRequestReport;
+  /**
    * The service requests the viewer may see, newest first: the board (and an operator in a support session) every
    * request of the association; a resident their own and those shown to the residents of their building ("already
    * reported"). `status` filters (all when left out); `first` 1–100.
@@ -334,6 +347,12 @@ export type QueryMyServiceRequestsArgs = {
 
 export type QueryServiceRequestArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryServiceRequestReportArgs = {
+  from: Scalars['Date']['input'];
+  to: Scalars['Date']['input'];
 };
 
 
@@ -418,6 +437,13 @@ export { ServiceRequestActorKind };
 
 export { ServiceRequestCategory };
 
+/** How many of a report's requests are about a category. */
+export type ServiceRequestCategoryCount = {
+  __typename?: 'ServiceRequestCategoryCount';
+  category: ServiceRequestCategory;
+  count: Scalars['Int']['output'];
+};
+
 /** A comment on a service request. */
 export type ServiceRequestComment = {
   __typename?: 'ServiceRequestComment';
@@ -480,6 +506,56 @@ export type ServiceRequestRating = {
   score: Scalars['Int']['output'];
 };
 
+/**
+ * The operations center's figures over a period (decision 0044): the requests reported from `from` to `to` (calendar
+ * dates in the association's time zone, both included), counted by the status they are in now and by category, and how
+ * fast they were acknowledged and resolved. A request REJECTED now counts in neither median; one not yet acknowledged or
+ * resolved counts in that median once it is. Figures of a recent period change as its requests are worked on.
+ */
+export type ServiceRequestReport = {
+  __typename?: 'ServiceRequestReport';
+  acknowledgedCount: Scalars['Int']['output'];
+  /** Every category, with zero for none. */
+  byCategory: Array<ServiceRequestCategoryCount>;
+  /** Every status, with zero for none. */
+  byStatus: Array<ServiceRequestStatusCount>;
+  /**
+   * The period's requests as CSV for Excel, oldest first: UTF-8 with a byte-order mark, `;` between cells, a header row,
+   * CRLF line ends; times in the association's zone, hours with the language's decimal mark (`1,5` in Norwegian). A
+   * cell that starts with = + - @, a tab or a carriage return gets a leading `'`. Title, category, status, urgency and
+   * where; never the description, the reporter or a comment.
+   */
+  csv: Scalars['String']['output'];
+  from: Scalars['Date']['output'];
+  /**
+   * The median time in seconds from a report to its first change to ACKNOWLEDGED, over the `acknowledgedCount`
+   * requests that had one; null when none had.
+   */
+  medianSecondsToAcknowledge?: Maybe<Scalars['Int']['output']>;
+  /**
+   * The median time in seconds from a report to its first change to RESOLVED (a reopened request keeps its first), over
+   * the `resolvedCount` requests that had one; null when none had.
+   */
+  medianSecondsToResolve?: Maybe<Scalars['Int']['output']>;
+  resolvedCount: Scalars['Int']['output'];
+  /** The association's IANA time zone, in which the dates and the export's times are read (`Europe/Oslo`). */
+  timeZone: Scalars['String']['output'];
+  to: Scalars['Date']['output'];
+  /** Requests reported in the period. */
+  total: Scalars['Int']['output'];
+};
+
+
+/**
+ * The operations center's figures over a period (decision 0044): the requests reported from `from` to `to` (calendar
+ * dates in the association's time zone, both included), counted by the status they are in now and by category, and how
+ * fast they were acknowledged and resolved. A request REJECTED now counts in neither median; one not yet acknowledged or
+ * resolved counts in that median once it is. Figures of a recent period change as its requests are worked on.
+ */
+export type ServiceRequestReportCsvArgs = {
+  language?: InputMaybe<DocumentLanguage>;
+};
+
 export { ServiceRequestStatus };
 
 /** One status change of a request: the audit trail. */
@@ -495,6 +571,13 @@ export type ServiceRequestStatusChange = {
   /** The reason given, for a rejection or a reopening. */
   reason?: Maybe<Scalars['String']['output']>;
   to: ServiceRequestStatus;
+};
+
+/** How many of a report's requests are in a status now. */
+export type ServiceRequestStatusCount = {
+  __typename?: 'ServiceRequestStatusCount';
+  count: Scalars['Int']['output'];
+  status: ServiceRequestStatus;
 };
 
 /** The supplier engaged on a request and how to reach its contact person: the board and the assignee see it. */
@@ -624,6 +707,7 @@ export type ResolversTypes = ResolversObject<{
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  DocumentLanguage: DocumentLanguage;
   MaintenanceChecklistAnswer: ResolverTypeWrapper<StoredAnswer>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   MaintenanceChecklistAnswerInput: MaintenanceChecklistAnswerInput;
@@ -639,6 +723,7 @@ export type ResolversTypes = ResolversObject<{
   ServiceRequest: ResolverTypeWrapper<ServiceRequestRow>;
   ServiceRequestActorKind: ServiceRequestActorKind;
   ServiceRequestCategory: ServiceRequestCategory;
+  ServiceRequestCategoryCount: ResolverTypeWrapper<ServiceRequestCategoryCount>;
   ServiceRequestComment: ResolverTypeWrapper<CommentRow>;
   ServiceRequestCommentConnection: ResolverTypeWrapper<Omit<ServiceRequestCommentConnection, 'nodes'> & { nodes: Array<ResolversTypes['ServiceRequestComment']> }>;
   ServiceRequestCommentVisibility: ServiceRequestCommentVisibility;
@@ -647,8 +732,10 @@ export type ResolversTypes = ResolversObject<{
   ServiceRequestLocationInput: ServiceRequestLocationInput;
   ServiceRequestLocationKind: ServiceRequestLocationKind;
   ServiceRequestRating: ResolverTypeWrapper<RatingRow>;
+  ServiceRequestReport: ResolverTypeWrapper<PeriodReport>;
   ServiceRequestStatus: ServiceRequestStatus;
   ServiceRequestStatusChange: ResolverTypeWrapper<StatusChangeRow>;
+  ServiceRequestStatusCount: ResolverTypeWrapper<ServiceRequestStatusCount>;
   ServiceRequestSupplier: ResolverTypeWrapper<SupplierRow>;
   ServiceRequestSupplierInput: ServiceRequestSupplierInput;
   ServiceRequestUrgency: ServiceRequestUrgency;
@@ -682,13 +769,16 @@ export type ResolversParentTypes = ResolversObject<{
   RateServiceRequestInput: RateServiceRequestInput;
   ReportServiceRequestInput: ReportServiceRequestInput;
   ServiceRequest: ServiceRequestRow;
+  ServiceRequestCategoryCount: ServiceRequestCategoryCount;
   ServiceRequestComment: CommentRow;
   ServiceRequestCommentConnection: Omit<ServiceRequestCommentConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['ServiceRequestComment']> };
   ServiceRequestConnection: Omit<ServiceRequestConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['ServiceRequest']> };
   ServiceRequestLocation: ServiceRequestLocation;
   ServiceRequestLocationInput: ServiceRequestLocationInput;
   ServiceRequestRating: RatingRow;
+  ServiceRequestReport: PeriodReport;
   ServiceRequestStatusChange: StatusChangeRow;
+  ServiceRequestStatusCount: ServiceRequestStatusCount;
   ServiceRequestSupplier: SupplierRow;
   ServiceRequestSupplierInput: ServiceRequestSupplierInput;
   SetServiceRequestVisibilityInput: SetServiceRequestVisibilityInput;
@@ -779,6 +869,7 @@ export type QueryResolvers<ContextType = OperationsContext, ParentType extends R
   maintenanceTasks?: Resolver<Array<ResolversTypes['MaintenanceTask']>, ParentType, ContextType, RequireFields<QueryMaintenanceTasksArgs, 'includeArchived'>>;
   myServiceRequests?: Resolver<ResolversTypes['ServiceRequestConnection'], ParentType, ContextType, RequireFields<QueryMyServiceRequestsArgs, 'first'>>;
   serviceRequest?: Resolver<ResolversTypes['ServiceRequest'], ParentType, ContextType, RequireFields<QueryServiceRequestArgs, 'id'>>;
+  serviceRequestReport?: Resolver<ResolversTypes['ServiceRequestReport'], ParentType, ContextType, RequireFields<QueryServiceRequestReportArgs, 'from' | 'to'>>;
   serviceRequests?: Resolver<ResolversTypes['ServiceRequestConnection'], ParentType, ContextType, RequireFields<QueryServiceRequestsArgs, 'first'>>;
 }>;
 
@@ -809,6 +900,11 @@ export type ServiceRequestResolvers<ContextType = OperationsContext, ParentType 
 export type ServiceRequestActorKindResolvers = EnumResolverSignature<{ MEMBER?: any, OPERATOR?: any, SYSTEM?: any }, ResolversTypes['ServiceRequestActorKind']>;
 
 export type ServiceRequestCategoryResolvers = EnumResolverSignature<{ COMMON_AREAS?: any, ELECTRICAL?: any, HEATING_VENTILATION?: any, OTHER?: any, OUTDOOR?: any, PLUMBING?: any, SECURITY_LOCKS?: any }, ResolversTypes['ServiceRequestCategory']>;
+
+export type ServiceRequestCategoryCountResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['ServiceRequestCategoryCount'] = ResolversParentTypes['ServiceRequestCategoryCount']> = ResolversObject<{
+  category?: Resolver<ResolversTypes['ServiceRequestCategory'], ParentType, ContextType>;
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
 
 export type ServiceRequestCommentResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['ServiceRequestComment'] = ResolversParentTypes['ServiceRequestComment']> = ResolversObject<{
   author?: Resolver<ResolversTypes['Member'], ParentType, ContextType>;
@@ -845,6 +941,20 @@ export type ServiceRequestRatingResolvers<ContextType = OperationsContext, Paren
   score?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
+export type ServiceRequestReportResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['ServiceRequestReport'] = ResolversParentTypes['ServiceRequestReport']> = ResolversObject<{
+  acknowledgedCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  byCategory?: Resolver<Array<ResolversTypes['ServiceRequestCategoryCount']>, ParentType, ContextType>;
+  byStatus?: Resolver<Array<ResolversTypes['ServiceRequestStatusCount']>, ParentType, ContextType>;
+  csv?: Resolver<ResolversTypes['String'], ParentType, ContextType, RequireFields<ServiceRequestReportCsvArgs, 'language'>>;
+  from?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  medianSecondsToAcknowledge?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  medianSecondsToResolve?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  resolvedCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  timeZone?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
 export type ServiceRequestStatusResolvers = EnumResolverSignature<{ ACKNOWLEDGED?: any, CLOSED?: any, IN_PROGRESS?: any, NEW?: any, REJECTED?: any, RESOLVED?: any, WAITING?: any }, ResolversTypes['ServiceRequestStatus']>;
 
 export type ServiceRequestStatusChangeResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['ServiceRequestStatusChange'] = ResolversParentTypes['ServiceRequestStatusChange']> = ResolversObject<{
@@ -855,6 +965,11 @@ export type ServiceRequestStatusChangeResolvers<ContextType = OperationsContext,
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   to?: Resolver<ResolversTypes['ServiceRequestStatus'], ParentType, ContextType>;
+}>;
+
+export type ServiceRequestStatusCountResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['ServiceRequestStatusCount'] = ResolversParentTypes['ServiceRequestStatusCount']> = ResolversObject<{
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ServiceRequestStatus'], ParentType, ContextType>;
 }>;
 
 export type ServiceRequestSupplierResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['ServiceRequestSupplier'] = ResolversParentTypes['ServiceRequestSupplier']> = ResolversObject<{
@@ -884,6 +999,7 @@ export type Resolvers<ContextType = OperationsContext> = ResolversObject<{
   ServiceRequest?: ServiceRequestResolvers<ContextType>;
   ServiceRequestActorKind?: ServiceRequestActorKindResolvers;
   ServiceRequestCategory?: ServiceRequestCategoryResolvers;
+  ServiceRequestCategoryCount?: ServiceRequestCategoryCountResolvers<ContextType>;
   ServiceRequestComment?: ServiceRequestCommentResolvers<ContextType>;
   ServiceRequestCommentConnection?: ServiceRequestCommentConnectionResolvers<ContextType>;
   ServiceRequestCommentVisibility?: ServiceRequestCommentVisibilityResolvers;
@@ -891,8 +1007,10 @@ export type Resolvers<ContextType = OperationsContext> = ResolversObject<{
   ServiceRequestLocation?: ServiceRequestLocationResolvers<ContextType>;
   ServiceRequestLocationKind?: ServiceRequestLocationKindResolvers;
   ServiceRequestRating?: ServiceRequestRatingResolvers<ContextType>;
+  ServiceRequestReport?: ServiceRequestReportResolvers<ContextType>;
   ServiceRequestStatus?: ServiceRequestStatusResolvers;
   ServiceRequestStatusChange?: ServiceRequestStatusChangeResolvers<ContextType>;
+  ServiceRequestStatusCount?: ServiceRequestStatusCountResolvers<ContextType>;
   ServiceRequestSupplier?: ServiceRequestSupplierResolvers<ContextType>;
   ServiceRequestUrgency?: ServiceRequestUrgencyResolvers;
   UrgentReason?: UrgentReasonResolvers;
