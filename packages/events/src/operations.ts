@@ -27,6 +27,21 @@ export const operationsTopics = {
       at: instant,
     }),
   }),
+  'service_request.assigned': topic({
+    version: 1,
+    producer: 'operations',
+    consumers: ['notifications'],
+    description:
+      'The board assigned a service request to a member (the caretaker or a board member), who now sees and works on it ' +
+      '(docs/decisions/0042). `title` is the reporter’s; nothing internal, no supplier. Not written when the assignee stays the same.',
+    schema: z.strictObject({
+      requestId: id,
+      assigneeMemberId: id,
+      assignedByMemberId: id.nullable(),
+      title: z.string().max(120),
+      urgency: z.enum(['normal', 'urgent']),
+    }),
+  }),
   'maintenance_task.overdue': topic({
     version: 1,
     producer: 'operations',

@@ -234,6 +234,13 @@ const PAYLOADS: Record<string, Record<string, unknown>> = {
     reason: 'Vasken er andelseiers ansvar.',
     at: '2026-11-20T10:00:00.000Z',
   },
+  'service_request.assigned': {
+    requestId: 'a6000000-0000-4000-8000-000000000001',
+    assigneeMemberId: PER,
+    assignedByMemberId: KARI,
+    title: 'Lekker under vasken',
+    urgency: 'urgent',
+  },
 };
 
 describe('the notification rules', () => {
@@ -595,6 +602,18 @@ describe('the notification rules', () => {
       expect(intentsFor(eventOf('service_request.status_changed', { ...change, actorMemberId: OLA, from: 'resolved', to: 'closed' }))).toEqual([]);
       const byJob = only(eventOf('service_request.status_changed', { ...change, actorMemberId: null, from: 'resolved', to: 'closed', reason: null }));
       expect(byJob.recipients).toEqual({ kind: 'members', memberIds: [OLA] });
+    });
+
+    it('tell the assignee of an assignment, urgent ones as important, but not a board member who took it themselves', () => {
+      const assignment = PAYLOADS['service_request.assigned']!;
+      const intent = only(eventOf('service_request.assigned', assignment));
+      expect(intent).toMatchObject({ category: 'service_requests', important: true, recipients: { kind: 'members', memberIds: [PER] } });
+      expect(render(intent, 'nb')).toMatchObject({
+        title: 'Haster: Ny feilmelding til deg: Lekker under vasken',
+        link: '/operations/requests/a6000000-0000-4000-8000-000000000001',
+      });
+      expect(only(eventOf('service_request.assigned', { ...assignment, urgency: 'normal' })).important).toBe(false);
+      expect(intentsFor(eventOf('service_request.assigned', { ...assignment, assignedByMemberId: PER }))).toEqual([]);
     });
 
     it('refuse a payload carrying more than the reporter may see, such as an internal comment', () => {

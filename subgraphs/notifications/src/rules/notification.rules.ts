@@ -187,6 +187,14 @@ const RULES: Rules = {
       subject: { type: 'ServiceRequest', id: change.requestId },
       render: serviceRequestMessages.statusChanged(change, event.occurredAt),
     }),
+  // The assignee, unless they assigned it to themselves (a board member taking the job).
+  'service_request.assigned': (assignment, event) =>
+    toMembers(assignment.assignedByMemberId === assignment.assigneeMemberId ? [] : [assignment.assigneeMemberId], {
+      category: 'service_requests',
+      important: assignment.urgency === 'urgent',
+      subject: { type: 'ServiceRequest', id: assignment.requestId },
+      render: serviceRequestMessages.assigned(assignment, event.occurredAt),
+    }),
 
   // --- members ---------------------------------------------------------------------------------------------------
   // The invitee is no member yet who could be looked up: the invitation's address is all there is.

@@ -159,6 +159,19 @@ describe('work on service requests', () => {
       now = new Date('2026-12-07T10:00:00Z');
       expect(await assign(kari, request.id, { assigneeMemberId: jonas.memberId })).toMatchObject({ assigneeMemberId: jonas.memberId, assignedAt: now });
       expect(await assign(kari, request.id, { assigneeMemberId: kari.memberId })).toMatchObject({ assigneeMemberId: kari.memberId });
+      // Each new assignee is told once, by an event with nothing but what they now see; the same one again tells nobody.
+      await assign(kari, request.id, { assigneeMemberId: kari.memberId, supplier: { name: 'Rørlegger Hansen AS', phone: '22334455' } });
+      await assign(kari, request.id, { assigneeMemberId: null });
+      const assignedEvents = await operations.db.tenant(SOLBAKKEN, async (tx) => {
+        const result = (await tx.execute(
+          sql`select payload from operations.outbox where association_id = ${SOLBAKKEN} and topic = 'service_request.assigned' and payload->>'requestId' = ${request.id} order by id`,
+        )) as { rows: { payload: Record<string, unknown> }[] };
+        return result.rows.map((row) => row.payload);
+      });
+      expect(assignedEvents).toEqual([
+        { requestId: request.id, assigneeMemberId: jonas.memberId, assignedByMemberId: kari.memberId, title: leak.title, urgency: 'urgent' },
+        { requestId: request.id, assigneeMemberId: kari.memberId, assignedByMemberId: kari.memberId, title: leak.title, urgency: 'urgent' },
+      ]);
     });
 
     it('the caretaker sees and works on exactly the requests assigned to them, and loses them when unassigned', async () => {

@@ -41,6 +41,14 @@ export class AssignmentsRepository {
         })
         .where(where)
         .returning();
+      // The new assignee hears of it (decision 0042); the event carries only what they now see.
+      if (to.assigneeMemberId !== null && !same) {
+        await this.db.outbox.add(tx, {
+          associationId,
+          topic: 'service_request.assigned',
+          payload: { requestId, assigneeMemberId: to.assigneeMemberId, assignedByMemberId: by, title: current.title, urgency: current.urgency },
+        });
+      }
       await tx
         .delete(serviceRequestSuppliers)
         .where(and(eq(serviceRequestSuppliers.associationId, associationId), eq(serviceRequestSuppliers.requestId, requestId)));

@@ -61,3 +61,31 @@ export function statusChanged(change: TunetPayload<'service_request.status_chang
     }),
   });
 }
+
+/** For the member the board assigned a request to (the caretaker): what it is and where to find it. */
+export function assigned(assignment: TunetPayload<'service_request.assigned'>, occurredAt: Date): Render {
+  const link = clientRoutes.serviceRequest(assignment.requestId);
+  const urgent = assignment.urgency === 'urgent';
+  return bilingual(occurredAt, {
+    nb: () => ({
+      title: `${urgent ? 'Haster: ' : ''}Ny feilmelding til deg: ${assignment.title}`,
+      body: paragraphs(
+        `Styret har gitt deg feilmeldingen «${assignment.title}».`,
+        urgent && 'Den er meldt som akutt.',
+        'Du ser saken, kan skrive interne kommentarer og melde den utbedret.',
+      ),
+      link,
+      action: 'Se feilmeldingen',
+    }),
+    en: () => ({
+      title: `${urgent ? 'Urgent: ' : ''}Service request assigned to you: ${assignment.title}`,
+      body: paragraphs(
+        `The board has assigned the service request “${assignment.title}” to you.`,
+        urgent && 'It is reported as urgent.',
+        'You can see it, write internal comments and report it resolved.',
+      ),
+      link,
+      action: 'See the request',
+    }),
+  });
+}
