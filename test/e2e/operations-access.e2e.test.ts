@@ -117,6 +117,29 @@ describe('service requests through the gateway', () => {
     expect(tooLong.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'to' });
   });
 
+  it('works for Fjordly once an operator turns the add-on on, and not after it is turned off', async () => {
+    const operator = tokens['platform operator'];
+    const eva = tokens['other association'];
+    const toggle = (on: boolean) =>
+      setupStep(
+        e2e,
+        operator,
+        on
+          ? 'mutation ($i: EnableFeatureInput!) { enableFeature(input: $i) { subscription { id } } }'
+          : 'mutation ($i: DisableFeatureInput!) { disableFeature(input: $i) { subscription { id } } }',
+        { i: { associationId: DEMO.fjordly, feature: 'operationsCenter', ...(on ? {} : { reason: 'e2e' }) } },
+      );
+    expect(codes(await e2e.gql(LIST, {}, eva))).toEqual(['FEATURE_NOT_SUBSCRIBED']);
+    await toggle(true);
+    const on = await e2e.gql<{ serviceRequests: { nodes: { id: string }[] } }>(LIST, {}, eva);
+    expect(on.errors).toBeUndefined();
+    // Fjordly sees none of Solbakken's requests, and Solbakken's id is NOT_FOUND there.
+    expect(on.data!.serviceRequests.nodes).toEqual([]);
+    expect(codes(await e2e.gql(REQUEST, { id: olasRequest }, eva))).toEqual(['NOT_FOUND']);
+    await toggle(false);
+    expect(codes(await e2e.gql(LIST, {}, eva))).toEqual(['FEATURE_NOT_SUBSCRIBED']);
+  });
+
   it('is blocked for non-payment with every row intact, and back the moment it is paid', async () => {
     const operator = tokens['platform operator'];
     const today = todayIn('Europe/Oslo');

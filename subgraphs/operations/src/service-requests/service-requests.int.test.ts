@@ -266,6 +266,14 @@ describe('service requests', () => {
     expect((await service().list(subscribed(kari), { first: 100 })).nodes.length).toBe(left.nodes.length);
   });
 
+  it('takes 20 reports an hour from one member, then RATE_LIMITED with the wait, and the next member is not held up', async () => {
+    const flooder = viewerIn(SOLBAKKEN, 'resident', { buildingIds: [BLOKK_B] });
+    const shed = { ...leak, urgency: 'normal' as const, urgentReason: null, location: { kind: 'common_area' as const, place: 'Sykkelboden' } };
+    for (let i = 0; i < 20; i++) await service().report(subscribed(flooder), { ...shed, title: `Melding ${i}` });
+    expect(await refusal(service().report(subscribed(flooder), shed))).toMatchObject({ code: 'RATE_LIMITED', retryAfterSeconds: expect.any(Number) });
+    expect(await service().report(subscribed(blokkB), shed)).toMatchObject({ status: 'new' });
+  });
+
   it('loads the demo once: a request in every status, each history a path through the workflow', async () => {
     const demo = randomUUID();
     const home = (memberId: string) => ({ memberId, unitId: randomUUID(), buildingId: BLOKK_A });
