@@ -215,6 +215,11 @@ describe('work on service requests', () => {
       expect(await seen(otherCaretaker)).toBeNull();
       expect(operations.assignments.assigneeOf(ola, assigned)).toEqual({ id: jonas.memberId });
       expect(operations.assignments.assigneeOf(neighbour, assigned)).toBeNull();
+      // The same supplier again (with another assignee) keeps when it was engaged; leaving it out removes it.
+      const engagedAt = (await seen(kari))!.engagedAt;
+      now = new Date(now.getTime() + 60_000);
+      await assign(kari, request.id, { assigneeMemberId: kari.memberId, supplier });
+      expect(await seen(kari)).toMatchObject({ engagedAt });
       await assign(kari, request.id, { assigneeMemberId: jonas.memberId });
       expect(await seen(kari)).toBeNull();
       await move(kari, request.id, 'rejected', 'Meldt to ganger');

@@ -49,9 +49,11 @@ export class AssignmentsRepository {
           payload: { requestId, assigneeMemberId: to.assigneeMemberId, assignedByMemberId: by, title: current.title, urgency: current.urgency },
         });
       }
-      await tx
-        .delete(serviceRequestSuppliers)
-        .where(and(eq(serviceRequestSuppliers.associationId, associationId), eq(serviceRequestSuppliers.requestId, requestId)));
+      // The same supplier again keeps who engaged it and when; another one replaces it; none removes it.
+      const ofRequest = and(eq(serviceRequestSuppliers.associationId, associationId), eq(serviceRequestSuppliers.requestId, requestId));
+      const [engaged] = await tx.select().from(serviceRequestSuppliers).where(ofRequest);
+      if (engaged && to.supplier && sameSupplier(engaged, to.supplier)) return { row: row! };
+      if (engaged) await tx.delete(serviceRequestSuppliers).where(ofRequest);
       if (to.supplier) {
         const { name, contactName, email, phone } = to.supplier;
         await tx
@@ -85,4 +87,13 @@ export class AssignmentsRepository {
         .limit(limit),
     );
   }
+}
+
+function sameSupplier(engaged: SupplierRow, supplier: Supplier): boolean {
+  return (
+    engaged.name === supplier.name &&
+    engaged.contactName === supplier.contactName &&
+    engaged.contactEmail === supplier.email &&
+    engaged.contactPhone === supplier.phone
+  );
 }
