@@ -19,7 +19,7 @@ import { createBillingSubgraph, loadDemoBilling, SignedAssociationProfiles, type
 import { createMembersSubgraph, DEMO, loadDemoData, type MembersSubgraph } from '@tunet/members';
 import { createPostsSubgraph, loadDemoPosts, type PostsSubgraph } from '@tunet/posts';
 import { createPrivacySubgraph, type PrivacySubgraph } from '@tunet/privacy';
-import { createOperationsSubgraph, loadDemoMaintenance, loadDemoServiceRequests, type OperationsSubgraph } from '@tunet/operations';
+import { createOperationsSubgraph, loadDemoMaintenance, loadDemoServiceRequests, loadDemoWork, type OperationsSubgraph } from '@tunet/operations';
 import { createNotificationsSubgraph, MembersDirectory, type NotificationsConfig, type NotificationsSubgraph } from '@tunet/notifications';
 import { createReservationsSubgraph, loadDemoReservations, type DemoResident, type ReservationsSubgraph } from '@tunet/reservations';
 
@@ -292,6 +292,7 @@ async function loadDemo(
     ola: await homeWithBuilding(members, DEMO.ola),
     aase: await homeWithBuilding(members, DEMO.aase),
   });
+  await loadDemoWork(operations.db, { association: DEMO.solbakken, board: DEMO.kari, caretaker: DEMO.jonas, ola: DEMO.ola });
   return loaded;
 }
 

@@ -1,3 +1,4 @@
 export { createOperationsSubgraph, type OperationsSubgraph, type OperationsDependencies } from './subgraph';
+export { loadDemoWork, type DemoWork } from './assignments/assignments.demo';
 export { loadDemoMaintenance, type DemoMaintenance } from './maintenance/maintenance.demo';
 export { loadDemoServiceRequests, type DemoServiceRequests } from './service-requests/service-requests.demo';

@@ -24,6 +24,8 @@ import type { ReportInput } from '../service-requests/service-requests.service';
 import { createOperationsSubgraph, type OperationsSubgraph } from '../subgraph';
 import type { ServiceRequestStatus } from '../tables';
 import { MAX_COMMENTS_PER_REQUEST } from '../comments/comments.service';
+import { loadDemoServiceRequests } from '../service-requests/service-requests.demo';
+import { loadDemoWork } from './assignments.demo';
 
 /**
  * Work on service requests (decision 0042): assignment and the assignee's rights, comments PUBLIC and INTERNAL, the
@@ -309,6 +311,28 @@ describe('work on service requests', () => {
       const refused = both.find((r): r is PromiseRejectedResult => r.status === 'rejected')!;
       expect((refused.reason as GraphQLError).extensions).toMatchObject({ code: 'CONFLICT' });
     });
+  });
+
+  it('demo data: the caretaker has two requests, a thread with an internal note, a rated door; loaded once, telling nobody', async () => {
+    const demo = { association: randomUUID(), board: randomUUID(), caretaker: randomUUID(), ola: randomUUID() };
+    const home = (memberId: string) => ({ memberId, unitId: randomUUID(), buildingId: randomUUID() });
+    await loadDemoServiceRequests(operations.db, { association: demo.association, board: demo.board, ola: home(demo.ola), aase: home(randomUUID()) }, now);
+    expect(await loadDemoWork(operations.db, demo, now)).toBe(true);
+    expect(await loadDemoWork(operations.db, demo, now)).toBe(false);
+    const caretaker = { ...viewerIn(demo.association, 'external'), memberId: demo.caretaker };
+    const reporter = { ...viewerIn(demo.association, 'resident'), memberId: demo.ola };
+    const theirs = (await operations.assignments.assignedToMe(subscribed(caretaker), {})).nodes;
+    expect(theirs.map((r) => r.title).sort()).toEqual(['Kald radiator på soverommet', 'Lekker under kjøkkenvasken']);
+    const leakRow = theirs.find((r) => r.title === 'Lekker under kjøkkenvasken')!;
+    expect((await operations.comments.list(caretaker, leakRow, {})).nodes.map((c) => c.visibility)).toEqual(['public', 'internal', 'public']);
+    expect((await operations.comments.list(reporter, leakRow, {})).nodes.map((c) => c.visibility)).toEqual(['public', 'public']);
+    const events = await operations.db.tenant(demo.association, async (tx) => {
+      const result = (await tx.execute(sql`select count(*)::int as n from operations.outbox where association_id = ${demo.association}`)) as {
+        rows: { n: number }[];
+      };
+      return result.rows[0]!.n;
+    });
+    expect(events).toBe(0);
   });
 
   it("an assignee's erasure takes them off their requests, keeps their comments for the tombstone only when comments are kept", async () => {

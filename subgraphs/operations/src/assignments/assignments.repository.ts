@@ -25,6 +25,8 @@ export class AssignmentsRepository {
     to: { assigneeMemberId: string | null; supplier: Supplier | null },
     by: string,
     at: Date,
+    /** Demo data tells nobody of what happened before the stack started. */
+    announce = true,
   ): Promise<Assigned> {
     return this.db.tenant(associationId, async (tx) => {
       const where = and(eq(serviceRequests.associationId, associationId), eq(serviceRequests.id, requestId));
@@ -42,7 +44,7 @@ export class AssignmentsRepository {
         .where(where)
         .returning();
       // The new assignee hears of it (decision 0042); the event carries only what they now see.
-      if (to.assigneeMemberId !== null && !same) {
+      if (announce && to.assigneeMemberId !== null && !same) {
         await this.db.outbox.add(tx, {
           associationId,
           topic: 'service_request.assigned',
