@@ -167,6 +167,7 @@ const config: CodegenConfig = {
         MaintenanceRound: '../maintenance/maintenance.tables#MaintenanceOccurrenceRow',
         MaintenanceChecklistAnswer: '../maintenance/maintenance.tables#StoredAnswer',
         CompleteMaintenanceRoundPayload: '../maintenance/maintenance.service#CompletedRound',
+        ServiceRequestDeadline: '../deadlines/deadlines.service#Deadline',
         ServiceRequestReport: '../reporting/reporting.service#PeriodReport',
       },
       { module: '../tables', types: OPERATIONS_ENUMS },

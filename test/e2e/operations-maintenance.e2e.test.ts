@@ -75,6 +75,11 @@ describe('maintenance plan access matrix', () => {
       const id = await createAsBoard(`Måleravlesning ${tag(actor)}`);
       return call(actor, 'mutation ($id: ID!) { archiveMaintenanceTask(id: $id) { id archivedAt nextRound { id } } }', { id });
     },
+    serviceRequestDeadlines: (actor) => call(actor, 'query { serviceRequestDeadlines { category urgency responseHours resolutionHours isDefault } }'),
+    setServiceRequestDeadline: (actor) =>
+      call(actor, 'mutation ($i: SetServiceRequestDeadlineInput!) { setServiceRequestDeadline(input: $i) { responseHours isDefault } }', {
+        i: { category: 'OUTDOOR', urgency: 'NORMAL', responseHours: 24, resolutionHours: 96 },
+      }),
     completeMaintenanceRound: async (actor) =>
       call(actor, COMPLETE, {
         i: {
@@ -96,6 +101,30 @@ describe('maintenance plan access matrix', () => {
     updateMaintenanceTask: DENIED_TO_ALL_BUT_BOARD,
     archiveMaintenanceTask: DENIED_TO_ALL_BUT_BOARD,
     completeMaintenanceRound: ['UNAUTHENTICATED', 'NOT_FOUND', 'OK', 'OK', 'FEATURE_NOT_SUBSCRIBED', 'NOT_FOUND', 'FORBIDDEN'],
+    serviceRequestDeadlines: DENIED_TO_ALL_BUT_BOARD,
+    setServiceRequestDeadline: DENIED_TO_ALL_BUT_BOARD,
+  });
+
+  it("stamps the demo's requests with their deadlines and flags the overdue ones for the board", async () => {
+    const LIST = 'query { serviceRequests(first: 50) { nodes { status createdAt overdue responseDueAt resolutionDueAt } } }';
+    type Node = { status: string; createdAt: string; overdue: boolean; responseDueAt: string | null; resolutionDueAt: string | null };
+    const list = async () => (await setupStep<{ serviceRequests: { nodes: Node[] } }>(e2e, tokens.board, LIST)).serviceRequests.nodes;
+    // The deadline sweep runs as the stack's jobs start and stamps every request reported before.
+    const deadline = Date.now() + 15_000;
+    let nodes = await list();
+    while (nodes.some((node) => node.responseDueAt === null) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      nodes = await list();
+    }
+    expect(nodes.length).toBeGreaterThan(0);
+    const now = Date.now();
+    const missed = (node: Node) =>
+      ['NEW', 'ACKNOWLEDGED', 'IN_PROGRESS', 'WAITING'].includes(node.status) &&
+      (Date.parse(node.resolutionDueAt!) < now || (node.status === 'NEW' && Date.parse(node.responseDueAt!) < now));
+    for (const node of nodes) {
+      expect(Date.parse(node.resolutionDueAt!)).toBeGreaterThan(Date.parse(node.createdAt));
+      expect(node.overdue).toBe(missed(node));
+    }
   });
 
   it('shows the caretaker only the tasks they are responsible for, and a resident none', async () => {

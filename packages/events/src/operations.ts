@@ -42,6 +42,23 @@ export const operationsTopics = {
       urgency: z.enum(['normal', 'urgent']),
     }),
   }),
+  'service_request.overdue': topic({
+    version: 1,
+    producer: 'operations',
+    consumers: ['notifications'],
+    description:
+      'An open service request passed its response deadline (still NEW) or its resolution deadline; written once per request, ' +
+      'however many replicas sweep (docs/decisions/0043). For the board and the assignee: `title` is the reporter’s, nothing internal.',
+    schema: z.strictObject({
+      requestId: id,
+      title: z.string().max(120),
+      category: z.enum(['plumbing', 'electrical', 'heating_ventilation', 'common_areas', 'outdoor', 'security_locks', 'other']),
+      urgency: z.enum(['normal', 'urgent']),
+      missed: z.enum(['response', 'resolution']),
+      dueAt: instant,
+      assigneeMemberId: id.nullable(),
+    }),
+  }),
   'maintenance_task.overdue': topic({
     version: 1,
     producer: 'operations',

@@ -1,6 +1,7 @@
 import type { RequestContext } from '@tunet/kit';
 import type { AssignmentsService } from './assignments/assignments.service';
 import type { CommentsService } from './comments/comments.service';
+import type { DeadlinesService } from './deadlines/deadlines.service';
 import type { MaintenanceService } from './maintenance/maintenance.service';
 import type { RatingsService } from './ratings/ratings.service';
 import type { ReportingService } from './reporting/reporting.service';
@@ -13,6 +14,7 @@ import type { ServiceRequestsService } from './service-requests/service-requests
 export interface OperationsContext extends RequestContext {
   serviceRequests: ServiceRequestsService;
   maintenance: MaintenanceService;
+  deadlines: DeadlinesService;
   assignments: AssignmentsService;
   comments: CommentsService;
   ratings: RatingsService;

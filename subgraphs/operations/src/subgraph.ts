@@ -26,6 +26,10 @@ import { CommentsRepository } from './comments/comments.repository';
 import { commentsResolvers } from './comments/comments.resolvers';
 import { CommentsService } from './comments/comments.service';
 import type { OperationsContext } from './context';
+import { DeadlinesRepository } from './deadlines/deadlines.repository';
+import { deadlinesResolvers } from './deadlines/deadlines.resolvers';
+import { DeadlinesService } from './deadlines/deadlines.service';
+import { DeadlineSweep } from './deadlines/deadlines.sweep';
 import { signedAssociationZones } from './maintenance/association-zones';
 import { MaintenanceRepository } from './maintenance/maintenance.repository';
 import { maintenanceResolvers } from './maintenance/maintenance.resolvers';
@@ -68,6 +72,7 @@ export interface OperationsSubgraph extends SubgraphModule<OperationsContext> {
   db: SubgraphDatabase;
   serviceRequests: ServiceRequestsService;
   maintenance: MaintenanceService;
+  deadlines: DeadlinesService;
   assignments: AssignmentsService;
   comments: CommentsService;
   ratings: RatingsService;
@@ -100,10 +105,12 @@ export async function createOperationsSubgraph(deps: OperationsDependencies): Pr
   const maintenanceRepository = new MaintenanceRepository(db);
   const maintenance = new MaintenanceService(
     maintenanceRepository,
-    new SignedMemberRoles(membersUrl, deps.internalSecret),
-    signedAssociationZones(membersUrl, deps.internalSecret),
+    memberRoles,
+    deps.associationZones ?? signedAssociationZones(membersUrl, deps.internalSecret),
     now,
   );
+  const deadlinesRepository = new DeadlinesRepository(db);
+  const deadlines = new DeadlinesService(deadlinesRepository, now);
   const reporting = new ReportingService(new ReportingRepository(db), deps.associationZones ?? signedAssociationZones(membersUrl, deps.internalSecret));
   const typeDefs = parse(readFileSync(path.join(root, 'schema.graphql'), 'utf8'));
   const definition: SubgraphDefinition<OperationsContext> = {
@@ -114,22 +121,28 @@ export async function createOperationsSubgraph(deps: OperationsDependencies): Pr
       lowerCaseEnumValues(typeDefs, Object.keys(LOWER_CASE_ENUMS)),
       serviceRequestsResolvers,
       maintenanceResolvers,
+      deadlinesResolvers,
       assignmentsResolvers,
       commentsResolvers,
       ratingsResolvers,
       reportingResolvers,
     ],
-    createContext: (request) => ({ ...request, serviceRequests, maintenance, assignments, comments, ratings, reporting }),
+    createContext: (request) => ({ ...request, serviceRequests, maintenance, deadlines, assignments, comments, ratings, reporting }),
     internalRoutes: { ...personalDataRoutes(new PrivacyService(new PrivacyRepository(db))) },
     isReady: () => deps.database.ping(),
   };
   return {
     definition,
     migrate: () => db.migrate(),
-    backgroundJobs: (stream) => [new OutboxRelay(db, stream), new OverdueMaintenanceSweep(maintenanceRepository, { now })],
+    backgroundJobs: (stream) => [
+      new OutboxRelay(db, stream),
+      new OverdueMaintenanceSweep(maintenanceRepository, { now }),
+      new DeadlineSweep(deadlinesRepository, { now }),
+    ],
     db,
     serviceRequests,
     maintenance,
+    deadlines,
     assignments,
     comments,
     ratings,

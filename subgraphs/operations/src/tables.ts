@@ -58,6 +58,10 @@ export const serviceRequests = schema.table('service_requests', {
   /** Whom it is assigned to, and since when (migration 0003, decision 0042); null while nobody is. */
   assigneeMemberId: uuid('assignee_member_id'),
   assignedAt: timestamp('assigned_at', { withTimezone: true }),
+  // Decision 0043: stamped by the deadline sweep from the rules shortly after the report; when the one overdue notice went.
+  responseDueAt: timestamp('response_due_at', { withTimezone: true }),
+  resolutionDueAt: timestamp('resolution_due_at', { withTimezone: true }),
+  overdueNotifiedAt: timestamp('overdue_notified_at', { withTimezone: true }),
 });
 
 export const statusChanges = schema.table('service_request_status_changes', {

@@ -217,6 +217,15 @@ const PAYLOADS: Record<string, Record<string, unknown>> = {
   },
   'breach.clock_overdue': { breachId: 'a4000000-0000-4000-8000-000000000006', clock: 'notify_authority', dueAt: '2026-12-04T12:00:00.000Z' },
   'association.export_ready': { exportId: 'a4000000-0000-4000-8000-000000000007', expiresAt: '2027-03-01T08:00:00.000Z' },
+  'service_request.overdue': {
+    requestId: 'a5000000-0000-4000-8000-000000000003',
+    title: 'Lekker under vasken',
+    category: 'plumbing',
+    urgency: 'urgent',
+    missed: 'response',
+    dueAt: '2026-11-20T12:00:00.000Z',
+    assigneeMemberId: OLA,
+  },
   'maintenance_task.overdue': {
     taskId: 'a5000000-0000-4000-8000-000000000001',
     occurrenceId: 'a5000000-0000-4000-8000-000000000002',
@@ -639,6 +648,22 @@ describe('the notification rules', () => {
     it('tell the board when the board itself is responsible', () => {
       const intent = only(eventOf('maintenance_task.overdue', { ...PAYLOADS['maintenance_task.overdue'], responsibleMemberId: null }));
       expect(intent.recipients).toEqual({ kind: 'board' });
+    });
+
+    it('tell the board and the assignee, not the reporter, of a request past its deadline', () => {
+      const intents = intentsFor(eventOf('service_request.overdue', PAYLOADS['service_request.overdue']!));
+      expect(intents.map((intent) => intent.recipients)).toEqual([{ kind: 'board' }, { kind: 'members', memberIds: [OLA] }]);
+      expect(intents[0]).toMatchObject({ category: 'service_requests', subject: { type: 'ServiceRequest', id: 'a5000000-0000-4000-8000-000000000003' } });
+      expect(render(intents[0]!, 'nb')).toMatchObject({
+        title: 'Over fristen: Lekker under vasken',
+        link: '/operations/requests/a5000000-0000-4000-8000-000000000003',
+      });
+      expect(render(intents[0]!, 'nb').body).toContain('skulle vært besvart fredag 20. november kl. 13:00, og er fortsatt ny');
+      const unassigned = intentsFor(
+        eventOf('service_request.overdue', { ...PAYLOADS['service_request.overdue'], assigneeMemberId: null, missed: 'resolution' }),
+      );
+      expect(unassigned.map((intent) => intent.recipients)).toEqual([{ kind: 'board' }]);
+      expect(render(unassigned[0]!, 'en').body).toContain('was to be resolved Friday 20 November at 13:00');
     });
   });
 });

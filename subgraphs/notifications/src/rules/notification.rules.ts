@@ -5,6 +5,7 @@ import type { NotificationIntent, RecipientSpec } from '../model';
 import * as agreementMessages from './messages/agreement.messages';
 import * as billingMessages from './messages/billing.messages';
 import * as memberMessages from './messages/members.messages';
+import * as deadlineMessages from './messages/operations-deadlines.messages';
 import * as maintenanceMessages from './messages/operations-maintenance.messages';
 import * as postMessages from './messages/posts.messages';
 import * as privacyMessages from './messages/privacy.messages';
@@ -333,6 +334,16 @@ const RULES: Rules = {
       render: maintenanceMessages.maintenanceTaskOverdue(overdue, event.occurredAt),
     };
     return overdue.responsibleMemberId ? toMembers([overdue.responsibleMemberId], intent) : [{ ...intent, recipients: { kind: 'board' } }];
+  },
+  // The board and the assignee, once each, when a request passes a deadline; never the reporter (decision 0043).
+  'service_request.overdue': (overdue, event) => {
+    const intent = {
+      category: 'service_requests' as const,
+      important: false,
+      subject: { type: 'ServiceRequest', id: overdue.requestId },
+      render: deadlineMessages.serviceRequestOverdue(overdue, event.occurredAt),
+    };
+    return [{ ...intent, recipients: { kind: 'board' } }, ...(overdue.assigneeMemberId ? toMembers([overdue.assigneeMemberId], intent) : [])];
   },
 };
 

@@ -15,6 +15,7 @@ import type { SupplierRow } from '../assignments/assignments.repository';
 import type { PlannedTask } from '../maintenance/maintenance.repository';
 import type { MaintenanceOccurrenceRow, StoredAnswer } from '../maintenance/maintenance.tables';
 import type { CompletedRound } from '../maintenance/maintenance.service';
+import type { Deadline } from '../deadlines/deadlines.service';
 import type { PeriodReport } from '../reporting/reporting.service';
 import type { OperationsContext } from '../context';
 export type Maybe<T> = T | null;
@@ -220,6 +221,8 @@ export type Mutation = {
    * NEW, with its first history entry.
    */
   reportServiceRequest: ServiceRequest;
+  /** Sets the hours for one category and urgency, for requests reported from now on (the board). */
+  setServiceRequestDeadline: ServiceRequestDeadline;
   /**
    * Shows a building's or common area's request to the residents as already reported, or hides it again: the board or
    * the reporter. BAD_USER_INPUT on `visibleToResidents` for a request about a unit.
@@ -270,6 +273,11 @@ export type MutationReportServiceRequestArgs = {
 };
 
 
+export type MutationSetServiceRequestDeadlineArgs = {
+  input: SetServiceRequestDeadlineInput;
+};
+
+
 export type MutationSetServiceRequestVisibilityArgs = {
   input: SetServiceRequestVisibilityInput;
 };
@@ -309,6 +317,8 @@ export type Query = {
    * residents of their building. NOT_FOUND otherwise (also for another association's id).
    */
   serviceRequest: ServiceRequest;
+  /** Every category × urgency with the hours that apply: the board (and an operator in a support session); FORBIDDEN otherwise. */
+  serviceRequestDeadlines: Array<ServiceRequestDeadline>;
   /**
    * The operations center's figures from `from` to `to` (both included, at most 366 days; BAD_USER_INPUT on `to`
    * otherwise): the board, and an operator in a support session; FORBIDDEN for anyone else.
@@ -405,6 +415,11 @@ export type ServiceRequest = {
   /** Stable identifier. */
   id: Scalars['ID']['output'];
   location: ServiceRequestLocation;
+  /**
+   * Open and past its resolution deadline, or still NEW past its response deadline. The board and the assignee are
+   * told once when it becomes overdue.
+   */
+  overdue: Scalars['Boolean']['output'];
   /** The reporter's rating once given: the reporter, the board and the assignee see it. */
   rating?: Maybe<ServiceRequestRating>;
   /** Why it was rejected; null unless REJECTED, and for residents who see it as already reported. */
@@ -413,6 +428,10 @@ export type ServiceRequest = {
   reportedByMe: Scalars['Boolean']['output'];
   /** Who reported it: the reporter and the board see it; null for everyone else. */
   reporter?: Maybe<Member>;
+  /** When it should be resolved; set within a minute of the report. Null until then. */
+  resolutionDueAt?: Maybe<Scalars['DateTime']['output']>;
+  /** When it should be acknowledged; set within a minute of the report. Null until then. */
+  responseDueAt?: Maybe<Scalars['DateTime']['output']>;
   status: ServiceRequestStatus;
   /** The supplier engaged on it, with its contact person: the board and the assignee; null for everyone else. */
   supplier?: Maybe<ServiceRequestSupplier>;
@@ -470,6 +489,19 @@ export type ServiceRequestConnection = {
   __typename?: 'ServiceRequestConnection';
   nodes: Array<ServiceRequest>;
   pageInfo: PageInfo;
+};
+
+/** The hours a category and urgency of request is answered and fixed within, counted from the report. */
+export type ServiceRequestDeadline = {
+  __typename?: 'ServiceRequestDeadline';
+  category: ServiceRequestCategory;
+  /** Whether these are Tunet's defaults (urgent: 2 and 24; others: 48, and 168 or 336) rather than the board's own. */
+  isDefault: Scalars['Boolean']['output'];
+  /** Hours from the report to RESOLVED. */
+  resolutionHours: Scalars['Int']['output'];
+  /** Hours from the report to ACKNOWLEDGED. */
+  responseHours: Scalars['Int']['output'];
+  urgency: ServiceRequestUrgency;
 };
 
 /** Where a fault is. The ids are the members subgraph's. */
@@ -604,6 +636,15 @@ export type ServiceRequestSupplierInput = {
 
 export { ServiceRequestUrgency };
 
+export type SetServiceRequestDeadlineInput = {
+  category: ServiceRequestCategory;
+  /** Whole hours, 1–8760. */
+  resolutionHours: Scalars['Int']['input'];
+  /** Whole hours, 1–8760, at most `resolutionHours`. */
+  responseHours: Scalars['Int']['input'];
+  urgency: ServiceRequestUrgency;
+};
+
 export type SetServiceRequestVisibilityInput = {
   id: Scalars['ID']['input'];
   visibleToResidents: Scalars['Boolean']['input'];
@@ -728,6 +769,7 @@ export type ResolversTypes = ResolversObject<{
   ServiceRequestCommentConnection: ResolverTypeWrapper<Omit<ServiceRequestCommentConnection, 'nodes'> & { nodes: Array<ResolversTypes['ServiceRequestComment']> }>;
   ServiceRequestCommentVisibility: ServiceRequestCommentVisibility;
   ServiceRequestConnection: ResolverTypeWrapper<Omit<ServiceRequestConnection, 'nodes'> & { nodes: Array<ResolversTypes['ServiceRequest']> }>;
+  ServiceRequestDeadline: ResolverTypeWrapper<Deadline>;
   ServiceRequestLocation: ResolverTypeWrapper<ServiceRequestLocation>;
   ServiceRequestLocationInput: ServiceRequestLocationInput;
   ServiceRequestLocationKind: ServiceRequestLocationKind;
@@ -739,6 +781,7 @@ export type ResolversTypes = ResolversObject<{
   ServiceRequestSupplier: ResolverTypeWrapper<SupplierRow>;
   ServiceRequestSupplierInput: ServiceRequestSupplierInput;
   ServiceRequestUrgency: ServiceRequestUrgency;
+  SetServiceRequestDeadlineInput: SetServiceRequestDeadlineInput;
   SetServiceRequestVisibilityInput: SetServiceRequestVisibilityInput;
   UpdateMaintenanceTaskInput: UpdateMaintenanceTaskInput;
   UrgentReason: UrgentReason;
@@ -773,6 +816,7 @@ export type ResolversParentTypes = ResolversObject<{
   ServiceRequestComment: CommentRow;
   ServiceRequestCommentConnection: Omit<ServiceRequestCommentConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['ServiceRequestComment']> };
   ServiceRequestConnection: Omit<ServiceRequestConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['ServiceRequest']> };
+  ServiceRequestDeadline: Deadline;
   ServiceRequestLocation: ServiceRequestLocation;
   ServiceRequestLocationInput: ServiceRequestLocationInput;
   ServiceRequestRating: RatingRow;
@@ -781,6 +825,7 @@ export type ResolversParentTypes = ResolversObject<{
   ServiceRequestStatusCount: ServiceRequestStatusCount;
   ServiceRequestSupplier: SupplierRow;
   ServiceRequestSupplierInput: ServiceRequestSupplierInput;
+  SetServiceRequestDeadlineInput: SetServiceRequestDeadlineInput;
   SetServiceRequestVisibilityInput: SetServiceRequestVisibilityInput;
   UpdateMaintenanceTaskInput: UpdateMaintenanceTaskInput;
   String: Scalars['String']['output'];
@@ -854,6 +899,7 @@ export type MutationResolvers<ContextType = OperationsContext, ParentType extend
   createMaintenanceTask?: Resolver<ResolversTypes['MaintenanceTask'], ParentType, ContextType, RequireFields<MutationCreateMaintenanceTaskArgs, 'input'>>;
   rateServiceRequest?: Resolver<ResolversTypes['ServiceRequestRating'], ParentType, ContextType, RequireFields<MutationRateServiceRequestArgs, 'input'>>;
   reportServiceRequest?: Resolver<ResolversTypes['ServiceRequest'], ParentType, ContextType, RequireFields<MutationReportServiceRequestArgs, 'input'>>;
+  setServiceRequestDeadline?: Resolver<ResolversTypes['ServiceRequestDeadline'], ParentType, ContextType, RequireFields<MutationSetServiceRequestDeadlineArgs, 'input'>>;
   setServiceRequestVisibility?: Resolver<ResolversTypes['ServiceRequest'], ParentType, ContextType, RequireFields<MutationSetServiceRequestVisibilityArgs, 'input'>>;
   updateMaintenanceTask?: Resolver<ResolversTypes['MaintenanceTask'], ParentType, ContextType, RequireFields<MutationUpdateMaintenanceTaskArgs, 'input'>>;
 }>;
@@ -869,6 +915,7 @@ export type QueryResolvers<ContextType = OperationsContext, ParentType extends R
   maintenanceTasks?: Resolver<Array<ResolversTypes['MaintenanceTask']>, ParentType, ContextType, RequireFields<QueryMaintenanceTasksArgs, 'includeArchived'>>;
   myServiceRequests?: Resolver<ResolversTypes['ServiceRequestConnection'], ParentType, ContextType, RequireFields<QueryMyServiceRequestsArgs, 'first'>>;
   serviceRequest?: Resolver<ResolversTypes['ServiceRequest'], ParentType, ContextType, RequireFields<QueryServiceRequestArgs, 'id'>>;
+  serviceRequestDeadlines?: Resolver<Array<ResolversTypes['ServiceRequestDeadline']>, ParentType, ContextType>;
   serviceRequestReport?: Resolver<ResolversTypes['ServiceRequestReport'], ParentType, ContextType, RequireFields<QueryServiceRequestReportArgs, 'from' | 'to'>>;
   serviceRequests?: Resolver<ResolversTypes['ServiceRequestConnection'], ParentType, ContextType, RequireFields<QueryServiceRequestsArgs, 'first'>>;
 }>;
@@ -884,10 +931,13 @@ export type ServiceRequestResolvers<ContextType = OperationsContext, ParentType 
   history?: Resolver<Array<ResolversTypes['ServiceRequestStatusChange']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   location?: Resolver<ResolversTypes['ServiceRequestLocation'], ParentType, ContextType>;
+  overdue?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   rating?: Resolver<Maybe<ResolversTypes['ServiceRequestRating']>, ParentType, ContextType>;
   rejectionReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   reportedByMe?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   reporter?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType>;
+  resolutionDueAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  responseDueAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['ServiceRequestStatus'], ParentType, ContextType>;
   supplier?: Resolver<Maybe<ResolversTypes['ServiceRequestSupplier']>, ParentType, ContextType>;
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -924,6 +974,14 @@ export type ServiceRequestCommentVisibilityResolvers = EnumResolverSignature<{ I
 export type ServiceRequestConnectionResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['ServiceRequestConnection'] = ResolversParentTypes['ServiceRequestConnection']> = ResolversObject<{
   nodes?: Resolver<Array<ResolversTypes['ServiceRequest']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type ServiceRequestDeadlineResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['ServiceRequestDeadline'] = ResolversParentTypes['ServiceRequestDeadline']> = ResolversObject<{
+  category?: Resolver<ResolversTypes['ServiceRequestCategory'], ParentType, ContextType>;
+  isDefault?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  resolutionHours?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  responseHours?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  urgency?: Resolver<ResolversTypes['ServiceRequestUrgency'], ParentType, ContextType>;
 }>;
 
 export type ServiceRequestLocationResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['ServiceRequestLocation'] = ResolversParentTypes['ServiceRequestLocation']> = ResolversObject<{
@@ -1004,6 +1062,7 @@ export type Resolvers<ContextType = OperationsContext> = ResolversObject<{
   ServiceRequestCommentConnection?: ServiceRequestCommentConnectionResolvers<ContextType>;
   ServiceRequestCommentVisibility?: ServiceRequestCommentVisibilityResolvers;
   ServiceRequestConnection?: ServiceRequestConnectionResolvers<ContextType>;
+  ServiceRequestDeadline?: ServiceRequestDeadlineResolvers<ContextType>;
   ServiceRequestLocation?: ServiceRequestLocationResolvers<ContextType>;
   ServiceRequestLocationKind?: ServiceRequestLocationKindResolvers;
   ServiceRequestRating?: ServiceRequestRatingResolvers<ContextType>;

@@ -41,6 +41,13 @@ export const PERSONAL_DATA: PersonalDataCatalogue = {
     erasure: 'anonymise',
     lawfulBasis: 'legitimate_interest',
   },
+  // Decision 0043. The board's deadline hours keep applying without the name of who set them.
+  service_request_deadline_settings: {
+    columns: ['updated_by_member_id'],
+    subject: ['updated_by_member_id'],
+    erasure: 'anonymise',
+    lawfulBasis: 'legitimate_interest',
+  },
   // Decision 0043. A task's responsible person and maker are taken off it (it goes back to the board).
   maintenance_tasks: {
     columns: ['responsible_member_id', 'created_by_member_id', 'description'],

@@ -1,6 +1,12 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { SubgraphDatabase, Tx } from '@tunet/kit';
 import {
+  eraseDeadlinesMember,
+  eraseDeadlinesOfAssociation,
+  exportDeadlinesOfAssociation,
+  exportDeadlinesOfMember,
+} from '../deadlines/deadlines-privacy.repository';
+import {
   eraseMaintenanceMember,
   eraseMaintenanceOfAssociation,
   exportMaintenanceOfAssociation,
@@ -52,6 +58,7 @@ export class PrivacyRepository {
             where association_id = ${a} and engaged_by_member_id = ${m} order by engaged_at, request_id`,
       ),
       ...(await exportMaintenanceOfMember(tx, a, m)),
+      ...(await exportDeadlinesOfMember(tx, a, m)),
     }));
   }
 
@@ -69,6 +76,7 @@ export class PrivacyRepository {
       service_request_ratings: await query(tx, sql`select * from operations.service_request_ratings where association_id = ${a} order by request_id`),
       service_request_suppliers: await query(tx, sql`select * from operations.service_request_suppliers where association_id = ${a} order by request_id`),
       ...(await exportMaintenanceOfAssociation(tx, a)),
+      ...(await exportDeadlinesOfAssociation(tx, a)),
     }));
   }
 
@@ -121,8 +129,10 @@ export class PrivacyRepository {
             where association_id = ${a} and engaged_by_member_id = ${m} returning request_id`,
       );
       const maintenance = await eraseMaintenanceMember(tx, a, m, keepText);
+      const deadlines = await eraseDeadlinesMember(tx, a, m);
       return {
         ...maintenance,
+        ...deadlines,
         service_requests: requests.length + unassigned.length,
         service_request_status_changes: changes.length,
         service_request_comments: comments.length,
@@ -141,8 +151,10 @@ export class PrivacyRepository {
       const suppliers = await query(tx, sql`delete from operations.service_request_suppliers where association_id = ${a} returning request_id`);
       const requests = await query(tx, sql`delete from operations.service_requests where association_id = ${a} returning id`);
       const maintenance = await eraseMaintenanceOfAssociation(tx, a);
+      const deadlines = await eraseDeadlinesOfAssociation(tx, a);
       return {
         ...maintenance,
+        ...deadlines,
         service_requests: requests.length,
         service_request_status_changes: changes.length,
         service_request_comments: comments.length,

@@ -47,6 +47,7 @@ export class PrivacyService implements PersonalDataHolder {
         : 'Comments they wrote on requests are deleted.',
       service_request_ratings: 'Ratings they gave keep their score, by "Former resident", without their comment unless comments are kept.',
       service_request_suppliers: 'Suppliers they engaged no longer name them.',
+      service_request_deadline_settings: 'Deadlines they set keep applying, without their name.',
       maintenance_tasks: 'Maintenance tasks they were responsible for go back to the board; tasks they made no longer name them.',
       maintenance_occurrences: keepText
         ? 'Maintenance rounds they completed stay as the association’s record, without their name.'
