@@ -20,7 +20,7 @@ const REPORT = 'mutation ($i: ReportServiceRequestInput!) { reportServiceRequest
 const CHANGE = 'mutation ($i: ChangeServiceRequestStatusInput!) { changeServiceRequestStatus(input: $i) { id status } }';
 const VISIBILITY = 'mutation ($i: SetServiceRequestVisibilityInput!) { setServiceRequestVisibility(input: $i) { id visibleToResidents } }';
 const FIGURES =
-  'query ($from: Date!, $to: Date!) { serviceRequestReport(from: $from, to: $to) { total byStatus { status count } medianSecondsToAcknowledge csv } }';
+  'query ($from: Date!, $to: Date!) { serviceRequestReport(from: $from, to: $to) { total byStatus { status count } medianSecondsToAcknowledge csv overdue { id status } } }';
 
 describe('service requests through the gateway', () => {
   let e2e: E2E;

@@ -111,7 +111,7 @@ export async function createOperationsSubgraph(deps: OperationsDependencies): Pr
   );
   const deadlinesRepository = new DeadlinesRepository(db);
   const deadlines = new DeadlinesService(deadlinesRepository, now);
-  const reporting = new ReportingService(new ReportingRepository(db), deps.associationZones ?? signedAssociationZones(membersUrl, deps.internalSecret));
+  const reporting = new ReportingService(new ReportingRepository(db), deps.associationZones ?? signedAssociationZones(membersUrl, deps.internalSecret), now);
   const typeDefs = parse(readFileSync(path.join(root, 'schema.graphql'), 'utf8'));
   const definition: SubgraphDefinition<OperationsContext> = {
     name: 'operations',

@@ -569,6 +569,12 @@ export type ServiceRequestReport = {
    * the `resolvedCount` requests that had one; null when none had.
    */
   medianSecondsToResolve?: Maybe<Scalars['Int']['output']>;
+  /**
+   * The requests past a deadline now, whenever they were reported (not bound to the period): open and past their
+   * resolution deadline, or still NEW past their response deadline (decision 0043). The longest overdue first, at most
+   * 100.
+   */
+  overdue: Array<ServiceRequest>;
   resolvedCount: Scalars['Int']['output'];
   /** The association's IANA time zone, in which the dates and the export's times are read (`Europe/Oslo`). */
   timeZone: Scalars['String']['output'];
@@ -1007,6 +1013,7 @@ export type ServiceRequestReportResolvers<ContextType = OperationsContext, Paren
   from?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   medianSecondsToAcknowledge?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   medianSecondsToResolve?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  overdue?: Resolver<Array<ResolversTypes['ServiceRequest']>, ParentType, ContextType>;
   resolvedCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   timeZone?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   to?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { closeFastStore, type FastStore, type RequestContext, type Viewer } from '@tunet/kit';
 import { openTestDatabase, openTestRedis, viewerIn, type TestDatabase } from '@tunet/kit/src/kit.fixtures';
+import { sql } from 'drizzle-orm';
 import type { GraphQLError } from 'graphql';
+import { isRequestOverdue } from '../deadlines/deadlines.rules';
 import { OPERATIONS_FEATURE } from '../feature';
 import type { ServiceRequestCategory, ServiceRequestStatus } from '../tables';
 import { createOperationsSubgraph, type OperationsSubgraph } from '../subgraph';
@@ -161,6 +163,24 @@ describe('operations reporting', () => {
       `2026-03-02 09:00;Rørlegger;Lukket;Normal;Feil closed: døra går ikke i lås;Fellesareal: Vaskeriet i kjelleren;2026-03-02 10:00;2026-03-03 09:00;1,0;24,0;${ids.closed}`,
     );
     expect(csv).not.toContain('Døra til vaskeriet');
+  });
+
+  it('lists the requests overdue now, whenever reported, the longest overdue first', async () => {
+    // Deadlines as the deadline sweep stamps them: an answer within 48 hours, the fix within 7 days.
+    await operations.db.system((tx) =>
+      tx.execute(
+        sql`update operations.service_requests set response_due_at = created_at + interval '48 hours', resolution_due_at = created_at + interval '7 days'`,
+      ),
+    );
+    now = new Date('2026-03-08T12:00:00Z');
+    const figures = await report(kari);
+    const overdue = await operations.reporting.overdue(figures);
+    // "new" missed its answer at 03-07 08:00; "before March" and "first of March" their fix at 22:30 and 23:30 that
+    // day. "in progress" is due on the 11th; closed, resolved and rejected requests are never overdue.
+    expect(overdue.map((r) => r.id)).toEqual([ids.new, ids['before March'], ids['first of March']]);
+    expect(overdue.every((r) => isRequestOverdue(r, now))).toBe(true);
+    const fjordly = await operations.reporting.overdue(await report(eva));
+    expect(fjordly).toEqual([]);
   });
 
   it('reads another association’s requests for it alone', async () => {

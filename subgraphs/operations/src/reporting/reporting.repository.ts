@@ -1,5 +1,6 @@
 import type { SubgraphDatabase } from '@tunet/kit';
-import { and, asc, eq, gte, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, lt, or, sql } from 'drizzle-orm';
+import type { ServiceRequestRow } from '../service-requests/service-requests.repository';
 import { serviceRequests, statusChanges, type ServiceRequestStatus } from '../tables';
 import type { ExportedRequest } from './reporting-csv.rules';
 
@@ -40,6 +41,31 @@ export class ReportingRepository {
         .from(serviceRequests)
         .where(and(eq(serviceRequests.associationId, associationId), gte(serviceRequests.createdAt, start), lt(serviceRequests.createdAt, end)))
         .orderBy(asc(serviceRequests.createdAt), asc(serviceRequests.id))
+        .limit(limit),
+    );
+  }
+
+  /**
+   * Open requests past a deadline at `now`, as deadlines.rules.ts missedDeadline reads them: past the resolution
+   * deadline, or NEW past the response deadline; ordered by the deadline missed, the longest overdue first. Reads the
+   * association's requests by primary key: its open ones are a few hundred at most.
+   */
+  overdue(associationId: string, now: Date, limit: number): Promise<ServiceRequestRow[]> {
+    const r = serviceRequests;
+    const pastResolution = lt(r.resolutionDueAt, now);
+    const missed = sql`case when ${r.resolutionDueAt} < ${now.toISOString()}::timestamptz then ${r.resolutionDueAt} else ${r.responseDueAt} end`;
+    return this.db.tenant(associationId, (tx) =>
+      tx
+        .select()
+        .from(r)
+        .where(
+          and(
+            eq(r.associationId, associationId),
+            inArray(r.status, ['new', 'acknowledged', 'in_progress', 'waiting']),
+            or(pastResolution, and(eq(r.status, 'new'), lt(r.responseDueAt, now))),
+          ),
+        )
+        .orderBy(asc(missed), asc(r.id))
         .limit(limit),
     );
   }

@@ -8,5 +8,6 @@ export const reportingResolvers: Resolvers = {
   },
   ServiceRequestReport: {
     csv: (report, { language }) => requestsCsv(report.requests, language === 'EN' ? 'en' : 'nb', report.timeZone),
+    overdue: (report, _args, ctx) => ctx.reporting.overdue(report),
   },
 };

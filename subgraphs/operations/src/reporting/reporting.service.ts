@@ -1,5 +1,6 @@
 import { badUserInput, forbidden, type RequestContext } from '@tunet/kit';
 import type { TimeZoneOf } from '../maintenance/maintenance.service';
+import type { ServiceRequestRow } from '../service-requests/service-requests.repository';
 import { admittedAssociation } from '../service-requests/service-requests.service';
 import { canReadReports } from './reporting.access';
 import type { ExportedRequest } from './reporting-csv.rules';
@@ -11,15 +12,18 @@ import { reportFigures, reportPeriod, type ReportFigures, type ReportPeriod } fr
  * asked for a shorter period rather than the subgraph holding an unbounded list.
  */
 export const MAX_REPORTED_REQUESTS = 20_000;
+/** The longest overdue list a report gives: more than a board works through at once. */
+export const MAX_OVERDUE = 100;
 
 /** A report as its fields resolve: the period, the figures, and the requests the export lists. */
-export type PeriodReport = ReportPeriod & ReportFigures & { requests: ExportedRequest[] };
+export type PeriodReport = ReportPeriod & ReportFigures & { associationId: string; requests: ExportedRequest[] };
 
 /** The operations center's figures over a period (decision 0044): the board's, with the add-on only. */
 export class ReportingService {
   constructor(
     private readonly repository: ReportingRepository,
     private readonly timeZoneOf: TimeZoneOf,
+    private readonly now: () => Date,
   ) {}
 
   /**
@@ -34,6 +38,11 @@ export class ReportingService {
     if (requests.length > MAX_REPORTED_REQUESTS) {
       throw badUserInput('to', `to: more than ${MAX_REPORTED_REQUESTS} requests were reported in this period; choose a shorter one.`);
     }
-    return { ...period, ...reportFigures(requests), requests };
+    return { ...period, ...reportFigures(requests), associationId, requests };
+  }
+
+  /** The association's requests overdue now, for a report already admitted (the board's or a support session's). */
+  overdue(report: PeriodReport): Promise<ServiceRequestRow[]> {
+    return this.repository.overdue(report.associationId, this.now(), MAX_OVERDUE);
   }
 }
