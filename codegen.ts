@@ -160,6 +160,7 @@ const config: CodegenConfig = {
       {
         ServiceRequest: '../service-requests/service-requests.repository#ServiceRequestRow',
         ServiceRequestStatusChange: '../service-requests/service-requests.repository#StatusChangeRow',
+        ServiceRequestPhoto: '../photos/photos.service#PhotoView',
         ServiceRequestComment: '../comments/comments.repository#CommentRow',
         ServiceRequestRating: '../ratings/ratings.repository#RatingRow',
         ServiceRequestSupplier: '../assignments/assignments.repository#SupplierRow',

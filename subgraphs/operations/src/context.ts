@@ -3,6 +3,7 @@ import type { AssignmentsService } from './assignments/assignments.service';
 import type { CommentsService } from './comments/comments.service';
 import type { DeadlinesService } from './deadlines/deadlines.service';
 import type { MaintenanceService } from './maintenance/maintenance.service';
+import type { PhotosService } from './photos/photos.service';
 import type { RatingsService } from './ratings/ratings.service';
 import type { ReportingService } from './reporting/reporting.service';
 import type { ServiceRequestsService } from './service-requests/service-requests.service';
@@ -15,6 +16,7 @@ export interface OperationsContext extends RequestContext {
   serviceRequests: ServiceRequestsService;
   maintenance: MaintenanceService;
   deadlines: DeadlinesService;
+  photos: PhotosService;
   assignments: AssignmentsService;
   comments: CommentsService;
   ratings: RatingsService;

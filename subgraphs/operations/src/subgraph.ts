@@ -2,13 +2,21 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   DateTimeResolver,
+  fileStorageFromEnv,
   LocalDateResolver,
   lowerCaseEnumValues,
   OutboxRelay,
   personalDataRoutes,
+  PRIVACY_EXPORT_ASSOCIATION_FILE_ROUTE,
+  PRIVACY_EXPORT_FILE_ROUTE,
+  privacyExportAssociationFileRequestSchema,
+  privacyExportFileRequestSchema,
+  processRoute,
   SignedMemberHomes,
   SignedMemberReferences,
   SignedMemberRoles,
+  UrlSigner,
+  type FileStorage,
   type MemberHomes,
   type MemberReferences,
   type MemberRoles,
@@ -18,10 +26,10 @@ import {
   type SubgraphProcessDependencies,
 } from '@tunet/kit';
 import { parse } from 'graphql';
-import { assigneeMayMoveTo } from './assignments/assignments.access';
 import { AssignmentsRepository } from './assignments/assignments.repository';
 import { assignmentsResolvers } from './assignments/assignments.resolvers';
 import { AssignmentsService } from './assignments/assignments.service';
+import { assigneeMayMoveTo } from './assignments/assignments.access';
 import { CommentsRepository } from './comments/comments.repository';
 import { commentsResolvers } from './comments/comments.resolvers';
 import { CommentsService } from './comments/comments.service';
@@ -35,6 +43,11 @@ import { MaintenanceRepository } from './maintenance/maintenance.repository';
 import { maintenanceResolvers } from './maintenance/maintenance.resolvers';
 import { MaintenanceService, type TimeZoneOf } from './maintenance/maintenance.service';
 import { OverdueMaintenanceSweep } from './maintenance/maintenance.sweep';
+import { PhotosPrivacyRepository } from './photos/photos-privacy.repository';
+import { PhotosPrivacy } from './photos/photos-privacy.service';
+import { PhotosRepository } from './photos/photos.repository';
+import { photosResolvers } from './photos/photos.resolvers';
+import { PhotosService } from './photos/photos.service';
 import { PrivacyRepository } from './privacy/privacy.repository';
 import { PrivacyService } from './privacy/privacy.service';
 import { RatingsRepository } from './ratings/ratings.repository';
@@ -49,6 +62,8 @@ import { ServiceRequestsService } from './service-requests/service-requests.serv
 import { LOWER_CASE_ENUMS } from './tables';
 
 const root = path.resolve(__dirname, '..');
+/** The gateway's public prefix for photo links (gateway/src/public-routes.ts PUBLIC_ROUTES). */
+export const PHOTOS_ROUTE = 'operations-files';
 
 /**
  * `internalSecret` signs the calls to other subgraphs' internal routes, at `subgraphUrls` (their GraphQL URLs by name,
@@ -66,6 +81,8 @@ export type OperationsDependencies = SubgraphProcessDependencies & {
   memberRoles?: MemberRoles;
   /** The association's time zone, in which reports read their dates (members' profile route by default); tests arrange it. */
   associationZones?: TimeZoneOf;
+  /** Where photos' bytes go (the storage the environment names by default, as posts'); tests give a directory. */
+  fileStorage?: FileStorage;
 };
 
 export interface OperationsSubgraph extends SubgraphModule<OperationsContext> {
@@ -73,6 +90,7 @@ export interface OperationsSubgraph extends SubgraphModule<OperationsContext> {
   serviceRequests: ServiceRequestsService;
   maintenance: MaintenanceService;
   deadlines: DeadlinesService;
+  photos: PhotosService;
   assignments: AssignmentsService;
   comments: CommentsService;
   ratings: RatingsService;
@@ -112,6 +130,17 @@ export async function createOperationsSubgraph(deps: OperationsDependencies): Pr
   const deadlinesRepository = new DeadlinesRepository(db);
   const deadlines = new DeadlinesService(deadlinesRepository, now);
   const reporting = new ReportingService(new ReportingRepository(db), deps.associationZones ?? signedAssociationZones(membersUrl, deps.internalSecret), now);
+  const fileStorage = deps.fileStorage ?? fileStorageFromEnv();
+  const photosRepository = new PhotosRepository(db);
+  // Served under the gateway's `operations-files` prefix, signed with operations' own key (decision 0041, photos).
+  const photos = new PhotosService(
+    photosRepository,
+    serviceRequests,
+    fileStorage,
+    new UrlSigner(() => photosRepository.signingKey(), { route: PHOTOS_ROUTE, nowMs: () => now().getTime() }),
+    now,
+  );
+  const privacy = new PrivacyService(new PrivacyRepository(db), new PhotosPrivacy(new PhotosPrivacyRepository(db), photos));
   const typeDefs = parse(readFileSync(path.join(root, 'schema.graphql'), 'utf8'));
   const definition: SubgraphDefinition<OperationsContext> = {
     name: 'operations',
@@ -126,9 +155,15 @@ export async function createOperationsSubgraph(deps: OperationsDependencies): Pr
       commentsResolvers,
       ratingsResolvers,
       reportingResolvers,
+      photosResolvers,
     ],
-    createContext: (request) => ({ ...request, serviceRequests, maintenance, deadlines, assignments, comments, ratings, reporting }),
-    internalRoutes: { ...personalDataRoutes(new PrivacyService(new PrivacyRepository(db))) },
+    createContext: (request) => ({ ...request, serviceRequests, maintenance, deadlines, photos, assignments, comments, ratings, reporting }),
+    internalRoutes: {
+      ...personalDataRoutes(privacy),
+      [PRIVACY_EXPORT_FILE_ROUTE]: processRoute(privacyExportFileRequestSchema, (body) => privacy.exportFile(body)),
+      [PRIVACY_EXPORT_ASSOCIATION_FILE_ROUTE]: processRoute(privacyExportAssociationFileRequestSchema, (body) => privacy.exportAssociationFile(body)),
+    },
+    publicRoutes: { [PHOTOS_ROUTE]: (request) => photos.download(request) },
     isReady: () => deps.database.ping(),
   };
   return {
@@ -143,6 +178,7 @@ export async function createOperationsSubgraph(deps: OperationsDependencies): Pr
     serviceRequests,
     maintenance,
     deadlines,
+    photos,
     assignments,
     comments,
     ratings,

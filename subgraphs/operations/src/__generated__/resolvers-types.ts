@@ -9,6 +9,7 @@ import type { CommentVisibility as ServiceRequestCommentVisibility } from '../ta
 import type { Recurrence as MaintenanceRecurrence } from '../tables';
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { ServiceRequestRow, StatusChangeRow } from '../service-requests/service-requests.repository';
+import type { PhotoView } from '../photos/photos.service';
 import type { CommentRow } from '../comments/comments.repository';
 import type { RatingRow } from '../ratings/ratings.repository';
 import type { SupplierRow } from '../assignments/assignments.repository';
@@ -35,6 +36,14 @@ export type Scalars = {
   /** An instant in time, as an ISO 8601 string with offset (UTC on output), e.g. `2026-11-21T10:15:00.000Z`. */
   DateTime: { input: Date; output: Date; }
   _FieldSet: { input: unknown; output: unknown; }
+};
+
+export type AddServiceRequestPhotoInput = {
+  /** The photo's bytes in base64: JPEG, PNG or WebP (GIF and HEIC are refused), at most 10 MB (BAD_USER_INPUT `contentBase64` otherwise). */
+  contentBase64: Scalars['String']['input'];
+  /** The name on the uploader's device, e.g. `IMG_0042.JPG`; shortened to 200 characters. */
+  fileName: Scalars['String']['input'];
+  requestId: Scalars['ID']['input'];
 };
 
 export type AssignServiceRequestInput = {
@@ -185,6 +194,13 @@ export type Member = {
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /**
+   * Adds a photo to a request: its reporter while it is open (not yet resolved), the board and the assignee until it
+   * is closed or rejected (CONFLICT after; FORBIDDEN for anyone else who sees it; NOT_FOUND for a request the viewer
+   * does not see). At most 6 photos per request (CONFLICT for the 7th). The type is read from the bytes; the photo is
+   * re-encoded without EXIF and GPS before it is stored.
+   */
+  addServiceRequestPhoto: ServiceRequestPhoto;
   /** Stops a task (the board): its open round is removed, its history kept. Archiving again changes nothing. */
   archiveMaintenanceTask: MaintenanceTask;
   /**
@@ -216,6 +232,8 @@ export type Mutation = {
    * resolved and for a second rating, also two at once).
    */
   rateServiceRequest: ServiceRequestRating;
+  /** Removes a photo (whoever added it, or the board; FORBIDDEN otherwise) and its stored bytes; the request is returned. */
+  removeServiceRequestPhoto: ServiceRequest;
   /**
    * Reports a fault (residents and the board; at most 20 an hour per member, then RATE_LIMITED). The request starts as
    * NEW, with its first history entry.
@@ -230,6 +248,11 @@ export type Mutation = {
   setServiceRequestVisibility: ServiceRequest;
   /** Changes a task's title, description, checklist or responsible person (the board). */
   updateMaintenanceTask: MaintenanceTask;
+};
+
+
+export type MutationAddServiceRequestPhotoArgs = {
+  input: AddServiceRequestPhotoInput;
 };
 
 
@@ -265,6 +288,11 @@ export type MutationCreateMaintenanceTaskArgs = {
 
 export type MutationRateServiceRequestArgs = {
   input: RateServiceRequestInput;
+};
+
+
+export type MutationRemoveServiceRequestPhotoArgs = {
+  photoId: Scalars['ID']['input'];
 };
 
 
@@ -420,6 +448,8 @@ export type ServiceRequest = {
    * told once when it becomes overdue.
    */
   overdue: Scalars['Boolean']['output'];
+  /** The photos, oldest first (at most 6). */
+  photos: Array<ServiceRequestPhoto>;
   /** The reporter's rating once given: the reporter, the board and the assignee see it. */
   rating?: Maybe<ServiceRequestRating>;
   /** Why it was rejected; null unless REJECTED, and for residents who see it as already reported. */
@@ -528,6 +558,30 @@ export type ServiceRequestLocationInput = {
 };
 
 export { ServiceRequestLocationKind };
+
+/**
+ * A photo of a fault: a JPEG, PNG or WebP re-encoded without its metadata (EXIF, GPS position), seen by whoever sees
+ * the request. Its links are signed and work for five minutes: ask for the request again for fresh ones.
+ */
+export type ServiceRequestPhoto = {
+  __typename?: 'ServiceRequestPhoto';
+  /** `image/jpeg`, `image/png` or `image/webp`, from the bytes, never the name. */
+  contentType: Scalars['String']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  /** The name it was uploaded with, made safe (no path, an extension of its real type). */
+  fileName: Scalars['String']['output'];
+  height: Scalars['Int']['output'];
+  id: Scalars['ID']['output'];
+  /** Of the stored photo. */
+  sizeBytes: Scalars['Int']['output'];
+  /** A small version for lists, at most 400 pixels on its longer side. */
+  thumbnailUrl: Scalars['String']['output'];
+  /** Who added it: the reporter, the board and the assignee see it; null for residents who see the request as already reported. */
+  uploadedBy?: Maybe<Member>;
+  /** The photo at full size, through the gateway's `/operations-files/` prefix. */
+  url: Scalars['String']['output'];
+  width: Scalars['Int']['output'];
+};
 
 /** The reporter's rating of the work, given once after it was resolved. */
 export type ServiceRequestRating = {
@@ -744,8 +798,9 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
-  AssignServiceRequestInput: AssignServiceRequestInput;
+  AddServiceRequestPhotoInput: AddServiceRequestPhotoInput;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  AssignServiceRequestInput: AssignServiceRequestInput;
   ChangeServiceRequestStatusInput: ChangeServiceRequestStatusInput;
   CommentOnServiceRequestInput: CommentOnServiceRequestInput;
   CompleteMaintenanceRoundInput: CompleteMaintenanceRoundInput;
@@ -779,6 +834,7 @@ export type ResolversTypes = ResolversObject<{
   ServiceRequestLocation: ResolverTypeWrapper<ServiceRequestLocation>;
   ServiceRequestLocationInput: ServiceRequestLocationInput;
   ServiceRequestLocationKind: ServiceRequestLocationKind;
+  ServiceRequestPhoto: ResolverTypeWrapper<PhotoView>;
   ServiceRequestRating: ResolverTypeWrapper<RatingRow>;
   ServiceRequestReport: ResolverTypeWrapper<PeriodReport>;
   ServiceRequestStatus: ServiceRequestStatus;
@@ -796,8 +852,9 @@ export type ResolversTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
-  AssignServiceRequestInput: AssignServiceRequestInput;
+  AddServiceRequestPhotoInput: AddServiceRequestPhotoInput;
   ID: Scalars['ID']['output'];
+  AssignServiceRequestInput: AssignServiceRequestInput;
   ChangeServiceRequestStatusInput: ChangeServiceRequestStatusInput;
   CommentOnServiceRequestInput: CommentOnServiceRequestInput;
   CompleteMaintenanceRoundInput: CompleteMaintenanceRoundInput;
@@ -825,6 +882,7 @@ export type ResolversParentTypes = ResolversObject<{
   ServiceRequestDeadline: Deadline;
   ServiceRequestLocation: ServiceRequestLocation;
   ServiceRequestLocationInput: ServiceRequestLocationInput;
+  ServiceRequestPhoto: PhotoView;
   ServiceRequestRating: RatingRow;
   ServiceRequestReport: PeriodReport;
   ServiceRequestStatusChange: StatusChangeRow;
@@ -897,6 +955,7 @@ export type MemberResolvers<ContextType = OperationsContext, ParentType extends 
 }>;
 
 export type MutationResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  addServiceRequestPhoto?: Resolver<ResolversTypes['ServiceRequestPhoto'], ParentType, ContextType, RequireFields<MutationAddServiceRequestPhotoArgs, 'input'>>;
   archiveMaintenanceTask?: Resolver<ResolversTypes['MaintenanceTask'], ParentType, ContextType, RequireFields<MutationArchiveMaintenanceTaskArgs, 'id'>>;
   assignServiceRequest?: Resolver<ResolversTypes['ServiceRequest'], ParentType, ContextType, RequireFields<MutationAssignServiceRequestArgs, 'input'>>;
   changeServiceRequestStatus?: Resolver<ResolversTypes['ServiceRequest'], ParentType, ContextType, RequireFields<MutationChangeServiceRequestStatusArgs, 'input'>>;
@@ -904,6 +963,7 @@ export type MutationResolvers<ContextType = OperationsContext, ParentType extend
   completeMaintenanceRound?: Resolver<ResolversTypes['CompleteMaintenanceRoundPayload'], ParentType, ContextType, RequireFields<MutationCompleteMaintenanceRoundArgs, 'input'>>;
   createMaintenanceTask?: Resolver<ResolversTypes['MaintenanceTask'], ParentType, ContextType, RequireFields<MutationCreateMaintenanceTaskArgs, 'input'>>;
   rateServiceRequest?: Resolver<ResolversTypes['ServiceRequestRating'], ParentType, ContextType, RequireFields<MutationRateServiceRequestArgs, 'input'>>;
+  removeServiceRequestPhoto?: Resolver<ResolversTypes['ServiceRequest'], ParentType, ContextType, RequireFields<MutationRemoveServiceRequestPhotoArgs, 'photoId'>>;
   reportServiceRequest?: Resolver<ResolversTypes['ServiceRequest'], ParentType, ContextType, RequireFields<MutationReportServiceRequestArgs, 'input'>>;
   setServiceRequestDeadline?: Resolver<ResolversTypes['ServiceRequestDeadline'], ParentType, ContextType, RequireFields<MutationSetServiceRequestDeadlineArgs, 'input'>>;
   setServiceRequestVisibility?: Resolver<ResolversTypes['ServiceRequest'], ParentType, ContextType, RequireFields<MutationSetServiceRequestVisibilityArgs, 'input'>>;
@@ -938,6 +998,7 @@ export type ServiceRequestResolvers<ContextType = OperationsContext, ParentType 
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   location?: Resolver<ResolversTypes['ServiceRequestLocation'], ParentType, ContextType>;
   overdue?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  photos?: Resolver<Array<ResolversTypes['ServiceRequestPhoto']>, ParentType, ContextType>;
   rating?: Resolver<Maybe<ResolversTypes['ServiceRequestRating']>, ParentType, ContextType>;
   rejectionReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   reportedByMe?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -998,6 +1059,19 @@ export type ServiceRequestLocationResolvers<ContextType = OperationsContext, Par
 }>;
 
 export type ServiceRequestLocationKindResolvers = EnumResolverSignature<{ BUILDING?: any, COMMON_AREA?: any, UNIT?: any }, ResolversTypes['ServiceRequestLocationKind']>;
+
+export type ServiceRequestPhotoResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['ServiceRequestPhoto'] = ResolversParentTypes['ServiceRequestPhoto']> = ResolversObject<{
+  contentType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  fileName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  height?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  sizeBytes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  thumbnailUrl?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  uploadedBy?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType>;
+  url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  width?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
 
 export type ServiceRequestRatingResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['ServiceRequestRating'] = ResolversParentTypes['ServiceRequestRating']> = ResolversObject<{
   comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1072,6 +1146,7 @@ export type Resolvers<ContextType = OperationsContext> = ResolversObject<{
   ServiceRequestDeadline?: ServiceRequestDeadlineResolvers<ContextType>;
   ServiceRequestLocation?: ServiceRequestLocationResolvers<ContextType>;
   ServiceRequestLocationKind?: ServiceRequestLocationKindResolvers;
+  ServiceRequestPhoto?: ServiceRequestPhotoResolvers<ContextType>;
   ServiceRequestRating?: ServiceRequestRatingResolvers<ContextType>;
   ServiceRequestReport?: ServiceRequestReportResolvers<ContextType>;
   ServiceRequestStatus?: ServiceRequestStatusResolvers;

@@ -48,6 +48,14 @@ export const PERSONAL_DATA: PersonalDataCatalogue = {
     erasure: 'anonymise',
     lawfulBasis: 'legitimate_interest',
   },
+  // Decision 0041, addendum "photos": a photo follows the request's text: kept with the tombstone when the association
+  // keeps what people post, else deleted with its bytes.
+  service_request_photos: {
+    columns: ['uploaded_by_member_id', 'file_name'],
+    subject: ['uploaded_by_member_id'],
+    erasure: 'reattribute',
+    lawfulBasis: 'legitimate_interest',
+  },
   // Decision 0043. A task's responsible person and maker are taken off it (it goes back to the board).
   maintenance_tasks: {
     columns: ['responsible_member_id', 'created_by_member_id', 'description'],

@@ -5,9 +5,13 @@ import {
   type PrivacyEraseAnswer,
   type PrivacyEraseRequest,
   type PrivacyExportAnswer,
+  type PrivacyExportAssociationFileRequest,
+  type PrivacyExportFileRequest,
   type PrivacyExportRequest,
   type ReceiptEntry,
 } from '@tunet/kit';
+import type { InternalBinaryAnswer } from '@tunet/kit';
+import { PHOTOS_TABLE, type PhotosPrivacy } from '../photos/photos-privacy.service';
 import { PERSONAL_DATA } from './personal-data';
 import type { PrivacyRepository } from './privacy.repository';
 
@@ -15,16 +19,32 @@ const SUBGRAPH = 'operations';
 
 /** Operations' side of the internal privacy contract (kit privacy.ts, decisions 0036 and 0041). */
 export class PrivacyService implements PersonalDataHolder {
-  constructor(private readonly repository: PrivacyRepository) {}
+  constructor(
+    private readonly repository: PrivacyRepository,
+    /** Photos of service requests (decision 0041, addendum "photos"): rows and bytes, exported and erased. */
+    private readonly photos: PhotosPrivacy,
+  ) {}
 
   async exportMember({ associationId, memberId }: PrivacyExportRequest): Promise<PrivacyExportAnswer> {
-    const tables = await this.repository.exportMember(associationId, memberId);
-    return { subgraph: SUBGRAPH, tables, files: [], receipt: exportReceipt(tables) };
+    const photos = await this.photos.exportOf(associationId, memberId);
+    const tables = { ...(await this.repository.exportMember(associationId, memberId)), [PHOTOS_TABLE]: photos.rows };
+    return { subgraph: SUBGRAPH, tables, files: photos.files, receipt: exportReceipt(tables) };
   }
 
   async exportAssociation({ associationId }: PrivacyAssociationRequest): Promise<PrivacyExportAnswer> {
-    const tables = await this.repository.exportAssociation(associationId);
-    return { subgraph: SUBGRAPH, tables, files: [], receipt: exportReceipt(tables) };
+    const photos = await this.photos.exportOf(associationId, null);
+    const tables = { ...(await this.repository.exportAssociation(associationId)), [PHOTOS_TABLE]: photos.rows };
+    return { subgraph: SUBGRAPH, tables, files: photos.files, receipt: exportReceipt(tables) };
+  }
+
+  /** A photo the member added, for their export (PRIVACY_EXPORT_FILE_ROUTE). */
+  exportFile({ associationId, memberId, fileId }: PrivacyExportFileRequest): Promise<InternalBinaryAnswer> {
+    return this.photos.file(associationId, memberId, fileId);
+  }
+
+  /** Any photo of a terminated association, for its full export. */
+  exportAssociationFile({ associationId, fileId }: PrivacyExportAssociationFileRequest): Promise<InternalBinaryAnswer> {
+    return this.photos.file(associationId, null, fileId);
   }
 
   /**
@@ -36,7 +56,11 @@ export class PrivacyService implements PersonalDataHolder {
     if (memberId === policy.tombstoneMemberId) throw new InternalRouteError(409, 'The tombstone member is not a person and cannot be erased.');
     const keepText = policy.keepContent.includes('posts');
     const keepComments = policy.keepContent.includes('comments');
-    const counts = await this.repository.eraseMember(associationId, memberId, policy.tombstoneMemberId, keepText, keepComments);
+    const photos = await this.photos.eraseMember(associationId, memberId, policy.tombstoneMemberId, keepText);
+    const counts: Record<string, number> = {
+      ...(await this.repository.eraseMember(associationId, memberId, policy.tombstoneMemberId, keepText, keepComments)),
+      [PHOTOS_TABLE]: photos,
+    };
     const notes: Record<string, string> = {
       service_requests: keepText
         ? 'Reported faults stay with the association, reported by "Former resident".'
@@ -47,6 +71,7 @@ export class PrivacyService implements PersonalDataHolder {
         : 'Comments they wrote on requests are deleted.',
       service_request_ratings: 'Ratings they gave keep their score, by "Former resident", without their comment unless comments are kept.',
       service_request_suppliers: 'Suppliers they engaged no longer name them.',
+      [PHOTOS_TABLE]: keepText ? 'Photos they added to requests stay, added by "Former resident".' : 'Photos they added to requests are deleted.',
       service_request_deadline_settings: 'Deadlines they set keep applying, without their name.',
       maintenance_tasks: 'Maintenance tasks they were responsible for go back to the board; tasks they made no longer name them.',
       maintenance_occurrences: keepText
@@ -55,7 +80,12 @@ export class PrivacyService implements PersonalDataHolder {
     };
     const receipt = Object.entries(PERSONAL_DATA).map(([table, entry]): ReceiptEntry => ({
       table,
-      action: table === 'service_request_comments' && !keepComments ? 'erased' : entry.erasure === 'reattribute' ? 'reattributed' : 'anonymised',
+      action:
+        (table === 'service_request_comments' && !keepComments) || (table === PHOTOS_TABLE && !keepText)
+          ? 'erased'
+          : entry.erasure === 'reattribute'
+            ? 'reattributed'
+            : 'anonymised',
       rows: counts[table] ?? 0,
       lawfulBasis: entry.lawfulBasis,
       keptUntil: null,
@@ -65,7 +95,9 @@ export class PrivacyService implements PersonalDataHolder {
   }
 
   async eraseAssociation({ associationId }: PrivacyAssociationRequest): Promise<PrivacyEraseAnswer> {
-    const counts = await this.repository.eraseAssociation(associationId);
+    // The photos first: their rows would go with the requests by cascade, leaving their bytes behind.
+    const photos = await this.photos.eraseAssociation(associationId);
+    const counts: Record<string, number> = { ...(await this.repository.eraseAssociation(associationId)), [PHOTOS_TABLE]: photos };
     const receipt = Object.entries(PERSONAL_DATA).map(([table, entry]): ReceiptEntry => ({
       table,
       action: 'erased',
