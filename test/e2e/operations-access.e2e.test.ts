@@ -19,6 +19,10 @@ const MINE = '{ myServiceRequests(first: 5) { nodes { id } } }';
 const REPORT = 'mutation ($i: ReportServiceRequestInput!) { reportServiceRequest(input: $i) { id status } }';
 const CHANGE = 'mutation ($i: ChangeServiceRequestStatusInput!) { changeServiceRequestStatus(input: $i) { id status } }';
 const VISIBILITY = 'mutation ($i: SetServiceRequestVisibilityInput!) { setServiceRequestVisibility(input: $i) { id visibleToResidents } }';
+const ADD_PHOTO = 'mutation ($i: AddServiceRequestPhotoInput!) { addServiceRequestPhoto(input: $i) { id url contentType } }';
+const REMOVE_PHOTO = 'mutation ($id: ID!) { removeServiceRequestPhoto(photoId: $id) { id photos { id } } }';
+/** A 1×1 PNG: the smallest photo the kit decodes and re-encodes. */
+const PIXEL = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
 const FIGURES =
   'query ($from: Date!, $to: Date!) { serviceRequestReport(from: $from, to: $to) { total byStatus { status count } medianSecondsToAcknowledge csv overdue { id status } } }';
 
@@ -42,6 +46,12 @@ describe('service requests through the gateway', () => {
   };
   const report = async (token: string, input: Record<string, unknown>) =>
     (await setupStep<{ reportServiceRequest: { id: string } }>(e2e, token, REPORT, { i: input })).reportServiceRequest.id;
+  // One request for the removal rows: each caller removes a photo Ola just added (five stay; six is the most).
+  let removals: Promise<string> | undefined;
+  const photoRequest = () => (removals ??= report(tokens.resident, commonArea()));
+  const photo = (requestId: string) => ({ i: { requestId, fileName: 'vask.png', contentBase64: PIXEL } });
+  const addPhoto = async (token: string, requestId: string) =>
+    (await setupStep<{ addServiceRequestPhoto: { id: string; url: string } }>(e2e, token, ADD_PHOTO, photo(requestId))).addServiceRequestPhoto;
 
   beforeAll(async () => {
     e2e = await openE2E();
@@ -80,6 +90,9 @@ describe('service requests through the gateway', () => {
         setServiceRequestVisibility: async (actor) =>
           call(actor, VISIBILITY, { i: { id: await report(tokens.resident, commonArea()), visibleToResidents: true } }),
         serviceRequestReport: (actor) => call(actor, FIGURES, thisYear()),
+        // Photos (decision 0041, addendum "photos"): on Ola's request; removing, a photo Ola added for each caller.
+        addServiceRequestPhoto: (actor) => call(actor, ADD_PHOTO, photo(olasRequest)),
+        removeServiceRequestPhoto: async (actor) => call(actor, REMOVE_PHOTO, { id: (await addPhoto(tokens.resident, await photoRequest())).id }),
       },
       {
         // anonymous, resident, board, caretaker, other association, integrator, platform operator
@@ -90,6 +103,8 @@ describe('service requests through the gateway', () => {
         changeServiceRequestStatus: ['UNAUTHENTICATED', 'FORBIDDEN', 'OK', 'NOT_FOUND', 'FEATURE_NOT_SUBSCRIBED', 'FORBIDDEN', 'FORBIDDEN'],
         setServiceRequestVisibility: ['UNAUTHENTICATED', 'OK', 'OK', 'NOT_FOUND', 'FEATURE_NOT_SUBSCRIBED', 'FORBIDDEN', 'FORBIDDEN'],
         serviceRequestReport: ['UNAUTHENTICATED', 'FORBIDDEN', 'OK', 'FORBIDDEN', 'FEATURE_NOT_SUBSCRIBED', 'FORBIDDEN', 'FORBIDDEN'],
+        addServiceRequestPhoto: ['UNAUTHENTICATED', 'OK', 'OK', 'NOT_FOUND', 'FEATURE_NOT_SUBSCRIBED', 'FORBIDDEN', 'FORBIDDEN'],
+        removeServiceRequestPhoto: ['UNAUTHENTICATED', 'OK', 'OK', 'NOT_FOUND', 'FEATURE_NOT_SUBSCRIBED', 'FORBIDDEN', 'FORBIDDEN'],
       },
     );
   });
@@ -105,6 +120,16 @@ describe('service requests through the gateway', () => {
     // Per, in Blokk B, does not see Ola's unit; the laundry shown to Blokk A's residents is not his either.
     const per = (await e2e.login('per@solbakken.example')).accessToken;
     expect(codes(await e2e.gql(REQUEST, { id: olasRequest }, per))).toEqual(['NOT_FOUND']);
+  });
+
+  it("serves a photo's signed link through the gateway's operations-files prefix, and refuses a tampered one", async () => {
+    const added = await addPhoto(tokens.resident, olasRequest);
+    expect(added.url.startsWith(`${new URL(e2e.stack.gatewayUrl).origin}/operations-files/${added.id}/original?`)).toBe(true);
+    const served = await fetch(added.url);
+    expect(served.status).toBe(200);
+    expect(served.headers.get('content-type')).toBe('image/png');
+    expect((await fetch(added.url.replace('/original?', '/thumbnail?'))).status).toBe(403);
+    expect((await fetch(added.url, { method: 'POST' })).status).toBe(404);
   });
 
   it('gives the board the figures and a CSV for Excel with the requests reported, and refuses a period over 366 days on `to`', async () => {

@@ -143,6 +143,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     store: options.store,
     internalSecret: options.secrets.internalSecret,
     subgraphUrls: () => participantUrls,
+    // Photos of service requests go where posts' files go (decision 0041, addendum "photos").
+    fileStorage: options.fileStorage,
   });
   await members.migrate();
   await posts.migrate();
