@@ -1,6 +1,6 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { SubgraphDatabase } from '@tunet/kit';
-import type { ServiceRequestRow } from '../service-requests/service-requests.repository';
+import { afterKey, overdueFirst, type ListKey, type ServiceRequestRow } from '../service-requests/service-requests.repository';
 import { serviceRequests } from '../tables';
 import type { Supplier } from './assignments.rules';
 import { serviceRequestSuppliers } from './assignments.tables';
@@ -76,16 +76,15 @@ export class AssignmentsRepository {
     return row ?? null;
   }
 
-  /** The requests assigned to the member, newest first, `limit` after the (created_at, id) of `after`. */
-  assignedTo(associationId: string, memberId: string, limit: number, after: { createdAt: string; id: string } | null): Promise<ServiceRequestRow[]> {
+  /** The requests assigned to the member, overdue first then newest, `limit` after the list key `after`. */
+  assignedTo(associationId: string, memberId: string, limit: number, after: ListKey | null): Promise<ServiceRequestRow[]> {
     const r = serviceRequests;
-    const start = after ? sql`(${r.createdAt}, ${r.id}) < (${after.createdAt}::timestamptz, ${after.id}::uuid)` : undefined;
     return this.db.tenant(associationId, (tx) =>
       tx
         .select()
         .from(r)
-        .where(and(eq(r.associationId, associationId), eq(r.assigneeMemberId, memberId), start))
-        .orderBy(sql`${r.createdAt} desc, ${r.id} desc`)
+        .where(and(eq(r.associationId, associationId), eq(r.assigneeMemberId, memberId), after ? afterKey(after) : undefined))
+        .orderBy(...overdueFirst)
         .limit(limit),
     );
   }

@@ -14,14 +14,11 @@ import {
   type RequestContext,
   type Viewer,
 } from '@tunet/kit';
-import { z } from 'zod';
-import type { ServiceRequestRow } from '../service-requests/service-requests.repository';
-import { admittedAssociation, type ServiceRequestsService } from '../service-requests/service-requests.service';
+import { keyOf, type ServiceRequestRow } from '../service-requests/service-requests.repository';
+import { admittedAssociation, listKey, type ServiceRequestsService } from '../service-requests/service-requests.service';
 import { canAssign, isAssignable, isAssignee } from './assignments.access';
 import type { AssignmentsRepository, SupplierRow } from './assignments.repository';
 import { checkSupplier, type SupplierInput } from './assignments.rules';
-
-const cursorKey = z.tuple([z.iso.datetime(), z.guid()]);
 
 export interface AssignInput {
   requestId: string;
@@ -61,15 +58,15 @@ export class AssignmentsService {
     return result.row;
   }
 
-  /** The requests assigned to the viewer, newest first: the caretaker's work list. */
+  /** The requests assigned to the viewer, overdue first then newest: the caretaker's work list. */
   async assignedToMe(request: RequestContext, args: { first?: number | null; after?: string | null }): Promise<Page<ServiceRequestRow>> {
     const associationId = admittedAssociation(request);
     const viewer = request.viewer;
     if (!isMember(viewer)) throw forbidden('Only members have requests assigned to them.');
     const size = pageSize(args.first);
-    const after = args.after ? decodeCursor(args.after, cursorKey) : null;
-    const rows = await this.repository.assignedTo(associationId, viewer.memberId, size + 1, after && { createdAt: after[0], id: after[1] });
-    return toPage(rows, size, (row) => [row.createdAt.toISOString(), row.id]);
+    const after = args.after ? decodeCursor(args.after, listKey) : null;
+    const rows = await this.repository.assignedTo(associationId, viewer.memberId, size + 1, after);
+    return toPage(rows, size, keyOf);
   }
 
   /** The supplier and its contact person: the board and the assignee only (personal data of someone not a member). */

@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
+import { decodeCursor, encodeCursor } from '@tunet/kit';
+import { AssignmentsRepository } from '../assignments/assignments.repository';
 import { PrivacyRepository } from '../privacy/privacy.repository';
+import { keyOf, ServiceRequestsRepository, type ListKey } from '../service-requests/service-requests.repository';
+import { listKey } from '../service-requests/service-requests.service';
 import { arrangeAssociation, openMaintenanceTestBed, outboxOf, requestOf, type MaintenanceTestBed } from '../maintenance/maintenance.fixtures';
 import { serviceRequests, type ServiceRequestCategory, type ServiceRequestStatus, type ServiceRequestUrgency } from '../tables';
 import { DeadlinesRepository } from './deadlines.repository';
@@ -125,6 +129,54 @@ describe('service request deadlines (injected clock)', () => {
       extensions: { code: 'BAD_USER_INPUT', field: 'responseHours' },
     });
     expect(await service.set(requestOf(board), input)).toMatchObject({ responseHours: 24, resolutionHours: 48, isDefault: false });
+  });
+});
+
+describe('overdue requests first in the lists (decision 0041, addendum "links")', () => {
+  it("lists the older overdue request before newer ones in the board's and the assignee's lists, across pages", async () => {
+    now = new Date('2026-12-07T09:00:00Z');
+    const { id, caretaker } = arrangeAssociation(bed);
+    const day = 24 * 3600 * 1000;
+    const overdue = await report(id, 'plumbing', 'normal', new Date(now.getTime() - 10 * day), 'in_progress');
+    const done = await report(id, 'plumbing', 'normal', new Date(now.getTime() - 9 * day), 'in_progress');
+    const fresh = await report(id, 'plumbing', 'normal', new Date(now.getTime() - 3600 * 1000), 'new');
+    await primary().sweep.sweep();
+    // Flagged while it was open, since resolved: no longer listed first.
+    await bed.primary.db.tenant(id, (tx) =>
+      tx
+        .update(serviceRequests)
+        .set({ status: 'resolved', resolvedAt: now })
+        .where(and(eq(serviceRequests.associationId, id), eq(serviceRequests.id, done.id))),
+    );
+    for (const request of [overdue, fresh])
+      await bed.primary.db.tenant(id, (tx) =>
+        tx
+          .update(serviceRequests)
+          .set({ assigneeMemberId: caretaker.memberId, assignedAt: now })
+          .where(and(eq(serviceRequests.associationId, id), eq(serviceRequests.id, request.id))),
+      );
+    expect((await stored(id, overdue.id)).overdueNotifiedAt).not.toBeNull();
+    expect((await stored(id, done.id)).overdueNotifiedAt).not.toBeNull();
+
+    const requests = new ServiceRequestsRepository(bed.primary.db);
+    const pages: string[] = [];
+    let after: ListKey | null = null;
+    for (;;) {
+      const rows = await requests.list(id, { kind: 'all' }, null, after, 1);
+      pages.push(rows[0]!.id);
+      if (rows.length === 1) break;
+      // The cursor as the client gets it back: the key through the list's cursor schema.
+      after = decodeCursor(encodeCursor(keyOf(rows[0]!)), listKey);
+    }
+    expect(pages).toEqual([overdue.id, fresh.id, done.id]);
+    const whole = await requests.list(id, { kind: 'all' }, null, null, 10);
+    expect(whole.map((row) => row.id)).toEqual([overdue.id, fresh.id, done.id]);
+
+    const assignments = new AssignmentsRepository(bed.primary.db);
+    const first = await assignments.assignedTo(id, caretaker.memberId, 2, null);
+    expect(first.map((row) => row.id)).toEqual([overdue.id, fresh.id]);
+    const second = await assignments.assignedTo(id, caretaker.memberId, 2, keyOf(first[0]!));
+    expect(second.map((row) => row.id)).toEqual([fresh.id]);
   });
 });
 

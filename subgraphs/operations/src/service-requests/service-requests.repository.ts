@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, inArray, isNull, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Announcement, SubgraphDatabase, Tx } from '@tunet/kit';
 import { serviceRequests, statusChanges, type ActorKind, type ServiceRequestStatus } from '../tables';
+import { OPEN_STATUSES } from './service-requests.rules';
 
 export type ServiceRequestRow = typeof serviceRequests.$inferSelect;
 export type StatusChangeRow = typeof statusChanges.$inferSelect;
@@ -40,9 +41,27 @@ export interface StatusPatch {
   events: Announcement[];
 }
 
-/** The sort key of lists and cursors: newest first. */
-export type ListKey = [string, string];
-export const keyOf = (row: ServiceRequestRow): ListKey => [row.createdAt.toISOString(), row.id];
+/**
+ * The sort key of lists and cursors: overdue and still open first (1, the sweep flagged it), then newest
+ * (decision 0043). A request flagged while someone pages moves up; keyset pages neither repeat nor skip the others.
+ */
+export type ListKey = [0 | 1, string, string];
+const OPEN = sql.raw(`(${OPEN_STATUSES.map((status) => `'${status}'`).join(', ')})`);
+export const keyOf = (row: ServiceRequestRow): ListKey => [
+  row.overdueNotifiedAt !== null && OPEN_STATUSES.includes(row.status) ? 1 : 0,
+  row.createdAt.toISOString(),
+  row.id,
+];
+/**
+ * The overdue flag as 1/0, written with literal statuses so that it matches the expression of the list indexes of
+ * migration 0008 (service_requests_list, service_requests_assignee_list).
+ */
+const overdueFlag = sql`(case when ${serviceRequests.overdueNotifiedAt} is not null and ${serviceRequests.status} in ${OPEN} then 1 else 0 end)`;
+/** `order by` overdue first, then newest: for every list of requests. */
+export const overdueFirst = [sql`${overdueFlag} desc`, desc(serviceRequests.createdAt), desc(serviceRequests.id)] as const;
+/** The rows after `after` in the order of `overdueFirst`. */
+export const afterKey = (after: ListKey): SQL =>
+  sql`(${overdueFlag}, ${serviceRequests.createdAt}, ${serviceRequests.id}) < (${after[0]}::int, ${after[1]}::timestamptz, ${after[2]}::uuid)`;
 
 function scopeCondition(scope: ListScope): SQL | undefined {
   if (scope.kind === 'all') return undefined;
@@ -73,7 +92,7 @@ export class ServiceRequestsRepository {
     return row ?? null;
   }
 
-  /** One page, newest first, `size + 1` rows so the caller knows whether more follow. */
+  /** One page, overdue first then newest, `size + 1` rows so the caller knows whether more follow. */
   list(
     associationId: string,
     scope: ListScope,
@@ -90,10 +109,10 @@ export class ServiceRequestsRepository {
             eq(serviceRequests.associationId, associationId),
             scopeCondition(scope),
             statuses ? inArray(serviceRequests.status, [...statuses]) : undefined,
-            after ? sql`(${serviceRequests.createdAt}, ${serviceRequests.id}) < (${after[0]}::timestamptz, ${after[1]}::uuid)` : undefined,
+            after ? afterKey(after) : undefined,
           ),
         )
-        .orderBy(desc(serviceRequests.createdAt), desc(serviceRequests.id))
+        .orderBy(...overdueFirst)
         .limit(size + 1),
     );
   }

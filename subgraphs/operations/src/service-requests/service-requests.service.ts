@@ -62,7 +62,8 @@ export interface ReportInput {
 
 /** Reports per member per hour before RATE_LIMITED: far above a real fault's, far below a flood. */
 const REPORTS_PER_HOUR = 20;
-const listKey = z.tuple([z.iso.datetime(), z.guid()]);
+/** A list's cursor: overdue flag, created at, id (ListKey). */
+export const listKey = z.tuple([z.union([z.literal(0), z.literal(1)]), z.iso.datetime(), z.guid()]);
 
 export interface ServiceRequestsDependencies {
   members: MemberReferences;
