@@ -149,6 +149,24 @@ describe('work on service requests through the gateway', () => {
     expect(JSON.stringify(told)).not.toContain('Hansen');
   });
 
+  it("the board reads the unit's number and the building's name through the request (members resolves the references)", async () => {
+    const id = await report('Kran som drypper');
+    const [unit] = await e2e.stack.members.repositories.housing.findUnits(DEMO.solbakken, [olaUnit]);
+    const [building] = await e2e.stack.members.repositories.housing.findBuildings(DEMO.solbakken, [unit!.buildingId]);
+    const seen = await setupStep<{ serviceRequest: { location: Record<string, unknown> } }>(
+      e2e,
+      tokens.board,
+      'query ($id: ID!) { serviceRequest(id: $id) { location { unitId buildingId unit { id number building { name } } building { id name } } } }',
+      { id },
+    );
+    expect(seen.serviceRequest.location).toEqual({
+      unitId: olaUnit,
+      buildingId: building!.id,
+      unit: { id: olaUnit, number: unit!.number, building: { name: building!.name } },
+      building: { id: building!.id, name: building!.name },
+    });
+  });
+
   it('the reporter rates once, and the board and the caretaker read it', async () => {
     const id = await resolve(await assignToJonas(await report('Dørlås')));
     await setupStep(e2e, tokens.resident, RATE, { i: { requestId: id, score: 4, comment: 'Rask og ryddig' } });

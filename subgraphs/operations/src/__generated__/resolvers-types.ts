@@ -57,6 +57,13 @@ export type AssignServiceRequestInput = {
   supplier?: InputMaybe<ServiceRequestSupplierInput>;
 };
 
+/** A building or entrance of the association, by the members subgraph. */
+export type Building = {
+  __typename?: 'Building';
+  /** Stable identifier of the building. */
+  id: Scalars['ID']['output'];
+};
+
 export type ChangeServiceRequestStatusInput = {
   id: Scalars['ID']['input'];
   /** Required for REJECTED (the reporter reads it); optional otherwise, e.g. why it is reopened. At most 1000 characters. */
@@ -537,11 +544,15 @@ export type ServiceRequestDeadline = {
 /** Where a fault is. The ids are the members subgraph's. */
 export type ServiceRequestLocation = {
   __typename?: 'ServiceRequestLocation';
+  /** The building itself (its name, its address) as members tells it, when `buildingId` is set. */
+  building?: Maybe<Building>;
   /** The building: for BUILDING always, for COMMON_AREA when the area is in one, for UNIT the unit's building when known. */
   buildingId?: Maybe<Scalars['ID']['output']>;
   kind: ServiceRequestLocationKind;
   /** Which common area, e.g. `Vaskeriet i kjelleren`, for COMMON_AREA. */
   place?: Maybe<Scalars['String']['output']>;
+  /** The unit itself (its number, its building) as members tells it, for UNIT; null otherwise. */
+  unit?: Maybe<Unit>;
   /** The unit, for UNIT. */
   unitId?: Maybe<Scalars['ID']['output']>;
 };
@@ -710,6 +721,13 @@ export type SetServiceRequestVisibilityInput = {
   visibleToResidents: Scalars['Boolean']['input'];
 };
 
+/** A unit (bolig) of the association, by the members subgraph. */
+export type Unit = {
+  __typename?: 'Unit';
+  /** Stable identifier of the unit. */
+  id: Scalars['ID']['output'];
+};
+
 /** What the board may change of a task; what is left out stays. The schedule is kept: archive and create anew to change it. */
 export type UpdateMaintenanceTaskInput = {
   /** Applies from the next completion; completed rounds keep the items they were answered with. */
@@ -801,6 +819,7 @@ export type ResolversTypes = ResolversObject<{
   AddServiceRequestPhotoInput: AddServiceRequestPhotoInput;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   AssignServiceRequestInput: AssignServiceRequestInput;
+  Building: ResolverTypeWrapper<Building>;
   ChangeServiceRequestStatusInput: ChangeServiceRequestStatusInput;
   CommentOnServiceRequestInput: CommentOnServiceRequestInput;
   CompleteMaintenanceRoundInput: CompleteMaintenanceRoundInput;
@@ -845,6 +864,7 @@ export type ResolversTypes = ResolversObject<{
   ServiceRequestUrgency: ServiceRequestUrgency;
   SetServiceRequestDeadlineInput: SetServiceRequestDeadlineInput;
   SetServiceRequestVisibilityInput: SetServiceRequestVisibilityInput;
+  Unit: ResolverTypeWrapper<Unit>;
   UpdateMaintenanceTaskInput: UpdateMaintenanceTaskInput;
   UrgentReason: UrgentReason;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
@@ -855,6 +875,7 @@ export type ResolversParentTypes = ResolversObject<{
   AddServiceRequestPhotoInput: AddServiceRequestPhotoInput;
   ID: Scalars['ID']['output'];
   AssignServiceRequestInput: AssignServiceRequestInput;
+  Building: Building;
   ChangeServiceRequestStatusInput: ChangeServiceRequestStatusInput;
   CommentOnServiceRequestInput: CommentOnServiceRequestInput;
   CompleteMaintenanceRoundInput: CompleteMaintenanceRoundInput;
@@ -891,6 +912,7 @@ export type ResolversParentTypes = ResolversObject<{
   ServiceRequestSupplierInput: ServiceRequestSupplierInput;
   SetServiceRequestDeadlineInput: SetServiceRequestDeadlineInput;
   SetServiceRequestVisibilityInput: SetServiceRequestVisibilityInput;
+  Unit: Unit;
   UpdateMaintenanceTaskInput: UpdateMaintenanceTaskInput;
   String: Scalars['String']['output'];
 }>;
@@ -900,6 +922,10 @@ export type RequiresFeatureDirectiveArgs = {
 };
 
 export type RequiresFeatureDirectiveResolver<Result, Parent, ContextType = OperationsContext, Args = RequiresFeatureDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type BuildingResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['Building'] = ResolversParentTypes['Building']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
 
 export type CompleteMaintenanceRoundPayloadResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['CompleteMaintenanceRoundPayload'] = ResolversParentTypes['CompleteMaintenanceRoundPayload']> = ResolversObject<{
   round?: Resolver<ResolversTypes['MaintenanceRound'], ParentType, ContextType>;
@@ -1052,9 +1078,11 @@ export type ServiceRequestDeadlineResolvers<ContextType = OperationsContext, Par
 }>;
 
 export type ServiceRequestLocationResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['ServiceRequestLocation'] = ResolversParentTypes['ServiceRequestLocation']> = ResolversObject<{
+  building?: Resolver<Maybe<ResolversTypes['Building']>, ParentType, ContextType>;
   buildingId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['ServiceRequestLocationKind'], ParentType, ContextType>;
   place?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  unit?: Resolver<Maybe<ResolversTypes['Unit']>, ParentType, ContextType>;
   unitId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
 }>;
 
@@ -1121,9 +1149,14 @@ export type ServiceRequestSupplierResolvers<ContextType = OperationsContext, Par
 
 export type ServiceRequestUrgencyResolvers = EnumResolverSignature<{ NORMAL?: any, URGENT?: any }, ResolversTypes['ServiceRequestUrgency']>;
 
+export type UnitResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['Unit'] = ResolversParentTypes['Unit']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
 export type UrgentReasonResolvers = EnumResolverSignature<{ LOCKED_OUT?: any, NO_HEAT?: any, NO_POWER?: any, WATER_LEAK?: any }, ResolversTypes['UrgentReason']>;
 
 export type Resolvers<ContextType = OperationsContext> = ResolversObject<{
+  Building?: BuildingResolvers<ContextType>;
   CompleteMaintenanceRoundPayload?: CompleteMaintenanceRoundPayloadResolvers<ContextType>;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
@@ -1154,6 +1187,7 @@ export type Resolvers<ContextType = OperationsContext> = ResolversObject<{
   ServiceRequestStatusCount?: ServiceRequestStatusCountResolvers<ContextType>;
   ServiceRequestSupplier?: ServiceRequestSupplierResolvers<ContextType>;
   ServiceRequestUrgency?: ServiceRequestUrgencyResolvers;
+  Unit?: UnitResolvers<ContextType>;
   UrgentReason?: UrgentReasonResolvers;
 }>;
 

@@ -12,7 +12,15 @@ export const serviceRequestsResolvers: Resolvers = {
     setServiceRequestVisibility: (_parent, { input }, ctx) => ctx.serviceRequests.setVisibility(ctx, input),
   },
   ServiceRequest: {
-    location: (row) => ({ kind: row.locationKind, unitId: row.unitId, buildingId: row.buildingId, place: row.place }),
+    location: (row) => ({
+      kind: row.locationKind,
+      unitId: row.unitId,
+      buildingId: row.buildingId,
+      place: row.place,
+      // Federation references: members resolves them in the viewer's association.
+      unit: row.unitId ? { id: row.unitId } : null,
+      building: row.buildingId ? { id: row.buildingId } : null,
+    }),
     description: (row, _args, ctx) => (ctx.serviceRequests.seesDetails(ctx.viewer, row) ? row.description : null),
     rejectionReason: (row, _args, ctx) => (ctx.serviceRequests.seesDetails(ctx.viewer, row) ? row.rejectionReason : null),
     reporter: (row, _args, ctx) => (ctx.serviceRequests.seesDetails(ctx.viewer, row) ? { id: row.reporterMemberId } : null),
