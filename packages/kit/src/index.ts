@@ -45,6 +45,7 @@ export * from './association-closure';
 export * from './concurrency-limit';
 export * from './member-references';
 export * from './member-roles';
+export * from './booking-bookers';
 export * from './member-homes';
 export * from './client-routes';
 export * from './privacy';

@@ -1,5 +1,6 @@
 import type { RequestContext } from '@tunet/kit';
 import type { AssignmentsService } from './assignments/assignments.service';
+import type { BookingLinksService } from './booking-links/booking-links.service';
 import type { CommentsService } from './comments/comments.service';
 import type { DeadlinesService } from './deadlines/deadlines.service';
 import type { MaintenanceService } from './maintenance/maintenance.service';
@@ -21,4 +22,5 @@ export interface OperationsContext extends RequestContext {
   comments: CommentsService;
   ratings: RatingsService;
   reporting: ReportingService;
+  bookingLinks: BookingLinksService;
 }

@@ -15,6 +15,8 @@ import {
   SignedMemberHomes,
   SignedMemberReferences,
   SignedMemberRoles,
+  SignedBookingBookers,
+  type BookingBookers,
   UrlSigner,
   type FileStorage,
   type MemberHomes,
@@ -58,6 +60,9 @@ import { reportingResolvers } from './reporting/reporting.resolvers';
 import { ReportingService } from './reporting/reporting.service';
 import { ServiceRequestsRepository } from './service-requests/service-requests.repository';
 import { serviceRequestsResolvers } from './service-requests/service-requests.resolvers';
+import { BookingLinksRepository } from './booking-links/booking-links.repository';
+import { bookingLinksResolvers } from './booking-links/booking-links.resolvers';
+import { BookingLinksService } from './booking-links/booking-links.service';
 import { ServiceRequestsService } from './service-requests/service-requests.service';
 import { LOWER_CASE_ENUMS } from './tables';
 
@@ -79,6 +84,8 @@ export type OperationsDependencies = SubgraphProcessDependencies & {
   memberHomes?: MemberHomes;
   /** What members are today, for assignment (members' signed route by default); tests arrange it. */
   memberRoles?: MemberRoles;
+  /** Who booked a booking of the association, for links to bookings (reservations' signed route by default). */
+  bookingBookers?: BookingBookers;
   /** The association's time zone, in which reports read their dates (members' profile route by default); tests arrange it. */
   associationZones?: TimeZoneOf;
   /** Where photos' bytes go (the storage the environment names by default, as posts'); tests give a directory. */
@@ -95,6 +102,7 @@ export interface OperationsSubgraph extends SubgraphModule<OperationsContext> {
   comments: CommentsService;
   ratings: RatingsService;
   reporting: ReportingService;
+  bookingLinks: BookingLinksService;
 }
 
 /** Wires the operations subgraph: repositories on its own schema, services, internal routes and the request context. */
@@ -119,6 +127,17 @@ export async function createOperationsSubgraph(deps: OperationsDependencies): Pr
   const memberRoles = deps.memberRoles ?? new SignedMemberRoles(membersUrl, deps.internalSecret);
   const assignments = new AssignmentsService(new AssignmentsRepository(db), serviceRequests, memberRoles, now);
   const comments = new CommentsService(new CommentsRepository(db), serviceRequests, now);
+  const reservationsUrl = () => {
+    const url = deps.subgraphUrls().reservations;
+    if (!url) throw new Error('The reservations subgraph’s URL is not known.');
+    return url;
+  };
+  const bookingLinks = new BookingLinksService(
+    new BookingLinksRepository(db),
+    serviceRequests,
+    deps.bookingBookers ?? new SignedBookingBookers(reservationsUrl, deps.internalSecret),
+    now,
+  );
   const ratings = new RatingsService(new RatingsRepository(db), serviceRequests, now);
   const maintenanceRepository = new MaintenanceRepository(db);
   const maintenance = new MaintenanceService(
@@ -156,8 +175,9 @@ export async function createOperationsSubgraph(deps: OperationsDependencies): Pr
       ratingsResolvers,
       reportingResolvers,
       photosResolvers,
+      bookingLinksResolvers,
     ],
-    createContext: (request) => ({ ...request, serviceRequests, maintenance, deadlines, photos, assignments, comments, ratings, reporting }),
+    createContext: (request) => ({ ...request, serviceRequests, maintenance, deadlines, photos, assignments, comments, ratings, reporting, bookingLinks }),
     internalRoutes: {
       ...personalDataRoutes(privacy),
       [PRIVACY_EXPORT_FILE_ROUTE]: processRoute(privacyExportFileRequestSchema, (body) => privacy.exportFile(body)),
@@ -183,5 +203,6 @@ export async function createOperationsSubgraph(deps: OperationsDependencies): Pr
     comments,
     ratings,
     reporting,
+    bookingLinks,
   };
 }

@@ -62,6 +62,9 @@ export const serviceRequests = schema.table('service_requests', {
   responseDueAt: timestamp('response_due_at', { withTimezone: true }),
   resolutionDueAt: timestamp('resolution_due_at', { withTimezone: true }),
   overdueNotifiedAt: timestamp('overdue_notified_at', { withTimezone: true }),
+  /** The booking it is linked to and who booked it (migration 0009, decision 0041 addendum "links"); null while none. */
+  bookingId: uuid('booking_id'),
+  bookerMemberId: uuid('booker_member_id'),
 });
 
 export const statusChanges = schema.table('service_request_status_changes', {

@@ -31,6 +31,7 @@ import { scheduleResolvers } from './schedule/schedule.resolvers';
 import { ScheduleService } from './schedule/schedule.service';
 import { BookingsRepository } from './bookings/bookings.repository';
 import { bookingsResolvers } from './bookings/bookings.resolvers';
+import { bookingsInternalRoutes } from './bookings/bookings.routes';
 import { BookingsService } from './bookings/bookings.service';
 import { LifecycleRepository } from './lifecycle/lifecycle.repository';
 import { memberEvents, MoveOutCancellations } from './lifecycle/lifecycle.move-outs';
@@ -95,7 +96,7 @@ export async function createReservationsSubgraph(deps: ReservationsDependencies)
     }),
     publicRoutes: { [BOOKINGS_CALENDAR_ROUTE]: (request) => calendar.feed(request.path) },
     isReady: () => deps.database.ping(),
-    internalRoutes: { ...personalDataRoutes(privacy), ...statisticsRoutes(db) },
+    internalRoutes: { ...personalDataRoutes(privacy), ...statisticsRoutes(db), ...bookingsInternalRoutes(bookingsRepository) },
   };
   return {
     definition,

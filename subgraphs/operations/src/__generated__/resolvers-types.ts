@@ -57,6 +57,13 @@ export type AssignServiceRequestInput = {
   supplier?: InputMaybe<ServiceRequestSupplierInput>;
 };
 
+/** A booking of one of the association's resources, by the reservations subgraph. */
+export type Booking = {
+  __typename?: 'Booking';
+  /** Stable identifier of the booking. */
+  id: Scalars['ID']['output'];
+};
+
 /** A building or entrance of the association, by the members subgraph. */
 export type Building = {
   __typename?: 'Building';
@@ -119,6 +126,12 @@ export type DocumentLanguage =
   | 'EN'
   /** Norwegian (bokmål). */
   | 'NB';
+
+export type LinkServiceRequestToBookingInput = {
+  /** A booking of the association (NOT_FOUND otherwise, another association's included). */
+  bookingId: Scalars['ID']['input'];
+  requestId: Scalars['ID']['input'];
+};
 
 /** One checklist item as answered when a round was completed. */
 export type MaintenanceChecklistAnswer = {
@@ -235,6 +248,12 @@ export type Mutation = {
   /** Adds a task to the plan with its first round (the board; FORBIDDEN otherwise; at most 300 active tasks). */
   createMaintenanceTask: MaintenanceTask;
   /**
+   * Links a request to a booking, e.g. damage found after a party-room booking (the board only; FORBIDDEN otherwise).
+   * The member who booked it then sees the request (not who reported it, its description, history or comments) in
+   * `myServiceRequests`. Replaces an earlier link. NOT_FOUND for a request or booking the association does not have.
+   */
+  linkServiceRequestToBooking: ServiceRequest;
+  /**
    * The reporter rates the work of a RESOLVED or CLOSED request, once (FORBIDDEN for anyone else; CONFLICT before it is
    * resolved and for a second rating, also two at once).
    */
@@ -253,6 +272,8 @@ export type Mutation = {
    * the reporter. BAD_USER_INPUT on `visibleToResidents` for a request about a unit.
    */
   setServiceRequestVisibility: ServiceRequest;
+  /** Takes a request's link to a booking away (the board only); the booker no longer sees the request. */
+  unlinkServiceRequestFromBooking: ServiceRequest;
   /** Changes a task's title, description, checklist or responsible person (the board). */
   updateMaintenanceTask: MaintenanceTask;
 };
@@ -293,6 +314,11 @@ export type MutationCreateMaintenanceTaskArgs = {
 };
 
 
+export type MutationLinkServiceRequestToBookingArgs = {
+  input: LinkServiceRequestToBookingInput;
+};
+
+
 export type MutationRateServiceRequestArgs = {
   input: RateServiceRequestInput;
 };
@@ -315,6 +341,11 @@ export type MutationSetServiceRequestDeadlineArgs = {
 
 export type MutationSetServiceRequestVisibilityArgs = {
   input: SetServiceRequestVisibilityInput;
+};
+
+
+export type MutationUnlinkServiceRequestFromBookingArgs = {
+  input: UnlinkServiceRequestFromBookingInput;
 };
 
 
@@ -345,7 +376,10 @@ export type Query = {
    * (an empty list for most residents). Archived tasks only with `includeArchived`. FORBIDDEN outside an association.
    */
   maintenanceTasks: Array<MaintenanceTask>;
-  /** The viewer's own reports, newest first. */
+  /**
+   * The viewer's own reports, and the requests the board linked to a booking they made (read-only for them), overdue
+   * first, then newest.
+   */
   myServiceRequests: ServiceRequestConnection;
   /**
    * One service request: the board sees every request of its association, a resident their own and those shown to
@@ -439,6 +473,11 @@ export type ServiceRequest = {
   assignedToMe: Scalars['Boolean']['output'];
   /** Whom it is assigned to (the caretaker or a board member): the reporter, the board and the assignee see it; null otherwise, or while nobody is. */
   assignee?: Maybe<Member>;
+  /**
+   * The booking it is linked to (damage after a party-room booking): the board, the reporter, the assignee and the
+   * member who booked it see it; null for everyone else, or while it is linked to none.
+   */
+  booking?: Maybe<Booking>;
   category: ServiceRequestCategory;
   /** The comments the viewer reads, oldest first: the reporter the PUBLIC ones, the board and the assignee all, nobody else any. `first` 1–100. */
   comments: ServiceRequestCommentConnection;
@@ -728,6 +767,10 @@ export type Unit = {
   id: Scalars['ID']['output'];
 };
 
+export type UnlinkServiceRequestFromBookingInput = {
+  requestId: Scalars['ID']['input'];
+};
+
 /** What the board may change of a task; what is left out stays. The schedule is kept: archive and create anew to change it. */
 export type UpdateMaintenanceTaskInput = {
   /** Applies from the next completion; completed rounds keep the items they were answered with. */
@@ -819,6 +862,7 @@ export type ResolversTypes = ResolversObject<{
   AddServiceRequestPhotoInput: AddServiceRequestPhotoInput;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   AssignServiceRequestInput: AssignServiceRequestInput;
+  Booking: ResolverTypeWrapper<Booking>;
   Building: ResolverTypeWrapper<Building>;
   ChangeServiceRequestStatusInput: ChangeServiceRequestStatusInput;
   CommentOnServiceRequestInput: CommentOnServiceRequestInput;
@@ -829,6 +873,7 @@ export type ResolversTypes = ResolversObject<{
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   DocumentLanguage: DocumentLanguage;
+  LinkServiceRequestToBookingInput: LinkServiceRequestToBookingInput;
   MaintenanceChecklistAnswer: ResolverTypeWrapper<StoredAnswer>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   MaintenanceChecklistAnswerInput: MaintenanceChecklistAnswerInput;
@@ -865,6 +910,7 @@ export type ResolversTypes = ResolversObject<{
   SetServiceRequestDeadlineInput: SetServiceRequestDeadlineInput;
   SetServiceRequestVisibilityInput: SetServiceRequestVisibilityInput;
   Unit: ResolverTypeWrapper<Unit>;
+  UnlinkServiceRequestFromBookingInput: UnlinkServiceRequestFromBookingInput;
   UpdateMaintenanceTaskInput: UpdateMaintenanceTaskInput;
   UrgentReason: UrgentReason;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
@@ -875,6 +921,7 @@ export type ResolversParentTypes = ResolversObject<{
   AddServiceRequestPhotoInput: AddServiceRequestPhotoInput;
   ID: Scalars['ID']['output'];
   AssignServiceRequestInput: AssignServiceRequestInput;
+  Booking: Booking;
   Building: Building;
   ChangeServiceRequestStatusInput: ChangeServiceRequestStatusInput;
   CommentOnServiceRequestInput: CommentOnServiceRequestInput;
@@ -884,6 +931,7 @@ export type ResolversParentTypes = ResolversObject<{
   Int: Scalars['Int']['output'];
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
+  LinkServiceRequestToBookingInput: LinkServiceRequestToBookingInput;
   MaintenanceChecklistAnswer: StoredAnswer;
   Boolean: Scalars['Boolean']['output'];
   MaintenanceChecklistAnswerInput: MaintenanceChecklistAnswerInput;
@@ -913,6 +961,7 @@ export type ResolversParentTypes = ResolversObject<{
   SetServiceRequestDeadlineInput: SetServiceRequestDeadlineInput;
   SetServiceRequestVisibilityInput: SetServiceRequestVisibilityInput;
   Unit: Unit;
+  UnlinkServiceRequestFromBookingInput: UnlinkServiceRequestFromBookingInput;
   UpdateMaintenanceTaskInput: UpdateMaintenanceTaskInput;
   String: Scalars['String']['output'];
 }>;
@@ -922,6 +971,10 @@ export type RequiresFeatureDirectiveArgs = {
 };
 
 export type RequiresFeatureDirectiveResolver<Result, Parent, ContextType = OperationsContext, Args = RequiresFeatureDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type BookingResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['Booking'] = ResolversParentTypes['Booking']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
 
 export type BuildingResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['Building'] = ResolversParentTypes['Building']> = ResolversObject<{
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -988,11 +1041,13 @@ export type MutationResolvers<ContextType = OperationsContext, ParentType extend
   commentOnServiceRequest?: Resolver<ResolversTypes['ServiceRequestComment'], ParentType, ContextType, RequireFields<MutationCommentOnServiceRequestArgs, 'input'>>;
   completeMaintenanceRound?: Resolver<ResolversTypes['CompleteMaintenanceRoundPayload'], ParentType, ContextType, RequireFields<MutationCompleteMaintenanceRoundArgs, 'input'>>;
   createMaintenanceTask?: Resolver<ResolversTypes['MaintenanceTask'], ParentType, ContextType, RequireFields<MutationCreateMaintenanceTaskArgs, 'input'>>;
+  linkServiceRequestToBooking?: Resolver<ResolversTypes['ServiceRequest'], ParentType, ContextType, RequireFields<MutationLinkServiceRequestToBookingArgs, 'input'>>;
   rateServiceRequest?: Resolver<ResolversTypes['ServiceRequestRating'], ParentType, ContextType, RequireFields<MutationRateServiceRequestArgs, 'input'>>;
   removeServiceRequestPhoto?: Resolver<ResolversTypes['ServiceRequest'], ParentType, ContextType, RequireFields<MutationRemoveServiceRequestPhotoArgs, 'photoId'>>;
   reportServiceRequest?: Resolver<ResolversTypes['ServiceRequest'], ParentType, ContextType, RequireFields<MutationReportServiceRequestArgs, 'input'>>;
   setServiceRequestDeadline?: Resolver<ResolversTypes['ServiceRequestDeadline'], ParentType, ContextType, RequireFields<MutationSetServiceRequestDeadlineArgs, 'input'>>;
   setServiceRequestVisibility?: Resolver<ResolversTypes['ServiceRequest'], ParentType, ContextType, RequireFields<MutationSetServiceRequestVisibilityArgs, 'input'>>;
+  unlinkServiceRequestFromBooking?: Resolver<ResolversTypes['ServiceRequest'], ParentType, ContextType, RequireFields<MutationUnlinkServiceRequestFromBookingArgs, 'input'>>;
   updateMaintenanceTask?: Resolver<ResolversTypes['MaintenanceTask'], ParentType, ContextType, RequireFields<MutationUpdateMaintenanceTaskArgs, 'input'>>;
 }>;
 
@@ -1016,6 +1071,7 @@ export type ServiceRequestResolvers<ContextType = OperationsContext, ParentType 
   assignedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   assignedToMe?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   assignee?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType>;
+  booking?: Resolver<Maybe<ResolversTypes['Booking']>, ParentType, ContextType>;
   category?: Resolver<ResolversTypes['ServiceRequestCategory'], ParentType, ContextType>;
   comments?: Resolver<ResolversTypes['ServiceRequestCommentConnection'], ParentType, ContextType, RequireFields<ServiceRequestCommentsArgs, 'first'>>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -1156,6 +1212,7 @@ export type UnitResolvers<ContextType = OperationsContext, ParentType extends Re
 export type UrgentReasonResolvers = EnumResolverSignature<{ LOCKED_OUT?: any, NO_HEAT?: any, NO_POWER?: any, WATER_LEAK?: any }, ResolversTypes['UrgentReason']>;
 
 export type Resolvers<ContextType = OperationsContext> = ResolversObject<{
+  Booking?: BookingResolvers<ContextType>;
   Building?: BuildingResolvers<ContextType>;
   CompleteMaintenanceRoundPayload?: CompleteMaintenanceRoundPayloadResolvers<ContextType>;
   Date?: GraphQLScalarType;

@@ -8,7 +8,8 @@ export const PERSONAL_DATA: PersonalDataCatalogue = {
   // A fault is the building's history too: the request stays with the "Former resident" member; its text stays only
   // when the association keeps posts after an erasure (decision 0041).
   service_requests: {
-    columns: ['reporter_member_id', 'title', 'description', 'rejection_reason', 'assignee_member_id'],
+    // booker_member_id: who booked the booking the request is linked to (addendum "links"), taken off on erasure.
+    columns: ['reporter_member_id', 'title', 'description', 'rejection_reason', 'assignee_member_id', 'booker_member_id'],
     subject: ['reporter_member_id'],
     erasure: 'reattribute',
     lawfulBasis: 'legitimate_interest',

@@ -30,10 +30,15 @@ export class PrivacyRepository {
 
   exportMember(a: string, m: string): Promise<Record<string, Row[]>> {
     return this.db.tenant(a, async (tx) => ({
-      service_requests: await query(
-        tx,
-        sql`select * from operations.service_requests where association_id = ${a} and reporter_member_id = ${m} order by created_at, id`,
-      ),
+      service_requests: [
+        ...(await query(tx, sql`select * from operations.service_requests where association_id = ${a} and reporter_member_id = ${m} order by created_at, id`)),
+        // Requests linked to a booking they made (addendum "links"): the link, not the reporter's name or words.
+        ...(await query(
+          tx,
+          sql`select id, category, title, status, booking_id, booker_member_id, created_at from operations.service_requests
+              where association_id = ${a} and booker_member_id = ${m} and reporter_member_id <> ${m} order by created_at, id`,
+        )),
+      ],
       // What they did to any request: their own status changes, with the reason they gave.
       service_request_status_changes: await query(
         tx,
@@ -111,6 +116,12 @@ export class PrivacyRepository {
         sql`update operations.service_requests set assignee_member_id = null, assigned_at = null
             where association_id = ${a} and assignee_member_id = ${m} returning id`,
       );
+      // Addendum "links": the link of a request to their booking named them, and goes (the request stays).
+      const unbooked = await query(
+        tx,
+        sql`update operations.service_requests set booker_member_id = null, booking_id = null
+            where association_id = ${a} and booker_member_id = ${m} returning id`,
+      );
       const comments = keepComments
         ? await query(
             tx,
@@ -133,7 +144,7 @@ export class PrivacyRepository {
       return {
         ...maintenance,
         ...deadlines,
-        service_requests: requests.length + unassigned.length,
+        service_requests: requests.length + unassigned.length + unbooked.length,
         service_request_status_changes: changes.length,
         service_request_comments: comments.length,
         service_request_ratings: ratings.length,

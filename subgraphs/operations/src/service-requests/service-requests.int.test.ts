@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   closeFastStore,
+  isUuid,
   PRIVACY_ERASE_ASSOCIATION_ROUTE,
   PRIVACY_ERASE_ROUTE,
   PRIVACY_EXPORT_ROUTE,
@@ -12,6 +13,7 @@ import {
   type PrivacyExportAnswer,
   type ReferenceIds,
   type RequestContext,
+  routeFailure,
   type Viewer,
 } from '@tunet/kit';
 import { openTestDatabase, openTestRedis, viewerIn, type TestDatabase } from '@tunet/kit/src/kit.fixtures';
@@ -39,6 +41,8 @@ class ArrangedMembers implements MemberReferences, MemberHomes {
   readonly homes = new Map<string, MemberHome[]>();
 
   existing(associationId: string, references: Partial<ReferenceIds>): Promise<ReferenceIds> {
+    // As members' route: a malformed id is a 400, which the kit's client turns into a plain Error.
+    if (Object.values(references).some((ids) => ids?.some((id) => !isUuid(id)))) return Promise.reject(routeFailure('references/existing', 400));
     const known = this.buildings.get(associationId) ?? [];
     return Promise.resolve({ memberIds: [], committeeIds: [], unitIds: [], buildingIds: (references.buildingIds ?? []).filter((id) => known.includes(id)) });
   }
@@ -86,6 +90,8 @@ describe('service requests', () => {
     urgentReason: 'water_leak',
   };
   const service = () => operations.serviceRequests;
+  /** Bookings by id: who booked it, in which association. */
+  const bookings = new Map<string, Record<string, string>>();
   const eventsOf = (associationId: string) =>
     operations.db.tenant(associationId, async (tx) => {
       const result = (await tx.execute(sql`select topic, payload from operations.outbox where association_id = ${associationId} order by id`)) as {
@@ -106,6 +112,8 @@ describe('service requests', () => {
       now: () => now,
       memberReferences: members,
       memberHomes: members,
+      // Reservations' bookings as the test arranges them (decision 0041 addendum "links").
+      bookingBookers: { bookerOf: (associationId, id) => Promise.resolve(bookings.get(id)?.[associationId] ?? null) },
     });
     await operations.migrate();
   }, 120_000);
@@ -155,6 +163,29 @@ describe('service requests', () => {
     });
     expect(laundry).toMatchObject({ locationKind: 'common_area', buildingId: BLOKK_A, place: 'Vaskeriet', visibleToResidents: true });
     expect(await refusal(service().report(subscribed(caretaker), elsewhere))).toMatchObject({ code: 'FORBIDDEN' });
+  });
+
+  it('refuses a malformed building or unit id as BAD_USER_INPUT on its field, before members is asked', async () => {
+    const at = (location: ReportInput['location']) => service().report(subscribed(ola), { ...leak, urgency: 'normal', urgentReason: null, location });
+    expect(await refusal(at({ kind: 'building', buildingId: 'blokk-a' }))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'location.buildingId' });
+    expect(await refusal(at({ kind: 'common_area', buildingId: '../../x', place: 'Gården' }))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'location.buildingId' });
+    expect(await refusal(at({ kind: 'unit', unitId: 'not-a-uuid' }))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'location.unitId' });
+  });
+
+  it('tells the board of each report by event, in its transaction: title, category, urgency and place kind, no description', async () => {
+    const before = (await eventsOf(SOLBAKKEN)).length;
+    const reported = await service().report(subscribed(ola), leak);
+    const events = (await eventsOf(SOLBAKKEN)).slice(before);
+    expect(events).toEqual([
+      {
+        topic: 'service_request.reported',
+        payload: { requestId: reported.id, reporterMemberId: ola.memberId, title: leak.title, category: 'plumbing', urgency: 'urgent', locationKind: 'unit' },
+      },
+    ]);
+    expect(JSON.stringify(events)).not.toContain('avløpet');
+    // A refused report writes nothing.
+    expect(await refusal(service().report(subscribed(neighbour), leak))).toMatchObject({ field: 'location.unitId' });
+    expect(await eventsOf(SOLBAKKEN)).toHaveLength(before + 1);
   });
 
   it('moves along the workflow with its history, tells the reporter by event without the description, and refuses the rest', async () => {
@@ -264,6 +295,66 @@ describe('service requests', () => {
     const eraseFjordly = { kind: 'privacy.erase-association', requestId: randomUUID(), associationId: FJORDLY };
     await routes[PRIVACY_ERASE_ASSOCIATION_ROUTE]!(eraseFjordly, process);
     expect((await service().list(subscribed(kari), { first: 100 })).nodes.length).toBe(left.nodes.length);
+  });
+
+  it('links a request to a booking: the board only, a booking of the association only; the booker sees it read-only, another resident not', async () => {
+    const reporter = viewerIn(SOLBAKKEN, 'resident', { buildingIds: [BLOKK_A] });
+    const booker = viewerIn(SOLBAKKEN, 'resident', { buildingIds: [BLOKK_B] });
+    const partyRoom = randomUUID();
+    const fjordlyBooking = randomUUID();
+    bookings.set(partyRoom, { [SOLBAKKEN]: booker.memberId });
+    bookings.set(fjordlyBooking, { [FJORDLY]: randomUUID() });
+    const damage = await service().report(subscribed(reporter), {
+      category: 'common_areas',
+      location: { kind: 'building', buildingId: BLOKK_A },
+      title: 'Brent merke i bordplaten',
+      description: 'Etter festen lørdag er det et brent merke i bordplaten i selskapslokalet.',
+    });
+    const links = operations.bookingLinks;
+    // Another association's booking, an unknown one, a malformed id: NOT_FOUND, nothing linked.
+    for (const bookingId of [fjordlyBooking, randomUUID(), 'party-room']) {
+      expect(await refusal(links.link(subscribed(kari), { requestId: damage.id, bookingId }))).toMatchObject({ code: 'NOT_FOUND' });
+    }
+    // Another association's board, with a booking of its own: Solbakken's request is not theirs.
+    expect(await refusal(links.link(subscribed(eva), { requestId: damage.id, bookingId: fjordlyBooking }))).toMatchObject({ code: 'NOT_FOUND' });
+    expect(await refusal(links.link(subscribed(kari, []), { requestId: damage.id, bookingId: partyRoom }))).toMatchObject({ code: 'FEATURE_NOT_SUBSCRIBED' });
+    for (const viewer of [reporter, booker, caretaker]) {
+      expect(await refusal(links.link(subscribed(viewer), { requestId: damage.id, bookingId: partyRoom }))).toMatchObject({ code: 'FORBIDDEN' });
+    }
+    expect(await refusal(service().get(subscribed(booker), damage.id))).toMatchObject({ code: 'NOT_FOUND' });
+
+    const linked = await links.link(subscribed(kari), { requestId: damage.id, bookingId: partyRoom });
+    expect(linked).toMatchObject({ bookingId: partyRoom, bookerMemberId: booker.memberId });
+    // The booker: the request in their list and by id, the link, not the reporter, the words or the history.
+    const seen = await service().get(subscribed(booker), damage.id);
+    expect(links.bookingOf(booker, seen)).toEqual({ id: partyRoom });
+    expect(service().seesDetails(booker, seen)).toBe(false);
+    expect(await service().history(booker, seen)).toEqual([]);
+    expect((await service().mine(subscribed(booker), {})).nodes.map((r) => r.id)).toEqual([damage.id]);
+    expect(await refusal(service().changeStatus(subscribed(booker), { id: damage.id, status: 'acknowledged' }))).toMatchObject({ code: 'FORBIDDEN' });
+    // The board, the reporter see the link; a resident who is not the booker sees neither the request nor the link.
+    expect(links.bookingOf(kari, linked)).toEqual({ id: partyRoom });
+    expect(links.bookingOf(reporter, linked)).toEqual({ id: partyRoom });
+    expect(links.bookingOf(blokkB, linked)).toBeNull();
+    expect(await refusal(service().get(subscribed(blokkB), damage.id))).toMatchObject({ code: 'NOT_FOUND' });
+    expect((await service().list(subscribed(blokkB), { first: 100 })).nodes.map((r) => r.id)).not.toContain(damage.id);
+
+    // The booker's export names the link, not the reporter's words; their erasure takes them off it.
+    const routes = operations.definition.internalRoutes!;
+    const process: RequestContext = { viewer: null, requestId: 'privacy', clientIp: '' };
+    const subject = { requestId: randomUUID(), associationId: SOLBAKKEN, memberId: booker.memberId };
+    const exported = (await routes[PRIVACY_EXPORT_ROUTE]!({ kind: 'privacy.export', ...subject }, process)) as PrivacyExportAnswer;
+    expect(exported.tables.service_requests).toEqual([expect.objectContaining({ id: damage.id, booking_id: partyRoom, booker_member_id: booker.memberId })]);
+    expect(exported.tables.service_requests![0]).not.toHaveProperty('description');
+    expect(exported.tables.service_requests![0]).not.toHaveProperty('reporter_member_id');
+
+    const unlinked = await links.unlink(subscribed(kari), { requestId: damage.id });
+    expect(unlinked).toMatchObject({ bookingId: null, bookerMemberId: null });
+    expect(await refusal(service().get(subscribed(booker), damage.id))).toMatchObject({ code: 'NOT_FOUND' });
+    await links.link(subscribed(kari), { requestId: damage.id, bookingId: partyRoom });
+    const policy = { keepContent: [], tombstoneMemberId: randomUUID(), reason: 'request' as const };
+    await routes[PRIVACY_ERASE_ROUTE]!({ kind: 'privacy.erase', ...subject, policy }, process);
+    expect(await service().get(subscribed(kari), damage.id)).toMatchObject({ bookingId: null, bookerMemberId: null, reporterMemberId: reporter.memberId });
   });
 
   it('takes 20 reports an hour from one member, then RATE_LIMITED with the wait, and the next member is not held up', async () => {

@@ -65,7 +65,8 @@ export const afterKey = (after: ListKey): SQL =>
 
 function scopeCondition(scope: ListScope): SQL | undefined {
   if (scope.kind === 'all') return undefined;
-  const own = eq(serviceRequests.reporterMemberId, scope.reporterMemberId);
+  // Their own reports, and those linked to a booking they made (decision 0041 addendum "links").
+  const own = or(eq(serviceRequests.reporterMemberId, scope.reporterMemberId), eq(serviceRequests.bookerMemberId, scope.reporterMemberId));
   if (scope.kind === 'mine') return own;
   // "Already reported": shown to residents, never about a unit, in one of their buildings or in none.
   const shown = and(
