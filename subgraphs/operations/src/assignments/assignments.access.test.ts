@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Viewer } from '@tunet/kit';
 import type { ServiceRequestStatus } from '../tables';
+import { canComment, handles, visibleCommentKinds } from '../comments/comments.access';
+import { mayAddPhotos } from '../photos/photos.access';
+import { canChangeStatus, canSeeRequest, isAssignee as isRequestAssignee } from '../service-requests/service-requests.access';
 import { assigneeMayMoveTo, canAssign, isAssignable, isAssignee } from './assignments.access';
 import { checkSupplier } from './assignments.rules';
 
@@ -53,6 +56,29 @@ describe('assignment', () => {
     expect(isAssignee(member('external', caretaker, B), request)).toBe(false);
     expect(isAssignee(member('external', caretaker), { associationId: A, assigneeMemberId: null })).toBe(false);
     expect(isAssignee(operator, request)).toBe(false);
+  });
+
+  it("assignee rights last only while the viewer's role is board or external: a board member who left the board loses them", () => {
+    const boardMember = randomUUID();
+    const request = {
+      associationId: A,
+      reporterMemberId: randomUUID(),
+      assigneeMemberId: boardMember,
+      locationKind: 'unit' as const,
+      buildingId: null,
+      visibleToResidents: false,
+    };
+    expect(isAssignee(member('board', boardMember), request)).toBe(true);
+    expect(handles(member('board', boardMember), request)).toBe(true);
+    const former = member('resident', boardMember);
+    expect(isAssignee(former, request)).toBe(false);
+    expect(isRequestAssignee(former, request)).toBe(false);
+    expect(canSeeRequest(former, request)).toBe(false);
+    expect(canChangeStatus(former, request, 'acknowledged', 'in_progress', assigneeMayMoveTo)).toBe(false);
+    expect(visibleCommentKinds(former, request)).toEqual([]);
+    expect(canComment(former, request, 'internal')).toBe(false);
+    expect(mayAddPhotos(former, request)).toBe(false);
+    expect(isRequestAssignee(member('external', boardMember), request)).toBe(true);
   });
 
   it('the assignee works the request through to resolved, but neither rejects nor closes it', () => {

@@ -1,4 +1,5 @@
 import { isMember, type MemberRole, type Viewer } from '@tunet/kit';
+import { holdsAssigneeRole } from '../service-requests/service-requests.access';
 import type { ServiceRequestStatus } from '../tables';
 
 /**
@@ -28,8 +29,9 @@ export function isAssignable(member: { roles: readonly MemberRole[]; suspended: 
   return member.roles.includes('external') || member.roles.includes('board');
 }
 
+/** The member the request is assigned to, while their token's role is still one that works on requests. */
 export function isAssignee(viewer: Viewer | null, request: Assigned): boolean {
-  return isMember(viewer) && viewer.associationId === request.associationId && request.assigneeMemberId === viewer.memberId;
+  return isMember(viewer) && viewer.associationId === request.associationId && holdsAssigneeRole(viewer) && request.assigneeMemberId === viewer.memberId;
 }
 
 /**

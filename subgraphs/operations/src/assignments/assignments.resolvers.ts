@@ -1,3 +1,4 @@
+import { isAssignee } from './assignments.access';
 import type { Resolvers } from '../__generated__/resolvers-types';
 
 export const assignmentsResolvers: Resolvers = {
@@ -10,8 +11,7 @@ export const assignmentsResolvers: Resolvers = {
   ServiceRequest: {
     assignee: (row, _args, ctx) => ctx.assignments.assigneeOf(ctx.viewer, row),
     assignedAt: (row, _args, ctx) => (ctx.assignments.assigneeOf(ctx.viewer, row) ? row.assignedAt : null),
-    assignedToMe: (row, _args, ctx) =>
-      row.assigneeMemberId !== null && ctx.viewer?.memberId === row.assigneeMemberId && ctx.viewer.associationId === row.associationId,
+    assignedToMe: (row, _args, ctx) => isAssignee(ctx.viewer, row),
     supplier: (row, _args, ctx) => ctx.assignments.supplierOf(ctx.viewer, row),
   },
   ServiceRequestSupplier: {

@@ -15,6 +15,7 @@ import {
   type Viewer,
 } from '@tunet/kit';
 import { keyOf, type ServiceRequestRow } from '../service-requests/service-requests.repository';
+import { holdsAssigneeRole } from '../service-requests/service-requests.access';
 import { admittedAssociation, listKey, type ServiceRequestsService } from '../service-requests/service-requests.service';
 import { canAssign, isAssignable, isAssignee } from './assignments.access';
 import type { AssignmentsRepository, SupplierRow } from './assignments.repository';
@@ -63,6 +64,8 @@ export class AssignmentsService {
     const associationId = admittedAssociation(request);
     const viewer = request.viewer;
     if (!isMember(viewer)) throw forbidden('Only members have requests assigned to them.');
+    // A member whose role no longer works on requests (a board member who left the board) has none to work on.
+    if (!holdsAssigneeRole(viewer)) return { nodes: [], pageInfo: { hasNextPage: false, endCursor: null } };
     const size = pageSize(args.first);
     const after = args.after ? decodeCursor(args.after, listKey) : null;
     const rows = await this.repository.assignedTo(associationId, viewer.memberId, size + 1, after);

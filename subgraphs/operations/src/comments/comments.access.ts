@@ -1,4 +1,5 @@
 import { isMember, operatesIn, type Viewer } from '@tunet/kit';
+import { holdsAssigneeRole } from '../service-requests/service-requests.access';
 import type { CommentVisibility } from '../tables';
 
 /**
@@ -23,7 +24,7 @@ function isBoard(viewer: Viewer | null, request: Discussed): boolean {
 }
 
 function isAssignee(viewer: Viewer | null, request: Discussed): boolean {
-  return memberOf(viewer, request.associationId) && request.assigneeMemberId === viewer.memberId;
+  return memberOf(viewer, request.associationId) && holdsAssigneeRole(viewer) && request.assigneeMemberId === viewer.memberId;
 }
 
 function isReporter(viewer: Viewer | null, request: Discussed): boolean {

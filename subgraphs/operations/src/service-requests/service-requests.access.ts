@@ -14,8 +14,6 @@ export interface RequestFacts {
   locationKind: 'unit' | 'building' | 'common_area';
   buildingId: string | null;
   visibleToResidents: boolean;
-  /** Who booked the booking it is linked to (decision 0041 addendum "links"); null or absent while unlinked. */
-  bookerMemberId?: string | null;
 }
 
 /** Whom the request is assigned to: filled in by assignment (decision 0041); null while nobody is. */
@@ -46,9 +44,20 @@ export function isReporter(viewer: Viewer | null, request: RequestFacts): boolea
   return memberOf(viewer, request.associationId) && viewer.memberId === request.reporterMemberId;
 }
 
-/** The member a request is assigned to (the caretaker); H2's assignment sets `assigneeMemberId`. */
+/**
+ * Whether the viewer's role (their token's, read at every use) is one that works on an assigned request: the caretaker
+ * (an external) or a board member. Assigning checks members' roles once; this keeps an assignment from outliving the
+ * role, so a board member who leaves the board loses the request's internal side with it (decision 0042, review fixes B).
+ */
+export function holdsAssigneeRole(viewer: Viewer | null): boolean {
+  return viewer?.role === 'external' || viewer?.role === 'board';
+}
+
+/** The member a request is assigned to (the caretaker), while their role still lets them work on it. */
 export function isAssignee(viewer: Viewer | null, request: RequestFacts & AssignmentFacts): boolean {
-  return memberOf(viewer, request.associationId) && request.assigneeMemberId !== null && viewer.memberId === request.assigneeMemberId;
+  return (
+    memberOf(viewer, request.associationId) && holdsAssigneeRole(viewer) && request.assigneeMemberId !== null && viewer.memberId === request.assigneeMemberId
+  );
 }
 
 /**
@@ -63,29 +72,9 @@ export function isShownToResident(viewer: Viewer | null, request: RequestFacts):
   return viewer.scope?.buildingIds.includes(request.buildingId) === true;
 }
 
-/**
- * The member who booked the booking the request is linked to (damage after a party-room booking): they see the
- * request and the link, read-only, not who reported it, its words, history or comments.
- */
-export function isBooker(viewer: Viewer | null, request: RequestFacts): boolean {
-  return memberOf(viewer, request.associationId) && request.bookerMemberId != null && viewer.memberId === request.bookerMemberId;
-}
-
 /** Who sees the request at all (title, category, location, status). */
 export function canSeeRequest(viewer: Viewer | null, request: RequestFacts & AssignmentFacts): boolean {
-  return (
-    canListAll(viewer, request.associationId) ||
-    isReporter(viewer, request) ||
-    isAssignee(viewer, request) ||
-    isShownToResident(viewer, request) ||
-    isBooker(viewer, request)
-  );
-}
-
-/** Linking a request to a booking, or unlinking it: the board only. */
-export function canLinkBooking(viewer: Viewer | null, associationId: string): boolean {
-  if (viewer?.support) return false;
-  return isBoard(viewer, associationId);
+  return canListAll(viewer, request.associationId) || isReporter(viewer, request) || isAssignee(viewer, request) || isShownToResident(viewer, request);
 }
 
 /** Who reported it and the history: the reporter, the board, the assignee and an operator in a support session. */
