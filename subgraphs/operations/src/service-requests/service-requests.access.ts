@@ -14,6 +14,8 @@ export interface RequestFacts {
   locationKind: 'unit' | 'building' | 'common_area';
   buildingId: string | null;
   visibleToResidents: boolean;
+  /** Who booked the booking it is linked to (decision 0041 addendum "links"); null or absent while unlinked. */
+  bookerMemberId?: string | null;
 }
 
 /** Whom the request is assigned to: filled in by assignment (decision 0041); null while nobody is. */
@@ -72,9 +74,29 @@ export function isShownToResident(viewer: Viewer | null, request: RequestFacts):
   return viewer.scope?.buildingIds.includes(request.buildingId) === true;
 }
 
+/**
+ * The member who booked the booking the request is linked to (damage after a party-room booking): they see the
+ * request and the link, read-only, not who reported it, its words, history or comments.
+ */
+export function isBooker(viewer: Viewer | null, request: RequestFacts): boolean {
+  return memberOf(viewer, request.associationId) && request.bookerMemberId != null && viewer.memberId === request.bookerMemberId;
+}
+
 /** Who sees the request at all (title, category, location, status). */
 export function canSeeRequest(viewer: Viewer | null, request: RequestFacts & AssignmentFacts): boolean {
-  return canListAll(viewer, request.associationId) || isReporter(viewer, request) || isAssignee(viewer, request) || isShownToResident(viewer, request);
+  return (
+    canListAll(viewer, request.associationId) ||
+    isReporter(viewer, request) ||
+    isAssignee(viewer, request) ||
+    isShownToResident(viewer, request) ||
+    isBooker(viewer, request)
+  );
+}
+
+/** Linking a request to a booking, or unlinking it: the board only. */
+export function canLinkBooking(viewer: Viewer | null, associationId: string): boolean {
+  if (viewer?.support) return false;
+  return isBoard(viewer, associationId);
 }
 
 /** Who reported it and the history: the reporter, the board, the assignee and an operator in a support session. */
