@@ -126,7 +126,7 @@ export async function createOperationsSubgraph(deps: OperationsDependencies): Pr
   });
   const memberRoles = deps.memberRoles ?? new SignedMemberRoles(membersUrl, deps.internalSecret);
   const assignments = new AssignmentsService(new AssignmentsRepository(db), serviceRequests, memberRoles, now);
-  const comments = new CommentsService(new CommentsRepository(db), serviceRequests, now);
+  const comments = new CommentsService(new CommentsRepository(db), serviceRequests, deps.store, now);
   const reservationsUrl = () => {
     const url = deps.subgraphUrls().reservations;
     if (!url) throw new Error('The reservations subgraph’s URL is not known.');
@@ -157,6 +157,7 @@ export async function createOperationsSubgraph(deps: OperationsDependencies): Pr
     serviceRequests,
     fileStorage,
     new UrlSigner(() => photosRepository.signingKey(), { route: PHOTOS_ROUTE, nowMs: () => now().getTime() }),
+    deps.store,
     now,
   );
   const privacy = new PrivacyService(new PrivacyRepository(db), new PhotosPrivacy(new PhotosPrivacyRepository(db), photos));

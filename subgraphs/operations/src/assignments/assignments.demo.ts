@@ -1,6 +1,6 @@
 import type { SubgraphDatabase } from '@tunet/kit';
 import { CommentsRepository } from '../comments/comments.repository';
-import { MAX_COMMENTS_PER_REQUEST } from '../comments/comments.service';
+import { MAX_COMMENTS_PER_AUTHOR } from '../comments/comments.service';
 import { RatingsRepository } from '../ratings/ratings.repository';
 import { ServiceRequestsRepository } from '../service-requests/service-requests.repository';
 import { AssignmentsRepository } from './assignments.repository';
@@ -39,7 +39,7 @@ export async function loadDemoWork(db: SubgraphDatabase, demo: DemoWork, now = n
     { author: demo.ola, visibility: 'public', body: 'Takk! Stoppekranen er stengt.', hours: 19 },
   ] as const;
   for (const { author, visibility, body, hours } of thread) {
-    await comments.add(demo.association, { requestId: leak.id, authorMemberId: author, visibility, body, createdAt: ago(hours) }, MAX_COMMENTS_PER_REQUEST);
+    await comments.add(demo.association, { requestId: leak.id, authorMemberId: author, visibility, body, createdAt: ago(hours) }, MAX_COMMENTS_PER_AUTHOR);
   }
   await new RatingsRepository(db).rate(demo.association, {
     requestId: door.id,

@@ -23,7 +23,7 @@ import { OPERATIONS_FEATURE } from '../feature';
 import type { ReportInput } from '../service-requests/service-requests.service';
 import { createOperationsSubgraph, type OperationsSubgraph } from '../subgraph';
 import type { ServiceRequestStatus } from '../tables';
-import { MAX_COMMENTS_PER_REQUEST } from '../comments/comments.service';
+import { COMMENTS_PER_HOUR, MAX_COMMENTS_PER_AUTHOR } from '../comments/comments.service';
 import { loadDemoServiceRequests } from '../service-requests/service-requests.demo';
 import { loadDemoWork } from './assignments.demo';
 
@@ -269,22 +269,33 @@ describe('work on service requests', () => {
       expect(exported.tables.service_request_comments).toHaveLength(1);
     });
 
-    it('pages comments oldest first, and stops a thread at its maximum', async () => {
+    it('pages comments oldest first, and stops an author at their maximum without silencing the others', async () => {
       const request = await report({ title: 'Mange kommentarer' });
       await operations.db.tenant(SOLBAKKEN, (tx) =>
         tx.execute(sql`
           insert into operations.service_request_comments (association_id, id, request_id, author_member_id, visibility, body, created_at)
           select ${SOLBAKKEN}::uuid, gen_random_uuid(), ${request.id}::uuid, ${ola.memberId}::uuid, 'public', 'Kommentar ' || n,
             timestamptz '2026-12-07T09:00:00Z' + n * interval '1 second'
-          from generate_series(1, ${MAX_COMMENTS_PER_REQUEST - 1}) n`),
+          from generate_series(1, ${MAX_COMMENTS_PER_AUTHOR - 1}) n`),
       );
       const row = await operations.serviceRequests.get(subscribed(ola), request.id);
       const first = await operations.comments.list(ola, row, { first: 2 });
       expect(first.nodes.map((c) => c.body)).toEqual(['Kommentar 1', 'Kommentar 2']);
       const second = await operations.comments.list(ola, row, { first: 2, after: first.pageInfo.endCursor });
       expect(second.nodes.map((c) => c.body)).toEqual(['Kommentar 3', 'Kommentar 4']);
-      await comment(kari, request.id, 'public', 'Den siste');
+      await comment(ola, request.id, 'public', 'Den siste');
       expect(await refusal(comment(ola, request.id, 'public', 'Én til'))).toMatchObject({ code: 'CONFLICT' });
+      // The reporter's full share leaves the board's room, public and internal, as it was.
+      await comment(kari, request.id, 'public', 'Vi ser på det.');
+      await comment(kari, request.id, 'internal', 'Beboeren skriver mye.');
+    });
+
+    it(`limits a member to ${COMMENTS_PER_HOUR} comments an hour (RATE_LIMITED), another member unaffected`, async () => {
+      const request = await report({ title: 'Travel tråd' });
+      const chatty = members.is(viewerIn(SOLBAKKEN, 'board'));
+      for (let i = 0; i < COMMENTS_PER_HOUR; i++) await comment(chatty, request.id, 'internal', `Notat ${i}`);
+      expect(await refusal(comment(chatty, request.id, 'internal', 'Ett til'))).toMatchObject({ code: 'RATE_LIMITED', retryAfterSeconds: expect.any(Number) });
+      await comment(ola, request.id, 'public', 'Fortsatt her');
     });
   });
 

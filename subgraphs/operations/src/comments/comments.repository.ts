@@ -14,8 +14,10 @@ export class CommentsRepository {
   constructor(private readonly db: SubgraphDatabase) {}
 
   /**
-   * Adds a comment unless the request already has `max`, serialised per request by locking its row so two at once
-   * cannot both pass the count. `null` when the request is gone; `'full'` when it has `max` comments.
+   * Adds a comment unless its author already has `max` on the request, serialised per request by locking its row so
+   * two at once cannot both pass the count. Counted per author, so one party filling the thread (a reporter's public
+   * comments) never silences another (the board's internal notes). `null` when the request is gone; `'full'` when the
+   * author has `max` comments on it.
    */
   add(
     associationId: string,
@@ -32,7 +34,13 @@ export class CommentsRepository {
       const [{ n } = { n: 0 }] = await tx
         .select({ n: count() })
         .from(serviceRequestComments)
-        .where(and(eq(serviceRequestComments.associationId, associationId), eq(serviceRequestComments.requestId, comment.requestId)));
+        .where(
+          and(
+            eq(serviceRequestComments.associationId, associationId),
+            eq(serviceRequestComments.requestId, comment.requestId),
+            eq(serviceRequestComments.authorMemberId, comment.authorMemberId),
+          ),
+        );
       if (n >= max) return 'full';
       const [row] = await tx
         .insert(serviceRequestComments)

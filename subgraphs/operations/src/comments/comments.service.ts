@@ -1,4 +1,16 @@
-import { conflict, decodeCursor, forbidden, pageSize, toPage, type Page, type RequestContext, type Viewer } from '@tunet/kit';
+import {
+  conflict,
+  decodeCursor,
+  forbidden,
+  pageSize,
+  RateLimit,
+  rateLimited,
+  toPage,
+  type FastStore,
+  type Page,
+  type RequestContext,
+  type Viewer,
+} from '@tunet/kit';
 import { z } from 'zod';
 import type { ServiceRequestRow } from '../service-requests/service-requests.repository';
 import type { CommentVisibility } from '../tables';
@@ -7,8 +19,13 @@ import { canComment, visibleCommentKinds } from './comments.access';
 import type { CommentRow, CommentsRepository } from './comments.repository';
 import { checkCommentBody } from './comments.rules';
 
-/** Enough for any real fault's back-and-forth; a script filling one request's thread stops here (CONFLICT). */
-export const MAX_COMMENTS_PER_REQUEST = 500;
+/**
+ * Per author and request: enough for any real fault's back-and-forth; a script filling a thread stops here (CONFLICT).
+ * Per author, so the reporter's comments never use up the board's or the assignee's room, nor theirs the reporter's.
+ */
+export const MAX_COMMENTS_PER_AUTHOR = 500;
+/** Comments per member per hour before RATE_LIMITED: a busy caretaker's day fits, a flood of notifications does not. */
+export const COMMENTS_PER_HOUR = 60;
 
 const cursorKey = z.tuple([z.iso.datetime(), z.guid()]);
 
@@ -18,11 +35,16 @@ const cursorKey = z.tuple([z.iso.datetime(), z.guid()]);
  * viewer may read are decided before the query, which filters on them, so nothing internal is ever fetched for them.
  */
 export class CommentsService {
+  private readonly perHour: RateLimit;
+
   constructor(
     private readonly repository: CommentsRepository,
     private readonly serviceRequests: ServiceRequestsService,
+    store: FastStore,
     private readonly now: () => Date = () => new Date(),
-  ) {}
+  ) {
+    this.perHour = new RateLimit(store, { name: 'operations:comments', points: COMMENTS_PER_HOUR, windowSeconds: 3600, blockSeconds: 3600 });
+  }
 
   async add(request: RequestContext, input: { requestId: string; visibility?: CommentVisibility | null; body: string }): Promise<CommentRow> {
     const visibility = input.visibility ?? 'public';
@@ -37,12 +59,15 @@ export class CommentsService {
       );
     }
     const body = checkCommentBody(input.body);
+    const authorMemberId = request.viewer!.memberId!;
+    const taken = await this.perHour.take(`${row.associationId}:${authorMemberId}`);
+    if (!taken.taken) throw rateLimited(taken.secondsBlocked);
     const added = await this.repository.add(
       row.associationId,
-      { requestId: row.id, authorMemberId: request.viewer!.memberId!, visibility: visibility, body, createdAt: this.now() },
-      MAX_COMMENTS_PER_REQUEST,
+      { requestId: row.id, authorMemberId, visibility: visibility, body, createdAt: this.now() },
+      MAX_COMMENTS_PER_AUTHOR,
     );
-    if (added === 'full') throw conflict(`The request has ${MAX_COMMENTS_PER_REQUEST} comments, the most it can have.`);
+    if (added === 'full') throw conflict(`You have written ${MAX_COMMENTS_PER_AUTHOR} comments on this request, the most one person can.`);
     if (added === null) throw conflict('The request was removed.');
     return added;
   }

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { and, asc, count, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { SubgraphDatabase } from '@tunet/kit';
 import { serviceRequests } from '../tables';
 import type { ServiceRequestRow } from '../service-requests/service-requests.repository';
+import type { PhotoSide } from './photos.rules';
 import { serviceRequestPhotos, urlSigningKeys } from './photos.tables';
 
 export type PhotoRow = typeof serviceRequestPhotos.$inferSelect;
@@ -29,10 +30,15 @@ export class PhotosRepository {
 
   /**
    * Inserts the photo if `admit` lets it, in one transaction under the request's row lock, so two uploads at once
-   * cannot both count the sixth place. `admit` gets the request as locked and its photo count, and throws to refuse
-   * or stores the bytes (before the row, so a row never names bytes that are not there). Null when the request is gone.
+   * cannot both count the sixth place. `admit` gets the request as locked and its photos counted per side (the
+   * reporter's, everyone else's), and throws to refuse or stores the bytes (before the row, so a row never names
+   * bytes that are not there). Null when the request is gone.
    */
-  insert(associationId: string, photo: NewPhoto, admit: (request: ServiceRequestRow, photos: number) => Promise<void>): Promise<PhotoRow | null> {
+  insert(
+    associationId: string,
+    photo: NewPhoto,
+    admit: (request: ServiceRequestRow, photos: Record<PhotoSide, number>) => Promise<void>,
+  ): Promise<PhotoRow | null> {
     return this.db.tenant(associationId, async (tx) => {
       const [request] = await tx
         .select()
@@ -40,11 +46,15 @@ export class PhotosRepository {
         .where(and(eq(serviceRequests.associationId, associationId), eq(serviceRequests.id, photo.requestId)))
         .for('update');
       if (!request) return null;
-      const [{ n } = { n: 0 }] = await tx
-        .select({ n: count() })
-        .from(serviceRequestPhotos)
-        .where(and(eq(serviceRequestPhotos.associationId, associationId), eq(serviceRequestPhotos.requestId, photo.requestId)));
-      await admit(request, n);
+      const p = serviceRequestPhotos;
+      const [counted] = await tx
+        .select({
+          reporter: sql<number>`count(*) filter (where ${p.uploadedByMemberId} = ${request.reporterMemberId}::uuid)`.mapWith(Number),
+          handlers: sql<number>`count(*) filter (where ${p.uploadedByMemberId} <> ${request.reporterMemberId}::uuid)`.mapWith(Number),
+        })
+        .from(p)
+        .where(and(eq(p.associationId, associationId), eq(p.requestId, photo.requestId)));
+      await admit(request, counted ?? { reporter: 0, handlers: 0 });
       const [row] = await tx
         .insert(serviceRequestPhotos)
         .values({ ...photo, associationId })

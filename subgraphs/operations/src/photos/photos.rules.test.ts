@@ -1,4 +1,4 @@
-import { decodePhoto, MAX_PHOTO_BYTES, photoTypeOf } from './photos.rules';
+import { decodePhoto, MAX_PHOTO_BYTES, photoSide, photoTypeOf } from './photos.rules';
 
 const refusal = (run: () => unknown) => {
   try {
@@ -25,5 +25,11 @@ describe('photo rules', () => {
     for (const bytes of [Buffer.from('GIF89a....'), Buffer.from('%PDF-1.7'), Buffer.from('hello'), Buffer.from([0, 0, 0, 0x18, 0x66, 0x74, 0x79, 0x70])]) {
       expect(refusal(() => photoTypeOf(bytes, 'photo.jpg'))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'contentBase64' });
     }
+  });
+
+  it("counts a photo on the reporter's side when the reporter adds it, on the board's and assignee's otherwise", () => {
+    const request = { reporterMemberId: 'a1b2' };
+    expect(photoSide('a1b2', request)).toBe('reporter');
+    expect(photoSide('c3d4', request)).toBe('handlers');
   });
 });

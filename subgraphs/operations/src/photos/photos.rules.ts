@@ -7,8 +7,22 @@ import { badUserInput, sniffContentType, type ImageType } from '@tunet/kit';
 const MIB = 1024 * 1024;
 /** Per photo, as uploaded: a 48 MP phone JPEG fits, and its base64 stays far inside the gateway's 20 MB body. */
 export const MAX_PHOTO_BYTES = 10 * MIB;
-/** Per request: enough to show a fault from every side; more is a gallery, not a report. */
-export const MAX_PHOTOS_PER_REQUEST = 6;
+/**
+ * Per side of a request: enough to show a fault from every side; more is a gallery, not a report. The reporter has
+ * their six and the board and the assignee theirs, so neither side's photos crowd out the other's (the caretaker's
+ * repair photos after the reporter's six of the damage).
+ */
+export const MAX_PHOTOS_PER_SIDE = 6;
+/** Photo uploads per member per hour before RATE_LIMITED: each is decoded and re-encoded, so attempts count too. */
+export const PHOTOS_PER_HOUR = 30;
+
+/** Whose room a photo takes: the reporter's, or the board's and the assignee's (everyone else who may add one). */
+export type PhotoSide = 'reporter' | 'handlers';
+
+/** The side of a photo by its uploader: the reporter's own, else the handlers' (a board member reporting is the reporter). */
+export function photoSide(uploaderMemberId: string, request: { reporterMemberId: string }): PhotoSide {
+  return uploaderMemberId === request.reporterMemberId ? 'reporter' : 'handlers';
+}
 
 /**
  * The photo types a fault report takes. GIF is refused: no phone camera makes one, and an animation is no evidence

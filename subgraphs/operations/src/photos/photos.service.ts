@@ -10,8 +10,11 @@ import {
   parseInput,
   processImage,
   PublicRouteError,
+  RateLimit,
+  rateLimited,
   sanitiseFileName,
   badUserInput,
+  type FastStore,
   type FileStorage,
   type ImageVariant,
   type PublicRequest,
@@ -24,7 +27,7 @@ import type { ServiceRequestRow } from '../service-requests/service-requests.rep
 import { admittedAssociation, type ServiceRequestsService } from '../service-requests/service-requests.service';
 import { canRemovePhoto, mayAddPhotos, takesPhotosFrom } from './photos.access';
 import type { PhotoRow, PhotosRepository } from './photos.repository';
-import { decodePhoto, MAX_PHOTOS_PER_REQUEST, photoTypeOf } from './photos.rules';
+import { decodePhoto, MAX_PHOTOS_PER_SIDE, photoSide, photoTypeOf, PHOTOS_PER_HOUR } from './photos.rules';
 
 /** The stored variants of a photo: the re-encoded original (`url`) and a thumbnail for lists (`thumbnailUrl`). */
 export const PHOTO_VARIANTS = ['original', 'thumbnail'] as const satisfies readonly ImageVariant[];
@@ -53,13 +56,18 @@ const loadersOf = new WeakMap<object, ReturnType<typeof groupLoader<PhotoRow>>>(
  * `/operations-files/` prefix to whoever sees the request.
  */
 export class PhotosService {
+  private readonly perHour: RateLimit;
+
   constructor(
     private readonly repository: PhotosRepository,
     private readonly serviceRequests: ServiceRequestsService,
     private readonly storage: FileStorage,
     private readonly signer: UrlSigner,
+    store: FastStore,
     private readonly now: () => Date = () => new Date(),
-  ) {}
+  ) {
+    this.perHour = new RateLimit(store, { name: 'operations:photos', points: PHOTOS_PER_HOUR, windowSeconds: 3600, blockSeconds: 3600 });
+  }
 
   /**
    * Adds a photo: the reporter while the request is open, the board and the assignee until it is closed or rejected
@@ -72,6 +80,9 @@ export class PhotosService {
     const row = await this.serviceRequests.get(request, input.requestId);
     const viewer = request.viewer;
     if (!mayAddPhotos(viewer, row)) throw forbidden('Only the reporter, the board and the assignee add photos to a request.');
+    // Before the decoding and re-encoding this limit protects.
+    const taken = await this.perHour.take(`${row.associationId}:${viewer!.memberId!}`);
+    if (!taken.taken) throw rateLimited(taken.secondsBlocked);
     const bytes = decodePhoto(input.contentBase64);
     const contentType = photoTypeOf(bytes, input.fileName);
     const image = await processImage(bytes, contentType);
@@ -91,7 +102,14 @@ export class PhotosService {
     try {
       const added = await this.repository.insert(row.associationId, photo, async (locked, photos) => {
         if (!takesPhotosFrom(viewer, locked)) throw conflict(`The request is ${locked.status.replace('_', ' ')} and takes no more photos from you.`);
-        if (photos >= MAX_PHOTOS_PER_REQUEST) throw conflict(`A request has at most ${MAX_PHOTOS_PER_REQUEST} photos; remove one first.`);
+        const side = photoSide(photo.uploadedByMemberId, locked);
+        if (photos[side] >= MAX_PHOTOS_PER_SIDE) {
+          throw conflict(
+            side === 'reporter'
+              ? `The reporter adds at most ${MAX_PHOTOS_PER_SIDE} photos to a request; remove one first.`
+              : `The board and the assignee add at most ${MAX_PHOTOS_PER_SIDE} photos to a request; remove one first.`,
+          );
+        }
         for (const variant of PHOTO_VARIANTS) {
           const key = photoKey({ associationId: row.associationId, id: photo.id }, variant);
           stored.push(key);
