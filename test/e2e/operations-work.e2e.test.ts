@@ -15,6 +15,8 @@ const CHANGE = 'mutation ($i: ChangeServiceRequestStatusInput!) { changeServiceR
 const ASSIGN = 'mutation ($i: AssignServiceRequestInput!) { assignServiceRequest(input: $i) { id assignee { id } assignedToMe } }';
 const COMMENT = 'mutation ($i: CommentOnServiceRequestInput!) { commentOnServiceRequest(input: $i) { id visibility body author { id } } }';
 const RATE = 'mutation ($i: RateServiceRequestInput!) { rateServiceRequest(input: $i) { score comment ratedAt } }';
+const LINK = 'mutation ($i: LinkServiceRequestToBookingInput!) { linkServiceRequestToBooking(input: $i) { id booking { id } } }';
+const UNLINK = 'mutation ($i: UnlinkServiceRequestFromBookingInput!) { unlinkServiceRequestFromBooking(input: $i) { id booking { id } } }';
 const ASSIGNED = '{ assignedServiceRequests(first: 100) { nodes { id assignedToMe } pageInfo { hasNextPage } } }';
 const REQUEST = `query ($id: ID!) { serviceRequest(id: $id) {
   id assignee { id } assignedToMe supplier { name contactName email phone } rating { score comment }
@@ -35,6 +37,8 @@ describe('work on service requests through the gateway', () => {
   let tokens: Record<Exclude<Actor, 'anonymous'>, string>;
   let call: MatrixCall<Actor>;
   let olaUnit: string;
+  /** Ola's laundry booking in the demo: the booking the links point at. */
+  let olaBooking: string;
   /** Every request assigned to the caretaker: the demo's, and those the board assigns in this file. */
   const assignedToJonas: string[] = [];
 
@@ -66,6 +70,8 @@ describe('work on service requests through the gateway', () => {
     tokens = { ...logins, integrator: await createApiKeySecret(e2e, logins.board, ['MEMBERS_READ']) };
     call = matrixCaller<Actor>(e2e, tokens);
     olaUnit = (await e2e.stack.members.repositories.housing.tenuresOf(DEMO.solbakken, 'member', [DEMO.ola], true))[0]!.unitId;
+    olaBooking = (await setupStep<{ myBookings: { nodes: { id: string }[] } }>(e2e, tokens.resident, '{ myBookings(first: 1) { nodes { id } } }')).myBookings
+      .nodes[0]!.id;
     // The demo's caretaker has work already (the water leak and the radiator).
     const demo = await setupStep<{ assignedServiceRequests: { nodes: { id: string }[] } }>(e2e, tokens.caretaker, ASSIGNED);
     assignedToJonas.push(...demo.assignedServiceRequests.nodes.map((node) => node.id));
@@ -93,6 +99,9 @@ describe('work on service requests through the gateway', () => {
         commentOnServiceRequest: async (actor) => call(actor, COMMENT, { i: { requestId: await assigned(), body: `Kommentar fra ${actor}` } }),
         rateServiceRequest: async (actor) => call(actor, RATE, { i: { requestId: await resolved(), score: 5 } }),
         'ServiceRequest.comments': async (actor) => call(actor, REQUEST, { id: await assigned() }),
+        // Linking the same request to the same booking again changes nothing; unlinking an unlinked one neither.
+        linkServiceRequestToBooking: async (actor) => call(actor, LINK, { i: { requestId: await assigned(), bookingId: olaBooking } }),
+        unlinkServiceRequestFromBooking: async (actor) => call(actor, UNLINK, { i: { requestId: await resolved() } }),
       },
       {
         // anonymous, resident, board, caretaker, other association, integrator, platform operator
@@ -101,6 +110,8 @@ describe('work on service requests through the gateway', () => {
         commentOnServiceRequest: ['UNAUTHENTICATED', 'OK', 'OK', 'OK', 'FEATURE_NOT_SUBSCRIBED', 'FORBIDDEN', 'FORBIDDEN'],
         rateServiceRequest: ['UNAUTHENTICATED', 'OK', 'FORBIDDEN', 'FORBIDDEN', 'FEATURE_NOT_SUBSCRIBED', 'FORBIDDEN', 'FORBIDDEN'],
         'ServiceRequest.comments': ['UNAUTHENTICATED', 'OK', 'OK', 'OK', 'FEATURE_NOT_SUBSCRIBED', 'FORBIDDEN', 'FORBIDDEN'],
+        linkServiceRequestToBooking: ['UNAUTHENTICATED', 'FORBIDDEN', 'OK', 'FORBIDDEN', 'FEATURE_NOT_SUBSCRIBED', 'FORBIDDEN', 'FORBIDDEN'],
+        unlinkServiceRequestFromBooking: ['UNAUTHENTICATED', 'FORBIDDEN', 'OK', 'FORBIDDEN', 'FEATURE_NOT_SUBSCRIBED', 'FORBIDDEN', 'FORBIDDEN'],
       },
     );
   });
@@ -165,6 +176,37 @@ describe('work on service requests through the gateway', () => {
       unit: { id: olaUnit, number: unit!.number, building: { name: building!.name } },
       building: { id: building!.id, name: building!.name },
     });
+  });
+
+  it('the booker of a linked booking sees the request read-only, with the link, in myServiceRequests; not after unlinking', async () => {
+    const damage = (
+      await setupStep<{ reportServiceRequest: { id: string } }>(e2e, tokens.board, REPORT, {
+        i: {
+          category: 'COMMON_AREAS',
+          location: { kind: 'COMMON_AREA', place: 'Vaskeriet' },
+          title: 'Knust dør på tørketrommelen',
+          description: 'Oppdaget etter vasketiden.',
+        },
+      })
+    ).reportServiceRequest.id;
+    const SEEN = 'query ($id: ID!) { serviceRequest(id: $id) { id description reporter { id } booking { id } } }';
+    const MINE = '{ myServiceRequests(first: 100) { nodes { id } } }';
+    expect(codes(await e2e.gql(SEEN, { id: damage }, tokens.resident))).toEqual(['NOT_FOUND']);
+    const other = await e2e.gql(LINK, { i: { requestId: damage, bookingId: '00000000-0000-4000-8000-000000000000' } }, tokens.board);
+    expect(codes(other)).toEqual(['NOT_FOUND']);
+    await setupStep(e2e, tokens.board, LINK, { i: { requestId: damage, bookingId: olaBooking } });
+    expect((await setupStep<{ serviceRequest: unknown }>(e2e, tokens.resident, SEEN, { id: damage })).serviceRequest).toEqual({
+      id: damage,
+      description: null,
+      reporter: null,
+      booking: { id: olaBooking },
+    });
+    expect(
+      (await setupStep<{ myServiceRequests: { nodes: { id: string }[] } }>(e2e, tokens.resident, MINE)).myServiceRequests.nodes.map((n) => n.id),
+    ).toContain(damage);
+    expect(codes(await e2e.gql(CHANGE, { i: { id: damage, status: 'ACKNOWLEDGED' } }, tokens.resident))).toEqual(['FORBIDDEN']);
+    await setupStep(e2e, tokens.board, UNLINK, { i: { requestId: damage } });
+    expect(codes(await e2e.gql(SEEN, { id: damage }, tokens.resident))).toEqual(['NOT_FOUND']);
   });
 
   it('the reporter rates once, and the board and the caretaker read it', async () => {
