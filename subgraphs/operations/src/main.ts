@@ -6,7 +6,8 @@ void runSubgraphProcess({
   name: 'operations',
   defaultPort: 4007,
   create: (deps) => {
-    const urls = { members: requireEnv('SUBGRAPH_MEMBERS_URL') };
+    // reservations: who booked a booking a service request is linked to (decision 0041 addendum "links").
+    const urls = { members: requireEnv('SUBGRAPH_MEMBERS_URL'), reservations: requireEnv('SUBGRAPH_RESERVATIONS_URL') };
     return createOperationsSubgraph({ ...deps, internalSecret: requireEnv('INTERNAL_SIGNING_SECRET'), subgraphUrls: () => urls });
   },
 });
