@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   closeFastStore,
+  isUuid,
   PRIVACY_ERASE_ASSOCIATION_ROUTE,
   PRIVACY_ERASE_ROUTE,
   PRIVACY_EXPORT_ROUTE,
@@ -12,6 +13,7 @@ import {
   type PrivacyExportAnswer,
   type ReferenceIds,
   type RequestContext,
+  routeFailure,
   type Viewer,
 } from '@tunet/kit';
 import { openTestDatabase, openTestRedis, viewerIn, type TestDatabase } from '@tunet/kit/src/kit.fixtures';
@@ -39,6 +41,8 @@ class ArrangedMembers implements MemberReferences, MemberHomes {
   readonly homes = new Map<string, MemberHome[]>();
 
   existing(associationId: string, references: Partial<ReferenceIds>): Promise<ReferenceIds> {
+    // As members' route: a malformed id is a 400, which the kit's client turns into a plain Error.
+    if (Object.values(references).some((ids) => ids?.some((id) => !isUuid(id)))) return Promise.reject(routeFailure('references/existing', 400));
     const known = this.buildings.get(associationId) ?? [];
     return Promise.resolve({ memberIds: [], committeeIds: [], unitIds: [], buildingIds: (references.buildingIds ?? []).filter((id) => known.includes(id)) });
   }
@@ -159,6 +163,16 @@ describe('service requests', () => {
     });
     expect(laundry).toMatchObject({ locationKind: 'common_area', buildingId: BLOKK_A, place: 'Vaskeriet', visibleToResidents: true });
     expect(await refusal(service().report(subscribed(caretaker), elsewhere))).toMatchObject({ code: 'FORBIDDEN' });
+  });
+
+  it('refuses a malformed building or unit id as BAD_USER_INPUT on its field, before members is asked', async () => {
+    const at = (location: ReportInput['location']) => service().report(subscribed(ola), { ...leak, urgency: 'normal', urgentReason: null, location });
+    expect(await refusal(at({ kind: 'building', buildingId: 'blokk-a' }))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'location.buildingId' });
+    expect(await refusal(at({ kind: 'common_area', buildingId: '../../x', place: 'Gården' }))).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'location.buildingId',
+    });
+    expect(await refusal(at({ kind: 'unit', unitId: 'not-a-uuid' }))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'location.unitId' });
   });
 
   it('moves along the workflow with its history, tells the reporter by event without the description, and refuses the rest', async () => {

@@ -184,6 +184,8 @@ export class ServiceRequestsService {
     if (kind === 'building' && buildingId == null) throw badUserInput('location.buildingId', 'location.buildingId: required for a BUILDING.');
     if (kind === 'building' && place != null) throw badUserInput('location.place', 'location.place: only for a COMMON_AREA.');
     if (buildingId != null) {
+      // Members answers a malformed id with 400, which would reach the client as an internal error.
+      if (!isUuid(buildingId)) throw badUserInput('location.buildingId', 'location.buildingId: no such building in this association.');
       const existing = await this.deps.members.existing(associationId, { buildingIds: [buildingId] });
       if (!existing.buildingIds.includes(buildingId)) throw badUserInput('location.buildingId', 'location.buildingId: no such building in this association.');
     }
