@@ -9,6 +9,22 @@ const status = z.enum(['new', 'acknowledged', 'in_progress', 'waiting', 'resolve
  * internal comment, an assignee's notes or a supplier's contact details.
  */
 export const operationsTopics = {
+  'service_request.reported': topic({
+    version: 1,
+    producer: 'operations',
+    consumers: ['notifications'],
+    description:
+      'A member reported a fault (a service request), written in the report’s transaction. For the board, never the reporter ' +
+      'or other residents: `title` is the reporter’s, no description, no place text (docs/decisions/0041, addendum "review fixes A").',
+    schema: z.strictObject({
+      requestId: id,
+      reporterMemberId: id,
+      title: z.string().max(120),
+      category: z.enum(['plumbing', 'electrical', 'heating_ventilation', 'common_areas', 'outdoor', 'security_locks', 'other']),
+      urgency: z.enum(['normal', 'urgent']),
+      locationKind: z.enum(['unit', 'building', 'common_area']),
+    }),
+  }),
   'service_request.status_changed': topic({
     version: 1,
     producer: 'operations',

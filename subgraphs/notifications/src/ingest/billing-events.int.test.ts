@@ -152,6 +152,32 @@ describe('billing events', () => {
   });
 });
 
+// Not billing, but a board-only topic like them: on this file's association, so no other database is opened.
+describe('a reported service request', () => {
+  const reported = (tenant: string, reporterMemberId: string, urgency: 'normal' | 'urgent') =>
+    eventOf(tenant, 'service_request.reported', {
+      requestId: randomUUID(),
+      reporterMemberId,
+      title: 'Lekker under vasken',
+      category: 'plumbing',
+      urgency,
+      locationKind: 'unit',
+    });
+
+  it('reaches the board, urgent as important, and neither the reporter nor the residents', async () => {
+    const { tenant, leader, treasurer, resident } = association();
+    const urgent = reported(tenant, resident.memberId, 'urgent');
+    await bed.subgraph.ingest.handle(urgent);
+    const told = (await storedOf(tenant, urgent)).notifications;
+    expect(told.map((row) => row.memberId).sort()).toEqual([leader.memberId, treasurer.memberId].sort());
+    expect(told.every((row) => row.important && row.category === 'service_requests' && row.title === 'Haster: Ny feilmelding: Lekker under vasken')).toBe(true);
+
+    const byTheBoard = reported(tenant, leader.memberId, 'normal');
+    await bed.subgraph.ingest.handle(byTheBoard);
+    expect((await storedOf(tenant, byTheBoard)).notifications).toMatchObject([{ memberId: treasurer.memberId, important: false }]);
+  });
+});
+
 describe('the billing category', () => {
   const execute = () => graphqlOf(bed);
   const READ = `{ notificationPreferences { categories { category optional channels { channel enabled changeable } } } }`;

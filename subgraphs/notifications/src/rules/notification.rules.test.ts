@@ -243,6 +243,14 @@ const PAYLOADS: Record<string, Record<string, unknown>> = {
     reason: 'Vasken er andelseiers ansvar.',
     at: '2026-11-20T10:00:00.000Z',
   },
+  'service_request.reported': {
+    requestId: 'a6000000-0000-4000-8000-000000000001',
+    reporterMemberId: OLA,
+    title: 'Lekker under vasken',
+    category: 'plumbing',
+    urgency: 'urgent',
+    locationKind: 'unit',
+  },
   'service_request.assigned': {
     requestId: 'a6000000-0000-4000-8000-000000000001',
     assigneeMemberId: PER,
@@ -623,6 +631,30 @@ describe('the notification rules', () => {
       });
       expect(only(eventOf('service_request.assigned', { ...assignment, urgency: 'normal' })).important).toBe(false);
       expect(intentsFor(eventOf('service_request.assigned', { ...assignment, assignedByMemberId: PER }))).toEqual([]);
+    });
+
+    it('tell the board of a report, urgent ones as important, without the reporter, nobody else and no description', () => {
+      const report = PAYLOADS['service_request.reported']!;
+      const intent = only(eventOf('service_request.reported', report));
+      expect(intent).toMatchObject({
+        category: 'service_requests',
+        important: true,
+        recipients: { kind: 'board' },
+        exceptMemberIds: [OLA],
+        subject: { type: 'ServiceRequest', id: 'a6000000-0000-4000-8000-000000000001' },
+      });
+      expect(render(intent, 'nb')).toMatchObject({
+        title: 'Haster: Ny feilmelding: Lekker under vasken',
+        body: 'Feilen «Lekker under vasken» er meldt i en bolig i Solbakken borettslag (rørlegger).\n\nDen er meldt som akutt og bør ses på med en gang.',
+        link: '/operations/requests/a6000000-0000-4000-8000-000000000001',
+      });
+      const normal = only(eventOf('service_request.reported', { ...report, urgency: 'normal', locationKind: 'common_area', category: 'outdoor' }));
+      expect(normal.important).toBe(false);
+      expect(render(normal, 'en')).toMatchObject({
+        title: 'New service request: Lekker under vasken',
+        body: 'The fault “Lekker under vasken” was reported in a common area in Solbakken borettslag (outdoor areas).',
+      });
+      expect(() => intentsFor(eventOf('service_request.reported', { ...report, description: 'Det drypper fra avløpet.' }))).toThrow(MalformedEvent);
     });
 
     it('refuse a payload carrying more than the reporter may see, such as an internal comment', () => {

@@ -180,6 +180,18 @@ const RULES: Rules = {
     }),
 
   // --- operations ------------------------------------------------------------------------------------------------
+  // The board, of every report; urgent ones as important (past quiet hours and digests). Nobody else: not the
+  // reporter (a board member who reported it included), not the residents (decision 0041, addendum "review fixes A").
+  'service_request.reported': (report, event) => [
+    {
+      category: 'service_requests',
+      important: report.urgency === 'urgent',
+      recipients: { kind: 'board' },
+      exceptMemberIds: [report.reporterMemberId],
+      subject: { type: 'ServiceRequest', id: report.requestId },
+      render: serviceRequestMessages.reported(report, event.occurredAt),
+    },
+  ],
   // The reporter sees every status change of their request (decision 0042), and is told of each but their own.
   'service_request.status_changed': (change, event) =>
     toMembers(change.actorMemberId === change.reporterMemberId ? [] : [change.reporterMemberId], {

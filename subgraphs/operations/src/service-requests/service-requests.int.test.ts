@@ -175,6 +175,23 @@ describe('service requests', () => {
     expect(await refusal(at({ kind: 'unit', unitId: 'not-a-uuid' }))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'location.unitId' });
   });
 
+  it('tells the board of each report by event, in its transaction: title, category, urgency and place kind, no description', async () => {
+    const before = (await eventsOf(SOLBAKKEN)).length;
+    const reported = await service().report(subscribed(ola), leak);
+    const events = (await eventsOf(SOLBAKKEN)).slice(before);
+    expect(events).toEqual([
+      {
+        topic: 'service_request.reported',
+        payload: { requestId: reported.id, reporterMemberId: ola.memberId, title: leak.title, category: 'plumbing', urgency: 'urgent', locationKind: 'unit' },
+      },
+    ]);
+    expect(JSON.stringify(events)).not.toContain('avløpet');
+    // A refused report writes nothing.
+    expect(await refusal(service().report(subscribed(neighbour), leak))).toMatchObject({ field: 'location.unitId' });
+    expect(await eventsOf(SOLBAKKEN)).toHaveLength(before + 1);
+  });
+
+
   it('moves along the workflow with its history, tells the reporter by event without the description, and refuses the rest', async () => {
     const reported = await service().report(subscribed(ola), { ...leak, title: 'Radiator kald', urgentReason: 'no_heat' });
     const move = (viewer: Viewer, status: ServiceRequestStatus, reason?: string) =>

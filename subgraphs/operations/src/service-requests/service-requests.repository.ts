@@ -129,14 +129,15 @@ export class ServiceRequestsRepository {
     );
   }
 
-  /** Inserts the report with its first history entry (none → new), in one transaction. */
-  report(request: NewServiceRequest, actor: Actor, now: Date): Promise<ServiceRequestRow> {
+  /** Inserts the report with its first history entry (none → new) and the events `announce` makes of it, in one transaction. */
+  report(request: NewServiceRequest, actor: Actor, now: Date, announce: (row: ServiceRequestRow) => Announcement[] = () => []): Promise<ServiceRequestRow> {
     return this.db.tenant(request.associationId, async (tx) => {
       const [row] = await tx
         .insert(serviceRequests)
         .values({ ...request, id: randomUUID(), status: 'new', createdAt: now, updatedAt: now })
         .returning();
       await recordChange(tx, row!, actor, null, 'new', null, now);
+      for (const event of announce(row!)) await this.db.outbox.add(tx, { ...event, associationId: request.associationId });
       return row!;
     });
   }

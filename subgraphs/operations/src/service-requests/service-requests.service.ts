@@ -11,6 +11,7 @@ import {
   requireFeature,
   toPage,
   unauthenticated,
+  type Announcement,
   type FastStore,
   type MemberHomes,
   type MemberReferences,
@@ -164,7 +165,7 @@ export class ServiceRequestsService {
       ...text,
       visibleToResidents: input.visibleToResidents ?? false,
     };
-    return this.repository.report(row, { kind: 'member', memberId: viewer.memberId }, now);
+    return this.repository.report(row, { kind: 'member', memberId: viewer.memberId }, now, reportedEvents);
   }
 
   private async checkLocation(
@@ -274,6 +275,23 @@ export class ServiceRequestsService {
   seesDetails(viewer: Viewer | null, row: ServiceRequestRow): boolean {
     return canSeeRequestDetails(viewer, this.facts(row));
   }
+}
+
+/** The board is told of every report (service_request.reported): who and what, never the description or the place's words. */
+function reportedEvents(row: ServiceRequestRow): Announcement[] {
+  return [
+    {
+      topic: 'service_request.reported',
+      payload: {
+        requestId: row.id,
+        reporterMemberId: row.reporterMemberId,
+        title: row.title,
+        category: row.category,
+        urgency: row.urgency,
+        locationKind: row.locationKind,
+      },
+    },
+  ];
 }
 
 function actorOf(viewer: Viewer | null): Actor {

@@ -89,3 +89,47 @@ export function assigned(assignment: TunetPayload<'service_request.assigned'>, o
     }),
   });
 }
+
+type Reported = TunetPayload<'service_request.reported'>;
+
+const CATEGORY_NAMES: Record<Reported['category'], Record<Locale, string>> = {
+  plumbing: { nb: 'rørlegger', en: 'plumbing' },
+  electrical: { nb: 'elektro', en: 'electrical' },
+  heating_ventilation: { nb: 'varme og ventilasjon', en: 'heating and ventilation' },
+  common_areas: { nb: 'fellesarealer', en: 'common areas' },
+  outdoor: { nb: 'uteområder', en: 'outdoor areas' },
+  security_locks: { nb: 'sikkerhet og låser', en: 'security and locks' },
+  other: { nb: 'annet', en: 'other' },
+};
+
+const PLACES: Record<Reported['locationKind'], Record<Locale, string>> = {
+  unit: { nb: 'i en bolig', en: 'in a home' },
+  building: { nb: 'i en bygning', en: 'in a building' },
+  common_area: { nb: 'i et fellesareal', en: 'in a common area' },
+};
+
+/** For the board when a member reports a fault: what and where in a word, urgent ones first in the title. */
+export function reported(report: Reported, occurredAt: Date): Render {
+  const link = clientRoutes.serviceRequest(report.requestId);
+  const urgent = report.urgency === 'urgent';
+  return bilingual(occurredAt, {
+    nb: (association) => ({
+      title: `${urgent ? 'Haster: ' : ''}Ny feilmelding: ${report.title}`,
+      body: paragraphs(
+        `Feilen «${report.title}» er meldt ${PLACES[report.locationKind].nb} i ${association.name} (${CATEGORY_NAMES[report.category].nb}).`,
+        urgent && 'Den er meldt som akutt og bør ses på med en gang.',
+      ),
+      link,
+      action: 'Se feilmeldingen',
+    }),
+    en: (association) => ({
+      title: `${urgent ? 'Urgent: ' : ''}New service request: ${report.title}`,
+      body: paragraphs(
+        `The fault “${report.title}” was reported ${PLACES[report.locationKind].en} in ${association.name} (${CATEGORY_NAMES[report.category].en}).`,
+        urgent && 'It is reported as urgent and needs attention now.',
+      ),
+      link,
+      action: 'See the request',
+    }),
+  });
+}
