@@ -73,7 +73,7 @@ export type Building = {
 
 export type ChangeServiceRequestStatusInput = {
   id: Scalars['ID']['input'];
-  /** Required for REJECTED (the reporter reads it); optional otherwise, e.g. why it is reopened. At most 1000 characters. */
+  /** Required for REJECTED, optional for a reopening (RESOLVED to IN_PROGRESS), refused otherwise (BAD_USER_INPUT); the reporter reads it. At most 1000 characters. */
   reason?: InputMaybe<Scalars['String']['input']>;
   /** Where it goes; see ServiceRequestStatus for the transitions. */
   status: ServiceRequestStatus;

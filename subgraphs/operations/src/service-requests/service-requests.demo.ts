@@ -60,7 +60,7 @@ const REQUESTS: DemoRequest[] = [
     changes: [
       ['acknowledged', 6, null],
       ['in_progress', 5, null],
-      ['waiting', 4, 'Venter på ny termostatventil fra leverandøren.'],
+      ['waiting', 4, null],
     ],
   },
   {

@@ -191,7 +191,6 @@ describe('service requests', () => {
     expect(await eventsOf(SOLBAKKEN)).toHaveLength(before + 1);
   });
 
-
   it('moves along the workflow with its history, tells the reporter by event without the description, and refuses the rest', async () => {
     const reported = await service().report(subscribed(ola), { ...leak, title: 'Radiator kald', urgentReason: 'no_heat' });
     const move = (viewer: Viewer, status: ServiceRequestStatus, reason?: string) =>

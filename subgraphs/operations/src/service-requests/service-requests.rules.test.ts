@@ -39,7 +39,7 @@ describe('the service request workflow', () => {
   });
 
   it.each(pairs)('%s → %s', (from, to) => {
-    const error = refusal(() => checkTransition({ from, to, reason: 'Ikke vår sak / not ours' }, RECENTLY, NOW));
+    const error = refusal(() => checkTransition({ from, to, reason: to === 'rejected' ? 'Ikke vår sak / not ours' : null }, RECENTLY, NOW));
     if (LEGAL.has(`${from}>${to}`)) {
       expect(error).toBeNull();
     } else {
@@ -68,6 +68,17 @@ describe('the service request workflow', () => {
       field: 'reason',
     });
     expect(checkTransition({ from: 'new', to: 'acknowledged', reason: undefined }, null, NOW)).toBeNull();
+  });
+
+  it('takes a reason only for a rejection or a reopening, the changes whose reason the reporter is meant to read', () => {
+    const withReason = [...LEGAL].map((pair) => pair.split('>') as [ServiceRequestStatus, ServiceRequestStatus]);
+    for (const [from, to] of withReason) {
+      const error = refusal(() => checkTransition({ from, to, reason: 'Beboeren er vanskelig' }, RECENTLY, NOW));
+      if (to === 'rejected' || (from === 'resolved' && to === 'in_progress')) expect(error).toBeNull();
+      else expect([from, to, error?.extensions]).toMatchObject([from, to, { code: 'BAD_USER_INPUT', field: 'reason' }]);
+    }
+    expect(checkTransition({ from: 'resolved', to: 'in_progress', reason: ' Fortsatt kald ' }, RECENTLY, NOW)).toBe('Fortsatt kald');
+    expect(checkTransition({ from: 'in_progress', to: 'waiting', reason: '   ' }, null, NOW)).toBeNull();
   });
 
   it('stamps the first acknowledgement, the latest resolution and the closing', () => {

@@ -53,8 +53,10 @@ export function shown(status: ServiceRequestStatus): string {
 
 /**
  * Refuses a change the workflow does not have: BAD_USER_INPUT on `status`, the message and `extensions.allowed`
- * naming where the request may go. A rejection needs a reason (BAD_USER_INPUT on `reason`); a reason is at most 1000
- * characters and not blank. Returns the reason, trimmed, or null.
+ * naming where the request may go. A rejection needs a reason (BAD_USER_INPUT on `reason`); a reopening may have one;
+ * any other change refuses one (BAD_USER_INPUT on `reason`), since the reporter reads every reason in the history and a
+ * note for the board belongs in an internal comment. A reason is at most 1000 characters and not blank. Returns the
+ * reason, trimmed, or null.
  */
 export function checkTransition(
   change: { from: ServiceRequestStatus; to: ServiceRequestStatus; reason: string | null | undefined },
@@ -73,6 +75,9 @@ export function checkTransition(
   const reason = change.reason?.trim() || null;
   if (change.reason != null && change.reason.length > REASON_MAX) throw badUserInput('reason', `reason: at most ${REASON_MAX} characters.`);
   if (change.to === 'rejected' && reason === null) throw badUserInput('reason', 'reason: a rejection needs a reason the reporter can read.');
+  if (reason !== null && change.to !== 'rejected' && !isReopening(change.from, change.to)) {
+    throw badUserInput('reason', 'reason: only for a rejection or a reopening (the reporter reads it); use a comment for anything else.');
+  }
   return reason;
 }
 
