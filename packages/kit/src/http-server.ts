@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
+import { isUnavailable } from './internal-routes';
 import type { Logger } from './logger';
 
 export interface ProbeState {
@@ -103,9 +104,21 @@ const malformedBodyHandler: ErrorRequestHandler = (error, _req, res, next) => {
   next(error);
 };
 
-/** Errors the code did not mean to show (bugs, lost connections) reach clients without details or stacks. */
-export function maskInternalError(formatted: GraphQLFormattedError): GraphQLFormattedError {
+/**
+ * Errors the code did not mean to show (bugs, lost connections) reach clients without details or stacks. One that says
+ * another Tunet process could not be asked (kit `isUnavailable`) is SERVICE_UNAVAILABLE instead: the client may try
+ * again shortly, and nothing about the request was wrong.
+ */
+export function maskInternalError(formatted: GraphQLFormattedError, error?: unknown): GraphQLFormattedError {
   if (formatted.extensions?.code !== 'INTERNAL_SERVER_ERROR') return formatted;
+  // Apollo hands the GraphQLError wrapping what the resolver threw.
+  if (isUnavailable((error as { originalError?: unknown } | undefined)?.originalError)) {
+    return {
+      message: 'En tjeneste Tunet trenger svarte ikke; prøv igjen om litt. / A service Tunet needs did not answer; try again shortly.',
+      path: formatted.path,
+      extensions: { code: 'SERVICE_UNAVAILABLE' },
+    };
+  }
   return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { postInternalRoute } from './internal-routes';
+import { postInternalRoute, routeFailure } from './internal-routes';
 
 /**
  * Where a member lives today: the units of their current tenures (moved in, not yet moved out, in the association's
@@ -36,7 +36,7 @@ export class SignedMemberHomes implements MemberHomes {
       payload: { associationId, homesOfMemberId: memberId } satisfies MemberHomesRequest,
       timeoutMs: 10_000,
     });
-    if (!response.ok) throw new Error(`${MEMBER_HOMES_ROUTE} answered HTTP ${response.status}`);
+    if (!response.ok) throw routeFailure(MEMBER_HOMES_ROUTE, response.status);
     return memberHomesAnswerSchema.parse(await response.json()).homes;
   }
 }

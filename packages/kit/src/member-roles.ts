@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { postInternalRoute } from './internal-routes';
+import { postInternalRoute, routeFailure } from './internal-routes';
 import { roleSchema, type MemberRole } from './viewer';
 
 /**
@@ -49,7 +49,7 @@ export class SignedMemberRoles implements MemberRoles {
       payload: { associationId, roleMemberIds: [...memberIds] } satisfies MemberRolesRequest,
       timeoutMs: 10_000,
     });
-    if (!response.ok) throw new Error(`${MEMBER_ROLES_ROUTE} answered HTTP ${response.status}`);
+    if (!response.ok) throw routeFailure(MEMBER_ROLES_ROUTE, response.status);
     return memberRolesAnswerSchema.parse(await response.json()).members;
   }
 }

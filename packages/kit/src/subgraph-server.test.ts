@@ -1,4 +1,5 @@
 import { parse } from 'graphql';
+import { routeFailure } from './internal-routes';
 import { createLogger } from './logger';
 import { encodeContext, signRequest } from './internal-signature';
 import type { RunningServer } from './http-server';
@@ -7,11 +8,12 @@ import { startSubgraphServer } from './subgraph-server';
 const SECRET = 'test-secret';
 const typeDefs = parse(`
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
-  type Query { slow(ms: Int!): String! crash: String }
+  type Query { slow(ms: Int!): String! crash: String dependency: String }
 `);
 
 describe('subgraph server', () => {
   let server: RunningServer;
+  let slowStarted = () => {};
   const call = (query: string, variables?: Record<string, unknown>) => {
     const body = JSON.stringify({ query, variables });
     const context = encodeContext({ viewer: null, requestId: 'r1', clientIp: '' });
@@ -28,11 +30,16 @@ describe('subgraph server', () => {
           {
             Query: {
               slow: async (_: unknown, { ms }: { ms: number }) => {
+                slowStarted();
                 await new Promise((resolve) => setTimeout(resolve, ms));
                 return 'done';
               },
               crash: () => {
                 throw new Error('connection to 10.0.0.5 refused, secret=hunter2');
+              },
+              // What a resolver sees when another subgraph does not answer (kit routeFailure on a 503).
+              dependency: () => {
+                throw routeFailure('members/roles', 503);
               },
             },
           },
@@ -46,8 +53,10 @@ describe('subgraph server', () => {
   afterEach(() => server.stop());
 
   it('lets an in-flight request finish when it is stopped, then refuses new connections', async () => {
+    const started = new Promise<void>((resolve) => (slowStarted = resolve));
     const inFlight = call('{ slow(ms: 300) }');
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Stopped once the request is being handled, not after a guess at how long it takes to arrive on a loaded machine.
+    await started;
     const stopping = server.stop();
     const response = await inFlight;
     expect(response.status).toBe(200);
@@ -68,5 +77,11 @@ describe('subgraph server', () => {
     const body = (await (await call('{ crash }')).json()) as { errors: { message: string; extensions: Record<string, unknown> }[] };
     expect(body.errors).toEqual([{ message: 'Internal server error', path: ['crash'], extensions: { code: 'INTERNAL_SERVER_ERROR' } }]);
     expect(JSON.stringify(body)).not.toMatch(/hunter2|10\.0\.0\.5|stacktrace/);
+  });
+
+  it('reports another subgraph not answering as SERVICE_UNAVAILABLE, without details', async () => {
+    const body = (await (await call('{ dependency }')).json()) as { errors: { message: string; extensions: Record<string, unknown> }[] };
+    expect(body.errors).toEqual([{ message: expect.stringContaining('try again shortly'), path: ['dependency'], extensions: { code: 'SERVICE_UNAVAILABLE' } }]);
+    expect(JSON.stringify(body)).not.toContain('members/roles');
   });
 });
