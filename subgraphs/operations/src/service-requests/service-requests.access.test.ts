@@ -3,10 +3,12 @@ import type { ServiceRequestStatus } from '../tables';
 import {
   canChangeStatus,
   canChangeVisibility,
+  canLinkBooking,
   canListAll,
   canReport,
   canSeeRequest,
   canSeeRequestDetails,
+  isBooker,
   type AssignmentFacts,
   type RequestFacts,
 } from './service-requests.access';
@@ -117,5 +119,30 @@ describe('who moves a service request', () => {
 
   it('shows it to residents: the board or the reporter, not an operator or a neighbour', () => {
     expect([board, reporter, neighbour, operator, caretaker].map((v) => canChangeVisibility(v, shownInBlokkA))).toEqual([true, true, false, false, false]);
+  });
+});
+
+describe('a request linked to a booking (decision 0041 addendum "links")', () => {
+  // The neighbour booked the party room; the request is about the reporter's unit, not shown to residents.
+  const linked = { ...unitRequest, bookerMemberId: member(2) };
+
+  it('lets the booker see the request, not its details; nobody else gains anything from the link', () => {
+    expect(isBooker(neighbour, linked)).toBe(true);
+    expect(canSeeRequest(neighbour, linked)).toBe(true);
+    expect(canSeeRequestDetails(neighbour, linked)).toBe(false);
+    expect(canChangeStatus(neighbour, linked, 'new', 'acknowledged')).toBe(false);
+    expect(canChangeVisibility(neighbour, linked)).toBe(false);
+    for (const viewer of [otherBuilding, caretaker, integration, { ...neighbour, associationId: B }]) {
+      expect(canSeeRequest(viewer, linked)).toBe(false);
+    }
+    expect(isBooker(neighbour, unitRequest)).toBe(false);
+    expect(canSeeRequest(neighbour, { ...linked, bookerMemberId: null })).toBe(false);
+  });
+
+  it('lets only the board link and unlink, not an operator in a support session', () => {
+    expect(canLinkBooking(board, A)).toBe(true);
+    for (const viewer of [reporter, neighbour, caretaker, otherBoard, integration, operator, operatorOutside, null]) {
+      expect(canLinkBooking(viewer, A)).toBe(false);
+    }
   });
 });
