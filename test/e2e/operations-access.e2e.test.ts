@@ -161,6 +161,36 @@ describe('service requests through the gateway', () => {
     // Fjordly sees none of Solbakken's requests, and Solbakken's id is NOT_FOUND there.
     expect(on.data!.serviceRequests.nodes).toEqual([]);
     expect(codes(await e2e.gql(REQUEST, { id: olasRequest }, eva))).toEqual(['NOT_FOUND']);
+    // Subscribed now, Fjordly's board changes nothing of Solbakken's with its ids: every mutation is NOT_FOUND.
+    const photoId = (await addPhoto(tokens.resident, olasRequest)).id;
+    const statusOf = async () =>
+      (await e2e.gql<{ serviceRequest: { status: string } }>(REQUEST, { id: olasRequest }, tokens.board)).data!.serviceRequest.status;
+    const before = await statusOf();
+    const foreign = {
+      changeServiceRequestStatus: await e2e.gql(CHANGE, { i: { id: olasRequest, status: 'ACKNOWLEDGED' } }, eva),
+      setServiceRequestVisibility: await e2e.gql(VISIBILITY, { i: { id: olasRequest, visibleToResidents: true } }, eva),
+      addServiceRequestPhoto: await e2e.gql(ADD_PHOTO, photo(olasRequest), eva),
+      removeServiceRequestPhoto: await e2e.gql(REMOVE_PHOTO, { id: photoId }, eva),
+      assignServiceRequest: await e2e.gql(
+        'mutation ($i: AssignServiceRequestInput!) { assignServiceRequest(input: $i) { id } }',
+        { i: { requestId: olasRequest, assigneeMemberId: DEMO.eva } },
+        eva,
+      ),
+      commentOnServiceRequest: await e2e.gql(
+        'mutation ($i: CommentOnServiceRequestInput!) { commentOnServiceRequest(input: $i) { id } }',
+        { i: { requestId: olasRequest, body: 'Fra Fjordly', visibility: 'INTERNAL' } },
+        eva,
+      ),
+    };
+    expect(Object.fromEntries(Object.entries(foreign).map(([name, response]) => [name, codes(response)]))).toEqual({
+      changeServiceRequestStatus: ['NOT_FOUND'],
+      setServiceRequestVisibility: ['NOT_FOUND'],
+      addServiceRequestPhoto: ['NOT_FOUND'],
+      removeServiceRequestPhoto: ['NOT_FOUND'],
+      assignServiceRequest: ['NOT_FOUND'],
+      commentOnServiceRequest: ['NOT_FOUND'],
+    });
+    expect(await statusOf()).toBe(before);
     await toggle(false);
     expect(codes(await e2e.gql(LIST, {}, eva))).toEqual(['FEATURE_NOT_SUBSCRIBED']);
   });
@@ -214,5 +244,22 @@ describe('service requests through the gateway', () => {
     const back = await setupStep<{ serviceRequest: { id: string; status: string } }>(e2e, tokens.resident, REQUEST, { id: olasRequest });
     expect(back.serviceRequest).toMatchObject({ id: olasRequest, status: 'ACKNOWLEDGED' });
     expect(await rows()).toEqual(before);
+  });
+
+  it('lets an operator in a support session read what the board reads, and change nothing', async () => {
+    const opened = await setupStep<{ openSupportSession: { accessToken: string } }>(
+      e2e,
+      tokens['platform operator'],
+      'mutation ($i: OpenSupportSessionInput!) { openSupportSession(input: $i) { accessToken } }',
+      { i: { associationId: DEMO.solbakken, reason: 'Styret ber om hjelp med en feilmelding', minutes: 15 } },
+    );
+    const support = opened.openSupportSession.accessToken;
+    const list = await e2e.gql<{ serviceRequests: { nodes: { id: string }[] } }>(LIST, {}, support);
+    expect(list.errors).toBeUndefined();
+    expect(list.data!.serviceRequests.nodes.length).toBeGreaterThan(0);
+    const fresh = await report(tokens.resident, commonArea());
+    expect(codes(await e2e.gql(CHANGE, { i: { id: fresh, status: 'ACKNOWLEDGED' } }, support))).toEqual(['FORBIDDEN']);
+    expect(codes(await e2e.gql(REPORT, { i: commonArea() }, support))).toEqual(['FORBIDDEN']);
+    expect(codes(await e2e.gql(ADD_PHOTO, photo(olasRequest), support))).toEqual(['FORBIDDEN']);
   });
 });
