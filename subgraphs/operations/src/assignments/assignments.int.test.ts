@@ -26,6 +26,8 @@ import type { ServiceRequestStatus } from '../tables';
 import { COMMENTS_PER_HOUR, MAX_COMMENTS_PER_AUTHOR } from '../comments/comments.service';
 import { loadDemoServiceRequests } from '../service-requests/service-requests.demo';
 import { loadDemoWork } from './assignments.demo';
+import { requestFieldLoaders } from '../request-fields.loaders';
+import type { ServiceRequestRow } from '../service-requests/service-requests.repository';
 
 /**
  * Work on service requests (decision 0042): assignment and the assignee's rights, comments PUBLIC and INTERNAL, the
@@ -297,6 +299,59 @@ describe('work on service requests', () => {
       expect(await refusal(comment(chatty, request.id, 'internal', 'Ett til'))).toMatchObject({ code: 'RATE_LIMITED', retryAfterSeconds: expect.any(Number) });
       await comment(ola, request.id, 'public', 'Fortsatt her');
     });
+  });
+
+  it("a page of requests reads its ratings, suppliers, histories and first comments with one query per field (the request's loaders)", async () => {
+    const reporter = members.is(viewerIn(SOLBAKKEN, 'resident', { buildingIds: [BLOKK_A] }));
+    const rows: ServiceRequestRow[] = [];
+    for (const title of ['Kjeller 1', 'Kjeller 2', 'Kjeller 3']) {
+      const request = await operations.serviceRequests.report(subscribed(reporter), {
+        ...leak,
+        title,
+        location: { kind: 'common_area', buildingId: BLOKK_A, place: 'Kjeller' },
+        urgency: 'normal',
+        urgentReason: null,
+      });
+      await assign(kari, request.id, { assigneeMemberId: jonas.memberId, supplier: { name: `Firma ${title}`, phone: '22334455' } });
+      now = new Date(now.getTime() + 60_000);
+      await comment(kari, request.id, 'internal', `Notat ${title}`);
+      now = new Date(now.getTime() + 60_000);
+      await comment(reporter, request.id, 'public', `Spørsmål ${title}`);
+      for (const status of ['acknowledged', 'in_progress', 'resolved'] as const) await move(kari, request.id, status);
+      await operations.ratings.rate(subscribed(reporter), { requestId: request.id, score: 4 });
+      rows.push(await operations.serviceRequests.get(subscribed(kari), request.id));
+    }
+    const fieldsFor = async (viewer: Viewer) => {
+      const loaders = requestFieldLoaders({ ...subscribed(viewer), ...operations });
+      return Promise.all(
+        rows.map(async (row) => {
+          const [rating, supplier, history, comments] = await Promise.all([
+            operations.ratings.of(viewer, row, loaders),
+            operations.assignments.supplierOf(viewer, row, loaders),
+            operations.serviceRequests.history(viewer, row, loaders),
+            operations.comments.list(viewer, row, { first: 1 }, loaders),
+          ]);
+          return { rating: rating?.score, supplier: supplier?.name, history: history.map((c) => c.toStatus), comments: comments.nodes.map((c) => c.body) };
+        }),
+      );
+    };
+    const queries = jest.spyOn(operations.db, 'tenant');
+    try {
+      const board = await fieldsFor(kari);
+      expect(queries).toHaveBeenCalledTimes(4);
+      expect(board).toEqual(
+        rows.map((row) => ({
+          rating: 4,
+          supplier: `Firma ${row.title}`,
+          history: ['new', 'acknowledged', 'in_progress', 'resolved'],
+          comments: [`Notat ${row.title}`],
+        })),
+      );
+      // The reporter's own loaders: public comments only, no supplier.
+      expect((await fieldsFor(reporter)).map((f) => [f.supplier, f.comments])).toEqual(rows.map((row) => [undefined, [`Spørsmål ${row.title}`]]));
+    } finally {
+      queries.mockRestore();
+    }
   });
 
   describe('rating', () => {

@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { SubgraphDatabase } from '@tunet/kit';
 import { afterKey, overdueFirst, type ListKey, type ServiceRequestRow } from '../service-requests/service-requests.repository';
 import { serviceRequests } from '../tables';
@@ -74,6 +74,16 @@ export class AssignmentsRepository {
         .where(and(eq(serviceRequestSuppliers.associationId, associationId), eq(serviceRequestSuppliers.requestId, requestId))),
     );
     return row ?? null;
+  }
+
+  /** The suppliers of a batch of requests (at most one each), for the loaders. */
+  suppliers(associationId: string, requestIds: readonly string[]): Promise<SupplierRow[]> {
+    return this.db.tenant(associationId, (tx) =>
+      tx
+        .select()
+        .from(serviceRequestSuppliers)
+        .where(and(eq(serviceRequestSuppliers.associationId, associationId), inArray(serviceRequestSuppliers.requestId, [...requestIds]))),
+    );
   }
 
   /** The requests assigned to the member, overdue first then newest, `limit` after the list key `after`. */

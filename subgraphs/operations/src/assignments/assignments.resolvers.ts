@@ -1,3 +1,4 @@
+import { requestFieldLoaders } from '../request-fields.loaders';
 import { isAssignee } from './assignments.access';
 import type { Resolvers } from '../__generated__/resolvers-types';
 
@@ -12,7 +13,7 @@ export const assignmentsResolvers: Resolvers = {
     assignee: (row, _args, ctx) => ctx.assignments.assigneeOf(ctx.viewer, row),
     assignedAt: (row, _args, ctx) => (ctx.assignments.assigneeOf(ctx.viewer, row) ? row.assignedAt : null),
     assignedToMe: (row, _args, ctx) => isAssignee(ctx.viewer, row),
-    supplier: (row, _args, ctx) => ctx.assignments.supplierOf(ctx.viewer, row),
+    supplier: (row, _args, ctx) => ctx.assignments.supplierOf(ctx.viewer, row, requestFieldLoaders(ctx)),
   },
   ServiceRequestSupplier: {
     email: (supplier) => supplier.contactEmail,

@@ -18,6 +18,7 @@ import { keyOf, type ServiceRequestRow } from '../service-requests/service-reque
 import { holdsAssigneeRole } from '../service-requests/service-requests.access';
 import { admittedAssociation, listKey, type ServiceRequestsService } from '../service-requests/service-requests.service';
 import { canAssign, isAssignable, isAssignee } from './assignments.access';
+import type { RequestFieldLoaders } from '../request-fields.loaders';
 import type { AssignmentsRepository, SupplierRow } from './assignments.repository';
 import { checkSupplier, type SupplierInput } from './assignments.rules';
 
@@ -73,9 +74,15 @@ export class AssignmentsService {
   }
 
   /** The supplier and its contact person: the board and the assignee only (personal data of someone not a member). */
-  async supplierOf(viewer: Viewer | null, row: ServiceRequestRow): Promise<SupplierRow | null> {
+  async supplierOf(viewer: Viewer | null, row: ServiceRequestRow, loaders?: Pick<RequestFieldLoaders, 'supplier'>): Promise<SupplierRow | null> {
     if (!canAssign(viewer, row.associationId) && !isAssignee(viewer, row)) return null;
-    return this.repository.supplier(row.associationId, row.id);
+    if (!loaders) return this.repository.supplier(row.associationId, row.id);
+    return (await loaders.supplier.load(row.id))[0] ?? null;
+  }
+
+  /** The suppliers of a batch of requests, for the loaders (seeing them is checked by `supplierOf`). */
+  suppliersOf(associationId: string, requestIds: readonly string[]): Promise<SupplierRow[]> {
+    return this.repository.suppliers(associationId, requestIds);
   }
 
   /** Who it is assigned to: those who see the request's details (reporter, board, assignee, operator in support). */

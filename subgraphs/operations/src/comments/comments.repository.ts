@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, count, eq, gt, inArray, or, sql } from 'drizzle-orm';
+import { and, asc, count, eq, getTableColumns, gt, inArray, lte, or, sql } from 'drizzle-orm';
 import type { SubgraphDatabase } from '@tunet/kit';
 import { serviceRequests, type CommentVisibility } from '../tables';
 import { serviceRequestComments } from './comments.tables';
@@ -65,5 +65,19 @@ export class CommentsRepository {
         .orderBy(asc(c.createdAt), asc(c.id))
         .limit(limit),
     );
+  }
+
+  /** The first `limit` comments of the given kinds on each of a batch of requests, oldest first: one query per page of requests. */
+  firstPages(associationId: string, requestIds: readonly string[], kinds: readonly CommentVisibility[], limit: number): Promise<CommentRow[]> {
+    const c = serviceRequestComments;
+    return this.db.tenant(associationId, async (tx) => {
+      const ranked = tx
+        .select({ ...getTableColumns(c), n: sql<number>`row_number() over (partition by ${c.requestId} order by ${c.createdAt}, ${c.id})`.as('n') })
+        .from(c)
+        .where(and(eq(c.associationId, associationId), inArray(c.requestId, [...requestIds]), inArray(c.visibility, [...kinds])))
+        .as('ranked');
+      const rows = await tx.select().from(ranked).where(lte(ranked.n, limit)).orderBy(asc(ranked.requestId), asc(ranked.createdAt), asc(ranked.id));
+      return rows.map(({ n, ...row }) => row);
+    });
   }
 }

@@ -16,6 +16,7 @@ import type { ServiceRequestRow } from '../service-requests/service-requests.rep
 import type { CommentVisibility } from '../tables';
 import type { ServiceRequestsService } from '../service-requests/service-requests.service';
 import { canComment, visibleCommentKinds } from './comments.access';
+import type { RequestFieldLoaders } from '../request-fields.loaders';
 import type { CommentRow, CommentsRepository } from './comments.repository';
 import { checkCommentBody } from './comments.rules';
 
@@ -73,11 +74,26 @@ export class CommentsService {
   }
 
   /** The comments the viewer may read, oldest first; none for a resident shown the request as already reported. */
-  async list(viewer: Viewer | null, row: ServiceRequestRow, args: { first?: number | null; after?: string | null }): Promise<Page<CommentRow>> {
+  async list(
+    viewer: Viewer | null,
+    row: ServiceRequestRow,
+    args: { first?: number | null; after?: string | null },
+    loaders?: Pick<RequestFieldLoaders, 'comments'>,
+  ): Promise<Page<CommentRow>> {
     const size = pageSize(args.first, 50);
     const after = args.after ? decodeCursor(args.after, cursorKey) : null;
     const kinds = visibleCommentKinds(viewer, row);
-    const rows = await this.repository.list(row.associationId, row.id, kinds, size + 1, after && { createdAt: after[0], id: after[1] });
+    if (kinds.length === 0) return toPage([], size, () => []);
+    // A first page of a page of requests is one query; a later page of one request's thread reads it alone.
+    const rows =
+      loaders && !after
+        ? await loaders.comments(kinds, size + 1).load(row.id)
+        : await this.repository.list(row.associationId, row.id, kinds, size + 1, after && { createdAt: after[0], id: after[1] });
     return toPage(rows, size, (comment) => [comment.createdAt.toISOString(), comment.id]);
+  }
+
+  /** The first `limit` comments of the given kinds on each request, for the loaders (the kinds are decided by `list`). */
+  firstPagesOf(associationId: string, requestIds: readonly string[], kinds: readonly CommentVisibility[], limit: number): Promise<CommentRow[]> {
+    return this.repository.firstPages(associationId, requestIds, kinds, limit);
   }
 }

@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { SubgraphDatabase } from '@tunet/kit';
 import { serviceRequestRatings } from './ratings.tables';
 
@@ -33,5 +33,15 @@ export class RatingsRepository {
         .where(and(eq(serviceRequestRatings.associationId, associationId), eq(serviceRequestRatings.requestId, requestId))),
     );
     return row ?? null;
+  }
+
+  /** The ratings of a batch of requests (at most one each), for the loaders. */
+  byRequests(associationId: string, requestIds: readonly string[]): Promise<RatingRow[]> {
+    return this.db.tenant(associationId, (tx) =>
+      tx
+        .select()
+        .from(serviceRequestRatings)
+        .where(and(eq(serviceRequestRatings.associationId, associationId), inArray(serviceRequestRatings.requestId, [...requestIds]))),
+    );
   }
 }

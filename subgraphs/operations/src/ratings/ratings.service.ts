@@ -1,6 +1,7 @@
 import { conflict, forbidden, type RequestContext, type Viewer } from '@tunet/kit';
 import type { ServiceRequestRow } from '../service-requests/service-requests.repository';
 import type { ServiceRequestsService } from '../service-requests/service-requests.service';
+import type { RequestFieldLoaders } from '../request-fields.loaders';
 import type { RatingRow, RatingsRepository } from './ratings.repository';
 import { canRate, checkRating, isRateable } from './ratings.rules';
 
@@ -34,8 +35,14 @@ export class RatingsService {
   }
 
   /** The rating: the reporter, the board, the assignee (whose work it rates) and an operator in a support session see it. */
-  async of(viewer: Viewer | null, row: ServiceRequestRow): Promise<RatingRow | null> {
+  async of(viewer: Viewer | null, row: ServiceRequestRow, loaders?: Pick<RequestFieldLoaders, 'rating'>): Promise<RatingRow | null> {
     if (!this.serviceRequests.seesDetails(viewer, row)) return null;
-    return this.repository.find(row.associationId, row.id);
+    if (!loaders) return this.repository.find(row.associationId, row.id);
+    return (await loaders.rating.load(row.id))[0] ?? null;
+  }
+
+  /** The ratings of a batch of requests, for the loaders (seeing them is checked by `of`). */
+  ratingsOf(associationId: string, requestIds: readonly string[]): Promise<RatingRow[]> {
+    return this.repository.byRequests(associationId, requestIds);
   }
 }

@@ -129,6 +129,17 @@ export class ServiceRequestsRepository {
     );
   }
 
+  /** The status changes of a batch of requests, each request's oldest first, for the loaders. */
+  histories(associationId: string, requestIds: readonly string[]): Promise<StatusChangeRow[]> {
+    return this.db.tenant(associationId, (tx) =>
+      tx
+        .select()
+        .from(statusChanges)
+        .where(and(eq(statusChanges.associationId, associationId), inArray(statusChanges.requestId, [...requestIds])))
+        .orderBy(asc(statusChanges.requestId), asc(statusChanges.seq)),
+    );
+  }
+
   /** Inserts the report with its first history entry (none → new) and the events `announce` makes of it, in one transaction. */
   report(request: NewServiceRequest, actor: Actor, now: Date, announce: (row: ServiceRequestRow) => Announcement[] = () => []): Promise<ServiceRequestRow> {
     return this.db.tenant(request.associationId, async (tx) => {

@@ -1,3 +1,4 @@
+import { requestFieldLoaders } from '../request-fields.loaders';
 import type { Resolvers } from '../__generated__/resolvers-types';
 
 export const serviceRequestsResolvers: Resolvers = {
@@ -25,7 +26,7 @@ export const serviceRequestsResolvers: Resolvers = {
     rejectionReason: (row, _args, ctx) => (ctx.serviceRequests.seesDetails(ctx.viewer, row) ? row.rejectionReason : null),
     reporter: (row, _args, ctx) => (ctx.serviceRequests.seesDetails(ctx.viewer, row) ? { id: row.reporterMemberId } : null),
     reportedByMe: (row, _args, ctx) => ctx.viewer?.memberId === row.reporterMemberId && ctx.viewer.associationId === row.associationId,
-    history: (row, _args, ctx) => ctx.serviceRequests.history(ctx.viewer, row),
+    history: (row, _args, ctx) => ctx.serviceRequests.history(ctx.viewer, row, requestFieldLoaders(ctx)),
   },
   ServiceRequestStatusChange: {
     from: (change) => change.fromStatus,

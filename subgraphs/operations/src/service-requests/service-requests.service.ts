@@ -266,9 +266,18 @@ export class ServiceRequestsService {
   }
 
   /** The history, for those who see the details; empty for a resident who sees the request as already reported. */
-  async history(viewer: Viewer | null, row: ServiceRequestRow): Promise<StatusChangeRow[]> {
+  async history(
+    viewer: Viewer | null,
+    row: ServiceRequestRow,
+    loaders?: { history: { load(id: string): Promise<StatusChangeRow[]> } },
+  ): Promise<StatusChangeRow[]> {
     if (!canSeeRequestDetails(viewer, this.facts(row))) return [];
-    return this.repository.history(row.associationId, row.id);
+    return loaders ? loaders.history.load(row.id) : this.repository.history(row.associationId, row.id);
+  }
+
+  /** The histories of a batch of requests, for the loaders (seeing them is checked by `history`). */
+  historiesOf(associationId: string, requestIds: readonly string[]): Promise<StatusChangeRow[]> {
+    return this.repository.histories(associationId, requestIds);
   }
 
   /** Whether the viewer sees who reported it and what they wrote. */
