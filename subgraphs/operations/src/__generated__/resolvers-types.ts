@@ -217,8 +217,9 @@ export type Mutation = {
   /**
    * Adds a photo to a request: its reporter while it is open (not yet resolved), the board and the assignee until it
    * is closed or rejected (CONFLICT after; FORBIDDEN for anyone else who sees it; NOT_FOUND for a request the viewer
-   * does not see). At most 6 photos per request (CONFLICT for the 7th). The type is read from the bytes; the photo is
-   * re-encoded without EXIF and GPS before it is stored.
+   * does not see). At most 6 photos from the reporter and 6 from the board and the assignee (CONFLICT for a side's
+   * 7th), and 30 uploads an hour per member, refused ones included (RATE_LIMITED). The type is read from the bytes; the
+   * photo is re-encoded without EXIF and GPS before it is stored.
    */
   addServiceRequestPhoto: ServiceRequestPhoto;
   /** Stops a task (the board): its open round is removed, its history kept. Archiving again changes nothing. */
@@ -237,7 +238,7 @@ export type Mutation = {
   changeServiceRequestStatus: ServiceRequest;
   /**
    * Comments on a request the viewer sees: the reporter PUBLIC, the board and the assignee either kind (FORBIDDEN
-   * otherwise). At most 500 comments per request (CONFLICT).
+   * otherwise). At most 500 comments per author and request (CONFLICT), and 60 an hour per member (RATE_LIMITED).
    */
   commentOnServiceRequest: ServiceRequestComment;
   /**
@@ -494,7 +495,7 @@ export type ServiceRequest = {
    * told once when it becomes overdue.
    */
   overdue: Scalars['Boolean']['output'];
-  /** The photos, oldest first (at most 6). */
+  /** The photos, oldest first (at most 6 from the reporter and 6 from the board and the assignee). */
   photos: Array<ServiceRequestPhoto>;
   /** The reporter's rating once given: the reporter, the board and the assignee see it. */
   rating?: Maybe<ServiceRequestRating>;
