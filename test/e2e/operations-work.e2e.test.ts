@@ -158,6 +158,12 @@ describe('work on service requests through the gateway', () => {
     expect(told).toEqual([expect.objectContaining({ title: 'Feilmelding mottatt: Fuktig bad' })]);
     expect(JSON.stringify((await inbox()).notifications)).not.toContain('membranen');
     expect(JSON.stringify(told)).not.toContain('Hansen');
+    // The board hears of the report itself (service_request.reported), without its description; Ola above did not.
+    const boardInbox = () => setupStep<Inbox>(e2e, tokens.board, '{ notifications(first: 100) { nodes { title body subjectId } } }');
+    await eventually(async () => expect((await boardInbox()).notifications.nodes.some((n) => n.subjectId === id)).toBe(true), 20_000);
+    const boardTold = (await boardInbox()).notifications.nodes.filter((n) => n.subjectId === id);
+    expect(boardTold).toEqual([expect.objectContaining({ title: 'Ny feilmelding: Fuktig bad' })]);
+    expect(JSON.stringify(boardTold)).not.toContain('avløpet');
   });
 
   it("the board reads the unit's number and the building's name through the request (members resolves the references)", async () => {
