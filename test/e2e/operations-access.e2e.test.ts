@@ -262,4 +262,15 @@ describe('service requests through the gateway', () => {
     expect(codes(await e2e.gql(REPORT, { i: commonArea() }, support))).toEqual(['FORBIDDEN']);
     expect(codes(await e2e.gql(ADD_PHOTO, photo(olasRequest), support))).toEqual(['FORBIDDEN']);
   });
+
+  it("shows the demo's party-room request to the booker of the booking it is linked to", async () => {
+    const aase = (await e2e.login('aase@solbakken.example')).accessToken;
+    const mine = await setupStep<{ myServiceRequests: { nodes: { title: string; booking: { id: string } | null }[] } }>(
+      e2e,
+      aase,
+      '{ myServiceRequests(first: 20) { nodes { title booking { id } } } }',
+    );
+    const linked = mine.myServiceRequests.nodes.filter((node) => node.booking);
+    expect(linked.map((node) => node.title)).toEqual(['Oppvaskmaskinen i selskapslokalet lekker']);
+  });
 });

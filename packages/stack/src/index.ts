@@ -19,9 +19,16 @@ import { createBillingSubgraph, loadDemoBilling, SignedAssociationProfiles, type
 import { createMembersSubgraph, DEMO, loadDemoData, type MembersSubgraph } from '@tunet/members';
 import { createPostsSubgraph, loadDemoPosts, type PostsSubgraph } from '@tunet/posts';
 import { createPrivacySubgraph, type PrivacySubgraph } from '@tunet/privacy';
-import { createOperationsSubgraph, loadDemoMaintenance, loadDemoServiceRequests, loadDemoWork, type OperationsSubgraph } from '@tunet/operations';
+import {
+  createOperationsSubgraph,
+  loadDemoBookingLink,
+  loadDemoMaintenance,
+  loadDemoServiceRequests,
+  loadDemoWork,
+  type OperationsSubgraph,
+} from '@tunet/operations';
 import { createNotificationsSubgraph, MembersDirectory, type NotificationsConfig, type NotificationsSubgraph } from '@tunet/notifications';
-import { createReservationsSubgraph, loadDemoReservations, type DemoResident, type ReservationsSubgraph } from '@tunet/reservations';
+import { createReservationsSubgraph, DEMO_RESOURCES, loadDemoReservations, type DemoResident, type ReservationsSubgraph } from '@tunet/reservations';
 
 export interface StackOptions {
   database: DatabaseConnection;
@@ -288,12 +295,17 @@ async function loadDemo(
   });
   await loadDemoBilling(billing, { solbakken: DEMO.solbakken, operator: DEMO.operator });
   await loadDemoMaintenance(operations.db, { association: DEMO.solbakken, board: DEMO.kari, caretaker: DEMO.jonas });
-  await loadDemoServiceRequests(operations.db, {
+  const requestsLoaded = await loadDemoServiceRequests(operations.db, {
     association: DEMO.solbakken,
     board: DEMO.kari,
     ola: await homeWithBuilding(members, DEMO.ola),
     aase: await homeWithBuilding(members, DEMO.aase),
   });
+  // The demo's party-room booking is Aase's (the third resident above); a request about the room is linked to it.
+  const partyRoom = await reservations.bookingsRepository.findByIdempotencyKey(DEMO.solbakken, DEMO.aase, `demo-${DEMO_RESOURCES.partyRoom}`);
+  if (requestsLoaded && partyRoom) {
+    await loadDemoBookingLink(operations.db, { association: DEMO.solbakken, board: DEMO.kari, booking: { id: partyRoom.id, bookerMemberId: DEMO.aase } });
+  }
   await loadDemoWork(operations.db, { association: DEMO.solbakken, board: DEMO.kari, caretaker: DEMO.jonas, ola: DEMO.ola });
   return loaded;
 }
