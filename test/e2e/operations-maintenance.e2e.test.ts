@@ -199,7 +199,7 @@ describe('maintenance plan access matrix', () => {
       dueAt,
       now,
     );
-    const sweeps = [1, 2].map(() => new OverdueMaintenanceSweep(repository));
+    const sweeps = [1, 2].map(() => new OverdueMaintenanceSweep(repository, () => Promise.resolve(true)));
     await Promise.all(sweeps.map((sweep) => sweep.sweep()));
     const INBOX = 'query { notifications(first: 50) { nodes { title category link } } }';
     const told = async () =>

@@ -40,6 +40,7 @@ import { DeadlinesRepository } from './deadlines/deadlines.repository';
 import { deadlinesResolvers } from './deadlines/deadlines.resolvers';
 import { DeadlinesService } from './deadlines/deadlines.service';
 import { DeadlineSweep } from './deadlines/deadlines.sweep';
+import { billingOperationsFeature, type OperationsFeatureCheck } from './feature';
 import { signedAssociationZones } from './maintenance/association-zones';
 import { MaintenanceRepository } from './maintenance/maintenance.repository';
 import { maintenanceResolvers } from './maintenance/maintenance.resolvers';
@@ -88,6 +89,8 @@ export type OperationsDependencies = SubgraphProcessDependencies & {
   bookingBookers?: BookingBookers;
   /** The association's time zone, in which reports read their dates (members' profile route by default); tests arrange it. */
   associationZones?: TimeZoneOf;
+  /** Whether an association has the operations center, for the sweeps (billing's signed route by default). */
+  operationsFeature?: OperationsFeatureCheck;
   /** Where photos' bytes go (the storage the environment names by default, as posts'); tests give a directory. */
   fileStorage?: FileStorage;
 };
@@ -147,6 +150,13 @@ export async function createOperationsSubgraph(deps: OperationsDependencies): Pr
     now,
   );
   const deadlinesRepository = new DeadlinesRepository(db);
+  const billingUrl = () => {
+    const url = deps.subgraphUrls().billing;
+    if (!url) throw new Error('The billing subgraph’s URL is not known.');
+    return url;
+  };
+  // The sweeps run without a request: billing says which associations have the operations center (decision 0043).
+  const operationsFeature = deps.operationsFeature ?? billingOperationsFeature(billingUrl, deps.internalSecret);
   const deadlines = new DeadlinesService(deadlinesRepository, now);
   const reporting = new ReportingService(new ReportingRepository(db), deps.associationZones ?? signedAssociationZones(membersUrl, deps.internalSecret), now);
   const fileStorage = deps.fileStorage ?? fileStorageFromEnv();
@@ -192,8 +202,8 @@ export async function createOperationsSubgraph(deps: OperationsDependencies): Pr
     migrate: () => db.migrate(),
     backgroundJobs: (stream) => [
       new OutboxRelay(db, stream),
-      new OverdueMaintenanceSweep(maintenanceRepository, { now }),
-      new DeadlineSweep(deadlinesRepository, { now }),
+      new OverdueMaintenanceSweep(maintenanceRepository, operationsFeature, { now }),
+      new DeadlineSweep(deadlinesRepository, operationsFeature, { now }),
     ],
     db,
     serviceRequests,

@@ -23,9 +23,9 @@ afterAll(() => bed.close());
 
 const primary = () => ({
   service: new DeadlinesService(new DeadlinesRepository(bed.primary.db), clock),
-  sweep: new DeadlineSweep(new DeadlinesRepository(bed.primary.db), { now: clock }),
+  sweep: new DeadlineSweep(new DeadlinesRepository(bed.primary.db), bed.featureOn, { now: clock }),
 });
-const replica = () => new DeadlineSweep(new DeadlinesRepository(bed.replica.db), { now: clock });
+const replica = () => new DeadlineSweep(new DeadlinesRepository(bed.replica.db), bed.featureOn, { now: clock });
 
 /** A request as reporting leaves it: NEW, without deadlines until the sweep stamps them. */
 async function report(
@@ -115,6 +115,22 @@ describe('service request deadlines (injected clock)', () => {
     });
     expect(events.find((event) => event.payload.requestId === urgent[0]!.id)!.payload).toMatchObject({ missed: 'response', assigneeMemberId: null });
     expect(events.some((event) => event.payload.requestId === resolved.id)).toBe(false);
+  });
+
+  it('tells nobody of an overdue request while the association has no operations center, and once when the add-on is back', async () => {
+    now = new Date('2026-12-07T09:00:00Z');
+    const { id } = arrangeAssociation(bed);
+    const leak = await report(id, 'plumbing', 'urgent', now);
+    await primary().sweep.sweep();
+    bed.withoutFeature.add(id);
+    now = new Date('2026-12-07T11:01:00Z');
+    await Promise.all([primary().sweep.sweep(), replica().sweep()]);
+    const told = async () => (await outboxOf(bed, 'service_request.overdue')).filter((event) => event.associationId === id);
+    expect(await told()).toEqual([]);
+    expect((await stored(id, leak.id)).overdueNotifiedAt).toBeNull();
+    bed.withoutFeature.delete(id);
+    await Promise.all([primary().sweep.sweep(), replica().sweep()]);
+    expect((await told()).map((event) => event.payload.requestId)).toEqual([leak.id]);
   });
 
   it('lets only the board set deadlines, with whole hours and the answer before the fix', async () => {

@@ -82,19 +82,25 @@ export class DeadlinesRepository {
     });
   }
 
+  /** The associations with open requests past a deadline that nobody was told about (the sweep asks which are entitled). */
+  async overdueAssociations(now: Date): Promise<string[]> {
+    const rows = await this.db.system((tx) =>
+      tx.selectDistinct({ associationId: serviceRequests.associationId }).from(serviceRequests).where(unclaimedOverdue(now)),
+    );
+    return rows.map((row) => row.associationId);
+  }
+
   /**
    * Claims up to `limit` open requests past a deadline that nobody was told about, and writes one
-   * `service_request.overdue` event for each in the same transaction. The claim is the conditional update itself
+   * `service_request.overdue` event for each in the same transaction, in `associationIds` only (those with the
+   * operations center; the others' rows stay unclaimed, told when the add-on is back). The claim is the conditional update itself
    * (`overdue_notified_at` set only where it is still null): each request is told once across replicas.
    */
-  claimOverdue(now: Date, limit: number): Promise<ClaimedRequest[]> {
+  claimOverdue(now: Date, limit: number, associationIds: readonly string[]): Promise<ClaimedRequest[]> {
+    if (associationIds.length === 0) return Promise.resolve([]);
     return this.db.system(async (tx) => {
       const r = serviceRequests;
-      const overdue = and(
-        isNull(r.overdueNotifiedAt),
-        inArray(r.status, [...OPEN]),
-        or(lt(r.resolutionDueAt, now), and(eq(r.status, 'new'), lt(r.responseDueAt, now))),
-      );
+      const overdue = and(unclaimedOverdue(now), inArray(r.associationId, [...associationIds]));
       const due = tx.select({ id: r.id }).from(r).where(overdue).orderBy(asc(r.resolutionDueAt)).limit(limit).for('update', { skipLocked: true });
       const claimed = await tx
         .update(r)
@@ -106,6 +112,12 @@ export class DeadlinesRepository {
       return result;
     });
   }
+}
+
+/** Open, past a deadline as the sweep reads it, and nobody told yet. */
+function unclaimedOverdue(now: Date) {
+  const r = serviceRequests;
+  return and(isNull(r.overdueNotifiedAt), inArray(r.status, [...OPEN]), or(lt(r.resolutionDueAt, now), and(eq(r.status, 'new'), lt(r.responseDueAt, now))));
 }
 
 async function announce(tx: Tx, db: SubgraphDatabase, row: typeof serviceRequests.$inferSelect, now: Date): Promise<ClaimedRequest> {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { DatabaseConnection, type MemberRoles, type MemberRolesEntry, type MemberViewer, type RequestContext, type SubgraphDatabase } from '@tunet/kit';
 import { openTestDatabase, testBackend, viewerIn, type TestDatabase } from '@tunet/kit/src/kit.fixtures';
 import { sql } from 'drizzle-orm';
-import { OPERATIONS_FEATURE } from '../feature';
+import { OPERATIONS_FEATURE, type OperationsFeatureCheck } from '../feature';
 import { MaintenanceRepository } from './maintenance.repository';
 import { MaintenanceService } from './maintenance.service';
 import { OverdueMaintenanceSweep } from './maintenance.sweep';
@@ -40,6 +40,10 @@ export interface MaintenanceTestBed {
   primary: MaintenanceReplica;
   replica: MaintenanceReplica;
   members: StaticMemberRoles;
+  /** Associations billing says have no operations center (a test adds them); the sweeps skip them. */
+  withoutFeature: Set<string>;
+  /** The sweeps' feature check as billing would answer it. */
+  featureOn: OperationsFeatureCheck;
   setClock(iso: string): void;
   close(): Promise<void>;
 }
@@ -52,13 +56,15 @@ export async function openMaintenanceTestBed(startAt: string): Promise<Maintenan
   let now = new Date(startAt);
   const clock = () => now;
   const members = new StaticMemberRoles();
+  const withoutFeature = new Set<string>();
+  const featureOn: OperationsFeatureCheck = (associationId) => Promise.resolve(!withoutFeature.has(associationId));
   const replicaOn = (connection: DatabaseConnection): MaintenanceReplica => {
     const db = connection.forSubgraph('operations', MIGRATIONS);
     const repository = new MaintenanceRepository(db);
     return {
       db,
       service: new MaintenanceService(repository, members, () => Promise.resolve('Europe/Oslo'), clock),
-      sweep: new OverdueMaintenanceSweep(repository, { now: clock }),
+      sweep: new OverdueMaintenanceSweep(repository, featureOn, { now: clock }),
     };
   };
   const primary = replicaOn(database.connection);
@@ -67,6 +73,8 @@ export async function openMaintenanceTestBed(startAt: string): Promise<Maintenan
     primary,
     replica: replicaOn(second),
     members,
+    withoutFeature,
+    featureOn,
     setClock: (iso) => void (now = new Date(iso)),
     async close() {
       if (second !== database.connection) await second.close();

@@ -132,6 +132,18 @@ export class MaintenanceRepository {
     next: (task: MaintenanceTaskRow, completed: MaintenanceOccurrenceRow) => { seq: number; dueAt: Date },
   ): Promise<{ completed: MaintenanceOccurrenceRow; next: MaintenanceOccurrenceRow | null } | null> {
     return this.db.tenant(associationId, async (tx) => {
+      // The task's row first, as archive() takes it: an archive at the same moment waits for this completion and
+      // then removes the next round, or runs first and this one finds its round gone (no open round on an archived task).
+      const [round] = await tx
+        .select({ taskId: maintenanceOccurrences.taskId })
+        .from(maintenanceOccurrences)
+        .where(and(eq(maintenanceOccurrences.associationId, associationId), eq(maintenanceOccurrences.id, occurrenceId)));
+      if (!round) return null;
+      const [task] = await tx
+        .select()
+        .from(maintenanceTasks)
+        .where(and(eq(maintenanceTasks.associationId, associationId), eq(maintenanceTasks.id, round.taskId)))
+        .for('update');
       const [completed] = await tx
         .update(maintenanceOccurrences)
         .set({ completedAt: completion.at, completedByMemberId: completion.memberId, answers: completion.answers, note: completion.note })
@@ -140,10 +152,6 @@ export class MaintenanceRepository {
         )
         .returning();
       if (!completed) return null;
-      const [task] = await tx
-        .select()
-        .from(maintenanceTasks)
-        .where(and(eq(maintenanceTasks.associationId, associationId), eq(maintenanceTasks.id, completed.taskId)));
       if (!task || task.archivedAt) return { completed, next: null };
       const { seq, dueAt } = next(task, completed);
       return { completed, next: await insertOccurrence(tx, task, seq, dueAt, completion.at) };
@@ -181,32 +189,35 @@ export class MaintenanceRepository {
     });
   }
 
+  /** The associations with open rounds of live tasks past due that nobody was told about (the sweep asks which are entitled). */
+  async overdueAssociations(now: Date): Promise<string[]> {
+    const rows = await this.db.system((tx) =>
+      tx.selectDistinct({ associationId: maintenanceOccurrences.associationId }).from(maintenanceOccurrences).where(unclaimedOverdue(tx, now)),
+    );
+    return rows.map((row) => row.associationId);
+  }
+
   /**
    * Claims up to `limit` open occurrences past due that nobody was told about, across associations, and writes one
-   * `maintenance_task.overdue` event for each in the same transaction. The claim is the conditional update itself
+   * `maintenance_task.overdue` event for each in the same transaction, in `associationIds` only (those with the
+   * operations center; the others' rounds stay unclaimed) and never of an archived task. The claim is the conditional update itself
    * (`overdue_notified_at` set only where it is still null): of sweeps on several replicas at once, each occurrence
    * is claimed by exactly one, and skip locked keeps them from waiting on each other.
    */
-  claimOverdue(now: Date, limit: number): Promise<ClaimedOverdue[]> {
+  claimOverdue(now: Date, limit: number, associationIds: readonly string[]): Promise<ClaimedOverdue[]> {
+    if (associationIds.length === 0) return Promise.resolve([]);
     return this.db.system(async (tx) => {
       const due = tx
         .select({ id: maintenanceOccurrences.id })
         .from(maintenanceOccurrences)
-        .where(and(isNull(maintenanceOccurrences.completedAt), isNull(maintenanceOccurrences.overdueNotifiedAt), lt(maintenanceOccurrences.dueAt, now)))
+        .where(and(unclaimedOverdue(tx, now), inArray(maintenanceOccurrences.associationId, [...associationIds])))
         .orderBy(asc(maintenanceOccurrences.dueAt))
         .limit(limit)
         .for('update', { skipLocked: true });
       const claimed = await tx
         .update(maintenanceOccurrences)
         .set({ overdueNotifiedAt: now })
-        .where(
-          and(
-            inArray(maintenanceOccurrences.id, due),
-            isNull(maintenanceOccurrences.completedAt),
-            isNull(maintenanceOccurrences.overdueNotifiedAt),
-            lt(maintenanceOccurrences.dueAt, now),
-          ),
-        )
+        .where(and(inArray(maintenanceOccurrences.id, due), unclaimedOverdue(tx, now)))
         .returning();
       if (claimed.length === 0) return [];
       const tasks = await tx
@@ -230,6 +241,13 @@ export class MaintenanceRepository {
       return result;
     });
   }
+}
+
+/** An open round past due, nobody told yet, of a task that is not archived. */
+function unclaimedOverdue(tx: Tx, now: Date) {
+  const o = maintenanceOccurrences;
+  const live = tx.select({ id: maintenanceTasks.id }).from(maintenanceTasks).where(isNull(maintenanceTasks.archivedAt));
+  return and(isNull(o.completedAt), isNull(o.overdueNotifiedAt), lt(o.dueAt, now), inArray(o.taskId, live));
 }
 
 async function insertOccurrence(tx: Tx, task: MaintenanceTaskRow, seq: number, dueAt: Date, now: Date): Promise<MaintenanceOccurrenceRow> {

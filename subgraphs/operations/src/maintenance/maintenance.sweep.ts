@@ -1,4 +1,5 @@
 import { createLogger, PeriodicJob, type BackgroundJob, type Logger } from '@tunet/kit';
+import { withOperationsFeature, type OperationsFeatureCheck } from '../feature';
 import type { MaintenanceRepository } from './maintenance.repository';
 
 const BATCH = 100;
@@ -6,7 +7,8 @@ const BATCH = 100;
 /**
  * Flags overdue rounds to their responsible person (or the board) once: every minute each replica claims open
  * occurrences past due that nobody was told about, and writes a `maintenance_task.overdue` event for each in the
- * claim's transaction. The claim is a conditional update, so replicas sweeping at once tell each person once.
+ * claim's transaction. The claim is a conditional update, so replicas sweeping at once tell each person once. Only
+ * associations with the operations center (billing asked) are swept; archived tasks never.
  */
 export class OverdueMaintenanceSweep implements BackgroundJob {
   private readonly job: PeriodicJob;
@@ -14,6 +16,7 @@ export class OverdueMaintenanceSweep implements BackgroundJob {
 
   constructor(
     private readonly repository: MaintenanceRepository,
+    private readonly featureOn: OperationsFeatureCheck,
     options: { now?: () => Date; intervalMs?: number; logger?: Logger } = {},
   ) {
     this.now = options.now ?? (() => new Date());
@@ -28,7 +31,10 @@ export class OverdueMaintenanceSweep implements BackgroundJob {
 
   /** Claims and announces what is overdue now; says how many this replica claimed. */
   async sweep(): Promise<number> {
-    return (await this.repository.claimOverdue(this.now(), BATCH)).length;
+    // Only associations with the operations center hear of overdue rounds; the others' stay unclaimed.
+    const now = this.now();
+    const entitled = await withOperationsFeature(await this.repository.overdueAssociations(now), this.featureOn);
+    return (await this.repository.claimOverdue(now, BATCH, entitled)).length;
   }
 
   start(): void {
