@@ -22,7 +22,7 @@ const HOUR_MS = 60 * 60 * 1000;
  * work already or the requests are not there.
  */
 export async function loadDemoWork(db: SubgraphDatabase, demo: DemoWork, now = new Date()): Promise<boolean> {
-  const requests = await new ServiceRequestsRepository(db).list(demo.association, { kind: 'all' }, null, null, 100);
+  const requests = await new ServiceRequestsRepository(db).list(demo.association, { kind: 'all' }, null, null, 100, now);
   if (requests.some((request) => request.assigneeMemberId !== null)) return false;
   const titled = (title: string) => requests.find((request) => request.title === title);
   const [leak, radiator, door] = [titled('Lekker under kjøkkenvasken'), titled('Kald radiator på soverommet'), titled('Ytterdøra går ikke i lås')];

@@ -87,14 +87,14 @@ export class AssignmentsRepository {
   }
 
   /** The requests assigned to the member, overdue first then newest, `limit` after the list key `after`. */
-  assignedTo(associationId: string, memberId: string, limit: number, after: ListKey | null): Promise<ServiceRequestRow[]> {
+  assignedTo(associationId: string, memberId: string, limit: number, after: ListKey | null, now: Date): Promise<ServiceRequestRow[]> {
     const r = serviceRequests;
     return this.db.tenant(associationId, (tx) =>
       tx
         .select()
         .from(r)
-        .where(and(eq(r.associationId, associationId), eq(r.assigneeMemberId, memberId), after ? afterKey(after) : undefined))
-        .orderBy(...overdueFirst)
+        .where(and(eq(r.associationId, associationId), eq(r.assigneeMemberId, memberId), after ? afterKey(after, now) : undefined))
+        .orderBy(...overdueFirst(now))
         .limit(limit),
     );
   }

@@ -69,8 +69,9 @@ export class AssignmentsService {
     if (!holdsAssigneeRole(viewer)) return { nodes: [], pageInfo: { hasNextPage: false, endCursor: null } };
     const size = pageSize(args.first);
     const after = args.after ? decodeCursor(args.after, listKey) : null;
-    const rows = await this.repository.assignedTo(associationId, viewer.memberId, size + 1, after);
-    return toPage(rows, size, keyOf);
+    const now = this.now();
+    const rows = await this.repository.assignedTo(associationId, viewer.memberId, size + 1, after, now);
+    return toPage(rows, size, (row) => keyOf(row, now));
   }
 
   /** The supplier and its contact person: the board and the assignee only (personal data of someone not a member). */

@@ -9,6 +9,7 @@ import { arrangeAssociation, openMaintenanceTestBed, outboxOf, requestOf, type M
 import { serviceRequests, type ServiceRequestCategory, type ServiceRequestStatus, type ServiceRequestUrgency } from '../tables';
 import { DeadlinesRepository } from './deadlines.repository';
 import { DeadlinesService } from './deadlines.service';
+import { isRequestOverdue } from './deadlines.rules';
 import { DeadlineSweep } from './deadlines.sweep';
 
 let bed: MaintenanceTestBed;
@@ -178,21 +179,45 @@ describe('overdue requests first in the lists (decision 0041, addendum "links")'
     const pages: string[] = [];
     let after: ListKey | null = null;
     for (;;) {
-      const rows = await requests.list(id, { kind: 'all' }, null, after, 1);
+      const rows = await requests.list(id, { kind: 'all' }, null, after, 1, now);
       pages.push(rows[0]!.id);
       if (rows.length === 1) break;
       // The cursor as the client gets it back: the key through the list's cursor schema.
-      after = decodeCursor(encodeCursor(keyOf(rows[0]!)), listKey);
+      after = decodeCursor(encodeCursor(keyOf(rows[0]!, now)), listKey);
     }
     expect(pages).toEqual([overdue.id, fresh.id, done.id]);
-    const whole = await requests.list(id, { kind: 'all' }, null, null, 10);
+    const whole = await requests.list(id, { kind: 'all' }, null, null, 10, now);
     expect(whole.map((row) => row.id)).toEqual([overdue.id, fresh.id, done.id]);
 
     const assignments = new AssignmentsRepository(bed.primary.db);
-    const first = await assignments.assignedTo(id, caretaker.memberId, 2, null);
+    const first = await assignments.assignedTo(id, caretaker.memberId, 2, null, now);
     expect(first.map((row) => row.id)).toEqual([overdue.id, fresh.id]);
-    const second = await assignments.assignedTo(id, caretaker.memberId, 2, keyOf(first[0]!));
+    const second = await assignments.assignedTo(id, caretaker.memberId, 2, keyOf(first[0]!, now), now);
     expect(second.map((row) => row.id)).toEqual([fresh.id]);
+  });
+  it('lists first exactly what `overdue` says: a request flagged for its response deadline and acknowledged since is not', async () => {
+    now = new Date('2026-12-07T09:00:00Z');
+    const { id } = arrangeAssociation(bed);
+    const late = await report(id, 'plumbing', 'normal', now);
+    const newer = await report(id, 'plumbing', 'normal', new Date(now.getTime() + 3600 * 1000));
+    await primary().sweep.sweep();
+    now = new Date('2026-12-09T10:00:00Z'); // +49 h: the first request missed its 48-hour response deadline
+    await primary().sweep.sweep();
+    expect((await stored(id, late.id)).overdueNotifiedAt).not.toBeNull();
+    const requests = new ServiceRequestsRepository(bed.primary.db);
+    expect((await requests.list(id, { kind: 'all' }, null, null, 10, now)).map((row) => row.id)).toEqual([late.id, newer.id]);
+    await bed.primary.db.tenant(id, (tx) =>
+      tx
+        .update(serviceRequests)
+        .set({ status: 'acknowledged', acknowledgedAt: now })
+        .where(and(eq(serviceRequests.associationId, id), eq(serviceRequests.id, late.id))),
+    );
+    const acknowledged = await stored(id, late.id);
+    expect(isRequestOverdue(acknowledged, now)).toBe(false);
+    expect((await requests.list(id, { kind: 'all' }, null, null, 10, now)).map((row) => row.id)).toEqual([newer.id, late.id]);
+    // The cursor carries the same flag: the next page after the newer one holds the acknowledged one.
+    const after = decodeCursor(encodeCursor(keyOf(await stored(id, newer.id), now)), listKey);
+    expect((await requests.list(id, { kind: 'all' }, null, after, 10, now)).map((row) => row.id)).toEqual([late.id]);
   });
 });
 

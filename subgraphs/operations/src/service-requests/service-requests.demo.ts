@@ -119,7 +119,7 @@ const REQUESTS: DemoRequest[] = [
  */
 export async function loadDemoServiceRequests(db: SubgraphDatabase, demo: DemoServiceRequests, now = new Date()): Promise<boolean> {
   const repository = new ServiceRequestsRepository(db);
-  if ((await repository.list(demo.association, { kind: 'all' }, null, null, 1)).length > 0) return false;
+  if ((await repository.list(demo.association, { kind: 'all' }, null, null, 1, now)).length > 0) return false;
   const ago = (days: number) => new Date(now.getTime() - days * DAY_MS);
   for (const request of REQUESTS) {
     const reporter = demo[request.reporter];

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, inArray, isNull, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Announcement, SubgraphDatabase, Tx } from '@tunet/kit';
 import { serviceRequests, statusChanges, type ActorKind, type ServiceRequestStatus } from '../tables';
+import { isRequestOverdue } from '../deadlines/deadlines.rules';
 import { OPEN_STATUSES } from './service-requests.rules';
 
 export type ServiceRequestRow = typeof serviceRequests.$inferSelect;
@@ -42,26 +43,25 @@ export interface StatusPatch {
 }
 
 /**
- * The sort key of lists and cursors: overdue and still open first (1, the sweep flagged it), then newest
- * (decision 0043). A request flagged while someone pages moves up; keyset pages neither repeat nor skip the others.
+ * The sort key of lists and cursors: overdue first (1), by the rule `ServiceRequest.overdue` reads (deadlines.rules.ts
+ * missedDeadline: open and past the resolution deadline, or NEW past the response deadline, at `now`), then newest
+ * (decision 0043, addendum "review fixes C"). A request that falls overdue while someone pages moves up; keyset pages
+ * neither repeat nor skip the others.
  */
 export type ListKey = [0 | 1, string, string];
 const OPEN = sql.raw(`(${OPEN_STATUSES.map((status) => `'${status}'`).join(', ')})`);
-export const keyOf = (row: ServiceRequestRow): ListKey => [
-  row.overdueNotifiedAt !== null && OPEN_STATUSES.includes(row.status) ? 1 : 0,
-  row.createdAt.toISOString(),
-  row.id,
-];
-/**
- * The overdue flag as 1/0, written with literal statuses so that it matches the expression of the list indexes of
- * migration 0008 (service_requests_list, service_requests_assignee_list).
- */
-const overdueFlag = sql`(case when ${serviceRequests.overdueNotifiedAt} is not null and ${serviceRequests.status} in ${OPEN} then 1 else 0 end)`;
+export const keyOf = (row: ServiceRequestRow, now: Date): ListKey => [isRequestOverdue(row, now) ? 1 : 0, row.createdAt.toISOString(), row.id];
+/** The overdue flag as 1/0 at `now`, the same rule as isRequestOverdue. */
+const overdueFlag = (now: Date) => {
+  const at = sql`${now.toISOString()}::timestamptz`;
+  const r = serviceRequests;
+  return sql`(case when ${r.status} in ${OPEN} and (${r.resolutionDueAt} < ${at} or (${r.status} = 'new' and ${r.responseDueAt} < ${at})) then 1 else 0 end)`;
+};
 /** `order by` overdue first, then newest: for every list of requests. */
-export const overdueFirst = [sql`${overdueFlag} desc`, desc(serviceRequests.createdAt), desc(serviceRequests.id)] as const;
+export const overdueFirst = (now: Date) => [sql`${overdueFlag(now)} desc`, desc(serviceRequests.createdAt), desc(serviceRequests.id)] as const;
 /** The rows after `after` in the order of `overdueFirst`. */
-export const afterKey = (after: ListKey): SQL =>
-  sql`(${overdueFlag}, ${serviceRequests.createdAt}, ${serviceRequests.id}) < (${after[0]}::int, ${after[1]}::timestamptz, ${after[2]}::uuid)`;
+export const afterKey = (after: ListKey, now: Date): SQL =>
+  sql`(${overdueFlag(now)}, ${serviceRequests.createdAt}, ${serviceRequests.id}) < (${after[0]}::int, ${after[1]}::timestamptz, ${after[2]}::uuid)`;
 
 function scopeCondition(scope: ListScope): SQL | undefined {
   if (scope.kind === 'all') return undefined;
@@ -100,6 +100,7 @@ export class ServiceRequestsRepository {
     statuses: readonly ServiceRequestStatus[] | null,
     after: ListKey | null,
     size: number,
+    now: Date,
   ): Promise<ServiceRequestRow[]> {
     return this.db.tenant(associationId, (tx) =>
       tx
@@ -110,10 +111,10 @@ export class ServiceRequestsRepository {
             eq(serviceRequests.associationId, associationId),
             scopeCondition(scope),
             statuses ? inArray(serviceRequests.status, [...statuses]) : undefined,
-            after ? afterKey(after) : undefined,
+            after ? afterKey(after, now) : undefined,
           ),
         )
-        .orderBy(...overdueFirst)
+        .orderBy(...overdueFirst(now))
         .limit(size + 1),
     );
   }

@@ -139,8 +139,9 @@ export class ServiceRequestsService {
     const size = pageSize(args.first);
     const after: ListKey | null = args.after ? decodeCursor(args.after, listKey) : null;
     if (statuses && statuses.length === 0) return { nodes: [], pageInfo: { hasNextPage: false, endCursor: null } };
-    const rows = await this.repository.list(associationId, scope, statuses, after, size);
-    return toPage(rows, size, keyOf);
+    const now = this.deps.now();
+    const rows = await this.repository.list(associationId, scope, statuses, after, size, now);
+    return toPage(rows, size, (row) => keyOf(row, now));
   }
 
   /**
