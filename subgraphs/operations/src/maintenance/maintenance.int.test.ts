@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { PrivacyRepository } from '../privacy/privacy.repository';
 import type { MemberViewer } from '@tunet/kit';
+import { testBackend } from '@tunet/kit/src/kit.fixtures';
 import { loadDemoMaintenance } from './maintenance.demo';
 import { maintenanceLoaders } from './maintenance.loaders';
 import { arrangeAssociation, openMaintenanceTestBed, outboxOf, requestOf, type MaintenanceTestBed } from './maintenance.fixtures';
@@ -194,6 +195,41 @@ describe('the overdue sweep', () => {
     bed.withoutFeature.delete(id);
     await Promise.all([bed.primary.sweep.sweep(), bed.replica.sweep.sweep()]);
     expect((await told()).map((event) => event.payload.taskId)).toEqual([live.id]);
+  });
+
+  // A second connection is needed to hold the lock: PostgreSQL only (PGlite is one connection).
+  (testBackend() === 'postgres' ? it : it.skip)('makes a completion wait for an archive holding the task, which leaves no open round', async () => {
+    bed.setClock('2026-12-07T09:00:00Z');
+    const { id, board } = arrangeAssociation(bed);
+    const task = await bed.primary.service.create(requestOf(board), fireRound({ firstDueOn: '2026-12-08' }));
+    const waiting = async () => {
+      const result = await bed.primary.db.system((tx) =>
+        tx.execute(
+          sql`select count(*)::int as n from pg_locks where not granted and database = (select oid from pg_database where datname = current_database())`,
+        ),
+      );
+      return (result as { rows: { n: number }[] }).rows[0]!.n > 0;
+    };
+    let finished = false;
+    // What archive() does, holding the task's row while the completion arrives.
+    const { blocked, completion } = await bed.replica.db.tenant(id, async (tx) => {
+      await tx.execute(sql`select id from operations.maintenance_tasks where id = ${task.id}::uuid for update`);
+      const completion = bed.primary.service.complete(requestOf(board), { occurrenceId: task.open!.id, answers: allDone }).then(
+        () => (finished = true),
+        () => (finished = true),
+      );
+      for (let i = 0; i < 2000 && !finished && !(await waiting()); i++) await new Promise((resolve) => setImmediate(resolve));
+      const blocked = !finished;
+      await tx.execute(sql`update operations.maintenance_tasks set archived_at = now() where id = ${task.id}::uuid`);
+      await tx.execute(sql`delete from operations.maintenance_occurrences where task_id = ${task.id}::uuid and completed_at is null`);
+      return { blocked, completion };
+    });
+    await completion;
+    expect(blocked).toBe(true);
+    const open = await bed.primary.db.tenant(id, (tx) =>
+      tx.execute(sql`select count(*)::int as n from operations.maintenance_occurrences where task_id = ${task.id}::uuid and completed_at is null`),
+    );
+    expect((open as { rows: { n: number }[] }).rows[0]!.n).toBe(0);
   });
 
   it('keeps each association to its own rows under row-level security', async () => {
