@@ -1,5 +1,6 @@
 import { badUserInput } from '@tunet/kit';
 import { DateTime } from 'luxon';
+import { CATEGORIES } from '../deadlines/deadlines.rules';
 import type { ServiceRequestCategory, ServiceRequestStatus } from '../tables';
 
 /** The longest period a report covers: a year, leap day included (decision 0044). */
@@ -8,15 +9,6 @@ export const MAX_PERIOD_DAYS = 366;
 export const DEFAULT_TIME_ZONE = 'Europe/Oslo';
 
 export const STATUSES: readonly ServiceRequestStatus[] = ['new', 'acknowledged', 'in_progress', 'waiting', 'resolved', 'closed', 'rejected'];
-export const CATEGORIES: readonly ServiceRequestCategory[] = [
-  'plumbing',
-  'electrical',
-  'heating_ventilation',
-  'common_areas',
-  'outdoor',
-  'security_locks',
-  'other',
-];
 
 /** A report's period: the calendar dates asked for, and the instants they span in the association's zone. */
 export interface ReportPeriod {
