@@ -14,7 +14,7 @@ import {
   type RequestContext,
   type Viewer,
 } from '@tunet/kit';
-import { keyOf, type ServiceRequestRow } from '../service-requests/service-requests.repository';
+import { keyOf, listedAt, type ServiceRequestRow } from '../service-requests/service-requests.repository';
 import { holdsAssigneeRole } from '../service-requests/service-requests.access';
 import { admittedAssociation, listKey, type ServiceRequestsService } from '../service-requests/service-requests.service';
 import { canAssign, isAssignable, isAssignee } from './assignments.access';
@@ -69,7 +69,7 @@ export class AssignmentsService {
     if (!holdsAssigneeRole(viewer)) return { nodes: [], pageInfo: { hasNextPage: false, endCursor: null } };
     const size = pageSize(args.first);
     const after = args.after ? decodeCursor(args.after, listKey) : null;
-    const now = this.now();
+    const now = listedAt(after, this.now());
     const rows = await this.repository.assignedTo(associationId, viewer.memberId, size + 1, after, now);
     return toPage(rows, size, (row) => keyOf(row, now));
   }

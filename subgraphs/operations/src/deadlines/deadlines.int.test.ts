@@ -3,7 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import { decodeCursor, encodeCursor } from '@tunet/kit';
 import { AssignmentsRepository } from '../assignments/assignments.repository';
 import { PrivacyRepository } from '../privacy/privacy.repository';
-import { keyOf, ServiceRequestsRepository, type ListKey } from '../service-requests/service-requests.repository';
+import { keyOf, listedAt, ServiceRequestsRepository, type ListKey } from '../service-requests/service-requests.repository';
 import { listKey } from '../service-requests/service-requests.service';
 import { arrangeAssociation, openMaintenanceTestBed, outboxOf, requestOf, type MaintenanceTestBed } from '../maintenance/maintenance.fixtures';
 import { serviceRequests, type ServiceRequestCategory, type ServiceRequestStatus, type ServiceRequestUrgency } from '../tables';
@@ -218,6 +218,25 @@ describe('overdue requests first in the lists (decision 0041, addendum "links")'
     // The cursor carries the same flag: the next page after the newer one holds the acknowledged one.
     const after = decodeCursor(encodeCursor(keyOf(await stored(id, newer.id), now)), listKey);
     expect((await requests.list(id, { kind: 'all' }, null, after, 10, now)).map((row) => row.id)).toEqual([late.id]);
+  });
+
+  it('keeps a request that falls overdue while someone pages on a page: later pages order as the first did', async () => {
+    now = new Date('2026-12-07T09:00:00Z');
+    const { id } = arrangeAssociation(bed);
+    const hour = 3600 * 1000;
+    const newest = await report(id, 'other', 'normal', new Date(now.getTime() - hour));
+    const middle = await report(id, 'other', 'normal', new Date(now.getTime() - 2 * hour));
+    // Its 48-hour response deadline passes half an hour from now, between the two pages.
+    const falling = await report(id, 'other', 'normal', new Date(now.getTime() - 47.5 * hour));
+    await primary().sweep.sweep();
+    const requests = new ServiceRequestsRepository(bed.primary.db);
+    // A page of one (the repository reads one more, to tell whether another page follows).
+    const [first] = await requests.list(id, { kind: 'all' }, null, null, 1, now);
+    expect(first!.id).toBe(newest.id);
+    const after = decodeCursor(encodeCursor(keyOf(first!, now)), listKey);
+    now = new Date(now.getTime() + hour);
+    const rest = await requests.list(id, { kind: 'all' }, null, after, 10, listedAt(after, now));
+    expect(rest.map((row) => row.id)).toEqual([middle.id, falling.id]);
   });
 });
 

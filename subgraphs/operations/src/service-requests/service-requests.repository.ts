@@ -45,12 +45,20 @@ export interface StatusPatch {
 /**
  * The sort key of lists and cursors: overdue first (1), by the rule `ServiceRequest.overdue` reads (deadlines.rules.ts
  * missedDeadline: open and past the resolution deadline, or NEW past the response deadline, at `now`), then newest
- * (decision 0043, addendum "review fixes C"). A request that falls overdue while someone pages moves up; keyset pages
- * neither repeat nor skip the others.
+ * (decision 0043, addendum "review fixes C"). The cursor carries the instant of the first page (`asOf`), and every
+ * later page orders by the flag at that instant: a request that falls overdue while someone pages would otherwise move
+ * ahead of the cursor and be on no page at all.
  */
-export type ListKey = [0 | 1, string, string];
+export type ListKey = [0 | 1, string, string, asOf: string];
 const OPEN = sql.raw(`(${OPEN_STATUSES.map((status) => `'${status}'`).join(', ')})`);
-export const keyOf = (row: ServiceRequestRow, now: Date): ListKey => [isRequestOverdue(row, now) ? 1 : 0, row.createdAt.toISOString(), row.id];
+export const keyOf = (row: ServiceRequestRow, now: Date): ListKey => [
+  isRequestOverdue(row, now) ? 1 : 0,
+  row.createdAt.toISOString(),
+  row.id,
+  now.toISOString(),
+];
+/** The instant a list is ordered at: the first page's, carried by the cursor, or `now` for a first page. */
+export const listedAt = (after: ListKey | null, now: Date): Date => (after ? new Date(after[3]) : now);
 /** The overdue flag as 1/0 at `now`, the same rule as isRequestOverdue. */
 const overdueFlag = (now: Date) => {
   const at = sql`${now.toISOString()}::timestamptz`;

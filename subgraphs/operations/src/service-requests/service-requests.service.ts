@@ -36,6 +36,7 @@ import {
 } from './service-requests.access';
 import {
   keyOf,
+  listedAt,
   type Actor,
   type ListKey,
   type ListScope,
@@ -64,7 +65,7 @@ export interface ReportInput {
 /** Reports per member per hour before RATE_LIMITED: far above a real fault's, far below a flood. */
 const REPORTS_PER_HOUR = 20;
 /** A list's cursor: overdue flag, created at, id (ListKey). */
-export const listKey = z.tuple([z.union([z.literal(0), z.literal(1)]), z.iso.datetime(), z.guid()]);
+export const listKey = z.tuple([z.union([z.literal(0), z.literal(1)]), z.iso.datetime(), z.guid(), z.iso.datetime()]);
 
 export interface ServiceRequestsDependencies {
   members: MemberReferences;
@@ -139,7 +140,7 @@ export class ServiceRequestsService {
     const size = pageSize(args.first);
     const after: ListKey | null = args.after ? decodeCursor(args.after, listKey) : null;
     if (statuses && statuses.length === 0) return { nodes: [], pageInfo: { hasNextPage: false, endCursor: null } };
-    const now = this.deps.now();
+    const now = listedAt(after, this.deps.now());
     const rows = await this.repository.list(associationId, scope, statuses, after, size, now);
     return toPage(rows, size, (row) => keyOf(row, now));
   }
