@@ -83,6 +83,12 @@ describe('work on service requests through the gateway', () => {
     let shared: Promise<string> | undefined;
     /** Ola's request assigned to the caretaker: the same one for every caller. */
     const assigned = () => (shared ??= report().then((id) => assignToJonas(id)));
+    let partyRoom: Promise<string> | undefined;
+    /** Ola's request about the party room (a request about a home is never linked: its booker would see it). */
+    const aboutPartyRoom = () =>
+      (partyRoom ??= setupStep<{ reportServiceRequest: { id: string } }>(e2e, tokens.resident, REPORT, {
+        i: { category: 'COMMON_AREAS', location: { kind: 'COMMON_AREA', place: 'Selskapslokalet' }, title: 'Flekk på gulvet', description: 'Etter festen.' },
+      }).then((reported) => reported.reportServiceRequest.id));
     let rateable: Promise<string> | undefined;
     /** A resolved request of Ola's assigned to the caretaker; only Ola's rating is taken, once. */
     const resolved = () =>
@@ -100,7 +106,7 @@ describe('work on service requests through the gateway', () => {
         rateServiceRequest: async (actor) => call(actor, RATE, { i: { requestId: await resolved(), score: 5 } }),
         'ServiceRequest.comments': async (actor) => call(actor, REQUEST, { id: await assigned() }),
         // Linking the same request to the same booking again changes nothing; unlinking an unlinked one neither.
-        linkServiceRequestToBooking: async (actor) => call(actor, LINK, { i: { requestId: await assigned(), bookingId: olaBooking } }),
+        linkServiceRequestToBooking: async (actor) => call(actor, LINK, { i: { requestId: await aboutPartyRoom(), bookingId: olaBooking } }),
         unlinkServiceRequestFromBooking: async (actor) => call(actor, UNLINK, { i: { requestId: await resolved() } }),
       },
       {
@@ -200,6 +206,9 @@ describe('work on service requests through the gateway', () => {
     expect(codes(await e2e.gql(SEEN, { id: damage }, tokens.resident))).toEqual(['NOT_FOUND']);
     const other = await e2e.gql(LINK, { i: { requestId: damage, bookingId: '00000000-0000-4000-8000-000000000000' } }, tokens.board);
     expect(codes(other)).toEqual(['NOT_FOUND']);
+    // A request about Ola's own unit is never linked: the booker would see someone's home.
+    const home = await e2e.gql(LINK, { i: { requestId: await report('Fukt i gangen'), bookingId: olaBooking } }, tokens.board);
+    expect(home.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'requestId' });
     await setupStep(e2e, tokens.board, LINK, { i: { requestId: damage, bookingId: olaBooking } });
     expect((await setupStep<{ serviceRequest: unknown }>(e2e, tokens.resident, SEEN, { id: damage })).serviceRequest).toEqual({
       id: damage,

@@ -1,4 +1,4 @@
-import { forbidden, isUuid, notFound, type BookingBookers, type RequestContext, type Viewer } from '@tunet/kit';
+import { badUserInput, forbidden, isUuid, notFound, type BookingBookers, type RequestContext, type Viewer } from '@tunet/kit';
 import type { ServiceRequestRow } from '../service-requests/service-requests.repository';
 import { admittedAssociation, type ServiceRequestsService } from '../service-requests/service-requests.service';
 import { canLinkBooking, isBooker } from '../service-requests/service-requests.access';
@@ -22,6 +22,10 @@ export class BookingLinksService {
     const associationId = this.admittedBoard(request);
     if (!isUuid(input.requestId)) throw notFound('Service request');
     if (!isUuid(input.bookingId)) throw notFound('Booking');
+    // The booker would see it: a request about someone's home is not linked (finding NOT_FOUND first, as the board sees all).
+    if ((await this.requests.get(request, input.requestId)).locationKind === 'unit') {
+      throw badUserInput('requestId', 'requestId: a request about a home cannot be linked to a booking; its booker would see it.');
+    }
     // Asked before the request's lock is taken: no call to another process inside a transaction.
     const bookerMemberId = await this.bookers.bookerOf(associationId, input.bookingId);
     if (!bookerMemberId) throw notFound('Booking');

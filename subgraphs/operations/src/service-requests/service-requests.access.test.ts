@@ -123,8 +123,9 @@ describe('who moves a service request', () => {
 });
 
 describe('a request linked to a booking (decision 0041 addendum "links")', () => {
-  // The neighbour booked the party room; the request is about the reporter's unit, not shown to residents.
-  const linked = { ...unitRequest, bookerMemberId: member(2) };
+  // The neighbour booked the party room; the request is about the party room, not shown to residents.
+  const partyRoom = { ...unitRequest, locationKind: 'common_area' as const };
+  const linked = { ...partyRoom, bookerMemberId: member(2) };
 
   it('lets the booker see the request, not its details; nobody else gains anything from the link', () => {
     expect(isBooker(neighbour, linked)).toBe(true);
@@ -135,8 +136,10 @@ describe('a request linked to a booking (decision 0041 addendum "links")', () =>
     for (const viewer of [otherBuilding, caretaker, integration, { ...neighbour, associationId: B }]) {
       expect(canSeeRequest(viewer, linked)).toBe(false);
     }
-    expect(isBooker(neighbour, unitRequest)).toBe(false);
+    expect(isBooker(neighbour, partyRoom)).toBe(false);
     expect(canSeeRequest(neighbour, { ...linked, bookerMemberId: null })).toBe(false);
+    // A request about someone's home is never shown to another resident, a booker included (linking one is refused).
+    expect(canSeeRequest(neighbour, { ...unitRequest, bookerMemberId: member(2) })).toBe(false);
   });
 
   it('lets only the board link and unlink, not an operator in a support session', () => {

@@ -76,9 +76,11 @@ export function isShownToResident(viewer: Viewer | null, request: RequestFacts):
 
 /**
  * The member who booked the booking the request is linked to (damage after a party-room booking): they see the
- * request and the link, read-only, not who reported it, its words, history or comments.
+ * request and the link, read-only, not who reported it, its words, history or comments. Never for a request about a
+ * unit: someone's home is not shown to another resident (linking one is refused).
  */
 export function isBooker(viewer: Viewer | null, request: RequestFacts): boolean {
+  if (request.locationKind === 'unit') return false;
   return memberOf(viewer, request.associationId) && request.bookerMemberId != null && viewer.memberId === request.bookerMemberId;
 }
 
