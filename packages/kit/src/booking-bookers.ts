@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { postInternalRoute } from './internal-routes';
+import { postInternalRoute, routeFailure } from './internal-routes';
 
 /**
  * Who booked a booking of the association, for a subgraph that links something to it: operations links a service
@@ -35,7 +35,7 @@ export class SignedBookingBookers implements BookingBookers {
       payload: { associationId, bookerOfBookingId: bookingId } satisfies BookingBookerRequest,
       timeoutMs: 10_000,
     });
-    if (!response.ok) throw new Error(`${BOOKING_BOOKER_ROUTE} answered HTTP ${response.status}`);
+    if (!response.ok) throw routeFailure(BOOKING_BOOKER_ROUTE, response.status);
     return bookingBookerAnswerSchema.parse(await response.json()).bookerMemberId;
   }
 }

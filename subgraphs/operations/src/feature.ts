@@ -1,4 +1,6 @@
-import { entitlementsSchema, postInternalRoute } from '@tunet/kit';
+import { createLogger, entitlementsSchema, postInternalRoute } from '@tunet/kit';
+
+const logger = createLogger('operations-feature');
 
 /** The add-on every operations field needs (billing's catalogue key; docs/decisions/0031, 0041). */
 export const OPERATIONS_FEATURE = 'operationsCenter';
@@ -40,11 +42,17 @@ export function billingOperationsFeature(billingUrl: () => string, internalSecre
   };
 }
 
-/** The associations among `associationIds` that have the operations center; one billing cannot answer for is left out. */
+/**
+ * The associations among `associationIds` that have the operations center; one billing cannot answer for is left out
+ * (nothing is sent without knowing), with a warning, so a wrong SUBGRAPH_BILLING_URL or an outage does not silence
+ * every overdue notice unseen.
+ */
 export async function withOperationsFeature(associationIds: readonly string[], check: OperationsFeatureCheck): Promise<string[]> {
   const answers = await Promise.allSettled(associationIds.map((id) => check(id)));
-  return associationIds.filter((_, i) => {
+  return associationIds.filter((associationId, i) => {
     const answer = answers[i]!;
+    if (answer.status === 'rejected')
+      logger.warn({ err: answer.reason, associationId }, 'billing could not say whether the association has the operations center; its overdue notices wait');
     return answer.status === 'fulfilled' && answer.value;
   });
 }

@@ -1,4 +1,4 @@
-import { postInternalRoute } from '@tunet/kit';
+import { postInternalRoute, routeFailure } from '@tunet/kit';
 import { z } from 'zod';
 import type { TimeZoneOf } from './maintenance.service';
 
@@ -17,7 +17,7 @@ export function signedAssociationZones(membersGraphqlUrl: () => string, internal
       timeoutMs: 10_000,
     });
     if (response.status === 404) return null;
-    if (!response.ok) throw new Error(`${ASSOCIATION_PROFILE_ROUTE} answered HTTP ${response.status}`);
+    if (!response.ok) throw routeFailure(ASSOCIATION_PROFILE_ROUTE, response.status);
     return profileSchema.parse(await response.json()).timeZone;
   };
 }
