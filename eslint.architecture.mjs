@@ -11,10 +11,11 @@ export default [
     files: ['gateway/src/**/*.ts', 'packages/*/src/**/*.ts', 'subgraphs/*/src/**/*.ts'],
     ignores: [
       '**/*.repository.ts',
-      // Kit infrastructure: connections and tenancy, migrations, the outbox, dead letters, the calendar-feed store.
+      // Kit infrastructure: connections and tenancy, migrations, the outbox, dead letters, the calendar-feed store, link signing keys.
       'packages/kit/src/database.ts',
       'packages/kit/src/calendar-feed-store.ts',
       'packages/kit/src/retention.ts',
+      'packages/kit/src/url-signing-keys.ts',
       'packages/kit/src/events/outbox.ts',
       'packages/kit/src/events/dead-letters.ts',
       // Table definitions may give a generated column its SQL expression.

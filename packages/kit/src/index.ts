@@ -56,4 +56,5 @@ export { processImage, DISPLAY_SIZE, THUMBNAIL_SIZE, type ImageVariant, type Pro
 export { UrlSigner, URL_LIFETIME_SECONDS, type SignedUrlVerdict } from './files/signed-urls';
 export { contentDisposition, sanitiseFileName, MAX_FILE_NAME_LENGTH } from './files/file-names';
 export * from './retention';
+export * from './url-signing-keys';
 export * from './privacy-routes';

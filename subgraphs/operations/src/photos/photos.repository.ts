@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import type { SubgraphDatabase } from '@tunet/kit';
+import { urlSigningKey, type SubgraphDatabase } from '@tunet/kit';
 import { serviceRequests } from '../tables';
 import type { ServiceRequestRow } from '../service-requests/service-requests.repository';
 import type { PhotoSide } from './photos.rules';
-import { serviceRequestPhotos, urlSigningKeys } from './photos.tables';
+import { serviceRequestPhotos } from './photos.tables';
 
 export type PhotoRow = typeof serviceRequestPhotos.$inferSelect;
 export type NewPhoto = Omit<PhotoRow, 'associationId'>;
@@ -17,15 +16,7 @@ export class PhotosRepository {
 
   /** The deployment's photo-link signing key, created by whichever process asks first (system scope: no tenant's). */
   signingKey(): Promise<Buffer> {
-    return this.db.system(async (tx) => {
-      await tx
-        .insert(urlSigningKeys)
-        .values({ name: SIGNING_KEY, secret: randomBytes(32) })
-        .onConflictDoNothing();
-      const [row] = await tx.select().from(urlSigningKeys).where(eq(urlSigningKeys.name, SIGNING_KEY));
-      if (!row) throw new Error('the URL signing key was neither inserted nor found');
-      return row.secret;
-    });
+    return urlSigningKey(this.db, SIGNING_KEY);
   }
 
   /**

@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import type { SubgraphDatabase } from '@tunet/kit';
+import { urlSigningKey, type SubgraphDatabase } from '@tunet/kit';
 import { and, asc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
-import { fileSettings, files, urlSigningKeys } from '../tables';
+import { fileSettings, files } from '../tables';
 
 export type FileRow = typeof files.$inferSelect;
 /** The association comes from the tenant the file is inserted under, so the two cannot disagree. */
@@ -24,15 +23,7 @@ export class FilesRepository {
    * no association, and its table admits nothing else.
    */
   signingKey(): Promise<Buffer> {
-    return this.db.system(async (tx) => {
-      await tx
-        .insert(urlSigningKeys)
-        .values({ name: SIGNING_KEY, secret: randomBytes(32) })
-        .onConflictDoNothing();
-      const [row] = await tx.select().from(urlSigningKeys).where(eq(urlSigningKeys.name, SIGNING_KEY));
-      if (!row) throw new Error('the URL signing key was neither inserted nor found');
-      return row.secret;
-    });
+    return urlSigningKey(this.db, SIGNING_KEY);
   }
 
   /** The board's limit, or null when it never set one. */

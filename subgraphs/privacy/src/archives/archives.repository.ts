@@ -1,5 +1,5 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import type { SubgraphDatabase, Tx } from '@tunet/kit';
+import { randomUUID } from 'node:crypto';
+import { urlSigningKey, type SubgraphDatabase, type Tx } from '@tunet/kit';
 import { sql } from 'drizzle-orm';
 import { purposesIn } from '../purposes/purposes.repository';
 import { settingsIn } from '../settings/settings.repository';
@@ -47,12 +47,7 @@ export class ArchivesRepository {
 
   /** The deployment's link signing key, made by whichever process asks first (system scope: it is no tenant's). */
   signingKey(): Promise<Buffer> {
-    return this.db.system(async (tx) => {
-      await tx.execute(sql`insert into privacy.url_signing_keys (name, secret) values (${SIGNING_KEY}, ${randomBytes(32)}) on conflict do nothing`);
-      const [row] = await rowsOf(tx, sql`select secret from privacy.url_signing_keys where name = ${SIGNING_KEY}`);
-      if (!row) throw new Error('the archive signing key was neither inserted nor found');
-      return Buffer.from(row.secret as Uint8Array);
-    });
+    return urlSigningKey(this.db, SIGNING_KEY);
   }
 
   /**
