@@ -47,6 +47,7 @@ const config: CodegenConfig = {
     ...subgraph('members', '../context#MembersContext', {
       Association: '../members/members.repository#AssociationRow',
       Member: '../members/members.repository#MemberRow',
+      MemberConnection: '../members/members.service#DirectoryPage',
       Building: '../housing/housing.repository#BuildingRow',
       Unit: '../housing/housing.repository#UnitRow',
       Tenure: '../housing/housing.repository#TenureRow',

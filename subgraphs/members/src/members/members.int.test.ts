@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
 import { DEMO } from '../members.demo';
 import { accounts, associations, members } from '../tables';
 import { errorOf, openMembersTestBed, viewerOf, type MembersTestBed } from '../members.fixtures';
@@ -77,6 +78,65 @@ describe('members and the directory', () => {
       const [, party] = await bed.subgraph.repositories.committees.listCommittees(DEMO.solbakken);
       expect(await names(ola, { committeeId: party!.id })).toEqual(['Per Ødegård']);
       expect(await errorOf(bed.subgraph.members.directory(ola, { filter: { unitId: 'x' } }))).toEqual({ code: 'BAD_USER_INPUT', field: 'filter.unitId' });
+    });
+
+    it('searches buildings, units, street addresses, committees and titles, folded as Norwegians type (decision 0047)', async () => {
+      expect(await names(ola, { search: 'Blokk B' })).toEqual(['Per Ødegård']);
+      expect(await names(kari, { search: 'blokk  b' })).toEqual(['Per Ødegård', 'Åse Berg']);
+      expect(await names(ola, { search: 'H0101' })).toEqual(['Ingrid Hansen', 'Ola Hansen']);
+      expect(await names(kari, { search: 'Blokk B H0101' })).toEqual(['Åse Berg']);
+      expect(await names(ola, { search: 'vaktmester' })).toEqual(['Jonas Lie']);
+      expect(await names(ola, { search: 'Festkomiteen' })).toEqual(['Per Ødegård']);
+      expect(await names(ola, { search: 'styret' })).toEqual(['Kari Nordmann']);
+      // A home the person has left is not where they live: the former resident of Blokk A H0102 is not found.
+      expect(await names(kari, { search: 'Blokk A H0102' })).toEqual([]);
+      expect(await names(kari, { search: 'Aase' })).toEqual(['Åse Berg']);
+      expect(await names(ola, { search: 'OEDEGAARD' })).toEqual(['Per Ødegård']);
+      expect(await names(eva, { search: 'fjordveien 10' })).toEqual(['Eva Fjeld']);
+      expect(await names(eva, { search: 'Blokk' })).toEqual([]);
+    });
+
+    it('folds æ, ø, å, case and accents on both sides of a search', async () => {
+      const association = randomUUID();
+      const people = ['Ærlig Sæther', 'Øystein Moe', 'Renée Dubois', 'Aasmund Ås'];
+      await bed.db.tenant(association, async (tx) => {
+        await tx.insert(associations).values({ id: association, name: 'Foldegården', timeZone: 'Europe/Oslo', locale: 'nb' });
+        await tx.insert(members).values(people.map((displayName) => ({ associationId: association, id: randomUUID(), displayName, externalTitle: 'Snekker' })));
+      });
+      const viewer = viewerOf(association, randomUUID(), 'board');
+      expect(await names(viewer, { search: 'Aerlig' })).toEqual(['Ærlig Sæther']);
+      expect(await names(viewer, { search: 'saether' })).toEqual(['Ærlig Sæther']);
+      expect(await names(viewer, { search: 'Oeystein' })).toEqual(['Øystein Moe']);
+      expect(await names(viewer, { search: 'ØYSTEIN' })).toEqual(['Øystein Moe']);
+      expect(await names(viewer, { search: 'renee' })).toEqual(['Renée Dubois']);
+      expect(await names(viewer, { search: 'RENÉE' })).toEqual(['Renée Dubois']);
+      expect(await names(viewer, { search: 'Åsmund' })).toEqual(['Aasmund Ås']);
+      expect(await names(viewer, { search: 'aas' })).toEqual(['Aasmund Ås']);
+    });
+
+    it('never matches what the viewer may not see: hidden names, contact details, a restricted person', async () => {
+      await bed.db.tenant(DEMO.solbakken, (tx) => tx.update(members).set({ phone: '+47 912 34 567' }).where(eq(members.id, DEMO.per)));
+      expect(await names(ola, { search: 'Berg' })).toEqual([]);
+      expect(await names(ola, { search: 'Blokk B H0101' })).toEqual([]);
+      expect(await names(ola, { search: '912 34' })).toEqual([]);
+      expect(await names(kari, { search: '912 34' })).toEqual([]);
+      expect(await names(ola, { search: 'per@solbakken' })).toEqual([]);
+      const restricting = async (associationId: string) => ({ associationId, restricted: { [DEMO.per]: '2026-12-01T10:00:00.000Z' }, consents: {} });
+      const found = await bed.subgraph.members.directory(ola, { filter: { search: 'festkomiteen' }, first: 10 }, restricting);
+      expect(found.nodes).toEqual([]);
+      expect(await found.totalCount()).toBe(0);
+      const tooLong = bed.subgraph.members.directory(ola, { filter: { search: 'x'.repeat(101) } });
+      expect(await errorOf(tooLong)).toEqual({ code: 'BAD_USER_INPUT', field: 'filter.search' });
+    });
+
+    it('counts everyone the filters find over all pages, with the same visibility (totalCount)', async () => {
+      const total = async (viewer: typeof ola, filter = {}) => (await bed.subgraph.members.directory(viewer, { filter, first: 1 })).totalCount();
+      expect(await total(ola)).toBe((await names(ola)).length);
+      expect(await total(kari)).toBe((await names(kari)).length);
+      expect(await total(kari)).toBe((await names(ola)).length + 1);
+      expect(await total(ola, { search: 'Blokk B' })).toBe(1);
+      expect(await total(kari, { search: 'Blokk B' })).toBe(2);
+      expect(await total(eva)).toBe(1);
     });
 
     it('pages with opaque cursors and rejects forged ones', async () => {

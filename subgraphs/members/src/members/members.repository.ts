@@ -1,6 +1,6 @@
 import { refusedAs, type Announcement, type SubgraphDatabase } from '@tunet/kit';
 import { and, asc, count, eq, getTableColumns, inArray, notInArray, sql, type SQL } from 'drizzle-orm';
-import { associations, committeeTerms, members, tenures, units } from '../tables';
+import { associations, buildings, committees, committeeTerms, members, tenures, units } from '../tables';
 
 export type AssociationRow = typeof associations.$inferSelect;
 export type NewAssociation = typeof associations.$inferInsert;
@@ -82,14 +82,8 @@ export class MembersRepository {
    * whether another page follows. The cursor is a row comparison so the index scan starts at it.
    */
   directory(tenant: string, query: DirectoryQuery, limit: number, after: DirectoryPosition | null): Promise<MemberRow[]> {
-    const conditions: (SQL | undefined)[] = [
-      eq(members.associationId, tenant),
-      sql`cardinality(members.member_roles(${members.associationId}, ${members.id})) > 0`,
-      query.includeHiddenNames ? undefined : eq(members.hideName, false),
-      query.excludeIds?.length ? notInArray(members.id, [...query.excludeIds]) : undefined,
-      query.search ? sql`${members.sortName} like ${`%${likeEscape(sortKey(query.search))}%`}` : undefined,
-      query.unitId || query.buildingId ? this.livesIn(tenant, query) : undefined,
-      query.committeeId ? this.sitsOn(tenant, query.committeeId) : undefined,
+    const conditions = [
+      ...this.directoryConditions(tenant, query),
       after ? sql`(${members.sortName}, ${members.id}) > (${after.sortName}, ${after.id}::uuid)` : undefined,
     ];
     return this.db.tenant(tenant, (tx) =>
@@ -100,6 +94,55 @@ export class MembersRepository {
         .orderBy(asc(members.sortName), asc(members.id))
         .limit(limit),
     );
+  }
+
+  /** How many people the same filters find, over every page. */
+  async countDirectory(tenant: string, query: DirectoryQuery): Promise<number> {
+    const [row] = await this.db.tenant(tenant, (tx) =>
+      tx
+        .select({ total: count() })
+        .from(members)
+        .where(and(...this.directoryConditions(tenant, query))),
+    );
+    return row?.total ?? 0;
+  }
+
+  private directoryConditions(tenant: string, query: DirectoryQuery): (SQL | undefined)[] {
+    return [
+      eq(members.associationId, tenant),
+      sql`cardinality(members.member_roles(${members.associationId}, ${members.id})) > 0`,
+      query.includeHiddenNames ? undefined : eq(members.hideName, false),
+      query.excludeIds?.length ? notInArray(members.id, [...query.excludeIds]) : undefined,
+      query.search ? this.matches(tenant, query.search) : undefined,
+      query.unitId || query.buildingId ? this.livesIn(tenant, query) : undefined,
+      query.committeeId ? this.sitsOn(tenant, query.committeeId) : undefined,
+    ];
+  }
+
+  /**
+   * The search, folded (members.search_fold, migration 0020), as part of what everyone in the directory sees of a
+   * person: the name (rows whose name is hidden from the viewer are already left out), an external's title, the
+   * building, street address and unit of a home they live in today, and the committees they sit on today. Contact
+   * details and the profile are never searched, so a search cannot reveal a value the viewer may not see.
+   */
+  private matches(tenant: string, search: string): SQL {
+    const found = (text: SQL) => sql`strpos(members.search_fold(${text}), members.search_fold(${search})) > 0`;
+    const today = sql`members.association_today(${tenant})`;
+    return sql`(${found(sql`${members.displayName}`)} or ${found(sql`${members.externalTitle}`)}
+      or exists (
+        select 1 from ${tenures}
+        join ${units} on ${units.associationId} = ${tenures.associationId} and ${units.id} = ${tenures.unitId}
+        join ${buildings} on ${buildings.associationId} = ${units.associationId} and ${buildings.id} = ${units.buildingId}
+        where ${tenures.associationId} = ${tenant} and ${tenures.memberId} = ${members.id}
+          and ${tenures.moveIn} <= ${today} and (${tenures.moveOut} is null or ${tenures.moveOut} >= ${today})
+          and (${found(sql`${buildings.name} || ' ' || ${units.number}`)}
+            or ${found(sql`coalesce(${units.streetAddress}, ${buildings.streetAddress})`)}))
+      or exists (
+        select 1 from ${committeeTerms}
+        join ${committees} on ${committees.associationId} = ${committeeTerms.associationId} and ${committees.id} = ${committeeTerms.committeeId}
+        where ${committeeTerms.associationId} = ${tenant} and ${committeeTerms.memberId} = ${members.id}
+          and ${committeeTerms.termFrom} <= ${today} and (${committeeTerms.termTo} is null or ${committeeTerms.termTo} >= ${today})
+          and ${found(sql`${committees.name}`)}))`;
   }
 
   private livesIn(tenant: string, query: DirectoryQuery): SQL {
@@ -153,20 +196,4 @@ export class MembersRepository {
     const [row] = await this.db.system((tx) => tx.select({ total: count() }).from(associations));
     return row?.total ?? 0;
   }
-}
-
-/** The same mapping as the database's members.norwegian_sort_key, so searches match the stored sort names. */
-export function sortKey(text: string): string {
-  const upper = 'ÆØÅÄÖÜÉÈÁÀÓÒ';
-  const lower = 'æøåäöüéèáàóò';
-  const sortable = '{|}{|ueeaaoo';
-  return [...text]
-    .map((c) => (upper.includes(c) ? lower[upper.indexOf(c)]! : c))
-    .join('')
-    .toLowerCase()
-    .replace(/[æøåäöüéèáàóò]/g, (c) => sortable[lower.indexOf(c)]!);
-}
-
-function likeEscape(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }

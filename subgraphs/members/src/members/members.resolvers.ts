@@ -59,6 +59,9 @@ export const membersResolvers: Resolvers = {
     buildings: (a, _args, ctx) => ctx.housing.buildings(ctx.viewer, a.id),
     committees: (a, _args, ctx) => ctx.committees.committees(ctx.viewer, a.id),
   },
+  MemberConnection: {
+    totalCount: (page) => page.totalCount(),
+  },
   Member: {
     __resolveReference: (ref, ctx) => ctx.loaders.memberById.load(ref.id),
     association: async (member, _args, ctx) => {

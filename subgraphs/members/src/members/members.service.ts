@@ -29,7 +29,7 @@ import {
 import { personalDataChanged } from './access-log';
 import type { MembersLoaders } from './members.loaders';
 import { withoutPrivacy, type PrivacyStatesLookup } from './privacy-states.loaders';
-import type { AssociationRow, AssociationRule, DirectoryPosition, MemberRow, MembersRepository, NewAssociation } from './members.repository';
+import type { AssociationRow, AssociationRule, DirectoryPosition, DirectoryQuery, MemberRow, MembersRepository, NewAssociation } from './members.repository';
 import { isValidOrgNumber } from './org-number';
 import { portraitAllowed } from './portrait-hosts';
 
@@ -77,6 +77,9 @@ const updateProfileInput = z.object({
 const suspendInput = z.object({ memberId: z.guid(), reason: text(500), until: z.iso.date().nullish() });
 const reinstateInput = z.object({ memberId: z.guid() });
 
+/** A search is a few words; the bound keeps each row's comparison cheap. */
+const directorySearch = z.object({ filter: z.object({ search: z.string().max(100).nullish() }) });
+
 /** A cursor is [sortName, id], the directory's sort key. */
 const cursorKey = z.tuple([z.string(), z.guid()]);
 
@@ -85,6 +88,9 @@ export interface DirectoryArgs {
   first?: number | null;
   after?: string | null;
 }
+
+/** A page of the directory; `totalCount` counts every page's people, on demand. */
+export type DirectoryPage = Page<MemberRow> & { totalCount: () => Promise<number> };
 
 /** What suspension and reinstatement do to a member's sessions; owned by the auth service. */
 export interface MemberSessions {
@@ -135,7 +141,7 @@ export class MembersService {
    * People whose processing is restricted are left out, except for the board (and the person themself); while privacy
    * cannot say who they are, the directory is unavailable to everyone else rather than showing them.
    */
-  async directory(viewer: Viewer | null, args: DirectoryArgs, privacyStates: PrivacyStatesLookup = withoutPrivacy): Promise<Page<MemberRow>> {
+  async directory(viewer: Viewer | null, args: DirectoryArgs, privacyStates: PrivacyStatesLookup = withoutPrivacy): Promise<DirectoryPage> {
     if (!viewer) throw unauthenticated();
     const tenant = viewer.associationId;
     if (!tenant) refuseOperatorOutside(viewer, '');
@@ -143,6 +149,7 @@ export class MembersService {
     const size = pageSize(args.first);
     const after: DirectoryPosition | null = args.after ? toPosition(decodeCursor(args.after, cursorKey)) : null;
     const filter = args.filter ?? {};
+    parseInput(directorySearch, { filter: { search: filter.search } });
     for (const field of ['buildingId', 'unitId', 'committeeId'] as const) {
       if (filter[field] && !z.guid().safeParse(filter[field]).success) throw badUserInput(`filter.${field}`, 'Not a valid id.');
     }
@@ -152,20 +159,18 @@ export class MembersService {
       if (!states) throw privacyUnavailable();
       restricted = Object.keys(states.restricted).filter((id) => id !== viewer.memberId);
     }
-    const rows = await this.repository.directory(
-      tenant,
-      {
-        search: filter.search?.trim() || undefined,
-        buildingId: filter.buildingId ?? undefined,
-        unitId: filter.unitId ?? undefined,
-        committeeId: filter.committeeId ?? undefined,
-        includeHiddenNames: viewer.role === 'board' || operatesIn(viewer, tenant),
-        excludeIds: restricted,
-      },
-      size + 1,
-      after,
-    );
-    return toPage(rows, size, (row) => [row.sortName ?? '', row.id]);
+    const query: DirectoryQuery = {
+      search: filter.search?.trim() || undefined,
+      buildingId: filter.buildingId ?? undefined,
+      unitId: filter.unitId ?? undefined,
+      committeeId: filter.committeeId ?? undefined,
+      includeHiddenNames: viewer.role === 'board' || operatesIn(viewer, tenant),
+      excludeIds: restricted,
+    };
+    const rows = await this.repository.directory(tenant, query, size + 1, after);
+    // Counted only when a client asks for it (the resolver calls it), with the same filters and visibility.
+    const totalCount = () => this.repository.countDirectory(tenant, query);
+    return { ...toPage(rows, size, (row) => [row.sortName ?? '', row.id]), totalCount };
   }
 
   async updateAssociation(viewer: Viewer | null, raw: unknown): Promise<AssociationRow> {
