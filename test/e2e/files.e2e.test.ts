@@ -1,4 +1,4 @@
-import { UrlSigner } from '@tunet/kit';
+import { URL_MAX_LIFETIME_SECONDS, UrlSigner } from '@tunet/kit';
 import { gpsLatitudeOf, phoneJpeg } from '@tunet/kit/src/files/files.fixtures';
 import { codes, openE2E, type E2E } from './e2e.fixtures';
 
@@ -53,6 +53,13 @@ describe('files through the gateway', () => {
     const url = new URL(file.url);
     const sig = url.searchParams.get('sig')!;
     url.searchParams.set('sig', sig.startsWith('A') ? `B${sig.slice(1)}` : `A${sig.slice(1)}`);
+    // The genuine link may be cached privately until it expires (decision 0047), under the variant's ETag.
+    const genuine = await fetch(file.url);
+    const exp = Number(new URL(file.url).searchParams.get('exp'));
+    expect(genuine.headers.get('etag')).toBe(`"${file.id}.original"`);
+    const maxAge = Number(/^private, max-age=(\d+)$/.exec(genuine.headers.get('cache-control') ?? '')?.[1]);
+    expect(maxAge).toBeGreaterThan(0);
+    expect(maxAge).toBeLessThanOrEqual(exp - Math.floor(Date.now() / 1000) + 1);
     const tampered = await fetch(url);
     expect(tampered.status).toBe(403);
     expect(tampered.headers.get('content-type')).toMatch(/^text\/plain/);
@@ -61,8 +68,8 @@ describe('files through the gateway', () => {
     pushedBack.searchParams.set('exp', String(Math.floor(Date.now() / 1000) - 60));
     expect((await fetch(pushedBack)).status).toBe(403);
 
-    const tenMinutesAgo = new UrlSigner(() => e2e.stack.posts.filesRepository.signingKey(), { nowMs: () => Date.now() - 10 * 60_000 });
-    expect((await fetch(await tenMinutesAgo.sign(origin, file.id, 'original'))).status).toBe(410);
+    const longAgo = new UrlSigner(() => e2e.stack.posts.filesRepository.signingKey(), { nowMs: () => Date.now() - URL_MAX_LIFETIME_SECONDS * 1000 });
+    expect((await fetch(await longAgo.sign(origin, file.id, 'original'))).status).toBe(410);
   });
 
   it('reaches the subgraph only through the gateway', async () => {

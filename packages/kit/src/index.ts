@@ -54,7 +54,7 @@ export * from './statistics';
 export * from './files/file-storage';
 export { IMAGE_TYPES, isImageType, sniffContentType, type ImageType } from './files/sniff';
 export { processImage, DISPLAY_SIZE, THUMBNAIL_SIZE, type ImageVariant, type ProcessedImage } from './files/images';
-export { UrlSigner, URL_LIFETIME_SECONDS, type SignedUrlVerdict } from './files/signed-urls';
+export { UrlSigner, urlExpiry, URL_BUCKET_SECONDS, URL_MAX_LIFETIME_SECONDS, URL_MIN_LIFETIME_SECONDS, type SignedUrlVerdict } from './files/signed-urls';
 export { contentDisposition, sanitiseFileName, MAX_FILE_NAME_LENGTH } from './files/file-names';
 export * from './retention';
 export * from './url-signing-keys';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { URL_LIFETIME_SECONDS, UrlSigner } from './signed-urls';
+import { URL_MAX_LIFETIME_SECONDS, URL_MIN_LIFETIME_SECONDS, UrlSigner, urlExpiry } from './signed-urls';
 
 const FILE = '3f0c2b8e-4d6a-4c1e-9f7a-1b2c3d4e5f60';
 const key = randomBytes(32);
@@ -32,14 +32,51 @@ describe('UrlSigner', () => {
     expect(() => new UrlSigner(async () => key, { route: '../files' })).toThrow('invalid public route');
   });
 
-  it('is valid for five minutes, then expired', async () => {
+  it('hands out the same link for an hour, so caches keep the image (decision 0047)', async () => {
+    const now = { now: Date.parse('2026-05-12T16:02:00Z') };
+    const signer = signerAt(now);
+    const first = (await signed(signer)).url.toString();
+    now.now += 60_000;
+    expect((await signed(signer)).url.toString()).toBe(first);
+    now.now = Date.parse('2026-05-12T16:44:59Z');
+    expect((await signed(signer)).url.toString()).toBe(first);
+    // With less than the minimum left before 17:00, the next link runs to 18:00.
+    now.now = Date.parse('2026-05-12T16:45:01Z');
+    const next = await signed(signer);
+    expect(next.url.toString()).not.toBe(first);
+    expect(new Date(Number(next.exp) * 1000).toISOString()).toBe('2026-05-12T18:00:00.000Z');
+  });
+
+  it('expires on the hour with at least the minimum and at most a bucket plus the minimum left', () => {
+    expect(new Date(urlExpiry(Date.parse('2026-05-12T16:00:00Z')) * 1000).toISOString()).toBe('2026-05-12T17:00:00.000Z');
+    expect(new Date(urlExpiry(Date.parse('2026-05-12T16:45:00Z')) * 1000).toISOString()).toBe('2026-05-12T17:00:00.000Z');
+    expect(new Date(urlExpiry(Date.parse('2026-05-12T16:45:00.500Z')) * 1000).toISOString()).toBe('2026-05-12T17:00:00.000Z');
+    expect(new Date(urlExpiry(Date.parse('2026-05-12T16:45:01Z')) * 1000).toISOString()).toBe('2026-05-12T18:00:00.000Z');
+    for (let minute = 0; minute < 120; minute += 7) {
+      const at = Date.parse('2026-05-12T16:00:00Z') + minute * 60_000;
+      const left = urlExpiry(at) - at / 1000;
+      expect(left).toBeGreaterThanOrEqual(URL_MIN_LIFETIME_SECONDS);
+      expect(left).toBeLessThanOrEqual(URL_MAX_LIFETIME_SECONDS);
+    }
+  });
+
+  it('is valid until its expiry, then expired', async () => {
     const now = { ...clock };
     const signer = signerAt(now);
     const link = await signed(signer);
-    now.now += URL_LIFETIME_SECONDS * 1000 - 1;
+    now.now = Number(link.exp) * 1000 - 1;
     expect(await signer.verify(link.id, link.variant, link.exp, link.sig)).toBe('valid');
     now.now += 1;
     expect(await signer.verify(link.id, link.variant, link.exp, link.sig)).toBe('expired');
+  });
+
+  it('lets the download be cached privately for what is left of the link, under an ETag of the variant', async () => {
+    const now = { now: Date.parse('2026-05-12T16:20:00Z') };
+    const signer = signerAt(now);
+    const link = await signed(signer, 'display');
+    expect(signer.cacheHeaders(link.id, link.variant, link.exp)).toEqual({ 'cache-control': 'private, max-age=2400', etag: `"${FILE}.display"` });
+    now.now = Date.parse('2026-05-12T16:59:30Z');
+    expect(signer.cacheHeaders(link.id, link.variant, link.exp)['cache-control']).toBe('private, max-age=30');
   });
 
   it('refuses a link whose file, variant, expiry or signature was changed', async () => {

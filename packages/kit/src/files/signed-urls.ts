@@ -1,8 +1,21 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { ImageVariant } from './images';
 
-/** How long a download link works: long enough to open it, short enough that a forwarded link soon dies. */
-export const URL_LIFETIME_SECONDS = 5 * 60;
+/**
+ * Links expire on the hour (docs/decisions/0047): every response within the same hour hands out the same link, so a
+ * browser's or app's image cache keeps the picture instead of fetching it again for each new signature.
+ */
+export const URL_BUCKET_SECONDS = 60 * 60;
+/** A link handed out has at least this long left, so one given out just before the hour still opens. */
+export const URL_MIN_LIFETIME_SECONDS = 15 * 60;
+/** The longest a link (a leaked one too) works: a bucket plus the minimum left. */
+export const URL_MAX_LIFETIME_SECONDS = URL_BUCKET_SECONDS + URL_MIN_LIFETIME_SECONDS;
+
+/** When a link signed at `nowMs` expires, in epoch seconds: the first hour boundary at least the minimum away. */
+export function urlExpiry(nowMs: number): number {
+  const earliest = Math.floor(nowMs / 1000) + URL_MIN_LIFETIME_SECONDS;
+  return Math.ceil(earliest / URL_BUCKET_SECONDS) * URL_BUCKET_SECONDS;
+}
 
 export type SignedUrlVerdict = 'valid' | 'forged' | 'expired';
 
@@ -32,7 +45,7 @@ export class UrlSigner {
 
   /** Absolute when the gateway said which origin the client called; a path otherwise. */
   async sign(origin: string | null | undefined, fileId: string, variant: ImageVariant): Promise<string> {
-    const exp = String(Math.floor(this.nowMs() / 1000) + URL_LIFETIME_SECONDS);
+    const exp = String(urlExpiry(this.nowMs()));
     const sig = this.mac(await this.signingKey(), fileId, variant, exp);
     return `${origin ?? ''}/${this.route}/${fileId}/${variant}?exp=${exp}&sig=${sig}`;
   }
@@ -44,6 +57,15 @@ export class UrlSigner {
     const given = Buffer.from(sig);
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return 'forged';
     return Number(exp) * 1000 <= this.nowMs() ? 'expired' : 'valid';
+  }
+
+  /**
+   * Headers for the download of a link `verify` found valid: browsers and apps may keep the bytes privately until the
+   * link expires (never longer), and the ETag names the stored variant, whose bytes never change under its id.
+   */
+  cacheHeaders(fileId: string, variant: string, exp: string): { 'cache-control': string; etag: string } {
+    const left = Math.max(0, Number(exp) - Math.floor(this.nowMs() / 1000));
+    return { 'cache-control': `private, max-age=${left}`, etag: `"${fileId}.${variant}"` };
   }
 
   private mac(key: Buffer, fileId: string, variant: string, exp: string): string {

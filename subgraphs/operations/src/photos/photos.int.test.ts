@@ -160,11 +160,16 @@ describe('photos on service requests', () => {
     expect(url).toMatch(new RegExp(`^https://tunet\\.test/${PHOTOS_ROUTE}/${added.id}/original\\?exp=\\d+&sig=`));
     const served = (await open(url)) as PublicResponse;
     expect(served.contentType).toBe('image/jpeg');
+    // The same link a minute later, so an app's image cache keeps the photo; cached no longer than it lives (0047).
+    const exp = Number(new URL(url).searchParams.get('exp'));
+    expect(served.headers).toMatchObject({ 'cache-control': `private, max-age=${exp - now.getTime() / 1000}`, etag: `"${added.id}.original"` });
+    now = new Date(now.getTime() + 60_000);
+    expect(await operations.photos.url(subscribed(kari), listed!, 'original')).toBe(url);
     expect((served.body as Buffer).length).toBe(added.sizeBytes);
     expect(gpsLatitudeOf(served.body as Buffer)).toBeNull();
     expect(await open(url.replace(/sig=.{4}/, 'sig=AAAA'))).toBe(403);
     expect(await open(url.replace('/original?', '/thumbnail?'))).toBe(403);
-    now = new Date(now.getTime() + 5 * 60_000 + 1_000);
+    now = new Date(exp * 1000);
     expect(await open(url)).toBe(410);
   });
 

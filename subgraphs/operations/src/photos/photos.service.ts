@@ -157,7 +157,7 @@ export class PhotosService {
     return (await loader.load(row.id)).map((photo) => ({ ...photo, uploadedBy: details ? { id: photo.uploadedByMemberId } : null }));
   }
 
-  /** A signed link that works for five minutes, through the gateway the viewer called. */
+  /** A signed link that works until the hour after next at the latest (decision 0047), through the gateway the viewer called. */
   url(request: RequestContext, photo: PhotoRow, variant: PhotoVariant): Promise<string> {
     return this.signer.sign(request.publicOrigin, photo.id, variant);
   }
@@ -178,7 +178,7 @@ export class PhotosService {
     return {
       contentType: photo.contentType,
       body,
-      headers: { 'content-disposition': contentDisposition(photo.fileName, true), 'cache-control': 'private, max-age=300' },
+      headers: { 'content-disposition': contentDisposition(photo.fileName, true), ...this.signer.cacheHeaders(id, variant, request.query.exp!) },
     };
   }
 

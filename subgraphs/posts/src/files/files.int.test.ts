@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { FilesystemStorage, PublicRouteError, UrlSigner, type PublicResponse, type Viewer } from '@tunet/kit';
+import { FilesystemStorage, PublicRouteError, URL_MAX_LIFETIME_SECONDS, UrlSigner, type PublicResponse, type Viewer } from '@tunet/kit';
 import { gpsLatitudeOf, phoneJpeg } from '@tunet/kit/src/files/files.fixtures';
 import { sql } from 'drizzle-orm';
 import { pdfOf } from '../documents/documents.demo';
@@ -204,7 +204,7 @@ describe('signed links', () => {
   });
 
   it('answers 410 for a genuine link that has expired', async () => {
-    const aWhileAgo = new UrlSigner(() => bed.subgraph.filesRepository.signingKey(), { nowMs: () => Date.now() - 10 * 60_000 });
+    const aWhileAgo = new UrlSigner(() => bed.subgraph.filesRepository.signingKey(), { nowMs: () => Date.now() - URL_MAX_LIFETIME_SECONDS * 1000 });
     expect(await statusOf(await aWhileAgo.sign('https://tunet.test', file.id, 'original'))).toBe(410);
   });
 

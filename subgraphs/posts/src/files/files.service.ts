@@ -207,7 +207,7 @@ export class FilesService {
       headers: {
         'content-disposition': contentDisposition(file.fileName, image),
         // Only the browser that opened the link may keep it, no longer than the link lives.
-        'cache-control': 'private, max-age=300',
+        ...this.signer.cacheHeaders(id, variant, request.query.exp!),
       },
     };
   }
