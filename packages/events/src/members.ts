@@ -56,6 +56,15 @@ export const memberTopics = {
     secrets: ['token'],
     schema: z.strictObject({ changeId: id, accountId: id, oldEmail: z.email(), newEmail: z.email(), token: z.string().min(1), expiresAt: instant }),
   }),
+  'account.password_reset_requested': topic({
+    version: 1,
+    producer: 'members',
+    consumers: ['notifications'],
+    description:
+      'Someone asked to reset the password of an account by its e-mail address; the address gets a one-time link, in the language `memberId` (the membership a login would pick) chose. Nothing is announced for an address without an account.',
+    secrets: ['token'],
+    schema: z.strictObject({ resetId: id, accountId: id, memberId: id, email: z.email(), token: z.string().min(1), expiresAt: instant }),
+  }),
   'association.terminated': topic({
     version: 1,
     producer: 'members',

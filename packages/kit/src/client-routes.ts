@@ -43,6 +43,8 @@ export const clientRoutes = {
   confirmEmail: (token: string) => `/account/email${tokenFragment(token)}`,
   /** A one-time link to set an account's password: a new platform operator's first (decision 0030). */
   setPassword: (token: string) => `/set-password${tokenFragment(token)}`,
+  /** A one-time link to choose a new password after asking for a reset by e-mail (decision 0046). */
+  resetPassword: (token: string) => `/reset-password${tokenFragment(token)}`,
 } as const;
 
 /**

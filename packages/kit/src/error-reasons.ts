@@ -67,6 +67,36 @@ export const errorReasons = {
     en: () => 'The event has been cancelled.',
     nb: () => 'Arrangementet er avlyst.',
   },
+  PASSWORD_RESET_TOKEN_INVALID: {
+    code: 'BAD_USER_INPUT',
+    description: 'The password reset link is not one Tunet sent (mistyped or cut short), or a newer link replaced it; ask for a new one.',
+    en: () => 'This password reset link is not valid. Ask for a new one.',
+    nb: () => 'Lenken for å tilbakestille passordet er ugyldig. Be om en ny.',
+  },
+  PASSWORD_RESET_TOKEN_EXPIRED: {
+    code: 'BAD_USER_INPUT',
+    description: 'The password reset link has expired (`expiredAt`); ask for a new one.',
+    en: () => 'This password reset link has expired. Ask for a new one.',
+    nb: () => 'Lenken for å tilbakestille passordet er utløpt. Be om en ny.',
+  },
+  PASSWORD_RESET_TOKEN_USED: {
+    code: 'BAD_USER_INPUT',
+    description: 'The password reset link was already used to set a password; log in with it, or ask for a new link.',
+    en: () => 'This password reset link was already used. Log in with your new password, or ask for a new link.',
+    nb: () => 'Lenken for å tilbakestille passordet er allerede brukt. Logg inn med det nye passordet, eller be om en ny lenke.',
+  },
+  INVITATION_INVALID: {
+    code: 'BAD_USER_INPUT',
+    description: 'The invitation link is unknown, was used, replaced by a newer one or withdrawn; ask the board for a new one.',
+    en: () => 'This invitation link is not valid: it was used, replaced or withdrawn. Ask the board for a new one.',
+    nb: () => 'Invitasjonslenken er ugyldig: den er brukt, erstattet eller trukket tilbake. Be styret om en ny.',
+  },
+  INVITATION_EXPIRED: {
+    code: 'BAD_USER_INPUT',
+    description: 'The invitation link has expired (`expiredAt`); the board can send it again.',
+    en: () => 'This invitation link has expired. Ask the board to send it again.',
+    nb: () => 'Invitasjonslenken er utløpt. Be styret om å sende den på nytt.',
+  },
 } satisfies Record<string, ReasonDefinition>;
 
 export type ErrorReason = keyof typeof errorReasons;

@@ -105,6 +105,9 @@ export const members = schema.table('members', {
   email: text('email'),
   phone: text('phone'),
   portraitUrl: text('portrait_url'),
+  /** An uploaded portrait's stored file (migration 0021); its bytes are in the file storage. */
+  portraitFileId: uuid('portrait_file_id'),
+  portraitContentType: text('portrait_content_type', { enum: ['image/jpeg', 'image/png', 'image/webp'] }),
   occupation: text('occupation'),
   about: text('about'),
   onlineIdentities: jsonb('online_identities').$type<OnlineIdentity[]>().notNull().default([]),
@@ -187,6 +190,10 @@ export const passwordSetups = schema.table('password_setups', {
   tokenHash: text('token_hash').notNull(),
   expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
   usedAt: timestamp('used_at', { withTimezone: true }),
+  /** An operator's first password (decision 0030) or a reset asked for by e-mail (decision 0046). */
+  purpose: text('purpose', { enum: ['operator_setup', 'reset'] })
+    .notNull()
+    .default('operator_setup'),
   createdAt: createdAt(),
 });
 

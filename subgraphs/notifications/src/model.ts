@@ -16,6 +16,7 @@ export const LOWER_CASE_ENUMS = {
   DeliveryHold: 'DeliveryHold',
   WithheldReason: 'WithheldReason',
   PushDeviceKind: 'PushDeviceKind',
+  Locale: 'Locale',
 } as const;
 
 export const CATEGORIES = ['news', 'important', 'comments', 'events', 'reservations', 'service_requests', 'account', 'billing', 'privacy'] as const;
@@ -62,8 +63,11 @@ export type RecipientSpec =
   | { kind: 'board' }
   /** The association's contact e-mail address (its legal details); nobody when it has none. */
   | { kind: 'contact' }
-  /** Someone who is no member (yet): an e-mail address only. */
-  | { kind: 'address'; email: string; name?: string | null };
+  /**
+   * An e-mail address only: someone who is no member (yet), or a person's login address (a password reset). With
+   * `languageOf`, the message is in that member's chosen language rather than the association's.
+   */
+  | { kind: 'address'; email: string; name?: string | null; languageOf?: string | null };
 
 /** A member as notifications needs them: how to address them and in which language by default. */
 export interface Recipient {

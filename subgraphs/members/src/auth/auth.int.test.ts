@@ -1,7 +1,9 @@
 import { AccessTokenVerifier } from '@tunet/kit';
+import { sql } from 'drizzle-orm';
 import type { GraphQLError } from 'graphql';
 import { DEMO, DEMO_PASSWORD } from '../members.demo';
-import { openMembersTestBed, type MembersTestBed } from '../members.fixtures';
+import { openMembersTestBed, viewerOf, type MembersTestBed } from '../members.fixtures';
+import type { Session } from './auth.service';
 
 const codeOf = async (promise: Promise<unknown>) => {
   const error = (await promise.then(
@@ -116,6 +118,57 @@ describe('login, refresh and logout', () => {
     expect(await codeOf(auth().login({ email: 'kari@solbakken.example', password: DEMO_PASSWORD, associationId: DEMO.fjordly }, '10.5.0.1'))).toMatchObject({
       code: 'BAD_USER_INPUT',
       field: 'associationId',
+    });
+  });
+
+  describe('my memberships and switching association (decision 0046)', () => {
+    const kari = viewerOf(DEMO.solbakken, DEMO.kari, 'board');
+    let evaInSolbakken: string;
+    let eva: Session;
+
+    beforeAll(async () => {
+      // Eva of Fjordly is also invited to Solbakken, as an external, and accepts with the account she has.
+      const invitation = await bed.subgraph.invitations.invite(kari, bed.loadersFor(kari), {
+        email: 'eva@fjordly.example',
+        displayName: 'Eva Fjeld',
+        externalTitle: 'Regnskapsfører',
+      });
+      evaInSolbakken = invitation.memberId;
+      const { rows } = (await bed.db.system((tx) =>
+        tx.execute(sql`select payload->>'token' as token from members.outbox where topic = 'member.invited' and payload->>'invitationId' = ${invitation.id}`),
+      )) as { rows: { token: string }[] };
+      await bed.subgraph.invitations.accept({ token: rows[0]!.token });
+      eva = await auth().login({ email: 'eva@fjordly.example', password: DEMO_PASSWORD }, '10.6.0.1');
+    });
+
+    it('lists both associations of the account, and a login without a choice enters the oldest', async () => {
+      const viewer = await verifier.verify(eva.accessToken);
+      expect(viewer.associationId).toBe(DEMO.fjordly);
+      const memberships = await auth().myMemberships(viewer);
+      expect(memberships.map((m) => [m.associationName, m.memberId, m.roles, m.associationStatus, m.suspension])).toEqual([
+        ['Fjordly sameie', DEMO.eva, expect.arrayContaining(['board', 'resident']), 'active', null],
+        ['Solbakken borettslag', evaInSolbakken, ['external'], 'active', null],
+      ]);
+    });
+
+    it('switches into the other membership with a new session, and the current one goes on', async () => {
+      const switched = await auth().switchAssociation(await verifier.verify(eva.accessToken), { associationId: DEMO.solbakken });
+      expect(await verifier.verify(switched.accessToken)).toMatchObject({ associationId: DEMO.solbakken, memberId: evaInSolbakken, role: 'external' });
+      expect(switched.refreshToken).not.toBe(eva.refreshToken);
+      eva = await auth().refresh({ refreshToken: eva.refreshToken });
+      expect(await verifier.verify(eva.accessToken)).toMatchObject({ associationId: DEMO.fjordly });
+    });
+
+    it('never switches into an association the person is not an active member of, nor for anyone but a person', async () => {
+      const viewer = await verifier.verify(eva.accessToken);
+      const elsewhere = '00000000-0000-4000-8000-0000000000ff';
+      expect(await codeOf(auth().switchAssociation(viewer, { associationId: elsewhere }))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'associationId' });
+      expect(await codeOf(auth().switchAssociation(null, { associationId: DEMO.solbakken }))).toMatchObject({ code: 'UNAUTHENTICATED' });
+      expect(await codeOf(auth().myMemberships({ ...viewer, integration: { apiKeyId: viewer.accountId, scopes: [] } }))).toMatchObject({ code: 'FORBIDDEN' });
+      // A suspended membership is listed with its suspension, and cannot be entered.
+      await bed.db.system((tx) => tx.execute(sql`update members.members set suspended_at = now(), suspension_reason = 'Test' where id = ${evaInSolbakken}`));
+      expect((await auth().myMemberships(viewer)).find((m) => m.memberId === evaInSolbakken)?.suspension).toEqual({ reason: 'Test', until: null });
+      expect(await codeOf(auth().switchAssociation(viewer, { associationId: DEMO.solbakken }))).toMatchObject({ code: 'FORBIDDEN' });
     });
   });
 });

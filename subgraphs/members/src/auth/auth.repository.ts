@@ -17,6 +17,7 @@ export interface Membership {
   suspension: { reason: string; until: string | null } | null;
   /** Whether the association is open (active), or blocked or terminated so that nobody may enter. */
   associationStatus: AssociationStatusName;
+  associationName: string;
 }
 
 const membershipColumns = {
@@ -29,6 +30,7 @@ const membershipColumns = {
   suspensionReason: members.suspensionReason,
   suspendedUntil: members.suspendedUntil,
   associationStatus: sql<AssociationStatusName>`(select a.status from members.associations a where a.id = ${members.associationId})`,
+  associationName: sql<string>`(select a.name from members.associations a where a.id = ${members.associationId})`,
 };
 
 /** Access is open only while the association is active (decision 0034). */
@@ -44,6 +46,7 @@ function toMembership(
     suspensionReason: string | null;
     suspendedUntil: string | null;
     associationStatus: AssociationStatusName;
+    associationName: string;
   },
   accountId: string,
   platformAdmin: boolean,
@@ -57,6 +60,7 @@ function toMembership(
     platformAdmin,
     suspension: row.suspended ? { reason: row.suspensionReason ?? '', until: row.suspendedUntil } : null,
     associationStatus: row.associationStatus,
+    associationName: row.associationName,
   };
 }
 
@@ -67,6 +71,8 @@ export interface NewRefreshToken {
 }
 
 export type NewPasswordSetup = Pick<typeof passwordSetups.$inferInsert, 'id' | 'tokenHash' | 'expiresAt'>;
+
+export type PasswordSetupPurpose = (typeof passwordSetups.$inferSelect)['purpose'];
 
 export type PasswordSetupOutcome = { kind: 'set'; accountId: string; email: string } | { kind: 'invalid' } | { kind: 'used' } | { kind: 'expired' };
 
@@ -196,10 +202,26 @@ export class AuthRepository {
     });
   }
 
-  /** Sets the password a one-time link allows, once, atomically with using the link up. */
-  usePasswordSetup(tokenHash: string, passwordHash: string, now: Date): Promise<PasswordSetupOutcome> {
+  /**
+   * A password reset link for the account, announced (the e-mail goes out from notifications) in the same
+   * transaction; the account's earlier unused reset links stop working, so only the newest e-mail's link does.
+   */
+  issuePasswordReset(accountId: string, setup: NewPasswordSetup, announcement: NewEvent): Promise<void> {
+    return this.db.system(async (tx) => {
+      await tx.delete(passwordSetups).where(and(eq(passwordSetups.accountId, accountId), eq(passwordSetups.purpose, 'reset'), isNull(passwordSetups.usedAt)));
+      await tx.insert(passwordSetups).values({ ...setup, accountId, purpose: 'reset' });
+      await this.db.outbox.add(tx, announcement);
+    });
+  }
+
+  /** Sets the password a one-time link of that purpose allows, once, atomically with using the link up. */
+  usePasswordSetup(tokenHash: string, purpose: PasswordSetupPurpose, passwordHash: string, now: Date): Promise<PasswordSetupOutcome> {
     return this.db.system(async (tx): Promise<PasswordSetupOutcome> => {
-      const [setup] = await tx.select().from(passwordSetups).where(eq(passwordSetups.tokenHash, tokenHash)).for('update');
+      const [setup] = await tx
+        .select()
+        .from(passwordSetups)
+        .where(and(eq(passwordSetups.tokenHash, tokenHash), eq(passwordSetups.purpose, purpose)))
+        .for('update');
       if (!setup) return { kind: 'invalid' };
       if (setup.usedAt) return { kind: 'used' };
       if (setup.expiresAt <= now) return { kind: 'expired' };

@@ -1,5 +1,15 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { associationClosed, badUserInput, conflict, parseInput, unauthenticated, type AccessTokenSigner, type RevocationWriter, type Viewer } from '@tunet/kit';
+import {
+  associationClosed,
+  badUserInput,
+  conflict,
+  parseInput,
+  refuse,
+  unauthenticated,
+  type AccessTokenSigner,
+  type RevocationWriter,
+  type Viewer,
+} from '@tunet/kit';
 import type { GraphQLError } from 'graphql';
 import { z } from 'zod';
 import { requireNotSuspended, requireOpenAssociation, requirePerson, sessionRoleOf } from './auth.access';
@@ -40,6 +50,15 @@ const setPasswordWithTokenInput = z.object({
   password: z.string().min(10, 'must be at least 10 characters').max(1024),
 });
 
+const requestPasswordResetInput = z.object({ email: z.string().trim().toLowerCase().email().max(320) });
+const resetPasswordInput = z.object({
+  token: z.string().min(1).max(200),
+  newPassword: z.string().min(10, 'must be at least 10 characters').max(1024),
+});
+/** Long enough to open the e-mail, short enough that a link lying in a mailbox is soon worth nothing. */
+export const RESET_LINK_LIFETIME_MINUTES = 30;
+const switchAssociationInput = z.object({ associationId: z.guid() });
+
 const requestEmailChangeInput = z.object({
   newEmail: z.string().trim().toLowerCase().email().max(320),
   password: z.string().min(1).max(1024),
@@ -71,13 +90,10 @@ export class AuthService {
     return this.startSession(account, associationId, this.guard.newDeviceToken(account.id));
   }
 
-  private async startSession(account: AccountRow, associationId: string | null, deviceToken: string): Promise<Session> {
+  private async startSession(account: AccountRow, associationId: string | null, deviceToken: string | null): Promise<Session> {
     const memberships = await this.repository.findMemberships(account);
-    // Without a choice, memberships of blocked or terminated associations are skipped while an open one remains.
     const open = memberships.filter((m) => m.associationStatus === 'active');
-    const membership = associationId
-      ? memberships.find((m) => m.associationId === associationId)
-      : (open.find((m) => m.roles.length > 0) ?? open[0] ?? memberships[0]);
+    const membership = associationId ? memberships.find((m) => m.associationId === associationId) : (defaultMembership(memberships) ?? memberships[0]);
     if (!membership) {
       if (associationId) throw badUserInput('associationId', 'You are not a member of that association.');
       // An operator belongs to no association and enters one only through a support session (decision 0030).
@@ -93,10 +109,79 @@ export class AuthService {
     return this.session(membership, refresh.stored.id, refresh, deviceToken);
   }
 
-  private async startOperatorSession(accountId: string, deviceToken: string): Promise<Session> {
+  private async startOperatorSession(accountId: string, deviceToken: string | null): Promise<Session> {
     const refresh = this.newRefreshToken();
     await this.repository.startOperatorSession(accountId, refresh.stored);
     return this.issue(operatorViewer(accountId, refresh.stored.id), refresh, deviceToken);
+  }
+
+  /** A point from the client address's login allowance before a one-time token is looked up (see PasswordGuard). */
+  takeTokenAttempt(clientIp: string): Promise<() => Promise<void>> {
+    return this.guard.takeTokenAttempt(clientIp);
+  }
+
+  /** Every membership of the viewer's account, oldest first, whatever its state (decision 0046). */
+  async myMemberships(viewer: Viewer | null): Promise<Membership[]> {
+    const person = requirePerson(viewer);
+    const account = await this.repository.findAccount(person.accountId);
+    if (!account) throw unauthenticated();
+    return this.repository.findMemberships(account);
+  }
+
+  /**
+   * A new session in another association of the viewer's account, on the rules of a login that names it: only an
+   * active membership of an open association. The current session goes on (decision 0046).
+   */
+  async switchAssociation(viewer: Viewer | null, rawInput: unknown): Promise<Session> {
+    const person = requirePerson(viewer);
+    const { associationId } = parseInput(switchAssociationInput, rawInput);
+    const account = await this.repository.findAccount(person.accountId);
+    if (!account) throw unauthenticated();
+    return this.startSession(account, associationId, null);
+  }
+
+  /**
+   * Sends a one-time link to set a new password, when the e-mail belongs to an account with an open membership (the
+   * e-mail goes out in that association's name and the language the person chose there). The answer is the same
+   * either way, so nobody learns which e-mail addresses have accounts; the limits count unknown addresses too.
+   */
+  async requestPasswordReset(rawInput: unknown, clientIp: string): Promise<{ linkValidMinutes: number }> {
+    const { email } = parseInput(requestPasswordResetInput, rawInput);
+    await this.guard.takeResetRequest(email, clientIp);
+    const account = await this.repository.findAccountByEmail(email);
+    const membership = account && defaultMembership(await this.repository.findMemberships(account));
+    if (account && membership) {
+      const token = newSecretToken();
+      const expiresAt = new Date(Date.now() + RESET_LINK_LIFETIME_MINUTES * 60_000);
+      const resetId = randomUUID();
+      await this.repository.issuePasswordReset(
+        account.id,
+        { id: resetId, tokenHash: hashToken(token), expiresAt },
+        {
+          topic: 'account.password_reset_requested',
+          associationId: membership.associationId,
+          payload: { resetId, accountId: account.id, memberId: membership.memberId, email: account.email, token, expiresAt: expiresAt.toISOString() },
+        },
+      );
+    }
+    return { linkValidMinutes: RESET_LINK_LIFETIME_MINUTES };
+  }
+
+  /**
+   * Sets a new password with a reset link's token and ends every session of the account. A wrong token costs the
+   * client address a login attempt, as `setPasswordWithToken`'s does.
+   */
+  async resetPassword(rawInput: unknown, clientIp: string): Promise<{ email: string; endedSessions: number }> {
+    const input = parseInput(resetPasswordInput, rawInput);
+    const giveBack = await this.guard.takeTokenAttempt(clientIp);
+    const outcome = await this.repository.usePasswordSetup(hashToken(input.token), 'reset', await hashPassword(input.newPassword), new Date());
+    if (outcome.kind === 'invalid') throw refuse('PASSWORD_RESET_TOKEN_INVALID', {}, 'token');
+    await giveBack();
+    if (outcome.kind === 'used') throw refuse('PASSWORD_RESET_TOKEN_USED', {}, 'token');
+    if (outcome.kind === 'expired') throw refuse('PASSWORD_RESET_TOKEN_EXPIRED', {}, 'token');
+    const ended = await this.repository.endAccountSessions(outcome.accountId, null, new Date());
+    await this.revocations.endSessions(ended);
+    return { email: outcome.email, endedSessions: ended.length };
   }
 
   async refresh(rawInput: unknown): Promise<Session> {
@@ -133,7 +218,7 @@ export class AuthService {
   async setPasswordWithToken(rawInput: unknown, clientIp: string): Promise<string> {
     const input = parseInput(setPasswordWithTokenInput, rawInput);
     const giveBack = await this.guard.takeTokenAttempt(clientIp);
-    const outcome = await this.repository.usePasswordSetup(hashToken(input.token), await hashPassword(input.password), new Date());
+    const outcome = await this.repository.usePasswordSetup(hashToken(input.token), 'operator_setup', await hashPassword(input.password), new Date());
     if (outcome.kind === 'invalid') throw badUserInput('token', 'This link is not valid.');
     await giveBack();
     if (outcome.kind === 'used') throw badUserInput('token', 'This link was already used. Ask for a new one.');
@@ -258,6 +343,15 @@ export class AuthService {
       deviceToken,
     };
   }
+}
+
+/**
+ * The membership a login without `associationId` enters: the oldest open one with a role, else the oldest open one;
+ * memberships of blocked or terminated associations are skipped.
+ */
+function defaultMembership(memberships: Membership[]): Membership | undefined {
+  const open = memberships.filter((m) => m.associationStatus === 'active');
+  return open.find((m) => m.roles.length > 0) ?? open[0];
 }
 
 /** An operator's own session: no association, member or role until a support session names one. */

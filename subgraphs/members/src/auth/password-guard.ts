@@ -21,6 +21,8 @@ export interface PasswordLimitSettings {
 export type RecheckOutcome = 'right' | 'wrong' | 'session-ended';
 
 const WRONG_CREDENTIALS = 'The e-mail address or password is wrong.';
+export const RESET_REQUESTS_PER_EMAIL_PER_HOUR = 3;
+const RESET_REQUESTS_PER_ADDRESS_PER_HOUR = 20;
 
 /**
  * Every password check goes through here, so every one counts against the same limits (decision 0003): per e-mail
@@ -32,6 +34,8 @@ export class PasswordGuard {
   private readonly perAccount: RateLimit;
   private readonly perDevice: RateLimit;
   private readonly perSession: RateLimit;
+  private readonly resetsPerEmail: RateLimit;
+  private readonly resetsPerAddress: RateLimit;
   private readonly devices: DeviceTokens;
 
   constructor(store: FastStore, deviceKeySecret: string, settings: PasswordLimitSettings) {
@@ -53,7 +57,22 @@ export class PasswordGuard {
       windowSeconds: settings.refreshTokenTtlSeconds,
       blockSeconds: settings.refreshTokenTtlSeconds,
     });
+    // Reset e-mails: a stranger can neither flood someone's mailbox nor probe many addresses from one network.
+    const hourly = (name: string, points: number) => new RateLimit(store, { name, points, windowSeconds: 3600, blockSeconds: 0 });
+    this.resetsPerEmail = hourly('password-reset:email', RESET_REQUESTS_PER_EMAIL_PER_HOUR);
+    this.resetsPerAddress = hourly('password-reset:address', RESET_REQUESTS_PER_ADDRESS_PER_HOUR);
     this.devices = new DeviceTokens(deviceKeySecret, settings.deviceTokenTtlSeconds);
+  }
+
+  /**
+   * A point per e-mail and per client network before a password reset is asked for, whether or not the e-mail has an
+   * account, so that the limit tells nothing about who has one; RATE_LIMITED with the wait when either is used up.
+   */
+  async takeResetRequest(email: string, clientIp: string): Promise<void> {
+    await takeFromAll([
+      [this.resetsPerAddress, clientNetwork(clientIp)],
+      [this.resetsPerEmail, email.toLowerCase()],
+    ]);
   }
 
   /**

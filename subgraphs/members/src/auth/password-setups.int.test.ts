@@ -1,4 +1,7 @@
 import { AccessTokenVerifier } from '@tunet/kit';
+import { sql } from 'drizzle-orm';
+import type { GraphQLError } from 'graphql';
+import { DEMO, DEMO_PASSWORD } from '../members.demo';
 import { errorOf, openMembersTestBed, type MembersTestBed } from '../members.fixtures';
 import { bootstrapOperator, OperatorBootstrapRefused } from './operator-bootstrap';
 
@@ -6,7 +9,7 @@ const ORIGIN = 'https://app.tunet.test';
 const PASSWORD = 'a long operator password';
 
 /** The first operator of an empty database, and the one-time link that sets the password (decision 0030). */
-describe('operator bootstrap and setPasswordWithToken', () => {
+describe('operator bootstrap, setPasswordWithToken and password reset', () => {
   let bed: MembersTestBed;
   let verifier: AccessTokenVerifier;
   const auth = () => bed.subgraph.auth;
@@ -78,5 +81,69 @@ describe('operator bootstrap and setPasswordWithToken', () => {
     expect((await guess(3))?.code).toBe('RATE_LIMITED');
     const { link } = await create('elsewhere@tunet.test');
     expect(await auth().setPasswordWithToken({ token: tokenOf(link), password: PASSWORD }, '10.8.5.1')).toBe('elsewhere@tunet.test');
+  });
+
+  describe('password reset by e-mail (decision 0046)', () => {
+    type Reset = { associationId: string; payload: { email: string; memberId: string; token: string; expiresAt: string } };
+    const resets = async () =>
+      (
+        (await bed.db.system((tx) =>
+          tx.execute(sql`select association_id as "associationId", payload from members.outbox where topic = 'account.password_reset_requested' order by id`),
+        )) as { rows: Reset[] }
+      ).rows;
+    const reasonOf = (promise: Promise<unknown>) =>
+      promise.then(
+        () => null,
+        (error: GraphQLError) => ({ code: error.extensions.code, reason: error.extensions.reason, field: error.extensions.field }),
+      );
+    const refused = (reason: string) => ({ code: 'BAD_USER_INPUT', reason, field: 'token' });
+
+    it('answers the same for every e-mail and sends a link only for an account, which sets a new password once and ends every session', async () => {
+      const session = await auth().login({ email: 'per@solbakken.example', password: DEMO_PASSWORD }, '10.9.0.1');
+      const before = (await resets()).length;
+      expect(await auth().requestPasswordReset({ email: ' PER@solbakken.example' }, '10.9.0.1')).toEqual({ linkValidMinutes: 30 });
+      expect(await auth().requestPasswordReset({ email: 'nobody@solbakken.example' }, '10.9.0.1')).toEqual({ linkValidMinutes: 30 });
+      const sent = (await resets()).slice(before);
+      expect(sent).toEqual([{ associationId: DEMO.solbakken, payload: expect.objectContaining({ email: 'per@solbakken.example', memberId: DEMO.per }) }]);
+      const { token, expiresAt } = sent[0]!.payload;
+      expect(new Date(expiresAt).getTime() - Date.now()).toBeGreaterThan(29 * 60_000);
+      expect(new Date(expiresAt).getTime() - Date.now()).toBeLessThanOrEqual(30 * 60_000);
+      // Only the hash is kept, and the link is no operator's first-password link.
+      const { rows } = (await bed.db.system((tx) => tx.execute(sql`select token_hash from members.password_setups where purpose = 'reset'`))) as {
+        rows: { token_hash: string }[];
+      };
+      expect(rows.map((row) => row.token_hash)).not.toContain(token);
+      expect(await errorOf(auth().setPasswordWithToken({ token, password: PASSWORD }, '10.9.0.2'))).toMatchObject({ field: 'token' });
+
+      expect(await reasonOf(auth().resetPassword({ token, newPassword: 'short' }, '10.9.0.1'))).toMatchObject({ field: 'newPassword' });
+      expect(await auth().resetPassword({ token, newPassword: 'a brand new password' }, '10.9.0.1')).toEqual({
+        email: 'per@solbakken.example',
+        endedSessions: 1,
+      });
+      expect(await errorOf(auth().refresh({ refreshToken: session.refreshToken }))).toMatchObject({ code: 'UNAUTHENTICATED' });
+      await expect(auth().login({ email: 'per@solbakken.example', password: 'a brand new password' }, '10.9.0.1')).resolves.toBeDefined();
+      expect(await reasonOf(auth().resetPassword({ token, newPassword: 'yet another password' }, '10.9.0.1'))).toEqual(refused('PASSWORD_RESET_TOKEN_USED'));
+    });
+
+    it('lets only the newest link work, refuses an expired one, and an operator link is no reset link', async () => {
+      await auth().requestPasswordReset({ email: 'ola@solbakken.example' }, '10.9.1.1');
+      await auth().requestPasswordReset({ email: 'ola@solbakken.example' }, '10.9.1.1');
+      const [older, newer] = (await resets()).filter((r) => r.payload.email === 'ola@solbakken.example').map((r) => r.payload.token);
+      expect(await reasonOf(auth().resetPassword({ token: older!, newPassword: PASSWORD }, '10.9.1.2'))).toEqual(refused('PASSWORD_RESET_TOKEN_INVALID'));
+      await bed.db.system((tx) => tx.execute(sql`update members.password_setups set expires_at = now() - interval '1 second' where purpose = 'reset'`));
+      expect(await reasonOf(auth().resetPassword({ token: newer!, newPassword: PASSWORD }, '10.9.1.2'))).toEqual(refused('PASSWORD_RESET_TOKEN_EXPIRED'));
+      const { link } = await create('not-a-reset@tunet.test');
+      expect(await reasonOf(auth().resetPassword({ token: tokenOf(link), newPassword: PASSWORD }, '10.9.1.3'))).toEqual(
+        refused('PASSWORD_RESET_TOKEN_INVALID'),
+      );
+    });
+
+    it('limits requests per e-mail, known or not, so that nobody can flood a mailbox or tell accounts apart', async () => {
+      const ask = (email: string, ip: string) => errorOf(auth().requestPasswordReset({ email }, ip));
+      for (const email of ['jonas@solbakken.example', 'ghost@solbakken.example']) {
+        const answers = [await ask(email, '10.9.2.1'), await ask(email, '10.9.2.2'), await ask(email, '10.9.2.3'), await ask(email, '10.9.2.4')];
+        expect(answers.map((answer) => answer?.code ?? 'answered')).toEqual(['answered', 'answered', 'answered', 'RATE_LIMITED']);
+      }
+    });
   });
 });

@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import type { GraphQLError } from 'graphql';
 import { AccessTokenVerifier } from '@tunet/kit';
 import { DEMO, DEMO_PASSWORD } from '../members.demo';
 import { errorOf, openMembersTestBed, viewerOf, type MembersTestBed } from '../members.fixtures';
@@ -17,7 +18,7 @@ describe('invitations', () => {
   let unitId: string;
 
   beforeAll(async () => {
-    bed = await openMembersTestBed();
+    bed = await openMembersTestBed({ maxFailedLoginsPerAddress: 3 });
     const [blokkA] = await bed.subgraph.repositories.housing.listBuildings(DEMO.solbakken);
     unitId = (await bed.subgraph.repositories.housing.unitsInBuildings(DEMO.solbakken, [blokkA!.id])).find((u) => u.number === 'H0102')!.id;
   });
@@ -81,9 +82,72 @@ describe('invitations', () => {
       code: 'BAD_USER_INPUT',
       field: 'unitId',
     });
-    expect(await errorOf(invite({ email: 'x@example.com', displayName: 'X', unitId }))).toEqual({ code: 'BAD_USER_INPUT', field: 'unitId' });
+    // A unit without a relation used to pass as an external whenever a title came with it ("not both", issue 16).
+    expect(await errorOf(invite({ email: 'x@example.com', displayName: 'X', unitId, externalTitle: 'Vakt' }))).toEqual({
+      code: 'BAD_USER_INPUT',
+      field: 'unitId',
+    });
+    expect(await errorOf(invite({ email: 'x@example.com', displayName: 'X', relation: 'OWNER', externalTitle: 'Vakt' }))).toEqual({
+      code: 'BAD_USER_INPUT',
+      field: 'relation',
+    });
+    expect(await errorOf(invite({ email: 'x@example.com', displayName: 'X', unitId }))).toEqual({ code: 'BAD_USER_INPUT', field: 'relation' });
+    expect(await errorOf(invite({ email: 'x@example.com', displayName: 'X' }))).toEqual({ code: 'BAD_USER_INPUT', field: 'unitId' });
     expect(await errorOf(invite({ email: 'not-an-email', displayName: 'X', externalTitle: 'Vakt' }))).toEqual({ code: 'BAD_USER_INPUT', field: 'email' });
     expect(await errorOf(invite({ email: 'x@example.com', displayName: 'X', externalTitle: 'Vakt' }, ola))).toMatchObject({ code: 'FORBIDDEN' });
     expect((await events()).length).toBe(before);
+  });
+
+  describe('invitationPreview (decision 0046)', () => {
+    const preview = (token: string, ip = '10.7.0.1') => bed.subgraph.invitations.preview({ token }, ip);
+    const reasonOf = (promise: Promise<unknown>) =>
+      promise.then(
+        () => null,
+        (error: GraphQLError) => ({ code: error.extensions.code, reason: error.extensions.reason, field: error.extensions.field }),
+      );
+
+    it('shows the association, the inviter, the home and whether a password is needed, and nothing once it is used', async () => {
+      const invitation = await invite({ email: 'pia@example.com', displayName: 'Pia Preview', unitId, relation: 'TENANT' });
+      const token = await tokenFor(invitation.id);
+      expect(await preview(token)).toEqual({
+        associationName: 'Solbakken borettslag',
+        invitedBy: 'Kari Nordmann',
+        displayName: 'Pia Preview',
+        email: 'pia@example.com',
+        unitNumber: 'H0102',
+        buildingName: 'Blokk A',
+        relation: 'tenant',
+        externalTitle: null,
+        committeeRole: null,
+        expiresAt: invitation.expiresAt,
+        passwordRequired: true,
+      });
+      // Accepting needs the password the preview asked for.
+      expect(await errorOf(bed.subgraph.invitations.accept({ token }))).toEqual({ code: 'BAD_USER_INPUT', field: 'password' });
+      await bed.subgraph.invitations.accept({ token, password: 'et-godt-passord' });
+      expect(await reasonOf(preview(token))).toEqual({ code: 'BAD_USER_INPUT', reason: 'INVITATION_INVALID', field: 'token' });
+    });
+
+    it('needs no password when the e-mail has an account, and accepting then takes none and keeps the password', async () => {
+      await bed.subgraph.auth.createAccount('konto@example.com', 'the password she has');
+      const invitation = await invite({ email: 'konto@example.com', displayName: 'Konto', externalTitle: 'Revisor' });
+      const token = await tokenFor(invitation.id);
+      expect(await preview(token)).toMatchObject({ passwordRequired: false, externalTitle: 'Revisor', unitNumber: null, relation: null });
+      await expect(bed.subgraph.invitations.accept({ token })).resolves.toBeDefined();
+      await expect(bed.subgraph.auth.login({ email: 'konto@example.com', password: 'the password she has' }, '10.7.1.1')).resolves.toBeDefined();
+    });
+
+    it('refuses an unknown or expired link with its reason, and counts unknown links per client address', async () => {
+      const invitation = await invite({ email: 'old@example.com', displayName: 'Old', externalTitle: 'Snømåker' });
+      await bed.db.system((tx) => tx.execute(sql`update members.invitations set expires_at = now() - interval '1 minute' where id = ${invitation.id}`));
+      expect(await reasonOf(preview(await tokenFor(invitation.id)))).toEqual({ code: 'BAD_USER_INPUT', reason: 'INVITATION_EXPIRED', field: 'token' });
+      // The bed allows 3 wrong tokens or passwords per address (maxFailedLoginsPerAddress).
+      const guesses = [];
+      for (const i of [1, 2, 3, 4]) {
+        const refusal = await reasonOf(preview(`guess-${i}`, '10.7.9.9'));
+        guesses.push(refusal?.code === 'RATE_LIMITED' ? 'RATE_LIMITED' : refusal?.reason);
+      }
+      expect(guesses).toEqual(['INVITATION_INVALID', 'INVITATION_INVALID', 'INVITATION_INVALID', 'RATE_LIMITED']);
+    });
   });
 });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { refusedAs, type Announcement, type SubgraphDatabase } from '@tunet/kit';
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
-import { accounts, committeeTerms, invitations, members, tenures } from '../tables';
+import { accounts, associations, buildings, committeeTerms, invitations, members, tenures, units } from '../tables';
 import type { NewMember } from '../members/members.repository';
 import type { NewTenure } from '../housing/housing.repository';
 
@@ -12,7 +12,28 @@ export type NewInvitation = Omit<typeof invitations.$inferInsert, 'associationId
 const INVITATION_RULES = { invitations_one_open_per_email: 'already-open' } as const;
 export type InvitationRule = (typeof INVITATION_RULES)[keyof typeof INVITATION_RULES];
 
-export type AcceptOutcome = { kind: 'accepted'; accountId: string; associationId: string } | { kind: 'invalid' } | { kind: 'expired' };
+export type AcceptOutcome =
+  | { kind: 'accepted'; accountId: string; associationId: string }
+  | { kind: 'invalid' }
+  | { kind: 'expired' }
+  /** The e-mail has no account yet, and no password came to create one with. */
+  | { kind: 'password-required' };
+
+/** What an invitation's link shows before it is accepted (`invitationPreview`); nothing else of the association. */
+export interface InvitationPreviewRow {
+  status: 'open' | 'closed' | 'expired';
+  associationName: string;
+  invitedBy: string | null;
+  displayName: string;
+  email: string;
+  externalTitle: string | null;
+  unitNumber: string | null;
+  buildingName: string | null;
+  relation: (typeof tenures.$inferSelect)['relation'] | null;
+  committeeRole: InvitationRow['committeeRole'];
+  expiresAt: Date;
+  hasAccount: boolean;
+}
 
 /** The only code that reads or writes invitations. */
 export class InvitationsRepository {
@@ -99,13 +120,63 @@ export class InvitationsRepository {
   }
 
   /**
+   * What the link with this token offers, read before any tenant is known (system scope); null for a token no
+   * invitation has. An inviter who hides their name from the directory is not named.
+   */
+  preview(tokenHash: string, now: Date): Promise<InvitationPreviewRow | null> {
+    return this.db.system(async (tx) => {
+      const [invitation] = await tx.select().from(invitations).where(eq(invitations.tokenHash, tokenHash));
+      if (!invitation) return null;
+      const tenant = invitation.associationId;
+      const [association] = await tx.select({ name: associations.name }).from(associations).where(eq(associations.id, tenant));
+      const memberOf = async (id: string | null) =>
+        id
+          ? (
+              await tx
+                .select()
+                .from(members)
+                .where(and(eq(members.associationId, tenant), eq(members.id, id)))
+            )[0]
+          : undefined;
+      const [invitee, inviter] = await Promise.all([memberOf(invitation.memberId), memberOf(invitation.invitedByMemberId)]);
+      const [home] = invitation.unitId
+        ? await tx
+            .select({ number: units.number, building: buildings.name, relation: tenures.relation })
+            .from(units)
+            .innerJoin(buildings, and(eq(buildings.associationId, units.associationId), eq(buildings.id, units.buildingId)))
+            .leftJoin(tenures, and(eq(tenures.associationId, units.associationId), eq(tenures.unitId, units.id), eq(tenures.memberId, invitation.memberId)))
+            .where(and(eq(units.associationId, tenant), eq(units.id, invitation.unitId)))
+        : [];
+      const [account] = await tx
+        .select({ id: accounts.id })
+        .from(accounts)
+        .where(eq(sql`lower(${accounts.email})`, invitation.email.toLowerCase()));
+      const closed = Boolean(invitation.acceptedAt || invitation.revokedAt);
+      return {
+        status: closed ? 'closed' : invitation.expiresAt <= now ? 'expired' : 'open',
+        associationName: association?.name ?? '',
+        invitedBy: inviter && !inviter.hideName ? inviter.displayName : null,
+        displayName: invitee?.displayName ?? '',
+        email: invitation.email,
+        externalTitle: invitee?.externalTitle ?? null,
+        unitNumber: home?.number ?? null,
+        buildingName: home?.building ?? null,
+        relation: home?.relation ?? null,
+        committeeRole: invitation.committeeRole,
+        expiresAt: invitation.expiresAt,
+        hasAccount: Boolean(account),
+      };
+    });
+  }
+
+  /**
    * Accepts by token, before any tenant is known (system scope): links the membership to the account with the
    * invitation's e-mail, creating that account when there is none, marks the invitation used and writes what
    * `announce` makes of it — all in one transaction, so a token works exactly once.
    */
   accept(
     tokenHash: string,
-    newAccount: { id: string; passwordHash: string },
+    newAccount: { id: string; passwordHash: string | null },
     now: Date,
     announce: (invitation: InvitationRow) => Announcement,
   ): Promise<AcceptOutcome> {
@@ -119,6 +190,7 @@ export class InvitationsRepository {
         .where(eq(sql`lower(${accounts.email})`, invitation.email.toLowerCase()));
       const accountId = existing?.id ?? newAccount.id;
       if (!existing) {
+        if (!newAccount.passwordHash) return { kind: 'password-required' };
         await tx.insert(accounts).values({ id: accountId, email: invitation.email, passwordHash: newAccount.passwordHash, platformAdmin: false });
       }
       await tx

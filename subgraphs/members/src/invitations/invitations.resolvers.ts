@@ -1,9 +1,21 @@
-import type { Resolvers } from '../__generated__/resolvers-types';
+import type { CommitteeRole, Resolvers, TenureRelation } from '../__generated__/resolvers-types';
 import { statusOf } from './invitations.service';
+
+const upper = <T extends string>(value: string) => value.toUpperCase() as T;
 
 export const invitationsResolvers: Resolvers = {
   Association: {
     invitations: (association, { includeClosed }, ctx) => ctx.invitations.list(ctx.viewer, association.id, includeClosed ?? false),
+  },
+  Query: {
+    invitationPreview: async (_root, args, ctx) => {
+      const preview = await ctx.invitations.preview(args, ctx.clientIp);
+      return {
+        ...preview,
+        relation: preview.relation ? upper<TenureRelation>(preview.relation) : null,
+        committeeRole: preview.committeeRole ? upper<CommitteeRole>(preview.committeeRole) : null,
+      };
+    },
   },
   Mutation: {
     inviteMember: async (_root, { input }, ctx) => ({ invitation: await ctx.invitations.invite(ctx.viewer, ctx.loaders, input) }),

@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { badUserInput, conflict, notFound, parseInput, refusedRule, todayIn, type Announcement, type Viewer } from '@tunet/kit';
+import { badUserInput, conflict, notFound, parseInput, refuse, refusedRule, todayIn, type Announcement, type Viewer } from '@tunet/kit';
 import { z } from 'zod';
 import { hashToken, newSecretToken, type AuthService, type Session } from '../auth/auth.service';
 import { hashPassword } from '../auth/passwords';
 import type { Loaders } from '../context';
 import { requireInvitationReader, requireInviter } from './invitations.access';
-import type { InvitationRow, InvitationRule, InvitationsRepository } from './invitations.repository';
+import type { InvitationPreviewRow, InvitationRow, InvitationRule, InvitationsRepository } from './invitations.repository';
 
 const LINK_LIFETIME_MS = 7 * 24 * 3600 * 1000;
+
+const NOT_BOTH = 'Invite a resident with unitId and relation, or an external with externalTitle (not both).';
 
 const inviteInput = z
   .object({
@@ -21,15 +23,26 @@ const inviteInput = z
     moveIn: z.iso.date().nullish(),
     externalTitle: z.string().trim().min(1).max(100).nullish(),
   })
-  .refine((i) => Boolean(i.unitId && i.relation) !== Boolean(i.externalTitle), {
-    path: ['unitId'],
-    message: 'Invite a resident with unitId and relation, or an external with externalTitle (not both).',
+  .superRefine((i, ctx) => {
+    const residentFields = (['unitId', 'relation', 'moveIn'] as const).filter((field) => i[field]);
+    if (i.externalTitle && residentFields.length > 0) {
+      // Both sides are reported, so a form can mark every field that has to go.
+      for (const path of [...residentFields, 'externalTitle']) ctx.addIssue({ code: 'custom', path: [path], message: NOT_BOTH });
+      return;
+    }
+    if (i.externalTitle) return;
+    if (!i.unitId) ctx.addIssue({ code: 'custom', path: ['unitId'], message: NOT_BOTH });
+    else if (!i.relation) ctx.addIssue({ code: 'custom', path: ['relation'], message: 'A resident needs a relation to the unit.' });
   });
 const invitationIdInput = z.object({ invitationId: z.guid() });
 const acceptInput = z.object({
   token: z.string().min(1).max(200),
-  password: z.string().min(10, 'must be at least 10 characters').max(1024),
+  password: z.string().min(10, 'must be at least 10 characters').max(1024).nullish(),
 });
+const previewInput = z.object({ token: z.string().min(1).max(200) });
+
+/** What `invitationPreview` shows: where the link leads and whether accepting asks for a password. */
+export type InvitationPreview = Omit<InvitationPreviewRow, 'status' | 'hasAccount'> & { passwordRequired: boolean };
 
 export type InvitationStatus = 'PENDING' | 'ACCEPTED' | 'REVOKED' | 'EXPIRED';
 
@@ -106,18 +119,38 @@ export class InvitationsService {
     return this.repository.revoke(tenant, current.id);
   }
 
-  /** Accepting proves the e-mail address: the invitee gets an account (or links the one they have) and a session. */
+  /**
+   * Accepting proves the e-mail address: the invitee gets an account (or links the one they have) and a session. A
+   * password is needed only to create the account.
+   */
   async accept(raw: unknown): Promise<Session> {
     const input = parseInput(acceptInput, raw);
     const outcome = await this.repository.accept(
       hashToken(input.token),
-      { id: randomUUID(), passwordHash: await hashPassword(input.password) },
+      { id: randomUUID(), passwordHash: input.password ? await hashPassword(input.password) : null },
       new Date(),
       (invitation) => ({ topic: 'member.joined', payload: { memberId: invitation.memberId, invitationId: invitation.id } }),
     );
-    if (outcome.kind === 'invalid') throw badUserInput('token', 'This invitation link is not valid: it was used, replaced or withdrawn.');
-    if (outcome.kind === 'expired') throw badUserInput('token', 'This invitation link has expired. Ask the board to send it again.');
+    if (outcome.kind === 'invalid') throw refuse('INVITATION_INVALID', {}, 'token');
+    if (outcome.kind === 'expired') throw refuse('INVITATION_EXPIRED', {}, 'token');
+    if (outcome.kind === 'password-required') throw badUserInput('password', 'Choose a password of at least 10 characters to create your account.');
     return this.auth.sessionFor(outcome.accountId, outcome.associationId);
+  }
+
+  /**
+   * What an invitation's link offers, for anyone holding it (anonymous). Each unknown token costs the client address
+   * a login attempt, so the preview cannot be used to guess links; the right one gives it back.
+   */
+  async preview(raw: unknown, clientIp: string): Promise<InvitationPreview> {
+    const { token } = parseInput(previewInput, raw);
+    const giveBack = await this.auth.takeTokenAttempt(clientIp);
+    const found = await this.repository.preview(hashToken(token), new Date());
+    if (!found) throw refuse('INVITATION_INVALID', {}, 'token');
+    await giveBack();
+    if (found.status === 'closed') throw refuse('INVITATION_INVALID', {}, 'token');
+    if (found.status === 'expired') throw refuse('INVITATION_EXPIRED', {}, 'token');
+    const { status: _status, hasAccount, ...shown } = found;
+    return { ...shown, passwordRequired: !hasAccount };
   }
 
   private async openInvitation(tenant: string, id: string): Promise<InvitationRow> {

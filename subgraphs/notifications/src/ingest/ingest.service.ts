@@ -68,7 +68,9 @@ const LINK_MAX = 2_000;
 
 /** One person an intent reaches: a member, or an e-mail address that is no member. */
 type Reached =
-  { key: RecipientKey; kind: 'member'; memberId: string; email: string | null; phone: string | null } | { key: RecipientKey; kind: 'address'; email: string };
+  | { key: RecipientKey; kind: 'member'; memberId: string; email: string | null; phone: string | null }
+  /** `languageOf`: the member whose chosen language an e-mail to this address is in. */
+  | { key: RecipientKey; kind: 'address'; email: string; languageOf: string | null };
 
 /**
  * Turns an event into stored notifications and queued deliveries, in the recipient's language and by their
@@ -121,9 +123,10 @@ export class IngestService {
   ): Promise<NewNotification[]> {
     const tenant = event.associationId;
     const memberIds = reached.flatMap(({ person }) => (person.kind === 'member' ? [person.memberId] : []));
+    const speakers = reached.flatMap(({ person }) => (person.kind === 'address' && person.languageOf ? [person.languageOf] : []));
     const asksNewsletterConsent = this.deps.newsletterConsents && reached.some(({ intent }) => isNewsletter(intent));
     const [settings, overrides, devices, newsletters] = await Promise.all([
-      this.deps.preferences.settingsOf(tenant, memberIds),
+      this.deps.preferences.settingsOf(tenant, [...new Set([...memberIds, ...speakers])]),
       this.deps.preferences.overridesOf(tenant, memberIds),
       this.deps.devices.devicesOf(tenant, memberIds),
       asksNewsletterConsent ? this.deps.newsletterConsents!(tenant) : null,
@@ -153,7 +156,7 @@ export class IngestService {
       if (person.kind === 'address') {
         // Someone who is no member: no inbox, no preferences, and nothing to send without e-mail.
         if (!available.has('email')) continue;
-        const locale = association.locale;
+        const locale = (person.languageOf && settings.get(person.languageOf)?.locale) || association.locale;
         const delivery: NewDelivery = { id: randomUUID(), channel: 'email', address: person.email, status: 'queued', heldFor: null };
         staged.push({
           ...about,
@@ -225,7 +228,8 @@ export class IngestService {
         const spec = intent.recipients;
         if (spec.kind === 'address' || spec.kind === 'contact') {
           const email = (spec.kind === 'address' ? spec.email : ((await this.deps.directory.contactEmail(tenant)) ?? '')).trim();
-          return { people: email ? [{ key: addressRecipient(email), kind: 'address', email }] : [] };
+          const languageOf = spec.kind === 'address' ? (spec.languageOf ?? null) : null;
+          return { people: email ? [{ key: addressRecipient(email), kind: 'address', email, languageOf }] : [] };
         }
         const except = new Set(intent.exceptMemberIds ?? []);
         const { association, recipients } = await this.deps.directory.recipients(tenant, spec);

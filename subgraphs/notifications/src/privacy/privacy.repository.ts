@@ -125,7 +125,7 @@ const uuids = (ids: readonly string[]) => sql`${sql.param([...ids])}::uuid[]`;
  * their address change. Other address-only messages (the association's contact address, which a board member's
  * or a household's address may share) belong to whoever else reads that address.
  */
-const PERSONAL_ADDRESS_TOPICS = ['member.invited', 'account.email_change_requested'];
+const PERSONAL_ADDRESS_TOPICS = ['member.invited', 'account.email_change_requested', 'account.password_reset_requested'];
 
 /**
  * The person's notifications: those to them as a member, and those to an address one of their own e-mails went to

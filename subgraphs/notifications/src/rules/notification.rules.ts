@@ -234,6 +234,15 @@ const RULES: Rules = {
       render: memberMessages.emailChanging(change, event.occurredAt),
     },
   ],
+  // To the login address only, never the inbox: whoever reads a session's inbox must not be able to take the account.
+  'account.password_reset_requested': (reset, event) => [
+    {
+      category: 'account',
+      important: false,
+      recipients: { kind: 'address', email: reset.email, languageOf: reset.memberId },
+      render: memberMessages.passwordReset(reset, event.occurredAt),
+    },
+  ],
   'member.suspended': (suspension, event) => {
     // The directory leaves suspended members out of every spec but the one telling them of their suspension.
     const recipients: RecipientSpec = { kind: 'members', memberIds: [suspension.memberId], includeSuspended: true };

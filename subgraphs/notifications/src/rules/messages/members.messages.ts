@@ -55,6 +55,31 @@ export function confirmNewEmail(change: { token: string; expiresAt: string }, oc
   });
 }
 
+/** To the account's login address: the one-time link to choose a new password, with its token in the fragment. */
+export function passwordReset(reset: { token: string; expiresAt: string }, occurredAt: Date): Render {
+  const link = clientRoutes.resetPassword(reset.token);
+  return bilingual(occurredAt, {
+    nb: (_association, clock) => ({
+      title: 'Velg nytt passord i Tunet',
+      body: paragraphs(
+        'Noen har bedt om å tilbakestille passordet for kontoen din. Velg et nytt passord med lenken under; da logges alle andre økter ut.',
+        `Lenken virker én gang, til ${clock.dateTime(reset.expiresAt)}. Har du ikke bedt om dette, kan du se bort fra e-posten: passordet ditt er uendret.`,
+      ),
+      link,
+      action: 'Velg nytt passord',
+    }),
+    en: (_association, clock) => ({
+      title: 'Choose a new password for Tunet',
+      body: paragraphs(
+        'Someone asked to reset the password of your account. Choose a new password with the link below; every other session is then logged out.',
+        `The link works once, until ${clock.dateTime(reset.expiresAt)}. If you did not ask for this, you can ignore this e-mail: your password is unchanged.`,
+      ),
+      link,
+      action: 'Choose a new password',
+    }),
+  });
+}
+
 /** To the old address: a warning without the link, so that a hijacked session cannot go unnoticed. */
 export function emailChanging(change: { newEmail: string }, occurredAt: Date): Render {
   const link = clientRoutes.account();
