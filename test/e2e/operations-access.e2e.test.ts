@@ -20,7 +20,7 @@ const REPORT = 'mutation ($i: ReportServiceRequestInput!) { reportServiceRequest
 const CHANGE = 'mutation ($i: ChangeServiceRequestStatusInput!) { changeServiceRequestStatus(input: $i) { id status } }';
 const VISIBILITY = 'mutation ($i: SetServiceRequestVisibilityInput!) { setServiceRequestVisibility(input: $i) { id visibleToResidents } }';
 const ADD_PHOTO = 'mutation ($i: AddServiceRequestPhotoInput!) { addServiceRequestPhoto(input: $i) { id url contentType } }';
-const REMOVE_PHOTO = 'mutation ($id: ID!) { removeServiceRequestPhoto(photoId: $id) { id photos { id } } }';
+const REMOVE_PHOTO = 'mutation ($id: ID!) { removeServiceRequestPhoto(input: { photoId: $id }) { id photos { id } } }';
 /** A 1×1 PNG: the smallest photo the kit decodes and re-encodes. */
 const PIXEL = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
 const FIGURES =

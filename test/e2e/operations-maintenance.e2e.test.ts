@@ -73,7 +73,7 @@ describe('maintenance plan access matrix', () => {
       }),
     archiveMaintenanceTask: async (actor) => {
       const id = await createAsBoard(`Måleravlesning ${tag(actor)}`);
-      return call(actor, 'mutation ($id: ID!) { archiveMaintenanceTask(id: $id) { id archivedAt nextRound { id } } }', { id });
+      return call(actor, 'mutation ($id: ID!) { archiveMaintenanceTask(input: { id: $id }) { id archivedAt nextRound { id } } }', { id });
     },
     serviceRequestDeadlines: (actor) => call(actor, 'query { serviceRequestDeadlines { category urgency responseHours resolutionHours isDefault } }'),
     setServiceRequestDeadline: (actor) =>

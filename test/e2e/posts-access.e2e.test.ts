@@ -148,12 +148,12 @@ describe('posts access matrix', () => {
   const commentOn = (a: Actor, postId: string) =>
     call(a, 'mutation ($p: ID!, $b: String!) { addComment(input: { postId: $p, body: $b }) { comment { id } } }', { p: postId, b: `Fra ${a}` });
   const reaction = (a: Actor, field: 'react' | 'unreact', id: string, type: 'POST' | 'COMMENT' = 'POST') =>
-    call(a, `mutation ($ty: ReactionTargetType!, $t: ID!) { ${field}(input: { targetType: $ty, targetId: $t, reaction: LIKE }) { viewerReactions } }`, {
+    call(a, `mutation ($ty: ContentTargetType!, $t: ID!) { ${field}(input: { targetType: $ty, targetId: $t, reaction: LIKE }) { viewerReactions } }`, {
       ty: type,
       t: id,
     });
   const report = (a: Actor, type: 'POST' | 'COMMENT', id: string) =>
-    call(a, 'mutation ($ty: ModerationTargetType!, $t: ID!) { reportContent(input: { targetType: $ty, targetId: $t, reason: OFFENSIVE }) { report { id } } }', {
+    call(a, 'mutation ($ty: ContentTargetType!, $t: ID!) { reportContent(input: { targetType: $ty, targetId: $t, reason: OFFENSIVE }) { report { id } } }', {
       ty: type,
       t: id,
     });
@@ -192,7 +192,7 @@ describe('posts access matrix', () => {
         c: ids.olaComment,
         b: `Endret av ${tag(a)}`,
       }),
-    deleteComment: (a) => call(a, 'mutation ($c: ID!) { deleteComment(commentId: $c) { comment { deleted } } }', { c: ids[`olaComment ${a}`] }),
+    deleteComment: (a) => call(a, 'mutation ($c: ID!) { deleteComment(input: { commentId: $c }) { comment { deleted } } }', { c: ids[`olaComment ${a}`] }),
     react: (a) => reaction(a, 'react', WELCOME_POST),
     'react (Blokk A bulletin)': (a) => reaction(a, 'react', BLOKK_A_POST),
     'react (comment on Blokk A bulletin)': (a) => reaction(a, 'react', ids.blokkAComment!, 'COMMENT'),
@@ -274,7 +274,7 @@ describe('posts access matrix', () => {
         d: ids.document,
         t: `Endret av ${tag(a)}`,
       }),
-    deleteDocument: (a) => call(a, 'mutation ($d: ID!) { deleteDocument(documentId: $d) { documentId } }', { d: ids.deletableDocument }),
+    deleteDocument: (a) => call(a, 'mutation ($d: ID!) { deleteDocument(input: { documentId: $d }) { documentId } }', { d: ids.deletableDocument }),
     // Moderation
     reportContent: (a) => report(a, 'POST', ids.reportable!),
     'reportContent (comment on Blokk A bulletin)': (a) => report(a, 'COMMENT', ids.blokkAComment!),

@@ -32,7 +32,7 @@ describe('sessions through the gateway', () => {
   it('asks anonymous callers of `me` to log in', async () => {
     const result = await e2e.gql(ME);
     expect(codes(result)).toEqual(['UNAUTHENTICATED']);
-    expect(result.data).toBeNull();
+    expect(result.data).toEqual({ me: null });
   });
 
   it('refuses the whole request, with HTTP 401, when the token is forged, foreign or mangled', async () => {

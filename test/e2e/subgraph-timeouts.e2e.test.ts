@@ -1,6 +1,7 @@
 import net from 'node:net';
 import { DEMO } from '@tunet/members';
 import { codes, openE2E, type E2E, type GraphQLResponse } from './e2e.fixtures';
+import { loadOperation } from './first-party';
 
 const TIMEOUT_MS = 1000;
 
@@ -70,9 +71,25 @@ describe('a subgraph that never answers', () => {
     expect(result.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'SERVICE_UNAVAILABLE', serviceName: 'posts' }) })]);
   });
 
-  it('reports a required field of the silent subgraph as unavailable, not as an internal error', async () => {
-    // pinnedPosts is non-null at the root, so GraphQL nulls the whole answer; the client still learns why, in time.
-    const { result, seconds } = await timedQuery('{ me { id } pinnedPosts { id } }');
+  it('shows the home screen without the silent parts: their fields null, each with SERVICE_UNAVAILABLE (decision 0051)', async () => {
+    const { result, seconds } = await timedQuery(loadOperation('home-screen'));
+
+    expect(seconds).toBeLessThan(5);
+    expect(result.data).toEqual({
+      me: expect.objectContaining({ id: DEMO.kari, displayName: 'Kari Nordmann', association: { name: 'Solbakken borettslag' } }),
+      unreadNotificationCount: null,
+      myBookings: { nodes: expect.any(Array) },
+      events: null,
+      pinnedPosts: null,
+      posts: null,
+    });
+    expect(new Set(codes(result))).toEqual(new Set(['SERVICE_UNAVAILABLE']));
+    expect(new Set(result.errors!.map((error) => error.extensions?.serviceName))).toEqual(new Set(['notifications', 'posts']));
+  });
+
+  it('reports a required single entity of the silent subgraph as unavailable, not as an internal error', async () => {
+    // post(id:) stays non-null (decision 0051): without the post there is no screen, so GraphQL nulls the whole answer.
+    const { result, seconds } = await timedQuery('{ me { id } post(id: "00000000-0000-4000-8000-000000000000") { id } }');
 
     expect(seconds).toBeLessThan(5);
     expect(result.data).toBeNull();

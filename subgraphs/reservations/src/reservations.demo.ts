@@ -142,7 +142,12 @@ async function bookDemo(subgraph: ReservationsSubgraph, demo: DemoBookers): Prom
     },
     {
       by: third,
-      input: { resourceId: DEMO_RESOURCES.partyRoom, start: at(today.plus({ days: 21 }), '18:00'), end: at(today.plus({ days: 21 }), '23:00'), hideName: true },
+      input: {
+        resourceId: DEMO_RESOURCES.partyRoom,
+        start: at(today.plus({ days: 21 }), '18:00'),
+        end: at(today.plus({ days: 21 }), '23:00'),
+        nameHidden: true,
+      },
     },
     { by: first, input: { resourceId: DEMO_RESOURCES.desk, start: at(nextWeekday(2), '09:00'), end: at(nextWeekday(2), '12:00') } },
   ];

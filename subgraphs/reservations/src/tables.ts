@@ -45,7 +45,7 @@ export type QuotaPeriod = 'future' | 'calendar_year' | 'calendar_month' | 'rolli
 export const LOWER_CASE_ENUMS = {
   BookingMode: 'BookingMode',
   PriceUnit: 'PriceUnit',
-  BookerRole: 'BookerRole',
+  MemberRole: 'BookerRole',
   QuotaPer: 'QuotaPer',
   QuotaPeriod: 'QuotaPeriod',
   BookingStatus: 'BookingStatus',

@@ -371,7 +371,7 @@ export type PageInfo = {
 export type Query = {
   __typename?: 'Query';
   /** The catalogue: the base plan first, then the add-ons. Any signed-in person or integration may read it. */
-  features: Array<Feature>;
+  features?: Maybe<Array<Feature>>;
 };
 
 export type SubscribeToFeatureInput = {
@@ -705,7 +705,7 @@ export type PageInfoResolvers<ContextType = BillingContext, ParentType extends R
 }>;
 
 export type QueryResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
-  features?: Resolver<Array<ResolversTypes['Feature']>, ParentType, ContextType>;
+  features?: Resolver<Maybe<Array<ResolversTypes['Feature']>>, ParentType, ContextType>;
 }>;
 
 export type SubscriptionPayloadResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['SubscriptionPayload'] = ResolversParentTypes['SubscriptionPayload']> = ResolversObject<{

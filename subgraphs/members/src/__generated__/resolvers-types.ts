@@ -991,6 +991,8 @@ export type Mutation = {
   refreshSession: SessionPayload;
   /** Lift a suspension. Board only. */
   reinstateMember: MemberPayload;
+  /** Remove the viewer's portrait: an uploaded picture is deleted, a typed address cleared. Same refusals as `setMyPortrait`. */
+  removeMyPortrait: MyPortraitPayload;
   /**
    * Ask to change the e-mail address you log in with. A confirmation link goes to the new address (and a notice to
    * the old one); nothing changes until it is confirmed. After five wrong passwords the session is ended
@@ -1016,6 +1018,13 @@ export type Mutation = {
   revokeApiKey: ApiKeyPayload;
   /** Withdraw an invitation; its link stops working. Board only. */
   revokeInvitation: InvitationPayload;
+  /**
+   * Upload the viewer's portrait, replacing the one they had (and any address typed in `portraitUrl`). The type is
+   * read from the bytes; the picture is turned upright and re-encoded without EXIF and GPS, in two sizes. Others see it
+   * only with the viewer's `directory_portrait` consent. 10 uploads an hour per member, refused ones included
+   * (RATE_LIMITED). UNAUTHENTICATED when not logged in; FORBIDDEN for an API key, which is no member.
+   */
+  setMyPortrait: MyPortraitPayload;
   /**
    * Set an account's password with the token of a one-time link (the one `create-operator` prints for a new platform
    * operator). The link works once and for 24 hours; a used, expired or unknown token is BAD_USER_INPUT on `token`.
@@ -1206,6 +1215,11 @@ export type MutationRevokeInvitationArgs = {
 };
 
 
+export type MutationSetMyPortraitArgs = {
+  input: SetMyPortraitInput;
+};
+
+
 export type MutationSetPasswordWithTokenArgs = {
   input: SetPasswordWithTokenInput;
 };
@@ -1248,6 +1262,13 @@ export type MutationUpdateTenureArgs = {
 
 export type MutationWithdrawTerminationArgs = {
   input: WithdrawTerminationInput;
+};
+
+/** Result of `setMyPortrait` and `removeMyPortrait`. */
+export type MyPortraitPayload = {
+  __typename?: 'MyPortraitPayload';
+  /** The viewer's membership after the change; `portraitUrl` is the new portrait (or null). */
+  member: Member;
 };
 
 export type NoticeBreachInput = {
@@ -1390,13 +1411,13 @@ export type Query = {
    * Every association in Tunet, in name order. `search` matches part of the name (case-insensitive) or an exact
    * organisation number. Platform operators only.
    */
-  associations: AssociationConnection;
+  associations?: Maybe<AssociationConnection>;
   /**
    * The resident directory of the viewer's association: current residents, board and externals in Norwegian name
    * order (æ, ø, å after z), with each person's visibility choices applied. People who hide their name appear only
    * to the board.
    */
-  directory: MemberConnection;
+  directory?: Maybe<MemberConnection>;
   /** Progress and report of a member import. Board, or an integrator with the `MEMBERS_IMPORT` scope. */
   importJob: ImportJob;
   /**
@@ -1407,7 +1428,7 @@ export type Query = {
    */
   invitationPreview: InvitationPreview;
   /** The logged-in member. Fails with UNAUTHENTICATED when not logged in. */
-  me: Member;
+  me?: Maybe<Member>;
   /** A member of the viewer's association by id. NOT_FOUND for anyone else's. */
   member: Member;
   /**
@@ -1417,7 +1438,7 @@ export type Query = {
    */
   myMemberships: Array<AccountMembership>;
   /** The published versions of the terms of service, in the order they take effect. Logged-in people. */
-  termsVersions: Array<TermsVersion>;
+  termsVersions?: Maybe<Array<TermsVersion>>;
   /** A unit of the viewer's association. NOT_FOUND for anyone else's. */
   unit: Unit;
 };
@@ -1551,6 +1572,14 @@ export type SessionPayload = {
   refreshToken: Scalars['String']['output'];
   /** When the session ends unless refreshed. */
   refreshTokenExpiresAt: Scalars['DateTime']['output'];
+};
+
+/** Input for `setMyPortrait`. */
+export type SetMyPortraitInput = {
+  /** The picture's bytes in base64: JPEG, PNG or WebP, at most 10 MB (BAD_USER_INPUT `contentBase64` otherwise). */
+  contentBase64: Scalars['String']['input'];
+  /** The picture's name on the uploader's device, e.g. `IMG_0042.JPG`; only a hint, the type is read from the bytes. */
+  fileName: Scalars['String']['input'];
 };
 
 /** Input for `setPasswordWithToken`. */
@@ -2077,6 +2106,7 @@ export type ResolversTypes = ResolversObject<{
   MemberPayload: ResolverTypeWrapper<Omit<MemberPayload, 'member'> & { member: ResolversTypes['Member'] }>;
   MemberRole: MemberRole;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  MyPortraitPayload: ResolverTypeWrapper<Omit<MyPortraitPayload, 'member'> & { member: ResolversTypes['Member'] }>;
   NoticeBreachInput: NoticeBreachInput;
   OnlineIdentity: ResolverTypeWrapper<OnlineIdentity>;
   OnlineIdentityInput: OnlineIdentityInput;
@@ -2101,6 +2131,7 @@ export type ResolversTypes = ResolversObject<{
   ResetPasswordPayload: ResolverTypeWrapper<ResetPasswordPayload>;
   RevokeApiKeyInput: RevokeApiKeyInput;
   SessionPayload: ResolverTypeWrapper<SessionPayload>;
+  SetMyPortraitInput: SetMyPortraitInput;
   SetPasswordWithTokenInput: SetPasswordWithTokenInput;
   SetPasswordWithTokenPayload: ResolverTypeWrapper<SetPasswordWithTokenPayload>;
   SupportAccessEntry: ResolverTypeWrapper<SupportAccessEntryRow>;
@@ -2197,6 +2228,7 @@ export type ResolversParentTypes = ResolversObject<{
   MemberConnection: DirectoryPage;
   MemberPayload: Omit<MemberPayload, 'member'> & { member: ResolversParentTypes['Member'] };
   Mutation: Record<PropertyKey, never>;
+  MyPortraitPayload: Omit<MyPortraitPayload, 'member'> & { member: ResolversParentTypes['Member'] };
   NoticeBreachInput: NoticeBreachInput;
   OnlineIdentity: OnlineIdentity;
   OnlineIdentityInput: OnlineIdentityInput;
@@ -2221,6 +2253,7 @@ export type ResolversParentTypes = ResolversObject<{
   ResetPasswordPayload: ResetPasswordPayload;
   RevokeApiKeyInput: RevokeApiKeyInput;
   SessionPayload: SessionPayload;
+  SetMyPortraitInput: SetMyPortraitInput;
   SetPasswordWithTokenInput: SetPasswordWithTokenInput;
   SetPasswordWithTokenPayload: SetPasswordWithTokenPayload;
   SupportAccessEntry: SupportAccessEntryRow;
@@ -2527,12 +2560,14 @@ export type MutationResolvers<ContextType = MembersContext, ParentType extends R
   recordMoveOut?: Resolver<ResolversTypes['TenurePayload'], ParentType, ContextType, RequireFields<MutationRecordMoveOutArgs, 'input'>>;
   refreshSession?: Resolver<ResolversTypes['SessionPayload'], ParentType, ContextType, RequireFields<MutationRefreshSessionArgs, 'input'>>;
   reinstateMember?: Resolver<ResolversTypes['MemberPayload'], ParentType, ContextType, RequireFields<MutationReinstateMemberArgs, 'input'>>;
+  removeMyPortrait?: Resolver<ResolversTypes['MyPortraitPayload'], ParentType, ContextType>;
   requestEmailChange?: Resolver<ResolversTypes['RequestEmailChangePayload'], ParentType, ContextType, RequireFields<MutationRequestEmailChangeArgs, 'input'>>;
   requestPasswordReset?: Resolver<ResolversTypes['RequestPasswordResetPayload'], ParentType, ContextType, RequireFields<MutationRequestPasswordResetArgs, 'input'>>;
   resendInvitation?: Resolver<ResolversTypes['InvitationPayload'], ParentType, ContextType, RequireFields<MutationResendInvitationArgs, 'input'>>;
   resetPassword?: Resolver<ResolversTypes['ResetPasswordPayload'], ParentType, ContextType, RequireFields<MutationResetPasswordArgs, 'input'>>;
   revokeApiKey?: Resolver<ResolversTypes['ApiKeyPayload'], ParentType, ContextType, RequireFields<MutationRevokeApiKeyArgs, 'input'>>;
   revokeInvitation?: Resolver<ResolversTypes['InvitationPayload'], ParentType, ContextType, RequireFields<MutationRevokeInvitationArgs, 'input'>>;
+  setMyPortrait?: Resolver<ResolversTypes['MyPortraitPayload'], ParentType, ContextType, RequireFields<MutationSetMyPortraitArgs, 'input'>>;
   setPasswordWithToken?: Resolver<ResolversTypes['SetPasswordWithTokenPayload'], ParentType, ContextType, RequireFields<MutationSetPasswordWithTokenArgs, 'input'>>;
   suspendMember?: Resolver<ResolversTypes['MemberPayload'], ParentType, ContextType, RequireFields<MutationSuspendMemberArgs, 'input'>>;
   switchAssociation?: Resolver<ResolversTypes['SessionPayload'], ParentType, ContextType, RequireFields<MutationSwitchAssociationArgs, 'input'>>;
@@ -2542,6 +2577,10 @@ export type MutationResolvers<ContextType = MembersContext, ParentType extends R
   updateMyProfile?: Resolver<ResolversTypes['MemberPayload'], ParentType, ContextType, RequireFields<MutationUpdateMyProfileArgs, 'input'>>;
   updateTenure?: Resolver<ResolversTypes['TenurePayload'], ParentType, ContextType, RequireFields<MutationUpdateTenureArgs, 'input'>>;
   withdrawTermination?: Resolver<ResolversTypes['TerminationPayload'], ParentType, ContextType, RequireFields<MutationWithdrawTerminationArgs, 'input'>>;
+}>;
+
+export type MyPortraitPayloadResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['MyPortraitPayload'] = ResolversParentTypes['MyPortraitPayload']> = ResolversObject<{
+  member?: Resolver<ResolversTypes['Member'], ParentType, ContextType>;
 }>;
 
 export type OnlineIdentityResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['OnlineIdentity'] = ResolversParentTypes['OnlineIdentity']> = ResolversObject<{
@@ -2588,14 +2627,14 @@ export type PublishTermsVersionPayloadResolvers<ContextType = MembersContext, Pa
 
 export type QueryResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   association?: Resolver<ResolversTypes['Association'], ParentType, ContextType, RequireFields<QueryAssociationArgs, 'id'>>;
-  associations?: Resolver<ResolversTypes['AssociationConnection'], ParentType, ContextType, RequireFields<QueryAssociationsArgs, 'first'>>;
-  directory?: Resolver<ResolversTypes['MemberConnection'], ParentType, ContextType, RequireFields<QueryDirectoryArgs, 'first'>>;
+  associations?: Resolver<Maybe<ResolversTypes['AssociationConnection']>, ParentType, ContextType, RequireFields<QueryAssociationsArgs, 'first'>>;
+  directory?: Resolver<Maybe<ResolversTypes['MemberConnection']>, ParentType, ContextType, RequireFields<QueryDirectoryArgs, 'first'>>;
   importJob?: Resolver<ResolversTypes['ImportJob'], ParentType, ContextType, RequireFields<QueryImportJobArgs, 'id'>>;
   invitationPreview?: Resolver<ResolversTypes['InvitationPreview'], ParentType, ContextType, RequireFields<QueryInvitationPreviewArgs, 'token'>>;
-  me?: Resolver<ResolversTypes['Member'], ParentType, ContextType>;
+  me?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType>;
   member?: Resolver<ResolversTypes['Member'], ParentType, ContextType, RequireFields<QueryMemberArgs, 'id'>>;
   myMemberships?: Resolver<Array<ResolversTypes['AccountMembership']>, ParentType, ContextType>;
-  termsVersions?: Resolver<Array<ResolversTypes['TermsVersion']>, ParentType, ContextType>;
+  termsVersions?: Resolver<Maybe<Array<ResolversTypes['TermsVersion']>>, ParentType, ContextType>;
   unit?: Resolver<ResolversTypes['Unit'], ParentType, ContextType, RequireFields<QueryUnitArgs, 'id'>>;
 }>;
 
@@ -2760,6 +2799,7 @@ export type Resolvers<ContextType = MembersContext> = ResolversObject<{
   MemberConnection?: MemberConnectionResolvers<ContextType>;
   MemberPayload?: MemberPayloadResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  MyPortraitPayload?: MyPortraitPayloadResolvers<ContextType>;
   OnlineIdentity?: OnlineIdentityResolvers<ContextType>;
   OpenSupportSessionPayload?: OpenSupportSessionPayloadResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;

@@ -68,7 +68,7 @@ const updateProfileInput = z.object({
     .array(z.object({ service: text(50), handle: text(200) }))
     .max(10)
     .optional(),
-  hideName: z.boolean().optional(),
+  nameHidden: z.boolean().optional(),
   visibility: z
     .object({ email: visibility, phone: visibility, portrait: visibility, occupation: visibility, about: visibility, onlineIdentities: visibility })
     .nullish(),
@@ -190,7 +190,7 @@ export class MembersService {
 
   async updateMyProfile(viewer: Viewer | null, loaders: MembersLoaders, raw: unknown): Promise<MemberRow> {
     const me = await this.me(viewer, loaders);
-    const { visibility: choices, ...fields } = parseInput(updateProfileInput, raw);
+    const { visibility: choices, nameHidden: hideName, ...fields } = parseInput(updateProfileInput, raw);
     for (const [field, purpose] of Object.entries(CONSENT_FOR_FIELD)) {
       if (choices?.[field as keyof typeof choices] !== undefined) {
         throw badUserInput(
@@ -204,7 +204,7 @@ export class MembersService {
       throw badUserInput('portraitUrl', `portraitUrl: portraits are accepted ${from}.`);
     }
     const visibilityPatch = choices ? { ...me.visibility, ...definedOnly(choices) } : undefined;
-    const patch = definedOnly({ ...fields, visibility: visibilityPatch });
+    const patch = definedOnly({ ...fields, hideName, visibility: visibilityPatch });
     const changed = Object.keys(patch);
     const updated = await this.repository.updateMember(me.associationId, me.id, patch, () =>
       changed.length > 0 ? [personalDataChanged(viewer!, me.id, changed, 'updateMyProfile')] : [],

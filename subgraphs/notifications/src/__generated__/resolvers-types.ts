@@ -5,6 +5,7 @@ import type { DeliveryStatus } from '../model';
 import type { DeliveryHold } from '../model';
 import type { WithheldReason } from '../model';
 import type { PushDeviceKind } from '../model';
+import type { Locale } from '../model';
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { NotificationRow, DeliveryRow, PushDeviceRow } from '../tables';
 import type { NotificationsContext } from '../context';
@@ -111,6 +112,8 @@ export type DeliveryConnection = {
 export { DeliveryHold };
 
 export { DeliveryStatus };
+
+export { Locale };
 
 export type MarkAllNotificationsReadPayload = {
   __typename?: 'MarkAllNotificationsReadPayload';
@@ -253,8 +256,8 @@ export type NotificationPreferences = {
   digestHour: Scalars['Int']['output'];
   /** Whether e-mails of optional categories come together in one daily digest instead of one by one. */
   emailDigest: Scalars['Boolean']['output'];
-  /** The language of their notifications: `nb` or `en`. */
-  locale: Scalars['String']['output'];
+  /** The language of their notifications. */
+  locale: Locale;
   /** Whether the language is their own choice rather than the association's. */
   localeChosen: Scalars['Boolean']['output'];
   /** Quiet hours, or null for none. */
@@ -305,23 +308,23 @@ export { PushDeviceKind };
 export type Query = {
   __typename?: 'Query';
   /** The association's deliveries that failed or bounced, newest first, with the provider's reason. Board only. */
-  failedDeliveries: DeliveryConnection;
+  failedDeliveries?: Maybe<DeliveryConnection>;
   /** The viewer's own deliveries that failed or bounced, newest first. */
-  myFailedDeliveries: DeliveryConnection;
+  myFailedDeliveries?: Maybe<DeliveryConnection>;
   /** One of the viewer's notifications; NOT_FOUND for anyone else's. */
   notification: Notification;
   /** The viewer's notification preferences. */
   notificationPreferences: NotificationPreferences;
   /** The viewer's inbox, newest first. UNAUTHENTICATED without a member login. */
-  notifications: NotificationConnection;
+  notifications?: Maybe<NotificationConnection>;
   /** What a client needs to register for push. */
   pushConfiguration: PushConfiguration;
   /** The viewer's registered push devices. */
-  pushDevices: Array<PushDevice>;
+  pushDevices?: Maybe<Array<PushDevice>>;
   /** This month's text messages sent by the association and its quota. Board only; needs the SMS add-on. */
   smsUsage?: Maybe<SmsUsage>;
   /** How many notifications in the viewer's inbox are unread (archived ones do not count). */
-  unreadNotificationCount: Scalars['Int']['output'];
+  unreadNotificationCount?: Maybe<Scalars['Int']['output']>;
 };
 
 
@@ -421,8 +424,8 @@ export type UpdateNotificationPreferencesInput = {
   digestHour?: InputMaybe<Scalars['Int']['input']>;
   /** Daily digest instead of one e-mail per message, for optional categories. */
   emailDigest?: InputMaybe<Scalars['Boolean']['input']>;
-  /** `nb` or `en`; null to follow the association's language. */
-  locale?: InputMaybe<Scalars['String']['input']>;
+  /** The language of their notifications; null to follow the association's language. */
+  locale?: InputMaybe<Locale>;
   /** Quiet hours; null to have none. */
   quietHours?: InputMaybe<QuietHoursInput>;
   /** IANA time zone, e.g. `Europe/Oslo`. */
@@ -545,6 +548,7 @@ export type ResolversTypes = ResolversObject<{
   DeliveryConnection: ResolverTypeWrapper<Omit<DeliveryConnection, 'nodes'> & { nodes: Array<ResolversTypes['Delivery']> }>;
   DeliveryHold: DeliveryHold;
   DeliveryStatus: DeliveryStatus;
+  Locale: Locale;
   MarkAllNotificationsReadPayload: ResolverTypeWrapper<MarkAllNotificationsReadPayload>;
   MarkNotificationReadInput: MarkNotificationReadInput;
   MarkNotificationReadPayload: ResolverTypeWrapper<Omit<MarkNotificationReadPayload, 'notification'> & { notification: ResolversTypes['Notification'] }>;
@@ -665,6 +669,8 @@ export type DeliveryHoldResolvers = EnumResolverSignature<{ DIGEST?: any, QUIET_
 
 export type DeliveryStatusResolvers = EnumResolverSignature<{ BOUNCED?: any, DELIVERED?: any, FAILED?: any, QUEUED?: any, SENT?: any, WITHHELD?: any }, ResolversTypes['DeliveryStatus']>;
 
+export type LocaleResolvers = EnumResolverSignature<{ EN?: any, NB?: any }, ResolversTypes['Locale']>;
+
 export type MarkAllNotificationsReadPayloadResolvers<ContextType = NotificationsContext, ParentType extends ResolversParentTypes['MarkAllNotificationsReadPayload'] = ResolversParentTypes['MarkAllNotificationsReadPayload']> = ResolversObject<{
   markedCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   unreadCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -718,7 +724,7 @@ export type NotificationPreferencesResolvers<ContextType = NotificationsContext,
   categories?: Resolver<Array<ResolversTypes['CategoryPreference']>, ParentType, ContextType>;
   digestHour?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   emailDigest?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  locale?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  locale?: Resolver<ResolversTypes['Locale'], ParentType, ContextType>;
   localeChosen?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   quietHours?: Resolver<Maybe<ResolversTypes['QuietHours']>, ParentType, ContextType>;
   smsAvailable?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -747,15 +753,15 @@ export type PushDeviceResolvers<ContextType = NotificationsContext, ParentType e
 export type PushDeviceKindResolvers = EnumResolverSignature<{ APNS?: any, FCM?: any, WEB?: any }, ResolversTypes['PushDeviceKind']>;
 
 export type QueryResolvers<ContextType = NotificationsContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
-  failedDeliveries?: Resolver<ResolversTypes['DeliveryConnection'], ParentType, ContextType, RequireFields<QueryFailedDeliveriesArgs, 'first'>>;
-  myFailedDeliveries?: Resolver<ResolversTypes['DeliveryConnection'], ParentType, ContextType, RequireFields<QueryMyFailedDeliveriesArgs, 'first'>>;
+  failedDeliveries?: Resolver<Maybe<ResolversTypes['DeliveryConnection']>, ParentType, ContextType, RequireFields<QueryFailedDeliveriesArgs, 'first'>>;
+  myFailedDeliveries?: Resolver<Maybe<ResolversTypes['DeliveryConnection']>, ParentType, ContextType, RequireFields<QueryMyFailedDeliveriesArgs, 'first'>>;
   notification?: Resolver<ResolversTypes['Notification'], ParentType, ContextType, RequireFields<QueryNotificationArgs, 'id'>>;
   notificationPreferences?: Resolver<ResolversTypes['NotificationPreferences'], ParentType, ContextType>;
-  notifications?: Resolver<ResolversTypes['NotificationConnection'], ParentType, ContextType, RequireFields<QueryNotificationsArgs, 'first'>>;
+  notifications?: Resolver<Maybe<ResolversTypes['NotificationConnection']>, ParentType, ContextType, RequireFields<QueryNotificationsArgs, 'first'>>;
   pushConfiguration?: Resolver<ResolversTypes['PushConfiguration'], ParentType, ContextType>;
-  pushDevices?: Resolver<Array<ResolversTypes['PushDevice']>, ParentType, ContextType>;
+  pushDevices?: Resolver<Maybe<Array<ResolversTypes['PushDevice']>>, ParentType, ContextType>;
   smsUsage?: Resolver<Maybe<ResolversTypes['SmsUsage']>, ParentType, ContextType>;
-  unreadNotificationCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  unreadNotificationCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 }>;
 
 export type QuietHoursResolvers<ContextType = NotificationsContext, ParentType extends ResolversParentTypes['QuietHours'] = ResolversParentTypes['QuietHours']> = ResolversObject<{
@@ -792,6 +798,7 @@ export type Resolvers<ContextType = NotificationsContext> = ResolversObject<{
   DeliveryConnection?: DeliveryConnectionResolvers<ContextType>;
   DeliveryHold?: DeliveryHoldResolvers;
   DeliveryStatus?: DeliveryStatusResolvers;
+  Locale?: LocaleResolvers;
   MarkAllNotificationsReadPayload?: MarkAllNotificationsReadPayloadResolvers<ContextType>;
   MarkNotificationReadPayload?: MarkNotificationReadPayloadResolvers<ContextType>;
   Member?: MemberResolvers<ContextType>;

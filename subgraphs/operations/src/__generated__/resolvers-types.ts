@@ -46,6 +46,12 @@ export type AddServiceRequestPhotoInput = {
   requestId: Scalars['ID']['input'];
 };
 
+/** Input for `archiveMaintenanceTask`. */
+export type ArchiveMaintenanceTaskInput = {
+  /** The task to archive. */
+  id: Scalars['ID']['input'];
+};
+
 export type AssignServiceRequestInput = {
   /**
    * The member to assign it to: a current external (the caretaker) or board member of the association
@@ -120,18 +126,18 @@ export type CreateMaintenanceTaskInput = {
   title: Scalars['String']['input'];
 };
 
-/** The language of a rendered document. */
-export type DocumentLanguage =
-  /** English. */
-  | 'EN'
-  /** Norwegian (bokmål). */
-  | 'NB';
-
 export type LinkServiceRequestToBookingInput = {
   /** A booking of the association (NOT_FOUND otherwise, another association's included). */
   bookingId: Scalars['ID']['input'];
   requestId: Scalars['ID']['input'];
 };
+
+/** Languages Tunet speaks. */
+export type Locale =
+  /** English. */
+  | 'EN'
+  /** Norwegian Bokmål. */
+  | 'NB';
 
 /** One checklist item as answered when a round was completed. */
 export type MaintenanceChecklistAnswer = {
@@ -286,7 +292,7 @@ export type MutationAddServiceRequestPhotoArgs = {
 
 
 export type MutationArchiveMaintenanceTaskArgs = {
-  id: Scalars['ID']['input'];
+  input: ArchiveMaintenanceTaskInput;
 };
 
 
@@ -326,7 +332,7 @@ export type MutationRateServiceRequestArgs = {
 
 
 export type MutationRemoveServiceRequestPhotoArgs = {
-  photoId: Scalars['ID']['input'];
+  input: RemoveServiceRequestPhotoInput;
 };
 
 
@@ -369,26 +375,26 @@ export type Query = {
    * The requests assigned to the viewer (the caretaker's work list), newest first: exactly those, nothing else.
    * `first` 1–100.
    */
-  assignedServiceRequests: ServiceRequestConnection;
+  assignedServiceRequests?: Maybe<ServiceRequestConnection>;
   /** One task, for the board and its responsible person; NOT_FOUND otherwise (also for another association's id). */
   maintenanceTask: MaintenanceTask;
   /**
    * The maintenance plan by title: every task for the board, the tasks they are responsible for for any other member
    * (an empty list for most residents). Archived tasks only with `includeArchived`. FORBIDDEN outside an association.
    */
-  maintenanceTasks: Array<MaintenanceTask>;
+  maintenanceTasks?: Maybe<Array<MaintenanceTask>>;
   /**
    * The viewer's own reports, and the requests the board linked to a booking they made (read-only for them), overdue
    * first, then newest.
    */
-  myServiceRequests: ServiceRequestConnection;
+  myServiceRequests?: Maybe<ServiceRequestConnection>;
   /**
    * One service request: the board sees every request of its association, a resident their own and those shown to
    * residents of their building. NOT_FOUND otherwise (also for another association's id).
    */
   serviceRequest: ServiceRequest;
   /** Every category × urgency with the hours that apply: the board (and an operator in a support session); FORBIDDEN otherwise. */
-  serviceRequestDeadlines: Array<ServiceRequestDeadline>;
+  serviceRequestDeadlines?: Maybe<Array<ServiceRequestDeadline>>;
   /**
    * The operations center's figures from `from` to `to` (both included, at most 366 days; BAD_USER_INPUT on `to`
    * otherwise): the board, and an operator in a support session; FORBIDDEN for anyone else.
@@ -399,7 +405,7 @@ export type Query = {
    * request of the association; a resident their own and those shown to the residents of their building ("already
    * reported"). `status` filters (all when left out); `first` 1–100.
    */
-  serviceRequests: ServiceRequestConnection;
+  serviceRequests?: Maybe<ServiceRequestConnection>;
 };
 
 
@@ -448,6 +454,12 @@ export type RateServiceRequestInput = {
   requestId: Scalars['ID']['input'];
   /** 1 to 5. */
   score: Scalars['Int']['input'];
+};
+
+/** Input for `removeServiceRequestPhoto`. */
+export type RemoveServiceRequestPhotoInput = {
+  /** The photo to remove: one the viewer added, or any for the board. */
+  photoId: Scalars['ID']['input'];
 };
 
 export type ReportServiceRequestInput = {
@@ -612,7 +624,8 @@ export { ServiceRequestLocationKind };
 
 /**
  * A photo of a fault: a JPEG, PNG or WebP re-encoded without its metadata (EXIF, GPS position), seen by whoever sees
- * the request. Its links are signed and work for five minutes: ask for the request again for fresh ones.
+ * the request. Its links are signed, the same within an hour so caches keep the photo, and work until the next full hour
+ * at least 15 minutes away (decision 0047): ask for the request again for fresh ones.
  */
 export type ServiceRequestPhoto = {
   __typename?: 'ServiceRequestPhoto';
@@ -696,7 +709,7 @@ export type ServiceRequestReport = {
  * resolved counts in that median once it is. Figures of a recent period change as its requests are worked on.
  */
 export type ServiceRequestReportCsvArgs = {
-  language?: InputMaybe<DocumentLanguage>;
+  language?: InputMaybe<Locale>;
 };
 
 export { ServiceRequestStatus };
@@ -862,6 +875,7 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 export type ResolversTypes = ResolversObject<{
   AddServiceRequestPhotoInput: AddServiceRequestPhotoInput;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  ArchiveMaintenanceTaskInput: ArchiveMaintenanceTaskInput;
   AssignServiceRequestInput: AssignServiceRequestInput;
   Booking: ResolverTypeWrapper<Booking>;
   Building: ResolverTypeWrapper<Building>;
@@ -873,8 +887,8 @@ export type ResolversTypes = ResolversObject<{
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
-  DocumentLanguage: DocumentLanguage;
   LinkServiceRequestToBookingInput: LinkServiceRequestToBookingInput;
+  Locale: Locale;
   MaintenanceChecklistAnswer: ResolverTypeWrapper<StoredAnswer>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   MaintenanceChecklistAnswerInput: MaintenanceChecklistAnswerInput;
@@ -886,6 +900,7 @@ export type ResolversTypes = ResolversObject<{
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RateServiceRequestInput: RateServiceRequestInput;
+  RemoveServiceRequestPhotoInput: RemoveServiceRequestPhotoInput;
   ReportServiceRequestInput: ReportServiceRequestInput;
   ServiceRequest: ResolverTypeWrapper<ServiceRequestRow>;
   ServiceRequestActorKind: ServiceRequestActorKind;
@@ -921,6 +936,7 @@ export type ResolversTypes = ResolversObject<{
 export type ResolversParentTypes = ResolversObject<{
   AddServiceRequestPhotoInput: AddServiceRequestPhotoInput;
   ID: Scalars['ID']['output'];
+  ArchiveMaintenanceTaskInput: ArchiveMaintenanceTaskInput;
   AssignServiceRequestInput: AssignServiceRequestInput;
   Booking: Booking;
   Building: Building;
@@ -943,6 +959,7 @@ export type ResolversParentTypes = ResolversObject<{
   PageInfo: PageInfo;
   Query: Record<PropertyKey, never>;
   RateServiceRequestInput: RateServiceRequestInput;
+  RemoveServiceRequestPhotoInput: RemoveServiceRequestPhotoInput;
   ReportServiceRequestInput: ReportServiceRequestInput;
   ServiceRequest: ServiceRequestRow;
   ServiceRequestCategoryCount: ServiceRequestCategoryCount;
@@ -1036,7 +1053,7 @@ export type MemberResolvers<ContextType = OperationsContext, ParentType extends 
 
 export type MutationResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   addServiceRequestPhoto?: Resolver<ResolversTypes['ServiceRequestPhoto'], ParentType, ContextType, RequireFields<MutationAddServiceRequestPhotoArgs, 'input'>>;
-  archiveMaintenanceTask?: Resolver<ResolversTypes['MaintenanceTask'], ParentType, ContextType, RequireFields<MutationArchiveMaintenanceTaskArgs, 'id'>>;
+  archiveMaintenanceTask?: Resolver<ResolversTypes['MaintenanceTask'], ParentType, ContextType, RequireFields<MutationArchiveMaintenanceTaskArgs, 'input'>>;
   assignServiceRequest?: Resolver<ResolversTypes['ServiceRequest'], ParentType, ContextType, RequireFields<MutationAssignServiceRequestArgs, 'input'>>;
   changeServiceRequestStatus?: Resolver<ResolversTypes['ServiceRequest'], ParentType, ContextType, RequireFields<MutationChangeServiceRequestStatusArgs, 'input'>>;
   commentOnServiceRequest?: Resolver<ResolversTypes['ServiceRequestComment'], ParentType, ContextType, RequireFields<MutationCommentOnServiceRequestArgs, 'input'>>;
@@ -1044,7 +1061,7 @@ export type MutationResolvers<ContextType = OperationsContext, ParentType extend
   createMaintenanceTask?: Resolver<ResolversTypes['MaintenanceTask'], ParentType, ContextType, RequireFields<MutationCreateMaintenanceTaskArgs, 'input'>>;
   linkServiceRequestToBooking?: Resolver<ResolversTypes['ServiceRequest'], ParentType, ContextType, RequireFields<MutationLinkServiceRequestToBookingArgs, 'input'>>;
   rateServiceRequest?: Resolver<ResolversTypes['ServiceRequestRating'], ParentType, ContextType, RequireFields<MutationRateServiceRequestArgs, 'input'>>;
-  removeServiceRequestPhoto?: Resolver<ResolversTypes['ServiceRequest'], ParentType, ContextType, RequireFields<MutationRemoveServiceRequestPhotoArgs, 'photoId'>>;
+  removeServiceRequestPhoto?: Resolver<ResolversTypes['ServiceRequest'], ParentType, ContextType, RequireFields<MutationRemoveServiceRequestPhotoArgs, 'input'>>;
   reportServiceRequest?: Resolver<ResolversTypes['ServiceRequest'], ParentType, ContextType, RequireFields<MutationReportServiceRequestArgs, 'input'>>;
   setServiceRequestDeadline?: Resolver<ResolversTypes['ServiceRequestDeadline'], ParentType, ContextType, RequireFields<MutationSetServiceRequestDeadlineArgs, 'input'>>;
   setServiceRequestVisibility?: Resolver<ResolversTypes['ServiceRequest'], ParentType, ContextType, RequireFields<MutationSetServiceRequestVisibilityArgs, 'input'>>;
@@ -1058,14 +1075,14 @@ export type PageInfoResolvers<ContextType = OperationsContext, ParentType extend
 }>;
 
 export type QueryResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
-  assignedServiceRequests?: Resolver<ResolversTypes['ServiceRequestConnection'], ParentType, ContextType, RequireFields<QueryAssignedServiceRequestsArgs, 'first'>>;
+  assignedServiceRequests?: Resolver<Maybe<ResolversTypes['ServiceRequestConnection']>, ParentType, ContextType, RequireFields<QueryAssignedServiceRequestsArgs, 'first'>>;
   maintenanceTask?: Resolver<ResolversTypes['MaintenanceTask'], ParentType, ContextType, RequireFields<QueryMaintenanceTaskArgs, 'id'>>;
-  maintenanceTasks?: Resolver<Array<ResolversTypes['MaintenanceTask']>, ParentType, ContextType, RequireFields<QueryMaintenanceTasksArgs, 'includeArchived'>>;
-  myServiceRequests?: Resolver<ResolversTypes['ServiceRequestConnection'], ParentType, ContextType, RequireFields<QueryMyServiceRequestsArgs, 'first'>>;
+  maintenanceTasks?: Resolver<Maybe<Array<ResolversTypes['MaintenanceTask']>>, ParentType, ContextType, RequireFields<QueryMaintenanceTasksArgs, 'includeArchived'>>;
+  myServiceRequests?: Resolver<Maybe<ResolversTypes['ServiceRequestConnection']>, ParentType, ContextType, RequireFields<QueryMyServiceRequestsArgs, 'first'>>;
   serviceRequest?: Resolver<ResolversTypes['ServiceRequest'], ParentType, ContextType, RequireFields<QueryServiceRequestArgs, 'id'>>;
-  serviceRequestDeadlines?: Resolver<Array<ResolversTypes['ServiceRequestDeadline']>, ParentType, ContextType>;
+  serviceRequestDeadlines?: Resolver<Maybe<Array<ResolversTypes['ServiceRequestDeadline']>>, ParentType, ContextType>;
   serviceRequestReport?: Resolver<ResolversTypes['ServiceRequestReport'], ParentType, ContextType, RequireFields<QueryServiceRequestReportArgs, 'from' | 'to'>>;
-  serviceRequests?: Resolver<ResolversTypes['ServiceRequestConnection'], ParentType, ContextType, RequireFields<QueryServiceRequestsArgs, 'first'>>;
+  serviceRequests?: Resolver<Maybe<ResolversTypes['ServiceRequestConnection']>, ParentType, ContextType, RequireFields<QueryServiceRequestsArgs, 'first'>>;
 }>;
 
 export type ServiceRequestResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['ServiceRequest'] = ResolversParentTypes['ServiceRequest']> = ResolversObject<{

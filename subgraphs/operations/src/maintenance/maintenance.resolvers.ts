@@ -11,7 +11,7 @@ export const maintenanceResolvers: Resolvers = {
   Mutation: {
     createMaintenanceTask: (_parent, { input }, ctx) => ctx.maintenance.create(ctx, input),
     updateMaintenanceTask: (_parent, { input }, ctx) => ctx.maintenance.update(ctx, input),
-    archiveMaintenanceTask: (_parent, { id }, ctx) => ctx.maintenance.archive(ctx, id),
+    archiveMaintenanceTask: (_parent, { input: { id } }, ctx) => ctx.maintenance.archive(ctx, id),
     completeMaintenanceRound: (_parent, { input }, ctx) =>
       ctx.maintenance.complete(ctx, {
         occurrenceId: input.roundId,

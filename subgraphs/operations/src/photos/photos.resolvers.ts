@@ -3,7 +3,7 @@ import type { Resolvers } from '../__generated__/resolvers-types';
 export const photosResolvers: Resolvers = {
   Mutation: {
     addServiceRequestPhoto: (_parent, { input }, ctx) => ctx.photos.add(ctx, input),
-    removeServiceRequestPhoto: (_parent, { photoId }, ctx) => ctx.photos.remove(ctx, photoId),
+    removeServiceRequestPhoto: (_parent, { input: { photoId } }, ctx) => ctx.photos.remove(ctx, photoId),
   },
   ServiceRequest: {
     photos: (row, _args, ctx) => ctx.photos.photosOf(ctx, row),

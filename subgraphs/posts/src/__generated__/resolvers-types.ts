@@ -261,8 +261,18 @@ export type ContentReport = {
   /** The reported post or comment. */
   targetId: Scalars['ID']['output'];
   /** Whether a post or a comment was reported. */
-  targetType: ModerationTargetType;
+  targetType: ContentTargetType;
 };
+
+/**
+ * What a reaction, a report or a moderation action is about: a post or a comment. One enum for all three, so a
+ * client names a piece of content the same way everywhere.
+ */
+export type ContentTargetType =
+  /** A comment or a reply. */
+  | 'COMMENT'
+  /** A post. */
+  | 'POST';
 
 /** Input for `createDocumentFolder`. */
 export type CreateDocumentFolderInput = {
@@ -377,6 +387,18 @@ export type DecideGroupJoinRequestPayload = {
   member?: Maybe<GroupMember>;
   /** The answered request. */
   request: GroupJoinRequest;
+};
+
+/** Input for `deleteComment`. */
+export type DeleteCommentInput = {
+  /** The comment to delete: one of the viewer's own. */
+  commentId: Scalars['ID']['input'];
+};
+
+/** Input for `deleteDocument`. */
+export type DeleteDocumentInput = {
+  /** The document to delete, with its versions. */
+  documentId: Scalars['ID']['input'];
 };
 
 /** Result of `deleteDocument`. */
@@ -576,8 +598,10 @@ export type EventSignupStatus =
 /**
  * A file a member uploaded: an image, a PDF, a text or CSV file, or an office document. Its type was decided from
  * its bytes, not its name. Images are stored re-encoded without metadata (no EXIF or GPS position) and come in
- * three sizes. The links are signed and work for 5 minutes without an access token; they are only given to a viewer
- * who may see the file (the post's or document's audience, or the uploader while the file is not yet used).
+ * three sizes. The links are signed and work without an access token until the next full hour at least 15 minutes
+ * away, and every response until then gives the same link, so caches keep the image (decision 0047); they are only
+ * given to a viewer who may see the file (the post's or document's audience, or the uploader while the file is not yet
+ * used).
  */
 export type File = {
   __typename?: 'File';
@@ -600,8 +624,8 @@ export type File = {
   /** The member who uploaded the file. */
   uploadedBy: Member;
   /**
-   * Absolute link to the file, valid for 5 minutes, to open without an access token. Images open in the browser;
-   * other files download (`Content-Disposition: attachment`).
+   * Absolute link to the file, valid 15–75 minutes (the same link within an hour), to open without an access token.
+   * Images open in the browser; other files download (`Content-Disposition: attachment`).
    */
   url: Scalars['String']['output'];
   /** Width in pixels of an image, upright; null for other files. */
@@ -843,7 +867,7 @@ export type ModerateContentInput = {
   /** The post or comment. */
   targetId: Scalars['ID']['input'];
   /** Whether a post or a comment. */
-  targetType: ModerationTargetType;
+  targetType: ContentTargetType;
 };
 
 /** Result of `moderateContent`. */
@@ -875,7 +899,7 @@ export type ModerationAction = {
   /** The moderated post or comment. */
   targetId: Scalars['ID']['output'];
   /** Whether a post or a comment was moderated. */
-  targetType: ModerationTargetType;
+  targetType: ContentTargetType;
 };
 
 /** A page of the moderation log. */
@@ -933,7 +957,7 @@ export type ModerationCase = {
   /** The reported post or comment. */
   targetId: Scalars['ID']['output'];
   /** Whether a post or a comment was reported. */
-  targetType: ModerationTargetType;
+  targetType: ContentTargetType;
 };
 
 /** A page of moderation cases. */
@@ -983,11 +1007,6 @@ export type ModerationSettingsPayload = {
 };
 
 export { ModerationState };
-
-/** What a report or a moderation action is about. */
-export type ModerationTargetType =
-  | 'COMMENT'
-  | 'POST';
 
 export type Mutation = {
   __typename?: 'Mutation';
@@ -1220,12 +1239,12 @@ export type MutationDecideGroupJoinRequestArgs = {
 
 
 export type MutationDeleteCommentArgs = {
-  commentId: Scalars['ID']['input'];
+  input: DeleteCommentInput;
 };
 
 
 export type MutationDeleteDocumentArgs = {
-  documentId: Scalars['ID']['input'];
+  input: DeleteDocumentInput;
 };
 
 
@@ -1514,32 +1533,32 @@ export type Query = {
   /** A document by id. NOT_FOUND unless it is in the viewer's association, not deleted, and for an audience they are in. */
   document: Document;
   /** The folders in a folder, or the top-level folders without `parentId`, by name. Any member; NOT_FOUND for an unknown folder. */
-  documentFolders: Array<DocumentFolder>;
+  documentFolders?: Maybe<Array<DocumentFolder>>;
   /** The documents in a folder that the viewer is in the audience of, by title. Any member. */
-  documents: DocumentConnection;
+  documents?: Maybe<DocumentConnection>;
   /** An event by id. NOT_FOUND unless it belongs to the viewer's association. */
   event: Event;
   /**
    * The viewer's association's events not yet over at `from` (default now) — under way or still to come — soonest
    * start first.
    */
-  events: EventConnection;
+  events?: Maybe<EventConnection>;
   /** The viewer's association's upload rules. Any member may read them. */
   fileSettings: FileSettings;
   /** A group by id. NOT_FOUND unless it belongs to the viewer's association. */
   group: Group;
   /** The viewer's association's groups by name. Every member may list them; UNAUTHENTICATED when not logged in. */
-  groups: GroupConnection;
+  groups?: Maybe<GroupConnection>;
   /** A moderation case by id. Board only; NOT_FOUND unless it belongs to the viewer's association. */
   moderationCase: ModerationCase;
   /** Every moderation action in the association, newest first. Board only. */
-  moderationLog: ModerationActionConnection;
+  moderationLog?: Maybe<ModerationActionConnection>;
   /** The board's review queue: OPEN cases oldest first, RESOLVED ones most recently decided first. Board only. */
-  moderationQueue: ModerationCaseConnection;
+  moderationQueue?: Maybe<ModerationCaseConnection>;
   /** The association's moderation settings. Board only. */
   moderationSettings: ModerationSettings;
   /** The pinned posts of the viewer's feed, most recently pinned first. */
-  pinnedPosts: Array<Post>;
+  pinnedPosts?: Maybe<Array<Post>>;
   /**
    * A post by id. NOT_FOUND unless the viewer may see it: of their association, for an audience they are in, and
    * published (or theirs, or the viewer is on the board). Expired posts stay readable here.
@@ -1551,11 +1570,11 @@ export type Query = {
    * author; the board sees every audience. Pinned posts keep their place here; see `pinnedPosts`. Fails with
    * UNAUTHENTICATED when not logged in.
    */
-  posts: PostConnection;
+  posts?: Maybe<PostConnection>;
   /** Posts waiting for their publish time, soonest first: the viewer's own, or every one for the board. */
-  scheduledPosts: PostConnection;
+  scheduledPosts?: Maybe<PostConnection>;
   /** How many posts of the viewer's feed they have not marked read. */
-  unreadPostCount: Scalars['Int']['output'];
+  unreadPostCount?: Maybe<Scalars['Int']['output']>;
 };
 
 
@@ -1659,7 +1678,7 @@ export type ReactionCount = {
 export type ReactionInput = {
   reaction: Reaction;
   targetId: Scalars['ID']['input'];
-  targetType: ReactionTargetType;
+  targetType: ContentTargetType;
 };
 
 /** Result of `react` and `unreact`: the target's reactions after the change. */
@@ -1668,11 +1687,6 @@ export type ReactionPayload = {
   reactions: Array<ReactionCount>;
   viewerReactions: Array<Reaction>;
 };
-
-/** What a reaction is given to. */
-export type ReactionTargetType =
-  | 'COMMENT'
-  | 'POST';
 
 /** Input for `removeGroupMember`. */
 export type RemoveGroupMemberInput = {
@@ -1699,7 +1713,7 @@ export type ReportContentInput = {
   /** The post or comment. */
   targetId: Scalars['ID']['input'];
   /** Whether a post or a comment is reported. */
-  targetType: ModerationTargetType;
+  targetType: ContentTargetType;
 };
 
 /** Result of `reportContent`. */
@@ -2041,6 +2055,7 @@ export type ResolversTypes = ResolversObject<{
   CommentPayload: ResolverTypeWrapper<Omit<CommentPayload, 'comment'> & { comment: ResolversTypes['Comment'] }>;
   ContentModeration: ResolverTypeWrapper<ContentModerationView>;
   ContentReport: ResolverTypeWrapper<ReportRow>;
+  ContentTargetType: ContentTargetType;
   CreateDocumentFolderInput: CreateDocumentFolderInput;
   CreateDocumentInput: CreateDocumentInput;
   CreateEventInput: CreateEventInput;
@@ -2052,6 +2067,8 @@ export type ResolversTypes = ResolversObject<{
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   DecideGroupJoinRequestInput: DecideGroupJoinRequestInput;
   DecideGroupJoinRequestPayload: ResolverTypeWrapper<Omit<DecideGroupJoinRequestPayload, 'group' | 'member' | 'request'> & { group: ResolversTypes['Group'], member?: Maybe<ResolversTypes['GroupMember']>, request: ResolversTypes['GroupJoinRequest'] }>;
+  DeleteCommentInput: DeleteCommentInput;
+  DeleteDocumentInput: DeleteDocumentInput;
   DeleteDocumentPayload: ResolverTypeWrapper<DeleteDocumentPayload>;
   DeletePostInput: DeletePostInput;
   DeletePostPayload: ResolverTypeWrapper<Omit<DeletePostPayload, 'post'> & { post: ResolversTypes['Post'] }>;
@@ -2100,7 +2117,6 @@ export type ResolversTypes = ResolversObject<{
   ModerationSettings: ResolverTypeWrapper<ModerationSettings>;
   ModerationSettingsPayload: ResolverTypeWrapper<ModerationSettingsPayload>;
   ModerationState: ModerationState;
-  ModerationTargetType: ModerationTargetType;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   PinPostInput: PinPostInput;
@@ -2117,7 +2133,6 @@ export type ResolversTypes = ResolversObject<{
   ReactionCount: ResolverTypeWrapper<ReactionCount>;
   ReactionInput: ReactionInput;
   ReactionPayload: ResolverTypeWrapper<ReactionPayload>;
-  ReactionTargetType: ReactionTargetType;
   RemoveGroupMemberInput: RemoveGroupMemberInput;
   RenameDocumentFolderInput: RenameDocumentFolderInput;
   ReportContentInput: ReportContentInput;
@@ -2183,6 +2198,8 @@ export type ResolversParentTypes = ResolversObject<{
   DateTime: Scalars['DateTime']['output'];
   DecideGroupJoinRequestInput: DecideGroupJoinRequestInput;
   DecideGroupJoinRequestPayload: Omit<DecideGroupJoinRequestPayload, 'group' | 'member' | 'request'> & { group: ResolversParentTypes['Group'], member?: Maybe<ResolversParentTypes['GroupMember']>, request: ResolversParentTypes['GroupJoinRequest'] };
+  DeleteCommentInput: DeleteCommentInput;
+  DeleteDocumentInput: DeleteDocumentInput;
   DeleteDocumentPayload: DeleteDocumentPayload;
   DeletePostInput: DeletePostInput;
   DeletePostPayload: Omit<DeletePostPayload, 'post'> & { post: ResolversParentTypes['Post'] };
@@ -2343,7 +2360,7 @@ export type ContentReportResolvers<ContextType = PostsContext, ParentType extend
   reportedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   reporter?: Resolver<ResolversTypes['Member'], ParentType, ContextType>;
   targetId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  targetType?: Resolver<ResolversTypes['ModerationTargetType'], ParentType, ContextType>;
+  targetType?: Resolver<ResolversTypes['ContentTargetType'], ParentType, ContextType>;
 }>;
 
 export type CreateEventPayloadResolvers<ContextType = PostsContext, ParentType extends ResolversParentTypes['CreateEventPayload'] = ResolversParentTypes['CreateEventPayload']> = ResolversObject<{
@@ -2563,7 +2580,7 @@ export type ModerationActionResolvers<ContextType = PostsContext, ParentType ext
   reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   suspendedUntil?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   targetId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  targetType?: Resolver<ResolversTypes['ModerationTargetType'], ParentType, ContextType>;
+  targetType?: Resolver<ResolversTypes['ContentTargetType'], ParentType, ContextType>;
 }>;
 
 export type ModerationActionConnectionResolvers<ContextType = PostsContext, ParentType extends ResolversParentTypes['ModerationActionConnection'] = ResolversParentTypes['ModerationActionConnection']> = ResolversObject<{
@@ -2586,7 +2603,7 @@ export type ModerationCaseResolvers<ContextType = PostsContext, ParentType exten
   state?: Resolver<ResolversTypes['ModerationState'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['ModerationCaseStatus'], ParentType, ContextType>;
   targetId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  targetType?: Resolver<ResolversTypes['ModerationTargetType'], ParentType, ContextType>;
+  targetType?: Resolver<ResolversTypes['ContentTargetType'], ParentType, ContextType>;
 }>;
 
 export type ModerationCaseConnectionResolvers<ContextType = PostsContext, ParentType extends ResolversParentTypes['ModerationCaseConnection'] = ResolversParentTypes['ModerationCaseConnection']> = ResolversObject<{
@@ -2618,8 +2635,8 @@ export type MutationResolvers<ContextType = PostsContext, ParentType extends Res
   createGroup?: Resolver<ResolversTypes['GroupPayload'], ParentType, ContextType, RequireFields<MutationCreateGroupArgs, 'input'>>;
   createPost?: Resolver<ResolversTypes['CreatePostPayload'], ParentType, ContextType, RequireFields<MutationCreatePostArgs, 'input'>>;
   decideGroupJoinRequest?: Resolver<ResolversTypes['DecideGroupJoinRequestPayload'], ParentType, ContextType, RequireFields<MutationDecideGroupJoinRequestArgs, 'input'>>;
-  deleteComment?: Resolver<ResolversTypes['CommentPayload'], ParentType, ContextType, RequireFields<MutationDeleteCommentArgs, 'commentId'>>;
-  deleteDocument?: Resolver<ResolversTypes['DeleteDocumentPayload'], ParentType, ContextType, RequireFields<MutationDeleteDocumentArgs, 'documentId'>>;
+  deleteComment?: Resolver<ResolversTypes['CommentPayload'], ParentType, ContextType, RequireFields<MutationDeleteCommentArgs, 'input'>>;
+  deleteDocument?: Resolver<ResolversTypes['DeleteDocumentPayload'], ParentType, ContextType, RequireFields<MutationDeleteDocumentArgs, 'input'>>;
   deletePost?: Resolver<ResolversTypes['DeletePostPayload'], ParentType, ContextType, RequireFields<MutationDeletePostArgs, 'input'>>;
   editComment?: Resolver<ResolversTypes['CommentPayload'], ParentType, ContextType, RequireFields<MutationEditCommentArgs, 'input'>>;
   joinGroup?: Resolver<ResolversTypes['JoinGroupPayload'], ParentType, ContextType, RequireFields<MutationJoinGroupArgs, 'input'>>;
@@ -2705,22 +2722,22 @@ export type QueryResolvers<ContextType = PostsContext, ParentType extends Resolv
   codeOfConduct?: Resolver<Maybe<ResolversTypes['CodeOfConduct']>, ParentType, ContextType>;
   comment?: Resolver<ResolversTypes['Comment'], ParentType, ContextType, RequireFields<QueryCommentArgs, 'id'>>;
   document?: Resolver<ResolversTypes['Document'], ParentType, ContextType, RequireFields<QueryDocumentArgs, 'id'>>;
-  documentFolders?: Resolver<Array<ResolversTypes['DocumentFolder']>, ParentType, ContextType, Partial<QueryDocumentFoldersArgs>>;
-  documents?: Resolver<ResolversTypes['DocumentConnection'], ParentType, ContextType, RequireFields<QueryDocumentsArgs, 'first' | 'folderId'>>;
+  documentFolders?: Resolver<Maybe<Array<ResolversTypes['DocumentFolder']>>, ParentType, ContextType, Partial<QueryDocumentFoldersArgs>>;
+  documents?: Resolver<Maybe<ResolversTypes['DocumentConnection']>, ParentType, ContextType, RequireFields<QueryDocumentsArgs, 'first' | 'folderId'>>;
   event?: Resolver<ResolversTypes['Event'], ParentType, ContextType, RequireFields<QueryEventArgs, 'id'>>;
-  events?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<QueryEventsArgs, 'first'>>;
+  events?: Resolver<Maybe<ResolversTypes['EventConnection']>, ParentType, ContextType, RequireFields<QueryEventsArgs, 'first'>>;
   fileSettings?: Resolver<ResolversTypes['FileSettings'], ParentType, ContextType>;
   group?: Resolver<ResolversTypes['Group'], ParentType, ContextType, RequireFields<QueryGroupArgs, 'id'>>;
-  groups?: Resolver<ResolversTypes['GroupConnection'], ParentType, ContextType, RequireFields<QueryGroupsArgs, 'first'>>;
+  groups?: Resolver<Maybe<ResolversTypes['GroupConnection']>, ParentType, ContextType, RequireFields<QueryGroupsArgs, 'first'>>;
   moderationCase?: Resolver<ResolversTypes['ModerationCase'], ParentType, ContextType, RequireFields<QueryModerationCaseArgs, 'id'>>;
-  moderationLog?: Resolver<ResolversTypes['ModerationActionConnection'], ParentType, ContextType, RequireFields<QueryModerationLogArgs, 'first'>>;
-  moderationQueue?: Resolver<ResolversTypes['ModerationCaseConnection'], ParentType, ContextType, RequireFields<QueryModerationQueueArgs, 'first' | 'status'>>;
+  moderationLog?: Resolver<Maybe<ResolversTypes['ModerationActionConnection']>, ParentType, ContextType, RequireFields<QueryModerationLogArgs, 'first'>>;
+  moderationQueue?: Resolver<Maybe<ResolversTypes['ModerationCaseConnection']>, ParentType, ContextType, RequireFields<QueryModerationQueueArgs, 'first' | 'status'>>;
   moderationSettings?: Resolver<ResolversTypes['ModerationSettings'], ParentType, ContextType>;
-  pinnedPosts?: Resolver<Array<ResolversTypes['Post']>, ParentType, ContextType>;
+  pinnedPosts?: Resolver<Maybe<Array<ResolversTypes['Post']>>, ParentType, ContextType>;
   post?: Resolver<ResolversTypes['Post'], ParentType, ContextType, RequireFields<QueryPostArgs, 'id'>>;
-  posts?: Resolver<ResolversTypes['PostConnection'], ParentType, ContextType, RequireFields<QueryPostsArgs, 'first'>>;
-  scheduledPosts?: Resolver<ResolversTypes['PostConnection'], ParentType, ContextType, RequireFields<QueryScheduledPostsArgs, 'first'>>;
-  unreadPostCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  posts?: Resolver<Maybe<ResolversTypes['PostConnection']>, ParentType, ContextType, RequireFields<QueryPostsArgs, 'first'>>;
+  scheduledPosts?: Resolver<Maybe<ResolversTypes['PostConnection']>, ParentType, ContextType, RequireFields<QueryScheduledPostsArgs, 'first'>>;
+  unreadPostCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 }>;
 
 export type ReactionCountResolvers<ContextType = PostsContext, ParentType extends ResolversParentTypes['ReactionCount'] = ResolversParentTypes['ReactionCount']> = ResolversObject<{

@@ -8,7 +8,7 @@ export const commentsResolvers: Resolvers = {
   Mutation: {
     addComment: async (_root, { input }, ctx) => ({ comment: await ctx.comments.addComment(ctx, input) }),
     editComment: async (_root, { input }, ctx) => ({ comment: await ctx.comments.editComment(ctx, input) }),
-    deleteComment: async (_root, { commentId }, ctx) => ({ comment: await ctx.comments.deleteComment(ctx, commentId) }),
+    deleteComment: async (_root, { input: { commentId } }, ctx) => ({ comment: await ctx.comments.deleteComment(ctx, commentId) }),
     react: (_root, { input }, ctx) => ctx.comments.react(ctx, input),
     unreact: (_root, { input }, ctx) => ctx.comments.unreact(ctx, input),
   },

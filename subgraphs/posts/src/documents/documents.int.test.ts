@@ -365,7 +365,7 @@ describe('editing', () => {
 
   it('deletes softly: gone from every read, and a second delete is NOT_FOUND', async () => {
     const id = await committeeDocument();
-    const remove = (viewer: Viewer) => bed.execute(viewer, 'mutation ($id: ID!) { deleteDocument(documentId: $id) { documentId } }', { id });
+    const remove = (viewer: Viewer) => bed.execute(viewer, 'mutation ($id: ID!) { deleteDocument(input: { documentId: $id }) { documentId } }', { id });
     expect(codeOf(await remove(resident))).toMatchObject({ code: 'FORBIDDEN' });
     expect((await remove(editor)).data).toEqual({ deleteDocument: { documentId: id } });
     expect(codeOf(await readDocument(board, id))).toMatchObject({ code: 'NOT_FOUND' });

@@ -14,7 +14,7 @@ export const documentsResolvers: Resolvers = {
     createDocument: async (_root, { input }, ctx) => ({ document: await ctx.documents.createDocument(ctx, input) }),
     addDocumentVersion: async (_root, { input }, ctx) => ({ document: await ctx.documents.addVersion(ctx, input) }),
     updateDocument: async (_root, { input }, ctx) => ({ document: await ctx.documents.updateDocument(ctx, input) }),
-    deleteDocument: async (_root, { documentId }, ctx) => ({ documentId: await ctx.documents.deleteDocument(ctx, documentId) }),
+    deleteDocument: async (_root, { input: { documentId } }, ctx) => ({ documentId: await ctx.documents.deleteDocument(ctx, documentId) }),
   },
   DocumentFolder: {
     // Folders are never deleted, so a parent is always there.

@@ -284,9 +284,9 @@ describe('posts retention', () => {
     const association = randomUUID();
     const s = await seed(association);
     await run(s.person, `mutation ($input: DeletePostInput!) { deletePost(input: $input) { __typename } }`, { input: { postId: s.ownPost } });
-    await run(s.neighbour, `mutation ($id: ID!) { deleteComment(commentId: $id) { __typename } }`, { id: s.reply });
-    await run(s.person, `mutation ($id: ID!) { deleteComment(commentId: $id) { __typename } }`, { id: s.answered });
-    await run(s.person, `mutation ($id: ID!) { deleteDocument(documentId: $id) { __typename } }`, { id: s.documentId });
+    await run(s.neighbour, `mutation ($id: ID!) { deleteComment(input: { commentId: $id }) { __typename } }`, { id: s.reply });
+    await run(s.person, `mutation ($id: ID!) { deleteComment(input: { commentId: $id }) { __typename } }`, { id: s.answered });
+    await run(s.person, `mutation ($id: ID!) { deleteDocument(input: { documentId: $id }) { __typename } }`, { id: s.documentId });
     const runs = async () => count('retention_runs', sql`job = ${SOFT_DELETED_PURGE}`);
     const before = await runs();
     const pass = (at: Date) =>
@@ -377,7 +377,7 @@ describe('posts privacy, under attack', () => {
       input: { commentId: root, body: 'Andre utkast' },
     });
     const reply = await comment(neighbour, postId, 'Enig', root);
-    await run(author, `mutation ($id: ID!) { deleteComment(commentId: $id) { __typename } }`, { id: root });
+    await run(author, `mutation ($id: ID!) { deleteComment(input: { commentId: $id }) { __typename } }`, { id: root });
     await bed.subgraph.privacy.purgeSoftDeleted(new Date(Date.now() + 179.5 * DAY));
     expect(await count('comments', sql`id = ${root} and body = ${ERASED_COMMENT_BODY}`)).toBe(1);
     expect(await count('comment_edits', sql`comment_id = ${root}`)).toBe(0);

@@ -167,7 +167,7 @@ export type AssociationClosure = {
  * subgraph within 180 days, confirmed in a written receipt. Dates are days in the association's time zone.
  */
 export type AssociationClosureDeletionReceiptArgs = {
-  language?: InputMaybe<DocumentLanguage>;
+  language?: InputMaybe<Locale>;
 };
 
 export { AssociationClosurePhase };
@@ -385,13 +385,6 @@ export type DataBreachNoticeConnection = {
   pageInfo: PageInfo;
 };
 
-/** The language of a rendered document. */
-export type DocumentLanguage =
-  /** English. */
-  | 'EN'
-  /** Norwegian (bokmål). */
-  | 'NB';
-
 /**
  * A person's export archive: a zip with one JSON file per subgraph, one CSV file per table, the files they uploaded and a
  * summary (purposes, lawful bases, recipients, retention, the right to complain to Datatilsynet, the privacy contact) in
@@ -436,6 +429,13 @@ export type IssueClosureExportLinkInput = {
 };
 
 export { LawfulBasis };
+
+/** Languages Tunet speaks. */
+export type Locale =
+  /** English. */
+  | 'EN'
+  /** Norwegian Bokmål. */
+  | 'NB';
 
 /** A text people read, in Norwegian (bokmål) and English. */
 export type LocalizedText = {
@@ -901,7 +901,7 @@ export type ProcessingRecords = {
  * as data (JSON) and rendered as a Markdown document or a CSV of the activities, in Norwegian or English.
  */
 export type ProcessingRecordsCsvArgs = {
-  language?: InputMaybe<DocumentLanguage>;
+  language?: InputMaybe<Locale>;
 };
 
 
@@ -910,7 +910,7 @@ export type ProcessingRecordsCsvArgs = {
  * as data (JSON) and rendered as a Markdown document or a CSV of the activities, in Norwegian or English.
  */
 export type ProcessingRecordsMarkdownArgs = {
-  language?: InputMaybe<DocumentLanguage>;
+  language?: InputMaybe<Locale>;
 };
 
 /** Setting or lifting a restriction of processing. */
@@ -937,7 +937,7 @@ export type Query = {
    */
   associationClosure?: Maybe<AssociationClosure>;
   /** The breach register, newest suspicion first: operators only. */
-  dataBreaches: DataBreachConnection;
+  dataBreaches?: Maybe<DataBreachConnection>;
   /**
    * The viewer's own consents and their history. Only the person (FORBIDDEN for an integration or an operator): the
    * board sees no one's consents, so nobody is asked why they withheld one.
@@ -948,9 +948,9 @@ export type Query = {
    * newest first; `first` 1–100 (20 by default). Only the person themself (UNAUTHENTICATED when anonymous, FORBIDDEN for
    * an integration or an operator): the board sees no one else's entries.
    */
-  myDataAccess: DataAccessConnection;
+  myDataAccess?: Maybe<DataAccessConnection>;
   /** The viewer's own data-subject requests in their association, newest first. Any member (FORBIDDEN for others). */
-  myPrivacyRequests: Array<PrivacyRequest>;
+  myPrivacyRequests?: Maybe<Array<PrivacyRequest>>;
   /** The viewer's own restriction of processing and its history. Only the person. */
   myRestriction: MyRestriction;
   /**
@@ -961,18 +961,18 @@ export type Query = {
   /** The privacy notice: the given version, or the newest; null when none was published. The association's members. */
   privacyNotice?: Maybe<PrivacyNotice>;
   /** The association's register of processing purposes. Its members and an operator in a support session (FORBIDDEN for others). */
-  privacyPurposes: Array<PrivacyPurpose>;
+  privacyPurposes?: Maybe<Array<PrivacyPurpose>>;
   /**
    * The association's data-subject requests (the viewer's association): open ones with their deadlines, overdue first,
    * or completed ones. The board only (FORBIDDEN for others). `first` is 1 to 100 (default 20).
    */
-  privacyRequests: PrivacyRequestConnection;
+  privacyRequests?: Maybe<PrivacyRequestConnection>;
   /** Members whose processing is restricted now, oldest first. The board, or an operator in a support session. */
-  processingRestrictions: Array<RestrictionChange>;
+  processingRestrictions?: Maybe<Array<RestrictionChange>>;
   /** The register's history, newest announcement first: any person of an association, and operators. */
-  subprocessorChanges: SubprocessorChangeConnection;
+  subprocessorChanges?: Maybe<SubprocessorChangeConnection>;
   /** The sub-processors in force today, by name: any person of an association, and operators (FORBIDDEN for integrations). */
-  subprocessors: Array<Subprocessor>;
+  subprocessors?: Maybe<Array<Subprocessor>>;
 };
 
 
@@ -1349,12 +1349,12 @@ export type ResolversTypes = ResolversObject<{
   DataBreachNoticeConnection: ResolverTypeWrapper<DataBreachNoticeConnection>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
-  DocumentLanguage: DocumentLanguage;
   ExportArchive: ResolverTypeWrapper<ExportArchive>;
   ExtendPrivacyRequestInput: ExtendPrivacyRequestInput;
   GrantConsentInput: GrantConsentInput;
   IssueClosureExportLinkInput: IssueClosureExportLinkInput;
   LawfulBasis: LawfulBasis;
+  Locale: Locale;
   LocalizedText: ResolverTypeWrapper<LocalizedText>;
   LocalizedTextInput: LocalizedTextInput;
   Member: ResolverTypeWrapper<Member>;
@@ -1808,18 +1808,18 @@ export type ProcessingRecordsResolvers<ContextType = PrivacyContext, ParentType 
 
 export type QueryResolvers<ContextType = PrivacyContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   associationClosure?: Resolver<Maybe<ResolversTypes['AssociationClosure']>, ParentType, ContextType, RequireFields<QueryAssociationClosureArgs, 'associationId'>>;
-  dataBreaches?: Resolver<ResolversTypes['DataBreachConnection'], ParentType, ContextType, RequireFields<QueryDataBreachesArgs, 'first'>>;
+  dataBreaches?: Resolver<Maybe<ResolversTypes['DataBreachConnection']>, ParentType, ContextType, RequireFields<QueryDataBreachesArgs, 'first'>>;
   myConsents?: Resolver<ResolversTypes['MyConsents'], ParentType, ContextType>;
-  myDataAccess?: Resolver<ResolversTypes['DataAccessConnection'], ParentType, ContextType, Partial<QueryMyDataAccessArgs>>;
-  myPrivacyRequests?: Resolver<Array<ResolversTypes['PrivacyRequest']>, ParentType, ContextType>;
+  myDataAccess?: Resolver<Maybe<ResolversTypes['DataAccessConnection']>, ParentType, ContextType, Partial<QueryMyDataAccessArgs>>;
+  myPrivacyRequests?: Resolver<Maybe<Array<ResolversTypes['PrivacyRequest']>>, ParentType, ContextType>;
   myRestriction?: Resolver<ResolversTypes['MyRestriction'], ParentType, ContextType>;
   platformUsageStatistics?: Resolver<ResolversTypes['PlatformUsageStatistics'], ParentType, ContextType, Partial<QueryPlatformUsageStatisticsArgs>>;
   privacyNotice?: Resolver<Maybe<ResolversTypes['PrivacyNotice']>, ParentType, ContextType, Partial<QueryPrivacyNoticeArgs>>;
-  privacyPurposes?: Resolver<Array<ResolversTypes['PrivacyPurpose']>, ParentType, ContextType>;
-  privacyRequests?: Resolver<ResolversTypes['PrivacyRequestConnection'], ParentType, ContextType, RequireFields<QueryPrivacyRequestsArgs, 'first' | 'status'>>;
-  processingRestrictions?: Resolver<Array<ResolversTypes['RestrictionChange']>, ParentType, ContextType>;
-  subprocessorChanges?: Resolver<ResolversTypes['SubprocessorChangeConnection'], ParentType, ContextType, RequireFields<QuerySubprocessorChangesArgs, 'first'>>;
-  subprocessors?: Resolver<Array<ResolversTypes['Subprocessor']>, ParentType, ContextType>;
+  privacyPurposes?: Resolver<Maybe<Array<ResolversTypes['PrivacyPurpose']>>, ParentType, ContextType>;
+  privacyRequests?: Resolver<Maybe<ResolversTypes['PrivacyRequestConnection']>, ParentType, ContextType, RequireFields<QueryPrivacyRequestsArgs, 'first' | 'status'>>;
+  processingRestrictions?: Resolver<Maybe<Array<ResolversTypes['RestrictionChange']>>, ParentType, ContextType>;
+  subprocessorChanges?: Resolver<Maybe<ResolversTypes['SubprocessorChangeConnection']>, ParentType, ContextType, RequireFields<QuerySubprocessorChangesArgs, 'first'>>;
+  subprocessors?: Resolver<Maybe<Array<ResolversTypes['Subprocessor']>>, ParentType, ContextType>;
 }>;
 
 export type RestrictionActorResolvers = EnumResolverSignature<{ BOARD?: any, OPERATOR?: any, SELF?: any }, ResolversTypes['RestrictionActor']>;

@@ -318,7 +318,7 @@ describe('reading bookings', () => {
   beforeAll(async () => {
     resourceId = await resourceIn(associationId, { priceUnit: 'per_booking', weekdayPrice: 10_000, weekendPrice: 10_000 });
     booker = viewerIn(associationId);
-    hiddenId = (await service(booker).book({ ...slot(resourceId, 10), hideName: true, comment: 'Privat' })).id;
+    hiddenId = (await service(booker).book({ ...slot(resourceId, 10), nameHidden: true, comment: 'Privat' })).id;
   });
 
   it("hides the booker's name and private details from neighbours, never from the board", async () => {
@@ -402,7 +402,7 @@ describe('through GraphQL', () => {
     return graphql({ schema, source, variableValues, contextValue: bed.contextFor(viewer) });
   }
 
-  const BOOKING_FIELDS = `id status start end booker { id } comment hideName price deposit unitId resource { id name }
+  const BOOKING_FIELDS = `id status start end booker { id } comment nameHidden price deposit unitId resource { id name }
     cancellation { byBoard reason }`;
 
   it('books, shows each viewer what they may see, and cancels with the reason told', async () => {
@@ -414,7 +414,7 @@ describe('through GraphQL', () => {
         start: inHours(8).toISOString(),
         end: inHours(10).toISOString(),
         idempotencyKey: 'gql-1',
-        hideName: true,
+        nameHidden: true,
         comment: 'Badstue',
       },
     });
@@ -433,7 +433,7 @@ describe('through GraphQL', () => {
 
     const read = `query($id: ID!) { booking(id: $id) { ${BOOKING_FIELDS} } }`;
     const neighbour = await execute(viewerIn(associationId), read, { id: booking.id });
-    expect(neighbour.data?.booking).toMatchObject({ booker: null, comment: null, price: null, deposit: null, unitId: null, hideName: true });
+    expect(neighbour.data?.booking).toMatchObject({ booker: null, comment: null, price: null, deposit: null, unitId: null, nameHidden: true });
     const boards = await execute(board, read, { id: booking.id });
     expect(boards.data?.booking).toMatchObject({ booker: { id: booker.memberId }, comment: 'Badstue', unitId: booker.scope!.unitIds[0] });
 

@@ -37,6 +37,7 @@ export const bookingsResolvers: Resolvers = {
       // Only the reference: the gateway asks the members subgraph for the member's fields.
       return memberId ? { __typename: 'Member', id: memberId } : null;
     },
+    nameHidden: (booking) => booking.hideName,
     start: (booking) => booking.during.start,
     end: (booking) => booking.during.end,
     comment: (booking, _args, ctx) => ctx.bookings.detail(ctx.viewer, booking, booking.comment),

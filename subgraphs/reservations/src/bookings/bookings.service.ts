@@ -46,7 +46,7 @@ const createBookingInput = z
     end: z.date(),
     idempotencyKey: z.string().trim().min(1).max(200),
     comment: orDefault(z.string().trim().max(1000), '').transform((comment) => comment || null),
-    hideName: orDefault(z.boolean(), false),
+    nameHidden: orDefault(z.boolean(), false),
     acceptRules: orDefault(z.boolean(), false),
     unitId: orDefault(z.string(), null),
   })
@@ -102,7 +102,7 @@ export class BookingsService {
       unitId: householdOf(member, input.unitId),
       during: { start: input.start, end: input.end },
       comment: input.comment,
-      hideName: input.hideName,
+      hideName: input.nameHidden,
       idempotencyKey: input.idempotencyKey,
       acceptRules: input.acceptRules,
     };
