@@ -39,9 +39,90 @@ export const errorReasons = {
   },
   QUOTA_EXCEEDED: {
     code: 'CONFLICT',
-    description: 'The household has used its quota for the period; `limit` is the quota.',
-    en: (p) => `Your household has used its quota of ${p.limit}.`,
-    nb: (p) => `Husstanden har brukt opp kvoten sin på ${p.limit}.`,
+    description:
+      'A quota of the resource is used up: `limit` bookings `per` UNIT (the household) or PERSON in the `period` (FUTURE, CALENDAR_YEAR, CALENDAR_MONTH, ROLLING).',
+    en: (p) =>
+      `${p.per === 'PERSON' ? 'You have used your' : 'Your household has used its'} quota of ${p.limit}${quotaPeriod(p, 'en')}${p.resource ? ` for ${p.resource}` : ''}.`,
+    nb: (p) =>
+      `${p.per === 'PERSON' ? 'Du har brukt opp kvoten din' : 'Husstanden har brukt opp kvoten sin'} på ${p.limit}${quotaPeriod(p, 'nb')}${p.resource ? ` for ${p.resource}` : ''}.`,
+  },
+  // Booking rules (reservations): each rule a booking or a quote can fail, so a UI can say what to change.
+  BOOKING_NOT_ALLOWED: {
+    code: 'FORBIDDEN',
+    description: "The viewer's role may not book the resource (`allowed`: the roles that may, comma-separated); hide the booking button.",
+    en: (p) => (p.allowed ? `Only ${roleNames(p.allowed, 'en')} may book ${p.resource}.` : `Nobody may book ${p.resource} at the moment.`),
+    nb: (p) => (p.allowed ? `Bare ${roleNames(p.allowed, 'nb')} kan booke ${p.resource}.` : `Ingen kan booke ${p.resource} nå.`),
+  },
+  RESOURCE_ARCHIVED: {
+    code: 'CONFLICT',
+    description: 'The resource is archived and takes no bookings.',
+    en: (p) => `${p.resource} is no longer available for booking.`,
+    nb: (p) => `${p.resource} kan ikke lenger bookes.`,
+  },
+  BOOKING_IN_PAST: {
+    code: 'BAD_USER_INPUT',
+    description: 'The booking would start in the past (`field`: start).',
+    en: () => 'The booking must not start in the past.',
+    nb: () => 'Bookingen kan ikke starte i fortiden.',
+  },
+  TOO_SHORT_NOTICE: {
+    code: 'BAD_USER_INPUT',
+    description: "The booking starts sooner than the resource's minimum notice (`minNoticeMinutes`); `earliest` is the earliest start now.",
+    en: (p) => `${p.resource} must be booked at least ${p.minNoticeMinutes} minutes before it starts; the earliest start is ${p.earliest}.`,
+    nb: (p) => `${p.resource} må bookes minst ${p.minNoticeMinutes} minutter før start; tidligste start er ${p.earliest}.`,
+  },
+  TOO_FAR_AHEAD: {
+    code: 'BAD_USER_INPUT',
+    description:
+      "The booking starts (or ends, `field`: end) beyond what is open for booking: `horizonDays` of the resource, or null for the platform's two years; `latest` is the last instant allowed.",
+    en: (p) =>
+      p.horizonDays === null
+        ? `Bookings open at most 2 years ahead: nothing after ${p.latest}.`
+        : `${p.resource} can be booked at most ${p.horizonDays} days ahead.`,
+    nb: (p) =>
+      p.horizonDays === null ? `Bookinger åpner høyst 2 år frem: ikke noe etter ${p.latest}.` : `${p.resource} kan bookes høyst ${p.horizonDays} dager frem.`,
+  },
+  CLOSED: {
+    code: 'BAD_USER_INPUT',
+    description: "The resource is closed for (part of) the time, for the board's reason `closure`.",
+    en: (p) => `${p.resource} is closed then: ${p.closure}.`,
+    nb: (p) => `${p.resource} er stengt da: ${p.closure}.`,
+  },
+  OUTSIDE_OPENING_HOURS: {
+    code: 'BAD_USER_INPUT',
+    description: "The time is (partly) outside the resource's opening hours, or on a day it is closed.",
+    en: (p) => `The booking must be within the opening hours of ${p.resource}.`,
+    nb: (p) => `Bookingen må være innenfor åpningstidene til ${p.resource}.`,
+  },
+  NOT_A_SLOT: {
+    code: 'BAD_USER_INPUT',
+    description: "The time is not exactly one of the resource's slots (`slots`, e.g. `07:00–10:00, 10:00–13:00`).",
+    en: (p) => `The booking must be exactly one of the slots of ${p.resource} (${p.slots || 'none are set up'}).`,
+    nb: (p) => `Bookingen må være nøyaktig én av tidene til ${p.resource} (${p.slots || 'ingen er satt opp'}).`,
+  },
+  DURATION_NOT_ALLOWED: {
+    code: 'BAD_USER_INPUT',
+    description: 'The booking is shorter than `minMinutes` or longer than `maxMinutes` (either may be null).',
+    en: (p) => `The booking must last ${span(p, 'en')}.`,
+    nb: (p) => `Bookingen må vare ${span(p, 'nb')}.`,
+  },
+  CHECK_IN_CHECK_OUT: {
+    code: 'BAD_USER_INPUT',
+    description: 'A stay must start at check-in time (`checkIn`) and end at check-out time (`checkOut`) on a later day.',
+    en: (p) => `A stay must start at check-in time, ${p.checkIn}, and end at check-out time, ${p.checkOut}, on a later day.`,
+    nb: (p) => `Et opphold må starte ved innsjekk, ${p.checkIn}, og slutte ved utsjekk, ${p.checkOut}, en senere dag.`,
+  },
+  RULES_NOT_ACCEPTED: {
+    code: 'BAD_USER_INPUT',
+    description: 'The resource asks the booker to accept its rules (`acceptRules`); show them and ask.',
+    en: (p) => `You must accept the rules of ${p.resource} to book it.`,
+    nb: (p) => `Du må godta reglene for ${p.resource} for å booke.`,
+  },
+  END_BEFORE_START: {
+    code: 'BAD_USER_INPUT',
+    description: "The end (`field`) is before the start (`start`, the other field's path).",
+    en: () => 'The end must not be before the start.',
+    nb: () => 'Slutt kan ikke være før start.',
   },
   IDEMPOTENCY_KEY_REUSED: {
     code: 'CONFLICT',
@@ -100,6 +181,50 @@ export const errorReasons = {
 } satisfies Record<string, ReasonDefinition>;
 
 export type ErrorReason = keyof typeof errorReasons;
+
+const ROLE_NAMES: Record<MessageLocale, Record<string, string>> = {
+  en: { RESIDENT: 'residents', BOARD: 'the board', EXTERNAL: 'externals' },
+  nb: { RESIDENT: 'beboere', BOARD: 'styret', EXTERNAL: 'eksterne' },
+};
+
+/** `RESIDENT,BOARD` as `residents and the board`. */
+function roleNames(roles: string | number | boolean, locale: MessageLocale): string {
+  const names = String(roles)
+    .split(',')
+    .map((role) => ROLE_NAMES[locale][role] ?? role);
+  const and = locale === 'en' ? 'and' : 'og';
+  return names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} ${and} ${names[names.length - 1]}`;
+}
+
+/** A quota's period in words, ` upcoming bookings`, ` bookings within 30 days`; nothing without a period. */
+function quotaPeriod(p: ReasonParams, locale: MessageLocale): string {
+  const en: Record<string, string> = {
+    FUTURE: 'upcoming bookings',
+    CALENDAR_YEAR: 'bookings in the calendar year',
+    CALENDAR_MONTH: 'bookings in the calendar month',
+    ROLLING: `bookings within ${p.periodDays} days`,
+  };
+  const nb: Record<string, string> = {
+    FUTURE: 'kommende bookinger',
+    CALENDAR_YEAR: 'bookinger i kalenderåret',
+    CALENDAR_MONTH: 'bookinger i kalendermåneden',
+    ROLLING: `bookinger innen ${p.periodDays} dager`,
+  };
+  const words = (locale === 'en' ? en : nb)[String(p.period)];
+  return words ? ` ${words}` : '';
+}
+
+/** A duration's bounds in minutes, `minMinutes` and `maxMinutes`, either null. */
+function span(p: ReasonParams, locale: MessageLocale): string {
+  const [least, most, between] = locale === 'en' ? ['at least', 'at most', 'between'] : ['minst', 'høyst', 'mellom'];
+  const unit = locale === 'en' ? 'minutes' : 'minutter';
+  if (p.minMinutes === null) return `${most} ${p.maxMinutes} ${unit}`;
+  if (p.maxMinutes === null) return `${least} ${p.minMinutes} ${unit}`;
+  return `${between} ${p.minMinutes} ${locale === 'en' ? 'and' : 'og'} ${p.maxMinutes} ${unit}`;
+}
+
+/** The languages messages are rendered in. */
+type MessageLocale = 'nb' | 'en';
 
 /**
  * A refusal with its reason: `extensions` carry the code, the reason, its parameters and (for BAD_USER_INPUT) the
