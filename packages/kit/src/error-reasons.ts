@@ -148,6 +148,18 @@ export const errorReasons = {
     en: () => 'The event has been cancelled.',
     nb: () => 'Arrangementet er avlyst.',
   },
+  SIGNUP_RESIDENTS_ONLY: {
+    code: 'FORBIDDEN',
+    description: 'Only residents and the board sign up for events; externals such as the caretaker may not, so hide the button.',
+    en: () => 'Only residents and the board can sign up for events.',
+    nb: () => 'Bare beboere og styret kan melde seg på arrangementer.',
+  },
+  EVENT_FULL: {
+    code: 'CONFLICT',
+    description: 'A sign-up cannot grow: the event has no more free seats for it (`seatsLeft`) or others wait for a seat; the sign-up is unchanged.',
+    en: (p) => `There is no room for more people in your sign-up (${p.seatsLeft} seats left, and others may be waiting).`,
+    nb: (p) => `Det er ikke plass til flere i påmeldingen din (${p.seatsLeft} ledige plasser, og andre kan stå på venteliste).`,
+  },
   PASSWORD_RESET_TOKEN_INVALID: {
     code: 'BAD_USER_INPUT',
     description: 'The password reset link is not one Tunet sent (mistyped or cut short), or a newer link replaced it; ask for a new one.',

@@ -149,6 +149,25 @@ export type CancelSignupPayload = {
   signup: EventSignup;
 };
 
+/** Input for `changeSignup`. */
+export type ChangeSignupInput = {
+  /** Adults attending, the member included; at least 1. */
+  adults?: Scalars['Int']['input'];
+  /** Children attending; 0 or more. Adults + children may be at most the event's maxGuestsPerSignup + 1. */
+  children?: Scalars['Int']['input'];
+  /** The event whose sign-up the viewer changes. */
+  eventId: Scalars['ID']['input'];
+};
+
+/** Result of `changeSignup`. */
+export type ChangeSignupPayload = {
+  __typename?: 'ChangeSignupPayload';
+  /** The event, with its seats after the change. */
+  event: Event;
+  /** The sign-up after the change: CONFIRMED or WAITLISTED. */
+  signup: EventSignup;
+};
+
 /**
  * The association's code of conduct (god skikk): the rules for what members write. Each publication is a new
  * version; members must accept the current version before they post or comment.
@@ -204,10 +223,30 @@ export type Comment = {
   post: Post;
   /** How many members reacted with each reaction, most common first; empty when nobody reacted. */
   reactions: Array<ReactionCount>;
-  /** Replies to this comment, oldest first; always empty on a reply. */
-  replies: Array<Comment>;
+  /** Replies to this comment, oldest first, a page at a time; always empty on a reply. */
+  replies: CommentConnection;
+  /** Whether `deleteComment` would delete the comment for the viewer: their own comment, not yet deleted. */
+  viewerCanDelete: Scalars['Boolean']['output'];
+  /** Whether `editComment` would take new text from the viewer: their own comment, neither deleted nor hidden or removed. */
+  viewerCanEdit: Scalars['Boolean']['output'];
+  /**
+   * Whether `addComment` would take the viewer's reply to this comment: residents and the board, on a top-level comment
+   * that is neither deleted nor hidden or removed. Like `Post.viewerCanComment`, it leaves out the code of conduct.
+   */
+  viewerCanReply: Scalars['Boolean']['output'];
   /** The viewer's own reactions to the comment. */
   viewerReactions: Array<Reaction>;
+};
+
+
+/**
+ * A comment on a post, or a reply to one. Replies go one level deep: a reply belongs to a top-level comment and
+ * cannot itself be replied to. Deleted comments stay in the thread as a placeholder (`deleted: true`, no body), so
+ * the replies under them keep their context.
+ */
+export type CommentRepliesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A page of comments. */
@@ -544,6 +583,8 @@ export type Event = {
   seatsLeft?: Maybe<Scalars['Int']['output']>;
   /** Seats (adults and children) held by confirmed sign-ups. */
   seatsTaken: Scalars['Int']['output'];
+  /** Whether the viewer could sign up now, and if not why, with the reason `signUpForEvent` would refuse with. */
+  signUpStatus: SignUpStatus;
   /** The last moment to sign up or change a sign-up; null means until the event starts. */
   signupDeadline?: Maybe<Scalars['DateTime']['output']>;
   /** Every sign-up, cancelled ones included, in sign-up order for the board; only the viewer's own for others. */
@@ -552,6 +593,12 @@ export type Event = {
   startsAt: Scalars['DateTime']['output'];
   /** Name of the event, 1–200 characters. */
   title: Scalars['String']['output'];
+  /** Whether the viewer may cancel the event (`cancelEvent`): the board, while it is not cancelled. */
+  viewerCanCancel: Scalars['Boolean']['output'];
+  /** Whether `changeSignup` would take a new party size now: the viewer has an active sign-up and the event is open. */
+  viewerCanChangeSignup: Scalars['Boolean']['output'];
+  /** Whether `signUpForEvent` would take the viewer's sign-up now (as `signUpStatus.allowed`). */
+  viewerCanSignUp: Scalars['Boolean']['output'];
   /** The viewer's active (confirmed or waitlisted) sign-up, if any. */
   viewerSignup?: Maybe<EventSignup>;
   /** How many sign-ups are waiting for a seat. */
@@ -932,6 +979,8 @@ export type ModerationCase = {
   actions: Array<ModerationAction>;
   /** Who wrote the reported content. */
   author: Member;
+  /** The reported comment; null when a post was reported, and once the comment is gone or withheld as `post` is. */
+  comment?: Maybe<Comment>;
   /** What the board decided; null while open. */
   decision?: Maybe<ModerationDecision>;
   /** The start of the reported text (a post's title and body), up to 200 characters; null once its author deleted it. */
@@ -944,6 +993,12 @@ export type ModerationCase = {
   lastReportedAt: Scalars['DateTime']['output'];
   /** When the first report arrived. */
   openedAt: Scalars['DateTime']['output'];
+  /**
+   * The reported post, or the post the reported comment belongs to, to show its title; the board sees it whatever
+   * its moderation state. Null once it is gone (purged by retention or with its author's data), or while it is
+   * withheld during its author's restriction of processing.
+   */
+  post?: Maybe<Post>;
   /** The post itself, or the post the reported comment belongs to. */
   postId: Scalars['ID']['output'];
   /** The reports, oldest first, with reasons, notes and reporters. */
@@ -967,6 +1022,8 @@ export type ModerationCaseConnection = {
   nodes: Array<ModerationCase>;
   /** Where this page ends and whether another follows. */
   pageInfo: PageInfo;
+  /** How many cases of the asked status the association has, over every page: the badge on the board's queue. */
+  totalCount: Scalars['Int']['output'];
 };
 
 /** Whether the board has decided a moderation case. */
@@ -1034,6 +1091,14 @@ export type Mutation = {
   cancelEvent: CancelEventPayload;
   /** Withdraw the viewer's sign-up; freed seats go to waitlisted sign-ups in order. NOT_FOUND without one. */
   cancelSignup: CancelSignupPayload;
+  /**
+   * Change how many adults and children the viewer's active sign-up brings, without losing its place: a confirmed
+   * sign-up keeps its seat when it shrinks (the freed seats go to the waitlist in order) and grows only into free
+   * seats nobody waits for (CONFLICT with reason EVENT_FULL and `seatsLeft` otherwise; the sign-up is unchanged); a
+   * waitlisted one keeps its place in the line and is confirmed once it fits. Until `signupDeadline` (SIGNUP_CLOSED)
+   * and not for a cancelled event (EVENT_CANCELLED); NOT_FOUND without an active sign-up. Residents and the board.
+   */
+  changeSignup: ChangeSignupPayload;
   /**
    * Create a document with its first version, made of a file the viewer uploaded first (`uploadFile`). The board
    * may; so may a member of the committee named in `editorCommitteeId` (FORBIDDEN otherwise). An editor who is not
@@ -1132,7 +1197,9 @@ export type Mutation = {
   setPostAttachments: SetPostAttachmentsPayload;
   /**
    * Sign up for an event. WAITLISTED when its seats are full or others already wait. CONFLICT when the viewer already
-   * has an active sign-up, after the deadline, or when the event is cancelled. Residents and the board only.
+   * has an active sign-up (reason ALREADY_SIGNED_UP), after the deadline (SIGNUP_CLOSED, with `deadline`), or when the
+   * event is cancelled (EVENT_CANCELLED). Residents and the board only (FORBIDDEN, SIGNUP_RESIDENTS_ONLY).
+   * `Event.signUpStatus` tells beforehand.
    */
   signUpForEvent: SignUpForEventPayload;
   /** Unpin a post. Board only; unpinning a post that is not pinned changes nothing. */
@@ -1205,6 +1272,11 @@ export type MutationCancelEventArgs = {
 
 export type MutationCancelSignupArgs = {
   input: CancelSignupInput;
+};
+
+
+export type MutationChangeSignupArgs = {
+  input: ChangeSignupInput;
 };
 
 
@@ -1446,6 +1518,18 @@ export type Post = {
   readers?: Maybe<PostReaderConnection>;
   /** Headline, 1–200 characters. */
   title: Scalars['String']['output'];
+  /**
+   * Whether `addComment` would take the viewer's comment on the post: residents and the board (externals read only).
+   * It leaves out the code of conduct: a member who has not accepted the current version (`codeOfConduct`) is asked to
+   * first (`addComment` refuses with FORBIDDEN, reason CODE_OF_CONDUCT_NOT_ACCEPTED).
+   */
+  viewerCanComment: Scalars['Boolean']['output'];
+  /** Whether `deletePost` would delete the post for the viewer: their own post, not already removed. */
+  viewerCanDelete: Scalars['Boolean']['output'];
+  /** Whether `updatePost` would take a change from the viewer: their own post, while moderation leaves it visible. */
+  viewerCanEdit: Scalars['Boolean']['output'];
+  /** Whether the viewer may pin and unpin the post (`pinPost`, `unpinPost`): the board. */
+  viewerCanPin: Scalars['Boolean']['output'];
   /** Whether the viewer has marked the post read (`markPostRead`). */
   viewerHasRead: Scalars['Boolean']['output'];
   /** The viewer's own reactions to the post. */
@@ -1487,6 +1571,10 @@ export type PostConnection = {
 export type PostFilter = {
   /** Only posts for exactly this audience, e.g. one group's posts. */
   audience?: InputMaybe<AudienceInput>;
+  /** Leave out pinned posts, for a screen that shows `pinnedPosts` above the feed. */
+  excludePinned?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Only important notices (true), or only the others (false); both when left out. */
+  important?: InputMaybe<Scalars['Boolean']['input']>;
   /** Only posts of this kind. */
   kind?: InputMaybe<PostKind>;
   /** Only posts the viewer has not marked read. */
@@ -1804,6 +1892,22 @@ export type SignUpForEventPayload = {
   signup: EventSignup;
 };
 
+/** Whether the viewer could sign up for an event now, and if not, why. */
+export type SignUpStatus = {
+  __typename?: 'SignUpStatus';
+  /**
+   * Whether `signUpForEvent` would take a sign-up now: confirmed, or waitlisted when the seats are full (a full
+   * event still takes sign-ups for its waitlist; see `seatsLeft` and `waitlistLength`).
+   */
+  allowed: Scalars['Boolean']['output'];
+  /**
+   * Why not, as the `extensions.reason` `signUpForEvent` would refuse with: SIGNUP_RESIDENTS_ONLY (externals),
+   * EVENT_CANCELLED, SIGNUP_CLOSED (past `signupDeadline`, or the start when none) or ALREADY_SIGNED_UP (change the
+   * party with `changeSignup` instead); null when allowed.
+   */
+  reason?: Maybe<Scalars['String']['output']>;
+};
+
 /**
  * What an association's files take up in storage against what it may store. Bytes are whole numbers given as Float,
  * since GraphQL's Int stops at 2 GiB.
@@ -2046,6 +2150,8 @@ export type ResolversTypes = ResolversObject<{
   CancelEventPayload: ResolverTypeWrapper<Omit<CancelEventPayload, 'event'> & { event: ResolversTypes['Event'] }>;
   CancelSignupInput: CancelSignupInput;
   CancelSignupPayload: ResolverTypeWrapper<Omit<CancelSignupPayload, 'event' | 'signup'> & { event: ResolversTypes['Event'], signup: ResolversTypes['EventSignup'] }>;
+  ChangeSignupInput: ChangeSignupInput;
+  ChangeSignupPayload: ResolverTypeWrapper<Omit<ChangeSignupPayload, 'event' | 'signup'> & { event: ResolversTypes['Event'], signup: ResolversTypes['EventSignup'] }>;
   CodeOfConduct: ResolverTypeWrapper<CurrentConductRow>;
   CodeOfConductPayload: ResolverTypeWrapper<Omit<CodeOfConductPayload, 'codeOfConduct'> & { codeOfConduct: ResolversTypes['CodeOfConduct'] }>;
   Comment: ResolverTypeWrapper<CommentRow>;
@@ -2146,6 +2252,7 @@ export type ResolversTypes = ResolversObject<{
   SetPostAttachmentsPayload: ResolverTypeWrapper<Omit<SetPostAttachmentsPayload, 'post'> & { post: ResolversTypes['Post'] }>;
   SignUpForEventInput: SignUpForEventInput;
   SignUpForEventPayload: ResolverTypeWrapper<Omit<SignUpForEventPayload, 'event' | 'signup'> & { event: ResolversTypes['Event'], signup: ResolversTypes['EventSignup'] }>;
+  SignUpStatus: ResolverTypeWrapper<SignUpStatus>;
   StorageUsage: ResolverTypeWrapper<StorageUsage>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   SuspendAuthorInput: SuspendAuthorInput;
@@ -2178,6 +2285,8 @@ export type ResolversParentTypes = ResolversObject<{
   CancelEventPayload: Omit<CancelEventPayload, 'event'> & { event: ResolversParentTypes['Event'] };
   CancelSignupInput: CancelSignupInput;
   CancelSignupPayload: Omit<CancelSignupPayload, 'event' | 'signup'> & { event: ResolversParentTypes['Event'], signup: ResolversParentTypes['EventSignup'] };
+  ChangeSignupInput: ChangeSignupInput;
+  ChangeSignupPayload: Omit<ChangeSignupPayload, 'event' | 'signup'> & { event: ResolversParentTypes['Event'], signup: ResolversParentTypes['EventSignup'] };
   CodeOfConduct: CurrentConductRow;
   CodeOfConductPayload: Omit<CodeOfConductPayload, 'codeOfConduct'> & { codeOfConduct: ResolversParentTypes['CodeOfConduct'] };
   Comment: CommentRow;
@@ -2264,6 +2373,7 @@ export type ResolversParentTypes = ResolversObject<{
   SetPostAttachmentsPayload: Omit<SetPostAttachmentsPayload, 'post'> & { post: ResolversParentTypes['Post'] };
   SignUpForEventInput: SignUpForEventInput;
   SignUpForEventPayload: Omit<SignUpForEventPayload, 'event' | 'signup'> & { event: ResolversParentTypes['Event'], signup: ResolversParentTypes['EventSignup'] };
+  SignUpStatus: SignUpStatus;
   StorageUsage: StorageUsage;
   Float: Scalars['Float']['output'];
   SuspendAuthorInput: SuspendAuthorInput;
@@ -2305,6 +2415,11 @@ export type CancelSignupPayloadResolvers<ContextType = PostsContext, ParentType 
   signup?: Resolver<ResolversTypes['EventSignup'], ParentType, ContextType>;
 }>;
 
+export type ChangeSignupPayloadResolvers<ContextType = PostsContext, ParentType extends ResolversParentTypes['ChangeSignupPayload'] = ResolversParentTypes['ChangeSignupPayload']> = ResolversObject<{
+  event?: Resolver<ResolversTypes['Event'], ParentType, ContextType>;
+  signup?: Resolver<ResolversTypes['EventSignup'], ParentType, ContextType>;
+}>;
+
 export type CodeOfConductResolvers<ContextType = PostsContext, ParentType extends ResolversParentTypes['CodeOfConduct'] = ResolversParentTypes['CodeOfConduct']> = ResolversObject<{
   body?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   publishedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -2329,7 +2444,10 @@ export type CommentResolvers<ContextType = PostsContext, ParentType extends Reso
   parent?: Resolver<Maybe<ResolversTypes['Comment']>, ParentType, ContextType>;
   post?: Resolver<ResolversTypes['Post'], ParentType, ContextType>;
   reactions?: Resolver<Array<ResolversTypes['ReactionCount']>, ParentType, ContextType>;
-  replies?: Resolver<Array<ResolversTypes['Comment']>, ParentType, ContextType>;
+  replies?: Resolver<ResolversTypes['CommentConnection'], ParentType, ContextType, RequireFields<CommentRepliesArgs, 'first'>>;
+  viewerCanDelete?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  viewerCanEdit?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  viewerCanReply?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   viewerReactions?: Resolver<Array<ResolversTypes['Reaction']>, ParentType, ContextType>;
 }>;
 
@@ -2451,10 +2569,14 @@ export type EventResolvers<ContextType = PostsContext, ParentType extends Resolv
   pricePerChild?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   seatsLeft?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   seatsTaken?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  signUpStatus?: Resolver<ResolversTypes['SignUpStatus'], ParentType, ContextType>;
   signupDeadline?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   signups?: Resolver<Array<ResolversTypes['EventSignup']>, ParentType, ContextType>;
   startsAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  viewerCanCancel?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  viewerCanChangeSignup?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  viewerCanSignUp?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   viewerSignup?: Resolver<Maybe<ResolversTypes['EventSignup']>, ParentType, ContextType>;
   waitlistLength?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
@@ -2591,12 +2713,14 @@ export type ModerationActionConnectionResolvers<ContextType = PostsContext, Pare
 export type ModerationCaseResolvers<ContextType = PostsContext, ParentType extends ResolversParentTypes['ModerationCase'] = ResolversParentTypes['ModerationCase']> = ResolversObject<{
   actions?: Resolver<Array<ResolversTypes['ModerationAction']>, ParentType, ContextType>;
   author?: Resolver<ResolversTypes['Member'], ParentType, ContextType>;
+  comment?: Resolver<Maybe<ResolversTypes['Comment']>, ParentType, ContextType>;
   decision?: Resolver<Maybe<ResolversTypes['ModerationDecision']>, ParentType, ContextType>;
   excerpt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   householdCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   lastReportedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   openedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  post?: Resolver<Maybe<ResolversTypes['Post']>, ParentType, ContextType>;
   postId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   reports?: Resolver<Array<ResolversTypes['ContentReport']>, ParentType, ContextType>;
   resolvedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -2609,6 +2733,7 @@ export type ModerationCaseResolvers<ContextType = PostsContext, ParentType exten
 export type ModerationCaseConnectionResolvers<ContextType = PostsContext, ParentType extends ResolversParentTypes['ModerationCaseConnection'] = ResolversParentTypes['ModerationCaseConnection']> = ResolversObject<{
   nodes?: Resolver<Array<ResolversTypes['ModerationCase']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type ModerationSettingsResolvers<ContextType = PostsContext, ParentType extends ResolversParentTypes['ModerationSettings'] = ResolversParentTypes['ModerationSettings']> = ResolversObject<{
@@ -2629,6 +2754,7 @@ export type MutationResolvers<ContextType = PostsContext, ParentType extends Res
   archiveGroup?: Resolver<ResolversTypes['GroupPayload'], ParentType, ContextType, RequireFields<MutationArchiveGroupArgs, 'input'>>;
   cancelEvent?: Resolver<ResolversTypes['CancelEventPayload'], ParentType, ContextType, RequireFields<MutationCancelEventArgs, 'input'>>;
   cancelSignup?: Resolver<ResolversTypes['CancelSignupPayload'], ParentType, ContextType, RequireFields<MutationCancelSignupArgs, 'input'>>;
+  changeSignup?: Resolver<ResolversTypes['ChangeSignupPayload'], ParentType, ContextType, RequireFields<MutationChangeSignupArgs, 'input'>>;
   createDocument?: Resolver<ResolversTypes['DocumentPayload'], ParentType, ContextType, RequireFields<MutationCreateDocumentArgs, 'input'>>;
   createDocumentFolder?: Resolver<ResolversTypes['DocumentFolderPayload'], ParentType, ContextType, RequireFields<MutationCreateDocumentFolderArgs, 'input'>>;
   createEvent?: Resolver<ResolversTypes['CreateEventPayload'], ParentType, ContextType, RequireFields<MutationCreateEventArgs, 'input'>>;
@@ -2696,6 +2822,10 @@ export type PostResolvers<ContextType = PostsContext, ParentType extends Resolve
   readCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   readers?: Resolver<Maybe<ResolversTypes['PostReaderConnection']>, ParentType, ContextType, RequireFields<PostReadersArgs, 'first'>>;
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  viewerCanComment?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  viewerCanDelete?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  viewerCanEdit?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  viewerCanPin?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   viewerHasRead?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   viewerReactions?: Resolver<Array<ResolversTypes['Reaction']>, ParentType, ContextType>;
 }>;
@@ -2771,6 +2901,11 @@ export type SignUpForEventPayloadResolvers<ContextType = PostsContext, ParentTyp
   signup?: Resolver<ResolversTypes['EventSignup'], ParentType, ContextType>;
 }>;
 
+export type SignUpStatusResolvers<ContextType = PostsContext, ParentType extends ResolversParentTypes['SignUpStatus'] = ResolversParentTypes['SignUpStatus']> = ResolversObject<{
+  allowed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
 export type StorageUsageResolvers<ContextType = PostsContext, ParentType extends ResolversParentTypes['StorageUsage'] = ResolversParentTypes['StorageUsage']> = ResolversObject<{
   limitBytes?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   usedBytes?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
@@ -2795,6 +2930,7 @@ export type Resolvers<ContextType = PostsContext> = ResolversObject<{
   CalendarFeed?: CalendarFeedResolvers<ContextType>;
   CancelEventPayload?: CancelEventPayloadResolvers<ContextType>;
   CancelSignupPayload?: CancelSignupPayloadResolvers<ContextType>;
+  ChangeSignupPayload?: ChangeSignupPayloadResolvers<ContextType>;
   CodeOfConduct?: CodeOfConductResolvers<ContextType>;
   CodeOfConductPayload?: CodeOfConductPayloadResolvers<ContextType>;
   Comment?: CommentResolvers<ContextType>;
@@ -2858,6 +2994,7 @@ export type Resolvers<ContextType = PostsContext> = ResolversObject<{
   ResolveModerationCasePayload?: ResolveModerationCasePayloadResolvers<ContextType>;
   SetPostAttachmentsPayload?: SetPostAttachmentsPayloadResolvers<ContextType>;
   SignUpForEventPayload?: SignUpForEventPayloadResolvers<ContextType>;
+  SignUpStatus?: SignUpStatusResolvers<ContextType>;
   StorageUsage?: StorageUsageResolvers<ContextType>;
   UpdateFileSettingsPayload?: UpdateFileSettingsPayloadResolvers<ContextType>;
   UpdatePostPayload?: UpdatePostPayloadResolvers<ContextType>;

@@ -1,6 +1,16 @@
 import type { Viewer } from '@tunet/kit';
 import { ASSOCIATION_X as X, ASSOCIATION_Y as Y, memberOf, PLATFORM_ADMIN } from '../posts.fixtures';
-import { canComment, canDeleteComment, canEditComment, canReact, canReadCommentText, canReadComments } from './comments.access';
+import {
+  canComment,
+  canDeleteComment,
+  canDeleteCommentNow,
+  canEditComment,
+  canEditCommentNow,
+  canReact,
+  canReadCommentText,
+  canReadComments,
+  canReplyTo,
+} from './comments.access';
 
 // Not the member `memberOf` describes unless given an id, so the other members are not the author.
 const AUTHOR = 'b0000000-0000-4000-8000-000000000002';
@@ -60,5 +70,35 @@ describe('comment text under moderation', () => {
       expect(canReadCommentText(viewer, text('visible', new Date()))).toBe(false);
       expect(canReadCommentText(viewer, text('visible'))).toBe(true);
     }
+  });
+});
+
+describe('the viewerCan flags of a comment (the mutations refuse by the same rules)', () => {
+  const author = memberOf(X, 'resident', { memberId: AUTHOR });
+  const live = { ...comment, parentId: null, deletedAt: null, moderationState: 'visible' as const };
+
+  it('lets the author edit and delete a live comment, and nobody else', () => {
+    expect([canEditCommentNow(author, live), canDeleteCommentNow(author, live)]).toEqual([true, true]);
+    expect([canEditCommentNow(memberOf(X, 'board'), live), canDeleteCommentNow(memberOf(X, 'board'), live)]).toEqual([false, false]);
+  });
+
+  it('lets nobody edit a comment moderation hid or removed, which the board reviews as it was reported', () => {
+    expect(canEditCommentNow(author, { ...live, moderationState: 'hidden' })).toBe(false);
+    expect(canEditCommentNow(author, { ...live, moderationState: 'removed' })).toBe(false);
+    expect(canDeleteCommentNow(author, { ...live, moderationState: 'hidden' })).toBe(true);
+  });
+
+  it('offers neither once the comment is deleted', () => {
+    const deleted = { ...live, deletedAt: new Date('2026-04-25T12:00:00Z') };
+    expect([canEditCommentNow(author, deleted), canDeleteCommentNow(author, deleted), canReplyTo(author, deleted)]).toEqual([false, false, false]);
+  });
+
+  it('offers a reply under a live top-level comment to residents and the board only', () => {
+    expect(canReplyTo(memberOf(X, 'resident'), live)).toBe(true);
+    expect(canReplyTo(memberOf(X, 'board'), live)).toBe(true);
+    expect(canReplyTo(memberOf(X, 'external'), live)).toBe(false);
+    expect(canReplyTo(memberOf(Y, 'board'), live)).toBe(false);
+    expect(canReplyTo(memberOf(X, 'resident'), { ...live, parentId: 'c0000000-0000-4000-8000-000000000001' })).toBe(false);
+    expect(canReplyTo(memberOf(X, 'resident'), { ...live, moderationState: 'hidden' })).toBe(false);
   });
 });

@@ -48,3 +48,26 @@ export function canReadCommentText(
 ): boolean {
   return comment.deletedAt === null && canSeeModeratedText(viewer, comment);
 }
+
+type CommentFacts = { associationId: string; authorMemberId: string; parentId: string | null; deletedAt: Date | null; moderationState: ModerationState };
+
+/**
+ * `Comment.viewerCanEdit`: `editComment` would take new text. The author's own comment (`canEditComment`) while it
+ * is neither deleted nor hidden or removed, since the board reviews a moderated comment's text as it was reported.
+ */
+export function canEditCommentNow(viewer: Viewer | null, comment: CommentFacts): boolean {
+  return canEditComment(viewer, comment) && comment.deletedAt === null && comment.moderationState === 'visible';
+}
+
+/** `Comment.viewerCanDelete`: the author's own comment, not yet deleted (deleting again changes nothing). */
+export function canDeleteCommentNow(viewer: Viewer | null, comment: CommentFacts): boolean {
+  return canDeleteComment(viewer, comment) && comment.deletedAt === null;
+}
+
+/**
+ * `Comment.viewerCanReply`: replies go one level deep, under a top-level comment that is neither deleted nor hidden
+ * or removed by moderation (the checks `addComment` makes of `parentId`).
+ */
+export function canReplyTo(viewer: Viewer | null, comment: CommentFacts): boolean {
+  return canComment(viewer, comment.associationId) && comment.parentId === null && comment.deletedAt === null && comment.moderationState === 'visible';
+}

@@ -44,7 +44,7 @@ describe('comments', () => {
 
     const result = await bed.execute(
       author,
-      `query($id: ID!) { post(id: $id) { commentCount comments { nodes { id body parent { id } replies { id body parent { id } replies { id } } } } } }`,
+      `query($id: ID!) { post(id: $id) { commentCount comments { nodes { id body parent { id } replies { nodes { id body parent { id } replies { nodes { id } } } } } } } }`,
       { id: post.id },
     );
     expect(result.errors).toBeUndefined();
@@ -52,7 +52,14 @@ describe('comments', () => {
       post: {
         commentCount: 2,
         comments: {
-          nodes: [{ id: top.id, body: 'Jeg tar med kaffe.', parent: null, replies: [{ id: reply.id, body: 'Takk!', parent: { id: top.id }, replies: [] }] }],
+          nodes: [
+            {
+              id: top.id,
+              body: 'Jeg tar med kaffe.',
+              parent: null,
+              replies: { nodes: [{ id: reply.id, body: 'Takk!', parent: { id: top.id }, replies: { nodes: [] } }] },
+            },
+          ],
         },
       },
     });
@@ -69,6 +76,41 @@ describe('comments', () => {
     const second = await ctx.comments.listComments(ctx, post, 2, first.pageInfo.endCursor);
     expect(second.nodes.map((c) => c.body)).toEqual(['3']);
     expect(second.pageInfo.hasNextPage).toBe(false);
+  });
+
+  it('pages each thread of replies, the first pages of a comments page in one query, with the flags a client shows', async () => {
+    const association = randomUUID();
+    const [ola, kari] = [viewerIn(association), viewerIn(association)];
+    const post = await publish(ola);
+    const threads = [await comment(ola, post.id, 'A'), await comment(kari, post.id, 'B')];
+    for (const top of threads) for (const body of ['1', '2', '3']) await comment(kari, post.id, `${top.body}${body}`, top.id);
+    type Page = {
+      nodes: { body: string; viewerCanEdit: boolean; viewerCanDelete: boolean; viewerCanReply: boolean }[];
+      pageInfo: { hasNextPage: boolean; endCursor: string };
+    };
+    type Thread = Page['nodes'][number] & { replies: Page };
+    const query = `query($id: ID!) { post(id: $id) { comments { nodes { body viewerCanEdit viewerCanDelete viewerCanReply
+      replies(first: 2) { nodes { body viewerCanEdit viewerCanDelete viewerCanReply } pageInfo { hasNextPage endCursor } } } } } }`;
+    const firstReplies = jest.spyOn(bed.subgraph.commentsRepository, 'firstReplies');
+    const result = await bed.execute<{ post: { comments: { nodes: Thread[] } } }>(ola, query, { id: post.id });
+    expect(result.errors).toBeUndefined();
+    expect(firstReplies).toHaveBeenCalledTimes(1);
+    firstReplies.mockRestore();
+    const [a, b] = result.data!.post.comments.nodes;
+    expect(a!.replies.nodes.map((r) => r.body)).toEqual(['A1', 'A2']);
+    expect(b!.replies.nodes.map((r) => r.body)).toEqual(['B1', 'B2']);
+    expect(a!.replies.pageInfo.hasNextPage).toBe(true);
+    expect([a!.viewerCanEdit, a!.viewerCanDelete, a!.viewerCanReply]).toEqual([true, true, true]);
+    expect([b!.viewerCanEdit, b!.viewerCanDelete, b!.viewerCanReply]).toEqual([false, false, true]);
+    // A reply takes no replies: one level deep.
+    expect(a!.replies.nodes[0]).toMatchObject({ viewerCanEdit: false, viewerCanReply: false });
+
+    const next = await bed.execute<{ comment: { replies: Page } }>(
+      ola,
+      `query($id: ID!, $after: String) { comment(id: $id) { replies(first: 2, after: $after) { nodes { body } pageInfo { hasNextPage } } } }`,
+      { id: threads[0]!.id, after: a!.replies.pageInfo.endCursor },
+    );
+    expect(next.data!.comment.replies).toEqual({ nodes: [{ body: 'A3' }], pageInfo: { hasNextPage: false } });
   });
 
   it('keeps the earlier texts of an edited comment, and only the author may edit', async () => {
@@ -137,7 +179,7 @@ describe('comments', () => {
 
     const result = await bed.execute(
       ola,
-      `query($id: ID!) { post(id: $id) { commentCount comments { nodes { body deleted edits { body } replies { body } } } } }`,
+      `query($id: ID!) { post(id: $id) { commentCount comments { nodes { body deleted edits { body } replies { nodes { body } } } } } }`,
       { id: post.id },
     );
     expect(result.errors).toBeUndefined();
@@ -146,8 +188,8 @@ describe('comments', () => {
         commentCount: 1,
         comments: {
           nodes: [
-            { body: null, deleted: true, edits: [], replies: [{ body: 'Svar' }] },
-            { body: null, deleted: true, edits: [], replies: [] },
+            { body: null, deleted: true, edits: [], replies: { nodes: [{ body: 'Svar' }] } },
+            { body: null, deleted: true, edits: [], replies: { nodes: [] } },
           ],
         },
       },

@@ -17,7 +17,11 @@ export interface ReactionLoaders {
 export interface CommentsLoaders {
   /** Comments of the viewer's own association only; anything else loads as null. */
   commentById: DataLoader<string, CommentRow | null>;
-  repliesByParent: DataLoader<string, CommentRow[]>;
+  /**
+   * The first `rows` replies under each top-level comment asked for in the request: one query for a page of
+   * comments however many threads it opens. One loader per row count, so each key's rows are complete.
+   */
+  firstReplies: (rows: number) => DataLoader<string, CommentRow[]>;
   editsByComment: DataLoader<string, CommentEditRow[]>;
   commentCountByPost: DataLoader<string, number>;
   postReactions: ReactionLoaders;
@@ -38,10 +42,12 @@ export function createCommentsLoaders(repository: CommentsRepository, viewer: Vi
   );
   return {
     commentById: tenantLoader(reader, (tenant, ids) => repository.findComments(tenant, ids, viewerId)),
-    repliesByParent: groupLoader(
-      reader,
-      (tenant, ids) => repository.findReplies(tenant, ids, viewerId),
-      (row) => row.parentId ?? '',
+    firstReplies: perRowCount((rows) =>
+      groupLoader(
+        reader,
+        (tenant, ids) => repository.firstReplies(tenant, ids, rows, viewerId),
+        (row) => row.parentId ?? '',
+      ),
     ),
     editsByComment: groupLoader(
       reader,
@@ -74,6 +80,15 @@ function reactionLoaders(repository: CommentsRepository, reader: Viewer | null, 
       const rows = await repository.findMemberReactions(reader.associationId, type, memberId, wellFormed);
       return ids.map((id) => rows.filter((row) => row.targetId === id).map((row) => row.reaction));
     }),
+  };
+}
+
+/** One loader per row count, made on first use, so a page size costs one query per request. */
+function perRowCount<L>(make: (rows: number) => L): (rows: number) => L {
+  const loaders = new Map<number, L>();
+  return (rows) => {
+    if (!loaders.has(rows)) loaders.set(rows, make(rows));
+    return loaders.get(rows)!;
   };
 }
 

@@ -1,5 +1,5 @@
 import type { Announcement, SubgraphDatabase } from '@tunet/kit';
-import { and, asc, count, desc, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, getTableColumns, inArray, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import { commentEdits, comments, reactions } from '../tables';
 
 export type CommentRow = typeof comments.$inferSelect;
@@ -60,13 +60,41 @@ export class CommentsRepository {
     );
   }
 
-  findReplies(tenant: string, parentIds: readonly string[], viewerId: string | null): Promise<CommentRow[]> {
+  /**
+   * The first `limit` replies under each of a batch of top-level comments, oldest first: one query for a page of
+   * comments however many threads it opens (`limit` is the page size plus one, to learn whether more follow).
+   */
+  firstReplies(tenant: string, parentIds: readonly string[], limit: number, viewerId: string | null): Promise<CommentRow[]> {
+    return this.db.tenant(tenant, async (tx) => {
+      const ranked = tx
+        .select({
+          ...getTableColumns(comments),
+          n: sql<number>`row_number() over (partition by ${comments.parentId} order by ${comments.createdAt}, ${comments.id})`.as('n'),
+        })
+        .from(comments)
+        .where(and(eq(comments.associationId, tenant), inArray(comments.parentId, [...parentIds]), visibleTo(viewerId)))
+        .as('ranked');
+      const rows = await tx.select().from(ranked).where(lte(ranked.n, limit)).orderBy(asc(ranked.parentId), asc(ranked.createdAt), asc(ranked.id));
+      return rows.map(({ n: _n, ...row }) => row);
+    });
+  }
+
+  /** A later page of one thread's replies, after the cursor; `limit + 1` as for `listTopLevel`. */
+  listReplies(tenant: string, parentId: string, limit: number, after: CommentListPosition, viewerId: string | null): Promise<CommentRow[]> {
     return this.db.tenant(tenant, (tx) =>
       tx
         .select()
         .from(comments)
-        .where(and(eq(comments.associationId, tenant), inArray(comments.parentId, [...parentIds]), visibleTo(viewerId)))
-        .orderBy(asc(comments.createdAt), asc(comments.id)),
+        .where(
+          and(
+            eq(comments.associationId, tenant),
+            eq(comments.parentId, parentId),
+            visibleTo(viewerId),
+            sql`(${comments.createdAt}, ${comments.id}) > (${after.createdAt.toISOString()}::timestamptz, ${after.id}::uuid)`,
+          ),
+        )
+        .orderBy(asc(comments.createdAt), asc(comments.id))
+        .limit(limit),
     );
   }
 

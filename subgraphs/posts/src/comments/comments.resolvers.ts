@@ -1,5 +1,5 @@
 import type { Resolvers } from '../__generated__/resolvers-types';
-import { canReadCommentText } from './comments.access';
+import { canComment, canDeleteCommentNow, canEditCommentNow, canReadCommentText, canReplyTo } from './comments.access';
 
 export const commentsResolvers: Resolvers = {
   Query: {
@@ -17,6 +17,8 @@ export const commentsResolvers: Resolvers = {
     commentCount: (post, _args, ctx) => ctx.commentLoaders.commentCountByPost.load(post.id),
     reactions: (post, _args, ctx) => ctx.commentLoaders.postReactions.counts.load(post.id),
     viewerReactions: (post, _args, ctx) => ctx.commentLoaders.postReactions.mine.load(post.id),
+    // addComment's rule; the post is one the viewer sees, or it would not have loaded.
+    viewerCanComment: (post, _args, ctx) => canComment(ctx.viewer, post.associationId),
   },
   Comment: {
     __resolveReference: (ref, ctx) => ctx.comments.visibleComment(ctx, ref.id),
@@ -25,7 +27,7 @@ export const commentsResolvers: Resolvers = {
     // Only the reference: the gateway asks the members subgraph for the member's fields.
     author: (comment) => ({ __typename: 'Member', id: comment.authorMemberId }),
     parent: (comment, _args, ctx) => (comment.parentId ? ctx.commentLoaders.commentById.load(comment.parentId) : null),
-    replies: (comment, _args, ctx) => (comment.parentId ? [] : ctx.commentLoaders.repliesByParent.load(comment.id)),
+    replies: (comment, { first, after }, ctx) => ctx.comments.listReplies(ctx, comment, first, after),
     // Deleted comments keep their row until the retention job, but no read shows what they said; moderated ones
     // show as placeholders to everyone but those moderation lets read them.
     body: (comment, _args, ctx) => (canReadCommentText(ctx.viewer, comment) ? comment.body : null),
@@ -33,5 +35,9 @@ export const commentsResolvers: Resolvers = {
     edits: (comment, _args, ctx) => (canReadCommentText(ctx.viewer, comment) ? ctx.commentLoaders.editsByComment.load(comment.id) : []),
     reactions: (comment, _args, ctx) => ctx.commentLoaders.commentReactions.counts.load(comment.id),
     viewerReactions: (comment, _args, ctx) => ctx.commentLoaders.commentReactions.mine.load(comment.id),
+    // The rules editComment, deleteComment and addComment's parentId check refuse by, on the row already loaded.
+    viewerCanEdit: (comment, _args, ctx) => canEditCommentNow(ctx.viewer, comment),
+    viewerCanDelete: (comment, _args, ctx) => canDeleteCommentNow(ctx.viewer, comment),
+    viewerCanReply: (comment, _args, ctx) => canReplyTo(ctx.viewer, comment),
   },
 };

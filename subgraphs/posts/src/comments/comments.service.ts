@@ -84,6 +84,26 @@ export class CommentsService {
     return toPage(rows, size, (row) => [row.createdAt.toISOString(), row.id]);
   }
 
+  /**
+   * A top-level comment's replies, oldest first; a reply has none (one level deep). The first page comes from a
+   * loader that reads every thread of the comments page at once; later pages read their one thread.
+   */
+  async listReplies(
+    request: CommentsRequest,
+    comment: CommentRow,
+    first: number | null | undefined,
+    after: string | null | undefined,
+  ): Promise<Page<CommentRow>> {
+    const size = pageSize(first);
+    const keyOf = (row: CommentRow) => [row.createdAt.toISOString(), row.id];
+    if (comment.parentId) return toPage([], size, keyOf);
+    const viewerId = isMember(request.viewer) ? request.viewer.memberId : null;
+    const rows = after
+      ? await this.repository.listReplies(comment.associationId, comment.id, size + 1, positionAfter(after), viewerId)
+      : await request.commentLoaders.firstReplies(size + 1).load(comment.id);
+    return toPage(rows, size, keyOf);
+  }
+
   async addComment(request: CommentsRequest, rawInput: unknown): Promise<CommentRow> {
     const author = admitMember(request.viewer, canComment);
     const input = parseInput(addCommentInput, rawInput);

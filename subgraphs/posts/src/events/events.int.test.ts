@@ -27,6 +27,9 @@ async function arrange(board: MemberViewer, input: Record<string, unknown> = {})
 const signUp = (viewer: Viewer, eventId: string, adults = 1, children = 0) =>
   bed.contextFor(viewer).events.signUp(viewer, bed.contextFor(viewer).loaders, { eventId, adults, children });
 
+const changeSignup = (viewer: Viewer, eventId: string, adults: number, children = 0) =>
+  bed.contextFor(viewer).events.changeSignup(viewer, bed.contextFor(viewer).loaders, { eventId, adults, children });
+
 const cancelSignup = (viewer: Viewer, eventId: string) => bed.contextFor(viewer).events.cancelSignup(viewer, bed.contextFor(viewer).loaders, { eventId });
 
 type Outboxed = { topic: string; payload: Record<string, string> };
@@ -179,11 +182,13 @@ describe('events', () => {
     await expect(cancelSignup(viewerIn(associationId), event.id)).rejects.toMatchObject({ extensions: { code: 'NOT_FOUND' } });
   });
 
-  it('refuses sign-ups after the deadline and for a cancelled event as CONFLICT', async () => {
+  it('refuses sign-ups after the deadline and for a cancelled event as CONFLICT, with the reason and the deadline', async () => {
     const resident = viewerIn(associationId);
-    const closed = await arrange(board, { signupDeadline: inDays(-1) });
+    const deadline = new Date('2026-01-15T11:00:00.000Z');
+    const closed = await arrange(board, { signupDeadline: deadline, startsAt: new Date('2026-01-20T17:00:00Z'), endsAt: new Date('2026-01-20T20:00:00Z') });
+    // The deadline as an ISO date-time with the association's offset (Oslo in January: +01:00).
     await expect(signUp(resident, closed.id)).rejects.toMatchObject({
-      extensions: { code: 'CONFLICT' },
+      extensions: { code: 'CONFLICT', reason: 'SIGNUP_CLOSED', deadline: '2026-01-15T12:00:00.000+01:00' },
       message: expect.stringContaining('closed'),
     });
 
@@ -193,8 +198,121 @@ describe('events', () => {
     expect(after).toMatchObject({ cancelReason: 'Regnvær' });
     expect(after.cancelledAt).toBeInstanceOf(Date);
     await expect(signUp(resident, cancelled.id)).rejects.toMatchObject({
-      extensions: { code: 'CONFLICT' },
+      extensions: { code: 'CONFLICT', reason: 'EVENT_CANCELLED' },
       message: expect.stringContaining('cancelled'),
+    });
+  });
+
+  it('refuses a second sign-up as ALREADY_SIGNED_UP and an external as SIGNUP_RESIDENTS_ONLY, as signUpStatus tells beforehand', async () => {
+    const event = await arrange(board, { capacity: 1 });
+    const [resident, external] = [viewerIn(associationId), viewerIn(associationId, 'external')];
+    const status = `query($id: ID!) { event(id: $id) { viewerCanSignUp signUpStatus { allowed reason } viewerCanChangeSignup viewerCanCancel } }`;
+    const ask = async (viewer: Viewer) => (await bed.execute<{ event: Record<string, unknown> }>(viewer, status, { id: event.id })).data!.event;
+    expect(await ask(resident)).toEqual({
+      viewerCanSignUp: true,
+      signUpStatus: { allowed: true, reason: null },
+      viewerCanChangeSignup: false,
+      viewerCanCancel: false,
+    });
+    await signUp(viewerIn(associationId), event.id); // the seat is taken: the waitlist still takes sign-ups
+    expect((await ask(resident)).signUpStatus).toEqual({ allowed: true, reason: null });
+    expect((await signUp(resident, event.id)).signup.status).toBe('waitlisted');
+    expect(await ask(resident)).toMatchObject({
+      viewerCanSignUp: false,
+      signUpStatus: { allowed: false, reason: 'ALREADY_SIGNED_UP' },
+      viewerCanChangeSignup: true,
+    });
+    await expect(signUp(resident, event.id)).rejects.toMatchObject({ extensions: { code: 'CONFLICT', reason: 'ALREADY_SIGNED_UP' } });
+    expect((await ask(external)).signUpStatus).toEqual({ allowed: false, reason: 'SIGNUP_RESIDENTS_ONLY' });
+    await expect(signUp(external, event.id)).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN', reason: 'SIGNUP_RESIDENTS_ONLY' } });
+    expect(await ask(board)).toMatchObject({ signUpStatus: { allowed: true, reason: null }, viewerCanCancel: true });
+    await bed.contextFor(board).events.cancelEvent(board, bed.contextFor(board).loaders, { eventId: event.id, reason: 'Regnvær' });
+    expect(await ask(resident)).toMatchObject({ signUpStatus: { allowed: false, reason: 'EVENT_CANCELLED' }, viewerCanChangeSignup: false });
+    expect((await ask(board)).viewerCanCancel).toBe(false);
+  });
+
+  describe('changing the party of a sign-up', () => {
+    it('keeps the seat when shrinking and gives the freed seats to the waitlist in order, announced', async () => {
+      const event = await arrange(board, { capacity: 4, maxGuestsPerSignup: 3 });
+      const [a, b] = [viewerIn(associationId), viewerIn(associationId)];
+      await signUp(a, event.id, 2, 2);
+      const waiting = (await signUp(b, event.id, 2)).signup;
+      expect(waiting.status).toBe('waitlisted');
+      const before = (await outbox()).length;
+      const { signup, event: after } = await changeSignup(a, event.id, 2);
+      expect(signup).toMatchObject({ adults: 2, children: 0, status: 'confirmed' });
+      expect(after.id).toBe(event.id);
+      const ctx = bed.contextFor(board);
+      const stored = await ctx.events.signupsVisibleTo(board, ctx.loaders, event);
+      expect(stored.map((s) => [s.memberId, s.status])).toEqual([
+        [a.memberId, 'confirmed'],
+        [b.memberId, 'confirmed'],
+      ]);
+      expect((await outbox()).slice(before)).toEqual([
+        { topic: 'event.signup_promoted', payload: { eventId: event.id, memberId: b.memberId, signupId: waiting.id } },
+      ]);
+    });
+
+    it('grows into free seats, and is refused as EVENT_FULL with the seats left, unchanged, beyond them or past the waitlist', async () => {
+      const event = await arrange(board, { capacity: 5, maxGuestsPerSignup: 4 });
+      const [a, b, c] = [viewerIn(associationId), viewerIn(associationId), viewerIn(associationId)];
+      await signUp(a, event.id, 1);
+      await signUp(b, event.id, 2);
+      expect((await changeSignup(a, event.id, 2, 1)).signup).toMatchObject({ adults: 2, children: 1, status: 'confirmed' });
+      await expect(changeSignup(a, event.id, 4)).rejects.toMatchObject({ extensions: { code: 'CONFLICT', reason: 'EVENT_FULL', seatsLeft: 0 } });
+      await changeSignup(b, event.id, 1);
+      expect((await signUp(c, event.id, 2)).signup.status).toBe('waitlisted');
+      // One seat is free, but C waits for two: A may not take it past C.
+      await expect(changeSignup(a, event.id, 4)).rejects.toMatchObject({ extensions: { reason: 'EVENT_FULL', seatsLeft: 1 } });
+      const ctx = bed.contextFor(a);
+      expect(await ctx.events.viewerSignup(a, ctx.loaders, event)).toMatchObject({ adults: 2, children: 1, status: 'confirmed' });
+    });
+
+    it('keeps a waitlisted sign-up in its place, and confirms it once it fits', async () => {
+      const event = await arrange(board, { capacity: 3, maxGuestsPerSignup: 3 });
+      const [a, b, c] = [viewerIn(associationId), viewerIn(associationId), viewerIn(associationId)];
+      await signUp(a, event.id, 2);
+      await signUp(b, event.id, 3);
+      await signUp(c, event.id, 1);
+      expect((await changeSignup(b, event.id, 4)).signup).toMatchObject({ status: 'waitlisted', waitlistPosition: 1 });
+      expect((await changeSignup(b, event.id, 1)).signup).toMatchObject({ status: 'confirmed', waitlistPosition: null });
+      const ctx = bed.contextFor(c);
+      expect(await ctx.events.viewerSignup(c, ctx.loaders, event)).toMatchObject({ status: 'waitlisted', waitlistPosition: 1 });
+    });
+
+    it('refuses without a sign-up, past the deadline, for a cancelled event, and a party larger than allowed', async () => {
+      const resident = viewerIn(associationId);
+      const event = await arrange(board, { maxGuestsPerSignup: 1 });
+      await expect(changeSignup(resident, event.id, 1)).rejects.toMatchObject({ extensions: { code: 'NOT_FOUND' } });
+      await signUp(resident, event.id);
+      await expect(changeSignup(resident, event.id, 1, 1)).resolves.toMatchObject({ signup: { children: 1 } });
+      await expect(changeSignup(resident, event.id, 2, 1)).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'children' } });
+      const late = new EventsService(bed.subgraph.eventsRepository, () => inDays(11));
+      await expect(late.changeSignup(resident, bed.contextFor(resident).loaders, { eventId: event.id, adults: 1 })).rejects.toMatchObject({
+        extensions: { code: 'CONFLICT', reason: 'SIGNUP_CLOSED' },
+      });
+      await bed.contextFor(board).events.cancelEvent(board, bed.contextFor(board).loaders, { eventId: event.id, reason: 'Regnvær' });
+      await expect(changeSignup(resident, event.id, 1)).rejects.toMatchObject({ extensions: { code: 'CONFLICT', reason: 'EVENT_CANCELLED' } });
+      await expect(changeSignup(viewerIn(randomUUID()), event.id, 1)).rejects.toMatchObject({ extensions: { code: 'NOT_FOUND' } });
+    });
+
+    it('never overbooks: 10 parties growing at once into 5 free seats, with others signing up, stay within the capacity', async () => {
+      const event = await arrange(board, { capacity: 15, maxGuestsPerSignup: 1 });
+      const members = Array.from({ length: 10 }, () => viewerIn(associationId));
+      for (const m of members) await signUp(m, event.id);
+      const newcomers = Array.from({ length: 3 }, () => viewerIn(associationId));
+      const outcomes = await Promise.allSettled([...members.map((m) => changeSignup(m, event.id, 2)), ...newcomers.map((m) => signUp(m, event.id))]);
+      const refused = outcomes.filter((o) => o.status === 'rejected');
+      for (const o of refused) expect(o.reason).toMatchObject({ extensions: { reason: 'EVENT_FULL' } });
+      const ctx = bed.contextFor(board);
+      const stored = (await ctx.events.signupsVisibleTo(board, ctx.loaders, event)).filter((s) => s.status === 'confirmed');
+      const seats = stored.reduce((sum, s) => sum + s.adults + s.children, 0);
+      expect(seats).toBeLessThanOrEqual(15);
+      // Every seat a refusal left free went to a newcomer, and no party grew past one that waits.
+      const grown = outcomes.slice(0, 10).filter((o) => o.status === 'fulfilled').length;
+      const seated = stored.filter((s) => newcomers.some((n) => n.memberId === s.memberId)).length;
+      expect(grown + seated).toBe(5);
+      expect(seats).toBe(15);
     });
   });
 

@@ -151,6 +151,41 @@ export class EventsRepository {
   }
 
   /**
+   * Sets the party of the member's active sign-up after `check` (which may throw to refuse) has seen the event,
+   * its active sign-ups and the member's, then confirms the waitlisted sign-ups `promote` picks, announcing each in
+   * the same transaction. The event row is locked first, as in `signUp`, so the seats `check` counts cannot be taken
+   * by a concurrent sign-up, change or promotion before this one commits. The sign-up keeps its row and so its
+   * place in the line. Null when the event does not exist; `signup` null when the member has no active sign-up.
+   */
+  changeSignup(
+    tenant: string,
+    eventId: string,
+    memberId: string,
+    party: Pick<SignupRow, 'adults' | 'children'>,
+    check: (event: EventRow, active: SignupRow[], mine: SignupRow) => void,
+    promote: (event: EventRow, active: SignupRow[]) => SignupRow[],
+    announce: (signup: SignupRow) => Announcement,
+  ): Promise<{ event: EventRow; signup: SignupRow | null } | null> {
+    return this.db.tenant(tenant, async (tx) => {
+      const event = await lockEvent(tx, tenant, eventId);
+      if (!event) return null;
+      const active = await activeSignupsOf(tx, tenant, eventId);
+      const mine = active.find((s) => s.memberId === memberId);
+      if (!mine) return { event, signup: null };
+      check(event, active, mine);
+      await tx
+        .update(eventSignups)
+        .set(party)
+        .where(and(eq(eventSignups.associationId, tenant), eq(eventSignups.id, mine.id)));
+      const promoted = promote(event, await activeSignupsOf(tx, tenant, eventId));
+      for (const signup of promoted) await confirm(tx, tenant, signup);
+      for (const signup of promoted) await this.db.outbox.add(tx, { ...announce(signup), associationId: tenant });
+      const after = await activeSignupsOf(tx, tenant, eventId);
+      return { event, signup: after.find((s) => s.id === mine.id)! };
+    });
+  }
+
+  /**
    * Marks up to `limit` events starting in (`now`, `until`] that are neither cancelled nor reminded yet as
    * reminded, and writes what `announce` makes of each, with the members who have a confirmed sign-up, to the
    * outbox in the same transaction. Resolves to how many. The candidates are locked `for update skip locked`:

@@ -1,4 +1,5 @@
 import type { EventSignupStatus, Resolvers } from '../__generated__/resolvers-types';
+import { canManageEvents } from './events.access';
 import { seatsLeft, seatsTaken, waitlist } from './events.seating';
 
 const STATUS: Record<'confirmed' | 'waitlisted' | 'cancelled', EventSignupStatus> = {
@@ -19,6 +20,7 @@ export const eventsResolvers: Resolvers = {
     cancelEvent: async (_root, { input }, ctx) => ({ event: await ctx.events.cancelEvent(ctx.viewer, ctx.loaders, input) }),
     signUpForEvent: (_root, { input }, ctx) => ctx.events.signUp(ctx.viewer, ctx.loaders, input),
     cancelSignup: (_root, { input }, ctx) => ctx.events.cancelSignup(ctx.viewer, ctx.loaders, input),
+    changeSignup: (_root, { input }, ctx) => ctx.events.changeSignup(ctx.viewer, ctx.loaders, input),
   },
   Event: {
     __resolveReference: (ref, ctx) => ctx.loaders.eventById.load(ref.id),
@@ -28,6 +30,11 @@ export const eventsResolvers: Resolvers = {
     waitlistLength: async (event, _args, ctx) => waitlist(await ctx.loaders.signupsByEvent.load(event.id)).length,
     viewerSignup: (event, _args, ctx) => ctx.events.viewerSignup(ctx.viewer, ctx.loaders, event),
     signups: (event, _args, ctx) => ctx.events.signupsVisibleTo(ctx.viewer, ctx.loaders, event),
+    // The same rules the mutations refuse by, from rows the page has loaded anyway.
+    viewerCanSignUp: async (event, _args, ctx) => (await ctx.events.signUpStatus(ctx.viewer, ctx.loaders, event)).allowed,
+    signUpStatus: (event, _args, ctx) => ctx.events.signUpStatus(ctx.viewer, ctx.loaders, event),
+    viewerCanChangeSignup: (event, _args, ctx) => ctx.events.canChangeSignup(ctx.viewer, ctx.loaders, event),
+    viewerCanCancel: (event, _args, ctx) => canManageEvents(ctx.viewer, event.associationId) && event.cancelledAt === null,
   },
   EventSignup: {
     // Only the reference: the gateway asks the members subgraph for the member's fields.

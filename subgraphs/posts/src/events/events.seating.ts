@@ -1,5 +1,3 @@
-import { conflict } from '@tunet/kit';
-
 /**
  * Seats and the waitlist, as pure functions of an event and its sign-ups. The repository calls them while it
  * holds the event row locked, so what they see cannot change before their decision is written.
@@ -33,13 +31,38 @@ export function waitlist<S extends SeatedSignup>(signups: readonly S[]): S[] {
   return signups.filter((s) => s.status === 'waitlisted');
 }
 
-/** Sign-up closes at the deadline, or when the event starts if the board set none. */
-export function assertOpenForSignup(event: SeatedEvent, now: Date): void {
-  if (event.cancelledAt) throw conflict('The event is cancelled; it takes no sign-ups.');
-  const closesAt = event.signupDeadline ?? event.startsAt;
-  if (now.getTime() > closesAt.getTime()) {
-    throw conflict(`Sign-up for this event closed at ${closesAt.toISOString()}.`);
-  }
+/** Sign-up (and changing one) closes at the deadline, or when the event starts if the board set none. */
+export const signUpClosesAt = (event: SeatedEvent): Date => event.signupDeadline ?? event.startsAt;
+
+/** Why the event takes no new sign-up or change now: the reasons `signUpForEvent` and `changeSignUp` refuse with. */
+export type ClosedReason = 'EVENT_CANCELLED' | 'SIGNUP_CLOSED';
+
+export function closedReason(event: SeatedEvent, now: Date): ClosedReason | null {
+  if (event.cancelledAt) return 'EVENT_CANCELLED';
+  return now.getTime() > signUpClosesAt(event).getTime() ? 'SIGNUP_CLOSED' : null;
+}
+
+/**
+ * Why the viewer could not sign up now, or null when a sign-up would be taken (confirmed or waitlisted: a full
+ * event still takes sign-ups for its waitlist). `Event.signUpStatus` shows it and `signUpForEvent` refuses with it,
+ * so a button a client shows from the one never meets the other's refusal.
+ */
+export type SignUpReason = ClosedReason | 'SIGNUP_RESIDENTS_ONLY' | 'ALREADY_SIGNED_UP';
+
+export function signUpReason(event: SeatedEvent, now: Date, viewer: { maySignUp: boolean; signedUp: boolean }): SignUpReason | null {
+  if (!viewer.maySignUp) return 'SIGNUP_RESIDENTS_ONLY';
+  return closedReason(event, now) ?? (viewer.signedUp ? 'ALREADY_SIGNED_UP' : null);
+}
+
+/**
+ * A sign-up may grow only into seats nobody waits for: with others on the waitlist, growing would overtake them
+ * (as `placeFor` keeps a new sign-up from doing). A waitlisted sign-up keeps its place whatever its size; the
+ * promotions after the change decide whether it now fits. Shrinking never costs the seat.
+ */
+export function fitsAfterChange(event: SeatedEvent, active: readonly SeatedSignup[], changed: SeatedSignup, seats: number): boolean {
+  if (changed.status !== 'confirmed' || seats <= seatsOf(changed) || event.capacity === null) return true;
+  if (waitlist(active).length > 0) return false;
+  return seatsTaken(active) - seatsOf(changed) + seats <= event.capacity;
 }
 
 /**

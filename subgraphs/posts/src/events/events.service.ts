@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import {
   admitMember,
   badUserInput,
-  conflict,
   decodeCursor,
   isUuid,
   notFound,
   pageSize,
   parseInput,
+  refuse,
   refusedRule,
   toPage,
   unauthenticated,
@@ -16,13 +16,14 @@ import {
   type Page,
   type Viewer,
 } from '@tunet/kit';
+import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { NO_RESTRICTIONS, type Restrictions } from '../privacy/restrictions';
 import { processingRestricted } from '../posts/posts.service';
 import { canManageEvents, canReadEvents, canSeeAllSignups, canSignUpForEvents } from './events.access';
 import type { EventsLoaders } from './events.loaders';
 import type { EventListPosition, EventRow, EventsRepository, SignupRow, SignupRule } from './events.repository';
-import { assertOpenForSignup, placeFor, promotions, seatsOf } from './events.seating';
+import { closedReason, fitsAfterChange, placeFor, promotions, seatsLeft, seatsOf, signUpClosesAt, signUpReason, type SignUpReason } from './events.seating';
 
 /** GraphQL defaults apply only over HTTP; callers in code may leave optional fields out. */
 const orDefault = <T extends z.ZodType, D>(schema: T, fallback: D) => schema.nullish().transform((value) => value ?? fallback);
@@ -56,6 +57,18 @@ const signUpInput = z.object({
 });
 
 const cancelSignupInput = z.object({ eventId: z.string() });
+
+/**
+ * Posts does not keep the association's time zone (the members subgraph does), so deadlines in refusals carry the
+ * offset of Europe/Oslo, every association's zone today; the instant is the same in any zone.
+ */
+const DEADLINE_ZONE = 'Europe/Oslo';
+
+/** What `Event.signUpStatus` says: whether `signUpForEvent` would take the viewer's sign-up now, and why not. */
+export interface SignUpStatus {
+  allowed: boolean;
+  reason: SignUpReason | null;
+}
 
 /** A cursor is [startsAt as ISO string, id]; both are checked because PostgreSQL would reject bad casts. */
 const cursorKey = z.tuple([z.iso.datetime(), z.guid()]);
@@ -113,26 +126,78 @@ export class EventsService implements DueReminders {
   }
 
   async signUp(viewer: Viewer | null, loaders: EventsLoaders, rawInput: unknown): Promise<{ event: EventRow; signup: SignupRow }> {
-    const member = admitMember(viewer, canSignUpForEvents);
+    const member = admitSignerUp(viewer);
     const { eventId, adults, children } = parseInput(signUpInput, rawInput);
     if (!isUuid(eventId)) throw notFound('Event');
     const signup = { id: randomUUID(), memberId: member.memberId, adults, children };
     let result: { event: EventRow; signup: SignupRow } | null;
     try {
       result = await this.repository.signUp(member.associationId, eventId, signup, (event, active) => {
-        assertOpenForSignup(event, this.now());
+        this.assertOpen(event);
         assertPartySize(event, adults, children);
         return placeFor(event, active, seatsOf(signup));
       });
     } catch (error) {
-      if (refusedRule<SignupRule>(error) === 'signed-up') {
-        throw conflict('You are already signed up for this event; cancel that sign-up to change it.');
-      }
+      if (refusedRule<SignupRule>(error) === 'signed-up') throw refuse('ALREADY_SIGNED_UP');
       throw error;
     }
     if (!result) throw notFound('Event');
     loaders.signupsByEvent.clear(eventId);
     return result;
+  }
+
+  /**
+   * Changes the party of the viewer's active sign-up without giving up its place: a confirmed sign-up keeps its
+   * seat when it shrinks (the freed seats go to the waitlist in order) and grows only into free seats nobody waits
+   * for (EVENT_FULL otherwise, unchanged); a waitlisted one keeps its place in the line. Under the event's lock, as
+   * signing up and cancelling are, so no concurrent change can take the same seats.
+   */
+  async changeSignup(viewer: Viewer | null, loaders: EventsLoaders, rawInput: unknown): Promise<{ event: EventRow; signup: SignupRow }> {
+    const member = admitSignerUp(viewer);
+    const { eventId, adults, children } = parseInput(signUpInput, rawInput);
+    if (!isUuid(eventId)) throw notFound('Event');
+    const result = await this.repository.changeSignup(
+      member.associationId,
+      eventId,
+      member.memberId,
+      { adults, children },
+      (event, active, mine) => {
+        this.assertOpen(event);
+        assertPartySize(event, adults, children);
+        if (!fitsAfterChange(event, active, mine, adults + children)) throw refuse('EVENT_FULL', { seatsLeft: seatsLeft(event, active) ?? 0 });
+      },
+      promotions,
+      (signup) => ({ topic: 'event.signup_promoted', payload: { eventId, memberId: signup.memberId, signupId: signup.id } }),
+    );
+    if (!result) throw notFound('Event');
+    if (!result.signup) throw notFound('Sign-up');
+    loaders.signupsByEvent.clear(eventId);
+    return { event: result.event, signup: result.signup };
+  }
+
+  /** The refusal `signUpForEvent` and `changeSignup` give for a cancelled or closed event; nothing when open. */
+  private assertOpen(event: EventRow): void {
+    const reason = closedReason(event, this.now());
+    if (reason) throw this.refusal(reason, event);
+  }
+
+  private refusal(reason: SignUpReason, event: EventRow) {
+    if (reason !== 'SIGNUP_CLOSED') return refuse(reason);
+    return refuse('SIGNUP_CLOSED', { deadline: DateTime.fromJSDate(signUpClosesAt(event), { zone: DEADLINE_ZONE }).toISO() });
+  }
+
+  /** Whether the viewer could sign up now, from the event's sign-ups already loaded for the page: no query of its own. */
+  async signUpStatus(viewer: Viewer | null, loaders: EventsLoaders, event: EventRow): Promise<SignUpStatus> {
+    const maySignUp = canSignUpForEvents(viewer, event.associationId);
+    const signedUp = maySignUp && (await this.viewerSignup(viewer, loaders, event)) !== null;
+    const reason = signUpReason(event, this.now(), { maySignUp, signedUp });
+    return { allowed: reason === null, reason };
+  }
+
+  /** Whether `changeSignup` would take a change now: the viewer has an active sign-up and the event is open. */
+  async canChangeSignup(viewer: Viewer | null, loaders: EventsLoaders, event: EventRow): Promise<boolean> {
+    if (!canSignUpForEvents(viewer, event.associationId) || closedReason(event, this.now())) return false;
+    return (await this.viewerSignup(viewer, loaders, event)) !== null;
   }
 
   async cancelSignup(viewer: Viewer | null, loaders: EventsLoaders, rawInput: unknown): Promise<{ event: EventRow; signup: SignupRow }> {
@@ -145,7 +210,7 @@ export class EventsService implements DueReminders {
       member.memberId,
       (event) => {
         // Promoting people to a cancelled event would tell them they have a seat at nothing.
-        if (event.cancelledAt) throw conflict('The event is cancelled; its sign-ups can no longer change.');
+        if (event.cancelledAt) throw refuse('EVENT_CANCELLED');
       },
       promotions,
       (signup) => ({ topic: 'event.signup_promoted', payload: { eventId, memberId: signup.memberId, signupId: signup.id } }),
@@ -185,6 +250,16 @@ export class EventsService implements DueReminders {
     const all = await loaders.signupsByEvent.load(event.id);
     return all.find((s) => s.memberId === viewer.memberId && s.status !== 'cancelled') ?? null;
   }
+}
+
+/**
+ * A member of the association who may sign up: UNAUTHENTICATED for nobody, FORBIDDEN for a non-member, and
+ * SIGNUP_RESIDENTS_ONLY for a member whose role takes no seats (the reason `Event.signUpStatus` gives them).
+ */
+function admitSignerUp(viewer: Viewer | null) {
+  const member = admitMember(viewer, canReadEvents);
+  if (!canSignUpForEvents(member, member.associationId)) throw refuse('SIGNUP_RESIDENTS_ONLY');
+  return member;
 }
 
 /** The member plus their guests must stay within what the board allowed per sign-up. */

@@ -320,8 +320,8 @@ describe('the review queue', () => {
     await report(x.c, 'POST', second.id, 'OTHER');
 
     const query = `query($after: String) { moderationQueue(first: 2, after: $after) {
-      nodes { targetType targetId postId excerpt state householdCount author { id } reports { reason note reporter { id } } }
-      pageInfo { hasNextPage endCursor } } }`;
+      nodes { targetType targetId postId post { title } comment { body } excerpt state householdCount author { id } reports { reason note reporter { id } } }
+      pageInfo { hasNextPage endCursor } totalCount } }`;
     const page1 = await bed.execute<Page>(x.board, query);
     expect(page1.errors).toBeUndefined();
     expect(page1.data!.moderationQueue).toEqual({
@@ -330,6 +330,8 @@ describe('the review queue', () => {
           targetType: 'POST',
           targetId: first.id,
           postId: first.id,
+          post: { title: 'Først' },
+          comment: null,
           excerpt: 'Først: Første innlegg',
           state: 'VISIBLE',
           householdCount: 1,
@@ -340,6 +342,8 @@ describe('the review queue', () => {
           targetType: 'COMMENT',
           targetId: remark.id,
           postId: second.id,
+          post: { title: 'Andre' },
+          comment: { body: 'En frekk kommentar' },
           excerpt: 'En frekk kommentar',
           state: 'VISIBLE',
           householdCount: 1,
@@ -348,6 +352,7 @@ describe('the review queue', () => {
         },
       ],
       pageInfo: { hasNextPage: true, endCursor: expect.any(String) },
+      totalCount: 3,
     });
     const page2 = await bed.execute<Page>(x.board, query, { after: page1.data!.moderationQueue.pageInfo.endCursor });
     expect(page2.data!.moderationQueue.nodes.map((n) => n.targetId)).toEqual([second.id]);
@@ -358,6 +363,8 @@ describe('the review queue', () => {
     const [oldest] = await openCases(x.board);
     await resolve(x.board, { caseId: oldest!.id, decision: 'RESTORE', reason: 'Greit' });
     expect((await bed.execute(x.board, resolvedQuery)).data).toEqual({ moderationQueue: { nodes: [{ targetId: first.id, decision: 'RESTORE' }] } });
+    const counts = '{ open: moderationQueue { totalCount } resolved: moderationQueue(status: RESOLVED) { totalCount } }';
+    expect((await bed.execute(x.board, counts)).data).toEqual({ open: { totalCount: 2 }, resolved: { totalCount: 1 } });
 
     for (const viewer of [x.a1, x.author, x.caretaker]) {
       for (const query of ['{ moderationQueue { nodes { id } } }', '{ moderationLog { nodes { id } } }', '{ moderationSettings { reportThreshold } }']) {
@@ -366,7 +373,7 @@ describe('the review queue', () => {
     }
     // Another association's board sees an empty queue and none of these cases.
     const y = association();
-    expect((await bed.execute(y.board, '{ moderationQueue { nodes { id } } }')).data).toEqual({ moderationQueue: { nodes: [] } });
+    expect((await bed.execute(y.board, '{ moderationQueue { nodes { id } totalCount } }')).data).toEqual({ moderationQueue: { nodes: [], totalCount: 0 } });
     const foreign = await bed.execute(y.board, 'query($id: ID!) { moderationCase(id: $id) { id } }', { id: oldest!.id });
     expect(foreign.errors?.[0]?.extensions.code).toBe('NOT_FOUND');
   });
@@ -374,7 +381,7 @@ describe('the review queue', () => {
 
 describe('moderated comments', () => {
   const thread = `query($id: ID!) { post(id: $id) { commentCount comments { nodes {
-    id body deleted edits { body } moderation { state reason } replies { id body moderation { state } } } } } }`;
+    id body deleted edits { body } moderation { state reason } replies { nodes { id body moderation { state } } } } } } }`;
 
   it('show as placeholders to other residents, while the author and the board read hidden ones with their state', async () => {
     const x = association();
@@ -391,8 +398,8 @@ describe('moderated comments', () => {
       commentCount: 1,
       comments: {
         nodes: [
-          { id: rude.id, body: null, deleted: false, edits: [], moderation: null, replies: [] },
-          { id: kind.id, body: 'Jeg kan!', deleted: false, edits: [], moderation: null, replies: [] },
+          { id: rude.id, body: null, deleted: false, edits: [], moderation: null, replies: { nodes: [] } },
+          { id: kind.id, body: 'Jeg kan!', deleted: false, edits: [], moderation: null, replies: { nodes: [] } },
         ],
       },
     });
@@ -405,7 +412,7 @@ describe('moderated comments', () => {
         deleted: false,
         edits: [{ body: 'Ikke jeg, idioter.' }],
         moderation: { state: 'HIDDEN', reason },
-        replies: [],
+        replies: { nodes: [] },
       });
     }
     expect((await bed.execute<Thread>(x.c, thread, { id: post.id })).data!.post.comments.nodes[1]!.moderation).toEqual({ state: 'VISIBLE', reason: null });
@@ -449,7 +456,9 @@ describe('moderated comments', () => {
     const remark = await comment(x.author, post.id, 'Angrer på dette');
     await report(x.c, 'COMMENT', remark.id);
     await bed.subgraph.comments.deleteComment(bed.contextFor(x.author), remark.id);
-    const queue = await bed.execute(x.board, '{ moderationQueue { nodes { excerpt state author { id } } } }');
-    expect(queue.data).toEqual({ moderationQueue: { nodes: [{ excerpt: null, state: 'VISIBLE', author: { id: x.author.memberId } }] } });
+    const queue = await bed.execute(x.board, '{ moderationQueue { nodes { excerpt state author { id } comment { deleted body } } } }');
+    expect(queue.data).toEqual({
+      moderationQueue: { nodes: [{ excerpt: null, state: 'VISIBLE', author: { id: x.author.memberId }, comment: { deleted: true, body: null } }] },
+    });
   });
 });

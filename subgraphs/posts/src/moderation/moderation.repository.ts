@@ -1,5 +1,5 @@
 import type { Announcement, SubgraphDatabase, Tx } from '@tunet/kit';
-import { and, asc, countDistinct, desc, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, asc, count, countDistinct, desc, eq, inArray, ne, sql } from 'drizzle-orm';
 import {
   comments,
   moderationActions,
@@ -192,6 +192,17 @@ export class ModerationRepository {
         .orderBy(...(open ? [asc(at), asc(moderationCases.id)] : [desc(at), desc(moderationCases.id)]))
         .limit(limit),
     );
+  }
+
+  /** How many cases of the status the association has; counted from the same partial indexes the queue pages by. */
+  async countCases(tenant: string, status: CaseStatus): Promise<number> {
+    const [row] = await this.db.tenant(tenant, (tx) =>
+      tx
+        .select({ total: count() })
+        .from(moderationCases)
+        .where(and(eq(moderationCases.associationId, tenant), eq(moderationCases.status, status))),
+    );
+    return row?.total ?? 0;
   }
 
   findReports(tenant: string, caseIds: readonly string[]): Promise<ReportRow[]> {

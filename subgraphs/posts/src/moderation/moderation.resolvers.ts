@@ -25,6 +25,9 @@ export const moderationResolvers: Resolvers = {
   },
   ModerationCase: {
     author: (found) => ({ __typename: 'Member', id: found.authorMemberId }),
+    // The board's loaders see every post and comment but those withheld from everyone but their authors.
+    post: (found, _args, ctx) => ctx.loaders.postById.load(found.postId),
+    comment: (found, _args, ctx) => (found.targetType === 'COMMENT' ? ctx.commentLoaders.commentById.load(found.targetId) : null),
     excerpt: async (found, _args, ctx) => {
       const target = await ctx.moderation.target(ctx, found);
       return target ? excerptOf(target) : null;

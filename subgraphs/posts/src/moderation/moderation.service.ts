@@ -113,12 +113,16 @@ export class ModerationService {
     status: CaseStatus | null | undefined,
     first: number | null | undefined,
     after: string | null | undefined,
-  ): Promise<Page<CaseRow>> {
+  ): Promise<Page<CaseRow> & { totalCount: number }> {
     const board = admitMember(request.viewer, canModerate);
     const size = pageSize(first);
     const listed = status ?? 'OPEN';
-    const rows = await this.repository.listCases(board.associationId, listed, size + 1, after ? positionAfter(after) : null);
-    return toPage(rows, size, (row) => [(listed === 'OPEN' ? row.openedAt : row.resolvedAt!).toISOString(), row.id]);
+    const [rows, totalCount] = await Promise.all([
+      this.repository.listCases(board.associationId, listed, size + 1, after ? positionAfter(after) : null),
+      this.repository.countCases(board.associationId, listed),
+    ]);
+    const page = toPage(rows, size, (row) => [(listed === 'OPEN' ? row.openedAt : row.resolvedAt!).toISOString(), row.id]);
+    return { ...page, totalCount };
   }
 
   async moderationCase(request: ModerationRequest, id: string): Promise<CaseRow> {

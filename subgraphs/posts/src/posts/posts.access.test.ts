@@ -5,6 +5,8 @@ import { ASSOCIATION_X as X, ASSOCIATION_Y as Y, integratorOf, memberOf, PLATFOR
 import {
   canCreatePost,
   canDeletePost,
+  canDeletePostNow,
+  canEditPostNow,
   canMarkImportant,
   canPinPosts,
   canPostKind,
@@ -114,5 +116,28 @@ describe('posts access', () => {
     expect(canSeePost(author, audiencesOf(author), withheld, NOW)).toBe(true);
     expect(canSeePost(board, audiencesOf(board), withheld, NOW)).toBe(false);
     expect(canSeePost(board, audiencesOf(board), { ...withheld, withheld: false }, NOW)).toBe(true);
+  });
+});
+
+describe('the viewerCan flags of a post (the mutations refuse by the same rules)', () => {
+  const author = memberOf(X, 'resident', { memberId: SOMEONE_ELSE });
+
+  it('lets the author edit and delete a visible post, and not the board, which pins it instead', () => {
+    expect([canEditPostNow(author, post()), canDeletePostNow(author, post()), canPinPosts(author, X)]).toEqual([true, true, false]);
+    const board = member(X, 'board');
+    expect([canEditPostNow(board, post()), canDeletePostNow(board, post()), canPinPosts(board, X)]).toEqual([false, false, true]);
+  });
+
+  it('lets the author delete but not edit a post moderation hid, and neither once it is removed', () => {
+    expect([canEditPostNow(author, post({ moderationState: 'hidden' })), canDeletePostNow(author, post({ moderationState: 'hidden' }))]).toEqual([false, true]);
+    expect([canEditPostNow(author, post({ moderationState: 'removed' })), canDeletePostNow(author, post({ moderationState: 'removed' }))]).toEqual([
+      false,
+      false,
+    ]);
+  });
+
+  it('offers nothing to the same member id in another association', () => {
+    const elsewhere = memberOf(Y, 'board', { memberId: SOMEONE_ELSE });
+    expect([canEditPostNow(elsewhere, post()), canDeletePostNow(elsewhere, post()), canPinPosts(elsewhere, X)]).toEqual([false, false, false]);
   });
 });

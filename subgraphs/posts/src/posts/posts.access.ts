@@ -105,3 +105,16 @@ export function canSeeReach(viewer: Viewer | null, post: PostFacts): boolean {
   if (!canReadPosts(viewer, post.associationId) || !isMember(viewer)) return false;
   return viewer.role === 'board' || viewer.memberId === post.authorMemberId;
 }
+
+/**
+ * `Post.viewerCanEdit`: `updatePost` would take a change. The author's own post (`canUpdatePost`) while moderation
+ * leaves it visible, since the board reviews a hidden post's text as it was reported.
+ */
+export function canEditPostNow(viewer: Viewer | null, post: PostFacts): boolean {
+  return canUpdatePost(viewer, post) && post.moderationState === 'visible';
+}
+
+/** `Post.viewerCanDelete`: `deletePost` would remove the post: the author's own, not already removed. */
+export function canDeletePostNow(viewer: Viewer | null, post: PostFacts): boolean {
+  return canDeletePost(viewer, post) && post.moderationState !== 'removed';
+}

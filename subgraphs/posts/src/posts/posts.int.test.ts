@@ -570,6 +570,39 @@ describe('posts', () => {
       );
       expect(result.data).toEqual({ createPost: { post: { important: true, kind: 'NEWS' } } });
     });
+
+    it('filters the feed to important notices or the others, and leaves out pinned posts for a home screen that shows them above', async () => {
+      const own = randomUUID();
+      const [ownResident, ownBoard] = [viewerIn(own), viewerIn(own, 'board')];
+      await publish(ownResident, 'Sykkel');
+      const notice = await publish(ownBoard, 'Vannet stenges', { kind: 'NEWS', important: true });
+      const pinned = await publish(ownBoard, 'Husordensregler', { kind: 'NEWS' });
+      await bed.contextFor(ownBoard).posts.setPinned(ownBoard, bed.contextFor(ownBoard).loaders, pinned.id, true);
+      const feed = `query($filter: PostFilter) { posts(filter: $filter) { nodes { title viewerCanEdit viewerCanDelete viewerCanPin viewerCanComment } } }`;
+      const titles = async (filter: Record<string, unknown>) =>
+        (await bed.execute<{ posts: { nodes: { title: string }[] } }>(ownResident, feed, { filter })).data!.posts.nodes.map((p) => p.title);
+      expect(await titles({ important: true })).toEqual(['Vannet stenges']);
+      expect(await titles({ important: false })).toEqual(['Husordensregler', 'Sykkel']);
+      expect(await titles({ excludePinned: true })).toEqual(['Vannet stenges', 'Sykkel']);
+      expect(await titles({ important: false, excludePinned: true })).toEqual(['Sykkel']);
+      expect(await titles({})).toEqual(['Husordensregler', 'Vannet stenges', 'Sykkel']);
+
+      // The flags on the same page: the resident's own post is theirs to edit and delete, the board's notice is not.
+      const flags = (await bed.execute<{ posts: { nodes: Record<string, unknown>[] } }>(ownResident, feed, {})).data!.posts.nodes;
+      expect(flags.find((p) => p.title === 'Sykkel')).toEqual({
+        title: 'Sykkel',
+        viewerCanEdit: true,
+        viewerCanDelete: true,
+        viewerCanPin: false,
+        viewerCanComment: true,
+      });
+      expect(flags.find((p) => p.id === notice.id || p.title === 'Vannet stenges')).toMatchObject({ viewerCanEdit: false, viewerCanDelete: false });
+      const asBoard = (await bed.execute<{ posts: { nodes: Record<string, unknown>[] } }>(ownBoard, feed, {})).data!.posts.nodes;
+      expect(asBoard.find((p) => p.title === 'Sykkel')).toMatchObject({ viewerCanEdit: false, viewerCanDelete: false, viewerCanPin: true });
+      const external = viewerIn(own, 'external');
+      const asExternal = (await bed.execute<{ posts: { nodes: Record<string, unknown>[] } }>(external, feed, {})).data!.posts.nodes;
+      expect(asExternal.every((p) => p.viewerCanComment === false && p.viewerCanEdit === false)).toBe(true);
+    });
   });
 
   describe('editing and deleting', () => {

@@ -20,6 +20,10 @@ export interface FeedFilter {
   kind?: PostKind;
   audience?: Audience;
   unreadOnly?: boolean;
+  /** Only important notices (true) or only the others (false); both when left out. */
+  important?: boolean;
+  /** Leave out pinned posts, which a home screen shows above the feed from `pinnedPosts`. */
+  excludePinned?: boolean;
 }
 
 /** An event built from a post's row, written in the transaction that makes the post visible. */
@@ -62,6 +66,8 @@ export class PostsRepository {
             filter.kind ? eq(posts.kind, filter.kind) : undefined,
             filter.audience ? isAudience(filter.audience) : undefined,
             filter.unreadOnly ? unreadBy(reader.memberId) : undefined,
+            filter.important === undefined ? undefined : eq(posts.important, filter.important),
+            filter.excludePinned ? isNull(posts.pinnedAt) : undefined,
             after ? sql`(${posts.publishedAt}, ${posts.id}) < (${after.publishedAt.toISOString()}::timestamptz, ${after.id}::uuid)` : undefined,
           ),
         )

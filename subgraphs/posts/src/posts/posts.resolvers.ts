@@ -1,6 +1,7 @@
 import { DateTimeResolver } from '@tunet/kit';
 import type { Resolvers } from '../__generated__/resolvers-types';
 import { audienceOf, toGraphQLAudience } from '../audiences/audiences';
+import { canDeletePostNow, canEditPostNow, canPinPosts } from './posts.access';
 import { excerptOf, imageFileIds, renderMarkdown } from './posts.markdown';
 
 export const postsResolvers: Resolvers = {
@@ -31,6 +32,10 @@ export const postsResolvers: Resolvers = {
     viewerHasRead: (post, _args, ctx) => ctx.loaders.readByViewer.load(post.id),
     readCount: (post, _args, ctx) => ctx.posts.readCount(ctx.viewer, ctx.loaders, post),
     readers: (post, { first, after }, ctx) => ctx.posts.readers(ctx.viewer, post, first, after),
+    // The rules updatePost, deletePost and pinPost refuse by, on the row already loaded: no query per post.
+    viewerCanEdit: (post, _args, ctx) => canEditPostNow(ctx.viewer, post),
+    viewerCanDelete: (post, _args, ctx) => canDeletePostNow(ctx.viewer, post),
+    viewerCanPin: (post, _args, ctx) => canPinPosts(ctx.viewer, post.associationId),
   },
   PostReader: {
     member: (read) => ({ __typename: 'Member', id: read.memberId }),

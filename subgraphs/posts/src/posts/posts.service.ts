@@ -81,6 +81,11 @@ const feedFilter = z
       .boolean()
       .nullish()
       .transform((value) => value ?? false),
+    important: z.boolean().nullish().transform(orUndefined),
+    excludePinned: z
+      .boolean()
+      .nullish()
+      .transform((value) => value ?? false),
   })
   .nullish()
   .transform((value) => value ?? { unreadOnly: false });
@@ -101,6 +106,8 @@ export interface ListPostsOptions {
   kind?: PostKind;
   audience?: Audience;
   unreadOnly?: boolean;
+  important?: boolean;
+  excludePinned?: boolean;
 }
 
 /** Posting requires the association's current code of conduct to be accepted (the conduct domain decides). */
@@ -123,7 +130,13 @@ export class PostsService {
     const rows = await this.repository.listFeed(
       reader.associationId,
       await this.audiencesOf(reader),
-      { kind: options.kind, audience: options.audience, unreadOnly: options.unreadOnly },
+      {
+        kind: options.kind,
+        audience: options.audience,
+        unreadOnly: options.unreadOnly,
+        important: options.important,
+        excludePinned: options.excludePinned,
+      },
       size + 1,
       options.after ? positionAfter(options.after) : null,
     );
