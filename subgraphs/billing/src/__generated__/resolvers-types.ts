@@ -34,9 +34,11 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+/** Input for `announceFeatureWithdrawal`. */
 export type AnnounceFeatureWithdrawalInput = {
   /** The first day without the add-on: at least three calendar months after today (Europe/Oslo). */
   endsOn: Scalars['Date']['input'];
+  /** The add-on's key, e.g. `sms` (never `base`). */
   feature: Scalars['String']['input'];
 };
 
@@ -96,7 +98,9 @@ export { AuditActor };
 /** A page of billing audit entries. */
 export type BillingAuditConnection = {
   __typename?: 'BillingAuditConnection';
+  /** The items of this page, in the order of the list. */
   nodes: Array<BillingAuditEntry>;
+  /** Whether another page follows, and the cursor to ask for it. */
   pageInfo: PageInfo;
 };
 
@@ -105,6 +109,7 @@ export type BillingAuditEntry = {
   __typename?: 'BillingAuditEntry';
   /** What happened, e.g. `subscription.started`, `subscription.cancelled`, `invoice.paid`. */
   action: Scalars['String']['output'];
+  /** Who made the change: the board, a platform operator, or the system (a trial's end, a renewal). */
   actor: AuditActor;
   /** The account that made it; null for the system. */
   actorAccountId?: Maybe<Scalars['ID']['output']>;
@@ -112,9 +117,11 @@ export type BillingAuditEntry = {
   actorMemberId?: Maybe<Scalars['ID']['output']>;
   /** The changed record after, as JSON. */
   after?: Maybe<Scalars['String']['output']>;
+  /** When the change was made. */
   at: Scalars['DateTime']['output'];
   /** The changed record before, as JSON; null when it was created. */
   before?: Maybe<Scalars['String']['output']>;
+  /** The id of the billing audit entry. */
   id: Scalars['ID']['output'];
   /** What it changed, e.g. `subscription:<id>`. */
   subject: Scalars['String']['output'];
@@ -122,19 +129,27 @@ export type BillingAuditEntry = {
 
 export { BillingPeriod };
 
+/** Input for `cancelSubscription`. */
 export type CancelSubscriptionInput = {
+  /** The association's id. */
   associationId: Scalars['ID']['input'];
+  /** The add-on's key, e.g. `operationsCenter`. */
   feature: Scalars['String']['input'];
 };
 
+/** Input for `disableFeature`. */
 export type DisableFeatureInput = {
+  /** The association's id. */
   associationId: Scalars['ID']['input'];
+  /** The add-on's key, e.g. `sms`. */
   feature: Scalars['String']['input'];
   /** Why the operator ends it at once (1–500 characters); kept in the audit log. */
   reason: Scalars['String']['input'];
 };
 
+/** Input for `enableFeature`. */
 export type EnableFeatureInput = {
+  /** The association's id. */
   associationId: Scalars['ID']['input'];
   /** An add-on's key. */
   feature: Scalars['String']['input'];
@@ -151,6 +166,7 @@ export type Entitlement = {
   __typename?: 'Entitlement';
   /** The entitlement's key: a flag such as `operationsCenter`, or a limit such as `smsPerMonth` or `storageBytes`. */
   key: Scalars['String']['output'];
+  /** A flag (on or off) or a limit (a number added to the association's total). */
   kind: EntitlementKind;
   /** 1 for a flag; for a limit, the amount this feature adds (bytes for `storageBytes`). */
   value: Scalars['Float']['output'];
@@ -163,19 +179,24 @@ export type EntitlementLimit = {
   __typename?: 'EntitlementLimit';
   /** `smsPerMonth` or `storageBytes`. */
   key: Scalars['String']['output'];
+  /** The association's total for the key, summed over its entitled features. */
   value: Scalars['Float']['output'];
 };
 
 /** A feature of the catalogue: the base plan or an add-on an association can subscribe to. */
 export type Feature = {
   __typename?: 'Feature';
+  /** What the feature does, in both languages. */
   description: LocalizedText;
   /** What the feature grants while it is entitled. */
   entitlements: Array<Entitlement>;
   /** Stable key, e.g. `base`, `operationsCenter`, `sms`, `extraStorage`. */
   key: Scalars['String']['output'];
+  /** The base plan or an add-on. */
   kind: FeatureKind;
+  /** The feature's name, in both languages. */
   name: LocalizedText;
+  /** How often its price is charged. */
   period: BillingPeriod;
   /** Price per period in øre (NOK 1 = 100 øre), excluding nothing: what the association is invoiced. */
   priceOre: Scalars['Int']['output'];
@@ -195,14 +216,19 @@ export type FeatureSubscription = {
   autoRenew: Scalars['Boolean']['output'];
   /** When the board cancelled it (it keeps working until the period ends). */
   cancelledAt?: Maybe<Scalars['DateTime']['output']>;
+  /** When it was created. */
   createdAt: Scalars['DateTime']['output'];
+  /** Why it ended; null while open. */
   endReason?: Maybe<EndReason>;
   /** When it ended; null while open. */
   endedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The add-on subscribed to. */
   feature: Feature;
+  /** The id of the feature subscription. */
   id: Scalars['ID']['output'];
   /** Days after an invoice is issued until it is due (14 unless another term was agreed). */
   paymentTermDays: Scalars['Int']['output'];
+  /** How often it is invoiced. */
   period: BillingPeriod;
   /** The day the current paid period ends (exclusive: the next period's first day). */
   periodEnd?: Maybe<Scalars['Date']['output']>;
@@ -210,6 +236,7 @@ export type FeatureSubscription = {
   periodStart?: Maybe<Scalars['Date']['output']>;
   /** Price per period in øre, as agreed when it started. */
   priceOre: Scalars['Int']['output'];
+  /** Where the subscription stands: trial, active, past due, blocked or cancelled. */
   status: SubscriptionStatus;
   /** The first day after the trial (exclusive end); set while in trial. */
   trialEndsOn?: Maybe<Scalars['Date']['output']>;
@@ -218,17 +245,22 @@ export type FeatureSubscription = {
 /** The provider's notice that an add-on is withdrawn for everyone. */
 export type FeatureWithdrawal = {
   __typename?: 'FeatureWithdrawal';
+  /** When the provider announced it. */
   announcedAt: Scalars['DateTime']['output'];
   /** The first day without the add-on; at least three calendar months after the announcement (Europe/Oslo). */
   endsOn: Scalars['Date']['output'];
+  /** The add-on withdrawn. */
   feature: Feature;
+  /** The id of the feature withdrawal. */
   id: Scalars['ID']['output'];
   /** How many associations with an open subscription were notified. */
   notifiedAssociations: Scalars['Int']['output'];
 };
 
+/** Result of `announceFeatureWithdrawal`. */
 export type FeatureWithdrawalPayload = {
   __typename?: 'FeatureWithdrawalPayload';
+  /** The withdrawal as announced. */
   withdrawal: FeatureWithdrawal;
 };
 
@@ -244,7 +276,9 @@ export type Invoice = {
   dueOn: Scalars['Date']['output'];
   /** The add-on billed. */
   feature: Feature;
+  /** The id of the invoice. */
   id: Scalars['ID']['output'];
+  /** The day the invoice was issued. */
   issuedOn: Scalars['Date']['output'];
   /** Unpaid after its due date (as of today). */
   overdue: Scalars['Boolean']['output'];
@@ -258,6 +292,7 @@ export type Invoice = {
   periodEnd: Scalars['Date']['output'];
   /** The first day of the period billed. */
   periodStart: Scalars['Date']['output'];
+  /** Unpaid, paid, or overdue (unpaid after its due date). */
   status: InvoiceStatus;
   /** The subscription the invoice bills. */
   subscriptionId: Scalars['ID']['output'];
@@ -266,7 +301,9 @@ export type Invoice = {
 /** A page of invoices. */
 export type InvoiceConnection = {
   __typename?: 'InvoiceConnection';
+  /** The items of this page, in the order of the list. */
   nodes: Array<Invoice>;
+  /** Whether another page follows, and the cursor to ask for it. */
   pageInfo: PageInfo;
 };
 
@@ -281,7 +318,9 @@ export type LocalizedText = {
   nb: Scalars['String']['output'];
 };
 
+/** Input for `markInvoicePaid`. */
 export type MarkInvoicePaidInput = {
+  /** The invoice's id. */
   invoiceId: Scalars['ID']['input'];
   /** A note kept with the payment, e.g. the bank reference; at most 500 characters. */
   note?: InputMaybe<Scalars['String']['input']>;
@@ -296,6 +335,7 @@ export type MarkInvoicePaidPayload = {
   invoice: Invoice;
 };
 
+/** What a client can change. */
 export type Mutation = {
   __typename?: 'Mutation';
   /**
@@ -330,31 +370,37 @@ export type Mutation = {
 };
 
 
+/** What a client can change. */
 export type MutationAnnounceFeatureWithdrawalArgs = {
   input: AnnounceFeatureWithdrawalInput;
 };
 
 
+/** What a client can change. */
 export type MutationCancelSubscriptionArgs = {
   input: CancelSubscriptionInput;
 };
 
 
+/** What a client can change. */
 export type MutationDisableFeatureArgs = {
   input: DisableFeatureInput;
 };
 
 
+/** What a client can change. */
 export type MutationEnableFeatureArgs = {
   input: EnableFeatureInput;
 };
 
 
+/** What a client can change. */
 export type MutationMarkInvoicePaidArgs = {
   input: MarkInvoicePaidInput;
 };
 
 
+/** What a client can change. */
 export type MutationSubscribeToFeatureArgs = {
   input: SubscribeToFeatureInput;
 };
@@ -368,21 +414,27 @@ export type PageInfo = {
   hasNextPage: Scalars['Boolean']['output'];
 };
 
+/** What a client can read. */
 export type Query = {
   __typename?: 'Query';
   /** The catalogue: the base plan first, then the add-ons. Any signed-in person or integration may read it. */
   features?: Maybe<Array<Feature>>;
 };
 
+/** Input for `subscribeToFeature`. */
 export type SubscribeToFeatureInput = {
+  /** The association's id. */
   associationId: Scalars['ID']['input'];
+  /** The add-on's key, e.g. `operationsCenter`. */
   feature: Scalars['String']['input'];
 };
 
 /** The subscription a mutation changed, and the association, to read its entitlements afterwards. */
 export type SubscriptionPayload = {
   __typename?: 'SubscriptionPayload';
+  /** The association, to read its entitlements after the change. */
   association: Association;
+  /** The subscription after the change. */
   subscription: FeatureSubscription;
 };
 

@@ -278,6 +278,7 @@ export type AssociationTerms = {
   pending?: Maybe<PendingTerms>;
 };
 
+/** Input for `blockAssociation`. */
 export type BlockAssociationInput = {
   /** The association to block. */
   associationId: Scalars['ID']['input'];
@@ -899,6 +900,7 @@ export type MemberRole =
   /** Has an active tenure on a unit. */
   | 'RESIDENT';
 
+/** What a client can change. */
 export type Mutation = {
   __typename?: 'Mutation';
   /** Accept an invitation with the token from its link and choose a password; logs you in. */
@@ -1065,201 +1067,241 @@ export type Mutation = {
 };
 
 
+/** What a client can change. */
 export type MutationAcceptInvitationArgs = {
   input: AcceptInvitationInput;
 };
 
 
+/** What a client can change. */
 export type MutationAcceptTermsArgs = {
   input: AcceptTermsInput;
 };
 
 
+/** What a client can change. */
 export type MutationAddTenureArgs = {
   input: AddTenureInput;
 };
 
 
+/** What a client can change. */
 export type MutationAppointToCommitteeArgs = {
   input: AppointToCommitteeInput;
 };
 
 
+/** What a client can change. */
 export type MutationBlockAssociationArgs = {
   input: BlockAssociationInput;
 };
 
 
+/** What a client can change. */
 export type MutationChangePasswordArgs = {
   input: ChangePasswordInput;
 };
 
 
+/** What a client can change. */
 export type MutationCloseSupportSessionArgs = {
   input: CloseSupportSessionInput;
 };
 
 
+/** What a client can change. */
 export type MutationConfirmEmailChangeArgs = {
   input: ConfirmEmailChangeInput;
 };
 
 
+/** What a client can change. */
 export type MutationCreateApiKeyArgs = {
   input: CreateApiKeyInput;
 };
 
 
+/** What a client can change. */
 export type MutationCreateAssociationArgs = {
   input: CreateAssociationInput;
 };
 
 
+/** What a client can change. */
 export type MutationCreateBuildingArgs = {
   input: CreateBuildingInput;
 };
 
 
+/** What a client can change. */
 export type MutationCreateCommitteeArgs = {
   input: CreateCommitteeInput;
 };
 
 
+/** What a client can change. */
 export type MutationCreateUnitArgs = {
   input: CreateUnitInput;
 };
 
 
+/** What a client can change. */
 export type MutationEndCommitteeTermArgs = {
   input: EndCommitteeTermInput;
 };
 
 
+/** What a client can change. */
 export type MutationImportMembersArgs = {
   input: ImportMembersInput;
 };
 
 
+/** What a client can change. */
 export type MutationInviteMemberArgs = {
   input: InviteMemberInput;
 };
 
 
+/** What a client can change. */
 export type MutationLoginArgs = {
   input: LoginInput;
 };
 
 
+/** What a client can change. */
 export type MutationLogoutArgs = {
   input: LogoutInput;
 };
 
 
+/** What a client can change. */
 export type MutationNoticeBreachArgs = {
   input: NoticeBreachInput;
 };
 
 
+/** What a client can change. */
 export type MutationOpenSupportSessionArgs = {
   input: OpenSupportSessionInput;
 };
 
 
+/** What a client can change. */
 export type MutationPublishTermsVersionArgs = {
   input: PublishTermsVersionInput;
 };
 
 
+/** What a client can change. */
 export type MutationRecordMoveOutArgs = {
   input: RecordMoveOutInput;
 };
 
 
+/** What a client can change. */
 export type MutationRefreshSessionArgs = {
   input: RefreshSessionInput;
 };
 
 
+/** What a client can change. */
 export type MutationReinstateMemberArgs = {
   input: ReinstateMemberInput;
 };
 
 
+/** What a client can change. */
 export type MutationRequestEmailChangeArgs = {
   input: RequestEmailChangeInput;
 };
 
 
+/** What a client can change. */
 export type MutationRequestPasswordResetArgs = {
   input: RequestPasswordResetInput;
 };
 
 
+/** What a client can change. */
 export type MutationResendInvitationArgs = {
   input: InvitationIdInput;
 };
 
 
+/** What a client can change. */
 export type MutationResetPasswordArgs = {
   input: ResetPasswordInput;
 };
 
 
+/** What a client can change. */
 export type MutationRevokeApiKeyArgs = {
   input: RevokeApiKeyInput;
 };
 
 
+/** What a client can change. */
 export type MutationRevokeInvitationArgs = {
   input: InvitationIdInput;
 };
 
 
+/** What a client can change. */
 export type MutationSetMyPortraitArgs = {
   input: SetMyPortraitInput;
 };
 
 
+/** What a client can change. */
 export type MutationSetPasswordWithTokenArgs = {
   input: SetPasswordWithTokenInput;
 };
 
 
+/** What a client can change. */
 export type MutationSuspendMemberArgs = {
   input: SuspendMemberInput;
 };
 
 
+/** What a client can change. */
 export type MutationSwitchAssociationArgs = {
   input: SwitchAssociationInput;
 };
 
 
+/** What a client can change. */
 export type MutationTerminateAgreementArgs = {
   input: TerminateAgreementInput;
 };
 
 
+/** What a client can change. */
 export type MutationUnblockAssociationArgs = {
   input: UnblockAssociationInput;
 };
 
 
+/** What a client can change. */
 export type MutationUpdateAssociationArgs = {
   input: UpdateAssociationInput;
 };
 
 
+/** What a client can change. */
 export type MutationUpdateMyProfileArgs = {
   input: UpdateMyProfileInput;
 };
 
 
+/** What a client can change. */
 export type MutationUpdateTenureArgs = {
   input: UpdateTenureInput;
 };
 
 
+/** What a client can change. */
 export type MutationWithdrawTerminationArgs = {
   input: WithdrawTerminationInput;
 };
@@ -1271,6 +1313,7 @@ export type MyPortraitPayload = {
   member: Member;
 };
 
+/** Input for `noticeBreach`. */
 export type NoticeBreachInput = {
   /** The association told. */
   associationId: Scalars['ID']['input'];
@@ -1403,6 +1446,7 @@ export type PublishTermsVersionPayload = {
   terms: TermsVersion;
 };
 
+/** What a client can read. */
 export type Query = {
   __typename?: 'Query';
   /** An association by id. NOT_FOUND unless it is the viewer's own (platform admins see all). */
@@ -1444,11 +1488,13 @@ export type Query = {
 };
 
 
+/** What a client can read. */
 export type QueryAssociationArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** What a client can read. */
 export type QueryAssociationsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -1457,6 +1503,7 @@ export type QueryAssociationsArgs = {
 };
 
 
+/** What a client can read. */
 export type QueryDirectoryArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<DirectoryFilter>;
@@ -1464,21 +1511,25 @@ export type QueryDirectoryArgs = {
 };
 
 
+/** What a client can read. */
 export type QueryImportJobArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** What a client can read. */
 export type QueryInvitationPreviewArgs = {
   token: Scalars['String']['input'];
 };
 
 
+/** What a client can read. */
 export type QueryMemberArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** What a client can read. */
 export type QueryUnitArgs = {
   id: Scalars['ID']['input'];
 };
@@ -1731,6 +1782,7 @@ export type TenureRelation =
   /** Rents it. */
   | 'TENANT';
 
+/** Input for `terminateAgreement`. */
 export type TerminateAgreementInput = {
   /** The association whose agreement ends. */
   associationId: Scalars['ID']['input'];
@@ -1820,6 +1872,7 @@ export type TermsVersion = {
   version: Scalars['String']['output'];
 };
 
+/** Input for `unblockAssociation`. */
 export type UnblockAssociationInput = {
   /** The association to reopen. */
   associationId: Scalars['ID']['input'];
@@ -1919,6 +1972,7 @@ export type UpdateTenureInput = {
   tenureId: Scalars['ID']['input'];
 };
 
+/** Input for `withdrawTermination`. */
 export type WithdrawTerminationInput = {
   /** The termination to withdraw. */
   terminationId: Scalars['ID']['input'];

@@ -26,11 +26,13 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+/** Input for `archiveNotification`. */
 export type ArchiveNotificationInput = {
   /** The notification. */
   id: Scalars['ID']['input'];
 };
 
+/** Result of `archiveNotification`. */
 export type ArchiveNotificationPayload = {
   __typename?: 'ArchiveNotificationPayload';
   /** The notification, now archived. */
@@ -115,6 +117,7 @@ export { DeliveryStatus };
 
 export { Locale };
 
+/** Result of `markAllNotificationsRead`. */
 export type MarkAllNotificationsReadPayload = {
   __typename?: 'MarkAllNotificationsReadPayload';
   /** How many notifications this marked read. */
@@ -123,11 +126,13 @@ export type MarkAllNotificationsReadPayload = {
   unreadCount: Scalars['Int']['output'];
 };
 
+/** Input for `markNotificationRead`. */
 export type MarkNotificationReadInput = {
   /** The notification. */
   id: Scalars['ID']['input'];
 };
 
+/** Result of `markNotificationRead`. */
 export type MarkNotificationReadPayload = {
   __typename?: 'MarkNotificationReadPayload';
   /** The notification, now read. */
@@ -360,6 +365,7 @@ export type QuietHours = {
   start: Scalars['String']['output'];
 };
 
+/** Hours when push is held, wall-clock in the person's time zone. */
 export type QuietHoursInput = {
   /** End, `HH:MM`; before start passes midnight. Equal to start is refused. */
   end: Scalars['String']['input'];
@@ -367,6 +373,7 @@ export type QuietHoursInput = {
   start: Scalars['String']['input'];
 };
 
+/** Input for `registerMobileDevice`. */
 export type RegisterMobileDeviceInput = {
   /** A name the person recognises. */
   deviceName?: InputMaybe<Scalars['String']['input']>;
@@ -376,6 +383,7 @@ export type RegisterMobileDeviceInput = {
   token: Scalars['String']['input'];
 };
 
+/** Result of `registerWebPushSubscription` and `registerMobileDevice`. */
 export type RegisterPushDevicePayload = {
   __typename?: 'RegisterPushDevicePayload';
   /** The device. Registering the same subscription or token again returns the same device, now the viewer's. */
@@ -394,11 +402,13 @@ export type RegisterWebPushSubscriptionInput = {
   p256dh: Scalars['String']['input'];
 };
 
+/** Input for `removePushDevice`. */
 export type RemovePushDeviceInput = {
   /** The device. */
   id: Scalars['ID']['input'];
 };
 
+/** Result of `removePushDevice`. */
 export type RemovePushDevicePayload = {
   __typename?: 'RemovePushDevicePayload';
   /** The id of the removed device. */
@@ -432,6 +442,7 @@ export type UpdateNotificationPreferencesInput = {
   timeZone?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** Result of `updateNotificationPreferences`. */
 export type UpdateNotificationPreferencesPayload = {
   __typename?: 'UpdateNotificationPreferencesPayload';
   /** The preferences afterwards. */

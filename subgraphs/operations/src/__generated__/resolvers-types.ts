@@ -38,11 +38,13 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+/** Input for `addServiceRequestPhoto`. */
 export type AddServiceRequestPhotoInput = {
   /** The photo's bytes in base64: JPEG, PNG or WebP (GIF and HEIC are refused), at most 10 MB (BAD_USER_INPUT `contentBase64` otherwise). */
   contentBase64: Scalars['String']['input'];
   /** The name on the uploader's device, e.g. `IMG_0042.JPG`; shortened to 200 characters. */
   fileName: Scalars['String']['input'];
+  /** The service request's id. */
   requestId: Scalars['ID']['input'];
 };
 
@@ -52,12 +54,14 @@ export type ArchiveMaintenanceTaskInput = {
   id: Scalars['ID']['input'];
 };
 
+/** Input for `assignServiceRequest`. */
 export type AssignServiceRequestInput = {
   /**
    * The member to assign it to: a current external (the caretaker) or board member of the association
    * (BAD_USER_INPUT `assigneeMemberId` otherwise). Null or left out: assigned to nobody.
    */
   assigneeMemberId?: InputMaybe<Scalars['ID']['input']>;
+  /** The service request's id. */
   requestId: Scalars['ID']['input'];
   /** The supplier engaged on it; null or left out removes the supplier and its contact details. */
   supplier?: InputMaybe<ServiceRequestSupplierInput>;
@@ -77,7 +81,9 @@ export type Building = {
   id: Scalars['ID']['output'];
 };
 
+/** Input for `changeServiceRequestStatus`. */
 export type ChangeServiceRequestStatusInput = {
+  /** The service request's id. */
   id: Scalars['ID']['input'];
   /** Required for REJECTED, optional for a reopening (RESOLVED to IN_PROGRESS), refused otherwise (BAD_USER_INPUT); the reporter reads it. At most 1000 characters. */
   reason?: InputMaybe<Scalars['String']['input']>;
@@ -85,29 +91,36 @@ export type ChangeServiceRequestStatusInput = {
   status: ServiceRequestStatus;
 };
 
+/** Input for `commentOnServiceRequest`. */
 export type CommentOnServiceRequestInput = {
   /** 1–4000 characters. */
   body: Scalars['String']['input'];
+  /** The service request's id. */
   requestId: Scalars['ID']['input'];
   /** PUBLIC when left out; INTERNAL only for the board and the assignee (FORBIDDEN otherwise). */
   visibility?: InputMaybe<ServiceRequestCommentVisibility>;
 };
 
+/** Input for `completeMaintenanceRound`. */
 export type CompleteMaintenanceRoundInput = {
   /** One answer per checklist item, in the checklist's order (BAD_USER_INPUT `answers` otherwise). */
   answers: Array<MaintenanceChecklistAnswerInput>;
   /** At most 2000 characters. */
   note?: InputMaybe<Scalars['String']['input']>;
+  /** The maintenance round's id. */
   roundId: Scalars['ID']['input'];
 };
 
 /** A completed round and its task, whose `nextRound` is the round created with the completion. */
 export type CompleteMaintenanceRoundPayload = {
   __typename?: 'CompleteMaintenanceRoundPayload';
+  /** The round just completed. */
   round: MaintenanceRound;
+  /** Its task; `nextRound` is the round created with the completion. */
   task: MaintenanceTask;
 };
 
+/** Input for `createMaintenanceTask`. */
 export type CreateMaintenanceTaskInput = {
   /** At most 30 items of 1–200 characters (BAD_USER_INPUT `checklist.<index>` for a bad item). */
   checklist?: InputMaybe<Array<Scalars['String']['input']>>;
@@ -119,6 +132,7 @@ export type CreateMaintenanceTaskInput = {
   firstDueOn: Scalars['Date']['input'];
   /** Required for EVERY_N_MONTHS (1–60), not allowed otherwise. */
   intervalMonths?: InputMaybe<Scalars['Int']['input']>;
+  /** How often the task comes round. */
   recurrence: MaintenanceRecurrence;
   /** A current, not suspended member of the association; null or left out: the board. */
   responsibleMemberId?: InputMaybe<Scalars['ID']['input']>;
@@ -126,9 +140,11 @@ export type CreateMaintenanceTaskInput = {
   title: Scalars['String']['input'];
 };
 
+/** Input for `linkServiceRequestToBooking`. */
 export type LinkServiceRequestToBookingInput = {
   /** A booking of the association (NOT_FOUND otherwise, another association's included). */
   bookingId: Scalars['ID']['input'];
+  /** The service request's id. */
   requestId: Scalars['ID']['input'];
 };
 
@@ -142,6 +158,7 @@ export type Locale =
 /** One checklist item as answered when a round was completed. */
 export type MaintenanceChecklistAnswer = {
   __typename?: 'MaintenanceChecklistAnswer';
+  /** Whether the item was done. */
   done: Scalars['Boolean']['output'];
   /** The item as the checklist read when the round was completed. */
   item: Scalars['String']['output'];
@@ -149,7 +166,9 @@ export type MaintenanceChecklistAnswer = {
   note?: Maybe<Scalars['String']['output']>;
 };
 
+/** The answer to one checklist item, in the order of the task's checklist. */
 export type MaintenanceChecklistAnswerInput = {
+  /** Whether the item was done. */
   done: Scalars['Boolean']['input'];
   /** At most 500 characters. */
   note?: InputMaybe<Scalars['String']['input']>;
@@ -162,6 +181,7 @@ export type MaintenanceRound = {
   __typename?: 'MaintenanceRound';
   /** One answer per checklist item, in order; null while open. */
   answers?: Maybe<Array<MaintenanceChecklistAnswer>>;
+  /** When it was completed; null while it is open. */
   completedAt?: Maybe<Scalars['DateTime']['output']>;
   /** Who completed it; null while open, or once that member was erased. */
   completedBy?: Maybe<Member>;
@@ -186,6 +206,7 @@ export type MaintenanceTask = {
   archivedAt?: Maybe<Scalars['DateTime']['output']>;
   /** What a round checks, in order: at most 30 items of 1–200 characters. */
   checklist: Array<Scalars['String']['output']>;
+  /** When it was created. */
   createdAt: Scalars['DateTime']['output'];
   /** At most 2000 characters. */
   description?: Maybe<Scalars['String']['output']>;
@@ -195,6 +216,7 @@ export type MaintenanceTask = {
   firstDueOn: Scalars['Date']['output'];
   /** Completed rounds, newest first (the latest 50). */
   history: Array<MaintenanceRound>;
+  /** The id of the maintenance task. */
   id: Scalars['ID']['output'];
   /** Months between rounds for EVERY_N_MONTHS; null otherwise. */
   intervalMonths?: Maybe<Scalars['Int']['output']>;
@@ -202,6 +224,7 @@ export type MaintenanceTask = {
   nextRound?: Maybe<MaintenanceRound>;
   /** Whether the next round is overdue. */
   overdue: Scalars['Boolean']['output'];
+  /** How often the task comes round. */
   recurrence: MaintenanceRecurrence;
   /** Who does it (the caretaker, a board member, a resident volunteer); null: the board. */
   responsible?: Maybe<Member>;
@@ -218,6 +241,7 @@ export type Member = {
   id: Scalars['ID']['output'];
 };
 
+/** What a client can change. */
 export type Mutation = {
   __typename?: 'Mutation';
   /**
@@ -286,76 +310,91 @@ export type Mutation = {
 };
 
 
+/** What a client can change. */
 export type MutationAddServiceRequestPhotoArgs = {
   input: AddServiceRequestPhotoInput;
 };
 
 
+/** What a client can change. */
 export type MutationArchiveMaintenanceTaskArgs = {
   input: ArchiveMaintenanceTaskInput;
 };
 
 
+/** What a client can change. */
 export type MutationAssignServiceRequestArgs = {
   input: AssignServiceRequestInput;
 };
 
 
+/** What a client can change. */
 export type MutationChangeServiceRequestStatusArgs = {
   input: ChangeServiceRequestStatusInput;
 };
 
 
+/** What a client can change. */
 export type MutationCommentOnServiceRequestArgs = {
   input: CommentOnServiceRequestInput;
 };
 
 
+/** What a client can change. */
 export type MutationCompleteMaintenanceRoundArgs = {
   input: CompleteMaintenanceRoundInput;
 };
 
 
+/** What a client can change. */
 export type MutationCreateMaintenanceTaskArgs = {
   input: CreateMaintenanceTaskInput;
 };
 
 
+/** What a client can change. */
 export type MutationLinkServiceRequestToBookingArgs = {
   input: LinkServiceRequestToBookingInput;
 };
 
 
+/** What a client can change. */
 export type MutationRateServiceRequestArgs = {
   input: RateServiceRequestInput;
 };
 
 
+/** What a client can change. */
 export type MutationRemoveServiceRequestPhotoArgs = {
   input: RemoveServiceRequestPhotoInput;
 };
 
 
+/** What a client can change. */
 export type MutationReportServiceRequestArgs = {
   input: ReportServiceRequestInput;
 };
 
 
+/** What a client can change. */
 export type MutationSetServiceRequestDeadlineArgs = {
   input: SetServiceRequestDeadlineInput;
 };
 
 
+/** What a client can change. */
 export type MutationSetServiceRequestVisibilityArgs = {
   input: SetServiceRequestVisibilityInput;
 };
 
 
+/** What a client can change. */
 export type MutationUnlinkServiceRequestFromBookingArgs = {
   input: UnlinkServiceRequestFromBookingInput;
 };
 
 
+/** What a client can change. */
 export type MutationUpdateMaintenanceTaskArgs = {
   input: UpdateMaintenanceTaskInput;
 };
@@ -369,6 +408,7 @@ export type PageInfo = {
   hasNextPage: Scalars['Boolean']['output'];
 };
 
+/** What a client can read. */
 export type Query = {
   __typename?: 'Query';
   /**
@@ -409,48 +449,57 @@ export type Query = {
 };
 
 
+/** What a client can read. */
 export type QueryAssignedServiceRequestsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
+/** What a client can read. */
 export type QueryMaintenanceTaskArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** What a client can read. */
 export type QueryMaintenanceTasksArgs = {
   includeArchived?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 
+/** What a client can read. */
 export type QueryMyServiceRequestsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
+/** What a client can read. */
 export type QueryServiceRequestArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** What a client can read. */
 export type QueryServiceRequestReportArgs = {
   from: Scalars['Date']['input'];
   to: Scalars['Date']['input'];
 };
 
 
+/** What a client can read. */
 export type QueryServiceRequestsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   status?: InputMaybe<Array<ServiceRequestStatus>>;
 };
 
+/** Input for `rateServiceRequest`. */
 export type RateServiceRequestInput = {
   /** At most 2000 characters. */
   comment?: InputMaybe<Scalars['String']['input']>;
+  /** The service request's id. */
   requestId: Scalars['ID']['input'];
   /** 1 to 5. */
   score: Scalars['Int']['input'];
@@ -462,10 +511,13 @@ export type RemoveServiceRequestPhotoInput = {
   photoId: Scalars['ID']['input'];
 };
 
+/** Input for `reportServiceRequest`. */
 export type ReportServiceRequestInput = {
+  /** What kind of fault it is. */
   category: ServiceRequestCategory;
   /** 1–4000 characters. */
   description: Scalars['String']['input'];
+  /** Where the fault is. */
   location: ServiceRequestLocationInput;
   /** 1–120 characters. */
   title: Scalars['String']['input'];
@@ -491,9 +543,11 @@ export type ServiceRequest = {
    * member who booked it see it; null for everyone else, or while it is linked to none.
    */
   booking?: Maybe<Booking>;
+  /** What kind of fault it is. */
   category: ServiceRequestCategory;
   /** The comments the viewer reads, oldest first: the reporter the PUBLIC ones, the board and the assignee all, nobody else any. `first` 1–100. */
   comments: ServiceRequestCommentConnection;
+  /** When it was created. */
   createdAt: Scalars['DateTime']['output'];
   /** What is wrong, 1–4000 characters: the reporter, the board and the assignee; null for residents who see it as already reported. */
   description?: Maybe<Scalars['String']['output']>;
@@ -501,6 +555,7 @@ export type ServiceRequest = {
   history: Array<ServiceRequestStatusChange>;
   /** Stable identifier. */
   id: Scalars['ID']['output'];
+  /** Where the fault is. */
   location: ServiceRequestLocation;
   /**
    * Open and past its resolution deadline, or still NEW past its response deadline. The board and the assignee are
@@ -521,12 +576,15 @@ export type ServiceRequest = {
   resolutionDueAt?: Maybe<Scalars['DateTime']['output']>;
   /** When it should be acknowledged; set within a minute of the report. Null until then. */
   responseDueAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Where the request is in its workflow. */
   status: ServiceRequestStatus;
   /** The supplier engaged on it, with its contact person: the board and the assignee; null for everyone else. */
   supplier?: Maybe<ServiceRequestSupplier>;
   /** A short summary, 1–120 characters. */
   title: Scalars['String']['output'];
+  /** When it last changed. */
   updatedAt: Scalars['DateTime']['output'];
+  /** How soon it needs attention; URGENT only with an `urgentReason`. */
   urgency: ServiceRequestUrgency;
   /** Why it is urgent; null for NORMAL. */
   urgentReason?: Maybe<UrgentReason>;
@@ -548,7 +606,9 @@ export { ServiceRequestCategory };
 /** How many of a report's requests are about a category. */
 export type ServiceRequestCategoryCount = {
   __typename?: 'ServiceRequestCategoryCount';
+  /** The category. */
   category: ServiceRequestCategory;
+  /** How many of the period's requests are about it. */
   count: Scalars['Int']['output'];
 };
 
@@ -559,15 +619,20 @@ export type ServiceRequestComment = {
   author: Member;
   /** 1–4000 characters. */
   body: Scalars['String']['output'];
+  /** When it was created. */
   createdAt: Scalars['DateTime']['output'];
+  /** The id of the service request comment. */
   id: Scalars['ID']['output'];
+  /** PUBLIC comments reach the reporter; INTERNAL ones only the board and the assignee. */
   visibility: ServiceRequestCommentVisibility;
 };
 
 /** A page of comments, oldest first. */
 export type ServiceRequestCommentConnection = {
   __typename?: 'ServiceRequestCommentConnection';
+  /** The items of this page, in the order of the list. */
   nodes: Array<ServiceRequestComment>;
+  /** Whether another page follows, and the cursor to ask for it. */
   pageInfo: PageInfo;
 };
 
@@ -576,13 +641,16 @@ export { ServiceRequestCommentVisibility };
 /** A page of service requests. */
 export type ServiceRequestConnection = {
   __typename?: 'ServiceRequestConnection';
+  /** The items of this page, in the order of the list. */
   nodes: Array<ServiceRequest>;
+  /** Whether another page follows, and the cursor to ask for it. */
   pageInfo: PageInfo;
 };
 
 /** The hours a category and urgency of request is answered and fixed within, counted from the report. */
 export type ServiceRequestDeadline = {
   __typename?: 'ServiceRequestDeadline';
+  /** The category of request. */
   category: ServiceRequestCategory;
   /** Whether these are Tunet's defaults (urgent: 2 and 24; others: 48, and 168 or 336) rather than the board's own. */
   isDefault: Scalars['Boolean']['output'];
@@ -590,6 +658,7 @@ export type ServiceRequestDeadline = {
   resolutionHours: Scalars['Int']['output'];
   /** Hours from the report to ACKNOWLEDGED. */
   responseHours: Scalars['Int']['output'];
+  /** The urgency of request. */
   urgency: ServiceRequestUrgency;
 };
 
@@ -600,6 +669,7 @@ export type ServiceRequestLocation = {
   building?: Maybe<Building>;
   /** The building: for BUILDING always, for COMMON_AREA when the area is in one, for UNIT the unit's building when known. */
   buildingId?: Maybe<Scalars['ID']['output']>;
+  /** Whether the fault is in a unit, a building or a common area. */
   kind: ServiceRequestLocationKind;
   /** Which common area, e.g. `Vaskeriet i kjelleren`, for COMMON_AREA. */
   place?: Maybe<Scalars['String']['output']>;
@@ -613,6 +683,7 @@ export type ServiceRequestLocation = {
 export type ServiceRequestLocationInput = {
   /** For BUILDING (required) and COMMON_AREA (optional): a building of the association. */
   buildingId?: InputMaybe<Scalars['ID']['input']>;
+  /** Whether the fault is in the reporter's unit, a building or a common area. */
   kind: ServiceRequestLocationKind;
   /** For COMMON_AREA: which one, 1–120 characters, e.g. `Vaskeriet i kjelleren`. */
   place?: InputMaybe<Scalars['String']['input']>;
@@ -631,10 +702,13 @@ export type ServiceRequestPhoto = {
   __typename?: 'ServiceRequestPhoto';
   /** `image/jpeg`, `image/png` or `image/webp`, from the bytes, never the name. */
   contentType: Scalars['String']['output'];
+  /** When it was created. */
   createdAt: Scalars['DateTime']['output'];
   /** The name it was uploaded with, made safe (no path, an extension of its real type). */
   fileName: Scalars['String']['output'];
+  /** Height in pixels, as stored. */
   height: Scalars['Int']['output'];
+  /** The id of the service request photo. */
   id: Scalars['ID']['output'];
   /** Of the stored photo. */
   sizeBytes: Scalars['Int']['output'];
@@ -644,13 +718,16 @@ export type ServiceRequestPhoto = {
   uploadedBy?: Maybe<Member>;
   /** The photo at full size, through the gateway's `/operations-files/` prefix. */
   url: Scalars['String']['output'];
+  /** Width in pixels, as stored. */
   width: Scalars['Int']['output'];
 };
 
 /** The reporter's rating of the work, given once after it was resolved. */
 export type ServiceRequestRating = {
   __typename?: 'ServiceRequestRating';
+  /** The reporter's words about the work; null when they wrote none. */
   comment?: Maybe<Scalars['String']['output']>;
+  /** When the rating was given. */
   ratedAt: Scalars['DateTime']['output'];
   /** 1 (poor) to 5 (excellent). */
   score: Scalars['Int']['output'];
@@ -664,6 +741,7 @@ export type ServiceRequestRating = {
  */
 export type ServiceRequestReport = {
   __typename?: 'ServiceRequestReport';
+  /** How many of the period's requests were acknowledged: those behind the median time to acknowledge. */
   acknowledgedCount: Scalars['Int']['output'];
   /** Every category, with zero for none. */
   byCategory: Array<ServiceRequestCategoryCount>;
@@ -676,6 +754,7 @@ export type ServiceRequestReport = {
    * where; never the description, the reporter or a comment.
    */
   csv: Scalars['String']['output'];
+  /** The first day of the period. */
   from: Scalars['Date']['output'];
   /**
    * The median time in seconds from a report to its first change to ACKNOWLEDGED, over the `acknowledgedCount`
@@ -693,9 +772,11 @@ export type ServiceRequestReport = {
    * 100.
    */
   overdue: Array<ServiceRequest>;
+  /** How many of the period's requests were resolved: those behind the median time to resolve. */
   resolvedCount: Scalars['Int']['output'];
   /** The association's IANA time zone, in which the dates and the export's times are read (`Europe/Oslo`). */
   timeZone: Scalars['String']['output'];
+  /** The last day of the period, included. */
   to: Scalars['Date']['output'];
   /** Requests reported in the period. */
   total: Scalars['Int']['output'];
@@ -719,31 +800,41 @@ export type ServiceRequestStatusChange = {
   __typename?: 'ServiceRequestStatusChange';
   /** Who made it; null for an operator, a job, or a member since erased. */
   actor?: Maybe<Member>;
+  /** Who made the change: a member, a platform operator, or the system. */
   actorKind: ServiceRequestActorKind;
+  /** When the change was made. */
   at: Scalars['DateTime']['output'];
   /** Null when the report was made (the first entry). */
   from?: Maybe<ServiceRequestStatus>;
+  /** The id of the service request status change. */
   id: Scalars['ID']['output'];
   /** The reason given, for a rejection or a reopening. */
   reason?: Maybe<Scalars['String']['output']>;
+  /** The status the request moved to. */
   to: ServiceRequestStatus;
 };
 
 /** How many of a report's requests are in a status now. */
 export type ServiceRequestStatusCount = {
   __typename?: 'ServiceRequestStatusCount';
+  /** How many of the period's requests are in it now. */
   count: Scalars['Int']['output'];
+  /** The status. */
   status: ServiceRequestStatus;
 };
 
 /** The supplier engaged on a request and how to reach its contact person: the board and the assignee see it. */
 export type ServiceRequestSupplier = {
   __typename?: 'ServiceRequestSupplier';
+  /** The supplier's contact person; null when none was given. */
   contactName?: Maybe<Scalars['String']['output']>;
+  /** The contact's e-mail address; null when none was given. */
   email?: Maybe<Scalars['String']['output']>;
+  /** When the supplier was engaged. */
   engagedAt: Scalars['DateTime']['output'];
   /** The firm, e.g. `Rørlegger Hansen AS`. */
   name: Scalars['String']['output'];
+  /** The contact's phone number; null when none was given. */
   phone?: Maybe<Scalars['String']['output']>;
 };
 
@@ -751,6 +842,7 @@ export type ServiceRequestSupplier = {
 export type ServiceRequestSupplierInput = {
   /** At most 120 characters. */
   contactName?: InputMaybe<Scalars['String']['input']>;
+  /** The contact's e-mail address. */
   email?: InputMaybe<Scalars['String']['input']>;
   /** 1–120 characters. */
   name: Scalars['String']['input'];
@@ -760,17 +852,23 @@ export type ServiceRequestSupplierInput = {
 
 export { ServiceRequestUrgency };
 
+/** Input for `setServiceRequestDeadline`. */
 export type SetServiceRequestDeadlineInput = {
+  /** The category of request the hours apply to. */
   category: ServiceRequestCategory;
   /** Whole hours, 1–8760. */
   resolutionHours: Scalars['Int']['input'];
   /** Whole hours, 1–8760, at most `resolutionHours`. */
   responseHours: Scalars['Int']['input'];
+  /** The urgency of request the hours apply to. */
   urgency: ServiceRequestUrgency;
 };
 
+/** Input for `setServiceRequestVisibility`. */
 export type SetServiceRequestVisibilityInput = {
+  /** The service request's id. */
   id: Scalars['ID']['input'];
+  /** Whether every resident sees the request (e.g. a fault in a common area). */
   visibleToResidents: Scalars['Boolean']['input'];
 };
 
@@ -781,7 +879,9 @@ export type Unit = {
   id: Scalars['ID']['output'];
 };
 
+/** Input for `unlinkServiceRequestFromBooking`. */
 export type UnlinkServiceRequestFromBookingInput = {
+  /** The service request's id. */
   requestId: Scalars['ID']['input'];
 };
 
@@ -791,9 +891,11 @@ export type UpdateMaintenanceTaskInput = {
   checklist?: InputMaybe<Array<Scalars['String']['input']>>;
   /** Null or empty removes it. */
   description?: InputMaybe<Scalars['String']['input']>;
+  /** The task's id. */
   id: Scalars['ID']['input'];
   /** Null gives the task back to the board. */
   responsibleMemberId?: InputMaybe<Scalars['ID']['input']>;
+  /** 1–120 characters. */
   title?: InputMaybe<Scalars['String']['input']>;
 };
 

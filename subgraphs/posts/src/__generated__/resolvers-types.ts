@@ -49,6 +49,7 @@ export type AddCommentInput = {
   body: Scalars['String']['input'];
   /** A top-level comment of the same post, to reply to it. */
   parentId?: InputMaybe<Scalars['ID']['input']>;
+  /** The post's id. */
   postId: Scalars['ID']['input'];
 };
 
@@ -270,6 +271,7 @@ export type CommentEdit = {
 /** Result of `addComment`, `editComment` and `deleteComment`. */
 export type CommentPayload = {
   __typename?: 'CommentPayload';
+  /** The comment after the change. */
   comment: Comment;
 };
 
@@ -550,6 +552,7 @@ export type DocumentVersion = {
 export type EditCommentInput = {
   /** 1–5 000 characters after trimming surrounding whitespace. */
   body: Scalars['String']['input'];
+  /** The comment's id. */
   commentId: Scalars['ID']['input'];
 };
 
@@ -1065,6 +1068,7 @@ export type ModerationSettingsPayload = {
 
 export { ModerationState };
 
+/** What a client can change. */
 export type Mutation = {
   __typename?: 'Mutation';
   /**
@@ -1240,201 +1244,241 @@ export type Mutation = {
 };
 
 
+/** What a client can change. */
 export type MutationAcceptCodeOfConductArgs = {
   input: AcceptCodeOfConductInput;
 };
 
 
+/** What a client can change. */
 export type MutationAddCommentArgs = {
   input: AddCommentInput;
 };
 
 
+/** What a client can change. */
 export type MutationAddDocumentVersionArgs = {
   input: AddDocumentVersionInput;
 };
 
 
+/** What a client can change. */
 export type MutationAddGroupMemberArgs = {
   input: AddGroupMemberInput;
 };
 
 
+/** What a client can change. */
 export type MutationArchiveGroupArgs = {
   input: ArchiveGroupInput;
 };
 
 
+/** What a client can change. */
 export type MutationCancelEventArgs = {
   input: CancelEventInput;
 };
 
 
+/** What a client can change. */
 export type MutationCancelSignupArgs = {
   input: CancelSignupInput;
 };
 
 
+/** What a client can change. */
 export type MutationChangeSignupArgs = {
   input: ChangeSignupInput;
 };
 
 
+/** What a client can change. */
 export type MutationCreateDocumentArgs = {
   input: CreateDocumentInput;
 };
 
 
+/** What a client can change. */
 export type MutationCreateDocumentFolderArgs = {
   input: CreateDocumentFolderInput;
 };
 
 
+/** What a client can change. */
 export type MutationCreateEventArgs = {
   input: CreateEventInput;
 };
 
 
+/** What a client can change. */
 export type MutationCreateGroupArgs = {
   input: CreateGroupInput;
 };
 
 
+/** What a client can change. */
 export type MutationCreatePostArgs = {
   input: CreatePostInput;
 };
 
 
+/** What a client can change. */
 export type MutationDecideGroupJoinRequestArgs = {
   input: DecideGroupJoinRequestInput;
 };
 
 
+/** What a client can change. */
 export type MutationDeleteCommentArgs = {
   input: DeleteCommentInput;
 };
 
 
+/** What a client can change. */
 export type MutationDeleteDocumentArgs = {
   input: DeleteDocumentInput;
 };
 
 
+/** What a client can change. */
 export type MutationDeletePostArgs = {
   input: DeletePostInput;
 };
 
 
+/** What a client can change. */
 export type MutationEditCommentArgs = {
   input: EditCommentInput;
 };
 
 
+/** What a client can change. */
 export type MutationJoinGroupArgs = {
   input: JoinGroupInput;
 };
 
 
+/** What a client can change. */
 export type MutationLeaveGroupArgs = {
   input: LeaveGroupInput;
 };
 
 
+/** What a client can change. */
 export type MutationMarkPostReadArgs = {
   input: MarkPostReadInput;
 };
 
 
+/** What a client can change. */
 export type MutationModerateContentArgs = {
   input: ModerateContentInput;
 };
 
 
+/** What a client can change. */
 export type MutationPinPostArgs = {
   input: PinPostInput;
 };
 
 
+/** What a client can change. */
 export type MutationPublishCodeOfConductArgs = {
   input: PublishCodeOfConductInput;
 };
 
 
+/** What a client can change. */
 export type MutationReactArgs = {
   input: ReactionInput;
 };
 
 
+/** What a client can change. */
 export type MutationRemoveGroupMemberArgs = {
   input: RemoveGroupMemberInput;
 };
 
 
+/** What a client can change. */
 export type MutationRenameDocumentFolderArgs = {
   input: RenameDocumentFolderInput;
 };
 
 
+/** What a client can change. */
 export type MutationReportContentArgs = {
   input: ReportContentInput;
 };
 
 
+/** What a client can change. */
 export type MutationResolveModerationCaseArgs = {
   input: ResolveModerationCaseInput;
 };
 
 
+/** What a client can change. */
 export type MutationSetGroupMemberRoleArgs = {
   input: SetGroupMemberRoleInput;
 };
 
 
+/** What a client can change. */
 export type MutationSetPostAttachmentsArgs = {
   input: SetPostAttachmentsInput;
 };
 
 
+/** What a client can change. */
 export type MutationSignUpForEventArgs = {
   input: SignUpForEventInput;
 };
 
 
+/** What a client can change. */
 export type MutationUnpinPostArgs = {
   input: PinPostInput;
 };
 
 
+/** What a client can change. */
 export type MutationUnreactArgs = {
   input: ReactionInput;
 };
 
 
+/** What a client can change. */
 export type MutationUpdateDocumentArgs = {
   input: UpdateDocumentInput;
 };
 
 
+/** What a client can change. */
 export type MutationUpdateFileSettingsArgs = {
   input: UpdateFileSettingsInput;
 };
 
 
+/** What a client can change. */
 export type MutationUpdateGroupArgs = {
   input: UpdateGroupInput;
 };
 
 
+/** What a client can change. */
 export type MutationUpdateModerationSettingsArgs = {
   input: UpdateModerationSettingsInput;
 };
 
 
+/** What a client can change. */
 export type MutationUpdatePostArgs = {
   input: UpdatePostInput;
 };
 
 
+/** What a client can change. */
 export type MutationUploadFileArgs = {
   input: UploadFileInput;
 };
@@ -1607,6 +1651,7 @@ export type PublishCodeOfConductInput = {
   body: Scalars['String']['input'];
 };
 
+/** What a client can read. */
 export type Query = {
   __typename?: 'Query';
   /**
@@ -1666,21 +1711,25 @@ export type Query = {
 };
 
 
+/** What a client can read. */
 export type QueryCommentArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** What a client can read. */
 export type QueryDocumentArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** What a client can read. */
 export type QueryDocumentFoldersArgs = {
   parentId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 
+/** What a client can read. */
 export type QueryDocumentsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -1688,11 +1737,13 @@ export type QueryDocumentsArgs = {
 };
 
 
+/** What a client can read. */
 export type QueryEventArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** What a client can read. */
 export type QueryEventsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -1700,11 +1751,13 @@ export type QueryEventsArgs = {
 };
 
 
+/** What a client can read. */
 export type QueryGroupArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** What a client can read. */
 export type QueryGroupsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<GroupsFilter>;
@@ -1712,17 +1765,20 @@ export type QueryGroupsArgs = {
 };
 
 
+/** What a client can read. */
 export type QueryModerationCaseArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** What a client can read. */
 export type QueryModerationLogArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
+/** What a client can read. */
 export type QueryModerationQueueArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -1730,11 +1786,13 @@ export type QueryModerationQueueArgs = {
 };
 
 
+/** What a client can read. */
 export type QueryPostArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** What a client can read. */
 export type QueryPostsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<PostFilter>;
@@ -1742,6 +1800,7 @@ export type QueryPostsArgs = {
 };
 
 
+/** What a client can read. */
 export type QueryScheduledPostsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -1749,30 +1808,42 @@ export type QueryScheduledPostsArgs = {
 
 /** The fixed set of reactions. A member can give each of them once to the same post or comment. */
 export type Reaction =
+  /** Celebration. */
   | 'CELEBRATE'
+  /** Love. */
   | 'HEART'
+  /** Laughter. */
   | 'LAUGH'
+  /** A like. */
   | 'LIKE'
+  /** Sadness. */
   | 'SAD';
 
 /** How many members gave one reaction. */
 export type ReactionCount = {
   __typename?: 'ReactionCount';
+  /** How many members gave it. */
   count: Scalars['Int']['output'];
+  /** The reaction. */
   reaction: Reaction;
 };
 
 /** Input for `react` and `unreact`. */
 export type ReactionInput = {
+  /** The reaction to give or take back. */
   reaction: Reaction;
+  /** The id of the post or comment. */
   targetId: Scalars['ID']['input'];
+  /** Whether the target is a post or a comment. */
   targetType: ContentTargetType;
 };
 
 /** Result of `react` and `unreact`: the target's reactions after the change. */
 export type ReactionPayload = {
   __typename?: 'ReactionPayload';
+  /** How many members gave each reaction, after the change. */
   reactions: Array<ReactionCount>;
+  /** The reactions the viewer has given the target, after the change. */
   viewerReactions: Array<Reaction>;
 };
 

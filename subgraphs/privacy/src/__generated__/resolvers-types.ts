@@ -51,6 +51,7 @@ export type Scalars = {
  * fields that change (the others stay); REMOVED names the sub-processor only.
  */
 export type AnnounceSubprocessorChangeInput = {
+  /** Whether a sub-processor is ADDED, CHANGED or REMOVED. */
   change: SubprocessorChangeKind;
   /** 2–100 characters. */
   country?: InputMaybe<Scalars['String']['input']>;
@@ -77,6 +78,7 @@ export type AnnounceSubprocessorChangeInput = {
 /** What announcing a change did. */
 export type AnnouncedSubprocessorChange = {
   __typename?: 'AnnouncedSubprocessorChange';
+  /** The change as the register now keeps it. */
   change: SubprocessorChange;
   /** How many associations were told (every association not terminated). */
   notifiedAssociations: Scalars['Int']['output'];
@@ -131,6 +133,7 @@ export type AssociationUsageStatisticsArgs = {
  */
 export type AssociationClosure = {
   __typename?: 'AssociationClosure';
+  /** The association's id. */
   associationId: Scalars['ID']['output'];
   /** The last day the copy may be downloaded; deletion starts the day after. */
   availableUntil: Scalars['Date']['output'];
@@ -153,6 +156,7 @@ export type AssociationClosure = {
   links: Array<ClosureExportLink>;
   /** What started it. */
   startedBy: AssociationClosureStart;
+  /** Where the closure stands: exporting, ready to download, erasing, or erased. */
   status: AssociationClosureStatus;
   /** Each subgraph's part of the export, then of the deletion. */
   steps: Array<AssociationClosureStep>;
@@ -185,6 +189,7 @@ export type AssociationClosureStep = {
   doneAt?: Maybe<Scalars['DateTime']['output']>;
   /** Why the last attempt failed; null when it did not, or once done. */
   lastError?: Maybe<Scalars['String']['output']>;
+  /** Whether this step belongs to the export or to the erasure. */
   phase: AssociationClosurePhase;
   /** The subgraph asked, e.g. `posts`. */
   subgraph: Scalars['String']['output'];
@@ -202,10 +207,13 @@ export type ClosureExportLink = {
   expiresAt: Scalars['DateTime']['output'];
   /** Wrong access codes typed so far. */
   failedAttempts: Scalars['Int']['output'];
+  /** The id of the closure export link. */
   id: Scalars['ID']['output'];
+  /** When the link was issued. */
   issuedAt: Scalars['DateTime']['output'];
   /** The operator's account that issued it. */
   issuedBy: Scalars['ID']['output'];
+  /** When the copy was last downloaded through this link; null until it is. */
   lastDownloadAt?: Maybe<Scalars['DateTime']['output']>;
   /** Whether five wrong access codes locked it; a new link must then be issued. */
   locked: Scalars['Boolean']['output'];
@@ -221,6 +229,7 @@ export type ClosureExportLinkIssued = {
   __typename?: 'ClosureExportLinkIssued';
   /** Ten characters in two groups, e.g. `7KQ2M-X9D4F`; case, spaces and hyphens do not matter when typed. */
   accessCode: Scalars['String']['output'];
+  /** The link as the operator's record keeps it, without its URL and access code. */
   link: ClosureExportLink;
   /** The page that asks for the access code and then downloads the copy (a zip). */
   url: Scalars['String']['output'];
@@ -314,11 +323,15 @@ export type DataAccessPageInfo = {
 /** A personal-data breach in the provider's register (operators). */
 export type DataBreach = {
   __typename?: 'DataBreach';
+  /** The kinds of personal data affected, e.g. `contact details`. */
   dataCategories: Array<Scalars['String']['output']>;
+  /** What happened, as the operator recorded it. */
   description: Scalars['String']['output'];
+  /** The id of the data breach. */
   id: Scalars['ID']['output'];
   /** Each affected association's notice with its clocks. */
   notices: Array<DataBreachNotice>;
+  /** When the breach was entered in the register. */
   recordedAt: Scalars['DateTime']['output'];
   /** When the provider first suspected it. */
   suspectedAt: Scalars['DateTime']['output'];
@@ -327,10 +340,13 @@ export type DataBreach = {
 /** One of a breach's deadlines. */
 export type DataBreachClock = {
   __typename?: 'DataBreachClock';
+  /** When the deadline's duty was done; null while it is not. */
   doneAt?: Maybe<Scalars['DateTime']['output']>;
   /** Null while the clock has not started. */
   dueAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Which deadline: telling the association, or the association reporting to Datatilsynet. */
   kind: DataBreachClockKind;
+  /** Not started, running, done, done late, or overdue now. */
   state: DataBreachClockState;
 };
 
@@ -357,17 +373,24 @@ export type DataBreachClockState =
 /** A page of the breach register, newest suspicion first. */
 export type DataBreachConnection = {
   __typename?: 'DataBreachConnection';
+  /** The items of this page, in the order of the list. */
   nodes: Array<DataBreach>;
+  /** Whether another page follows, and the cursor to ask for it. */
   pageInfo: PageInfo;
 };
 
 /** One affected association's side of a personal-data breach, with both clocks. */
 export type DataBreachNotice = {
   __typename?: 'DataBreachNotice';
+  /** The association's id. */
   associationId: Scalars['ID']['output'];
+  /** The breach's id in the provider's register. */
   breachId: Scalars['ID']['output'];
+  /** Both deadlines: the provider telling the association, and the association's report to Datatilsynet. */
   clocks: Array<DataBreachClock>;
+  /** The kinds of personal data affected. */
   dataCategories: Array<Scalars['String']['output']>;
+  /** What happened, as the provider told it. */
   description: Scalars['String']['output'];
   /** Why the board found it not reportable (GDPR art. 33(1): unlikely to result in a risk). */
   notReportableReason?: Maybe<Scalars['String']['output']>;
@@ -375,13 +398,16 @@ export type DataBreachNotice = {
   notifiedAt?: Maybe<Scalars['DateTime']['output']>;
   /** When the board reported it to Datatilsynet. */
   reportedToAuthorityAt?: Maybe<Scalars['DateTime']['output']>;
+  /** When the breach was first suspected. */
   suspectedAt: Scalars['DateTime']['output'];
 };
 
 /** A page of an association's breach notices, newest suspicion first. */
 export type DataBreachNoticeConnection = {
   __typename?: 'DataBreachNoticeConnection';
+  /** The items of this page, in the order of the list. */
   nodes: Array<DataBreachNotice>;
+  /** Whether another page follows, and the cursor to ask for it. */
   pageInfo: PageInfo;
 };
 
@@ -425,6 +451,7 @@ export type GrantConsentInput = {
 
 /** Which terminated association's copy to issue a download link for. */
 export type IssueClosureExportLinkInput = {
+  /** The association's id. */
   associationId: Scalars['ID']['input'];
 };
 
@@ -625,11 +652,15 @@ export type MyRestriction = {
   inForce?: Maybe<RestrictionChange>;
 };
 
+/** Input for `notifyDataBreach`. */
 export type NotifyDataBreachInput = {
+  /** The breach's id. */
   breachId: Scalars['ID']['input'];
 };
 
+/** Input for `objectToSubprocessorChange`. */
 export type ObjectToSubprocessorChangeInput = {
+  /** The sub-processor change's id. */
   changeId: Scalars['ID']['input'];
   /** Why the association objects, 10–2000 characters; the provider's operators read it. */
   reason: Scalars['String']['input'];
@@ -857,6 +888,7 @@ export type ProcessingParty = {
   contactEmail?: Maybe<Scalars['String']['output']>;
   /** The privacy contact's name; null when none is named. */
   contactName?: Maybe<Scalars['String']['output']>;
+  /** The party's legal name. */
   name: Scalars['String']['output'];
   /** Null when not known. */
   organisationNumber?: Maybe<Scalars['String']['output']>;
@@ -865,10 +897,15 @@ export type ProcessingParty = {
 /** A recipient of the association's personal data: a sub-processor in force, with the transfer basis. */
 export type ProcessingRecipient = {
   __typename?: 'ProcessingRecipient';
+  /** The country the data is processed in. */
   country: Scalars['String']['output'];
+  /** The kinds of personal data it receives. */
   dataCategories: Array<Scalars['String']['output']>;
+  /** The sub-processor's name. */
   name: Scalars['String']['output'];
+  /** What it processes the data for, in both languages. */
   purpose: LocalizedText;
+  /** The transfer basis outside the EEA (e.g. EU standard contractual clauses, an adequacy decision), or that none is needed. */
   transferMechanism: Scalars['String']['output'];
 };
 
@@ -880,16 +917,21 @@ export type ProcessingRecords = {
   __typename?: 'ProcessingRecords';
   /** The purposes register: each purpose with its lawful basis, categories of data and retention. */
   activities: Array<PrivacyPurpose>;
+  /** The association, as controller. */
   controller: ProcessingParty;
   /** The activities as CSV (RFC 4180, every field quoted), one row per purpose. */
   csv: Scalars['String']['output'];
+  /** When the records were put together. */
   generatedAt: Scalars['DateTime']['output'];
   /** The whole record as a Markdown document. */
   markdown: Scalars['String']['output'];
+  /** The provider, as processor. */
   processor: ProcessingParty;
+  /** The sub-processors in force, who receive the association's personal data. */
   recipients: Array<ProcessingRecipient>;
   /** Months after a move-out before a resident's personal data is erased. */
   retentionMonthsAfterMoveOut: Scalars['Int']['output'];
+  /** The technical and organisational security measures, in both languages. */
   securityMeasures: Array<LocalizedText>;
   /** The association's IANA time zone, in which the rendered date is written. */
   timeZone: Scalars['String']['output'];
@@ -1017,6 +1059,7 @@ export type QuerySubprocessorChangesArgs = {
 
 /** The board's record towards Datatilsynet: when it reported, or why the breach is not reportable (one of the two). */
 export type RecordDataBreachAuthorityReportInput = {
+  /** The breach's id. */
   breachId: Scalars['ID']['input'];
   /** Why it is not reportable, 10–2000 characters. */
   notReportableReason?: InputMaybe<Scalars['String']['input']>;
@@ -1024,6 +1067,7 @@ export type RecordDataBreachAuthorityReportInput = {
   reportedAt?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
+/** Input for `recordDataBreach`. */
 export type RecordDataBreachInput = {
   /** The affected associations (1–10000, each a current association). */
   associationIds: Array<Scalars['ID']['input']>;
@@ -1113,9 +1157,13 @@ export type Subprocessor = {
  */
 export type SubprocessorChange = {
   __typename?: 'SubprocessorChange';
+  /** When the change was announced. */
   announcedAt: Scalars['DateTime']['output'];
+  /** Whether the sub-processor was added, changed or removed. */
   change: SubprocessorChangeKind;
+  /** The country the data is processed in. */
   country: Scalars['String']['output'];
+  /** The kinds of personal data it receives. */
   dataCategories: Array<Scalars['String']['output']>;
   /** The day it takes (or took) effect, in Europe/Oslo. */
   effectiveOn: Scalars['Date']['output'];
@@ -1123,6 +1171,7 @@ export type SubprocessorChange = {
   emergency: Scalars['Boolean']['output'];
   /** Stable identifier of this change. */
   id: Scalars['ID']['output'];
+  /** The sub-processor's name. */
   name: Scalars['String']['output'];
   /** The last day (Europe/Oslo) an association may object; null for the register the agreement started with. */
   objectionDeadline?: Maybe<Scalars['Date']['output']>;
@@ -1131,18 +1180,22 @@ export type SubprocessorChange = {
    * anyone else).
    */
   objections: Array<SubprocessorObjection>;
+  /** What it processes the data for, in both languages. */
   purpose: LocalizedText;
   /** Why, for an emergency (or any note the operator gave). */
   reason?: Maybe<Scalars['String']['output']>;
   /** The sub-processor it changes. */
   subprocessorId: Scalars['ID']['output'];
+  /** The transfer basis outside the EEA (e.g. EU standard contractual clauses, an adequacy decision), or that none is needed. */
   transferMechanism: Scalars['String']['output'];
 };
 
 /** A page of the sub-processor register's history, newest announcement first. */
 export type SubprocessorChangeConnection = {
   __typename?: 'SubprocessorChangeConnection';
+  /** The items of this page, in the order of the list. */
   nodes: Array<SubprocessorChange>;
+  /** Whether another page follows, and the cursor to ask for it. */
   pageInfo: PageInfo;
 };
 
@@ -1158,10 +1211,15 @@ export type SubprocessorChangeKind =
 /** An association's objection to a sub-processor change, made by its board. */
 export type SubprocessorObjection = {
   __typename?: 'SubprocessorObjection';
+  /** The association's id. */
   associationId: Scalars['ID']['output'];
+  /** The sub-processor change objected to. */
   changeId: Scalars['ID']['output'];
+  /** The id of the subprocessor objection. */
   id: Scalars['ID']['output'];
+  /** When the board objected. */
   objectedAt: Scalars['DateTime']['output'];
+  /** The board's reason, in its own words. */
   reason: Scalars['String']['output'];
 };
 

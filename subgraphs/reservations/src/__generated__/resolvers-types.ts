@@ -31,6 +31,7 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+/** Input for `addClosedPeriod`. */
 export type AddClosedPeriodInput = {
   /** End of the closure, after the start. */
   end: Scalars['DateTime']['input'];
@@ -42,6 +43,7 @@ export type AddClosedPeriodInput = {
   start: Scalars['DateTime']['input'];
 };
 
+/** Result of `addClosedPeriod`. */
 export type AddClosedPeriodPayload = {
   __typename?: 'AddClosedPeriodPayload';
   /** The new closed period. */
@@ -50,11 +52,13 @@ export type AddClosedPeriodPayload = {
   resource: Resource;
 };
 
+/** Input for `archiveResource`. */
 export type ArchiveResourceInput = {
   /** The resource that stops taking bookings; its bookings stay. */
   resourceId: Scalars['ID']['input'];
 };
 
+/** Result of `archiveResource`. */
 export type ArchiveResourcePayload = {
   __typename?: 'ArchiveResourcePayload';
   /** The archived resource. */
@@ -149,6 +153,7 @@ export { BookingMode };
 
 export { BookingStatus };
 
+/** Input for `cancelBooking`. */
 export type CancelBookingInput = {
   /** The booking to cancel. */
   bookingId: Scalars['ID']['input'];
@@ -156,6 +161,7 @@ export type CancelBookingInput = {
   reason?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** Result of `cancelBooking`. */
 export type CancelBookingPayload = {
   __typename?: 'CancelBookingPayload';
   /** The cancelled booking. */
@@ -212,6 +218,7 @@ export type ClosedPeriod = {
   start: Scalars['DateTime']['output'];
 };
 
+/** Input for `createBooking`. */
 export type CreateBookingInput = {
   /** That the booker accepts the resource's rules; required where the resource asks for it. */
   acceptRules?: InputMaybe<Scalars['Boolean']['input']>;
@@ -234,6 +241,7 @@ export type CreateBookingInput = {
   unitId?: InputMaybe<Scalars['ID']['input']>;
 };
 
+/** Result of `createBooking`. */
 export type CreateBookingPayload = {
   __typename?: 'CreateBookingPayload';
   /**
@@ -245,6 +253,7 @@ export type CreateBookingPayload = {
   booking: Booking;
 };
 
+/** Input for `createLocation`. */
 export type CreateLocationInput = {
   /** Street address. */
   address?: InputMaybe<Scalars['String']['input']>;
@@ -252,6 +261,7 @@ export type CreateLocationInput = {
   name: Scalars['String']['input'];
 };
 
+/** Result of `createLocation`. */
 export type CreateLocationPayload = {
   __typename?: 'CreateLocationPayload';
   /** The new office space. */
@@ -314,12 +324,14 @@ export type CreateResourceInput = {
   whoMayBook?: InputMaybe<Array<MemberRole>>;
 };
 
+/** Result of `createResource`. */
 export type CreateResourcePayload = {
   __typename?: 'CreateResourcePayload';
   /** The new resource. */
   resource: Resource;
 };
 
+/** Input for `decideBooking`. */
 export type DecideBookingInput = {
   /** A booking with status PENDING. */
   bookingId: Scalars['ID']['input'];
@@ -329,6 +341,7 @@ export type DecideBookingInput = {
   reason?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** Result of `decideBooking`. */
 export type DecideBookingPayload = {
   __typename?: 'DecideBookingPayload';
   /** The booking, now CONFIRMED or REJECTED. */
@@ -487,6 +500,7 @@ export type PageInfo = {
 
 export { PriceUnit };
 
+/** What a client can read. */
 export type Query = {
   __typename?: 'Query';
   /**
@@ -525,6 +539,7 @@ export type Query = {
 };
 
 
+/** What a client can read. */
 export type QueryAvailabilityArgs = {
   from: Scalars['Date']['input'];
   resourceId: Scalars['ID']['input'];
@@ -532,11 +547,13 @@ export type QueryAvailabilityArgs = {
 };
 
 
+/** What a client can read. */
 export type QueryBookingArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** What a client can read. */
 export type QueryBookingsArgs = {
   from: Scalars['DateTime']['input'];
   resourceId: Scalars['ID']['input'];
@@ -544,6 +561,7 @@ export type QueryBookingsArgs = {
 };
 
 
+/** What a client can read. */
 export type QueryChargesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -552,6 +570,7 @@ export type QueryChargesArgs = {
 };
 
 
+/** What a client can read. */
 export type QueryMyBookingsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -559,16 +578,19 @@ export type QueryMyBookingsArgs = {
 };
 
 
+/** What a client can read. */
 export type QueryResourceArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** What a client can read. */
 export type QueryResourceCalendarArgs = {
   resourceId: Scalars['ID']['input'];
 };
 
 
+/** What a client can read. */
 export type QueryResourcesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -607,22 +629,26 @@ export { QuotaPer };
 
 export { QuotaPeriod };
 
+/** Input for `removeClosedPeriod`. */
 export type RemoveClosedPeriodInput = {
   /** The closed period to remove. */
   closedPeriodId: Scalars['ID']['input'];
 };
 
+/** Result of `removeClosedPeriod`. */
 export type RemoveClosedPeriodPayload = {
   __typename?: 'RemoveClosedPeriodPayload';
   /** The resource the period belonged to. */
   resource: Resource;
 };
 
+/** Input for `resetBookingsCalendar`. */
 export type ResetBookingsCalendarInput = {
   /** The resource whose feed gets a new URL; null or absent for the viewer's own bookings feed. */
   resourceId?: InputMaybe<Scalars['ID']['input']>;
 };
 
+/** Result of `resetBookingsCalendar`. */
 export type ResetBookingsCalendarPayload = {
   __typename?: 'ResetBookingsCalendarPayload';
   /** The feed with its new URL; the old URL stops working at once. */
@@ -708,6 +734,7 @@ export type ResourceConnection = {
   pageInfo: PageInfo;
 };
 
+/** Input for `setOpeningHours`. */
 export type SetOpeningHoursInput = {
   /** All of its opening hours, replacing the old ones; intervals of a weekday must not overlap. Empty: open around the clock. */
   hours: Array<OpeningHoursInput>;
@@ -715,12 +742,14 @@ export type SetOpeningHoursInput = {
   resourceId: Scalars['ID']['input'];
 };
 
+/** Result of `setOpeningHours`. */
 export type SetOpeningHoursPayload = {
   __typename?: 'SetOpeningHoursPayload';
   /** The resource with its new opening hours. */
   resource: Resource;
 };
 
+/** Input for `setQuotas`. */
 export type SetQuotasInput = {
   /** All of its quotas, replacing the old ones; at most 20. */
   quotas: Array<QuotaInput>;
@@ -728,6 +757,7 @@ export type SetQuotasInput = {
   resourceId: Scalars['ID']['input'];
 };
 
+/** Result of `setQuotas`. */
 export type SetQuotasPayload = {
   __typename?: 'SetQuotasPayload';
   /** The resource with its new quotas. */
@@ -809,6 +839,7 @@ export type UpdateResourceInput = {
   whoMayBook?: InputMaybe<Array<MemberRole>>;
 };
 
+/** Result of `updateResource`. */
 export type UpdateResourcePayload = {
   __typename?: 'UpdateResourcePayload';
   /** The resource as changed. */
