@@ -58,6 +58,7 @@ const config: CodegenConfig = {
       SupportSession: '../support/support.repository#SupportSessionRow',
       SupportAccessEntry: '../support/support.repository#SupportAccessEntryRow',
       ImportJob: '../imports/imports.repository#ImportJobRow',
+      ImportChange: '../tables#ImportChangeRow',
       TermsVersion: '../terms/terms.repository#TermsVersionRow',
       TermsAcceptance: '../terms/terms.repository#TermsAcceptanceRow',
       AssociationTerms: '../terms/terms.service#AssociationTermsState',

@@ -266,6 +266,17 @@ export const apiKeys = schema.table('api_keys', {
 
 export type ImportRejectionRow = { line: number; field: string | null; reason: string };
 
+/** One change a dry run would make (decision 0046): an existing member by id only, a new person by the row's name. */
+export type ImportChangeRow = {
+  kind: 'added' | 'moved_in' | 'updated' | 'moved_out';
+  /** The row's line; null for a full sync's move-out, which no row mentions. */
+  line: number | null;
+  memberId: string | null;
+  name: string | null;
+  unitId: string;
+  moveOut: string | null;
+};
+
 export const importJobs = schema.table('import_jobs', {
   associationId: uuid('association_id').notNull(),
   id: uuid('id').notNull(),
@@ -282,6 +293,8 @@ export const importJobs = schema.table('import_jobs', {
   movedOutCount: integer('moved_out_count').notNull().default(0),
   unchangedCount: integer('unchanged_count').notNull().default(0),
   rejected: jsonb('rejected').$type<ImportRejectionRow[]>().notNull().default([]),
+  changes: jsonb('changes').$type<ImportChangeRow[]>().notNull().default([]),
+  changesTruncated: boolean('changes_truncated').notNull().default(false),
   error: text('error'),
   createdBy: uuid('created_by').notNull(),
   createdByKind: text('created_by_kind', { enum: ['member', 'api_key', 'account'] }).notNull(),

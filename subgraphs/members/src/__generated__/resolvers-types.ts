@@ -8,6 +8,7 @@ import type { InvitationRow } from '../invitations/invitations.repository';
 import type { ApiKeyRow } from '../api-keys/api-keys.repository';
 import type { SupportSessionRow, SupportAccessEntryRow } from '../support/support.repository';
 import type { ImportJobRow } from '../imports/imports.repository';
+import type { ImportChangeRow } from '../tables';
 import type { TermsVersionRow, TermsAcceptanceRow } from '../terms/terms.repository';
 import type { AssociationTermsState } from '../terms/terms.service';
 import type { AgreementState, TerminationRow, BreachNoticeRow } from '../agreements/agreements.repository';
@@ -593,6 +594,34 @@ export type FirstBoardMemberInput = {
   email: Scalars['String']['input'];
 };
 
+/** One change a dry run would make. */
+export type ImportChange = {
+  __typename?: 'ImportChange';
+  /** What would happen. */
+  kind: ImportChangeKind;
+  /** The row's line (as in `ImportRejection.line`); null for a full sync's move-out, which no row mentions. */
+  line?: Maybe<Scalars['Int']['output']>;
+  /** The member it is about; null for a person the import would add (see `name`), or one deleted since. */
+  member?: Maybe<Member>;
+  /** The last day of the tenure after the change, when it has one. */
+  moveOut?: Maybe<Scalars['Date']['output']>;
+  /** The name in the import row, for a person the import would add; null otherwise (read `member`). */
+  name?: Maybe<Scalars['String']['output']>;
+  /** The unit the change is about. */
+  unit?: Maybe<Unit>;
+};
+
+/** What a dry run would do to one person. */
+export type ImportChangeKind =
+  /** A new person, with a tenure on the unit. */
+  | 'ADDED'
+  /** A member who would get a (new) tenure on the unit: moving in, or moving to another unit. */
+  | 'MOVED_IN'
+  /** The tenure would end: a move-out day in the row, or a full sync that does not mention it (ends today). */
+  | 'MOVED_OUT'
+  /** The tenure's relation, contract or dates, or the person's contact details, would change. */
+  | 'UPDATED';
+
 /** A member import and, when finished, its report. */
 export type ImportJob = {
   __typename?: 'ImportJob';
@@ -663,6 +692,13 @@ export type ImportRejection = {
 /** What an import changed (or, for a dry run, would change). */
 export type ImportReport = {
   __typename?: 'ImportReport';
+  /**
+   * For a dry run, what it would change, person by person: the first 500 changes in row order, then the people a full
+   * sync would move out. Empty for an import that wrote.
+   */
+  changes: Array<ImportChange>;
+  /** Whether there were more changes than `changes` lists (see the counts for all of them). */
+  changesTruncated: Scalars['Boolean']['output'];
   /** People and tenures created. */
   created: Scalars['Int']['output'];
   /** Tenures ended because a full sync did not mention them. */
@@ -858,9 +894,13 @@ export type Member = {
   onlineIdentities?: Maybe<Array<OnlineIdentity>>;
   /** Phone number. Other residents see it only with the person's `directory_contact` consent; themself and the board always. */
   phone?: Maybe<Scalars['String']['output']>;
+  /** A signed link to the uploaded portrait at most 400 px on its longest side, for lists; null as `portraitUrl` is, or without an upload. */
+  portraitThumbnailUrl?: Maybe<Scalars['String']['output']>;
   /**
-   * Address of the portrait image, on a host the deployment allows (else null). Others (the board too) see it only with
-   * the person's `directory_portrait` consent.
+   * The portrait: a signed link to the picture the person uploaded (`setMyPortrait`, at most 1600 px, through the
+   * gateway's `/portraits/` prefix; the same link within an hour so caches keep it, decision 0047), else the address
+   * they typed on a host the deployment allows, else null. Others (the board too) see it only with the person's
+   * `directory_portrait` consent.
    */
   portraitUrl?: Maybe<Scalars['String']['output']>;
   /** What the member is now, derived from active tenures, board terms and external titles. Empty for former members. */
@@ -2137,12 +2177,14 @@ export type ResolversTypes = ResolversObject<{
   EndCommitteeTermInput: EndCommitteeTermInput;
   FieldVisibility: FieldVisibility;
   FirstBoardMemberInput: FirstBoardMemberInput;
+  ImportChange: ResolverTypeWrapper<ImportChangeRow>;
+  ImportChangeKind: ImportChangeKind;
   ImportJob: ResolverTypeWrapper<ImportJobRow>;
   ImportMembersInput: ImportMembersInput;
   ImportMembersPayload: ResolverTypeWrapper<Omit<ImportMembersPayload, 'job'> & { job: ResolversTypes['ImportJob'] }>;
   ImportMode: ImportMode;
   ImportRejection: ResolverTypeWrapper<ImportRejection>;
-  ImportReport: ResolverTypeWrapper<ImportReport>;
+  ImportReport: ResolverTypeWrapper<Omit<ImportReport, 'changes'> & { changes: Array<ResolversTypes['ImportChange']> }>;
   ImportRowInput: ImportRowInput;
   ImportStatus: ImportStatus;
   Invitation: ResolverTypeWrapper<InvitationRow>;
@@ -2264,11 +2306,12 @@ export type ResolversParentTypes = ResolversObject<{
   DirectoryFilter: DirectoryFilter;
   EndCommitteeTermInput: EndCommitteeTermInput;
   FirstBoardMemberInput: FirstBoardMemberInput;
+  ImportChange: ImportChangeRow;
   ImportJob: ImportJobRow;
   ImportMembersInput: ImportMembersInput;
   ImportMembersPayload: Omit<ImportMembersPayload, 'job'> & { job: ResolversParentTypes['ImportJob'] };
   ImportRejection: ImportRejection;
-  ImportReport: ImportReport;
+  ImportReport: Omit<ImportReport, 'changes'> & { changes: Array<ResolversParentTypes['ImportChange']> };
   ImportRowInput: ImportRowInput;
   Invitation: InvitationRow;
   InvitationIdInput: InvitationIdInput;
@@ -2496,6 +2539,15 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
   name: 'DateTime';
 }
 
+export type ImportChangeResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['ImportChange'] = ResolversParentTypes['ImportChange']> = ResolversObject<{
+  kind?: Resolver<ResolversTypes['ImportChangeKind'], ParentType, ContextType>;
+  line?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  member?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType>;
+  moveOut?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  unit?: Resolver<Maybe<ResolversTypes['Unit']>, ParentType, ContextType>;
+}>;
+
 export type ImportJobResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['ImportJob'] = ResolversParentTypes['ImportJob']> = ResolversObject<{
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   dryRun?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -2519,6 +2571,8 @@ export type ImportRejectionResolvers<ContextType = MembersContext, ParentType ex
 }>;
 
 export type ImportReportResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['ImportReport'] = ResolversParentTypes['ImportReport']> = ResolversObject<{
+  changes?: Resolver<Array<ResolversTypes['ImportChange']>, ParentType, ContextType>;
+  changesTruncated?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   created?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   movedOut?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   rejected?: Resolver<Array<ResolversTypes['ImportRejection']>, ParentType, ContextType>;
@@ -2572,6 +2626,7 @@ export type MemberResolvers<ContextType = MembersContext, ParentType extends Res
   occupation?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   onlineIdentities?: Resolver<Maybe<Array<ResolversTypes['OnlineIdentity']>>, ParentType, ContextType>;
   phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  portraitThumbnailUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   portraitUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   roles?: Resolver<Array<ResolversTypes['MemberRole']>, ParentType, ContextType>;
   suspension?: Resolver<Maybe<ResolversTypes['Suspension']>, ParentType, ContextType>;
@@ -2841,6 +2896,7 @@ export type Resolvers<ContextType = MembersContext> = ResolversObject<{
   CreateUnitPayload?: CreateUnitPayloadResolvers<ContextType>;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
+  ImportChange?: ImportChangeResolvers<ContextType>;
   ImportJob?: ImportJobResolvers<ContextType>;
   ImportMembersPayload?: ImportMembersPayloadResolvers<ContextType>;
   ImportRejection?: ImportRejectionResolvers<ContextType>;

@@ -65,6 +65,8 @@ describe('planning an import', () => {
     expect(result.changes).toEqual([
       {
         position: 1,
+        line: 3,
+        unitId: 'u2',
         changedPerson: { id: 'ola', name: 'Ola Hansen', email: 'Ola@Example.com', phone: '+47 900 00 000' },
         newTenure: expect.objectContaining({ memberId: 'ola', unitId: 'u2', moveIn: TODAY }),
       },
@@ -112,7 +114,12 @@ describe('planning an import', () => {
 
   it('reopens an ended tenure the row lists as ongoing, but starts a new one after a later move-in', () => {
     const reopened = plan([row({ name: 'Tidligere Beboer', email: 'former@example.com', unit: { shareNumber: '2' } })]);
-    expect(reopened.changes[0]).toEqual({ position: 0, changedTenure: { ...tenure('t-former', 'former', 'u2', '2010-01-01'), moveOut: null } });
+    expect(reopened.changes[0]).toEqual({
+      position: 0,
+      line: 2,
+      unitId: 'u2',
+      changedTenure: { ...tenure('t-former', 'former', 'u2', '2010-01-01'), moveOut: null },
+    });
 
     const movedBack = plan([row({ name: 'Tidligere Beboer', email: 'former@example.com', unit: { shareNumber: '2' }, moveIn: '2025-03-01' })]);
     expect(movedBack.changes[0]!.newTenure).toMatchObject({ memberId: 'former', unitId: 'u2', moveIn: '2025-03-01', moveOut: null });

@@ -45,6 +45,8 @@ export interface Snapshot {
 /** The writes one row causes. Written in row order, so a chunk of rows is a slice of `changes`. */
 export interface RowChange {
   position: number;
+  line: number;
+  unitId: string;
   newPerson?: Person;
   /** Holds the person's final contact data, also when later rows change it again. */
   changedPerson?: Person;
@@ -169,7 +171,7 @@ class Planner {
     if (match.person) this.refuseDuplicate(match.person.id, match.by, unit.id);
     const personId = match.person?.id ?? randomUUID();
     const tenure = this.tenureFor(row, personId, unit.id, current);
-    const change: RowChange = { position: row.position };
+    const change: RowChange = { position: row.position, line: row.line, unitId: unit.id };
     if (!match.person) this.createPerson(personId, row, unit.id, change);
     this.mentioned.set(key(personId, unit.id), row.line);
     const contactChanged = match.person ? this.updateContact(match.person, match.by, row, change) : false;

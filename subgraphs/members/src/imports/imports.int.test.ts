@@ -162,6 +162,23 @@ describe('member import', () => {
       expect((await tenuresOf(DEMO.per))[0]!.moveOut).toBeNull();
     });
 
+    it('lists in a dry run, person by person, whom it would add, change and move out (issue 16)', async () => {
+      const kariWithNewPhone = { ...residents[3]!, phone: '+47 911 22 333' };
+      const rows = [...residents.slice(0, 3), kariWithNewPhone, residents[4]!, { shareNumber: '2', name: 'Dora Dry', relation: 'OCCUPANT' }];
+      const dry = await runImport({ mode: 'FULL_SYNC', dryRun: true, rows });
+      const [per] = await tenuresOf(DEMO.per);
+      expect(report(dry)).toMatchObject({ created: 1, updated: 1, unchanged: 4, movedOut: 1 });
+      expect(dry.changes).toEqual([
+        { kind: 'updated', line: 4, memberId: DEMO.kari, name: null, unitId: expect.any(String), moveOut: null },
+        { kind: 'added', line: 6, memberId: null, name: 'Dora Dry', unitId: expect.any(String), moveOut: null },
+        { kind: 'moved_out', line: null, memberId: DEMO.per, name: null, unitId: per!.unitId, moveOut: osloDate() },
+      ]);
+      expect(dry.changesTruncated).toBe(false);
+      // An import that writes keeps no list.
+      const upsert = await runImport({ mode: 'UPSERT', rows: residents.slice(0, 1) });
+      expect(upsert.changes).toEqual([]);
+    });
+
     it('ends today the tenure of a resident it does not mention, keeps the person, and tells the other subgraphs', async () => {
       const job = await runImport({ mode: 'FULL_SYNC', rows: residents });
 

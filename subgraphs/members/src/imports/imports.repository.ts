@@ -1,6 +1,6 @@
 import { todayIn, type Announcement, type SubgraphDatabase, type Tx } from '@tunet/kit';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import { associations, buildings, importJobs, members, tenures, units } from '../tables';
+import { associations, buildings, importJobs, members, tenures, units, type ImportChangeRow } from '../tables';
 import type { ImportCounts, Person, Snapshot, Tenure } from './import-plan';
 import type { Rejection } from './import-rows';
 
@@ -13,6 +13,8 @@ export interface ImportOutcome {
   counts: ImportCounts;
   rejected: Rejection[];
   processedRows: number;
+  /** A dry run's list of what it would change (decision 0046). */
+  listed?: { changes: ImportChangeRow[]; truncated: boolean };
   /** For operators (logged and stored), never shown to the caller. */
   error?: string;
 }
@@ -216,6 +218,8 @@ async function finish(tx: Tx, tenant: string, id: string, outcome: ImportOutcome
       movedOutCount: outcome.counts.movedOut,
       unchangedCount: outcome.counts.unchanged,
       rejected: outcome.rejected,
+      changes: outcome.listed?.changes ?? [],
+      changesTruncated: outcome.listed?.truncated ?? false,
       error: outcome.error ?? null,
       finishedAt: sql`now()`,
     })

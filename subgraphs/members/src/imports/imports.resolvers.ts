@@ -1,4 +1,4 @@
-import type { ImportMode, ImportStatus, Resolvers } from '../__generated__/resolvers-types';
+import type { ImportChangeKind, ImportMode, ImportStatus, Resolvers } from '../__generated__/resolvers-types';
 
 export const importsResolvers: Resolvers = {
   Query: {
@@ -16,6 +16,13 @@ export const importsResolvers: Resolvers = {
       movedOut: job.movedOutCount,
       unchanged: job.unchangedCount,
       rejected: job.rejected,
+      changes: job.changes,
+      changesTruncated: job.changesTruncated,
     }),
+  },
+  ImportChange: {
+    kind: (change) => change.kind.toUpperCase() as ImportChangeKind,
+    member: async (change, _args, ctx) => (change.memberId ? ((await ctx.loaders.memberById.load(change.memberId)) ?? null) : null),
+    unit: async (change, _args, ctx) => (await ctx.loaders.unitById.load(change.unitId)) ?? null,
   },
 };

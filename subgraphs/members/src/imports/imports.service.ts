@@ -3,6 +3,7 @@ import { badUserInput, createLogger, isUuid, notFound, parseInput, type Logger, 
 import { z } from 'zod';
 import { moveOutAnnouncements } from '../housing/move-out.rules';
 import { readCsvRows } from './csv';
+import { listedChanges } from './import-changes';
 import { planImport, type ImportCounts, type ImportMode, type ImportPlan, type RowChange } from './import-plan';
 import { validateRows, type ImportRow, type RawRow, type Rejection } from './import-rows';
 import { creatorOf, requireImporter } from './imports.access';
@@ -137,7 +138,7 @@ export class ImportsService {
         }
         await this.write(session, plan, job.totalRows, progress);
         const outcome: ImportOutcome = { status: 'completed', counts: plan.counts, rejected: plan.rejected, processedRows: job.totalRows };
-        if (job.dryRun) throw new DryRunRollback(outcome);
+        if (job.dryRun) throw new DryRunRollback({ ...outcome, listed: listedChanges(plan) });
         await session.finishJob(job.id, outcome);
         return { outcome, recorded: true };
       });

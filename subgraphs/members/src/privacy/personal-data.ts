@@ -41,7 +41,7 @@ export const PERSONAL_DATA: PersonalDataCatalogue = {
     lawfulBasis: 'legal_obligation',
   },
   api_keys: { columns: ['created_by_member_id'], subject: ['created_by_member_id'], erasure: 'anonymise', lawfulBasis: 'contract' },
-  import_jobs: { columns: ['created_by'], subject: ['created_by'], erasure: 'anonymise', lawfulBasis: 'contract' },
+  import_jobs: { columns: ['created_by', 'changes'], subject: ['created_by'], erasure: 'anonymise', lawfulBasis: 'contract' },
   terms_acceptances: {
     columns: ['accepted_by_name', 'recorded_by_account_id', 'recorded_by_member_id'],
     subject: ['recorded_by_member_id'],

@@ -123,11 +123,25 @@ describe("members' privacy routes", () => {
         createdByMemberId: DEMO.ola,
       }),
     );
+    // A dry run's list of changes names Ola by id and a newcomer by name (decision 0046).
+    const job = randomUUID();
+    const newcomer = { kind: 'added', line: 3, memberId: null, name: 'Nina Ny', unitId: randomUUID(), moveOut: null };
+    const olaMovesOut = { kind: 'moved_out', line: null, memberId: DEMO.ola, name: null, unitId: randomUUID(), moveOut: '2026-12-31' };
+    await bed.db.system((tx) =>
+      tx.execute(sql`insert into members.import_jobs (association_id, id, mode, dry_run, all_or_nothing, status, total_rows, processed_rows,
+                       created_by, created_by_kind, finished_at, changes)
+                     values (${DEMO.solbakken}, ${job}, 'full_sync', true, false, 'completed', 1, 1, ${DEMO.kari}, 'member', now(),
+                       ${JSON.stringify([olaMovesOut, newcomer])}::jsonb)`),
+    );
     expect(await statusOf(erase(DEMO.solbakken, DEMO.ola, randomUUID()))).toBe(409);
 
     const first = rowsIn(privacyEraseAnswerSchema.parse(await erase(DEMO.solbakken, DEMO.ola)).receipt);
     expect(Object.keys(first).sort()).toEqual(catalogue);
-    expect(first).toMatchObject({ members: 'erased 1', tenures: 'erased 1', api_keys: 'anonymised 1', accounts: 'erased 1' });
+    expect(first).toMatchObject({ members: 'erased 1', tenures: 'erased 1', api_keys: 'anonymised 1', accounts: 'erased 1', import_jobs: 'anonymised 1' });
+    const { rows: listed } = (await bed.db.system((tx) => tx.execute(sql`select changes from members.import_jobs where id = ${job}`))) as {
+      rows: { changes: unknown }[];
+    };
+    expect(listed[0]!.changes).toEqual([newcomer]);
     expect(first.refresh_tokens).toMatch(/^erased [1-9]/);
 
     const standing = await reader.standing({ sessionId: token.viewer.sessionId, associationId: DEMO.solbakken, memberId: DEMO.ola, issuedAt: token.issuedAt });

@@ -83,9 +83,9 @@ export class PrivacyRepository {
         refresh_tokens: await of('refresh_tokens', sql`t.member_id = ${member}`),
         access_log: await of('access_log', sql`t.subject_member_id = ${member}`),
         api_keys: await of('api_keys', sql`t.created_by_member_id = ${member}`),
-        // Not the rejected lines: they are about the people the import named.
+        // Not the rejected lines nor a dry run's changes: they are about the people the import named.
         import_jobs: (await of('import_jobs', sql`t.created_by = ${member} and t.created_by_kind = 'member'`)).map(
-          ({ rejected: _r, error: _e, ...job }) => job,
+          ({ rejected: _r, error: _e, changes: _c, ...job }) => job,
         ),
         terms_acceptances: await of('terms_acceptances', sql`t.recorded_by_member_id = ${member}`),
         terminations: await of('terminations', sql`t.requested_by = ${account}`),
@@ -148,6 +148,13 @@ export class PrivacyRepository {
         tx,
         sql`update members.import_jobs set created_by = ${tombstoneId} where association_id = ${tenant} and created_by = ${memberId}
             and created_by_kind = 'member' returning 1`,
+      );
+      // A dry run's list of changes names members by id (decision 0046): the person's entries go.
+      counts.import_jobs += await countOf(
+        tx,
+        sql`update members.import_jobs
+            set changes = coalesce((select jsonb_agg(e) from jsonb_array_elements(changes) e where e->>'memberId' is distinct from ${memberId}::text), '[]'::jsonb)
+            where association_id = ${tenant} and changes @> jsonb_build_array(jsonb_build_object('memberId', ${memberId}::text)) returning 1`,
       );
       counts.terms_acceptances = await countOf(
         tx,
