@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { CLIENT_ROUTES_CATALOGUE_PATH, renderClientRoutesCatalogue } from '../scripts/client-routes-catalogue';
 import { composeSupergraph, SUPERGRAPH_PATH } from '../scripts/compose';
 import { EVENTS_CATALOGUE_PATH, renderEventsCatalogue } from '../scripts/events-catalogue';
 
@@ -14,6 +15,11 @@ describe('generated files', () => {
 
   it('docs/events.md lists every event topic as packages/events defines it (npm run events:catalogue)', () => {
     expect(existsSync(EVENTS_CATALOGUE_PATH) ? readFileSync(EVENTS_CATALOGUE_PATH, 'utf8') : 'docs/events.md is missing').toBe(renderEventsCatalogue());
+  });
+
+  it('docs/client-routes.md lists every client route as kit client-routes.ts defines it (npm run client-routes:catalogue)', () => {
+    const committed = existsSync(CLIENT_ROUTES_CATALOGUE_PATH) ? readFileSync(CLIENT_ROUTES_CATALOGUE_PATH, 'utf8') : 'docs/client-routes.md is missing';
+    expect(committed).toBe(renderClientRoutesCatalogue());
   });
 
   // The codegen CLI is ESM-only inside, so it runs as its own process; --check fails when an output would change.

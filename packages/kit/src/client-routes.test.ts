@@ -1,4 +1,4 @@
-import { absoluteClientLink, clientRoutes } from './client-routes';
+import { absoluteClientLink, clientRoutes, matchClientRoute, publishedClientRoutes } from './client-routes';
 
 describe('client routes', () => {
   it('lead to the agreed path of each page in the web app', () => {
@@ -35,6 +35,41 @@ describe('client routes', () => {
     const link = new URL(clientRoutes.acceptInvitation('x&admin=1#y'), 'https://app.tunet.test');
     expect(new URLSearchParams(link.hash.slice(1)).get('token')).toBe('x&admin=1#y');
     expect([...new URLSearchParams(link.hash.slice(1)).keys()]).toEqual(['token']);
+  });
+});
+
+describe('the client route table', () => {
+  it('describes every route and each of its parameters, named in the order the path has them', () => {
+    for (const route of publishedClientRoutes) {
+      const { name } = route;
+      expect({ name, described: route.description.length > 10 }).toEqual({ name, described: true });
+      expect({ name, params: Object.keys(route.params) }).toEqual({ name, params: [...route.path.matchAll(/:([A-Za-z]+)/g)].map((found) => found[1]) });
+      for (const description of Object.values(route.params)) expect(description).toMatch(/\S/);
+    }
+  });
+
+  it('matches every link a builder makes back to its route and values, also made absolute', () => {
+    for (const { name, params: described } of publishedClientRoutes) {
+      const values = Object.keys(described).map((param, index) => `${param}-${index}/?#&=x y`);
+      const link = Reflect.apply(clientRoutes[name], undefined, values) as string;
+      const params = Object.fromEntries(Object.keys(described).map((param, index) => [param, values[index]]));
+      expect(matchClientRoute(link)).toEqual({ name, params });
+      expect(matchClientRoute(absoluteClientLink('https://app.tunet.test', link)!, 'https://app.tunet.test')).toEqual({ name, params });
+    }
+  });
+
+  it('matches no link outside the table', () => {
+    for (const link of [
+      '/account/notifications',
+      '/settings/notifications/',
+      '/posts',
+      '/posts/1/edit',
+      '/invitations/abc',
+      '/unsubscribe/abc',
+      'https://evil.test/posts/1',
+    ]) {
+      expect({ link, route: matchClientRoute(link, 'https://app.tunet.test') }).toEqual({ link, route: null });
+    }
   });
 });
 

@@ -1,6 +1,10 @@
-import type { Event } from '@tunet/kit';
+import { absoluteClientLink, matchClientRoute, type Event } from '@tunet/kit';
+import { EmailChannel } from '../email/email.channel';
+import type { EmailTransport, OutgoingEmail } from '../email/email-transport';
 import { settingsUrl } from '../email/unsubscribe';
-import type { AssociationInfo, Locale, NotificationIntent, RenderedMessage } from '../model';
+import type { AssociationInfo, Locale, NotificationIntent, OutgoingDelivery, RenderedMessage } from '../model';
+import { pushMessageFor } from '../push/push.message';
+import { SmsChannel } from '../sms/sms.channel';
 import { MOVED_OUT_REASON } from './messages/reservations.messages';
 import { intentsFor, MalformedEvent, NOTIFICATION_TOPICS } from './notification.rules';
 
@@ -114,6 +118,14 @@ const PAYLOADS: Record<string, Record<string, unknown>> = {
     newEmail: 'ola.hansen@example.com',
     token: 'chg_7Hq-Zt0a',
     expiresAt: '2026-11-21T10:00:00.000Z',
+  },
+  'account.password_reset_requested': {
+    resetId: OTHER,
+    accountId: OTHER,
+    memberId: OLA,
+    email: 'ola@solbakken.example',
+    token: 'rst_9Kq-Wx2b',
+    expiresAt: '2026-11-20T10:30:00.000Z',
   },
   'member.suspended': { memberId: OLA, reason: 'Gjentatte brudd på husordensreglene', until: '2099-01-01' },
   'member.joined': { memberId: PER, invitationId: OTHER },
@@ -696,6 +708,72 @@ describe('the notification rules', () => {
       );
       expect(unassigned.map((intent) => intent.recipients)).toEqual([{ kind: 'board' }]);
       expect(render(unassigned[0]!, 'en').body).toContain('was to be resolved Friday 20 November at 13:00');
+    });
+  });
+
+  describe('links', () => {
+    const WEB_APP = 'https://app.tunet.test';
+    const GATEWAY = 'https://tunet.test';
+
+    /** Every URL a text or an HTML e-mail carries (hrefs and bare URLs alike). */
+    function urlsIn(text: string): string[] {
+      return [...text.matchAll(/https?:\/\/[^\s"'<>)]+/g)].map((found) => found[0].replace(/&amp;/g, '&'));
+    }
+
+    /** The message as each channel sends it: the e-mail (text and HTML), the push payload's URL and the SMS text. */
+    async function sentOn(intent: NotificationIntent, locale: Locale) {
+      const message = render(intent, locale);
+      const delivery: OutgoingDelivery = {
+        deliveryId: 'f1000000-0000-4000-8000-000000000001',
+        associationId: SOLBAKKEN.id,
+        notificationId: 'f2000000-0000-4000-8000-000000000001',
+        memberId: intent.recipients.kind === 'address' ? null : KARI,
+        channel: 'email',
+        address: '+4791234567',
+        attempt: 1,
+        category: intent.category,
+        important: intent.important,
+        locale,
+        title: message.title,
+        body: message.body,
+        link: message.link,
+        subjectType: intent.subject?.type ?? null,
+        subjectId: intent.subject?.id ?? null,
+        createdAt: new Date('2026-11-20T10:00:00.000Z'),
+      };
+      const emails: OutgoingEmail[] = [];
+      const transport = { send: (email: OutgoingEmail) => Promise.resolve(emails.push(email) && { status: 'sent' as const }) };
+      const links = { webAppOrigin: WEB_APP, publicOrigin: GATEWAY, unsubscribeToken: () => 'unsubscribe-token' };
+      await new EmailChannel(transport as unknown as EmailTransport, links).send(delivery);
+      const texts: string[] = [];
+      await new SmsChannel({ send: (_to, text) => Promise.resolve(texts.push(text) && { status: 'sent' as const }) }, WEB_APP).send(delivery);
+      return { message, email: emails[0]!, push: pushMessageFor(delivery, WEB_APP), sms: texts[0]! };
+    }
+
+    it.each(NOTIFICATION_TOPICS)('%s leads inbox, e-mail, push and SMS to the same page of the client route table', async (topic) => {
+      for (const intent of intentsFor(eventOf(topic, PAYLOADS[topic]!))) {
+        for (const locale of ['nb', 'en'] as const) {
+          const { message, email, push, sms } = await sentOn(intent, locale);
+          expect(message.link).toBe(render(intent, locale === 'nb' ? 'en' : 'nb').link);
+          if (message.link)
+            expect({ topic, link: message.link, route: matchClientRoute(message.link) !== null }).toEqual({ topic, link: message.link, route: true });
+          const page = absoluteClientLink(WEB_APP, message.link);
+          // Push opens the start page for a message that leads nowhere in particular.
+          expect(push.url).toBe(page ?? `${WEB_APP}/`);
+          for (const url of [...urlsIn(email.text), ...urlsIn(email.html), ...urlsIn(sms)]) {
+            const known = url.startsWith(`${GATEWAY}/unsubscribe/`) || matchClientRoute(url, WEB_APP) !== null;
+            expect({ topic, url, known }).toEqual({ topic, url, known: true });
+          }
+          if (page) {
+            expect(urlsIn(email.text)).toContain(page);
+            expect(urlsIn(sms)).toEqual([page]);
+          }
+        }
+      }
+    });
+
+    it("lead every e-mail's settings link and the unsubscribe page's to the notification settings page", () => {
+      expect(matchClientRoute(settingsUrl(WEB_APP), WEB_APP)).toEqual({ name: 'notificationSettings', params: {} });
     });
   });
 });
