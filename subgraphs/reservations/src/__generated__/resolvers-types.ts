@@ -11,6 +11,10 @@ import type { BookingRow, ChargeRow } from '../bookings/bookings.repository';
 import type { ResourceRow, LocationRow, OpeningHoursRow, ClosedPeriodRow, QuotaRow } from '../resources/resources.repository';
 import type { AvailabilityView } from '../schedule/schedule.service';
 import type { TimeRange } from '../tables';
+import type { GridSlot } from '../schedule/slot-states.rules';
+import type { Quote, QuotaLeft } from '../rules/booking-quote.rules';
+import type { Refusal } from '../rules/booking.rules';
+import type { Cancelled } from '../bookings/bookings.service';
 import type { ReservationsContext } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -78,8 +82,28 @@ export type Availability = {
   from: Scalars['Date']['output'];
   /** The resource. */
   resource: Resource;
+  /**
+   * Every slot starting in the window with its state, in order, so a grid needs no reconstruction: each slot (SLOTS),
+   * each night from check-in to check-out (DAYS), or (RANGE) the window cut into stretches of one state each. FREE
+   * slots of SLOTS and DAYS resources are exactly `free`; a FREE stretch of a RANGE resource may be shorter than the
+   * minimum duration or end at a booking's buffer, which `free` accounts for.
+   */
+  slots: Array<AvailabilitySlot>;
   /** Last date, included. */
   to: Scalars['Date']['output'];
+};
+
+/** One slot of a resource's grid with its state. */
+export type AvailabilitySlot = {
+  __typename?: 'AvailabilitySlot';
+  /** The viewer's own booking holding it (MINE only; null for a booking by someone else in the household). */
+  booking?: Maybe<Booking>;
+  /** End (exclusive). */
+  end: Scalars['DateTime']['output'];
+  /** Start. */
+  start: Scalars['DateTime']['output'];
+  /** How it stands for the viewer. */
+  state: SlotState;
 };
 
 /** A booking of a resource for a time range. */
@@ -97,8 +121,12 @@ export type Booking = {
   deposit?: Maybe<Scalars['Int']['output']>;
   /** End of the booking (exclusive). */
   end: Scalars['DateTime']['output'];
+  /** Until when the booker cancels for free; null for anyone but the booker and the board, and once it is no longer live. */
+  freeCancellationUntil?: Maybe<Scalars['DateTime']['output']>;
   /** Stable identifier. */
   id: Scalars['ID']['output'];
+  /** What the booker's cancellation after `freeCancellationUntil` costs, in øre; null like `freeCancellationUntil`. */
+  lateCancellationFee?: Maybe<Scalars['Int']['output']>;
   /** Whether the booker hid their name from other residents; the board and the booker still see it. */
   nameHidden: Scalars['Boolean']['output'];
   /** What the booking costs, in øre (NOK 1 = 100 øre); null for anyone but the booker and the board. */
@@ -111,6 +139,8 @@ export type Booking = {
   status: BookingStatus;
   /** The household (unit) the booking counts against for quotas and billing; the board only, null otherwise. */
   unitId?: Maybe<Scalars['ID']['output']>;
+  /** Whether the viewer may cancel it now: the booker until it starts, the board until it ends, while pending or confirmed. */
+  viewerCanCancel: Scalars['Boolean']['output'];
 };
 
 /** A private iCalendar feed of bookings: whoever has the URL sees it, so it is shown only to the member who holds it. */
@@ -129,8 +159,12 @@ export type BookingCancellation = {
   at: Scalars['DateTime']['output'];
   /** Whether the board ended it rather than the booker (the booker was told why). */
   byBoard: Scalars['Boolean']['output'];
+  /** The late-cancellation fee charged to the household, in øre: 0 when cancelled in time; null for anyone but the booker and the board. */
+  fee?: Maybe<Scalars['Int']['output']>;
   /** Why, as given by the board or the booker; null for other residents and when none was given. */
   reason?: Maybe<Scalars['String']['output']>;
+  /** What was given back of the booking's charge, in øre (0 when nothing had been charged); null for anyone but the booker and the board. */
+  refunded?: Maybe<Scalars['Int']['output']>;
 };
 
 /** A page of the viewer's bookings. */
@@ -151,6 +185,88 @@ export type BookingDecision =
 
 export { BookingMode };
 
+/** What booking a time would cost and whether it can be booked now, by the same rules createBooking applies. */
+export type BookingQuote = {
+  __typename?: 'BookingQuote';
+  /** Whether createBooking would take it now; `refusal` says why not. A race with another booker can still take it. */
+  canBook: Scalars['Boolean']['output'];
+  /** The currency of the amounts, `NOK`. */
+  currency: Scalars['String']['output'];
+  /** The deposit asked for, in øre, returned after use. */
+  deposit: Scalars['Int']['output'];
+  /** The end asked about. */
+  end: Scalars['DateTime']['output'];
+  /** Until when cancelling is free; after it cancelling costs `lateCancellationFee`. Null where `price` is null. */
+  freeCancellationUntil?: Maybe<Scalars['DateTime']['output']>;
+  /** What cancelling after `freeCancellationUntil` costs, in øre. Null where `price` is null. */
+  lateCancellationFee?: Maybe<Scalars['Int']['output']>;
+  /** What it costs, in øre; null when the time cannot be booked at all (past, too far ahead, not fitting the schedule). */
+  price?: Maybe<Scalars['Int']['output']>;
+  /** The resource's quotas that count for the viewer (household quotas only for a viewer with a household). */
+  quotas: Array<QuotaUsage>;
+  /** Why it cannot be booked: the first rule it breaks, in the order createBooking checks them; null when it can. */
+  refusal?: Maybe<BookingRefusal>;
+  /** Whether the board must approve it first; the booking then waits as PENDING and is charged when approved. */
+  requiresApproval: Scalars['Boolean']['output'];
+  /** The resource. */
+  resource: Resource;
+  /** The start asked about. */
+  start: Scalars['DateTime']['output'];
+};
+
+export type BookingQuoteInput = {
+  /** The end (exclusive). */
+  end: Scalars['DateTime']['input'];
+  /** The resource to book. */
+  resourceId: Scalars['ID']['input'];
+  /** The start, as createBooking would get it. */
+  start: Scalars['DateTime']['input'];
+  /** Which of the viewer's households the booking would count against; default: their first. */
+  unitId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** Why a booking would be refused. */
+export type BookingRefusal = {
+  __typename?: 'BookingRefusal';
+  /** The input field to change (`start`, `end`, `acceptRules`), when one is to blame. */
+  field?: Maybe<Scalars['String']['output']>;
+  /** The reason in words, in Norwegian (nb, the associations' language); a UI in another language renders its own from `reason`. */
+  message: Scalars['String']['output'];
+  /** The reason, as createBooking's error would carry it in `extensions.reason`. */
+  reason: BookingRefusalReason;
+};
+
+/** Why a booking cannot be made: the `extensions.reason` createBooking refuses with (the README lists them). */
+export type BookingRefusalReason =
+  /** The time has started or passed. */
+  | 'BOOKING_IN_PAST'
+  /** The viewer's role may not book the resource. */
+  | 'BOOKING_NOT_ALLOWED'
+  /** A stay must run from check-in time to check-out time on a later day. */
+  | 'CHECK_IN_CHECK_OUT'
+  /** The resource is closed for (part of) the time. */
+  | 'CLOSED'
+  /** The time is shorter or longer than the resource allows. */
+  | 'DURATION_NOT_ALLOWED'
+  /** The end is not after the start. */
+  | 'END_BEFORE_START'
+  /** The time is not one of the resource's slots. */
+  | 'NOT_A_SLOT'
+  /** The time is outside the opening hours. */
+  | 'OUTSIDE_OPENING_HOURS'
+  /** A quota of the household or the person is used up. */
+  | 'QUOTA_EXCEEDED'
+  /** The resource is archived. */
+  | 'RESOURCE_ARCHIVED'
+  /** The resource's rules must be accepted (`acceptRules`). */
+  | 'RULES_NOT_ACCEPTED'
+  /** Another booking holds (part of) the time. */
+  | 'SLOT_TAKEN'
+  /** The time is beyond the resource's booking horizon or the platform's two years. */
+  | 'TOO_FAR_AHEAD'
+  /** The time starts sooner than the resource's minimum notice. */
+  | 'TOO_SHORT_NOTICE';
+
 export { BookingStatus };
 
 /** Input for `cancelBooking`. */
@@ -166,6 +282,10 @@ export type CancelBookingPayload = {
   __typename?: 'CancelBookingPayload';
   /** The cancelled booking. */
   booking: Booking;
+  /** The late-cancellation fee this cancellation cost, in øre; 0 when it was free. */
+  fee: Scalars['Int']['output'];
+  /** What was given back of the booking's charge, in øre. */
+  refunded: Scalars['Int']['output'];
 };
 
 /**
@@ -468,6 +588,19 @@ export type MutationUpdateResourceArgs = {
   input: UpdateResourceInput;
 };
 
+/** Which of the viewer's bookings `myBookings` lists. */
+export type MyBookingsStatus =
+  /** All of them, newest first. */
+  | 'ALL'
+  /** Cancelled (by the booker, the board or a move-out) or rejected, newest first. */
+  | 'CANCELLED'
+  /** Confirmed and over, newest first. */
+  | 'PAST'
+  /** Waiting for the board's approval and not yet over, soonest first. */
+  | 'PENDING'
+  /** Pending or confirmed and not yet over, soonest first. */
+  | 'UPCOMING';
+
 /** When a resource is open on one weekday; a day may have several intervals. */
 export type OpeningHours = {
   __typename?: 'OpeningHours';
@@ -511,6 +644,11 @@ export type Query = {
   /** A booking of the viewer's association. NOT_FOUND otherwise. */
   booking: Booking;
   /**
+   * Whether a time of a resource can be booked now and on what terms: price, deposit, quotas left, and when cancelling
+   * stops being free. Members only; NOT_FOUND for a resource of another association.
+   */
+  bookingQuote: BookingQuote;
+  /**
    * A resource's pending and confirmed bookings overlapping [from, to), at most 100 days, soonest first. NOT_FOUND for a
    * resource of another association. Who booked shows only to those who may book it themselves, unless hidden.
    */
@@ -520,7 +658,7 @@ export type Query = {
    * API key has the CHARGES_READ scope.
    */
   charges?: Maybe<ChargeConnection>;
-  /** The viewer's own bookings: by default those not yet over, soonest first; with `upcomingOnly: false` all, newest first. */
+  /** The viewer's own bookings of one kind (`status`): upcoming ones soonest first, the others newest first. */
   myBookings?: Maybe<BookingConnection>;
   /** The viewer's feed of their own pending and confirmed bookings, created on the first ask. Members only. */
   myBookingsCalendar: BookingCalendarFeed;
@@ -554,6 +692,12 @@ export type QueryBookingArgs = {
 
 
 /** What a client can read. */
+export type QueryBookingQuoteArgs = {
+  input: BookingQuoteInput;
+};
+
+
+/** What a client can read. */
 export type QueryBookingsArgs = {
   from: Scalars['DateTime']['input'];
   resourceId: Scalars['ID']['input'];
@@ -574,7 +718,7 @@ export type QueryChargesArgs = {
 export type QueryMyBookingsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
-  upcomingOnly?: InputMaybe<Scalars['Boolean']['input']>;
+  status?: InputMaybe<MyBookingsStatus>;
 };
 
 
@@ -628,6 +772,19 @@ export type QuotaInput = {
 export { QuotaPer };
 
 export { QuotaPeriod };
+
+/** How much of one quota the household or person has used, and what is left. */
+export type QuotaUsage = {
+  __typename?: 'QuotaUsage';
+  /** The quota. */
+  quota: Quota;
+  /** How many more it allows now. */
+  remaining: Scalars['Int']['output'];
+  /** How many more it would allow after this booking. */
+  remainingAfter: Scalars['Int']['output'];
+  /** Live bookings it already counts in the period the booking falls in. */
+  used: Scalars['Int']['output'];
+};
 
 /** Input for `removeClosedPeriod`. */
 export type RemoveClosedPeriodInput = {
@@ -717,6 +874,10 @@ export type Resource = {
   slots: Array<SlotTemplate>;
   /** The IANA time zone its slots and opening hours are in, e.g. `Europe/Oslo`. */
   timeZone: Scalars['String']['output'];
+  /** Why the viewer may not book it (BOOKING_NOT_ALLOWED, RESOURCE_ARCHIVED); null when they may. */
+  viewerBookingRefusal?: Maybe<BookingRefusalReason>;
+  /** Whether the viewer may book it at all (their role may, and it is not archived); a given time may still be refused. */
+  viewerCanBook: Scalars['Boolean']['output'];
   /** Price on Monday to Friday, in øre (1/100 krone). */
   weekdayPrice: Scalars['Int']['output'];
   /** Price on Saturday and Sunday, in øre (1/100 krone). */
@@ -763,6 +924,19 @@ export type SetQuotasPayload = {
   /** The resource with its new quotas. */
   resource: Resource;
 };
+
+/** How a slot (or stretch of time) of a resource stands for the viewer. */
+export type SlotState =
+  /** Not bookable: outside opening hours, a closed period, within the minimum notice, beyond the horizon, archived. */
+  | 'CLOSED'
+  /** Can be booked. */
+  | 'FREE'
+  /** Held by a booking of the viewer or the viewer's household. */
+  | 'MINE'
+  /** Already started. */
+  | 'PAST'
+  /** Held by someone else's booking, or the cleaning buffer after a booking; whose is not told. */
+  | 'TAKEN';
 
 /** A fixed slot in wall-clock time of the resource's time zone. */
 export type SlotTemplate = {
@@ -952,6 +1126,7 @@ export type ResolversTypes = ResolversObject<{
   ArchiveResourceInput: ArchiveResourceInput;
   ArchiveResourcePayload: ResolverTypeWrapper<Omit<ArchiveResourcePayload, 'resource'> & { resource: ResolversTypes['Resource'] }>;
   Availability: ResolverTypeWrapper<AvailabilityView>;
+  AvailabilitySlot: ResolverTypeWrapper<GridSlot>;
   Booking: ResolverTypeWrapper<BookingRow>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
@@ -960,9 +1135,13 @@ export type ResolversTypes = ResolversObject<{
   BookingConnection: ResolverTypeWrapper<Omit<BookingConnection, 'nodes'> & { nodes: Array<ResolversTypes['Booking']> }>;
   BookingDecision: BookingDecision;
   BookingMode: BookingMode;
+  BookingQuote: ResolverTypeWrapper<Quote>;
+  BookingQuoteInput: BookingQuoteInput;
+  BookingRefusal: ResolverTypeWrapper<Refusal>;
+  BookingRefusalReason: BookingRefusalReason;
   BookingStatus: BookingStatus;
   CancelBookingInput: CancelBookingInput;
-  CancelBookingPayload: ResolverTypeWrapper<Omit<CancelBookingPayload, 'booking'> & { booking: ResolversTypes['Booking'] }>;
+  CancelBookingPayload: ResolverTypeWrapper<Cancelled>;
   Charge: ResolverTypeWrapper<ChargeRow>;
   ChargeConnection: ResolverTypeWrapper<Omit<ChargeConnection, 'nodes'> & { nodes: Array<ResolversTypes['Charge']> }>;
   ChargeReason: ChargeReason;
@@ -982,6 +1161,7 @@ export type ResolversTypes = ResolversObject<{
   Member: ResolverTypeWrapper<Member>;
   MemberRole: MemberRole;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  MyBookingsStatus: MyBookingsStatus;
   OpeningHours: ResolverTypeWrapper<OpeningHoursRow>;
   OpeningHoursInput: OpeningHoursInput;
   PageInfo: ResolverTypeWrapper<PageInfo>;
@@ -991,6 +1171,7 @@ export type ResolversTypes = ResolversObject<{
   QuotaInput: QuotaInput;
   QuotaPer: QuotaPer;
   QuotaPeriod: QuotaPeriod;
+  QuotaUsage: ResolverTypeWrapper<QuotaLeft>;
   RemoveClosedPeriodInput: RemoveClosedPeriodInput;
   RemoveClosedPeriodPayload: ResolverTypeWrapper<Omit<RemoveClosedPeriodPayload, 'resource'> & { resource: ResolversTypes['Resource'] }>;
   ResetBookingsCalendarInput: ResetBookingsCalendarInput;
@@ -1001,6 +1182,7 @@ export type ResolversTypes = ResolversObject<{
   SetOpeningHoursPayload: ResolverTypeWrapper<Omit<SetOpeningHoursPayload, 'resource'> & { resource: ResolversTypes['Resource'] }>;
   SetQuotasInput: SetQuotasInput;
   SetQuotasPayload: ResolverTypeWrapper<Omit<SetQuotasPayload, 'resource'> & { resource: ResolversTypes['Resource'] }>;
+  SlotState: SlotState;
   SlotTemplate: ResolverTypeWrapper<SlotTemplate>;
   SlotTemplateInput: SlotTemplateInput;
   UpdateResourceInput: UpdateResourceInput;
@@ -1016,14 +1198,18 @@ export type ResolversParentTypes = ResolversObject<{
   ArchiveResourceInput: ArchiveResourceInput;
   ArchiveResourcePayload: Omit<ArchiveResourcePayload, 'resource'> & { resource: ResolversParentTypes['Resource'] };
   Availability: AvailabilityView;
+  AvailabilitySlot: GridSlot;
   Booking: BookingRow;
   Int: Scalars['Int']['output'];
   Boolean: Scalars['Boolean']['output'];
   BookingCalendarFeed: BookingCalendarFeed;
   BookingCancellation: BookingCancellation;
   BookingConnection: Omit<BookingConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['Booking']> };
+  BookingQuote: Quote;
+  BookingQuoteInput: BookingQuoteInput;
+  BookingRefusal: Refusal;
   CancelBookingInput: CancelBookingInput;
-  CancelBookingPayload: Omit<CancelBookingPayload, 'booking'> & { booking: ResolversParentTypes['Booking'] };
+  CancelBookingPayload: Cancelled;
   Charge: ChargeRow;
   ChargeConnection: Omit<ChargeConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['Charge']> };
   ClosedPeriod: ClosedPeriodRow;
@@ -1047,6 +1233,7 @@ export type ResolversParentTypes = ResolversObject<{
   Query: Record<PropertyKey, never>;
   Quota: QuotaRow;
   QuotaInput: QuotaInput;
+  QuotaUsage: QuotaLeft;
   RemoveClosedPeriodInput: RemoveClosedPeriodInput;
   RemoveClosedPeriodPayload: Omit<RemoveClosedPeriodPayload, 'resource'> & { resource: ResolversParentTypes['Resource'] };
   ResetBookingsCalendarInput: ResetBookingsCalendarInput;
@@ -1076,7 +1263,15 @@ export type AvailabilityResolvers<ContextType = ReservationsContext, ParentType 
   free?: Resolver<Array<ResolversTypes['FreeTime']>, ParentType, ContextType>;
   from?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   resource?: Resolver<ResolversTypes['Resource'], ParentType, ContextType>;
+  slots?: Resolver<Array<ResolversTypes['AvailabilitySlot']>, ParentType, ContextType>;
   to?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+}>;
+
+export type AvailabilitySlotResolvers<ContextType = ReservationsContext, ParentType extends ResolversParentTypes['AvailabilitySlot'] = ResolversParentTypes['AvailabilitySlot']> = ResolversObject<{
+  booking?: Resolver<Maybe<ResolversTypes['Booking']>, ParentType, ContextType>;
+  end?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  start?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  state?: Resolver<ResolversTypes['SlotState'], ParentType, ContextType>;
 }>;
 
 export type BookingResolvers<ContextType = ReservationsContext, ParentType extends ResolversParentTypes['Booking'] = ResolversParentTypes['Booking'], FederationReferenceType extends FederationReferenceTypes['Booking'] = FederationReferenceTypes['Booking']> = ResolversObject<{
@@ -1087,13 +1282,16 @@ export type BookingResolvers<ContextType = ReservationsContext, ParentType exten
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   deposit?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   end?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  freeCancellationUntil?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  lateCancellationFee?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   nameHidden?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   price?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   resource?: Resolver<ResolversTypes['Resource'], ParentType, ContextType>;
   start?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['BookingStatus'], ParentType, ContextType>;
   unitId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  viewerCanCancel?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 }>;
 
 export type BookingCalendarFeedResolvers<ContextType = ReservationsContext, ParentType extends ResolversParentTypes['BookingCalendarFeed'] = ResolversParentTypes['BookingCalendarFeed']> = ResolversObject<{
@@ -1104,7 +1302,9 @@ export type BookingCalendarFeedResolvers<ContextType = ReservationsContext, Pare
 export type BookingCancellationResolvers<ContextType = ReservationsContext, ParentType extends ResolversParentTypes['BookingCancellation'] = ResolversParentTypes['BookingCancellation']> = ResolversObject<{
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   byBoard?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  fee?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  refunded?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 }>;
 
 export type BookingConnectionResolvers<ContextType = ReservationsContext, ParentType extends ResolversParentTypes['BookingConnection'] = ResolversParentTypes['BookingConnection']> = ResolversObject<{
@@ -1114,10 +1314,33 @@ export type BookingConnectionResolvers<ContextType = ReservationsContext, Parent
 
 export type BookingModeResolvers = EnumResolverSignature<{ DAYS?: any, RANGE?: any, SLOTS?: any }, ResolversTypes['BookingMode']>;
 
+export type BookingQuoteResolvers<ContextType = ReservationsContext, ParentType extends ResolversParentTypes['BookingQuote'] = ResolversParentTypes['BookingQuote']> = ResolversObject<{
+  canBook?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  deposit?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  end?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  freeCancellationUntil?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  lateCancellationFee?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  price?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  quotas?: Resolver<Array<ResolversTypes['QuotaUsage']>, ParentType, ContextType>;
+  refusal?: Resolver<Maybe<ResolversTypes['BookingRefusal']>, ParentType, ContextType>;
+  requiresApproval?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  resource?: Resolver<ResolversTypes['Resource'], ParentType, ContextType>;
+  start?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+}>;
+
+export type BookingRefusalResolvers<ContextType = ReservationsContext, ParentType extends ResolversParentTypes['BookingRefusal'] = ResolversParentTypes['BookingRefusal']> = ResolversObject<{
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['BookingRefusalReason'], ParentType, ContextType>;
+}>;
+
 export type BookingStatusResolvers = EnumResolverSignature<{ CANCELLED?: any, CONFIRMED?: any, PENDING?: any, REJECTED?: any }, ResolversTypes['BookingStatus']>;
 
 export type CancelBookingPayloadResolvers<ContextType = ReservationsContext, ParentType extends ResolversParentTypes['CancelBookingPayload'] = ResolversParentTypes['CancelBookingPayload']> = ResolversObject<{
   booking?: Resolver<ResolversTypes['Booking'], ParentType, ContextType>;
+  fee?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  refunded?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type ChargeResolvers<ContextType = ReservationsContext, ParentType extends ResolversParentTypes['Charge'] = ResolversParentTypes['Charge']> = ResolversObject<{
@@ -1218,9 +1441,10 @@ export type PriceUnitResolvers = EnumResolverSignature<{ FREE?: any, PER_BOOKING
 export type QueryResolvers<ContextType = ReservationsContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   availability?: Resolver<ResolversTypes['Availability'], ParentType, ContextType, RequireFields<QueryAvailabilityArgs, 'from' | 'resourceId' | 'to'>>;
   booking?: Resolver<ResolversTypes['Booking'], ParentType, ContextType, RequireFields<QueryBookingArgs, 'id'>>;
+  bookingQuote?: Resolver<ResolversTypes['BookingQuote'], ParentType, ContextType, RequireFields<QueryBookingQuoteArgs, 'input'>>;
   bookings?: Resolver<Maybe<Array<ResolversTypes['Booking']>>, ParentType, ContextType, RequireFields<QueryBookingsArgs, 'from' | 'resourceId' | 'to'>>;
   charges?: Resolver<Maybe<ResolversTypes['ChargeConnection']>, ParentType, ContextType, RequireFields<QueryChargesArgs, 'first' | 'from' | 'to'>>;
-  myBookings?: Resolver<Maybe<ResolversTypes['BookingConnection']>, ParentType, ContextType, RequireFields<QueryMyBookingsArgs, 'first' | 'upcomingOnly'>>;
+  myBookings?: Resolver<Maybe<ResolversTypes['BookingConnection']>, ParentType, ContextType, RequireFields<QueryMyBookingsArgs, 'first' | 'status'>>;
   myBookingsCalendar?: Resolver<ResolversTypes['BookingCalendarFeed'], ParentType, ContextType>;
   resource?: Resolver<ResolversTypes['Resource'], ParentType, ContextType, RequireFields<QueryResourceArgs, 'id'>>;
   resourceCalendar?: Resolver<ResolversTypes['BookingCalendarFeed'], ParentType, ContextType, RequireFields<QueryResourceCalendarArgs, 'resourceId'>>;
@@ -1238,6 +1462,13 @@ export type QuotaResolvers<ContextType = ReservationsContext, ParentType extends
 export type QuotaPerResolvers = EnumResolverSignature<{ PERSON?: any, UNIT?: any }, ResolversTypes['QuotaPer']>;
 
 export type QuotaPeriodResolvers = EnumResolverSignature<{ CALENDAR_MONTH?: any, CALENDAR_YEAR?: any, FUTURE?: any, ROLLING?: any }, ResolversTypes['QuotaPeriod']>;
+
+export type QuotaUsageResolvers<ContextType = ReservationsContext, ParentType extends ResolversParentTypes['QuotaUsage'] = ResolversParentTypes['QuotaUsage']> = ResolversObject<{
+  quota?: Resolver<ResolversTypes['Quota'], ParentType, ContextType>;
+  remaining?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  remainingAfter?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  used?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
 
 export type RemoveClosedPeriodPayloadResolvers<ContextType = ReservationsContext, ParentType extends ResolversParentTypes['RemoveClosedPeriodPayload'] = ResolversParentTypes['RemoveClosedPeriodPayload']> = ResolversObject<{
   resource?: Resolver<ResolversTypes['Resource'], ParentType, ContextType>;
@@ -1277,6 +1508,8 @@ export type ResourceResolvers<ContextType = ReservationsContext, ParentType exte
   rulesText?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   slots?: Resolver<Array<ResolversTypes['SlotTemplate']>, ParentType, ContextType>;
   timeZone?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  viewerBookingRefusal?: Resolver<Maybe<ResolversTypes['BookingRefusalReason']>, ParentType, ContextType>;
+  viewerCanBook?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   weekdayPrice?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   weekendPrice?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   whoMayBook?: Resolver<Array<ResolversTypes['MemberRole']>, ParentType, ContextType>;
@@ -1308,11 +1541,14 @@ export type Resolvers<ContextType = ReservationsContext> = ResolversObject<{
   AddClosedPeriodPayload?: AddClosedPeriodPayloadResolvers<ContextType>;
   ArchiveResourcePayload?: ArchiveResourcePayloadResolvers<ContextType>;
   Availability?: AvailabilityResolvers<ContextType>;
+  AvailabilitySlot?: AvailabilitySlotResolvers<ContextType>;
   Booking?: BookingResolvers<ContextType>;
   BookingCalendarFeed?: BookingCalendarFeedResolvers<ContextType>;
   BookingCancellation?: BookingCancellationResolvers<ContextType>;
   BookingConnection?: BookingConnectionResolvers<ContextType>;
   BookingMode?: BookingModeResolvers;
+  BookingQuote?: BookingQuoteResolvers<ContextType>;
+  BookingRefusal?: BookingRefusalResolvers<ContextType>;
   BookingStatus?: BookingStatusResolvers;
   CancelBookingPayload?: CancelBookingPayloadResolvers<ContextType>;
   Charge?: ChargeResolvers<ContextType>;
@@ -1337,6 +1573,7 @@ export type Resolvers<ContextType = ReservationsContext> = ResolversObject<{
   Quota?: QuotaResolvers<ContextType>;
   QuotaPer?: QuotaPerResolvers;
   QuotaPeriod?: QuotaPeriodResolvers;
+  QuotaUsage?: QuotaUsageResolvers<ContextType>;
   RemoveClosedPeriodPayload?: RemoveClosedPeriodPayloadResolvers<ContextType>;
   ResetBookingsCalendarPayload?: ResetBookingsCalendarPayloadResolvers<ContextType>;
   Resource?: ResourceResolvers<ContextType>;

@@ -1,7 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { Viewer } from '@tunet/kit';
 import { viewerIn } from '../reservations.fixtures';
-import { canBook, canExportCharges, canManageBookings, canReadBookings, canSeeBooker, canSeeBookingDetails, wasCancelledByBoard } from './bookings.access';
+import type { RuleResource } from '../rules/booking.rules';
+import {
+  bookingRefusalFor,
+  canBook,
+  canCancel,
+  canExportCharges,
+  canManageBookings,
+  canReadBookings,
+  canSeeBooker,
+  canSeeBookingDetails,
+  wasCancelledByBoard,
+} from './bookings.access';
 
 const X = randomUUID();
 const Y = randomUUID();
@@ -73,5 +84,34 @@ describe('who cancelled', () => {
     ['a cancellation on moving out (by no one)', { status: 'cancelled', cancelledByMemberId: null }, false],
   ] as const)('%s is the board’s: %s', (_case, change, byBoard) => {
     expect(wasCancelledByBoard({ bookerMemberId: booker.memberId, ...change })).toBe(byBoard);
+  });
+});
+
+describe('who may cancel, and book at all', () => {
+  const now = new Date('2026-11-25T09:00:00Z');
+  const live = (status: string, start: string, end: string) => ({ ...booking, status, during: { start: new Date(start), end: new Date(end) } });
+  const tomorrow = live('confirmed', '2026-11-26T09:00:00Z', '2026-11-26T10:00:00Z');
+  const started = live('confirmed', '2026-11-25T08:30:00Z', '2026-11-25T10:00:00Z');
+
+  it('lets the booker cancel until the start and the board until the end, as cancelBooking decides', () => {
+    expect(canCancel(booker, tomorrow, now)).toBe(true);
+    expect(canCancel(booker, live('pending', '2026-11-26T09:00:00Z', '2026-11-26T10:00:00Z'), now)).toBe(true);
+    expect(canCancel(booker, started, now)).toBe(false);
+    expect(canCancel(viewerIn(X, 'board'), started, now)).toBe(true);
+    expect(canCancel(viewerIn(X, 'board'), live('confirmed', '2026-11-25T07:00:00Z', '2026-11-25T08:00:00Z'), now)).toBe(false);
+    expect(canCancel(booker, live('cancelled', '2026-11-26T09:00:00Z', '2026-11-26T10:00:00Z'), now)).toBe(false);
+    for (const viewer of [null, viewerIn(X), viewerIn(X, 'external'), viewerIn(Y, 'board'), integrator, admin]) {
+      expect(canCancel(viewer, tomorrow, now)).toBe(false);
+    }
+  });
+
+  it('names why a viewer may not book a resource: not a member there, a role it does not take, archived', () => {
+    const resource = { associationId: X, name: 'Gjesteleiligheten', whoMayBook: ['resident', 'board'], archivedAt: null } as unknown as RuleResource;
+    expect(bookingRefusalFor(viewerIn(X), resource)).toBeNull();
+    expect(bookingRefusalFor(viewerIn(X, 'external'), resource)).toBe('BOOKING_NOT_ALLOWED');
+    expect(bookingRefusalFor(viewerIn(Y), resource)).toBe('BOOKING_NOT_ALLOWED');
+    expect(bookingRefusalFor(integrator, resource)).toBe('BOOKING_NOT_ALLOWED');
+    expect(bookingRefusalFor(null, resource)).toBe('BOOKING_NOT_ALLOWED');
+    expect(bookingRefusalFor(viewerIn(X), { ...resource, archivedAt: now })).toBe('RESOURCE_ARCHIVED');
   });
 });

@@ -1,5 +1,6 @@
 import { hasScope, isMember, type Viewer } from '@tunet/kit';
-import type { BookerRole } from '../tables';
+import { notArchived, whoMayBook, type BookingRefusalReason, type RuleResource } from '../rules/booking.rules';
+import type { BookerRole, TimeRange } from '../tables';
 
 /** Who may do what with bookings. Pure functions: no I/O, easy to test as a matrix. */
 
@@ -30,6 +31,25 @@ export function canManageBookings(viewer: Viewer | null, associationId: string):
 }
 
 type Owned = { associationId: string; bookerMemberId: string };
+
+/**
+ * Who may cancel a live booking now, as cancelBooking decides: its booker until it starts, the board anyone's until
+ * it ends. A board member's own booking is theirs as a booker.
+ */
+export function canCancel(viewer: Viewer | null, booking: Owned & { status: string; during: TimeRange }, now: Date): boolean {
+  if (booking.status !== 'pending' && booking.status !== 'confirmed') return false;
+  if (isBooker(viewer, booking)) return booking.during.start > now;
+  return canManageBookings(viewer, booking.associationId) && booking.during.end > now;
+}
+
+/**
+ * Why the viewer may not book a resource at all, whatever the time: not a member of its association, a role it does
+ * not take, or archived. Null when they may; the time's own rules come with a quote.
+ */
+export function bookingRefusalFor(viewer: Viewer | null, resource: RuleResource): BookingRefusalReason | null {
+  if (!isMember(viewer) || !canBook(viewer, resource.associationId)) return 'BOOKING_NOT_ALLOWED';
+  return (whoMayBook(resource, viewer.role) ?? notArchived(resource))?.reason ?? null;
+}
 
 export function isBooker(viewer: Viewer | null, booking: Owned): boolean {
   return canBook(viewer, booking.associationId) && viewer?.memberId === booking.bookerMemberId;

@@ -106,18 +106,24 @@ describe('booking', () => {
     });
     const resident = service(viewerIn(associationId));
     await expect(resident.book(slot(resourceId, 24))).rejects.toMatchObject({
-      extensions: { code: 'BAD_USER_INPUT', field: 'start' },
-      message: 'Gjesteleiligheten must be booked at least 2 days before it starts.',
+      extensions: {
+        code: 'BAD_USER_INPUT',
+        field: 'start',
+        reason: 'TOO_SHORT_NOTICE',
+        minNoticeMinutes: 2880,
+        earliest: expect.stringMatching(/[+-]0[12]:00$/),
+      },
+      message: expect.stringMatching(/^Gjesteleiligheten must be booked at least 2880 minutes before it starts/),
     });
     await expect(resident.book(slot(resourceId, 32 * 24))).rejects.toMatchObject({
-      extensions: { code: 'BAD_USER_INPUT', field: 'start' },
+      extensions: { code: 'BAD_USER_INPUT', field: 'start', reason: 'TOO_FAR_AHEAD', horizonDays: 30 },
       message: 'Gjesteleiligheten can be booked at most 30 days ahead.',
     });
     await expect(resident.book(slot(resourceId, 72))).rejects.toMatchObject({
-      extensions: { code: 'BAD_USER_INPUT', field: 'acceptRules' },
+      extensions: { code: 'BAD_USER_INPUT', field: 'acceptRules', reason: 'RULES_NOT_ACCEPTED' },
     });
     await expect(service(viewerIn(associationId, 'external')).book({ ...slot(resourceId, 72), acceptRules: true })).rejects.toMatchObject({
-      extensions: { code: 'FORBIDDEN' },
+      extensions: { code: 'FORBIDDEN', reason: 'BOOKING_NOT_ALLOWED', allowed: 'RESIDENT,BOARD' },
       message: 'Only residents and the board may book Gjesteleiligheten.',
     });
     await expect(resident.book({ ...slot(resourceId, 72), acceptRules: true })).resolves.toMatchObject({
@@ -130,12 +136,11 @@ describe('booking', () => {
     const resourceId = await resourceIn(associationId, { name: 'Badstua' });
     const resident = service(viewerIn(associationId));
     await expect(resident.book({ resourceId, start: new Date('2999-06-01T16:00:00Z'), end: new Date('2999-06-01T18:00:00Z') })).rejects.toMatchObject({
-      extensions: { code: 'BAD_USER_INPUT', field: 'start' },
+      extensions: { code: 'BAD_USER_INPUT', field: 'start', reason: 'TOO_FAR_AHEAD', horizonDays: null },
       message: expect.stringMatching(/^Bookings open at most 2 years ahead/),
     });
     await expect(resident.book({ resourceId, start: inHours(72), end: new Date('2999-06-01T18:00:00Z') })).rejects.toMatchObject({
-      extensions: { code: 'BAD_USER_INPUT', field: 'end' },
-      message: expect.stringMatching(/^A booking must end within 2 years/),
+      extensions: { code: 'BAD_USER_INPUT', field: 'end', reason: 'TOO_FAR_AHEAD' },
     });
   });
 
@@ -148,8 +153,7 @@ describe('booking', () => {
     const [mother, father] = [viewerIn(associationId, 'resident', { unitIds }), viewerIn(associationId, 'resident', { unitIds })];
     await service(mother).book(slot(resourceId, 100));
     await expect(service(father).book(slot(resourceId, 200))).rejects.toMatchObject({
-      extensions: { code: 'CONFLICT' },
-      message: 'Your household already has 1 upcoming booking of Gjesteleiligheten (limit 1).',
+      extensions: { code: 'CONFLICT', reason: 'QUOTA_EXCEEDED', per: 'UNIT', limit: 1 },
     });
     await expect(service(viewerIn(associationId)).book(slot(resourceId, 200))).resolves.toMatchObject({ status: 'confirmed' });
 
@@ -157,8 +161,7 @@ describe('booking', () => {
     const twoHomes = viewerIn(associationId, 'resident', { unitIds: [randomUUID(), randomUUID()] });
     await service(twoHomes).book(slot(resourceId, 300));
     await expect(service(twoHomes).book({ ...slot(resourceId, 400), unitId: twoHomes.scope!.unitIds[1] })).rejects.toMatchObject({
-      extensions: { code: 'CONFLICT' },
-      message: 'You already have 1 upcoming booking of Gjesteleiligheten (limit 1).',
+      extensions: { code: 'CONFLICT', reason: 'QUOTA_EXCEEDED', per: 'PERSON', limit: 1 },
     });
   });
 
@@ -193,11 +196,10 @@ describe('booking', () => {
     expect(await chargesOf(again.id)).toHaveLength(1);
     expect(await eventsOf(again.id)).toHaveLength(1);
     await expect(service(resident).book({ ...request, start: inHours(50), end: inHours(52) })).rejects.toMatchObject({
-      extensions: { code: 'CONFLICT' },
-      message: expect.stringMatching(/idempotency key was already used/),
+      extensions: { code: 'CONFLICT', reason: 'IDEMPOTENCY_KEY_REUSED' },
     });
     // Keys are per member: a neighbour's identical key is a booking attempt of its own.
-    await expect(service(viewerIn(associationId)).book(request)).rejects.toMatchObject({ message: expect.stringMatching(/already booked/) });
+    await expect(service(viewerIn(associationId)).book(request)).rejects.toMatchObject({ extensions: { reason: 'SLOT_TAKEN' } });
   });
 });
 
@@ -211,7 +213,7 @@ describe('cancelling', () => {
     const resident = service(viewerIn(associationId));
     const booking = await resident.book(slot(resourceId, 100));
     const cancelled = await resident.cancel({ bookingId: booking.id });
-    expect(cancelled).toMatchObject({ status: 'cancelled', cancelledByMemberId: booking.bookerMemberId });
+    expect(cancelled).toMatchObject({ booking: { status: 'cancelled', cancelledByMemberId: booking.bookerMemberId }, fee: 0, refunded: 40_000 });
     expect(await chargesOf(booking.id)).toEqual([
       { amount: 40_000, reason: 'booking' },
       { amount: -40_000, reason: 'cancellation_refund' },
@@ -227,7 +229,7 @@ describe('cancelling', () => {
     const resourceId = await resourceIn(associationId, paid);
     const resident = service(viewerIn(associationId));
     const booking = await resident.book(slot(resourceId, 24));
-    await resident.cancel({ bookingId: booking.id });
+    await expect(resident.cancel({ bookingId: booking.id })).resolves.toMatchObject({ fee: 20_000, refunded: 40_000 });
     expect(await chargesOf(booking.id)).toEqual(
       expect.arrayContaining([
         { amount: 40_000, reason: 'booking' },
@@ -373,6 +375,34 @@ describe('reading bookings', () => {
   });
 });
 
+describe("the viewer's bookings by status", () => {
+  it('lists upcoming, pending, past and cancelled bookings apart: a cancelled booking is not upcoming', async () => {
+    const associationId = randomUUID();
+    const booker = viewerIn(associationId);
+    const own = service(booker);
+    const open = await resourceIn(associationId);
+    const approved = await resourceIn(associationId, { requiresApproval: true });
+    const confirmed = await own.book(slot(open, 10));
+    const pending = await own.book(slot(approved, 20));
+    const cancelled = await own.book(slot(open, 30));
+    await own.cancel({ bookingId: cancelled.id });
+    const past = randomUUID();
+    await bed.subgraph.db.tenant(associationId, (tx) =>
+      tx.execute(sql`insert into reservations.bookings
+        (association_id, id, resource_id, booker_member_id, during, blocked, status, idempotency_key)
+        values (${associationId}, ${past}, ${open}, ${booker.memberId}, tstzrange(now() - interval '3 days', now() - interval '2 days'),
+                tstzrange(now() - interval '3 days', now() - interval '2 days'), 'confirmed', ${past})`),
+    );
+    const ids = async (status?: string) => (await own.ctx.bookings.myBookings(booker, { status })).nodes.map((b) => b.id);
+    expect(await ids()).toEqual([confirmed.id, pending.id]);
+    expect(await ids('UPCOMING')).toEqual([confirmed.id, pending.id]);
+    expect(await ids('PENDING')).toEqual([pending.id]);
+    expect(await ids('PAST')).toEqual([past]);
+    expect(await ids('CANCELLED')).toEqual([cancelled.id]);
+    expect(await ids('ALL')).toEqual([cancelled.id, pending.id, confirmed.id, past]);
+  });
+});
+
 describe('the race for one slot', () => {
   it('gives 200 concurrent attempts exactly one booking and 199 conflicts that say why', async () => {
     const associationId = randomUUID();
@@ -383,7 +413,8 @@ describe('the race for one slot', () => {
     const refused = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
     expect(booked).toHaveLength(1);
     expect(refused).toHaveLength(199);
-    for (const error of refused) expect(error).toMatchObject({ extensions: { code: 'CONFLICT' }, message: expect.stringMatching(/already booked/) });
+    for (const error of refused)
+      expect(error).toMatchObject({ extensions: { code: 'CONFLICT', reason: 'SLOT_TAKEN' }, message: expect.stringMatching(/already booked/) });
     expect(await bookingRows(resourceId)).toEqual([{ status: 'confirmed' }]);
   }, 120_000);
 });
@@ -460,5 +491,89 @@ describe('through GraphQL', () => {
       { amount: 10_000, reason: 'BOOKING', member: { id: booker.memberId }, booking: { id: booking.id } },
       { amount: -10_000, reason: 'CANCELLATION_REFUND', member: { id: booker.memberId }, booking: { id: booking.id } },
     ]);
+  });
+
+  it('quotes a time as createBooking will judge it, and shows the booker the late-cancellation fee before and after', async () => {
+    const resourceId = await resourceIn(
+      associationId,
+      {
+        name: 'Vaskeriet',
+        priceUnit: 'per_booking',
+        weekdayPrice: 2_000,
+        weekendPrice: 2_000,
+        deposit: 500,
+        cancellationDeadlineHours: 24,
+        lateCancellationFeePercent: 50,
+      },
+      [{ per: 'unit', period: 'future', maxBookings: 1 }],
+    );
+    const booker = viewerIn(associationId);
+    const neighbour = viewerIn(associationId);
+    const QUOTE = `query($input: BookingQuoteInput!) { bookingQuote(input: $input) {
+      canBook refusal { reason message field } requiresApproval price deposit currency freeCancellationUntil lateCancellationFee
+      quotas { used remaining remainingAfter quota { per maxBookings } } } }`;
+    const time = { resourceId, start: inHours(10).toISOString(), end: inHours(12).toISOString() };
+    const before = await execute(booker, QUOTE, { input: time });
+    expect(before.errors).toBeUndefined();
+    expect(before.data?.bookingQuote).toEqual({
+      canBook: true,
+      refusal: null,
+      requiresApproval: false,
+      price: 2_000,
+      deposit: 500,
+      currency: 'NOK',
+      freeCancellationUntil: new Date(inHours(10).getTime() - 24 * HOUR),
+      lateCancellationFee: 1_000,
+      quotas: [{ used: 0, remaining: 1, remainingAfter: 0, quota: { per: 'UNIT', maxBookings: 1 } }],
+    });
+
+    const FIELDS = 'id viewerCanCancel freeCancellationUntil lateCancellationFee cancellation { fee refunded }';
+    const created = await execute(booker, `mutation($input: CreateBookingInput!) { createBooking(input: $input) { booking { ${FIELDS} } } }`, {
+      input: { ...time, idempotencyKey: 'quote-1' },
+    });
+    const booking = (created.data as { createBooking: { booking: { id: string } } }).createBooking.booking;
+    expect(booking).toMatchObject({ viewerCanCancel: true, lateCancellationFee: 1_000, cancellation: null });
+    const read = `query($id: ID!) { booking(id: $id) { ${FIELDS} } }`;
+    expect((await execute(neighbour, read, { id: booking.id })).data?.booking).toMatchObject({
+      viewerCanCancel: false,
+      freeCancellationUntil: null,
+      lateCancellationFee: null,
+    });
+
+    // The same time is now taken for the neighbour, and the booker's household quota is used up.
+    const taken = await execute(neighbour, QUOTE, { input: time });
+    expect(taken.data?.bookingQuote).toMatchObject({
+      canBook: false,
+      refusal: { reason: 'SLOT_TAKEN', field: null, message: 'Det tidspunktet er allerede booket.' },
+    });
+    const later = { ...time, start: inHours(30).toISOString(), end: inHours(32).toISOString() };
+    expect((await execute(booker, QUOTE, { input: later })).data?.bookingQuote).toMatchObject({
+      canBook: false,
+      refusal: { reason: 'QUOTA_EXCEEDED' },
+      quotas: [{ used: 1, remaining: 0, remainingAfter: 0 }],
+    });
+    const refused = await execute(booker, 'mutation($input: CreateBookingInput!) { createBooking(input: $input) { booking { id } } }', {
+      input: { ...later, idempotencyKey: 'quote-2' },
+    });
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'QUOTA_EXCEEDED' });
+
+    // Ten hours ahead is past the 24-hour deadline: the booker pays half, and reads it in the payload and on the booking.
+    const cancelled = await execute(booker, `mutation($input: CancelBookingInput!) { cancelBooking(input: $input) { fee refunded booking { ${FIELDS} } } }`, {
+      input: { bookingId: booking.id },
+    });
+    expect(cancelled.data?.cancelBooking).toEqual({
+      fee: 1_000,
+      refunded: 2_000,
+      booking: {
+        id: booking.id,
+        viewerCanCancel: false,
+        freeCancellationUntil: null,
+        lateCancellationFee: null,
+        cancellation: { fee: 1_000, refunded: 2_000 },
+      },
+    });
+    expect((await execute(neighbour, read, { id: booking.id })).data?.booking).toMatchObject({ cancellation: { fee: null, refunded: null } });
+    expect((await execute(board, read, { id: booking.id })).data?.booking).toMatchObject({ cancellation: { fee: 1_000, refunded: 2_000 } });
+    expect((await execute(booker, QUOTE, { input: { ...time, resourceId: randomUUID() } })).errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND' });
   });
 });

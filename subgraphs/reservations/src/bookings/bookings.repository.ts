@@ -62,6 +62,12 @@ const BOOKING_RULES = {
 } as const;
 export type BookingRule = (typeof BOOKING_RULES)[keyof typeof BOOKING_RULES];
 
+/** Which of a member's bookings `listMemberBookings` reads. */
+export type MemberBookingsStatus = 'upcoming' | 'pending' | 'past' | 'cancelled' | 'all';
+
+/** What a quote asks about: a time of a resource for a booker and the household it would count against. */
+export type QuoteAsk = Pick<BookingDraft, 'resourceId' | 'bookerMemberId' | 'unitId' | 'during'>;
+
 /** Keyset position in a list of bookings ordered by start. */
 export type BookingPosition = { start: Date; id: string };
 export type ChargePosition = { createdAt: Date; id: string };
@@ -80,34 +86,80 @@ export class BookingsRepository {
   }
 
   /**
-   * A member's bookings: `upcoming` ones (not ended at `now`) soonest first, or all of them newest first. Served by
-   * bookings_by_booker; the row comparison lets PostgreSQL start the index scan at the cursor.
+   * A member's bookings of one kind: upcoming ones (live, not ended at `now`; pending ones only with `pending`)
+   * soonest first, the others (past: confirmed and ended; cancelled: cancelled or rejected; all) newest first. Served
+   * by bookings_by_booker; the row comparison lets PostgreSQL start the index scan at the cursor.
    */
   listMemberBookings(
     tenant: string,
     memberId: string,
-    options: { upcoming: boolean; now: Date; limit: number; after: BookingPosition | null },
+    options: { status: MemberBookingsStatus; now: Date; limit: number; after: BookingPosition | null },
   ): Promise<BookingRow[]> {
-    const { upcoming, now, limit, after } = options;
+    const { status, now, limit, after } = options;
+    const soonestFirst = status === 'upcoming' || status === 'pending';
     const start = sql`lower(${bookings.during})`;
+    const notEnded = sql`upper(${bookings.during}) > ${now.toISOString()}::timestamptz`;
+    const kind = {
+      upcoming: and(inArray(bookings.status, ['pending', 'confirmed']), notEnded),
+      pending: and(eq(bookings.status, 'pending'), notEnded),
+      past: and(eq(bookings.status, 'confirmed'), sql`upper(${bookings.during}) <= ${now.toISOString()}::timestamptz`),
+      cancelled: inArray(bookings.status, ['cancelled', 'rejected']),
+      all: undefined,
+    }[status];
     const cursor = after
-      ? sql`(${start}, ${bookings.id}) ${upcoming ? sql`>` : sql`<`} (${after.start.toISOString()}::timestamptz, ${after.id}::uuid)`
+      ? sql`(${start}, ${bookings.id}) ${soonestFirst ? sql`>` : sql`<`} (${after.start.toISOString()}::timestamptz, ${after.id}::uuid)`
       : undefined;
     return this.db.tenant(tenant, (tx) =>
       tx
         .select()
         .from(bookings)
+        .where(and(eq(bookings.associationId, tenant), eq(bookings.bookerMemberId, memberId), kind, cursor))
+        .orderBy(...(soonestFirst ? [asc(start), asc(bookings.id)] : [desc(start), desc(bookings.id)]))
+        .limit(limit),
+    );
+  }
+
+  /** The charges of each booking, for what its cancellation cost and gave back. Served by charges_by_booking. */
+  findCharges(tenant: string, bookingIds: readonly string[]): Promise<ChargeRow[]> {
+    return this.db.tenant(tenant, (tx) =>
+      tx
+        .select()
+        .from(charges)
+        .where(and(eq(charges.associationId, tenant), inArray(charges.bookingId, [...bookingIds]))),
+    );
+  }
+
+  /**
+   * What a quote is worked out from, as createBooking reads it but without its locks (a quote holds nothing): the
+   * resource, its schedule, the quota counts and whether a live booking blocks the time. Null when the tenant has no
+   * such resource.
+   */
+  quoteSetting(tenant: string, ask: QuoteAsk, now: Date): Promise<(BookingSetting & { taken: boolean }) | null> {
+    return this.db.tenant(tenant, async (tx) => {
+      const resource = await resourceOf(tx, tenant, ask.resourceId);
+      if (!resource) return null;
+      const blocked = { start: ask.during.start, end: new Date(ask.during.end.getTime() + resource.bufferMinutes * 60_000) };
+      // Served by the exclusion constraint's index on (association_id, resource_id, blocked) for live bookings.
+      const holders = await tx
+        .select({ id: bookings.id })
+        .from(bookings)
         .where(
           and(
             eq(bookings.associationId, tenant),
-            eq(bookings.bookerMemberId, memberId),
-            upcoming ? sql`upper(${bookings.during}) > ${now.toISOString()}::timestamptz` : undefined,
-            cursor,
+            eq(bookings.resourceId, resource.id),
+            inArray(bookings.status, ['pending', 'confirmed']),
+            overlapping(bookings.blocked, blocked),
           ),
         )
-        .orderBy(...(upcoming ? [asc(start), asc(bookings.id)] : [desc(start), desc(bookings.id)]))
-        .limit(limit),
-    );
+        .limit(1);
+      return {
+        resource,
+        openingHours: await openingHoursOf(tx, tenant, resource.id),
+        closedPeriods: await closedPeriodsOf(tx, tenant, resource.id, ask.during),
+        quotaCounts: await quotaCountsOf(tx, tenant, resource, ask, now),
+        taken: holders.length > 0,
+      };
+    });
   }
 
   /**
@@ -297,7 +349,7 @@ export class BookingsRepository {
   }
 }
 
-function overlapping(column: typeof bookings.during, range: TimeRange): SQL {
+function overlapping(column: typeof bookings.during | typeof bookings.blocked, range: TimeRange): SQL {
   return sql`${column} && tstzrange(${range.start.toISOString()}::timestamptz, ${range.end.toISOString()}::timestamptz)`;
 }
 
@@ -347,7 +399,7 @@ function closedPeriodsOf(tx: Tx, tenant: string, resourceId: string, range: Time
  * window; a booker without a household has no unit quota to count against. Served by bookings_by_unit and
  * bookings_by_booker.
  */
-async function quotaCountsOf(tx: Tx, tenant: string, resource: RuleResource, draft: BookingDraft, now: Date): Promise<{ quota: QuotaRow; count: number }[]> {
+async function quotaCountsOf(tx: Tx, tenant: string, resource: RuleResource, draft: QuoteAsk, now: Date): Promise<{ quota: QuotaRow; count: number }[]> {
   const rows = await tx
     .select()
     .from(quotas)

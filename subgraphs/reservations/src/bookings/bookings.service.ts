@@ -9,6 +9,7 @@ import {
   notFound,
   pageSize,
   parseInput,
+  refuse,
   refusedRule,
   toPage,
   unauthenticated,
@@ -19,9 +20,19 @@ import {
 import type { GraphQLError } from 'graphql';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { depositOf, firstRefusal, lateCancellationFee, priceOf, type Refusal, type RuleResource } from '../rules/booking.rules';
+import {
+  cancellationTerms,
+  depositOf,
+  firstRefusal,
+  lateCancellationFee,
+  needsApproval,
+  priceOf,
+  type Refusal,
+  type RuleResource,
+} from '../rules/booking.rules';
+import { quoteOf, type Quote } from '../rules/booking-quote.rules';
 import type { TimeRange } from '../tables';
-import { canBook, canExportCharges, canManageBookings, canReadBookings, canSeeBooker, canSeeBookingDetails } from './bookings.access';
+import { canBook, canCancel, canExportCharges, canManageBookings, canReadBookings, canSeeBooker, canSeeBookingDetails } from './bookings.access';
 import type { BookingsLoaders } from './bookings.loaders';
 import type {
   BookingDraft,
@@ -32,6 +43,7 @@ import type {
   BookingTerms,
   ChargeRow,
   Consequences,
+  MemberBookingsStatus,
   NewCharge,
   Settlement,
 } from './bookings.repository';
@@ -53,6 +65,8 @@ const createBookingInput = z
   .superRefine((input, ctx) => {
     if (input.end <= input.start) ctx.addIssue({ code: 'custom', path: ['end'], message: 'must be after start' });
   });
+
+const bookingQuoteInput = z.object({ resourceId: z.string(), start: z.date(), end: z.date(), unitId: orDefault(z.string(), null) });
 
 const cancelBookingInput = z.object({
   bookingId: z.string(),
@@ -78,6 +92,15 @@ const MAX_RANGE_DAYS = 100;
 const cursorKey = z.tuple([z.iso.datetime(), z.guid()]);
 
 const LIVE: ReadonlySet<BookingRow['status']> = new Set(['pending', 'confirmed']);
+
+const MY_BOOKINGS: Record<string, MemberBookingsStatus> = { UPCOMING: 'upcoming', PENDING: 'pending', PAST: 'past', CANCELLED: 'cancelled', ALL: 'all' };
+
+/** A cancellation with what it cost the household and gave back, in øre. */
+export interface Cancelled {
+  booking: BookingRow;
+  fee: number;
+  refunded: number;
+}
 
 /** Booking, cancelling and deciding bookings under the resource's rules. */
 export class BookingsService {
@@ -112,9 +135,7 @@ export class BookingsService {
       result = await this.repository.createBooking(member.associationId, draft, now, (setting) => termsFor(member, draft, setting, now), booked);
     } catch (error) {
       const refused = refusedRule<BookingRule>(error);
-      if (refused === 'overlap') {
-        throw conflict('That time is already booked (or awaiting approval), cleaning and handover time included. Choose another time.');
-      }
+      if (refused === 'overlap') throw refuse('SLOT_TAKEN');
       // The same request, retried while the first was still committing: the first one's booking is the answer.
       if (refused !== 'idempotency-key-used') throw error;
       const first = await this.repository.findByIdempotencyKey(member.associationId, member.memberId, draft.idempotencyKey);
@@ -123,7 +144,7 @@ export class BookingsService {
     }
     if (!result) throw notFound('Resource');
     if (!result.created && !isSameRequest(result.booking, draft)) {
-      throw conflict('This idempotency key was already used for a different booking; use a new key for a new booking.');
+      throw refuse('IDEMPOTENCY_KEY_REUSED');
     }
     loaders.bookingById.prime(result.booking.id, result.booking);
     return result.booking;
@@ -134,17 +155,35 @@ export class BookingsService {
    * after it. The board cancels anyone's booking until it ends, with a reason the booker is told, and refunds in
    * full. A paid booking's charge is refunded by a negative charge: charges are never changed.
    */
-  async cancelBooking(viewer: Viewer | null, loaders: BookingsLoaders, rawInput: unknown): Promise<BookingRow> {
+  async cancelBooking(viewer: Viewer | null, loaders: BookingsLoaders, rawInput: unknown): Promise<Cancelled> {
     const member = admitMember(viewer, canBook);
     const { bookingId, reason } = parseInput(cancelBookingInput, rawInput);
     if (!isUuid(bookingId)) throw notFound('Booking');
     const now = this.now();
-    const ended = await this.repository.endBooking(member.associationId, bookingId, (booking, resource, charged) =>
-      settled(resource, booking, cancellation(member, booking, resource, charged, reason, now)),
-    );
+    let ending: Ending | null = null;
+    const ended = await this.repository.endBooking(member.associationId, bookingId, (booking, resource, charged) => {
+      ending = cancellation(member, booking, resource, charged, reason, now);
+      return settled(resource, booking, ending);
+    });
     if (!ended) throw notFound('Booking');
     loaders.bookingById.clear(bookingId).prime(bookingId, ended);
-    return ended;
+    return { booking: ended, ...costsOf((ending as Ending | null)?.charges ?? []) };
+  }
+
+  /**
+   * Whether and on what terms the viewer could book a time now: createBooking's rules on the same reads, without its
+   * locks or writes. Another association's resource is not found, as by `resource`.
+   */
+  async quote(viewer: Viewer | null, rawInput: unknown): Promise<Quote> {
+    const member = admitMember(viewer, canBook);
+    const input = parseInput(bookingQuoteInput, rawInput);
+    if (!isUuid(input.resourceId)) throw notFound('Resource');
+    const during = { start: input.start, end: input.end };
+    const ask = { resourceId: input.resourceId, bookerMemberId: member.memberId, unitId: householdOf(member, input.unitId), during };
+    const now = this.now();
+    const setting = await this.repository.quoteSetting(member.associationId, ask, now);
+    if (!setting) throw notFound('Resource');
+    return quoteOf({ ...setting, role: member.role, range: during, now });
   }
 
   /** The board approves a pending booking (which charges it) or rejects it with a reason the booker is told. */
@@ -171,12 +210,12 @@ export class BookingsService {
     return booking;
   }
 
-  async myBookings(viewer: Viewer | null, options: { first?: number | null; after?: string | null; upcomingOnly?: boolean | null }): Promise<Page<BookingRow>> {
+  async myBookings(viewer: Viewer | null, options: { first?: number | null; after?: string | null; status?: string | null }): Promise<Page<BookingRow>> {
     const member = admitMember(viewer, canBook);
     const size = pageSize(options.first);
     const after = options.after ? positionAfter(options.after) : null;
     const rows = await this.repository.listMemberBookings(member.associationId, member.memberId, {
-      upcoming: options.upcomingOnly ?? true,
+      status: MY_BOOKINGS[options.status ?? 'UPCOMING'] ?? 'upcoming',
       now: this.now(),
       limit: size + 1,
       after: after && { start: after.at, id: after.id },
@@ -221,6 +260,24 @@ export class BookingsService {
     return canManageBookings(viewer, booking.associationId) ? booking.unitId : null;
   }
 
+  /** Whether the viewer may cancel the booking now, by cancelBooking's rules. */
+  viewerCanCancel(viewer: Viewer | null, booking: BookingRow): boolean {
+    return canCancel(viewer, booking, this.now());
+  }
+
+  /** The booker's cancellation terms of a live booking, for the booker and the board; null otherwise. */
+  cancellationTermsOf(viewer: Viewer | null, booking: BookingRow, resource: RuleResource): { freeUntil: Date; feeAfter: number } | null {
+    if (!LIVE.has(booking.status) || !canSeeBookingDetails(viewer, booking)) return null;
+    // A pending booking is charged only when approved, so cancelling it before then is free (see cancellation()).
+    const terms = cancellationTerms(resource, booking);
+    return booking.status === 'pending' ? { freeUntil: booking.during.start, feeAfter: 0 } : terms;
+  }
+
+  /** What a cancelled booking's cancellation cost and gave back, for the booker and the board; null otherwise. */
+  async cancellationCostsOf(viewer: Viewer | null, booking: BookingRow, loaders: BookingsLoaders): Promise<{ fee: number; refunded: number } | null> {
+    return canSeeBookingDetails(viewer, booking) ? costsOf(await loaders.chargesByBooking.load(booking.id)) : null;
+  }
+
   /** `value` for the booker and the board, null for everyone else. */
   detail<T>(viewer: Viewer | null, booking: BookingRow, value: T): T | null {
     return canSeeBookingDetails(viewer, booking) ? value : null;
@@ -238,34 +295,26 @@ function householdOf(member: MemberViewer, unitId: string | null): string | null
   return unitId;
 }
 
-/** Board members are not asked to approve their own bookings: approving is their job. */
 function termsFor(member: MemberViewer, draft: BookingDraft, setting: BookingSetting, now: Date): BookingTerms {
   const refusal = firstRefusal({ ...setting, role: member.role, range: draft.during, acceptRules: draft.acceptRules, now });
   if (refusal) throw refusalError(refusal);
   const { resource } = setting;
   return {
-    status: resource.requiresApproval && member.role !== 'board' ? 'pending' : 'confirmed',
+    status: needsApproval(resource, member.role) ? 'pending' : 'confirmed',
     price: priceOf(resource, draft.during, member.role),
     deposit: depositOf(resource, member.role),
   };
 }
 
+/** A broken rule as the error a client reads: the code, the reason with its parameters, and the field to change. */
 function refusalError(refusal: Refusal): GraphQLError {
-  switch (refusal.rule) {
-    case 'who_may_book':
-      return forbidden(refusal.reason);
-    case 'rules_acceptance':
-      return badUserInput('acceptRules', refusal.reason);
-    case 'minimum_notice':
-    case 'booking_horizon':
-    case 'schedule':
-      return badUserInput('start', refusal.reason);
-    case 'platform_horizon':
-      return badUserInput('end', refusal.reason);
-    case 'archived':
-    case 'quota':
-      return conflict(refusal.reason);
-  }
+  return refuse(refusal.reason, refusal.params, refusal.field);
+}
+
+/** The late-cancellation fee and the refund among a booking's charges. */
+function costsOf(charges: readonly Pick<ChargeRow, 'amount' | 'reason'>[]): { fee: number; refunded: number } {
+  const sum = (reason: ChargeRow['reason']) => charges.filter((c) => c.reason === reason).reduce((total, c) => total + c.amount, 0);
+  return { fee: sum('late_cancellation'), refunded: -sum('cancellation_refund') };
 }
 
 function isSameRequest(booking: BookingRow, draft: BookingDraft): boolean {

@@ -1,4 +1,5 @@
 import type { Resolvers } from '../__generated__/resolvers-types';
+import { bookingRefusalFor } from '../bookings/bookings.access';
 import { clockOfMinutes, minutesOfClock } from '../schedule/schedule';
 
 /** PostgreSQL answers times as `HH:MM:SS`; the API speaks `HH:MM`, with `24:00` for midnight at the end of a day. */
@@ -39,6 +40,8 @@ export const resourcesResolvers: Resolvers = {
     openingHours: (resource, _args, ctx) => ctx.resourceLoaders.openingHoursByResource.load(resource.id),
     closedPeriods: (resource, _args, ctx) => ctx.resourceLoaders.closedPeriodsByResource.load(resource.id),
     quotas: (resource, _args, ctx) => ctx.resourceLoaders.quotasByResource.load(resource.id),
+    viewerCanBook: (resource, _args, ctx) => bookingRefusalFor(ctx.viewer, resource) === null,
+    viewerBookingRefusal: (resource, _args, ctx) => bookingRefusalFor(ctx.viewer, resource),
   },
   OpeningHours: {
     opens: (hours) => hhmm(hours.opens),

@@ -1,6 +1,9 @@
+import { errorReasons } from '@tunet/kit';
+import { quoteOf } from './booking-quote.rules';
 import {
   bookingHorizon,
   busiestRollingPeriod,
+  cancellationTerms,
   depositOf,
   firstRefusal,
   lateCancellationFee,
@@ -15,6 +18,7 @@ import {
   withinQuota,
   type BookingRequest,
   type QuotaRow,
+  type Refusal,
   type RuleResource,
 } from './booking.rules';
 
@@ -65,14 +69,19 @@ const quota = (overrides: Partial<QuotaRow>): QuotaRow => ({
 });
 
 const range = (start: string, end: string) => ({ start: new Date(start), end: new Date(end) });
+/** The refusal's message as a client reads it, rendered from its reason and parameters (kit error-reasons.ts). */
+const en = (refusal: Refusal | null) => refusal && errorReasons[refusal.reason].en(refusal.params);
+const nb = (refusal: Refusal | null) => refusal && errorReasons[refusal.reason].nb(refusal.params);
 // Wednesday 2026-11-25, 10:00 in Oslo (UTC+1).
 const now = new Date('2026-11-25T09:00:00Z');
 
 describe('who may book', () => {
   it('lets the roles the resource names book and tells anyone else who may', () => {
     expect(whoMayBook(resource(), 'resident')).toBeNull();
-    expect(whoMayBook(resource(), 'external')?.reason).toBe('Only residents and the board may book Gjesteleiligheten.');
-    expect(whoMayBook(resource({ whoMayBook: ['board'] }), 'resident')?.reason).toBe('Only the board may book Gjesteleiligheten.');
+    expect(whoMayBook(resource(), 'external')).toMatchObject({ reason: 'BOOKING_NOT_ALLOWED', params: { allowed: 'RESIDENT,BOARD' } });
+    expect(en(whoMayBook(resource(), 'external'))).toBe('Only residents and the board may book Gjesteleiligheten.');
+    expect(en(whoMayBook(resource({ whoMayBook: ['board'] }), 'resident'))).toBe('Only the board may book Gjesteleiligheten.');
+    expect(nb(whoMayBook(resource({ whoMayBook: ['board'] }), 'resident'))).toBe('Bare styret kan booke Gjesteleiligheten.');
     expect(whoMayBook(resource({ whoMayBook: [] }), 'board')?.rule).toBe('who_may_book');
   });
 });
@@ -80,7 +89,8 @@ describe('who may book', () => {
 describe('archived resources', () => {
   it('cannot be booked', () => {
     expect(notArchived(resource())).toBeNull();
-    expect(notArchived(resource({ archivedAt: now }))?.reason).toBe('Gjesteleiligheten is no longer available for booking.');
+    expect(notArchived(resource({ archivedAt: now }))?.reason).toBe('RESOURCE_ARCHIVED');
+    expect(en(notArchived(resource({ archivedAt: now })))).toBe('Gjesteleiligheten is no longer available for booking.');
   });
 });
 
@@ -88,16 +98,21 @@ describe('minimum notice', () => {
   const soon = range('2026-11-26T09:00:00Z', '2026-11-26T10:00:00Z');
   it('refuses a start closer than the notice, saying how much notice is needed', () => {
     expect(minimumNotice(resource({ minNoticeMinutes: 24 * 60 }), soon, now)).toBeNull();
-    expect(minimumNotice(resource({ minNoticeMinutes: 2 * 24 * 60 }), soon, now)?.reason).toBe(
-      'Gjesteleiligheten must be booked at least 2 days before it starts.',
-    );
-    expect(minimumNotice(resource({ minNoticeMinutes: 90 }), range('2026-11-25T10:00:00Z', '2026-11-25T11:00:00Z'), now)?.reason).toBe(
-      'Gjesteleiligheten must be booked at least 90 minutes before it starts.',
+    // The earliest start is a deadline, an ISO date-time with the offset of the resource's zone (Oslo: UTC+1).
+    expect(minimumNotice(resource({ minNoticeMinutes: 2 * 24 * 60 }), soon, now)).toEqual({
+      rule: 'minimum_notice',
+      reason: 'TOO_SHORT_NOTICE',
+      params: { resource: 'Gjesteleiligheten', minNoticeMinutes: 2880, earliest: '2026-11-27T10:00:00.000+01:00' },
+      field: 'start',
+    });
+    expect(en(minimumNotice(resource({ minNoticeMinutes: 90 }), range('2026-11-25T10:00:00Z', '2026-11-25T11:00:00Z'), now))).toBe(
+      'Gjesteleiligheten must be booked at least 90 minutes before it starts; the earliest start is 2026-11-25T11:30:00.000+01:00.',
     );
   });
 
   it('refuses a start in the past even without notice', () => {
-    expect(minimumNotice(resource(), range('2026-11-25T08:00:00Z', '2026-11-25T10:00:00Z'), now)?.reason).toBe('The booking must not start in the past.');
+    expect(minimumNotice(resource(), range('2026-11-25T08:00:00Z', '2026-11-25T10:00:00Z'), now)).toMatchObject({ reason: 'BOOKING_IN_PAST', field: 'start' });
+    expect(minimumNotice(resource({ minNoticeMinutes: 60 }), range('2026-11-25T08:00:00Z', '2026-11-25T10:00:00Z'), now)?.reason).toBe('BOOKING_IN_PAST');
   });
 });
 
@@ -106,7 +121,12 @@ describe('booking horizon', () => {
     const inTenDays = range('2026-12-05T09:00:00Z', '2026-12-05T10:00:00Z');
     expect(bookingHorizon(resource(), inTenDays, now)).toBeNull();
     expect(bookingHorizon(resource({ bookingHorizonDays: 10 }), inTenDays, now)).toBeNull();
-    expect(bookingHorizon(resource({ bookingHorizonDays: 9 }), inTenDays, now)?.reason).toBe('Gjesteleiligheten can be booked at most 9 days ahead.');
+    expect(bookingHorizon(resource({ bookingHorizonDays: 9 }), inTenDays, now)).toMatchObject({
+      reason: 'TOO_FAR_AHEAD',
+      params: { horizonDays: 9, latest: '2026-12-04T10:00:00.000+01:00' },
+      field: 'start',
+    });
+    expect(en(bookingHorizon(resource({ bookingHorizonDays: 9 }), inTenDays, now))).toBe('Gjesteleiligheten can be booked at most 9 days ahead.');
   });
 
   it('holds every resource to the platform horizon of two years, to the end of that day in its time zone', () => {
@@ -115,7 +135,10 @@ describe('booking horizon', () => {
     const nextDay = range('2028-11-25T23:00:00Z', '2028-11-26T00:00:00Z');
     const year2999 = range('2999-06-01T10:00:00Z', '2999-06-01T11:00:00Z');
     expect(bookingHorizon(resource(), lastHour, now)).toBeNull();
-    expect(bookingHorizon(resource(), nextDay, now)?.reason).toBe('Bookings open at most 2 years ahead: the last day is 25 November 2028.');
+    expect(bookingHorizon(resource(), nextDay, now)).toMatchObject({
+      reason: 'TOO_FAR_AHEAD',
+      params: { horizonDays: null, latest: '2028-11-26T00:00:00.000+01:00' },
+    });
     expect(bookingHorizon(resource(), year2999, now)?.rule).toBe('booking_horizon');
     expect(bookingHorizon(resource({ bookingHorizonDays: 3650 }), year2999, now)?.rule).toBe('booking_horizon');
     // The same instant is still 25 November in Oslo but already 26 November in Tokyo.
@@ -124,8 +147,9 @@ describe('booking horizon', () => {
 
   it('lets no booking run past the platform horizon either', () => {
     expect(platformHorizon(resource(), range('2028-11-24T10:00:00Z', '2028-11-25T23:00:00Z'), now)).toBeNull();
-    expect(platformHorizon(resource(), range('2026-12-01T10:00:00Z', '2999-06-01T10:00:00Z'), now)?.reason).toBe(
-      'A booking must end within 2 years: by the end of 25 November 2028.',
+    expect(platformHorizon(resource(), range('2026-12-01T10:00:00Z', '2999-06-01T10:00:00Z'), now)).toMatchObject({ reason: 'TOO_FAR_AHEAD', field: 'end' });
+    expect(nb(platformHorizon(resource(), range('2026-12-01T10:00:00Z', '2999-06-01T10:00:00Z'), now))).toBe(
+      'Bookinger åpner høyst 2 år frem: ikke noe etter 2028-11-26T00:00:00.000+01:00.',
     );
   });
 });
@@ -134,9 +158,14 @@ describe('schedule fit', () => {
   it("passes the schedule's reason on, naming the resource", () => {
     const laundry = resource({ name: 'Vaskeriet', bookingMode: 'slots', slots: [{ start: '07:00', end: '10:00' }] });
     expect(scheduleFit(laundry, [], [], range('2026-11-26T06:00:00Z', '2026-11-26T09:00:00Z'))).toBeNull();
-    expect(scheduleFit(laundry, [], [], range('2026-11-26T07:00:00Z', '2026-11-26T09:00:00Z'))?.reason).toMatch(/^Vaskeriet: .*07:00–10:00/);
+    expect(scheduleFit(laundry, [], [], range('2026-11-26T07:00:00Z', '2026-11-26T09:00:00Z'))).toEqual({
+      rule: 'schedule',
+      reason: 'NOT_A_SLOT',
+      params: { resource: 'Vaskeriet', slots: '07:00–10:00' },
+      field: 'start',
+    });
     const closed = [{ during: range('2026-11-26T00:00:00Z', '2026-11-27T00:00:00Z'), reason: 'Maintenance' }];
-    expect(scheduleFit(laundry, [], closed, range('2026-11-26T06:00:00Z', '2026-11-26T09:00:00Z'))?.reason).toMatch(/Maintenance/);
+    expect(en(scheduleFit(laundry, [], closed, range('2026-11-26T06:00:00Z', '2026-11-26T09:00:00Z')))).toBe('Vaskeriet is closed then: Maintenance.');
   });
 });
 
@@ -144,7 +173,8 @@ describe('rules acceptance', () => {
   it('is required only where the resource asks for it', () => {
     expect(rulesAccepted(resource(), false)).toBeNull();
     expect(rulesAccepted(resource({ requiresRulesAcceptance: true }), true)).toBeNull();
-    expect(rulesAccepted(resource({ requiresRulesAcceptance: true }), false)?.reason).toBe('You must accept the rules of Gjesteleiligheten to book it.');
+    expect(rulesAccepted(resource({ requiresRulesAcceptance: true }), false)).toMatchObject({ reason: 'RULES_NOT_ACCEPTED', field: 'acceptRules' });
+    expect(en(rulesAccepted(resource({ requiresRulesAcceptance: true }), false))).toBe('You must accept the rules of Gjesteleiligheten to book it.');
   });
 });
 
@@ -191,16 +221,20 @@ describe('quotas', () => {
 
   it('refuses once the count reaches the limit, saying whose quota, which period and the limit', () => {
     const flat = resource();
-    expect(withinQuota(flat, quota({ maxBookings: 2 }), start, 1)).toBeNull();
-    expect(withinQuota(flat, quota({}), start, 1)?.reason).toBe('Your household already has 1 upcoming booking of Gjesteleiligheten (limit 1).');
-    expect(withinQuota(flat, quota({ per: 'person', period: 'calendar_year', maxBookings: 2 }), start, 2)?.reason).toBe(
-      'You already have 2 bookings of Gjesteleiligheten in 2026 (limit 2).',
+    expect(withinQuota(flat, quota({ maxBookings: 2 }), 1)).toBeNull();
+    expect(withinQuota(flat, quota({}), 1)).toMatchObject({
+      reason: 'QUOTA_EXCEEDED',
+      params: { limit: 1, used: 1, per: 'UNIT', period: 'FUTURE' },
+    });
+    expect(en(withinQuota(flat, quota({}), 1))).toBe('Your household has used its quota of 1 upcoming bookings for Gjesteleiligheten.');
+    expect(en(withinQuota(flat, quota({ per: 'person', period: 'calendar_year', maxBookings: 2 }), 2))).toBe(
+      'You have used your quota of 2 bookings in the calendar year for Gjesteleiligheten.',
     );
-    expect(withinQuota(flat, quota({ period: 'calendar_month', maxBookings: 3 }), start, 3)?.reason).toBe(
-      'Your household already has 3 bookings of Gjesteleiligheten in March 2026 (limit 3).',
+    expect(nb(withinQuota(flat, quota({ period: 'calendar_month', maxBookings: 3 }), 3))).toBe(
+      'Husstanden har brukt opp kvoten sin på 3 bookinger i kalendermåneden for Gjesteleiligheten.',
     );
-    expect(withinQuota(flat, quota({ period: 'rolling', periodDays: 30 }), start, 1)?.reason).toBe(
-      'Your household already has 1 booking of Gjesteleiligheten within 30 days of 10 March 2026 (limit 1).',
+    expect(en(withinQuota(flat, quota({ period: 'rolling', periodDays: 30 }), 1))).toBe(
+      'Your household has used its quota of 1 bookings within 30 days for Gjesteleiligheten.',
     );
   });
 });
@@ -275,5 +309,88 @@ describe('late cancellation fee', () => {
     expect(lateCancellationFee(terms, booking, new Date('2026-11-26T09:00:00Z'))).toBe(0);
     expect(lateCancellationFee(terms, booking, new Date('2026-11-26T09:00:01Z'))).toBe(7_501);
     expect(lateCancellationFee({ ...terms, lateCancellationFeePercent: 0 }, booking, new Date('2026-11-28T08:00:00Z'))).toBe(0);
+  });
+});
+
+describe('cancellation terms', () => {
+  const booking = { during: range('2026-11-28T09:00:00Z', '2026-11-28T10:00:00Z'), price: 15_001 };
+
+  it('are free until the deadline and the fee after it; without a fee, free until the start', () => {
+    expect(cancellationTerms({ cancellationDeadlineHours: 48, lateCancellationFeePercent: 50 }, booking)).toEqual({
+      freeUntil: new Date('2026-11-26T09:00:00Z'),
+      feeAfter: 7_501,
+    });
+    expect(cancellationTerms({ cancellationDeadlineHours: 48, lateCancellationFeePercent: 0 }, booking)).toEqual({
+      freeUntil: booking.during.start,
+      feeAfter: 0,
+    });
+    expect(cancellationTerms({ cancellationDeadlineHours: 48, lateCancellationFeePercent: 50 }, { ...booking, price: 0 })).toEqual({
+      freeUntil: booking.during.start,
+      feeAfter: 0,
+    });
+  });
+});
+
+describe('a quote', () => {
+  // The laundry of issue 16: NOK 20 a slot, half of it after the 24-hour deadline, two upcoming slots per household.
+  const laundry = resource({
+    name: 'Vaskeriet',
+    bookingMode: 'slots',
+    slots: [{ start: '10:00', end: '13:00' }],
+    priceUnit: 'per_slot',
+    weekdayPrice: 2_000,
+    weekendPrice: 3_000,
+    deposit: 0,
+    cancellationDeadlineHours: 24,
+    lateCancellationFeePercent: 50,
+  });
+  const thursday = range('2026-11-26T09:00:00Z', '2026-11-26T12:00:00Z');
+  const ask = (overrides: Partial<Parameters<typeof quoteOf>[0]> = {}) =>
+    quoteOf({ resource: laundry, openingHours: [], closedPeriods: [], role: 'resident', range: thursday, quotaCounts: [], taken: false, now, ...overrides });
+
+  it('gives the price, the deposit, the quota left before and after, and when cancelling stops being free', () => {
+    expect(ask({ quotaCounts: [{ quota: quota({ maxBookings: 2 }), count: 1 }] })).toMatchObject({
+      refusal: null,
+      requiresApproval: false,
+      price: 2_000,
+      deposit: 0,
+      quotas: [{ used: 1, remaining: 1, remainingAfter: 0 }],
+      freeCancellationUntil: new Date('2026-11-25T09:00:00Z'),
+      lateCancellationFee: 1_000,
+    });
+  });
+
+  it('refuses with the reason createBooking would give, from the same evaluation', () => {
+    const full = { quotaCounts: [{ quota: quota({ maxBookings: 2 }), count: 2 }] };
+    expect(ask(full).refusal).toEqual(
+      firstRefusal({ ...full, resource: laundry, openingHours: [], closedPeriods: [], role: 'resident', range: thursday, acceptRules: true, now }),
+    );
+    expect(ask(full)).toMatchObject({ refusal: { reason: 'QUOTA_EXCEEDED' }, price: 2_000, quotas: [{ used: 2, remaining: 0, remainingAfter: 0 }] });
+    expect(ask({ taken: true }).refusal).toMatchObject({ rule: 'overlap', reason: 'SLOT_TAKEN' });
+    expect(ask({ role: 'external' }).refusal?.reason).toBe('BOOKING_NOT_ALLOWED');
+    // Rules acceptance is asked when booking, not quoted.
+    expect(ask({ resource: { ...laundry, requiresRulesAcceptance: true } }).refusal).toBeNull();
+  });
+
+  it('puts no price on a time that cannot be booked at all, however long it is', () => {
+    const forever = range('2026-11-26T09:00:00Z', '9999-11-26T12:00:00Z');
+    expect(ask({ resource: { ...laundry, priceUnit: 'per_night', bookingMode: 'days' }, range: forever })).toMatchObject({
+      refusal: { reason: 'TOO_FAR_AHEAD', field: 'end' },
+      price: null,
+      freeCancellationUntil: null,
+      lateCancellationFee: null,
+    });
+    expect(ask({ range: range('2026-11-25T08:00:00Z', '2026-11-25T11:00:00Z') })).toMatchObject({ refusal: { reason: 'BOOKING_IN_PAST' }, price: null });
+  });
+
+  it('waits for the board unless the board books, and is free for the board where the resource says so', () => {
+    const approved = { ...laundry, requiresApproval: true, freeForBoard: true };
+    expect(ask({ resource: approved })).toMatchObject({ requiresApproval: true, price: 2_000 });
+    expect(ask({ resource: approved, role: 'board' })).toMatchObject({
+      requiresApproval: false,
+      price: 0,
+      lateCancellationFee: 0,
+      freeCancellationUntil: thursday.start,
+    });
   });
 });

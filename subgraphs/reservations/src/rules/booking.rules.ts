@@ -1,47 +1,72 @@
+import type { ErrorReason, ReasonParams } from '@tunet/kit';
 import { DateTime } from 'luxon';
-import { fitsSchedule, type ClosedPeriodRow, type OpeningHoursRow } from '../schedule/schedule';
+import { fitsSchedule, type ClosedPeriodRow, type OpeningHoursRow, type ScheduleMisfit } from '../schedule/schedule';
 import type { BookerRole, quotas, resources, TimeRange } from '../tables';
 
 /**
  * The booking rules an association publishes, enforced rather than policed by hand. Pure functions, one per rule:
- * each answers null when the booking passes, or a refusal whose reason names the rule and its limit, so the booker
- * learns what to change. The repository supplies the counts; nothing here reads the database or the clock.
+ * each answers null when the booking passes, or a refusal with the error reason a client reads and its parameters
+ * (the limit, the deadline), so the booker learns what to change. createBooking and bookingQuote run the same
+ * `firstRefusal`, so a quote and a booking cannot disagree. The repository supplies the counts; nothing here reads the database or the clock.
  */
 
 export type RuleResource = typeof resources.$inferSelect;
 export type QuotaRow = typeof quotas.$inferSelect;
 
-export type RuleName = 'who_may_book' | 'archived' | 'minimum_notice' | 'booking_horizon' | 'platform_horizon' | 'schedule' | 'rules_acceptance' | 'quota';
+export type RuleName =
+  'who_may_book' | 'archived' | 'minimum_notice' | 'booking_horizon' | 'platform_horizon' | 'schedule' | 'rules_acceptance' | 'quota' | 'overlap';
 
+/** The error reasons (kit error-reasons.ts) a booking can be refused with; a quote reports the same ones. */
+export type BookingRefusalReason = Extract<
+  ErrorReason,
+  | 'BOOKING_NOT_ALLOWED'
+  | 'RESOURCE_ARCHIVED'
+  | 'BOOKING_IN_PAST'
+  | 'TOO_SHORT_NOTICE'
+  | 'TOO_FAR_AHEAD'
+  | ScheduleMisfit['reason']
+  | 'RULES_NOT_ACCEPTED'
+  | 'QUOTA_EXCEEDED'
+  | 'SLOT_TAKEN'
+>;
+
+/** A broken rule: which, the reason a client reads with its parameters, and the input field to change (if one). */
 export interface Refusal {
   rule: RuleName;
-  reason: string;
+  reason: BookingRefusalReason;
+  params: ReasonParams;
+  field?: 'start' | 'end' | 'acceptRules';
 }
 
-const refuse = (rule: RuleName, reason: string): Refusal => ({ rule, reason });
+const refuse = (rule: RuleName, reason: BookingRefusalReason, params: ReasonParams = {}, field?: Refusal['field']): Refusal => ({
+  rule,
+  reason,
+  params,
+  ...(field ? { field } : {}),
+});
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 
-const ROLE_NAMES: Record<BookerRole, string> = { resident: 'residents', board: 'the board', external: 'externals' };
+/** An instant as an ISO date-time with the offset of the resource's zone, as deadlines in error parameters are. */
+export const localIso = (instant: Date, timeZone: string): string => DateTime.fromJSDate(instant, { zone: timeZone }).toISO()!;
 
 export function whoMayBook(resource: RuleResource, role: BookerRole): Refusal | null {
   if (resource.whoMayBook.includes(role)) return null;
-  const allowed = resource.whoMayBook.map((r) => ROLE_NAMES[r]);
-  if (allowed.length === 0) return refuse('who_may_book', `Nobody may book ${resource.name} at the moment.`);
-  return refuse('who_may_book', `Only ${listed(allowed)} may book ${resource.name}.`);
+  return refuse('who_may_book', 'BOOKING_NOT_ALLOWED', { resource: resource.name, allowed: resource.whoMayBook.map((r) => r.toUpperCase()).join(',') });
 }
 
 export function notArchived(resource: RuleResource): Refusal | null {
-  return resource.archivedAt ? refuse('archived', `${resource.name} is no longer available for booking.`) : null;
+  return resource.archivedAt ? refuse('archived', 'RESOURCE_ARCHIVED', { resource: resource.name }) : null;
 }
 
 /** A start in the past fails this rule too: no notice at all is still "not before now". */
 export function minimumNotice(resource: RuleResource, range: TimeRange, now: Date): Refusal | null {
-  const earliest = now.getTime() + resource.minNoticeMinutes * MINUTE;
-  if (range.start.getTime() >= earliest) return null;
-  if (resource.minNoticeMinutes === 0) return refuse('minimum_notice', 'The booking must not start in the past.');
-  return refuse('minimum_notice', `${resource.name} must be booked at least ${duration(resource.minNoticeMinutes)} before it starts.`);
+  const earliest = new Date(now.getTime() + resource.minNoticeMinutes * MINUTE);
+  if (range.start >= earliest) return null;
+  if (range.start < now) return refuse('minimum_notice', 'BOOKING_IN_PAST', {}, 'start');
+  const params = { resource: resource.name, minNoticeMinutes: resource.minNoticeMinutes, earliest: localIso(earliest, resource.timeZone) };
+  return refuse('minimum_notice', 'TOO_SHORT_NOTICE', params, 'start');
 }
 
 /**
@@ -52,37 +77,38 @@ export const PLATFORM_HORIZON_YEARS = 2;
 
 /** The end of the last day that opens: midnight after the day two years from today, in the resource's time zone. */
 export function platformLatest(timeZone: string, now: Date): Date {
-  return lastOpenDay(timeZone, now).plus({ days: 1 }).toJSDate();
+  return DateTime.fromJSDate(now, { zone: timeZone }).plus({ years: PLATFORM_HORIZON_YEARS }).startOf('day').plus({ days: 1 }).toJSDate();
 }
-
-const lastOpenDay = (timeZone: string, now: Date) =>
-  DateTime.fromJSDate(now, { zone: timeZone }).plus({ years: PLATFORM_HORIZON_YEARS }).startOf('day').setLocale('en');
 
 export function bookingHorizon(resource: RuleResource, range: TimeRange, now: Date): Refusal | null {
   const days = resource.bookingHorizonDays;
   if (days !== null && range.start.getTime() > now.getTime() + days * DAY) {
-    return refuse('booking_horizon', `${resource.name} can be booked at most ${plural(days, 'day')} ahead.`);
+    const latest = localIso(new Date(now.getTime() + days * DAY), resource.timeZone);
+    return refuse('booking_horizon', 'TOO_FAR_AHEAD', { resource: resource.name, horizonDays: days, latest }, 'start');
   }
-  if (range.start < platformLatest(resource.timeZone, now)) return null;
-  const lastDay = lastOpenDay(resource.timeZone, now).toFormat('d LLLL yyyy');
-  return refuse('booking_horizon', `Bookings open at most ${plural(PLATFORM_HORIZON_YEARS, 'year')} ahead: the last day is ${lastDay}.`);
+  const latest = platformLatest(resource.timeZone, now);
+  if (range.start < latest) return null;
+  return refuse('booking_horizon', 'TOO_FAR_AHEAD', { resource: resource.name, horizonDays: null, latest: localIso(latest, resource.timeZone) }, 'start');
 }
 
 /** The end is held to the platform horizon too, or one long booking could still hold a resource for ever. */
 export function platformHorizon(resource: RuleResource, range: TimeRange, now: Date): Refusal | null {
-  if (range.end <= platformLatest(resource.timeZone, now)) return null;
-  const lastDay = lastOpenDay(resource.timeZone, now).toFormat('d LLLL yyyy');
-  return refuse('platform_horizon', `A booking must end within ${plural(PLATFORM_HORIZON_YEARS, 'year')}: by the end of ${lastDay}.`);
+  const latest = platformLatest(resource.timeZone, now);
+  if (range.end <= latest) return null;
+  return refuse('platform_horizon', 'TOO_FAR_AHEAD', { resource: resource.name, horizonDays: null, latest: localIso(latest, resource.timeZone) }, 'end');
 }
 
 export function scheduleFit(resource: RuleResource, openingHours: OpeningHoursRow[], closedPeriods: ClosedPeriodRow[], range: TimeRange): Refusal | null {
   const fit = fitsSchedule(resource, openingHours, closedPeriods, range);
-  return fit.ok ? null : refuse('schedule', `${resource.name}: ${fit.reason}`);
+  if (fit.ok) return null;
+  const { ok: _ok, reason, ...params } = fit;
+  const field = reason === 'END_BEFORE_START' || reason === 'DURATION_NOT_ALLOWED' ? 'end' : 'start';
+  return refuse('schedule', reason, { resource: resource.name, ...params }, field);
 }
 
 export function rulesAccepted(resource: RuleResource, acceptRules: boolean): Refusal | null {
   if (!resource.requiresRulesAcceptance || acceptRules) return null;
-  return refuse('rules_acceptance', `You must accept the rules of ${resource.name} to book it.`);
+  return refuse('rules_acceptance', 'RULES_NOT_ACCEPTED', { resource: resource.name }, 'acceptRules');
 }
 
 /**
@@ -122,18 +148,22 @@ export function busiestRollingPeriod(existingStarts: readonly Date[], start: Dat
 }
 
 /** `count`: the household's or person's live bookings of the resource in the quota's window, this one not included. */
-export function withinQuota(resource: RuleResource, quota: QuotaRow, start: Date, count: number): Refusal | null {
+export function withinQuota(resource: RuleResource, quota: QuotaRow, count: number): Refusal | null {
   if (count < quota.maxBookings) return null;
-  const who = quota.per === 'unit' ? 'Your household already has' : 'You already have';
-  const local = DateTime.fromJSDate(start, { zone: resource.timeZone }).setLocale('en');
-  const noun = quota.period === 'future' ? 'upcoming booking' : 'booking';
-  const when = {
-    future: '',
-    calendar_year: ` in ${local.toFormat('yyyy')}`,
-    calendar_month: ` in ${local.toFormat('LLLL yyyy')}`,
-    rolling: ` within ${plural(quota.periodDays ?? 0, 'day')} of ${local.toFormat('d LLLL yyyy')}`,
-  }[quota.period];
-  return refuse('quota', `${who} ${plural(count, noun)} of ${resource.name}${when} (limit ${quota.maxBookings}).`);
+  const params = {
+    resource: resource.name,
+    limit: quota.maxBookings,
+    used: count,
+    per: quota.per.toUpperCase(),
+    period: quota.period.toUpperCase(),
+    periodDays: quota.periodDays,
+  };
+  return refuse('quota', 'QUOTA_EXCEEDED', params);
+}
+
+/** Overlap is the exclusion constraint's to decide (BookingsRepository.createBooking); a quote reads it beforehand. */
+export function notTaken(taken: boolean): Refusal | null {
+  return taken ? refuse('overlap', 'SLOT_TAKEN') : null;
 }
 
 export interface BookingRequest {
@@ -145,10 +175,15 @@ export interface BookingRequest {
   acceptRules: boolean;
   /** Each quota that applies to the booker with its count (unit quotas only when the booker has a household). */
   quotaCounts: { quota: QuotaRow; count: number }[];
+  /**
+   * Whether a live booking already blocks the time: a quote reads it; a booking leaves it out, since the exclusion
+   * constraint refuses an overlapping insert (races included) with the same SLOT_TAKEN, after every rule here.
+   */
+  taken?: boolean;
   now: Date;
 }
 
-/** The first rule the booking breaks, in the order a booker fixes them: who, when, how, how often. */
+/** The first rule the booking breaks, in the order a booker fixes them: who, when, how, how often, and whether it is free. */
 export function firstRefusal(request: BookingRequest): Refusal | null {
   const { resource, range, now } = request;
   const checks = [
@@ -162,8 +197,9 @@ export function firstRefusal(request: BookingRequest): Refusal | null {
     ...request.quotaCounts.map(
       ({ quota, count }) =>
         () =>
-          withinQuota(resource, quota, range.start, count),
+          withinQuota(resource, quota, count),
     ),
+    () => notTaken(request.taken ?? false),
   ];
   for (const check of checks) {
     const refusal = check();
@@ -207,35 +243,31 @@ function nightsOf(range: TimeRange, zone: string): DateTime[] {
   return nights.length > 0 ? nights : [DateTime.fromJSDate(range.start, { zone })];
 }
 
+/** Board members are not asked to approve their own bookings: approving is their job. */
+export function needsApproval(resource: RuleResource, role: BookerRole): boolean {
+  return resource.requiresApproval && role !== 'board';
+}
+
 /** The deposit is waived together with the price when the board books free. */
 export function depositOf(resource: RuleResource, role: BookerRole): number {
   return role === 'board' && resource.freeForBoard ? 0 : resource.deposit;
 }
 
+type CancellationResource = Pick<RuleResource, 'cancellationDeadlineHours' | 'lateCancellationFeePercent'>;
+
 /**
- * What cancelling costs the booker: nothing before the deadline (`cancellation_deadline_hours` before the start),
- * after it the late-cancellation percentage of the price, rounded to whole øre.
+ * What cancelling will cost the booker: nothing until `freeUntil` (`cancellation_deadline_hours` before the start),
+ * after it `feeAfter`, the late-cancellation percentage of the price rounded to whole øre. Where that fee is nothing,
+ * cancelling is free until the start, after which only the board cancels.
  */
-export function lateCancellationFee(
-  resource: Pick<RuleResource, 'cancellationDeadlineHours' | 'lateCancellationFeePercent'>,
-  booking: { during: TimeRange; price: number },
-  now: Date,
-): number {
-  const deadline = booking.during.start.getTime() - resource.cancellationDeadlineHours * 60 * MINUTE;
-  if (now.getTime() <= deadline) return 0;
-  return Math.round((booking.price * resource.lateCancellationFeePercent) / 100);
+export function cancellationTerms(resource: CancellationResource, booking: { during: TimeRange; price: number }): { freeUntil: Date; feeAfter: number } {
+  const feeAfter = Math.round((booking.price * resource.lateCancellationFeePercent) / 100);
+  if (feeAfter === 0) return { freeUntil: booking.during.start, feeAfter };
+  return { freeUntil: new Date(booking.during.start.getTime() - resource.cancellationDeadlineHours * 60 * MINUTE), feeAfter };
 }
 
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
-}
-
-function duration(minutes: number): string {
-  if (minutes % (24 * 60) === 0) return plural(minutes / (24 * 60), 'day');
-  if (minutes % 60 === 0) return plural(minutes / 60, 'hour');
-  return plural(minutes, 'minute');
-}
-
-function listed(items: string[]): string {
-  return items.length === 1 ? items[0]! : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+/** What cancelling at `now` costs the booker, by the terms above. */
+export function lateCancellationFee(resource: CancellationResource, booking: { during: TimeRange; price: number }, now: Date): number {
+  const { freeUntil, feeAfter } = cancellationTerms(resource, booking);
+  return now > freeUntil ? feeAfter : 0;
 }

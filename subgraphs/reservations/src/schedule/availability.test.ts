@@ -1,5 +1,6 @@
 import type { TimeRange } from '../tables';
 import { freeTimes, windowOfDates, type AvailabilityInput, type AvailabilityResource } from './availability';
+import { slotGrid, type GridInput } from './slot-states.rules';
 
 const laundry: AvailabilityResource = {
   timeZone: 'Europe/Oslo',
@@ -135,5 +136,76 @@ describe('freeTimes', () => {
         ['2026-06-05T13:00:00.000Z', '2026-06-06T10:00:00.000Z'],
       ]);
     });
+  });
+});
+
+describe('slotGrid', () => {
+  const grid = (resource: AvailabilityResource, from: string, to: string, input: Partial<GridInput> = {}) =>
+    slotGrid({
+      resource,
+      hours: [],
+      closed: [],
+      bookings: [],
+      archived: false,
+      now: EARLIER,
+      window: windowOfDates(from, to, resource.timeZone),
+      ...input,
+    }).map((s) => [s.start.toISOString(), s.end.toISOString(), s.state, s.bookingId]);
+  const held = (start: string, end: string, mine: boolean, ownId: string | null = null, blockedEnd = end) => ({
+    during: range(start, end),
+    blocked: range(start, blockedEnd),
+    mine,
+    ownId,
+  });
+
+  it("gives each laundry slot its state: the viewer's own, another's, a buffer, past, closed and free", () => {
+    // Monday 1 June 2026: 00–06 mine (own), 07–10 another household's with a 30-minute buffer into 10–13.
+    const now = new Date('2026-06-01T05:30:00Z');
+    const bookings = [
+      held('2026-05-31T22:00Z', '2026-06-01T04:00Z', true, 'own-id', '2026-06-01T04:30Z'),
+      held('2026-06-01T05:00Z', '2026-06-01T08:00Z', false, null, '2026-06-01T08:30Z'),
+    ];
+    const closed = [{ during: range('2026-06-02T03:00Z', '2026-06-02T06:00Z'), reason: 'Service' }];
+    expect(grid({ ...laundry, bufferMinutes: 30 }, '2026-06-01', '2026-06-02', { now, bookings, closed })).toEqual([
+      ['2026-05-31T22:00:00.000Z', '2026-06-01T04:00:00.000Z', 'MINE', 'own-id'],
+      ['2026-06-01T05:00:00.000Z', '2026-06-01T08:00:00.000Z', 'TAKEN', null],
+      ['2026-06-01T08:00:00.000Z', '2026-06-01T11:00:00.000Z', 'TAKEN', null],
+      ['2026-06-01T22:00:00.000Z', '2026-06-02T04:00:00.000Z', 'CLOSED', null],
+      ['2026-06-02T05:00:00.000Z', '2026-06-02T08:00:00.000Z', 'CLOSED', null],
+      ['2026-06-02T08:00:00.000Z', '2026-06-02T11:00:00.000Z', 'FREE', null],
+    ]);
+    const past = grid(laundry, '2026-06-01', '2026-06-01', { now: new Date('2026-06-01T12:00:00Z') }).map((s) => s[2]);
+    expect(past).toEqual(['PAST', 'PAST', 'PAST']);
+  });
+
+  it('marks free exactly the slots and nights that freeTimes offers, and none of an archived resource', () => {
+    const now = new Date('2026-06-01T05:30:00Z');
+    const hours = [1, 2, 3, 4, 5, 6].map((weekday) => ({ weekday, opens: '07:00:00', closes: '13:00:00' }));
+    const bookings = [held('2026-06-02T05:00Z', '2026-06-02T08:00Z', false), held('2026-06-03T13:00Z', '2026-06-04T10:00Z', true)];
+    for (const resource of [{ ...laundry, minNoticeMinutes: 120, bookingHorizonDays: 5 }, guestFlat]) {
+      const input = { hours, now, closed: [], window: windowOfDates('2026-06-01', '2026-06-10', 'Europe/Oslo') };
+      const free = slotGrid({ ...input, resource, bookings, archived: false }).filter((s) => s.state === 'FREE');
+      expect(iso(free)).toEqual(iso(freeTimes({ ...input, resource, blocked: bookings.map((b) => b.blocked) })));
+      expect(free.length).toBeGreaterThan(0);
+      expect(slotGrid({ ...input, resource, bookings, archived: true }).filter((s) => s.state === 'FREE')).toEqual([]);
+    }
+  });
+
+  it("cuts a party room's day into stretches: past, free, another's booking and its buffer, mine, closed", () => {
+    const hours = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, opens: '08:00:00', closes: '22:00:00' }));
+    const now = new Date('2026-06-01T07:00:00Z');
+    const bookings = [
+      held('2026-06-01T10:00Z', '2026-06-01T12:00Z', false, null, '2026-06-01T12:30Z'),
+      held('2026-06-01T15:00Z', '2026-06-01T17:00Z', true, 'own-id'),
+    ];
+    expect(grid({ ...partyRoom, bufferMinutes: 30 }, '2026-06-01', '2026-06-01', { hours, now, bookings })).toEqual([
+      ['2026-05-31T22:00:00.000Z', '2026-06-01T07:00:00.000Z', 'PAST', null],
+      ['2026-06-01T07:00:00.000Z', '2026-06-01T10:00:00.000Z', 'FREE', null],
+      ['2026-06-01T10:00:00.000Z', '2026-06-01T12:30:00.000Z', 'TAKEN', null],
+      ['2026-06-01T12:30:00.000Z', '2026-06-01T15:00:00.000Z', 'FREE', null],
+      ['2026-06-01T15:00:00.000Z', '2026-06-01T17:00:00.000Z', 'MINE', 'own-id'],
+      ['2026-06-01T17:00:00.000Z', '2026-06-01T20:00:00.000Z', 'FREE', null],
+      ['2026-06-01T20:00:00.000Z', '2026-06-01T22:00:00.000Z', 'CLOSED', null],
+    ]);
   });
 });

@@ -38,7 +38,7 @@ export function windowOfDates(from: string, to: string, zone: string): TimeRange
  * When a booking may start: no sooner than the minimum notice from now, and no later than the booking horizon
  * (null: no limit of the resource's own). `end`: the platform horizon, which no booking may run past.
  */
-function bookableStarts(resource: AvailabilityResource, now: Date): { earliest: Date; latest: Date | null; end: Date } {
+export function bookableStarts(resource: AvailabilityResource, now: Date): { earliest: Date; latest: Date | null; end: Date } {
   return {
     earliest: new Date(now.getTime() + resource.minNoticeMinutes * 60_000),
     latest: resource.bookingHorizonDays === null ? null : new Date(now.getTime() + resource.bookingHorizonDays * 86_400_000),
@@ -53,7 +53,7 @@ const plusMinutes = (date: Date, minutes: number) => new Date(date.getTime() + m
  * overlap what live bookings block, exactly as the exclusion constraint will judge it. Live bookings never overlap
  * each other, so sorted by start they are sorted by end too, and a binary search finds the only one to look at.
  */
-function unblockedCheck(blocked: TimeRange[], bufferMinutes: number): (candidate: TimeRange) => boolean {
+export function unblockedCheck(blocked: TimeRange[], bufferMinutes: number): (candidate: TimeRange) => boolean {
   const sorted = blocked.map((r) => [r.start.getTime(), r.end.getTime()] as const).sort((a, b) => a[0] - b[0]);
   return (candidate) => {
     const start = candidate.start.getTime();
@@ -100,7 +100,7 @@ function freeCandidates(input: AvailabilityInput, candidates: TimeRange[], withi
   );
 }
 
-function nights(resource: AvailabilityResource, window: TimeRange): TimeRange[] {
+export function nights(resource: AvailabilityResource, window: TimeRange): TimeRange[] {
   const checkIn = minutesOfClock(resource.checkInTime ?? '00:00');
   const checkOut = minutesOfClock(resource.checkOutTime ?? '00:00');
   return localDays(window, resource.timeZone).map((day) => ({

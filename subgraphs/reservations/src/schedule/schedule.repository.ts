@@ -12,7 +12,11 @@ export interface ScheduleSnapshot {
   closed: ClosedPeriodRow[];
   /** The `blocked` ranges (time plus buffer) of the live bookings that reach into the window. */
   blocked: TimeRange[];
+  /** Those bookings, with whose they are, for the grid's MINE and TAKEN. */
+  bookings: LiveBookingRow[];
 }
+
+export type LiveBookingRow = Pick<typeof bookings.$inferSelect, 'id' | 'bookerMemberId' | 'unitId' | 'during' | 'blocked'>;
 
 /** Reads a resource's schedule and bookings for availability. Every call names its tenant. */
 export class ScheduleRepository {
@@ -45,7 +49,7 @@ export class ScheduleRepository {
         .where(and(eq(closedPeriods.associationId, tenant), eq(closedPeriods.resourceId, resourceId), sql`${closedPeriods.during} && ${reach}::tstzrange`));
       // Served by the exclusion constraint's index on (association_id, resource_id, blocked) for live bookings.
       const live = await tx
-        .select({ blocked: bookings.blocked })
+        .select({ id: bookings.id, bookerMemberId: bookings.bookerMemberId, unitId: bookings.unitId, during: bookings.during, blocked: bookings.blocked })
         .from(bookings)
         .where(
           and(
@@ -55,7 +59,7 @@ export class ScheduleRepository {
             sql`${bookings.blocked} && ${reach}::tstzrange`,
           ),
         );
-      return { resource, hours, closed, blocked: live.map((row) => row.blocked) };
+      return { resource, hours, closed, blocked: live.map((row) => row.blocked), bookings: live };
     });
   }
 }

@@ -4,4 +4,7 @@ export const scheduleResolvers: Resolvers = {
   Query: {
     availability: (_root, args, ctx) => ctx.schedule.availability(ctx.viewer, args),
   },
+  AvailabilitySlot: {
+    booking: (slot, _args, ctx) => (slot.bookingId ? ctx.bookingLoaders.bookingById.load(slot.bookingId) : null),
+  },
 };

@@ -1,10 +1,11 @@
-import { admitMember, isUuid, notFound, parseInput, type Viewer } from '@tunet/kit';
+import { admitMember, isUuid, notFound, parseInput, type MemberViewer, type Viewer } from '@tunet/kit';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { canReadResources } from '../resources/resources.access';
 import type { TimeRange } from '../tables';
 import { freeTimes, windowOfDates } from './availability';
-import type { ScheduledResourceRow, ScheduleRepository } from './schedule.repository';
+import type { LiveBookingRow, ScheduledResourceRow, ScheduleRepository } from './schedule.repository';
+import { slotGrid, type GridBooking, type GridSlot } from './slot-states.rules';
 
 /** A month view with a few days of the neighbouring months fits; longer spans cost more than any screen shows. */
 export const MAX_AVAILABILITY_DAYS = 62;
@@ -20,6 +21,14 @@ export interface AvailabilityView {
   from: string;
   to: string;
   free: TimeRange[];
+  slots: GridSlot[];
+}
+
+/** A booking is the viewer's when they made it or it counts against one of their households; only their own is linked. */
+function gridBooking(viewer: MemberViewer, booking: LiveBookingRow): GridBooking {
+  const own = booking.bookerMemberId === viewer.memberId;
+  const household = booking.unitId !== null && (viewer.scope?.unitIds ?? []).includes(booking.unitId);
+  return { during: booking.during, blocked: booking.blocked, mine: own || household, ownId: own ? booking.id : null };
 }
 
 /** When resources can be booked. */
@@ -41,8 +50,11 @@ export class ScheduleService {
     const snapshot = await this.repository.snapshot(reader.associationId, resourceId, (resource) => windowOfDates(from, to, resource.timeZone));
     if (!snapshot) throw notFound('Resource');
     const { resource, hours, closed, blocked } = snapshot;
-    if (resource.archivedAt) return { resource, from, to, free: [] };
     const window = windowOfDates(from, to, resource.timeZone);
-    return { resource, from, to, free: freeTimes({ resource, hours, closed, blocked, window, now: this.now() }) };
+    const now = this.now();
+    const archived = resource.archivedAt !== null;
+    const bookings = snapshot.bookings.map((booking) => gridBooking(reader, booking));
+    const slots = slotGrid({ resource, hours, closed, bookings, window, now, archived });
+    return { resource, from, to, free: archived ? [] : freeTimes({ resource, hours, closed, blocked, window, now }), slots };
   }
 }

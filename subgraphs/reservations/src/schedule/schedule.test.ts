@@ -41,7 +41,7 @@ describe('fitsSchedule', () => {
 
     it('refuses part of a slot or two slots at once, naming the slots', () => {
       const half = fitsSchedule(laundry, [], [], range('2026-06-01T05:00Z', '2026-06-01T06:30Z'));
-      expect(half).toEqual({ ok: false, reason: expect.stringContaining("exactly one of the resource's slots (00:00–06:00, 07:00–10:00") });
+      expect(half).toEqual({ ok: false, reason: 'NOT_A_SLOT', slots: expect.stringContaining('00:00–06:00, 07:00–10:00') });
       expect(fitsSchedule(laundry, [], [], range('2026-06-01T05:00Z', '2026-06-01T11:00Z'))).toMatchObject({ ok: false });
     });
 
@@ -50,12 +50,12 @@ describe('fitsSchedule', () => {
       // 2026-06-07 is a Sunday
       expect(fitsSchedule(laundry, hours, [], range('2026-06-07T05:00Z', '2026-06-07T08:00Z'))).toEqual({
         ok: false,
-        reason: 'The resource is closed on Sundays.',
+        reason: 'OUTSIDE_OPENING_HOURS',
       });
       expect(fitsSchedule(laundry, hours, [], range('2026-06-06T05:00Z', '2026-06-06T08:00Z'))).toEqual({ ok: true });
       expect(fitsSchedule(laundry, hours, [], range('2026-06-06T19:00Z', '2026-06-06T22:00Z'))).toEqual({
         ok: false,
-        reason: 'The booking must be within the opening hours.',
+        reason: 'OUTSIDE_OPENING_HOURS',
       });
     });
   });
@@ -66,11 +66,15 @@ describe('fitsSchedule', () => {
       expect(fitsSchedule(partyRoom, hours, [], range('2026-06-01T16:00Z', '2026-06-01T19:30Z'))).toEqual({ ok: true });
       expect(fitsSchedule(partyRoom, hours, [], range('2026-06-01T16:00Z', '2026-06-01T16:30Z'))).toEqual({
         ok: false,
-        reason: 'The booking must last at least 60 minutes.',
+        reason: 'DURATION_NOT_ALLOWED',
+        minMinutes: 60,
+        maxMinutes: 240,
       });
       expect(fitsSchedule(partyRoom, hours, [], range('2026-06-01T10:00Z', '2026-06-01T15:00Z'))).toEqual({
         ok: false,
-        reason: 'The booking may last at most 240 minutes.',
+        reason: 'DURATION_NOT_ALLOWED',
+        minMinutes: 60,
+        maxMinutes: 240,
       });
       expect(fitsSchedule(partyRoom, hours, [], range('2026-06-01T18:00Z', '2026-06-01T21:00Z'))).toMatchObject({ ok: false });
     });
@@ -79,7 +83,7 @@ describe('fitsSchedule', () => {
       const hours = [...weekdays('08:00:00', '12:00:00'), ...weekdays('13:00:00', '17:00:00')];
       expect(fitsSchedule(partyRoom, hours, [], range('2026-06-01T09:00Z', '2026-06-01T12:00Z'))).toEqual({
         ok: false,
-        reason: 'The booking must be within the opening hours.',
+        reason: 'OUTSIDE_OPENING_HOURS',
       });
     });
 
@@ -91,7 +95,9 @@ describe('fitsSchedule', () => {
       // 01:30 to 04:30 local on 25 October is four hours
       expect(fitsSchedule({ ...partyRoom, maxDurationMinutes: 180 }, [], [], range('2026-10-24T23:30Z', '2026-10-25T03:30Z'))).toEqual({
         ok: false,
-        reason: 'The booking may last at most 180 minutes.',
+        reason: 'DURATION_NOT_ALLOWED',
+        minMinutes: 60,
+        maxMinutes: 180,
       });
     });
   });
@@ -104,16 +110,22 @@ describe('fitsSchedule', () => {
     it('names check-in, check-out and the later day when they are wrong', () => {
       expect(fitsSchedule(guestFlat, [], [], range('2026-06-01T12:00Z', '2026-06-02T10:00Z'))).toEqual({
         ok: false,
-        reason: 'A stay must start at check-in time, 15:00.',
+        reason: 'CHECK_IN_CHECK_OUT',
+        checkIn: '15:00',
+        checkOut: '12:00',
       });
       expect(fitsSchedule(guestFlat, [], [], range('2026-06-01T13:00Z', '2026-06-02T12:00Z'))).toEqual({
         ok: false,
-        reason: 'A stay must end at check-out time, 12:00.',
+        reason: 'CHECK_IN_CHECK_OUT',
+        checkIn: '15:00',
+        checkOut: '12:00',
       });
       const sameDay = { ...guestFlat, checkInTime: '09:00:00', checkOutTime: '12:00:00' };
       expect(fitsSchedule(sameDay, [], [], range('2026-06-01T07:00Z', '2026-06-01T10:00Z'))).toEqual({
         ok: false,
-        reason: 'A stay must end on a later day than it starts.',
+        reason: 'CHECK_IN_CHECK_OUT',
+        checkIn: '09:00',
+        checkOut: '12:00',
       });
     });
   });
@@ -122,7 +134,8 @@ describe('fitsSchedule', () => {
     const closed: ClosedPeriodRow[] = [{ during: range('2026-06-01T08:00Z', '2026-06-02T00:00Z'), reason: 'Maintenance' }];
     expect(fitsSchedule(laundry, [], closed, range('2026-06-01T08:00Z', '2026-06-01T11:00Z'))).toEqual({
       ok: false,
-      reason: 'The resource is closed then: Maintenance.',
+      reason: 'CLOSED',
+      closure: 'Maintenance',
     });
     expect(fitsSchedule(laundry, [], closed, range('2026-06-01T05:00Z', '2026-06-01T08:00Z'))).toEqual({ ok: true });
   });
@@ -130,7 +143,7 @@ describe('fitsSchedule', () => {
   it('refuses a booking that does not end after it starts', () => {
     expect(fitsSchedule(partyRoom, [], [], range('2026-06-01T10:00Z', '2026-06-01T10:00Z'))).toEqual({
       ok: false,
-      reason: 'The booking must end after it starts.',
+      reason: 'END_BEFORE_START',
     });
   });
 });

@@ -9,10 +9,17 @@ export type ScheduleResource = Pick<
 export type OpeningHoursRow = Pick<typeof openingHours.$inferSelect, 'weekday' | 'opens' | 'closes'>;
 export type ClosedPeriodRow = Pick<typeof closedPeriods.$inferSelect, 'during' | 'reason'>;
 
-export type ScheduleFit = { ok: true } | { ok: false; reason: string };
+/** Why a time does not fit the schedule, by the error reason a client reads (kit error-reasons.ts), with its parameters. */
+export type ScheduleMisfit =
+  | { reason: 'END_BEFORE_START' }
+  | { reason: 'CLOSED'; closure: string }
+  | { reason: 'OUTSIDE_OPENING_HOURS' }
+  | { reason: 'NOT_A_SLOT'; slots: string }
+  | { reason: 'DURATION_NOT_ALLOWED'; minMinutes: number | null; maxMinutes: number | null }
+  | { reason: 'CHECK_IN_CHECK_OUT'; checkIn: string; checkOut: string };
+export type ScheduleFit = { ok: true } | ({ ok: false } & ScheduleMisfit);
 
 const MINUTES_PER_DAY = 24 * 60;
-const WEEKDAY_NAMES = ['Mondays', 'Tuesdays', 'Wednesdays', 'Thursdays', 'Fridays', 'Saturdays', 'Sundays'];
 
 /** Minutes after midnight of a wall-clock time, `HH:MM` or PostgreSQL's `HH:MM:SS`; `24:00` is 1440. */
 export function minutesOfClock(clock: string): number {
@@ -99,7 +106,7 @@ export function slotsOn(resource: Pick<ScheduleResource, 'slots'>, day: DateTime
 }
 
 const fit = (): ScheduleFit => ({ ok: true });
-const misfit = (reason: string): ScheduleFit => ({ ok: false, reason });
+const misfit = (why: ScheduleMisfit): ScheduleFit => ({ ok: false, ...why });
 
 function minutesBetween(range: TimeRange): number {
   return (range.end.getTime() - range.start.getTime()) / 60_000;
@@ -108,28 +115,23 @@ function minutesBetween(range: TimeRange): number {
 function withinOpeningHours(hours: OpeningHoursRow[], zone: string, range: TimeRange): ScheduleFit {
   if (hours.length === 0) return fit();
   if (openingIntervals(hours, zone, range).some((interval) => contains(interval, range))) return fit();
-  const weekday = localDayOf(range.start, zone).weekday;
-  if (!hours.some((row) => row.weekday === weekday)) return misfit(`The resource is closed on ${WEEKDAY_NAMES[weekday - 1]}.`);
-  return misfit('The booking must be within the opening hours.');
+  return misfit({ reason: 'OUTSIDE_OPENING_HOURS' });
 }
 
 function fitsSlot(resource: ScheduleResource, hours: OpeningHoursRow[], range: TimeRange): ScheduleFit {
   const day = localDayOf(range.start, resource.timeZone);
   const matches = slotsOn(resource, day).some((slot) => slot.start.getTime() === range.start.getTime() && slot.end.getTime() === range.end.getTime());
   if (!matches) {
-    const listed = resource.slots.map((slot) => `${slot.start}–${slot.end}`).join(', ');
-    return misfit(`The booking must be exactly one of the resource's slots (${listed || 'none are set up'}).`);
+    return misfit({ reason: 'NOT_A_SLOT', slots: resource.slots.map((slot) => `${slot.start}–${slot.end}`).join(', ') });
   }
   return withinOpeningHours(hours, resource.timeZone, range);
 }
 
 function fitsRange(resource: ScheduleResource, hours: OpeningHoursRow[], range: TimeRange): ScheduleFit {
   const minutes = minutesBetween(range);
-  if (resource.minDurationMinutes !== null && minutes < resource.minDurationMinutes) {
-    return misfit(`The booking must last at least ${resource.minDurationMinutes} minutes.`);
-  }
-  if (resource.maxDurationMinutes !== null && minutes > resource.maxDurationMinutes) {
-    return misfit(`The booking may last at most ${resource.maxDurationMinutes} minutes.`);
+  const { minDurationMinutes: minMinutes, maxDurationMinutes: maxMinutes } = resource;
+  if ((minMinutes !== null && minutes < minMinutes) || (maxMinutes !== null && minutes > maxMinutes)) {
+    return misfit({ reason: 'DURATION_NOT_ALLOWED', minMinutes, maxMinutes });
   }
   return withinOpeningHours(hours, resource.timeZone, range);
 }
@@ -139,13 +141,10 @@ function fitsDays(resource: ScheduleResource, range: TimeRange): ScheduleFit {
   const checkOut = minutesOfClock(resource.checkOutTime ?? '00:00');
   const startDay = localDayOf(range.start, resource.timeZone);
   const endDay = localDayOf(range.end, resource.timeZone);
-  if (range.start.getTime() !== atClock(startDay, checkIn).getTime()) {
-    return misfit(`A stay must start at check-in time, ${clockOfMinutes(checkIn)}.`);
+  const times = { checkIn: clockOfMinutes(checkIn), checkOut: clockOfMinutes(checkOut) };
+  if (range.start.getTime() !== atClock(startDay, checkIn).getTime() || range.end.getTime() !== atClock(endDay, checkOut).getTime() || endDay <= startDay) {
+    return misfit({ reason: 'CHECK_IN_CHECK_OUT', ...times });
   }
-  if (range.end.getTime() !== atClock(endDay, checkOut).getTime()) {
-    return misfit(`A stay must end at check-out time, ${clockOfMinutes(checkOut)}.`);
-  }
-  if (endDay <= startDay) return misfit('A stay must end on a later day than it starts.');
   return fit();
 }
 
@@ -154,9 +153,9 @@ function fitsDays(resource: ScheduleResource, range: TimeRange): ScheduleFit {
  * check-out), its opening hours and its closed periods, all in wall-clock time of the resource's time zone.
  */
 export function fitsSchedule(resource: ScheduleResource, hours: OpeningHoursRow[], closed: ClosedPeriodRow[], range: TimeRange): ScheduleFit {
-  if (range.end <= range.start) return misfit('The booking must end after it starts.');
+  if (range.end <= range.start) return misfit({ reason: 'END_BEFORE_START' });
   const closure = closed.find((period) => overlaps(period.during, range));
-  if (closure) return misfit(`The resource is closed then: ${closure.reason}.`);
+  if (closure) return misfit({ reason: 'CLOSED', closure: closure.reason });
   switch (resource.bookingMode) {
     case 'slots':
       return fitsSlot(resource, hours, range);
