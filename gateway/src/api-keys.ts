@@ -57,7 +57,7 @@ export class ApiKeyAuthenticator {
     const verified = await this.verified(secret, caller);
     if (!verified) {
       await this.failures.record(network);
-      throw unauthenticated('The API key is unknown or has been revoked.');
+      throw unauthenticated('API_KEY_INVALID');
     }
     return integrationViewer(verified);
   }

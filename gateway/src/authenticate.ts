@@ -1,5 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import {
+  errorReasons,
   looksLikeApiKey,
   type AccessTokenVerifier,
   type RequestContext,
@@ -43,7 +44,7 @@ export async function authenticate(
 ): Promise<Authenticated> {
   if (!authorization) return ANONYMOUS;
   const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(authorization);
-  if (!match?.[1]) throw unauthenticated('The Authorization header must be `Bearer <access token or API key>`.');
+  if (!match?.[1]) throw unauthenticated('AUTHORIZATION_MALFORMED');
   if (looksLikeApiKey(match[1])) {
     const viewer = await authenticators.apiKeys.viewerFor(match[1], caller);
     // The key's verification may be cached from before the association closed.
@@ -51,8 +52,9 @@ export async function authenticate(
     if (closure) throw closedAssociation(closure);
     return { ...ANONYMOUS, viewer };
   }
-  const verified = await authenticators.accessTokens.verifyToken(match[1]).catch(() => {
-    throw unauthenticated('The access token is invalid or has expired. Refresh the session or log in again.');
+  const verified = await authenticators.accessTokens.verifyToken(match[1]).catch((error: unknown) => {
+    // An expired token is refreshed; any other failure (signature, audience, shape) means logging in again.
+    throw unauthenticated((error as { code?: unknown }).code === 'ERR_JWT_EXPIRED' ? 'TOKEN_EXPIRED' : 'TOKEN_INVALID');
   });
   const holder = holderOf(verified.viewer, verified.issuedAt);
   const standing = await authenticators.revocations.standing(holder);
@@ -68,14 +70,14 @@ export function holderOf(viewer: Viewer, issuedAt: Date): TokenHolder {
 }
 
 export function sessionEnded(): GraphQLError {
-  return unauthenticated('This session has ended (logged out, or ended from another device). Log in again.');
+  return unauthenticated('SESSION_ENDED');
 }
 
-/** FORBIDDEN (403) with why and until when, as login tells a suspended member. */
+/** FORBIDDEN (403) MEMBERSHIP_SUSPENDED with why (`suspensionReason`) and until when, as login tells a suspended member. */
 export function suspendedMember(suspension: Suspension): GraphQLError {
-  const until = suspension.until ? ` until ${suspension.until}` : '';
-  return new GraphQLError(`Your membership is suspended${until}: ${suspension.reason}. You can read, but not change anything.`, {
-    extensions: { code: 'FORBIDDEN', reason: suspension.reason, until: suspension.until, http: { status: 403 } },
+  const params = { suspensionReason: suspension.reason, until: suspension.until };
+  return new GraphQLError(errorReasons.MEMBERSHIP_SUSPENDED.en(params), {
+    extensions: { code: 'FORBIDDEN', reason: 'MEMBERSHIP_SUSPENDED', ...params, http: { status: 403 } },
   });
 }
 

@@ -19,6 +19,7 @@ import { ApiKeyAuthenticator, verifyWithMembers } from './api-keys';
 import { authenticate, suspendedWritesPlugin } from './authenticate';
 import { EntitlementsLookup, loadFromBilling } from './entitlements';
 import { featureGatesOf, featureGatesPlugin } from './feature-gates';
+import { errorLanguagePlugin, localizeError, messageLocaleOf } from './error-language';
 import { formatInputError, inputErrorPlugin, operationNamePlugin, scalarLiteralsRule } from './input-errors';
 import { nulCharactersPlugin, nulCharactersRule } from './nul-characters';
 import { mountPublicRoutes, publicOriginOf } from './public-routes';
@@ -99,6 +100,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       ApolloServerPluginDrainHttpServer({ httpServer }),
       logUnexpectedErrors(options.logger),
       inputErrorPlugin,
+      errorLanguagePlugin,
       operationNamePlugin,
       nulCharactersPlugin,
       requestIdOnErrors,
@@ -140,9 +142,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
         res.setHeader('x-request-id', requestId);
         operationGuard.check(req, requestId);
         const clientIp = req.ip ?? '';
-        const { viewer, suspension } = await authenticate(req.headers.authorization, authenticators, { requestId, clientIp });
+        const locale = messageLocaleOf(req.headers['accept-language']);
+        const { viewer, suspension } = await authenticate(req.headers.authorization, authenticators, { requestId, clientIp }).catch((error: unknown) => {
+          throw localizeError(error, locale);
+        });
         const { entitlements, unavailable } = await entitlementsLookup.forViewer(viewer, requestId);
-        return { requestId, clientIp, viewer, suspension, publicOrigin: publicOriginOf(req), entitlements, entitlementsUnavailable: unavailable };
+        return { requestId, clientIp, viewer, suspension, publicOrigin: publicOriginOf(req), entitlements, entitlementsUnavailable: unavailable, locale };
       },
     }),
   );

@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { DateTimeResolver, LocalDateResolver } from '@tunet/kit';
+import { DateTimeResolver, errorReasons, LocalDateResolver, type ErrorReason, type ReasonParams } from '@tunet/kit';
 import {
   BREAK,
   getNamedType,
@@ -17,9 +17,11 @@ import {
 } from 'graphql';
 
 /**
- * Clients should learn which field of their input was wrong, whether they sent it as a variable or inline.
- * Variable errors already carry the path in their message; inline literal errors are validation errors, which
- * this plugin tags with the argument path so `formatInputError` can report them as BAD_USER_INPUT.
+ * Clients should learn which field of their input was wrong, whether they sent it as a variable or inline, as a path
+ * relative to the input (`email`, `slots.0.startsAt`): never the client's variable name, never the `input` argument
+ * itself. Inline literal errors are validation errors, which this plugin tags with the path so `formatInputError`
+ * reports them as BAD_USER_INPUT; variable errors (coerced before execution) get the path of the argument the
+ * variable stands for.
  */
 export const inputErrorPlugin: ApolloServerPlugin = {
   async requestDidStart() {
@@ -27,10 +29,17 @@ export const inputErrorPlugin: ApolloServerPlugin = {
       async validationDidStart({ document }) {
         return async (errors) => {
           for (const error of (errors ?? []) as GraphQLError[]) {
-            const field = fieldOfLiteral(document, error) ?? fieldFromMessage(error.message);
+            const field = fieldOfLiteral(document, error) ?? fieldFromMessage(error.message, document);
             if (field) (error.extensions as Record<string, unknown>).field = field;
           }
         };
+      },
+      async didEncounterErrors({ errors, document }) {
+        for (const error of errors) {
+          if (error.extensions.code !== 'BAD_USER_INPUT' || error.extensions.field || error.path) continue;
+          const field = fieldFromMessage(error.message, document);
+          if (field) (error.extensions as Record<string, unknown>).field = field;
+        }
       },
     };
   },
@@ -81,30 +90,72 @@ export const scalarLiteralsRule: ValidationRule = (context) => ({
 
 export function formatInputError(formatted: GraphQLFormattedError): GraphQLFormattedError {
   const code = formatted.extensions?.code;
-  if (code === 'GRAPHQL_VALIDATION_FAILED' && formatted.extensions?.field) {
-    return { ...formatted, extensions: { ...formatted.extensions, code: 'BAD_USER_INPUT' } };
-  }
-  if (code === 'BAD_USER_INPUT' && !formatted.extensions?.field) {
-    const field = fieldFromMessage(formatted.message);
-    if (field) return { ...formatted, extensions: { ...formatted.extensions, field } };
+  const field = formatted.extensions?.field;
+  if ((code === 'GRAPHQL_VALIDATION_FAILED' && typeof field === 'string') || (code === 'BAD_USER_INPUT' && !formatted.path && !formatted.extensions?.reason)) {
+    // Found by the gateway before execution: reported as a subgraph's parseInput would (reason, invalidFields).
+    const named = typeof field === 'string' ? field : 'input';
+    const [reason, params] = reasonOfInputError(formatted.message);
+    const message = errorReasons[reason].en(params);
+    const invalid = { field: named, reason, ...params, message };
+    return {
+      ...formatted,
+      message,
+      extensions: { ...formatted.extensions, code: 'BAD_USER_INPUT', reason, ...params, field: named, invalidFields: [invalid] },
+    };
   }
   return formatted;
 }
 
-/** `Variable "$input" got invalid value 5 at "input.email"` → input.email; required-but-missing messages too. */
-function fieldFromMessage(message: string): string | null {
-  const patterns = [
-    /^Variable "\$\w+" got invalid value .* at "([\w.[\]]+)"/,
-    /^Variable "\$(\w+)" got invalid value/,
-    /^Variable "\$(\w+)" of required type/,
-    /^Field "\w+" argument "(\w+)" of type .* is required/,
-    /^Field "\w+\.(\w+)" of required type .* was not provided/,
-  ];
+/** The reason of graphql-js's coercion and validation messages for an input value. */
+function reasonOfInputError(message: string): [ErrorReason, ReasonParams] {
+  if (/of required type .* was not provided|Expected non-nullable type .* not to be null|is required, but it was not provided/.test(message))
+    return ['REQUIRED', {}];
+  if (/is not defined by type/.test(message)) return ['UNKNOWN_FIELD', {}];
+  if (/Value ".*" does not exist in ".*" enum|Enum ".*" cannot represent/.test(message)) return ['INVALID_CHOICE', {}];
+  if (/DateTime|date-time/i.test(message)) return ['INVALID_FORMAT', { format: 'date-time' }];
+  if (/YYYY-MM-DD|Date cannot|Date must/.test(message)) return ['INVALID_FORMAT', { format: 'date' }];
+  return ['INVALID_TYPE', {}];
+}
+
+/**
+ * `Variable "$input" got invalid value 5 at "input.email"` → email: the variable's name is the client's, so the path
+ * starts at the argument it stands for, and an `input` argument's own name is left out. Required-but-missing too.
+ */
+function fieldFromMessage(message: string, document: DocumentNode | undefined): string | null {
+  const variable = /^Variable "\$(\w+)" (?:got invalid value .*? at "\w+((?:\.\w+|\[\d+\])*)"|got invalid value|of required type|of non-null type)/.exec(
+    message,
+  );
+  if (variable?.[1]) {
+    const argument = document ? argumentOfVariable(document, variable[1]) : null;
+    const rest = (variable[2] ?? '').replace(/\[(\d+)\]/g, '.$1');
+    return relativeToInput(`${argument ?? variable[1]}${rest}`);
+  }
+  const patterns = [/^Field "\w+" argument "(\w+)" of type .* is required/, /^Field "\w+\.(\w+)" of required type .* was not provided/];
   for (const pattern of patterns) {
     const match = pattern.exec(message);
     if (match?.[1]) return match[1];
   }
   return null;
+}
+
+/** `input.title` → title; `first` stays first; a whole missing `input` stays input. */
+function relativeToInput(path: string): string {
+  return path.startsWith('input.') ? path.slice('input.'.length) : path;
+}
+
+/** The argument (`input`, `first`) a variable is passed to, or null when it is used nowhere or only nested. */
+function argumentOfVariable(document: DocumentNode, variable: string): string | null {
+  let argument: string | null = null;
+  visit(document, {
+    Argument(node) {
+      if (node.value.kind === Kind.VARIABLE && node.value.name.value === variable) {
+        argument = node.name.value;
+        return BREAK;
+      }
+      return undefined;
+    },
+  });
+  return argument;
 }
 
 /** The argument path (`input.email`) of an inline value that failed validation, found by walking the document. */
@@ -120,7 +171,7 @@ function fieldOfLiteral(document: DocumentNode, error: GraphQLError): string | n
         .filter((n): n is ASTNode => !Array.isArray(n) && typeof n === 'object' && n !== null && 'kind' in n)
         .filter((n) => n.kind === Kind.ARGUMENT || n.kind === Kind.OBJECT_FIELD)
         .map((n) => (n as { name: { value: string } }).name.value);
-      field = names.join('.') || null;
+      field = names.length > 0 ? relativeToInput(names.join('.')) : null;
       return BREAK;
     },
   });

@@ -1,18 +1,20 @@
-import { associationClosed, type AssociationClosedStatus } from '@tunet/kit';
+import { associationClosed, errorReasons, type AssociationClosedStatus, type ErrorReason, type ReasonParams } from '@tunet/kit';
 import { GraphQLError } from 'graphql';
 
 /**
  * Errors that fail a request before execution, so the HTTP status is real and there is no data at all: a client
  * never gets a partial answer computed as someone else or as nobody.
  */
-export function unauthenticated(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+export function unauthenticated(reason: ErrorReason, params: ReasonParams = {}): GraphQLError {
+  const message = errorReasons[reason].en(params);
+  return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', reason, ...params, http: { status: 401 } } });
 }
 
 export function rateLimited(retryAfterSeconds: number): GraphQLError {
-  return new GraphQLError(`Too many failed attempts. Try again in ${retryAfterSeconds} seconds.`, {
+  return new GraphQLError(errorReasons.RATE_LIMITED.en({ retryAfterSeconds }), {
     extensions: {
       code: 'RATE_LIMITED',
+      reason: 'RATE_LIMITED',
       retryAfterSeconds,
       http: { status: 429, headers: new Map([['retry-after', String(retryAfterSeconds)]]) },
     },

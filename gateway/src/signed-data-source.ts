@@ -1,5 +1,5 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { CONTEXT_HEADER, encodeContext, signRequest, type Logger, type RequestContext, type Suspension } from '@tunet/kit';
+import { CONTEXT_HEADER, encodeContext, signRequest, type Logger, type MessageLocale, type RequestContext, type Suspension } from '@tunet/kit';
 import { serviceUnavailable } from './request-errors';
 import { isTimeout, logTimeout } from './subgraph-timeouts';
 
@@ -7,7 +7,7 @@ import { isTimeout, logTimeout } from './subgraph-timeouts';
  * What subgraphs are told, and (gateway-only) whether the member was suspended since their token was issued and
  * whether billing could not say what the association may use.
  */
-export type GatewayContext = RequestContext & { suspension?: Suspension | null; entitlementsUnavailable?: boolean };
+export type GatewayContext = RequestContext & { suspension?: Suspension | null; entitlementsUnavailable?: boolean; locale?: MessageLocale };
 
 /** Requests the gateway makes on its own behalf (none today with a static supergraph) carry no viewer. */
 const SYSTEM_CONTEXT: RequestContext = { viewer: null, requestId: 'gateway', clientIp: '' };

@@ -34,7 +34,7 @@ export function guardStream(
     end(reason);
   };
   const expiry = setTimeout(
-    () => endOnce(unauthenticated('The access token has expired. Refresh the session and connect again.')),
+    () => endOnce(unauthenticated('TOKEN_EXPIRED')),
     Math.max(0, token.expiresAt.getTime() - Date.now()),
   );
   const unwatch = revocations.watch((revocation) => {

@@ -26,14 +26,14 @@ describe('bad input and operational endpoints', () => {
     const result = await e2e.gql('mutation ($i: LoginInput!) { login(input: $i) { accessToken } }', {
       i: { email: 42, password: 'x' },
     });
-    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'i.email' });
+    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'INVALID_TYPE', field: 'email' });
   });
 
   it('names the field when an inline argument has the wrong type', async () => {
     const result = await e2e.gql('{ posts(first: "ten") { nodes { id } } }', {}, ola);
     expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
     const nested = await e2e.gql('mutation { login(input: { email: 1, password: "x" }) { accessToken } }');
-    expect(nested.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.email' });
+    expect(nested.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'email' });
   });
 
   it('names the field when a variable of a custom scalar is invalid in the subgraph', async () => {
@@ -43,8 +43,8 @@ describe('bad input and operational endpoints', () => {
       { i: { memberId: '00000000-0000-4000-8000-000000000000', unitId: '00000000-0000-4000-8000-000000000000', relation: 'OWNER', moveIn: '31.12.2020' } },
       kari,
     );
-    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'i.moveIn' });
-    expect(result.errors?.[0]?.message).toMatch(/YYYY-MM-DD/);
+    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'INVALID_FORMAT', format: 'date', field: 'moveIn' });
+    expect(result.errors?.[0]?.message).toBe('Må være en dato på formen ÅÅÅÅ-MM-DD.');
   });
 
   it('refuses an invalid post without writing anything, naming the field', async () => {

@@ -1,5 +1,6 @@
 import type { GraphQLError } from 'graphql';
 import { z } from 'zod';
+import { errorReasons } from './error-reasons';
 import { fail } from './errors';
 
 /** An association whose access is closed: blocked by the provider after a breach, or terminated (decision 0034). */
@@ -8,15 +9,6 @@ export type AssociationClosedStatus = z.infer<typeof associationClosedStatusSche
 
 const REASONS = { blocked: 'ASSOCIATION_BLOCKED', terminated: 'ASSOCIATION_TERMINATED' } as const;
 export type AssociationClosedReason = (typeof REASONS)[AssociationClosedStatus];
-
-const MESSAGES: Record<AssociationClosedStatus, string> = {
-  terminated:
-    "This association's agreement with Tunet has ended, so its access is closed: logins, sessions and API keys are refused. " +
-    'The board can ask the provider for a copy of its data.',
-  blocked:
-    "The provider has blocked this association's access to Tunet for a breach of the terms of service; the board has been told why in writing. " +
-    'Logins, sessions and API keys are refused until it is reopened.',
-};
 
 export function associationClosedReason(status: AssociationClosedStatus): AssociationClosedReason {
   return REASONS[status];
@@ -28,5 +20,5 @@ export function associationClosedReason(status: AssociationClosedStatus): Associ
  * HTTP status.
  */
 export function associationClosed(status: AssociationClosedStatus, extra: Record<string, unknown> = {}): GraphQLError {
-  return fail('FORBIDDEN', MESSAGES[status], { reason: REASONS[status], ...extra });
+  return fail('FORBIDDEN', errorReasons[REASONS[status]].en(), { reason: REASONS[status], ...extra });
 }

@@ -1,17 +1,7 @@
 import { GraphQLError } from 'graphql';
-import type { ErrorCode } from './errors';
+import { commonErrorReasons, type MessageLocale, type ReasonDefinition, type ReasonParams } from './error-reasons-common';
 
-/** What a reason's message may quote: numbers (a limit), ISO date-times with offset (a deadline), names, ids. */
-export type ReasonParams = Record<string, string | number | boolean | null>;
-
-/** One machine-readable refusal: the code it travels under, what it means for a client, and its message per locale. */
-export interface ReasonDefinition {
-  code: ErrorCode;
-  /** One sentence for the README's list: when it happens and what a client can do. */
-  description: string;
-  en: (params: ReasonParams) => string;
-  nb: (params: ReasonParams) => string;
-}
+export { DEFAULT_MESSAGE_LOCALE, type MessageLocale, type ReasonDefinition, type ReasonParams } from './error-reasons-common';
 
 /**
  * Every `extensions.reason` a client can meet, in one list (the README's table is generated from it and a test keeps
@@ -19,6 +9,7 @@ export interface ReasonDefinition {
  * parameters in the caller's language (en or nb), so no validator's raw text reaches a person.
  */
 export const errorReasons = {
+  ...commonErrorReasons,
   INVALID_CREDENTIALS: {
     code: 'UNAUTHENTICATED',
     description: 'The e-mail address or password is wrong (the two are not told apart).',
@@ -117,12 +108,6 @@ export const errorReasons = {
     description: 'The resource asks the booker to accept its rules (`acceptRules`); show them and ask.',
     en: (p) => `You must accept the rules of ${p.resource} to book it.`,
     nb: (p) => `Du må godta reglene for ${p.resource} for å booke.`,
-  },
-  END_BEFORE_START: {
-    code: 'BAD_USER_INPUT',
-    description: "The end (`field`) is before the start (`start`, the other field's path).",
-    en: () => 'The end must not be before the start.',
-    nb: () => 'Slutt kan ikke være før start.',
   },
   IDEMPOTENCY_KEY_REUSED: {
     code: 'CONFLICT',
@@ -234,9 +219,6 @@ function span(p: ReasonParams, locale: MessageLocale): string {
   if (p.maxMinutes === null) return `${least} ${p.minMinutes} ${unit}`;
   return `${between} ${p.minMinutes} ${locale === 'en' ? 'and' : 'og'} ${p.maxMinutes} ${unit}`;
 }
-
-/** The languages messages are rendered in. */
-type MessageLocale = 'nb' | 'en';
 
 /**
  * A refusal with its reason: `extensions` carry the code, the reason, its parameters and (for BAD_USER_INPUT) the

@@ -2,6 +2,7 @@ export * from './database';
 export * from './enum-values';
 export * from './errors';
 export * from './error-reasons';
+export * from './error-messages';
 export * from './http-server';
 export * from './internal-signature';
 export * from './logger';

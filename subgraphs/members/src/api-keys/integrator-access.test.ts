@@ -49,7 +49,7 @@ describe.each([
 
   it('never administers, sees private details or reads another association', () => {
     expect(canAdminister(viewer, A)).toBe(false);
-    expect(() => requireBoard(viewer)).toThrow(expect.objectContaining({ extensions: { code: 'FORBIDDEN' } }));
+    expect(() => requireBoard(viewer)).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: 'FORBIDDEN' }) }));
     expect(canSeePrivateDetails(viewer, person())).toBe(false);
     expect(canViewAssociation(viewer, B)).toBe(false);
     expect(canUseDirectory(viewer, B)).toBe(false);

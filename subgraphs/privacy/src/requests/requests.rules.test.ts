@@ -4,7 +4,8 @@ const codeOf = (fn: () => unknown) => {
   try {
     fn();
   } catch (error) {
-    return (error as { extensions?: { code?: string; field?: string } }).extensions;
+    const { code, field } = (error as { extensions: { code?: string; field?: string } }).extensions;
+    return { code, field };
   }
   return undefined;
 };

@@ -1,0 +1,232 @@
+import type { ErrorCode } from './errors';
+
+/** The languages messages are written in; nb is the association default. */
+export type MessageLocale = 'nb' | 'en';
+export const DEFAULT_MESSAGE_LOCALE: MessageLocale = 'nb';
+
+/** What a reason's message may quote: numbers (a limit), ISO date-times with offset (a deadline), names, ids. */
+export type ReasonParams = Record<string, string | number | boolean | null>;
+
+/** One machine-readable refusal: the code it travels under, what it means for a client, and its message per locale. */
+export interface ReasonDefinition {
+  code: ErrorCode;
+  /** One sentence for the README's list: when it happens and what a client can do. */
+  description: string;
+  en: (params: ReasonParams) => string;
+  nb: (params: ReasonParams) => string;
+  /**
+   * A fallback a kit helper attaches when the thrower named no specific reason: the thrower's own (English) message
+   * is more precise than `en`, so English callers keep it; other languages get this reason's text.
+   */
+  generic?: true;
+}
+
+/** INVALID_FORMAT's texts for the formats people type. */
+const FORMAT_TEXTS: Record<'en' | 'nb', Record<string, string>> = {
+  en: {
+    email: 'Must be a valid e-mail address.',
+    date: 'Must be a date as YYYY-MM-DD.',
+    'date-time': 'Must be a date and time in ISO 8601 with its offset (2026-05-01T18:00:00+02:00).',
+    url: 'Must be a web address (https://…).',
+  },
+  nb: {
+    email: 'Må være en gyldig e-postadresse.',
+    date: 'Må være en dato på formen ÅÅÅÅ-MM-DD.',
+    'date-time': 'Må være dato og klokkeslett i ISO 8601 med tidssone (2026-05-01T18:00:00+02:00).',
+    url: 'Må være en nettadresse (https://…).',
+  },
+};
+
+/**
+ * The reasons every subgraph and the gateway share, spread into `errorReasons`: the generic reason of each code (what
+ * a kit helper attaches when its thrower named none), input validation (parseInput's and the gateway's), and sessions.
+ */
+export const commonErrorReasons = {
+  // Generic reasons: what a refusal without a more specific reason carries. The thrower's English text says more than
+  // the generic one, so it is kept for English callers; others get the generic text in their language.
+  INVALID_VALUE: {
+    code: 'BAD_USER_INPUT',
+    generic: true,
+    description: 'The value of `field` is not acceptable (the message says why in English).',
+    en: () => 'This value is not valid.',
+    nb: () => 'Verdien er ugyldig.',
+  },
+  NOT_LOGGED_IN: {
+    code: 'UNAUTHENTICATED',
+    generic: true,
+    description: 'The operation needs a logged-in member; send an access token.',
+    en: () => 'You must be logged in.',
+    nb: () => 'Du må være logget inn.',
+  },
+  NOT_ALLOWED: {
+    code: 'FORBIDDEN',
+    generic: true,
+    description: "The viewer's role does not allow this; hide or disable the action.",
+    en: () => 'You are not allowed to do this.',
+    nb: () => 'Du har ikke tilgang til å gjøre dette.',
+  },
+  NOT_FOUND: {
+    code: 'NOT_FOUND',
+    generic: true,
+    description: "The thing (`entity`) does not exist, or not in the viewer's association.",
+    en: (p) => `${String(p.entity ?? 'It')} was not found.`,
+    nb: () => 'Fant ikke det du ba om. Det kan være slettet.',
+  },
+  STATE_CONFLICT: {
+    code: 'CONFLICT',
+    generic: true,
+    description: 'The thing is not in a state that allows this any more (for example already cancelled); reload it.',
+    en: () => 'This can no longer be done; reload and try again.',
+    nb: () => 'Dette kan ikke gjøres lenger; last inn på nytt og prøv igjen.',
+  },
+  RATE_LIMITED: {
+    code: 'RATE_LIMITED',
+    description: 'Too many attempts; try again after `retryAfterSeconds` seconds.',
+    en: (p) => `Too many attempts. Try again in ${p.retryAfterSeconds} seconds.`,
+    nb: (p) => `For mange forsøk. Prøv igjen om ${p.retryAfterSeconds} sekunder.`,
+  },
+  FEATURE_NOT_SUBSCRIBED: {
+    code: 'FEATURE_NOT_SUBSCRIBED',
+    description: 'The association does not subscribe to (or has not paid for) the add-on `feature`; hide the feature.',
+    en: (p) => `This needs the ${p.feature} add-on, which the association does not subscribe to (or has not paid for).`,
+    nb: (p) => `Dette krever tillegget ${p.feature}, som foreningen ikke abonnerer på (eller ikke har betalt for).`,
+  },
+  // Input validation (parseInput maps every zod issue to one of these; `invalidFields` lists them all).
+  REQUIRED: {
+    code: 'BAD_USER_INPUT',
+    description: '`field` is missing or empty.',
+    en: () => 'This field is required.',
+    nb: () => 'Feltet må fylles ut.',
+  },
+  TOO_SHORT: {
+    code: 'BAD_USER_INPUT',
+    description: '`field` has fewer than `minimum` characters.',
+    en: (p) => `Must be at least ${p.minimum} characters.`,
+    nb: (p) => `Må være minst ${p.minimum} tegn.`,
+  },
+  TOO_LONG: {
+    code: 'BAD_USER_INPUT',
+    description: '`field` has more than `maximum` characters.',
+    en: (p) => `Must be at most ${p.maximum} characters.`,
+    nb: (p) => `Kan være høyst ${p.maximum} tegn.`,
+  },
+  TOO_SMALL: {
+    code: 'BAD_USER_INPUT',
+    description: '`field` is below `minimum` (a number or a date-time).',
+    en: (p) => `Must be at least ${p.minimum}.`,
+    nb: (p) => `Må være minst ${p.minimum}.`,
+  },
+  TOO_LARGE: {
+    code: 'BAD_USER_INPUT',
+    description: '`field` is above `maximum` (a number or a date-time).',
+    en: (p) => `Must be at most ${p.maximum}.`,
+    nb: (p) => `Kan være høyst ${p.maximum}.`,
+  },
+  TOO_FEW: {
+    code: 'BAD_USER_INPUT',
+    description: 'The list `field` has fewer than `minimum` items.',
+    en: (p) => `Needs at least ${p.minimum} items.`,
+    nb: (p) => `Trenger minst ${p.minimum} elementer.`,
+  },
+  TOO_MANY: {
+    code: 'BAD_USER_INPUT',
+    description: 'The list `field` has more than `maximum` items.',
+    en: (p) => `Takes at most ${p.maximum} items.`,
+    nb: (p) => `Kan ha høyst ${p.maximum} elementer.`,
+  },
+  INVALID_FORMAT: {
+    code: 'BAD_USER_INPUT',
+    description: '`field` is not in its `format` (email, uuid, url, date as YYYY-MM-DD, date-time as ISO 8601 with offset, …).',
+    en: (p) => FORMAT_TEXTS.en[String(p.format)] ?? `Must be a valid ${p.format ?? 'value'}.`,
+    nb: (p) => FORMAT_TEXTS.nb[String(p.format)] ?? `Må være gyldig (${p.format ?? 'format'}).`,
+  },
+  INVALID_CHOICE: {
+    code: 'BAD_USER_INPUT',
+    description: '`field` is not one of `options` (comma-separated, when known).',
+    en: (p) => (p.options ? `Must be one of ${p.options}.` : 'Must be one of the allowed values.'),
+    nb: (p) => (p.options ? `Må være en av ${p.options}.` : 'Må være en av de tillatte verdiene.'),
+  },
+  INVALID_TYPE: {
+    code: 'BAD_USER_INPUT',
+    description: "`field` has the wrong type for the schema (a client bug, not a person's typing).",
+    en: () => 'This value has the wrong type.',
+    nb: () => 'Verdien har feil type.',
+  },
+  UNKNOWN_FIELD: {
+    code: 'BAD_USER_INPUT',
+    description: '`field` is not a field of the input type (a client bug).',
+    en: () => 'This field does not exist.',
+    nb: () => 'Feltet finnes ikke.',
+  },
+  END_BEFORE_START: {
+    code: 'BAD_USER_INPUT',
+    description: "The end (`field`) is before the start (`start`, the other field's path).",
+    en: () => 'The end must not be before the start.',
+    nb: () => 'Slutt kan ikke være før start.',
+  },
+  // Sessions and the gateway's authentication.
+  TOKEN_INVALID: {
+    code: 'UNAUTHENTICATED',
+    description: 'The access token is not one Tunet issued (or is malformed); log in again.',
+    en: () => 'The access token is not valid. Please log in again.',
+    nb: () => 'Tilgangsnøkkelen er ugyldig. Logg inn på nytt.',
+  },
+  AUTHORIZATION_MALFORMED: {
+    code: 'UNAUTHENTICATED',
+    description: 'The Authorization header is not `Bearer <access token or API key>` (a client bug).',
+    en: () => 'The Authorization header must be `Bearer <access token or API key>`.',
+    nb: () => 'Authorization-headeren må være `Bearer <tilgangsnøkkel eller API-nøkkel>`.',
+  },
+  API_KEY_INVALID: {
+    code: 'UNAUTHENTICATED',
+    description: 'The API key is unknown, revoked or expired.',
+    en: () => 'The API key is not valid.',
+    nb: () => 'API-nøkkelen er ugyldig.',
+  },
+  SESSION_ENDED: {
+    code: 'UNAUTHENTICATED',
+    description: 'The session was ended (logout, a password change, another device, too many wrong passwords); log in again.',
+    en: () => 'This session has ended. Please log in again.',
+    nb: () => 'Økten er avsluttet. Logg inn på nytt.',
+  },
+  REFRESH_TOKEN_REUSED: {
+    code: 'UNAUTHENTICATED',
+    description: 'A refresh token was used twice (possibly stolen), so its session was ended; log in again.',
+    en: () => 'This refresh token was already used. The session has been ended; please log in again.',
+    nb: () => 'Denne fornyelsesnøkkelen er allerede brukt. Økten er avsluttet; logg inn på nytt.',
+  },
+  REFRESH_TOKEN_INVALID: {
+    code: 'UNAUTHENTICATED',
+    description: 'The refresh token is unknown or expired; log in again.',
+    en: () => 'The refresh token is not valid. Please log in again.',
+    nb: () => 'Fornyelsesnøkkelen er ugyldig. Logg inn på nytt.',
+  },
+  NO_MEMBERSHIP: {
+    code: 'UNAUTHENTICATED',
+    description: 'The account has no membership (in the association asked for); it cannot log in there.',
+    en: () => 'This account has no membership in that association.',
+    nb: () => 'Denne kontoen har ikke medlemskap i den foreningen.',
+  },
+  MEMBERSHIP_SUSPENDED: {
+    code: 'FORBIDDEN',
+    description: 'The membership is suspended (`suspensionReason`, until `until` or further notice): reading works, writing does not.',
+    en: (p) => `Your membership is suspended${p.until ? ` until ${p.until}` : ''}: ${p.suspensionReason}. You can read, but not change anything.`,
+    nb: (p) => `Medlemskapet ditt er suspendert${p.until ? ` til ${p.until}` : ''}: ${p.suspensionReason}. Du kan lese, men ikke endre noe.`,
+  },
+  ASSOCIATION_BLOCKED: {
+    code: 'FORBIDDEN',
+    description: "The provider has blocked the association's access for a breach of the terms; the board was told why.",
+    en: () =>
+      "The provider has blocked this association's access to Tunet for a breach of the terms of service; the board has been told why in writing. " +
+      'Logins, sessions and API keys are refused until it is reopened.',
+    nb: () => 'Leverandøren har sperret foreningens tilgang til Tunet for brudd på vilkårene. Innlogging avvises til den åpnes igjen.',
+  },
+  ASSOCIATION_TERMINATED: {
+    code: 'FORBIDDEN',
+    description: "The association's agreement has ended, so its access is closed; the board can ask for a copy of its data.",
+    en: () =>
+      "This association's agreement with Tunet has ended, so its access is closed: logins, sessions and API keys are refused. " +
+      'The board can ask the provider for a copy of its data.',
+    nb: () => 'Foreningens avtale med Tunet er avsluttet, så tilgangen er stengt. Styret kan be leverandøren om en kopi av dataene.',
+  },
+} satisfies Record<string, ReasonDefinition>;
