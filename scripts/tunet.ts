@@ -11,7 +11,7 @@ import { SUBGRAPHS } from './subgraph-registry';
  *
  * creates the first platform operator of an empty database (migrating the members schema if needed) and prints a
  * one-time link, valid for 24 hours, to set the password; everything else is then done through the API. The link
- * leads to PUBLIC_ORIGIN, or to --origin. An e-mail already in use is refused unless --new-link, which gives an
+ * leads to WEB_APP_ORIGIN (the web app, where the set-password page is), or to --origin. An e-mail already in use is refused unless --new-link, which gives an
  * existing operator a fresh link (earlier unused ones stop working).
  *
  *   npm run tunet -- verify-access-log [--association <id>]
@@ -40,7 +40,7 @@ interface CreateOperator {
 function parseArguments(argv: string[]): CreateOperator | null {
   const [command, ...rest] = argv;
   if (command !== 'create-operator') return null;
-  const options: CreateOperator = { email: '', origin: process.env.PUBLIC_ORIGIN, newLink: false };
+  const options: CreateOperator = { email: '', origin: process.env.WEB_APP_ORIGIN, newLink: false };
   for (let i = 0; i < rest.length; i++) {
     const flag = rest[i];
     if (flag === '--new-link') options.newLink = true;
@@ -123,7 +123,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   if (!options.origin) {
-    console.error('Set PUBLIC_ORIGIN (the web app, e.g. https://tunet.example.no) or pass --origin, so the link leads somewhere.');
+    console.error('Set WEB_APP_ORIGIN (the web app, e.g. https://tunet.example.no) or pass --origin, so the link leads somewhere.');
     return 2;
   }
   const database = await DatabaseConnection.open({ url: requireEnv('DATABASE_URL') });

@@ -6,7 +6,7 @@
 export interface NotificationsConfig {
   /** The gateway's public origin, e.g. `https://tunet.example.no`: unsubscribe links lead there. */
   publicOrigin: string;
-  /** The web app's origin, where links in e-mails and push open; default `publicOrigin`. */
+  /** The web app's origin, where links in e-mails and push open; default `publicOrigin` (embedded only, see `requiredOrigins`). */
   webAppOrigin: string;
   email: EmailConfig;
   webPush: WebPushConfig | null;
@@ -114,6 +114,33 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Notificatio
         : null,
     sms: env.SMS_URL && env.SMS_TOKEN ? { provider: 'http', url: env.SMS_URL, token: env.SMS_TOKEN, from: env.SMS_FROM ?? 'Tunet' } : null,
   };
+}
+
+/**
+ * The origins a production process must be given (main.ts): without WEB_APP_ORIGIN every link in an e-mail, push or
+ * text message would lead to the gateway, where no page of the app is, and without PUBLIC_ORIGIN unsubscribe links
+ * would lead to localhost. Only `npm start` (embedded, development) falls back to localhost. Throws, naming the
+ * variable, when one is missing or not an origin (`https://host[:port]`, no path).
+ */
+export function requiredOrigins(env: NodeJS.ProcessEnv = process.env): Pick<NotificationsConfig, 'publicOrigin' | 'webAppOrigin'> {
+  return {
+    publicOrigin: originFrom(env, 'PUBLIC_ORIGIN', "the gateway's public origin, where unsubscribe links lead"),
+    webAppOrigin: originFrom(env, 'WEB_APP_ORIGIN', 'the web app, where links in e-mails, push and text messages open'),
+  };
+}
+
+function originFrom(env: NodeJS.ProcessEnv, name: string, what: string): string {
+  const value = env[name]?.trim().replace(/\/$/, '');
+  if (!value) throw new Error(`Missing environment variable ${name}: ${what}, e.g. https://tunet.example.no. See the README's configuration table.`);
+  let origin: string | null = null;
+  try {
+    const url = new URL(value);
+    if (url.protocol === 'https:' || url.protocol === 'http:') origin = url.origin;
+  } catch {
+    // Not a URL at all: refused below with the same message.
+  }
+  if (origin !== value) throw new Error(`${name} must be an origin such as https://tunet.example.no (scheme and host, no path), not ${JSON.stringify(value)}.`);
+  return origin;
 }
 
 function listOf(value: string): string[] {

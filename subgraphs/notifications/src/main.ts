@@ -1,10 +1,12 @@
 import { loadPrivacyStatesFrom, requireEnv, runSubgraphProcess } from '@tunet/kit';
+import { requiredOrigins } from './config';
 import { MembersDirectory } from './directory/members-directory';
 import { createNotificationsSubgraph } from './subgraph';
 
 /**
  * The notifications subgraph as its own process (production); members, posts and billing (what an association may
- * send by SMS) and privacy (whose processing is restricted) are reached at SUBGRAPH_<NAME>_URL.
+ * send by SMS) and privacy (whose processing is restricted) are reached at SUBGRAPH_<NAME>_URL. WEB_APP_ORIGIN and
+ * PUBLIC_ORIGIN are required: links must lead to the web app and the gateway, not to localhost.
  */
 void runSubgraphProcess({
   name: 'notifications',
@@ -17,6 +19,7 @@ void runSubgraphProcess({
     const privacy = requireEnv('SUBGRAPH_PRIVACY_URL');
     return createNotificationsSubgraph({
       ...deps,
+      config: requiredOrigins(),
       internalSecret,
       directory: new MembersDirectory({ members: () => members, posts: () => posts }, internalSecret),
       billingUrl: () => billing,

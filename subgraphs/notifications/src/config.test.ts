@@ -1,0 +1,23 @@
+import { configFromEnv, requiredOrigins } from './config';
+
+describe('the origins links lead to', () => {
+  const both = { PUBLIC_ORIGIN: 'https://tunet.example.no', WEB_APP_ORIGIN: 'https://app.tunet.example.no/' };
+
+  it('are required in production, naming the variable that is missing', () => {
+    expect(() => requiredOrigins({ PUBLIC_ORIGIN: both.PUBLIC_ORIGIN })).toThrow(/Missing environment variable WEB_APP_ORIGIN: the web app/);
+    expect(() => requiredOrigins({ WEB_APP_ORIGIN: both.WEB_APP_ORIGIN })).toThrow(/Missing environment variable PUBLIC_ORIGIN/);
+    expect(() => requiredOrigins({ ...both, WEB_APP_ORIGIN: ' ' })).toThrow(/WEB_APP_ORIGIN/);
+  });
+
+  it('must be origins, so a path on the origin stays the route table’s', () => {
+    for (const wrong of ['app.tunet.example.no', 'https://app.tunet.example.no/app', 'ftp://app.tunet.example.no', 'https://app.tunet.example.no?x=1']) {
+      expect(() => requiredOrigins({ ...both, WEB_APP_ORIGIN: wrong })).toThrow(/WEB_APP_ORIGIN must be an origin/);
+    }
+    expect(requiredOrigins(both)).toEqual({ publicOrigin: 'https://tunet.example.no', webAppOrigin: 'https://app.tunet.example.no' });
+    expect(requiredOrigins({ ...both, WEB_APP_ORIGIN: 'http://localhost:5173' }).webAppOrigin).toBe('http://localhost:5173');
+  });
+
+  it('default to the local gateway only in the embedded development setup', () => {
+    expect(configFromEnv({})).toMatchObject({ publicOrigin: 'http://localhost:4000', webAppOrigin: 'http://localhost:4000' });
+  });
+});
