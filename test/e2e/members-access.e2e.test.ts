@@ -130,6 +130,13 @@ describe('members access matrix', () => {
         a,
         'mutation { importMembers(input: { mode: UPSERT, dryRun: true, rows: [{ shareNumber: "1", name: "Ola Hansen", relation: OWNER }] }) { job { id } } }',
       ),
+    // Account flows (decision 0046): a link's token is all an anonymous caller needs; a wrong one is BAD_USER_INPUT.
+    myMemberships: (a) => call(a, '{ myMemberships { associationId } }'),
+    switchAssociation: (a) => call(a, 'mutation ($id: ID!) { switchAssociation(input: { associationId: $id }) { accessToken } }', { id: DEMO.solbakken }),
+    invitationPreview: (a) => call(a, '{ invitationPreview(token: "not-a-link") { associationName } }'),
+    requestPasswordReset: (a) =>
+      call(a, 'mutation ($e: String!) { requestPasswordReset(input: { email: $e }) { linkValidMinutes } }', { e: `${tag(a)}@reset.example` }),
+    resetPassword: (a) => call(a, 'mutation { resetPassword(input: { token: "not-a-link", newPassword: "a-long-new-password" }) { email } }'),
   };
 
   const U = 'UNAUTHENTICATED';
@@ -167,6 +174,11 @@ describe('members access matrix', () => {
     createApiKey:              [U,       F,       'OK', 'OK',   F,        F,          F],
     revokeApiKey:              [U,       F,       'OK', N,      F,        F,          F],
     importMembers:             [U,       F,       'OK', 'OK',   F,        'OK',       F],
+    myMemberships:             [U,       'OK',    'OK', 'OK',   F,        F,          'OK'],
+    switchAssociation:         [U,       'OK',    'OK', B,      F,        F,          B],
+    invitationPreview:         [B,       B,       B,    B,      B,        B,          B],
+    requestPasswordReset:      ['OK',    'OK',    'OK', 'OK',   'OK',     'OK',       'OK'],
+    resetPassword:             [B,       B,       B,    B,      B,        B,          B],
   };
 
   matrixTests(ACTORS, operations, expected);

@@ -1,21 +1,31 @@
 import { eventually } from '@tunet/kit/src/events/events.fixtures';
 import { DEMO } from '@tunet/members';
+import { startTestSmtpServer } from '@tunet/notifications/src/email/email.fixtures';
 import { codes, openE2E, type E2E } from './e2e.fixtures';
+import { loadOperation } from './first-party';
 
 type Directory = { directory: { nodes: { id: string; displayName: string | null; email: string | null; occupation: string | null }[] } };
 const DIRECTORY = '{ directory(first: 50) { nodes { id displayName email occupation } } }';
 
+type SmtpSink = Awaited<ReturnType<typeof startTestSmtpServer>>;
+
 describe('the resident directory and board work through the gateway', () => {
   let e2e: E2E;
+  let smtp: SmtpSink;
   let kari: string;
   let ola: string;
 
   beforeAll(async () => {
-    e2e = await openE2E();
+    // A real SMTP server on loopback receives the account e-mails (password reset, invitation).
+    smtp = await startTestSmtpServer();
+    e2e = await openE2E(undefined, { notifications: { email: { smtpUrl: smtp.url, from: 'Tunet <varsler@tunet.test>' } } });
     kari = (await e2e.login('kari@solbakken.example')).accessToken;
     ola = (await e2e.login('ola@solbakken.example')).accessToken;
   });
-  afterAll(() => e2e.close());
+  afterAll(async () => {
+    await e2e?.close();
+    await smtp?.close();
+  });
 
   it("shows residents each other's public profile only, and nobody who hides their name", async () => {
     const result = await e2e.gql<Directory>(DIRECTORY, {}, ola);
@@ -173,5 +183,92 @@ describe('the resident directory and board work through the gateway', () => {
     expect(codes(asResident)).toEqual(['FORBIDDEN']);
     const asBoard = await e2e.gql(query, { id: DEMO.ola }, kari);
     expect(asBoard.errors).toBeUndefined();
+  });
+  describe('account flows with e-mail (issue 16, decision 0046)', () => {
+    const mailTo = (address: string, subject: string) =>
+      smtp.received.find((mail) => mail.recipients.includes(address) && mail.parsed.subject?.startsWith(subject));
+    const tokenIn = (text: string, path: string) => {
+      const link = new URL(new RegExp(`https?://\\S*${path}\\S*`).exec(text)![0]);
+      expect(link.pathname).toBe(path);
+      return new URLSearchParams(link.hash.slice(1)).get('token')!;
+    };
+
+    it('resets a forgotten password: the same answer for any e-mail, a link in the person’s language, every old session ended', async () => {
+      const old = await e2e.login('jonas@solbakken.example');
+      const english = await e2e.gql('mutation { updateNotificationPreferences(input: { locale: EN }) { preferences { locale } } }', {}, old.accessToken);
+      expect(english.errors).toBeUndefined();
+      const request = (email: string) => e2e.gql(loadOperation('password-reset-request'), { input: { email } });
+      expect((await request('jonas@solbakken.example')).data).toEqual({ requestPasswordReset: { linkValidMinutes: 30 } });
+      expect((await request('nobody@solbakken.example')).data).toEqual({ requestPasswordReset: { linkValidMinutes: 30 } });
+
+      await eventually(() => expect(mailTo('jonas@solbakken.example', 'Choose a new password')).toBeDefined(), 20_000);
+      const mail = mailTo('jonas@solbakken.example', 'Choose a new password')!;
+      expect(mail.header('content-language')).toBe('en');
+      const token = tokenIn(mail.parsed.text!, '/reset-password');
+      expect(smtp.received.flatMap((received) => received.recipients)).not.toContain('nobody@solbakken.example');
+
+      const reset = await e2e.gql(loadOperation('password-reset'), { input: { token, newPassword: 'jonas sitt nye passord' } });
+      expect(reset.data).toEqual({ resetPassword: { email: 'jonas@solbakken.example', endedSessions: 1 } });
+      expect((await e2e.gql('{ me { id } }', {}, old.accessToken)).status).toBe(401);
+      const refreshed = await e2e.gql('mutation ($t: String!) { refreshSession(input: { refreshToken: $t }) { accessToken } }', { t: old.refreshToken });
+      expect(codes(refreshed)).toEqual(['UNAUTHENTICATED']);
+      const again = await e2e.gql(loadOperation('password-reset'), { input: { token, newPassword: 'enda et nytt passord' } });
+      expect(again.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'PASSWORD_RESET_TOKEN_USED', field: 'token' });
+      const login = await e2e.gql('mutation ($i: LoginInput!) { login(input: $i) { accessToken } }', {
+        i: { email: 'jonas@solbakken.example', password: 'jonas sitt nye passord' },
+      });
+      expect(login.errors).toBeUndefined();
+    });
+
+    it('previews and accepts an invitation with an existing account, then lists both memberships and switches between them', async () => {
+      const invited = await e2e.gql(
+        'mutation { inviteMember(input: { email: "eva@fjordly.example", displayName: "Eva Fjeld", externalTitle: "Revisor" }) { invitation { id } } }',
+        {},
+        kari,
+      );
+      expect(invited.errors).toBeUndefined();
+      await eventually(() => expect(mailTo('eva@fjordly.example', 'Invitasjon til Solbakken')).toBeDefined(), 20_000);
+      const token = tokenIn(mailTo('eva@fjordly.example', 'Invitasjon til Solbakken')!.parsed.text!, '/invitations');
+
+      const preview = await e2e.gql(loadOperation('invitation-preview'), { token });
+      expect(preview.data).toEqual({
+        invitationPreview: {
+          associationName: 'Solbakken borettslag',
+          invitedBy: 'Kari Nordmann',
+          displayName: 'Eva Fjeld',
+          email: 'eva@fjordly.example',
+          unitNumber: null,
+          buildingName: null,
+          relation: null,
+          externalTitle: 'Revisor',
+          committeeRole: null,
+          expiresAt: expect.any(String),
+          passwordRequired: false,
+        },
+      });
+      const accepted = await e2e.gql<{ acceptInvitation: { accessToken: string } }>(loadOperation('accept-invitation'), { input: { token } });
+      expect(accepted.errors).toBeUndefined();
+      const inSolbakken = accepted.data!.acceptInvitation.accessToken;
+
+      const memberships = await e2e.gql<{ myMemberships: { associationName: string; canEnter: boolean; current: boolean }[] }>(
+        loadOperation('my-memberships'),
+        {},
+        inSolbakken,
+      );
+      expect(memberships.data!.myMemberships.map(({ associationName, canEnter, current }) => ({ associationName, canEnter, current }))).toEqual([
+        { associationName: 'Fjordly sameie', canEnter: true, current: false },
+        { associationName: 'Solbakken borettslag', canEnter: true, current: true },
+      ]);
+      const switched = await e2e.gql<{ switchAssociation: { accessToken: string } }>(
+        loadOperation('switch-association'),
+        { input: { associationId: DEMO.fjordly } },
+        inSolbakken,
+      );
+      expect(switched.errors).toBeUndefined();
+      const me = await e2e.gql('{ me { association { name } } }', {}, switched.data!.switchAssociation.accessToken);
+      expect(me.data).toEqual({ me: { association: { name: 'Fjordly sameie' } } });
+      // The session in Solbakken goes on.
+      expect((await e2e.gql('{ me { association { name } } }', {}, inSolbakken)).data).toEqual({ me: { association: { name: 'Solbakken borettslag' } } });
+    });
   });
 });
