@@ -90,7 +90,6 @@ export const clientRouteTable = {
   }),
   confirmEmail: route('/account/email#token=:token', 'Confirms a new e-mail address of the account.', { token: TOKEN }),
   setPassword: route('/set-password#token=:token', "Sets an account's first password: a new platform operator's (decision 0030).", { token: TOKEN }),
-  resetPassword: route('/reset-password#token=:token', 'Chooses a new password after asking for a reset by e-mail (decision 0046).', { token: TOKEN }),
   resetPassword: route('/reset-password#token=:token', 'Chooses a new password after a reset asked for by e-mail (decision 0046).', { token: TOKEN }),
 } as const;
 
