@@ -45,6 +45,7 @@ const PLATFORM_WIDE: Record<string, PlatformTable> = {
     reason: "the provider's terms of service, one catalogue of versions for every association (decision 0033); only operators publish, read in system scope",
   },
   'posts.url_signing_keys': { guard: 'system-only', reason: 'one key per deployment signs download URLs for every association' },
+  'members.url_signing_keys': { guard: 'system-only', reason: 'one key per deployment signs the portrait links of every association (decision 0047)' },
   'operations.url_signing_keys': { guard: 'system-only', reason: 'one key per deployment signs the photo links of service requests for every association' },
   'posts.retention_runs': { guard: 'system-only', reason: 'the log of retention jobs, which run across associations (decision 0036)' },
   'reservations.retention_runs': { guard: 'system-only', reason: 'the log of retention jobs, which run across associations (decision 0036)' },

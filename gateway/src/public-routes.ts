@@ -7,7 +7,7 @@ import { isTimeout, logTimeout } from './subgraph-timeouts';
  * URL prefixes the gateway forwards to a subgraph's public routes (kit/public-routes), by the subgraph that owns
  * them. Signed file downloads and event calendar feeds are posts'; booking calendar feeds are reservations';
  * e-mail unsubscribe links are notifications'; export archive downloads are privacy's; signed photo links of service
- * requests are operations'.
+ * requests are operations'; signed portrait links are members' (decision 0047).
  */
 export const PUBLIC_ROUTES: Record<string, string> = {
   files: 'posts',
@@ -16,6 +16,7 @@ export const PUBLIC_ROUTES: Record<string, string> = {
   unsubscribe: 'notifications',
   'privacy-archives': 'privacy',
   'operations-files': 'operations',
+  portraits: 'members',
 };
 
 /**

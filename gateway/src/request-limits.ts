@@ -7,8 +7,8 @@ import { checkOperationLimits, OPERATION_LIMITS, parseWithinLimits, type Operati
 export const BODY_LIMIT_BYTES = 512 * 1024;
 /** Members' own import limit (20 MB of CSV), which also admits files of about 14 MiB as base64. */
 export const BULK_BODY_LIMIT_BYTES = 20 * 1024 * 1024;
-/** The mutations that carry data in bulk, and so may send more than BODY_LIMIT_BYTES. */
-export const BULK_MUTATIONS: ReadonlySet<string> = new Set(['importMembers', 'uploadFile']);
+/** The mutations that carry data in bulk, and so may send more than BODY_LIMIT_BYTES (a phone's portrait too, 0047). */
+export const BULK_MUTATIONS: ReadonlySet<string> = new Set(['importMembers', 'uploadFile', 'setMyPortrait']);
 
 /**
  * The JSON body of `/graphql`: up to BODY_LIMIT_BYTES for everyone; up to BULK_BODY_LIMIT_BYTES only for a caller

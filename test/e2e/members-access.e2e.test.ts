@@ -11,6 +11,7 @@ import {
   type MatrixCall,
   type Outcome,
 } from './e2e.fixtures';
+import { loadOperation } from './first-party';
 
 /**
  * Who may do what in the members subgraph, through the gateway: every query and mutation × every kind of caller.
@@ -20,6 +21,8 @@ import {
  * An operation without a target id acts in the caller's own association, so OK for another association's board means it changed its own, never Solbakken.
  * BAD_USER_INPUT for password operations means the caller got as far as the password check.
  */
+/** A valid 1×1 PNG, the smallest picture a portrait upload takes. */
+const ONE_PIXEL_PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
 const ACTORS = ['anonymous', 'resident', 'board', 'other association', 'integrator (read)', 'integrator (import)', 'platform admin'] as const;
 type Actor = (typeof ACTORS)[number];
 
@@ -115,6 +118,10 @@ describe('members access matrix', () => {
     suspendMember: (a) => call(a, 'mutation ($m: ID!) { suspendMember(input: { memberId: $m, reason: "Test" }) { member { id } } }', { m: DEMO.jonas }),
     reinstateMember: (a) => call(a, 'mutation ($m: ID!) { reinstateMember(input: { memberId: $m }) { member { id } } }', { m: DEMO.jonas }),
     updateMyProfile: (a) => call(a, 'mutation { updateMyProfile(input: { occupation: "Tester" }) { member { id } } }'),
+    // Portraits and directory search (decision 0047): one's own portrait, so any member may, an API key may not.
+    directorySearch: (a) => call(a, loadOperation('directory-search'), { search: 'Blokk' }),
+    setMyPortrait: (a) => call(a, loadOperation('set-my-portrait'), { input: { fileName: 'meg.png', contentBase64: ONE_PIXEL_PNG } }),
+    removeMyPortrait: (a) => call(a, 'mutation { removeMyPortrait { member { id } } }'),
     changePassword: (a) => call(a, 'mutation { changePassword(input: { currentPassword: "wrong", newPassword: "a-long-new-password" }) { endedSessions } }'),
     requestEmailChange: (a) => call(a, 'mutation { requestEmailChange(input: { newEmail: "ny@example.com", password: "wrong" }) { pendingEmail } }'),
     inviteMember: (a) =>
@@ -166,6 +173,9 @@ describe('members access matrix', () => {
     suspendMember:             [U,       F,       'OK', N,      F,        F,          F],
     reinstateMember:           [U,       F,       'OK', N,      F,        F,          F],
     updateMyProfile:           [U,       'OK',    'OK', 'OK',   F,        F,          'OK'],
+    directorySearch:           [U,       'OK',    'OK', 'OK',   'OK',     N,          'OK'],
+    setMyPortrait:             [U,       'OK',    'OK', 'OK',   F,        F,          'OK'],
+    removeMyPortrait:          [U,       'OK',    'OK', 'OK',   F,        F,          'OK'],
     changePassword:            [U,       B,       B,    B,      F,        F,          B],
     requestEmailChange:        [U,       B,       B,    B,      F,        F,          B],
     inviteMember:              [U,       F,       'OK', 'OK',   F,        F,          F],

@@ -1,4 +1,5 @@
 import { eventually } from '@tunet/kit/src/events/events.fixtures';
+import { noisyPng } from '@tunet/kit/src/files/files.fixtures';
 import { DEMO } from '@tunet/members';
 import { startTestSmtpServer } from '@tunet/notifications/src/email/email.fixtures';
 import { codes, openE2E, type E2E } from './e2e.fixtures';
@@ -56,6 +57,59 @@ describe('the resident directory and board work through the gateway', () => {
     expect(await portraitOf(kari)).toBeNull();
     expect(await portraitOf(ola)).toBeNull();
     await e2e.stack.members.repositories.members.updateMember(DEMO.solbakken, DEMO.ola, { portraitUrl: null });
+  });
+
+  it('finds residents by building, unit, title and folded name, with the total for the badge (DirectorySearch, decision 0047)', async () => {
+    type Search = { directory: { totalCount: number; nodes: { displayName: string | null; externalTitle: string | null }[] } };
+    const search = async (text: string, token = ola) => {
+      const result = await e2e.gql<Search>(loadOperation('directory-search'), { search: text, first: 1 }, token);
+      expect(result.errors).toBeUndefined();
+      return { total: result.data!.directory.totalCount, first: result.data!.directory.nodes[0]?.displayName ?? null };
+    };
+    expect(await search('Blokk B')).toEqual({ total: 1, first: 'Per Ødegård' });
+    expect(await search('Blokk B', kari)).toEqual({ total: 2, first: 'Per Ødegård' });
+    expect(await search('H0101')).toEqual({ total: 2, first: 'Ingrid Hansen' });
+    expect(await search('vaktmester')).toEqual({ total: 1, first: 'Jonas Lie' });
+    expect(await search('Aase', kari)).toEqual({ total: 1, first: 'Åse Berg' });
+    expect(await search('Aase')).toEqual({ total: 0, first: null });
+  });
+
+  it("uploads a portrait (SetMyPortrait) served by a stable signed link, shown to a neighbour only with the person's consent", async () => {
+    type Portrait = { member: { portraitUrl: string | null; portraitThumbnailUrl: string | null } };
+    // Over the gateway's 512 kB for other operations: a portrait is a bulk mutation, as uploadFile is.
+    const picture = (await noisyPng(600, 400)).toString('base64');
+    expect(picture.length).toBeGreaterThan(512 * 1024);
+    const set = await e2e.gql<{ setMyPortrait: Portrait }>(loadOperation('set-my-portrait'), { input: { fileName: 'meg.png', contentBase64: picture } }, ola);
+    expect(set.errors).toBeUndefined();
+    const { portraitUrl, portraitThumbnailUrl } = set.data!.setMyPortrait.member;
+    expect(portraitUrl!.startsWith(`${new URL(e2e.stack.gatewayUrl).origin}/portraits/`)).toBe(true);
+    const served = await fetch(portraitUrl!);
+    expect(served.status).toBe(200);
+    expect(served.headers.get('content-type')).toBe('image/png');
+    expect(served.headers.get('cache-control')).toMatch(/^private, max-age=\d+$/);
+    expect((await fetch(portraitUrl!.replace(/sig=.{4}/, 'sig=AAAA'))).status).toBe(403);
+
+    const seenBy = async (token: string) =>
+      (await e2e.gql<{ member: Portrait['member'] }>('query ($id: ID!) { member(id: $id) { portraitUrl portraitThumbnailUrl } }', { id: DEMO.ola }, token))
+        .data!.member;
+    // Within the hour the same link again, so the app's image cache keeps the picture.
+    expect(await seenBy(ola)).toEqual({ portraitUrl, portraitThumbnailUrl });
+    expect(await seenBy(kari)).toEqual({ portraitUrl: null, portraitThumbnailUrl: null });
+    const per = (await e2e.login('per@solbakken.example')).accessToken;
+    expect((await seenBy(per)).portraitUrl).toBeNull();
+    const purposes = await e2e.gql<{ privacyPurposes: { key: string; version: number }[] }>('{ privacyPurposes { key version } }', {}, ola);
+    const portrait = purposes.data!.privacyPurposes.find((p) => p.key === 'directory_portrait')!;
+    const granted = await e2e.gql(
+      'mutation ($i: GrantConsentInput!) { grantConsent(input: $i) { granted } }',
+      { i: { purpose: portrait.key, textVersion: portrait.version } },
+      ola,
+    );
+    expect(granted.errors).toBeUndefined();
+    expect((await seenBy(per)).portraitUrl).toBe(portraitUrl);
+
+    const removed = await e2e.gql<{ removeMyPortrait: Portrait }>('mutation { removeMyPortrait { member { portraitUrl } } }', {}, ola);
+    expect(removed.data!.removeMyPortrait.member.portraitUrl).toBeNull();
+    expect((await fetch(portraitUrl!)).status).toBe(404);
   });
 
   it('lets the board reach everyone, and records those reads in the access log', async () => {
@@ -184,6 +238,7 @@ describe('the resident directory and board work through the gateway', () => {
     const asBoard = await e2e.gql(query, { id: DEMO.ola }, kari);
     expect(asBoard.errors).toBeUndefined();
   });
+
   describe('account flows with e-mail (issue 16, decision 0046)', () => {
     const mailTo = (address: string, subject: string) =>
       smtp.received.find((mail) => mail.recipients.includes(address) && mail.parsed.subject?.startsWith(subject));

@@ -103,6 +103,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     auth: options.auth,
     // Privacy's consents and restrictions, at its URL once the servers listen (decision 0038).
     privacyStates: loadPrivacyStatesFrom(() => participantUrls.privacy ?? '', options.secrets.internalSecret),
+    // Uploaded portraits go where posts' files go (decision 0047).
+    fileStorage: options.fileStorage,
   });
   // Members is asked over signed HTTP (recipients, references), at the URLs known once the servers listen.
   const urls = { members: '', posts: '', billing: '' };

@@ -12,6 +12,7 @@ import type { InvitationsService } from './invitations/invitations.service';
 import type { ReadRecorder } from './members/access-log';
 import type { MembersLoaders } from './members/members.loaders';
 import type { MembersService } from './members/members.service';
+import type { PortraitsService } from './members/portraits.service';
 import type { PrivacyStatesLookup } from './members/privacy-states.loaders';
 import type { SupportService } from './support/support.service';
 import type { TermsService } from './terms/terms.service';
@@ -36,4 +37,5 @@ export interface MembersContext extends RequestContext {
   agreements: AgreementsService;
   associations: AssociationsService;
   terms: TermsService;
+  portraits: PortraitsService;
 }

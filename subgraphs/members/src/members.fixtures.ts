@@ -1,6 +1,9 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
   closeFastStore,
+  FilesystemStorage,
   generateSecrets,
   todayIn,
   type DatabaseConnection,
@@ -28,6 +31,8 @@ export interface MembersTestBed {
   secrets: Secrets;
   /** The fast store the subgraph writes revocations to, for reading them back. */
   store: FastStore;
+  /** Where uploaded portraits are stored: a directory of the test's own. */
+  storageDir: string;
   /** Fresh per-request loaders for a viewer, as a request would get them. */
   loadersFor(viewer: Viewer | null): Loaders;
   close(): Promise<void>;
@@ -38,7 +43,9 @@ export async function openMembersTestBed(auth?: MembersDependencies['auth']): Pr
   const testDb: TestDatabase = await openTestDatabase();
   const store: FastStore = await openTestRedis();
   const secrets = await generateSecrets();
-  const subgraph = await createMembersSubgraph({ database: testDb.connection, store, jwtPrivateKey: secrets.jwtPrivateKey, auth });
+  const storageDir = await mkdtemp(path.join(tmpdir(), 'tunet-members-'));
+  const fileStorage = new FilesystemStorage(storageDir);
+  const subgraph = await createMembersSubgraph({ database: testDb.connection, store, jwtPrivateKey: secrets.jwtPrivateKey, auth, fileStorage });
   await subgraph.migrate();
   await loadDemoData(subgraph);
   return {
@@ -47,6 +54,7 @@ export async function openMembersTestBed(auth?: MembersDependencies['auth']): Pr
     connection: testDb.connection,
     secrets,
     store,
+    storageDir,
     loadersFor: (viewer) => ({
       ...createMembersLoaders(subgraph.repositories.members, viewer),
       ...createHousingLoaders(subgraph.repositories.housing, viewer),
@@ -55,6 +63,7 @@ export async function openMembersTestBed(auth?: MembersDependencies['auth']): Pr
     async close() {
       await closeFastStore(store);
       await testDb.drop();
+      await rm(storageDir, { recursive: true, force: true });
     },
   };
 }
@@ -85,6 +94,8 @@ export function memberRow(overrides: Partial<MemberRow> & Pick<MemberRow, 'assoc
     email: 'nabo@example.com',
     phone: '+47 900 00 000',
     portraitUrl: null,
+    portraitFileId: null,
+    portraitContentType: null,
     occupation: 'Snekker',
     about: null,
     onlineIdentities: [],

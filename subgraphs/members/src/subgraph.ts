@@ -7,8 +7,11 @@ import {
   PrivacyStatesReader,
   RevocationWriter,
   createLogger,
+  fileStorageFromEnv,
+  UrlSigner,
   type DatabaseConnection,
   type FastStore,
+  type FileStorage,
   type PrivacyStatesLoader,
   type SubgraphModule,
 } from '@tunet/kit';
@@ -50,6 +53,8 @@ import { createMembersLoaders } from './members/members.loaders';
 import { MembersRepository } from './members/members.repository';
 import { membersResolvers } from './members/members.resolvers';
 import { MembersService } from './members/members.service';
+import { PortraitsRepository } from './members/portraits.repository';
+import { PORTRAITS_ROUTE, PortraitsService } from './members/portraits.service';
 import { privacyStatesLookup } from './members/privacy-states.loaders';
 import { suspensionRequests } from './members/suspension-requests';
 import { PrivacyRepository } from './privacy/privacy.repository';
@@ -84,6 +89,8 @@ export interface MembersDependencies {
    * without it nobody has consented to showing anything and nobody is restricted (tests).
    */
   privacyStates?: PrivacyStatesLoader;
+  /** Where uploaded portraits are stored (decision 0047); FILE_STORAGE and its settings by default, as posts' files. */
+  fileStorage?: FileStorage;
 }
 
 export interface MembersSubgraph extends SubgraphModule<MembersContext> {
@@ -98,6 +105,7 @@ export interface MembersSubgraph extends SubgraphModule<MembersContext> {
   support: SupportService;
   associations: AssociationsService;
   terms: TermsService;
+  portraits: PortraitsService;
   /** For demo data, imports and tests that arrange data directly. */
   repositories: {
     members: MembersRepository;
@@ -138,6 +146,15 @@ export async function createMembersSubgraph(deps: MembersDependencies): Promise<
     revocations,
   );
   const members = new MembersService(repository, auth, deps.portraitHosts);
+  const portraitsRepository = new PortraitsRepository(db);
+  // Served under the gateway's `portraits` prefix, signed with members' own key (decision 0047).
+  const portraits = new PortraitsService(
+    portraitsRepository,
+    members,
+    deps.fileStorage ?? fileStorageFromEnv(),
+    new UrlSigner(() => portraitsRepository.signingKey(), { route: PORTRAITS_ROUTE }),
+    deps.store,
+  );
   const housing = new HousingService(housingRepository);
   const committees = new CommitteesService(committeesRepository);
   const invitations = new InvitationsService(new InvitationsRepository(db), auth);
@@ -156,7 +173,7 @@ export async function createMembersSubgraph(deps: MembersDependencies): Promise<
   const termsRepository = new TermsRepository(db);
   const terms = new TermsService(termsRepository);
   const associations = new AssociationsService(new AssociationsRepository(db), terms);
-  const services = { auth, members, housing, committees, invitations, imports, apiKeys, support, associations, terms };
+  const services = { auth, members, housing, committees, invitations, imports, apiKeys, support, associations, terms, portraits };
   const privacyStates = deps.privacyStates ? await PrivacyStatesReader.open(deps.store, deps.privacyStates) : null;
   const logger = createLogger('members');
   const definition: MembersSubgraph['definition'] = {
@@ -188,13 +205,14 @@ export async function createMembersSubgraph(deps: MembersDependencies): Promise<
       agreements,
     }),
     isReady: () => deps.database.ping(),
+    publicRoutes: { [PORTRAITS_ROUTE]: (request) => portraits.download(request) },
     internalRoutes: {
       ...apiKeysInternalRoutes(apiKeys),
       ...supportInternalRoutes(support),
       ...associationsInternalRoutes(associations),
       ...notificationsInternalRoutes(new RecipientsRepository(db)),
       ...referencesInternalRoutes(new ReferencesRepository(db)),
-      ...privacyInternalRoutes(new PrivacyService(new PrivacyRepository(db), revocations)),
+      ...privacyInternalRoutes(new PrivacyService(new PrivacyRepository(db), revocations, portraits)),
       ...statisticsRoutes(db),
     },
   };

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import sharp from 'sharp';
 
 /** Real files for tests, made on the spot: images by sharp, zip archives byte by byte. */
@@ -11,6 +12,13 @@ export async function phoneJpeg(width = 300, height = 200): Promise<Buffer> {
       IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '59/1 54/1 0/1', GPSLongitudeRef: 'E', GPSLongitude: '10/1 45/1 0/1' },
     })
     .withMetadata({ orientation: 6 })
+    .toBuffer();
+}
+
+/** A PNG of random pixels, which compresses to about its raw size (3 bytes a pixel): a large upload that is a real image. */
+export function noisyPng(width: number, height: number): Promise<Buffer> {
+  return sharp(randomBytes(width * height * 3), { raw: { width, height, channels: 3 } })
+    .png()
     .toBuffer();
 }
 

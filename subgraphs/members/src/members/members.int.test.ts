@@ -1,4 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { PublicResponse, PublicRouteError } from '@tunet/kit';
+import { gpsLatitudeOf, phoneJpeg, png } from '@tunet/kit/src/files/files.fixtures';
 import { eq } from 'drizzle-orm';
 import { DEMO } from '../members.demo';
 import { accounts, associations, members } from '../tables';
@@ -196,6 +200,64 @@ describe('members and the directory', () => {
     it('is closed to former members', async () => {
       const former = viewerOf(DEMO.solbakken, DEMO.former, null);
       expect(await errorOf(bed.subgraph.members.directory(former, {}))).toMatchObject({ code: 'NOT_FOUND' });
+    });
+  });
+
+  describe('portraits (decision 0047)', () => {
+    const per = viewerOf(DEMO.solbakken, DEMO.per, 'resident');
+    const portraits = () => bed.subgraph.portraits;
+    const upload = (viewer: typeof ola, bytes: Buffer, fileName = 'IMG_0042.JPG') =>
+      portraits().set(viewer, bed.loadersFor(viewer), { fileName, contentBase64: bytes.toString('base64') });
+    /** The stored files under Solbakken, `<file>/<variant>` (deleting leaves the emptied directories behind). */
+    const storedFiles = async () =>
+      (await readdir(path.join(bed.storageDir, DEMO.solbakken), { recursive: true }))
+        .filter((entry) => entry.includes(path.sep))
+        .map((entry) => entry.split(path.sep).join('/'))
+        .sort();
+    const open = async (url: string) => {
+      const { pathname, searchParams } = new URL(url);
+      try {
+        return await bed.subgraph.definition.publicRoutes!.portraits!({
+          path: pathname.replace(/^\/portraits/, ''),
+          query: Object.fromEntries(searchParams),
+          context: { viewer: null, requestId: 'test', clientIp: '127.0.0.1' },
+        });
+      } catch (error) {
+        return (error as PublicRouteError).status;
+      }
+    };
+
+    it('stores an upload re-encoded without its GPS position, serves it by a signed link, and deletes a replaced one', async () => {
+      const first = await upload(ola, await phoneJpeg(2400, 1800));
+      expect(first).toMatchObject({ portraitContentType: 'image/jpeg', portraitUrl: null });
+      const url = (await portraits().url('https://tunet.test', first, 'display'))!;
+      expect(url).toMatch(new RegExp(`^https://tunet\\.test/portraits/${first.portraitFileId}/display\\?exp=\\d+&sig=`));
+      const served = (await open(url)) as PublicResponse;
+      expect(served.contentType).toBe('image/jpeg');
+      expect(gpsLatitudeOf(served.body as Buffer)).toBeNull();
+      expect(served.headers).toMatchObject({ etag: `"${first.portraitFileId}.display"` });
+      expect(await open(url.replace(/sig=.{4}/, 'sig=AAAA'))).toBe(403);
+
+      const second = await upload(ola, await png(64, 64), 'me.png');
+      expect(second.portraitFileId).not.toBe(first.portraitFileId);
+      expect(await open(url)).toBe(404);
+      expect(await storedFiles()).toEqual([`${second.portraitFileId}/display`, `${second.portraitFileId}/thumbnail`]);
+      const removed = await portraits().remove(ola, bed.loadersFor(ola));
+      expect(removed.portraitFileId).toBeNull();
+      expect(await storedFiles()).toEqual([]);
+    });
+
+    it('refuses what is not a picture by its bytes, an API key and a caller who is not logged in', async () => {
+      const pdf = Buffer.from('%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+      expect(await errorOf(upload(per, pdf, 'me.jpg'))).toEqual({ code: 'BAD_USER_INPUT', field: 'contentBase64' });
+      expect(await errorOf(upload(per, Buffer.from('GIF89a'), 'me.gif'))).toEqual({ code: 'BAD_USER_INPUT', field: 'contentBase64' });
+      expect(await errorOf(portraits().set(per, bed.loadersFor(per), { fileName: 'x.jpg', contentBase64: '!!' }))).toEqual({
+        code: 'BAD_USER_INPUT',
+        field: 'contentBase64',
+      });
+      const integration = { ...viewerOf(DEMO.solbakken, null, null), integration: { apiKeyId: randomUUID(), scopes: ['members:read'] } } as typeof ola;
+      expect(await errorOf(upload(integration, await png(8, 8)))).toMatchObject({ code: 'FORBIDDEN' });
+      expect(await errorOf(upload(null as unknown as typeof ola, await png(8, 8)))).toMatchObject({ code: 'UNAUTHENTICATED' });
     });
   });
 

@@ -50,6 +50,8 @@ export const membersResolvers: Resolvers = {
     updateMyProfile: async (_root, { input }, ctx) => ({ member: await ctx.members.updateMyProfile(ctx.viewer, ctx.loaders, input) }),
     suspendMember: async (_root, { input }, ctx) => ({ member: await ctx.members.suspend(ctx.viewer, ctx.loaders, input) }),
     reinstateMember: async (_root, { input }, ctx) => ({ member: await ctx.members.reinstate(ctx.viewer, ctx.loaders, input) }),
+    setMyPortrait: async (_root, { input }, ctx) => ({ member: await ctx.portraits.set(ctx.viewer, ctx.loaders, input) }),
+    removeMyPortrait: async (_root, _args, ctx) => ({ member: await ctx.portraits.remove(ctx.viewer, ctx.loaders) }),
   },
   Association: {
     __resolveReference: (ref, ctx) => ctx.loaders.associationById.load(ref.id),
@@ -78,7 +80,9 @@ export const membersResolvers: Resolvers = {
     roles: (member) => member.roles.map((role) => upper<MemberRole>(role)),
     email: (member, _args, ctx) => visible(member, 'email', member.email, ctx),
     phone: (member, _args, ctx) => visible(member, 'phone', member.phone, ctx),
-    portraitUrl: (member, _args, ctx) => visible(member, 'portrait', ctx.members.portraitOf(member), ctx),
+    portraitUrl: async (member, _args, ctx) =>
+      visible(member, 'portrait', (await ctx.portraits.url(ctx.publicOrigin, member, 'display')) ?? ctx.members.portraitOf(member), ctx),
+    portraitThumbnailUrl: async (member, _args, ctx) => visible(member, 'portrait', await ctx.portraits.url(ctx.publicOrigin, member, 'thumbnail'), ctx),
     occupation: (member, _args, ctx) => visible(member, 'occupation', member.occupation, ctx),
     about: (member, _args, ctx) => visible(member, 'about', member.about, ctx),
     onlineIdentities: (member, _args, ctx) => visible(member, 'onlineIdentities', member.onlineIdentities, ctx),

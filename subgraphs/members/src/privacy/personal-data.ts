@@ -15,6 +15,7 @@ export const PERSONAL_DATA: PersonalDataCatalogue = {
       'email',
       'phone',
       'portrait_url',
+      'portrait_file_id',
       'occupation',
       'about',
       'online_identities',

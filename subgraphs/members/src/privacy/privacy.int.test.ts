@@ -1,14 +1,18 @@
 import { randomUUID } from 'node:crypto';
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
 import {
   AccessTokenVerifier,
   InternalRouteError,
   PRIVACY_ERASE_ASSOCIATION_ROUTE,
   PRIVACY_ERASE_ROUTE,
   PRIVACY_EXPORT_ASSOCIATION_ROUTE,
+  PRIVACY_EXPORT_FILE_ROUTE,
   PRIVACY_EXPORT_ROUTE,
   PRIVACY_MOVED_OUT_ROUTE,
   PRIVACY_TOMBSTONE_ROUTE,
   RevocationReader,
+  type InternalBinaryAnswer,
   privacyEraseAnswerSchema,
   privacyExportAnswerSchema,
   privacyMovedOutAnswerSchema,
@@ -18,6 +22,7 @@ import {
   type RequestContext,
 } from '@tunet/kit';
 import { and, eq, sql } from 'drizzle-orm';
+import { png } from '@tunet/kit/src/files/files.fixtures';
 import { DEMO, DEMO_PASSWORD } from '../members.demo';
 import { errorOf, openMembersTestBed, viewerOf, type MembersTestBed } from '../members.fixtures';
 import { accounts, apiKeys, associations, members } from '../tables';
@@ -74,6 +79,29 @@ describe("members' privacy routes", () => {
     const elsewhere = await exportOf(DEMO.fjordly, DEMO.ola);
     expect(elsewhere.receipt.every((entry) => entry.rows === 0)).toBe(true);
     expect(Object.values(elsewhere.tables).flat()).toEqual([]);
+  });
+
+  it("exports a person's uploaded portrait with its bytes, and deletes them with the erasure (decision 0047)", async () => {
+    const memberId = randomUUID();
+    await bed.db.tenant(DEMO.solbakken, (tx) =>
+      tx.insert(members).values({ associationId: DEMO.solbakken, id: memberId, displayName: 'Maler Portrett', externalTitle: 'Maler' }),
+    );
+    const painter = viewerOf(DEMO.solbakken, memberId, null);
+    const set = await bed.subgraph.portraits.set(painter, bed.loadersFor(painter), {
+      fileName: 'meg.png',
+      contentBase64: (await png(40, 30)).toString('base64'),
+    });
+    const exported = await exportOf(DEMO.solbakken, memberId);
+    expect(exported.files).toEqual([{ fileId: set.portraitFileId, name: 'portrait.png', contentType: 'image/png', sizeBytes: expect.any(Number) }]);
+    expect(exported.tables.members![0]).toMatchObject({ portrait_file_id: set.portraitFileId });
+    const fileRequest = { kind: 'privacy.export-file', requestId: randomUUID(), associationId: DEMO.solbakken, memberId, fileId: set.portraitFileId };
+    const file = await ask<InternalBinaryAnswer>(PRIVACY_EXPORT_FILE_ROUTE, fileRequest);
+    expect(file.bytes.subarray(1, 4).toString()).toBe('PNG');
+    expect(await statusOf(ask(PRIVACY_EXPORT_FILE_ROUTE, { ...fileRequest, memberId: DEMO.ola }))).toBe(404);
+    const stored = path.join(bed.storageDir, DEMO.solbakken, set.portraitFileId!);
+    expect((await readdir(stored)).sort()).toEqual(['display', 'thumbnail']);
+    await erase(DEMO.solbakken, memberId);
+    expect(await readdir(stored)).toEqual([]);
   });
 
   it('catalogues only columns the tables have', async () => {

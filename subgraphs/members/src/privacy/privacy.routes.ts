@@ -1,8 +1,12 @@
 import {
   InternalRouteError,
   personalDataRoutes,
+  PRIVACY_EXPORT_ASSOCIATION_FILE_ROUTE,
+  PRIVACY_EXPORT_FILE_ROUTE,
   PRIVACY_MOVED_OUT_ROUTE,
   PRIVACY_TOMBSTONE_ROUTE,
+  privacyExportAssociationFileRequestSchema,
+  privacyExportFileRequestSchema,
   privacyMovedOutRequestSchema,
   privacyTombstoneRequestSchema,
   processRoute,
@@ -37,5 +41,8 @@ export function privacyInternalRoutes(privacy: PrivacyService): Record<string, I
       return { memberId };
     }),
     [PRIVACY_MOVED_OUT_ROUTE]: processRoute(privacyMovedOutRequestSchema, (body) => privacy.movedOut(body)),
+    // Uploaded portraits (decision 0047), listed in an export's files.
+    [PRIVACY_EXPORT_FILE_ROUTE]: processRoute(privacyExportFileRequestSchema, (body) => privacy.exportFile(body)),
+    [PRIVACY_EXPORT_ASSOCIATION_FILE_ROUTE]: processRoute(privacyExportAssociationFileRequestSchema, (body) => privacy.exportAssociationFile(body)),
   };
 }

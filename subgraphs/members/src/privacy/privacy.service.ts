@@ -1,15 +1,19 @@
 import type {
+  InternalBinaryAnswer,
   PersonalTable,
   PrivacyAssociationRequest,
   PrivacyEraseAnswer,
   PrivacyEraseRequest,
   PrivacyExportAnswer,
+  PrivacyExportAssociationFileRequest,
+  PrivacyExportFileRequest,
   PrivacyExportRequest,
   PrivacyMovedOutAnswer,
   PrivacyMovedOutRequest,
   ReceiptEntry,
   RevocationWriter,
 } from '@tunet/kit';
+import type { PortraitsService } from '../members/portraits.service';
 import { PERSONAL_DATA } from './personal-data';
 import { ASSOCIATION_ERASURE_TABLES, type Counts, type PrivacyRepository } from './privacy.repository';
 
@@ -56,6 +60,8 @@ export class PrivacyService {
   constructor(
     private readonly repository: PrivacyRepository,
     private readonly revocations: RevocationWriter,
+    /** Uploaded portraits (decision 0047): their bytes are exported as files and deleted with their rows. */
+    private readonly portraits: Pick<PortraitsService, 'exportFiles' | 'exportFile' | 'stored' | 'deleteBytes'>,
   ) {}
 
   async exportMember({ associationId, memberId }: PrivacyExportRequest): Promise<PrivacyExportAnswer> {
@@ -63,12 +69,24 @@ export class PrivacyService {
     return {
       subgraph: SUBGRAPH,
       tables,
-      files: [],
+      files: await this.portraits.exportFiles(associationId, memberId),
       receipt: Object.keys(PERSONAL_DATA).map((table) => entry(table, 'exported', tables[table]?.length ?? 0)),
     };
   }
 
+  /** The member's uploaded portrait, for their export (PRIVACY_EXPORT_FILE_ROUTE). */
+  exportFile({ associationId, memberId, fileId }: PrivacyExportFileRequest): Promise<InternalBinaryAnswer> {
+    return this.portraits.exportFile(associationId, memberId, fileId);
+  }
+
+  /** Any portrait of a terminated association, for its full export. */
+  exportAssociationFile({ associationId, fileId }: PrivacyExportAssociationFileRequest): Promise<InternalBinaryAnswer> {
+    return this.portraits.exportFile(associationId, null, fileId);
+  }
+
+  /** The portrait's bytes go after the row that names them, so a failure leaves unreachable bytes at worst; a retry finds none. */
   async eraseMember({ associationId, memberId, policy }: PrivacyEraseRequest): Promise<PrivacyEraseAnswer> {
+    const portraits = await this.portraits.stored(associationId, memberId);
     const erased = await this.repository.eraseMember(
       associationId,
       memberId,
@@ -76,6 +94,7 @@ export class PrivacyService {
       { formerBoardMember: (locale) => FORMER_BOARD_MEMBER[locale] ?? FORMER_BOARD_MEMBER.nb! },
       (sessionIds) => this.revocations.endSessions(sessionIds),
     );
+    if (erased) await this.portraits.deleteBytes(portraits);
     const counts: Counts = erased?.counts ?? {};
     const receipt = Object.entries(PERSONAL_DATA).map(([table, personal]) => {
       if (table === 'accounts' && erased?.accountKept) {
@@ -94,11 +113,14 @@ export class PrivacyService {
   async exportAssociation({ associationId }: PrivacyAssociationRequest): Promise<PrivacyExportAnswer> {
     const tables = await this.repository.exportAssociation(associationId);
     const receipt = Object.entries(tables).map(([table, rows]) => entry(table, 'exported', rows.length));
-    return { subgraph: SUBGRAPH, tables, files: [], receipt };
+    return { subgraph: SUBGRAPH, tables, files: await this.portraits.exportFiles(associationId, null), receipt };
   }
 
   async eraseAssociation({ associationId }: PrivacyAssociationRequest): Promise<PrivacyEraseAnswer> {
-    const counts = (await this.repository.eraseAssociation(associationId, (sessionIds) => this.revocations.endSessions(sessionIds))) ?? {};
+    const portraits = await this.portraits.stored(associationId, null);
+    const erased = await this.repository.eraseAssociation(associationId, (sessionIds) => this.revocations.endSessions(sessionIds));
+    if (erased) await this.portraits.deleteBytes(portraits);
+    const counts = erased ?? {};
     return { subgraph: SUBGRAPH, receipt: ASSOCIATION_ERASURE_TABLES.map((table) => entry(table, 'erased', counts[table] ?? 0)) };
   }
 
