@@ -205,6 +205,9 @@ describe('posts access matrix', () => {
       call(a, 'mutation { createEvent(input: { title: "Møte", startsAt: "2099-01-01T10:00:00Z", endsAt: "2099-01-01T11:00:00Z" }) { event { id } } }'),
     cancelEvent: (a) => call(a, 'mutation ($e: ID!) { cancelEvent(input: { eventId: $e, reason: "Regn" }) { event { cancelled } } }', { e: ids.cancellable }),
     signUpForEvent: (a) => call(a, 'mutation ($e: ID!) { signUpForEvent(input: { eventId: $e }) { signup { status } } }', { e: DUGNAD_EVENT }),
+    // Between signing up and cancelling, so those who signed up have a sign-up to change.
+    changeSignup: (a) =>
+      call(a, 'mutation ($e: ID!) { changeSignup(input: { eventId: $e, adults: 1, children: 0 }) { signup { status } } }', { e: DUGNAD_EVENT }),
     cancelSignup: (a) => call(a, 'mutation ($e: ID!) { cancelSignup(input: { eventId: $e }) { signup { status } } }', { e: DUGNAD_EVENT }),
     calendarFeed: (a) => call(a, '{ calendarFeed { url } }'),
     resetCalendarFeed: (a) => call(a, 'mutation { resetCalendarFeed { feed { url } } }'),
@@ -337,6 +340,7 @@ describe('posts access matrix', () => {
     createEvent:                                   [U,       F,         F,         F,        'OK', 'OK',  F,         F],
     cancelEvent:                                   [U,       F,         F,         F,        'OK', N,     F,         F],
     signUpForEvent:                                [U,       'OK',      'OK',      F,        'OK', N,     F,         F],
+    changeSignup:                                  [U,       'OK',      'OK',      F,        'OK', N,     F,         F],
     cancelSignup:                                  [U,       'OK',      'OK',      F,        'OK', N,     F,         F],
     calendarFeed:                                  [U,       'OK',      'OK',      'OK',     'OK', 'OK',  F,         'OK'],
     resetCalendarFeed:                             [U,       'OK',      'OK',      'OK',     'OK', 'OK',  F,         'OK'],
