@@ -1520,7 +1520,7 @@ export type Query = {
    * and those of blocked or terminated associations, which cannot be entered (`canEnter`). A person has a handful, so
    * the list is not paged. Logged-in people only (not API keys, an operator's own session or a support session).
    */
-  myMemberships: Array<AccountMembership>;
+  myMemberships?: Maybe<Array<AccountMembership>>;
   /** The published versions of the terms of service, in the order they take effect. Logged-in people. */
   termsVersions?: Maybe<Array<TermsVersion>>;
   /** A unit of the viewer's association. NOT_FOUND for anyone else's. */
@@ -2742,7 +2742,7 @@ export type QueryResolvers<ContextType = MembersContext, ParentType extends Reso
   invitationPreview?: Resolver<ResolversTypes['InvitationPreview'], ParentType, ContextType, RequireFields<QueryInvitationPreviewArgs, 'token'>>;
   me?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType>;
   member?: Resolver<ResolversTypes['Member'], ParentType, ContextType, RequireFields<QueryMemberArgs, 'id'>>;
-  myMemberships?: Resolver<Array<ResolversTypes['AccountMembership']>, ParentType, ContextType>;
+  myMemberships?: Resolver<Maybe<Array<ResolversTypes['AccountMembership']>>, ParentType, ContextType>;
   termsVersions?: Resolver<Maybe<Array<ResolversTypes['TermsVersion']>>, ParentType, ContextType>;
   unit?: Resolver<ResolversTypes['Unit'], ParentType, ContextType, RequireFields<QueryUnitArgs, 'id'>>;
 }>;
