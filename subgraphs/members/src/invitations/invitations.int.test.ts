@@ -87,6 +87,8 @@ describe('invitations', () => {
       code: 'BAD_USER_INPUT',
       field: 'unitId',
     });
+    const both = await invite({ email: 'x@example.com', displayName: 'X', unitId, externalTitle: 'Vakt' }).catch((error: GraphQLError) => error);
+    expect(((both as GraphQLError).extensions.invalidFields as { field: string }[]).map((invalid) => invalid.field)).toEqual(['unitId', 'externalTitle']);
     expect(await errorOf(invite({ email: 'x@example.com', displayName: 'X', relation: 'OWNER', externalTitle: 'Vakt' }))).toEqual({
       code: 'BAD_USER_INPUT',
       field: 'relation',
