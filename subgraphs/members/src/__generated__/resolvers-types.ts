@@ -843,7 +843,10 @@ export type Locale =
 
 /** Credentials for `login`. */
 export type LoginInput = {
-  /** Which association to act in, for people who belong to more than one. Default: the oldest membership. */
+  /**
+   * Which association to act in, for people who belong to more than one (`myMemberships` lists them after any login;
+   * `switchAssociation` moves to another). Default: the oldest open membership with a role.
+   */
   associationId?: InputMaybe<Scalars['ID']['input']>;
   /**
    * The `deviceToken` the last login on this device returned, if any. It proves nothing by itself; it lets this
