@@ -116,6 +116,7 @@ const config: CodegenConfig = {
       '../context#NotificationsContext',
       {
         Notification: '../tables#NotificationRow',
+        NotificationConnection: '../inbox/inbox.service#InboxPage',
         Delivery: '../tables#DeliveryRow',
         PushDevice: '../tables#PushDeviceRow',
       },

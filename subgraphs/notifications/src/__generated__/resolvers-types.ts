@@ -8,6 +8,7 @@ import type { PushDeviceKind } from '../model';
 import type { Locale } from '../model';
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { NotificationRow, DeliveryRow, PushDeviceRow } from '../tables';
+import type { InboxPage } from '../inbox/inbox.service';
 import type { NotificationsContext } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -240,6 +241,11 @@ export type NotificationConnection = {
   nodes: Array<Notification>;
   /** Where the next page starts. */
   pageInfo: PageInfo;
+  /**
+   * How many notifications the list holds over every page, with the same filter (inbox or archive, unread only,
+   * categories): the number a client shows beside the list. The badge of unread ones is `unreadNotificationCount`.
+   */
+  totalCount: Scalars['Int']['output'];
 };
 
 /** Which inbox items to list. */
@@ -568,7 +574,7 @@ export type ResolversTypes = ResolversObject<{
   Notification: ResolverTypeWrapper<NotificationRow>;
   NotificationCategory: NotificationCategory;
   NotificationChannel: NotificationChannel;
-  NotificationConnection: ResolverTypeWrapper<Omit<NotificationConnection, 'nodes'> & { nodes: Array<ResolversTypes['Notification']> }>;
+  NotificationConnection: ResolverTypeWrapper<InboxPage>;
   NotificationFilter: NotificationFilter;
   NotificationPreferences: ResolverTypeWrapper<NotificationPreferences>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
@@ -609,7 +615,7 @@ export type ResolversParentTypes = ResolversObject<{
   Member: Member;
   Mutation: Record<PropertyKey, never>;
   Notification: NotificationRow;
-  NotificationConnection: Omit<NotificationConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['Notification']> };
+  NotificationConnection: InboxPage;
   NotificationFilter: NotificationFilter;
   NotificationPreferences: NotificationPreferences;
   PageInfo: PageInfo;
@@ -729,6 +735,7 @@ export type NotificationChannelResolvers = EnumResolverSignature<{ EMAIL?: any, 
 export type NotificationConnectionResolvers<ContextType = NotificationsContext, ParentType extends ResolversParentTypes['NotificationConnection'] = ResolversParentTypes['NotificationConnection']> = ResolversObject<{
   nodes?: Resolver<Array<ResolversTypes['Notification']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type NotificationPreferencesResolvers<ContextType = NotificationsContext, ParentType extends ResolversParentTypes['NotificationPreferences'] = ResolversParentTypes['NotificationPreferences']> = ResolversObject<{

@@ -89,6 +89,18 @@ describe('the inbox list', () => {
     expect(errorOf(result)).toEqual({ code: 'BAD_USER_INPUT', field: 'after' });
   });
 
+  it("counts the list's notifications over every page, with the same filter, only the reader's shown ones", async () => {
+    const COUNT = `query($first: Int, $filter: NotificationFilter) { notifications(first: $first, filter: $filter) { nodes { id } totalCount } }`;
+    const counted = async (filter: Record<string, unknown> | null) =>
+      (await execute<{ notifications: { nodes: unknown[]; totalCount: number } }>(reader, COUNT, { first: 2, filter })).data!.notifications;
+    expect(await counted(null)).toMatchObject({ totalCount: 25 });
+    expect((await counted(null)).nodes).toHaveLength(2);
+    expect((await counted({ archived: true })).totalCount).toBe(0);
+    expect((await counted({ categories: [] })).totalCount).toBe(0);
+    expect((await counted({ categories: ['NEWS'], unreadOnly: true })).totalCount).toBe(25);
+    expect((await counted({ categories: ['BILLING'] })).totalCount).toBe(0);
+  });
+
   it('refuses a page size out of range', async () => {
     expect(errorOf(await execute(reader, PAGE, { first: 0 }))).toEqual({ code: 'BAD_USER_INPUT', field: 'first' });
     expect(errorOf(await execute(reader, PAGE, { first: 101 }))).toEqual({ code: 'BAD_USER_INPUT', field: 'first' });

@@ -39,6 +39,16 @@ function shownTo(tenant: string, memberId: string): SQL {
   return and(eq(notifications.associationId, tenant), eq(notifications.memberId, memberId), eq(notifications.shown, true))!;
 }
 
+/** The notifications a list of the inbox or archive holds with its filter, on every page. */
+function listed(tenant: string, memberId: string, filter: InboxFilter): SQL {
+  return and(
+    shownTo(tenant, memberId),
+    sql`(${notifications.archivedAt} is not null) = ${filter.archived}`,
+    filter.unreadOnly ? isNull(notifications.readAt) : undefined,
+    filter.categories ? inArray(notifications.category, [...filter.categories]) : undefined,
+  )!;
+}
+
 /** The rows unreadNotificationCount counts, as the notifications_unread index is defined. */
 function unreadOf(tenant: string, memberId: string): SQL {
   return and(shownTo(tenant, memberId), isNull(notifications.readAt), isNull(notifications.archivedAt))!;
@@ -73,6 +83,17 @@ export class InboxRepository {
     );
   }
 
+  /** How many notifications the member's inbox or archive holds with the filter, over every page. */
+  async count(tenant: string, memberId: string, filter: InboxFilter): Promise<number> {
+    const [row] = await this.db.tenant(tenant, (tx) =>
+      tx
+        .select({ count: count() })
+        .from(notifications)
+        .where(listed(tenant, memberId, filter)),
+    );
+    return row?.count ?? 0;
+  }
+
   /**
    * One page of the member's inbox or archive, newest first; fetch `limit + 1` to learn whether another page
    * follows. Served by notifications_inbox; the row comparison lets PostgreSQL start the index scan at the cursor.
@@ -84,10 +105,7 @@ export class InboxRepository {
         .from(notifications)
         .where(
           and(
-            shownTo(tenant, memberId),
-            sql`(${notifications.archivedAt} is not null) = ${filter.archived}`,
-            filter.unreadOnly ? isNull(notifications.readAt) : undefined,
-            filter.categories ? inArray(notifications.category, [...filter.categories]) : undefined,
+            listed(tenant, memberId, filter),
             after ? sql`(${notifications.createdAt}, ${notifications.id}) < (${after.at}::timestamptz, ${after.id}::uuid)` : undefined,
           ),
         )

@@ -18,6 +18,9 @@ export const inboxResolvers: Resolvers = {
     markAllNotificationsRead: (_root, _args, ctx) => ctx.inbox.markAllRead(ctx.viewer),
     archiveNotification: (_root, { input }, ctx) => ctx.inbox.archive(ctx.viewer, ctx.inboxLoaders, input.id),
   },
+  NotificationConnection: {
+    totalCount: (page) => page.totalCount(),
+  },
   Notification: {
     // Another member's or association's id resolves to null: the gateway learns nothing about it.
     __resolveReference: (ref, ctx) => ctx.inboxLoaders.ownNotificationById.load(ref.id),

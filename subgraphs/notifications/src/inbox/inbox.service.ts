@@ -19,8 +19,11 @@ export function positionAfter(cursor: string): ListPosition {
   return { at, id };
 }
 
+/** A page of the inbox; `totalCount` counts the list's notifications over every page, only when a client asks. */
+export type InboxPage = Page<NotificationRow> & { totalCount: () => Promise<number> };
+
 /** An empty page, for a filter that can match nothing. */
-const EMPTY_PAGE: Page<never> = { nodes: [], pageInfo: { hasNextPage: false, endCursor: null } };
+const EMPTY_PAGE: InboxPage = { nodes: [], pageInfo: { hasNextPage: false, endCursor: null }, totalCount: () => Promise.resolve(0) };
 
 /** What the `notifications` query takes; GraphQL defaults apply only over HTTP, so each may be missing. */
 export interface InboxListOptions {
@@ -38,7 +41,7 @@ export class InboxService {
   ) {}
 
   /** A page of the viewer's inbox (or archive), newest first. */
-  async notifications(viewer: Viewer | null, options: InboxListOptions): Promise<Page<NotificationRow>> {
+  async notifications(viewer: Viewer | null, options: InboxListOptions): Promise<InboxPage> {
     const member = admitMember(viewer, hasInbox);
     const size = pageSize(options.first);
     const after = options.after ? positionAfter(options.after) : null;
@@ -49,7 +52,8 @@ export class InboxService {
     };
     if (filter.categories?.length === 0) return EMPTY_PAGE;
     const rows = await this.repository.list(member.associationId, member.memberId, filter, size + 1, after);
-    return toPage(rows, size, (row) => [row.position, row.id]);
+    const totalCount = () => this.repository.count(member.associationId, member.memberId, filter);
+    return { ...toPage(rows, size, (row) => [row.position, row.id]), totalCount };
   }
 
   /** One of the viewer's notifications; NOT_FOUND for anyone else's. */

@@ -742,11 +742,11 @@ describe('the notification rules', () => {
         createdAt: new Date('2026-11-20T10:00:00.000Z'),
       };
       const emails: OutgoingEmail[] = [];
-      const transport = { send: (email: OutgoingEmail) => Promise.resolve(emails.push(email) && { status: 'sent' as const }) };
+      const transport = { send: (email: OutgoingEmail) => (emails.push(email), Promise.resolve({ status: 'sent' as const })) };
       const links = { webAppOrigin: WEB_APP, publicOrigin: GATEWAY, unsubscribeToken: () => 'unsubscribe-token' };
       await new EmailChannel(transport as unknown as EmailTransport, links).send(delivery);
       const texts: string[] = [];
-      await new SmsChannel({ send: (_to, text) => Promise.resolve(texts.push(text) && { status: 'sent' as const }) }, WEB_APP).send(delivery);
+      await new SmsChannel({ send: (_to, text) => (texts.push(text), Promise.resolve({ status: 'sent' as const })) }, WEB_APP).send(delivery);
       return { message, email: emails[0]!, push: pushMessageFor(delivery, WEB_APP), sms: texts[0]! };
     }
 
