@@ -209,9 +209,10 @@ export const commonErrorReasons = {
   },
   MEMBERSHIP_SUSPENDED: {
     code: 'FORBIDDEN',
-    description: 'The membership is suspended (`suspensionReason`, until `until` or further notice): reading works, writing does not.',
-    en: (p) => `Your membership is suspended${p.until ? ` until ${p.until}` : ''}: ${p.suspensionReason}. You can read, but not change anything.`,
-    nb: (p) => `Medlemskapet ditt er suspendert${p.until ? ` til ${p.until}` : ''}: ${p.suspensionReason}. Du kan lese, men ikke endre noe.`,
+    description:
+      'The membership is suspended (`suspensionReason`, until `until` or further notice): login is refused, and a session from before keeps reading but writes nothing.',
+    en: (p) => `Your membership is suspended${p.until ? ` until ${p.until}` : ''}: ${p.suspensionReason}.`,
+    nb: (p) => `Medlemskapet ditt er suspendert${p.until ? ` til ${p.until}` : ''}: ${p.suspensionReason}.`,
   },
   ASSOCIATION_BLOCKED: {
     code: 'FORBIDDEN',

@@ -40,12 +40,12 @@ describe('logging in while suspended', () => {
   it('is refused with the reason and the end date', () => {
     expect(() => requireNotSuspended({ suspension: null })).not.toThrow();
     expect(() => requireNotSuspended({ suspension: { reason: 'Unpaid fees', until: '2027-01-31' } })).toThrow(
-      'Your account is suspended until 2027-01-31: Unpaid fees',
+      'Your membership is suspended until 2027-01-31: Unpaid fees.',
     );
     expect(() => requireNotSuspended({ suspension: { reason: 'Noise', until: null } })).toThrow(
       expect.objectContaining({
-        message: 'Your account is suspended: Noise',
-        extensions: expect.objectContaining({ code: 'FORBIDDEN', reason: 'Noise', until: null }),
+        message: 'Your membership is suspended: Noise.',
+        extensions: expect.objectContaining({ code: 'FORBIDDEN', reason: 'MEMBERSHIP_SUSPENDED', suspensionReason: 'Noise', until: null }),
       }),
     );
   });

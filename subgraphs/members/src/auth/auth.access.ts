@@ -1,4 +1,4 @@
-import { associationClosed, forbidden, unauthenticated, type AssociationClosedStatus, type MemberRole, type Viewer } from '@tunet/kit';
+import { associationClosed, forbidden, refuse, unauthenticated, type AssociationClosedStatus, type MemberRole, type Viewer } from '@tunet/kit';
 
 /** Who may start a session and change an account's password and e-mail. Pure functions: no I/O. */
 
@@ -32,6 +32,5 @@ export function requireOpenAssociation(membership: { associationStatus: 'active'
 export function requireNotSuspended(membership: { suspension: { reason: string; until: string | null } | null }): void {
   const { suspension } = membership;
   if (!suspension) return;
-  const until = suspension.until ? ` until ${suspension.until}` : '';
-  throw forbidden(`Your account is suspended${until}: ${suspension.reason}`, { reason: suspension.reason, until: suspension.until });
+  throw refuse('MEMBERSHIP_SUSPENDED', { suspensionReason: suspension.reason, until: suspension.until });
 }

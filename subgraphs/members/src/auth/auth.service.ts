@@ -31,8 +31,6 @@ export interface Session {
   deviceToken: string | null;
 }
 
-const TOO_MANY_WRONG_PASSWORDS = 'Too many wrong passwords: this session has been ended. Log in again.';
-
 const loginInput = z.object({
   email: z.string().trim().toLowerCase().email().max(320),
   password: z.string().min(1).max(1024),
@@ -98,7 +96,7 @@ export class AuthService {
       if (associationId) throw badUserInput('associationId', 'You are not a member of that association.');
       // An operator belongs to no association and enters one only through a support session (decision 0030).
       if (account.platformAdmin) return this.startOperatorSession(account.id, deviceToken);
-      throw unauthenticated('This account has no membership in any association.');
+      throw refuse('NO_MEMBERSHIP');
     }
     // An operator whose memberships have all closed still works as an operator.
     if (!associationId && open.length === 0 && account.platformAdmin) return this.startOperatorSession(account.id, deviceToken);
@@ -190,9 +188,9 @@ export class AuthService {
     const outcome = await this.repository.rotate(hashToken(refreshToken), next.stored, new Date());
     if (outcome.kind === 'reused') {
       await this.revocations.endSessions([outcome.sessionId]);
-      throw unauthenticated('This refresh token was already used. The session has been ended; log in again.');
+      throw refuse('REFRESH_TOKEN_REUSED');
     }
-    if (outcome.kind === 'invalid') throw unauthenticated('The refresh token is not valid. Log in again.');
+    if (outcome.kind === 'invalid') throw refuse('REFRESH_TOKEN_INVALID');
     if (outcome.kind === 'closed') throw associationClosed(outcome.status);
     if (outcome.kind === 'rotated-operator') return this.issue(operatorViewer(outcome.accountId, outcome.sessionId), next, null);
     return this.session(outcome.membership, outcome.sessionId, next, null);
@@ -288,7 +286,8 @@ export class AuthService {
       await this.repository.endSession(person.sessionId, new Date());
       await this.revocations.endSessions([person.sessionId]);
     }
-    throw unauthenticated(TOO_MANY_WRONG_PASSWORDS);
+    // Too many wrong passwords: the session has been ended.
+    throw refuse('SESSION_ENDED');
   }
 
   async logout(rawInput: unknown): Promise<boolean> {

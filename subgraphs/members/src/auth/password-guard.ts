@@ -1,4 +1,4 @@
-import { clientNetwork, RateLimit, rateLimited, unauthenticated, type FastStore } from '@tunet/kit';
+import { clientNetwork, RateLimit, rateLimited, refuse, type FastStore } from '@tunet/kit';
 import type { AccountRow } from './auth.repository';
 import { DeviceTokens } from './device-tokens';
 import { verifyAgainstNothing, verifyPassword } from './passwords';
@@ -20,7 +20,6 @@ export interface PasswordLimitSettings {
 
 export type RecheckOutcome = 'right' | 'wrong' | 'session-ended';
 
-const WRONG_CREDENTIALS = 'The e-mail address or password is wrong.';
 export const RESET_REQUESTS_PER_EMAIL_PER_HOUR = 3;
 const RESET_REQUESTS_PER_ADDRESS_PER_HOUR = 20;
 
@@ -100,7 +99,7 @@ export class PasswordGuard {
     await takeFromAll(limits);
 
     const valid = account ? await verifyPassword(account.passwordHash, attempt.password) : await verifyAgainstNothing(attempt.password);
-    if (!account || !valid) throw unauthenticated(WRONG_CREDENTIALS);
+    if (!account || !valid) throw refuse('INVALID_CREDENTIALS');
     await Promise.all(limits.map(([limit, key]) => limit.giveBack(key)));
     if (!knownDevice) await this.perAddressAndEmail.reset(pair);
     return { account, deviceToken: this.devices.issue(account.id, deviceId ?? undefined) };

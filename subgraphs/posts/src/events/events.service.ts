@@ -42,7 +42,8 @@ const createEventInput = z
     pricePerChild: orDefault(z.number().int().min(0).max(100_000_000), 0),
   })
   .superRefine((input, ctx) => {
-    if (input.endsAt < input.startsAt) ctx.addIssue({ code: 'custom', path: ['endsAt'], message: 'must not be before startsAt' });
+    if (input.endsAt < input.startsAt)
+      ctx.addIssue({ code: 'custom', path: ['endsAt'], message: 'must not be before startsAt', params: { reason: 'END_BEFORE_START', start: 'startsAt' } });
     if (input.signupDeadline && input.signupDeadline > input.startsAt) {
       ctx.addIssue({ code: 'custom', path: ['signupDeadline'], message: 'must not be after startsAt' });
     }
