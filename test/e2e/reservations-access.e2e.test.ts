@@ -83,7 +83,14 @@ describe('reservations access matrix', () => {
     resources: (a) => call(a, '{ resources { nodes { id } } }'),
     resource: (a) => call(a, 'query ($id: ID!) { resource(id: $id) { name } }', { id: DEMO_RESOURCES.laundry }),
     availability: (a) =>
-      call(a, 'query ($r: ID!, $d: Date!) { availability(resourceId: $r, from: $d, to: $d) { free { start } } }', { r: DEMO_RESOURCES.laundry, d: day() }),
+      call(a, 'query ($r: ID!, $d: Date!) { availability(resourceId: $r, from: $d, to: $d) { free { start } slots { state } } }', {
+        r: DEMO_RESOURCES.laundry,
+        d: day(),
+      }),
+    bookingQuote: (a) =>
+      call(a, 'query ($i: BookingQuoteInput!) { bookingQuote(input: $i) { canBook refusal { reason } price } }', {
+        i: { resourceId: DEMO_RESOURCES.desk, start: at(weekday(3, 4), 8), end: at(weekday(3, 4), 9) },
+      }),
     createResource: (a) => call(a, 'mutation { createResource(input: { name: "Badstua", bookingMode: RANGE }) { resource { id } } }'),
     createLocation: (a) => call(a, 'mutation { createLocation(input: { name: "Nærkontoret Sentrum" }) { location { id } } }'),
     updateResource: (a) =>
@@ -148,6 +155,7 @@ describe('reservations access matrix', () => {
     resources:                          [U,       'OK',      'OK',      'OK',     'OK', 'OK',  F,         'OK'],
     resource:                           [U,       'OK',      'OK',      'OK',     'OK', N,     N,         N],
     availability:                       [U,       'OK',      'OK',      'OK',     'OK', N,     F,         N],
+    bookingQuote:                       [U,       'OK',      'OK',      'OK',     'OK', N,     F,         N],
     createResource:                     [U,       F,         F,         F,        'OK', 'OK',  F,         F],
     createLocation:                     [U,       F,         F,         F,        'OK', 'OK',  F,         F],
     updateResource:                     [U,       F,         F,         F,        'OK', N,     F,         F],

@@ -72,6 +72,12 @@ const LAUNDRY: NewResource = {
   name: 'Vaskeriet',
   description: 'Fellesvaskeriet i kjelleren i Blokk B: to vaskemaskiner og en tørketrommel.',
   bookingMode: 'slots',
+  // NOK 20 a slot; a slot cancelled less than a day ahead costs half, since nobody else can take it then.
+  priceUnit: 'per_slot',
+  weekdayPrice: 2_000,
+  weekendPrice: 2_000,
+  cancellationDeadlineHours: 24,
+  lateCancellationFeePercent: 50,
   slots: [
     { start: '07:00', end: '10:00' },
     { start: '10:00', end: '13:00' },
