@@ -23,7 +23,7 @@ export const liveResolvers = {
       resolve: (snapshot: InboxSnapshot) => snapshot,
     },
   },
-  StreamNotification: {
+  Notification: {
     category: (row: NotificationRow) => row.category.toUpperCase(),
   },
 };
