@@ -214,6 +214,7 @@ export type BookingQuote = {
   start: Scalars['DateTime']['output'];
 };
 
+/** Input for `bookingQuote`. */
 export type BookingQuoteInput = {
   /** The end (exclusive). */
   end: Scalars['DateTime']['input'];
