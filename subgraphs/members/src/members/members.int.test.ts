@@ -197,6 +197,18 @@ describe('members and the directory', () => {
       }
     });
 
+    it('hides the name of a member who sets nameHidden, the name Member.nameHidden reads it back by (decision 0051)', async () => {
+      const per = viewerOf(DEMO.solbakken, DEMO.per, 'resident');
+      try {
+        const hidden = await bed.subgraph.members.updateMyProfile(ola, bed.loadersFor(ola), { nameHidden: true });
+        expect(hidden.hideName).toBe(true);
+        expect(await names(per)).not.toContain('Ola Hansen');
+      } finally {
+        await bed.subgraph.members.updateMyProfile(ola, bed.loadersFor(ola), { nameHidden: false });
+      }
+      expect(await names(per)).toContain('Ola Hansen');
+    });
+
     it('is closed to former members', async () => {
       const former = viewerOf(DEMO.solbakken, DEMO.former, null);
       expect(await errorOf(bed.subgraph.members.directory(former, {}))).toMatchObject({ code: 'NOT_FOUND' });
