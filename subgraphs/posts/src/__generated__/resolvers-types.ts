@@ -808,6 +808,8 @@ export type GroupJoinRequestConnection = {
   nodes: Array<GroupJoinRequest>;
   /** Where this page ends and whether another follows. */
   pageInfo: PageInfo;
+  /** How many requests wait for an answer in the group, over every page: the badge for those who run it. */
+  totalCount: Scalars['Int']['output'];
 };
 
 export { GroupKind };
@@ -2720,6 +2722,7 @@ export type GroupJoinRequestResolvers<ContextType = PostsContext, ParentType ext
 export type GroupJoinRequestConnectionResolvers<ContextType = PostsContext, ParentType extends ResolversParentTypes['GroupJoinRequestConnection'] = ResolversParentTypes['GroupJoinRequestConnection']> = ResolversObject<{
   nodes?: Resolver<Array<ResolversTypes['GroupJoinRequest']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type GroupKindResolvers = EnumResolverSignature<{ COMMITTEE?: any, INTEREST?: any }, ResolversTypes['GroupKind']>;

@@ -416,10 +416,17 @@ describe('groups', () => {
         group: { viewerIsMember: false, viewerHasRequestedToJoin: true, members: null, pendingRequests: null },
       });
 
-      const requests = await bed.execute(board, `query($id: ID!) { group(id: $id) { pendingRequests { nodes { id member { id } group { id } } } } }`, {
-        id: group.id,
-      });
-      const [request] = (requests.data!.group as { pendingRequests: { nodes: { id: string; member: { id: string } }[] } }).pendingRequests.nodes;
+      const another = viewerIn(association);
+      await bed.execute(another, `mutation($id: ID!) { joinGroup(input: { groupId: $id }) { outcome } }`, { id: group.id });
+      const requests = await bed.execute(
+        board,
+        `query($id: ID!) { group(id: $id) { pendingRequests(first: 1) { totalCount nodes { id member { id } group { id } } } } }`,
+        { id: group.id },
+      );
+      const pending = (requests.data!.group as { pendingRequests: { totalCount: number; nodes: { id: string; member: { id: string } }[] } }).pendingRequests;
+      // The badge counts every waiting request, not only this page's.
+      expect(pending.totalCount).toBe(2);
+      const [request] = pending.nodes;
       expect(request!.member.id).toBe(resident.memberId);
 
       const decided = await bed.execute(

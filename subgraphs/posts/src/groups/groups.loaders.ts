@@ -11,6 +11,8 @@ export interface GroupsLoaders {
   memberCountByGroup: DataLoader<string, number>;
   /** The viewer's role in each interest group; null where they are not a member. */
   viewerRoleByGroup: DataLoader<string, GroupRole | null>;
+  /** How many requests to join wait in each group; its resolver shows it only to those who run the group. */
+  pendingRequestCountByGroup: DataLoader<string, number>;
   /** Whether the viewer waits for an answer to a request to join each group. */
   viewerRequestedByGroup: DataLoader<string, boolean>;
 }
@@ -26,9 +28,15 @@ export function createGroupsLoaders(repository: GroupsRepository, viewer: Viewer
     (tenant, ids) => repository.countMembers(tenant, ids),
     (row) => row.groupId,
   );
+  const pending = groupLoader(
+    reader,
+    (tenant, ids) => repository.countPendingRequests(tenant, ids),
+    (row) => row.groupId,
+  );
   return {
     groupById: tenantLoader(reader, (tenant, ids) => repository.findGroups(tenant, ids)),
     memberCountByGroup: new DataLoader(async (ids) => (await counts.loadMany(ids)).map(onlyCount)),
+    pendingRequestCountByGroup: new DataLoader(async (ids) => (await pending.loadMany(ids)).map(onlyCount)),
     viewerRoleByGroup: viewerLoader(
       reader,
       async (tenant, memberId, ids) => {
@@ -59,7 +67,7 @@ function viewerLoader<T>(reader: Viewer | null, find: (tenant: string, memberId:
   });
 }
 
-/** A group's count holds at most one row; none means no members. */
+/** A group's count holds at most one row; none means none. */
 function onlyCount(group: { count: number }[] | Error): number {
   if (group instanceof Error) throw group;
   return group[0]?.count ?? 0;

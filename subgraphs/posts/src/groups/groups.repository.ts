@@ -82,6 +82,17 @@ export class GroupsRepository {
     );
   }
 
+  /** How many requests to join wait for an answer in each group; groups without any are absent. */
+  countPendingRequests(tenant: string, groupIds: readonly string[]): Promise<{ groupId: string; count: number }[]> {
+    return this.db.tenant(tenant, (tx) =>
+      tx
+        .select({ groupId: groupJoinRequests.groupId, count: count() })
+        .from(groupJoinRequests)
+        .where(and(eq(groupJoinRequests.associationId, tenant), inArray(groupJoinRequests.groupId, [...groupIds]), isNull(groupJoinRequests.decision)))
+        .groupBy(groupJoinRequests.groupId),
+    );
+  }
+
   /** One member's memberships among the groups. */
   membershipsOf(tenant: string, memberId: string, groupIds: readonly string[]): Promise<GroupMemberRow[]> {
     return this.db.tenant(tenant, (tx) =>

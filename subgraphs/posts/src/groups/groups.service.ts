@@ -312,12 +312,16 @@ export class GroupsService implements GroupMembershipSource {
     group: GroupRow,
     first: number | null | undefined,
     after: string | null | undefined,
-  ): Promise<Page<JoinRequestRow> | null> {
+  ): Promise<(Page<JoinRequestRow> & { totalCount: number }) | null> {
     if (!(await this.viewerIsAdmin(request, group))) return null;
     const size = pageSize(first);
     const position: RequestListPosition | null = after ? timePositionAfter(after, (requestedAt, id) => ({ requestedAt, id })) : null;
-    const rows = await this.repository.listPendingRequests(group.associationId, group.id, size + 1, position);
-    return toPage(rows, size, (row) => [row.requestedAt.toISOString(), row.id]);
+    // The count comes from a loader, so a page of groups with their badges costs one count query.
+    const [rows, totalCount] = await Promise.all([
+      this.repository.listPendingRequests(group.associationId, group.id, size + 1, position),
+      request.groupLoaders.pendingRequestCountByGroup.load(group.id),
+    ]);
+    return { ...toPage(rows, size, (row) => [row.requestedAt.toISOString(), row.id]), totalCount };
   }
 
   /** Runs a change on a group of the viewer's association; afterwards the request's loaders see the new state. */
