@@ -1,6 +1,8 @@
 import { eventually } from '@tunet/kit/src/events/events.fixtures';
 import { startTestSmtpServer } from '@tunet/notifications/src/email/email.fixtures';
+import { matchClientRoute } from '@tunet/kit';
 import { accessTokens, openE2E, type E2E } from './e2e.fixtures';
+import { loadOperation } from './first-party';
 
 type SmtpSink = Awaited<ReturnType<typeof startTestSmtpServer>>;
 
@@ -153,7 +155,7 @@ describe('notifications through the federation', () => {
     expect(news.channels.find((channel) => channel.channel === 'EMAIL')!.enabled).toBe(false);
   });
 
-  it('reading and archiving change the unread count', async () => {
+  it('reading and archiving change the unread count (the first-party Inbox, UnreadCount and MarkNotificationRead)', async () => {
     const title = 'Styremøte referat';
     const postId = await publish({ title, body: 'Referatet ligger i dokumentarkivet.', kind: 'NEWS' });
     let id = '';
@@ -162,13 +164,25 @@ describe('notifications through the federation', () => {
       expect(item).toBeDefined();
       id = item!.id;
     }, 20_000);
-    const before = (await inboxOf(tokens.ola)).unreadNotificationCount;
+    type Screen = { unreadNotificationCount: number; notifications: { nodes: { id: string; link: string | null }[]; totalCount: number } };
+    const screen = await e2e.gql<Screen>(loadOperation('inbox'), { first: 1 }, tokens.ola);
+    expect(screen.errors).toBeUndefined();
+    const { unreadNotificationCount: before, notifications } = screen.data!;
+    expect(notifications.nodes).toHaveLength(1);
+    expect(notifications.totalCount).toBeGreaterThanOrEqual(before);
+    // The tap on the new item opens the post's page of the client route table.
+    const link = (await inboxOf(tokens.ola)).notifications.nodes.find((node) => node.id === id)!.link!;
+    expect(matchClientRoute(link)).toEqual({ name: 'post', params: { postId } });
     const read = await e2e.gql<{ markNotificationRead: { unreadCount: number; notification: { readAt: string | null } } }>(
-      'mutation ($id: ID!) { markNotificationRead(input: { id: $id }) { unreadCount notification { readAt } } }',
-      { id },
+      loadOperation('mark-notification-read'),
+      { input: { id } },
       tokens.ola,
     );
     expect(read.data?.markNotificationRead.unreadCount).toBe(before - 1);
+    expect((await e2e.gql<{ unreadNotificationCount: number }>(loadOperation('unread-count'), {}, tokens.ola)).data).toEqual({
+      unreadNotificationCount: before - 1,
+    });
+    expect((await e2e.gql<Screen>(loadOperation('inbox'), { first: 1 }, tokens.ola)).data!.notifications.totalCount).toBe(notifications.totalCount);
     expect(read.data?.markNotificationRead.notification.readAt).not.toBeNull();
     const stolen = await e2e.gql('mutation ($id: ID!) { archiveNotification(input: { id: $id }) { unreadCount } }', { id }, tokens.per);
     expect(stolen.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
