@@ -175,6 +175,25 @@ export const errorReasons = {
     en: () => 'This invitation link has expired. Ask the board to send it again.',
     nb: () => 'Invitasjonslenken er utløpt. Be styret om å sende den på nytt.',
   },
+  // Uploaded pictures (portraits, decision 0047): what a UI tells the person to pick instead.
+  IMAGE_TYPE_NOT_ACCEPTED: {
+    code: 'BAD_USER_INPUT',
+    description: 'The upload is not a picture of a type taken here (`accepted`, e.g. `JPEG, PNG, WebP`), judged by its bytes; pick another.',
+    en: (p) => `This is not a picture Tunet takes here. Choose a ${p.accepted} picture.`,
+    nb: (p) => `Dette er ikke et bilde Tunet tar imot her. Velg et bilde i ${p.accepted}.`,
+  },
+  IMAGE_UNREADABLE: {
+    code: 'BAD_USER_INPUT',
+    description: 'The picture could not be decoded (damaged, or larger than the pixel limit); pick another.',
+    en: () => 'The picture could not be read; it may be damaged. Choose another picture.',
+    nb: () => 'Bildet kunne ikke leses; det kan være skadet. Velg et annet bilde.',
+  },
+  FILE_TOO_LARGE: {
+    code: 'BAD_USER_INPUT',
+    description: 'The upload is larger than `maximumBytes`; pick a smaller file or scale the picture down.',
+    en: (p) => `The file is too large: at most ${Math.floor(Number(p.maximumBytes) / 1048576)} MB.`,
+    nb: (p) => `Filen er for stor: høyst ${Math.floor(Number(p.maximumBytes) / 1048576)} MB.`,
+  },
 } satisfies Record<string, ReasonDefinition>;
 
 export type ErrorReason = keyof typeof errorReasons;

@@ -1,4 +1,4 @@
-import { badUserInput, sniffContentType, type ImageType } from '@tunet/kit';
+import { refuse, sniffContentType, type ImageType } from '@tunet/kit';
 
 /**
  * The rules of a portrait upload (docs/decisions/0047), pure: what may be uploaded and how much.
@@ -18,13 +18,13 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 /** The bytes of a base64 upload, refused before decoding when they could not fit MAX_PORTRAIT_BYTES. */
 export function decodePortrait(contentBase64: string): Buffer {
   const compact = contentBase64.replace(/\s+/g, '');
-  if (!BASE64.test(compact) || compact.length % 4 === 1) throw badUserInput('contentBase64', 'contentBase64: not valid base64.');
+  if (!BASE64.test(compact) || compact.length % 4 === 1) throw refuse('INVALID_FORMAT', { format: 'base64' }, 'contentBase64');
   const padding = compact.endsWith('==') ? 2 : compact.endsWith('=') ? 1 : 0;
   if (Math.floor((compact.length * 3) / 4) - padding > MAX_PORTRAIT_BYTES) {
-    throw badUserInput('contentBase64', 'contentBase64: a portrait may be at most 10 MB.');
+    throw refuse('FILE_TOO_LARGE', { maximumBytes: MAX_PORTRAIT_BYTES }, 'contentBase64');
   }
   const bytes = Buffer.from(compact, 'base64');
-  if (bytes.length === 0) throw badUserInput('contentBase64', 'contentBase64: the file is empty.');
+  if (bytes.length === 0) throw refuse('REQUIRED', {}, 'contentBase64');
   return bytes;
 }
 
@@ -32,6 +32,6 @@ export function decodePortrait(contentBase64: string): Buffer {
 export function portraitTypeOf(bytes: Buffer, fileName: string): PortraitType {
   const type = sniffContentType(bytes, fileName);
   const accepted = PORTRAIT_TYPES.find((candidate) => candidate === type);
-  if (!accepted) throw badUserInput('contentBase64', 'contentBase64: a portrait must be a picture (JPEG, PNG or WebP).');
+  if (!accepted) throw refuse('IMAGE_TYPE_NOT_ACCEPTED', { accepted: 'JPEG, PNG, WebP' }, 'contentBase64');
   return accepted;
 }

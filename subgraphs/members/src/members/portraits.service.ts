@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import {
-  badUserInput,
   contentDisposition,
   InternalBinaryAnswer,
   InternalRouteError,
@@ -10,6 +9,7 @@ import {
   PublicRouteError,
   RateLimit,
   rateLimited,
+  refuse,
   type ExportedFile,
   type FastStore,
   type FileStorage,
@@ -78,7 +78,7 @@ export class PortraitsService {
     const bytes = decodePortrait(input.contentBase64);
     const contentType = portraitTypeOf(bytes, input.fileName);
     const image = await processImage(bytes, contentType);
-    if (!image) throw badUserInput('contentBase64', 'contentBase64: the picture could not be read; it may be damaged.');
+    if (!image) throw refuse('IMAGE_UNREADABLE', {}, 'contentBase64');
     const portrait = { associationId: me.associationId, fileId: randomUUID(), contentType };
     try {
       for (const variant of PORTRAIT_VARIANTS) await this.storage.put(portraitKey(portrait, variant), image.variants[variant], contentType);
