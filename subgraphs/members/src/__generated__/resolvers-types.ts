@@ -1994,7 +1994,8 @@ export type UpdateMyProfileInput = {
   phone?: InputMaybe<Scalars['String']['input']>;
   /**
    * Address of a portrait image: https on a host the deployment allows (PORTRAIT_HOSTS; none unless set), else
-   * BAD_USER_INPUT. Images elsewhere would tell their host who looks at the directory.
+   * BAD_USER_INPUT. Images elsewhere would tell their host who looks at the directory. A picture uploaded with
+   * `setMyPortrait` is shown instead while there is one (decision 0047).
    */
   portraitUrl?: InputMaybe<Scalars['String']['input']>;
   /** Who may see each field; omitted fields keep their setting. */
