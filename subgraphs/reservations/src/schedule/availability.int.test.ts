@@ -89,6 +89,28 @@ describe('availability', () => {
     ]);
   });
 
+  it("shows the viewer's household's slot as MINE, linked only for its booker, and as TAKEN to a neighbour", async () => {
+    const id = await laundry();
+    const unitIds = [randomUUID()];
+    const [mother, father] = [viewerIn(associationId, 'resident', { unitIds }), viewerIn(associationId, 'resident', { unitIds })];
+    const booked = await bed.contextFor(mother).bookings.createBooking(mother, bed.contextFor(mother).bookingLoaders, {
+      resourceId: id,
+      start: new Date('2027-06-07T05:00Z'),
+      end: new Date('2027-06-07T08:00Z'),
+      idempotencyKey: randomUUID(),
+    });
+    const first = async (viewer: MemberViewer) => {
+      const { slots } = await bed.contextFor(viewer).schedule.availability(viewer, { resourceId: id, from: '2027-06-07', to: '2027-06-07' });
+      return slots.map((s) => ({ state: s.state, bookingId: s.bookingId }));
+    };
+    expect(await first(mother)).toEqual([
+      { state: 'MINE', bookingId: booked.id },
+      { state: 'FREE', bookingId: null },
+    ]);
+    expect((await first(father))[0]).toEqual({ state: 'MINE', bookingId: null });
+    expect((await first(viewerIn(associationId)))[0]).toEqual({ state: 'TAKEN', bookingId: null });
+  });
+
   it('shows nothing free of an archived resource', async () => {
     const id = await laundry();
     await bed.contextFor(board).resources.archiveResource(board, bed.contextFor(board).resourceLoaders, { resourceId: id });
