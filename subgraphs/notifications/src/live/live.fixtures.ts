@@ -6,7 +6,7 @@ import { notifications, type NotificationRow } from '../tables';
 
 /** The subscription a web client opens, with every field of the stream's notification. */
 export const INBOX_SUBSCRIPTION = `subscription {
-  inboxUpdated { unreadCount notification { id category important title body link subjectType subjectId createdAt } }
+  inboxUpdated { unreadCount notification { id category important title body link subjectType subjectId createdAt readAt archivedAt } }
 }`;
 
 /** A notification in the member's inbox, as ingest would write it; `fields` override the defaults. */

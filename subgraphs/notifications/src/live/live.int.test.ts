@@ -83,7 +83,22 @@ describe('the live inbox stream', () => {
         subjectType: 'Post',
         subjectId: row.subjectId,
         createdAt: row.createdAt.toISOString(),
+        readAt: null,
+        archivedAt: null,
       }),
+    );
+  });
+
+  it('sends a privacy notification as the inbox shows it (the stream did not know the category)', async () => {
+    const viewer = viewerIn(A);
+    const stream = await streamAs(viewer);
+    expect(await stream.events!.next()).toEqual(update(0));
+    const row = await arrangeNotification(bed.subgraph.db, A, viewer.memberId, { category: 'privacy', important: true, link: '/settings/privacy/requests/r1' });
+
+    await publish(viewer.memberId, row.id);
+
+    expect(await stream.events!.next()).toEqual(
+      update(1, expect.objectContaining({ id: row.id, category: 'PRIVACY', link: '/settings/privacy/requests/r1', readAt: null })),
     );
   });
 
