@@ -122,6 +122,27 @@ describe('failedDeliveries', () => {
     expect(errorOf(await execute(null, MINE))).toEqual({ code: 'UNAUTHENTICATED' });
   });
 
+  it('never shows the board the token of a bounced password reset or invitation e-mail (decision 0046, review fixes)', async () => {
+    const elsewhere = randomUUID();
+    const reset = await insertNotification(bed, elsewhere, null, {
+      topic: 'account.password_reset_requested',
+      title: 'Velg nytt passord',
+      link: '/reset-password#token=hemmelig',
+    });
+    const invited = await insertNotification(bed, elsewhere, null, { topic: 'member.invited', title: 'Invitasjon', link: '/invitation#token=hemmelig' });
+    const news = await insertNotification(bed, elsewhere, viewerIn(elsewhere).memberId, { title: 'Nytt innlegg', link: '/posts/1' });
+    for (const notification of [reset, invited, news]) await insertDelivery(bed, notification, { status: 'bounced', lastError: '550 no such user' });
+    const result = await execute<{ failedDeliveries: { nodes: { notification: { title: string; link: string | null } }[] } }>(
+      viewerIn(elsewhere, 'board'),
+      '{ failedDeliveries { nodes { notification { title link } } } }',
+    );
+    expect(result.data!.failedDeliveries.nodes.map((node) => node.notification).sort((a, b) => a.title.localeCompare(b.title))).toEqual([
+      { title: 'Invitasjon', link: null },
+      { title: 'Nytt innlegg', link: '/posts/1' },
+      { title: 'Velg nytt passord', link: null },
+    ]);
+  });
+
   it('refuses a forged cursor', async () => {
     expect(errorOf(await execute(board, BOARD, { after: 'tull' }))).toEqual({ code: 'BAD_USER_INPUT', field: 'after' });
   });

@@ -2,6 +2,7 @@ import { admitMember, notFound, pageSize, toPage, type Page, type Viewer } from 
 import type { InboxLoaders } from '../inbox/inbox.loaders';
 import type { NotificationRow } from '../inbox/inbox.repository';
 import { positionAfter } from '../inbox/inbox.service';
+import { withoutSecret } from '../rules/secret-links.rules';
 import { canSeeDeliveriesOf, canSeeFailedDeliveries, canSeeOwnDeliveries } from './deliveries.access';
 import type { DeliveriesLoaders } from './deliveries.loaders';
 import type { DeliveriesRepository, DeliveryRow } from './deliveries.repository';
@@ -34,11 +35,14 @@ export class DeliveriesService {
     return loaders.deliveriesByNotification.load(notification.id);
   }
 
-  /** The notification a delivery delivered; the viewer may see it because they were allowed to see the delivery. */
+  /**
+   * The notification a delivery delivered; the viewer may see it because they were allowed to see the delivery. A
+   * one-time token in its link is not theirs: a board reading a bounced reset e-mail must not take the account.
+   */
   async notificationOf(loaders: InboxLoaders, delivery: DeliveryRow): Promise<NotificationRow> {
     const notification = await loaders.notificationById.load(delivery.notificationId);
     if (!notification) throw notFound('Notification');
-    return notification;
+    return withoutSecret(notification);
   }
 
   private async failed(tenant: string, memberId: string | null, options: FailedListOptions): Promise<Page<DeliveryRow>> {

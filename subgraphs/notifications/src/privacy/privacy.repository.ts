@@ -1,5 +1,6 @@
 import { InternalRouteError, type ErasurePolicy, type SubgraphDatabase, type Tx } from '@tunet/kit';
 import { sql, type SQL } from 'drizzle-orm';
+import { carriesSecret } from '../rules/secret-links.rules';
 import { erasedMemberHash } from './erased-member-hash';
 import { PERSONAL_DATA } from './personal-data';
 
@@ -28,10 +29,13 @@ export class PrivacyRepository {
       const byMember = (table: string, columns = sql.raw('*')) =>
         rowsOf(tx, sql`select ${columns} from notifications.${sql.identifier(table)} where association_id = ${associationId} and member_id = ${memberId}`);
       return {
-        notifications: await rowsOf(
-          tx,
-          sql`select * from notifications.notifications where association_id = ${associationId} and id = any(${uuids(ids)}) order by created_at`,
-        ),
+        // A link holding a one-time token stays out: the address it went to may be shared (decision 0046).
+        notifications: (
+          await rowsOf(
+            tx,
+            sql`select * from notifications.notifications where association_id = ${associationId} and id = any(${uuids(ids)}) order by created_at`,
+          )
+        ).map((row) => (carriesSecret(String(row.topic)) ? { ...row, link: null } : row)),
         deliveries: await rowsOf(
           tx,
           sql`select * from notifications.deliveries where association_id = ${associationId} and notification_id = any(${uuids(ids)}) order by created_at`,
