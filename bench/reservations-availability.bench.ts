@@ -12,7 +12,8 @@ import { DateTime } from 'luxon';
  * The month view of a busy laundry: eight slots a day, open every day, a closed day for maintenance, and about
  * 85 % of next month's slots booked (plus cancelled bookings in between), as residents would see it. Times
  * `availability` 200 times after 20 warm-up runs, once at the service and once through the subgraph's GraphQL
- * schema (execution, resolvers and serialisation; no HTTP); target: p95 under 20 ms. Uses PGlite unless
+ * schema (execution, resolvers and serialisation, the free times and every slot's state; no HTTP); target: p95 under
+ * 20 ms. Uses PGlite unless
  * DATABASE_URL is set.
  */
 const RUNS = Number(process.env.BENCH_AVAILABILITY_RUNS ?? 200);
@@ -40,7 +41,7 @@ async function main(): Promise<void> {
 
   const schema = buildSubgraphSchema({ typeDefs: subgraph.definition.typeDefs, resolvers: merged(subgraph) });
   const query = `query ($id: ID!, $from: Date!, $to: Date!) {
-    availability(resourceId: $id, from: $from, to: $to) { from to resource { id name bookingMode } free { start end } }
+    availability(resourceId: $id, from: $from, to: $to) { from to resource { id name bookingMode } free { start end } slots { start end state } }
   }`;
   const viaGraphql = async () => {
     const contextValue = subgraph.definition.createContext({ viewer: board, requestId: 'bench', clientIp: '127.0.0.1', publicOrigin: null });

@@ -100,8 +100,8 @@ describe('availability', () => {
       idempotencyKey: randomUUID(),
     });
     const first = async (viewer: MemberViewer) => {
-      const { slots } = await bed.contextFor(viewer).schedule.availability(viewer, { resourceId: id, from: '2027-06-07', to: '2027-06-07' });
-      return slots.map((s) => ({ state: s.state, bookingId: s.bookingId }));
+      const { grid } = await bed.contextFor(viewer).schedule.availability(viewer, { resourceId: id, from: '2027-06-07', to: '2027-06-07' });
+      return grid().map((s) => ({ state: s.state, bookingId: s.bookingId }));
     };
     expect(await first(mother)).toEqual([
       { state: 'MINE', bookingId: booked.id },

@@ -21,7 +21,8 @@ export interface AvailabilityView {
   from: string;
   to: string;
   free: TimeRange[];
-  slots: GridSlot[];
+  /** Every slot's state, worked out only when a client asks for `slots`. */
+  grid: () => GridSlot[];
 }
 
 /** A booking is the viewer's when they made it or it counts against one of their households; only their own is linked. */
@@ -54,7 +55,7 @@ export class ScheduleService {
     const now = this.now();
     const archived = resource.archivedAt !== null;
     const bookings = snapshot.bookings.map((booking) => gridBooking(reader, booking));
-    const slots = slotGrid({ resource, hours, closed, bookings, window, now, archived });
-    return { resource, from, to, free: archived ? [] : freeTimes({ resource, hours, closed, blocked, window, now }), slots };
+    const grid = () => slotGrid({ resource, hours, closed, bookings, window, now, archived });
+    return { resource, from, to, free: archived ? [] : freeTimes({ resource, hours, closed, blocked, window, now }), grid };
   }
 }

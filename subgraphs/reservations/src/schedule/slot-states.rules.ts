@@ -58,8 +58,9 @@ function candidateStates(input: GridInput, candidates: TimeRange[], withinHours:
     bookings.map((b) => b.blocked),
     resource.bufferMinutes,
   );
+  const holderOf = holderFinder(bookings);
   return inWindow.map((candidate) => {
-    const holder = bookings.find((b) => overlaps(b.during, candidate));
+    const holder = holderOf(candidate);
     if (holder?.mine) return slot(candidate, 'MINE', holder.ownId);
     if (holder || !isUnblocked(candidate)) return slot(candidate, 'TAKEN');
     if (candidate.start < now) return slot(candidate, 'PAST');
@@ -72,6 +73,25 @@ function candidateStates(input: GridInput, candidates: TimeRange[], withinHours:
       !closed.some((period) => overlaps(period.during, candidate));
     return slot(candidate, bookable ? 'FREE' : 'CLOSED');
   });
+}
+
+/**
+ * The booking whose time overlaps a candidate. Live bookings never overlap each other, so sorted by start they are
+ * sorted by end too, and a binary search finds the only one that can: a month view stays one pass, not slots × bookings.
+ */
+function holderFinder(bookings: GridBooking[]): (candidate: TimeRange) => GridBooking | undefined {
+  const sorted = [...bookings].sort((a, b) => a.during.start.getTime() - b.during.start.getTime());
+  return (candidate) => {
+    let low = 0;
+    let high = sorted.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (sorted[middle]!.during.end <= candidate.start) low = middle + 1;
+      else high = middle;
+    }
+    const holder = sorted[low];
+    return holder && overlaps(holder.during, candidate) ? holder : undefined;
+  };
 }
 
 /** RANGE mode: the window cut wherever a state may change, each piece judged at its start, equal neighbours joined. */
