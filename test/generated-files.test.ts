@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { CLIENT_ROUTES_CATALOGUE_PATH, renderClientRoutesCatalogue } from '../scripts/client-routes-catalogue';
 import { composeSupergraph, SUPERGRAPH_PATH } from '../scripts/compose';
+import { readmeErrorReasonsList, renderErrorReasonsList } from '../scripts/error-reasons-catalogue';
 import { EVENTS_CATALOGUE_PATH, renderEventsCatalogue } from '../scripts/events-catalogue';
 
 const root = path.resolve(__dirname, '..');
@@ -15,6 +16,10 @@ describe('generated files', () => {
 
   it('docs/events.md lists every event topic as packages/events defines it (npm run events:catalogue)', () => {
     expect(existsSync(EVENTS_CATALOGUE_PATH) ? readFileSync(EVENTS_CATALOGUE_PATH, 'utf8') : 'docs/events.md is missing').toBe(renderEventsCatalogue());
+  });
+
+  it("README's list of error reasons is kit errorReasons, every one (npm run errors:catalogue)", () => {
+    expect(readmeErrorReasonsList() ?? 'README.md has no error-reasons block').toBe(renderErrorReasonsList());
   });
 
   it('docs/client-routes.md lists every client route as kit client-routes.ts defines it (npm run client-routes:catalogue)', () => {

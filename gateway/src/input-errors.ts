@@ -93,7 +93,7 @@ export function formatInputError(formatted: GraphQLFormattedError): GraphQLForma
   const field = formatted.extensions?.field;
   if ((code === 'GRAPHQL_VALIDATION_FAILED' && typeof field === 'string') || (code === 'BAD_USER_INPUT' && !formatted.path && !formatted.extensions?.reason)) {
     // Found by the gateway before execution: reported as a subgraph's parseInput would (reason, invalidFields).
-    const named = typeof field === 'string' ? field : 'input';
+    const named = typeof field === 'string' ? relativeToInput(field.replace(/\[(\d+)\]/g, '.$1')) : 'input';
     const [reason, params] = reasonOfInputError(formatted.message);
     const message = errorReasons[reason].en(params);
     const invalid = { field: named, reason, ...params, message };
@@ -108,6 +108,7 @@ export function formatInputError(formatted: GraphQLFormattedError): GraphQLForma
 
 /** The reason of graphql-js's coercion and validation messages for an input value. */
 function reasonOfInputError(message: string): [ErrorReason, ReasonParams] {
+  if (/NUL character/.test(message)) return ['INVALID_CHARACTER', { character: 'U+0000' }];
   if (/of required type .* was not provided|Expected non-nullable type .* not to be null|is required, but it was not provided/.test(message))
     return ['REQUIRED', {}];
   if (/is not defined by type/.test(message)) return ['UNKNOWN_FIELD', {}];

@@ -24,7 +24,11 @@ describe('bad input and operational endpoints', () => {
     const response = await fetch(e2e.stack.gatewayUrl, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
     return { status: response.status, ...((await response.json()) as object) };
   };
-  const refusal = (result: GraphQLResponse) => ({ status: result.status, message: result.errors?.[0]?.message, ...result.errors?.[0]?.extensions });
+  const refusal = (result: GraphQLResponse): Record<string, unknown> => ({
+    status: result.status,
+    message: result.errors?.[0]?.message,
+    ...result.errors?.[0]?.extensions,
+  });
   const inDays = (days: number, hours = 0) => new Date(Date.now() + days * 86_400_000 + hours * 3_600_000).toISOString();
   const CREATE_EVENT = 'mutation ($i: CreateEventInput!) { createEvent(input: $i) { event { id } } }';
 
@@ -86,7 +90,7 @@ describe('bad input and operational endpoints', () => {
       expect(late).toMatchObject({ code: 'CONFLICT', reason: 'SIGNUP_CLOSED' });
       expect(late.deadline).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?[+-]\d\d:\d\d$/);
       expect(Date.parse(late.deadline as string)).toBe(Date.parse(deadline));
-      expect(late.message).toBe(`Sign-up closed at ${late.deadline}.`);
+      expect(late.message).toBe(`Sign-up closed at ${late.deadline as string}.`);
 
       const open = await gqlIn(null, CREATE_EVENT, { i: { title: 'Vårdugnad', startsAt: inDays(8), endsAt: inDays(8, 2) } }, kari);
       const openId = (open.data as { createEvent: { event: { id: string } } }).createEvent.event.id;

@@ -56,7 +56,7 @@ describe('input guards through the gateway', () => {
       },
       {
         name: 'createBooking',
-        field: 'input.comment',
+        field: 'comment',
         inline: (text) =>
           `mutation { createBooking(input: { resourceId: "${DEMO_RESOURCES.laundry}", start: "${start}T08:00:00Z", end: "${start}T10:00:00Z", idempotencyKey: "${randomUUID()}", comment: ${text} }) { booking { id } } }`,
         variable: 'mutation ($input: CreateBookingInput!) { createBooking(input: $input) { booking { id } } }',
@@ -66,30 +66,30 @@ describe('input guards through the gateway', () => {
       },
       {
         name: 'updateMyProfile',
-        field: 'input.onlineIdentities.handle',
-        // As graphql-js names places in variables (input-errors.ts): with the list index.
-        variableField: 'input.onlineIdentities[0].handle',
+        field: 'onlineIdentities.handle',
+        // A variable's place names the list index (input-errors.ts), as parseInput's paths do.
+        variableField: 'onlineIdentities.0.handle',
         inline: (text) => `mutation { updateMyProfile(input: { onlineIdentities: [{ service: "Mastodon", handle: ${text} }] }) { member { id } } }`,
         variable: 'mutation ($input: UpdateMyProfileInput!) { updateMyProfile(input: $input) { member { id } } }',
         variables: (text) => ({ input: { onlineIdentities: [{ service: 'Mastodon', handle: text }] } }),
       },
       {
         name: 'createGroup',
-        field: 'input.name',
+        field: 'name',
         inline: (text) => `mutation { createGroup(input: { kind: INTEREST, name: ${text} }) { group { id } } }`,
         variable: 'mutation ($input: CreateGroupInput!) { createGroup(input: $input) { group { id } } }',
         variables: (text) => ({ input: { kind: 'INTEREST', name: text } }),
       },
       {
         name: 'reportContent',
-        field: 'input.note',
+        field: 'note',
         inline: (text) => `mutation { reportContent(input: { targetType: POST, targetId: "${post}", reason: SPAM, note: ${text} }) { report { id } } }`,
         variable: 'mutation ($input: ReportContentInput!) { reportContent(input: $input) { report { id } } }',
         variables: (text) => ({ input: { targetType: 'POST', targetId: post, reason: 'SPAM', note: text } }),
       },
       {
         name: 'createPost',
-        field: 'input.title',
+        field: 'title',
         inline: (text) => `mutation { createPost(input: { title: ${text}, body: "Hei" }) { post { id } } }`,
         variable: 'mutation ($input: CreatePostInput!) { createPost(input: $input) { post { id } } }',
         variables: (text) => ({ input: { title: text, body: 'Hei' } }),
@@ -116,7 +116,7 @@ describe('input guards through the gateway', () => {
         },
         kari,
       );
-      refused(result, 'input.onlineIdentities[1].service');
+      refused(result, 'onlineIdentities.1.service');
     });
 
     it('refuses it in a default value of a variable', async () => {

@@ -158,6 +158,12 @@ export const commonErrorReasons = {
     en: () => 'This field does not exist.',
     nb: () => 'Feltet finnes ikke.',
   },
+  INVALID_CHARACTER: {
+    code: 'BAD_USER_INPUT',
+    description: '`field` holds a character no text may hold (`character`, the NUL character U+0000); the gateway refuses it with HTTP 400.',
+    en: () => 'This text contains a character that is not allowed.',
+    nb: () => 'Teksten inneholder et tegn som ikke er tillatt.',
+  },
   END_BEFORE_START: {
     code: 'BAD_USER_INPUT',
     description: "The end (`field`) is before the start (`start`, the other field's path).",
