@@ -1,6 +1,6 @@
 import { eventually } from '@tunet/kit/src/events/events.fixtures';
 import { noisyPng } from '@tunet/kit/src/files/files.fixtures';
-import { DEMO } from '@tunet/members';
+import { DEMO, DEMO_PASSWORD } from '@tunet/members';
 import { startTestSmtpServer } from '@tunet/notifications/src/email/email.fixtures';
 import { codes, openE2E, type E2E } from './e2e.fixtures';
 import { loadOperation } from './first-party';
@@ -298,10 +298,16 @@ describe('the resident directory and board work through the gateway', () => {
           externalTitle: 'Revisor',
           committeeRole: null,
           expiresAt: expect.any(String),
-          passwordRequired: false,
+          passwordRequired: true,
+          existingAccount: true,
         },
       });
-      const accepted = await e2e.gql<{ acceptInvitation: { accessToken: string } }>(loadOperation('accept-invitation'), { input: { token } });
+      // The link alone does not open Eva's account (nor her board seat in Fjordly): her own password does.
+      const withoutPassword = await e2e.gql(loadOperation('accept-invitation'), { input: { token } });
+      expect(withoutPassword.errors?.[0]?.extensions).toMatchObject({ reason: 'PASSWORD_REQUIRED', field: 'password', existingAccount: true });
+      const accepted = await e2e.gql<{ acceptInvitation: { accessToken: string } }>(loadOperation('accept-invitation'), {
+        input: { token, password: DEMO_PASSWORD },
+      });
       expect(accepted.errors).toBeUndefined();
       const inSolbakken = accepted.data!.acceptInvitation.accessToken;
 

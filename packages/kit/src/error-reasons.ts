@@ -133,6 +133,12 @@ export const errorReasons = {
     en: () => 'The event has been cancelled.',
     nb: () => 'Arrangementet er avlyst.',
   },
+  NOT_SIGNED_UP: {
+    code: 'NOT_FOUND',
+    description: 'The member has no active sign-up for the event to change or cancel; offer signing up instead.',
+    en: () => 'You are not signed up for this event.',
+    nb: () => 'Du er ikke påmeldt dette arrangementet.',
+  },
   SIGNUP_RESIDENTS_ONLY: {
     code: 'FORBIDDEN',
     description: 'Only residents and the board sign up for events; externals such as the caretaker may not, so hide the button.',
@@ -154,8 +160,8 @@ export const errorReasons = {
   PASSWORD_RESET_TOKEN_EXPIRED: {
     code: 'BAD_USER_INPUT',
     description: 'The password reset link has expired (`expiredAt`); ask for a new one.',
-    en: () => 'This password reset link has expired. Ask for a new one.',
-    nb: () => 'Lenken for å tilbakestille passordet er utløpt. Be om en ny.',
+    en: (p) => `This password reset link expired at ${p.expiredAt}. Ask for a new one.`,
+    nb: (p) => `Lenken for å tilbakestille passordet gikk ut ${p.expiredAt}. Be om en ny.`,
   },
   PASSWORD_RESET_TOKEN_USED: {
     code: 'BAD_USER_INPUT',
@@ -172,8 +178,21 @@ export const errorReasons = {
   INVITATION_EXPIRED: {
     code: 'BAD_USER_INPUT',
     description: 'The invitation link has expired (`expiredAt`); the board can send it again.',
-    en: () => 'This invitation link has expired. Ask the board to send it again.',
-    nb: () => 'Invitasjonslenken er utløpt. Be styret om å sende den på nytt.',
+    en: (p) => `This invitation link expired at ${p.expiredAt}. Ask the board to send it again.`,
+    nb: (p) => `Invitasjonslenken gikk ut ${p.expiredAt}. Be styret om å sende den på nytt.`,
+  },
+  PASSWORD_REQUIRED: {
+    code: 'BAD_USER_INPUT',
+    description:
+      "Accepting the invitation needs a password: the existing account's own (`existingAccount` true) or a new one of at least 10 characters to create the account.",
+    en: (p) =>
+      p.existingAccount
+        ? 'This e-mail address already has a Tunet account: enter its password.'
+        : 'Choose a password of at least 10 characters to create your account.',
+    nb: (p) =>
+      p.existingAccount
+        ? 'Denne e-postadressen har allerede en Tunet-konto: skriv inn passordet til den.'
+        : 'Velg et passord på minst 10 tegn for å opprette kontoen din.',
   },
   // Uploaded pictures (portraits, decision 0047): what a UI tells the person to pick instead.
   IMAGE_TYPE_NOT_ACCEPTED: {

@@ -34,8 +34,8 @@ export type Scalars = {
 /** Accepting an invitation. */
 export type AcceptInvitationInput = {
   /**
-   * The password to log in with, at least 10 characters: required when the e-mail has no Tunet account yet
-   * (`InvitationPreview.passwordRequired`), ignored when it has one.
+   * Required (PASSWORD_REQUIRED without it): when the e-mail has no Tunet account yet, the new account's password (at
+   * least 10 characters); when it has one (`InvitationPreview.existingAccount`), that account's own password.
    */
   password?: InputMaybe<Scalars['String']['input']>;
   /** The token from the invitation link. */
@@ -793,13 +793,21 @@ export type InvitationPreview = {
   displayName: Scalars['String']['output'];
   /** The e-mail address the invitation was sent to, which becomes the login. */
   email: Scalars['String']['output'];
+  /**
+   * Whether the e-mail already has a Tunet account: then accepting asks that account's password (checked like a login,
+   * INVALID_CREDENTIALS and RATE_LIMITED), otherwise a new password of at least 10 characters.
+   */
+  existingAccount: Scalars['Boolean']['output'];
   /** When the link stops working. */
   expiresAt: Scalars['DateTime']['output'];
   /** For an external: their title, e.g. Vaktmester. */
   externalTitle?: Maybe<Scalars['String']['output']>;
   /** The board member who sent the invitation; null when they hide their name, or when the provider invited. */
   invitedBy?: Maybe<Scalars['String']['output']>;
-  /** Whether accepting must set a password: false when the e-mail already has a Tunet account. */
+  /**
+   * Whether accepting asks a password: always true. Which one `existingAccount` says — the existing account's password,
+   * or a new one to create the account with.
+   */
   passwordRequired: Scalars['Boolean']['output'];
   /** For a resident: how they hold the unit. */
   relation?: Maybe<TenureRelation>;
@@ -946,7 +954,10 @@ export type MemberRole =
 /** What a client can change. */
 export type Mutation = {
   __typename?: 'Mutation';
-  /** Accept an invitation with the token from its link and choose a password; logs you in. */
+  /**
+   * Accept an invitation with the token from its link and a password: a new one for a new account, or the existing
+   * account's own when the e-mail has one (`InvitationPreview.existingAccount`); logs you in.
+   */
   acceptInvitation: SessionPayload;
   /** Accept a version of the terms of service for the association. Its board only; accepting again changes nothing. */
   acceptTerms: AcceptTermsPayload;
@@ -2605,6 +2616,7 @@ export type InvitationPreviewResolvers<ContextType = MembersContext, ParentType 
   committeeRole?: Resolver<Maybe<ResolversTypes['CommitteeRole']>, ParentType, ContextType>;
   displayName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   email?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  existingAccount?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   externalTitle?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   invitedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;

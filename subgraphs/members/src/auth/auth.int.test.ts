@@ -137,7 +137,7 @@ describe('login, refresh and logout', () => {
       const { rows } = (await bed.db.system((tx) =>
         tx.execute(sql`select payload->>'token' as token from members.outbox where topic = 'member.invited' and payload->>'invitationId' = ${invitation.id}`),
       )) as { rows: { token: string }[] };
-      await bed.subgraph.invitations.accept({ token: rows[0]!.token });
+      await bed.subgraph.invitations.accept({ token: rows[0]!.token, password: DEMO_PASSWORD }, '10.6.0.9');
       eva = await auth().login({ email: 'eva@fjordly.example', password: DEMO_PASSWORD }, '10.6.0.1');
     });
 

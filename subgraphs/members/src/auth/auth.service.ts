@@ -113,6 +113,17 @@ export class AuthService {
     return this.issue(operatorViewer(accountId, refresh.stored.id), refresh, deviceToken);
   }
 
+  /**
+   * The id of the account with this e-mail when the password is its own, through the limits of a login
+   * (INVALID_CREDENTIALS, RATE_LIMITED): an invitation to an existing account's e-mail proves nothing about who holds
+   * the account, so accepting it asks the account's password (decision 0046, review fixes).
+   */
+  async proveAccount(email: string, password: string, clientIp: string): Promise<string> {
+    const address = email.trim().toLowerCase();
+    const account = await this.repository.findAccountByEmail(address);
+    return (await this.guard.login(account, { email: address, password, clientIp, deviceToken: null })).account.id;
+  }
+
   /** A point from the client address's login allowance before a one-time token is looked up (see PasswordGuard). */
   takeTokenAttempt(clientIp: string): Promise<() => Promise<void>> {
     return this.guard.takeTokenAttempt(clientIp);

@@ -15,6 +15,17 @@ describe('invitations', () => {
     bed.db.system(async (tx) => ((await tx.execute(sql`select topic, payload from members.outbox order by id`)) as { rows: Outboxed[] }).rows);
   const tokenFor = async (invitationId: string) =>
     (await events()).filter((e) => e.topic === 'member.invited' && e.payload.invitationId === invitationId).at(-1)!.payload.token!;
+  const reasonOf = (promise: Promise<unknown>) =>
+    promise.then(
+      () => null,
+      (error: GraphQLError) => ({
+        code: error.extensions.code,
+        reason: error.extensions.reason,
+        field: error.extensions.field,
+        ...(error.extensions.existingAccount === undefined ? {} : { existingAccount: error.extensions.existingAccount }),
+        ...(error.extensions.expiredAt === undefined ? {} : { expiredAt: error.extensions.expiredAt }),
+      }),
+    );
   let unitId: string;
 
   beforeAll(async () => {
@@ -37,17 +48,30 @@ describe('invitations', () => {
   it('accepts once: creates the account, logs in, announces member.joined; the link then stops working', async () => {
     const invitation = await invite({ email: 'tor@example.com', displayName: 'Tor Tilflytter', externalTitle: 'Regnskapsfører' });
     const token = await tokenFor(invitation.id);
-    const session = await bed.subgraph.invitations.accept({ token, password: 'et-godt-passord' });
+    const session = await bed.subgraph.invitations.accept({ token, password: 'et-godt-passord' }, '10.8.0.9');
     const viewer = await (await AccessTokenVerifier.fromPem(bed.secrets.jwtPublicKey)).verify(session.accessToken);
     expect(viewer).toMatchObject({ associationId: DEMO.solbakken, memberId: invitation.memberId, role: 'external' });
     expect((await events()).map((e) => e.topic)).toContain('member.joined');
-    expect(await errorOf(bed.subgraph.invitations.accept({ token, password: 'et-godt-passord' }))).toEqual({ code: 'BAD_USER_INPUT', field: 'token' });
+    expect(await errorOf(bed.subgraph.invitations.accept({ token, password: 'et-godt-passord' }, '10.8.0.9'))).toEqual({
+      code: 'BAD_USER_INPUT',
+      field: 'token',
+    });
     await expect(bed.subgraph.auth.login({ email: 'tor@example.com', password: 'et-godt-passord' }, '10.8.0.1')).resolves.toBeDefined();
   });
 
-  it('links an existing account instead of creating a second one', async () => {
+  it("links an existing account instead of creating a second one, only with that account's own password", async () => {
     const invitation = await invite({ email: 'eva@fjordly.example', displayName: 'Eva Fjeld', externalTitle: 'Styreleder i nabolaget' });
-    await bed.subgraph.invitations.accept({ token: await tokenFor(invitation.id), password: 'ignored-because-account-exists' });
+    const token = await tokenFor(invitation.id);
+    // The link alone is no proof of holding Eva's account (and every association of hers): a board could invite her address.
+    expect(await reasonOf(bed.subgraph.invitations.accept({ token }, '10.8.0.9'))).toMatchObject({
+      reason: 'PASSWORD_REQUIRED',
+      field: 'password',
+      existingAccount: true,
+    });
+    expect(await reasonOf(bed.subgraph.invitations.accept({ token, password: 'not-her-password' }, '10.8.0.9'))).toMatchObject({
+      reason: 'INVALID_CREDENTIALS',
+    });
+    await bed.subgraph.invitations.accept({ token, password: DEMO_PASSWORD }, '10.8.0.9');
     await expect(
       bed.subgraph.auth.login({ email: 'eva@fjordly.example', password: DEMO_PASSWORD, associationId: DEMO.solbakken }, '10.8.0.2'),
     ).resolves.toBeDefined();
@@ -60,9 +84,9 @@ describe('invitations', () => {
     expect(resent.sendCount).toBe(2);
     const second = await tokenFor(invitation.id);
     expect(second).not.toBe(first);
-    expect(await errorOf(bed.subgraph.invitations.accept({ token: first, password: 'et-godt-passord' }))).toMatchObject({ field: 'token' });
+    expect(await errorOf(bed.subgraph.invitations.accept({ token: first, password: 'et-godt-passord' }, '10.8.0.9'))).toMatchObject({ field: 'token' });
     await bed.subgraph.invitations.revoke(kari, { invitationId: invitation.id });
-    expect(await errorOf(bed.subgraph.invitations.accept({ token: second, password: 'et-godt-passord' }))).toMatchObject({ field: 'token' });
+    expect(await errorOf(bed.subgraph.invitations.accept({ token: second, password: 'et-godt-passord' }, '10.8.0.9'))).toMatchObject({ field: 'token' });
     expect(await errorOf(bed.subgraph.invitations.resend(kari, bed.loadersFor(kari), { invitationId: invitation.id }))).toMatchObject({ code: 'CONFLICT' });
   });
 
@@ -70,9 +94,12 @@ describe('invitations', () => {
     const invitation = await invite({ email: 'siri@example.com', displayName: 'Siri', externalTitle: 'Snømåker' });
     await bed.db.system((tx) => tx.execute(sql`update members.invitations set expires_at = now() - interval '1 minute' where id = ${invitation.id}`));
     const stale = await tokenFor(invitation.id);
-    expect(await errorOf(bed.subgraph.invitations.accept({ token: stale, password: 'et-godt-passord' }))).toEqual({ code: 'BAD_USER_INPUT', field: 'token' });
+    expect(await errorOf(bed.subgraph.invitations.accept({ token: stale, password: 'et-godt-passord' }, '10.8.0.9'))).toEqual({
+      code: 'BAD_USER_INPUT',
+      field: 'token',
+    });
     await bed.subgraph.invitations.resend(kari, bed.loadersFor(kari), { invitationId: invitation.id });
-    await expect(bed.subgraph.invitations.accept({ token: await tokenFor(invitation.id), password: 'et-godt-passord' })).resolves.toBeDefined();
+    await expect(bed.subgraph.invitations.accept({ token: await tokenFor(invitation.id), password: 'et-godt-passord' }, '10.8.0.9')).resolves.toBeDefined();
   });
 
   it('refuses duplicates, half-specified invitations and residents, writing nothing', async () => {
@@ -102,11 +129,6 @@ describe('invitations', () => {
 
   describe('invitationPreview (decision 0046)', () => {
     const preview = (token: string, ip = '10.7.0.1') => bed.subgraph.invitations.preview({ token }, ip);
-    const reasonOf = (promise: Promise<unknown>) =>
-      promise.then(
-        () => null,
-        (error: GraphQLError) => ({ code: error.extensions.code, reason: error.extensions.reason, field: error.extensions.field }),
-      );
 
     it('shows the association, the inviter, the home and whether a password is needed, and nothing once it is used', async () => {
       const invitation = await invite({ email: 'pia@example.com', displayName: 'Pia Preview', unitId, relation: 'TENANT' });
@@ -123,26 +145,42 @@ describe('invitations', () => {
         committeeRole: null,
         expiresAt: invitation.expiresAt,
         passwordRequired: true,
+        existingAccount: false,
       });
       // Accepting needs the password the preview asked for.
-      expect(await errorOf(bed.subgraph.invitations.accept({ token }))).toEqual({ code: 'BAD_USER_INPUT', field: 'password' });
-      await bed.subgraph.invitations.accept({ token, password: 'et-godt-passord' });
+      expect(await reasonOf(bed.subgraph.invitations.accept({ token }, '10.8.0.9'))).toEqual({
+        code: 'BAD_USER_INPUT',
+        reason: 'PASSWORD_REQUIRED',
+        field: 'password',
+        existingAccount: false,
+      });
+      await bed.subgraph.invitations.accept({ token, password: 'et-godt-passord' }, '10.8.0.9');
       expect(await reasonOf(preview(token))).toEqual({ code: 'BAD_USER_INPUT', reason: 'INVITATION_INVALID', field: 'token' });
     });
 
-    it('needs no password when the e-mail has an account, and accepting then takes none and keeps the password', async () => {
+    it("asks the existing account's password when the e-mail has an account, and accepting keeps that password", async () => {
       await bed.subgraph.auth.createAccount('konto@example.com', 'the password she has');
       const invitation = await invite({ email: 'konto@example.com', displayName: 'Konto', externalTitle: 'Revisor' });
       const token = await tokenFor(invitation.id);
-      expect(await preview(token)).toMatchObject({ passwordRequired: false, externalTitle: 'Revisor', unitNumber: null, relation: null });
-      await expect(bed.subgraph.invitations.accept({ token })).resolves.toBeDefined();
+      expect(await preview(token)).toMatchObject({ passwordRequired: true, existingAccount: true, externalTitle: 'Revisor', unitNumber: null, relation: null });
+      expect(await reasonOf(bed.subgraph.invitations.accept({ token }, '10.8.0.9'))).toMatchObject({ reason: 'PASSWORD_REQUIRED', existingAccount: true });
+      await expect(bed.subgraph.invitations.accept({ token, password: 'the password she has' }, '10.8.0.9')).resolves.toBeDefined();
       await expect(bed.subgraph.auth.login({ email: 'konto@example.com', password: 'the password she has' }, '10.7.1.1')).resolves.toBeDefined();
     });
 
     it('refuses an unknown or expired link with its reason, and counts unknown links per client address', async () => {
       const invitation = await invite({ email: 'old@example.com', displayName: 'Old', externalTitle: 'Snømåker' });
       await bed.db.system((tx) => tx.execute(sql`update members.invitations set expires_at = now() - interval '1 minute' where id = ${invitation.id}`));
-      expect(await reasonOf(preview(await tokenFor(invitation.id)))).toEqual({ code: 'BAD_USER_INPUT', reason: 'INVITATION_EXPIRED', field: 'token' });
+      const expired = {
+        code: 'BAD_USER_INPUT',
+        reason: 'INVITATION_EXPIRED',
+        field: 'token',
+        expiredAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT.*\+0[12]:00$/),
+      };
+      expect(await reasonOf(preview(await tokenFor(invitation.id)))).toEqual(expired);
+      expect(await reasonOf(bed.subgraph.invitations.accept({ token: await tokenFor(invitation.id), password: 'et-godt-passord' }, '10.8.0.9'))).toEqual(
+        expired,
+      );
       // The bed allows 3 wrong tokens or passwords per address (maxFailedLoginsPerAddress).
       const guesses = [];
       for (const i of [1, 2, 3, 4]) {

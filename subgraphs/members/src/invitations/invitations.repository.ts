@@ -16,7 +16,7 @@ export type AcceptOutcome =
   | { kind: 'accepted'; accountId: string; associationId: string }
   | { kind: 'invalid' }
   | { kind: 'expired' }
-  /** The e-mail has no account yet, and no password came to create one with. */
+  /** No password came to create the account with, or the e-mail's account is not the one whose password was given. */
   | { kind: 'password-required' };
 
 /** What an invitation's link shows before it is accepted (`invitationPreview`); nothing else of the association. */
@@ -32,6 +32,8 @@ export interface InvitationPreviewRow {
   relation: (typeof tenures.$inferSelect)['relation'] | null;
   committeeRole: InvitationRow['committeeRole'];
   expiresAt: Date;
+  /** The association's zone, for the expiry a refusal names. */
+  timeZone: string;
   hasAccount: boolean;
 }
 
@@ -128,7 +130,7 @@ export class InvitationsRepository {
       const [invitation] = await tx.select().from(invitations).where(eq(invitations.tokenHash, tokenHash));
       if (!invitation) return null;
       const tenant = invitation.associationId;
-      const [association] = await tx.select({ name: associations.name }).from(associations).where(eq(associations.id, tenant));
+      const [association] = await tx.select({ name: associations.name, timeZone: associations.timeZone }).from(associations).where(eq(associations.id, tenant));
       const memberOf = async (id: string | null) =>
         id
           ? (
@@ -164,6 +166,7 @@ export class InvitationsRepository {
         relation: home?.relation ?? null,
         committeeRole: invitation.committeeRole,
         expiresAt: invitation.expiresAt,
+        timeZone: association?.timeZone ?? 'Europe/Oslo',
         hasAccount: Boolean(account),
       };
     });
@@ -171,12 +174,14 @@ export class InvitationsRepository {
 
   /**
    * Accepts by token, before any tenant is known (system scope): links the membership to the account with the
-   * invitation's e-mail, creating that account when there is none, marks the invitation used and writes what
+   * invitation's e-mail when its password was given (`provenAccountId`), creating that account when there is none, marks the invitation used and writes what
    * `announce` makes of it — all in one transaction, so a token works exactly once.
    */
   accept(
     tokenHash: string,
     newAccount: { id: string; passwordHash: string | null },
+    /** The account whose password was given, when the e-mail had one: only that one is linked. */
+    provenAccountId: string | null,
     now: Date,
     announce: (invitation: InvitationRow) => Announcement,
   ): Promise<AcceptOutcome> {
@@ -189,6 +194,7 @@ export class InvitationsRepository {
         .from(accounts)
         .where(eq(sql`lower(${accounts.email})`, invitation.email.toLowerCase()));
       const accountId = existing?.id ?? newAccount.id;
+      if (existing && existing.id !== provenAccountId) return { kind: 'password-required' };
       if (!existing) {
         if (!newAccount.passwordHash) return { kind: 'password-required' };
         await tx.insert(accounts).values({ id: accountId, email: invitation.email, passwordHash: newAccount.passwordHash, platformAdmin: false });

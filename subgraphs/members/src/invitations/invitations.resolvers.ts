@@ -21,7 +21,7 @@ export const invitationsResolvers: Resolvers = {
     inviteMember: async (_root, { input }, ctx) => ({ invitation: await ctx.invitations.invite(ctx.viewer, ctx.loaders, input) }),
     resendInvitation: async (_root, { input }, ctx) => ({ invitation: await ctx.invitations.resend(ctx.viewer, ctx.loaders, input) }),
     revokeInvitation: async (_root, { input }, ctx) => ({ invitation: await ctx.invitations.revoke(ctx.viewer, input) }),
-    acceptInvitation: (_root, { input }, ctx) => ctx.invitations.accept(input),
+    acceptInvitation: (_root, { input }, ctx) => ctx.invitations.accept(input, ctx.clientIp),
   },
   Invitation: {
     member: async (invitation, _args, ctx) => (await ctx.loaders.memberById.load(invitation.memberId))!,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { badUserInput, conflict, notFound, parseInput, refuse, refusedRule, todayIn, type Announcement, type Viewer } from '@tunet/kit';
+import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { hashToken, newSecretToken, type AuthService, type Session } from '../auth/auth.service';
 import { hashPassword } from '../auth/passwords';
@@ -8,6 +9,11 @@ import { requireInvitationReader, requireInviter } from './invitations.access';
 import type { InvitationPreviewRow, InvitationRow, InvitationRule, InvitationsRepository } from './invitations.repository';
 
 const LINK_LIFETIME_MS = 7 * 24 * 3600 * 1000;
+
+/** INVITATION_EXPIRED with the moment it expired, in the association's zone. */
+function invitationExpired(found: { expiresAt: Date; timeZone: string }): Error {
+  return refuse('INVITATION_EXPIRED', { expiredAt: DateTime.fromJSDate(found.expiresAt, { zone: found.timeZone }).toISO() }, 'token');
+}
 
 const NOT_BOTH = 'Invite a resident with unitId and relation, or an external with externalTitle (not both).';
 
@@ -42,7 +48,7 @@ const acceptInput = z.object({
 const previewInput = z.object({ token: z.string().min(1).max(200) });
 
 /** What `invitationPreview` shows: where the link leads and whether accepting asks for a password. */
-export type InvitationPreview = Omit<InvitationPreviewRow, 'status' | 'hasAccount'> & { passwordRequired: boolean };
+export type InvitationPreview = Omit<InvitationPreviewRow, 'status' | 'hasAccount' | 'timeZone'> & { passwordRequired: boolean; existingAccount: boolean };
 
 export type InvitationStatus = 'PENDING' | 'ACCEPTED' | 'REVOKED' | 'EXPIRED';
 
@@ -120,20 +126,30 @@ export class InvitationsService {
   }
 
   /**
-   * Accepting proves the e-mail address: the invitee gets an account (or links the one they have) and a session. A
-   * password is needed only to create the account.
+   * Accepting proves the e-mail address: the invitee gets an account and a session. When the e-mail already has an
+   * account, the link alone proves nothing about who holds that account (a board member could invite someone's
+   * address and log in as them, into every association of theirs): accepting then asks the account's own password,
+   * checked by the limits of a login (decision 0046, review fixes). Otherwise the password creates the account.
    */
-  async accept(raw: unknown): Promise<Session> {
+  async accept(raw: unknown, clientIp: string): Promise<Session> {
     const input = parseInput(acceptInput, raw);
+    const tokenHash = hashToken(input.token);
+    const found = await this.repository.preview(tokenHash, new Date());
+    if (!found || found.status === 'closed') throw refuse('INVITATION_INVALID', {}, 'token');
+    if (found.status === 'expired') throw invitationExpired(found);
+    if (!input.password) throw refuse('PASSWORD_REQUIRED', { existingAccount: found.hasAccount }, 'password');
+    const provenAccountId = found.hasAccount ? await this.auth.proveAccount(found.email, input.password, clientIp) : null;
     const outcome = await this.repository.accept(
-      hashToken(input.token),
-      { id: randomUUID(), passwordHash: input.password ? await hashPassword(input.password) : null },
+      tokenHash,
+      { id: randomUUID(), passwordHash: found.hasAccount ? null : await hashPassword(input.password) },
+      provenAccountId,
       new Date(),
       (invitation) => ({ topic: 'member.joined', payload: { memberId: invitation.memberId, invitationId: invitation.id } }),
     );
     if (outcome.kind === 'invalid') throw refuse('INVITATION_INVALID', {}, 'token');
-    if (outcome.kind === 'expired') throw refuse('INVITATION_EXPIRED', {}, 'token');
-    if (outcome.kind === 'password-required') throw badUserInput('password', 'Choose a password of at least 10 characters to create your account.');
+    if (outcome.kind === 'expired') throw invitationExpired(found);
+    // An account was created for the e-mail in between: its password is the one to give.
+    if (outcome.kind === 'password-required') throw refuse('PASSWORD_REQUIRED', { existingAccount: true }, 'password');
     return this.auth.sessionFor(outcome.accountId, outcome.associationId);
   }
 
@@ -148,9 +164,10 @@ export class InvitationsService {
     if (!found) throw refuse('INVITATION_INVALID', {}, 'token');
     await giveBack();
     if (found.status === 'closed') throw refuse('INVITATION_INVALID', {}, 'token');
-    if (found.status === 'expired') throw refuse('INVITATION_EXPIRED', {}, 'token');
-    const { status: _status, hasAccount, ...shown } = found;
-    return { ...shown, passwordRequired: !hasAccount };
+    if (found.status === 'expired') throw invitationExpired(found);
+    const { status: _status, hasAccount, timeZone: _zone, ...shown } = found;
+    // A password is always asked: the existing account's, or a new one to create it with.
+    return { ...shown, passwordRequired: true, existingAccount: hasAccount };
   }
 
   private async openInvitation(tenant: string, id: string): Promise<InvitationRow> {
