@@ -152,10 +152,10 @@ export type CancelSignupPayload = {
 
 /** Input for `changeSignup`. */
 export type ChangeSignupInput = {
-  /** Adults attending, the member included; at least 1. */
-  adults?: Scalars['Int']['input'];
-  /** Children attending; 0 or more. Adults + children may be at most the event's maxGuestsPerSignup + 1. */
-  children?: Scalars['Int']['input'];
+  /** Adults attending after the change, the member included; at least 1. Required: the whole party is sent, so a field left out never resets. */
+  adults: Scalars['Int']['input'];
+  /** Children attending after the change; 0 or more. Adults + children may be at most the event's maxGuestsPerSignup + 1. Required, as `adults` is. */
+  children: Scalars['Int']['input'];
   /** The event whose sign-up the viewer changes. */
   eventId: Scalars['ID']['input'];
 };
@@ -598,7 +598,7 @@ export type Event = {
   title: Scalars['String']['output'];
   /** Whether the viewer may cancel the event (`cancelEvent`): the board, while it is not cancelled. */
   viewerCanCancel: Scalars['Boolean']['output'];
-  /** Whether `changeSignup` would take a new party size now: the viewer has an active sign-up and the event is open. */
+  /** Whether `changeSignup` would take a new party size now: the viewer has an active sign-up and the event is open, or, past the sign-up deadline, the party has more than one seat (it may still shrink, never grow). */
   viewerCanChangeSignup: Scalars['Boolean']['output'];
   /** Whether `signUpForEvent` would take the viewer's sign-up now (as `signUpStatus.allowed`). */
   viewerCanSignUp: Scalars['Boolean']['output'];

@@ -179,7 +179,10 @@ describe('events', () => {
     await expect(signUp(resident, event.id)).rejects.toMatchObject({ extensions: { code: 'CONFLICT' } });
     await cancelSignup(resident, event.id);
     expect((await signUp(resident, event.id)).signup.status).toBe('confirmed');
-    await expect(cancelSignup(viewerIn(associationId), event.id)).rejects.toMatchObject({ extensions: { code: 'NOT_FOUND' } });
+    await expect(cancelSignup(viewerIn(associationId), event.id)).rejects.toMatchObject({ extensions: { code: 'NOT_FOUND', reason: 'NOT_SIGNED_UP' } });
+    await expect(cancelSignup(viewerIn(associationId, 'external'), event.id)).rejects.toMatchObject({
+      extensions: { code: 'FORBIDDEN', reason: 'SIGNUP_RESIDENTS_ONLY' },
+    });
   });
 
   it('refuses sign-ups after the deadline and for a cancelled event as CONFLICT, with the reason and the deadline', async () => {
@@ -280,17 +283,30 @@ describe('events', () => {
       expect(await ctx.events.viewerSignup(c, ctx.loaders, event)).toMatchObject({ status: 'waitlisted', waitlistPosition: 1 });
     });
 
-    it('refuses without a sign-up, past the deadline, for a cancelled event, and a party larger than allowed', async () => {
+    it('refuses without a sign-up, a missing field, growth past the deadline (a shrink is taken), a cancelled event, and a party larger than allowed', async () => {
       const resident = viewerIn(associationId);
       const event = await arrange(board, { maxGuestsPerSignup: 1 });
-      await expect(changeSignup(resident, event.id, 1)).rejects.toMatchObject({ extensions: { code: 'NOT_FOUND' } });
+      await expect(changeSignup(resident, event.id, 1)).rejects.toMatchObject({ extensions: { code: 'NOT_FOUND', reason: 'NOT_SIGNED_UP' } });
       await signUp(resident, event.id);
       await expect(changeSignup(resident, event.id, 1, 1)).resolves.toMatchObject({ signup: { children: 1 } });
       await expect(changeSignup(resident, event.id, 2, 1)).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'children' } });
+      // A field left out is refused, not reset to a default (it used to give up the child's seat).
+      await expect(
+        bed.contextFor(resident).events.changeSignup(resident, bed.contextFor(resident).loaders, { eventId: event.id, children: 0 }),
+      ).rejects.toMatchObject({
+        extensions: { code: 'BAD_USER_INPUT', field: 'adults' },
+      });
       const late = new EventsService(bed.subgraph.eventsRepository, () => inDays(11));
-      await expect(late.changeSignup(resident, bed.contextFor(resident).loaders, { eventId: event.id, adults: 1 })).rejects.toMatchObject({
+      const lateLoaders = bed.contextFor(resident).loaders;
+      expect(await late.canChangeSignup(resident, lateLoaders, event)).toBe(true);
+      await expect(late.changeSignup(resident, lateLoaders, { eventId: event.id, adults: 2, children: 1 })).rejects.toMatchObject({
         extensions: { code: 'CONFLICT', reason: 'SIGNUP_CLOSED' },
       });
+      // Past the deadline a party may still shrink, as it may still cancel.
+      await expect(late.changeSignup(resident, lateLoaders, { eventId: event.id, adults: 1, children: 0 })).resolves.toMatchObject({
+        signup: { adults: 1, children: 0 },
+      });
+      expect(await late.canChangeSignup(resident, bed.contextFor(resident).loaders, event)).toBe(false);
       await bed.contextFor(board).events.cancelEvent(board, bed.contextFor(board).loaders, { eventId: event.id, reason: 'Regnvær' });
       await expect(changeSignup(resident, event.id, 1)).rejects.toMatchObject({ extensions: { code: 'CONFLICT', reason: 'EVENT_CANCELLED' } });
       await expect(changeSignup(viewerIn(randomUUID()), event.id, 1)).rejects.toMatchObject({ extensions: { code: 'NOT_FOUND' } });

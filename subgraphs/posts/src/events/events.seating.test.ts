@@ -1,4 +1,4 @@
-import { closedReason, fitsAfterChange, placeFor, promotions, signUpReason, type SeatedEvent, type SeatedSignup } from './events.seating';
+import { changeClosedReason, closedReason, fitsAfterChange, placeFor, promotions, signUpReason, type SeatedEvent, type SeatedSignup } from './events.seating';
 
 const event = (capacity: number | null): SeatedEvent => ({
   capacity,
@@ -75,6 +75,15 @@ describe('seating', () => {
 
     it('does not grow past others who wait, even into free seats', () => {
       expect(fitsAfterChange(event(5), [mine, signup('c', 4, 'waitlisted')], mine, 3)).toBe(false);
+    });
+
+    it('past the deadline takes a shrink (or the same size) but no growth; a cancelled event takes nothing', () => {
+      const late = new Date('2026-12-02T00:00:00Z');
+      expect(changeClosedReason(event(5), late, mine, 1)).toBeNull();
+      expect(changeClosedReason(event(5), late, mine, 2)).toBeNull();
+      expect(changeClosedReason(event(5), late, mine, 3)).toBe('SIGNUP_CLOSED');
+      expect(changeClosedReason({ ...event(5), cancelledAt: late }, late, mine, 1)).toBe('EVENT_CANCELLED');
+      expect(changeClosedReason(event(5), new Date('2026-11-01T00:00:00Z'), mine, 3)).toBeNull();
     });
 
     it('lets a waitlisted sign-up change its size and keep its place', () => {

@@ -43,6 +43,15 @@ export function closedReason(event: SeatedEvent, now: Date): ClosedReason | null
 }
 
 /**
+ * Why `changeSignup` would not take a party of `seats` now, or null. After the deadline a party may still shrink
+ * or keep its size (as it may still cancel), never grow; a cancelled event takes no change at all.
+ */
+export function changeClosedReason(event: SeatedEvent, now: Date, mine: Pick<SeatedSignup, 'adults' | 'children'>, seats: number): ClosedReason | null {
+  const reason = closedReason(event, now);
+  return reason === 'SIGNUP_CLOSED' && seats <= seatsOf(mine) ? null : reason;
+}
+
+/**
  * Why the viewer could not sign up now, or null when a sign-up would be taken (confirmed or waitlisted: a full
  * event still takes sign-ups for its waitlist). `Event.signUpStatus` shows it and `signUpForEvent` refuses with it,
  * so a button a client shows from the one never meets the other's refusal.

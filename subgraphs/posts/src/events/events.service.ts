@@ -23,7 +23,18 @@ import { processingRestricted } from '../posts/posts.service';
 import { canManageEvents, canReadEvents, canSeeAllSignups, canSignUpForEvents } from './events.access';
 import type { EventsLoaders } from './events.loaders';
 import type { EventListPosition, EventRow, EventsRepository, SignupRow, SignupRule } from './events.repository';
-import { closedReason, fitsAfterChange, placeFor, promotions, seatsLeft, seatsOf, signUpClosesAt, signUpReason, type SignUpReason } from './events.seating';
+import {
+  changeClosedReason,
+  closedReason,
+  fitsAfterChange,
+  placeFor,
+  promotions,
+  seatsLeft,
+  seatsOf,
+  signUpClosesAt,
+  signUpReason,
+  type SignUpReason,
+} from './events.seating';
 
 /** GraphQL defaults apply only over HTTP; callers in code may leave optional fields out. */
 const orDefault = <T extends z.ZodType, D>(schema: T, fallback: D) => schema.nullish().transform((value) => value ?? fallback);
@@ -55,6 +66,13 @@ const signUpInput = z.object({
   eventId: z.string(),
   adults: orDefault(z.number().int().min(1).max(100), 1),
   children: orDefault(z.number().int().min(0).max(100), 0),
+});
+
+/** A change sends the whole party: a default here would silently reset the field a client left out. */
+const changeSignupInput = z.object({
+  eventId: z.string(),
+  adults: z.number().int().min(1).max(100),
+  children: z.number().int().min(0).max(100),
 });
 
 const cancelSignupInput = z.object({ eventId: z.string() });
@@ -155,7 +173,7 @@ export class EventsService implements DueReminders {
    */
   async changeSignup(viewer: Viewer | null, loaders: EventsLoaders, rawInput: unknown): Promise<{ event: EventRow; signup: SignupRow }> {
     const member = admitSignerUp(viewer);
-    const { eventId, adults, children } = parseInput(signUpInput, rawInput);
+    const { eventId, adults, children } = parseInput(changeSignupInput, rawInput);
     if (!isUuid(eventId)) throw notFound('Event');
     const result = await this.repository.changeSignup(
       member.associationId,
@@ -163,7 +181,8 @@ export class EventsService implements DueReminders {
       member.memberId,
       { adults, children },
       (event, active, mine) => {
-        this.assertOpen(event);
+        const closed = changeClosedReason(event, this.now(), mine, adults + children);
+        if (closed) throw this.refusal(closed, event);
         assertPartySize(event, adults, children);
         if (!fitsAfterChange(event, active, mine, adults + children)) throw refuse('EVENT_FULL', { seatsLeft: seatsLeft(event, active) ?? 0 });
       },
@@ -171,12 +190,12 @@ export class EventsService implements DueReminders {
       (signup) => ({ topic: 'event.signup_promoted', payload: { eventId, memberId: signup.memberId, signupId: signup.id } }),
     );
     if (!result) throw notFound('Event');
-    if (!result.signup) throw notFound('Sign-up');
+    if (!result.signup) throw refuse('NOT_SIGNED_UP');
     loaders.signupsByEvent.clear(eventId);
     return { event: result.event, signup: result.signup };
   }
 
-  /** The refusal `signUpForEvent` and `changeSignup` give for a cancelled or closed event; nothing when open. */
+  /** The refusal `signUpForEvent` gives for a cancelled or closed event; nothing when open. */
   private assertOpen(event: EventRow): void {
     const reason = closedReason(event, this.now());
     if (reason) throw this.refusal(reason, event);
@@ -195,14 +214,20 @@ export class EventsService implements DueReminders {
     return { allowed: reason === null, reason };
   }
 
-  /** Whether `changeSignup` would take a change now: the viewer has an active sign-up and the event is open. */
+  /**
+   * Whether `changeSignup` would take a change now: the viewer has an active sign-up and the event is open, or
+   * past the deadline, the party has more than one seat and so can still shrink.
+   */
   async canChangeSignup(viewer: Viewer | null, loaders: EventsLoaders, event: EventRow): Promise<boolean> {
-    if (!canSignUpForEvents(viewer, event.associationId) || closedReason(event, this.now())) return false;
-    return (await this.viewerSignup(viewer, loaders, event)) !== null;
+    if (!canSignUpForEvents(viewer, event.associationId)) return false;
+    const mine = await this.viewerSignup(viewer, loaders, event);
+    if (!mine) return false;
+    const smallest = Math.max(1, seatsOf(mine) - 1);
+    return smallest < seatsOf(mine) ? changeClosedReason(event, this.now(), mine, smallest) === null : closedReason(event, this.now()) === null;
   }
 
   async cancelSignup(viewer: Viewer | null, loaders: EventsLoaders, rawInput: unknown): Promise<{ event: EventRow; signup: SignupRow }> {
-    const member = admitMember(viewer, canSignUpForEvents);
+    const member = admitSignerUp(viewer);
     const { eventId } = parseInput(cancelSignupInput, rawInput);
     if (!isUuid(eventId)) throw notFound('Event');
     const result = await this.repository.cancelSignup(
@@ -217,7 +242,7 @@ export class EventsService implements DueReminders {
       (signup) => ({ topic: 'event.signup_promoted', payload: { eventId, memberId: signup.memberId, signupId: signup.id } }),
     );
     if (!result) throw notFound('Event');
-    if (!result.signup) throw notFound('Sign-up');
+    if (!result.signup) throw refuse('NOT_SIGNED_UP');
     loaders.signupsByEvent.clear(eventId);
     return { event: result.event, signup: result.signup };
   }
