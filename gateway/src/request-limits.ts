@@ -7,8 +7,11 @@ import { checkOperationLimits, OPERATION_LIMITS, parseWithinLimits, type Operati
 export const BODY_LIMIT_BYTES = 512 * 1024;
 /** Members' own import limit (20 MB of CSV), which also admits files of about 14 MiB as base64. */
 export const BULK_BODY_LIMIT_BYTES = 20 * 1024 * 1024;
-/** The mutations that carry data in bulk, and so may send more than BODY_LIMIT_BYTES (a phone's portrait too, 0047). */
-export const BULK_MUTATIONS: ReadonlySet<string> = new Set(['importMembers', 'uploadFile', 'setMyPortrait']);
+/**
+ * The mutations that carry data in bulk, and so may send more than BODY_LIMIT_BYTES: a phone's portrait (0047) and a
+ * service request's photo (operations admits 10 MiB, 0041) too.
+ */
+export const BULK_MUTATIONS: ReadonlySet<string> = new Set(['importMembers', 'uploadFile', 'setMyPortrait', 'addServiceRequestPhoto']);
 
 /**
  * The JSON body of `/graphql`: up to BODY_LIMIT_BYTES for everyone; up to BULK_BODY_LIMIT_BYTES only for a caller
@@ -37,19 +40,27 @@ function refuseLargeBody(req: Request, res: Response): void {
     errors: [
       {
         message:
-          `The request body is larger than ${BODY_LIMIT_BYTES / 1024} kB. Only ${[...BULK_MUTATIONS].join(' and ')}, ` +
-          'alone in an operation and signed in, may send more.',
+          `The request body is larger than ${BODY_LIMIT_BYTES / 1024} kB. Only ${bulkMutationList()}, ` + 'alone in an operation and signed in, may send more.',
         extensions: { code: 'PAYLOAD_TOO_LARGE', maximum: BODY_LIMIT_BYTES },
       },
     ],
   });
 }
 
-function isBulkMutation(body: unknown): boolean {
+/** "a, b, c and d": the bulk mutations as the 413 names them. */
+export function bulkMutationList(): string {
+  const names = [...BULK_MUTATIONS];
+  return names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : (names[0] ?? '');
+}
+
+/** One mutation operation (fragments beside it allowed) whose only top-level field is a bulk mutation. */
+export function isBulkMutation(body: unknown): boolean {
   const query = (body as { query?: unknown } | null)?.query;
   if (typeof query !== 'string') return false;
   try {
-    const [definition, ...rest] = parseWithinLimits(query)?.definitions ?? [];
+    const definitions = parseWithinLimits(query)?.definitions ?? [];
+    const operations = definitions.filter((d) => d.kind !== Kind.FRAGMENT_DEFINITION);
+    const [definition, ...rest] = operations;
     if (rest.length > 0 || definition?.kind !== Kind.OPERATION_DEFINITION || definition.operation !== OperationTypeNode.MUTATION) return false;
     const [selection, ...others] = definition.selectionSet.selections;
     return others.length === 0 && selection?.kind === Kind.FIELD && BULK_MUTATIONS.has(selection.name.value);
