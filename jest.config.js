@@ -2,7 +2,7 @@
  * Four projects, one `npm test`:
  * - unit:          *.test.ts beside the code, no I/O
  * - int:postgres:  *.int.test.ts against the PostgreSQL server that scripts/run-tests.ts started
- * - int:pglite:    the integration tests where PGlite can differ, listed in test/setup/pglite-files.js (decision 0052);
+ * - int:pglite:    the integration tests where PGlite can differ, listed in test/setup/pglite-files.js (decision 0050);
  *                  TEST_PGLITE=all runs every one
  * - e2e:           test/e2e/*.e2e.test.ts through the real gateway over HTTP (PostgreSQL + Redis)
  */

@@ -1,5 +1,5 @@
 /**
- * The integration test files that also run on PGlite (decision 0052). Every *.int.test.ts runs on PostgreSQL, which
+ * The integration test files that also run on PGlite (decision 0050). Every *.int.test.ts runs on PostgreSQL, which
  * production uses; PGlite is the embedded backend of `npm start`, the same PostgreSQL compiled to WebAssembly, so
  * running a plain repository test twice re-tests PostgreSQL's SQL. What can differ is listed here, with the reason:
  * the database layer (one connection, its transaction queue, roles and RLS), extensions, the migrations and demo data
