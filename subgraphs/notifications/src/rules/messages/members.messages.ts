@@ -62,7 +62,7 @@ export function passwordReset(reset: { token: string; expiresAt: string }, occur
     nb: (_association, clock) => ({
       title: 'Velg nytt passord i Tunet',
       body: paragraphs(
-        'Noen har bedt om å tilbakestille passordet for kontoen din. Velg et nytt passord med lenken under; da logges alle andre økter ut.',
+        'Noen har bedt om å tilbakestille passordet for kontoen din. Velg et nytt passord med lenken under; da logges du ut overalt og logger inn igjen med det nye passordet.',
         `Lenken virker én gang, til ${clock.dateTime(reset.expiresAt)}. Har du ikke bedt om dette, kan du se bort fra e-posten: passordet ditt er uendret.`,
       ),
       link,
@@ -71,7 +71,7 @@ export function passwordReset(reset: { token: string; expiresAt: string }, occur
     en: (_association, clock) => ({
       title: 'Choose a new password for Tunet',
       body: paragraphs(
-        'Someone asked to reset the password of your account. Choose a new password with the link below; every other session is then logged out.',
+        'Someone asked to reset the password of your account. Choose a new password with the link below; you are then logged out everywhere and log in again with the new one.',
         `The link works once, until ${clock.dateTime(reset.expiresAt)}. If you did not ask for this, you can ignore this e-mail: your password is unchanged.`,
       ),
       link,
