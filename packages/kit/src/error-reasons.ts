@@ -181,6 +181,25 @@ export const errorReasons = {
     en: (p) => `This invitation link expired at ${p.expiredAt}. Ask the board to send it again.`,
     nb: (p) => `Invitasjonslenken gikk ut ${p.expiredAt}. Be styret om å sende den på nytt.`,
   },
+  RESIDENT_OR_EXTERNAL: {
+    code: 'BAD_USER_INPUT',
+    description:
+      '`inviteMember` takes a resident (`unitId` and `relation`) or an external (`externalTitle`), exactly one of them; every field of the wrong side is reported.',
+    en: () => 'Invite a resident with a unit and relation, or an external with a title, not both.',
+    nb: () => 'Inviter en beboer med bolig og tilknytning, eller en ekstern med tittel, ikke begge deler.',
+  },
+  NOT_A_MEMBER: {
+    code: 'BAD_USER_INPUT',
+    description: 'The account has no membership in that association (`login` or `switchAssociation` naming it); `myMemberships` lists those it has.',
+    en: () => 'You are not a member of that association.',
+    nb: () => 'Du er ikke medlem av den foreningen.',
+  },
+  ALREADY_IN_ASSOCIATION: {
+    code: 'BAD_USER_INPUT',
+    description: '`switchAssociation` named the association the session is already in; nothing to switch.',
+    en: () => 'You are already logged in to that association.',
+    nb: () => 'Du er allerede logget inn i den foreningen.',
+  },
   PASSWORD_REQUIRED: {
     code: 'BAD_USER_INPUT',
     description:

@@ -163,12 +163,47 @@ describe('login, refresh and logout', () => {
       const viewer = await verifier.verify(eva.accessToken);
       const elsewhere = '00000000-0000-4000-8000-0000000000ff';
       expect(await codeOf(auth().switchAssociation(viewer, { associationId: elsewhere }))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'associationId' });
+      expect(
+        await auth()
+          .switchAssociation(viewer, { associationId: elsewhere })
+          .catch((error: GraphQLError) => error.extensions.reason),
+      ).toBe('NOT_A_MEMBER');
+      // The current association is no switch: it would only copy the session (review fix 5).
+      expect(
+        await auth()
+          .switchAssociation(viewer, { associationId: DEMO.fjordly })
+          .catch((error: GraphQLError) => error.extensions),
+      ).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        reason: 'ALREADY_IN_ASSOCIATION',
+        field: 'associationId',
+      });
       expect(await codeOf(auth().switchAssociation(null, { associationId: DEMO.solbakken }))).toMatchObject({ code: 'UNAUTHENTICATED' });
       expect(await codeOf(auth().myMemberships({ ...viewer, integration: { apiKeyId: viewer.accountId, scopes: [] } }))).toMatchObject({ code: 'FORBIDDEN' });
       // A suspended membership is listed with its suspension, and cannot be entered.
       await bed.db.system((tx) => tx.execute(sql`update members.members set suspended_at = now(), suspension_reason = 'Test' where id = ${evaInSolbakken}`));
       expect((await auth().myMemberships(viewer)).find((m) => m.memberId === evaInSolbakken)?.suspension).toEqual({ reason: 'Test', until: null });
       expect(await codeOf(auth().switchAssociation(viewer, { associationId: DEMO.solbakken }))).toMatchObject({ code: 'FORBIDDEN' });
+    });
+
+    it('starts at most 30 sessions an hour per account by switching, refused ones counted (review fix 5)', async () => {
+      const viewer = await verifier.verify(eva.accessToken);
+      const outcomes: unknown[] = [];
+      for (let i = 0; i < 30; i++) {
+        outcomes.push(
+          await auth()
+            .switchAssociation(viewer, { associationId: DEMO.solbakken })
+            .then(
+              () => 'OK',
+              (error: GraphQLError) => error.extensions.code,
+            ),
+        );
+      }
+      const limited = outcomes.indexOf('RATE_LIMITED');
+      // The switches above used some of the 30; the suspended membership refuses the rest until the limit.
+      expect(limited).toBeGreaterThan(20);
+      expect(outcomes.slice(0, limited).every((outcome) => outcome === 'FORBIDDEN')).toBe(true);
+      expect(outcomes.slice(limited).every((outcome) => outcome === 'RATE_LIMITED')).toBe(true);
     });
   });
 });

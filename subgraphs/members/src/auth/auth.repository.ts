@@ -74,7 +74,8 @@ export type NewPasswordSetup = Pick<typeof passwordSetups.$inferInsert, 'id' | '
 
 export type PasswordSetupPurpose = (typeof passwordSetups.$inferSelect)['purpose'];
 
-export type PasswordSetupOutcome = { kind: 'set'; accountId: string; email: string } | { kind: 'invalid' } | { kind: 'used' } | { kind: 'expired' };
+export type PasswordSetupOutcome =
+  { kind: 'set'; accountId: string; email: string; endedSessions: string[] } | { kind: 'invalid' } | { kind: 'used' } | { kind: 'expired'; expiresAt: Date };
 
 export type EmailChangeOutcome = { kind: 'confirmed'; email: string } | { kind: 'invalid' } | { kind: 'expired' } | { kind: 'taken' };
 
@@ -141,8 +142,15 @@ export class AuthRepository {
     });
   }
 
-  async setPassword(accountId: string, passwordHash: string): Promise<void> {
-    await this.db.system((tx) => tx.update(accounts).set({ passwordHash, updatedAt: new Date() }).where(eq(accounts.id, accountId)));
+  /**
+   * Sets a new password and, in the same transaction, ends every session but `keepFamily` and voids the account's
+   * pending e-mail changes and unused one-time links (decision 0046, review fixes); returns the sessions that ended.
+   */
+  setPassword(accountId: string, passwordHash: string, keepFamily: string | null, now: Date): Promise<string[]> {
+    return this.db.system(async (tx) => {
+      await tx.update(accounts).set({ passwordHash, updatedAt: now }).where(eq(accounts.id, accountId));
+      return afterNewPassword(tx, accountId, keepFamily, now);
+    });
   }
 
   async findAccount(accountId: string): Promise<AccountRow | null> {
@@ -152,25 +160,7 @@ export class AuthRepository {
 
   /** Ends every live session of an account except `keepFamily`; returns the sessions that ended. */
   endAccountSessions(accountId: string, keepFamily: string | null, now: Date): Promise<string[]> {
-    return this.db.system(async (tx) => {
-      const ended = await tx
-        .update(refreshTokens)
-        .set({ revokedAt: now })
-        .where(and(eq(refreshTokens.accountId, accountId), isNull(refreshTokens.revokedAt), keepFamily ? ne(refreshTokens.familyId, keepFamily) : undefined))
-        .returning({ familyId: refreshTokens.familyId });
-      const endedOperator = await tx
-        .update(operatorRefreshTokens)
-        .set({ revokedAt: now })
-        .where(
-          and(
-            eq(operatorRefreshTokens.accountId, accountId),
-            isNull(operatorRefreshTokens.revokedAt),
-            keepFamily ? ne(operatorRefreshTokens.familyId, keepFamily) : undefined,
-          ),
-        )
-        .returning({ familyId: operatorRefreshTokens.familyId });
-      return [...new Set([...ended, ...endedOperator].map((row) => row.familyId))];
-    });
+    return this.db.system((tx) => endSessionsIn(tx, accountId, keepFamily, now));
   }
 
   /** A new platform operator's account with its one-time password link, or `exists` when the e-mail is taken. */
@@ -224,14 +214,16 @@ export class AuthRepository {
         .for('update');
       if (!setup) return { kind: 'invalid' };
       if (setup.usedAt) return { kind: 'used' };
-      if (setup.expiresAt <= now) return { kind: 'expired' };
+      if (setup.expiresAt <= now) return { kind: 'expired', expiresAt: setup.expiresAt };
       await tx.update(passwordSetups).set({ usedAt: now }).where(eq(passwordSetups.id, setup.id));
       const [account] = await tx
         .update(accounts)
         .set({ passwordHash, updatedAt: now })
         .where(eq(accounts.id, setup.accountId))
         .returning({ email: accounts.email });
-      return account ? { kind: 'set', accountId: setup.accountId, email: account.email } : { kind: 'invalid' };
+      if (!account) return { kind: 'invalid' };
+      const ended = await afterNewPassword(tx, setup.accountId, null, now);
+      return { kind: 'set', accountId: setup.accountId, email: account.email, endedSessions: ended };
     });
   }
 
@@ -374,4 +366,36 @@ export class AuthRepository {
       return { sessionId: current.familyId, ended: (await revokeFamily(tx, current.familyId, now)) > 0 };
     });
   }
+}
+
+/** Ends every live session of an account except `keepFamily`, member and operator alike; returns the sessions that ended. */
+async function endSessionsIn(tx: Tx, accountId: string, keepFamily: string | null, now: Date): Promise<string[]> {
+  const ended = await tx
+    .update(refreshTokens)
+    .set({ revokedAt: now })
+    .where(and(eq(refreshTokens.accountId, accountId), isNull(refreshTokens.revokedAt), keepFamily ? ne(refreshTokens.familyId, keepFamily) : undefined))
+    .returning({ familyId: refreshTokens.familyId });
+  const endedOperator = await tx
+    .update(operatorRefreshTokens)
+    .set({ revokedAt: now })
+    .where(
+      and(
+        eq(operatorRefreshTokens.accountId, accountId),
+        isNull(operatorRefreshTokens.revokedAt),
+        keepFamily ? ne(operatorRefreshTokens.familyId, keepFamily) : undefined,
+      ),
+    )
+    .returning({ familyId: operatorRefreshTokens.familyId });
+  return [...new Set([...ended, ...endedOperator].map((row) => row.familyId))];
+}
+
+/**
+ * What a new password takes with it, in its transaction: every other session, and whatever someone who knew the old
+ * password (or held a session) may have started — a pending e-mail change to their own address, unused reset and
+ * setup links. Returns the sessions that ended.
+ */
+async function afterNewPassword(tx: Tx, accountId: string, keepFamily: string | null, now: Date): Promise<string[]> {
+  await tx.delete(emailChanges).where(and(eq(emailChanges.accountId, accountId), isNull(emailChanges.confirmedAt)));
+  await tx.delete(passwordSetups).where(and(eq(passwordSetups.accountId, accountId), isNull(passwordSetups.usedAt)));
+  return endSessionsIn(tx, accountId, keepFamily, now);
 }

@@ -11,6 +11,7 @@ import {
   type Viewer,
 } from '@tunet/kit';
 import type { GraphQLError } from 'graphql';
+import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { requireNotSuspended, requireOpenAssociation, requirePerson, sessionRoleOf } from './auth.access';
 import type { AccountRow, AuthRepository, Membership, NewRefreshToken } from './auth.repository';
@@ -29,6 +30,11 @@ export interface Session {
   refreshTokenExpiresAt: Date;
   /** Set when a person proved who they are on this device; a refresh has none to give. */
   deviceToken: string | null;
+}
+
+/** A reset link belongs to an account, not an association: its expiry is told in the platform's default zone. */
+function isoInDefaultZone(at: Date): string | null {
+  return DateTime.fromJSDate(at, { zone: 'Europe/Oslo' }).toISO();
 }
 
 const loginInput = z.object({
@@ -93,7 +99,7 @@ export class AuthService {
     const open = memberships.filter((m) => m.associationStatus === 'active');
     const membership = associationId ? memberships.find((m) => m.associationId === associationId) : (defaultMembership(memberships) ?? memberships[0]);
     if (!membership) {
-      if (associationId) throw badUserInput('associationId', 'You are not a member of that association.');
+      if (associationId) throw refuse('NOT_A_MEMBER', {}, 'associationId');
       // An operator belongs to no association and enters one only through a support session (decision 0030).
       if (account.platformAdmin) return this.startOperatorSession(account.id, deviceToken);
       throw refuse('NO_MEMBERSHIP');
@@ -139,11 +145,15 @@ export class AuthService {
 
   /**
    * A new session in another association of the viewer's account, on the rules of a login that names it: only an
-   * active membership of an open association. The current session goes on (decision 0046).
+   * active membership of an open association. The current session goes on (decision 0046). Never the current
+   * association (that would only copy the session), and at most SWITCHES_PER_ACCOUNT_PER_HOUR an hour; the new
+   * session is the account's like any other, so a password change or reset ends it.
    */
   async switchAssociation(viewer: Viewer | null, rawInput: unknown): Promise<Session> {
     const person = requirePerson(viewer);
     const { associationId } = parseInput(switchAssociationInput, rawInput);
+    if (associationId === person.associationId) throw refuse('ALREADY_IN_ASSOCIATION', {}, 'associationId');
+    await this.guard.takeSwitch(person.accountId);
     const account = await this.repository.findAccount(person.accountId);
     if (!account) throw unauthenticated();
     return this.startSession(account, associationId, null);
@@ -156,9 +166,10 @@ export class AuthService {
    */
   async requestPasswordReset(rawInput: unknown, clientIp: string): Promise<{ linkValidMinutes: number }> {
     const { email } = parseInput(requestPasswordResetInput, rawInput);
-    await this.guard.takeResetRequest(email, clientIp);
+    if (!(await this.guard.takeResetRequest(email, clientIp))) return { linkValidMinutes: RESET_LINK_LIFETIME_MINUTES };
     const account = await this.repository.findAccountByEmail(email);
-    const membership = account && defaultMembership(await this.repository.findMemberships(account));
+    // A platform operator's password is set only through `create-operator --new-link` (decision 0030).
+    const membership = account && !account.platformAdmin && defaultMembership(await this.repository.findMemberships(account));
     if (account && membership) {
       const token = newSecretToken();
       const expiresAt = new Date(Date.now() + RESET_LINK_LIFETIME_MINUTES * 60_000);
@@ -187,10 +198,11 @@ export class AuthService {
     if (outcome.kind === 'invalid') throw refuse('PASSWORD_RESET_TOKEN_INVALID', {}, 'token');
     await giveBack();
     if (outcome.kind === 'used') throw refuse('PASSWORD_RESET_TOKEN_USED', {}, 'token');
-    if (outcome.kind === 'expired') throw refuse('PASSWORD_RESET_TOKEN_EXPIRED', {}, 'token');
-    const ended = await this.repository.endAccountSessions(outcome.accountId, null, new Date());
-    await this.revocations.endSessions(ended);
-    return { email: outcome.email, endedSessions: ended.length };
+    if (outcome.kind === 'expired') throw refuse('PASSWORD_RESET_TOKEN_EXPIRED', { expiredAt: isoInDefaultZone(outcome.expiresAt) }, 'token');
+    // The sessions ended with the password, in its transaction; announcing them is after the commit. Should that
+    // fail, the refresh tokens are dead anyway and the access tokens stop within their 15 minutes.
+    await this.revocations.endSessions(outcome.endedSessions);
+    return { email: outcome.email, endedSessions: outcome.endedSessions.length };
   }
 
   async refresh(rawInput: unknown): Promise<Session> {
@@ -207,15 +219,14 @@ export class AuthService {
     return this.session(outcome.membership, outcome.sessionId, next, null);
   }
 
-  /** Changes the viewer's password and ends every other session of the account. */
+  /** Changes the viewer's password, ends every other session of the account and voids its pending e-mail changes and links. */
   async changePassword(viewer: Viewer | null, rawInput: unknown, clientIp: string): Promise<number> {
     const person = requirePerson(viewer);
     const input = parseInput(changePasswordInput, rawInput);
     const account = await this.recheckPassword(person, input.currentPassword, clientIp, () =>
       badUserInput('currentPassword', 'The current password is wrong.'),
     );
-    await this.repository.setPassword(account.id, await hashPassword(input.newPassword));
-    const ended = await this.repository.endAccountSessions(account.id, person.sessionId, new Date());
+    const ended = await this.repository.setPassword(account.id, await hashPassword(input.newPassword), person.sessionId, new Date());
     await this.revocations.endSessions(ended);
     return ended.length;
   }
@@ -232,7 +243,7 @@ export class AuthService {
     await giveBack();
     if (outcome.kind === 'used') throw badUserInput('token', 'This link was already used. Ask for a new one.');
     if (outcome.kind === 'expired') throw badUserInput('token', 'This link has expired. Ask for a new one.');
-    await this.revocations.endSessions(await this.repository.endAccountSessions(outcome.accountId, null, new Date()));
+    await this.revocations.endSessions(outcome.endedSessions);
     return outcome.email;
   }
 

@@ -22,6 +22,8 @@ export type RecheckOutcome = 'right' | 'wrong' | 'session-ended';
 
 export const RESET_REQUESTS_PER_EMAIL_PER_HOUR = 3;
 const RESET_REQUESTS_PER_ADDRESS_PER_HOUR = 20;
+/** Sessions `switchAssociation` may start per account an hour: a person moves between a handful of associations. */
+export const SWITCHES_PER_ACCOUNT_PER_HOUR = 30;
 
 /**
  * Every password check goes through here, so every one counts against the same limits (decision 0003): per e-mail
@@ -35,6 +37,7 @@ export class PasswordGuard {
   private readonly perSession: RateLimit;
   private readonly resetsPerEmail: RateLimit;
   private readonly resetsPerAddress: RateLimit;
+  private readonly switchesPerAccount: RateLimit;
   private readonly devices: DeviceTokens;
 
   constructor(store: FastStore, deviceKeySecret: string, settings: PasswordLimitSettings) {
@@ -60,18 +63,24 @@ export class PasswordGuard {
     const hourly = (name: string, points: number) => new RateLimit(store, { name, points, windowSeconds: 3600, blockSeconds: 0 });
     this.resetsPerEmail = hourly('password-reset:email', RESET_REQUESTS_PER_EMAIL_PER_HOUR);
     this.resetsPerAddress = hourly('password-reset:address', RESET_REQUESTS_PER_ADDRESS_PER_HOUR);
+    this.switchesPerAccount = hourly('switch-association:account', SWITCHES_PER_ACCOUNT_PER_HOUR);
     this.devices = new DeviceTokens(deviceKeySecret, settings.deviceTokenTtlSeconds);
   }
 
   /**
-   * A point per e-mail and per client network before a password reset is asked for, whether or not the e-mail has an
-   * account, so that the limit tells nothing about who has one; RATE_LIMITED with the wait when either is used up.
+   * A point per client network and per e-mail before a password reset is asked for, whether or not the e-mail has an
+   * account, so that the limit tells nothing about who has one. RATE_LIMITED when the network's are used up; false
+   * (send nothing, answer as always) when the e-mail's are: a stranger asking for someone's address must neither see
+   * a difference nor void the link the owner just got (decision 0046, review fixes).
    */
-  async takeResetRequest(email: string, clientIp: string): Promise<void> {
-    await takeFromAll([
-      [this.resetsPerAddress, clientNetwork(clientIp)],
-      [this.resetsPerEmail, email.toLowerCase()],
-    ]);
+  async takeResetRequest(email: string, clientIp: string): Promise<boolean> {
+    await takeFromAll([[this.resetsPerAddress, clientNetwork(clientIp)]]);
+    return (await this.resetsPerEmail.take(email.toLowerCase())).taken;
+  }
+
+  /** A point per account before `switchAssociation` starts a session; RATE_LIMITED with the wait when used up. */
+  async takeSwitch(accountId: string): Promise<void> {
+    await takeFromAll([[this.switchesPerAccount, accountId]]);
   }
 
   /**

@@ -132,18 +132,86 @@ describe('operator bootstrap, setPasswordWithToken and password reset', () => {
       expect(await reasonOf(auth().resetPassword({ token: older!, newPassword: PASSWORD }, '10.9.1.2'))).toEqual(refused('PASSWORD_RESET_TOKEN_INVALID'));
       await bed.db.system((tx) => tx.execute(sql`update members.password_setups set expires_at = now() - interval '1 second' where purpose = 'reset'`));
       expect(await reasonOf(auth().resetPassword({ token: newer!, newPassword: PASSWORD }, '10.9.1.2'))).toEqual(refused('PASSWORD_RESET_TOKEN_EXPIRED'));
+      // The refusal says when (review fix 10), as an ISO date-time with offset.
+      const expired = await auth()
+        .resetPassword({ token: newer!, newPassword: PASSWORD }, '10.9.1.2')
+        .catch((error: GraphQLError) => error.extensions);
+      expect(expired).toMatchObject({ expiredAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT.*\+0[12]:00$/) });
       const { link } = await create('not-a-reset@tunet.test');
       expect(await reasonOf(auth().resetPassword({ token: tokenOf(link), newPassword: PASSWORD }, '10.9.1.3'))).toEqual(
         refused('PASSWORD_RESET_TOKEN_INVALID'),
       );
     });
 
-    it('limits requests per e-mail, known or not, so that nobody can flood a mailbox or tell accounts apart', async () => {
+    const viewerFor = async (session: { accessToken: string }) => verifier.verify(session.accessToken);
+    const tokenOfEmailChange = async (newEmail: string) =>
+      (
+        (await bed.db.system((tx) =>
+          tx.execute(
+            sql`select payload->>'token' as token from members.outbox where topic = 'account.email_change_requested' and payload->>'newEmail' = ${newEmail}`,
+          ),
+        )) as { rows: { token: string }[] }
+      ).rows[0]!.token;
+
+    it('voids a pending e-mail change and unused links when the password is reset or changed (review fixes)', async () => {
+      // Someone with Ingrid's old password asked to move her login to their address; her reset must end that.
+      const stolen = await auth().login({ email: 'ingrid@solbakken.example', password: DEMO_PASSWORD }, '10.9.3.1');
+      await auth().requestEmailChange(await viewerFor(stolen), { newEmail: 'thief@evil.example', password: DEMO_PASSWORD }, '10.9.3.1');
+      await auth().requestPasswordReset({ email: 'ingrid@solbakken.example' }, '10.9.3.2');
+      await auth().requestPasswordReset({ email: 'ingrid@solbakken.example' }, '10.9.3.2');
+      const token = (await resets()).filter((r) => r.payload.email === 'ingrid@solbakken.example').at(-1)!.payload.token;
+      await auth().resetPassword({ token, newPassword: 'ingrids nye passord' }, '10.9.3.2');
+      expect(await errorOf(auth().confirmEmailChange({ token: await tokenOfEmailChange('thief@evil.example') }))).toMatchObject({ field: 'token' });
+      await expect(auth().login({ email: 'ingrid@solbakken.example', password: 'ingrids nye passord' }, '10.9.3.2')).resolves.toBeDefined();
+
+      // changePassword does the same for a change started before it, and for a reset link lying in the mailbox.
+      const session = await auth().login({ email: 'ingrid@solbakken.example', password: 'ingrids nye passord' }, '10.9.3.3');
+      const ingrid = await viewerFor(session);
+      await auth().requestEmailChange(ingrid, { newEmail: 'thief2@evil.example', password: 'ingrids nye passord' }, '10.9.3.3');
+      await auth().requestPasswordReset({ email: 'ingrid@solbakken.example' }, '10.9.3.4');
+      const lying = (await resets()).filter((r) => r.payload.email === 'ingrid@solbakken.example').at(-1)!.payload.token;
+      await auth().changePassword(ingrid, { currentPassword: 'ingrids nye passord', newPassword: 'ingrids tredje passord' }, '10.9.3.3');
+      expect(await errorOf(auth().confirmEmailChange({ token: await tokenOfEmailChange('thief2@evil.example') }))).toMatchObject({ field: 'token' });
+      expect(await reasonOf(auth().resetPassword({ token: lying, newPassword: 'the thief chooses' }, '10.9.3.4'))).toEqual(
+        refused('PASSWORD_RESET_TOKEN_INVALID'),
+      );
+    });
+
+    it('ends the sessions in the transaction that sets the password, so a crash after it leaves none alive (review fixes)', async () => {
+      const session = await auth().login({ email: 'aase@solbakken.example', password: DEMO_PASSWORD }, '10.9.4.1');
+      await auth().requestPasswordReset({ email: 'aase@solbakken.example' }, '10.9.4.1');
+      const token = (await resets()).filter((r) => r.payload.email === 'aase@solbakken.example').at(-1)!.payload.token;
+      // The process dies after the password's transaction: anything the reset does in a second one never happens.
+      const repository = (auth() as unknown as { repository: object }).repository;
+      const crashing = Object.assign(Object.create(Object.getPrototypeOf(repository) as object) as object, repository, {
+        endAccountSessions: () => Promise.reject(new Error('process died')),
+      });
+      const service = Object.assign(Object.create(Object.getPrototypeOf(auth()) as object) as object, auth(), { repository: crashing }) as ReturnType<
+        typeof auth
+      >;
+      await service.resetPassword({ token, newPassword: 'aases nye passord' }, '10.9.4.1').catch(() => null);
+      expect(await errorOf(auth().refresh({ refreshToken: session.refreshToken }))).toMatchObject({ code: 'UNAUTHENTICATED' });
+    });
+
+    it('limits requests per e-mail, known or not, silently: nobody can flood a mailbox, tell accounts apart or void the owner’s link', async () => {
       const ask = (email: string, ip: string) => errorOf(auth().requestPasswordReset({ email }, ip));
       for (const email of ['jonas@solbakken.example', 'ghost@solbakken.example']) {
         const answers = [await ask(email, '10.9.2.1'), await ask(email, '10.9.2.2'), await ask(email, '10.9.2.3'), await ask(email, '10.9.2.4')];
-        expect(answers.map((answer) => answer?.code ?? 'answered')).toEqual(['answered', 'answered', 'answered', 'RATE_LIMITED']);
+        expect(answers.map((answer) => answer?.code ?? 'answered')).toEqual(['answered', 'answered', 'answered', 'answered']);
       }
+      // Three links went out; the fourth request sent nothing and left the third working.
+      const jonas = (await resets()).filter((r) => r.payload.email === 'jonas@solbakken.example');
+      expect(jonas).toHaveLength(3);
+      await expect(auth().resetPassword({ token: jonas[2]!.payload.token, newPassword: 'jonas sitt nye passord' }, '10.9.2.5')).resolves.toBeDefined();
+    });
+
+    it('sends no reset link to a platform operator, even one with a membership (decision 0030)', async () => {
+      const operator = await auth().createAccount('drift@tunet.test', DEMO_PASSWORD, true);
+      await bed.subgraph.repositories.members.insertMembers(DEMO.fjordly, [
+        { id: '90000000-0000-4000-8000-000000000009', accountId: operator, displayName: 'Drift', externalTitle: 'Plattformdrift' },
+      ]);
+      await auth().requestPasswordReset({ email: 'drift@tunet.test' }, '10.9.6.1');
+      expect((await resets()).filter((r) => r.payload.email === 'drift@tunet.test')).toEqual([]);
     });
   });
 });

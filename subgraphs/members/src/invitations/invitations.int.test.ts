@@ -115,7 +115,10 @@ describe('invitations', () => {
       field: 'unitId',
     });
     const both = await invite({ email: 'x@example.com', displayName: 'X', unitId, externalTitle: 'Vakt' }).catch((error: GraphQLError) => error);
-    expect(((both as GraphQLError).extensions.invalidFields as { field: string }[]).map((invalid) => invalid.field)).toEqual(['unitId', 'externalTitle']);
+    expect(((both as GraphQLError).extensions.invalidFields as { field: string; reason: string }[]).map((invalid) => [invalid.field, invalid.reason])).toEqual([
+      ['unitId', 'RESIDENT_OR_EXTERNAL'],
+      ['externalTitle', 'RESIDENT_OR_EXTERNAL'],
+    ]);
     expect(await errorOf(invite({ email: 'x@example.com', displayName: 'X', relation: 'OWNER', externalTitle: 'Vakt' }))).toEqual({
       code: 'BAD_USER_INPUT',
       field: 'relation',

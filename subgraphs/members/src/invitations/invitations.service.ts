@@ -16,6 +16,7 @@ function invitationExpired(found: { expiresAt: Date; timeZone: string }): Error 
 }
 
 const NOT_BOTH = 'Invite a resident with unitId and relation, or an external with externalTitle (not both).';
+const RESIDENT_OR_EXTERNAL = { reason: 'RESIDENT_OR_EXTERNAL' };
 
 const inviteInput = z
   .object({
@@ -33,11 +34,11 @@ const inviteInput = z
     const residentFields = (['unitId', 'relation', 'moveIn'] as const).filter((field) => i[field]);
     if (i.externalTitle && residentFields.length > 0) {
       // Both sides are reported, so a form can mark every field that has to go.
-      for (const path of [...residentFields, 'externalTitle']) ctx.addIssue({ code: 'custom', path: [path], message: NOT_BOTH });
+      for (const path of [...residentFields, 'externalTitle']) ctx.addIssue({ code: 'custom', path: [path], message: NOT_BOTH, params: RESIDENT_OR_EXTERNAL });
       return;
     }
     if (i.externalTitle) return;
-    if (!i.unitId) ctx.addIssue({ code: 'custom', path: ['unitId'], message: NOT_BOTH });
+    if (!i.unitId) ctx.addIssue({ code: 'custom', path: ['unitId'], message: NOT_BOTH, params: RESIDENT_OR_EXTERNAL });
     else if (!i.relation) ctx.addIssue({ code: 'custom', path: ['relation'], message: 'A resident needs a relation to the unit.' });
   });
 const invitationIdInput = z.object({ invitationId: z.guid() });
