@@ -25,6 +25,7 @@ import { nulCharactersPlugin, nulCharactersRule } from './nul-characters';
 import { mountPublicRoutes, publicOriginOf } from './public-routes';
 import { graphqlBody, OperationGuard } from './request-limits';
 import { SignedDataSource, type GatewayContext } from './signed-data-source';
+import { corsFor } from './cors';
 import { timeoutFor, type SubgraphTimeouts } from './subgraph-timeouts';
 import { supportSessionsPlugin } from './support-sessions';
 import { mountInboxStream } from './stream';
@@ -49,6 +50,8 @@ export interface GatewayOptions {
   apiKeyCacheSeconds?: number;
   /** How long to wait for each subgraph's answer (default 10 s); see subgraph-timeouts. */
   subgraphTimeouts?: SubgraphTimeouts;
+  /** Browser origins allowed to call the API across origins (the web app; see cors.ts). Default none. */
+  allowedOrigins?: readonly string[];
   logger: Logger;
 }
 
@@ -82,6 +85,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   const probed = createProbedApp(() => subgraphsReady(subgraphUrls));
   const { app, httpServer } = probed;
   app.set('trust proxy', options.trustProxy ?? false);
+  app.use(corsFor(options.allowedOrigins ?? []));
 
   const server = new ApolloServer<GatewayContext>({
     gateway,

@@ -1,2 +1,3 @@
 export { startGateway, type GatewayOptions } from './gateway';
 export { subgraphTimeoutsFromEnv, type SubgraphTimeouts } from './subgraph-timeouts';
+export { allowedOriginsFromEnv } from './cors';

@@ -1,12 +1,14 @@
 import path from 'node:path';
 import { closeFastStore, createLogger, onShutdown, openFastStore, pemFromEnv, PRODUCTION_SHUTDOWN_DELAY_MS, requireEnv, shutdownDelayMs } from '@tunet/kit';
+import { allowedOriginsFromEnv } from './cors';
 import { startGateway } from './gateway';
 import { subgraphTimeoutsFromEnv } from './subgraph-timeouts';
 
 /**
  * The gateway as its own production process, configured only by environment variables (see README):
  * PORT, HOST, JWT_PUBLIC_KEY, INTERNAL_SIGNING_SECRET, SUBGRAPH_<NAME>_URL, SUBGRAPH_TIMEOUT_MS,
- * SUBGRAPH_<NAME>_TIMEOUT_MS, SUPERGRAPH_PATH, GRAPHQL_INTROSPECTION, TRUST_PROXY, REDIS_URL, SHUTDOWN_DELAY_MS.
+ * SUBGRAPH_<NAME>_TIMEOUT_MS, SUPERGRAPH_PATH, GRAPHQL_INTROSPECTION, TRUST_PROXY, REDIS_URL, SHUTDOWN_DELAY_MS,
+ * WEB_APP_ORIGIN and CORS_ALLOWED_ORIGINS (the browser origins answered with CORS headers).
  */
 async function main(): Promise<void> {
   const logger = createLogger('gateway');
@@ -27,6 +29,7 @@ async function main(): Promise<void> {
     introspection: process.env.GRAPHQL_INTROSPECTION === 'true',
     trustProxy: parseTrustProxy(process.env.TRUST_PROXY),
     subgraphTimeouts: subgraphTimeoutsFromEnv(process.env),
+    allowedOrigins: allowedOriginsFromEnv(process.env),
     store,
     logger,
   });

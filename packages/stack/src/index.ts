@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { startGateway, type SubgraphTimeouts } from '@tunet/gateway';
+import { allowedOriginsFromEnv, startGateway, type SubgraphTimeouts } from '@tunet/gateway';
 import {
   createLogger,
   openEventStream,
@@ -213,6 +213,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       apiKeyCacheSeconds: options.apiKeyCacheSeconds,
       trustProxy: options.trustProxy,
       subgraphTimeouts: options.subgraphTimeouts,
+      allowedOrigins: allowedOriginsFromEnv(process.env),
       logger: logger.child({ component: 'gateway' }),
     });
     started.unshift(gateway);
