@@ -223,6 +223,8 @@ export async function createMembersSubgraph(deps: MembersDependencies): Promise<
       new OutboxRelay(db, stream),
       // Terms end at midnight in each association's zone; a sweep every few minutes announces them soon after.
       new PeriodicJob('board-term-sweep', 5 * 60_000, () => committees.announceEndedBoardTerms(), createLogger('members')),
+      // Portrait bytes a failed storage left queued (decision 0047 review fix 2) are tried again every few minutes.
+      new PeriodicJob('portrait-deletions', 5 * 60_000, () => portraits.removeQueued(null), createLogger('members')),
       suspensionRequests(stream, db, members),
       terminationSweep,
       // Nothing to run: stopping closes the reader's subscription to privacy's announcements.

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { PublicResponse, PublicRouteError } from '@tunet/kit';
+import { FilesystemStorage, type PublicResponse, type PublicRouteError } from '@tunet/kit';
 import { gpsLatitudeOf, phoneJpeg, png } from '@tunet/kit/src/files/files.fixtures';
 import { eq } from 'drizzle-orm';
 import { DEMO } from '../members.demo';
@@ -256,6 +256,25 @@ describe('members and the directory', () => {
       expect(await storedFiles()).toEqual([`${second.portraitFileId}/display`, `${second.portraitFileId}/thumbnail`]);
       const removed = await portraits().remove(ola, bed.loadersFor(ola));
       expect(removed.portraitFileId).toBeNull();
+      expect(await storedFiles()).toEqual([]);
+    });
+
+    it('keeps the new portrait when deleting the replaced one fails, and deletes the old bytes on the retry', async () => {
+      const first = await upload(per, await png(32, 32), 'one.png');
+      const failOnce = jest.spyOn(FilesystemStorage.prototype, 'delete').mockRejectedValueOnce(new Error('storage unavailable'));
+      try {
+        const second = await upload(per, await png(48, 48), 'two.png');
+        expect(second.portraitFileId).not.toBe(first.portraitFileId);
+        const files = await storedFiles();
+        expect(files).toEqual(expect.arrayContaining([`${second.portraitFileId}/display`, `${second.portraitFileId}/thumbnail`]));
+        expect(files.filter((f) => f.startsWith(first.portraitFileId!))).toHaveLength(1); // one of the old sizes is left, queued
+      } finally {
+        failOnce.mockRestore();
+      }
+      // The portrait-deletions job's pass.
+      expect(await portraits().removeQueued(null)).toBe(1);
+      expect((await storedFiles()).filter((f) => f.startsWith(first.portraitFileId!))).toEqual([]);
+      await portraits().remove(per, bed.loadersFor(per));
       expect(await storedFiles()).toEqual([]);
     });
 

@@ -1,5 +1,5 @@
-import { urlSigningKey, type Announcement, type SubgraphDatabase } from '@tunet/kit';
-import { and, eq, isNotNull } from 'drizzle-orm';
+import { urlSigningKey, type Announcement, type SubgraphDatabase, type Tx } from '@tunet/kit';
+import { and, eq, isNotNull, sql } from 'drizzle-orm';
 import { members } from '../tables';
 import { memberWithRoles, type MemberRow } from './members.repository';
 
@@ -11,6 +11,21 @@ export interface StoredPortrait {
   associationId: string;
   fileId: string;
   contentType: PortraitType;
+}
+
+/**
+ * Queues the stored bytes of the portrait of member `memberId` (null: of every member of the association) for deletion,
+ * in the caller's transaction that replaces or deletes the rows naming them (decision 0047 review fix 2). The keys are
+ * portraitKey's `<association>/<file>/<variant>` for each of PORTRAIT_VARIANTS.
+ */
+export async function queuePortraitDeletions(tx: Tx, associationId: string, memberId: string | null): Promise<void> {
+  await tx.execute(
+    sql`insert into members.file_deletions (association_id, storage_key)
+        select m.association_id, m.association_id || '/' || m.portrait_file_id || '/' || v.variant
+        from members.members m, unnest(array['display', 'thumbnail']) as v(variant)
+        where m.association_id = ${associationId} and m.portrait_file_id is not null ${memberId ? sql`and m.id = ${memberId}` : sql``}
+        on conflict do nothing`,
+  );
 }
 
 /** The only SQL of uploaded portraits (docs/decisions/0047). Every call names its tenant, or says why not. */
@@ -37,6 +52,7 @@ export class PortraitsRepository {
     return this.db.tenant(associationId, async (tx) => {
       const [before] = await tx.select({ fileId: members.portraitFileId, contentType: members.portraitContentType }).from(members).where(mine).for('update');
       if (!before) return null;
+      await queuePortraitDeletions(tx, associationId, memberId);
       const [member] = await tx
         .update(members)
         .set({ portraitFileId: portrait?.fileId ?? null, portraitContentType: portrait?.contentType ?? null, portraitUrl: null, updatedAt: new Date() })
@@ -46,6 +62,22 @@ export class PortraitsRepository {
       const replaced = before.fileId && before.contentType ? { associationId, fileId: before.fileId, contentType: before.contentType } : null;
       return { member: member!, replaced };
     });
+  }
+
+  /** Stored bytes queued for deletion (file_deletions), of one association or of all (null), oldest first. */
+  async pendingDeletions(associationId: string | null): Promise<{ associationId: string; key: string }[]> {
+    const result = (await this.db.system((tx) =>
+      tx.execute(
+        sql`select association_id as "associationId", storage_key as key from members.file_deletions
+            ${associationId ? sql`where association_id = ${associationId}` : sql``} order by queued_at`,
+      ),
+    )) as { rows: { associationId: string; key: string }[] };
+    return result.rows;
+  }
+
+  /** The object is gone from storage: forget its key. */
+  async deleted(associationId: string, key: string): Promise<void> {
+    await this.db.system((tx) => tx.execute(sql`delete from members.file_deletions where association_id = ${associationId} and storage_key = ${key}`));
   }
 
   /** The portrait a signed link names, whoever's it is: the link's signature was its authorisation. */

@@ -80,27 +80,33 @@ export class PortraitsService {
     const image = await processImage(bytes, contentType);
     if (!image) throw refuse('IMAGE_UNREADABLE', {}, 'contentBase64');
     const portrait = { associationId: me.associationId, fileId: randomUUID(), contentType };
+    let done: MemberRow;
     try {
       for (const variant of PORTRAIT_VARIANTS) await this.storage.put(portraitKey(portrait, variant), image.variants[variant], contentType);
-      return await this.replace(viewer!, me, portrait, 'setMyPortrait');
+      done = await this.write(viewer!, me, portrait, 'setMyPortrait');
     } catch (error) {
-      await this.deleteBytes([portrait]);
+      // Nothing names these bytes: the row was not written.
+      for (const variant of PORTRAIT_VARIANTS) await this.storage.delete(portraitKey(portrait, variant)).catch(() => undefined);
       throw error;
     }
+    await this.removeQueued(me.associationId);
+    return done;
   }
 
   /** Removes the viewer's portrait: an uploaded one with its bytes, and a typed portrait address. */
   async remove(viewer: Viewer | null, loaders: MembersLoaders): Promise<MemberRow> {
     const me = await this.members.me(viewer, loaders);
-    return this.replace(viewer!, me, null, 'removeMyPortrait');
+    const done = await this.write(viewer!, me, null, 'removeMyPortrait');
+    await this.removeQueued(me.associationId);
+    return done;
   }
 
-  private async replace(viewer: Viewer, me: MemberRow, portrait: StoredPortrait | null, operation: string): Promise<MemberRow> {
+  /** Writes the member's row; the bytes of the portrait it replaces are queued for deletion in the same transaction. */
+  private async write(viewer: Viewer, me: MemberRow, portrait: StoredPortrait | null, operation: string): Promise<MemberRow> {
     const done = await this.repository.replace(me.associationId, me.id, portrait, (member) => [
       personalDataChanged(viewer, member.id, ['portrait'], operation),
     ]);
     if (!done) throw new Error(`member ${me.id} vanished while setting a portrait`);
-    if (done.replaced) await this.deleteBytes([done.replaced]);
     return done.member;
   }
 
@@ -158,13 +164,23 @@ export class PortraitsService {
     return new InternalBinaryAnswer(bytes, portrait.contentType);
   }
 
-  /** The stored portraits of a member (or the association's: null), read before an erasure deletes their rows. */
-  stored(associationId: string, memberId: string | null): Promise<StoredPortrait[]> {
-    return this.repository.portraits(associationId, memberId);
-  }
-
-  /** Deletes the stored sizes of portraits no row names any more (replaced, removed, erased). */
-  async deleteBytes(portraits: readonly { associationId: string; fileId: string }[]): Promise<void> {
-    for (const portrait of portraits) for (const variant of PORTRAIT_VARIANTS) await this.storage.delete(portraitKey(portrait, variant));
+  /**
+   * Deletes the stored bytes queued for deletion (members.file_deletions, written with the row that stopped naming
+   * them: replaced, removed, erased), of one association or of all (null), forgetting each key once its object is
+   * gone. A storage that fails keeps the key for the portrait-deletions job; what committed stands. Returns how many
+   * objects went.
+   */
+  async removeQueued(associationId: string | null): Promise<number> {
+    let removed = 0;
+    for (const { associationId: a, key } of await this.repository.pendingDeletions(associationId)) {
+      try {
+        await this.storage.delete(key);
+      } catch {
+        continue;
+      }
+      await this.repository.deleted(a, key);
+      removed += 1;
+    }
+    return removed;
   }
 }

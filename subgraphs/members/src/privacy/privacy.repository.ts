@@ -1,5 +1,6 @@
 import type { PrivacyMovedOutAnswer, PrivacyMovedOutRequest, SubgraphDatabase, Tx } from '@tunet/kit';
 import { sql, type SQL } from 'drizzle-orm';
+import { queuePortraitDeletions } from '../members/portraits.repository';
 
 export type Rows = Record<string, unknown>[];
 /** Rows affected per table. */
@@ -121,6 +122,7 @@ export class PrivacyRepository {
       if (!member) return null;
       const tombstone = await firstRow(tx, sql`select 1 from members.members where association_id = ${tenant} and id = ${tombstoneId} and tombstone`);
       if (!tombstone) throw new TombstoneMismatch();
+      await queuePortraitDeletions(tx, tenant, memberId);
       const account = member.account_id;
       // Locked before the membership goes, so two erasures of the same login's memberships count each other's.
       const login = account
@@ -233,6 +235,7 @@ export class PrivacyRepository {
       const association = await firstRow<{ status: string }>(tx, sql`select status from members.associations where id = ${tenant} for update`);
       if (!association) return null;
       if (association.status !== 'terminated') throw new AssociationNotTerminated();
+      await queuePortraitDeletions(tx, tenant, null);
       const families = new Set<string>();
       const sessions = (await tx.execute(sql`select family_id from members.refresh_tokens where association_id = ${tenant}`)) as {
         rows: { family_id: string }[];

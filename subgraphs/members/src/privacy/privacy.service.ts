@@ -61,7 +61,7 @@ export class PrivacyService {
     private readonly repository: PrivacyRepository,
     private readonly revocations: RevocationWriter,
     /** Uploaded portraits (decision 0047): their bytes are exported as files and deleted with their rows. */
-    private readonly portraits: Pick<PortraitsService, 'exportFiles' | 'exportFile' | 'stored' | 'deleteBytes'>,
+    private readonly portraits: Pick<PortraitsService, 'exportFiles' | 'exportFile' | 'removeQueued'>,
   ) {}
 
   async exportMember({ associationId, memberId }: PrivacyExportRequest): Promise<PrivacyExportAnswer> {
@@ -84,9 +84,11 @@ export class PrivacyService {
     return this.portraits.exportFile(associationId, null, fileId);
   }
 
-  /** The portrait's bytes go after the row that names them, so a failure leaves unreachable bytes at worst; a retry finds none. */
+  /**
+   * The portrait's bytes are queued for deletion in the erasure's transaction and deleted after it; a storage that
+   * fails leaves them queued for the portrait-deletions job (decision 0047 review fix 2), never forgotten.
+   */
   async eraseMember({ associationId, memberId, policy }: PrivacyEraseRequest): Promise<PrivacyEraseAnswer> {
-    const portraits = await this.portraits.stored(associationId, memberId);
     const erased = await this.repository.eraseMember(
       associationId,
       memberId,
@@ -94,7 +96,7 @@ export class PrivacyService {
       { formerBoardMember: (locale) => FORMER_BOARD_MEMBER[locale] ?? FORMER_BOARD_MEMBER.nb! },
       (sessionIds) => this.revocations.endSessions(sessionIds),
     );
-    if (erased) await this.portraits.deleteBytes(portraits);
+    await this.portraits.removeQueued(associationId);
     const counts: Counts = erased?.counts ?? {};
     const receipt = Object.entries(PERSONAL_DATA).map(([table, personal]) => {
       if (table === 'accounts' && erased?.accountKept) {
@@ -117,9 +119,8 @@ export class PrivacyService {
   }
 
   async eraseAssociation({ associationId }: PrivacyAssociationRequest): Promise<PrivacyEraseAnswer> {
-    const portraits = await this.portraits.stored(associationId, null);
     const erased = await this.repository.eraseAssociation(associationId, (sessionIds) => this.revocations.endSessions(sessionIds));
-    if (erased) await this.portraits.deleteBytes(portraits);
+    await this.portraits.removeQueued(associationId);
     const counts = erased ?? {};
     return { subgraph: SUBGRAPH, receipt: ASSOCIATION_ERASURE_TABLES.map((table) => entry(table, 'erased', counts[table] ?? 0)) };
   }
