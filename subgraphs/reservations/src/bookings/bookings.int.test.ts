@@ -126,6 +126,11 @@ describe('booking', () => {
       extensions: { code: 'FORBIDDEN', reason: 'BOOKING_NOT_ALLOWED', allowed: 'RESIDENT,BOARD' },
       message: 'Only residents and the board may book Gjesteleiligheten.',
     });
+    // The same reason as bookingQuote's, not a generic INVALID_VALUE.
+    await expect(resident.book({ resourceId, start: inHours(74), end: inHours(72), acceptRules: true })).rejects.toMatchObject({
+      extensions: { code: 'BAD_USER_INPUT', field: 'end', reason: 'END_BEFORE_START', start: 'start' },
+      message: 'The end must not be before the start.',
+    });
     await expect(resident.book({ ...slot(resourceId, 72), acceptRules: true })).resolves.toMatchObject({
       status: 'confirmed',
       rulesAcceptedAt: expect.any(Date),

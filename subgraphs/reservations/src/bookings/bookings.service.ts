@@ -63,7 +63,9 @@ const createBookingInput = z
     unitId: orDefault(z.string(), null),
   })
   .superRefine((input, ctx) => {
-    if (input.end <= input.start) ctx.addIssue({ code: 'custom', path: ['end'], message: 'must be after start' });
+    if (input.end <= input.start) {
+      ctx.addIssue({ code: 'custom', path: ['end'], message: 'must be after start', params: { reason: 'END_BEFORE_START', start: 'start' } });
+    }
   });
 
 const bookingQuoteInput = z.object({ resourceId: z.string(), start: z.date(), end: z.date(), unitId: orDefault(z.string(), null) });
