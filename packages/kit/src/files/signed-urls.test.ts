@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { URL_MAX_LIFETIME_SECONDS, URL_MIN_LIFETIME_SECONDS, UrlSigner, urlExpiry } from './signed-urls';
+import { URL_MAX_LIFETIME_SECONDS, URL_MIN_LIFETIME_SECONDS, URL_SHORT_LIFETIME_SECONDS, UrlSigner, urlExpiry } from './signed-urls';
 
 const FILE = '3f0c2b8e-4d6a-4c1e-9f7a-1b2c3d4e5f60';
 const key = randomBytes(32);
@@ -58,6 +58,18 @@ describe('UrlSigner', () => {
       expect(left).toBeGreaterThanOrEqual(URL_MIN_LIFETIME_SECONDS);
       expect(left).toBeLessThanOrEqual(URL_MAX_LIFETIME_SECONDS);
     }
+  });
+
+  it('gives a file that is no image a five-minute link, not an hour bucket', async () => {
+    const at = { now: Date.parse('2026-05-12T16:20:07Z') };
+    const signer = signerAt(at);
+    const pdf = new URL(await signer.sign(null, FILE, 'original', { image: false }), 'https://tunet.example.no');
+    expect(Number(pdf.searchParams.get('exp'))).toBe(Date.parse('2026-05-12T16:25:07Z') / 1000);
+    expect(URL_SHORT_LIFETIME_SECONDS).toBe(300);
+    const picture = new URL(await signer.sign(null, FILE, 'original'), 'https://tunet.example.no');
+    expect(Number(picture.searchParams.get('exp'))).toBe(Date.parse('2026-05-12T17:00:00Z') / 1000);
+    at.now += 6 * 60_000;
+    expect(await signer.verify(FILE, 'original', pdf.searchParams.get('exp')!, pdf.searchParams.get('sig')!)).toBe('expired');
   });
 
   it('is valid until its expiry, then expired', async () => {

@@ -11,8 +11,18 @@ export const URL_MIN_LIFETIME_SECONDS = 15 * 60;
 /** The longest a link (a leaked one too) works: a bucket plus the minimum left. */
 export const URL_MAX_LIFETIME_SECONDS = URL_BUCKET_SECONDS + URL_MIN_LIFETIME_SECONDS;
 
-/** When a link signed at `nowMs` expires, in epoch seconds: the first hour boundary at least the minimum away. */
-export function urlExpiry(nowMs: number): number {
+/**
+ * How long a link to a file that is no image works (a PDF, a board's minutes): no cache keeps those from screen to
+ * screen, so nothing is gained by letting a leaked link work for an hour (decision 0047 review fix 4).
+ */
+export const URL_SHORT_LIFETIME_SECONDS = 5 * 60;
+
+/**
+ * When a link signed at `nowMs` expires, in epoch seconds: for an image the first hour boundary at least the minimum
+ * away; for another file (`image: false`) URL_SHORT_LIFETIME_SECONDS after signing.
+ */
+export function urlExpiry(nowMs: number, { image = true }: { image?: boolean } = {}): number {
+  if (!image) return Math.floor(nowMs / 1000) + URL_SHORT_LIFETIME_SECONDS;
   const earliest = Math.floor(nowMs / 1000) + URL_MIN_LIFETIME_SECONDS;
   return Math.ceil(earliest / URL_BUCKET_SECONDS) * URL_BUCKET_SECONDS;
 }
@@ -43,9 +53,12 @@ export class UrlSigner {
     this.nowMs = options.nowMs ?? Date.now;
   }
 
-  /** Absolute when the gateway said which origin the client called; a path otherwise. */
-  async sign(origin: string | null | undefined, fileId: string, variant: ImageVariant): Promise<string> {
-    const exp = String(urlExpiry(this.nowMs()));
+  /**
+   * Absolute when the gateway said which origin the client called; a path otherwise. Links to images expire on the
+   * hour; `image: false` (a file that is no picture) gives a link of URL_SHORT_LIFETIME_SECONDS.
+   */
+  async sign(origin: string | null | undefined, fileId: string, variant: ImageVariant, options: { image?: boolean } = {}): Promise<string> {
+    const exp = String(urlExpiry(this.nowMs(), options));
     const sig = this.mac(await this.signingKey(), fileId, variant, exp);
     return `${origin ?? ''}/${this.route}/${fileId}/${variant}?exp=${exp}&sig=${sig}`;
   }

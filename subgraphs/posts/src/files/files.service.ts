@@ -172,7 +172,8 @@ export class FilesService {
   async url(request: FilesRequest, file: FileRow, variant: ImageVariant): Promise<string | null> {
     if (variant !== 'original' && file.width === null) return null;
     if (!canDownloadFile(request.viewer, file, await this.placeVisible(request, file))) throw forbidden();
-    return this.signer.sign(request.publicOrigin, file.id, variant);
+    // Only images are kept by caches from screen to screen; a PDF's link keeps the short lifetime (0047 review fix 4).
+    return this.signer.sign(request.publicOrigin, file.id, variant, { image: file.width !== null });
   }
 
   /**
