@@ -75,22 +75,27 @@ describe('comment text under moderation', () => {
 
 describe('the viewerCan flags of a comment (the mutations refuse by the same rules)', () => {
   const author = memberOf(X, 'resident', { memberId: AUTHOR });
-  const live = { ...comment, parentId: null, deletedAt: null, moderationState: 'visible' as const };
+  const live = { ...comment, parentId: null, deletedAt: null, moderationState: 'visible' as const, withheld: false };
 
   it('lets the author edit and delete a live comment, and nobody else', () => {
-    expect([canEditCommentNow(author, live), canDeleteCommentNow(author, live)]).toEqual([true, true]);
-    expect([canEditCommentNow(memberOf(X, 'board'), live), canDeleteCommentNow(memberOf(X, 'board'), live)]).toEqual([false, false]);
+    expect([canEditCommentNow(author, live, false), canDeleteCommentNow(author, live)]).toEqual([true, true]);
+    expect([canEditCommentNow(memberOf(X, 'board'), live, false), canDeleteCommentNow(memberOf(X, 'board'), live)]).toEqual([false, false]);
   });
 
   it('lets nobody edit a comment moderation hid or removed, which the board reviews as it was reported', () => {
-    expect(canEditCommentNow(author, { ...live, moderationState: 'hidden' })).toBe(false);
-    expect(canEditCommentNow(author, { ...live, moderationState: 'removed' })).toBe(false);
+    expect(canEditCommentNow(author, { ...live, moderationState: 'hidden' }, false)).toBe(false);
+    expect(canEditCommentNow(author, { ...live, moderationState: 'removed' }, false)).toBe(false);
     expect(canDeleteCommentNow(author, { ...live, moderationState: 'hidden' })).toBe(true);
+  });
+
+  it('does not offer editing to an author whose processing is restricted, except a comment already withheld (as editComment)', () => {
+    expect(canEditCommentNow(author, live, true)).toBe(false);
+    expect(canEditCommentNow(author, { ...live, withheld: true }, true)).toBe(true);
   });
 
   it('offers neither once the comment is deleted', () => {
     const deleted = { ...live, deletedAt: new Date('2026-04-25T12:00:00Z') };
-    expect([canEditCommentNow(author, deleted), canDeleteCommentNow(author, deleted), canReplyTo(author, deleted)]).toEqual([false, false, false]);
+    expect([canEditCommentNow(author, deleted, false), canDeleteCommentNow(author, deleted), canReplyTo(author, deleted)]).toEqual([false, false, false]);
   });
 
   it('offers a reply under a live top-level comment to residents and the board only', () => {

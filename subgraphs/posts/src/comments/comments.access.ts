@@ -53,10 +53,12 @@ type CommentFacts = { associationId: string; authorMemberId: string; parentId: s
 
 /**
  * `Comment.viewerCanEdit`: `editComment` would take new text. The author's own comment (`canEditComment`) while it
- * is neither deleted nor hidden or removed, since the board reviews a moderated comment's text as it was reported.
+ * is neither deleted nor hidden or removed, since the board reviews a moderated comment's text as it was reported;
+ * while the author's processing is `restricted` (asked once per request) only a comment already withheld, as
+ * `editComment` refuses the others.
  */
-export function canEditCommentNow(viewer: Viewer | null, comment: CommentFacts): boolean {
-  return canEditComment(viewer, comment) && comment.deletedAt === null && comment.moderationState === 'visible';
+export function canEditCommentNow(viewer: Viewer | null, comment: CommentFacts & { withheld: boolean }, restricted: boolean): boolean {
+  return canEditComment(viewer, comment) && comment.deletedAt === null && comment.moderationState === 'visible' && (comment.withheld || !restricted);
 }
 
 /** `Comment.viewerCanDelete`: the author's own comment, not yet deleted (deleting again changes nothing). */

@@ -36,7 +36,7 @@ export const commentsResolvers: Resolvers = {
     reactions: (comment, _args, ctx) => ctx.commentLoaders.commentReactions.counts.load(comment.id),
     viewerReactions: (comment, _args, ctx) => ctx.commentLoaders.commentReactions.mine.load(comment.id),
     // The rules editComment, deleteComment and addComment's parentId check refuse by, on the row already loaded.
-    viewerCanEdit: (comment, _args, ctx) => canEditCommentNow(ctx.viewer, comment),
+    viewerCanEdit: async (comment, _args, ctx) => canEditCommentNow(ctx.viewer, comment, await ctx.posts.viewerRestricted(ctx.viewer, ctx.loaders)),
     viewerCanDelete: (comment, _args, ctx) => canDeleteCommentNow(ctx.viewer, comment),
     viewerCanReply: (comment, _args, ctx) => canReplyTo(ctx.viewer, comment),
   },

@@ -123,21 +123,30 @@ describe('the viewerCan flags of a post (the mutations refuse by the same rules)
   const author = memberOf(X, 'resident', { memberId: SOMEONE_ELSE });
 
   it('lets the author edit and delete a visible post, and not the board, which pins it instead', () => {
-    expect([canEditPostNow(author, post()), canDeletePostNow(author, post()), canPinPosts(author, X)]).toEqual([true, true, false]);
+    expect([canEditPostNow(author, post(), false), canDeletePostNow(author, post()), canPinPosts(author, X)]).toEqual([true, true, false]);
     const board = member(X, 'board');
-    expect([canEditPostNow(board, post()), canDeletePostNow(board, post()), canPinPosts(board, X)]).toEqual([false, false, true]);
+    expect([canEditPostNow(board, post(), false), canDeletePostNow(board, post()), canPinPosts(board, X)]).toEqual([false, false, true]);
   });
 
   it('lets the author delete but not edit a post moderation hid, and neither once it is removed', () => {
-    expect([canEditPostNow(author, post({ moderationState: 'hidden' })), canDeletePostNow(author, post({ moderationState: 'hidden' }))]).toEqual([false, true]);
-    expect([canEditPostNow(author, post({ moderationState: 'removed' })), canDeletePostNow(author, post({ moderationState: 'removed' }))]).toEqual([
+    expect([canEditPostNow(author, post({ moderationState: 'hidden' }), false), canDeletePostNow(author, post({ moderationState: 'hidden' }))]).toEqual([
+      false,
+      true,
+    ]);
+    expect([canEditPostNow(author, post({ moderationState: 'removed' }), false), canDeletePostNow(author, post({ moderationState: 'removed' }))]).toEqual([
       false,
       false,
     ]);
   });
 
+  it('does not offer editing to an author whose processing is restricted, except a post already withheld (as updatePost)', () => {
+    expect(canEditPostNow(author, post(), true)).toBe(false);
+    expect(canEditPostNow(author, post({ withheld: true }), true)).toBe(true);
+    expect(canDeletePostNow(author, post())).toBe(true);
+  });
+
   it('offers nothing to the same member id in another association', () => {
     const elsewhere = memberOf(Y, 'board', { memberId: SOMEONE_ELSE });
-    expect([canEditPostNow(elsewhere, post()), canDeletePostNow(elsewhere, post()), canPinPosts(elsewhere, X)]).toEqual([false, false, false]);
+    expect([canEditPostNow(elsewhere, post(), false), canDeletePostNow(elsewhere, post()), canPinPosts(elsewhere, X)]).toEqual([false, false, false]);
   });
 });

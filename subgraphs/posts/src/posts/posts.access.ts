@@ -108,10 +108,11 @@ export function canSeeReach(viewer: Viewer | null, post: PostFacts): boolean {
 
 /**
  * `Post.viewerCanEdit`: `updatePost` would take a change. The author's own post (`canUpdatePost`) while moderation
- * leaves it visible, since the board reviews a hidden post's text as it was reported.
+ * leaves it visible, since the board reviews a hidden post's text as it was reported; while the author's processing
+ * is `restricted` (asked once per request) only a post already withheld, as `updatePost` refuses the others.
  */
-export function canEditPostNow(viewer: Viewer | null, post: PostFacts): boolean {
-  return canUpdatePost(viewer, post) && post.moderationState === 'visible';
+export function canEditPostNow(viewer: Viewer | null, post: PostFacts, restricted: boolean): boolean {
+  return canUpdatePost(viewer, post) && post.moderationState === 'visible' && (post.withheld || !restricted);
 }
 
 /** `Post.viewerCanDelete`: `deletePost` would remove the post: the author's own, not already removed. */

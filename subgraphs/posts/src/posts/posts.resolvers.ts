@@ -33,7 +33,7 @@ export const postsResolvers: Resolvers = {
     readCount: (post, _args, ctx) => ctx.posts.readCount(ctx.viewer, ctx.loaders, post),
     readers: (post, { first, after }, ctx) => ctx.posts.readers(ctx.viewer, post, first, after),
     // The rules updatePost, deletePost and pinPost refuse by, on the row already loaded: no query per post.
-    viewerCanEdit: (post, _args, ctx) => canEditPostNow(ctx.viewer, post),
+    viewerCanEdit: async (post, _args, ctx) => canEditPostNow(ctx.viewer, post, await ctx.posts.viewerRestricted(ctx.viewer, ctx.loaders)),
     viewerCanDelete: (post, _args, ctx) => canDeletePostNow(ctx.viewer, post),
     viewerCanPin: (post, _args, ctx) => canPinPosts(ctx.viewer, post.associationId),
   },

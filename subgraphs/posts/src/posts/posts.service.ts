@@ -7,6 +7,7 @@ import {
   decodeCursor,
   definedOnly,
   forbidden,
+  isMember,
   isUnavailable,
   lowerCaseEnum,
   notFound,
@@ -122,6 +123,23 @@ export class PostsService {
     private readonly references: AudienceReferences,
     private readonly restrictions: Restrictions = NO_RESTRICTIONS,
   ) {}
+
+  private readonly restrictedByRequest = new WeakMap<object, Promise<boolean>>();
+
+  /**
+   * Whether the viewer's processing is restricted, asked once per request (keyed by its loaders) for the
+   * `viewerCanEdit` flags of posts and comments. False when privacy cannot answer: the flag then offers what the
+   * mutation may refuse for a moment (SERVICE_UNAVAILABLE), rather than failing the whole feed.
+   */
+  viewerRestricted(viewer: Viewer | null, loaders: object): Promise<boolean> {
+    if (!isMember(viewer)) return Promise.resolve(false);
+    let restricted = this.restrictedByRequest.get(loaders);
+    if (!restricted) {
+      restricted = this.restrictions.isRestricted(viewer.associationId, viewer.memberId).catch(() => false);
+      this.restrictedByRequest.set(loaders, restricted);
+    }
+    return restricted;
+  }
 
   /** The viewer's feed, newest first: what is published, not expired, and for an audience they are in. */
   async listPosts(viewer: Viewer | null, options: ListPostsOptions): Promise<Page<PostRow>> {
