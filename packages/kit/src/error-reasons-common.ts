@@ -37,6 +37,11 @@ const FORMAT_TEXTS: Record<'en' | 'nb', Record<string, string>> = {
   },
 };
 
+/** Whether INVALID_FORMAT has a text for `format`; parseInput reports any other format (a regex, uuid) as INVALID_VALUE. */
+export function hasFormatText(format: string): boolean {
+  return Object.hasOwn(FORMAT_TEXTS.en, format);
+}
+
 /**
  * The reasons every subgraph and the gateway share, spread into `errorReasons`: the generic reason of each code (what
  * a kit helper attaches when its thrower named none), input validation (parseInput's and the gateway's), and sessions.
@@ -137,8 +142,8 @@ export const commonErrorReasons = {
   INVALID_FORMAT: {
     code: 'BAD_USER_INPUT',
     description: '`field` is not in its `format` (email, uuid, url, date as YYYY-MM-DD, date-time as ISO 8601 with offset, …).',
-    en: (p) => FORMAT_TEXTS.en[String(p.format)] ?? `Must be a valid ${p.format ?? 'value'}.`,
-    nb: (p) => FORMAT_TEXTS.nb[String(p.format)] ?? `Må være gyldig (${p.format ?? 'format'}).`,
+    en: (p) => FORMAT_TEXTS.en[String(p.format)] ?? 'This value has the wrong format.',
+    nb: (p) => FORMAT_TEXTS.nb[String(p.format)] ?? 'Verdien har feil format.',
   },
   INVALID_CHOICE: {
     code: 'BAD_USER_INPUT',

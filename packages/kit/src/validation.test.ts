@@ -80,4 +80,25 @@ describe('parseInput', () => {
       expect.objectContaining({ message: 'code: is taken', extensions: expect.objectContaining({ reason: 'INVALID_VALUE', field: 'code' }) }),
     );
   });
+
+  it("keeps a regex's own message instead of 'Must be a valid regex', and reports formats without a text as INVALID_VALUE", () => {
+    const address = z.object({ postalCode: z.string().regex(/^\d{4}$/, 'must be four digits'), id: z.uuid().optional() });
+    const error = (input: unknown) => {
+      try {
+        parseInput(address, input);
+      } catch (thrown) {
+        return thrown as GraphQLError;
+      }
+      throw new Error('parseInput accepted the input');
+    };
+    expect(error({ postalCode: '12' }).extensions).toMatchObject({
+      reason: 'INVALID_VALUE',
+      field: 'postalCode',
+      invalidFields: [{ field: 'postalCode', reason: 'INVALID_VALUE', message: 'postalCode: must be four digits' }],
+    });
+    expect(error({ postalCode: '12' }).message).toBe('postalCode: must be four digits');
+    const uuid = error({ postalCode: '0150', id: 'nope' });
+    expect(uuid.extensions).toMatchObject({ field: 'id', reason: 'INVALID_VALUE' });
+    expect(uuid.message).not.toBe('Must be a valid uuid.');
+  });
 });

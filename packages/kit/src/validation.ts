@@ -2,6 +2,7 @@ import { GraphQLError } from 'graphql';
 import type { z } from 'zod';
 import { isErrorReason } from './error-messages';
 import { errorReasons, type ErrorReason, type ReasonParams } from './error-reasons';
+import { hasFormatText } from './error-reasons-common';
 
 /** One invalid field of an input: its path relative to the input, the reason with its parameters, and the message. */
 export interface InvalidField {
@@ -35,8 +36,10 @@ export function invalidInput(fields: InvalidField[]): GraphQLError {
 export function invalidFieldOf(issue: z.core.$ZodIssue): InvalidField {
   const field = issue.path.map(String).join('.') || 'input';
   const [reason, params] = reasonOf(issue);
-  // A custom refinement's own message is kept for English callers of INVALID_VALUE (it says more than the generic text).
-  const message = reason === 'INVALID_VALUE' && issue.code === 'custom' ? `${field}: ${issue.message}` : errorReasons[reason].en(params);
+  // A refinement's or a regex's own message is kept for English callers of INVALID_VALUE (it says more than the
+  // generic text): `.regex(re, 'must be four digits')`.
+  const ownMessage = reason === 'INVALID_VALUE' && (issue.code === 'custom' || issue.code === 'invalid_format');
+  const message = ownMessage ? `${field}: ${issue.message}` : errorReasons[reason].en(params);
   return { field, reason, ...params, message };
 }
 
@@ -58,7 +61,8 @@ function reasonOf(issue: z.core.$ZodIssue): [ErrorReason, ReasonParams] {
       return ['TOO_LARGE', { maximum }];
     }
     case 'invalid_format':
-      return ['INVALID_FORMAT', { format: issue.format }];
+      // A format without its own text (a regex, uuid, zod's datetime) would read "Must be a valid regex."
+      return hasFormatText(issue.format) ? ['INVALID_FORMAT', { format: issue.format }] : ['INVALID_VALUE', {}];
     case 'invalid_value':
       return ['INVALID_CHOICE', { options: issue.values.map(String).join(', ') }];
     case 'unrecognized_keys':
