@@ -55,6 +55,7 @@ const TOKEN = 'The one-time token, in the fragment; the page posts it in the mut
 
 /** The client apps' pages the server links to. Add a page here, never a path in a message (decision 0025). */
 export const clientRouteTable = {
+  home: route('/', "The web app's start page: the person's feed, badges and what is coming up; where a push notification without a page of its own opens.", {}),
   post: route('/posts/:postId', 'A post (news, article, notice) with its comments.', { postId: 'The `Post` id.' }),
   comment: route('/posts/:postId#comment-:commentId', 'A post, scrolled to one of its comments.', {
     postId: 'The `Post` id.',

@@ -1,4 +1,4 @@
-import { absoluteClientLink } from '@tunet/kit';
+import { absoluteClientLink, clientRoutes } from '@tunet/kit';
 import type { OutgoingDelivery } from '../model';
 import type { PushMessage } from './push.provider';
 
@@ -13,9 +13,9 @@ const BODY_MAX_CHARS = 1000;
 
 const ELLIPSIS = '…';
 
-/** Where a tap opens: the notification's link made absolute (kit `absoluteClientLink`), else the web app's start page. */
+/** Where a tap opens: the notification's link made absolute (kit `absoluteClientLink`), else the web app's start page (`home`). */
 export function pushLink(webAppOrigin: string, link: string | null): string {
-  return absoluteClientLink(webAppOrigin, link) ?? `${webAppOrigin}/`;
+  return absoluteClientLink(webAppOrigin, link) ?? `${webAppOrigin}${clientRoutes.home()}`;
 }
 
 /** The push message for a delivery: the body shortened until the whole fits every provider's size limit. */

@@ -758,8 +758,9 @@ describe('the notification rules', () => {
           if (message.link)
             expect({ topic, link: message.link, route: matchClientRoute(message.link) !== null }).toEqual({ topic, link: message.link, route: true });
           const page = absoluteClientLink(WEB_APP, message.link);
-          // Push opens the start page for a message that leads nowhere in particular.
+          // Push opens the start page (the table's `home`) for a message that leads nowhere in particular.
           expect(push.url).toBe(page ?? `${WEB_APP}/`);
+          expect({ topic, url: push.url, route: matchClientRoute(push.url, WEB_APP) !== null }).toEqual({ topic, url: push.url, route: true });
           for (const url of [...urlsIn(email.text), ...urlsIn(email.html), ...urlsIn(sms)]) {
             const known = url.startsWith(`${GATEWAY}/unsubscribe/`) || matchClientRoute(url, WEB_APP) !== null;
             expect({ topic, url, known }).toEqual({ topic, url, known: true });
