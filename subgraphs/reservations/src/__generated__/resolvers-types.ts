@@ -226,13 +226,14 @@ export type BookingQuoteInput = {
   unitId?: InputMaybe<Scalars['ID']['input']>;
 };
 
-/** Why a booking would be refused. */
+/**
+ * Why a booking would be refused. It carries no message: subgraphs do not know the caller's language, so a client renders
+ * its own text from `reason` (and the quote's fields: `quotas`, the resource's rules), in the language of its UI.
+ */
 export type BookingRefusal = {
   __typename?: 'BookingRefusal';
   /** The input field to change (`start`, `end`, `acceptRules`), when one is to blame. */
   field?: Maybe<Scalars['String']['output']>;
-  /** The reason in words, in Norwegian (nb, the associations' language); a UI in another language renders its own from `reason`. */
-  message: Scalars['String']['output'];
   /** The reason, as createBooking's error would carry it in `extensions.reason`. */
   reason: BookingRefusalReason;
 };
@@ -930,7 +931,7 @@ export type SetQuotasPayload = {
 export type SlotState =
   /** Not bookable: outside opening hours, a closed period, within the minimum notice, beyond the horizon, archived. */
   | 'CLOSED'
-  /** Can be booked. */
+  /** Free of bookings and within the schedule; `Resource.viewerCanBook` and `bookingQuote` say whether the viewer may book it (role, quota, rules). */
   | 'FREE'
   /** Held by a booking of the viewer or the viewer's household. */
   | 'MINE'
@@ -1332,7 +1333,6 @@ export type BookingQuoteResolvers<ContextType = ReservationsContext, ParentType 
 
 export type BookingRefusalResolvers<ContextType = ReservationsContext, ParentType extends ResolversParentTypes['BookingRefusal'] = ResolversParentTypes['BookingRefusal']> = ResolversObject<{
   field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   reason?: Resolver<ResolversTypes['BookingRefusalReason'], ParentType, ContextType>;
 }>;
 

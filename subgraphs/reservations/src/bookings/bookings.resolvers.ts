@@ -1,4 +1,4 @@
-import { errorReasons, notFound } from '@tunet/kit';
+import { notFound } from '@tunet/kit';
 import type { Resolvers } from '../__generated__/resolvers-types';
 import type { ReservationsContext } from '../context';
 import { wasCancelledByBoard } from './bookings.access';
@@ -63,7 +63,6 @@ export const bookingsResolvers: Resolvers = {
     currency: () => 'NOK',
   },
   BookingRefusal: {
-    message: (refusal) => errorReasons[refusal.reason].nb(refusal.params),
     field: (refusal) => refusal.field ?? null,
   },
   Charge: {
