@@ -133,6 +133,12 @@ export const errorReasons = {
     en: () => 'The event has been cancelled.',
     nb: () => 'Arrangementet er avlyst.',
   },
+  POST_REMOVED: {
+    code: 'CONFLICT',
+    description: 'Moderation removed the post, so its thread takes no new comments; hide the comment field.',
+    en: () => 'This post was removed by the board and takes no new comments.',
+    nb: () => 'Dette innlegget er fjernet av styret og tar ikke imot nye kommentarer.',
+  },
   NOT_SIGNED_UP: {
     code: 'NOT_FOUND',
     description: 'The member has no active sign-up for the event to change or cancel; offer signing up instead.',

@@ -1081,7 +1081,8 @@ export type Mutation = {
   /**
    * Comment on a post, or reply to a top-level comment with `parentId`. Residents and the board may comment;
    * externals may read but not comment (FORBIDDEN). Replying to a reply or to a deleted comment is
-   * BAD_USER_INPUT on `parentId`. Publishes `comment.created` to the post's author and the thread's participants.
+   * BAD_USER_INPUT on `parentId`. A post moderation removed takes no comments (CONFLICT, reason POST_REMOVED).
+   * Publishes `comment.created` to the post's author and the thread's participants.
    */
   addComment: CommentPayload;
   /** Add a version, made of a file the viewer uploaded first; it becomes the current one. The document's editors only. */
@@ -1565,7 +1566,8 @@ export type Post = {
   /** Headline, 1–200 characters. */
   title: Scalars['String']['output'];
   /**
-   * Whether `addComment` would take the viewer's comment on the post: residents and the board (externals read only).
+   * Whether `addComment` would take the viewer's comment on the post: residents and the board (externals read only),
+   * and not on a post moderation removed (which the board still reads; `addComment` refuses with POST_REMOVED).
    * It leaves out the code of conduct: a member who has not accepted the current version (`codeOfConduct`) is asked to
    * first (`addComment` refuses with FORBIDDEN, reason CODE_OF_CONDUCT_NOT_ACCEPTED).
    */

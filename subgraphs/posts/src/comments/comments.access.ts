@@ -19,6 +19,14 @@ export function canComment(viewer: Viewer | null, associationId: string): boolea
   return isMember(viewer) && viewer.associationId === associationId && ROLES_THAT_TAKE_PART.has(viewer.role);
 }
 
+/**
+ * `Post.viewerCanComment`: `addComment` would take a comment on the post. Not on a post moderation removed, which
+ * the board still reads: the thread of a removed post is closed.
+ */
+export function canCommentOn(viewer: Viewer | null, post: { associationId: string; moderationState: ModerationState }): boolean {
+  return canComment(viewer, post.associationId) && post.moderationState !== 'removed';
+}
+
 /** Reactions are a lighter form of taking part, so they follow commenting. */
 export const canReact = canComment;
 

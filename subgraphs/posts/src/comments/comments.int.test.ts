@@ -284,6 +284,16 @@ describe('comments', () => {
     expect(await commentCreatedEvents(association)).toEqual([]);
   });
 
+  it('refuses a comment on a post moderation removed (POST_REMOVED), which the board still reads, and its flag says so', async () => {
+    const association = randomUUID();
+    const [author, board] = [viewerIn(association), viewerIn(association, 'board')];
+    const post = await publish(author);
+    await bed.contextFor(author).posts.deletePost(author, bed.contextFor(author).loaders, post.id);
+    const flag = await bed.execute(board, `query($id: ID!) { post(id: $id) { viewerCanComment } }`, { id: post.id });
+    expect(flag.data).toEqual({ post: { viewerCanComment: false } });
+    await expect(comment(board, post.id, 'Hei')).rejects.toMatchObject({ extensions: { code: 'CONFLICT', reason: 'POST_REMOVED' } });
+  });
+
   it('refuses anonymous viewers and externals, lets externals read', async () => {
     const association = randomUUID();
     const board = viewerIn(association, 'board');

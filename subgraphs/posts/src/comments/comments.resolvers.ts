@@ -1,5 +1,5 @@
 import type { Resolvers } from '../__generated__/resolvers-types';
-import { canComment, canDeleteCommentNow, canEditCommentNow, canReadCommentText, canReplyTo } from './comments.access';
+import { canCommentOn, canDeleteCommentNow, canEditCommentNow, canReadCommentText, canReplyTo } from './comments.access';
 
 export const commentsResolvers: Resolvers = {
   Query: {
@@ -18,7 +18,7 @@ export const commentsResolvers: Resolvers = {
     reactions: (post, _args, ctx) => ctx.commentLoaders.postReactions.counts.load(post.id),
     viewerReactions: (post, _args, ctx) => ctx.commentLoaders.postReactions.mine.load(post.id),
     // addComment's rule; the post is one the viewer sees, or it would not have loaded.
-    viewerCanComment: (post, _args, ctx) => canComment(ctx.viewer, post.associationId),
+    viewerCanComment: (post, _args, ctx) => canCommentOn(ctx.viewer, post),
   },
   Comment: {
     __resolveReference: (ref, ctx) => ctx.comments.visibleComment(ctx, ref.id),

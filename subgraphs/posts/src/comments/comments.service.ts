@@ -9,6 +9,7 @@ import {
   notFound,
   pageSize,
   parseInput,
+  refuse,
   toPage,
   unauthenticated,
   type Page,
@@ -18,7 +19,7 @@ import { z } from 'zod';
 import type { ConductService } from '../conduct/conduct.service';
 import type { PostsLoaders } from '../posts/posts.loaders';
 import { processingRestricted } from '../posts/posts.service';
-import { canComment, canDeleteComment, canEditComment, canReact, canReadComments } from './comments.access';
+import { canComment, canCommentOn, canDeleteComment, canEditComment, canReact, canReadComments } from './comments.access';
 import type { CommentsLoaders, ReactionCount } from './comments.loaders';
 import { NO_RESTRICTIONS, type Restrictions } from '../privacy/restrictions';
 import type { CommentListPosition, CommentRow, CommentsRepository, ReactionKind } from './comments.repository';
@@ -110,6 +111,7 @@ export class CommentsService {
     await this.conduct.requireAccepted(author);
     const post = await request.loaders.postById.load(input.postId);
     if (!post) throw notFound('Post');
+    if (!canCommentOn(author, post)) throw refuse('POST_REMOVED');
     if (input.parentId) await this.checkParent(request, input.parentId, post.id);
     // Written while the author's processing is restricted: the author's alone, and never announced.
     const withheld = await this.restrictions.isRestricted(author.associationId, author.memberId);
