@@ -1,38 +1,56 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { DEFAULT_MESSAGE_LOCALE, localeFromAcceptLanguage, renderReason, type MessageLocale } from '@tunet/kit';
+import {
+  DEFAULT_MESSAGE_LOCALE,
+  errorReasons,
+  isErrorReason,
+  localeFromAcceptLanguage,
+  renderReason,
+  type MessageLocale,
+  type ReasonDefinition,
+} from '@tunet/kit';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 
 /**
- * The language of a request's error messages: the caller's `Accept-Language` (nb, nn and no read nb; en), else nb,
- * the association default (decision 0045: the association's own locale is not known to the gateway cheaply).
+ * The language the caller asked for in `Accept-Language` (nb, nn and no read nb; en), or undefined when it asked for
+ * none of them: then specific reasons read nb, the association default (decision 0045: the association's own locale
+ * is not known to the gateway cheaply), and generic ones keep the thrower's text.
  */
-export function messageLocaleOf(acceptLanguage: string | undefined): MessageLocale {
-  return localeFromAcceptLanguage(acceptLanguage) ?? DEFAULT_MESSAGE_LOCALE;
+export function messageLocaleOf(acceptLanguage: string | undefined): MessageLocale | undefined {
+  return localeFromAcceptLanguage(acceptLanguage) ?? undefined;
+}
+
+/**
+ * A message from a reason in `locale`, or `text` (the thrower's) for an unknown reason, a generic one in English, and
+ * a generic one when the caller chose no language: "ask the board to cancel it" says more than "this can no longer
+ * be done", and a caller who sent no Accept-Language is as likely a script reading English.
+ */
+function messageOf(reason: unknown, params: Record<string, unknown>, locale: MessageLocale | undefined, text: string): string {
+  if (locale === undefined && isErrorReason(reason) && (errorReasons[reason] as ReasonDefinition).generic) return text;
+  return renderReason(reason, params, locale ?? DEFAULT_MESSAGE_LOCALE) ?? text;
 }
 
 /**
  * An error's message re-rendered from its `extensions.reason` and parameters in `locale`, and each of its
- * `invalidFields`' too. An error without a known reason keeps its text, and so does a generic reason's in English
- * (the thrower's English text is the more precise one).
+ * `invalidFields`' too (see messageOf for the ones that keep their text).
  */
-export function localizeFormattedError(error: GraphQLFormattedError, locale: MessageLocale): GraphQLFormattedError {
+export function localizeFormattedError(error: GraphQLFormattedError, locale: MessageLocale | undefined): GraphQLFormattedError {
   const extensions = error.extensions;
   if (!extensions) return error;
-  const message = renderReason(extensions.reason, extensions, locale) ?? error.message;
+  const message = messageOf(extensions.reason, extensions, locale, error.message);
   const invalidFields = Array.isArray(extensions.invalidFields)
     ? (extensions.invalidFields as Record<string, unknown>[]).map((entry) => ({
         ...entry,
-        message: renderReason(entry.reason, entry, locale) ?? entry.message,
+        message: messageOf(entry.reason, entry, locale, String(entry.message)),
       }))
     : undefined;
   return { ...error, message, extensions: invalidFields ? { ...extensions, invalidFields } : extensions };
 }
 
 /** The same for an error thrown before a request has a context (authentication), keeping its HTTP status. */
-export function localizeError(error: unknown, locale: MessageLocale): unknown {
+export function localizeError(error: unknown, locale: MessageLocale | undefined): unknown {
   if (!(error instanceof GraphQLError)) return error;
-  const message = renderReason(error.extensions.reason, error.extensions, locale);
-  return message === null ? error : new GraphQLError(message, { extensions: error.extensions, originalError: error.originalError ?? undefined });
+  const message = messageOf(error.extensions.reason, error.extensions, locale, error.message);
+  return message === error.message ? error : new GraphQLError(message, { extensions: error.extensions, originalError: error.originalError ?? undefined });
 }
 
 /**
@@ -46,7 +64,7 @@ export const errorLanguagePlugin: ApolloServerPlugin<{ locale?: MessageLocale }>
         if (response.body.kind !== 'single') return;
         const result = response.body.singleResult;
         if (!result.errors) return;
-        result.errors = result.errors.map((error) => localizeFormattedError(error, contextValue.locale ?? DEFAULT_MESSAGE_LOCALE));
+        result.errors = result.errors.map((error) => localizeFormattedError(error, contextValue.locale));
         const onlyInput = result.errors.every((error) => error.extensions?.code === 'BAD_USER_INPUT');
         const nothingAnswered = !result.data || Object.values(result.data).every((value) => value === null);
         if (onlyInput && nothingAnswered) response.http.status = 400;

@@ -80,9 +80,9 @@ export const commonErrorReasons = {
   STATE_CONFLICT: {
     code: 'CONFLICT',
     generic: true,
-    description: 'The thing is not in a state that allows this any more (for example already cancelled); reload it.',
-    en: () => 'This can no longer be done; reload and try again.',
-    nb: () => 'Dette kan ikke gjøres lenger; last inn på nytt og prøv igjen.',
+    description: 'The thing is not in a state that allows this any more (for example already cancelled); the message says why in English.',
+    en: () => 'This can no longer be done.',
+    nb: () => 'Dette kan ikke gjøres lenger.',
   },
   RATE_LIMITED: {
     code: 'RATE_LIMITED',

@@ -50,7 +50,7 @@ describe('error reasons', () => {
     expect(renderReason('NOT_A_REASON', {}, 'nb')).toBeNull();
     // A generic reason's thrower wrote a more precise English text, which English callers keep.
     expect(renderReason('STATE_CONFLICT', {}, 'en')).toBeNull();
-    expect(renderReason('STATE_CONFLICT', {}, 'nb')).toBe('Dette kan ikke gjøres lenger; last inn på nytt og prøv igjen.');
+    expect(renderReason('STATE_CONFLICT', {}, 'nb')).toBe('Dette kan ikke gjøres lenger.');
   });
 
   it.each([

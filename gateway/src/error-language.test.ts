@@ -1,0 +1,37 @@
+import { GraphQLError } from 'graphql';
+import { localizeError, localizeFormattedError, messageLocaleOf } from './error-language';
+
+const cancelRefused = {
+  message: 'The booking has started; ask the board to cancel it.',
+  extensions: { code: 'CONFLICT', reason: 'STATE_CONFLICT' },
+};
+const regexRefused = {
+  message: 'postalCode: must be four digits',
+  extensions: {
+    code: 'BAD_USER_INPUT',
+    reason: 'INVALID_VALUE',
+    field: 'postalCode',
+    invalidFields: [{ field: 'postalCode', reason: 'INVALID_VALUE', message: 'postalCode: must be four digits' }],
+  },
+};
+const tooLong = { message: 'Must be at most 200 characters.', extensions: { code: 'BAD_USER_INPUT', reason: 'TOO_LONG', field: 'title', maximum: 200 } };
+
+describe('error messages in the caller language', () => {
+  it("keeps the thrower's text of a generic reason when no Accept-Language was sent, and renders specific ones in nb", () => {
+    const locale = messageLocaleOf(undefined);
+    expect(localizeFormattedError(cancelRefused, locale).message).toBe('The booking has started; ask the board to cancel it.');
+    const input = localizeFormattedError(regexRefused, locale);
+    expect(input.message).toBe('postalCode: must be four digits');
+    expect(input.extensions?.invalidFields).toEqual([expect.objectContaining({ message: 'postalCode: must be four digits' })]);
+    expect(localizeFormattedError(tooLong, locale).message).toBe('Kan være høyst 200 tegn.');
+    const thrown = new GraphQLError('The key was revoked yesterday.', { extensions: { code: 'UNAUTHENTICATED', reason: 'NOT_LOGGED_IN' } });
+    expect(localizeError(thrown, locale)).toBe(thrown);
+  });
+
+  it('renders generic reasons in nb for a caller who asked for nb, without advice to reload', () => {
+    const locale = messageLocaleOf('nb-NO,nb;q=0.9');
+    expect(localizeFormattedError(cancelRefused, locale).message).toBe('Dette kan ikke gjøres lenger.');
+    expect(localizeFormattedError(regexRefused, locale).message).toBe('Verdien er ugyldig.');
+    expect(localizeFormattedError(cancelRefused, messageLocaleOf('en')).message).toBe('The booking has started; ask the board to cancel it.');
+  });
+});
