@@ -1,7 +1,9 @@
 import { absoluteClientLink, matchClientRoute, type Event } from '@tunet/kit';
 import { EmailChannel } from '../email/email.channel';
 import type { EmailTransport, OutgoingEmail } from '../email/email-transport';
-import { settingsUrl } from '../email/unsubscribe';
+import { renderDigestEmail } from '../email/email-layout';
+import { settingsUrl, unsubscribeUrl } from '../email/unsubscribe';
+import { unsubscribePage, type UnsubscribePage } from '../email/unsubscribe-pages';
 import type { AssociationInfo, Locale, NotificationIntent, OutgoingDelivery, RenderedMessage } from '../model';
 import { pushMessageFor } from '../push/push.message';
 import { SmsChannel } from '../sms/sms.channel';
@@ -715,10 +717,15 @@ describe('the notification rules', () => {
     const WEB_APP = 'https://app.tunet.test';
     const GATEWAY = 'https://tunet.test';
 
-    /** Every URL a text or an HTML e-mail carries (hrefs and bare URLs alike). */
+    /** Every URL a text or an HTML e-mail carries: bare URLs and every href value, relative ones included. */
     function urlsIn(text: string): string[] {
-      return [...text.matchAll(/https?:\/\/[^\s"'<>)]+/g)].map((found) => found[0].replace(/&amp;/g, '&'));
+      const bare = [...text.matchAll(/https?:\/\/[^\s"'<>)]+/g)].map((found) => found[0]);
+      const hrefs = [...text.matchAll(/href\s*=\s*["']([^"']*)["']/gi)].map((found) => found[1]!);
+      return [...new Set([...bare, ...hrefs].map((url) => url.replace(/&amp;/g, '&')))];
     }
+
+    /** A link a person may follow: the gateway's unsubscribe page or an absolute URL of a page of the client route table. */
+    const known = (url: string) => url.startsWith(`${GATEWAY}/unsubscribe/`) || (url.startsWith(`${WEB_APP}/`) && matchClientRoute(url, WEB_APP) !== null);
 
     /** The message as each channel sends it: the e-mail (text and HTML), the push payload's URL and the SMS text. */
     async function sentOn(intent: NotificationIntent, locale: Locale) {
@@ -751,7 +758,10 @@ describe('the notification rules', () => {
     }
 
     it.each(NOTIFICATION_TOPICS)('%s leads inbox, e-mail, push and SMS to the same page of the client route table', async (topic) => {
-      for (const intent of intentsFor(eventOf(topic, PAYLOADS[topic]!))) {
+      const intents = intentsFor(eventOf(topic, PAYLOADS[topic]!));
+      // A payload that notifies nobody would check no link at all.
+      expect({ topic, intents: intents.length > 0 }).toEqual({ topic, intents: true });
+      for (const intent of intents) {
         for (const locale of ['nb', 'en'] as const) {
           const { message, email, push, sms } = await sentOn(intent, locale);
           expect(message.link).toBe(render(intent, locale === 'nb' ? 'en' : 'nb').link);
@@ -762,13 +772,43 @@ describe('the notification rules', () => {
           expect(push.url).toBe(page ?? `${WEB_APP}/`);
           expect({ topic, url: push.url, route: matchClientRoute(push.url, WEB_APP) !== null }).toEqual({ topic, url: push.url, route: true });
           for (const url of [...urlsIn(email.text), ...urlsIn(email.html), ...urlsIn(sms)]) {
-            const known = url.startsWith(`${GATEWAY}/unsubscribe/`) || matchClientRoute(url, WEB_APP) !== null;
-            expect({ topic, url, known }).toEqual({ topic, url, known: true });
+            expect({ topic, url, known: known(url) }).toEqual({ topic, url, known: true });
           }
           if (page) {
             expect(urlsIn(email.text)).toContain(page);
             expect(urlsIn(sms)).toEqual([page]);
           }
+        }
+      }
+    });
+
+    it('lead every link of a digest e-mail, one item per topic, to a page of the client route table', () => {
+      for (const locale of ['nb', 'en'] as const) {
+        const items = NOTIFICATION_TOPICS.flatMap((topic) => intentsFor(eventOf(topic, PAYLOADS[topic]!)).map((intent) => render(intent, locale)));
+        const digest = renderDigestEmail({
+          locale,
+          items: items.map((message) => ({ title: message.title, body: message.body, url: absoluteClientLink(WEB_APP, message.link) })),
+          footer: { categories: ['posts'], unsubscribeUrl: unsubscribeUrl(GATEWAY, 'unsubscribe-token'), settingsUrl: settingsUrl(WEB_APP) },
+        });
+        const urls = [...urlsIn(digest.text), ...urlsIn(digest.html)];
+        const pages = items.map((message) => absoluteClientLink(WEB_APP, message.link)).filter((page) => page !== null);
+        expect(pages.length).toBeGreaterThan(0);
+        for (const page of pages) expect(urlsIn(digest.html)).toContain(page);
+        for (const url of urls) expect({ locale, url, known: known(url) }).toEqual({ locale, url, known: true });
+      }
+    });
+
+    it('lead every link of the unsubscribe pages to a page of the client route table', () => {
+      const pages: UnsubscribePage[] = [
+        ...(['confirm', 'done', 'refused'] as const).flatMap((kind) =>
+          (['nb', 'en'] as const).map((locale) => ({ kind, locale, categories: ['posts' as const] })),
+        ),
+        { kind: 'invalid' },
+        { kind: 'bad_request' },
+      ];
+      for (const page of pages) {
+        for (const url of urlsIn(unsubscribePage(page, settingsUrl(WEB_APP)))) {
+          expect({ page: page.kind, url, known: known(url) }).toEqual({ page: page.kind, url, known: true });
         }
       }
     });
