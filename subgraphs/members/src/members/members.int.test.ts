@@ -118,6 +118,24 @@ describe('members and the directory', () => {
       expect(await names(viewer, { search: 'aas' })).toEqual(['Aasmund Ås']);
     });
 
+    it('folds Polish and Sámi letters and ü as ue, and a search typed in decomposed form (decision 0047 review fix 5)', async () => {
+      const association = randomUUID();
+      const people = ['Paweł Łęcki', 'Hans Müller', 'Biret Čuđiš', 'Zofia Śliwińska-Żuk', 'Áŋŋel Sara'];
+      await bed.db.tenant(association, async (tx) => {
+        await tx.insert(associations).values({ id: association, name: 'Foldegården 2', timeZone: 'Europe/Oslo', locale: 'nb' });
+        await tx.insert(members).values(people.map((displayName) => ({ associationId: association, id: randomUUID(), displayName, externalTitle: 'Snekker' })));
+      });
+      const viewer = viewerOf(association, randomUUID(), 'board');
+      expect(await names(viewer, { search: 'Pawel' })).toEqual(['Paweł Łęcki']);
+      expect(await names(viewer, { search: 'LECKI' })).toEqual(['Paweł Łęcki']);
+      expect(await names(viewer, { search: 'Mueller' })).toEqual(['Hans Müller']);
+      expect(await names(viewer, { search: 'MÜLLER' })).toEqual(['Hans Müller']);
+      expect(await names(viewer, { search: 'Mu\u0308ller' })).toEqual(['Hans Müller']);
+      expect(await names(viewer, { search: 'cudis' })).toEqual(['Biret Čuđiš']);
+      expect(await names(viewer, { search: 'sliwinska-zuk' })).toEqual(['Zofia Śliwińska-Żuk']);
+      expect(await names(viewer, { search: 'annel' })).toEqual(['Áŋŋel Sara']);
+    });
+
     it('never matches what the viewer may not see: hidden names, contact details, a restricted person', async () => {
       await bed.db.tenant(DEMO.solbakken, (tx) => tx.update(members).set({ phone: '+47 912 34 567' }).where(eq(members.id, DEMO.per)));
       expect(await names(ola, { search: 'Berg' })).toEqual([]);

@@ -160,7 +160,8 @@ export class MembersService {
       restricted = Object.keys(states.restricted).filter((id) => id !== viewer.memberId);
     }
     const query: DirectoryQuery = {
-      search: filter.search?.trim() || undefined,
+      // NFC: a search typed as letter + combining mark (u + ¨) folds as the stored ü (decision 0047 review fix 5).
+      search: filter.search?.normalize('NFC').trim() || undefined,
       buildingId: filter.buildingId ?? undefined,
       unitId: filter.unitId ?? undefined,
       committeeId: filter.committeeId ?? undefined,
