@@ -109,6 +109,36 @@ export const errorReasons = {
     en: (p) => `You must accept the rules of ${p.resource} to book it.`,
     nb: (p) => `Du må godta reglene for ${p.resource} for å booke.`,
   },
+  BOOKING_STARTED: {
+    code: 'CONFLICT',
+    description: 'The booker cannot cancel a booking that has started; the board can, until it ends. Offer to ask the board.',
+    en: () => 'The booking has started; ask the board to cancel it.',
+    nb: () => 'Bookingen har startet; be styret om å avbestille den.',
+  },
+  BOOKING_OVER: {
+    code: 'CONFLICT',
+    description: 'The booking is over and can no longer be cancelled.',
+    en: () => 'The booking is over; it can no longer be cancelled.',
+    nb: () => 'Bookingen er over og kan ikke lenger avbestilles.',
+  },
+  BOOKING_NOT_LIVE: {
+    code: 'CONFLICT',
+    description: 'The booking is already cancelled or rejected (`status`: CANCELLED or REJECTED); reload it.',
+    en: (p) => `The booking is already ${p.status === 'REJECTED' ? 'rejected' : 'cancelled'}.`,
+    nb: (p) => `Bookingen er allerede ${p.status === 'REJECTED' ? 'avvist' : 'avbestilt'}.`,
+  },
+  BOOKING_NOT_PENDING: {
+    code: 'CONFLICT',
+    description: 'The booking is not waiting for approval any more (`status`: CONFIRMED, CANCELLED or REJECTED); reload it.',
+    en: (p) => `The booking is no longer waiting for approval; it is ${String(p.status).toLowerCase()}.`,
+    nb: (p) => `Bookingen venter ikke lenger på godkjenning; den er ${BOOKING_STATUS_NB[String(p.status)] ?? String(p.status).toLowerCase()}.`,
+  },
+  NOT_YOUR_HOUSEHOLD: {
+    code: 'BAD_USER_INPUT',
+    description: "`unitId` is not one of the booker's households; leave it out to book for their first.",
+    en: () => 'That unit is not one of your households; leave it out to use your first.',
+    nb: () => 'Den boligen er ikke en av husstandene dine; la feltet stå tomt for å bruke den første.',
+  },
   IDEMPOTENCY_KEY_REUSED: {
     code: 'CONFLICT',
     description: 'The idempotency key was used before with different input; send a new key for a new request.',
@@ -258,6 +288,8 @@ function roleNames(roles: string | number | boolean, locale: MessageLocale): str
 
 /** A quota's period in words, ` upcoming bookings`, ` bookings within 30 days`; nothing without a period. */
 function quotaPeriod(p: ReasonParams, locale: MessageLocale): string {
+const BOOKING_STATUS_NB: Record<string, string> = { CONFIRMED: 'bekreftet', CANCELLED: 'avbestilt', REJECTED: 'avvist', PENDING: 'ventende' };
+
   const en: Record<string, string> = {
     FUTURE: 'upcoming bookings',
     CALENDAR_YEAR: 'bookings in the calendar year',

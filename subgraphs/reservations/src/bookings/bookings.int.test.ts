@@ -63,6 +63,18 @@ async function bookingRows(resourceId: string): Promise<{ status: string }[]> {
   return (result as { rows: { status: string }[] }).rows;
 }
 
+/** A booking written straight into the table at a time relative to now (`-3 days`), which no booker could make. */
+async function bookingAt(associationId: string, resourceId: string, memberId: string, from: string, to: string, status = 'confirmed'): Promise<string> {
+  const id = randomUUID();
+  await bed.subgraph.db.tenant(associationId, (tx) =>
+    tx.execute(sql`insert into reservations.bookings
+      (association_id, id, resource_id, booker_member_id, during, blocked, status, idempotency_key)
+      values (${associationId}, ${id}, ${resourceId}, ${memberId}, tstzrange(now() + ${from}::interval, now() + ${to}::interval),
+              tstzrange(now() + ${from}::interval, now() + ${to}::interval), ${status}, ${id})`),
+  );
+  return id;
+}
+
 describe('booking', () => {
   const associationId = randomUUID();
 
@@ -227,7 +239,22 @@ describe('cancelling', () => {
       topic: 'reservation.cancelled',
       payload: expect.objectContaining({ recipients: [], byBoard: false }),
     });
-    await expect(resident.cancel({ bookingId: booking.id })).rejects.toMatchObject({ extensions: { code: 'CONFLICT' } });
+    await expect(resident.cancel({ bookingId: booking.id })).rejects.toMatchObject({
+      extensions: { code: 'CONFLICT', reason: 'BOOKING_NOT_LIVE', status: 'CANCELLED' },
+      message: 'The booking is already cancelled.',
+    });
+  });
+
+  it('says why a started or ended booking cannot be cancelled', async () => {
+    const resourceId = await resourceIn(associationId, paid);
+    const booker = viewerIn(associationId);
+    const started = await bookingAt(associationId, resourceId, booker.memberId, '-1 hour', '1 hour');
+    const over = await bookingAt(associationId, resourceId, booker.memberId, '-3 hours', '-2 hours');
+    await expect(service(booker).cancel({ bookingId: started })).rejects.toMatchObject({ extensions: { code: 'CONFLICT', reason: 'BOOKING_STARTED' } });
+    await expect(service(board).cancel({ bookingId: over, reason: 'x' })).rejects.toMatchObject({ extensions: { code: 'CONFLICT', reason: 'BOOKING_OVER' } });
+    await expect(service(booker).book({ ...slot(resourceId, 80), unitId: randomUUID() })).rejects.toMatchObject({
+      extensions: { code: 'BAD_USER_INPUT', reason: 'NOT_YOUR_HOUSEHOLD', field: 'unitId' },
+    });
   });
 
   it('costs the late-cancellation fee after the deadline', async () => {
@@ -289,7 +316,7 @@ describe('approval', () => {
       payload: expect.objectContaining({ recipients: [booker.memberId] }),
     });
     await expect(service(board).decide({ bookingId: pending.id, decision: 'REJECT', reason: 'x' })).rejects.toMatchObject({
-      extensions: { code: 'CONFLICT' },
+      extensions: { code: 'CONFLICT', reason: 'BOOKING_NOT_PENDING', status: 'CONFIRMED' },
     });
   });
 

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import {
   admitMember,
   badUserInput,
-  conflict,
   decodeCursor,
   forbidden,
   isUuid,
@@ -293,7 +292,7 @@ export class BookingsService {
 function householdOf(member: MemberViewer, unitId: string | null): string | null {
   const units = member.scope?.unitIds ?? [];
   if (unitId === null) return units[0] ?? null;
-  if (!units.includes(unitId)) throw badUserInput('unitId', 'unitId: not one of your households; leave it out to use your first.');
+  if (!units.includes(unitId)) throw refuse('NOT_YOUR_HOUSEHOLD', {}, 'unitId');
   return unitId;
 }
 
@@ -333,9 +332,9 @@ function cancellation(member: MemberViewer, booking: BookingRow, resource: RuleR
   const own = booking.bookerMemberId === member.memberId;
   if (!own && !canManageBookings(member, booking.associationId)) throw forbidden('Only the booker and the board may cancel a booking.');
   if (!own && !reason) throw badUserInput('reason', 'reason: say why you cancel; the booker is told.');
-  if (!LIVE.has(booking.status)) throw conflict(`The booking is already ${booking.status}.`);
-  if (booking.during.end <= now) throw conflict('The booking is over; it can no longer be cancelled.');
-  if (own && booking.during.start <= now) throw conflict('The booking has started; ask the board to cancel it.');
+  if (!LIVE.has(booking.status)) throw refuse('BOOKING_NOT_LIVE', { status: booking.status.toUpperCase() });
+  if (booking.during.end <= now) throw refuse('BOOKING_OVER');
+  if (own && booking.during.start <= now) throw refuse('BOOKING_STARTED');
   const charges: Ending['charges'] = [];
   if (charged > 0) charges.push({ amount: -charged, reason: 'cancellation_refund' });
   const fee = own && charged > 0 ? lateCancellationFee(resource, { during: booking.during, price: charged }, now) : 0;
@@ -406,7 +405,7 @@ function summaryOf(resource: RuleResource, booking: BookingRow) {
 }
 
 function assertPending(booking: BookingRow): void {
-  if (booking.status !== 'pending') throw conflict(`The booking is ${booking.status}, not waiting for approval.`);
+  if (booking.status !== 'pending') throw refuse('BOOKING_NOT_PENDING', { status: booking.status.toUpperCase() });
 }
 
 function boundedRange(from: Date, to: Date): TimeRange {
