@@ -67,6 +67,11 @@ describe('the client route table', () => {
       '/invitations/abc',
       '/unsubscribe/abc',
       'https://evil.test/posts/1',
+      // A malformed encoding is no link (it threw URIError).
+      '/posts/%E0%A4',
+      'https://app.tunet.test/posts/%E0%A4',
+      '/posts/1#comment-%',
+      '/invitations#token=%zz',
     ]) {
       expect({ link, route: matchClientRoute(link, 'https://app.tunet.test') }).toEqual({ link, route: null });
     }

@@ -121,9 +121,20 @@ export function matchClientRoute(link: string, webAppOrigin?: string): { name: C
   for (const { name, path: pattern, params } of publishedClientRoutes) {
     const names = Object.keys(params);
     const found = patternOf(pattern).exec(path);
-    if (found) return { name, params: Object.fromEntries(names.map((param, index) => [param, decodeURIComponent(found[index + 1]!)])) };
+    if (!found) continue;
+    const values = names.map((_, index) => decoded(found[index + 1]!));
+    return values.every((value) => value !== null) ? { name, params: Object.fromEntries(names.map((param, index) => [param, values[index]!])) } : null;
   }
   return null;
+}
+
+/** A URL-encoded value decoded; null for a malformed encoding (`%E0%A4`), which no link the server builds carries. */
+function decoded(value: string): string | null {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return null;
+  }
 }
 
 function patternOf(path: string): RegExp {
