@@ -15,6 +15,7 @@ import {
   type ValidationRule,
   type ValueNode,
 } from 'graphql';
+import { argumentsOfVariables } from './nul-characters';
 
 /**
  * Clients should learn which field of their input was wrong, whether they sent it as a variable or inline, as a path
@@ -127,7 +128,8 @@ function fieldFromMessage(message: string, document: DocumentNode | undefined): 
     message,
   );
   if (variable?.[1]) {
-    const argument = document ? argumentOfVariable(document, variable[1]) : null;
+    // A variable nested in an inline input object (`input: { capacity: $cap }`) stands for input.capacity.
+    const argument = document ? argumentsOfVariables(document).get(variable[1]) : undefined;
     const rest = (variable[2] ?? '').replace(/\[(\d+)\]/g, '.$1');
     return relativeToInput(`${argument ?? variable[1]}${rest}`);
   }
@@ -142,21 +144,6 @@ function fieldFromMessage(message: string, document: DocumentNode | undefined): 
 /** `input.title` → title; `first` stays first; a whole missing `input` stays input. */
 function relativeToInput(path: string): string {
   return path.startsWith('input.') ? path.slice('input.'.length) : path;
-}
-
-/** The argument (`input`, `first`) a variable is passed to, or null when it is used nowhere or only nested. */
-function argumentOfVariable(document: DocumentNode, variable: string): string | null {
-  let argument: string | null = null;
-  visit(document, {
-    Argument(node) {
-      if (node.value.kind === Kind.VARIABLE && node.value.name.value === variable) {
-        argument = node.name.value;
-        return BREAK;
-      }
-      return undefined;
-    },
-  });
-  return argument;
 }
 
 /** The argument path (`input.email`) of an inline value that failed validation, found by walking the document. */

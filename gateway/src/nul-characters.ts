@@ -52,7 +52,7 @@ function nulPath(value: unknown): string | null {
 }
 
 /** The argument path each variable is first passed to (`$q` in `directory(filter: { search: $q })` → filter.search). */
-function argumentsOfVariables(document: DocumentNode): Map<string, string> {
+export function argumentsOfVariables(document: DocumentNode): Map<string, string> {
   const paths = new Map<string, string>();
   visit(document, {
     Variable(node, _key, parent, _path, ancestors) {
