@@ -596,7 +596,7 @@ export type MyBookingsStatus =
   | 'ALL'
   /** Cancelled (by the booker, the board or a move-out) or rejected, newest first. */
   | 'CANCELLED'
-  /** Confirmed and over, newest first. */
+  /** Over and neither cancelled nor rejected (confirmed, or pending when the board never answered), newest first. */
   | 'PAST'
   /** Waiting for the board's approval and not yet over, soonest first. */
   | 'PENDING'

@@ -429,9 +429,12 @@ describe("the viewer's bookings by status", () => {
     expect(await ids()).toEqual([confirmed.id, pending.id]);
     expect(await ids('UPCOMING')).toEqual([confirmed.id, pending.id]);
     expect(await ids('PENDING')).toEqual([pending.id]);
-    expect(await ids('PAST')).toEqual([past]);
+    // A pending booking the board never answered is past when it has ended, not missing from every list but ALL.
+    const unanswered = await bookingAt(associationId, approved, booker.memberId, '-5 days', '-4 days', 'pending');
+    expect(await ids('PAST')).toEqual([past, unanswered]);
+    expect(await ids('PENDING')).toEqual([pending.id]);
     expect(await ids('CANCELLED')).toEqual([cancelled.id]);
-    expect(await ids('ALL')).toEqual([cancelled.id, pending.id, confirmed.id, past]);
+    expect(await ids('ALL')).toEqual([cancelled.id, pending.id, confirmed.id, past, unanswered]);
   });
 });
 

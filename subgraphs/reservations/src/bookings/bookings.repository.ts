@@ -87,7 +87,7 @@ export class BookingsRepository {
 
   /**
    * A member's bookings of one kind: upcoming ones (live, not ended at `now`; pending ones only with `pending`)
-   * soonest first, the others (past: confirmed and ended; cancelled: cancelled or rejected; all) newest first. Served
+   * soonest first, the others (past: ended and neither cancelled nor rejected, an unanswered pending one too; cancelled: cancelled or rejected; all) newest first. Served
    * by bookings_by_booker; the row comparison lets PostgreSQL start the index scan at the cursor.
    */
   listMemberBookings(
@@ -102,7 +102,7 @@ export class BookingsRepository {
     const kind = {
       upcoming: and(inArray(bookings.status, ['pending', 'confirmed']), notEnded),
       pending: and(eq(bookings.status, 'pending'), notEnded),
-      past: and(eq(bookings.status, 'confirmed'), sql`upper(${bookings.during}) <= ${now.toISOString()}::timestamptz`),
+      past: and(inArray(bookings.status, ['pending', 'confirmed']), sql`upper(${bookings.during}) <= ${now.toISOString()}::timestamptz`),
       cancelled: inArray(bookings.status, ['cancelled', 'rejected']),
       all: undefined,
     }[status];
