@@ -17,6 +17,23 @@ describe('the origins links lead to', () => {
     expect(requiredOrigins({ ...both, WEB_APP_ORIGIN: 'http://localhost:5173' }).webAppOrigin).toBe('http://localhost:5173');
   });
 
+  it('are compared after normalising: case, the default port and a trailing slash do not matter', () => {
+    expect(requiredOrigins({ ...both, WEB_APP_ORIGIN: 'https://App.Tunet.example.no' }).webAppOrigin).toBe('https://app.tunet.example.no');
+    expect(requiredOrigins({ ...both, PUBLIC_ORIGIN: 'https://tunet.example.no:443/' }).publicOrigin).toBe('https://tunet.example.no');
+    expect(requiredOrigins({ ...both, PUBLIC_ORIGIN: 'https://tunet.example.no:8443' }).publicOrigin).toBe('https://tunet.example.no:8443');
+    for (const wrong of ['https://app.tunet.example.no/#x', 'https://user@app.tunet.example.no']) {
+      expect(() => requiredOrigins({ ...both, WEB_APP_ORIGIN: wrong })).toThrow(/WEB_APP_ORIGIN must be an origin/);
+    }
+  });
+
+  it('use https:, plain http only on this machine', () => {
+    expect(() => requiredOrigins({ ...both, WEB_APP_ORIGIN: 'http://app.tunet.example.no' })).toThrow(/WEB_APP_ORIGIN must use https:/);
+    expect(() => requiredOrigins({ ...both, PUBLIC_ORIGIN: 'http://10.0.0.5:4000' })).toThrow(/PUBLIC_ORIGIN must use https:/);
+    for (const local of ['http://localhost:4000', 'http://127.0.0.1:4000', 'http://[::1]:4000']) {
+      expect(requiredOrigins({ ...both, PUBLIC_ORIGIN: local }).publicOrigin).toBe(local);
+    }
+  });
+
   it('default to the local gateway only in the embedded development setup', () => {
     expect(configFromEnv({})).toMatchObject({ publicOrigin: 'http://localhost:4000', webAppOrigin: 'http://localhost:4000' });
   });

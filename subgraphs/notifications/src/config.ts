@@ -120,7 +120,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Notificatio
  * The origins a production process must be given (main.ts): without WEB_APP_ORIGIN every link in an e-mail, push or
  * text message would lead to the gateway, where no page of the app is, and without PUBLIC_ORIGIN unsubscribe links
  * would lead to localhost. Only `npm start` (embedded, development) falls back to localhost. Throws, naming the
- * variable, when one is missing or not an origin (`https://host[:port]`, no path).
+ * variable, when one is missing or not an origin (`https://host[:port]`, no path; `http:` only for localhost).
  */
 export function requiredOrigins(env: NodeJS.ProcessEnv = process.env): Pick<NotificationsConfig, 'publicOrigin' | 'webAppOrigin'> {
   return {
@@ -130,18 +130,26 @@ export function requiredOrigins(env: NodeJS.ProcessEnv = process.env): Pick<Noti
 }
 
 function originFrom(env: NodeJS.ProcessEnv, name: string, what: string): string {
-  const value = env[name]?.trim().replace(/\/$/, '');
+  const value = env[name]?.trim();
   if (!value) throw new Error(`Missing environment variable ${name}: ${what}, e.g. https://tunet.example.no. See the README's configuration table.`);
-  let origin: string | null = null;
+  let url: URL | null = null;
   try {
-    const url = new URL(value);
-    if (url.protocol === 'https:' || url.protocol === 'http:') origin = url.origin;
+    url = new URL(value);
   } catch {
     // Not a URL at all: refused below with the same message.
   }
-  if (origin !== value) throw new Error(`${name} must be an origin such as https://tunet.example.no (scheme and host, no path), not ${JSON.stringify(value)}.`);
-  return origin;
+  // Compared after normalising, so https://Tunet.example.no:443/ is https://tunet.example.no.
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.pathname !== '/' || url.search || url.hash || url.username || url.password) {
+    throw new Error(`${name} must be an origin such as https://tunet.example.no (scheme and host, no path), not ${JSON.stringify(value)}.`);
+  }
+  // Links in e-mails carry one-time tokens and lead to a login page: plain http only on this machine (a local trial).
+  if (url.protocol === 'http:' && !LOOPBACK_HOSTS.has(url.hostname)) {
+    throw new Error(`${name} must use https: (http only for localhost), not ${JSON.stringify(value)}.`);
+  }
+  return url.origin;
 }
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 function listOf(value: string): string[] {
   return value
