@@ -183,9 +183,14 @@ export const errorReasons = {
   },
   EVENT_FULL: {
     code: 'CONFLICT',
-    description: 'A sign-up cannot grow: the event has no more free seats for it (`seatsLeft`) or others wait for a seat; the sign-up is unchanged.',
-    en: (p) => `There is no room for more people in your sign-up (${p.seatsLeft} seats left, and others may be waiting).`,
-    nb: (p) => `Det er ikke plass til flere i påmeldingen din (${p.seatsLeft} ledige plasser, og andre kan stå på venteliste).`,
+    description:
+      'A sign-up cannot grow: the event has too few free seats for it (`seatsLeft`), or `waitlistLength` sign-ups wait and take free seats first; the sign-up is unchanged.',
+    en: (p) =>
+      `Your sign-up cannot grow: ${counted(p.seatsLeft, 'free seat', 'free seats')}` +
+      (Number(p.waitlistLength) > 0 ? `, and ${counted(p.waitlistLength, 'sign-up waits', 'sign-ups wait')} for a seat first.` : '.'),
+    nb: (p) =>
+      `Påmeldingen din kan ikke bli større: ${counted(p.seatsLeft, 'ledig plass', 'ledige plasser')}` +
+      (Number(p.waitlistLength) > 0 ? `, og ${counted(p.waitlistLength, 'påmelding', 'påmeldinger')} på venteliste får plass først.` : '.'),
   },
   PASSWORD_RESET_TOKEN_INVALID: {
     code: 'BAD_USER_INPUT',
@@ -276,6 +281,11 @@ const ROLE_NAMES: Record<MessageLocale, Record<string, string>> = {
   en: { RESIDENT: 'residents', BOARD: 'the board', EXTERNAL: 'externals' },
   nb: { RESIDENT: 'beboere', BOARD: 'styret', EXTERNAL: 'eksterne' },
 };
+
+/** `1 free seat`, `2 free seats`: a count with the word in the form it takes. */
+function counted(n: ReasonParams[string] | undefined, one: string, many: string): string {
+  return `${n} ${Number(n) === 1 ? one : many}`;
+}
 
 /** `RESIDENT,BOARD` as `residents and the board`. */
 function roleNames(roles: string | number | boolean, locale: MessageLocale): string {

@@ -1101,9 +1101,10 @@ export type Mutation = {
   /**
    * Change how many adults and children the viewer's active sign-up brings, without losing its place: a confirmed
    * sign-up keeps its seat when it shrinks (the freed seats go to the waitlist in order) and grows only into free
-   * seats nobody waits for (CONFLICT with reason EVENT_FULL and `seatsLeft` otherwise; the sign-up is unchanged); a
-   * waitlisted one keeps its place in the line and is confirmed once it fits. Until `signupDeadline` (SIGNUP_CLOSED)
-   * and not for a cancelled event (EVENT_CANCELLED); NOT_FOUND without an active sign-up. Residents and the board.
+   * seats nobody waits for (CONFLICT with reason EVENT_FULL, `seatsLeft` and `waitlistLength` otherwise; the sign-up
+   * is unchanged); a waitlisted one keeps its place in the line and is confirmed once it fits. Growing closes at
+   * `signupDeadline` (SIGNUP_CLOSED), shrinking does not; nothing changes on a cancelled event (EVENT_CANCELLED);
+   * NOT_FOUND with reason NOT_SIGNED_UP without an active sign-up. Residents and the board.
    */
   changeSignup: ChangeSignupPayload;
   /**

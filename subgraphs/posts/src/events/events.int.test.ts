@@ -266,7 +266,10 @@ describe('events', () => {
       await changeSignup(b, event.id, 1);
       expect((await signUp(c, event.id, 2)).signup.status).toBe('waitlisted');
       // One seat is free, but C waits for two: A may not take it past C.
-      await expect(changeSignup(a, event.id, 4)).rejects.toMatchObject({ extensions: { reason: 'EVENT_FULL', seatsLeft: 1 } });
+      await expect(changeSignup(a, event.id, 4)).rejects.toMatchObject({
+        message: 'Your sign-up cannot grow: 1 free seat, and 1 sign-up waits for a seat first.',
+        extensions: { reason: 'EVENT_FULL', seatsLeft: 1, waitlistLength: 1 },
+      });
       const ctx = bed.contextFor(a);
       expect(await ctx.events.viewerSignup(a, ctx.loaders, event)).toMatchObject({ adults: 2, children: 1, status: 'confirmed' });
     });

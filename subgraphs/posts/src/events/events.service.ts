@@ -33,6 +33,7 @@ import {
   seatsOf,
   signUpClosesAt,
   signUpReason,
+  waitlist,
   type SignUpReason,
 } from './events.seating';
 
@@ -184,7 +185,9 @@ export class EventsService implements DueReminders {
         const closed = changeClosedReason(event, this.now(), mine, adults + children);
         if (closed) throw this.refusal(closed, event);
         assertPartySize(event, adults, children);
-        if (!fitsAfterChange(event, active, mine, adults + children)) throw refuse('EVENT_FULL', { seatsLeft: seatsLeft(event, active) ?? 0 });
+        if (!fitsAfterChange(event, active, mine, adults + children)) {
+          throw refuse('EVENT_FULL', { seatsLeft: seatsLeft(event, active) ?? 0, waitlistLength: waitlist(active).length });
+        }
       },
       promotions,
       (signup) => ({ topic: 'event.signup_promoted', payload: { eventId, memberId: signup.memberId, signupId: signup.id } }),
