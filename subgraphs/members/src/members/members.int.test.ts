@@ -258,6 +258,8 @@ describe('members and the directory', () => {
     };
 
     it('stores an upload re-encoded without its GPS position, serves it by a signed link, and deletes a replaced one', async () => {
+      // A typed portrait address first: the upload clears it.
+      await bed.db.tenant(DEMO.solbakken, (tx) => tx.update(members).set({ portraitUrl: 'https://images.example/ola.jpg' }).where(eq(members.id, DEMO.ola)));
       const first = await upload(ola, await phoneJpeg(2400, 1800));
       expect(first).toMatchObject({ portraitContentType: 'image/jpeg', portraitUrl: null });
       const url = (await portraits().url('https://tunet.test', first, 'display'))!;
@@ -293,6 +295,18 @@ describe('members and the directory', () => {
       expect(await portraits().removeQueued(null)).toBe(1);
       expect((await storedFiles()).filter((f) => f.startsWith(first.portraitFileId!))).toEqual([]);
       await portraits().remove(per, bed.loadersFor(per));
+      expect(await storedFiles()).toEqual([]);
+    });
+
+    it('refuses an 11th upload within the hour with RATE_LIMITED', async () => {
+      const picture = await png(8, 8);
+      for (let i = 0; i < 10; i++) await upload(kari, picture, 'me.png');
+      const refused = await upload(kari, picture, 'me.png').then(
+        () => null,
+        (error: { extensions?: Record<string, unknown> }) => error.extensions,
+      );
+      expect(refused).toMatchObject({ code: 'RATE_LIMITED' });
+      await portraits().remove(kari, bed.loadersFor(kari));
       expect(await storedFiles()).toEqual([]);
     });
 
