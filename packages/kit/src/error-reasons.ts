@@ -59,8 +59,8 @@ export const errorReasons = {
   TOO_SHORT_NOTICE: {
     code: 'BAD_USER_INPUT',
     description: "The booking starts sooner than the resource's minimum notice (`minNoticeMinutes`); `earliest` is the earliest start now.",
-    en: (p) => `${p.resource} must be booked at least ${p.minNoticeMinutes} minutes before it starts; the earliest start is ${p.earliest}.`,
-    nb: (p) => `${p.resource} må bookes minst ${p.minNoticeMinutes} minutter før start; tidligste start er ${p.earliest}.`,
+    en: (p) => `${p.resource} must be booked at least ${p.minNoticeMinutes} minutes before it starts; the earliest start is ${localMoment(p.earliest, 'en')}.`,
+    nb: (p) => `${p.resource} må bookes minst ${p.minNoticeMinutes} minutter før start; tidligste start er ${localMoment(p.earliest, 'nb')}.`,
   },
   TOO_FAR_AHEAD: {
     code: 'BAD_USER_INPUT',
@@ -68,10 +68,12 @@ export const errorReasons = {
       "The booking starts (or ends, `field`: end) beyond what is open for booking: `horizonDays` of the resource, or null for the platform's two years; `latest` is the last instant allowed.",
     en: (p) =>
       p.horizonDays === null
-        ? `Bookings open at most 2 years ahead: nothing after ${p.latest}.`
+        ? `Bookings open at most 2 years ahead: nothing after ${localMoment(p.latest, 'en', true)}.`
         : `${p.resource} can be booked at most ${p.horizonDays} days ahead.`,
     nb: (p) =>
-      p.horizonDays === null ? `Bookinger åpner høyst 2 år frem: ikke noe etter ${p.latest}.` : `${p.resource} kan bookes høyst ${p.horizonDays} dager frem.`,
+      p.horizonDays === null
+        ? `Bookinger åpner høyst 2 år frem: ikke noe etter ${localMoment(p.latest, 'nb', true)}.`
+        : `${p.resource} kan bookes høyst ${p.horizonDays} dager frem.`,
   },
   CLOSED: {
     code: 'BAD_USER_INPUT',
@@ -288,6 +290,25 @@ function counted(n: ReasonParams[string] | undefined, one: string, many: string)
 }
 
 /** `RESIDENT,BOARD` as `residents and the board`. */
+const MONTHS: Record<MessageLocale, readonly string[]> = {
+  en: ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'],
+  nb: ['jan.', 'feb.', 'mars', 'apr.', 'mai', 'juni', 'juli', 'aug.', 'sep.', 'okt.', 'nov.', 'des.'],
+};
+
+/**
+ * A deadline parameter (an ISO date-time with the offset of the association's zone, so its digits are local time)
+ * as a person reads it: `7 Dec at 06:36`, `7. des. kl. 06:36`, with the year when asked. Anything else as it came.
+ */
+function localMoment(iso: ReasonParams[string] | undefined, locale: MessageLocale, withYear = false): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}:\d{2})/.exec(String(iso));
+  if (!match) return String(iso);
+  const [, year, month, day, time] = match;
+  const date = `${Number(day)}${locale === 'nb' ? '.' : ''} ${MONTHS[locale][Number(month) - 1]}${withYear ? ` ${year}` : ''}`;
+  return locale === 'nb' ? `${date} kl. ${time}` : `${date} at ${time}`;
+}
+
+const BOOKING_STATUS_NB: Record<string, string> = { CONFIRMED: 'bekreftet', CANCELLED: 'avbestilt', REJECTED: 'avvist', PENDING: 'ventende' };
+
 function roleNames(roles: string | number | boolean, locale: MessageLocale): string {
   const names = String(roles)
     .split(',')
@@ -298,8 +319,6 @@ function roleNames(roles: string | number | boolean, locale: MessageLocale): str
 
 /** A quota's period in words, ` upcoming bookings`, ` bookings within 30 days`; nothing without a period. */
 function quotaPeriod(p: ReasonParams, locale: MessageLocale): string {
-const BOOKING_STATUS_NB: Record<string, string> = { CONFIRMED: 'bekreftet', CANCELLED: 'avbestilt', REJECTED: 'avvist', PENDING: 'ventende' };
-
   const en: Record<string, string> = {
     FUTURE: 'upcoming bookings',
     CALENDAR_YEAR: 'bookings in the calendar year',

@@ -49,7 +49,7 @@ const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 
 /** An instant as an ISO date-time with the offset of the resource's zone, as deadlines in error parameters are. */
-export const localIso = (instant: Date, timeZone: string): string => DateTime.fromJSDate(instant, { zone: timeZone }).toISO()!;
+export const localIso = (instant: Date, timeZone: string): string => DateTime.fromJSDate(instant, { zone: timeZone }).toISO({ suppressMilliseconds: true })!;
 
 export function whoMayBook(resource: RuleResource, role: BookerRole): Refusal | null {
   if (resource.whoMayBook.includes(role)) return null;
