@@ -558,10 +558,12 @@ export type DirectoryFilter = {
   /** Only people with an active term on this committee. */
   committeeId?: InputMaybe<Scalars['ID']['input']>;
   /**
-   * Words to find, as typed: matches a name (never one hidden from the viewer), an external's title (`vaktmester`), the
-   * building, street address or unit of a home the person lives in today (`Blokk B`, `H0101`, `Blokk A H0101`) or a
-   * committee they sit on today (`Festkomiteen`). Case, accents and Norwegian spellings are folded on both sides: `Aase`
-   * finds Åse, `Oeystein` Øystein, `Aerlig` Ærlig. Contact details and the profile are not searched. At most 100
+   * Text to find, as typed: the whole text must appear in one of these fields (words are not matched separately, so
+   * `Ola Blokk A` finds nobody; the building and unit of one home count as one field, `Blokk A H0101`). It matches a
+   * name (never one hidden from the viewer), an external's title (`vaktmester`), the building, street address or unit
+   * of a home the person lives in today (`Blokk B`, `H0101`, `Blokk A H0101`) or a committee they sit on today
+   * (`Festkomiteen`). Case, accents and Norwegian spellings are folded on both sides: `Aase` finds Åse, `Oeystein`
+   * Øystein, `Aerlig` Ærlig, `Pawel` Paweł, `Mueller` Müller. Contact details and the profile are not searched. At most 100
    * characters (BAD_USER_INPUT `filter.search`).
    */
   search?: InputMaybe<Scalars['String']['input']>;
