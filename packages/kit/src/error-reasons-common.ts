@@ -117,15 +117,15 @@ export const commonErrorReasons = {
   },
   TOO_SMALL: {
     code: 'BAD_USER_INPUT',
-    description: '`field` is below `minimum` (a number or a date-time).',
-    en: (p) => `Must be at least ${p.minimum}.`,
-    nb: (p) => `Må være minst ${p.minimum}.`,
+    description: '`field` is below `minimum` (a number or a date-time), or not above it when `exclusive` is true.',
+    en: (p) => (p.exclusive ? `Must be more than ${p.minimum}.` : `Must be at least ${p.minimum}.`),
+    nb: (p) => (p.exclusive ? `Må være mer enn ${p.minimum}.` : `Må være minst ${p.minimum}.`),
   },
   TOO_LARGE: {
     code: 'BAD_USER_INPUT',
-    description: '`field` is above `maximum` (a number or a date-time).',
-    en: (p) => `Must be at most ${p.maximum}.`,
-    nb: (p) => `Kan være høyst ${p.maximum}.`,
+    description: '`field` is above `maximum` (a number or a date-time), or not below it when `exclusive` is true.',
+    en: (p) => (p.exclusive ? `Must be less than ${p.maximum}.` : `Must be at most ${p.maximum}.`),
+    nb: (p) => (p.exclusive ? `Må være mindre enn ${p.maximum}.` : `Kan være høyst ${p.maximum}.`),
   },
   TOO_FEW: {
     code: 'BAD_USER_INPUT',

@@ -101,4 +101,20 @@ describe('parseInput', () => {
     expect(uuid.extensions).toMatchObject({ field: 'id', reason: 'INVALID_VALUE' });
     expect(uuid.message).not.toBe('Must be a valid uuid.');
   });
+
+  it('says "more than" for an exclusive minimum (.positive(), .gt) and "less than" for an exclusive maximum', () => {
+    const amounts = z.object({ price: z.number().positive(), share: z.number().lt(1) });
+    const fields = (() => {
+      try {
+        parseInput(amounts, { price: 0, share: 1 });
+      } catch (thrown) {
+        return (thrown as GraphQLError).extensions.invalidFields;
+      }
+      throw new Error('parseInput accepted the input');
+    })();
+    expect(fields).toEqual([
+      { field: 'price', reason: 'TOO_SMALL', minimum: 0, exclusive: true, message: 'Must be more than 0.' },
+      { field: 'share', reason: 'TOO_LARGE', maximum: 1, exclusive: true, message: 'Must be less than 1.' },
+    ]);
+  });
 });

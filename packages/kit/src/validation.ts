@@ -52,13 +52,14 @@ function reasonOf(issue: z.core.$ZodIssue): [ErrorReason, ReasonParams] {
       const minimum = bound(issue.minimum);
       if (issue.origin === 'string') return Number(issue.minimum) <= 1 ? ['REQUIRED', {}] : ['TOO_SHORT', { minimum }];
       if (issue.origin === 'array' || issue.origin === 'set') return ['TOO_FEW', { minimum }];
-      return ['TOO_SMALL', { minimum }];
+      // .positive() / .gt(0) is exclusive: "Must be at least 0." would accept the 0 it refuses.
+      return ['TOO_SMALL', issue.inclusive === false ? { minimum, exclusive: true } : { minimum }];
     }
     case 'too_big': {
       const maximum = bound(issue.maximum);
       if (issue.origin === 'string') return ['TOO_LONG', { maximum }];
       if (issue.origin === 'array' || issue.origin === 'set') return ['TOO_MANY', { maximum }];
-      return ['TOO_LARGE', { maximum }];
+      return ['TOO_LARGE', issue.inclusive === false ? { maximum, exclusive: true } : { maximum }];
     }
     case 'invalid_format':
       // A format without its own text (a regex, uuid, zod's datetime) would read "Must be a valid regex."
