@@ -108,6 +108,7 @@ export function tooManyStreams(): GraphQLError {
   return new GraphQLError(`You have ${STREAMS_PER_PERSON} live streams open already (other tabs or devices). Close one and connect again.`, {
     extensions: {
       code: 'RATE_LIMITED',
+      reason: 'TOO_MANY_STREAMS',
       retryAfterSeconds: STREAM_LEASE_SECONDS,
       http: { status: 429, headers: new Map([['retry-after', String(STREAM_LEASE_SECONDS)]]) },
     },

@@ -67,14 +67,14 @@ async function record(recorder: SupportRecorder, viewer: Viewer, operation: Oper
 
 export function supportSessionClosed(): GraphQLError {
   return new GraphQLError('The support session is closed or has expired. Open a new one to go on.', {
-    extensions: { code: 'FORBIDDEN', http: { status: 403 } },
+    extensions: { code: 'FORBIDDEN', reason: 'SUPPORT_SESSION_CLOSED', http: { status: 403 } },
   });
 }
 
 /** The live stream is a person's own inbox; an operator in a support session has none there (decision 0030). */
 export function supportStreamRefused(): GraphQLError {
   return new GraphQLError('A support session has no live stream; read the inbox through /graphql, where it is logged.', {
-    extensions: { code: 'FORBIDDEN', http: { status: 403 } },
+    extensions: { code: 'FORBIDDEN', reason: 'SUPPORT_SESSION_NO_STREAM', http: { status: 403 } },
   });
 }
 

@@ -72,7 +72,7 @@ describe('bad input and operational endpoints', () => {
         status: 401,
         code: 'UNAUTHENTICATED',
         reason: 'TOKEN_EXPIRED',
-        message: 'Your session has expired. Please log in again.',
+        message: 'Your access token has expired. Refresh it and try again.',
       });
       expect(refusal(await gqlIn(null, '{ me { id } }', {}, `${ola.slice(0, -4)}AAAA`))).toMatchObject({
         status: 401,

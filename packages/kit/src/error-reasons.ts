@@ -19,8 +19,8 @@ export const errorReasons = {
   TOKEN_EXPIRED: {
     code: 'UNAUTHENTICATED',
     description: 'The access token has expired: refresh it and repeat the request.',
-    en: () => 'Your session has expired. Please log in again.',
-    nb: () => 'Økten din er utløpt. Logg inn på nytt.',
+    en: () => 'Your access token has expired. Refresh it and try again.',
+    nb: () => 'Tilgangsnøkkelen er utløpt. Forny den og prøv igjen.',
   },
   SLOT_TAKEN: {
     code: 'CONFLICT',
@@ -176,6 +176,37 @@ export const errorReasons = {
     description: 'The member has no active sign-up for the event to change or cancel; offer signing up instead.',
     en: () => 'You are not signed up for this event.',
     nb: () => 'Du er ikke påmeldt dette arrangementet.',
+  },
+  PROCESSING_RESTRICTED: {
+    code: 'FORBIDDEN',
+    description:
+      "The person's processing is restricted (decision 0038): nothing they change or add may be shown to others until it is lifted; what is withheld stays theirs to edit.",
+    en: () => 'Your processing is restricted: nothing you change or add can be shown to others until the restriction is lifted.',
+    nb: () => 'Behandlingen av opplysningene dine er begrenset: ingenting du endrer eller legger til kan vises for andre før begrensningen oppheves.',
+  },
+  CODE_OF_CONDUCT_NOT_ACCEPTED: {
+    code: 'FORBIDDEN',
+    description: "Posting and commenting need the association's code of conduct accepted: show `version` and ask the member to accept it.",
+    en: (p) => `Accept the association's code of conduct (version ${p.version}) before posting.`,
+    nb: (p) => `Godta foreningens retningslinjer (versjon ${p.version}) før du skriver.`,
+  },
+  TOO_MANY_STREAMS: {
+    code: 'RATE_LIMITED',
+    description: 'The person has as many live streams open as allowed (other tabs or devices); close one, or connect again after `retryAfterSeconds`.',
+    en: () => 'You have too many live streams open already (other tabs or devices). Close one and connect again.',
+    nb: () => 'Du har allerede for mange direktestrømmer åpne (andre faner eller enheter). Lukk én og koble til igjen.',
+  },
+  SUPPORT_SESSION_CLOSED: {
+    code: 'FORBIDDEN',
+    description: "The operator's support session is closed or has expired; open a new one to go on.",
+    en: () => 'The support session is closed or has expired. Open a new one to go on.',
+    nb: () => 'Støtteøkten er lukket eller utløpt. Åpne en ny for å fortsette.',
+  },
+  SUPPORT_SESSION_NO_STREAM: {
+    code: 'FORBIDDEN',
+    description: "A support session has no live stream (decision 0030); read the person's inbox through /graphql, where it is logged.",
+    en: () => 'A support session has no live stream; read the inbox through /graphql, where it is logged.',
+    nb: () => 'En støtteøkt har ingen direktestrøm; les innboksen gjennom /graphql, der det logges.',
   },
   SIGNUP_RESIDENTS_ONLY: {
     code: 'FORBIDDEN',
