@@ -12,8 +12,8 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 
 /**
  * The language the caller asked for in `Accept-Language` (nb, nn and no read nb; en), or undefined when it asked for
- * none of them: then specific reasons read nb, the association default (decision 0045: the association's own locale
- * is not known to the gateway cheaply), and generic ones keep the thrower's text.
+ * none of them. The request's context then takes the association's language from the access token (decision 0045),
+ * and for a caller without one (anonymous, an API key) specific reasons read nb and generic ones keep the thrower's text.
  */
 export function messageLocaleOf(acceptLanguage: string | undefined): MessageLocale | undefined {
   return localeFromAcceptLanguage(acceptLanguage) ?? undefined;
@@ -65,10 +65,19 @@ export const errorLanguagePlugin: ApolloServerPlugin<{ locale?: MessageLocale }>
         const result = response.body.singleResult;
         if (!result.errors) return;
         result.errors = result.errors.map((error) => localizeFormattedError(error, contextValue.locale));
-        const onlyInput = result.errors.every((error) => error.extensions?.code === 'BAD_USER_INPUT');
-        const nothingAnswered = !result.data || Object.values(result.data).every((value) => value === null);
-        if (onlyInput && nothingAnswered) response.http.status = 400;
+        if (onlyInputRefused(result.data, result.errors)) response.http.status = 400;
       },
     };
   },
 };
+
+/**
+ * Whether an answer is only refused input: every error BAD_USER_INPUT, and no data, or each root field null because
+ * of one of those errors (its path starts there). A root field that is legitimately null (`event` not found) or a
+ * non-null one means something was answered: 200.
+ */
+export function onlyInputRefused(data: Record<string, unknown> | null | undefined, errors: readonly GraphQLFormattedError[]): boolean {
+  if (!errors.every((error) => error.extensions?.code === 'BAD_USER_INPUT')) return false;
+  if (!data) return true;
+  return Object.entries(data).every(([key, value]) => value === null && errors.some((error) => error.path?.[0] === key));
+}

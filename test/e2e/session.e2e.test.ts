@@ -97,4 +97,34 @@ describe('sessions through the gateway', () => {
     expect(codes(unknown)).toEqual(['UNAUTHENTICATED']);
     expect(unknown.errors?.[0]?.message).toBe(wrong.errors?.[0]?.message);
   });
+
+  it("writes messages in the caller's Accept-Language, else in the association's language from the token", async () => {
+    const board = await e2e.login('eva@fjordly.example');
+    const toEnglish = await e2e.gql(
+      'mutation ($input: UpdateAssociationInput!) { updateAssociation(input: $input) { association { locale } } }',
+      { input: { associationId: DEMO.fjordly, locale: 'EN' } },
+      board.accessToken,
+    );
+    expect(toEnglish.data).toEqual({ updateAssociation: { association: { locale: 'EN' } } });
+    // The language is read when the session starts, like the roles.
+    const { accessToken } = await e2e.login('eva@fjordly.example');
+    const switchHere = async (acceptLanguage?: string) => {
+      const response = await fetch(e2e.stack.gatewayUrl, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${accessToken}`,
+          ...(acceptLanguage ? { 'accept-language': acceptLanguage } : {}),
+        },
+        body: JSON.stringify({
+          query: 'mutation ($input: SwitchAssociationInput!) { switchAssociation(input: $input) { accessToken } }',
+          variables: { input: { associationId: DEMO.fjordly } },
+        }),
+      });
+      const body = (await response.json()) as { errors: { message: string; extensions: { reason: string } }[] };
+      return { reason: body.errors[0]?.extensions.reason, message: body.errors[0]?.message };
+    };
+    expect(await switchHere()).toEqual({ reason: 'ALREADY_IN_ASSOCIATION', message: 'You are already logged in to that association.' });
+    expect(await switchHere('nb-NO,nb;q=0.9')).toEqual({ reason: 'ALREADY_IN_ASSOCIATION', message: 'Du er allerede logget inn i den foreningen.' });
+  });
 });

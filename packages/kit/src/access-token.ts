@@ -24,6 +24,8 @@ const claimsSchema = z.object({
   scp: z.object({ u: z.array(z.string().uuid()), b: z.array(z.string().uuid()), c: z.array(z.string().uuid()) }).optional(),
   /** A support session's end (decision 0030): the operator acts in `aid` only until then, and every operation is logged. */
   sup: z.object({ x: z.iso.datetime() }).optional(),
+  /** The association's language, for messages when the caller asks for none (decision 0045). */
+  loc: z.enum(['nb', 'en']).optional(),
 });
 
 export class AccessTokenSigner {
@@ -44,6 +46,7 @@ export class AccessTokenSigner {
       sid: viewer.sessionId,
       ...(viewer.scope ? { scp: { u: viewer.scope.unitIds, b: viewer.scope.buildingIds, c: viewer.scope.committeeIds } } : {}),
       ...(viewer.support ? { sup: { x: viewer.support.expiresAt } } : {}),
+      ...(viewer.locale ? { loc: viewer.locale } : {}),
     })
       .setProtectedHeader({ alg: ALGORITHM })
       .setSubject(viewer.accountId)
@@ -87,6 +90,7 @@ export class AccessTokenVerifier {
       sessionId: claims.sid,
       ...(claims.scp ? { scope: scopeOf(claims.scp) } : {}),
       ...(claims.sup ? { support: { expiresAt: claims.sup.x } } : {}),
+      ...(claims.loc ? { locale: claims.loc } : {}),
     };
     // `exp` is required above; a token without `iat` counts as issued at the beginning of time.
     return { viewer, issuedAt: new Date((claims.iat ?? 0) * 1000), expiresAt: new Date(claims.exp * 1000) };

@@ -45,6 +45,11 @@ export const viewerSchema = z.object({
    * association's board sees it. An operator's viewer without it acts in no association at all.
    */
   support: z.object({ expiresAt: z.iso.datetime() }).nullish(),
+  /**
+   * The association's language (decision 0045): error messages use it when the caller's `Accept-Language` names no
+   * language Tunet speaks. Read when the session starts or is refreshed, like the roles.
+   */
+  locale: z.enum(['nb', 'en']).nullish(),
 });
 export type Viewer = z.infer<typeof viewerSchema>;
 

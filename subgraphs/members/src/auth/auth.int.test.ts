@@ -31,6 +31,8 @@ describe('login, refresh and logout', () => {
       memberId: DEMO.kari,
       role: 'board',
       platformAdmin: false,
+      // The association's language, for error messages when the caller names none (decision 0045).
+      locale: 'nb',
     });
     expect(session.accessTokenExpiresAt.getTime() - Date.now()).toBeLessThanOrEqual(15 * 60 * 1000);
     expect(session.refreshToken).toMatch(/^[A-Za-z0-9_-]{43}$/);

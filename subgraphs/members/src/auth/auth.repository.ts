@@ -18,6 +18,8 @@ export interface Membership {
   /** Whether the association is open (active), or blocked or terminated so that nobody may enter. */
   associationStatus: AssociationStatusName;
   associationName: string;
+  /** The association's language, carried in the access token for messages (decision 0045). */
+  associationLocale: 'nb' | 'en';
 }
 
 const membershipColumns = {
@@ -31,6 +33,7 @@ const membershipColumns = {
   suspendedUntil: members.suspendedUntil,
   associationStatus: sql<AssociationStatusName>`(select a.status from members.associations a where a.id = ${members.associationId})`,
   associationName: sql<string>`(select a.name from members.associations a where a.id = ${members.associationId})`,
+  associationLocale: sql<'nb' | 'en'>`(select a.locale from members.associations a where a.id = ${members.associationId})`,
 };
 
 /** Access is open only while the association is active (decision 0034). */
@@ -47,6 +50,7 @@ function toMembership(
     suspendedUntil: string | null;
     associationStatus: AssociationStatusName;
     associationName: string;
+    associationLocale: 'nb' | 'en';
   },
   accountId: string,
   platformAdmin: boolean,
@@ -61,6 +65,7 @@ function toMembership(
     suspension: row.suspended ? { reason: row.suspensionReason ?? '', until: row.suspendedUntil } : null,
     associationStatus: row.associationStatus,
     associationName: row.associationName,
+    associationLocale: row.associationLocale,
   };
 }
 

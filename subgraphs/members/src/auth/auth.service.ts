@@ -350,6 +350,7 @@ export class AuthService {
       platformAdmin: membership.platformAdmin,
       sessionId,
       scope: membership.scope,
+      locale: membership.associationLocale,
     };
     return this.issue(viewer, refresh, deviceToken);
   }
