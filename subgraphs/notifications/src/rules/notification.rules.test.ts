@@ -788,7 +788,7 @@ describe('the notification rules', () => {
         const digest = renderDigestEmail({
           locale,
           items: items.map((message) => ({ title: message.title, body: message.body, url: absoluteClientLink(WEB_APP, message.link) })),
-          footer: { categories: ['posts'], unsubscribeUrl: unsubscribeUrl(GATEWAY, 'unsubscribe-token'), settingsUrl: settingsUrl(WEB_APP) },
+          footer: { categories: ['news'], unsubscribeUrl: unsubscribeUrl(GATEWAY, 'unsubscribe-token'), settingsUrl: settingsUrl(WEB_APP) },
         });
         const urls = [...urlsIn(digest.text), ...urlsIn(digest.html)];
         const pages = items.map((message) => absoluteClientLink(WEB_APP, message.link)).filter((page) => page !== null);
@@ -801,7 +801,7 @@ describe('the notification rules', () => {
     it('lead every link of the unsubscribe pages to a page of the client route table', () => {
       const pages: UnsubscribePage[] = [
         ...(['confirm', 'done', 'refused'] as const).flatMap((kind) =>
-          (['nb', 'en'] as const).map((locale) => ({ kind, locale, categories: ['posts' as const] })),
+          (['nb', 'en'] as const).map((locale) => ({ kind, locale, categories: ['news' as const] })),
         ),
         { kind: 'invalid' },
         { kind: 'bad_request' },
