@@ -92,8 +92,11 @@ describe('the resident directory and board work through the gateway', () => {
     const seenBy = async (token: string) =>
       (await e2e.gql<{ member: Portrait['member'] }>('query ($id: ID!) { member(id: $id) { portraitUrl portraitThumbnailUrl } }', { id: DEMO.ola }, token))
         .data!.member;
-    // Within the hour the same link again, so the app's image cache keeps the picture.
-    expect(await seenBy(ola)).toEqual({ portraitUrl, portraitThumbnailUrl });
+    // The same picture's links again (the links themselves are the same within the hour: the kit's unit test, with
+    // its clock; this one runs on the real clock, which may pass an hour's boundary between the two reads).
+    const pathOf = (url: string | null) => url && new URL(url).pathname;
+    const again = await seenBy(ola);
+    expect([pathOf(again.portraitUrl), pathOf(again.portraitThumbnailUrl)]).toEqual([pathOf(portraitUrl), pathOf(portraitThumbnailUrl)]);
     expect(await seenBy(kari)).toEqual({ portraitUrl: null, portraitThumbnailUrl: null });
     const per = (await e2e.login('per@solbakken.example')).accessToken;
     expect((await seenBy(per)).portraitUrl).toBeNull();
@@ -105,7 +108,7 @@ describe('the resident directory and board work through the gateway', () => {
       ola,
     );
     expect(granted.errors).toBeUndefined();
-    expect((await seenBy(per)).portraitUrl).toBe(portraitUrl);
+    expect(pathOf((await seenBy(per)).portraitUrl)).toBe(pathOf(portraitUrl));
 
     const removed = await e2e.gql<{ removeMyPortrait: Portrait }>('mutation { removeMyPortrait { member { portraitUrl } } }', {}, ola);
     expect(removed.data!.removeMyPortrait.member.portraitUrl).toBeNull();
