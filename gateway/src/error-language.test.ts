@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { localizeError, localizeFormattedError, messageLocaleOf } from './error-language';
+import { localizeError, localizeFormattedError, messageLocaleOf, onlyInputRefused } from './error-language';
 
 const cancelRefused = {
   message: 'The booking has started; ask the board to cancel it.',
@@ -33,5 +33,15 @@ describe('error messages in the caller language', () => {
     expect(localizeFormattedError(cancelRefused, locale).message).toBe('Dette kan ikke gjøres lenger.');
     expect(localizeFormattedError(regexRefused, locale).message).toBe('Verdien er ugyldig.');
     expect(localizeFormattedError(cancelRefused, messageLocaleOf('en')).message).toBe('The booking has started; ask the board to cancel it.');
+  });
+
+  it('answers 400 only when nothing but refused input came back', () => {
+    const refused = { message: 'Feltet må fylles ut.', path: ['createEvent'], extensions: { code: 'BAD_USER_INPUT', reason: 'REQUIRED' } };
+    expect(onlyInputRefused(null, [refused])).toBe(true);
+    expect(onlyInputRefused({ createEvent: null }, [refused])).toBe(true);
+    // Another root field that is null by itself (nothing found), or answered, was an answer.
+    expect(onlyInputRefused({ createEvent: null, event: null }, [refused])).toBe(false);
+    expect(onlyInputRefused({ createEvent: null, me: { id: '1' } }, [refused])).toBe(false);
+    expect(onlyInputRefused({ createEvent: null }, [{ ...refused, extensions: { code: 'FORBIDDEN' } }])).toBe(false);
   });
 });
