@@ -151,7 +151,16 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
           throw localizeError(error, locale);
         });
         const { entitlements, unavailable } = await entitlementsLookup.forViewer(viewer, requestId);
-        return { requestId, clientIp, viewer, suspension, publicOrigin: publicOriginOf(req), entitlements, entitlementsUnavailable: unavailable, locale: locale ?? viewer?.locale ?? undefined };
+        return {
+          requestId,
+          clientIp,
+          viewer,
+          suspension,
+          publicOrigin: publicOriginOf(req),
+          entitlements,
+          entitlementsUnavailable: unavailable,
+          locale: locale ?? viewer?.locale ?? undefined,
+        };
       },
     }),
   );

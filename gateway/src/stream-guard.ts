@@ -33,10 +33,7 @@ export function guardStream(
     stop();
     end(reason);
   };
-  const expiry = setTimeout(
-    () => endOnce(unauthenticated('TOKEN_EXPIRED')),
-    Math.max(0, token.expiresAt.getTime() - Date.now()),
-  );
+  const expiry = setTimeout(() => endOnce(unauthenticated('TOKEN_EXPIRED')), Math.max(0, token.expiresAt.getTime() - Date.now()));
   const unwatch = revocations.watch((revocation) => {
     const reason = reasonToEnd(revocation, token.holder);
     if (reason) endOnce(reason);
