@@ -28,6 +28,15 @@ describe('error messages in the caller language', () => {
     expect(localizeError(thrown, locale)).toBe(thrown);
   });
 
+  it("uses the association's language from the token only for specific reasons when the caller asked for none", () => {
+    const asked = messageLocaleOf(undefined);
+    expect(localizeFormattedError(cancelRefused, asked, 'nb').message).toBe('The booking has started; ask the board to cancel it.');
+    expect(localizeFormattedError(regexRefused, asked, 'nb').message).toBe('postalCode: must be four digits');
+    expect(localizeFormattedError(tooLong, asked, 'nb').message).toBe('Kan være høyst 200 tegn.');
+    expect(localizeFormattedError(tooLong, asked, 'en').message).toBe('Must be at most 200 characters.');
+    expect(localizeFormattedError(tooLong, messageLocaleOf('nb'), 'en').message).toBe('Kan være høyst 200 tegn.');
+  });
+
   it('renders generic reasons in nb for a caller who asked for nb, without advice to reload', () => {
     const locale = messageLocaleOf('nb-NO,nb;q=0.9');
     expect(localizeFormattedError(cancelRefused, locale).message).toBe('Dette kan ikke gjøres lenger.');

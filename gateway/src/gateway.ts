@@ -159,7 +159,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
           publicOrigin: publicOriginOf(req),
           entitlements,
           entitlementsUnavailable: unavailable,
-          locale: locale ?? viewer?.locale ?? undefined,
+          locale,
+          associationLocale: viewer?.locale ?? undefined,
         };
       },
     }),

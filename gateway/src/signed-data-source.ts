@@ -7,7 +7,13 @@ import { isTimeout, logTimeout } from './subgraph-timeouts';
  * What subgraphs are told, and (gateway-only) whether the member was suspended since their token was issued and
  * whether billing could not say what the association may use.
  */
-export type GatewayContext = RequestContext & { suspension?: Suspension | null; entitlementsUnavailable?: boolean; locale?: MessageLocale };
+export type GatewayContext = RequestContext & {
+  suspension?: Suspension | null;
+  entitlementsUnavailable?: boolean;
+  locale?: MessageLocale;
+  /** The association's language from the access token: specific reasons' messages when the caller asked for none. */
+  associationLocale?: MessageLocale;
+};
 
 /** Requests the gateway makes on its own behalf (none today with a static supergraph) carry no viewer. */
 const SYSTEM_CONTEXT: RequestContext = { viewer: null, requestId: 'gateway', clientIp: '' };

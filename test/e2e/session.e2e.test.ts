@@ -127,4 +127,14 @@ describe('sessions through the gateway', () => {
     expect(await switchHere()).toEqual({ reason: 'ALREADY_IN_ASSOCIATION', message: 'You are already logged in to that association.' });
     expect(await switchHere('nb-NO,nb;q=0.9')).toEqual({ reason: 'ALREADY_IN_ASSOCIATION', message: 'Du er allerede logget inn i den foreningen.' });
   });
+
+  it("keeps the thrower's own text of a generic reason for a member who asked for no language", async () => {
+    const { accessToken } = await e2e.login('kari@solbakken.example');
+    const result = await e2e.gql(
+      'mutation ($input: UpdateAssociationInput!) { updateAssociation(input: $input) { association { id } } }',
+      { input: { associationId: DEMO.solbakken, postalCode: '12' } },
+      accessToken,
+    );
+    expect(result.errors?.[0]).toMatchObject({ message: 'postalCode: must be four digits', extensions: { reason: 'INVALID_VALUE', field: 'postalCode' } });
+  });
 });
