@@ -27,13 +27,20 @@ const FORMAT_TEXTS: Record<'en' | 'nb', Record<string, string>> = {
     email: 'Must be a valid e-mail address.',
     date: 'Must be a date as YYYY-MM-DD.',
     'date-time': 'Must be a date and time in ISO 8601 with its offset (2026-05-01T18:00:00+02:00).',
+    // zod's name for the same format.
+    datetime: 'Must be a date and time in ISO 8601 with its offset (2026-05-01T18:00:00+02:00).',
     url: 'Must be a web address (https://…).',
+    uuid: 'Must be an id as Tunet gives it (a UUID).',
+    guid: 'Must be an id as Tunet gives it (a UUID).',
   },
   nb: {
     email: 'Må være en gyldig e-postadresse.',
     date: 'Må være en dato på formen ÅÅÅÅ-MM-DD.',
     'date-time': 'Må være dato og klokkeslett i ISO 8601 med tidssone (2026-05-01T18:00:00+02:00).',
+    datetime: 'Må være dato og klokkeslett i ISO 8601 med tidssone (2026-05-01T18:00:00+02:00).',
     url: 'Må være en nettadresse (https://…).',
+    uuid: 'Må være en id slik Tunet gir den (en UUID).',
+    guid: 'Må være en id slik Tunet gir den (en UUID).',
   },
 };
 

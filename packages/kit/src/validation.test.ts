@@ -81,7 +81,7 @@ describe('parseInput', () => {
     );
   });
 
-  it("keeps a regex's own message instead of 'Must be a valid regex', and reports formats without a text as INVALID_VALUE", () => {
+  it("keeps a regex's own message instead of 'Must be a valid regex', and gives a uuid its own text", () => {
     const address = z.object({ postalCode: z.string().regex(/^\d{4}$/, 'must be four digits'), id: z.uuid().optional() });
     const error = (input: unknown) => {
       try {
@@ -98,8 +98,22 @@ describe('parseInput', () => {
     });
     expect(error({ postalCode: '12' }).message).toBe('postalCode: must be four digits');
     const uuid = error({ postalCode: '0150', id: 'nope' });
-    expect(uuid.extensions).toMatchObject({ field: 'id', reason: 'INVALID_VALUE' });
-    expect(uuid.message).not.toBe('Must be a valid uuid.');
+    expect(uuid.extensions).toMatchObject({ field: 'id', reason: 'INVALID_FORMAT', format: 'uuid' });
+    expect(uuid.message).toBe('Must be an id as Tunet gives it (a UUID).');
+  });
+
+  it("gives zod's ISO date-time format its own text, not zod's 'Invalid ISO datetime'", () => {
+    const event = z.object({ startsAt: z.iso.datetime({ offset: true }) });
+    const result = (() => {
+      try {
+        parseInput(event, { startsAt: 'tomorrow' });
+      } catch (thrown) {
+        return thrown as GraphQLError;
+      }
+      throw new Error('parseInput accepted the input');
+    })();
+    expect(result.extensions).toMatchObject({ field: 'startsAt', reason: 'INVALID_FORMAT', format: 'datetime' });
+    expect(result.message).toBe('Must be a date and time in ISO 8601 with its offset (2026-05-01T18:00:00+02:00).');
   });
 
   it('says "more than" for an exclusive minimum (.positive(), .gt) and "less than" for an exclusive maximum', () => {

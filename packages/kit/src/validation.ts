@@ -62,7 +62,7 @@ function reasonOf(issue: z.core.$ZodIssue): [ErrorReason, ReasonParams] {
       return ['TOO_LARGE', issue.inclusive === false ? { maximum, exclusive: true } : { maximum }];
     }
     case 'invalid_format':
-      // A format without its own text (a regex, uuid, zod's datetime) would read "Must be a valid regex."
+      // A format without its own text (a regex) would read "Must be a valid regex."; its thrower's message says more.
       return hasFormatText(issue.format) ? ['INVALID_FORMAT', { format: issue.format }] : ['INVALID_VALUE', {}];
     case 'invalid_value':
       return ['INVALID_CHOICE', { options: issue.values.map(String).join(', ') }];
