@@ -64,5 +64,8 @@ describe('CORS for the web app', () => {
     ).toEqual(['https://app.tunet.example.no', 'https://admin.tunet.example.no', 'http://localhost:5173']);
     expect(() => allowedOriginsFromEnv({ WEB_APP_ORIGIN: 'https://app.tunet.example.no/login' })).toThrow(/origin only/);
     expect(() => allowedOriginsFromEnv({ CORS_ALLOWED_ORIGINS: '*' })).toThrow(/not a URL/);
+    // The "null" origin of file: and sandboxed pages, and plain http beyond this machine, are never allowed.
+    expect(() => allowedOriginsFromEnv({ CORS_ALLOWED_ORIGINS: 'file:///' })).toThrow(/https/);
+    expect(() => allowedOriginsFromEnv({ WEB_APP_ORIGIN: 'http://app.tunet.example.no' })).toThrow(/https/);
   });
 });

@@ -26,6 +26,8 @@ export function allowedOriginsFromEnv(env: NodeJS.ProcessEnv): string[] {
   return values.map(originOf);
 }
 
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
 function originOf(value: string): string {
   let url: URL;
   try {
@@ -35,6 +37,10 @@ function originOf(value: string): string {
   }
   if (url.pathname !== '/' || url.search || url.hash || url.username || url.password) {
     throw new Error(`CORS origin ${JSON.stringify(value)} must be an origin only (scheme, host and port)`);
+  }
+  // A file: or data: URL has the origin "null", which any sandboxed page sends; plain http only on this machine.
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK.has(url.hostname))) {
+    throw new Error(`CORS origin ${JSON.stringify(value)} must be https: (http: only for localhost)`);
   }
   return url.origin;
 }
