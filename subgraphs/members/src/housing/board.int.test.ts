@@ -84,7 +84,7 @@ describe('what the board does', () => {
     const refused = await login('ingrid@solbakken.example').catch((e: { extensions: Record<string, unknown>; message: string }) => e);
     expect(refused).toMatchObject({
       message: expect.stringContaining('Gjentatte brudd'),
-      extensions: { code: 'FORBIDDEN', reason: 'Gjentatte brudd på husordensreglene', until: '2099-01-01' },
+      extensions: { code: 'FORBIDDEN', reason: 'MEMBERSHIP_SUSPENDED', suspensionReason: 'Gjentatte brudd på husordensreglene', until: '2099-01-01' },
     });
     expect(await errorOf(bed.subgraph.auth.refresh({ refreshToken: session.refreshToken }))).toMatchObject({ code: 'UNAUTHENTICATED' });
     expect(await outbox()).toContainEqual({
