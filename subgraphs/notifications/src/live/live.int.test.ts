@@ -150,7 +150,9 @@ describe('the live inbox stream', () => {
 
     expect(stream.response.status).toBe(status);
     expect(stream.events).toBeNull();
-    expect(await stream.response.json()).toEqual({ errors: [expect.objectContaining({ extensions: { code } })] });
+    expect(await stream.response.json()).toEqual({
+      errors: [expect.objectContaining({ extensions: { code, reason: expect.any(String) } })],
+    });
     expect(bed.subgraph.live.subscriptions).toBe(0);
   });
 

@@ -83,6 +83,7 @@ describe('the storage total', () => {
     const refused = await upload(resident, 'gård.jpg', photo, entitled(association, allThree - 1));
     expect(refused.errors?.[0]?.extensions).toEqual({
       code: 'CONFLICT',
+      reason: 'STATE_CONFLICT',
       field: 'contentBase64',
       usedBytes: 0,
       limitBytes: allThree - 1,
@@ -102,7 +103,14 @@ describe('the storage total', () => {
     const withExtra = entitled(association, 10_000, ['base', 'extraStorage']);
     await uploaded(resident, 'a.txt', text(6_000), withExtra);
     const refused = await upload(resident, 'b.txt', text(6_000), withExtra);
-    expect(refused.errors?.[0]?.extensions).toEqual({ code: 'CONFLICT', field: 'contentBase64', usedBytes: 6_000, limitBytes: 10_000, fileBytes: 6_000 });
+    expect(refused.errors?.[0]?.extensions).toEqual({
+      code: 'CONFLICT',
+      reason: 'STATE_CONFLICT',
+      field: 'contentBase64',
+      usedBytes: 6_000,
+      limitBytes: 10_000,
+      fileBytes: 6_000,
+    });
     expect(await storedFiles(association)).toBe(1);
     await uploaded(resident, 'c.txt', text(4_000), withExtra);
   });
