@@ -93,7 +93,7 @@ describe('moderation and the code of conduct through the gateway', () => {
     }
     expect(login.errors?.[0]).toMatchObject({
       message: expect.stringContaining('Gjentatt sjikane på Tunet'),
-      extensions: { code: 'FORBIDDEN', reason: 'Gjentatt sjikane på Tunet', until: '2099-01-31' },
+      extensions: { code: 'FORBIDDEN', reason: 'MEMBERSHIP_SUSPENDED', suspensionReason: 'Gjentatt sjikane på Tunet', until: '2099-01-31' },
     });
     const refreshed = await e2e.gql('mutation ($t: String!) { refreshSession(input: { refreshToken: $t }) { accessToken } }', { t: ola.refreshToken });
     expect(codes(refreshed)).toEqual(['UNAUTHENTICATED']);

@@ -54,7 +54,7 @@ describe('suspensions requested by moderation in the posts subgraph', () => {
     const refused = await login('per@solbakken.example').catch((error: { message: string; extensions: Record<string, unknown> }) => error);
     expect(refused).toMatchObject({
       message: expect.stringContaining('Trakassering i kommentarfeltet'),
-      extensions: { code: 'FORBIDDEN', reason: 'Trakassering i kommentarfeltet', until: '2099-06-30' },
+      extensions: { code: 'FORBIDDEN', reason: 'MEMBERSHIP_SUSPENDED', suspensionReason: 'Trakassering i kommentarfeltet', until: '2099-06-30' },
     });
     expect(await errorOf(bed.subgraph.auth.refresh({ refreshToken: session.refreshToken }))).toMatchObject({ code: 'UNAUTHENTICATED' });
     // Give the three deliveries time to be handled before counting.
