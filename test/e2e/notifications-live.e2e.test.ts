@@ -100,9 +100,11 @@ describe('the live inbox through the gateway', () => {
     const integration = await open(`Bearer ${apiKey}`);
 
     expect(anonymous.response.status).toBe(401);
-    expect(await anonymous.response.json()).toEqual({ errors: [expect.objectContaining({ extensions: { code: 'UNAUTHENTICATED' } })] });
+    expect(await anonymous.response.json()).toEqual({
+      errors: [expect.objectContaining({ extensions: { code: 'UNAUTHENTICATED', reason: 'NOT_LOGGED_IN' } })],
+    });
     expect(integration.response.status).toBe(403);
-    expect(await integration.response.json()).toEqual({ errors: [expect.objectContaining({ extensions: { code: 'FORBIDDEN' } })] });
+    expect(await integration.response.json()).toEqual({ errors: [expect.objectContaining({ extensions: { code: 'FORBIDDEN', reason: expect.any(String) } })] });
     expect(e2e.stack.notifications.live.subscriptions).toBe(0);
   });
 
