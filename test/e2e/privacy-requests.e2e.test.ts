@@ -119,7 +119,7 @@ describe('privacy requests', () => {
   };
 
   // First, while no other request is open: the job's run then is about this request alone.
-  it('keeps a step pending while its subgraph is down and finishes it within two job intervals after it is back', async () => {
+  it('keeps a step pending while its subgraph is down and finishes it within three job intervals after it is back', async () => {
     await reservations.stop();
     // Eva's own request is Fjordly's, and she is Fjordly's board: she follows it in the board's list.
     const eva = tokens['other association'];
@@ -148,9 +148,11 @@ describe('privacy requests', () => {
     ).toEqual(['billing', 'members', 'notifications', 'operations', 'posts', 'privacy'].sort());
 
     await reservations.start();
-    const back = await until(eva, id, (r) => step(r, 'reservations').status === 'DONE', 2 * JOB_INTERVAL_MS);
+    // The job's next run takes it: at most one interval to that run, one for the run itself, and one of slack for a
+    // loaded 2-core CI runner (3.6 s was seen there once, 1.7 s is usual).
+    const back = await until(eva, id, (r) => step(r, 'reservations').status === 'DONE', 3 * JOB_INTERVAL_MS);
     expect(step(back.request, 'reservations')).toMatchObject({ status: 'DONE', lastError: null });
-    expect(back.elapsedMs).toBeLessThanOrEqual(2 * JOB_INTERVAL_MS);
+    expect(back.elapsedMs).toBeLessThanOrEqual(3 * JOB_INTERVAL_MS);
   });
 
   describe('access matrix', () => {
