@@ -190,7 +190,7 @@ export class EventsService implements DueReminders {
         }
       },
       promotions,
-      (signup) => ({ topic: 'event.signup_promoted', payload: { eventId, memberId: signup.memberId, signupId: signup.id } }),
+      promotionOf(eventId),
     );
     if (!result) throw notFound('Event');
     if (!result.signup) throw refuse('NOT_SIGNED_UP');
@@ -242,7 +242,7 @@ export class EventsService implements DueReminders {
         if (event.cancelledAt) throw refuse('EVENT_CANCELLED');
       },
       promotions,
-      (signup) => ({ topic: 'event.signup_promoted', payload: { eventId, memberId: signup.memberId, signupId: signup.id } }),
+      promotionOf(eventId),
     );
     if (!result) throw notFound('Event');
     if (!result.signup) throw refuse('NOT_SIGNED_UP');
@@ -262,7 +262,7 @@ export class EventsService implements DueReminders {
         memberId,
         () => undefined,
         (event, active) => (event.cancelledAt ? [] : promotions(event, active)),
-        (signup) => ({ topic: 'event.signup_promoted', payload: { eventId, memberId: signup.memberId, signupId: signup.id } }),
+        promotionOf(eventId),
       );
     }
   }
@@ -298,6 +298,14 @@ function assertPartySize(event: EventRow, adults: number, children: number): voi
   if (adults + children > allowed) {
     throw badUserInput('children', `children: at most ${allowed} people (adults and children) per sign-up for this event.`);
   }
+}
+
+/** What tells a waitlisted person they got a seat at `eventId`, whichever change freed it. */
+function promotionOf(eventId: string) {
+  return (signup: SignupRow): Announcement => ({
+    topic: 'event.signup_promoted',
+    payload: { eventId, memberId: signup.memberId, signupId: signup.id },
+  });
 }
 
 function positionAfter(cursor: string): EventListPosition {
