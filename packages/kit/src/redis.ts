@@ -1,4 +1,6 @@
 import { Redis } from 'ioredis';
+import { createLogger } from './logger';
+import { logRedisErrors } from './redis-errors';
 
 /**
  * The shared fast store behind rate limits, caches and the event stream.
@@ -13,6 +15,8 @@ export type FastStore = ({ kind: 'redis'; client: Redis } | { kind: 'memory' }) 
 export async function openFastStore(url: string | undefined, namespace = 'tunet'): Promise<FastStore> {
   if (!url) return { kind: 'memory', namespace };
   const client = new Redis(url, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: true });
+  // Structured and throttled, for this client and its duplicates, instead of ioredis' own stderr line per attempt.
+  logRedisErrors(client, createLogger('redis'));
   await client.connect();
   return { kind: 'redis', client, namespace };
 }
