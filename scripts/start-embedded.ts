@@ -1,6 +1,15 @@
 import path from 'node:path';
 import { subgraphTimeoutsFromEnv } from '@tunet/gateway';
-import { closeFastStore, createLogger, DatabaseConnection, loadOrCreateDevSecrets, onShutdown, openFastStore, shutdownDelayMs } from '@tunet/kit';
+import {
+  closeFastStore,
+  createLogger,
+  DatabaseConnection,
+  loadOrCreateDevSecrets,
+  metricsPortFromEnv,
+  onShutdown,
+  openFastStore,
+  shutdownDelayMs,
+} from '@tunet/kit';
 import { DEMO_PASSWORD } from '@tunet/members';
 import { configFromEnv, loadOrCreateVapidKeys } from '@tunet/notifications';
 import { startStack } from '@tunet/stack';
@@ -40,12 +49,13 @@ async function main(): Promise<void> {
     demoData: demoDataWanted(process.env),
     notifications: { webPush },
     subgraphTimeouts: subgraphTimeoutsFromEnv(process.env),
+    metricsPort: metricsPortFromEnv(),
     logger,
   });
   const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
   console.log(`
 Tunet is running (${database.backend}, data in ${path.relative(process.cwd(), dataDir) || '.'}) — ready in ${seconds} s
-  GraphQL endpoint: ${stack.gatewayUrl}
+  GraphQL endpoint: ${stack.gatewayUrl}${stack.metricsUrl ? `\n  Metrics:          ${stack.metricsUrl}` : ''}
   Demo login:       kari@solbakken.example / ${DEMO_PASSWORD}   (board, Solbakken borettslag)
                     ola@solbakken.example  / ${DEMO_PASSWORD}   (resident)
                     eva@fjordly.example    / ${DEMO_PASSWORD}   (board, Fjordly sameie)

@@ -1,14 +1,25 @@
 import path from 'node:path';
-import { closeFastStore, createLogger, onShutdown, openFastStore, pemFromEnv, PRODUCTION_SHUTDOWN_DELAY_MS, requireEnv, shutdownDelayMs } from '@tunet/kit';
+import {
+  closeFastStore,
+  createLogger,
+  onShutdown,
+  openFastStore,
+  pemFromEnv,
+  PRODUCTION_SHUTDOWN_DELAY_MS,
+  requireEnv,
+  shutdownDelayMs,
+  startMetricsServerFromEnv,
+} from '@tunet/kit';
 import { allowedOriginsFromEnv } from './cors';
 import { startGateway } from './gateway';
 import { subgraphTimeoutsFromEnv } from './subgraph-timeouts';
 
 /**
  * The gateway as its own production process, configured only by environment variables (see README):
- * PORT, HOST, JWT_PUBLIC_KEY, INTERNAL_SIGNING_SECRET, SUBGRAPH_<NAME>_URL, SUBGRAPH_TIMEOUT_MS,
+ * PORT, HOST, JWT_PUBLIC_KEY (JWT_PREVIOUS_PUBLIC_KEY, JWT_KEY_ID, JWT_PREVIOUS_KEY_ID), INTERNAL_SIGNING_SECRET, SUBGRAPH_<NAME>_URL, SUBGRAPH_TIMEOUT_MS,
  * SUBGRAPH_<NAME>_TIMEOUT_MS, SUPERGRAPH_PATH, GRAPHQL_INTROSPECTION, TRUST_PROXY, REDIS_URL, SHUTDOWN_DELAY_MS,
- * WEB_APP_ORIGIN and CORS_ALLOWED_ORIGINS (the browser origins answered with CORS headers).
+ * WEB_APP_ORIGIN and CORS_ALLOWED_ORIGINS (the browser origins answered with CORS headers), METRICS_PORT and
+ * METRICS_HOST (Prometheus metrics on their own port; off when METRICS_PORT is unset).
  */
 async function main(): Promise<void> {
   const logger = createLogger('gateway');
@@ -25,6 +36,9 @@ async function main(): Promise<void> {
     supergraphPath: process.env.SUPERGRAPH_PATH ?? path.resolve(__dirname, '../../schema/supergraph.graphql'),
     subgraphUrls,
     jwtPublicKey: pemFromEnv('JWT_PUBLIC_KEY'),
+    // While keys rotate (decision 0054): tokens the previous key signed stay valid until it is dropped.
+    jwtPreviousPublicKey: process.env.JWT_PREVIOUS_PUBLIC_KEY ? pemFromEnv('JWT_PREVIOUS_PUBLIC_KEY') : null,
+    jwtKeyIds: { current: process.env.JWT_KEY_ID, previous: process.env.JWT_PREVIOUS_KEY_ID },
     internalSecret: requireEnv('INTERNAL_SIGNING_SECRET'),
     introspection: process.env.GRAPHQL_INTROSPECTION === 'true',
     trustProxy: parseTrustProxy(process.env.TRUST_PROXY),
@@ -33,9 +47,11 @@ async function main(): Promise<void> {
     store,
     logger,
   });
-  logger.info({ url: server.url }, 'gateway ready');
+  const metrics = await startMetricsServerFromEnv();
+  logger.info({ url: server.url, metricsUrl: metrics?.url }, 'gateway ready');
   onShutdown(logger, async () => {
     await server.stop(delayMs);
+    await metrics?.stop();
     await closeFastStore(store);
   });
 }

@@ -6,6 +6,7 @@ export * from './error-messages';
 export * from './http-server';
 export * from './internal-signature';
 export * from './logger';
+export * from './metrics';
 export * from './pagination';
 export * from './public-routes';
 export * from './client-networks';

@@ -3,6 +3,7 @@ import { stopAll, type BackgroundJob } from './background';
 import { DatabaseConnection } from './database';
 import { openEventStream, type EventStream } from './events/event-stream';
 import { createLogger, type Logger } from './logger';
+import { startMetricsServerFromEnv } from './metrics';
 import { closeFastStore, openFastStore, type FastStore } from './redis';
 import { requireEnv } from './secrets';
 import type { RunningServer } from './http-server';
@@ -56,7 +57,8 @@ export interface SubgraphModule<TContext extends { requestId: string }> {
 
 /**
  * A subgraph as its own production process, configured only by environment variables:
- * PORT, HOST, DATABASE_URL, REDIS_URL, INTERNAL_SIGNING_SECRET, MIGRATE_ON_START (default true), SHUTDOWN_DELAY_MS.
+ * PORT, HOST, DATABASE_URL, REDIS_URL, INTERNAL_SIGNING_SECRET, MIGRATE_ON_START (default true), SHUTDOWN_DELAY_MS,
+ * METRICS_PORT and METRICS_HOST (Prometheus metrics on their own port; off when METRICS_PORT is unset).
  */
 export async function runSubgraphProcess<TContext extends { requestId: string }>(options: {
   name: string;
@@ -86,9 +88,11 @@ export async function runSubgraphProcess<TContext extends { requestId: string }>
   });
   const jobs = subgraph.backgroundJobs(openEventStream(store));
   for (const job of jobs) job.start();
-  logger.info({ url: server.url }, `${options.name} subgraph ready`);
+  const metrics = await startMetricsServerFromEnv();
+  logger.info({ url: server.url, metricsUrl: metrics?.url }, `${options.name} subgraph ready`);
   onShutdown(logger, async () => {
     await server.stop(delayMs);
+    await metrics?.stop();
     await stopAll(jobs);
     await database.close();
     await closeFastStore(store);

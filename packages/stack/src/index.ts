@@ -7,6 +7,7 @@ import {
   loadPrivacyStatesFrom,
   stopAll,
   startSubgraphServer,
+  startMetricsServer,
   type DatabaseConnection,
   type FastStore,
   type EventStream,
@@ -67,6 +68,8 @@ export interface StackOptions {
   privacy?: { jobIntervalMs?: number; subgraphUrls?: Partial<Stack['subgraphUrls']> };
   /** SMTP, push and SMS providers; by default what the environment says (e-mails to the log without SMTP_URL). */
   notifications?: Partial<NotificationsConfig>;
+  /** Serves the process's Prometheus metrics (one registry for the whole stack) on this port; 0 picks one. Off when unset. */
+  metricsPort?: number;
   logger?: Logger;
 }
 
@@ -83,6 +86,8 @@ export interface Stack {
   privacy: PrivacySubgraph;
   operations: OperationsSubgraph;
   demoLoaded: boolean;
+  /** Where `GET /metrics` answers, when `metricsPort` was given. */
+  metricsUrl?: string;
   /** Stops the gateway (readiness off for `delayMs` first, see RunningServer), then the subgraphs and jobs. */
   stop(delayMs?: number): Promise<void>;
 }
@@ -227,8 +232,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       ...operations.backgroundJobs(stream),
     ];
     for (const job of jobs) job.start();
+    const metrics = options.metricsPort === undefined ? undefined : await startMetricsServer(options.metricsPort, options.host);
     return {
       stream,
+      metricsUrl: metrics?.url,
       gatewayUrl: gateway.url,
       subgraphUrls,
       members,
@@ -243,6 +250,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       stop: async (delayMs) => {
         for (const server of started) await server.stop(server === gateway ? delayMs : 0);
         await stopAll(jobs);
+        await metrics?.stop();
       },
     };
   } catch (error) {
