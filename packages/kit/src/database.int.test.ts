@@ -98,6 +98,11 @@ describe('SubgraphDatabase.migrate checksums', () => {
     await expect(gamma().migrate()).rejects.toThrow(new RegExp(`${file}.*changed`));
   });
 
+  it('lets one of two runners started at once apply each file, the other finding nothing left (advisory lock)', async () => {
+    const results = await Promise.all([gamma().migrate(), gamma().migrate()]);
+    expect(results.map((applied) => applied.length).sort()).toEqual([0, 1]);
+  });
+
   it('records the checksum of a file applied before checksums existed, then holds it to that', async () => {
     await gamma().migrate();
     // The table as the runner made it before checksums: as the connection's own user, not the subgraph's role.
