@@ -218,3 +218,38 @@ describe.each(['redis', 'memory'] as const)('event stream on %s', (kind) => {
     expect(Date.now() - startedAt).toBeLessThan(1000);
   });
 });
+
+describe('event stream on a Redis that lost the stream', () => {
+  let store: FastStore;
+  const running: Consumer[] = [];
+
+  beforeEach(async () => {
+    store = await openTestRedis();
+  });
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((consumer) => consumer.stop()));
+    await closeFastStore(store);
+  });
+
+  it('creates the group again from the start of the stream, so nothing appended after the loss is skipped', async () => {
+    if (store.kind !== 'redis') throw new Error('needs Redis');
+    const key = `${store.namespace}:events`;
+    const stream = openEventStream(store);
+    const handled: string[] = [];
+    const consumer = await stream.consume({ ...FAST, group: 'g', consumer: 'c1', handler: async (event) => void handled.push(event.eventId) });
+    running.push(consumer);
+    const [before, during, after] = events(3) as [Event, Event, Event];
+    await stream.append([before]);
+    await eventually(() => expect(handled).toEqual([before.eventId]));
+
+    // What FLUSHALL does to this test's key alone (the shared test Redis serves other files meanwhile): the stream
+    // and its groups are gone, and a producer's next append makes a new stream without them.
+    await store.client.del(key);
+    await stream.append([during]);
+    await stream.append([after]);
+
+    await eventually(() => expect(handled).toEqual(ids([before, during, after])));
+    expect(consumer.health()).toMatchObject({ group: 'g', failingSince: undefined });
+    expect(consumer.health().lastReadAt).toBeInstanceOf(Date);
+  });
+});

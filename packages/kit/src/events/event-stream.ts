@@ -42,11 +42,28 @@ export interface ConsumeOptions {
   batchSize?: number;
   /** Receives handler failures and read errors. */
   logger?: Logger;
+  /** The clock of `health()` (default `Date.now`); tests inject one. */
+  now?: () => number;
 }
 
 export interface Consumer {
   /** Stops reading, lets the handler in progress finish (and acknowledges its event if it succeeds), then resolves. */
   stop(): Promise<void>;
+  /** Whether its reads of the stream succeed: for readiness and the health details (consumer-health.ts). */
+  health(): ConsumerHealth;
+}
+
+/** How a consumer's reads of the stream go; handler failures are not read failures. */
+export interface ConsumerHealth {
+  group: string;
+  /** When a read (or claim, or acknowledgement) last succeeded; undefined before the first. */
+  lastReadAt: Date | undefined;
+  /** Reads that failed in a row since then. */
+  failures: number;
+  /** When the current run of failures began; undefined while reads succeed. */
+  failingSince: Date | undefined;
+  /** The last failure's message (Redis' reply or the connection error). */
+  lastError: string | undefined;
 }
 
 export interface EventStreamOptions {
@@ -75,7 +92,8 @@ export function openEventStream(store: FastStore, options: EventStreamOptions = 
   return {
     append: (events) => backend.append(events),
     async consume(options) {
-      return new GroupConsumer(await backend.join(options.group, options.consumer), options);
+      const logger = options.logger ?? createLogger('event-stream');
+      return new GroupConsumer(await backend.join(options.group, options.consumer, logger), { ...options, logger });
     },
   };
 }
@@ -87,7 +105,12 @@ class GroupConsumer implements Consumer {
   private readonly claimIdleMs: number;
   private readonly batchSize: number;
   private readonly logger: Logger;
+  private readonly now: () => number;
   private readonly loop: Promise<void>;
+  private lastReadAt: number | undefined;
+  private failures = 0;
+  private failingSince: number | undefined;
+  private lastError: string | undefined;
 
   constructor(
     private readonly reader: GroupReader,
@@ -97,7 +120,19 @@ class GroupConsumer implements Consumer {
     this.claimIdleMs = options.claimIdleMs ?? 60_000;
     this.batchSize = options.batchSize ?? 20;
     this.logger = options.logger ?? createLogger('event-stream');
+    this.now = options.now ?? Date.now;
     this.loop = this.run();
+  }
+
+  health(): ConsumerHealth {
+    const at = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms));
+    return {
+      group: this.options.group,
+      lastReadAt: at(this.lastReadAt),
+      failures: this.failures,
+      failingSince: at(this.failingSince),
+      lastError: this.lastError,
+    };
   }
 
   async stop(): Promise<void> {
@@ -120,9 +155,15 @@ class GroupConsumer implements Consumer {
           await this.deliver(await this.reader.claimIdle(this.claimIdleMs, this.batchSize));
           if (!this.stopping) await this.deliver(await this.reader.readNew(this.batchSize, this.blockMs));
         }
+        this.lastReadAt = this.now();
+        this.failures = 0;
+        this.failingSince = undefined;
       } catch (error) {
         if (this.stopping) break;
-        this.logger.error({ err: error, group: this.options.group }, 'reading the event stream failed; retrying');
+        this.failures++;
+        this.failingSince ??= this.now();
+        this.lastError = error instanceof Error ? error.message : String(error);
+        this.logger.error({ err: error, group: this.options.group, failures: this.failures }, 'reading the event stream failed; retrying');
         await this.pause.for(this.blockMs);
       }
     }

@@ -7,7 +7,7 @@ import type { SubgraphDatabase } from '../database';
 import { createLogger, type Logger } from '../logger';
 import { isUnavailable } from '../internal-routes';
 import { DeadLetters } from './dead-letters';
-import type { Consumer, EventStream } from './event-stream';
+import type { Consumer, ConsumerHealth, EventStream } from './event-stream';
 import { EventContractError, type Event } from './outbox';
 import { Pause } from './pause';
 
@@ -63,6 +63,10 @@ const deadLettered = new Counter({
  */
 export class EventSubscriber<C extends EventContracts = TunetEvents> implements BackgroundJob {
   private consumer: Promise<Consumer | undefined> | undefined;
+  private joined: Consumer | undefined;
+  private joinFailures = 0;
+  private joinFailingSince: Date | undefined;
+  private joinError: string | undefined;
   private stopping = false;
   private readonly pause = new Pause();
   private readonly contracts: EventContracts;
@@ -87,29 +91,48 @@ export class EventSubscriber<C extends EventContracts = TunetEvents> implements 
   }
 
   start(): void {
-    const { stream, group, consumer, blockMs, claimIdleMs, batchSize } = this.options;
     this.stopping = false;
-    this.consumer ??= stream
-      .consume({
-        group,
-        // Stable across a replica's restarts, so it resumes the events it held when it went down.
-        consumer: consumer ?? `${group}-${hostname()}`,
-        topics: this.topics,
-        handler: (event) => this.handle(event),
-        blockMs,
-        claimIdleMs,
-        batchSize: batchSize ?? 1,
-        logger: this.logger,
-      })
-      .catch((error: unknown) => {
-        this.logger.error({ err: error, group }, 'could not join the event stream; no events handled until restart');
-        return undefined;
-      });
+    this.consumer ??= this.join();
   }
 
-  /** Resolves once the consumer has joined its group (events appended after this reach it); false if it could not. */
+  /** Joins the group, again every `blockMs` while Redis refuses (down at start), until joined or stopped. */
+  private async join(): Promise<Consumer | undefined> {
+    const { stream, group, consumer, blockMs, claimIdleMs, batchSize } = this.options;
+    while (!this.stopping) {
+      try {
+        this.joined = await stream.consume({
+          group,
+          // Stable across a replica's restarts, so it resumes the events it held when it went down.
+          consumer: consumer ?? `${group}-${hostname()}`,
+          topics: this.topics,
+          handler: (event) => this.handle(event),
+          blockMs,
+          claimIdleMs,
+          batchSize: batchSize ?? 1,
+          logger: this.logger,
+        });
+        return this.joined;
+      } catch (error) {
+        this.joinFailures++;
+        this.joinFailingSince ??= new Date();
+        this.joinError = messageOf(error);
+        this.logger.error({ err: error, group, failures: this.joinFailures }, 'could not join the event stream; trying again');
+        await this.pause.for(blockMs ?? 5_000);
+      }
+    }
+    return undefined;
+  }
+
+  /** Resolves once the consumer has joined its group (events appended after this reach it); false if stopped first. */
   async started(): Promise<boolean> {
     return (await this.consumer) !== undefined;
+  }
+
+  /** How its reads of the stream go, or its attempts to join while it has not joined yet (consumer-health.ts). */
+  health(): ConsumerHealth {
+    if (this.joined) return this.joined.health();
+    const { group } = this.options;
+    return { group, lastReadAt: undefined, failures: this.joinFailures, failingSince: this.joinFailingSince, lastError: this.joinError };
   }
 
   async stop(): Promise<void> {
@@ -117,6 +140,7 @@ export class EventSubscriber<C extends EventContracts = TunetEvents> implements 
     this.pause.interrupt();
     const consumer = await this.consumer;
     this.consumer = undefined;
+    this.joined = undefined;
     await consumer?.stop();
   }
 

@@ -83,6 +83,7 @@ export function memoryStreamBackend(store: FastStore, trim: MemoryTrim): StreamB
   const shared = log;
   return {
     append: async (events) => shared.append(events, trim),
+    // Nothing in-process empties the log while it runs, so a group is never lost and the logger stays unused.
     join: async (group, consumer) => new MemoryGroupReader(shared, shared.group(group), consumer),
   };
 }

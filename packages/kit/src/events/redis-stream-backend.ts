@@ -1,4 +1,6 @@
 import type { Redis } from 'ioredis';
+import type { Logger } from '../logger';
+import { blockingConnection } from '../redis';
 import type { Event } from './outbox';
 import { decodeEvent, encodeEvent, type Delivery, type GroupReader, type StreamBackend } from './stream-backend';
 
@@ -35,14 +37,19 @@ export class RedisStreamBackend implements StreamBackend {
     if (failure) throw failure;
   }
 
-  async join(group: string, consumer: string): Promise<GroupReader> {
-    try {
-      await this.client.xgroup('CREATE', this.key, group, '$', 'MKSTREAM');
-    } catch (error) {
-      if (!(error instanceof Error && error.message.startsWith('BUSYGROUP'))) throw error;
-    }
+  async join(group: string, consumer: string, logger: Logger): Promise<GroupReader> {
+    await createGroup(this.client, this.key, group, '$');
     // A blocking XREADGROUP holds its connection for up to blockMs; everything else shares the store's client.
-    return new RedisGroupReader(this.client, this.client.duplicate(), this.key, group, consumer);
+    return new RedisGroupReader(this.client, blockingConnection(this.client), this.key, group, consumer, logger);
+  }
+}
+
+/** Creates the consumer group (and the stream, if missing) reading after `startId`; a group that exists is kept as it is. */
+async function createGroup(client: Redis, key: string, group: string, startId: '$' | '0'): Promise<void> {
+  try {
+    await client.xgroup('CREATE', key, group, startId, 'MKSTREAM');
+  } catch (error) {
+    if (!(error instanceof Error && error.message.startsWith('BUSYGROUP'))) throw error;
   }
 }
 
@@ -53,29 +60,58 @@ class RedisGroupReader implements GroupReader {
     private readonly key: string,
     private readonly group: string,
     private readonly consumer: string,
+    private readonly logger: Logger,
   ) {}
 
-  async readOwnPending(afterId: string, count: number): Promise<Delivery[]> {
-    const reply = await this.client.xreadgroup('GROUP', this.group, this.consumer, 'COUNT', count, 'STREAMS', this.key, afterId);
-    return deliveries(reply?.[0]?.[1] ?? []);
+  readOwnPending(afterId: string, count: number): Promise<Delivery[]> {
+    return this.inGroup(async () => {
+      const reply = await this.client.xreadgroup('GROUP', this.group, this.consumer, 'COUNT', count, 'STREAMS', this.key, afterId);
+      return deliveries(reply?.[0]?.[1] ?? []);
+    });
   }
 
-  async claimIdle(minIdleMs: number, count: number): Promise<Delivery[]> {
-    // Redis drops entries trimmed meanwhile from the pending list itself and lists them separately; nothing to do.
-    const [, claimed] = (await this.client.xautoclaim(this.key, this.group, this.consumer, minIdleMs, '0-0', 'COUNT', count)) as [
-      cursor: string,
-      claimed: RawEntry[],
-    ];
-    return deliveries(claimed);
+  claimIdle(minIdleMs: number, count: number): Promise<Delivery[]> {
+    return this.inGroup(async () => {
+      // Redis drops entries trimmed meanwhile from the pending list itself and lists them separately; nothing to do.
+      const [, claimed] = (await this.client.xautoclaim(this.key, this.group, this.consumer, minIdleMs, '0-0', 'COUNT', count)) as [
+        cursor: string,
+        claimed: RawEntry[],
+      ];
+      return deliveries(claimed);
+    });
   }
 
-  async readNew(count: number, blockMs: number): Promise<Delivery[]> {
-    const reply = await this.blocking.xreadgroup('GROUP', this.group, this.consumer, 'COUNT', count, 'BLOCK', blockMs, 'STREAMS', this.key, '>');
-    return deliveries(reply?.[0]?.[1] ?? []);
+  readNew(count: number, blockMs: number): Promise<Delivery[]> {
+    return this.inGroup(async () => {
+      const reply = await this.blocking.xreadgroup('GROUP', this.group, this.consumer, 'COUNT', count, 'BLOCK', blockMs, 'STREAMS', this.key, '>');
+      return deliveries(reply?.[0]?.[1] ?? []);
+    });
   }
 
   async ack(id: string): Promise<void> {
+    // XACK answers 0, not NOGROUP, for a group or stream that is gone: the entry went with it.
     await this.client.xack(this.key, this.group, id);
+  }
+
+  /**
+   * Runs a group command; when Redis answers NOGROUP — it lost the group, and with it every other, because it was
+   * emptied (FLUSHALL, a restart without persistence) or restored from an older snapshot — creates the group again
+   * and runs the command once more. At id 0, not `$`: the stream now holds only what producers appended since the
+   * loss (or, restored, what the old group may not have read), and `$` would skip those events for good; the
+   * consumers deduplicate by event id, so reading some twice is harmless (decision 0052).
+   */
+  private async inGroup<T>(command: () => Promise<T>): Promise<T> {
+    try {
+      return await command();
+    } catch (error) {
+      if (!(error instanceof Error && error.message.startsWith('NOGROUP'))) throw error;
+      await createGroup(this.client, this.key, this.group, '0');
+      this.logger.warn(
+        { group: this.group, key: this.key },
+        'the consumer group was gone (Redis emptied or restored); created it again from the start of the stream',
+      );
+      return command();
+    }
   }
 
   /**

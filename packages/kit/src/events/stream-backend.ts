@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Logger } from '../logger';
 import type { Event } from './outbox';
 
 /**
@@ -7,8 +8,11 @@ import type { Event } from './outbox';
  */
 export interface StreamBackend {
   append(events: readonly Event[]): Promise<void>;
-  /** Creates the group at the end of the stream if it does not exist yet, and reads as `consumer` in it. */
-  join(group: string, consumer: string): Promise<GroupReader>;
+  /**
+   * Creates the group at the end of the stream if it does not exist yet, and reads as `consumer` in it. A group
+   * that is gone later (Redis emptied) is created again by the reader, at the start of the stream, and logged.
+   */
+  join(group: string, consumer: string, logger: Logger): Promise<GroupReader>;
 }
 
 export interface GroupReader {
