@@ -24,6 +24,7 @@ import { formatInputError, inputErrorPlugin, operationNamePlugin, scalarLiterals
 import { nulCharactersPlugin, nulCharactersRule } from './nul-characters';
 import { mountPublicRoutes, publicOriginOf } from './public-routes';
 import { graphqlBody, OperationGuard } from './request-limits';
+import { RequestMetrics } from './request-metrics';
 import { SignedDataSource, type GatewayContext } from './signed-data-source';
 import { corsFor } from './cors';
 import { timeoutFor, type SubgraphTimeouts } from './subgraph-timeouts';
@@ -71,6 +72,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     },
   });
   const operationGuard = new OperationGuard();
+  const requestMetrics = new RequestMetrics(options.logger);
   operationGuard.watch(gateway);
   const accessTokens = await AccessTokenVerifier.fromPem(options.jwtPublicKey);
   const apiKeys = new ApiKeyAuthenticator(
@@ -103,6 +105,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       logUnexpectedErrors(options.logger),
+      requestMetrics.plugin,
       inputErrorPlugin,
       errorLanguagePlugin,
       operationNamePlugin,
@@ -134,6 +137,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   });
   app.use(
     '/graphql',
+    requestMetrics.middleware,
     graphqlBody((req) =>
       authenticate(req.headers.authorization, authenticators, { requestId: randomUUID(), clientIp: req.ip ?? '' }).then(
         ({ viewer }) => viewer !== null,
