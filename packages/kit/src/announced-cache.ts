@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { storeUnavailable } from './fast-store-outage';
 import { openInvalidationChannel, type InvalidationChannel } from './invalidation-channel';
 import type { Logger } from './logger';
 import type { FastStore } from './redis';
@@ -87,14 +88,19 @@ export class AnnouncedReader<T> {
     this.stopListening = null;
   }
 
+  /**
+   * While the store fails (Redis down) the shared copy is a miss and nothing is written to it (decision 0059): every
+   * process asks the owner, and keeps its answer for LOCAL_CACHE_MS as usual.
+   */
   private async fetch(associationId: string): Promise<T> {
     const generation = this.generation;
-    const { version, value: shared } = await this.shared.read(associationId);
-    let value = shared;
+    const use = `announced:${this.kind.name}`;
+    const shared = await this.shared.read(associationId).catch((error: unknown) => void storeUnavailable(use, error, this.logger));
+    let value: T | null = shared ? shared.value : null;
     if (value === null) {
       value = this.kind.check(associationId, await this.load(associationId));
       // Tagged with the version read before the owner was asked: a change announced meanwhile retires it at once.
-      await this.shared.write(associationId, version, value);
+      if (shared) await this.shared.write(associationId, shared.version, value).catch((error: unknown) => storeUnavailable(use, error, this.logger));
     }
     if (generation === this.generation) this.remember(associationId, value);
     return value;
@@ -159,6 +165,8 @@ function redisSharedCache<T>(client: Redis, prefix: string, kind: AnnouncedKind<
   const entryKey = (associationId: string) => `${prefix}:entry:${associationId}`;
   return {
     async read(associationId) {
+      // Not sent while disconnected: the reader falls back at once rather than wait for reconnection attempts.
+      if (client.status !== 'ready') throw new Error(`Redis connection ${client.status}`);
       const [version, text] = await client.mget(versionKey(associationId), entryKey(associationId));
       const current = version ?? '0';
       return { version: current, value: parseEntry(kind, text, current, associationId) };

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { storeUnavailable, withoutStoreIfDown } from './fast-store-outage';
 import type { FastStore } from './redis';
 
 export interface ConcurrencyRule {
@@ -28,7 +29,11 @@ redis.call('ZADD', KEYS[1], tonumber(ARGV[1]) + tonumber(ARGV[3]), ARGV[4])
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 return 1`;
 
-/** Counts things held open at once per key (a person's live streams), shared by every replica on Redis. */
+/**
+ * Counts things held open at once per key (a person's live streams), shared by every replica on Redis. While Redis
+ * fails, a slot is granted without being counted (decision 0059: a limit is a brake, not a door); renewing and
+ * releasing it then do nothing, and the count starts again from the slots taken once Redis is back.
+ */
 export class ConcurrencyLimit {
   private readonly memory = new Map<string, Map<string, number>>();
 
@@ -58,16 +63,23 @@ export class ConcurrencyLimit {
   }
 
   private async acquireOnRedis(client: Redis, key: string, id: string, leaseMs: number): Promise<Lease | null> {
-    const taken = await client.eval(ACQUIRE, 1, key, Date.now(), this.rule.limit, leaseMs, id);
+    const use = `slots:${this.rule.name}`;
+    const taken = await withoutStoreIfDown(use, client, () => client.eval(ACQUIRE, 1, key, Date.now(), this.rule.limit, leaseMs, id), 'uncounted');
+    if (taken === 'uncounted') return UNCOUNTED;
     if (taken !== 1) return null;
+    const failed = (error: unknown) => void storeUnavailable(use, error);
     return {
       renew: async () =>
         void (await client
           .multi()
           .zadd(key, Date.now() + leaseMs, id)
           .pexpire(key, leaseMs)
-          .exec()),
-      release: async () => void (await client.zrem(key, id)),
+          .exec()
+          .catch(failed)),
+      release: async () => void (await client.zrem(key, id).catch(failed)),
     };
   }
 }
+
+/** A slot granted while the store was down: there is nothing to renew or release. */
+const UNCOUNTED: Lease = { renew: async () => undefined, release: async () => undefined };

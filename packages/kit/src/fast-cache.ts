@@ -1,9 +1,11 @@
 import type { Redis } from 'ioredis';
+import { withoutStoreIfDown } from './fast-store-outage';
 import type { FastStore } from './redis';
 
 /**
  * A small expiring cache on the fast store: shared by every replica on Redis, per process in memory.
- * Values go through JSON in both, so they behave the same whichever store is behind.
+ * Values go through JSON in both, so they behave the same whichever store is behind. While Redis fails, every get
+ * misses and every set is skipped (counted as `cache:<name>`, decision 0059): the caller asks the owner each time.
  */
 export interface FastCache<T> {
   get(key: string): Promise<T | undefined>;
@@ -14,17 +16,18 @@ export interface FastCache<T> {
 const MEMORY_CAPACITY = 10_000;
 
 export function openFastCache<T>(store: FastStore, name: string, capacity = MEMORY_CAPACITY): FastCache<T> {
-  return store.kind === 'redis' ? redisCache(store.client, `${store.namespace}:cache:${name}:`) : memoryCache(capacity);
+  return store.kind === 'redis' ? redisCache(store.client, `${store.namespace}:cache:${name}:`, `cache:${name}`) : memoryCache(capacity);
 }
 
-function redisCache<T>(client: Redis, prefix: string): FastCache<T> {
+function redisCache<T>(client: Redis, prefix: string, use: string): FastCache<T> {
   return {
     async get(key) {
-      const text = await client.get(prefix + key);
+      const text = await withoutStoreIfDown(use, client, () => client.get(prefix + key), null);
       return text === null ? undefined : (JSON.parse(text) as T);
     },
     async set(key, value, ttlMs) {
-      await client.set(prefix + key, JSON.stringify(value), 'PX', Math.max(1, Math.round(ttlMs)));
+      const ms = Math.max(1, Math.round(ttlMs));
+      await withoutStoreIfDown(use, client, () => client.set(prefix + key, JSON.stringify(value), 'PX', ms), null);
     },
   };
 }

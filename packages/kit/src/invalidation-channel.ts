@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { storeUnavailable } from './fast-store-outage';
 import type { Logger } from './logger';
 import type { FastStore } from './redis';
 
@@ -33,7 +34,8 @@ export function openInvalidationChannel(store: FastStore, name: string, logger?:
       });
       subscriber.on('ready', resynced);
       // Reconnecting is ioredis's job; until it succeeds, the listeners' own cache lifetimes bound what is missed.
-      subscriber.on('error', (error: Error) => logger?.warn({ err: error, channel }, 'invalidation subscriber connection failed'));
+      // Every attempt fails while Redis is down: counted, and logged at most once in a while (decision 0059).
+      subscriber.on('error', (error: Error) => storeUnavailable(`invalidations:${name}`, error, logger));
       await subscriber.subscribe(channel);
       return async () => void (await subscriber.quit());
     },

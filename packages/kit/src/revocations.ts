@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { associationClosedStatusSchema } from './association-closure';
+import { storeUnavailable } from './fast-store-outage';
 import { createLogger, type Logger } from './logger';
 import type { FastStore } from './redis';
 
@@ -108,19 +109,29 @@ export class RevocationWriter {
   }
 }
 
-/** The gateway's side: the standing of a token's holder, and the revocations as they happen. */
+/**
+ * The gateway's side: the standing of a token's holder, and the revocations as they happen. While the store fails
+ * (Redis down) it fails open (decision 0059): what this process last read or heard for a key holds, however old, and a
+ * key it knows nothing of counts as not revoked. A session ended during the outage thus keeps its access token until
+ * the token expires (15 minutes) or Redis is back; its refresh token is dead at once, in members' database.
+ */
 export class RevocationReader {
   private readonly cache = new Map<string, { value: string | null; expiresAt: number }>();
+  /** The last value read or heard for each key, kept past its freshness for when the store cannot be asked. */
+  private readonly lastKnown = new Map<string, string | null>();
   private readonly listeners = new Set<(revocation: Revocation) => void>();
   /** Moves on with every revocation heard, so a read that began before one does not cache what it read. */
   private generation = 0;
   private stopListening: (() => Promise<void>) | null = null;
 
-  private constructor(private readonly backend: Backend) {}
+  private constructor(
+    private readonly backend: Backend,
+    private readonly logger: Logger,
+  ) {}
 
   /** Resolves once revocations announced from now on are heard. */
   static async open(store: FastStore, logger: Logger = createLogger('revocations')): Promise<RevocationReader> {
-    const reader = new RevocationReader(backendFor(store, logger));
+    const reader = new RevocationReader(backendFor(store, logger), logger);
     reader.stopListening = await reader.backend.listen(
       (revocation) => reader.heard(revocation),
       () => reader.forgetAll(),
@@ -163,7 +174,10 @@ export class RevocationReader {
     this.stopListening = null;
   }
 
-  /** Values from the local cache while fresh, the rest from the store; cached only if nothing was revoked meanwhile. */
+  /**
+   * Values from the local cache while fresh, the rest from the store; cached only if nothing was revoked meanwhile.
+   * When the store fails, the last known values stand in (see the class).
+   */
   private async read(keys: (string | null)[]): Promise<(string | null)[]> {
     const now = Date.now();
     const answers = new Map<string, string | null>();
@@ -176,7 +190,10 @@ export class RevocationReader {
     }
     if (missing.length > 0) {
       const generation = this.generation;
-      const values = await this.backend.read(missing);
+      const values = await this.backend.read(missing).catch((error: unknown) => {
+        storeUnavailable('revocations', error, this.logger);
+        return missing.map((key) => this.lastKnown.get(key) ?? null);
+      });
       missing.forEach((key, i) => answers.set(key, values[i] ?? null));
       if (generation === this.generation) for (const key of missing) this.remember(key, answers.get(key) ?? null);
     }
@@ -188,12 +205,22 @@ export class RevocationReader {
     this.cache.set(key, { value, expiresAt: Date.now() + LOCAL_CACHE_MS });
     const oldest = this.cache.keys().next().value;
     if (this.cache.size > LOCAL_CACHE_CAPACITY && oldest !== undefined) this.cache.delete(oldest);
+    this.know(key, value);
+  }
+
+  private know(key: string, value: string | null): void {
+    this.lastKnown.delete(key);
+    this.lastKnown.set(key, value);
+    const oldest = this.lastKnown.keys().next().value;
+    if (this.lastKnown.size > LOCAL_CACHE_CAPACITY && oldest !== undefined) this.lastKnown.delete(oldest);
   }
 
   private heard(revocation: Revocation): void {
     this.generation++;
-    const keys = keysOf(revocation);
-    for (const key of keys) this.cache.delete(key);
+    for (const [key, value] of announcedValues(revocation)) {
+      this.cache.delete(key);
+      this.know(key, value);
+    }
     for (const listener of this.listeners) listener(revocation);
   }
 
@@ -208,10 +235,13 @@ const sessionKey = (sessionId: string) => `session:${sessionId}`;
 const memberKey = (associationId: string, memberId: string) => `member:${associationId}:${memberId}`;
 const associationKey = (associationId: string) => `association:${associationId}`;
 
-function keysOf(revocation: Revocation): string[] {
-  if (revocation.kind === 'sessions-ended') return revocation.sessionIds.map(sessionKey);
-  if (revocation.kind === 'association-closed' || revocation.kind === 'association-reopened') return [associationKey(revocation.associationId)];
-  return [memberKey(revocation.associationId, revocation.memberId)];
+/** What an announcement says each of its keys now holds, as the store holds it. */
+function announcedValues(revocation: Revocation): [string, string | null][] {
+  if (revocation.kind === 'sessions-ended') return revocation.sessionIds.map((id) => [sessionKey(id), '1']);
+  if (revocation.kind === 'suspended') return [[memberKey(revocation.associationId, revocation.memberId), JSON.stringify(revocation.suspension)]];
+  if (revocation.kind === 'reinstated') return [[memberKey(revocation.associationId, revocation.memberId), null]];
+  if (revocation.kind === 'association-closed') return [[associationKey(revocation.associationId), JSON.stringify(revocation.closure)]];
+  return [[associationKey(revocation.associationId), null]];
 }
 
 /** Token times are whole seconds: a token from the second of a revocation counts as issued before it. */
@@ -255,6 +285,8 @@ function redisBackend(client: Redis, prefix: string, logger?: Logger): Backend {
       await client.multi().del(`${prefix}:${key}`).publish(channel, JSON.stringify(announcement)).exec();
     },
     async read(keys) {
+      // Not sent while disconnected: the reader falls back at once rather than wait for reconnection attempts.
+      if (client.status !== 'ready') throw new Error(`Redis connection ${client.status}`);
       return client.mget(keys.map((key) => `${prefix}:${key}`));
     },
     async listen(heard, resynced) {
@@ -265,8 +297,9 @@ function redisBackend(client: Redis, prefix: string, logger?: Logger): Backend {
         if (revocation) heard(revocation);
       });
       subscriber.on('ready', resynced);
-      // Reconnecting is ioredis's job; until it succeeds, the local cache's lifetime bounds what is missed.
-      subscriber.on('error', (error: Error) => logger?.warn({ err: error }, 'revocation subscriber connection failed'));
+      // Reconnecting is ioredis's job; until it succeeds, the local cache's lifetime bounds what is missed. Every
+      // attempt fails while Redis is down: counted, and logged at most once in a while (decision 0059).
+      subscriber.on('error', (error: Error) => storeUnavailable('revocations:announcements', error, logger));
       await subscriber.subscribe(channel);
       return async () => void (await subscriber.quit());
     },

@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { ConcurrencyLimit } from './concurrency-limit';
+import type { Entitlements } from './entitlements';
+import { EntitlementsReader } from './entitlements-cache';
+import { eventually } from './events/events.fixtures';
+import { openFastCache } from './fast-cache';
+import { fastStoreUnavailable } from './fast-store-outage';
+import { closeFastStore, openFastStore, type FastStore } from './redis';
+import { RevocationReader, RevocationWriter, type TokenHolder } from './revocations';
+import { openTestRedis } from './kit.fixtures';
+
+/**
+ * The fast store of one process dies (its connection to Redis is gone, the shared test Redis itself stays up for the
+ * other files): every use that only goes faster or shares counts carries on without it, counted by use (decision 0059).
+ */
+
+const failures = async (use: string): Promise<number> => (await fastStoreUnavailable.get()).values.find((v) => v.labels.use === use)?.value ?? 0;
+
+/** What the store's connection looks like while Redis is down: not ready, and commands sent anyway fail. */
+async function kill(store: FastStore): Promise<void> {
+  const client = (store as { client: Redis }).client;
+  const ended = new Promise((resolve) => client.once('end', resolve));
+  client.disconnect();
+  await ended;
+}
+
+/** A store whose connection claims to be ready but whose every command fails, as in the moment Redis dies. */
+function failingStore(namespace: string): FastStore {
+  const fail = () => Promise.reject(new Error('read ECONNRESET'));
+  const client = { status: 'ready', get: fail, set: fail, mget: fail, eval: fail } as unknown as Redis;
+  return { kind: 'redis', client, namespace };
+}
+
+describe('the fast store down', () => {
+  let store: FastStore;
+
+  beforeEach(async () => {
+    store = await openTestRedis();
+  });
+  afterEach(async () => {
+    if ((store as { client: Redis }).client.status !== 'end') await closeFastStore(store);
+  });
+
+  it('makes a fast cache miss and skip its writes, whether the connection is gone or a command fails', async () => {
+    const cache = openFastCache<{ verified: string }>(store, 'outage');
+    await cache.set('k', { verified: 'yes' }, 60_000);
+    expect(await cache.get('k')).toEqual({ verified: 'yes' });
+    const before = await failures('cache:outage');
+    await kill(store);
+    expect(await cache.get('k')).toBeUndefined();
+    await expect(cache.set('k', { verified: 'again' }, 60_000)).resolves.toBeUndefined();
+    const failing = openFastCache<{ verified: string }>(failingStore(store.namespace), 'outage');
+    expect(await failing.get('k')).toBeUndefined();
+    await expect(failing.set('k', { verified: 'again' }, 60_000)).resolves.toBeUndefined();
+    expect((await failures('cache:outage')) - before).toBe(4);
+  });
+
+  it('keeps what revocations a gateway last knew, however old, and lets a token it knows nothing of through', async () => {
+    const writerStore = await openFastStore(process.env.TEST_REDIS_URL, store.namespace);
+    const reader = await RevocationReader.open(store);
+    const holder = (): TokenHolder => ({
+      sessionId: randomUUID(),
+      associationId: randomUUID(),
+      memberId: randomUUID(),
+      issuedAt: new Date(Date.now() - 10_000),
+    });
+    const [readEnded, heardEnded, unknown] = [holder(), holder(), holder()];
+    try {
+      const writer = new RevocationWriter(writerStore, 60);
+      await writer.endSessions([readEnded.sessionId!]);
+      expect((await reader.standing(readEnded)).sessionEnded).toBe(true); // read from the store
+      await writer.endSessions([heardEnded.sessionId!]);
+      await eventually(async () => expect((await reader.standing(heardEnded)).sessionEnded).toBe(true)); // heard announced
+      const before = await failures('revocations');
+      await kill(store);
+      // Well past the reader's 5 s of local freshness: what it knows is old, and the store cannot be asked.
+      const now = Date.now();
+      const clock = jest.spyOn(Date, 'now').mockReturnValue(now + 60_000);
+      try {
+        expect((await reader.standing(readEnded)).sessionEnded).toBe(true);
+        expect((await reader.standing(heardEnded)).sessionEnded).toBe(true);
+        expect(await reader.standing(unknown)).toEqual({ sessionEnded: false, suspension: null, associationClosed: null });
+      } finally {
+        clock.mockRestore();
+      }
+      expect((await failures('revocations')) - before).toBe(3);
+    } finally {
+      await reader.close();
+      await closeFastStore(writerStore);
+    }
+  });
+
+  it("asks the owner for announced state (entitlements) on every miss of the process's own copy, and never fails for the store", async () => {
+    let asked = 0;
+    const load = async (associationId: string): Promise<Entitlements> => {
+      asked++;
+      return { associationId, features: ['base'], limits: { smsPerMonth: 0 } };
+    };
+    const reader = await EntitlementsReader.open(store, load);
+    const A = randomUUID();
+    try {
+      await kill(store);
+      const before = await failures('announced:entitlements');
+      expect((await reader.read(A)).features).toEqual(['base']);
+      expect(asked).toBe(1);
+      expect((await failures('announced:entitlements')) - before).toBe(1);
+    } finally {
+      await reader.close();
+    }
+  });
+
+  it('grants a stream slot uncounted, beyond the limit, and renewing and releasing it do nothing', async () => {
+    const limit = new ConcurrencyLimit(store, { name: 'outage', limit: 1, leaseSeconds: 60 });
+    const held = await limit.acquire('person');
+    expect(held).not.toBeNull();
+    expect(await limit.acquire('person')).toBeNull();
+    const before = await failures('slots:outage');
+    await kill(store);
+    const granted = await limit.acquire('person');
+    expect(granted).not.toBeNull();
+    await expect(granted!.renew()).resolves.toBeUndefined();
+    await expect(granted!.release()).resolves.toBeUndefined();
+    await expect(held!.renew()).resolves.toBeUndefined();
+    await expect(held!.release()).resolves.toBeUndefined();
+    expect(await new ConcurrencyLimit(failingStore(store.namespace), { name: 'outage', limit: 1, leaseSeconds: 60 }).acquire('person')).not.toBeNull();
+    expect((await failures('slots:outage')) - before).toBe(4);
+  });
+});
