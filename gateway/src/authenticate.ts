@@ -8,6 +8,7 @@ import {
   type Suspension,
   type TokenHolder,
   type Viewer,
+  UnknownAccessTokenKey,
 } from '@tunet/kit';
 import { GraphQLError, OperationTypeNode } from 'graphql';
 import type { ApiKeyAuthenticator } from './api-keys';
@@ -53,8 +54,8 @@ export async function authenticate(
     return { ...ANONYMOUS, viewer };
   }
   const verified = await authenticators.accessTokens.verifyToken(match[1]).catch((error: unknown) => {
-    // An expired token is refreshed; any other failure (signature, audience, shape) means logging in again.
-    throw unauthenticated((error as { code?: unknown }).code === 'ERR_JWT_EXPIRED' ? 'TOKEN_EXPIRED' : 'TOKEN_INVALID');
+    // An expired token is refreshed; any other failure (signature, audience, shape, a key rotated out) means logging in again.
+    throw unauthenticated(tokenFailureReason(error));
   });
   const holder = holderOf(verified.viewer, verified.issuedAt);
   const standing = await authenticators.revocations.standing(holder);
@@ -63,6 +64,11 @@ export async function authenticate(
   // A token must not outlive its session: logout, a password change elsewhere or a replayed refresh token ended it.
   if (standing.sessionEnded) throw sessionEnded();
   return { viewer: verified.viewer, token: { holder, expiresAt: verified.expiresAt }, suspension: standing.suspension };
+}
+
+function tokenFailureReason(error: unknown): 'TOKEN_EXPIRED' | 'TOKEN_KEY_UNKNOWN' | 'TOKEN_INVALID' {
+  if (error instanceof UnknownAccessTokenKey) return 'TOKEN_KEY_UNKNOWN';
+  return (error as { code?: unknown }).code === 'ERR_JWT_EXPIRED' ? 'TOKEN_EXPIRED' : 'TOKEN_INVALID';
 }
 
 export function holderOf(viewer: Viewer, issuedAt: Date): TokenHolder {

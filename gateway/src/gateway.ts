@@ -38,6 +38,10 @@ export interface GatewayOptions {
   /** Overrides of the subgraph URLs written into the supergraph, by subgraph name. */
   subgraphUrls?: Record<string, string>;
   jwtPublicKey: string;
+  /** While keys rotate, the previous public key (JWT_PREVIOUS_PUBLIC_KEY): tokens it signed stay valid (decision 0054). */
+  jwtPreviousPublicKey?: string | null;
+  /** The ids tokens name the keys by when members sets JWT_KEY_ID (JWT_KEY_ID, JWT_PREVIOUS_KEY_ID); else thumbprints. */
+  jwtKeyIds?: { current?: string | null; previous?: string | null };
   internalSecret: string;
   introspection: boolean;
   /** Express `trust proxy`, so the client address behind a load balancer is the real one (rate limits use it). */
@@ -74,7 +78,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   const operationGuard = new OperationGuard();
   const requestMetrics = new RequestMetrics(options.logger);
   operationGuard.watch(gateway);
-  const accessTokens = await AccessTokenVerifier.fromPem(options.jwtPublicKey);
+  const accessTokens = await AccessTokenVerifier.fromKeys({
+    current: { pem: options.jwtPublicKey, keyId: options.jwtKeyIds?.current },
+    previous: options.jwtPreviousPublicKey ? { pem: options.jwtPreviousPublicKey, keyId: options.jwtKeyIds?.previous } : null,
+  });
   const apiKeys = new ApiKeyAuthenticator(
     options.store,
     verifyWithMembers(() => membersUrl(subgraphUrls), options.internalSecret, timeoutMs('members'), options.logger),

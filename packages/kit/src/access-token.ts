@@ -1,11 +1,13 @@
-import { randomUUID } from 'node:crypto';
-import { importPKCS8, importSPKI, jwtVerify, SignJWT, type KeyLike } from 'jose';
+import { createPublicKey, randomUUID } from 'node:crypto';
+import { calculateJwkThumbprint, exportJWK, importPKCS8, importSPKI, jwtVerify, SignJWT, type JWTHeaderParameters, type KeyLike } from 'jose';
 import { z } from 'zod';
 import { roleSchema, type Viewer, type ViewerScope } from './viewer';
 
 /**
  * Access tokens are ES256 JWTs: the members subgraph signs them with the private key, the gateway verifies
- * them with the public key on every request. See docs/decisions/0003-tokens-and-sessions.md.
+ * them with the public key on every request. See docs/decisions/0003-tokens-and-sessions.md. Each token names its
+ * key in the `kid` header, so the gateway can hold the current and the previous key while keys rotate
+ * (docs/decisions/0054-key-rotation-and-nonce-replay.md).
  */
 export const ACCESS_TOKEN_ISSUER = 'tunet';
 export const ACCESS_TOKEN_AUDIENCE = 'tunet-api';
@@ -28,11 +30,26 @@ const claimsSchema = z.object({
   loc: z.enum(['nb', 'en']).optional(),
 });
 
-export class AccessTokenSigner {
-  private constructor(private readonly key: KeyLike) {}
+/**
+ * A key's id: the configured one (JWT_KEY_ID), else the RFC 7638 JWK thumbprint of the public key, which signer and
+ * verifier compute alike from their halves of the pair, so nothing needs configuring by default.
+ */
+export async function accessTokenKeyId(pem: string, configured?: string | null): Promise<string> {
+  if (configured) return configured;
+  const publicKey = createPublicKey(pem);
+  return calculateJwkThumbprint(await exportJWK(publicKey));
+}
 
-  static async fromPem(privateKeyPem: string): Promise<AccessTokenSigner> {
-    return new AccessTokenSigner(await importPKCS8(privateKeyPem, ALGORITHM));
+export class AccessTokenSigner {
+  private constructor(
+    private readonly key: KeyLike,
+    /** The `kid` header of every token signed. */
+    readonly keyId: string,
+  ) {}
+
+  /** `keyId` overrides the thumbprint as the tokens' `kid` (JWT_KEY_ID); the gateway must then name the key alike. */
+  static async fromPem(privateKeyPem: string, keyId?: string | null): Promise<AccessTokenSigner> {
+    return new AccessTokenSigner(await importPKCS8(privateKeyPem, ALGORITHM), await accessTokenKeyId(privateKeyPem, keyId));
   }
 
   async sign(viewer: Viewer, ttlSeconds: number, now = new Date()): Promise<{ token: string; expiresAt: Date }> {
@@ -48,7 +65,7 @@ export class AccessTokenSigner {
       ...(viewer.support ? { sup: { x: viewer.support.expiresAt } } : {}),
       ...(viewer.locale ? { loc: viewer.locale } : {}),
     })
-      .setProtectedHeader({ alg: ALGORITHM })
+      .setProtectedHeader({ alg: ALGORITHM, kid: this.keyId })
       .setSubject(viewer.accountId)
       .setIssuer(ACCESS_TOKEN_ISSUER)
       .setAudience(ACCESS_TOKEN_AUDIENCE)
@@ -60,12 +77,62 @@ export class AccessTokenSigner {
   }
 }
 
+/** A public key the gateway accepts, as SPKI PEM, with the id tokens name it by when it is not the thumbprint. */
+export interface AccessTokenKey {
+  pem: string;
+  keyId?: string | null;
+}
+
+/** The keys access tokens are verified with: the current one (JWT_PUBLIC_KEY) and, while rotating, the previous one. */
+export interface AccessTokenKeys {
+  current: AccessTokenKey;
+  previous?: AccessTokenKey | null;
+}
+
+/** The token names a key (`kid`) the verifier does not hold: signed with a key rotated out, or by someone else. */
+export class UnknownAccessTokenKey extends Error {
+  readonly code = 'ERR_TUNET_UNKNOWN_KID';
+
+  constructor() {
+    super('the access token names a signing key that is not accepted');
+  }
+}
+
+interface HeldKey {
+  id: string;
+  key: KeyLike;
+}
+
 export class AccessTokenVerifier {
-  private constructor(private readonly key: KeyLike) {}
+  private constructor(private readonly keys: readonly [HeldKey, ...HeldKey[]]) {}
 
   static async fromPem(publicKeyPem: string): Promise<AccessTokenVerifier> {
-    return new AccessTokenVerifier(await importSPKI(publicKeyPem, ALGORITHM));
+    return AccessTokenVerifier.fromKeys({ current: { pem: publicKeyPem } });
   }
+
+  static async fromKeys({ current, previous }: AccessTokenKeys): Promise<AccessTokenVerifier> {
+    const hold = async ({ pem, keyId }: AccessTokenKey): Promise<HeldKey> => ({
+      id: await accessTokenKeyId(pem, keyId),
+      key: await importSPKI(pem, ALGORITHM),
+    });
+    return new AccessTokenVerifier([await hold(current), ...(previous ? [await hold(previous)] : [])]);
+  }
+
+  /** The ids (`kid`) of the keys held, the current one first. */
+  get keyIds(): string[] {
+    return this.keys.map((held) => held.id);
+  }
+
+  /**
+   * The key a token's header names. A token without `kid` was issued before tokens named their key: only the
+   * current key is tried for it (decision 0054 says until when). An unknown `kid` is refused before any signature check.
+   */
+  private keyFor = (header: JWTHeaderParameters): KeyLike => {
+    if (header.kid === undefined) return this.keys[0].key;
+    const held = this.keys.find((candidate) => candidate.id === header.kid);
+    if (!held) throw new UnknownAccessTokenKey();
+    return held.key;
+  };
 
   /** The viewer the token names; throws on a bad signature, wrong issuer or audience, or expiry. */
   async verify(token: string): Promise<Viewer> {
@@ -74,7 +141,7 @@ export class AccessTokenVerifier {
 
   /** The viewer with the token's lifetime: when it was issued (revocations older than that do not hold it) and ends. */
   async verifyToken(token: string): Promise<VerifiedAccessToken> {
-    const { payload } = await jwtVerify(token, this.key, {
+    const { payload } = await jwtVerify(token, this.keyFor, {
       algorithms: [ALGORITHM],
       issuer: ACCESS_TOKEN_ISSUER,
       audience: ACCESS_TOKEN_AUDIENCE,

@@ -189,6 +189,12 @@ export const commonErrorReasons = {
     en: () => 'The access token is not valid. Please log in again.',
     nb: () => 'Tilgangsnøkkelen er ugyldig. Logg inn på nytt.',
   },
+  TOKEN_KEY_UNKNOWN: {
+    code: 'UNAUTHENTICATED',
+    description: 'The access token was signed with a key the gateway no longer (or never) accepted, e.g. after a key rotation; log in again.',
+    en: () => 'The access token was signed with a key that is no longer accepted. Please log in again.',
+    nb: () => 'Tilgangsnøkkelen er signert med en nøkkel som ikke lenger godtas. Logg inn på nytt.',
+  },
   AUTHORIZATION_MALFORMED: {
     code: 'UNAUTHENTICATED',
     description: 'The Authorization header is not `Bearer <access token or API key>` (a client bug).',

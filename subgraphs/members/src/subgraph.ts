@@ -79,6 +79,8 @@ export interface MembersDependencies {
   database: DatabaseConnection;
   store: FastStore;
   jwtPrivateKey: string;
+  /** The access tokens' `kid` (JWT_KEY_ID); by default the public key's JWK thumbprint (decision 0054). */
+  jwtKeyId?: string | null;
   auth?: Partial<AuthSettings>;
   /** Hosts portraits may come from (PORTRAIT_HOSTS); none by default. */
   portraitHosts?: readonly string[];
@@ -138,9 +140,10 @@ export async function createMembersSubgraph(deps: MembersDependencies): Promise<
   const settings = { ...DEFAULT_AUTH_SETTINGS, ...deps.auth };
   // As long as the last access token issued can live, with a minute for clocks that disagree.
   const revocations = new RevocationWriter(deps.store, settings.accessTokenTtlSeconds + 60);
+  const tokenSigner = await AccessTokenSigner.fromPem(deps.jwtPrivateKey, deps.jwtKeyId);
   const auth = new AuthService(
     new AuthRepository(db),
-    await AccessTokenSigner.fromPem(deps.jwtPrivateKey),
+    tokenSigner,
     new PasswordGuard(deps.store, deps.jwtPrivateKey, settings),
     settings,
     revocations,
@@ -162,7 +165,7 @@ export async function createMembersSubgraph(deps: MembersDependencies): Promise<
   const apiKeys = new ApiKeysService(new ApiKeysRepository(db));
   const support = new SupportService(
     new SupportRepository(db),
-    await AccessTokenSigner.fromPem(deps.jwtPrivateKey),
+    tokenSigner,
     // A closed support session's token can live until the session would have ended.
     new RevocationWriter(deps.store, MAX_SUPPORT_MINUTES * 60 + 60),
     deps.now,
