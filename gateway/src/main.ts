@@ -39,9 +39,6 @@ async function main(): Promise<void> {
     // While keys rotate (decision 0054): tokens the previous key signed stay valid until it is dropped.
     jwtPreviousPublicKey: process.env.JWT_PREVIOUS_PUBLIC_KEY ? pemFromEnv('JWT_PREVIOUS_PUBLIC_KEY') : null,
     jwtKeyIds: { current: process.env.JWT_KEY_ID, previous: process.env.JWT_PREVIOUS_KEY_ID },
-    // While keys rotate (decision 0054): tokens the previous key signed stay valid until it is dropped.
-    jwtPreviousPublicKey: process.env.JWT_PREVIOUS_PUBLIC_KEY ? pemFromEnv('JWT_PREVIOUS_PUBLIC_KEY') : null,
-    jwtKeyIds: { current: process.env.JWT_KEY_ID, previous: process.env.JWT_PREVIOUS_KEY_ID },
     internalSecret: requireEnv('INTERNAL_SIGNING_SECRET'),
     introspection: process.env.GRAPHQL_INTROSPECTION === 'true',
     trustProxy: parseTrustProxy(process.env.TRUST_PROXY),
