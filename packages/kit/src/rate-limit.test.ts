@@ -1,4 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
+import { register } from 'prom-client';
 import { RateLimit } from './rate-limit';
 import type { FastStore } from './redis';
 
@@ -34,3 +36,24 @@ describe('RateLimit on the in-process store', () => {
     expect(await limit.take('pair')).toEqual({ taken: true, left: 0 });
   });
 });
+
+describe('RateLimit while Redis is unreachable', () => {
+  it('lets every call through uncounted, without waiting, and counts each in tunet_rate_limit_fail_open_total', async () => {
+    // Never connected: the client is not ready, as while it reconnects after Redis went away.
+    const client = new Redis('redis://127.0.0.1:1', { lazyConnect: true });
+    const limit = new RateLimit({ kind: 'redis', client, namespace: 'test' }, { name: 'unreachable', points: 3, windowSeconds: 60, blockSeconds: 60 });
+    const before = await failOpenCount('unreachable');
+    expect(await limit.secondsBlocked('key')).toBe(0);
+    expect(await limit.take('key')).toEqual({ taken: true, left: 3 });
+    await expect(limit.record('key')).resolves.toBeUndefined();
+    await expect(limit.giveBack('key')).resolves.toBeUndefined();
+    await expect(limit.reset('key')).resolves.toBeUndefined();
+    expect((await failOpenCount('unreachable')) - before).toBe(5);
+    expect(client.status).toBe('wait');
+  });
+});
+
+async function failOpenCount(limit: string): Promise<number> {
+  const metric = await register.getSingleMetric('tunet_rate_limit_fail_open_total')?.get();
+  return metric?.values.find((value) => value.labels.limit === limit)?.value ?? 0;
+}

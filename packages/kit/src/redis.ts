@@ -12,9 +12,17 @@ export type FastStore = ({ kind: 'redis'; client: Redis } | { kind: 'memory' }) 
   namespace: string;
 };
 
+/**
+ * How long a command may wait for its answer, queued while the client reconnects or sent to a server that stopped
+ * answering. Redis answers in well under a millisecond; without a bound, a command against a dead Redis waited for
+ * the client's reconnection attempts, seconds each (a wrong password took 7.9 s while Redis was down, decision 0053).
+ * A blocking read (XREADGROUP BLOCK) must use a connection without it: see `blockingConnection`.
+ */
+export const COMMAND_TIMEOUT_MS = 500;
+
 export async function openFastStore(url: string | undefined, namespace = 'tunet'): Promise<FastStore> {
   if (!url) return { kind: 'memory', namespace };
-  const client = new Redis(url, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: true });
+  const client = new Redis(url, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: true, commandTimeout: COMMAND_TIMEOUT_MS });
   // Structured and throttled, for this client and its duplicates, instead of ioredis' own stderr line per attempt.
   logRedisErrors(client, createLogger('redis'));
   await client.connect();
@@ -27,4 +35,9 @@ export async function pingFastStore(store: FastStore): Promise<void> {
 
 export async function closeFastStore(store: FastStore): Promise<void> {
   if (store.kind === 'redis') await store.client.quit();
+}
+
+/** A connection of its own for commands that wait on the server by design (XREADGROUP BLOCK), so without the command timeout. */
+export function blockingConnection(client: Redis): Redis {
+  return client.duplicate({ commandTimeout: undefined });
 }

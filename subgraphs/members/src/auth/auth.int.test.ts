@@ -1,8 +1,10 @@
-import { AccessTokenVerifier } from '@tunet/kit';
+import { AccessTokenVerifier, FilesystemStorage } from '@tunet/kit';
+import { openRedisThroughRelay } from '@tunet/kit/src/redis-relay.fixtures';
 import { sql } from 'drizzle-orm';
 import type { GraphQLError } from 'graphql';
 import { DEMO, DEMO_PASSWORD } from '../members.demo';
 import { openMembersTestBed, viewerOf, type MembersTestBed } from '../members.fixtures';
+import { createMembersSubgraph } from '../subgraph';
 import type { Session } from './auth.service';
 
 const codeOf = async (promise: Promise<unknown>) => {
@@ -207,5 +209,34 @@ describe('login, refresh and logout', () => {
       expect(outcomes.slice(0, limited).every((outcome) => outcome === 'FORBIDDEN')).toBe(true);
       expect(outcomes.slice(limited).every((outcome) => outcome === 'RATE_LIMITED')).toBe(true);
     });
+  });
+
+  it('logs in and refuses a wrong password promptly while Redis is down: the password limits fail open (decision 0053)', async () => {
+    const redis = await openRedisThroughRelay();
+    try {
+      const cutOff = await createMembersSubgraph({
+        database: bed.connection,
+        store: redis.store,
+        jwtPrivateKey: bed.secrets.jwtPrivateKey,
+        fileStorage: new FilesystemStorage(bed.storageDir),
+      });
+      await redis.cut();
+      const timed = async (password: string) => {
+        const started = performance.now();
+        const outcome = await cutOff.auth.login({ email: 'jonas@solbakken.example', password }, '10.9.0.1').then(
+          (session) => (session.accessToken ? 'TOKEN' : 'NONE'),
+          (error: Partial<GraphQLError>) => error.extensions?.code ?? 'INTERNAL_SERVER_ERROR',
+        );
+        return { outcome, ms: performance.now() - started };
+      };
+      const wrong = await timed('not her password');
+      const right = await timed(DEMO_PASSWORD);
+      expect([wrong.outcome, right.outcome]).toEqual(['UNAUTHENTICATED', 'TOKEN']);
+      // Before, each waited seconds for the client's reconnection attempts and then failed (7.9 s in issue 17); a
+      // password check takes well under a second even here.
+      expect(Math.max(wrong.ms, right.ms)).toBeLessThan(2000);
+    } finally {
+      await redis.close();
+    }
   });
 });
