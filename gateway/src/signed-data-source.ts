@@ -1,5 +1,14 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { CONTEXT_HEADER, encodeContext, signRequest, type Logger, type MessageLocale, type RequestContext, type Suspension } from '@tunet/kit';
+import {
+  CONTEXT_HEADER,
+  encodeContext,
+  signRequest,
+  timeSubgraphFetch,
+  type Logger,
+  type MessageLocale,
+  type RequestContext,
+  type Suspension,
+} from '@tunet/kit';
 import { serviceUnavailable } from './request-errors';
 import { isTimeout, logTimeout } from './subgraph-timeouts';
 
@@ -45,7 +54,7 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
         const body = typeof init?.body === 'string' ? init.body : '';
         const signature = signRequest(secret, { method: init?.method ?? 'GET', url: input, context: encoded, body });
         const signal = AbortSignal.timeout(limits.timeoutMs);
-        const response = await fetch(input, { ...init, headers: { ...headers, ...signature }, signal });
+        const response = await timeSubgraphFetch(limits.name, fetch(input, { ...init, headers: { ...headers, ...signature }, signal }));
         return clientErrorsAsResults(response);
       },
     });

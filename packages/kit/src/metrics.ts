@@ -37,6 +37,23 @@ export const subgraphFetchDuration = new Histogram({
   buckets: LATENCY_BUCKETS,
 });
 
+/**
+ * Times one subgraph fetch until its answer's headers arrive, into tunet_subgraph_fetch_duration_seconds: ok for a
+ * 2xx or a 400 (a GraphQL answer about the client's input), error for any other status or a failed connection,
+ * timeout when its time ran out. Hands the fetch's outcome on unchanged.
+ */
+export async function timeSubgraphFetch(subgraph: string, fetching: Promise<Response>): Promise<Response> {
+  const stop = subgraphFetchDuration.startTimer({ subgraph });
+  try {
+    const response = await fetching;
+    stop({ outcome: response.ok || response.status === 400 ? 'ok' : 'error' });
+    return response;
+  } catch (error) {
+    stop({ outcome: (error as Error).name === 'TimeoutError' ? 'timeout' : 'error' });
+    throw error;
+  }
+}
+
 export const outboxLag = new Gauge({
   name: 'tunet_outbox_lag_seconds',
   help: 'Age of the oldest outbox row not yet relayed to the event stream, by subgraph schema; 0 when everything is relayed. Set by each relay run.',
