@@ -26,6 +26,8 @@ import { mountPublicRoutes, publicOriginOf } from './public-routes';
 import { graphqlBody, OperationGuard } from './request-limits';
 import { RequestMetrics } from './request-metrics';
 import { SignedDataSource, type GatewayContext } from './signed-data-source';
+import { DEFAULT_BREAKER_SETTINGS, type BreakerSettings } from './circuit-breaker';
+import { SubgraphHealth } from './subgraph-health';
 import { corsFor } from './cors';
 import { timeoutFor, type SubgraphTimeouts } from './subgraph-timeouts';
 import { supportSessionsPlugin } from './support-sessions';
@@ -55,6 +57,8 @@ export interface GatewayOptions {
   apiKeyCacheSeconds?: number;
   /** How long to wait for each subgraph's answer (default 10 s); see subgraph-timeouts. */
   subgraphTimeouts?: SubgraphTimeouts;
+  /** When a subgraph's circuit breaker opens and how long it stays open before a probe (decision 0055). */
+  breaker?: Partial<BreakerSettings>;
   /** Browser origins allowed to call the API across origins (the web app; see cors.ts). Default none. */
   allowedOrigins?: readonly string[];
   logger: Logger;
@@ -65,6 +69,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   const subgraphUrls = new Map<string, string>();
   const timeoutMs = (name: string) => timeoutFor(options.subgraphTimeouts, name);
   const supergraphSdl = await readFile(options.supergraphPath, 'utf8');
+  const health = new SubgraphHealth({ ...DEFAULT_BREAKER_SETTINGS, ...options.breaker });
   const gateway = new ApolloGateway({
     logger: options.logger,
     supergraphSdl,
@@ -72,7 +77,13 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       const target = options.subgraphUrls?.[name] ?? url;
       if (!target) throw new Error(`no URL for subgraph ${name}`);
       subgraphUrls.set(name, target);
-      return new SignedDataSource(target, options.internalSecret, { name, timeoutMs: timeoutMs(name), logger: options.logger });
+      return new SignedDataSource(target, options.internalSecret, {
+        name,
+        timeoutMs: timeoutMs(name),
+        logger: options.logger,
+        breaker: health.register(name, target),
+        countFailure: (failure) => health.countFailure(name, failure),
+      });
     },
   });
   const operationGuard = new OperationGuard();
@@ -91,8 +102,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   const billing = loadFromBilling(() => subgraphUrl(subgraphUrls, 'billing'), options.internalSecret, timeoutMs('billing'), options.logger);
   const entitlementsLookup = await EntitlementsLookup.open(options.store, billing, options.logger);
   const authenticators = { accessTokens, apiKeys, revocations };
-  const probed = createProbedApp(() => subgraphsReady(subgraphUrls));
+  const probed = createProbedApp(() => supergraphLoaded(subgraphUrls));
   const { app, httpServer } = probed;
+  health.mount(app);
   app.set('trust proxy', options.trustProxy ?? false);
   app.use(corsFor(options.allowedOrigins ?? []));
 
@@ -204,15 +216,13 @@ function subgraphUrl(urls: Map<string, string>, name: string): string {
   return url;
 }
 
-/** Ready when every subgraph answers its own readiness probe. */
-async function subgraphsReady(urls: Map<string, string>): Promise<void> {
+/**
+ * Ready when the supergraph is loaded (and, see createProbedApp, not draining): a subgraph that is down costs its
+ * fields on every gateway alike, so it must not take every gateway out of the load balancer (decision 0055).
+ * GET /healthz/subgraphs says how each subgraph is doing.
+ */
+async function supergraphLoaded(urls: Map<string, string>): Promise<void> {
   if (urls.size === 0) throw new Error('gateway not loaded');
-  await Promise.all(
-    [...urls].map(async ([name, url]) => {
-      const response = await fetch(new URL('/readyz', url), { signal: AbortSignal.timeout(2000) }).catch(() => null);
-      if (!response?.ok) throw new Error(`subgraph ${name} is not ready`);
-    }),
-  );
 }
 
 /** Internal errors reach clients masked; the request id lets support find the logged cause. */

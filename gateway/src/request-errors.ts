@@ -21,9 +21,13 @@ export function rateLimited(retryAfterSeconds: number): GraphQLError {
   });
 }
 
-/** A subgraph the whole request depends on did not answer in time (HTTP 504): nothing was refused, try again. */
-export function serviceUnavailable(subgraph: string): GraphQLError {
-  return new GraphQLError(`The ${subgraph} service did not answer in time. Try again shortly.`, {
+/**
+ * A subgraph the whole request depends on did not answer in time, or could not be reached or its circuit breaker is
+ * open (HTTP 504): nothing was refused, try again.
+ */
+export function serviceUnavailable(subgraph: string, why: 'timeout' | 'unreachable' = 'timeout'): GraphQLError {
+  const what = why === 'timeout' ? 'did not answer in time' : 'cannot be reached';
+  return new GraphQLError(`The ${subgraph} service ${what}. Try again shortly.`, {
     extensions: { code: 'SERVICE_UNAVAILABLE', serviceName: subgraph, http: { status: 504 } },
   });
 }

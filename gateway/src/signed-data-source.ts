@@ -1,3 +1,5 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import {
   CONTEXT_HEADER,
@@ -9,8 +11,10 @@ import {
   type RequestContext,
   type Suspension,
 } from '@tunet/kit';
+import type { CircuitBreaker } from './circuit-breaker';
 import { serviceUnavailable } from './request-errors';
-import { isTimeout, logTimeout } from './subgraph-timeouts';
+import { failureOf, isIdempotentRead, retryDelayMs, shouldRetry, SubgraphUnreachable, type SubgraphFailure } from './subgraph-retries';
+import { logTimeout } from './subgraph-timeouts';
 
 /**
  * What subgraphs are told, and (gateway-only) whether the member was suspended since their token was issued and
@@ -29,12 +33,20 @@ const SYSTEM_CONTEXT: RequestContext = { viewer: null, requestId: 'gateway', cli
 
 type SubgraphResponse = Awaited<ReturnType<RemoteGraphQLDataSource['process']>>;
 
-/** Which subgraph a data source calls, and how long it waits for the answer (see subgraph-timeouts). */
+/**
+ * Which subgraph a data source calls, how long it waits for the answer (see subgraph-timeouts; retries included), and
+ * its circuit breaker, whose failures are counted with `countFailure` (see subgraph-health).
+ */
 export interface SubgraphLimits {
   name: string;
   timeoutMs: number;
   logger: Logger;
+  breaker: CircuitBreaker;
+  countFailure(failure: SubgraphFailure): void;
 }
+
+/** When the current fetch attempt must end: the fetch's time budget, shared by its attempts. */
+const attemptDeadline = new AsyncLocalStorage<number>();
 
 /**
  * Sends each subgraph request with the verified request context and an HMAC over timestamp, method, path,
@@ -53,28 +65,65 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
         const encoded = headers[CONTEXT_HEADER] ?? encodeContext(SYSTEM_CONTEXT);
         const body = typeof init?.body === 'string' ? init.body : '';
         const signature = signRequest(secret, { method: init?.method ?? 'GET', url: input, context: encoded, body });
-        const signal = AbortSignal.timeout(limits.timeoutMs);
-        const response = await timeSubgraphFetch(limits.name, fetch(input, { ...init, headers: { ...headers, ...signature }, signal }));
+        const signal = AbortSignal.timeout(Math.max(1, (attemptDeadline.getStore() ?? Date.now() + limits.timeoutMs) - Date.now()));
+        const response = await timeSubgraphFetch(limits.name, fetch(input, { ...init, headers: { ...headers, ...signature }, signal })).catch(
+          (error: unknown) => {
+            if ((error as Error).name === 'TimeoutError') throw error;
+            throw new SubgraphUnreachable(`subgraph ${limits.name} unreachable`, { cause: error });
+          },
+        );
         return clientErrorsAsResults(response);
       },
     });
   }
 
   /**
-   * A subgraph that does not answer in time (hung, overloaded, unreachable behind a black hole) costs the client
-   * only the fields planned to it: they get a SERVICE_UNAVAILABLE error and the rest of the answer stands.
+   * A subgraph that does not answer (hung, overloaded, down, unreachable behind a black hole) costs the client only
+   * the fields planned to it: they get a SERVICE_UNAVAILABLE error and the rest of the answer stands. A fetch for a
+   * query is tried again within its time budget (each attempt signed anew, so with a fresh nonce); while the
+   * subgraph's breaker is open, the fields fail at once without calling it (decision 0055).
    */
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<SubgraphResponse> {
-    try {
-      return await super.process(options);
-    } catch (error) {
-      if (!isTimeout(error)) throw error;
-      const { name, timeoutMs, logger } = this.limits;
-      // Only an incoming operation carries the gateway's context; a health check's has no request id.
-      const context: Partial<GatewayContext> = options.context;
-      logTimeout(logger, name, timeoutMs, context.requestId);
-      return { errors: [{ message: serviceUnavailable(name).message, extensions: { code: 'SERVICE_UNAVAILABLE' } }] };
+    const { name, timeoutMs, breaker } = this.limits;
+    const deadline = Date.now() + timeoutMs;
+    const read = isIdempotentRead(options);
+    for (let retriesDone = 0; ; retriesDone += 1) {
+      if (!breaker.tryAcquire()) return unavailable(name, 'unreachable');
+      try {
+        const response = await attemptDeadline.run(deadline, () => super.process(options));
+        breaker.recordAnswer();
+        return response;
+      } catch (error) {
+        const failure = failureOf(error);
+        if (!failure) {
+          breaker.recordAnswer();
+          throw error;
+        }
+        breaker.recordFailure();
+        this.limits.countFailure(failure);
+        const delayMs = retryDelayMs(retriesDone + 1);
+        if (shouldRetry({ read, retriesDone, remainingMs: deadline - Date.now(), delayMs })) {
+          await sleep(delayMs);
+          continue;
+        }
+        return this.gaveUp(options, failure, error);
+      }
     }
+  }
+
+  /** What the client gets for a subgraph that gave no answer: SERVICE_UNAVAILABLE, except for a plain 500. */
+  private gaveUp(options: GraphQLDataSourceProcessOptions<GatewayContext>, failure: SubgraphFailure, error: unknown): SubgraphResponse {
+    const { name, timeoutMs, logger } = this.limits;
+    // Only an incoming operation carries the gateway's context; a health check's has no request id.
+    const { requestId } = options.context as Partial<GatewayContext>;
+    if (failure === 'timeout') {
+      logTimeout(logger, name, timeoutMs, requestId);
+      return unavailable(name, 'timeout');
+    }
+    const status = (error as { extensions: { response: { status: number } } }).extensions?.response?.status;
+    if (failure === 'server-error' && status === 500) throw error;
+    logger.warn({ subgraph: name, failure, status, requestId, err: (error as Error).cause ?? error }, 'subgraph gave no answer');
+    return unavailable(name, 'unreachable');
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
@@ -85,6 +134,10 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
       encodeContext({ viewer: viewer ?? null, requestId, clientIp: clientIp ?? '', publicOrigin: publicOrigin ?? null, entitlements: entitlements ?? null }),
     );
   }
+}
+
+function unavailable(subgraph: string, why: 'timeout' | 'unreachable'): SubgraphResponse {
+  return { errors: [{ message: serviceUnavailable(subgraph, why).message, extensions: { code: 'SERVICE_UNAVAILABLE' } }] };
 }
 
 /**
