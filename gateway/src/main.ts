@@ -10,6 +10,7 @@ import {
   shutdownDelayMs,
   startMetricsServerFromEnv,
 } from '@tunet/kit';
+import { breakerSettingsFromEnv } from './circuit-breaker';
 import { allowedOriginsFromEnv } from './cors';
 import { startGateway } from './gateway';
 import { subgraphTimeoutsFromEnv } from './subgraph-timeouts';
@@ -17,7 +18,7 @@ import { subgraphTimeoutsFromEnv } from './subgraph-timeouts';
 /**
  * The gateway as its own production process, configured only by environment variables (see README):
  * PORT, HOST, JWT_PUBLIC_KEY (JWT_PREVIOUS_PUBLIC_KEY, JWT_KEY_ID, JWT_PREVIOUS_KEY_ID), INTERNAL_SIGNING_SECRET, SUBGRAPH_<NAME>_URL, SUBGRAPH_TIMEOUT_MS,
- * SUBGRAPH_<NAME>_TIMEOUT_MS, SUPERGRAPH_PATH, GRAPHQL_INTROSPECTION, TRUST_PROXY, REDIS_URL, SHUTDOWN_DELAY_MS,
+ * SUBGRAPH_<NAME>_TIMEOUT_MS, BREAKER_FAILURES, BREAKER_COOLDOWN_MS, SUPERGRAPH_PATH, GRAPHQL_INTROSPECTION, TRUST_PROXY, REDIS_URL, SHUTDOWN_DELAY_MS,
  * WEB_APP_ORIGIN and CORS_ALLOWED_ORIGINS (the browser origins answered with CORS headers), METRICS_PORT and
  * METRICS_HOST (Prometheus metrics on their own port; off when METRICS_PORT is unset).
  */
@@ -43,6 +44,7 @@ async function main(): Promise<void> {
     introspection: process.env.GRAPHQL_INTROSPECTION === 'true',
     trustProxy: parseTrustProxy(process.env.TRUST_PROXY),
     subgraphTimeouts: subgraphTimeoutsFromEnv(process.env),
+    breaker: breakerSettingsFromEnv(process.env),
     allowedOrigins: allowedOriginsFromEnv(process.env),
     store,
     logger,
