@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { closeFastStore, type FastStore } from '../redis';
+import { closeFastStore, COMMAND_TIMEOUT_MS, type FastStore } from '../redis';
 import { openTestRedis } from '../kit.fixtures';
 import { openEventStream, type ConsumeOptions, type Consumer, type EventStream } from './event-stream';
 import type { Event } from './outbox';
@@ -206,6 +206,18 @@ describe.each(['redis', 'memory'] as const)('event stream on %s', (kind) => {
     await consume({ group: 'lagging', consumer: 'c1', handler: resumed.handler });
     // In stream order the old entry would come first: equality fails for as long as it is there.
     await eventually(() => expect(resumed.handled).toEqual([fresh.eventId]));
+  });
+
+  it('keeps a read waiting longer than any other Redis command may take, so an event appended then arrives at once', async () => {
+    const waiting = recorder();
+    await consume({ group: 'g', consumer: 'c1', blockMs: 10_000, handler: waiting.handler });
+    // Past the client's command timeout: a read bound by it would have failed and paused for blockMs.
+    await sleep(COMMAND_TIMEOUT_MS * 2);
+    const [sent] = events(1);
+
+    await stream.append([sent!]);
+
+    await eventually(() => expect(waiting.handled).toEqual([sent!.eventId]));
   });
 
   it('stops promptly while a read is waiting for events', async () => {
