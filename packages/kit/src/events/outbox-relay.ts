@@ -4,6 +4,7 @@ import { createLogger, type Logger } from '../logger';
 import { DeadLetters } from './dead-letters';
 import type { EventStream } from './event-stream';
 import { PeriodicJob, type BackgroundJob } from '../background';
+import { outboxLag } from '../metrics';
 
 export interface OutboxRelayOptions {
   /** Events moved per transaction (default 100). */
@@ -11,8 +12,9 @@ export interface OutboxRelayOptions {
   /** How long the relay sleeps once the outbox is empty: the longest an event waits before it is streamed (default 500). */
   pollIntervalMs?: number;
   /**
-   * How long a relayed row stays in the outbox before the relay deletes it (default 1 hour): long enough to look
-   * into what was just sent, short enough that an erased person's name or a used one-time token does not linger.
+   * How long a relayed row stays in the outbox before the relay deletes it (default `outboxKeepRelayedMs()`: 72
+   * hours, or OUTBOX_KEEP_RELAYED_HOURS): the window in which an operator can replay events a Redis lost
+   * (outbox-replay.ts), against how long an erased person's name or a used one-time token lingers (decision 0052).
    */
   keepRelayedMs?: number;
   /**
@@ -23,6 +25,20 @@ export interface OutboxRelayOptions {
   /** How often the relay prunes relayed rows and old dead letters, at most (default 60 000). */
   pruneIntervalMs?: number;
   logger?: Logger;
+}
+
+/** How long relayed outbox rows are kept by default: a weekend's Redis incident can still be replayed on Monday. */
+export const DEFAULT_OUTBOX_KEEP_RELAYED_HOURS = 72;
+
+/**
+ * The relay's default `keepRelayedMs`: OUTBOX_KEEP_RELAYED_HOURS (whole hours, at least 1), else 72 hours. Throws on
+ * anything else, so a process with a mistyped value fails at start rather than keeping rows for the wrong time.
+ */
+export function outboxKeepRelayedMs(env: NodeJS.ProcessEnv = process.env): number {
+  const value = env.OUTBOX_KEEP_RELAYED_HOURS;
+  if (value === undefined || value === '') return DEFAULT_OUTBOX_KEEP_RELAYED_HOURS * 60 * 60_000;
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new Error(`OUTBOX_KEEP_RELAYED_HOURS must be a whole number of hours, at least 1, not "${value}"`);
+  return Number(value) * 60 * 60_000;
 }
 
 /** Rows deleted per prune transaction, so a large backlog of old rows never holds one long lock. */
@@ -51,7 +67,7 @@ export class OutboxRelay<C extends EventContracts = TunetEvents> implements Back
     options: OutboxRelayOptions = {},
   ) {
     this.batchSize = options.batchSize ?? 100;
-    this.keepRelayedMs = options.keepRelayedMs ?? 60 * 60_000;
+    this.keepRelayedMs = options.keepRelayedMs ?? outboxKeepRelayedMs();
     this.keepDeadLettersMs = options.keepDeadLettersMs ?? 30 * 24 * 60 * 60_000;
     this.deadLetters = new DeadLetters(db);
     this.logger = options.logger ?? createLogger('outbox-relay');
@@ -78,6 +94,8 @@ export class OutboxRelay<C extends EventContracts = TunetEvents> implements Back
     // System scope: the relay serves every association, and the stream carries each event's own association id.
     return this.db.system(async (tx) => {
       const batch = await this.db.outbox.lockUnrelayed(tx, this.batchSize);
+      // The oldest waiting row's age, before the append, which fails while the stream is down and the lag grows.
+      outboxLag.set({ schema: this.db.schema }, batch.length === 0 ? 0 : Math.max(0, Date.now() - batch[0]!.event.occurredAt.getTime()) / 1000);
       if (batch.length === 0) return 0;
       await this.stream.append(batch.map((row) => row.event));
       await this.db.outbox.markRelayed(

@@ -8,6 +8,7 @@ import { DeadLetters } from './dead-letters';
 import { openEventStream, type EventStream } from './event-stream';
 import type { Event } from './outbox';
 import { OutboxRelay } from './outbox-relay';
+import { replayRelayedEvents } from './outbox-replay';
 import { anyPayloadContracts, eventually, sleep } from './events.fixtures';
 
 const A = '11111111-1111-4111-8111-111111111111';
@@ -19,7 +20,7 @@ const failingWith = (pattern: RegExp) => ({ cause: expect.objectContaining({ mes
 const rowsOf = async <T>(tx: Tx, query: ReturnType<typeof sql>) => ((await tx.execute(query)) as { rows: T[] }).rows;
 
 const NOTES = anyPayloadContracts(
-  ['created', 'rolled_back', 'numbered', 'private_to_b', 'forged', 'bulk', 'background', 'after_stop', 'aged']
+  ['created', 'rolled_back', 'numbered', 'private_to_b', 'forged', 'bulk', 'background', 'after_stop', 'aged', 'replayed']
     .map((what) => `note.${what}`)
     .concat('member.moved_out'),
 );
@@ -160,6 +161,33 @@ describe('outbox and relay', () => {
     const left = await alpha.system((tx) => rowsOf<{ event_id: string }>(tx, sql`select event_id from alpha.outbox where topic = 'note.aged'`));
     expect(left.map((row) => row.event_id).sort()).toEqual([fresh.eventId, unrelayed.eventId].sort());
     expect(await relay.pruneRelayed()).toBe(0);
+    await drain(relay);
+  });
+
+  it('replays the events relayed since a time, with their own ids, in outbox order, a batch at a time', async () => {
+    const relay = new OutboxRelay(alpha, stream);
+    await drain(relay);
+    const [old, ...recent] = [await publish(A, 'note.replayed'), await publish(B, 'note.replayed'), await publish(A, 'note.replayed')];
+    const unrelayed = async () => publish(A, 'note.replayed');
+    await drain(relay);
+    await unrelayed();
+    // The other cases' relayed rows, and one of these, were relayed before the time replayed from.
+    await alpha.system((tx) =>
+      tx.execute(sql`update alpha.outbox set relayed_at = now() - interval '2 hours' where topic <> 'note.replayed' or event_id = ${old.eventId}`),
+    );
+    await store.client.del(`${store.namespace}:events`);
+
+    const since = new Date(Date.now() - 60 * 60_000);
+    expect(await replayRelayedEvents(alpha, stream, { since, batchSize: 1 })).toBe(2);
+    expect(await replayRelayedEvents(alpha, stream, { since, group: 'notifications' })).toBe(2);
+
+    const entries = await store.client.xrange(`${store.namespace}:events`, '-', '+');
+    const replayed = entries.map(([, fields]) => JSON.parse(fields[1]!) as Event);
+    expect(replayed.map(({ eventId, replayFor }) => ({ eventId, replayFor }))).toEqual([
+      ...recent.map(({ eventId }) => ({ eventId, replayFor: undefined })),
+      ...recent.map(({ eventId }) => ({ eventId, replayFor: 'notifications' })),
+    ]);
+    expect(replayed[0]).toMatchObject({ topic: 'note.replayed', associationId: B });
     await drain(relay);
   });
 

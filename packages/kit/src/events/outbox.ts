@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { asc, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { and, asc, gt, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
 import { bigint, jsonb, pgSchema, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { tunetEvents, type EventContracts, type PayloadInput, type TunetEvents } from '@tunet/events';
 import { z } from 'zod';
@@ -98,6 +98,20 @@ export class Outbox<C extends EventContracts = TunetEvents> {
       .update(this.table)
       .set({ relayedAt: sql`now()` })
       .where(inArray(this.table.id, ids));
+  }
+
+  /**
+   * For a replay (outbox-replay.ts): up to `limit` events relayed at or after `since`, with an outbox id above
+   * `afterId`, in id order. Unrelayed rows are left to the relay.
+   */
+  async relayedSince(tx: Tx, since: Date, afterId: number, limit: number): Promise<UnrelayedEvent[]> {
+    const rows = await tx
+      .select()
+      .from(this.table)
+      .where(and(gte(this.table.relayedAt, since), gt(this.table.id, afterId)))
+      .orderBy(asc(this.table.id))
+      .limit(limit);
+    return rows.map((row) => ({ id: row.id, event: toEvent(row) }));
   }
 
   /**

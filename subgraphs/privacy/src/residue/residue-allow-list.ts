@@ -51,8 +51,8 @@ export const RESIDUE_ALLOW_LIST: readonly AllowedResidue[] = [
   ...OUTBOX_SCHEMAS.map((schema): AllowedResidue => ({
     location: `${schema}.outbox.payload`,
     lawfulBasis: 'legitimate_interest',
-    until: '1 hour after it was relayed (OutboxRelay keepRelayedMs)',
-    why: 'an event on its way to the other subgraphs; relayed rows are pruned by age',
+    until: '72 hours after it was relayed (OUTBOX_KEEP_RELAYED_HOURS; decision 0052)',
+    why: 'an event on its way to the other subgraphs, kept after relaying so events a Redis lost can be replayed; relayed rows are pruned by age',
   })),
   {
     location: 'stream',
