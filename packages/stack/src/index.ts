@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { allowedOriginsFromEnv, startGateway, type SubgraphTimeouts } from '@tunet/gateway';
+import { allowedOriginsFromEnv, startGateway, type GatewayOptions, type SubgraphTimeouts } from '@tunet/gateway';
 import {
   createLogger,
   openEventStream,
@@ -59,6 +59,8 @@ export interface StackOptions {
   gatewaySubgraphUrls?: Partial<Stack['subgraphUrls']>;
   /** How long the gateway waits for each subgraph's answer (default 10 s). */
   subgraphTimeouts?: SubgraphTimeouts;
+  /** The gateway's circuit breakers (decision 0055); tests shorten the cool-down. */
+  breaker?: GatewayOptions['breaker'];
   /** Where uploads go; by default what FILE_STORAGE names (files under ./.data/files). Tests use a temporary directory. */
   fileStorage?: FileStorage;
   /**
@@ -86,6 +88,11 @@ export interface Stack {
   privacy: PrivacySubgraph;
   operations: OperationsSubgraph;
   demoLoaded: boolean;
+  /**
+   * Stops one subgraph's HTTP server while the rest of its process runs on (database, jobs), as an outage of that
+   * subgraph looks to its callers; `restart` starts it again on the same port.
+   */
+  outage(name: keyof Stack['subgraphUrls']): Promise<{ restart(): Promise<void> }>;
   /** Where `GET /metrics` answers, when `metricsPort` was given. */
   metricsUrl?: string;
   /** Stops the gateway (readiness off for `delayMs` first, see RunningServer), then the subgraphs and jobs. */
@@ -175,22 +182,40 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     logger: logger.child({ subgraph: name }),
   });
   const stream = openEventStream(options.store);
+  const starters: Record<keyof Stack['subgraphUrls'], (port: number) => Promise<RunningServer>> = {
+    members: (port) => startSubgraphServer(members.definition, serverOptions(port, 'members')),
+    posts: (port) => startSubgraphServer(posts.definition, serverOptions(port, 'posts')),
+    reservations: (port) => startSubgraphServer(reservations.definition, serverOptions(port, 'reservations')),
+    notifications: (port) => startSubgraphServer(notifications.definition, serverOptions(port, 'notifications')),
+    billing: (port) => startSubgraphServer(billing.definition, serverOptions(port, 'billing')),
+    privacy: (port) => startSubgraphServer(privacy.definition, serverOptions(port, 'privacy')),
+    operations: (port) => startSubgraphServer(operations.definition, serverOptions(port, 'operations')),
+  };
   const started: RunningServer[] = [];
   try {
-    const membersServer = await startSubgraphServer(members.definition, serverOptions(ports.members, 'members'));
+    const membersServer = await starters.members(ports.members);
     started.push(membersServer);
-    const postsServer = await startSubgraphServer(posts.definition, serverOptions(ports.posts, 'posts'));
+    const postsServer = await starters.posts(ports.posts);
     started.push(postsServer);
-    const reservationsServer = await startSubgraphServer(reservations.definition, serverOptions(ports.reservations, 'reservations'));
+    const reservationsServer = await starters.reservations(ports.reservations);
     started.push(reservationsServer);
-    const notificationsServer = await startSubgraphServer(notifications.definition, serverOptions(ports.notifications, 'notifications'));
+    const notificationsServer = await starters.notifications(ports.notifications);
     started.push(notificationsServer);
-    const billingServer = await startSubgraphServer(billing.definition, serverOptions(ports.billing, 'billing'));
+    const billingServer = await starters.billing(ports.billing);
     started.push(billingServer);
-    const privacyServer = await startSubgraphServer(privacy.definition, serverOptions(ports.privacy, 'privacy'));
+    const privacyServer = await starters.privacy(ports.privacy);
     started.push(privacyServer);
-    const operationsServer = await startSubgraphServer(operations.definition, serverOptions(ports.operations, 'operations'));
+    const operationsServer = await starters.operations(ports.operations);
     started.push(operationsServer);
+    const servers = {
+      members: membersServer,
+      posts: postsServer,
+      reservations: reservationsServer,
+      notifications: notificationsServer,
+      billing: billingServer,
+      privacy: privacyServer,
+      operations: operationsServer,
+    };
     const subgraphUrls = {
       members: membersServer.url,
       posts: postsServer.url,
@@ -218,6 +243,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       apiKeyCacheSeconds: options.apiKeyCacheSeconds,
       trustProxy: options.trustProxy,
       subgraphTimeouts: options.subgraphTimeouts,
+      breaker: options.breaker,
       allowedOrigins: allowedOriginsFromEnv(process.env),
       logger: logger.child({ component: 'gateway' }),
     });
@@ -246,6 +272,16 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       privacy,
       operations,
       demoLoaded,
+      outage: async (name) => {
+        const server = servers[name];
+        await server.stop();
+        return {
+          restart: async () => {
+            servers[name] = await starters[name](server.port);
+            started[started.indexOf(server)] = servers[name];
+          },
+        };
+      },
       // The gateway stops first so no new subgraph calls start while subgraphs drain.
       stop: async (delayMs) => {
         for (const server of started) await server.stop(server === gateway ? delayMs : 0);
