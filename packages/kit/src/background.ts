@@ -1,5 +1,6 @@
 import { createLogger, type Logger } from './logger';
 import { Pause } from './events/pause';
+import { jobRunDuration, jobRuns } from './metrics';
 
 /** Work a subgraph does besides answering requests: relaying its outbox, sweeps. Started after migrations. */
 export interface BackgroundJob {
@@ -48,11 +49,15 @@ export class PeriodicJob implements BackgroundJob {
     while (!this.stopping) {
       this.nudged = false;
       let more = false;
+      const stopTimer = jobRunDuration.startTimer({ job: this.name });
       try {
         more = (await this.work()) === true;
+        jobRuns.inc({ job: this.name, outcome: 'ok' });
       } catch (error) {
+        jobRuns.inc({ job: this.name, outcome: 'failed' });
         this.logger.error({ err: error, job: this.name }, 'background job failed; retrying on its next run');
       }
+      stopTimer();
       if (!more && !this.nudged && !this.stopping) await this.pause.for(this.intervalMs);
     }
   }
