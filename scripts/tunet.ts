@@ -2,6 +2,7 @@ import { UsageError, type Command } from './cli/cli';
 import { createOperatorCommand } from './cli/create-operator';
 import { deadLettersCommand } from './cli/dead-letters';
 import { migrateCommand } from './cli/migrate';
+import { replayEventsCommand } from './cli/replay-events';
 import { residueScanCommand } from './cli/residue-scan';
 import { verifyAccessLogCommand } from './cli/verify-access-log';
 
@@ -11,7 +12,7 @@ import { verifyAccessLogCommand } from './cli/verify-access-log';
  * operations table and docs/deployment.md say when to use which. Exit codes: 0 done, 1 the command found a problem
  * or was refused, 2 a usage error.
  */
-const COMMANDS: Command[] = [migrateCommand, createOperatorCommand, deadLettersCommand, verifyAccessLogCommand, residueScanCommand];
+const COMMANDS: Command[] = [migrateCommand, createOperatorCommand, deadLettersCommand, verifyAccessLogCommand, residueScanCommand, replayEventsCommand];
 
 function usage(): number {
   console.error(COMMANDS.map((command, i) => `${i === 0 ? 'usage:' : '      '} npm run tunet -- ${command.usage}`).join('\n'));
