@@ -1,4 +1,4 @@
-import { encodeContext, signRequest, verifyRequest, type IncomingRequest } from './internal-signature';
+import { encodeContext, NONCE_HEADER, SIGNATURE_HEADER, signRequest, verifyRequest, type IncomingRequest } from './internal-signature';
 
 const SECRET = 'signature-test-secret';
 const context = encodeContext({ viewer: null, requestId: 'r1', clientIp: '' });
@@ -38,5 +38,28 @@ describe('gateway request signatures', () => {
 
   it('refuses a relative URL when signing, so a path cannot be signed without knowing how it is sent', () => {
     expect(() => signRequest(SECRET, { method: 'POST', url: '/graphql', context, body })).toThrow();
+  });
+});
+
+describe('the nonce of a signature (decision 0054)', () => {
+  it('differs between two signatures of the same request in the same millisecond, each valid', () => {
+    const request = { method: 'POST', url: 'http://members:4001/internal/api-keys/verify', context, body };
+    const [first, second] = [signRequest(SECRET, request, 1000), signRequest(SECRET, request, 1000)];
+    expect(first[NONCE_HEADER]).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(second[NONCE_HEADER]).not.toBe(first[NONCE_HEADER]);
+    expect(second[SIGNATURE_HEADER]).not.toBe(first[SIGNATURE_HEADER]);
+    for (const headers of [first, second]) {
+      expect(verifyRequest(SECRET, arriving(headers, 'POST', '/internal/api-keys/verify'), 1000)).toMatchObject({ ok: true, nonce: headers[NONCE_HEADER] });
+    }
+  });
+
+  it('is signed: another nonce with the same signature fails, and a request without one is unsigned', () => {
+    const signed = signRequest(SECRET, { method: 'POST', url: 'http://members:4001/internal/api-keys/verify', context, body });
+    const otherNonce = { ...signed, [NONCE_HEADER]: 'A'.repeat(22) };
+    expect(verifyRequest(SECRET, arriving(otherNonce, 'POST', '/internal/api-keys/verify'))).toEqual({ ok: false, reason: 'invalid gateway signature' });
+    const { [NONCE_HEADER]: _, ...withoutNonce } = signed;
+    expect(verifyRequest(SECRET, arriving(withoutNonce, 'POST', '/internal/api-keys/verify'))).toEqual({ ok: false, reason: 'missing gateway signature' });
+    const malformed = { ...signed, [NONCE_HEADER]: 'short' };
+    expect(verifyRequest(SECRET, arriving(malformed, 'POST', '/internal/api-keys/verify'))).toEqual({ ok: false, reason: 'malformed signature nonce' });
   });
 });

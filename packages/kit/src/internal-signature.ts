@@ -1,14 +1,16 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { requestContextSchema, type RequestContext } from './viewer';
 
 /**
- * Gateway → subgraph trust. The gateway signs the request context together with a timestamp, the method, the
- * path and query it sends to, and a hash of the exact body, so a captured header cannot be reused for another
- * query, another route or after the window. See docs/decisions/0004-internal-request-signing.md.
+ * Gateway → subgraph trust. The gateway signs the request context together with a timestamp, a nonce, the method,
+ * the path and query it sends to, and a hash of the exact body, so a captured header cannot be reused for another
+ * query, another route or after the window; within the window the nonce is refused the second time (see
+ * signature-replay.ts). See docs/decisions/0004-internal-request-signing.md and 0054.
  */
 export const CONTEXT_HEADER = 'x-tunet-context';
 export const TIMESTAMP_HEADER = 'x-tunet-timestamp';
 export const SIGNATURE_HEADER = 'x-tunet-signature';
+export const NONCE_HEADER = 'x-tunet-nonce';
 export const MAX_CLOCK_SKEW_MS = 30_000;
 
 export function encodeContext(context: RequestContext): string {
@@ -34,6 +36,7 @@ export interface IncomingRequest {
 
 interface Signed {
   timestamp: string;
+  nonce: string;
   method: string;
   target: string;
   context: string;
@@ -41,9 +44,9 @@ interface Signed {
 }
 
 // Newlines separate the parts: none can contain one (a serialised URL escapes it), so no two requests sign alike.
-function mac(secret: string, { timestamp, method, target, context, body }: Signed): string {
+function mac(secret: string, { timestamp, nonce, method, target, context, body }: Signed): string {
   const bodyHash = createHash('sha256').update(body).digest('hex');
-  return createHmac('sha256', secret).update([timestamp, method.toUpperCase(), target, context, bodyHash].join('\n')).digest('hex');
+  return createHmac('sha256', secret).update([timestamp, nonce, method.toUpperCase(), target, context, bodyHash].join('\n')).digest('hex');
 }
 
 /** The request target fetch sends for a URL: WHATWG URL serialisation has already resolved and escaped it. */
@@ -52,16 +55,23 @@ function targetOf(url: string | URL): string {
   return `${parsed.pathname}${parsed.search}`;
 }
 
+/** 128 random bits: every signature is unique, even for the same request signed twice in one millisecond. */
+const NONCE_PATTERN = /^[A-Za-z0-9_-]{22}$/;
+
+/** Signs one request: call it for every attempt, so each carries a fresh timestamp and nonce. */
 export function signRequest(secret: string, request: OutgoingRequest, now = Date.now()): Record<string, string> {
   const timestamp = String(now);
+  const nonce = randomBytes(16).toString('base64url');
   return {
     [CONTEXT_HEADER]: request.context,
     [TIMESTAMP_HEADER]: timestamp,
-    [SIGNATURE_HEADER]: mac(secret, { ...request, timestamp, target: targetOf(request.url) }),
+    [NONCE_HEADER]: nonce,
+    [SIGNATURE_HEADER]: mac(secret, { ...request, timestamp, nonce, target: targetOf(request.url) }),
   };
 }
 
-export type VerifyResult = { ok: true; context: RequestContext } | { ok: false; reason: string };
+/** A valid signature's context and nonce; the nonce must still be claimed (SignatureReplayCache) before serving. */
+export type VerifyResult = { ok: true; context: RequestContext; nonce: string } | { ok: false; reason: string };
 
 /**
  * Checks the signature against the method and request target exactly as received: a target the gateway did not
@@ -72,19 +82,21 @@ export function verifyRequest(secret: string, request: IncomingRequest, now = Da
   const context = headers[CONTEXT_HEADER];
   const timestamp = headers[TIMESTAMP_HEADER];
   const signature = headers[SIGNATURE_HEADER];
-  if (typeof context !== 'string' || typeof timestamp !== 'string' || typeof signature !== 'string') {
+  const nonce = headers[NONCE_HEADER];
+  if (typeof context !== 'string' || typeof timestamp !== 'string' || typeof signature !== 'string' || typeof nonce !== 'string') {
     return { ok: false, reason: 'missing gateway signature' };
   }
+  if (!NONCE_PATTERN.test(nonce)) return { ok: false, reason: 'malformed signature nonce' };
   if (!/^\d{1,15}$/.test(timestamp) || Math.abs(now - Number(timestamp)) > MAX_CLOCK_SKEW_MS) {
     return { ok: false, reason: 'signature timestamp outside the allowed window' };
   }
-  const expected = Buffer.from(mac(secret, { ...request, timestamp, context }), 'hex');
+  const expected = Buffer.from(mac(secret, { ...request, timestamp, nonce, context }), 'hex');
   const given = Buffer.from(signature, 'hex');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
     return { ok: false, reason: 'invalid gateway signature' };
   }
   const parsed = requestContextSchema.safeParse(safeJson(Buffer.from(context, 'base64url').toString('utf8')));
-  return parsed.success ? { ok: true, context: parsed.data } : { ok: false, reason: 'malformed request context' };
+  return parsed.success ? { ok: true, context: parsed.data, nonce } : { ok: false, reason: 'malformed request context' };
 }
 
 function safeJson(text: string): unknown {

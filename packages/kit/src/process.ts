@@ -84,6 +84,8 @@ export async function runSubgraphProcess<TContext extends { requestId: string }>
     port: Number(process.env.PORT ?? options.defaultPort),
     host: process.env.HOST ?? '0.0.0.0',
     internalSecret: requireEnv('INTERNAL_SIGNING_SECRET'),
+    // Replayed signed requests are refused across every replica (decision 0054).
+    store,
     logger,
   });
   const jobs = subgraph.backgroundJobs(openEventStream(store));

@@ -9,6 +9,8 @@ import type { DocumentNode } from 'graphql';
 import { createProbedApp, endOnDrain, logUnexpectedErrors, maskInternalError, serve, type ProbeState, type RunningServer } from './http-server';
 import { internalRouter, type InternalRoute } from './internal-routes';
 import { verifyRequest } from './internal-signature';
+import type { FastStore } from './redis';
+import { SignatureReplayCache } from './signature-replay';
 import { publicRouter, type PublicRoute } from './public-routes';
 import type { Logger } from './logger';
 import type { RequestContext } from './viewer';
@@ -48,6 +50,11 @@ export interface SubgraphServerOptions {
   port: number;
   host?: string;
   internalSecret: string;
+  /**
+   * Where the nonces of signed requests are remembered, so a replayed one is refused (decision 0054): the process's
+   * fast store, shared by every replica on Redis. Without it, this server keeps its own in memory.
+   */
+  store?: FastStore;
   logger: Logger;
 }
 
@@ -57,6 +64,8 @@ export async function startSubgraphServer<TContext extends BaseContext & { reque
 ): Promise<RunningServer> {
   const probed = createProbedApp(() => definition.isReady());
   const { app, httpServer } = probed;
+  const replays = new SignatureReplayCache(options.store ?? { kind: 'memory', namespace: 'tunet' }, options.logger);
+  const signed = (jsonBody = true) => requireGatewaySignature(options.internalSecret, replays, options.logger, { jsonBody });
   const apollo = new ApolloServer<TContext>({
     schema: buildSubgraphSchema({ typeDefs: definition.typeDefs, resolvers: mergeResolvers(definition.resolvers) }),
     includeStacktraceInErrorResponses: false,
@@ -77,30 +86,15 @@ export async function startSubgraphServer<TContext extends BaseContext & { reque
     '/graphql',
     // Above the gateway's limit: the gateway's own request plus its query plan wrapping.
     express.raw({ type: () => true, limit: '25mb' }),
-    requireGatewaySignature(options.internalSecret, options.logger),
+    signed(),
     expressMiddleware(apollo, { context: async ({ res }) => definition.createContext(res.locals.tunet as RequestContext) }),
   );
   // Mounted even without routes, so every /internal path answers 401 unsigned and reveals nothing about which exist.
-  app.use(
-    '/internal',
-    express.raw({ type: () => true, limit: '64kb' }),
-    requireGatewaySignature(options.internalSecret, options.logger),
-    internalRouter(definition.internalRoutes ?? {}, options.logger),
-  );
+  app.use('/internal', express.raw({ type: () => true, limit: '64kb' }), signed(), internalRouter(definition.internalRoutes ?? {}, options.logger));
   // The body is signed as sent and handed to POST routes raw: only small forms (one-click unsubscribe) come here.
-  app.use(
-    '/public',
-    express.raw({ type: () => true, limit: '1kb' }),
-    requireGatewaySignature(options.internalSecret, options.logger, { jsonBody: false }),
-    publicRouter(definition.publicRoutes ?? {}, options.logger),
-  );
+  app.use('/public', express.raw({ type: () => true, limit: '1kb' }), signed(false), publicRouter(definition.publicRoutes ?? {}, options.logger));
   // Mounted even without routes, like /internal: unsigned requests learn nothing about which streams exist.
-  app.use(
-    '/stream',
-    express.raw({ type: () => true, limit: '64kb' }),
-    requireGatewaySignature(options.internalSecret, options.logger),
-    streamRouter(definition.streamRoutes ?? {}, probed.probe, options.logger),
-  );
+  app.use('/stream', express.raw({ type: () => true, limit: '64kb' }), signed(), streamRouter(definition.streamRoutes ?? {}, probed.probe, options.logger));
   return serve(probed, apollo, options.port, options.host);
 }
 
@@ -128,15 +122,22 @@ function streamRouter(routes: Record<string, StreamRoute>, probe: ProbeState, lo
 
 /**
  * Subgraphs are useless when called directly: anything without a valid gateway signature over its method, path
- * and exact body, `_service` and `_entities` included, is refused with HTTP 401 before GraphQL sees it.
+ * and exact body, `_service` and `_entities` included, is refused with HTTP 401 before GraphQL sees it; so is a
+ * valid signature whose nonce was already used (a replay, decision 0054).
  */
-function requireGatewaySignature(secret: string, logger: Logger, { jsonBody = true } = {}): RequestHandler {
-  return (req, res, next) => {
+function requireGatewaySignature(secret: string, replays: SignatureReplayCache, logger: Logger, { jsonBody = true } = {}): RequestHandler {
+  return async (req, res, next) => {
     const body: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const verdict = verifyRequest(secret, { method: req.method, target: req.originalUrl, headers: req.headers, body });
     if (!verdict.ok) {
       logger.warn({ reason: verdict.reason, ip: req.ip }, 'rejected unsigned subgraph request');
       return void res.status(401).json({ errors: [{ message: 'Unauthorized', extensions: { code: 'UNAUTHENTICATED' } }] });
+    }
+    // Only after the signature holds: unsigned requests cannot fill the cache or burn another request's nonce.
+    if ((await replays.claim(verdict.nonce)) === 'replayed') {
+      logger.warn({ reason: 'replayed signature nonce', requestId: verdict.context.requestId, ip: req.ip }, 'rejected replayed subgraph request');
+      const message = 'This signed request was already received; every request must be signed anew.';
+      return void res.status(401).json({ errors: [{ message, extensions: { code: 'UNAUTHENTICATED' } }] });
     }
     res.locals.tunet = verdict.context;
     if (!jsonBody) return next();

@@ -179,6 +179,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     port,
     host: options.host,
     internalSecret: options.secrets.internalSecret,
+    // One replay cache for every subgraph here: a signed request is valid at the same path on each (decision 0054).
+    store: options.store,
     logger: logger.child({ subgraph: name }),
   });
   const stream = openEventStream(options.store);
