@@ -4,8 +4,10 @@
  * no src/) to a temporary directory, installs it there with `npm ci --omit=dev`, starts the members subgraph
  * and the gateway with `npm run start:subgraph` / `start:gateway` as the README does, and checks that the
  * subgraph is ready and that a login through the gateway reaches members (wrong password: UNAUTHENTICATED). Before
- * members starts, the operator command (`npm run tunet -- create-operator`) migrates the empty database and prints a
+ * members starts (with MIGRATE_ON_START=false), `npm run tunet -- migrate` migrates every schema of the empty database
+ * and a second run finds nothing to apply; the operator command (`npm run tunet -- create-operator`) prints a
  * one-time link; its token sets the password through the gateway, and the new operator logs in (decision 0030).
+ * The gateway runs with NODE_ENV=production, so it gets every SUBGRAPH_<NAME>_URL (a closed port for those not started).
  *
  * Needs PostgreSQL and Redis: run through scripts/run-tests.ts (`--exec`), which starts throwaway servers
  * and sets TEST_DATABASE_URL / TEST_REDIS_URL.
@@ -49,23 +51,31 @@ async function main(): Promise<void> {
     // Members reads consents from privacy only when the directory is asked for, which this check never does; a port
     // where nothing listens satisfies the required setting without starting privacy and the subgraphs it needs.
     const privacyPort = await freePort();
-    const link = createOperator(dir, { ...process.env, ...common, DATABASE_URL: databaseUrl });
+    const operatorEnv = { ...process.env, ...common, DATABASE_URL: databaseUrl };
+    migrate(dir, operatorEnv);
+    const link = createOperator(dir, operatorEnv);
     start('members', ['run', 'start:subgraph', '--', 'members'], dir, {
       ...common,
       PORT: String(membersPort),
       DATABASE_URL: databaseUrl,
+      // `tunet migrate` above did it: a replica that migrated on its own would hide a migrate command that does not.
+      MIGRATE_ON_START: 'false',
       SUBGRAPH_PRIVACY_URL: `http://127.0.0.1:${privacyPort}/graphql`,
       JWT_PRIVATE_KEY: keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
     });
+    // In production the gateway refuses to start without every subgraph's URL; those not started here get a port where
+    // nothing listens (their fields fail; login and the operator link need only members).
+    const absentSubgraphs = subgraphsAt(['posts', 'reservations', 'notifications', 'billing', 'privacy', 'operations'], privacyPort);
     start('gateway', ['run', 'start:gateway'], dir, {
       ...common,
+      ...absentSubgraphs,
       PORT: String(gatewayPort),
       SUBGRAPH_MEMBERS_URL: `http://127.0.0.1:${membersPort}/graphql`,
       JWT_PUBLIC_KEY: keys.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
     });
     await waitFor(`members readiness`, () => answers(`http://127.0.0.1:${membersPort}/readyz`));
-    // The operators' dead-letter command runs from the build too, on the schema members has just migrated.
-    run('npm', ['run', '--silent', 'dead-letters', '--', 'list', 'members'], dir, { ...process.env, ...common, DATABASE_URL: databaseUrl });
+    // The operators' dead-letter command runs from the build too, on every schema `tunet migrate` has made.
+    run('npm', ['run', '--silent', 'tunet', '--', 'dead-letters', 'list'], dir, operatorEnv);
     // The gateway's readiness also asks the subgraphs not started here, so its liveness is what is checked.
     await waitFor(`gateway health`, () => answers(`http://127.0.0.1:${gatewayPort}/healthz`));
     await checkLoginThroughGateway(gatewayPort);
@@ -130,6 +140,27 @@ function createOperator(dir: string, env: NodeJS.ProcessEnv): string {
     throw new Error(`create-operator again: expected a refusal with exit code 1, got ${again.status}: ${again.stdout}${again.stderr}`);
   }
   return link;
+}
+
+/**
+ * `tunet migrate` from the build migrates every subgraph schema of the empty database; run again (a second deploy),
+ * it finds nothing left to apply.
+ */
+function migrate(dir: string, env: NodeJS.ProcessEnv): void {
+  const args = ['run', '--silent', 'tunet', '--', 'migrate'];
+  const first = spawnSync('npm', args, { cwd: dir, env, encoding: 'utf8' });
+  if (first.status !== 0 || !/^members: applied 0001_/m.test(first.stdout) || !/^operations: applied 0001_/m.test(first.stdout)) {
+    throw new Error(`tunet migrate: expected every schema migrated, got ${first.status}: ${first.stdout}${first.stderr}`);
+  }
+  const again = spawnSync('npm', args, { cwd: dir, env, encoding: 'utf8' });
+  if (again.status !== 0 || /applied/.test(again.stdout) || !/^members: up to date/m.test(again.stdout)) {
+    throw new Error(`tunet migrate again: expected nothing to apply, got ${again.status}: ${again.stdout}${again.stderr}`);
+  }
+}
+
+/** SUBGRAPH_<NAME>_URL for each name, all at `port` (where nothing listens). */
+function subgraphsAt(names: string[], port: number): Record<string, string> {
+  return Object.fromEntries(names.map((name) => [`SUBGRAPH_${name.toUpperCase()}_URL`, `http://127.0.0.1:${port}/graphql`]));
 }
 
 /** The link's token sets the password through the gateway, and the operator logs in with it. */

@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import {
   AccessTokenVerifier,
   createProbedApp,
+  drainPlugin,
   logUnexpectedErrors,
   maskInternalError,
   RevocationReader,
@@ -61,6 +61,8 @@ export interface GatewayOptions {
   breaker?: Partial<BreakerSettings>;
   /** Browser origins allowed to call the API across origins (the web app; see cors.ts). Default none. */
   allowedOrigins?: readonly string[];
+  /** How long requests in flight may finish once stopping (kit `drainTimeoutMs`, DRAIN_TIMEOUT_MS); default 10 s. */
+  drainTimeoutMs?: number;
   logger: Logger;
 }
 
@@ -122,7 +124,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     logger: options.logger,
     formatError: (formatted) => maskInternalError(formatInputError(formatted)),
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
+      drainPlugin(httpServer, options.drainTimeoutMs),
       logUnexpectedErrors(options.logger),
       requestMetrics.plugin,
       inputErrorPlugin,

@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   closeFastStore,
   createLogger,
+  drainTimeoutMs,
   onShutdown,
   openFastStore,
   pemFromEnv,
@@ -14,27 +16,26 @@ import { breakerSettingsFromEnv } from './circuit-breaker';
 import { allowedOriginsFromEnv } from './cors';
 import { startGateway } from './gateway';
 import { subgraphTimeoutsFromEnv } from './subgraph-timeouts';
+import { subgraphUrlsFromEnv } from './subgraph-urls';
 
 /**
  * The gateway as its own production process, configured only by environment variables (see README):
- * PORT, HOST, JWT_PUBLIC_KEY (JWT_PREVIOUS_PUBLIC_KEY, JWT_KEY_ID, JWT_PREVIOUS_KEY_ID), INTERNAL_SIGNING_SECRET, SUBGRAPH_<NAME>_URL, SUBGRAPH_TIMEOUT_MS,
- * SUBGRAPH_<NAME>_TIMEOUT_MS, BREAKER_FAILURES, BREAKER_COOLDOWN_MS, SUPERGRAPH_PATH, GRAPHQL_INTROSPECTION, TRUST_PROXY, REDIS_URL, SHUTDOWN_DELAY_MS,
+ * PORT, HOST, JWT_PUBLIC_KEY (JWT_PREVIOUS_PUBLIC_KEY, JWT_KEY_ID, JWT_PREVIOUS_KEY_ID), INTERNAL_SIGNING_SECRET, SUBGRAPH_<NAME>_URL
+ * (every one required when NODE_ENV=production: subgraph-urls.ts), SUBGRAPH_TIMEOUT_MS,
+ * SUBGRAPH_<NAME>_TIMEOUT_MS, BREAKER_FAILURES, BREAKER_COOLDOWN_MS, SUPERGRAPH_PATH, GRAPHQL_INTROSPECTION, TRUST_PROXY, REDIS_URL, SHUTDOWN_DELAY_MS, DRAIN_TIMEOUT_MS,
  * WEB_APP_ORIGIN and CORS_ALLOWED_ORIGINS (the browser origins answered with CORS headers), METRICS_PORT and
  * METRICS_HOST (Prometheus metrics on their own port; off when METRICS_PORT is unset).
  */
 async function main(): Promise<void> {
   const logger = createLogger('gateway');
-  const subgraphUrls = Object.fromEntries(
-    Object.entries(process.env)
-      .map(([key, value]) => [/^SUBGRAPH_([A-Z0-9_]+)_URL$/.exec(key)?.[1]?.toLowerCase(), value] as const)
-      .filter((entry): entry is readonly [string, string] => Boolean(entry[0] && entry[1])),
-  );
+  const supergraphPath = process.env.SUPERGRAPH_PATH ?? path.resolve(__dirname, '../../schema/supergraph.graphql');
+  const subgraphUrls = subgraphUrlsFromEnv(process.env, readFileSync(supergraphPath, 'utf8'));
   const delayMs = shutdownDelayMs(PRODUCTION_SHUTDOWN_DELAY_MS);
   const store = await openFastStore(process.env.REDIS_URL);
   const server = await startGateway({
     port: Number(process.env.PORT ?? 4000),
     host: process.env.HOST ?? '0.0.0.0',
-    supergraphPath: process.env.SUPERGRAPH_PATH ?? path.resolve(__dirname, '../../schema/supergraph.graphql'),
+    supergraphPath,
     subgraphUrls,
     jwtPublicKey: pemFromEnv('JWT_PUBLIC_KEY'),
     // While keys rotate (decision 0054): tokens the previous key signed stay valid until it is dropped.
@@ -46,6 +47,7 @@ async function main(): Promise<void> {
     subgraphTimeouts: subgraphTimeoutsFromEnv(process.env),
     breaker: breakerSettingsFromEnv(process.env),
     allowedOrigins: allowedOriginsFromEnv(process.env),
+    drainTimeoutMs: drainTimeoutMs(),
     store,
     logger,
   });

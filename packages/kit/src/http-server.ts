@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import type { GraphQLFormattedError } from 'graphql';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import { isUnavailable } from './internal-routes';
@@ -30,6 +31,17 @@ export function createProbedApp(isReady: () => Promise<void>): { app: Express; h
     }
   });
   return { app, httpServer: http.createServer(app), probe };
+}
+
+/** Apollo's drain plugin's own default grace period, kept so an unset DRAIN_TIMEOUT_MS changes nothing. */
+export const DEFAULT_DRAIN_TIMEOUT_MS = 10_000;
+
+/**
+ * Apollo's drain with the grace period said out loud: after the server stops accepting connections, requests in
+ * flight get `drainTimeoutMs` to finish, then their connections are closed.
+ */
+export function drainPlugin(httpServer: http.Server, drainTimeoutMs = DEFAULT_DRAIN_TIMEOUT_MS): ApolloServerPlugin {
+  return ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: drainTimeoutMs });
 }
 
 export interface RunningServer {

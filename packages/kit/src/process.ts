@@ -6,7 +6,7 @@ import { createLogger, type Logger } from './logger';
 import { startMetricsServerFromEnv } from './metrics';
 import { closeFastStore, openFastStore, type FastStore } from './redis';
 import { requireEnv } from './secrets';
-import type { RunningServer } from './http-server';
+import { DEFAULT_DRAIN_TIMEOUT_MS, type RunningServer } from './http-server';
 import { startSubgraphServer, type SubgraphDefinition } from './subgraph-server';
 
 /** What production processes wait by default: a few seconds covers load balancers' and Kubernetes' probe periods. */
@@ -20,6 +20,18 @@ export function shutdownDelayMs(fallbackMs: number): number {
   const value = process.env.SHUTDOWN_DELAY_MS;
   if (!value) return fallbackMs;
   if (!/^\d+$/.test(value)) throw new Error(`SHUTDOWN_DELAY_MS must be a whole number of milliseconds, not "${value}"`);
+  return Number(value);
+}
+
+/**
+ * How long a stopping server lets in-flight requests finish after it stops accepting connections, before it closes
+ * them: DRAIN_TIMEOUT_MS, default 10 000 (Apollo's). Gateway and subgraphs alike; the orchestrator's grace period
+ * (Kubernetes' terminationGracePeriodSeconds, systemd's TimeoutStopSec) must exceed SHUTDOWN_DELAY_MS plus this.
+ */
+export function drainTimeoutMs(): number {
+  const value = process.env.DRAIN_TIMEOUT_MS;
+  if (!value) return DEFAULT_DRAIN_TIMEOUT_MS;
+  if (!/^\d+$/.test(value)) throw new Error(`DRAIN_TIMEOUT_MS must be a whole number of milliseconds, not "${value}"`);
   return Number(value);
 }
 
@@ -58,7 +70,7 @@ export interface SubgraphModule<TContext extends { requestId: string }> {
 /**
  * A subgraph as its own production process, configured only by environment variables:
  * PORT, HOST, DATABASE_URL, REDIS_URL, INTERNAL_SIGNING_SECRET, MIGRATE_ON_START (default true), SHUTDOWN_DELAY_MS,
- * METRICS_PORT and METRICS_HOST (Prometheus metrics on their own port; off when METRICS_PORT is unset).
+ * DRAIN_TIMEOUT_MS, METRICS_PORT and METRICS_HOST (Prometheus metrics on their own port; off when METRICS_PORT is unset).
  */
 export async function runSubgraphProcess<TContext extends { requestId: string }>(options: {
   name: string;
@@ -86,6 +98,7 @@ export async function runSubgraphProcess<TContext extends { requestId: string }>
     internalSecret: requireEnv('INTERNAL_SIGNING_SECRET'),
     // Replayed signed requests are refused across every replica (decision 0054).
     store,
+    drainTimeoutMs: drainTimeoutMs(),
     logger,
   });
   const jobs = subgraph.backgroundJobs(openEventStream(store));

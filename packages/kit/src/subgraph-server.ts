@@ -1,12 +1,11 @@
 import { ApolloServer, type BaseContext } from '@apollo/server';
-import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Request, type RequestHandler, type Response } from 'express';
 import type { DocumentNode } from 'graphql';
-import { createProbedApp, endOnDrain, logUnexpectedErrors, maskInternalError, serve, type ProbeState, type RunningServer } from './http-server';
+import { createProbedApp, drainPlugin, endOnDrain, logUnexpectedErrors, maskInternalError, serve, type ProbeState, type RunningServer } from './http-server';
 import { internalRouter, type InternalRoute } from './internal-routes';
 import { verifyRequest } from './internal-signature';
 import type { FastStore } from './redis';
@@ -55,6 +54,8 @@ export interface SubgraphServerOptions {
    * fast store, shared by every replica on Redis. Without it, this server keeps its own in memory.
    */
   store?: FastStore;
+  /** How long requests in flight may finish once stopping (kit process.ts `drainTimeoutMs`); default 10 s. */
+  drainTimeoutMs?: number;
   logger: Logger;
 }
 
@@ -74,7 +75,7 @@ export async function startSubgraphServer<TContext extends BaseContext & { reque
     formatError: maskInternalError,
     logger: options.logger,
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
+      drainPlugin(httpServer, options.drainTimeoutMs),
       // Traces are for Apollo's hosted studio, which Tunet does not report to.
       ApolloServerPluginInlineTraceDisabled(),
       logUnexpectedErrors(options.logger),
