@@ -615,8 +615,8 @@ export type ServiceRequestCategoryCount = {
 /** A comment on a service request. */
 export type ServiceRequestComment = {
   __typename?: 'ServiceRequestComment';
-  /** Who wrote it; the association's former resident once they were erased. */
-  author: Member;
+  /** Who wrote it; the association's former resident once they were erased. Null when the members service cannot be asked (an outage): the rest stands (decision 0055). */
+  author?: Maybe<Member>;
   /** 1–4000 characters. */
   body: Scalars['String']['output'];
   /** When it was created. */
@@ -1226,7 +1226,7 @@ export type ServiceRequestCategoryCountResolvers<ContextType = OperationsContext
 }>;
 
 export type ServiceRequestCommentResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['ServiceRequestComment'] = ResolversParentTypes['ServiceRequestComment']> = ResolversObject<{
-  author?: Resolver<ResolversTypes['Member'], ParentType, ContextType>;
+  author?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType>;
   body?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;

@@ -199,8 +199,8 @@ export type CodeOfConductPayload = {
  */
 export type Comment = {
   __typename?: 'Comment';
-  /** The member who wrote the comment. */
-  author: Member;
+  /** The member who wrote the comment. Null when the members service cannot be asked (an outage): the rest stands (decision 0055). */
+  author?: Maybe<Member>;
   /**
    * The current text, 1–5 000 characters of plain text; null once the comment is deleted or removed by moderation,
    * and while moderation hides it (except to its author and the board).
@@ -297,8 +297,8 @@ export type ContentReport = {
   reason: ReportReason;
   /** When it was reported. */
   reportedAt: Scalars['DateTime']['output'];
-  /** Who reported it. */
-  reporter: Member;
+  /** Who reported it. Null when the members service cannot be asked (an outage): the rest stands (decision 0055). */
+  reporter?: Maybe<Member>;
   /** The reported post or comment. */
   targetId: Scalars['ID']['output'];
   /** Whether a post or a comment was reported. */
@@ -473,8 +473,8 @@ export type Document = {
   audience: Audience;
   /** When the document was created. */
   createdAt: Scalars['DateTime']['output'];
-  /** The member who created the document. */
-  createdBy: Member;
+  /** The member who created the document. Null when the members service cannot be asked (an outage): the rest stands (decision 0055). */
+  createdBy?: Maybe<Member>;
   /** The newest version. */
   currentVersion: DocumentVersion;
   /** Up to 2 000 characters; empty when not given. */
@@ -544,8 +544,8 @@ export type DocumentVersion = {
   note: Scalars['String']['output'];
   /** 1 for the first version, then counting up. */
   number: Scalars['Int']['output'];
-  /** The member who added the version. */
-  uploadedBy: Member;
+  /** The member who added the version. Null when the members service cannot be asked (an outage): the rest stands (decision 0055). */
+  uploadedBy?: Maybe<Member>;
 };
 
 /** Input for `editComment`. */
@@ -628,8 +628,8 @@ export type EventSignup = {
   createdAt: Scalars['DateTime']['output'];
   /** Stable identifier. */
   id: Scalars['ID']['output'];
-  /** The member who signed up. */
-  member: Member;
+  /** The member who signed up. Null when the members service cannot be asked (an outage): the rest stands (decision 0055). */
+  member?: Maybe<Member>;
   /** Whether the sign-up has a seat. */
   status: EventSignupStatus;
   /** Place in the waitlist, from 1; null unless WAITLISTED. */
@@ -671,8 +671,8 @@ export type File = {
   size: Scalars['Int']['output'];
   /** Link to the image scaled to at most 400 px on its longest side; null for other files. */
   thumbnailUrl?: Maybe<Scalars['String']['output']>;
-  /** The member who uploaded the file. */
-  uploadedBy: Member;
+  /** The member who uploaded the file. Null when the members service cannot be asked (an outage): the rest stands (decision 0055). */
+  uploadedBy?: Maybe<Member>;
   /**
    * Absolute link to the file, valid 15–75 minutes (the same link within an hour), to open without an access token.
    * Images open in the browser; other files download (`Content-Disposition: attachment`).
@@ -702,8 +702,8 @@ export type Group = {
   committeeId?: Maybe<Scalars['ID']['output']>;
   /** When the group was created. */
   createdAt: Scalars['DateTime']['output'];
-  /** The member who created the group. */
-  createdBy: Member;
+  /** The member who created the group. Null when the members service cannot be asked (an outage): the rest stands (decision 0055). */
+  createdBy?: Maybe<Member>;
   /** What the group is about, up to 2 000 characters; empty when not given. */
   description: Scalars['String']['output'];
   /** Stable identifier. */
@@ -795,8 +795,8 @@ export type GroupJoinRequest = {
   group: Group;
   /** Stable identifier. */
   id: Scalars['ID']['output'];
-  /** The member who asked. */
-  member: Member;
+  /** The member who asked. Null when the members service cannot be asked (an outage): the rest stands (decision 0055). */
+  member?: Maybe<Member>;
   /** When they asked. */
   requestedAt: Scalars['DateTime']['output'];
 };
@@ -819,8 +819,8 @@ export type GroupMember = {
   __typename?: 'GroupMember';
   /** When they joined or were added. */
   joinedAt: Scalars['DateTime']['output'];
-  /** The member. */
-  member: Member;
+  /** The member. Null when the members service cannot be asked (an outage): the rest stands (decision 0055). */
+  member?: Maybe<Member>;
   /** Member or admin. */
   role: GroupMemberRole;
 };
@@ -982,8 +982,8 @@ export type ModerationCase = {
   __typename?: 'ModerationCase';
   /** What was done in this case, oldest first. */
   actions: Array<ModerationAction>;
-  /** Who wrote the reported content. */
-  author: Member;
+  /** Who wrote the reported content. Null when the members service cannot be asked (an outage): the rest stands (decision 0055). */
+  author?: Maybe<Member>;
   /** The reported comment; null when a post was reported, and once the comment is gone or withheld as `post` is. */
   comment?: Maybe<Comment>;
   /** What the board decided; null while open. */
@@ -1520,8 +1520,8 @@ export type Post = {
   attachments: Array<File>;
   /** Who the post is for. */
   audience: Audience;
-  /** The member who wrote the post. */
-  author: Member;
+  /** The member who wrote the post. Null when the members service cannot be asked (an outage): the rest stands (decision 0055). */
+  author?: Maybe<Member>;
   /** The text as its author wrote it, in Markdown: 1–20 000 characters, or 1–100 000 for an ARTICLE. */
   body: Scalars['String']['output'];
   /**
@@ -1635,8 +1635,8 @@ export { PostKind };
 /** A member who has read a post. */
 export type PostReader = {
   __typename?: 'PostReader';
-  /** The member. */
-  member: Member;
+  /** The member. Null when the members service cannot be asked (an outage): the rest stands (decision 0055). */
+  member?: Maybe<Member>;
   /** When they first marked it read. */
   readAt: Scalars['DateTime']['output'];
 };
@@ -2509,7 +2509,7 @@ export type CodeOfConductPayloadResolvers<ContextType = PostsContext, ParentType
 
 export type CommentResolvers<ContextType = PostsContext, ParentType extends ResolversParentTypes['Comment'] = ResolversParentTypes['Comment'], FederationReferenceType extends FederationReferenceTypes['Comment'] = FederationReferenceTypes['Comment']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Comment']> | FederationReferenceType, FederationReferenceType, ContextType>;
-  author?: Resolver<ResolversTypes['Member'], ParentType, ContextType>;
+  author?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType>;
   body?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   deleted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -2552,7 +2552,7 @@ export type ContentReportResolvers<ContextType = PostsContext, ParentType extend
   note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   reason?: Resolver<ResolversTypes['ReportReason'], ParentType, ContextType>;
   reportedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  reporter?: Resolver<ResolversTypes['Member'], ParentType, ContextType>;
+  reporter?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType>;
   targetId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   targetType?: Resolver<ResolversTypes['ContentTargetType'], ParentType, ContextType>;
 }>;
@@ -2590,7 +2590,7 @@ export type DeletePostPayloadResolvers<ContextType = PostsContext, ParentType ex
 export type DocumentResolvers<ContextType = PostsContext, ParentType extends ResolversParentTypes['Document'] = ResolversParentTypes['Document']> = ResolversObject<{
   audience?: Resolver<ResolversTypes['Audience'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  createdBy?: Resolver<ResolversTypes['Member'], ParentType, ContextType>;
+  createdBy?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType>;
   currentVersion?: Resolver<ResolversTypes['DocumentVersion'], ParentType, ContextType>;
   description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   editorCommitteeId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
@@ -2628,7 +2628,7 @@ export type DocumentVersionResolvers<ContextType = PostsContext, ParentType exte
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   note?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   number?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  uploadedBy?: Resolver<ResolversTypes['Member'], ParentType, ContextType>;
+  uploadedBy?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType>;
 }>;
 
 export type EventResolvers<ContextType = PostsContext, ParentType extends ResolversParentTypes['Event'] = ResolversParentTypes['Event'], FederationReferenceType extends FederationReferenceTypes['Event'] = FederationReferenceTypes['Event']> = ResolversObject<{
@@ -2667,7 +2667,7 @@ export type EventSignupResolvers<ContextType = PostsContext, ParentType extends 
   children?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  member?: Resolver<ResolversTypes['Member'], ParentType, ContextType>;
+  member?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['EventSignupStatus'], ParentType, ContextType>;
   waitlistPosition?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 }>;
@@ -2681,7 +2681,7 @@ export type FileResolvers<ContextType = PostsContext, ParentType extends Resolve
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   size?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   thumbnailUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  uploadedBy?: Resolver<ResolversTypes['Member'], ParentType, ContextType>;
+  uploadedBy?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType>;
   url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   width?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 }>;
@@ -2695,7 +2695,7 @@ export type GroupResolvers<ContextType = PostsContext, ParentType extends Resolv
   archived?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   committeeId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  createdBy?: Resolver<ResolversTypes['Member'], ParentType, ContextType>;
+  createdBy?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType>;
   description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['GroupKind'], ParentType, ContextType>;
@@ -2718,7 +2718,7 @@ export type GroupConnectionResolvers<ContextType = PostsContext, ParentType exte
 export type GroupJoinRequestResolvers<ContextType = PostsContext, ParentType extends ResolversParentTypes['GroupJoinRequest'] = ResolversParentTypes['GroupJoinRequest']> = ResolversObject<{
   group?: Resolver<ResolversTypes['Group'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  member?: Resolver<ResolversTypes['Member'], ParentType, ContextType>;
+  member?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType>;
   requestedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 }>;
 
@@ -2732,7 +2732,7 @@ export type GroupKindResolvers = EnumResolverSignature<{ COMMITTEE?: any, INTERE
 
 export type GroupMemberResolvers<ContextType = PostsContext, ParentType extends ResolversParentTypes['GroupMember'] = ResolversParentTypes['GroupMember']> = ResolversObject<{
   joinedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  member?: Resolver<ResolversTypes['Member'], ParentType, ContextType>;
+  member?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType>;
   role?: Resolver<ResolversTypes['GroupMemberRole'], ParentType, ContextType>;
 }>;
 
@@ -2789,7 +2789,7 @@ export type ModerationActionConnectionResolvers<ContextType = PostsContext, Pare
 
 export type ModerationCaseResolvers<ContextType = PostsContext, ParentType extends ResolversParentTypes['ModerationCase'] = ResolversParentTypes['ModerationCase']> = ResolversObject<{
   actions?: Resolver<Array<ResolversTypes['ModerationAction']>, ParentType, ContextType>;
-  author?: Resolver<ResolversTypes['Member'], ParentType, ContextType>;
+  author?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType>;
   comment?: Resolver<Maybe<ResolversTypes['Comment']>, ParentType, ContextType>;
   decision?: Resolver<Maybe<ResolversTypes['ModerationDecision']>, ParentType, ContextType>;
   excerpt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -2880,7 +2880,7 @@ export type PostResolvers<ContextType = PostsContext, ParentType extends Resolve
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Post']> | FederationReferenceType, FederationReferenceType, ContextType>;
   attachments?: Resolver<Array<ResolversTypes['File']>, ParentType, ContextType>;
   audience?: Resolver<ResolversTypes['Audience'], ParentType, ContextType>;
-  author?: Resolver<ResolversTypes['Member'], ParentType, ContextType>;
+  author?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType>;
   body?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   bodyHtml?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   commentCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -2915,7 +2915,7 @@ export type PostConnectionResolvers<ContextType = PostsContext, ParentType exten
 export type PostKindResolvers = EnumResolverSignature<{ ARTICLE?: any, BULLETIN?: any, NEWS?: any }, ResolversTypes['PostKind']>;
 
 export type PostReaderResolvers<ContextType = PostsContext, ParentType extends ResolversParentTypes['PostReader'] = ResolversParentTypes['PostReader']> = ResolversObject<{
-  member?: Resolver<ResolversTypes['Member'], ParentType, ContextType>;
+  member?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType>;
   readAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 }>;
 

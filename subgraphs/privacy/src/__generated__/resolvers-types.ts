@@ -1104,8 +1104,8 @@ export type RestrictionChange = {
   actor: RestrictionActor;
   /** When. */
   at: Scalars['DateTime']['output'];
-  /** The member concerned. */
-  member: Member;
+  /** The member concerned. Null when the members service cannot be asked (an outage): the rest stands (decision 0055). */
+  member?: Maybe<Member>;
   /** Why, as given by whoever acted. */
   reason: Scalars['String']['output'];
   /** Whether the restriction was set (true) or lifted. */
@@ -1885,7 +1885,7 @@ export type RestrictionActorResolvers = EnumResolverSignature<{ BOARD?: any, OPE
 export type RestrictionChangeResolvers<ContextType = PrivacyContext, ParentType extends ResolversParentTypes['RestrictionChange'] = ResolversParentTypes['RestrictionChange']> = ResolversObject<{
   actor?: Resolver<ResolversTypes['RestrictionActor'], ParentType, ContextType>;
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  member?: Resolver<ResolversTypes['Member'], ParentType, ContextType>;
+  member?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType>;
   reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   restricted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 }>;

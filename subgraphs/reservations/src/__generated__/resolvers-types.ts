@@ -308,8 +308,8 @@ export type Charge = {
   description: Scalars['String']['output'];
   /** Stable identifier. */
   id: Scalars['ID']['output'];
-  /** Who booked. */
-  member: Member;
+  /** Who booked. Null when the members service cannot be asked (an outage): the rest stands (decision 0055). */
+  member?: Maybe<Member>;
   /** Why. */
   reason: ChargeReason;
   /** The household billed; null for bookers without a unit (such as board members who live elsewhere). */
@@ -1351,7 +1351,7 @@ export type ChargeResolvers<ContextType = ReservationsContext, ParentType extend
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  member?: Resolver<ResolversTypes['Member'], ParentType, ContextType>;
+  member?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType>;
   reason?: Resolver<ResolversTypes['ChargeReason'], ParentType, ContextType>;
   unitId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
 }>;
