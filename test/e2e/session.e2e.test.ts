@@ -1,7 +1,18 @@
-import { importPKCS8, SignJWT } from 'jose';
-import { generateSecrets } from '@tunet/kit';
-import { DEMO } from '@tunet/members';
-import { codes, openE2E, type E2E } from './e2e.fixtures';
+import path from 'node:path';
+import { decodeProtectedHeader, importPKCS8, SignJWT } from 'jose';
+import { startGateway } from '@tunet/gateway';
+import {
+  accessTokenKeyId,
+  AccessTokenSigner,
+  AccessTokenVerifier,
+  createLogger,
+  generateSecrets,
+  startSubgraphServer,
+  type RunningServer,
+  type Secrets,
+} from '@tunet/kit';
+import { createMembersSubgraph, DEMO } from '@tunet/members';
+import { codes, openE2E, type E2E, type GraphQLResponse } from './e2e.fixtures';
 
 const ME = '{ me { id displayName roles email association { name timeZone locale } tenures { relation active unit { number building { name } } } } }';
 
@@ -136,5 +147,71 @@ describe('sessions through the gateway', () => {
       accessToken,
     );
     expect(result.errors?.[0]).toMatchObject({ message: 'postalCode: must be four digits', extensions: { reason: 'INVALID_VALUE', field: 'postalCode' } });
+  });
+
+  describe('while the access-token key rotates (decision 0054)', () => {
+    let rotated: { keys: Secrets; servers: RunningServer[]; both: string; newOnly: string };
+    const ask = async (gatewayUrl: string, query: string, variables: Record<string, unknown>, token?: string) => {
+      const response = await fetch(gatewayUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify({ query, variables }),
+      });
+      return { status: response.status, ...((await response.json()) as Omit<GraphQLResponse, 'status'>) };
+    };
+    const ME_ID = '{ me { id } }';
+
+    // Step 2 of the procedure: gateways with the new key and the previous one; members signing with the new key
+    // (its second replica, on the same database); and a gateway after step 4, the previous key dropped.
+    beforeAll(async () => {
+      const keys = await generateSecrets();
+      const logger = createLogger('rotation');
+      const members = await createMembersSubgraph({
+        database: e2e.database.connection,
+        store: e2e.store,
+        jwtPrivateKey: keys.jwtPrivateKey,
+        auth: { accessTokenTtlSeconds: 60 },
+      });
+      const membersServer = await startSubgraphServer(members.definition, { port: 0, internalSecret: e2e.secrets.internalSecret, store: e2e.store, logger });
+      const gateway = (previous: string | null) =>
+        startGateway({
+          port: 0,
+          supergraphPath: path.resolve(__dirname, '../../schema/supergraph.graphql'),
+          subgraphUrls: { ...e2e.stack.subgraphUrls, members: membersServer.url },
+          jwtPublicKey: keys.jwtPublicKey,
+          jwtPreviousPublicKey: previous,
+          internalSecret: e2e.secrets.internalSecret,
+          introspection: false,
+          store: e2e.store,
+          logger,
+        });
+      const [both, newOnly] = [await gateway(e2e.secrets.jwtPublicKey), await gateway(null)];
+      rotated = { keys, servers: [both, newOnly, membersServer], both: both.url, newOnly: newOnly.url };
+    });
+    afterAll(async () => {
+      for (const server of rotated.servers) await server.stop();
+    });
+
+    it('accepts a token of the previous key until it is dropped; its session refreshes into a token of the new key', async () => {
+      const { accessToken, refreshToken } = await e2e.login('ola@solbakken.example');
+      // The stack's tokens live 3 s: the same viewer, signed by the previous key for a minute, as members did before.
+      const viewer = await (await AccessTokenVerifier.fromPem(e2e.secrets.jwtPublicKey)).verify(accessToken);
+      const previous = (await (await AccessTokenSigner.fromPem(e2e.secrets.jwtPrivateKey)).sign(viewer, 60)).token;
+      expect(decodeProtectedHeader(previous).kid).toBe(await accessTokenKeyId(e2e.secrets.jwtPublicKey));
+
+      expect(await ask(rotated.both, ME_ID, {}, previous)).toEqual({ status: 200, data: { me: { id: DEMO.ola } } });
+      const dropped = await ask(rotated.newOnly, ME_ID, {}, previous);
+      expect(dropped.status).toBe(401);
+      expect(dropped.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'TOKEN_KEY_UNKNOWN' });
+
+      const refreshed = await ask(rotated.both, 'mutation ($t: String!) { refreshSession(input: { refreshToken: $t }) { accessToken } }', {
+        t: refreshToken,
+      });
+      const next = (refreshed.data as { refreshSession: { accessToken: string } }).refreshSession.accessToken;
+      expect(decodeProtectedHeader(next).kid).toBe(await accessTokenKeyId(rotated.keys.jwtPublicKey));
+      for (const gatewayUrl of [rotated.both, rotated.newOnly]) {
+        expect(await ask(gatewayUrl, ME_ID, {}, next)).toEqual({ status: 200, data: { me: { id: DEMO.ola } } });
+      }
+    });
   });
 });
