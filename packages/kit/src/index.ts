@@ -32,6 +32,7 @@ export * from './events/event-stream';
 export * from './events/outbox-relay';
 export * from './events/outbox-replay';
 export * from './events/event-subscriber';
+export * from './events/stream-metrics';
 export * from './events/dead-letters';
 export * from './events/pause';
 export * from './db-errors';

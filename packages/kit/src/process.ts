@@ -2,6 +2,7 @@ import path from 'node:path';
 import { stopAll, type BackgroundJob } from './background';
 import { DatabaseConnection } from './database';
 import { openEventStream, type EventStream } from './events/event-stream';
+import { unwatchStreamGroups, watchStreamGroups } from './events/stream-metrics';
 import { createLogger, type Logger } from './logger';
 import { startMetricsServerFromEnv } from './metrics';
 import { closeFastStore, openFastStore, type FastStore } from './redis';
@@ -104,10 +105,12 @@ export async function runSubgraphProcess<TContext extends { requestId: string }>
   const jobs = subgraph.backgroundJobs(openEventStream(store));
   for (const job of jobs) job.start();
   const metrics = await startMetricsServerFromEnv();
+  if (metrics) watchStreamGroups(store);
   logger.info({ url: server.url, metricsUrl: metrics?.url }, `${options.name} subgraph ready`);
   onShutdown(logger, async () => {
     await server.stop(delayMs);
     await metrics?.stop();
+    unwatchStreamGroups(store);
     await stopAll(jobs);
     await database.close();
     await closeFastStore(store);

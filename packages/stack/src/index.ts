@@ -8,6 +8,8 @@ import {
   stopAll,
   startSubgraphServer,
   startMetricsServer,
+  unwatchStreamGroups,
+  watchStreamGroups,
   type DatabaseConnection,
   type FastStore,
   type EventStream,
@@ -261,6 +263,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     ];
     for (const job of jobs) job.start();
     const metrics = options.metricsPort === undefined ? undefined : await startMetricsServer(options.metricsPort, options.host);
+    if (metrics) watchStreamGroups(options.store);
     return {
       stream,
       metricsUrl: metrics?.url,
@@ -289,6 +292,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         for (const server of started) await server.stop(server === gateway ? delayMs : 0);
         await stopAll(jobs);
         await metrics?.stop();
+        unwatchStreamGroups(options.store);
       },
     };
   } catch (error) {

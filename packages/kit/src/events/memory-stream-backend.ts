@@ -48,6 +48,13 @@ class MemoryLog {
     return group;
   }
 
+  /** Per group, as XINFO GROUPS says: entries delivered and not acknowledged, and entries not delivered yet. */
+  groupStats(): { group: string; pending: number; lag: number }[] {
+    const first = this.entries[0]?.id ?? this.lastId + 1;
+    const waiting = (lastDelivered: number) => Math.max(0, this.lastId - Math.max(lastDelivered, first - 1));
+    return [...this.groups].map(([group, { pending, lastDelivered }]) => ({ group, pending: pending.size, lag: waiting(lastDelivered) }));
+  }
+
   entry(id: number): Entry | undefined {
     const first = this.entries[0];
     return first && id >= first.id ? this.entries[id - first.id] : undefined;
@@ -86,6 +93,11 @@ export function memoryStreamBackend(store: FastStore, trim: MemoryTrim): StreamB
     // Nothing in-process empties the log while it runs, so a group is never lost and the logger stays unused.
     join: async (group, consumer) => new MemoryGroupReader(shared, shared.group(group), consumer),
   };
+}
+
+/** The stand-in's consumer groups with their pending and lag counts (stream-metrics.ts); none before the first append or join. */
+export function memoryGroupStats(store: FastStore): { group: string; pending: number; lag: number }[] {
+  return logs.get(store)?.groupStats() ?? [];
 }
 
 class MemoryGroupReader implements GroupReader {
