@@ -1,4 +1,4 @@
-import { backoffMs, DEFAULT_RETRY_POLICY, recordedOutcome } from './delivery.rules';
+import { backoffMs, DEFAULT_RETRY_POLICY, loggableReason, recordedOutcome } from './delivery.rules';
 
 const policy = DEFAULT_RETRY_POLICY;
 
@@ -56,5 +56,15 @@ describe('recordedOutcome', () => {
     const recorded = recordedOutcome({ status: 'failed', reason: 'x'.repeat(5_000) }, 1, policy, 0.5);
     expect(recorded.lastError).toHaveLength(1_000);
     expect(recorded.detail).toHaveLength(1_000);
+  });
+});
+
+describe('loggableReason', () => {
+  it('keeps what the provider said but never the address or number it quotes', () => {
+    expect(loggableReason('550 5.1.1 <kari.nordmann@solbakken.example>: Recipient address rejected')).toBe('550 5.1.1 <<address>>: Recipient address rejected');
+    expect(loggableReason('Invalid recipient +47 912 34 567 (code 21211)')).toBe('Invalid recipient <number> (code 21211)');
+    expect(loggableReason('connect ECONNREFUSED 127.0.0.1:2525')).toBe('connect ECONNREFUSED 127.0.0.1:2525');
+    expect(loggableReason('x'.repeat(400))).toHaveLength(300);
+    expect(loggableReason(undefined)).toBeUndefined();
   });
 });

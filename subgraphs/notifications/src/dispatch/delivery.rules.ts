@@ -67,6 +67,19 @@ export function recordedOutcome(outcome: SendOutcome, attempt: number, policy: R
   }
 }
 
+const EMAIL_ADDRESS = /[^\s<>"'@,;:()[\]]+@[^\s<>"'@,;:()[\]]+/g;
+const PHONE_NUMBER = /\+?\d[\d -]{6,}\d/g;
+
+/**
+ * A provider's reason as a log line may carry it: SMTP servers and SMS gateways quote the recipient ("550 5.1.1
+ * <kari@example.no>: Recipient address rejected"), and logs must not hold addresses or numbers. Cut to 300 characters.
+ */
+export function loggableReason(reason: string | undefined): string | undefined {
+  if (reason === undefined) return undefined;
+  const scrubbed = reason.replace(EMAIL_ADDRESS, '<address>').replace(PHONE_NUMBER, '<number>');
+  return scrubbed.length <= 300 ? scrubbed : `${scrubbed.slice(0, 299)}…`;
+}
+
 function cut(text: string): string {
   return text.length <= REASON_MAX ? text : `${text.slice(0, REASON_MAX - 1)}…`;
 }

@@ -1,7 +1,7 @@
-import { createLogger, PeriodicJob, type BackgroundJob, type Logger } from '@tunet/kit';
+import { createLogger, notificationDeliveries, PeriodicJob, type BackgroundJob, type Logger } from '@tunet/kit';
 import type { ChannelSender, DeliveryChannel, OutgoingDelivery, SendOutcome } from '../model';
 import { isOptional } from '../preferences/preferences.rules';
-import { CHANNEL_NOT_CONFIGURED, DEFAULT_RETRY_POLICY, recordedOutcome, type RetryPolicy } from './delivery.rules';
+import { CHANNEL_NOT_CONFIGURED, DEFAULT_RETRY_POLICY, loggableReason, recordedOutcome, type RetryPolicy } from './delivery.rules';
 import type { SmsGate } from '../sms/sms-gate';
 import type { DeliveryRepository } from './delivery.repository';
 
@@ -140,6 +140,7 @@ export class Dispatcher implements BackgroundJob {
     try {
       const withheld = await this.repository.withhold(delivery.associationId, delivery, reason);
       if (!withheld) return this.logger.warn(this.logOf(delivery), 'delivery claim ran out before it was withheld');
+      notificationDeliveries.inc({ channel: delivery.channel, status: 'withheld' });
       this.logger.info({ ...this.logOf(delivery), reason, fallback: withheld.fallbackReleased }, 'delivery withheld');
       if (withheld.fallbackReleased) this.nudge();
     } catch (error) {
@@ -158,8 +159,14 @@ export class Dispatcher implements BackgroundJob {
           : await this.repository.record(delivery.associationId, delivery.deliveryId, delivery.attempt, recorded);
       if (!stored) {
         this.logger.warn(log, 'delivery claim ran out before its outcome was recorded; another attempt was made');
-      } else if (recorded.status === 'failed' || recorded.status === 'bounced') {
-        this.logger.info({ ...log, status: recorded.status, reason: recorded.lastError }, 'delivery failed');
+        return;
+      }
+      notificationDeliveries.inc({ channel: delivery.channel, status: recorded.attemptOutcome });
+      // Logged with the delivery id; the provider's reason never with the address or number it may quote.
+      if (recorded.status === 'failed' || recorded.status === 'bounced') {
+        this.logger.warn({ ...log, status: recorded.status, reason: loggableReason(recorded.lastError) }, 'delivery failed');
+      } else if (recorded.attemptOutcome === 'retry') {
+        this.logger.warn({ ...log, retryInMs: recorded.retryInMs, reason: loggableReason(recorded.lastError) }, 'delivery attempt failed; trying again later');
       }
     } catch (error) {
       // The claim runs out and the delivery is tried again: a rare duplicate rather than a lost message.
