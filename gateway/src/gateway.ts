@@ -16,6 +16,7 @@ import {
   type RunningServer,
 } from '@tunet/kit';
 import { ApiKeyAuthenticator, verifyWithMembers } from './api-keys';
+import { CallerLimits, type CallerLimitSettings } from './caller-limits';
 import { authenticate, suspendedWritesPlugin } from './authenticate';
 import { EntitlementsLookup, loadFromBilling } from './entitlements';
 import { featureGatesOf, featureGatesPlugin } from './feature-gates';
@@ -61,6 +62,8 @@ export interface GatewayOptions {
   breaker?: Partial<BreakerSettings>;
   /** Browser origins allowed to call the API across origins (the web app; see cors.ts). Default none. */
   allowedOrigins?: readonly string[];
+  /** Requests a minute per person, API key and anonymous client network (caller-limits.ts); defaults far above real use. */
+  callerLimits?: CallerLimitSettings;
   /** How long requests in flight may finish once stopping (kit `drainTimeoutMs`, DRAIN_TIMEOUT_MS); default 10 s. */
   drainTimeoutMs?: number;
   logger: Logger;
@@ -104,6 +107,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   const billing = loadFromBilling(() => subgraphUrl(subgraphUrls, 'billing'), options.internalSecret, timeoutMs('billing'), options.logger);
   const entitlementsLookup = await EntitlementsLookup.open(options.store, billing, options.logger);
   const authenticators = { accessTokens, apiKeys, revocations };
+  const callerLimits = new CallerLimits(options.store, options.callerLimits);
   const probed = createProbedApp(() => supergraphLoaded(subgraphUrls));
   const { app, httpServer } = probed;
   health.mount(app);
@@ -147,6 +151,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   // Before /graphql, whose middleware would otherwise take /graphql/stream for an ordinary GraphQL request.
   mountInboxStream(app, {
     authenticators,
+    callerLimits,
     entitlements: entitlementsLookup,
     introspection: options.introspection,
     store: options.store,
@@ -172,7 +177,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
         operationGuard.check(req, requestId);
         const clientIp = req.ip ?? '';
         const locale = messageLocaleOf(req.headers['accept-language']);
-        const { viewer, suspension } = await authenticate(req.headers.authorization, authenticators, { requestId, clientIp }).catch((error: unknown) => {
+        const authentication = authenticate(req.headers.authorization, authenticators, { requestId, clientIp });
+        const { viewer, suspension } = await callerLimits.admitAuthenticated(authentication, clientIp).catch((error: unknown) => {
           throw localizeError(error, locale);
         });
         const { entitlements, unavailable } = await entitlementsLookup.forViewer(viewer, requestId);

@@ -13,6 +13,7 @@ import {
   startMetricsServerFromEnv,
 } from '@tunet/kit';
 import { breakerSettingsFromEnv } from './circuit-breaker';
+import { callerLimitsFromEnv } from './caller-limits';
 import { allowedOriginsFromEnv } from './cors';
 import { startGateway } from './gateway';
 import { subgraphTimeoutsFromEnv } from './subgraph-timeouts';
@@ -23,6 +24,7 @@ import { subgraphUrlsFromEnv } from './subgraph-urls';
  * PORT, HOST, JWT_PUBLIC_KEY (JWT_PREVIOUS_PUBLIC_KEY, JWT_KEY_ID, JWT_PREVIOUS_KEY_ID), INTERNAL_SIGNING_SECRET, SUBGRAPH_<NAME>_URL
  * (every one required when NODE_ENV=production: subgraph-urls.ts), SUBGRAPH_TIMEOUT_MS,
  * SUBGRAPH_<NAME>_TIMEOUT_MS, BREAKER_FAILURES, BREAKER_COOLDOWN_MS, SUPERGRAPH_PATH, GRAPHQL_INTROSPECTION, TRUST_PROXY, REDIS_URL, SHUTDOWN_DELAY_MS, DRAIN_TIMEOUT_MS,
+ * RATE_LIMIT_USER_PER_MINUTE, RATE_LIMIT_API_KEY_PER_MINUTE, RATE_LIMIT_ANONYMOUS_PER_MINUTE (caller-limits.ts),
  * WEB_APP_ORIGIN and CORS_ALLOWED_ORIGINS (the browser origins answered with CORS headers), METRICS_PORT and
  * METRICS_HOST (Prometheus metrics on their own port; off when METRICS_PORT is unset).
  */
@@ -47,6 +49,7 @@ async function main(): Promise<void> {
     subgraphTimeouts: subgraphTimeoutsFromEnv(process.env),
     breaker: breakerSettingsFromEnv(process.env),
     allowedOrigins: allowedOriginsFromEnv(process.env),
+    callerLimits: callerLimitsFromEnv(process.env),
     drainTimeoutMs: drainTimeoutMs(),
     store,
     logger,

@@ -16,6 +16,7 @@ import { eventually } from '@tunet/kit/src/events/events.fixtures';
 import type { Response as ExpressResponse } from 'express';
 import { parse } from 'graphql';
 import { ApiKeyAuthenticator } from './api-keys';
+import { CallerLimits } from './caller-limits';
 import { EntitlementsLookup } from './entitlements';
 import { mountInboxStream, STREAM_PATH } from './stream';
 
@@ -96,6 +97,7 @@ describe('the inbox stream at the gateway', () => {
     const store: FastStore = { kind: 'memory', namespace: 'test' };
     mountInboxStream(probed.app, {
       authenticators: { accessTokens: verifier, apiKeys: new ApiKeyAuthenticator(store, async () => null), revocations: await RevocationReader.open(store) },
+      callerLimits: new CallerLimits(store),
       entitlements: await EntitlementsLookup.open(store, async (associationId) => ({ associationId, features: ['base', 'sms'], limits: {} }), logger),
       introspection: false,
       store,

@@ -3,6 +3,7 @@ import { ConcurrencyLimit, encodeContext, endOnDrain, signRequest, type FastStor
 import express, { type Express, type Response } from 'express';
 import { GraphQLError } from 'graphql';
 import { authenticate, suspendedMember, type Authenticated, type Authenticators } from './authenticate';
+import type { CallerLimits } from './caller-limits';
 import type { EntitlementsLookup } from './entitlements';
 import { publicOriginOf } from './public-routes';
 import { serviceUnavailable } from './request-errors';
@@ -19,6 +20,8 @@ const UPSTREAM_PATH = '/stream/inbox';
 export interface InboxStreamOptions {
   /** The same as /graphql uses, so a token is worth exactly as much here (rate limits on failed API keys included). */
   authenticators: Authenticators;
+  /** The same per-caller request limits as /graphql: opening a stream is a request like any other. */
+  callerLimits: CallerLimits;
   /** What the viewer's association may use, signed into the context as for /graphql (as of the stream's start). */
   entitlements: EntitlementsLookup;
   /** As for /graphql: when off, `__schema` and `__type` are refused here too. */
@@ -54,7 +57,8 @@ export function mountInboxStream(app: Express, options: InboxStreamOptions): voi
     let authenticated: Authenticated;
     let lease: Lease | null = null;
     try {
-      authenticated = await authenticate(req.headers.authorization, options.authenticators, { requestId, clientIp });
+      const authentication = authenticate(req.headers.authorization, options.authenticators, { requestId, clientIp });
+      authenticated = await options.callerLimits.admitAuthenticated(authentication, clientIp);
       if (authenticated.suspension) throw suspendedMember(authenticated.suspension);
       // Nothing here is logged per operation as /graphql logs a support session's, so such a token gets no stream.
       if (authenticated.viewer?.support) throw supportStreamRefused();

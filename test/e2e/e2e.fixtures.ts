@@ -31,7 +31,10 @@ export interface E2E {
 /** The whole federation over HTTP on a fresh PostgreSQL database and a real Redis, with demo data. */
 export async function openE2E(
   auth?: StackOptions['auth'],
-  tuning: Pick<StackOptions, 'apiKeyCacheSeconds' | 'notifications' | 'trustProxy' | 'subgraphTimeouts' | 'gatewaySubgraphUrls' | 'privacy' | 'breaker'> = {},
+  tuning: Pick<
+    StackOptions,
+    'apiKeyCacheSeconds' | 'notifications' | 'trustProxy' | 'subgraphTimeouts' | 'gatewaySubgraphUrls' | 'privacy' | 'callerLimits' | 'breaker'
+  > = {},
 ): Promise<E2E> {
   const testDb: TestDatabase = await openTestDatabase();
   const store: FastStore = await openTestRedis();

@@ -196,6 +196,12 @@ export const errorReasons = {
     en: () => 'You have too many live streams open already (other tabs or devices). Close one and connect again.',
     nb: () => 'Du har allerede for mange direktestrømmer åpne (andre faner eller enheter). Lukk én og koble til igjen.',
   },
+  TOO_MANY_REQUESTS: {
+    code: 'RATE_LIMITED',
+    description: 'The caller (person, API key, or network without a token) sent more requests this minute than allowed; wait `retryAfterSeconds`.',
+    en: (p) => `Too many requests. Try again in ${p.retryAfterSeconds} seconds.`,
+    nb: (p) => `For mange forespørsler. Prøv igjen om ${p.retryAfterSeconds} sekunder.`,
+  },
   SUPPORT_SESSION_CLOSED: {
     code: 'FORBIDDEN',
     description: "The operator's support session is closed or has expired; open a new one to go on.",

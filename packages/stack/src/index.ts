@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { allowedOriginsFromEnv, startGateway, type GatewayOptions, type SubgraphTimeouts } from '@tunet/gateway';
+import { allowedOriginsFromEnv, callerLimitsFromEnv, startGateway, type GatewayOptions, type SubgraphTimeouts } from '@tunet/gateway';
 import {
   createLogger,
   openEventStream,
@@ -63,6 +63,8 @@ export interface StackOptions {
   subgraphTimeouts?: SubgraphTimeouts;
   /** The gateway's circuit breakers (decision 0055); tests shorten the cool-down. */
   breaker?: GatewayOptions['breaker'];
+  /** The gateway's per-caller request limits (decision 0053); by default from RATE_LIMIT_*_PER_MINUTE or built in. */
+  callerLimits?: GatewayOptions['callerLimits'];
   /** Where uploads go; by default what FILE_STORAGE names (files under ./.data/files). Tests use a temporary directory. */
   fileStorage?: FileStorage;
   /**
@@ -249,6 +251,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       subgraphTimeouts: options.subgraphTimeouts,
       breaker: options.breaker,
       allowedOrigins: allowedOriginsFromEnv(process.env),
+      callerLimits: options.callerLimits ?? callerLimitsFromEnv(process.env),
       logger: logger.child({ component: 'gateway' }),
     });
     started.unshift(gateway);
