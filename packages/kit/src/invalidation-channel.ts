@@ -28,7 +28,8 @@ export function openInvalidationChannel(store: FastStore, name: string, logger?:
     async listen(heard, resynced) {
       // A subscribed connection can do nothing else; ioredis subscribes again by itself after reconnecting. Named
       // after the channel, so CLIENT LIST shows what it is for.
-      const subscriber = client.duplicate({ connectionName: channel });
+      // No command timeout: SUBSCRIBE waits for the new connection, which takes longer than a command may on a busy host.
+      const subscriber = client.duplicate({ connectionName: channel, commandTimeout: undefined });
       subscriber.on('message', (from: string, message: string) => {
         if (from === channel) heard(message);
       });

@@ -291,7 +291,8 @@ function redisBackend(client: Redis, prefix: string, logger?: Logger): Backend {
     },
     async listen(heard, resynced) {
       // A subscribed connection can do nothing else; ioredis subscribes again by itself after reconnecting.
-      const subscriber = client.duplicate();
+      // No command timeout: SUBSCRIBE waits for the new connection, which takes longer than a command may on a busy host.
+      const subscriber = client.duplicate({ commandTimeout: undefined });
       subscriber.on('message', (_channel: string, message: string) => {
         const revocation = parseJson(revocationSchema, message);
         if (revocation) heard(revocation);
