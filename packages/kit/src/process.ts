@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { stopAll, type BackgroundJob } from './background';
 import { DatabaseConnection } from './database';
+import { withConsumerReadiness } from './events/consumer-health';
 import { openEventStream, type EventStream } from './events/event-stream';
 import { unwatchStreamGroups, watchStreamGroups } from './events/stream-metrics';
 import { createLogger, type Logger } from './logger';
@@ -71,7 +72,8 @@ export interface SubgraphModule<TContext extends { requestId: string }> {
 /**
  * A subgraph as its own production process, configured only by environment variables:
  * PORT, HOST, DATABASE_URL, REDIS_URL, INTERNAL_SIGNING_SECRET, MIGRATE_ON_START (default true), SHUTDOWN_DELAY_MS,
- * DRAIN_TIMEOUT_MS, METRICS_PORT and METRICS_HOST (Prometheus metrics on their own port; off when METRICS_PORT is unset).
+ * DRAIN_TIMEOUT_MS, METRICS_PORT and METRICS_HOST (Prometheus metrics on their own port; off when METRICS_PORT is unset),
+ * OUTBOX_KEEP_RELAYED_HOURS and EVENT_CONSUMER_UNREADY_AFTER_SECONDS (decision 0052).
  */
 export async function runSubgraphProcess<TContext extends { requestId: string }>(options: {
   name: string;
@@ -93,7 +95,9 @@ export async function runSubgraphProcess<TContext extends { requestId: string }>
     const applied = await subgraph.migrate();
     if (applied.length > 0) logger.info({ applied }, 'applied migrations');
   }
-  const server = await startSubgraphServer(subgraph.definition, {
+  const jobs = subgraph.backgroundJobs(openEventStream(store));
+  // Ready also means its event consumers can read, unless Redis itself is down (decision 0052).
+  const server = await startSubgraphServer(withConsumerReadiness(subgraph.definition, jobs, store), {
     port: Number(process.env.PORT ?? options.defaultPort),
     host: process.env.HOST ?? '0.0.0.0',
     internalSecret: requireEnv('INTERNAL_SIGNING_SECRET'),
@@ -102,7 +106,6 @@ export async function runSubgraphProcess<TContext extends { requestId: string }>
     drainTimeoutMs: drainTimeoutMs(),
     logger,
   });
-  const jobs = subgraph.backgroundJobs(openEventStream(store));
   for (const job of jobs) job.start();
   const metrics = await startMetricsServerFromEnv();
   if (metrics) watchStreamGroups(store);

@@ -72,11 +72,11 @@ describe('events survive Redis', () => {
       group: 'notifications',
       consumer: 'notifications-1',
       handlers: {
-        [TOPIC]: async (event: { eventId: string; payload: Record<string, unknown> }) => {
+        [TOPIC]: async (event: { eventId: string; payload: unknown }) => {
           deliveries.set(event.eventId, (deliveries.get(event.eventId) ?? 0) + 1);
           await alpha.tenant(A, (tx) =>
             tx.execute(
-              sql`insert into alpha.notes (association_id, id, body) values (${A}, ${event.payload.i as number}, ${event.eventId}) on conflict do nothing`,
+              sql`insert into alpha.notes (association_id, id, body) values (${A}, ${(event.payload as { i: number }).i}, ${event.eventId}) on conflict do nothing`,
             ),
           );
         },
