@@ -5,11 +5,12 @@ import { subgraphDatabase, UsageError, withDatabase, type Command } from './cli'
 
 /**
  * For platform operators: the events each subgraph's consumer set aside (a payload that broke its contract, a
- * handler that kept failing), and replaying one once the cause is fixed. Against DATABASE_URL and REDIS_URL.
+ * handler that kept failing), replaying one once the cause is fixed, and deleting one dealt with. Against DATABASE_URL
+ * (and REDIS_URL to replay).
  */
 export const deadLettersCommand: Command = {
   name: 'dead-letters',
-  usage: `dead-letters list [<subgraph>] | replay <subgraph> <id> [--again]   (subgraphs: ${SUBGRAPHS.map((s) => s.name).join(', ')})`,
+  usage: `dead-letters list [<subgraph>] | replay <subgraph> <id> [--again] | delete <subgraph> <id>   (subgraphs: ${SUBGRAPHS.map((s) => s.name).join(', ')})`,
   async run([action, name, id, flag, ...extra]) {
     const names = SUBGRAPHS.map((subgraph) => subgraph.name as string);
     if ((name !== undefined && !names.includes(name)) || extra.length > 0) throw new UsageError();
@@ -17,6 +18,7 @@ export const deadLettersCommand: Command = {
     if (action === 'replay' && name && id && /^\d+$/.test(id) && (flag === undefined || flag === '--again')) {
       return withDatabase((database) => replay(database, name, Number(id), flag === '--again'));
     }
+    if (action === 'delete' && name && id && /^\d+$/.test(id) && flag === undefined) return withDatabase((database) => remove(database, name, Number(id)));
     throw new UsageError();
   },
 };
@@ -53,6 +55,17 @@ async function replay(database: DatabaseConnection, name: string, id: number, ag
   } finally {
     await closeFastStore(store);
   }
+}
+
+/** Once dealt with (replayed, or not worth replaying), a dead letter goes; it holds the event's personal data. */
+async function remove(database: DatabaseConnection, name: string, id: number): Promise<number> {
+  const letter = await new DeadLetters(subgraphDatabase(database, name)).delete(id);
+  if (!letter) {
+    console.error(`no dead letter ${id} in ${name}`);
+    return 1;
+  }
+  console.log(JSON.stringify({ subgraph: name, deleted: shown(letter) }));
+  return 0;
 }
 
 /** Drizzle wraps the driver's error; its own message says what is wrong (a schema not migrated, a missing role). */

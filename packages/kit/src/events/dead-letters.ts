@@ -76,6 +76,15 @@ export class DeadLetters {
   }
 
   /**
+   * Deletes one dead letter an operator has dealt with (replayed, or decided to drop: its event holds personal data
+   * until the relay's prune would delete it). Resolves to what was deleted, or null if there is none.
+   */
+  async delete(id: number): Promise<DeadLetter | null> {
+    const [row] = await this.db.system((tx) => tx.delete(this.table).where(eq(this.table.id, id)).returning());
+    return row ? toDeadLetter(row) : null;
+  }
+
+  /**
    * Appends the event again, for its group only (the other groups acknowledge it unseen), with its own `eventId`
    * so a handler that did part of the work deduplicates. Resolves to the dead letter, or null if there is none.
    * A letter replayed before is refused (`AlreadyReplayed`) unless `again`: handlers deduplicate by the state they

@@ -197,6 +197,11 @@ describe('event subscriber', () => {
     await expect(new DeadLetters(db).replay(letter!.id, stream)).rejects.toBeInstanceOf(AlreadyReplayed);
     await new DeadLetters(db).replay(letter!.id, stream, { again: true });
     await eventually(() => expect(handled).toHaveLength(2));
+
+    // Dealt with: the operator deletes it (`tunet dead-letters delete`), once.
+    expect(await new DeadLetters(db).delete(letter!.id)).toMatchObject({ id: letter!.id, group: 'replayed' });
+    expect(await lettersOf('replayed')).toEqual([]);
+    expect(await new DeadLetters(db).delete(letter!.id)).toBeNull();
   });
 
   it('refuses retries that would outlast claimIdleMs, when a peer would take the event over and handle it too', () => {
