@@ -66,6 +66,13 @@ describe('public routes through the gateway', () => {
     expect(answer.headers.get('referrer-policy')).toBe('no-referrer');
   });
 
+  it('lets the web app on another site show what a public route serves (decision 0053), with the file’s own sandbox', async () => {
+    const answer = await fetch(`${origin}/files/portrait.jpg`);
+    expect(answer.headers.get('cross-origin-resource-policy')).toBe('cross-origin');
+    expect(answer.headers.get('content-security-policy')).toBe("default-src 'none'; sandbox");
+    expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+
   it('forwards a one-click POST with its body, signed', async () => {
     const answer = await oneClick('/unsubscribe/tok123');
     expect(answer.status).toBe(200);

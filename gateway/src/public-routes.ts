@@ -76,6 +76,8 @@ async function forward(
 ): Promise<void> {
   const requestId = randomUUID();
   res.setHeader('x-request-id', requestId);
+  // Portraits, photos and files are shown in the web app, which may live on another site (decision 0053).
+  res.setHeader('cross-origin-resource-policy', 'cross-origin');
   const target = publicTarget(prefix, req, options.subgraphUrl(subgraph));
   if (!target) return void res.status(400).type('text/plain').send('Ugyldig adresse. / Invalid address.');
   const context = encodeContext({ viewer: null, requestId, clientIp: req.ip ?? '', publicOrigin: publicOriginOf(req) });

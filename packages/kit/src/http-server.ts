@@ -7,6 +7,7 @@ import type { GraphQLFormattedError } from 'graphql';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import { isUnavailable } from './internal-routes';
 import type { Logger } from './logger';
+import { securityHeaders } from './security-headers';
 
 export interface ProbeState {
   /** Set while shutting down, so load balancers stop sending traffic before in-flight requests finish. */
@@ -16,10 +17,14 @@ export interface ProbeState {
 }
 
 /** An express app with the liveness and readiness probes every Tunet process serves. */
-export function createProbedApp(isReady: () => Promise<void>): { app: Express; httpServer: http.Server; probe: ProbeState } {
+export function createProbedApp(
+  isReady: () => Promise<void>,
+  options: { hsts: boolean } = { hsts: process.env.NODE_ENV === 'production' },
+): { app: Express; httpServer: http.Server; probe: ProbeState } {
   const app = express();
   const probe: ProbeState = { draining: false, onDrain: new Set() };
   app.disable('x-powered-by');
+  app.use(securityHeaders(options));
   app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
   app.get('/readyz', async (_req, res) => {
     if (probe.draining) return void res.status(503).json({ status: 'draining' });
