@@ -147,7 +147,14 @@ export function logUnexpectedErrors<T extends BaseContext & { requestId: string 
         async didEncounterErrors({ errors, contextValue }) {
           for (const error of errors) {
             if (error.extensions?.code && error.extensions.code !== 'INTERNAL_SERVER_ERROR') continue;
-            logger.error({ err: error.originalError ?? error, requestId: contextValue.requestId }, 'unexpected error');
+            const subgraph = error.extensions?.serviceName;
+            if (typeof subgraph === 'string') {
+              // In the gateway: the subgraph masked its error and logged the cause under the same request id.
+              const { requestId } = contextValue;
+              logger.error({ requestId, subgraph, path: error.path, message: error.message }, 'subgraph failed; its log has the cause under this requestId');
+              continue;
+            }
+            logger.error({ err: error.originalError ?? error, requestId: contextValue.requestId, path: error.path }, 'unexpected error');
           }
         },
       };

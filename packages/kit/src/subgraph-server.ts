@@ -11,6 +11,7 @@ import { verifyRequest } from './internal-signature';
 import type { FastStore } from './redis';
 import { SignatureReplayCache } from './signature-replay';
 import { publicRouter, type PublicRoute } from './public-routes';
+import { SubgraphRequestLog } from './request-log';
 import type { Logger } from './logger';
 import type { RequestContext } from './viewer';
 
@@ -67,6 +68,7 @@ export async function startSubgraphServer<TContext extends BaseContext & { reque
   const { app, httpServer } = probed;
   const replays = new SignatureReplayCache(options.store ?? { kind: 'memory', namespace: 'tunet' }, options.logger);
   const signed = (jsonBody = true) => requireGatewaySignature(options.internalSecret, replays, options.logger, { jsonBody });
+  const requestLog = new SubgraphRequestLog<TContext>(options.logger);
   const apollo = new ApolloServer<TContext>({
     schema: buildSubgraphSchema({ typeDefs: definition.typeDefs, resolvers: mergeResolvers(definition.resolvers) }),
     includeStacktraceInErrorResponses: false,
@@ -79,6 +81,7 @@ export async function startSubgraphServer<TContext extends BaseContext & { reque
       // Traces are for Apollo's hosted studio, which Tunet does not report to.
       ApolloServerPluginInlineTraceDisabled(),
       logUnexpectedErrors(options.logger),
+      requestLog.plugin,
     ],
   });
   await apollo.start();
@@ -88,7 +91,8 @@ export async function startSubgraphServer<TContext extends BaseContext & { reque
     // Above the gateway's limit: the gateway's own request plus its query plan wrapping.
     express.raw({ type: () => true, limit: '25mb' }),
     signed(),
-    expressMiddleware(apollo, { context: async ({ res }) => definition.createContext(res.locals.tunet as RequestContext) }),
+    requestLog.middleware,
+    expressMiddleware(apollo, { context: async ({ res }) => requestLog.track(res, definition.createContext(res.locals.tunet as RequestContext)) }),
   );
   // Mounted even without routes, so every /internal path answers 401 unsigned and reveals nothing about which exist.
   app.use('/internal', express.raw({ type: () => true, limit: '64kb' }), signed(), internalRouter(definition.internalRoutes ?? {}, options.logger));
