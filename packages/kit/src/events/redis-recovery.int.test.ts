@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { SubgraphDatabase } from '../database';
 import { openTestDatabase, type TestDatabase } from '../kit.fixtures';
 import { closeFastStore, openFastStore, type FastStore } from '../redis';
@@ -91,8 +91,8 @@ describe('events survive Redis', () => {
   };
   const produce = (i: number) => alpha.tenant(A, (tx) => alpha.outbox.add(tx, { topic: TOPIC, associationId: A, payload: { i } }));
   /** The events whose effect is stored, in the order produced: each exactly once, whatever the deliveries. */
-  const effects = async () =>
-    (await alpha.system((tx) => tx.execute(sql`select body from alpha.notes order by id`))).rows.map((row) => (row as { body: string }).body);
+  const rows = <T>(query: SQL) => alpha.system(async (tx) => ((await tx.execute(query)) as { rows: T[] }).rows);
+  const effects = async () => (await rows<{ body: string }>(sql`select body from alpha.notes order by id`)).map((row) => row.body);
   const handledOnce = (events: Event[]) => eventually(async () => expect(await effects()).toEqual(events.map((event) => event.eventId)), 15_000);
 
   it('recovers from an emptied Redis: the group is recreated, and a replay brings what a group created anew skipped', async () => {
@@ -134,7 +134,7 @@ describe('events survive Redis', () => {
     const produced: Event[] = [];
     for (let i = 0; produced.length < DURING_OUTAGE; i++) produced.push(await produce(101 + i));
     // The relay cannot append: every event stays unrelayed in the outbox.
-    const unrelayed = await alpha.system(async (tx) => (await tx.execute(sql`select event_id from alpha.outbox where relayed_at is null order by id`)).rows);
+    const unrelayed = await rows<{ event_id: string }>(sql`select event_id from alpha.outbox where relayed_at is null order by id`);
     expect(unrelayed.map((row) => row.event_id)).toEqual(produced.map((event) => event.eventId));
     // The consumer fails to read; the process stays ready, since Redis itself is down (not the consumer broken).
     await eventually(() => expect(subscriber!.health().failingSince).toBeInstanceOf(Date));
