@@ -8,6 +8,7 @@
  *   d. kill -9 of one gateway and one replica of each subgraph under a steady loopback load (8 readers of `me` over
  *      GET, one writer of posts over POST, through HAProxy): no read fails, and every post that exists, whether or not
  *      its writer got an answer, notifies the resident exactly once.
+ * Before (d) it measures `me` over GET for 5 s at 1 and 16 connections through HAProxy, and at 16 on one gateway.
  * Prints its figures. Runs the build first (`npm run build`; turbo's cache makes it quick when nothing changed).
  */
 import assert from 'node:assert/strict';
@@ -24,6 +25,9 @@ const KILL_AFTER_MS = 3_000;
 const READERS = 8;
 const WRITER_PAUSE_MS = 250;
 const EVENT_TIMEOUT_MS = 60_000;
+const MEASURE_MS = 5_000;
+/** One resident's token carries all of the load: far more than a person's default 600 requests a minute (decision 0053). */
+const CHECK_ENV = { LOG_LEVEL: 'warn', RATE_LIMIT_USER_PER_MINUTE: '1000000' };
 
 interface Answer<T> {
   status: number;
@@ -37,12 +41,13 @@ async function main(): Promise<void> {
   const build = spawnSync('npm', ['run', 'build'], { stdio: 'inherit' });
   if (build.status !== 0) throw new Error('npm run build failed');
   const started = Date.now();
-  const cluster = await startCluster({ databaseUrl, redisUrl, demoData: true, env: { LOG_LEVEL: 'warn' } });
+  const cluster = await startCluster({ databaseUrl, redisUrl, demoData: true, env: CHECK_ENV });
   const ready = Date.now();
   console.log(`check-cluster: ${cluster.processes.length} processes ready in ${((ready - started) / 1000).toFixed(1)} s (logs in ${cluster.logDir})`);
   try {
     await checkSessionsAcrossGateways(cluster);
     const streamed = await checkLiveStreamAcrossGateways(cluster);
+    await measureReads(cluster);
     const load = await checkKillsUnderLoad(cluster);
     await checkEachPostNotifiedOnce(cluster, [streamed, ...load.written]);
     console.log(`check-cluster: ok (start ${((ready - started) / 1000).toFixed(1)} s, checks ${((Date.now() - ready) / 1000).toFixed(1)} s)`);
@@ -107,6 +112,40 @@ async function checkLiveStreamAcrossGateways(cluster: Cluster): Promise<string> 
   }
 }
 
+/** Throughput and latency of `me` over GET with the whole cluster up: through HAProxy, and one gateway directly. */
+async function measureReads(cluster: Cluster): Promise<void> {
+  const token = await accessToken(cluster.publicUrl, RESIDENT);
+  const runs = [
+    { what: 'HAProxy, 1 connection', url: cluster.publicUrl, concurrency: 1 },
+    { what: 'HAProxy, 16 connections', url: cluster.publicUrl, concurrency: 16 },
+    { what: 'gateway 2 directly, 16 connections', url: cluster.gatewayUrls[1]!, concurrency: 16 },
+  ];
+  for (const run of runs) {
+    const end = Date.now() + MEASURE_MS;
+    const latencies: number[] = [];
+    let failed = 0;
+    const loop = async () => {
+      while (Date.now() < end) {
+        const startedAt = performance.now();
+        const answer = await getMe(run.url, token).catch(() => undefined);
+        if (answer?.status === 200 && !answer.errors) latencies.push(performance.now() - startedAt);
+        else failed++;
+      }
+    };
+    await Promise.all(Array.from({ length: run.concurrency }, loop));
+    const figures = percentiles(latencies);
+    console.log(
+      `check-cluster: measured me (GET) for ${MEASURE_MS / 1000} s, ${run.what}: ${(latencies.length / (MEASURE_MS / 1000)).toFixed(0)} req/s, ` +
+        `p50 ${figures(50)} ms, p99 ${figures(99)} ms, ${failed} failed`,
+    );
+  }
+}
+
+function percentiles(latencies: number[]): (p: number) => string | undefined {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  return (p) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]?.toFixed(0);
+}
+
 interface LoadResult {
   written: string[];
 }
@@ -148,8 +187,7 @@ async function checkKillsUnderLoad(cluster: Cluster): Promise<LoadResult> {
   );
   await Promise.all([...Array.from({ length: READERS }, readLoop), writeLoop(), kill]);
   const survivors = cluster.processes.filter((member) => !killed.includes(member.name));
-  const sorted = reads.latencies.sort((a, b) => a - b);
-  const percentile = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]?.toFixed(0);
+  const percentile = percentiles(reads.latencies);
   console.log(
     `check-cluster: d. ${LOAD_MS / 1000} s, ${READERS} readers of me (GET) and 1 writer (POST) through HAProxy; ` +
       `killed ${killed.join(', ')} (SIGKILL) at ${KILL_AFTER_MS / 1000} s: reads ${reads.ok} ok ` +

@@ -43,16 +43,20 @@ let aptUpdated = false;
 async function main(): Promise<number> {
   handleSignals();
   try {
-    // Made while the servers start, so no test's time limit pays for it.
-    const pgliteTemplate = makePgliteTemplate();
+    const [first, ...rest] = process.argv.slice(2);
+    const exec = first === '--exec' && rest[0] ? rest : undefined;
+    // Made while the servers start, so no test's time limit pays for it. Only jest's PGlite files use it, and making it
+    // on a loaded machine kept the readiness polls below off the event loop past their 30 s: an --exec command
+    // (check:production, check:cluster) goes without.
+    const pgliteTemplate = exec ? Promise.resolve(undefined) : makePgliteTemplate();
     // Settled here too, so a failure while the servers start does not leave it unhandled.
     pgliteTemplate.catch(() => {});
     const databaseUrl = process.env.TEST_DATABASE_URL || (await startPostgres());
     const redisUrl = process.env.TEST_REDIS_URL || (await startRedis());
     console.log(`run-tests: TEST_DATABASE_URL=${redact(databaseUrl)} TEST_REDIS_URL=${redact(redisUrl)}`);
-    const env = { ...process.env, TEST_DATABASE_URL: databaseUrl, TEST_REDIS_URL: redisUrl, TEST_PGLITE_TEMPLATE: await pgliteTemplate };
-    const [first, ...rest] = process.argv.slice(2);
-    if (first === '--exec' && rest[0]) return await runChild(rest[0], rest.slice(1), env);
+    const template = await pgliteTemplate;
+    const env = { ...process.env, TEST_DATABASE_URL: databaseUrl, TEST_REDIS_URL: redisUrl, ...(template ? { TEST_PGLITE_TEMPLATE: template } : {}) };
+    if (exec) return await runChild(exec[0]!, exec.slice(1), env);
     return await runJest(process.argv.slice(2), env);
   } catch (err) {
     if (err instanceof Interrupted) return signalExitStatus(err.signal);
