@@ -33,7 +33,7 @@ export async function openE2E(
   auth?: StackOptions['auth'],
   tuning: Pick<
     StackOptions,
-    'apiKeyCacheSeconds' | 'notifications' | 'trustProxy' | 'subgraphTimeouts' | 'gatewaySubgraphUrls' | 'privacy' | 'callerLimits' | 'breaker'
+    'apiKeyCacheSeconds' | 'notifications' | 'trustProxy' | 'subgraphTimeouts' | 'gatewaySubgraphUrls' | 'privacy' | 'callerLimits' | 'breaker' | 'metricsPort'
   > = {},
 ): Promise<E2E> {
   const testDb: TestDatabase = await openTestDatabase();
