@@ -60,6 +60,25 @@ describe('signed data source: retries and the circuit breaker', () => {
     expect(counted).toEqual(['unreachable']);
   });
 
+  it('puts an error at each entity of an `_entities` fetch it cannot make, so each null reference has one', async () => {
+    fetchMock.mockImplementation(refused);
+    const { source } = dataSource();
+    const options = fetchPlannedFor('query');
+    options.request.variables = {
+      representations: [
+        { __typename: 'Member', id: 'a' },
+        { __typename: 'Member', id: 'b' },
+      ],
+    };
+
+    const response = await source.process(options);
+
+    expect(response.errors?.map((error) => error.path)).toEqual([
+      ['_entities', 0],
+      ['_entities', 1],
+    ]);
+  });
+
   it('gives up on a query after two retries', async () => {
     fetchMock.mockImplementation(refused);
     const { source } = dataSource();

@@ -88,7 +88,7 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     const deadline = Date.now() + timeoutMs;
     const read = isIdempotentRead(options);
     for (let retriesDone = 0; ; retriesDone += 1) {
-      if (!breaker.tryAcquire()) return unavailable(name, 'unreachable');
+      if (!breaker.tryAcquire()) return unavailable(name, 'unreachable', options);
       try {
         const response = await attemptDeadline.run(deadline, () => super.process(options));
         breaker.recordAnswer();
@@ -118,12 +118,12 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     const { requestId } = options.context as Partial<GatewayContext>;
     if (failure === 'timeout') {
       logTimeout(logger, name, timeoutMs, requestId);
-      return unavailable(name, 'timeout');
+      return unavailable(name, 'timeout', options);
     }
     const status = (error as { extensions: { response: { status: number } } }).extensions?.response?.status;
     if (failure === 'server-error' && status === 500) throw error;
     logger.warn({ subgraph: name, failure, status, requestId, err: (error as Error).cause ?? error }, 'subgraph gave no answer');
-    return unavailable(name, 'unreachable');
+    return unavailable(name, 'unreachable', options);
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
@@ -136,8 +136,16 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   }
 }
 
-function unavailable(subgraph: string, why: 'timeout' | 'unreachable'): SubgraphResponse {
-  return { errors: [{ message: serviceUnavailable(subgraph, why).message, extensions: { code: 'SERVICE_UNAVAILABLE' } }] };
+/**
+ * SERVICE_UNAVAILABLE for the fields planned to the subgraph. For an `_entities` fetch, one error per entity at its
+ * index, which the gateway turns into the entity's place in the answer (`posts.nodes.3.author`): each null reference
+ * has its error beside it.
+ */
+function unavailable(subgraph: string, why: 'timeout' | 'unreachable', options: GraphQLDataSourceProcessOptions<GatewayContext>): SubgraphResponse {
+  const error = { message: serviceUnavailable(subgraph, why).message, extensions: { code: 'SERVICE_UNAVAILABLE' } };
+  const representations: unknown = options.request.variables?.representations;
+  if (!Array.isArray(representations)) return { errors: [error] };
+  return { errors: representations.map((_, index) => ({ ...error, path: ['_entities', index] })) };
 }
 
 /**
