@@ -261,10 +261,13 @@ function findOrInstall(binary: string, debianPackage: string): string {
   const found = find();
   if (found) return found;
   if (process.getuid?.() !== 0) throw new Error(`${binary} not found: install the Debian package \`${debianPackage}\` (sudo apt-get install ${debianPackage})`);
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  for (const args of [['update'], ['install', '-y', '--no-install-recommends', debianPackage]]) {
-    if (spawnSync('apt-get', args, { stdio: 'inherit', env }).status !== 0) throw new Error(`apt-get ${args.join(' ')} failed`);
-  }
+  // A system package manager, as scripts/run-tests.ts uses for the test servers; not an npm binary.
+  const run = (command: string, args: string[]) => {
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    if (spawnSync(command, args, { stdio: 'inherit', env }).status !== 0) throw new Error(`${command} ${args.join(' ')} failed`);
+  };
+  run('apt-get', ['update']);
+  run('apt-get', ['install', '-y', '--no-install-recommends', debianPackage]);
   const installed = find();
   if (!installed) throw new Error(`${binary} still not found after installing ${debianPackage}`);
   return installed;
