@@ -1,0 +1,74 @@
+import { openE2E, type E2E } from './e2e.fixtures';
+
+/** The value of one series in Prometheus text, or undefined when the series is not there. */
+function sample(text: string, series: string): number | undefined {
+  const line = text.split('\n').find((candidate) => candidate.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
+describe('metrics (issue 17, observability)', () => {
+  let e2e: E2E;
+  let metricsUrl: string;
+  const scrape = async () => {
+    const response = await fetch(metricsUrl);
+    expect(response.status).toBe(200);
+    return response.text();
+  };
+
+  beforeAll(async () => {
+    e2e = await openE2E(undefined, { metricsPort: 0 });
+    metricsUrl = e2e.stack.metricsUrl!;
+  });
+  afterAll(() => e2e.close());
+
+  it('are served on their own port, not the API port', async () => {
+    expect(new URL(metricsUrl).port).not.toBe(new URL(e2e.stack.gatewayUrl).port);
+    expect((await fetch(new URL('/metrics', e2e.stack.gatewayUrl))).status).toBe(404);
+    const text = await scrape();
+    for (const name of [
+      'tunet_gateway_requests_total',
+      'tunet_gateway_errors_total',
+      'tunet_gateway_request_duration_seconds',
+      'tunet_subgraph_fetch_duration_seconds',
+      'tunet_outbox_lag_seconds',
+      'tunet_stream_consumer_pending',
+      'tunet_stream_consumer_lag',
+      'tunet_events_dead_lettered_total',
+      'tunet_job_runs_total',
+      'tunet_notification_deliveries_total',
+      'process_cpu_seconds_total',
+    ]) {
+      expect(text).toContain(`# TYPE ${name} `);
+    }
+  });
+
+  it('move with requests, errors, subgraph fetches, relays and consumers', async () => {
+    const before = await scrape();
+    const { accessToken } = await e2e.login('kari@solbakken.example');
+    const ok = await e2e.gql('query MetricsMe { me { id } }', {}, accessToken);
+    expect(ok.errors).toBeUndefined();
+    const invalid = await e2e.gql('query MetricsBroken { noSuchField }', {}, accessToken);
+    expect(invalid.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+
+    // The relays run every half second: wait for a run after the first scrape rather than for a fixed time.
+    const relayRuns = 'tunet_job_runs_total{job="outbox-relay:members",outcome="ok"}';
+    let after = await scrape();
+    for (let tries = 0; tries < 50 && !((sample(after, relayRuns) ?? 0) > (sample(before, relayRuns) ?? 0)); tries += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      after = await scrape();
+    }
+
+    expect(sample(after, 'tunet_gateway_requests_total{operation="MetricsMe",outcome="ok"}')).toBe(1);
+    expect(sample(after, 'tunet_gateway_request_duration_seconds_count{operation="MetricsMe"}')).toBe(1);
+    // Operation names of requests that never resolved collapse into one label.
+    expect(sample(after, 'tunet_gateway_requests_total{operation="(none)",outcome="client_error"}')).toBeGreaterThanOrEqual(1);
+    expect(sample(after, 'tunet_gateway_errors_total{operation="(none)",code="GRAPHQL_VALIDATION_FAILED"}')).toBeGreaterThanOrEqual(1);
+    expect(after).not.toContain('operation="MetricsBroken"');
+    const membersFetches = 'tunet_subgraph_fetch_duration_seconds_count{subgraph="members",outcome="ok"}';
+    expect(sample(after, membersFetches)).toBeGreaterThan(sample(before, membersFetches) ?? 0);
+    expect(sample(after, relayRuns)).toBeGreaterThan(sample(before, relayRuns) ?? 0);
+    expect(sample(after, 'tunet_outbox_lag_seconds{schema="members"}')).toBeGreaterThanOrEqual(0);
+    expect(after).toMatch(/^tunet_stream_consumer_pending\{group="notifications"\} \d+$/m);
+    expect(after).toMatch(/^tunet_stream_consumer_lag\{group="notifications"\} \d+$/m);
+  });
+});
