@@ -45,7 +45,8 @@ export class RedisTransport implements FeedTransport {
   private subscriber(): Redis {
     if (this.connection) return this.connection;
     // ioredis resubscribes the listened channels by itself after reconnecting; messages meanwhile are lost.
-    const connection = this.client.duplicate();
+    // No command timeout (decision 0059): SUBSCRIBE waits for the new connection, longer than a command may on a busy host.
+    const connection = this.client.duplicate({ commandTimeout: undefined });
     connection.on('message', (channel: string, message: string) => this.deliver(channel, message));
     connection.on('error', (error: Error) => this.logger.warn({ err: error }, 'inbox feed subscriber connection failed'));
     this.connection = connection;
