@@ -84,8 +84,8 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       WEB_APP_ORIGIN: publicUrl.replace('127.0.0.1', 'localhost'),
       // Uploads on one machine: both replicas see the same directory (object storage in a real deployment).
       TUNET_DATA_DIR: path.join(logDir, 'data'),
-      // The load balancer's health checks take a draining process out within two seconds.
-      SHUTDOWN_DELAY_MS: '2000',
+      // The load balancer's health checks take a draining process out after two failed checks a second apart.
+      SHUTDOWN_DELAY_MS: '3000',
       ...Object.fromEntries(
         SUBGRAPHS.map((subgraph) => [`SUBGRAPH_${subgraph.name.toUpperCase()}_URL`, `http://127.0.0.1:${ports.balanced[subgraph.name]}/graphql`]),
       ),
