@@ -55,8 +55,13 @@ export interface SubgraphServerOptions {
    * fast store, shared by every replica on Redis. Without it, this server keeps its own in memory.
    */
   store?: FastStore;
-  /** How long requests in flight may finish once stopping (kit process.ts `drainTimeoutMs`); default 10 s. */
+  /** How long requests in flight may finish once stopping (kit process.ts `drainTimeoutMs`); default below. */
   drainTimeoutMs?: number;
+  /**
+   * The drain when `drainTimeoutMs` is not given: Apollo's 10 s (`DEFAULT_DRAIN_TIMEOUT_MS`). Tests shorten it, so
+   * that a request outlasting the default but within the configured drain shows which of the two decided.
+   */
+  defaultDrainTimeoutMs?: number;
   logger: Logger;
 }
 
@@ -77,7 +82,7 @@ export async function startSubgraphServer<TContext extends BaseContext & { reque
     formatError: maskInternalError,
     logger: options.logger,
     plugins: [
-      drainPlugin(httpServer, options.drainTimeoutMs),
+      drainPlugin(httpServer, options.drainTimeoutMs ?? options.defaultDrainTimeoutMs),
       // Traces are for Apollo's hosted studio, which Tunet does not report to.
       ApolloServerPluginInlineTraceDisabled(),
       logUnexpectedErrors(options.logger),
