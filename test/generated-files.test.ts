@@ -5,6 +5,7 @@ import { CLIENT_ROUTES_CATALOGUE_PATH, renderClientRoutesCatalogue } from '../sc
 import { composeSupergraph, SUPERGRAPH_PATH } from '../scripts/compose';
 import { readmeErrorReasonsList, renderErrorReasonsList } from '../scripts/error-reasons-catalogue';
 import { EVENTS_CATALOGUE_PATH, renderEventsCatalogue } from '../scripts/events-catalogue';
+import { renderTrustedDocuments, TRUSTED_DOCUMENTS_PATH } from '../scripts/trusted-documents';
 
 const root = path.resolve(__dirname, '..');
 
@@ -25,6 +26,10 @@ describe('generated files', () => {
   it('docs/client-routes.md lists every client route as kit client-routes.ts defines it (npm run client-routes:catalogue)', () => {
     const committed = existsSync(CLIENT_ROUTES_CATALOGUE_PATH) ? readFileSync(CLIENT_ROUTES_CATALOGUE_PATH, 'utf8') : 'docs/client-routes.md is missing';
     expect(committed).toBe(renderClientRoutesCatalogue());
+  });
+
+  it('the trusted-documents manifest lists every first-party operation as clients/operations has it (npm run trusted-documents)', () => {
+    expect(existsSync(TRUSTED_DOCUMENTS_PATH) ? readFileSync(TRUSTED_DOCUMENTS_PATH, 'utf8') : 'the manifest is missing').toBe(renderTrustedDocuments());
   });
 
   // The codegen CLI is ESM-only inside, so it runs as its own process; --check fails when an output would change.

@@ -25,6 +25,7 @@ import { formatInputError, inputErrorPlugin, operationNamePlugin, scalarLiterals
 import { nulCharactersPlugin, nulCharactersRule } from './nul-characters';
 import { mountPublicRoutes, publicOriginOf } from './public-routes';
 import { graphqlBody, OperationGuard } from './request-limits';
+import { trustedDocumentsOnly, type TrustedDocuments } from './trusted-documents';
 import { RequestMetrics } from './request-metrics';
 import { SignedDataSource, type GatewayContext } from './signed-data-source';
 import { DEFAULT_BREAKER_SETTINGS, type BreakerSettings } from './circuit-breaker';
@@ -64,6 +65,8 @@ export interface GatewayOptions {
   allowedOrigins?: readonly string[];
   /** Requests a minute per person, API key and anonymous client network (caller-limits.ts); defaults far above real use. */
   callerLimits?: CallerLimitSettings;
+  /** When set, the only documents served (TRUSTED_DOCUMENTS_PATH; trusted-documents.ts). Default: any operation. */
+  trustedDocuments?: TrustedDocuments;
   /** How long requests in flight may finish once stopping (kit `drainTimeoutMs`, DRAIN_TIMEOUT_MS); default 10 s. */
   drainTimeoutMs?: number;
   logger: Logger;
@@ -170,6 +173,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
         () => false,
       ),
     ),
+    ...(options.trustedDocuments ? [trustedDocumentsOnly(options.trustedDocuments)] : []),
     expressMiddleware(server, {
       context: async ({ req, res }) => {
         const requestId = randomUUID();

@@ -15,6 +15,7 @@ import {
 import { breakerSettingsFromEnv } from './circuit-breaker';
 import { callerLimitsFromEnv } from './caller-limits';
 import { allowedOriginsFromEnv } from './cors';
+import { TrustedDocuments } from './trusted-documents';
 import { startGateway } from './gateway';
 import { subgraphTimeoutsFromEnv } from './subgraph-timeouts';
 import { subgraphUrlsFromEnv } from './subgraph-urls';
@@ -26,7 +27,8 @@ import { subgraphUrlsFromEnv } from './subgraph-urls';
  * SUBGRAPH_<NAME>_TIMEOUT_MS, BREAKER_FAILURES, BREAKER_COOLDOWN_MS, SUPERGRAPH_PATH, GRAPHQL_INTROSPECTION, TRUST_PROXY, REDIS_URL, SHUTDOWN_DELAY_MS, DRAIN_TIMEOUT_MS,
  * RATE_LIMIT_USER_PER_MINUTE, RATE_LIMIT_API_KEY_PER_MINUTE, RATE_LIMIT_ANONYMOUS_PER_MINUTE (caller-limits.ts),
  * WEB_APP_ORIGIN and CORS_ALLOWED_ORIGINS (the browser origins answered with CORS headers), METRICS_PORT and
- * METRICS_HOST (Prometheus metrics on their own port; off when METRICS_PORT is unset).
+ * METRICS_HOST (Prometheus metrics on their own port; off when METRICS_PORT is unset), TRUSTED_DOCUMENTS_PATH (serve only
+ * the documents of that persisted query manifest).
  */
 async function main(): Promise<void> {
   const logger = createLogger('gateway');
@@ -50,6 +52,7 @@ async function main(): Promise<void> {
     breaker: breakerSettingsFromEnv(process.env),
     allowedOrigins: allowedOriginsFromEnv(process.env),
     callerLimits: callerLimitsFromEnv(process.env),
+    trustedDocuments: process.env.TRUSTED_DOCUMENTS_PATH ? await TrustedDocuments.load(process.env.TRUSTED_DOCUMENTS_PATH) : undefined,
     drainTimeoutMs: drainTimeoutMs(),
     store,
     logger,

@@ -202,6 +202,13 @@ export const errorReasons = {
     en: (p) => `Too many requests. Try again in ${p.retryAfterSeconds} seconds.`,
     nb: (p) => `For mange forespørsler. Prøv igjen om ${p.retryAfterSeconds} sekunder.`,
   },
+  OPERATION_NOT_TRUSTED: {
+    code: 'FORBIDDEN',
+    description:
+      'The gateway serves only the documents of its trusted-documents manifest (TRUSTED_DOCUMENTS_PATH), and the request named or sent another; send a listed document or its SHA-256.',
+    en: () => 'This operation is not on the list this API serves.',
+    nb: () => 'Denne operasjonen står ikke på listen dette API-et svarer på.',
+  },
   SUPPORT_SESSION_CLOSED: {
     code: 'FORBIDDEN',
     description: "The operator's support session is closed or has expired; open a new one to go on.",
