@@ -54,7 +54,8 @@ export async function authenticate(
     return { ...ANONYMOUS, viewer };
   }
   const verified = await authenticators.accessTokens.verifyToken(match[1]).catch((error: unknown) => {
-    // An expired token is refreshed; any other failure (signature, audience, shape, a key rotated out) means logging in again.
+    // An expired token is refreshed (also one of a key rotated out: kit reports it expired); a live one of a key rotated
+    // out is refreshed too, or else logging in again; any other failure (signature, audience, shape) means logging in again.
     throw unauthenticated(tokenFailureReason(error));
   });
   const holder = holderOf(verified.viewer, verified.issuedAt);

@@ -108,6 +108,15 @@ describe('access token keys while they rotate (decision 0054)', () => {
     expect(await afterRotation.verify(await tokenOf(current))).toEqual(viewer);
   });
 
+  it('reports an expired token of a dropped key as expired, so the client refreshes instead of logging in', async () => {
+    const afterRotation = await AccessTokenVerifier.fromPem(current.jwtPublicKey);
+    const signer = await AccessTokenSigner.fromPem(previous.jwtPrivateKey);
+    const expired = (await signer.sign(viewer, 60, new Date(Date.now() - 120_000))).token;
+    await expect(afterRotation.verify(expired)).rejects.toMatchObject({ code: 'ERR_JWT_EXPIRED' });
+    const live = (await signer.sign(viewer, 60)).token;
+    await expect(afterRotation.verify(live)).rejects.toBeInstanceOf(UnknownAccessTokenKey);
+  });
+
   it('matches a configured key id (JWT_KEY_ID on both sides) instead of the thumbprint', async () => {
     const named = await AccessTokenVerifier.fromKeys({ current: { pem: current.jwtPublicKey, keyId: 'tunet-2026-12' } });
     expect(await named.verify(await tokenOf(current, 'tunet-2026-12'))).toEqual(viewer);

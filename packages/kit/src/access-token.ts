@@ -1,5 +1,16 @@
 import { createPublicKey, randomUUID } from 'node:crypto';
-import { calculateJwkThumbprint, exportJWK, importPKCS8, importSPKI, jwtVerify, SignJWT, type JWTHeaderParameters, type KeyLike } from 'jose';
+import {
+  calculateJwkThumbprint,
+  decodeJwt,
+  errors,
+  exportJWK,
+  importPKCS8,
+  importSPKI,
+  jwtVerify,
+  SignJWT,
+  type JWTHeaderParameters,
+  type KeyLike,
+} from 'jose';
 import { z } from 'zod';
 import { roleSchema, type Viewer, type ViewerScope } from './viewer';
 
@@ -125,7 +136,8 @@ export class AccessTokenVerifier {
 
   /**
    * The key a token's header names. A token without `kid` was issued before tokens named their key: only the
-   * current key is tried for it (decision 0054 says until when). An unknown `kid` is refused before any signature check.
+   * current key is tried for it (decision 0054 says until when). An unknown `kid` is refused before any signature check
+   * (reported as expired when its unverified `exp` has passed: see expiredInstead).
    */
   private keyFor = (header: JWTHeaderParameters): KeyLike => {
     if (header.kid === undefined) return this.keys[0].key;
@@ -146,6 +158,8 @@ export class AccessTokenVerifier {
       issuer: ACCESS_TOKEN_ISSUER,
       audience: ACCESS_TOKEN_AUDIENCE,
       requiredClaims: ['exp', 'sub'],
+    }).catch((error: unknown) => {
+      throw error instanceof UnknownAccessTokenKey ? expiredInstead(token, error) : error;
     });
     const claims = claimsSchema.parse(payload);
     const viewer: Viewer = {
@@ -162,6 +176,22 @@ export class AccessTokenVerifier {
     // `exp` is required above; a token without `iat` counts as issued at the beginning of time.
     return { viewer, issuedAt: new Date((claims.iat ?? 0) * 1000), expiresAt: new Date(claims.exp * 1000) };
   }
+}
+
+/**
+ * A token of a key rotated out that has expired anyway is reported expired (ERR_JWT_EXPIRED), read unverified from its
+ * `exp`: a client idle across a rotation refreshes its session rather than being sent to log in. Forging such a token
+ * gains nothing; it is refused all the same, only with the advice to refresh, which needs a valid refresh token.
+ */
+function expiredInstead(token: string, unknownKey: UnknownAccessTokenKey, now = Date.now()): Error {
+  let exp: unknown;
+  try {
+    exp = decodeJwt(token).exp;
+  } catch {
+    return unknownKey;
+  }
+  if (typeof exp !== 'number' || exp * 1000 > now) return unknownKey;
+  return new errors.JWTExpired('"exp" claim timestamp check failed', { exp }, 'exp', 'check_failed');
 }
 
 export interface VerifiedAccessToken {

@@ -191,9 +191,10 @@ export const commonErrorReasons = {
   },
   TOKEN_KEY_UNKNOWN: {
     code: 'UNAUTHENTICATED',
-    description: 'The access token was signed with a key the gateway no longer (or never) accepted, e.g. after a key rotation; log in again.',
-    en: () => 'The access token was signed with a key that is no longer accepted. Please log in again.',
-    nb: () => 'Tilgangsnøkkelen er signert med en nøkkel som ikke lenger godtas. Logg inn på nytt.',
+    description:
+      'The access token was signed with a key the gateway no longer (or never) accepted, e.g. after a key rotation; refresh the session, and log in again only if that fails. An expired token of such a key is TOKEN_EXPIRED.',
+    en: () => 'The access token was signed with a key that is no longer accepted. Refresh the session; log in again only if that fails.',
+    nb: () => 'Tilgangsnøkkelen er signert med en nøkkel som ikke lenger godtas. Forny økten; logg inn på nytt bare hvis det ikke går.',
   },
   AUTHORIZATION_MALFORMED: {
     code: 'UNAUTHENTICATED',
