@@ -1,13 +1,18 @@
 /**
- * `npm run check:backup`: the PostgreSQL backup recipe of docs/deployment.md, done once end to end. On a fresh
- * database it migrates every subgraph and loads the demo data through the services (the whole stack, in process,
- * with an in-memory event stream), stops, fingerprints every table of every subgraph schema (row count and an md5
- * over the rows in a fixed order) and every sequence, takes `pg_dump --format=custom`, drops the database, creates
- * it again, runs `pg_restore`, and fingerprints again: the two must be identical. Then every subgraph's migrations
- * are checked against the restored schema (nothing to apply, no changed file). Prints durations and the dump's size.
+ * `npm run check:backup`: the PostgreSQL setup and backup recipes of README.md and docs/deployment.md, done once end
+ * to end as the operator would, with the non-superuser login role they describe. The server's superuser creates that
+ * role and its database with the README's two statements; as that role, `tunet migrate` applies every subgraph's
+ * migrations and the demo data is loaded through the services (the whole stack, in process, with an in-memory event
+ * stream). Every table of every subgraph schema (row count and an md5 over the rows in a fixed order) and every
+ * sequence is fingerprinted; the role takes `pg_dump --format=custom`. Then the server is made new: the database, the
+ * seven `tunet_<subgraph>` roles and the login role are dropped, the login role and database are created again as the
+ * README says, the login role creates the subgraph roles as docs/deployment.md says, and runs `pg_restore`. The
+ * fingerprints must be identical, and every subgraph's migrations must find nothing to apply on the restored
+ * database. Prints durations and the dump's size.
  *
- * Needs a PostgreSQL server it may create databases on and its client tools (psql, pg_dump, pg_restore): run through
- * scripts/run-tests.ts (`--exec`), which starts a throwaway server and sets TEST_DATABASE_URL.
+ * Needs a PostgreSQL server it may create databases and roles on, as a superuser, and its client tools (psql,
+ * pg_dump, pg_restore): run through scripts/run-tests.ts (`--exec`), which starts a throwaway server and sets
+ * TEST_DATABASE_URL.
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -16,49 +21,86 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { closeFastStore, DatabaseConnection, FilesystemStorage, generateSecrets, openFastStore } from '@tunet/kit';
 import { startStack } from '@tunet/stack';
+import { migrateCommand } from './cli/migrate';
 import { SUBGRAPHS } from './subgraph-registry';
 
 const ROOT = path.resolve(__dirname, '..');
 const SCHEMAS = SUBGRAPHS.map((subgraph) => subgraph.name);
+const SUBGRAPH_ROLES = SCHEMAS.map((schema) => `tunet_${schema}`);
 
 async function main(): Promise<void> {
   const serverUrl = process.env.TEST_DATABASE_URL;
   if (!serverUrl) throw new Error('TEST_DATABASE_URL is not set; run `npm run check:backup`');
-  const name = `tunet_backup_${randomBytes(4).toString('hex')}`;
-  const url = databaseUrl(serverUrl, name);
+  const suffix = randomBytes(4).toString('hex');
+  const name = `tunet_backup_${suffix}`;
+  const owner = `tunet_owner_${suffix}`;
+  const superuserUrl = databaseUrl(serverUrl, name);
+  const ownerUrl = databaseUrl(serverUrl, name, owner);
   const dir = mkdtempSync(path.join(tmpdir(), 'tunet-backup-'));
-  psql(serverUrl, `create database ${name}`);
+  createLoginRoleAndDatabase(serverUrl, owner, name);
   try {
     const loadStarted = Date.now();
-    await loadDemo(url, dir);
+    await tunetMigrate(ownerUrl);
+    await loadDemo(ownerUrl, dir);
     const loadMs = Date.now() - loadStarted;
-    const before = fingerprint(url);
+    const before = fingerprint(superuserUrl);
     const rows = before.filter((line) => line.startsWith('table ')).reduce((sum, line) => sum + Number(line.split('\t')[1]), 0);
     if (rows === 0) throw new Error('the demo loaded no rows: nothing would be compared');
 
     const dumpFile = path.join(dir, `${name}.dump`);
     const dumpStarted = Date.now();
-    run('pg_dump', ['--format=custom', `--file=${dumpFile}`, url]);
+    run('pg_dump', ['--format=custom', `--file=${dumpFile}`, ownerUrl]);
     const dumpMs = Date.now() - dumpStarted;
+    // A new server: neither the database nor any of its roles exist any more.
     psql(serverUrl, `drop database ${name} with (force)`);
-    psql(serverUrl, `create database ${name}`);
+    psql(serverUrl, `drop role ${[...SUBGRAPH_ROLES, owner].join(', ')}`);
+    createLoginRoleAndDatabase(serverUrl, owner, name);
+    psql(ownerUrl, subgraphRolesSql());
     const restoreStarted = Date.now();
-    run('pg_restore', ['--exit-on-error', `--dbname=${url}`, dumpFile]);
+    run('pg_restore', ['--exit-on-error', `--dbname=${ownerUrl}`, dumpFile]);
     const restoreMs = Date.now() - restoreStarted;
 
-    const after = fingerprint(url);
+    const after = fingerprint(superuserUrl);
     const differences = before.filter((line) => !after.includes(line)).concat(after.filter((line) => !before.includes(line)));
     if (differences.length > 0) throw new Error(`restored data differs:\n${differences.join('\n')}`);
-    await migrationsStillApply(url);
+    await migrationsStillApply(ownerUrl);
     console.log(
-      `check-backup-restore: ok — ${before.filter((line) => line.startsWith('table ')).length} tables, ${rows} rows and ` +
-        `${before.filter((line) => line.startsWith('sequence ')).length} sequences identical after dump, drop and restore; ` +
-        `migrations and demo load ${seconds(loadMs)} s, pg_dump ${seconds(dumpMs)} s (${(statSync(dumpFile).size / 1024).toFixed(0)} KiB, ` +
+      `check-backup-restore: ok — as the login role ${owner} (not a superuser): ${before.filter((line) => line.startsWith('table ')).length} tables, ` +
+        `${rows} rows and ${before.filter((line) => line.startsWith('sequence ')).length} sequences identical after dump, drop (database and roles) ` +
+        `and restore; migrations and demo load ${seconds(loadMs)} s, pg_dump ${seconds(dumpMs)} s (${(statSync(dumpFile).size / 1024).toFixed(0)} KiB, ` +
         `custom format), pg_restore ${seconds(restoreMs)} s`,
     );
   } finally {
     psql(serverUrl, `drop database if exists ${name} with (force)`);
+    psql(serverUrl, `drop role if exists ${[...SUBGRAPH_ROLES, owner].join(', ')}`);
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** README.md's two statements ("Database and Node versions"), run by the server's superuser. */
+function createLoginRoleAndDatabase(serverUrl: string, owner: string, name: string): void {
+  psql(serverUrl, `create role ${owner} login createrole bypassrls password '${randomBytes(12).toString('hex')}'`);
+  psql(serverUrl, `create database ${name} owner ${owner}`);
+}
+
+/**
+ * docs/deployment.md's statements before a restore on a new server, run by the login role: the subgraph roles the
+ * dump's grants name, each granted to the login role as the migrations would (kit database.ts prepareSchemaSql).
+ */
+function subgraphRolesSql(): string {
+  return SUBGRAPH_ROLES.map((role) => `create role ${role} nologin; grant ${role} to current_user;`).join(' ');
+}
+
+/** `npm run tunet -- migrate` against this database, in process. */
+async function tunetMigrate(url: string): Promise<void> {
+  const previous = process.env.DATABASE_URL;
+  process.env.DATABASE_URL = url;
+  try {
+    const status = await migrateCommand.run([]);
+    if (status !== 0) throw new Error(`tunet migrate exited ${status}`);
+  } finally {
+    if (previous === undefined) delete process.env.DATABASE_URL;
+    else process.env.DATABASE_URL = previous;
   }
 }
 
@@ -110,9 +152,13 @@ async function migrationsStillApply(url: string): Promise<void> {
   }
 }
 
-function databaseUrl(serverUrl: string, name: string): string {
+function databaseUrl(serverUrl: string, name: string, user?: string): string {
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
+  if (user) {
+    url.username = user;
+    url.password = '';
+  }
   return url.toString();
 }
 
