@@ -33,7 +33,7 @@ import { subgraphUrlsFromEnv } from './subgraph-urls';
 async function main(): Promise<void> {
   const logger = createLogger('gateway');
   const supergraphPath = process.env.SUPERGRAPH_PATH ?? path.resolve(__dirname, '../../schema/supergraph.graphql');
-  const subgraphUrls = subgraphUrlsFromEnv(process.env, readFileSync(supergraphPath, 'utf8'));
+  const subgraphUrls = subgraphUrlsFromEnv(process.env, readFileSync(supergraphPath, 'utf8'), logger);
   const delayMs = shutdownDelayMs(PRODUCTION_SHUTDOWN_DELAY_MS);
   const store = await openFastStore(process.env.REDIS_URL);
   const server = await startGateway({

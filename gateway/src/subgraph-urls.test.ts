@@ -24,8 +24,22 @@ describe('subgraph URLs from the environment', () => {
     expect(subgraphUrlsFromEnv({ NODE_ENV: 'production', ...every }, supergraph)).toMatchObject({ posts: 'http://posts.internal:4000/graphql' });
   });
 
-  it('lets development fall back to the supergraph URLs for the subgraphs not configured', () => {
-    expect(subgraphUrlsFromEnv({ SUBGRAPH_MEMBERS_URL: 'http://127.0.0.1:5001/graphql' }, supergraph)).toEqual({ members: 'http://127.0.0.1:5001/graphql' });
+  it('lets development fall back to the supergraph URLs for the subgraphs not configured, with a warning naming them', () => {
+    const warn = jest.fn();
+    const { SUBGRAPH_POSTS_URL: _posts, SUBGRAPH_BILLING_URL: _billing, ...rest } = every;
+    expect(subgraphUrlsFromEnv(rest, supergraph, { warn })).toMatchObject({ members: 'http://members.internal:4000/graphql' });
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(warn).toHaveBeenCalledWith(
+      { fallbacks: { SUBGRAPH_BILLING_URL: 'http://localhost:4005/graphql', SUBGRAPH_POSTS_URL: 'http://localhost:4002/graphql' } },
+      expect.stringMatching(/^SUBGRAPH_BILLING_URL, SUBGRAPH_POSTS_URL not set/),
+    );
+  });
+
+  it('warns about nothing when no subgraph URL is set (npm start, tests) or every one is', () => {
+    const warn = jest.fn();
+    expect(subgraphUrlsFromEnv({}, supergraph, { warn })).toEqual({});
+    expect(Object.keys(subgraphUrlsFromEnv(every, supergraph, { warn }))).toHaveLength(Object.keys(every).length);
+    expect(warn).not.toHaveBeenCalled();
   });
 
   it('refuses a value that is not an http(s) URL', () => {
