@@ -13,6 +13,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { INBOX_SUBSCRIPTION, openStream } from '@tunet/notifications/src/live/live.fixtures';
 import { REPLICAS, startCluster, waitFor, type Cluster } from './cluster-topology';
 import { SUBGRAPHS } from './subgraph-registry';
@@ -41,9 +42,20 @@ async function main(): Promise<void> {
   const build = spawnSync('npm', ['run', 'build'], { stdio: 'inherit' });
   if (build.status !== 0) throw new Error('npm run build failed');
   const started = Date.now();
-  const cluster = await startCluster({ databaseUrl, redisUrl, demoData: true, env: CHECK_ENV });
+  // The cluster's processes have their own process groups: stopped here when run-tests passes on Ctrl-C.
+  const interrupted = new AbortController();
+  const running: { cluster?: Cluster } = {};
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      interrupted.abort();
+      void running.cluster?.stop().then(() => process.exit(130));
+    });
+  }
+  const cluster = await startCluster({ databaseUrl, redisUrl, demoData: true, env: CHECK_ENV, signal: interrupted.signal });
+  running.cluster = cluster;
   const ready = Date.now();
   console.log(`check-cluster: ${cluster.processes.length} processes ready in ${((ready - started) / 1000).toFixed(1)} s (logs in ${cluster.logDir})`);
+  let passed = false;
   try {
     await checkSessionsAcrossGateways(cluster);
     const streamed = await checkLiveStreamAcrossGateways(cluster);
@@ -51,8 +63,11 @@ async function main(): Promise<void> {
     const load = await checkKillsUnderLoad(cluster);
     await checkEachPostNotifiedOnce(cluster, [streamed, ...load.written]);
     console.log(`check-cluster: ok (start ${((ready - started) / 1000).toFixed(1)} s, checks ${((Date.now() - ready) / 1000).toFixed(1)} s)`);
+    passed = true;
   } finally {
     await cluster.stop();
+    // The processes' logs are kept when something failed, to read why.
+    if (passed) rmSync(cluster.logDir, { recursive: true, force: true });
   }
 }
 
