@@ -1,10 +1,12 @@
 import { parse } from 'graphql';
+import type { Redis } from 'ioredis';
+import { LOG_EVERY_MS } from './fast-store-outage';
 import type { RunningServer } from './http-server';
 import { internalRouteUrl } from './internal-routes';
 import { encodeContext, signRequest } from './internal-signature';
-import { createLogger } from './logger';
-import type { FastStore } from './redis';
-import { NONCE_RETENTION_MS, SignatureReplayCache } from './signature-replay';
+import { createLogger, type Logger } from './logger';
+import { COMMAND_TIMEOUT_MS, type FastStore } from './redis';
+import { NONCE_CLAIM_TIMEOUT_MS, NONCE_RETENTION_MS, SignatureReplayCache, signatureReplayCheckUnavailable, signatureReplaysRefused } from './signature-replay';
 import { startSubgraphServer } from './subgraph-server';
 
 const SECRET = 'replay-test-secret';
@@ -25,6 +27,37 @@ describe('the replay cache of signed requests, in memory (decision 0054)', () =>
     const nonce = 'nonce-c';
     expect(await new SignatureReplayCache({ kind: 'memory', namespace: 'test' }).claim(nonce)).toBe('fresh');
     expect(await new SignatureReplayCache({ kind: 'memory', namespace: 'test' }).claim(nonce)).toBe('fresh');
+  });
+});
+
+describe('the replay cache when Redis or a replay misbehaves (decision 0054)', () => {
+  const counted = async (counter: typeof signatureReplaysRefused) => (await counter.get()).values[0]?.value ?? 0;
+
+  it('lets a request through unchecked after NONCE_CLAIM_TIMEOUT_MS when Redis never answers, well before the command timeout', async () => {
+    // Connected, but the command never comes back: a Redis that hangs with its connection open.
+    const client = { status: 'ready', set: () => new Promise<never>(() => undefined) } as unknown as Redis;
+    const cache = new SignatureReplayCache({ kind: 'redis', client, namespace: 'test' }, createLogger('test'));
+    const before = await counted(signatureReplayCheckUnavailable);
+    const started = Date.now();
+    expect(await cache.claim('hanging-nonce')).toBe('unchecked');
+    expect(Date.now() - started).toBeLessThan(COMMAND_TIMEOUT_MS);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(NONCE_CLAIM_TIMEOUT_MS - 5);
+    expect(await counted(signatureReplayCheckUnavailable)).toBe(before + 1);
+  });
+
+  it('counts every refused replay in tunet_signature_replays_refused_total and warns at most once per LOG_EVERY_MS', async () => {
+    const warn = jest.fn();
+    const cache = new SignatureReplayCache({ kind: 'memory', namespace: 'test' }, { warn } as unknown as Logger);
+    const before = await counted(signatureReplaysRefused);
+    const now = 2_000_000;
+    expect(await cache.claim('replayed-nonce', now)).toBe('fresh');
+    for (const at of [now + 1, now + 2, now + 3]) expect(await cache.claim('replayed-nonce', at, { requestId: 'r9' })).toBe('replayed');
+    expect(await cache.claim('replayed-nonce', now + LOG_EVERY_MS + 1, { requestId: 'r10' })).toBe('replayed');
+    expect(await counted(signatureReplaysRefused)).toBe(before + 4);
+    expect(warn.mock.calls.map(([fields]: [object]) => fields)).toEqual([
+      { reason: 'replayed signature nonce', requestId: 'r9', refused: 1 },
+      { reason: 'replayed signature nonce', requestId: 'r10', refused: 3 },
+    ]);
   });
 });
 

@@ -144,8 +144,8 @@ function requireGatewaySignature(secret: string, replays: SignatureReplayCache, 
       return void res.status(401).json({ errors: [{ message: 'Unauthorized', extensions: { code: 'UNAUTHENTICATED' } }] });
     }
     // Only after the signature holds: unsigned requests cannot fill the cache or burn another request's nonce.
-    if ((await replays.claim(verdict.nonce)) === 'replayed') {
-      logger.warn({ reason: 'replayed signature nonce', requestId: verdict.context.requestId, ip: req.ip }, 'rejected replayed subgraph request');
+    // A replay is counted and logged (throttled) by the cache.
+    if ((await replays.claim(verdict.nonce, Date.now(), { requestId: verdict.context.requestId, ip: req.ip })) === 'replayed') {
       const message = 'This signed request was already received; every request must be signed anew.';
       return void res.status(401).json({ errors: [{ message, extensions: { code: 'UNAUTHENTICATED' } }] });
     }
