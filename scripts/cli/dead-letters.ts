@@ -1,5 +1,15 @@
 import { tunetEvents } from '@tunet/events';
-import { AlreadyReplayed, closeFastStore, DeadLetters, openEventStream, openFastStore, requireEnv, type DatabaseConnection, type DeadLetter } from '@tunet/kit';
+import {
+  AlreadyReplayed,
+  closeFastStore,
+  createLogger,
+  DeadLetters,
+  openEventStream,
+  openFastStore,
+  requireEnv,
+  type DatabaseConnection,
+  type DeadLetter,
+} from '@tunet/kit';
 import { SUBGRAPHS } from '../subgraph-registry';
 import { subgraphDatabase, UsageError, withDatabase, type Command } from './cli';
 
@@ -57,15 +67,25 @@ async function replay(database: DatabaseConnection, name: string, id: number, ag
   }
 }
 
-/** Once dealt with (replayed, or not worth replaying), a dead letter goes; it holds the event's personal data. */
+/**
+ * Once dealt with (replayed, or not worth replaying), a dead letter goes; it holds the event's personal data, so what
+ * is printed, and logged as a warning for the record of who removed what, names the event without its payload.
+ */
 async function remove(database: DatabaseConnection, name: string, id: number): Promise<number> {
   const letter = await new DeadLetters(subgraphDatabase(database, name)).delete(id);
   if (!letter) {
     console.error(`no dead letter ${id} in ${name}`);
     return 1;
   }
-  console.log(JSON.stringify({ subgraph: name, deleted: shown(letter) }));
+  const deleted = deletedLetter(letter);
+  createLogger('tunet-cli').warn({ subgraph: name, deadLetter: deleted }, 'dead letter deleted');
+  console.log(JSON.stringify({ subgraph: name, deleted }));
   return 0;
+}
+
+/** What names a deleted dead letter in the output and the log: never its payload, which holds personal data. */
+export function deletedLetter(letter: DeadLetter): { id: number; group: string; topic: string; eventId: string } {
+  return { id: letter.id, group: letter.group, topic: letter.event.topic, eventId: letter.event.eventId };
 }
 
 /** Drizzle wraps the driver's error; its own message says what is wrong (a schema not migrated, a missing role). */
