@@ -1,5 +1,5 @@
-import { clientNetwork, errorReasons, RateLimit, type FastStore, type Viewer } from '@tunet/kit';
-import { GraphQLError } from 'graphql';
+import { clientNetwork, RateLimit, type FastStore, type Viewer } from '@tunet/kit';
+import { rateLimited } from './request-errors';
 
 /** Requests a minute each kind of caller may send to /graphql and /graphql/stream (decision 0053). */
 export interface CallerLimitSettings {
@@ -44,7 +44,7 @@ export class CallerLimits {
   async admit(viewer: Viewer | null, clientIp: string): Promise<void> {
     const { kind, key } = callerOf(viewer, clientIp);
     const turn = await this.limits[kind].take(key);
-    if (!turn.taken) throw tooManyRequests(turn.secondsBlocked);
+    if (!turn.taken) throw rateLimited(turn.secondsBlocked, 'TOO_MANY_REQUESTS');
   }
 
   /**
@@ -60,17 +60,6 @@ export class CallerLimits {
     if ('error' in outcome) throw outcome.error;
     return outcome.authenticated;
   }
-}
-
-export function tooManyRequests(retryAfterSeconds: number): GraphQLError {
-  return new GraphQLError(errorReasons.TOO_MANY_REQUESTS.en({ retryAfterSeconds }), {
-    extensions: {
-      code: 'RATE_LIMITED',
-      reason: 'TOO_MANY_REQUESTS',
-      retryAfterSeconds,
-      http: { status: 429, headers: new Map([['retry-after', String(retryAfterSeconds)]]) },
-    },
-  });
 }
 
 /** RATE_LIMIT_USER_PER_MINUTE, RATE_LIMIT_API_KEY_PER_MINUTE, RATE_LIMIT_ANONYMOUS_PER_MINUTE; a bad value stops the start. */

@@ -10,11 +10,15 @@ export function unauthenticated(reason: ErrorReason, params: ReasonParams = {}):
   return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', reason, ...params, http: { status: 401 } } });
 }
 
-export function rateLimited(retryAfterSeconds: number): GraphQLError {
-  return new GraphQLError(errorReasons.RATE_LIMITED.en({ retryAfterSeconds }), {
+/**
+ * HTTP 429 with Retry-After: too many attempts of one thing (RATE_LIMITED: API key guesses), or a caller over its
+ * requests a minute (TOO_MANY_REQUESTS, decision 0053).
+ */
+export function rateLimited(retryAfterSeconds: number, reason: 'RATE_LIMITED' | 'TOO_MANY_REQUESTS' = 'RATE_LIMITED'): GraphQLError {
+  return new GraphQLError(errorReasons[reason].en({ retryAfterSeconds }), {
     extensions: {
       code: 'RATE_LIMITED',
-      reason: 'RATE_LIMITED',
+      reason,
       retryAfterSeconds,
       http: { status: 429, headers: new Map([['retry-after', String(retryAfterSeconds)]]) },
     },

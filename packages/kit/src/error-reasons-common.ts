@@ -94,8 +94,8 @@ export const commonErrorReasons = {
   RATE_LIMITED: {
     code: 'RATE_LIMITED',
     description: 'Too many attempts; try again after `retryAfterSeconds` seconds.',
-    en: (p) => `Too many attempts. Try again in ${p.retryAfterSeconds} seconds.`,
-    nb: (p) => `For mange forsøk. Prøv igjen om ${p.retryAfterSeconds} sekunder.`,
+    en: (p) => `Too many attempts. Try again in ${p.retryAfterSeconds} ${Number(p.retryAfterSeconds) === 1 ? 'second' : 'seconds'}.`,
+    nb: (p) => `For mange forsøk. Prøv igjen om ${p.retryAfterSeconds} ${Number(p.retryAfterSeconds) === 1 ? 'sekund' : 'sekunder'}.`,
   },
   FEATURE_NOT_SUBSCRIBED: {
     code: 'FEATURE_NOT_SUBSCRIBED',

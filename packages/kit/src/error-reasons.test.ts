@@ -53,6 +53,14 @@ describe('error reasons', () => {
     expect(renderReason('STATE_CONFLICT', {}, 'nb')).toBe('Dette kan ikke gjøres lenger.');
   });
 
+  it('says second, not seconds, for a wait of one (en and nb)', () => {
+    expect(renderReason('TOO_MANY_REQUESTS', { retryAfterSeconds: 1 }, 'en')).toBe('Too many requests. Try again in 1 second.');
+    expect(renderReason('TOO_MANY_REQUESTS', { retryAfterSeconds: 1 }, 'nb')).toBe('For mange forespørsler. Prøv igjen om 1 sekund.');
+    expect(renderReason('TOO_MANY_REQUESTS', { retryAfterSeconds: 2 }, 'nb')).toBe('For mange forespørsler. Prøv igjen om 2 sekunder.');
+    expect(renderReason('RATE_LIMITED', { retryAfterSeconds: 1 }, 'nb')).toBe('For mange forsøk. Prøv igjen om 1 sekund.');
+    expect(rateLimited(1).message).toBe('Too many attempts. Try again in 1 second.');
+  });
+
   it.each([
     ['nb-NO,nb;q=0.9,en;q=0.8', 'nb'],
     ['nn', 'nb'],

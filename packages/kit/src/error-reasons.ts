@@ -199,8 +199,8 @@ export const errorReasons = {
   TOO_MANY_REQUESTS: {
     code: 'RATE_LIMITED',
     description: 'The caller (person, API key, or network without a token) sent more requests this minute than allowed; wait `retryAfterSeconds`.',
-    en: (p) => `Too many requests. Try again in ${p.retryAfterSeconds} seconds.`,
-    nb: (p) => `For mange forespørsler. Prøv igjen om ${p.retryAfterSeconds} sekunder.`,
+    en: (p) => `Too many requests. Try again in ${counted(p.retryAfterSeconds, 'second', 'seconds')}.`,
+    nb: (p) => `For mange forespørsler. Prøv igjen om ${counted(p.retryAfterSeconds, 'sekund', 'sekunder')}.`,
   },
   OPERATION_NOT_TRUSTED: {
     code: 'FORBIDDEN',

@@ -31,4 +31,4 @@ export const forbidden = (message = 'You are not allowed to do this.', extra: Re
 export const notFound = (what: string) => fail('NOT_FOUND', `${what} was not found.`, { entity: what });
 export const conflict = (message: string) => fail('CONFLICT', message);
 export const rateLimited = (retryAfterSeconds: number) =>
-  fail('RATE_LIMITED', `Too many attempts. Try again in ${retryAfterSeconds} seconds.`, { retryAfterSeconds });
+  fail('RATE_LIMITED', `Too many attempts. Try again in ${retryAfterSeconds} ${retryAfterSeconds === 1 ? 'second' : 'seconds'}.`, { retryAfterSeconds });
