@@ -212,7 +212,7 @@ describe.each(['redis', 'memory'] as const)('event stream on %s', (kind) => {
     const waiting = recorder();
     await consume({ group: 'g', consumer: 'c1', blockMs: 10_000, handler: waiting.handler });
     // Past the client's command timeout: a read bound by it would have failed and paused for blockMs.
-    await sleep(COMMAND_TIMEOUT_MS * 2);
+    await sleep(COMMAND_TIMEOUT_MS + 500);
     const [sent] = events(1);
 
     await stream.append([sent!]);
