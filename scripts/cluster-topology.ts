@@ -144,10 +144,11 @@ async function allocatePorts(): Promise<Ports> {
  * HAProxy's configuration: round robin over the ready replicas (`GET /readyz` every second, out after two failures,
  * back after two answers). A request is sent again to another replica only when it cannot have been executed: the
  * connection failed before it was sent (`conn-failure`, any method), or, for GET and HEAD alone, the replica answered
- * nothing or timed out. A POST may be a mutation a dying replica has committed, so it is never resent (decision 0057).
+ * nothing or timed out (gateways only: subgraphs refuse a signed request sent twice). A POST may be a mutation a dying
+ * replica has committed, so it is never resent (decision 0057).
  */
 export function haproxyConfiguration(ports: Ports): string {
-  const backend = (name: string, bind: number, servers: number[], serverTimeout: string) => [
+  const backend = (name: string, bind: number, servers: number[], serverTimeout: string, l7Retry: string) => [
     `frontend ${name}`,
     `  bind 127.0.0.1:${bind}`,
     `  default_backend ${name}-replicas`,
@@ -155,7 +156,7 @@ export function haproxyConfiguration(ports: Ports): string {
     '  balance roundrobin',
     '  option httpchk GET /readyz',
     `  timeout server ${serverTimeout}`,
-    '  http-request disable-l7-retry unless METH_GET || METH_HEAD',
+    `  http-request disable-l7-retry${l7Retry}`,
     ...servers.map((port, index) => `  server ${name}-${index + 1} 127.0.0.1:${port} check inter 1s fall 2 rise 2`),
   ];
   return [
@@ -170,8 +171,10 @@ export function haproxyConfiguration(ports: Ports): string {
     '  option redispatch 1',
     '  retry-on conn-failure empty-response response-timeout',
     // The gateways' live streams (/graphql/stream) stay open for as long as the client keeps them.
-    ...backend('gateway', ports.public, ports.gateways, '1h'),
-    ...SUBGRAPHS.flatMap((subgraph) => backend(subgraph.name, ports.balanced[subgraph.name], ports.replicas[subgraph.name], '60s')),
+    ...backend('gateway', ports.public, ports.gateways, '1h', ' unless METH_GET || METH_HEAD'),
+    // Only connection failures for subgraphs: a signed request that reached a replica has claimed its nonce, so the
+    // same request resent would be refused as a replay (401, decision 0054); the gateway retries a query signed anew.
+    ...SUBGRAPHS.flatMap((subgraph) => backend(subgraph.name, ports.balanced[subgraph.name], ports.replicas[subgraph.name], '60s', '')),
     '',
   ].join('\n');
 }

@@ -101,6 +101,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     current: { pem: options.jwtPublicKey, keyId: options.jwtKeyIds?.current },
     previous: options.jwtPreviousPublicKey ? { pem: options.jwtPreviousPublicKey, keyId: options.jwtKeyIds?.previous } : null,
   });
+  // What a rotation needs checked: the ids tokens must name (members' `kid`), the current key's first.
+  options.logger.info({ accessTokenKeyIds: accessTokens.keyIds }, 'access-token keys held');
   const apiKeys = new ApiKeyAuthenticator(
     options.store,
     verifyWithMembers(() => membersUrl(subgraphUrls), options.internalSecret, timeoutMs('members'), options.logger),

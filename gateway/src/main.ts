@@ -12,6 +12,7 @@ import {
   shutdownDelayMs,
   startMetricsServerFromEnv,
 } from '@tunet/kit';
+import { jwtKeyIdsFromEnv } from './access-token-keys';
 import { breakerSettingsFromEnv } from './circuit-breaker';
 import { callerLimitsFromEnv } from './caller-limits';
 import { allowedOriginsFromEnv } from './cors';
@@ -44,7 +45,7 @@ async function main(): Promise<void> {
     jwtPublicKey: pemFromEnv('JWT_PUBLIC_KEY'),
     // While keys rotate (decision 0054): tokens the previous key signed stay valid until it is dropped.
     jwtPreviousPublicKey: process.env.JWT_PREVIOUS_PUBLIC_KEY ? pemFromEnv('JWT_PREVIOUS_PUBLIC_KEY') : null,
-    jwtKeyIds: { current: process.env.JWT_KEY_ID, previous: process.env.JWT_PREVIOUS_KEY_ID },
+    jwtKeyIds: jwtKeyIdsFromEnv(process.env),
     internalSecret: requireEnv('INTERNAL_SIGNING_SECRET'),
     introspection: process.env.GRAPHQL_INTROSPECTION === 'true',
     trustProxy: parseTrustProxy(process.env.TRUST_PROXY),
