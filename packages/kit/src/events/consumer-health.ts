@@ -21,19 +21,34 @@ export function storeConnected(store: FastStore): boolean {
 }
 
 /**
+ * Redis errors every replica meets alike (a full disk under AOF, memory, a read-only replica, a loading restart):
+ * failing readiness on them would take every replica out of the load balancer at once, as an outage would.
+ */
+const SHARED_REDIS_ERRORS = /^(MISCONF|OOM|READONLY|LOADING|MASTERDOWN)\b/;
+
+/**
  * Why the process is not ready because of its event consumers, or undefined when it is (decision 0052). A consumer
  * that has failed to read for longer than `unreadyAfterMs` while Redis answers is broken in this process (a group
- * it cannot recreate, a key of the wrong type, a Redis refusing writes): readiness fails, so the operator sees it.
- * While Redis itself is down every replica's consumer fails alike, and failing readiness would take them all out
- * of the load balancer for something the outbox already absorbs; they stay ready, and the health details say why
- * their consumers wait.
+ * it cannot recreate, a key of the wrong type, a permission): readiness fails, so the operator sees it. The time
+ * counts from `connectedSince`, the moment Redis last came back, so failures during an outage do not all turn into
+ * unreadiness the instant it ends. While Redis is down, or refuses every replica alike (SHARED_REDIS_ERRORS), they
+ * stay ready: failing readiness would take them all out of the load balancer for something the outbox absorbs.
+ * The reason names the group and the error's class only (the probe is public); the log has the whole error.
  */
-export function consumerUnreadiness(healths: readonly ConsumerHealth[], redisConnected: boolean, now: number, unreadyAfterMs: number): string | undefined {
-  if (!redisConnected) return undefined;
-  const stuck = healths.find((health) => health.failingSince !== undefined && now - health.failingSince.getTime() > unreadyAfterMs);
+export function consumerUnreadiness(
+  healths: readonly ConsumerHealth[],
+  connectedSince: number | undefined,
+  now: number,
+  unreadyAfterMs: number,
+): string | undefined {
+  if (connectedSince === undefined) return undefined;
+  const failingFor = (health: ConsumerHealth) => now - Math.max(health.failingSince!.getTime(), connectedSince);
+  const stuck = healths.find(
+    (health) => health.failingSince !== undefined && !SHARED_REDIS_ERRORS.test(health.lastError ?? '') && failingFor(health) > unreadyAfterMs,
+  );
   if (!stuck) return undefined;
-  const seconds = Math.round((now - stuck.failingSince!.getTime()) / 1000);
-  return `event consumer ${stuck.group} has failed to read the stream for ${seconds} s while Redis answers: ${stuck.lastError ?? 'unknown error'}`;
+  const errorClass = /^[A-Z]+\b/.exec(stuck.lastError ?? '')?.[0] ?? 'error';
+  return `event consumer ${stuck.group} has failed to read the stream for ${Math.round(failingFor(stuck) / 1000)} s while Redis answers (${errorClass})`;
 }
 
 /**
@@ -47,17 +62,28 @@ export function withConsumerReadiness<D extends { isReady(): Promise<void> }>(
   unreadyAfterMs = consumerUnreadyAfterMs(),
 ): D {
   const subscribers = jobs.filter((job): job is EventSubscriber => job instanceof EventSubscriber);
+  const connection = connectionWatch(store);
   return {
     ...definition,
     async isReady() {
       await definition.isReady();
       const reason = consumerUnreadiness(
         subscribers.map((subscriber) => subscriber.health()),
-        storeConnected(store),
+        connection.since(),
         Date.now(),
         unreadyAfterMs,
       );
       if (reason) throw new Error(reason);
     },
   };
+}
+
+/** Since when the store's connection has been up without a break (the in-process store: always), or undefined while down. */
+function connectionWatch(store: FastStore): { since(): number | undefined } {
+  if (store.kind === 'memory') return { since: () => 0 };
+  const { client } = store;
+  let since = client.status === 'ready' ? Date.now() : undefined;
+  client.on('ready', () => (since = Date.now()));
+  client.on('close', () => (since = undefined));
+  return { since: () => (client.status === 'ready' ? since : undefined) };
 }

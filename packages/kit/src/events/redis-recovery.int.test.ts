@@ -138,7 +138,7 @@ describe('events survive Redis', () => {
     expect(unrelayed.map((row) => row.event_id)).toEqual(produced.map((event) => event.eventId));
     // The consumer fails to read; the process stays ready, since Redis itself is down (not the consumer broken).
     await eventually(() => expect(subscriber!.health().failingSince).toBeInstanceOf(Date));
-    expect(consumerUnreadiness([subscriber!.health()], storeConnected(store), Date.now() + 3_600_000, 60_000)).toBeUndefined();
+    expect(consumerUnreadiness([subscriber!.health()], storeConnected(store) ? 0 : undefined, Date.now() + 3_600_000, 60_000)).toBeUndefined();
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, OUTAGE_MS - (Date.now() - startedAt))));
 
     await redis.restart();
