@@ -18,12 +18,17 @@ import { build, type Plugin } from 'esbuild';
 const WORKSPACE_IMPORT = /^@tunet\/([a-z-]+)(?:\/src\/(.+))?$/;
 const NOT_SHIPPED = /(\.test\.ts|\.fixtures\.ts|\.d\.ts)$|(^|\/)(__fixtures__|__mocks__)\//;
 
-/** Every import stays an import (nothing is bundled); only `@tunet/<name>[/src/<file>]` is pointed at dist. */
+/**
+ * Every import stays an import (nothing is bundled); only `@tunet/<name>[/src/<file>]` is pointed at dist. A relative
+ * JSON import is the exception: bundled, so built code needs no file outside dist (the gateway's first-party operation
+ * names, from clients/__generated__).
+ */
 const externalImports: Plugin = {
   name: 'external-imports',
   setup(builder) {
     builder.onResolve({ filter: /.*/ }, (args) => {
       if (args.kind === 'entry-point') return undefined;
+      if (args.path.startsWith('.') && args.path.endsWith('.json')) return undefined;
       const workspace = WORKSPACE_IMPORT.exec(args.path);
       if (!workspace) return { path: args.path, external: true };
       return { path: `@tunet/${workspace[1]}/dist/${workspace[2] ?? 'index'}.js`, external: true };

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
@@ -26,7 +25,7 @@ import { nulCharactersPlugin, nulCharactersRule } from './nul-characters';
 import { mountPublicRoutes, publicOriginOf } from './public-routes';
 import { graphqlBody, OperationGuard } from './request-limits';
 import { trustedDocumentsOnly, type TrustedDocuments } from './trusted-documents';
-import { RequestMetrics } from './request-metrics';
+import { logContextFailures, RequestMetrics, requestIdOf } from './request-metrics';
 import { SignedDataSource, type GatewayContext } from './signed-data-source';
 import { DEFAULT_BREAKER_SETTINGS, type BreakerSettings } from './circuit-breaker';
 import { SubgraphHealth } from './subgraph-health';
@@ -170,16 +169,16 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     '/graphql',
     requestMetrics.middleware,
     graphqlBody((req) =>
-      authenticate(req.headers.authorization, authenticators, { requestId: randomUUID(), clientIp: req.ip ?? '' }).then(
+      authenticate(req.headers.authorization, authenticators, { requestId: requestIdOf(req.res), clientIp: req.ip ?? '' }).then(
         ({ viewer }) => viewer !== null,
         () => false,
       ),
     ),
     ...(options.trustedDocuments ? [trustedDocumentsOnly(options.trustedDocuments)] : []),
     expressMiddleware(server, {
-      context: async ({ req, res }) => {
-        const requestId = randomUUID();
-        res.setHeader('x-request-id', requestId);
+      context: logContextFailures(options.logger, async ({ req, res }) => {
+        // The metrics middleware gave the request its id and sent it as x-request-id.
+        const requestId = requestIdOf(res);
         operationGuard.check(req, requestId);
         const clientIp = req.ip ?? '';
         const locale = messageLocaleOf(req.headers['accept-language']);
@@ -199,7 +198,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
           locale,
           associationLocale: viewer?.locale ?? undefined,
         };
-      },
+      }),
     }),
   );
   mountPublicRoutes(app, {

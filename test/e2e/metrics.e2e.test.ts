@@ -45,7 +45,9 @@ describe('metrics (issue 17, observability)', () => {
   it('move with requests, errors, subgraph fetches, relays and consumers', async () => {
     const before = await scrape();
     const { accessToken } = await e2e.login('kari@solbakken.example');
-    const ok = await e2e.gql('query MetricsMe { me { id } }', {}, accessToken);
+    // A first-party operation's name (clients/operations) is a label; any other name is (other).
+    const ok = await e2e.gql('query Viewer { me { id } }', {}, accessToken);
+    expect((await e2e.gql('query MetricsJunk { me { id } }', {}, accessToken)).errors).toBeUndefined();
     expect(ok.errors).toBeUndefined();
     const invalid = await e2e.gql('query MetricsBroken { noSuchField }', {}, accessToken);
     expect(invalid.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
@@ -58,8 +60,10 @@ describe('metrics (issue 17, observability)', () => {
       after = await scrape();
     }
 
-    expect(sample(after, 'tunet_gateway_requests_total{operation="MetricsMe",outcome="ok"}')).toBe(1);
-    expect(sample(after, 'tunet_gateway_request_duration_seconds_count{operation="MetricsMe"}')).toBe(1);
+    expect(sample(after, 'tunet_gateway_requests_total{operation="Viewer",outcome="ok"}')).toBe(1);
+    expect(sample(after, 'tunet_gateway_request_duration_seconds_count{operation="Viewer"}')).toBe(1);
+    expect(sample(after, 'tunet_gateway_requests_total{operation="(other)",outcome="ok"}')).toBeGreaterThanOrEqual(1);
+    expect(after).not.toContain('operation="MetricsJunk"');
     // Operation names of requests that never resolved collapse into one label.
     expect(sample(after, 'tunet_gateway_requests_total{operation="(none)",outcome="client_error"}')).toBeGreaterThanOrEqual(1);
     expect(sample(after, 'tunet_gateway_errors_total{operation="(none)",code="GRAPHQL_VALIDATION_FAILED"}')).toBeGreaterThanOrEqual(1);
