@@ -9,6 +9,7 @@ import { fastStoreUnavailable } from './fast-store-outage';
 import { closeFastStore, openFastStore, type FastStore } from './redis';
 import { RevocationReader, RevocationWriter, type TokenHolder } from './revocations';
 import { openTestRedis } from './kit.fixtures';
+import { ThrowawayRedis } from './redis.fixtures';
 
 /**
  * The fast store of one process dies (its connection to Redis is gone, the shared test Redis itself stays up for the
@@ -125,5 +126,70 @@ describe('the fast store down', () => {
     await expect(held!.release()).resolves.toBeUndefined();
     expect(await new ConcurrencyLimit(failingStore(store.namespace), { name: 'outage', limit: 1, leaseSeconds: 60 }).acquire('person')).not.toBeNull();
     expect((await failures('slots:outage')) - before).toBe(4);
+  });
+});
+
+describe('revocations on a Redis of their own, emptied or stopped', () => {
+  let redis: ThrowawayRedis;
+  const holder = (): TokenHolder => ({ sessionId: randomUUID(), associationId: randomUUID(), memberId: randomUUID(), issuedAt: new Date(Date.now() - 10_000) });
+  const notRevoked = { sessionEnded: false, suspension: null, associationClosed: null };
+
+  beforeAll(async () => {
+    redis = await ThrowawayRedis.start();
+  });
+  afterAll(async () => {
+    await redis.remove();
+  });
+
+  it('keeps an ended session ended and a closure until its tokens expired when Redis comes back empty', async () => {
+    const store = await openFastStore(redis.url, `test-${randomUUID()}`);
+    const reader = await RevocationReader.open(store);
+    const [ended, closed] = [holder(), holder()];
+    try {
+      const writer = new RevocationWriter(store, 60);
+      await writer.endSessions([ended.sessionId!]);
+      await writer.closeAssociation(closed.associationId!, 'blocked');
+      expect((await reader.standing(ended)).sessionEnded).toBe(true);
+      expect((await reader.standing(closed)).associationClosed?.status).toBe('blocked');
+      await store.client.flushall();
+      const now = Date.now();
+      const clock = jest.spyOn(Date, 'now').mockReturnValue(now + 60_000);
+      try {
+        expect((await reader.standing(ended)).sessionEnded).toBe(true);
+        expect((await reader.standing(closed)).associationClosed?.status).toBe('blocked');
+        // Past the longest token's lifetime (a support session's 4 hours): nothing issued before the closing lives.
+        clock.mockReturnValue(now + 5 * 3_600_000);
+        expect(await reader.standing(closed)).toEqual(notRevoked);
+      } finally {
+        clock.mockRestore();
+      }
+    } finally {
+      await reader.close();
+      await closeFastStore(store);
+    }
+  });
+
+  it("answers members' revocation made while Redis is down, counted, and writes and announces it once Redis is back", async () => {
+    const namespace = `test-${randomUUID()}`;
+    const [writerStore, readerStore] = [await openFastStore(redis.url, namespace), await openFastStore(redis.url, namespace)];
+    const reader = await RevocationReader.open(readerStore);
+    const ended = holder();
+    let stopped = false;
+    try {
+      const writer = new RevocationWriter(writerStore, 60);
+      const before = await failures('revocations:write');
+      stopped = true;
+      await redis.stop();
+      await eventually(() => expect((writerStore as { client: Redis }).client.status).not.toBe('ready'));
+      await expect(writer.endSessions([ended.sessionId!])).resolves.toBeUndefined();
+      expect((await failures('revocations:write')) - before).toBe(1);
+      await redis.restart();
+      stopped = false;
+      await eventually(async () => expect((await reader.standing(ended)).sessionEnded).toBe(true), 15_000);
+    } finally {
+      if (stopped) await redis.restart();
+      await reader.close();
+      await Promise.all([closeFastStore(writerStore), closeFastStore(readerStore)]);
+    }
   });
 });

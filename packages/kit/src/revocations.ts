@@ -58,54 +58,129 @@ export interface Standing {
 /** How long a gateway trusts what it read without hearing otherwise: the bound when a pub/sub message is lost. */
 const LOCAL_CACHE_MS = 5_000;
 const LOCAL_CACHE_CAPACITY = 10_000;
+/**
+ * How long a revocation the reader learnt of keeps holding without the store: as long as the longest access token
+ * issued before it can live (a support session's 4 hours), with a minute for clocks that disagree.
+ */
+const KEEP_KNOWN_MS = (4 * 60 + 1) * 60_000;
+/** Revocations not yet written for want of the store, kept to be written once it is back; beyond this the oldest go. */
+const UNSENT_CAPACITY = 10_000;
 
-/** Members' side: records what ended and who is suspended, each for `keepSeconds` (an access token's lifetime). */
+/** A revocation the store could not take: written (with what is left of its time) once the store is back. */
+type Unsent =
+  | { kind: 'write'; entries: { key: string; value: string }[]; expiresAt: number; announcement: Revocation }
+  | { kind: 'remove'; key: string; announcement: Revocation };
+
+/**
+ * Members' side: records what ended and who is suspended, each for `keepSeconds` (an access token's lifetime).
+ * Callers call it after their change committed, so it never fails them for the store (decision 0059): a revocation the
+ * store cannot take is counted (`revocations:write`), logged, and written and announced once the store is back.
+ */
 export class RevocationWriter {
   private readonly backend: Backend;
+  private readonly unsent: Unsent[] = [];
+  private waiting = false;
+  private resending = false;
 
   constructor(
-    store: FastStore,
+    private readonly store: FastStore,
     private readonly keepSeconds: number,
+    private readonly logger: Logger = createLogger('revocations'),
   ) {
     this.backend = backendFor(store);
   }
 
   async endSessions(sessionIds: string[]): Promise<void> {
     if (sessionIds.length === 0) return;
-    await this.backend.write(
-      sessionIds.map((id) => ({ key: sessionKey(id), value: '1' })),
-      this.keepSeconds * 1000,
-      { kind: 'sessions-ended', sessionIds },
-    );
+    await this.send({
+      kind: 'write',
+      entries: sessionIds.map((id) => ({ key: sessionKey(id), value: '1' })),
+      expiresAt: Date.now() + this.keepSeconds * 1000,
+      announcement: { kind: 'sessions-ended', sessionIds },
+    });
   }
 
   async suspend(associationId: string, memberId: string, suspension: Omit<Suspension, 'since'>, since = new Date()): Promise<void> {
     const entry: Suspension = { ...suspension, since: since.toISOString() };
-    await this.backend.write([{ key: memberKey(associationId, memberId), value: JSON.stringify(entry) }], this.keepSeconds * 1000, {
-      kind: 'suspended',
-      associationId,
-      memberId,
-      suspension: entry,
+    await this.send({
+      kind: 'write',
+      entries: [{ key: memberKey(associationId, memberId), value: JSON.stringify(entry) }],
+      expiresAt: Date.now() + this.keepSeconds * 1000,
+      announcement: { kind: 'suspended', associationId, memberId, suspension: entry },
     });
   }
 
   async reinstate(associationId: string, memberId: string): Promise<void> {
-    await this.backend.remove(memberKey(associationId, memberId), { kind: 'reinstated', associationId, memberId });
+    await this.send({ kind: 'remove', key: memberKey(associationId, memberId), announcement: { kind: 'reinstated', associationId, memberId } });
   }
 
   /** Closes the association's access: every token issued up to `since` is refused (blocked or terminated). */
   async closeAssociation(associationId: string, status: AssociationClosure['status'], since = new Date()): Promise<void> {
     const closure: AssociationClosure = { since: since.toISOString(), status };
-    await this.backend.write([{ key: associationKey(associationId), value: JSON.stringify(closure) }], this.keepSeconds * 1000, {
-      kind: 'association-closed',
-      associationId,
-      closure,
+    await this.send({
+      kind: 'write',
+      entries: [{ key: associationKey(associationId), value: JSON.stringify(closure) }],
+      expiresAt: Date.now() + this.keepSeconds * 1000,
+      announcement: { kind: 'association-closed', associationId, closure },
     });
   }
 
   /** Lets the tokens of a reopened (unblocked) association work again. */
   async reopenAssociation(associationId: string): Promise<void> {
-    await this.backend.remove(associationKey(associationId), { kind: 'association-reopened', associationId });
+    await this.send({ kind: 'remove', key: associationKey(associationId), announcement: { kind: 'association-reopened', associationId } });
+  }
+
+  /** Writes it now, after those still unsent (in order, so a reinstatement never lands before its suspension). */
+  private async send(revocation: Unsent): Promise<void> {
+    if (this.unsent.length > 0) {
+      this.keep(revocation);
+      // The store may have come back without reconnecting (a command that timed out): try again now.
+      if (!this.resending && this.store.kind === 'redis' && this.store.client.status === 'ready') await this.resend();
+      return;
+    }
+    try {
+      await this.deliver(revocation);
+    } catch (error) {
+      storeUnavailable('revocations:write', error, this.logger);
+      this.keep(revocation);
+    }
+  }
+
+  private deliver(revocation: Unsent): Promise<void> {
+    if (revocation.kind === 'remove') return this.backend.remove(revocation.key, revocation.announcement);
+    const ttlMs = revocation.expiresAt - Date.now();
+    return ttlMs > 0 ? this.backend.write(revocation.entries, ttlMs, revocation.announcement) : Promise.resolve();
+  }
+
+  private keep(revocation: Unsent): void {
+    this.unsent.push(revocation);
+    if (this.unsent.length > UNSENT_CAPACITY) this.unsent.shift();
+    this.resendWhenReady();
+  }
+
+  private resendWhenReady(): void {
+    if (this.waiting || this.resending || this.store.kind !== 'redis') return;
+    this.waiting = true;
+    this.store.client.once('ready', () => {
+      this.waiting = false;
+      void this.resend();
+    });
+  }
+
+  /** Once the store is back: writes what waited, in order; stops and waits again if the store fails anew. */
+  private async resend(): Promise<void> {
+    this.resending = true;
+    try {
+      while (this.unsent.length > 0) {
+        await this.deliver(this.unsent[0]!);
+        this.unsent.shift();
+      }
+    } catch (error) {
+      storeUnavailable('revocations:write', error, this.logger);
+    } finally {
+      this.resending = false;
+    }
+    if (this.unsent.length > 0) this.resendWhenReady();
   }
 }
 
@@ -117,8 +192,12 @@ export class RevocationWriter {
  */
 export class RevocationReader {
   private readonly cache = new Map<string, { value: string | null; expiresAt: number }>();
-  /** The last value read or heard for each key, kept past its freshness for when the store cannot be asked. */
-  private readonly lastKnown = new Map<string, string | null>();
+  /**
+   * Every revocation read or heard, kept past its freshness and past the store forgetting it (an emptied or replaced
+   * Redis answers nothing): an ended session stays ended, a suspension or closure holds until the tokens it refuses
+   * have expired unless its reinstatement or reopening is heard. Only revocations: the capacity is not spent on nothing.
+   */
+  private readonly lastKnown = new Map<string, { value: string; keepUntil: number }>();
   private readonly listeners = new Set<(revocation: Revocation) => void>();
   /** Moves on with every revocation heard, so a read that began before one does not cache what it read. */
   private generation = 0;
@@ -192,10 +271,17 @@ export class RevocationReader {
       const generation = this.generation;
       const values = await this.backend.read(missing).catch((error: unknown) => {
         storeUnavailable('revocations', error, this.logger);
-        return missing.map((key) => this.lastKnown.get(key) ?? null);
+        return missing.map(() => null);
       });
-      missing.forEach((key, i) => answers.set(key, values[i] ?? null));
-      if (generation === this.generation) for (const key of missing) this.remember(key, answers.get(key) ?? null);
+      const current = generation === this.generation;
+      missing.forEach((key, i) => {
+        const read = values[i] ?? null;
+        // A revocation read is learnt; nothing read never clears one learnt before (only a reinstatement heard does).
+        if (read !== null && current) this.know(key, read);
+        const value = read ?? this.known(key);
+        answers.set(key, value);
+        if (current) this.remember(key, value);
+      });
     }
     return keys.map((key) => (key === null ? null : (answers.get(key) ?? null)));
   }
@@ -205,12 +291,24 @@ export class RevocationReader {
     this.cache.set(key, { value, expiresAt: Date.now() + LOCAL_CACHE_MS });
     const oldest = this.cache.keys().next().value;
     if (this.cache.size > LOCAL_CACHE_CAPACITY && oldest !== undefined) this.cache.delete(oldest);
-    this.know(key, value);
   }
 
-  private know(key: string, value: string | null): void {
+  /** The revocation learnt for the key, while the tokens it refuses can still live. */
+  private known(key: string): string | null {
+    const entry = this.lastKnown.get(key);
+    if (!entry) return null;
+    if (entry.keepUntil > Date.now()) return entry.value;
     this.lastKnown.delete(key);
-    this.lastKnown.set(key, value);
+    return null;
+  }
+
+  private know(key: string, value: string): void {
+    const previous = this.lastKnown.get(key);
+    // A suspension or closure counts from its `since`; an ended session from when this process first learnt of it.
+    const since = key.startsWith('session:') ? (previous ? null : Date.now()) : sinceOf(value);
+    const keepUntil = since === null ? previous!.keepUntil : since + KEEP_KNOWN_MS;
+    this.lastKnown.delete(key);
+    this.lastKnown.set(key, { value, keepUntil });
     const oldest = this.lastKnown.keys().next().value;
     if (this.lastKnown.size > LOCAL_CACHE_CAPACITY && oldest !== undefined) this.lastKnown.delete(oldest);
   }
@@ -219,7 +317,8 @@ export class RevocationReader {
     this.generation++;
     for (const [key, value] of announcedValues(revocation)) {
       this.cache.delete(key);
-      this.know(key, value);
+      if (value === null) this.lastKnown.delete(key);
+      else this.know(key, value);
     }
     for (const listener of this.listeners) listener(revocation);
   }
@@ -242,6 +341,12 @@ function announcedValues(revocation: Revocation): [string, string | null][] {
   if (revocation.kind === 'reinstated') return [[memberKey(revocation.associationId, revocation.memberId), null]];
   if (revocation.kind === 'association-closed') return [[associationKey(revocation.associationId), JSON.stringify(revocation.closure)]];
   return [[associationKey(revocation.associationId), null]];
+}
+
+/** When a stored suspension or closure began, in ms; now when it cannot be read (it then counts as absent anyway). */
+function sinceOf(value: string): number {
+  const since = parseJson(z.object({ since: z.iso.datetime() }), value)?.since;
+  return since ? Date.parse(since) : Date.now();
 }
 
 /** Token times are whole seconds: a token from the second of a revocation counts as issued before it. */
@@ -276,12 +381,15 @@ function redisBackend(client: Redis, prefix: string, logger?: Logger): Backend {
   const channel = `${prefix}:announcements`;
   return {
     async write(entries, ttlMs, announcement) {
+      // Not sent while disconnected, as reads: the writer keeps it for when the store is back.
+      if (client.status !== 'ready') throw new Error(`Redis connection ${client.status}`);
       const batch = client.multi();
       for (const { key, value } of entries) batch.set(`${prefix}:${key}`, value, 'PX', ttlMs);
       batch.publish(channel, JSON.stringify(announcement));
       await batch.exec();
     },
     async remove(key, announcement) {
+      if (client.status !== 'ready') throw new Error(`Redis connection ${client.status}`);
       await client.multi().del(`${prefix}:${key}`).publish(channel, JSON.stringify(announcement)).exec();
     },
     async read(keys) {

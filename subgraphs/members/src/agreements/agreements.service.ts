@@ -164,10 +164,11 @@ export class AgreementsService {
           timeZone: association.timeZone,
         },
       });
-      await this.revocations.closeAssociation(association.id, 'blocked');
       return changes.association();
     });
     if (!blocked) throw notFound('Association');
+    // After the commit, so gateways never refuse an association whose blocking rolled back (decision 0059).
+    await this.revocations.closeAssociation(blocked.id, 'blocked');
     return blocked;
   }
 
@@ -180,10 +181,10 @@ export class AgreementsService {
       await changes.unblock(now);
       if (openTermination?.initiatedBy === 'breach') await changes.withdrawTermination(openTermination.id, now);
       await changes.announce({ topic: 'association.unblocked', payload: { unblockedAt: now.toISOString() } });
-      await this.revocations.reopenAssociation(association.id);
       return changes.association();
     });
     if (!reopened) throw notFound('Association');
+    await this.revocations.reopenAssociation(reopened.id);
     return reopened;
   }
 
