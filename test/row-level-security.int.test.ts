@@ -69,6 +69,16 @@ const PLATFORM_WIDE: Record<string, PlatformTable> = {
     reason: 'one key per deployment signs export archive download links for every association (decision 0037)',
   },
   'privacy.archive_job_runs': { guard: 'system-only', reason: "the log of the archive jobs' runs, each covering every association (decision 0037)" },
+  // The kit's handled events (events/handled-events.ts), in every schema: event ids and group names, no personal data.
+  ...Object.fromEntries(
+    SUBGRAPHS.map((subgraph) => [
+      `${subgraph}.handled_events`,
+      {
+        guard: 'system-only' as const,
+        reason: "the ids of the events its consumer group handled, of every association's events, to skip a replay (decision 0052)",
+      },
+    ]),
+  ),
 };
 
 /** Every schema has the migration runner's bookkeeping, which the subgraph's role may not read. */

@@ -9,6 +9,7 @@ import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg
 import { Pool } from 'pg';
 import { tunetEvents, type EventContracts, type TunetEvents } from '@tunet/events';
 import { deadLettersSchemaSql } from './events/dead-letters';
+import { handledEventsSchemaSql } from './events/handled-events';
 import { Outbox, outboxSchemaSql } from './events/outbox';
 import { isUuid } from './ids';
 import { createLogger } from './logger';
@@ -170,8 +171,8 @@ function migrationFile(name: string, content: Buffer): { name: string; text: str
 
 /**
  * What every subgraph schema needs before its own migrations: the schema, a role that owns nothing and can
- * only touch this schema's tables, the two functions the row-level-security policies call, the outbox and the
- * dead letters.
+ * only touch this schema's tables, the two functions the row-level-security policies call, the outbox, the
+ * dead letters and the handled events.
  */
 function prepareSchemaSql(schema: string, role: string): string {
   return `
@@ -204,6 +205,7 @@ function prepareSchemaSql(schema: string, role: string): string {
       language sql stable as $f$ select coalesce(current_setting('tunet.scope', true), '') = 'system' $f$;
     ${outboxSchemaSql(schema)}
     ${deadLettersSchemaSql(schema)}
+    ${handledEventsSchemaSql(schema)}
   `;
 }
 

@@ -87,9 +87,11 @@ export class DeadLetters {
   /**
    * Appends the event again, for its group only (the other groups acknowledge it unseen), with its own `eventId`
    * so a handler that did part of the work deduplicates. Resolves to the dead letter, or null if there is none.
-   * A letter replayed before is refused (`AlreadyReplayed`) unless `again`: handlers deduplicate by the state they
-   * change, not always by `eventId`, so a stale second replay could undo what happened since (a reinstated member
-   * suspended again).
+   * A letter replayed before is refused (`AlreadyReplayed`) unless `again`: the subscriber skips an event id its
+   * group has handled (handled-events.ts), but keeps the ids only for the outbox's retention and a day while a dead
+   * letter stays 30 days, and an id is not recorded if the process dies right after the handler; then only the
+   * handler's idempotence by state is left, and a stale second replay could undo what happened since (a reinstated
+   * member suspended again).
    */
   async replay(id: number, stream: EventStream, options: { again?: boolean } = {}): Promise<DeadLetter | null> {
     return this.db.system(async (tx) => {

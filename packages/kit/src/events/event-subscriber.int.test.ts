@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { TunetEvents, TunetPayload } from '@tunet/events';
+import { sql } from 'drizzle-orm';
 import { register } from 'prom-client';
 import type { SubgraphDatabase } from '../database';
 import { ServiceUnavailable } from '../internal-routes';
@@ -22,6 +23,11 @@ const joined = (payload: Record<string, unknown> = { memberId: randomUUID(), inv
   occurredAt: new Date(),
   payload,
 });
+
+const duplicatesSkipped = async (group: string) =>
+  (await register.getSingleMetric('tunet_events_duplicates_skipped_total')!.get()).values
+    .filter((value) => value.labels.group === group)
+    .reduce((sum, value) => sum + value.value, 0);
 
 const deadLetterCount = async (cause: string) =>
   (await register.getSingleMetric('tunet_events_dead_lettered_total')!.get()).values
@@ -195,13 +201,57 @@ describe('event subscriber', () => {
     expect(await new DeadLetters(db).replay(999_999, stream)).toBeNull();
 
     await expect(new DeadLetters(db).replay(letter!.id, stream)).rejects.toBeInstanceOf(AlreadyReplayed);
+    // Replayed again after it was handled: the group has its event id, so the handler does not run twice.
     await new DeadLetters(db).replay(letter!.id, stream, { again: true });
-    await eventually(() => expect(handled).toHaveLength(2));
+    await eventually(async () => expect(await duplicatesSkipped('replayed')).toBe(1));
+    expect(handled).toHaveLength(1);
 
     // Dealt with: the operator deletes it (`tunet dead-letters delete`), once.
     expect(await new DeadLetters(db).delete(letter!.id)).toMatchObject({ id: letter!.id, group: 'replayed' });
     expect(await lettersOf('replayed')).toEqual([]);
     expect(await new DeadLetters(db).delete(letter!.id)).toBeNull();
+  });
+
+  it('handles an event delivered twice with the same event id once, for each group', async () => {
+    const handled: string[] = [];
+    const bystanders: string[] = [];
+    await subscribe('once', { 'member.joined': async (event) => void handled.push(event.eventId) });
+    await subscribe('once-too', { 'member.joined': async (event) => void bystanders.push(event.eventId) });
+    const sent = joined();
+    const next = joined();
+
+    await stream.append([sent]);
+    await eventually(() => expect([handled, bystanders]).toEqual([[sent.eventId], [sent.eventId]]));
+    // A replay (tunet replay-events appends the relayed outbox rows again, with their own ids), then another event.
+    await stream.append([sent, next]);
+
+    await eventually(() =>
+      expect([handled, bystanders]).toEqual([
+        [sent.eventId, next.eventId],
+        [sent.eventId, next.eventId],
+      ]),
+    );
+    expect(await duplicatesSkipped('once')).toBe(1);
+    expect(await duplicatesSkipped('once-too')).toBe(1);
+  });
+
+  it('forgets handled event ids older than it keeps them, and only those', async () => {
+    const subscriber = await subscribe('forgets', { 'member.joined': async () => {} });
+    const [old, fresh] = [joined(), joined()];
+    await stream.append([old, fresh]);
+    const keptIds = () =>
+      db.system(async (tx) => {
+        const { rows } = (await tx.execute(sql`select event_id from alpha.handled_events where consumer_group = 'forgets' order by event_id`)) as {
+          rows: { event_id: string }[];
+        };
+        return rows.map((row) => row.event_id);
+      });
+    await eventually(async () => expect(await keptIds()).toEqual([old.eventId, fresh.eventId].sort()));
+    await db.system((tx) => tx.execute(sql`update alpha.handled_events set handled_at = now() - interval '97 hours' where event_id = ${old.eventId}`));
+
+    expect(await subscriber.pruneHandled()).toBe(1);
+
+    expect(await keptIds()).toEqual([fresh.eventId]);
   });
 
   it('refuses retries that would outlast claimIdleMs, when a peer would take the event over and handle it too', () => {

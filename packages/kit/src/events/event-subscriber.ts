@@ -7,8 +7,10 @@ import type { SubgraphDatabase } from '../database';
 import { createLogger, type Logger } from '../logger';
 import { isUnavailable } from '../internal-routes';
 import { DeadLetters } from './dead-letters';
+import { HandledEvents } from './handled-events';
 import type { Consumer, ConsumerHealth, EventStream } from './event-stream';
 import { EventContractError, type Event } from './outbox';
+import { outboxKeepRelayedMs } from './outbox-relay';
 import { Pause } from './pause';
 
 /** An event of a topic (of one of several, told apart by `topic`) as its handler receives it: the payload parsed by its contract. */
@@ -16,14 +18,18 @@ export type ContractEvent<C extends EventContracts, T extends keyof C & string> 
   ? Omit<Event, 'topic' | 'payload'> & { topic: T; payload: Payload<C, T> }
   : never;
 
-/** One handler per topic the group takes. A handler must deduplicate by `eventId`: delivery is at least once. */
+/**
+ * One handler per topic the group takes. Delivery is at least once: the subscriber skips an event id the group has
+ * handled before (handled-events.ts), but a crash between a handler's commit and that record redelivers the event,
+ * so a handler must still be idempotent by the state it changes.
+ */
 export type EventHandlers<C extends EventContracts = TunetEvents> = {
   [T in keyof C & string]?: (event: ContractEvent<C, T>) => Promise<unknown>;
 };
 
 export interface EventSubscriberOptions<C extends EventContracts = TunetEvents> {
   stream: EventStream;
-  /** The subscribing subgraph's database, where its dead letters go. */
+  /** The subscribing subgraph's database, where its dead letters and handled event ids go. */
   db: Pick<SubgraphDatabase, 'schema' | 'system'>;
   /** The consumer group: one per subscribing subgraph, e.g. `notifications`. A subgraph has one subscriber. */
   group: string;
@@ -43,6 +49,13 @@ export interface EventSubscriberOptions<C extends EventContracts = TunetEvents> 
    * that to one event's attempts.
    */
   batchSize?: number;
+  /**
+   * How long a handled event's id is kept to skip a repeat of it (default the outbox's retention, `outboxKeepRelayedMs()`,
+   * plus a day): an event can be replayed from the outbox (`tunet replay-events`) until the relay prunes it.
+   */
+  keepHandledMs?: number;
+  /** How often the subscriber deletes handled ids older than `keepHandledMs`, at most (default 10 minutes). */
+  pruneHandledIntervalMs?: number;
   logger?: Logger;
 }
 
@@ -51,6 +64,15 @@ const deadLettered = new Counter({
   help: 'Events a consumer group set aside as dead letters, by why: a payload that breaks its contract, or a handler that kept failing.',
   labelNames: ['group', 'topic', 'cause'] as const,
 });
+
+const duplicatesSkipped = new Counter({
+  name: 'tunet_events_duplicates_skipped_total',
+  help: 'Events a consumer group acknowledged without calling the handler, because it had handled their event id before (a redelivery or a replay).',
+  labelNames: ['group'] as const,
+});
+
+/** Handled ids deleted per prune transaction, so a large backlog never holds one long lock. */
+const PRUNE_BATCH = 1_000;
 
 /**
  * A subgraph's one way to hear events: joins its consumer group, parses each event of a topic it handles with that
@@ -71,11 +93,16 @@ export class EventSubscriber<C extends EventContracts = TunetEvents> implements 
   private readonly pause = new Pause();
   private readonly contracts: EventContracts;
   private readonly deadLetters: DeadLetters;
+  private readonly handledEvents: HandledEvents;
+  private readonly keepHandledMs: number;
+  private prunedAt = 0;
   private readonly logger: Logger;
 
   constructor(private readonly options: EventSubscriberOptions<C>) {
     this.contracts = options.contracts ?? tunetEvents;
     this.deadLetters = new DeadLetters(options.db);
+    this.handledEvents = new HandledEvents(options.db);
+    this.keepHandledMs = options.keepHandledMs ?? outboxKeepRelayedMs() + 24 * 60 * 60_000;
     this.logger = options.logger ?? createLogger(`events:${options.group}`);
     for (const topic of this.topics) {
       if (!Object.hasOwn(this.contracts, topic)) throw new Error(`no contract for topic ${topic}: add it to packages/events`);
@@ -151,13 +178,20 @@ export class EventSubscriber<C extends EventContracts = TunetEvents> implements 
       const reason = `payload breaks the contract of ${event.topic} v${contract.version}: ${z.prettifyError(parsed.error)}`;
       return this.deadLetter(event, 'malformed', reason, 0);
     }
+    const { group } = this.options;
+    // A database that does not answer throws here: the event stays pending and comes back after claimIdleMs.
+    if (await this.handledEvents.has(group, event.eventId)) {
+      duplicatesSkipped.inc({ group });
+      this.logger.info({ group, eventId: event.eventId, topic: event.topic }, 'event handled before; skipped');
+      return;
+    }
     const handler = this.options.handlers[event.topic as keyof C & string] as (event: Event) => Promise<unknown>;
     const typed = { ...event, payload: parsed.data as Record<string, unknown> };
     const maxAttempts = this.options.maxAttempts ?? 5;
     for (let attempt = 1; ; attempt++) {
       try {
         await handler(typed);
-        return;
+        return await this.recordHandled(event);
       } catch (error) {
         // Stopping: left pending, the event comes back to this consumer's restart or a peer.
         if (this.stopping) throw error;
@@ -176,6 +210,32 @@ export class EventSubscriber<C extends EventContracts = TunetEvents> implements 
         this.logger.warn({ err: error, group: this.options.group, eventId: event.eventId, topic: event.topic, attempt }, 'event handler failed; retrying');
         await this.pause.for((this.options.retryDelayMs ?? 500) * 2 ** (attempt - 1));
       }
+    }
+  }
+
+  /**
+   * Records the handled event's id, and now and then prunes the old ones. Neither failing undoes the handling: the
+   * event is acknowledged, and a repeat of it falls back on the handler's idempotence by state.
+   */
+  private async recordHandled(event: Event): Promise<void> {
+    const { group } = this.options;
+    try {
+      await this.handledEvents.record(group, event.eventId);
+    } catch (error) {
+      this.logger.warn({ err: error, group, eventId: event.eventId, topic: event.topic }, 'could not record a handled event; a repeat of it runs again');
+    }
+    if (Date.now() - this.prunedAt < (this.options.pruneHandledIntervalMs ?? 10 * 60_000)) return;
+    this.prunedAt = Date.now();
+    await this.pruneHandled().catch((error: unknown) => this.logger.warn({ err: error, group }, 'could not prune handled events; trying again later'));
+  }
+
+  /** Deletes the handled ids of every group of this subgraph recorded longer than `keepHandledMs` ago; resolves to how many. */
+  async pruneHandled(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const deleted = await this.handledEvents.prune(this.keepHandledMs, PRUNE_BATCH);
+      total += deleted;
+      if (deleted < PRUNE_BATCH) return total;
     }
   }
 
