@@ -56,8 +56,37 @@ describe('signed data source: retries and the circuit breaker', () => {
     const response = await source.process(fetchPlannedFor('mutation'));
 
     expect(fetchMock).toHaveBeenCalledTimes(1);
-    expect(response.errors).toEqual([expect.objectContaining({ extensions: { code: 'SERVICE_UNAVAILABLE' } })]);
+    expect(response.errors).toEqual([expect.objectContaining({ message: 'The posts service cannot be reached. Try again shortly.' })]);
     expect(counted).toEqual(['unreachable']);
+  });
+
+  it('answers OUTCOME_UNKNOWN, not "try again", for a mutation that may have reached the subgraph', async () => {
+    const reset = () => Promise.reject(new TypeError('fetch failed', { cause: { code: 'ECONNRESET' } }));
+    for (const failure of [reset, async () => new Response('bad gateway', { status: 502 })]) {
+      fetchMock.mockReset().mockImplementation(failure);
+      const { source } = dataSource();
+
+      const response = await source.process(fetchPlannedFor('mutation'));
+
+      expect(fetchMock).toHaveBeenCalledTimes(1);
+      expect(response.errors).toEqual([
+        {
+          message: 'The posts service did not answer, so it is not known whether the change was saved. Check before trying again.',
+          extensions: { code: 'SERVICE_UNAVAILABLE', reason: 'OUTCOME_UNKNOWN', serviceName: 'posts' },
+        },
+      ]);
+    }
+  });
+
+  it('takes a plain 500 as an answer: not retried, not counted against the breaker', async () => {
+    fetchMock.mockImplementation(async () => new Response('boom', { status: 500 }));
+    const { source, breaker, counted } = dataSource(1);
+
+    await expect(source.process(fetchPlannedFor('query'))).rejects.toThrow();
+
+    expect(fetchMock).toHaveBeenCalledTimes(1);
+    expect(counted).toEqual([]);
+    expect(breaker.state).toBe('closed');
   });
 
   it('puts an error at each entity of an `_entities` fetch it cannot make, so each null reference has one', async () => {

@@ -4,6 +4,7 @@ import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@
 import {
   CONTEXT_HEADER,
   encodeContext,
+  errorReasons,
   signRequest,
   timeSubgraphFetch,
   type Logger,
@@ -13,7 +14,7 @@ import {
 } from '@tunet/kit';
 import type { CircuitBreaker } from './circuit-breaker';
 import { serviceUnavailable } from './request-errors';
-import { failureOf, isIdempotentRead, retryDelayMs, shouldRetry, SubgraphUnreachable, type SubgraphFailure } from './subgraph-retries';
+import { failureOf, isIdempotentRead, nothingSent, retryDelayMs, shouldRetry, SubgraphUnreachable, type SubgraphFailure } from './subgraph-retries';
 import { logTimeout } from './subgraph-timeouts';
 
 /**
@@ -81,7 +82,8 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
    * A subgraph that does not answer (hung, overloaded, down, unreachable behind a black hole) costs the client only
    * the fields planned to it: they get a SERVICE_UNAVAILABLE error and the rest of the answer stands. A fetch for a
    * query is tried again within its time budget (each attempt signed anew, so with a fresh nonce); while the
-   * subgraph's breaker is open, the fields fail at once without calling it (decision 0055).
+   * subgraph's breaker is open, the fields fail at once without calling it (decision 0055). A mutation is never
+   * retried, and "try again" is said only when it certainly never reached the subgraph: else OUTCOME_UNKNOWN.
    */
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<SubgraphResponse> {
     const { name, timeoutMs, breaker } = this.limits;
@@ -106,24 +108,26 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
           await sleep(delayMs);
           continue;
         }
-        return this.gaveUp(options, failure, error);
+        return this.gaveUp(options, failure, error, read);
       }
     }
   }
 
-  /** What the client gets for a subgraph that gave no answer: SERVICE_UNAVAILABLE, except for a plain 500. */
-  private gaveUp(options: GraphQLDataSourceProcessOptions<GatewayContext>, failure: SubgraphFailure, error: unknown): SubgraphResponse {
+  /**
+   * What the client gets for a subgraph that gave no answer: SERVICE_UNAVAILABLE, "try again" for a read or a change
+   * that never left; OUTCOME_UNKNOWN for a change that may have been made.
+   */
+  private gaveUp(options: GraphQLDataSourceProcessOptions<GatewayContext>, failure: SubgraphFailure, error: unknown, read: boolean): SubgraphResponse {
     const { name, timeoutMs, logger } = this.limits;
     // Only an incoming operation carries the gateway's context; a health check's has no request id.
     const { requestId } = options.context as Partial<GatewayContext>;
-    if (failure === 'timeout') {
-      logTimeout(logger, name, timeoutMs, requestId);
-      return unavailable(name, 'timeout', options);
+    if (failure === 'timeout') logTimeout(logger, name, timeoutMs, requestId);
+    else {
+      const status = (error as { extensions?: { response?: { status?: number } } }).extensions?.response?.status;
+      logger.warn({ subgraph: name, failure, status, requestId, err: (error as Error).cause ?? error }, 'subgraph gave no answer');
     }
-    const status = (error as { extensions: { response: { status: number } } }).extensions?.response?.status;
-    if (failure === 'server-error' && status === 500) throw error;
-    logger.warn({ subgraph: name, failure, status, requestId, err: (error as Error).cause ?? error }, 'subgraph gave no answer');
-    return unavailable(name, 'unreachable', options);
+    if (!read && !nothingSent(error)) return outcomeUnknown(name);
+    return unavailable(name, failure === 'timeout' ? 'timeout' : 'unreachable', options);
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
@@ -146,6 +150,12 @@ function unavailable(subgraph: string, why: 'timeout' | 'unreachable', options: 
   const representations: unknown = options.request.variables?.representations;
   if (!Array.isArray(representations)) return { errors: [error] };
   return { errors: representations.map((_, index) => ({ ...error, path: ['_entities', index] })) };
+}
+
+/** SERVICE_UNAVAILABLE with reason OUTCOME_UNKNOWN (rendered in the caller's language by error-language). */
+function outcomeUnknown(subgraph: string): SubgraphResponse {
+  const params = { serviceName: subgraph };
+  return { errors: [{ message: errorReasons.OUTCOME_UNKNOWN.en(params), extensions: { code: 'SERVICE_UNAVAILABLE', reason: 'OUTCOME_UNKNOWN', ...params } }] };
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
-import { failureOf, isIdempotentRead, MAX_RETRIES, retryDelayMs, shouldRetry, SubgraphUnreachable } from './subgraph-retries';
+import { failureOf, isIdempotentRead, MAX_RETRIES, nothingSent, retryDelayMs, shouldRetry, SubgraphUnreachable } from './subgraph-retries';
 
 function fetchPlannedFor(operation: 'query' | 'mutation'): GraphQLDataSourceProcessOptions<object> {
   return { kind: 'incoming operation', incomingRequestContext: { operation: { operation } }, request: {}, context: {} } as never;
@@ -30,13 +30,27 @@ describe('which subgraph fetches are retried', () => {
 });
 
 describe('what counts as no answer', () => {
-  it('is a timeout, an unreachable subgraph or a 5xx; a 4xx or a GraphQL error is an answer', () => {
+  it('is a timeout, an unreachable subgraph or a 502/503/504; a 500, a 4xx or a GraphQL error is an answer', () => {
     const httpError = (status: number) => new GraphQLError(`${status}`, { extensions: { response: { status } } });
     expect(failureOf(Object.assign(new Error('t'), { name: 'TimeoutError' }))).toBe('timeout');
     expect(failureOf(new SubgraphUnreachable('refused'))).toBe('unreachable');
+    expect(failureOf(httpError(502))).toBe('server-error');
     expect(failureOf(httpError(503))).toBe('server-error');
-    expect(failureOf(httpError(500))).toBe('server-error');
+    expect(failureOf(httpError(504))).toBe('server-error');
+    expect(failureOf(httpError(500))).toBeNull();
     expect(failureOf(httpError(403))).toBeNull();
     expect(failureOf(new GraphQLError('Not found', { extensions: { code: 'NOT_FOUND' } }))).toBeNull();
+  });
+});
+
+describe('whether a failed fetch never reached the subgraph', () => {
+  const unreachable = (code: string) => new SubgraphUnreachable('x', { cause: new TypeError('fetch failed', { cause: { code } }) });
+
+  it('is so for a refused connection or an unknown host, not for a reset, a timeout or a 502', () => {
+    expect(nothingSent(unreachable('ECONNREFUSED'))).toBe(true);
+    expect(nothingSent(unreachable('ENOTFOUND'))).toBe(true);
+    expect(nothingSent(unreachable('ECONNRESET'))).toBe(false);
+    expect(nothingSent(Object.assign(new Error('t'), { name: 'TimeoutError' }))).toBe(false);
+    expect(nothingSent(new GraphQLError('502', { extensions: { response: { status: 502 } } }))).toBe(false);
   });
 });

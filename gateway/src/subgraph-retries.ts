@@ -17,11 +17,32 @@ export class SubgraphUnreachable extends Error {
   override readonly name = 'SubgraphUnreachable';
 }
 
+/**
+ * The statuses of a subgraph that is not there (a load balancer's 502/504, an overloaded or draining 503). A plain
+ * 500 is an answer: a bug that a query reproduces, which retries would multiply and which must not open the breaker
+ * for everyone when one caller finds such a query.
+ */
+const GATEWAY_STATUSES: ReadonlySet<number> = new Set([502, 503, 504]);
+
 export function failureOf(error: unknown): SubgraphFailure | null {
   if (isTimeout(error)) return 'timeout';
   if (error instanceof SubgraphUnreachable) return 'unreachable';
   const status = (error as { extensions?: { response?: { status?: unknown } } } | undefined)?.extensions?.response?.status;
-  return typeof status === 'number' && status >= 500 ? 'server-error' : null;
+  return typeof status === 'number' && GATEWAY_STATUSES.has(status) ? 'server-error' : null;
+}
+
+/** Connection errors raised before a byte of the request left: refused, unknown host. */
+const NOT_SENT_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/**
+ * Whether a failed fetch certainly never reached the subgraph, so a mutation it carried did not happen: the
+ * connection was refused or the host unknown. A reset, a timeout or a 502/504 may come after the subgraph did the work.
+ */
+export function nothingSent(error: unknown): boolean {
+  if (!(error instanceof SubgraphUnreachable)) return false;
+  const fetchError = error.cause as { cause?: { code?: unknown } } | undefined;
+  const code = fetchError?.cause?.code;
+  return typeof code === 'string' && NOT_SENT_CODES.has(code);
 }
 
 /** Whether the incoming operation this fetch was planned for is a query (a health check or schema load is none). */

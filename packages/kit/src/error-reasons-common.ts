@@ -9,7 +9,8 @@ export type ReasonParams = Record<string, string | number | boolean | null>;
 
 /** One machine-readable refusal: the code it travels under, what it means for a client, and its message per locale. */
 export interface ReasonDefinition {
-  code: ErrorCode;
+  /** SERVICE_UNAVAILABLE only for the gateway's answers about a subgraph that gave none (decision 0055). */
+  code: ErrorCode | 'SERVICE_UNAVAILABLE';
   /** One sentence for the README's list: when it happens and what a client can do. */
   description: string;
   en: (params: ReasonParams) => string;

@@ -202,6 +202,13 @@ export const errorReasons = {
     en: (p) => `Too many requests. Try again in ${counted(p.retryAfterSeconds, 'second', 'seconds')}.`,
     nb: (p) => `For mange forespørsler. Prøv igjen om ${counted(p.retryAfterSeconds, 'sekund', 'sekunder')}.`,
   },
+  OUTCOME_UNKNOWN: {
+    code: 'SERVICE_UNAVAILABLE',
+    description:
+      'The `serviceName` service did not answer a change after it may have received it (connection lost, timed out, 502/504): it may or may not have been saved; read it back before trying again.',
+    en: (p) => `The ${p.serviceName} service did not answer, so it is not known whether the change was saved. Check before trying again.`,
+    nb: (p) => `Tjenesten ${p.serviceName} svarte ikke, så det er ukjent om endringen ble lagret. Sjekk før du prøver igjen.`,
+  },
   OPERATION_NOT_TRUSTED: {
     code: 'FORBIDDEN',
     description:
