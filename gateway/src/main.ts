@@ -33,6 +33,8 @@ import { subgraphUrlsFromEnv } from './subgraph-urls';
  */
 async function main(): Promise<void> {
   const logger = createLogger('gateway');
+  // Bound first: a taken metrics port (EADDRINUSE) fails the start before the gateway does any work.
+  const metrics = await startMetricsServerFromEnv();
   const supergraphPath = process.env.SUPERGRAPH_PATH ?? path.resolve(__dirname, '../../schema/supergraph.graphql');
   const subgraphUrls = subgraphUrlsFromEnv(process.env, readFileSync(supergraphPath, 'utf8'), logger);
   const delayMs = shutdownDelayMs(PRODUCTION_SHUTDOWN_DELAY_MS);
@@ -58,7 +60,6 @@ async function main(): Promise<void> {
     store,
     logger,
   });
-  const metrics = await startMetricsServerFromEnv();
   logger.info({ url: server.url, metricsUrl: metrics?.url }, 'gateway ready');
   onShutdown(logger, async () => {
     await server.stop(delayMs);

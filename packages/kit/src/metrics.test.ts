@@ -1,4 +1,4 @@
-import { gatewayRequests, metricsPortFromEnv, startMetricsServer } from './metrics';
+import { gatewayRequests, metricsPortFromEnv, startMetricsServer, startMetricsServerFromEnv } from './metrics';
 
 describe('metrics server', () => {
   it('serves the registry as Prometheus text on its own port, with process metrics, and nothing else', async () => {
@@ -16,6 +16,15 @@ describe('metrics server', () => {
       expect((await fetch(server.url, { method: 'POST' })).status).toBe(404);
     } finally {
       await server.stop();
+    }
+  });
+
+  it('listens on the loopback interface unless METRICS_HOST says otherwise', async () => {
+    const server = await startMetricsServerFromEnv({ METRICS_PORT: '0' });
+    try {
+      expect(new URL(server!.url).hostname).toBe('127.0.0.1');
+    } finally {
+      await server?.stop();
     }
   });
 

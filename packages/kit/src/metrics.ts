@@ -131,9 +131,12 @@ export async function startMetricsServer(port: number, host = '127.0.0.1'): Prom
   };
 }
 
-/** Starts the metrics server when METRICS_PORT is set (on METRICS_HOST, default 0.0.0.0 like the API); else nothing. */
+/**
+ * Starts the metrics server when METRICS_PORT is set (on METRICS_HOST, default 127.0.0.1: a scraper on another host
+ * needs METRICS_HOST set to a private interface, so the metrics are never public by accident); else nothing.
+ */
 export async function startMetricsServerFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<MetricsServer | undefined> {
   const port = metricsPortFromEnv(env);
   if (port === undefined) return undefined;
-  return startMetricsServer(port, env.METRICS_HOST ?? '0.0.0.0');
+  return startMetricsServer(port, env.METRICS_HOST ?? '127.0.0.1');
 }

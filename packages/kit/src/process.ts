@@ -81,6 +81,8 @@ export async function runSubgraphProcess<TContext extends { requestId: string }>
   create(deps: SubgraphProcessDependencies): Promise<SubgraphModule<TContext>>;
 }): Promise<RunningServer> {
   const logger = createLogger(options.name);
+  // Bound first: a taken metrics port (EADDRINUSE) fails the start before migrations run or jobs start.
+  const metrics = await startMetricsServerFromEnv();
   const url = process.env.DATABASE_URL;
   if (!url) logger.warn('DATABASE_URL is not set: using an embedded PGlite database, which is for development only');
   const database = await DatabaseConnection.open({
@@ -107,7 +109,6 @@ export async function runSubgraphProcess<TContext extends { requestId: string }>
     logger,
   });
   for (const job of jobs) job.start();
-  const metrics = await startMetricsServerFromEnv();
   if (metrics) watchStreamGroups(store);
   logger.info({ url: server.url, metricsUrl: metrics?.url }, `${options.name} subgraph ready`);
   onShutdown(logger, async () => {
