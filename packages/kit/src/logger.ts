@@ -2,10 +2,14 @@ import pino from 'pino';
 
 export type Logger = pino.Logger;
 
-export function createLogger(name: string): Logger {
-  return pino({
-    name,
-    level: process.env.LOG_LEVEL ?? (process.env.NODE_ENV === 'test' ? 'silent' : 'info'),
-    redact: ['req.headers.authorization', '*.password', '*.refreshToken', '*.accessToken'],
-  });
+/**
+ * A failed ioredis command carries its arguments (`err.command.args`): keys and values such as a nonce, a session id
+ * or a cached verification, never logged.
+ */
+const REDACTED = ['req.headers.authorization', '*.password', '*.refreshToken', '*.accessToken', 'err.command.args', '*.command.args'];
+
+/** Logs to stdout; `destination` only for tests that read what was logged. */
+export function createLogger(name: string, destination?: pino.DestinationStream): Logger {
+  const options = { name, level: process.env.LOG_LEVEL ?? (process.env.NODE_ENV === 'test' ? 'silent' : 'info'), redact: REDACTED };
+  return destination ? pino(options, destination) : pino(options);
 }
