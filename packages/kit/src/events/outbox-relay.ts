@@ -89,21 +89,32 @@ export class OutboxRelay<C extends EventContracts = TunetEvents> implements Back
     );
   }
 
-  /** Relays one batch of the oldest unrelayed events; resolves to how many. */
+  /**
+   * Relays one batch of the oldest unrelayed events; resolves to how many. A run that fails before it could measure
+   * the lag (the database is down) sets the lag gauge to NaN: no value, rather than the last one, which would look
+   * like a relay keeping up.
+   */
   relayOnce(): Promise<number> {
+    let measured = false;
     // System scope: the relay serves every association, and the stream carries each event's own association id.
-    return this.db.system(async (tx) => {
-      const batch = await this.db.outbox.lockUnrelayed(tx, this.batchSize);
-      // The oldest waiting row's age, before the append, which fails while the stream is down and the lag grows.
-      outboxLag.set({ schema: this.db.schema }, batch.length === 0 ? 0 : Math.max(0, Date.now() - batch[0]!.event.occurredAt.getTime()) / 1000);
-      if (batch.length === 0) return 0;
-      await this.stream.append(batch.map((row) => row.event));
-      await this.db.outbox.markRelayed(
-        tx,
-        batch.map((row) => row.id),
-      );
-      return batch.length;
-    });
+    return this.db
+      .system(async (tx) => {
+        const batch = await this.db.outbox.lockUnrelayed(tx, this.batchSize);
+        // The oldest waiting row's age, before the append, which fails while the stream is down and the lag grows.
+        outboxLag.set({ schema: this.db.schema }, batch.length === 0 ? 0 : Math.max(0, Date.now() - batch[0]!.event.occurredAt.getTime()) / 1000);
+        measured = true;
+        if (batch.length === 0) return 0;
+        await this.stream.append(batch.map((row) => row.event));
+        await this.db.outbox.markRelayed(
+          tx,
+          batch.map((row) => row.id),
+        );
+        return batch.length;
+      })
+      .catch((error: unknown) => {
+        if (!measured) outboxLag.set({ schema: this.db.schema }, Number.NaN);
+        throw error;
+      });
   }
 
   /** Deletes the rows relayed longer than `keepRelayedMs` ago, in batches; resolves to how many. */

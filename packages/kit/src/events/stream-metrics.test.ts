@@ -29,4 +29,18 @@ describe('stream consumer metrics', () => {
     }
     expect(await metricsRegistry.metrics()).not.toContain('tunet_stream_consumer_lag{group="posts"}');
   });
+
+  it('read XINFO GROUPS once per scrape for both gauges', async () => {
+    const xinfo = jest.fn(async () => [['name', 'notifications', 'consumers', 1, 'pending', 2, 'last-delivered-id', '0-0', 'lag', 3]]);
+    const store = { kind: 'redis', namespace: 'stream-metrics-once', client: { xinfo } };
+    watchStreamGroups(store as never);
+    try {
+      const text = await metricsRegistry.metrics();
+      expect(text).toContain('tunet_stream_consumer_pending{group="notifications"} 2');
+      expect(text).toContain('tunet_stream_consumer_lag{group="notifications"} 3');
+      expect(xinfo).toHaveBeenCalledTimes(1);
+    } finally {
+      unwatchStreamGroups(store as never);
+    }
+  });
 });

@@ -34,7 +34,17 @@ export async function streamGroupStats(store: FastStore): Promise<GroupStats[]> 
 
 const watched = new Set<FastStore>();
 
-async function collectGroups(): Promise<GroupStats[]> {
+/** The read in flight: both gauges collect at once in a scrape and share it, so XINFO runs once per scrape. */
+let reading: Promise<GroupStats[]> | undefined;
+
+function collectGroups(): Promise<GroupStats[]> {
+  reading ??= readGroups().finally(() => {
+    reading = undefined;
+  });
+  return reading;
+}
+
+async function readGroups(): Promise<GroupStats[]> {
   const all: GroupStats[] = [];
   for (const store of watched) {
     let timer: NodeJS.Timeout | undefined;
