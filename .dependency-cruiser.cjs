@@ -7,9 +7,10 @@ const TESTS = '(\\.test\\.ts|\\.fixtures\\.ts|/__fixtures__/.*)$';
 
 /**
  * The kit's infrastructure owns SQL that is not one subgraph's: connections, tenancy and the migration runner,
- * the outbox and dead letters, the shared calendar-feed store. Add a file here only with a reason in decision 0024.
+ * the outbox, dead letters and handled event ids, the shared calendar-feed store. Add a file here only with a reason in decision 0024.
  */
-const KIT_INFRASTRUCTURE = '^packages/kit/src/(database|calendar-feed-store|retention|url-signing-keys|events/outbox|events/dead-letters)\\.ts$';
+const KIT_INFRASTRUCTURE =
+  '^packages/kit/src/(database|calendar-feed-store|retention|url-signing-keys|events/outbox|events/dead-letters|events/handled-events)\\.ts$';
 
 /** Table definitions declare columns (and a generated column's expression); they run no queries. A large subgraph keeps a domain's tables beside it (`<domain>.tables.ts`). */
 const TABLE_DEFINITIONS = '^subgraphs/[^/]+/src/(tables|[a-z-]+/[a-z-]+\\.tables)\\.ts$';

@@ -11,13 +11,14 @@ export default [
     files: ['gateway/src/**/*.ts', 'packages/*/src/**/*.ts', 'subgraphs/*/src/**/*.ts'],
     ignores: [
       '**/*.repository.ts',
-      // Kit infrastructure: connections and tenancy, migrations, the outbox, dead letters, the calendar-feed store, link signing keys.
+      // Kit infrastructure: connections and tenancy, migrations, the outbox, dead letters, handled event ids, the calendar-feed store, link signing keys.
       'packages/kit/src/database.ts',
       'packages/kit/src/calendar-feed-store.ts',
       'packages/kit/src/retention.ts',
       'packages/kit/src/url-signing-keys.ts',
       'packages/kit/src/events/outbox.ts',
       'packages/kit/src/events/dead-letters.ts',
+      'packages/kit/src/events/handled-events.ts',
       // Table definitions may give a generated column its SQL expression.
       'subgraphs/*/src/tables.ts',
       // Tests and their helpers set up rows directly.
