@@ -31,8 +31,8 @@ return 1`;
 
 /**
  * Counts things held open at once per key (a person's live streams), shared by every replica on Redis. While Redis
- * fails, a slot is granted without being counted (decision 0059: a limit is a brake, not a door); renewing and
- * releasing it then do nothing, and the count starts again from the slots taken once Redis is back.
+ * fails, each process counts its own slots instead (decision 0059: per-replica limits rather than none), and the
+ * shared count starts again from the slots taken once Redis is back.
  */
 export class ConcurrencyLimit {
   private readonly memory = new Map<string, Map<string, number>>();
@@ -46,7 +46,12 @@ export class ConcurrencyLimit {
   async acquire(key: string): Promise<Lease | null> {
     const id = randomUUID();
     const leaseMs = this.rule.leaseSeconds * 1000;
-    if (this.store.kind === 'redis') return this.acquireOnRedis(this.store.client, `${this.store.namespace}:slots:${this.rule.name}:${key}`, id, leaseMs);
+    if (this.store.kind === 'redis') return this.acquireOnRedis(this.store.client, key, id, leaseMs);
+    return this.acquireHere(key, id, leaseMs);
+  }
+
+  /** A slot counted in this process alone: the embedded store's, and every store's while Redis is down. */
+  private acquireHere(key: string, id: string, leaseMs: number): Lease | null {
     const slots = this.memory.get(key) ?? new Map<string, number>();
     const now = Date.now();
     for (const [slot, expiresAt] of slots) if (expiresAt <= now) slots.delete(slot);
@@ -62,10 +67,12 @@ export class ConcurrencyLimit {
     };
   }
 
-  private async acquireOnRedis(client: Redis, key: string, id: string, leaseMs: number): Promise<Lease | null> {
+  private async acquireOnRedis(client: Redis, slotKey: string, id: string, leaseMs: number): Promise<Lease | null> {
     const use = `slots:${this.rule.name}`;
-    const taken = await withoutStoreIfDown(use, client, () => client.eval(ACQUIRE, 1, key, Date.now(), this.rule.limit, leaseMs, id), 'uncounted');
-    if (taken === 'uncounted') return UNCOUNTED;
+    const key = `${this.store.namespace}:slots:${this.rule.name}:${slotKey}`;
+    const taken = await withoutStoreIfDown(use, client, () => client.eval(ACQUIRE, 1, key, Date.now(), this.rule.limit, leaseMs, id), 'down');
+    // Renewing and releasing it stay in this process: nothing of it is on Redis.
+    if (taken === 'down') return this.acquireHere(slotKey, id, leaseMs);
     if (taken !== 1) return null;
     const failed = (error: unknown) => void storeUnavailable(use, error);
     return {
@@ -80,6 +87,3 @@ export class ConcurrencyLimit {
     };
   }
 }
-
-/** A slot granted while the store was down: there is nothing to renew or release. */
-const UNCOUNTED: Lease = { renew: async () => undefined, release: async () => undefined };
