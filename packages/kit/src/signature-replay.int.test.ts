@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { openTestRedis } from './kit.fixtures';
-import { closeFastStore, openFastStore, type FastStore } from './redis';
+import { closeFastStore, COMMAND_TIMEOUT_MS, openFastStore, type FastStore } from './redis';
 import { requireEnv } from './secrets';
 import { NONCE_RETENTION_MS, SignatureReplayCache, signatureReplayCheckUnavailable } from './signature-replay';
 
@@ -16,7 +16,9 @@ describe('the replay cache of signed requests on Redis', () => {
   afterAll(() => Promise.all(stores.map(closeFastStore)));
 
   it('refuses at one replica a nonce another replica claimed, and keeps it for twice the clock skew', async () => {
-    const [one, two] = stores.map((store) => new SignatureReplayCache(store));
+    // The claim's 75 ms timeout is the unit test's subject; here a stalled event loop on a loaded machine must not
+    // turn a claim into 'unchecked', so these caches wait as long as a Redis command may.
+    const [one, two] = stores.map((store) => new SignatureReplayCache(store, undefined, COMMAND_TIMEOUT_MS));
     const nonce = randomBytes(16).toString('base64url');
     expect(await one!.claim(nonce)).toBe('fresh');
     expect(await two!.claim(nonce)).toBe('replayed');
