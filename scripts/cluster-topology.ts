@@ -82,6 +82,9 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       MIGRATE_ON_START: 'false',
       PUBLIC_ORIGIN: publicUrl.replace('127.0.0.1', 'localhost'),
       WEB_APP_ORIGIN: publicUrl.replace('127.0.0.1', 'localhost'),
+      // Notifications refuses to start in production without SMTP; the check sends no e-mail it reads, so a closed
+      // port will do (an attempt fails and is retried; in-app notifications do not wait for it).
+      SMTP_URL: 'smtp://127.0.0.1:1',
       // Uploads on one machine: both replicas see the same directory (object storage in a real deployment).
       TUNET_DATA_DIR: path.join(logDir, 'data'),
       // The load balancer's health checks take a draining process out after two failed checks a second apart.

@@ -1,4 +1,14 @@
-import { configFromEnv, requiredOrigins } from './config';
+import { configFromEnv, requiredOrigins, requireSmtpInProduction } from './config';
+
+describe('SMTP in production', () => {
+  it('is required, so e-mails with reset links are never only written to the log', () => {
+    expect(() => requireSmtpInProduction({ NODE_ENV: 'production' })).toThrow(/Missing environment variable SMTP_URL/);
+    expect(() => requireSmtpInProduction({ NODE_ENV: 'production', SMTP_URL: ' ' })).toThrow(/SMTP_URL/);
+    expect(() => requireSmtpInProduction({ NODE_ENV: 'production', SMTP_URL: 'smtp://mail.example.no:587' })).not.toThrow();
+    // Development keeps writing e-mails to the log.
+    expect(() => requireSmtpInProduction({})).not.toThrow();
+  });
+});
 
 describe('the origins links lead to', () => {
   const both = { PUBLIC_ORIGIN: 'https://tunet.example.no', WEB_APP_ORIGIN: 'https://app.tunet.example.no/' };

@@ -117,6 +117,18 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Notificatio
 }
 
 /**
+ * A production process must send e-mails (main.ts): without SMTP_URL they would be written to the log at info,
+ * password-reset and invitation links included, and counted as sent. Throws, naming the variable, when NODE_ENV is
+ * production and SMTP_URL is unset; development (`npm start`, tests) keeps logging them.
+ */
+export function requireSmtpInProduction(env: NodeJS.ProcessEnv = process.env): void {
+  if (env.NODE_ENV !== 'production' || env.SMTP_URL?.trim()) return;
+  throw new Error(
+    "Missing environment variable SMTP_URL: with NODE_ENV=production e-mails (password-reset and invitation links among them) must be sent, not written to the log. Set SMTP_URL=smtp://user:password@host:587 (or smtps://…). See the README's configuration table.",
+  );
+}
+
+/**
  * The origins a production process must be given (main.ts): without WEB_APP_ORIGIN every link in an e-mail, push or
  * text message would lead to the gateway, where no page of the app is, and without PUBLIC_ORIGIN unsubscribe links
  * would lead to localhost. Only `npm start` (embedded, development) falls back to localhost. Throws, naming the

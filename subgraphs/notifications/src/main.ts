@@ -1,13 +1,15 @@
 import { loadPrivacyStatesFrom, requireEnv, runSubgraphProcess } from '@tunet/kit';
-import { requiredOrigins } from './config';
+import { requiredOrigins, requireSmtpInProduction } from './config';
 import { MembersDirectory } from './directory/members-directory';
 import { createNotificationsSubgraph } from './subgraph';
 
 /**
  * The notifications subgraph as its own process (production); members, posts and billing (what an association may
  * send by SMS) and privacy (whose processing is restricted) are reached at SUBGRAPH_<NAME>_URL. WEB_APP_ORIGIN and
- * PUBLIC_ORIGIN are required: links must lead to the web app and the gateway, not to localhost.
+ * PUBLIC_ORIGIN are required: links must lead to the web app and the gateway, not to localhost. With NODE_ENV=production
+ * SMTP_URL is required too, before anything starts: e-mails must be sent, not logged.
  */
+requireSmtpInProduction();
 void runSubgraphProcess({
   name: 'notifications',
   defaultPort: 4004,
