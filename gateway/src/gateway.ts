@@ -76,7 +76,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   const subgraphUrls = new Map<string, string>();
   const timeoutMs = (name: string) => timeoutFor(options.subgraphTimeouts, name);
   const supergraphSdl = await readFile(options.supergraphPath, 'utf8');
-  const health = new SubgraphHealth({ ...DEFAULT_BREAKER_SETTINGS, ...options.breaker });
+  const health = new SubgraphHealth({ ...DEFAULT_BREAKER_SETTINGS, ...options.breaker }, options.logger);
   const gateway = new ApolloGateway({
     logger: options.logger,
     supergraphSdl,

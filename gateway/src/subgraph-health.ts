@@ -1,3 +1,4 @@
+import type { Logger } from '@tunet/kit';
 import type { Express } from 'express';
 import { Counter, Gauge } from 'prom-client';
 import { CircuitBreaker, DEFAULT_BREAKER_SETTINGS, type BreakerSettings, type BreakerState } from './circuit-breaker';
@@ -37,12 +38,20 @@ export class SubgraphHealth {
 
   constructor(
     private readonly settings: BreakerSettings = DEFAULT_BREAKER_SETTINGS,
+    private readonly logger?: Logger,
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** The breaker for a subgraph at `url`, made when the gateway builds its data source. */
+  /**
+   * The breaker for a subgraph at `url`, made when the gateway builds its data source. Its opening and closing are
+   * warned with the subgraph's name, so an outage's start and end are in the log (half-open probes are not).
+   */
   register(name: string, url: string): CircuitBreaker {
-    const breaker = new CircuitBreaker(this.settings, this.now, (state) => breakerStateGauge.set({ subgraph: name }, BREAKER_STATE_VALUES[state]));
+    const breaker = new CircuitBreaker(this.settings, this.now, (state) => {
+      breakerStateGauge.set({ subgraph: name }, BREAKER_STATE_VALUES[state]);
+      if (state === 'open') this.logger?.warn({ subgraph: name, cooldownMs: this.settings.cooldownMs }, 'subgraph circuit breaker opened');
+      if (state === 'closed') this.logger?.warn({ subgraph: name }, 'subgraph circuit breaker closed');
+    });
     breakerStateGauge.set({ subgraph: name }, BREAKER_STATE_VALUES.closed);
     this.breakers.set(name, breaker);
     this.urls.set(name, url);
