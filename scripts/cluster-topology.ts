@@ -107,7 +107,8 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     }
     for (let replica = 1; replica <= REPLICAS; replica++) {
       const port = ports.gateways[replica - 1]!;
-      const env = { ...common, PORT: String(port), JWT_PUBLIC_KEY: keys.publicKey.export({ type: 'spki', format: 'pem' }).toString() };
+      // HAProxy is one hop in front (option forwardfor): without it every client would be 127.0.0.1 to the rate limits.
+      const env = { ...common, PORT: String(port), TRUST_PROXY: '1', JWT_PUBLIC_KEY: keys.publicKey.export({ type: 'spki', format: 'pem' }).toString() };
       processes.push(startProcess(`gateway-${replica}`, `http://127.0.0.1:${port}`, 'node', ['gateway/dist/main.js'], logDir, env));
     }
     const ready = async (member: ClusterProcess) => {
@@ -160,6 +161,8 @@ export function haproxyConfiguration(ports: Ports): string {
     '  option httpchk GET /readyz',
     `  timeout server ${serverTimeout}`,
     `  http-request disable-l7-retry${l7Retry}`,
+    // The gateways count requests without a token per client address (TRUST_PROXY=1 reads this one hop).
+    ...(name === 'gateway' ? ['  option forwardfor'] : []),
     ...servers.map((port, index) => `  server ${name}-${index + 1} 127.0.0.1:${port} check inter 1s fall 2 rise 2`),
   ];
   return [

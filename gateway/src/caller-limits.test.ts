@@ -1,6 +1,7 @@
 import type { FastStore, Viewer } from '@tunet/kit';
 import type { GraphQLError } from 'graphql';
-import { callerLimitsFromEnv, CallerLimits, callerOf, DEFAULT_CALLER_LIMITS } from './caller-limits';
+import { parse } from 'graphql';
+import { callerLimitsFromEnv, CallerLimits, callerOf, DEFAULT_CALLER_LIMITS, isAuthenticationOperation } from './caller-limits';
 
 const A = '11111111-1111-4111-8111-111111111111';
 const person = (accountId: string): Viewer => ({ accountId, associationId: A, memberId: accountId, role: 'resident', platformAdmin: false, sessionId: null });
@@ -65,6 +66,36 @@ describe('per-caller request limits', () => {
     expect(await outcome(limits.admitAuthenticated(badToken(), '10.0.0.9'))).toMatchObject({ code: 'RATE_LIMITED', status: 429 });
     expect(await outcome(limits.admitAuthenticated(Promise.resolve({ viewer: null }), '10.0.0.9'))).toMatchObject({ code: 'RATE_LIMITED' });
     expect(await limits.admitAuthenticated(Promise.resolve({ viewer: person(KARI) }), '10.0.0.9')).toEqual({ viewer: person(KARI) });
+  });
+});
+
+describe('authentication operations, not counted against a network (decision 0053)', () => {
+  it.each([
+    ['mutation { login(input: {}) { accessToken } }', true],
+    ['mutation R { refreshSession(input: {}) { accessToken } } mutation L { login(input: {}) { accessToken } }', true],
+    ['mutation { a: requestPasswordReset(input: {}) { linkValidMinutes } b: resetPassword(input: {}) { ok } }', true],
+    ['mutation { setPasswordWithToken(input: {}) { ok } acceptInvitation(input: {}) { accessToken } }', true],
+    ['{ __typename }', false],
+    ['query { login }', false],
+    ['mutation { login(input: {}) { accessToken } __typename }', false],
+    ['mutation { login(input: {}) { accessToken } logout(input: {}) { ok } }', false],
+    ['mutation { ...F } fragment F on Mutation { login(input: {}) { accessToken } }', false],
+    ['mutation { login(input: {}) { accessToken } } query Q { me { id } }', false],
+  ])('%s: %s', (query, expected) => {
+    expect(isAuthenticationOperation(parse(query))).toBe(expected);
+  });
+
+  it('lets an anonymous authentication operation through from a network over its minute, and nothing else', async () => {
+    const limits = new CallerLimits({ kind: 'memory', namespace: `test-${Math.random()}` }, { userPerMinute: 1, apiKeyPerMinute: 1, anonymousPerMinute: 1 });
+    expect(await outcome(limits.admit(null, '10.0.0.1'))).toBe('OK');
+    expect(await outcome(limits.admit(null, '10.0.0.1'))).toMatchObject({ code: 'RATE_LIMITED' });
+    expect(await outcome(limits.admit(null, '10.0.0.1', true))).toBe('OK');
+    // A refresh sent with the expired access token gets the token's own answer, not 429.
+    await expect(limits.admitAuthenticated(Promise.reject(new Error('TOKEN_EXPIRED')), '10.0.0.1', true)).rejects.toThrow('TOKEN_EXPIRED');
+    // A person's own requests count as theirs whatever they are.
+    expect(await outcome(limits.admit(person(KARI), '10.0.0.1', true))).toBe('OK');
+    expect(await outcome(limits.admit(person(KARI), '10.0.0.1', true))).toMatchObject({ code: 'RATE_LIMITED' });
+    expect(isAuthenticationOperation(null)).toBe(false);
   });
 });
 

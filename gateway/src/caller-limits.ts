@@ -1,4 +1,5 @@
 import { clientNetwork, RateLimit, type FastStore, type Viewer } from '@tunet/kit';
+import { Kind, OperationTypeNode, type DocumentNode } from 'graphql';
 import { rateLimited } from './request-errors';
 
 /** Requests a minute each kind of caller may send to /graphql and /graphql/stream (decision 0053). */
@@ -24,6 +25,35 @@ export function callerOf(viewer: Viewer | null, clientIp: string): { kind: Calle
 }
 
 /**
+ * Members' mutations that sign in or get a session without one: login, refresh, password reset and set-password links,
+ * accepting an invitation. Members limits each itself (PasswordGuard: per e-mail, address, account and device), so
+ * they are not counted against the client's network: a neighbour behind the same NAT flooding other requests must not
+ * lock every resident out of logging in and refreshing (decision 0003's known devices, decision 0053).
+ */
+export const AUTHENTICATION_MUTATIONS: ReadonlySet<string> = new Set([
+  'login',
+  'refreshSession',
+  'requestPasswordReset',
+  'resetPassword',
+  'setPasswordWithToken',
+  'acceptInvitation',
+]);
+
+/**
+ * A document whose every operation is a mutation of only AUTHENTICATION_MUTATIONS fields (no fragments, no
+ * `__typename`), so whichever operation runs, it is one of them.
+ */
+export function isAuthenticationOperation(document: DocumentNode | null): boolean {
+  if (!document || document.definitions.length === 0) return false;
+  return document.definitions.every(
+    (definition) =>
+      definition.kind === Kind.OPERATION_DEFINITION &&
+      definition.operation === OperationTypeNode.MUTATION &&
+      definition.selectionSet.selections.every((selection) => selection.kind === Kind.FIELD && AUTHENTICATION_MUTATIONS.has(selection.name.value)),
+  );
+}
+
+/**
  * Per-caller request limits on the shared fast store, so every gateway replica counts together: one Redis round trip
  * a request (a consume). A caller over its allowance waits for the minute to end, never longer. While Redis is down,
  * the kit RateLimit lets every request through (fail open, counted in tunet_rate_limit_fail_open_total).
@@ -40,9 +70,13 @@ export class CallerLimits {
     };
   }
 
-  /** Counts the request against its caller; RATE_LIMITED (HTTP 429, Retry-After) when the caller has used its minute. */
-  async admit(viewer: Viewer | null, clientIp: string): Promise<void> {
+  /**
+   * Counts the request against its caller; RATE_LIMITED (HTTP 429, Retry-After) when the caller has used its minute.
+   * An authentication operation (isAuthenticationOperation) without a valid token is not counted.
+   */
+  async admit(viewer: Viewer | null, clientIp: string, authenticationOperation = false): Promise<void> {
     const { kind, key } = callerOf(viewer, clientIp);
+    if (kind === 'anonymous' && authenticationOperation) return;
     const turn = await this.limits[kind].take(key);
     if (!turn.taken) throw rateLimited(turn.secondsBlocked, 'TOO_MANY_REQUESTS');
   }
@@ -51,12 +85,12 @@ export class CallerLimits {
    * The request's authentication once its caller is admitted. A refused token (expired, forged, a wrong API key) counts
    * against the client's network like an anonymous request, so a flood of bad tokens is limited too.
    */
-  async admitAuthenticated<A extends { viewer: Viewer | null }>(authentication: Promise<A>, clientIp: string): Promise<A> {
+  async admitAuthenticated<A extends { viewer: Viewer | null }>(authentication: Promise<A>, clientIp: string, authenticationOperation = false): Promise<A> {
     const outcome = await authentication.then(
       (authenticated) => ({ authenticated }),
       (error: unknown) => ({ error }),
     );
-    await this.admit('authenticated' in outcome ? outcome.authenticated.viewer : null, clientIp);
+    await this.admit('authenticated' in outcome ? outcome.authenticated.viewer : null, clientIp, authenticationOperation);
     if ('error' in outcome) throw outcome.error;
     return outcome.authenticated;
   }

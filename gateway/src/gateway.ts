@@ -15,7 +15,7 @@ import {
   type RunningServer,
 } from '@tunet/kit';
 import { ApiKeyAuthenticator, verifyWithMembers } from './api-keys';
-import { CallerLimits, type CallerLimitSettings } from './caller-limits';
+import { CallerLimits, isAuthenticationOperation, type CallerLimitSettings } from './caller-limits';
 import { authenticate, suspendedWritesPlugin } from './authenticate';
 import { EntitlementsLookup, loadFromBilling } from './entitlements';
 import { featureGatesOf, featureGatesPlugin } from './feature-gates';
@@ -179,13 +179,15 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       context: logContextFailures(options.logger, async ({ req, res }) => {
         // The metrics middleware gave the request its id and sent it as x-request-id.
         const requestId = requestIdOf(res);
-        operationGuard.check(req, requestId);
+        const document = operationGuard.check(req, requestId);
         const clientIp = req.ip ?? '';
         const locale = messageLocaleOf(req.headers['accept-language']);
         const authentication = authenticate(req.headers.authorization, authenticators, { requestId, clientIp });
-        const { viewer, suspension } = await callerLimits.admitAuthenticated(authentication, clientIp).catch((error: unknown) => {
-          throw localizeError(error, locale);
-        });
+        const { viewer, suspension } = await callerLimits
+          .admitAuthenticated(authentication, clientIp, isAuthenticationOperation(document))
+          .catch((error: unknown) => {
+            throw localizeError(error, locale);
+          });
         const { entitlements, unavailable } = await entitlementsLookup.forViewer(viewer, requestId);
         return {
           requestId,

@@ -15,6 +15,7 @@ import {
 import { jwtKeyIdsFromEnv } from './access-token-keys';
 import { breakerSettingsFromEnv } from './circuit-breaker';
 import { callerLimitsFromEnv } from './caller-limits';
+import { trustProxyFromEnv } from './trust-proxy';
 import { allowedOriginsFromEnv } from './cors';
 import { TrustedDocuments } from './trusted-documents';
 import { startGateway } from './gateway';
@@ -50,7 +51,7 @@ async function main(): Promise<void> {
     jwtKeyIds: jwtKeyIdsFromEnv(process.env),
     internalSecret: requireEnv('INTERNAL_SIGNING_SECRET'),
     introspection: process.env.GRAPHQL_INTROSPECTION === 'true',
-    trustProxy: parseTrustProxy(process.env.TRUST_PROXY),
+    trustProxy: trustProxyFromEnv(process.env),
     subgraphTimeouts: subgraphTimeoutsFromEnv(process.env),
     breaker: breakerSettingsFromEnv(process.env),
     allowedOrigins: allowedOriginsFromEnv(process.env),
@@ -66,13 +67,6 @@ async function main(): Promise<void> {
     await metrics?.stop();
     await closeFastStore(store);
   });
-}
-
-/** `true`/`false`, a hop count, or addresses and subnets, as express understands them. */
-function parseTrustProxy(value: string | undefined): boolean | number | string {
-  if (!value || value === 'false') return false;
-  if (value === 'true') return true;
-  return /^\d+$/.test(value) ? Number(value) : value;
 }
 
 void main();

@@ -1,6 +1,6 @@
 import type { ApolloGateway } from '@apollo/gateway';
 import express, { type Request, type RequestHandler, type Response } from 'express';
-import { GraphQLError, Kind, OperationTypeNode, type GraphQLSchema } from 'graphql';
+import { GraphQLError, Kind, OperationTypeNode, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { checkOperationLimits, OPERATION_LIMITS, parseWithinLimits, type OperationLimits } from './operation-limits';
 
 /** Every other operation fits: a 100,000-character article is at most about 400 kB of JSON. */
@@ -86,13 +86,17 @@ export class OperationGuard {
     });
   }
 
-  /** Throws QUERY_TOO_COMPLEX (HTTP 400). A request that is no GraphQL request is left to Apollo Server to refuse. */
-  check(req: Request, requestId: string): void {
+  /**
+   * Throws QUERY_TOO_COMPLEX (HTTP 400). A request that is no GraphQL request is left to Apollo Server to refuse.
+   * Returns the parsed document (null when there is none or it does not parse), for the caller limits to read.
+   */
+  check(req: Request, requestId: string): DocumentNode | null {
     const { query, variables } = operationOf(req);
-    if (typeof query !== 'string' || !this.schema) return;
+    if (typeof query !== 'string') return null;
     try {
       const document = parseWithinLimits(query, this.limits);
-      if (document) checkOperationLimits(this.schema, document, variables, this.limits);
+      if (document && this.schema) checkOperationLimits(this.schema, document, variables, this.limits);
+      return document;
     } catch (error) {
       if (error instanceof GraphQLError) (error.extensions as Record<string, unknown>).requestId = requestId;
       throw error;
