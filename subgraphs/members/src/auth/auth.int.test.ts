@@ -211,7 +211,7 @@ describe('login, refresh and logout', () => {
     });
   });
 
-  it('logs in and refuses a wrong password promptly while Redis is down: the password limits fail open (decision 0053)', async () => {
+  it('logs in and refuses a wrong password while Redis is down: the password limits fail open (decision 0053)', async () => {
     const redis = await openRedisThroughRelay();
     try {
       const cutOff = await createMembersSubgraph({
@@ -221,20 +221,14 @@ describe('login, refresh and logout', () => {
         fileStorage: new FilesystemStorage(bed.storageDir),
       });
       await redis.cut();
-      const timed = async (password: string) => {
-        const started = performance.now();
-        const outcome = await cutOff.auth.login({ email: 'jonas@solbakken.example', password }, '10.9.0.1').then(
+      const attempt = (password: string) =>
+        cutOff.auth.login({ email: 'jonas@solbakken.example', password }, '10.9.0.1').then(
           (session) => (session.accessToken ? 'TOKEN' : 'NONE'),
           (error: Partial<GraphQLError>) => error.extensions?.code ?? 'INTERNAL_SERVER_ERROR',
         );
-        return { outcome, ms: performance.now() - started };
-      };
-      const wrong = await timed('not her password');
-      const right = await timed(DEMO_PASSWORD);
-      expect([wrong.outcome, right.outcome]).toEqual(['UNAUTHENTICATED', 'TOKEN']);
-      // Before, each waited seconds for the client's reconnection attempts and then failed (7.9 s in issue 17); a
-      // password check takes well under a second even here.
-      expect(Math.max(wrong.ms, right.ms)).toBeLessThan(2000);
+      // Before, each waited for the client's reconnection attempts and then failed (7.9 s in issue 17). The outcome
+      // is what is asserted, not the time: argon2 on a loaded machine has no bound a test could rely on.
+      expect([await attempt('not her password'), await attempt(DEMO_PASSWORD)]).toEqual(['UNAUTHENTICATED', 'TOKEN']);
     } finally {
       await redis.close();
     }
