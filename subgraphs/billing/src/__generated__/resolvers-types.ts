@@ -48,25 +48,29 @@ export type Association = {
   /**
    * Every change to the association's subscriptions (and invoices), newest first, with the values before and after.
    * The board and platform operators.
+   * Null, with an error on this field, when the billing service cannot be asked (decision 0055).
    */
-  billingAudit: BillingAuditConnection;
+  billingAudit?: Maybe<BillingAuditConnection>;
   /**
    * What the association may use right now: the base plan always, and each add-on in trial, active or past due.
    * Any member of the association and platform operators.
+   * Null, with an error on this field, when the billing service cannot be asked (decision 0055).
    */
-  entitlements: AssociationEntitlements;
+  entitlements?: Maybe<AssociationEntitlements>;
   /** Stable identifier. */
   id: Scalars['ID']['output'];
   /**
    * The association's invoices, newest first. Its board and the provider's operators only (FORBIDDEN for others).
    * `status` keeps only paid, unpaid or overdue ones.
+   * Null, with an error on this field, when the billing service cannot be asked (decision 0055).
    */
-  invoices: InvoiceConnection;
+  invoices?: Maybe<InvoiceConnection>;
   /**
    * The association's subscriptions to add-ons, open ones first, then ended ones newest first. The board and
    * platform operators.
+   * Null, with an error on this field, when the billing service cannot be asked (decision 0055).
    */
-  subscriptions: Array<FeatureSubscription>;
+  subscriptions?: Maybe<Array<FeatureSubscription>>;
 };
 
 
@@ -612,11 +616,11 @@ export type ResolversParentTypes = ResolversObject<{
 
 export type AssociationResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['Association'] = ResolversParentTypes['Association'], FederationReferenceType extends FederationReferenceTypes['Association'] = FederationReferenceTypes['Association']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Association']> | FederationReferenceType, FederationReferenceType, ContextType>;
-  billingAudit?: Resolver<ResolversTypes['BillingAuditConnection'], ParentType, ContextType, RequireFields<AssociationBillingAuditArgs, 'first'>>;
-  entitlements?: Resolver<ResolversTypes['AssociationEntitlements'], ParentType, ContextType>;
+  billingAudit?: Resolver<Maybe<ResolversTypes['BillingAuditConnection']>, ParentType, ContextType, RequireFields<AssociationBillingAuditArgs, 'first'>>;
+  entitlements?: Resolver<Maybe<ResolversTypes['AssociationEntitlements']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  invoices?: Resolver<ResolversTypes['InvoiceConnection'], ParentType, ContextType, RequireFields<AssociationInvoicesArgs, 'first'>>;
-  subscriptions?: Resolver<Array<ResolversTypes['FeatureSubscription']>, ParentType, ContextType>;
+  invoices?: Resolver<Maybe<ResolversTypes['InvoiceConnection']>, ParentType, ContextType, RequireFields<AssociationInvoicesArgs, 'first'>>;
+  subscriptions?: Resolver<Maybe<Array<ResolversTypes['FeatureSubscription']>>, ParentType, ContextType>;
 }>;
 
 export type AssociationEntitlementsResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['AssociationEntitlements'] = ResolversParentTypes['AssociationEntitlements']> = ResolversObject<{

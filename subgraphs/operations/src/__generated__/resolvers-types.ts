@@ -615,7 +615,7 @@ export type ServiceRequestCategoryCount = {
 /** A comment on a service request. */
 export type ServiceRequestComment = {
   __typename?: 'ServiceRequestComment';
-  /** Who wrote it; the association's former resident once they were erased. Null when the members service cannot be asked (an outage): the rest stands (decision 0055). */
+  /** Who wrote it; the association's former resident once they were erased. Null when the member is gone or not visible to you, or when members cannot be asked (then with an error on this field; decision 0055). */
   author?: Maybe<Member>;
   /** 1–4000 characters. */
   body: Scalars['String']['output'];

@@ -199,7 +199,7 @@ export type CodeOfConductPayload = {
  */
 export type Comment = {
   __typename?: 'Comment';
-  /** The member who wrote the comment. Null when the members service cannot be asked (an outage): the rest stands (decision 0055). */
+  /** The member who wrote the comment. Null when the member is gone or not visible to you, or when members cannot be asked (then with an error on this field; decision 0055). */
   author?: Maybe<Member>;
   /**
    * The current text, 1–5 000 characters of plain text; null once the comment is deleted or removed by moderation,
@@ -297,7 +297,7 @@ export type ContentReport = {
   reason: ReportReason;
   /** When it was reported. */
   reportedAt: Scalars['DateTime']['output'];
-  /** Who reported it. Null when the members service cannot be asked (an outage): the rest stands (decision 0055). */
+  /** Who reported it. Null when the member is gone or not visible to you, or when members cannot be asked (then with an error on this field; decision 0055). */
   reporter?: Maybe<Member>;
   /** The reported post or comment. */
   targetId: Scalars['ID']['output'];
@@ -473,7 +473,7 @@ export type Document = {
   audience: Audience;
   /** When the document was created. */
   createdAt: Scalars['DateTime']['output'];
-  /** The member who created the document. Null when the members service cannot be asked (an outage): the rest stands (decision 0055). */
+  /** The member who created the document. Null when the member is gone or not visible to you, or when members cannot be asked (then with an error on this field; decision 0055). */
   createdBy?: Maybe<Member>;
   /** The newest version. */
   currentVersion: DocumentVersion;
@@ -544,7 +544,7 @@ export type DocumentVersion = {
   note: Scalars['String']['output'];
   /** 1 for the first version, then counting up. */
   number: Scalars['Int']['output'];
-  /** The member who added the version. Null when the members service cannot be asked (an outage): the rest stands (decision 0055). */
+  /** The member who added the version. Null when the member is gone or not visible to you, or when members cannot be asked (then with an error on this field; decision 0055). */
   uploadedBy?: Maybe<Member>;
 };
 
@@ -628,7 +628,7 @@ export type EventSignup = {
   createdAt: Scalars['DateTime']['output'];
   /** Stable identifier. */
   id: Scalars['ID']['output'];
-  /** The member who signed up. Null when the members service cannot be asked (an outage): the rest stands (decision 0055). */
+  /** The member who signed up. Null when the member is gone or not visible to you, or when members cannot be asked (then with an error on this field; decision 0055). */
   member?: Maybe<Member>;
   /** Whether the sign-up has a seat. */
   status: EventSignupStatus;
@@ -671,7 +671,7 @@ export type File = {
   size: Scalars['Int']['output'];
   /** Link to the image scaled to at most 400 px on its longest side; null for other files. */
   thumbnailUrl?: Maybe<Scalars['String']['output']>;
-  /** The member who uploaded the file. Null when the members service cannot be asked (an outage): the rest stands (decision 0055). */
+  /** The member who uploaded the file. Null when the member is gone or not visible to you, or when members cannot be asked (then with an error on this field; decision 0055). */
   uploadedBy?: Maybe<Member>;
   /**
    * Absolute link to the file, valid 15–75 minutes (the same link within an hour), to open without an access token.
@@ -702,7 +702,7 @@ export type Group = {
   committeeId?: Maybe<Scalars['ID']['output']>;
   /** When the group was created. */
   createdAt: Scalars['DateTime']['output'];
-  /** The member who created the group. Null when the members service cannot be asked (an outage): the rest stands (decision 0055). */
+  /** The member who created the group. Null when the member is gone or not visible to you, or when members cannot be asked (then with an error on this field; decision 0055). */
   createdBy?: Maybe<Member>;
   /** What the group is about, up to 2 000 characters; empty when not given. */
   description: Scalars['String']['output'];
@@ -795,7 +795,7 @@ export type GroupJoinRequest = {
   group: Group;
   /** Stable identifier. */
   id: Scalars['ID']['output'];
-  /** The member who asked. Null when the members service cannot be asked (an outage): the rest stands (decision 0055). */
+  /** The member who asked. Null when the member is gone or not visible to you, or when members cannot be asked (then with an error on this field; decision 0055). */
   member?: Maybe<Member>;
   /** When they asked. */
   requestedAt: Scalars['DateTime']['output'];
@@ -819,7 +819,7 @@ export type GroupMember = {
   __typename?: 'GroupMember';
   /** When they joined or were added. */
   joinedAt: Scalars['DateTime']['output'];
-  /** The member. Null when the members service cannot be asked (an outage): the rest stands (decision 0055). */
+  /** The member. Null when the member is gone or not visible to you, or when members cannot be asked (then with an error on this field; decision 0055). */
   member?: Maybe<Member>;
   /** Member or admin. */
   role: GroupMemberRole;
@@ -982,7 +982,7 @@ export type ModerationCase = {
   __typename?: 'ModerationCase';
   /** What was done in this case, oldest first. */
   actions: Array<ModerationAction>;
-  /** Who wrote the reported content. Null when the members service cannot be asked (an outage): the rest stands (decision 0055). */
+  /** Who wrote the reported content. Null when the member is gone or not visible to you, or when members cannot be asked (then with an error on this field; decision 0055). */
   author?: Maybe<Member>;
   /** The reported comment; null when a post was reported, and once the comment is gone or withheld as `post` is. */
   comment?: Maybe<Comment>;
@@ -1520,7 +1520,7 @@ export type Post = {
   attachments: Array<File>;
   /** Who the post is for. */
   audience: Audience;
-  /** The member who wrote the post. Null when the members service cannot be asked (an outage): the rest stands (decision 0055). */
+  /** The member who wrote the post. Null when the member is gone or not visible to you, or when members cannot be asked (then with an error on this field; decision 0055). */
   author?: Maybe<Member>;
   /** The text as its author wrote it, in Markdown: 1–20 000 characters, or 1–100 000 for an ARTICLE. */
   body: Scalars['String']['output'];
@@ -1635,7 +1635,7 @@ export { PostKind };
 /** A member who has read a post. */
 export type PostReader = {
   __typename?: 'PostReader';
-  /** The member. Null when the members service cannot be asked (an outage): the rest stands (decision 0055). */
+  /** The member. Null when the member is gone or not visible to you, or when members cannot be asked (then with an error on this field; decision 0055). */
   member?: Maybe<Member>;
   /** When they first marked it read. */
   readAt: Scalars['DateTime']['output'];

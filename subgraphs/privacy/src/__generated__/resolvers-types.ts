@@ -90,27 +90,31 @@ export type Association = {
   /**
    * The personal-data breaches the provider told the association of, newest suspicion first, each with the provider's
    * 24-hour clock and the association's 72-hour clock towards Datatilsynet: its board and operators (FORBIDDEN for others).
+   * Null, with an error on this field, when the privacy service cannot be asked (decision 0055).
    */
-  dataBreachNotices: DataBreachNoticeConnection;
+  dataBreachNotices?: Maybe<DataBreachNoticeConnection>;
   /** Stable identifier. */
   id: Scalars['ID']['output'];
   /**
    * How the association handles its members' personal data: the retention period after a move-out, what content stays
    * after an erasure, and its privacy contact. Any member of the association and platform operators (FORBIDDEN for
    * others). An association that changed nothing has the defaults.
+   * Null, with an error on this field, when the privacy service cannot be asked (decision 0055).
    */
-  privacySettings: PrivacySettings;
+  privacySettings?: Maybe<PrivacySettings>;
   /**
    * The association's records of processing activities (GDPR art. 30), put together now from its purposes register,
    * privacy settings and the sub-processors in force: its board and operators (FORBIDDEN for others).
+   * Null, with an error on this field, when the privacy service cannot be asked (decision 0055).
    */
-  processingRecords: ProcessingRecords;
+  processingRecords?: Maybe<ProcessingRecords>;
   /**
    * Anonymous usage figures for one whole month (YYYY-MM; this month in the association's time zone when left out;
    * BAD_USER_INPUT on `month` for another shape or a month not begun): its board and operators (FORBIDDEN for others).
    * A figure is suppressed when those who did it or those who did not number fewer than five.
+   * Null, with an error on this field, when the privacy service cannot be asked (decision 0055).
    */
-  usageStatistics: UsageStatistics;
+  usageStatistics?: Maybe<UsageStatistics>;
 };
 
 
@@ -1104,7 +1108,7 @@ export type RestrictionChange = {
   actor: RestrictionActor;
   /** When. */
   at: Scalars['DateTime']['output'];
-  /** The member concerned. Null when the members service cannot be asked (an outage): the rest stands (decision 0055). */
+  /** The member concerned. Null when the member is gone or not visible to you, or when members cannot be asked (then with an error on this field; decision 0055). */
   member?: Maybe<Member>;
   /** Why, as given by whoever acted. */
   reason: Scalars['String']['output'];
@@ -1542,11 +1546,11 @@ export type AnnouncedSubprocessorChangeResolvers<ContextType = PrivacyContext, P
 
 export type AssociationResolvers<ContextType = PrivacyContext, ParentType extends ResolversParentTypes['Association'] = ResolversParentTypes['Association'], FederationReferenceType extends FederationReferenceTypes['Association'] = FederationReferenceTypes['Association']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Association']> | FederationReferenceType, FederationReferenceType, ContextType>;
-  dataBreachNotices?: Resolver<ResolversTypes['DataBreachNoticeConnection'], ParentType, ContextType, RequireFields<AssociationDataBreachNoticesArgs, 'first'>>;
+  dataBreachNotices?: Resolver<Maybe<ResolversTypes['DataBreachNoticeConnection']>, ParentType, ContextType, RequireFields<AssociationDataBreachNoticesArgs, 'first'>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  privacySettings?: Resolver<ResolversTypes['PrivacySettings'], ParentType, ContextType>;
-  processingRecords?: Resolver<ResolversTypes['ProcessingRecords'], ParentType, ContextType>;
-  usageStatistics?: Resolver<ResolversTypes['UsageStatistics'], ParentType, ContextType, Partial<AssociationUsageStatisticsArgs>>;
+  privacySettings?: Resolver<Maybe<ResolversTypes['PrivacySettings']>, ParentType, ContextType>;
+  processingRecords?: Resolver<Maybe<ResolversTypes['ProcessingRecords']>, ParentType, ContextType>;
+  usageStatistics?: Resolver<Maybe<ResolversTypes['UsageStatistics']>, ParentType, ContextType, Partial<AssociationUsageStatisticsArgs>>;
 }>;
 
 export type AssociationClosureResolvers<ContextType = PrivacyContext, ParentType extends ResolversParentTypes['AssociationClosure'] = ResolversParentTypes['AssociationClosure']> = ResolversObject<{

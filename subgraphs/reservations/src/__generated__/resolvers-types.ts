@@ -308,7 +308,7 @@ export type Charge = {
   description: Scalars['String']['output'];
   /** Stable identifier. */
   id: Scalars['ID']['output'];
-  /** Who booked. Null when the members service cannot be asked (an outage): the rest stands (decision 0055). */
+  /** Who booked. Null when the member is gone or not visible to you, or when members cannot be asked (then with an error on this field; decision 0055). */
   member?: Maybe<Member>;
   /** Why. */
   reason: ChargeReason;
