@@ -78,6 +78,20 @@ describe('signed data source: retries and the circuit breaker', () => {
     }
   });
 
+  it('takes an answer cut off halfway through its body as no answer: SERVICE_UNAVAILABLE, not an internal error', async () => {
+    const cut = async () =>
+      new Response(new ReadableStream({ start: (controller) => controller.error(new TypeError('terminated')) }), {
+        headers: { 'content-type': 'application/json' },
+      });
+    fetchMock.mockImplementation(cut);
+    const { source, counted } = dataSource();
+
+    const response = await source.process(fetchPlannedFor('query'));
+
+    expect(response.errors?.[0]?.extensions).toEqual({ code: 'SERVICE_UNAVAILABLE' });
+    expect(counted).toEqual(['unreachable', 'unreachable', 'unreachable']);
+  });
+
   it('takes a plain 500 as an answer: not retried, not counted against the breaker', async () => {
     fetchMock.mockImplementation(async () => new Response('boom', { status: 500 }));
     const { source, breaker, counted } = dataSource(1);

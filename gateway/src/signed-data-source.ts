@@ -67,12 +67,15 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
         const body = typeof init?.body === 'string' ? init.body : '';
         const signature = signRequest(secret, { method: init?.method ?? 'GET', url: input, context: encoded, body });
         const signal = AbortSignal.timeout(Math.max(1, (attemptDeadline.getStore() ?? Date.now() + limits.timeoutMs) - Date.now()));
-        const response = await timeSubgraphFetch(limits.name, fetch(input, { ...init, headers: { ...headers, ...signature }, signal })).catch(
-          (error: unknown) => {
-            if ((error as Error).name === 'TimeoutError') throw error;
-            throw new SubgraphUnreachable(`subgraph ${limits.name} unreachable`, { cause: error });
-          },
+        // The body is read here too, so a connection cut halfway through the answer is a subgraph unreachable, not
+        // an internal error of the gateway.
+        const received = fetch(input, { ...init, headers: { ...headers, ...signature }, signal }).then(
+          async (answer) => new Response(await answer.arrayBuffer(), { status: answer.status, statusText: answer.statusText, headers: answer.headers }),
         );
+        const response = await timeSubgraphFetch(limits.name, received).catch((error: unknown) => {
+          if ((error as Error).name === 'TimeoutError') throw error;
+          throw new SubgraphUnreachable(`subgraph ${limits.name} unreachable`, { cause: error });
+        });
         return clientErrorsAsResults(response);
       },
     });

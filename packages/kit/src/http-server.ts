@@ -57,6 +57,11 @@ export interface RunningServer {
    * traffic, then stops accepting connections, lets in-flight requests finish, and resolves.
    */
   stop(delayMs?: number): Promise<void>;
+  /**
+   * Stops at once as a crash would: every open connection is cut, requests in flight included, then it stops. For
+   * tests of an outage (the stack's `outage`); a deployment stops with `stop`.
+   */
+  kill?(): Promise<void>;
 }
 
 /**
@@ -81,6 +86,11 @@ export async function serve(
       probed.probe.draining = true;
       for (const end of probed.probe.onDrain) end();
       await sleep(delayMs);
+      await apollo.stop();
+    },
+    async kill() {
+      probed.probe.draining = true;
+      probed.httpServer.closeAllConnections();
       await apollo.stop();
     },
   };

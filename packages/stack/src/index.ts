@@ -94,7 +94,8 @@ export interface Stack {
   demoLoaded: boolean;
   /**
    * Stops one subgraph's HTTP server while the rest of its process runs on (database, jobs), as an outage of that
-   * subgraph looks to its callers; `restart` starts it again on the same port.
+   * subgraph looks to its callers: its connections are cut, requests in flight included, as in a crash. `restart`
+   * starts it again on the same port (once, however often it is called).
    */
   outage(name: keyof Stack['subgraphUrls']): Promise<{ restart(): Promise<void> }>;
   /** Where `GET /metrics` answers, when `metricsPort` was given. */
@@ -282,12 +283,16 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       demoLoaded,
       outage: async (name) => {
         const server = servers[name];
-        await server.stop();
+        await (server.kill ?? server.stop).call(server);
+        let restarted: Promise<void> | undefined;
         return {
-          restart: async () => {
-            servers[name] = await starters[name](server.port);
-            started[started.indexOf(server)] = servers[name];
-          },
+          // Once, however often it is called: a second server on the port would be left running.
+          restart: () =>
+            (restarted ??= (async () => {
+              if (servers[name] !== server) return;
+              servers[name] = await starters[name](server.port);
+              started[started.indexOf(server)] = servers[name];
+            })()),
         };
       },
       // The gateway stops first so no new subgraph calls start while subgraphs drain.
