@@ -141,13 +141,7 @@ export async function createMembersSubgraph(deps: MembersDependencies): Promise<
   // As long as the last access token issued can live, with a minute for clocks that disagree.
   const revocations = new RevocationWriter(deps.store, settings.accessTokenTtlSeconds + 60);
   const tokenSigner = await AccessTokenSigner.fromPem(deps.jwtPrivateKey, deps.jwtKeyId);
-  const auth = new AuthService(
-    new AuthRepository(db),
-    tokenSigner,
-    new PasswordGuard(deps.store, deps.jwtPrivateKey, settings),
-    settings,
-    revocations,
-  );
+  const auth = new AuthService(new AuthRepository(db), tokenSigner, new PasswordGuard(deps.store, deps.jwtPrivateKey, settings), settings, revocations);
   const members = new MembersService(repository, auth, deps.portraitHosts);
   const portraitsRepository = new PortraitsRepository(db);
   // Served under the gateway's `portraits` prefix, signed with members' own key (decision 0047).
