@@ -15,9 +15,9 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { answers, freePort } from './cluster-topology';
 
 const ROOT = path.resolve(__dirname, '..');
 const READY_TIMEOUT_MS = 60_000;
@@ -216,21 +216,6 @@ async function stopAll(): Promise<void> {
         }),
     ),
   );
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer().once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-async function answers(url: string): Promise<boolean> {
-  const response = await fetch(url, { signal: AbortSignal.timeout(2000) }).catch(() => undefined);
-  return response?.status === 200;
 }
 
 async function waitFor(what: string, isOk: () => Promise<boolean>): Promise<void> {

@@ -17,6 +17,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { writePgliteTemplate } from '@tunet/kit/src/kit.fixtures';
+import { answersPing } from '@tunet/kit/src/redis.fixtures';
 
 const REPO_ROOT = path.resolve(__dirname, '..');
 const STARTUP_TIMEOUT_MS = 30_000;
@@ -202,27 +203,8 @@ async function startRedis(): Promise<string> {
   const logFile = path.join(dir, 'redis.log');
   const port = await freePort();
   const server = spawnServer(redisServer, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], logFile, { cwd: dir });
-  await waitUntilReady('Redis', server, logFile, () => redisAnswersPing(port));
+  await waitUntilReady('Redis', server, logFile, () => answersPing(port));
   return `redis://127.0.0.1:${port}`;
-}
-
-function redisAnswersPing(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    let reply = '';
-    socket.setTimeout(1000);
-    socket.on('connect', () => socket.write('PING\r\n'));
-    socket.on('data', (chunk) => {
-      reply += chunk.toString();
-      if (!reply.includes('\r\n')) return;
-      resolve(reply.startsWith('+PONG'));
-      socket.destroy();
-    });
-    socket.on('timeout', () => socket.destroy());
-    // 'error' is always followed by 'close', which settles the promise.
-    socket.on('error', () => {});
-    socket.on('close', () => resolve(false));
-  });
 }
 
 // --- jest ---------------------------------------------------------------------

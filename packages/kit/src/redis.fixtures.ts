@@ -65,7 +65,8 @@ function freePort(): Promise<number> {
   });
 }
 
-function answersPing(port: number): Promise<boolean> {
+/** Whether a Redis answers PING on the loopback port (also scripts/run-tests.ts, waiting for the test Redis). */
+export function answersPing(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect(port, '127.0.0.1');
     let reply = '';
