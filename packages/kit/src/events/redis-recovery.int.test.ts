@@ -20,12 +20,15 @@ const A = '11111111-1111-4111-8111-111111111111';
 const TOPIC = 'note.recovered';
 const CONTRACTS = anyPayloadContracts([TOPIC]);
 /**
- * How long Redis stays down in the outage case. The issue's 30 s figure is the same run with this raised to 30_000
- * (decision 0052 gives the measured figures); kept short so the suite stays fast.
+ * How long Redis stays down in the outage case: 3 s in the suite, so it stays fast. The issue's 30 s figure is the same
+ * case run as `REDIS_OUTAGE_MS=30000 npm test -- packages/kit/src/events/redis-recovery --selectProjects int:postgres`
+ * (decision 0052 gives the measured figures), which also produces five times as many events meanwhile.
  */
-const OUTAGE_MS = 3_000;
-/** Events produced while Redis is down. */
-const DURING_OUTAGE = 20;
+const OUTAGE_MS = Number(process.env.REDIS_OUTAGE_MS ?? 3_000);
+/** Events produced while Redis is down: 20 per 3 s outage. */
+const DURING_OUTAGE = Math.max(20, Math.round(OUTAGE_MS / 1500) * 10);
+/** After the outage the relay catches up and claims come back: generous, as the count grows with the outage. */
+const RECOVERY_MS = 15_000 + OUTAGE_MS;
 const FAST = { blockMs: 100, claimIdleMs: 2_000, retryDelayMs: 10, maxAttempts: 2 };
 
 describe('events survive Redis', () => {
@@ -93,7 +96,7 @@ describe('events survive Redis', () => {
   /** The events whose effect is stored, in the order produced: each exactly once, whatever the deliveries. */
   const rows = <T>(query: SQL) => alpha.system(async (tx) => ((await tx.execute(query)) as { rows: T[] }).rows);
   const effects = async () => (await rows<{ body: string }>(sql`select body from alpha.notes order by id`)).map((row) => row.body);
-  const handledOnce = (events: Event[]) => eventually(async () => expect(await effects()).toEqual(events.map((event) => event.eventId)), 15_000);
+  const handledOnce = (events: Event[]) => eventually(async () => expect(await effects()).toEqual(events.map((event) => event.eventId)), RECOVERY_MS);
 
   it('recovers from an emptied Redis: the group is recreated, and a replay brings what a group created anew skipped', async () => {
     await startConsumer();
@@ -122,30 +125,40 @@ describe('events survive Redis', () => {
     expect(deliveries.get(afterFlush.eventId)).toBe(1);
   });
 
-  it(`loses nothing while Redis is stopped for ${OUTAGE_MS / 1000} s: events wait in the outbox and arrive once after it returns`, async () => {
-    if (!subscriber) await startConsumer();
-    await alpha.system((tx) => tx.execute(sql`delete from alpha.notes`));
-    deliveries.clear();
-    const ready = await produce(100);
-    await handledOnce([ready]);
+  it(
+    `loses nothing while Redis is stopped for ${OUTAGE_MS / 1000} s: events wait in the outbox and arrive once after it returns`,
+    async () => {
+      if (!subscriber) await startConsumer();
+      await alpha.system((tx) => tx.execute(sql`delete from alpha.notes`));
+      deliveries.clear();
+      const ready = await produce(100);
+      await handledOnce([ready]);
 
-    await redis.stop();
-    const startedAt = Date.now();
-    const produced: Event[] = [];
-    for (let i = 0; produced.length < DURING_OUTAGE; i++) produced.push(await produce(101 + i));
-    // The relay cannot append: every event stays unrelayed in the outbox.
-    const unrelayed = await rows<{ event_id: string }>(sql`select event_id from alpha.outbox where relayed_at is null order by id`);
-    expect(unrelayed.map((row) => row.event_id)).toEqual(produced.map((event) => event.eventId));
-    // The consumer fails to read; the process stays ready, since Redis itself is down (not the consumer broken).
-    await eventually(() => expect(subscriber!.health().failingSince).toBeInstanceOf(Date));
-    expect(consumerUnreadiness([subscriber!.health()], storeConnected(store) ? 0 : undefined, Date.now() + 3_600_000, 60_000)).toBeUndefined();
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, OUTAGE_MS - (Date.now() - startedAt))));
+      await redis.stop();
+      const startedAt = Date.now();
+      const produced: Event[] = [];
+      while (produced.length < DURING_OUTAGE / 2) produced.push(await produce(101 + produced.length));
+      // The relay cannot append: every event stays unrelayed in the outbox.
+      const unrelayed = await rows<{ event_id: string }>(sql`select event_id from alpha.outbox where relayed_at is null order by id`);
+      expect(unrelayed.map((row) => row.event_id)).toEqual(produced.map((event) => event.eventId));
+      // The consumer fails to read; the process stays ready, since Redis itself is down (not the consumer broken).
+      await eventually(() => expect(subscriber!.health().failingSince).toBeInstanceOf(Date));
+      expect(consumerUnreadiness([subscriber!.health()], storeConnected(store) ? 0 : undefined, Date.now() + 3_600_000, 60_000)).toBeUndefined();
+      // The other half come as a stream across the rest of the outage.
+      const gapMs = (OUTAGE_MS - (Date.now() - startedAt)) / (DURING_OUTAGE / 2 + 1);
+      while (produced.length < DURING_OUTAGE) {
+        await new Promise((resolve) => setTimeout(resolve, Math.max(0, gapMs)));
+        produced.push(await produce(101 + produced.length));
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, OUTAGE_MS - (Date.now() - startedAt))));
 
-    await redis.restart();
+      await redis.restart();
 
-    // Every event arrives (at least once: an append or acknowledgement cut by the outage is repeated) and is stored once.
-    await handledOnce([ready, ...produced]);
-    expect(deliveries.size).toBe(DURING_OUTAGE + 1);
-    await eventually(() => expect(subscriber!.health()).toMatchObject({ failures: 0, failingSince: undefined }));
-  });
+      // Every event arrives (at least once: an append or acknowledgement cut by the outage is repeated) and is stored once.
+      await handledOnce([ready, ...produced]);
+      expect(deliveries.size).toBe(DURING_OUTAGE + 1);
+      await eventually(() => expect(subscriber!.health()).toMatchObject({ failures: 0, failingSince: undefined }));
+    },
+    30_000 + 2 * OUTAGE_MS,
+  );
 });
