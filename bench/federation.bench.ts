@@ -1,3 +1,4 @@
+import { UNREACHED_CALLER_LIMITS } from '@tunet/gateway';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -36,7 +37,7 @@ async function main(): Promise<void> {
     demoData: true,
     fileStorage: new FilesystemStorage(filesDir),
     // One token sends thousands of requests a minute here: decision 0053's per-caller limits would refuse them 429.
-    callerLimits: { userPerMinute: 1e6, apiKeyPerMinute: 1e6, anonymousPerMinute: 1e6 },
+    callerLimits: UNREACHED_CALLER_LIMITS,
   });
   const post = (query: string, token?: string) =>
     fetch(stack.gatewayUrl, {

@@ -1,3 +1,4 @@
+import { UNREACHED_CALLER_LIMITS } from '@tunet/gateway';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -68,7 +69,7 @@ async function main(): Promise<void> {
     secrets: await generateSecrets(),
     demoData: true,
     fileStorage: new FilesystemStorage(filesDir),
-    callerLimits: { userPerMinute: 1e6, apiKeyPerMinute: 1e6, anonymousPerMinute: 1e6 },
+    callerLimits: UNREACHED_CALLER_LIMITS,
   });
   const send = async (body: string, token?: string) => {
     const response = await fetch(stack.gatewayUrl, {

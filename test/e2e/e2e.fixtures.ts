@@ -1,3 +1,4 @@
+import { UNREACHED_CALLER_LIMITS } from '@tunet/gateway';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -44,7 +45,7 @@ export async function openE2E(
   const fileStorage = new FilesystemStorage(filesDir);
   // Per-caller request limits far above any test's load unless the test passes its own (the gateway door e2e does), so
   // no e2e file is refused 429 by accident when it loops one token on a fast machine (decision 0053's 600/min).
-  const callerLimits = tuning.callerLimits ?? { userPerMinute: 1e6, apiKeyPerMinute: 1e6, anonymousPerMinute: 1e6 };
+  const callerLimits = tuning.callerLimits ?? UNREACHED_CALLER_LIMITS;
   const stack = await startStack({ database: testDb.connection, store, secrets, demoData: true, auth, fileStorage, ...tuning, callerLimits });
 
   const gql: E2E['gql'] = async (query, variables, token) => {
