@@ -59,7 +59,7 @@ export class AnnouncedReader<T> {
     private readonly logger: Logger,
   ) {}
 
-  /** Resolves once changes announced from now on are heard. */
+  /** Resolves once changes announced from now on are heard, or at once while Redis is down (heard once it is back). */
   static async open<T>(store: FastStore, kind: AnnouncedKind<T>, load: AnnouncedLoader<T>, logger: Logger): Promise<AnnouncedReader<T>> {
     const reader = new AnnouncedReader(kind, sharedCacheOf(store, kind), load, logger);
     const channel: InvalidationChannel = openInvalidationChannel(store, kind.name, logger);

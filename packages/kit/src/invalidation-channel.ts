@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { storeUnavailable } from './fast-store-outage';
 import type { Logger } from './logger';
-import type { FastStore } from './redis';
+import { subscribeWhenReachable, subscriberConnection, type FastStore } from './redis';
 
 /**
  * A pub/sub channel that tells every process to forget something it keeps in memory (an association's
@@ -12,7 +12,7 @@ export interface InvalidationChannel {
   publish(message: string): Promise<void>;
   /**
    * Calls `heard` with every message published from now on, and `resynced` whenever some may have been missed (after
-   * each (re)connection of the subscriber). Resolves once subscribed; returns how to stop.
+   * each (re)connection of the subscriber). Resolves once subscribed, or at once while Redis is down (subscribed once it is back, decision 0062); returns how to stop.
    */
   listen(heard: (message: string) => void, resynced: () => void): Promise<() => Promise<void>>;
 }
@@ -28,17 +28,16 @@ export function openInvalidationChannel(store: FastStore, name: string, logger?:
     async listen(heard, resynced) {
       // A subscribed connection can do nothing else; ioredis subscribes again by itself after reconnecting. Named
       // after the channel, so CLIENT LIST shows what it is for.
-      // No command timeout: SUBSCRIBE waits for the new connection, which takes longer than a command may on a busy host.
-      const subscriber = client.duplicate({ connectionName: channel, commandTimeout: undefined });
+      const subscriber = subscriberConnection(client, channel);
       subscriber.on('message', (from: string, message: string) => {
         if (from === channel) heard(message);
       });
       subscriber.on('ready', resynced);
       // Reconnecting is ioredis's job; until it succeeds, the listeners' own cache lifetimes bound what is missed.
       // Every attempt fails while Redis is down: counted, and logged at most once in a while (decision 0059).
-      subscriber.on('error', (error: Error) => storeUnavailable(`invalidations:${name}`, error, logger));
-      await subscriber.subscribe(channel);
-      return async () => void (await subscriber.quit());
+      const unavailable = (error: Error) => storeUnavailable(`invalidations:${name}`, error, logger);
+      subscriber.on('error', unavailable);
+      return subscribeWhenReachable(client, subscriber, channel, unavailable);
     },
   };
 }

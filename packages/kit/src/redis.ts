@@ -33,12 +33,33 @@ export function commandTimeoutFromEnv(env: NodeJS.ProcessEnv): number {
   return Number(value);
 }
 
+/**
+ * The store at `url`, or the in-process stand-in without one. A Redis that cannot be reached now does not stop the
+ * start (decision 0062): the client keeps reconnecting in the background, every use fails open or waits meanwhile
+ * (decisions 0053, 0059), and subscriptions and consumer groups are made once it is back. A Redis that answers and
+ * refuses (a wrong password, a wrong database number) is a wrong configuration, not an outage: that stops the start.
+ */
 export async function openFastStore(url: string | undefined, namespace = 'tunet', commandTimeoutMs = commandTimeoutFromEnv(process.env)): Promise<FastStore> {
   if (!url) return { kind: 'memory', namespace };
   const client = new Redis(url, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: true, commandTimeout: commandTimeoutMs });
   // Structured and throttled, for this client and its duplicates, instead of ioredis' own stderr line per attempt.
-  logRedisErrors(client, createLogger('redis'));
-  await client.connect();
+  const logger = createLogger('redis');
+  logRedisErrors(client, logger);
+  // connect() rejects with a bare "Connection is closed."; the cause comes as an error event just before.
+  let refused: Error | undefined;
+  const noteRefusal = (error: Error) => void (error.name === 'ReplyError' && (refused ??= error));
+  client.on('error', noteRefusal);
+  try {
+    await client.connect();
+  } catch (error) {
+    if (refused) {
+      client.disconnect();
+      throw refused;
+    }
+    logger.warn({ err: error, status: client.status }, 'Redis unreachable at start: starting without it and connecting in the background');
+  } finally {
+    client.off('error', noteRefusal);
+  }
   return { kind: 'redis', client, namespace };
 }
 
@@ -48,6 +69,33 @@ export async function pingFastStore(store: FastStore): Promise<void> {
 
 export async function closeFastStore(store: FastStore): Promise<void> {
   if (store.kind === 'redis') await store.client.quit();
+}
+
+/**
+ * A connection of its own for pub/sub. No command timeout (decision 0059): SUBSCRIBE waits for the new connection,
+ * longer than a command may on a busy host. No retry limit either: while Redis is away, SUBSCRIBE waits for it
+ * however long that takes, rather than fail after a few reconnection attempts and never be made (decision 0062).
+ */
+export function subscriberConnection(client: Redis, connectionName?: string): Redis {
+  return client.duplicate({ connectionName, commandTimeout: undefined, maxRetriesPerRequest: null });
+}
+
+/**
+ * Subscribes `subscriber` to `channel`: awaited while the store's client is connected, so messages published from
+ * then on are heard; made in the background while it is not (Redis down when the process starts, decision 0062), so
+ * the start goes on and the subscription is made once Redis is back. Returns how to stop: QUIT when connected, else
+ * a disconnect, which also drops a SUBSCRIBE still waiting (a QUIT would wait behind it).
+ */
+export async function subscribeWhenReachable(client: Redis, subscriber: Redis, channel: string, failed: (error: Error) => void): Promise<() => Promise<void>> {
+  let stopped = false;
+  const subscribed = subscriber.subscribe(channel);
+  if (client.status === 'ready') await subscribed;
+  else subscribed.catch((error: Error) => void (stopped || failed(error)));
+  return async () => {
+    stopped = true;
+    if (subscriber.status === 'ready') await subscriber.quit();
+    else subscriber.disconnect();
+  };
 }
 
 /** A connection of its own for commands that wait on the server by design (XREADGROUP BLOCK), so without the command timeout. */

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { associationClosedStatusSchema } from './association-closure';
 import { storeUnavailable } from './fast-store-outage';
 import { createLogger, type Logger } from './logger';
-import type { FastStore } from './redis';
+import { subscribeWhenReachable, subscriberConnection, type FastStore } from './redis';
 
 /**
  * Ended sessions, suspended members and closed associations, kept on the fast store for as long as an access token issued before can
@@ -208,7 +208,7 @@ export class RevocationReader {
     private readonly logger: Logger,
   ) {}
 
-  /** Resolves once revocations announced from now on are heard. */
+  /** Resolves once revocations announced from now on are heard, or at once while Redis is down (heard once it is back). */
   static async open(store: FastStore, logger: Logger = createLogger('revocations')): Promise<RevocationReader> {
     const reader = new RevocationReader(backendFor(store, logger), logger);
     reader.stopListening = await reader.backend.listen(
@@ -399,8 +399,7 @@ function redisBackend(client: Redis, prefix: string, logger?: Logger): Backend {
     },
     async listen(heard, resynced) {
       // A subscribed connection can do nothing else; ioredis subscribes again by itself after reconnecting.
-      // No command timeout: SUBSCRIBE waits for the new connection, which takes longer than a command may on a busy host.
-      const subscriber = client.duplicate({ commandTimeout: undefined });
+      const subscriber = subscriberConnection(client);
       subscriber.on('message', (_channel: string, message: string) => {
         const revocation = parseJson(revocationSchema, message);
         if (revocation) heard(revocation);
@@ -408,9 +407,9 @@ function redisBackend(client: Redis, prefix: string, logger?: Logger): Backend {
       subscriber.on('ready', resynced);
       // Reconnecting is ioredis's job; until it succeeds, the local cache's lifetime bounds what is missed. Every
       // attempt fails while Redis is down: counted, and logged at most once in a while (decision 0059).
-      subscriber.on('error', (error: Error) => storeUnavailable('revocations:announcements', error, logger));
-      await subscriber.subscribe(channel);
-      return async () => void (await subscriber.quit());
+      const unavailable = (error: Error) => storeUnavailable('revocations:announcements', error, logger);
+      subscriber.on('error', unavailable);
+      return subscribeWhenReachable(client, subscriber, channel, unavailable);
     },
   };
 }
