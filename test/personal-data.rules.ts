@@ -22,7 +22,8 @@ export interface CatalogueColumn {
  * the kit in every schema are here: the residue scan searches them, and the kit prunes them by age.
  */
 export const NOT_COVERED_BY_ROUTES: Readonly<Record<string, string>> = {
-  outbox: "the kit's outbox: relayed rows are pruned after a short age, and the residue scan searches the rest",
+  outbox:
+    "the kit's outbox: an erasure deletes the person's relayed events and the rest once relayed (kit personalDataRoutes, decision 0052); the residue scan searches it",
   dead_letters: "the kit's dead letters: events an operator replays or discards, deleted after 30 days; the residue scan searches them",
   schema_migrations: "the migration runner's bookkeeping",
 };

@@ -11,7 +11,16 @@ const holder: PersonalDataHolder = {
   exportAssociation: async () => called.push('exportAssociation'),
   eraseAssociation: async () => called.push('eraseAssociation'),
 };
-const routes = personalDataRoutes(holder);
+const forgotten: { tenant: string; associationId: string; personIds: readonly string[] }[] = [];
+const routes = personalDataRoutes(holder, {
+  tenant: (tenant, fn) => fn(tenant as never),
+  outbox: {
+    forgetPerson: async (tx, associationId, personIds) => {
+      forgotten.push({ tenant: tx as unknown as string, associationId, personIds });
+      return { deleted: 0, marked: 0 };
+    },
+  },
+});
 const associationId = randomUUID();
 const requestId = randomUUID();
 
@@ -25,7 +34,10 @@ async function status(route: string, body: unknown): Promise<number> {
 }
 
 describe('the privacy contract routes every subgraph answers', () => {
-  beforeEach(() => (called.length = 0));
+  beforeEach(() => {
+    called.length = 0;
+    forgotten.length = 0;
+  });
 
   it('hands each route only its own body: an export or an association export never becomes an erasure', async () => {
     const exportBody = { kind: 'privacy.export', requestId, associationId, memberId: randomUUID() };
@@ -36,6 +48,14 @@ describe('the privacy contract routes every subgraph answers', () => {
     expect(await status('privacy/export', exportBody)).toBe(200);
     expect(await status('privacy/erase-association', { kind: 'privacy.erase-association', requestId, associationId })).toBe(200);
     expect(called).toEqual(['exportMember', 'eraseAssociation']);
+  });
+
+  it("clears the outbox of the person's events after the erasure, in the association's scope", async () => {
+    const memberId = randomUUID();
+    const policy = { keepContent: [], tombstoneMemberId: randomUUID(), reason: 'request' };
+    expect(await status('privacy/erase', { kind: 'privacy.erase', requestId, associationId, memberId, policy })).toBe(200);
+    expect(called).toEqual(['eraseMember']);
+    expect(forgotten).toEqual([{ tenant: associationId, associationId, personIds: [memberId] }]);
   });
 
   it('answers Tunet processes only, never a request forwarded for a person', async () => {

@@ -1,3 +1,5 @@
+import type { SubgraphDatabase } from './database';
+import type { Outbox } from './events/outbox';
 import { processRoute, type InternalRoute } from './internal-routes';
 import {
   PRIVACY_ERASE_ASSOCIATION_ROUTE,
@@ -21,14 +23,26 @@ export interface PersonalDataHolder {
   eraseAssociation(body: PrivacyAssociationRequest): Promise<unknown>;
 }
 
+/** The subgraph's outbox, which an erasure clears of the person's events too. */
+export interface ErasedOutbox {
+  tenant: SubgraphDatabase['tenant'];
+  outbox: Pick<Outbox, 'forgetPerson'>;
+}
+
 /**
  * The four routes of the privacy contract every subgraph answers, for Tunet's processes only (`processRoute`), each
- * taking only its own body; a subgraph adds its own beside them (members' tombstone, posts' files).
+ * taking only its own body; a subgraph adds its own beside them (members' tombstone, posts' files). After the
+ * subgraph's erasure, its outbox keeps none of the person's events for a replay (`Outbox.forgetPerson`, decision
+ * 0052); a failure there fails the step, which the privacy subgraph asks again (both parts repeat harmlessly).
  */
-export function personalDataRoutes(holder: PersonalDataHolder): Record<string, InternalRoute> {
+export function personalDataRoutes(holder: PersonalDataHolder, db: ErasedOutbox): Record<string, InternalRoute> {
   return {
     [PRIVACY_EXPORT_ROUTE]: processRoute(privacyExportRequestSchema, (body) => holder.exportMember(body)),
-    [PRIVACY_ERASE_ROUTE]: processRoute(privacyEraseRequestSchema, (body) => holder.eraseMember(body)),
+    [PRIVACY_ERASE_ROUTE]: processRoute(privacyEraseRequestSchema, async (body) => {
+      const answer = await holder.eraseMember(body);
+      await db.tenant(body.associationId, (tx) => db.outbox.forgetPerson(tx, body.associationId, [body.memberId]));
+      return answer;
+    }),
     [PRIVACY_EXPORT_ASSOCIATION_ROUTE]: processRoute(privacyExportAssociationRequestSchema, (body) => holder.exportAssociation(body)),
     [PRIVACY_ERASE_ASSOCIATION_ROUTE]: processRoute(privacyEraseAssociationRequestSchema, (body) => holder.eraseAssociation(body)),
   };

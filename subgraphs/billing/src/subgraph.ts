@@ -116,7 +116,7 @@ export async function createBillingSubgraph(deps: BillingDependencies): Promise<
       subscriptions,
       withdrawals,
     }),
-    internalRoutes: { ...entitlementsRoutes(entitlements), ...personalDataRoutes(new PrivacyService(new PrivacyRepository(db), deps.associationProfiles)) },
+    internalRoutes: { ...entitlementsRoutes(entitlements), ...personalDataRoutes(new PrivacyService(new PrivacyRepository(db), deps.associationProfiles), db) },
     isReady: () => deps.database.ping(),
   };
   return {

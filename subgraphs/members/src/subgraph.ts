@@ -209,7 +209,7 @@ export async function createMembersSubgraph(deps: MembersDependencies): Promise<
       ...associationsInternalRoutes(associations),
       ...notificationsInternalRoutes(new RecipientsRepository(db)),
       ...referencesInternalRoutes(new ReferencesRepository(db)),
-      ...privacyInternalRoutes(new PrivacyService(new PrivacyRepository(db), revocations, portraits)),
+      ...privacyInternalRoutes(new PrivacyService(new PrivacyRepository(db), revocations, portraits), db),
       ...statisticsRoutes(db),
     },
   };

@@ -193,7 +193,7 @@ export async function createNotificationsSubgraph(deps: NotificationsDependencie
       ),
     },
     streamRoutes: { inbox: inboxStreamRoute(new LiveService(live, new LiveRepository(db))) },
-    internalRoutes: personalDataRoutes(new PrivacyService(new PrivacyRepository(db))),
+    internalRoutes: personalDataRoutes(new PrivacyService(new PrivacyRepository(db)), db),
   };
   return {
     definition,

@@ -190,7 +190,7 @@ export async function createOperationsSubgraph(deps: OperationsDependencies): Pr
     ],
     createContext: (request) => ({ ...request, serviceRequests, maintenance, deadlines, photos, assignments, comments, ratings, reporting, bookingLinks }),
     internalRoutes: {
-      ...personalDataRoutes(privacy),
+      ...personalDataRoutes(privacy, db),
       [PRIVACY_EXPORT_FILE_ROUTE]: processRoute(privacyExportFileRequestSchema, (body) => privacy.exportFile(body)),
       [PRIVACY_EXPORT_ASSOCIATION_FILE_ROUTE]: processRoute(privacyExportAssociationFileRequestSchema, (body) => privacy.exportAssociationFile(body)),
     },

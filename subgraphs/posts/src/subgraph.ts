@@ -167,7 +167,7 @@ export async function createPostsSubgraph(deps: PostsDependencies): Promise<Post
     }),
     publicRoutes: { [CALENDAR_ROUTE]: (request) => calendar.feed(request.path), files: (request) => files.download(request) },
     isReady: () => deps.database.ping(),
-    internalRoutes: { ...notificationsInternalRoutes(new GroupMembersRepository(db)), ...privacyRoutes(privacy), ...statisticsRoutes(db) },
+    internalRoutes: { ...notificationsInternalRoutes(new GroupMembersRepository(db)), ...privacyRoutes(privacy, db), ...statisticsRoutes(db) },
   };
   return {
     definition,

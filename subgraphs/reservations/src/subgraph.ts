@@ -96,7 +96,7 @@ export async function createReservationsSubgraph(deps: ReservationsDependencies)
     }),
     publicRoutes: { [BOOKINGS_CALENDAR_ROUTE]: (request) => calendar.feed(request.path) },
     isReady: () => deps.database.ping(),
-    internalRoutes: { ...personalDataRoutes(privacy), ...statisticsRoutes(db), ...bookingsInternalRoutes(bookingsRepository) },
+    internalRoutes: { ...personalDataRoutes(privacy, db), ...statisticsRoutes(db), ...bookingsInternalRoutes(bookingsRepository) },
   };
   return {
     definition,

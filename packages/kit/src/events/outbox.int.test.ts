@@ -20,7 +20,7 @@ const failingWith = (pattern: RegExp) => ({ cause: expect.objectContaining({ mes
 const rowsOf = async <T>(tx: Tx, query: ReturnType<typeof sql>) => ((await tx.execute(query)) as { rows: T[] }).rows;
 
 const NOTES = anyPayloadContracts(
-  ['created', 'rolled_back', 'numbered', 'private_to_b', 'forged', 'bulk', 'background', 'after_stop', 'aged', 'replayed']
+  ['created', 'rolled_back', 'numbered', 'private_to_b', 'forged', 'bulk', 'background', 'after_stop', 'aged', 'replayed', 'about_per']
     .map((what) => `note.${what}`)
     .concat('member.moved_out'),
 );
@@ -189,6 +189,29 @@ describe('outbox and relay', () => {
     ]);
     expect(replayed[0]).toMatchObject({ topic: 'note.replayed', associationId: B });
     await drain(relay);
+  });
+
+  it("forgets an erased person's events of their association: relayed ones deleted, unrelayed ones sent, then deleted", async () => {
+    const relay = new OutboxRelay(alpha, stream);
+    await drain(relay);
+    const per = randomUUID();
+    const about = (tenant: string, payload: Record<string, unknown>) => publish(tenant, 'note.about_per', payload);
+    await about(A, { authorMemberId: per, email: 'per@example.no' });
+    await about(A, { recipients: [randomUUID(), per.toUpperCase()] });
+    const [otherPerson, inB] = [await about(A, { authorMemberId: randomUUID() }), await about(B, { authorMemberId: per })];
+    await drain(relay);
+    const unrelayed = await about(A, { entries: [{ subjectId: per }] });
+
+    expect(await alpha.tenant(A, (tx) => alpha.outbox.forgetPerson(tx, A, [per]))).toEqual({ deleted: 2, marked: 1 });
+
+    const kept = async () =>
+      (await alpha.system((tx) => rowsOf<{ event_id: string }>(tx, sql`select event_id from alpha.outbox where topic = 'note.about_per'`)))
+        .map((row) => row.event_id)
+        .sort();
+    expect(await kept()).toEqual([otherPerson.eventId, inB.eventId, unrelayed.eventId].sort());
+    expect(await drain(relay)).toBe(1);
+    expect((await streamed()).map((event) => event.eventId)).toContain(unrelayed.eventId);
+    expect(await kept()).toEqual([otherPerson.eventId, inB.eventId].sort());
   });
 
   it('deletes dead letters set aside longer ago than it keeps them, and only those', async () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, gt, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
-import { bigint, jsonb, pgSchema, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { and, asc, eq, gt, gte, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
+import { bigint, boolean, jsonb, pgSchema, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { tunetEvents, type EventContracts, type PayloadInput, type TunetEvents } from '@tunet/events';
 import { z } from 'zod';
 import type { Tx } from '../database';
@@ -92,12 +92,41 @@ export class Outbox<C extends EventContracts = TunetEvents> {
     return rows.map((row) => ({ id: row.id, event: toEvent(row) }));
   }
 
-  /** For `OutboxRelay`, once the stream has the events. */
+  /**
+   * For `OutboxRelay`, once the stream has the events: kept for a replay, except those an erasure marked
+   * (`forgetPerson`), which are deleted now that they went out.
+   */
   async markRelayed(tx: Tx, ids: number[]): Promise<void> {
+    await tx.delete(this.table).where(and(inArray(this.table.id, ids), eq(this.table.forgetWhenRelayed, true)));
     await tx
       .update(this.table)
       .set({ relayedAt: sql`now()` })
       .where(inArray(this.table.id, ids));
+  }
+
+  /**
+   * For an erasure, in the association's tenant scope: the association's events whose payload names one of the
+   * person's ids (member or account id, anywhere in it: a recipient list, an access-log entry) are kept for no
+   * replay. Relayed ones are deleted; unrelayed ones still go out as they are (consumers must learn that a booking
+   * was cancelled or a member left) and are deleted once relayed. Resolves to how many rows were deleted and marked
+   * (decision 0052). The unrelayed ones are marked first: a row the relay holds locked waits, and is then seen
+   * relayed by the delete, which reads anew.
+   */
+  async forgetPerson(tx: Tx, associationId: string, personIds: readonly string[]): Promise<{ deleted: number; marked: number }> {
+    const ids = personIds.map((id) => id.toLowerCase());
+    if (ids.length === 0) return { deleted: 0, marked: 0 };
+    const names = or(...ids.map((id) => sql`position(${id} in lower(${this.table.payload}::text)) > 0`));
+    const ofAssociation = eq(this.table.associationId, associationId);
+    const marked = await tx
+      .update(this.table)
+      .set({ forgetWhenRelayed: true })
+      .where(and(ofAssociation, isNull(this.table.relayedAt), names))
+      .returning({ id: this.table.id });
+    const deleted = await tx
+      .delete(this.table)
+      .where(and(ofAssociation, isNotNull(this.table.relayedAt), names))
+      .returning({ id: this.table.id });
+    return { deleted: deleted.length, marked: marked.length };
   }
 
   /**
@@ -140,6 +169,7 @@ function outboxTable(schema: string) {
     payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
     occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull().defaultNow(),
     relayedAt: timestamp('relayed_at', { withTimezone: true }),
+    forgetWhenRelayed: boolean('forget_when_relayed').notNull().default(false),
   });
 }
 
@@ -183,6 +213,12 @@ export function outboxSchemaSql(schema: string): string {
       if to_regclass('${schema}.outbox_relayed') is null then
         -- Serves the relay's prune, "delete where relayed_at < now() - age limit n": the relayed rows by age.
         create index outbox_relayed on ${schema}.outbox (relayed_at) where relayed_at is not null;
+      end if;
+    end $$;
+    do $$ begin
+      if not exists (select from information_schema.columns where table_schema = '${schema}' and table_name = 'outbox' and column_name = 'forget_when_relayed') then
+        -- Set by an erasure (Outbox.forgetPerson) on an unrelayed event naming the person: deleted once relayed.
+        alter table ${schema}.outbox add column forget_when_relayed boolean not null default false;
       end if;
     end $$;
   `;

@@ -10,6 +10,7 @@ import {
   privacyMovedOutRequestSchema,
   privacyTombstoneRequestSchema,
   processRoute,
+  type ErasedOutbox,
   type InternalRoute,
 } from '@tunet/kit';
 import { AssociationNotTerminated, TombstoneMismatch } from './privacy.repository';
@@ -27,14 +28,17 @@ async function refusing<T>(work: Promise<T>): Promise<T> {
 }
 
 /** Members' privacy routes (packages/kit/src/privacy.ts), answered only to Tunet's processes (the privacy subgraph). */
-export function privacyInternalRoutes(privacy: PrivacyService): Record<string, InternalRoute> {
+export function privacyInternalRoutes(privacy: PrivacyService, db: ErasedOutbox): Record<string, InternalRoute> {
   return {
-    ...personalDataRoutes({
-      exportMember: (body) => privacy.exportMember(body),
-      eraseMember: (body) => refusing(privacy.eraseMember(body)),
-      exportAssociation: (body) => privacy.exportAssociation(body),
-      eraseAssociation: (body) => refusing(privacy.eraseAssociation(body)),
-    }),
+    ...personalDataRoutes(
+      {
+        exportMember: (body) => privacy.exportMember(body),
+        eraseMember: (body) => refusing(privacy.eraseMember(body)),
+        exportAssociation: (body) => privacy.exportAssociation(body),
+        eraseAssociation: (body) => refusing(privacy.eraseAssociation(body)),
+      },
+      db,
+    ),
     [PRIVACY_TOMBSTONE_ROUTE]: processRoute(privacyTombstoneRequestSchema, async ({ associationId }) => {
       const memberId = await privacy.tombstone(associationId);
       if (!memberId) throw new InternalRouteError(404, 'No such association.');

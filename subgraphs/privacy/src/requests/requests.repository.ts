@@ -306,6 +306,9 @@ export class RequestsRepository {
       associationId,
       payload: { requestId: id, memberId: row.subjectMemberId, requestedBy: row.requestedBy, kind: row.kind },
     });
+    // Written after every subgraph erased the person: it still goes out (the board is told), then is not kept for a
+    // replay, like the person's other events (decision 0052).
+    if (row.kind === 'erasure') await this.db.outbox.forgetPerson(tx, associationId, [row.subjectMemberId]);
     return true;
   }
 }

@@ -18,8 +18,6 @@ export interface AllowedResidue {
   tombstoneColumn?: string;
 }
 
-const OUTBOX_SCHEMAS = ['members', 'posts', 'reservations', 'notifications', 'billing', 'privacy', 'operations'] as const;
-
 export const RESIDUE_ALLOW_LIST: readonly AllowedResidue[] = [
   {
     location: 'privacy.requests.subject_member_id',
@@ -47,12 +45,6 @@ export const RESIDUE_ALLOW_LIST: readonly AllowedResidue[] = [
     until: 'as long as the association keeps the request',
     why: 'a reported fault the association keeps with what people write, shown as reported by "Former resident" (decision 0041)',
     tombstoneColumn: 'reporter_member_id',
-  })),
-  ...OUTBOX_SCHEMAS.map((schema): AllowedResidue => ({
-    location: `${schema}.outbox.payload`,
-    lawfulBasis: 'legitimate_interest',
-    until: '72 hours after it was relayed (OUTBOX_KEEP_RELAYED_HOURS; decision 0052)',
-    why: 'an event on its way to the other subgraphs, kept after relaying so events a Redis lost can be replayed; relayed rows are pruned by age',
   })),
   {
     location: 'stream',
