@@ -9,6 +9,7 @@ import {
   onShutdown,
   openFastStore,
   shutdownDelayMs,
+  startTracingFromEnv,
 } from '@tunet/kit';
 import { DEMO_PASSWORD } from '@tunet/members';
 import { configFromEnv, loadOrCreateVapidKeys } from '@tunet/notifications';
@@ -22,6 +23,8 @@ import { startStack } from '@tunet/stack';
 async function main(): Promise<void> {
   const startedAt = performance.now();
   const logger = createLogger('tunet');
+  // One process, one service name (tunet) for every span; subgraph spans say which subgraph (tunet.subgraph).
+  const tracing = await startTracingFromEnv('tunet', logger);
   // One machine, no load balancer to tell: stop at once unless SHUTDOWN_DELAY_MS says otherwise.
   const delayMs = shutdownDelayMs(0);
   const dataDir = path.resolve(process.env.TUNET_DATA_DIR ?? '.data');
@@ -69,6 +72,7 @@ Tunet is running (${database.backend}, data in ${path.relative(process.cwd(), da
     await stack.stop(delayMs);
     await database.close();
     await closeFastStore(store);
+    await tracing?.shutdown();
   });
 }
 

@@ -26,6 +26,7 @@ import { mountPublicRoutes, publicOriginOf } from './public-routes';
 import { graphqlBody, OperationGuard } from './request-limits';
 import { trustedDocumentsOnly, type TrustedDocuments } from './trusted-documents';
 import { logContextFailures, RequestMetrics, requestIdOf } from './request-metrics';
+import { RequestTracing } from './request-tracing';
 import { SignedDataSource, type GatewayContext } from './signed-data-source';
 import { DEFAULT_BREAKER_SETTINGS, type BreakerSettings } from './circuit-breaker';
 import { SubgraphHealth } from './subgraph-health';
@@ -95,6 +96,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   });
   const operationGuard = new OperationGuard();
   const requestMetrics = new RequestMetrics(options.logger);
+  const requestTracing = new RequestTracing();
   operationGuard.watch(gateway);
   const accessTokens = await AccessTokenVerifier.fromKeys({
     current: { pem: options.jwtPublicKey, keyId: options.jwtKeyIds?.current },
@@ -135,6 +137,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       drainPlugin(httpServer, options.drainTimeoutMs),
       logUnexpectedErrors(options.logger),
       requestMetrics.plugin,
+      requestTracing.plugin,
       inputErrorPlugin,
       errorLanguagePlugin,
       operationNamePlugin,
@@ -168,6 +171,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   app.use(
     '/graphql',
     requestMetrics.middleware,
+    requestTracing.middleware,
     graphqlBody((req) =>
       authenticate(req.headers.authorization, authenticators, { requestId: requestIdOf(req.res), clientIp: req.ip ?? '' }).then(
         ({ viewer }) => viewer !== null,

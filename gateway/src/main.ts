@@ -11,6 +11,7 @@ import {
   requireEnv,
   shutdownDelayMs,
   startMetricsServerFromEnv,
+  startTracingFromEnv,
 } from '@tunet/kit';
 import { jwtKeyIdsFromEnv } from './access-token-keys';
 import { breakerSettingsFromEnv } from './circuit-breaker';
@@ -30,12 +31,14 @@ import { subgraphUrlsFromEnv } from './subgraph-urls';
  * RATE_LIMIT_USER_PER_MINUTE, RATE_LIMIT_API_KEY_PER_MINUTE, RATE_LIMIT_ANONYMOUS_PER_MINUTE (caller-limits.ts),
  * WEB_APP_ORIGIN and CORS_ALLOWED_ORIGINS (the browser origins answered with CORS headers), METRICS_PORT and
  * METRICS_HOST (Prometheus metrics on their own port; off when METRICS_PORT is unset), TRUSTED_DOCUMENTS_PATH (serve only
- * the documents of that persisted query manifest).
+ * the documents of that persisted query manifest), OTEL_TRACES_EXPORTER, OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT, OTEL_SERVICE_NAME
+ * (default tunet-gateway) and OTEL_TRACES_SAMPLER(_ARG) (tracing, off by default: decision 0060).
  */
 async function main(): Promise<void> {
   const logger = createLogger('gateway');
   // Bound first: a taken metrics port (EADDRINUSE) fails the start before the gateway does any work.
   const metrics = await startMetricsServerFromEnv();
+  const tracing = await startTracingFromEnv('tunet-gateway', logger);
   const supergraphPath = process.env.SUPERGRAPH_PATH ?? path.resolve(__dirname, '../../schema/supergraph.graphql');
   const subgraphUrls = subgraphUrlsFromEnv(process.env, readFileSync(supergraphPath, 'utf8'), logger);
   const delayMs = shutdownDelayMs(PRODUCTION_SHUTDOWN_DELAY_MS);
@@ -66,6 +69,8 @@ async function main(): Promise<void> {
     await server.stop(delayMs);
     await metrics?.stop();
     await closeFastStore(store);
+    // Last: the spans of the requests that drained above are sent too.
+    await tracing?.shutdown();
   });
 }
 

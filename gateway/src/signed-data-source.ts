@@ -7,6 +7,7 @@ import {
   errorReasons,
   signRequest,
   timeSubgraphFetch,
+  traceOutgoing,
   type Logger,
   type MessageLocale,
   type RequestContext,
@@ -67,14 +68,20 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
         const body = typeof init?.body === 'string' ? init.body : '';
         const signature = signRequest(secret, { method: init?.method ?? 'GET', url: input, context: encoded, body });
         const signal = AbortSignal.timeout(Math.max(1, (attemptDeadline.getStore() ?? Date.now() + limits.timeoutMs) - Date.now()));
-        // The body is read here too, so a connection cut halfway through the answer is a subgraph unreachable, not
-        // an internal error of the gateway.
-        const received = fetch(input, { ...init, headers: { ...headers, ...signature }, signal }).then(
-          async (answer) => new Response(await answer.arrayBuffer(), { status: answer.status, statusText: answer.statusText, headers: answer.headers }),
-        );
-        const response = await timeSubgraphFetch(limits.name, received).catch((error: unknown) => {
-          if ((error as Error).name === 'TimeoutError') throw error;
-          throw new SubgraphUnreachable(`subgraph ${limits.name} unreachable`, { cause: error });
+        // One client span per attempt, its context sent as `traceparent` beside the signed headers (decision 0060).
+        const attributes = { 'tunet.subgraph': limits.name, 'tunet.breaker.state': limits.breaker.state };
+        const response = await traceOutgoing(`POST ${limits.name}`, attributes, async (traceHeaders, span) => {
+          // The body is read here too, so a connection cut halfway through the answer is a subgraph unreachable, not
+          // an internal error of the gateway.
+          const received = fetch(input, { ...init, headers: { ...headers, ...traceHeaders, ...signature }, signal }).then(
+            async (answer) => new Response(await answer.arrayBuffer(), { status: answer.status, statusText: answer.statusText, headers: answer.headers }),
+          );
+          const answer = await timeSubgraphFetch(limits.name, received).catch((error: unknown) => {
+            if ((error as Error).name === 'TimeoutError') throw error;
+            throw new SubgraphUnreachable(`subgraph ${limits.name} unreachable`, { cause: error });
+          });
+          span?.setAttribute('http.response.status_code', answer.status);
+          return answer;
         });
         return clientErrorsAsResults(response);
       },

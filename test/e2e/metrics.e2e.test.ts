@@ -1,3 +1,5 @@
+import { eventually } from '@tunet/kit/src/events/events.fixtures';
+import { recordSpans, SpanKind, type ReadableSpan } from '@tunet/kit/src/tracing.fixtures';
 import { openE2E, type E2E } from './e2e.fixtures';
 
 /** The value of one series in Prometheus text, or undefined when the series is not there. */
@@ -74,5 +76,49 @@ describe('metrics (issue 17, observability)', () => {
     expect(sample(after, 'tunet_outbox_lag_seconds{schema="members"}')).toBeGreaterThanOrEqual(0);
     expect(after).toMatch(/^tunet_stream_consumer_pending\{group="notifications"\} \d+$/m);
     expect(after).toMatch(/^tunet_stream_consumer_lag\{group="notifications"\} \d+$/m);
+  });
+
+  it('and traces, when on, follow a request from the gateway into each subgraph it asks (decision 0060)', async () => {
+    const { accessToken } = await e2e.login('kari@solbakken.example');
+    const recorded = await recordSpans();
+    try {
+      const feed = await e2e.gql('query TraceFeed { posts(first: 3) { nodes { id author { displayName } } } }', {}, accessToken);
+      expect(feed.errors).toBeUndefined();
+      // The gateway's span ends when its response has closed, a moment after the client has the answer.
+      let request: ReadableSpan | undefined;
+      await eventually(() => {
+        request = recorded.spans().find((span) => span.kind === SpanKind.SERVER && span.name === 'query (other)');
+        expect(request).toBeDefined();
+      });
+      const { traceId, spanId } = request!.spanContext();
+      // A new trace per client request, named by the operation's metrics label, never the name the client sent.
+      expect(request!.parentSpanContext).toBeUndefined();
+      expect(request!.attributes).toMatchObject({ 'graphql.operation.type': 'query', 'graphql.operation.name': '(other)', 'http.response.status_code': 200 });
+      expect(request!.attributes['tunet.request_id']).toMatch(/^[0-9a-f-]{36}$/);
+      const trace = recorded.spans().filter((span) => span.spanContext().traceId === traceId);
+      for (const subgraph of ['posts', 'members']) {
+        const fetches = trace.filter((span) => span.kind === SpanKind.CLIENT && span.attributes['tunet.subgraph'] === subgraph);
+        const served = trace.filter((span) => span.kind === SpanKind.SERVER && span.attributes['tunet.subgraph'] === subgraph);
+        expect(fetches.length).toBeGreaterThanOrEqual(1);
+        expect(fetches[0]!.attributes['http.response.status_code']).toBe(200);
+        // Each subgraph's span continues the gateway's trace from the traceparent header, under the fetch that sent it.
+        expect(served).toHaveLength(fetches.length);
+        for (const server of served) {
+          expect(fetches.map((fetch) => fetch.spanContext().spanId)).toContain(server.parentSpanContext?.spanId);
+          expect(server.attributes['tunet.request_id']).toBe(request!.attributes['tunet.request_id']);
+        }
+      }
+      // Below the gateway's request span, and a database transaction below the posts subgraph's span.
+      const postsServer = trace.find((span) => span.kind === SpanKind.SERVER && span.attributes['tunet.subgraph'] === 'posts');
+      expect(trace.some((span) => span.name === 'transaction posts' && span.parentSpanContext?.spanId === postsServer?.spanContext().spanId)).toBe(true);
+      expect(trace.some((span) => span.parentSpanContext?.spanId === spanId)).toBe(true);
+      // Nothing personal or secret in any span: no token, no e-mail address, no name the client made up as a span's name.
+      const text = JSON.stringify(trace.map((span) => ({ name: span.name, attributes: span.attributes, events: span.events })));
+      expect(text).not.toContain(accessToken);
+      expect(text).not.toContain('@solbakken.example');
+      expect(trace.map((span) => span.name).join(' ')).not.toContain('TraceFeed');
+    } finally {
+      await recorded.stop();
+    }
   });
 });

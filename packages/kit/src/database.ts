@@ -13,6 +13,7 @@ import { handledEventsSchemaSql } from './events/handled-events';
 import { Outbox, outboxSchemaSql } from './events/outbox';
 import { isUuid } from './ids';
 import { createLogger } from './logger';
+import { traceWork } from './tracing';
 
 const logger = createLogger('database');
 
@@ -122,13 +123,17 @@ export class SubgraphDatabase<C extends EventContracts = TunetEvents> {
     return this.scoped('', 'system', fn);
   }
 
+  /** Traced as one span per transaction (decision 0060): the schema and scope, never a statement or a value. */
   private scoped<T>(associationId: string, scope: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.driver.drizzle.transaction(async (tx) => {
-      await tx.execute(
-        sql`select set_config('role', ${this.role}, true), set_config('tunet.association_id', ${associationId}, true), set_config('tunet.scope', ${scope}, true)`,
-      );
-      return fn(tx);
-    });
+    const attributes = { 'db.system.name': 'postgresql', 'db.namespace': this.schema, 'tunet.scope': scope || 'tenant' };
+    return traceWork(`transaction ${this.schema}`, attributes, () =>
+      this.driver.drizzle.transaction(async (tx) => {
+        await tx.execute(
+          sql`select set_config('role', ${this.role}, true), set_config('tunet.association_id', ${associationId}, true), set_config('tunet.scope', ${scope}, true)`,
+        );
+        return fn(tx);
+      }),
+    );
   }
 
   /**

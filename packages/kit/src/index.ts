@@ -8,6 +8,8 @@ export * from './internal-signature';
 export * from './signature-replay';
 export * from './logger';
 export * from './metrics';
+export * from './tracing';
+export * from './tracing-settings';
 export * from './pagination';
 export * from './public-routes';
 export * from './client-networks';

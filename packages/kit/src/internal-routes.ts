@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { ATTR_HTTP_RESPONSE_STATUS_CODE } from '@opentelemetry/semantic-conventions';
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import { encodeContext, signRequest } from './internal-signature';
 import type { Logger } from './logger';
+import { traceOutgoing } from './tracing';
 import type { RequestContext } from './viewer';
 
 /**
@@ -96,11 +98,16 @@ export async function postInternalRoute(request: {
   const { requestId = randomUUID(), clientIp = '' } = request.caller ?? {};
   const context = encodeContext({ viewer: null, requestId, clientIp });
   const url = internalRouteUrl(request.graphqlUrl, request.route);
-  return fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...signRequest(request.internalSecret, { method: 'POST', url, context, body }) },
-    body,
-    signal: AbortSignal.timeout(request.timeoutMs),
+  // A client span whose context the route's server span continues (decision 0060).
+  return traceOutgoing('POST /internal', { 'tunet.internal_route': request.route }, async (traceHeaders, span) => {
+    const answer = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...traceHeaders, ...signRequest(request.internalSecret, { method: 'POST', url, context, body }) },
+      body,
+      signal: AbortSignal.timeout(request.timeoutMs),
+    });
+    span?.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, answer.status);
+    return answer;
   });
 }
 

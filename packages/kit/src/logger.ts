@@ -1,4 +1,5 @@
 import pino from 'pino';
+import { activeTraceId } from './tracing';
 
 export type Logger = pino.Logger;
 
@@ -10,6 +11,17 @@ const REDACTED = ['req.headers.authorization', '*.password', '*.refreshToken', '
 
 /** Logs to stdout; `destination` only for tests that read what was logged. */
 export function createLogger(name: string, destination?: pino.DestinationStream): Logger {
-  const options = { name, level: process.env.LOG_LEVEL ?? (process.env.NODE_ENV === 'test' ? 'silent' : 'info'), redact: REDACTED };
+  const options = {
+    name,
+    level: process.env.LOG_LEVEL ?? (process.env.NODE_ENV === 'test' ? 'silent' : 'info'),
+    redact: REDACTED,
+    mixin: traceOfLine,
+  };
   return destination ? pino(options, destination) : pino(options);
+}
+
+/** A line written inside a span carries its trace's id when tracing is on (decision 0060), to go from a trace to its logs. */
+function traceOfLine(): { traceId?: string } {
+  const traceId = activeTraceId();
+  return traceId ? { traceId } : {};
 }

@@ -10,6 +10,7 @@ import { closeFastStore, openFastStore, type FastStore } from './redis';
 import { requireEnv } from './secrets';
 import { DEFAULT_DRAIN_TIMEOUT_MS, type RunningServer } from './http-server';
 import { startSubgraphServer, type SubgraphDefinition } from './subgraph-server';
+import { startTracingFromEnv } from './tracing';
 
 /** What production processes wait by default: a few seconds covers load balancers' and Kubernetes' probe periods. */
 export const PRODUCTION_SHUTDOWN_DELAY_MS = 5000;
@@ -73,7 +74,8 @@ export interface SubgraphModule<TContext extends { requestId: string }> {
  * A subgraph as its own production process, configured only by environment variables:
  * PORT, HOST, DATABASE_URL, REDIS_URL, INTERNAL_SIGNING_SECRET, MIGRATE_ON_START (default true), SHUTDOWN_DELAY_MS,
  * DRAIN_TIMEOUT_MS, METRICS_PORT and METRICS_HOST (Prometheus metrics on their own port; off when METRICS_PORT is unset),
- * OUTBOX_KEEP_RELAYED_HOURS and EVENT_CONSUMER_UNREADY_AFTER_SECONDS (decision 0052).
+ * OUTBOX_KEEP_RELAYED_HOURS and EVENT_CONSUMER_UNREADY_AFTER_SECONDS (decision 0052), and OpenTelemetry's OTEL_TRACES_EXPORTER,
+ * OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT, OTEL_SERVICE_NAME (default `tunet-<name>`) and OTEL_TRACES_SAMPLER(_ARG) (decision 0060).
  */
 export async function runSubgraphProcess<TContext extends { requestId: string }>(options: {
   name: string;
@@ -83,6 +85,7 @@ export async function runSubgraphProcess<TContext extends { requestId: string }>
   const logger = createLogger(options.name);
   // Bound first: a taken metrics port (EADDRINUSE) fails the start before migrations run or jobs start.
   const metrics = await startMetricsServerFromEnv();
+  const tracing = await startTracingFromEnv(`tunet-${options.name}`, logger);
   const url = process.env.DATABASE_URL;
   if (!url) logger.warn('DATABASE_URL is not set: using an embedded PGlite database, which is for development only');
   const database = await DatabaseConnection.open({
@@ -118,6 +121,8 @@ export async function runSubgraphProcess<TContext extends { requestId: string }>
     await stopAll(jobs);
     await database.close();
     await closeFastStore(store);
+    // Last: the spans of the requests that drained above are sent too.
+    await tracing?.shutdown();
   });
   return server;
 }

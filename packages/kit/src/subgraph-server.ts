@@ -12,6 +12,7 @@ import type { FastStore } from './redis';
 import { SignatureReplayCache } from './signature-replay';
 import { publicRouter, type PublicRoute } from './public-routes';
 import { SubgraphRequestLog } from './request-log';
+import { traceIncoming } from './tracing';
 import type { Logger } from './logger';
 import type { RequestContext } from './viewer';
 
@@ -96,16 +97,45 @@ export async function startSubgraphServer<TContext extends BaseContext & { reque
     // Above the gateway's limit: the gateway's own request plus its query plan wrapping.
     express.raw({ type: () => true, limit: '25mb' }),
     signed(),
+    traceSubgraphRequests(definition.name, '/graphql', (res) => (res.locals.errorCodes as string[] | undefined) ?? []),
     requestLog.middleware,
     expressMiddleware(apollo, { context: async ({ res }) => requestLog.track(res, definition.createContext(res.locals.tunet as RequestContext)) }),
   );
   // Mounted even without routes, so every /internal path answers 401 unsigned and reveals nothing about which exist.
-  app.use('/internal', express.raw({ type: () => true, limit: '64kb' }), signed(), internalRouter(definition.internalRoutes ?? {}, options.logger));
+  app.use(
+    '/internal',
+    express.raw({ type: () => true, limit: '64kb' }),
+    signed(),
+    traceSubgraphRequests(definition.name, '/internal'),
+    internalRouter(definition.internalRoutes ?? {}, options.logger),
+  );
   // The body is signed as sent and handed to POST routes raw: only small forms (one-click unsubscribe) come here.
   app.use('/public', express.raw({ type: () => true, limit: '1kb' }), signed(false), publicRouter(definition.publicRoutes ?? {}, options.logger));
   // Mounted even without routes, like /internal: unsigned requests learn nothing about which streams exist.
   app.use('/stream', express.raw({ type: () => true, limit: '64kb' }), signed(), streamRouter(definition.streamRoutes ?? {}, probed.probe, options.logger));
   return serve(probed, apollo, options.port, options.host);
+}
+
+/**
+ * A server span per signed request (decision 0060), a child of the caller's span from its `traceparent`: only after
+ * the signature holds, so no one but the gateway and Tunet's processes can join or choose a trace. Never the path,
+ * variables or the viewer: the subgraph, the request id and the error codes.
+ */
+function traceSubgraphRequests(subgraph: string, route: '/graphql' | '/internal', errorCodesOf?: (res: Response) => string[]): RequestHandler {
+  return traceIncoming({
+    name: `POST ${route}`,
+    continueTrace: true,
+    attributes: { 'tunet.subgraph': subgraph },
+    started(span, req, res) {
+      span.setAttribute('tunet.request_id', (res.locals.tunet as RequestContext).requestId);
+      // The route's name (`api-keys/verify`), which only Tunet's own processes, having signed the request, chose.
+      if (route === '/internal') span.setAttribute('tunet.internal_route', req.path.slice(1, 65));
+    },
+    finished(span, res) {
+      const codes = errorCodesOf?.(res) ?? [];
+      if (codes.length > 0) span.setAttribute('tunet.graphql.error_codes', codes);
+    },
+  });
 }
 
 /** Dispatches `POST /stream/<name>`; mounted behind the gateway signature check. */

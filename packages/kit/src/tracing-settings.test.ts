@@ -1,0 +1,40 @@
+import { tracingSettingsFromEnv } from './tracing-settings';
+
+const settings = (env: NodeJS.ProcessEnv) => tracingSettingsFromEnv(env, 'tunet-posts');
+
+describe('tracingSettingsFromEnv (decision 0060)', () => {
+  it('is off by default, and with none or OTEL_SDK_DISABLED even beside an endpoint', () => {
+    expect(settings({})).toEqual({ exporters: [], serviceName: 'tunet-posts' });
+    expect(settings({ OTEL_TRACES_EXPORTER: 'none', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }).exporters).toEqual([]);
+    expect(settings({ OTEL_SDK_DISABLED: 'true', OTEL_TRACES_EXPORTER: 'console' }).exporters).toEqual([]);
+  });
+
+  it('turns OTLP on for an endpoint alone, the traces endpoint or the general one', () => {
+    expect(settings({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }).exporters).toEqual(['otlp']);
+    expect(settings({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://collector.example/v1/traces' }).exporters).toEqual(['otlp']);
+  });
+
+  it('takes the exporters named, once each, and the service name given', () => {
+    expect(settings({ OTEL_TRACES_EXPORTER: 'console' }).exporters).toEqual(['console']);
+    expect(settings({ OTEL_TRACES_EXPORTER: 'otlp, Console,otlp' }).exporters).toEqual(['otlp', 'console']);
+    expect(settings({ OTEL_TRACES_EXPORTER: 'console', OTEL_SERVICE_NAME: 'posts-eu-1' }).serviceName).toBe('posts-eu-1');
+  });
+
+  it('refuses to start on a value the SDK would ignore or replace, naming the variable', () => {
+    expect(() => settings({ OTEL_TRACES_EXPORTER: 'jaeger' })).toThrow('OTEL_TRACES_EXPORTER must be otlp, console or none (or otlp,console), not "jaeger"');
+    expect(() => settings({ OTEL_TRACES_EXPORTER: 'none,console' })).toThrow(/cannot be combined/);
+    expect(() => settings({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' })).toThrow(/OTEL_EXPORTER_OTLP_ENDPOINT must be an http\(s\) URL/);
+    expect(() => settings({ OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'ftp://x/' })).toThrow(/TRACES_ENDPOINT must be an http/);
+    expect(() => settings({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4317', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' })).toThrow(/"grpc" is not supported/);
+    expect(() => settings({ OTEL_TRACES_EXPORTER: 'console', OTEL_TRACES_SAMPLER: 'sometimes' })).toThrow(/OTEL_TRACES_SAMPLER must be one of/);
+    expect(() => settings({ OTEL_TRACES_EXPORTER: 'console', OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '1.5' })).toThrow(
+      'OTEL_TRACES_SAMPLER_ARG must be a ratio from 0 to 1, not "1.5"',
+    );
+  });
+
+  it('accepts the standard samplers and leaves them to the SDK; reads nothing else while off', () => {
+    const ratio = { OTEL_TRACES_EXPORTER: 'console', OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1' };
+    expect(settings(ratio).exporters).toEqual(['console']);
+    expect(settings({ OTEL_TRACES_SAMPLER: 'sometimes', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }).exporters).toEqual([]);
+  });
+});

@@ -1,0 +1,178 @@
+import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import {
+  ATTR_ERROR_TYPE,
+  ATTR_HTTP_REQUEST_METHOD,
+  ATTR_HTTP_RESPONSE_STATUS_CODE,
+  ATTR_HTTP_ROUTE,
+  ATTR_SERVICE_NAME,
+} from '@opentelemetry/semantic-conventions';
+import type { Request, RequestHandler, Response } from 'express';
+import type { Logger } from './logger';
+import { tracingSettingsFromEnv, type TracingSettings } from './tracing-settings';
+
+/**
+ * OpenTelemetry tracing (decision 0060): spans Tunet opens where it owns the code, so they work the same bundled and
+ * unbundled (no require-time patching). Off unless configured (tracing-settings.ts): then no provider is registered,
+ * every helper here returns at once, and the API's tracers (Apollo gateway's too) are no-ops.
+ */
+const tracer = trace.getTracer('tunet');
+
+/** What a span's attributes may hold at most per value: an operation name a client made up stays short. */
+const ATTRIBUTE_VALUE_LENGTH_LIMIT = 256;
+
+export interface Tracing {
+  /** Sends what is buffered and unregisters the provider; on the processes' shutdown path. */
+  shutdown(): Promise<void>;
+}
+
+let running: Tracing | null = null;
+
+/** Whether a provider is registered: the helpers do nothing when it is not. */
+export function tracingOn(): boolean {
+  return running !== null;
+}
+
+/**
+ * Registers the global tracer provider, the AsyncLocalStorage context manager and the W3C trace-context propagator,
+ * with a batch processor per exporter; `processors` are added as given (tests record spans in memory). Returns null,
+ * registering nothing, when there is nowhere to send spans. The SDK is loaded only then.
+ */
+export async function startTracing(settings: TracingSettings, processors: SpanProcessor[] = []): Promise<Tracing | null> {
+  if (settings.exporters.length === 0 && processors.length === 0) return null;
+  if (running) throw new Error('tracing is already started in this process');
+  const [sdk, { AsyncLocalStorageContextManager }, { W3CTraceContextPropagator }, resources] = await Promise.all([
+    import('@opentelemetry/sdk-trace-base'),
+    import('@opentelemetry/context-async-hooks'),
+    import('@opentelemetry/core'),
+    import('@opentelemetry/resources'),
+  ]);
+  const exporters = await Promise.all(
+    settings.exporters.map(async (name) =>
+      name === 'console' ? new sdk.ConsoleSpanExporter() : new (await import('@opentelemetry/exporter-trace-otlp-http')).OTLPTraceExporter(),
+    ),
+  );
+  const lengthFromEnv = process.env.OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT ?? process.env.OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT;
+  const provider = new sdk.BasicTracerProvider({
+    // OTEL_RESOURCE_ATTRIBUTES and OTEL_SERVICE_NAME (envDetector) win over the process's own name.
+    resource: resources
+      .resourceFromAttributes({ [ATTR_SERVICE_NAME]: settings.serviceName })
+      .merge(resources.detectResources({ detectors: [resources.envDetector] })),
+    spanLimits: lengthFromEnv ? undefined : { attributeValueLengthLimit: ATTRIBUTE_VALUE_LENGTH_LIMIT },
+    spanProcessors: [...exporters.map((exporter) => new sdk.BatchSpanProcessor(exporter)), ...processors],
+  });
+  trace.setGlobalTracerProvider(provider);
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+  const started: Tracing = {
+    async shutdown() {
+      if (running !== started) return;
+      running = null;
+      await provider.shutdown();
+      trace.disable();
+      context.disable();
+      propagation.disable();
+    },
+  };
+  running = started;
+  return started;
+}
+
+/** Tracing as the environment configures it (README, production configuration); logs where spans go when on. */
+export async function startTracingFromEnv(defaultServiceName: string, logger: Logger): Promise<Tracing | null> {
+  const settings = tracingSettingsFromEnv(process.env, defaultServiceName);
+  const tracing = await startTracing(settings);
+  if (tracing) logger.info({ exporters: settings.exporters, serviceName: settings.serviceName }, 'tracing on');
+  return tracing;
+}
+
+export interface IncomingSpan {
+  /** The span's name: fixed text (a method and a route), never anything the request chose. */
+  name: string;
+  /**
+   * Continue the caller's trace from its `traceparent` header: only behind the gateway signature, so a request that
+   * is not the gateway's cannot join or pick a trace. The gateway starts a new trace for every client request.
+   */
+  continueTrace: boolean;
+  attributes?: Attributes;
+  /** When the span has started: to find it again (the gateway's operation name) or to add the request's id. */
+  started?(span: Span, req: Request, res: Response): void;
+  /** When the response has closed, before the span ends: what only the end knows (error codes). */
+  finished?(span: Span, res: Response): void;
+}
+
+/**
+ * A SERVER span around each request, active for everything that handles it (express middleware, Apollo, resolvers,
+ * database calls), ended when the response closes however it closes. The request and response are bound to the
+ * span's context, so their listeners (a body read after this) run in it too.
+ */
+export function traceIncoming(options: IncomingSpan): RequestHandler {
+  return (req, res, next) => {
+    if (!running) return next();
+    const parent = options.continueTrace ? propagation.extract(ROOT_CONTEXT, req.headers) : ROOT_CONTEXT;
+    const span = tracer.startSpan(
+      options.name,
+      { kind: SpanKind.SERVER, attributes: { [ATTR_HTTP_REQUEST_METHOD]: req.method, [ATTR_HTTP_ROUTE]: req.baseUrl, ...options.attributes } },
+      parent,
+    );
+    const active = trace.setSpan(parent, span);
+    options.started?.(span, req, res);
+    res.once('close', () => {
+      span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, res.statusCode);
+      options.finished?.(span, res);
+      if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+      span.end();
+    });
+    context.bind(active, req);
+    context.bind(active, res);
+    context.with(active, () => next());
+  };
+}
+
+/**
+ * A CLIENT span around one call to another Tunet process, its context sent along as the W3C `traceparent` header:
+ * `send` gets the headers to add (none when tracing is off) and the span, for what the answer says (its status).
+ * The header is not signed (kit internal-signature): it can only mislabel a trace, never change what is served.
+ */
+export async function traceOutgoing<T>(name: string, attributes: Attributes, send: (headers: Record<string, string>, span?: Span) => Promise<T>): Promise<T> {
+  if (!running) return send({});
+  return tracer.startActiveSpan(name, { kind: SpanKind.CLIENT, attributes }, async (span) => {
+    const headers: Record<string, string> = {};
+    propagation.inject(context.active(), headers);
+    try {
+      return await send(headers, span);
+    } catch (error) {
+      span.setStatus({ code: SpanStatusCode.ERROR });
+      span.setAttribute(ATTR_ERROR_TYPE, error instanceof Error ? error.name : 'Error');
+      throw error;
+    } finally {
+      span.end();
+    }
+  });
+}
+
+/**
+ * An INTERNAL span around `work` (a database transaction), under the active span. `name` is fixed text: never a
+ * statement, whose values could be personal data.
+ */
+export async function traceWork<T>(name: string, attributes: Attributes, work: () => Promise<T>): Promise<T> {
+  if (!running) return work();
+  return tracer.startActiveSpan(name, { attributes }, async (span) => {
+    try {
+      return await work();
+    } catch (error) {
+      span.setStatus({ code: SpanStatusCode.ERROR });
+      span.setAttribute(ATTR_ERROR_TYPE, error instanceof Error ? error.name : 'Error');
+      throw error;
+    } finally {
+      span.end();
+    }
+  });
+}
+
+/** The id of the active trace, for log lines written inside a span (kit logger's mixin); undefined outside one. */
+export function activeTraceId(): string | undefined {
+  if (!running) return undefined;
+  const spanContext = trace.getActiveSpan()?.spanContext();
+  return spanContext && trace.isSpanContextValid(spanContext) ? spanContext.traceId : undefined;
+}
