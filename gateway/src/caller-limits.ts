@@ -58,7 +58,8 @@ export function isAuthenticationOperation(document: DocumentNode | null): boolea
 /**
  * Per-caller request limits on the shared fast store, so every gateway replica counts together: one Redis round trip
  * a request (a consume). A caller over its allowance waits for the minute to end, never longer. While Redis is down,
- * the kit RateLimit lets every request through (fail open, counted in tunet_rate_limit_fail_open_total).
+ * the kit RateLimit counts in each gateway process instead (per replica, counted in tunet_rate_limit_insurance_total,
+ * decision 0062).
  */
 export class CallerLimits {
   private readonly limits: Record<CallerKind, RateLimit>;

@@ -38,22 +38,32 @@ describe('RateLimit on the in-process store', () => {
 });
 
 describe('RateLimit while Redis is unreachable', () => {
-  it('lets every call through uncounted, without waiting, and counts each in tunet_rate_limit_fail_open_total', async () => {
+  it('counts in the process instead, without waiting: the N+1st take in the window is refused, each counted in tunet_rate_limit_insurance_total', async () => {
     // Never connected: the client is not ready, as while it reconnects after Redis went away.
     const client = new Redis('redis://127.0.0.1:1', { lazyConnect: true });
-    const limit = new RateLimit({ kind: 'redis', client, namespace: 'test' }, { name: 'unreachable', points: 3, windowSeconds: 60, blockSeconds: 60 });
-    const before = await failOpenCount('unreachable');
+    const limit = new RateLimit({ kind: 'redis', client, namespace: 'test' }, { name: 'unreachable', points: 3, windowSeconds: 60, blockSeconds: 120 });
+    const before = await insuranceCount('unreachable');
     expect(await limit.secondsBlocked('key')).toBe(0);
-    expect(await limit.take('key')).toEqual({ taken: true, left: 3 });
-    await expect(limit.record('key')).resolves.toBeUndefined();
-    await expect(limit.giveBack('key')).resolves.toBeUndefined();
-    await expect(limit.reset('key')).resolves.toBeUndefined();
-    expect((await failOpenCount('unreachable')) - before).toBe(5);
+    const taken = [];
+    for (let i = 0; i < 4; i++) taken.push(await limit.take('key'));
+    expect(taken).toEqual([
+      { taken: true, left: 2 },
+      { taken: true, left: 1 },
+      { taken: true, left: 0 },
+      { taken: false, secondsBlocked: 120 },
+    ]);
+    expect(await limit.secondsBlocked('key')).toBe(120);
+    expect(await limit.secondsBlocked('another key')).toBe(0);
+    await limit.reset('key');
+    expect(await limit.secondsBlocked('key')).toBe(0);
+    await limit.record('key');
+    await limit.giveBack('key');
+    expect((await insuranceCount('unreachable')) - before).toBe(11);
     expect(client.status).toBe('wait');
   });
 });
 
-async function failOpenCount(limit: string): Promise<number> {
-  const metric = await register.getSingleMetric('tunet_rate_limit_fail_open_total')?.get();
+async function insuranceCount(limit: string): Promise<number> {
+  const metric = await register.getSingleMetric('tunet_rate_limit_insurance_total')?.get();
   return metric?.values.find((value) => value.labels.limit === limit)?.value ?? 0;
 }

@@ -22,9 +22,9 @@ export type Taken = { taken: true; left: number } | { taken: false; secondsBlock
  */
 const LONGEST_IN_PROCESS_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
 
-const failedOpen = new Counter({
-  name: 'tunet_rate_limit_fail_open_total',
-  help: 'Rate-limit checks let through uncounted because the fast store (Redis) failed or was unreachable, by limit name.',
+const insured = new Counter({
+  name: 'tunet_rate_limit_insurance_total',
+  help: 'Rate-limit operations counted in this process only (each replica its own count) because the fast store (Redis) failed or was unreachable, by limit name.',
   labelNames: ['limit'] as const,
 });
 
@@ -34,13 +34,62 @@ const lastWarned = new Map<string, number>();
 const logger = createLogger('rate-limit');
 
 /**
- * Counts failures (or any costly events) per key and says when a key must wait. When the store fails (Redis down),
- * every method fails open (decision 0053): the caller proceeds as if the key had points left, uncounted, with a
- * warning and `tunet_rate_limit_fail_open_total`. A limit is a brake, not a door: an outage of Redis must not turn
- * every login into an error. While the client is not connected, the store is not asked at all, so nothing waits.
+ * What counts while the shared store cannot (rate-limiter-flexible's `insuranceLimiter`): the same points, window
+ * and block in this process's memory, so a limit still holds per replica (decision 0062). Every operation on it is
+ * counted in `tunet_rate_limit_insurance_total`, and the limit warns once a minute at most.
+ */
+class Insurance extends RateLimiterMemory {
+  constructor(
+    options: ConstructorParameters<typeof RateLimiterMemory>[0],
+    private readonly limit: string,
+  ) {
+    super(options);
+  }
+
+  private used(): void {
+    insured.inc({ limit: this.limit });
+    const now = Date.now();
+    if (now - (lastWarned.get(this.limit) ?? -Infinity) < WARN_EVERY_MS) return;
+    lastWarned.set(this.limit, now);
+    logger.warn({ limit: this.limit }, 'rate limit store unavailable: counting in this process only');
+  }
+
+  override consume(...args: Parameters<RateLimiterMemory['consume']>): ReturnType<RateLimiterMemory['consume']> {
+    this.used();
+    return super.consume(...args);
+  }
+
+  override get(...args: Parameters<RateLimiterMemory['get']>): ReturnType<RateLimiterMemory['get']> {
+    this.used();
+    return super.get(...args);
+  }
+
+  override reward(...args: Parameters<RateLimiterMemory['reward']>): ReturnType<RateLimiterMemory['reward']> {
+    this.used();
+    return super.reward(...args);
+  }
+
+  override delete(...args: Parameters<RateLimiterMemory['delete']>): ReturnType<RateLimiterMemory['delete']> {
+    this.used();
+    return super.delete(...args);
+  }
+
+  override block(...args: Parameters<RateLimiterMemory['block']>): ReturnType<RateLimiterMemory['block']> {
+    this.used();
+    return super.block(...args);
+  }
+}
+
+/**
+ * Counts failures (or any costly events) per key and says when a key must wait. On Redis, every replica shares the
+ * count. When Redis fails or is not connected, the count goes on in this process (`Insurance`, decision 0062, which
+ * replaced decision 0053's fail open): a limit then holds per replica, N replicas allowing N times the points, with a
+ * warning and `tunet_rate_limit_insurance_total`. While the client is not connected, Redis is not asked at all, so
+ * nothing waits for reconnection attempts; what was counted in the process is not carried over to Redis once it is back.
  */
 export class RateLimit {
   private readonly limiter: RateLimiterAbstract;
+  private readonly insurance: Insurance | undefined;
 
   constructor(
     private readonly store: FastStore,
@@ -52,24 +101,27 @@ export class RateLimit {
       duration: rule.windowSeconds,
       blockDuration: rule.blockSeconds,
     };
-    const inProcess = (seconds: number) => Math.min(seconds, LONGEST_IN_PROCESS_SECONDS);
-    this.limiter =
-      store.kind === 'redis'
-        ? new RateLimiterRedis({ ...options, storeClient: store.client })
-        : new RateLimiterMemory({ ...options, duration: inProcess(rule.windowSeconds), blockDuration: inProcess(rule.blockSeconds) });
+    const inProcess = { ...options, duration: inProcessSeconds(rule.windowSeconds), blockDuration: inProcessSeconds(rule.blockSeconds) };
+    if (store.kind === 'memory') {
+      this.limiter = new RateLimiterMemory(inProcess);
+      return;
+    }
+    const insurance = new Insurance(inProcess, rule.name);
+    this.limiter = new RateLimiterRedis({ ...options, storeClient: store.client, insuranceLimiter: insurance });
+    // rate-limiter-flexible gives its insurance the store limiter's block, which may be longer than a Node timer waits.
+    insurance.blockDuration = inProcessSeconds(rule.blockSeconds);
+    this.insurance = insurance;
   }
 
   /** Seconds the key must still wait, or 0 when it may proceed. */
   async secondsBlocked(key: string): Promise<number> {
-    const state = await this.ask(() => this.limiter.get(key), null);
+    const state = await this.current().get(key);
     return state && state.remainingPoints <= 0 ? Math.max(1, Math.ceil(state.msBeforeNext / 1000)) : 0;
   }
 
   /** Records one event; exceeding the allowance is reported by the next `secondsBlocked`. */
   async record(key: string): Promise<void> {
-    await this.ask(async () => {
-      await this.limiter.consume(key).catch(refusedAsNothing);
-    }, undefined);
+    await this.current().consume(key).catch(refusedAsNothing);
   }
 
   /**
@@ -78,45 +130,36 @@ export class RateLimit {
    * counts: giving it back could undo a count the limiter's block (a separate write) has just overwritten.
    */
   async take(key: string): Promise<Taken> {
-    const uncounted: Taken = { taken: true, left: this.rule.points };
-    return this.ask(async () => {
-      try {
-        const state = await this.limiter.consume(key);
-        return { taken: true, left: state.remainingPoints };
-      } catch (error) {
-        if (!(error instanceof RateLimiterRes)) throw error;
-        return { taken: false, secondsBlocked: Math.max(1, Math.ceil(error.msBeforeNext / 1000)) };
-      }
-    }, uncounted);
+    try {
+      const state = await this.current().consume(key);
+      return { taken: true, left: state.remainingPoints };
+    } catch (error) {
+      if (!(error instanceof RateLimiterRes)) throw error;
+      return { taken: false, secondsBlocked: Math.max(1, Math.ceil(error.msBeforeNext / 1000)) };
+    }
   }
 
   async giveBack(key: string): Promise<void> {
-    await this.ask(() => this.limiter.reward(key), undefined);
+    await this.current().reward(key);
   }
 
   async reset(key: string): Promise<void> {
-    await this.ask(() => this.limiter.delete(key), undefined);
+    await this.current().delete(key);
   }
 
-  /** The store's answer, or `open` when the store cannot give one. */
-  private async ask<T, O>(question: () => Promise<T>, open: O): Promise<T | O> {
-    if (this.store.kind === 'redis' && this.store.client.status !== 'ready') return this.failOpen(open, new Error(`redis ${this.store.client.status}`));
-    try {
-      return await question();
-    } catch (error) {
-      return this.failOpen(open, error);
-    }
+  /**
+   * The shared limiter, which turns to the insurance by itself when a command fails; the insurance straight away
+   * while the client is not connected, so no command waits in ioredis' offline queue (a DEL would, for seconds).
+   */
+  private current(): RateLimiterAbstract {
+    if (!this.insurance || this.store.kind !== 'redis' || this.store.client.status === 'ready') return this.limiter;
+    return this.insurance;
   }
+}
 
-  private failOpen<O>(open: O, error: unknown): O {
-    failedOpen.inc({ limit: this.rule.name });
-    const now = Date.now();
-    if (now - (lastWarned.get(this.rule.name) ?? -Infinity) >= WARN_EVERY_MS) {
-      lastWarned.set(this.rule.name, now);
-      logger.warn({ err: error, limit: this.rule.name }, 'rate limit store unavailable: letting requests through uncounted');
-    }
-    return open;
-  }
+/** At most what a Node timer can wait (LONGEST_IN_PROCESS_SECONDS). */
+function inProcessSeconds(seconds: number): number {
+  return Math.min(seconds, LONGEST_IN_PROCESS_SECONDS);
 }
 
 /** A consume refused for want of points still counted; only other failures are the store's. */

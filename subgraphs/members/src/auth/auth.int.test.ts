@@ -211,7 +211,7 @@ describe('login, refresh and logout', () => {
     });
   });
 
-  it('logs in and refuses a wrong password while Redis is down: the password limits fail open (decision 0053)', async () => {
+  it('logs in, refuses a wrong password and still limits guesses while Redis is down: the password limits count in the process (decision 0062)', async () => {
     const redis = await openRedisThroughRelay();
     try {
       const cutOff = await createMembersSubgraph({
@@ -219,16 +219,21 @@ describe('login, refresh and logout', () => {
         store: redis.store,
         jwtPrivateKey: bed.secrets.jwtPrivateKey,
         fileStorage: new FilesystemStorage(bed.storageDir),
+        auth: { maxFailedLoginsPerAddressAndEmail: 3, maxFailedLoginsPerAddress: 6, maxFailedLoginsPerAccountPerMinute: 4 },
       });
       await redis.cut();
-      const attempt = (password: string) =>
-        cutOff.auth.login({ email: 'jonas@solbakken.example', password }, '10.9.0.1').then(
+      const attempt = (password: string, address = '10.9.0.1') =>
+        cutOff.auth.login({ email: 'jonas@solbakken.example', password }, address).then(
           (session) => (session.accessToken ? 'TOKEN' : 'NONE'),
           (error: Partial<GraphQLError>) => error.extensions?.code ?? 'INTERNAL_SERVER_ERROR',
         );
-      // Before, each waited for the client's reconnection attempts and then failed (7.9 s in issue 17). The outcome
-      // is what is asserted, not the time: argon2 on a loaded machine has no bound a test could rely on.
+      // Before decision 0053 each waited for the client's reconnection attempts and then failed (7.9 s in issue 17).
+      // The outcome is what is asserted, not the time: argon2 on a loaded machine has no bound a test could rely on.
       expect([await attempt('not her password'), await attempt(DEMO_PASSWORD)]).toEqual(['UNAUTHENTICATED', 'TOKEN']);
+      // The right password reset the address's count: three more wrong ones are allowed, the fourth is refused.
+      const guesses = [];
+      for (let i = 0; i < 4; i++) guesses.push(await attempt(`guess ${i}`));
+      expect(guesses).toEqual(['UNAUTHENTICATED', 'UNAUTHENTICATED', 'UNAUTHENTICATED', 'RATE_LIMITED']);
     } finally {
       await redis.close();
     }
