@@ -1,4 +1,15 @@
-import { closeFastStore, openEventStream, openFastStore, outboxKeepRelayedMs, replayRelayedEvents, requireEnv, type DatabaseConnection } from '@tunet/kit';
+import {
+  closeFastStore,
+  openEventStream,
+  openFastStore,
+  outboxKeepRelayedMs,
+  REPLAY_MAX_LAG,
+  replayRelayedEvents,
+  requireEnv,
+  streamBacklog,
+  waitForConsumers,
+  type DatabaseConnection,
+} from '@tunet/kit';
 import { SUBGRAPHS } from '../subgraph-registry';
 import { flagValues, subgraphDatabase, UsageError, withDatabase, type Command } from './cli';
 
@@ -9,11 +20,14 @@ const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)
  * For platform operators after Redis lost events (emptied, restored from an older snapshot): appends every event
  * each subgraph's outbox relayed since the time to the stream again, with its own event id, so the consumers get
  * what they missed and skip what they had (decision 0052). The outbox keeps relayed events OUTBOX_KEEP_RELAYED_HOURS
- * (72 by default). Against DATABASE_URL and REDIS_URL.
+ * (72 by default). Paced: a batch waits while a consumer group has more than REPLAY_MAX_LAG events still to read, so
+ * the capped stream never trims replayed events before the groups read them. Against DATABASE_URL and REDIS_URL.
  */
 export const replayEventsCommand: Command = {
   name: 'replay-events',
-  usage: `replay-events --since <ISO time, e.g. 2026-12-07T06:00:00Z> [--subgraph <producer>] [--group <consumer group>]   (subgraphs and groups: ${SUBGRAPHS.map((s) => s.name).join(', ')})`,
+  usage:
+    `replay-events --since <ISO time, e.g. 2026-12-07T06:00:00Z> [--subgraph <producer>] [--group <consumer group>]   (subgraphs and groups: ${SUBGRAPHS.map((s) => s.name).join(', ')}; ` +
+    `paced: waits while a consumer group is more than ${REPLAY_MAX_LAG} events behind, so a group whose consumers are down holds it)`,
   async run(rest) {
     const names = SUBGRAPHS.map((s) => s.name as string);
     const parsed = parseReplayArguments(rest, { names, now: new Date(), keepRelayedMs: outboxKeepRelayedMs() });
@@ -82,11 +96,15 @@ function isRealTime([, year, month, day, hour, minute, second = '0', offsetHour 
 async function replay(database: DatabaseConnection, names: string[], since: Date, group: string | undefined): Promise<number> {
   const store = await openFastStore(requireEnv('REDIS_URL'));
   const stream = openEventStream(store);
+  const room = waitForConsumers({
+    stats: () => streamBacklog(store, REPLAY_MAX_LAG + 1),
+    onWait: (waitingFor, lag) => console.log(JSON.stringify({ waitingFor, lag, until: `at most ${REPLAY_MAX_LAG} events behind` })),
+  });
   let failed = 0;
   try {
     for (const name of names) {
       // One subgraph's schema missing (not migrated in this database) must not keep the others' events back.
-      const count = await replayRelayedEvents(subgraphDatabase(database, name), stream, { since, group }).catch((error: unknown) => {
+      const count = await replayRelayedEvents(subgraphDatabase(database, name), stream, { since, group, room }).catch((error: unknown) => {
         console.error(`${name}: not replayed: ${error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error)}`);
         failed = 1;
         return undefined;

@@ -1,6 +1,8 @@
 import type { EventContracts, TunetEvents } from '@tunet/events';
 import type { SubgraphDatabase } from '../database';
+import type { FastStore } from '../redis';
 import type { EventStream } from './event-stream';
+import { streamGroupStats, type GroupStats } from './stream-metrics';
 
 export interface ReplayOptions {
   /** Every event relayed at or after this time is appended again. */
@@ -12,14 +14,16 @@ export interface ReplayOptions {
   group?: string;
   /** Events read and appended at a time (default 100). */
   batchSize?: number;
+  /** Resolves when the stream has room for the next batch (`waitForConsumers`); default: no wait. */
+  room?: () => Promise<void>;
 }
 
 /**
  * Appends every event of the subgraph's outbox relayed at or after `since` to the stream again, with its own event
- * id, in outbox id order, a batch at a time; resolves to how many. For an operator after Redis lost events (emptied,
- * restored from an older snapshot, a group created anew at its end): the outbox keeps relayed rows for
- * `keepRelayedMs` (72 hours by default), and consumers deduplicate by event id, so what they had handled is a no-op
- * (decision 0052). Reads in system scope, without locks: the relay goes on meanwhile.
+ * id, in outbox id order, a batch at a time (each after `room`); resolves to how many. For an operator after Redis
+ * lost events (emptied, restored from an older snapshot, a group created anew at its end): the outbox keeps relayed
+ * rows for `keepRelayedMs` (72 hours by default), and consumers deduplicate by event id, so what they had handled is
+ * a no-op (decision 0052). Reads in system scope, without locks: the relay goes on meanwhile.
  */
 export async function replayRelayedEvents<C extends EventContracts = TunetEvents>(
   db: Pick<SubgraphDatabase<C>, 'system' | 'outbox'>,
@@ -32,9 +36,68 @@ export async function replayRelayedEvents<C extends EventContracts = TunetEvents
   for (;;) {
     const batch = await db.system((tx) => db.outbox.relayedSince(tx, options.since, afterId, batchSize));
     if (batch.length === 0) return total;
+    await options.room?.();
     await stream.append(batch.map(({ event }) => (options.group === undefined ? event : { ...event, replayFor: options.group })));
     total += batch.length;
     afterId = batch.at(-1)!.id;
     if (batch.length < batchSize) return total;
   }
+}
+
+/** How far a replay may run ahead of the slowest consumer group: a tenth of the stream's default 100 000 entries. */
+export const REPLAY_MAX_LAG = 10_000;
+
+/**
+ * Each consumer group of the store's event stream with its lag: Redis' own when it knows it, else the entries after
+ * the group's last delivered one, counted up to `cap`. Redis cannot tell the lag of a group that has not read up to
+ * the end since it was created or since entries were deleted, which is just the group a replay must wait for.
+ */
+export async function streamBacklog(store: FastStore, cap: number): Promise<GroupStats[]> {
+  const groups = await streamGroupStats(store);
+  if (store.kind !== 'redis') return groups;
+  const key = `${store.namespace}:events`;
+  return Promise.all(
+    groups.map(async (group) => {
+      if (group.lag !== undefined || group.lastDeliveredId === undefined) return group;
+      return { ...group, lag: (await store.client.xrange(key, `(${group.lastDeliveredId}`, '+', 'COUNT', cap)).length };
+    }),
+  );
+}
+
+export interface ConsumerPacing {
+  /** The stream's consumer groups and their lag (`streamBacklog`). */
+  stats: () => Promise<GroupStats[]>;
+  /** A batch waits while a group has more entries not yet delivered to it than this (default REPLAY_MAX_LAG). */
+  maxLag?: number;
+  /** How often the groups are asked again while waiting (default 1 000 ms). */
+  pollMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+  /** Told once per wait: the slowest group and how far behind it is. */
+  onWait?: (group: string, lag: number) => void;
+}
+
+/**
+ * A replay's `room`: waits while the slowest consumer group is more than `maxLag` entries behind. The stream is
+ * capped (about 100 000 entries, and 24 hours), so a replay appended at full speed could push entries out before a
+ * group has read them, the replayed ones included. Waiting keeps what the groups have still to read under the cap
+ * whatever the size of the replay. A group whose lag `stats` cannot tell is not waited for. A group
+ * that never reads (its consumers down) holds the replay until it does or the operator stops it: it would miss the
+ * entries pushed out otherwise.
+ */
+export function waitForConsumers(pacing: ConsumerPacing): () => Promise<void> {
+  const maxLag = pacing.maxLag ?? REPLAY_MAX_LAG;
+  const sleep = pacing.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  return async () => {
+    let told = false;
+    for (;;) {
+      const slowest = (await pacing.stats()).reduce<GroupStats | undefined>(
+        (worst, group) => ((group.lag ?? 0) > (worst?.lag ?? 0) ? group : worst),
+        undefined,
+      );
+      if (!slowest || (slowest.lag ?? 0) <= maxLag) return;
+      if (!told) pacing.onWait?.(slowest.group, slowest.lag!);
+      told = true;
+      await sleep(pacing.pollMs ?? 1_000);
+    }
+  };
 }

@@ -8,7 +8,7 @@ import { DeadLetters } from './dead-letters';
 import { openEventStream, type EventStream } from './event-stream';
 import type { Event } from './outbox';
 import { OutboxRelay } from './outbox-relay';
-import { replayRelayedEvents } from './outbox-replay';
+import { replayRelayedEvents, streamBacklog, waitForConsumers } from './outbox-replay';
 import { anyPayloadContracts, eventually, sleep } from './events.fixtures';
 
 const A = '11111111-1111-4111-8111-111111111111';
@@ -20,7 +20,7 @@ const failingWith = (pattern: RegExp) => ({ cause: expect.objectContaining({ mes
 const rowsOf = async <T>(tx: Tx, query: ReturnType<typeof sql>) => ((await tx.execute(query)) as { rows: T[] }).rows;
 
 const NOTES = anyPayloadContracts(
-  ['created', 'rolled_back', 'numbered', 'private_to_b', 'forged', 'bulk', 'background', 'after_stop', 'aged', 'replayed', 'about_per']
+  ['created', 'rolled_back', 'numbered', 'private_to_b', 'forged', 'bulk', 'background', 'after_stop', 'aged', 'replayed', 'paced', 'about_per']
     .map((what) => `note.${what}`)
     .concat('member.moved_out'),
 );
@@ -189,6 +189,42 @@ describe('outbox and relay', () => {
     ]);
     expect(replayed[0]).toMatchObject({ topic: 'note.replayed', associationId: B });
     await drain(relay);
+  });
+
+  it('paces a replay: a batch waits while a consumer group is further behind than the bound', async () => {
+    const relay = new OutboxRelay(alpha, stream);
+    await drain(relay);
+    const since = new Date();
+    for (let i = 0; i < 7; i++) await publish(A, 'note.paced', { i });
+    await drain(relay);
+    const key = `${store.namespace}:events`;
+    await store.client.xgroup('CREATE', key, 'slow', '$', 'MKSTREAM');
+    const lags: number[] = [];
+    const lagOfSlow = async () => (await streamBacklog(store, 100)).find((group) => group.group === 'slow')!.lag!;
+    const told: string[] = [];
+    const room = waitForConsumers({
+      stats: () => streamBacklog(store, 4),
+      maxLag: 3,
+      onWait: (group, lag) => told.push(`${group} ${lag}`),
+      // The slow group's consumer reads one entry while the replay waits.
+      sleep: async () => void (await store.client.xreadgroup('GROUP', 'slow', 'c1', 'COUNT', 1, 'STREAMS', key, '>')),
+    });
+
+    const replayed = await replayRelayedEvents(alpha, stream, {
+      since,
+      batchSize: 2,
+      room: async () => {
+        await room();
+        lags.push(await lagOfSlow());
+      },
+    });
+
+    expect(replayed).toBe(7);
+    // Never more than the bound behind when a batch is appended, so never more than bound + batch after it.
+    expect(Math.max(...lags)).toBeLessThanOrEqual(3);
+    expect(await lagOfSlow()).toBeLessThanOrEqual(5);
+    expect(told).toEqual(['slow 4', 'slow 4']);
+    await store.client.xgroup('DESTROY', key, 'slow');
   });
 
   it("forgets an erased person's events of their association: relayed ones deleted, unrelayed ones sent, then deleted", async () => {

@@ -9,6 +9,8 @@ export interface GroupStats {
   pending: number;
   /** Entries in the stream the group has not been delivered yet (XINFO GROUPS `lag`); undefined when Redis cannot say. */
   lag: number | undefined;
+  /** The last entry delivered to the group (XINFO GROUPS `last-delivered-id`); Redis only. */
+  lastDeliveredId?: string;
 }
 
 /** A scrape must not hang on a Redis that is down: its stream gauges are left out instead. */
@@ -28,7 +30,12 @@ export async function streamGroupStats(store: FastStore): Promise<GroupStats[]> 
     const info = new Map<string, unknown>();
     for (let i = 0; i + 1 < fields.length; i += 2) info.set(String(fields[i]), fields[i + 1]);
     const lag = info.get('lag');
-    return { group: String(info.get('name')), pending: Number(info.get('pending') ?? 0), lag: typeof lag === 'number' ? lag : undefined };
+    return {
+      group: String(info.get('name')),
+      pending: Number(info.get('pending') ?? 0),
+      lag: typeof lag === 'number' ? lag : undefined,
+      lastDeliveredId: String(info.get('last-delivered-id')),
+    };
   });
 }
 
