@@ -3,7 +3,9 @@ import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { sql } from 'drizzle-orm';
 import type { SubgraphDatabase } from './database';
-import { openTestDatabase, type TestDatabase } from './kit.fixtures';
+import { Client } from 'pg';
+import { requireEnv } from './secrets';
+import { openTestDatabase, testBackend, type TestDatabase } from './kit.fixtures';
 
 const A = '11111111-1111-4111-8111-111111111111';
 const B = '22222222-2222-4222-8222-222222222222';
@@ -114,5 +116,57 @@ describe('SubgraphDatabase.migrate checksums', () => {
     expect(await gamma().migrate()).toEqual([]);
     await writeFile(path.join(dir, file), '-- rewritten\n');
     await expect(gamma().migrate()).rejects.toThrow(file);
+  });
+});
+
+/** PostgreSQL restarted (or a failover, or an operator's pg_terminate_backend): every connection of the pool is cut. */
+(testBackend() === 'postgres' ? describe : describe.skip)('SubgraphDatabase when PostgreSQL cuts its connections', () => {
+  let testDb: TestDatabase;
+  let delta: SubgraphDatabase;
+
+  /** Terminates every backend of the test's database, as a restart does, from a superuser connection of its own. */
+  const terminateAll = async (): Promise<number> => {
+    const admin = new Client({ connectionString: requireEnv('TEST_DATABASE_URL') });
+    await admin.connect();
+    try {
+      const name = new URL(testDb.url!).pathname.slice(1);
+      const result = await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [name]);
+      return result.rowCount ?? 0;
+    } finally {
+      await admin.end();
+    }
+  };
+  const ids = async () => (await rows(delta, null, sql`select id from delta.notes order by id`)).map((row) => row.id);
+
+  beforeAll(async () => {
+    testDb = await openTestDatabase();
+    const dir = await mkdtemp(path.join(tmpdir(), 'tunet-migrations-'));
+    const original = await readFile(path.join(fixtures, 'alpha', '0001_create_notes.sql'), 'utf8');
+    await writeFile(path.join(dir, '0001_create_notes.sql'), original.replaceAll('alpha.', 'delta.'));
+    delta = testDb.connection.forSubgraph('delta', dir);
+    await delta.migrate();
+    await rm(dir, { recursive: true, force: true });
+  });
+  afterAll(() => testDb.drop());
+
+  it('survives idle and busy connections being terminated, and the next queries succeed without a restart', async () => {
+    // Several connections at once, so the pool holds idle ones when they are cut.
+    await Promise.all([1, 2, 3, 4, 5].map((id) => delta.tenant(A, (tx) => tx.execute(sql`insert into delta.notes values (${A}, ${id}, 'before')`))));
+    let cut: () => void = () => undefined;
+    const cutting = new Promise<void>((resolve) => (cut = resolve));
+    const busy = delta.tenant(A, async (tx) => {
+      await tx.execute(sql`insert into delta.notes values (${A}, 6, 'half')`);
+      cut();
+      // Between two statements while the connection is cut: no query of its own is in flight to hear it.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await tx.execute(sql`select 1`);
+    });
+    await cutting;
+    expect(await terminateAll()).toBeGreaterThanOrEqual(5);
+    // The transaction cut halfway fails and leaves nothing; the process goes on.
+    await expect(busy).rejects.toThrow();
+    for (let i = 0; i < 10; i++) expect(await ids()).toEqual([1, 2, 3, 4, 5]);
+    await delta.tenant(A, (tx) => tx.execute(sql`insert into delta.notes values (${A}, 7, 'after')`));
+    expect(await ids()).toEqual([1, 2, 3, 4, 5, 7]);
   });
 });

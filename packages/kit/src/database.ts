@@ -223,6 +223,10 @@ function postgresDriver(url: string, poolSize: number): Driver {
   // An idle connection the server closes (restart, failover, admin termination) must not crash the process:
   // pg emits it on the pool, and the pool replaces the connection on the next checkout.
   pool.on('error', (error) => logger.warn({ err: error }, 'idle database connection lost'));
+  // A connection cut while checked out (a transaction waiting between two statements) emits 'error' on the client,
+  // where pg-pool listens only while it is idle: unheard, it would crash the process. Its statement in flight, or
+  // the next, fails with the error instead, and the pool discards the connection when it is released.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const stats = { queries: 0 };
   return {
     backend: 'postgres',
