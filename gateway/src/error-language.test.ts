@@ -1,5 +1,7 @@
 import { GraphQLError } from 'graphql';
+import { maskInternalError } from '@tunet/kit';
 import { localizeError, localizeFormattedError, messageLocaleOf, onlyInputRefused } from './error-language';
+import { serviceUnavailable } from './request-errors';
 
 const cancelRefused = {
   message: 'The booking has started; ask the board to cancel it.',
@@ -42,6 +44,22 @@ describe('error messages in the caller language', () => {
     expect(localizeFormattedError(cancelRefused, locale).message).toBe('Dette kan ikke gjøres lenger.');
     expect(localizeFormattedError(regexRefused, locale).message).toBe('Verdien er ugyldig.');
     expect(localizeFormattedError(cancelRefused, messageLocaleOf('en')).message).toBe('The booking has started; ask the board to cancel it.');
+  });
+
+  it("tells a subgraph outage in the caller's language (decision 0055), as every other error", () => {
+    const unreachable = serviceUnavailable('posts', 'unreachable');
+    const formatted = { message: unreachable.message, extensions: unreachable.extensions };
+    expect(localizeFormattedError(formatted, messageLocaleOf('nb')).message).toBe('Tjenesten posts kan ikke nås akkurat nå. Prøv igjen om litt.');
+    expect(localizeFormattedError(formatted, messageLocaleOf('en')).message).toBe('The posts service cannot be reached. Try again shortly.');
+    expect((localizeError(serviceUnavailable('members'), messageLocaleOf('nb')) as Error).message).toBe(
+      'Tjenesten members svarte ikke i tide. Prøv igjen om litt.',
+    );
+    // A subgraph whose own call to another did not answer masks it; the gateway renders that one too.
+    const masked = maskInternalError(
+      { message: 'x', extensions: { code: 'INTERNAL_SERVER_ERROR' } },
+      { originalError: Object.assign(new Error('members did not answer in time'), { name: 'TimeoutError' }) },
+    );
+    expect(localizeFormattedError(masked, messageLocaleOf('nb')).message).toBe('En tjeneste Tunet trenger svarte ikke. Prøv igjen om litt.');
   });
 
   it('answers 400 only when nothing but refused input came back', () => {

@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { BASE_PLAN, featureNotSubscribed, hasFeature } from '@tunet/kit';
+import { BASE_PLAN, errorReasons, featureNotSubscribed, hasFeature } from '@tunet/kit';
 import {
   GraphQLError,
   getNamedType,
@@ -165,7 +165,12 @@ function notSubscribed(feature: string): GraphQLError {
 
 /** Nothing was refused: billing did not answer, so whether a paid feature is on is unknown for now. */
 function entitlementsUnknown(): GraphQLError {
-  return new GraphQLError('Paid features cannot be checked right now (the billing service did not answer). Try again shortly.', {
-    extensions: { code: 'SERVICE_UNAVAILABLE', serviceName: 'billing', http: { status: 503, headers: new Map([['retry-after', '5']]) } },
+  return new GraphQLError(errorReasons.PAID_FEATURES_UNCHECKED.en({}), {
+    extensions: {
+      code: 'SERVICE_UNAVAILABLE',
+      reason: 'PAID_FEATURES_UNCHECKED',
+      serviceName: 'billing',
+      http: { status: 503, headers: new Map([['retry-after', '5']]) },
+    },
   });
 }

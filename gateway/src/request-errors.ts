@@ -27,12 +27,13 @@ export function rateLimited(retryAfterSeconds: number, reason: 'RATE_LIMITED' | 
 
 /**
  * A subgraph the whole request depends on did not answer in time, or could not be reached or its circuit breaker is
- * open (HTTP 504): nothing was refused, try again.
+ * open (HTTP 504): nothing was refused, try again. Its reason renders the message in the caller's language.
  */
 export function serviceUnavailable(subgraph: string, why: 'timeout' | 'unreachable' = 'timeout'): GraphQLError {
-  const what = why === 'timeout' ? 'did not answer in time' : 'cannot be reached';
-  return new GraphQLError(`The ${subgraph} service ${what}. Try again shortly.`, {
-    extensions: { code: 'SERVICE_UNAVAILABLE', serviceName: subgraph, http: { status: 504 } },
+  const reason = why === 'timeout' ? 'SERVICE_TIMED_OUT' : 'SERVICE_UNREACHABLE';
+  const params = { serviceName: subgraph };
+  return new GraphQLError(errorReasons[reason].en(params), {
+    extensions: { code: 'SERVICE_UNAVAILABLE', reason, ...params, http: { status: 504 } },
   });
 }
 

@@ -88,7 +88,7 @@ describe('signed data source: retries and the circuit breaker', () => {
 
     const response = await source.process(fetchPlannedFor('query'));
 
-    expect(response.errors?.[0]?.extensions).toEqual({ code: 'SERVICE_UNAVAILABLE' });
+    expect(response.errors?.[0]?.extensions).toEqual({ code: 'SERVICE_UNAVAILABLE', reason: 'SERVICE_UNREACHABLE', serviceName: 'posts' });
     expect(counted).toEqual(['unreachable', 'unreachable', 'unreachable']);
   });
 
@@ -129,7 +129,7 @@ describe('signed data source: retries and the circuit breaker', () => {
     const response = await source.process(fetchPlannedFor('query'));
 
     expect(fetchMock).toHaveBeenCalledTimes(3);
-    expect(response.errors?.[0]?.extensions).toEqual({ code: 'SERVICE_UNAVAILABLE' });
+    expect(response.errors?.[0]?.extensions).toEqual({ code: 'SERVICE_UNAVAILABLE', reason: 'SERVICE_UNREACHABLE', serviceName: 'posts' });
   });
 
   it('stops calling the subgraph once its breaker is open', async () => {

@@ -156,7 +156,8 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
  * has its error beside it.
  */
 function unavailable(subgraph: string, why: 'timeout' | 'unreachable', options: GraphQLDataSourceProcessOptions<GatewayContext>): SubgraphResponse {
-  const error = { message: serviceUnavailable(subgraph, why).message, extensions: { code: 'SERVICE_UNAVAILABLE' } };
+  const { message, extensions } = serviceUnavailable(subgraph, why);
+  const error = { message, extensions: { code: 'SERVICE_UNAVAILABLE', reason: extensions.reason, serviceName: subgraph } };
   const representations: unknown = options.request.variables?.representations;
   if (!Array.isArray(representations)) return { errors: [error] };
   return { errors: representations.map((_, index) => ({ ...error, path: ['_entities', index] })) };

@@ -256,4 +256,28 @@ export const commonErrorReasons = {
       'The board can ask the provider for a copy of its data.',
     nb: () => 'Foreningens avtale med Tunet er avsluttet, så tilgangen er stengt. Styret kan be leverandøren om en kopi av dataene.',
   },
+  SERVICE_TIMED_OUT: {
+    code: 'SERVICE_UNAVAILABLE',
+    description: 'The `serviceName` service did not answer in time (decision 0055); nothing was refused, try again shortly.',
+    en: (p) => `The ${p.serviceName} service did not answer in time. Try again shortly.`,
+    nb: (p) => `Tjenesten ${p.serviceName} svarte ikke i tide. Prøv igjen om litt.`,
+  },
+  SERVICE_UNREACHABLE: {
+    code: 'SERVICE_UNAVAILABLE',
+    description: 'The `serviceName` service cannot be reached (down, restarting, or its circuit breaker is open; decision 0055); try again shortly.',
+    en: (p) => `The ${p.serviceName} service cannot be reached. Try again shortly.`,
+    nb: (p) => `Tjenesten ${p.serviceName} kan ikke nås akkurat nå. Prøv igjen om litt.`,
+  },
+  DEPENDENCY_UNAVAILABLE: {
+    code: 'SERVICE_UNAVAILABLE',
+    description: 'A service the answering one had to ask did not answer; nothing about the request was wrong, try again shortly.',
+    en: () => 'A service Tunet needs did not answer. Try again shortly.',
+    nb: () => 'En tjeneste Tunet trenger svarte ikke. Prøv igjen om litt.',
+  },
+  PAID_FEATURES_UNCHECKED: {
+    code: 'SERVICE_UNAVAILABLE',
+    description: 'The operation selects a paid feature and billing did not answer, so whether it is subscribed is unknown; try again shortly.',
+    en: () => 'Paid features cannot be checked right now (the billing service did not answer). Try again shortly.',
+    nb: () => 'Betalte funksjoner kan ikke sjekkes akkurat nå (faktureringstjenesten svarte ikke). Prøv igjen om litt.',
+  },
 } satisfies Record<string, ReasonDefinition>;

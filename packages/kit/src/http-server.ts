@@ -5,6 +5,7 @@ import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import type { GraphQLFormattedError } from 'graphql';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
+import { errorReasons } from './error-reasons';
 import { isUnavailable } from './internal-routes';
 import type { Logger } from './logger';
 import { securityHeaders } from './security-headers';
@@ -134,16 +135,17 @@ const malformedBodyHandler: ErrorRequestHandler = (error, _req, res, next) => {
 /**
  * Errors the code did not mean to show (bugs, lost connections) reach clients without details or stacks. One that says
  * another Tunet process could not be asked (kit `isUnavailable`) is SERVICE_UNAVAILABLE instead: the client may try
- * again shortly, and nothing about the request was wrong.
+ * again shortly, and nothing about the request was wrong (reason DEPENDENCY_UNAVAILABLE: the gateway renders it in the
+ * caller's language).
  */
 export function maskInternalError(formatted: GraphQLFormattedError, error?: unknown): GraphQLFormattedError {
   if (formatted.extensions?.code !== 'INTERNAL_SERVER_ERROR') return formatted;
   // Apollo hands the GraphQLError wrapping what the resolver threw.
   if (isUnavailable((error as { originalError?: unknown } | undefined)?.originalError)) {
     return {
-      message: 'En tjeneste Tunet trenger svarte ikke; prøv igjen om litt. / A service Tunet needs did not answer; try again shortly.',
+      message: errorReasons.DEPENDENCY_UNAVAILABLE.en({}),
       path: formatted.path,
-      extensions: { code: 'SERVICE_UNAVAILABLE' },
+      extensions: { code: 'SERVICE_UNAVAILABLE', reason: 'DEPENDENCY_UNAVAILABLE' },
     };
   }
   return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };

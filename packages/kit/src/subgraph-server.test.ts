@@ -120,7 +120,13 @@ describe('subgraph server', () => {
 
   it('reports another subgraph not answering as SERVICE_UNAVAILABLE, without details', async () => {
     const body = (await (await call('{ dependency }')).json()) as { errors: { message: string; extensions: Record<string, unknown> }[] };
-    expect(body.errors).toEqual([{ message: expect.stringContaining('try again shortly'), path: ['dependency'], extensions: { code: 'SERVICE_UNAVAILABLE' } }]);
+    expect(body.errors).toEqual([
+      {
+        message: 'A service Tunet needs did not answer. Try again shortly.',
+        path: ['dependency'],
+        extensions: { code: 'SERVICE_UNAVAILABLE', reason: 'DEPENDENCY_UNAVAILABLE' },
+      },
+    ]);
     expect(JSON.stringify(body)).not.toContain('members/roles');
   });
 });
