@@ -152,11 +152,12 @@ export async function traceOutgoing<T>(name: string, attributes: Attributes, sen
 }
 
 /**
- * An INTERNAL span around `work` (a database transaction), under the active span. `name` is fixed text: never a
- * statement, whose values could be personal data.
+ * An INTERNAL span around `work` (a database transaction) under the active span: only inside a traced request, so the
+ * background jobs' frequent runs (a relay every half second) do not each become a trace of their own. `name` is fixed
+ * text: never a statement, whose values could be personal data.
  */
 export async function traceWork<T>(name: string, attributes: Attributes, work: () => Promise<T>): Promise<T> {
-  if (!running) return work();
+  if (!running || !trace.getActiveSpan()) return work();
   return tracer.startActiveSpan(name, { attributes }, async (span) => {
     try {
       return await work();
