@@ -165,7 +165,7 @@ function notSubscribed(feature: string): GraphQLError {
 
 /** Nothing was refused: billing did not answer, so whether a paid feature is on is unknown for now. */
 function entitlementsUnknown(): GraphQLError {
-  return new GraphQLError(errorReasons.PAID_FEATURES_UNCHECKED.en({}), {
+  return new GraphQLError(errorReasons.PAID_FEATURES_UNCHECKED.en(), {
     extensions: {
       code: 'SERVICE_UNAVAILABLE',
       reason: 'PAID_FEATURES_UNCHECKED',

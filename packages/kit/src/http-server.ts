@@ -143,7 +143,7 @@ export function maskInternalError(formatted: GraphQLFormattedError, error?: unkn
   // Apollo hands the GraphQLError wrapping what the resolver threw.
   if (isUnavailable((error as { originalError?: unknown } | undefined)?.originalError)) {
     return {
-      message: errorReasons.DEPENDENCY_UNAVAILABLE.en({}),
+      message: errorReasons.DEPENDENCY_UNAVAILABLE.en(),
       path: formatted.path,
       extensions: { code: 'SERVICE_UNAVAILABLE', reason: 'DEPENDENCY_UNAVAILABLE' },
     };
