@@ -174,6 +174,37 @@ describe('revocations on a Redis of their own, emptied or stopped', () => {
     }
   });
 
+  it('opens a reader while Redis is down, which hears revocations announced once Redis is back (decision 0062)', async () => {
+    const namespace = `test-${randomUUID()}`;
+    let stopped = true;
+    await redis.stop();
+    let readerStore: FastStore | undefined;
+    let reader: RevocationReader | undefined;
+    try {
+      readerStore = await openFastStore(redis.url, namespace);
+      reader = await RevocationReader.open(readerStore);
+      const heard: string[] = [];
+      reader.watch((revocation) => heard.push(revocation.kind));
+      expect(await reader.standing(holder())).toEqual(notRevoked);
+      await redis.restart();
+      stopped = false;
+      const writerStore = await openFastStore(redis.url, namespace);
+      try {
+        // Announced again until heard: the subscription is made once the reader's connection is back, not at a known time.
+        await eventually(async () => {
+          await new RevocationWriter(writerStore, 60).endSessions([randomUUID()]);
+          expect(heard).toContain('sessions-ended');
+        }, 15_000);
+      } finally {
+        await closeFastStore(writerStore);
+      }
+    } finally {
+      if (stopped) await redis.restart();
+      await reader?.close();
+      if (readerStore) await closeFastStore(readerStore);
+    }
+  });
+
   it("answers members' revocation made while Redis is down, counted, and writes and announces it once Redis is back", async () => {
     const namespace = `test-${randomUUID()}`;
     const [writerStore, readerStore] = [await openFastStore(redis.url, namespace), await openFastStore(redis.url, namespace)];
