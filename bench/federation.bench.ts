@@ -1,10 +1,5 @@
-import { UNREACHED_CALLER_LIMITS } from '@tunet/gateway';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { closeFastStore, DatabaseConnection, FilesystemStorage, generateSecrets, openFastStore } from '@tunet/kit';
 import { DEMO_PASSWORD } from '@tunet/members';
-import { startStack } from '@tunet/stack';
+import { openBenchStack } from './bench.fixtures';
 
 /**
  * Latency and throughput of the federation on this machine, over loopback only: the gateway verifying a token and
@@ -26,19 +21,8 @@ const QUERIES = {
 };
 
 async function main(): Promise<void> {
-  const database = await DatabaseConnection.open({ url: process.env.DATABASE_URL });
-  const store = await openFastStore(process.env.REDIS_URL, `bench-${Date.now()}`);
-  // Demo uploads go to a throwaway directory, never into ./.data.
-  const filesDir = await mkdtemp(path.join(os.tmpdir(), 'tunet-bench-files-'));
-  const stack = await startStack({
-    database,
-    store,
-    secrets: await generateSecrets(),
-    demoData: true,
-    fileStorage: new FilesystemStorage(filesDir),
-    // One token sends thousands of requests a minute here: decision 0053's per-caller limits would refuse them 429.
-    callerLimits: UNREACHED_CALLER_LIMITS,
-  });
+  const stack = await openBenchStack();
+  const { database, store } = stack;
   const post = (query: string, token?: string) =>
     fetch(stack.gatewayUrl, {
       method: 'POST',
@@ -77,10 +61,7 @@ async function main(): Promise<void> {
         `${(CONCURRENT / seconds).toFixed(0)} req/s at concurrency ${CONCURRENCY} (n=${CONCURRENT})`,
     );
   }
-  await stack.stop();
-  await rm(filesDir, { recursive: true, force: true });
-  await database.close();
-  await closeFastStore(store);
+  await stack.close();
 }
 
 main().catch((error: unknown) => {

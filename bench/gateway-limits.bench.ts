@@ -1,12 +1,7 @@
-import { UNREACHED_CALLER_LIMITS } from '@tunet/gateway';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { closeFastStore, DatabaseConnection, FilesystemStorage, generateSecrets, openFastStore } from '@tunet/kit';
 import { DEMO_PASSWORD } from '@tunet/members';
-import { startStack } from '@tunet/stack';
 import { aliases, fragmentBomb, POSTS_WITH_COMMENTS } from '../test/e2e/operation-attacks';
+import { openBenchStack } from './bench.fixtures';
 
 /**
  * How long the gateway takes to refuse the operations of issue 11 that used to block it for seconds, and whether a
@@ -59,18 +54,8 @@ const ATTACKS: Attack[] = [
 ];
 
 async function main(): Promise<void> {
-  const database = await DatabaseConnection.open({ url: process.env.DATABASE_URL });
-  const store = await openFastStore(process.env.REDIS_URL, `bench-${Date.now()}`);
-  const filesDir = await mkdtemp(path.join(os.tmpdir(), 'tunet-bench-files-'));
-  // One token sends thousands of requests a minute here: decision 0053's per-caller limits would refuse them 429.
-  const stack = await startStack({
-    database,
-    store,
-    secrets: await generateSecrets(),
-    demoData: true,
-    fileStorage: new FilesystemStorage(filesDir),
-    callerLimits: UNREACHED_CALLER_LIMITS,
-  });
+  const stack = await openBenchStack();
+  const { database, store } = stack;
   const send = async (body: string, token?: string) => {
     const response = await fetch(stack.gatewayUrl, {
       method: 'POST',
@@ -115,10 +100,7 @@ async function main(): Promise<void> {
     );
   }
 
-  await stack.stop();
-  await rm(filesDir, { recursive: true, force: true });
-  await database.close();
-  await closeFastStore(store);
+  await stack.close();
 }
 
 /** An attacker on its own thread sending one attack back to back; stopping it tells how many were refused as expected. */
