@@ -7,20 +7,22 @@
  *   c. every post's event is relayed and consumed once across the replicas: one inbox item per post for a resident;
  *   d. kill -9 of one gateway and one replica of each subgraph under a steady loopback load (8 readers of `me` over
  *      GET, one writer of posts over POST, through HAProxy): no read fails, and every post that exists, whether or not
- *      its writer got an answer, notifies the resident exactly once.
+ *      its writer got an answer, notifies the resident exactly once;
+ *   e. the periodic jobs do their work once across the replicas and the kill (scripts/cluster-jobs.ts): an event and a
+ *      booking arranged at the start get one reminder each, whose e-mails reach the check's SMTP server once.
  * Before (d) it measures `me` over GET for 5 s at 1 and 16 connections through HAProxy, and at 16 on one gateway.
  * Prints its figures. Runs the build first (`npm run build`; turbo's cache makes it quick when nothing changed).
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
+import { startTestSmtpServer } from '@tunet/notifications/src/email/email.fixtures';
 import { INBOX_SUBSCRIPTION, openStream } from '@tunet/notifications/src/live/live.fixtures';
+import { accessToken, BOARD, gql, PASSWORD, RESIDENT, withTimeout, type Answer } from './cluster-client';
+import { arrangeEvent, arrangeJobWork, checkJobWorkDoneOnce } from './cluster-jobs';
 import { REPLICAS, startCluster, waitFor, type Cluster } from './cluster-topology';
 import { SUBGRAPHS } from './subgraph-registry';
 
-const PASSWORD = 'solbakken-demo';
-const BOARD = 'kari@solbakken.example';
-const RESIDENT = 'ola@solbakken.example';
 const LOAD_MS = 10_000;
 const KILL_AFTER_MS = 3_000;
 const READERS = 8;
@@ -33,14 +35,11 @@ const EVENT_TIMEOUT_MS = 60_000;
  */
 const AFTER_KILL_TIMEOUT_MS = 120_000;
 const MEASURE_MS = 5_000;
-/** One resident's token carries all of the load: far more than a person's default 600 requests a minute (decision 0053). */
-const CHECK_ENV = { LOG_LEVEL: 'warn', RATE_LIMIT_USER_PER_MINUTE: '1000000' };
-
-interface Answer<T> {
-  status: number;
-  data?: T;
-  errors?: { message: string; extensions?: { code?: string } }[];
-}
+/**
+ * One resident's token carries all of the load: far more than a person's default 600 requests a minute (decision 0053).
+ * The reminder sweeps run every 5 s, not every minute, so that both replicas' sweeps race for (e)'s reminders before (d).
+ */
+const CHECK_ENV = { LOG_LEVEL: 'warn', RATE_LIMIT_USER_PER_MINUTE: '1000000', REMINDER_SWEEP_INTERVAL_MS: '5000' };
 
 async function main(): Promise<void> {
   const databaseUrl = requireEnv('TEST_DATABASE_URL');
@@ -57,21 +56,28 @@ async function main(): Promise<void> {
       void running.cluster?.stop().then(() => process.exit(130));
     });
   }
-  const cluster = await startCluster({ databaseUrl, redisUrl, demoData: true, env: CHECK_ENV, signal: interrupted.signal });
+  const smtp = await startTestSmtpServer();
+  const cluster = await startCluster({ databaseUrl, redisUrl, demoData: true, smtpUrl: smtp.url, env: CHECK_ENV, signal: interrupted.signal });
   running.cluster = cluster;
   const ready = Date.now();
   console.log(`check-cluster: ${cluster.processes.length} processes ready in ${((ready - started) / 1000).toFixed(1)} s (logs in ${cluster.logDir})`);
   let passed = false;
   try {
+    // Work for the periodic jobs, done while the other checks run.
+    const { arrangers, arranged } = await arrangeJobWork(cluster.publicUrl);
     await checkSessionsAcrossGateways(cluster);
     const streamed = await checkLiveStreamAcrossGateways(cluster);
     await measureReads(cluster);
+    // Its reminder falls due when (d) kills one replica of each subgraph.
+    arranged.push(await arrangeEvent(cluster.publicUrl, arrangers, 'the event due at the kill', KILL_AFTER_MS, false));
     const load = await checkKillsUnderLoad(cluster);
     await checkEachPostNotifiedOnce(cluster, [streamed, ...load.written]);
+    await checkJobWorkDoneOnce(cluster, arranged, smtp.received, AFTER_KILL_TIMEOUT_MS);
     console.log(`check-cluster: ok (start ${((ready - started) / 1000).toFixed(1)} s, checks ${((Date.now() - ready) / 1000).toFixed(1)} s)`);
     passed = true;
   } finally {
     await cluster.stop();
+    await smtp.close();
     // The processes' logs are kept when something failed, to read why.
     if (passed) rmSync(cluster.logDir, { recursive: true, force: true });
   }
@@ -282,14 +288,6 @@ async function createPost(url: string, token: string, title: string): Promise<st
   return answer.data.createPost.post.id;
 }
 
-async function accessToken(url: string, email: string): Promise<string> {
-  const answer = await gql<{ login: { accessToken: string } }>(url, 'mutation ($i: LoginInput!) { login(input: $i) { accessToken } }', {
-    i: { email, password: PASSWORD },
-  });
-  assert.ok(answer.data?.login.accessToken, `login of ${email}: ${JSON.stringify(answer)}`);
-  return answer.data.login.accessToken;
-}
-
 /** A read over GET, which HTTP defines as safe to send again: HAProxy may resend it when a replica dies under it. */
 async function getMe(url: string, token: string): Promise<Answer<{ me: { id: string } }>> {
   const response = await fetch(`${url}/graphql?query=${encodeURIComponent('{ me { id } }')}`, {
@@ -297,28 +295,6 @@ async function getMe(url: string, token: string): Promise<Answer<{ me: { id: str
     signal: AbortSignal.timeout(30_000),
   });
   return { status: response.status, ...((await response.json()) as Omit<Answer<{ me: { id: string } }>, 'status'>) };
-}
-
-async function gql<T>(url: string, query: string, variables: Record<string, unknown>, token?: string): Promise<Answer<T>> {
-  const response = await fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-    signal: AbortSignal.timeout(30_000),
-  });
-  return { status: response.status, ...((await response.json()) as Omit<Answer<T>, 'status'>) };
-}
-
-async function withTimeout<T>(ms: number, what: string, work: () => Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: nothing within ${ms / 1000} s`)), ms);
-  });
-  try {
-    return await Promise.race([work(), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 function requireEnv(name: string): string {

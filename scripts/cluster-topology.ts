@@ -22,6 +22,8 @@ export interface ClusterOptions {
   redisUrl: string;
   /** Load the demo data (Solbakken, Fjordly and their people) into the database before the replicas start. */
   demoData: boolean;
+  /** Where notifications sends e-mail (SMTP_URL); a closed port when not given, so every attempt fails and is retried. */
+  smtpUrl?: string;
   /** Further environment for every process (LOG_LEVEL, …). */
   env?: NodeJS.ProcessEnv;
   /** Aborted (Ctrl-C while starting): what was started is stopped, and startCluster throws. */
@@ -82,9 +84,9 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       MIGRATE_ON_START: 'false',
       PUBLIC_ORIGIN: publicUrl.replace('127.0.0.1', 'localhost'),
       WEB_APP_ORIGIN: publicUrl.replace('127.0.0.1', 'localhost'),
-      // Notifications refuses to start in production without SMTP; the check sends no e-mail it reads, so a closed
-      // port will do (an attempt fails and is retried; in-app notifications do not wait for it).
-      SMTP_URL: 'smtp://127.0.0.1:1',
+      // Notifications refuses to start in production without SMTP: check:cluster gives its own server, which counts
+      // what arrives; otherwise a closed port (an attempt fails and is retried; in-app notifications do not wait for it).
+      SMTP_URL: options.smtpUrl ?? 'smtp://127.0.0.1:1',
       // Uploads on one machine: both replicas see the same directory (object storage in a real deployment).
       TUNET_DATA_DIR: path.join(logDir, 'data'),
       // The load balancer's health checks take a draining process out after two failed checks a second apart.

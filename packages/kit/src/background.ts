@@ -75,6 +75,19 @@ export interface DueReminders {
 const REMINDER_BATCH = 100;
 
 /**
+ * How often every replica sweeps for due reminders: REMINDER_SWEEP_INTERVAL_MS, default a minute. What is arranged
+ * less than the lead time ahead waits up to this long for its reminder; check:cluster shortens it so that both
+ * replicas' sweeps race for its reminders before it kills one.
+ */
+export function reminderSweepIntervalMs(): number {
+  const value = process.env.REMINDER_SWEEP_INTERVAL_MS;
+  if (!value) return 60_000;
+  if (!/^\d+$/.test(value) || Number(value) < 1000)
+    throw new Error(`REMINDER_SWEEP_INTERVAL_MS must be a whole number of milliseconds, at least 1000, not "${value}"`);
+  return Number(value);
+}
+
+/**
  * Sends reminders a lead time (24 hours by default) before things start, from a sweep every minute; what is
  * arranged less than the lead ahead gets its reminder on the next sweep. The claim is atomic, so every replica may
  * run the sweep at once and each reminder still goes out once.
@@ -89,7 +102,12 @@ export class ReminderSweep implements BackgroundJob {
     private readonly now: () => Date = () => new Date(),
   ) {
     // A full batch means more are due: the job goes on at once instead of waiting a minute.
-    this.job = new PeriodicJob(name, options.intervalMs ?? 60_000, async () => (await this.sweep()) >= REMINDER_BATCH, options.logger ?? createLogger(name));
+    this.job = new PeriodicJob(
+      name,
+      options.intervalMs ?? reminderSweepIntervalMs(),
+      async () => (await this.sweep()) >= REMINDER_BATCH,
+      options.logger ?? createLogger(name),
+    );
   }
 
   /** Sends the reminders now due; resolves to how many. */
