@@ -177,7 +177,12 @@ export class PrivacyRepository {
         const others = await firstRow<{ n: number }>(tx, sql`select count(*)::int as n from members.members where account_id = ${account}`);
         if (login.platform_admin) accountKept = 'operator';
         else if (others!.n > 0) accountKept = 'other-memberships';
-        else Object.assign(counts, await this.deleteAccount(tx, account, families));
+        else {
+          Object.assign(counts, await this.deleteAccount(tx, account, families));
+          // Events naming only the login (an e-mail change, with both addresses) go with it (decision 0052); the
+          // route clears those naming the member.
+          await this.db.outbox.forgetPerson(tx, tenant, [account]);
+        }
       }
       await endSessions([...families]);
       return { counts, accountKept };
