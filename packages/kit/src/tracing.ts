@@ -1,4 +1,4 @@
-import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
+import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Span, type Tracer } from '@opentelemetry/api';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import {
   ATTR_ERROR_TYPE,
@@ -16,7 +16,6 @@ import { tracingSettingsFromEnv, type TracingSettings } from './tracing-settings
  * unbundled (no require-time patching). Off unless configured (tracing-settings.ts): then no provider is registered,
  * every helper here returns at once, and the API's tracers (Apollo gateway's too) are no-ops.
  */
-const tracer = trace.getTracer('tunet');
 
 /** What a span's attributes may hold at most per value: an operation name a client made up stays short. */
 const ATTRIBUTE_VALUE_LENGTH_LIMIT = 256;
@@ -26,7 +25,8 @@ export interface Tracing {
   shutdown(): Promise<void>;
 }
 
-let running: Tracing | null = null;
+/** The started tracing and its tracer, taken from the provider itself: a proxy tracer would keep the first provider's. */
+let running: (Tracing & { tracer: Tracer }) | null = null;
 
 /** Whether a provider is registered: the helpers do nothing when it is not. */
 export function tracingOn(): boolean {
@@ -64,7 +64,8 @@ export async function startTracing(settings: TracingSettings, processors: SpanPr
   trace.setGlobalTracerProvider(provider);
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-  const started: Tracing = {
+  const started = {
+    tracer: provider.getTracer('tunet'),
     async shutdown() {
       if (running !== started) return;
       running = null;
@@ -110,7 +111,7 @@ export function traceIncoming(options: IncomingSpan): RequestHandler {
   return (req, res, next) => {
     if (!running) return next();
     const parent = options.continueTrace ? propagation.extract(ROOT_CONTEXT, req.headers) : ROOT_CONTEXT;
-    const span = tracer.startSpan(
+    const span = running.tracer.startSpan(
       options.name,
       { kind: SpanKind.SERVER, attributes: { [ATTR_HTTP_REQUEST_METHOD]: req.method, [ATTR_HTTP_ROUTE]: req.baseUrl, ...options.attributes } },
       parent,
@@ -136,7 +137,7 @@ export function traceIncoming(options: IncomingSpan): RequestHandler {
  */
 export async function traceOutgoing<T>(name: string, attributes: Attributes, send: (headers: Record<string, string>, span?: Span) => Promise<T>): Promise<T> {
   if (!running) return send({});
-  return tracer.startActiveSpan(name, { kind: SpanKind.CLIENT, attributes }, async (span) => {
+  return running.tracer.startActiveSpan(name, { kind: SpanKind.CLIENT, attributes }, async (span) => {
     const headers: Record<string, string> = {};
     propagation.inject(context.active(), headers);
     try {
@@ -158,7 +159,7 @@ export async function traceOutgoing<T>(name: string, attributes: Attributes, sen
  */
 export async function traceWork<T>(name: string, attributes: Attributes, work: () => Promise<T>): Promise<T> {
   if (!running || !trace.getActiveSpan()) return work();
-  return tracer.startActiveSpan(name, { attributes }, async (span) => {
+  return running.tracer.startActiveSpan(name, { attributes }, async (span) => {
     try {
       return await work();
     } catch (error) {
