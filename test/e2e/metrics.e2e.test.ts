@@ -82,8 +82,14 @@ describe('metrics (issue 17, observability)', () => {
     const { accessToken } = await e2e.login('kari@solbakken.example');
     const recorded = await recordSpans();
     try {
-      const feed = await e2e.gql('query TraceFeed { posts(first: 3) { nodes { id author { displayName } } } }', {}, accessToken);
-      expect(feed.errors).toBeUndefined();
+      // A client's own traceparent is not followed: it could pick trace ids and sampling.
+      const clientTraceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+      const answer = await fetch(e2e.stack.gatewayUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}`, traceparent: `00-${clientTraceId}-00f067aa0ba902b7-01` },
+        body: JSON.stringify({ query: 'query TraceFeed { posts(first: 3) { nodes { id author { displayName } } } }' }),
+      });
+      expect(((await answer.json()) as { errors?: unknown }).errors).toBeUndefined();
       // The gateway's span ends when its response has closed, a moment after the client has the answer.
       let request: ReadableSpan | undefined;
       await eventually(() => {
@@ -93,6 +99,8 @@ describe('metrics (issue 17, observability)', () => {
       const { traceId, spanId } = request!.spanContext();
       // A new trace per client request, named by the operation's metrics label, never the name the client sent.
       expect(request!.parentSpanContext).toBeUndefined();
+      expect(traceId).not.toBe(clientTraceId);
+      expect(recorded.spans().some((span) => span.spanContext().traceId === clientTraceId)).toBe(false);
       expect(request!.attributes).toMatchObject({ 'graphql.operation.type': 'query', 'graphql.operation.name': '(other)', 'http.response.status_code': 200 });
       expect(request!.attributes['tunet.request_id']).toMatch(/^[0-9a-f-]{36}$/);
       const trace = recorded.spans().filter((span) => span.spanContext().traceId === traceId);
