@@ -19,6 +19,10 @@ const routes = personalDataRoutes(holder, {
       forgotten.push({ tenant: tx as unknown as string, associationId, personIds });
       return { deleted: 0, marked: 0 };
     },
+    forgetAssociation: async (tx, associationId) => {
+      forgotten.push({ tenant: tx as unknown as string, associationId, personIds: ['the whole association'] });
+      return { deleted: 0, marked: 0 };
+    },
   },
 });
 const associationId = randomUUID();
@@ -48,6 +52,7 @@ describe('the privacy contract routes every subgraph answers', () => {
     expect(await status('privacy/export', exportBody)).toBe(200);
     expect(await status('privacy/erase-association', { kind: 'privacy.erase-association', requestId, associationId })).toBe(200);
     expect(called).toEqual(['exportMember', 'eraseAssociation']);
+    expect(forgotten).toEqual([{ tenant: associationId, associationId, personIds: ['the whole association'] }]);
   });
 
   it("clears the outbox of the person's events after the erasure, in the association's scope", async () => {

@@ -26,14 +26,15 @@ export interface PersonalDataHolder {
 /** The subgraph's outbox, which an erasure clears of the person's events too. */
 export interface ErasedOutbox {
   tenant: SubgraphDatabase['tenant'];
-  outbox: Pick<Outbox, 'forgetPerson'>;
+  outbox: Pick<Outbox, 'forgetPerson' | 'forgetAssociation'>;
 }
 
 /**
  * The four routes of the privacy contract every subgraph answers, for Tunet's processes only (`processRoute`), each
  * taking only its own body; a subgraph adds its own beside them (members' tombstone, posts' files). After the
- * subgraph's erasure, its outbox keeps none of the person's events for a replay (`Outbox.forgetPerson`, decision
- * 0052); a failure there fails the step, which the privacy subgraph asks again (both parts repeat harmlessly).
+ * subgraph's erasure, its outbox keeps none of the person's (or the erased association's) events for a replay
+ * (`Outbox.forgetPerson`, `forgetAssociation`, decision 0052); a failure there fails the step, which the privacy
+ * subgraph asks again (both parts repeat harmlessly).
  */
 export function personalDataRoutes(holder: PersonalDataHolder, db: ErasedOutbox): Record<string, InternalRoute> {
   return {
@@ -44,6 +45,10 @@ export function personalDataRoutes(holder: PersonalDataHolder, db: ErasedOutbox)
       return answer;
     }),
     [PRIVACY_EXPORT_ASSOCIATION_ROUTE]: processRoute(privacyExportAssociationRequestSchema, (body) => holder.exportAssociation(body)),
-    [PRIVACY_ERASE_ASSOCIATION_ROUTE]: processRoute(privacyEraseAssociationRequestSchema, (body) => holder.eraseAssociation(body)),
+    [PRIVACY_ERASE_ASSOCIATION_ROUTE]: processRoute(privacyEraseAssociationRequestSchema, async (body) => {
+      const answer = await holder.eraseAssociation(body);
+      await db.tenant(body.associationId, (tx) => db.outbox.forgetAssociation(tx, body.associationId));
+      return answer;
+    }),
   };
 }

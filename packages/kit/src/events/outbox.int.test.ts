@@ -248,6 +248,16 @@ describe('outbox and relay', () => {
     expect(await drain(relay)).toBe(1);
     expect((await streamed()).map((event) => event.eventId)).toContain(unrelayed.eventId);
     expect(await kept()).toEqual([otherPerson.eventId, inB.eventId].sort());
+
+    // An association erased whole: every event of it, and only of it.
+    const lastOfB = await about(B, { note: 'unrelayed' });
+    const rowsOfB = async () => (await alpha.system((tx) => rowsOf(tx, sql`select 1 from alpha.outbox where association_id = ${B}`))).length;
+    const relayedOfB = (await rowsOfB()) - 1;
+    expect(await alpha.tenant(B, (tx) => alpha.outbox.forgetAssociation(tx, B))).toEqual({ deleted: relayedOfB, marked: 1 });
+    expect(await kept()).toEqual([otherPerson.eventId, lastOfB.eventId].sort());
+    await drain(relay);
+    expect(await kept()).toEqual([otherPerson.eventId]);
+    expect(await rowsOfB()).toBe(0);
   });
 
   it('deletes dead letters set aside longer ago than it keeps them, and only those', async () => {

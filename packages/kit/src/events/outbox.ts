@@ -130,6 +130,24 @@ export class Outbox<C extends EventContracts = TunetEvents> {
   }
 
   /**
+   * For an association erased whole (its agreement ended): the same for every event of the association. Nothing of
+   * it is left for a replay to re-create in a consumer.
+   */
+  async forgetAssociation(tx: Tx, associationId: string): Promise<{ deleted: number; marked: number }> {
+    const ofAssociation = eq(this.table.associationId, associationId);
+    const marked = await tx
+      .update(this.table)
+      .set({ forgetWhenRelayed: true })
+      .where(and(ofAssociation, isNull(this.table.relayedAt)))
+      .returning({ id: this.table.id });
+    const deleted = await tx
+      .delete(this.table)
+      .where(and(ofAssociation, isNotNull(this.table.relayedAt)))
+      .returning({ id: this.table.id });
+    return { deleted: deleted.length, marked: marked.length };
+  }
+
+  /**
    * For a replay (outbox-replay.ts): up to `limit` events relayed at or after `since`, with an outbox id above
    * `afterId`, in id order. Unrelayed rows are left to the relay.
    */
