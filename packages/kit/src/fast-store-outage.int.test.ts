@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import net from 'node:net';
 import type { Redis } from 'ioredis';
 import { ConcurrencyLimit } from './concurrency-limit';
 import type { Entitlements } from './entitlements';
@@ -131,6 +132,27 @@ describe('the fast store down', () => {
     expect(await failing.acquire('person')).toBeNull();
     // Every acquire asked the store in vain; the slots counted here are renewed and released here, without it.
     expect((await failures('slots:outage')) - before).toBe(7);
+  });
+});
+
+describe('opening the fast store (decision 0062)', () => {
+  it('starts without a Redis that cannot be reached, and refuses one that answers and refuses the password', async () => {
+    const unreachable = await openFastStore('redis://127.0.0.1:1', `test-${randomUUID()}`);
+    expect(unreachable.kind === 'redis' && unreachable.client.status).not.toBe('ready');
+    if (unreachable.kind === 'redis') unreachable.client.disconnect();
+    // A server that refuses every command (one answer per command sent) as Redis refuses them with a wrong password.
+    const refusing = net.createServer((socket) =>
+      socket.on('data', (data) => {
+        for (const _command of data.toString().matchAll(/^\*\d+\r$/gm)) socket.write('-WRONGPASS invalid username-password pair\r\n');
+      }),
+    );
+    await new Promise<void>((resolve) => refusing.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = refusing.address() as net.AddressInfo;
+      await expect(openFastStore(`redis://:wrong@127.0.0.1:${port}`, 'test')).rejects.toThrow('WRONGPASS');
+    } finally {
+      refusing.close();
+    }
   });
 });
 

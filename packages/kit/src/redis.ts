@@ -37,7 +37,7 @@ export function commandTimeoutFromEnv(env: NodeJS.ProcessEnv): number {
  * The store at `url`, or the in-process stand-in without one. A Redis that cannot be reached now does not stop the
  * start (decision 0062): the client keeps reconnecting in the background, every use fails open or waits meanwhile
  * (decisions 0053, 0059), and subscriptions and consumer groups are made once it is back. A Redis that answers and
- * refuses (a wrong password, a wrong database number) is a wrong configuration, not an outage: that stops the start.
+ * refuses the connection (a wrong password) is a wrong configuration, not an outage: that stops the start.
  */
 export async function openFastStore(url: string | undefined, namespace = 'tunet', commandTimeoutMs = commandTimeoutFromEnv(process.env)): Promise<FastStore> {
   if (!url) return { kind: 'memory', namespace };
