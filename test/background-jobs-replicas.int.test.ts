@@ -11,7 +11,7 @@ import { createMembersSubgraph, DEMO, type MembersSubgraph } from '@tunet/member
 import { openMembersTestBed, osloDate, viewerOf, type MembersTestBed } from '@tunet/members/src/members.fixtures';
 import { createNotificationsSubgraph, type NotificationsSubgraph } from '@tunet/notifications';
 import { startTestSmtpServer } from '@tunet/notifications/src/email/email.fixtures';
-import { IngestRepository } from '@tunet/notifications/src/ingest/ingest.repository';
+import { IngestRepository, type NewNotification } from '@tunet/notifications/src/ingest/ingest.repository';
 import { StaticDirectory, StaticEntitlements } from '@tunet/notifications/src/notifications.fixtures';
 import { RequestsJob } from '@tunet/privacy/src/requests/requests.job';
 import { RequestsRepository } from '@tunet/privacy/src/requests/requests.repository';
@@ -67,12 +67,20 @@ describe('background jobs on two replicas', () => {
       () => two.closeChannels(),
     );
     await one.migrate();
-    // More than one batch (100): both replicas claim some in the first round.
+    // More than one batch (100), so both replicas have work in the first round.
     const ids = await queueEmails(one, 120);
 
+    // Each round, one replica claims a batch and the other runs while the first one's e-mails are on their way (its
+    // claim committed, its sends not yet recorded) or, in a round with nothing to send, at the same moment.
     const claims: number[][] = [];
-    do claims.push(await Promise.all([one.dispatcher.runOnce(), two.dispatcher.runOnce()]));
-    while (claims.at(-1)!.some((n) => n > 0));
+    do {
+      const [first, second] = claims.length % 2 ? [two, one] : [one, two];
+      let settled = false;
+      const firstRun = first.dispatcher.runOnce().finally(() => (settled = true));
+      const before = smtp.received.length;
+      while (!settled && smtp.received.length === before) await new Promise((resolve) => setImmediate(resolve));
+      claims.push(await Promise.all([firstRun, second.dispatcher.runOnce()]));
+    } while (claims.at(-1)!.some((n) => n > 0));
 
     // The Message-ID's left part is the delivery's id.
     const messageIds = smtp.received.map((mail) => mail.parsed.messageId?.replace(/^<|@.*$/g, ''));
@@ -100,7 +108,7 @@ describe('background jobs on two replicas', () => {
     const repository = new RequestsRepository(db);
     // More than one batch (10), in two associations, so both jobs lease some.
     const opened = await Promise.all(
-      Array.from({ length: 24 }, (_, i) =>
+      Array.from({ length: 14 }, (_, i) =>
         repository.open({
           associationId: i % 2 ? DEMO.solbakken : randomUUID(),
           kind: 'export',
@@ -131,7 +139,15 @@ describe('background jobs on two replicas', () => {
       });
     const [one, two] = [job(), job()];
 
-    for (let more = [true]; more.some(Boolean);) more = await Promise.all([one.runOnce(), two.runOnce()]);
+    // As with the dispatcher: the second job runs while the first one's calls are under way.
+    for (let more = [true], round = 0; more.some(Boolean); round++) {
+      const [first, second] = round % 2 ? [two, one] : [one, two];
+      let settled = false;
+      const firstRun = first.runOnce().finally(() => (settled = true));
+      const before = asked.size;
+      while (!settled && asked.size === before) await new Promise((resolve) => setImmediate(resolve));
+      more = await Promise.all([firstRun, second.runOnce()]);
+    }
 
     const ids = opened.map(({ row }) => row.id);
     expect(published.sort()).toEqual([...ids].sort());
@@ -192,15 +208,15 @@ describe('background jobs on two replicas', () => {
   }
 });
 
-/** Stores `count` notifications with one e-mail delivery each, due now; resolves to the deliveries' ids. */
+/** Stores `count` notifications with one e-mail delivery each, due now, in two associations; resolves to the deliveries' ids. */
 async function queueEmails(subgraph: NotificationsSubgraph, count: number): Promise<string[]> {
   const ids: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const memberId = randomUUID();
-    const id = randomUUID();
-    ids.push(id);
-    await new IngestRepository(subgraph.db).store(i % 2 ? DEMO.solbakken : DEMO.fjordly, [
-      {
+  for (const associationId of [DEMO.solbakken, DEMO.fjordly]) {
+    const stored = Array.from({ length: count / 2 }, (): NewNotification => {
+      const memberId = randomUUID();
+      const id = randomUUID();
+      ids.push(id);
+      return {
         id: randomUUID(),
         eventId: randomUUID(),
         recipient: `member:${memberId}`,
@@ -216,8 +232,9 @@ async function queueEmails(subgraph: NotificationsSubgraph, count: number): Prom
         subjectId: randomUUID(),
         shown: true,
         deliveries: [{ id, channel: 'email', address: `${memberId.slice(0, 8)}@beboer.test`, status: 'queued', heldFor: null }],
-      },
-    ]);
+      };
+    });
+    await new IngestRepository(subgraph.db).store(associationId, stored);
   }
   return ids;
 }
