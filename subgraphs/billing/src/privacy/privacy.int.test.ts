@@ -177,4 +177,27 @@ describe("billing's privacy routes", () => {
     const runs = await bed.subgraph.db.system((tx) => tx.execute(sql`select rows from billing.retention_runs where job = ${INVOICES_PURGE}`));
     expect((runs as { rows: unknown[] }).rows).toHaveLength(4);
   });
+
+  it('deletes each expired invoice once when two replicas run the retention at the same moment, and logs both runs (decision 0061)', async () => {
+    const expired = await Promise.all(
+      Array.from({ length: 6 }, async () => arrangeInvoice(bed, await arrangeSubscription(bed, randomUUID(), { feature: 'sms', start: '2019-03-01' }))),
+    );
+    const purge = () =>
+      runRetention(
+        bed.subgraph.db,
+        INVOICES_PURGE,
+        () => new Date('2025-06-01T10:00:00Z'),
+        (now) => purgeExpiredInvoices(bed.subgraph.db, todayIn('Europe/Oslo', now)),
+      );
+    const runsBefore = await bed.subgraph.db.system((tx) => tx.execute(sql`select count(*)::int as n from billing.retention_runs`));
+
+    const counts = await Promise.all([purge(), purge()]);
+
+    // 2019's invoices (the earlier case purged everything older), each deleted by one of the two passes.
+    expect(counts.reduce((sum, count) => sum + count.invoices!, 0)).toBe(expired.length);
+    expect(await purge()).toEqual({ invoices: 0, subscriptions: 0 });
+    const runsAfter = await bed.subgraph.db.system((tx) => tx.execute(sql`select count(*)::int as n from billing.retention_runs`));
+    const count = (result: unknown) => (result as { rows: { n: number }[] }).rows[0]!.n;
+    expect(count(runsAfter) - count(runsBefore)).toBe(3);
+  });
 });
