@@ -34,9 +34,10 @@ export async function replayRelayedEvents<C extends EventContracts = TunetEvents
   let afterId = 0;
   let total = 0;
   for (;;) {
+    // The wait comes before the read: an erasure meanwhile deletes rows a batch read earlier would still send.
+    await options.room?.();
     const batch = await db.system((tx) => db.outbox.relayedSince(tx, options.since, afterId, batchSize));
     if (batch.length === 0) return total;
-    await options.room?.();
     await stream.append(batch.map(({ event }) => (options.group === undefined ? event : { ...event, replayFor: options.group })));
     total += batch.length;
     afterId = batch.at(-1)!.id;

@@ -20,7 +20,21 @@ const failingWith = (pattern: RegExp) => ({ cause: expect.objectContaining({ mes
 const rowsOf = async <T>(tx: Tx, query: ReturnType<typeof sql>) => ((await tx.execute(query)) as { rows: T[] }).rows;
 
 const NOTES = anyPayloadContracts(
-  ['created', 'rolled_back', 'numbered', 'private_to_b', 'forged', 'bulk', 'background', 'after_stop', 'aged', 'replayed', 'paced', 'about_per']
+  [
+    'created',
+    'rolled_back',
+    'numbered',
+    'private_to_b',
+    'forged',
+    'bulk',
+    'background',
+    'after_stop',
+    'aged',
+    'replayed',
+    'paced',
+    'about_per',
+    'erased_meanwhile',
+  ]
     .map((what) => `note.${what}`)
     .concat('member.moved_out'),
 );
@@ -225,6 +239,30 @@ describe('outbox and relay', () => {
     expect(await lagOfSlow()).toBeLessThanOrEqual(5);
     expect(told).toEqual(['slow 4', 'slow 4']);
     await store.client.xgroup('DESTROY', key, 'slow');
+  });
+
+  it("sends none of an erased person's events when the erasure comes while a replay waits for room", async () => {
+    const relay = new OutboxRelay(alpha, stream);
+    await drain(relay);
+    const since = new Date();
+    const per = randomUUID();
+    const [, others] = [
+      await publish(A, 'note.erased_meanwhile', { authorMemberId: per }),
+      await publish(A, 'note.erased_meanwhile', { authorMemberId: randomUUID() }),
+    ];
+    await drain(relay);
+    await store.client.del(`${store.namespace}:events`);
+    let waits = 0;
+
+    const replayed = await replayRelayedEvents(alpha, stream, {
+      since,
+      room: async () => {
+        if (waits++ === 0) await alpha.tenant(A, (tx) => alpha.outbox.forgetPerson(tx, A, [per]));
+      },
+    });
+
+    expect(replayed).toBe(1);
+    expect((await streamed()).map((event) => event.eventId)).toEqual([others.eventId]);
   });
 
   it("forgets an erased person's events of their association: relayed ones deleted, unrelayed ones sent, then deleted", async () => {
