@@ -1,5 +1,8 @@
+import { tunetEvents } from '@tunet/events';
 import {
   closeFastStore,
+  consumerGroupsOf,
+  createMissingGroups,
   openEventStream,
   openFastStore,
   outboxKeepRelayedMs,
@@ -20,14 +23,17 @@ const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)
  * For platform operators after Redis lost events (emptied, restored from an older snapshot): appends every event
  * each subgraph's outbox relayed since the time to the stream again, with its own event id, so the consumers get
  * what they missed and skip what they had (decision 0052). The outbox keeps relayed events OUTBOX_KEEP_RELAYED_HOURS
- * (72 by default). Paced: a batch waits while a consumer group has more than REPLAY_MAX_LAG events still to read, so
- * the capped stream never trims replayed events before the groups read them. Against DATABASE_URL and REDIS_URL.
+ * (72 by default). First it creates, reading from the stream's start, each consumer group the event contracts name
+ * that the stream lacks (after Redis was emptied, all of them), so a consumer down during the replay finds the events
+ * waiting when it starts. Paced: a batch waits while a consumer group has more than REPLAY_MAX_LAG events still to
+ * read, so the capped stream never trims replayed events before the groups read them. Against DATABASE_URL and
+ * REDIS_URL.
  */
 export const replayEventsCommand: Command = {
   name: 'replay-events',
   usage:
     `replay-events --since <ISO time, e.g. 2026-12-07T06:00:00Z> [--subgraph <producer>] [--group <consumer group>]   (subgraphs and groups: ${SUBGRAPHS.map((s) => s.name).join(', ')}; ` +
-    `paced: waits while a consumer group is more than ${REPLAY_MAX_LAG} events behind, so a group whose consumers are down holds it)`,
+    `creates missing consumer groups at the stream's start; paced: waits while a consumer group is more than ${REPLAY_MAX_LAG} events behind, so a group whose consumers are down holds it)`,
   async run(rest) {
     const names = SUBGRAPHS.map((s) => s.name as string);
     const parsed = parseReplayArguments(rest, { names, now: new Date(), keepRelayedMs: outboxKeepRelayedMs() });
@@ -102,6 +108,8 @@ async function replay(database: DatabaseConnection, names: string[], since: Date
   });
   let failed = 0;
   try {
+    const created = await createMissingGroups(store, consumerGroupsOf(tunetEvents));
+    if (created.length > 0) console.log(JSON.stringify({ createdGroups: created, readingFrom: 'the start of the stream' }));
     for (const name of names) {
       // One subgraph's schema missing (not migrated in this database) must not keep the others' events back.
       const count = await replayRelayedEvents(subgraphDatabase(database, name), stream, { since, group, room }).catch((error: unknown) => {

@@ -45,6 +45,35 @@ export async function replayRelayedEvents<C extends EventContracts = TunetEvents
   }
 }
 
+/**
+ * The consumer groups that read the stream: a subscribing subgraph's group is its name, and the event contracts
+ * (packages/events) name the subgraphs consuming each topic.
+ */
+export function consumerGroupsOf(contracts: EventContracts): string[] {
+  return [...new Set(Object.values(contracts).flatMap((contract) => contract.consumers))].sort();
+}
+
+/**
+ * Before a replay: creates each of `groups` the stream lacks, reading from its start, and resolves to those created.
+ * After Redis was emptied every group is gone, and a consumer that is down during the replay would create its group
+ * at the end when it starts (event-stream.ts), after the replayed events; created here, the events wait for it, and
+ * the pacing waits for it too. Reading older entries again is harmless: consumers skip event ids they handled.
+ */
+export async function createMissingGroups(store: FastStore, groups: readonly string[]): Promise<string[]> {
+  if (store.kind !== 'redis') return [];
+  const existing = new Set((await streamGroupStats(store)).map((stats) => stats.group));
+  const missing = groups.filter((group) => !existing.has(group));
+  for (const group of missing) {
+    try {
+      await store.client.xgroup('CREATE', `${store.namespace}:events`, group, '0', 'MKSTREAM');
+    } catch (error) {
+      // A consumer that started meanwhile created it: it reads what is appended from now on, the replay included.
+      if (!(error instanceof Error && error.message.startsWith('BUSYGROUP'))) throw error;
+    }
+  }
+  return missing;
+}
+
 /** How far a replay may run ahead of the slowest consumer group: a tenth of the stream's default 100 000 entries. */
 export const REPLAY_MAX_LAG = 10_000;
 

@@ -8,7 +8,7 @@ import { DeadLetters } from './dead-letters';
 import { openEventStream, type EventStream } from './event-stream';
 import type { Event } from './outbox';
 import { OutboxRelay } from './outbox-relay';
-import { replayRelayedEvents, streamBacklog, waitForConsumers } from './outbox-replay';
+import { createMissingGroups, replayRelayedEvents, streamBacklog, waitForConsumers } from './outbox-replay';
 import { anyPayloadContracts, eventually, sleep } from './events.fixtures';
 
 const A = '11111111-1111-4111-8111-111111111111';
@@ -33,6 +33,7 @@ const NOTES = anyPayloadContracts(
     'replayed',
     'paced',
     'about_per',
+    'regrouped',
     'erased_meanwhile',
   ]
     .map((what) => `note.${what}`)
@@ -239,6 +240,29 @@ describe('outbox and relay', () => {
     expect(await lagOfSlow()).toBeLessThanOrEqual(5);
     expect(told).toEqual(['slow 4', 'slow 4']);
     await store.client.xgroup('DESTROY', key, 'slow');
+  });
+
+  it('creates the consumer groups the stream lacks at its start, so a consumer down during a replay still gets the events', async () => {
+    const relay = new OutboxRelay(alpha, stream);
+    await drain(relay);
+    const since = new Date();
+    const lost = [await publish(A, 'note.regrouped'), await publish(B, 'note.regrouped')];
+    await drain(relay);
+    // Redis emptied; one consumer is up again (its group created at the end), the other is still down.
+    const key = `${store.namespace}:events`;
+    await store.client.del(key);
+    await store.client.xgroup('CREATE', key, 'up', '$', 'MKSTREAM');
+
+    expect(await createMissingGroups(store, ['down', 'up'])).toEqual(['down']);
+    expect(await replayRelayedEvents(alpha, stream, { since })).toBe(2);
+
+    // The consumer that was down starts: it joins as every subscriber does (a group at the end, kept if it exists).
+    await expect(store.client.xgroup('CREATE', key, 'down', '$', 'MKSTREAM')).rejects.toThrow(/BUSYGROUP/);
+    const read = await store.client.xreadgroup('GROUP', 'down', 'c1', 'COUNT', 10, 'STREAMS', key, '>');
+    const events = ((read as [string, [string, string[]][]][] | null)?.[0]?.[1] ?? []).map(([, fields]) => JSON.parse(fields[1]!) as Event);
+    expect(events.map((event) => event.eventId)).toEqual(lost.map((event) => event.eventId));
+    expect(await createMissingGroups(store, ['down', 'up'])).toEqual([]);
+    await store.client.del(key);
   });
 
   it("sends none of an erased person's events when the erasure comes while a replay waits for room", async () => {
