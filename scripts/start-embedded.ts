@@ -69,10 +69,14 @@ Tunet is running (${database.backend}, data in ${path.relative(process.cwd(), da
     -d '{"query":"mutation { login(input: {email: \\"kari@solbakken.example\\", password: \\"${DEMO_PASSWORD}\\"}) { accessToken } }"}'
 `);
   onShutdown(logger, async () => {
-    await stack.stop(delayMs);
-    await database.close();
-    await closeFastStore(store);
-    await tracing?.shutdown();
+    try {
+      await stack.stop(delayMs);
+      await database.close();
+      await closeFastStore(store);
+    } finally {
+      // Last, even when a step above failed: the drained requests' spans are sent too (bounded, never throws).
+      await tracing?.shutdown();
+    }
   });
 }
 

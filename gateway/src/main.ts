@@ -66,11 +66,14 @@ async function main(): Promise<void> {
   });
   logger.info({ url: server.url, metricsUrl: metrics?.url }, 'gateway ready');
   onShutdown(logger, async () => {
-    await server.stop(delayMs);
-    await metrics?.stop();
-    await closeFastStore(store);
-    // Last: the spans of the requests that drained above are sent too.
-    await tracing?.shutdown();
+    try {
+      await server.stop(delayMs);
+      await metrics?.stop();
+      await closeFastStore(store);
+    } finally {
+      // Last, even when a step above failed: the spans of the requests that drained are sent too (bounded, never throws).
+      await tracing?.shutdown();
+    }
   });
 }
 

@@ -115,14 +115,17 @@ export async function runSubgraphProcess<TContext extends { requestId: string }>
   if (metrics) watchStreamGroups(store);
   logger.info({ url: server.url, metricsUrl: metrics?.url }, `${options.name} subgraph ready`);
   onShutdown(logger, async () => {
-    await server.stop(delayMs);
-    await metrics?.stop();
-    unwatchStreamGroups(store);
-    await stopAll(jobs);
-    await database.close();
-    await closeFastStore(store);
-    // Last: the spans of the requests that drained above are sent too.
-    await tracing?.shutdown();
+    try {
+      await server.stop(delayMs);
+      await metrics?.stop();
+      unwatchStreamGroups(store);
+      await stopAll(jobs);
+      await database.close();
+      await closeFastStore(store);
+    } finally {
+      // Last, even when a step above failed: the spans of the requests that drained are sent too (bounded, never throws).
+      await tracing?.shutdown();
+    }
   });
   return server;
 }

@@ -14,7 +14,7 @@ export interface RecordedSpans {
 /** Turns tracing on in this process with every span kept in memory, for tests that read them. */
 export async function recordSpans(serviceName = 'tunet-test'): Promise<RecordedSpans> {
   const exporter = new InMemorySpanExporter();
-  const tracing = await startTracing({ exporters: [], serviceName }, [new SimpleSpanProcessor(exporter)]);
+  const tracing = await startTracing({ exporters: [], serviceName }, { processors: [new SimpleSpanProcessor(exporter)] });
   if (!tracing) throw new Error('tracing did not start');
   return { spans: () => exporter.getFinishedSpans(), stop: () => tracing.shutdown() };
 }

@@ -1,8 +1,32 @@
+import { createServer } from 'node:net';
 import { Writable } from 'node:stream';
 import { trace } from '@opentelemetry/api';
 import { createLogger } from './logger';
-import { traceWork } from './tracing';
+import { diagnosticsTo, startTracing, traceWork } from './tracing';
 import { recordSpans, type RecordedSpans } from './tracing.fixtures';
+
+/** A logger whose lines the test reads. */
+function capturedLogger(): { logger: ReturnType<typeof createLogger>; lines: Array<Record<string, unknown>> } {
+  const lines: Array<Record<string, unknown>> = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
+      done();
+    },
+  });
+  const logger = createLogger('test', destination);
+  logger.level = 'info';
+  return { logger, lines };
+}
+
+/** A local port nothing listens on: a trace collector that is down. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
 
 describe('tracing (decision 0060)', () => {
   let recorded: RecordedSpans;
@@ -47,5 +71,41 @@ describe('tracing (decision 0060)', () => {
       if (previous === undefined) delete process.env.LOG_LEVEL;
       else process.env.LOG_LEVEL = previous;
     }
+  });
+});
+
+describe('tracing shutdown with the collector down (decision 0060)', () => {
+  it('gives up sending the last spans within seconds, with a warning, and does not throw', async () => {
+    const previous = process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
+    process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT = `http://127.0.0.1:${await closedPort()}/v1/traces`;
+    try {
+      const { logger, lines } = capturedLogger();
+      const tracing = await startTracing({ exporters: ['otlp'], serviceName: 'tunet-test' }, { logger });
+      trace.getTracer('test').startSpan('POST /graphql').end();
+      const startedAt = performance.now();
+      await expect(tracing!.shutdown()).resolves.toBeUndefined();
+      expect(performance.now() - startedAt).toBeLessThan(3000);
+      expect(lines.some((line) => line.level === 40 && String(line.msg).includes('spans were not sent'))).toBe(true);
+    } finally {
+      if (previous === undefined) delete process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
+      else process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT = previous;
+    }
+  });
+});
+
+describe('diagnosticsTo (decision 0060)', () => {
+  it("logs OpenTelemetry's failed exports as warnings, at most one a minute with how many were held back", () => {
+    const { logger, lines } = capturedLogger();
+    let now = 0;
+    const diagnostics = diagnosticsTo(logger, () => now);
+    diagnostics.error('export failed: connect ECONNREFUSED');
+    diagnostics.error('export failed: connect ECONNREFUSED');
+    diagnostics.warn('export failed: connect ECONNREFUSED');
+    now = 60_000;
+    diagnostics.error('export failed: connect ECONNREFUSED');
+    expect(lines.map(({ level, heldBack, msg }) => ({ level, heldBack, msg }))).toEqual([
+      { level: 40, heldBack: 0, msg: 'tracing: export failed: connect ECONNREFUSED' },
+      { level: 40, heldBack: 2, msg: 'tracing: export failed: connect ECONNREFUSED' },
+    ]);
   });
 });

@@ -1,4 +1,17 @@
-import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Span, type Tracer } from '@opentelemetry/api';
+import {
+  context,
+  diag,
+  DiagLogLevel,
+  propagation,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Attributes,
+  type DiagLogger,
+  type Span,
+  type Tracer,
+} from '@opentelemetry/api';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import {
   ATTR_ERROR_TYPE,
@@ -20,6 +33,15 @@ import { tracingSettingsFromEnv, type TracingSettings } from './tracing-settings
 /** What a span's attributes may hold at most per value: an operation name a client made up stays short. */
 const ATTRIBUTE_VALUE_LENGTH_LIMIT = 256;
 
+/**
+ * How long shutdown waits for the last spans to be sent: the exporter retries a collector that is down for about
+ * 10 s, which would overrun the documented shutdown (SHUTDOWN_DELAY_MS + DRAIN_TIMEOUT_MS) and the orchestrator's grace.
+ */
+const SHUTDOWN_FLUSH_MS = 2000;
+
+/** At most one line per this many ms for OpenTelemetry's own complaints: a collector that is down fails every batch. */
+const DIAGNOSTICS_EVERY_MS = 60_000;
+
 export interface Tracing {
   /** Sends what is buffered and unregisters the provider; on the processes' shutdown path. */
   shutdown(): Promise<void>;
@@ -38,7 +60,8 @@ export function tracingOn(): boolean {
  * with a batch processor per exporter; `processors` are added as given (tests record spans in memory). Returns null,
  * registering nothing, when there is nowhere to send spans. The SDK is loaded only then.
  */
-export async function startTracing(settings: TracingSettings, processors: SpanProcessor[] = []): Promise<Tracing | null> {
+export async function startTracing(settings: TracingSettings, options: { processors?: SpanProcessor[]; logger?: Logger } = {}): Promise<Tracing | null> {
+  const { processors = [], logger } = options;
   if (settings.exporters.length === 0 && processors.length === 0) return null;
   if (running) throw new Error('tracing is already started in this process');
   const [sdk, { AsyncLocalStorageContextManager }, { W3CTraceContextPropagator }, resources] = await Promise.all([
@@ -61,6 +84,7 @@ export async function startTracing(settings: TracingSettings, processors: SpanPr
     spanLimits: lengthFromEnv ? undefined : { attributeValueLengthLimit: ATTRIBUTE_VALUE_LENGTH_LIMIT },
     spanProcessors: [...exporters.map((exporter) => new sdk.BatchSpanProcessor(exporter)), ...processors],
   });
+  if (logger) diag.setLogger(diagnosticsTo(logger), { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
   trace.setGlobalTracerProvider(provider);
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
@@ -69,20 +93,60 @@ export async function startTracing(settings: TracingSettings, processors: SpanPr
     async shutdown() {
       if (running !== started) return;
       running = null;
-      await provider.shutdown();
-      trace.disable();
-      context.disable();
-      propagation.disable();
+      try {
+        await within(provider.shutdown(), SHUTDOWN_FLUSH_MS);
+      } catch (error) {
+        logger?.warn({ err: error }, 'tracing: the last spans were not sent (trace collector down or slow)');
+      } finally {
+        trace.disable();
+        context.disable();
+        propagation.disable();
+        diag.disable();
+      }
     },
   };
   running = started;
   return started;
 }
 
+/** `work`, or a rejection once `ms` have passed without it settling (it goes on, unwatched). */
+async function within<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`not done within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * OpenTelemetry's own errors and warnings (an export that failed, a span limit hit) as warning lines, so a collector
+ * that is down is seen, but at most one line per `everyMs` with how many were held back since the last one.
+ */
+export function diagnosticsTo(logger: Logger, now: () => number = Date.now, everyMs = DIAGNOSTICS_EVERY_MS): DiagLogger {
+  let lastAt = Number.NEGATIVE_INFINITY;
+  let heldBack = 0;
+  const warn = (message: string) => {
+    const at = now();
+    if (at - lastAt < everyMs) {
+      heldBack += 1;
+      return;
+    }
+    lastAt = at;
+    logger.warn({ heldBack }, `tracing: ${message.slice(0, 500)}`);
+    heldBack = 0;
+  };
+  const ignore = () => undefined;
+  return { error: warn, warn, info: ignore, debug: ignore, verbose: ignore };
+}
+
 /** Tracing as the environment configures it (README, production configuration); logs where spans go when on. */
 export async function startTracingFromEnv(defaultServiceName: string, logger: Logger): Promise<Tracing | null> {
   const settings = tracingSettingsFromEnv(process.env, defaultServiceName);
-  const tracing = await startTracing(settings);
+  const tracing = await startTracing(settings, { logger });
   if (tracing) logger.info({ exporters: settings.exporters, serviceName: settings.serviceName }, 'tracing on');
   return tracing;
 }
