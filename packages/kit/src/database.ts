@@ -8,8 +8,8 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import { Pool } from 'pg';
 import { tunetEvents, type EventContracts, type TunetEvents } from '@tunet/events';
-import { deadLettersSchemaSql } from './events/dead-letters';
 import { handledEventsSchemaSql } from './events/handled-events';
+import { DeadLetters, deadLettersSchemaSql } from './events/dead-letters';
 import { Outbox, outboxSchemaSql } from './events/outbox';
 import { isUuid } from './ids';
 import { createLogger } from './logger';
@@ -90,6 +90,8 @@ export class SubgraphDatabase<C extends EventContracts = TunetEvents> {
   readonly role: string;
   /** Events written here commit with the transaction that writes them; `OutboxRelay` streams them afterwards. */
   readonly outbox: Outbox<C>;
+  /** Events its consumer set aside; an erasure clears them of the person beside the outbox. */
+  readonly deadLetters: DeadLetters;
 
   constructor(
     private readonly driver: Driver,
@@ -100,6 +102,7 @@ export class SubgraphDatabase<C extends EventContracts = TunetEvents> {
     if (!IDENTIFIER.test(schema)) throw new Error(`invalid schema name ${schema}`);
     this.role = `tunet_${schema}`;
     this.outbox = new Outbox(schema, contracts);
+    this.deadLetters = new DeadLetters(this);
   }
 
   get queryCount(): number {

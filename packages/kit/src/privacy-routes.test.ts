@@ -24,6 +24,16 @@ const routes = personalDataRoutes(holder, {
       return { deleted: 0, marked: 0 };
     },
   },
+  deadLetters: {
+    forgetPerson: async (tx, associationId, personIds) => {
+      forgotten.push({ tenant: tx as unknown as string, associationId, personIds: personIds.map((id) => `dead letters of ${id}`) });
+      return 0;
+    },
+    forgetAssociation: async (tx, associationId) => {
+      forgotten.push({ tenant: tx as unknown as string, associationId, personIds: ['dead letters of the whole association'] });
+      return 0;
+    },
+  },
 });
 const associationId = randomUUID();
 const requestId = randomUUID();
@@ -52,15 +62,21 @@ describe('the privacy contract routes every subgraph answers', () => {
     expect(await status('privacy/export', exportBody)).toBe(200);
     expect(await status('privacy/erase-association', { kind: 'privacy.erase-association', requestId, associationId })).toBe(200);
     expect(called).toEqual(['exportMember', 'eraseAssociation']);
-    expect(forgotten).toEqual([{ tenant: associationId, associationId, personIds: ['the whole association'] }]);
+    expect(forgotten).toEqual([
+      { tenant: associationId, associationId, personIds: ['the whole association'] },
+      { tenant: associationId, associationId, personIds: ['dead letters of the whole association'] },
+    ]);
   });
 
-  it("clears the outbox of the person's events after the erasure, in the association's scope", async () => {
+  it("clears the outbox and the dead letters of the person's events after the erasure, in the association's scope", async () => {
     const memberId = randomUUID();
     const policy = { keepContent: [], tombstoneMemberId: randomUUID(), reason: 'request' };
     expect(await status('privacy/erase', { kind: 'privacy.erase', requestId, associationId, memberId, policy })).toBe(200);
     expect(called).toEqual(['eraseMember']);
-    expect(forgotten).toEqual([{ tenant: associationId, associationId, personIds: [memberId] }]);
+    expect(forgotten).toEqual([
+      { tenant: associationId, associationId, personIds: [memberId] },
+      { tenant: associationId, associationId, personIds: [`dead letters of ${memberId}`] },
+    ]);
   });
 
   it('answers Tunet processes only, never a request forwarded for a person', async () => {

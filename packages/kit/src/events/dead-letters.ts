@@ -1,8 +1,8 @@
-import { desc, eq, inArray, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import { bigint, integer, jsonb, pgSchema, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import type { SubgraphDatabase } from '../database';
+import type { SubgraphDatabase, Tx } from '../database';
 import type { EventStream } from './event-stream';
-import type { Event } from './outbox';
+import { namesPerson, type Event } from './outbox';
 
 /**
  * An event one consumer group gave up on, with why; kept until an operator replays or deletes it, or until it is
@@ -67,6 +67,27 @@ export class DeadLetters {
         .returning({ id: this.table.id, group: this.table.consumerGroup, topic: this.table.topic, replayedAt: this.table.replayedAt });
       return deleted.map(({ replayedAt, ...letter }) => ({ ...letter, replayed: replayedAt !== null }));
     });
+  }
+
+  /**
+   * For an erasure, in the association's tenant scope, beside `Outbox.forgetPerson`: deletes the association's dead
+   * letters whose event names one of the person's ids, which a replay would otherwise send again for 30 days
+   * (decision 0052). Resolves to how many.
+   */
+  async forgetPerson(tx: Tx, associationId: string, personIds: readonly string[]): Promise<number> {
+    const names = namesPerson(this.table.event, personIds);
+    if (!names) return 0;
+    const deleted = await tx
+      .delete(this.table)
+      .where(and(eq(this.table.associationId, associationId), names))
+      .returning({ id: this.table.id });
+    return deleted.length;
+  }
+
+  /** For an association erased whole, beside `Outbox.forgetAssociation`: deletes all its dead letters; resolves to how many. */
+  async forgetAssociation(tx: Tx, associationId: string): Promise<number> {
+    const deleted = await tx.delete(this.table).where(eq(this.table.associationId, associationId)).returning({ id: this.table.id });
+    return deleted.length;
   }
 
   /** The newest first. */

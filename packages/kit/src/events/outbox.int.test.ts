@@ -337,6 +337,30 @@ describe('outbox and relay', () => {
     expect(await relay.pruneDeadLetters()).toBe(0);
   });
 
+  it("deletes an erased person's dead letters of their association, and an erased association's", async () => {
+    const per = randomUUID();
+    const letter = (tenant: string, payload: Record<string, unknown>): Event => ({
+      eventId: randomUUID(),
+      topic: 'note.about_per',
+      associationId: tenant,
+      occurredAt: new Date(),
+      payload,
+    });
+    const [hers, other, inB] = [
+      letter(A, { recipients: [randomUUID(), per.toUpperCase()] }),
+      letter(A, { authorMemberId: randomUUID() }),
+      letter(B, { authorMemberId: per }),
+    ];
+    for (const event of [hers, other, inB]) await alpha.deadLetters.add('group-a', event, 'handler kept failing', 5);
+    const left = async () => (await alpha.deadLetters.list()).filter((dead) => [hers, other, inB].some((event) => event.eventId === dead.event.eventId));
+
+    expect(await alpha.tenant(A, (tx) => alpha.deadLetters.forgetPerson(tx, A, [per]))).toBe(1);
+    expect((await left()).map((dead) => dead.event.eventId).sort()).toEqual([other.eventId, inB.eventId].sort());
+    expect(await alpha.tenant(B, (tx) => alpha.deadLetters.forgetAssociation(tx, B))).toBe(1);
+    expect((await left()).map((dead) => dead.event.eventId)).toEqual([other.eventId]);
+    await alpha.deadLetters.delete((await left())[0]!.id);
+  });
+
   it('relays in the background until stopped', async () => {
     const relay = new OutboxRelay(alpha, stream, { pollIntervalMs: 20 });
     relay.start();

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, eq, gt, gte, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, inArray, isNotNull, isNull, lt, or, sql, type Column, type SQL } from 'drizzle-orm';
 import { bigint, boolean, jsonb, pgSchema, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { tunetEvents, type EventContracts, type PayloadInput, type TunetEvents } from '@tunet/events';
 import { z } from 'zod';
@@ -113,9 +113,8 @@ export class Outbox<C extends EventContracts = TunetEvents> {
    * relayed by the delete, which reads anew.
    */
   async forgetPerson(tx: Tx, associationId: string, personIds: readonly string[]): Promise<{ deleted: number; marked: number }> {
-    const ids = personIds.map((id) => id.toLowerCase());
-    if (ids.length === 0) return { deleted: 0, marked: 0 };
-    const names = or(...ids.map((id) => sql`position(${id} in lower(${this.table.payload}::text)) > 0`));
+    const names = namesPerson(this.table.payload, personIds);
+    if (!names) return { deleted: 0, marked: 0 };
     const ofAssociation = eq(this.table.associationId, associationId);
     const marked = await tx
       .update(this.table)
@@ -176,6 +175,15 @@ export class Outbox<C extends EventContracts = TunetEvents> {
     const deleted = await tx.delete(this.table).where(inArray(this.table.id, old)).returning({ id: this.table.id });
     return deleted.length;
   }
+}
+
+/**
+ * For an erasure: the JSON in `column` (an outbox payload, a dead letter's event) names one of the person's ids
+ * anywhere in it; undefined for no ids.
+ */
+export function namesPerson(column: Column, personIds: readonly string[]): SQL | undefined {
+  if (personIds.length === 0) return undefined;
+  return or(...personIds.map((id) => sql`position(${id.toLowerCase()} in lower(${column}::text)) > 0`));
 }
 
 function outboxTable(schema: string) {

@@ -182,6 +182,7 @@ export class PrivacyRepository {
           // Events naming only the login (an e-mail change, with both addresses) go with it (decision 0052); the
           // route clears those naming the member.
           await this.db.outbox.forgetPerson(tx, tenant, [account]);
+          await this.db.deadLetters.forgetPerson(tx, tenant, [account]);
         }
       }
       await endSessions([...families]);

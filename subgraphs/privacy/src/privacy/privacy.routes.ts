@@ -74,8 +74,9 @@ export function privacyRoutes(db: SubgraphDatabase, catalogue: PersonalDataCatal
       const done = await db.tenant(body.associationId, async (tx) => {
         const entries: PartErasure[] = [];
         for (const part of parts) entries.push(...(await part.erase(tx, body, body.policy)));
-        // Its outbox keeps none of the person's events for a replay, as every subgraph's (decision 0052).
+        // Its outbox and dead letters keep none of the person's events for a replay, as every subgraph's (decision 0052).
         await db.outbox.forgetPerson(tx, body.associationId, [body.memberId]);
+        await db.deadLetters.forgetPerson(tx, body.associationId, [body.memberId]);
         return entries;
       });
       const receipt = Object.keys(catalogue).map((table): ReceiptEntry => {
