@@ -21,7 +21,7 @@ const routes = personalDataRoutes(holder, {
     },
     forgetAssociation: async (tx, associationId) => {
       forgotten.push({ tenant: tx as unknown as string, associationId, personIds: ['the whole association'] });
-      return { deleted: 0, marked: 0 };
+      return { deleted: 0 };
     },
   },
   deadLetters: {

@@ -129,21 +129,13 @@ export class Outbox<C extends EventContracts = TunetEvents> {
   }
 
   /**
-   * For an association erased whole (its agreement ended): the same for every event of the association. Nothing of
-   * it is left for a replay to re-create in a consumer.
+   * For an association erased whole (its agreement ended): every event of the association is deleted, the unrelayed
+   * ones too, as privacy's own erasure deletes its rows: there is nobody left to tell. Nothing of it is left for the
+   * relay to send or a replay to re-create in a consumer. Rows the relay holds locked are waited for.
    */
-  async forgetAssociation(tx: Tx, associationId: string): Promise<{ deleted: number; marked: number }> {
-    const ofAssociation = eq(this.table.associationId, associationId);
-    const marked = await tx
-      .update(this.table)
-      .set({ forgetWhenRelayed: true })
-      .where(and(ofAssociation, isNull(this.table.relayedAt)))
-      .returning({ id: this.table.id });
-    const deleted = await tx
-      .delete(this.table)
-      .where(and(ofAssociation, isNotNull(this.table.relayedAt)))
-      .returning({ id: this.table.id });
-    return { deleted: deleted.length, marked: marked.length };
+  async forgetAssociation(tx: Tx, associationId: string): Promise<{ deleted: number }> {
+    const deleted = await tx.delete(this.table).where(eq(this.table.associationId, associationId)).returning({ id: this.table.id });
+    return { deleted: deleted.length };
   }
 
   /**
