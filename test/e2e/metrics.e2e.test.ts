@@ -125,6 +125,12 @@ describe('metrics (issue 17, observability)', () => {
       expect(text).not.toContain(accessToken);
       expect(text).not.toContain('@solbakken.example');
       expect(trace.map((span) => span.name).join(' ')).not.toContain('TraceFeed');
+      // Nor as an attribute: Apollo gateway's own spans get the operation's label too.
+      expect(JSON.stringify(trace.map((span) => span.attributes))).not.toContain('TraceFeed');
+      expect(trace.find((span) => span.name === 'gateway.request')?.attributes).toMatchObject({
+        'graphql.operation.name': '(other)',
+        operationName: '(other)',
+      });
     } finally {
       await recorded.stop();
     }

@@ -22,6 +22,7 @@ import {
 } from '@opentelemetry/semantic-conventions';
 import type { Request, RequestHandler, Response } from 'express';
 import type { Logger } from './logger';
+import { operationNameRedaction } from './tracing-redaction';
 import { tracingSettingsFromEnv, type TracingSettings } from './tracing-settings';
 
 /**
@@ -82,7 +83,8 @@ export async function startTracing(settings: TracingSettings, options: { process
       .resourceFromAttributes({ [ATTR_SERVICE_NAME]: settings.serviceName })
       .merge(resources.detectResources({ detectors: [resources.envDetector] })),
     spanLimits: lengthFromEnv ? undefined : { attributeValueLengthLimit: ATTRIBUTE_VALUE_LENGTH_LIMIT },
-    spanProcessors: [...exporters.map((exporter) => new sdk.BatchSpanProcessor(exporter)), ...processors],
+    // Redaction first: the processors after it, exporters included, see the span as it leaves the process.
+    spanProcessors: [operationNameRedaction, ...exporters.map((exporter) => new sdk.BatchSpanProcessor(exporter)), ...processors],
   });
   if (logger) diag.setLogger(diagnosticsTo(logger), { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
   trace.setGlobalTracerProvider(provider);
