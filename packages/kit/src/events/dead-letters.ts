@@ -72,7 +72,7 @@ export class DeadLetters {
   /**
    * For an erasure, in the association's tenant scope, beside `Outbox.forgetPerson`: deletes the association's dead
    * letters whose event names one of the person's ids, which a replay would otherwise send again for 30 days
-   * (decision 0052). Resolves to how many.
+   * (decision 0052). Resolves to how many. Throws for an id that is not a uuid.
    */
   async forgetPerson(tx: Tx, associationId: string, personIds: readonly string[]): Promise<number> {
     const names = namesPerson(this.table.event, personIds);

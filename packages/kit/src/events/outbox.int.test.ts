@@ -35,6 +35,7 @@ const NOTES = anyPayloadContracts(
     'about_per',
     'regrouped',
     'erased_meanwhile',
+    'left_marked',
   ]
     .map((what) => `note.${what}`)
     .concat('member.moved_out'),
@@ -360,6 +361,24 @@ describe('outbox and relay', () => {
     expect(await alpha.tenant(B, (tx) => alpha.deadLetters.forgetAssociation(tx, B))).toBe(1);
     expect((await left()).map((dead) => dead.event.eventId)).toEqual([other.eventId]);
     await alpha.deadLetters.delete((await left())[0]!.id);
+  });
+
+  it('refuses to forget a person by anything but a uuid, and prunes relayed rows an erasure marked whatever their age', async () => {
+    // '' is in every payload: it would have forgotten every relayed event of the association.
+    for (const id of ['', 'a', `${randomUUID()}'`]) {
+      await expect(alpha.tenant(A, (tx) => alpha.outbox.forgetPerson(tx, A, [id]))).rejects.toThrow(/uuid/);
+      await expect(alpha.tenant(A, (tx) => alpha.deadLetters.forgetPerson(tx, A, [id]))).rejects.toThrow(/uuid/);
+    }
+    const relay = new OutboxRelay(alpha, stream);
+    await drain(relay);
+    const [kept, marked] = [await publish(A, 'note.left_marked'), await publish(A, 'note.left_marked')];
+    await drain(relay);
+    // A relay of a version before forget_when_relayed sent the marked row and kept it (a rolling deploy).
+    await alpha.system((tx) => tx.execute(sql`update alpha.outbox set forget_when_relayed = true where event_id = ${marked.eventId}`));
+
+    expect(await relay.pruneRelayed()).toBe(1);
+    const left = await alpha.system((tx) => rowsOf<{ event_id: string }>(tx, sql`select event_id from alpha.outbox where topic = 'note.left_marked'`));
+    expect(left.map((row) => row.event_id)).toEqual([kept.eventId]);
   });
 
   it('relays in the background until stopped', async () => {

@@ -110,7 +110,7 @@ export class Outbox<C extends EventContracts = TunetEvents> {
    * replay. Relayed ones are deleted; unrelayed ones still go out as they are (consumers must learn that a booking
    * was cancelled or a member left) and are deleted once relayed. Resolves to how many rows were deleted and marked
    * (decision 0052). The unrelayed ones are marked first: a row the relay holds locked waits, and is then seen
-   * relayed by the delete, which reads anew.
+   * relayed by the delete, which reads anew. Throws for an id that is not a uuid (`namesPerson`).
    */
   async forgetPerson(tx: Tx, associationId: string, personIds: readonly string[]): Promise<{ deleted: number; marked: number }> {
     const names = namesPerson(this.table.payload, personIds);
@@ -156,12 +156,19 @@ export class Outbox<C extends EventContracts = TunetEvents> {
    * For `OutboxRelay`: deletes up to `limit` rows relayed more than `olderThanMs` ago (by the database's clock, which
    * set `relayed_at`); resolves to how many. Relayed rows still hold the payloads — names, e-mail addresses,
    * one-time tokens — that the stream has delivered by then, so they must not outlive an erasure (decision 0007).
+   * Relayed rows an erasure marked go whatever their age: a relay of a version before `forget_when_relayed` (a
+   * rolling deploy) kept them.
    */
   async pruneRelayed(tx: Tx, olderThanMs: number, limit: number): Promise<number> {
     const old = tx
       .select({ id: this.table.id })
       .from(this.table)
-      .where(lt(this.table.relayedAt, sql`now() - make_interval(secs => ${olderThanMs / 1000})`))
+      .where(
+        or(
+          lt(this.table.relayedAt, sql`now() - make_interval(secs => ${olderThanMs / 1000})`),
+          and(eq(this.table.forgetWhenRelayed, true), isNotNull(this.table.relayedAt)),
+        ),
+      )
       .limit(limit)
       .for('update', { skipLocked: true });
     const deleted = await tx.delete(this.table).where(inArray(this.table.id, old)).returning({ id: this.table.id });
@@ -169,12 +176,15 @@ export class Outbox<C extends EventContracts = TunetEvents> {
   }
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /**
  * For an erasure: the JSON in `column` (an outbox payload, a dead letter's event) names one of the person's ids
- * anywhere in it; undefined for no ids.
+ * anywhere in it; undefined for no ids. Throws for an id that is not a uuid: '' or a fragment would match every row.
  */
 export function namesPerson(column: Column, personIds: readonly string[]): SQL | undefined {
-  if (personIds.length === 0) return undefined;
+  const notUuid = personIds.find((id) => !UUID.test(id));
+  if (notUuid !== undefined) throw new Error(`an erasure names people by uuid, not ${JSON.stringify(notUuid)}`);
   return or(...personIds.map((id) => sql`position(${id.toLowerCase()} in lower(${column}::text)) > 0`));
 }
 
