@@ -64,6 +64,9 @@ export async function authenticate(
   if (standing.associationClosed) throw closedAssociation(standing.associationClosed);
   // A token must not outlive its session: logout, a password change elsewhere or a replayed refresh token ended it.
   if (standing.sessionEnded) throw sessionEnded();
+  // Issued before this gateway started, which has not read the revocations yet (Redis down since): refreshing asks
+  // members' database, which knows ended sessions (decision 0062).
+  if (standing.unverifiable) throw unauthenticated('TOKEN_EXPIRED');
   return { viewer: verified.viewer, token: { holder, expiresAt: verified.expiresAt }, suspension: standing.suspension };
 }
 

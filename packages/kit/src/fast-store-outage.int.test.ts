@@ -7,6 +7,7 @@ import { EntitlementsReader } from './entitlements-cache';
 import { eventually } from './events/events.fixtures';
 import { openFastCache } from './fast-cache';
 import { fastStoreUnavailable } from './fast-store-outage';
+import { metricsRegistry } from './metrics';
 import { closeFastStore, openFastStore, type FastStore } from './redis';
 import { RevocationReader, RevocationWriter, type TokenHolder } from './revocations';
 import { openTestRedis } from './kit.fixtures';
@@ -82,7 +83,7 @@ describe('the fast store down', () => {
       try {
         expect((await reader.standing(readEnded)).sessionEnded).toBe(true);
         expect((await reader.standing(heardEnded)).sessionEnded).toBe(true);
-        expect(await reader.standing(unknown)).toEqual({ sessionEnded: false, suspension: null, associationClosed: null });
+        expect(await reader.standing(unknown)).toEqual({ sessionEnded: false, suspension: null, associationClosed: null, unverifiable: false });
       } finally {
         clock.mockRestore();
       }
@@ -139,6 +140,7 @@ describe('opening the fast store (decision 0062)', () => {
   it('starts without a Redis that cannot be reached, and refuses one that answers and refuses the password', async () => {
     const unreachable = await openFastStore('redis://127.0.0.1:1', `test-${randomUUID()}`);
     expect(unreachable.kind === 'redis' && unreachable.client.status).not.toBe('ready');
+    expect((await metricsRegistry.getSingleMetric('tunet_fast_store_connected')?.get())?.values[0]?.value).toBe(0);
     if (unreachable.kind === 'redis') unreachable.client.disconnect();
     // A server that refuses every command (one answer per command sent) as Redis refuses them with a wrong password.
     const refusing = net.createServer((socket) =>
@@ -159,7 +161,7 @@ describe('opening the fast store (decision 0062)', () => {
 describe('revocations on a Redis of their own, emptied or stopped', () => {
   let redis: ThrowawayRedis;
   const holder = (): TokenHolder => ({ sessionId: randomUUID(), associationId: randomUUID(), memberId: randomUUID(), issuedAt: new Date(Date.now() - 10_000) });
-  const notRevoked = { sessionEnded: false, suspension: null, associationClosed: null };
+  const notRevoked = { sessionEnded: false, suspension: null, associationClosed: null, unverifiable: false };
 
   beforeAll(async () => {
     redis = await ThrowawayRedis.start();
@@ -196,8 +198,12 @@ describe('revocations on a Redis of their own, emptied or stopped', () => {
     }
   });
 
-  it('opens a reader while Redis is down, which hears revocations announced once Redis is back (decision 0062)', async () => {
+  it('opens a reader while Redis is down, which doubts tokens issued before it started and hears revocations once Redis is back (decision 0062)', async () => {
     const namespace = `test-${randomUUID()}`;
+    const ended = holder();
+    const endedBefore = await openFastStore(redis.url, namespace);
+    await new RevocationWriter(endedBefore, 60).endSessions([ended.sessionId!]);
+    await closeFastStore(endedBefore);
     let stopped = true;
     await redis.stop();
     let readerStore: FastStore | undefined;
@@ -207,9 +213,12 @@ describe('revocations on a Redis of their own, emptied or stopped', () => {
       reader = await RevocationReader.open(readerStore);
       const heard: string[] = [];
       reader.watch((revocation) => heard.push(revocation.kind));
-      expect(await reader.standing(holder())).toEqual(notRevoked);
+      // The session ended before this reader started is unknown to it: the token counts as expired, not as live.
+      expect(await reader.standing(ended)).toEqual({ ...notRevoked, unverifiable: true });
+      expect(await reader.standing({ ...holder(), issuedAt: new Date(Date.now() + 1000) })).toEqual(notRevoked);
       await redis.restart();
       stopped = false;
+      await eventually(async () => expect(await reader!.standing(ended)).toEqual({ ...notRevoked, sessionEnded: true }), 15_000);
       const writerStore = await openFastStore(redis.url, namespace);
       try {
         // Announced again until heard: the subscription is made once the reader's connection is back, not at a known time.

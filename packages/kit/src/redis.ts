@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { Gauge } from 'prom-client';
 import { createLogger } from './logger';
 import { logRedisErrors } from './redis-errors';
 
@@ -33,6 +34,32 @@ export function commandTimeoutFromEnv(env: NodeJS.ProcessEnv): number {
   return Number(value);
 }
 
+const connected = new Gauge({
+  name: 'tunet_fast_store_connected',
+  help: "1 while the process's fast store (Redis) client is connected and ready, 0 while it is connecting or reconnecting.",
+});
+
+/**
+ * How long a process may run without ever reaching its Redis before it logs an error: readiness stays green through
+ * an outage (decision 0062), so a mistyped REDIS_URL would otherwise only show as warnings and the gauge.
+ */
+export const NEVER_CONNECTED_ALARM_MS = 2 * 60_000;
+
+/** Keeps tunet_fast_store_connected up to date, and logs an error if the client has not connected in time. */
+function watchConnection(client: Redis, logger: ReturnType<typeof createLogger>): void {
+  connected.set(client.status === 'ready' ? 1 : 0);
+  client.on('ready', () => connected.set(1));
+  client.on('close', () => connected.set(0));
+  if (client.status === 'ready') return;
+  const alarm = setTimeout(
+    () => logger.error({ afterMs: NEVER_CONNECTED_ALARM_MS, status: client.status }, 'Redis not reached since the start: check REDIS_URL and Redis'),
+    NEVER_CONNECTED_ALARM_MS,
+  );
+  alarm.unref();
+  client.once('ready', () => clearTimeout(alarm));
+  client.once('end', () => clearTimeout(alarm));
+}
+
 /**
  * The store at `url`, or the in-process stand-in without one. A Redis that cannot be reached now does not stop the
  * start (decision 0062): the client keeps reconnecting in the background, every use fails open or waits meanwhile
@@ -60,6 +87,7 @@ export async function openFastStore(url: string | undefined, namespace = 'tunet'
   } finally {
     client.off('error', noteRefusal);
   }
+  watchConnection(client, logger);
   return { kind: 'redis', client, namespace };
 }
 

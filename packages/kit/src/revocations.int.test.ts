@@ -13,7 +13,7 @@ const holder = (secondsAgo = 10): TokenHolder => ({
   memberId: randomUUID(),
   issuedAt: new Date(Date.now() - secondsAgo * 1000),
 });
-const LIVE = { sessionEnded: false, suspension: null, associationClosed: null };
+const LIVE = { sessionEnded: false, suspension: null, associationClosed: null, unverifiable: false };
 
 describe.each(['redis', 'memory'] as const)('revocations on %s', (kind) => {
   let stores: FastStore[];

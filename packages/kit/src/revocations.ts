@@ -53,6 +53,12 @@ export interface Standing {
   suspension: Suspension | null;
   /** Set when the token's association was closed after the token was issued. */
   associationClosed: AssociationClosure | null;
+  /**
+   * Set when the token was issued before this process started and the process has not yet read the store (started
+   * while Redis is down): a revocation made before the start is unknown here, so the token is answered as expired and
+   * its client refreshes through members' database, which knows ended sessions (decision 0062).
+   */
+  unverifiable: boolean;
 }
 
 /** How long a gateway trusts what it read without hearing otherwise: the bound when a pub/sub message is lost. */
@@ -189,6 +195,8 @@ export class RevocationWriter {
  * (Redis down) it fails open (decision 0059): what this process last read or heard for a key holds, however old, and a
  * key it knows nothing of counts as not revoked. A session ended during the outage thus keeps its access token until
  * the token expires (15 minutes) or Redis is back; its refresh token is dead at once, in members' database.
+ * A process that has never read the store (it started during the outage) knows nothing of revocations made before:
+ * tokens issued before it started are `unverifiable` until the store answers once (decision 0062).
  */
 export class RevocationReader {
   private readonly cache = new Map<string, { value: string | null; expiresAt: number }>();
@@ -202,15 +210,23 @@ export class RevocationReader {
   /** Moves on with every revocation heard, so a read that began before one does not cache what it read. */
   private generation = 0;
   private stopListening: (() => Promise<void>) | null = null;
+  /** When this process started reading revocations; tokens issued before are unverifiable until the store answered once. */
+  private readonly startedAt = Date.now();
+  /** Whether the store has answered a read since the start: until then this process knows no revocation made before it. */
+  private storeRead: boolean;
 
   private constructor(
     private readonly backend: Backend,
     private readonly logger: Logger,
-  ) {}
+    storeRead: boolean,
+  ) {
+    this.storeRead = storeRead;
+  }
 
   /** Resolves once revocations announced from now on are heard, or at once while Redis is down (heard once it is back). */
   static async open(store: FastStore, logger: Logger = createLogger('revocations')): Promise<RevocationReader> {
-    const reader = new RevocationReader(backendFor(store, logger), logger);
+    // The in-process stand-in holds everything written in this process: nothing made before it is unknown to it.
+    const reader = new RevocationReader(backendFor(store, logger), logger, store.kind === 'memory');
     reader.stopListening = await reader.backend.listen(
       (revocation) => reader.heard(revocation),
       () => reader.forgetAll(),
@@ -229,6 +245,8 @@ export class RevocationReader {
       sessionEnded: session !== null,
       suspension: entry && issuedBy(holder, entry.since) ? entry : null,
       associationClosed: closure && issuedBy(holder, closure.since) ? closure : null,
+      // A token of the starting second counts as issued before: its iat is whole seconds.
+      unverifiable: !this.storeRead && Math.floor(holder.issuedAt.getTime() / 1000) <= Math.floor(this.startedAt / 1000),
     };
   }
 
@@ -269,10 +287,16 @@ export class RevocationReader {
     }
     if (missing.length > 0) {
       const generation = this.generation;
-      const values = await this.backend.read(missing).catch((error: unknown) => {
-        storeUnavailable('revocations', error, this.logger);
-        return missing.map(() => null);
-      });
+      const values = await this.backend.read(missing).then(
+        (read) => {
+          this.storeRead = true;
+          return read;
+        },
+        (error: unknown) => {
+          storeUnavailable('revocations', error, this.logger);
+          return missing.map(() => null);
+        },
+      );
       const current = generation === this.generation;
       missing.forEach((key, i) => {
         const read = values[i] ?? null;
