@@ -25,10 +25,19 @@ describe('tracingSettingsFromEnv (decision 0060)', () => {
     expect(() => settings({ OTEL_TRACES_EXPORTER: 'none,console' })).toThrow(/cannot be combined/);
     expect(() => settings({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' })).toThrow(/OTEL_EXPORTER_OTLP_ENDPOINT must be an http\(s\) URL/);
     expect(() => settings({ OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'ftp://x/' })).toThrow(/TRACES_ENDPOINT must be an http/);
-    expect(() => settings({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4317', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' })).toThrow(/"grpc" is not supported/);
     expect(() => settings({ OTEL_TRACES_EXPORTER: 'console', OTEL_TRACES_SAMPLER: 'sometimes' })).toThrow(/OTEL_TRACES_SAMPLER must be one of/);
     expect(() => settings({ OTEL_TRACES_EXPORTER: 'console', OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '1.5' })).toThrow(
       'OTEL_TRACES_SAMPLER_ARG must be a ratio from 0 to 1, not "1.5"',
+    );
+  });
+
+  it('takes OTLP as JSON only, which is what the exporter sends, naming the variable for another protocol', () => {
+    expect(settings({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' }).exporters).toEqual(['otlp']);
+    expect(() => settings({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' })).toThrow(
+      /^OTEL_EXPORTER_OTLP_PROTOCOL must be http\/json, not "http\/protobuf"/,
+    );
+    expect(() => settings({ OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'grpc', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' })).toThrow(
+      /^OTEL_EXPORTER_OTLP_TRACES_PROTOCOL must be http\/json, not "grpc"/,
     );
   });
 

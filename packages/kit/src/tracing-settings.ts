@@ -47,7 +47,7 @@ function exportersOf(env: NodeJS.ProcessEnv): TracesExporter[] {
   return [...new Set(names)] as TracesExporter[];
 }
 
-/** Tunet sends OTLP over HTTP (JSON); a gRPC endpoint would take nothing and say nothing. */
+/** Tunet sends OTLP over HTTP as JSON; a gRPC endpoint would take nothing and say nothing, protobuf is not what is sent. */
 function checkOtlp(env: NodeJS.ProcessEnv): void {
   for (const name of ENDPOINTS) {
     const value = env[name]?.trim();
@@ -55,9 +55,11 @@ function checkOtlp(env: NodeJS.ProcessEnv): void {
     const url = URL.canParse(value) ? new URL(value) : null;
     if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) throw new Error(`${name} must be an http(s) URL, not "${value}"`);
   }
-  const protocol = (env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? env.OTEL_EXPORTER_OTLP_PROTOCOL)?.trim();
-  if (protocol && protocol !== 'http/json' && protocol !== 'http/protobuf') {
-    throw new Error(`OTLP protocol "${protocol}" is not supported: Tunet sends OTLP over HTTP (http/json), to the collector's HTTP port (4318)`);
+  // The traces variable wins over the general one, as in the SDK; the HTTP exporter sends JSON whatever they say.
+  const name = env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL?.trim() ? 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL' : 'OTEL_EXPORTER_OTLP_PROTOCOL';
+  const protocol = env[name]?.trim();
+  if (protocol && protocol !== 'http/json') {
+    throw new Error(`${name} must be http/json, not "${protocol}": Tunet sends OTLP over HTTP as JSON, to the collector's HTTP port (4318)`);
   }
 }
 
