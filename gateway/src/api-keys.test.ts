@@ -1,6 +1,8 @@
-import type { FastStore, VerifiedApiKey } from '@tunet/kit';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createLogger, type FastStore, type VerifiedApiKey } from '@tunet/kit';
 import type { GraphQLError } from 'graphql';
-import { ApiKeyAuthenticator, type VerifyApiKey } from './api-keys';
+import { ApiKeyAuthenticator, verifyWithMembers, type VerifyApiKey } from './api-keys';
 
 const KEY: VerifiedApiKey = {
   apiKeyId: '33333333-3333-4333-8333-333333333333',
@@ -86,5 +88,23 @@ describe('API key authentication at the gateway', () => {
     await expect(keys.viewerFor(GOOD, caller())).rejects.toThrow('connection refused');
     down = false;
     expect(await keys.viewerFor(GOOD, caller())).toMatchObject({ accountId: KEY.apiKeyId });
+  });
+
+  it('tells the caller members is unreachable, not an internal error, when members refuses the connection or answers 5xx', async () => {
+    const answering503: Server = createServer((_request, response) => response.writeHead(503).end());
+    await new Promise<void>((resolve) => answering503.listen(0, '127.0.0.1', resolve));
+    // A port just closed: nothing listens there, so the connection is refused.
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const closedPort = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    try {
+      for (const url of [`http://127.0.0.1:${closedPort}/graphql`, `http://127.0.0.1:${(answering503.address() as AddressInfo).port}/graphql`]) {
+        const verify = verifyWithMembers(() => url, 'secret', 2_000, createLogger('test'));
+        expect(await failure(verify(GOOD, caller()))).toMatchObject({ code: 'SERVICE_UNAVAILABLE', reason: 'SERVICE_UNREACHABLE', serviceName: 'members' });
+      }
+    } finally {
+      await new Promise((resolve) => answering503.close(resolve));
+    }
   });
 });

@@ -3,9 +3,11 @@ import {
   associationClosedStatusSchema,
   clientNetwork,
   hashApiKey,
+  isUnavailable,
   openFastCache,
   postInternalRoute,
   RateLimit,
+  routeFailure,
   verifiedApiKeySchema,
   type FastCache,
   type FastStore,
@@ -89,7 +91,8 @@ export function integrationViewer(key: VerifiedApiKey): Viewer {
 /**
  * Asks the members subgraph's internal route, signed like every gateway → subgraph call, so the gateway never
  * reads members' tables. Members answers HTTP 404 for unknown and revoked keys alike. Without its answer within
- * members' timeout the request fails with SERVICE_UNAVAILABLE: the key is neither accepted nor counted as wrong.
+ * members' timeout, or with members unreachable or answering 5xx, the request fails with SERVICE_UNAVAILABLE: the
+ * key is neither accepted nor counted as wrong.
  */
 export function verifyWithMembers(membersUrl: () => string, internalSecret: string, timeoutMs: number, logger: Logger): VerifyApiKey {
   return async (secret, caller) => {
@@ -105,7 +108,7 @@ export function verifyWithMembers(membersUrl: () => string, internalSecret: stri
       if (response.status === 404) return null;
       // A key of a blocked or terminated association: refused with the reason, and not counted as a wrong key.
       if (response.status === 403) throw closedAssociation(associationClosedStatusSchema.parse(((await response.json()) as { status?: unknown }).status));
-      if (!response.ok) throw new Error(`the members subgraph answered HTTP ${response.status}`);
+      if (!response.ok) throw routeFailure(`members' ${API_KEY_VERIFY_ROUTE}`, response.status);
       return verifiedApiKeySchema.parse(await response.json());
     } catch (error) {
       if (error instanceof GraphQLError) throw error;
@@ -115,6 +118,8 @@ export function verifyWithMembers(membersUrl: () => string, internalSecret: stri
       }
       // Context creation failures reach the client masked and are not logged by Apollo, so this is the only trace.
       logger.error({ err: error, requestId: caller.requestId }, 'API key verification failed');
+      // Members down (connection refused) or answering 5xx: an outage, not a fault of the key or of the gateway.
+      if (isUnavailable(error)) throw serviceUnavailable('members', 'unreachable');
       throw error;
     }
   };
