@@ -23,7 +23,7 @@ describe('tracingSettingsFromEnv (decision 0060)', () => {
   it('refuses to start on a value the SDK would ignore or replace, naming the variable', () => {
     expect(() => settings({ OTEL_TRACES_EXPORTER: 'jaeger' })).toThrow('OTEL_TRACES_EXPORTER must be otlp, console or none (or otlp,console), not "jaeger"');
     expect(() => settings({ OTEL_TRACES_EXPORTER: 'none,console' })).toThrow(/cannot be combined/);
-    expect(() => settings({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' })).toThrow(/OTEL_EXPORTER_OTLP_ENDPOINT must be an http\(s\) URL/);
+    expect(() => settings({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' })).toThrow(/OTEL_EXPORTER_OTLP_ENDPOINT must be an http:\/\/ or https:\/\/ URL/);
     expect(() => settings({ OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'ftp://x/' })).toThrow(/TRACES_ENDPOINT must be an http/);
     expect(() => settings({ OTEL_TRACES_EXPORTER: 'console', OTEL_TRACES_SAMPLER: 'sometimes' })).toThrow(/OTEL_TRACES_SAMPLER must be one of/);
     expect(() => settings({ OTEL_TRACES_EXPORTER: 'console', OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '1.5' })).toThrow(
@@ -39,6 +39,20 @@ describe('tracingSettingsFromEnv (decision 0060)', () => {
     expect(() => settings({ OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'grpc', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' })).toThrow(
       /^OTEL_EXPORTER_OTLP_TRACES_PROTOCOL must be http\/json, not "grpc"/,
     );
+  });
+
+  it('never repeats the endpoint in its error: the URL may hold a password', () => {
+    const refusal = (env: NodeJS.ProcessEnv) => {
+      try {
+        settings(env);
+      } catch (error) {
+        return (error as Error).message;
+      }
+      throw new Error('no refusal');
+    };
+    const ftp = refusal({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'ftp://tracer:s3cret@collector.example/v1/traces' });
+    expect(ftp).toBe('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT must be an http:// or https:// URL');
+    expect(refusal({ OTEL_EXPORTER_OTLP_ENDPOINT: 'tracer:s3cret@collector.example' })).toBe('OTEL_EXPORTER_OTLP_ENDPOINT must be an http:// or https:// URL');
   });
 
   it('accepts the standard samplers and leaves them to the SDK; reads nothing else while off', () => {

@@ -53,7 +53,9 @@ function checkOtlp(env: NodeJS.ProcessEnv): void {
     const value = env[name]?.trim();
     if (!value) continue;
     const url = URL.canParse(value) ? new URL(value) : null;
-    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) throw new Error(`${name} must be an http(s) URL, not "${value}"`);
+    // Nothing of the value is repeated: an endpoint may carry a user and password (even where a scheme should be, as
+    // in `user:password@host`), and startup errors reach logs.
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) throw new Error(`${name} must be an http:// or https:// URL`);
   }
   // The traces variable wins over the general one, as in the SDK; the HTTP exporter sends JSON whatever they say.
   const name = env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL?.trim() ? 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL' : 'OTEL_EXPORTER_OTLP_PROTOCOL';
