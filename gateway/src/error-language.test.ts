@@ -49,10 +49,15 @@ describe('error messages in the caller language', () => {
   it("tells a subgraph outage in the caller's language (decision 0055), as every other error", () => {
     const unreachable = serviceUnavailable('posts', 'unreachable');
     const formatted = { message: unreachable.message, extensions: unreachable.extensions };
-    expect(localizeFormattedError(formatted, messageLocaleOf('nb')).message).toBe('Tjenesten posts kan ikke nås akkurat nå. Prøv igjen om litt.');
+    expect(localizeFormattedError(formatted, messageLocaleOf('nb')).message).toBe('Oppslagstjenesten kan ikke nås akkurat nå. Prøv igjen om litt.');
     expect(localizeFormattedError(formatted, messageLocaleOf('en')).message).toBe('The posts service cannot be reached. Try again shortly.');
+    // Readable names in the text; the subgraph's id stays in extensions.serviceName.
+    expect(formatted.extensions).toMatchObject({ serviceName: 'posts' });
+    expect((localizeError(serviceUnavailable('members', 'unreachable'), messageLocaleOf('en')) as Error).message).toBe(
+      'The member directory cannot be reached. Try again shortly.',
+    );
     expect((localizeError(serviceUnavailable('members'), messageLocaleOf('nb')) as Error).message).toBe(
-      'Tjenesten members svarte ikke i tide. Prøv igjen om litt.',
+      'Medlemsregisteret svarte ikke i tide. Prøv igjen om litt.',
     );
     // A subgraph whose own call to another did not answer masks it; the gateway renders that one too.
     const masked = maskInternalError(

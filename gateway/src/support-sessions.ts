@@ -54,14 +54,17 @@ async function record(recorder: SupportRecorder, viewer: Viewer, operation: Oper
       caller,
     });
   } catch (error) {
-    if (isTimeout(error)) logTimeout(recorder.logger, 'members', recorder.timeoutMs, caller.requestId);
-    else recorder.logger.error({ err: error, requestId: caller.requestId }, 'support session access could not be logged');
+    if (!isTimeout(error)) {
+      recorder.logger.error({ err: error, requestId: caller.requestId }, 'support session access could not be logged');
+      throw serviceUnavailable('members', 'unreachable');
+    }
+    logTimeout(recorder.logger, 'members', recorder.timeoutMs, caller.requestId);
     throw serviceUnavailable('members');
   }
   if (response.status === 403) throw supportSessionClosed();
   if (!response.ok) {
     recorder.logger.error({ status: response.status, requestId: caller.requestId }, 'support session access could not be logged');
-    throw serviceUnavailable('members');
+    throw serviceUnavailable('members', 'unreachable');
   }
 }
 

@@ -22,6 +22,26 @@ export interface ReasonDefinition {
   generic?: true;
 }
 
+/**
+ * How an outage message names a service, as the subject of its sentence: people read "the member directory", not a
+ * subgraph id. `serviceName` in the error's extensions stays the id, for clients and support.
+ */
+const SERVICE_LABELS: Record<string, Record<MessageLocale, string>> = {
+  members: { en: 'The member directory', nb: 'Medlemsregisteret' },
+  posts: { en: 'The posts service', nb: 'Oppslagstjenesten' },
+  reservations: { en: 'The booking service', nb: 'Bookingtjenesten' },
+  notifications: { en: 'The notification service', nb: 'Varslingstjenesten' },
+  billing: { en: 'The billing service', nb: 'Faktureringstjenesten' },
+  privacy: { en: 'The privacy service', nb: 'Personverntjenesten' },
+  operations: { en: 'The operations service', nb: 'Driftstjenesten' },
+};
+
+/** The service named as its sentence's subject; a name without a label as "The x service" / "Tjenesten x". */
+export function serviceLabel(serviceName: ReasonParams[string], locale: MessageLocale): string {
+  const name = String(serviceName);
+  return Object.hasOwn(SERVICE_LABELS, name) ? SERVICE_LABELS[name]![locale] : locale === 'en' ? `The ${name} service` : `Tjenesten ${name}`;
+}
+
 /** INVALID_FORMAT's texts for the formats people type. */
 const FORMAT_TEXTS: Record<'en' | 'nb', Record<string, string>> = {
   en: {
@@ -259,14 +279,14 @@ export const commonErrorReasons = {
   SERVICE_TIMED_OUT: {
     code: 'SERVICE_UNAVAILABLE',
     description: 'The `serviceName` service did not answer in time (decision 0055); nothing was refused, try again shortly.',
-    en: (p) => `The ${p.serviceName} service did not answer in time. Try again shortly.`,
-    nb: (p) => `Tjenesten ${p.serviceName} svarte ikke i tide. Prøv igjen om litt.`,
+    en: (p) => `${serviceLabel(p.serviceName, 'en')} did not answer in time. Try again shortly.`,
+    nb: (p) => `${serviceLabel(p.serviceName, 'nb')} svarte ikke i tide. Prøv igjen om litt.`,
   },
   SERVICE_UNREACHABLE: {
     code: 'SERVICE_UNAVAILABLE',
     description: 'The `serviceName` service cannot be reached (down, restarting, or its circuit breaker is open; decision 0055); try again shortly.',
-    en: (p) => `The ${p.serviceName} service cannot be reached. Try again shortly.`,
-    nb: (p) => `Tjenesten ${p.serviceName} kan ikke nås akkurat nå. Prøv igjen om litt.`,
+    en: (p) => `${serviceLabel(p.serviceName, 'en')} cannot be reached. Try again shortly.`,
+    nb: (p) => `${serviceLabel(p.serviceName, 'nb')} kan ikke nås akkurat nå. Prøv igjen om litt.`,
   },
   DEPENDENCY_UNAVAILABLE: {
     code: 'SERVICE_UNAVAILABLE',

@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { commonErrorReasons, type MessageLocale, type ReasonDefinition, type ReasonParams } from './error-reasons-common';
+import { commonErrorReasons, serviceLabel, type MessageLocale, type ReasonDefinition, type ReasonParams } from './error-reasons-common';
 
 export { DEFAULT_MESSAGE_LOCALE, type MessageLocale, type ReasonDefinition, type ReasonParams } from './error-reasons-common';
 
@@ -206,8 +206,8 @@ export const errorReasons = {
     code: 'SERVICE_UNAVAILABLE',
     description:
       'The `serviceName` service did not answer a change after it may have received it (connection lost, timed out, 502/504): it may or may not have been saved; read it back before trying again.',
-    en: (p) => `The ${p.serviceName} service did not answer, so it is not known whether the change was saved. Check before trying again.`,
-    nb: (p) => `Tjenesten ${p.serviceName} svarte ikke, så det er ukjent om endringen ble lagret. Sjekk før du prøver igjen.`,
+    en: (p) => `${serviceLabel(p.serviceName, 'en')} did not answer, so it is not known whether the change was saved. Check before trying again.`,
+    nb: (p) => `${serviceLabel(p.serviceName, 'nb')} svarte ikke, så det er ukjent om endringen ble lagret. Sjekk før du prøver igjen.`,
   },
   OPERATION_NOT_TRUSTED: {
     code: 'FORBIDDEN',
