@@ -1,5 +1,6 @@
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { createLogger, SIGNATURE_HEADER } from '@tunet/kit';
+import { recordSpans } from '@tunet/kit/src/tracing.fixtures';
 import { CircuitBreaker } from './circuit-breaker';
 import { SignedDataSource, type GatewayContext } from './signed-data-source';
 
@@ -155,5 +156,23 @@ describe('signed data source: retries and the circuit breaker', () => {
     expect(fetchMock).toHaveBeenCalledTimes(1);
     expect(response.errors).toEqual(refusal.errors);
     expect(breaker.state).toBe('closed');
+  });
+
+  it('marks the fetch span of a 5xx answer as an error, and leaves one for a fetch the open breaker skipped', async () => {
+    const recorded = await recordSpans();
+    try {
+      fetchMock.mockImplementation(async () => new Response('boom', { status: 500 }));
+      await expect(dataSource().source.process(fetchPlannedFor('query'))).rejects.toThrow();
+      const { source, breaker } = dataSource(1);
+      breaker.recordFailure();
+      await source.process(fetchPlannedFor('query'));
+
+      const [answered, skipped] = recorded.spans();
+      expect(answered).toMatchObject({ name: 'POST posts', status: { code: 2 }, attributes: { 'http.response.status_code': 500 } });
+      expect(skipped).toMatchObject({ name: 'POST posts', status: { code: 2 }, attributes: { 'tunet.subgraph': 'posts', 'tunet.breaker.state': 'open' } });
+      expect(skipped!.duration).toEqual([0, 0]);
+    } finally {
+      await recorded.stop();
+    }
   });
 });

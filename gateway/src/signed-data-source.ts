@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { SpanStatusCode } from '@opentelemetry/api';
 import {
   CONTEXT_HEADER,
   encodeContext,
@@ -8,6 +9,7 @@ import {
   signRequest,
   timeSubgraphFetch,
   traceOutgoing,
+  traceSkipped,
   type Logger,
   type MessageLocale,
   type RequestContext,
@@ -81,6 +83,7 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
             throw new SubgraphUnreachable(`subgraph ${limits.name} unreachable`, { cause: error });
           });
           span?.setAttribute('http.response.status_code', answer.status);
+          if (answer.status >= 500) span?.setStatus({ code: SpanStatusCode.ERROR });
           return answer;
         });
         return clientErrorsAsResults(response);
@@ -100,7 +103,10 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     const deadline = Date.now() + timeoutMs;
     const read = isIdempotentRead(options);
     for (let retriesDone = 0; ; retriesDone += 1) {
-      if (!breaker.tryAcquire()) return unavailable(name, 'unreachable', options);
+      if (!breaker.tryAcquire()) {
+        traceSkipped(`POST ${name}`, { 'tunet.subgraph': name, 'tunet.breaker.state': breaker.state });
+        return unavailable(name, 'unreachable', options);
+      }
       try {
         const response = await attemptDeadline.run(deadline, () => super.process(options));
         breaker.recordAnswer();

@@ -1,9 +1,11 @@
+import { SpanStatusCode } from '@opentelemetry/api';
 import { parse } from 'graphql';
 import type { RunningServer } from './http-server';
-import { InternalRouteError, internalRouteUrl, isUnavailable, routeFailure, ServiceUnavailable } from './internal-routes';
+import { InternalRouteError, internalRouteUrl, isUnavailable, postInternalRoute, routeFailure, ServiceUnavailable } from './internal-routes';
 import { encodeContext, signRequest } from './internal-signature';
 import { createLogger } from './logger';
 import { startSubgraphServer } from './subgraph-server';
+import { recordSpans, SpanKind } from './tracing.fixtures';
 import type { RequestContext } from './viewer';
 
 const SECRET = 'test-secret';
@@ -81,6 +83,22 @@ describe('internal routes of a subgraph', () => {
     expect(broken.status).toBe(500);
     expect(JSON.stringify(await broken.json())).not.toContain('10.0.0.5');
     for (const route of ['things/unknown', 'constructor', 'toString']) expect((await signed(route, '{}')).status).toBe(404);
+  });
+
+  it("marks the caller's span as an error when the route answers 5xx, not when it answers 4xx (decision 0060)", async () => {
+    const recorded = await recordSpans();
+    try {
+      for (const route of ['things/broken', 'things/missing']) {
+        await postInternalRoute({ graphqlUrl: server.url, route, internalSecret: SECRET, payload: {}, timeoutMs: 5000 });
+      }
+      const calls = recorded.spans().filter((span) => span.kind === SpanKind.CLIENT);
+      expect(calls.map((span) => [span.attributes['tunet.internal_route'], span.attributes['http.response.status_code'], span.status.code])).toEqual([
+        ['things/broken', 500, SpanStatusCode.ERROR],
+        ['things/missing', 404, SpanStatusCode.UNSET],
+      ]);
+    } finally {
+      await recorded.stop();
+    }
   });
 });
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { SpanStatusCode } from '@opentelemetry/api';
 import { ATTR_HTTP_RESPONSE_STATUS_CODE } from '@opentelemetry/semantic-conventions';
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
@@ -107,6 +108,7 @@ export async function postInternalRoute(request: {
       signal: AbortSignal.timeout(request.timeoutMs),
     });
     span?.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, answer.status);
+    if (answer.status >= 500) span?.setStatus({ code: SpanStatusCode.ERROR });
     return answer;
   });
 }

@@ -219,6 +219,18 @@ export async function traceOutgoing<T>(name: string, attributes: Attributes, sen
 }
 
 /**
+ * A zero-length CLIENT span with status ERROR for a call that was never made (the subgraph's breaker was open): the
+ * trace then shows why those fields failed at once, not a gap.
+ */
+export function traceSkipped(name: string, attributes: Attributes): void {
+  if (!running) return;
+  const at = new Date();
+  const span = running.tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes, startTime: at });
+  span.setStatus({ code: SpanStatusCode.ERROR });
+  span.end(at);
+}
+
+/**
  * An INTERNAL span around `work` (a database transaction) under the active span: only inside a traced request, so the
  * background jobs' frequent runs (a relay every half second) do not each become a trace of their own. `name` is fixed
  * text: never a statement, whose values could be personal data.
