@@ -156,6 +156,81 @@ describe('background jobs on two replicas', () => {
     for (const { row } of opened) expect(await repository.get(row.associationId, row.id)).toMatchObject({ status: 'completed' });
   });
 
+  it('privacy requests: a batch slower than its lease starts no request another job may have leased since', async () => {
+    const db = privacyDatabase();
+    await db.migrate();
+    // Each call takes 50 s of the injected clock: one export (two calls at once) 100 s, a batch of 10 far past the
+    // 5-minute lease. Once the first job's lease has run out, or its run ended, the second job runs.
+    let clock = new Date('2026-12-02T10:00:00Z').getTime();
+    const leaseEnds = clock + 5 * 60_000;
+    const asked = new Map<string, number>();
+    let startSecond: () => void = () => undefined;
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        const subgraph = req.url!.split('/')[1]!;
+        const { requestId } = JSON.parse(body) as { requestId: string };
+        asked.set(`${subgraph}:${requestId}`, (asked.get(`${subgraph}:${requestId}`) ?? 0) + 1);
+        clock += 50_000;
+        if (clock > leaseEnds) startSecond();
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ subgraph, tables: {}, files: [], receipt: [] }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    closing.push(() => new Promise((resolve) => server.close(() => resolve())));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const repository = new RequestsRepository(db);
+    const associationId = randomUUID();
+    const opened = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        repository.open({
+          associationId,
+          kind: 'export',
+          subjectMemberId: randomUUID(),
+          requestedBy: null,
+          reason: 'request',
+          receivedAt: new Date('2026-12-02T09:00:00Z'),
+          timeZone: 'Europe/Oslo',
+          subgraphs: ['posts', 'members'],
+        }),
+      ),
+    );
+    const published: string[] = [];
+    const job = () =>
+      new RequestsJob({
+        repository,
+        subgraphUrls: () => ({ posts: `${base}/posts/graphql`, members: `${base}/members/graphql` }),
+        internalSecret: 'jobs-replicas-secret-jobs-replicas-secret',
+        storage: new FilesystemStorage(mkdtempSync(path.join(os.tmpdir(), 'jobs-replicas-'))),
+        publisher: {
+          publish: async (input, complete) => {
+            published.push(input.requestId);
+            await db.tenant(input.associationId, complete);
+          },
+        },
+        intervalMs: 60_000,
+        now: () => new Date(clock),
+      });
+    const [one, two] = [job(), job()];
+
+    const second = new Promise<boolean>((resolve) => {
+      startSecond = () => {
+        startSecond = () => undefined;
+        resolve(two.runOnce());
+      };
+    });
+    await one.runOnce();
+    startSecond();
+    await second;
+    // Then both, round after round, until every request is done (each round starts a few and releases the rest).
+    for (let round = 0; round < 20 && published.length < opened.length; round++) await Promise.all([one.runOnce(), two.runOnce()]);
+
+    const ids = opened.map(({ row }) => row.id);
+    expect(published.sort()).toEqual([...ids].sort());
+    expect([...asked.entries()].filter(([, times]) => times > 1)).toEqual([]);
+  });
+
   it('moved-out retention: two passes at once open one erasure request, and each run is logged', async () => {
     const db = privacyDatabase();
     await db.migrate();

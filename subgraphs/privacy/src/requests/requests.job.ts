@@ -55,9 +55,15 @@ export interface RequestsJobOptions {
 
 /** Requests leased per run; a full batch runs again at once. */
 const BATCH = 10;
-/** Long enough for a run's calls (each gives up after CALL_TIMEOUT_MS); a crashed process's lease runs out. */
+/** How long a lease keeps other processes off; a crashed process's lease runs out. */
 const LEASE_MS = 5 * 60_000;
 const CALL_TIMEOUT_MS = 30_000;
+/**
+ * The longest one request's run may take: an erasure calls members for the tombstone, then members, the others and
+ * privacy one phase after another, each call giving up after CALL_TIMEOUT_MS. A request is started only while this
+ * much of its lease is left, so a slow batch never works on a request another process may have leased since.
+ */
+const REQUEST_MS = 4 * CALL_TIMEOUT_MS;
 
 class StepFailed extends Error {}
 
@@ -92,14 +98,17 @@ export class RequestsJob implements BackgroundJob {
   /** One run over the open requests; true when a full batch was leased (more may wait). */
   async runOnce(): Promise<boolean> {
     const { repository, now } = this.options;
-    const leased = await repository.lease(now(), LEASE_MS, BATCH);
+    const leasedAt = now();
+    const leased = await repository.lease(leasedAt, LEASE_MS, BATCH);
+    const startBy = leasedAt.getTime() + LEASE_MS - REQUEST_MS;
     for (const request of leased) {
       try {
-        await this.advance(request);
+        // Too little of the lease is left to finish it: released untouched, for the next run of any process.
+        if (now().getTime() <= startBy) await this.advance(request);
       } catch (error) {
         this.logger.error({ err: error, requestId: request.id }, 'privacy request run failed; retrying on the next run');
       } finally {
-        await repository.release(request.associationId, request.id);
+        await repository.release(request.associationId, request.id, request.leasedUntil);
       }
     }
     return leased.length === BATCH;

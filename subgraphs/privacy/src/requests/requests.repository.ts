@@ -230,12 +230,14 @@ export class RequestsRepository {
     });
   }
 
-  release(associationId: string, id: string): Promise<void> {
+  /** Ends this lease (`leasedUntil`, as `lease` set it); one another process has taken since is left alone. */
+  release(associationId: string, id: string, leasedUntil: Date | null): Promise<void> {
     return this.db.tenant(associationId, async (tx) => {
+      if (!leasedUntil) return;
       await tx
         .update(requests)
         .set({ leasedUntil: null })
-        .where(and(eq(requests.associationId, associationId), eq(requests.id, id)));
+        .where(and(eq(requests.associationId, associationId), eq(requests.id, id), eq(requests.leasedUntil, leasedUntil)));
     });
   }
 
