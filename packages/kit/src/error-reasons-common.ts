@@ -294,6 +294,25 @@ export const commonErrorReasons = {
     en: () => 'A service Tunet needs did not answer. Try again shortly.',
     nb: () => 'En tjeneste Tunet trenger svarte ikke. Prøv igjen om litt.',
   },
+  DIRECTORY_PRIVACY_UNCHECKED: {
+    code: 'SERVICE_UNAVAILABLE',
+    description:
+      'The privacy service could not say whose processing is restricted, so the directory (or a member a restriction may hide) is not shown for now; try again shortly.',
+    en: () => 'The directory is unavailable for a moment: whom it may show cannot be checked. Try again shortly.',
+    nb: () => 'Medlemslisten er utilgjengelig et øyeblikk: hvem den kan vise, kan ikke sjekkes. Prøv igjen om litt.',
+  },
+  POSTING_PRIVACY_UNCHECKED: {
+    code: 'SERVICE_UNAVAILABLE',
+    description: "The privacy service could not say whether the writer's processing is restricted, so nothing was published; try again shortly.",
+    en: () => 'Posting is unavailable for a moment: your privacy settings cannot be checked. Try again shortly.',
+    nb: () => 'Publisering er utilgjengelig et øyeblikk: personverninnstillingene dine kan ikke sjekkes. Prøv igjen om litt.',
+  },
+  ASSOCIATIONS_UNCHECKED: {
+    code: 'SERVICE_UNAVAILABLE',
+    description: 'The member directory could not list the associations to tell, so nothing was announced or recorded; try again shortly.',
+    en: () => 'The register of associations did not answer; nothing was changed. Try again shortly.',
+    nb: () => 'Foreningsregisteret svarte ikke; ingenting ble endret. Prøv igjen om litt.',
+  },
   PAID_FEATURES_UNCHECKED: {
     code: 'SERVICE_UNAVAILABLE',
     description: 'The operation selects a paid feature and billing did not answer, so whether it is subscribed is unknown; try again shortly.',

@@ -8,6 +8,7 @@ import {
   operatesIn,
   pageSize,
   parseInput,
+  refuse,
   refusedRule,
   toPage,
   unauthenticated,
@@ -16,7 +17,7 @@ import {
 } from '@tunet/kit';
 import { z } from 'zod';
 import type { Visibility } from '../tables';
-import { GraphQLError } from 'graphql';
+import type { GraphQLError } from 'graphql';
 import {
   canUseDirectory,
   canViewAssociation,
@@ -272,9 +273,7 @@ export class MembersService {
 
 /** The same code the gateway gives a subgraph that did not answer: the part of Tunet named did not answer; retry. */
 function privacyUnavailable(): GraphQLError {
-  return new GraphQLError('The directory is unavailable for a moment: whom it may show cannot be checked. Try again shortly.', {
-    extensions: { code: 'SERVICE_UNAVAILABLE', serviceName: 'privacy' },
-  });
+  return refuse('DIRECTORY_PRIVACY_UNCHECKED', { serviceName: 'privacy' });
 }
 
 function toPosition([sortName, id]: [string, string]): DirectoryPosition {

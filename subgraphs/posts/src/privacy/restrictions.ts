@@ -1,5 +1,4 @@
-import { restrictedSince, type PrivacyStatesReader } from '@tunet/kit';
-import { GraphQLError } from 'graphql';
+import { refuse, restrictedSince, type PrivacyStatesReader } from '@tunet/kit';
 
 /**
  * Whether a member's processing is restricted now (GDPR art. 18), as the privacy subgraph says through the kit's
@@ -20,9 +19,7 @@ export function restrictionsFrom(reader: PrivacyStatesReader): Restrictions {
   return {
     async isRestricted(associationId, memberId) {
       const states = await reader.read(associationId).catch(() => {
-        throw new GraphQLError('Posting is unavailable for a moment: your privacy settings cannot be checked. Try again shortly.', {
-          extensions: { code: 'SERVICE_UNAVAILABLE', serviceName: 'privacy' },
-        });
+        throw refuse('POSTING_PRIVACY_UNCHECKED', { serviceName: 'privacy' });
       });
       return restrictedSince(states, memberId) !== null;
     },

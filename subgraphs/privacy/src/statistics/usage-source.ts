@@ -1,5 +1,6 @@
 import {
   postInternalRoute,
+  refuse,
   STATISTICS_BOOKERS_ROUTE,
   STATISTICS_COMMENTERS_ROUTE,
   STATISTICS_RESIDENTS_ROUTE,
@@ -7,7 +8,6 @@ import {
   statisticsResidentsAnswerSchema,
   type StatisticsResidentsAnswer,
 } from '@tunet/kit';
-import { GraphQLError } from 'graphql';
 
 export type Activity = 'bookers' | 'commenters';
 
@@ -50,10 +50,8 @@ export class SignedUsageSource implements UsageSource {
     if (!graphqlUrl) throw new Error(`The ${subgraph} subgraph’s URL is not known.`);
     try {
       return await postInternalRoute({ graphqlUrl, route, internalSecret: this.internalSecret, payload, timeoutMs: 10_000 });
-    } catch {
-      throw new GraphQLError(`The ${subgraph} subgraph did not answer; try again shortly.`, {
-        extensions: { code: 'SERVICE_UNAVAILABLE', serviceName: subgraph },
-      });
+    } catch (error) {
+      throw refuse((error as Error).name === 'TimeoutError' ? 'SERVICE_TIMED_OUT' : 'SERVICE_UNREACHABLE', { serviceName: subgraph });
     }
   }
 }

@@ -1,5 +1,5 @@
-import { postInternalRoute } from '@tunet/kit';
-import { GraphQLError } from 'graphql';
+import { postInternalRoute, refuse } from '@tunet/kit';
+import type { GraphQLError } from 'graphql';
 import { z } from 'zod';
 
 /** Members' signed route listing every association not terminated (docs/decisions/0040). */
@@ -40,7 +40,5 @@ export class SignedCurrentAssociations implements CurrentAssociations {
 
 /** The code the gateway gives for a subgraph that did not answer: nothing was announced or recorded; retry. */
 export function membersUnavailable(): GraphQLError {
-  return new GraphQLError('The register of associations did not answer; nothing was changed. Try again shortly.', {
-    extensions: { code: 'SERVICE_UNAVAILABLE', serviceName: 'members' },
-  });
+  return refuse('ASSOCIATIONS_UNCHECKED', { serviceName: 'members' });
 }
