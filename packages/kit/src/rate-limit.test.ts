@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { register } from 'prom-client';
@@ -60,6 +61,41 @@ describe('RateLimit while Redis is unreachable', () => {
     await limit.giveBack('key');
     expect((await insuranceCount('unreachable')) - before).toBe(11);
     expect(client.status).toBe('wait');
+  });
+});
+
+describe('RateLimit while Redis hangs with its connection open', () => {
+  it('counts in the process after a short wait instead of waiting for the command timeout on every check', async () => {
+    // Answers the connection's handshake, then reads every command and never answers, as a partitioned or paused
+    // (CLIENT PAUSE) Redis.
+    let hanging = false;
+    const sockets = new Set<net.Socket>();
+    const silent = net.createServer((socket) => {
+      sockets.add(socket);
+      socket.on('data', (data) => {
+        if (!hanging) for (const _command of data.toString().matchAll(/^\*\d+\r$/gm)) socket.write('+OK\r\n');
+      });
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as net.AddressInfo;
+    // No ready check (it would wait for an answer too): the client is `ready` once connected, as before the hang.
+    const client = new Redis(`redis://127.0.0.1:${port}`, { lazyConnect: true, enableReadyCheck: false, commandTimeout: 2000, maxRetriesPerRequest: 0 });
+    try {
+      await client.connect();
+      hanging = true;
+      expect(client.status).toBe('ready');
+      const limit = new RateLimit({ kind: 'redis', client, namespace: 'test' }, { name: 'hanging', points: 1, windowSeconds: 60, blockSeconds: 60 });
+      const before = await insuranceCount('hanging');
+      const started = performance.now();
+      expect(await limit.take('key')).toEqual({ taken: true, left: 0 });
+      expect(performance.now() - started).toBeLessThan(500);
+      expect(await limit.take('key')).toEqual({ taken: false, secondsBlocked: 60 });
+      expect((await insuranceCount('hanging')) - before).toBe(2);
+    } finally {
+      client.disconnect();
+      for (const socket of sockets) socket.destroy();
+      silent.close();
+    }
   });
 });
 

@@ -1,5 +1,6 @@
 import { Counter } from 'prom-client';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, RLWrapperTimeouts, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { Redis } from 'ioredis';
 import { createLogger } from './logger';
 import type { FastStore } from './redis';
 
@@ -27,6 +28,14 @@ const insured = new Counter({
   help: 'Rate-limit operations counted in this process only (each replica its own count) because the fast store (Redis) failed or was unreachable, by limit name.',
   labelNames: ['limit'] as const,
 });
+
+/**
+ * How long a limit waits for Redis before it counts in the process instead. Redis answers in well under a millisecond;
+ * a Redis that hangs with its connection open (a partition, CLIENT PAUSE) would otherwise hold every check for the
+ * command timeout (2 s), and a login makes about four (decision 0062). A loop stall longer than this on a loaded host
+ * only moves that one operation to the per-process count, which is stricter per replica, never open.
+ */
+export const STORE_WAIT_MS = 200;
 
 /** One warning per limit this often while its store is down: a login a second would otherwise log a line a second. */
 const WARN_EVERY_MS = 60_000;
@@ -81,19 +90,39 @@ class Insurance extends RateLimiterMemory {
 }
 
 /**
+ * The shared count on Redis, which refuses at once while the client is not connected (`rejectIfRedisNotReady`), so
+ * nothing waits in ioredis' offline queue for reconnection attempts. rate-limiter-flexible 11.4 checks that for every
+ * command but DEL (a reset, which login makes after each success): checked here too.
+ */
+class SharedCount extends RateLimiterRedis {
+  constructor(
+    private readonly redis: Redis,
+    options: Omit<ConstructorParameters<typeof RateLimiterRedis>[0], 'storeClient'>,
+  ) {
+    super({ ...options, storeClient: redis, rejectIfRedisNotReady: true });
+  }
+
+  _delete(rlKey: string): Promise<boolean> {
+    if (this.redis.status !== 'ready') return Promise.reject(new Error(`Redis connection ${this.redis.status}`));
+    return (RateLimiterRedis.prototype as unknown as { _delete(rlKey: string): Promise<boolean> })._delete.call(this, rlKey);
+  }
+}
+
+/**
  * Counts failures (or any costly events) per key and says when a key must wait. On Redis, every replica shares the
- * count. When Redis fails or is not connected, the count goes on in this process (`Insurance`, decision 0062, which
- * replaced decision 0053's fail open): a limit then holds per replica, N replicas allowing N times the points, with a
- * warning and `tunet_rate_limit_insurance_total`. While the client is not connected, Redis is not asked at all, so
- * nothing waits for reconnection attempts; what was counted in the process is not carried over to Redis once it is back.
+ * count. When Redis fails, is not connected or takes longer than STORE_WAIT_MS, the count goes on in this process
+ * (`Insurance`, decision 0062, which replaced decision 0053's fail open): a limit then holds per replica, N replicas
+ * allowing N times the points, with a warning and `tunet_rate_limit_insurance_total`. While the client is not
+ * connected, Redis is not asked at all (`rejectIfRedisNotReady`), so nothing waits for reconnection attempts; what was
+ * counted in the process is not carried over to Redis once it is back.
  */
 export class RateLimit {
   private readonly limiter: RateLimiterAbstract;
-  private readonly insurance: Insurance | undefined;
 
   constructor(
-    private readonly store: FastStore,
+    store: FastStore,
     private readonly rule: LimitRule,
+    storeWaitMs = STORE_WAIT_MS,
   ) {
     const options = {
       keyPrefix: `${store.namespace}:rl:${rule.name}`,
@@ -107,21 +136,23 @@ export class RateLimit {
       return;
     }
     const insurance = new Insurance(inProcess, rule.name);
-    this.limiter = new RateLimiterRedis({ ...options, storeClient: store.client, insuranceLimiter: insurance });
-    // rate-limiter-flexible gives its insurance the store limiter's block, which may be longer than a Node timer waits.
+    // The insurance belongs to the wrapper alone: given to the Redis limiter too, a command failing after the wrapper
+    // gave up on it would be counted in the process a second time.
+    const shared = new SharedCount(store.client, options);
+    this.limiter = new RLWrapperTimeouts({ limiter: shared, timeoutMs: storeWaitMs, insuranceLimiter: insurance });
+    // rate-limiter-flexible gives its insurance the wrapper's block, which may be longer than a Node timer waits.
     insurance.blockDuration = inProcessSeconds(rule.blockSeconds);
-    this.insurance = insurance;
   }
 
   /** Seconds the key must still wait, or 0 when it may proceed. */
   async secondsBlocked(key: string): Promise<number> {
-    const state = await this.current().get(key);
+    const state = await this.limiter.get(key);
     return state && state.remainingPoints <= 0 ? Math.max(1, Math.ceil(state.msBeforeNext / 1000)) : 0;
   }
 
   /** Records one event; exceeding the allowance is reported by the next `secondsBlocked`. */
   async record(key: string): Promise<void> {
-    await this.current().consume(key).catch(refusedAsNothing);
+    await this.limiter.consume(key).catch(refusedAsNothing);
   }
 
   /**
@@ -131,7 +162,7 @@ export class RateLimit {
    */
   async take(key: string): Promise<Taken> {
     try {
-      const state = await this.current().consume(key);
+      const state = await this.limiter.consume(key);
       return { taken: true, left: state.remainingPoints };
     } catch (error) {
       if (!(error instanceof RateLimiterRes)) throw error;
@@ -140,20 +171,11 @@ export class RateLimit {
   }
 
   async giveBack(key: string): Promise<void> {
-    await this.current().reward(key);
+    await this.limiter.reward(key);
   }
 
   async reset(key: string): Promise<void> {
-    await this.current().delete(key);
-  }
-
-  /**
-   * The shared limiter, which turns to the insurance by itself when a command fails; the insurance straight away
-   * while the client is not connected, so no command waits in ioredis' offline queue (a DEL would, for seconds).
-   */
-  private current(): RateLimiterAbstract {
-    if (!this.insurance || this.store.kind !== 'redis' || this.store.client.status === 'ready') return this.limiter;
-    return this.insurance;
+    await this.limiter.delete(key);
   }
 }
 
