@@ -1,13 +1,13 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { SpanStatusCode } from '@opentelemetry/api';
 import {
   CONTEXT_HEADER,
   encodeContext,
   errorReasons,
   signRequest,
   timeSubgraphFetch,
+  traceAnswer,
   traceOutgoing,
   traceSkipped,
   type Logger,
@@ -82,8 +82,7 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
             if ((error as Error).name === 'TimeoutError') throw error;
             throw new SubgraphUnreachable(`subgraph ${limits.name} unreachable`, { cause: error });
           });
-          span?.setAttribute('http.response.status_code', answer.status);
-          if (answer.status >= 500) span?.setStatus({ code: SpanStatusCode.ERROR });
+          traceAnswer(span, answer.status);
           return answer;
         });
         return clientErrorsAsResults(response);

@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { SpanStatusCode } from '@opentelemetry/api';
-import { ATTR_HTTP_RESPONSE_STATUS_CODE } from '@opentelemetry/semantic-conventions';
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import { encodeContext, signRequest } from './internal-signature';
 import type { Logger } from './logger';
-import { traceOutgoing } from './tracing';
+import { traceAnswer, traceOutgoing } from './tracing';
 import type { RequestContext } from './viewer';
 
 /**
@@ -107,8 +105,7 @@ export async function postInternalRoute(request: {
       body,
       signal: AbortSignal.timeout(request.timeoutMs),
     });
-    span?.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, answer.status);
-    if (answer.status >= 500) span?.setStatus({ code: SpanStatusCode.ERROR });
+    traceAnswer(span, answer.status);
     return answer;
   });
 }

@@ -13,13 +13,6 @@ import {
   type Tracer,
 } from '@opentelemetry/api';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import {
-  ATTR_ERROR_TYPE,
-  ATTR_HTTP_REQUEST_METHOD,
-  ATTR_HTTP_RESPONSE_STATUS_CODE,
-  ATTR_HTTP_ROUTE,
-  ATTR_SERVICE_NAME,
-} from '@opentelemetry/semantic-conventions';
 import type { Request, RequestHandler, Response } from 'express';
 import type { Logger } from './logger';
 import { operationNameRedaction } from './tracing-redaction';
@@ -30,6 +23,17 @@ import { tracingSettingsFromEnv, type TracingSettings } from './tracing-settings
  * unbundled (no require-time patching). Off unless configured (tracing-settings.ts): then no provider is registered,
  * every helper here returns at once, and the API's tracers (Apollo gateway's too) are no-ops.
  */
+
+/**
+ * Semantic-convention names written out: this module is loaded by every process (the logger's mixin), and the
+ * conventions package would cost each one tens of milliseconds with tracing off. (The API itself is loaded anyway,
+ * by prom-client.)
+ */
+const ATTR_ERROR_TYPE = 'error.type';
+const ATTR_HTTP_REQUEST_METHOD = 'http.request.method';
+const ATTR_HTTP_RESPONSE_STATUS_CODE = 'http.response.status_code';
+const ATTR_HTTP_ROUTE = 'http.route';
+const ATTR_SERVICE_NAME = 'service.name';
 
 /** What a span's attributes may hold at most per value: an operation name a client made up stays short. */
 const ATTRIBUTE_VALUE_LENGTH_LIMIT = 256;
@@ -216,6 +220,13 @@ export async function traceOutgoing<T>(name: string, attributes: Attributes, sen
       span.end();
     }
   });
+}
+
+/** What a called process answered, on the call's span (traceOutgoing's): its HTTP status, and ERROR for a 5xx. */
+export function traceAnswer(span: Span | undefined, status: number): void {
+  if (!span) return;
+  span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
+  if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
 }
 
 /**
