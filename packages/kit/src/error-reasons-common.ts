@@ -37,7 +37,7 @@ const SERVICE_LABELS: Record<string, Record<MessageLocale, string>> = {
 };
 
 /** The service named as its sentence's subject; a name without a label as "The x service" / "Tjenesten x". */
-export function serviceLabel(serviceName: ReasonParams[string], locale: MessageLocale): string {
+export function serviceLabel(serviceName: ReasonParams[string] | undefined, locale: MessageLocale): string {
   const name = String(serviceName);
   return Object.hasOwn(SERVICE_LABELS, name) ? SERVICE_LABELS[name]![locale] : locale === 'en' ? `The ${name} service` : `Tjenesten ${name}`;
 }

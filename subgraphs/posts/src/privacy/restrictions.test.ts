@@ -12,6 +12,6 @@ describe('restrictions while privacy cannot answer', () => {
     );
 
     expect(refused?.extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE', reason: 'POSTING_PRIVACY_UNCHECKED', serviceName: 'privacy' });
-    expect(errorReasons.POSTING_PRIVACY_UNCHECKED.nb(refused!.extensions as never)).toMatch(/personverninnstillingene/);
+    expect(errorReasons.POSTING_PRIVACY_UNCHECKED.nb()).toMatch(/personverninnstillingene/);
   });
 });
