@@ -152,17 +152,20 @@ describe('SubgraphDatabase.migrate checksums', () => {
   it('survives idle and busy connections being terminated, and the next queries succeed without a restart', async () => {
     // Several connections at once, so the pool holds idle ones when they are cut.
     await Promise.all([1, 2, 3, 4, 5].map((id) => delta.tenant(A, (tx) => tx.execute(sql`insert into delta.notes values (${A}, ${id}, 'before')`))));
-    let cut: () => void = () => undefined;
-    const cutting = new Promise<void>((resolve) => (cut = resolve));
+    let halfway: () => void = () => undefined;
+    const reachedHalfway = new Promise<void>((resolve) => (halfway = resolve));
+    let terminated: () => void = () => undefined;
+    const wasTerminated = new Promise<void>((resolve) => (terminated = resolve));
     const busy = delta.tenant(A, async (tx) => {
       await tx.execute(sql`insert into delta.notes values (${A}, 6, 'half')`);
-      cut();
+      halfway();
       // Between two statements while the connection is cut: no query of its own is in flight to hear it.
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await wasTerminated;
       await tx.execute(sql`select 1`);
     });
-    await cutting;
+    await reachedHalfway;
     expect(await terminateAll()).toBeGreaterThanOrEqual(5);
+    terminated();
     // The transaction cut halfway fails and leaves nothing; the process goes on.
     await expect(busy).rejects.toThrow();
     for (let i = 0; i < 10; i++) expect(await ids()).toEqual([1, 2, 3, 4, 5]);
