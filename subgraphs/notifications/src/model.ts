@@ -176,6 +176,11 @@ export interface ChannelSender {
   readonly channel: DeliveryChannel;
   /** Whether the channel can send at all (an SMS provider configured, push keys present). */
   readonly available: boolean;
+  /**
+   * Sends it carries at once (an SMTP pool's connections); more would wait inside it while their time to answer
+   * runs. Unlimited when absent.
+   */
+  readonly capacity?: number;
   send(delivery: OutgoingDelivery): Promise<SendOutcome>;
 }
 

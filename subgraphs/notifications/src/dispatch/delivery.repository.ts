@@ -85,6 +85,26 @@ export class DeliveryRepository {
   }
 
   /**
+   * Gives a claimed delivery back unsent, its attempt uncounted, to be claimed again at once (by any dispatcher).
+   * Nothing happens when the claim was lost meanwhile.
+   */
+  async release(tenant: string, delivery: Pick<OutgoingDelivery, 'deliveryId' | 'attempt'>): Promise<void> {
+    await this.db.tenant(tenant, (tx) =>
+      tx
+        .update(deliveries)
+        .set({ claimedUntil: null, attempts: sql`${deliveries.attempts} - 1`, updatedAt: sql`now()` })
+        .where(
+          and(
+            eq(deliveries.associationId, tenant),
+            eq(deliveries.id, delivery.deliveryId),
+            eq(deliveries.status, 'queued'),
+            eq(deliveries.attempts, delivery.attempt),
+          ),
+        ),
+    );
+  }
+
+  /**
    * Records an SMS attempt like `record`, and settles the e-mail that waits for it: dropped once the SMS is sent
    * (it was never needed), released to go at once when the SMS failed for good.
    */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { IngestRepository, type NewDelivery } from '../ingest/ingest.repository';
-import type { DeliveryChannel, SendOutcome } from '../model';
+import type { ChannelSender, DeliveryChannel, SendOutcome } from '../model';
 import { deliveries, deliveryAttempts, notifications } from '../tables';
 import { openNotificationsTestBed, type NotificationsTestBed } from '../notifications.fixtures';
 import { CHANNEL_NOT_CONFIGURED } from './delivery.rules';
@@ -10,6 +10,8 @@ import { acceptingSenders, ScriptedSender } from './delivery.fixtures';
 import { SmsGate } from '../sms/sms-gate';
 import { SmsQuotaRepository } from '../sms/sms-quota.repository';
 import { Dispatcher, type DispatcherOptions } from './dispatcher';
+import { EmailChannel } from '../email/email.channel';
+import { startTestSmtpServer, testLinks, testTransport } from '../email/email.fixtures';
 
 let bed: NotificationsTestBed;
 let repository: DeliveryRepository;
@@ -85,7 +87,7 @@ const makeDue = (ids: string[]) =>
       .where(and(eq(deliveries.associationId, tenant), inArray(deliveries.id, ids))),
   );
 
-const dispatcher = (senders: ScriptedSender[], options: DispatcherOptions = {}) =>
+const dispatcher = (senders: ChannelSender[], options: DispatcherOptions = {}) =>
   new Dispatcher(repository, senders, new SmsGate(bed.entitlements, bed.directory, new SmsQuotaRepository(bed.subgraph.db)), { random: () => 0.5, ...options });
 
 const scripted = (channel: DeliveryChannel, ...answers: (SendOutcome | Error)[]) =>
@@ -296,6 +298,32 @@ describe('dispatcher', () => {
     const rows = await bed.subgraph.db.tenant(tenant, (tx) => tx.select().from(deliveries).where(inArray(deliveries.id, ids)));
     expect(rows.every((row) => row.status === 'sent' && row.attempts === 1)).toBe(true);
   });
+
+  it('sends each e-mail once over a slow SMTP server when a batch outlasts its send timeouts and its lease', async () => {
+    // 200 ms a message over the pool's 3 connections: a batch of 45 takes 3 s, past 1 s to send and a 2.5 s lease.
+    const smtp = await startTestSmtpServer(undefined, { acceptAfterMs: 200 });
+    const transports = [testTransport(smtp.url), testTransport(smtp.url)];
+    try {
+      const ids = await queueMany(45);
+      const options = { leaseMs: 2_500, sendTimeoutMs: 1_000, batchSize: 45, baseDelayMs: 1, maxDelayMs: 1 };
+      const [one, two] = transports.map((transport) => dispatcher([new EmailChannel(transport, testLinks)], options));
+
+      // The second dispatcher runs every 250 ms while the first one's batch is being sent, as another replica would.
+      let settled = false;
+      const first = one!.runOnce().finally(() => (settled = true));
+      while (!settled) await Promise.all([two!.runOnce(), new Promise((resolve) => setTimeout(resolve, 250))]);
+      await first;
+      for (let round = 0; round < 20 && smtp.received.length < ids.length; round++) await Promise.all([one!.runOnce(), two!.runOnce()]);
+      // A send a dispatcher gave up on may still be on its way: it is let arrive before counting.
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+
+      const messageIds = smtp.received.map((mail) => mail.parsed.messageId?.replace(/^<|@.*$/g, ''));
+      expect(messageIds.sort()).toEqual([...ids].sort());
+    } finally {
+      for (const transport of transports) transport.close();
+      await smtp.close();
+    }
+  }, 60_000);
 
   it('runs in the background, and a nudge starts a round without waiting for the poll', async () => {
     const [email] = acceptingSenders(['email']);

@@ -19,13 +19,14 @@ export interface DispatcherOptions extends Partial<RetryPolicy> {
   /** Deliveries claimed per round (default 100). */
   batchSize?: number;
   /**
-   * How long a claim keeps other dispatchers off (default 5 minutes). Must exceed the time to send a whole batch,
-   * or a slow batch's deliveries are taken up again while still being sent.
+   * How long a claim keeps other dispatchers off (default 5 minutes). A delivery is sent only while `sendTimeoutMs`
+   * of its claim is left; the rest of a slow batch is released, never sent after another dispatcher may have taken it.
    */
   leaseMs?: number;
   /**
    * How long one send may take before it counts as a failed attempt to retry (default 60 000), so a provider that
-   * never answers cannot stall the dispatcher. Keep it well under `leaseMs`.
+   * never answers cannot stall the dispatcher. It runs from when the channel has room for the send (its
+   * `capacity`), not while the send waits for a connection. Keep it well under `leaseMs`.
    */
   sendTimeoutMs?: number;
   /** The wait between rounds that found nothing more to do (default 1 000). */
@@ -60,6 +61,7 @@ export class Dispatcher implements BackgroundJob {
   private readonly random: () => number;
   private readonly logger: Logger;
   private readonly restrictions: DispatcherOptions['restrictions'];
+  private readonly slots = new Map<DeliveryChannel, Slots>();
   private readonly job: PeriodicJob;
 
   constructor(
@@ -68,7 +70,11 @@ export class Dispatcher implements BackgroundJob {
     private readonly smsGate: Pick<SmsGate, 'admit'>,
     options: DispatcherOptions = {},
   ) {
-    for (const sender of senders) if (sender.available && !this.senders.has(sender.channel)) this.senders.set(sender.channel, sender);
+    for (const sender of senders) {
+      if (!sender.available || this.senders.has(sender.channel)) continue;
+      this.senders.set(sender.channel, sender);
+      if (sender.capacity !== undefined) this.slots.set(sender.channel, new Slots(sender.capacity));
+    }
     this.policy = {
       maxAttempts: options.maxAttempts ?? DEFAULT_RETRY_POLICY.maxAttempts,
       baseDelayMs: options.baseDelayMs ?? DEFAULT_RETRY_POLICY.baseDelayMs,
@@ -87,8 +93,10 @@ export class Dispatcher implements BackgroundJob {
 
   /** Claims one batch of due deliveries, sends them and records the outcomes; resolves to how many it claimed. */
   async runOnce(): Promise<number> {
+    // The claim ends no earlier than leaseMs from here (the database sets it after this moment).
+    const sendBy = Date.now() + this.leaseMs - this.sendTimeoutMs;
     const claimed = await this.repository.claimDue(this.batchSize, this.leaseMs);
-    await eachLimited(claimed, this.concurrency, (delivery) => this.deliver(delivery));
+    await eachLimited(claimed, this.concurrency, (delivery) => this.deliver(delivery, sendBy));
     return claimed.length;
   }
 
@@ -106,7 +114,7 @@ export class Dispatcher implements BackgroundJob {
     return this.job.stop();
   }
 
-  private async deliver(delivery: OutgoingDelivery): Promise<void> {
+  private async deliver(delivery: OutgoingDelivery, sendBy: number): Promise<void> {
     if (this.restrictions && delivery.memberId && isOptional(delivery.category)) {
       let restricted: ReadonlySet<string>;
       try {
@@ -129,7 +137,19 @@ export class Dispatcher implements BackgroundJob {
       if (admission === 'lost') return this.logger.warn(this.logOf(delivery), 'delivery claim ran out before its SMS quota was checked');
       if (admission !== 'admitted') return this.withhold(delivery, admission);
     }
-    await this.conclude(delivery, await this.send(delivery));
+    const slots = this.slots.get(delivery.channel);
+    await (slots ? slots.use(() => this.sendInTime(delivery, sendBy)) : this.sendInTime(delivery, sendBy));
+  }
+
+  /** Sends and records the delivery, or releases it when too little of its claim is left for a send to finish. */
+  private async sendInTime(delivery: OutgoingDelivery, sendBy: number): Promise<void> {
+    if (Date.now() <= sendBy) return this.conclude(delivery, await this.send(delivery));
+    try {
+      await this.repository.release(delivery.associationId, delivery);
+      this.nudge();
+    } catch (error) {
+      this.logger.error({ ...this.logOf(delivery), err: error }, 'releasing a delivery failed');
+    }
   }
 
   private logOf(delivery: OutgoingDelivery) {
@@ -202,4 +222,23 @@ async function eachLimited<T>(items: readonly T[], limit: number, fn: (item: T) 
     while (next < items.length) await fn(items[next++]!);
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+/** At most `size` callers at once; the others wait their turn. */
+class Slots {
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private free: number) {}
+
+  async use<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.free > 0) this.free--;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    try {
+      return await fn();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.free++;
+    }
+  }
 }

@@ -26,6 +26,9 @@ interface Mailer {
 
 const MAX_REASON = 500;
 
+/** SMTP connections the transport keeps open: e-mails sent at once beyond these wait in its queue. */
+export const SMTP_CONNECTIONS = 3;
+
 /**
  * Sends e-mails over SMTP with a small pool of connections, shared by the e-mail channel and the digest job, and
  * turns the server's answer into a `SendOutcome`. Without an SMTP URL every e-mail is written to the log and
@@ -49,7 +52,7 @@ export class EmailTransport {
       this.mailer = nodemailer.createTransport({
         url: config.smtpUrl,
         pool: true,
-        maxConnections: 3,
+        maxConnections: SMTP_CONNECTIONS,
         // A stalled server must fail the attempt well within the dispatcher's lease, so it is retried, not lost.
         connectionTimeout: 15_000,
         greetingTimeout: 15_000,

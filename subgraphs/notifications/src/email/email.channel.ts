@@ -1,7 +1,7 @@
 import { absoluteClientLink } from '@tunet/kit';
 import type { ChannelSender, OutgoingDelivery, SendOutcome } from '../model';
 import { renderNotificationEmail } from './email-layout';
-import type { EmailTransport } from './email-transport';
+import { SMTP_CONNECTIONS, type EmailTransport } from './email-transport';
 import { settingsUrl, unsubscribeUrl, type UnsubscribeScope } from './unsubscribe';
 
 /** Where an e-mail's links lead. */
@@ -21,6 +21,8 @@ export interface EmailLinks {
 export class EmailChannel implements ChannelSender {
   readonly channel = 'email' as const;
   readonly available = true;
+  // No more than the pool's connections at once: a send queued behind others would use up its time waiting.
+  readonly capacity = SMTP_CONNECTIONS;
 
   constructor(
     private readonly transport: EmailTransport,

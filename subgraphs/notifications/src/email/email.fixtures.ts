@@ -56,7 +56,7 @@ export type RecipientAnswer = (address: string) => { code: number; message: stri
  * A real SMTP server on loopback (no TLS, no authentication) that parses every message it accepts, so tests see
  * exactly what a mail server would.
  */
-export async function startTestSmtpServer(answer: RecipientAnswer = () => undefined) {
+export async function startTestSmtpServer(answer: RecipientAnswer = () => undefined, { acceptAfterMs = 0 } = {}) {
   const received: ReceivedMail[] = [];
   const server = new SMTPServer({
     authOptional: true,
@@ -70,6 +70,8 @@ export async function startTestSmtpServer(answer: RecipientAnswer = () => undefi
     onData(stream, session, callback) {
       // Parsed before answering, so the message is in `received` by the time the sender hears 250.
       simpleParser(stream)
+        // A slow server: each message is accepted only after `acceptAfterMs`.
+        .then((parsed) => new Promise<typeof parsed>((resolve) => setTimeout(() => resolve(parsed), acceptAfterMs)))
         .then((parsed) => {
           const lines = new Map(
             parsed.headerLines.map(({ key, line }) => [
