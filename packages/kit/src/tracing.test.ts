@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import { Writable } from 'node:stream';
-import { trace } from '@opentelemetry/api';
+import { context, ROOT_CONTEXT, trace, TraceFlags } from '@opentelemetry/api';
 import { createLogger } from './logger';
 import { diagnosticsTo, startTracing, traceWork } from './tracing';
 import { recordSpans, type RecordedSpans } from './tracing.fixtures';
@@ -65,8 +65,21 @@ describe('tracing (decision 0060)', () => {
         span.end();
         return span.spanContext().traceId;
       });
+      // A trace the gateway decided not to sample (a subgraph continues it unsampled): no span is kept, so no id.
+      const unsampled = trace.setSpanContext(ROOT_CONTEXT, {
+        traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+        spanId: '00f067aa0ba902b7',
+        traceFlags: TraceFlags.NONE,
+      });
+      context.with(unsampled, () =>
+        trace.getTracer('test').startActiveSpan('POST /graphql', (span) => {
+          logger.info('unsampled');
+          span.end();
+        }),
+      );
       expect(JSON.parse(lines[0]!).traceId).toBeUndefined();
       expect(JSON.parse(lines[1]!).traceId).toBe(traceId);
+      expect(JSON.parse(lines[2]!).traceId).toBeUndefined();
     } finally {
       if (previous === undefined) delete process.env.LOG_LEVEL;
       else process.env.LOG_LEVEL = previous;

@@ -7,6 +7,7 @@ import {
   SpanKind,
   SpanStatusCode,
   trace,
+  TraceFlags,
   type Attributes,
   type DiagLogger,
   type Span,
@@ -261,9 +262,13 @@ export async function traceWork<T>(name: string, attributes: Attributes, work: (
   });
 }
 
-/** The id of the active trace, for log lines written inside a span (kit logger's mixin); undefined outside one. */
+/**
+ * The id of the active trace, for log lines written inside a span (kit logger's mixin); undefined outside one and in
+ * a trace not sampled, whose spans are never sent: an id that leads nowhere would only mislead.
+ */
 export function activeTraceId(): string | undefined {
   if (!running) return undefined;
   const spanContext = trace.getActiveSpan()?.spanContext();
-  return spanContext && trace.isSpanContextValid(spanContext) ? spanContext.traceId : undefined;
+  if (!spanContext || !trace.isSpanContextValid(spanContext) || (spanContext.traceFlags & TraceFlags.SAMPLED) === 0) return undefined;
+  return spanContext.traceId;
 }
