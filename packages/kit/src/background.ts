@@ -75,15 +75,16 @@ export interface DueReminders {
 const REMINDER_BATCH = 100;
 
 /**
- * How often every replica sweeps for due reminders: REMINDER_SWEEP_INTERVAL_MS, default a minute. What is arranged
- * less than the lead time ahead waits up to this long for its reminder; check:cluster shortens it so that both
- * replicas' sweeps race for its reminders before it kills one.
+ * How often every replica sweeps for due reminders: REMINDER_SWEEP_INTERVAL_MS, default a minute, 1 s to 1 hour.
+ * What is arranged less than the lead time ahead waits up to this long for its reminder, and gets none if it starts
+ * first (the claim takes only what has not started), so a longer interval drops short-notice reminders; past 2^31 ms
+ * a timer fires at once, a busy loop. check:cluster shortens it so that both replicas' sweeps race for its reminders.
  */
 export function reminderSweepIntervalMs(): number {
   const value = process.env.REMINDER_SWEEP_INTERVAL_MS;
   if (!value) return 60_000;
-  if (!/^\d+$/.test(value) || Number(value) < 1000)
-    throw new Error(`REMINDER_SWEEP_INTERVAL_MS must be a whole number of milliseconds, at least 1000, not "${value}"`);
+  if (!/^\d+$/.test(value) || Number(value) < 1000 || Number(value) > 3_600_000)
+    throw new Error(`REMINDER_SWEEP_INTERVAL_MS must be a whole number of milliseconds from 1000 to 3600000, not "${value}"`);
   return Number(value);
 }
 
