@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import { bigint, integer, jsonb, pgSchema, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import type { SubgraphDatabase, Tx } from '../database';
 import type { EventStream } from './event-stream';
@@ -75,12 +75,18 @@ export class DeadLetters {
    * (decision 0052). Resolves to how many. Throws for an id that is not a uuid.
    */
   async forgetPerson(tx: Tx, associationId: string, personIds: readonly string[]): Promise<number> {
+    return this.forget(tx, eq(this.table.associationId, associationId), personIds);
+  }
+
+  /** `forgetPerson` in every association, in system scope, beside `Outbox.forgetPersonInEveryAssociation`. */
+  async forgetPersonInEveryAssociation(tx: Tx, personIds: readonly string[]): Promise<number> {
+    return this.forget(tx, undefined, personIds);
+  }
+
+  private async forget(tx: Tx, ofAssociation: SQL | undefined, personIds: readonly string[]): Promise<number> {
     const names = namesPerson(this.table.event, personIds);
     if (!names) return 0;
-    const deleted = await tx
-      .delete(this.table)
-      .where(and(eq(this.table.associationId, associationId), names))
-      .returning({ id: this.table.id });
+    const deleted = await tx.delete(this.table).where(and(ofAssociation, names)).returning({ id: this.table.id });
     return deleted.length;
   }
 

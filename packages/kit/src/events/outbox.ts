@@ -113,9 +113,20 @@ export class Outbox<C extends EventContracts = TunetEvents> {
    * relayed by the delete, which reads anew. Throws for an id that is not a uuid (`namesPerson`).
    */
   async forgetPerson(tx: Tx, associationId: string, personIds: readonly string[]): Promise<{ deleted: number; marked: number }> {
+    return this.forget(tx, eq(this.table.associationId, associationId), personIds);
+  }
+
+  /**
+   * `forgetPerson` in every association, in system scope: for a login deleted with its last membership, whose
+   * e-mail changes name it in associations it belonged to before (members' erasure).
+   */
+  async forgetPersonInEveryAssociation(tx: Tx, personIds: readonly string[]): Promise<{ deleted: number; marked: number }> {
+    return this.forget(tx, undefined, personIds);
+  }
+
+  private async forget(tx: Tx, ofAssociation: SQL | undefined, personIds: readonly string[]): Promise<{ deleted: number; marked: number }> {
     const names = namesPerson(this.table.payload, personIds);
     if (!names) return { deleted: 0, marked: 0 };
-    const ofAssociation = eq(this.table.associationId, associationId);
     const marked = await tx
       .update(this.table)
       .set({ forgetWhenRelayed: true })

@@ -198,25 +198,28 @@ describe("members' privacy routes", () => {
     expect((await exportOf(DEMO.fjordly, inFjordly)).tables.accounts).toEqual([expect.objectContaining({ email: 'per@solbakken.example' })]);
     await expect(login('per@solbakken.example', '10.1.0.4')).resolves.toHaveProperty('accessToken');
 
-    // An e-mail change names the login, not the member: relayed, it would stay in the outbox for a replay.
-    const change = await bed.db.tenant(DEMO.fjordly, (tx) =>
-      bed.db.outbox.add(tx, {
-        topic: 'account.email_change_requested',
-        associationId: DEMO.fjordly,
-        payload: {
-          changeId: randomUUID(),
-          accountId: account,
-          oldEmail: 'per@solbakken.example',
-          newEmail: 'per@fjordly.example',
-          token: 't',
-          expiresAt: new Date().toISOString(),
-        },
-      }),
-    );
-    await bed.db.system((tx) => tx.execute(sql`update members.outbox set relayed_at = now() where event_id = ${change.eventId}`));
+    // An e-mail change names the login, not the member: relayed, it would stay in the outbox for a replay. One was
+    // asked for in Solbakken, which Per left before (its erasure kept the login, so it could not forget it then).
+    const emailChange = (associationId: string) =>
+      bed.db.tenant(associationId, (tx) =>
+        bed.db.outbox.add(tx, {
+          topic: 'account.email_change_requested',
+          associationId,
+          payload: {
+            changeId: randomUUID(),
+            accountId: account,
+            oldEmail: 'per@solbakken.example',
+            newEmail: 'per@fjordly.example',
+            token: 't',
+            expiresAt: new Date().toISOString(),
+          },
+        }),
+      );
+    const changes = [(await emailChange(DEMO.fjordly)).eventId, (await emailChange(DEMO.solbakken)).eventId];
+    await bed.db.system((tx) => tx.execute(sql`update members.outbox set relayed_at = now() where event_id in (${changes[0]}, ${changes[1]})`));
     expect(rowsIn((await erase(DEMO.fjordly, inFjordly)).receipt)).toMatchObject({ members: 'erased 1', accounts: 'erased 1' });
     expect(await errorOf(login('per@solbakken.example', '10.1.0.5'))).toMatchObject({ code: 'UNAUTHENTICATED' });
-    const { rows: kept } = (await bed.db.system((tx) => tx.execute(sql`select 1 from members.outbox where event_id = ${change.eventId}`))) as {
+    const { rows: kept } = (await bed.db.system((tx) => tx.execute(sql`select 1 from members.outbox where event_id in (${changes[0]}, ${changes[1]})`))) as {
       rows: unknown[];
     };
     expect(kept).toEqual([]);

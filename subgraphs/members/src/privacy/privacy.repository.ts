@@ -179,10 +179,10 @@ export class PrivacyRepository {
         else if (others!.n > 0) accountKept = 'other-memberships';
         else {
           Object.assign(counts, await this.deleteAccount(tx, account, families));
-          // Events naming only the login (an e-mail change, with both addresses) go with it (decision 0052); the
-          // route clears those naming the member.
-          await this.db.outbox.forgetPerson(tx, tenant, [account]);
-          await this.db.deadLetters.forgetPerson(tx, tenant, [account]);
+          // Events naming only the login (an e-mail change, with both addresses) go with it (decision 0052), in every
+          // association it belonged to, this one and those it left before; the route clears those naming the member.
+          await this.db.outbox.forgetPersonInEveryAssociation(tx, [account]);
+          await this.db.deadLetters.forgetPersonInEveryAssociation(tx, [account]);
         }
       }
       await endSessions([...families]);
