@@ -129,13 +129,23 @@ export class SubgraphDatabase<C extends EventContracts = TunetEvents> {
   /** Traced as one span per transaction (decision 0060): the schema and scope, never a statement or a value. */
   private scoped<T>(associationId: string, scope: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
     const attributes = { 'db.system.name': 'postgresql', 'db.namespace': this.schema, 'tunet.scope': scope || 'tenant' };
+    // What failed in the transaction is what the caller hears: on a cut connection drizzle's rollback fails too, and
+    // its error ("Failed query: rollback") would hide the cause.
+    let failure: { error: unknown } | undefined;
     return traceWork(`transaction ${this.schema}`, attributes, () =>
-      this.driver.drizzle.transaction(async (tx) => {
-        await tx.execute(
-          sql`select set_config('role', ${this.role}, true), set_config('tunet.association_id', ${associationId}, true), set_config('tunet.scope', ${scope}, true)`,
-        );
-        return fn(tx);
-      }),
+      this.driver.drizzle
+        .transaction(async (tx) => {
+          await tx.execute(
+            sql`select set_config('role', ${this.role}, true), set_config('tunet.association_id', ${associationId}, true), set_config('tunet.scope', ${scope}, true)`,
+          );
+          return fn(tx).catch((error: unknown) => {
+            failure = { error };
+            throw error;
+          });
+        })
+        .catch((error: unknown) => {
+          throw failure ? failure.error : error;
+        }),
     );
   }
 
@@ -229,7 +239,7 @@ function postgresDriver(url: string, poolSize: number): Driver {
   // A connection cut while checked out (a transaction waiting between two statements) emits 'error' on the client,
   // where pg-pool listens only while it is idle: unheard, it would crash the process. Its statement in flight, or
   // the next, fails with the error instead, and the pool discards the connection when it is released.
-  pool.on('connect', (client) => client.on('error', () => undefined));
+  pool.on('connect', (client) => client.on('error', (error) => logger.warn({ err: error }, 'database connection lost while in use')));
   const stats = { queries: 0 };
   return {
     backend: 'postgres',
@@ -246,7 +256,8 @@ function postgresDriver(url: string, poolSize: number): Driver {
         await client.query('commit');
         return result;
       } catch (error) {
-        await client.query('rollback');
+        // On a cut connection the rollback fails too; the transaction's own failure is the one to report.
+        await client.query('rollback').catch(() => undefined);
         throw error;
       } finally {
         client.release();
