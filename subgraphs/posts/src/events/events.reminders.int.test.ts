@@ -55,6 +55,23 @@ describe('event reminders', () => {
     ]);
   });
 
+  it('reminds a member who signs up after the event was reminded, alone, and not one who waits for a seat', async () => {
+    const event = await arrange(board, 12, { capacity: 2 });
+    const [early, late, waiting] = [viewerIn(associationId), viewerIn(associationId), viewerIn(associationId)];
+    await signUp(early, event.id);
+    await sweepAt(new Date());
+
+    await signUp(late, event.id);
+    expect((await signUp(waiting, event.id)).signup.status).toBe('waitlisted');
+    await sweepAt(new Date());
+
+    const reminder = { eventId: event.id, title: 'Dugnad', startsAt: event.startsAt.toISOString(), place: 'Gården' };
+    expect(await remindersOf([event.id])).toEqual([
+      { ...reminder, recipients: [early.memberId] },
+      { ...reminder, recipients: [late.memberId] },
+    ]);
+  });
+
   it('waits until 24 hours before the start, and skips cancelled and started events', async () => {
     const later = await arrange(board, 30);
     const started = await arrange(board, -1);

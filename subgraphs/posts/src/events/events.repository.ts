@@ -95,6 +95,7 @@ export class EventsRepository {
     eventId: string,
     signup: NewSignup,
     place: (event: EventRow, active: SignupRow[]) => 'confirmed' | 'waitlisted',
+    announce: (event: EventRow, signup: SignupRow) => Announcement | null = () => null,
   ): Promise<{ event: EventRow; signup: SignupRow } | null> {
     return refusedAs(SIGNUP_RULES, () =>
       this.db.tenant(tenant, async (tx) => {
@@ -103,7 +104,11 @@ export class EventsRepository {
         const status = place(event, await activeSignupsOf(tx, tenant, eventId));
         await tx.insert(eventSignups).values({ ...signup, associationId: tenant, eventId, status });
         const all = withPositions(await activeSignupsOf(tx, tenant, eventId));
-        return { event, signup: all.find((s) => s.id === signup.id)! };
+        const mine = all.find((s) => s.id === signup.id)!;
+        // Under the event's lock, as the reminder claim takes it: reminded_at is either set already or not yet.
+        const announcement = announce(event, mine);
+        if (announcement) await this.db.outbox.add(tx, { ...announcement, associationId: tenant });
+        return { event, signup: mine };
       }),
     );
   }

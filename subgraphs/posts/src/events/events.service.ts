@@ -93,6 +93,12 @@ export interface SignUpStatus {
 /** A cursor is [startsAt as ISO string, id]; both are checked because PostgreSQL would reject bad casts. */
 const cursorKey = z.tuple([z.iso.datetime(), z.guid()]);
 
+/** `event.reminder_due` of the event to the given members. */
+const reminderOf = (event: EventRow, recipients: string[]): Announcement => ({
+  topic: 'event.reminder_due',
+  payload: { eventId: event.id, title: event.title, startsAt: event.startsAt.toISOString(), place: event.place, recipients },
+});
+
 /** Business rules for events and sign-ups (påmelding); also the source of the reminder sweep. */
 export class EventsService implements DueReminders {
   constructor(
@@ -103,10 +109,7 @@ export class EventsService implements DueReminders {
 
   /** `event.reminder_due` to those with a confirmed seat, for each event now due a reminder. */
   claimDueReminders(now: Date, until: Date, limit: number): Promise<number> {
-    return this.repository.claimDueReminders(now, until, limit, (event, confirmed): Announcement => ({
-      topic: 'event.reminder_due',
-      payload: { eventId: event.id, title: event.title, startsAt: event.startsAt.toISOString(), place: event.place, recipients: confirmed },
-    }));
+    return this.repository.claimDueReminders(now, until, limit, reminderOf);
   }
 
   async listEvents(
@@ -152,11 +155,19 @@ export class EventsService implements DueReminders {
     const signup = { id: randomUUID(), memberId: member.memberId, adults, children };
     let result: { event: EventRow; signup: SignupRow } | null;
     try {
-      result = await this.repository.signUp(member.associationId, eventId, signup, (event, active) => {
-        this.assertOpen(event);
-        assertPartySize(event, adults, children);
-        return placeFor(event, active, seatsOf(signup));
-      });
+      result = await this.repository.signUp(
+        member.associationId,
+        eventId,
+        signup,
+        (event, active) => {
+          this.assertOpen(event);
+          assertPartySize(event, adults, children);
+          return placeFor(event, active, seatsOf(signup));
+        },
+        // The event's reminder went out before this sign-up: a confirmed seat gets its own, as the others had.
+        (event, mine) =>
+          event.remindedAt && !event.cancelledAt && event.startsAt > this.now() && mine.status === 'confirmed' ? reminderOf(event, [mine.memberId]) : null,
+      );
     } catch (error) {
       if (refusedRule<SignupRule>(error) === 'signed-up') throw refuse('ALREADY_SIGNED_UP');
       throw error;
