@@ -20,7 +20,7 @@ export class RequestTracing {
   constructor(private readonly operations = new OperationLabels()) {}
 
   readonly middleware = traceIncoming({
-    name: 'POST /graphql',
+    route: '/graphql',
     continueTrace: false,
     started: (span, _req, res) => {
       const requestId = requestIdOf(res);

@@ -123,7 +123,7 @@ export async function startSubgraphServer<TContext extends BaseContext & { reque
  */
 function traceSubgraphRequests(subgraph: string, route: '/graphql' | '/internal', errorCodesOf?: (res: Response) => string[]): RequestHandler {
   return traceIncoming({
-    name: `POST ${route}`,
+    route,
     continueTrace: true,
     attributes: { 'tunet.subgraph': subgraph },
     started(span, req, res) {

@@ -1,8 +1,9 @@
+import { EventEmitter } from 'node:events';
 import { createServer } from 'node:net';
 import { Writable } from 'node:stream';
 import { context, ROOT_CONTEXT, trace, TraceFlags } from '@opentelemetry/api';
 import { createLogger } from './logger';
-import { diagnosticsTo, startTracing, traceWork } from './tracing';
+import { diagnosticsTo, startTracing, traceIncoming, traceWork } from './tracing';
 import { recordSpans, type RecordedSpans } from './tracing.fixtures';
 
 /** A logger whose lines the test reads. */
@@ -45,6 +46,20 @@ describe('tracing (decision 0060)', () => {
     const [work, request] = recorded.spans();
     expect(work!.name).toBe('transaction posts');
     expect(work!.parentSpanContext?.spanId).toBe(request!.spanContext().spanId);
+  });
+
+  it("names a request's span by its method and route, a method Tunet does not know as OTHER", () => {
+    const middleware = traceIncoming({ route: '/graphql', continueTrace: false });
+    for (const method of ['GET', 'POST', 'PROPFIND']) {
+      const res = Object.assign(new EventEmitter(), { statusCode: 200 });
+      middleware({ method, headers: {}, baseUrl: '/graphql' } as never, res as never, () => undefined);
+      res.emit('close');
+    }
+    expect(recorded.spans().map((span) => [span.name, span.attributes['http.request.method']])).toEqual([
+      ['GET /graphql', 'GET'],
+      ['POST /graphql', 'POST'],
+      ['OTHER /graphql', '_OTHER'],
+    ]);
   });
 
   it("writes the trace's id on log lines written inside a span, and none outside", async () => {

@@ -159,8 +159,8 @@ export async function startTracingFromEnv(defaultServiceName: string, logger: Lo
 }
 
 export interface IncomingSpan {
-  /** The span's name: fixed text (a method and a route), never anything the request chose. */
-  name: string;
+  /** Where the middleware is mounted (`/graphql`): the span is named `<method> <route>`, never from the request's path. */
+  route: string;
   /**
    * Continue the caller's trace from its `traceparent` header: only behind the gateway signature, so a request that
    * is not the gateway's cannot join or pick a trace. The gateway starts a new trace for every client request.
@@ -173,6 +173,9 @@ export interface IncomingSpan {
   finished?(span: Span, res: Response): void;
 }
 
+/** The methods a span's name may hold: Node's parser takes dozens (PROPFIND, MKCOL), and span names are indexed. */
+const KNOWN_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH']);
+
 /**
  * A SERVER span around each request, active for everything that handles it (express middleware, Apollo, resolvers,
  * database calls), ended when the response closes however it closes. The request and response are bound to the
@@ -182,9 +185,11 @@ export function traceIncoming(options: IncomingSpan): RequestHandler {
   return (req, res, next) => {
     if (!running) return next();
     const parent = options.continueTrace ? propagation.extract(ROOT_CONTEXT, req.headers) : ROOT_CONTEXT;
+    const method = KNOWN_METHODS.has(req.method) ? req.method : undefined;
     const span = running.tracer.startSpan(
-      options.name,
-      { kind: SpanKind.SERVER, attributes: { [ATTR_HTTP_REQUEST_METHOD]: req.method, [ATTR_HTTP_ROUTE]: req.baseUrl, ...options.attributes } },
+      `${method ?? 'OTHER'} ${options.route}`,
+      // `_OTHER` is OpenTelemetry's value for a method outside the HTTP standard's list.
+      { kind: SpanKind.SERVER, attributes: { [ATTR_HTTP_REQUEST_METHOD]: method ?? '_OTHER', [ATTR_HTTP_ROUTE]: options.route, ...options.attributes } },
       parent,
     );
     const active = trace.setSpan(parent, span);
