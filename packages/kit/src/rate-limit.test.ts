@@ -64,6 +64,25 @@ describe('RateLimit while Redis is unreachable', () => {
   });
 });
 
+describe('RateLimit while Redis is unreachable, flooded with keys', () => {
+  it('holds at most its cap of keys in the process: a new key beyond it is refused as one that used its points, counted', async () => {
+    const client = new Redis('redis://127.0.0.1:1', { lazyConnect: true });
+    const limit = new RateLimit(
+      { kind: 'redis', client, namespace: 'test' },
+      { name: 'flooded', points: 3, windowSeconds: 60, blockSeconds: 120 },
+      { insuranceKeys: 2 },
+    );
+    const before = await fullCount('flooded');
+    expect(await limit.take('first')).toEqual({ taken: true, left: 2 });
+    expect(await limit.take('second')).toEqual({ taken: true, left: 2 });
+    expect(await limit.secondsBlocked('third')).toBe(60);
+    expect(await limit.take('third')).toEqual({ taken: false, secondsBlocked: 60 });
+    // Keys already held go on counting as before.
+    expect(await limit.take('first')).toEqual({ taken: true, left: 1 });
+    expect((await fullCount('flooded')) - before).toBe(2);
+  });
+});
+
 describe('RateLimit while Redis hangs with its connection open', () => {
   it('counts in the process after a short wait instead of waiting for the command timeout on every check', async () => {
     // Answers the connection's handshake, then reads every command and never answers, as a partitioned or paused
@@ -98,6 +117,11 @@ describe('RateLimit while Redis hangs with its connection open', () => {
     }
   });
 });
+
+async function fullCount(limit: string): Promise<number> {
+  const metric = await register.getSingleMetric('tunet_rate_limit_insurance_full_total')?.get();
+  return metric?.values.find((value) => value.labels.limit === limit)?.value ?? 0;
+}
 
 async function insuranceCount(limit: string): Promise<number> {
   const metric = await register.getSingleMetric('tunet_rate_limit_insurance_total')?.get();

@@ -37,6 +37,19 @@ const insured = new Counter({
  */
 export const STORE_WAIT_MS = 200;
 
+/**
+ * Keys the per-process count holds per limit at most (about 500 bytes each): during an outage a flood of distinct
+ * keys (client networks, e-mail addresses) would otherwise grow a replica's memory without bound. Beyond it, a new key
+ * is refused as one that used its points.
+ */
+export const INSURANCE_KEYS = 100_000;
+
+const insuranceFull = new Counter({
+  name: 'tunet_rate_limit_insurance_full_total',
+  help: 'Rate-limit operations refused for a new key because the per-process count (Redis down) held its most keys, by limit name.',
+  labelNames: ['limit'] as const,
+});
+
 /** One warning per limit this often while its store is down: a login a second would otherwise log a line a second. */
 const WARN_EVERY_MS = 60_000;
 const lastWarned = new Map<string, number>();
@@ -48,11 +61,25 @@ const logger = createLogger('rate-limit');
  * counted in `tunet_rate_limit_insurance_total`, and the limit warns once a minute at most.
  */
 class Insurance extends RateLimiterMemory {
+  /** rate-limiter-flexible's own store of keys, which forgets each at the end of its window. */
+  private readonly held: Map<string, unknown>;
+
   constructor(
     options: ConstructorParameters<typeof RateLimiterMemory>[0],
     private readonly limit: string,
+    private readonly maxKeys: number,
   ) {
     super(options);
+    const held = (this as unknown as { _memoryStorage?: { _storage?: unknown } })._memoryStorage?._storage;
+    if (!(held instanceof Map)) throw new Error('rate-limiter-flexible: RateLimiterMemory no longer keeps its keys in a Map');
+    this.held = held as Map<string, unknown>;
+  }
+
+  /** A refusal for a key the count has no room for, as for a key that used its points, for the limit's window. */
+  private full(key: string | number): RateLimiterRes | null {
+    if (this.held.size < this.maxKeys || this.held.has(this.getKey(key))) return null;
+    insuranceFull.inc({ limit: this.limit });
+    return new RateLimiterRes(0, this.duration * 1000, this.points + 1, false);
   }
 
   private used(): void {
@@ -65,12 +92,14 @@ class Insurance extends RateLimiterMemory {
 
   override consume(...args: Parameters<RateLimiterMemory['consume']>): ReturnType<RateLimiterMemory['consume']> {
     this.used();
-    return super.consume(...args);
+    const refused = this.full(args[0]);
+    return refused ? Promise.reject(refused) : super.consume(...args);
   }
 
   override get(...args: Parameters<RateLimiterMemory['get']>): ReturnType<RateLimiterMemory['get']> {
     this.used();
-    return super.get(...args);
+    const refused = this.full(args[0]);
+    return refused ? Promise.resolve(refused) : super.get(...args);
   }
 
   override reward(...args: Parameters<RateLimiterMemory['reward']>): ReturnType<RateLimiterMemory['reward']> {
@@ -122,7 +151,7 @@ export class RateLimit {
   constructor(
     store: FastStore,
     private readonly rule: LimitRule,
-    storeWaitMs = STORE_WAIT_MS,
+    { storeWaitMs = STORE_WAIT_MS, insuranceKeys = INSURANCE_KEYS }: { storeWaitMs?: number; insuranceKeys?: number } = {},
   ) {
     const options = {
       keyPrefix: `${store.namespace}:rl:${rule.name}`,
@@ -135,7 +164,7 @@ export class RateLimit {
       this.limiter = new RateLimiterMemory(inProcess);
       return;
     }
-    const insurance = new Insurance(inProcess, rule.name);
+    const insurance = new Insurance(inProcess, rule.name, insuranceKeys);
     // The insurance belongs to the wrapper alone: given to the Redis limiter too, a command failing after the wrapper
     // gave up on it would be counted in the process a second time.
     const shared = new SharedCount(store.client, options);
