@@ -93,6 +93,8 @@ class Insurance extends RateLimiterMemory {
   override consume(...args: Parameters<RateLimiterMemory['consume']>): ReturnType<RateLimiterMemory['consume']> {
     this.used();
     const refused = this.full(args[0]);
+    // rate-limiter-flexible refuses with a RateLimiterRes, not an Error, and RateLimit.take tells them apart so.
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
     return refused ? Promise.reject(refused) : super.consume(...args);
   }
 
