@@ -231,8 +231,14 @@ function countingLogger(stats: { queries: number }) {
   return { logQuery: () => void stats.queries++ };
 }
 
+/** How long a new PostgreSQL connection may take to be made: well over a healthy connect, short of a client's patience. */
+const CONNECT_TIMEOUT_MS = 10_000;
+
 function postgresDriver(url: string, poolSize: number): Driver {
-  const pool = new Pool({ connectionString: url, max: poolSize });
+  // keepAlive: a connection to a server that vanished without closing it (a failover that moves the address, a
+  // dropped network path) is found dead by TCP instead of waiting forever. connectionTimeoutMillis: a new connection
+  // to a server that does not answer fails after 10 s instead of holding its request until the client gives up.
+  const pool = new Pool({ connectionString: url, max: poolSize, keepAlive: true, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
   // An idle connection the server closes (restart, failover, admin termination) must not crash the process:
   // pg emits it on the pool, and the pool replaces the connection on the next checkout.
   pool.on('error', (error) => logger.warn({ err: error }, 'idle database connection lost'));
