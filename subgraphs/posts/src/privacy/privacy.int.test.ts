@@ -368,6 +368,28 @@ describe('posts privacy, under attack', () => {
     expect(await count('file_deletions', sql`association_id = ${association}`)).toBe(0);
   });
 
+  it('counts each stored object once when two retention passes delete the queued ones at the same moment', async () => {
+    const association = randomUUID();
+    const s = await seed(association);
+    const failing = Object.assign(Object.create(new FilesystemStorage(bed.storageDir)) as FilesystemStorage, {
+      delete: () => Promise.reject(new Error('storage unavailable')),
+    });
+    await new PrivacyService(new PrivacyRepository(bed.db), failing, bed.db, { releaseSeatsOf: async () => {} }).eraseMember({
+      kind: 'privacy.erase',
+      requestId: randomUUID(),
+      associationId: association,
+      memberId: s.person.memberId,
+      policy: { keepContent: [], tombstoneMemberId: TOMBSTONE, reason: 'request' },
+    });
+    const queued = await count('file_deletions', sql`true`);
+    expect(queued).toBeGreaterThanOrEqual(2);
+
+    const passes = await Promise.all([bed.subgraph.privacy.purgeSoftDeleted(new Date()), bed.subgraph.privacy.purgeSoftDeleted(new Date())]);
+
+    expect(passes[0].stored_objects + passes[1].stored_objects).toBe(queued);
+    expect(await count('file_deletions', sql`true`)).toBe(0);
+  });
+
   it('after 180 days blanks a deleted comment that others still reply to, with its earlier texts', async () => {
     const association = randomUUID();
     const [author, neighbour] = [viewerIn(association, 'resident'), viewerIn(association, 'resident')];

@@ -122,8 +122,7 @@ export class PrivacyService {
       } catch {
         continue;
       }
-      await fileDeleted(this.db, a, key);
-      removed += 1;
+      if (await fileDeleted(this.db, a, key)) removed += 1;
     }
     return removed;
   }

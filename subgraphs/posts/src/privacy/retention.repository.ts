@@ -75,7 +75,13 @@ export function pendingFileDeletions(db: SubgraphDatabase, associationId: string
   );
 }
 
-/** The object is gone from storage: forget its key. */
-export async function fileDeleted(db: SubgraphDatabase, associationId: string, key: string): Promise<void> {
-  await db.system((tx) => tx.execute(sql`delete from posts.file_deletions where association_id = ${associationId} and storage_key = ${key}`));
+/**
+ * The object is gone from storage: forget its key. False when another pass (another replica) forgot it first, so
+ * only one pass counts the object.
+ */
+export async function fileDeleted(db: SubgraphDatabase, associationId: string, key: string): Promise<boolean> {
+  const forgotten = await db.system((tx) =>
+    query<{ one: number }>(tx, sql`delete from posts.file_deletions where association_id = ${associationId} and storage_key = ${key} returning 1 as one`),
+  );
+  return forgotten.length > 0;
 }
