@@ -9,7 +9,9 @@
  *      GET, one writer of posts over POST, through HAProxy): no read fails, and every post that exists, whether or not
  *      its writer got an answer, notifies the resident exactly once;
  *   e. the periodic jobs do their work once across the replicas and the kill (scripts/cluster-jobs.ts): an event and a
- *      booking arranged at the start get one reminder each, whose e-mails reach the check's SMTP server once.
+ *      booking arranged at the start get one reminder each, whose e-mails reach the check's SMTP server once, before
+ *      (d); every replica of posts, reservations and notifications ran its job (its own metrics port); an event due
+ *      at the kill gets one reminder too.
  * Before (d) it measures `me` over GET for 5 s at 1 and 16 connections through HAProxy, and at 16 on one gateway.
  * Prints its figures. Runs the build first (`npm run build`; turbo's cache makes it quick when nothing changed).
  */
@@ -19,12 +21,14 @@ import { rmSync } from 'node:fs';
 import { startTestSmtpServer } from '@tunet/notifications/src/email/email.fixtures';
 import { INBOX_SUBSCRIPTION, openStream } from '@tunet/notifications/src/live/live.fixtures';
 import { accessToken, BOARD, gql, PASSWORD, RESIDENT, withTimeout, type Answer } from './cluster-client';
-import { arrangeEvent, arrangeJobWork, checkJobWorkDoneOnce } from './cluster-jobs';
+import { arrangeEvent, arrangeJobWork, checkJobsRanOnEveryReplica, checkJobWorkDoneOnce, remindersCame } from './cluster-jobs';
 import { REPLICAS, startCluster, waitFor, type Cluster } from './cluster-topology';
 import { SUBGRAPHS } from './subgraph-registry';
 
 const LOAD_MS = 10_000;
 const KILL_AFTER_MS = 3_000;
+/** (e): how long before its reminder falls due the kill event's sign-up has to commit. */
+const SIGN_UP_MARGIN_MS = 10_000;
 const READERS = 8;
 const WRITER_PAUSE_MS = 250;
 const EVENT_TIMEOUT_MS = 60_000;
@@ -37,7 +41,7 @@ const AFTER_KILL_TIMEOUT_MS = 120_000;
 const MEASURE_MS = 5_000;
 /**
  * One resident's token carries all of the load: far more than a person's default 600 requests a minute (decision 0053).
- * The reminder sweeps run every 5 s, not every minute, so that both replicas' sweeps race for (e)'s reminders before (d).
+ * The reminder sweeps run every 5 s, not every minute, so that both replicas' sweeps run many times while (e)'s reminders fall due.
  */
 const CHECK_ENV = { LOG_LEVEL: 'warn', RATE_LIMIT_USER_PER_MINUTE: '1000000', REMINDER_SWEEP_INTERVAL_MS: '5000' };
 
@@ -68,8 +72,13 @@ async function main(): Promise<void> {
     await checkSessionsAcrossGateways(cluster);
     const streamed = await checkLiveStreamAcrossGateways(cluster);
     await measureReads(cluster);
-    // Its reminder falls due when (d) kills one replica of each subgraph.
-    arranged.push(await arrangeEvent(cluster.publicUrl, arrangers, 'the event due at the kill', KILL_AFTER_MS, false));
+    // Its reminder falls due when (d) kills one replica of each subgraph; its sign-up commits well before.
+    const dueAtKill = await arrangeEvent(cluster.publicUrl, arrangers, 'the event due at the kill', SIGN_UP_MARGIN_MS + KILL_AFTER_MS, false);
+    // Meanwhile: the first reminders and their e-mails are done before (d), so the kill cannot strand them in a lease.
+    await remindersCame(cluster, arranged, AFTER_KILL_TIMEOUT_MS);
+    console.log(`check-cluster: e. both replicas ran the jobs (runs: ${await checkJobsRanOnEveryReplica(cluster)})`);
+    arranged.push(dueAtKill);
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, dueAtKill.arrangedAt + SIGN_UP_MARGIN_MS - Date.now())));
     const load = await checkKillsUnderLoad(cluster);
     await checkEachPostNotifiedOnce(cluster, [streamed, ...load.written]);
     await checkJobWorkDoneOnce(cluster, arranged, smtp.received, AFTER_KILL_TIMEOUT_MS);

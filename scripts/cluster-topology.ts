@@ -36,6 +36,8 @@ export interface ClusterProcess {
   url: string;
   child: ChildProcess;
   logFile: string;
+  /** A subgraph replica's Prometheus endpoint (its own METRICS_PORT). */
+  metricsUrl?: string;
 }
 
 export interface Cluster {
@@ -103,8 +105,15 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     for (const subgraph of SUBGRAPHS) {
       for (let replica = 1; replica <= REPLICAS; replica++) {
         const port = ports.replicas[subgraph.name][replica - 1]!;
-        const env = { ...common, PORT: String(port), JWT_PRIVATE_KEY: keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() };
-        processes.push(startProcess(`${subgraph.name}-${replica}`, `http://127.0.0.1:${port}`, 'node', ['dist/start-subgraph.js', subgraph.name], logDir, env));
+        const metricsPort = ports.metrics[subgraph.name][replica - 1]!;
+        const env = {
+          ...common,
+          PORT: String(port),
+          METRICS_PORT: String(metricsPort),
+          JWT_PRIVATE_KEY: keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+        };
+        const started = startProcess(`${subgraph.name}-${replica}`, `http://127.0.0.1:${port}`, 'node', ['dist/start-subgraph.js', subgraph.name], logDir, env);
+        processes.push({ ...started, metricsUrl: `http://127.0.0.1:${metricsPort}/metrics` });
       }
     }
     for (let replica = 1; replica <= REPLICAS; replica++) {
@@ -133,17 +142,21 @@ interface Ports {
   /** The load balancer's frontend per subgraph. */
   balanced: Record<SubgraphName, number>;
   replicas: Record<SubgraphName, number[]>;
+  /** Each subgraph replica's METRICS_PORT. */
+  metrics: Record<SubgraphName, number[]>;
 }
 
 async function allocatePorts(): Promise<Ports> {
   const many = async (count: number) => Promise.all(Array.from({ length: count }, () => freePort()));
   const balanced = {} as Record<SubgraphName, number>;
   const replicas = {} as Record<SubgraphName, number[]>;
+  const metrics = {} as Record<SubgraphName, number[]>;
   for (const subgraph of SUBGRAPHS) {
     balanced[subgraph.name] = await freePort();
     replicas[subgraph.name] = await many(REPLICAS);
+    metrics[subgraph.name] = await many(REPLICAS);
   }
-  return { public: await freePort(), gateways: await many(REPLICAS), balanced, replicas };
+  return { public: await freePort(), gateways: await many(REPLICAS), balanced, replicas, metrics };
 }
 
 /**
