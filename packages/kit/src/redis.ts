@@ -108,17 +108,36 @@ export function subscriberConnection(client: Redis, connectionName?: string): Re
   return client.duplicate({ connectionName, commandTimeout: undefined, maxRetriesPerRequest: null });
 }
 
+/** How long a start waits for SUBSCRIBE while the store's client is connected, before it goes on without it. */
+export const SUBSCRIBE_WAIT_MS = 5000;
+
 /**
  * Subscribes `subscriber` to `channel`: awaited while the store's client is connected, so messages published from
  * then on are heard; made in the background while it is not (Redis down when the process starts, decision 0062), so
- * the start goes on and the subscription is made once Redis is back. Returns how to stop: QUIT when connected, else
- * a disconnect, which also drops a SUBSCRIBE still waiting (a QUIT would wait behind it).
+ * the start goes on and the subscription is made once Redis is back. Awaited `waitMs` at most: Redis may die between
+ * the two connections or refuse the second (maxclients), and the SUBSCRIBE, which has no retry limit, would hold the
+ * start silently; it then goes on in the background too, logged. Returns how to stop: QUIT when connected, else a
+ * disconnect, which also drops a SUBSCRIBE still waiting (a QUIT would wait behind it).
  */
-export async function subscribeWhenReachable(client: Redis, subscriber: Redis, channel: string, failed: (error: Error) => void): Promise<() => Promise<void>> {
+export async function subscribeWhenReachable(
+  client: Redis,
+  subscriber: Redis,
+  channel: string,
+  failed: (error: Error) => void,
+  waitMs = SUBSCRIBE_WAIT_MS,
+): Promise<() => Promise<void>> {
   let stopped = false;
   const subscribed = subscriber.subscribe(channel);
-  if (client.status === 'ready') await subscribed;
-  else subscribed.catch((error: Error) => void (stopped || failed(error)));
+  const inBackground = () => void subscribed.catch((error: Error) => void (stopped || failed(error)));
+  if (client.status === 'ready') {
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), waitMs)));
+    const outcome = await Promise.race([subscribed.then(() => 'made' as const), gaveUp]).finally(() => clearTimeout(timer));
+    if (outcome === 'late') {
+      createLogger('redis').warn({ channel, waitMs }, 'SUBSCRIBE not answered in time: starting without it, subscribing in the background');
+      inBackground();
+    }
+  } else inBackground();
   return async () => {
     stopped = true;
     if (subscriber.status === 'ready') await subscriber.quit();
