@@ -7,6 +7,7 @@ import {
   openFastStore,
   outboxKeepRelayedMs,
   REPLAY_MAX_LAG,
+  ReplayedEntries,
   replayRelayedEvents,
   requireEnv,
   streamBacklog,
@@ -102,8 +103,9 @@ function isRealTime([, year, month, day, hour, minute, second = '0', offsetHour 
 async function replay(database: DatabaseConnection, names: string[], since: Date, group: string | undefined): Promise<number> {
   const store = await openFastStore(requireEnv('REDIS_URL'));
   const stream = openEventStream(store);
+  const replayed = new ReplayedEntries(store);
   const room = waitForConsumers({
-    stats: () => streamBacklog(store, REPLAY_MAX_LAG + 1),
+    stats: () => streamBacklog(store, replayed),
     onWait: (waitingFor, lag) => console.log(JSON.stringify({ waitingFor, lag, until: `at most ${REPLAY_MAX_LAG} events behind` })),
   });
   let failed = 0;
@@ -112,11 +114,13 @@ async function replay(database: DatabaseConnection, names: string[], since: Date
     if (created.length > 0) console.log(JSON.stringify({ createdGroups: created, readingFrom: 'the start of the stream' }));
     for (const name of names) {
       // One subgraph's schema missing (not migrated in this database) must not keep the others' events back.
-      const count = await replayRelayedEvents(subgraphDatabase(database, name), stream, { since, group, room }).catch((error: unknown) => {
-        console.error(`${name}: not replayed: ${error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error)}`);
-        failed = 1;
-        return undefined;
-      });
+      const count = await replayRelayedEvents(subgraphDatabase(database, name), stream, { since, group, room, appended: replayed.appended }).catch(
+        (error: unknown) => {
+          console.error(`${name}: not replayed: ${error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error)}`);
+          failed = 1;
+          return undefined;
+        },
+      );
       if (count !== undefined) console.log(JSON.stringify({ subgraph: name, replayed: count, since: since.toISOString(), group: group ?? 'every group' }));
     }
     return failed;

@@ -16,6 +16,8 @@ export interface ReplayOptions {
   batchSize?: number;
   /** Resolves when the stream has room for the next batch (`waitForConsumers`); default: no wait. */
   room?: () => Promise<void>;
+  /** Told after each batch is appended, with how many (`ReplayedEntries.appended`). */
+  appended?: (count: number) => Promise<void>;
 }
 
 /**
@@ -39,6 +41,7 @@ export async function replayRelayedEvents<C extends EventContracts = TunetEvents
     const batch = await db.system((tx) => db.outbox.relayedSince(tx, options.since, afterId, batchSize));
     if (batch.length === 0) return total;
     await stream.append(batch.map(({ event }) => (options.group === undefined ? event : { ...event, replayFor: options.group })));
+    await options.appended?.(batch.length);
     total += batch.length;
     afterId = batch.at(-1)!.id;
     if (batch.length < batchSize) return total;
@@ -78,19 +81,47 @@ export async function createMissingGroups(store: FastStore, groups: readonly str
 export const REPLAY_MAX_LAG = 10_000;
 
 /**
- * Each consumer group of the store's event stream with its lag: Redis' own when it knows it, else the entries after
- * the group's last delivered one, counted up to `cap`. Redis cannot tell the lag of a group that has not read up to
- * the end since it was created or since entries were deleted, which is just the group a replay must wait for.
+ * What one replay appended, batch by batch: the stream's newest entry after each batch and how many the replay had
+ * appended by then. Tells a group's lag where Redis cannot, without reading the stream's entries.
  */
-export async function streamBacklog(store: FastStore, cap: number): Promise<GroupStats[]> {
+export class ReplayedEntries {
+  private readonly marks: { id: string; total: number }[] = [];
+  private total = 0;
+
+  constructor(private readonly store: FastStore) {}
+
+  /** For `ReplayOptions.appended`. */
+  readonly appended = async (count: number): Promise<void> => {
+    this.total += count;
+    if (this.store.kind !== 'redis') return;
+    const [newest] = await this.store.client.xrevrange(`${this.store.namespace}:events`, '+', '-', 'COUNT', 1);
+    if (newest) this.marks.push({ id: newest[0], total: this.total });
+  };
+
+  /** How many of the replay's entries come after `id` (a group's last delivered one), over-counted by at most a batch. */
+  after(id: string): number {
+    const delivered = this.marks.findLast((mark) => compareEntryIds(mark.id, id) <= 0)?.total ?? 0;
+    return this.total - delivered;
+  }
+}
+
+/** Orders stream entry ids (`<ms>-<seq>`) as Redis does. */
+function compareEntryIds(a: string, b: string): number {
+  const [aMs, aSeq] = a.split('-').map(BigInt) as [bigint, bigint];
+  const [bMs, bSeq] = b.split('-').map(BigInt) as [bigint, bigint];
+  return aMs === bMs ? Number(aSeq - bSeq) : aMs < bMs ? -1 : 1;
+}
+
+/**
+ * Each consumer group of the store's event stream with its lag: Redis' own when it knows it, else, during a replay,
+ * how many of `replayed` come after the group's last delivered entry. Redis cannot tell the lag of a group that has
+ * not read up to the end since it was created or since entries were deleted (on Redis 7.0, any group just created),
+ * which is just the group a replay must wait for. Asked every second, so it reads no entries.
+ */
+export async function streamBacklog(store: FastStore, replayed: ReplayedEntries): Promise<GroupStats[]> {
   const groups = await streamGroupStats(store);
-  if (store.kind !== 'redis') return groups;
-  const key = `${store.namespace}:events`;
-  return Promise.all(
-    groups.map(async (group) => {
-      if (group.lag !== undefined || group.lastDeliveredId === undefined) return group;
-      return { ...group, lag: (await store.client.xrange(key, `(${group.lastDeliveredId}`, '+', 'COUNT', cap)).length };
-    }),
+  return groups.map((group) =>
+    group.lag !== undefined || group.lastDeliveredId === undefined ? group : { ...group, lag: replayed.after(group.lastDeliveredId) },
   );
 }
 

@@ -8,7 +8,7 @@ import { DeadLetters } from './dead-letters';
 import { openEventStream, type EventStream } from './event-stream';
 import type { Event } from './outbox';
 import { OutboxRelay } from './outbox-relay';
-import { createMissingGroups, replayRelayedEvents, streamBacklog, waitForConsumers } from './outbox-replay';
+import { createMissingGroups, ReplayedEntries, replayRelayedEvents, streamBacklog, waitForConsumers } from './outbox-replay';
 import { anyPayloadContracts, eventually, sleep } from './events.fixtures';
 
 const A = '11111111-1111-4111-8111-111111111111';
@@ -216,10 +216,13 @@ describe('outbox and relay', () => {
     const key = `${store.namespace}:events`;
     await store.client.xgroup('CREATE', key, 'slow', '$', 'MKSTREAM');
     const lags: number[] = [];
-    const lagOfSlow = async () => (await streamBacklog(store, 100)).find((group) => group.group === 'slow')!.lag!;
+    const replayedEntries = new ReplayedEntries(store);
+    // Asked every second while waiting: it must not read the stream's entries (up to 10 001 per group before).
+    const xrange = jest.spyOn(store.client, 'xrange');
+    const lagOfSlow = async () => (await streamBacklog(store, replayedEntries)).find((group) => group.group === 'slow')!.lag!;
     const told: string[] = [];
     const room = waitForConsumers({
-      stats: () => streamBacklog(store, 4),
+      stats: () => streamBacklog(store, replayedEntries),
       maxLag: 3,
       onWait: (group, lag) => told.push(`${group} ${lag}`),
       // The slow group's consumer reads one entry while the replay waits.
@@ -233,6 +236,7 @@ describe('outbox and relay', () => {
         await room();
         lags.push(await lagOfSlow());
       },
+      appended: replayedEntries.appended,
     });
 
     expect(replayed).toBe(7);
@@ -240,6 +244,8 @@ describe('outbox and relay', () => {
     expect(Math.max(...lags)).toBeLessThanOrEqual(3);
     expect(await lagOfSlow()).toBeLessThanOrEqual(5);
     expect(told).toEqual(['slow 4', 'slow 4']);
+    expect(xrange).not.toHaveBeenCalled();
+    xrange.mockRestore();
     await store.client.xgroup('DESTROY', key, 'slow');
   });
 
