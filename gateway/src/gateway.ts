@@ -15,6 +15,7 @@ import {
   type RunningServer,
 } from '@tunet/kit';
 import { ApiKeyAuthenticator, verifyWithMembers } from './api-keys';
+import { withoutVendorTelemetry } from './vendor-telemetry';
 import { CallerLimits, isAuthenticationOperation, type CallerLimitSettings } from './caller-limits';
 import { authenticate, suspendedWritesPlugin } from './authenticate';
 import { EntitlementsLookup, loadFromBilling } from './entitlements';
@@ -78,22 +79,25 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   const timeoutMs = (name: string) => timeoutFor(options.subgraphTimeouts, name);
   const supergraphSdl = await readFile(options.supergraphPath, 'utf8');
   const health = new SubgraphHealth({ ...DEFAULT_BREAKER_SETTINGS, ...options.breaker }, options.logger);
-  const gateway = new ApolloGateway({
-    logger: options.logger,
-    supergraphSdl,
-    buildService: ({ name, url }) => {
-      const target = options.subgraphUrls?.[name] ?? url;
-      if (!target) throw new Error(`no URL for subgraph ${name}`);
-      subgraphUrls.set(name, target);
-      return new SignedDataSource(target, options.internalSecret, {
-        name,
-        timeoutMs: timeoutMs(name),
+  const gateway = withoutVendorTelemetry(
+    () =>
+      new ApolloGateway({
         logger: options.logger,
-        breaker: health.register(name, target),
-        countFailure: (failure) => health.countFailure(name, failure),
-      });
-    },
-  });
+        supergraphSdl,
+        buildService: ({ name, url }) => {
+          const target = options.subgraphUrls?.[name] ?? url;
+          if (!target) throw new Error(`no URL for subgraph ${name}`);
+          subgraphUrls.set(name, target);
+          return new SignedDataSource(target, options.internalSecret, {
+            name,
+            timeoutMs: timeoutMs(name),
+            logger: options.logger,
+            breaker: health.register(name, target),
+            countFailure: (failure) => health.countFailure(name, failure),
+          });
+        },
+      }),
+  );
   const operationGuard = new OperationGuard();
   const requestMetrics = new RequestMetrics(options.logger);
   const requestTracing = new RequestTracing();
