@@ -384,9 +384,9 @@ describe('posts privacy, under attack', () => {
     const queued = await count('file_deletions', sql`true`);
     expect(queued).toBeGreaterThanOrEqual(2);
 
-    const passes = await Promise.all([bed.subgraph.privacy.purgeSoftDeleted(new Date()), bed.subgraph.privacy.purgeSoftDeleted(new Date())]);
+    const [one, two] = await Promise.all([bed.subgraph.privacy.purgeSoftDeleted(new Date()), bed.subgraph.privacy.purgeSoftDeleted(new Date())]);
 
-    expect(passes[0].stored_objects + passes[1].stored_objects).toBe(queued);
+    expect(Number(one.stored_objects) + Number(two.stored_objects)).toBe(queued);
     expect(await count('file_deletions', sql`true`)).toBe(0);
   });
 
