@@ -109,8 +109,8 @@ interface InboxItem {
 }
 
 /**
- * e. Each arranged thing's reminder reached the resident once, as did every other reminder in their inbox; each
- * reminder's e-mail that was sent reached the SMTP server once; no e-mail the cluster sent arrived twice.
+ * e. Each arranged thing's reminder reached the resident once, as did every other reminder in their inbox; every
+ * e-mail recorded as sent to the resident reached the SMTP server once; no e-mail the cluster sent arrived twice.
  */
 export async function checkJobWorkDoneOnce(cluster: Cluster, arranged: ArrangedWork[], mail: readonly ReceivedMail[], timeoutMs: number): Promise<void> {
   const started = Date.now();
@@ -128,6 +128,15 @@ export async function checkJobWorkDoneOnce(cluster: Cluster, arranged: ArrangedW
     const key = message.parsed.messageId?.replace(/^<|@.*$/g, '') ?? '';
     received.set(key, (received.get(key) ?? 0) + 1);
   }
+  // Not only the reminders': every e-mail notifications recorded as sent to the resident (the posts of (b) to (d) too).
+  const sentToResident = (await inbox(cluster.publicUrl, await accessToken(cluster.publicUrl, RESIDENT)))
+    .flatMap((item) => item.deliveries)
+    .filter((delivery) => delivery.channel === 'EMAIL' && SENT.includes(delivery.status));
+  assert.deepEqual(
+    sentToResident.filter((delivery) => received.get(delivery.id) !== 1).map((delivery) => delivery.id),
+    [],
+    'every e-mail recorded as sent to the resident reached the SMTP server once',
+  );
   const figures = arranged.map((work) => {
     const item = reminders.find((reminder) => reminder.subjectId === work.subjectId)!;
     const email = emailOf(item);
@@ -144,7 +153,7 @@ export async function checkJobWorkDoneOnce(cluster: Cluster, arranged: ArrangedW
   );
   console.log(
     `check-cluster: e. ${figures.join(', ')}; ${reminders.length} reminders in the resident's inbox, each once; ` +
-      `${mail.length} e-mails received, none twice (all within ${Date.now() - started} ms of (c))`,
+      `${mail.length} e-mails received, none twice, the resident's ${sentToResident.length} sent each once (all within ${Date.now() - started} ms of (c))`,
   );
 }
 
