@@ -137,7 +137,7 @@ describe('the fast store down', () => {
 });
 
 describe('opening the fast store (decision 0062)', () => {
-  it('starts without a Redis that cannot be reached, and refuses one that answers and refuses the password', async () => {
+  it('starts without a Redis that cannot be reached, and refuses one that answers and refuses the password or the database', async () => {
     const unreachable = await openFastStore('redis://127.0.0.1:1', `test-${randomUUID()}`);
     expect(unreachable.kind === 'redis' && unreachable.client.status).not.toBe('ready');
     expect((await metricsRegistry.getSingleMetric('tunet_fast_store_connected')?.get())?.values[0]?.value).toBe(0);
@@ -152,6 +152,8 @@ describe('opening the fast store (decision 0062)', () => {
     try {
       const { port } = refusing.address() as net.AddressInfo;
       await expect(openFastStore(`redis://:wrong@127.0.0.1:${port}`, 'test')).rejects.toThrow('WRONGPASS');
+      // A database number the server does not have would otherwise run in database 0, in another deployment's keys.
+      await expect(openFastStore(`${process.env.TEST_REDIS_URL}/99`, 'test')).rejects.toThrow('DB index is out of range');
     } finally {
       refusing.close();
     }

@@ -64,7 +64,8 @@ function watchConnection(client: Redis, logger: ReturnType<typeof createLogger>)
  * The store at `url`, or the in-process stand-in without one. A Redis that cannot be reached now does not stop the
  * start (decision 0062): the client keeps reconnecting in the background, every use fails open or waits meanwhile
  * (decisions 0053, 0059), and subscriptions and consumer groups are made once it is back. A Redis that answers and
- * refuses the connection (a wrong password) is a wrong configuration, not an outage: that stops the start.
+ * refuses the connection (a wrong password, a database number it does not have) is a wrong configuration, not an
+ * outage: that stops the start.
  */
 export async function openFastStore(url: string | undefined, namespace = 'tunet', commandTimeoutMs = commandTimeoutFromEnv(process.env)): Promise<FastStore> {
   if (!url) return { kind: 'memory', namespace };
@@ -87,8 +88,24 @@ export async function openFastStore(url: string | undefined, namespace = 'tunet'
   } finally {
     client.off('error', noteRefusal);
   }
+  await refuseWrongDatabase(client);
   watchConnection(client, logger);
   return { kind: 'redis', client, namespace };
+}
+
+/**
+ * ioredis reports a SELECT refused at connect (a database number the server does not have) as an error event and
+ * goes on in database 0, another deployment's namespace: asked again here, the refusal stops the start.
+ */
+async function refuseWrongDatabase(client: Redis): Promise<void> {
+  const db = client.options.db ?? 0;
+  if (db === 0 || client.status !== 'ready') return;
+  try {
+    await client.select(db);
+  } catch (error) {
+    client.disconnect();
+    throw error;
+  }
 }
 
 export async function pingFastStore(store: FastStore): Promise<void> {
