@@ -29,7 +29,7 @@ describe('the replay cache of signed requests on Redis', () => {
     expect(ttl).toBeLessThanOrEqual(NONCE_RETENTION_MS);
   });
 
-  it('lets requests through while Redis fails (fail open), counting each in tunet_signature_replay_check_unavailable_total', async () => {
+  it('claims nonces in the process while Redis fails, refusing a replay to it, counting each in tunet_signature_replay_check_unavailable_total', async () => {
     const store = await openTestRedis();
     const client = (store as { client: Redis }).client;
     const ended = new Promise((resolve) => client.once('end', resolve));
@@ -38,7 +38,7 @@ describe('the replay cache of signed requests on Redis', () => {
     const before = (await signatureReplayCheckUnavailable.get()).values[0]?.value ?? 0;
     const cache = new SignatureReplayCache(store);
     expect(await cache.claim('the-same-nonce')).toBe('unchecked');
-    expect(await cache.claim('the-same-nonce')).toBe('unchecked');
+    expect(await cache.claim('the-same-nonce')).toBe('replayed');
     expect((await signatureReplayCheckUnavailable.get()).values[0]?.value).toBe(before + 2);
   });
 });

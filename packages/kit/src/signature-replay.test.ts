@@ -45,6 +45,20 @@ describe('the replay cache when Redis or a replay misbehaves (decision 0054)', (
     expect(await counted(signatureReplayCheckUnavailable)).toBe(before + 1);
   });
 
+  it('keeps at most its capacity of nonces in the process while Redis never answers, each for the window', async () => {
+    const client = { status: 'ready', set: () => new Promise<never>(() => undefined) } as unknown as Redis;
+    const cache = new SignatureReplayCache({ kind: 'redis', client, namespace: 'test' }, createLogger('test'), 1, 2);
+    const now = 3_000_000;
+    expect(await cache.claim('a', now)).toBe('unchecked');
+    expect(await cache.claim('a', now + 1)).toBe('replayed');
+    expect(await cache.claim('b', now + 2)).toBe('unchecked');
+    expect(await cache.claim('c', now + 3)).toBe('unchecked');
+    // Beyond the capacity of 2 the oldest went; past the window every nonce has.
+    expect(await cache.claim('a', now + 4)).toBe('unchecked');
+    expect(await cache.claim('c', now + 5)).toBe('replayed');
+    expect(await cache.claim('c', now + NONCE_RETENTION_MS + 10)).toBe('unchecked');
+  });
+
   it('counts every refused replay in tunet_signature_replays_refused_total and warns at most once per LOG_EVERY_MS', async () => {
     const warn = jest.fn();
     const cache = new SignatureReplayCache({ kind: 'memory', namespace: 'test' }, { warn } as unknown as Logger);

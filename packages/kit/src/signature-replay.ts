@@ -18,12 +18,15 @@ import type { FastStore } from './redis';
  */
 export const NONCE_RETENTION_MS = 2 * MAX_CLOCK_SKEW_MS;
 
-/** 'unchecked': the store failed, and the request was let through (fail open, counted and logged). */
+/**
+ * 'unchecked': the store failed and the nonce was new to this process, which then claims it in a set of its own
+ * (counted and logged): a replay to the same replica is still refused, one to another replica is not.
+ */
 export type NonceClaim = 'fresh' | 'replayed' | 'unchecked';
 
 export const signatureReplayCheckUnavailable = new Counter({
   name: 'tunet_signature_replay_check_unavailable_total',
-  help: 'Signed internal requests let through without the nonce replay check because the fast store (Redis) failed (fail open, decision 0054).',
+  help: 'Signed internal requests whose nonce replay check fell back to this process only because the fast store (Redis) failed (decisions 0054, 0062).',
 });
 
 /**
@@ -47,15 +50,25 @@ export interface ReplayCaller {
 type MemoryNonces = Map<string, number>;
 const memorySets = new WeakMap<FastStore, MemoryNonces>();
 
+/**
+ * Nonces a process keeps at most while Redis fails: the oldest are forgotten beyond it, so a flood of signed requests
+ * during an outage cannot grow the process without bound (100 000 in 2 × the skew window is far above any real rate).
+ */
+export const FALLBACK_NONCES = 100_000;
+
 export class SignatureReplayCache {
   private readonly logger: Logger;
   /** When a refused replay was last logged, and how many were refused since: at most one warning per LOG_EVERY_MS. */
   private lastWarning: { at: number; since: number } | null = null;
 
+  /** What this process claimed while Redis failed (decision 0062). */
+  private readonly fallback: MemoryNonces = new Map();
+
   constructor(
     private readonly store: FastStore,
     logger?: Logger,
     private readonly timeoutMs = NONCE_CLAIM_TIMEOUT_MS,
+    private readonly fallbackCapacity = FALLBACK_NONCES,
   ) {
     this.logger = logger ?? createLogger('signature-replay');
   }
@@ -82,7 +95,7 @@ export class SignatureReplayCache {
     );
     if (answer === 'unchecked') {
       signatureReplayCheckUnavailable.inc();
-      return 'unchecked';
+      return claimIn(this.fallback, nonce, now, this.fallbackCapacity) === 'replayed' ? 'replayed' : 'unchecked';
     }
     return answer === 'OK' ? 'fresh' : 'replayed';
   }
@@ -113,12 +126,21 @@ function withinMs<T>(command: Promise<T>, ms: number): Promise<T> {
 function claimInMemory(store: FastStore, nonce: string, now: number): NonceClaim {
   let nonces = memorySets.get(store);
   if (!nonces) memorySets.set(store, (nonces = new Map<string, number>()));
+  return claimIn(nonces, nonce, now);
+}
+
+/** Claims the nonce in `nonces`, keeping at most `capacity` (the oldest forgotten first). */
+function claimIn(nonces: MemoryNonces, nonce: string, now: number, capacity = Infinity): 'fresh' | 'replayed' {
   // Forget what has expired; the oldest come first, so this stops at the first one still kept.
   for (const [old, forgetAt] of nonces) {
     if (forgetAt > now) break;
     nonces.delete(old);
   }
   if (nonces.has(nonce)) return 'replayed';
+  for (const old of nonces.keys()) {
+    if (nonces.size < capacity) break;
+    nonces.delete(old);
+  }
   nonces.set(nonce, now + NONCE_RETENTION_MS);
   return 'fresh';
 }
