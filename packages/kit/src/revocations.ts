@@ -245,8 +245,9 @@ export class RevocationReader {
       sessionEnded: session !== null,
       suspension: entry && issuedBy(holder, entry.since) ? entry : null,
       associationClosed: closure && issuedBy(holder, closure.since) ? closure : null,
-      // A token of the starting second counts as issued before: its iat is whole seconds.
-      unverifiable: !this.storeRead && Math.floor(holder.issuedAt.getTime() / 1000) <= Math.floor(this.startedAt / 1000),
+      // iat is whole seconds: a token of the starting second counts as issued after, or a client that logged in then
+      // would be sent to refresh until the next second. A revocation within that second before the start is missed.
+      unverifiable: !this.storeRead && Math.floor(holder.issuedAt.getTime() / 1000) < Math.floor(this.startedAt / 1000),
     };
   }
 
