@@ -11,7 +11,8 @@ import { createMembersSubgraph, DEMO, type MembersSubgraph } from '@tunet/member
 import { openMembersTestBed, osloDate, viewerOf, type MembersTestBed } from '@tunet/members/src/members.fixtures';
 import { createNotificationsSubgraph, type NotificationsSubgraph } from '@tunet/notifications';
 import { startTestSmtpServer } from '@tunet/notifications/src/email/email.fixtures';
-import { IngestRepository, type NewNotification } from '@tunet/notifications/src/ingest/ingest.repository';
+import { IngestRepository } from '@tunet/notifications/src/ingest/ingest.repository';
+import { waterNotice } from '@tunet/notifications/src/dispatch/delivery.fixtures';
 import { StaticDirectory, StaticEntitlements } from '@tunet/notifications/src/notifications.fixtures';
 import { RequestsJob } from '@tunet/privacy/src/requests/requests.job';
 import { RequestsRepository } from '@tunet/privacy/src/requests/requests.repository';
@@ -91,52 +92,12 @@ describe('background jobs on two replicas', () => {
   it('privacy requests: two jobs at once ask each subgraph once per request and publish each archive once', async () => {
     const db = privacyDatabase();
     await db.migrate();
-    const asked = new Map<string, number>();
-    const server = createServer((req, res) => {
-      let body = '';
-      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      req.on('end', () => {
-        const subgraph = req.url!.split('/')[1]!;
-        const { requestId } = JSON.parse(body) as { requestId: string };
-        asked.set(`${subgraph}:${requestId}`, (asked.get(`${subgraph}:${requestId}`) ?? 0) + 1);
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ subgraph, tables: {}, files: [], receipt: [] }));
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    closing.push(() => new Promise((resolve) => server.close(() => resolve())));
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const { asked, base } = await participants();
     const repository = new RequestsRepository(db);
     // More than one batch (10), in two associations, so both jobs lease some.
-    const opened = await Promise.all(
-      Array.from({ length: 14 }, (_, i) =>
-        repository.open({
-          associationId: i % 2 ? DEMO.solbakken : randomUUID(),
-          kind: 'export',
-          subjectMemberId: randomUUID(),
-          requestedBy: null,
-          reason: 'request',
-          receivedAt: new Date('2026-12-01T10:00:00Z'),
-          timeZone: 'Europe/Oslo',
-          subgraphs: ['posts', 'members'],
-        }),
-      ),
-    );
+    const opened = await openExports(repository, 14, (i) => (i % 2 ? DEMO.solbakken : randomUUID()), new Date('2026-12-01T10:00:00Z'));
     const published: string[] = [];
-    const job = () =>
-      new RequestsJob({
-        repository,
-        subgraphUrls: () => ({ posts: `${base}/posts/graphql`, members: `${base}/members/graphql` }),
-        internalSecret: 'jobs-replicas-secret-jobs-replicas-secret',
-        storage: new FilesystemStorage(mkdtempSync(path.join(os.tmpdir(), 'jobs-replicas-'))),
-        publisher: {
-          publish: async (input, complete) => {
-            published.push(input.requestId);
-            await db.tenant(input.associationId, complete);
-          },
-        },
-        intervalMs: 60_000,
-        now: () => new Date('2026-12-01T10:05:00Z'),
-      });
+    const job = () => requestsJob(db, repository, base, published, () => new Date('2026-12-01T10:05:00Z'));
     const [one, two] = [job(), job()];
 
     // As with the dispatcher: the second job runs while the first one's calls are under way.
@@ -163,55 +124,16 @@ describe('background jobs on two replicas', () => {
     // 5-minute lease. Once the first job's lease has run out, or its run ended, the second job runs.
     let clock = new Date('2026-12-02T10:00:00Z').getTime();
     const leaseEnds = clock + 5 * 60_000;
-    const asked = new Map<string, number>();
     let startSecond: () => void = () => undefined;
-    const server = createServer((req, res) => {
-      let body = '';
-      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      req.on('end', () => {
-        const subgraph = req.url!.split('/')[1]!;
-        const { requestId } = JSON.parse(body) as { requestId: string };
-        asked.set(`${subgraph}:${requestId}`, (asked.get(`${subgraph}:${requestId}`) ?? 0) + 1);
-        clock += 50_000;
-        if (clock > leaseEnds) startSecond();
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ subgraph, tables: {}, files: [], receipt: [] }));
-      });
+    const { asked, base } = await participants(() => {
+      clock += 50_000;
+      if (clock > leaseEnds) startSecond();
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    closing.push(() => new Promise((resolve) => server.close(() => resolve())));
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const repository = new RequestsRepository(db);
     const associationId = randomUUID();
-    const opened = await Promise.all(
-      Array.from({ length: 10 }, () =>
-        repository.open({
-          associationId,
-          kind: 'export',
-          subjectMemberId: randomUUID(),
-          requestedBy: null,
-          reason: 'request',
-          receivedAt: new Date('2026-12-02T09:00:00Z'),
-          timeZone: 'Europe/Oslo',
-          subgraphs: ['posts', 'members'],
-        }),
-      ),
-    );
+    const opened = await openExports(repository, 10, () => associationId, new Date('2026-12-02T09:00:00Z'));
     const published: string[] = [];
-    const job = () =>
-      new RequestsJob({
-        repository,
-        subgraphUrls: () => ({ posts: `${base}/posts/graphql`, members: `${base}/members/graphql` }),
-        internalSecret: 'jobs-replicas-secret-jobs-replicas-secret',
-        storage: new FilesystemStorage(mkdtempSync(path.join(os.tmpdir(), 'jobs-replicas-'))),
-        publisher: {
-          publish: async (input, complete) => {
-            published.push(input.requestId);
-            await db.tenant(input.associationId, complete);
-          },
-        },
-        intervalMs: 60_000,
-        now: () => new Date(clock),
-      });
+    const job = () => requestsJob(db, repository, base, published, () => new Date(clock));
     const [one, two] = [job(), job()];
 
     const second = new Promise<boolean>((resolve) => {
@@ -281,33 +203,72 @@ describe('background jobs on two replicas', () => {
   function privacyDatabase(): SubgraphDatabase {
     return bed.connection.forSubgraph('privacy', path.resolve(__dirname, '../subgraphs/privacy/migrations'));
   }
+
+  /** Stands in for the subgraphs privacy asks for a person's data: answers at once, counts each ask, calls `onAsk` first. */
+  async function participants(onAsk: () => void = () => undefined): Promise<{ asked: Map<string, number>; base: string }> {
+    const asked = new Map<string, number>();
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        const subgraph = req.url!.split('/')[1]!;
+        const { requestId } = JSON.parse(body) as { requestId: string };
+        asked.set(`${subgraph}:${requestId}`, (asked.get(`${subgraph}:${requestId}`) ?? 0) + 1);
+        onAsk();
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ subgraph, tables: {}, files: [], receipt: [] }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    closing.push(() => new Promise((resolve) => server.close(() => resolve())));
+    return { asked, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+  }
 });
+
+/** Opens `count` export requests for posts and members, the i-th in `associationOf(i)`. */
+function openExports(repository: RequestsRepository, count: number, associationOf: (i: number) => string, receivedAt: Date) {
+  return Promise.all(
+    Array.from({ length: count }, (_, i) =>
+      repository.open({
+        associationId: associationOf(i),
+        kind: 'export',
+        subjectMemberId: randomUUID(),
+        requestedBy: null,
+        reason: 'request',
+        receivedAt,
+        timeZone: 'Europe/Oslo',
+        subgraphs: ['posts', 'members'],
+      }),
+    ),
+  );
+}
+
+/** A privacy requests job as privacy's subgraph.ts builds it, with a publisher that records what it published. */
+function requestsJob(db: SubgraphDatabase, repository: RequestsRepository, base: string, published: string[], now: () => Date): RequestsJob {
+  return new RequestsJob({
+    repository,
+    subgraphUrls: () => ({ posts: `${base}/posts/graphql`, members: `${base}/members/graphql` }),
+    internalSecret: 'jobs-replicas-secret-jobs-replicas-secret',
+    storage: new FilesystemStorage(mkdtempSync(path.join(os.tmpdir(), 'jobs-replicas-'))),
+    publisher: {
+      publish: async (input, complete) => {
+        published.push(input.requestId);
+        await db.tenant(input.associationId, complete);
+      },
+    },
+    intervalMs: 60_000,
+    now,
+  });
+}
 
 /** Stores `count` notifications with one e-mail delivery each, due now, in two associations; resolves to the deliveries' ids. */
 async function queueEmails(subgraph: NotificationsSubgraph, count: number): Promise<string[]> {
   const ids: string[] = [];
   for (const associationId of [DEMO.solbakken, DEMO.fjordly]) {
-    const stored = Array.from({ length: count / 2 }, (): NewNotification => {
+    const stored = Array.from({ length: count / 2 }, () => {
       const memberId = randomUUID();
       const id = randomUUID();
       ids.push(id);
-      return {
-        id: randomUUID(),
-        eventId: randomUUID(),
-        recipient: `member:${memberId}`,
-        memberId,
-        topic: 'post.published',
-        category: 'important',
-        important: true,
-        locale: 'nb',
-        title: 'Vannet stenges tirsdag',
-        body: 'Vannet stenges tirsdag fra 09:00 til 12:00.',
-        link: '/posts/1',
-        subjectType: 'Post',
-        subjectId: randomUUID(),
-        shown: true,
-        deliveries: [{ id, channel: 'email', address: `${memberId.slice(0, 8)}@beboer.test`, status: 'queued', heldFor: null }],
-      };
+      return waterNotice(memberId, [{ id, channel: 'email', address: `${memberId.slice(0, 8)}@beboer.test`, status: 'queued', heldFor: null }]);
     });
     await new IngestRepository(subgraph.db).store(associationId, stored);
   }

@@ -1,24 +1,9 @@
 import { EventEmitter } from 'node:events';
 import { createServer } from 'node:net';
-import { Writable } from 'node:stream';
 import { context, ROOT_CONTEXT, trace, TraceFlags } from '@opentelemetry/api';
-import { createLogger } from './logger';
 import { diagnosticsTo, startTracing, traceIncoming, traceWork } from './tracing';
+import { capturedLogger } from './logger.fixtures';
 import { recordSpans, type RecordedSpans } from './tracing.fixtures';
-
-/** A logger whose lines the test reads. */
-function capturedLogger(): { logger: ReturnType<typeof createLogger>; lines: Array<Record<string, unknown>> } {
-  const lines: Array<Record<string, unknown>> = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
-      done();
-    },
-  });
-  const logger = createLogger('test', destination);
-  logger.level = 'info';
-  return { logger, lines };
-}
 
 /** A local port nothing listens on: a trace collector that is down. */
 async function closedPort(): Promise<number> {
@@ -63,42 +48,28 @@ describe('tracing (decision 0060)', () => {
   });
 
   it("writes the trace's id on log lines written inside a span, and none outside", async () => {
-    const lines: string[] = [];
-    const destination = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        lines.push(chunk.toString());
-        done();
-      },
+    const { logger, lines } = capturedLogger();
+    logger.info('outside');
+    const traceId = trace.getTracer('test').startActiveSpan('POST /graphql', (span) => {
+      logger.info('inside');
+      span.end();
+      return span.spanContext().traceId;
     });
-    const previous = process.env.LOG_LEVEL;
-    process.env.LOG_LEVEL = 'info';
-    try {
-      const logger = createLogger('test', destination);
-      logger.info('outside');
-      const traceId = trace.getTracer('test').startActiveSpan('POST /graphql', (span) => {
-        logger.info('inside');
+    // A trace the gateway decided not to sample (a subgraph continues it unsampled): no span is kept, so no id.
+    const unsampled = trace.setSpanContext(ROOT_CONTEXT, {
+      traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+      spanId: '00f067aa0ba902b7',
+      traceFlags: TraceFlags.NONE,
+    });
+    context.with(unsampled, () =>
+      trace.getTracer('test').startActiveSpan('POST /graphql', (span) => {
+        logger.info('unsampled');
         span.end();
-        return span.spanContext().traceId;
-      });
-      // A trace the gateway decided not to sample (a subgraph continues it unsampled): no span is kept, so no id.
-      const unsampled = trace.setSpanContext(ROOT_CONTEXT, {
-        traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
-        spanId: '00f067aa0ba902b7',
-        traceFlags: TraceFlags.NONE,
-      });
-      context.with(unsampled, () =>
-        trace.getTracer('test').startActiveSpan('POST /graphql', (span) => {
-          logger.info('unsampled');
-          span.end();
-        }),
-      );
-      expect(JSON.parse(lines[0]!).traceId).toBeUndefined();
-      expect(JSON.parse(lines[1]!).traceId).toBe(traceId);
-      expect(JSON.parse(lines[2]!).traceId).toBeUndefined();
-    } finally {
-      if (previous === undefined) delete process.env.LOG_LEVEL;
-      else process.env.LOG_LEVEL = previous;
-    }
+      }),
+    );
+    expect(lines[0]!.traceId).toBeUndefined();
+    expect(lines[1]!.traceId).toBe(traceId);
+    expect(lines[2]!.traceId).toBeUndefined();
   });
 });
 

@@ -219,13 +219,18 @@ export async function traceOutgoing<T>(name: string, attributes: Attributes, sen
     try {
       return await send(headers, span);
     } catch (error) {
-      span.setStatus({ code: SpanStatusCode.ERROR });
-      span.setAttribute(ATTR_ERROR_TYPE, error instanceof Error ? error.name : 'Error');
+      markFailed(span, error);
       throw error;
     } finally {
       span.end();
     }
   });
+}
+
+/** A span whose work threw: status ERROR and the error's class name (never its message, which may hold data). */
+function markFailed(span: Span, error: unknown): void {
+  span.setStatus({ code: SpanStatusCode.ERROR });
+  span.setAttribute(ATTR_ERROR_TYPE, error instanceof Error ? error.name : 'Error');
 }
 
 /** What a called process answered, on the call's span (traceOutgoing's): its HTTP status, and ERROR for a 5xx. */
@@ -258,8 +263,7 @@ export async function traceWork<T>(name: string, attributes: Attributes, work: (
     try {
       return await work();
     } catch (error) {
-      span.setStatus({ code: SpanStatusCode.ERROR });
-      span.setAttribute(ATTR_ERROR_TYPE, error instanceof Error ? error.name : 'Error');
+      markFailed(span, error);
       throw error;
     } finally {
       span.end();

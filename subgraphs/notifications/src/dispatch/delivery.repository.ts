@@ -93,14 +93,7 @@ export class DeliveryRepository {
       tx
         .update(deliveries)
         .set({ claimedUntil: null, attempts: sql`${deliveries.attempts} - 1`, updatedAt: sql`now()` })
-        .where(
-          and(
-            eq(deliveries.associationId, tenant),
-            eq(deliveries.id, delivery.deliveryId),
-            eq(deliveries.status, 'queued'),
-            eq(deliveries.attempts, delivery.attempt),
-          ),
-        ),
+        .where(stillClaimedBy(tenant, delivery.deliveryId, delivery.attempt)),
     );
   }
 
@@ -134,19 +127,17 @@ export class DeliveryRepository {
       const updated = await tx
         .update(deliveries)
         .set({ status: 'withheld', withheldReason: reason, heldFor: null, claimedUntil: null, updatedAt: sql`now()` })
-        .where(
-          and(
-            eq(deliveries.associationId, tenant),
-            eq(deliveries.id, delivery.deliveryId),
-            eq(deliveries.status, 'queued'),
-            eq(deliveries.attempts, delivery.attempt),
-          ),
-        )
+        .where(stillClaimedBy(tenant, delivery.deliveryId, delivery.attempt))
         .returning({ id: deliveries.id });
       if (updated.length === 0) return null;
       return { fallbackReleased: (await releaseFallback(tx, tenant, delivery.notificationId)) > 0 };
     });
   }
+}
+
+/** The delivery while it is still queued under this attempt's claim: a claim taken since by another replica (the count of attempts moved on) matches nothing. */
+function stillClaimedBy(tenant: string, deliveryId: string, attempt: number) {
+  return and(eq(deliveries.associationId, tenant), eq(deliveries.id, deliveryId), eq(deliveries.status, 'queued'), eq(deliveries.attempts, attempt));
 }
 
 /** The notification's e-mail that waits for its SMS. */
@@ -194,7 +185,7 @@ export async function recordAttempt(
       ...(outcome.lastError !== undefined ? { lastError: outcome.lastError } : {}),
       ...(retryAt !== null ? { nextAttemptAt: retryAt } : {}),
     })
-    .where(and(eq(deliveries.associationId, tenant), eq(deliveries.id, deliveryId), eq(deliveries.status, 'queued'), eq(deliveries.attempts, attempt)))
+    .where(stillClaimedBy(tenant, deliveryId, attempt))
     .returning({ id: deliveries.id });
   if (updated.length === 0) return false;
   await tx

@@ -6,7 +6,7 @@ import { deliveries, deliveryAttempts, notifications } from '../tables';
 import { openNotificationsTestBed, type NotificationsTestBed } from '../notifications.fixtures';
 import { CHANNEL_NOT_CONFIGURED } from './delivery.rules';
 import { DeliveryRepository } from './delivery.repository';
-import { acceptingSenders, ScriptedSender } from './delivery.fixtures';
+import { acceptingSenders, ScriptedSender, waterNotice } from './delivery.fixtures';
 import { SmsGate } from '../sms/sms-gate';
 import { SmsQuotaRepository } from '../sms/sms-quota.repository';
 import { Dispatcher, type DispatcherOptions } from './dispatcher';
@@ -38,25 +38,7 @@ async function queue(...wanted: Partial<NewDelivery>[]): Promise<string[]> {
     heldFor: null,
     ...delivery,
   }));
-  await new IngestRepository(bed.subgraph.db).store(tenant, [
-    {
-      id: randomUUID(),
-      eventId: randomUUID(),
-      recipient: `member:${memberId}`,
-      memberId,
-      topic: 'post.published',
-      category: 'important',
-      important: true,
-      locale: 'nb',
-      title: 'Vannet stenges tirsdag',
-      body: 'Vannet stenges tirsdag fra 09:00 til 12:00.',
-      link: '/posts/1',
-      subjectType: 'Post',
-      subjectId: randomUUID(),
-      shown: true,
-      deliveries: planned,
-    },
-  ]);
+  await new IngestRepository(bed.subgraph.db).store(tenant, [waterNotice(memberId, planned)]);
   return planned.map((delivery) => delivery.id);
 }
 
