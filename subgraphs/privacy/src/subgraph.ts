@@ -30,7 +30,7 @@ import { ClosureLinksRepository } from './archives/closure-links.repository';
 import { ClosureLinksService, isClosurePath } from './archives/closure-links.service';
 import { ClosuresRepository } from './archives/closures.repository';
 import { closuresResolvers } from './archives/closures.resolvers';
-import { ClosuresService } from './archives/closures.service';
+import { CLOSURE_CALL_TIMEOUT_MS, ClosuresService } from './archives/closures.service';
 import { AccessLogRepository } from './access-log/access-log.repository';
 import { accessLogResolvers } from './access-log/access-log.resolvers';
 import { AccessLogService } from './access-log/access-log.service';
@@ -155,7 +155,7 @@ export async function createPrivacySubgraph(deps: PrivacyDependencies): Promise<
     (subgraph, route, payload) => {
       const graphqlUrl = deps.subgraphUrls()[subgraph];
       if (!graphqlUrl) throw new Error(`${subgraph} is not configured`);
-      return postInternalRoute({ graphqlUrl, route, internalSecret: deps.internalSecret, payload, timeoutMs: 30_000 });
+      return postInternalRoute({ graphqlUrl, route, internalSecret: deps.internalSecret, payload, timeoutMs: CLOSURE_CALL_TIMEOUT_MS });
     },
     // A terminated association's erasure keeps members last (decision 0037); privacy's own rows are erased by the closure.
     [...PRIVACY_PARTICIPANTS.filter((subgraph) => subgraph !== 'privacy' && subgraph !== 'members'), 'members'],

@@ -130,7 +130,10 @@ describe("a terminated association's export and deletion", () => {
   });
 
   /** A closure started at 2026-03-01 whose subgraphs answer `call`, and a way to make job instances over it. */
-  async function startedClosure(call: (subgraph: string, route: string) => Promise<Response>, clock = { now: new Date('2026-03-01T09:00:00Z') }) {
+  async function startedClosure(
+    call: (subgraph: string, route: string, payload: unknown) => Promise<Response>,
+    clock = { now: new Date('2026-03-01T09:00:00Z') },
+  ) {
     const associationId = randomUUID();
     const terminationId = randomUUID();
     const now = () => clock.now;
@@ -276,5 +279,96 @@ describe("a terminated association's export and deletion", () => {
     await Promise.all([links().issue(operator, '', associationId), links().issue(operator, '', associationId)]);
     const issued = (await links().closure(operator, associationId))!.links;
     expect(issued.map((link) => link.revokedAt === null).sort()).toEqual([false, true]);
+  });
+
+  /** What a subgraph answers when it has nothing: an export without rows or files, or an erasure's empty receipt. */
+  const empty = (subgraph: string, route: string) =>
+    Response.json(route === 'privacy/export-association' ? { subgraph, tables: {}, files: [], receipt: [] } : { subgraph, receipt: [] });
+  const minutes = (at: Date, count: number) => new Date(at.getTime() + count * 60_000);
+  const associationOf = (payload: unknown) => (payload as PrivacyAssociationRequest).associationId;
+  /** Another privacy process, leasing what is due at the clock's moment as its job does. */
+  const otherReplicaLeases = async (now: Date) => (await new ClosuresRepository(db).lease(now, 15 * 60_000, 20)).map((row) => row.associationId);
+
+  it('a run that outlasted its lease leaves alone the lease another process took since, so no third run works the closure meanwhile', async () => {
+    const clock = { now: new Date('2026-03-02T09:00:00Z') };
+    const calls: string[] = [];
+    let theirs: string[] = [];
+    const { associationId, closures } = await startedClosure(async (subgraph, _route, payload) => {
+      if (associationOf(payload) !== associationId) return new Response('unavailable', { status: 503 });
+      calls.push(subgraph);
+      if (theirs.length === 0) {
+        // 16 minutes pass in posts' call (a paused process, a storage write with no timeout): the lease has run out,
+        // and another process leases the closure meanwhile
+        clock.now = minutes(clock.now, 16);
+        theirs = await otherReplicaLeases(clock.now);
+      }
+      return new Response('unavailable', { status: 503 });
+    }, clock);
+
+    await closures().run();
+    expect(theirs).toContain(associationId);
+    expect(calls).toEqual(['posts', 'billing', 'members']);
+    calls.length = 0;
+    await closures().run();
+    expect(calls).toEqual([]);
+  });
+
+  it('a batch whose lease runs low starts no closure it cannot finish in time, and leaves it to the next run at once', async () => {
+    const clock = { now: new Date('2026-03-03T09:00:00Z') };
+    const calls: string[] = [];
+    const slow = new Set<string>();
+    const call = async (subgraph: string, route: string, payload: unknown) => {
+      calls.push(`${associationOf(payload)} ${subgraph}`);
+      // each of the first closure's subgraphs takes 4.5 minutes: after it, 1.5 of the lease's 15 are left
+      if (slow.has(associationOf(payload))) clock.now = minutes(clock.now, 4.5);
+      return empty(subgraph, route);
+    };
+    const first = await startedClosure(call, clock);
+    clock.now = minutes(clock.now, 1);
+    const second = await startedClosure(call, clock);
+    slow.add(first.associationId);
+    const steps = (associationId: string) =>
+      rows(sql`select subgraph, attempts from privacy.association_closure_steps where association_id = ${associationId} order by subgraph`);
+
+    await first.closures().run();
+    expect(await first.status()).toBe('ready');
+    expect(calls.filter((call) => call.startsWith(second.associationId))).toEqual([]);
+    expect(await second.status()).toBe('exporting');
+    expect(await steps(second.associationId)).toEqual(
+      SUBGRAPHS.map((subgraph) => ({ subgraph, attempts: 0 })).sort((a, b) => a.subgraph.localeCompare(b.subgraph)),
+    );
+
+    await first.closures().run();
+    expect(calls.filter((call) => call.startsWith(second.associationId)).sort()).toEqual(
+      SUBGRAPHS.map((subgraph) => `${second.associationId} ${subgraph}`).sort(),
+    );
+    expect(await second.status()).toBe('ready');
+  });
+
+  it('an archive whose files take longer than the lease has left keeps the closure from other processes until it is built', async () => {
+    const clock = { now: new Date('2026-03-04T09:00:00Z') };
+    const FILES = Array.from({ length: 40 }, () => randomUUID());
+    const seenByOthers: string[][] = [];
+    let fetched = 0;
+    const { associationId, storage, terminationId, closures, status } = await startedClosure(async (subgraph, route, payload) => {
+      if (route !== 'privacy/export-association-file') {
+        const files = subgraph === 'posts' ? FILES.map((fileId) => ({ fileId, name: 'bilde.jpg', contentType: 'image/jpeg', sizeBytes: 4 })) : [];
+        return Response.json({ subgraph, tables: {}, files, receipt: [] });
+      }
+      // each file takes the call's whole 30 s: 40 of them, 20 minutes, outlast the 15-minute lease
+      clock.now = minutes(clock.now, 0.5);
+      if (++fetched % 10 === 0) seenByOthers.push(await otherReplicaLeases(clock.now));
+      return associationOf(payload) === associationId ? new Response('jpeg') : new Response('no such file', { status: 404 });
+    }, clock);
+
+    await closures().run();
+    expect(await status()).toBe('ready');
+    expect(fetched).toBe(40);
+    expect(seenByOthers.flat()).not.toContain(associationId);
+    expect(Object.keys(unzipSync(storage.objects.get(`${associationId}/${terminationId}/archive`)!)).filter((name) => name.startsWith('files/'))).toHaveLength(
+      40,
+    );
+    // built and released: any process may take the closure up again when its deletion is due
+    expect(await rows(sql`select leased_until from privacy.association_closures where association_id = ${associationId}`)).toEqual([{ leased_until: null }]);
   });
 });

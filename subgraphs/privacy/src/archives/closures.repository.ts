@@ -24,6 +24,11 @@ export interface ClosureRow {
   receiptEn: string | null;
 }
 
+/** A closure as `lease` hands it to a run: `leasedUntil` is the lease that run holds, for `release` and `extend`. */
+export interface LeasedClosure extends ClosureRow {
+  leasedUntil: Date;
+}
+
 /** How the copy was handed over: each download link issued, for the deletion receipt (read before the links go). */
 export interface HandoverEntry {
   issuedAt: Date;
@@ -112,7 +117,7 @@ export class ClosuresRepository {
    * association). Closures another run holds (locked now, or leased and not run out) are skipped, so two processes
    * never work on one closure at once.
    */
-  async lease(now: Date, leaseMs: number, limit: number): Promise<ClosureRow[]> {
+  async lease(now: Date, leaseMs: number, limit: number): Promise<LeasedClosure[]> {
     const until = new Date(now.getTime() + leaseMs);
     return this.db.system(async (tx) =>
       (
@@ -127,12 +132,31 @@ export class ClosuresRepository {
         )
       )
         .sort((a, b) => new Date(a.created_at as string).getTime() - new Date(b.created_at as string).getTime())
-        .map(closureOf),
+        .map((row) => ({ ...closureOf(row), leasedUntil: until })),
     );
   }
 
-  async release(tenant: string): Promise<void> {
-    await this.db.tenant(tenant, (tx) => tx.execute(sql`update privacy.association_closures set leased_until = null where association_id = ${tenant}`));
+  /**
+   * Ends the lease a run took (`leasedUntil`, as `lease` or `extend` set it). A lease another process has taken since,
+   * once this one ran out, is left alone: clearing it would let a third process work the closure beside that one.
+   */
+  async release(tenant: string, leasedUntil: Date): Promise<void> {
+    await this.db.tenant(tenant, (tx) =>
+      tx.execute(sql`update privacy.association_closures set leased_until = null
+          where association_id = ${tenant} and leased_until = ${leasedUntil.toISOString()}::timestamptz`),
+    );
+  }
+
+  /** Lengthens a run's lease from `leasedUntil` to `until`; false, and nothing changed, when another process has taken it since. */
+  async extend(tenant: string, leasedUntil: Date, until: Date): Promise<boolean> {
+    return this.db.tenant(tenant, async (tx) => {
+      const extended = await rowsOf(
+        tx,
+        sql`update privacy.association_closures set leased_until = ${until.toISOString()}::timestamptz
+            where association_id = ${tenant} and leased_until = ${leasedUntil.toISOString()}::timestamptz returning 1`,
+      );
+      return extended.length > 0;
+    });
   }
 
   async find(tenant: string): Promise<ClosureRow | null> {

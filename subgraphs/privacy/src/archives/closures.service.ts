@@ -21,8 +21,16 @@ import type { ExportArchiver } from './export-archiver';
 export type RouteCaller = (subgraph: string, route: string, payload: unknown) => Promise<Response>;
 
 const BATCH = 20;
-/** Long enough for a run's calls on one closure (each gives up after 30 s) and its archive; a crashed process's lease runs out. */
+/** How long the route caller (subgraph.ts) waits for a subgraph's answer, its body included, before giving up. */
+export const CLOSURE_CALL_TIMEOUT_MS = 30_000;
+/** Long enough for several closures' runs in one batch; a crashed process's lease runs out. */
 const LEASE_MS = 15 * 60_000;
+
+/** The lease a run holds on one closure; `until` moves when the run lengthens it for a big archive. */
+interface Lease {
+  associationId: string;
+  until: Date;
+}
 
 /** The start of a closure: from `association.terminated`, or an operator's command when that event never came. */
 export interface ClosureStart {
@@ -64,18 +72,45 @@ export class ClosuresService {
     const startedAt = this.now();
     let changed = 0;
     for (const closure of await this.repository.lease(startedAt, LEASE_MS, BATCH)) {
+      const lease: Lease = { associationId: closure.associationId, until: closure.leasedUntil };
       try {
-        if (await this.advance(closure)) changed++;
+        // Too little of the lease is left to finish it: released untouched, for the next run of any process.
+        if (this.lasts(lease, this.closureMs()) && (await this.advance(closure, lease))) changed++;
       } finally {
-        await this.repository.release(closure.associationId);
+        await this.repository.release(closure.associationId, lease.until);
       }
     }
     await this.repository.logRun(startedAt, changed);
     return changed;
   }
 
-  private async advance(closure: ClosureRow): Promise<boolean> {
-    if (closure.status === 'exporting') return this.export(closure);
+  /**
+   * The longest a closure's run may take before its archive: it asks the subgraphs of one phase (the export, or the
+   * deletion, which a ready closure starts and runs on at once) one after another, each call giving up after
+   * CLOSURE_CALL_TIMEOUT_MS, and one call's worth more covers the storage and database work around them.
+   */
+  private closureMs(): number {
+    return (this.subgraphs.length + 1) * CLOSURE_CALL_TIMEOUT_MS;
+  }
+
+  private lasts(lease: Lease, ms: number): boolean {
+    return this.now().getTime() + ms <= lease.until.getTime();
+  }
+
+  /**
+   * True when the lease lasts `ms` more, lengthened when it would not; false when another process has taken it
+   * since. A crashed process's lengthened lease keeps the closure from others for that much longer.
+   */
+  private async cover(lease: Lease, ms: number): Promise<boolean> {
+    if (this.lasts(lease, ms)) return true;
+    const until = new Date(this.now().getTime() + ms);
+    if (!(await this.repository.extend(lease.associationId, lease.until, until))) return false;
+    lease.until = until;
+    return true;
+  }
+
+  private async advance(closure: ClosureRow, lease: Lease): Promise<boolean> {
+    if (closure.status === 'exporting') return this.export(closure, lease);
     if (closure.status === 'ready' && deletionDue(this.now(), closure.timeZone, closure.availableUntil)) {
       if (closure.archiveKey) await this.storage.delete(closure.archiveKey);
       await this.repository.startErasing(closure.associationId, this.subgraphs);
@@ -87,7 +122,7 @@ export class ClosuresService {
   }
 
   /** Asks every subgraph not yet done; when all answered, builds the archive. True when it became ready. */
-  private async export(closure: ClosureRow): Promise<boolean> {
+  private async export(closure: ClosureRow, lease: Lease): Promise<boolean> {
     const { associationId, terminationId } = closure;
     const body: PrivacyAssociationRequest = { kind: 'privacy.export-association', requestId: terminationId, associationId };
     for (const step of await this.stepsInOrder(associationId, 'export')) {
@@ -106,6 +141,10 @@ export class ClosuresService {
       if (!stored) throw new Error(`association export part of ${step.subgraph} is missing`);
       parts.push({ subgraph: step.subgraph, answer: privacyExportAnswerSchema.parse(JSON.parse(stored.toString('utf8'))) });
     }
+    // Each listed file is one more call, and a big archive needs more than any lease given at the start: the lease is
+    // lengthened to cover them all (and the archive's upload), or the archive waits for the next run.
+    const files = parts.reduce((count, part) => count + part.answer.files.length, 0);
+    if (!(await this.cover(lease, (files + 1) * CLOSURE_CALL_TIMEOUT_MS))) return false;
     const fetchFile = async (subgraph: string, fileId: string): Promise<Buffer | null> => {
       const file: PrivacyExportAssociationFileRequest = { kind: 'privacy.export-association-file', requestId: terminationId, associationId, fileId };
       const response = await this.call(subgraph, PRIVACY_EXPORT_ASSOCIATION_FILE_ROUTE, file);
