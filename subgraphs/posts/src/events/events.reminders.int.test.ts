@@ -3,6 +3,7 @@ import { openEventStream, stopAll, type MemberViewer } from '@tunet/kit';
 import { sql } from 'drizzle-orm';
 import { openPostsTestBed, viewerIn, type PostsTestBed } from '../posts.fixtures';
 import { ReminderSweep } from '@tunet/kit';
+import { EventsService } from './events.service';
 
 let bed: PostsTestBed;
 
@@ -32,7 +33,14 @@ async function arrange(board: MemberViewer, startsInHours: number, input: Record
   });
 }
 
-const signUp = (viewer: MemberViewer, eventId: string) => bed.contextFor(viewer).events.signUp(viewer, bed.contextFor(viewer).loaders, { eventId });
+const signUp = (viewer: MemberViewer, eventId: string, adults = 1) =>
+  bed.contextFor(viewer).events.signUp(viewer, bed.contextFor(viewer).loaders, { eventId, adults });
+const cancelSignup = (viewer: MemberViewer, eventId: string, events = bed.contextFor(viewer).events) =>
+  events.cancelSignup(viewer, bed.contextFor(viewer).loaders, { eventId });
+const changeSignup = (viewer: MemberViewer, eventId: string, adults: number) =>
+  bed.contextFor(viewer).events.changeSignup(viewer, bed.contextFor(viewer).loaders, { eventId, adults, children: 0 });
+
+const recipientsOf = async (eventId: string) => (await remindersOf([eventId])).map((r) => r.recipients);
 
 const sweepAt = (at: Date) => new ReminderSweep('event-reminders', bed.subgraph.events, {}, () => at).sweep();
 
@@ -70,6 +78,68 @@ describe('event reminders', () => {
       { ...reminder, recipients: [early.memberId] },
       { ...reminder, recipients: [late.memberId] },
     ]);
+  });
+
+  it('reminds a waitlisted member promoted after the event was reminded, alone, whichever change freed the seat', async () => {
+    const event = await arrange(board, 12, { capacity: 3, maxGuestsPerSignup: 1 });
+    const [shrinking, leaving] = [viewerIn(associationId), viewerIn(associationId)];
+    const [first, second, third] = [viewerIn(associationId), viewerIn(associationId), viewerIn(associationId)];
+    await signUp(shrinking, event.id, 2);
+    await signUp(leaving, event.id);
+    for (const waiting of [first, second, third]) expect((await signUp(waiting, event.id)).signup.status).toBe('waitlisted');
+    await sweepAt(new Date());
+
+    await changeSignup(shrinking, event.id, 1);
+    await cancelSignup(leaving, event.id);
+    // Erasing a member gives up their seats as a cancellation does.
+    await bed.contextFor(board).events.releaseSeatsOf(associationId, shrinking.memberId, [event.id]);
+    await sweepAt(new Date());
+
+    expect(await recipientsOf(event.id)).toEqual([[shrinking.memberId, leaving.memberId], [first.memberId], [second.memberId], [third.memberId]]);
+  });
+
+  it('reminds a member promoted before the sweep by the sweep only', async () => {
+    const event = await arrange(board, 12, { capacity: 1 });
+    const [leaving, waiting] = [viewerIn(associationId), viewerIn(associationId)];
+    await signUp(leaving, event.id);
+    await signUp(waiting, event.id);
+    await cancelSignup(leaving, event.id);
+
+    await sweepAt(new Date());
+    await sweepAt(new Date());
+    expect(await recipientsOf(event.id)).toEqual([[waiting.memberId]]);
+  });
+
+  it('sends no reminder to a member promoted after the event started', async () => {
+    const event = await arrange(board, 1, { capacity: 1 });
+    const [leaving, waiting] = [viewerIn(associationId), viewerIn(associationId)];
+    await signUp(leaving, event.id);
+    await signUp(waiting, event.id);
+    await sweepAt(new Date());
+
+    const afterStart = new EventsService(bed.subgraph.eventsRepository, () => inHours(2));
+    await cancelSignup(leaving, event.id, afterStart);
+    const ctx = bed.contextFor(board);
+    expect((await ctx.events.signupsVisibleTo(board, ctx.loaders, event)).find((s) => s.memberId === waiting.memberId)?.status).toBe('confirmed');
+    expect(await recipientsOf(event.id)).toEqual([[leaving.memberId]]);
+  });
+
+  it('reminds each promoted member once when promotions and a sweep run at the same moment', async () => {
+    const own = viewerIn(randomUUID(), 'board');
+    const events = await Promise.all(Array.from({ length: 6 }, (_, i) => arrange(own, 2 + i, { capacity: 1 })));
+    const pairs = events.map((event) => ({ event, leaving: viewerIn(own.associationId), waiting: viewerIn(own.associationId) }));
+    for (const { event, leaving, waiting } of pairs) {
+      await signUp(leaving, event.id);
+      await signUp(waiting, event.id);
+    }
+
+    const now = new Date();
+    await Promise.all([sweepAt(now), ...pairs.map(({ event, leaving }) => cancelSignup(leaving, event.id))]);
+    // The sweep skips an event a cancellation holds locked; the next one claims it.
+    await sweepAt(now);
+    for (const { event, waiting } of pairs) {
+      expect((await recipientsOf(event.id)).flat().filter((id) => id === waiting.memberId)).toEqual([waiting.memberId]);
+    }
   });
 
   it('waits until 24 hours before the start, and skips cancelled and started events', async () => {

@@ -116,7 +116,8 @@ export class EventsRepository {
   /**
    * Cancels the member's active sign-up and confirms the waitlisted sign-ups `promote` picks, each with what
    * `announce` makes of it written to the outbox in the same transaction. The event row is locked first, as in
-   * `signUp`, so a promotion and a concurrent sign-up cannot both take the freed seats.
+   * `signUp`, so a promotion and a concurrent sign-up cannot both take the freed seats, and `announce` sees the
+   * event's `reminded_at` as the reminder claim leaves it (set already or not yet).
    * Null when the event does not exist; `signup` null when the member has no active sign-up.
    */
   cancelSignup(
@@ -125,7 +126,7 @@ export class EventsRepository {
     memberId: string,
     check: (event: EventRow) => void,
     promote: (event: EventRow, active: SignupRow[]) => SignupRow[],
-    announce: (signup: SignupRow) => Announcement,
+    announce: (event: EventRow, signup: SignupRow) => Announcement[],
   ): Promise<{ event: EventRow; signup: SignupRow | null; promoted: SignupRow[] } | null> {
     return this.db.tenant(tenant, async (tx) => {
       const event = await lockEvent(tx, tenant, eventId);
@@ -146,7 +147,7 @@ export class EventsRepository {
       if (!cancelled) return { event, signup: null, promoted: [] };
       const promoted = promote(event, await activeSignupsOf(tx, tenant, eventId));
       for (const signup of promoted) await confirm(tx, tenant, signup);
-      for (const signup of promoted) await this.db.outbox.add(tx, { ...announce(signup), associationId: tenant });
+      for (const signup of promoted) await this.addAll(tx, tenant, announce(event, signup));
       return {
         event,
         signup: { ...cancelled, waitlistPosition: null },
@@ -159,8 +160,9 @@ export class EventsRepository {
    * Sets the party of the member's active sign-up after `check` (which may throw to refuse) has seen the event,
    * its active sign-ups and the member's, then confirms the waitlisted sign-ups `promote` picks, announcing each in
    * the same transaction. The event row is locked first, as in `signUp`, so the seats `check` counts cannot be taken
-   * by a concurrent sign-up, change or promotion before this one commits. The sign-up keeps its row and so its
-   * place in the line. Null when the event does not exist; `signup` null when the member has no active sign-up.
+   * by a concurrent sign-up, change or promotion before this one commits, nor `reminded_at` by the reminder claim
+   * before `announce` reads it. The sign-up keeps its row and so its place in the line. Null when the event does
+   * not exist; `signup` null when the member has no active sign-up.
    */
   changeSignup(
     tenant: string,
@@ -169,7 +171,7 @@ export class EventsRepository {
     party: Pick<SignupRow, 'adults' | 'children'>,
     check: (event: EventRow, active: SignupRow[], mine: SignupRow) => void,
     promote: (event: EventRow, active: SignupRow[]) => SignupRow[],
-    announce: (signup: SignupRow) => Announcement,
+    announce: (event: EventRow, signup: SignupRow) => Announcement[],
   ): Promise<{ event: EventRow; signup: SignupRow | null } | null> {
     return this.db.tenant(tenant, async (tx) => {
       const event = await lockEvent(tx, tenant, eventId);
@@ -184,10 +186,14 @@ export class EventsRepository {
         .where(and(eq(eventSignups.associationId, tenant), eq(eventSignups.id, mine.id)));
       const promoted = promote(event, await activeSignupsOf(tx, tenant, eventId));
       for (const signup of promoted) await confirm(tx, tenant, signup);
-      for (const signup of promoted) await this.db.outbox.add(tx, { ...announce(signup), associationId: tenant });
+      for (const signup of promoted) await this.addAll(tx, tenant, announce(event, signup));
       const after = await activeSignupsOf(tx, tenant, eventId);
       return { event, signup: after.find((s) => s.id === mine.id)! };
     });
+  }
+
+  private async addAll(tx: Tx, tenant: string, announcements: Announcement[]): Promise<void> {
+    for (const announcement of announcements) await this.db.outbox.add(tx, { ...announcement, associationId: tenant });
   }
 
   /**

@@ -36,6 +36,7 @@ import {
   waitlist,
   type SignUpReason,
 } from './events.seating';
+import { lateReminder, reminderOf } from './events.reminders';
 
 /** GraphQL defaults apply only over HTTP; callers in code may leave optional fields out. */
 const orDefault = <T extends z.ZodType, D>(schema: T, fallback: D) => schema.nullish().transform((value) => value ?? fallback);
@@ -92,12 +93,6 @@ export interface SignUpStatus {
 
 /** A cursor is [startsAt as ISO string, id]; both are checked because PostgreSQL would reject bad casts. */
 const cursorKey = z.tuple([z.iso.datetime(), z.guid()]);
-
-/** `event.reminder_due` of the event to the given members. */
-const reminderOf = (event: EventRow, recipients: string[]): Announcement => ({
-  topic: 'event.reminder_due',
-  payload: { eventId: event.id, title: event.title, startsAt: event.startsAt.toISOString(), place: event.place, recipients },
-});
 
 /** Business rules for events and sign-ups (påmelding); also the source of the reminder sweep. */
 export class EventsService implements DueReminders {
@@ -164,9 +159,7 @@ export class EventsService implements DueReminders {
           assertPartySize(event, adults, children);
           return placeFor(event, active, seatsOf(signup));
         },
-        // The event's reminder went out before this sign-up: a confirmed seat gets its own, as the others had.
-        (event, mine) =>
-          event.remindedAt && !event.cancelledAt && event.startsAt > this.now() && mine.status === 'confirmed' ? reminderOf(event, [mine.memberId]) : null,
+        (event, mine) => (mine.status === 'confirmed' ? lateReminder(event, mine.memberId, this.now()) : null),
       );
     } catch (error) {
       if (refusedRule<SignupRule>(error) === 'signed-up') throw refuse('ALREADY_SIGNED_UP');
@@ -201,7 +194,7 @@ export class EventsService implements DueReminders {
         }
       },
       promotions,
-      promotionOf(eventId),
+      this.promotionNotices,
     );
     if (!result) throw notFound('Event');
     if (!result.signup) throw refuse('NOT_SIGNED_UP');
@@ -253,7 +246,7 @@ export class EventsService implements DueReminders {
         if (event.cancelledAt) throw refuse('EVENT_CANCELLED');
       },
       promotions,
-      promotionOf(eventId),
+      this.promotionNotices,
     );
     if (!result) throw notFound('Event');
     if (!result.signup) throw refuse('NOT_SIGNED_UP');
@@ -273,10 +266,19 @@ export class EventsService implements DueReminders {
         memberId,
         () => undefined,
         (event, active) => (event.cancelledAt ? [] : promotions(event, active)),
-        promotionOf(eventId),
+        this.promotionNotices,
       );
     }
   }
+
+  /**
+   * What a waitlisted member given a seat is told, whichever change freed it: the promotion, and the event's
+   * reminder when it went out while they were still waiting.
+   */
+  private readonly promotionNotices = (event: EventRow, signup: SignupRow): Announcement[] => {
+    const reminder = lateReminder(event, signup.memberId, this.now());
+    return reminder ? [promotionOf(signup), reminder] : [promotionOf(signup)];
+  };
 
   /** The board sees every sign-up; anyone else only their own. */
   async signupsVisibleTo(viewer: Viewer | null, loaders: EventsLoaders, event: EventRow): Promise<SignupRow[]> {
@@ -311,12 +313,9 @@ function assertPartySize(event: EventRow, adults: number, children: number): voi
   }
 }
 
-/** What tells a waitlisted person they got a seat at `eventId`, whichever change freed it. */
-function promotionOf(eventId: string) {
-  return (signup: SignupRow): Announcement => ({
-    topic: 'event.signup_promoted',
-    payload: { eventId, memberId: signup.memberId, signupId: signup.id },
-  });
+/** What tells a waitlisted person they got a seat. */
+function promotionOf(signup: SignupRow): Announcement {
+  return { topic: 'event.signup_promoted', payload: { eventId: signup.eventId, memberId: signup.memberId, signupId: signup.id } };
 }
 
 function positionAfter(cursor: string): EventListPosition {
