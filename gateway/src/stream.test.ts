@@ -1,13 +1,18 @@
 import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import {
   AccessTokenSigner,
   AccessTokenVerifier,
   createLogger,
   createProbedApp,
+  errorReasons,
   generateSecrets,
   RevocationReader,
   serve,
   type FastStore,
+  type MessageLocale,
+  type ProbeState,
   startSubgraphServer,
   type RunningServer,
   type Viewer,
@@ -65,6 +70,9 @@ describe('the inbox stream at the gateway', () => {
   const open = new Set<ExpressResponse>();
   let upstreamCalls: number;
   const hangUps: AbortController[] = [];
+  /** Where the gateway finds notifications: the stand-in, or one that is down. */
+  let notificationsAt: string;
+  let gatewayProbe: ProbeState;
 
   beforeAll(async () => {
     const secrets = await generateSecrets();
@@ -80,7 +88,9 @@ describe('the inbox stream at the gateway', () => {
         streamRoutes: {
           inbox: async (req, res, context) => {
             upstreamCalls++;
-            if (!context.viewer) return void res.status(401).json({ errors: [{ message: 'Log in.', extensions: { code: 'UNAUTHENTICATED' } }] });
+            if (!context.viewer) {
+              return void res.status(401).json({ errors: [{ message: 'Log in.', extensions: { code: 'UNAUTHENTICATED', reason: 'NOT_LOGGED_IN' } }] });
+            }
             res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8' });
             const echo = { memberId: context.viewer.memberId, entitlements: context.entitlements, body: req.body };
             res.write(`event: next\ndata: ${JSON.stringify(echo)}\n\n`);
@@ -94,6 +104,7 @@ describe('the inbox stream at the gateway', () => {
     );
     const verifier = await AccessTokenVerifier.fromPem(secrets.jwtPublicKey);
     const probed = createProbedApp(async () => undefined);
+    gatewayProbe = probed.probe;
     const store: FastStore = { kind: 'memory', namespace: 'test' };
     mountInboxStream(probed.app, {
       authenticators: { accessTokens: verifier, apiKeys: new ApiKeyAuthenticator(store, async () => null), revocations: await RevocationReader.open(store) },
@@ -101,7 +112,7 @@ describe('the inbox stream at the gateway', () => {
       entitlements: await EntitlementsLookup.open(store, async (associationId) => ({ associationId, features: ['base', 'sms'], limits: {} }), logger),
       introspection: false,
       store,
-      notificationsUrl: () => upstream.url,
+      notificationsUrl: () => notificationsAt,
       timeoutMs: 10_000,
       internalSecret: SECRET,
       probe: probed.probe,
@@ -117,6 +128,8 @@ describe('the inbox stream at the gateway', () => {
   });
   beforeEach(() => {
     upstreamCalls = 0;
+    notificationsAt = upstream.url;
+    gatewayProbe.draining = false;
   });
   afterEach(async () => {
     for (const hangUp of hangUps.splice(0)) hangUp.abort();
@@ -124,12 +137,17 @@ describe('the inbox stream at the gateway', () => {
   });
 
   const body = JSON.stringify({ query: 'subscription { inboxUpdated { unreadCount } }', variables: { ø: 'æ' } });
-  const openStream = async (authorization?: string) => {
+  const openStream = async (authorization?: string, language?: MessageLocale) => {
     const hangUp = new AbortController();
     hangUps.push(hangUp);
     const response = await fetch(new URL(STREAM_PATH, gateway.url), {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...(authorization ? { authorization } : {}) },
+      headers: {
+        'content-type': 'application/json',
+        accept: 'text/event-stream',
+        ...(authorization ? { authorization } : {}),
+        ...(language ? { 'accept-language': language } : {}),
+      },
       body,
       signal: hangUp.signal,
     });
@@ -148,11 +166,89 @@ describe('the inbox stream at the gateway', () => {
     await new StreamText(response).until(JSON.stringify({ memberId: member.memberId, entitlements, body: JSON.parse(body) }));
   });
 
-  it("passes the subgraph's refusal on as it is", async () => {
-    const { response } = await openStream();
+  it("passes the subgraph's refusal on with its status, in the language the caller asked for", async () => {
+    const asIs = await openStream();
+    const inNorwegian = await openStream(undefined, 'nb');
 
-    expect(response.status).toBe(401);
-    expect(await response.json()).toEqual({ errors: [{ message: 'Log in.', extensions: { code: 'UNAUTHENTICATED' } }] });
+    expect(asIs.response.status).toBe(401);
+    expect(await asIs.response.json()).toEqual({
+      errors: [{ message: 'Log in.', extensions: { code: 'UNAUTHENTICATED', reason: 'NOT_LOGGED_IN', requestId: expect.any(String) } }],
+    });
+    expect(inNorwegian.response.status).toBe(401);
+    expect(await inNorwegian.response.json()).toMatchObject({ errors: [{ message: errorReasons.NOT_LOGGED_IN.nb() }] });
+  });
+
+  it("gives graphql-sse's protocol errors, which have none, a code from their status", async () => {
+    const protocolError = await answering(400, { errors: [{ message: 'Missing query' }] });
+    notificationsAt = protocolError.url;
+    try {
+      const { response } = await openStream(await tokenFor(member));
+
+      expect(response.status).toBe(400);
+      expect(await response.json()).toEqual({ errors: [{ message: 'Missing query', extensions: { code: 'BAD_REQUEST', requestId: expect.any(String) } }] });
+    } finally {
+      await protocolError.close();
+    }
+  });
+
+  describe('with notifications down', () => {
+    const unreachable = (locale: MessageLocale) => ({
+      errors: [
+        {
+          message: errorReasons.SERVICE_UNREACHABLE[locale]({ serviceName: 'notifications' }),
+          extensions: { code: 'SERVICE_UNAVAILABLE', reason: 'SERVICE_UNREACHABLE', serviceName: 'notifications', requestId: expect.any(String) },
+        },
+      ],
+    });
+
+    it.each(['nb', 'en'] as const)('answers SERVICE_UNAVAILABLE naming notifications, as /graphql does, in %s', async (locale) => {
+      notificationsAt = await closedPortUrl();
+
+      const { response } = await openStream(await tokenFor(member), locale);
+
+      expect(response.status).toBe(504);
+      expect(await response.json()).toEqual(unreachable(locale));
+    });
+
+    it("answers in the association's language when the caller asked for none, and nb without one", async () => {
+      notificationsAt = await closedPortUrl();
+
+      const english = await openStream(await tokenFor({ ...member, locale: 'en' }));
+      const unsaid = await openStream(await tokenFor(member));
+
+      expect(await english.response.json()).toEqual(unreachable('en'));
+      expect(await unsaid.response.json()).toEqual(unreachable('nb'));
+    });
+
+    it('answers the same when a notifications replica says it is draining (503)', async () => {
+      const draining = await answering(503, { errors: [{ message: 'The server is shutting down; connect again.' }] });
+      notificationsAt = draining.url;
+      try {
+        const { response } = await openStream(await tokenFor(member), 'en');
+
+        expect(response.status).toBe(504);
+        expect(await response.json()).toEqual(unreachable('en'));
+      } finally {
+        await draining.close();
+      }
+    });
+  });
+
+  it.each(['nb', 'en'] as const)('refuses a new stream while it drains with SERVICE_UNAVAILABLE, in %s', async (locale) => {
+    gatewayProbe.draining = true;
+
+    const { response } = await openStream(await tokenFor(member), locale);
+
+    expect(response.status).toBe(503);
+    expect(await response.json()).toEqual({
+      errors: [
+        {
+          message: errorReasons.SERVER_SHUTTING_DOWN[locale](),
+          extensions: { code: 'SERVICE_UNAVAILABLE', reason: 'SERVER_SHUTTING_DOWN', requestId: expect.any(String) },
+        },
+      ],
+    });
+    expect(upstreamCalls).toBe(0);
   });
 
   it('refuses a token it cannot verify itself, as /graphql does', async () => {
@@ -195,3 +291,18 @@ describe('the inbox stream at the gateway', () => {
     await eventually(() => expect(open.size).toBe(0));
   });
 });
+
+/** An address where nothing listens: a port that was just free. */
+async function closedPortUrl(): Promise<string> {
+  const { url, close } = await answering(200, {});
+  await close();
+  return url;
+}
+
+/** A server that answers every request with `status` and `body` as JSON. */
+async function answering(status: number, body: unknown): Promise<{ url: string; close: () => Promise<void> }> {
+  const server: Server = createServer((_request, response) => response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body)));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { url, close: () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))) };
+}

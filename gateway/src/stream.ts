@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { ConcurrencyLimit, encodeContext, endOnDrain, signRequest, type FastStore, type Lease, type Logger, type ProbeState } from '@tunet/kit';
 import express, { type Express, type Response } from 'express';
-import { GraphQLError } from 'graphql';
+import type { GraphQLError } from 'graphql';
 import { authenticate, suspendedMember, type Authenticated, type Authenticators } from './authenticate';
 import type { CallerLimits } from './caller-limits';
 import type { EntitlementsLookup } from './entitlements';
+import { messageLocaleOf } from './error-language';
 import { publicOriginOf } from './public-routes';
 import { serviceUnavailable } from './request-errors';
 import { isTimeout, logTimeout } from './subgraph-timeouts';
+import { isOutage, lastEvents, passRefusal, sendError, shuttingDown, type StreamLanguage } from './stream-answers';
 import { supportStreamRefused } from './support-sessions';
 import { asksForIntrospection, guardStream, introspectionRefused, STREAM_LEASE_SECONDS, STREAMS_PER_PERSON, tooManyStreams } from './stream-guard';
 
@@ -44,7 +46,8 @@ export interface InboxStreamOptions {
  * /graphql, forwards the exact body signed with the viewer, and pipes the event stream back unbuffered; a client
  * leaving aborts the upstream request, so the subgraph lets go of its subscription at once. The gateway ends a stream
  * itself, with a last event saying why, when its token expires, its session ends or its member is suspended
- * (docs/decisions/0018), and opens at most STREAMS_PER_PERSON at once for one person.
+ * (docs/decisions/0018), and opens at most STREAMS_PER_PERSON at once for one person. Its own answers are JSON errors
+ * with `extensions.code` in the caller's language, as /graphql's (stream-answers).
  */
 export function mountInboxStream(app: Express, options: InboxStreamOptions): void {
   const openStreams = new ConcurrencyLimit(options.store, { name: 'inbox-streams', limit: STREAMS_PER_PERSON, leaseSeconds: STREAM_LEASE_SECONDS });
@@ -54,11 +57,13 @@ export function mountInboxStream(app: Express, options: InboxStreamOptions): voi
     res.setHeader('x-request-id', requestId);
     const clientIp = req.ip ?? '';
     const body: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    const language: StreamLanguage = { locale: messageLocaleOf(req.headers['accept-language']) };
     let authenticated: Authenticated;
     let lease: Lease | null = null;
     try {
       const authentication = authenticate(req.headers.authorization, options.authenticators, { requestId, clientIp });
       authenticated = await options.callerLimits.admitAuthenticated(authentication, clientIp);
+      language.fallback = authenticated.viewer?.locale ?? undefined;
       if (authenticated.suspension) throw suspendedMember(authenticated.suspension);
       // Nothing here is logged per operation as /graphql logs a support session's, so such a token gets no stream.
       if (authenticated.viewer?.support) throw supportStreamRefused();
@@ -66,7 +71,7 @@ export function mountInboxStream(app: Express, options: InboxStreamOptions): voi
       if (authenticated.token) lease = await openStreams.acquire(authenticated.viewer!.accountId);
       if (authenticated.token && !lease) throw tooManyStreams();
     } catch (error) {
-      return void sendError(res, error, requestId, options.logger);
+      return void sendError(res, error, requestId, language, options.logger);
     }
     const { viewer, token } = authenticated;
     const upstream = new AbortController();
@@ -94,11 +99,19 @@ export function mountInboxStream(app: Express, options: InboxStreamOptions): voi
     // would stay taken, renewed, until the token expired.
     if (res.destroyed) return void closed();
     res.once('close', closed);
-    if (!endOnDrain(options.probe, res, () => res.end())) {
-      return void res.status(503).json({ errors: [{ message: 'The server is shutting down; connect again.', extensions: { requestId } }] });
-    }
+    if (!endOnDrain(options.probe, res, () => res.end())) return void sendError(res, shuttingDown(), requestId, language, options.logger);
     const { entitlements } = await options.entitlements.forViewer(viewer, requestId);
     const context = encodeContext({ viewer, requestId, clientIp, publicOrigin: publicOriginOf(req), entitlements });
+    /**
+     * The outage answer /graphql gives while a subgraph is down. Notifications' circuit breaker (decision 0055) neither
+     * counts nor gates a stream: its attempts come at each client's back-off, not with traffic; a refused connection
+     * fails at once, so the breaker would spare only a hung subgraph's wait; and the /graphql reads of the inbox that
+     * the same clients make count the outage already.
+     */
+    const notificationsGone = (detail: Record<string, unknown>) => {
+      options.logger.warn({ subgraph: 'notifications', requestId, ...detail }, 'inbox stream: notifications gave no answer');
+      sendError(res, serviceUnavailable('notifications', 'unreachable'), requestId, language, options.logger);
+    };
     const answerDue = setTimeout(() => upstream.abort(new DOMException('no answer in time', 'TimeoutError')), options.timeoutMs);
     let answer: globalThis.Response;
     try {
@@ -113,22 +126,25 @@ export function mountInboxStream(app: Express, options: InboxStreamOptions): voi
         signal: upstream.signal,
       });
     } catch (error) {
-      if (endedBecause) return void sendError(res, endedBecause, requestId, options.logger);
+      if (endedBecause) return void sendError(res, endedBecause, requestId, language, options.logger);
       if (isTimeout(upstream.signal.reason)) {
         logTimeout(options.logger, 'notifications', options.timeoutMs, requestId);
-        return void sendError(res, serviceUnavailable('notifications'), requestId, options.logger);
+        return void sendError(res, serviceUnavailable('notifications'), requestId, language, options.logger);
       }
+      // The client left.
       if (upstream.signal.aborted) return;
-      options.logger.error({ err: error, requestId }, 'inbox stream forwarding failed');
-      return void res.status(502).json({ errors: [{ message: 'Bad gateway', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId } }] });
+      return void notificationsGone({ err: error });
     } finally {
       clearTimeout(answerDue);
     }
     const contentType = answer.headers.get('content-type') ?? '';
+    if (isOutage(answer.status)) {
+      void answer.body?.cancel();
+      return void notificationsGone({ status: answer.status });
+    }
     if (!answer.body || !contentType.startsWith('text/event-stream')) {
-      // Refusals (401, 403) and protocol errors (400, 404, 415) are the subgraph's JSON answers: passed on as they are.
-      if (contentType) res.setHeader('content-type', contentType);
-      return void res.status(answer.status).send(Buffer.from(await answer.arrayBuffer()));
+      await passRefusal(res, answer, requestId, language);
+      return;
     }
     res.status(answer.status).set({
       'content-type': contentType,
@@ -146,8 +162,11 @@ export function mountInboxStream(app: Express, options: InboxStreamOptions): voi
     } catch (error) {
       if (!upstream.signal.aborted) options.logger.warn({ err: error, requestId }, 'inbox stream broke off upstream');
     }
-    // Only between two events: text written into the middle of one would garble both.
-    if (endedBecause && boundary.between) res.write(lastEvents(endedBecause, requestId));
+    // Only between two events: text written into the middle of one would garble both. A stream that broke off
+    // upstream gets no last event: graphql-sse's client takes an end without `complete` for a lost connection and
+    // connects again (with its back-off), then meets SERVICE_UNAVAILABLE if notifications is still gone; an error
+    // event with `complete` would end its subscription for good.
+    if (endedBecause && boundary.between) res.write(lastEvents(endedBecause, requestId, language));
     res.end();
   });
 }
@@ -165,13 +184,6 @@ class EventBoundary {
   }
 }
 
-/** graphql-sse's `next` with the error, then `complete`: the client's subscription ends with the reason. */
-function lastEvents(reason: GraphQLError, requestId: string): string {
-  const { http: _http, ...extensions } = reason.extensions as Record<string, unknown>;
-  const error = { message: reason.message, extensions: { ...extensions, requestId } };
-  return `event: next\ndata: ${JSON.stringify({ errors: [error] })}\n\nevent: complete\ndata:\n\n`;
-}
-
 /** Resolves once the client takes more, or has gone (the upstream request is then aborted). */
 function writable(res: Response): Promise<void> {
   return new Promise((resolve) => {
@@ -183,15 +195,4 @@ function writable(res: Response): Promise<void> {
     res.once('drain', done);
     res.once('close', done);
   });
-}
-
-/** UNAUTHENTICATED (401) and RATE_LIMITED (429, with retry-after) as /graphql answers them; anything else masked. */
-function sendError(res: Response, error: unknown, requestId: string, logger: Logger): void {
-  if (!(error instanceof GraphQLError)) {
-    logger.error({ err: error, requestId }, 'authenticating an inbox stream failed');
-    return void res.status(500).json({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId } }] });
-  }
-  const { http, ...extensions } = error.extensions as { http?: { status?: number; headers?: Map<string, string> } };
-  for (const [name, value] of http?.headers ?? []) res.setHeader(name, value);
-  res.status(http?.status ?? 400).json({ errors: [{ message: error.message, extensions: { ...extensions, requestId } }] });
 }

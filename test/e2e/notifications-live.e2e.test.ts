@@ -101,10 +101,12 @@ describe('the live inbox through the gateway', () => {
 
     expect(anonymous.response.status).toBe(401);
     expect(await anonymous.response.json()).toEqual({
-      errors: [expect.objectContaining({ extensions: { code: 'UNAUTHENTICATED', reason: 'NOT_LOGGED_IN' } })],
+      errors: [expect.objectContaining({ extensions: { code: 'UNAUTHENTICATED', reason: 'NOT_LOGGED_IN', requestId: expect.any(String) } })],
     });
     expect(integration.response.status).toBe(403);
-    expect(await integration.response.json()).toEqual({ errors: [expect.objectContaining({ extensions: { code: 'FORBIDDEN', reason: expect.any(String) } })] });
+    expect(await integration.response.json()).toEqual({
+      errors: [expect.objectContaining({ extensions: { code: 'FORBIDDEN', reason: expect.any(String), requestId: expect.any(String) } })],
+    });
     expect(e2e.stack.notifications.live.subscriptions).toBe(0);
   });
 

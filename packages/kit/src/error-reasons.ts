@@ -196,6 +196,12 @@ export const errorReasons = {
     en: () => 'You have too many live streams open already (other tabs or devices). Close one and connect again.',
     nb: () => 'Du har allerede for mange direktestrømmer åpne (andre faner eller enheter). Lukk én og koble til igjen.',
   },
+  SERVER_SHUTTING_DOWN: {
+    code: 'SERVICE_UNAVAILABLE',
+    description: 'The gateway is shutting down (a restart or a deploy) and opens no new live stream; connect again at once, and another one answers.',
+    en: () => 'The server is restarting. Connect again.',
+    nb: () => 'Serveren starter på nytt. Koble til igjen.',
+  },
   TOO_MANY_REQUESTS: {
     code: 'RATE_LIMITED',
     description: 'The caller (person, API key, or network without a token) sent more requests this minute than allowed; wait `retryAfterSeconds`.',
