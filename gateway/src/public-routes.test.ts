@@ -127,3 +127,35 @@ describe('public routes through the gateway', () => {
     expect(await (await fetch(`${origin}/files/a.txt`)).text()).toBe('file /a.txt');
   });
 });
+
+describe('a public route whose subgraph is down', () => {
+  it('answers 503 in Norwegian and English with Retry-After, as an outage the person can wait out', async () => {
+    // A port nobody listens on: the connection is refused, as while the subgraph restarts.
+    const closed = await new Promise<number>((resolve) => {
+      const server = express().listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as AddressInfo;
+        server.close(() => resolve(port));
+      });
+    });
+    const app = express();
+    mountPublicRoutes(app, {
+      subgraphUrl: () => `http://127.0.0.1:${closed}/graphql`,
+      timeoutMs: () => 10_000,
+      internalSecret: SECRET,
+      logger: createLogger('test'),
+    });
+    const gateway = await new Promise<Server>((resolve) => {
+      const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
+    });
+    try {
+      const answer = await fetch(`http://127.0.0.1:${(gateway.address() as AddressInfo).port}/files/a.txt`);
+      expect(answer.status).toBe(503);
+      expect(answer.headers.get('retry-after')).toBe('5');
+      expect(await answer.text()).toBe(
+        'Tjenesten er ikke tilgjengelig akkurat nå. Prøv igjen om litt. / The service is unavailable right now. Try again shortly.',
+      );
+    } finally {
+      await new Promise((resolve) => gateway.close(resolve));
+    }
+  });
+});

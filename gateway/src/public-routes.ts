@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { encodeContext, PUBLIC_RESPONSE_HEADERS, signRequest, type Logger } from '@tunet/kit';
+import { encodeContext, isUnavailable, PUBLIC_RESPONSE_HEADERS, signRequest, type Logger } from '@tunet/kit';
 import express, { type ErrorRequestHandler, type Express, type Request, type Response } from 'express';
 import { isTimeout, logTimeout } from './subgraph-timeouts';
 
@@ -108,8 +108,17 @@ async function forward(
         .type('text/plain')
         .send('Tjenesten svarte ikke i tide. Prøv igjen om litt. / The service did not answer in time. Try again shortly.');
     }
+    if (isUnavailable(error)) {
+      // A subgraph that is down or restarting is an outage, not a fault: the person holding the link can try again.
+      options.logger.warn({ err: error, requestId, prefix, subgraph }, 'public route: the subgraph could not be reached');
+      return void res
+        .status(503)
+        .setHeader('retry-after', '5')
+        .type('text/plain')
+        .send('Tjenesten er ikke tilgjengelig akkurat nå. Prøv igjen om litt. / The service is unavailable right now. Try again shortly.');
+    }
     options.logger.error({ err: error, requestId, prefix }, 'public route forwarding failed');
-    res.status(502).type('text/plain').send('Bad gateway');
+    res.status(502).type('text/plain').send('Noe gikk galt. / Something went wrong.');
   }
 }
 
