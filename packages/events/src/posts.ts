@@ -45,7 +45,8 @@ export const postTopics = {
     version: 1,
     producer: 'posts',
     consumers: ['notifications'],
-    description: 'An event starts within 24 hours; `recipients` have a confirmed sign-up.',
+    description:
+      'An event starts within 24 hours; `recipients` have a confirmed sign-up: all of them when the sweep reaches the event 24 hours before, or one member whose seat is confirmed later (a sign-up, or a promotion from the waitlist) at that moment, until the start.',
     schema: z.strictObject({ eventId: id, title: z.string().min(1), startsAt: instant, place: z.string(), recipients: memberIds }),
   }),
   'content.reported': topic({
