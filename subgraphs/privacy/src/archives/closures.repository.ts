@@ -24,7 +24,7 @@ export interface ClosureRow {
   receiptEn: string | null;
 }
 
-/** A closure as `lease` hands it to a run: `leasedUntil` is the lease that run holds, for `release` and `extend`. */
+/** A closure as `lease` hands it to a run: `leasedUntil` is the lease that run holds, for `release` and `renew`. */
 export interface LeasedClosure extends ClosureRow {
   leasedUntil: Date;
 }
@@ -137,7 +137,7 @@ export class ClosuresRepository {
   }
 
   /**
-   * Ends the lease a run took (`leasedUntil`, as `lease` or `extend` set it). A lease another process has taken since,
+   * Ends the lease a run took (`leasedUntil`, as `lease` or `renew` set it). A lease another process has taken since,
    * once this one ran out, is left alone: clearing it would let a third process work the closure beside that one.
    */
   async release(tenant: string, leasedUntil: Date): Promise<void> {
@@ -147,15 +147,15 @@ export class ClosuresRepository {
     );
   }
 
-  /** Lengthens a run's lease from `leasedUntil` to `until`; false, and nothing changed, when another process has taken it since. */
-  async extend(tenant: string, leasedUntil: Date, until: Date): Promise<boolean> {
+  /** Moves a run's lease from `leasedUntil` to `until`; false, and nothing changed, when another process has taken it since. */
+  async renew(tenant: string, leasedUntil: Date, until: Date): Promise<boolean> {
     return this.db.tenant(tenant, async (tx) => {
-      const extended = await rowsOf(
+      const renewed = await rowsOf(
         tx,
         sql`update privacy.association_closures set leased_until = ${until.toISOString()}::timestamptz
             where association_id = ${tenant} and leased_until = ${leasedUntil.toISOString()}::timestamptz returning 1`,
       );
-      return extended.length > 0;
+      return renewed.length > 0;
     });
   }
 

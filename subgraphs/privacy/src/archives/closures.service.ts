@@ -8,10 +8,12 @@ import {
   privacyExportAnswerSchema,
   type BackgroundJob,
   type FileStorage,
+  type Logger,
   type PrivacyAssociationRequest,
   type PrivacyExportAssociationFileRequest,
   type PrivacyExportAnswer,
 } from '@tunet/kit';
+import { CLOSURE_CALL_TIMEOUT_MS, ClosureLease, LeaseLost } from './closure-lease';
 import { availableUntilInstant, closureDates, deletionDue } from './closures.rules';
 import type { ClosureRow, ClosuresRepository } from './closures.repository';
 import { renderDeletionReceipt } from './deletion-receipt.rules';
@@ -20,17 +22,11 @@ import type { ExportArchiver } from './export-archiver';
 /** Calls a subgraph's internal route; the answer as fetch gives it. */
 export type RouteCaller = (subgraph: string, route: string, payload: unknown) => Promise<Response>;
 
+export { CLOSURE_CALL_TIMEOUT_MS } from './closure-lease';
+
 const BATCH = 20;
-/** How long the route caller (subgraph.ts) waits for a subgraph's answer, its body included, before giving up. */
-export const CLOSURE_CALL_TIMEOUT_MS = 30_000;
 /** Long enough for several closures' runs in one batch; a crashed process's lease runs out. */
 const LEASE_MS = 15 * 60_000;
-
-/** The lease a run holds on one closure; `until` moves when the run lengthens it for a big archive. */
-interface Lease {
-  associationId: string;
-  until: Date;
-}
 
 /** The start of a closure: from `association.terminated`, or an operator's command when that event never came. */
 export interface ClosureStart {
@@ -56,6 +52,7 @@ export class ClosuresService {
     /** The subgraphs that answer the association routes, members last (privacy's own rows are erased here). */
     private readonly subgraphs: readonly string[],
     private readonly now: () => Date = () => new Date(),
+    private readonly logger: Logger = createLogger('association-closures'),
   ) {}
 
   /** Starts the closure; true when it is new (a redelivered event or a repeated command changes nothing). */
@@ -64,20 +61,28 @@ export class ClosuresService {
   }
 
   job(intervalMs = 5 * 60_000): BackgroundJob {
-    return new PeriodicJob('association-closures', intervalMs, () => this.run(), createLogger('association-closures'));
+    return new PeriodicJob('association-closures', intervalMs, () => this.run(), this.logger);
   }
 
-  /** One run over every open closure; logs how many it moved on (0 when nothing was due). Returns that number. */
+  /**
+   * One run over the open closures it leases; logs how many it moved on (0 when nothing was due). Returns that number.
+   * It leases only as many as their budgets fit in the lease, so the rest stay free for other processes meanwhile.
+   * A closure that fails is logged and released for the next run; the batch goes on.
+   */
   async run(): Promise<number> {
     const startedAt = this.now();
     let changed = 0;
-    for (const closure of await this.repository.lease(startedAt, LEASE_MS, BATCH)) {
-      const lease: Lease = { associationId: closure.associationId, until: closure.leasedUntil };
+    const fits = Math.max(1, Math.min(BATCH, Math.floor(LEASE_MS / this.closureMs())));
+    for (const closure of await this.repository.lease(startedAt, LEASE_MS, fits)) {
+      const lease = new ClosureLease(this.repository, closure.associationId, closure.leasedUntil, this.now);
       try {
         // Too little of the lease is left to finish it: released untouched, for the next run of any process.
-        if (this.lasts(lease, this.closureMs()) && (await this.advance(closure, lease))) changed++;
+        if (lease.lasts(this.closureMs()) && (await this.advance(closure, lease))) changed++;
+      } catch (error) {
+        if (error instanceof LeaseLost) this.logger.warn({ associationId: closure.associationId }, 'closure lease taken by another process; left to it');
+        else this.logger.error({ err: error, associationId: closure.associationId }, 'association closure run failed; retrying on the next run');
       } finally {
-        await this.repository.release(closure.associationId, lease.until);
+        await lease.release();
       }
     }
     await this.repository.logRun(startedAt, changed);
@@ -93,40 +98,25 @@ export class ClosuresService {
     return (this.subgraphs.length + 1) * CLOSURE_CALL_TIMEOUT_MS;
   }
 
-  private lasts(lease: Lease, ms: number): boolean {
-    return this.now().getTime() + ms <= lease.until.getTime();
-  }
-
-  /**
-   * True when the lease lasts `ms` more, lengthened when it would not; false when another process has taken it
-   * since. A crashed process's lengthened lease keeps the closure from others for that much longer.
-   */
-  private async cover(lease: Lease, ms: number): Promise<boolean> {
-    if (this.lasts(lease, ms)) return true;
-    const until = new Date(this.now().getTime() + ms);
-    if (!(await this.repository.extend(lease.associationId, lease.until, until))) return false;
-    lease.until = until;
-    return true;
-  }
-
-  private async advance(closure: ClosureRow, lease: Lease): Promise<boolean> {
+  private async advance(closure: ClosureRow, lease: ClosureLease): Promise<boolean> {
     if (closure.status === 'exporting') return this.export(closure, lease);
     if (closure.status === 'ready' && deletionDue(this.now(), closure.timeZone, closure.availableUntil)) {
       if (closure.archiveKey) await this.storage.delete(closure.archiveKey);
       await this.repository.startErasing(closure.associationId, this.subgraphs);
-      await this.erase({ ...closure, status: 'erasing' });
+      await this.erase({ ...closure, status: 'erasing' }, lease);
       return true;
     }
-    if (closure.status === 'erasing') return this.erase(closure);
+    if (closure.status === 'erasing') return this.erase(closure, lease);
     return false;
   }
 
   /** Asks every subgraph not yet done; when all answered, builds the archive. True when it became ready. */
-  private async export(closure: ClosureRow, lease: Lease): Promise<boolean> {
+  private async export(closure: ClosureRow, lease: ClosureLease): Promise<boolean> {
     const { associationId, terminationId } = closure;
     const body: PrivacyAssociationRequest = { kind: 'privacy.export-association', requestId: terminationId, associationId };
     for (const step of await this.stepsInOrder(associationId, 'export')) {
       if (step.doneAt) continue;
+      await lease.keep();
       await this.attempt(closure, 'export', step.subgraph, async () => {
         const answer = privacyExportAnswerSchema.parse(await this.answerOf(step.subgraph, PRIVACY_EXPORT_ASSOCIATION_ROUTE, body));
         await this.storage.put(partKey(closure, step.subgraph), Buffer.from(JSON.stringify(answer)), 'application/json');
@@ -141,11 +131,9 @@ export class ClosuresService {
       if (!stored) throw new Error(`association export part of ${step.subgraph} is missing`);
       parts.push({ subgraph: step.subgraph, answer: privacyExportAnswerSchema.parse(JSON.parse(stored.toString('utf8'))) });
     }
-    // Each listed file is one more call, and a big archive needs more than any lease given at the start: the lease is
-    // lengthened to cover them all (and the archive's upload), or the archive waits for the next run.
-    const files = parts.reduce((count, part) => count + part.answer.files.length, 0);
-    if (!(await this.cover(lease, (files + 1) * CLOSURE_CALL_TIMEOUT_MS))) return false;
+    // A big archive's file fetches can outlast any lease given at the start: each renews it for itself and the upload.
     const fetchFile = async (subgraph: string, fileId: string): Promise<Buffer | null> => {
+      await lease.keep();
       const file: PrivacyExportAssociationFileRequest = { kind: 'privacy.export-association-file', requestId: terminationId, associationId, fileId };
       const response = await this.call(subgraph, PRIVACY_EXPORT_ASSOCIATION_FILE_ROUTE, file);
       // Deleted since the subgraph answered: the summary says so, rather than the export waiting for it forever.
@@ -155,6 +143,7 @@ export class ClosuresService {
     };
     const built = await this.archiver.build({ associationId, requestId: terminationId, memberId: null, parts, fetchFile });
     const expiresAt = availableUntilInstant(closure.availableUntil, closure.timeZone);
+    await lease.keep();
     await this.repository.markReady(associationId, {
       key: built.archiveKey,
       sizeBytes: built.sizeBytes,
@@ -167,17 +156,19 @@ export class ClosuresService {
   }
 
   /** Asks every subgraph not yet done to delete the association; when all confirmed, privacy's own rows go and the receipt is written. */
-  private async erase(closure: ClosureRow): Promise<boolean> {
+  private async erase(closure: ClosureRow, lease: ClosureLease): Promise<boolean> {
     const { associationId, terminationId } = closure;
     const body: PrivacyAssociationRequest = { kind: 'privacy.erase-association', requestId: terminationId, associationId };
     for (const step of await this.stepsInOrder(associationId, 'erase')) {
       if (step.doneAt) continue;
+      await lease.keep();
       await this.attempt(closure, 'erase', step.subgraph, async () => {
         return privacyEraseAnswerSchema.parse(await this.answerOf(step.subgraph, PRIVACY_ERASE_ASSOCIATION_ROUTE, body)).receipt;
       });
     }
     const steps = await this.repository.steps(associationId, 'erase');
     if (steps.some((step) => !step.doneAt)) return false;
+    await lease.keep();
     const { handover, ...own } = await this.repository.eraseOwnRows(associationId);
     const erasedAt = this.now();
     const receipt = { closure, steps, own, handover, erasedAt };
