@@ -195,6 +195,91 @@ describe('moved-out retention', () => {
     }
   });
 
+  /**
+   * An export of a new association whose posts lists 20 files, run by a job on an injected clock: each file's fetch
+   * calls `onFile` with how many were fetched and the clock; other cases' requests get 503 from the stand-ins.
+   */
+  async function bigExport(onFile: (fetched: number, clock: { now: number }) => Promise<void>) {
+    const associationId = randomUUID();
+    const FILES = Array.from({ length: 20 }, () => randomUUID());
+    const clock = { now: Date.now() };
+    const requests = new RequestsRepository(db);
+    const exported = await new RequestsService(requests, fakeMembers([]), SUBGRAPHS, () => undefined).requestExport(viewerIn(associationId), {});
+    let fetched = 0;
+    const server = createServer((req, res) => {
+      let raw = '';
+      req.on('data', (chunk: Buffer) => (raw += chunk.toString()));
+      req.on('end', () => {
+        const subgraph = req.url!.startsWith('/posts/') ? 'posts' : 'members';
+        if ((JSON.parse(raw) as { requestId: string }).requestId !== exported.id) return void res.writeHead(503).end('unavailable');
+        if (req.url!.endsWith('/privacy/export-file')) return void onFile(++fetched, clock).then(() => res.writeHead(200).end('jpeg'));
+        const files = subgraph === 'posts' ? FILES.map((fileId) => ({ fileId, name: 'bilde.jpg', contentType: 'image/jpeg', sizeBytes: 4 })) : [];
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ subgraph, tables: {}, files, receipt: [] }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const job = new RequestsJob({
+      repository: requests,
+      subgraphUrls: () => ({ posts: `${base}/posts/graphql`, members: `${base}/members/graphql` }),
+      internalSecret: 'secret',
+      storage: new FilesystemStorage(mkdtempSync(path.join(os.tmpdir(), 'privacy-parts-'))),
+      publisher: {
+        // as the archiver does: every listed file, one after another, then the request completes with the archive
+        publish: async (input, complete) => {
+          for (const part of input.parts) for (const file of part.answer.files) await input.fetchFile(part.subgraph, file.fileId);
+          await db.tenant(input.associationId, complete);
+        },
+      },
+      intervalMs: 60_000,
+      now: () => new Date(clock.now),
+    });
+    /** Runs the job until the export is no longer waiting for its subgraphs (other cases' open requests come first). */
+    const run = async () => {
+      for (let round = 0; round < 5 && (await requests.get(associationId, exported.id))!.status === 'in_progress'; round++) await job.runOnce();
+    };
+    /** What another privacy process leases at the clock's moment. */
+    const othersLease = async () => (await requests.lease(new Date(clock.now), 5 * 60_000, 100)).map((row) => row.id);
+    const status = async () => (await requests.get(associationId, exported.id))!.status;
+    return { id: exported.id, run, othersLease, status, fetched: () => fetched, close: () => server.close() };
+  }
+
+  it("keeps an export from other processes while its archive's files are fetched, past the lease it started with", async () => {
+    const seenByOthers: string[] = [];
+    const big = await bigExport(async (fetched, clock) => {
+      // each file takes the call's whole 30 s: 20 of them, 10 minutes, outlast the 5-minute lease
+      clock.now += 30_000;
+      if (fetched % 5 === 0) seenByOthers.push(...(await big.othersLease()));
+    });
+    try {
+      await big.run();
+      expect(big.fetched()).toBe(20);
+      expect(seenByOthers).not.toContain(big.id);
+      expect(await big.status()).toBe('completed');
+    } finally {
+      big.close();
+    }
+  });
+
+  it('an export whose lease another process took while its files were fetched fetches no more and completes nothing', async () => {
+    let theirs: string[] = [];
+    const big = await bigExport(async (fetched, clock) => {
+      // the fifth file's call hangs past the lease (a paused process): another process leases the export meanwhile
+      if (fetched === 5) {
+        clock.now += 6 * 60_000;
+        theirs = await big.othersLease();
+      }
+    });
+    try {
+      await big.run();
+      expect(theirs).toContain(big.id);
+      expect(big.fetched()).toBe(5);
+      expect(await big.status()).toBe('building');
+    } finally {
+      big.close();
+    }
+  });
+
   it('refuses the board an erasure of the tombstone (NOT_FOUND) and of a sitting board member (CONFLICT)', async () => {
     const service = new RequestsService(new RequestsRepository(db), fakeMembers([]), SUBGRAPHS, () => undefined);
     const board = viewerIn(A, 'board');

@@ -64,8 +64,18 @@ const CALL_TIMEOUT_MS = 30_000;
  * much of its lease is left, so a slow batch never works on a request another process may have leased since.
  */
 const REQUEST_MS = 4 * CALL_TIMEOUT_MS;
+/** How far ahead each renewal reaches: the call about to be made and the write after it. */
+const RENEWAL_MS = 2 * CALL_TIMEOUT_MS;
 
 class StepFailed extends Error {}
+
+/** The run's lease on a request was taken by another process once it ran out: the run stops and leaves it to that one. */
+class LeaseLost extends Error {}
+
+/** The value this run last wrote to the request's `leased_until`; the lease is still ours while the row holds it. */
+interface Lease {
+  until: Date;
+}
 
 /**
  * Moves every open data-subject request on (docs/decisions/0036): calls each subgraph's privacy route for the steps
@@ -102,19 +112,35 @@ export class RequestsJob implements BackgroundJob {
     const leased = await repository.lease(leasedAt, LEASE_MS, BATCH);
     const startBy = leasedAt.getTime() + LEASE_MS - REQUEST_MS;
     for (const request of leased) {
+      const lease: Lease = { until: request.leasedUntil! };
       try {
         // Too little of the lease is left to finish it: released untouched, for the next run of any process.
-        if (now().getTime() <= startBy) await this.advance(request);
+        if (now().getTime() <= startBy) await this.advance(request, lease);
       } catch (error) {
-        this.logger.error({ err: error, requestId: request.id }, 'privacy request run failed; retrying on the next run');
+        if (error instanceof LeaseLost) this.logger.warn({ requestId: request.id }, 'privacy request lease taken by another process; left to it');
+        else this.logger.error({ err: error, requestId: request.id }, 'privacy request run failed; retrying on the next run');
       } finally {
-        await repository.release(request.associationId, request.id, request.leasedUntil);
+        await repository.release(request.associationId, request.id, lease.until);
       }
     }
     return leased.length === BATCH;
   }
 
-  private async advance(request: RequestRow): Promise<void> {
+  /**
+   * Renews the lease to cover the next step (never shortening it), only while it is still this run's; throws LeaseLost
+   * when another process took it since. REQUEST_MS bounds the calls, not an archive's file fetches, so each of those
+   * and the publishing renew it: a big export outlasting its lease no longer runs beside the process that took it.
+   */
+  private async keep(request: RequestRow, lease: Lease, tx?: Tx): Promise<void> {
+    const { repository, now } = this.options;
+    const until = new Date(Math.max(lease.until.getTime(), now().getTime() + RENEWAL_MS));
+    const { associationId, id } = request;
+    const kept = tx ? await repository.renewIn(tx, associationId, id, lease.until, until) : await repository.renew(associationId, id, lease.until, until);
+    if (!kept) throw new LeaseLost();
+    lease.until = until;
+  }
+
+  private async advance(request: RequestRow, lease: Lease): Promise<void> {
     const { repository } = this.options;
     const { associationId, id } = request;
     if (request.kind === 'export' && (await repository.erasureAsked(associationId, request.subjectMemberId))) {
@@ -142,7 +168,7 @@ export class RequestsJob implements BackgroundJob {
       return;
     }
     await repository.markBuilding(associationId, id);
-    await this.publish(request);
+    await this.publish(request, lease);
   }
 
   /** The association's tombstone member from members (made on first use); null when members did not answer. */
@@ -196,7 +222,7 @@ export class RequestsJob implements BackgroundJob {
   }
 
   /** Hands every subgraph's answer to the archive builder, which completes the request in its transaction. */
-  private async publish(request: RequestRow): Promise<void> {
+  private async publish(request: RequestRow, lease: Lease): Promise<void> {
     const { publisher, storage, repository } = this.options;
     if (!publisher) return;
     const { associationId, id: requestId, subjectMemberId: memberId } = request;
@@ -208,6 +234,7 @@ export class RequestsJob implements BackgroundJob {
       parts.push({ subgraph: step.subgraph, answer: privacyExportAnswerSchema.parse(JSON.parse(stored.toString('utf8'))) });
     }
     const fetchFile = async (subgraph: string, fileId: string): Promise<Buffer | null> => {
+      await this.keep(request, lease);
       const body: PrivacyExportFileRequest = { kind: 'privacy.export-file', requestId, associationId, memberId, fileId };
       const response = await this.post(subgraph, PRIVACY_EXPORT_FILE_ROUTE, body);
       // Deleted since the subgraph answered: the archive names it rather than the export waiting for it forever.
@@ -218,6 +245,7 @@ export class RequestsJob implements BackgroundJob {
     // Asked once more right before publishing: an erasure asked while the parts were read wins too.
     if (await repository.erasureAsked(associationId, memberId)) return;
     await publisher.publish({ associationId, requestId, memberId, requestedBy: request.requestedBy, parts, fetchFile }, async (tx) => {
+      await this.keep(request, lease, tx);
       await repository.completeIn(tx, associationId, requestId, this.options.now());
     });
     // The archive holds them now; the parts were only its input.

@@ -241,6 +241,21 @@ export class RequestsRepository {
     });
   }
 
+  /** Moves this lease from `leasedUntil` to `until`; false, and nothing changed, when another process has taken it since. */
+  renew(associationId: string, id: string, leasedUntil: Date, until: Date): Promise<boolean> {
+    return this.db.tenant(associationId, (tx) => this.renewIn(tx, associationId, id, leasedUntil, until));
+  }
+
+  /** `renew` inside the caller's transaction (the publisher's, whose completion it guards). */
+  async renewIn(tx: Tx, associationId: string, id: string, leasedUntil: Date, until: Date): Promise<boolean> {
+    const renewed = await tx
+      .update(requests)
+      .set({ leasedUntil: until })
+      .where(and(eq(requests.associationId, associationId), eq(requests.id, id), eq(requests.leasedUntil, leasedUntil)))
+      .returning({ id: requests.id });
+    return renewed.length > 0;
+  }
+
   setTombstone(associationId: string, id: string, tombstoneMemberId: string): Promise<void> {
     return this.db.tenant(associationId, async (tx) => {
       await tx
