@@ -64,6 +64,8 @@ export const eventSignups = schema.table('event_signups', {
   seq: bigint('seq', { mode: 'number' }).generatedAlwaysAsIdentity(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   cancelledAt: timestamp('cancelled_at', { withTimezone: true }),
+  // 0017: this member was sent the event's reminder (kept when cancelled, so a second sign-up gets none)
+  remindedAt: timestamp('reminded_at', { withTimezone: true }),
 });
 
 // ---- Comments and reactions (migrations/0003_create_comments_and_reactions.sql) ----

@@ -4,6 +4,8 @@ import { sql } from 'drizzle-orm';
 import { openPostsTestBed, viewerIn, type PostsTestBed } from '../posts.fixtures';
 import { ReminderSweep } from '@tunet/kit';
 import { EventsService } from './events.service';
+import { reminderOf } from './events.reminders';
+import type { EventsRepository } from './events.repository';
 
 let bed: PostsTestBed;
 
@@ -39,6 +41,30 @@ const cancelSignup = (viewer: MemberViewer, eventId: string, events = bed.contex
   events.cancelSignup(viewer, bed.contextFor(viewer).loaders, { eventId });
 const changeSignup = (viewer: MemberViewer, eventId: string, adults: number) =>
   bed.contextFor(viewer).events.changeSignup(viewer, bed.contextFor(viewer).loaders, { eventId, adults, children: 0 });
+
+/** The seat and reminder notices that name the member, in the order the outbox got them. */
+async function noticesOf(eventId: string, memberId: string): Promise<string[]> {
+  const result = await bed.db.system((tx) =>
+    tx.execute(sql`select topic from posts.outbox
+      where topic in ('event.signup_promoted', 'event.reminder_due') and payload->>'eventId' = ${eventId}
+        and (payload->>'memberId' = ${memberId} or payload->'recipients' ? ${memberId})
+      order by id`),
+  );
+  return (result as { rows: { topic: string }[] }).rows.map((row) => row.topic);
+}
+
+/**
+ * Resolves once a transaction waits to lock an event row another holds: it holds the row's tuple lock and waits for
+ * the holder's transaction to end (pg_locks; pg_stat_activity hides other roles' sessions).
+ */
+async function someoneWaitsForAnEvent(): Promise<void> {
+  const waiting = () =>
+    bed.db.system((tx) =>
+      tx.execute(sql`select 1 from pg_locks w join pg_locks t on t.pid = w.pid
+        where not w.granted and w.locktype = 'transactionid' and t.locktype = 'tuple' and t.relation = 'posts.events'::regclass`),
+    );
+  while (((await waiting()) as { rows: unknown[] }).rows.length === 0) await new Promise((r) => setTimeout(r, 10));
+}
 
 const recipientsOf = async (eventId: string) => (await remindersOf([eventId])).map((r) => r.recipients);
 
@@ -96,6 +122,27 @@ describe('event reminders', () => {
     await sweepAt(new Date());
 
     expect(await recipientsOf(event.id)).toEqual([[shrinking.memberId, leaving.memberId], [first.memberId], [second.memberId], [third.memberId]]);
+    for (const promoted of [first, second, third]) {
+      expect(await noticesOf(event.id, promoted.memberId)).toEqual(['event.signup_promoted', 'event.reminder_due']);
+    }
+  });
+
+  it('reminds a member once however often they cancel and come back after the reminder', async () => {
+    const event = await arrange(board, 12, { capacity: 1 });
+    const [member, other] = [viewerIn(associationId), viewerIn(associationId)];
+    await signUp(member, event.id);
+    await sweepAt(new Date());
+
+    await cancelSignup(member, event.id);
+    await signUp(other, event.id);
+    expect((await signUp(member, event.id)).signup.status).toBe('waitlisted');
+    await cancelSignup(other, event.id);
+    // Back again, straight into the seat the other left.
+    await cancelSignup(member, event.id);
+    expect((await signUp(member, event.id)).signup.status).toBe('confirmed');
+
+    expect(await noticesOf(event.id, member.memberId)).toEqual(['event.reminder_due', 'event.signup_promoted']);
+    expect(await noticesOf(event.id, other.memberId)).toEqual(['event.reminder_due']);
   });
 
   it('reminds a member promoted before the sweep by the sweep only', async () => {
@@ -140,6 +187,60 @@ describe('event reminders', () => {
     for (const { event, waiting } of pairs) {
       expect((await recipientsOf(event.id)).flat().filter((id) => id === waiting.memberId)).toEqual([waiting.memberId]);
     }
+  });
+
+  it('reminds a member promoted while the sweep holds the event once, on their own after the sweep', async () => {
+    const event = await arrange(board, 12, { capacity: 1 });
+    const [leaving, waiting] = [viewerIn(associationId), viewerIn(associationId)];
+    await signUp(leaving, event.id);
+    await signUp(waiting, event.id);
+
+    let cancelling: Promise<unknown> = Promise.resolve();
+    const now = new Date();
+    await bed.subgraph.eventsRepository.claimDueReminders(now, inHours(24, now.getTime()), 100, async (due, confirmed) => {
+      if (due.id === event.id) {
+        cancelling = cancelSignup(leaving, event.id);
+        await someoneWaitsForAnEvent();
+      }
+      return reminderOf(due, confirmed);
+    });
+    await cancelling;
+
+    expect(await recipientsOf(event.id)).toEqual([[leaving.memberId], [waiting.memberId]]);
+    expect(await noticesOf(event.id, waiting.memberId)).toEqual(['event.signup_promoted', 'event.reminder_due']);
+  });
+
+  it('leaves a member promoted while a cancellation holds the event to the next sweep, which reminds them', async () => {
+    const event = await arrange(board, 12, { capacity: 1 });
+    const [leaving, waiting] = [viewerIn(associationId), viewerIn(associationId)];
+    await signUp(leaving, event.id);
+    await signUp(waiting, event.id);
+
+    const repository = bed.subgraph.eventsRepository;
+    const claimedMeanwhile: string[] = [];
+    const holding = Object.create(repository) as EventsRepository;
+    holding.cancelSignup = (tenant, eventId, memberId, check, promote, announce, remind) =>
+      repository.cancelSignup(
+        tenant,
+        eventId,
+        memberId,
+        check,
+        async (locked, active) => {
+          await repository.claimDueReminders(new Date(), inHours(24), 100, (due, confirmed) => {
+            claimedMeanwhile.push(due.id);
+            return reminderOf(due, confirmed);
+          });
+          return promote(locked, active);
+        },
+        announce,
+        remind,
+      );
+    await cancelSignup(leaving, event.id, new EventsService(holding));
+    expect(claimedMeanwhile).not.toContain(event.id);
+
+    await sweepAt(new Date());
+    expect(await recipientsOf(event.id)).toEqual([[waiting.memberId]]);
+    expect(await noticesOf(event.id, waiting.memberId)).toEqual(['event.signup_promoted', 'event.reminder_due']);
   });
 
   it('waits until 24 hours before the start, and skips cancelled and started events', async () => {

@@ -1,5 +1,5 @@
 import { refusedAs, type Announcement, type SubgraphDatabase, type Tx } from '@tunet/kit';
-import { and, asc, eq, gt, inArray, isNull, lte, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, lte, ne, sql, type SQL } from 'drizzle-orm';
 import { eventSignups, events } from '../tables';
 
 export type EventRow = typeof events.$inferSelect;
@@ -9,6 +9,12 @@ export type NewEvent = Omit<typeof events.$inferInsert, 'associationId' | 'cance
 /** A sign-up with its place in the event's waitlist (from 1), which follows from the order of the sign-ups. */
 export type SignupRow = typeof eventSignups.$inferSelect & { waitlistPosition: number | null };
 export type NewSignup = Pick<SignupRow, 'id' | 'memberId' | 'adults' | 'children'>;
+
+/**
+ * The event's reminder for a seat confirmed after the sweep's, or null; `remindedBefore` when any sign-up of this
+ * member for the event, cancelled ones included, was sent one already. Called under the event's lock.
+ */
+export type LateReminder = (event: EventRow, signup: SignupRow, remindedBefore: boolean) => Announcement | null;
 
 /** Keyset position in the soonest-first event list. */
 export type EventListPosition = { startsAt: Date; id: string };
@@ -95,7 +101,7 @@ export class EventsRepository {
     eventId: string,
     signup: NewSignup,
     place: (event: EventRow, active: SignupRow[]) => 'confirmed' | 'waitlisted',
-    announce: (event: EventRow, signup: SignupRow) => Announcement | null = () => null,
+    remind: LateReminder = () => null,
   ): Promise<{ event: EventRow; signup: SignupRow } | null> {
     return refusedAs(SIGNUP_RULES, () =>
       this.db.tenant(tenant, async (tx) => {
@@ -105,9 +111,7 @@ export class EventsRepository {
         await tx.insert(eventSignups).values({ ...signup, associationId: tenant, eventId, status });
         const all = withPositions(await activeSignupsOf(tx, tenant, eventId));
         const mine = all.find((s) => s.id === signup.id)!;
-        // Under the event's lock, as the reminder claim takes it: reminded_at is either set already or not yet.
-        const announcement = announce(event, mine);
-        if (announcement) await this.db.outbox.add(tx, { ...announcement, associationId: tenant });
+        await this.remindLate(tx, tenant, event, mine, remind);
         return { event, signup: mine };
       }),
     );
@@ -115,9 +119,10 @@ export class EventsRepository {
 
   /**
    * Cancels the member's active sign-up and confirms the waitlisted sign-ups `promote` picks, each with what
-   * `announce` makes of it written to the outbox in the same transaction. The event row is locked first, as in
-   * `signUp`, so a promotion and a concurrent sign-up cannot both take the freed seats, and `announce` sees the
-   * event's `reminded_at` as the reminder claim leaves it (set already or not yet).
+   * `announce` makes of it, then `remind`'s late reminder, written to the outbox in the same transaction. The event
+   * row is locked first, as in `signUp`, so a promotion and a concurrent sign-up cannot both take the freed seats,
+   * and `remind` sees the event's `reminded_at` as the reminder claim leaves it (set already or not yet).
+   * `promote` may be async only so that tests can hold the lock while something else runs.
    * Null when the event does not exist; `signup` null when the member has no active sign-up.
    */
   cancelSignup(
@@ -125,8 +130,9 @@ export class EventsRepository {
     eventId: string,
     memberId: string,
     check: (event: EventRow) => void,
-    promote: (event: EventRow, active: SignupRow[]) => SignupRow[],
-    announce: (event: EventRow, signup: SignupRow) => Announcement[],
+    promote: (event: EventRow, active: SignupRow[]) => SignupRow[] | Promise<SignupRow[]>,
+    announce: (signup: SignupRow) => Announcement,
+    remind: LateReminder,
   ): Promise<{ event: EventRow; signup: SignupRow | null; promoted: SignupRow[] } | null> {
     return this.db.tenant(tenant, async (tx) => {
       const event = await lockEvent(tx, tenant, eventId);
@@ -145,14 +151,8 @@ export class EventsRepository {
         )
         .returning();
       if (!cancelled) return { event, signup: null, promoted: [] };
-      const promoted = promote(event, await activeSignupsOf(tx, tenant, eventId));
-      for (const signup of promoted) await confirm(tx, tenant, signup);
-      for (const signup of promoted) await this.addAll(tx, tenant, announce(event, signup));
-      return {
-        event,
-        signup: { ...cancelled, waitlistPosition: null },
-        promoted: promoted.map((s) => ({ ...s, status: 'confirmed' as const, waitlistPosition: null })),
-      };
+      const promoted = await this.promote(tx, tenant, event, await promote(event, await activeSignupsOf(tx, tenant, eventId)), announce, remind);
+      return { event, signup: { ...cancelled, waitlistPosition: null }, promoted };
     });
   }
 
@@ -161,7 +161,7 @@ export class EventsRepository {
    * its active sign-ups and the member's, then confirms the waitlisted sign-ups `promote` picks, announcing each in
    * the same transaction. The event row is locked first, as in `signUp`, so the seats `check` counts cannot be taken
    * by a concurrent sign-up, change or promotion before this one commits, nor `reminded_at` by the reminder claim
-   * before `announce` reads it. The sign-up keeps its row and so its place in the line. Null when the event does
+   * before `remind` reads it. The sign-up keeps its row and so its place in the line. Null when the event does
    * not exist; `signup` null when the member has no active sign-up.
    */
   changeSignup(
@@ -171,7 +171,8 @@ export class EventsRepository {
     party: Pick<SignupRow, 'adults' | 'children'>,
     check: (event: EventRow, active: SignupRow[], mine: SignupRow) => void,
     promote: (event: EventRow, active: SignupRow[]) => SignupRow[],
-    announce: (event: EventRow, signup: SignupRow) => Announcement[],
+    announce: (signup: SignupRow) => Announcement,
+    remind: LateReminder,
   ): Promise<{ event: EventRow; signup: SignupRow | null } | null> {
     return this.db.tenant(tenant, async (tx) => {
       const event = await lockEvent(tx, tenant, eventId);
@@ -184,27 +185,62 @@ export class EventsRepository {
         .update(eventSignups)
         .set(party)
         .where(and(eq(eventSignups.associationId, tenant), eq(eventSignups.id, mine.id)));
-      const promoted = promote(event, await activeSignupsOf(tx, tenant, eventId));
-      for (const signup of promoted) await confirm(tx, tenant, signup);
-      for (const signup of promoted) await this.addAll(tx, tenant, announce(event, signup));
+      await this.promote(tx, tenant, event, promote(event, await activeSignupsOf(tx, tenant, eventId)), announce, remind);
       const after = await activeSignupsOf(tx, tenant, eventId);
       return { event, signup: after.find((s) => s.id === mine.id)! };
     });
   }
 
-  private async addAll(tx: Tx, tenant: string, announcements: Announcement[]): Promise<void> {
-    for (const announcement of announcements) await this.db.outbox.add(tx, { ...announcement, associationId: tenant });
+  /** Confirms the waitlisted sign-ups, each told of its seat and then, when the sweep's went out, reminded. */
+  private async promote(
+    tx: Tx,
+    tenant: string,
+    event: EventRow,
+    waiting: SignupRow[],
+    announce: (signup: SignupRow) => Announcement,
+    remind: LateReminder,
+  ): Promise<SignupRow[]> {
+    const promoted = waiting.map((s) => ({ ...s, status: 'confirmed' as const, waitlistPosition: null }));
+    for (const signup of promoted) {
+      await confirm(tx, tenant, signup);
+      await this.db.outbox.add(tx, { ...announce(signup), associationId: tenant });
+      await this.remindLate(tx, tenant, event, signup, remind);
+    }
+    return promoted;
+  }
+
+  /**
+   * Writes the reminder `remind` gives a seat confirmed now and marks the sign-up reminded. The caller holds the
+   * event's lock, which the reminder claim also takes, so `reminded_at` (the event's and its sign-ups') is either
+   * set already or not yet.
+   */
+  private async remindLate(tx: Tx, tenant: string, event: EventRow, signup: SignupRow, remind: LateReminder): Promise<void> {
+    const all = await signupsOf(tx, tenant, [event.id]);
+    const reminder = remind(
+      event,
+      signup,
+      all.some((s) => s.memberId === signup.memberId && s.remindedAt !== null),
+    );
+    if (!reminder) return;
+    await this.db.outbox.add(tx, { ...reminder, associationId: tenant });
+    await markReminded(tx, tenant, [signup.id], sql`now()`);
   }
 
   /**
    * Marks up to `limit` events starting in (`now`, `until`] that are neither cancelled nor reminded yet as
    * reminded, and writes what `announce` makes of each, with the members who have a confirmed sign-up, to the
-   * outbox in the same transaction. Resolves to how many. The candidates are locked `for update skip locked`:
-   * a concurrent sweep (another replica) skips them rather than waiting, and the update re-checks
-   * `reminded_at is null` on rows a sweep that just committed has claimed, so every event is announced once.
-   * System scope: the sweep serves every association, and each event goes out under its own.
+   * outbox in the same transaction, and marks those sign-ups reminded. Resolves to how many. The candidates are
+   * locked `for update skip locked`: a concurrent sweep (another replica) skips them rather than waiting, and the
+   * update re-checks `reminded_at is null` on rows a sweep that just committed has claimed, so every event is
+   * announced once. System scope: the sweep serves every association, and each event goes out under its own.
+   * `announce` may be async only so that tests can hold the claim open while something else runs.
    */
-  claimDueReminders(now: Date, until: Date, limit: number, announce: (event: EventRow, confirmed: string[]) => Announcement): Promise<number> {
+  claimDueReminders(
+    now: Date,
+    until: Date,
+    limit: number,
+    announce: (event: EventRow, confirmed: string[]) => Announcement | Promise<Announcement>,
+  ): Promise<number> {
     return this.db.system(async (tx) => {
       const due = tx
         .select({ associationId: events.associationId, id: events.id })
@@ -220,11 +256,17 @@ export class EventsRepository {
         .returning();
       for (const event of claimed) {
         const confirmed = (await signupsOf(tx, event.associationId, [event.id])).filter((s) => s.status === 'confirmed');
-        const announcement = announce(
+        const announcement = await announce(
           event,
           confirmed.map((s) => s.memberId),
         );
         await this.db.outbox.add(tx, { ...announcement, associationId: event.associationId });
+        await markReminded(
+          tx,
+          event.associationId,
+          confirmed.map((s) => s.id),
+          now,
+        );
       }
       return claimed.length;
     });
@@ -257,6 +299,14 @@ async function confirm(tx: Tx, tenant: string, signup: SignupRow): Promise<void>
     .update(eventSignups)
     .set({ status: 'confirmed' })
     .where(and(eq(eventSignups.associationId, tenant), eq(eventSignups.id, signup.id)));
+}
+
+async function markReminded(tx: Tx, tenant: string, signupIds: string[], at: Date | SQL): Promise<void> {
+  if (signupIds.length === 0) return;
+  await tx
+    .update(eventSignups)
+    .set({ remindedAt: at })
+    .where(and(eq(eventSignups.associationId, tenant), inArray(eventSignups.id, signupIds)));
 }
 
 /** Numbers each event's waitlisted sign-ups 1, 2, … in sign-up order; rows must come in that order. */

@@ -22,7 +22,7 @@ import { NO_RESTRICTIONS, type Restrictions } from '../privacy/restrictions';
 import { processingRestricted } from '../posts/posts.service';
 import { canManageEvents, canReadEvents, canSeeAllSignups, canSignUpForEvents } from './events.access';
 import type { EventsLoaders } from './events.loaders';
-import type { EventListPosition, EventRow, EventsRepository, SignupRow, SignupRule } from './events.repository';
+import type { EventListPosition, EventRow, EventsRepository, LateReminder, SignupRow, SignupRule } from './events.repository';
 import {
   changeClosedReason,
   closedReason,
@@ -159,7 +159,7 @@ export class EventsService implements DueReminders {
           assertPartySize(event, adults, children);
           return placeFor(event, active, seatsOf(signup));
         },
-        (event, mine) => (mine.status === 'confirmed' ? lateReminder(event, mine.memberId, this.now()) : null),
+        this.lateReminder,
       );
     } catch (error) {
       if (refusedRule<SignupRule>(error) === 'signed-up') throw refuse('ALREADY_SIGNED_UP');
@@ -194,7 +194,8 @@ export class EventsService implements DueReminders {
         }
       },
       promotions,
-      this.promotionNotices,
+      promotionOf,
+      this.lateReminder,
     );
     if (!result) throw notFound('Event');
     if (!result.signup) throw refuse('NOT_SIGNED_UP');
@@ -246,7 +247,8 @@ export class EventsService implements DueReminders {
         if (event.cancelledAt) throw refuse('EVENT_CANCELLED');
       },
       promotions,
-      this.promotionNotices,
+      promotionOf,
+      this.lateReminder,
     );
     if (!result) throw notFound('Event');
     if (!result.signup) throw refuse('NOT_SIGNED_UP');
@@ -266,19 +268,17 @@ export class EventsService implements DueReminders {
         memberId,
         () => undefined,
         (event, active) => (event.cancelledAt ? [] : promotions(event, active)),
-        this.promotionNotices,
+        promotionOf,
+        this.lateReminder,
       );
     }
   }
 
   /**
-   * What a waitlisted member given a seat is told, whichever change freed it: the promotion, and the event's
-   * reminder when it went out while they were still waiting.
+   * The event's reminder for a seat confirmed after it went out, by a sign-up or a promotion (which is also told of
+   * its seat, `promotionOf`: two notices on purpose, decision 0061).
    */
-  private readonly promotionNotices = (event: EventRow, signup: SignupRow): Announcement[] => {
-    const reminder = lateReminder(event, signup.memberId, this.now());
-    return reminder ? [promotionOf(signup), reminder] : [promotionOf(signup)];
-  };
+  private readonly lateReminder: LateReminder = (event, signup, remindedBefore) => lateReminder(event, signup, remindedBefore, this.now());
 
   /** The board sees every sign-up; anyone else only their own. */
   async signupsVisibleTo(viewer: Viewer | null, loaders: EventsLoaders, event: EventRow): Promise<SignupRow[]> {
