@@ -1,4 +1,4 @@
-import { errorReasons, type Logger, type MessageLocale } from '@tunet/kit';
+import { errorReasons, ServiceUnavailable, type Logger, type MessageLocale } from '@tunet/kit';
 import type { Response } from 'express';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { localizeFormattedError } from './error-language';
@@ -43,24 +43,44 @@ export function shuttingDown(): GraphQLError {
 
 /**
  * The subgraph's answers that say it is not there (decision 0055's failures: a load balancer with nothing behind it,
- * a replica draining or overloaded). A plain 500 is an answer, passed on with the refusals.
+ * a replica draining or overloaded). A plain 500 is no outage but the subgraph's fault, answered masked as /graphql's
+ * retries treat it (subgraph-retries): a crash would repeat on every reconnect, and calling it an outage would hide it.
  */
 export function isOutage(status: number): boolean {
   return status === 502 || status === 503 || status === 504;
 }
 
 /**
- * The subgraph's refusal (401 or 403 from live.stream) or graphql-sse's protocol error (400 for a document that does
- * not validate, 409, 406 without a body), passed on with its status, in the caller's language, each error with a code
- * and the request id. graphql-sse writes its errors without codes, so the status names one.
+ * The subgraph's refusal (401 or 403 from live.stream, with a reason) or graphql-sse's protocol error (400, 409, 404
+ * and 406 without a body), passed on with its status, in the caller's language, each error with a code and the
+ * request id. graphql-sse writes its errors without codes, so the status and the error's shape name one, as /graphql
+ * would. Anything else is the gateway's or the subgraph's fault, thrown to be answered masked: a 401 or 403 without a
+ * reason is kit's refusal of the gateway's signature (a secret that differs during a deploy), which a client must not
+ * take for its own token's; a 5xx or a 2xx that is no event stream is a bug.
  */
 export async function passRefusal(res: Response, answer: globalThis.Response, requestId: string, language: StreamLanguage): Promise<void> {
-  const text = await answer.text();
-  const code = codeOfStatus(answer.status);
+  const errors = refusedErrors(answer.status, await refusalText(answer));
+  res.status(answer.status).json({ errors: errors.map((error) => localized(error, requestId, language)) });
+}
+
+/** The body, read within the caller's deadline; a connection lost in the middle of it is the subgraph going away. */
+async function refusalText(answer: globalThis.Response): Promise<string> {
+  try {
+    return await answer.text();
+  } catch (error) {
+    throw new ServiceUnavailable(`notifications broke off its HTTP ${answer.status} answer`, { cause: error });
+  }
+}
+
+function refusedErrors(status: number, text: string): GraphQLFormattedError[] {
+  const errors = errorsIn(text);
+  if (status < 400 || status >= 500) throw new Error(`notifications answered the inbox stream with HTTP ${status} and no event stream: ${text.slice(0, 200)}`);
+  if ((status === 401 || status === 403) && !errors?.every((error) => error.extensions?.reason)) {
+    throw new Error(`notifications refused the gateway's request with HTTP ${status} and no reason (its signature?): ${text.slice(0, 200)}`);
+  }
   // graphql-sse's 404 and 406 have no body: a request that is no stream (POST it, with Accept: text/event-stream).
-  const errors = errorsIn(text) ?? [{ message: `The live stream was refused (HTTP ${answer.status}): open it with POST and Accept: text/event-stream.` }];
-  const coded = errors.map((error) => ({ ...error, extensions: { code, ...error.extensions } }));
-  res.status(answer.status).json({ errors: coded.map((error) => localized(error, requestId, language)) });
+  if (!errors) return [{ message: errorReasons.STREAM_REQUEST_REFUSED.en(), extensions: { code: 'BAD_REQUEST', reason: 'STREAM_REQUEST_REFUSED' } }];
+  return errors.map((error) => ({ ...error, extensions: { code: codeOf(status, error), ...error.extensions } }));
 }
 
 function errorsIn(text: string): GraphQLFormattedError[] | null {
@@ -72,11 +92,14 @@ function errorsIn(text: string): GraphQLFormattedError[] | null {
   }
 }
 
-function codeOfStatus(status: number): string {
+/** graphql-sse passes graphql-js's parse error (its message) and validation errors (with locations) as they are. */
+function codeOf(status: number, error: GraphQLFormattedError): string {
+  if (status === 400 && error.message.startsWith('Syntax Error')) return 'GRAPHQL_PARSE_FAILED';
+  if (status === 400 && error.locations) return 'GRAPHQL_VALIDATION_FAILED';
   if (status === 401) return 'UNAUTHENTICATED';
   if (status === 403) return 'FORBIDDEN';
   if (status === 409) return 'CONFLICT';
-  return status >= 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST';
+  return 'BAD_REQUEST';
 }
 
 function localized(error: GraphQLFormattedError, requestId: string, { locale, fallback }: StreamLanguage): GraphQLFormattedError {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type RequestListener, type Server } from 'node:http';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import {
   AccessTokenSigner,
   AccessTokenVerifier,
@@ -24,8 +24,10 @@ import { ApiKeyAuthenticator } from './api-keys';
 import { CallerLimits } from './caller-limits';
 import { EntitlementsLookup } from './entitlements';
 import { mountInboxStream, STREAM_PATH } from './stream';
+import { STREAMS_PER_PERSON } from './stream-guard';
 
 const SECRET = 'gateway-stream-test-secret';
+const TIMEOUT_MS = 3000;
 const logger = createLogger('gateway-stream-test');
 const member: Viewer = {
   accountId: randomUUID(),
@@ -73,6 +75,7 @@ describe('the inbox stream at the gateway', () => {
   /** Where the gateway finds notifications: the stand-in, or one that is down. */
   let notificationsAt: string;
   let gatewayProbe: ProbeState;
+  let entitlements: EntitlementsLookup;
 
   beforeAll(async () => {
     const secrets = await generateSecrets();
@@ -106,14 +109,16 @@ describe('the inbox stream at the gateway', () => {
     const probed = createProbedApp(async () => undefined);
     gatewayProbe = probed.probe;
     const store: FastStore = { kind: 'memory', namespace: 'test' };
+    entitlements = await EntitlementsLookup.open(store, async (associationId) => ({ associationId, features: ['base', 'sms'], limits: {} }), logger);
     mountInboxStream(probed.app, {
       authenticators: { accessTokens: verifier, apiKeys: new ApiKeyAuthenticator(store, async () => null), revocations: await RevocationReader.open(store) },
       callerLimits: new CallerLimits(store),
-      entitlements: await EntitlementsLookup.open(store, async (associationId) => ({ associationId, features: ['base', 'sms'], limits: {} }), logger),
+      entitlements,
       introspection: false,
       store,
       notificationsUrl: () => notificationsAt,
-      timeoutMs: 10_000,
+      // Short enough for the cases of a replica that stalls; the stand-in answers at once.
+      timeoutMs: TIMEOUT_MS,
       internalSecret: SECRET,
       probe: probed.probe,
       logger,
@@ -178,17 +183,94 @@ describe('the inbox stream at the gateway', () => {
     expect(await inNorwegian.response.json()).toMatchObject({ errors: [{ message: errorReasons.NOT_LOGGED_IN.nb() }] });
   });
 
-  it("gives graphql-sse's protocol errors, which have none, a code from their status", async () => {
-    const protocolError = await answering(400, { errors: [{ message: 'Missing query' }] });
-    notificationsAt = protocolError.url;
-    try {
+  /** Points the gateway at `stub` for one case; it is closed afterwards. */
+  const through = async (stub: Promise<{ url: string; close: () => Promise<void> }>) => {
+    const { url, close } = await stub;
+    stubs.push(close);
+    notificationsAt = url;
+  };
+  const stubs: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const close of stubs.splice(0)) await close();
+  });
+  const masked = { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: expect.any(String) } }] };
+
+  describe("graphql-sse's protocol errors, which have no code", () => {
+    it.each([
+      ['a protocol error', { message: 'Missing query' }, 'BAD_REQUEST'],
+      ['a parse error', { message: 'Syntax Error: Unexpected Name "subscriptio".' }, 'GRAPHQL_PARSE_FAILED'],
+      ['a validation error', { message: 'Cannot query field "x" on type "Subscription".', locations: [{ line: 1, column: 16 }] }, 'GRAPHQL_VALIDATION_FAILED'],
+    ])('gives %s the code /graphql would', async (_what, error, code) => {
+      await through(answering(400, { errors: [error] }));
+
       const { response } = await openStream(await tokenFor(member));
 
       expect(response.status).toBe(400);
-      expect(await response.json()).toEqual({ errors: [{ message: 'Missing query', extensions: { code: 'BAD_REQUEST', requestId: expect.any(String) } }] });
-    } finally {
-      await protocolError.close();
-    }
+      expect(await response.json()).toEqual({ errors: [{ ...error, extensions: { code, requestId: expect.any(String) } }] });
+    });
+
+    it.each(['nb', 'en'] as const)('tells a request that is no stream (406 without a body) how to open one, in %s', async (locale) => {
+      await through(serving((_request, response) => response.writeHead(406).end()));
+
+      const { response } = await openStream(await tokenFor(member), locale);
+
+      expect(response.status).toBe(406);
+      expect(await response.json()).toEqual({
+        errors: [
+          {
+            message: errorReasons.STREAM_REQUEST_REFUSED[locale](),
+            extensions: { code: 'BAD_REQUEST', reason: 'STREAM_REQUEST_REFUSED', requestId: expect.any(String) },
+          },
+        ],
+      });
+    });
+  });
+
+  describe('answers masked, as an internal error, and not as the caller’s fault or an outage', () => {
+    it("the subgraph's refusal of the gateway's signature (401 without a reason), which a client would take for its token's", async () => {
+      await through(answering(401, { errors: [{ message: 'Unauthorized', extensions: { code: 'UNAUTHENTICATED' } }] }));
+
+      const { response } = await openStream(await tokenFor(member));
+
+      expect(response.status).toBe(500);
+      expect(await response.json()).toEqual(masked);
+    });
+
+    it('a plain 500, which /graphql does not retry as an outage either', async () => {
+      await through(answering(500, { errors: [{ message: 'relation "inbox" does not exist' }] }));
+
+      const { response } = await openStream(await tokenFor(member));
+
+      expect(response.status).toBe(500);
+      expect(await response.json()).toEqual(masked);
+    });
+
+    it('a success that is no event stream', async () => {
+      await through(answering(200, { data: { ok: true } }));
+
+      const { response } = await openStream(await tokenFor(member));
+
+      expect(response.status).toBe(500);
+      expect(await response.json()).toEqual(masked);
+    });
+
+    it('a notifications URL that cannot be called', async () => {
+      notificationsAt = 'not a url';
+
+      const { response } = await openStream(await tokenFor(member));
+
+      expect(response.status).toBe(500);
+      expect(await response.json()).toEqual(masked);
+    });
+
+    it("the viewer's entitlements failing to load", async () => {
+      jest.spyOn(entitlements, 'forViewer').mockRejectedValueOnce(new Error('billing cache corrupt'));
+
+      const { response } = await openStream(await tokenFor(member));
+
+      expect(response.status).toBe(500);
+      expect(await response.json()).toEqual(masked);
+    });
   });
 
   describe('with notifications down', () => {
@@ -200,9 +282,10 @@ describe('the inbox stream at the gateway', () => {
         },
       ],
     });
+    const outage = { errors: [{ extensions: { code: 'SERVICE_UNAVAILABLE', serviceName: 'notifications' } }] };
 
     it.each(['nb', 'en'] as const)('answers SERVICE_UNAVAILABLE naming notifications, as /graphql does, in %s', async (locale) => {
-      notificationsAt = await closedPortUrl();
+      await through(resetting());
 
       const { response } = await openStream(await tokenFor(member), locale);
 
@@ -211,7 +294,7 @@ describe('the inbox stream at the gateway', () => {
     });
 
     it("answers in the association's language when the caller asked for none, and nb without one", async () => {
-      notificationsAt = await closedPortUrl();
+      await through(resetting());
 
       const english = await openStream(await tokenFor({ ...member, locale: 'en' }));
       const unsaid = await openStream(await tokenFor(member));
@@ -220,17 +303,49 @@ describe('the inbox stream at the gateway', () => {
       expect(await unsaid.response.json()).toEqual(unreachable('nb'));
     });
 
-    it('answers the same when a notifications replica says it is draining (503)', async () => {
-      const draining = await answering(503, { errors: [{ message: 'The server is shutting down; connect again.' }] });
-      notificationsAt = draining.url;
-      try {
-        const { response } = await openStream(await tokenFor(member), 'en');
+    it.each([502, 503, 504])('answers the same when a notifications replica or its load balancer answers %i', async (status) => {
+      await through(answering(status, { errors: [{ message: 'The server is restarting. Connect again.' }] }));
 
-        expect(response.status).toBe(504);
-        expect(await response.json()).toEqual(unreachable('en'));
-      } finally {
-        await draining.close();
+      const { response } = await openStream(await tokenFor(member), 'en');
+
+      expect(response.status).toBe(504);
+      expect(await response.json()).toEqual(unreachable('en'));
+    });
+
+    it('answers the same when the replica resets the connection in the middle of its refusal', async () => {
+      await through(
+        serving((request, response) =>
+          response.writeHead(401, { 'content-type': 'application/json', 'content-length': '100' }).write('{"errors":[', () => request.socket.destroy()),
+        ),
+      );
+
+      const { response } = await openStream(await tokenFor(member), 'en');
+
+      expect(response.status).toBe(504);
+      expect(await response.json()).toEqual(unreachable('en'));
+    });
+
+    it('gives up on a replica that stalls in the middle of its refusal, with the outage answer', async () => {
+      await through(
+        serving((_request, response) => response.writeHead(401, { 'content-type': 'application/json', 'content-length': '100' }).write('{"errors":[')),
+      );
+
+      const { response } = await openStream(await tokenFor(member), 'en');
+
+      expect(response.status).toBe(504);
+      expect(await response.json()).toMatchObject(outage);
+    });
+
+    it('gives the stream slot back with each outage answer, so failed attempts do not use up the person’s streams', async () => {
+      await through(resetting());
+      for (let attempt = 0; attempt <= STREAMS_PER_PERSON; attempt++) {
+        expect((await openStream(await tokenFor(member))).response.status).toBe(504);
       }
+
+      notificationsAt = upstream.url;
+
+      // Slots are given back when the failed answer's connection closes, just after the client has it.
+      await eventually(async () => expect((await openStream(await tokenFor(member))).response.status).toBe(200));
     });
   });
 
@@ -292,17 +407,28 @@ describe('the inbox stream at the gateway', () => {
   });
 });
 
-/** An address where nothing listens: a port that was just free. */
-async function closedPortUrl(): Promise<string> {
-  const { url, close } = await answering(200, {});
-  await close();
-  return url;
-}
-
-/** A server that answers every request with `status` and `body` as JSON. */
-async function answering(status: number, body: unknown): Promise<{ url: string; close: () => Promise<void> }> {
-  const server: Server = createServer((_request, response) => response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body)));
+/** A server that accepts every connection and destroys it at once: notifications' replica resetting. */
+async function resetting(): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = createNetServer((socket) => socket.destroy());
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return { url, close: () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))) };
+}
+
+/** A server that answers every request with `status` and `body` as JSON. */
+function answering(status: number, body: unknown, contentType = 'application/json'): Promise<{ url: string; close: () => Promise<void> }> {
+  return serving((_request, response) => response.writeHead(status, { 'content-type': contentType }).end(JSON.stringify(body)));
+}
+
+/** A server that answers every request as `handle` does; closing it cuts what it left open. */
+async function serving(handle: RequestListener): Promise<{ url: string; close: () => Promise<void> }> {
+  const server: Server = createServer(handle);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const close = () =>
+    new Promise<void>((resolve, reject) => {
+      server.close((error) => (error ? reject(error) : resolve()));
+      server.closeAllConnections();
+    });
+  return { url, close };
 }

@@ -1,5 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { ConcurrencyLimit, encodeContext, endOnDrain, signRequest, type FastStore, type Lease, type Logger, type ProbeState } from '@tunet/kit';
+import {
+  ConcurrencyLimit,
+  encodeContext,
+  endOnDrain,
+  isUnavailable,
+  ServiceUnavailable,
+  signRequest,
+  type FastStore,
+  type Lease,
+  type Logger,
+  type ProbeState,
+} from '@tunet/kit';
 import express, { type Express, type Response } from 'express';
 import type { GraphQLError } from 'graphql';
 import { authenticate, suspendedMember, type Authenticated, type Authenticators } from './authenticate';
@@ -99,33 +110,63 @@ export function mountInboxStream(app: Express, options: InboxStreamOptions): voi
     // would stay taken, renewed, until the token expired.
     if (res.destroyed) return void closed();
     res.once('close', closed);
-    if (!endOnDrain(options.probe, res, () => res.end())) return void sendError(res, shuttingDown(), requestId, language, options.logger);
-    const { entitlements } = await options.entitlements.forViewer(viewer, requestId);
-    const context = encodeContext({ viewer, requestId, clientIp, publicOrigin: publicOriginOf(req), entitlements });
-    /**
-     * The outage answer /graphql gives while a subgraph is down. Notifications' circuit breaker (decision 0055) neither
-     * counts nor gates a stream: its attempts come at each client's back-off, not with traffic; a refused connection
-     * fails at once, so the breaker would spare only a hung subgraph's wait; and the /graphql reads of the inbox that
-     * the same clients make count the outage already.
-     */
-    const notificationsGone = (detail: Record<string, unknown>) => {
-      options.logger.warn({ subgraph: 'notifications', requestId, ...detail }, 'inbox stream: notifications gave no answer');
-      sendError(res, serviceUnavailable('notifications', 'unreachable'), requestId, language, options.logger);
-    };
-    const answerDue = setTimeout(() => upstream.abort(new DOMException('no answer in time', 'TimeoutError')), options.timeoutMs);
-    let answer: globalThis.Response;
+    // Past authentication every failure is answered here, coded and in the caller's language: Express's own handler
+    // would write an HTML 500 without a code, with the stack outside production.
     try {
-      answer = await fetch(new URL(UPSTREAM_PATH, options.notificationsUrl()), {
-        method: 'POST',
-        headers: {
-          'content-type': req.get('content-type') ?? 'application/json',
-          accept: req.get('accept') ?? 'text/event-stream',
-          ...signRequest(options.internalSecret, { method: 'POST', url: new URL(UPSTREAM_PATH, options.notificationsUrl()), context, body }),
-        },
-        body,
-        signal: upstream.signal,
-      });
+      if (!endOnDrain(options.probe, res, () => res.end())) return void sendError(res, shuttingDown(), requestId, language, options.logger);
+      const { entitlements } = await options.entitlements.forViewer(viewer, requestId);
+      const context = encodeContext({ viewer, requestId, clientIp, publicOrigin: publicOriginOf(req), entitlements });
+      const answer = await askNotifications(context);
+      if (answer) await pipe(answer);
     } catch (error) {
+      if (!res.headersSent) return void sendError(res, error, requestId, language, options.logger);
+      options.logger.error({ err: error, requestId }, 'inbox stream failed');
+      res.end();
+    }
+
+    /**
+     * Notifications' answer once it is an event stream; any other is answered here (undefined). The deadline runs
+     * until a refusal's body is read too: a replica stalling in the middle of one would otherwise hold the request
+     * and the client's stream slot for good.
+     */
+    async function askNotifications(context: string): Promise<globalThis.Response | undefined> {
+      const answerDue = setTimeout(() => upstream.abort(new DOMException('no answer in time', 'TimeoutError')), options.timeoutMs);
+      try {
+        const url = new URL(UPSTREAM_PATH, options.notificationsUrl());
+        const answer = await fetch(url, {
+          method: 'POST',
+          headers: {
+            'content-type': req.get('content-type') ?? 'application/json',
+            accept: req.get('accept') ?? 'text/event-stream',
+            ...signRequest(options.internalSecret, { method: 'POST', url, context, body }),
+          },
+          body,
+          signal: upstream.signal,
+        });
+        if (isOutage(answer.status)) {
+          void answer.body?.cancel();
+          throw new ServiceUnavailable(`notifications answered HTTP ${answer.status}`);
+        }
+        if (answer.body && (answer.headers.get('content-type') ?? '').startsWith('text/event-stream')) return answer;
+        await passRefusal(res, answer, requestId, language);
+      } catch (error) {
+        upstreamFailed(error);
+      } finally {
+        clearTimeout(answerDue);
+      }
+      return undefined;
+    }
+
+    /**
+     * Only an outage (refused, reset, timed out, 502/503/504: kit's isUnavailable) is the outage answer /graphql gives
+     * while a subgraph is down; anything else (a bad URL, a signing bug) is the gateway's fault, logged and masked.
+     * Notifications' circuit breaker (decision 0055) neither counts nor gates a stream: its attempts come at each
+     * client's back-off, not with traffic; a refused connection fails at once; and the /graphql reads of the inbox
+     * that the same clients make count the outage already. The cost: while notifications hangs, every reconnect
+     * waits the whole timeout, holding one of the person's stream slots, where /graphql fails at once once the
+     * breaker opens.
+     */
+    function upstreamFailed(error: unknown): void {
       if (endedBecause) return void sendError(res, endedBecause, requestId, language, options.logger);
       if (isTimeout(upstream.signal.reason)) {
         logTimeout(options.logger, 'notifications', options.timeoutMs, requestId);
@@ -133,41 +174,35 @@ export function mountInboxStream(app: Express, options: InboxStreamOptions): voi
       }
       // The client left.
       if (upstream.signal.aborted) return;
-      return void notificationsGone({ err: error });
-    } finally {
-      clearTimeout(answerDue);
+      if (!isUnavailable(error)) return void sendError(res, error, requestId, language, options.logger);
+      options.logger.warn({ err: error, subgraph: 'notifications', requestId }, 'inbox stream: notifications gave no answer');
+      sendError(res, serviceUnavailable('notifications', 'unreachable'), requestId, language, options.logger);
     }
-    const contentType = answer.headers.get('content-type') ?? '';
-    if (isOutage(answer.status)) {
-      void answer.body?.cancel();
-      return void notificationsGone({ status: answer.status });
-    }
-    if (!answer.body || !contentType.startsWith('text/event-stream')) {
-      await passRefusal(res, answer, requestId, language);
-      return;
-    }
-    res.status(answer.status).set({
-      'content-type': contentType,
-      'cache-control': 'no-cache',
-      // Proxies in front (nginx) would otherwise hold events back to fill their buffers.
-      'x-accel-buffering': 'no',
-    });
-    res.flushHeaders();
-    const boundary = new EventBoundary();
-    try {
-      for await (const chunk of answer.body as AsyncIterable<Uint8Array>) {
-        boundary.passed(chunk);
-        if (!res.write(chunk)) await writable(res);
+
+    async function pipe(answer: globalThis.Response): Promise<void> {
+      res.status(answer.status).set({
+        'content-type': answer.headers.get('content-type')!,
+        'cache-control': 'no-cache',
+        // Proxies in front (nginx) would otherwise hold events back to fill their buffers.
+        'x-accel-buffering': 'no',
+      });
+      res.flushHeaders();
+      const boundary = new EventBoundary();
+      try {
+        for await (const chunk of answer.body as AsyncIterable<Uint8Array>) {
+          boundary.passed(chunk);
+          if (!res.write(chunk)) await writable(res);
+        }
+      } catch (error) {
+        if (!upstream.signal.aborted) options.logger.warn({ err: error, requestId }, 'inbox stream broke off upstream');
       }
-    } catch (error) {
-      if (!upstream.signal.aborted) options.logger.warn({ err: error, requestId }, 'inbox stream broke off upstream');
+      // Only between two events: text written into the middle of one would garble both. A stream that broke off
+      // upstream gets no last event: graphql-sse's client takes an end without `complete` for a lost connection and
+      // connects again (with its back-off), then meets SERVICE_UNAVAILABLE if notifications is still gone; an error
+      // event with `complete` would end its subscription for good.
+      if (endedBecause && boundary.between) res.write(lastEvents(endedBecause, requestId, language));
+      res.end();
     }
-    // Only between two events: text written into the middle of one would garble both. A stream that broke off
-    // upstream gets no last event: graphql-sse's client takes an end without `complete` for a lost connection and
-    // connects again (with its back-off), then meets SERVICE_UNAVAILABLE if notifications is still gone; an error
-    // event with `complete` would end its subscription for good.
-    if (endedBecause && boundary.between) res.write(lastEvents(endedBecause, requestId, language));
-    res.end();
   });
 }
 

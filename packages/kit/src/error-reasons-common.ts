@@ -9,8 +9,11 @@ export type ReasonParams = Record<string, string | number | boolean | null>;
 
 /** One machine-readable refusal: the code it travels under, what it means for a client, and its message per locale. */
 export interface ReasonDefinition {
-  /** SERVICE_UNAVAILABLE only for the gateway's answers about a subgraph that gave none (decision 0055). */
-  code: ErrorCode | 'SERVICE_UNAVAILABLE';
+  /**
+   * SERVICE_UNAVAILABLE only for the gateway's answers about a subgraph that gave none (decision 0055); BAD_REQUEST
+   * only for a request that is not one at all (the live stream's, opened the wrong way).
+   */
+  code: ErrorCode | 'SERVICE_UNAVAILABLE' | 'BAD_REQUEST';
   /** One sentence for the README's list: when it happens and what a client can do. */
   description: string;
   en: (params: ReasonParams) => string;

@@ -198,9 +198,16 @@ export const errorReasons = {
   },
   SERVER_SHUTTING_DOWN: {
     code: 'SERVICE_UNAVAILABLE',
-    description: 'The gateway is shutting down (a restart or a deploy) and opens no new live stream; connect again at once, and another one answers.',
+    description:
+      'The gateway (or the subgraph behind the live stream) is shutting down, for a restart or a deploy, and opens no new live stream; connect again at once, and another replica answers.',
     en: () => 'The server is restarting. Connect again.',
     nb: () => 'Serveren starter på nytt. Koble til igjen.',
+  },
+  STREAM_REQUEST_REFUSED: {
+    code: 'BAD_REQUEST',
+    description: 'The live stream was asked for in a way it is not opened (HTTP 404 or 406): POST to /graphql/stream with `Accept: text/event-stream`.',
+    en: () => 'The live stream was refused: open it with POST and Accept: text/event-stream.',
+    nb: () => 'Direktestrømmen ble avvist: åpne den med POST og Accept: text/event-stream.',
   },
   TOO_MANY_REQUESTS: {
     code: 'RATE_LIMITED',

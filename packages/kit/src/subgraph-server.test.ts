@@ -1,4 +1,5 @@
 import { parse } from 'graphql';
+import { errorReasons } from './error-reasons';
 import { routeFailure } from './internal-routes';
 import { createLogger } from './logger';
 import { encodeContext, signRequest } from './internal-signature';
@@ -102,6 +103,35 @@ describe('subgraph server', () => {
       expect(body).toMatchObject({ message: 'fetch failed' });
       expect(ms).toBeLessThan(1900);
     });
+  });
+
+  it("answers a live stream opened while it drains with a code and a reason the gateway's clients can read", async () => {
+    await server.stop();
+    server = await startSubgraphServer(
+      {
+        name: 'test',
+        typeDefs,
+        resolvers: [],
+        createContext: (request) => request,
+        isReady: async () => undefined,
+        streamRoutes: { inbox: async (_req, res) => void res.status(200).end() },
+      },
+      { port: 0, internalSecret: SECRET, logger: createLogger('test') },
+    );
+    // Serving on while it drains, long enough for one request on a loaded machine.
+    const stopping = server.stop(3000);
+    const url = new URL('/stream/inbox', server.url);
+    const context = encodeContext({ viewer: null, requestId: 'r1', clientIp: '' });
+
+    const headers = { 'content-type': 'application/json', ...signRequest(SECRET, { method: 'POST', url, context, body: '{}' }) };
+    const response = await fetch(url, { method: 'POST', headers, body: '{}' });
+
+    expect(response.status).toBe(503);
+    expect(await response.json()).toEqual({
+      errors: [{ message: errorReasons.SERVER_SHUTTING_DOWN.en(), extensions: { code: 'SERVICE_UNAVAILABLE', reason: 'SERVER_SHUTTING_DOWN' } }],
+    });
+    await stopping;
+    server = await start();
   });
 
   it('refuses a body with the NUL character in any string, nested ones included, before GraphQL runs', async () => {

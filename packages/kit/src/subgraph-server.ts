@@ -6,6 +6,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Request, type RequestHandler, type Response } from 'express';
 import type { DocumentNode } from 'graphql';
 import { createProbedApp, drainPlugin, endOnDrain, logUnexpectedErrors, maskInternalError, serve, type ProbeState, type RunningServer } from './http-server';
+import { errorReasons } from './error-reasons';
 import { internalRouter, type InternalRoute } from './internal-routes';
 import { verifyRequest } from './internal-signature';
 import type { FastStore } from './redis';
@@ -145,8 +146,10 @@ function streamRouter(routes: Record<string, StreamRoute>, probe: ProbeState, lo
     const route = req.method === 'POST' && Object.hasOwn(routes, name) ? routes[name] : undefined;
     if (!route) return void res.status(404).json({ errors: [{ message: 'Not found', extensions: { code: 'NOT_FOUND' } }] });
     if (!endOnDrain(probe, res, () => res.end())) {
-      // The client retries, reaching a replica that is not going away.
-      return void res.status(503).json({ errors: [{ message: 'The server is shutting down; connect again.' }] });
+      // The client retries, reaching a replica that is not going away. The gateway answers it as notifications'
+      // outage; the reason is for anyone who calls this route without it.
+      const extensions = { code: 'SERVICE_UNAVAILABLE', reason: 'SERVER_SHUTTING_DOWN' };
+      return void res.status(503).json({ errors: [{ message: errorReasons.SERVER_SHUTTING_DOWN.en(), extensions }] });
     }
     const context = res.locals.tunet as RequestContext;
     try {
