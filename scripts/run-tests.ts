@@ -3,7 +3,8 @@
  * PostgreSQL and Redis servers, then stops them and deletes their data.
  *
  * Set TEST_DATABASE_URL / TEST_REDIS_URL to use existing servers instead. TEST_PGLITE_TEMPLATE names where the
- * PGlite test databases' common starting point is kept for the run.
+ * PGlite test databases' common starting point is kept for the run; TEST_DEMO_TEMPLATE, set only with the PostgreSQL
+ * started here, the directory of the demo template's uploads (its database lives on that server; e2e.fixtures.ts).
  * `tsx scripts/run-tests.ts --exec <command…>` runs that command instead of jest, with the same
  * servers and variables (npm run check:production).
  * Missing server binaries are installed with apt-get when running as root
@@ -56,7 +57,13 @@ async function main(): Promise<number> {
     const redisUrl = process.env.TEST_REDIS_URL || (await startRedis());
     console.log(`run-tests: TEST_DATABASE_URL=${redact(databaseUrl)} TEST_REDIS_URL=${redact(redisUrl)}`);
     const template = await pgliteTemplate;
-    const env = { ...process.env, TEST_DATABASE_URL: databaseUrl, TEST_REDIS_URL: redisUrl, ...(template ? { TEST_PGLITE_TEMPLATE: template } : {}) };
+    const env = {
+      ...process.env,
+      TEST_DATABASE_URL: databaseUrl,
+      TEST_REDIS_URL: redisUrl,
+      ...(template ? { TEST_PGLITE_TEMPLATE: template } : {}),
+      ...demoTemplate(),
+    };
     if (exec) return await runChild(exec[0]!, exec.slice(1), env);
     return await runJest(process.argv.slice(2), env);
   } catch (err) {
@@ -192,6 +199,15 @@ async function makePgliteTemplate(): Promise<string> {
   const file = path.join(makeTempDir('tunet-test-pglite-'), 'fresh-data-dir.tar');
   await writePgliteTemplate(file);
   return file;
+}
+
+/**
+ * Where the e2e stacks' common starting point keeps its uploads: the first e2e file that asks makes it, a database
+ * with every migration and the demo data, and each e2e file starts from a copy (decision 0035). Only on the server
+ * started here, which takes the template database with it when the run ends; an outside server gets none.
+ */
+function demoTemplate(): { TEST_DEMO_TEMPLATE?: string } {
+  return process.env.TEST_DATABASE_URL ? {} : { TEST_DEMO_TEMPLATE: makeTempDir('tunet-test-demo-') };
 }
 
 // --- Redis --------------------------------------------------------------------

@@ -1,9 +1,9 @@
 import { UNREACHED_CALLER_LIMITS } from '@tunet/gateway';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { closeFastStore, generateSecrets, type FastStore, type Secrets } from '@tunet/kit';
-import { openTestDatabase, openTestRedis, type TestDatabase } from '@tunet/kit/src/kit.fixtures';
+import { closeFastStore, generateSecrets, type DatabaseConnection, type FastStore, type Secrets } from '@tunet/kit';
+import { makeTemplateDatabase, openTestDatabase, openTestRedis, testBackend, type TestDatabase } from '@tunet/kit/src/kit.fixtures';
 import { DEMO, DEMO_OPERATOR_EMAIL, DEMO_PASSWORD } from '@tunet/members';
 import { FilesystemStorage } from '@tunet/kit';
 import { startStack, type Stack, type StackOptions } from '@tunet/stack';
@@ -37,11 +37,9 @@ export async function openE2E(
     'apiKeyCacheSeconds' | 'notifications' | 'trustProxy' | 'subgraphTimeouts' | 'gatewaySubgraphUrls' | 'privacy' | 'callerLimits' | 'breaker' | 'metricsPort'
   > = {},
 ): Promise<E2E> {
-  const testDb: TestDatabase = await openTestDatabase();
+  const { database: testDb, filesDir } = await openDemoDatabase();
   const store: FastStore = await openTestRedis();
   const secrets = await generateSecrets();
-  // Uploads (the demo library's too) go to a directory of the test's own, never to ./.data.
-  const filesDir = await mkdtemp(path.join(tmpdir(), 'tunet-e2e-files-'));
   const fileStorage = new FilesystemStorage(filesDir);
   // Per-caller request limits far above any test's load unless the test passes its own (the gateway door e2e does), so
   // no e2e file is refused 429 by accident when it loops one token on a fast machine (decision 0053's 600/min).
@@ -79,6 +77,52 @@ export async function openE2E(
       await rm(filesDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A database of the test's own and a directory for its uploads (never ./.data). Under `npm test` both are copies of
+ * the run's demo template (TEST_DEMO_TEMPLATE, decision 0035), so the stack started on them finds every migration
+ * applied and the demo loaded; without it they are empty, and the stack migrates and loads the demo itself.
+ */
+export async function openDemoDatabase(): Promise<{ database: TestDatabase; filesDir: string }> {
+  const filesDir = await mkdtemp(path.join(tmpdir(), 'tunet-e2e-files-'));
+  const templateDir = process.env.TEST_DEMO_TEMPLATE;
+  if (!templateDir || testBackend() !== 'postgres') return { database: await openTestDatabase(), filesDir };
+  const templateFiles = path.join(templateDir, 'files');
+  await makeTemplateDatabase(DEMO_TEMPLATE_DATABASE, (connection) => fillDemoTemplate(connection, templateFiles));
+  await cp(templateFiles, filesDir, { recursive: true });
+  return { database: await openTestDatabase({ template: DEMO_TEMPLATE_DATABASE }), filesDir };
+}
+
+/** On the test server scripts/run-tests.ts starts for the run, so it goes with the server. */
+const DEMO_TEMPLATE_DATABASE = 'tunet_demo_template';
+
+/**
+ * Migrates and loads the demo as openE2E's stack would, with its uploads in `filesDir`, which appears whole once
+ * loaded. No background jobs run: the outbox keeps the demo's events for each copy's stack to relay to its own
+ * Redis namespace, as a stack that loaded the demo itself does.
+ */
+async function fillDemoTemplate(connection: DatabaseConnection, filesDir: string): Promise<void> {
+  const filling = `${filesDir}.filling`;
+  await rm(filling, { recursive: true, force: true });
+  await mkdir(filling, { recursive: true });
+  const store = await openTestRedis();
+  try {
+    const stack = await startStack({
+      database: connection,
+      store,
+      secrets: await generateSecrets(),
+      demoData: true,
+      backgroundJobs: false,
+      fileStorage: new FilesystemStorage(filling),
+      callerLimits: UNREACHED_CALLER_LIMITS,
+    });
+    await stack.stop();
+  } finally {
+    await closeFastStore(store);
+  }
+  await rm(filesDir, { recursive: true, force: true });
+  await rename(filling, filesDir);
 }
 
 export const codes = (response: GraphQLResponse) => (response.errors ?? []).map((error) => error.extensions?.code);

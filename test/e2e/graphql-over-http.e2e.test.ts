@@ -1,18 +1,17 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { startGateway, UNREACHED_CALLER_LIMITS } from '@tunet/gateway';
 import { closeFastStore, createLogger, FilesystemStorage, generateSecrets, openFastStore, type FastStore, type RunningServer, type Secrets } from '@tunet/kit';
 import { eventually } from '@tunet/kit/src/events/events.fixtures';
 import { fastStoreUnavailable } from '@tunet/kit/src/fast-store-outage';
-import { openTestDatabase, type TestDatabase } from '@tunet/kit/src/kit.fixtures';
+import type { TestDatabase } from '@tunet/kit/src/kit.fixtures';
 import { ThrowawayRedis } from '@tunet/kit/src/redis.fixtures';
 import { DEMO, DEMO_PASSWORD } from '@tunet/members';
 import { arrangeNotification, INBOX_SUBSCRIPTION } from '@tunet/notifications/src/live/live.fixtures';
 import { startStack, type Stack } from '@tunet/stack';
 import { auditServer, type AuditResult } from 'graphql-http';
 import { createClient, type Client } from 'graphql-sse';
-import type { GraphQLResponse } from './e2e.fixtures';
+import { openDemoDatabase, type GraphQLResponse } from './e2e.fixtures';
 import { loadOperation } from './first-party';
 
 /**
@@ -62,8 +61,7 @@ describe('GraphQL over HTTP, and the gateway with its Redis down', () => {
     const namespace = `test-${process.pid}`;
     store = await openFastStore(redis.url, namespace);
     productionStore = await openFastStore(redis.url, namespace);
-    database = await openTestDatabase();
-    filesDir = await mkdtemp(path.join(tmpdir(), 'tunet-e2e-files-'));
+    ({ database, filesDir } = await openDemoDatabase());
     secrets = await generateSecrets();
     stack = await startStack({
       database: database.connection,

@@ -26,25 +26,62 @@ export function testBackend(): 'postgres' | 'pglite' {
   return process.env.TEST_DB_BACKEND === 'pglite' ? 'pglite' : 'postgres';
 }
 
-export async function openTestDatabase(): Promise<TestDatabase> {
+/** `template`: a database on the PostgreSQL test server to copy (see `makeTemplateDatabase`); PGlite ignores it. */
+export async function openTestDatabase(options: { template?: string } = {}): Promise<TestDatabase> {
   if (testBackend() === 'pglite') {
     const connection = await DatabaseConnection.open({ loadDataDir: await pgliteTemplate() });
     return { connection, drop: () => connection.close() };
   }
   const serverUrl = requireEnv('TEST_DATABASE_URL');
   const name = `tunet_test_${randomBytes(6).toString('hex')}`;
-  await adminQuery(serverUrl, `create database ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const connection = await DatabaseConnection.open({ url: url.toString(), poolSize: 20 });
+  await adminQuery(serverUrl, `create database ${name}${options.template ? ` template ${options.template}` : ''}`);
+  const url = databaseUrl(serverUrl, name);
+  const connection = await DatabaseConnection.open({ url, poolSize: 20 });
   return {
     connection,
-    url: url.toString(),
+    url,
     async drop() {
       await connection.close();
       await adminQuery(serverUrl, `drop database ${name} with (force)`);
     },
   };
+}
+
+/**
+ * Makes the database `name` on the PostgreSQL test server, for `openTestDatabase` to copy, unless it is there:
+ * `fill` gets a connection to it and does the slow part (migrations, demo data) once for many tests (decision 0035).
+ * Workers asking at once wait on an advisory lock, and the database takes its name only once filled and closed, so
+ * a copy never starts from half of it (a worker that died while filling left `<name>_filling`, dropped by the next).
+ */
+export async function makeTemplateDatabase(name: string, fill: (connection: DatabaseConnection) => Promise<void>): Promise<void> {
+  const serverUrl = requireEnv('TEST_DATABASE_URL');
+  const admin = new Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    // A session lock, so PostgreSQL releases it should this worker die while filling.
+    await admin.query('select pg_advisory_lock(hashtext($1))', [`tunet.template.${name}`]);
+    const found = await admin.query('select 1 from pg_database where datname = $1', [name]);
+    if (found.rowCount) return;
+    const filling = `${name}_filling`;
+    await admin.query(`drop database if exists ${filling} with (force)`);
+    await admin.query(`create database ${filling}`);
+    const connection = await DatabaseConnection.open({ url: databaseUrl(serverUrl, filling), poolSize: 20 });
+    try {
+      await fill(connection);
+    } finally {
+      // `create database … template` refuses a template anyone is connected to.
+      await connection.close();
+    }
+    await admin.query(`alter database ${filling} rename to ${name}`);
+  } finally {
+    await admin.end();
+  }
+}
+
+function databaseUrl(serverUrl: string, name: string): string {
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
 }
 
 /**

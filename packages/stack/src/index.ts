@@ -51,6 +51,11 @@ export interface StackOptions {
   host?: string;
   introspection?: boolean;
   demoData?: boolean;
+  /**
+   * Whether the subgraphs' background jobs start (default true). Off, the outbox keeps what the demo load wrote for
+   * the stacks started on a copy of this database (the tests' template database, decision 0035).
+   */
+  backgroundJobs?: boolean;
   /** Access-token lifetime etc.; tests shorten them. */
   auth?: Parameters<typeof createMembersSubgraph>[0]['auth'];
   /** How long the gateway trusts a verified API key (default 60 s); tests shorten it to see revocation take effect. */
@@ -265,7 +270,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       ...privacy.backgroundJobs(stream),
       ...operations.backgroundJobs(stream),
     ];
-    for (const job of jobs) job.start();
+    // Made even when not started: stopping them releases what the subgraphs opened for them.
+    if (options.backgroundJobs !== false) for (const job of jobs) job.start();
     const metrics = options.metricsPort === undefined ? undefined : await startMetricsServer(options.metricsPort, options.host);
     if (metrics) watchStreamGroups(options.store);
     return {
