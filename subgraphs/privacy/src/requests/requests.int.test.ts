@@ -172,19 +172,11 @@ describe('moved-out retention', () => {
       const exported = await service.requestExport(viewerIn(A), {});
       // other cases leave open exports behind, which this job publishes too
       const fetched = new Map<string, Buffer | null>();
-      const job = new RequestsJob({
-        repository: requests,
-        subgraphUrls: () => ({ posts: `${base}/posts/graphql`, members: `${base}/members/graphql` }),
-        internalSecret: 'secret',
-        storage: new FilesystemStorage(mkdtempSync(path.join(os.tmpdir(), 'privacy-parts-'))),
-        publisher: {
-          publish: async (input, complete) => {
-            fetched.set(input.requestId, await input.fetchFile('posts', FILE));
-            await db.tenant(A, complete);
-          },
+      const job = standInJob(requests, base, {
+        publish: async (input, complete) => {
+          fetched.set(input.requestId, await input.fetchFile('posts', FILE));
+          await db.tenant(A, complete);
         },
-        intervalMs: 60_000,
-        now: () => new Date(),
       });
       await job.runOnce();
       await job.runOnce();
@@ -194,6 +186,24 @@ describe('moved-out retention', () => {
       server.close();
     }
   });
+
+  /** The requests job with posts and members as the stand-ins at `base`, parts stored in a directory of its own. */
+  function standInJob(
+    requests: RequestsRepository,
+    base: string,
+    publisher: ConstructorParameters<typeof RequestsJob>[0]['publisher'],
+    now = () => new Date(),
+  ) {
+    return new RequestsJob({
+      repository: requests,
+      subgraphUrls: () => ({ posts: `${base}/posts/graphql`, members: `${base}/members/graphql` }),
+      internalSecret: 'secret',
+      storage: new FilesystemStorage(mkdtempSync(path.join(os.tmpdir(), 'privacy-parts-'))),
+      publisher,
+      intervalMs: 60_000,
+      now,
+    });
+  }
 
   /**
    * An export of a new association whose posts lists 20 files, run by a job on an injected clock: each file's fetch
@@ -219,21 +229,18 @@ describe('moved-out retention', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const job = new RequestsJob({
-      repository: requests,
-      subgraphUrls: () => ({ posts: `${base}/posts/graphql`, members: `${base}/members/graphql` }),
-      internalSecret: 'secret',
-      storage: new FilesystemStorage(mkdtempSync(path.join(os.tmpdir(), 'privacy-parts-'))),
-      publisher: {
+    const job = standInJob(
+      requests,
+      base,
+      {
         // as the archiver does: every listed file, one after another, then the request completes with the archive
         publish: async (input, complete) => {
           for (const part of input.parts) for (const file of part.answer.files) await input.fetchFile(part.subgraph, file.fileId);
           await db.tenant(input.associationId, complete);
         },
       },
-      intervalMs: 60_000,
-      now: () => new Date(clock.now),
-    });
+      () => new Date(clock.now),
+    );
     /** Runs the job until the export is no longer waiting for its subgraphs (other cases' open requests come first). */
     const run = async () => {
       for (let round = 0; round < 5 && (await requests.get(associationId, exported.id))!.status === 'in_progress'; round++) await job.runOnce();
