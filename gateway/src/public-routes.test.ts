@@ -1,4 +1,5 @@
-import { request, type Server } from 'node:http';
+import { createServer, request, type Server } from 'node:http';
+import { createServer as createNetServer, type Server as NetServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { createLogger, publicRouteWithPost, startSubgraphServer, type PublicPostRequest, type RunningServer } from '@tunet/kit';
 import express from 'express';
@@ -129,17 +130,15 @@ describe('public routes through the gateway', () => {
 });
 
 describe('a public route whose subgraph is down', () => {
-  it('answers 503 in Norwegian and English with Retry-After, as an outage the person can wait out', async () => {
-    // A port nobody listens on: the connection is refused, as while the subgraph restarts.
-    const closed = await new Promise<number>((resolve) => {
-      const server = express().listen(0, '127.0.0.1', () => {
-        const { port } = server.address() as AddressInfo;
-        server.close(() => resolve(port));
-      });
-    });
+  const UNAVAILABLE = 'Tjenesten er ikke tilgjengelig akkurat nå. Prøv igjen om litt. / The service is unavailable right now. Try again shortly.';
+
+  /** The gateway's answer to GET /files/a.txt when posts is `subgraph`: a server started for the one request. */
+  async function answerWith(subgraph: NetServer): Promise<{ status: number; retryAfter: string | null; text: string }> {
+    await new Promise<void>((resolve) => subgraph.listen(0, '127.0.0.1', resolve));
     const app = express();
+    const port = (subgraph.address() as AddressInfo).port;
     mountPublicRoutes(app, {
-      subgraphUrl: () => `http://127.0.0.1:${closed}/graphql`,
+      subgraphUrl: () => `http://127.0.0.1:${port}/graphql`,
       timeoutMs: () => 10_000,
       internalSecret: SECRET,
       logger: createLogger('test'),
@@ -149,13 +148,29 @@ describe('a public route whose subgraph is down', () => {
     });
     try {
       const answer = await fetch(`http://127.0.0.1:${(gateway.address() as AddressInfo).port}/files/a.txt`);
-      expect(answer.status).toBe(503);
-      expect(answer.headers.get('retry-after')).toBe('5');
-      expect(await answer.text()).toBe(
-        'Tjenesten er ikke tilgjengelig akkurat nå. Prøv igjen om litt. / The service is unavailable right now. Try again shortly.',
-      );
+      return { status: answer.status, retryAfter: answer.headers.get('retry-after'), text: await answer.text() };
     } finally {
       await new Promise((resolve) => gateway.close(resolve));
+      await new Promise((resolve) => subgraph.close(resolve));
     }
+  }
+
+  it('answers 503 in Norwegian and English with Retry-After when the connection is cut, as an outage the person can wait out', async () => {
+    // Accepts and cuts every connection, as a process that is going down does.
+    expect(await answerWith(createNetServer((socket) => socket.destroy()))).toEqual({ status: 503, retryAfter: '5', text: UNAVAILABLE });
+  });
+
+  it("answers the same 503 instead of a load balancer's own 502 page", async () => {
+    const balancer = createServer((_request, response) => response.writeHead(502, { 'content-type': 'text/html' }).end('<h1>502 Bad Gateway</h1>'));
+    expect(await answerWith(balancer)).toEqual({ status: 503, retryAfter: '5', text: UNAVAILABLE });
+  });
+
+  it('answers the same 503 when the subgraph goes away in the middle of a file', async () => {
+    const dying = createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': '1000' });
+      response.write(Buffer.alloc(100));
+      setTimeout(() => response.destroy(), 20);
+    });
+    expect(await answerWith(dying)).toEqual({ status: 503, retryAfter: '5', text: UNAVAILABLE });
   });
 });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { encodeContext, isUnavailable, PUBLIC_RESPONSE_HEADERS, signRequest, type Logger } from '@tunet/kit';
+import { encodeContext, isUnavailable, PUBLIC_RESPONSE_HEADERS, ServiceUnavailable, signRequest, type Logger } from '@tunet/kit';
 import express, { type ErrorRequestHandler, type Express, type Request, type Response } from 'express';
+import { noSubgraphBehind } from './subgraph-retries';
 import { isTimeout, logTimeout } from './subgraph-timeouts';
 
 /**
@@ -93,8 +94,13 @@ async function forward(
       body: form ? new Uint8Array(form.body) : undefined,
       signal: AbortSignal.timeout(timeoutMs),
     });
+    // A load balancer with no subgraph behind it, or a draining replica: the outage below, not their own page.
+    if (noSubgraphBehind(answer.status)) {
+      void answer.body?.cancel();
+      throw new ServiceUnavailable(`${subgraph} answered HTTP ${answer.status}`);
+    }
     // Read whole before any header is passed on: a body that runs out of time is answered as a plain 504.
-    const body = Buffer.from(await answer.arrayBuffer());
+    const body = await wholeBody(answer);
     for (const header of PUBLIC_RESPONSE_HEADERS) {
       const value = answer.headers.get(header);
       if (value !== null) res.setHeader(header, value);
@@ -119,6 +125,16 @@ async function forward(
     }
     options.logger.error({ err: error, requestId, prefix }, 'public route forwarding failed');
     res.status(502).type('text/plain').send('Noe gikk galt. / Something went wrong.');
+  }
+}
+
+/** The answer's body; a connection lost in the middle of it is the subgraph going away (running out of time stays so). */
+async function wholeBody(answer: globalThis.Response): Promise<Buffer> {
+  try {
+    return Buffer.from(await answer.arrayBuffer());
+  } catch (error) {
+    if (isTimeout(error)) throw error;
+    throw new ServiceUnavailable('the subgraph broke off its answer', { cause: error });
   }
 }
 

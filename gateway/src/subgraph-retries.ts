@@ -28,7 +28,12 @@ export function failureOf(error: unknown): SubgraphFailure | null {
   if (isTimeout(error)) return 'timeout';
   if (error instanceof SubgraphUnreachable) return 'unreachable';
   const status = (error as { extensions?: { response?: { status?: unknown } } } | undefined)?.extensions?.response?.status;
-  return typeof status === 'number' && GATEWAY_STATUSES.has(status) ? 'server-error' : null;
+  return typeof status === 'number' && noSubgraphBehind(status) ? 'server-error' : null;
+}
+
+/** Whether an HTTP status says no subgraph answered (GATEWAY_STATUSES) rather than the subgraph itself. */
+export function noSubgraphBehind(status: number): boolean {
+  return GATEWAY_STATUSES.has(status);
 }
 
 /** Connection errors raised before a byte of the request left: refused, unknown host. */
