@@ -206,8 +206,10 @@ async function makePgliteTemplate(): Promise<string> {
  * with every migration and the demo data, and each e2e file starts from a copy (decision 0035). Only on the server
  * started here, which takes the template database with it when the run ends; an outside server gets none.
  */
-function demoTemplate(): { TEST_DEMO_TEMPLATE?: string } {
-  return process.env.TEST_DATABASE_URL ? {} : { TEST_DEMO_TEMPLATE: makeTempDir('tunet-test-demo-') };
+function demoTemplate(): { TEST_DEMO_TEMPLATE: string | undefined } {
+  // Left unset (child processes get no undefined variable) even when the shell set it: on an outside server the
+  // template would outlive the run and go stale as migrations and the demo change.
+  return { TEST_DEMO_TEMPLATE: process.env.TEST_DATABASE_URL ? undefined : makeTempDir('tunet-test-demo-') };
 }
 
 // --- Redis --------------------------------------------------------------------

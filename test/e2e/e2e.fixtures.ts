@@ -86,12 +86,17 @@ export async function openE2E(
  */
 export async function openDemoDatabase(): Promise<{ database: TestDatabase; filesDir: string }> {
   const filesDir = await mkdtemp(path.join(tmpdir(), 'tunet-e2e-files-'));
-  const templateDir = process.env.TEST_DEMO_TEMPLATE;
-  if (!templateDir || testBackend() !== 'postgres') return { database: await openTestDatabase(), filesDir };
-  const templateFiles = path.join(templateDir, 'files');
-  await makeTemplateDatabase(DEMO_TEMPLATE_DATABASE, (connection) => fillDemoTemplate(connection, templateFiles));
-  await cp(templateFiles, filesDir, { recursive: true });
-  return { database: await openTestDatabase({ template: DEMO_TEMPLATE_DATABASE }), filesDir };
+  try {
+    const templateDir = process.env.TEST_DEMO_TEMPLATE;
+    if (!templateDir || testBackend() !== 'postgres') return { database: await openTestDatabase(), filesDir };
+    const templateFiles = path.join(templateDir, 'files');
+    await makeTemplateDatabase(DEMO_TEMPLATE_DATABASE, (connection) => fillDemoTemplate(connection, templateFiles));
+    await cp(templateFiles, filesDir, { recursive: true });
+    return { database: await openTestDatabase({ template: DEMO_TEMPLATE_DATABASE }), filesDir };
+  } catch (error) {
+    await rm(filesDir, { recursive: true, force: true });
+    throw error;
+  }
 }
 
 /** On the test server scripts/run-tests.ts starts for the run, so it goes with the server. */
