@@ -46,7 +46,7 @@ export const postTopics = {
     producer: 'posts',
     consumers: ['notifications'],
     description:
-      'An event starts within 24 hours; `recipients` have a confirmed sign-up: all of them when the sweep reaches the event 24 hours before, or one member whose seat is confirmed later (a sign-up, or a promotion from the waitlist) at that moment, until the start.',
+      'An event starts within 24 hours; `recipients` have a confirmed sign-up: all of them when the sweep reaches the event 24 hours before, or one member whose seat is confirmed later (a sign-up, or a promotion from the waitlist) at that moment, until the start, unless already reminded for this event (a member who cancels and comes back gets no second).',
     schema: z.strictObject({ eventId: id, title: z.string().min(1), startsAt: instant, place: z.string(), recipients: memberIds }),
   }),
   'content.reported': topic({

@@ -55,15 +55,25 @@ async function noticesOf(eventId: string, memberId: string): Promise<string[]> {
 
 /**
  * Resolves once a transaction waits to lock an event row another holds: it holds the row's tuple lock and waits for
- * the holder's transaction to end (pg_locks; pg_stat_activity hides other roles' sessions).
+ * the holder's transaction to end (pg_locks; pg_stat_activity hides other roles' sessions). Only this database's
+ * locks count, as other test files' databases share the server and may reuse the table's oid. Throws after 5 s,
+ * so that a cancellation that never blocks fails here, while the database is still there, not at jest's timeout.
  */
 async function someoneWaitsForAnEvent(): Promise<void> {
-  const waiting = () =>
-    bed.db.system((tx) =>
+  const waiting = async () => {
+    const result = await bed.db.system((tx) =>
       tx.execute(sql`select 1 from pg_locks w join pg_locks t on t.pid = w.pid
-        where not w.granted and w.locktype = 'transactionid' and t.locktype = 'tuple' and t.relation = 'posts.events'::regclass`),
+        where not w.granted and w.locktype = 'transactionid' and t.locktype = 'tuple'
+          and t.database = (select oid from pg_database where datname = current_database())
+          and t.relation = 'posts.events'::regclass`),
     );
-  while (((await waiting()) as { rows: unknown[] }).rows.length === 0) await new Promise((r) => setTimeout(r, 10));
+    return (result as { rows: unknown[] }).rows.length > 0;
+  };
+  const deadline = Date.now() + 5_000;
+  while (!(await waiting())) {
+    if (Date.now() > deadline) throw new Error('no transaction waited for an event row within 5 s: the cancellation did not block on the lock');
+    await new Promise((r) => setTimeout(r, 10));
+  }
 }
 
 const recipientsOf = async (eventId: string) => (await remindersOf([eventId])).map((r) => r.recipients);
@@ -103,6 +113,23 @@ describe('event reminders', () => {
     expect(await remindersOf([event.id])).toEqual([
       { ...reminder, recipients: [early.memberId] },
       { ...reminder, recipients: [late.memberId] },
+    ]);
+  });
+
+  it("marks a member reminded by the sweep's clock, and one reminded late by the sign-up's, not the database's", async () => {
+    const event = await arrange(board, 12);
+    const [early, late] = [viewerIn(associationId), viewerIn(associationId)];
+    const [sweptAt, signedUpAt] = [inHours(-2), inHours(1)];
+    await signUp(early, event.id);
+    await sweepAt(sweptAt);
+
+    const later = new EventsService(bed.subgraph.eventsRepository, () => signedUpAt);
+    await later.signUp(late, bed.contextFor(late).loaders, { eventId: event.id, adults: 1 });
+
+    const signups = await bed.subgraph.eventsRepository.findSignups(associationId, [event.id]);
+    expect(signups.map((s) => [s.memberId, s.remindedAt])).toEqual([
+      [early.memberId, sweptAt],
+      [late.memberId, signedUpAt],
     ]);
   });
 
@@ -197,14 +224,18 @@ describe('event reminders', () => {
 
     let cancelling: Promise<unknown> = Promise.resolve();
     const now = new Date();
-    await bed.subgraph.eventsRepository.claimDueReminders(now, inHours(24, now.getTime()), 100, async (due, confirmed) => {
-      if (due.id === event.id) {
-        cancelling = cancelSignup(leaving, event.id);
-        await someoneWaitsForAnEvent();
-      }
-      return reminderOf(due, confirmed);
-    });
-    await cancelling;
+    try {
+      await bed.subgraph.eventsRepository.claimDueReminders(now, inHours(24, now.getTime()), 100, async (due, confirmed) => {
+        if (due.id === event.id) {
+          cancelling = cancelSignup(leaving, event.id);
+          await someoneWaitsForAnEvent();
+        }
+        return reminderOf(due, confirmed);
+      });
+    } finally {
+      // Also when the wait above gives up: the cancellation must end before the test bed closes.
+      await cancelling;
+    }
 
     expect(await recipientsOf(event.id)).toEqual([[leaving.memberId], [waiting.memberId]]);
     expect(await noticesOf(event.id, waiting.memberId)).toEqual(['event.signup_promoted', 'event.reminder_due']);

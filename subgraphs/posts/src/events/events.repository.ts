@@ -1,5 +1,5 @@
 import { refusedAs, type Announcement, type SubgraphDatabase, type Tx } from '@tunet/kit';
-import { and, asc, eq, gt, inArray, isNull, lte, ne, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, lte, ne, sql } from 'drizzle-orm';
 import { eventSignups, events } from '../tables';
 
 export type EventRow = typeof events.$inferSelect;
@@ -11,10 +11,12 @@ export type SignupRow = typeof eventSignups.$inferSelect & { waitlistPosition: n
 export type NewSignup = Pick<SignupRow, 'id' | 'memberId' | 'adults' | 'children'>;
 
 /**
- * The event's reminder for a seat confirmed after the sweep's, or null; `remindedBefore` when any sign-up of this
- * member for the event, cancelled ones included, was sent one already. Called under the event's lock.
+ * The event's reminder for a seat confirmed after the sweep's, with the time the sign-up is marked reminded at, or
+ * null; `remindedBefore` when any sign-up of this member for the event, cancelled ones included, was sent one
+ * already. Called under the event's lock. The time is the caller's clock, as the sweep's claim marks with the
+ * sweep's: the database's clock would make the two marks disagree whenever a clock is injected or skewed.
  */
-export type LateReminder = (event: EventRow, signup: SignupRow, remindedBefore: boolean) => Announcement | null;
+export type LateReminder = (event: EventRow, signup: SignupRow, remindedBefore: boolean) => { reminder: Announcement; at: Date } | null;
 
 /** Keyset position in the soonest-first event list. */
 export type EventListPosition = { startsAt: Date; id: string };
@@ -216,14 +218,14 @@ export class EventsRepository {
    */
   private async remindLate(tx: Tx, tenant: string, event: EventRow, signup: SignupRow, remind: LateReminder): Promise<void> {
     const all = await signupsOf(tx, tenant, [event.id]);
-    const reminder = remind(
+    const late = remind(
       event,
       signup,
       all.some((s) => s.memberId === signup.memberId && s.remindedAt !== null),
     );
-    if (!reminder) return;
-    await this.db.outbox.add(tx, { ...reminder, associationId: tenant });
-    await markReminded(tx, tenant, [signup.id], sql`now()`);
+    if (!late) return;
+    await this.db.outbox.add(tx, { ...late.reminder, associationId: tenant });
+    await markReminded(tx, tenant, [signup.id], late.at);
   }
 
   /**
@@ -301,7 +303,7 @@ async function confirm(tx: Tx, tenant: string, signup: SignupRow): Promise<void>
     .where(and(eq(eventSignups.associationId, tenant), eq(eventSignups.id, signup.id)));
 }
 
-async function markReminded(tx: Tx, tenant: string, signupIds: string[], at: Date | SQL): Promise<void> {
+async function markReminded(tx: Tx, tenant: string, signupIds: string[], at: Date): Promise<void> {
   if (signupIds.length === 0) return;
   await tx
     .update(eventSignups)

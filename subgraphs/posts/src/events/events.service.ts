@@ -278,7 +278,11 @@ export class EventsService implements DueReminders {
    * The event's reminder for a seat confirmed after it went out, by a sign-up or a promotion (which is also told of
    * its seat, `promotionOf`: two notices on purpose, decision 0061).
    */
-  private readonly lateReminder: LateReminder = (event, signup, remindedBefore) => lateReminder(event, signup, remindedBefore, this.now());
+  private readonly lateReminder: LateReminder = (event, signup, remindedBefore) => {
+    const at = this.now();
+    const reminder = lateReminder(event, signup, remindedBefore, at);
+    return reminder && { reminder, at };
+  };
 
   /** The board sees every sign-up; anyone else only their own. */
   async signupsVisibleTo(viewer: Viewer | null, loaders: EventsLoaders, event: EventRow): Promise<SignupRow[]> {
