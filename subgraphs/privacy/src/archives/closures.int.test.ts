@@ -486,4 +486,49 @@ describe("a terminated association's export and deletion", () => {
     // (3 subgraphs + 1) x 30 s each: 7 fit in 15 minutes
     expect(leasedAtFirstCall).toBe(7);
   });
+
+  it('closures that only wait for their deletion day leave every run free to make a newer export', async () => {
+    const clock = { now: new Date('2026-03-09T09:00:00Z') };
+    // six subgraphs, as in production: (6 + 1) x 30 s each, a run leases 4
+    const SIX = ['posts', 'events', 'reservations', 'messages', 'billing', 'members'];
+    const asked: string[] = [];
+    const call = async (subgraph: string, route: string, payload: unknown) => {
+      asked.push(associationOf(payload));
+      return empty(subgraph, route);
+    };
+    const storage = new MemoryStorage();
+    const archives = new ArchivesService(new ArchivesRepository(db), storage, () => clock.now);
+    const job = new ClosuresService(new ClosuresRepository(db), storage, archives.archiver, call, SIX, () => clock.now);
+    const start = (associationId: string) =>
+      job.start({ associationId, terminationId: randomUUID(), terminatedOn: '2026-03-01', timeZone: 'Europe/Oslo', startedBy: 'event' });
+    const waiting = Array.from({ length: 5 }, () => randomUUID());
+    for (const associationId of waiting) {
+      await start(associationId);
+      // exported already, downloadable until June: nothing for a run to do
+      await rows(sql`update privacy.association_closures set status = 'ready', archive_key = ${`${associationId}/archive`}, size_bytes = 1,
+          ready_at = ${clock.now} where association_id = ${associationId}`);
+    }
+    clock.now = minutes(clock.now, 1);
+    const newer = randomUUID();
+    await start(newer);
+
+    await job.run();
+    expect(asked).toEqual(SIX.map(() => newer));
+    const [closure] = await rows(sql`select status from privacy.association_closures where association_id = ${newer}`);
+    expect(closure!.status).toBe('ready');
+  });
+
+  it('an export part left in storage by a run that lost its lease is deleted with the archive when deletion starts', async () => {
+    const clock = { now: new Date('2026-03-10T09:00:00Z') };
+    const { associationId, terminationId, storage, closures, status } = await startedClosure(async (subgraph, route) => empty(subgraph, route), clock);
+    await closures().run();
+    expect(await status()).toBe('ready');
+    // a run that had lost its lease finished uploading posts' part after the export was made
+    await storage.put(`${associationId}/${terminationId}/posts`, Buffer.from('{"subgraph":"posts"}'));
+
+    clock.now = new Date('2026-06-01T22:00:00Z');
+    await closures().run();
+    expect(await status()).toBe('erased');
+    expect([...storage.objects.keys()].filter((key) => key.startsWith(associationId))).toEqual([]);
+  });
 });

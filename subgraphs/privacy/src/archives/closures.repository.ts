@@ -113,9 +113,14 @@ export class ClosuresRepository {
   }
 
   /**
-   * Leases up to `limit` closures not yet erased for `leaseMs`, oldest first (system scope: the job serves every
+   * Leases up to `limit` closures with work due for `leaseMs`, oldest first (system scope: the job serves every
    * association). Closures another run holds (locked now, or leased and not run out) are skipped, so two processes
-   * never work on one closure at once.
+   * never work on one closure at once. A ready closure waits three months with nothing to do; leased, the oldest of
+   * them would take every run's few places and starve a newer export of its one-month deadline. So a ready one is
+   * leased only once its last day is over in UTC + 14 h, the zone furthest ahead: a day early for most zones, never
+   * late, and the run's deletionDue decides exactly in the association's zone. No index of its own: the open
+   * closures are one per association terminated in the last nine months or so, found by association_closures_open
+   * (status, where not erased), and sorting those by created_at is cheap.
    */
   async lease(now: Date, leaseMs: number, limit: number): Promise<LeasedClosure[]> {
     const until = new Date(now.getTime() + leaseMs);
@@ -125,7 +130,10 @@ export class ClosuresRepository {
           tx,
           sql`update privacy.association_closures c set leased_until = ${until.toISOString()}::timestamptz
               from (select association_id as due_id from privacy.association_closures
-                    where status <> 'erased' and (leased_until is null or leased_until < ${now.toISOString()}::timestamptz)
+                    where status <> 'erased'
+                      and (status in ('exporting', 'erasing')
+                        or available_until < (${now.toISOString()}::timestamptz at time zone 'UTC' + interval '14 hours')::date)
+                      and (leased_until is null or leased_until < ${now.toISOString()}::timestamptz)
                     order by created_at limit ${limit} for update skip locked) due
               where c.association_id = due.due_id
               returning ${CLOSURE}, created_at`,

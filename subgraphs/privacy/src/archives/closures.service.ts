@@ -17,7 +17,7 @@ import { CLOSURE_CALL_TIMEOUT_MS, ClosureLease, LeaseLost } from './closure-leas
 import { availableUntilInstant, closureDates, deletionDue } from './closures.rules';
 import type { ClosureRow, ClosuresRepository } from './closures.repository';
 import { renderDeletionReceipt } from './deletion-receipt.rules';
-import type { ExportArchiver } from './export-archiver';
+import { archiveKeyOf, type ExportArchiver } from './export-archiver';
 
 /** Calls a subgraph's internal route; the answer as fetch gives it. */
 export type RouteCaller = (subgraph: string, route: string, payload: unknown) => Promise<Response>;
@@ -101,7 +101,7 @@ export class ClosuresService {
   private async advance(closure: ClosureRow, lease: ClosureLease): Promise<boolean> {
     if (closure.status === 'exporting') return this.export(closure, lease);
     if (closure.status === 'ready' && deletionDue(this.now(), closure.timeZone, closure.availableUntil)) {
-      if (closure.archiveKey) await this.storage.delete(closure.archiveKey);
+      await this.deleteExportObjects(closure);
       await this.repository.startErasing(closure.associationId, this.subgraphs);
       await this.erase({ ...closure, status: 'erasing' }, lease);
       return true;
@@ -153,6 +153,19 @@ export class ClosuresService {
     });
     for (const step of steps) await this.storage.delete(partKey(closure, step.subgraph));
     return true;
+  }
+
+  /**
+   * Deletes the archive and every export part, whether the closure knows of them or not: a part uploaded by a run
+   * that had lost its lease, or parts left by a crash between markReady and their deletion, are personal data that
+   * nothing else would ever remove. Deleting what is not there is harmless.
+   */
+  private async deleteExportObjects(closure: ClosureRow): Promise<void> {
+    const keys = new Set([archiveKeyOf(closure.associationId, closure.terminationId)]);
+    if (closure.archiveKey) keys.add(closure.archiveKey);
+    for (const step of await this.repository.steps(closure.associationId, 'export')) keys.add(partKey(closure, step.subgraph));
+    for (const subgraph of this.subgraphs) keys.add(partKey(closure, subgraph));
+    for (const key of keys) await this.storage.delete(key);
   }
 
   /** Asks every subgraph not yet done to delete the association; when all confirmed, privacy's own rows go and the receipt is written. */
