@@ -55,9 +55,10 @@ export interface RunningServer {
   port: number;
   /**
    * Turns readiness off at once, keeps serving for `delayMs` (default 0) so load balancers see it and send no more
-   * traffic, then stops accepting connections, lets in-flight requests finish, and resolves.
+   * traffic, then stops accepting connections, lets in-flight requests finish, and resolves. A promise instead of
+   * `delayMs` serves until it settles: tests that need a request answered while draining, on a loaded machine too.
    */
-  stop(delayMs?: number): Promise<void>;
+  stop(delayMs?: number | Promise<unknown>): Promise<void>;
   /**
    * Stops at once as a crash would: every open connection is cut, requests in flight included, then it stops. For
    * tests of an outage (the stack's `outage`); a deployment stops with `stop`.
@@ -86,7 +87,7 @@ export async function serve(
     async stop(delayMs = 0) {
       probed.probe.draining = true;
       for (const end of probed.probe.onDrain) end();
-      await sleep(delayMs);
+      await (typeof delayMs === 'number' ? sleep(delayMs) : delayMs);
       await apollo.stop();
     },
     async kill() {

@@ -118,20 +118,24 @@ describe('subgraph server', () => {
       },
       { port: 0, internalSecret: SECRET, logger: createLogger('test') },
     );
-    // Serving on while it drains, long enough for one request on a loaded machine.
-    const stopping = server.stop(3000);
+    // Serving on, draining, until the request is answered: however slowly it arrives on a loaded machine.
+    let answered = () => {};
+    const stopping = server.stop(new Promise<void>((resolve) => (answered = resolve)));
     const url = new URL('/stream/inbox', server.url);
     const context = encodeContext({ viewer: null, requestId: 'r1', clientIp: '' });
+    try {
+      const headers = { 'content-type': 'application/json', ...signRequest(SECRET, { method: 'POST', url, context, body: '{}' }) };
+      const response = await fetch(url, { method: 'POST', headers, body: '{}' });
 
-    const headers = { 'content-type': 'application/json', ...signRequest(SECRET, { method: 'POST', url, context, body: '{}' }) };
-    const response = await fetch(url, { method: 'POST', headers, body: '{}' });
-
-    expect(response.status).toBe(503);
-    expect(await response.json()).toEqual({
-      errors: [{ message: errorReasons.SERVER_SHUTTING_DOWN.en(), extensions: { code: 'SERVICE_UNAVAILABLE', reason: 'SERVER_SHUTTING_DOWN' } }],
-    });
-    await stopping;
-    server = await start();
+      expect(response.status).toBe(503);
+      expect(await response.json()).toEqual({
+        errors: [{ message: errorReasons.SERVER_SHUTTING_DOWN.en(), extensions: { code: 'SERVICE_UNAVAILABLE', reason: 'SERVER_SHUTTING_DOWN' } }],
+      });
+    } finally {
+      answered();
+      await stopping;
+      server = await start();
+    }
   });
 
   it('refuses a body with the NUL character in any string, nested ones included, before GraphQL runs', async () => {
