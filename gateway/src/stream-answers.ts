@@ -52,7 +52,7 @@ export function isOutage(status: number): boolean {
 
 /**
  * The subgraph's refusal (401 or 403 from live.stream, with a reason) or graphql-sse's protocol error (400, 409, 404
- * and 406 without a body), passed on with its status, in the caller's language, each error with a code and the
+ * and 415 without a body), passed on with its status, in the caller's language, each error with a code and the
  * request id. graphql-sse writes its errors without codes, so the status and the error's shape name one, as /graphql
  * would. Anything else is the gateway's or the subgraph's fault, thrown to be answered masked: a 401 or 403 without a
  * reason is kit's refusal of the gateway's signature (a secret that differs during a deploy), which a client must not
@@ -78,9 +78,23 @@ function refusedErrors(status: number, text: string): GraphQLFormattedError[] {
   if ((status === 401 || status === 403) && !errors?.every((error) => error.extensions?.reason)) {
     throw new Error(`notifications refused the gateway's request with HTTP ${status} and no reason (its signature?): ${text.slice(0, 200)}`);
   }
-  // graphql-sse's 404 and 406 have no body: a request that is no stream (POST it, with Accept: text/event-stream).
-  if (!errors) return [{ message: errorReasons.STREAM_REQUEST_REFUSED.en(), extensions: { code: 'BAD_REQUEST', reason: 'STREAM_REQUEST_REFUSED' } }];
+  if (!errors) return [bodilessRefusal(status, text)];
   return errors.map((error) => ({ ...error, extensions: { code: codeOf(status, error), ...error.extensions } }));
+}
+
+/**
+ * graphql-sse's refusals without a body that a client can cause through the gateway, which always POSTs: 404 for a
+ * request that is no stream (its Accept header), 415 for a body that is not JSON. Any other is a bug, masked.
+ */
+const BODILESS_REFUSALS: Partial<Record<number, 'STREAM_REQUEST_REFUSED' | 'STREAM_CONTENT_TYPE_REFUSED'>> = {
+  404: 'STREAM_REQUEST_REFUSED',
+  415: 'STREAM_CONTENT_TYPE_REFUSED',
+};
+
+function bodilessRefusal(status: number, text: string): GraphQLFormattedError {
+  const reason = BODILESS_REFUSALS[status];
+  if (!reason) throw new Error(`notifications refused the inbox stream with HTTP ${status} and no errors: ${text.slice(0, 200)}`);
+  return { message: errorReasons[reason].en(), extensions: { code: 'BAD_REQUEST', reason } };
 }
 
 function errorsIn(text: string): GraphQLFormattedError[] | null {
@@ -92,10 +106,12 @@ function errorsIn(text: string): GraphQLFormattedError[] | null {
   }
 }
 
-/** graphql-sse passes graphql-js's parse error (its message) and validation errors (with locations) as they are. */
+/**
+ * graphql-sse passes graphql-js's parse error (its message) as it is. Validation errors never come here: to a stream
+ * request graphql-sse sends them as an event, coded by live.stream.
+ */
 function codeOf(status: number, error: GraphQLFormattedError): string {
   if (status === 400 && error.message.startsWith('Syntax Error')) return 'GRAPHQL_PARSE_FAILED';
-  if (status === 400 && error.locations) return 'GRAPHQL_VALIDATION_FAILED';
   if (status === 401) return 'UNAUTHENTICATED';
   if (status === 403) return 'FORBIDDEN';
   if (status === 409) return 'CONFLICT';

@@ -76,6 +76,7 @@ describe('the inbox stream at the gateway', () => {
   let notificationsAt: string;
   let gatewayProbe: ProbeState;
   let entitlements: EntitlementsLookup;
+  let idleMs: number | undefined;
 
   beforeAll(async () => {
     const secrets = await generateSecrets();
@@ -119,6 +120,10 @@ describe('the inbox stream at the gateway', () => {
       notificationsUrl: () => notificationsAt,
       // Short enough for the cases of a replica that stalls; the stand-in answers at once.
       timeoutMs: TIMEOUT_MS,
+      // Read as each stream starts: the case of a replica frozen mid-stream shortens it.
+      get idleMs() {
+        return idleMs;
+      },
       internalSecret: SECRET,
       probe: probed.probe,
       logger,
@@ -135,6 +140,7 @@ describe('the inbox stream at the gateway', () => {
     upstreamCalls = 0;
     notificationsAt = upstream.url;
     gatewayProbe.draining = false;
+    idleMs = undefined;
   });
   afterEach(async () => {
     for (const hangUp of hangUps.splice(0)) hangUp.abort();
@@ -199,7 +205,6 @@ describe('the inbox stream at the gateway', () => {
     it.each([
       ['a protocol error', { message: 'Missing query' }, 'BAD_REQUEST'],
       ['a parse error', { message: 'Syntax Error: Unexpected Name "subscriptio".' }, 'GRAPHQL_PARSE_FAILED'],
-      ['a validation error', { message: 'Cannot query field "x" on type "Subscription".', locations: [{ line: 1, column: 16 }] }, 'GRAPHQL_VALIDATION_FAILED'],
     ])('gives %s the code /graphql would', async (_what, error, code) => {
       await through(answering(400, { errors: [error] }));
 
@@ -209,19 +214,19 @@ describe('the inbox stream at the gateway', () => {
       expect(await response.json()).toEqual({ errors: [{ ...error, extensions: { code, requestId: expect.any(String) } }] });
     });
 
-    it.each(['nb', 'en'] as const)('tells a request that is no stream (406 without a body) how to open one, in %s', async (locale) => {
-      await through(serving((_request, response) => response.writeHead(406).end()));
+    it.each([
+      ['nb', 404, 'STREAM_REQUEST_REFUSED'],
+      ['en', 404, 'STREAM_REQUEST_REFUSED'],
+      ['nb', 415, 'STREAM_CONTENT_TYPE_REFUSED'],
+      ['en', 415, 'STREAM_CONTENT_TYPE_REFUSED'],
+    ] as const)('tells a request graphql-sse refuses without a body how to open the stream instead, in %s (HTTP %d)', async (locale, status, reason) => {
+      await through(serving((_request, response) => response.writeHead(status).end()));
 
       const { response } = await openStream(await tokenFor(member), locale);
 
-      expect(response.status).toBe(406);
+      expect(response.status).toBe(status);
       expect(await response.json()).toEqual({
-        errors: [
-          {
-            message: errorReasons.STREAM_REQUEST_REFUSED[locale](),
-            extensions: { code: 'BAD_REQUEST', reason: 'STREAM_REQUEST_REFUSED', requestId: expect.any(String) },
-          },
-        ],
+        errors: [{ message: errorReasons[reason][locale](), extensions: { code: 'BAD_REQUEST', reason, requestId: expect.any(String) } }],
       });
     });
   });
@@ -229,6 +234,15 @@ describe('the inbox stream at the gateway', () => {
   describe('answers masked, as an internal error, and not as the caller’s fault or an outage', () => {
     it("the subgraph's refusal of the gateway's signature (401 without a reason), which a client would take for its token's", async () => {
       await through(answering(401, { errors: [{ message: 'Unauthorized', extensions: { code: 'UNAUTHENTICATED' } }] }));
+
+      const { response } = await openStream(await tokenFor(member));
+
+      expect(response.status).toBe(500);
+      expect(await response.json()).toEqual(masked);
+    });
+
+    it("graphql-sse's bodyless 406, an answer to a PUT the gateway never sends", async () => {
+      await through(serving((_request, response) => response.writeHead(406).end()));
 
       const { response } = await openStream(await tokenFor(member));
 
@@ -392,6 +406,17 @@ describe('the inbox stream at the gateway', () => {
     for (const res of open) res.end();
 
     await stream.end();
+  });
+
+  it('ends a stream notifications went silent on (a frozen replica), hanging up upstream, so the client reconnects', async () => {
+    idleMs = 200;
+    const { response } = await openStream(await tokenFor(member));
+    const stream = new StreamText(response);
+    // The stand-in sends one event, then nothing while it holds the stream open.
+    await stream.until('memberId');
+
+    await stream.end();
+    await eventually(() => expect(open.size).toBe(0));
   });
 
   it('ends open streams when it stops, so the shutdown does not wait for them', async () => {

@@ -27,6 +27,12 @@ import { asksForIntrospection, guardStream, introspectionRefused, STREAM_LEASE_S
 /** Where clients open the live inbox: the gateway's origin, beside /graphql. */
 export const STREAM_PATH = '/graphql/stream';
 
+/**
+ * graphql-sse pings every 12 s, so a stream silent this long comes from a replica that froze: it is ended, as one that
+ * broke off, so the client reconnects and its stream slot is not held until the token expires.
+ */
+export const STREAM_IDLE_MS = 30_000;
+
 /** The notifications subgraph's stream route (kit's `streamRoutes`) that the gateway forwards to. */
 const UPSTREAM_PATH = '/stream/inbox';
 
@@ -45,6 +51,8 @@ export interface InboxStreamOptions {
   notificationsUrl(): string;
   /** How long to wait for the subgraph to start its answer (see subgraph-timeouts); the stream then lasts. */
   timeoutMs: number;
+  /** How long an open stream may bring nothing before it is ended; STREAM_IDLE_MS unless a test shortens it. */
+  idleMs?: number;
   internalSecret: string;
   /** The gateway's probe: open streams end when it starts draining, so shutdown does not wait them out. */
   probe: ProbeState;
@@ -188,13 +196,22 @@ export function mountInboxStream(app: Express, options: InboxStreamOptions): voi
       });
       res.flushHeaders();
       const boundary = new EventBoundary();
+      const idleMs = options.idleMs ?? STREAM_IDLE_MS;
+      const silent = () => upstream.abort(new DOMException('no bytes in time', 'TimeoutError'));
+      // Not while the client is slow to take what came: only notifications' silence counts.
+      let idle = setTimeout(silent, idleMs);
       try {
         for await (const chunk of answer.body as AsyncIterable<Uint8Array>) {
+          clearTimeout(idle);
           boundary.passed(chunk);
           if (!res.write(chunk)) await writable(res);
+          idle = setTimeout(silent, idleMs);
         }
       } catch (error) {
-        if (!upstream.signal.aborted) options.logger.warn({ err: error, requestId }, 'inbox stream broke off upstream');
+        if (isTimeout(upstream.signal.reason)) options.logger.warn({ subgraph: 'notifications', idleMs, requestId }, 'inbox stream: notifications went silent');
+        else if (!upstream.signal.aborted) options.logger.warn({ err: error, requestId }, 'inbox stream broke off upstream');
+      } finally {
+        clearTimeout(idle);
       }
       // Only between two events: text written into the middle of one would garble both. A stream that broke off
       // upstream gets no last event: graphql-sse's client takes an end without `complete` for a lost connection and

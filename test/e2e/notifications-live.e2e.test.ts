@@ -1,4 +1,5 @@
 import { DEMO } from '@tunet/members';
+import { errorReasons } from '@tunet/kit';
 import { eventually } from '@tunet/kit/src/events/events.fixtures';
 import { arrangeNotification, INBOX_SUBSCRIPTION, openStream, type OpenStream, type StreamEvent } from '@tunet/notifications/src/live/live.fixtures';
 import { createClient } from 'graphql-sse';
@@ -115,6 +116,20 @@ describe('the live inbox through the gateway', () => {
 
     expect(stream.response.status).toBe(401);
     expect(await stream.response.json()).toEqual({ errors: [expect.objectContaining({ extensions: expect.objectContaining({ code: 'UNAUTHENTICATED' }) })] });
+  });
+
+  it.each([
+    ['without Accept: text/event-stream', { accept: 'application/json' }, 404, 'STREAM_REQUEST_REFUSED'],
+    ['with a body that is not sent as JSON', { 'content-type': 'text/plain' }, 415, 'STREAM_CONTENT_TYPE_REFUSED'],
+  ] as const)('tells a request %s how to ask instead, opening no stream', async (_what, headers, status, reason) => {
+    const stream = await openStream(streamUrl(), { authorization: `Bearer ${tokens.ola}`, 'accept-language': 'en', ...headers }, body);
+    opened.push(stream);
+
+    expect(stream.response.status).toBe(status);
+    expect(await stream.response.json()).toEqual({
+      errors: [{ message: errorReasons[reason].en(), extensions: { code: 'BAD_REQUEST', reason, requestId: expect.any(String) } }],
+    });
+    expect(e2e.stack.notifications.live.subscriptions).toBe(0);
   });
 
   it("ends the subgraph's subscription when the client goes away", async () => {

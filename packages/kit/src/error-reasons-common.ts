@@ -11,7 +11,7 @@ export type ReasonParams = Record<string, string | number | boolean | null>;
 export interface ReasonDefinition {
   /**
    * SERVICE_UNAVAILABLE only for the gateway's answers about a subgraph that gave none (decision 0055); BAD_REQUEST
-   * only for a request that is not one at all (the live stream's, opened the wrong way).
+   * only for a request that is not one at all (the live stream's, opened the wrong way): a GatewayReasonDefinition.
    */
   code: ErrorCode | 'SERVICE_UNAVAILABLE' | 'BAD_REQUEST';
   /** One sentence for the README's list: when it happens and what a client can do. */
@@ -24,6 +24,12 @@ export interface ReasonDefinition {
    */
   generic?: true;
 }
+
+/** A reason `refuse()` may give: BAD_REQUEST is not among the codes clients are told to expect from an operation. */
+export type RefusalReasonDefinition = ReasonDefinition & { code: ErrorCode | 'SERVICE_UNAVAILABLE' };
+
+/** A reason only the gateway answers with, about a request that is not one at all; kept out of `refuse()`. */
+export type GatewayReasonDefinition = ReasonDefinition & { code: 'BAD_REQUEST' };
 
 /**
  * How an outage message names a service, as the subject of its sentence: people read "the member directory", not a
@@ -322,4 +328,20 @@ export const commonErrorReasons = {
     en: () => 'Paid features cannot be checked right now (the billing service did not answer). Try again shortly.',
     nb: () => 'Betalte funksjoner kan ikke sjekkes akkurat nå (faktureringstjenesten svarte ikke). Prøv igjen om litt.',
   },
-} satisfies Record<string, ReasonDefinition>;
+} satisfies Record<string, RefusalReasonDefinition>;
+
+/** The gateway's answers to a live stream request that is no stream request (stream-answers), never a subgraph's. */
+export const gatewayErrorReasons = {
+  STREAM_REQUEST_REFUSED: {
+    code: 'BAD_REQUEST',
+    description: 'The live stream was asked for without `Accept: text/event-stream` (HTTP 404): send that header.',
+    en: () => 'The live stream was refused: ask for it with Accept: text/event-stream.',
+    nb: () => 'Direktestrømmen ble avvist: be om den med Accept: text/event-stream.',
+  },
+  STREAM_CONTENT_TYPE_REFUSED: {
+    code: 'BAD_REQUEST',
+    description: 'The live stream was asked for with a body that is not JSON (HTTP 415): send it with `Content-Type: application/json`.',
+    en: () => 'The live stream was refused: send the request with Content-Type: application/json.',
+    nb: () => 'Direktestrømmen ble avvist: send forespørselen med Content-Type: application/json.',
+  },
+} satisfies Record<string, GatewayReasonDefinition>;

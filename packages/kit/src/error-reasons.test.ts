@@ -37,6 +37,11 @@ describe('error reasons', () => {
     expect(error.message).toBe('Your household has used its quota of 2.');
   });
 
+  it("keeps the gateway's own reasons, whose BAD_REQUEST clients are not told to expect from an operation, out of refuse()", () => {
+    // @ts-expect-error: only the gateway answers with it (stream-answers), never a resolver.
+    expect(() => refuse('STREAM_REQUEST_REFUSED')).toThrow();
+  });
+
   it('gives the kit helpers a reason: generic for free text, specific where one call means one thing', () => {
     expect(conflict('The booking is already cancelled.').extensions).toMatchObject({ code: 'CONFLICT', reason: 'STATE_CONFLICT' });
     expect(unauthenticated().extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'NOT_LOGGED_IN' });

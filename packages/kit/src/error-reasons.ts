@@ -1,14 +1,18 @@
 import { GraphQLError } from 'graphql';
-import { commonErrorReasons, serviceLabel, type MessageLocale, type ReasonDefinition, type ReasonParams } from './error-reasons-common';
+import {
+  commonErrorReasons,
+  gatewayErrorReasons,
+  serviceLabel,
+  type MessageLocale,
+  type RefusalReasonDefinition,
+  type ReasonParams,
+} from './error-reasons-common';
 
-export { DEFAULT_MESSAGE_LOCALE, type MessageLocale, type ReasonDefinition, type ReasonParams } from './error-reasons-common';
+export type { GatewayReasonDefinition, MessageLocale, ReasonDefinition, RefusalReasonDefinition, ReasonParams } from './error-reasons-common';
+export { DEFAULT_MESSAGE_LOCALE } from './error-reasons-common';
 
-/**
- * Every `extensions.reason` a client can meet, in one list (the README's table is generated from it and a test keeps
- * the two equal). A UI branches on the reason, never on the message; the message is rendered from the reason and its
- * parameters in the caller's language (en or nb), so no validator's raw text reaches a person.
- */
-export const errorReasons = {
+/** The reasons `refuse()` gives: every code in them is one clients are told to expect. */
+const refusalReasons = {
   ...commonErrorReasons,
   INVALID_CREDENTIALS: {
     code: 'UNAUTHENTICATED',
@@ -203,12 +207,6 @@ export const errorReasons = {
     en: () => 'The server is restarting. Connect again.',
     nb: () => 'Serveren starter på nytt. Koble til igjen.',
   },
-  STREAM_REQUEST_REFUSED: {
-    code: 'BAD_REQUEST',
-    description: 'The live stream was asked for in a way it is not opened (HTTP 404 or 406): POST to /graphql/stream with `Accept: text/event-stream`.',
-    en: () => 'The live stream was refused: open it with POST and Accept: text/event-stream.',
-    nb: () => 'Direktestrømmen ble avvist: åpne den med POST og Accept: text/event-stream.',
-  },
   TOO_MANY_REQUESTS: {
     code: 'RATE_LIMITED',
     description: 'The caller (person, API key, or network without a token) sent more requests this minute than allowed; wait `retryAfterSeconds`.',
@@ -339,9 +337,17 @@ export const errorReasons = {
     en: (p) => `The file is too large: at most ${Math.floor(Number(p.maximumBytes) / 1048576)} MB.`,
     nb: (p) => `Filen er for stor: høyst ${Math.floor(Number(p.maximumBytes) / 1048576)} MB.`,
   },
-} satisfies Record<string, ReasonDefinition>;
+} satisfies Record<string, RefusalReasonDefinition>;
 
-export type ErrorReason = keyof typeof errorReasons;
+/**
+ * Every `extensions.reason` a client can meet, in one list (the README's table is generated from it and a test keeps
+ * the two equal). A UI branches on the reason, never on the message; the message is rendered from the reason and its
+ * parameters in the caller's language (en or nb), so no validator's raw text reaches a person.
+ */
+export const errorReasons = { ...refusalReasons, ...gatewayErrorReasons };
+
+/** A reason a subgraph or the gateway may `refuse()` with; the gateway's own (`gatewayErrorReasons`) are not among them. */
+export type ErrorReason = keyof typeof refusalReasons;
 
 const ROLE_NAMES: Record<MessageLocale, Record<string, string>> = {
   en: { RESIDENT: 'residents', BOARD: 'the board', EXTERNAL: 'externals' },
@@ -413,7 +419,7 @@ function span(p: ReasonParams, locale: MessageLocale): string {
  * field; the message is the English text, which the gateway re-renders in the caller's language.
  */
 export function refuse(reason: ErrorReason, params: ReasonParams = {}, field?: string): GraphQLError {
-  const definition: ReasonDefinition = errorReasons[reason];
+  const definition: RefusalReasonDefinition = refusalReasons[reason];
   const extensions = { code: definition.code, reason, ...params, ...(field ? { field } : {}) };
   return new GraphQLError(definition.en(params), { extensions });
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { createLogger, DateTimeResolver, type Logger, type RequestContext, type StreamRoute } from '@tunet/kit';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { ExecutionPatchResult, ExecutionResult, Response as StreamResponse } from 'graphql-sse';
 import { createHandler } from 'graphql-sse/lib/use/express';
 import { liveResolvers, type LiveContext } from './live.resolvers';
@@ -21,6 +21,7 @@ export function inboxStreamRoute(live: LiveService, logger: Logger = createLogge
   });
   const handler = createHandler<LiveContext>({
     schema,
+    validate: codedValidation,
     // Distinct connections mode only: single-connection mode keeps its streams in one process's memory, which
     // replicas behind a load balancer cannot share.
     authenticate: () => null,
@@ -29,6 +30,23 @@ export function inboxStreamRoute(live: LiveService, logger: Logger = createLogge
     onNext: (ctx, _req, result) => maskUnexpected(result, ctx.requestId, logger),
   });
   return (req, res) => handler(req, res);
+}
+
+/**
+ * graphql-sse sends a stream request's validation errors as a `next` event of an HTTP 200, uncoded: they get the code
+ * /graphql gives them. Without graphql-js's "Did you mean …?": the subgraph does not know whether the gateway's
+ * introspection is on, and the hints would spell out the schema that introspection being off keeps to ourselves.
+ */
+function codedValidation(schema: GraphQLSchema, document: DocumentNode): GraphQLError[] {
+  return validate(schema, document).map(
+    (error) =>
+      new GraphQLError(error.message.replace(/ ?Did you mean .+\?$/, ''), {
+        nodes: error.nodes,
+        source: error.source,
+        positions: error.positions,
+        extensions: { ...error.extensions, code: 'GRAPHQL_VALIDATION_FAILED' },
+      }),
+  );
 }
 
 /** The request context the kit verified from the gateway's signature. */
