@@ -42,15 +42,6 @@ export function shuttingDown(): GraphQLError {
 }
 
 /**
- * The subgraph's answers that say it is not there (decision 0055's failures: a load balancer with nothing behind it,
- * a replica draining or overloaded). A plain 500 is no outage but the subgraph's fault, answered masked as /graphql's
- * retries treat it (subgraph-retries): a crash would repeat on every reconnect, and calling it an outage would hide it.
- */
-export function isOutage(status: number): boolean {
-  return status === 502 || status === 503 || status === 504;
-}
-
-/**
  * The subgraph's refusal (401 or 403 from live.stream, with a reason) or graphql-sse's protocol error (400, 409, 404
  * and 415 without a body), passed on with its status, in the caller's language, each error with a code and the
  * request id. graphql-sse writes its errors without codes, so the status and the error's shape name one, as /graphql

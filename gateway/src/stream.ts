@@ -19,8 +19,9 @@ import type { EntitlementsLookup } from './entitlements';
 import { messageLocaleOf } from './error-language';
 import { publicOriginOf } from './public-routes';
 import { serviceUnavailable } from './request-errors';
+import { noSubgraphBehind } from './subgraph-retries';
 import { isTimeout, logTimeout } from './subgraph-timeouts';
-import { isOutage, lastEvents, passRefusal, sendError, shuttingDown, type StreamLanguage } from './stream-answers';
+import { lastEvents, passRefusal, sendError, shuttingDown, type StreamLanguage } from './stream-answers';
 import { supportStreamRefused } from './support-sessions';
 import { asksForIntrospection, guardStream, introspectionRefused, STREAM_LEASE_SECONDS, STREAMS_PER_PERSON, tooManyStreams } from './stream-guard';
 
@@ -151,7 +152,8 @@ export function mountInboxStream(app: Express, options: InboxStreamOptions): voi
           body,
           signal: upstream.signal,
         });
-        if (isOutage(answer.status)) {
+        // A load balancer with nothing behind it, or a draining replica; a plain 500 is notifications' own fault, masked.
+        if (noSubgraphBehind(answer.status)) {
           void answer.body?.cancel();
           throw new ServiceUnavailable(`notifications answered HTTP ${answer.status}`);
         }
