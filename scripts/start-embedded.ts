@@ -3,6 +3,7 @@ import { subgraphTimeoutsFromEnv } from '@tunet/gateway';
 import {
   closeFastStore,
   createLogger,
+  exitOnUnhandled,
   DatabaseConnection,
   loadOrCreateDevSecrets,
   metricsPortFromEnv,
@@ -23,6 +24,7 @@ import { startStack } from '@tunet/stack';
 async function main(): Promise<void> {
   const startedAt = performance.now();
   const logger = createLogger('tunet');
+  exitOnUnhandled(logger);
   // One process, one service name (tunet) for every span; subgraph spans say which subgraph (tunet.subgraph).
   const tracing = await startTracingFromEnv('tunet', logger);
   // One machine, no load balancer to tell: stop at once unless SHUTDOWN_DELAY_MS says otherwise.

@@ -4,6 +4,7 @@ import {
   closeFastStore,
   createLogger,
   drainTimeoutMs,
+  exitOnUnhandled,
   onShutdown,
   openFastStore,
   pemFromEnv,
@@ -36,6 +37,7 @@ import { subgraphUrlsFromEnv } from './subgraph-urls';
  */
 async function main(): Promise<void> {
   const logger = createLogger('gateway');
+  exitOnUnhandled(logger);
   // Bound first: a taken metrics port (EADDRINUSE) fails the start before the gateway does any work.
   const metrics = await startMetricsServerFromEnv();
   const tracing = await startTracingFromEnv('tunet-gateway', logger);
