@@ -69,7 +69,15 @@ function watchConnection(client: Redis, logger: ReturnType<typeof createLogger>)
  */
 export async function openFastStore(url: string | undefined, namespace = 'tunet', commandTimeoutMs = commandTimeoutFromEnv(process.env)): Promise<FastStore> {
   if (!url) return { kind: 'memory', namespace };
-  const client = new Redis(url, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: true, commandTimeout: commandTimeoutMs });
+  // No maintenance notifications: a Redis Enterprise feature, asked for on every connection and refused by the Redis
+  // Tunet documents, each refusal counted in its error statistics (decision 0027).
+  const client = new Redis(url, {
+    maxRetriesPerRequest: 2,
+    enableOfflineQueue: true,
+    lazyConnect: true,
+    commandTimeout: commandTimeoutMs,
+    maintNotifications: 'disabled',
+  });
   // Structured and throttled, for this client and its duplicates, instead of ioredis' own stderr line per attempt.
   const logger = createLogger('redis');
   logRedisErrors(client, logger);
@@ -113,7 +121,25 @@ export async function pingFastStore(store: FastStore): Promise<void> {
 }
 
 export async function closeFastStore(store: FastStore): Promise<void> {
-  if (store.kind === 'redis') await store.client.quit();
+  if (store.kind === 'redis') await closeConnection(store.client);
+}
+
+/**
+ * QUIT when connected, so what was sent is answered first; else a disconnect, which ends the connection at once and
+ * fails what waited for it. A QUIT while reconnecting would queue behind those commands, and the connection would
+ * go on reconnecting (and a subscriber resubscribing) after its owner let go of it.
+ */
+export async function closeConnection(client: Redis): Promise<void> {
+  if (client.status === 'ready') return void (await client.quit());
+  if (client.status === 'end') return;
+  // A connection being made ends once its socket closes: waited for, a second at most, so nothing is left behind.
+  let timer: NodeJS.Timeout | undefined;
+  const ended = new Promise<void>((resolve) => {
+    client.once('end', resolve);
+    timer = setTimeout(resolve, 1000);
+  });
+  client.disconnect();
+  await ended.finally(() => clearTimeout(timer));
 }
 
 /**
@@ -149,7 +175,13 @@ export async function subscribeWhenReachable(
   if (client.status === 'ready') {
     let timer: NodeJS.Timeout | undefined;
     const gaveUp = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), waitMs)));
-    const outcome = await Promise.race([subscribed.then(() => 'made' as const), gaveUp]).finally(() => clearTimeout(timer));
+    const outcome = await Promise.race([subscribed.then(() => 'made' as const), gaveUp])
+      .catch((error: unknown) => {
+        // Refused at once (an ACL without the channel): the start fails, and takes no connection with it.
+        subscriber.disconnect();
+        throw error;
+      })
+      .finally(() => clearTimeout(timer));
     if (outcome === 'late') {
       createLogger('redis').warn({ channel, waitMs }, 'SUBSCRIBE not answered in time: starting without it, subscribing in the background');
       inBackground();
@@ -157,8 +189,7 @@ export async function subscribeWhenReachable(
   } else inBackground();
   return async () => {
     stopped = true;
-    if (subscriber.status === 'ready') await subscriber.quit();
-    else subscriber.disconnect();
+    await closeConnection(subscriber);
   };
 }
 

@@ -1,4 +1,4 @@
-import type { Logger } from '@tunet/kit';
+import { closeConnection, type Logger } from '@tunet/kit';
 import type { Redis } from 'ioredis';
 import type { Deliver, FeedTransport } from './inbox-feed';
 
@@ -28,7 +28,7 @@ export class RedisTransport implements FeedTransport {
     if (!connection) return;
     if (this.listened.size > 0) return void (await connection.unsubscribe(channel));
     this.connection = null;
-    await connection.quit();
+    await closeConnection(connection);
   }
 
   async send(channel: string, message: string): Promise<void> {
@@ -39,7 +39,7 @@ export class RedisTransport implements FeedTransport {
     this.listened.clear();
     const connection = this.connection;
     this.connection = null;
-    if (connection) await connection.quit();
+    if (connection) await closeConnection(connection);
   }
 
   private subscriber(): Redis {
