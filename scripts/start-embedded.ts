@@ -23,8 +23,8 @@ import { startStack } from '@tunet/stack';
  */
 async function main(): Promise<void> {
   const startedAt = performance.now();
+  exitOnUnhandled('tunet');
   const logger = createLogger('tunet');
-  exitOnUnhandled(logger);
   // One process, one service name (tunet) for every span; subgraph spans say which subgraph (tunet.subgraph).
   const tracing = await startTracingFromEnv('tunet', logger);
   // One machine, no load balancer to tell: stop at once unless SHUTDOWN_DELAY_MS says otherwise.

@@ -36,8 +36,8 @@ import { subgraphUrlsFromEnv } from './subgraph-urls';
  * (default tunet-gateway) and OTEL_TRACES_SAMPLER(_ARG) (tracing, off by default: decision 0060).
  */
 async function main(): Promise<void> {
+  exitOnUnhandled('gateway');
   const logger = createLogger('gateway');
-  exitOnUnhandled(logger);
   // Bound first: a taken metrics port (EADDRINUSE) fails the start before the gateway does any work.
   const metrics = await startMetricsServerFromEnv();
   const tracing = await startTracingFromEnv('tunet-gateway', logger);

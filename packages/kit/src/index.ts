@@ -27,6 +27,7 @@ export * from './invalidation-channel';
 export * from './access-token';
 export * from './scalars';
 export * from './loaders';
+export * from './crash';
 export * from './process';
 export * from './ids';
 export * from './events/outbox';

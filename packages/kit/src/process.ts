@@ -4,6 +4,7 @@ import { DatabaseConnection } from './database';
 import { withConsumerReadiness } from './events/consumer-health';
 import { openEventStream, type EventStream } from './events/event-stream';
 import { unwatchStreamGroups, watchStreamGroups } from './events/stream-metrics';
+import { exitOnUnhandled } from './crash';
 import { createLogger, type Logger } from './logger';
 import { startMetricsServerFromEnv } from './metrics';
 import { closeFastStore, openFastStore, type FastStore } from './redis';
@@ -57,26 +58,6 @@ export function onShutdown(logger: Logger, stop: () => Promise<void>): void {
   process.on('SIGINT', handler);
 }
 
-/** What `exitOnUnhandled` needs of the process: its error events and its exit. */
-export interface CrashingProcess {
-  on(event: 'uncaughtException' | 'unhandledRejection', listener: (error: unknown) => void): unknown;
-  exit(code: number): void;
-}
-
-/**
- * An error nothing handled ends the process, as Node would by itself, but first as one structured log line with the
- * error's stack, where the log pipeline reads it: Node's own report is plain text on stderr. The orchestrator
- * restarts the process; its state is in PostgreSQL and Redis.
- */
-export function exitOnUnhandled(logger: Logger, proc: CrashingProcess = process): void {
-  const crash = (kind: string) => (error: unknown) => {
-    logger.fatal({ err: error, kind }, 'an error nothing handled: exiting');
-    proc.exit(1);
-  };
-  proc.on('uncaughtException', crash('uncaughtException'));
-  proc.on('unhandledRejection', crash('unhandledRejection'));
-}
-
 export interface SubgraphProcessDependencies {
   database: DatabaseConnection;
   store: FastStore;
@@ -102,8 +83,8 @@ export async function runSubgraphProcess<TContext extends { requestId: string }>
   defaultPort: number;
   create(deps: SubgraphProcessDependencies): Promise<SubgraphModule<TContext>>;
 }): Promise<RunningServer> {
+  exitOnUnhandled(options.name);
   const logger = createLogger(options.name);
-  exitOnUnhandled(logger);
   // Bound first: a taken metrics port (EADDRINUSE) fails the start before migrations run or jobs start.
   const metrics = await startMetricsServerFromEnv();
   const tracing = await startTracingFromEnv(`tunet-${options.name}`, logger);
