@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import net, { type AddressInfo } from 'node:net';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { freePort } from './ports.fixtures';
 
 /**
  * A redis-server of one test's own, for tests that stop, restart or empty Redis: never the shared test Redis, which
@@ -49,20 +50,19 @@ export class ThrowawayRedis {
     await exited;
   }
 
+  /** Freezes it (SIGSTOP): connections stay open and nothing is answered, as a hung or cut-off Redis does. */
+  freeze(): void {
+    this.server?.kill('SIGSTOP');
+  }
+
+  thaw(): void {
+    this.server?.kill('SIGCONT');
+  }
+
   async remove(): Promise<void> {
     await this.stop();
     await rm(this.dir, { recursive: true, force: true });
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
 }
 
 /** Whether a Redis answers PING on the loopback port (also scripts/run-tests.ts, waiting for the test Redis). */

@@ -127,19 +127,26 @@ export async function closeFastStore(store: FastStore): Promise<void> {
 /**
  * QUIT when connected, so what was sent is answered first; else a disconnect, which ends the connection at once and
  * fails what waited for it. A QUIT while reconnecting would queue behind those commands, and the connection would
- * go on reconnecting (and a subscriber resubscribing) after its owner let go of it.
+ * go on reconnecting (and a subscriber resubscribing) after its owner let go of it. Waited for `waitMs` at most: a
+ * Redis that holds the connection open without answering (frozen, cut off without a reset) would hold a QUIT, which
+ * pub/sub connections do not time out, for good; the connection is then disconnected.
  */
-export async function closeConnection(client: Redis): Promise<void> {
-  if (client.status === 'ready') return void (await client.quit());
+export async function closeConnection(client: Redis, waitMs = 1000): Promise<void> {
   if (client.status === 'end') return;
-  // A connection being made ends once its socket closes: waited for, a second at most, so nothing is left behind.
   let timer: NodeJS.Timeout | undefined;
-  const ended = new Promise<void>((resolve) => {
+  let ended: () => void = () => undefined;
+  const done = new Promise<void>((resolve) => {
+    ended = resolve;
     client.once('end', resolve);
-    timer = setTimeout(resolve, 1000);
+    timer = setTimeout(resolve, waitMs);
   });
-  client.disconnect();
-  await ended.finally(() => clearTimeout(timer));
+  if (client.status === 'ready') client.quit().catch(() => undefined);
+  else client.disconnect();
+  await done;
+  clearTimeout(timer);
+  client.off('end', ended);
+  // Read anew: the status changed while this waited.
+  if ((client.status as Redis['status']) !== 'end') client.disconnect();
 }
 
 /**
