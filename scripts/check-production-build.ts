@@ -17,7 +17,8 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { answers, freePort } from './cluster-topology';
+import { freePort } from '@tunet/kit/src/ports.fixtures';
+import { answers } from './cluster-topology';
 
 const ROOT = path.resolve(__dirname, '..');
 const READY_TIMEOUT_MS = 60_000;

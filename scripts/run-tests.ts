@@ -14,10 +14,10 @@
  */
 import { spawn, spawnSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { writePgliteTemplate } from '@tunet/kit/src/kit.fixtures';
+import { freePort } from '@tunet/kit/src/ports.fixtures';
 import { answersPing } from '@tunet/kit/src/redis.fixtures';
 
 const REPO_ROOT = path.resolve(__dirname, '..');
@@ -289,18 +289,6 @@ async function stopServer(server: ChildProcess): Promise<void> {
 
 function isRunning(child: ChildProcess): boolean {
   return child.pid !== undefined && child.exitCode === null && child.signalCode === null;
-}
-
-/** A port the OS just reported unused. Something else could take it before the server binds; rare enough. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 function makeTempDir(prefix: string): string {
