@@ -64,7 +64,7 @@ describe('the stack started while its Redis is down', () => {
   });
   afterAll(async () => {
     await stack?.stop();
-    if (store) await closeFastStore(store).catch(() => undefined);
+    if (store) await closeFastStore(store);
     await database?.drop();
     if (filesDir) await rm(filesDir, { recursive: true, force: true });
     await redis?.remove();

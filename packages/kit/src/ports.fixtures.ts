@@ -13,6 +13,10 @@ function ephemeralLow(): number {
   }
 }
 
+/** The ports handed out: from 10000 to just below the ephemeral range, read once. */
+const LOWEST = 10_000;
+const HIGHEST = Math.min(ephemeralLow(), 32768) - 1;
+
 /**
  * A loopback port nothing listens on, for a server a test or check starts later, picked below the kernel's ephemeral
  * range. A port the kernel hands out itself (`listen(0)`) is from that range, and until the server binds it any
@@ -20,15 +24,13 @@ function ephemeralLow(): number {
  * local port: check:cluster's privacy-2 once failed to start with EADDRINUSE that way.
  */
 export async function freePort(): Promise<number> {
-  const low = 10_000;
-  const high = Math.min(ephemeralLow(), 32768) - 1;
   for (let attempt = 0; attempt < 500; attempt++) {
-    const port = low + Math.floor(Math.random() * (high - low));
+    const port = LOWEST + Math.floor(Math.random() * (HIGHEST - LOWEST));
     if (handedOut.has(port) || !(await bindable(port))) continue;
     handedOut.add(port);
     return port;
   }
-  throw new Error(`no free port between ${low} and ${high}`);
+  throw new Error(`no free port between ${LOWEST} and ${HIGHEST}`);
 }
 
 function bindable(port: number): Promise<boolean> {
